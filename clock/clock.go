@@ -1,0 +1,48 @@
+// Package clock gives the code one notion of "now" that tests can set.
+package clock
+
+import (
+	"sync"
+	"time"
+)
+
+// Clock tells the current time.
+type Clock interface {
+	Now() time.Time
+}
+
+// System is the wall clock, in UTC.
+type System struct{}
+
+// Now returns the current UTC time.
+func (System) Now() time.Time { return time.Now().UTC() }
+
+// Manual is a clock that moves only when told; tests and the jobs command use it.
+type Manual struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewManual returns a clock stopped at t.
+func NewManual(t time.Time) *Manual { return &Manual{now: t.UTC()} }
+
+// Now returns the clock's current time.
+func (m *Manual) Now() time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.now
+}
+
+// Set moves the clock to t.
+func (m *Manual) Set(t time.Time) {
+	m.mu.Lock()
+	m.now = t.UTC()
+	m.mu.Unlock()
+}
+
+// Advance moves the clock forward by d.
+func (m *Manual) Advance(d time.Duration) {
+	m.mu.Lock()
+	m.now = m.now.Add(d)
+	m.mu.Unlock()
+}

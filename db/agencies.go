@@ -1,0 +1,202 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"mintedmind/apperr"
+)
+
+// Agency is a tenant: one agency with its own database.
+type Agency struct {
+	ID             string
+	Slug           string
+	Name           string
+	Status         string
+	CreatedAt      time.Time
+	LastActivityAt time.Time
+}
+
+// Agency statuses.
+const (
+	AgencyActive    = "active"
+	AgencyArchived  = "archived"
+	AgencySuspended = "suspended"
+	AgencyDeleted   = "deleted"
+)
+
+// Usable reports whether people may sign in to the agency.
+func (a *Agency) Usable() bool {
+	return a.Status != AgencyArchived && a.Status != AgencyDeleted
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// reservedSlugs would collide with our own paths or mislead people.
+var reservedSlugs = map[string]bool{
+	"admin": true, "administrator": true, "operator": true, "assets": true, "api": true,
+	"login": true, "logout": true, "signup": true, "setup": true, "static": true,
+	"app": true, "www": true, "mail": true, "support": true, "help": true, "root": true,
+	"system": true, "privacy": true, "cookies": true, "metrics": true, "livez": true,
+	"readyz": true, "portal": true, "public": true, "new": true, "null": true, "undefined": true,
+}
+
+// ValidateSlug returns a message for people when slug is not acceptable.
+func ValidateSlug(slug string) string {
+	switch {
+	case slug == "":
+		return "Choose an address for your agency."
+	case len(slug) < 3 || len(slug) > 40:
+		return "Use 3 to 40 characters."
+	case !slugPattern.MatchString(slug):
+		return "Use lowercase letters, digits and single dashes (not at the start or end)."
+	case reservedSlugs[slug]:
+		return "This address is reserved. Please choose another."
+	}
+	return ""
+}
+
+// ValidateName checks a person's or agency's display name.
+func ValidateName(name string, max int) string {
+	n := utf8.RuneCountInString(name)
+	switch {
+	case strings.TrimSpace(name) == "":
+		return "Enter a name."
+	case n > max:
+		return fmt.Sprintf("Use at most %d characters.", max)
+	case strings.ContainsAny(name, "\x00\r\n"):
+		return "Use a single line without control characters."
+	}
+	return ""
+}
+
+const agencyColumns = `id, slug, name, status, created_at, COALESCE(last_activity_at, 0)`
+
+func scanAgency(row interface{ Scan(...any) error }) (*Agency, error) {
+	var a Agency
+	var created, activity int64
+	if err := row.Scan(&a.ID, &a.Slug, &a.Name, &a.Status, &created, &activity); err != nil {
+		return nil, err
+	}
+	a.CreatedAt, a.LastActivityAt = unixTime(created), unixTime(activity)
+	return &a, nil
+}
+
+// AgencyBySlug finds an agency by its URL slug.
+func (c *Control) AgencyBySlug(ctx context.Context, slug string) (*Agency, error) {
+	a, err := scanAgency(c.read.QueryRowContext(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE slug = ?`, slug))
+	if err != nil {
+		return nil, notFound(err, "Agency")
+	}
+	return a, nil
+}
+
+// AgencyByID finds an agency by id.
+func (c *Control) AgencyByID(ctx context.Context, id string) (*Agency, error) {
+	a, err := scanAgency(c.read.QueryRowContext(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "Agency")
+	}
+	return a, nil
+}
+
+// Agencies lists agencies by name.
+func (c *Control) Agencies(ctx context.Context) ([]*Agency, error) {
+	rows, err := c.read.QueryContext(ctx, `SELECT `+agencyColumns+` FROM agencies ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("db: list agencies: %w", err)
+	}
+	defer rows.Close()
+	var out []*Agency
+	for rows.Next() {
+		a, err := scanAgency(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: scan agency: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// SlugTaken reports whether an agency already uses slug.
+func (c *Control) SlugTaken(ctx context.Context, slug string) (bool, error) {
+	var n int
+	err := c.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM agencies WHERE slug = ?`, slug).Scan(&n)
+	return n > 0, err
+}
+
+// NewAgency describes a sign-up.
+type NewAgency struct {
+	Name, Slug string
+	OwnerName  string
+	OwnerEmail string
+	// OwnerPasswordHash is already hashed: hashing is slow and happens before
+	// any database work.
+	OwnerPasswordHash string
+}
+
+// CreateAgency creates the agency's database with its owner, then records the
+// agency and the owner's directory entry in the control database. A slug taken
+// in the meantime is a conflict, and the new database is removed again.
+func (c *Control) CreateAgency(ctx context.Context, pool *TenantPool, in NewAgency) (*Agency, *User, error) {
+	a := &Agency{ID: uuid.NewString(), Slug: in.Slug, Name: strings.TrimSpace(in.Name), Status: AgencyActive, CreatedAt: unixTime(c.now())}
+	if taken, err := c.SlugTaken(ctx, a.Slug); err != nil {
+		return nil, nil, fmt.Errorf("db: check slug: %w", err)
+	} else if taken {
+		return nil, nil, slugTakenError()
+	}
+	var owner *User
+	err := pool.Create(ctx, a.ID, func(t *Tenant) error {
+		return t.Tx(ctx, func(tx *sql.Tx) error {
+			var err error
+			owner, err = t.insertUser(ctx, tx, in.OwnerEmail, in.OwnerName, RoleOwner, in.OwnerPasswordHash)
+			if err != nil {
+				return err
+			}
+			return t.auditTx(ctx, tx, Audit{ActorID: owner.ID, ActorName: owner.Name, Action: "agency.created", Target: a.Slug})
+		})
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("db: create agency database: %w", err)
+	}
+	err = c.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO agencies (id, slug, name, status, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			a.ID, a.Slug, a.Name, a.Status, c.now(), c.now()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO login_directory (email, agency_id) VALUES (?, ?)`, owner.Email, a.ID)
+		return err
+	})
+	if err != nil {
+		removeErr := removeTenantDir(pool, a.ID)
+		if isUnique(err) {
+			return nil, nil, slugTakenError()
+		}
+		return nil, nil, fmt.Errorf("db: record agency %s: %w (cleanup: %v)", a.Slug, err, removeErr)
+	}
+	return a, owner, nil
+}
+
+func slugTakenError() error {
+	return apperr.FieldErrors(map[string]string{"slug": "This address is already taken. Please choose another."})
+}
+
+// TouchAgency records activity (a staff sign-in) for the retention policy.
+func (c *Control) TouchAgency(ctx context.Context, agencyID string) error {
+	_, err := c.write.ExecContext(ctx, `UPDATE agencies SET last_activity_at = ? WHERE id = ?`, c.now(), agencyID)
+	return err
+}
+
+// AgencyCount returns the number of agencies.
+func (c *Control) AgencyCount(ctx context.Context) (int, error) {
+	var n int
+	err := c.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM agencies`).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,137 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"mintedmind/apperr"
+	"mintedmind/auth"
+)
+
+// Invite is an emailed, expiring, single-use link that creates an account.
+type Invite struct {
+	ID        string
+	Email     string
+	Role      string
+	InvitedBy string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// CreateInvite stores an invite and returns its token for the link. A
+// pending invite for the same address is replaced.
+func (t *Tenant) CreateInvite(ctx context.Context, email, role, invitedBy string, ttl time.Duration, a Audit) (string, *Invite, error) {
+	token := auth.NewToken()
+	now := t.now()
+	inv := &Invite{ID: uuid.NewString(), Email: normalizeEmail(email), Role: role, InvitedBy: invitedBy, CreatedAt: unixTime(now), ExpiresAt: unixTime(now).Add(ttl)}
+	err := t.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email = ?`, inv.Email).Scan(&n); err != nil {
+			return fmt.Errorf("db: check invitee: %w", err)
+		}
+		if n > 0 {
+			return apperr.FieldErrors(map[string]string{"email": "This person already has an account here."})
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE invites SET revoked_at = ? WHERE email = ? AND accepted_at IS NULL AND revoked_at IS NULL`, now, inv.Email); err != nil {
+			return fmt.Errorf("db: replace invite: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO invites (id, email, role, token_hash, invited_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			inv.ID, inv.Email, inv.Role, auth.HashToken(token), nullString(invitedBy), now, inv.ExpiresAt.Unix()); err != nil {
+			return fmt.Errorf("db: insert invite: %w", err)
+		}
+		a.Target, a.Detail = inv.Email, role
+		return t.auditTx(ctx, tx, a)
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return token, inv, nil
+}
+
+const inviteColumns = `id, email, role, COALESCE(invited_by, ''), created_at, expires_at`
+
+func scanInvite(row interface{ Scan(...any) error }) (*Invite, error) {
+	var inv Invite
+	var created, expires int64
+	if err := row.Scan(&inv.ID, &inv.Email, &inv.Role, &inv.InvitedBy, &created, &expires); err != nil {
+		return nil, err
+	}
+	inv.CreatedAt, inv.ExpiresAt = unixTime(created), unixTime(expires)
+	return &inv, nil
+}
+
+var invalidInvite = apperr.New(apperr.NotFound, "This invitation link is not valid any more. It may have been used already or expired; ask for a new one.")
+
+// InviteByToken returns a pending, unexpired invite.
+func (t *Tenant) InviteByToken(ctx context.Context, token string) (*Invite, error) {
+	inv, err := scanInvite(t.read.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM invites
+		WHERE token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?`, auth.HashToken(token), t.now()))
+	if err != nil {
+		if err == sql.ErrNoRows {
+			return nil, invalidInvite
+		}
+		return nil, fmt.Errorf("db: invite: %w", err)
+	}
+	return inv, nil
+}
+
+// AcceptInvite uses an invite once: it creates the user in the same
+// transaction that marks the invite accepted.
+func (t *Tenant) AcceptInvite(ctx context.Context, token, name, passwordHash string, a Audit) (*User, error) {
+	var u *User
+	err := t.Tx(ctx, func(tx *sql.Tx) error {
+		inv, err := scanInvite(tx.QueryRowContext(ctx, `UPDATE invites SET accepted_at = ?
+			WHERE token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?
+			RETURNING `+inviteColumns, t.now(), auth.HashToken(token), t.now()))
+		if err == sql.ErrNoRows {
+			return invalidInvite
+		}
+		if err != nil {
+			return fmt.Errorf("db: accept invite: %w", err)
+		}
+		if u, err = t.insertUser(ctx, tx, inv.Email, name, inv.Role, passwordHash); err != nil {
+			return err
+		}
+		a.ActorID, a.ActorName, a.Target, a.Detail = u.ID, u.Name, u.Email, u.Role
+		return t.auditTx(ctx, tx, a)
+	})
+	return u, err
+}
+
+// PendingInvites lists invites not yet accepted, revoked or expired.
+func (t *Tenant) PendingInvites(ctx context.Context) ([]*Invite, error) {
+	rows, err := t.read.QueryContext(ctx, `SELECT `+inviteColumns+` FROM invites
+		WHERE accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC`, t.now())
+	if err != nil {
+		return nil, fmt.Errorf("db: pending invites: %w", err)
+	}
+	defer rows.Close()
+	var out []*Invite
+	for rows.Next() {
+		inv, err := scanInvite(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: scan invite: %w", err)
+		}
+		out = append(out, inv)
+	}
+	return out, rows.Err()
+}
+
+// RevokeInvite withdraws a pending invite.
+func (t *Tenant) RevokeInvite(ctx context.Context, id string, a Audit) error {
+	return t.Tx(ctx, func(tx *sql.Tx) error {
+		var email string
+		err := tx.QueryRowContext(ctx, `UPDATE invites SET revoked_at = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL RETURNING email`, t.now(), id).Scan(&email)
+		if err != nil {
+			return notFound(err, "Invitation")
+		}
+		a.Target = email
+		return t.auditTx(ctx, tx, a)
+	})
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }

@@ -1,0 +1,68 @@
+package db
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// JobRun is one run of a cron job.
+type JobRun struct {
+	ID         string
+	Job        string
+	StartedAt  time.Time
+	FinishedAt time.Time
+	Status     string
+	Counts     map[string]int64
+	Error      string
+}
+
+// StartJobRun records that a job began.
+func (c *Control) StartJobRun(ctx context.Context, job string) (*JobRun, error) {
+	r := &JobRun{ID: uuid.NewString(), Job: job, StartedAt: unixTime(c.now()), Status: "running", Counts: map[string]int64{}}
+	_, err := c.write.ExecContext(ctx, `INSERT INTO job_runs (id, job, started_at, status) VALUES (?, ?, ?, 'running')`, r.ID, job, c.now())
+	if err != nil {
+		return nil, fmt.Errorf("db: start job run %s: %w", job, err)
+	}
+	return r, nil
+}
+
+// FinishJobRun records a job's end with its counts and error, if any.
+func (c *Control) FinishJobRun(ctx context.Context, r *JobRun, runErr error) error {
+	r.Status, r.FinishedAt = "ok", unixTime(c.now())
+	if runErr != nil {
+		r.Status, r.Error = "failed", runErr.Error()
+	}
+	counts, _ := json.Marshal(r.Counts)
+	_, err := c.write.ExecContext(ctx, `UPDATE job_runs SET finished_at = ?, status = ?, counts = ?, error = ? WHERE id = ?`,
+		c.now(), r.Status, string(counts), r.Error, r.ID)
+	if err != nil {
+		return fmt.Errorf("db: finish job run %s: %w", r.Job, err)
+	}
+	return nil
+}
+
+// RecentJobRuns lists the newest job runs.
+func (c *Control) RecentJobRuns(ctx context.Context, limit int) ([]*JobRun, error) {
+	rows, err := c.read.QueryContext(ctx, `SELECT id, job, started_at, COALESCE(finished_at, 0), status, counts, error FROM job_runs ORDER BY started_at DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("db: job runs: %w", err)
+	}
+	defer rows.Close()
+	var out []*JobRun
+	for rows.Next() {
+		var r JobRun
+		var started, finished int64
+		var counts string
+		if err := rows.Scan(&r.ID, &r.Job, &started, &finished, &r.Status, &counts, &r.Error); err != nil {
+			return nil, fmt.Errorf("db: scan job run: %w", err)
+		}
+		r.StartedAt, r.FinishedAt = unixTime(started), unixTime(finished)
+		_ = json.Unmarshal([]byte(counts), &r.Counts)
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,73 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Migration is one forward-only step of a schema.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+var migrationMarker = regexp.MustCompile(`(?m)^-- migration: (\d+) (\S+)\s*$`)
+
+// ParseMigrations splits a schema file into its migrations. Each starts with
+// a line `-- migration: N name`; versions must rise by one from 1, so the file
+// reads top to bottom as the history of the schema and is only ever appended to.
+func ParseMigrations(schema string) ([]Migration, error) {
+	locs := migrationMarker.FindAllStringSubmatchIndex(schema, -1)
+	if len(locs) == 0 {
+		return nil, fmt.Errorf("db: schema has no '-- migration: N name' markers")
+	}
+	var out []Migration
+	for i, loc := range locs {
+		end := len(schema)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		v, _ := strconv.Atoi(schema[loc[2]:loc[3]])
+		if v != i+1 {
+			return nil, fmt.Errorf("db: migration %d found where %d was expected", v, i+1)
+		}
+		out = append(out, Migration{Version: v, Name: schema[loc[4]:loc[5]], SQL: strings.TrimSpace(schema[loc[1]:end])})
+	}
+	return out, nil
+}
+
+// migrate applies every migration not yet recorded in schema_migrations, each
+// in its own transaction together with its record.
+func (d *DB) migrate(ctx context.Context, migrations []Migration) error {
+	if _, err := d.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY,
+		name TEXT NOT NULL,
+		applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("db: migrations table %s: %w", d.Path, err)
+	}
+	var current int
+	if err := d.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("db: read schema version %s: %w", d.Path, err)
+	}
+	if current > len(migrations) {
+		return fmt.Errorf("db: %s is at schema version %d, newer than this binary (%d)", d.Path, current, len(migrations))
+	}
+	for _, m := range migrations[current:] {
+		err := d.Tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, d.now())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("db: migration %d %s on %s: %w", m.Version, m.Name, d.Path, err)
+		}
+	}
+	return nil
+}

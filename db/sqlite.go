@@ -1,0 +1,153 @@
+// Package db holds the control database, the pool of agency (tenant)
+// databases and every SQL statement the application runs.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"mintedmind/apperr"
+	"mintedmind/clock"
+)
+
+// readPoolSize is the number of read connections per database; writes go
+// through a single connection so SQLite never answers SQLITE_BUSY between
+// our own writers.
+const readPoolSize = 4
+
+// DB is one SQLite file opened twice: a single writer connection whose
+// transactions start IMMEDIATE, and a small pool of query-only readers.
+type DB struct {
+	Path  string
+	write *sql.DB
+	read  *sql.DB
+	clock clock.Clock
+}
+
+// dsn builds a modernc.org/sqlite DSN with every pragma in it, so each new
+// connection of the pool gets them.
+func dsn(path string, create, writer bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if writer {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	mode := "rw"
+	if create {
+		mode = "rwc"
+	}
+	q.Set("mode", mode)
+	return "file:" + path + "?" + q.Encode()
+}
+
+// openDB opens path; with create false a missing file is an error, never a
+// new empty database.
+func openDB(path string, create bool, c clock.Clock) (*DB, error) {
+	if create {
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("db: create dir for %s: %w", path, err)
+		}
+	} else if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	w, err := sql.Open("sqlite", dsn(path, create, true))
+	if err != nil {
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	// The first connection sets WAL mode, which the readers need.
+	if err := w.Ping(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: open %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn(path, false, false))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("db: open readers %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(readPoolSize)
+	r.SetMaxIdleConns(readPoolSize)
+	r.SetConnMaxIdleTime(time.Minute)
+	return &DB{Path: path, write: w, read: r, clock: c}, nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	return errors.Join(d.read.Close(), d.write.Close())
+}
+
+// now returns the clock's time in unix seconds, the storage format of every
+// timestamp column.
+func (d *DB) now() int64 { return d.clock.Now().Unix() }
+
+// Tx runs fn in a write transaction, committed when fn returns nil.
+func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", err)
+	}
+	return nil
+}
+
+// Read returns the read-only pool.
+func (d *DB) Read() *sql.DB { return d.read }
+
+// isUnique reports whether err is a UNIQUE or PRIMARY KEY constraint failure.
+func isUnique(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code()
+		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// notFound turns sql.ErrNoRows into a not-found error naming what.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.New(apperr.NotFound, "%s not found.", what)
+	}
+	return err
+}
+
+// unixTime converts a stored unix-seconds value.
+func unixTime(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}
+
+func nullUnix(s sql.NullInt64) time.Time {
+	if !s.Valid {
+		return time.Time{}
+	}
+	return unixTime(s.Int64)
+}
+
+// normalizeEmail lowercases and trims an address for storage and lookup.
+func normalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }

@@ -1,0 +1,48 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/auth"
+)
+
+// Account shows the signed-in person's profile and the password form.
+func (h *Handlers) Account(c *fiber.Ctx) error {
+	return h.formPage(c, "pages/account/index", "partials/account/password", fiber.Map{"Title": "Your account"}, nil)
+}
+
+// ChangePassword sets a new password after checking the current one; every
+// other session of the person ends.
+func (h *Handlers) ChangePassword(c *fiber.Ctx) error {
+	a, t, me, s := agencyOf(c), tenantOf(c), userOf(c), sessionOf(c)
+	current, pw := c.FormValue("current_password"), c.FormValue("password")
+	render := func(err error) error {
+		return h.formPage(c, "pages/account/index", "partials/account/password", fiber.Map{"Title": "Your account"}, err)
+	}
+	ok, err := h.Hasher.Verify(c.UserContext(), me.PasswordHash, current)
+	if err != nil {
+		return err
+	}
+	errs := map[string]string{}
+	if !ok {
+		errs["current_password"] = "This is not your current password."
+	}
+	if msg := auth.ValidatePassword(pw); msg != "" {
+		errs["password"] = msg
+	} else if pw != c.FormValue("password_confirm") {
+		errs["password_confirm"] = "The two passwords are not the same."
+	}
+	if err := apperr.FieldErrors(errs); err != nil {
+		return render(err)
+	}
+	hash, err := h.Hasher.Hash(c.UserContext(), pw)
+	if err != nil {
+		return err
+	}
+	if err := t.ChangePassword(c.UserContext(), me.ID, hash, s.ID, auditFor(c, "password.changed", me.Email)); err != nil {
+		return err
+	}
+	h.flash(c, "Password changed. You were signed out everywhere else.")
+	return h.redirect(c, "/a/"+a.Slug+"/account")
+}

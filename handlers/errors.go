@@ -1,0 +1,81 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+)
+
+// statusOf maps an error code to its HTTP status.
+var statusOf = map[string]int{
+	apperr.NotFound:     http.StatusNotFound,
+	apperr.Invalid:      http.StatusUnprocessableEntity,
+	apperr.Conflict:     http.StatusConflict,
+	apperr.Forbidden:    http.StatusForbidden,
+	apperr.Unauthorized: http.StatusUnauthorized,
+	apperr.TooMany:      http.StatusTooManyRequests,
+	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
+	apperr.Unavailable:  http.StatusServiceUnavailable,
+	apperr.Internal:     http.StatusInternalServerError,
+}
+
+// handleError is the one place where errors become responses: a full error
+// page, or for htmx a toast that leaves the page as it is. Only internal
+// errors are logged, with the request id that the page shows.
+func (h *Handlers) handleError(c *fiber.Ctx, err error) error {
+	status, msg := http.StatusInternalServerError, apperr.MessageOf(err)
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &fe):
+		status = fe.Code
+		msg = fiberMessage(fe)
+	default:
+		status = statusOf[apperr.CodeOf(err)]
+	}
+	if status >= 500 && status != http.StatusServiceUnavailable {
+		h.logger(c).Error("request failed", "err", err, "method", c.Method(), "path", c.Path())
+	}
+	if status == http.StatusTooManyRequests && c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
+		c.Set(fiber.HeaderRetryAfter, "60")
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if isHTMX(c) {
+		trigger, _ := json.Marshal(map[string]any{"toast": map[string]string{"level": "error", "message": msg}})
+		c.Set("HX-Trigger", string(trigger))
+		c.Set("HX-Reswap", "none")
+		return c.Status(status).SendString(msg)
+	}
+	c.Status(status)
+	renderErr := h.page(c, "pages/error", fiber.Map{
+		"Title":     http.StatusText(status),
+		"Status":    status,
+		"Message":   msg,
+		"RequestID": requestIDOf(c),
+	})
+	if renderErr != nil {
+		h.logger(c).Error("render error page", "err", renderErr)
+		return c.Status(status).SendString(msg)
+	}
+	return nil
+}
+
+func fiberMessage(fe *fiber.Error) string {
+	switch fe.Code {
+	case http.StatusNotFound:
+		return "We couldn't find that page."
+	case http.StatusRequestEntityTooLarge:
+		return "What you sent is too large."
+	case http.StatusMethodNotAllowed:
+		return "That action isn't available here."
+	case http.StatusBadRequest:
+		return "The request could not be understood."
+	}
+	if fe.Code >= 500 {
+		return apperr.MessageOf(errors.New(""))
+	}
+	return fe.Message
+}

@@ -1,0 +1,39 @@
+package handlers
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+)
+
+// formValue returns a trimmed form field. Passwords are read with
+// c.FormValue directly: they are kept exactly as typed.
+func formValue(c *fiber.Ctx, name string) string {
+	return strings.TrimSpace(c.FormValue(name))
+}
+
+// formPage renders a page with a form again after invalid input, with the
+// messages beside their fields and the status the error carries. For a
+// plain htmx request only the form partial is sent.
+func (h *Handlers) formPage(c *fiber.Ctx, pageName, partialName string, data fiber.Map, err error) error {
+	if data == nil {
+		data = fiber.Map{}
+	}
+	if err != nil {
+		code := apperr.CodeOf(err)
+		if code == apperr.Internal || code == apperr.Unavailable {
+			return err
+		}
+		data["Errors"] = apperr.FieldsOf(err)
+		if data["Errors"] == nil || len(apperr.FieldsOf(err)) == 0 {
+			data["Errors"] = map[string]string{}
+		}
+		data["Error"] = apperr.MessageOf(err)
+		c.Status(statusOf[code])
+	} else if _, ok := data["Errors"]; !ok {
+		data["Errors"] = map[string]string{}
+	}
+	return h.pageOrFragment(c, pageName, partialName, data)
+}

@@ -1,0 +1,129 @@
+// Package handlers is the HTTP side of MintedMind: the route table, the
+// middleware that resolves an agency and its session, and one file per resource.
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
+
+	"mintedmind/auth"
+	"mintedmind/clock"
+	"mintedmind/db"
+)
+
+// Config is what the handlers need to know about the installation.
+type Config struct {
+	BaseURL         string        // public URL people open, e.g. https://crm.example.com
+	TrustedProxies  []string      // addresses or CIDRs whose X-Forwarded-For is believed
+	SessionIdle     time.Duration // a session ends after this long without a request
+	SessionAbsolute time.Duration // and this long after sign-in, whatever happens
+	InviteTTL       time.Duration
+	ResetTTL        time.Duration
+	BodyLimit       int // bytes
+	LoginLimit      Limit
+	LoginIPLimit    Limit
+	SignupLimit     Limit
+	ResetLimit      Limit
+}
+
+// Limit allows Max events per Window.
+type Limit struct {
+	Max    int
+	Window time.Duration
+}
+
+// DefaultConfig returns production defaults; BaseURL must still be set.
+func DefaultConfig() Config {
+	return Config{
+		BaseURL:         "http://localhost:8080",
+		SessionIdle:     2 * time.Hour,
+		SessionAbsolute: 7 * 24 * time.Hour,
+		InviteTTL:       7 * 24 * time.Hour,
+		ResetTTL:        time.Hour,
+		BodyLimit:       4 << 20,
+		LoginLimit:      Limit{Max: 10, Window: 15 * time.Minute},
+		LoginIPLimit:    Limit{Max: 50, Window: 15 * time.Minute},
+		SignupLimit:     Limit{Max: 10, Window: time.Hour},
+		ResetLimit:      Limit{Max: 5, Window: time.Hour},
+	}
+}
+
+// Mailer queues emails rendered from views/emails.
+type Mailer interface {
+	Queue(ctx context.Context, agencyID, to, template string, data any) error
+}
+
+// Deps are the handlers' dependencies, built once in main.
+type Deps struct {
+	Config  Config
+	Control *db.Control
+	Pool    *db.TenantPool
+	Hasher  *auth.Hasher
+	Mailer  Mailer
+	Clock   clock.Clock
+	Log     *slog.Logger
+	Views   fs.FS // holds views/
+	Assets  fs.FS // holds assets/
+}
+
+// Handlers holds the dependencies every handler method uses.
+type Handlers struct {
+	Deps
+	secret  []byte
+	secure  bool // BaseURL is https: cookies get the Secure flag
+	assets  *assetStore
+	limiter *rateLimiter
+}
+
+// New builds the Fiber application with every route.
+func New(d Deps) (*fiber.App, error) {
+	secret, err := d.Control.SecretKey(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	base, err := url.Parse(d.Config.BaseURL)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("handlers: base URL %q must be http(s)://host", d.Config.BaseURL)
+	}
+	d.Config.BaseURL = strings.TrimRight(d.Config.BaseURL, "/")
+	assets, err := loadAssets(d.Assets)
+	if err != nil {
+		return nil, err
+	}
+	h := &Handlers{Deps: d, secret: secret, secure: base.Scheme == "https", assets: assets, limiter: newRateLimiter(d.Clock)}
+
+	views, err := fs.Sub(d.Views, "views")
+	if err != nil {
+		return nil, fmt.Errorf("handlers: views: %w", err)
+	}
+	engine := html.NewFileSystem(http.FS(views), ".html")
+	engine.AddFuncMap(h.templateFuncs())
+	if err := engine.Load(); err != nil {
+		return nil, fmt.Errorf("handlers: load templates: %w", err)
+	}
+
+	app := fiber.New(fiber.Config{
+		Views:                   engine,
+		ErrorHandler:            h.handleError,
+		BodyLimit:               d.Config.BodyLimit,
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          d.Config.TrustedProxies,
+		ProxyHeader:             fiber.HeaderXForwardedFor,
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            60 * time.Second,
+		IdleTimeout:             2 * time.Minute,
+		DisableStartupMessage:   true,
+		AppName:                 "mintedmind",
+	})
+	h.register(app)
+	return app, nil
+}

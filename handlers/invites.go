@@ -1,0 +1,103 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/auth"
+	"mintedmind/db"
+)
+
+// canGrant reports whether actor may give role to someone: owners grant
+// any role, admins any role but owner.
+func canGrant(actor *db.User, role string) bool {
+	if !db.ValidRole(role) {
+		return false
+	}
+	return actor.Role == db.RoleOwner || (actor.Role == db.RoleAdmin && role != db.RoleOwner)
+}
+
+// Invite emails a single-use, expiring link that creates an account.
+func (h *Handlers) Invite(c *fiber.Ctx) error {
+	a, t, me := agencyOf(c), tenantOf(c), userOf(c)
+	email, msg := db.ValidateEmail(formValue(c, "email"))
+	role := formValue(c, "role")
+	errs := map[string]string{}
+	if msg != "" {
+		errs["email"] = msg
+	}
+	if !canGrant(me, role) {
+		errs["role"] = "Choose a role you are allowed to give."
+	}
+	render := func(err error) error {
+		return h.usersPage(c, fiber.Map{"InviteForm": fiber.Map{"Email": formValue(c, "email"), "Role": role}}, err)
+	}
+	if err := apperr.FieldErrors(errs); err != nil {
+		return render(err)
+	}
+	token, inv, err := t.CreateInvite(c.UserContext(), email, role, me.ID, h.Config.InviteTTL, auditFor(c, "invite.sent", email))
+	if err != nil {
+		return render(err)
+	}
+	if err := h.Mailer.Queue(c.UserContext(), a.ID, inv.Email, "invite", fiber.Map{
+		"AgencyName": a.Name, "InviterName": me.Name, "Role": inv.Role,
+		"Link": h.Config.BaseURL + "/a/" + a.Slug + "/invite/" + token, "ExpiresAt": inv.ExpiresAt,
+	}); err != nil {
+		return err
+	}
+	h.flash(c, "Invitation sent to "+inv.Email+".")
+	return h.redirect(c, "/a/"+a.Slug+"/users")
+}
+
+// RevokeInvite withdraws a pending invitation.
+func (h *Handlers) RevokeInvite(c *fiber.Ctx) error {
+	a := agencyOf(c)
+	if err := tenantOf(c).RevokeInvite(c.UserContext(), c.Params("id"), auditFor(c, "invite.revoked", "")); err != nil {
+		return err
+	}
+	h.flash(c, "Invitation withdrawn.")
+	return h.redirect(c, "/a/"+a.Slug+"/users")
+}
+
+// InviteForm shows the accept-invitation page for a valid link.
+func (h *Handlers) InviteForm(c *fiber.Ctx) error {
+	inv, err := tenantOf(c).InviteByToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	return h.formPage(c, "pages/invite/accept", "partials/invite/accept", fiber.Map{"Title": "Join " + agencyOf(c).Name, "Invite": inv}, nil)
+}
+
+// AcceptInvite creates the account, once per link, and signs the person in.
+func (h *Handlers) AcceptInvite(c *fiber.Ctx) error {
+	a, t := agencyOf(c), tenantOf(c)
+	token := c.Params("token")
+	inv, err := t.InviteByToken(c.UserContext(), token)
+	if err != nil {
+		return err
+	}
+	name, pw := formValue(c, "name"), c.FormValue("password")
+	errs := map[string]string{}
+	if msg := db.ValidateName(name, 100); msg != "" {
+		errs["name"] = msg
+	}
+	if msg := auth.ValidatePassword(pw); msg != "" {
+		errs["password"] = msg
+	}
+	if err := apperr.FieldErrors(errs); err != nil {
+		return h.formPage(c, "pages/invite/accept", "partials/invite/accept", fiber.Map{"Title": "Join " + a.Name, "Invite": inv, "Name": name}, err)
+	}
+	hash, err := h.Hasher.Hash(c.UserContext(), pw)
+	if err != nil {
+		return err
+	}
+	u, err := t.AcceptInvite(c.UserContext(), token, name, hash, auditFor(c, "invite.accepted", inv.Email))
+	if err != nil {
+		return err
+	}
+	if err := h.Control.AddToDirectory(c.UserContext(), u.Email, a.ID); err != nil {
+		return err
+	}
+	h.flash(c, "Welcome, "+u.Name+"! Your account is ready.")
+	return h.finishSignIn(c, t, a, u, "")
+}

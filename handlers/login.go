@@ -1,0 +1,314 @@
+package handlers
+
+import (
+	"encoding/base64"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/auth"
+	"mintedmind/db"
+)
+
+// errBadLogin is the one answer for an unknown email and a wrong password.
+var errBadLogin = apperr.New(apperr.Unauthorized, "That email and password don't match an account. Check them and try again.")
+
+// loginTicketTTL is how long a person has to choose an agency after the
+// global sign-in matched several.
+const loginTicketTTL = 5 * time.Minute
+
+var errDisabled = apperr.New(apperr.Forbidden, "This account has been disabled. Ask the agency's owner or an admin to enable it.")
+
+// loginForm is a sign-in attempt.
+type loginForm struct {
+	Email    string
+	Password string
+	Next     string
+}
+
+func parseLogin(c *fiber.Ctx) loginForm {
+	return loginForm{Email: formValue(c, "email"), Password: c.FormValue("password"), Next: formValue(c, "next")}
+}
+
+// checkLoginLimits refuses an attempt when the account or the address has
+// failed too often; the address is the real client, not a forged header.
+func (h *Handlers) checkLoginLimits(c *fiber.Ctx, email string) error {
+	if err := h.limiter.check(limitKey("login:acct", strings.ToLower(email)), h.Config.LoginLimit); err != nil {
+		return err
+	}
+	return h.limiter.check(limitKey("login:ip", c.IP()), h.Config.LoginIPLimit)
+}
+
+func (h *Handlers) countFailedLogin(c *fiber.Ctx, email string) {
+	h.limiter.hit(limitKey("login:acct", strings.ToLower(email)), h.Config.LoginLimit)
+	h.limiter.hit(limitKey("login:ip", c.IP()), h.Config.LoginIPLimit)
+}
+
+// checkPassword returns the user of t whose email and password match, or
+// nil. An unknown email costs one hash too, so timing tells nothing; a
+// wrong password for a real account is written to the audit log.
+func (h *Handlers) checkPassword(c *fiber.Ctx, t *db.Tenant, email, password string) (*db.User, error) {
+	u, err := t.UserByEmail(c.UserContext(), email)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return nil, err
+	}
+	hash := ""
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	ok, err := h.Hasher.Verify(c.UserContext(), hash, password)
+	if err != nil {
+		return nil, err
+	}
+	if u != nil && !ok {
+		a := auditFor(c, "signin.failed", u.Email)
+		a.ActorID, a.ActorName = "", ""
+		if err := t.RecordAudit(c.UserContext(), a); err != nil {
+			h.logger(c).Error("audit failed sign-in", "err", err)
+		}
+	}
+	if !ok {
+		return nil, nil
+	}
+	return u, nil
+}
+
+// startSession signs u in to agency a: any session this browser had in the
+// agency ends, a new token and CSRF token are issued, and the sign-in is audited.
+func (h *Handlers) startSession(c *fiber.Ctx, t *db.Tenant, a *db.Agency, u *db.User) error {
+	if agencyID, old, ok := strings.Cut(c.Cookies(sessionCookie), "."); ok && agencyID == a.ID {
+		if err := t.EndSessionByToken(c.UserContext(), old); err != nil {
+			return err
+		}
+	}
+	audit := auditFor(c, "signin", u.Email)
+	audit.ActorID, audit.ActorName = u.ID, u.Name
+	token, s, err := t.SignIn(c.UserContext(), u, db.SessionTimeouts{Idle: h.Config.SessionIdle, Absolute: h.Config.SessionAbsolute}, audit)
+	if err != nil {
+		return err
+	}
+	h.setSessionCookie(c, sessionCookie, sessionCookieValue(a.ID, token), "/")
+	c.Locals("session", s)
+	c.Locals("user", u)
+	if u.IsStaff() {
+		if err := h.Control.TouchAgency(c.UserContext(), a.ID); err != nil {
+			h.logger(c).Warn("record agency activity", "err", err)
+		}
+	}
+	return nil
+}
+
+// homeOf is where a person lands after sign-in.
+func homeOf(a *db.Agency, u *db.User) string {
+	if u.Role == db.RoleClient {
+		return "/a/" + a.Slug + "/portal"
+	}
+	return "/a/" + a.Slug
+}
+
+// safeNext accepts a redirect target only inside the agency's own pages.
+func safeNext(a *db.Agency, next string) string {
+	base := "/a/" + a.Slug
+	if next == base || (strings.HasPrefix(next, base+"/") && !strings.ContainsAny(next, "\\\r\n") && !strings.Contains(next, "//") && !strings.Contains(next, "/logout")) {
+		return next
+	}
+	return ""
+}
+
+// LoginForm shows the global sign-in page.
+func (h *Handlers) LoginForm(c *fiber.Ctx) error {
+	return h.formPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in", "Form": loginForm{}, "Action": "/login"}, nil)
+}
+
+// Login signs in from the global page: the login directory names the
+// agencies that know the email; the password is checked in each, and a
+// person with accounts in several agencies chooses one afterwards.
+func (h *Handlers) Login(c *fiber.Ctx) error {
+	f := parseLogin(c)
+	render := func(err error) error {
+		f.Password = ""
+		return h.formPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in", "Form": f, "Action": "/login"}, err)
+	}
+	if err := h.checkLoginLimits(c, f.Email); err != nil {
+		return render(err)
+	}
+	agencies, err := h.Control.AgenciesForEmail(c.UserContext(), f.Email)
+	if err != nil {
+		return err
+	}
+	var matched []*db.Agency
+	disabled := false
+	for _, a := range agencies {
+		if !a.Usable() {
+			continue
+		}
+		u, err := h.passwordMatchIn(c, a, f.Email, f.Password)
+		if err != nil {
+			return err
+		}
+		if u == nil {
+			continue
+		}
+		if u.Status != db.UserActive {
+			disabled = true
+			continue
+		}
+		matched = append(matched, a)
+	}
+	if len(agencies) == 0 {
+		if _, err := h.Hasher.Verify(c.UserContext(), "", f.Password); err != nil {
+			return err
+		}
+	}
+	switch {
+	case len(matched) == 0 && disabled:
+		return render(errDisabled)
+	case len(matched) == 0:
+		h.countFailedLogin(c, f.Email)
+		return render(errBadLogin)
+	case len(matched) == 1:
+		h.limiter.reset(limitKey("login:acct", strings.ToLower(f.Email)))
+		return h.signInTo(c, matched[0], f.Email, "")
+	}
+	h.limiter.reset(limitKey("login:acct", strings.ToLower(f.Email)))
+	ids := make([]string, len(matched))
+	for i, a := range matched {
+		ids[i] = a.ID
+	}
+	return h.page(c, "pages/login/choose", fiber.Map{"Title": "Choose an agency", "Agencies": matched, "Ticket": h.loginTicket(c, f.Email, ids)})
+}
+
+// passwordMatchIn checks email and password in one agency's database.
+func (h *Handlers) passwordMatchIn(c *fiber.Ctx, a *db.Agency, email, password string) (*db.User, error) {
+	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return h.checkPassword(c, t, email, password)
+}
+
+// signInTo starts a session in agency a for email, whose password was checked.
+func (h *Handlers) signInTo(c *fiber.Ctx, a *db.Agency, email, next string) error {
+	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	defer release()
+	u, err := t.UserByEmail(c.UserContext(), email)
+	if err != nil {
+		return err
+	}
+	if u.Status != db.UserActive {
+		return errDisabled
+	}
+	return h.finishSignIn(c, t, a, u, next)
+}
+
+// finishSignIn starts the session and sends the person on to next, or home.
+func (h *Handlers) finishSignIn(c *fiber.Ctx, t *db.Tenant, a *db.Agency, u *db.User, next string) error {
+	if err := h.startSession(c, t, a, u); err != nil {
+		return err
+	}
+	if next = safeNext(a, next); next == "" {
+		next = homeOf(a, u)
+	}
+	return h.redirect(c, next)
+}
+
+// loginTicket proves, for five minutes and to this browser only, that the
+// password matched in the listed agencies.
+func (h *Handlers) loginTicket(c *fiber.Ctx, email string, agencyIDs []string) string {
+	exp := h.Clock.Now().Add(loginTicketTTL).Unix()
+	payload := email + "|" + strings.Join(agencyIDs, ",") + "|" + strconv.FormatInt(exp, 10)
+	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + auth.Sign(h.secret, "ticket:"+c.Cookies(csrfCookie)+":"+payload)
+}
+
+func (h *Handlers) readLoginTicket(c *fiber.Ctx, ticket string) (email string, agencyIDs []string, ok bool) {
+	enc, sig, found := strings.Cut(ticket, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(enc)
+	if !found || err != nil {
+		return "", nil, false
+	}
+	payload := string(raw)
+	if !auth.Equal(sig, auth.Sign(h.secret, "ticket:"+c.Cookies(csrfCookie)+":"+payload)) {
+		return "", nil, false
+	}
+	parts := strings.Split(payload, "|")
+	if len(parts) != 3 {
+		return "", nil, false
+	}
+	exp, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil || h.Clock.Now().Unix() > exp {
+		return "", nil, false
+	}
+	return parts[0], strings.Split(parts[1], ","), true
+}
+
+// LoginChoose finishes a global sign-in in the agency the person chose.
+func (h *Handlers) LoginChoose(c *fiber.Ctx) error {
+	email, ids, ok := h.readLoginTicket(c, c.FormValue("ticket"))
+	choice := c.FormValue("agency")
+	if !ok || !slices.Contains(ids, choice) {
+		return apperr.New(apperr.Forbidden, "This sign-in has expired. Please sign in again.")
+	}
+	a, err := h.Control.AgencyByID(c.UserContext(), choice)
+	if err != nil {
+		return err
+	}
+	if !a.Usable() {
+		return apperr.New(apperr.Forbidden, "This agency's account is not available.")
+	}
+	return h.signInTo(c, a, email, "")
+}
+
+// AgencyLoginForm shows an agency's own sign-in page.
+func (h *Handlers) AgencyLoginForm(c *fiber.Ctx) error {
+	a := agencyOf(c)
+	if u := userOf(c); u != nil {
+		return h.redirect(c, homeOf(a, u))
+	}
+	f := loginForm{Next: safeNext(a, c.Query("next"))}
+	return h.formPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in to " + a.Name, "Form": f, "Action": "/a/" + a.Slug + "/login"}, nil)
+}
+
+// AgencyLogin signs in on an agency's own page.
+func (h *Handlers) AgencyLogin(c *fiber.Ctx) error {
+	a, t := agencyOf(c), tenantOf(c)
+	f := parseLogin(c)
+	render := func(err error) error {
+		f.Password = ""
+		return h.formPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in to " + a.Name, "Form": f, "Action": "/a/" + a.Slug + "/login"}, err)
+	}
+	if err := h.checkLoginLimits(c, f.Email); err != nil {
+		return render(err)
+	}
+	u, err := h.checkPassword(c, t, f.Email, f.Password)
+	if err != nil {
+		return err
+	}
+	if u == nil {
+		h.countFailedLogin(c, f.Email)
+		return render(errBadLogin)
+	}
+	if u.Status != db.UserActive {
+		return render(errDisabled)
+	}
+	h.limiter.reset(limitKey("login:acct", strings.ToLower(f.Email)))
+	return h.finishSignIn(c, t, a, u, f.Next)
+}
+
+// Logout ends the current session.
+func (h *Handlers) Logout(c *fiber.Ctx) error {
+	a, t, s := agencyOf(c), tenantOf(c), sessionOf(c)
+	if err := t.SignOut(c.UserContext(), s.ID, auditFor(c, "signout", userOf(c).Email)); err != nil {
+		return err
+	}
+	h.clearCookie(c, sessionCookie, "/")
+	h.flash(c, "You're signed out.")
+	return h.redirect(c, "/a/"+a.Slug+"/login")
+}

@@ -1,0 +1,86 @@
+package handlers
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/db"
+)
+
+// OperatorLoginForm shows the operator's sign-in page.
+func (h *Handlers) OperatorLoginForm(c *fiber.Ctx) error {
+	return h.formPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Operator sign-in", "Form": loginForm{}, "Action": "/operator/login", "NoForgot": true}, nil)
+}
+
+// OperatorLogin signs a platform operator in, with the same limits as everyone.
+func (h *Handlers) OperatorLogin(c *fiber.Ctx) error {
+	f := parseLogin(c)
+	render := func(err error) error {
+		f.Password = ""
+		return h.formPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Operator sign-in", "Form": f, "Action": "/operator/login", "NoForgot": true}, err)
+	}
+	if err := h.checkLoginLimits(c, f.Email); err != nil {
+		return render(err)
+	}
+	op, err := h.Control.OperatorByEmail(c.UserContext(), f.Email)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	hash := ""
+	if op != nil {
+		hash = op.PasswordHash
+	}
+	ok, err := h.Hasher.Verify(c.UserContext(), hash, f.Password)
+	if err != nil {
+		return err
+	}
+	if !ok || op == nil {
+		h.countFailedLogin(c, f.Email)
+		h.Log.Warn("operator sign-in failed", "email", f.Email, "ip", c.IP())
+		return render(errBadLogin)
+	}
+	h.limiter.reset(limitKey("login:acct", strings.ToLower(f.Email)))
+	if old := c.Cookies(operatorCookie); old != "" {
+		if s, _, err := h.Control.OperatorSession(c.UserContext(), old, h.Config.SessionIdle); err == nil {
+			h.Control.OperatorSignOut(c.UserContext(), s.ID)
+		}
+	}
+	token, _, err := h.Control.OperatorSignIn(c.UserContext(), op, db.SessionTimeouts{Idle: h.Config.SessionIdle, Absolute: h.Config.SessionAbsolute}, c.IP(), c.Get(fiber.HeaderUserAgent))
+	if err != nil {
+		return err
+	}
+	h.Log.Info("operator signed in", "operator", op.ID, "ip", c.IP())
+	h.setSessionCookie(c, operatorCookie, token, "/operator")
+	return h.redirect(c, "/operator")
+}
+
+// OperatorLogout ends the operator's session.
+func (h *Handlers) OperatorLogout(c *fiber.Ctx) error {
+	if err := h.Control.OperatorSignOut(c.UserContext(), sessionOf(c).ID); err != nil {
+		return err
+	}
+	h.clearCookie(c, operatorCookie, "/operator")
+	h.flash(c, "You're signed out.")
+	return h.redirect(c, "/operator/login")
+}
+
+// OperatorHome lists the hosted agencies: never their clients or cases.
+func (h *Handlers) OperatorHome(c *fiber.Ctx) error {
+	agencies, err := h.Control.Agencies(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return h.page(c, "pages/operator/index", fiber.Map{"Title": "Operator console", "Agencies": agencies})
+}
+
+// OperatorOutbox shows recent emails, so an install without SMTP can still
+// hand out invite and reset links.
+func (h *Handlers) OperatorOutbox(c *fiber.Ctx) error {
+	emails, err := h.Control.RecentEmails(c.UserContext(), 200)
+	if err != nil {
+		return err
+	}
+	return h.page(c, "pages/operator/outbox", fiber.Map{"Title": "Mail outbox", "Emails": emails})
+}

@@ -1,0 +1,130 @@
+package handlers
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/auth"
+	"mintedmind/db"
+)
+
+const resetSentMessage = "If an account exists for that address, we've sent it a link to choose a new password. The link works once, for one hour."
+
+// ForgotForm asks for the email whose password was forgotten.
+func (h *Handlers) ForgotForm(c *fiber.Ctx) error {
+	return h.formPage(c, "pages/reset/forgot", "partials/reset/forgot", fiber.Map{"Title": "Forgot your password?", "Action": "/forgot"}, nil)
+}
+
+// Forgot sends a reset link for every agency where the email has an account.
+func (h *Handlers) Forgot(c *fiber.Ctx) error {
+	return h.forgot(c, "/forgot", nil)
+}
+
+// AgencyForgotForm is the agency's own forgot-password page.
+func (h *Handlers) AgencyForgotForm(c *fiber.Ctx) error {
+	return h.formPage(c, "pages/reset/forgot", "partials/reset/forgot", fiber.Map{"Title": "Forgot your password?", "Action": "/a/" + agencyOf(c).Slug + "/forgot"}, nil)
+}
+
+// AgencyForgot sends a reset link for this agency only.
+func (h *Handlers) AgencyForgot(c *fiber.Ctx) error {
+	a := agencyOf(c)
+	return h.forgot(c, "/a/"+a.Slug+"/forgot", []*db.Agency{a})
+}
+
+// forgot answers the same whether or not the email is known, so the page
+// cannot be used to find out who has an account.
+func (h *Handlers) forgot(c *fiber.Ctx, action string, agencies []*db.Agency) error {
+	email := formValue(c, "email")
+	data := fiber.Map{"Title": "Forgot your password?", "Action": action, "Email": email}
+	normalized, msg := db.ValidateEmail(email)
+	if msg != "" {
+		return h.formPage(c, "pages/reset/forgot", "partials/reset/forgot", data, apperr.FieldErrors(map[string]string{"email": msg}))
+	}
+	if err := h.limiter.take(limitKey("reset:ip", c.IP()), Limit{Max: h.Config.ResetLimit.Max * 4, Window: h.Config.ResetLimit.Window}); err != nil {
+		return h.formPage(c, "pages/reset/forgot", "partials/reset/forgot", data, err)
+	}
+	if h.limiter.take(limitKey("reset:acct", strings.ToLower(normalized)), h.Config.ResetLimit) == nil {
+		if agencies == nil {
+			var err error
+			if agencies, err = h.Control.AgenciesForEmail(c.UserContext(), normalized); err != nil {
+				return err
+			}
+		}
+		for _, a := range agencies {
+			if err := h.sendReset(c, a, normalized); err != nil {
+				h.logger(c).Error("send password reset", "agency", a.ID, "err", err)
+			}
+		}
+	}
+	data["Sent"] = resetSentMessage
+	return h.pageOrFragment(c, "pages/reset/forgot", "partials/reset/forgot", data)
+}
+
+func (h *Handlers) sendReset(c *fiber.Ctx, a *db.Agency, email string) error {
+	if !a.Usable() {
+		return nil
+	}
+	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	defer release()
+	u, err := t.UserByEmail(c.UserContext(), email)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if u.Status != db.UserActive {
+		return nil
+	}
+	token, err := t.CreatePasswordReset(c.UserContext(), u.ID, h.Config.ResetTTL)
+	if err != nil {
+		return err
+	}
+	return h.Mailer.Queue(c.UserContext(), a.ID, u.Email, "password-reset", fiber.Map{
+		"AgencyName": a.Name, "Name": u.Name, "Link": h.Config.BaseURL + "/a/" + a.Slug + "/reset/" + token, "ValidFor": "1 hour",
+	})
+}
+
+// ResetForm shows the new-password form for a valid reset link.
+func (h *Handlers) ResetForm(c *fiber.Ctx) error {
+	u, err := tenantOf(c).PasswordResetUser(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	return h.formPage(c, "pages/reset/reset", "partials/reset/reset", fiber.Map{"Title": "Choose a new password", "Email": u.Email}, nil)
+}
+
+// Reset sets the new password, once per link, and ends every session.
+func (h *Handlers) Reset(c *fiber.Ctx) error {
+	a, t := agencyOf(c), tenantOf(c)
+	token := c.Params("token")
+	u, err := t.PasswordResetUser(c.UserContext(), token)
+	if err != nil {
+		return err
+	}
+	pw := c.FormValue("password")
+	errs := map[string]string{}
+	if msg := auth.ValidatePassword(pw); msg != "" {
+		errs["password"] = msg
+	} else if pw != c.FormValue("password_confirm") {
+		errs["password_confirm"] = "The two passwords are not the same."
+	}
+	if err := apperr.FieldErrors(errs); err != nil {
+		return h.formPage(c, "pages/reset/reset", "partials/reset/reset", fiber.Map{"Title": "Choose a new password", "Email": u.Email}, err)
+	}
+	hash, err := h.Hasher.Hash(c.UserContext(), pw)
+	if err != nil {
+		return err
+	}
+	if _, err := t.ResetPassword(c.UserContext(), token, hash, auditFor(c, "password.reset", u.Email)); err != nil {
+		return err
+	}
+	h.clearCookie(c, sessionCookie, "/")
+	h.flash(c, "Your password has been changed. Sign in with your new password.")
+	return h.redirect(c, "/a/"+a.Slug+"/login")
+}

@@ -1,0 +1,115 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// Access says who may use a route.
+type Access int
+
+// Access levels. Agency levels include the ones above them in the role
+// order owner > admin > staff > client; a role below gets a 404.
+const (
+	Public       Access = iota // anyone
+	AgencyPublic               // anyone, on an existing agency's pages (login, invite, reset)
+	SignedIn                   // any signed-in person of the agency, client contacts included
+	ClientOnly                 // the agency's client contacts (the portal)
+	Staff                      // staff, admins and owners
+	Admin                      // admins and owners
+	Owner                      // owners
+	Operator                   // platform operators
+)
+
+// Route is one row of the route table.
+type Route struct {
+	Method  string
+	Path    string
+	Access  Access
+	Handler func(h *Handlers, c *fiber.Ctx) error
+}
+
+// Routes is the whole route table, read top to bottom.
+var Routes = []Route{
+	// Public pages and operations.
+	{"GET", "/", Public, (*Handlers).Landing},
+	{"GET", "/livez", Public, (*Handlers).Livez},
+	{"GET", "/readyz", Public, (*Handlers).Readyz},
+	{"GET", "/signup", Public, (*Handlers).SignupForm},
+	{"POST", "/signup", Public, (*Handlers).Signup},
+	{"GET", "/signup/slug", Public, (*Handlers).SignupSlugCheck},
+	{"GET", "/login", Public, (*Handlers).LoginForm},
+	{"POST", "/login", Public, (*Handlers).Login},
+	{"POST", "/login/choose", Public, (*Handlers).LoginChoose},
+	{"GET", "/forgot", Public, (*Handlers).ForgotForm},
+	{"POST", "/forgot", Public, (*Handlers).Forgot},
+	{"GET", "/setup/:token", Public, (*Handlers).SetupForm},
+	{"POST", "/setup/:token", Public, (*Handlers).Setup},
+
+	// An agency's public pages.
+	{"GET", "/a/:slug/login", AgencyPublic, (*Handlers).AgencyLoginForm},
+	{"POST", "/a/:slug/login", AgencyPublic, (*Handlers).AgencyLogin},
+	{"GET", "/a/:slug/forgot", AgencyPublic, (*Handlers).AgencyForgotForm},
+	{"POST", "/a/:slug/forgot", AgencyPublic, (*Handlers).AgencyForgot},
+	{"GET", "/a/:slug/reset/:token", AgencyPublic, (*Handlers).ResetForm},
+	{"POST", "/a/:slug/reset/:token", AgencyPublic, (*Handlers).Reset},
+	{"GET", "/a/:slug/invite/:token", AgencyPublic, (*Handlers).InviteForm},
+	{"POST", "/a/:slug/invite/:token", AgencyPublic, (*Handlers).AcceptInvite},
+
+	// Everyone signed in to the agency.
+	{"POST", "/a/:slug/logout", SignedIn, (*Handlers).Logout},
+	{"GET", "/a/:slug/account", SignedIn, (*Handlers).Account},
+	{"POST", "/a/:slug/account/password", SignedIn, (*Handlers).ChangePassword},
+	{"GET", "/a/:slug/account/sessions", SignedIn, (*Handlers).Sessions},
+	{"POST", "/a/:slug/account/sessions/others/revoke", SignedIn, (*Handlers).RevokeOtherSessions},
+	{"POST", "/a/:slug/account/sessions/:id/revoke", SignedIn, (*Handlers).RevokeSession},
+
+	// The client portal.
+	{"GET", "/a/:slug/portal", ClientOnly, (*Handlers).PortalHome},
+
+	// Staff.
+	{"GET", "/a/:slug", Staff, (*Handlers).Dashboard},
+
+	// Admins: the team and the audit log.
+	{"GET", "/a/:slug/users", Admin, (*Handlers).Users},
+	{"POST", "/a/:slug/invites", Admin, (*Handlers).Invite},
+	{"POST", "/a/:slug/invites/:id/revoke", Admin, (*Handlers).RevokeInvite},
+	{"POST", "/a/:slug/users/:id/role", Admin, (*Handlers).SetRole},
+	{"POST", "/a/:slug/users/:id/disable", Admin, (*Handlers).DisableUser},
+	{"POST", "/a/:slug/users/:id/enable", Admin, (*Handlers).EnableUser},
+	{"GET", "/a/:slug/audit", Admin, (*Handlers).Audit},
+
+	// The platform operator's console.
+	{"GET", "/operator/login", Public, (*Handlers).OperatorLoginForm},
+	{"POST", "/operator/login", Public, (*Handlers).OperatorLogin},
+	{"POST", "/operator/logout", Operator, (*Handlers).OperatorLogout},
+	{"GET", "/operator", Operator, (*Handlers).OperatorHome},
+	{"GET", "/operator/outbox", Operator, (*Handlers).OperatorOutbox},
+}
+
+// register installs the global middleware and every route with the checks
+// its access level needs.
+func (h *Handlers) register(app *fiber.App) {
+	app.Use(h.requestID, h.accessLog, h.recoverPanic, h.securityHeaders())
+	app.Get("/assets/*", h.serveAsset)
+	for _, r := range Routes {
+		r := r
+		chain := h.guards(r.Access)
+		chain = append(chain, func(c *fiber.Ctx) error { return r.Handler(h, c) })
+		app.Add(r.Method, r.Path, chain...)
+	}
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}
+
+// guards returns the middleware a route of the given access level runs first.
+func (h *Handlers) guards(a Access) []fiber.Handler {
+	switch a {
+	case Public:
+		return []fiber.Handler{h.anonymousCSRF}
+	case Operator:
+		return []fiber.Handler{h.loadOperator, h.sessionCSRF}
+	case AgencyPublic:
+		return []fiber.Handler{h.loadAgency, h.loadSession, h.csrfForAgency}
+	default:
+		return []fiber.Handler{h.loadAgency, h.loadSession, h.require(a), h.sessionCSRF}
+	}
+}

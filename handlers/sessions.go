@@ -1,0 +1,69 @@
+package handlers
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Sessions lists the signed-in person's sessions with device, address and last use.
+func (h *Handlers) Sessions(c *fiber.Ctx) error {
+	sessions, err := tenantOf(c).UserSessions(c.UserContext(), userOf(c).ID)
+	if err != nil {
+		return err
+	}
+	return h.page(c, "pages/account/sessions", fiber.Map{"Title": "Your sessions", "Sessions": sessions, "Current": sessionOf(c).ID})
+}
+
+// RevokeSession ends one of the person's sessions; ending the current one signs out.
+func (h *Handlers) RevokeSession(c *fiber.Ctx) error {
+	a, t, me, s := agencyOf(c), tenantOf(c), userOf(c), sessionOf(c)
+	id := c.Params("id")
+	if err := t.RevokeSession(c.UserContext(), me.ID, id, auditFor(c, "session.revoked", me.Email)); err != nil {
+		return err
+	}
+	if id == s.ID {
+		h.clearCookie(c, sessionCookie, "/")
+		return h.redirect(c, "/a/"+a.Slug+"/login")
+	}
+	h.flash(c, "That session has been signed out.")
+	return h.redirect(c, "/a/"+a.Slug+"/account/sessions")
+}
+
+// RevokeOtherSessions signs the person out everywhere but here.
+func (h *Handlers) RevokeOtherSessions(c *fiber.Ctx) error {
+	a, me := agencyOf(c), userOf(c)
+	if _, err := tenantOf(c).EndOtherSessions(c.UserContext(), me.ID, sessionOf(c).ID, auditFor(c, "session.revoked_others", me.Email)); err != nil {
+		return err
+	}
+	h.flash(c, "You were signed out everywhere else.")
+	return h.redirect(c, "/a/"+a.Slug+"/account/sessions")
+}
+
+// deviceName gives a short, human description of a User-Agent.
+func deviceName(ua string) string {
+	browser := "Unknown browser"
+	for _, b := range []struct{ key, name string }{
+		{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"}, {"HeadlessChrome", "Headless Chrome"},
+		{"Chrome/", "Chrome"}, {"Safari/", "Safari"}, {"curl/", "curl"}, {"Go-http-client", "Go client"},
+	} {
+		if strings.Contains(ua, b.key) {
+			browser = b.name
+			break
+		}
+	}
+	os := ""
+	for _, o := range []struct{ key, name string }{
+		{"iPhone", "iPhone"}, {"iPad", "iPad"}, {"Android", "Android"}, {"Windows", "Windows"},
+		{"Mac OS X", "macOS"}, {"CrOS", "ChromeOS"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(ua, o.key) {
+			os = o.name
+			break
+		}
+	}
+	if os == "" {
+		return browser
+	}
+	return browser + " on " + os
+}

@@ -1,0 +1,114 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/auth"
+	"mintedmind/db"
+)
+
+// signupForm is the public sign-up of a new agency and its owner.
+type signupForm struct {
+	AgencyName string
+	Slug       string
+	OwnerName  string
+	Email      string
+	Password   string
+}
+
+func parseSignup(c *fiber.Ctx) signupForm {
+	return signupForm{
+		AgencyName: formValue(c, "agency_name"),
+		Slug:       formValue(c, "slug"),
+		OwnerName:  formValue(c, "owner_name"),
+		Email:      formValue(c, "email"),
+		Password:   c.FormValue("password"),
+	}
+}
+
+func (f *signupForm) validate() error {
+	errs := map[string]string{}
+	if msg := db.ValidateName(f.AgencyName, 100); msg != "" {
+		errs["agency_name"] = msg
+	}
+	if msg := db.ValidateSlug(f.Slug); msg != "" {
+		errs["slug"] = msg
+	}
+	if msg := db.ValidateName(f.OwnerName, 100); msg != "" {
+		errs["owner_name"] = msg
+	}
+	email, msg := db.ValidateEmail(f.Email)
+	if msg != "" {
+		errs["email"] = msg
+	}
+	f.Email = email
+	if msg := auth.ValidatePassword(f.Password); msg != "" {
+		errs["password"] = msg
+	}
+	return apperr.FieldErrors(errs)
+}
+
+// SignupForm shows the sign-up page.
+func (h *Handlers) SignupForm(c *fiber.Ctx) error {
+	return h.formPage(c, "pages/signup/index", "partials/signup/form", fiber.Map{"Title": "Create your agency", "Form": signupForm{}}, nil)
+}
+
+// SignupSlugCheck tells, as the person types, whether an address is free.
+func (h *Handlers) SignupSlugCheck(c *fiber.Ctx) error {
+	slug := c.Query("slug")
+	msg, ok := db.ValidateSlug(slug), false
+	if msg == "" {
+		taken, err := h.Control.SlugTaken(c.UserContext(), slug)
+		if err != nil {
+			return err
+		}
+		if taken {
+			msg = "This address is already taken. Please choose another."
+		} else {
+			msg, ok = "Available: your agency will live at /a/"+slug, true
+		}
+	}
+	return h.fragment(c, "partials/signup/slug", fiber.Map{"Message": msg, "OK": ok})
+}
+
+// Signup creates an agency with its owner and signs the owner in.
+func (h *Handlers) Signup(c *fiber.Ctx) error {
+	f := parseSignup(c)
+	render := func(err error) error {
+		f.Password = ""
+		return h.formPage(c, "pages/signup/index", "partials/signup/form", fiber.Map{"Title": "Create your agency", "Form": f}, err)
+	}
+	if err := h.limiter.take(limitKey("signup:ip", c.IP()), h.Config.SignupLimit); err != nil {
+		return render(err)
+	}
+	if err := f.validate(); err != nil {
+		return render(err)
+	}
+	hash, err := h.Hasher.Hash(c.UserContext(), f.Password)
+	if err != nil {
+		return err
+	}
+	a, owner, err := h.Control.CreateAgency(c.UserContext(), h.Pool, db.NewAgency{
+		Name: f.AgencyName, Slug: f.Slug, OwnerName: f.OwnerName, OwnerEmail: f.Email, OwnerPasswordHash: hash,
+	})
+	if err != nil {
+		return render(err)
+	}
+	h.logger(c).Info("agency created", "agency", a.ID, "slug", a.Slug)
+	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if err := h.startSession(c, t, a, owner); err != nil {
+		return err
+	}
+	if err := h.Mailer.Queue(c.UserContext(), a.ID, owner.Email, "welcome", fiber.Map{
+		"AgencyName": a.Name, "Name": owner.Name, "Link": h.Config.BaseURL + "/a/" + a.Slug,
+	}); err != nil {
+		h.logger(c).Error("queue welcome email", "err", err)
+	}
+	h.flash(c, "Welcome to MintedMind! Your agency is ready.")
+	return h.redirect(c, "/a/"+a.Slug)
+}

@@ -1,0 +1,172 @@
+package handlers
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/db"
+)
+
+// Cookie names. Every cookie the app sets is essential: sign-in, CSRF, and
+// one-time flash messages.
+const (
+	sessionCookie  = "mm_session"
+	operatorCookie = "mm_operator"
+)
+
+// touchEvery limits how often a session's last-seen time is written.
+const touchEvery = time.Minute
+
+func agencyOf(c *fiber.Ctx) *db.Agency     { a, _ := c.Locals("agency").(*db.Agency); return a }
+func tenantOf(c *fiber.Ctx) *db.Tenant     { t, _ := c.Locals("tenant").(*db.Tenant); return t }
+func userOf(c *fiber.Ctx) *db.User         { u, _ := c.Locals("user").(*db.User); return u }
+func sessionOf(c *fiber.Ctx) *db.Session   { s, _ := c.Locals("session").(*db.Session); return s }
+func operatorOf(c *fiber.Ctx) *db.Operator { o, _ := c.Locals("operator").(*db.Operator); return o }
+
+// loadAgency resolves /a/:slug to the agency and acquires its database for
+// the rest of the request. Unknown and deleted agencies are 404.
+func (h *Handlers) loadAgency(c *fiber.Ctx) error {
+	slug := c.Params("slug")
+	if db.ValidateSlug(slug) != "" {
+		return apperr.New(apperr.NotFound, "We couldn't find that page.")
+	}
+	a, err := h.Control.AgencyBySlug(c.UserContext(), slug)
+	if err != nil {
+		return err
+	}
+	if a.Status == db.AgencyDeleted {
+		return apperr.New(apperr.NotFound, "Agency not found.")
+	}
+	if a.Status == db.AgencyArchived {
+		return apperr.New(apperr.Forbidden, "%s's account is archived because it was not used for a long time. Contact the platform operator to restore it.", a.Name)
+	}
+	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	defer release()
+	c.Locals("agency", a)
+	c.Locals("tenant", t)
+	return c.Next()
+}
+
+// sessionCookieValue binds a token to its agency: "<agency id>.<token>".
+func sessionCookieValue(agencyID, token string) string { return agencyID + "." + token }
+
+// loadSession finds the signed-in user of this agency, if any. A cookie
+// issued by another agency marks the request as foreign: every protected
+// page of this agency then answers 404.
+func (h *Handlers) loadSession(c *fiber.Ctx) error {
+	raw := c.Cookies(sessionCookie)
+	if raw == "" {
+		return c.Next()
+	}
+	agencyID, token, ok := strings.Cut(raw, ".")
+	if !ok || agencyID != agencyOf(c).ID {
+		c.Locals("foreignSession", true)
+		return c.Next()
+	}
+	t := tenantOf(c)
+	s, u, err := t.SessionByToken(c.UserContext(), token, h.Config.SessionIdle)
+	if apperr.Is(err, apperr.NotFound) {
+		return c.Next()
+	}
+	if err != nil {
+		return err
+	}
+	if h.Clock.Now().Sub(s.LastSeenAt) >= touchEvery {
+		if err := t.TouchSession(c.UserContext(), s.ID, c.IP()); err != nil {
+			h.logger(c).Warn("touch session", "err", err)
+		}
+	}
+	c.Locals("session", s)
+	c.Locals("user", u)
+	return c.Next()
+}
+
+// require lets through the roles an access level allows. A person without
+// the role, or signed in to another agency, gets a 404 as if the page did
+// not exist; a person not signed in is sent to the agency's login page.
+func (h *Handlers) require(a Access) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u := userOf(c)
+		if u == nil {
+			if foreign, _ := c.Locals("foreignSession").(bool); foreign {
+				return apperr.New(apperr.NotFound, "We couldn't find that page.")
+			}
+			login := "/a/" + agencyOf(c).Slug + "/login"
+			if c.Method() == fiber.MethodGet {
+				login += "?next=" + url.QueryEscape(c.OriginalURL())
+			}
+			return h.redirect(c, login)
+		}
+		if !allowed(a, u.Role) {
+			return apperr.New(apperr.NotFound, "We couldn't find that page.")
+		}
+		return c.Next()
+	}
+}
+
+// allowed reports whether role may use a route of access level a.
+func allowed(a Access, role string) bool {
+	rank := db.RoleRank(role)
+	switch a {
+	case SignedIn:
+		return rank > 0
+	case ClientOnly:
+		return role == db.RoleClient
+	case Staff:
+		return rank >= db.RoleRank(db.RoleStaff)
+	case Admin:
+		return rank >= db.RoleRank(db.RoleAdmin)
+	case Owner:
+		return role == db.RoleOwner
+	}
+	return false
+}
+
+// loadOperator lets only a signed-in platform operator through; anyone else
+// gets a 404, as if the console did not exist.
+func (h *Handlers) loadOperator(c *fiber.Ctx) error {
+	token := c.Cookies(operatorCookie)
+	if token != "" {
+		s, op, err := h.Control.OperatorSession(c.UserContext(), token, h.Config.SessionIdle)
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
+			return err
+		}
+		if err == nil {
+			if h.Clock.Now().Sub(s.LastSeenAt) >= touchEvery {
+				if err := h.Control.TouchOperatorSession(c.UserContext(), s.ID); err != nil {
+					h.logger(c).Warn("touch operator session", "err", err)
+				}
+			}
+			c.Locals("session", s)
+			c.Locals("operator", op)
+			return c.Next()
+		}
+	}
+	return apperr.New(apperr.NotFound, "We couldn't find that page.")
+}
+
+// setSessionCookie stores a session token for the browser.
+func (h *Handlers) setSessionCookie(c *fiber.Ctx, name, value, path string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: path, HTTPOnly: true, Secure: h.secure, SameSite: "Lax",
+		MaxAge: int(h.Config.SessionAbsolute.Seconds())})
+}
+
+func (h *Handlers) clearCookie(c *fiber.Ctx, name, path string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: path, HTTPOnly: true, Secure: h.secure, SameSite: "Lax", MaxAge: -1, Expires: time.Unix(1, 0)})
+}
+
+// auditFor fills the who and where of an audit entry from the request.
+func auditFor(c *fiber.Ctx, action, target string) db.Audit {
+	a := db.Audit{Action: action, Target: target, IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
+	if u := userOf(c); u != nil {
+		a.ActorID, a.ActorName = u.ID, u.Name
+	}
+	return a
+}
