@@ -1,0 +1,147 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is every setting of the binary. Each comes from a flag, else from
+// its environment variable, else from the default shown in -h.
+type config struct {
+	Addr            string
+	DataDir         string
+	BaseURL         string
+	TrustedProxies  []string
+	SMTPURL         string
+	MailFrom        string
+	SessionIdle     time.Duration
+	SessionAbsolute time.Duration
+	MaxOpenTenants  int
+	TenantIdle      time.Duration
+	BodyLimit       int
+	LogFormat       string
+
+	// Command options.
+	Now    string // jobs run: the "now" to run at (RFC 3339)
+	DryRun bool
+
+	proxies *string // raw -trusted-proxies, split by finish
+}
+
+// newFlagSet registers every flag on fs with defaults taken from the environment.
+func newFlagSet(cfg *config, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("mintedmind", flag.ContinueOnError)
+	fs.SetOutput(out)
+	env := func(name, def string) string {
+		if v, ok := os.LookupEnv(name); ok {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&cfg.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
+	fs.StringVar(&cfg.DataDir, "data", env("DATA_DIR", "./data"), "data directory: control.db, tenants/, archive/ (DATA_DIR)")
+	fs.StringVar(&cfg.BaseURL, "base-url", env("BASE_URL", ""), "public URL people open, used in emailed links; default http://localhost:PORT (BASE_URL)")
+	proxies := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs whose X-Forwarded-For and X-Forwarded-Proto are believed (TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.SMTPURL, "smtp-url", env("SMTP_URL", ""), "SMTP server: smtp://user:pass@host:587 (STARTTLS), smtps://…:465, smtp+insecure://host:25; empty = write mail to the log (SMTP_URL)")
+	fs.StringVar(&cfg.MailFrom, "mail-from", env("MAIL_FROM", "MintedMind <no-reply@localhost>"), "sender of every email (MAIL_FROM)")
+	fs.DurationVar(&cfg.SessionIdle, "session-idle", envDuration("SESSION_IDLE", 2*time.Hour), "a session ends after this long without a request (SESSION_IDLE)")
+	fs.DurationVar(&cfg.SessionAbsolute, "session-absolute", envDuration("SESSION_ABSOLUTE", 7*24*time.Hour), "a session ends this long after sign-in (SESSION_ABSOLUTE)")
+	fs.IntVar(&cfg.MaxOpenTenants, "max-open-tenants", envInt("MAX_OPEN_TENANTS", 200), "agency databases kept open at most; least recently used are closed (MAX_OPEN_TENANTS)")
+	fs.DurationVar(&cfg.TenantIdle, "tenant-idle", envDuration("TENANT_IDLE", 10*time.Minute), "an agency database unused this long is closed (TENANT_IDLE)")
+	fs.IntVar(&cfg.BodyLimit, "body-limit", envInt("BODY_LIMIT", 4<<20), "largest request body in bytes (BODY_LIMIT)")
+	fs.StringVar(&cfg.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (LOG_FORMAT)")
+	fs.StringVar(&cfg.Now, "now", "", "jobs run: the time to run at, RFC 3339 (e.g. 2026-12-01T03:00:00Z); default the real time")
+	fs.BoolVar(&cfg.DryRun, "dry-run", false, "retention: show what would be done without doing it")
+	cfg.proxies = proxies
+	return fs
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv(name); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+		fmt.Fprintf(os.Stderr, "warning: %s=%q is not a duration like 2h or 30m; using %s\n", name, v, def)
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if v, ok := os.LookupEnv(name); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+		fmt.Fprintf(os.Stderr, "warning: %s=%q is not a number; using %d\n", name, v, def)
+	}
+	return def
+}
+
+// parseArgs reads flags placed before or after the command and returns the
+// command words.
+func parseArgs(args []string, out io.Writer) (*config, []string, error) {
+	cfg := &config{}
+	fs := newFlagSet(cfg, out)
+	var words []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		words = append(words, rest[0])
+		args = rest[1:]
+	}
+	if err := cfg.finish(); err != nil {
+		return nil, nil, err
+	}
+	return cfg, words, nil
+}
+
+// finish derives and checks the settings that depend on others.
+func (c *config) finish() error {
+	if c.proxies != nil && strings.TrimSpace(*c.proxies) != "" {
+		for _, p := range strings.Split(*c.proxies, ",") {
+			p = strings.TrimSpace(p)
+			if net.ParseIP(p) == nil {
+				if _, _, err := net.ParseCIDR(p); err != nil {
+					return fmt.Errorf("trusted proxy %q is neither an address nor a CIDR", p)
+				}
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	if c.BaseURL == "" {
+		_, port, err := net.SplitHostPort(c.Addr)
+		if err != nil {
+			return fmt.Errorf("listen address %q: %w", c.Addr, err)
+		}
+		c.BaseURL = "http://localhost:" + port
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("base URL %q must look like https://crm.example.com", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.SessionIdle <= 0 || c.SessionAbsolute <= 0 || c.SessionIdle > c.SessionAbsolute {
+		return fmt.Errorf("session timeouts: idle %s must be positive and not longer than absolute %s", c.SessionIdle, c.SessionAbsolute)
+	}
+	if c.MaxOpenTenants < 1 {
+		return fmt.Errorf("max-open-tenants must be at least 1")
+	}
+	if c.BodyLimit < 64<<10 {
+		return fmt.Errorf("body-limit must be at least 65536 bytes")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("log-format must be text or json")
+	}
+	return nil
+}

@@ -1,0 +1,143 @@
+// Package jobs runs the binary's scheduled work. Every job is idempotent, is
+// recorded in job_runs with its counts, and can be run by hand with a chosen
+// "now" (mintedmind jobs run NAME -now TIME).
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"mintedmind/clock"
+	"mintedmind/db"
+)
+
+// Job does one kind of scheduled work, adding what it did to run.Counts.
+type Job struct {
+	Name     string
+	Schedule string // cron spec, e.g. "@hourly"
+	Run      func(ctx context.Context, run *db.JobRun) error
+}
+
+// Runner knows the jobs and runs them, on schedule or by hand.
+type Runner struct {
+	control *db.Control
+	pool    *db.TenantPool
+	clock   clock.Clock
+	log     *slog.Logger
+	idle    time.Duration
+	jobs    map[string]Job
+	running sync.WaitGroup
+	cron    *cron.Cron
+}
+
+// NewRunner returns a runner with every job of the application.
+func NewRunner(control *db.Control, pool *db.TenantPool, c clock.Clock, log *slog.Logger, sessionIdle time.Duration) *Runner {
+	r := &Runner{control: control, pool: pool, clock: c, log: log, idle: sessionIdle, jobs: map[string]Job{}}
+	r.add(Job{Name: "sessions-cleanup", Schedule: "@hourly", Run: r.cleanSessions})
+	return r
+}
+
+func (r *Runner) add(j Job) { r.jobs[j.Name] = j }
+
+// Names lists the jobs.
+func (r *Runner) Names() []string {
+	var out []string
+	for n := range r.jobs {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Run runs one job now and records the run.
+func (r *Runner) Run(ctx context.Context, name string) (*db.JobRun, error) {
+	j, ok := r.jobs[name]
+	if !ok {
+		return nil, fmt.Errorf("jobs: no job named %q (have %v)", name, r.Names())
+	}
+	r.running.Add(1)
+	defer r.running.Done()
+	run, err := r.control.StartJobRun(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	runErr := j.Run(ctx, run)
+	if err := r.control.FinishJobRun(context.WithoutCancel(ctx), run, runErr); err != nil {
+		r.log.Error("record job run", "job", name, "err", err)
+	}
+	r.log.Info("job run", "job", name, "status", run.Status, "counts", run.Counts, "err", runErr)
+	return run, runErr
+}
+
+// Start schedules every job in the background.
+func (r *Runner) Start(ctx context.Context) error {
+	r.cron = cron.New(cron.WithLocation(time.UTC))
+	for _, j := range r.jobs {
+		name := j.Name
+		if _, err := r.cron.AddFunc(j.Schedule, func() { r.Run(ctx, name) }); err != nil {
+			return fmt.Errorf("jobs: schedule %s: %w", name, err)
+		}
+	}
+	r.cron.Start()
+	return nil
+}
+
+// Stop stops scheduling and waits for a running job to finish.
+func (r *Runner) Stop() {
+	if r.cron != nil {
+		<-r.cron.Stop().Done()
+	}
+	r.running.Wait()
+}
+
+// forEachAgency runs fn on every agency's database, one at a time, and
+// counts the agencies where it failed without stopping at the first.
+func (r *Runner) forEachAgency(ctx context.Context, run *db.JobRun, fn func(t *db.Tenant) error) error {
+	agencies, err := r.control.Agencies(ctx)
+	if err != nil {
+		return err
+	}
+	var firstErr error
+	for _, a := range agencies {
+		if !a.Usable() {
+			continue
+		}
+		err := func() error {
+			t, release, err := r.pool.Acquire(ctx, a.ID)
+			if err != nil {
+				return err
+			}
+			defer release()
+			return fn(t)
+		}()
+		if err != nil {
+			run.Counts["agency_errors"]++
+			r.log.Error("job step failed", "job", run.Job, "agency", a.ID, "err", err)
+			if firstErr == nil {
+				firstErr = fmt.Errorf("agency %s: %w", a.ID, err)
+			}
+		}
+		run.Counts["agencies"]++
+	}
+	return firstErr
+}
+
+// cleanSessions deletes expired sessions and used or expired one-time tokens.
+func (r *Runner) cleanSessions(ctx context.Context, run *db.JobRun) error {
+	n, err := r.control.DeleteExpiredOperatorSessions(ctx, r.idle)
+	if err != nil {
+		return err
+	}
+	run.Counts["operator_rows"] = n
+	return r.forEachAgency(ctx, run, func(t *db.Tenant) error {
+		n, err := t.DeleteExpiredSessions(ctx, r.idle)
+		run.Counts["rows"] += n
+		return err
+	})
+}
