@@ -92,8 +92,8 @@ func (h *Handlers) startSession(c *fiber.Ctx, t *db.Tenant, a *db.Agency, u *db.
 		return err
 	}
 	h.setSessionCookie(c, sessionCookie, sessionCookieValue(a.ID, token), "/")
-	c.Locals("session", s)
-	c.Locals("user", u)
+	st := stateOf(c)
+	st.session, st.user = s, u
 	if u.IsStaff() {
 		if err := h.Control.TouchAgency(c.UserContext(), a.ID); err != nil {
 			h.logger(c).Warn("record agency activity", "err", err)

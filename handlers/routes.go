@@ -97,7 +97,6 @@ func (h *Handlers) register(app *fiber.App) {
 		chain = append(chain, func(c *fiber.Ctx) error { return r.Handler(h, c) })
 		app.Add(r.Method, r.Path, chain...)
 	}
-	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
 
 // guards returns the middleware a route of the given access level runs first.

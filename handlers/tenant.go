@@ -21,11 +21,33 @@ const (
 // touchEvery limits how often a session's last-seen time is written.
 const touchEvery = time.Minute
 
-func agencyOf(c *fiber.Ctx) *db.Agency     { a, _ := c.Locals("agency").(*db.Agency); return a }
-func tenantOf(c *fiber.Ctx) *db.Tenant     { t, _ := c.Locals("tenant").(*db.Tenant); return t }
-func userOf(c *fiber.Ctx) *db.User         { u, _ := c.Locals("user").(*db.User); return u }
-func sessionOf(c *fiber.Ctx) *db.Session   { s, _ := c.Locals("session").(*db.Session); return s }
-func operatorOf(c *fiber.Ctx) *db.Operator { o, _ := c.Locals("operator").(*db.Operator); return o }
+// requestState is what the middleware learned about a request. It lives in
+// one Locals entry, and never as a bare *db.Tenant: fasthttp closes every
+// io.Closer left in Locals when the request ends, which would close the
+// agency's pooled database.
+type requestState struct {
+	agency         *db.Agency
+	tenant         *db.Tenant
+	user           *db.User
+	session        *db.Session
+	operator       *db.Operator
+	foreignSession bool // a session cookie of another agency came with the request
+}
+
+func stateOf(c *fiber.Ctx) *requestState {
+	if s, ok := c.Locals("state").(*requestState); ok {
+		return s
+	}
+	s := &requestState{}
+	c.Locals("state", s)
+	return s
+}
+
+func agencyOf(c *fiber.Ctx) *db.Agency     { return stateOf(c).agency }
+func tenantOf(c *fiber.Ctx) *db.Tenant     { return stateOf(c).tenant }
+func userOf(c *fiber.Ctx) *db.User         { return stateOf(c).user }
+func sessionOf(c *fiber.Ctx) *db.Session   { return stateOf(c).session }
+func operatorOf(c *fiber.Ctx) *db.Operator { return stateOf(c).operator }
 
 // loadAgency resolves /a/:slug to the agency and acquires its database for
 // the rest of the request. Unknown and deleted agencies are 404.
@@ -49,8 +71,9 @@ func (h *Handlers) loadAgency(c *fiber.Ctx) error {
 		return err
 	}
 	defer release()
-	c.Locals("agency", a)
-	c.Locals("tenant", t)
+	st := stateOf(c)
+	st.agency, st.tenant = a, t
+	defer func() { st.tenant = nil }()
 	return c.Next()
 }
 
@@ -67,7 +90,7 @@ func (h *Handlers) loadSession(c *fiber.Ctx) error {
 	}
 	agencyID, token, ok := strings.Cut(raw, ".")
 	if !ok || agencyID != agencyOf(c).ID {
-		c.Locals("foreignSession", true)
+		stateOf(c).foreignSession = true
 		return c.Next()
 	}
 	t := tenantOf(c)
@@ -83,8 +106,8 @@ func (h *Handlers) loadSession(c *fiber.Ctx) error {
 			h.logger(c).Warn("touch session", "err", err)
 		}
 	}
-	c.Locals("session", s)
-	c.Locals("user", u)
+	st := stateOf(c)
+	st.session, st.user = s, u
 	return c.Next()
 }
 
@@ -95,7 +118,7 @@ func (h *Handlers) require(a Access) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		u := userOf(c)
 		if u == nil {
-			if foreign, _ := c.Locals("foreignSession").(bool); foreign {
+			if stateOf(c).foreignSession {
 				return apperr.New(apperr.NotFound, "We couldn't find that page.")
 			}
 			login := "/a/" + agencyOf(c).Slug + "/login"
@@ -144,8 +167,8 @@ func (h *Handlers) loadOperator(c *fiber.Ctx) error {
 					h.logger(c).Warn("touch operator session", "err", err)
 				}
 			}
-			c.Locals("session", s)
-			c.Locals("operator", op)
+			st := stateOf(c)
+			st.session, st.operator = s, op
 			return c.Next()
 		}
 	}

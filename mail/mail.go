@@ -214,6 +214,7 @@ func (m *Mailer) Flush(ctx context.Context) error {
 // logEmail is delivery without SMTP: the whole email goes to the log, since
 // that is how a new install gets its invite and reset links.
 func (m *Mailer) logEmail(ctx context.Context, e *db.Email) error {
+	ctx = context.WithoutCancel(ctx) // the email is out: record it even during shutdown
 	m.log.Info("mail: no SMTP configured, email written to the log instead",
 		"agency_id", e.AgencyID, "email_id", e.ID, "to", e.To, "subject", e.Subject, "body", e.Body)
 	if err := m.ctl.MarkEmail(ctx, e.ID, db.EmailLogged, "", m.clock.Now()); err != nil {
@@ -225,6 +226,9 @@ func (m *Mailer) logEmail(ctx context.Context, e *db.Email) error {
 // record stores the outcome of one delivery attempt: sent, pending again
 // after a backoff, or failed for good after maxAttempts.
 func (m *Mailer) record(ctx context.Context, e *db.Email, sendErr error) error {
+	// The attempt happened: record it even if shutdown began meanwhile, or a
+	// sent email would go out again on the next start.
+	ctx = context.WithoutCancel(ctx)
 	now := m.clock.Now()
 	if sendErr == nil {
 		m.log.Info("mail sent", "agency_id", e.AgencyID, "email_id", e.ID, "attempt", e.Attempts+1)

@@ -121,7 +121,7 @@ func TestQueueDelivers(t *testing.T) {
 		if msg.Subject != "You're invited to Acme Legal on MintedMind" {
 			t.Errorf("subject = %q", msg.Subject)
 		}
-		for _, want := range []string{data.Link, "Grace Hopper has invited you", "as staff", "5 March 2026 at 09:00 UTC"} {
+		for _, want := range []string{data.Link, "Grace Hopper has invited you", "with the staff role", "5 March 2026 at 09:00 UTC"} {
 			if !strings.Contains(msg.Body, want) {
 				t.Errorf("body lacks %q:\n%s", want, msg.Body)
 			}

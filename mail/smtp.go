@@ -63,7 +63,7 @@ func (c *connection) send(from string, e *db.Email) error {
 	if c.err != nil {
 		return c.err
 	}
-	msg := gomail.NewMsg()
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	if err := msg.From(from); err != nil {
 		return fmt.Errorf("sender %q: %w", from, err)
 	}
