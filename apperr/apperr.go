@@ -5,6 +5,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes.
@@ -23,9 +24,10 @@ const (
 // Error is an error meant to be shown to a person: Message is safe to display,
 // Fields holds one message per form field for invalid input.
 type Error struct {
-	Code    string
-	Message string
-	Fields  map[string]string
+	Code       string
+	Message    string
+	Fields     map[string]string
+	RetryAfter time.Duration // for TooMany: when trying again can work
 }
 
 // Error implements the error interface.
@@ -79,3 +81,12 @@ func FieldsOf(err error) map[string]string {
 
 // Is reports whether err carries code.
 func Is(err error, code string) bool { return CodeOf(err) == code }
+
+// RetryAfterOf returns how long to wait before trying again, if err says.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
+}

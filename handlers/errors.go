@@ -3,7 +3,9 @@ package handlers
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -39,9 +41,7 @@ func (h *Handlers) handleError(c *fiber.Ctx, err error) error {
 	if status >= 500 && status != http.StatusServiceUnavailable {
 		h.logger(c).Error("request failed", "err", err, "method", c.Method(), "path", c.Path())
 	}
-	if status == http.StatusTooManyRequests && c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
-		c.Set(fiber.HeaderRetryAfter, "60")
-	}
+	setRetryAfter(c, err)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if isHTMX(c) {
 		trigger, _ := json.Marshal(map[string]any{"toast": map[string]string{"level": "error", "message": msg}})
@@ -78,4 +78,17 @@ func fiberMessage(fe *fiber.Error) string {
 		return apperr.MessageOf(errors.New(""))
 	}
 	return fe.Message
+}
+
+// setRetryAfter tells a client that was refused for too many requests when
+// to come back.
+func setRetryAfter(c *fiber.Ctx, err error) {
+	if apperr.CodeOf(err) != apperr.TooMany {
+		return
+	}
+	secs := int(math.Ceil(apperr.RetryAfterOf(err).Seconds()))
+	if secs <= 0 {
+		secs = 60
+	}
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
 }

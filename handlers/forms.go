@@ -21,19 +21,19 @@ func (h *Handlers) formPage(c *fiber.Ctx, pageName, partialName string, data fib
 	if data == nil {
 		data = fiber.Map{}
 	}
+	fields := map[string]string{}
 	if err != nil {
 		code := apperr.CodeOf(err)
 		if code == apperr.Internal || code == apperr.Unavailable {
 			return err
 		}
-		data["Errors"] = apperr.FieldsOf(err)
-		if data["Errors"] == nil || len(apperr.FieldsOf(err)) == 0 {
-			data["Errors"] = map[string]string{}
+		if f := apperr.FieldsOf(err); f != nil {
+			fields = f
 		}
 		data["Error"] = apperr.MessageOf(err)
+		setRetryAfter(c, err)
 		c.Status(statusOf[code])
-	} else if _, ok := data["Errors"]; !ok {
-		data["Errors"] = map[string]string{}
 	}
+	data["Errors"] = fields
 	return h.pageOrFragment(c, pageName, partialName, data)
 }

@@ -92,16 +92,16 @@ func mustNewEnv(t *testing.T, opts ...func(*handlers.Config)) *env {
 
 // client is one browser: a cookie jar, the last CSRF token it saw, and the
 // address it claims to come from.
-type client struct {
+type browser struct {
 	e       *env
 	jar     *cookiejar.Jar
 	csrf    string
 	headers map[string]string
 }
 
-func (e *env) newClient() *client {
+func (e *env) newClient() *browser {
 	jar, _ := cookiejar.New(nil)
-	return &client{e: e, jar: jar, headers: map[string]string{}}
+	return &browser{e: e, jar: jar, headers: map[string]string{}}
 }
 
 var baseURL, _ = url.Parse("http://mm.test/")
@@ -114,7 +114,7 @@ type response struct {
 
 var csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
-func (c *client) do(method, path string, body io.Reader, contentType string) *response {
+func (c *browser) do(method, path string, body io.Reader, contentType string) *response {
 	c.e.t.Helper()
 	req := httptest.NewRequest(method, path, body)
 	if contentType != "" {
@@ -141,11 +141,11 @@ func (c *client) do(method, path string, body io.Reader, contentType string) *re
 }
 
 // get fetches a page.
-func (c *client) get(path string) *response { return c.do("GET", path, nil, "") }
+func (c *browser) get(path string) *response { return c.do("GET", path, nil, "") }
 
 // post submits a form with the client's current CSRF token, unless the
 // form sets _csrf itself.
-func (c *client) post(path string, form url.Values) *response {
+func (c *browser) post(path string, form url.Values) *response {
 	c.e.t.Helper()
 	if form == nil {
 		form = url.Values{}
@@ -157,7 +157,7 @@ func (c *client) post(path string, form url.Values) *response {
 }
 
 // sessionCookie returns the browser's session cookie value.
-func (c *client) cookie(name string) string {
+func (c *browser) cookie(name string) string {
 	for _, ck := range c.jar.Cookies(baseURL) {
 		if ck.Name == name {
 			return ck.Value
@@ -166,7 +166,7 @@ func (c *client) cookie(name string) string {
 	return ""
 }
 
-func (c *client) setCookie(name, value string) {
+func (c *browser) setCookie(name, value string) {
 	c.jar.SetCookies(baseURL, []*http.Cookie{{Name: name, Value: value, Path: "/"}})
 }
 
@@ -174,7 +174,7 @@ func (c *client) setCookie(name, value string) {
 type agency struct {
 	ID, Slug, Name string
 	OwnerEmail     string
-	Owner          *client
+	Owner          *browser
 }
 
 // mustSignup creates an agency through the sign-up form.
@@ -210,7 +210,7 @@ func (e *env) mustTenant(t *testing.T, agencyID string) *db.Tenant {
 
 // mustAddUser creates a user with role in the agency through the real
 // invite path and returns a signed-in browser for them.
-func (e *env) mustAddUser(t *testing.T, a *agency, role string) (*client, string) {
+func (e *env) mustAddUser(t *testing.T, a *agency, role string) (*browser, string) {
 	t.Helper()
 	ctx := context.Background()
 	n := slugCounter.Add(1)
@@ -231,7 +231,7 @@ func (e *env) mustAddUser(t *testing.T, a *agency, role string) (*client, string
 }
 
 // mustLogin signs in on the agency's page in a new browser.
-func (e *env) mustLogin(t *testing.T, a *agency, email string) *client {
+func (e *env) mustLogin(t *testing.T, a *agency, email string) *browser {
 	t.Helper()
 	c := e.newClient()
 	c.get("/a/" + a.Slug + "/login")

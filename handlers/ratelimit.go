@@ -37,7 +37,9 @@ func (r *rateLimiter) check(key string, l Limit) error {
 	w := r.current(key, l)
 	if w != nil && w.n >= l.Max {
 		wait := w.start.Add(l.Window).Sub(r.clock.Now())
-		return apperr.New(apperr.TooMany, "Too many attempts. Please wait %d minutes and try again.", int(math.Ceil(wait.Minutes())))
+		e := apperr.New(apperr.TooMany, "Too many attempts. Please wait %d minutes and try again.", int(math.Ceil(wait.Minutes())))
+		e.RetryAfter = wait
+		return e
 	}
 	return nil
 }

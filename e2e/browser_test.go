@@ -1,0 +1,587 @@
+// Package e2e drives the real mintedmind binary with Debian's Chromium.
+//
+// The test builds the binary once, starts it on a free loopback port with an
+// empty data directory, and walks the story of a new agency: sign up, land on
+// the dashboard, sign out, fail and then succeed to sign in again. It runs the
+// story at desktop width and at phone width, saves screenshots into
+// e2e/artifacts/, and fails on any console error, uncaught exception or CSP
+// violation in the pages.
+//
+// Without Chromium the test skips; with CI=true it fails instead.
+//
+//	apt-get install -y chromium
+//	go test ./e2e -run TestBrowser -v
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath is where Debian's chromium package puts the browser.
+const chromiumPath = "/usr/bin/chromium"
+
+// password is every test account's password.
+const password = "correct horse battery staple"
+
+// buildDir holds the binary that TestMain's tests build at most once.
+var (
+	buildDir  string
+	buildOnce sync.Once
+	buildBin  string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "mintedmind-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		os.Exit(1)
+	}
+	buildDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// requireChromium returns the browser's path, or skips the test (fails it
+// when CI=true) if the browser is not installed.
+func requireChromium(t *testing.T) string {
+	t.Helper()
+	path := chromiumPath
+	if _, err := os.Stat(path); err != nil {
+		if p, err := exec.LookPath("chromium"); err == nil {
+			path = p
+		} else {
+			msg := "chromium is not installed: install it with `apt-get install -y chromium` to run the browser tests"
+			if os.Getenv("CI") == "true" {
+				t.Fatal(msg + " (CI=true: the browser tests must run in CI)")
+			}
+			t.Skip(msg)
+		}
+	}
+	return path
+}
+
+// binary builds the real mintedmind binary once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		start := time.Now()
+		buildBin = filepath.Join(buildDir, "mintedmind")
+		cmd := exec.Command("go", "build", "-o", buildBin, ".")
+		cmd.Dir = ".." // the module root, where package main lives
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
+			return
+		}
+		t.Logf("built %s in %s", buildBin, time.Since(start).Round(time.Millisecond))
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return buildBin
+}
+
+// syncBuffer is a bytes.Buffer that the server's stderr and the test share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startServer runs the binary on a free loopback port with a fresh data
+// directory and returns its base URL. It stops the server with SIGTERM when
+// the test ends, and prints the server's log if the test failed.
+func startServer(t *testing.T) string {
+	t.Helper()
+	bin := binary(t)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	base := "http://" + addr
+
+	logs := &syncBuffer{}
+	cmd := exec.Command(bin, "-addr", addr, "-data", t.TempDir(), "-base-url", base)
+	cmd.Stdout = logs
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Errorf("server exited with %v after SIGTERM", err)
+			}
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+			t.Errorf("server did not stop within 10s of SIGTERM")
+		}
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
+
+	// Wait for /readyz to answer 200.
+	client := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			t.Fatalf("server exited before it was ready: %v\nserver log:\n%s", err, logs.String())
+		default:
+		}
+		resp, err := client.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not ready at %s/readyz after 15s (last error %v)\nserver log:\n%s", base, err, logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// newBrowser starts headless Chromium and returns a context of its first tab.
+func newBrowser(t *testing.T, execPath string) context.Context {
+	t.Helper()
+	browserLog := &syncBuffer{}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(execPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-domain-reliability", true),
+		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider"),
+		chromedp.Flag("no-pings", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+		chromedp.CombinedOutput(browserLog),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:], opts...)...)
+	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+		if t.Failed() {
+			if s := strings.TrimSpace(browserLog.String()); s != "" {
+				t.Logf("chromium output:\n%s", s)
+			}
+		}
+	})
+	// The first Do starts the browser; it must not have a timeout.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v\n%s", err, browserLog.String())
+	}
+	return ctx
+}
+
+// consoleWatch collects the errors that pages report: console.error calls,
+// uncaught exceptions and error entries of the browser log (CSP violations,
+// failed loads).
+type consoleWatch struct {
+	mu      sync.Mutex
+	entries []string
+}
+
+func (w *consoleWatch) listen(ev any) {
+	var msg string
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type != runtime.ConsoleAPICalledTypeError && ev.Type != runtime.ConsoleAPICalledTypeAssert {
+			return
+		}
+		parts := make([]string, 0, len(ev.Args))
+		for _, a := range ev.Args {
+			switch {
+			case len(a.Value) > 0:
+				parts = append(parts, string(a.Value))
+			case a.Description != "":
+				parts = append(parts, a.Description)
+			default:
+				parts = append(parts, string(a.Type))
+			}
+		}
+		msg = "console." + string(ev.Type) + ": " + strings.Join(parts, " ")
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		text := d.Text
+		if d.Exception != nil && d.Exception.Description != "" {
+			text += " " + d.Exception.Description
+		}
+		msg = fmt.Sprintf("exception: %s (%s:%d:%d)", text, d.URL, d.LineNumber+1, d.ColumnNumber+1)
+	case *log.EventEntryAdded:
+		e := ev.Entry
+		if e.Level != log.EntryLevelError {
+			return
+		}
+		msg = fmt.Sprintf("log (%s): %s %s", e.Source, e.Text, e.URL)
+	default:
+		return
+	}
+	w.mu.Lock()
+	w.entries = append(w.entries, msg)
+	w.mu.Unlock()
+}
+
+// take returns and clears what was collected.
+func (w *consoleWatch) take() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	e := w.entries
+	w.entries = nil
+	return e
+}
+
+// viewport is one screen the story runs on.
+type viewport struct {
+	name          string
+	width, height int64
+	mobile        bool
+}
+
+func TestBrowser(t *testing.T) {
+	execPath := requireChromium(t)
+	base := startServer(t)
+	browser := newBrowser(t, execPath)
+
+	artifacts, err := filepath.Abs("artifacts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	for i, vp := range []viewport{
+		{name: "desktop", width: 1280, height: 900},
+		{name: "phone", width: 375, height: 812, mobile: true},
+	} {
+		t.Run(vp.name, func(t *testing.T) {
+			s := newStory(t, browser, base, artifacts, vp)
+			s.run(fmt.Sprintf("e2e-%d-%d", i, time.Now().UnixNano()%1_000_000))
+		})
+	}
+}
+
+// story is one walk through sign-up and sign-in in its own browser profile.
+type story struct {
+	t         *testing.T
+	ctx       context.Context
+	base      string
+	artifacts string
+	vp        viewport
+	watch     *consoleWatch
+}
+
+func newStory(t *testing.T, browser context.Context, base, artifacts string, vp viewport) *story {
+	watch := &consoleWatch{}
+	// A new browser context per story: no cookies from the other story.
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext(), chromedp.WithListener(watch.listen))
+	t.Cleanup(cancel)
+	s := &story{t: t, ctx: ctx, base: base, artifacts: artifacts, vp: vp, watch: watch}
+
+	var emulate chromedp.Action[chromedp.Void]
+	if vp.mobile {
+		emulate = chromedp.EmulateViewport(vp.width, vp.height, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait)
+	} else {
+		emulate = chromedp.EmulateViewport(vp.width, vp.height)
+	}
+	s.do("open the tab and set the viewport", emulate)
+	return s
+}
+
+// do runs actions with a time limit, failing the test on error.
+func (s *story) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		s.t.Fatalf("%s (%s): %v; page at %s", what, s.vp.name, err, s.location())
+	}
+}
+
+// location is the tab's current URL, for messages.
+func (s *story) location() string {
+	ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
+	defer cancel()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		return "(unknown: " + err.Error() + ")"
+	}
+	return loc
+}
+
+// waitFor polls a JavaScript condition through DevTools until it is true.
+// The page may navigate in between, so failed evaluations are retried.
+func (s *story) waitFor(what, expr string) {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var lastErr error
+	for {
+		ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		lastErr = err
+		if time.Now().After(deadline) {
+			body := s.bodyText()
+			s.t.Fatalf("%s (%s): not true after 15s: %s\nlast error: %v\npage at %s shows:\n%s", what, s.vp.name, expr, lastErr, s.location(), body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// bodyText is the visible text of the page, for messages.
+func (s *story) bodyText() string {
+	ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
+	defer cancel()
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+	if err != nil {
+		return "(unreadable: " + err.Error() + ")"
+	}
+	return text
+}
+
+// atPath waits until the tab is at path with an element matching css that
+// contains text.
+func (s *story) atPath(what, path, css, text string) {
+	s.t.Helper()
+	s.waitFor(what, fmt.Sprintf(`(() => {
+		if (location.pathname !== %s || document.readyState !== "complete") return false;
+		const el = document.querySelector(%s);
+		return !!el && el.textContent.includes(%s);
+	})()`, js(path), js(css), js(text)))
+}
+
+// js quotes a Go string as a JavaScript string literal.
+func js(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// screenshot saves a full-page PNG into the artifacts directory.
+func (s *story) screenshot(name string) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.ctx, 15*time.Second)
+	defer cancel()
+	// Nothing on the page may be wider than the screen.
+	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+	if err != nil {
+		s.t.Fatalf("measure %s (%s): %v", name, s.vp.name, err)
+	}
+	if overflow > 0 {
+		s.t.Errorf("%s (%s): the page is %dpx wider than the %dpx screen (horizontal scrolling)", name, s.vp.name, overflow, s.vp.width)
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		s.t.Fatalf("screenshot %s (%s): %v", name, s.vp.name, err)
+	}
+	path := filepath.Join(s.artifacts, fmt.Sprintf("%s-%dx%d-%s.png", s.vp.name, s.vp.width, s.vp.height, name))
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Logf("screenshot: %s", path)
+}
+
+// fill replaces the value of an input by typing, so that htmx sees input events.
+func (s *story) fill(id, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.WaitVisible(chromedp.ID(id)),
+		chromedp.Clear(chromedp.ID(id)),
+		chromedp.SendKeys(chromedp.ID(id), value),
+	)
+}
+
+// click clicks the first element that css matches, once it is visible.
+func (s *story) click(css string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.WaitVisible(chromedp.CSS(css)),
+		chromedp.Click(chromedp.CSS(css)),
+	)
+}
+
+// noConsoleErrors fails the test if the pages reported an error, except the
+// ones that allowed says are expected.
+func (s *story) noConsoleErrors(step string, allowed ...string) {
+	s.t.Helper()
+	var bad []string
+next:
+	for _, e := range s.watch.take() {
+		for _, a := range allowed {
+			if strings.Contains(e, a) {
+				continue next
+			}
+		}
+		bad = append(bad, e)
+	}
+	if len(bad) > 0 {
+		s.t.Errorf("%s (%s): the page reported %d error(s) (CSP violation, blocked script, failed request or exception?):\n  %s",
+			step, s.vp.name, len(bad), strings.Join(bad, "\n  "))
+	}
+}
+
+// probe checks that the console watch sees what it must: a console.error
+// call and a CSP violation from an inline script.
+func (s *story) probe() {
+	s.t.Helper()
+	s.do("probe the console watch", chromedp.Evaluate[chromedp.Void](`(() => {
+		console.error("e2e-probe");
+		const el = document.createElement("script");
+		el.textContent = "window.e2eInline = true";
+		document.head.appendChild(el);
+	})()`))
+	deadline := time.Now().Add(5 * time.Second)
+	var got []string
+	for {
+		got = append(got, s.watch.take()...)
+		sawConsole, sawCSP := false, false
+		for _, e := range got {
+			sawConsole = sawConsole || strings.Contains(e, "e2e-probe")
+			sawCSP = sawCSP || strings.Contains(e, "Content Security Policy")
+		}
+		if sawConsole && sawCSP {
+			break
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("console watch (%s): after a console.error and an inline script, saw console.error=%v, CSP violation=%v; messages: %q",
+				s.vp.name, sawConsole, sawCSP, got)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ran, err := chromedp.Run(s.ctx, chromedp.Evaluate[bool](`window.e2eInline === true`))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if ran {
+		s.t.Errorf("CSP (%s): an inline script ran; the policy must forbid inline script", s.vp.name)
+	}
+}
+
+// openMenu opens the phone menu, if the menu is collapsed.
+func (s *story) openMenu() {
+	s.t.Helper()
+	if !s.vp.mobile {
+		return
+	}
+	s.do("open the menu", s.click("details.nav-menu > summary"))
+}
+
+func (s *story) run(slug string) {
+	t := s.t
+	name := "Ada " + strings.ToUpper(s.vp.name[:1]) + s.vp.name[1:]
+	email := slug + "@example.test"
+	agency := "Lovelace & Co " + s.vp.name
+	dashboard := "/a/" + slug
+	start := time.Now()
+
+	// Landing page.
+	s.do("open the landing page", chromedp.Navigate(s.base+"/"))
+	s.atPath("landing page", "/", "h1", "")
+	s.probe()
+	s.screenshot("01-landing")
+	s.noConsoleErrors("landing page")
+
+	// Sign up.
+	s.do("open the sign-up page", chromedp.Navigate(s.base+"/signup"))
+	s.atPath("sign-up page", "/signup", "h1", "Create your agency")
+	s.do("fill the sign-up form",
+		s.fill("f-agency_name", agency),
+		s.fill("f-slug", slug),
+		s.fill("f-owner_name", name),
+		s.fill("f-email", email),
+		s.fill("f-password", password),
+	)
+	// The address check answers through htmx as the person types.
+	s.atPath("address check", "/signup", "#slug-check .field-ok", "Available")
+	s.screenshot("02-signup-form")
+	s.noConsoleErrors("sign-up form")
+
+	s.do("submit the sign-up form", s.click("#signup-form button[type=submit]"))
+	s.atPath("dashboard after sign-up", dashboard, "h1", "Welcome, "+name)
+	s.atPath("welcome flash", dashboard, ".flash", "Your agency is ready")
+	s.screenshot("03-dashboard")
+	s.noConsoleErrors("dashboard after sign-up")
+
+	// Sign out through the nav (a menu on phones).
+	s.openMenu()
+	s.do("sign out", s.click(`form[action="/a/`+slug+`/logout"] button[type=submit]`))
+	s.atPath("agency sign-in page after sign-out", "/a/"+slug+"/login", "#login-form", "Password")
+	s.atPath("signed-out flash", "/a/"+slug+"/login", ".flash", "signed out")
+	s.noConsoleErrors("sign-out")
+
+	// A wrong password on the global sign-in page.
+	s.do("open the sign-in page", chromedp.Navigate(s.base+"/login"))
+	s.atPath("sign-in page", "/login", "#login-form", "Password")
+	s.do("sign in with a wrong password",
+		s.fill("f-email", email),
+		s.fill("f-password", "not the password"),
+		s.click("#login-form button[type=submit]"),
+	)
+	s.atPath("wrong-password message", "/login", "#login-form .form-error", "don't match")
+	s.screenshot("04-login-error")
+	// The 401 answer itself is expected: Chromium logs the failed request,
+	// and htmx logs a response error for every 4xx it swaps.
+	s.noConsoleErrors("wrong password", "status of 401", "Response Status Error Code 401")
+
+	// The right password.
+	s.do("sign in",
+		s.fill("f-email", email),
+		s.fill("f-password", password),
+		s.click("#login-form button[type=submit]"),
+	)
+	s.atPath("dashboard after sign-in", dashboard, "h1", "Welcome, "+name)
+	s.noConsoleErrors("sign-in")
+
+	t.Logf("%s story took %s", s.vp.name, time.Since(start).Round(time.Millisecond))
+}
