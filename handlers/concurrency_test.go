@@ -1,0 +1,97 @@
+package handlers_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"mintedmind/auth"
+	"mintedmind/handlers"
+)
+
+func TestConcurrentSignupsAndSignins(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	e := mustNewEnv(t, func(c *handlers.Config) {
+		c.LoginIPLimit = handlers.Limit{Max: 10000, Window: 1}
+	})
+	const agencies, signins = 50, 200
+	var wg sync.WaitGroup
+	errs := make(chan string, agencies+signins)
+	slugs := make([]string, agencies)
+	for i := range agencies {
+		slugs[i] = fmt.Sprintf("conc-%d", i)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := e.newClient()
+			c.get("/signup")
+			res := c.post("/signup", url.Values{"agency_name": {"Agency " + slugs[i]}, "slug": {slugs[i]}, "owner_name": {"Owner"},
+				"email": {"owner@" + slugs[i] + ".test"}, "password": {testPassword}})
+			if res.StatusCode != http.StatusSeeOther {
+				errs <- fmt.Sprintf("signup %s: %d %s", slugs[i], res.StatusCode, firstLine(res.Body))
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range signins {
+		slug := slugs[i%agencies]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := e.newClient()
+			c.get("/a/" + slug + "/login")
+			res := c.post("/a/"+slug+"/login", url.Values{"email": {"owner@" + slug + ".test"}, "password": {testPassword}})
+			if res.StatusCode != http.StatusSeeOther {
+				errs <- fmt.Sprintf("sign-in %s: %d %s", slug, res.StatusCode, firstLine(res.Body))
+				return
+			}
+			if res := c.get("/a/" + slug); res.StatusCode != http.StatusOK {
+				errs <- fmt.Sprintf("dashboard %s: %d", slug, res.StatusCode)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for msg := range errs {
+		t.Error(msg)
+	}
+	if n, _ := e.control.AgencyCount(t.Context()); n != agencies {
+		t.Fatalf("%d agencies, want %d", n, agencies)
+	}
+}
+
+func firstLine(s string) string {
+	if i := strings.Index(s, "<h1>"); i >= 0 {
+		s = s[i:]
+	}
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}
+
+// The real cost parameters queue behind the hasher's bound: a burst of
+// sign-ins waits instead of running 200 argon2 hashes (19 MiB each) at once.
+func TestHasherBoundsConcurrency(t *testing.T) {
+	h := auth.NewHasher(auth.Params{Memory: 1024, Time: 1, Threads: 1}, 2)
+	hash, err := h.Hash(t.Context(), testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if ok, err := h.Verify(t.Context(), hash, testPassword); !ok || err != nil {
+				t.Error("verify failed", err)
+			}
+		}()
+	}
+	wg.Wait()
+}
