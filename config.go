@@ -29,8 +29,7 @@ type config struct {
 	LogFormat       string
 
 	// Command options.
-	Now    string // jobs run: the "now" to run at (RFC 3339)
-	DryRun bool
+	Now string // jobs run: the "now" to run at (RFC 3339)
 
 	proxies *string // raw -trusted-proxies, split by finish
 }
@@ -58,7 +57,6 @@ func newFlagSet(cfg *config, out io.Writer) *flag.FlagSet {
 	fs.IntVar(&cfg.BodyLimit, "body-limit", envInt("BODY_LIMIT", 4<<20), "largest request body in bytes (BODY_LIMIT)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (LOG_FORMAT)")
 	fs.StringVar(&cfg.Now, "now", "", "jobs run: the time to run at, RFC 3339 (e.g. 2026-12-01T03:00:00Z); default the real time")
-	fs.BoolVar(&cfg.DryRun, "dry-run", false, "retention: show what would be done without doing it")
 	cfg.proxies = proxies
 	return fs
 }
