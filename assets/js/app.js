@@ -41,8 +41,10 @@
 
   // Close the menu when a link in it is followed or the page is clicked elsewhere.
   document.addEventListener("click", function (evt) {
-    document.querySelectorAll("details.nav-menu[open]").forEach(function (d) {
-      if (!d.contains(evt.target) || evt.target.closest("a")) d.removeAttribute("open");
+    document.querySelectorAll("details.nav-toggle[open]").forEach(function (d) {
+      var links = d.nextElementSibling;
+      var inside = d.contains(evt.target) || (links && links.contains(evt.target));
+      if (!inside || evt.target.closest("a")) d.removeAttribute("open");
     });
   });
 })();
