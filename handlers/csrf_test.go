@@ -51,8 +51,8 @@ func TestCSRF(t *testing.T) {
 		form := url.Values{"email": {"htmx@example.test"}, "role": {"staff"}, "_csrf": {""}}
 		res := a.Owner.do("POST", "/a/"+a.Slug+"/invites", strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
 		wantStatus(t, res, http.StatusNoContent)
-		if res.Header.Get("HX-Redirect") != "/a/"+a.Slug+"/users" {
-			t.Errorf("HX-Redirect = %q", res.Header.Get("HX-Redirect"))
+		if res.Header.Get("HX-Location") != "/a/"+a.Slug+"/users" {
+			t.Errorf("HX-Location = %q", res.Header.Get("HX-Location"))
 		}
 	})
 

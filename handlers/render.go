@@ -67,11 +67,12 @@ func (h *Handlers) pageOrFragment(c *fiber.Ctx, pageName, partialName string, da
 	return h.page(c, pageName, data)
 }
 
-// redirect answers a form post: a 303 for browsers, HX-Location for htmx so
-// that the history is right.
+// redirect answers a form post. Browsers and boosted htmx requests get a
+// 303 (htmx follows it and shows the final URL); other htmx requests get
+// HX-Location, an htmx navigation that keeps the history right.
 func (h *Handlers) redirect(c *fiber.Ctx, to string) error {
-	if isHTMX(c) && !strings.HasPrefix(to, "http") {
-		c.Set("HX-Redirect", to)
+	if isHTMX(c) && c.Get("HX-Boosted") != "true" {
+		c.Set("HX-Location", to)
 		return c.SendStatus(fiber.StatusNoContent)
 	}
 	return c.Redirect(to, fiber.StatusSeeOther)
