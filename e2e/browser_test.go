@@ -40,7 +40,8 @@ const chromiumPath = "/usr/bin/chromium"
 // password is every test account's password.
 const password = "correct horse battery staple"
 
-// buildDir holds the binary that TestMain's tests build at most once.
+// buildDir is TestMain's temporary directory; binary builds the server
+// into it at most once per run.
 var (
 	buildDir  string
 	buildOnce sync.Once
@@ -328,6 +329,11 @@ func newStory(t *testing.T, browser context.Context, base, artifacts string, vp 
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext(), chromedp.WithListener(watch.listen))
 	t.Cleanup(cancel)
 	s := &story{t: t, ctx: ctx, base: base, artifacts: artifacts, vp: vp, watch: watch}
+	// The first Do opens the tab, which lives as long as that call's
+	// context: it must not be one with a timeout.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open a tab (%s): %v", vp.name, err)
+	}
 
 	var emulate chromedp.Action[chromedp.Void]
 	if vp.mobile {
@@ -335,18 +341,23 @@ func newStory(t *testing.T, browser context.Context, base, artifacts string, vp 
 	} else {
 		emulate = chromedp.EmulateViewport(vp.width, vp.height)
 	}
-	s.do("open the tab and set the viewport", emulate)
+	s.do("set the viewport", emulate)
 	return s
 }
 
 // do runs actions with a time limit, failing the test on error.
 func (s *story) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(s.ctx, 15*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, actions...); err != nil {
+	if err := s.try(actions...); err != nil {
 		s.t.Fatalf("%s (%s): %v; page at %s", what, s.vp.name, err, s.location())
 	}
+}
+
+// try runs actions with a time limit and returns the error.
+func (s *story) try(actions ...chromedp.Action[chromedp.Void]) error {
+	ctx, cancel := context.WithTimeout(s.ctx, 15*time.Second)
+	defer cancel()
+	return chromedp.Do(ctx, actions...)
 }
 
 // location is the tab's current URL, for messages.
@@ -360,23 +371,30 @@ func (s *story) location() string {
 	return loc
 }
 
-// waitFor polls a JavaScript condition through DevTools until it is true.
-// The page may navigate in between, so failed evaluations are retried.
-func (s *story) waitFor(what, expr string) {
+// waitFor polls a JavaScript condition through DevTools until it is true,
+// and reports (with the page's URL and text) if it is not within 10s. The
+// page may navigate in between, so failed evaluations are retried. A fatal
+// failure stops the test; otherwise waitFor returns false.
+func (s *story) waitFor(what, expr string, fatal bool) bool {
 	s.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	const limit = 10 * time.Second
+	deadline := time.Now().Add(limit)
 	var lastErr error
 	for {
 		ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
 		cancel()
 		if err == nil && ok {
-			return
+			return true
 		}
 		lastErr = err
 		if time.Now().After(deadline) {
-			body := s.bodyText()
-			s.t.Fatalf("%s (%s): not true after 15s: %s\nlast error: %v\npage at %s shows:\n%s", what, s.vp.name, expr, lastErr, s.location(), body)
+			report := s.t.Errorf
+			if fatal {
+				report = s.t.Fatalf
+			}
+			report("%s (%s): not true after %s: %s\nlast error: %v\npage at %s shows:\n%s", what, s.vp.name, limit, expr, lastErr, s.location(), s.bodyText())
+			return false
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -394,14 +412,24 @@ func (s *story) bodyText() string {
 }
 
 // atPath waits until the tab is at path with an element matching css that
-// contains text.
+// contains text, and stops the test if it never is.
 func (s *story) atPath(what, path, css, text string) {
 	s.t.Helper()
-	s.waitFor(what, fmt.Sprintf(`(() => {
+	s.waitFor(what, atPathJS(path, css, text), true)
+}
+
+// expectAt is atPath that lets the test go on after a failure.
+func (s *story) expectAt(what, path, css, text string) bool {
+	s.t.Helper()
+	return s.waitFor(what, atPathJS(path, css, text), false)
+}
+
+func atPathJS(path, css, text string) string {
+	return fmt.Sprintf(`(() => {
 		if (location.pathname !== %s || document.readyState !== "complete") return false;
 		const el = document.querySelector(%s);
 		return !!el && el.textContent.includes(%s);
-	})()`, js(path), js(css), js(text)))
+	})()`, js(path), js(css), js(text))
 }
 
 // js quotes a Go string as a JavaScript string literal.
@@ -443,12 +471,61 @@ func (s *story) fill(id, value string) chromedp.Action[chromedp.Void] {
 	)
 }
 
-// click clicks the first element that css matches, once it is visible.
+// clickableJS tells why the element that a CSS selector matches cannot be
+// clicked by a person, or "" if it can: it must exist, be rendered (not inside
+// a closed <details>, not display:none, not transparent) and be the element
+// on top at its centre.
+const clickableJS = `((sel) => {
+	const el = document.querySelector(sel);
+	if (!el) return "no element matches";
+	if (!el.checkVisibility({contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true}))
+		return "it is not rendered (display:none, visibility:hidden, opacity:0, or inside a closed <details>)";
+	el.scrollIntoView({block: "center", inline: "center"});
+	const r = el.getBoundingClientRect();
+	if (r.width < 1 || r.height < 1) return "it has no size";
+	const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+	if (!hit) return "its centre is outside the viewport";
+	if (hit !== el && !el.contains(hit)) return "it is covered by <" + hit.tagName.toLowerCase() + (hit.id ? "#" + hit.id : "") + (hit.className ? "." + String(hit.className).trim().replace(/\s+/g, ".") : "") + ">";
+	return "";
+})`
+
+// click clicks the first element that css matches, once a person could: it
+// waits up to 5s for the element to be rendered and on top, and fails with
+// the reason if it never is.
 func (s *story) click(css string) chromedp.Action[chromedp.Void] {
+	expr := clickableJS + "(" + js(css) + ")"
+	check := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			why, err := chromedp.Evaluate[string](expr)(ctx, t)
+			if err == nil && why == "" {
+				return nil
+			}
+			if time.Now().After(deadline) {
+				if err != nil {
+					return fmt.Errorf("%s: %w", css, err)
+				}
+				return fmt.Errorf("%s cannot be clicked: %s", css, why)
+			}
+			if err := sleep(ctx, 50*time.Millisecond); err != nil {
+				return err
+			}
+		}
+	})
 	return chromedp.Steps(
 		chromedp.WaitVisible(chromedp.CSS(css)),
+		check,
 		chromedp.Click(chromedp.CSS(css)),
 	)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
 }
 
 // noConsoleErrors fails the test if the pages reported an error, except the
@@ -508,13 +585,40 @@ func (s *story) probe() {
 	}
 }
 
+// csrfAgrees fails the test if the CSRF token that htmx sends (the nearest
+// hx-headers) differs from the one in the page's forms. A boosted swap
+// replaces the body's children but not the body's attributes, so a token
+// kept on <body> would go stale after a sign-in or sign-out done by a swap.
+func (s *story) csrfAgrees(step string) {
+	s.t.Helper()
+	why, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](`(() => {
+		let header = "";
+		const holder = document.querySelector("[hx-headers]");
+		if (holder === document.body) return "hx-headers is on <body>, which a boosted swap never updates";
+		try { header = (JSON.parse((holder && holder.getAttribute("hx-headers")) || "{}")["X-CSRF-Token"]) || ""; }
+		catch (e) { return "hx-headers is not JSON: " + e; }
+		const fields = [...document.querySelectorAll("form input[name=_csrf]")].map(i => i.value);
+		if (!header || fields.length === 0) return "";
+		const bad = fields.filter(v => v !== header);
+		if (bad.length === 0) return "";
+		return "hx-headers sends X-CSRF-Token " + header.slice(0, 12) + "… but the page's forms carry " + bad[0].slice(0, 12) + "…";
+	})()`))
+	if err != nil {
+		s.t.Fatalf("%s (%s): read the CSRF tokens: %v", step, s.vp.name, err)
+	}
+	if why != "" {
+		s.t.Errorf("%s (%s): stale CSRF token: %s; the next htmx post will get 403", step, s.vp.name, why)
+	}
+}
+
 // openMenu opens the phone menu, if the menu is collapsed.
 func (s *story) openMenu() {
 	s.t.Helper()
 	if !s.vp.mobile {
 		return
 	}
-	s.do("open the menu", s.click("details.nav-menu > summary"))
+	s.do("open the menu", s.click("header nav details > summary"))
+	s.screenshot("03b-dashboard-menu")
 }
 
 func (s *story) run(slug string) {
@@ -552,12 +656,24 @@ func (s *story) run(slug string) {
 	s.atPath("welcome flash", dashboard, ".flash", "Your agency is ready")
 	s.screenshot("03-dashboard")
 	s.noConsoleErrors("dashboard after sign-up")
+	s.csrfAgrees("dashboard after sign-up")
 
 	// Sign out through the nav (a menu on phones).
 	s.openMenu()
-	s.do("sign out", s.click(`form[action="/a/`+slug+`/logout"] button[type=submit]`))
-	s.atPath("agency sign-in page after sign-out", "/a/"+slug+"/login", "#login-form", "Password")
-	s.atPath("signed-out flash", "/a/"+slug+"/login", ".flash", "signed out")
+	signOut := `form[action="/a/` + slug + `/logout"] button[type=submit]`
+	if err := s.try(s.click(signOut)); err != nil {
+		// Report it, then submit the form as the button would, so that the
+		// rest of the story still runs.
+		t.Errorf("sign out (%s): a person cannot use the Sign out button: %v", s.vp.name, err)
+		s.do("submit the sign-out form directly", chromedp.Evaluate[chromedp.Void](
+			`document.querySelector(`+js(signOut)+`).form.requestSubmit(document.querySelector(`+js(signOut)+`))`))
+	}
+	// If signing out fails, say so and go on: the sign-in steps below still
+	// work (a sign-in replaces the session) and still deserve checking.
+	if s.expectAt("agency sign-in page after sign-out", "/a/"+slug+"/login", "#login-form", "Password") {
+		s.atPath("signed-out flash", "/a/"+slug+"/login", ".flash", "signed out")
+		s.csrfAgrees("agency sign-in page after sign-out")
+	}
 	s.noConsoleErrors("sign-out")
 
 	// A wrong password on the global sign-in page.
@@ -582,6 +698,7 @@ func (s *story) run(slug string) {
 	)
 	s.atPath("dashboard after sign-in", dashboard, "h1", "Welcome, "+name)
 	s.noConsoleErrors("sign-in")
+	s.csrfAgrees("dashboard after sign-in")
 
 	t.Logf("%s story took %s", s.vp.name, time.Since(start).Round(time.Millisecond))
 }

@@ -12,7 +12,8 @@ import (
 // worthless. Before sign-in, forms carry an HMAC of a random cookie
 // (mm_csrf) under the installation's secret: a double-submit that a page on
 // another site cannot read or forge. Forms send the token as _csrf; htmx
-// sends it as X-CSRF-Token from hx-headers on <body>.
+// sends it as X-CSRF-Token from hx-headers on the page wrapper inside <body>
+// (inside, so that a boosted navigation swaps in the new token).
 const (
 	csrfCookie = "mm_csrf"
 	csrfField  = "_csrf"
@@ -43,11 +44,13 @@ func (h *Handlers) anonymousToken(c *fiber.Ctx) string {
 	return t
 }
 
+// submittedCSRF prefers a form's own field, rendered with the form, over
+// the header htmx adds from the page.
 func submittedCSRF(c *fiber.Ctx) string {
-	if t := c.Get(csrfHeader); t != "" {
+	if t := c.FormValue(csrfField); t != "" {
 		return t
 	}
-	return c.FormValue(csrfField)
+	return c.Get(csrfHeader)
 }
 
 func isSafeMethod(m string) bool {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
+	"github.com/valyala/fasthttp"
 
 	"mintedmind/auth"
 	"mintedmind/clock"
@@ -125,5 +126,12 @@ func New(d Deps) (*fiber.App, error) {
 		AppName:                 "mintedmind",
 	})
 	h.register(app)
+	// Fiber fills a lookup table on the first Render without a lock, so two
+	// first requests at once race; fill it now, before any request.
+	warm := app.AcquireCtx(&fasthttp.RequestCtx{})
+	if err := warm.Render("partials/forms/csrf", fiber.Map{}); err != nil {
+		return nil, fmt.Errorf("handlers: first render: %w", err)
+	}
+	app.ReleaseCtx(warm)
 	return app, nil
 }
