@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -38,10 +39,15 @@ var DefaultParams = Params{Memory: 19 * 1024, Time: 2, Threads: 1}
 // at a time: each hash holds Params.Memory, so a burst of sign-ins waits in
 // line instead of exhausting memory or starving other requests.
 type Hasher struct {
-	params Params
-	slots  chan struct{}
-	dummy  string
+	params  Params
+	slots   chan struct{}
+	dummy   string
+	maxWait time.Duration
 }
+
+// maxQueueWait is how long a hash waits for a free slot before the request
+// is answered "busy, try again" instead of piling up.
+const maxQueueWait = 10 * time.Second
 
 // NewHasher returns a hasher running at most concurrency hashes at once
 // (0 means the number of CPUs).
@@ -49,7 +55,7 @@ func NewHasher(p Params, concurrency int) *Hasher {
 	if concurrency <= 0 {
 		concurrency = runtime.NumCPU()
 	}
-	h := &Hasher{params: p, slots: make(chan struct{}, concurrency)}
+	h := &Hasher{params: p, slots: make(chan struct{}, concurrency), maxWait: maxQueueWait}
 	h.dummy = h.encode(make([]byte, 16), []byte("not a password"))
 	return h
 }
@@ -70,9 +76,17 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	select {
 	case h.slots <- struct{}{}:
 		return nil
-	case <-ctx.Done():
-		return apperr.New(apperr.Unavailable, "The server is busy. Please try again in a moment.")
+	default:
 	}
+	wait := time.NewTimer(h.maxWait)
+	defer wait.Stop()
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+	case <-wait.C:
+	}
+	return apperr.New(apperr.Unavailable, "The server is busy. Please try again in a moment.")
 }
 
 func (h *Hasher) release() { <-h.slots }

@@ -19,9 +19,9 @@ func TestParseMigrations(t *testing.T) {
 	})
 
 	for name, schema := range map[string]string{
-		"a skipped version is refused":       "-- migration: 1 a\nCREATE TABLE a (x);\n-- migration: 3 c\nCREATE TABLE c (x);\n",
-		"a version going back is refused":    "-- migration: 2 b\nCREATE TABLE b (x);\n-- migration: 1 a\nCREATE TABLE a (x);\n",
-		"a repeated version is refused":      "-- migration: 1 a\nCREATE TABLE a (x);\n-- migration: 1 again\nCREATE TABLE b (x);\n",
+		"a skipped version is refused":          "-- migration: 1 a\nCREATE TABLE a (x);\n-- migration: 3 c\nCREATE TABLE c (x);\n",
+		"a version going back is refused":       "-- migration: 2 b\nCREATE TABLE b (x);\n-- migration: 1 a\nCREATE TABLE a (x);\n",
+		"a repeated version is refused":         "-- migration: 1 a\nCREATE TABLE a (x);\n-- migration: 1 again\nCREATE TABLE b (x);\n",
 		"a schema not starting at 1 is refused": "-- migration: 2 b\nCREATE TABLE b (x);\n",
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -41,7 +41,7 @@ func TestParseMigrations(t *testing.T) {
 			{Version: 2, Name: "second", SQL: "CREATE TABLE b (x);"},
 		}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("got %q, want %q", got, want)
+			t.Fatalf("got %+v, want %+v", got, want)
 		}
 	})
 

@@ -52,8 +52,14 @@ func dsn(path string, create, writer bool) string {
 		mode = "rwc"
 	}
 	q.Set("mode", mode)
-	return "file:" + path + "?" + q.Encode()
+	return "file:" + uriPathEscaper.Replace(path) + "?" + q.Encode()
 }
+
+// uriPathEscaper escapes what SQLite's URI parser gives a meaning to in a
+// path: unescaped, a data directory named "a#b" or "a?b" would open a file
+// cut short at that character (every database in the same one), and "%41"
+// would be decoded.
+var uriPathEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // openDB opens path; with create false a missing file is an error, never a
 // new empty database.
