@@ -79,7 +79,7 @@ func ValidateName(name string, max int) string {
 
 const agencyColumns = `id, slug, name, status, created_at, COALESCE(last_activity_at, 0)`
 
-func scanAgency(row interface{ Scan(...any) error }) (*Agency, error) {
+func scanAgency(row scanner) (*Agency, error) {
 	var a Agency
 	var created, activity int64
 	if err := row.Scan(&a.ID, &a.Slug, &a.Name, &a.Status, &created, &activity); err != nil {
@@ -109,20 +109,7 @@ func (c *Control) AgencyByID(ctx context.Context, id string) (*Agency, error) {
 
 // Agencies lists agencies by name.
 func (c *Control) Agencies(ctx context.Context) ([]*Agency, error) {
-	rows, err := c.read.QueryContext(ctx, `SELECT `+agencyColumns+` FROM agencies ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("db: list agencies: %w", err)
-	}
-	defer rows.Close()
-	var out []*Agency
-	for rows.Next() {
-		a, err := scanAgency(rows)
-		if err != nil {
-			return nil, fmt.Errorf("db: scan agency: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryList(ctx, c.read, "list agencies", scanAgency, `SELECT `+agencyColumns+` FROM agencies ORDER BY name`)
 }
 
 // SlugTaken reports whether an agency already uses slug.

@@ -9,22 +9,9 @@ import (
 // AgenciesForEmail returns the usable agencies where email has an account,
 // by name; the global login page uses it.
 func (c *Control) AgenciesForEmail(ctx context.Context, email string) ([]*Agency, error) {
-	rows, err := c.read.QueryContext(ctx, `SELECT a.id, a.slug, a.name, a.status, a.created_at, COALESCE(a.last_activity_at, 0)
+	return queryList(ctx, c.read, "directory lookup", scanAgency, `SELECT a.id, a.slug, a.name, a.status, a.created_at, COALESCE(a.last_activity_at, 0)
 		FROM login_directory d JOIN agencies a ON a.id = d.agency_id
 		WHERE d.email = ? ORDER BY a.name`, normalizeEmail(email))
-	if err != nil {
-		return nil, fmt.Errorf("db: directory lookup: %w", err)
-	}
-	defer rows.Close()
-	var out []*Agency
-	for rows.Next() {
-		a, err := scanAgency(rows)
-		if err != nil {
-			return nil, fmt.Errorf("db: scan directory: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 // AddToDirectory records that email has an account in agencyID.

@@ -54,7 +54,7 @@ func (t *Tenant) CreateInvite(ctx context.Context, email, role, invitedBy string
 
 const inviteColumns = `id, email, role, COALESCE(invited_by, ''), created_at, expires_at`
 
-func scanInvite(row interface{ Scan(...any) error }) (*Invite, error) {
+func scanInvite(row scanner) (*Invite, error) {
 	var inv Invite
 	var created, expires int64
 	if err := row.Scan(&inv.ID, &inv.Email, &inv.Role, &inv.InvitedBy, &created, &expires); err != nil {
@@ -104,21 +104,8 @@ func (t *Tenant) AcceptInvite(ctx context.Context, token, name, passwordHash str
 
 // PendingInvites lists invites not yet accepted, revoked or expired.
 func (t *Tenant) PendingInvites(ctx context.Context) ([]*Invite, error) {
-	rows, err := t.read.QueryContext(ctx, `SELECT `+inviteColumns+` FROM invites
+	return queryList(ctx, t.read, "pending invites", scanInvite, `SELECT `+inviteColumns+` FROM invites
 		WHERE accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC`, t.now())
-	if err != nil {
-		return nil, fmt.Errorf("db: pending invites: %w", err)
-	}
-	defer rows.Close()
-	var out []*Invite
-	for rows.Next() {
-		inv, err := scanInvite(rows)
-		if err != nil {
-			return nil, fmt.Errorf("db: scan invite: %w", err)
-		}
-		out = append(out, inv)
-	}
-	return out, rows.Err()
 }
 
 // RevokeInvite withdraws a pending invite.

@@ -46,7 +46,7 @@ func (c *Control) QueueEmail(ctx context.Context, agencyID, to, subject, body st
 
 const emailColumns = `id, COALESCE(agency_id, ''), to_addr, subject, body_text, status, attempts, next_attempt_at, last_error, created_at, COALESCE(sent_at, 0)`
 
-func scanEmail(row interface{ Scan(...any) error }) (*Email, error) {
+func scanEmail(row scanner) (*Email, error) {
 	var e Email
 	var next, created, sent int64
 	if err := row.Scan(&e.ID, &e.AgencyID, &e.To, &e.Subject, &e.Body, &e.Status, &e.Attempts, &next, &e.LastError, &created, &sent); err != nil {
@@ -57,20 +57,7 @@ func scanEmail(row interface{ Scan(...any) error }) (*Email, error) {
 }
 
 func (c *Control) queryEmails(ctx context.Context, q string, args ...any) ([]*Email, error) {
-	rows, err := c.read.QueryContext(ctx, `SELECT `+emailColumns+` FROM outbox `+q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("db: outbox: %w", err)
-	}
-	defer rows.Close()
-	var out []*Email
-	for rows.Next() {
-		e, err := scanEmail(rows)
-		if err != nil {
-			return nil, fmt.Errorf("db: scan email: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryList(ctx, c.read, "outbox", scanEmail, `SELECT `+emailColumns+` FROM outbox `+q, args...)
 }
 
 // DueEmails returns pending emails whose next attempt is due.

@@ -137,8 +137,9 @@ func (p *TenantPool) Acquire(ctx context.Context, agencyID string) (*Tenant, fun
 	e = &poolEntry{id: agencyID, ready: make(chan struct{}), refs: 1}
 	e.elem = p.lru.PushFront(e)
 	p.entries[agencyID] = e
-	p.evictLocked()
+	evicted := p.evictLocked()
 	p.mu.Unlock()
+	p.closeAll(evicted)
 
 	e.tenant, e.err = p.open(ctx, agencyID)
 	if e.err != nil {
@@ -169,27 +170,37 @@ func (p *TenantPool) open(ctx context.Context, agencyID string) (*Tenant, error)
 
 func (p *TenantPool) release(e *poolEntry) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	e.refs--
 	e.lastUse = p.clock.Now()
+	var toClose []*Tenant
 	if p.entries[e.id] != e && e.refs == 0 && e.tenant != nil {
 		// Evicted while in use: the last user closes it.
-		p.closeTenant(e)
+		toClose = append(toClose, e.tenant)
+		e.tenant = nil
 	}
-	p.evictLocked()
+	toClose = append(toClose, p.evictLocked()...)
+	p.mu.Unlock()
+	p.closeAll(toClose)
 }
 
-// evictLocked closes least recently used, unused databases beyond MaxOpen.
-func (p *TenantPool) evictLocked() {
+// evictLocked takes least recently used, unused databases beyond MaxOpen
+// out of the pool and returns them; the caller closes them after unlocking,
+// so that a slow close never holds up other agencies' requests.
+func (p *TenantPool) evictLocked() []*Tenant {
+	var out []*Tenant
 	for el := p.lru.Back(); el != nil && p.lru.Len() > p.cfg.MaxOpen; {
 		prev := el.Prev()
 		e := el.Value.(*poolEntry)
 		if e.refs == 0 {
 			p.removeLocked(e)
-			p.closeTenant(e)
+			if e.tenant != nil {
+				out = append(out, e.tenant)
+				e.tenant = nil
+			}
 		}
 		el = prev
 	}
+	return out
 }
 
 func (p *TenantPool) removeLocked(e *poolEntry) {
@@ -199,14 +210,12 @@ func (p *TenantPool) removeLocked(e *poolEntry) {
 	}
 }
 
-func (p *TenantPool) closeTenant(e *poolEntry) {
-	if e.tenant == nil {
-		return
+func (p *TenantPool) closeAll(tenants []*Tenant) {
+	for _, t := range tenants {
+		if err := t.Close(); err != nil {
+			p.log.Error("close tenant database", "agency", t.AgencyID, "err", err)
+		}
 	}
-	if err := e.tenant.Close(); err != nil {
-		p.log.Error("close tenant database", "agency", e.id, "err", err)
-	}
-	e.tenant = nil
 }
 
 func (p *TenantPool) closeIdleLoop() {
@@ -226,17 +235,22 @@ func (p *TenantPool) closeIdleLoop() {
 // CloseIdle closes every unused database idle for longer than IdleTimeout.
 func (p *TenantPool) CloseIdle() {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	var idle []*Tenant
 	cutoff := p.clock.Now().Add(-p.cfg.IdleTimeout)
 	for el := p.lru.Back(); el != nil; {
 		prev := el.Prev()
 		e := el.Value.(*poolEntry)
 		if e.refs == 0 && e.lastUse.Before(cutoff) {
 			p.removeLocked(e)
-			p.closeTenant(e)
+			if e.tenant != nil {
+				idle = append(idle, e.tenant)
+				e.tenant = nil
+			}
 		}
 		el = prev
 	}
+	p.mu.Unlock()
+	p.closeAll(idle)
 }
 
 // OpenCount returns the number of open agency databases.

@@ -59,7 +59,7 @@ func (t *Tenant) SignIn(ctx context.Context, u *User, timeouts SessionTimeouts, 
 
 const sessionColumns = `s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent`
 
-func scanSession(row interface{ Scan(...any) error }, extra ...any) (*Session, error) {
+func scanSession(row scanner, extra ...any) (*Session, error) {
 	var s Session
 	var created, seen, expires int64
 	dest := append([]any{&s.ID, &s.UserID, &s.CSRFToken, &created, &seen, &expires, &s.IP, &s.UserAgent}, extra...)
@@ -109,20 +109,8 @@ func (t *Tenant) SignOut(ctx context.Context, sessionID string, a Audit) error {
 
 // UserSessions lists a user's sessions, most recently seen first.
 func (t *Tenant) UserSessions(ctx context.Context, userID string) ([]*Session, error) {
-	rows, err := t.read.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions s WHERE s.user_id = ? AND s.expires_at > ? ORDER BY s.last_seen_at DESC`, userID, t.now())
-	if err != nil {
-		return nil, fmt.Errorf("db: list sessions: %w", err)
-	}
-	defer rows.Close()
-	var out []*Session
-	for rows.Next() {
-		s, err := scanSession(rows)
-		if err != nil {
-			return nil, fmt.Errorf("db: scan session: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryList(ctx, t.read, "list sessions", func(r scanner) (*Session, error) { return scanSession(r) },
+		`SELECT `+sessionColumns+` FROM sessions s WHERE s.user_id = ? AND s.expires_at > ? ORDER BY s.last_seen_at DESC`, userID, t.now())
 }
 
 // RevokeSession ends one of a user's own sessions; another user's session id

@@ -157,3 +157,28 @@ func nullUnix(s sql.NullInt64) time.Time {
 
 // normalizeEmail lowercases and trims an address for storage and lookup.
 func normalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+// scanner is a row being read: *sql.Row or *sql.Rows.
+type scanner interface{ Scan(...any) error }
+
+// queryList runs a query on the read pool and scans every row with scan;
+// what names the list in errors.
+func queryList[T any](ctx context.Context, d *sql.DB, what string, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := d.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("db: %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: scan %s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("db: %s: %w", what, err)
+	}
+	return out, nil
+}

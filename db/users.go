@@ -80,7 +80,7 @@ func ValidateEmail(email string) (string, string) {
 
 const userColumns = `id, email, name, role, password_hash, status, created_at, last_login_at`
 
-func scanUser(row interface{ Scan(...any) error }) (*User, error) {
+func scanUser(row scanner) (*User, error) {
 	var u User
 	var created int64
 	var lastLogin sql.NullInt64
@@ -124,21 +124,8 @@ func (t *Tenant) UserByID(ctx context.Context, id string) (*User, error) {
 
 // Users lists the agency's users, staff first, then by name.
 func (t *Tenant) Users(ctx context.Context) ([]*User, error) {
-	rows, err := t.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users
+	return queryList(ctx, t.read, "list users", scanUser, `SELECT `+userColumns+` FROM users
 		ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'staff' THEN 2 ELSE 3 END, name COLLATE NOCASE`)
-	if err != nil {
-		return nil, fmt.Errorf("db: list users: %w", err)
-	}
-	defer rows.Close()
-	var out []*User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("db: scan user: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
 }
 
 // RecordLogin notes a successful sign-in.
