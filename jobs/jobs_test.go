@@ -1,0 +1,86 @@
+package jobs
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"mintedmind/auth"
+	"mintedmind/clock"
+	"mintedmind/db"
+)
+
+func mustOpen(t *testing.T) (*db.Control, *db.TenantPool, *clock.Manual) {
+	t.Helper()
+	dir := t.TempDir()
+	clk := clock.NewManual(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	control, err := db.OpenControl(context.Background(), dir, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := os.ReadFile("../schema.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := db.NewTenantPool(dir, string(schema), db.PoolConfig{MaxOpen: 10, IdleTimeout: time.Hour}, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close(); control.Close() })
+	return control, pool, clk
+}
+
+func TestSessionsCleanup(t *testing.T) {
+	ctx := context.Background()
+	control, pool, clk := mustOpen(t)
+	hash, _ := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 1).Hash(ctx, "a long password")
+	a, owner, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: "A", Slug: "agency-a", OwnerName: "O", OwnerEmail: "o@example.test", OwnerPasswordHash: hash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn, release, err := pool.Acquire(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	timeouts := db.SessionTimeouts{Idle: time.Hour, Absolute: 24 * time.Hour}
+	stale, _, _ := tn.SignIn(ctx, owner, timeouts, db.Audit{Action: "signin"})
+	clk.Advance(2 * time.Hour)
+	fresh, _, _ := tn.SignIn(ctx, owner, timeouts, db.Audit{Action: "signin"})
+
+	r := NewRunner(control, pool, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
+	run, err := r.Run(ctx, "sessions-cleanup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Counts["rows"] != 1 || run.Counts["agencies"] != 1 {
+		t.Fatalf("counts %v", run.Counts)
+	}
+	if _, _, err := tn.SessionByToken(ctx, fresh, time.Hour); err != nil {
+		t.Fatal("fresh session deleted")
+	}
+	if _, _, err := tn.SessionByToken(ctx, stale, 100*time.Hour); err == nil {
+		t.Fatal("stale session kept")
+	}
+
+	t.Run("a second run finds nothing more to do", func(t *testing.T) {
+		run, err := r.Run(ctx, "sessions-cleanup")
+		if err != nil || run.Counts["rows"] != 0 {
+			t.Fatalf("%v %v", run.Counts, err)
+		}
+	})
+	t.Run("every run is recorded", func(t *testing.T) {
+		runs, err := control.RecentJobRuns(ctx, 10)
+		if err != nil || len(runs) != 2 || runs[0].Status != "ok" || runs[0].FinishedAt.IsZero() {
+			t.Fatalf("%+v %v", runs, err)
+		}
+	})
+	t.Run("an unknown job is an error", func(t *testing.T) {
+		if _, err := r.Run(ctx, "nope"); err == nil {
+			t.Fatal("accepted")
+		}
+	})
+}
