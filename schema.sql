@@ -68,3 +68,174 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_at ON audit_log (at);
 CREATE INDEX audit_log_action ON audit_log (action, at);
+
+-- migration: 2 clients_and_cases
+-- Agency-wide counters for people-facing numbers (case C-0001, …).
+CREATE TABLE sequences (
+	name  TEXT PRIMARY KEY,
+	value INTEGER NOT NULL
+);
+
+CREATE TABLE clients (
+	id             TEXT PRIMARY KEY,
+	name           TEXT NOT NULL,
+	kind           TEXT NOT NULL CHECK (kind IN ('person', 'company')),
+	company_code   TEXT NOT NULL DEFAULT '',
+	vat_number     TEXT NOT NULL DEFAULT '',
+	street         TEXT NOT NULL DEFAULT '',
+	city           TEXT NOT NULL DEFAULT '',
+	postal_code    TEXT NOT NULL DEFAULT '',
+	country        TEXT NOT NULL DEFAULT '',
+	notes          TEXT NOT NULL DEFAULT '',
+	responsible_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+	created_at     INTEGER NOT NULL,
+	updated_at     INTEGER NOT NULL,
+	archived_at    INTEGER
+);
+CREATE INDEX clients_name ON clients (name COLLATE NOCASE);
+CREATE INDEX clients_responsible ON clients (responsible_id);
+CREATE INDEX clients_updated ON clients (updated_at);
+
+-- A client has one or more emails and phones, in the order typed.
+CREATE TABLE client_emails (
+	client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+	position  INTEGER NOT NULL,
+	email     TEXT NOT NULL,
+	PRIMARY KEY (client_id, position)
+);
+CREATE INDEX client_emails_email ON client_emails (email);
+
+CREATE TABLE client_phones (
+	client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+	position  INTEGER NOT NULL,
+	phone     TEXT NOT NULL,
+	PRIMARY KEY (client_id, position)
+);
+
+CREATE TABLE client_tags (
+	client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+	tag       TEXT NOT NULL,
+	PRIMARY KEY (client_id, tag)
+);
+CREATE INDEX client_tags_tag ON client_tags (tag);
+
+CREATE TABLE cases (
+	id          TEXT PRIMARY KEY,
+	number      INTEGER NOT NULL UNIQUE,
+	client_id   TEXT NOT NULL REFERENCES clients(id),
+	title       TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	status      TEXT NOT NULL DEFAULT 'new'
+	            CHECK (status IN ('new', 'in_progress', 'waiting', 'resolved', 'closed')),
+	priority    TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+	assignee_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+	due_date    TEXT, -- YYYY-MM-DD, a calendar day in the agency's terms
+	created_by  TEXT REFERENCES users(id) ON DELETE SET NULL,
+	created_at  INTEGER NOT NULL,
+	updated_at  INTEGER NOT NULL,
+	closed_at   INTEGER
+);
+CREATE INDEX cases_client ON cases (client_id, updated_at);
+CREATE INDEX cases_status ON cases (status, updated_at);
+CREATE INDEX cases_assignee ON cases (assignee_id, status, updated_at);
+CREATE INDEX cases_updated ON cases (updated_at);
+CREATE INDEX cases_due ON cases (due_date) WHERE due_date IS NOT NULL;
+
+CREATE TABLE case_labels (
+	case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+	label   TEXT NOT NULL,
+	PRIMARY KEY (case_id, label)
+);
+CREATE INDEX case_labels_label ON case_labels (label);
+
+-- Notes and messages on a case. Internal unless visible_to_client is 1.
+-- body is the current text; earlier versions live in case_events.
+CREATE TABLE notes (
+	id                TEXT PRIMARY KEY,
+	case_id           TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+	author_id         TEXT REFERENCES users(id) ON DELETE SET NULL,
+	author_name       TEXT NOT NULL,
+	body              TEXT NOT NULL,
+	visible_to_client INTEGER NOT NULL DEFAULT 0 CHECK (visible_to_client IN (0, 1)),
+	created_at        INTEGER NOT NULL,
+	updated_at        INTEGER NOT NULL
+);
+CREATE INDEX notes_case ON notes (case_id, created_at);
+
+-- The case's history: one row per change, never updated or deleted.
+-- kind: created, status, assigned, field, note, note_edited, document, invoice.
+-- For field changes, field names the field and old_value/new_value hold the
+-- text before and after; for notes, note_id points at the note and
+-- old_value/new_value hold the text before and after an edit.
+CREATE TABLE case_events (
+	id                INTEGER PRIMARY KEY AUTOINCREMENT,
+	case_id           TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+	at                INTEGER NOT NULL,
+	actor_id          TEXT NOT NULL DEFAULT '',
+	actor_name        TEXT NOT NULL DEFAULT '',
+	kind              TEXT NOT NULL,
+	field             TEXT NOT NULL DEFAULT '',
+	old_value         TEXT NOT NULL DEFAULT '',
+	new_value         TEXT NOT NULL DEFAULT '',
+	note_id           TEXT NOT NULL DEFAULT '',
+	visible_to_client INTEGER NOT NULL DEFAULT 0 CHECK (visible_to_client IN (0, 1))
+);
+CREATE INDEX case_events_case ON case_events (case_id, id);
+
+-- One search box over clients, cases and notes. kind is 'client', 'case'
+-- or 'note'; ref_id is that row's id. Kept current by the triggers below.
+CREATE VIRTUAL TABLE search_index USING fts5(
+	kind UNINDEXED,
+	ref_id UNINDEXED,
+	title,
+	body,
+	tokenize = 'unicode61 remove_diacritics 2',
+	prefix = '2 3'
+);
+CREATE TABLE search_rows (
+	kind   TEXT NOT NULL,
+	ref_id TEXT NOT NULL,
+	rowid_ INTEGER NOT NULL,
+	PRIMARY KEY (kind, ref_id)
+);
+
+CREATE TRIGGER clients_search_insert AFTER INSERT ON clients BEGIN
+	INSERT INTO search_index (kind, ref_id, title, body)
+		VALUES ('client', new.id, new.name, new.company_code || ' ' || new.vat_number || ' ' || new.city || ' ' || new.notes);
+	INSERT INTO search_rows (kind, ref_id, rowid_) VALUES ('client', new.id, last_insert_rowid());
+END;
+CREATE TRIGGER clients_search_update AFTER UPDATE OF name, company_code, vat_number, city, notes ON clients BEGIN
+	UPDATE search_index SET title = new.name, body = new.company_code || ' ' || new.vat_number || ' ' || new.city || ' ' || new.notes
+		WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'client' AND ref_id = new.id);
+END;
+CREATE TRIGGER clients_search_delete AFTER DELETE ON clients BEGIN
+	DELETE FROM search_index WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'client' AND ref_id = old.id);
+	DELETE FROM search_rows WHERE kind = 'client' AND ref_id = old.id;
+END;
+
+CREATE TRIGGER cases_search_insert AFTER INSERT ON cases BEGIN
+	INSERT INTO search_index (kind, ref_id, title, body)
+		VALUES ('case', new.id, 'C-' || printf('%04d', new.number) || ' ' || new.title, new.description);
+	INSERT INTO search_rows (kind, ref_id, rowid_) VALUES ('case', new.id, last_insert_rowid());
+END;
+CREATE TRIGGER cases_search_update AFTER UPDATE OF title, description ON cases BEGIN
+	UPDATE search_index SET title = 'C-' || printf('%04d', new.number) || ' ' || new.title, body = new.description
+		WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'case' AND ref_id = new.id);
+END;
+CREATE TRIGGER cases_search_delete AFTER DELETE ON cases BEGIN
+	DELETE FROM search_index WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'case' AND ref_id = old.id);
+	DELETE FROM search_rows WHERE kind = 'case' AND ref_id = old.id;
+END;
+
+CREATE TRIGGER notes_search_insert AFTER INSERT ON notes BEGIN
+	INSERT INTO search_index (kind, ref_id, title, body) VALUES ('note', new.id, '', new.body);
+	INSERT INTO search_rows (kind, ref_id, rowid_) VALUES ('note', new.id, last_insert_rowid());
+END;
+CREATE TRIGGER notes_search_update AFTER UPDATE OF body ON notes BEGIN
+	UPDATE search_index SET body = new.body
+		WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'note' AND ref_id = new.id);
+END;
+CREATE TRIGGER notes_search_delete AFTER DELETE ON notes BEGIN
+	DELETE FROM search_index WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'note' AND ref_id = old.id);
+	DELETE FROM search_rows WHERE kind = 'note' AND ref_id = old.id;
+END;

@@ -37,3 +37,8 @@ func (h *Handlers) formPage(c *fiber.Ctx, pageName, partialName string, data fib
 	data["Errors"] = fields
 	return h.pageOrFragment(c, pageName, partialName, data)
 }
+
+// invalidField is an invalid-input error about one field.
+func invalidField(field, message string) error {
+	return apperr.FieldErrors(map[string]string{field: message})
+}

@@ -68,6 +68,38 @@ var Routes = []Route{
 
 	// Staff.
 	{"GET", "/a/:slug", Staff, (*Handlers).Dashboard},
+	{"GET", "/a/:slug/search", Staff, (*Handlers).Search},
+
+	// Clients (staff; the agency's visibility setting narrows what staff see).
+	{"GET", "/a/:slug/clients", Staff, (*Handlers).ClientsIndex},
+	{"GET", "/a/:slug/clients/new", Staff, (*Handlers).ClientNew},
+	{"POST", "/a/:slug/clients", Staff, (*Handlers).ClientCreate},
+	{"POST", "/a/:slug/clients/validate", Staff, (*Handlers).ClientValidate},
+	{"POST", "/a/:slug/clients/bulk", Staff, (*Handlers).ClientsBulk},
+	{"GET", "/a/:slug/clients/export.csv", Staff, (*Handlers).ClientsExport},
+	{"GET", "/a/:slug/clients/import", Staff, (*Handlers).ClientsImportForm},
+	{"POST", "/a/:slug/clients/import", Staff, (*Handlers).ClientsImportPreview},
+	{"POST", "/a/:slug/clients/import/confirm", Staff, (*Handlers).ClientsImportConfirm},
+	{"GET", "/a/:slug/clients/:id", Staff, (*Handlers).ClientShow},
+	{"GET", "/a/:slug/clients/:id/edit", Staff, (*Handlers).ClientEdit},
+	{"POST", "/a/:slug/clients/:id", Staff, (*Handlers).ClientUpdate},
+	{"POST", "/a/:slug/clients/:id/archive", Staff, (*Handlers).ClientArchive},
+	{"POST", "/a/:slug/clients/:id/restore", Staff, (*Handlers).ClientRestore},
+
+	// Cases and their history (staff).
+	{"GET", "/a/:slug/cases", Staff, (*Handlers).CasesIndex},
+	{"GET", "/a/:slug/cases/board", Staff, (*Handlers).CasesBoard},
+	{"GET", "/a/:slug/cases/new", Staff, (*Handlers).CaseNew},
+	{"POST", "/a/:slug/cases", Staff, (*Handlers).CaseCreate},
+	{"POST", "/a/:slug/cases/bulk", Staff, (*Handlers).CasesBulk},
+	{"GET", "/a/:slug/cases/export.csv", Staff, (*Handlers).CasesExport},
+	{"GET", "/a/:slug/cases/:id", Staff, (*Handlers).CaseShow},
+	{"GET", "/a/:slug/cases/:id/edit", Staff, (*Handlers).CaseEdit},
+	{"POST", "/a/:slug/cases/:id", Staff, (*Handlers).CaseUpdate},
+	{"POST", "/a/:slug/cases/:id/status", Staff, (*Handlers).CaseSetStatus},
+	{"POST", "/a/:slug/cases/:id/notes", Staff, (*Handlers).NoteCreate},
+	{"GET", "/a/:slug/cases/:id/notes/:note/edit", Staff, (*Handlers).NoteEdit},
+	{"POST", "/a/:slug/cases/:id/notes/:note", Staff, (*Handlers).NoteUpdate},
 
 	// Admins: the team and the audit log.
 	{"GET", "/a/:slug/users", Admin, (*Handlers).Users},
@@ -77,6 +109,8 @@ var Routes = []Route{
 	{"POST", "/a/:slug/users/:id/disable", Admin, (*Handlers).DisableUser},
 	{"POST", "/a/:slug/users/:id/enable", Admin, (*Handlers).EnableUser},
 	{"GET", "/a/:slug/audit", Admin, (*Handlers).Audit},
+	{"GET", "/a/:slug/settings", Admin, (*Handlers).Settings},
+	{"POST", "/a/:slug/settings", Admin, (*Handlers).SettingsUpdate},
 
 	// The platform operator's console.
 	{"GET", "/operator/login", Public, (*Handlers).OperatorLoginForm},

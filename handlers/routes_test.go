@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +70,36 @@ var routeMatrix = map[string]matrixRow{
 	"POST /a/:slug/account/sessions/:id/revoke":    {allowed: []string{clientRole, staff, admin, owner}},
 	"GET /a/:slug/portal":                          {allowed: []string{clientRole}},
 	"GET /a/:slug":                                 {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/search":                          {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/clients":                         {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/clients/new":                     {allowed: []string{staff, admin, owner}},
+	"POST /a/:slug/clients":                        {allowed: []string{staff, admin, owner}},
+	"POST /a/:slug/clients/validate":               {allowed: []string{staff, admin, owner}},
+	"POST /a/:slug/clients/bulk":                   {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/clients/export.csv":              {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/clients/import":                  {allowed: []string{staff, admin, owner}},
+	"POST /a/:slug/clients/import":                 {allowed: []string{staff, admin, owner}},
+	"POST /a/:slug/clients/import/confirm":         {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/clients/:id":                     {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/clients/:id/edit":                {allowed: []string{staff, admin, owner}},
+	"POST /a/:slug/clients/:id":                    {allowed: []string{staff, admin, owner}},
+	"POST /a/:slug/clients/:id/archive":            {allowed: []string{staff, admin, owner}},
+	"POST /a/:slug/clients/:id/restore":            {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/cases":                           {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/cases/board":                     {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/cases/new":                       {allowed: []string{staff, admin, owner}},
+	"POST /a/:slug/cases":                          {allowed: []string{staff, admin, owner}},
+	"POST /a/:slug/cases/bulk":                     {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/cases/export.csv":                {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/cases/:id":                       {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/cases/:id/edit":                  {allowed: []string{staff, admin, owner}},
+	"POST /a/:slug/cases/:id":                      {allowed: []string{staff, admin, owner}},
+	"POST /a/:slug/cases/:id/status":               {allowed: []string{staff, admin, owner}},
+	"POST /a/:slug/cases/:id/notes":                {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/cases/:id/notes/:note/edit":      {allowed: []string{staff, admin, owner}},
+	"POST /a/:slug/cases/:id/notes/:note":          {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/settings":                        {allowed: []string{admin, owner}},
+	"POST /a/:slug/settings":                       {allowed: []string{admin, owner}},
 	"GET /a/:slug/users":                           {allowed: []string{admin, owner}},
 	"POST /a/:slug/invites": {allowed: []string{admin, owner}, form: func(f *matrixFixture) url.Values {
 		return url.Values{"email": {uuid.NewString() + "@example.test"}, "role": {"staff"}}
@@ -160,10 +191,10 @@ func (f *matrixFixture) path(t *testing.T, pattern string) string {
 		p = strings.Replace(p, ":id", inv.ID, 1)
 	case strings.Contains(p, "/users/:id"):
 		p = strings.Replace(p, ":id", f.victim, 1)
-	case strings.Contains(p, "/sessions/:id"):
-		p = strings.Replace(p, ":id", uuid.NewString(), 1)
 	}
-	return p
+	// Any other id is a well-formed one that does not exist: the guard must
+	// answer before the handler looks it up.
+	return regexp.MustCompile(`:[a-z]+`).ReplaceAllStringFunc(p, func(string) string { return uuid.NewString() })
 }
 
 // denied reports whether the response is the guard's refusal: the page

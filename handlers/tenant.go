@@ -31,7 +31,8 @@ type requestState struct {
 	user           *db.User
 	session        *db.Session
 	operator       *db.Operator
-	foreignSession bool // a session cookie of another agency came with the request
+	settings       *db.Settings // loaded on first use by viewer
+	foreignSession bool         // a session cookie of another agency came with the request
 }
 
 func stateOf(c *fiber.Ctx) *requestState {
