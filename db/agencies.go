@@ -67,6 +67,8 @@ func ValidateSlug(slug string) string {
 func ValidateName(name string, max int) string {
 	n := utf8.RuneCountInString(name)
 	switch {
+	case !utf8.ValidString(name):
+		return "Use plain text (this contains bytes that are not valid UTF-8)."
 	case strings.TrimSpace(name) == "":
 		return "Enter a name."
 	case n > max:

@@ -115,3 +115,12 @@ func TestSignup(t *testing.T) {
 		}
 	})
 }
+
+func TestSignupRefusesInvalidText(t *testing.T) {
+	e := mustNewEnv(t)
+	c := e.newClient()
+	c.get("/signup")
+	res := c.post("/signup", url.Values{"agency_name": {"Bad \xff\xfe name"}, "slug": {"bad-text"}, "owner_name": {"O"}, "email": {"o@example.test"}, "password": {testPassword}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	wantContains(t, res, "not valid UTF-8")
+}
