@@ -29,7 +29,12 @@ type config struct {
 	LogFormat       string
 
 	// Command options.
-	Now string // jobs run: the "now" to run at (RFC 3339)
+	Now         string // jobs run: the "now" to run at (RFC 3339)
+	DemoSlug    string // demo: the demo agency's address
+	DemoClients int    // demo: how many clients, cases and history events
+	DemoCases   int
+	DemoEvents  int
+	DemoSeed    uint64 // demo: the same seed makes the same data
 
 	proxies *string // raw -trusted-proxies, split by finish
 }
@@ -57,6 +62,11 @@ func newFlagSet(cfg *config, out io.Writer) *flag.FlagSet {
 	fs.IntVar(&cfg.BodyLimit, "body-limit", envInt("BODY_LIMIT", 4<<20), "largest request body in bytes (BODY_LIMIT)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (LOG_FORMAT)")
 	fs.StringVar(&cfg.Now, "now", "", "jobs run: the time to run at, RFC 3339 (e.g. 2026-12-01T03:00:00Z); default the real time")
+	fs.StringVar(&cfg.DemoSlug, "slug", "demo", "demo: the demo agency's address, /a/SLUG")
+	fs.IntVar(&cfg.DemoClients, "clients", 100, "demo: number of clients")
+	fs.IntVar(&cfg.DemoCases, "cases", 500, "demo: number of cases")
+	fs.IntVar(&cfg.DemoEvents, "events", 5000, "demo: number of case history events, each case's creation included")
+	fs.Uint64Var(&cfg.DemoSeed, "seed", 1, "demo: random seed; the same seed and sizes make the same data")
 	cfg.proxies = proxies
 	return fs
 }

@@ -42,6 +42,8 @@ Usage:
   mintedmind operator create [flags]       print a one-time link that creates a platform operator
   mintedmind jobs list [flags]             list the scheduled jobs
   mintedmind jobs run NAME [-now TIME]     run one job now (or at a chosen time), and record it
+  mintedmind demo [-slug demo] [-clients N] [-cases N] [-events N] [-seed N]
+                                           create a demo agency with generated data and print its sign-ins
 
 Flags may come before or after the command. Each has an environment variable.
 
@@ -81,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return jobsList(ctx, cfg, log, stdout)
 	case cmd == "jobs" && len(words) == 3 && words[1] == "run":
 		return jobsRun(ctx, cfg, log, words[2], stdout)
+	case cmd == "demo" && len(words) == 1:
+		return demo(ctx, cfg, stdout, stderr)
 	}
 	printUsage(stderr)
 	return fmt.Errorf("unknown command %q", words)

@@ -47,4 +47,73 @@
       if (!inside || evt.target.closest("a")) d.removeAttribute("open");
     });
   });
+  // Cases: "select all" ticks every case checkbox shown in the list.
+  document.addEventListener("change", function (evt) {
+    var box = evt.target;
+    if (!box.matches || !box.matches("input[data-select-all]")) return;
+    document.querySelectorAll("input[type=checkbox][name=ids]").forEach(function (b) { b.checked = box.checked; });
+  });
+
+  // Case board: drag a card to another column. The drop submits the card's
+  // own move form with the column's status, the same request its arrow
+  // buttons make, so the board works the same with or without dragging.
+  var dragged = null;
+  function boardColumn(node) {
+    return node && node.nodeType === 1 ? node.closest(".board-col") : node && node.parentElement ? node.parentElement.closest(".board-col") : null;
+  }
+  function clearDropTargets() {
+    document.querySelectorAll(".board-col.drop-target").forEach(function (c) { c.classList.remove("drop-target"); });
+  }
+  document.addEventListener("dragstart", function (evt) {
+    var card = evt.target.nodeType === 1 ? evt.target.closest(".case-card[draggable=true]") : null;
+    if (!card) return;
+    dragged = card;
+    evt.dataTransfer.effectAllowed = "move";
+    evt.dataTransfer.setData("text/plain", card.getAttribute("data-case") || "");
+    card.classList.add("dragging");
+  });
+  document.addEventListener("dragend", function () {
+    if (dragged) dragged.classList.remove("dragging");
+    dragged = null;
+    clearDropTargets();
+  });
+  document.addEventListener("dragover", function (evt) {
+    var col = dragged && boardColumn(evt.target);
+    if (!col || col.contains(dragged)) return;
+    evt.preventDefault();
+    evt.dataTransfer.dropEffect = "move";
+    if (!col.classList.contains("drop-target")) {
+      clearDropTargets();
+      col.classList.add("drop-target");
+    }
+  });
+  document.addEventListener("drop", function (evt) {
+    var col = dragged && boardColumn(evt.target);
+    if (!col || col.contains(dragged)) return;
+    evt.preventDefault();
+    var form = dragged.querySelector("form.case-card-move");
+    if (!form) return;
+    var status = document.createElement("input");
+    status.type = "hidden";
+    status.name = "status";
+    status.value = col.getAttribute("data-status");
+    form.appendChild(status);
+    var list = col.querySelector("ol.case-cards");
+    if (list) list.appendChild(dragged);
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  });
+})();
+
+// A checkbox with data-select-all="FORM" ticks or clears every row
+// checkbox that belongs to that form (the client list's bulk actions).
+(function () {
+  "use strict";
+  document.addEventListener("change", function (evt) {
+    var all = evt.target.closest && evt.target.closest("input[data-select-all]");
+    if (!all) return;
+    var form = all.getAttribute("data-select-all");
+    document.querySelectorAll('input[type=checkbox][name=id][form="' + form + '"]').forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
 })();

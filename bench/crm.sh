@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Whole-server load test of the staff CRM pages on a big agency: 100,000
+# cases and a million history events.
+#
+# Builds the binary, creates the demo agency with `mintedmind demo` in a data
+# directory (before the server starts: the command opens the files
+# directly), starts the server on a loopback port, signs in as the demo owner
+# with curl, checks that every page answers 200, then runs wrk against each:
+#
+#   case list       /a/demo/cases?view=all          (50 rows)
+#   case page       /a/demo/cases/<id>              (a case with 200 history events)
+#   client search   /a/demo/clients?q=ma            (a common prefix)
+#   search, rare    /a/demo/search?q=quokka         (a word in about 100 of 516,000 index entries)
+#   search, common  /a/demo/search?q=client         (a word in 297,000 of them)
+#
+# and prints requests/s, p50 and p99 per page, against the targets: at least
+# 3,000 requests/s for the case list, p99 at most 40 ms for every page.
+# Only loopback traffic; the server is stopped on exit.
+#
+#   bench/crm.sh                                   # wrk -t2 -c32 -d15s, a fresh agency in a temp dir
+#   DATA=/var/tmp/mm-crm bench/crm.sh              # keep the agency there and reuse it next time
+#   ONLY="case-list search-common" bench/crm.sh    # some of the pages
+#   CASES=10000 EVENTS=100000 bench/crm.sh         # a smaller agency (with a temp dir or a new DATA)
+#   THREADS=4 CONNECTIONS=64 DURATION=30s bench/crm.sh
+#
+# Generating the agency takes about 80 s on 2 CPUs. Output also goes to
+# bench/results/crm.txt. Needs go, curl and wrk (Debian: apt-get install -y wrk).
+set -euo pipefail
+
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+DURATION=${DURATION:-15s}
+CLIENTS=${CLIENTS:-2000}
+CASES=${CASES:-100000}
+EVENTS=${EVENTS:-1000000}
+PAUSE=${PAUSE:-3}
+ONLY=${ONLY:-}
+SLUG=demo
+
+cd "$(dirname "$0")/.."
+for tool in go curl wrk; do
+	command -v "$tool" >/dev/null || { echo "crm.sh: $tool is missing (Debian: apt-get install -y $tool)" >&2; exit 1; }
+done
+
+mkdir -p bench/results
+bin=bench/results/mintedmind-crm
+echo "building $bin"
+CGO_ENABLED=0 go build -o "$bin" .
+
+work=$(mktemp -d)
+data=${DATA:-$work/data}
+server_pid=
+cleanup() {
+	if [[ -n $server_pid ]]; then
+		kill "$server_pid" 2>/dev/null || true
+		wait "$server_pid" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() {
+	echo "crm.sh: $*" >&2
+	if [[ -f $work/server.log ]]; then
+		echo "--- last server log lines ---" >&2
+		tail -n 20 "$work/server.log" >&2
+	fi
+	exit 1
+}
+
+if [[ -z ${PORT:-} ]]; then
+	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 18090)
+fi
+base=http://127.0.0.1:$PORT
+
+# The demo agency, made once per data directory; its sign-ins are kept
+# beside it in demo.txt.
+if [[ -f $data/demo.txt ]]; then
+	echo "reusing the demo agency in $data"
+else
+	echo "creating the demo agency: $CLIENTS clients, $CASES cases, $EVENTS events (mintedmind demo)"
+	mkdir -p "$data"
+	start=$(date +%s)
+	"$bin" demo -data "$data" -base-url "$base" -clients "$CLIENTS" -cases "$CASES" -events "$EVENTS" -seed 1 \
+		>"$work/demo.txt" 2>"$work/demo.log" || { cat "$work/demo.log" >&2; fail "mintedmind demo failed"; }
+	mv "$work/demo.txt" "$data/demo.txt"
+	echo "demo agency ready in $(($(date +%s) - start)) s"
+fi
+cat "$data/demo.txt"
+password=$(sed -n 's/^Password for every sign-in: //p' "$data/demo.txt")
+long_case=$(grep -o '/cases/[0-9a-f-]\{36\}' "$data/demo.txt" | head -n 1 | sed 's#/cases/##')
+[[ -n $password ]] || fail "no password in $data/demo.txt"
+[[ -n $long_case ]] || fail "no case with a long history in $data/demo.txt (use at least 200 more events than cases)"
+
+"$bin" -data "$data" -addr "127.0.0.1:$PORT" -base-url "$base" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 300); do
+	curl -fsS -o /dev/null "$base/readyz" 2>/dev/null && break
+	kill -0 "$server_pid" 2>/dev/null || fail "the server exited during start-up"
+	sleep 0.1
+done
+curl -fsS -o /dev/null "$base/readyz" || fail "the server did not become ready on $base"
+
+# Sign in: the login page sets mm_csrf and embeds the matching _csrf token.
+jar=$work/cookies.txt
+curl -fsS -c "$jar" -b "$jar" -o "$work/login.html" "$base/a/$SLUG/login" || fail "GET /a/$SLUG/login failed"
+csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/login.html" | head -n 1 | sed 's/.*value="//; s/"$//')
+[[ -n $csrf ]] || fail "no _csrf field in the login page"
+status=$(curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' \
+	--data-urlencode "email=owner@$SLUG.example" \
+	--data-urlencode "password=$password" \
+	--data-urlencode "_csrf=$csrf" \
+	"$base/a/$SLUG/login")
+[[ $status == 303 ]] || fail "POST /a/$SLUG/login answered $status, want 303"
+session=$(awk -F '\t' '$6 == "mm_session" { print $7 }' "$jar" | tail -n 1)
+[[ -n $session ]] || fail "sign-in set no mm_session cookie"
+cookie="Cookie: mm_session=$session"
+
+targets=(
+	"case-list|/a/$SLUG/cases?view=all"
+	"case-page|/a/$SLUG/cases/$long_case"
+	"client-search|/a/$SLUG/clients?q=ma"
+	"search-rare|/a/$SLUG/search?q=quokka"
+	"search-common|/a/$SLUG/search?q=client"
+)
+
+out=bench/results/crm.txt
+{
+	echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) CPUs, $(go version), $CLIENTS clients, $CASES cases, $EVENTS events"
+	echo "# wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency -s bench/crm.lua"
+} >"$out"
+summary=()
+for t in "${targets[@]}"; do
+	name=${t%%|*}
+	path=${t#*|}
+	if [[ -n $ONLY && " $ONLY " != *" $name "* ]]; then
+		continue
+	fi
+	url=$base$path
+	status=$(curl -sS -o "$work/page.html" -w '%{http_code}' -H "$cookie" "$url")
+	if [[ $status != 200 ]]; then
+		echo "$name: GET $path answered $status; skipped" | tee -a "$out"
+		summary+=("$(printf '%-14s %s' "$name" "skipped: GET answered $status")")
+		continue
+	fi
+	echo
+	echo "== $name: GET $path answers 200 ($(wc -c <"$work/page.html") bytes)"
+	echo "   load before the run: $(cut -d ' ' -f 1-3 /proc/loadavg)"
+	{
+		echo
+		echo "## $name: $path"
+		wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/crm.lua -H "$cookie" "$url"
+	} | tee -a "$out" | tee "$work/wrk.txt"
+	result=$(sed -n 's/^result: //p' "$work/wrk.txt")
+	rps=$(sed 's/.*rps=\([0-9.]*\).*/\1/' <<<"$result")
+	p50=$(sed 's/.*p50=\([0-9.]*\).*/\1/' <<<"$result")
+	p99=$(sed 's/.*p99=\([0-9.]*\).*/\1/' <<<"$result")
+	errors=$(sed 's/.*errors=\([0-9]*\).*/\1/' <<<"$result")
+	misses=()
+	if awk -v p="$p99" 'BEGIN { exit !(p > 40) }'; then misses+=("p99 over 40 ms"); fi
+	if [[ $name == case-list ]] && awk -v r="$rps" 'BEGIN { exit !(r < 3000) }'; then misses+=("under 3000 req/s"); fi
+	if [[ $errors != 0 ]]; then misses+=("$errors errors"); fi
+	verdict=ok
+	if ((${#misses[@]})); then verdict=$(IFS=';'; echo "${misses[*]}" | sed 's/;/; /g'); fi
+	summary+=("$(printf '%-14s %7s req/s   p50 %7s ms   p99 %7s ms   %s' "$name" "$rps" "$p50" "$p99" "$verdict")")
+	sleep "$PAUSE"
+done
+
+{
+	echo
+	echo "## summary (targets: case list >= 3000 req/s; p99 <= 40 ms everywhere)"
+	printf '%s\n' "${summary[@]}"
+} | tee -a "$out"

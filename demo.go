@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"mintedmind/apperr"
+	"mintedmind/auth"
+	"mintedmind/clock"
+	"mintedmind/db"
+)
+
+// demoPeople are the demo agency's sign-ins besides the owner, each added
+// through the real invite path.
+var demoPeople = []struct{ role, local, name string }{
+	{db.RoleAdmin, "admin", "Adrian Adler"},
+	{db.RoleStaff, "staff1", "Stella Stone"},
+	{db.RoleStaff, "staff2", "Samuel Sato"},
+	{db.RoleClient, "client", "Carla Client"},
+}
+
+// demo creates a demo agency with its sign-ins and generated data, and
+// prints how to sign in. It opens the data directory directly, so it can
+// run before the server starts (or beside it).
+func demo(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
+	size := db.DemoSize{Clients: cfg.DemoClients, Cases: cfg.DemoCases, Events: cfg.DemoEvents}
+	if msg := db.ValidateSlug(cfg.DemoSlug); msg != "" {
+		return fmt.Errorf("demo: -slug %q: %s", cfg.DemoSlug, msg)
+	}
+	if err := size.Validate(); err != nil {
+		fields := apperr.FieldsOf(err)
+		var msgs []string
+		for _, name := range []string{"clients", "cases", "events"} {
+			if msg, ok := fields[name]; ok {
+				msgs = append(msgs, "-"+name+": "+msg)
+			}
+		}
+		return fmt.Errorf("demo: %s", strings.Join(msgs, "; "))
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	start := time.Now()
+
+	c := clock.System{}
+	a, err := openApp(ctx, cfg, c, newLogger(cfg, stderr))
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if taken, err := a.control.SlugTaken(ctx, cfg.DemoSlug); err != nil {
+		return err
+	} else if taken {
+		return fmt.Errorf("demo: an agency with the address %q already exists in %s; choose another with -slug", cfg.DemoSlug, cfg.DataDir)
+	}
+
+	password := demoPassword()
+	hash, err := auth.NewHasher(auth.DefaultParams, 1).Hash(ctx, password)
+	if err != nil {
+		return err
+	}
+	email := func(local string) string { return local + "@" + cfg.DemoSlug + ".example" }
+	agency, owner, err := a.control.CreateAgency(ctx, a.pool, db.NewAgency{
+		Name: "Demo Agency", Slug: cfg.DemoSlug, OwnerName: "Olivia Owens", OwnerEmail: email("owner"), OwnerPasswordHash: hash,
+	})
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.Invalid {
+			return fmt.Errorf("demo: an agency with the address %q already exists; choose another with -slug", cfg.DemoSlug)
+		}
+		return err
+	}
+	t, release, err := a.pool.Acquire(ctx, agency.ID)
+	if err != nil {
+		return err
+	}
+	defer release()
+	for _, p := range demoPeople {
+		token, _, err := t.CreateInvite(ctx, email(p.local), p.role, owner.ID, time.Hour,
+			db.Audit{ActorID: owner.ID, ActorName: owner.Name, Action: "invite.created"})
+		if err != nil {
+			return fmt.Errorf("demo: invite %s: %w", p.local, err)
+		}
+		if _, err := t.AcceptInvite(ctx, token, p.name, hash, db.Audit{Action: "invite.accepted"}); err != nil {
+			return fmt.Errorf("demo: accept invite %s: %w", p.local, err)
+		}
+		if err := a.control.AddToDirectory(ctx, email(p.local), agency.ID); err != nil {
+			return err
+		}
+	}
+
+	fmt.Fprintf(stderr, "demo: generating %d clients, %d cases and %d events (seed %d)\n", size.Clients, size.Cases, size.Events, cfg.DemoSeed)
+	res, err := t.GenerateDemo(ctx, size, cfg.DemoSeed, func(p db.DemoProgress) {
+		if p.Total > 0 {
+			fmt.Fprintf(stderr, "demo: %s %d/%d (%s)\n", p.Stage, p.Done, p.Total, time.Since(start).Round(100*time.Millisecond))
+		} else {
+			fmt.Fprintf(stderr, "demo: %s (%s)\n", p.Stage, time.Since(start).Round(100*time.Millisecond))
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("demo: generate data: %w", err)
+	}
+
+	base := cfg.BaseURL + "/a/" + agency.Slug
+	fmt.Fprintf(stdout, "Demo agency %q is ready: %s/login\n", agency.Name, base)
+	fmt.Fprintf(stdout, "Password for every sign-in: %s\n", password)
+	fmt.Fprintf(stdout, "  %-7s %s (%s)\n", db.RoleOwner, owner.Email, owner.Name)
+	for _, p := range demoPeople {
+		fmt.Fprintf(stdout, "  %-7s %s (%s)\n", p.role, email(p.local), p.name)
+	}
+	fmt.Fprintf(stdout, "Created %d clients, %d cases, %d history events and %d notes in %s.\n",
+		res.Clients, res.Cases, res.Events, res.Notes, time.Since(start).Round(100*time.Millisecond))
+	if res.Cases > 0 {
+		fmt.Fprintf(stdout, "Case numbers: %s to %s.\n", db.CaseNumber(res.FirstNumber), db.CaseNumber(res.LastNumber))
+	}
+	if res.LongCaseID != "" {
+		fmt.Fprintf(stdout, "A case with %d history events: %s %s/cases/%s\n", db.DemoLongHistory, db.CaseNumber(res.LongCaseNumber), base, res.LongCaseID)
+	}
+	return nil
+}
+
+// demoPassword is a random password that reads well on a terminal: no
+// look-alike characters.
+func demoPassword() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+	b := make([]byte, 15)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	out := []byte("demo-")
+	for i, x := range b {
+		if i > 0 && i%5 == 0 {
+			out = append(out, '-')
+		}
+		out = append(out, alphabet[int(x)%len(alphabet)])
+	}
+	return string(out)
+}

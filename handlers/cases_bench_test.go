@@ -1,0 +1,102 @@
+package handlers_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/valyala/fasthttp"
+)
+
+// mustSeedCases inserts n cases (each with two labels and a creation event)
+// for clients of the agency with plain SQL, fast enough for benchmarks.
+func mustSeedCases(tb testing.TB, e *env, a *agency, clients, n int) {
+	tb.Helper()
+	tn := e.mustTenant(tb.(*testing.T), a.ID)
+	err := tn.Tx(context.Background(), func(tx *sql.Tx) error {
+		var owner string
+		if err := tx.QueryRow(`SELECT id FROM users WHERE role = 'owner'`).Scan(&owner); err != nil {
+			return err
+		}
+		ids := make([]string, clients)
+		for i := range ids {
+			ids[i] = uuid.NewString()
+			if _, err := tx.Exec(`INSERT INTO clients (id, name, kind, created_at, updated_at) VALUES (?, ?, 'company', 1, 1)`, ids[i], fmt.Sprintf("Client & Co %d", i)); err != nil {
+				return err
+			}
+		}
+		for i := 1; i <= n; i++ {
+			id := uuid.NewString()
+			if _, err := tx.Exec(`INSERT INTO cases (id, number, client_id, title, description, status, priority, assignee_id, due_date, created_at, updated_at)
+				VALUES (?, ?, ?, ?, 'x', ?, ?, ?, ?, ?, ?)`, id, i, ids[i%clients], fmt.Sprintf("Case <%d> about the printer's toner", i),
+				[]string{"new", "in_progress", "waiting", "resolved", "closed"}[i%5], []string{"low", "normal", "high", "urgent"}[i%4],
+				owner, fmt.Sprintf("2026-%02d-%02d", 1+i%12, 1+i%28), 1000+i, 2000+i); err != nil {
+				return err
+			}
+			for _, l := range []string{"billing", fmt.Sprintf("team-%d", i%7)} {
+				if _, err := tx.Exec(`INSERT INTO case_labels (case_id, label) VALUES (?, ?)`, id, l); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.Exec(`INSERT INTO case_events (case_id, at, kind, new_value) VALUES (?, ?, 'created', 'x')`, id, 1000+i); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(`INSERT INTO sequences (name, value) VALUES ('case', ?)`, n)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkCasePages serves the case list (50 rows of 5,000 cases) and a
+// case page with a 200-event history, the whole request through the
+// middleware (agency, session, settings) but without the network, next to
+// the dashboard as a baseline for what every signed-in page costs.
+//
+//	go test -run '^$' -bench BenchmarkCasePages -benchmem ./handlers/
+func BenchmarkCasePages(b *testing.B) {
+	t := &testing.T{}
+	e := mustNewEnv(t)
+	a := e.mustSignup(t, "bench")
+	mustSeedCases(t, e, a, 500, 5000)
+	long := e.caseQuery(t, a, `SELECT id FROM cases WHERE number = 1`)
+	err := e.mustTenant(t, a.ID).Tx(context.Background(), func(tx *sql.Tx) error {
+		for i := 0; i < 199; i++ {
+			if _, err := tx.Exec(`INSERT INTO case_events (case_id, at, actor_name, kind, old_value, new_value) VALUES (?, ?, 'Olive Owner', 'status', 'new', 'in_progress')`, long, 3000+i); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	handler := e.app.Handler()
+	cookie := "mm_session=" + a.Owner.cookie("mm_session")
+	for _, page := range []struct{ name, path string }{
+		{"dashboard", "/a/" + a.Slug},
+		{"case list", "/a/" + a.Slug + "/cases"},
+		{"case page with 200 events", "/a/" + a.Slug + "/cases/" + long},
+	} {
+		b.Run(page.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				var ctx fasthttp.RequestCtx
+				for pb.Next() {
+					ctx.Request.Reset()
+					ctx.Response.Reset()
+					ctx.Request.SetRequestURI(page.path)
+					ctx.Request.Header.Set("Cookie", cookie)
+					handler(&ctx)
+					if ctx.Response.StatusCode() != 200 {
+						b.Fatalf("status %d", ctx.Response.StatusCode())
+					}
+				}
+			})
+		})
+	}
+}

@@ -1,0 +1,235 @@
+package handlers
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/db"
+)
+
+// caseClientChoices bounds the client menu of the case form; typing in
+// "Find a client" narrows it.
+const caseClientChoices = 200
+
+// caseForm is the case form as typed, kept to show it again with its messages.
+type caseForm struct {
+	ClientID    string
+	ClientQuery string
+	Title       string
+	Description string
+	Priority    string
+	AssigneeID  string
+	DueDate     string
+	Labels      string
+}
+
+// caseFormFields are the form's fields; an edit changes those present.
+var caseFormFields = []string{"client_id", "title", "description", "priority", "assignee_id", "due_date", "labels"}
+
+// readCaseForm reads the form's fields with get (form or query values).
+func readCaseForm(get func(string) string) caseForm {
+	return caseForm{
+		ClientID: strings.TrimSpace(get("client_id")), ClientQuery: strings.TrimSpace(get("client_q")),
+		Title: get("title"), Description: get("description"), Priority: strings.TrimSpace(get("priority")),
+		AssigneeID: strings.TrimSpace(get("assignee_id")), DueDate: strings.TrimSpace(get("due_date")), Labels: get("labels"),
+	}
+}
+
+func caseFormOf(k *db.Case) caseForm {
+	return caseForm{ClientID: k.ClientID, Title: k.Title, Description: k.Description, Priority: k.Priority,
+		AssigneeID: k.AssigneeID, DueDate: k.DueDate, Labels: strings.Join(k.Labels, ", ")}
+}
+
+// change is the edit the posted form asks for: only the fields it holds.
+func (f caseForm) change(has func(string) bool) db.CaseChange {
+	var ch db.CaseChange
+	pick := func(name string, v string) *string {
+		if !has(name) {
+			return nil
+		}
+		return &v
+	}
+	ch.ClientID, ch.Title, ch.Description = pick("client_id", f.ClientID), pick("title", f.Title), pick("description", f.Description)
+	ch.Priority, ch.AssigneeID, ch.DueDate = pick("priority", f.Priority), pick("assignee_id", f.AssigneeID), pick("due_date", f.DueDate)
+	if has("labels") {
+		labels := db.SplitLabels(f.Labels)
+		ch.Labels = &labels
+	}
+	return ch
+}
+
+// postedHas reports whether the posted form holds a field.
+func postedHas(c *fiber.Ctx) func(string) bool {
+	args := c.Request().PostArgs()
+	return func(name string) bool { return args.Has(name) }
+}
+
+// caseFormData is what the new and edit pages need around the form.
+func (h *Handlers) caseFormData(c *fiber.Ctx, v db.Viewer, form caseForm, k *db.Case) (fiber.Map, error) {
+	t := tenantOf(c)
+	clients, err := t.CaseClientChoices(c.UserContext(), v, form.ClientQuery, caseClientChoices)
+	if err != nil {
+		return nil, err
+	}
+	options := make([]caseOption, 0, len(clients)+1)
+	found := form.ClientID == ""
+	for _, cl := range clients {
+		options = append(options, caseOption{cl.ID, cl.Name, cl.ID == form.ClientID})
+		found = found || cl.ID == form.ClientID
+	}
+	if !found {
+		if ref, err := t.CaseClient(c.UserContext(), v, form.ClientID); err == nil {
+			options = append([]caseOption{{ref.ID, ref.Name, true}}, options...)
+		}
+	}
+	people, err := t.CaseStaff(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	base := caseBase(c)
+	data := fiber.Map{
+		"Form": form, "Clients": options, "ClientsCapped": len(clients) == caseClientChoices,
+		"Priorities": casePriorityOptions(form.Priority), "People": caseAssigneeOptions(people, form.AssigneeID),
+		"LabelsMax": db.CaseLabelsMax, "LabelMax": db.CaseLabelMax, "TitleMax": db.CaseTitleMax, "DescriptionMax": db.CaseDescriptionMax,
+	}
+	if k == nil {
+		data["Title"], data["Action"], data["FindAction"], data["Cancel"] = "New case", base, base+"/new", base
+	} else {
+		page := base + "/" + k.ID
+		data["Title"], data["Action"], data["FindAction"], data["Cancel"] = "Edit "+db.CaseNumber(k.Number), page, page+"/edit", page
+		data["Case"] = k
+		data["Number"] = db.CaseNumber(k.Number)
+	}
+	return data, nil
+}
+
+// CaseNew shows the form that opens a case. Its query can preset the
+// fields (a client page links here with client_id); with client_q it
+// narrows the client menu, which the form's client search asks for.
+func (h *Handlers) CaseNew(c *fiber.Ctx) error {
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	form := readCaseForm(func(k string) string { return c.Query(k) })
+	if form.Priority == "" {
+		form.Priority = db.PriorityNormal
+	}
+	data, err := h.caseFormData(c, v, form, nil)
+	if err != nil {
+		return err
+	}
+	return h.formPage(c, "pages/cases/new", "partials/cases/form", data, nil)
+}
+
+// CaseCreate opens a case and goes to its page; invalid input shows the
+// form again with a message beside each field, and uses no case number.
+func (h *Handlers) CaseCreate(c *fiber.Ctx) error {
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	form := readCaseForm(func(k string) string { return c.FormValue(k) })
+	in := db.CaseInput{ClientID: form.ClientID, Title: form.Title, Description: form.Description, Priority: form.Priority,
+		AssigneeID: form.AssigneeID, DueDate: form.DueDate, Labels: db.SplitLabels(form.Labels)}
+	k, err := tenantOf(c).CreateCase(c.UserContext(), v, caseActor(c), in)
+	if err != nil {
+		data, dataErr := h.caseFormData(c, v, form, nil)
+		if dataErr != nil {
+			return dataErr
+		}
+		return h.formPage(c, "pages/cases/new", "partials/cases/form", data, err)
+	}
+	h.flash(c, "Case "+db.CaseNumber(k.Number)+" opened.")
+	return h.redirect(c, caseBase(c)+"/"+k.ID)
+}
+
+// CaseEdit shows the edit form: a page, or for htmx the form alone to put
+// in place of the case's details.
+func (h *Handlers) CaseEdit(c *fiber.Ctx) error {
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	k, err := tenantOf(c).Case(c.UserContext(), v, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	form := caseFormOf(k)
+	// The client search (htmx) asks for the menu narrowed to a name.
+	form.ClientQuery = strings.TrimSpace(c.Query("client_q"))
+	if id := strings.TrimSpace(c.Query("client_id")); id != "" {
+		form.ClientID = id
+	}
+	data, err := h.caseFormData(c, v, form, k)
+	if err != nil {
+		return err
+	}
+	return h.formPage(c, "pages/cases/edit", "partials/cases/form", data, nil)
+}
+
+// CaseUpdate saves the fields the form holds (the whole edit form, or one
+// quick control such as the assignee) and records each change on the
+// case's timeline.
+func (h *Handlers) CaseUpdate(c *fiber.Ctx) error {
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	t, id := tenantOf(c), c.Params("id")
+	has := postedHas(c)
+	form := readCaseForm(func(k string) string { return c.FormValue(k) })
+	ch := form.change(has)
+	if has("status") {
+		status := formValue(c, "status")
+		ch.Status = &status
+	}
+	changed, err := t.UpdateCase(c.UserContext(), v, caseActor(c), id, ch)
+	if err != nil {
+		if apperr.CodeOf(err) != apperr.Invalid {
+			return err
+		}
+		k, loadErr := t.Case(c.UserContext(), v, id)
+		if loadErr != nil {
+			return loadErr
+		}
+		shown := caseFormOf(k)
+		for _, name := range caseFormFields {
+			if has(name) {
+				shown = mergeCaseField(shown, form, name)
+			}
+		}
+		data, dataErr := h.caseFormData(c, v, shown, k)
+		if dataErr != nil {
+			return dataErr
+		}
+		return h.formPage(c, "pages/cases/edit", "partials/cases/form", data, err)
+	}
+	if changed {
+		h.flash(c, "Saved.")
+	}
+	return h.redirect(c, caseReturn(c, caseBase(c)+"/"+id))
+}
+
+// mergeCaseField copies one posted field over the stored ones.
+func mergeCaseField(stored, posted caseForm, name string) caseForm {
+	switch name {
+	case "client_id":
+		stored.ClientID = posted.ClientID
+	case "title":
+		stored.Title = posted.Title
+	case "description":
+		stored.Description = posted.Description
+	case "priority":
+		stored.Priority = posted.Priority
+	case "assignee_id":
+		stored.AssigneeID = posted.AssigneeID
+	case "due_date":
+		stored.DueDate = posted.DueDate
+	case "labels":
+		stored.Labels = posted.Labels
+	}
+	return stored
+}

@@ -1,0 +1,114 @@
+package handlers
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/db"
+)
+
+// caseBulkMax bounds how many cases one bulk action changes.
+const caseBulkMax = 500
+
+// caseReturn is where a case action sends the browser back to: the form's
+// "return" field when it is one of this agency's case pages, else fallback.
+func caseReturn(c *fiber.Ctx, fallback string) string {
+	ret := formValue(c, "return")
+	base := caseBase(c)
+	if ret == "" || strings.ContainsAny(ret, "\\\r\n\t") || strings.Contains(ret, "//") {
+		return fallback
+	}
+	if ret == base || strings.HasPrefix(ret, base+"/") || strings.HasPrefix(ret, base+"?") {
+		return ret
+	}
+	return fallback
+}
+
+// caseOneMessage turns invalid input about fields into one message, for
+// actions that have no form to show the messages beside.
+func caseOneMessage(err error) error {
+	fields := apperr.FieldsOf(err)
+	if len(fields) == 0 {
+		return err
+	}
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return apperr.New(apperr.Invalid, "%s", fields[keys[0]])
+}
+
+// CaseSetStatus moves a case to another status (the board's buttons and
+// drag, the case page's quick control, reopening), then goes back.
+func (h *Handlers) CaseSetStatus(c *fiber.Ctx) error {
+	status := formValue(c, "status")
+	if !db.ValidCaseStatus(status) {
+		return apperr.New(apperr.Invalid, "%s", db.UnknownStatusMessage(status))
+	}
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	id := c.Params("id")
+	changed, err := tenantOf(c).UpdateCase(c.UserContext(), v, caseActor(c), id, db.CaseChange{Status: &status})
+	if err != nil {
+		return caseOneMessage(err)
+	}
+	page := caseBase(c) + "/" + id
+	ret := caseReturn(c, page)
+	if changed && ret == page {
+		h.flash(c, "Status changed to "+db.CaseStatusLabel(status)+".")
+	}
+	return h.redirect(c, ret)
+}
+
+// CasesBulk assigns, or changes the status of, every selected case. It is
+// all or nothing: an unknown or hidden case changes none of them.
+func (h *Handlers) CasesBulk(c *fiber.Ctx) error {
+	var ids []string
+	seen := map[string]bool{}
+	for _, raw := range c.Request().PostArgs().PeekMulti("ids") {
+		if id := strings.TrimSpace(string(raw)); id != "" && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return apperr.New(apperr.Invalid, "Select at least one case first.")
+	}
+	if len(ids) > caseBulkMax {
+		return apperr.New(apperr.Invalid, "Change at most %d cases at once (%d are selected).", caseBulkMax, len(ids))
+	}
+	var ch db.CaseChange
+	kind, value, _ := strings.Cut(formValue(c, "action"), ":")
+	switch kind {
+	case "status":
+		ch.Status = &value
+	case "assign":
+		ch.AssigneeID = &value
+	default:
+		return apperr.New(apperr.Invalid, "Choose what to do with the selected cases.")
+	}
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	n, err := tenantOf(c).BulkUpdateCases(c.UserContext(), v, caseActor(c), ids, ch)
+	if err != nil {
+		return caseOneMessage(err)
+	}
+	switch n {
+	case 0:
+		h.flash(c, "Nothing to change: the selected cases were already like that.")
+	case 1:
+		h.flash(c, "1 case updated.")
+	default:
+		h.flash(c, fmt.Sprintf("%d cases updated.", n))
+	}
+	return h.redirect(c, caseReturn(c, caseBase(c)))
+}

@@ -1,0 +1,71 @@
+package handlers
+
+import (
+	"html"
+	"strings"
+	"testing"
+	"time"
+
+	"mintedmind/db"
+)
+
+func TestLinkify(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain text is kept", "hello\nworld", "hello\nworld"},
+		{"markup is escaped", `<script>alert("x")</script> & 'q'`, `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;q&#39;`},
+		{"an https address becomes a link", "see https://example.test/a?b=1&c=2 now",
+			`see <a href="https://example.test/a?b=1&amp;c=2" rel="noopener noreferrer nofollow" target="_blank">https://example.test/a?b=1&amp;c=2</a> now`},
+		{"an http address in capitals becomes a link", "HTTP://Example.test",
+			`<a href="HTTP://Example.test" rel="noopener noreferrer nofollow" target="_blank">HTTP://Example.test</a>`},
+		{"a javascript address stays text", `javascript:alert(1)`, `javascript:alert(1)`},
+		{"a javascript address hidden after http stays text", `http:javascript:alert(1)`, `http:javascript:alert(1)`},
+		{"an address ends at a double quote", `https://x.test/"onmouseover="alert(1)`,
+			`<a href="https://x.test/" rel="noopener noreferrer nofollow" target="_blank">https://x.test/</a>&#34;onmouseover=&#34;alert(1)`},
+		{"an address ends at an angle bracket", `https://x.test/<script>alert(1)</script>`,
+			`<a href="https://x.test/" rel="noopener noreferrer nofollow" target="_blank">https://x.test/</a>&lt;script&gt;alert(1)&lt;/script&gt;`},
+		{"trailing punctuation is not part of the address", "Read https://x.test/a. Then (https://x.test/b).",
+			`Read <a href="https://x.test/a" rel="noopener noreferrer nofollow" target="_blank">https://x.test/a</a>. Then (<a href="https://x.test/b" rel="noopener noreferrer nofollow" target="_blank">https://x.test/b</a>).`},
+		{"balanced parentheses stay in the address", "https://x.test/wiki/A_(b)",
+			`<a href="https://x.test/wiki/A_(b)" rel="noopener noreferrer nofollow" target="_blank">https://x.test/wiki/A_(b)</a>`},
+		{"an address without a host stays text", "https:///path", "https:///path"},
+		{"a data address stays text", "data:text/html,<b>x</b>", "data:text/html,&lt;b&gt;x&lt;/b&gt;"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(linkify(tt.in)); got != tt.want {
+				t.Fatalf("linkify(%q)\n got %s\nwant %s", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestWriteEscapedMatchesTheStandardLibrary(t *testing.T) {
+	for _, s := range []string{"", "plain", `<a href="x">'&'</a>`, "é & ü <>", "&&", `"`, "a\x00b"} {
+		var b strings.Builder
+		writeEscaped(&b, s)
+		if got, want := b.String(), html.EscapeString(s); got != want {
+			t.Errorf("writeEscaped(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestAppendCaseNumberMatchesCaseNumber(t *testing.T) {
+	for _, n := range []int64{1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 123456} {
+		if got, want := string(appendCaseNumber(nil, n)), db.CaseNumber(n); got != want {
+			t.Errorf("appendCaseNumber(%d) = %s, want %s", n, got, want)
+		}
+	}
+}
+
+func TestTimeFormatsMatchTheTemplateFunctions(t *testing.T) {
+	for _, at := range []time.Time{time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), time.Date(987, 12, 31, 23, 59, 59, 0, time.FixedZone("X", 3600))} {
+		if got, want := string(appendWhen(nil, at)), at.UTC().Format("2006-01-02 15:04 UTC"); got != want {
+			t.Errorf("appendWhen = %s, want %s", got, want)
+		}
+		if got, want := string(appendISOTime(nil, at)), at.UTC().Format(time.RFC3339); got != want {
+			t.Errorf("appendISOTime = %s, want %s", got, want)
+		}
+	}
+}
