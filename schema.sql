@@ -243,18 +243,25 @@ END;
 -- migration: 3 client_list_indexes
 -- The client list pages with a keyset cursor on (sort key, id) for each sort
 -- it offers (name, newest, recently updated), so each needs an index ending
--- in id; search matches company codes by prefix; a client's activity tab
--- reads the audit entries that target it; the clients with a tag are read
--- from the tag index alone.
+-- in id; the archived and responsible columns ride along so that walking
+-- an index to fill a page reads no table row it then skips. Search matches
+-- company codes by prefix; a client's activity tab reads the audit entries
+-- that target it; the clients with a tag, or with an email address, are
+-- read from the tag or email index alone.
 DROP INDEX clients_name;
-CREATE INDEX clients_name ON clients (name COLLATE NOCASE, id);
+CREATE INDEX clients_name ON clients (name COLLATE NOCASE, id, archived_at, responsible_id);
 DROP INDEX clients_updated;
-CREATE INDEX clients_updated ON clients (updated_at, id);
-CREATE INDEX clients_created ON clients (created_at, id);
+CREATE INDEX clients_updated ON clients (updated_at, id, archived_at, responsible_id);
+CREATE INDEX clients_created ON clients (created_at, id, archived_at, responsible_id);
+-- A search collects the clients whose email (or tag) matches, then sorts
+-- them: this reads each one's sort keys and filters without its table row.
+CREATE INDEX clients_lookup ON clients (id, name, archived_at, responsible_id, created_at, updated_at);
 CREATE INDEX clients_company_code ON clients (company_code COLLATE NOCASE) WHERE company_code <> '';
 CREATE INDEX audit_log_target ON audit_log (target, id) WHERE target <> '';
 DROP INDEX client_tags_tag;
 CREATE INDEX client_tags_tag ON client_tags (tag, client_id);
+DROP INDEX client_emails_email;
+CREATE INDEX client_emails_email ON client_emails (email, client_id);
 
 -- migration: 4 case_list_indexes
 -- The case list is the page staff load most; these let its first page be

@@ -82,3 +82,25 @@ func caseQueryList[T any](ctx context.Context, pool *sql.DB, what string, size i
 	}
 	return out, nil
 }
+
+// casePreparedPool runs queries on a read pool through cached prepared
+// statements; it stands in for the pool where a caseQuerier is taken.
+type casePreparedPool struct{ pool *sql.DB }
+
+// QueryRowContext runs query as a cached prepared statement.
+func (p casePreparedPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	stmt, err := casePrepared(ctx, p.pool, query)
+	if err != nil {
+		return p.pool.QueryRowContext(ctx, query, args...) // reports the same error when scanned
+	}
+	return stmt.QueryRowContext(ctx, args...)
+}
+
+// QueryContext runs query as a cached prepared statement.
+func (p casePreparedPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	stmt, err := casePrepared(ctx, p.pool, query)
+	if err != nil {
+		return nil, err
+	}
+	return stmt.QueryContext(ctx, args...)
+}

@@ -36,3 +36,47 @@ func BenchmarkImportClients(b *testing.B) {
 		b.StopTimer()
 	}
 }
+
+// BenchmarkListClients reads a page of 50 from 10,000 clients: the first
+// page, a common tag, a broad and a narrow search; and, apart, what
+// preparing the search's SQL costs of that.
+func BenchmarkListClients(b *testing.B) {
+	f := mustOpenFixture(b)
+	tn, owner := f.mustOpenAgency(b, "bench-list")
+	ctx := context.Background()
+	v := db.Viewer{UserID: owner.ID}
+	rows := importRows(10000, owner.Email)
+	first := []string{"Ada", "Grace", "Alan", "Marta", "Mantas", "Katherine", "Tomas", "Ona", "Rūta", "Paulius"}
+	for i := range rows {
+		rows[i].Input.Name = fmt.Sprintf("%s Client %05d", first[i%len(first)], i)
+		rows[i].Input.Emails = []string{fmt.Sprintf("%s.%d@example.test", first[(i/3)%len(first)], i)}
+		rows[i].Input.Tags = []string{[]string{"vip", "retail", "b2b"}[i%3]}
+	}
+	if _, err := tn.ImportClients(ctx, v, rows, db.Audit{Action: "client.imported"}); err != nil {
+		b.Fatal(err)
+	}
+	filters := map[string]db.ClientFilter{
+		"first page": {}, "common tag": {Tag: "vip", Sort: db.ClientSortUpdated},
+		"broad search": {Query: "ma"}, "narrow search": {Query: "tomas client 0"}, "broad search by date": {Query: "ma", Sort: db.ClientSortNewest},
+	}
+	for name, fl := range filters {
+		fl.Limit = 50
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := tn.ListClients(ctx, v, fl); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("preparing the broad search", func(b *testing.B) {
+		q, _ := db.ClientListSQL(b, tn, v, db.ClientFilter{Query: "ma", Limit: 50})
+		for i := 0; i < b.N; i++ {
+			st, err := tn.Read().PrepareContext(ctx, q)
+			if err != nil {
+				b.Fatal(err)
+			}
+			st.Close()
+		}
+	})
+}

@@ -37,3 +37,20 @@ func ExplainClientList(t testing.TB, tn *Tenant, v Viewer, f ClientFilter) strin
 	}
 	return sb.String()
 }
+
+// ClientListSQL returns the client list query of f and its arguments.
+func ClientListSQL(t testing.TB, tn *Tenant, v Viewer, f ClientFilter) (string, []any) {
+	t.Helper()
+	if err := f.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := tn.planClientList(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, args, _, err := clientListQuery(v, f, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q, args
+}

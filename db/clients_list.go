@@ -2,15 +2,10 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"fmt"
-	"math"
-	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"mintedmind/apperr"
 )
@@ -143,207 +138,6 @@ func decodeClientCursor(sort, cursor string) ([]any, error) {
 // maxThroughRows bounds a reloaded "load more" list.
 const maxThroughRows = 1000
 
-// clientPlan says, for each selective filter, whether it matches so many
-// clients that the query should walk the sort order's index and test each
-// row (a probe), rather than collect every match and sort them: with a tag
-// on a third of 10,000 clients, collecting and sorting took 20 ms, walking
-// the index until a page is full well under one.
-type clientPlan struct {
-	probeTag, probeQuery, probeResponsible bool
-}
-
-// clientBroadMatches is where a filter counts as broad for an agency with
-// about n clients. Collecting m matches costs about m lookups and a sort;
-// walking the index costs about 50 × n / m steps until a page is full; the
-// two meet near √(50 n): 700 matches of 10,000 clients, 2,200 of 100,000.
-func clientBroadMatches(n int64) int {
-	return int(min(max(math.Sqrt(50*float64(n)), 200), 5000))
-}
-
-// clientQueryRanges returns the search's prefix ranges as UNION members
-// selecting client ids, and their arguments. The name and company code
-// indexes are NOCASE, emails are stored lowercase. U+10FFFF is the greatest
-// character, so [q, q+U+10FFFF) holds every value that starts with q.
-// NOCASE folds ASCII letters only, so the query is also tried lowercase,
-// capitalised and uppercase: "žem" finds "Žemaitė".
-func clientQueryRanges(q string) ([]string, []any) {
-	var alts []string
-	var args []any
-	for _, p := range clientQueryVariants(q) {
-		alts = append(alts, `SELECT id FROM clients WHERE name COLLATE NOCASE >= ? AND name COLLATE NOCASE < ?`,
-			`SELECT id FROM clients WHERE company_code <> '' AND company_code COLLATE NOCASE >= ? AND company_code COLLATE NOCASE < ?`)
-		args = append(args, p, p+"\U0010FFFF", p, p+"\U0010FFFF")
-	}
-	e := strings.ToLower(q)
-	alts = append(alts, `SELECT client_id FROM client_emails WHERE email >= ? AND email < ?`)
-	return alts, append(args, e, e+"\U0010FFFF")
-}
-
-// clientQueryProbe is the search as a test of one row c, for a broad search.
-func clientQueryProbe(q string) (string, []any) {
-	var terms []string
-	var args []any
-	for _, p := range clientQueryVariants(q) {
-		terms = append(terms, `(c.name COLLATE NOCASE >= ? AND c.name COLLATE NOCASE < ?)`,
-			`(c.company_code <> '' AND c.company_code COLLATE NOCASE >= ? AND c.company_code COLLATE NOCASE < ?)`)
-		args = append(args, p, p+"\U0010FFFF", p, p+"\U0010FFFF")
-	}
-	e := strings.ToLower(q)
-	terms = append(terms, `EXISTS (SELECT 1 FROM client_emails e WHERE e.client_id = c.id AND e.email >= ? AND e.email < ?)`)
-	return "(" + strings.Join(terms, " OR ") + ")", append(args, e, e+"\U0010FFFF")
-}
-
-// planClientList counts, up to the broad mark, the clients each selective
-// filter matches, to choose how the list query uses it. The clients'
-// largest rowid stands in for their number (it costs one index step).
-// A search counts its name, company code and email matches apart, each
-// with its own limit: counting their union would read all of them first.
-func (t *Tenant) planClientList(ctx context.Context, f ClientFilter) (clientPlan, error) {
-	var p clientPlan
-	if f.Tag == "" && f.ResponsibleID == "" && f.Query == "" {
-		return p, nil
-	}
-	var n sql.NullInt64
-	if err := t.read.QueryRowContext(ctx, `SELECT MAX(rowid) FROM clients`).Scan(&n); err != nil {
-		return p, fmt.Errorf("db: count clients: %w", err)
-	}
-	mark := clientBroadMatches(n.Int64)
-	broad := func(what string, subs []string, args ...any) (bool, error) {
-		var counts []string
-		for _, sub := range subs {
-			counts = append(counts, `(SELECT COUNT(*) FROM (`+sub+` LIMIT `+strconv.Itoa(mark)+`))`)
-		}
-		var got int
-		if err := t.read.QueryRowContext(ctx, `SELECT `+strings.Join(counts, " + "), args...).Scan(&got); err != nil {
-			return false, fmt.Errorf("db: count clients by %s: %w", what, err)
-		}
-		return got >= mark, nil
-	}
-	var err error
-	if f.Tag != "" {
-		if p.probeTag, err = broad("tag", []string{`SELECT 1 FROM client_tags WHERE tag = ?`}, f.Tag); err != nil {
-			return p, err
-		}
-	}
-	switch f.ResponsibleID {
-	case "":
-	case "none":
-		p.probeResponsible, err = broad("responsible", []string{`SELECT 1 FROM clients WHERE responsible_id IS NULL`})
-	default:
-		p.probeResponsible, err = broad("responsible", []string{`SELECT 1 FROM clients WHERE responsible_id = ?`}, f.ResponsibleID)
-	}
-	if err != nil {
-		return p, err
-	}
-	if f.Query != "" {
-		alts, args := clientQueryRanges(f.Query)
-		if p.probeQuery, err = broad("search", alts, args...); err != nil {
-			return p, err
-		}
-	}
-	return p, nil
-}
-
-// clientWhere builds the WHERE clause of the filter for the viewer (without
-// the cursor), each selective filter written as the plan says: as a set of
-// ids SQLite can start from, or as a test of each row that it cannot.
-func clientWhere(v Viewer, f ClientFilter, p clientPlan) (string, []any) {
-	vis, args := v.clientFilter("c")
-	where := []string{vis}
-	switch f.Status {
-	case ClientStatusActive:
-		where = append(where, "c.archived_at IS NULL")
-	case ClientStatusArchived:
-		where = append(where, "c.archived_at IS NOT NULL")
-	}
-	// A unary + keeps SQLite from using the column's index.
-	responsible := "c.responsible_id"
-	if p.probeResponsible {
-		responsible = "+c.responsible_id"
-	}
-	switch f.ResponsibleID {
-	case "":
-	case "none":
-		where = append(where, responsible+" IS NULL")
-	default:
-		where, args = append(where, responsible+" = ?"), append(args, f.ResponsibleID)
-	}
-	switch {
-	case f.Tag == "":
-	case p.probeTag:
-		where, args = append(where, "EXISTS (SELECT 1 FROM client_tags g WHERE g.client_id = c.id AND g.tag = ?)"), append(args, f.Tag)
-	default:
-		where, args = append(where, "c.id IN (SELECT client_id FROM client_tags WHERE tag = ?)"), append(args, f.Tag)
-	}
-	switch {
-	case f.Query == "":
-	case p.probeQuery:
-		probe, qargs := clientQueryProbe(f.Query)
-		where, args = append(where, probe), append(args, qargs...)
-	default:
-		alts, qargs := clientQueryRanges(f.Query)
-		where, args = append(where, "c.id IN ("+strings.Join(alts, " UNION ")+")"), append(args, qargs...)
-	}
-	return strings.Join(where, " AND "), args
-}
-
-// clientQueryVariants returns a search as typed, lowercase, capitalised
-// and uppercase, without repeats.
-func clientQueryVariants(q string) []string {
-	if !strings.ContainsFunc(q, func(r rune) bool { return r >= utf8.RuneSelf }) {
-		return []string{q} // NOCASE already folds every letter of it
-	}
-	lower := strings.ToLower(q)
-	r, size := utf8.DecodeRuneInString(lower)
-	out := []string{q}
-	for _, v := range []string{lower, string(unicode.ToUpper(r)) + lower[size:], strings.ToUpper(q)} {
-		if !slices.Contains(out, v) {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// clientListQuery builds the list query of a validated filter and the
-// number of rows it keeps at most.
-func clientListQuery(v Viewer, f ClientFilter, p clientPlan) (string, []any, int, error) {
-	o := clientOrders[f.Sort]
-	where, args := clientWhere(v, f, p)
-	within := "1"
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 50
-	}
-	switch {
-	case f.Through != "":
-		cargs, err := decodeClientCursor(f.Sort, f.Through)
-		if err != nil {
-			return "", nil, 0, err
-		}
-		within, args = o.through, append(cargs, args...)
-		limit = maxThroughRows
-	case f.After != "":
-		cargs, err := decodeClientCursor(f.Sort, f.After)
-		if err != nil {
-			return "", nil, 0, err
-		}
-		where, args = where+" AND "+o.after, append(args, cargs...)
-	}
-	// The page's ids are picked first, and only those rows get their
-	// first email, phone and tags: when the order needs a sort (a search,
-	// a tag filter), SQLite computes every selected column of every
-	// candidate row before the LIMIT applies.
-	q := `SELECT c.id, c.name, c.kind, c.city, c.updated_at, c.archived_at IS NOT NULL, p.k, p.w, COALESCE(u.name, ''),
-		COALESCE((SELECT email FROM client_emails WHERE client_id = c.id ORDER BY position LIMIT 1), ''),
-		COALESCE((SELECT phone FROM client_phones WHERE client_id = c.id ORDER BY position LIMIT 1), ''),
-		COALESCE((SELECT group_concat(tag, ', ' ORDER BY tag) FROM client_tags WHERE client_id = c.id), '')
-		FROM (SELECT c.id AS id, ` + o.key + ` AS k, ` + within + ` AS w FROM clients c
-			WHERE ` + where + ` ORDER BY ` + o.orderBy + ` LIMIT ?) AS p
-		JOIN clients c ON c.id = p.id LEFT JOIN users u ON u.id = c.responsible_id
-		ORDER BY ` + o.pageOrder
-	return q, append(args, limit+1), limit, nil
-}
-
 // ListClients returns a page of the clients the viewer may see. With a
 // Through cursor, the query marks which rows are within it ("within"), so
 // the first row past it tells that more follow.
@@ -395,6 +189,10 @@ func (t *Tenant) ExportClients(ctx context.Context, v Viewer, f ClientFilter, fn
 		return err
 	}
 	where, args := clientWhere(v, f, clientPlan{})
+	if f.Query != "" {
+		alts, qargs := clientQueryRanges(f.Query)
+		where, args = where+" AND c.id IN ("+strings.Join(alts, " UNION ")+")", append(args, qargs...)
+	}
 	rows, err := t.read.QueryContext(ctx, `SELECT `+clientColumns+clientFrom+` WHERE `+where+` ORDER BY `+clientOrders[f.Sort].orderBy, args...)
 	if err != nil {
 		return fmt.Errorf("db: export clients: %w", err)

@@ -33,7 +33,7 @@ const (
 	searchRareLimit = 500
 	// SearchBroadCandidates is how many matches a broad query ranks at
 	// most: the newest ones.
-	SearchBroadCandidates = 200
+	SearchBroadCandidates = 100
 	// searchBroadScan is how many index entries a broad query reads at most
 	// to find its candidates (per lookup, see searchBroad).
 	searchBroadScan = 1000
@@ -209,15 +209,16 @@ func (t *Tenant) searchRare(ctx context.Context, v Viewer, res *SearchResult) er
 	expr := strings.Join(phrases, " AND ")
 	visible, vargs := v.searchVisible()
 	type ranked struct {
-		rowid     int64
-		kind, ref string
-		score     float64
+		rowid int64
+		score float64
 	}
+	// Only the rowid and the score of every match: the stored text of the
+	// best ones alone is read below.
 	rows, err := queryList(ctx, t.read, "search", func(r scanner) (ranked, error) {
 		var x ranked
-		err := r.Scan(&x.rowid, &x.kind, &x.ref, &x.score)
+		err := r.Scan(&x.rowid, &x.score)
 		return x, err
-	}, `SELECT rowid, kind, ref_id, -bm25(search_index, 0, 0, ?, 1) AS score FROM search_index
+	}, `SELECT rowid, -bm25(search_index, 0, 0, ?, 1) AS score FROM search_index
 		WHERE search_index MATCH ?`+visible+`
 		ORDER BY score DESC, rowid DESC`,
 		append([]any{searchTitleWeight, expr}, vargs...)...)
@@ -231,32 +232,36 @@ func (t *Tenant) searchRare(ctx context.Context, v Viewer, res *SearchResult) er
 		return nil
 	}
 	rows = rows[:min(len(rows), SearchResultsMax)]
-	ids := make([]any, 0, len(rows)+1)
-	ids = append(ids, expr)
+	args := make([]any, 0, len(rows)+1)
+	args = append(args, expr)
 	for _, r := range rows {
-		ids = append(ids, r.rowid)
+		args = append(args, r.rowid)
 	}
 	type marked struct {
-		rowid          int64
-		title, snippet string
+		rowid int64
+		hit   SearchHit
 	}
 	texts, err := queryList(ctx, t.read, "search snippets", func(r scanner) (marked, error) {
 		var m marked
-		err := r.Scan(&m.rowid, &m.title, &m.snippet)
+		err := r.Scan(&m.rowid, &m.hit.Kind, &m.hit.ID, &m.hit.Title, &m.hit.Snippet)
 		return m, err
-	}, `SELECT rowid, highlight(search_index, 2, '`+MatchStart+`', '`+MatchEnd+`'),
+	}, `SELECT rowid, kind, ref_id, highlight(search_index, 2, '`+MatchStart+`', '`+MatchEnd+`'),
 			snippet(search_index, 3, '`+MatchStart+`', '`+MatchEnd+`', '…', `+fmt.Sprint(searchSnippetWords)+`)
-		FROM search_index WHERE search_index MATCH ? AND rowid IN (`+searchPlaceholders(len(rows))+`)`, ids...)
+		FROM search_index WHERE search_index MATCH ? AND rowid IN (`+searchPlaceholders(len(rows))+`)`, args...)
 	if err != nil {
 		return err
 	}
-	byRowid := make(map[int64]marked, len(texts))
+	byRowid := make(map[int64]SearchHit, len(texts))
 	for _, m := range texts {
-		byRowid[m.rowid] = m
+		byRowid[m.rowid] = m.hit
 	}
 	for _, r := range rows {
-		m := byRowid[r.rowid]
-		res.Hits = append(res.Hits, SearchHit{Kind: r.kind, ID: r.ref, Score: r.score, Title: searchOneLine(m.title), Snippet: searchOneLine(m.snippet)})
+		h, ok := byRowid[r.rowid]
+		if !ok {
+			continue
+		}
+		h.Score, h.Title, h.Snippet = r.score, searchOneLine(h.Title), searchOneLine(h.Snippet)
+		res.Hits = append(res.Hits, h)
 	}
 	return nil
 }

@@ -298,7 +298,7 @@ func (h *Handlers) CasesIndex(c *fiber.Ctx) error {
 	data["BoardURL"] = base + "/board"
 	data["NewURL"] = base + "/new"
 	if state.Client != "" {
-		data["NewURL"] = base + "/new?client_id=" + url.QueryEscape(state.Client)
+		data["NewURL"] = base + "/new?client=" + url.QueryEscape(state.Client)
 	}
 	return h.page(c, "pages/cases/index", data)
 }

@@ -106,7 +106,7 @@ func (h *Handlers) caseFormData(c *fiber.Ctx, v db.Viewer, form caseForm, k *db.
 }
 
 // CaseNew shows the form that opens a case. Its query can preset the
-// fields (a client page links here with client_id); with client_q it
+// fields (a client page links here with client=ID); with client_q it
 // narrows the client menu, which the form's client search asks for.
 func (h *Handlers) CaseNew(c *fiber.Ctx) error {
 	v, err := h.viewer(c)
@@ -114,6 +114,9 @@ func (h *Handlers) CaseNew(c *fiber.Ctx) error {
 		return err
 	}
 	form := readCaseForm(func(k string) string { return c.Query(k) })
+	if form.ClientID == "" {
+		form.ClientID = strings.TrimSpace(c.Query("client")) // as the case list's filter and the client page name it
+	}
 	if form.Priority == "" {
 		form.Priority = db.PriorityNormal
 	}

@@ -184,8 +184,9 @@ func (h *Handlers) caseShowData(c *fiber.Ctx, id string, before int64) (fiber.Ma
 	if err != nil {
 		return nil, err
 	}
-	data["People"] = caseAssigneeOptions(people, k.AssigneeID)
-	data["Statuses"] = caseStatusOptions(k.Status)
+	// The quick controls' menus are rendered in Go: see caseOptionsHTML.
+	data["PeopleOptions"] = caseOptionsHTML(caseAssigneeOptions(people, k.AssigneeID), "")
+	data["StatusOptions"] = caseOptionsHTML(caseStatusOptions(k.Status), "")
 	data["NoteForm"] = noteForm{}
 	return data, nil
 }

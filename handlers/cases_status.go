@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -17,15 +18,31 @@ const caseBulkMax = 500
 // caseReturn is where a case action sends the browser back to: the form's
 // "return" field when it is one of this agency's case pages, else fallback.
 func caseReturn(c *fiber.Ctx, fallback string) string {
-	ret := formValue(c, "return")
-	base := caseBase(c)
-	if ret == "" || strings.ContainsAny(ret, "\\\r\n\t") || strings.Contains(ret, "//") {
-		return fallback
-	}
-	if ret == base || strings.HasPrefix(ret, base+"/") || strings.HasPrefix(ret, base+"?") {
+	if ret := formValue(c, "return"); isCasePage(c, ret) {
 		return ret
 	}
 	return fallback
+}
+
+// isCasePage reports whether ret is a local URL of this agency's cases.
+func isCasePage(c *fiber.Ctx, ret string) bool {
+	base := caseBase(c)
+	if ret == "" || strings.ContainsAny(ret, "\\\r\n\t") || strings.Contains(ret, "//") {
+		return false
+	}
+	return ret == base || strings.HasPrefix(ret, base+"/") || strings.HasPrefix(ret, base+"?")
+}
+
+// caseListReturn is the list a bulk action goes back to. The filters
+// change the URL through htmx without reloading the page, so the address
+// htmx reports (HX-Current-URL) is fresher than the form's return field.
+func caseListReturn(c *fiber.Ctx) string {
+	if u, err := url.Parse(c.Get("HX-Current-URL")); err == nil && u.Path != "" {
+		if ret := u.RequestURI(); isCasePage(c, ret) {
+			return ret
+		}
+	}
+	return caseReturn(c, caseBase(c))
 }
 
 // caseOneMessage turns invalid input about fields into one message, for
@@ -110,5 +127,5 @@ func (h *Handlers) CasesBulk(c *fiber.Ctx) error {
 	default:
 		h.flash(c, fmt.Sprintf("%d cases updated.", n))
 	}
-	return h.redirect(c, caseReturn(c, caseBase(c)))
+	return h.redirect(c, caseListReturn(c))
 }

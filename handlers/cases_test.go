@@ -181,8 +181,10 @@ func TestCaseCreate(t *testing.T) {
 		wantStatus(t, res, http.StatusOK)
 		wantContains(t, res, "Globex")
 		wantLacks(t, res, "Acme Ltd")
-		res = owner.get(f.url("/new?client_id=" + f.acme))
-		wantContains(t, res, `<option value="`+f.acme+`" selected>Acme Ltd</option>`)
+		for _, q := range []string{"client_id", "client"} {
+			res = owner.get(f.url("/new?" + q + "=" + f.acme))
+			wantContains(t, res, `<option value="`+f.acme+`" selected>Acme Ltd</option>`)
+		}
 	})
 }
 
@@ -570,6 +572,20 @@ func TestCasesBulk(t *testing.T) {
 			t.Fatalf("%s assignment events", n)
 		}
 	})
+	t.Run("bulk goes back to the list htmx shows, not elsewhere", func(t *testing.T) {
+		for _, c := range []struct{ current, want string }{
+			{"http://mm.test" + f.url("?view=mine"), f.url("?view=mine")},
+			{"https://evil.test/x", f.url("")},
+		} {
+			owner.headers["HX-Current-URL"] = c.current
+			res := owner.post(f.url("/bulk"), url.Values{"ids": {a}, "action": {"assign:"}})
+			delete(owner.headers, "HX-Current-URL")
+			wantStatus(t, res, http.StatusSeeOther)
+			if loc := res.Header.Get("Location"); loc != c.want {
+				t.Fatalf("from %s went to %q, want %q", c.current, loc, c.want)
+			}
+		}
+	})
 	t.Run("bulk status records an event per case", func(t *testing.T) {
 		wantStatus(t, owner.post(f.url("/bulk"), url.Values{"ids": {a, b}, "action": {"status:resolved"}}), http.StatusSeeOther)
 		if n := f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM cases WHERE status = 'resolved'`); n != "2" {
@@ -678,6 +694,6 @@ func TestCaseListURLs(t *testing.T) {
 		}
 	})
 	t.Run("a filtered list's new-case button presets the client", func(t *testing.T) {
-		wantContains(t, owner.get(f.url("?client="+f.acme)), `href="/a/`+f.a.Slug+`/cases/new?client_id=`+f.acme+`" role="button"`)
+		wantContains(t, owner.get(f.url("?client="+f.acme)), `href="/a/`+f.a.Slug+`/cases/new?client=`+f.acme+`" role="button"`)
 	})
 }

@@ -13,11 +13,22 @@ import (
 // action, thousands per page. Texts are escaped with their links made
 // clickable (writeLinkified); everything else from data is escaped with
 // writeEscaped. views/partials/cases/timeline.html places the result.
-func timelineHTML(items []timelineItem, older string) template.HTML {
+//
+// The HTML comes in pieces of about 32 KB: the template prints each value
+// through fmt, whose buffers are reused only up to 64 KB, so one piece of
+// 100 KB would cost a fresh buffer on every request.
+func timelineHTML(items []timelineItem, older string) []template.HTML {
+	const piece = 32 << 10
+	var pieces []template.HTML
 	var b strings.Builder
-	b.Grow(len(items)*560 + 200)
+	b.Grow(piece + 4<<10)
 	var buf [32]byte
 	for i := range items {
+		if b.Len() >= piece {
+			pieces = append(pieces, template.HTML(b.String()))
+			b = strings.Builder{}
+			b.Grow(piece + 4<<10)
+		}
 		it := &items[i]
 		id := strconv.AppendInt(buf[:0], it.ID, 10)
 		b.WriteString(`<li class="ev ev-`)
@@ -83,7 +94,7 @@ func timelineHTML(items []timelineItem, older string) template.HTML {
 		writeEscaped(&b, older)
 		b.WriteString(`" hx-target="closest li" hx-swap="outerHTML" hx-select="#timeline &gt; li">Older events</a></li>` + "\n")
 	}
-	return template.HTML(b.String())
+	return append(pieces, template.HTML(b.String()))
 }
 
 // appendWhen appends t as 2026-11-02 09:00 UTC, the app's way of showing a

@@ -79,11 +79,16 @@ func (h *Handlers) ClientsIndex(c *fiber.Ctx) error {
 	if n := len(rows); n > 0 {
 		last = rows[n-1].Cursor
 	}
+	moreURL := ""
+	if page.More {
+		moreURL = clientListURL(base, f, "after", last)
+	}
+	filtered := f.Query != "" || f.Tag != "" || f.ResponsibleID != "" || f.Status != db.ClientStatusActive
 	data := fiber.Map{
-		"Title": "Clients", "Filter": f, "Rows": rows, "More": page.More, "Paged": f.After != "",
+		"Title": "Clients", "Filter": f, "Paged": f.After != "",
+		"RowsHTML":  clientRowsHTML(rows, moreURL, f.After != "", filtered),
 		"Base":      base,
 		"ListURL":   clientListURL(base, f, "", ""),
-		"MoreURL":   clientListURL(base, f, "after", last),
 		"ExportURL": clientListURL(base+"/export.csv", f, "", ""),
 	}
 	here := data["ListURL"].(string)

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"database/sql"
 	"html"
 	"net/http"
 	"net/url"
@@ -306,3 +307,65 @@ func TestClientCreateEditArchive(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestClientPageCasesAndActivity(t *testing.T) {
+	f := mustClientFixture(t)
+	ctx := context.Background()
+	c := f.mustSeedClient(t, db.ClientInput{Name: "Case Holder", ResponsibleID: f.staff1.ID})
+	other := f.mustSeedClient(t, db.ClientInput{Name: "Someone Else"})
+	// Cases are written by their own pages; here they are stored directly.
+	caseID := "11111111-1111-1111-1111-111111111111"
+	err := f.tn.Tx(ctx, func(tx *sql.Tx) error {
+		for _, k := range []struct {
+			id, client, title, status string
+			number                    int
+		}{{caseID, c.ID, "Broken boiler", "in_progress", 1}, {"22222222-2222-2222-2222-222222222222", other.ID, "Not theirs", "new", 2},
+			{"33333333-3333-3333-3333-333333333333", c.ID, "Old leak", "closed", 42}} {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO cases (id, number, client_id, title, status, assignee_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, 1)`,
+				k.id, k.number, k.client, k.title, k.status, f.staff1.ID); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < 150; i++ {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO case_events (case_id, at, actor_name, kind, old_value, new_value) VALUES (?, ?, 'Staff Person', 'status', 'new', 'in_progress')`,
+				caseID, f.e.clock.Now().Unix()+int64(i)); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO case_events (case_id, at, actor_name, kind, new_value) VALUES ('22222222-2222-2222-2222-222222222222', 1, 'X', 'created', 'Not theirs')`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("the cases tab lists the client's cases with their numbers and a new case link", func(t *testing.T) {
+		res := f.a.Owner.get(f.path("/" + c.ID))
+		wantStatus(t, res, http.StatusOK)
+		wantContains(t, res, ">C-0001</a>")
+		wantContains(t, res, ">C-0042</a>")
+		wantContains(t, res, "Broken boiler")
+		wantContains(t, res, `<span class="status status-in_progress">In progress</span>`)
+		wantContains(t, res, `href="/a/`+f.a.Slug+`/cases/new?client=`+c.ID+`"`)
+		wantNotContains(t, res, "Not theirs")
+	})
+	t.Run("the activity tab merges case events, newest first, at most 100", func(t *testing.T) {
+		res := f.a.Owner.get(f.path("/" + c.ID + "?tab=activity"))
+		wantStatus(t, res, http.StatusOK)
+		if n := strings.Count(res.Body, "<li><time"); n != 100 {
+			t.Fatalf("%d activity lines", n)
+		}
+		wantContains(t, res, "Status changed")
+		wantContains(t, res, "New → In progress")
+		wantNotContains(t, res, "Client created") // older than the 100 newest events
+		wantNotContains(t, res, "Not theirs")
+	})
+	t.Run("restricted staff see the cases of their own client", func(t *testing.T) {
+		if err := f.tn.SaveSettings(ctx, db.Settings{StaffSeeOwnOnly: true}, db.Audit{Action: "settings.changed"}); err != nil {
+			t.Fatal(err)
+		}
+		wantContains(t, f.staff1C.get(f.path("/"+c.ID)), "Broken boiler")
+		wantStatus(t, f.staff2C.get(f.path("/"+c.ID)), http.StatusNotFound)
+		wantStatus(t, f.staff1C.get(f.path("/"+other.ID+"?tab=activity")), http.StatusNotFound)
+	})
+}
