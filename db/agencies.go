@@ -93,7 +93,7 @@ func scanAgency(row scanner) (*Agency, error) {
 
 // AgencyBySlug finds an agency by its URL slug.
 func (c *Control) AgencyBySlug(ctx context.Context, slug string) (*Agency, error) {
-	a, err := scanAgency(c.read.QueryRowContext(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE slug = ?`, slug))
+	a, err := scanAgency(preparedReader{c.DB}.QueryRowContext(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE slug = ?`, slug))
 	if err != nil {
 		return nil, notFound(err, "Agency")
 	}

@@ -85,7 +85,7 @@ func loadCase(ctx context.Context, q caseQuerier, v Viewer, id string) (*Case, e
 
 // Case loads a case that v may see.
 func (t *Tenant) Case(ctx context.Context, v Viewer, id string) (*Case, error) {
-	return loadCase(ctx, t.read, v, id)
+	return loadCase(ctx, preparedReader{t.DB}, v, id)
 }
 
 // clientForCase checks, inside tx, that a case may belong to the client:
@@ -322,7 +322,7 @@ type CaseStaffMember struct {
 // CaseStaff lists the agency's owners, admins and staff by name, disabled
 // ones included (Active false).
 func (t *Tenant) CaseStaff(ctx context.Context) ([]CaseStaffMember, error) {
-	return caseQueryList(ctx, t.read, "case staff", 16, func(row scanner) (CaseStaffMember, error) {
+	return queryListPrepared(ctx, t.DB, "case staff", 16, func(row scanner) (CaseStaffMember, error) {
 		var m CaseStaffMember
 		return m, row.Scan(&m.ID, &m.Name, &m.Active)
 	}, `SELECT id, name, status = 'active' FROM users WHERE role IN ('owner', 'admin', 'staff') ORDER BY name COLLATE NOCASE, id`)

@@ -175,7 +175,7 @@ func (t *Tenant) caseRows(ctx context.Context, where []string, args []any, order
 		args = append(args[:len(args):len(args)], extraArgs...)
 	}
 	args = append(args[:len(args):len(args)], limit)
-	return caseQueryList(ctx, t.read, "list cases", limit, scanCaseRow,
+	return queryListPrepared(ctx, t.DB, "list cases", limit, scanCaseRow,
 		caseRowSelect+` WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, args...)
 }
 

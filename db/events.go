@@ -89,7 +89,7 @@ func (t *Tenant) CaseEvents(ctx context.Context, v Viewer, caseID string, before
 	filter, fargs := v.caseFilter("c")
 	args := append([]any{caseID, before, caseID}, fargs...)
 	args = append(args, limit)
-	events, err := caseQueryList(ctx, t.read, "case events", limit, func(row scanner) (Event, error) {
+	events, err := queryListPrepared(ctx, t.DB, "case events", limit, func(row scanner) (Event, error) {
 		var e Event
 		var at int64
 		err := row.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Kind, &e.Field, &e.OldValue, &e.NewValue, &e.NoteID, &e.VisibleToClient)
@@ -113,7 +113,7 @@ func (t *Tenant) CaseEvents(ctx context.Context, v Viewer, caseID string, before
 	if before == 1<<63-1 && notesFromEvents(events) {
 		return events, nil
 	}
-	notes, err := caseQueryList(ctx, t.read, "notes of case", 16, scanNote, noteSelect+` WHERE n.case_id = ?`, caseID)
+	notes, err := queryListPrepared(ctx, t.DB, "notes of case", 16, scanNote, noteSelect+` WHERE n.case_id = ?`, caseID)
 	if err != nil {
 		return nil, err
 	}

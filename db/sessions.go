@@ -76,7 +76,7 @@ func (t *Tenant) SessionByToken(ctx context.Context, token string, idle time.Dur
 	var u User
 	var created int64
 	var lastLogin sql.NullInt64
-	s, err := scanSession(t.read.QueryRowContext(ctx, `SELECT `+sessionColumns+`,
+	s, err := scanSession(preparedReader{t.DB}.QueryRowContext(ctx, `SELECT `+sessionColumns+`,
 		u.id, u.email, u.name, u.role, u.password_hash, u.status, u.created_at, u.last_login_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, auth.HashToken(token)),
 		&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Status, &created, &lastLogin)

@@ -20,7 +20,7 @@ const settingStaffVisibility = "staff_visibility" // "all" (default) or "own"
 func (t *Tenant) Settings(ctx context.Context) (Settings, error) {
 	var s Settings
 	var v string
-	err := t.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, settingStaffVisibility).Scan(&v)
+	err := preparedReader{t.DB}.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, settingStaffVisibility).Scan(&v)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return s, fmt.Errorf("db: read settings: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -32,6 +33,9 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	clock clock.Clock
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // read statements prepared once, see prepared
 }
 
 // dsn builds a modernc.org/sqlite DSN with every pragma in it, so each new
@@ -96,6 +100,7 @@ func openDB(path string, create bool, c clock.Clock) (*DB, error) {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	d.closeStmts()
 	return errors.Join(d.read.Close(), d.write.Close())
 }
 

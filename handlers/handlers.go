@@ -126,10 +126,11 @@ func New(d Deps) (*fiber.App, error) {
 		AppName:                 "mintedmind",
 	})
 	h.register(app)
-	// Fiber fills a lookup table on the first Render without a lock, so two
-	// first requests at once race; fill it now, before any request.
+	// Fiber fills a lookup table on the first Render, and the template
+	// engine its layout on the first layout render, without a lock, so two
+	// first requests at once race; render a whole page now, before any request.
 	warm := app.AcquireCtx(&fasthttp.RequestCtx{})
-	if err := warm.Render("partials/forms/csrf", fiber.Map{}); err != nil {
+	if err := warm.Render("pages/error", fiber.Map{"Title": "warm-up", "Status": 200}, "layouts/base"); err != nil {
 		return nil, fmt.Errorf("handlers: first render: %w", err)
 	}
 	app.ReleaseCtx(warm)
