@@ -59,7 +59,7 @@ func newFlagSet(cfg *config, out io.Writer) *flag.FlagSet {
 	fs.DurationVar(&cfg.SessionAbsolute, "session-absolute", envDuration("SESSION_ABSOLUTE", 7*24*time.Hour), "a session ends this long after sign-in (SESSION_ABSOLUTE)")
 	fs.IntVar(&cfg.MaxOpenTenants, "max-open-tenants", envInt("MAX_OPEN_TENANTS", 200), "agency databases kept open at most; least recently used are closed (MAX_OPEN_TENANTS)")
 	fs.DurationVar(&cfg.TenantIdle, "tenant-idle", envDuration("TENANT_IDLE", 10*time.Minute), "an agency database unused this long is closed (TENANT_IDLE)")
-	fs.IntVar(&cfg.BodyLimit, "body-limit", envInt("BODY_LIMIT", 4<<20), "largest request body in bytes (BODY_LIMIT)")
+	fs.IntVar(&cfg.BodyLimit, "body-limit", envInt("BODY_LIMIT", 25<<20), "largest request body in bytes (BODY_LIMIT)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (LOG_FORMAT)")
 	fs.StringVar(&cfg.Now, "now", "", "jobs run: the time to run at, RFC 3339 (e.g. 2026-12-01T03:00:00Z); default the real time")
 	fs.StringVar(&cfg.DemoSlug, "slug", "demo", "demo: the demo agency's address, /a/SLUG")

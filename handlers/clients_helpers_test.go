@@ -1,6 +1,8 @@
 package handlers_test
 
 import (
+	"mintedmind/handlers"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -25,10 +27,10 @@ type clientFixture struct {
 	bOwner                   *db.User // agency B's owner: a user of another agency
 }
 
-func mustClientFixture(t *testing.T) *clientFixture {
+func mustClientFixture(t *testing.T, opts ...func(*handlers.Config)) *clientFixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &clientFixture{e: mustNewEnv(t)}
+	f := &clientFixture{e: mustNewEnv(t, opts...)}
 	f.a = f.e.mustSignup(t, "cli")
 	f.b = f.e.mustSignup(t, "cli-other")
 	f.tn = f.e.mustTenant(t, f.a.ID)

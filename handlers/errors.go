@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -35,6 +36,9 @@ func (h *Handlers) handleError(c *fiber.Ctx, err error) error {
 	case errors.As(err, &fe):
 		status = fe.Code
 		msg = fiberMessage(fe)
+		if status == http.StatusRequestEntityTooLarge {
+			msg = fmt.Sprintf("What you sent is larger than the %d MiB this server accepts.", h.Config.BodyLimit>>20)
+		}
 	default:
 		status = statusOf[apperr.CodeOf(err)]
 	}

@@ -50,7 +50,7 @@ func DefaultConfig() Config {
 		SessionAbsolute: 7 * 24 * time.Hour,
 		InviteTTL:       7 * 24 * time.Hour,
 		ResetTTL:        time.Hour,
-		BodyLimit:       4 << 20,
+		BodyLimit:       25 << 20,
 		LoginLimit:      Limit{Max: 10, Window: 15 * time.Minute},
 		LoginIPLimit:    Limit{Max: 50, Window: 15 * time.Minute},
 		SignupLimit:     Limit{Max: 10, Window: time.Hour},

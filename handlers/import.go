@@ -42,7 +42,7 @@ const (
 )
 
 // importMax is the largest file this installation takes: 20 MiB, or less
-// when the server's request body limit (BodyLimit, 4 MiB by default) is
+// when the server's request body limit (BodyLimit, 25 MiB by default) is
 // lower. The body limit is one setting for every route; an operator who
 // wants 20 MiB imports raises it (-body-limit), rather than this route
 // having its own server.
