@@ -5,6 +5,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -82,6 +83,7 @@ type Handlers struct {
 	secret  []byte
 	secure  bool // BaseURL is https: cookies get the Secure flag
 	assets  *assetStore
+	head    template.HTML // the layout's asset tags, see headTags
 	limiter *rateLimiter
 }
 
@@ -101,6 +103,9 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	h := &Handlers{Deps: d, secret: secret, secure: base.Scheme == "https", assets: assets, limiter: newRateLimiter(d.Clock)}
+	if h.head, err = assets.headTags(); err != nil {
+		return nil, err
+	}
 
 	views, err := fs.Sub(d.Views, "views")
 	if err != nil {

@@ -38,6 +38,8 @@ func (h *Handlers) common(c *fiber.Ctx, data fiber.Map) fiber.Map {
 	if op := operatorOf(c); op != nil {
 		data["Operator"] = op
 	}
+	data["Head"] = h.head
+	data["Nav"] = h.navHTML(c)
 	if _, ok := data["Flash"]; !ok {
 		data["Flash"] = h.takeFlash(c)
 	}
