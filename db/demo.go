@@ -98,22 +98,16 @@ func (t *Tenant) GenerateDemo(ctx context.Context, size DemoSize, seed uint64, p
 	if len(staff) == 0 {
 		return nil, apperr.New(apperr.Conflict, "The agency has no staff to own the demo data.")
 	}
-	// A bigger page cache for the bulk load: the indexes on cases, notes and
-	// events get random inserts. The writer is one connection, so the pragmas
-	// stay on it; they are set back when done.
-	// Statement journals (each insert fires the search triggers) go to
-	// memory instead of a temporary file: a quarter of the time otherwise.
+	// Pragmas for the bulk load, on the writer (one connection, so they stay
+	// on it) and set back when done: statement journals (every insert that
+	// fires a search trigger writes one) in memory instead of a temporary
+	// file, which halves the time; and a bigger page cache, since the
+	// indexes on cases, notes and events get random inserts.
 	if _, err := t.write.ExecContext(ctx, `PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY`); err != nil {
 		return nil, fmt.Errorf("db: demo pragmas: %w", err)
 	}
 	defer t.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT`)
 
-	// The search index buffers 64 MiB of new terms instead of 1 MiB before
-	// writing a segment, so it merges segments far less often.
-	if _, err := t.write.ExecContext(ctx, `INSERT INTO search_index (search_index, rank) VALUES ('hashsize', 67108864)`); err != nil {
-		return nil, fmt.Errorf("db: demo index buffer: %w", err)
-	}
-	defer t.write.ExecContext(context.WithoutCancel(ctx), `INSERT INTO search_index (search_index, rank) VALUES ('hashsize', 1048576)`)
 	g := newDemoGen(seed, staff, t.now())
 	res := &DemoResult{}
 	clientIDs, err := t.insertDemoClients(ctx, g, size.Clients, progress)
@@ -125,8 +119,8 @@ func (t *Tenant) GenerateDemo(ctx context.Context, size DemoSize, seed uint64, p
 		return nil, err
 	}
 	if size.Cases > 0 || size.Clients > 0 {
-		// Merge the index segments the bulk load left, as a long-running
-		// agency's index would be after its automatic merges.
+		// Merge the many index segments the bulk load left into one, as
+		// SQLite's automatic merges would do over time.
 		progress(DemoProgress{Stage: "index"})
 		if _, err := t.write.ExecContext(ctx, `INSERT INTO search_index (search_index) VALUES ('optimize')`); err != nil {
 			return nil, fmt.Errorf("db: optimize search index: %w", err)

@@ -166,7 +166,7 @@ func (t *Tenant) Search(ctx context.Context, v Viewer, q string) (*SearchResult,
 // prefix index answers a short prefix without reading further.
 func (t *Tenant) countMatches(ctx context.Context, expr string, limit int) (int, error) {
 	var n int
-	err := t.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)`, expr, limit).Scan(&n)
+	err := preparedReader{t.DB}.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)`, expr, limit).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("db: search count: %w", err)
 	}
@@ -214,7 +214,7 @@ func (t *Tenant) searchRare(ctx context.Context, v Viewer, res *SearchResult) er
 	}
 	// Only the rowid and the score of every match: the stored text of the
 	// best ones alone is read below.
-	rows, err := queryList(ctx, t.read, "search", func(r scanner) (ranked, error) {
+	rows, err := queryListPrepared(ctx, t.DB, "search", searchRareLimit, func(r scanner) (ranked, error) {
 		var x ranked
 		err := r.Scan(&x.rowid, &x.score)
 		return x, err
@@ -232,22 +232,29 @@ func (t *Tenant) searchRare(ctx context.Context, v Viewer, res *SearchResult) er
 		return nil
 	}
 	rows = rows[:min(len(rows), SearchResultsMax)]
-	args := make([]any, 0, len(rows)+1)
-	args = append(args, expr)
+	// The best rows' text, highlighted: one pass over the matches between
+	// the lowest and the highest of their rowids, the others skipped before
+	// snippet() runs. (With "rowid IN (…)" alone SQLite would start the
+	// query over for each rowid, twice the time.)
+	low, high := rows[0].rowid, rows[0].rowid
+	args := make([]any, 0, len(rows)+3)
+	args = append(args, expr, 0, 0)
 	for _, r := range rows {
+		low, high = min(low, r.rowid), max(high, r.rowid)
 		args = append(args, r.rowid)
 	}
+	args[1], args[2] = low, high
 	type marked struct {
 		rowid int64
 		hit   SearchHit
 	}
-	texts, err := queryList(ctx, t.read, "search snippets", func(r scanner) (marked, error) {
+	texts, err := queryListPrepared(ctx, t.DB, "search snippets", len(rows), func(r scanner) (marked, error) {
 		var m marked
 		err := r.Scan(&m.rowid, &m.hit.Kind, &m.hit.ID, &m.hit.Title, &m.hit.Snippet)
 		return m, err
 	}, `SELECT rowid, kind, ref_id, highlight(search_index, 2, '`+MatchStart+`', '`+MatchEnd+`'),
 			snippet(search_index, 3, '`+MatchStart+`', '`+MatchEnd+`', '…', `+fmt.Sprint(searchSnippetWords)+`)
-		FROM search_index WHERE search_index MATCH ? AND rowid IN (`+searchPlaceholders(len(rows))+`)`, args...)
+		FROM search_index WHERE search_index MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (`+searchPlaceholders(len(rows))+`)`, args...)
 	if err != nil {
 		return err
 	}
@@ -376,7 +383,7 @@ func (t *Tenant) scanNewest(ctx context.Context, v Viewer, expr string, budget i
 	visible, vargs := v.searchVisible()
 	var floor int64
 	if visible != "" {
-		err := t.read.QueryRowContext(ctx, `SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`,
+		err := preparedReader{t.DB}.QueryRowContext(ctx, `SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`,
 			expr, budget-1).Scan(&floor)
 		if err != nil && err != sql.ErrNoRows {
 			return fmt.Errorf("db: search window: %w", err)
@@ -385,7 +392,7 @@ func (t *Tenant) scanNewest(ctx context.Context, v Viewer, expr string, budget i
 	below := int64(math.MaxInt64)
 	for scanned := 0; scanned < budget; {
 		page := min(SearchBroadCandidates, budget-scanned)
-		rows, err := queryList(ctx, t.read, "search scan", func(r scanner) (*searchCandidate, error) {
+		rows, err := queryListPrepared(ctx, t.DB, "search scan", page, func(r scanner) (*searchCandidate, error) {
 			c := &searchCandidate{}
 			err := r.Scan(&c.rowid, &c.kind, &c.ref, &c.title, &c.body)
 			return c, err
@@ -409,29 +416,24 @@ func (t *Tenant) scanNewest(ctx context.Context, v Viewer, expr string, budget i
 }
 
 // searchDetails fills in what the page shows besides the index text, and
-// drops hits whose row went away in the meantime.
+// drops hits whose row went away in the meantime. One statement looks up
+// every kind, each IN list padded to SearchResultsMax with "" (never an id)
+// so that its text, and its cached prepared statement, never change.
 func (t *Tenant) searchDetails(ctx context.Context, res *SearchResult) error {
 	if len(res.Hits) == 0 {
 		return nil
 	}
-	ids := make([]any, 0, 3*len(res.Hits))
+	ids := make([]any, 0, 3*SearchResultsMax)
 	for _, kind := range []string{"client", "case", "note"} {
+		n := 0
 		for _, h := range res.Hits {
-			if h.Kind == kind {
+			if h.Kind == kind && n < SearchResultsMax {
 				ids = append(ids, h.ID)
+				n++
 			}
 		}
-		ids = append(ids, "") // never an id: keeps each IN list non-empty
-	}
-	var nc, nk, nn int
-	for _, h := range res.Hits {
-		switch h.Kind {
-		case "client":
-			nc++
-		case "case":
-			nk++
-		case "note":
-			nn++
+		for ; n < SearchResultsMax; n++ {
+			ids = append(ids, "")
 		}
 	}
 	type detail struct {
@@ -439,17 +441,18 @@ func (t *Tenant) searchDetails(ctx context.Context, res *SearchResult) error {
 		number                                        int64
 		archived                                      bool
 	}
-	list, err := queryList(ctx, t.read, "search details", func(r scanner) (detail, error) {
+	in := searchPlaceholders(SearchResultsMax)
+	list, err := queryListPrepared(ctx, t.DB, "search details", len(res.Hits), func(r scanner) (detail, error) {
 		var d detail
 		err := r.Scan(&d.id, &d.caseID, &d.number, &d.caseTitle, &d.caseStatus, &d.clientName, &d.archived)
 		return d, err
-	}, `SELECT id, '', 0, '', '', name, archived_at IS NOT NULL FROM clients WHERE id IN (`+searchPlaceholders(nc+1)+`)
+	}, `SELECT id, '', 0, '', '', name, archived_at IS NOT NULL FROM clients WHERE id IN (`+in+`)
 		UNION ALL
 		SELECT k.id, k.id, k.number, k.title, k.status, c.name, 0 FROM cases k JOIN clients c ON c.id = k.client_id
-		WHERE k.id IN (`+searchPlaceholders(nk+1)+`)
+		WHERE k.id IN (`+in+`)
 		UNION ALL
 		SELECT n.id, k.id, k.number, k.title, k.status, c.name, 0 FROM notes n JOIN cases k ON k.id = n.case_id JOIN clients c ON c.id = k.client_id
-		WHERE n.id IN (`+searchPlaceholders(nn+1)+`)`, ids...)
+		WHERE n.id IN (`+in+`)`, ids...)
 	if err != nil {
 		return err
 	}

@@ -104,14 +104,14 @@
   });
 })();
 
-// A checkbox with data-select-all="FORM" ticks or clears every row
+// Clients: a checkbox with data-check-all="FORM" ticks or clears every row
 // checkbox that belongs to that form (the client list's bulk actions).
 (function () {
   "use strict";
   document.addEventListener("change", function (evt) {
-    var all = evt.target.closest && evt.target.closest("input[data-select-all]");
+    var all = evt.target.closest && evt.target.closest("input[data-check-all]");
     if (!all) return;
-    var form = all.getAttribute("data-select-all");
+    var form = all.getAttribute("data-check-all");
     document.querySelectorAll('input[type=checkbox][name=id][form="' + form + '"]').forEach(function (box) {
       box.checked = all.checked;
     });
