@@ -47,6 +47,9 @@ func dsn(path string, create, writer bool) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	if writer {
+		// Statement journals of multi-row writes (imports, the search
+		// triggers) stay in memory instead of temporary files.
+		q.Add("_pragma", "temp_store(MEMORY)")
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")

@@ -33,6 +33,7 @@ type timelineItem struct {
 	Edited  bool
 	ForCli  bool // the client sees this (in the portal)
 	EditURL string
+	NoteID  string // for a note: the anchor search results link to (#note-<id>)
 }
 
 // caseView is a case with its display strings.
@@ -118,6 +119,7 @@ func timelineItems(base string, k *db.Case, me *db.User, events []db.Event) []ti
 			}
 		case db.EventNote:
 			it.Summary = "added a note"
+			it.NoteID = e.NoteID
 			body := e.NewValue
 			if e.Note != nil {
 				body, it.ForCli = e.Note.Body, e.Note.VisibleToClient

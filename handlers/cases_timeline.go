@@ -35,7 +35,13 @@ func timelineHTML(items []timelineItem, older string) []template.HTML {
 		writeEscaped(&b, it.Kind)
 		b.WriteString(`" id="ev-`)
 		b.Write(id)
-		b.WriteString(`">` + "\n" + `<p class="ev-head"><strong>`)
+		b.WriteString(`">` + "\n")
+		if it.NoteID != "" {
+			b.WriteString(`<span id="note-`)
+			writeEscaped(&b, it.NoteID)
+			b.WriteString(`"></span>`)
+		}
+		b.WriteString(`<p class="ev-head"><strong>`)
 		writeEscaped(&b, it.Actor)
 		b.WriteString(`</strong> `)
 		writeEscaped(&b, it.Summary)
