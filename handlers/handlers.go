@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -115,6 +116,14 @@ func New(d Deps) (*fiber.App, error) {
 	engine.AddFuncMap(h.templateFuncs())
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("handlers: load templates: %w", err)
+	}
+	// html/template escapes a template on its first Execute and records
+	// that in the template; the engine copies the layout by value on every
+	// render, so first renders of a page at the same time race on that
+	// record. Escape every template now, before any request: the execution
+	// errors (no data) do not matter, the escaping is what sticks.
+	for _, t := range engine.Templates.Templates() {
+		_ = t.Execute(io.Discard, nil)
 	}
 
 	app := fiber.New(fiber.Config{
