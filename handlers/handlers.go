@@ -81,11 +81,12 @@ type Deps struct {
 // Handlers holds the dependencies every handler method uses.
 type Handlers struct {
 	Deps
-	secret  []byte
-	secure  bool // BaseURL is https: cookies get the Secure flag
-	assets  *assetStore
-	head    template.HTML // the layout's asset tags, see headTags
-	limiter *rateLimiter
+	secret   []byte
+	secure   bool // BaseURL is https: cookies get the Secure flag
+	assets   *assetStore
+	head     template.HTML // the layout's asset tags, see headTags
+	limiter  *rateLimiter
+	agencies *agencyCache
 }
 
 // New builds the Fiber application with every route.
@@ -103,7 +104,7 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handlers{Deps: d, secret: secret, secure: base.Scheme == "https", assets: assets, limiter: newRateLimiter(d.Clock)}
+	h := &Handlers{Deps: d, secret: secret, secure: base.Scheme == "https", assets: assets, limiter: newRateLimiter(d.Clock), agencies: newAgencyCache(d.Clock)}
 	if h.head, err = assets.headTags(); err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func (h *Handlers) loadAgency(c *fiber.Ctx) error {
 	if db.ValidateSlug(slug) != "" {
 		return apperr.New(apperr.NotFound, "We couldn't find that page.")
 	}
-	a, err := h.Control.AgencyBySlug(c.UserContext(), slug)
+	a, err := h.agencies.get(c.UserContext(), h.Control, slug)
 	if err != nil {
 		return err
 	}
