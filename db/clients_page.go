@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"time"
 )
@@ -10,21 +9,6 @@ import (
 // The client page reads the client's cases and history; the cases
 // themselves are written elsewhere. Kinds, statuses and fields below are
 // the values schema.sql documents for cases and case_events.
-
-// clientCaseStatusLabels names case statuses for the client page.
-var clientCaseStatusLabels = map[string]string{
-	"new": "New", "in_progress": "In progress", "waiting": "Waiting on client", "resolved": "Resolved", "closed": "Closed",
-}
-
-func clientCaseStatus(s string) string {
-	if l, ok := clientCaseStatusLabels[s]; ok {
-		return l
-	}
-	return s
-}
-
-// clientCaseNumber formats a case's people-facing number, C-0042.
-func clientCaseNumber(n int64) string { return fmt.Sprintf("C-%04d", n) }
 
 // ClientCase is one row of a client's cases tab.
 type ClientCase struct {
@@ -49,7 +33,7 @@ func (t *Tenant) ClientCases(ctx context.Context, v Viewer, clientID string) ([]
 		if err := r.Scan(&c.ID, &number, &c.Title, &c.Status, &updated); err != nil {
 			return c, err
 		}
-		c.Number, c.Label, c.Updated = clientCaseNumber(number), clientCaseStatus(c.Status), unixTime(updated).Format("2006-01-02")
+		c.Number, c.Label, c.Updated = CaseNumber(number), CaseStatusLabel(c.Status), unixTime(updated).Format("2006-01-02")
 		return c, nil
 	}, `SELECT k.id, k.number, k.title, k.status, k.updated_at FROM cases k
 		WHERE k.client_id = ? AND `+filter+` ORDER BY k.updated_at DESC, k.id DESC LIMIT ?`,
@@ -95,7 +79,7 @@ func (t *Tenant) ClientActivityLog(ctx context.Context, v Viewer, clientID strin
 		if err := r.Scan(&at, &a.Who, &kind, &field, &oldValue, &newValue, &a.CaseID, &number); err != nil {
 			return a, err
 		}
-		a.At, a.CaseNumber = unixTime(at), clientCaseNumber(number)
+		a.At, a.CaseNumber = unixTime(at), CaseNumber(number)
 		a.What, a.Detail = clientEventText(kind, field, oldValue, newValue)
 		return a, nil
 	}, `SELECT e.at, e.actor_name, e.kind, e.field, e.old_value, e.new_value, k.id, k.number
@@ -133,7 +117,7 @@ func clientEventText(kind, field, oldValue, newValue string) (string, string) {
 	case "created":
 		return "Case opened", clientAuditValue(newValue)
 	case "status":
-		return "Status changed", clientCaseStatus(oldValue) + " → " + clientCaseStatus(newValue)
+		return "Status changed", CaseStatusLabel(oldValue) + " → " + CaseStatusLabel(newValue)
 	case "assigned":
 		return "Assigned", clientAuditValue(oldValue) + " → " + clientAuditValue(newValue)
 	case "field":

@@ -106,36 +106,29 @@ func timelineHTML(items []timelineItem, older string) []template.HTML {
 // appendWhen appends t as 2026-11-02 09:00 UTC, the app's way of showing a
 // moment (the "when" template function), without time.Format's parsing.
 func appendWhen(dst []byte, t time.Time) []byte {
-	t = t.UTC()
-	y, mo, d := t.Date()
-	dst = appendDigits(dst, y, 4)
-	dst = append(dst, '-')
-	dst = appendDigits(dst, int(mo), 2)
-	dst = append(dst, '-')
-	dst = appendDigits(dst, d, 2)
-	dst = append(dst, ' ')
-	dst = appendDigits(dst, t.Hour(), 2)
-	dst = append(dst, ':')
-	dst = appendDigits(dst, t.Minute(), 2)
-	return append(dst, " UTC"...)
+	return append(appendDateMinute(dst, t.UTC(), ' '), " UTC"...)
 }
 
 // appendISOTime appends t in RFC 3339 (UTC), for datetime attributes.
 func appendISOTime(dst []byte, t time.Time) []byte {
 	t = t.UTC()
+	dst = append(appendDateMinute(dst, t, 'T'), ':')
+	dst = appendDigits(dst, t.Second(), 2)
+	return append(dst, 'Z')
+}
+
+// appendDateMinute appends t's date, sep, and its hour and minute.
+func appendDateMinute(dst []byte, t time.Time, sep byte) []byte {
 	y, mo, d := t.Date()
 	dst = appendDigits(dst, y, 4)
 	dst = append(dst, '-')
 	dst = appendDigits(dst, int(mo), 2)
 	dst = append(dst, '-')
 	dst = appendDigits(dst, d, 2)
-	dst = append(dst, 'T')
+	dst = append(dst, sep)
 	dst = appendDigits(dst, t.Hour(), 2)
 	dst = append(dst, ':')
-	dst = appendDigits(dst, t.Minute(), 2)
-	dst = append(dst, ':')
-	dst = appendDigits(dst, t.Second(), 2)
-	return append(dst, 'Z')
+	return appendDigits(dst, t.Minute(), 2)
 }
 
 // appendDigits appends n zero-padded to width digits.
