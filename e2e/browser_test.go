@@ -290,10 +290,15 @@ type viewport struct {
 }
 
 func TestBrowser(t *testing.T) {
+	forEachWidth(t, "e2e", (*story).run)
+}
+
+// forEachWidth starts the binary and a browser once, then runs a story at
+// desktop and at phone width, each for a fresh agency named after prefix.
+func forEachWidth(t *testing.T, prefix string, play func(s *story, slug string)) {
 	execPath := requireChromium(t)
 	base := startServer(t)
 	browser := newBrowser(t, execPath)
-
 	artifacts, err := filepath.Abs("artifacts")
 	if err != nil {
 		t.Fatal(err)
@@ -301,14 +306,13 @@ func TestBrowser(t *testing.T) {
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)
 	}
-
 	for i, vp := range []viewport{
 		{name: "desktop", width: 1280, height: 900},
 		{name: "phone", width: 375, height: 812, mobile: true},
 	} {
 		t.Run(vp.name, func(t *testing.T) {
 			s := newStory(t, browser, base, artifacts, vp)
-			s.run(fmt.Sprintf("e2e-%d-%d", i, time.Now().UnixNano()%1_000_000))
+			play(s, fmt.Sprintf("%s-%d-%d", prefix, i, time.Now().UnixNano()%1_000_000))
 		})
 	}
 }

@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,25 +16,7 @@ import (
 //
 //	go test ./e2e -run TestCRM -v
 func TestCRM(t *testing.T) {
-	execPath := requireChromium(t)
-	base := startServer(t)
-	browser := newBrowser(t, execPath)
-	artifacts, err := filepath.Abs("artifacts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(artifacts, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for i, vp := range []viewport{
-		{name: "desktop", width: 1280, height: 900},
-		{name: "phone", width: 375, height: 812, mobile: true},
-	} {
-		t.Run(vp.name, func(t *testing.T) {
-			s := newStory(t, browser, base, artifacts, vp)
-			s.crm(fmt.Sprintf("crm-%d-%d", i, time.Now().UnixNano()%1_000_000))
-		})
-	}
+	forEachWidth(t, "crm", (*story).crm)
 }
 
 // navTo follows a link of the main navigation, opening the menu on phones.
