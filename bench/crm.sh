@@ -37,42 +37,11 @@ PAUSE=${PAUSE:-3}
 ONLY=${ONLY:-}
 SLUG=demo
 
-cd "$(dirname "$0")/.."
-for tool in go curl wrk; do
-	command -v "$tool" >/dev/null || { echo "crm.sh: $tool is missing (Debian: apt-get install -y $tool)" >&2; exit 1; }
-done
-
-mkdir -p bench/results
-bin=bench/results/mintedmind-crm
-echo "building $bin"
-CGO_ENABLED=0 go build -o "$bin" .
-
-work=$(mktemp -d)
+NAME=crm.sh
+BIN=bench/results/mintedmind-crm
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 data=${DATA:-$work/data}
-server_pid=
-cleanup() {
-	if [[ -n $server_pid ]]; then
-		kill "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() {
-	echo "crm.sh: $*" >&2
-	if [[ -f $work/server.log ]]; then
-		echo "--- last server log lines ---" >&2
-		tail -n 20 "$work/server.log" >&2
-	fi
-	exit 1
-}
-
-if [[ -z ${PORT:-} ]]; then
-	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 18090)
-fi
-base=http://127.0.0.1:$PORT
 
 # The demo agency, made once per data directory; its sign-ins are kept
 # beside it in demo.txt.
@@ -82,7 +51,7 @@ else
 	echo "creating the demo agency: $CLIENTS clients, $CASES cases, $EVENTS events (mintedmind demo)"
 	mkdir -p "$data"
 	start=$(date +%s)
-	"$bin" demo -data "$data" -base-url "$base" -clients "$CLIENTS" -cases "$CASES" -events "$EVENTS" -seed 1 \
+	"$BIN" demo -data "$data" -base-url "$base" -clients "$CLIENTS" -cases "$CASES" -events "$EVENTS" -seed 1 \
 		>"$work/demo.txt" 2>"$work/demo.log" || { cat "$work/demo.log" >&2; fail "mintedmind demo failed"; }
 	mv "$work/demo.txt" "$data/demo.txt"
 	echo "demo agency ready in $(($(date +%s) - start)) s"
@@ -93,14 +62,7 @@ long_case=$(grep -o '/cases/[0-9a-f-]\{36\}' "$data/demo.txt" | head -n 1 | sed 
 [[ -n $password ]] || fail "no password in $data/demo.txt"
 [[ -n $long_case ]] || fail "no case with a long history in $data/demo.txt (use at least 200 more events than cases)"
 
-"$bin" -data "$data" -addr "127.0.0.1:$PORT" -base-url "$base" >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 300); do
-	curl -fsS -o /dev/null "$base/readyz" 2>/dev/null && break
-	kill -0 "$server_pid" 2>/dev/null || fail "the server exited during start-up"
-	sleep 0.1
-done
-curl -fsS -o /dev/null "$base/readyz" || fail "the server did not become ready on $base"
+start_server "$data" 300
 
 # Sign in: the login page sets mm_csrf and embeds the matching _csrf token.
 jar=$work/cookies.txt

@@ -18,52 +18,12 @@ CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-15s}
 SLUG=${SLUG:-bench-agency}
 
-cd "$(dirname "$0")/.."
-for tool in go curl wrk; do
-	command -v "$tool" >/dev/null || { echo "dashboard.sh: $tool is missing (Debian: apt-get install -y $tool)" >&2; exit 1; }
-done
+NAME=dashboard.sh
+BIN=bench/results/mintedmind
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-mkdir -p bench/results
-bin=bench/results/mintedmind
-echo "building $bin"
-CGO_ENABLED=0 go build -o "$bin" .
-
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-	if [[ -n $server_pid ]]; then
-		kill "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() {
-	echo "dashboard.sh: $*" >&2
-	if [[ -f $work/server.log ]]; then
-		echo "--- last server log lines ---" >&2
-		tail -n 20 "$work/server.log" >&2
-	fi
-	exit 1
-}
-
-# A free loopback port, unless PORT is given.
-if [[ -z ${PORT:-} ]]; then
-	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)
-fi
-base=http://127.0.0.1:$PORT
-
-"$bin" -data "$work/data" -addr "127.0.0.1:$PORT" -base-url "$base" >"$work/server.log" 2>&1 &
-server_pid=$!
-
-for _ in $(seq 100); do
-	curl -fsS -o /dev/null "$base/readyz" 2>/dev/null && break
-	kill -0 "$server_pid" 2>/dev/null || fail "the server exited during start-up"
-	sleep 0.1
-done
-curl -fsS -o /dev/null "$base/readyz" || fail "the server did not become ready on $base"
+start_server "$work/data" 100
 
 # Sign up: the form page sets mm_csrf and embeds the matching _csrf token.
 jar=$work/cookies.txt
