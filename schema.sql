@@ -275,3 +275,16 @@ CREATE INDEX cases_list ON cases (updated_at, number, id, title, status, priorit
 CREATE INDEX cases_assignee_updated ON cases (assignee_id, updated_at, number);
 -- The client's name beside each case, from the index alone.
 CREATE INDEX clients_names ON clients (id, name);
+
+-- migration: 5 documents
+-- Documents attached to cases (issue 4). Placeholder until the documents
+-- work lands; this section is still being written and may change before
+-- the first release.
+CREATE TABLE IF NOT EXISTS _placeholder_5 (x INTEGER);
+DROP TABLE _placeholder_5;
+
+-- migration: 6 billing
+-- Invoices, recurring invoices and payments (issue 5). Placeholder until
+-- the billing work lands; this section may change before the first release.
+CREATE TABLE IF NOT EXISTS _placeholder_6 (x INTEGER);
+DROP TABLE _placeholder_6;

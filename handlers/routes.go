@@ -18,6 +18,7 @@ const (
 	Admin                      // admins and owners
 	Owner                      // owners
 	Operator                   // platform operators
+	External                   // machines (payment callbacks, metrics scrapers): no session, no CSRF; the handler authenticates the request itself (a signature or a token)
 )
 
 // Route is one row of the route table.
@@ -28,8 +29,19 @@ type Route struct {
 	Handler func(h *Handlers, c *fiber.Ctx) error
 }
 
-// Routes is the whole route table, read top to bottom.
-var Routes = []Route{
+// Routes is the whole route table, read top to bottom: the core rows here,
+// then each larger area's rows from its own routes_*.go file.
+var Routes = concatRoutes(coreRoutes, documentRoutes, billingRoutes, opsRoutes)
+
+func concatRoutes(groups ...[]Route) []Route {
+	var out []Route
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+var coreRoutes = []Route{
 	// Public pages and operations.
 	{"GET", "/", Public, (*Handlers).Landing},
 	{"GET", "/livez", Public, (*Handlers).Livez},
@@ -138,6 +150,8 @@ func (h *Handlers) guards(a Access) []fiber.Handler {
 	switch a {
 	case Public:
 		return []fiber.Handler{h.anonymousCSRF}
+	case External:
+		return nil
 	case Operator:
 		return []fiber.Handler{h.loadOperator, h.sessionCSRF}
 	case AgencyPublic:

@@ -36,7 +36,24 @@ type matrixRow struct {
 	form    func(f *matrixFixture) url.Values
 }
 
-var routeMatrix = map[string]matrixRow{
+// routeMatrix is the core rows here plus each area's rows from its own
+// routes_*_test.go file.
+var routeMatrix = mergeMatrix(coreMatrix, documentMatrix, billingMatrix, opsMatrix)
+
+func mergeMatrix(parts ...map[string]matrixRow) map[string]matrixRow {
+	out := map[string]matrixRow{}
+	for _, p := range parts {
+		for k, v := range p {
+			if _, dup := out[k]; dup {
+				panic("routeMatrix: two rows for " + k)
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+var coreMatrix = map[string]matrixRow{
 	"GET /":                {allowed: everyone},
 	"GET /livez":           {allowed: everyone},
 	"GET /readyz":          {allowed: everyone},

@@ -1,0 +1,4 @@
+package handlers
+
+// Billing: invoices, recurring invoices, payments and Paysera callbacks.
+var billingRoutes = []Route{}

@@ -1,0 +1,4 @@
+package handlers
+
+// Documents on cases: upload, preview, download, trash.
+var documentRoutes = []Route{}

@@ -1,0 +1,4 @@
+package handlers
+
+// Operations: metrics and other operator-facing endpoints outside the console.
+var opsRoutes = []Route{}
