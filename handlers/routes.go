@@ -31,7 +31,7 @@ type Route struct {
 
 // Routes is the whole route table, read top to bottom: the core rows here,
 // then each larger area's rows from its own routes_*.go file.
-var Routes = concatRoutes(coreRoutes, documentRoutes, billingRoutes, opsRoutes)
+var Routes = concatRoutes(coreRoutes, documentRoutes, billingRoutes, privacyRoutes, opsRoutes)
 
 func concatRoutes(groups ...[]Route) []Route {
 	var out []Route
