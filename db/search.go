@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -135,7 +137,11 @@ func (t *Tenant) Search(ctx context.Context, v Viewer, q string) (*SearchResult,
 	}
 	res := &SearchResult{Words: SearchWords(q)}
 	if len(res.Words) == 0 {
-		return res, nil
+		// "#7" or "C7" has no word of two characters, but is a case number.
+		if err := t.searchCaseNumber(ctx, v, q, res); err != nil {
+			return nil, err
+		}
+		return res, t.searchDetails(ctx, res)
 	}
 	common := make([]bool, len(res.Words))
 	broad := false
@@ -156,10 +162,49 @@ func (t *Tenant) Search(ctx context.Context, v Viewer, q string) (*SearchResult,
 	if err != nil {
 		return nil, err
 	}
+	if err := t.searchCaseNumber(ctx, v, q, res); err != nil {
+		return nil, err
+	}
 	if err := t.searchDetails(ctx, res); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// caseNumberQuery matches a query that is a case number as people type it:
+// "C-0042", "c42", "#42", "C 42".
+var caseNumberQuery = regexp.MustCompile(`^(?i)\s*(?:c[\s-]*|#)0*([0-9]{1,9})\s*$`)
+
+// searchCaseNumber puts the case whose number the query is first, whether
+// or not the index matched it: the index holds "C-0042", whose words are
+// "c" and "0042", so "C-42" would find nothing by words alone.
+func (t *Tenant) searchCaseNumber(ctx context.Context, v Viewer, q string, res *SearchResult) error {
+	m := caseNumberQuery.FindStringSubmatch(q)
+	if m == nil {
+		return nil
+	}
+	number, _ := strconv.ParseInt(m[1], 10, 64)
+	filter, args := v.caseFilter("k")
+	var id, title string
+	err := preparedReader{t.DB}.QueryRowContext(ctx, `SELECT k.id, k.title FROM cases k WHERE k.number = ? AND `+filter,
+		append([]any{number}, args...)...).Scan(&id, &title)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("db: search case number: %w", err)
+	}
+	hits := []SearchHit{{Kind: "case", ID: id, Title: MatchStart + CaseNumber(number) + MatchEnd + " " + title}}
+	for _, h := range res.Hits {
+		if h.ID != id {
+			hits = append(hits, h)
+		}
+	}
+	if len(hits) > SearchResultsMax {
+		hits = hits[:SearchResultsMax]
+	}
+	res.Hits = hits
+	return nil
 }
 
 // countMatches counts the index entries that match expr, up to limit: the

@@ -430,3 +430,40 @@ func TestSearchStaysInItsAgency(t *testing.T) {
 		t.Fatalf("agency B finds A's client: %+v", res.Hits)
 	}
 }
+
+func TestSearchFindsCaseNumbersAsTyped(t *testing.T) {
+	f, _ := mustSearchFixture(t, "search-number")
+	ann := mustAddUser(t, f.tn, "ann@search-number.test", db.RoleStaff)
+	client := f.client("Numbered client", "", "")
+	var ids []string
+	for i := 0; i < 42; i++ {
+		ids = append(ids, f.kase(client, fmt.Sprintf("Case %d", i+1), "", ""))
+	}
+	for _, q := range []string{"C-42", "c42", "#42", "C-0042", " c 42 ", "C-000042"} {
+		res := mustSearch(t, f.tn, db.Viewer{UserID: ann.ID}, q)
+		if len(res.Hits) == 0 || res.Hits[0].ID != ids[41] {
+			t.Errorf("%q: hits %v, want case 42 (%s) first", q, hitIDs(res), ids[41])
+			continue
+		}
+		if h := res.Hits[0]; h.CaseNumber != 42 || !strings.Contains(h.Title, "C-0042") {
+			t.Errorf("%q: first hit %+v", q, h)
+		}
+		for _, h := range res.Hits[1:] {
+			if h.ID == ids[41] {
+				t.Errorf("%q: case 42 listed twice", q)
+			}
+		}
+	}
+	if res := mustSearch(t, f.tn, db.Viewer{UserID: ann.ID}, "#7"); len(res.Hits) != 1 || res.Hits[0].ID != ids[6] {
+		t.Errorf("#7: hits %v, want case 7 alone", hitIDs(res))
+	}
+	for _, q := range []string{"C-43", "C-0", "C-42x"} {
+		if res := mustSearch(t, f.tn, db.Viewer{UserID: ann.ID}, q); hasHit(res, ids[41]) {
+			t.Errorf("%q finds case 42", q)
+		}
+	}
+	// Restricted staff do not find a case they may not see by its number.
+	if res := mustSearch(t, f.tn, db.Viewer{UserID: ann.ID, OwnOnly: true}, "C-42"); hasHit(res, ids[41]) {
+		t.Error("restricted staff find another person's case by its number")
+	}
+}
