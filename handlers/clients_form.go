@@ -248,7 +248,7 @@ func (h *Handlers) ClientUpdate(c *fiber.Ctx) error {
 		msg = "Saved."
 	}
 	if wantsFragment(c) {
-		toast(c, "info", msg)
+		toast(c, "info", msg, "client-changed") // the activity tab shows the change
 		return h.fragment(c, "partials/clients/card", h.clientShowData(c, cl))
 	}
 	h.flash(c, msg)

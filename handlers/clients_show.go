@@ -65,7 +65,7 @@ func (h *Handlers) ClientShow(c *fiber.Ctx) error {
 	if !found {
 		return apperr.New(apperr.NotFound, "The client page has no tab %q.", tab)
 	}
-	data["Tabs"], data["Tab"] = tabs, tab
+	data["Tabs"], data["Tab"], data["TabURL"] = tabs, tab, data["URL"].(string)+"?tab="+tab
 	switch tab {
 	case "cases":
 		cases, err := t.ClientCases(c.UserContext(), v, cl.ID)

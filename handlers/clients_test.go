@@ -196,9 +196,13 @@ func TestClientCreateEditArchive(t *testing.T) {
 		wantStatus(t, res, http.StatusOK)
 		wantContains(t, res, `<article id="client-card" class="client-card">`)
 		wantContains(t, res, "Cambridge")
-		if !strings.Contains(res.Header.Get("HX-Trigger"), "Saved.") {
-			t.Errorf("HX-Trigger %q", res.Header.Get("HX-Trigger"))
+		if trig := res.Header.Get("HX-Trigger"); !strings.Contains(trig, "Saved.") || !strings.Contains(trig, `"client-changed"`) {
+			t.Errorf("HX-Trigger %q: want the toast and client-changed", trig)
 		}
+		// The tabs reload on client-changed, so the activity tab shows the save.
+		res = f.a.Owner.get(f.path("/" + id + "?tab=activity"))
+		wantContains(t, res, `hx-get="`+f.path("/"+id)+`?tab=activity" hx-trigger="client-changed from:body"`)
+		wantContains(t, res, "Cambridge")
 		before := clientState(t, f.tn)
 		res = f.a.Owner.post(f.path("/"+id), clientValues("", "city", "Paris"))
 		done()

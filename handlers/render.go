@@ -81,8 +81,12 @@ func (h *Handlers) redirect(c *fiber.Ctx, to string) error {
 }
 
 // toast asks the browser (through htmx) to show a short message.
-func toast(c *fiber.Ctx, level, message string) {
-	b, _ := json.Marshal(map[string]any{"toast": map[string]string{"level": level, "message": message}})
+func toast(c *fiber.Ctx, level, message string, events ...string) {
+	trigger := map[string]any{"toast": map[string]string{"level": level, "message": message}}
+	for _, e := range events {
+		trigger[e] = nil // parts of the page listening for e reload themselves
+	}
+	b, _ := json.Marshal(trigger)
 	c.Set("HX-Trigger", string(b))
 }
 
