@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"mintedmind/internal/syncbuf"
 )
 
 func TestParseArgs(t *testing.T) {
@@ -100,7 +102,7 @@ func TestCommands(t *testing.T) {
 
 func TestServeStartsAndStops(t *testing.T) {
 	dir := t.TempDir()
-	var log safeBuffer
+	var log syncbuf.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"-data", dir, "-addr", "127.0.0.1:18931"}, &log, &log) }()

@@ -14,7 +14,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -32,6 +31,8 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"mintedmind/internal/syncbuf"
 )
 
 // chromiumPath is where Debian's chromium package puts the browser.
@@ -102,24 +103,6 @@ func binary(t *testing.T) string {
 	return buildBin
 }
 
-// syncBuffer is a bytes.Buffer that the server's stderr and the test share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // startServer runs the binary on a free loopback port with a fresh data
 // directory and returns its base URL. It stops the server with SIGTERM when
 // the test ends, and prints the server's log if the test failed.
@@ -135,7 +118,7 @@ func startServer(t *testing.T) string {
 	ln.Close()
 	base := "http://" + addr
 
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	cmd := exec.Command(bin, "-addr", addr, "-data", t.TempDir(), "-base-url", base)
 	cmd.Stdout = logs
 	cmd.Stderr = logs
@@ -188,7 +171,7 @@ func startServer(t *testing.T) string {
 // newBrowser starts headless Chromium and returns a context of its first tab.
 func newBrowser(t *testing.T, execPath string) context.Context {
 	t.Helper()
-	browserLog := &syncBuffer{}
+	browserLog := &syncbuf.Buffer{}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(execPath),
 		chromedp.Headless,

@@ -33,11 +33,7 @@ type boardColumn struct {
 // (mine, assignee, client, label) apply; status and order do not.
 func (h *Handlers) CasesBoard(c *fiber.Ctx) error {
 	t, me := tenantOf(c), userOf(c)
-	v, err := h.viewer(c)
-	if err != nil {
-		return err
-	}
-	state, err := parseCaseListState(c)
+	v, state, err := h.caseListRequest(c)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,17 @@ type caseListState struct {
 	After    string // cursor of the page
 }
 
+// caseListRequest is what every case list (the list, its export, the
+// board) starts from: who is looking and the list state in the URL.
+func (h *Handlers) caseListRequest(c *fiber.Ctx) (db.Viewer, caseListState, error) {
+	v, err := h.viewer(c)
+	if err != nil {
+		return db.Viewer{}, caseListState{}, err
+	}
+	state, err := parseCaseListState(c)
+	return v, state, err
+}
+
 // parseCaseListState reads and checks the list's query string.
 func parseCaseListState(c *fiber.Ctx) (caseListState, error) {
 	s := caseListState{
@@ -234,11 +245,7 @@ func caseAssigneeOptions(staff []db.CaseStaffMember, selected string) []caseOpti
 // request (filters, "load more") gets the results alone.
 func (h *Handlers) CasesIndex(c *fiber.Ctx) error {
 	t, me := tenantOf(c), userOf(c)
-	v, err := h.viewer(c)
-	if err != nil {
-		return err
-	}
-	state, err := parseCaseListState(c)
+	v, state, err := h.caseListRequest(c)
 	if err != nil {
 		return err
 	}
@@ -307,11 +314,7 @@ func (h *Handlers) CasesIndex(c *fiber.Ctx) error {
 // current view and filters as CSV.
 func (h *Handlers) CasesExport(c *fiber.Ctx) error {
 	t, me := tenantOf(c), userOf(c)
-	v, err := h.viewer(c)
-	if err != nil {
-		return err
-	}
-	state, err := parseCaseListState(c)
+	v, state, err := h.caseListRequest(c)
 	if err != nil {
 		return err
 	}

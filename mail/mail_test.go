@@ -1,13 +1,11 @@
 package mail_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"mintedmind/apperr"
 	"mintedmind/clock"
 	"mintedmind/db"
+	"mintedmind/internal/syncbuf"
 	"mintedmind/mail"
 	"mintedmind/mail/mailtest"
 )
@@ -27,29 +26,11 @@ const (
 
 var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-// syncBuffer is a log sink that Run's goroutine and the test can share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type fixture struct {
 	ctl    *db.Control
 	clock  *clock.Manual
 	mailer *mail.Mailer
-	log    *syncBuffer
+	log    *syncbuf.Buffer
 }
 
 func mustOpenControl(t *testing.T, clk clock.Clock) *db.Control {
@@ -66,7 +47,7 @@ func mustOpenControl(t *testing.T, clk clock.Clock) *db.Control {
 // templates, sending to smtpURL ("" for none).
 func mustNewMailer(t *testing.T, smtpURL string) *fixture {
 	t.Helper()
-	f := &fixture{clock: clock.NewManual(start), log: &syncBuffer{}}
+	f := &fixture{clock: clock.NewManual(start), log: &syncbuf.Buffer{}}
 	f.ctl = mustOpenControl(t, f.clock)
 	logger := slog.New(slog.NewTextHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	m, err := mail.New(f.ctl, mail.Config{URL: smtpURL, From: sender}, os.DirFS("../views"), f.clock, logger)
