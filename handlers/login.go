@@ -92,6 +92,12 @@ func (h *Handlers) startSession(c *fiber.Ctx, t *db.Tenant, a *db.Agency, u *db.
 		return err
 	}
 	h.setSessionCookie(c, sessionCookie, sessionCookieValue(a.ID, token), "/")
+	// The directory row is written after the account (another database):
+	// a crash between the two would leave /login blind to this account.
+	// Signing in here puts it back.
+	if err := h.Control.AddToDirectory(c.UserContext(), u.Email, a.ID); err != nil {
+		h.logger(c).Warn("repair login directory", "err", err)
+	}
 	st := stateOf(c)
 	st.session, st.user = s, u
 	if u.IsStaff() {

@@ -150,3 +150,29 @@ func TestLogin(t *testing.T) {
 		wantContains(t, res, "client portal")
 	})
 }
+
+// An account whose directory row was lost (a crash between accepting an
+// invite and recording it) can sign in on the agency's page, and that
+// sign-in makes the global login page find it again.
+func TestAgencySignInRepairsTheDirectory(t *testing.T) {
+	e := mustNewEnv(t)
+	a := e.mustSignup(t, "repair")
+	ctx := context.Background()
+	email := "lost-" + strings.ToLower(t.Name()[:4]) + "@example.test"
+	token, _, err := e.mustTenant(t, a.ID).CreateInvite(ctx, email, "staff", "", time.Hour, db.Audit{Action: "invite.sent"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 1).Hash(ctx, testPassword)
+	if _, err := e.mustTenant(t, a.ID).AcceptInvite(ctx, token, "Lost Person", hash, db.Audit{}); err != nil {
+		t.Fatal(err)
+	}
+	if found, _ := e.control.AgenciesForEmail(ctx, email); len(found) != 0 {
+		t.Fatalf("directory already has %v", found)
+	}
+	e.mustLogin(t, a, email)
+	found, err := e.control.AgenciesForEmail(ctx, email)
+	if err != nil || len(found) != 1 || found[0].ID != a.ID {
+		t.Fatalf("after signing in, the directory has %v (%v)", found, err)
+	}
+}
