@@ -12,8 +12,9 @@ import (
 )
 
 // caseTimelineSize is how many events the case page shows at a time;
-// "Older events" pages further back.
-const caseTimelineSize = 200
+// "Older events" pages further back. The newest hundred cover a case's
+// recent story; reading and drawing each event is most of the page's cost.
+const caseTimelineSize = 100
 
 // timelineItem is one event of a case's history, ready to show: who, when,
 // the sentence, and the texts (as typed; timelineHTML escapes them and
