@@ -117,3 +117,188 @@
     });
   });
 })();
+
+// ---------------------------------------------------------------------------
+// Documents on a case (handlers/documents*.go, views/partials/documents/).
+// Files chosen or dropped on the upload form go one at a time, each in its
+// own htmx request with its own progress bar (htmx:xhr:progress); the
+// server answers with the file's line and the case's list out of band.
+// Without script the form posts all files at once and the page reloads.
+// ---------------------------------------------------------------------------
+(function () {
+  "use strict";
+  var pending = [];
+  var busy = false;
+  var uploaded = 0;
+
+  function line(queue, file) {
+    var li = document.createElement("li");
+    li.className = "upload-item";
+    var form = document.createElement("form");
+    form.className = "upload-form";
+    var name = document.createElement("span");
+    name.className = "up-name";
+    name.textContent = file.name;
+    var bar = document.createElement("progress");
+    bar.max = 100;
+    bar.value = 0;
+    var msg = document.createElement("span");
+    msg.className = "up-msg";
+    form.appendChild(name);
+    form.appendChild(bar);
+    form.appendChild(msg);
+    li.appendChild(form);
+    queue.appendChild(li);
+    return form;
+  }
+
+  function fail(form, text) {
+    form.parentElement.classList.add("up-failed");
+    form.querySelector("progress").remove();
+    var msg = form.querySelector(".up-msg");
+    msg.textContent = text;
+    msg.className = "up-msg up-error";
+  }
+
+  function hidden(form, name, value) {
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    form.appendChild(input);
+  }
+
+  function enqueue(source, files) {
+    var queue = source.parentElement.querySelector("[data-upload-queue]");
+    if (!queue || !files || !files.length) return;
+    var max = parseInt(source.getAttribute("data-max-bytes"), 10) || 0;
+    var csrf = source.querySelector("input[name=_csrf]");
+    var shared = source.querySelector("input[name=shared]");
+    Array.prototype.forEach.call(files, function (file) {
+      var form = line(queue, file);
+      if (max && file.size > max) {
+        fail(form, "Larger than the " + source.getAttribute("data-max-size") + " a file may be; not sent.");
+        return;
+      }
+      if (file.size === 0) {
+        fail(form, "This file is empty; not sent.");
+        return;
+      }
+      // The CSRF token and the share choice go first: the server reads
+      // the fields in front of the file before the file itself.
+      hidden(form, "_csrf", csrf ? csrf.value : "");
+      if (shared && shared.checked) hidden(form, "shared", "1");
+      var input = document.createElement("input");
+      input.type = "file";
+      input.name = "file";
+      input.hidden = true;
+      var dt = new DataTransfer();
+      dt.items.add(file);
+      input.files = dt.files;
+      form.appendChild(input);
+      form.setAttribute("hx-post", source.getAttribute("action"));
+      form.setAttribute("hx-encoding", "multipart/form-data");
+      form.setAttribute("hx-target", "find .up-msg");
+      form.setAttribute("hx-swap", "innerHTML");
+      form.setAttribute("hx-headers", JSON.stringify({ "X-Upload-Files": "1" }));
+      pending.push(form);
+    });
+    pump();
+  }
+
+  function pump() {
+    if (busy) return;
+    var form = pending.shift();
+    if (!form) {
+      if (uploaded > 0 && document.getElementById("timeline")) {
+        uploaded = 0;
+        htmx.ajax("GET", window.location.pathname, { target: "#timeline", select: "#timeline", swap: "outerHTML" });
+      }
+      return;
+    }
+    busy = true;
+    htmx.process(form);
+    htmx.trigger(form, "submit");
+  }
+
+  document.body.addEventListener("htmx:xhr:progress", function (evt) {
+    var form = evt.target;
+    if (!form.classList || !form.classList.contains("upload-form")) return;
+    var bar = form.querySelector("progress");
+    if (bar && evt.detail.total) bar.value = Math.round((evt.detail.loaded / evt.detail.total) * 100);
+  });
+
+  document.body.addEventListener("htmx:afterRequest", function (evt) {
+    var form = evt.detail.elt;
+    if (!form || !form.classList || !form.classList.contains("upload-form")) return;
+    busy = false;
+    var xhr = evt.detail.xhr;
+    var status = xhr ? xhr.status : 0;
+    var input = form.querySelector("input[type=file]");
+    if (input) input.remove();
+    if (status >= 200 && status < 300) {
+      uploaded++;
+      var bar = form.querySelector("progress");
+      if (bar) bar.value = 100;
+      form.parentElement.classList.add("up-done");
+    } else if (status >= 400 && status < 500) {
+      form.parentElement.classList.add("up-failed");
+      var p = form.querySelector("progress");
+      if (p) p.remove();
+    } else {
+      fail(form, "The upload failed: the server could not be reached or had a problem. Try again.");
+    }
+    pump();
+  });
+
+  function uploadForm(node) {
+    return node && node.closest ? node.closest("form[data-doc-upload]") : null;
+  }
+
+  document.addEventListener("change", function (evt) {
+    var source = uploadForm(evt.target);
+    if (!source || evt.target.type !== "file") return;
+    enqueue(source, evt.target.files);
+    evt.target.value = "";
+  });
+  document.addEventListener("submit", function (evt) {
+    var source = uploadForm(evt.target);
+    if (!source || evt.target !== source) return;
+    evt.preventDefault();
+    var input = source.querySelector("input[type=file]");
+    enqueue(source, input.files);
+    input.value = "";
+  });
+
+  function dropZone(node) {
+    return node && node.nodeType === 1 ? node.closest("[data-drop-zone]") : null;
+  }
+  function hasFiles(evt) {
+    return evt.dataTransfer && Array.prototype.indexOf.call(evt.dataTransfer.types || [], "Files") >= 0;
+  }
+  document.addEventListener("dragover", function (evt) {
+    var zone = dropZone(evt.target);
+    if (!zone || !hasFiles(evt)) return;
+    evt.preventDefault();
+    evt.dataTransfer.dropEffect = "copy";
+    zone.classList.add("drop-over");
+  });
+  document.addEventListener("dragleave", function (evt) {
+    var zone = dropZone(evt.target);
+    if (zone && !zone.contains(evt.relatedTarget)) zone.classList.remove("drop-over");
+  });
+  document.addEventListener("drop", function (evt) {
+    var zone = dropZone(evt.target);
+    if (!zone || !hasFiles(evt)) return;
+    evt.preventDefault();
+    zone.classList.remove("drop-over");
+    enqueue(uploadForm(zone), evt.dataTransfer.files);
+  });
+
+  // With script, choosing files starts their upload: the button is not needed.
+  function hideButtons(root) {
+    (root || document).querySelectorAll("form[data-doc-upload] [data-upload-submit]").forEach(function (b) { b.hidden = true; });
+  }
+  document.addEventListener("DOMContentLoaded", function () { hideButtons(document); });
+  document.body.addEventListener("htmx:afterSettle", function (evt) { hideButtons(evt.detail.elt); });
+})();

@@ -1,0 +1,144 @@
+package handlers
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/db"
+	"mintedmind/files"
+)
+
+// documentView is a document with its links and display strings.
+type documentView struct {
+	ID          string
+	Name        string
+	Kind        string // "PDF · 3 pages", "JPEG · 4032 × 3024"
+	Size        string
+	Shared      bool
+	FromClient  bool
+	Uploader    string
+	At          time.Time
+	DownloadURL string
+	OpenURL     string // inline preview for images and PDFs, else the download
+	ThumbURL    string // "" when there is no thumbnail
+	ShareURL    string
+	DeleteURL   string
+	RestoreURL  string
+	CaseURL     string
+	CaseNumber  string
+	CaseTitle   string
+	DeletedAt   time.Time
+	DeletedBy   string
+	PurgeAt     time.Time
+}
+
+// documentURL is the address of a document under its case.
+func documentURL(slug, caseID, id string) string {
+	return "/a/" + slug + "/cases/" + caseID + "/documents/" + id
+}
+
+func newDocumentView(slug string, d *db.Document) documentView {
+	u := documentURL(slug, d.CaseID, d.ID)
+	v := documentView{ID: d.ID, Name: d.Name, Kind: documentKind(d), Size: files.ByteSize(d.Size), Shared: d.Shared, FromClient: d.FromClient,
+		Uploader: d.UploaderName, At: d.CreatedAt, DownloadURL: u, OpenURL: u, ShareURL: u + "/share", DeleteURL: u + "/delete",
+		RestoreURL: u + "/restore", CaseURL: "/a/" + slug + "/cases/" + d.CaseID, CaseNumber: db.CaseNumber(d.CaseNumber), CaseTitle: d.CaseTitle,
+		DeletedAt: d.DeletedAt, DeletedBy: d.DeletedBy}
+	if previewable(d.ContentType) {
+		v.OpenURL = u + "/preview"
+	}
+	if d.ThumbKey != "" {
+		v.ThumbURL = u + "/thumb"
+	}
+	if !d.DeletedAt.IsZero() {
+		v.PurgeAt = d.DeletedAt.AddDate(0, 0, db.TrashDays)
+	}
+	return v
+}
+
+// documentKind describes a document's type for people.
+func documentKind(d *db.Document) string {
+	switch d.ContentType {
+	case files.TypePDF:
+		switch d.Pages {
+		case 0:
+			return "PDF"
+		case 1:
+			return "PDF · 1 page"
+		}
+		return "PDF · " + strconv.Itoa(d.Pages) + " pages"
+	case files.TypeHEIC, files.TypeHEIF:
+		return "HEIC photo"
+	}
+	kind := map[string]string{files.TypeJPEG: "JPEG", files.TypePNG: "PNG", files.TypeWebP: "WebP"}[d.ContentType]
+	if kind == "" {
+		kind = d.ContentType
+	}
+	if d.Width > 0 {
+		kind += fmt.Sprintf(" · %d × %d", d.Width, d.Height)
+	}
+	return kind
+}
+
+func documentViews(slug string, docs []*db.Document) []documentView {
+	out := make([]documentView, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, newDocumentView(slug, d))
+	}
+	return out
+}
+
+// addCaseDocuments adds what the case page's documents section shows to
+// data: the case's documents, the upload form's address and limits.
+func (h *Handlers) addCaseDocuments(c *fiber.Ctx, caseID string, data fiber.Map) error {
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	docs, err := tenantOf(c).CaseDocuments(c.UserContext(), db.StaffDocumentAccess(v), caseID)
+	if err != nil {
+		return err
+	}
+	slug := agencyOf(c).Slug
+	data["Docs"] = documentViews(slug, docs)
+	data["DocsURL"] = "/a/" + slug + "/cases/" + caseID + "/documents"
+	data["DocMaxBytes"] = h.files.MaxSize()
+	data["DocMaxSize"] = files.ByteSize(h.files.MaxSize())
+	data["DocMaxFiles"] = maxUploadFiles
+	if u := userOf(c); u != nil && u.Role == db.RoleOwner {
+		data["DocTrashURL"] = "/a/" + slug + "/documents"
+	}
+	return nil
+}
+
+// addClientDocuments adds the client page's Documents tab: the documents
+// on all of the client's cases that the viewer may see.
+func (h *Handlers) addClientDocuments(c *fiber.Ctx, clientID string, data fiber.Map) error {
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	docs, err := tenantOf(c).ClientDocuments(c.UserContext(), db.StaffDocumentAccess(v), clientID)
+	if err != nil {
+		return err
+	}
+	data["Docs"] = documentViews(agencyOf(c).Slug, docs)
+	return nil
+}
+
+// documentEventSummary is the timeline's sentence for a document event.
+func documentEventSummary(e db.Event) string {
+	switch e.Field {
+	case db.DocumentShared:
+		return "shared a document with the client: " + e.NewValue
+	case db.DocumentUnshared:
+		return "made a document internal: " + e.NewValue
+	case db.DocumentDeleted:
+		return "deleted a document: " + e.NewValue
+	case db.DocumentRestored:
+		return "restored a document: " + e.NewValue
+	}
+	return "added a document: " + e.NewValue
+}
