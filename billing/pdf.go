@@ -1,0 +1,268 @@
+package billing
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// The invoice is set in DejaVu Sans Condensed, embedded, so that every
+// European name and address prints (the PDF core fonts know Latin-1 only).
+var (
+	//go:embed fonts/DejaVuSansCondensed.ttf
+	fontRegular []byte
+	//go:embed fonts/DejaVuSansCondensed-Bold.ttf
+	fontBold []byte
+)
+
+// Party is a seller or buyer as the invoice prints them.
+type Party struct {
+	Name        string
+	Address     []string // lines
+	CompanyCode string
+	VATNumber   string
+	Email       string
+}
+
+// PaymentLine is one payment received, as the invoice prints it.
+type PaymentLine struct {
+	Date      string
+	Method    string
+	Reference string
+	Amount    int64
+}
+
+// Document is everything an invoice or credit note PDF shows. It holds
+// display values only, so agencies' invoices and the operator's
+// subscription invoices print the same way.
+type Document struct {
+	Title       string // "Invoice", "Credit note"
+	Number      string
+	IssueDate   string
+	DueDate     string
+	Currency    string
+	Reference   string // e.g. "Credits invoice INV-2026-0001"
+	Status      string // printed when not plain issued, e.g. "PAID", "VOID"
+	Seller      Party
+	Buyer       Party
+	BankDetails []string
+	Lines       []Line
+	Totals      Totals
+	Paid        int64
+	Payments    []PaymentLine // received so far, printed under the totals
+	Notes       string
+	Logo        []byte    // PNG or JPEG, optional
+	Created     time.Time // the PDF's creation date; fixed dates give identical files
+}
+
+// WritePDF renders d as an A4 PDF.
+func WritePDF(w io.Writer, d Document) error {
+	p := fpdf.New("P", "mm", "A4", "")
+	p.SetAutoPageBreak(true, 18)
+	p.SetMargins(18, 18, 18)
+	p.AddUTF8FontFromBytes("dejavu", "", fontRegular)
+	p.AddUTF8FontFromBytes("dejavu", "B", fontBold)
+	title := d.Title + " " + d.Number
+	// ASCII title in the document information, readable without a PDF
+	// library (tests and search look for the number there).
+	p.SetTitle(asciiOnly(title), false)
+	p.SetAuthor(asciiOnly(d.Seller.Name), false)
+	p.SetCreator("MintedMind", false)
+	if !d.Created.IsZero() {
+		p.SetCreationDate(d.Created)
+		p.SetModificationDate(d.Created)
+	}
+	p.SetFooterFunc(func() {
+		p.SetY(-12)
+		p.SetFont("dejavu", "", 7)
+		p.SetTextColor(120, 120, 120)
+		p.CellFormat(0, 4, fmt.Sprintf("%s · page %d/{nb}", title, p.PageNo()), "", 0, "C", false, 0, "")
+	})
+	p.AliasNbPages("")
+	p.AddPage()
+
+	// Header: logo or seller name on the left, title and number on the right.
+	top := p.GetY()
+	if len(d.Logo) > 0 {
+		kind := "PNG"
+		if bytes.HasPrefix(d.Logo, []byte{0xff, 0xd8}) {
+			kind = "JPG"
+		}
+		info := p.RegisterImageOptionsReader("logo", fpdf.ImageOptions{ImageType: kind}, bytes.NewReader(d.Logo))
+		if p.Ok() && info != nil {
+			p.ImageOptions("logo", 18, top, 0, 16, false, fpdf.ImageOptions{ImageType: kind}, 0, "")
+		} else {
+			p.ClearError() // a bad logo never stops an invoice
+		}
+	}
+	p.SetFont("dejavu", "B", 18)
+	p.SetXY(110, top)
+	p.CellFormat(82, 8, d.Title, "", 2, "R", false, 0, "")
+	p.SetFont("dejavu", "", 10)
+	p.SetX(110)
+	p.CellFormat(82, 5, d.Number, "", 2, "R", false, 0, "")
+	meta := [][2]string{{"Issue date", d.IssueDate}}
+	if d.DueDate != "" {
+		meta = append(meta, [2]string{"Due date", d.DueDate})
+	}
+	for _, m := range meta {
+		p.SetX(110)
+		p.CellFormat(82, 5, m[0]+": "+m[1], "", 2, "R", false, 0, "")
+	}
+	if d.Reference != "" {
+		p.SetX(110)
+		p.CellFormat(82, 5, d.Reference, "", 2, "R", false, 0, "")
+	}
+	if d.Status != "" {
+		p.SetX(110)
+		p.SetFont("dejavu", "B", 11)
+		p.SetTextColor(180, 30, 30)
+		p.CellFormat(82, 6, d.Status, "", 2, "R", false, 0, "")
+		p.SetTextColor(0, 0, 0)
+	}
+
+	// Parties.
+	y := max(p.GetY(), top+22) + 6
+	party := func(x float64, label string, pt Party) float64 {
+		p.SetXY(x, y)
+		p.SetFont("dejavu", "", 8)
+		p.SetTextColor(110, 110, 110)
+		p.CellFormat(84, 4, strings.ToUpper(label), "", 2, "L", false, 0, "")
+		p.SetTextColor(0, 0, 0)
+		p.SetX(x)
+		p.SetFont("dejavu", "B", 10)
+		p.MultiCell(84, 5, pt.Name, "", "L", false)
+		p.SetFont("dejavu", "", 9)
+		var rows []string
+		rows = append(rows, pt.Address...)
+		if pt.CompanyCode != "" {
+			rows = append(rows, "Company code: "+pt.CompanyCode)
+		}
+		if pt.VATNumber != "" {
+			rows = append(rows, "VAT number: "+pt.VATNumber)
+		}
+		if pt.Email != "" {
+			rows = append(rows, pt.Email)
+		}
+		for _, r := range rows {
+			p.SetX(x)
+			p.MultiCell(84, 4.5, r, "", "L", false)
+		}
+		return p.GetY()
+	}
+	end := max(party(18, "From", d.Seller), party(108, "Bill to", d.Buyer))
+	p.SetY(end + 8)
+
+	// Lines.
+	cols := []struct {
+		head  string
+		w     float64
+		align string
+	}{{"Description", 78, "L"}, {"Qty", 18, "R"}, {"Unit price", 26, "R"}, {"VAT", 14, "R"}, {"Amount", 38, "R"}}
+	p.SetFont("dejavu", "B", 9)
+	p.SetFillColor(240, 240, 240)
+	for _, c := range cols {
+		p.CellFormat(c.w, 7, c.head, "B", 0, c.align, true, 0, "")
+	}
+	p.Ln(-1)
+	p.SetFont("dejavu", "", 9)
+	for _, l := range d.Lines {
+		vals := []string{l.Description, FormatQuantity(l.QuantityMilli), FormatMoney(l.UnitPrice, ""), FormatRate(l.VATRateBP) + "%", FormatMoney(l.Net(), "")}
+		// The description wraps; the numbers sit on its first row.
+		desc := p.SplitText(l.Description, cols[0].w-2)
+		if len(desc) == 0 {
+			desc = []string{""}
+		}
+		const lh, pad = 4.6, 0.9
+		h := lh*float64(len(desc)) + 2*pad
+		if p.GetY()+h > 297-24 {
+			p.AddPage()
+		}
+		x, yy := p.GetX(), p.GetY()
+		p.SetXY(x, yy+pad)
+		p.MultiCell(cols[0].w, lh, strings.Join(desc, "\n"), "", "L", false)
+		p.SetXY(x+cols[0].w, yy+pad)
+		for i := 1; i < len(cols); i++ {
+			p.CellFormat(cols[i].w, lh, vals[i], "", 0, cols[i].align, false, 0, "")
+		}
+		p.SetXY(x, yy+h)
+		p.Line(x, yy+h, x+174, yy+h)
+	}
+
+	// Totals.
+	p.Ln(3)
+	total := func(label, value string, bold bool) {
+		style := ""
+		if bold {
+			style = "B"
+		}
+		p.SetFont("dejavu", style, 10)
+		p.SetX(100)
+		p.CellFormat(54, 6, label, "", 0, "R", false, 0, "")
+		p.CellFormat(38, 6, value, "", 1, "R", false, 0, "")
+	}
+	total("Subtotal", FormatMoney(d.Totals.Subtotal, d.Currency), false)
+	for _, g := range d.Totals.ByRate {
+		total(fmt.Sprintf("VAT %s%% on %s", FormatRate(g.RateBP), FormatMoney(g.Net, "")), FormatMoney(g.VAT, d.Currency), false)
+	}
+	total("Total", FormatMoney(d.Totals.Total, d.Currency), true)
+	if d.Paid != 0 {
+		total("Paid", FormatMoney(d.Paid, d.Currency), false)
+		total("Amount due", FormatMoney(d.Totals.Total-d.Paid, d.Currency), true)
+	}
+
+	if len(d.Payments) > 0 {
+		p.Ln(4)
+		p.SetFont("dejavu", "B", 9)
+		p.CellFormat(0, 5, "Payments received", "", 1, "L", false, 0, "")
+		p.SetFont("dejavu", "", 9)
+		for _, pay := range d.Payments {
+			text := pay.Date + " · " + pay.Method
+			if pay.Reference != "" {
+				text += " · " + pay.Reference
+			}
+			p.CellFormat(136, 5, text, "", 0, "L", false, 0, "")
+			p.CellFormat(38, 5, FormatMoney(pay.Amount, d.Currency), "", 1, "R", false, 0, "")
+		}
+	}
+
+	// Payment details and notes.
+	if len(d.BankDetails) > 0 {
+		p.Ln(6)
+		p.SetFont("dejavu", "B", 9)
+		p.CellFormat(0, 5, "Payment details", "", 1, "L", false, 0, "")
+		p.SetFont("dejavu", "", 9)
+		for _, b := range d.BankDetails {
+			p.MultiCell(0, 4.5, b, "", "L", false)
+		}
+	}
+	if d.Notes != "" {
+		p.Ln(4)
+		p.SetFont("dejavu", "B", 9)
+		p.CellFormat(0, 5, "Notes", "", 1, "L", false, 0, "")
+		p.SetFont("dejavu", "", 9)
+		p.MultiCell(0, 4.5, d.Notes, "", "L", false)
+	}
+	if err := p.Output(w); err != nil {
+		return fmt.Errorf("billing: write PDF %s: %w", d.Number, err)
+	}
+	return nil
+}
+
+// asciiOnly keeps printable ASCII, for the PDF's plain information fields.
+func asciiOnly(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 0x20 && r < 0x7f {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('?')
+		}
+	}
+	return b.String()
+}

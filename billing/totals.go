@@ -1,0 +1,76 @@
+package billing
+
+import (
+	"math/big"
+	"sort"
+)
+
+// Line is one line of an invoice: quantity in thousandths of a unit, unit
+// price in minor units (without VAT), VAT rate in basis points (2100 = 21 %).
+type Line struct {
+	Description   string
+	QuantityMilli int64
+	UnitPrice     int64
+	VATRateBP     int64
+}
+
+// Net is the line's amount without VAT: quantity × unit price, rounded to
+// the minor unit, halves away from zero.
+func (l Line) Net() int64 { return divRound(l.QuantityMilli*l.UnitPrice, 1000) }
+
+// VATGroup is the VAT owed at one rate.
+type VATGroup struct {
+	RateBP int64
+	Net    int64 // the sum of the rounded nets of the lines at this rate
+	VAT    int64
+}
+
+// Totals are an invoice's sums.
+type Totals struct {
+	Subtotal int64
+	VAT      int64
+	Total    int64
+	ByRate   []VATGroup // highest rate first
+}
+
+// Compute applies the rounding rule (README, "Billing"): each line's net is
+// rounded to the minor unit; lines are grouped by VAT rate; each group's VAT
+// is its summed net × rate, rounded once, halves away from zero; the total
+// is the nets plus the groups' VAT. Nothing is rounded twice, and a
+// printed invoice adds up exactly.
+func Compute(lines []Line) Totals {
+	var t Totals
+	groups := map[int64]*VATGroup{}
+	for _, l := range lines {
+		n := l.Net()
+		t.Subtotal += n
+		g := groups[l.VATRateBP]
+		if g == nil {
+			g = &VATGroup{RateBP: l.VATRateBP}
+			groups[l.VATRateBP] = g
+		}
+		g.Net += n
+	}
+	for _, g := range groups {
+		g.VAT = mulDivRound(g.Net, g.RateBP, 10_000)
+		t.VAT += g.VAT
+		t.ByRate = append(t.ByRate, *g)
+	}
+	sort.Slice(t.ByRate, func(i, j int) bool { return t.ByRate[i].RateBP > t.ByRate[j].RateBP })
+	t.Total = t.Subtotal + t.VAT
+	return t
+}
+
+// mulDivRound is a×b/c (c > 0) rounded halves away from zero, without
+// overflow in between: a group's net times a rate may exceed int64.
+func mulDivRound(a, b, c int64) int64 {
+	p := new(big.Int).Mul(big.NewInt(a), big.NewInt(b))
+	neg := p.Sign() < 0
+	p.Abs(p)
+	p.Add(p, big.NewInt(c/2))
+	p.Quo(p, big.NewInt(c))
+	if neg {
+		p.Neg(p)
+	}
+	return p.Int64()
+}

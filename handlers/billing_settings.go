@@ -1,0 +1,102 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/billing"
+	"mintedmind/db"
+)
+
+// billingSettingsData is the settings page's data; the sign password is
+// never sent back, only whether one is set and its last two characters.
+func (h *Handlers) billingSettingsData(s db.BillingSettings, reminder string) fiber.Map {
+	hint := ""
+	if n := len(s.PayseraPassword); n > 0 {
+		hint = "A password is set (ending in …" + s.PayseraPassword[max(0, n-2):] + "). Leave empty to keep it."
+	}
+	if reminder == "" {
+		reminder = db.FormatReminderDays(s.ReminderDays)
+	}
+	return fiber.Map{"Title": "Billing settings", "S": s, "Currencies": currencyOptions(s.Currency), "Reminder": reminder,
+		"PasswordHint": hint, "Terms": strconv.Itoa(s.TermsDays), "DefaultPattern": billing.DefaultNumberPattern}
+}
+
+// BillingSettings shows the agency's billing settings (admins and owners).
+func (h *Handlers) BillingSettings(c *fiber.Ctx) error {
+	s, err := tenantOf(c).BillingSettings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return h.formPage(c, "pages/invoices/settings", "partials/invoices/settings", h.billingSettingsData(s, ""), nil)
+}
+
+// BillingSettingsUpdate saves them; an empty password field keeps the
+// stored password, and "clear_password" removes it.
+func (h *Handlers) BillingSettingsUpdate(c *fiber.Ctx) error {
+	t := tenantOf(c)
+	old, err := t.BillingSettings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	s := db.BillingSettings{
+		LegalName: formValue(c, "legal_name"), Address: strings.TrimSpace(c.FormValue("address")), CompanyCode: formValue(c, "company_code"),
+		VATNumber: formValue(c, "vat_number"), Email: formValue(c, "email"), BankDetails: strings.TrimSpace(c.FormValue("bank_details")),
+		LogoPath: old.LogoPath, Currency: strings.ToUpper(formValue(c, "currency")), NumberPattern: formValue(c, "number_pattern"),
+		PayseraProjectID: formValue(c, "paysera_project_id"), PayseraPublicKey: strings.TrimSpace(c.FormValue("paysera_public_key")),
+		PayseraTest: c.FormValue("paysera_test") == "1", PayseraAllowSS1Only: c.FormValue("paysera_allow_ss1") == "1",
+		PayseraPassword: old.PayseraPassword,
+	}
+	if p := c.FormValue("paysera_password"); p != "" {
+		s.PayseraPassword = p
+	}
+	if c.FormValue("clear_password") == "1" {
+		s.PayseraPassword = ""
+	}
+	fields := map[string]string{}
+	terms := formValue(c, "terms_days")
+	if n, err := strconv.Atoi(terms); err != nil || len(terms) > 4 {
+		fields["terms_days"] = "Payment terms are a whole number of days from 0 to 365."
+		s.TermsDays = old.TermsDays
+	} else {
+		s.TermsDays = n
+	}
+	reminder := formValue(c, "reminder_days")
+	if days, err := db.ParseReminderDays(reminder); err != nil || len(reminder) > 100 {
+		fields["reminder_days"] = "Reminder days: whole numbers from 1 to 365 separated by commas, at most 10 (empty for none)."
+	} else {
+		s.ReminderDays = days
+	}
+	err = s.Validate()
+	if err == nil && len(fields) > 0 {
+		err = invalidField("", "")
+	}
+	if err == nil {
+		err = t.SaveBillingSettings(c.UserContext(), s, auditFor(c, "billing.settings", ""))
+	}
+	if err != nil {
+		for k, v := range fieldsOrEmpty(err) {
+			if _, ok := fields[k]; !ok && k != "" {
+				fields[k] = v
+			}
+		}
+		err = invoiceFormError(fields)
+		shown := s
+		shown.PayseraPassword = old.PayseraPassword // the typed one is never echoed
+		data := h.billingSettingsData(shown, reminder)
+		data["Terms"] = terms
+		return h.formPage(c, "pages/invoices/settings", "partials/invoices/settings", data, err)
+	}
+	h.flash(c, "Billing settings saved.")
+	return h.redirect(c, "/a/"+agencyOf(c).Slug+"/settings/billing")
+}
+
+func fieldsOrEmpty(err error) map[string]string {
+	if f := apperr.FieldsOf(err); f != nil {
+		return f
+	}
+	return map[string]string{}
+}

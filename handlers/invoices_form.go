@@ -1,0 +1,166 @@
+package handlers
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/billing"
+	"mintedmind/db"
+)
+
+// invoiceLineForm is one line of the invoice editor as typed.
+type invoiceLineForm struct {
+	Index                                  int
+	Description, Quantity, Price, VAT      string
+	DescErr, QuantityErr, PriceErr, VATErr string
+}
+
+// invoiceForm is the invoice (or recurring template) editor as typed.
+type invoiceForm struct {
+	ClientID, CaseID, Currency, IssueDate, TermsDays, Notes string
+	ClientQuery                                             string // narrows the client menu
+	Lines                                                   []invoiceLineForm
+	// Recurring schedules only.
+	Frequency, IntervalMonths, EndDate, Count string
+	AutoSend                                  bool
+}
+
+// invoiceFieldMax bounds each typed field before any parsing, so a huge
+// post is refused with a message rather than parsed.
+const invoiceFieldMax = 4000
+
+// readInvoiceForm reads the posted editor; line fields are repeated in order.
+func readInvoiceForm(c *fiber.Ctx) invoiceForm {
+	args := c.Request().PostArgs()
+	multi := func(name string) []string {
+		var out []string
+		for _, v := range args.PeekMulti(name) {
+			out = append(out, string(v))
+		}
+		return out
+	}
+	f := invoiceForm{
+		ClientID: formValue(c, "client_id"), CaseID: formValue(c, "case_id"), Currency: strings.ToUpper(formValue(c, "currency")),
+		IssueDate: formValue(c, "issue_date"), TermsDays: formValue(c, "terms_days"), Notes: c.FormValue("notes"),
+		Frequency: formValue(c, "frequency"), IntervalMonths: formValue(c, "interval_months"), EndDate: formValue(c, "end_date"),
+		Count: formValue(c, "count"), AutoSend: c.FormValue("auto_send") == "1",
+	}
+	desc, qty, price, vat := multi("line_description"), multi("line_quantity"), multi("line_price"), multi("line_vat")
+	n := max(len(desc), len(qty), len(price), len(vat))
+	at := func(s []string, i int) string {
+		if i < len(s) {
+			return s[i]
+		}
+		return ""
+	}
+	for i := 0; i < n && i <= billing.MaxLines; i++ {
+		f.Lines = append(f.Lines, invoiceLineForm{Index: i, Description: at(desc, i), Quantity: strings.TrimSpace(at(qty, i)),
+			Price: strings.TrimSpace(at(price, i)), VAT: strings.TrimSpace(at(vat, i))})
+	}
+	return f
+}
+
+// input parses the typed form: every parse error is a message on its
+// field, merged with the input's own validation, so one answer names
+// every problem.
+func (f invoiceForm) input() (db.InvoiceInput, map[string]string) {
+	errs := map[string]string{}
+	in := db.InvoiceInput{ClientID: f.ClientID, CaseID: f.CaseID, Currency: f.Currency, IssueDate: f.IssueDate, Notes: f.Notes}
+	for name, v := range map[string]string{"client_id": f.ClientID, "case_id": f.CaseID, "currency": f.Currency, "issue_date": f.IssueDate, "terms_days": f.TermsDays} {
+		if len(v) > 100 {
+			errs[name] = "That is far too long."
+		}
+	}
+	if len(f.Notes) > 4*db.InvoiceNotesMax {
+		errs["notes"] = fmt.Sprintf("Notes have at most %d characters.", db.InvoiceNotesMax)
+		in.Notes = ""
+	}
+	if f.TermsDays == "" {
+		in.TermsDays = 0
+	} else if n, err := strconv.Atoi(f.TermsDays); err != nil {
+		errs["terms_days"] = "Payment terms are a whole number of days."
+	} else {
+		in.TermsDays = n
+	}
+	for i, l := range f.Lines {
+		n := strconv.Itoa(i)
+		line := billing.Line{Description: l.Description}
+		if len(l.Description) > invoiceFieldMax {
+			errs["line_description."+n] = fmt.Sprintf("At most %d characters.", db.InvoiceLineTextMax)
+			line.Description = "x"
+		}
+		q, err := billing.ParseDecimal(l.Quantity, 3, billing.MaxQuantityMilli)
+		if err != nil {
+			errs["line_quantity."+n] = "Quantity: " + err.Error() + " (up to 3 decimals, at most 1,000,000)."
+		}
+		if err != nil {
+			q = 1 // reported above; keep Validate from saying it twice
+		}
+		line.QuantityMilli = q
+		p, err := billing.ParseDecimal(l.Price, 2, billing.MaxUnitPrice)
+		if err != nil {
+			errs["line_price."+n] = "Unit price: " + err.Error() + " (up to 2 decimals, at most 10,000,000)."
+		}
+		line.UnitPrice = p
+		vatText := strings.TrimSuffix(l.VAT, "%")
+		if vatText == "" {
+			vatText = "0"
+		}
+		v, err := billing.ParseDecimal(vatText, 2, billing.MaxVATRateBP)
+		if err != nil {
+			errs["line_vat."+n] = "VAT rate: " + err.Error() + " (a percentage from 0 to 100)."
+		}
+		line.VATRateBP = v
+		in.Lines = append(in.Lines, line)
+	}
+	if len(f.Lines) > billing.MaxLines {
+		errs["lines"] = fmt.Sprintf("At most %d lines.", billing.MaxLines)
+		in.Lines = in.Lines[:billing.MaxLines]
+	}
+	for k, v := range apperr.FieldsOf(in.Validate()) {
+		if _, ok := errs[k]; !ok {
+			errs[k] = v
+		}
+	}
+	return in, errs
+}
+
+// withErrors copies each line's messages onto it, for the template.
+func (f invoiceForm) withErrors(errs map[string]string) invoiceForm {
+	for i := range f.Lines {
+		n := strconv.Itoa(i)
+		f.Lines[i].DescErr, f.Lines[i].QuantityErr = errs["line_description."+n], errs["line_quantity."+n]
+		f.Lines[i].PriceErr, f.Lines[i].VATErr = errs["line_price."+n], errs["line_vat."+n]
+	}
+	return f
+}
+
+// invoiceFormOf is a stored draft as the editor shows it.
+func invoiceFormOf(in db.InvoiceInput) invoiceForm {
+	f := invoiceForm{ClientID: in.ClientID, CaseID: in.CaseID, Currency: in.Currency, IssueDate: in.IssueDate,
+		TermsDays: strconv.Itoa(in.TermsDays), Notes: in.Notes}
+	for i, l := range in.Lines {
+		f.Lines = append(f.Lines, invoiceLineForm{Index: i, Description: l.Description, Quantity: billing.FormatQuantity(l.QuantityMilli),
+			Price: billing.FormatMinor(l.UnitPrice), VAT: billing.FormatRate(l.VATRateBP)})
+	}
+	return f
+}
+
+// invoiceFormError is the invalid-input error of a form's messages, nil
+// when there are none.
+func invoiceFormError(errs map[string]string) error {
+	return apperr.FieldErrors(errs)
+}
+
+// formOptions for the editor's selects.
+func currencyOptions(selected string) []caseOption {
+	out := make([]caseOption, len(billing.Currencies))
+	for i, c := range billing.Currencies {
+		out[i] = caseOption{c, c, c == selected}
+	}
+	return out
+}

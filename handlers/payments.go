@@ -1,0 +1,220 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"mintedmind/apperr"
+	"mintedmind/billing"
+	"mintedmind/billing/invoicemail"
+	"mintedmind/db"
+	"mintedmind/metrics"
+	"mintedmind/paysera"
+)
+
+// InvoicePaymentCreate records a manual payment (bank transfer, cash, card
+// elsewhere, other); more than is owed is refused and nothing is written.
+func (h *Handlers) InvoicePaymentCreate(c *fiber.Ctx) error {
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	id := c.Params("id")
+	in := db.PaymentInput{PaidOn: formValue(c, "paid_on"), Method: formValue(c, "method"), Reference: c.FormValue("reference")}
+	amountText := formValue(c, "amount")
+	var perr error
+	if len(amountText) > 40 {
+		perr = invalidField("amount", "Enter an amount such as 120.50.")
+	} else if in.Amount, err = billing.ParseDecimal(amountText, 2, billing.MaxUnitPrice*billing.MaxLines); err != nil {
+		perr = invalidField("amount", "Amount: "+err.Error()+" (such as 120.50).")
+	}
+	if perr == nil {
+		_, perr = tenantOf(c).RecordPayment(c.UserContext(), v, caseActor(c), id, in, h.invoiceToday())
+	}
+	if perr != nil {
+		code := apperr.CodeOf(perr)
+		if code != apperr.Invalid && code != apperr.Conflict {
+			return perr
+		}
+		fields := apperr.FieldsOf(perr)
+		if fields == nil {
+			fields = map[string]string{}
+		}
+		var methods []caseOption
+		for _, m := range db.ManualMethods {
+			methods = append(methods, caseOption{m, db.PaymentMethodLabel(m), m == in.Method})
+		}
+		return h.invoiceShowWith(c, id, fiber.Map{"PaymentErrors": fields, "PayAmount": amountText, "PayDate": in.PaidOn,
+			"PayReference": in.Reference, "Methods": methods}, perr)
+	}
+	h.auditBilling(c, "payment.recorded", id, billing.FormatMinor(in.Amount)+" "+in.Method+" "+in.Reference)
+	h.flash(c, "Payment recorded.")
+	return h.redirect(c, invoiceBase(c)+"/"+id)
+}
+
+// InvoiceSend emails the invoice with its PDF attached to the client's
+// first email address.
+func (h *Handlers) InvoiceSend(c *fiber.Ctx) error {
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	t, a := tenantOf(c), agencyOf(c)
+	inv, err := t.Invoice(c.UserContext(), v, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if err := h.sendInvoiceEmail(c.UserContext(), a, t, inv, invoicemail.TemplateInvoice, 0); err != nil {
+		if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.Conflict {
+			return h.invoiceShowWith(c, inv.ID, nil, err)
+		}
+		return err
+	}
+	h.auditBilling(c, "invoice.sent", inv.ID, inv.Number)
+	h.flash(c, inv.Label()+" sent to the client.")
+	return h.redirect(c, invoiceBase(c)+"/"+inv.ID)
+}
+
+// sendInvoiceEmail emails an issued invoice with its PDF to the client.
+func (h *Handlers) sendInvoiceEmail(ctx context.Context, a *db.Agency, t *db.Tenant, inv *db.Invoice, template string, daysLate int) error {
+	m, ok := h.Mailer.(invoicemail.Mailer)
+	if !ok {
+		return errors.New("handlers: the mailer can't attach files")
+	}
+	return invoicemail.Send(ctx, m, a, t, inv, template, h.Config.BaseURL+"/a/"+a.Slug+"/login", daysLate)
+}
+
+// PayseraPayURL starts a Paysera payment of what inv still owes and returns
+// the address to send the payer to. The caller has loaded inv with the
+// payer's own visibility (staff today; the client portal with its contact).
+func (h *Handlers) PayseraPayURL(ctx context.Context, a *db.Agency, t *db.Tenant, inv *db.Invoice, payerEmail string) (string, error) {
+	s, err := t.BillingSettings(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !s.PayseraReady() {
+		return "", apperr.New(apperr.Conflict, "Paysera is not set up: an admin adds the project id, sign password and Paysera's public key in the billing settings.")
+	}
+	o, err := t.CreatePayseraOrder(ctx, inv, s.PayseraTest)
+	if err != nil {
+		return "", err
+	}
+	base := h.Config.BaseURL + "/a/" + a.Slug + "/payments/paysera"
+	q := "?invoice=" + url.QueryEscape(inv.ID)
+	signed, err := paysera.Build(paysera.Request{ProjectID: s.PayseraProjectID, OrderID: o.OrderID, Amount: o.Amount, Currency: o.Currency,
+		AcceptURL: base + "/accept" + q, CancelURL: base + "/cancel" + q, CallbackURL: h.Config.BaseURL + "/pay/" + a.Slug + "/paysera/callback",
+		PayText: "Invoice " + inv.Number + " ([order_nr]) [site_name]", Email: payerEmail, Test: s.PayseraTest, PayURL: h.payseraURL()}, s.PayseraPassword)
+	if err != nil {
+		return "", apperr.New(apperr.Invalid, "The Paysera settings can't make a payment: %s", strings.TrimPrefix(err.Error(), "paysera: "))
+	}
+	return signed.URL, nil
+}
+
+// InvoicePay sends staff (testing the set-up) to Paysera to pay an invoice.
+func (h *Handlers) InvoicePay(c *fiber.Ctx) error {
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	t := tenantOf(c)
+	inv, err := t.Invoice(c.UserContext(), v, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	to, err := h.PayseraPayURL(c.UserContext(), agencyOf(c), t, inv, "")
+	if err != nil {
+		return err
+	}
+	return h.redirectAway(c, to)
+}
+
+// PayseraCallback takes Paysera's report of a payment. It needs no session:
+// the signatures (ss1, and ss2 or ss3 with the agency's Paysera public key)
+// are its authentication. Anything wrong answers a bare "Error" (and is
+// logged); a payment is recorded once however often the callback comes,
+// and "OK" is answered only after the commit.
+func (h *Handlers) PayseraCallback(c *fiber.Ctx) error {
+	c.Type("txt", "utf-8")
+	refuse := func(reason string, args ...any) error {
+		metrics.PaymentCallback("refused")
+		h.logger(c).Warn("paysera callback refused", append([]any{"reason", reason}, args...)...)
+		return c.Status(fiber.StatusBadRequest).SendString("Error")
+	}
+	slug := c.Params("slug")
+	if db.ValidateSlug(slug) != "" {
+		return refuse("bad slug")
+	}
+	a, err := h.agencies.get(c.UserContext(), h.Control, slug)
+	if err != nil || !a.Usable() {
+		return refuse("unknown agency")
+	}
+	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	defer release()
+	s, err := t.BillingSettings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if !s.PayseraReady() {
+		return refuse("paysera not set up", "agency_id", a.ID)
+	}
+	q := url.Values{}
+	for _, k := range []string{"data", "ss1", "ss2", "ss3"} {
+		if v := c.Query(k); v != "" {
+			q.Set(k, v)
+		} else if v := c.FormValue(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	verifier, err := s.PayseraVerifier()
+	if err != nil {
+		return refuse("bad public key in settings", "agency_id", a.ID)
+	}
+	cb, err := verifier.Verify(q)
+	if err != nil {
+		return refuse("signature", "agency_id", a.ID, "err", err)
+	}
+	outcome, err := t.ApplyPayseraCallback(c.UserContext(), s, cb)
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.Internal {
+			return err
+		}
+		return refuse("callback not applicable", "agency_id", a.ID, "order", cb.OrderID, "err", err)
+	}
+	metrics.PaymentCallback("accepted")
+	h.logger(c).Info("paysera callback", "agency_id", a.ID, "order", cb.OrderID, "status", cb.Status, "outcome", outcome)
+	if outcome == db.CallbackRecorded {
+		if err := t.RecordAudit(c.UserContext(), db.Audit{Action: "payment.recorded", ActorName: "Paysera", Target: cb.OrderID, IP: c.IP(),
+			Detail: billing.FormatMinor(cb.Amount) + " " + cb.Currency + " paysera request " + cb.RequestID}); err != nil {
+			h.logger(c).Error("audit paysera payment", "agency_id", a.ID, "err", err)
+		}
+	}
+	return c.SendString("OK")
+}
+
+// PayseraAccept is where Paysera sends the payer back after paying. It
+// marks nothing paid: only the signed callback does.
+func (h *Handlers) PayseraAccept(c *fiber.Ctx) error {
+	return h.page(c, "pages/invoices/paid", fiber.Map{"Title": "Thank you", "Accepted": true, "InvoiceID": paidInvoiceID(c)})
+}
+
+// PayseraCancel is where Paysera sends a payer who cancelled.
+func (h *Handlers) PayseraCancel(c *fiber.Ctx) error {
+	return h.page(c, "pages/invoices/paid", fiber.Map{"Title": "Payment cancelled", "Accepted": false, "InvoiceID": paidInvoiceID(c)})
+}
+
+// paidInvoiceID is the invoice a payer comes back from, when the URL names
+// a well-formed one (it only builds a link back).
+func paidInvoiceID(c *fiber.Ctx) string {
+	if id := c.Query("invoice"); uuid.Validate(id) == nil {
+		return id
+	}
+	return ""
+}

@@ -1,0 +1,114 @@
+package jobs
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"mintedmind/billing"
+	"mintedmind/billing/invoicemail"
+	"mintedmind/db"
+)
+
+// Billing job names.
+const (
+	JobRecurringInvoices = "recurring-invoices"
+	JobInvoiceReminders  = "invoice-reminders"
+)
+
+// AddBilling registers the billing jobs: recurring invoices (hourly, so a
+// period is issued within the hour of its day starting, and a run after
+// downtime catches up) and overdue reminders (daily). mailer sends the
+// invoices and reminders with their PDFs; baseURL makes the links in them.
+func (r *Runner) AddBilling(mailer invoicemail.Mailer, baseURL string) {
+	b := &billingJobs{r: r, mailer: mailer, baseURL: strings.TrimRight(baseURL, "/")}
+	r.add(Job{Name: JobRecurringInvoices, Schedule: "@hourly", Run: b.recurring})
+	r.add(Job{Name: JobInvoiceReminders, Schedule: "0 8 * * *", Run: b.reminders})
+}
+
+type billingJobs struct {
+	r       *Runner
+	mailer  invoicemail.Mailer
+	baseURL string
+}
+
+// today is the clock's calendar day, UTC.
+func (b *billingJobs) today() time.Time {
+	d, _ := billing.ParseDate(b.r.clock.Now().UTC().Format(billing.DateLayout))
+	return d
+}
+
+// recurring issues every due period of every agency's recurring invoices
+// (each once: see db.GenerateRecurring) and emails the ones set to send.
+func (b *billingJobs) recurring(ctx context.Context, run *db.JobRun) error {
+	today := b.today()
+	return b.r.forEachAgencyWith(ctx, run, func(a *db.Agency, t *db.Tenant) error {
+		n, err := t.GenerateRecurring(ctx, today, a.Name, func(g db.GeneratedInvoice) {
+			if !g.AutoSend || b.mailer == nil {
+				return
+			}
+			inv, err := t.InvoiceForPayment(ctx, g.InvoiceID)
+			if err == nil {
+				err = invoicemail.Send(ctx, b.mailer, a, t, inv, invoicemail.TemplateInvoice, b.link(a), 0)
+			}
+			if err != nil {
+				run.Counts["send_errors"]++
+				b.r.log.Warn("send recurring invoice", "agency_id", a.ID, "invoice", g.InvoiceID, "err", err)
+				return
+			}
+			run.Counts["sent"]++
+		})
+		run.Counts["invoices"] += int64(n)
+		return err
+	})
+}
+
+func (b *billingJobs) link(a *db.Agency) string { return b.baseURL + "/a/" + a.Slug + "/login" }
+
+// reminders emails one reminder per step (days after the due date) per
+// overdue invoice, with the PDF.
+func (b *billingJobs) reminders(ctx context.Context, run *db.JobRun) error {
+	today := b.today()
+	return b.r.forEachAgencyWith(ctx, run, func(a *db.Agency, t *db.Tenant) error {
+		s, err := t.BillingSettings(ctx)
+		if err != nil {
+			return err
+		}
+		due, err := t.ClaimReminders(ctx, today, s.ReminderDays)
+		if err != nil {
+			return err
+		}
+		for _, d := range due {
+			inv, err := t.InvoiceForPayment(ctx, d.InvoiceID)
+			if err == nil && b.mailer != nil {
+				late := int(today.Sub(mustDate(inv.DueDate)).Hours() / 24)
+				err = invoicemail.Send(ctx, b.mailer, a, t, inv, invoicemail.TemplateReminder, b.link(a), late)
+			}
+			if err != nil {
+				run.Counts["send_errors"]++
+				b.r.log.Warn("send invoice reminder", "agency_id", a.ID, "invoice", d.InvoiceID, "err", err)
+				continue
+			}
+			run.Counts["reminders"]++
+		}
+		return nil
+	})
+}
+
+func mustDate(s string) time.Time {
+	d, _ := billing.ParseDate(s)
+	return d
+}
+
+// forEachAgencyWith is forEachAgency with the agency itself.
+func (r *Runner) forEachAgencyWith(ctx context.Context, run *db.JobRun, fn func(a *db.Agency, t *db.Tenant) error) error {
+	agencies, err := r.control.Agencies(ctx)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*db.Agency, len(agencies))
+	for _, a := range agencies {
+		byID[a.ID] = a
+	}
+	return r.forEachAgency(ctx, run, func(t *db.Tenant) error { return fn(byID[t.AgencyID], t) })
+}

@@ -1,0 +1,241 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"mintedmind/billing"
+	"mintedmind/clock"
+	"mintedmind/db"
+	"mintedmind/mail"
+	"mintedmind/mail/mailtest"
+)
+
+// mustBillingAgency makes an agency with a client (with an email) and a
+// monthly recurring invoice from 2026-01-31, sent automatically.
+func mustBillingAgency(t *testing.T, control *db.Control, pool *db.TenantPool, slug string) (*db.Tenant, string) {
+	t.Helper()
+	ctx := context.Background()
+	a, owner, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: "Agency " + slug, Slug: slug, OwnerName: "O", OwnerEmail: "o@" + slug + ".test", OwnerPasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn, release, err := pool.Acquire(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(release)
+	cl, err := tn.CreateClient(ctx, db.Viewer{UserID: owner.ID}, db.ClientInput{Name: "Client of " + slug, Kind: "company", Emails: []string{"billing@" + slug + ".test"}}, db.Audit{Action: "client.created"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := db.RecurringInput{InvoiceInput: db.InvoiceInput{ClientID: cl.ID, Currency: "EUR", IssueDate: "2026-01-31", TermsDays: 10,
+		Lines: []billing.Line{{Description: "Retainer", QuantityMilli: 1000, UnitPrice: 50000, VATRateBP: 2100}}}, Frequency: billing.Monthly, AutoSend: true}
+	r, err := tn.CreateRecurring(ctx, db.Viewer{UserID: owner.ID}, db.Actor{ID: owner.ID, Name: owner.Name}, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tn, r.ID
+}
+
+func TestBillingJobs(t *testing.T) {
+	ctx := context.Background()
+	control, pool, clk := mustOpen(t)
+	smtp := mailtest.Start(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	mailer, err := mail.New(control, mail.Config{URL: smtp.URL(), From: "MintedMind <no-reply@example.test>"}, os.DirFS("../views"), clk, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn, _ := mustBillingAgency(t, control, pool, "jobs-a")
+	r := NewRunner(control, pool, clk, log, time.Hour)
+	r.AddBilling(mailer, "http://mm.test")
+
+	invoices := func() []string {
+		rows, err := tn.Read().Query(`SELECT issue_date || ' ' || number FROM invoices ORDER BY issue_date`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			out = append(out, s)
+		}
+		return out
+	}
+	clk.Set(time.Date(2026, 4, 30, 8, 0, 0, 0, time.UTC)) // the binary was down since January
+	run, err := r.Run(ctx, JobRecurringInvoices)
+	if err != nil || run.Counts["invoices"] != 4 || run.Counts["sent"] != 4 {
+		t.Fatalf("%v %v", run.Counts, err)
+	}
+	run, err = r.Run(ctx, JobRecurringInvoices)
+	if err != nil || run.Counts["invoices"] != 0 {
+		t.Fatalf("second run: %v %v", run.Counts, err)
+	}
+	got := invoices()
+	if strings.Join(got, ",") != "2026-01-31 INV-2026-0001,2026-02-28 INV-2026-0002,2026-03-31 INV-2026-0003,2026-04-30 INV-2026-0004" {
+		t.Fatalf("%v", got)
+	}
+	if err := mailer.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m := smtp.WaitFor(t, "billing@jobs-a.test", 5*time.Second)
+	if !strings.Contains(m.Data, "application/pdf") || !strings.Contains(m.Subject, "INV-2026-000") {
+		t.Fatalf("%s", m.Subject)
+	}
+
+	t.Run("reminders go once per step, on the configured days", func(t *testing.T) {
+		// Mark everything but the first invoice (due 2026-02-10) paid.
+		if err := tn.Tx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.Exec(`UPDATE invoices SET status = 'paid', paid = total WHERE number <> 'INV-2026-0001'`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// 2026-04-30 is 79 days after the due date: only the 30-day step goes.
+		run, err := r.Run(ctx, JobInvoiceReminders)
+		if err != nil || run.Counts["reminders"] != 1 {
+			t.Fatalf("%v %v", run.Counts, err)
+		}
+		run, err = r.Run(ctx, JobInvoiceReminders)
+		if err != nil || run.Counts["reminders"] != 0 {
+			t.Fatalf("second run: %v %v", run.Counts, err)
+		}
+		if err := mailer.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var reminder bool
+		for _, m := range smtp.Messages() {
+			if strings.HasPrefix(m.Subject, "Reminder: invoice INV-2026-0001") {
+				if reminder {
+					t.Fatal("two reminders")
+				}
+				reminder = strings.Contains(m.Body, "79 days ago") && strings.Contains(m.Data, "application/pdf")
+			}
+		}
+		if !reminder {
+			t.Fatal("no reminder with the PDF")
+		}
+	})
+}
+
+// BenchmarkRecurringRun is one run of the recurring job over many agencies,
+// each with recurring invoices due once: go test ./jobs -run X -bench
+// RecurringRun -benchtime 1x (BENCH_AGENCIES and BENCH_PER_AGENCY size it;
+// the defaults are small, BENCHMARKS.md has the 1,000 × 100 figures).
+func BenchmarkRecurringRun(b *testing.B) {
+	agencies, per := envInt("BENCH_AGENCIES", 20), envInt("BENCH_PER_AGENCY", 20)
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		dir := b.TempDir()
+		control, pool, clk := mustOpenIn(b, dir)
+		clk.Set(time.Date(2026, 1, 31, 8, 0, 0, 0, time.UTC))
+		for a := 0; a < agencies; a++ {
+			seedRecurring(b, control, pool, a, per)
+		}
+		r := NewRunner(control, pool, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
+		r.AddBilling(nil, "http://mm.test")
+		runtime.GC()
+		peak := sampleHeapPeak()
+		b.StartTimer()
+		run, err := r.Run(ctx, JobRecurringInvoices)
+		b.StopTimer()
+		b.ReportMetric(float64(peak()>>20), "peak-heap-MiB")
+		if err != nil || run.Counts["invoices"] != int64(agencies*per) {
+			b.Fatalf("%v %v", run.Counts, err)
+		}
+		b.ReportMetric(float64(agencies*per), "invoices/op")
+		pool.Close()
+		control.Close()
+	}
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+// mustOpenIn opens a control database and a tenant pool in dir.
+func mustOpenIn(tb testing.TB, dir string) (*db.Control, *db.TenantPool, *clock.Manual) {
+	tb.Helper()
+	clk := clock.NewManual(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	control, err := db.OpenControl(context.Background(), dir, clk)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	schema, err := os.ReadFile("../schema.sql")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pool, err := db.NewTenantPool(dir, string(schema), db.PoolConfig{MaxOpen: 50, IdleTimeout: time.Hour}, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return control, pool, clk
+}
+
+// seedRecurring makes agency n with per clients, each with a monthly
+// recurring invoice starting on the clock's day.
+func seedRecurring(tb testing.TB, control *db.Control, pool *db.TenantPool, n, per int) {
+	tb.Helper()
+	ctx := context.Background()
+	slug := "bench-" + strconv.Itoa(n)
+	a, owner, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: slug, Slug: slug, OwnerName: "O", OwnerEmail: "o@" + slug + ".test", OwnerPasswordHash: "x"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tn, release, err := pool.Acquire(ctx, a.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer release()
+	v, actor := db.Viewer{UserID: owner.ID}, db.Actor{ID: owner.ID, Name: owner.Name}
+	for i := 0; i < per; i++ {
+		cl, err := tn.CreateClient(ctx, v, db.ClientInput{Name: "Client " + strconv.Itoa(i), Kind: "company"}, db.Audit{Action: "client.created"})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		in := db.RecurringInput{InvoiceInput: db.InvoiceInput{ClientID: cl.ID, Currency: "EUR", IssueDate: "2026-01-31", TermsDays: 14,
+			Lines: []billing.Line{{Description: "Retainer", QuantityMilli: 1000, UnitPrice: 50000, VATRateBP: 2100},
+				{Description: "Hosting", QuantityMilli: 1000, UnitPrice: 1999, VATRateBP: 2100}}}, Frequency: billing.Monthly}
+		if _, err := tn.CreateRecurring(ctx, v, actor, in); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// sampleHeapPeak samples the live heap every 10 ms until the returned
+// function is called, which reports the largest value seen.
+func sampleHeapPeak() func() uint64 {
+	stop, done := make(chan struct{}), make(chan uint64)
+	go func() {
+		var peak uint64
+		var ms runtime.MemStats
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+			select {
+			case <-stop:
+				done <- peak
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 { close(stop); return <-done }
+}
