@@ -1,0 +1,148 @@
+package handlers
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/proxy"
+
+	"mintedmind/apperr"
+	"mintedmind/db"
+	"mintedmind/metrics"
+)
+
+// forwardedHeader marks a request one machine forwarded to another, so a
+// placement that changed under it is answered, never forwarded in a loop.
+const forwardedHeader = "X-Mintedmind-Forwarded-By"
+
+// Placement modes: how a request for an agency on another machine gets there.
+const (
+	PlacementReplay  = "replay"  // answer with Fly's fly-replay header; Fly's proxy replays it there
+	PlacementForward = "forward" // proxy the request to the machine's URL
+)
+
+// placeAgency sends a request for an agency that lives on another machine
+// there, and reports whether it did (the response is then written). With
+// no machine id configured every agency is local. An agency without a
+// placement is claimed by the machine that holds its database.
+func (h *Handlers) placeAgency(c *fiber.Ctx, a *db.Agency) (bool, error) {
+	if h.Config.Machine == "" {
+		return false, nil
+	}
+	ctx := c.UserContext()
+	p, err := h.Control.PlacementOf(ctx, a.ID)
+	if err != nil {
+		return true, err
+	}
+	if p == nil {
+		if !h.Pool.Holds(a.ID) {
+			// Not placed and not here: on Fly, let another machine try.
+			if h.Config.PlacementMode == PlacementReplay && c.Get("Fly-Replay-Src") == "" {
+				metrics.PlacementRedirect("replay")
+				c.Set("Fly-Replay", "elsewhere=true")
+				return true, c.SendStatus(fiber.StatusMisdirectedRequest)
+			}
+			return true, apperr.New(apperr.NotFound, "Agency not found.")
+		}
+		if p, err = h.Control.ClaimPlacement(ctx, a.ID, h.Config.Machine); err != nil {
+			return true, err
+		}
+	}
+	if p.Moving {
+		c.Set(fiber.HeaderRetryAfter, "30")
+		return true, apperr.New(apperr.Unavailable, "%s is being moved to another server. Please try again in a minute.", a.Name)
+	}
+	if p.Machine == h.Config.Machine {
+		return false, nil
+	}
+	if by := c.Get(forwardedHeader); by != "" {
+		// Another machine thought the agency lived here: the placement
+		// changed while the request travelled. Refuse rather than loop.
+		h.logger(c).Warn("placement: forwarded request for an agency placed elsewhere", "agency", a.ID, "placed_on", p.Machine, "forwarded_by", by)
+		return true, apperr.New(apperr.Unavailable, "Please try again in a moment.")
+	}
+	if h.Config.PlacementMode == PlacementReplay {
+		metrics.PlacementRedirect("replay")
+		c.Set("Fly-Replay", "instance="+p.Machine)
+		return true, c.SendStatus(fiber.StatusMisdirectedRequest)
+	}
+	m, err := h.Control.MachineByID(ctx, p.Machine)
+	if err != nil {
+		return true, err
+	}
+	if m == nil || m.URL == "" {
+		h.logger(c).Error("placement: agency placed on a machine with no address", "agency", a.ID, "machine", p.Machine)
+		return true, apperr.New(apperr.Unavailable, "This agency's server cannot be reached. Please try again later.")
+	}
+	metrics.PlacementRedirect("forward")
+	c.Request().Header.Set(forwardedHeader, h.Config.Machine)
+	c.Request().Header.Set(fiber.HeaderXRequestID, requestIDOf(c))
+	c.Request().Header.Set(fiber.HeaderXForwardedFor, c.IP())
+	if err := proxy.Do(c, strings.TrimRight(m.URL, "/")+c.OriginalURL()); err != nil {
+		h.logger(c).Error("placement: forward failed", "agency", a.ID, "machine", p.Machine, "err", err)
+		return true, apperr.New(apperr.Unavailable, "This agency's server cannot be reached. Please try again later.")
+	}
+	// The other machine's answer goes back as it is (its own security
+	// headers and cookies included).
+	return true, nil
+}
+
+// claimNewAgency places an agency just created here on this machine, so
+// its next request finds it even when it reaches another machine first.
+func (h *Handlers) claimNewAgency(c *fiber.Ctx, agencyID string) {
+	if h.Config.Machine == "" {
+		return
+	}
+	if _, err := h.Control.ClaimPlacement(c.UserContext(), agencyID, h.Config.Machine); err != nil {
+		h.logger(c).Error("placement: claim new agency", "agency", agencyID, "err", err)
+	}
+}
+
+// placeRootRequest sends on the requests that reach an agency's database
+// without an /a/{slug} address, when the agency lives on another machine:
+// payment provider callbacks (/pay/{slug}/…), and the root sign-in and
+// forgot-password forms when every agency of the email is on one other
+// machine. Agencies of one email spread over several machines are answered
+// here as before (README "Scaling", limits).
+func (h *Handlers) placeRootRequest(c *fiber.Ctx) error {
+	if h.Config.Machine == "" {
+		return c.Next()
+	}
+	ctx := c.UserContext()
+	path := c.Path()
+	switch {
+	case strings.HasPrefix(path, "/pay/"):
+		slug, _, _ := strings.Cut(strings.TrimPrefix(path, "/pay/"), "/")
+		if db.ValidateSlug(slug) != "" {
+			return c.Next()
+		}
+		a, err := h.agencies.get(ctx, h.Control, slug)
+		if err != nil {
+			return c.Next() // the handler answers an unknown agency
+		}
+		if elsewhere, err := h.placeAgency(c, a); elsewhere {
+			return err
+		}
+	case c.Method() == fiber.MethodPost && (path == "/login" || path == "/forgot"):
+		agencies, err := h.Control.AgenciesForEmail(ctx, formValue(c, "email"))
+		if err != nil || len(agencies) == 0 {
+			return c.Next()
+		}
+		var target *db.Agency
+		machine := ""
+		for _, a := range agencies {
+			if h.Pool.Holds(a.ID) {
+				return c.Next() // at least one is here: answer here
+			}
+			p, err := h.Control.PlacementOf(ctx, a.ID)
+			if err != nil || p == nil || (machine != "" && p.Machine != machine) {
+				return c.Next()
+			}
+			machine, target = p.Machine, a
+		}
+		if elsewhere, err := h.placeAgency(c, target); elsewhere {
+			return err
+		}
+	}
+	return c.Next()
+}
