@@ -66,15 +66,6 @@ func (h *Handlers) OperatorLogout(c *fiber.Ctx) error {
 	return h.redirect(c, "/operator/login")
 }
 
-// OperatorHome lists the hosted agencies: never their clients or cases.
-func (h *Handlers) OperatorHome(c *fiber.Ctx) error {
-	agencies, err := h.Control.Agencies(c.UserContext())
-	if err != nil {
-		return err
-	}
-	return h.page(c, "pages/operator/index", fiber.Map{"Title": "Operator console", "Agencies": agencies})
-}
-
 // OperatorOutbox shows recent emails, so an install without SMTP can still
 // hand out invite and reset links.
 func (h *Handlers) OperatorOutbox(c *fiber.Ctx) error {

@@ -1,0 +1,38 @@
+package db
+
+import (
+	"context"
+	"fmt"
+)
+
+// PlanUsage counts what the agency uses of a plan's limits: staff seats
+// (active staff, admins and owners, and open invitations to those roles),
+// clients that are not archived, and document storage.
+func (t *Tenant) PlanUsage(ctx context.Context) (Usage, error) {
+	var u Usage
+	err := t.read.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM users WHERE role <> 'client' AND status = 'active') +
+		(SELECT COUNT(*) FROM invites WHERE role <> 'client' AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?),
+		(SELECT COUNT(*) FROM clients WHERE archived_at IS NULL)`, t.now()).Scan(&u.Staff, &u.Clients)
+	if err != nil {
+		return u, fmt.Errorf("db: plan usage: %w", err)
+	}
+	s, err := t.StorageUsage(ctx)
+	if err != nil {
+		return u, err
+	}
+	u.StorageBytes = s.Used
+	return u, nil
+}
+
+// UserCounts returns the agency's active staff (owners and admins
+// included) and client contacts, for the operator's console.
+func (t *Tenant) UserCounts(ctx context.Context) (staff, contacts int64, err error) {
+	err = t.read.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM users WHERE role <> 'client' AND status = 'active'),
+		(SELECT COUNT(*) FROM users WHERE role = 'client' AND status = 'active')`).Scan(&staff, &contacts)
+	if err != nil {
+		return 0, 0, fmt.Errorf("db: user counts: %w", err)
+	}
+	return staff, contacts, nil
+}

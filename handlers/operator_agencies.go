@@ -1,0 +1,265 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/db"
+	"mintedmind/files"
+)
+
+// agencyStats are the counts the console shows of an agency: never its
+// clients or cases themselves.
+type agencyStats struct {
+	Staff, Contacts, Clients int64
+	Storage                  string
+	Known                    bool // false: the agency's database is archived, deleted or on another machine
+}
+
+// statsOf opens an agency's database for its counts.
+func (h *Handlers) statsOf(ctx context.Context, a *db.Agency) (agencyStats, error) {
+	if !a.Usable() || !h.Pool.Holds(a.ID) {
+		return agencyStats{Storage: "—"}, nil
+	}
+	t, release, err := h.Pool.Acquire(ctx, a.ID)
+	if err != nil {
+		return agencyStats{}, err
+	}
+	defer release()
+	u, err := t.PlanUsage(ctx)
+	if err != nil {
+		return agencyStats{}, err
+	}
+	staff, contacts, err := t.UserCounts(ctx)
+	if err != nil {
+		return agencyStats{}, err
+	}
+	return agencyStats{Staff: staff, Contacts: contacts, Clients: u.Clients, Storage: files.ByteSize(u.StorageBytes), Known: true}, nil
+}
+
+// operatorAgencyRow is one line of the console's agency list.
+type operatorAgencyRow struct {
+	*db.AgencyRow
+	StatusLabel string
+	Stats       agencyStats
+}
+
+// operatorListLimit is how many agencies one search shows.
+const operatorListLimit = 100
+
+// OperatorHome lists the hosted agencies with their plan, status, counts,
+// storage and last activity; q searches names and addresses.
+func (h *Handlers) OperatorHome(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	q := c.Query("q")
+	if len(q) > 100 {
+		q = q[:100]
+	}
+	rows, err := h.Control.SearchAgencies(ctx, q, operatorListLimit)
+	if err != nil {
+		return err
+	}
+	out := make([]operatorAgencyRow, len(rows))
+	for i, r := range rows {
+		st, err := h.statsOf(ctx, &r.Agency)
+		if err != nil {
+			h.logger(c).Warn("operator: agency counts", "agency_id", r.ID, "err", err)
+			st = agencyStats{Storage: "?"}
+		}
+		out[i] = operatorAgencyRow{AgencyRow: r, StatusLabel: db.StatusLabel(r.Status), Stats: st}
+	}
+	billingOn, err := h.billingEnabled(ctx)
+	if err != nil {
+		return err
+	}
+	return h.page(c, "pages/operator/index", fiber.Map{"Title": "Operator console", "Agencies": out, "Query": q,
+		"Capped": len(rows) == operatorListLimit, "BillingOn": billingOn, "SelfHosted": h.Config.SelfHosted})
+}
+
+// lifecycleAction is one thing the operator can do to an agency's status.
+type lifecycleAction struct {
+	Value, Label, Help string
+}
+
+// lifecycleActions lists the actions open to an agency in status.
+func lifecycleActions(status string) []lifecycleAction {
+	var out []lifecycleAction
+	add := func(to string, a lifecycleAction) {
+		if db.CanTransition(status, to) {
+			out = append(out, a)
+		}
+	}
+	if status == db.AgencyArchived {
+		add(db.AgencyActive, lifecycleAction{"restore", "Restore", "Unpack its database and files; it becomes active."})
+		add(db.AgencyDeleted, lifecycleAction{"delete", "Delete for good", "Remove its database, files and archive. This cannot be undone."})
+		return out
+	}
+	add(db.AgencyActive, lifecycleAction{"activate", "Activate", "End a trial, or lift a suspension or past-due status by hand."})
+	add(db.AgencySuspended, lifecycleAction{"suspend", "Suspend", "Staff can read but change nothing; clients keep a read-only portal."})
+	add(db.AgencyArchived, lifecycleAction{"archive", "Archive", "Pack its database and files away; nobody can sign in."})
+	return out
+}
+
+// OperatorAgency shows one agency: its plan, status, counts, subscription
+// invoices and payments, the lifecycle actions and the audit of them.
+func (h *Handlers) OperatorAgency(c *fiber.Ctx) error {
+	return h.operatorAgencyPage(c, nil)
+}
+
+func (h *Handlers) operatorAgencyPage(c *fiber.Ctx, formErr error) error {
+	ctx := c.UserContext()
+	a, err := h.operatorAgency(c)
+	if err != nil {
+		return err
+	}
+	sub, err := h.Control.Subscription(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	var plan, next *db.Plan
+	if sub.PlanID != "" {
+		if plan, err = h.Control.PlanByID(ctx, sub.PlanID); err != nil {
+			return err
+		}
+	}
+	if sub.NextPlanID != "" {
+		next, _ = h.Control.PlanByID(ctx, sub.NextPlanID)
+	}
+	stats, err := h.statsOf(ctx, a)
+	if err != nil {
+		return err
+	}
+	plans, err := h.Control.Plans(ctx)
+	if err != nil {
+		return err
+	}
+	invoices, err := h.Control.SubscriptionInvoices(ctx, a.ID, 100)
+	if err != nil {
+		return err
+	}
+	payments, err := h.Control.SubscriptionPayments(ctx, a.ID, 100)
+	if err != nil {
+		return err
+	}
+	audit, err := h.Control.OperatorAudit(ctx, a.ID, 50)
+	if err != nil {
+		return err
+	}
+	data := fiber.Map{"Title": a.Name, "A": a, "StatusLabel": db.StatusLabel(a.Status), "Sub": sub, "Plan": plan, "NextPlan": next, "Stats": stats,
+		"Plans": plans, "Invoices": subInvoiceRows(invoices), "Payments": paymentRows(payments), "Audit": audit, "Actions": lifecycleActions(a.Status)}
+	return h.formPage(c, "pages/operator/agency", "pages/operator/agency", data, formErr)
+}
+
+// OperatorAgencyLifecycle carries out a lifecycle action the operator
+// confirmed by typing the agency's address, and records it in the
+// operator audit log.
+func (h *Handlers) OperatorAgencyLifecycle(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	a, err := h.operatorAgency(c)
+	if err != nil {
+		return err
+	}
+	action := formValue(c, "action")
+	if formValue(c, "confirm") != a.Slug {
+		return h.operatorAgencyPage(c, invalidField("confirm", "Type the agency's address, "+a.Slug+", to confirm."))
+	}
+	var to string
+	switch action {
+	case "activate", "restore":
+		to = db.AgencyActive
+	case "suspend":
+		to = db.AgencySuspended
+	case "archive":
+		to = db.AgencyArchived
+	case "delete":
+		to = db.AgencyDeleted
+	default:
+		return h.operatorAgencyPage(c, invalidField("action", "Choose an action."))
+	}
+	// Out of the archive only by restoring it (its files are unpacked).
+	if to == db.AgencyActive && (action == "restore") != (a.Status == db.AgencyArchived) || !db.CanTransition(a.Status, to) {
+		return h.operatorAgencyPage(c, apperr.New(apperr.Conflict, "An agency that is %s cannot be %s.", db.StatusLabel(a.Status), map[string]string{"activate": "activated", "restore": "restored", "suspend": "suspended", "archive": "archived", "delete": "deleted"}[action]))
+	}
+	switch action {
+	case "archive":
+		if err := h.Control.SetAgencyArchived(ctx, a.ID); err != nil {
+			return err
+		}
+		if err := h.Pool.ArchiveTenant(ctx, a.ID); err != nil {
+			if rerr := h.Control.RevertAgencyArchived(context.WithoutCancel(ctx), a.ID, a.Status); rerr != nil {
+				return fmt.Errorf("%w (and putting it back: %v)", err, rerr)
+			}
+			return err
+		}
+	case "restore":
+		if err := h.Pool.RestoreTenant(a.ID); err != nil {
+			return err
+		}
+		if err := h.Control.SetAgencyRestored(ctx, a.ID); err != nil {
+			return err
+		}
+	case "delete":
+		if err := h.Pool.DeleteTenantData(ctx, a.ID); err != nil {
+			return err
+		}
+		if err := h.Control.SetAgencyDeleted(ctx, a.ID); err != nil {
+			return err
+		}
+	default:
+		if _, err := h.Control.SetAgencyStatus(ctx, a.ID, to); err != nil {
+			return h.operatorAgencyPage(c, err)
+		}
+	}
+	if err := h.operatorAudit(c, "agency."+action, a.ID, db.StatusLabel(a.Status)+" → "+db.StatusLabel(to)); err != nil {
+		return err
+	}
+	h.Log.Info("operator lifecycle action", "agency_id", a.ID, "action", action, "from", a.Status, "to", to, "operator", operatorOf(c).ID)
+	h.flash(c, a.Name+" is now "+db.StatusLabel(to)+".")
+	if to == db.AgencyDeleted {
+		return h.redirect(c, "/operator")
+	}
+	return h.redirect(c, "/operator/agencies/"+a.ID)
+}
+
+// OperatorAgencyPlan puts an agency on a plan at once, whatever it uses.
+func (h *Handlers) OperatorAgencyPlan(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	a, err := h.operatorAgency(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.Control.PlanByID(ctx, formValue(c, "plan"))
+	if apperr.Is(err, apperr.NotFound) {
+		return h.operatorAgencyPage(c, invalidField("plan", "Choose one of the plans."))
+	}
+	if err != nil {
+		return err
+	}
+	interval := formValue(c, "interval")
+	if err := h.Control.SetAgencyPlan(ctx, a.ID, p.ID, interval); err != nil {
+		return h.operatorAgencyPage(c, err)
+	}
+	if err := h.operatorAudit(c, "agency.plan", a.ID, p.Name+" ("+interval+"ly)"); err != nil {
+		return err
+	}
+	h.flash(c, a.Name+" is on "+p.Name+" now.")
+	return h.redirect(c, "/operator/agencies/"+a.ID)
+}
+
+// operatorAudit writes the operator audit log entry for this request.
+func (h *Handlers) operatorAudit(c *fiber.Ctx, action, agencyID, detail string) error {
+	op := operatorOf(c)
+	return h.Control.RecordOperatorAudit(c.UserContext(), db.OperatorAuditEntry{OperatorID: op.ID, OperatorName: op.Name, Action: action, AgencyID: agencyID, Detail: detail})
+}
+
+// OperatorAuditLog shows everything operators did in the console.
+func (h *Handlers) OperatorAuditLog(c *fiber.Ctx) error {
+	entries, err := h.Control.OperatorAudit(c.UserContext(), "", 300)
+	if err != nil {
+		return err
+	}
+	return h.page(c, "pages/operator/audit", fiber.Map{"Title": "Operator audit log", "Entries": entries})
+}

@@ -1,0 +1,178 @@
+package handlers
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/billing"
+	"mintedmind/db"
+	"mintedmind/paysera"
+)
+
+// paymentRow is a subscription payment with its amount written out.
+type paymentRow struct {
+	*db.SubscriptionPayment
+	AmountText string
+}
+
+func paymentRows(ps []*db.SubscriptionPayment) []paymentRow {
+	out := make([]paymentRow, len(ps))
+	for i, p := range ps {
+		out[i] = paymentRow{p, billing.FormatMoney(p.Amount, p.Currency)}
+	}
+	return out
+}
+
+// OperatorBilling lists the subscription invoices and payments of every
+// agency, newest first.
+func (h *Handlers) OperatorBilling(c *fiber.Ctx) error {
+	return h.operatorBillingPage(c, nil)
+}
+
+func (h *Handlers) operatorBillingPage(c *fiber.Ctx, formErr error) error {
+	ctx := c.UserContext()
+	invoices, err := h.Control.SubscriptionInvoices(ctx, "", 300)
+	if err != nil {
+		return err
+	}
+	payments, err := h.Control.SubscriptionPayments(ctx, "", 300)
+	if err != nil {
+		return err
+	}
+	return h.formPage(c, "pages/operator/billing", "pages/operator/billing", fiber.Map{"Title": "Subscription invoices",
+		"Invoices": subInvoiceRows(invoices), "Payments": paymentRows(payments)}, formErr)
+}
+
+// OperatorInvoicePDF sends a subscription invoice's PDF.
+func (h *Handlers) OperatorInvoicePDF(c *fiber.Ctx) error {
+	inv, err := h.Control.SubscriptionInvoiceByID(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return h.sendSubscriptionPDF(c, inv, "")
+}
+
+// OperatorRecordPayment records a payment the operator received by hand
+// (a bank transfer); a full payment reactivates a late agency.
+func (h *Handlers) OperatorRecordPayment(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	inv, err := h.Control.SubscriptionInvoiceByID(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	amount := inv.Amount
+	if s := formValue(c, "amount"); s != "" {
+		if amount, err = billing.ParseDecimal(s, 2, billing.MaxUnitPrice); err != nil {
+			return h.operatorBillingPage(c, invalidField("amount", "Enter an amount such as 19.00."))
+		}
+	}
+	op := operatorOf(c)
+	res, err := h.Control.RecordSubscriptionPayment(ctx, inv.ID, amount, inv.Currency, "manual", "", op.Name)
+	if err != nil {
+		return h.operatorBillingPage(c, err)
+	}
+	detail := "Invoice " + inv.Number + ": " + billing.FormatMoney(amount, inv.Currency)
+	if res.Reactivated != "" {
+		detail += "; " + db.StatusLabel(res.Reactivated) + " → Active"
+	}
+	if err := h.operatorAudit(c, "payment.recorded", inv.AgencyID, detail); err != nil {
+		return err
+	}
+	msg := "Payment recorded for " + inv.Number + "."
+	if res.Reactivated != "" {
+		msg += " " + inv.AgencyName + " is active again."
+	}
+	h.flash(c, msg)
+	if c.FormValue("back") == "agency" {
+		return h.redirect(c, "/operator/agencies/"+inv.AgencyID)
+	}
+	return h.redirect(c, "/operator/billing")
+}
+
+// OperatorBillingSettings shows the operator's seller details, numbering,
+// dunning days and Paysera project.
+func (h *Handlers) OperatorBillingSettings(c *fiber.Ctx) error {
+	s, err := h.Control.LoadSubscriptionSettings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return h.formPage(c, "pages/operator/billing_settings", "pages/operator/billing_settings", fiber.Map{"Title": "Billing settings", "S": s,
+		"HasPassword": s.PayseraPassword != "", "CallbackURL": h.Config.BaseURL + subscriptionCallbackPath}, nil)
+}
+
+// OperatorBillingSettingsSave saves them.
+func (h *Handlers) OperatorBillingSettingsSave(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	num := func(field string) int64 { n, _ := strconv.ParseInt(formValue(c, field), 10, 64); return n }
+	s := db.SubscriptionSettings{SellerName: formValue(c, "seller_name"), SellerAddress: formValue(c, "seller_address"), SellerCompany: formValue(c, "seller_company"),
+		SellerVAT: formValue(c, "seller_vat"), BankDetails: formValue(c, "bank_details"), NumberPattern: formValue(c, "number_pattern"),
+		DueDays: num("due_days"), ReminderDays: num("reminder_days"), GraceDays: num("grace_days"),
+		PayseraProjectID: formValue(c, "paysera_project"), PayseraPassword: c.FormValue("paysera_password"), PayseraPublicKey: formValue(c, "paysera_public_key"),
+		PayseraTest: c.FormValue("paysera_test") == "1"}
+	err := db.ValidateSubscriptionSettings(&s)
+	if err == nil && s.PayseraPublicKey != "" {
+		if _, kerr := paysera.ParsePublicKey(s.PayseraPublicKey); kerr != nil {
+			err = invalidField("paysera_public_key", "Paste Paysera's public key as PEM text (-----BEGIN PUBLIC KEY-----…).")
+		}
+	}
+	if err == nil {
+		err = h.Control.SaveSubscriptionSettings(ctx, s)
+	}
+	if err != nil {
+		old, lerr := h.Control.LoadSubscriptionSettings(ctx)
+		if lerr != nil {
+			return lerr
+		}
+		return h.formPage(c, "pages/operator/billing_settings", "pages/operator/billing_settings", fiber.Map{"Title": "Billing settings", "S": s,
+			"HasPassword": old.PayseraPassword != "", "CallbackURL": h.Config.BaseURL + subscriptionCallbackPath}, err)
+	}
+	if err := h.operatorAudit(c, "billing.settings", "", ""); err != nil {
+		return err
+	}
+	h.flash(c, "Billing settings saved.")
+	return h.redirect(c, "/operator/billing/settings")
+}
+
+// OperatorJobs lists the recent job runs and offers to run each job now.
+func (h *Handlers) OperatorJobs(c *fiber.Ctx) error {
+	runs, err := h.Control.RecentJobRuns(c.UserContext(), 200)
+	if err != nil {
+		return err
+	}
+	var names []string
+	if h.Jobs != nil {
+		names = h.Jobs.Names()
+	}
+	return h.page(c, "pages/operator/jobs", fiber.Map{"Title": "Job runs", "Runs": runs, "Names": names})
+}
+
+// OperatorJobRun runs a job now, in this request, and records it like a
+// scheduled run.
+func (h *Handlers) OperatorJobRun(c *fiber.Ctx) error {
+	name := c.Params("name")
+	known := false
+	if h.Jobs != nil {
+		for _, n := range h.Jobs.Names() {
+			known = known || n == name
+		}
+	}
+	if !known {
+		return apperr.New(apperr.NotFound, "There is no job named %q.", name)
+	}
+	if err := h.operatorAudit(c, "job.run", "", name); err != nil {
+		return err
+	}
+	run, err := h.Jobs.Run(context.WithoutCancel(c.UserContext()), name)
+	if run == nil && err != nil {
+		return err
+	}
+	if err != nil {
+		h.flash(c, "Job "+name+" failed: "+err.Error())
+	} else {
+		h.flash(c, "Job "+name+" ran.")
+	}
+	return h.redirect(c, "/operator/jobs")
+}

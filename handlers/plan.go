@@ -1,0 +1,188 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/billing"
+	"mintedmind/db"
+)
+
+// planChoice is one plan offered on the owner's plan page.
+type planChoice struct {
+	Plan    *db.Plan
+	Monthly string
+	Yearly  string
+	Current bool
+	Storage string
+	Keeps   string
+	Refusal string // why the agency cannot move to it now, if it cannot
+}
+
+// PlanPage shows the owner the agency's plan, its usage against the
+// limits, the plans to move to, and the subscription invoices.
+func (h *Handlers) PlanPage(c *fiber.Ctx) error {
+	return h.planPage(c, nil)
+}
+
+func (h *Handlers) planPage(c *fiber.Ctx, formErr error) error {
+	ctx := c.UserContext()
+	a := agencyOf(c)
+	data := fiber.Map{"Title": "Plan and billing", "StatusLabel": db.StatusLabel(a.Status)}
+	on, err := h.billingEnabled(ctx)
+	if err != nil {
+		return err
+	}
+	if !on {
+		data["Off"] = true
+		return h.page(c, "pages/plan/index", data)
+	}
+	current, sub, err := h.agencyPlan(ctx, a)
+	if err != nil {
+		return err
+	}
+	usage, err := tenantOf(c).PlanUsage(ctx)
+	if err != nil {
+		return err
+	}
+	plans, err := h.Control.Plans(ctx)
+	if err != nil {
+		return err
+	}
+	var choices []planChoice
+	for _, p := range plans {
+		ch := planChoice{Plan: p, Monthly: billing.FormatMoney(p.MonthlyPrice, p.Currency), Yearly: billing.FormatMoney(p.YearlyPrice, p.Currency),
+			Current: current != nil && current.ID == p.ID, Storage: limitText(p.StorageBytes, true), Keeps: retentionText(p.CaseRetentionDays)}
+		if msg := p.Limits().Exceeds(usage, p.Name); msg != "" {
+			ch.Refusal = msg
+		}
+		choices = append(choices, ch)
+	}
+	invoices, err := h.Control.SubscriptionInvoices(ctx, a.ID, 50)
+	if err != nil {
+		return err
+	}
+	settings, err := h.Control.LoadSubscriptionSettings(ctx)
+	if err != nil {
+		return err
+	}
+	data["Sub"] = sub
+	data["Plan"] = current
+	data["Choices"] = choices
+	data["Invoices"] = subInvoiceRows(invoices)
+	data["CanPayOnline"] = settings.PayseraReady()
+	data["BankDetails"] = settings.BankDetails
+	if current != nil {
+		data["Usage"] = []fiber.Map{
+			{"Label": "Staff seats", "Value": usageLine(usage.Staff, current.StaffSeats, false)},
+			{"Label": "Clients", "Value": usageLine(usage.Clients, current.MaxClients, false)},
+			{"Label": "Document storage", "Value": usageLine(usage.StorageBytes, current.StorageBytes, true)},
+			{"Label": "Closed cases are kept", "Value": retentionText(current.CaseRetentionDays)},
+		}
+	}
+	if sub != nil && sub.NextPlanID != "" {
+		if next, err := h.Control.PlanByID(ctx, sub.NextPlanID); err == nil {
+			data["NextPlan"] = next
+		}
+	}
+	if formErr != nil {
+		code := apperr.CodeOf(formErr)
+		if code == apperr.Internal || code == apperr.Unavailable {
+			return formErr
+		}
+		data["Error"] = apperr.MessageOf(formErr)
+		for _, m := range apperr.FieldsOf(formErr) {
+			data["Error"] = m
+		}
+		c.Status(statusOf[code])
+	}
+	return h.page(c, "pages/plan/index", data)
+}
+
+// PlanChange moves the agency to another plan: an upgrade at once, a
+// downgrade at the end of the period, refused where usage is over the new
+// plan's limits.
+func (h *Handlers) PlanChange(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	a := agencyOf(c)
+	if on, err := h.billingEnabled(ctx); err != nil {
+		return err
+	} else if !on {
+		return apperr.New(apperr.NotFound, "This installation has no plans.")
+	}
+	p, err := h.Control.PlanByID(ctx, formValue(c, "plan"))
+	if apperr.Is(err, apperr.NotFound) {
+		return h.planPage(c, invalidField("plan", "Choose one of the plans."))
+	}
+	if err != nil {
+		return err
+	}
+	interval := formValue(c, "interval")
+	if interval == "" {
+		interval = db.IntervalMonth
+	}
+	usage, err := tenantOf(c).PlanUsage(ctx)
+	if err != nil {
+		return err
+	}
+	change, err := h.Control.ChangePlan(ctx, a.ID, p, interval, usage)
+	if err != nil {
+		return h.planPage(c, err)
+	}
+	if err := tenantOf(c).RecordAudit(ctx, auditFor(c, "plan.changed", p.Name+" ("+interval+"ly)")); err != nil {
+		return err
+	}
+	if change.AtOnce {
+		h.flash(c, "You are now on "+p.Name+".")
+	} else {
+		h.flash(c, "You move to "+p.Name+" on "+change.From.Format("2 January 2006")+", when the current period ends.")
+	}
+	return h.redirect(c, "/a/"+a.Slug+"/plan")
+}
+
+// PlanCancelChange drops a downgrade that waits for the period's end.
+func (h *Handlers) PlanCancelChange(c *fiber.Ctx) error {
+	a := agencyOf(c)
+	if err := h.Control.CancelPlanChange(c.UserContext(), a.ID); err != nil {
+		return err
+	}
+	h.flash(c, "The plan change is cancelled: you stay on your plan.")
+	return h.redirect(c, "/a/"+a.Slug+"/plan")
+}
+
+// ownInvoice loads one of this agency's subscription invoices; another
+// agency's is not found.
+func (h *Handlers) ownInvoice(c *fiber.Ctx) (*db.SubscriptionInvoice, error) {
+	inv, err := h.Control.SubscriptionInvoiceByID(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return nil, err
+	}
+	if inv.AgencyID != agencyOf(c).ID {
+		return nil, apperr.New(apperr.NotFound, "Invoice not found.")
+	}
+	return inv, nil
+}
+
+// PlanInvoicePDF sends one of the agency's subscription invoices.
+func (h *Handlers) PlanInvoicePDF(c *fiber.Ctx) error {
+	inv, err := h.ownInvoice(c)
+	if err != nil {
+		return err
+	}
+	return h.sendSubscriptionPDF(c, inv, userOf(c).Email)
+}
+
+// sendSubscriptionPDF answers with an invoice's PDF as a download.
+func (h *Handlers) sendSubscriptionPDF(c *fiber.Ctx, inv *db.SubscriptionInvoice, buyerEmail string) error {
+	s, err := h.Control.LoadSubscriptionSettings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	pdf, err := inv.PDF(s, buyerEmail)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+inv.Filename()+`"`)
+	return c.Send(pdf)
+}

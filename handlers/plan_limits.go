@@ -1,0 +1,228 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/billing"
+	"mintedmind/db"
+	"mintedmind/files"
+)
+
+// billingEnabled reports whether plans, limits and subscription billing
+// apply: not on a self-hosted install, nor where no plan has a price.
+func (h *Handlers) billingEnabled(ctx context.Context) (bool, error) {
+	if h.Config.SelfHosted {
+		return false, nil
+	}
+	return h.Control.AnyPricedPlan(ctx)
+}
+
+// agencyPlan returns the plan an agency is on, or nil when plans do not
+// apply to it (billing off, or an agency without a plan).
+func (h *Handlers) agencyPlan(ctx context.Context, a *db.Agency) (*db.Plan, *db.Subscription, error) {
+	on, err := h.billingEnabled(ctx)
+	if err != nil || !on {
+		return nil, nil, err
+	}
+	sub, err := h.Control.Subscription(ctx, a.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sub.PlanID == "" {
+		return nil, sub, nil
+	}
+	p, err := h.Control.PlanByID(ctx, sub.PlanID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, sub, nil
+}
+
+// startSubscription puts a new agency on the default plan's trial, when
+// billing applies.
+func (h *Handlers) startSubscription(ctx context.Context, a *db.Agency) error {
+	on, err := h.billingEnabled(ctx)
+	if err != nil || !on {
+		return err
+	}
+	p, err := h.Control.DefaultPlan(ctx)
+	if err != nil {
+		return err
+	}
+	return h.Control.StartSubscription(ctx, a.ID, p)
+}
+
+// limitError is the refusal when an action would go over the plan.
+func limitError(a *db.Agency, format string, args ...any) error {
+	return apperr.New(apperr.Conflict, "%s Your owner can move to a larger plan on the Plan page (/a/%s/plan).", fmt.Sprintf(format, args...), a.Slug)
+}
+
+// checkStaffSeat refuses inviting one more staff member (admin, owner)
+// than the plan's seats; pending invitations hold a seat.
+func (h *Handlers) checkStaffSeat(c *fiber.Ctx, role string) error {
+	if role == db.RoleClient {
+		return nil
+	}
+	a := agencyOf(c)
+	p, _, err := h.agencyPlan(c.UserContext(), a)
+	if err != nil || p == nil || p.StaffSeats == 0 {
+		return err
+	}
+	u, err := tenantOf(c).PlanUsage(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if u.Staff+1 > p.StaffSeats {
+		return limitError(a, "The %s plan has %d staff seats and all are taken (pending invitations included).", p.Name, p.StaffSeats)
+	}
+	return nil
+}
+
+// checkClientLimit refuses adding clients (one by form, or many by
+// import) past the plan's number of clients.
+func (h *Handlers) checkClientLimit(c *fiber.Ctx, adding int) error {
+	a := agencyOf(c)
+	p, _, err := h.agencyPlan(c.UserContext(), a)
+	if err != nil || p == nil || p.MaxClients == 0 {
+		return err
+	}
+	u, err := tenantOf(c).PlanUsage(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if u.Clients+int64(adding) > p.MaxClients {
+		left := max(p.MaxClients-u.Clients, 0)
+		return limitError(a, "The %s plan allows %d clients; you have %d, so %d more can be added, not %d.", p.Name, p.MaxClients, u.Clients, left, adding)
+	}
+	return nil
+}
+
+// planStorageQuota is an agency's document storage limit: its plan's,
+// else the installation's -storage-quota (self-hosted, no priced plans, a
+// plan without a storage limit).
+func (h *Handlers) planStorageQuota(ctx context.Context, a *db.Agency) (int64, error) {
+	p, _, err := h.agencyPlan(ctx, a)
+	if err != nil {
+		return 0, err
+	}
+	if p == nil || p.StorageBytes == 0 {
+		return h.Config.StorageQuota, nil
+	}
+	return p.StorageBytes, nil
+}
+
+// writableWhenSuspended are the posts a suspended agency still takes:
+// signing out, the person's own account security, and paying.
+var writableWhenSuspended = []string{"/logout", "/account/", "/plan/invoices/"}
+
+// refuseSuspendedWrite makes a suspended agency read-only: every request
+// that is not a GET is refused with the reason, for staff and client
+// contacts alike, except signing out, account security and paying.
+func (h *Handlers) refuseSuspendedWrite(c *fiber.Ctx) error {
+	a := agencyOf(c)
+	if a == nil || a.Status != db.AgencySuspended || c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+		return nil
+	}
+	rest := strings.TrimPrefix(c.Path(), "/a/"+a.Slug)
+	for _, p := range writableWhenSuspended {
+		if strings.HasPrefix(rest, p) {
+			return nil
+		}
+	}
+	return apperr.New(apperr.Forbidden, "%s is suspended because its subscription invoice is unpaid, so nothing can be changed. The owner can pay on the Plan page (/a/%s/plan); the agency is active again as soon as it is paid.", a.Name, a.Slug)
+}
+
+// subscriptionBanner explains a suspended, past-due or ending trial
+// agency to its signed-in people, with the way to pay for owners.
+func (h *Handlers) subscriptionBanner(c *fiber.Ctx) string {
+	a, u := agencyOf(c), userOf(c)
+	if a == nil || u == nil {
+		return ""
+	}
+	ctx := c.UserContext()
+	plan := "/a/" + html.EscapeString(a.Slug) + "/plan"
+	pay := ""
+	if u.Role == db.RoleOwner {
+		pay = ` <a href="` + plan + `">Pay now</a>.`
+	} else if u.IsStaff() {
+		pay = " Your agency's owner can pay on the Plan page."
+	}
+	switch a.Status {
+	case db.AgencySuspended:
+		if !u.IsStaff() {
+			return `<div class="container"><p role="status" class="flash subscription-banner">` + html.EscapeString(a.Name) + `'s portal is read-only for the moment: you can see everything but not send anything.</p></div>`
+		}
+		return `<div class="container"><p role="alert" class="flash subscription-banner"><strong>` + html.EscapeString(a.Name) + ` is suspended</strong> because its subscription invoice is unpaid: everything is read-only until it is paid.` + pay + `</p></div>`
+	case db.AgencyPastDue:
+		if !u.IsStaff() {
+			return ""
+		}
+		due := ""
+		if invs, err := h.Control.SubscriptionInvoices(ctx, a.ID, 5); err == nil {
+			for _, inv := range invs {
+				if inv.Status == db.SubInvoiceOpen {
+					due = " Invoice " + html.EscapeString(inv.Number) + " (" + html.EscapeString(billing.FormatMoney(inv.Amount, inv.Currency)) + ") was due on " + inv.DueAt.Format("2 January 2006") + "."
+				}
+			}
+		}
+		return `<div class="container"><p role="alert" class="flash subscription-banner"><strong>Payment past due.</strong>` + due + ` Please pay to keep ` + html.EscapeString(a.Name) + ` active: after the grace period it becomes read-only.` + pay + `</p></div>`
+	}
+	return ""
+}
+
+// usageOf is what the agency uses, for the plan page and plan changes.
+func usageLine(used, limit int64, bytes bool) string {
+	f := func(n int64) string { return fmt.Sprint(n) }
+	if bytes {
+		f = files.ByteSize
+	}
+	if limit == 0 {
+		return f(used) + " (no limit)"
+	}
+	return f(used) + " of " + f(limit)
+}
+
+// subInvoiceRow is a subscription invoice with its amount written out.
+type subInvoiceRow struct {
+	*db.SubscriptionInvoice
+	AmountText string
+}
+
+func subInvoiceRows(invs []*db.SubscriptionInvoice) []subInvoiceRow {
+	out := make([]subInvoiceRow, len(invs))
+	for i, inv := range invs {
+		out[i] = subInvoiceRow{inv, billing.FormatMoney(inv.Amount, inv.Currency)}
+	}
+	return out
+}
+
+// limitText writes a plan limit for people: a number, a size, or no limit.
+func limitText(n int64, bytes bool) string {
+	switch {
+	case n == 0:
+		return "No limit"
+	case bytes:
+		return files.ByteSize(n)
+	}
+	return fmt.Sprint(n)
+}
+
+// retentionText says how long closed cases are kept.
+func retentionText(days int64) string {
+	switch {
+	case days == 0:
+		return "For ever"
+	case days%365 == 0:
+		if days == 365 {
+			return "1 year after closing"
+		}
+		return fmt.Sprintf("%d years after closing", days/365)
+	}
+	return fmt.Sprintf("%d days after closing", days)
+}

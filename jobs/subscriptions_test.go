@@ -1,0 +1,321 @@
+package jobs
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"mintedmind/apperr"
+	"mintedmind/db"
+	"mintedmind/mail"
+	"mintedmind/mail/mailtest"
+)
+
+// TestSubscriptionLifecycle walks one agency through every step at chosen
+// times: trial, the first invoice, reminders, past due, suspension,
+// payment, a downgrade at the period's end and an upgrade at once.
+func TestSubscriptionLifecycle(t *testing.T) {
+	ctx := context.Background()
+	control, pool, clk := mustOpen(t)
+	smtp := mailtest.Start(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	mailer, err := mail.New(control, mail.Config{URL: smtp.URL(), From: "MintedMind <no-reply@example.test>"}, os.DirFS("../views"), clk, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRunner(control, pool, clk, log, time.Hour)
+	r.AddSubscriptions(mailer, "http://mm.test", false)
+	if err := control.EnsureDefaultPlans(ctx); err != nil {
+		t.Fatal(err)
+	}
+	plans := map[string]*db.Plan{}
+	all, _ := control.Plans(ctx)
+	for _, p := range all {
+		plans[p.Name] = p
+	}
+	a, _, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: "Subs", Slug: "subs", OwnerName: "O", OwnerEmail: "owner@subs.test", OwnerPasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, _ := control.DefaultPlan(ctx)
+	if def.Name != "Starter" || def.TrialDays != 14 {
+		t.Fatalf("default plan %+v", def)
+	}
+	if err := control.StartSubscription(ctx, a.ID, def); err != nil {
+		t.Fatal(err)
+	}
+	start := clk.Now() // 2026-11-02 09:00
+
+	status := func() string {
+		t.Helper()
+		s, err := control.Subscription(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Status
+	}
+	run := func() *db.JobRun {
+		t.Helper()
+		run, err := r.Run(ctx, JobSubscriptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return run
+	}
+	invoices := func() []*db.SubscriptionInvoice {
+		t.Helper()
+		invs, err := control.SubscriptionInvoices(ctx, a.ID, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return invs
+	}
+	mails := func() []mailtest.Message {
+		t.Helper()
+		if err := mailer.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return smtp.Messages()
+	}
+	at := func(days int) { clk.Set(start.AddDate(0, 0, days)) }
+
+	t.Run("a trial owes nothing", func(t *testing.T) {
+		if got := run(); got.Counts["invoices"] != 0 || status() != db.AgencyTrial {
+			t.Fatalf("%v %s", got.Counts, status())
+		}
+	})
+	t.Run("the trial's end makes the agency active with its first invoice, emailed with the PDF", func(t *testing.T) {
+		at(14)
+		got := run()
+		if got.Counts["invoices"] != 1 || got.Counts["periods_started"] != 1 || status() != db.AgencyActive {
+			t.Fatalf("%v %s", got.Counts, status())
+		}
+		invs := invoices()
+		if len(invs) != 1 || invs[0].Amount != 1900 || invs[0].Number != "SUB-2026-0001" || !invs[0].DueAt.Equal(start.AddDate(0, 0, 28)) {
+			t.Fatalf("%+v", invs[0])
+		}
+		m := mails()
+		if len(m) != 1 || m[0].To[0] != "owner@subs.test" || !strings.Contains(m[0].Body, "SUB-2026-0001") || !strings.Contains(m[0].Data, "application/pdf") {
+			t.Fatalf("%d mails: %+v", len(m), m)
+		}
+	})
+	t.Run("the cron run twice gives one invoice per period", func(t *testing.T) {
+		if got := run(); got.Counts["invoices"] != 0 {
+			t.Fatalf("%v", got.Counts)
+		}
+		at(15)
+		run()
+		if n := len(invoices()); n != 1 {
+			t.Fatalf("%d invoices", n)
+		}
+	})
+	t.Run("a reminder goes once, three days before the due date", func(t *testing.T) {
+		at(25)
+		if got := run(); got.Counts["reminders_due-soon"] != 1 || status() != db.AgencyActive {
+			t.Fatalf("%v %s", got.Counts, status())
+		}
+		if got := run(); got.Counts["reminders_due-soon"] != 0 {
+			t.Fatalf("second reminder: %v", got.Counts)
+		}
+	})
+	t.Run("after the due date the agency is past due", func(t *testing.T) {
+		at(28)
+		if got := run(); got.Counts["agencies_past_due"] != 1 || got.Counts["reminders_overdue"] != 1 || status() != db.AgencyPastDue {
+			t.Fatalf("%v %s", got.Counts, status())
+		}
+	})
+	t.Run("after the grace period it is suspended", func(t *testing.T) {
+		at(41)
+		if got := run(); got.Counts["agencies_suspended"] != 0 || status() != db.AgencyPastDue {
+			t.Fatalf("a day early: %v %s", got.Counts, status())
+		}
+		at(42)
+		if got := run(); got.Counts["agencies_suspended"] != 1 || got.Counts["reminders_suspended"] != 1 || status() != db.AgencySuspended {
+			t.Fatalf("%v %s", got.Counts, status())
+		}
+		m := mails()
+		if !strings.Contains(m[len(m)-1].Body, "suspended") {
+			t.Fatalf("last mail: %s", m[len(m)-1].Body)
+		}
+	})
+	t.Run("a suspended agency cannot be merely past due", func(t *testing.T) {
+		if _, err := control.SetAgencyStatus(ctx, a.ID, db.AgencyPastDue); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("payment reactivates it", func(t *testing.T) {
+		inv := invoices()[0]
+		res, err := control.RecordSubscriptionPayment(ctx, inv.ID, 1000, "EUR", "manual", "", "Op")
+		if err != nil || res.Reactivated != "" || status() != db.AgencySuspended {
+			t.Fatalf("a part payment: %+v %v %s", res, err, status())
+		}
+		res, err = control.RecordSubscriptionPayment(ctx, inv.ID, 900, "EUR", "manual", "", "Op")
+		if err != nil || res.Reactivated != db.AgencySuspended || res.Invoice.Status != db.SubInvoicePaid || status() != db.AgencyActive {
+			t.Fatalf("%+v %v %s", res, err, status())
+		}
+		if _, err := control.RecordSubscriptionPayment(ctx, inv.ID, 100, "USD", "manual", "", "Op"); !apperr.Is(err, apperr.Invalid) {
+			t.Fatalf("another currency: %v", err)
+		}
+	})
+	t.Run("the next period is invoiced once", func(t *testing.T) {
+		at(44) // 2026-12-16
+		run()
+		run()
+		invs := invoices()
+		if len(invs) != 2 || invs[0].Number != "SUB-2026-0002" || !invs[0].PeriodStart.Equal(start.AddDate(0, 0, 44)) {
+			t.Fatalf("%d invoices, newest %+v", len(invs), invs[0])
+		}
+	})
+	t.Run("past due, then paid, it is active again", func(t *testing.T) {
+		at(58) // the second invoice's due date
+		if got := run(); got.Counts["agencies_past_due"] != 1 || status() != db.AgencyPastDue {
+			t.Fatalf("%v %s", got.Counts, status())
+		}
+		invs := invoices()
+		res, err := control.RecordSubscriptionPayment(ctx, invs[0].ID, invs[0].Amount, "EUR", "paysera", "req-1", "Paysera")
+		if err != nil || res.Reactivated != db.AgencyPastDue || status() != db.AgencyActive {
+			t.Fatalf("%+v %v %s", res, err, status())
+		}
+		res, err = control.RecordSubscriptionPayment(ctx, invs[0].ID, invs[0].Amount, "EUR", "paysera", "req-1", "Paysera")
+		if err != nil || !res.Duplicate {
+			t.Fatalf("the same provider payment twice: %+v %v", res, err)
+		}
+	})
+	t.Run("a downgrade waits for the period's end", func(t *testing.T) {
+		change, err := control.ChangePlan(ctx, a.ID, plans["Free"], db.IntervalMonth, db.Usage{Staff: 1, Clients: 3})
+		if err != nil || change.AtOnce {
+			t.Fatalf("%+v %v", change, err)
+		}
+		s, _ := control.Subscription(ctx, a.ID)
+		if s.PlanID != plans["Starter"].ID || s.NextPlanID != plans["Free"].ID {
+			t.Fatalf("%+v", s)
+		}
+		clk.Set(time.Date(2027, 1, 16, 9, 0, 0, 0, time.UTC))
+		if got := run(); got.Counts["invoices"] != 0 || got.Counts["periods_started"] != 1 {
+			t.Fatalf("%v", got.Counts)
+		}
+		s, _ = control.Subscription(ctx, a.ID)
+		if s.PlanID != plans["Free"].ID || s.NextPlanID != "" {
+			t.Fatalf("%+v", s)
+		}
+	})
+	t.Run("a move the usage does not fit is refused", func(t *testing.T) {
+		_, err := control.ChangePlan(ctx, a.ID, plans["Starter"], db.IntervalMonth, db.Usage{Staff: 4})
+		if !apperr.Is(err, apperr.Conflict) || !strings.Contains(apperr.MessageOf(err), "allows 3 staff seats and you have 4") {
+			t.Fatalf("%v", err)
+		}
+	})
+	t.Run("an upgrade applies at once and is invoiced", func(t *testing.T) {
+		change, err := control.ChangePlan(ctx, a.ID, plans["Pro"], db.IntervalYear, db.Usage{Staff: 2})
+		if err != nil || !change.AtOnce {
+			t.Fatalf("%+v %v", change, err)
+		}
+		got := run()
+		invs := invoices()
+		if got.Counts["invoices"] != 1 || invs[0].Amount != 49000 || invs[0].PlanName != "Pro" || invs[0].Number != "SUB-2027-0001" {
+			t.Fatalf("%v %+v", got.Counts, invs[0])
+		}
+	})
+	t.Run("archival and deletion follow the lifecycle", func(t *testing.T) {
+		if _, err := control.SetAgencyStatus(ctx, a.ID, db.AgencyDeleted); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("deleting a live agency: %v", err)
+		}
+		for _, to := range []string{db.AgencySuspended, db.AgencyActive, db.AgencyArchived, db.AgencyActive, db.AgencyArchived, db.AgencyDeleted} {
+			if _, err := control.SetAgencyStatus(ctx, a.ID, to); err != nil {
+				t.Fatalf("to %s: %v", to, err)
+			}
+		}
+		if _, err := control.SetAgencyStatus(ctx, a.ID, db.AgencyActive); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("a deleted agency came back: %v", err)
+		}
+	})
+}
+
+// TestSubscriptionsSelfHosted: a self-hosted install bills nothing.
+func TestSubscriptionsSelfHosted(t *testing.T) {
+	ctx := context.Background()
+	control, pool, clk := mustOpen(t)
+	r := NewRunner(control, pool, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
+	r.AddSubscriptions(nil, "http://mm.test", true)
+	control.EnsureDefaultPlans(ctx)
+	a, _, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: "Self", Slug: "self", OwnerName: "O", OwnerEmail: "o@self.test", OwnerPasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := control.DefaultPlan(ctx)
+	control.StartSubscription(ctx, a.ID, p)
+	clk.Advance(60 * 24 * time.Hour)
+	run, err := r.Run(ctx, JobSubscriptions)
+	if err != nil || run.Counts["self_hosted"] != 1 {
+		t.Fatalf("%v %v", run.Counts, err)
+	}
+	if invs, _ := control.SubscriptionInvoices(ctx, a.ID, 10); len(invs) != 0 {
+		t.Fatalf("%d invoices", len(invs))
+	}
+}
+
+// TestClosedCaseRetention: the job deletes cases closed longer ago than
+// the plan keeps them, and nothing else.
+func TestClosedCaseRetention(t *testing.T) {
+	ctx := context.Background()
+	control, pool, clk := mustOpen(t)
+	r := NewRunner(control, pool, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
+	r.AddSubscriptions(nil, "http://mm.test", false)
+	control.EnsureDefaultPlans(ctx)
+	a, owner, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: "Keep", Slug: "keep", OwnerName: "O", OwnerEmail: "o@keep.test", OwnerPasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &db.Plan{Name: "Short memory", Currency: "EUR", CaseRetentionDays: 30}
+	if err := control.CreatePlan(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := control.SetAgencyPlan(ctx, a.ID, p.ID, db.IntervalMonth); err != nil {
+		t.Fatal(err)
+	}
+	tn, release, err := pool.Acquire(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	v, actor := db.Viewer{UserID: owner.ID}, db.Actor{ID: owner.ID, Name: owner.Name}
+	cl, err := tn.CreateClient(ctx, v, db.ClientInput{Name: "Client", Kind: "company"}, db.Audit{Action: "client.created"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "closed"
+	var ids []string
+	for _, title := range []string{"Closed long ago", "Closed lately", "Still open"} {
+		c, err := tn.CreateCase(ctx, v, actor, db.CaseInput{ClientID: cl.ID, Title: title})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+		if title != "Still open" {
+			if _, err := tn.UpdateCase(ctx, v, actor, c.ID, db.CaseChange{Status: &closed}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clk.Advance(20 * 24 * time.Hour)
+	}
+	// The cases were closed on days 0 and 20; on day 35 only the first is
+	// past the plan's 30 days.
+	clk.Set(clk.Now().Add(-25 * 24 * time.Hour))
+	run, err := r.Run(ctx, JobSubscriptions)
+	if err != nil || run.Counts["closed_cases_purged"] != 1 {
+		t.Fatalf("%v %v", run.Counts, err)
+	}
+	var left int
+	tn.Read().QueryRow(`SELECT COUNT(*) FROM cases`).Scan(&left)
+	if left != 2 {
+		t.Fatalf("%d cases left", left)
+	}
+	run, _ = r.Run(ctx, JobSubscriptions)
+	if run.Counts["closed_cases_purged"] != 0 {
+		t.Fatalf("second run: %v", run.Counts)
+	}
+}
