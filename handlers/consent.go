@@ -1,0 +1,130 @@
+package handlers
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+)
+
+// Consent: until a person chooses, only essential cookies are set. The
+// choice lives in mm_consent as "analytics.v<policy version>" or
+// "essential.v<policy version>"; a signed-in person's choice is also written
+// to their agency's audit log. The banner is a plain form (no script), so
+// it works without JavaScript and under the strict CSP.
+const (
+	consentCookie = "mm_consent"
+	seenCookie    = "mm_seen"
+	consentMaxAge = 180 * 24 * 60 * 60
+)
+
+// consent is a person's cookie choice.
+type consent struct {
+	Chosen    bool // false: no choice yet, the banner shows
+	Analytics bool
+	Version   int // of the policy it was made under
+}
+
+func consentOf(c *fiber.Ctx) consent {
+	choice, version, ok := strings.Cut(c.Cookies(consentCookie), ".v")
+	n, err := strconv.Atoi(version)
+	if !ok || err != nil || n < 1 || (choice != CookieAnalytics && choice != CookieEssential) {
+		return consent{}
+	}
+	return consent{Chosen: true, Analytics: choice == CookieAnalytics, Version: n}
+}
+
+// consentAction is where this page's consent form posts: the agency's own
+// address on an agency's page (so a signed-in person's choice reaches
+// their audit log), the console's in the operator console, else the
+// public one. Each checks the CSRF token the page was rendered with.
+func (h *Handlers) consentAction(c *fiber.Ctx) string {
+	switch {
+	case agencyOf(c) != nil:
+		return "/a/" + agencyOf(c).Slug + "/consent"
+	case operatorOf(c) != nil:
+		return "/operator/consent"
+	}
+	return "/consent"
+}
+
+// cookiesPage is the /cookies page of this page's agency, or the public one.
+func (h *Handlers) cookiesPage(c *fiber.Ctx) string {
+	if a := agencyOf(c); a != nil {
+		return "/a/" + a.Slug + "/cookies"
+	}
+	return "/cookies"
+}
+
+// consentBanner renders the banner for a person who has not chosen yet,
+// and nothing for everyone else. Built in Go like the navigation.
+func (h *Handlers) consentBanner(c *fiber.Ctx) template.HTML {
+	if consentOf(c).Chosen {
+		return ""
+	}
+	next := c.OriginalURL()
+	var b strings.Builder
+	b.WriteString(`<aside class="consent-banner" id="consent-banner" aria-label="Cookie consent">` + "\n")
+	b.WriteString(`<form method="post" action="` + html.EscapeString(h.consentAction(c)) + `" class="container">`)
+	b.WriteString(`<input type="hidden" name="_csrf" value="` + html.EscapeString(h.csrfToken(c)) + `">`)
+	b.WriteString(`<input type="hidden" name="next" value="` + html.EscapeString(next) + `">` + "\n")
+	b.WriteString(`<p>We use essential cookies to sign you in and keep forms safe. With your consent we also count page views, ourselves, without personal data. <a href="` + html.EscapeString(h.cookiesPage(c)) + `">Cookie details</a> · <a href="/privacy">Privacy policy</a></p>` + "\n")
+	b.WriteString(`<div class="consent-actions"><button type="submit" name="choice" value="analytics" class="small">Allow analytics</button>`)
+	b.WriteString(`<button type="submit" name="choice" value="essential" class="secondary small">Essential only</button></div>` + "\n")
+	b.WriteString("</form>\n</aside>")
+	return template.HTML(b.String())
+}
+
+// Consent saves the cookie choice (public pages and the operator console).
+func (h *Handlers) Consent(c *fiber.Ctx) error { return h.saveConsent(c) }
+
+// OperatorConsent saves the cookie choice in the operator console.
+func (h *Handlers) OperatorConsent(c *fiber.Ctx) error { return h.saveConsent(c) }
+
+// AgencyConsent saves the cookie choice on an agency's pages; for a
+// signed-in person it is also written to the agency's audit log.
+func (h *Handlers) AgencyConsent(c *fiber.Ctx) error { return h.saveConsent(c) }
+
+func (h *Handlers) saveConsent(c *fiber.Ctx) error {
+	choice := c.FormValue("choice")
+	if choice != CookieAnalytics && choice != CookieEssential {
+		return apperr.New(apperr.Invalid, "Choose \"Allow analytics\" or \"Essential only\".")
+	}
+	policy, err := h.policy(c)
+	if err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: consentCookie, Value: fmt.Sprintf("%s.v%d", choice, policy.Version), Path: "/",
+		HTTPOnly: true, Secure: h.secure, SameSite: "Lax", MaxAge: consentMaxAge})
+	if choice != CookieAnalytics && c.Cookies(seenCookie) != "" {
+		h.clearCookie(c, seenCookie, "/")
+	}
+	if u, t := userOf(c), tenantOf(c); u != nil && t != nil {
+		a := auditFor(c, "consent.changed", u.ID)
+		a.Detail = fmt.Sprintf("analytics: %s; policy version %d; at %s", map[bool]string{true: "allowed", false: "refused"}[choice == CookieAnalytics],
+			policy.Version, h.Clock.Now().UTC().Format(time.RFC3339))
+		if err := t.RecordAudit(c.UserContext(), a); err != nil {
+			return err
+		}
+	}
+	msg := "Saved: essential cookies only."
+	if choice == CookieAnalytics {
+		msg = "Saved: thank you for allowing analytics."
+	}
+	h.flash(c, msg)
+	return h.redirect(c, consentNext(c.FormValue("next"), "/cookies"))
+}
+
+// consentNext returns next when it is a path on this site, else fallback.
+func consentNext(next, fallback string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return fallback
+	}
+	return next
+}

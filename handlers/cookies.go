@@ -1,0 +1,51 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// Cookie categories: essential cookies are set without asking; analytics
+// cookies only after the person opts in.
+const (
+	CookieEssential = "essential"
+	CookieAnalytics = "analytics"
+)
+
+// CookieInfo describes one cookie the application sets.
+type CookieInfo struct {
+	Name     string
+	Purpose  string
+	Lifetime string
+	Category string
+}
+
+// CookieRegistry is every cookie the application sets. /cookies is
+// generated from it, and a test checks it against the cookies real flows
+// set: a new cookie must be added here.
+var CookieRegistry = []CookieInfo{
+	{sessionCookie, "Keeps you signed in to your agency. It holds a random token bound to that agency.", "Until you sign out; by default it ends after 2 hours without use and 7 days at most", CookieEssential},
+	{operatorCookie, "Keeps the platform operator signed in to the operator console.", "Until sign-out; by default it ends after 2 hours without use and 7 days at most", CookieEssential},
+	{csrfCookie, "Protects forms shown before you sign in from being submitted by other websites.", "Until you close the browser", CookieEssential},
+	{flashCookie, "Carries a one-time message (such as \"Saved\") to the next page.", "1 minute", CookieEssential},
+	{consentCookie, "Remembers your cookie choice and the policy version you made it under.", "180 days", CookieEssential},
+	{seenCookie, "Holds today's date so that we count you once a day in our own page-view statistics. No identifier.", "Until the end of the day (UTC)", CookieAnalytics},
+}
+
+// Cookies lists every cookie with the person's current choice and a form
+// to change it.
+func (h *Handlers) Cookies(c *fiber.Ctx) error {
+	policy, err := h.policy(c)
+	if err != nil {
+		return err
+	}
+	ch := consentOf(c)
+	return h.page(c, "pages/cookies/index", fiber.Map{
+		"Title":         "Cookies",
+		"Cookies":       CookieRegistry,
+		"Chosen":        ch.Chosen,
+		"Analytics":     ch.Analytics,
+		"ConsentAction": h.consentAction(c),
+		"ConsentCSRF":   h.csrfToken(c),
+		"Policy":        policy,
+	})
+}

@@ -1,0 +1,187 @@
+package handlers
+
+import (
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/db"
+)
+
+// analyticsDays is how many days the operator's chart shows.
+const analyticsDays = 30
+
+// chartBar is one day's bar of the page-view chart, in SVG units.
+type chartBar struct {
+	X, Y, W, H int
+	Day        string
+	Views      int64
+	Visitors   int64
+}
+
+// pageViewChart lays out one bar per day in a 600×160 SVG.
+func pageViewChart(days []db.DayStats) []chartBar {
+	const width, height = 600, 150
+	var max int64 = 1
+	for _, d := range days {
+		max = maxInt64(max, d.Views)
+	}
+	bars := make([]chartBar, len(days))
+	slot := width / max1(len(days))
+	for i, d := range days {
+		h := int(d.Views * height / max)
+		if d.Views > 0 && h < 2 {
+			h = 2
+		}
+		bars[i] = chartBar{X: i * slot, Y: height - h, W: max1(slot - 2), H: h, Day: d.Day, Views: d.Views, Visitors: d.Visitors}
+	}
+	return bars
+}
+
+func maxInt64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+func max1(n int) int {
+	if n < 1 {
+		return 1
+	}
+	return n
+}
+
+// OperatorPrivacy shows the operator the analytics of every agency
+// together (no personal data: route patterns and counts), the policy
+// editor, and the archived agencies.
+func (h *Handlers) OperatorPrivacy(c *fiber.Ctx) error {
+	return h.operatorPrivacyPage(c, "", nil)
+}
+
+func (h *Handlers) operatorPrivacyPage(c *fiber.Ctx, draft string, formErr error) error {
+	ctx := c.UserContext()
+	now := h.Clock.Now()
+	from := now.AddDate(0, 0, -(analyticsDays - 1))
+	days, err := h.Control.AnalyticsDays(ctx, from, now)
+	if err != nil {
+		return err
+	}
+	paths, err := h.Control.AnalyticsTopPaths(ctx, from, now, 20)
+	if err != nil {
+		return err
+	}
+	policy, err := h.policy(c)
+	if err != nil {
+		return err
+	}
+	agencies, err := h.Control.RetentionAgencies(ctx)
+	if err != nil {
+		return err
+	}
+	if draft == "" {
+		draft = policy.Body
+	}
+	var total, visitors int64
+	for _, d := range days {
+		total, visitors = total+d.Views, visitors+d.Visitors
+	}
+	return h.formPage(c, "pages/privacy/operator", "pages/privacy/operator", fiber.Map{
+		"Title": "Privacy and analytics", "Bars": pageViewChart(days), "Days": days, "Paths": paths,
+		"TotalViews": total, "TotalVisitors": visitors, "Policy": policy, "Draft": draft, "Agencies": agencies,
+	}, formErr)
+}
+
+// OperatorPolicySave publishes the edited policy as a new version.
+func (h *Handlers) OperatorPolicySave(c *fiber.Ctx) error {
+	shipped, err := h.shippedPolicy()
+	if err != nil {
+		return err
+	}
+	body := c.FormValue("body")
+	p, err := h.Control.SavePrivacyPolicy(c.UserContext(), shipped, body, operatorOf(c).Email)
+	if apperr.CodeOf(err) == apperr.Invalid {
+		return h.operatorPrivacyPage(c, strings.TrimSpace(body), err)
+	}
+	if err != nil {
+		return err
+	}
+	h.Log.Info("privacy policy published", "version", p.Version, "operator", operatorOf(c).ID)
+	h.flash(c, "Version "+strconv.Itoa(p.Version)+" of the privacy policy is published.")
+	return h.redirect(c, "/operator/privacy")
+}
+
+// operatorAgency loads the agency the :id names; deleted ones are gone.
+func (h *Handlers) operatorAgency(c *fiber.Ctx) (*db.Agency, error) {
+	a, err := h.Control.AgencyByID(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return nil, err
+	}
+	if a.Status == db.AgencyDeleted {
+		return nil, apperr.New(apperr.NotFound, "Agency not found.")
+	}
+	return a, nil
+}
+
+// OperatorAgencyArchive sends the operator a whole agency: a fresh archive
+// of a live agency, or the retention job's archive of an archived one.
+func (h *Handlers) OperatorAgencyArchive(c *fiber.Ctx) error {
+	a, err := h.operatorAgency(c)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("operator downloaded an agency archive", "agency", a.ID, "operator", operatorOf(c).ID)
+	if a.Status == db.AgencyArchived {
+		f, err := os.Open(h.Pool.ArchivePath(a.ID))
+		if err != nil {
+			return apperr.New(apperr.NotFound, "This agency's archive file is missing.")
+		}
+		st, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return err
+		}
+		c.Set(fiber.HeaderContentType, "application/gzip")
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+a.Slug+`-archived.tar.gz"`)
+		return c.SendStream(f, int(st.Size()))
+	}
+	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return h.sendAgencyArchive(c, a, t)
+}
+
+// OperatorAgencyRestore brings an archived agency back: its database and
+// files are unpacked, its status is active again, and its inactivity is
+// counted from now.
+func (h *Handlers) OperatorAgencyRestore(c *fiber.Ctx) error {
+	a, err := h.operatorAgency(c)
+	if err != nil {
+		return err
+	}
+	if a.Status != db.AgencyArchived {
+		return apperr.New(apperr.Conflict, "%s is not archived.", a.Name)
+	}
+	if err := h.Pool.RestoreTenant(a.ID); err != nil {
+		return err
+	}
+	if err := h.Control.SetAgencyRestored(c.UserContext(), a.ID); err != nil {
+		return err
+	}
+	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if err := t.RecordAudit(c.UserContext(), db.Audit{ActorName: "Platform operator", Action: "agency.restored", Target: a.Slug, IP: c.IP()}); err != nil {
+		return err
+	}
+	h.Log.Info("agency restored from archive", "agency", a.ID, "operator", operatorOf(c).ID)
+	h.flash(c, a.Name+" is restored: its people can sign in again.")
+	return h.redirect(c, "/operator/privacy")
+}

@@ -1,0 +1,102 @@
+package handlers
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/db"
+)
+
+// MyData shows a person what they can do with their own data: correct
+// their name, download everything about them, ask for deletion.
+func (h *Handlers) MyData(c *fiber.Ctx) error {
+	return h.myDataPage(c, nil, "")
+}
+
+func (h *Handlers) myDataPage(c *fiber.Ctx, err error, name string) error {
+	requested, qerr := tenantOf(c).DeletionRequestedAt(c.UserContext(), userOf(c).ID)
+	if qerr != nil {
+		return qerr
+	}
+	if name == "" {
+		name = userOf(c).Name
+	}
+	return h.formPage(c, "pages/privacy/account", "pages/privacy/account", fiber.Map{
+		"Title": "Your data", "Name": name, "DeletionRequestedAt": requested,
+	}, err)
+}
+
+// CorrectProfile lets a person correct the name on their account.
+func (h *Handlers) CorrectProfile(c *fiber.Ctx) error {
+	a, me := agencyOf(c), userOf(c)
+	name := formValue(c, "name")
+	if msg := db.ValidateName(name, 100); msg != "" {
+		return h.myDataPage(c, invalidField("name", msg), name)
+	}
+	if err := tenantOf(c).CorrectName(c.UserContext(), me.ID, name, auditFor(c, "privacy.profile_corrected", me.ID)); err != nil {
+		return err
+	}
+	h.flash(c, "Your name is saved.")
+	return h.redirect(c, "/a/"+a.Slug+"/account/data")
+}
+
+// MyDataDownload sends a ZIP of everything the agency holds about the
+// signed-in person, as JSON (and their documents, once documents register
+// their part).
+func (h *Handlers) MyDataDownload(c *fiber.Ctx) error {
+	t, me := tenantOf(c), userOf(c)
+	if err := t.RecordAudit(c.UserContext(), auditFor(c, "privacy.data_downloaded", me.ID)); err != nil {
+		return err
+	}
+	name := fmt.Sprintf("my-data-%s-%s.zip", agencyOf(c).Slug, db.Day(h.Clock.Now()))
+	return h.sendTempFile(c, name, "application/zip", func(w io.Writer) error {
+		zw := db.NewExportWriter(w, h.Clock.Now())
+		if err := t.ExportUser(c.UserContext(), me.ID, zw); err != nil {
+			return err
+		}
+		return zw.Close()
+	})
+}
+
+// RequestDeletion records a person's request that their data be deleted;
+// the agency's owners and admins see it on their privacy page and carry it
+// out or decline it.
+func (h *Handlers) RequestDeletion(c *fiber.Ctx) error {
+	a, me := agencyOf(c), userOf(c)
+	if err := tenantOf(c).RequestDeletion(c.UserContext(), me.ID, auditFor(c, "privacy.deletion_requested", me.ID)); err != nil {
+		return err
+	}
+	h.flash(c, "Your request is recorded. The agency's owners and admins will carry it out.")
+	return h.redirect(c, "/a/"+a.Slug+"/account/data")
+}
+
+// sendTempFile writes a download to a temporary file with write, then
+// streams it. The file is unlinked at once, so it disappears when the
+// response is sent (or fails); the agency's database is not needed while
+// the bytes go out.
+func (h *Handlers) sendTempFile(c *fiber.Ctx, filename, contentType string, write func(w io.Writer) error) error {
+	f, err := os.CreateTemp("", "mintedmind-download-*")
+	if err != nil {
+		return fmt.Errorf("handlers: download %s: %w", filename, err)
+	}
+	os.Remove(f.Name())
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	size, err := f.Seek(0, io.SeekCurrent)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("handlers: download %s: %w", filename, err)
+	}
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+strings.NewReplacer(`"`, "", "\\", "", "\r", "", "\n", "").Replace(filename)+`"`)
+	return c.SendStream(f, int(size))
+}

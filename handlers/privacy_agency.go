@@ -1,0 +1,183 @@
+package handlers
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/db"
+)
+
+// ClientExportZip sends one client's complete record as a ZIP of JSON
+// (documents and invoices join through db.RegisterDataPart).
+func (h *Handlers) ClientExportZip(c *fiber.Ctx) error {
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	t, id := tenantOf(c), c.Params("id")
+	name := fmt.Sprintf("client-%s-%s.zip", id, db.Day(h.Clock.Now()))
+	err = h.sendTempFile(c, name, "application/zip", func(w io.Writer) error {
+		zw := db.NewExportWriter(w, h.Clock.Now())
+		if err := t.ExportClient(c.UserContext(), v, id, zw); err != nil {
+			return err
+		}
+		return zw.Close()
+	})
+	if err != nil {
+		return err
+	}
+	return t.RecordAudit(c.UserContext(), auditFor(c, "client.exported", id))
+}
+
+// ClientEraseForm asks for the client's name before erasing them.
+func (h *Handlers) ClientEraseForm(c *fiber.Ctx) error {
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	cl, err := tenantOf(c).Client(c.UserContext(), v, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return h.formPage(c, "pages/privacy/erase", "pages/privacy/erase", fiber.Map{"Title": "Erase " + cl.Name, "Client": cl}, nil)
+}
+
+// ClientErase erases a client's personal data once their name is typed.
+func (h *Handlers) ClientErase(c *fiber.Ctx) error {
+	a, t := agencyOf(c), tenantOf(c)
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	id := c.Params("id")
+	er, err := t.EraseClient(c.UserContext(), v, id, c.FormValue("confirm_name"), auditFor(c, "client.erased", id))
+	if apperr.CodeOf(err) == apperr.Invalid {
+		cl, lerr := t.Client(c.UserContext(), v, id)
+		if lerr != nil {
+			return lerr
+		}
+		return h.formPage(c, "pages/privacy/erase", "pages/privacy/erase", fiber.Map{"Title": "Erase " + cl.Name, "Client": cl}, err)
+	}
+	if err != nil {
+		return err
+	}
+	for _, email := range er.PortalEmails {
+		if err := h.Control.RemoveFromDirectory(c.UserContext(), email, a.ID); err != nil {
+			return err
+		}
+	}
+	h.flash(c, fmt.Sprintf("The client's personal data was erased: %d cases anonymised, %d notes and %d portal accounts removed.", er.Cases, er.Notes, len(er.PortalEmails)))
+	return h.redirect(c, "/a/"+a.Slug+"/clients")
+}
+
+// AgencyPrivacy shows owners and admins the people's pending deletion
+// requests, and owners the whole agency's download.
+func (h *Handlers) AgencyPrivacy(c *fiber.Ctx) error {
+	return h.agencyPrivacyPage(c, "", nil)
+}
+
+func (h *Handlers) agencyPrivacyPage(c *fiber.Ctx, years string, formErr error) error {
+	t := tenantOf(c)
+	reqs, err := t.DeletionRequests(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if years == "" {
+		n, err := t.InvoiceRetentionYears(c.UserContext())
+		if err != nil {
+			return err
+		}
+		years = strconv.Itoa(n)
+	}
+	return h.formPage(c, "pages/privacy/agency", "pages/privacy/agency", fiber.Map{"Title": "Privacy", "Requests": reqs, "RetentionYears": years}, formErr)
+}
+
+// AgencyPrivacySettings sets how long an erased client's invoices are kept.
+func (h *Handlers) AgencyPrivacySettings(c *fiber.Ctx) error {
+	years := formValue(c, "invoice_retention_years")
+	err := tenantOf(c).SetInvoiceRetentionYears(c.UserContext(), years, auditFor(c, "privacy.settings_changed", ""))
+	if apperr.CodeOf(err) == apperr.Invalid {
+		return h.agencyPrivacyPage(c, years, err)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "Saved: erased clients' invoices are kept for "+years+" years.")
+	return h.redirect(c, "/a/"+agencyOf(c).Slug+"/privacy")
+}
+
+// pendingDeletion returns the person whose pending request the :id names.
+func (h *Handlers) pendingDeletion(c *fiber.Ctx) (*db.User, error) {
+	t, id := tenantOf(c), c.Params("id")
+	at, err := t.DeletionRequestedAt(c.UserContext(), id)
+	if err != nil {
+		return nil, err
+	}
+	if at.IsZero() {
+		return nil, apperr.New(apperr.NotFound, "There is no pending deletion request for this person.")
+	}
+	return t.UserByID(c.UserContext(), id)
+}
+
+// DeletionErase carries out a person's request: their account is disabled
+// and their name and email removed from the agency's data.
+func (h *Handlers) DeletionErase(c *fiber.Ctx) error {
+	a, me := agencyOf(c), userOf(c)
+	u, err := h.pendingDeletion(c)
+	if err != nil {
+		return err
+	}
+	if u.ID != me.ID && !canManage(me, u) {
+		return apperr.New(apperr.Forbidden, "Only an owner can carry out an owner's request.")
+	}
+	email, err := tenantOf(c).EraseUser(c.UserContext(), u.ID, auditFor(c, "privacy.deletion_carried_out", u.ID))
+	if err != nil {
+		return err
+	}
+	if err := h.Control.RemoveFromDirectory(c.UserContext(), email, a.ID); err != nil {
+		return err
+	}
+	if u.ID == me.ID {
+		h.clearCookie(c, sessionCookie, "/")
+		h.flash(c, "Your data was erased and your account closed.")
+		return h.redirect(c, "/a/"+a.Slug+"/login")
+	}
+	h.flash(c, "The person's data was erased and their account closed.")
+	return h.redirect(c, "/a/"+a.Slug+"/privacy")
+}
+
+// DeletionDecline closes a request without erasing anything.
+func (h *Handlers) DeletionDecline(c *fiber.Ctx) error {
+	a := agencyOf(c)
+	u, err := h.pendingDeletion(c)
+	if err != nil {
+		return err
+	}
+	if err := tenantOf(c).DeclineDeletion(c.UserContext(), u.ID, auditFor(c, "privacy.deletion_declined", u.ID)); err != nil {
+		return err
+	}
+	h.flash(c, "The request was declined. Tell the person why.")
+	return h.redirect(c, "/a/"+a.Slug+"/privacy")
+}
+
+// AgencyArchiveDownload sends the owner the whole agency: a consistent
+// snapshot of its database and all its files, as one tar.gz.
+func (h *Handlers) AgencyArchiveDownload(c *fiber.Ctx) error {
+	a, t := agencyOf(c), tenantOf(c)
+	if err := t.RecordAudit(c.UserContext(), auditFor(c, "agency.archive_downloaded", a.Slug)); err != nil {
+		return err
+	}
+	return h.sendAgencyArchive(c, a, t)
+}
+
+func (h *Handlers) sendAgencyArchive(c *fiber.Ctx, a *db.Agency, t *db.Tenant) error {
+	name := fmt.Sprintf("%s-%s.tar.gz", a.Slug, db.Day(h.Clock.Now()))
+	return h.sendTempFile(c, name, "application/gzip", func(w io.Writer) error {
+		return db.WriteArchive(c.UserContext(), t.DB, filepath.Join(t.Dir, "files"), w)
+	})
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"mintedmind/clock"
+	"mintedmind/db"
+)
+
+func TestRetentionCommand(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	clk := clock.NewManual(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
+	control, err := db.OpenControl(ctx, dir, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := db.NewTenantPool(dir, tenantSchema, db.PoolConfig{}, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: "Idle", Slug: "idle-agency", OwnerName: "O", OwnerEmail: "o@idle.test", OwnerPasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	pool.Close()
+	control.Close()
+
+	dry := func() string {
+		var out bytes.Buffer
+		if err := run(ctx, []string{"retention", "--dry-run", "-data", dir, "-now", "2027-01-10T00:00:00Z"}, &out, &bytes.Buffer{}); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		return out.String()
+	}
+	t.Run("the dry run shows what it would do, and does nothing", func(t *testing.T) {
+		first := dry()
+		if !strings.Contains(first, "nothing was changed") || !strings.Contains(first, "would warn idle-agency") || !strings.Contains(first, "warned_7: 1") {
+			t.Fatalf("%s", first)
+		}
+		if second := dry(); second != first {
+			t.Fatalf("a dry run changed something:\n%s\nthen\n%s", first, second)
+		}
+	})
+	t.Run("the real run does it and records the run", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := run(ctx, []string{"retention", "-data", dir, "-now", "2027-01-10T00:00:00Z"}, &out, &bytes.Buffer{}); err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		if !strings.Contains(out.String(), "retention: ok") || !strings.Contains(out.String(), "warned_7:1") {
+			t.Fatalf("%s", out.String())
+		}
+		if after := dry(); !strings.Contains(after, "nothing to do") && strings.Contains(after, "would warn") {
+			t.Fatalf("warned twice:\n%s", after)
+		}
+	})
+}
