@@ -1,0 +1,185 @@
+package handlers
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/jpeg" // logo formats
+	_ "image/png"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	_ "golang.org/x/image/webp"
+
+	"mintedmind/db"
+)
+
+// maxLogoSide is the largest width or height of a logo, in pixels.
+const maxLogoSide = 4000
+
+// logoTypes are the logo formats accepted, as sniffed from the bytes. SVG is
+// not among them: it can carry script.
+var logoTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/webp": true}
+
+// Branding shows the owner's branding page: the accent colour and the logo.
+func (h *Handlers) Branding(c *fiber.Ctx) error {
+	return h.brandingPage(c, "", nil)
+}
+
+func (h *Handlers) brandingPage(c *fiber.Ctx, accent string, err error) error {
+	s, serr := h.settingsOf(c)
+	if serr != nil {
+		return serr
+	}
+	if accent == "" {
+		accent = s.Accent
+	}
+	return h.formPage(c, "pages/settings/branding", "pages/settings/branding", fiber.Map{
+		"Title": "Branding", "Accent": accent, "Picker": pickerValue(accent), "Settings": s,
+		"LogoURL": "/a/" + agencyOf(c).Slug + "/logo?v=" + strconv.FormatInt(s.LogoVersion, 10),
+		"MaxLogo": db.MaxLogoBytes >> 10,
+	}, err)
+}
+
+// pickerValue is what a colour input shows: the accent, or Pico's blue.
+func pickerValue(accent string) string {
+	if accent == "" {
+		return "#0172ad"
+	}
+	return accent
+}
+
+// BrandingUpdate saves the accent colour and the logo. The logo is checked
+// from its bytes (PNG, JPEG or WebP, at most 512 KiB and 4000 px a side);
+// anything else is refused and nothing changes.
+func (h *Handlers) BrandingUpdate(c *fiber.Ctx) error {
+	accent := strings.ToLower(formValue(c, "accent"))
+	if c.FormValue("default_accent") == "on" {
+		accent = ""
+	}
+	if accent != "" && !db.ValidAccent(accent) {
+		return h.brandingPage(c, accent, invalidField("accent", "Choose a colour like #1a7f5a."))
+	}
+	if n := c.Request().Header.ContentLength(); n > db.MaxLogoBytes+64<<10 {
+		return h.brandingPage(c, accent, logoTooLarge())
+	}
+	var logo *db.Logo
+	if fh, err := c.FormFile("logo"); err == nil && fh.Size > 0 {
+		if fh.Size > db.MaxLogoBytes {
+			return h.brandingPage(c, accent, logoTooLarge())
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return fmt.Errorf("branding: open upload: %w", err)
+		}
+		data, err := io.ReadAll(io.LimitReader(f, db.MaxLogoBytes+1))
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("branding: read upload: %w", err)
+		}
+		if logo, err = checkLogo(data); err != nil {
+			return h.brandingPage(c, accent, err)
+		}
+	}
+	remove := c.FormValue("remove_logo") == "on" && logo == nil
+	if err := tenantOf(c).SaveBranding(c.UserContext(), accent, logo, remove, auditFor(c, "branding.changed", "")); err != nil {
+		return err
+	}
+	h.flash(c, "Branding saved.")
+	return h.redirect(c, "/a/"+agencyOf(c).Slug+"/settings/branding")
+}
+
+func logoTooLarge() error {
+	return invalidField("logo", fmt.Sprintf("The logo is larger than %d KiB. Save it smaller (a 400 px wide PNG is plenty) and try again.", db.MaxLogoBytes>>10))
+}
+
+// checkLogo returns data as a logo if its bytes are a PNG, JPEG or WebP
+// image of sane dimensions.
+func checkLogo(data []byte) (*db.Logo, error) {
+	if len(data) > db.MaxLogoBytes {
+		return nil, logoTooLarge()
+	}
+	ct := http.DetectContentType(data)
+	if !logoTypes[ct] {
+		return nil, invalidField("logo", "The logo must be a PNG, JPEG or WebP image; this file is not one of those.")
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, invalidField("logo", "This image can't be read: it may be damaged or cut short.")
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxLogoSide || cfg.Height > maxLogoSide {
+		return nil, invalidField("logo", fmt.Sprintf("The logo is %d × %d pixels; use at most %d pixels a side.", cfg.Width, cfg.Height, maxLogoSide))
+	}
+	if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+		return nil, invalidField("logo", "This image can't be read: it may be damaged or cut short.")
+	}
+	return &db.Logo{ContentType: ct, Data: data}, nil
+}
+
+// Logo serves the agency's logo to anyone: it shows on its sign-in page.
+func (h *Handlers) Logo(c *fiber.Ctx) error {
+	l, err := tenantOf(c).BrandLogo(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return sendVersioned(c, strconv.FormatInt(l.Version, 10), l.ContentType, l.Data)
+}
+
+// BrandCSS serves the agency's accent colour as CSS custom properties (a
+// stylesheet, because the content security policy allows no inline style).
+func (h *Handlers) BrandCSS(c *fiber.Ctx) error {
+	s, err := h.settingsOf(c)
+	if err != nil {
+		return err
+	}
+	return sendVersioned(c, strings.TrimPrefix(s.Accent, "#"), "text/css; charset=utf-8", []byte(brandCSS(s.Accent)))
+}
+
+// brandCSS sets Pico's primary colours from the accent.
+func brandCSS(accent string) string {
+	if accent == "" {
+		return "/* the default colours */\n"
+	}
+	r, _ := strconv.ParseUint(accent[1:3], 16, 8)
+	g, _ := strconv.ParseUint(accent[3:5], 16, 8)
+	b, _ := strconv.ParseUint(accent[5:7], 16, 8)
+	inverse := "#fff"
+	if 0.2126*float64(r)+0.7152*float64(g)+0.0722*float64(b) > 150 {
+		inverse = "#000"
+	}
+	darker := fmt.Sprintf("#%02x%02x%02x", r*4/5, g*4/5, b*4/5)
+	return fmt.Sprintf(`:root, [data-theme] {
+  --pico-primary: %[1]s;
+  --pico-primary-background: %[1]s;
+  --pico-primary-border: %[1]s;
+  --pico-primary-underline: %[1]s80;
+  --pico-primary-hover: %[2]s;
+  --pico-primary-hover-background: %[2]s;
+  --pico-primary-hover-border: %[2]s;
+  --pico-primary-hover-underline: %[2]s;
+  --pico-primary-focus: %[1]s40;
+  --pico-primary-inverse: %[3]s;
+}
+`, accent, darker, inverse)
+}
+
+// sendVersioned sends a small generated file: cached for a year when the
+// URL names its current version, revalidated by ETag otherwise.
+func sendVersioned(c *fiber.Ctx, version, contentType string, body []byte) error {
+	etag := `"` + version + `"`
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	if c.Query("v") == version {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=60, must-revalidate")
+	}
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, contentType)
+	return c.Send(body)
+}

@@ -1,0 +1,29 @@
+package handlers_test
+
+import (
+	"context"
+	"testing"
+
+	"mintedmind/db"
+)
+
+// BenchmarkClientPages reads the client list of a demo agency (2,000
+// clients, 10,000 cases): the first page and a two-letter search, as
+// bench/crm.sh does over HTTP.
+func BenchmarkClientPages(b *testing.B) {
+	t, e := mustBenchEnv(b)
+	a := e.mustSignup(t, "bench-clients")
+	tn, release, err := e.pool.Acquire(context.Background(), a.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := tn.GenerateDemo(context.Background(), db.DemoSize{Clients: 2000, Cases: 10000, Events: 30000}, 1, nil); err != nil {
+		b.Fatal(err)
+	}
+	release()
+	benchPages(b, e, a, []benchPage{
+		{"client list", "/a/" + a.Slug + "/clients"},
+		{"client search ma", "/a/" + a.Slug + "/clients?q=ma"},
+		{"global search", "/a/" + a.Slug + "/search?q=invoice"},
+	})
+}

@@ -1,0 +1,304 @@
+package handlers
+
+import (
+	"html/template"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/db"
+)
+
+// portalBase is the start of every portal URL of the agency.
+func portalBase(c *fiber.Ctx) string { return "/a/" + agencyOf(c).Slug + "/portal" }
+
+// portalUpdate is a recent change on a case, in the contact's words.
+type portalUpdate struct {
+	At         time.Time
+	CaseURL    string
+	CaseNumber string
+	Sentence   string
+	Text       template.HTML
+}
+
+// portalSentence says what an event did, for the client.
+func portalSentence(e db.Event) (string, template.HTML) {
+	switch e.Kind {
+	case db.EventCreated:
+		return e.ActorName + " opened the case", ""
+	case db.EventStatus:
+		return e.ActorName + " changed the status to " + db.CaseStatusLabel(e.NewValue), ""
+	case db.EventNote:
+		text := e.NewValue
+		if e.Note != nil {
+			text = e.Note.Body
+		}
+		return e.ActorName + " wrote", linkify(text)
+	case db.EventDocument:
+		verb := map[string]string{db.DocumentUploaded: " uploaded a document", db.DocumentShared: " shared a document",
+			db.DocumentRestored: " restored a document"}[e.Field]
+		if verb == "" {
+			verb = " removed a document"
+		}
+		return e.ActorName + verb, template.HTML(template.HTMLEscapeString(e.NewValue))
+	case db.EventInvoice:
+		return e.ActorName + " sent an invoice", template.HTML(template.HTMLEscapeString(e.NewValue))
+	}
+	return e.ActorName + " updated the case", ""
+}
+
+// PortalHome is the contact's start page: their client's open cases (with
+// unread markers) and the latest updates.
+func (h *Handlers) PortalHome(c *fiber.Ctx) error {
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	t := tenantOf(c)
+	cases, err := t.PortalCases(c.UserContext(), v)
+	if err != nil {
+		return err
+	}
+	events, err := t.PortalUpdates(c.UserContext(), v, 10)
+	if err != nil {
+		return err
+	}
+	updates := make([]portalUpdate, len(events))
+	for i, e := range events {
+		s, text := portalSentence(e.Event)
+		updates[i] = portalUpdate{At: e.At, CaseURL: portalBase(c) + "/cases/" + e.CaseID, CaseNumber: db.CaseNumber(e.CaseNumber), Sentence: s, Text: text}
+	}
+	invoices, err := t.PortalInvoices(c.UserContext(), v)
+	if err != nil {
+		return err
+	}
+	var unpaid []db.InvoiceRow
+	for _, r := range invoices {
+		if r.Status == db.InvoiceIssued || r.Status == db.InvoicePartiallyPaid {
+			unpaid = append(unpaid, r)
+		}
+	}
+	var open, done []db.PortalCase
+	for _, k := range cases {
+		if k.Open() {
+			open = append(open, k)
+		} else {
+			done = append(done, k)
+		}
+	}
+	return h.page(c, "pages/portal/index", fiber.Map{
+		"Title": agencyOf(c).Name + " portal", "Open": open, "Done": done, "Updates": updates, "Base": portalBase(c),
+		"Unpaid": h.invoiceRows(portalInvoiceBase(c), h.invoiceToday(), unpaid),
+	})
+}
+
+// PortalCase is one case as the client sees it: its client-visible history
+// and a box for a message. Another client's case is not found.
+func (h *Handlers) PortalCase(c *fiber.Ctx) error {
+	return h.portalCasePage(c, "", nil)
+}
+
+func (h *Handlers) portalCasePage(c *fiber.Ctx, message string, formErr error) error {
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	t, me := tenantOf(c), userOf(c)
+	k, err := t.Case(c.UserContext(), v, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	events, err := t.PortalCaseEvents(c.UserContext(), v, k.ID)
+	if err != nil {
+		return err
+	}
+	history := make([]portalUpdate, len(events))
+	for i, e := range events {
+		s, text := portalSentence(e)
+		history[i] = portalUpdate{At: e.At, Sentence: s, Text: text}
+	}
+	if formErr == nil {
+		if err := t.MarkCaseRead(c.UserContext(), me.ID, k.ID); err != nil {
+			return err
+		}
+	}
+	data := fiber.Map{
+		"Title": db.CaseNumber(k.Number) + " " + k.Title, "Case": k, "Number": db.CaseNumber(k.Number), "Status": db.CaseStatusLabel(k.Status),
+		"History": history, "Base": portalBase(c), "URL": portalBase(c) + "/cases/" + k.ID, "Message": message,
+	}
+	if err := h.portalDocuments(c, k.ID, data); err != nil {
+		return err
+	}
+	return h.formPage(c, "pages/portal/case", "pages/portal/case", data, formErr)
+}
+
+// PortalMessage posts the contact's message on the case: a note shown to
+// the client, on the staff's timeline too, and an email to the staff member
+// looking after the case.
+func (h *Handlers) PortalMessage(c *fiber.Ctx) error {
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	t, id := tenantOf(c), c.Params("id")
+	body := c.FormValue("body")
+	n, err := t.AddNote(c.UserContext(), v, caseActor(c), id, body, true)
+	if err != nil {
+		if apperr.CodeOf(err) != apperr.Invalid {
+			return err
+		}
+		return h.portalCasePage(c, body, err)
+	}
+	if err := t.NoteClientActivity(c.UserContext(), id); err != nil {
+		return err
+	}
+	if err := h.notifyStaffOfClient(c, id, "client-message", n.Body); err != nil {
+		return err
+	}
+	h.flash(c, "Message sent.")
+	return h.redirect(c, portalBase(c)+"/cases/"+id)
+}
+
+// notifyStaffOfClient emails the staff member looking after the case that
+// the client wrote or uploaded something, unless they turned that off.
+func (h *Handlers) notifyStaffOfClient(c *fiber.Ctx, caseID, template, text string) error {
+	t, a, me := tenantOf(c), agencyOf(c), userOf(c)
+	watchers, err := t.CaseWatchers(c.UserContext(), caseID)
+	if err != nil {
+		return err
+	}
+	k, err := t.Case(c.UserContext(), db.Viewer{UserID: me.ID}, caseID)
+	if err != nil {
+		return err
+	}
+	for _, w := range watchers {
+		if ok, err := t.WantsEmail(c.UserContext(), w.ID, db.EmailClientActivity); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if err := h.Mailer.Queue(c.UserContext(), a.ID, w.Email, template, fiber.Map{
+			"AgencyName": a.Name, "From": me.Name, "Case": db.CaseNumber(k.Number) + " " + k.Title, "Text": text,
+			"Link": h.Config.BaseURL + "/a/" + a.Slug + "/cases/" + caseID,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notifyContacts emails the case's client contacts that something was
+// shared with them, unless they turned that off.
+func (h *Handlers) notifyContacts(c *fiber.Ctx, caseID, template, text string) error {
+	t, a, me := tenantOf(c), agencyOf(c), userOf(c)
+	contacts, err := t.CaseContacts(c.UserContext(), caseID)
+	if err != nil {
+		return err
+	}
+	if len(contacts) == 0 {
+		return nil
+	}
+	k, err := t.Case(c.UserContext(), db.Viewer{UserID: me.ID}, caseID)
+	if err != nil {
+		return err
+	}
+	for _, u := range contacts {
+		if ok, err := t.WantsEmail(c.UserContext(), u.ID, db.EmailCaseUpdates); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if err := h.Mailer.Queue(c.UserContext(), a.ID, u.Email, template, fiber.Map{
+			"AgencyName": a.Name, "From": me.Name, "Case": db.CaseNumber(k.Number) + " " + k.Title, "Text": text,
+			"Link": h.Config.BaseURL + "/a/" + a.Slug + "/portal/cases/" + caseID,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ContactInvite invites a contact of the client to the portal.
+func (h *Handlers) ContactInvite(c *fiber.Ctx) error {
+	a, t, me := agencyOf(c), tenantOf(c), userOf(c)
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	clientID := c.Params("id")
+	cl, err := t.Client(c.UserContext(), v, clientID)
+	if err != nil {
+		return err
+	}
+	email, msg := db.ValidateEmail(formValue(c, "email"))
+	back := clientsBase(c) + "/" + cl.ID + "?tab=portal"
+	if msg != "" {
+		return h.clientPortalTab(c, cl, formValue(c, "email"), invalidField("email", msg))
+	}
+	token, inv, err := t.CreateContactInvite(c.UserContext(), v, cl.ID, email, me.ID, h.Config.InviteTTL, auditFor(c, "contact.invited", email))
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return err
+		}
+		return h.clientPortalTab(c, cl, email, err)
+	}
+	if err := h.Mailer.Queue(c.UserContext(), a.ID, inv.Email, "contact-invite", fiber.Map{
+		"AgencyName": a.Name, "InviterName": me.Name, "ClientName": cl.Name,
+		"Link": h.Config.BaseURL + "/a/" + a.Slug + "/invite/" + token, "ExpiresAt": inv.ExpiresAt,
+	}); err != nil {
+		return err
+	}
+	h.flash(c, "Invitation to the portal sent to "+inv.Email+".")
+	return h.redirect(c, back)
+}
+
+// clientPortalTab shows the client page's portal tab again with the invite
+// form's error.
+func (h *Handlers) clientPortalTab(c *fiber.Ctx, cl *db.Client, email string, formErr error) error {
+	data, err := h.clientPortalData(c, cl)
+	if err != nil {
+		return err
+	}
+	data["InviteEmail"] = email
+	return h.formPage(c, "pages/clients/show", "partials/clients/tabs", data, formErr)
+}
+
+// emailKindsFor is the kinds of notification email that reach u's role.
+func emailKindsFor(u *db.User) []db.EmailKind {
+	var out []db.EmailKind
+	for _, k := range db.EmailKinds {
+		if (k.Key == db.EmailClientActivity) == u.IsStaff() {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// EmailPreferencesForm shows which kinds of notification email a person gets.
+func (h *Handlers) EmailPreferencesForm(c *fiber.Ctx) error {
+	me := userOf(c)
+	off, err := tenantOf(c).EmailOptOuts(c.UserContext(), me.ID)
+	if err != nil {
+		return err
+	}
+	return h.page(c, "pages/account/emails", fiber.Map{"Title": "Email notifications", "Kinds": emailKindsFor(me), "Off": off})
+}
+
+// EmailPreferences saves which kinds of notification email a person gets.
+func (h *Handlers) EmailPreferences(c *fiber.Ctx) error {
+	a, t, me := agencyOf(c), tenantOf(c), userOf(c)
+	var off []string
+	for _, k := range emailKindsFor(me) {
+		if c.FormValue(k.Key) != "on" {
+			off = append(off, k.Key)
+		}
+	}
+	if err := t.SetEmailOptOuts(c.UserContext(), me.ID, off, auditFor(c, "email_preferences.changed", me.Email)); err != nil {
+		return err
+	}
+	h.flash(c, "Email preferences saved.")
+	return h.redirect(c, "/a/"+a.Slug+"/account/emails")
+}

@@ -1,0 +1,287 @@
+package handlers
+
+import (
+	"encoding/base64"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/auth"
+	"mintedmind/db"
+)
+
+// recoveryCodeCount is how many one-time recovery codes a person gets.
+const recoveryCodeCount = 10
+
+// twoFactorTicketTTL is how long a person has to type the code after the
+// password matched.
+const twoFactorTicketTTL = 5 * time.Minute
+
+var errTwoFactorExpired = apperr.New(apperr.Forbidden, "This sign-in has expired. Please sign in again.")
+
+// settingsOf returns the agency's settings, read once per request.
+func (h *Handlers) settingsOf(c *fiber.Ctx) (db.Settings, error) {
+	st := stateOf(c)
+	if st.settings == nil {
+		s, err := st.tenant.Settings(c.UserContext())
+		if err != nil {
+			return db.Settings{}, err
+		}
+		st.settings = &s
+	}
+	return *st.settings, nil
+}
+
+// twoFactorPath is the account page where two-factor sign-in is set up.
+func twoFactorPath(a *db.Agency) string { return "/a/" + a.Slug + "/account/two-factor" }
+
+// mustSetUpTwoFactor sends a person whom the agency requires to use
+// two-factor sign-in, and who has not set it up, to the set-up page: every
+// other page waits until it is done (signing out still works).
+func (h *Handlers) mustSetUpTwoFactor(c *fiber.Ctx, u *db.User) (bool, error) {
+	if u.TwoFactor {
+		return false, nil
+	}
+	s, err := h.settingsOf(c)
+	if err != nil || !s.RequiresTwoFactor(u) {
+		return false, err
+	}
+	p := c.Path()
+	base := twoFactorPath(agencyOf(c))
+	if p == base || strings.HasPrefix(p, base+"/") || p == "/a/"+agencyOf(c).Slug+"/logout" {
+		return false, nil
+	}
+	return true, nil
+}
+
+// twoFactorTicket proves, for five minutes and to this browser only, that
+// the password of userID matched; the code finishes the sign-in.
+func (h *Handlers) twoFactorTicket(c *fiber.Ctx, a *db.Agency, userID, next string) string {
+	exp := h.Clock.Now().Add(twoFactorTicketTTL).Unix()
+	payload := a.ID + "|" + userID + "|" + next + "|" + strconv.FormatInt(exp, 10)
+	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + auth.Sign(h.secret, "2fa:"+c.Cookies(csrfCookie)+":"+payload)
+}
+
+func (h *Handlers) readTwoFactorTicket(c *fiber.Ctx, a *db.Agency, ticket string) (userID, next string, ok bool) {
+	enc, sig, found := strings.Cut(ticket, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(enc)
+	if !found || err != nil || !auth.Equal(sig, auth.Sign(h.secret, "2fa:"+c.Cookies(csrfCookie)+":"+string(raw))) {
+		return "", "", false
+	}
+	parts := strings.Split(string(raw), "|")
+	if len(parts) != 4 || parts[0] != a.ID {
+		return "", "", false
+	}
+	exp, err := strconv.ParseInt(parts[3], 10, 64)
+	if err != nil || h.Clock.Now().Unix() > exp {
+		return "", "", false
+	}
+	return parts[1], parts[2], true
+}
+
+// askForCode is the sign-in's second step: the password matched, now the
+// code from the app (or a recovery code).
+func (h *Handlers) askForCode(c *fiber.Ctx, a *db.Agency, u *db.User, next, ticket string, err error) error {
+	if ticket == "" {
+		ticket = h.twoFactorTicket(c, a, u.ID, next)
+	}
+	return h.formPage(c, "pages/login/two-factor", "pages/login/two-factor", fiber.Map{
+		"Title": "Two-factor sign-in", "Ticket": ticket, "Action": "/a/" + a.Slug + "/login/two-factor",
+	}, err)
+}
+
+// LoginTwoFactor checks the code of the sign-in's second step and starts
+// the session. A code works once; a recovery code works once, ever.
+func (h *Handlers) LoginTwoFactor(c *fiber.Ctx) error {
+	a, t := agencyOf(c), tenantOf(c)
+	ticket := c.FormValue("ticket")
+	userID, next, ok := h.readTwoFactorTicket(c, a, ticket)
+	if !ok {
+		return errTwoFactorExpired
+	}
+	u, err := t.UserByID(c.UserContext(), userID)
+	if err != nil || u.Status != db.UserActive || !u.TwoFactor {
+		return errTwoFactorExpired
+	}
+	key := limitKey("2fa", a.ID+":"+u.ID)
+	if err := h.limiter.check(key, h.Config.LoginLimit); err != nil {
+		return h.askForCode(c, a, u, next, ticket, err)
+	}
+	code := formValue(c, "code")
+	if ok, err := h.checkSecondFactor(c, t, u, code); err != nil {
+		return err
+	} else if !ok {
+		h.limiter.hit(key, h.Config.LoginLimit)
+		fail := auditFor(c, "signin.2fa_failed", u.Email)
+		if err := t.RecordAudit(c.UserContext(), fail); err != nil {
+			h.logger(c).Error("audit failed two-factor sign-in", "err", err)
+		}
+		return h.askForCode(c, a, u, next, ticket, invalidField("code", "That code didn't work. Type the 6 digits your app shows now, or one of your recovery codes."))
+	}
+	h.limiter.reset(key)
+	return h.finishSignInWithSession(c, t, a, u, next)
+}
+
+// checkSecondFactor accepts a current TOTP code or an unused recovery code.
+func (h *Handlers) checkSecondFactor(c *fiber.Ctx, t *db.Tenant, u *db.User, code string) (bool, error) {
+	if code == "" || len(code) > 40 {
+		return false, nil
+	}
+	secret, last, err := t.TwoFactorSecret(c.UserContext(), u.ID)
+	if err != nil {
+		return false, err
+	}
+	if step, ok := auth.TOTPStep(secret, code, h.Clock.Now(), last); ok {
+		return t.UseTOTPStep(c.UserContext(), u.ID, step)
+	}
+	rc := auth.NormalizeRecoveryCode(code)
+	if rc == "" {
+		return false, nil
+	}
+	a := auditFor(c, "signin.recovery_code", u.Email)
+	a.ActorID, a.ActorName = u.ID, u.Name
+	return t.UseRecoveryCode(c.UserContext(), u.ID, rc, a)
+}
+
+// TwoFactor shows the account's two-factor page: on or off, and what to do.
+func (h *Handlers) TwoFactor(c *fiber.Ctx) error {
+	return h.twoFactorPage(c, nil, nil)
+}
+
+func (h *Handlers) twoFactorPage(c *fiber.Ctx, extra fiber.Map, err error) error {
+	me := userOf(c)
+	s, serr := h.settingsOf(c)
+	if serr != nil {
+		return serr
+	}
+	data := fiber.Map{"Title": "Two-factor sign-in", "On": me.TwoFactor, "Required": s.RequiresTwoFactor(me), "Base": twoFactorPath(agencyOf(c))}
+	if me.TwoFactor {
+		n, err := tenantOf(c).RecoveryCodesLeft(c.UserContext(), me.ID)
+		if err != nil {
+			return err
+		}
+		data["CodesLeft"] = n
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
+	return h.formPage(c, "pages/account/two-factor", "pages/account/two-factor", data, err)
+}
+
+// TwoFactorSetup starts setting up: a new secret, shown as a QR code and as
+// text, waiting for a code from the app.
+func (h *Handlers) TwoFactorSetup(c *fiber.Ctx) error {
+	a, me := agencyOf(c), userOf(c)
+	if me.TwoFactor {
+		return h.redirect(c, twoFactorPath(a))
+	}
+	key, err := auth.NewTOTPKey(a.Name, me.Email)
+	if err != nil {
+		return err
+	}
+	if err := tenantOf(c).StartTwoFactorSetup(c.UserContext(), me.ID, key.Secret); err != nil {
+		return err
+	}
+	return h.twoFactorPage(c, setupData(key), nil)
+}
+
+// setupData is what the set-up step shows: the key, and its QR code as a
+// data: URL (a PNG made here, so the template may trust it).
+func setupData(key *auth.TOTPKey) fiber.Map {
+	return fiber.Map{"Key": key, "QR": template.URL(key.QR)}
+}
+
+// TwoFactorConfirm turns two-factor sign-in on once the code from the app
+// matches, and shows the recovery codes, once.
+func (h *Handlers) TwoFactorConfirm(c *fiber.Ctx) error {
+	a, t, me := agencyOf(c), tenantOf(c), userOf(c)
+	if me.TwoFactor {
+		return h.redirect(c, twoFactorPath(a))
+	}
+	secret, _, err := t.TwoFactorSecret(c.UserContext(), me.ID)
+	if err != nil {
+		return err
+	}
+	if secret == "" {
+		return h.twoFactorPage(c, nil, apperr.New(apperr.Conflict, "Start the set-up again: this one is no longer open."))
+	}
+	step, ok := auth.TOTPStep(secret, formValue(c, "code"), h.Clock.Now(), 0)
+	if !ok {
+		key, err := auth.TOTPKeyFromSecret(a.Name, me.Email, secret)
+		if err != nil {
+			return err
+		}
+		return h.twoFactorPage(c, setupData(key), invalidField("code", "That code didn't match. Check that the app shows "+a.Name+" and type the 6 digits it shows now."))
+	}
+	codes := auth.NewRecoveryCodes(recoveryCodeCount)
+	if err := t.ConfirmTwoFactor(c.UserContext(), me.ID, step, codes, auditFor(c, "2fa.enabled", me.Email)); err != nil {
+		return err
+	}
+	me.TwoFactor = true
+	return h.twoFactorPage(c, fiber.Map{"Codes": codes, "CodesLeft": len(codes)}, nil)
+}
+
+// checkPasswordAndCode is what turning two-factor off or replacing the
+// recovery codes asks for: the password and a current code.
+func (h *Handlers) checkPasswordAndCode(c *fiber.Ctx) error {
+	t, me := tenantOf(c), userOf(c)
+	errs := map[string]string{}
+	ok, err := h.Hasher.Verify(c.UserContext(), me.PasswordHash, c.FormValue("current_password"))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// The code is not tried (nor spent) with a wrong password.
+		errs["current_password"] = "This is not your current password."
+		return apperr.FieldErrors(errs)
+	}
+	if ok, err := h.checkSecondFactor(c, t, me, formValue(c, "code")); err != nil {
+		return err
+	} else if !ok {
+		errs["code"] = "That code didn't work. Type the 6 digits your app shows now, or a recovery code."
+	}
+	return apperr.FieldErrors(errs)
+}
+
+// TwoFactorDisable turns two-factor sign-in off, unless the agency requires it.
+func (h *Handlers) TwoFactorDisable(c *fiber.Ctx) error {
+	a, t, me := agencyOf(c), tenantOf(c), userOf(c)
+	s, err := h.settingsOf(c)
+	if err != nil {
+		return err
+	}
+	if s.RequiresTwoFactor(me) {
+		return h.twoFactorPage(c, nil, apperr.New(apperr.Forbidden, "%s requires two-factor sign-in for your account, so it can't be turned off.", a.Name))
+	}
+	if !me.TwoFactor {
+		return h.redirect(c, twoFactorPath(a))
+	}
+	if err := h.checkPasswordAndCode(c); err != nil {
+		return h.twoFactorPage(c, nil, err)
+	}
+	if err := t.DisableTwoFactor(c.UserContext(), me.ID, auditFor(c, "2fa.disabled", me.Email)); err != nil {
+		return err
+	}
+	h.flash(c, "Two-factor sign-in is off.")
+	return h.redirect(c, twoFactorPath(a))
+}
+
+// TwoFactorNewCodes replaces the recovery codes and shows the new ones once.
+func (h *Handlers) TwoFactorNewCodes(c *fiber.Ctx) error {
+	a, t, me := agencyOf(c), tenantOf(c), userOf(c)
+	if !me.TwoFactor {
+		return h.redirect(c, twoFactorPath(a))
+	}
+	if err := h.checkPasswordAndCode(c); err != nil {
+		return h.twoFactorPage(c, nil, err)
+	}
+	codes := auth.NewRecoveryCodes(recoveryCodeCount)
+	if err := t.NewRecoveryCodes(c.UserContext(), me.ID, codes, auditFor(c, "2fa.recovery_codes", me.Email)); err != nil {
+		return err
+	}
+	return h.twoFactorPage(c, fiber.Map{"Codes": codes, "CodesLeft": len(codes)}, nil)
+}
