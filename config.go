@@ -26,15 +26,29 @@ type config struct {
 	MaxOpenTenants  int
 	TenantIdle      time.Duration
 	BodyLimit       int
+	FileLimit       int64 // largest document upload, bytes
+	StorageQuota    int64 // an agency's document storage, bytes (until plans set it)
 	LogFormat       string
+	MetricsToken    string        // bearer token for GET /metrics on the main address
+	PayseraURL      string        // Paysera checkout address payers are sent to (a stand-in in tests)
+	MetricsAddr     string        // a second listen address serving only /metrics, without a token
+	ShutdownTimeout time.Duration // how long SIGTERM waits for requests in flight
+	ControlDir      string        // directory of control.db, when it is not the data directory (several machines)
+	Machine         string        // this machine's id, for agency placement; empty: one machine, no placement
+	MachineURL      string        // how other machines reach this one (forwarding), e.g. http://10.0.0.5:8080
+	PlacementMode   string        // replay (Fly's fly-replay header) or forward (proxy the request)
+	SelfHosted      bool          // one agency hosts itself: no plans, limits or subscription billing
 
 	// Command options.
 	Now         string // jobs run: the "now" to run at (RFC 3339)
+	DryRun      bool   // retention: only show what would be done
 	DemoSlug    string // demo: the demo agency's address
 	DemoClients int    // demo: how many clients, cases and history events
 	DemoCases   int
 	DemoEvents  int
-	DemoSeed    uint64 // demo: the same seed makes the same data
+	DemoSeed    uint64        // demo: the same seed makes the same data
+	Replica     string        // litestream-config: where Litestream replicates to
+	Settle      time.Duration // agency export: wait for requests in flight after marking the agency moving
 
 	proxies *string // raw -trusted-proxies, split by finish
 }
@@ -43,6 +57,7 @@ type config struct {
 func newFlagSet(cfg *config, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("mintedmind", flag.ContinueOnError)
 	fs.SetOutput(out)
+	fs.Usage = func() {} // run prints the usage once, commands first
 	env := func(name, def string) string {
 		if v, ok := os.LookupEnv(name); ok {
 			return v
@@ -60,8 +75,22 @@ func newFlagSet(cfg *config, out io.Writer) *flag.FlagSet {
 	fs.IntVar(&cfg.MaxOpenTenants, "max-open-tenants", envInt("MAX_OPEN_TENANTS", 200), "agency databases kept open at most; least recently used are closed (MAX_OPEN_TENANTS)")
 	fs.DurationVar(&cfg.TenantIdle, "tenant-idle", envDuration("TENANT_IDLE", 10*time.Minute), "an agency database unused this long is closed (TENANT_IDLE)")
 	fs.IntVar(&cfg.BodyLimit, "body-limit", envInt("BODY_LIMIT", 25<<20), "largest request body in bytes (BODY_LIMIT)")
+	fs.Int64Var(&cfg.FileLimit, "file-limit", int64(envInt("FILE_LIMIT", 25<<20)), "largest document upload in bytes; uploads stream to disk, so this may exceed -body-limit (FILE_LIMIT)")
+	fs.BoolVar(&cfg.SelfHosted, "self-hosted", env("SELF_HOSTED", "") == "1" || env("SELF_HOSTED", "") == "true", "one agency hosts itself: no plans, limits or subscription billing (SELF_HOSTED=1)")
+	fs.Int64Var(&cfg.StorageQuota, "storage-quota", int64(envInt("STORAGE_QUOTA", 5<<30)), "each agency's document storage in bytes, the trash included (STORAGE_QUOTA)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (LOG_FORMAT)")
+	fs.StringVar(&cfg.PayseraURL, "paysera-url", env("PAYSERA_URL", "https://bank.paysera.com/pay/"), "Paysera checkout address payers are sent to; change only for a stand-in server in tests (PAYSERA_URL)")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", env("METRICS_TOKEN", ""), "bearer token a Prometheus scraper sends to GET /metrics; empty: /metrics is 404 on -addr (METRICS_TOKEN)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", env("METRICS_ADDR", ""), "second listen address serving only /metrics, no token (keep it private, e.g. 127.0.0.1:9091) (METRICS_ADDR)")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 25*time.Second), "on SIGTERM, how long to wait for requests in flight (SHUTDOWN_TIMEOUT)")
+	fs.StringVar(&cfg.ControlDir, "control-dir", env("CONTROL_DIR", ""), "directory holding control.db when it is not the data directory (LiteFS mount, shared by machines) (CONTROL_DIR)")
+	fs.StringVar(&cfg.Machine, "machine", env("MACHINE_ID", os.Getenv("FLY_MACHINE_ID")), "this machine's id for agency placement; empty: a single machine (MACHINE_ID, else FLY_MACHINE_ID)")
+	fs.StringVar(&cfg.MachineURL, "machine-url", env("MACHINE_URL", ""), "URL other machines forward this machine's agencies' requests to, e.g. http://10.0.0.5:8080 (MACHINE_URL)")
+	fs.StringVar(&cfg.PlacementMode, "placement", env("PLACEMENT", defaultPlacementMode()), "how a request for an agency on another machine is sent there: replay (fly-replay header, on Fly) or forward (proxied) (PLACEMENT)")
+	fs.StringVar(&cfg.Replica, "replica", env("LITESTREAM_REPLICA", "file:///var/backups/mintedmind/litestream"), "litestream-config: replica URL root; each database gets a path below it (LITESTREAM_REPLICA)")
+	fs.DurationVar(&cfg.Settle, "settle", 5*time.Second, "agency export: how long to let requests in flight finish after the agency stops taking new ones")
 	fs.StringVar(&cfg.Now, "now", "", "jobs run: the time to run at, RFC 3339 (e.g. 2026-12-01T03:00:00Z); default the real time")
+	fs.BoolVar(&cfg.DryRun, "dry-run", false, "retention: show what the retention policy would do, change nothing")
 	fs.StringVar(&cfg.DemoSlug, "slug", "demo", "demo: the demo agency's address, /a/SLUG")
 	fs.IntVar(&cfg.DemoClients, "clients", 100, "demo: number of clients")
 	fs.IntVar(&cfg.DemoCases, "cases", 500, "demo: number of cases")
@@ -148,8 +177,37 @@ func (c *config) finish() error {
 	if c.BodyLimit < 64<<10 {
 		return fmt.Errorf("body-limit must be at least 65536 bytes")
 	}
+	if c.FileLimit < 1<<10 || c.StorageQuota < c.FileLimit {
+		return fmt.Errorf("file-limit must be at least 1024 bytes, and storage-quota at least the file limit")
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("log-format must be text or json")
 	}
+	if c.ShutdownTimeout <= 0 {
+		return fmt.Errorf("shutdown-timeout must be positive")
+	}
+	if c.ControlDir == "" {
+		c.ControlDir = c.DataDir
+	}
+	if c.PlacementMode != "replay" && c.PlacementMode != "forward" {
+		return fmt.Errorf("placement must be replay or forward")
+	}
+	if c.Machine != "" && c.PlacementMode == "forward" && c.MachineURL == "" {
+		return fmt.Errorf("with -machine and -placement forward, set -machine-url: how other machines reach this one")
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("metrics address %q: %w", c.MetricsAddr, err)
+		}
+	}
 	return nil
+}
+
+// defaultPlacementMode is replay on Fly.io (its proxy replays a request on
+// the machine named in the fly-replay header), forward elsewhere.
+func defaultPlacementMode() string {
+	if os.Getenv("FLY_APP_NAME") != "" {
+		return "replay"
+	}
+	return "forward"
 }

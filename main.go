@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -23,6 +24,7 @@ import (
 	"mintedmind/handlers"
 	"mintedmind/jobs"
 	"mintedmind/mail"
+	"mintedmind/metrics"
 )
 
 //go:embed views assets
@@ -42,8 +44,16 @@ Usage:
   mintedmind operator create [flags]       print a one-time link that creates a platform operator
   mintedmind jobs list [flags]             list the scheduled jobs
   mintedmind jobs run NAME [-now TIME]     run one job now (or at a chosen time), and record it
+  mintedmind retention [-dry-run] [-now TIME]
+                                           apply the retention policy now (archive, delete, purge); -dry-run only shows what it would do
   mintedmind demo [-slug demo] [-clients N] [-cases N] [-events N] [-seed N]
                                            create a demo agency with generated data and print its sign-ins
+  mintedmind backup DIR                    write a consistent backup of every database and file into DIR (safe while serving)
+  mintedmind restore DIR                   check the backup in DIR and restore it into the (empty) data directory
+  mintedmind litestream-config [-replica URL]
+                                           print a Litestream configuration for the control database and every agency
+  mintedmind agency export SLUG DIR        stop serving an agency here and write its snapshot into DIR (to move it)
+  mintedmind agency import DIR             restore an exported agency here and place it on this machine (-machine)
 
 Flags may come before or after the command. Each has an environment variable.
 
@@ -83,8 +93,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return jobsList(ctx, cfg, log, stdout)
 	case cmd == "jobs" && len(words) == 3 && words[1] == "run":
 		return jobsRun(ctx, cfg, log, words[2], stdout)
+	case cmd == "retention" && len(words) == 1:
+		return retention(ctx, cfg, log, stdout)
 	case cmd == "demo" && len(words) == 1:
 		return demo(ctx, cfg, stdout, stderr)
+	case cmd == "backup" && len(words) == 2:
+		return backupCmd(ctx, cfg, log, words[1], stdout)
+	case cmd == "restore" && len(words) == 2:
+		return restoreCmd(ctx, cfg, words[1], stdout)
+	case cmd == "litestream-config" && len(words) == 1:
+		return litestreamConfig(ctx, cfg, stdout)
+	case cmd == "agency" && len(words) == 4 && words[1] == "export":
+		return agencyExport(ctx, cfg, log, words[2], words[3], stdout)
+	case cmd == "agency" && len(words) == 3 && words[1] == "import":
+		return agencyImport(ctx, cfg, log, words[2], stdout)
 	}
 	printUsage(stderr)
 	return fmt.Errorf("unknown command %q", words)
@@ -115,7 +137,7 @@ func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger) 
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", cfg.DataDir, err)
 	}
-	control, err := db.OpenControl(ctx, cfg.DataDir, c)
+	control, err := db.OpenControl(ctx, cfg.ControlDir, c)
 	if err != nil {
 		return nil, err
 	}
@@ -131,27 +153,53 @@ func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger) 
 		control.Close()
 		return nil, err
 	}
-	return &app{control: control, pool: pool, mailer: mailer, jobs: jobs.NewRunner(control, pool, c, log, cfg.SessionIdle)}, nil
+	runner := jobs.NewRunner(control, pool, c, log, cfg.SessionIdle)
+	runner.AddRetention(newRetention(cfg, control, pool, c, mailer))
+	runner.AddBilling(mailer, cfg.BaseURL)
+	runner.AddSubscriptions(mailer, cfg.BaseURL, cfg.SelfHosted)
+	return &app{control: control, pool: pool, mailer: mailer, jobs: runner}, nil
 }
 
 func (a *app) close() error {
 	return errors.Join(a.pool.Close(), a.control.Close())
 }
 
+// serve runs the web server, the job scheduler and the mail sender until
+// SIGINT or SIGTERM, then shuts down in order: stop accepting and finish
+// the requests in flight, stop the scheduler and wait for a running job (a
+// job cut short resumes idempotently on its next run), deliver the mail
+// those last requests queued, and close every database.
 func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	c := clock.System{}
 	a, err := openApp(ctx, cfg, c, log)
 	if err != nil {
 		return err
 	}
-	defer a.close()
+	defer func() {
+		if err := a.close(); err != nil {
+			log.Error("close databases", "err", err)
+		}
+	}()
+	untrack := metrics.TrackOpenTenants("pool", a.pool.OpenCount)
+	defer untrack()
 
 	hc := handlers.DefaultConfig()
 	hc.BaseURL, hc.TrustedProxies, hc.BodyLimit = cfg.BaseURL, cfg.TrustedProxies, cfg.BodyLimit
+	hc.FileLimit, hc.StorageQuota = cfg.FileLimit, cfg.StorageQuota
 	hc.SessionIdle, hc.SessionAbsolute = cfg.SessionIdle, cfg.SessionAbsolute
+	hc.MetricsToken = cfg.MetricsToken
+	hc.PayseraURL = cfg.PayseraURL
+	hc.SelfHosted = cfg.SelfHosted
+	hc.Machine, hc.PlacementMode = cfg.Machine, cfg.PlacementMode
+	if cfg.Machine != "" {
+		if err := a.control.RegisterMachine(ctx, cfg.Machine, cfg.MachineURL); err != nil {
+			return err
+		}
+		log.Info("placement: agencies may live on several machines", "machine", cfg.Machine, "url", cfg.MachineURL, "mode", cfg.PlacementMode)
+	}
 	web, err := handlers.New(handlers.Deps{
 		Config: hc, Control: a.control, Pool: a.pool, Hasher: auth.NewHasher(auth.DefaultParams, 0),
-		Mailer: a.mailer, Clock: c, Log: log, Views: webFS, Assets: webFS,
+		Mailer: a.mailer, Clock: c, Log: log, Views: webFS, Assets: webFS, Jobs: a.jobs,
 	})
 	if err != nil {
 		return err
@@ -159,8 +207,12 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	// The sender outlives the signal: it stops after the last requests'
+	// emails are queued, see below.
+	mailCtx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopMail()
 	mailDone := make(chan struct{})
-	go func() { a.mailer.Run(ctx); close(mailDone) }()
+	go func() { a.mailer.Run(mailCtx); close(mailDone) }()
 	if err := a.jobs.Start(ctx); err != nil {
 		return err
 	}
@@ -174,23 +226,49 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	log.Info("MintedMind is running: open " + cfg.BaseURL)
+	var metricsSrv *http.Server
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s (metrics): %w", cfg.MetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", metrics.Handler())
+		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go metricsSrv.Serve(mln)
+		log.Info("metrics: serving /metrics on " + mln.Addr().String())
+	}
+	log.Info("MintedMind is running: open "+cfg.BaseURL, "listen", ln.Addr().String())
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- web.Listener(ln) }()
 
+	var failed error
 	select {
-	case err := <-serveErr:
-		return err
+	case failed = <-serveErr:
+		log.Error("the web server stopped", "err", failed)
 	case <-ctx.Done():
+		log.Info("shutting down: finishing requests in flight", "timeout", cfg.ShutdownTimeout)
+		if err := web.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
+			log.Error("shutdown: requests still running at the timeout", "err", err)
+		}
 	}
-	log.Info("shutting down: finishing requests in flight")
-	if err := web.ShutdownWithTimeout(25 * time.Second); err != nil {
-		log.Error("shutdown", "err", err)
-	}
+	log.Info("shutting down: waiting for a running job")
 	a.jobs.Stop()
+	// Deliver what the last requests queued, within a bound: what is left
+	// stays in the outbox and goes out after the next start.
+	flushCtx, cancelFlush := context.WithTimeout(context.Background(), 10*time.Second)
+	if err := a.mailer.Flush(flushCtx); err != nil {
+		log.Warn("shutdown: mail left in the outbox for the next start", "err", err)
+	}
+	cancelFlush()
+	stopMail()
 	<-mailDone
+	if metricsSrv != nil {
+		metricsSrv.Close()
+	}
 	log.Info("stopped")
-	return nil
+	return failed
 }
 
 // logConfig writes the effective configuration, secrets masked.
@@ -202,7 +280,9 @@ func logConfig(log *slog.Logger, cfg *config, m *mail.Mailer) {
 	log.Info("configuration",
 		"addr", cfg.Addr, "data", cfg.DataDir, "base_url", cfg.BaseURL, "trusted_proxies", cfg.TrustedProxies,
 		"smtp", smtp, "mail_from", cfg.MailFrom, "session_idle", cfg.SessionIdle, "session_absolute", cfg.SessionAbsolute,
-		"max_open_tenants", cfg.MaxOpenTenants, "tenant_idle", cfg.TenantIdle, "body_limit", cfg.BodyLimit)
+		"max_open_tenants", cfg.MaxOpenTenants, "tenant_idle", cfg.TenantIdle, "body_limit", cfg.BodyLimit, "file_limit", cfg.FileLimit, "storage_quota", cfg.StorageQuota,
+		"metrics_token", cfg.MetricsToken != "", "metrics_addr", cfg.MetricsAddr, "shutdown_timeout", cfg.ShutdownTimeout,
+		"control_dir", cfg.ControlDir, "machine", cfg.Machine)
 }
 
 // announceSetup prints a one-time link to create the platform operator

@@ -277,14 +277,214 @@ CREATE INDEX cases_assignee_updated ON cases (assignee_id, updated_at, number);
 CREATE INDEX clients_names ON clients (id, name);
 
 -- migration: 5 documents
--- Documents attached to cases (issue 4). Placeholder until the documents
--- work lands; this section is still being written and may change before
--- the first release.
-CREATE TABLE IF NOT EXISTS _placeholder_5 (x INTEGER);
-DROP TABLE _placeholder_5;
+-- Files attached to cases. The bytes live in DATA/tenants/<id>/files/ under
+-- storage_key, a name the server makes; name is the uploader's file name,
+-- cleaned, for display only. content_type is sniffed from the bytes. A
+-- document is internal unless shared with the client. deleted_at puts it in
+-- the trash, from which owners restore it; the trash purge deletes the row
+-- (then the file) 30 days later. A row is written only after its file is in
+-- place, and a file without a row is a leftover the clean-up job removes.
+CREATE TABLE documents (
+	id            TEXT PRIMARY KEY,
+	case_id       TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+	name          TEXT NOT NULL,
+	content_type  TEXT NOT NULL,
+	size          INTEGER NOT NULL CHECK (size > 0),
+	sha256        TEXT NOT NULL,
+	storage_key   TEXT NOT NULL UNIQUE,
+	thumb_key     TEXT NOT NULL DEFAULT '',
+	width         INTEGER NOT NULL DEFAULT 0,
+	height        INTEGER NOT NULL DEFAULT 0,
+	pages         INTEGER NOT NULL DEFAULT 0,
+	shared        INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1)),
+	uploader_id   TEXT NOT NULL DEFAULT '',
+	uploader_name TEXT NOT NULL DEFAULT '',
+	from_client   INTEGER NOT NULL DEFAULT 0 CHECK (from_client IN (0, 1)),
+	created_at    INTEGER NOT NULL,
+	deleted_at    INTEGER,
+	deleted_by    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX documents_case ON documents (case_id, created_at);
+CREATE INDEX documents_trash ON documents (deleted_at) WHERE deleted_at IS NOT NULL;
 
 -- migration: 6 billing
--- Invoices, recurring invoices and payments (issue 5). Placeholder until
--- the billing work lands; this section may change before the first release.
-CREATE TABLE IF NOT EXISTS _placeholder_6 (x INTEGER);
-DROP TABLE _placeholder_6;
+-- Invoices, credit notes, recurring invoices and payments. Money is integer
+-- minor units (cents) with the invoice's ISO currency; quantities are
+-- thousandths of a unit; VAT rates are basis points (2100 = 21 %).
+-- Billing settings live in the settings table under "billing.*" keys.
+
+-- A recurring invoice: a template (client, lines, terms) and a schedule.
+-- next_index is the first period not yet made or skipped.
+CREATE TABLE recurring_invoices (
+	id              TEXT PRIMARY KEY,
+	client_id       TEXT NOT NULL REFERENCES clients(id),
+	case_id         TEXT REFERENCES cases(id) ON DELETE SET NULL,
+	currency        TEXT NOT NULL,
+	terms_days      INTEGER NOT NULL,
+	notes           TEXT NOT NULL DEFAULT '',
+	frequency       TEXT NOT NULL CHECK (frequency IN ('weekly', 'monthly', 'quarterly', 'yearly', 'months')),
+	interval_months INTEGER NOT NULL DEFAULT 1,
+	start_date      TEXT NOT NULL,
+	end_date        TEXT NOT NULL DEFAULT '',
+	max_count       INTEGER NOT NULL DEFAULT 0,
+	status          TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'ended')),
+	auto_send       INTEGER NOT NULL DEFAULT 0 CHECK (auto_send IN (0, 1)),
+	next_index      INTEGER NOT NULL DEFAULT 0,
+	created_by      TEXT REFERENCES users(id) ON DELETE SET NULL,
+	created_at      INTEGER NOT NULL,
+	updated_at      INTEGER NOT NULL
+);
+CREATE INDEX recurring_invoices_due ON recurring_invoices (status, next_index);
+
+-- Invoices and credit notes. number is NULL while a draft; issued ones are
+-- never changed except their payment status, sent time and void.
+-- seller and buyer are JSON snapshots taken when it was issued.
+CREATE TABLE invoices (
+	id           TEXT PRIMARY KEY,
+	kind         TEXT NOT NULL DEFAULT 'invoice' CHECK (kind IN ('invoice', 'credit_note')),
+	number       TEXT UNIQUE,
+	credit_for   TEXT REFERENCES invoices(id),
+	client_id    TEXT NOT NULL REFERENCES clients(id),
+	case_id      TEXT REFERENCES cases(id) ON DELETE SET NULL,
+	recurring_id TEXT REFERENCES recurring_invoices(id) ON DELETE SET NULL,
+	status       TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'issued', 'partially_paid', 'paid', 'void')),
+	currency     TEXT NOT NULL,
+	issue_date   TEXT NOT NULL,
+	terms_days   INTEGER NOT NULL,
+	due_date     TEXT NOT NULL,
+	notes        TEXT NOT NULL DEFAULT '',
+	subtotal     INTEGER NOT NULL DEFAULT 0,
+	vat_total    INTEGER NOT NULL DEFAULT 0,
+	total        INTEGER NOT NULL DEFAULT 0,
+	paid         INTEGER NOT NULL DEFAULT 0,
+	seller       TEXT NOT NULL DEFAULT '',
+	buyer        TEXT NOT NULL DEFAULT '',
+	void_reason  TEXT NOT NULL DEFAULT '',
+	issued_at    INTEGER,
+	voided_at    INTEGER,
+	sent_at      INTEGER,
+	created_by   TEXT REFERENCES users(id) ON DELETE SET NULL,
+	created_at   INTEGER NOT NULL,
+	updated_at   INTEGER NOT NULL
+);
+CREATE INDEX invoices_list ON invoices (created_at, id, status, due_date, client_id);
+CREATE INDEX invoices_client ON invoices (client_id, created_at);
+CREATE INDEX invoices_case ON invoices (case_id) WHERE case_id IS NOT NULL;
+CREATE INDEX invoices_open ON invoices (status, due_date) WHERE status IN ('issued', 'partially_paid');
+
+CREATE TABLE invoice_lines (
+	invoice_id     TEXT NOT NULL REFERENCES invoices(id) ON DELETE CASCADE,
+	position       INTEGER NOT NULL,
+	description    TEXT NOT NULL,
+	quantity_milli INTEGER NOT NULL,
+	unit_price     INTEGER NOT NULL,
+	vat_rate_bp    INTEGER NOT NULL,
+	PRIMARY KEY (invoice_id, position)
+);
+
+CREATE TABLE recurring_lines (
+	recurring_id   TEXT NOT NULL REFERENCES recurring_invoices(id) ON DELETE CASCADE,
+	position       INTEGER NOT NULL,
+	description    TEXT NOT NULL,
+	quantity_milli INTEGER NOT NULL,
+	unit_price     INTEGER NOT NULL,
+	vat_rate_bp    INTEGER NOT NULL,
+	PRIMARY KEY (recurring_id, position)
+);
+
+-- One row per period of a schedule, made or skipped: the primary key is
+-- what makes the job create each period's invoice exactly once.
+CREATE TABLE recurring_runs (
+	recurring_id TEXT NOT NULL REFERENCES recurring_invoices(id) ON DELETE CASCADE,
+	period_index INTEGER NOT NULL,
+	period_date  TEXT NOT NULL,
+	invoice_id   TEXT REFERENCES invoices(id),
+	skipped      INTEGER NOT NULL DEFAULT 0,
+	created_at   INTEGER NOT NULL,
+	PRIMARY KEY (recurring_id, period_index)
+);
+
+-- Payments. provider_key is unique: a Paysera order is recorded once
+-- however many times its callback arrives.
+CREATE TABLE payments (
+	id           TEXT PRIMARY KEY,
+	invoice_id   TEXT NOT NULL REFERENCES invoices(id),
+	amount       INTEGER NOT NULL CHECK (amount > 0),
+	currency     TEXT NOT NULL,
+	paid_on      TEXT NOT NULL,
+	method       TEXT NOT NULL CHECK (method IN ('bank_transfer', 'cash', 'card', 'paysera', 'other', 'credit_note')),
+	reference    TEXT NOT NULL DEFAULT '',
+	provider_key TEXT UNIQUE,
+	recorded_by  TEXT NOT NULL DEFAULT '',
+	created_at   INTEGER NOT NULL
+);
+CREATE INDEX payments_invoice ON payments (invoice_id, created_at);
+CREATE INDEX payments_created ON payments (created_at, id);
+
+-- Paysera payment requests: one per "Pay", with the amount owed then.
+CREATE TABLE paysera_orders (
+	order_id   TEXT PRIMARY KEY,
+	invoice_id TEXT NOT NULL REFERENCES invoices(id),
+	amount     INTEGER NOT NULL,
+	currency   TEXT NOT NULL,
+	test       INTEGER NOT NULL DEFAULT 0,
+	created_at INTEGER NOT NULL,
+	paid_at    INTEGER,
+	request_id TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX paysera_orders_invoice ON paysera_orders (invoice_id);
+
+-- Overdue reminders sent (or passed over), one row per step per invoice.
+CREATE TABLE invoice_reminders (
+	invoice_id TEXT NOT NULL REFERENCES invoices(id) ON DELETE CASCADE,
+	step_days  INTEGER NOT NULL,
+	sent       INTEGER NOT NULL DEFAULT 1,
+	at         INTEGER NOT NULL,
+	PRIMARY KEY (invoice_id, step_days)
+);
+
+-- migration: 7 portal_and_two_factor
+-- A client contact (role client) belongs to one client; staff have none.
+ALTER TABLE users ADD COLUMN client_id TEXT REFERENCES clients(id) ON DELETE SET NULL;
+CREATE INDEX users_client ON users (client_id) WHERE client_id IS NOT NULL;
+ALTER TABLE invites ADD COLUMN client_id TEXT REFERENCES clients(id) ON DELETE CASCADE;
+-- Two-factor sign-in with TOTP (RFC 6238). totp_secret is set while the
+-- person sets it up and kept once totp_enabled_at is set; totp_last_step is
+-- the newest time step accepted, so a code works once.
+ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN totp_enabled_at INTEGER;
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+-- One-time recovery codes, stored as SHA-256 of the code.
+CREATE TABLE recovery_codes (
+	user_id   TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	code_hash TEXT NOT NULL,
+	used_at   INTEGER,
+	PRIMARY KEY (user_id, code_hash)
+) WITHOUT ROWID;
+-- Kinds of email a person turned off (everything else is sent).
+CREATE TABLE email_opt_outs (
+	user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	kind    TEXT NOT NULL,
+	PRIMARY KEY (user_id, kind)
+) WITHOUT ROWID;
+-- The agency's logo for its pages and portal (small: at most 512 KiB).
+CREATE TABLE brand_logo (
+	id           INTEGER PRIMARY KEY CHECK (id = 1),
+	content_type TEXT NOT NULL,
+	data         BLOB NOT NULL,
+	updated_at   INTEGER NOT NULL
+);
+-- What of a case each person has seen: a contact, its events up to
+-- last_event_id; a staff member, the client's messages and uploads up to
+-- read_at. "Unread" is anything newer.
+CREATE TABLE case_reads (
+	user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	case_id       TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+	last_event_id INTEGER NOT NULL DEFAULT 0,
+	read_at       INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (user_id, case_id)
+) WITHOUT ROWID;
+-- When a client contact last wrote or uploaded on the case: staff see the
+-- cases with client activity they have not opened since.
+ALTER TABLE cases ADD COLUMN client_activity_at INTEGER;
+CREATE INDEX cases_client_activity ON cases (client_activity_at) WHERE client_activity_at IS NOT NULL;

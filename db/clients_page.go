@@ -127,7 +127,12 @@ func clientEventText(kind, field, oldValue, newValue string) (string, string) {
 	case "note_edited":
 		return "Note edited", clientAuditValue(newValue)
 	case "document":
-		return "Document", clientAuditValue(newValue)
+		what := map[string]string{DocumentUploaded: "Document uploaded", DocumentShared: "Document shared with the client",
+			DocumentUnshared: "Document made internal", DocumentDeleted: "Document deleted", DocumentRestored: "Document restored"}[field]
+		if what == "" {
+			what = "Document"
+		}
+		return what, clientAuditValue(newValue)
 	case "invoice":
 		return "Invoice", clientAuditValue(newValue)
 	}

@@ -89,3 +89,154 @@ CREATE TABLE job_runs (
 	error       TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX job_runs_job ON job_runs (job, started_at);
+
+-- migration: 2 privacy
+-- The privacy policy people read at /privacy: every edit by the operator is
+-- a new version; the highest version is the one shown. Version 1 is the text
+-- shipped in the binary until the operator first edits it.
+CREATE TABLE privacy_policies (
+	version    INTEGER PRIMARY KEY,
+	body       TEXT NOT NULL,
+	updated_at INTEGER NOT NULL,
+	updated_by TEXT NOT NULL DEFAULT ''
+);
+
+-- First-party analytics, only with consent: page views per route pattern
+-- (never a raw URL, so no ids or slugs) per UTC day, and the visitors of the
+-- day counted once each through a cookie holding only the date.
+CREATE TABLE analytics_page_views (
+	day   TEXT NOT NULL, -- YYYY-MM-DD, UTC
+	path  TEXT NOT NULL, -- the route pattern, e.g. /a/:slug/clients/:id
+	views INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (day, path)
+);
+CREATE TABLE analytics_visitors (
+	day      TEXT PRIMARY KEY,
+	visitors INTEGER NOT NULL DEFAULT 0
+);
+
+-- The retention policy's state per agency: when it was archived, and the
+-- inactivity warnings already sent (one per kind per period of inactivity,
+-- keyed by the last activity they were about, so a second run sends nothing).
+ALTER TABLE agencies ADD COLUMN archived_at INTEGER;
+CREATE TABLE retention_notices (
+	agency_id   TEXT NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,
+	kind        TEXT NOT NULL, -- warn-30, warn-7
+	activity_at INTEGER NOT NULL,
+	sent_at     INTEGER NOT NULL,
+	PRIMARY KEY (agency_id, kind, activity_at)
+);
+
+-- migration: 3 placement
+-- Which machine holds each agency's database, when agencies are spread over
+-- several machines (README "Scaling"). No row: the agency lives on the one
+-- machine of a single-machine install, or on the machine holding its files,
+-- which claims it. moving is set while the agency is exported to another
+-- machine: its requests are refused until the import switches the row.
+CREATE TABLE machines (
+	id      TEXT PRIMARY KEY,  -- MACHINE_ID, on Fly the machine id
+	url     TEXT NOT NULL,     -- how other machines forward to it, e.g. http://10.0.0.5:8080
+	seen_at INTEGER NOT NULL
+);
+CREATE TABLE placements (
+	agency_id  TEXT PRIMARY KEY REFERENCES agencies(id) ON DELETE CASCADE,
+	machine    TEXT NOT NULL,
+	moving     INTEGER NOT NULL DEFAULT 0,
+	updated_at INTEGER NOT NULL
+);
+
+-- migration: 4 outbox_attachments
+-- Files sent with an outbox email (an invoice's PDF), stored with it so a
+-- retry sends exactly what was queued; deleted with the email.
+CREATE TABLE outbox_attachments (
+	email_id     TEXT NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+	position     INTEGER NOT NULL,
+	filename     TEXT NOT NULL,
+	content_type TEXT NOT NULL,
+	data         BLOB NOT NULL,
+	PRIMARY KEY (email_id, position)
+);
+
+-- migration: 5 subscriptions
+-- Plans the operator sells (README "Plans and subscriptions"): prices in
+-- minor units, limits (0 = no limit), the trial length. The default plan is
+-- the one a sign-up starts its trial on.
+ALTER TABLE plans ADD COLUMN monthly_price INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE plans ADD COLUMN yearly_price INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE plans ADD COLUMN currency TEXT NOT NULL DEFAULT 'EUR';
+ALTER TABLE plans ADD COLUMN staff_seats INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE plans ADD COLUMN max_clients INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE plans ADD COLUMN storage_bytes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE plans ADD COLUMN case_retention_days INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE plans ADD COLUMN trial_days INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE plans ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE plans ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+
+-- An agency's subscription: its billing interval, the period it is in
+-- (the trial, or the paid period), the plan it moves to when the period
+-- ends (a downgrade), and when it fell past due or was suspended.
+ALTER TABLE agencies ADD COLUMN billing_interval TEXT NOT NULL DEFAULT 'month' CHECK (billing_interval IN ('month', 'year'));
+ALTER TABLE agencies ADD COLUMN period_start INTEGER;
+ALTER TABLE agencies ADD COLUMN period_end INTEGER;
+ALTER TABLE agencies ADD COLUMN next_plan_id TEXT REFERENCES plans(id);
+ALTER TABLE agencies ADD COLUMN next_interval TEXT;
+ALTER TABLE agencies ADD COLUMN status_changed_at INTEGER;
+
+-- The operator's invoices to agencies: one per agency and period, ever.
+CREATE TABLE subscription_invoices (
+	id           TEXT PRIMARY KEY,
+	agency_id    TEXT NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,
+	number       TEXT NOT NULL UNIQUE,
+	plan_id      TEXT NOT NULL REFERENCES plans(id),
+	plan_name    TEXT NOT NULL,
+	billing_interval TEXT NOT NULL,
+	period_start INTEGER NOT NULL,
+	period_end   INTEGER NOT NULL,
+	amount       INTEGER NOT NULL,
+	currency     TEXT NOT NULL,
+	status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'paid', 'void')),
+	issued_at    INTEGER NOT NULL,
+	due_at       INTEGER NOT NULL,
+	paid_at      INTEGER,
+	UNIQUE (agency_id, period_start)
+);
+CREATE INDEX subscription_invoices_status ON subscription_invoices (status, due_at);
+
+CREATE TABLE subscription_payments (
+	id          TEXT PRIMARY KEY,
+	invoice_id  TEXT NOT NULL REFERENCES subscription_invoices(id) ON DELETE CASCADE,
+	amount      INTEGER NOT NULL,
+	currency    TEXT NOT NULL,
+	method      TEXT NOT NULL CHECK (method IN ('paysera', 'manual')),
+	reference   TEXT NOT NULL DEFAULT '',
+	recorded_by TEXT NOT NULL DEFAULT '',
+	paid_at     INTEGER NOT NULL
+);
+-- A provider's payment is recorded once however often its callback comes.
+CREATE UNIQUE INDEX subscription_payments_reference ON subscription_payments (method, reference) WHERE reference <> '';
+
+-- Dunning emails already sent: one per invoice and kind.
+CREATE TABLE subscription_notices (
+	invoice_id TEXT NOT NULL REFERENCES subscription_invoices(id) ON DELETE CASCADE,
+	kind       TEXT NOT NULL, -- due-soon, overdue, suspended
+	sent_at    INTEGER NOT NULL,
+	PRIMARY KEY (invoice_id, kind)
+);
+
+-- The operator's invoice numbers: a sequence per year.
+CREATE TABLE subscription_sequences (
+	year  INTEGER PRIMARY KEY,
+	value INTEGER NOT NULL
+);
+
+-- What operators did in the console to agencies and plans.
+CREATE TABLE operator_audit (
+	id            TEXT PRIMARY KEY,
+	at            INTEGER NOT NULL,
+	operator_id   TEXT NOT NULL DEFAULT '',
+	operator_name TEXT NOT NULL DEFAULT '',
+	action        TEXT NOT NULL,
+	agency_id     TEXT NOT NULL DEFAULT '',
+	detail        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX operator_audit_at ON operator_audit (at);

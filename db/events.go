@@ -17,6 +17,11 @@ const (
 	EventNoteEdited = "note_edited" // note_id; field "body" (old → new text) or "visibility" (internal → client)
 	EventDocument   = "document"
 	EventInvoice    = "invoice"
+
+	// Billing (db/invoices.go, db/payments.go); new_value: the number and amount.
+	EventInvoiceIssued = "invoice_issued"
+	EventInvoicePaid   = "invoice_paid"
+	EventInvoiceVoid   = "invoice_void"
 )
 
 // Field names of EventField events.

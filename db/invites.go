@@ -18,6 +18,7 @@ type Invite struct {
 	Email     string
 	Role      string
 	InvitedBy string
+	ClientID  string // the client a contact's invite is for
 	CreatedAt time.Time
 	ExpiresAt time.Time
 }
@@ -25,10 +26,36 @@ type Invite struct {
 // CreateInvite stores an invite and returns its token for the link. A
 // pending invite for the same address is replaced.
 func (t *Tenant) CreateInvite(ctx context.Context, email, role, invitedBy string, ttl time.Duration, a Audit) (string, *Invite, error) {
+	return t.createInvite(ctx, email, role, "", invitedBy, ttl, a, nil)
+}
+
+// CreateContactInvite invites a contact of a client that v may see to the
+// portal: the account it creates belongs to that client.
+func (t *Tenant) CreateContactInvite(ctx context.Context, v Viewer, clientID, email, invitedBy string, ttl time.Duration, a Audit) (string, *Invite, error) {
+	return t.createInvite(ctx, email, RoleClient, clientID, invitedBy, ttl, a, func(tx *sql.Tx) error {
+		filter, args := v.clientFilter("c")
+		var archived sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT c.archived_at FROM clients c WHERE c.id = ? AND `+filter, append([]any{clientID}, args...)...).Scan(&archived)
+		if err != nil {
+			return notFound(err, "Client")
+		}
+		if archived.Valid {
+			return apperr.New(apperr.Conflict, "This client is archived: restore it before inviting its contacts.")
+		}
+		return nil
+	})
+}
+
+func (t *Tenant) createInvite(ctx context.Context, email, role, clientID, invitedBy string, ttl time.Duration, a Audit, check func(*sql.Tx) error) (string, *Invite, error) {
 	token := auth.NewToken()
 	now := t.now()
-	inv := &Invite{ID: uuid.NewString(), Email: normalizeEmail(email), Role: role, InvitedBy: invitedBy, CreatedAt: unixTime(now), ExpiresAt: unixTime(now).Add(ttl)}
+	inv := &Invite{ID: uuid.NewString(), Email: normalizeEmail(email), Role: role, InvitedBy: invitedBy, ClientID: clientID, CreatedAt: unixTime(now), ExpiresAt: unixTime(now).Add(ttl)}
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
+		if check != nil {
+			if err := check(tx); err != nil {
+				return err
+			}
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email = ?`, inv.Email).Scan(&n); err != nil {
 			return fmt.Errorf("db: check invitee: %w", err)
@@ -39,8 +66,8 @@ func (t *Tenant) CreateInvite(ctx context.Context, email, role, invitedBy string
 		if _, err := tx.ExecContext(ctx, `UPDATE invites SET revoked_at = ? WHERE email = ? AND accepted_at IS NULL AND revoked_at IS NULL`, now, inv.Email); err != nil {
 			return fmt.Errorf("db: replace invite: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO invites (id, email, role, token_hash, invited_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			inv.ID, inv.Email, inv.Role, auth.HashToken(token), nullString(invitedBy), now, inv.ExpiresAt.Unix()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO invites (id, email, role, token_hash, invited_by, client_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			inv.ID, inv.Email, inv.Role, auth.HashToken(token), nullString(invitedBy), nullString(clientID), now, inv.ExpiresAt.Unix()); err != nil {
 			return fmt.Errorf("db: insert invite: %w", err)
 		}
 		a.Target, a.Detail = inv.Email, role
@@ -52,12 +79,12 @@ func (t *Tenant) CreateInvite(ctx context.Context, email, role, invitedBy string
 	return token, inv, nil
 }
 
-const inviteColumns = `id, email, role, COALESCE(invited_by, ''), created_at, expires_at`
+const inviteColumns = `id, email, role, COALESCE(invited_by, ''), COALESCE(client_id, ''), created_at, expires_at`
 
 func scanInvite(row scanner) (*Invite, error) {
 	var inv Invite
 	var created, expires int64
-	if err := row.Scan(&inv.ID, &inv.Email, &inv.Role, &inv.InvitedBy, &created, &expires); err != nil {
+	if err := row.Scan(&inv.ID, &inv.Email, &inv.Role, &inv.InvitedBy, &inv.ClientID, &created, &expires); err != nil {
 		return nil, err
 	}
 	inv.CreatedAt, inv.ExpiresAt = unixTime(created), unixTime(expires)
@@ -95,6 +122,12 @@ func (t *Tenant) AcceptInvite(ctx context.Context, token, name, passwordHash str
 		}
 		if u, err = t.insertUser(ctx, tx, inv.Email, name, inv.Role, passwordHash); err != nil {
 			return err
+		}
+		if inv.ClientID != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET client_id = ? WHERE id = ?`, inv.ClientID, u.ID); err != nil {
+				return fmt.Errorf("db: link contact to client: %w", err)
+			}
+			u.ClientID = inv.ClientID
 		}
 		a.ActorID, a.ActorName, a.Target, a.Detail = u.ID, u.Name, u.Email, u.Role
 		return t.auditTx(ctx, tx, a)

@@ -23,6 +23,9 @@ type Email struct {
 	LastError     string
 	CreatedAt     time.Time
 	SentAt        time.Time
+
+	// Attachments are loaded by LoadAttachments (outbox_attachments.go).
+	Attachments []EmailAttachment
 }
 
 // Outbox statuses.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -73,23 +74,23 @@ func scanSession(row scanner, extra ...any) (*Session, error) {
 // SessionByToken returns the live session for a cookie token and its user.
 // Expired, idle, unknown sessions and those of disabled users are not found.
 func (t *Tenant) SessionByToken(ctx context.Context, token string, idle time.Duration) (*Session, *User, error) {
-	var u User
-	var created int64
-	var lastLogin sql.NullInt64
-	s, err := scanSession(preparedReader{t.DB}.QueryRowContext(ctx, `SELECT `+sessionColumns+`,
-		u.id, u.email, u.name, u.role, u.password_hash, u.status, u.created_at, u.last_login_at
+	var us userScan
+	s, err := scanSession(preparedReader{t.DB}.QueryRowContext(ctx, `SELECT `+sessionColumns+`, `+sessionUserColumns+`
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, auth.HashToken(token)),
-		&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Status, &created, &lastLogin)
+		us.dest()...)
 	if err != nil {
 		return nil, nil, notFound(err, "Session")
 	}
-	u.CreatedAt, u.LastLoginAt = unixTime(created), nullUnix(lastLogin)
+	u := us.user()
 	now := t.clock.Now()
 	if u.Status != UserActive || !now.Before(s.ExpiresAt) || now.Sub(s.LastSeenAt) > idle {
 		return nil, nil, apperr.New(apperr.NotFound, "Session not found.")
 	}
-	return s, &u, nil
+	return s, u, nil
 }
+
+// sessionUserColumns are userColumns of the users table joined as u.
+var sessionUserColumns = "u." + strings.ReplaceAll(userColumns, ", ", ", u.")
 
 // TouchSession moves a session's last-seen time to now.
 func (t *Tenant) TouchSession(ctx context.Context, id, ip string) error {

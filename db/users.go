@@ -57,6 +57,8 @@ type User struct {
 	Status       string
 	CreatedAt    time.Time
 	LastLoginAt  time.Time
+	ClientID     string // the client a contact (role client) belongs to; "" for staff
+	TwoFactor    bool   // signs in with a TOTP code after the password
 }
 
 // IsStaff reports whether the user works for the agency (any role but client).
@@ -78,17 +80,33 @@ func ValidateEmail(email string) (string, string) {
 	return e, ""
 }
 
-const userColumns = `id, email, name, role, password_hash, status, created_at, last_login_at`
+const userColumns = `id, email, name, role, password_hash, status, created_at, last_login_at, client_id, totp_enabled_at`
 
 func scanUser(row scanner) (*User, error) {
-	var u User
-	var created int64
-	var lastLogin sql.NullInt64
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Status, &created, &lastLogin); err != nil {
+	var us userScan
+	if err := row.Scan(us.dest()...); err != nil {
 		return nil, err
 	}
-	u.CreatedAt, u.LastLoginAt = unixTime(created), nullUnix(lastLogin)
-	return &u, nil
+	return us.user(), nil
+}
+
+// userScan receives the userColumns of a row, alone or after other columns.
+type userScan struct {
+	u                      User
+	created                int64
+	lastLogin, totpEnabled sql.NullInt64
+	clientID               sql.NullString
+}
+
+func (s *userScan) dest() []any {
+	return []any{&s.u.ID, &s.u.Email, &s.u.Name, &s.u.Role, &s.u.PasswordHash, &s.u.Status, &s.created, &s.lastLogin, &s.clientID, &s.totpEnabled}
+}
+
+func (s *userScan) user() *User {
+	u := s.u
+	u.CreatedAt, u.LastLoginAt = unixTime(s.created), nullUnix(s.lastLogin)
+	u.ClientID, u.TwoFactor = s.clientID.String, s.totpEnabled.Valid
+	return &u
 }
 
 func (t *Tenant) insertUser(ctx context.Context, tx *sql.Tx, email, name, role, hash string) (*User, error) {

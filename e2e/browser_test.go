@@ -104,9 +104,9 @@ func binary(t *testing.T) string {
 }
 
 // startServer runs the binary on a free loopback port with a fresh data
-// directory and returns its base URL. It stops the server with SIGTERM when
+// directory (and extraArgs, more flags) and returns its base URL. It stops the server with SIGTERM when
 // the test ends, and prints the server's log if the test failed.
-func startServer(t *testing.T) string {
+func startServer(t *testing.T, extraArgs ...string) string {
 	t.Helper()
 	bin := binary(t)
 
@@ -119,7 +119,7 @@ func startServer(t *testing.T) string {
 	base := "http://" + addr
 
 	logs := &syncbuf.Buffer{}
-	cmd := exec.Command(bin, "-addr", addr, "-data", t.TempDir(), "-base-url", base)
+	cmd := exec.Command(bin, append([]string{"-addr", addr, "-data", t.TempDir(), "-base-url", base}, extraArgs...)...)
 	cmd.Stdout = logs
 	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
@@ -282,6 +282,23 @@ func forEachWidth(t *testing.T, prefix string, play func(s *story, slug string))
 	execPath := requireChromium(t)
 	base := startServer(t)
 	browser := newBrowser(t, execPath)
+	artifacts := mustArtifactsDir(t)
+	for i, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) {
+			s := newStory(t, browser, base, artifacts, vp)
+			play(s, fmt.Sprintf("%s-%d-%d", prefix, i, time.Now().UnixNano()%1_000_000))
+		})
+	}
+}
+
+// viewports are the screens every story runs on: a desktop and a phone.
+var viewports = []viewport{
+	{name: "desktop", width: 1280, height: 900},
+	{name: "phone", width: 375, height: 812, mobile: true},
+}
+
+// mustArtifactsDir returns e2e/artifacts, where screenshots go, made if needed.
+func mustArtifactsDir(t *testing.T) string {
 	artifacts, err := filepath.Abs("artifacts")
 	if err != nil {
 		t.Fatal(err)
@@ -289,15 +306,7 @@ func forEachWidth(t *testing.T, prefix string, play func(s *story, slug string))
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for i, vp := range []viewport{
-		{name: "desktop", width: 1280, height: 900},
-		{name: "phone", width: 375, height: 812, mobile: true},
-	} {
-		t.Run(vp.name, func(t *testing.T) {
-			s := newStory(t, browser, base, artifacts, vp)
-			play(s, fmt.Sprintf("%s-%d-%d", prefix, i, time.Now().UnixNano()%1_000_000))
-		})
-	}
+	return artifacts
 }
 
 // story is one walk through sign-up and sign-in in its own browser profile.
@@ -688,4 +697,22 @@ func (s *story) run(slug string) {
 	s.csrfAgrees("dashboard after sign-in")
 
 	t.Logf("%s story took %s", s.vp.name, time.Since(start).Round(time.Millisecond))
+}
+
+// signUp creates an agency through the sign-up page and waits for its
+// dashboard, signed in as its owner.
+func (s *story) signUp(slug, agencyName, ownerName string) {
+	s.t.Helper()
+	s.do("open the sign-up page", chromedp.Navigate(s.base+"/signup"))
+	s.atPath("sign-up page", "/signup", "h1", "Create your agency")
+	s.do("fill the sign-up form",
+		s.fill("f-agency_name", agencyName),
+		s.fill("f-slug", slug),
+		s.fill("f-owner_name", ownerName),
+		s.fill("f-email", slug+"@example.test"),
+		s.fill("f-password", password),
+	)
+	s.atPath("address check", "/signup", "#slug-check .field-ok", "Available")
+	s.do("submit the sign-up form", s.click("#signup-form button[type=submit]"))
+	s.atPath("dashboard after sign-up", "/a/"+slug, "h1", "Welcome, "+ownerName)
 }

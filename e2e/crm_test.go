@@ -36,18 +36,7 @@ func (s *story) crm(slug string) {
 	title := word + " permit renewal " + s.vp.name
 
 	// Sign up: the owner lands on the dashboard, signed in.
-	s.do("open the sign-up page", chromedp.Navigate(s.base+"/signup"))
-	s.atPath("sign-up page", "/signup", "h1", "Create your agency")
-	s.do("fill the sign-up form",
-		s.fill("f-agency_name", "Harbour Office "+s.vp.name),
-		s.fill("f-slug", slug),
-		s.fill("f-owner_name", "Hana Harbour"),
-		s.fill("f-email", slug+"@example.test"),
-		s.fill("f-password", password),
-	)
-	s.atPath("address check", "/signup", "#slug-check .field-ok", "Available")
-	s.do("submit the sign-up form", s.click("#signup-form button[type=submit]"))
-	s.atPath("dashboard after sign-up", agencyPath, "h1", "Welcome, Hana Harbour")
+	s.signUp(slug, "Harbour Office "+s.vp.name, "Hana Harbour")
 	s.noConsoleErrors("sign-up")
 
 	// A client, through the clients page.

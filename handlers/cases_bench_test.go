@@ -76,24 +76,25 @@ func mustSeedCases(tb testing.TB, e *env, a *agency, clients, n int) string {
 //
 //	go test -run '^$' -bench BenchmarkCasePages -benchmem ./handlers/
 func BenchmarkCasePages(b *testing.B) {
-	// The env helpers take a *testing.T; this one lives as long as the
-	// benchmark, which does the clean-up they would have registered.
-	t := &testing.T{}
-	e := mustNewEnv(t)
-	b.Cleanup(func() {
-		e.pool.Close()
-		e.control.Close()
-		os.RemoveAll(filepath.Dir(e.dir))
-	})
+	t, e := mustBenchEnv(b)
 	a := e.mustSignup(t, "bench")
 	long := mustSeedCases(b, e, a, 500, 5000)
-	handler := e.app.Handler()
-	cookie := "mm_session=" + a.Owner.cookie("mm_session")
-	for _, page := range []struct{ name, path string }{
+	benchPages(b, e, a, []benchPage{
 		{"dashboard", "/a/" + a.Slug},
 		{"case list", "/a/" + a.Slug + "/cases"},
 		{"case page with 200 events", "/a/" + a.Slug + "/cases/" + long},
-	} {
+	})
+}
+
+// benchPage is a page a benchmark reads, signed in as the agency's owner.
+type benchPage struct{ name, path string }
+
+// benchPages runs a sub-benchmark per page: the app's handler called
+// directly, in parallel, each request signed in as a's owner.
+func benchPages(b *testing.B, e *env, a *agency, pages []benchPage) {
+	handler := e.app.Handler()
+	cookie := "mm_session=" + a.Owner.cookie("mm_session")
+	for _, page := range pages {
 		b.Run(page.name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
@@ -111,4 +112,18 @@ func BenchmarkCasePages(b *testing.B) {
 			})
 		})
 	}
+}
+
+// mustBenchEnv is mustNewEnv for a benchmark. The env helpers take a
+// *testing.T; this one lives as long as the benchmark, which does the
+// clean-up they would have registered.
+func mustBenchEnv(b *testing.B) (*testing.T, *env) {
+	t := &testing.T{}
+	e := mustNewEnv(t)
+	b.Cleanup(func() {
+		e.pool.Close()
+		e.control.Close()
+		os.RemoveAll(filepath.Dir(e.dir))
+	})
+	return t, e
 }

@@ -141,9 +141,15 @@ func timelineItems(base string, k *db.Case, me *db.User, events []db.Event) []ti
 				diff(e.OldValue, e.NewValue, true)
 			}
 		case db.EventDocument:
-			it.Summary = "added a document: " + e.NewValue
+			it.Summary = documentEventSummary(e)
 		case db.EventInvoice:
 			it.Summary = "linked an invoice: " + e.NewValue
+		case db.EventInvoiceIssued:
+			it.Summary = "issued " + e.NewValue
+		case db.EventInvoicePaid:
+			it.Summary = e.NewValue
+		case db.EventInvoiceVoid:
+			it.Summary = "voided invoice " + e.NewValue
 		default:
 			it.Summary = e.Kind + " " + e.NewValue
 		}
@@ -191,6 +197,9 @@ func (h *Handlers) caseShowData(c *fiber.Ctx, id string, before int64) (fiber.Ma
 	data["PeopleOptions"] = caseOptionsHTML(caseAssigneeOptions(people, k.AssigneeID), "")
 	data["StatusOptions"] = caseOptionsHTML(caseStatusOptions(k.Status), "")
 	data["NoteForm"] = noteForm{}
+	if err := h.addCaseDocuments(c, k.ID, data); err != nil {
+		return nil, err
+	}
 	return data, nil
 }
 
@@ -208,6 +217,9 @@ func (h *Handlers) CaseShow(c *fiber.Ctx) error {
 	}
 	data, err := h.caseShowData(c, c.Params("id"), before)
 	if err != nil {
+		return err
+	}
+	if err := tenantOf(c).SeeClientActivity(c.UserContext(), userOf(c).ID, c.Params("id")); err != nil {
 		return err
 	}
 	return h.formPage(c, "pages/cases/show", "partials/cases/timeline", data, nil)

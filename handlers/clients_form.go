@@ -147,7 +147,11 @@ func (h *Handlers) ClientCreate(c *fiber.Ctx) error {
 		return err
 	}
 	f := parseClientForm(c)
-	cl, err := tenantOf(c).CreateClient(c.UserContext(), v, f.input(), auditFor(c, "client.created", ""))
+	err = h.checkClientLimit(c, 1) // the plan's number of clients
+	var cl *db.Client
+	if err == nil {
+		cl, err = tenantOf(c).CreateClient(c.UserContext(), v, f.input(), auditFor(c, "client.created", ""))
+	}
 	if err != nil {
 		return h.clientFormPage(c, "pages/clients/new", "partials/clients/form", fiber.Map{"Title": "New client", "Action": clientsBase(c), "Cancel": clientsBase(c)}, f, "", err)
 	}

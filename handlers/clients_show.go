@@ -17,7 +17,7 @@ type clientTab struct {
 
 // clientTabs are the client page's tabs, the first one the default.
 var clientTabs = []struct{ key, label string }{
-	{"cases", "Cases"}, {"documents", "Documents"}, {"invoices", "Invoices"}, {"activity", "Activity"},
+	{"cases", "Cases"}, {"documents", "Documents"}, {"invoices", "Invoices"}, {"activity", "Activity"}, {"portal", "Portal"},
 }
 
 // clientShowData is what the contact card shows, in display form.
@@ -41,7 +41,7 @@ func (h *Handlers) clientShowData(c *fiber.Ctx, cl *db.Client) fiber.Map {
 }
 
 // ClientShow is the client's page: the contact card and one tab (cases,
-// documents, invoices or activity). A plain htmx request, made by a tab
+// documents, invoices, activity or portal). A plain htmx request, made by a tab
 // link, gets the tabs alone.
 func (h *Handlers) ClientShow(c *fiber.Ctx) error {
 	t := tenantOf(c)
@@ -53,32 +53,9 @@ func (h *Handlers) ClientShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tab := c.Query("tab", clientTabs[0].key)
-	data := h.clientShowData(c, cl)
-	var tabs []clientTab
-	found := false
-	for _, ct := range clientTabs {
-		cur := ct.key == tab
-		found = found || cur
-		tabs = append(tabs, clientTab{Key: ct.key, Label: ct.label, URL: data["URL"].(string) + "?tab=" + ct.key, Current: cur})
-	}
-	if !found {
-		return apperr.New(apperr.NotFound, "The client page has no tab %q.", tab)
-	}
-	data["Tabs"], data["Tab"], data["TabURL"] = tabs, tab, data["URL"].(string)+"?tab="+tab
-	switch tab {
-	case "cases":
-		cases, err := t.ClientCases(c.UserContext(), v, cl.ID)
-		if err != nil {
-			return err
-		}
-		data["Cases"], data["CasesBase"] = cases, "/a/"+agencyOf(c).Slug+"/cases/"
-	case "activity":
-		activity, err := t.ClientActivityLog(c.UserContext(), v, cl.ID)
-		if err != nil {
-			return err
-		}
-		data["Activity"], data["CasesBase"] = activity, "/a/"+agencyOf(c).Slug+"/cases/"
+	data, err := h.clientTabData(c, v, cl, c.Query("tab", clientTabs[0].key))
+	if err != nil {
+		return err
 	}
 	return h.pageOrFragment(c, "pages/clients/show", "partials/clients/tabs", data)
 }
@@ -118,4 +95,63 @@ func (h *Handlers) setClientArchived(c *fiber.Ctx, archived bool) error {
 		h.flash(c, cl.Name+already)
 	}
 	return h.redirect(c, clientsBase(c)+"/"+id)
+}
+
+// clientTabData is the client page with one of its tabs.
+func (h *Handlers) clientTabData(c *fiber.Ctx, v db.Viewer, cl *db.Client, tab string) (fiber.Map, error) {
+	t := tenantOf(c)
+	data := h.clientShowData(c, cl)
+	var tabs []clientTab
+	found := false
+	for _, ct := range clientTabs {
+		cur := ct.key == tab
+		found = found || cur
+		tabs = append(tabs, clientTab{Key: ct.key, Label: ct.label, URL: data["URL"].(string) + "?tab=" + ct.key, Current: cur})
+	}
+	if !found {
+		return nil, apperr.New(apperr.NotFound, "The client page has no tab %q.", tab)
+	}
+	data["Tabs"], data["Tab"], data["TabURL"] = tabs, tab, data["URL"].(string)+"?tab="+tab
+	switch tab {
+	case "cases":
+		cases, err := t.ClientCases(c.UserContext(), v, cl.ID)
+		if err != nil {
+			return nil, err
+		}
+		data["Cases"], data["CasesBase"] = cases, "/a/"+agencyOf(c).Slug+"/cases/"
+	case "documents":
+		if err := h.addClientDocuments(c, cl.ID, data); err != nil {
+			return nil, err
+		}
+	case "invoices":
+		if err := h.clientInvoicesTab(c, v, cl.ID, data); err != nil {
+			return nil, err
+		}
+	case "activity":
+		activity, err := t.ClientActivityLog(c.UserContext(), v, cl.ID)
+		if err != nil {
+			return nil, err
+		}
+		data["Activity"], data["CasesBase"] = activity, "/a/"+agencyOf(c).Slug+"/cases/"
+	case "portal":
+		contacts, err := t.ClientContacts(c.UserContext(), v, cl.ID)
+		if err != nil {
+			return nil, err
+		}
+		invites, err := t.ClientInvites(c.UserContext(), cl.ID)
+		if err != nil {
+			return nil, err
+		}
+		data["Contacts"], data["Invites"], data["InviteURL"] = contacts, invites, data["URL"].(string)+"/contacts"
+	}
+	return data, nil
+}
+
+// clientPortalData is the client page with its portal tab open.
+func (h *Handlers) clientPortalData(c *fiber.Ctx, cl *db.Client) (fiber.Map, error) {
+	v, err := h.viewer(c)
+	if err != nil {
+		return nil, err
+	}
+	return h.clientTabData(c, v, cl, "portal")
 }

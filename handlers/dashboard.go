@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/db"
 )
 
 // Dashboard is the staff home page of an agency.
@@ -19,10 +21,15 @@ func (h *Handlers) Dashboard(c *fiber.Ctx) error {
 			clients++
 		}
 	}
-	return h.page(c, "pages/dashboard/index", fiber.Map{"Title": agencyOf(c).Name, "StaffCount": staff, "ClientUserCount": clients})
-}
-
-// PortalHome is the client contact's home in the agency's portal.
-func (h *Handlers) PortalHome(c *fiber.Ctx) error {
-	return h.page(c, "pages/portal/index", fiber.Map{"Title": agencyOf(c).Name + " portal"})
+	v, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	// Staff see what clients sent on their own cases; owners and admins, on any.
+	activity, err := t.UnseenClientActivity(c.UserContext(), v, userOf(c).Role == db.RoleStaff, 10)
+	if err != nil {
+		return err
+	}
+	return h.page(c, "pages/dashboard/index", fiber.Map{"Title": agencyOf(c).Name, "StaffCount": staff, "ClientUserCount": clients,
+		"ClientActivity": activity, "CasesBase": "/a/" + agencyOf(c).Slug + "/cases/"})
 }

@@ -21,6 +21,7 @@ import (
 	"mintedmind/auth"
 	"mintedmind/clock"
 	"mintedmind/db"
+	"mintedmind/files"
 )
 
 // Config is what the handlers need to know about the installation.
@@ -31,7 +32,14 @@ type Config struct {
 	SessionAbsolute time.Duration // and this long after sign-in, whatever happens
 	InviteTTL       time.Duration
 	ResetTTL        time.Duration
-	BodyLimit       int // bytes
+	BodyLimit       int    // bytes
+	FileLimit       int64  // bytes: the largest document upload (handlers/documents*.go)
+	StorageQuota    int64  // bytes: an agency's document storage, until plans set it (see storageQuota)
+	MetricsToken    string // bearer token a scraper must send to GET /metrics; empty: /metrics is 404 here
+	Machine         string // this machine's id when agencies are placed on several machines; empty: one machine
+	PlacementMode   string // PlacementReplay or PlacementForward
+	PayseraURL      string // where payers are sent to pay; empty: Paysera's own checkout
+	SelfHosted      bool   // one agency hosts itself: no plans, limits or subscription billing (handlers/plan_limits.go)
 	LoginLimit      Limit
 	LoginIPLimit    Limit
 	SignupLimit     Limit
@@ -53,6 +61,8 @@ func DefaultConfig() Config {
 		InviteTTL:       7 * 24 * time.Hour,
 		ResetTTL:        time.Hour,
 		BodyLimit:       25 << 20,
+		FileLimit:       25 << 20,
+		StorageQuota:    5 << 30,
 		LoginLimit:      Limit{Max: 10, Window: 15 * time.Minute},
 		LoginIPLimit:    Limit{Max: 50, Window: 15 * time.Minute},
 		SignupLimit:     Limit{Max: 10, Window: time.Hour},
@@ -74,8 +84,15 @@ type Deps struct {
 	Mailer  Mailer
 	Clock   clock.Clock
 	Log     *slog.Logger
-	Views   fs.FS // holds views/
-	Assets  fs.FS // holds assets/
+	Views   fs.FS     // holds views/
+	Assets  fs.FS     // holds assets/
+	Jobs    JobRunner // the cron jobs, for the console's "run now"; nil: not offered
+}
+
+// JobRunner runs a named job now (jobs.Runner).
+type JobRunner interface {
+	Names() []string
+	Run(ctx context.Context, name string) (*db.JobRun, error)
 }
 
 // Handlers holds the dependencies every handler method uses.
@@ -87,12 +104,16 @@ type Handlers struct {
 	head     template.HTML // the layout's asset tags, see headTags
 	limiter  *rateLimiter
 	agencies *agencyCache
+	files    *files.Store // documents: see handlers/documents*.go
 }
 
 // New builds the Fiber application with every route.
 func New(d Deps) (*fiber.App, error) {
 	secret, err := d.Control.SecretKey(context.Background())
 	if err != nil {
+		return nil, err
+	}
+	if err := d.Control.EnsureDefaultPlans(context.Background()); err != nil {
 		return nil, err
 	}
 	base, err := url.Parse(d.Config.BaseURL)
@@ -105,6 +126,7 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	h := &Handlers{Deps: d, secret: secret, secure: base.Scheme == "https", assets: assets, limiter: newRateLimiter(d.Clock), agencies: newAgencyCache(d.Clock)}
+	h.files = files.NewStore(files.Config{MaxSize: d.Config.FileLimit})
 	if h.head, err = assets.headTags(); err != nil {
 		return nil, err
 	}
@@ -139,6 +161,12 @@ func New(d Deps) (*fiber.App, error) {
 		IdleTimeout:             2 * time.Minute,
 		DisableStartupMessage:   true,
 		AppName:                 "mintedmind",
+
+		// Bodies are read by the handlers, not before: document uploads
+		// stream to disk, and readBody (handlers/documents_stream.go) reads
+		// every other body into memory within BodyLimit, as fasthttp did.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
 	})
 	h.register(app)
 	// Fiber fills a lookup table on the first Render, and the template

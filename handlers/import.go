@@ -210,6 +210,9 @@ func (h *Handlers) ClientsImportConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return h.importPage(c, nil, err)
 	}
+	if err := h.checkClientLimit(c, len(rows)); err != nil { // the plan's number of clients
+		return h.importPage(c, nil, err)
+	}
 	n, err := tenantOf(c).ImportClients(c.UserContext(), v, rows, auditFor(c, "client.imported", ""))
 	if err != nil {
 		return h.importPage(c, nil, err)

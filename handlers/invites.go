@@ -35,6 +35,9 @@ func (h *Handlers) Invite(c *fiber.Ctx) error {
 	if err := apperr.FieldErrors(errs); err != nil {
 		return render(err)
 	}
+	if err := h.checkStaffSeat(c, role); err != nil { // the plan's staff seats
+		return render(err)
+	}
 	token, inv, err := t.CreateInvite(c.UserContext(), email, role, me.ID, h.Config.InviteTTL, auditFor(c, "invite.sent", email))
 	if err != nil {
 		return render(err)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"html"
 	"html/template"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -54,7 +55,9 @@ func (h *Handlers) navHTML(c *fiber.Ctx) template.HTML {
 		if u != nil {
 			home = homeOf(a, u)
 		}
-		b.WriteString(`<a href="` + html.EscapeString(home) + `" class="brand"><strong>` + html.EscapeString(a.Name) + `</strong></a>`)
+		b.WriteString(`<a href="` + html.EscapeString(home) + `" class="brand">`)
+		h.writeBrand(c, &b, a)
+		b.WriteString(`<strong>` + html.EscapeString(a.Name) + `</strong></a>`)
 	case op != nil:
 		b.WriteString(`<a href="/operator" class="brand"><strong>MintedMind</strong> <small>operator</small></a>`)
 	default:
@@ -69,18 +72,22 @@ func (h *Handlers) navHTML(c *fiber.Ctx) template.HTML {
 		base := "/a/" + a.Slug
 		if u.IsStaff() {
 			links = append(links, navLink{base, "Dashboard", false}, navLink{base + "/clients", "Clients", true},
-				navLink{base + "/cases", "Cases", true}, navLink{base + "/search", "Search", true})
+				navLink{base + "/cases", "Cases", true}, navLink{base + "/invoices", "Invoices", true}, navLink{base + "/search", "Search", true})
 		} else {
-			links = append(links, navLink{base + "/portal", "Portal", true})
+			links = append(links, navLink{base + "/portal", "Portal", false}, navLink{base + "/portal/invoices", "Invoices", true})
 		}
 		if db.RoleRank(u.Role) >= db.RoleRank(db.RoleAdmin) {
 			links = append(links, navLink{base + "/users", "Team", false}, navLink{base + "/audit", "Audit log", false},
-				navLink{base + "/settings", "Settings", false})
+				navLink{base + "/settings", "Settings", false}, navLink{base + "/privacy", "Privacy", false})
+		}
+		if u.Role == db.RoleOwner && !h.Config.SelfHosted {
+			links = append(links, navLink{base + "/plan", "Plan", false})
 		}
 		links = append(links, navLink{base + "/account", u.Name, true})
 		logout = base + "/logout"
 	case op != nil:
-		links = append(links, navLink{"/operator", "Agencies", false}, navLink{"/operator/outbox", "Outbox", false})
+		links = append(links, navLink{"/operator", "Agencies", false}, navLink{"/operator/plans", "Plans", true}, navLink{"/operator/billing", "Billing", true},
+			navLink{"/operator/jobs", "Jobs", false}, navLink{"/operator/audit", "Audit", false}, navLink{"/operator/outbox", "Outbox", false}, navLink{"/operator/privacy", "Privacy", false})
 		logout = "/operator/logout"
 	case a != nil:
 		links = append(links, navLink{"/a/" + a.Slug + "/login", "Sign in", false})
@@ -102,5 +109,25 @@ func (h *Handlers) navHTML(c *fiber.Ctx) template.HTML {
 		b.WriteString(`<li><a href="/signup" role="button" class="small">Create an agency</a></li>` + "\n")
 	}
 	b.WriteString("</ul>\n</nav>\n</header>")
+	b.WriteString(h.subscriptionBanner(c)) // suspended or past due: why, and how to pay
 	return template.HTML(b.String())
+}
+
+// writeBrand writes the agency's stylesheet (its accent colour) and logo,
+// when it has them. A stylesheet link may stand in the body.
+func (h *Handlers) writeBrand(c *fiber.Ctx, b *strings.Builder, a *db.Agency) {
+	if stateOf(c).tenant == nil {
+		return
+	}
+	s, err := h.settingsOf(c)
+	if err != nil {
+		return
+	}
+	base := "/a/" + html.EscapeString(a.Slug)
+	if s.Accent != "" {
+		b.WriteString(`<link rel="stylesheet" href="` + base + `/brand.css?v=` + strings.TrimPrefix(s.Accent, "#") + `">`)
+	}
+	if s.LogoVersion > 0 {
+		b.WriteString(`<img src="` + base + `/logo?v=` + strconv.FormatInt(s.LogoVersion, 10) + `" alt="" class="brand-logo" height="32">`)
+	}
 }

@@ -215,8 +215,18 @@ func (h *Handlers) signInTo(c *fiber.Ctx, a *db.Agency, email, next string) erro
 	return h.finishSignIn(c, t, a, u, next)
 }
 
-// finishSignIn starts the session and sends the person on to next, or home.
+// finishSignIn starts the session and sends the person on to next, or
+// home; a person with two-factor sign-in types a code first.
 func (h *Handlers) finishSignIn(c *fiber.Ctx, t *db.Tenant, a *db.Agency, u *db.User, next string) error {
+	if u.TwoFactor {
+		return h.askForCode(c, a, u, next, "", nil)
+	}
+	return h.finishSignInWithSession(c, t, a, u, next)
+}
+
+// finishSignInWithSession starts the session of a person whose password
+// (and code) matched.
+func (h *Handlers) finishSignInWithSession(c *fiber.Ctx, t *db.Tenant, a *db.Agency, u *db.User, next string) error {
 	if err := h.startSession(c, t, a, u); err != nil {
 		return err
 	}

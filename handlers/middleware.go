@@ -3,7 +3,9 @@ package handlers
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,18 +13,53 @@ import (
 	"github.com/google/uuid"
 
 	"mintedmind/apperr"
+	"mintedmind/paysera"
 )
 
 // contentSecurityPolicy allows nothing but our own origin: no inline script
 // or style, no framing. htmx runs under it with its inline indicator styles
-// and eval turned off (see the htmx-config meta tag in the layout).
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+// and eval turned off (see the htmx-config meta tag in the layout). The one
+// exception is form-action: a "Pay" form is answered with a redirect to the
+// payment provider, and browsers apply form-action to that redirect too.
+func contentSecurityPolicy(payURL string) string {
+	formAction := "'self'"
+	if u, err := url.Parse(payURL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		formAction += " " + u.Scheme + "://" + u.Host
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action " +
+		formAction + "; frame-ancestors 'none'"
+}
 
 func (h *Handlers) requestID(c *fiber.Ctx) error {
-	id := uuid.NewString()
+	// A trusted proxy's id (Fly's, or the machine that forwarded the
+	// request) is kept, so one request's log lines match across machines.
+	id := ""
+	if len(h.Config.TrustedProxies) > 0 && c.IsProxyTrusted() {
+		id = plainRequestID(c.Get(fiber.HeaderXRequestID))
+		if id == "" {
+			id = plainRequestID(c.Get("Fly-Request-Id"))
+		}
+	}
+	if id == "" {
+		id = uuid.NewString()
+	}
 	c.Locals("requestID", id)
 	c.Set(fiber.HeaderXRequestID, id)
 	return c.Next()
+}
+
+// plainRequestID returns id when it is a short run of letters, digits and
+// . _ : - (safe in a log line and a header), else "".
+func plainRequestID(id string) string {
+	if len(id) == 0 || len(id) > 128 {
+		return ""
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._:-", r)) {
+			return ""
+		}
+	}
+	return strings.Clone(id)
 }
 
 func requestIDOf(c *fiber.Ctx) string {
@@ -68,12 +105,20 @@ func (h *Handlers) accessLog(c *fiber.Ctx) error {
 	return nil
 }
 
+// payseraURL is where payers are sent: Paysera's checkout unless configured.
+func (h *Handlers) payseraURL() string {
+	if h.Config.PayseraURL != "" {
+		return h.Config.PayseraURL
+	}
+	return paysera.PayURL
+}
+
 // securityHeaders returns helmet configured for a strict policy, plus
 // no-store on every page by default: pages hold personal data and CSRF
 // tokens. HSTS is sent only over HTTPS (as told by a trusted proxy).
 func (h *Handlers) securityHeaders() fiber.Handler {
 	hm := helmet.New(helmet.Config{
-		ContentSecurityPolicy:     contentSecurityPolicy,
+		ContentSecurityPolicy:     contentSecurityPolicy(h.payseraURL()),
 		XFrameOptions:             "DENY",
 		ReferrerPolicy:            "same-origin",
 		HSTSMaxAge:                63072000,

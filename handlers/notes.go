@@ -31,7 +31,8 @@ func (h *Handlers) NoteCreate(c *fiber.Ctx) error {
 		return err
 	}
 	id, form := c.Params("id"), readNoteForm(c)
-	if _, err := tenantOf(c).AddNote(c.UserContext(), v, caseActor(c), id, form.Body, form.Visible); err != nil {
+	n, err := tenantOf(c).AddNote(c.UserContext(), v, caseActor(c), id, form.Body, form.Visible)
+	if err != nil {
 		if apperr.CodeOf(err) != apperr.Invalid {
 			return err
 		}
@@ -43,6 +44,9 @@ func (h *Handlers) NoteCreate(c *fiber.Ctx) error {
 		return h.formPage(c, "pages/cases/show", "partials/cases/note-form", data, err)
 	}
 	if form.Visible {
+		if err := h.notifyContacts(c, id, "case-update", n.Body); err != nil {
+			return err
+		}
 		h.flash(c, "Note added and shown to the client.")
 	} else {
 		h.flash(c, "Internal note added.")

@@ -40,6 +40,7 @@ func (h *Handlers) common(c *fiber.Ctx, data fiber.Map) fiber.Map {
 	}
 	data["Head"] = h.head
 	data["Nav"] = h.navHTML(c)
+	data["Consent"] = h.consentBanner(c)
 	if _, ok := data["Flash"]; !ok {
 		data["Flash"] = h.takeFlash(c)
 	}
@@ -75,6 +76,17 @@ func (h *Handlers) pageOrFragment(c *fiber.Ctx, pageName, partialName string, da
 func (h *Handlers) redirect(c *fiber.Ctx, to string) error {
 	if isHTMX(c) && c.Get("HX-Boosted") != "true" {
 		c.Set("HX-Location", to)
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
+// redirectAway sends the browser to another site (a payment provider): a
+// plain redirect, or for htmx a full navigation (HX-Redirect), since an
+// XHR cannot follow a redirect to another origin.
+func (h *Handlers) redirectAway(c *fiber.Ctx, to string) error {
+	if isHTMX(c) {
+		c.Set("HX-Redirect", to)
 		return c.SendStatus(fiber.StatusNoContent)
 	}
 	return c.Redirect(to, fiber.StatusSeeOther)
@@ -133,8 +145,10 @@ func (h *Handlers) templateFuncs() template.FuncMap {
 			}
 			return t.UTC().Format("2006-01-02 15:04 UTC")
 		},
-		"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"date":    func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+		"isoTime":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"date":        func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+		"caseNumber":  db.CaseNumber,
+		"statusLabel": db.CaseStatusLabel,
 		"roleName": func(role string) string {
 			if role == "" {
 				return ""

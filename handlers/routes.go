@@ -31,7 +31,7 @@ type Route struct {
 
 // Routes is the whole route table, read top to bottom: the core rows here,
 // then each larger area's rows from its own routes_*.go file.
-var Routes = concatRoutes(coreRoutes, documentRoutes, billingRoutes, privacyRoutes, opsRoutes)
+var Routes = concatRoutes(coreRoutes, documentRoutes, billingRoutes, privacyRoutes, operatorRoutes, opsRoutes)
 
 func concatRoutes(groups ...[]Route) []Route {
 	var out []Route
@@ -59,7 +59,10 @@ var coreRoutes = []Route{
 
 	// An agency's public pages.
 	{"GET", "/a/:slug/login", AgencyPublic, (*Handlers).AgencyLoginForm},
+	{"GET", "/a/:slug/logo", AgencyPublic, (*Handlers).Logo},
+	{"GET", "/a/:slug/brand.css", AgencyPublic, (*Handlers).BrandCSS},
 	{"POST", "/a/:slug/login", AgencyPublic, (*Handlers).AgencyLogin},
+	{"POST", "/a/:slug/login/two-factor", AgencyPublic, (*Handlers).LoginTwoFactor},
 	{"GET", "/a/:slug/forgot", AgencyPublic, (*Handlers).AgencyForgotForm},
 	{"POST", "/a/:slug/forgot", AgencyPublic, (*Handlers).AgencyForgot},
 	{"GET", "/a/:slug/reset/:token", AgencyPublic, (*Handlers).ResetForm},
@@ -74,9 +77,24 @@ var coreRoutes = []Route{
 	{"GET", "/a/:slug/account/sessions", SignedIn, (*Handlers).Sessions},
 	{"POST", "/a/:slug/account/sessions/others/revoke", SignedIn, (*Handlers).RevokeOtherSessions},
 	{"POST", "/a/:slug/account/sessions/:id/revoke", SignedIn, (*Handlers).RevokeSession},
+	{"GET", "/a/:slug/account/two-factor", SignedIn, (*Handlers).TwoFactor},
+	{"POST", "/a/:slug/account/two-factor/setup", SignedIn, (*Handlers).TwoFactorSetup},
+	{"POST", "/a/:slug/account/two-factor/confirm", SignedIn, (*Handlers).TwoFactorConfirm},
+	{"POST", "/a/:slug/account/two-factor/disable", SignedIn, (*Handlers).TwoFactorDisable},
+	{"POST", "/a/:slug/account/two-factor/recovery-codes", SignedIn, (*Handlers).TwoFactorNewCodes},
+	{"GET", "/a/:slug/account/emails", SignedIn, (*Handlers).EmailPreferencesForm},
+	{"POST", "/a/:slug/account/emails", SignedIn, (*Handlers).EmailPreferences},
 
 	// The client portal.
 	{"GET", "/a/:slug/portal", ClientOnly, (*Handlers).PortalHome},
+	{"GET", "/a/:slug/portal/cases/:id", ClientOnly, (*Handlers).PortalCase},
+	{"POST", "/a/:slug/portal/cases/:id/messages", ClientOnly, (*Handlers).PortalMessage},
+	{"POST", "/a/:slug/portal/cases/:id/documents", ClientOnly, (*Handlers).PortalUpload},
+	{"GET", "/a/:slug/portal/cases/:id/documents/:doc", ClientOnly, (*Handlers).PortalDocument},
+	{"GET", "/a/:slug/portal/invoices", ClientOnly, (*Handlers).PortalInvoices},
+	{"GET", "/a/:slug/portal/invoices/:id", ClientOnly, (*Handlers).PortalInvoice},
+	{"GET", "/a/:slug/portal/invoices/:id/pdf", ClientOnly, (*Handlers).PortalInvoicePDF},
+	{"POST", "/a/:slug/portal/invoices/:id/pay", ClientOnly, (*Handlers).PortalInvoicePay},
 
 	// Staff.
 	{"GET", "/a/:slug", Staff, (*Handlers).Dashboard},
@@ -97,6 +115,7 @@ var coreRoutes = []Route{
 	{"POST", "/a/:slug/clients/:id", Staff, (*Handlers).ClientUpdate},
 	{"POST", "/a/:slug/clients/:id/archive", Staff, (*Handlers).ClientArchive},
 	{"POST", "/a/:slug/clients/:id/restore", Staff, (*Handlers).ClientRestore},
+	{"POST", "/a/:slug/clients/:id/contacts", Staff, (*Handlers).ContactInvite},
 
 	// Cases and their history (staff).
 	{"GET", "/a/:slug/cases", Staff, (*Handlers).CasesIndex},
@@ -123,6 +142,8 @@ var coreRoutes = []Route{
 	{"GET", "/a/:slug/audit", Admin, (*Handlers).Audit},
 	{"GET", "/a/:slug/settings", Admin, (*Handlers).Settings},
 	{"POST", "/a/:slug/settings", Admin, (*Handlers).SettingsUpdate},
+	{"GET", "/a/:slug/settings/branding", Owner, (*Handlers).Branding},
+	{"POST", "/a/:slug/settings/branding", Owner, (*Handlers).BrandingUpdate},
 
 	// The platform operator's console.
 	{"GET", "/operator/login", Public, (*Handlers).OperatorLoginForm},
@@ -135,7 +156,7 @@ var coreRoutes = []Route{
 // register installs the global middleware and every route with the checks
 // its access level needs.
 func (h *Handlers) register(app *fiber.App) {
-	app.Use(h.requestID, h.accessLog, h.recoverPanic, h.securityHeaders())
+	app.Use(h.requestID, h.countRequest, h.accessLog, h.recoverPanic, h.securityHeaders(), h.readBody, h.placeRootRequest, h.recordPageView)
 	app.Get("/assets/*", h.serveAsset)
 	for _, r := range Routes {
 		r := r

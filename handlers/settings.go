@@ -3,21 +3,18 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/apperr"
 	"mintedmind/db"
 )
 
 // viewer is the signed-in staff member with the agency's visibility setting
 // applied; pass it to every db query over clients, cases and notes.
 func (h *Handlers) viewer(c *fiber.Ctx) (db.Viewer, error) {
-	st := stateOf(c)
-	if st.settings == nil {
-		s, err := st.tenant.Settings(c.UserContext())
-		if err != nil {
-			return db.Viewer{}, err
-		}
-		st.settings = &s
+	s, err := h.settingsOf(c)
+	if err != nil {
+		return db.Viewer{}, err
 	}
-	return db.NewViewer(st.user, *st.settings), nil
+	return db.NewViewer(userOf(c), s), nil
 }
 
 // Settings shows the agency's settings.
@@ -31,10 +28,23 @@ func (h *Handlers) Settings(c *fiber.Ctx) error {
 
 // SettingsUpdate saves the agency's settings.
 func (h *Handlers) SettingsUpdate(c *fiber.Ctx) error {
-	s := db.Settings{StaffSeeOwnOnly: c.FormValue("staff_visibility") == "own"}
+	cur, err := h.settingsOf(c)
+	if err != nil {
+		return err
+	}
+	s := db.Settings{StaffSeeOwnOnly: c.FormValue("staff_visibility") == "own", TwoFactorRequired: formValue(c, "two_factor_required")}
+	if s.TwoFactorRequired == "" {
+		s.TwoFactorRequired = cur.TwoFactorRequired // a form from before the choice existed
+	}
+	errs := map[string]string{}
 	if v := c.FormValue("staff_visibility"); v != "own" && v != "all" {
-		return h.formPage(c, "pages/settings/index", "pages/settings/index", fiber.Map{"Title": "Agency settings", "Settings": s},
-			invalidField("staff_visibility", "Choose who staff can see."))
+		errs["staff_visibility"] = "Choose who staff can see."
+	}
+	if !db.ValidTwoFactorRequired(s.TwoFactorRequired) {
+		errs["two_factor_required"] = "Choose who must use two-factor sign-in."
+	}
+	if err := apperr.FieldErrors(errs); err != nil {
+		return h.formPage(c, "pages/settings/index", "pages/settings/index", fiber.Map{"Title": "Agency settings", "Settings": s}, err)
 	}
 	if err := tenantOf(c).SaveSettings(c.UserContext(), s, auditFor(c, "settings.changed", "")); err != nil {
 		return err

@@ -96,6 +96,10 @@ func (h *Handlers) Signup(c *fiber.Ctx) error {
 		return render(err)
 	}
 	h.logger(c).Info("agency created", "agency", a.ID, "slug", a.Slug)
+	if err := h.startSubscription(c.UserContext(), a); err != nil { // the default plan's trial (handlers/plan_limits.go)
+		return err
+	}
+	h.claimNewAgency(c, a.ID)
 	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
 	if err != nil {
 		return err

@@ -67,6 +67,9 @@ func (h *Handlers) loadAgency(c *fiber.Ctx) error {
 	if a.Status == db.AgencyArchived {
 		return apperr.New(apperr.Forbidden, "%s's account is archived because it was not used for a long time. Contact the platform operator to restore it.", a.Name)
 	}
+	if elsewhere, err := h.placeAgency(c, a); elsewhere {
+		return err
+	}
 	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
 	if err != nil {
 		return err
@@ -130,6 +133,15 @@ func (h *Handlers) require(a Access) fiber.Handler {
 		}
 		if !allowed(a, u.Role) {
 			return apperr.New(apperr.NotFound, "We couldn't find that page.")
+		}
+		if err := h.refuseSuspendedWrite(c); err != nil { // a suspended agency is read-only
+			return err
+		}
+		if must, err := h.mustSetUpTwoFactor(c, u); err != nil {
+			return err
+		} else if must {
+			h.flash(c, agencyOf(c).Name+" asks everyone in your role to sign in with a code from an authenticator app. Set it up to carry on.")
+			return h.redirect(c, twoFactorPath(agencyOf(c)))
 		}
 		return c.Next()
 	}

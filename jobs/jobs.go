@@ -15,6 +15,7 @@ import (
 
 	"mintedmind/clock"
 	"mintedmind/db"
+	"mintedmind/metrics"
 )
 
 // Job does one kind of scheduled work, adding what it did to run.Counts.
@@ -40,6 +41,8 @@ type Runner struct {
 func NewRunner(control *db.Control, pool *db.TenantPool, c clock.Clock, log *slog.Logger, sessionIdle time.Duration) *Runner {
 	r := &Runner{control: control, pool: pool, clock: c, log: log, idle: sessionIdle, jobs: map[string]Job{}}
 	r.add(Job{Name: "sessions-cleanup", Schedule: "@hourly", Run: r.cleanSessions})
+	r.add(Job{Name: "documents-cleanup", Schedule: "@hourly", Run: r.cleanDocumentFiles})
+	r.add(Job{Name: "documents-trash-purge", Schedule: "@daily", Run: r.purgeDocumentTrash})
 	return r
 }
 
@@ -65,9 +68,12 @@ func (r *Runner) Run(ctx context.Context, name string) (*db.JobRun, error) {
 	defer r.running.Done()
 	run, err := r.control.StartJobRun(ctx, name)
 	if err != nil {
+		metrics.JobRun(name, true, 0, r.clock.Now())
 		return nil, err
 	}
+	started := time.Now()
 	runErr := j.Run(ctx, run)
+	metrics.JobRun(name, runErr != nil, time.Since(started), r.clock.Now())
 	if err := r.control.FinishJobRun(context.WithoutCancel(ctx), run, runErr); err != nil {
 		r.log.Error("record job run", "job", name, "err", err)
 	}
@@ -105,8 +111,8 @@ func (r *Runner) forEachAgency(ctx context.Context, run *db.JobRun, fn func(t *d
 	}
 	var firstErr error
 	for _, a := range agencies {
-		if !a.Usable() {
-			continue
+		if !a.Usable() || !r.pool.Holds(a.ID) {
+			continue // another machine's agency (README "Scaling") runs its jobs there
 		}
 		err := func() error {
 			t, release, err := r.pool.Acquire(ctx, a.ID)

@@ -18,6 +18,7 @@ import (
 	"mintedmind/apperr"
 	"mintedmind/clock"
 	"mintedmind/db"
+	"mintedmind/metrics"
 )
 
 const (
@@ -198,6 +199,9 @@ func (m *Mailer) Flush(ctx context.Context) error {
 				}
 				continue
 			}
+			if err := m.ctl.LoadAttachments(ctx, e); err != nil {
+				return fmt.Errorf("mail: load attachments of %s: %w", e.ID, err)
+			}
 			if conn == nil {
 				conn = m.dial(ctx)
 			}
@@ -217,6 +221,7 @@ func (m *Mailer) logEmail(ctx context.Context, e *db.Email) error {
 	ctx = context.WithoutCancel(ctx) // the email is out: record it even during shutdown
 	m.log.Info("mail: no SMTP configured, email written to the log instead",
 		"agency_id", e.AgencyID, "email_id", e.ID, "to", e.To, "subject", e.Subject, "body", e.Body)
+	metrics.EmailLogged()
 	if err := m.ctl.MarkEmail(ctx, e.ID, db.EmailLogged, "", m.clock.Now()); err != nil {
 		return fmt.Errorf("mail: mark email %s logged: %w", e.ID, err)
 	}
@@ -232,6 +237,7 @@ func (m *Mailer) record(ctx context.Context, e *db.Email, sendErr error) error {
 	now := m.clock.Now()
 	if sendErr == nil {
 		m.log.Info("mail sent", "agency_id", e.AgencyID, "email_id", e.ID, "attempt", e.Attempts+1)
+		metrics.EmailSent()
 		if err := m.ctl.MarkEmail(ctx, e.ID, db.EmailSent, "", now); err != nil {
 			return fmt.Errorf("mail: mark email %s sent: %w", e.ID, err)
 		}
@@ -241,9 +247,11 @@ func (m *Mailer) record(ctx context.Context, e *db.Email, sendErr error) error {
 	status, retryAt := db.EmailPending, now.Add(retryDelay(failures))
 	if failures >= maxAttempts {
 		status, retryAt = db.EmailFailed, now
+		metrics.EmailFailed()
 		m.log.Error("mail: giving up on email", "agency_id", e.AgencyID, "email_id", e.ID,
 			"attempts", failures, "err", sendErr)
 	} else {
+		metrics.EmailRetry()
 		m.log.Warn("mail: send failed, will retry", "agency_id", e.AgencyID, "email_id", e.ID,
 			"attempt", failures, "retry_at", retryAt, "err", sendErr)
 	}

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -72,6 +73,11 @@ func (c *connection) send(from string, e *db.Email) error {
 	}
 	msg.Subject(e.Subject)
 	msg.SetBodyString(gomail.TypeTextPlain, e.Body)
+	for _, a := range e.Attachments {
+		if err := msg.AttachReader(a.Filename, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType))); err != nil {
+			return fmt.Errorf("attach %s: %w", a.Filename, err)
+		}
+	}
 	err := c.client.SendWithSMTPClient(c.smtp, msg)
 	var sendErr *gomail.SendError
 	if errors.As(err, &sendErr) && sendErr.Reason == gomail.ErrConnCheck {
