@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+
+	"mintedmind/apperr"
 )
 
 var accentPattern = regexp.MustCompile(`^#[0-9a-f]{6}$`)
@@ -73,4 +75,20 @@ func (t *Tenant) BrandLogo(ctx context.Context) (*Logo, error) {
 		return nil, notFound(err, "Logo")
 	}
 	return &l, nil
+}
+
+// PDFLogo returns the agency's logo for its invoice PDFs: the branding
+// logo when it is a PNG or JPEG (what the PDF library draws), else nil.
+func (t *Tenant) PDFLogo(ctx context.Context) ([]byte, error) {
+	l, err := t.BrandLogo(ctx)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if l.ContentType != "image/png" && l.ContentType != "image/jpeg" {
+		return nil, nil
+	}
+	return l.Data, nil
 }

@@ -25,6 +25,7 @@ type BillingSettings struct {
 	Email         string
 	BankDetails   string // lines: IBAN, bank, SWIFT, …
 	LogoPath      string // reserved for the portal's branding
+	Logo          []byte // the agency's logo as a PDF prints it (PNG or JPEG); not stored here: see PDFLogo
 	Currency      string
 	NumberPattern string
 	TermsDays     int

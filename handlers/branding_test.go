@@ -5,6 +5,7 @@ import (
 
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -83,6 +84,21 @@ func TestBranding(t *testing.T) {
 		wantContains(t, res, "Choose a colour like")
 	})
 
+	var invoicePath string
+	t.Run("the logo is printed on the invoice PDFs", func(t *testing.T) {
+		client := e.mustCaseClient(t, a, "Logo Client", "")
+		a.Owner.get("/a/" + a.Slug + "/invoices/new")
+		res := a.Owner.post("/a/"+a.Slug+"/invoices", url.Values{"client_id": {client}, "currency": {"EUR"}, "issue_date": {"2026-11-02"}, "terms_days": {"14"},
+			"line_description": {"Work"}, "line_quantity": {"1"}, "line_price": {"10"}, "line_vat": {"21"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		invoicePath = res.Header.Get("Location")
+		pdf := a.Owner.get(invoicePath + "/pdf")
+		wantStatus(t, pdf, http.StatusOK)
+		if !strings.Contains(pdf.Body, "/Subtype /Image") {
+			t.Fatal("the PDF has no image")
+		}
+	})
+
 	t.Run("removing the logo and going back to the default colour", func(t *testing.T) {
 		res := brandingForm(t, a.Owner, a.Slug, map[string]string{"default_accent": "on", "remove_logo": "on"}, "", nil)
 		wantStatus(t, res, http.StatusSeeOther)
@@ -90,5 +106,8 @@ func TestBranding(t *testing.T) {
 		wantLacks(t, page, "brand.css")
 		wantLacks(t, page, "brand-logo")
 		wantStatus(t, e.newClient().get("/a/"+a.Slug+"/logo"), http.StatusNotFound)
+		if invoicePath != "" && strings.Contains(a.Owner.get(invoicePath+"/pdf").Body, "/Subtype /Image") {
+			t.Fatal("the PDF still has the removed logo")
+		}
 	})
 }

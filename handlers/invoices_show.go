@@ -119,6 +119,9 @@ func (h *Handlers) sendInvoicePDF(c *fiber.Ctx, inv *db.Invoice) error {
 	if err != nil {
 		return err
 	}
+	if s.Logo, err = t.PDFLogo(c.UserContext()); err != nil {
+		return err
+	}
 	payments, err := t.InvoicePayments(c.UserContext(), inv.ID)
 	if err != nil {
 		return err

@@ -57,6 +57,7 @@ func Document(inv *db.Invoice, s db.BillingSettings, agencyName string, payments
 	for _, p := range payments {
 		d.Payments = append(d.Payments, billing.PaymentLine{Date: p.PaidOn, Method: db.PaymentMethodLabel(p.Method), Reference: p.Reference, Amount: p.Amount})
 	}
+	d.Logo = s.Logo
 	d.Created = inv.IssuedAt
 	if d.Created.IsZero() {
 		d.Created = inv.CreatedAt
@@ -98,6 +99,9 @@ func Send(ctx context.Context, m Mailer, a *db.Agency, t *db.Tenant, inv *db.Inv
 	}
 	s, err := t.BillingSettings(ctx)
 	if err != nil {
+		return err
+	}
+	if s.Logo, err = t.PDFLogo(ctx); err != nil {
 		return err
 	}
 	payments, err := t.InvoicePayments(ctx, inv.ID)
