@@ -113,6 +113,12 @@ func (t *Tenant) CaseContacts(ctx context.Context, caseID string) ([]*User, erro
 		WHERE status = 'active' AND role = 'client' AND client_id = (SELECT client_id FROM cases WHERE id = ?) ORDER BY name`, caseID)
 }
 
+// ActiveContacts returns the active portal contacts of a client.
+func (t *Tenant) ActiveContacts(ctx context.Context, clientID string) ([]*User, error) {
+	return queryList(ctx, t.read, "client contacts", scanUser, `SELECT `+userColumns+` FROM users
+		WHERE status = 'active' AND role = 'client' AND client_id = ? ORDER BY name`, clientID)
+}
+
 // ClientContacts returns a client's portal contacts, active or not.
 func (t *Tenant) ClientContacts(ctx context.Context, v Viewer, clientID string) ([]*User, error) {
 	if _, err := t.Client(ctx, v, clientID); err != nil {
@@ -148,7 +154,7 @@ type EmailKind struct{ Key, Label, Help string }
 
 // EmailKinds names the kinds of notification email, in the order shown.
 var EmailKinds = []EmailKind{
-	{EmailCaseUpdates, "Updates on cases", "A new message, document or invoice shared with you."},
+	{EmailCaseUpdates, "Updates from the agency", "A new message or document shared with you on a case, and new invoices."},
 	{EmailClientActivity, "Client activity", "A client's message or upload on a case assigned to you."},
 }
 

@@ -303,6 +303,9 @@ func (h *Handlers) InvoiceIssue(c *fiber.Ctx) error {
 		return err
 	}
 	h.auditBilling(c, "invoice.issued", inv.ID, inv.Number)
+	if err := h.notifyInvoice(c, inv); err != nil {
+		return err
+	}
 	h.flash(c, inv.Number+" issued.")
 	return h.redirect(c, invoiceBase(c)+"/"+inv.ID)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
+	"mintedmind/billing"
 	"mintedmind/db"
 )
 
@@ -163,58 +164,64 @@ func (h *Handlers) PortalMessage(c *fiber.Ctx) error {
 // notifyStaffOfClient emails the staff member looking after the case that
 // the client wrote or uploaded something, unless they turned that off.
 func (h *Handlers) notifyStaffOfClient(c *fiber.Ctx, caseID, template, text string) error {
-	t, a, me := tenantOf(c), agencyOf(c), userOf(c)
+	t, me := tenantOf(c), userOf(c)
 	watchers, err := t.CaseWatchers(c.UserContext(), caseID)
-	if err != nil {
+	if err != nil || len(watchers) == 0 {
 		return err
 	}
 	k, err := t.Case(c.UserContext(), db.Viewer{UserID: me.ID}, caseID)
 	if err != nil {
 		return err
 	}
-	for _, w := range watchers {
-		if ok, err := t.WantsEmail(c.UserContext(), w.ID, db.EmailClientActivity); err != nil || !ok {
-			if err != nil {
-				return err
-			}
-			continue
-		}
-		if err := h.Mailer.Queue(c.UserContext(), a.ID, w.Email, template, fiber.Map{
-			"AgencyName": a.Name, "From": me.Name, "Case": db.CaseNumber(k.Number) + " " + k.Title, "Text": text,
-			"Link": h.Config.BaseURL + "/a/" + a.Slug + "/cases/" + caseID,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return h.mailPeople(c, watchers, db.EmailClientActivity, template, fiber.Map{
+		"Case": db.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": h.Config.BaseURL + "/a/" + agencyOf(c).Slug + "/cases/" + caseID,
+	})
 }
 
 // notifyContacts emails the case's client contacts that something was
 // shared with them, unless they turned that off.
 func (h *Handlers) notifyContacts(c *fiber.Ctx, caseID, template, text string) error {
-	t, a, me := tenantOf(c), agencyOf(c), userOf(c)
+	t, me := tenantOf(c), userOf(c)
 	contacts, err := t.CaseContacts(c.UserContext(), caseID)
-	if err != nil {
+	if err != nil || len(contacts) == 0 {
 		return err
-	}
-	if len(contacts) == 0 {
-		return nil
 	}
 	k, err := t.Case(c.UserContext(), db.Viewer{UserID: me.ID}, caseID)
 	if err != nil {
 		return err
 	}
-	for _, u := range contacts {
-		if ok, err := t.WantsEmail(c.UserContext(), u.ID, db.EmailCaseUpdates); err != nil || !ok {
-			if err != nil {
-				return err
-			}
+	return h.mailPeople(c, contacts, db.EmailCaseUpdates, template, fiber.Map{
+		"Case": db.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": h.Config.BaseURL + portalBase(c) + "/cases/" + caseID,
+	})
+}
+
+// notifyInvoice emails a client's contacts that an invoice was issued to
+// them, with the link to it in the portal.
+func (h *Handlers) notifyInvoice(c *fiber.Ctx, inv *db.Invoice) error {
+	contacts, err := tenantOf(c).ActiveContacts(c.UserContext(), inv.ClientID)
+	if err != nil || len(contacts) == 0 {
+		return err
+	}
+	return h.mailPeople(c, contacts, db.EmailCaseUpdates, "client-invoice", fiber.Map{
+		"Number": inv.Number, "Total": billing.FormatMoney(inv.Total, inv.Currency), "DueDate": inv.DueDate,
+		"Link": h.Config.BaseURL + portalInvoiceBase(c) + "/" + inv.ID,
+	})
+}
+
+// mailPeople queues template to each person who has not turned emails of
+// kind off; data gets the agency's and the sender's names.
+func (h *Handlers) mailPeople(c *fiber.Ctx, people []*db.User, kind, template string, data fiber.Map) error {
+	t, a := tenantOf(c), agencyOf(c)
+	data["AgencyName"], data["From"] = a.Name, userOf(c).Name
+	for _, u := range people {
+		ok, err := t.WantsEmail(c.UserContext(), u.ID, kind)
+		if err != nil {
+			return err
+		}
+		if !ok {
 			continue
 		}
-		if err := h.Mailer.Queue(c.UserContext(), a.ID, u.Email, template, fiber.Map{
-			"AgencyName": a.Name, "From": me.Name, "Case": db.CaseNumber(k.Number) + " " + k.Title, "Text": text,
-			"Link": h.Config.BaseURL + "/a/" + a.Slug + "/portal/cases/" + caseID,
-		}); err != nil {
+		if err := h.Mailer.Queue(c.UserContext(), a.ID, u.Email, template, data); err != nil {
 			return err
 		}
 	}

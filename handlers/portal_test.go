@@ -248,6 +248,14 @@ func TestPortalInvoices(t *testing.T) {
 	numberX := f.e.caseQuery(t, f.a, `SELECT number FROM invoices WHERE id = ?`, invX)
 	numberY := f.e.caseQuery(t, f.a, `SELECT number FROM invoices WHERE id = ?`, invY)
 
+	t.Run("issuing an invoice emails the client's contacts a link to it", func(t *testing.T) {
+		f.e.flushMail(t)
+		msg := f.e.smtp.WaitFor(t, f.contactEmail, 5*time.Second)
+		if !strings.Contains(msg.Subject, numberX) || !strings.Contains(msg.Body, "/portal/invoices/"+invX) || !strings.Contains(msg.Body, "121.00 EUR") {
+			t.Fatalf("email %q:\n%s", msg.Subject, msg.Body)
+		}
+	})
+
 	t.Run("the contact sees their client's issued invoices, not drafts, not another client's", func(t *testing.T) {
 		res := f.contact.get(f.portal("/invoices"))
 		wantStatus(t, res, http.StatusOK)
