@@ -114,19 +114,7 @@ func (h *Handlers) InvoicePDF(c *fiber.Ctx) error {
 // sendInvoicePDF answers with the invoice's PDF as an attachment (staff and
 // the client portal, each having loaded inv with its own access).
 func (h *Handlers) sendInvoicePDF(c *fiber.Ctx, inv *db.Invoice) error {
-	t := tenantOf(c)
-	s, err := t.BillingSettings(c.UserContext())
-	if err != nil {
-		return err
-	}
-	if s.Logo, err = t.PDFLogo(c.UserContext()); err != nil {
-		return err
-	}
-	payments, err := t.InvoicePayments(c.UserContext(), inv.ID)
-	if err != nil {
-		return err
-	}
-	pdf, err := invoicemail.PDF(inv, s, agencyOf(c).Name, payments...)
+	pdf, err := h.invoicePDF(c, inv)
 	if err != nil {
 		return err
 	}
@@ -134,4 +122,22 @@ func (h *Handlers) sendInvoicePDF(c *fiber.Ctx, inv *db.Invoice) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+invoicemail.Filename(inv)+`"`)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.Send(pdf)
+}
+
+// invoicePDF renders inv's PDF with the payments received so far and the
+// agency's logo.
+func (h *Handlers) invoicePDF(c *fiber.Ctx, inv *db.Invoice) ([]byte, error) {
+	t := tenantOf(c)
+	s, err := t.BillingSettings(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	if s.Logo, err = t.PDFLogo(c.UserContext()); err != nil {
+		return nil, err
+	}
+	payments, err := t.InvoicePayments(c.UserContext(), inv.ID)
+	if err != nil {
+		return nil, err
+	}
+	return invoicemail.PDF(inv, s, agencyOf(c).Name, payments...)
 }

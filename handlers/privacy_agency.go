@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
+	"mintedmind/billing/invoicemail"
 	"mintedmind/db"
 )
 
@@ -26,12 +28,45 @@ func (h *Handlers) ClientExportZip(c *fiber.Ctx) error {
 		if err := t.ExportClient(c.UserContext(), v, id, zw); err != nil {
 			return err
 		}
+		if err := h.exportInvoicePDFs(c, v, id, zw); err != nil {
+			return err
+		}
 		return zw.Close()
 	})
 	if err != nil {
 		return err
 	}
 	return t.RecordAudit(c.UserContext(), auditFor(c, "client.exported", id))
+}
+
+// exportInvoicePDFs adds the PDF of each of the client's invoices and
+// credit notes to an export, under invoices/ (the JSON has their data).
+func (h *Handlers) exportInvoicePDFs(c *fiber.Ctx, v db.Viewer, clientID string, zw *db.ExportWriter) error {
+	t := tenantOf(c)
+	f := db.InvoiceFilter{ClientID: clientID, Limit: 200}
+	for {
+		rows, next, err := t.Invoices(c.UserContext(), v, f)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			inv, err := t.Invoice(c.UserContext(), v, r.ID)
+			if err != nil {
+				return err
+			}
+			pdf, err := h.invoicePDF(c, inv)
+			if err != nil {
+				return err
+			}
+			if err := zw.File("invoices/"+invoicemail.Filename(inv), bytes.NewReader(pdf)); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		f.Before = next
+	}
 }
 
 // ClientEraseForm asks for the client's name before erasing them.

@@ -553,6 +553,12 @@ func TestClientExportAndErase(t *testing.T) {
 	}
 
 	t.Run("staff export the client's complete record as a ZIP", func(t *testing.T) {
+		f.a.Owner.get(base + "/invoices/new")
+		inv := f.a.Owner.post(base+"/invoices", url.Values{"client_id": {cl.ID}, "currency": {"EUR"}, "issue_date": {"2026-11-02"}, "terms_days": {"14"},
+			"line_description": {"Advice"}, "line_quantity": {"1"}, "line_price": {"80"}, "line_vat": {"21"}})
+		wantStatus(t, inv, http.StatusSeeOther)
+		wantStatus(t, f.a.Owner.post(inv.Header.Get("Location")+"/issue", nil), http.StatusSeeOther)
+		number := f.e.caseQuery(t, f.a, `SELECT number FROM invoices WHERE client_id = ?`, cl.ID)
 		res := f.staff1C.get(base + "/clients/" + cl.ID + "/export.zip")
 		wantStatus(t, res, http.StatusOK)
 		files := unzip(t, res.Body)
@@ -572,6 +578,9 @@ func TestClientExportAndErase(t *testing.T) {
 		}
 		if files["documents/C-0001/"+docID+"-Quillfeather passport.pdf"] != "%PDF-1.4 her passport" || !strings.Contains(files["documents.json"], "Quillfeather passport.pdf") {
 			t.Fatalf("documents not exported: %v", keys(files))
+		}
+		if !strings.HasPrefix(files["invoices/"+number+".pdf"], "%PDF") {
+			t.Fatalf("the invoice's PDF is not in the export: %v", keys(files))
 		}
 		if strings.Contains(files["cases.json"], "Referral") {
 			t.Fatal("another client's case is in the export")
@@ -610,7 +619,9 @@ func TestClientExportAndErase(t *testing.T) {
 	t.Run("the right name erases her everywhere, disables her portal account and is audited", func(t *testing.T) {
 		res := f.adminC.post(base+"/clients/"+cl.ID+"/erase", url.Values{"confirm_name": {"Ramona Quillfeather"}})
 		wantStatus(t, res, http.StatusSeeOther)
-		wantNoTrace(t, f.tn, nil, "Ramona Quillfeather", "Quillfeather", "ramona.quill@example.test", "+370 612 34567", "Gedimino")
+		// Her issued invoice keeps its buyer for the legal retention period.
+		kept := []string{"invoices", "invoice_lines", "payments", "paysera_orders", "invoice_reminders"}
+		wantNoTrace(t, f.tn, kept, "Ramona Quillfeather", "Quillfeather", "ramona.quill@example.test", "+370 612 34567", "Gedimino")
 		if _, err := os.Stat(filepath.Join(f.tn.Dir, "files", "ab", docID)); !os.IsNotExist(err) {
 			t.Fatal("her document's file is still on disk")
 		}
