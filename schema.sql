@@ -484,6 +484,13 @@ CREATE TABLE case_reads (
 	read_at       INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (user_id, case_id)
 ) WITHOUT ROWID;
+-- Closed cases kept past the plan's retention are archived by the retention
+-- job: hidden from the lists (the "Archived" view shows them), reopened by
+-- a status change. The list's covering index carries the flag, so hiding
+-- them costs the list no table reads.
+ALTER TABLE cases ADD COLUMN archived_at INTEGER;
+DROP INDEX cases_list;
+CREATE INDEX cases_list ON cases (updated_at, number, id, title, status, priority, client_id, assignee_id, due_date, archived_at);
 -- When a client contact last wrote or uploaded on the case: staff see the
 -- cases with client activity they have not opened since.
 ALTER TABLE cases ADD COLUMN client_activity_at INTEGER;

@@ -31,12 +31,13 @@ type Case struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	ClosedAt      time.Time
+	ArchivedAt    time.Time // set by the retention job: hidden from the lists
 }
 
 // caseSelect reads one case with its names; labels come from loadLabels.
 const caseSelect = `SELECT c.id, c.number, c.client_id, cl.name, c.title, c.description, c.status, c.priority,
 	COALESCE(c.assignee_id, ''), COALESCE(a.name, ''), COALESCE(c.due_date, ''), COALESCE(cb.name, ''),
-	c.created_at, c.updated_at, c.closed_at
+	c.created_at, c.updated_at, c.closed_at, c.archived_at
 	FROM cases c
 	JOIN clients cl ON cl.id = c.client_id
 	LEFT JOIN users a ON a.id = c.assignee_id
@@ -45,12 +46,12 @@ const caseSelect = `SELECT c.id, c.number, c.client_id, cl.name, c.title, c.desc
 func scanCase(row scanner) (*Case, error) {
 	var k Case
 	var created, updated int64
-	var closed sql.NullInt64
+	var closed, archived sql.NullInt64
 	if err := row.Scan(&k.ID, &k.Number, &k.ClientID, &k.ClientName, &k.Title, &k.Description, &k.Status, &k.Priority,
-		&k.AssigneeID, &k.AssigneeName, &k.DueDate, &k.CreatedByName, &created, &updated, &closed); err != nil {
+		&k.AssigneeID, &k.AssigneeName, &k.DueDate, &k.CreatedByName, &created, &updated, &closed, &archived); err != nil {
 		return nil, err
 	}
-	k.CreatedAt, k.UpdatedAt, k.ClosedAt = unixTime(created), unixTime(updated), nullUnix(closed)
+	k.CreatedAt, k.UpdatedAt, k.ClosedAt, k.ArchivedAt = unixTime(created), unixTime(updated), nullUnix(closed), nullUnix(archived)
 	return &k, nil
 }
 
@@ -284,6 +285,7 @@ func (t *Tenant) applyChange(ctx context.Context, tx *sql.Tx, v Viewer, actor Ac
 			set("closed_at", t.now())
 		} else if k.Status == CaseClosed {
 			set("closed_at", nil)
+			set("archived_at", nil) // reopened: back in the lists
 		}
 		ev(EventStatus, "", k.Status, *ch.Status, true)
 	}

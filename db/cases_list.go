@@ -30,6 +30,7 @@ type CaseFilter struct {
 	Label      string   // cases with this label
 	Statuses   []string // cases in one of these statuses
 	DueBefore  string   // YYYY-MM-DD: open cases due before this day (overdue)
+	Archived   bool     // the cases the retention job archived, instead of the others
 	Sort       string   // one of CaseSorts; empty is CaseSortUpdated
 	After      string   // the cursor of the last row of the previous page
 	Limit      int      // rows per page (at most 500)
@@ -53,6 +54,13 @@ func (f CaseFilter) where(v Viewer) ([]string, []any) {
 	cond, args := v.caseFilter("c")
 	where := []string{cond}
 	add := func(c string, a ...any) { where, args = append(where, c), append(args, a...) }
+	// Archived cases are out of every list but their own; cases_list
+	// carries archived_at, so this costs the list no table reads.
+	if f.Archived {
+		add("c.archived_at IS NOT NULL")
+	} else {
+		add("c.archived_at IS NULL")
+	}
 	if f.AssigneeID != "" {
 		add("c.assignee_id = ?", f.AssigneeID)
 	}
@@ -306,7 +314,7 @@ func (t *Tenant) EachCase(ctx context.Context, v Viewer, f CaseFilter, fn func(*
 	where, args := f.where(v)
 	rows, err := t.read.QueryContext(ctx, `SELECT c.id, c.number, c.client_id, cl.name, c.title, c.description, c.status, c.priority,
 		COALESCE(c.assignee_id, ''), COALESCE(a.name, ''), COALESCE(c.due_date, ''), COALESCE(cb.name, ''),
-		c.created_at, c.updated_at, c.closed_at,
+		c.created_at, c.updated_at, c.closed_at, c.archived_at,
 		COALESCE((SELECT group_concat(l.label, ',') FROM case_labels l WHERE l.case_id = c.id), '')
 		FROM cases c
 		JOIN clients cl ON cl.id = c.client_id

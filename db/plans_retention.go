@@ -18,49 +18,48 @@ func (c *Control) ClosedCaseRetention(ctx context.Context, agencyID string) (tim
 	return time.Duration(days) * 24 * time.Hour, nil
 }
 
-// PurgeClosedCases deletes the cases closed before cutoff with their
-// history, notes, labels and documents (invoices keep their lines and lose
-// the link), in one transaction, and records it in the audit log. It
-// returns how many cases went and the documents whose files the caller
-// removes after the commit.
-func (t *Tenant) PurgeClosedCases(ctx context.Context, cutoff time.Time) (int64, []PurgedDocument, error) {
+// ArchiveClosedCases archives the cases closed before cutoff that are not
+// archived yet: they leave the lists (the "Archived" view shows them) and
+// stay whole, history included, until someone reopens them. With
+// purgeDocuments (the agency's choice, see Settings.PurgeArchivedDocuments)
+// their documents are deleted as well; the caller removes the returned
+// documents' files after the commit. One transaction, recorded in the audit
+// log; a second run at the same time finds nothing to do.
+func (t *Tenant) ArchiveClosedCases(ctx context.Context, cutoff time.Time, purgeDocuments bool) (int64, []PurgedDocument, error) {
 	var n int64
 	var docs []PurgedDocument
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
-		old := `(SELECT id FROM cases WHERE status = 'closed' AND closed_at IS NOT NULL AND closed_at < ?)`
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE id IN `+old, cutoff.Unix()).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			return nil
-		}
-		rows, err := tx.QueryContext(ctx, `DELETE FROM documents WHERE case_id IN `+old+` RETURNING id, storage_key, thumb_key`, cutoff.Unix())
+		res, err := tx.ExecContext(ctx, `UPDATE cases SET archived_at = ? WHERE status = 'closed' AND closed_at IS NOT NULL AND closed_at < ? AND archived_at IS NULL`,
+			t.now(), cutoff.Unix())
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var p PurgedDocument
-			if err := rows.Scan(&p.ID, &p.StorageKey, &p.ThumbKey); err != nil {
-				rows.Close()
+		if n, _ = res.RowsAffected(); n == 0 {
+			return nil
+		}
+		if purgeDocuments {
+			rows, err := tx.QueryContext(ctx, `DELETE FROM documents WHERE case_id IN (SELECT id FROM cases WHERE archived_at = ?) RETURNING id, storage_key, thumb_key`, t.now())
+			if err != nil {
 				return err
 			}
-			docs = append(docs, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		// Notes one by one through their table (their search rows go with
-		// them by trigger), then the cases; the rest cascades.
-		for _, q := range []string{`DELETE FROM notes WHERE case_id IN ` + old, `DELETE FROM cases WHERE id IN ` + old} {
-			if _, err := tx.ExecContext(ctx, q, cutoff.Unix()); err != nil {
+			for rows.Next() {
+				var p PurgedDocument
+				if err := rows.Scan(&p.ID, &p.StorageKey, &p.ThumbKey); err != nil {
+					rows.Close()
+					return err
+				}
+				docs = append(docs, p)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
 				return err
 			}
 		}
-		return t.auditTx(ctx, tx, Audit{ActorName: "Retention", Action: "cases.purged", Detail: fmt.Sprintf("%d closed cases (closed before %s), %d documents", n, cutoff.UTC().Format("2006-01-02"), len(docs))})
+		return t.auditTx(ctx, tx, Audit{ActorName: "Retention", Action: "cases.archived",
+			Detail: fmt.Sprintf("%d closed cases (closed before %s) archived, %d documents deleted", n, cutoff.UTC().Format("2006-01-02"), len(docs))})
 	})
 	if err != nil {
-		return 0, nil, fmt.Errorf("db: purge closed cases: %w", err)
+		return 0, nil, fmt.Errorf("db: archive closed cases: %w", err)
 	}
 	return n, docs, nil
 }

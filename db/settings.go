@@ -21,6 +21,9 @@ type Settings struct {
 	Accent string
 	// LogoVersion changes whenever the logo does; 0 when there is none.
 	LogoVersion int64
+	// PurgeArchivedDocuments: when the retention job archives closed cases
+	// past the plan's retention, their documents are deleted too (else kept).
+	PurgeArchivedDocuments bool
 }
 
 const (
@@ -28,6 +31,7 @@ const (
 	settingTwoFactor       = "two_factor_required"
 	settingAccent          = "brand_accent"
 	settingLogoVersion     = "brand_logo_version"
+	settingArchivedDocs    = "archived_case_documents" // "keep" (default) or "purge"
 )
 
 // Who an agency requires two-factor sign-in of.
@@ -60,8 +64,8 @@ func (s Settings) RequiresTwoFactor(u *User) bool {
 // Settings reads the agency's settings, with defaults for unset keys.
 func (t *Tenant) Settings(ctx context.Context) (Settings, error) {
 	s := Settings{TwoFactorRequired: TwoFactorNobody}
-	rows, err := preparedReader{t.DB}.QueryContext(ctx, `SELECT key, value FROM settings WHERE key IN (?, ?, ?, ?)`,
-		settingStaffVisibility, settingTwoFactor, settingAccent, settingLogoVersion)
+	rows, err := preparedReader{t.DB}.QueryContext(ctx, `SELECT key, value FROM settings WHERE key IN (?, ?, ?, ?, ?)`,
+		settingStaffVisibility, settingTwoFactor, settingAccent, settingLogoVersion, settingArchivedDocs)
 	if err != nil {
 		return s, fmt.Errorf("db: read settings: %w", err)
 	}
@@ -84,6 +88,8 @@ func (t *Tenant) Settings(ctx context.Context) (Settings, error) {
 			}
 		case settingLogoVersion:
 			s.LogoVersion, _ = strconv.ParseInt(v, 10, 64)
+		case settingArchivedDocs:
+			s.PurgeArchivedDocuments = v == "purge"
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -102,13 +108,17 @@ func (t *Tenant) SaveSettings(ctx context.Context, s Settings, a Audit) error {
 		s.TwoFactorRequired = TwoFactorNobody
 	}
 	return t.Tx(ctx, func(tx *sql.Tx) error {
-		for _, kv := range [][2]string{{settingStaffVisibility, v}, {settingTwoFactor, s.TwoFactorRequired}} {
+		docs := "keep"
+		if s.PurgeArchivedDocuments {
+			docs = "purge"
+		}
+		for _, kv := range [][2]string{{settingStaffVisibility, v}, {settingTwoFactor, s.TwoFactorRequired}, {settingArchivedDocs, docs}} {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, kv[0], kv[1]); err != nil {
 				return fmt.Errorf("db: save settings: %w", err)
 			}
 		}
-		a.Detail = "staff see: " + v + "; two-factor sign-in required of: " + s.TwoFactorRequired
+		a.Detail = "staff see: " + v + "; two-factor sign-in required of: " + s.TwoFactorRequired + "; documents of archived cases: " + docs
 		return t.auditTx(ctx, tx, a)
 	})
 }

@@ -16,15 +16,16 @@ const casePageSize = 50
 
 // Case list views.
 const (
-	caseViewAll     = "all"
-	caseViewMine    = "mine"
-	caseViewOverdue = "overdue"
+	caseViewAll      = "all"
+	caseViewMine     = "mine"
+	caseViewOverdue  = "overdue"
+	caseViewArchived = "archived" // closed cases the retention job archived
 )
 
 // caseListState is everything the case list's URL holds: view, filters,
 // order and page. Every state is a URL that works on reload.
 type caseListState struct {
-	View     string // all, mine or overdue
+	View     string // all, mine, overdue or archived
 	Status   string // "", "open" or a status
 	Assignee string // "", "none" or a user id
 	Client   string // a client id
@@ -51,7 +52,7 @@ func parseCaseListState(c *fiber.Ctx) (caseListState, error) {
 		Client: c.Query("client"), Label: strings.ToLower(strings.TrimSpace(c.Query("label"))), Sort: c.Query("sort"), After: c.Query("after"),
 	}
 	switch s.View {
-	case caseViewAll, caseViewMine, caseViewOverdue:
+	case caseViewAll, caseViewMine, caseViewOverdue, caseViewArchived:
 	default:
 		return s, apperr.New(apperr.Invalid, "Unknown view %q: choose mine, all or overdue.", caseClip(s.View, 20))
 	}
@@ -117,6 +118,8 @@ func (s caseListState) filter(me, today string) db.CaseFilter {
 		f.AssigneeID, f.Unassigned = me, false
 	case caseViewOverdue:
 		f.DueBefore = today
+	case caseViewArchived:
+		f.Archived = true
 	}
 	return f
 }
@@ -301,6 +304,7 @@ func (h *Handlers) CasesIndex(c *fiber.Ctx) error {
 		{base, "All cases", state.View == caseViewAll},
 		{base + "?view=mine", "My cases", state.View == caseViewMine},
 		{base + "?view=overdue", "Overdue", state.View == caseViewOverdue},
+		{base + "?view=archived", "Archived", state.View == caseViewArchived},
 	}
 	data["BoardURL"] = base + "/board"
 	data["NewURL"] = base + "/new"

@@ -36,12 +36,17 @@ func (h *Handlers) SettingsUpdate(c *fiber.Ctx) error {
 	if s.TwoFactorRequired == "" {
 		s.TwoFactorRequired = cur.TwoFactorRequired // a form from before the choice existed
 	}
+	docs := formValue(c, "archived_documents")
+	s.PurgeArchivedDocuments = docs == "purge" || (docs == "" && cur.PurgeArchivedDocuments)
 	errs := map[string]string{}
 	if v := c.FormValue("staff_visibility"); v != "own" && v != "all" {
 		errs["staff_visibility"] = "Choose who staff can see."
 	}
 	if !db.ValidTwoFactorRequired(s.TwoFactorRequired) {
 		errs["two_factor_required"] = "Choose who must use two-factor sign-in."
+	}
+	if docs != "" && docs != "keep" && docs != "purge" {
+		errs["archived_documents"] = "Choose whether to keep the documents of archived cases."
 	}
 	if err := apperr.FieldErrors(errs); err != nil {
 		return h.formPage(c, "pages/settings/index", "pages/settings/index", fiber.Map{"Title": "Agency settings", "Settings": s}, err)

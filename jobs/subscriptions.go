@@ -75,7 +75,7 @@ func (s *subscriptionJob) run(ctx context.Context, run *db.JobRun) error {
 			continue
 		}
 		run.Counts["periods_started"] += int64(n)
-		if err := s.purgeClosedCases(ctx, run, a); err != nil {
+		if err := s.archiveClosedCases(ctx, run, a); err != nil {
 			fail(a, err)
 			continue
 		}
@@ -99,9 +99,10 @@ func (s *subscriptionJob) run(ctx context.Context, run *db.JobRun) error {
 	return firstErr
 }
 
-// purgeClosedCases deletes the agency's cases closed longer ago than its
-// plan keeps them (no limit: nothing), and their documents' files.
-func (s *subscriptionJob) purgeClosedCases(ctx context.Context, run *db.JobRun, a *db.Agency) error {
+// archiveClosedCases archives the agency's cases closed longer ago than its
+// plan keeps them (no limit: nothing), and deletes their documents' files
+// when the agency chose so.
+func (s *subscriptionJob) archiveClosedCases(ctx context.Context, run *db.JobRun, a *db.Agency) error {
 	keep, err := s.r.control.ClosedCaseRetention(ctx, a.ID)
 	if err != nil || keep == 0 {
 		return err
@@ -111,14 +112,19 @@ func (s *subscriptionJob) purgeClosedCases(ctx context.Context, run *db.JobRun, 
 		return err
 	}
 	defer release()
-	n, docs, err := t.PurgeClosedCases(ctx, s.r.clock.Now().Add(-keep))
+	settings, err := t.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	run.Counts["closed_cases_purged"] += n
+	n, docs, err := t.ArchiveClosedCases(ctx, s.r.clock.Now().Add(-keep), settings.PurgeArchivedDocuments)
+	if err != nil {
+		return err
+	}
+	run.Counts["closed_cases_archived"] += n
+	run.Counts["archived_documents_deleted"] += int64(len(docs))
 	for _, d := range docs {
 		if err := files.Remove(t.FilesDir(), d.StorageKey, d.ThumbKey); err != nil {
-			s.r.log.Warn("subscriptions: remove a purged case's file", "agency_id", a.ID, "document", d.ID, "err", err)
+			s.r.log.Warn("subscriptions: remove an archived case's document file", "agency_id", a.ID, "document", d.ID, "err", err)
 			run.Counts["files_kept"]++
 		}
 	}

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"os"
@@ -258,8 +259,10 @@ func TestSubscriptionsSelfHosted(t *testing.T) {
 	}
 }
 
-// TestClosedCaseRetention: the job deletes cases closed longer ago than
-// the plan keeps them, and nothing else.
+// TestClosedCaseRetention: the job archives cases closed longer ago than
+// the plan keeps them, and nothing else: they leave the lists, keep their
+// history (and documents, unless the agency chose to purge them), and come
+// back when reopened.
 func TestClosedCaseRetention(t *testing.T) {
 	ctx := context.Background()
 	control, pool, clk := mustOpen(t)
@@ -306,16 +309,63 @@ func TestClosedCaseRetention(t *testing.T) {
 	// past the plan's 30 days.
 	clk.Set(clk.Now().Add(-25 * 24 * time.Hour))
 	run, err := r.Run(ctx, JobSubscriptions)
-	if err != nil || run.Counts["closed_cases_purged"] != 1 {
+	if err != nil || run.Counts["closed_cases_archived"] != 1 || run.Counts["archived_documents_deleted"] != 0 {
 		t.Fatalf("%v %v", run.Counts, err)
 	}
-	var left int
-	tn.Read().QueryRow(`SELECT COUNT(*) FROM cases`).Scan(&left)
-	if left != 2 {
-		t.Fatalf("%d cases left", left)
+	listed := func(f db.CaseFilter) []string {
+		rows, _, err := tn.Cases(ctx, v, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var titles []string
+		for _, r := range rows {
+			titles = append(titles, r.Title)
+		}
+		return titles
+	}
+	if got := strings.Join(listed(db.CaseFilter{}), ","); got != "Still open,Closed lately" {
+		t.Fatalf("the list shows %q", got)
+	}
+	if got := strings.Join(listed(db.CaseFilter{Archived: true}), ","); got != "Closed long ago" {
+		t.Fatalf("the archived view shows %q", got)
+	}
+	k, err := tn.Case(ctx, v, ids[0])
+	if err != nil || k.ArchivedAt.IsZero() {
+		t.Fatalf("archived case %+v, %v", k, err)
+	}
+	var events int
+	tn.Read().QueryRow(`SELECT COUNT(*) FROM case_events WHERE case_id = ?`, ids[0]).Scan(&events)
+	if events < 2 {
+		t.Fatalf("the archived case kept %d events", events)
 	}
 	run, _ = r.Run(ctx, JobSubscriptions)
-	if run.Counts["closed_cases_purged"] != 0 {
+	if run.Counts["closed_cases_archived"] != 0 {
 		t.Fatalf("second run: %v", run.Counts)
+	}
+
+	// Reopening brings it back to the lists.
+	reopened := "in_progress"
+	if _, err := tn.UpdateCase(ctx, v, actor, ids[0], db.CaseChange{Status: &reopened}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(listed(db.CaseFilter{Archived: true}), ","); got != "" {
+		t.Fatalf("after reopening, the archived view shows %q", got)
+	}
+
+	// An agency that chose to purge the documents of archived cases loses them.
+	if err := tn.SaveSettings(ctx, db.Settings{TwoFactorRequired: db.TwoFactorNobody, PurgeArchivedDocuments: true}, db.Audit{Action: "settings.changed"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tn.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO documents (id, case_id, name, content_type, size, sha256, storage_key, created_at)
+			VALUES ('d1', ?, 'old.pdf', 'application/pdf', 3, 'x', 'zz/nothing', 1)`, ids[1])
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(20 * 24 * time.Hour) // "Closed lately" is now past 30 days
+	run, err = r.Run(ctx, JobSubscriptions)
+	if err != nil || run.Counts["closed_cases_archived"] != 1 || run.Counts["archived_documents_deleted"] != 1 {
+		t.Fatalf("%v %v", run.Counts, err)
 	}
 }

@@ -1,0 +1,69 @@
+package db
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"mintedmind/clock"
+)
+
+// The case list's first page, the page staff load most, reads everything
+// from the covering index cases_list, archived cases skipped in the index.
+func TestCaseListReadsOneCoveringIndex(t *testing.T) {
+	f := mustOpenProbeTenant(t)
+	where, args := CaseFilter{}.where(Viewer{UserID: "u"})
+	q := caseRowSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY c.updated_at DESC, c.number DESC LIMIT ?`
+	rows, err := f.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, append(args, 51)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		rows.Scan(&id, &parent, &unused, &detail)
+		plan = append(plan, detail)
+	}
+	got := strings.Join(plan, "\n")
+	if !strings.Contains(got, "SCAN c USING COVERING INDEX cases_list") || strings.Contains(got, "TEMP B-TREE") {
+		t.Fatalf("plan:\n%s", got)
+	}
+}
+
+// mustOpenProbeTenant opens an agency's database in a temporary data
+// directory, for tests inside the package that look at query plans.
+func mustOpenProbeTenant(t *testing.T) *Tenant {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	ctl, err := OpenControl(ctx, dir, clock.System{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ctl.Close() })
+	schema, err := os.ReadFile("../schema.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := NewTenantPool(dir, string(schema), PoolConfig{MaxOpen: 2, IdleTimeout: time.Hour}, clock.System{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	a, _, err := ctl.CreateAgency(ctx, pool, NewAgency{Name: "Plans", Slug: "plans", OwnerName: "O", OwnerEmail: "o@plans.test", OwnerPasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn, release, err := pool.Acquire(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(release)
+	return tn
+}
