@@ -153,7 +153,9 @@ func (t *Tenant) ListClients(ctx context.Context, v Viewer, f ClientFilter) (Cli
 	if err != nil {
 		return ClientPage{}, err
 	}
-	rows, err := t.read.QueryContext(ctx, q, args...)
+	// The text depends only on the filter's shape (which filters, the
+	// plan, how many spellings of the search), so it is prepared once.
+	rows, err := preparedReader{t.DB}.QueryContext(ctx, q, args...)
 	if err != nil {
 		return ClientPage{}, fmt.Errorf("db: list clients: %w", err)
 	}
