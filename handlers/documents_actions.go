@@ -34,9 +34,7 @@ func (h *Handlers) DocumentShare(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		if err := h.notifyContacts(c, caseID, "case-document", d.Name); err != nil {
-			return err
-		}
+		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, caseID, "case-document", d.Name))
 		h.flash(c, "The client can now see the document.")
 	default:
 		h.flash(c, "The document is internal again: the client no longer sees it.")

@@ -183,11 +183,7 @@ func (h *Handlers) DocumentsUpload(c *fiber.Ctx) error {
 	shared := string(c.Request().PostArgs().Peek("shared")) == "1"
 	docs, err := h.storeUploads(c, db.StaffDocumentAccess(v), caseActor(c), caseID, shared)
 	if err == nil && shared {
-		names := make([]string, len(docs))
-		for i, d := range docs {
-			names[i] = d.Name
-		}
-		err = h.notifyContacts(c, caseID, "case-document", strings.Join(names, "\n"))
+		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, caseID, "case-document", documentNames(docs)))
 	}
 	if !isHTMX(c) {
 		if err != nil {
@@ -211,6 +207,15 @@ func (h *Handlers) DocumentsUpload(c *fiber.Ctx) error {
 	}
 	data["UploadDone"], data["DocOOB"] = uploadedMessage(docs), true
 	return h.fragment(c, "partials/documents/uploaded", data)
+}
+
+// documentNames is the documents' names, one a line, for an email.
+func documentNames(docs []*db.Document) string {
+	names := make([]string, len(docs))
+	for i, d := range docs {
+		names[i] = d.Name
+	}
+	return strings.Join(names, "\n")
 }
 
 func uploadedMessage(docs []*db.Document) string {

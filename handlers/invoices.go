@@ -303,9 +303,7 @@ func (h *Handlers) InvoiceIssue(c *fiber.Ctx) error {
 		return err
 	}
 	h.auditBilling(c, "invoice.issued", inv.ID, inv.Number)
-	if err := h.notifyInvoice(c, inv); err != nil {
-		return err
-	}
+	h.logFailed(c, "email the client's contacts", h.notifyInvoice(c, inv))
 	h.flash(c, inv.Number+" issued.")
 	return h.redirect(c, invoiceBase(c)+"/"+inv.ID)
 }

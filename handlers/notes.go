@@ -44,9 +44,7 @@ func (h *Handlers) NoteCreate(c *fiber.Ctx) error {
 		return h.formPage(c, "pages/cases/show", "partials/cases/note-form", data, err)
 	}
 	if form.Visible {
-		if err := h.notifyContacts(c, id, "case-update", n.Body); err != nil {
-			return err
-		}
+		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, id, "case-update", n.Body))
 		h.flash(c, "Note added and shown to the client.")
 	} else {
 		h.flash(c, "Internal note added.")

@@ -151,14 +151,26 @@ func (h *Handlers) PortalMessage(c *fiber.Ctx) error {
 		}
 		return h.portalCasePage(c, body, err)
 	}
-	if err := t.NoteClientActivity(c.UserContext(), id); err != nil {
-		return err
-	}
-	if err := h.notifyStaffOfClient(c, id, "client-message", n.Body); err != nil {
-		return err
-	}
+	h.afterClientActivity(c, id, "client-message", n.Body)
 	h.flash(c, "Message sent.")
 	return h.redirect(c, portalBase(c)+"/cases/"+id)
+}
+
+// afterClientActivity marks the case for the staff's unread markers and
+// emails the staff member looking after it. The message or upload is
+// already saved: a failure here is logged, not answered, so that nobody
+// sends it again.
+func (h *Handlers) afterClientActivity(c *fiber.Ctx, caseID, template, text string) {
+	h.logFailed(c, "mark client activity", tenantOf(c).NoteClientActivity(c.UserContext(), caseID))
+	h.logFailed(c, "email the case's staff", h.notifyStaffOfClient(c, caseID, template, text))
+}
+
+// logFailed logs what went wrong in a step that follows a saved change and
+// must not turn it into an error page (an email, a marker).
+func (h *Handlers) logFailed(c *fiber.Ctx, what string, err error) {
+	if err != nil {
+		h.logger(c).Error(what, "err", err)
+	}
 }
 
 // notifyStaffOfClient emails the staff member looking after the case that

@@ -37,16 +37,7 @@ func (h *Handlers) PortalUpload(c *fiber.Ctx) error {
 		}
 		return h.portalCasePage(c, "", err)
 	}
-	names := make([]string, len(docs))
-	for i, d := range docs {
-		names[i] = d.Name
-	}
-	if err := tenantOf(c).NoteClientActivity(c.UserContext(), caseID); err != nil {
-		return err
-	}
-	if err := h.notifyStaffOfClient(c, caseID, "client-upload", strings.Join(names, "\n")); err != nil {
-		return err
-	}
+	h.afterClientActivity(c, caseID, "client-upload", documentNames(docs))
 	h.flash(c, uploadedMessage(docs))
 	return h.redirect(c, portalBase(c)+"/cases/"+caseID+"#documents")
 }
