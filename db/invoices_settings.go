@@ -24,7 +24,6 @@ type BillingSettings struct {
 	VATNumber     string
 	Email         string
 	BankDetails   string // lines: IBAN, bank, SWIFT, …
-	LogoPath      string // reserved for the portal's branding
 	Logo          []byte // the agency's logo as a PDF prints it (PNG or JPEG); not stored here: see PDFLogo
 	Currency      string
 	NumberPattern string
@@ -52,7 +51,7 @@ const (
 // DefaultReminderDays are the days after the due date reminders go out.
 var DefaultReminderDays = []int{3, 14, 30}
 
-var billingKeys = []string{"legal_name", "address", "company_code", "vat_number", "email", "bank_details", "logo_path", "currency",
+var billingKeys = []string{"legal_name", "address", "company_code", "vat_number", "email", "bank_details", "currency",
 	"number_pattern", "terms_days", "reminder_days", "paysera_project_id", "paysera_password", "paysera_public_key", "paysera_test", "paysera_allow_ss1"}
 
 // PayseraReady reports whether the agency can take Paysera payments.
@@ -180,8 +179,6 @@ func readBillingSettings(ctx context.Context, q rowsQuerier) (BillingSettings, e
 			s.Email = v
 		case "bank_details":
 			s.BankDetails = v
-		case "logo_path":
-			s.LogoPath = v
 		case "currency":
 			s.Currency = v
 		case "number_pattern":
@@ -219,7 +216,7 @@ func (t *Tenant) SaveBillingSettings(ctx context.Context, s BillingSettings, a A
 	}
 	values := map[string]string{
 		"legal_name": s.LegalName, "address": s.Address, "company_code": s.CompanyCode, "vat_number": s.VATNumber, "email": s.Email,
-		"bank_details": s.BankDetails, "logo_path": s.LogoPath, "currency": s.Currency, "number_pattern": s.NumberPattern,
+		"bank_details": s.BankDetails, "currency": s.Currency, "number_pattern": s.NumberPattern,
 		"terms_days": strconv.Itoa(s.TermsDays), "reminder_days": FormatReminderDays(s.ReminderDays),
 		"paysera_project_id": s.PayseraProjectID, "paysera_password": s.PayseraPassword, "paysera_public_key": s.PayseraPublicKey,
 		"paysera_test": b(s.PayseraTest), "paysera_allow_ss1": b(s.PayseraAllowSS1Only),

@@ -45,7 +45,7 @@ func (h *Handlers) BillingSettingsUpdate(c *fiber.Ctx) error {
 	s := db.BillingSettings{
 		LegalName: formValue(c, "legal_name"), Address: strings.TrimSpace(c.FormValue("address")), CompanyCode: formValue(c, "company_code"),
 		VATNumber: formValue(c, "vat_number"), Email: formValue(c, "email"), BankDetails: strings.TrimSpace(c.FormValue("bank_details")),
-		LogoPath: old.LogoPath, Currency: strings.ToUpper(formValue(c, "currency")), NumberPattern: formValue(c, "number_pattern"),
+		Currency: strings.ToUpper(formValue(c, "currency")), NumberPattern: formValue(c, "number_pattern"),
 		PayseraProjectID: formValue(c, "paysera_project_id"), PayseraPublicKey: strings.TrimSpace(c.FormValue("paysera_public_key")),
 		PayseraTest: c.FormValue("paysera_test") == "1", PayseraAllowSS1Only: c.FormValue("paysera_allow_ss1") == "1",
 		PayseraPassword: old.PayseraPassword,
