@@ -580,6 +580,9 @@ type InvoiceRow struct {
 	CreatedAt                                                                    int64
 }
 
+// Open reports whether the invoice awaits (more) payment.
+func (r InvoiceRow) Open() bool { return r.Status == InvoiceIssued || r.Status == InvoicePartiallyPaid }
+
 // Invoices lists invoices whose clients v may see, newest first, and the
 // cursor of the next page ("" at the end).
 func (t *Tenant) Invoices(ctx context.Context, v Viewer, f InvoiceFilter) ([]InvoiceRow, string, error) {

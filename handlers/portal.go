@@ -76,7 +76,7 @@ func (h *Handlers) PortalHome(c *fiber.Ctx) error {
 	}
 	var unpaid []db.InvoiceRow
 	for _, r := range invoices {
-		if r.Status == db.InvoiceIssued || r.Status == db.InvoicePartiallyPaid {
+		if r.Open() {
 			unpaid = append(unpaid, r)
 		}
 	}

@@ -25,7 +25,7 @@ func (h *Handlers) PortalInvoices(c *fiber.Ctx) error {
 	}
 	var open, done []db.InvoiceRow
 	for _, r := range rows {
-		if r.Status == db.InvoiceIssued || r.Status == db.InvoicePartiallyPaid {
+		if r.Open() {
 			open = append(open, r)
 		} else {
 			done = append(done, r)
