@@ -26,6 +26,7 @@ type config struct {
 	MaxOpenTenants  int
 	TenantIdle      time.Duration
 	BodyLimit       int
+	ActiveRequests  int
 	FileLimit       int64 // largest document upload, bytes
 	StorageQuota    int64 // an agency's document storage, bytes (until plans set it)
 	LogFormat       string
@@ -75,6 +76,7 @@ func newFlagSet(cfg *config, out io.Writer) *flag.FlagSet {
 	fs.IntVar(&cfg.MaxOpenTenants, "max-open-tenants", envInt("MAX_OPEN_TENANTS", 200), "agency databases kept open at most; least recently used are closed (MAX_OPEN_TENANTS)")
 	fs.DurationVar(&cfg.TenantIdle, "tenant-idle", envDuration("TENANT_IDLE", 10*time.Minute), "an agency database unused this long is closed (TENANT_IDLE)")
 	fs.IntVar(&cfg.BodyLimit, "body-limit", envInt("BODY_LIMIT", 25<<20), "largest request body in bytes (BODY_LIMIT)")
+	fs.IntVar(&cfg.ActiveRequests, "active-requests", envInt("ACTIVE_REQUESTS", 0), "requests handled at once, the rest wait their turn in arrival order; 0 is four per CPU (ACTIVE_REQUESTS)")
 	fs.Int64Var(&cfg.FileLimit, "file-limit", int64(envInt("FILE_LIMIT", 25<<20)), "largest document upload in bytes; uploads stream to disk, so this may exceed -body-limit (FILE_LIMIT)")
 	fs.BoolVar(&cfg.SelfHosted, "self-hosted", env("SELF_HOSTED", "") == "1" || env("SELF_HOSTED", "") == "true", "one agency hosts itself: no plans, limits or subscription billing (SELF_HOSTED=1)")
 	fs.Int64Var(&cfg.StorageQuota, "storage-quota", int64(envInt("STORAGE_QUOTA", 5<<30)), "each agency's document storage in bytes, the trash included (STORAGE_QUOTA)")
@@ -173,6 +175,9 @@ func (c *config) finish() error {
 	}
 	if c.MaxOpenTenants < 1 {
 		return fmt.Errorf("max-open-tenants must be at least 1")
+	}
+	if c.ActiveRequests < 0 || c.ActiveRequests > 10000 {
+		return fmt.Errorf("active-requests must be between 0 (four per CPU) and 10000")
 	}
 	if c.BodyLimit < 64<<10 {
 		return fmt.Errorf("body-limit must be at least 65536 bytes")

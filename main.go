@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -184,7 +185,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	defer untrack()
 
 	hc := handlers.DefaultConfig()
-	hc.BaseURL, hc.TrustedProxies, hc.BodyLimit = cfg.BaseURL, cfg.TrustedProxies, cfg.BodyLimit
+	hc.BaseURL, hc.TrustedProxies, hc.BodyLimit, hc.ActiveRequests = cfg.BaseURL, cfg.TrustedProxies, cfg.BodyLimit, cfg.ActiveRequests
 	hc.FileLimit, hc.StorageQuota = cfg.FileLimit, cfg.StorageQuota
 	hc.SessionIdle, hc.SessionAbsolute = cfg.SessionIdle, cfg.SessionAbsolute
 	hc.MetricsToken = cfg.MetricsToken
@@ -235,6 +236,11 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", metrics.Handler())
+		// The private address also serves Go's profiler, for finding what
+		// limits a busy server: go tool pprof http://ADDR/debug/pprof/profile
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go metricsSrv.Serve(mln)
 		log.Info("metrics: serving /metrics on " + mln.Addr().String())
@@ -280,7 +286,7 @@ func logConfig(log *slog.Logger, cfg *config, m *mail.Mailer) {
 	log.Info("configuration",
 		"addr", cfg.Addr, "data", cfg.DataDir, "base_url", cfg.BaseURL, "trusted_proxies", cfg.TrustedProxies,
 		"smtp", smtp, "mail_from", cfg.MailFrom, "session_idle", cfg.SessionIdle, "session_absolute", cfg.SessionAbsolute,
-		"max_open_tenants", cfg.MaxOpenTenants, "tenant_idle", cfg.TenantIdle, "body_limit", cfg.BodyLimit, "file_limit", cfg.FileLimit, "storage_quota", cfg.StorageQuota,
+		"max_open_tenants", cfg.MaxOpenTenants, "tenant_idle", cfg.TenantIdle, "body_limit", cfg.BodyLimit, "active_requests", cfg.ActiveRequests, "file_limit", cfg.FileLimit, "storage_quota", cfg.StorageQuota,
 		"metrics_token", cfg.MetricsToken != "", "metrics_addr", cfg.MetricsAddr, "shutdown_timeout", cfg.ShutdownTimeout,
 		"control_dir", cfg.ControlDir, "machine", cfg.Machine)
 }

@@ -22,6 +22,8 @@
 #   ONLY="case-list search-common" bench/crm.sh    # some of the pages
 #   CASES=10000 EVENTS=100000 bench/crm.sh         # a smaller agency (with a temp dir or a new DATA)
 #   THREADS=4 CONNECTIONS=64 DURATION=30s bench/crm.sh
+#   PROFILE=1 bench/crm.sh                         # also a 10 s CPU profile per page:
+#                                                  # go tool pprof -top bench/results/mintedmind-crm bench/results/crm-case-page.pprof
 #
 # Generating the agency takes about 80 s on 2 CPUs. Output also goes to
 # bench/results/crm.txt. Needs go, curl and wrk (Debian: apt-get install -y wrk).
@@ -109,11 +111,17 @@ for t in "${targets[@]}"; do
 	echo
 	echo "== $name: GET $path answers 200 ($(wc -c <"$work/page.html") bytes)"
 	echo "   load before the run: $(cut -d ' ' -f 1-3 /proc/loadavg)"
+	profiler=
+	if [[ -n $pprof_base ]]; then
+		(sleep 2 && curl -fsS -o "bench/results/crm-$name.pprof" "$pprof_base/debug/pprof/profile?seconds=10") &
+		profiler=$!
+	fi
 	{
 		echo
 		echo "## $name: $path"
 		wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/crm.lua -H "$cookie" "$url"
 	} | tee -a "$out" | tee "$work/wrk.txt"
+	if [[ -n $profiler ]]; then wait "$profiler"; fi
 	result=$(sed -n 's/^result: //p' "$work/wrk.txt")
 	rps=$(sed 's/.*rps=\([0-9.]*\).*/\1/' <<<"$result")
 	p50=$(sed 's/.*p50=\([0-9.]*\).*/\1/' <<<"$result")

@@ -40,10 +40,21 @@ if [[ -z ${PORT:-} ]]; then
 fi
 base=http://127.0.0.1:$PORT
 
+# With PROFILE=1 the server also listens on a private metrics port, whose
+# /debug/pprof/ handlers take CPU profiles during the runs.
+pprof_base=
+if [[ -n ${PROFILE:-} ]]; then
+	pprof_base=http://127.0.0.1:$((PORT + 1))
+fi
+
 # start_server DATA TRIES: runs the binary on DATA and waits up to TRIES
 # tenths of a second for /readyz.
 start_server() {
-	"$BIN" -data "$1" -addr "127.0.0.1:$PORT" -base-url "$base" >"$work/server.log" 2>&1 &
+	local extra=()
+	if [[ -n $pprof_base ]]; then
+		extra=(-metrics-addr "${pprof_base#http://}")
+	fi
+	"$BIN" -data "$1" -addr "127.0.0.1:$PORT" -base-url "$base" "${extra[@]}" >"$work/server.log" 2>&1 &
 	server_pid=$!
 	for _ in $(seq "$2"); do
 		curl -fsS -o /dev/null "$base/readyz" 2>/dev/null && return 0

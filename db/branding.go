@@ -70,7 +70,7 @@ func (t *Tenant) SaveBranding(ctx context.Context, accent string, logo *Logo, re
 // BrandLogo returns the agency's logo, or a NotFound error.
 func (t *Tenant) BrandLogo(ctx context.Context) (*Logo, error) {
 	var l Logo
-	err := t.read.QueryRowContext(ctx, `SELECT content_type, data, updated_at FROM brand_logo WHERE id = 1`).Scan(&l.ContentType, &l.Data, &l.Version)
+	err := t.reader().QueryRowContext(ctx, `SELECT content_type, data, updated_at FROM brand_logo WHERE id = 1`).Scan(&l.ContentType, &l.Data, &l.Version)
 	if err != nil {
 		return nil, notFound(err, "Logo")
 	}

@@ -86,7 +86,7 @@ func loadCase(ctx context.Context, q caseQuerier, v Viewer, id string) (*Case, e
 
 // Case loads a case that v may see.
 func (t *Tenant) Case(ctx context.Context, v Viewer, id string) (*Case, error) {
-	return loadCase(ctx, preparedReader{t.DB}, v, id)
+	return loadCase(ctx, t.reader(), v, id)
 }
 
 // clientForCase checks, inside tx, that a case may belong to the client:
@@ -340,7 +340,7 @@ type CaseClientRef struct {
 func (t *Tenant) CaseClient(ctx context.Context, v Viewer, id string) (CaseClientRef, error) {
 	filter, args := v.clientFilter("cl")
 	r := CaseClientRef{}
-	err := t.read.QueryRowContext(ctx, `SELECT cl.id, cl.name FROM clients cl WHERE cl.id = ? AND `+filter, append([]any{id}, args...)...).Scan(&r.ID, &r.Name)
+	err := t.reader().QueryRowContext(ctx, `SELECT cl.id, cl.name FROM clients cl WHERE cl.id = ? AND `+filter, append([]any{id}, args...)...).Scan(&r.ID, &r.Name)
 	if err != nil {
 		return r, notFound(err, "Client")
 	}
@@ -357,7 +357,7 @@ func (t *Tenant) CaseClientChoices(ctx context.Context, v Viewer, q string, limi
 		args = append(args, "%"+caseLikeEscaper.Replace(q)+"%")
 	}
 	args = append(args, limit)
-	return queryList(ctx, t.read, "case client choices", func(row scanner) (CaseClientRef, error) {
+	return queryList(ctx, t.reader(), "case client choices", func(row scanner) (CaseClientRef, error) {
 		var r CaseClientRef
 		return r, row.Scan(&r.ID, &r.Name)
 	}, `SELECT cl.id, cl.name FROM clients cl WHERE `+where+` ORDER BY cl.name COLLATE NOCASE, cl.id LIMIT ?`, args...)

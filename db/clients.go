@@ -99,7 +99,7 @@ func loadClient(ctx context.Context, q clientQuerier, v Viewer, id string) (*Cli
 // Client loads one client the viewer may see. A client the viewer may not
 // see is not found, exactly like one that does not exist.
 func (t *Tenant) Client(ctx context.Context, v Viewer, id string) (*Client, error) {
-	return loadClient(ctx, t.read, v, id)
+	return loadClient(ctx, t.reader(), v, id)
 }
 
 // CreateClient validates and stores a new client, and audits it.
@@ -303,7 +303,7 @@ func (t *Tenant) ResponsibleChoices(ctx context.Context, v Viewer) ([]StaffChoic
 		q += ` AND id = ?`
 		args = append(args, v.UserID)
 	}
-	return queryList(ctx, t.read, "responsible choices", func(r scanner) (StaffChoice, error) {
+	return queryList(ctx, t.reader(), "responsible choices", func(r scanner) (StaffChoice, error) {
 		var s StaffChoice
 		err := r.Scan(&s.ID, &s.Name, &s.Email)
 		return s, err
@@ -459,5 +459,5 @@ func insertBatched(ctx context.Context, tx *sql.Tx, head string, rows [][]any) e
 // CheckResponsible returns a message when the viewer may not make the user
 // id responsible for a client ("" is nobody), for validation as one types.
 func (t *Tenant) CheckResponsible(ctx context.Context, v Viewer, id string) (string, error) {
-	return clientCheckResponsible(ctx, t.read, v, id)
+	return clientCheckResponsible(ctx, t.reader(), v, id)
 }

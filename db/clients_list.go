@@ -155,7 +155,7 @@ func (t *Tenant) ListClients(ctx context.Context, v Viewer, f ClientFilter) (Cli
 	}
 	// The text depends only on the filter's shape (which filters, the
 	// plan, how many spellings of the search), so it is prepared once.
-	rows, err := preparedReader{t.DB}.QueryContext(ctx, q, args...)
+	rows, err := t.reader().QueryContext(ctx, q, args...)
 	if err != nil {
 		return ClientPage{}, fmt.Errorf("db: list clients: %w", err)
 	}
@@ -225,10 +225,10 @@ func (t *Tenant) ClientTags(ctx context.Context, v Viewer) ([]string, error) {
 		return s, err
 	}
 	if v.OwnOnly {
-		return queryList(ctx, t.read, "client tags", scan, `SELECT DISTINCT g.tag FROM client_tags g JOIN clients c ON c.id = g.client_id
+		return queryList(ctx, t.reader(), "client tags", scan, `SELECT DISTINCT g.tag FROM client_tags g JOIN clients c ON c.id = g.client_id
 			WHERE c.responsible_id = ? ORDER BY g.tag LIMIT 200`, v.UserID)
 	}
-	return queryList(ctx, t.read, "client tags", scan, `WITH RECURSIVE tags(tag) AS (
+	return queryList(ctx, t.reader(), "client tags", scan, `WITH RECURSIVE tags(tag) AS (
 			SELECT MIN(tag) FROM client_tags
 			UNION ALL SELECT (SELECT MIN(tag) FROM client_tags WHERE tag > tags.tag) FROM tags WHERE tags.tag IS NOT NULL)
 		SELECT tag FROM tags WHERE tag IS NOT NULL LIMIT 200`)

@@ -27,7 +27,7 @@ const MaxClientCases = 200
 // updated first. The caller has loaded the client for the same viewer.
 func (t *Tenant) ClientCases(ctx context.Context, v Viewer, clientID string) ([]ClientCase, error) {
 	filter, args := v.caseFilter("k")
-	return queryList(ctx, t.read, "client cases", func(r scanner) (ClientCase, error) {
+	return queryList(ctx, t.reader(), "client cases", func(r scanner) (ClientCase, error) {
 		var c ClientCase
 		var number, updated int64
 		if err := r.Scan(&c.ID, &number, &c.Title, &c.Status, &updated); err != nil {
@@ -58,7 +58,7 @@ const MaxClientActivity = 100
 // the newest events of its cases the viewer may see, newest first, at most
 // MaxClientActivity. The caller has loaded the client for the same viewer.
 func (t *Tenant) ClientActivityLog(ctx context.Context, v Viewer, clientID string) ([]ClientActivity, error) {
-	audit, err := queryList(ctx, t.read, "client audit", func(r scanner) (ClientActivity, error) {
+	audit, err := queryList(ctx, t.reader(), "client audit", func(r scanner) (ClientActivity, error) {
 		var a ClientActivity
 		var at int64
 		var action string
@@ -72,7 +72,7 @@ func (t *Tenant) ClientActivityLog(ctx context.Context, v Viewer, clientID strin
 		return nil, err
 	}
 	filter, args := v.caseFilter("k")
-	events, err := queryList(ctx, t.read, "client case events", func(r scanner) (ClientActivity, error) {
+	events, err := queryList(ctx, t.reader(), "client case events", func(r scanner) (ClientActivity, error) {
 		var a ClientActivity
 		var at, number int64
 		var kind, field, oldValue, newValue string

@@ -95,7 +95,7 @@ func (t *Tenant) planClientList(ctx context.Context, f ClientFilter) (clientPlan
 		return p, nil
 	}
 	var n sql.NullInt64
-	if err := (preparedReader{t.DB}).QueryRowContext(ctx, `SELECT MAX(rowid) FROM clients`).Scan(&n); err != nil {
+	if err := t.reader().QueryRowContext(ctx, `SELECT MAX(rowid) FROM clients`).Scan(&n); err != nil {
 		return p, fmt.Errorf("db: count clients: %w", err)
 	}
 	mark := strconv.Itoa(clientBroadMatches(n.Int64))
@@ -140,7 +140,7 @@ func (t *Tenant) planClientList(ctx context.Context, f ClientFilter) (clientPlan
 	count(names, nameArgs...)
 	count(codes, codeArgs...)
 	count(email, emailArgs...)
-	err := preparedReader{t.DB}.QueryRowContext(ctx, `SELECT `+strings.Join(counts, ", "), args...).
+	err := t.reader().QueryRowContext(ctx, `SELECT `+strings.Join(counts, ", "), args...).
 		Scan(&p.probeTag, &p.probeResponsible, &p.probeName, &p.probeCode, &p.probeEmails)
 	if err != nil {
 		return p, fmt.Errorf("db: plan client list: %w", err)
@@ -209,10 +209,9 @@ func clientSearchParts(q, sort string, p clientPlan) ([]string, [][]any) {
 }
 
 // clientListQuery builds the list query of a validated filter and the
-// number of rows it keeps at most. It picks the page's ids first and only
-// then reads their first email, phone and tags: when the order needs a
-// sort, SQLite computes every selected column of every candidate before
-// the LIMIT applies. A search is the union of its parts, each limited to
+// number of rows it keeps at most. It picks the page's rows first and only
+// then reads their columns: when the order needs a sort, SQLite computes
+// every selected column of every candidate before the LIMIT applies. A search is the union of its parts, each limited to
 // its own first page in the list's order (the page is among those), so no
 // part is read further than a page.
 func clientListQuery(v Viewer, f ClientFilter, p clientPlan) (string, []any, int, error) {
@@ -239,7 +238,7 @@ func clientListQuery(v Viewer, f ClientFilter, p clientPlan) (string, []any, int
 		where, args = where+" AND "+o.after, append(args, cargs...)
 	}
 	page := strconv.Itoa(limit + 1)
-	pick, pickArgs := `SELECT c.id AS id, `+o.key+` AS k, `+within+` AS w FROM clients c WHERE `+where, append(withinArgs, args...)
+	pick, pickArgs := `SELECT c.rowid AS rid, c.id AS id, `+o.key+` AS k, `+within+` AS w FROM clients c WHERE `+where, append(withinArgs, args...)
 	if f.Query != "" {
 		conds, condArgs := clientSearchParts(f.Query, f.Sort, p)
 		var parts []string
@@ -248,15 +247,15 @@ func clientListQuery(v Viewer, f ClientFilter, p clientPlan) (string, []any, int
 			parts = append(parts, `SELECT id FROM (SELECT c.id FROM clients c WHERE `+where+` AND `+cond+` ORDER BY `+o.orderBy+` LIMIT `+page+`)`)
 			partArgs = append(append(partArgs, args...), condArgs[i]...)
 		}
-		pick = `SELECT c.id AS id, ` + o.key + ` AS k, ` + within + ` AS w FROM clients c WHERE c.id IN (` + strings.Join(parts, " UNION ALL ") + `)`
+		pick = `SELECT c.rowid AS rid, c.id AS id, ` + o.key + ` AS k, ` + within + ` AS w FROM clients c WHERE c.id IN (` + strings.Join(parts, " UNION ALL ") + `)`
 		pickArgs = append(withinArgs, partArgs...)
 	}
+	// The page's rows are then read by rowid, one step each; the first
+	// email, phone and tags are kept on the row (schema.sql, migration 8).
 	q := `SELECT c.id, c.name, c.kind, c.city, c.updated_at, c.archived_at IS NOT NULL, p.k, p.w, COALESCE(u.name, ''),
-		COALESCE((SELECT email FROM client_emails WHERE client_id = c.id ORDER BY position LIMIT 1), ''),
-		COALESCE((SELECT phone FROM client_phones WHERE client_id = c.id ORDER BY position LIMIT 1), ''),
-		COALESCE((SELECT group_concat(tag, ', ' ORDER BY tag) FROM client_tags WHERE client_id = c.id), '')
+		c.list_email, c.list_phone, c.list_tags
 		FROM (` + pick + ` ORDER BY ` + o.orderBy + ` LIMIT ` + page + `) AS p
-		JOIN clients c ON c.id = p.id LEFT JOIN users u ON u.id = c.responsible_id
+		JOIN clients c ON c.rowid = p.rid LEFT JOIN users u ON u.id = c.responsible_id
 		ORDER BY ` + o.pageOrder
 	return q, pickArgs, limit, nil
 }

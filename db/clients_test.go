@@ -259,3 +259,68 @@ func TestClientQueriesUseIndexes(t *testing.T) {
 		}
 	})
 }
+
+// TestClientListColumnsFollowEdits checks the copies of each client's first
+// email, first phone and tags that the list reads (schema.sql, migration 8)
+// against their tables after every kind of write.
+func TestClientListColumnsFollowEdits(t *testing.T) {
+	f := mustOpenFixture(t)
+	tn, owner := f.mustOpenAgency(t, "listcols")
+	ctx := context.Background()
+	v := db.Viewer{UserID: owner.ID}
+	row := func(t *testing.T, id string) db.ClientRow {
+		t.Helper()
+		page, err := tn.ListClients(ctx, v, db.ClientFilter{Status: db.ClientStatusAll, Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range page.Rows {
+			if r.ID == id {
+				return r
+			}
+		}
+		t.Fatalf("client %s not listed", id)
+		return db.ClientRow{}
+	}
+	consistent := func(t *testing.T) {
+		t.Helper()
+		var stale int
+		err := tn.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM clients c WHERE
+			list_email <> COALESCE((SELECT email FROM client_emails WHERE client_id = c.id ORDER BY position LIMIT 1), '')
+			OR list_phone <> COALESCE((SELECT phone FROM client_phones WHERE client_id = c.id ORDER BY position LIMIT 1), '')
+			OR list_tags <> COALESCE((SELECT group_concat(tag, ', ' ORDER BY tag) FROM client_tags WHERE client_id = c.id), '')`).Scan(&stale)
+		if err != nil || stale != 0 {
+			t.Fatalf("%d clients with stale list columns (%v)", stale, err)
+		}
+	}
+	c, err := tn.CreateClient(ctx, v, db.ClientInput{Name: "Rasa", Emails: []string{"b@x.test", "a@x.test"}, Phones: []string{"+370 1", "+370 2"}, Tags: []string{"vip", "gold"}}, db.Audit{Action: "client.created"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := row(t, c.ID); r.Email != "b@x.test" || r.Phone != "+370 1" || r.Tags != "gold, vip" {
+		t.Fatalf("after create: %+v", r)
+	}
+	if _, _, err := tn.UpdateClient(ctx, v, c.ID, 0, db.ClientInput{Name: "Rasa", Emails: []string{"a@x.test"}, Tags: []string{"zeta"}}, db.Audit{Action: "client.updated"}); err != nil {
+		t.Fatal(err)
+	}
+	if r := row(t, c.ID); r.Email != "a@x.test" || r.Phone != "" || r.Tags != "zeta" {
+		t.Fatalf("after edit: %+v", r)
+	}
+	if _, err := tn.BulkUpdateClients(ctx, v, db.ClientBulk{Action: db.ClientBulkTag, IDs: []string{c.ID}, Tag: "alpha"}, db.Audit{Action: "client.updated"}); err != nil {
+		t.Fatal(err)
+	}
+	if r := row(t, c.ID); r.Tags != "alpha, zeta" {
+		t.Fatalf("after bulk tag: %+v", r)
+	}
+	if _, err := tn.ImportClients(ctx, v, importRows(30, owner.Email), db.Audit{Action: "client.imported"}); err != nil {
+		t.Fatal(err)
+	}
+	consistent(t)
+	if _, err := tn.EraseClient(ctx, v, c.ID, "Rasa", db.Audit{Action: "client.erased"}); err != nil {
+		t.Fatal(err)
+	}
+	if r := row(t, c.ID); strings.Contains(r.Email+r.Phone, "x.test") {
+		t.Fatalf("after erasure the list still shows %+v", r)
+	}
+	consistent(t)
+}

@@ -140,7 +140,7 @@ func checkDocumentCase(ctx context.Context, tx *sql.Tx, a DocumentAccess, caseID
 func (t *Tenant) CheckDocumentCase(ctx context.Context, a DocumentAccess, caseID string) error {
 	cond, args := a.caseCond("c")
 	var one int
-	err := t.read.QueryRowContext(ctx, `SELECT 1 FROM cases c WHERE c.id = ? AND `+cond, append([]any{caseID}, args...)...).Scan(&one)
+	err := t.reader().QueryRowContext(ctx, `SELECT 1 FROM cases c WHERE c.id = ? AND `+cond, append([]any{caseID}, args...)...).Scan(&one)
 	return notFound(err, "Case")
 }
 
@@ -238,7 +238,7 @@ func (t *Tenant) AddDocuments(ctx context.Context, a DocumentAccess, actor Actor
 // Document loads a document (not in the trash) of a case that a may see.
 func (t *Tenant) Document(ctx context.Context, a DocumentAccess, caseID, id string) (*Document, error) {
 	cond, args := a.caseCond("c")
-	d, err := scanDocument(t.read.QueryRowContext(ctx, documentSelect+` WHERE d.id = ? AND d.case_id = ? AND d.deleted_at IS NULL AND `+a.docCond()+` AND `+cond,
+	d, err := scanDocument(t.reader().QueryRowContext(ctx, documentSelect+` WHERE d.id = ? AND d.case_id = ? AND d.deleted_at IS NULL AND `+a.docCond()+` AND `+cond,
 		append([]any{id, caseID}, args...)...))
 	if err != nil {
 		return nil, notFound(err, "Document")
@@ -252,7 +252,7 @@ const MaxListedDocuments = 500
 // CaseDocuments lists the documents of a case that a may see, newest first.
 func (t *Tenant) CaseDocuments(ctx context.Context, a DocumentAccess, caseID string) ([]*Document, error) {
 	cond, args := a.caseCond("c")
-	return queryList(ctx, t.read, "case documents", scanDocument,
+	return queryList(ctx, t.reader(), "case documents", scanDocument,
 		documentSelect+` WHERE d.case_id = ? AND d.deleted_at IS NULL AND `+a.docCond()+` AND `+cond+` ORDER BY d.created_at DESC, d.id LIMIT ?`,
 		append(append([]any{caseID}, args...), MaxListedDocuments)...)
 }
@@ -261,7 +261,7 @@ func (t *Tenant) CaseDocuments(ctx context.Context, a DocumentAccess, caseID str
 // may see, newest first.
 func (t *Tenant) ClientDocuments(ctx context.Context, a DocumentAccess, clientID string) ([]*Document, error) {
 	cond, args := a.caseCond("c")
-	return queryList(ctx, t.read, "client documents", scanDocument,
+	return queryList(ctx, t.reader(), "client documents", scanDocument,
 		documentSelect+` WHERE c.client_id = ? AND d.deleted_at IS NULL AND `+a.docCond()+` AND `+cond+` ORDER BY d.created_at DESC, d.id LIMIT ?`,
 		append(append([]any{clientID}, args...), MaxListedDocuments)...)
 }

@@ -252,7 +252,7 @@ func readLines(ctx context.Context, q caseQuerier, query, id string) ([]billing.
 
 // Invoice loads an invoice or credit note that v may see.
 func (t *Tenant) Invoice(ctx context.Context, v Viewer, id string) (*Invoice, error) {
-	return loadInvoice(ctx, preparedReader{t.DB}, v, id)
+	return loadInvoice(ctx, t.reader(), v, id)
 }
 
 // InvoiceForPayment loads an invoice by id alone, for the payment pages

@@ -147,11 +147,7 @@ func (s *BillingSettings) Validate() error {
 
 // BillingSettings reads the agency's billing settings with defaults.
 func (t *Tenant) BillingSettings(ctx context.Context) (BillingSettings, error) {
-	return readBillingSettings(ctx, preparedReader{t.DB})
-}
-
-type rowsQuerier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	return readBillingSettings(ctx, t.reader())
 }
 
 func readBillingSettings(ctx context.Context, q rowsQuerier) (BillingSettings, error) {

@@ -95,7 +95,7 @@ func loadNote(ctx context.Context, q caseQuerier, v Viewer, caseID, noteID strin
 
 // Note loads a note of a case v may see.
 func (t *Tenant) Note(ctx context.Context, v Viewer, caseID, noteID string) (*Note, error) {
-	return loadNote(ctx, preparedReader{t.DB}, v, caseID, noteID)
+	return loadNote(ctx, t.reader(), v, caseID, noteID)
 }
 
 // EditNote changes a note's text and whether the client sees it. The

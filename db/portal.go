@@ -23,7 +23,7 @@ func (k PortalCase) Open() bool { return k.Status != CaseResolved && k.Status !=
 // PortalCases lists the cases of the contact's client (v.ClientID), open
 // ones first, most recently updated first, with their unread counts.
 func (t *Tenant) PortalCases(ctx context.Context, v Viewer) ([]PortalCase, error) {
-	return queryList(ctx, t.read, "portal cases", func(r scanner) (PortalCase, error) {
+	return queryList(ctx, t.reader(), "portal cases", func(r scanner) (PortalCase, error) {
 		var k PortalCase
 		var updated int64
 		err := r.Scan(&k.ID, &k.Number, &k.Title, &k.Status, &updated, &k.Unread)
@@ -46,7 +46,7 @@ type PortalUpdate struct {
 // PortalUpdates returns the newest client-visible events of the contact's
 // client's cases.
 func (t *Tenant) PortalUpdates(ctx context.Context, v Viewer, limit int) ([]PortalUpdate, error) {
-	return queryList(ctx, t.read, "portal updates", func(r scanner) (PortalUpdate, error) {
+	return queryList(ctx, t.reader(), "portal updates", func(r scanner) (PortalUpdate, error) {
 		var u PortalUpdate
 		var at int64
 		err := r.Scan(&u.ID, &u.CaseID, &at, &u.ActorName, &u.Kind, &u.Field, &u.OldValue, &u.NewValue, &u.NoteID, &u.CaseNumber, &u.CaseTitle)
@@ -65,7 +65,7 @@ func (t *Tenant) PortalCaseEvents(ctx context.Context, v Viewer, caseID string) 
 	if _, err := t.Case(ctx, v, caseID); err != nil {
 		return nil, err
 	}
-	events, err := queryList(ctx, t.read, "portal case events", func(r scanner) (Event, error) {
+	events, err := queryList(ctx, t.reader(), "portal case events", func(r scanner) (Event, error) {
 		var e Event
 		var at int64
 		err := r.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Kind, &e.Field, &e.OldValue, &e.NewValue, &e.NoteID)
@@ -76,7 +76,7 @@ func (t *Tenant) PortalCaseEvents(ctx context.Context, v Viewer, caseID string) 
 	if err != nil {
 		return nil, err
 	}
-	notes, err := queryList(ctx, t.read, "portal notes", scanNote, noteSelect+` WHERE n.case_id = ? AND n.visible_to_client = 1`, caseID)
+	notes, err := queryList(ctx, t.reader(), "portal notes", scanNote, noteSelect+` WHERE n.case_id = ? AND n.visible_to_client = 1`, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -109,13 +109,13 @@ func (t *Tenant) MarkCaseRead(ctx context.Context, userID, caseID string) error 
 
 // CaseContacts returns the active portal contacts of a case's client.
 func (t *Tenant) CaseContacts(ctx context.Context, caseID string) ([]*User, error) {
-	return queryList(ctx, t.read, "case contacts", scanUser, `SELECT `+userColumns+` FROM users
+	return queryList(ctx, t.reader(), "case contacts", scanUser, `SELECT `+userColumns+` FROM users
 		WHERE status = 'active' AND role = 'client' AND client_id = (SELECT client_id FROM cases WHERE id = ?) ORDER BY name`, caseID)
 }
 
 // ActiveContacts returns the active portal contacts of a client.
 func (t *Tenant) ActiveContacts(ctx context.Context, clientID string) ([]*User, error) {
-	return queryList(ctx, t.read, "client contacts", scanUser, `SELECT `+userColumns+` FROM users
+	return queryList(ctx, t.reader(), "client contacts", scanUser, `SELECT `+userColumns+` FROM users
 		WHERE status = 'active' AND role = 'client' AND client_id = ? ORDER BY name`, clientID)
 }
 
@@ -124,13 +124,13 @@ func (t *Tenant) ClientContacts(ctx context.Context, v Viewer, clientID string) 
 	if _, err := t.Client(ctx, v, clientID); err != nil {
 		return nil, err
 	}
-	return queryList(ctx, t.read, "client contacts", scanUser, `SELECT `+userColumns+` FROM users
+	return queryList(ctx, t.reader(), "client contacts", scanUser, `SELECT `+userColumns+` FROM users
 		WHERE role = 'client' AND client_id = ? ORDER BY name`, clientID)
 }
 
 // ClientInvites returns the pending portal invites of a client.
 func (t *Tenant) ClientInvites(ctx context.Context, clientID string) ([]*Invite, error) {
-	return queryList(ctx, t.read, "client invites", scanInvite, `SELECT `+inviteColumns+` FROM invites
+	return queryList(ctx, t.reader(), "client invites", scanInvite, `SELECT `+inviteColumns+` FROM invites
 		WHERE client_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC`, clientID, t.now())
 }
 
@@ -138,7 +138,7 @@ func (t *Tenant) ClientInvites(ctx context.Context, clientID string) ([]*Invite,
 // message or upload on a case: its assignee, else the client's responsible
 // person; active staff only.
 func (t *Tenant) CaseWatchers(ctx context.Context, caseID string) ([]*User, error) {
-	return queryList(ctx, t.read, "case watchers", scanUser, `SELECT `+userColumns+` FROM users
+	return queryList(ctx, t.reader(), "case watchers", scanUser, `SELECT `+userColumns+` FROM users
 		WHERE status = 'active' AND role <> 'client' AND id = (
 			SELECT COALESCE(k.assignee_id, c.responsible_id) FROM cases k JOIN clients c ON c.id = k.client_id WHERE k.id = ?)`, caseID)
 }
@@ -160,7 +160,7 @@ var EmailKinds = []EmailKind{
 
 // EmailOptOuts returns the kinds of email userID turned off.
 func (t *Tenant) EmailOptOuts(ctx context.Context, userID string) (map[string]bool, error) {
-	kinds, err := queryList(ctx, t.read, "email opt-outs", func(r scanner) (string, error) {
+	kinds, err := queryList(ctx, t.reader(), "email opt-outs", func(r scanner) (string, error) {
 		var k string
 		return k, r.Scan(&k)
 	}, `SELECT kind FROM email_opt_outs WHERE user_id = ?`, userID)
@@ -192,7 +192,7 @@ func (t *Tenant) SetEmailOptOuts(ctx context.Context, userID string, off []strin
 // WantsEmail reports whether userID has not turned off kind.
 func (t *Tenant) WantsEmail(ctx context.Context, userID, kind string) (bool, error) {
 	var n int
-	err := t.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM email_opt_outs WHERE user_id = ? AND kind = ?`, userID, kind).Scan(&n)
+	err := t.reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM email_opt_outs WHERE user_id = ? AND kind = ?`, userID, kind).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("db: email opt-outs: %w", err)
 	}
@@ -248,7 +248,7 @@ func (t *Tenant) NoteClientActivity(ctx context.Context, caseID string) error {
 // so opening a case costs one read.
 func (t *Tenant) SeeClientActivity(ctx context.Context, userID, caseID string) error {
 	var unseen bool
-	err := preparedReader{t.DB}.QueryRowContext(ctx, `SELECT COALESCE(k.client_activity_at > COALESCE(
+	err := t.reader().QueryRowContext(ctx, `SELECT COALESCE(k.client_activity_at > COALESCE(
 			(SELECT read_at FROM case_reads r WHERE r.user_id = ? AND r.case_id = k.id), 0), 0)
 		FROM cases k WHERE k.id = ?`, userID, caseID).Scan(&unseen)
 	if err != nil || !unseen {
@@ -286,7 +286,7 @@ func (t *Tenant) UnseenClientActivity(ctx context.Context, v Viewer, onlyAssigne
 		mine = "k.assignee_id = ?"
 		args = append(args, v.UserID)
 	}
-	return queryList(ctx, t.read, "unseen client activity", func(r scanner) (ClientActivityCase, error) {
+	return queryList(ctx, t.reader(), "unseen client activity", func(r scanner) (ClientActivityCase, error) {
 		var c ClientActivityCase
 		var at int64
 		err := r.Scan(&c.ID, &c.Number, &c.Title, &c.ClientName, &at)

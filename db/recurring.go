@@ -116,7 +116,7 @@ func loadRecurring(ctx context.Context, q caseQuerier, v Viewer, id string) (*Re
 
 // Recurring loads a recurring invoice v may see.
 func (t *Tenant) Recurring(ctx context.Context, v Viewer, id string) (*Recurring, error) {
-	return loadRecurring(ctx, preparedReader{t.DB}, v, id)
+	return loadRecurring(ctx, t.reader(), v, id)
 }
 
 // RecurringList lists the recurring invoices v may see.
@@ -410,7 +410,7 @@ func (t *Tenant) ClaimReminders(ctx context.Context, today time.Time, steps []in
 // ClientEmail is the first email of a client, where invoices go.
 func (t *Tenant) ClientEmail(ctx context.Context, clientID string) (string, error) {
 	var email string
-	err := preparedReader{t.DB}.QueryRowContext(ctx, `SELECT email FROM client_emails WHERE client_id = ? ORDER BY position LIMIT 1`, clientID).Scan(&email)
+	err := t.reader().QueryRowContext(ctx, `SELECT email FROM client_emails WHERE client_id = ? ORDER BY position LIMIT 1`, clientID).Scan(&email)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

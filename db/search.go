@@ -186,7 +186,7 @@ func (t *Tenant) searchCaseNumber(ctx context.Context, v Viewer, q string, res *
 	number, _ := strconv.ParseInt(m[1], 10, 64)
 	filter, args := v.caseFilter("k")
 	var id, title string
-	err := preparedReader{t.DB}.QueryRowContext(ctx, `SELECT k.id, k.title FROM cases k WHERE k.number = ? AND `+filter,
+	err := t.reader().QueryRowContext(ctx, `SELECT k.id, k.title FROM cases k WHERE k.number = ? AND `+filter,
 		append([]any{number}, args...)...).Scan(&id, &title)
 	if err == sql.ErrNoRows {
 		return nil
@@ -211,7 +211,7 @@ func (t *Tenant) searchCaseNumber(ctx context.Context, v Viewer, q string, res *
 // prefix index answers a short prefix without reading further.
 func (t *Tenant) countMatches(ctx context.Context, expr string, limit int) (int, error) {
 	var n int
-	err := preparedReader{t.DB}.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)`, expr, limit).Scan(&n)
+	err := t.reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)`, expr, limit).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("db: search count: %w", err)
 	}
@@ -428,7 +428,7 @@ func (t *Tenant) scanNewest(ctx context.Context, v Viewer, expr string, budget i
 	visible, vargs := v.searchVisible()
 	var floor int64
 	if visible != "" {
-		err := preparedReader{t.DB}.QueryRowContext(ctx, `SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`,
+		err := t.reader().QueryRowContext(ctx, `SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`,
 			expr, budget-1).Scan(&floor)
 		if err != nil && err != sql.ErrNoRows {
 			return fmt.Errorf("db: search window: %w", err)

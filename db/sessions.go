@@ -75,7 +75,7 @@ func scanSession(row scanner, extra ...any) (*Session, error) {
 // Expired, idle, unknown sessions and those of disabled users are not found.
 func (t *Tenant) SessionByToken(ctx context.Context, token string, idle time.Duration) (*Session, *User, error) {
 	var us userScan
-	s, err := scanSession(preparedReader{t.DB}.QueryRowContext(ctx, `SELECT `+sessionColumns+`, `+sessionUserColumns+`
+	s, err := scanSession(t.reader().QueryRowContext(ctx, `SELECT `+sessionColumns+`, `+sessionUserColumns+`
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, auth.HashToken(token)),
 		us.dest()...)
 	if err != nil {

@@ -169,15 +169,26 @@ func normalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(
 // scanner is a row being read: *sql.Row or *sql.Rows.
 type scanner interface{ Scan(...any) error }
 
-// queryList runs a query on the read pool and scans every row with scan;
-// what names the list in errors.
-func queryList[T any](ctx context.Context, d *sql.DB, what string, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
+// rowsQuerier runs a query that returns rows: the read pool, a
+// transaction, or the pool through the statement cache (reader).
+type rowsQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryList runs a query and scans every row with scan; what names the
+// list in errors.
+func queryList[T any](ctx context.Context, d rowsQuerier, what string, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := d.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: %s: %w", what, err)
 	}
+	return scanList(rows, 0, what, scan)
+}
+
+// scanList scans and closes rows, making room for size of them at once.
+func scanList[T any](rows *sql.Rows, size int, what string, scan func(scanner) (T, error)) ([]T, error) {
 	defer rows.Close()
-	var out []T
+	out := make([]T, 0, size)
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {

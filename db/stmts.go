@@ -85,17 +85,9 @@ func queryListPrepared[T any](ctx context.Context, d *DB, what string, size int,
 	if err != nil {
 		return nil, fmt.Errorf("db: %s: %w", what, err)
 	}
-	defer rows.Close()
-	out := make([]T, 0, size)
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("db: scan %s: %w", what, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("db: %s: %w", what, err)
-	}
-	return out, nil
+	return scanList(rows, size, what, scan)
 }
+
+// reader is the read pool through the statement cache, for the queries a
+// page runs on every view.
+func (d *DB) reader() preparedReader { return preparedReader{d} }

@@ -27,7 +27,7 @@ func (t *Tenant) StartTwoFactorSetup(ctx context.Context, userID, secret string)
 // TwoFactorSecret returns the person's secret (set up or being set up) and
 // the last time step used.
 func (t *Tenant) TwoFactorSecret(ctx context.Context, userID string) (secret string, lastStep int64, err error) {
-	err = t.read.QueryRowContext(ctx, `SELECT totp_secret, totp_last_step FROM users WHERE id = ?`, userID).Scan(&secret, &lastStep)
+	err = t.reader().QueryRowContext(ctx, `SELECT totp_secret, totp_last_step FROM users WHERE id = ?`, userID).Scan(&secret, &lastStep)
 	if err != nil {
 		return "", 0, notFound(err, "User")
 	}
@@ -107,7 +107,7 @@ func (t *Tenant) UseRecoveryCode(ctx context.Context, userID, code string, a Aud
 // RecoveryCodesLeft counts the person's unused recovery codes.
 func (t *Tenant) RecoveryCodesLeft(ctx context.Context, userID string) (int, error) {
 	var n int
-	err := t.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL`, userID).Scan(&n)
+	err := t.reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL`, userID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("db: count recovery codes: %w", err)
 	}

@@ -124,7 +124,7 @@ func (t *Tenant) insertUser(ctx context.Context, tx *sql.Tx, email, name, role, 
 
 // UserByEmail finds a user by email address.
 func (t *Tenant) UserByEmail(ctx context.Context, email string) (*User, error) {
-	u, err := scanUser(t.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, normalizeEmail(email)))
+	u, err := scanUser(t.reader().QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, normalizeEmail(email)))
 	if err != nil {
 		return nil, notFound(err, "User")
 	}
@@ -133,7 +133,7 @@ func (t *Tenant) UserByEmail(ctx context.Context, email string) (*User, error) {
 
 // UserByID finds a user by id.
 func (t *Tenant) UserByID(ctx context.Context, id string) (*User, error) {
-	u, err := scanUser(t.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	u, err := scanUser(t.reader().QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "User")
 	}
@@ -142,7 +142,7 @@ func (t *Tenant) UserByID(ctx context.Context, id string) (*User, error) {
 
 // Users lists the agency's users, staff first, then by name.
 func (t *Tenant) Users(ctx context.Context) ([]*User, error) {
-	return queryList(ctx, t.read, "list users", scanUser, `SELECT `+userColumns+` FROM users
+	return queryList(ctx, t.reader(), "list users", scanUser, `SELECT `+userColumns+` FROM users
 		ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'staff' THEN 2 ELSE 3 END, name COLLATE NOCASE`)
 }
 

@@ -33,6 +33,7 @@ type Config struct {
 	InviteTTL       time.Duration
 	ResetTTL        time.Duration
 	BodyLimit       int    // bytes
+	ActiveRequests  int    // requests whose handlers run at once, the rest queued in order (handlers/admit.go); 0: DefaultActiveRequests
 	FileLimit       int64  // bytes: the largest document upload (handlers/documents*.go)
 	StorageQuota    int64  // bytes: an agency's document storage, until plans set it (see storageQuota)
 	MetricsToken    string // bearer token a scraper must send to GET /metrics; empty: /metrics is 404 here
@@ -104,7 +105,8 @@ type Handlers struct {
 	head     template.HTML // the layout's asset tags, see headTags
 	limiter  *rateLimiter
 	agencies *agencyCache
-	files    *files.Store // documents: see handlers/documents*.go
+	files    *files.Store  // documents: see handlers/documents*.go
+	slots    chan struct{} // one per running request, see admit
 }
 
 // New builds the Fiber application with every route.
@@ -127,6 +129,11 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	h := &Handlers{Deps: d, secret: secret, secure: base.Scheme == "https", assets: assets, limiter: newRateLimiter(d.Clock), agencies: newAgencyCache(d.Clock)}
 	h.files = files.NewStore(files.Config{MaxSize: d.Config.FileLimit})
+	active := d.Config.ActiveRequests
+	if active <= 0 {
+		active = DefaultActiveRequests()
+	}
+	h.slots = make(chan struct{}, active)
 	if h.head, err = assets.headTags(); err != nil {
 		return nil, err
 	}

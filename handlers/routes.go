@@ -156,7 +156,7 @@ var coreRoutes = []Route{
 // register installs the global middleware and every route with the checks
 // its access level needs.
 func (h *Handlers) register(app *fiber.App) {
-	app.Use(h.requestID, h.countRequest, h.accessLog, h.recoverPanic, h.securityHeaders(), h.readBody, h.placeRootRequest, h.recordPageView)
+	app.Use(h.requestID, h.countRequest, h.accessLog, h.recoverPanic, h.securityHeaders(), h.readBody, h.placeRootRequest, h.admit, h.recordPageView)
 	app.Get("/assets/*", h.serveAsset)
 	for _, r := range Routes {
 		r := r
