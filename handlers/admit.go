@@ -23,7 +23,7 @@ func DefaultActiveRequests() int { return 4 * runtime.GOMAXPROCS(0) }
 
 // admitWait is how long a request waits for its turn before the answer is
 // that the server is busy.
-const admitWait = 10 * time.Second
+var admitWait = 10 * time.Second
 
 // errBusy answers a request that waited admitWait without its turn.
 var errBusy = fiber.NewError(fiber.StatusServiceUnavailable, "The server is busy. Try again in a moment.")
