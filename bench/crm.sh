@@ -141,4 +141,5 @@ done
 	echo
 	echo "## summary (targets: case list >= 3000 req/s; p99 <= 40 ms everywhere)"
 	printf '%s\n' "${summary[@]}"
+	echo "server memory: peak RSS $(awk '/^VmHWM/ { print $2 / 1024 " MiB" }' "/proc/$server_pid/status")"
 } | tee -a "$out"

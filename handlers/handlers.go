@@ -176,11 +176,10 @@ func New(d Deps) (*fiber.App, error) {
 		DisablePreParseMultipartForm: true,
 	})
 	h.register(app)
-	// Fiber fills a lookup table on the first Render, and the template
-	// engine its layout on the first layout render, without a lock, so two
-	// first requests at once race; render a whole page now, before any request.
+	// Fiber fills a lookup table on the first Render without a lock, so two
+	// first requests at once race; render the layout now, before any request.
 	warm := app.AcquireCtx(&fasthttp.RequestCtx{})
-	if err := warm.Render("pages/error", fiber.Map{"Title": "warm-up", "Status": 200}, "layouts/base"); err != nil {
+	if err := warm.Render("layouts/base", fiber.Map{"Title": "warm-up", "LayoutBody": ""}); err != nil {
 		return nil, fmt.Errorf("handlers: first render: %w", err)
 	}
 	app.ReleaseCtx(warm)

@@ -51,7 +51,17 @@ func (h *Handlers) common(c *fiber.Ctx, data fiber.Map) fiber.Map {
 func (h *Handlers) page(c *fiber.Ctx, name string, data fiber.Map) error {
 	c.Vary("HX-Request")
 	c.Type("html", "utf-8")
-	return c.Render(name, h.common(c, data), "layouts/base")
+	data = h.common(c, data)
+	// The page, then the layout around it, as two plain renders: the
+	// template engine's own layouts hold one lock over every page being
+	// rendered, and under load requests queued on it.
+	var body strings.Builder
+	body.Grow(16 << 10)
+	if err := c.App().Config().Views.Render(&body, name, data); err != nil {
+		return err
+	}
+	data["LayoutBody"] = template.HTML(body.String())
+	return c.Render("layouts/base", data)
 }
 
 // fragment renders one partial alone, for htmx.
