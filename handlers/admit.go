@@ -22,8 +22,10 @@ import (
 func DefaultActiveRequests() int { return 4 * runtime.GOMAXPROCS(0) }
 
 // admitWait is how long a request waits for its turn before the answer is
-// that the server is busy.
-var admitWait = 10 * time.Second
+// that the server is busy: long enough for a burst of slow requests (50
+// sign-ups at once, each hashing a password and creating a database, take
+// about 10 s under the race detector), well within the 60 s write timeout.
+var admitWait = 30 * time.Second
 
 // errBusy answers a request that waited admitWait without its turn.
 var errBusy = fiber.NewError(fiber.StatusServiceUnavailable, "The server is busy. Try again in a moment.")
