@@ -64,9 +64,9 @@ Flags:
 
 func main() {
 	// Unless GOGC says otherwise, the collector runs when the heap has grown
-	// by 200%, not Go's 100%: the server keeps little live data (about 25
-	// MiB with a busy agency open), and under load collecting half as often
-	// served 10 to 20% more pages for 7 MiB more memory (BENCHMARKS.md).
+	// by 200%, not Go's 100%: the server keeps little live data, and under
+	// load collecting half as often served more pages for about 7 MiB more
+	// peak RSS (77 → 84 MiB in bench/crm.sh; BENCHMARKS.md).
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
