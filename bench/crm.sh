@@ -22,6 +22,7 @@
 #   ONLY="case-list search-common" bench/crm.sh    # some of the pages
 #   CASES=10000 EVENTS=100000 bench/crm.sh         # a smaller agency (with a temp dir or a new DATA)
 #   THREADS=4 CONNECTIONS=64 DURATION=30s bench/crm.sh
+#   CONSENT=1 bench/crm.sh                         # as a visitor who allowed analytics
 #   PROFILE=1 bench/crm.sh                         # also a 10 s CPU profile per page:
 #                                                  # go tool pprof -top bench/results/mintedmind-crm bench/results/crm-case-page.pprof
 #
@@ -80,6 +81,11 @@ status=$(curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' \
 session=$(awk -F '\t' '$6 == "mm_session" { print $7 }' "$jar" | tail -n 1)
 [[ -n $session ]] || fail "sign-in set no mm_session cookie"
 cookie="Cookie: mm_session=$session"
+# CONSENT=1: the visitor has allowed analytics, so every page view is also
+# counted (handlers/analytics.go).
+if [[ -n ${CONSENT:-} ]]; then
+	cookie="$cookie; mm_consent=analytics.v1; mm_seen=$(date -u +%Y-%m-%d)"
+fi
 
 targets=(
 	"case-list|/a/$SLUG/cases?view=all"

@@ -19,6 +19,14 @@ var controlSchema string
 // Control is the control database, DATA/control.db.
 type Control struct {
 	*DB
+	pageViews pageViews // analytics counted and not yet written (analytics.go)
+}
+
+// Close writes the analytics counted since the last write, then closes
+// the database.
+func (c *Control) Close() error {
+	flushErr := c.FlushPageViews(context.Background())
+	return errors.Join(flushErr, c.DB.Close())
 }
 
 // OpenControl opens (creating if needed) and migrates the control database
