@@ -82,11 +82,20 @@ func (h *Handlers) InvoiceSend(c *fiber.Ctx) error {
 
 // sendInvoiceEmail emails an issued invoice with its PDF to the client.
 func (h *Handlers) sendInvoiceEmail(ctx context.Context, a *db.Agency, t *db.Tenant, inv *db.Invoice, template string, daysLate int) error {
-	m, ok := h.Mailer.(invoicemail.Mailer)
-	if !ok {
-		return errors.New("handlers: the mailer can't attach files")
+	m, err := h.invoiceMailer()
+	if err != nil {
+		return err
 	}
 	return invoicemail.Send(ctx, m, a, t, inv, template, h.Config.BaseURL+"/a/"+a.Slug+"/login", daysLate)
+}
+
+// invoiceMailer is the mailer as invoicemail takes it (one that attaches files).
+func (h *Handlers) invoiceMailer() (invoicemail.Mailer, error) {
+	m, ok := h.Mailer.(invoicemail.Mailer)
+	if !ok {
+		return nil, errors.New("handlers: the mailer can't attach files")
+	}
+	return m, nil
 }
 
 // PayseraPayURL starts a Paysera payment of what inv still owes and returns

@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/billing"
+	"mintedmind/billing/invoicemail"
 	"mintedmind/db"
 )
 
@@ -210,14 +210,11 @@ func (h *Handlers) notifyContacts(c *fiber.Ctx, caseID, template, text string) e
 // notifyInvoice emails a client's contacts that an invoice was issued to
 // them, with the link to it in the portal.
 func (h *Handlers) notifyInvoice(c *fiber.Ctx, inv *db.Invoice) error {
-	contacts, err := tenantOf(c).ActiveContacts(c.UserContext(), inv.ClientID)
-	if err != nil || len(contacts) == 0 {
+	m, err := h.invoiceMailer()
+	if err != nil {
 		return err
 	}
-	return h.mailPeople(c, contacts, db.EmailCaseUpdates, "client-invoice", fiber.Map{
-		"Number": inv.Number, "Total": billing.FormatMoney(inv.Total, inv.Currency), "DueDate": inv.DueDate,
-		"Link": h.Config.BaseURL + portalInvoiceBase(c) + "/" + inv.ID,
-	})
+	return invoicemail.NotifyContacts(c.UserContext(), m, agencyOf(c), tenantOf(c), inv, h.Config.BaseURL)
 }
 
 // mailPeople queues template to each person who has not turned emails of

@@ -39,19 +39,31 @@ func (b *billingJobs) today() time.Time {
 }
 
 // recurring issues every due period of every agency's recurring invoices
-// (each once: see db.GenerateRecurring) and emails the ones set to send.
+// (each once: see db.GenerateRecurring), emails the ones set to send to
+// the client with the PDF, and tells the client's portal contacts of each,
+// as when staff issue an invoice. A failed email is counted and logged:
+// the invoice stays issued.
 func (b *billingJobs) recurring(ctx context.Context, run *db.JobRun) error {
 	today := b.today()
 	return b.r.forEachAgencyWith(ctx, run, func(a *db.Agency, t *db.Tenant) error {
 		n, err := t.GenerateRecurring(ctx, today, a.Name, func(g db.GeneratedInvoice) {
-			if !g.AutoSend || b.mailer == nil {
+			if b.mailer == nil {
 				return
 			}
 			inv, err := t.InvoiceForPayment(ctx, g.InvoiceID)
-			if err == nil {
-				err = invoicemail.Send(ctx, b.mailer, a, t, inv, invoicemail.TemplateInvoice, b.link(a), 0)
-			}
 			if err != nil {
+				run.Counts["send_errors"]++
+				b.r.log.Warn("load recurring invoice", "agency_id", a.ID, "invoice", g.InvoiceID, "err", err)
+				return
+			}
+			if err := invoicemail.NotifyContacts(ctx, b.mailer, a, t, inv, b.baseURL); err != nil {
+				run.Counts["contact_errors"]++
+				b.r.log.Warn("tell contacts of recurring invoice", "agency_id", a.ID, "invoice", g.InvoiceID, "err", err)
+			}
+			if !g.AutoSend {
+				return
+			}
+			if err := invoicemail.Send(ctx, b.mailer, a, t, inv, invoicemail.TemplateInvoice, b.link(a), 0); err != nil {
 				run.Counts["send_errors"]++
 				b.r.log.Warn("send recurring invoice", "agency_id", a.ID, "invoice", g.InvoiceID, "err", err)
 				return

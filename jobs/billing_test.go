@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -73,9 +74,22 @@ func TestBillingJobs(t *testing.T) {
 		}
 		return out
 	}
+	// The client has a portal contact, who hears of each issued invoice.
+	var clientID, ownerID string
+	if err := tn.Read().QueryRow(`SELECT (SELECT id FROM clients), (SELECT id FROM users WHERE role = 'owner')`).Scan(&clientID, &ownerID); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := tn.CreateContactInvite(ctx, db.Viewer{UserID: ownerID}, clientID, "contact@jobs-a.test", ownerID, time.Hour, db.Audit{Action: "invite.created"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.AcceptInvite(ctx, token, "Cora Contact", "not a real hash", db.Audit{Action: "invite.accepted"}); err != nil {
+		t.Fatal(err)
+	}
+
 	clk.Set(time.Date(2026, 4, 30, 8, 0, 0, 0, time.UTC)) // the binary was down since January
 	run, err := r.Run(ctx, JobRecurringInvoices)
-	if err != nil || run.Counts["invoices"] != 4 || run.Counts["sent"] != 4 {
+	if err != nil || run.Counts["invoices"] != 4 || run.Counts["sent"] != 4 || run.Counts["contact_errors"] != 0 {
 		t.Fatalf("%v %v", run.Counts, err)
 	}
 	run, err = r.Run(ctx, JobRecurringInvoices)
@@ -92,6 +106,19 @@ func TestBillingJobs(t *testing.T) {
 	m := smtp.WaitFor(t, "billing@jobs-a.test", 5*time.Second)
 	if !strings.Contains(m.Data, "application/pdf") || !strings.Contains(m.Subject, "INV-2026-000") {
 		t.Fatalf("%s", m.Subject)
+	}
+	var told []string
+	for _, m := range smtp.Messages() {
+		if slices.Contains(m.To, "contact@jobs-a.test") {
+			if !strings.Contains(m.Body, "http://mm.test/a/jobs-a/portal/invoices/") || strings.Contains(m.Data, "application/pdf") {
+				t.Fatalf("the contact's email has no portal link, or a PDF:\n%s", m.Body)
+			}
+			told = append(told, m.Subject)
+		}
+	}
+	slices.Sort(told)
+	if strings.Join(told, "|") != "New invoice INV-2026-0001 from Agency jobs-a|New invoice INV-2026-0002 from Agency jobs-a|New invoice INV-2026-0003 from Agency jobs-a|New invoice INV-2026-0004 from Agency jobs-a" {
+		t.Fatalf("the contact was told of %q", told)
 	}
 
 	t.Run("reminders go once per step, on the configured days", func(t *testing.T) {

@@ -130,3 +130,37 @@ func Send(ctx context.Context, m Mailer, a *db.Agency, t *db.Tenant, inv *db.Inv
 	}
 	return t.MarkInvoiceSent(ctx, inv.ID)
 }
+
+// TemplateContactInvoice tells a client's portal contacts of a new invoice.
+const TemplateContactInvoice = "client-invoice"
+
+// PortalLink is the invoice's page in the agency's client portal.
+func PortalLink(baseURL string, a *db.Agency, inv *db.Invoice) string {
+	return baseURL + "/a/" + a.Slug + "/portal/invoices/" + inv.ID
+}
+
+// NotifyContacts emails each active portal contact of the invoice's client
+// who has not turned these emails off that the invoice was issued, with a
+// link to it in the portal (no attachment: the portal has the PDF). Staff
+// issuing an invoice and the recurring job both call it.
+func NotifyContacts(ctx context.Context, m Mailer, a *db.Agency, t *db.Tenant, inv *db.Invoice, baseURL string) error {
+	contacts, err := t.ActiveContacts(ctx, inv.ClientID)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"AgencyName": a.Name, "Number": inv.Number, "Total": billing.FormatMoney(inv.Total, inv.Currency),
+		"DueDate": inv.DueDate, "Link": PortalLink(baseURL, a, inv)}
+	for _, u := range contacts {
+		ok, err := t.WantsEmail(ctx, u.ID, db.EmailCaseUpdates)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		if err := m.QueueWithAttachments(ctx, a.ID, u.Email, TemplateContactInvoice, data, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
