@@ -69,11 +69,19 @@ func TestOperatorConsole(t *testing.T) {
 			t.Fatal("the search did not narrow the list")
 		}
 	})
+	t.Run("the list reuses an agency's counts for a minute", func(t *testing.T) {
+		list := "/operator?q=" + url.QueryEscape(a.Slug)
+		wantContains(t, op.get(list), `<td data-label="Clients">1</td>`)
+		e.mustCaseClient(t, a, "Second Client Ltd", "")
+		wantContains(t, op.get(list), `<td data-label="Clients">1</td>`)
+		e.clock.Advance(61 * time.Second)
+		wantContains(t, op.get(list), `<td data-label="Clients">2</td>`)
+	})
 	t.Run("an agency's page has counts but never its clients", func(t *testing.T) {
 		res := op.get(agencyURL)
 		wantStatus(t, res, http.StatusOK)
 		wantContains(t, res, `<tr><th scope="row">Staff</th><td>2</td></tr>`)
-		wantContains(t, res, `<tr><th scope="row">Clients</th><td>1</td></tr>`)
+		wantContains(t, res, `<tr><th scope="row">Clients</th><td>2</td></tr>`)
 		if strings.Contains(res.Body, "Secretive Client") {
 			t.Fatal("the console shows a client's name")
 		}
