@@ -312,7 +312,7 @@ func (t *Tenant) EachCase(ctx context.Context, v Viewer, f CaseFilter, fn func(*
 		order = "c.updated_at DESC, c.number DESC"
 	}
 	where, args := f.where(v)
-	rows, err := t.reader().QueryContext(ctx, `SELECT c.id, c.number, c.client_id, cl.name, c.title, c.description, c.status, c.priority,
+	rows, err := t.read.QueryContext(ctx, `SELECT c.id, c.number, c.client_id, cl.name, c.title, c.description, c.status, c.priority,
 		COALESCE(c.assignee_id, ''), COALESCE(a.name, ''), COALESCE(c.due_date, ''), COALESCE(cb.name, ''),
 		c.created_at, c.updated_at, c.closed_at, c.archived_at,
 		COALESCE((SELECT group_concat(l.label, ',') FROM case_labels l WHERE l.case_id = c.id), '')
