@@ -343,14 +343,23 @@ func jobsList(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writ
 	return nil
 }
 
+// commandClock is the clock a one-off command runs at: -now if given
+// (RFC 3339), else the real time.
+func commandClock(cfg *config) (clock.Clock, error) {
+	if cfg.Now == "" {
+		return clock.System{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, cfg.Now)
+	if err != nil {
+		return nil, fmt.Errorf("-now %q: use RFC 3339, like 2026-12-01T03:00:00Z", cfg.Now)
+	}
+	return clock.NewManual(t), nil
+}
+
 func jobsRun(ctx context.Context, cfg *config, log *slog.Logger, name string, stdout io.Writer) error {
-	var c clock.Clock = clock.System{}
-	if cfg.Now != "" {
-		t, err := time.Parse(time.RFC3339, cfg.Now)
-		if err != nil {
-			return fmt.Errorf("-now %q: use RFC 3339, like 2026-12-01T03:00:00Z", cfg.Now)
-		}
-		c = clock.NewManual(t)
+	c, err := commandClock(cfg)
+	if err != nil {
+		return err
 	}
 	a, err := openApp(ctx, cfg, c, log)
 	if err != nil {

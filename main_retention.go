@@ -24,13 +24,9 @@ func newRetention(cfg *config, control *db.Control, pool *db.TenantPool, c clock
 // retention applies the retention policy once, at -now if given; with
 // -dry-run it prints what it would do and changes nothing.
 func retention(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writer) error {
-	var c clock.Clock = clock.System{}
-	if cfg.Now != "" {
-		t, err := time.Parse(time.RFC3339, cfg.Now)
-		if err != nil {
-			return fmt.Errorf("-now %q: use RFC 3339, like 2026-12-01T03:00:00Z", cfg.Now)
-		}
-		c = clock.NewManual(t)
+	c, err := commandClock(cfg)
+	if err != nil {
+		return err
 	}
 	a, err := openApp(ctx, cfg, c, log)
 	if err != nil {
