@@ -108,7 +108,7 @@ type Handlers struct {
 	files    *files.Store  // documents: see handlers/documents*.go
 	slots    chan struct{} // one per running request, see admit
 
-	agencyStats statsCache // the operator console's agency counts (operator_agencies.go)
+	consoleCounts statsCache // the operator console's agency counts (operator_agencies.go)
 }
 
 // New builds the Fiber application with every route.

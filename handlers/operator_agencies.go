@@ -103,7 +103,7 @@ func (h *Handlers) OperatorHome(c *fiber.Ctx) error {
 	out := make([]operatorAgencyRow, len(rows))
 	for i, r := range rows {
 		out[i] = operatorAgencyRow{AgencyRow: r, StatusLabel: db.StatusLabel(r.Status)}
-		st, ok := h.agencyStats.get(r.ID, h.Clock.Now())
+		st, ok := h.consoleCounts.get(r.ID, h.Clock.Now())
 		if !ok {
 			// Opening the databases side by side was no faster on two CPUs
 			// (BenchmarkOperatorHome): one after the other.
@@ -112,7 +112,7 @@ func (h *Handlers) OperatorHome(c *fiber.Ctx) error {
 				h.logger(c).Warn("operator: agency counts", "agency_id", r.ID, "err", err)
 				st = agencyStats{Storage: "?"}
 			} else {
-				h.agencyStats.put(r.ID, st, h.Clock.Now())
+				h.consoleCounts.put(r.ID, st, h.Clock.Now())
 			}
 		}
 		out[i].Stats = st
@@ -178,7 +178,7 @@ func (h *Handlers) operatorAgencyPage(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	h.agencyStats.put(a.ID, stats, h.Clock.Now())
+	h.consoleCounts.put(a.ID, stats, h.Clock.Now())
 	plans, err := h.Control.Plans(ctx)
 	if err != nil {
 		return err
