@@ -535,3 +535,26 @@ END;
 CREATE TRIGGER client_tags_list_delete AFTER DELETE ON client_tags BEGIN
 	UPDATE clients SET list_tags = COALESCE((SELECT group_concat(tag, ', ' ORDER BY tag) FROM client_tags WHERE client_id = old.client_id), '') WHERE id = old.client_id;
 END;
+
+-- migration: 9 client_tags_triggers_for_sqlite_3_40
+-- Migration 8's tag triggers joined the tags with group_concat(tag, ', '
+-- ORDER BY tag), syntax SQLite parses only from 3.44: the sqlite3 shell of
+-- Debian 12 (3.40) refused to open the file ("malformed database schema").
+-- These make the same values with SQL that 3.40 parses: the tags sorted in
+-- a subquery, which group_concat joins in that order (SQLite neither
+-- flattens nor drops a subquery's ORDER BY under an aggregate like
+-- group_concat). The columns already hold these values, so none is
+-- recomputed. Keep every schema object parseable by SQLite 3.40
+-- (opstest/sqlite3_test.go and .ci/run open the files with it).
+DROP TRIGGER client_tags_list_insert;
+DROP TRIGGER client_tags_list_update;
+DROP TRIGGER client_tags_list_delete;
+CREATE TRIGGER client_tags_list_insert AFTER INSERT ON client_tags BEGIN
+	UPDATE clients SET list_tags = COALESCE((SELECT group_concat(tag, ', ') FROM (SELECT tag FROM client_tags WHERE client_id = new.client_id ORDER BY tag)), '') WHERE id = new.client_id;
+END;
+CREATE TRIGGER client_tags_list_update AFTER UPDATE ON client_tags BEGIN
+	UPDATE clients SET list_tags = COALESCE((SELECT group_concat(tag, ', ') FROM (SELECT tag FROM client_tags WHERE client_id = clients.id ORDER BY tag)), '') WHERE id IN (old.client_id, new.client_id);
+END;
+CREATE TRIGGER client_tags_list_delete AFTER DELETE ON client_tags BEGIN
+	UPDATE clients SET list_tags = COALESCE((SELECT group_concat(tag, ', ') FROM (SELECT tag FROM client_tags WHERE client_id = old.client_id ORDER BY tag)), '') WHERE id = old.client_id;
+END;
