@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"flag"
 	"fmt"
 	"io"
 	"os/signal"
@@ -16,6 +17,36 @@ import (
 	"mintedmind/db"
 )
 
+// demoCommand is `mintedmind demo`.
+type demoCommand struct {
+	slug                   string // the demo agency's address
+	clients, cases, events int    // how many clients, cases and history events
+	seed                   uint64 // the same seed makes the same data
+}
+
+func (*demoCommand) name() string { return "demo" }
+
+func (*demoCommand) usage() string {
+	return `  mintedmind demo [-slug demo] [-clients N] [-cases N] [-events N] [-seed N]
+                                           create a demo agency with generated data and print its sign-ins
+`
+}
+
+func (d *demoCommand) flags(fs *flag.FlagSet) {
+	fs.StringVar(&d.slug, "slug", "demo", "the demo agency's address, /a/SLUG")
+	fs.IntVar(&d.clients, "clients", 100, "number of clients")
+	fs.IntVar(&d.cases, "cases", 500, "number of cases")
+	fs.IntVar(&d.events, "events", 5000, "number of case history events, each case's creation included")
+	fs.Uint64Var(&d.seed, "seed", 1, "random seed; the same seed and sizes make the same data")
+}
+
+func (d *demoCommand) run(ctx context.Context, inv *invocation, args []string) error {
+	if len(args) > 0 {
+		return errUsage
+	}
+	return d.demo(ctx, inv.cfg, inv.stdout, inv.stderr)
+}
+
 // demoPeople are the demo agency's sign-ins besides the owner, each added
 // through the real invite path.
 var demoPeople = []struct{ role, local, name string }{
@@ -28,10 +59,10 @@ var demoPeople = []struct{ role, local, name string }{
 // demo creates a demo agency with its sign-ins and generated data, and
 // prints how to sign in. It opens the data directory directly, so it can
 // run before the server starts (or beside it).
-func demo(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
-	size := db.DemoSize{Clients: cfg.DemoClients, Cases: cfg.DemoCases, Events: cfg.DemoEvents}
-	if msg := db.ValidateSlug(cfg.DemoSlug); msg != "" {
-		return fmt.Errorf("demo: -slug %q: %s", cfg.DemoSlug, msg)
+func (d *demoCommand) demo(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
+	size := db.DemoSize{Clients: d.clients, Cases: d.cases, Events: d.events}
+	if msg := db.ValidateSlug(d.slug); msg != "" {
+		return fmt.Errorf("demo: -slug %q: %s", d.slug, msg)
 	}
 	if err := size.Validate(); err != nil {
 		fields := apperr.FieldsOf(err)
@@ -53,10 +84,10 @@ func demo(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer a.close()
-	if taken, err := a.control.SlugTaken(ctx, cfg.DemoSlug); err != nil {
+	if taken, err := a.control.SlugTaken(ctx, d.slug); err != nil {
 		return err
 	} else if taken {
-		return fmt.Errorf("demo: an agency with the address %q already exists in %s; choose another with -slug", cfg.DemoSlug, cfg.DataDir)
+		return fmt.Errorf("demo: an agency with the address %q already exists in %s; choose another with -slug", d.slug, cfg.DataDir)
 	}
 
 	password := demoPassword()
@@ -64,13 +95,13 @@ func demo(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	email := func(local string) string { return local + "@" + cfg.DemoSlug + ".example" }
+	email := func(local string) string { return local + "@" + d.slug + ".example" }
 	agency, owner, err := a.control.CreateAgency(ctx, a.pool, db.NewAgency{
-		Name: "Demo Agency", Slug: cfg.DemoSlug, OwnerName: "Olivia Owens", OwnerEmail: email("owner"), OwnerPasswordHash: hash,
+		Name: "Demo Agency", Slug: d.slug, OwnerName: "Olivia Owens", OwnerEmail: email("owner"), OwnerPasswordHash: hash,
 	})
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
-			return fmt.Errorf("demo: an agency with the address %q already exists; choose another with -slug", cfg.DemoSlug)
+			return fmt.Errorf("demo: an agency with the address %q already exists; choose another with -slug", d.slug)
 		}
 		return err
 	}
@@ -93,14 +124,15 @@ func demo(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		}
 	}
 
-	fmt.Fprintf(stderr, "demo: generating %d clients, %d cases and %d events (seed %d)\n", size.Clients, size.Cases, size.Events, cfg.DemoSeed)
-	res, err := t.GenerateDemo(ctx, size, cfg.DemoSeed, func(p db.DemoProgress) {
+	fmt.Fprintf(stderr, "demo: generating %d clients, %d cases and %d events (seed %d)\n", size.Clients, size.Cases, size.Events, d.seed)
+	progress := func(p db.DemoProgress) {
 		if p.Total > 0 {
 			fmt.Fprintf(stderr, "demo: %s %d/%d (%s)\n", p.Stage, p.Done, p.Total, time.Since(start).Round(100*time.Millisecond))
 		} else {
 			fmt.Fprintf(stderr, "demo: %s (%s)\n", p.Stage, time.Since(start).Round(100*time.Millisecond))
 		}
-	})
+	}
+	res, err := t.GenerateDemo(ctx, size, d.seed, progress)
 	if err != nil {
 		return fmt.Errorf("demo: generate data: %w", err)
 	}

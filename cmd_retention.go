@@ -2,9 +2,8 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"sort"
 	"time"
 
@@ -14,6 +13,25 @@ import (
 	"mintedmind/mail"
 )
 
+// retentionCommand is `mintedmind retention`.
+type retentionCommand struct {
+	now    string // -now: the time to apply the policy at, RFC 3339
+	dryRun bool   // -dry-run: only show what would be done
+}
+
+func (*retentionCommand) name() string { return "retention" }
+
+func (*retentionCommand) usage() string {
+	return `  mintedmind retention [-dry-run] [-now TIME]
+                                           apply the retention policy now (archive, delete, purge); -dry-run only shows what it would do
+`
+}
+
+func (r *retentionCommand) flags(fs *flag.FlagSet) {
+	fs.StringVar(&r.now, "now", "", "the time to apply the policy at, RFC 3339 (e.g. 2026-12-01T03:00:00Z); default the real time")
+	fs.BoolVar(&r.dryRun, "dry-run", false, "show what the retention policy would do, change nothing")
+}
+
 // newRetention builds the retention policy's runner from the configuration.
 func newRetention(cfg *config, control *db.Control, pool *db.TenantPool, c clock.Clock, mailer *mail.Mailer) *jobs.Retention {
 	p := jobs.DefaultRetention()
@@ -21,22 +39,26 @@ func newRetention(cfg *config, control *db.Control, pool *db.TenantPool, c clock
 	return jobs.NewRetention(control, pool, c, mailer, p, cfg.BaseURL)
 }
 
-// retention applies the retention policy once, at -now if given; with
-// -dry-run it prints what it would do and changes nothing.
-func retention(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writer) error {
-	c, err := commandClock(cfg)
+// run applies the retention policy once, at -now if given; with -dry-run
+// it prints what it would do and changes nothing.
+func (r *retentionCommand) run(ctx context.Context, inv *invocation, args []string) error {
+	if len(args) > 0 {
+		return errUsage
+	}
+	cfg, stdout := inv.cfg, inv.stdout
+	c, err := commandClock(r.now)
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, cfg, c, log)
+	a, err := openApp(ctx, cfg, c, inv.log)
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	if !cfg.DryRun {
-		r, err := a.jobs.Run(ctx, "retention")
-		if r != nil {
-			fmt.Fprintf(stdout, "retention: %s %v\n", r.Status, r.Counts)
+	if !r.dryRun {
+		jobRun, err := a.jobs.Run(ctx, "retention")
+		if jobRun != nil {
+			fmt.Fprintf(stdout, "retention: %s %v\n", jobRun.Status, jobRun.Counts)
 		}
 		if err != nil {
 			return err

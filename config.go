@@ -1,19 +1,22 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// config is every setting of the binary. Each comes from a flag, else from
-// its environment variable, else from the default shown in -h.
+// config is the global settings, shared by every command. Each comes from a
+// flag, else from its environment variable, else from the default shown in
+// -h. A command's own flags are beside it, in cmd_<name>.go.
 type config struct {
 	Addr            string
 	DataDir         string
@@ -40,31 +43,21 @@ type config struct {
 	PlacementMode   string        // replay (Fly's fly-replay header) or forward (proxy the request)
 	SelfHosted      bool          // one agency hosts itself: no plans, limits or subscription billing
 
-	// Command options.
-	Now         string // jobs run: the "now" to run at (RFC 3339)
-	DryRun      bool   // retention: only show what would be done
-	DemoSlug    string // demo: the demo agency's address
-	DemoClients int    // demo: how many clients, cases and history events
-	DemoCases   int
-	DemoEvents  int
-	DemoSeed    uint64        // demo: the same seed makes the same data
-	Replica     string        // litestream-config: where Litestream replicates to
-	Settle      time.Duration // agency export: wait for requests in flight after marking the agency moving
-
 	proxies *string // raw -trusted-proxies, split by finish
 }
 
-// newFlagSet registers every flag on fs with defaults taken from the environment.
-func newFlagSet(cfg *config, out io.Writer) *flag.FlagSet {
+// newFlagSet is an empty flag set reporting its errors to out; the usage is
+// printUsage's.
+func newFlagSet(out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("mintedmind", flag.ContinueOnError)
 	fs.SetOutput(out)
-	fs.Usage = func() {} // run prints the usage once, commands first
-	env := func(name, def string) string {
-		if v, ok := os.LookupEnv(name); ok {
-			return v
-		}
-		return def
-	}
+	fs.Usage = func() {}
+	return fs
+}
+
+// flags registers the global flags on fs, their defaults taken from the
+// environment.
+func (cfg *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&cfg.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
 	fs.StringVar(&cfg.DataDir, "data", env("DATA_DIR", "./data"), "data directory: control.db, tenants/, archive/ (DATA_DIR)")
 	fs.StringVar(&cfg.BaseURL, "base-url", env("BASE_URL", ""), "public URL people open, used in emailed links; default http://localhost:PORT (BASE_URL)")
@@ -89,17 +82,15 @@ func newFlagSet(cfg *config, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&cfg.Machine, "machine", env("MACHINE_ID", os.Getenv("FLY_MACHINE_ID")), "this machine's id for agency placement; empty: a single machine (MACHINE_ID, else FLY_MACHINE_ID)")
 	fs.StringVar(&cfg.MachineURL, "machine-url", env("MACHINE_URL", ""), "URL other machines forward this machine's agencies' requests to, e.g. http://10.0.0.5:8080 (MACHINE_URL)")
 	fs.StringVar(&cfg.PlacementMode, "placement", env("PLACEMENT", defaultPlacementMode()), "how a request for an agency on another machine is sent there: replay (fly-replay header, on Fly) or forward (proxied) (PLACEMENT)")
-	fs.StringVar(&cfg.Replica, "replica", env("LITESTREAM_REPLICA", "file:///var/backups/mintedmind/litestream"), "litestream-config: replica URL root; each database gets a path below it (LITESTREAM_REPLICA)")
-	fs.DurationVar(&cfg.Settle, "settle", 5*time.Second, "agency export: how long to let requests in flight finish after the agency stops taking new ones")
-	fs.StringVar(&cfg.Now, "now", "", "jobs run: the time to run at, RFC 3339 (e.g. 2026-12-01T03:00:00Z); default the real time")
-	fs.BoolVar(&cfg.DryRun, "dry-run", false, "retention: show what the retention policy would do, change nothing")
-	fs.StringVar(&cfg.DemoSlug, "slug", "demo", "demo: the demo agency's address, /a/SLUG")
-	fs.IntVar(&cfg.DemoClients, "clients", 100, "demo: number of clients")
-	fs.IntVar(&cfg.DemoCases, "cases", 500, "demo: number of cases")
-	fs.IntVar(&cfg.DemoEvents, "events", 5000, "demo: number of case history events, each case's creation included")
-	fs.Uint64Var(&cfg.DemoSeed, "seed", 1, "demo: random seed; the same seed and sizes make the same data")
 	cfg.proxies = proxies
-	return fs
+}
+
+// env is the environment variable name, or def when it is unset.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
 }
 
 func envDuration(name string, def time.Duration) time.Duration {
@@ -122,27 +113,80 @@ func envInt(name string, def int) int {
 	return def
 }
 
-// parseArgs reads flags placed before or after the command and returns the
-// command words.
-func parseArgs(args []string, out io.Writer) (*config, []string, error) {
+// parseArgs reads the global flags and the command's own, each before or
+// after the command's words, and returns the configuration, the command
+// and the words ("jobs run NAME"; none for serving). With an error the
+// command is the one whose usage fits, nil for mintedmind's.
+func parseArgs(args []string, out io.Writer) (*config, command, []string, error) {
 	cfg := &config{}
-	fs := newFlagSet(cfg, out)
+	globals := newFlagSet(out)
+	cfg.flags(globals)
+	table := commandTable()
+	own := make([]*flag.FlagSet, len(table))
+	for i, cmd := range table {
+		own[i] = newFlagSet(out)
+		cmd.flags(own[i])
+	}
+	// The first pass knows every command's flags, to tell a flag's value
+	// from the command's name; the second only the command's, so that
+	// another command's flag is refused.
+	words, err := parseWords(mergeFlags(out, append([]*flag.FlagSet{globals}, own...)...), args)
+	if len(words) == 0 && errors.Is(err, flag.ErrHelp) {
+		return nil, nil, nil, err
+	}
+	name := "serve"
+	if len(words) > 0 {
+		name = words[0]
+	}
+	i := slices.IndexFunc(table, func(c command) bool { return c.name() == name })
+	if i < 0 {
+		if err == nil {
+			err = fmt.Errorf("%w %q", errUsage, words)
+		}
+		return nil, nil, words, err
+	}
+	if err != nil {
+		return nil, table[i], words, err
+	}
+	if words, err = parseWords(mergeFlags(out, globals, own[i]), args); err != nil {
+		return nil, table[i], words, err
+	}
+	if err := cfg.finish(); err != nil {
+		return nil, table[i], words, err
+	}
+	return cfg, table[i], words, nil
+}
+
+// parseWords parses args with fs, flags anywhere among the words, and
+// returns the words.
+func parseWords(fs *flag.FlagSet, args []string) ([]string, error) {
 	var words []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, nil, err
+			return words, err
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
-			break
+			return words, nil
 		}
 		words = append(words, rest[0])
 		args = rest[1:]
 	}
-	if err := cfg.finish(); err != nil {
-		return nil, nil, err
+}
+
+// mergeFlags is one flag set holding the flags of sets, bound to the same
+// values; of two flags with one name (jobs and retention both take -now)
+// the first is kept.
+func mergeFlags(out io.Writer, sets ...*flag.FlagSet) *flag.FlagSet {
+	merged := newFlagSet(out)
+	for _, fs := range sets {
+		fs.VisitAll(func(f *flag.Flag) {
+			if merged.Lookup(f.Name) == nil {
+				merged.Var(f.Value, f.Name, f.Usage)
+			}
+		})
 	}
-	return cfg, words, nil
+	return merged
 }
 
 // finish derives and checks the settings that depend on others.

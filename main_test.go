@@ -5,132 +5,104 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"net/http"
-	"regexp"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	"mintedmind/internal/syncbuf"
 )
 
-func TestParseArgs(t *testing.T) {
-	t.Run("defaults", func(t *testing.T) {
-		cfg, words, err := parseArgs(nil, &bytes.Buffer{})
-		if err != nil {
-			t.Fatal(err)
+func TestCommandLine(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	t.Run("-h prints every command and the global flags", func(t *testing.T) {
+		var out bytes.Buffer
+		err := run(ctx, []string{"-h"}, &out, &out)
+		if !errors.Is(err, flag.ErrHelp) || exitCode(err) != 0 {
+			t.Fatalf("%v (exit %d)", err, exitCode(err))
 		}
-		if cfg.Addr != ":8080" || cfg.DataDir != "./data" || cfg.BaseURL != "http://localhost:8080" || len(words) != 0 {
-			t.Fatalf("%+v %v", cfg, words)
-		}
-	})
-	t.Run("flags before and after the command", func(t *testing.T) {
-		cfg, words, err := parseArgs([]string{"-data", "/tmp/x", "jobs", "run", "sessions-cleanup", "-now", "2026-12-01T00:00:00Z"}, &bytes.Buffer{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if cfg.DataDir != "/tmp/x" || cfg.Now != "2026-12-01T00:00:00Z" || strings.Join(words, " ") != "jobs run sessions-cleanup" {
-			t.Fatalf("%+v %v", cfg, words)
+		for _, want := range []string{"operator create", "jobs run NAME", "agency import DIR", "DATA_DIR", "-base-url"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("usage lacks %q:\n%s", want, out.String())
+			}
 		}
 	})
-	t.Run("environment variables", func(t *testing.T) {
-		t.Setenv("ADDR", "127.0.0.1:9000")
-		t.Setenv("TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16")
-		t.Setenv("SESSION_IDLE", "30m")
-		cfg, _, err := parseArgs(nil, &bytes.Buffer{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if cfg.Addr != "127.0.0.1:9000" || cfg.BaseURL != "http://localhost:9000" || len(cfg.TrustedProxies) != 2 || cfg.SessionIdle != 30*time.Minute {
-			t.Fatalf("%+v", cfg)
+	// Each command's -h: its usage lines, its own flags, the global flags.
+	helps := []struct{ args, want []string }{
+		{[]string{"serve", "-h"}, []string{"mintedmind serve", "-addr"}},
+		{[]string{"operator", "create", "-h"}, []string{"mintedmind operator create"}},
+		{[]string{"jobs", "-h"}, []string{"mintedmind jobs list", "mintedmind jobs run NAME", "-now"}},
+		{[]string{"jobs", "run", "retention", "-h"}, []string{"mintedmind jobs run NAME", "-now"}},
+		{[]string{"retention", "-h"}, []string{"mintedmind retention", "-dry-run", "-now"}},
+		{[]string{"demo", "-h"}, []string{"mintedmind demo", "-slug", "-clients", "-cases", "-events", "-seed"}},
+		{[]string{"backup", "-h"}, []string{"mintedmind backup DIR"}},
+		{[]string{"restore", "-h"}, []string{"mintedmind restore DIR"}},
+		{[]string{"litestream-config", "-h"}, []string{"mintedmind litestream-config", "-replica", "LITESTREAM_REPLICA"}},
+		{[]string{"agency", "-help"}, []string{"mintedmind agency export SLUG DIR", "mintedmind agency import DIR", "-settle"}},
+	}
+	t.Run("every command's -h is checked", func(t *testing.T) {
+		for _, cmd := range commandTable() {
+			if !slices.ContainsFunc(helps, func(h struct{ args, want []string }) bool { return h.args[0] == cmd.name() }) {
+				t.Errorf("no -h case for %s", cmd.name())
+			}
 		}
 	})
-	for name, args := range map[string][]string{
-		"a bad proxy":            {"-trusted-proxies", "not-an-ip"},
-		"a bad base URL":         {"-base-url", "ftp://x"},
-		"idle longer than total": {"-session-idle", "48h", "-session-absolute", "24h"},
-		"no open tenants":        {"-max-open-tenants", "0"},
-		"a bad log format":       {"-log-format", "xml"},
-	} {
-		t.Run(name+" is refused", func(t *testing.T) {
-			if _, _, err := parseArgs(args, &bytes.Buffer{}); err == nil {
-				t.Fatal("accepted")
+	for _, tc := range helps {
+		t.Run(strings.Join(tc.args, " ")+" prints its usage", func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(ctx, tc.args, &out, &out)
+			if !errors.Is(err, flag.ErrHelp) || exitCode(err) != 0 {
+				t.Fatalf("%v (exit %d)", err, exitCode(err))
+			}
+			for _, want := range append(tc.want, "Global flags", "-data", "DATA_DIR") {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("usage lacks %q:\n%s", want, out.String())
+				}
+			}
+			if tc.args[0] != "serve" && strings.Contains(out.String(), "serve (the default)") {
+				t.Errorf("a command's usage lists every command:\n%s", out.String())
 			}
 		})
 	}
-}
-
-func TestCommands(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	t.Run("-h prints usage", func(t *testing.T) {
+	t.Run("an unknown command is an error, with the usage", func(t *testing.T) {
 		var out bytes.Buffer
-		err := run(ctx, []string{"-h"}, &out, &out)
-		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(out.String(), "operator create") || !strings.Contains(out.String(), "DATA_DIR") {
+		err := run(ctx, []string{"-data", dir, "frobnicate"}, &out, &out)
+		if err == nil || exitCode(err) != 1 || !strings.Contains(out.String(), "operator create") {
 			t.Fatalf("%v\n%s", err, out.String())
 		}
 	})
-	t.Run("an unknown command is an error", func(t *testing.T) {
+	t.Run("a command given the wrong words prints its own usage", func(t *testing.T) {
 		var out bytes.Buffer
-		if err := run(ctx, []string{"-data", dir, "frobnicate"}, &out, &out); err == nil {
-			t.Fatal("accepted")
+		err := run(ctx, []string{"jobs", "-data", dir}, &out, &out)
+		if err == nil || err.Error() != `unknown command ["jobs"]` || !strings.Contains(out.String(), "mintedmind jobs run NAME") || strings.Contains(out.String(), "operator create") {
+			t.Fatalf("%v\n%s", err, out.String())
 		}
 	})
-	t.Run("operator create prints a setup link", func(t *testing.T) {
+	t.Run("a global flag after the command applies", func(t *testing.T) {
 		var out bytes.Buffer
-		if err := run(ctx, []string{"operator", "create", "-data", dir, "-base-url", "https://crm.example.com"}, &out, &out); err != nil {
+		if err := run(ctx, []string{"jobs", "list", "-data", dir}, &out, &bytes.Buffer{}); err != nil {
 			t.Fatal(err)
 		}
-		if !regexp.MustCompile(`https://crm\.example\.com/setup/[A-Za-z0-9_-]{43}`).MatchString(out.String()) {
-			t.Fatalf("no link: %s", out.String())
-		}
-	})
-	t.Run("jobs run records a run at a chosen time", func(t *testing.T) {
-		var out bytes.Buffer
-		if err := run(ctx, []string{"jobs", "run", "sessions-cleanup", "-data", dir, "-now", "2027-01-01T00:00:00Z"}, &out, &bytes.Buffer{}); err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(out.String(), "sessions-cleanup: ok") {
+		if !strings.Contains(out.String(), "sessions-cleanup") {
 			t.Fatalf("%s", out.String())
 		}
-		var bad bytes.Buffer
-		if err := run(ctx, []string{"jobs", "run", "nope", "-data", dir}, &bad, &bytes.Buffer{}); err == nil {
-			t.Fatal("unknown job accepted")
+		if _, err := os.Stat(filepath.Join(dir, "control.db")); err != nil {
+			t.Fatalf("-data after the command was not used: %v", err)
 		}
 	})
 }
 
-func TestServeStartsAndStops(t *testing.T) {
-	dir := t.TempDir()
-	var log syncbuf.Buffer
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-data", dir, "-addr", "127.0.0.1:18931"}, &log, &log) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		res, err := http.Get("http://127.0.0.1:18931/readyz")
-		if err == nil && res.StatusCode == 200 {
-			res.Body.Close()
-			break
+func TestExitCode(t *testing.T) {
+	for err, want := range map[error]int{
+		nil:                0,
+		flag.ErrHelp:       0,
+		errors.New("boom"): 1,
+		fmt.Errorf("wrapped: %w", &exitError{code: 2, err: errors.New("x")}): 2,
+		&exitError{code: 3, err: errors.New("x")}:                            3,
+	} {
+		if got := exitCode(err); got != want {
+			t.Errorf("exitCode(%v) = %d, want %d", err, got, want)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not ready: %v\n%s", err, log.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	out := log.String()
-	for _, want := range []string{"configuration", "open http://localhost:18931", "/setup/"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("log lacks %q:\n%s", want, out)
-		}
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("did not stop")
 	}
 }

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"time"
+
+	"mintedmind/clock"
+	"mintedmind/db"
+	"mintedmind/jobs"
+	"mintedmind/mail"
+)
+
+// app is everything serve and the commands share.
+type app struct {
+	control *db.Control
+	pool    *db.TenantPool
+	mailer  *mail.Mailer
+	jobs    *jobs.Runner
+}
+
+func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger) (*app, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory %s: %w", cfg.DataDir, err)
+	}
+	control, err := db.OpenControl(ctx, cfg.ControlDir, c)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := db.NewTenantPool(cfg.DataDir, tenantSchema, db.PoolConfig{MaxOpen: cfg.MaxOpenTenants, IdleTimeout: cfg.TenantIdle}, c, log)
+	if err != nil {
+		control.Close()
+		return nil, err
+	}
+	views, _ := fs.Sub(webFS, "views")
+	mailer, err := mail.New(control, mail.Config{URL: cfg.SMTPURL, From: cfg.MailFrom}, views, c, log)
+	if err != nil {
+		pool.Close()
+		control.Close()
+		return nil, err
+	}
+	runner := jobs.NewRunner(control, pool, c, log, cfg.SessionIdle)
+	runner.AddRetention(newRetention(cfg, control, pool, c, mailer))
+	runner.AddBilling(mailer, cfg.BaseURL)
+	runner.AddSubscriptions(mailer, cfg.BaseURL, cfg.SelfHosted)
+	return &app{control: control, pool: pool, mailer: mailer, jobs: runner}, nil
+}
+
+func (a *app) close() error {
+	return errors.Join(a.pool.Close(), a.control.Close())
+}
+
+func newLogger(cfg *config, w io.Writer) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// commandClock is the clock a one-off command runs at: now if given
+// (-now, RFC 3339), else the real time.
+func commandClock(now string) (clock.Clock, error) {
+	if now == "" {
+		return clock.System{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, now)
+	if err != nil {
+		return nil, fmt.Errorf("-now %q: use RFC 3339, like 2026-12-01T03:00:00Z", now)
+	}
+	return clock.NewManual(t), nil
+}
