@@ -22,14 +22,56 @@ type app struct {
 	pool    *db.TenantPool
 	mailer  *mail.Mailer
 	jobs    *jobs.Runner
+	baseURL string // of every link this process makes, chosen by a linkRule
 }
 
-func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger) (*app, error) {
+// linkRule is how a command chooses the base URL of the links it makes.
+type linkRule int
+
+const (
+	// linksAsConfigured: -base-url, else http://localhost:PORT. The
+	// server's rule, and that of the commands that make no links.
+	linksAsConfigured linkRule = iota
+	// linksLikeServer: -base-url, else the one the server last started
+	// with, else http://localhost:PORT. For links a command prints.
+	linksLikeServer
+	// linksInMail: -base-url, else the one the server last started with,
+	// else none (errNoBaseURL): an emailed link must reach the server.
+	linksInMail
+)
+
+// errNoBaseURL refuses to send email whose links would point nowhere.
+var errNoBaseURL = &exitError{code: 2, err: errors.New("no base URL: pass -base-url or start the server once so it records it")}
+
+// baseURL returns the base URL rule chooses, reading the one the server
+// recorded in control when -base-url was not given.
+func (cfg *config) baseURL(ctx context.Context, control *db.Control, rule linkRule) (string, error) {
+	if cfg.baseURLGiven || rule == linksAsConfigured {
+		return cfg.BaseURL, nil
+	}
+	recorded, err := control.ServeBaseURL(ctx)
+	switch {
+	case err != nil:
+		return "", err
+	case recorded != "":
+		return recorded, nil
+	case rule == linksInMail:
+		return "", errNoBaseURL
+	}
+	return cfg.BaseURL, nil
+}
+
+func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger, links linkRule) (*app, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", cfg.DataDir, err)
 	}
 	control, err := db.OpenControl(ctx, cfg.ControlDir, c)
 	if err != nil {
+		return nil, err
+	}
+	baseURL, err := cfg.baseURL(ctx, control, links)
+	if err != nil {
+		control.Close()
 		return nil, err
 	}
 	pool, err := db.NewTenantPool(cfg.DataDir, tenantSchema, db.PoolConfig{MaxOpen: cfg.MaxOpenTenants, IdleTimeout: cfg.TenantIdle}, c, log)
@@ -45,10 +87,10 @@ func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger) 
 		return nil, err
 	}
 	runner := jobs.NewRunner(control, pool, c, log, cfg.SessionIdle)
-	runner.AddRetention(newRetention(cfg, control, pool, c, mailer))
-	runner.AddBilling(mailer, cfg.BaseURL)
-	runner.AddSubscriptions(mailer, cfg.BaseURL, cfg.SelfHosted)
-	return &app{control: control, pool: pool, mailer: mailer, jobs: runner}, nil
+	runner.AddRetention(newRetention(cfg, baseURL, control, pool, c, mailer))
+	runner.AddBilling(mailer, baseURL)
+	runner.AddSubscriptions(mailer, baseURL, cfg.SelfHosted)
+	return &app{control: control, pool: pool, mailer: mailer, jobs: runner, baseURL: baseURL}, nil
 }
 
 func (a *app) close() error {

@@ -47,7 +47,7 @@ func agencyExport(ctx context.Context, cfg *config, settle time.Duration, log *s
 	if cfg.Machine == "" {
 		return fmt.Errorf("agency export: set -machine (MACHINE_ID) to this machine's id")
 	}
-	a, err := openApp(ctx, cfg, clock.System{}, log)
+	a, err := openApp(ctx, cfg, clock.System{}, log, linksAsConfigured)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func agencyImport(ctx context.Context, cfg *config, log *slog.Logger, dir string
 	if cfg.Machine == "" {
 		return fmt.Errorf("agency import: set -machine (MACHINE_ID) to this machine's id")
 	}
-	a, err := openApp(ctx, cfg, clock.System{}, log)
+	a, err := openApp(ctx, cfg, clock.System{}, log, linksAsConfigured)
 	if err != nil {
 		return err
 	}

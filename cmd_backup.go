@@ -34,7 +34,7 @@ func (*backupCommand) run(ctx context.Context, inv *invocation, args []string) e
 	if _, err := os.Stat(filepath.Join(cfg.ControlDir, "control.db")); err != nil {
 		return fmt.Errorf("backup: no installation in %s: %w", cfg.ControlDir, err)
 	}
-	a, err := openApp(ctx, cfg, clock.System{}, inv.log)
+	a, err := openApp(ctx, cfg, clock.System{}, inv.log, linksAsConfigured)
 	if err != nil {
 		return err
 	}

@@ -79,7 +79,7 @@ func (d *demoCommand) demo(ctx context.Context, cfg *config, stdout, stderr io.W
 	start := time.Now()
 
 	c := clock.System{}
-	a, err := openApp(ctx, cfg, c, newLogger(cfg, stderr))
+	a, err := openApp(ctx, cfg, c, newLogger(cfg, stderr), linksLikeServer)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (d *demoCommand) demo(ctx context.Context, cfg *config, stdout, stderr io.W
 		return fmt.Errorf("demo: generate data: %w", err)
 	}
 
-	base := cfg.BaseURL + "/a/" + agency.Slug
+	base := a.baseURL + "/a/" + agency.Slug
 	fmt.Fprintf(stdout, "Demo agency %q is ready: %s/login\n", agency.Name, base)
 	fmt.Fprintf(stdout, "Password for every sign-in: %s\n", password)
 	fmt.Fprintf(stdout, "  %-7s %s (%s)\n", db.RoleOwner, owner.Email, owner.Name)

@@ -36,7 +36,7 @@ func (j *jobsCommand) run(ctx context.Context, inv *invocation, args []string) e
 }
 
 func (j *jobsCommand) list(ctx context.Context, inv *invocation) error {
-	a, err := openApp(ctx, inv.cfg, clock.System{}, inv.log)
+	a, err := openApp(ctx, inv.cfg, clock.System{}, inv.log, linksAsConfigured)
 	if err != nil {
 		return err
 	}
@@ -48,13 +48,13 @@ func (j *jobsCommand) list(ctx context.Context, inv *invocation) error {
 }
 
 // runJob runs the job name once, at -now if given, records the run and
-// sends the mail it queued.
+// sends the mail it queued, its links on the server's base URL.
 func (j *jobsCommand) runJob(ctx context.Context, inv *invocation, name string) error {
 	c, err := commandClock(j.now)
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, inv.cfg, c, inv.log)
+	a, err := openApp(ctx, inv.cfg, c, inv.log, linksInMail)
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,8 @@ func (*operatorCommand) run(ctx context.Context, inv *invocation, args []string)
 	return operatorCreate(ctx, inv.cfg, inv)
 }
 
-// operatorCreate prints a one-time link that creates a platform operator.
+// operatorCreate prints a one-time link that creates a platform operator,
+// on the server's base URL unless -base-url is given.
 func operatorCreate(ctx context.Context, cfg *config, inv *invocation) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return err
@@ -39,10 +40,14 @@ func operatorCreate(ctx context.Context, cfg *config, inv *invocation) error {
 		return err
 	}
 	defer control.Close()
+	baseURL, err := cfg.baseURL(ctx, control, linksLikeServer)
+	if err != nil {
+		return err
+	}
 	token, err := control.CreateSetupToken(ctx, db.SetupCLI, setupLinkTTL)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(inv.stdout, "Open this link within 24 hours to create a platform operator (it works once):\n%s/setup/%s\n", cfg.BaseURL, token)
+	fmt.Fprintf(inv.stdout, "Open this link within 24 hours to create a platform operator (it works once):\n%s/setup/%s\n", baseURL, token)
 	return nil
 }

@@ -33,10 +33,10 @@ func (r *retentionCommand) flags(fs *flag.FlagSet) {
 }
 
 // newRetention builds the retention policy's runner from the configuration.
-func newRetention(cfg *config, control *db.Control, pool *db.TenantPool, c clock.Clock, mailer *mail.Mailer) *jobs.Retention {
+func newRetention(cfg *config, baseURL string, control *db.Control, pool *db.TenantPool, c clock.Clock, mailer *mail.Mailer) *jobs.Retention {
 	p := jobs.DefaultRetention()
 	p.SessionIdle = cfg.SessionIdle
-	return jobs.NewRetention(control, pool, c, mailer, p, cfg.BaseURL)
+	return jobs.NewRetention(control, pool, c, mailer, p, baseURL)
 }
 
 // run applies the retention policy once, at -now if given; with -dry-run
@@ -50,7 +50,12 @@ func (r *retentionCommand) run(ctx context.Context, inv *invocation, args []stri
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, cfg, c, inv.log)
+	// The dry run sends no email, so needs no base URL for its links.
+	links := linksInMail
+	if r.dryRun {
+		links = linksLikeServer
+	}
+	a, err := openApp(ctx, cfg, c, inv.log, links)
 	if err != nil {
 		return err
 	}
@@ -65,7 +70,7 @@ func (r *retentionCommand) run(ctx context.Context, inv *invocation, args []stri
 		}
 		return a.mailer.Flush(ctx)
 	}
-	rep, err := newRetention(cfg, a.control, a.pool, c, a.mailer).Run(ctx, true)
+	rep, err := newRetention(cfg, a.baseURL, a.control, a.pool, c, a.mailer).Run(ctx, true)
 	fmt.Fprintf(stdout, "retention dry run at %s: nothing was changed\n", c.Now().UTC().Format(time.RFC3339))
 	for _, line := range rep.Actions {
 		fmt.Fprintln(stdout, "  would "+line)

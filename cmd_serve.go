@@ -50,7 +50,7 @@ const setupLinkTTL = 24 * time.Hour
 // those last requests queued, and close every database.
 func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	c := clock.System{}
-	a, err := openApp(ctx, cfg, c, log)
+	a, err := openApp(ctx, cfg, c, log, linksAsConfigured)
 	if err != nil {
 		return err
 	}
@@ -59,6 +59,10 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 			log.Error("close databases", "err", err)
 		}
 	}()
+	// Commands that send email link to where the server is.
+	if err := a.control.RecordServeBaseURL(ctx, a.baseURL); err != nil {
+		return err
+	}
 	untrack := metrics.TrackOpenTenants("pool", a.pool.OpenCount)
 	defer untrack()
 

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -43,4 +45,18 @@ func TestServeStartsAndStops(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("did not stop")
 	}
+
+	t.Run("commands then link to the base URL it started with", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"operator", "create", "-data", dir}, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "http://localhost:18931/setup/") {
+			t.Errorf("operator create ignores the recorded base URL:\n%s", out.String())
+		}
+		out.Reset()
+		if err := run(context.Background(), []string{"jobs", "run", "sessions-cleanup", "-data", dir}, &out, io.Discard); err != nil {
+			t.Fatalf("jobs run without -base-url after the server started: %v", err)
+		}
+	})
 }

@@ -43,7 +43,8 @@ type config struct {
 	PlacementMode   string        // replay (Fly's fly-replay header) or forward (proxy the request)
 	SelfHosted      bool          // one agency hosts itself: no plans, limits or subscription billing
 
-	proxies *string // raw -trusted-proxies, split by finish
+	baseURLGiven bool    // -base-url or BASE_URL was set, not defaulted
+	proxies      *string // raw -trusted-proxies, split by finish
 }
 
 // newFlagSet is an empty flag set reporting its errors to out; the usage is
@@ -60,7 +61,7 @@ func newFlagSet(out io.Writer) *flag.FlagSet {
 func (cfg *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&cfg.Addr, "addr", env("ADDR", ":8080"), "listen address (ADDR)")
 	fs.StringVar(&cfg.DataDir, "data", env("DATA_DIR", "./data"), "data directory: control.db, tenants/, archive/ (DATA_DIR)")
-	fs.StringVar(&cfg.BaseURL, "base-url", env("BASE_URL", ""), "public URL people open, used in emailed links; default http://localhost:PORT (BASE_URL)")
+	fs.StringVar(&cfg.BaseURL, "base-url", env("BASE_URL", ""), "public URL people open, used in emailed links; default http://localhost:PORT, or for a command that sends email the one the server last started with (BASE_URL)")
 	proxies := fs.String("trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs whose X-Forwarded-For and X-Forwarded-Proto are believed (TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", env("SMTP_URL", ""), "SMTP server: smtp://user:pass@host:587 (STARTTLS), smtps://…:465, smtp+insecure://host:25; empty = write mail to the log (SMTP_URL)")
 	fs.StringVar(&cfg.MailFrom, "mail-from", env("MAIL_FROM", "MintedMind <no-reply@localhost>"), "sender of every email (MAIL_FROM)")
@@ -202,6 +203,7 @@ func (c *config) finish() error {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
+	c.baseURLGiven = c.BaseURL != ""
 	if c.BaseURL == "" {
 		_, port, err := net.SplitHostPort(c.Addr)
 		if err != nil {

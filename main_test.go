@@ -99,7 +99,9 @@ func TestExitCode(t *testing.T) {
 		flag.ErrHelp:       0,
 		errors.New("boom"): 1,
 		fmt.Errorf("wrapped: %w", &exitError{code: 2, err: errors.New("x")}): 2,
-		&exitError{code: 3, err: errors.New("x")}:                            3,
+		errNoBaseURL:                              2,
+		fmt.Errorf("jobs: %w", errNoBaseURL):      2,
+		&exitError{code: 3, err: errors.New("x")}: 3,
 	} {
 		if got := exitCode(err); got != want {
 			t.Errorf("exitCode(%v) = %d, want %d", err, got, want)
