@@ -32,10 +32,10 @@ func (*operatorCommand) run(ctx context.Context, inv *invocation, args []string)
 // operatorCreate prints a one-time link that creates a platform operator,
 // on the server's base URL unless -base-url is given.
 func operatorCreate(ctx context.Context, cfg *config, inv *invocation) error {
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+	if err := os.MkdirAll(cfg.ControlDir, 0o700); err != nil {
 		return err
 	}
-	control, err := db.OpenControl(ctx, cfg.DataDir, clock.System{})
+	control, err := db.OpenControl(ctx, cfg.ControlDir, clock.System{})
 	if err != nil {
 		return err
 	}
