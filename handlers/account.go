@@ -9,7 +9,7 @@ import (
 
 // Account shows the signed-in person's profile and the password form.
 func (h *Handlers) Account(c *fiber.Ctx) error {
-	return h.formPage(c, "pages/account/index", "partials/account/password", fiber.Map{"Title": "Your account"}, nil)
+	return h.mapFormPage(c, "pages/account/index", "partials/account/password", fiber.Map{"Title": "Your account"}, nil)
 }
 
 // ChangePassword sets a new password after checking the current one; every
@@ -18,7 +18,7 @@ func (h *Handlers) ChangePassword(c *fiber.Ctx) error {
 	a, t, me, s := agencyOf(c), tenantOf(c), userOf(c), sessionOf(c)
 	current, pw := c.FormValue("current_password"), c.FormValue("password")
 	render := func(err error) error {
-		return h.formPage(c, "pages/account/index", "partials/account/password", fiber.Map{"Title": "Your account"}, err)
+		return h.mapFormPage(c, "pages/account/index", "partials/account/password", fiber.Map{"Title": "Your account"}, err)
 	}
 	ok, err := h.Hasher.Verify(c.UserContext(), me.PasswordHash, current)
 	if err != nil {

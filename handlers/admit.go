@@ -30,11 +30,11 @@ var admitWait = 30 * time.Second
 // errBusy answers a request that waited admitWait without its turn.
 var errBusy = fiber.NewError(fiber.StatusServiceUnavailable, "The server is busy. Try again in a moment.")
 
-// admit runs the rest of the chain when a slot is free. Health checks and
-// the metrics scrape pass without waiting, and so do streamed uploads,
-// which spend their time reading the network, not the CPU.
+// admit runs the rest of the chain when a slot is free. Routes marked
+// Unqueued (health checks, the metrics scrape, streamed uploads) are not
+// given this middleware at all.
 func (h *Handlers) admit(c *fiber.Ctx) error {
-	if h.slots == nil || isProbe(c.Path()) || isStreamedUpload(c) {
+	if h.slots == nil {
 		return c.Next()
 	}
 	select {
@@ -51,9 +51,4 @@ func (h *Handlers) admit(c *fiber.Ctx) error {
 	}
 	defer func() { <-h.slots }()
 	return c.Next()
-}
-
-// isProbe tells the paths a load balancer or scraper calls.
-func isProbe(path string) bool {
-	return path == "/livez" || path == "/readyz" || path == "/metrics"
 }

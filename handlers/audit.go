@@ -67,7 +67,7 @@ func (h *Handlers) Audit(c *fiber.Ctx) error {
 		q.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
 		older = c.Path() + "?" + q.Encode()
 	}
-	return h.pageOrFragment(c, "pages/audit/index", "partials/audit/rows", fiber.Map{
+	return h.mapPageOrFragment(c, "pages/audit/index", "partials/audit/rows", fiber.Map{
 		"Title": "Audit log", "Entries": entries, "Users": users, "Actions": actions, "Older": older,
 		"Filter": fiber.Map{"Action": c.Query("action"), "Actor": c.Query("actor"), "From": c.Query("from"), "To": c.Query("to")},
 	})

@@ -31,7 +31,7 @@ func (h *Handlers) BillingSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/invoices/settings", "partials/invoices/settings", h.billingSettingsData(s, ""), nil)
+	return h.mapFormPage(c, "pages/invoices/settings", "partials/invoices/settings", h.billingSettingsData(s, ""), nil)
 }
 
 // BillingSettingsUpdate saves them; an empty password field keeps the
@@ -88,7 +88,7 @@ func (h *Handlers) BillingSettingsUpdate(c *fiber.Ctx) error {
 		shown.PayseraPassword = old.PayseraPassword // the typed one is never echoed
 		data := h.billingSettingsData(shown, reminder)
 		data["Terms"] = terms
-		return h.formPage(c, "pages/invoices/settings", "partials/invoices/settings", data, err)
+		return h.mapFormPage(c, "pages/invoices/settings", "partials/invoices/settings", data, err)
 	}
 	h.flash(c, "Billing settings saved.")
 	return h.redirect(c, "/a/"+agencyOf(c).Slug+"/settings/billing")

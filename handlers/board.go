@@ -12,9 +12,9 @@ const boardColumnSize = 50
 
 // boardCard is a case on the board with its move buttons.
 type boardCard struct {
-	caseListRow
-	Prev caseOption // the status to the left; empty in the first column
-	Next caseOption // the status to the right; empty in the last column
+	caseRowView
+	Prev option // the status to the left; empty in the first column
+	Next option // the status to the right; empty in the last column
 }
 
 // boardColumn is one status's column.
@@ -27,13 +27,24 @@ type boardColumn struct {
 	List   string // the list of this status's cases, to see them all
 }
 
+// casesBoardView is the board page and its partial.
+type casesBoardView struct {
+	Page
+	Base    string
+	Columns []boardColumn
+	Return  string
+	State   caseListState
+	Tabs    []option
+	ListURL string
+}
+
 // CasesBoard shows one column per status with the visible cases in it;
 // each card moves by its buttons (a form posting to the case's status) or
 // by drag and drop where the browser allows. The list's view and filters
 // (mine, assignee, client, label) apply; status and order do not.
-func (h *Handlers) CasesBoard(c *fiber.Ctx) error {
-	t, me := tenantOf(c), userOf(c)
-	v, state, err := h.caseListRequest(c)
+func (h *Handlers) CasesBoard(c *fiber.Ctx, r *Request) error {
+	t, me := r.Tenant, r.User
+	v, state, err := h.caseListRequest(c, r)
 	if err != nil {
 		return err
 	}
@@ -48,33 +59,32 @@ func (h *Handlers) CasesBoard(c *fiber.Ctx) error {
 		return err
 	}
 	names := caseStaffNames(staff)
-	base := caseBase(c)
+	base := caseBase(r)
 	columns := make([]boardColumn, len(cols))
 	for i, col := range cols {
 		listState := state
 		listState.Status = col.Status
 		bc := boardColumn{Status: col.Status, Label: db.CaseStatusLabel(col.Status), Count: col.Count, More: col.Count - len(col.Cards), List: base + listState.query("")}
-		for _, row := range h.caseListRows(base, today, col.Cards, names) {
-			card := boardCard{caseListRow: row}
+		for _, row := range caseRowViews(base, today, col.Cards, names) {
+			card := boardCard{caseRowView: row}
 			if i > 0 {
-				card.Prev = caseOption{Value: db.CaseStatuses[i-1], Label: db.CaseStatusLabel(db.CaseStatuses[i-1])}
+				card.Prev = option{Value: db.CaseStatuses[i-1], Label: db.CaseStatusLabel(db.CaseStatuses[i-1])}
 			}
 			if i < len(db.CaseStatuses)-1 {
-				card.Next = caseOption{Value: db.CaseStatuses[i+1], Label: db.CaseStatusLabel(db.CaseStatuses[i+1])}
+				card.Next = option{Value: db.CaseStatuses[i+1], Label: db.CaseStatusLabel(db.CaseStatuses[i+1])}
 			}
 			bc.Cards = append(bc.Cards, card)
 		}
 		columns[i] = bc
 	}
-	board := base + "/board" + state.query("")
-	data := fiber.Map{
-		"Title": "Case board", "Base": base, "Columns": columns, "Return": board, "State": state,
-		"Tabs": []caseOption{
+	view := &casesBoardView{
+		Page: Page{Title: "Case board"}, Base: base, Columns: columns, Return: base + "/board" + state.query(""), State: state,
+		Tabs: []option{
 			{base + "/board", "All cases", state.View == caseViewAll},
 			{base + "/board?view=mine", "My cases", state.View == caseViewMine},
 			{base + "/board?view=overdue", "Overdue", state.View == caseViewOverdue},
 		},
-		"ListURL": base + state.query(""),
+		ListURL: base + state.query(""),
 	}
-	return h.pageOrFragment(c, "pages/cases/board", "partials/cases/board", data)
+	return h.pageOrFragment(c, "pages/cases/board", "partials/cases/board", view)
 }

@@ -37,7 +37,7 @@ func (h *Handlers) brandingPage(c *fiber.Ctx, accent string, err error) error {
 	if accent == "" {
 		accent = s.Accent
 	}
-	return h.formPage(c, "pages/settings/branding", "pages/settings/branding", fiber.Map{
+	return h.mapFormPage(c, "pages/settings/branding", "pages/settings/branding", fiber.Map{
 		"Title": "Branding", "Accent": accent, "Picker": pickerValue(accent), "Settings": s,
 		"LogoURL": "/a/" + agencyOf(c).Slug + "/logo?v=" + strconv.FormatInt(s.LogoVersion, 10),
 		"MaxLogo": db.MaxLogoBytes >> 10,

@@ -36,8 +36,8 @@ type caseListState struct {
 
 // caseListRequest is what every case list (the list, its export, the
 // board) starts from: who is looking and the list state in the URL.
-func (h *Handlers) caseListRequest(c *fiber.Ctx) (db.Viewer, caseListState, error) {
-	v, err := h.viewer(c)
+func (h *Handlers) caseListRequest(c *fiber.Ctx, r *Request) (db.Viewer, caseListState, error) {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return db.Viewer{}, caseListState{}, err
 	}
@@ -157,121 +157,91 @@ func caseClip(s string, n int) string {
 }
 
 // caseBase is the URL of the request's agency's case list.
-func caseBase(c *fiber.Ctx) string { return "/a/" + agencyOf(c).Slug + "/cases" }
+func caseBase(r *Request) string { return "/a/" + r.Agency.Slug + "/cases" }
 
 // caseActor is the signed-in person as the case history names them.
-func caseActor(c *fiber.Ctx) db.Actor {
-	u := userOf(c)
-	return db.Actor{ID: u.ID, Name: u.Name}
-}
+func caseActor(r *Request) db.Actor { return db.Actor{ID: r.User.ID, Name: r.User.Name} }
 
 // caseToday is the injected clock's calendar day, the reference for overdue.
 func (h *Handlers) caseToday() string { return h.Clock.Now().UTC().Format(db.DueDateLayout) }
 
-// caseListRow is a case with every display string made in Go, so that
-// the board's template only copies fields.
-type caseListRow struct {
-	ID            string
-	URL           string
-	Number        string
-	Title         string
-	ClientName    string
-	Status        string
-	StatusLabel   string
-	PriorityLabel string
-	Priority      string
-	Assignee      string
-	Due           string
-	Overdue       bool
-}
-
-// caseStaffNames maps staff ids to names, for the assignee column.
-func caseStaffNames(staff []db.CaseStaffMember) map[string]string {
-	names := make(map[string]string, len(staff))
-	for _, m := range staff {
-		names[m.ID] = m.Name
-	}
-	return names
-}
-
-func (h *Handlers) caseListRows(base, today string, rows []db.CaseRow, names map[string]string) []caseListRow {
-	out := make([]caseListRow, len(rows))
-	for i := range rows {
-		r := &rows[i]
-		out[i] = caseListRow{
-			ID: r.ID, URL: base + "/" + r.ID, Number: db.CaseNumber(r.Number), Title: r.Title, ClientName: r.ClientName,
-			Status: r.Status, StatusLabel: db.CaseStatusLabel(r.Status), Priority: r.Priority, PriorityLabel: db.CasePriorityLabel(r.Priority),
-			Assignee: names[r.AssigneeID], Due: r.DueDate,
-			Overdue: caseOverdue(r.Status, r.DueDate, today),
-		}
-	}
-	return out
-}
-
-// caseOption is one choice of a select.
-type caseOption struct {
-	Value    string
-	Label    string
-	Selected bool
-}
-
-func caseStatusOptions(selected string) []caseOption {
-	out := make([]caseOption, len(db.CaseStatuses))
+func caseStatusOptions(selected string) []option {
+	out := make([]option, len(db.CaseStatuses))
 	for i, s := range db.CaseStatuses {
-		out[i] = caseOption{s, db.CaseStatusLabel(s), s == selected}
+		out[i] = option{s, db.CaseStatusLabel(s), s == selected}
 	}
 	return out
 }
 
-func casePriorityOptions(selected string) []caseOption {
-	out := make([]caseOption, len(db.CasePriorities))
+func casePriorityOptions(selected string) []option {
+	out := make([]option, len(db.CasePriorities))
 	for i, p := range db.CasePriorities {
-		out[i] = caseOption{p, db.CasePriorityLabel(p), p == selected}
+		out[i] = option{p, db.CasePriorityLabel(p), p == selected}
 	}
 	return out
 }
 
 // caseAssigneeOptions offers the active staff, and the selected person
 // even if their account was disabled since.
-func caseAssigneeOptions(staff []db.CaseStaffMember, selected string) []caseOption {
-	out := make([]caseOption, 0, len(staff))
+func caseAssigneeOptions(staff []db.CaseStaffMember, selected string) []option {
+	out := make([]option, 0, len(staff))
 	for _, m := range staff {
 		if m.Active || m.ID == selected {
-			out = append(out, caseOption{m.ID, m.Name, m.ID == selected})
+			out = append(out, option{m.ID, m.Name, m.ID == selected})
 		}
 	}
 	return out
 }
 
+// casesIndexView is the case list page; a filter or "Load more" request
+// gets its results partial alone, from the same view model.
+type casesIndexView struct {
+	Page
+	Base       string
+	State      caseListState
+	Tabs       []option
+	BoardURL   string
+	NewURL     string
+	ClientName string // of the client filter
+	AllClients string // the list without the client filter
+	Return     string
+
+	StatusOptions, PeopleOptions, SortOptions, BulkStatusOptions, BulkPeopleOptions []option
+
+	Results caseRowsView
+	First   string // the first page, when on a later one
+	Export  string
+}
+
 // CasesIndex lists the cases the viewer may see: a view (mine, all,
 // overdue), filters, an order and a page, all in the URL. A plain htmx
 // request (filters, "load more") gets the results alone.
-func (h *Handlers) CasesIndex(c *fiber.Ctx) error {
-	t, me := tenantOf(c), userOf(c)
-	v, state, err := h.caseListRequest(c)
+func (h *Handlers) CasesIndex(c *fiber.Ctx, r *Request) error {
+	v, state, err := h.caseListRequest(c, r)
 	if err != nil {
 		return err
 	}
+	ctx := c.UserContext()
 	today := h.caseToday()
-	rows, next, err := t.Cases(c.UserContext(), v, state.filter(me.ID, today))
+	rows, next, err := r.Tenant.Cases(ctx, v, state.filter(r.User.ID, today))
 	if err != nil {
 		return err
 	}
-	staff, err := t.CaseStaff(c.UserContext())
+	staff, err := r.Tenant.CaseStaff(ctx)
 	if err != nil {
 		return err
 	}
-	base := caseBase(c)
+	base := caseBase(r)
 	nextURL := ""
 	if next != "" {
 		nextURL = base + state.query(next)
 	}
-	data := fiber.Map{
-		"Title": "Cases", "Base": base, "State": state, "RowsHTML": caseRowsHTML(base, today, rows, caseStaffNames(staff), nextURL),
-		"Export": base + "/export.csv" + state.query(""), "Return": base + state.query(""),
+	view := &casesIndexView{Page: Page{Title: "Cases"}, Base: base, State: state, Export: base + "/export.csv" + state.query(""), Return: base + state.query("")}
+	if view.Results, err = h.renderCaseRows(caseRowViews(base, today, rows, caseStaffNames(staff)), nextURL); err != nil {
+		return err
 	}
 	if state.After != "" {
-		data["First"] = base + state.query("")
+		view.First = base + state.query("")
 	}
 	if wantsFragment(c) {
 		if c.Get("HX-Target") == "case-results" {
@@ -279,55 +249,60 @@ func (h *Handlers) CasesIndex(c *fiber.Ctx) error {
 			// canonical URL, not the form's every empty field.
 			c.Set("HX-Push-Url", base+state.query(""))
 		}
-		return h.fragment(c, "partials/cases/results", data)
+		return h.fragment(c, "partials/cases/results", view)
 	}
+	view.NewURL = base + "/new"
 	if state.Client != "" {
 		all := state
 		all.Client = ""
-		data["AllClients"] = base + all.query("")
-		if ref, err := t.CaseClient(c.UserContext(), v, state.Client); err == nil {
-			data["ClientName"] = ref.Name
+		view.AllClients = base + all.query("")
+		if ref, err := r.Tenant.CaseClient(ctx, v, state.Client); err == nil {
+			view.ClientName = ref.Name
 		}
+		view.NewURL = base + "/new?client=" + url.QueryEscape(state.Client)
 	}
-	// The menus are rendered in Go: see caseOptionsHTML.
-	data["PeopleOptions"] = caseOptionsHTML(caseAssigneeOptions(staff, state.Assignee), "")
-	data["StatusOptions"] = caseOptionsHTML(caseStatusOptions(state.Status), "")
-	data["SortOptions"] = caseOptionsHTML([]caseOption{
+	view.PeopleOptions = caseAssigneeOptions(staff, state.Assignee)
+	view.StatusOptions = caseStatusOptions(state.Status)
+	view.SortOptions = []option{
 		{db.CaseSortUpdated, "Recently updated", state.sort() == db.CaseSortUpdated},
 		{db.CaseSortNewest, "Newest first", state.sort() == db.CaseSortNewest},
 		{db.CaseSortOldest, "Oldest first", state.sort() == db.CaseSortOldest},
 		{db.CaseSortDue, "Due soonest", state.sort() == db.CaseSortDue},
-	}, "")
-	data["BulkStatusOptions"] = caseOptionsHTML(caseStatusOptions(""), "status:")
-	data["BulkPeopleOptions"] = caseOptionsHTML(caseAssigneeOptions(staff, ""), "assign:")
-	data["Tabs"] = []caseOption{
+	}
+	view.BulkStatusOptions = prefixed("status:", caseStatusOptions(""))
+	view.BulkPeopleOptions = prefixed("assign:", caseAssigneeOptions(staff, ""))
+	view.Tabs = []option{
 		{base, "All cases", state.View == caseViewAll},
 		{base + "?view=mine", "My cases", state.View == caseViewMine},
 		{base + "?view=overdue", "Overdue", state.View == caseViewOverdue},
 		{base + "?view=archived", "Archived", state.View == caseViewArchived},
 	}
-	data["BoardURL"] = base + "/board"
-	data["NewURL"] = base + "/new"
-	if state.Client != "" {
-		data["NewURL"] = base + "/new?client=" + url.QueryEscape(state.Client)
+	view.BoardURL = base + "/board"
+	return h.page(c, "pages/cases/index", view)
+}
+
+// prefixed is options with prefix before each value (the bulk menu's
+// "status:" and "assign:" choices).
+func prefixed(prefix string, options []option) []option {
+	for i := range options {
+		options[i].Value = prefix + options[i].Value
 	}
-	return h.page(c, "pages/cases/index", data)
+	return options
 }
 
 // CasesExport downloads the cases the viewer may see under the list's
 // current view and filters as CSV.
-func (h *Handlers) CasesExport(c *fiber.Ctx) error {
-	t, me := tenantOf(c), userOf(c)
-	v, state, err := h.caseListRequest(c)
+func (h *Handlers) CasesExport(c *fiber.Ctx, r *Request) error {
+	v, state, err := h.caseListRequest(c, r)
 	if err != nil {
 		return err
 	}
-	f := state.filter(me.ID, h.caseToday())
+	f := state.filter(r.User.ID, h.caseToday())
 	f.After = ""
 	header := []string{"Number", "Title", "Client", "Status", "Priority", "Assignee", "Due date", "Labels", "Description", "Created", "Updated", "Closed"}
-	name := agencyOf(c).Slug + "-cases-" + h.caseToday() + ".csv"
+	name := r.Agency.Slug + "-cases-" + h.caseToday() + ".csv"
 	return sendCSV(c, name, header, func(write func([]string) error) error {
-		return t.EachCase(c.UserContext(), v, f, func(k *db.Case) error {
+		return r.Tenant.EachCase(c.UserContext(), v, f, func(k *db.Case) error {
 			closed := ""
 			if !k.ClosedAt.IsZero() {
 				closed = k.ClosedAt.Format("2006-01-02 15:04")

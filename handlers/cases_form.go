@@ -66,50 +66,67 @@ func postedHas(c *fiber.Ctx) func(string) bool {
 	return func(name string) bool { return args.Has(name) }
 }
 
-// caseFormData is what the new and edit pages need around the form.
-func (h *Handlers) caseFormData(c *fiber.Ctx, v db.Viewer, form caseForm, k *db.Case) (fiber.Map, error) {
-	t := tenantOf(c)
-	clients, err := t.CaseClientChoices(c.UserContext(), v, form.ClientQuery, caseClientChoices)
+// caseFormView is the new and edit case pages and their form partial.
+type caseFormView struct {
+	Page
+	FormErrors
+	Form          caseForm
+	Case          *db.Case // nil on the new page
+	Number        string   // the case's number, on the edit page
+	Action        string
+	FindAction    string // where the client search asks for a narrowed menu
+	Cancel        string
+	Clients       []option
+	ClientsCapped bool
+	Priorities    []option
+	People        []option
+
+	LabelsMax, LabelMax, TitleMax, DescriptionMax int
+}
+
+// caseFormView is what the new and edit pages need around the form.
+func (h *Handlers) caseFormView(c *fiber.Ctx, r *Request, v db.Viewer, form caseForm, k *db.Case) (*caseFormView, error) {
+	ctx := c.UserContext()
+	clients, err := r.Tenant.CaseClientChoices(ctx, v, form.ClientQuery, caseClientChoices)
 	if err != nil {
 		return nil, err
 	}
-	options := make([]caseOption, 0, len(clients)+1)
+	options := make([]option, 0, len(clients)+1)
 	found := form.ClientID == ""
 	for _, cl := range clients {
-		options = append(options, caseOption{cl.ID, cl.Name, cl.ID == form.ClientID})
+		options = append(options, option{cl.ID, cl.Name, cl.ID == form.ClientID})
 		found = found || cl.ID == form.ClientID
 	}
 	if !found {
-		if ref, err := t.CaseClient(c.UserContext(), v, form.ClientID); err == nil {
-			options = append([]caseOption{{ref.ID, ref.Name, true}}, options...)
+		if ref, err := r.Tenant.CaseClient(ctx, v, form.ClientID); err == nil {
+			options = append([]option{{ref.ID, ref.Name, true}}, options...)
 		}
 	}
-	people, err := t.CaseStaff(c.UserContext())
+	people, err := r.Tenant.CaseStaff(ctx)
 	if err != nil {
 		return nil, err
 	}
-	base := caseBase(c)
-	data := fiber.Map{
-		"Form": form, "Clients": options, "ClientsCapped": len(clients) == caseClientChoices,
-		"Priorities": casePriorityOptions(form.Priority), "People": caseAssigneeOptions(people, form.AssigneeID),
-		"LabelsMax": db.CaseLabelsMax, "LabelMax": db.CaseLabelMax, "TitleMax": db.CaseTitleMax, "DescriptionMax": db.CaseDescriptionMax,
+	base := caseBase(r)
+	view := &caseFormView{
+		Form: form, Clients: options, ClientsCapped: len(clients) == caseClientChoices,
+		Priorities: casePriorityOptions(form.Priority), People: caseAssigneeOptions(people, form.AssigneeID),
+		LabelsMax: db.CaseLabelsMax, LabelMax: db.CaseLabelMax, TitleMax: db.CaseTitleMax, DescriptionMax: db.CaseDescriptionMax,
+		Page: Page{Title: "New case"}, Action: base, FindAction: base + "/new", Cancel: base,
 	}
-	if k == nil {
-		data["Title"], data["Action"], data["FindAction"], data["Cancel"] = "New case", base, base+"/new", base
-	} else {
+	if k != nil {
 		page := base + "/" + k.ID
-		data["Title"], data["Action"], data["FindAction"], data["Cancel"] = "Edit "+db.CaseNumber(k.Number), page, page+"/edit", page
-		data["Case"] = k
-		data["Number"] = db.CaseNumber(k.Number)
+		view.Number = db.CaseNumber(k.Number)
+		view.Title, view.Action, view.FindAction, view.Cancel = "Edit "+view.Number, page, page+"/edit", page
+		view.Case = k
 	}
-	return data, nil
+	return view, nil
 }
 
 // CaseNew shows the form that opens a case. Its query can preset the
 // fields (a client page links here with client=ID); with client_q it
 // narrows the client menu, which the form's client search asks for.
-func (h *Handlers) CaseNew(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) CaseNew(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -120,43 +137,43 @@ func (h *Handlers) CaseNew(c *fiber.Ctx) error {
 	if form.Priority == "" {
 		form.Priority = db.PriorityNormal
 	}
-	data, err := h.caseFormData(c, v, form, nil)
+	view, err := h.caseFormView(c, r, v, form, nil)
 	if err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/cases/new", "partials/cases/form", data, nil)
+	return h.formPage(c, "pages/cases/new", "partials/cases/form", view, nil)
 }
 
 // CaseCreate opens a case and goes to its page; invalid input shows the
 // form again with a message beside each field, and uses no case number.
-func (h *Handlers) CaseCreate(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) CaseCreate(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
 	form := readCaseForm(func(k string) string { return c.FormValue(k) })
 	in := db.CaseInput{ClientID: form.ClientID, Title: form.Title, Description: form.Description, Priority: form.Priority,
 		AssigneeID: form.AssigneeID, DueDate: form.DueDate, Labels: db.SplitLabels(form.Labels)}
-	k, err := tenantOf(c).CreateCase(c.UserContext(), v, caseActor(c), in)
+	k, err := r.Tenant.CreateCase(c.UserContext(), v, caseActor(r), in)
 	if err != nil {
-		data, dataErr := h.caseFormData(c, v, form, nil)
+		view, dataErr := h.caseFormView(c, r, v, form, nil)
 		if dataErr != nil {
 			return dataErr
 		}
-		return h.formPage(c, "pages/cases/new", "partials/cases/form", data, err)
+		return h.formPage(c, "pages/cases/new", "partials/cases/form", view, err)
 	}
 	h.flash(c, "Case "+db.CaseNumber(k.Number)+" opened.")
-	return h.redirect(c, caseBase(c)+"/"+k.ID)
+	return h.redirect(c, caseBase(r)+"/"+k.ID)
 }
 
 // CaseEdit shows the edit form: a page, or for htmx the form alone to put
 // in place of the case's details.
-func (h *Handlers) CaseEdit(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) CaseEdit(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	k, err := tenantOf(c).Case(c.UserContext(), v, c.Params("id"))
+	k, err := r.Tenant.Case(c.UserContext(), v, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -166,22 +183,22 @@ func (h *Handlers) CaseEdit(c *fiber.Ctx) error {
 	if id := strings.TrimSpace(c.Query("client_id")); id != "" {
 		form.ClientID = id
 	}
-	data, err := h.caseFormData(c, v, form, k)
+	view, err := h.caseFormView(c, r, v, form, k)
 	if err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/cases/edit", "partials/cases/form", data, nil)
+	return h.formPage(c, "pages/cases/edit", "partials/cases/form", view, nil)
 }
 
 // CaseUpdate saves the fields the form holds (the whole edit form, or one
 // quick control such as the assignee) and records each change on the
 // case's timeline.
-func (h *Handlers) CaseUpdate(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) CaseUpdate(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	t, id := tenantOf(c), c.Params("id")
+	t, id := r.Tenant, c.Params("id")
 	has := postedHas(c)
 	form := readCaseForm(func(k string) string { return c.FormValue(k) })
 	ch := form.change(has)
@@ -189,7 +206,7 @@ func (h *Handlers) CaseUpdate(c *fiber.Ctx) error {
 		status := formValue(c, "status")
 		ch.Status = &status
 	}
-	changed, err := t.UpdateCase(c.UserContext(), v, caseActor(c), id, ch)
+	changed, err := t.UpdateCase(c.UserContext(), v, caseActor(r), id, ch)
 	if err != nil {
 		if apperr.CodeOf(err) != apperr.Invalid {
 			return err
@@ -204,16 +221,16 @@ func (h *Handlers) CaseUpdate(c *fiber.Ctx) error {
 				shown = mergeCaseField(shown, form, name)
 			}
 		}
-		data, dataErr := h.caseFormData(c, v, shown, k)
+		view, dataErr := h.caseFormView(c, r, v, shown, k)
 		if dataErr != nil {
 			return dataErr
 		}
-		return h.formPage(c, "pages/cases/edit", "partials/cases/form", data, err)
+		return h.formPage(c, "pages/cases/edit", "partials/cases/form", view, err)
 	}
 	if changed {
 		h.flash(c, "Saved.")
 	}
-	return h.redirect(c, caseReturn(c, caseBase(c)+"/"+id))
+	return h.redirect(c, caseReturn(c, r, caseBase(r)+"/"+id))
 }
 
 // mergeCaseField copies one posted field over the stored ones.

@@ -17,8 +17,9 @@ import (
 const caseTimelineSize = 100
 
 // timelineItem is one event of a case's history, ready to show: who, when,
-// the sentence, and the texts (as typed; timelineHTML escapes them and
-// makes their links clickable).
+// the sentence, and the texts as typed, for views/partials/cases/event.html.
+// It is comparable: rendered events are cached by it (caseEventCacheSize),
+// so an edited note or a renamed actor is a new key.
 type timelineItem struct {
 	ID      int64
 	Kind    string
@@ -37,22 +38,48 @@ type timelineItem struct {
 	NoteID  string // for a note: the anchor search results link to (#note-<id>)
 }
 
+// caseEventCacheSize is about how many rendered events are kept: a case
+// page shows up to caseTimelineSize of them, and drawing each through the
+// template is most of the page's cost.
+const caseEventCacheSize = 2048
+
 // caseView is a case with its display strings.
 type caseView struct {
 	*db.Case
-	Number          string
-	StatusLabel     string
-	PriorityLabel   string
-	DescriptionHTML template.HTML
-	Overdue         bool
-	IsOpen          bool
-	URL             string
+	Number        string
+	StatusLabel   string
+	PriorityLabel string
+	Overdue       bool
+	IsOpen        bool
+	URL           string
 }
 
 func (h *Handlers) newCaseView(base string, k *db.Case) caseView {
 	open := k.Status != db.CaseResolved && k.Status != db.CaseClosed
 	return caseView{Case: k, Number: db.CaseNumber(k.Number), StatusLabel: db.CaseStatusLabel(k.Status), PriorityLabel: db.CasePriorityLabel(k.Priority),
-		DescriptionHTML: linkify(k.Description), Overdue: open && k.DueDate != "" && k.DueDate < h.caseToday(), IsOpen: open, URL: base + "/" + k.ID}
+		Overdue: open && k.DueDate != "" && k.DueDate < h.caseToday(), IsOpen: open, URL: base + "/" + k.ID}
+}
+
+// caseTimelineView is a page of a case's history, for
+// views/partials/cases/timeline.html.
+type caseTimelineView struct {
+	Events []template.HTML // rendered by partials/cases/event, through caseEvents
+	Older  string          // the next page back; empty at the start of the history
+	Newest string          // the first page, when on an older one
+}
+
+// caseShowView is the case page; a plain htmx request for a page of the
+// history gets its timeline partial alone, from the same view model.
+type caseShowView struct {
+	Page
+	FormErrors
+	Base          string
+	Case          caseView
+	Timeline      caseTimelineView
+	StatusOptions []option
+	PeopleOptions []option
+	NoteForm      noteForm
+	caseDocumentsView
 }
 
 // caseOrNone shows an empty value as a dash-like word.
@@ -158,55 +185,58 @@ func timelineItems(base string, k *db.Case, me *db.User, events []db.Event) []ti
 	return items
 }
 
-// caseShowData loads what the case page shows: the case, one page of its
+// caseShowView loads what the case page shows: the case, one page of its
 // timeline (events older than before; 0 for the newest) and the controls.
-func (h *Handlers) caseShowData(c *fiber.Ctx, id string, before int64) (fiber.Map, error) {
-	t := tenantOf(c)
-	v, err := h.viewer(c)
+func (h *Handlers) caseShowView(c *fiber.Ctx, r *Request, id string, before int64) (*caseShowView, error) {
+	ctx := c.UserContext()
+	v, err := r.Viewer(ctx)
 	if err != nil {
 		return nil, err
 	}
-	k, err := t.Case(c.UserContext(), v, id)
+	k, err := r.Tenant.Case(ctx, v, id)
 	if err != nil {
 		return nil, err
 	}
-	events, err := t.CaseEvents(c.UserContext(), v, k.ID, before, caseTimelineSize+1)
+	events, err := r.Tenant.CaseEvents(ctx, v, k.ID, before, caseTimelineSize+1)
 	if err != nil {
 		return nil, err
 	}
-	base := caseBase(c)
-	view := h.newCaseView(base, k)
-	data := fiber.Map{"Title": view.Number + " " + k.Title, "Case": view, "Base": base}
-	older := ""
+	base := caseBase(r)
+	view := &caseShowView{Base: base, Case: h.newCaseView(base, k)}
+	view.Title = view.Case.Number + " " + k.Title
 	if len(events) > caseTimelineSize {
 		events = events[:caseTimelineSize]
-		older = view.URL + "?before=" + strconv.FormatInt(events[len(events)-1].ID, 10)
+		view.Timeline.Older = view.Case.URL + "?before=" + strconv.FormatInt(events[len(events)-1].ID, 10)
 	}
 	if before > 0 {
-		data["Newest"] = view.URL
+		view.Timeline.Newest = view.Case.URL
 	}
-	data["TimelineHTML"] = timelineHTML(timelineItems(base, k, userOf(c), events), older)
+	items := timelineItems(base, k, r.User, events)
+	view.Timeline.Events = make([]template.HTML, len(items))
+	for i := range items {
+		if view.Timeline.Events[i], err = h.caseEvents.Render(items[i]); err != nil {
+			return nil, err
+		}
+	}
 	if wantsFragment(c) {
-		return data, nil
+		return view, nil
 	}
-	people, err := t.CaseStaff(c.UserContext())
+	people, err := r.Tenant.CaseStaff(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// The quick controls' menus are rendered in Go: see caseOptionsHTML.
-	data["PeopleOptions"] = caseOptionsHTML(caseAssigneeOptions(people, k.AssigneeID), "")
-	data["StatusOptions"] = caseOptionsHTML(caseStatusOptions(k.Status), "")
-	data["NoteForm"] = noteForm{}
-	if err := h.addCaseDocuments(c, k.ID, data); err != nil {
+	view.PeopleOptions = caseAssigneeOptions(people, k.AssigneeID)
+	view.StatusOptions = caseStatusOptions(k.Status)
+	if view.caseDocumentsView, err = h.caseDocuments(c, r, v, k.ID); err != nil {
 		return nil, err
 	}
-	return data, nil
+	return view, nil
 }
 
 // CaseShow is the case page: details, quick status and assignee controls,
 // the note form and the timeline. With ?before= it pages back through the
 // history; a plain htmx request gets that page of the timeline alone.
-func (h *Handlers) CaseShow(c *fiber.Ctx) error {
+func (h *Handlers) CaseShow(c *fiber.Ctx, r *Request) error {
 	var before int64
 	if s := c.Query("before"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
@@ -215,12 +245,12 @@ func (h *Handlers) CaseShow(c *fiber.Ctx) error {
 		}
 		before = n
 	}
-	data, err := h.caseShowData(c, c.Params("id"), before)
+	view, err := h.caseShowView(c, r, c.Params("id"), before)
 	if err != nil {
 		return err
 	}
-	if err := tenantOf(c).SeeClientActivity(c.UserContext(), userOf(c).ID, c.Params("id")); err != nil {
+	if err := r.Tenant.SeeClientActivity(c.UserContext(), r.User.ID, c.Params("id")); err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/cases/show", "partials/cases/timeline", data, nil)
+	return h.formPage(c, "pages/cases/show", "partials/cases/timeline", view, nil)
 }

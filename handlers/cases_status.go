@@ -17,16 +17,16 @@ const caseBulkMax = 500
 
 // caseReturn is where a case action sends the browser back to: the form's
 // "return" field when it is one of this agency's case pages, else fallback.
-func caseReturn(c *fiber.Ctx, fallback string) string {
-	if ret := formValue(c, "return"); isCasePage(c, ret) {
+func caseReturn(c *fiber.Ctx, r *Request, fallback string) string {
+	if ret := formValue(c, "return"); isCasePage(r, ret) {
 		return ret
 	}
 	return fallback
 }
 
 // isCasePage reports whether ret is a local URL of this agency's cases.
-func isCasePage(c *fiber.Ctx, ret string) bool {
-	base := caseBase(c)
+func isCasePage(r *Request, ret string) bool {
+	base := caseBase(r)
 	if ret == "" || strings.ContainsAny(ret, "\\\r\n\t") || strings.Contains(ret, "//") {
 		return false
 	}
@@ -36,13 +36,13 @@ func isCasePage(c *fiber.Ctx, ret string) bool {
 // caseListReturn is the list a bulk action goes back to. The filters
 // change the URL through htmx without reloading the page, so the address
 // htmx reports (HX-Current-URL) is fresher than the form's return field.
-func caseListReturn(c *fiber.Ctx) string {
+func caseListReturn(c *fiber.Ctx, r *Request) string {
 	if u, err := url.Parse(c.Get("HX-Current-URL")); err == nil && u.Path != "" {
-		if ret := u.RequestURI(); isCasePage(c, ret) {
+		if ret := u.RequestURI(); isCasePage(r, ret) {
 			return ret
 		}
 	}
-	return caseReturn(c, caseBase(c))
+	return caseReturn(c, r, caseBase(r))
 }
 
 // caseOneMessage turns invalid input about fields into one message, for
@@ -62,22 +62,22 @@ func caseOneMessage(err error) error {
 
 // CaseSetStatus moves a case to another status (the board's buttons and
 // drag, the case page's quick control, reopening), then goes back.
-func (h *Handlers) CaseSetStatus(c *fiber.Ctx) error {
+func (h *Handlers) CaseSetStatus(c *fiber.Ctx, r *Request) error {
 	status := formValue(c, "status")
 	if !db.ValidCaseStatus(status) {
 		return apperr.New(apperr.Invalid, "%s", db.UnknownStatusMessage(status))
 	}
-	v, err := h.viewer(c)
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
 	id := c.Params("id")
-	changed, err := tenantOf(c).UpdateCase(c.UserContext(), v, caseActor(c), id, db.CaseChange{Status: &status})
+	changed, err := r.Tenant.UpdateCase(c.UserContext(), v, caseActor(r), id, db.CaseChange{Status: &status})
 	if err != nil {
 		return caseOneMessage(err)
 	}
-	page := caseBase(c) + "/" + id
-	ret := caseReturn(c, page)
+	page := caseBase(r) + "/" + id
+	ret := caseReturn(c, r, page)
 	if changed && ret == page {
 		h.flash(c, "Status changed to "+db.CaseStatusLabel(status)+".")
 	}
@@ -86,7 +86,7 @@ func (h *Handlers) CaseSetStatus(c *fiber.Ctx) error {
 
 // CasesBulk assigns, or changes the status of, every selected case. It is
 // all or nothing: an unknown or hidden case changes none of them.
-func (h *Handlers) CasesBulk(c *fiber.Ctx) error {
+func (h *Handlers) CasesBulk(c *fiber.Ctx, r *Request) error {
 	var ids []string
 	seen := map[string]bool{}
 	for _, raw := range c.Request().PostArgs().PeekMulti("ids") {
@@ -111,11 +111,11 @@ func (h *Handlers) CasesBulk(c *fiber.Ctx) error {
 	default:
 		return apperr.New(apperr.Invalid, "Choose what to do with the selected cases.")
 	}
-	v, err := h.viewer(c)
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	n, err := tenantOf(c).BulkUpdateCases(c.UserContext(), v, caseActor(c), ids, ch)
+	n, err := r.Tenant.BulkUpdateCases(c.UserContext(), v, caseActor(r), ids, ch)
 	if err != nil {
 		return caseOneMessage(err)
 	}
@@ -127,5 +127,5 @@ func (h *Handlers) CasesBulk(c *fiber.Ctx) error {
 	default:
 		h.flash(c, fmt.Sprintf("%d cases updated.", n))
 	}
-	return h.redirect(c, caseListReturn(c))
+	return h.redirect(c, caseListReturn(c, r))
 }

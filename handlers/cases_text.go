@@ -1,32 +1,31 @@
 package handlers
 
 import (
-	"html/template"
 	"net/url"
 	"regexp"
 	"strings"
 )
 
+// textPart is a piece of typed text as views/partials/text/linked.html
+// shows it: plain text, or a web address made a link.
+type textPart struct {
+	Text string
+	Link bool // Text is an http(s) address to link to
+}
+
 // urlInText finds web addresses in typed text. It stops at characters that
 // cannot end an address in prose: spaces, quotes and angle brackets.
 var urlInText = regexp.MustCompile(`(?i)\bhttps?://[^\s<>"'` + "`" + `]+`)
 
-// linkify renders typed text as HTML: everything escaped, and http(s)
-// addresses made into links. Nothing else becomes markup, so a
-// "javascript:" address or a <script> stays plain text.
-func linkify(text string) template.HTML {
-	var b strings.Builder
-	b.Grow(len(text) + len(text)/8)
-	writeLinkified(&b, text)
-	return template.HTML(b.String())
-}
-
-// writeLinkified writes text to b as linkify renders it.
-func writeLinkified(b *strings.Builder, text string) {
+// linked cuts typed text into plain parts and http(s) addresses, the
+// template function "linked". Nothing else becomes a link, so a
+// "javascript:" address or a <script> stays plain text; the template
+// escapes every part.
+func linked(text string) []textPart {
 	if !strings.Contains(text, "://") { // no address: skip the regular expression
-		writeEscaped(b, text)
-		return
+		return []textPart{{Text: text}}
 	}
+	var parts []textPart
 	last := 0
 	for _, m := range urlInText.FindAllStringIndex(text, -1) {
 		start, end := m[0], trimURLEnd(text, m[0], m[1])
@@ -34,15 +33,16 @@ func writeLinkified(b *strings.Builder, text string) {
 		if err != nil || u.Host == "" || (!strings.EqualFold(u.Scheme, "http") && !strings.EqualFold(u.Scheme, "https")) {
 			continue
 		}
-		writeEscaped(b, text[last:start])
-		b.WriteString(`<a href="`)
-		writeEscaped(b, text[start:end])
-		b.WriteString(`" rel="noopener noreferrer nofollow" target="_blank">`)
-		writeEscaped(b, text[start:end])
-		b.WriteString(`</a>`)
+		if start > last {
+			parts = append(parts, textPart{Text: text[last:start]})
+		}
+		parts = append(parts, textPart{Text: text[start:end], Link: true})
 		last = end
 	}
-	writeEscaped(b, text[last:])
+	if last < len(text) {
+		parts = append(parts, textPart{Text: text[last:]})
+	}
+	return parts
 }
 
 // trimURLEnd drops punctuation that ends the sentence rather than the

@@ -1,15 +1,10 @@
 package handlers
 
 import (
-	"html"
-	"strings"
 	"testing"
-	"time"
-
-	"mintedmind/db"
 )
 
-func TestLinkify(t *testing.T) {
+func TestLinkedTextRendersAddressesAsLinksAndEscapesTheRest(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
@@ -28,44 +23,20 @@ func TestLinkify(t *testing.T) {
 		{"trailing punctuation is not part of the address", "Read https://x.test/a. Then (https://x.test/b).",
 			`Read <a href="https://x.test/a" rel="noopener noreferrer nofollow" target="_blank">https://x.test/a</a>. Then (<a href="https://x.test/b" rel="noopener noreferrer nofollow" target="_blank">https://x.test/b</a>).`},
 		{"balanced parentheses stay in the address", "https://x.test/wiki/A_(b)",
-			`<a href="https://x.test/wiki/A_(b)" rel="noopener noreferrer nofollow" target="_blank">https://x.test/wiki/A_(b)</a>`},
+			`<a href="https://x.test/wiki/A_%28b%29" rel="noopener noreferrer nofollow" target="_blank">https://x.test/wiki/A_(b)</a>`},
 		{"an address without a host stays text", "https:///path", "https:///path"},
 		{"a data address stays text", "data:text/html,<b>x</b>", "data:text/html,&lt;b&gt;x&lt;/b&gt;"},
 	}
+	set := mustLoadViews(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := string(linkify(tt.in)); got != tt.want {
-				t.Fatalf("linkify(%q)\n got %s\nwant %s", tt.in, got, tt.want)
+			got, err := set.Render("partials/text/linked", linked(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Fatalf("linked(%q)\n got %s\nwant %s", tt.in, got, tt.want)
 			}
 		})
-	}
-}
-
-func TestWriteEscapedMatchesTheStandardLibrary(t *testing.T) {
-	for _, s := range []string{"", "plain", `<a href="x">'&'</a>`, "é & ü <>", "&&", `"`, "a\x00b"} {
-		var b strings.Builder
-		writeEscaped(&b, s)
-		if got, want := b.String(), html.EscapeString(s); got != want {
-			t.Errorf("writeEscaped(%q) = %q, want %q", s, got, want)
-		}
-	}
-}
-
-func TestAppendCaseNumberMatchesCaseNumber(t *testing.T) {
-	for _, n := range []int64{1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 123456} {
-		if got, want := string(appendCaseNumber(nil, n)), db.CaseNumber(n); got != want {
-			t.Errorf("appendCaseNumber(%d) = %s, want %s", n, got, want)
-		}
-	}
-}
-
-func TestTimeFormatsMatchTheTemplateFunctions(t *testing.T) {
-	for _, at := range []time.Time{time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), time.Date(987, 12, 31, 23, 59, 59, 0, time.FixedZone("X", 3600))} {
-		if got, want := string(appendWhen(nil, at)), at.UTC().Format("2006-01-02 15:04 UTC"); got != want {
-			t.Errorf("appendWhen = %s, want %s", got, want)
-		}
-		if got, want := string(appendISOTime(nil, at)), at.UTC().Format(time.RFC3339); got != want {
-			t.Errorf("appendISOTime = %s, want %s", got, want)
-		}
 	}
 }

@@ -101,10 +101,10 @@ func (h *Handlers) ClientsIndex(c *fiber.Ctx) error {
 			if last != "" {
 				c.Set("HX-Push-Url", clientListURL(base, f, "through", last))
 			}
-			return h.fragment(c, "partials/clients/rows", data)
+			return h.mapFragment(c, "partials/clients/rows", data)
 		}
 		c.Set("HX-Push-Url", here)
-		return h.fragment(c, "partials/clients/results", data)
+		return h.mapFragment(c, "partials/clients/results", data)
 	}
 	tags, err := t.ClientTags(c.UserContext(), v)
 	if err != nil {
@@ -115,5 +115,5 @@ func (h *Handlers) ClientsIndex(c *fiber.Ctx) error {
 		return err
 	}
 	data["Tags"], data["Choices"], data["OwnOnly"] = tags, choices, v.OwnOnly
-	return h.page(c, "pages/clients/index", data)
+	return h.mapPage(c, "pages/clients/index", data)
 }

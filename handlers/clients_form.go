@@ -131,7 +131,7 @@ func (h *Handlers) clientFormPage(c *fiber.Ctx, pageName, partialName string, da
 	data["Form"], data["Choices"], data["Keep"], data["OwnOnly"], data["Self"] = f, choices, keep, v.OwnOnly, selfID
 	data["Messages"] = clientMessages(apperr.FieldsOf(err), warnings)
 	data["ValidateURL"] = clientsBase(c) + "/validate"
-	return h.formPage(c, pageName, partialName, data, err)
+	return h.mapFormPage(c, pageName, partialName, data, err)
 }
 
 // ClientNew shows the form for a new client, with the viewer responsible.
@@ -197,7 +197,7 @@ func (h *Handlers) ClientValidate(c *fiber.Ctx) error {
 			slots = append(slots, m)
 		}
 	}
-	return h.fragment(c, "partials/clients/messages", fiber.Map{"Slots": slots})
+	return h.mapFragment(c, "partials/clients/messages", fiber.Map{"Slots": slots})
 }
 
 // ClientEdit shows the edit form: the whole page, or for htmx the form
@@ -253,7 +253,7 @@ func (h *Handlers) ClientUpdate(c *fiber.Ctx) error {
 	}
 	if wantsFragment(c) {
 		toast(c, "info", msg, "client-changed") // the activity tab shows the change
-		return h.fragment(c, "partials/clients/card", h.clientShowData(c, cl))
+		return h.mapFragment(c, "partials/clients/card", h.clientShowData(c, cl))
 	}
 	h.flash(c, msg)
 	return h.redirect(c, clientsBase(c)+"/"+cl.ID)

@@ -57,7 +57,7 @@ func (h *Handlers) ClientShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.pageOrFragment(c, "pages/clients/show", "partials/clients/tabs", data)
+	return h.mapPageOrFragment(c, "pages/clients/show", "partials/clients/tabs", data)
 }
 
 // ClientArchive hides a client from the default list; nothing is deleted.

@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"fmt"
-	"html"
-	"html/template"
 	"strconv"
 	"strings"
 	"time"
@@ -62,23 +60,22 @@ func (h *Handlers) cookiesPage(c *fiber.Ctx) string {
 	return "/cookies"
 }
 
-// consentBanner renders the banner for a person who has not chosen yet,
-// and nothing for everyone else. Built in Go like the navigation.
-func (h *Handlers) consentBanner(c *fiber.Ctx) template.HTML {
+// consentForm is the cookie banner's form, for views/partials/consent/banner.html.
+type consentForm struct {
+	Action     string
+	CSRF       string
+	Next       string
+	CookiesURL string
+}
+
+// consentBanner is the banner for a person who has not chosen yet, and nil
+// for everyone else. It is a plain form (no script), so it works without
+// JavaScript and under the strict CSP.
+func (h *Handlers) consentBanner(c *fiber.Ctx) *consentForm {
 	if consentOf(c).Chosen {
-		return ""
+		return nil
 	}
-	next := c.OriginalURL()
-	var b strings.Builder
-	b.WriteString(`<aside class="consent-banner" id="consent-banner" aria-label="Cookie consent">` + "\n")
-	b.WriteString(`<form method="post" action="` + html.EscapeString(h.consentAction(c)) + `" class="container">`)
-	b.WriteString(`<input type="hidden" name="_csrf" value="` + html.EscapeString(h.csrfToken(c)) + `">`)
-	b.WriteString(`<input type="hidden" name="next" value="` + html.EscapeString(next) + `">` + "\n")
-	b.WriteString(`<p>We use essential cookies to sign you in and keep forms safe. With your consent we also count page views, ourselves, without personal data. <a href="` + html.EscapeString(h.cookiesPage(c)) + `">Cookie details</a> · <a href="/privacy">Privacy policy</a></p>` + "\n")
-	b.WriteString(`<div class="consent-actions"><button type="submit" name="choice" value="analytics" class="small">Allow analytics</button>`)
-	b.WriteString(`<button type="submit" name="choice" value="essential" class="secondary small">Essential only</button></div>` + "\n")
-	b.WriteString("</form>\n</aside>")
-	return template.HTML(b.String())
+	return &consentForm{Action: h.consentAction(c), CSRF: h.csrfToken(c), Next: c.OriginalURL(), CookiesURL: h.cookiesPage(c)}
 }
 
 // Consent saves the cookie choice (public pages and the operator console).

@@ -39,7 +39,7 @@ func (h *Handlers) Cookies(c *fiber.Ctx) error {
 		return err
 	}
 	ch := consentOf(c)
-	return h.page(c, "pages/cookies/index", fiber.Map{
+	return h.mapPage(c, "pages/cookies/index", fiber.Map{
 		"Title":         "Cookies",
 		"Cookies":       CookieRegistry,
 		"Chosen":        ch.Chosen,

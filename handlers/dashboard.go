@@ -30,6 +30,6 @@ func (h *Handlers) Dashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/dashboard/index", fiber.Map{"Title": agencyOf(c).Name, "StaffCount": staff, "ClientUserCount": clients,
+	return h.mapPage(c, "pages/dashboard/index", fiber.Map{"Title": agencyOf(c).Name, "StaffCount": staff, "ClientUserCount": clients,
 		"ClientActivity": activity, "CasesBase": "/a/" + agencyOf(c).Slug + "/cases/"})
 }

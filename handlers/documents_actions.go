@@ -22,7 +22,7 @@ func (h *Handlers) DocumentShare(c *fiber.Ctx) error {
 		action = "document.shared"
 	}
 	caseID := c.Params("id")
-	changed, err := tenantOf(c).SetDocumentShared(c.UserContext(), db.StaffDocumentAccess(v), caseActor(c), caseID, c.Params("doc"), shared, auditFor(c, action, ""))
+	changed, err := tenantOf(c).SetDocumentShared(c.UserContext(), db.StaffDocumentAccess(v), caseActor(stateOf(c).req), caseID, c.Params("doc"), shared, auditFor(c, action, ""))
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (h *Handlers) DocumentShare(c *fiber.Ctx) error {
 	default:
 		h.flash(c, "The document is internal again: the client no longer sees it.")
 	}
-	return h.redirect(c, caseBase(c)+"/"+caseID+"#documents")
+	return h.redirect(c, caseBase(stateOf(c).req)+"/"+caseID+"#documents")
 }
 
 // DocumentDelete moves a document to the trash.
@@ -49,12 +49,12 @@ func (h *Handlers) DocumentDelete(c *fiber.Ctx) error {
 		return err
 	}
 	caseID := c.Params("id")
-	d, err := tenantOf(c).TrashDocument(c.UserContext(), db.StaffDocumentAccess(v), caseActor(c), caseID, c.Params("doc"), auditFor(c, "document.deleted", ""))
+	d, err := tenantOf(c).TrashDocument(c.UserContext(), db.StaffDocumentAccess(v), caseActor(stateOf(c).req), caseID, c.Params("doc"), auditFor(c, "document.deleted", ""))
 	if err != nil {
 		return err
 	}
 	h.flash(c, d.Name+" is in the trash; an owner can restore it for "+strconv.Itoa(db.TrashDays)+" days.")
-	return h.redirect(c, caseBase(c)+"/"+caseID+"#documents")
+	return h.redirect(c, caseBase(stateOf(c).req)+"/"+caseID+"#documents")
 }
 
 // DocumentRestore takes a document out of the trash (owners).
@@ -63,7 +63,7 @@ func (h *Handlers) DocumentRestore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := tenantOf(c).RestoreDocument(c.UserContext(), db.StaffDocumentAccess(v), caseActor(c), c.Params("id"), c.Params("doc"), auditFor(c, "document.restored", ""))
+	d, err := tenantOf(c).RestoreDocument(c.UserContext(), db.StaffDocumentAccess(v), caseActor(stateOf(c).req), c.Params("id"), c.Params("doc"), auditFor(c, "document.restored", ""))
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func (h *Handlers) DocumentsStorage(c *fiber.Ctx) error {
 	if quota > 0 {
 		percent = int(min(100, usage.Used*100/quota))
 	}
-	return h.page(c, "pages/documents/index", fiber.Map{
+	return h.mapPage(c, "pages/documents/index", fiber.Map{
 		"Title": "Documents and storage", "Used": files.ByteSize(usage.Used), "Quota": files.ByteSize(quota), "Percent": percent,
 		"TrashSize": files.ByteSize(usage.Trash), "Count": usage.Files, "Trash": documentViews(agencyOf(c).Slug, trash), "TrashDays": db.TrashDays,
 		"FileLimit": files.ByteSize(h.files.MaxSize()),

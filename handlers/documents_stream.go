@@ -6,7 +6,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,10 +18,6 @@ import (
 // without being held in memory. Every other route expects its body in
 // memory, as fasthttp gave it before: readBody reads it there, within the
 // BodyLimit, before any handler runs.
-
-// streamedUploads are the routes whose multipart bodies their handler
-// streams; a pattern's ":name" segments match any one segment.
-var streamedUploads = []string{"/a/:slug/cases/:id/documents", "/a/:slug/portal/cases/:id/documents"}
 
 // uploadFieldLimit bounds each ordinary field that precedes the files of a
 // streamed upload, and uploadFieldCount their number.
@@ -45,37 +40,8 @@ type uploadStream struct {
 	err    error // the body could not be read
 }
 
-func matchesRoute(pattern, path string) bool {
-	ps := strings.Split(strings.Trim(pattern, "/"), "/")
-	xs := strings.Split(strings.Trim(path, "/"), "/")
-	if len(ps) != len(xs) {
-		return false
-	}
-	for i := range ps {
-		if !strings.HasPrefix(ps[i], ":") && !strings.EqualFold(ps[i], xs[i]) {
-			return false
-		}
-		if xs[i] == "" {
-			return false
-		}
-	}
-	return true
-}
-
-func isStreamedUpload(c *fiber.Ctx) bool {
-	if c.Method() != fiber.MethodPost {
-		return false
-	}
-	for _, p := range streamedUploads {
-		if matchesRoute(p, c.Path()) {
-			return true
-		}
-	}
-	return false
-}
-
 // readBody reads the request body into memory within BodyLimit, except for
-// the multipart body of a streamed upload, whose leading fields (the CSRF
+// the multipart body of a route marked Streams, whose leading fields (the CSRF
 // token first) it reads and leaves the files for the handler. A body over
 // the limit is refused before it is read, from its Content-Length where
 // given, and the connection closed.
@@ -86,7 +52,7 @@ func (h *Handlers) readBody(c *fiber.Ctx) error {
 	if stream == nil || length == 0 {
 		return c.Next()
 	}
-	if isStreamedUpload(c) && len(req.Header.MultipartFormBoundary()) > 0 {
+	if stateOf(c).route.Has(Streams) && c.Method() == fiber.MethodPost && len(req.Header.MultipartFormBoundary()) > 0 {
 		// A body that can't be read is the upload handler's to report, after
 		// the session and CSRF checks, with the page it belongs to.
 		if err := h.startUpload(c, stream); err != nil {

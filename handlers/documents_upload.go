@@ -181,7 +181,7 @@ func (h *Handlers) DocumentsUpload(c *fiber.Ctx) error {
 	// The upload's leading fields are in PostArgs (see startUpload); asking
 	// c.FormValue for one that is absent would parse the streamed body.
 	shared := string(c.Request().PostArgs().Peek("shared")) == "1"
-	docs, err := h.storeUploads(c, db.StaffDocumentAccess(v), caseActor(c), caseID, shared)
+	docs, err := h.storeUploads(c, db.StaffDocumentAccess(v), caseActor(stateOf(c).req), caseID, shared)
 	if err == nil && shared {
 		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, caseID, "case-document", documentNames(docs)))
 	}
@@ -190,7 +190,7 @@ func (h *Handlers) DocumentsUpload(c *fiber.Ctx) error {
 			return err
 		}
 		h.flash(c, uploadedMessage(docs))
-		return h.redirect(c, caseBase(c)+"/"+caseID+"#documents")
+		return h.redirect(c, caseBase(stateOf(c).req)+"/"+caseID+"#documents")
 	}
 	data := fiber.Map{}
 	if err != nil {
@@ -200,13 +200,13 @@ func (h *Handlers) DocumentsUpload(c *fiber.Ctx) error {
 		}
 		c.Status(statusOf[code])
 		data["UploadError"] = apperr.MessageOf(err)
-		return h.fragment(c, "partials/documents/uploaded", data)
+		return h.mapFragment(c, "partials/documents/uploaded", data)
 	}
 	if err := h.addCaseDocuments(c, caseID, data); err != nil {
 		return err
 	}
 	data["UploadDone"], data["DocOOB"] = uploadedMessage(docs), true
-	return h.fragment(c, "partials/documents/uploaded", data)
+	return h.mapFragment(c, "partials/documents/uploaded", data)
 }
 
 // documentNames is the documents' names, one a line, for an email.

@@ -90,25 +90,49 @@ func documentViews(slug string, docs []*db.Document) []documentView {
 	return out
 }
 
-// addCaseDocuments adds what the case page's documents section shows to
-// data: the case's documents, the upload form's address and limits.
+// caseDocumentsView is the case page's documents section, for
+// views/partials/documents/case.html and list.html: the case's documents,
+// and the upload form's address and limits.
+type caseDocumentsView struct {
+	Docs        []documentView
+	DocsURL     string
+	DocMaxBytes int64
+	DocMaxSize  string
+	DocMaxFiles int
+	DocTrashURL string // owners: the trash and storage page
+	DocOOB      bool   // the list swaps itself in out of band, after an upload
+}
+
+// caseDocuments is the documents section of case caseID for viewer v.
+func (h *Handlers) caseDocuments(c *fiber.Ctx, r *Request, v db.Viewer, caseID string) (caseDocumentsView, error) {
+	docs, err := r.Tenant.CaseDocuments(c.UserContext(), db.StaffDocumentAccess(v), caseID)
+	if err != nil {
+		return caseDocumentsView{}, err
+	}
+	slug := r.Agency.Slug
+	view := caseDocumentsView{Docs: documentViews(slug, docs), DocsURL: "/a/" + slug + "/cases/" + caseID + "/documents",
+		DocMaxBytes: h.files.MaxSize(), DocMaxSize: files.ByteSize(h.files.MaxSize()), DocMaxFiles: maxUploadFiles}
+	if r.User.Role == db.RoleOwner {
+		view.DocTrashURL = "/a/" + slug + "/documents"
+	}
+	return view, nil
+}
+
+// addCaseDocuments adds the case page's documents section to data, for
+// the documents pages not yet given a view model.
 func (h *Handlers) addCaseDocuments(c *fiber.Ctx, caseID string, data fiber.Map) error {
-	v, err := h.viewer(c)
+	r := stateOf(c).req
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	docs, err := tenantOf(c).CaseDocuments(c.UserContext(), db.StaffDocumentAccess(v), caseID)
+	view, err := h.caseDocuments(c, r, v, caseID)
 	if err != nil {
 		return err
 	}
-	slug := agencyOf(c).Slug
-	data["Docs"] = documentViews(slug, docs)
-	data["DocsURL"] = "/a/" + slug + "/cases/" + caseID + "/documents"
-	data["DocMaxBytes"] = h.files.MaxSize()
-	data["DocMaxSize"] = files.ByteSize(h.files.MaxSize())
-	data["DocMaxFiles"] = maxUploadFiles
-	if u := userOf(c); u != nil && u.Role == db.RoleOwner {
-		data["DocTrashURL"] = "/a/" + slug + "/documents"
+	data["Docs"], data["DocsURL"], data["DocMaxBytes"], data["DocMaxSize"], data["DocMaxFiles"] = view.Docs, view.DocsURL, view.DocMaxBytes, view.DocMaxSize, view.DocMaxFiles
+	if view.DocTrashURL != "" {
+		data["DocTrashURL"] = view.DocTrashURL
 	}
 	return nil
 }

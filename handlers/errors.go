@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
+	"mintedmind/metrics"
 )
 
 // statusOf maps an error code to its HTTP status.
@@ -24,6 +25,14 @@ var statusOf = map[string]int{
 	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
 	apperr.Unavailable:  http.StatusServiceUnavailable,
 	apperr.Internal:     http.StatusInternalServerError,
+}
+
+// errorView is the error page.
+type errorView struct {
+	Page
+	Status    int
+	Message   string
+	RequestID string
 }
 
 // handleError is the one place where errors become responses: a full error
@@ -47,6 +56,15 @@ func (h *Handlers) handleError(c *fiber.Ctx, err error) error {
 	}
 	setRetryAfter(c, err)
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if r := stateOf(c).route; r != nil && r.Access == Callback {
+		// A payment provider reads only "OK"; anything else is a refusal
+		// it retries later.
+		metrics.PaymentCallback("refused")
+		if status < 500 {
+			status = http.StatusBadRequest
+		}
+		return c.Status(status).SendString("Error")
+	}
 	if isHTMX(c) {
 		trigger, _ := json.Marshal(map[string]any{"toast": map[string]string{"level": "error", "message": msg}})
 		c.Set("HX-Trigger", string(trigger))
@@ -54,12 +72,7 @@ func (h *Handlers) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(status).SendString(msg)
 	}
 	c.Status(status)
-	renderErr := h.page(c, "pages/error", fiber.Map{
-		"Title":     http.StatusText(status),
-		"Status":    status,
-		"Message":   msg,
-		"RequestID": requestIDOf(c),
-	})
+	renderErr := h.page(c, "pages/error", &errorView{Page: Page{Title: http.StatusText(status)}, Status: status, Message: msg, RequestID: requestIDOf(c)})
 	if renderErr != nil {
 		h.logger(c).Error("render error page", "err", renderErr)
 		return c.Status(status).SendString(msg)

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -14,10 +16,89 @@ func formValue(c *fiber.Ctx, name string) string {
 	return strings.TrimSpace(c.FormValue(name))
 }
 
-// formPage renders a page with a form again after invalid input, with the
-// messages beside their fields and the status the error carries. For a
+// FormErrors is what a form shows after invalid input: a message above it
+// and one beside each field. Every view model with a form embeds it.
+type FormErrors struct {
+	Error  string
+	Errors map[string]string // by field name
+}
+
+func (f *FormErrors) formErrors() *FormErrors { return f }
+
+// formViewModel is the view model of a page or partial with a form.
+type formViewModel interface {
+	viewModel
+	formErrors() *FormErrors
+}
+
+// formPage renders a page with a form, again after invalid input err with
+// the messages beside their fields and the status the error carries. For a
 // plain htmx request only the form partial is sent.
-func (h *Handlers) formPage(c *fiber.Ctx, pageName, partialName string, data fiber.Map, err error) error {
+func (h *Handlers) formPage(c *fiber.Ctx, pageName, partialName string, v formViewModel, err error) error {
+	if err != nil {
+		code := apperr.CodeOf(err)
+		if code == apperr.Internal || code == apperr.Unavailable {
+			return err
+		}
+		f := v.formErrors()
+		f.Errors = apperr.FieldsOf(err)
+		f.Error = apperr.MessageOf(err)
+		setRetryAfter(c, err)
+		c.Status(statusOf[code])
+	}
+	return h.pageOrFragment(c, pageName, partialName, v)
+}
+
+// FormField is one labelled input with its inline error, for
+// views/partials/forms/field.html. Templates build it with
+// {{field "Name" "email" "Label" "Email" "Errors" .Errors ...}}: the field
+// names are checked against this struct by TestViewModels.
+type FormField struct {
+	Name      string
+	Label     string
+	Type      string // "text" when empty
+	Value     any
+	Errors    map[string]string // the form's messages by field name
+	Auto      string            // autocomplete
+	Help      string
+	InputMode string
+	Required  bool
+	Max       int // maxlength
+}
+
+// Error is the message about this field, if any.
+func (f FormField) Error() string { return f.Errors[f.Name] }
+
+// newFormField is the template function field: FormField from field-value pairs.
+func newFormField(pairs ...any) (FormField, error) {
+	var f FormField
+	if len(pairs)%2 != 0 {
+		return f, fmt.Errorf("field: odd number of arguments")
+	}
+	v := reflect.ValueOf(&f).Elem()
+	for i := 0; i < len(pairs); i += 2 {
+		name, _ := pairs[i].(string)
+		dst := v.FieldByName(name)
+		if !dst.IsValid() {
+			return f, fmt.Errorf("field: FormField has no field %v", pairs[i])
+		}
+		val := reflect.ValueOf(pairs[i+1])
+		switch {
+		case !val.IsValid():
+			continue // nil: the zero value
+		case val.Type().AssignableTo(dst.Type()):
+			dst.Set(val)
+		case val.Type().ConvertibleTo(dst.Type()) && val.Kind() == dst.Kind():
+			dst.Set(val.Convert(dst.Type()))
+		default:
+			return f, fmt.Errorf("field: %s takes a %s, not %T", name, dst.Type(), pairs[i+1])
+		}
+	}
+	return f, nil
+}
+
+// mapFormPage is formPage for the pages not yet given a view model.
+func (h *Handlers) mapFormPage(c *fiber.Ctx, pageName, partialName string, data fiber.Map, err error) error {
 	if data == nil {
 		data = fiber.Map{}
 	}
@@ -35,7 +116,14 @@ func (h *Handlers) formPage(c *fiber.Ctx, pageName, partialName string, data fib
 		c.Status(statusOf[code])
 	}
 	data["Errors"] = fields
-	return h.pageOrFragment(c, pageName, partialName, data)
+	return h.mapPageOrFragment(c, pageName, partialName, data)
+}
+
+// option is one choice of a select, for views/partials/forms/options.html.
+type option struct {
+	Value    string
+	Label    string
+	Selected bool
 }
 
 // invalidField is an invalid-input error about one field.

@@ -5,23 +5,19 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"html/template"
-	"io"
 	"io/fs"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/template/html/v2"
-	"github.com/valyala/fasthttp"
 
 	"mintedmind/auth"
 	"mintedmind/clock"
 	"mintedmind/db"
 	"mintedmind/files"
+	"mintedmind/views"
 )
 
 // Config is what the handlers need to know about the installation.
@@ -96,19 +92,45 @@ type JobRunner interface {
 	Run(ctx context.Context, name string) (*db.JobRun, error)
 }
 
-// Handlers holds the dependencies every handler method uses.
+// Handlers holds what every handler may use. It has no pool of agency
+// databases: an agency route's handler gets its own agency's database in
+// its *Request, and only the Platform handlers the route table names can
+// open another.
 type Handlers struct {
-	Deps
-	secret   []byte
-	secure   bool // BaseURL is https: cookies get the Secure flag
-	assets   *assetStore
-	head     template.HTML // the layout's asset tags, see headTags
-	limiter  *rateLimiter
-	agencies *agencyCache
-	files    *files.Store  // documents: see handlers/documents*.go
-	slots    chan struct{} // one per running request, see admit
+	Config  Config
+	Control *db.Control
+	Hasher  *auth.Hasher
+	Mailer  Mailer
+	Clock   clock.Clock
+	Log     *slog.Logger
+	Views   fs.FS // holds views/ (the shipped privacy policy is read from it)
+
+	views      *views.Set
+	secret     []byte
+	secure     bool // BaseURL is https: cookies get the Secure flag
+	assets     *assetStore
+	limiter    *rateLimiter
+	agencies   *agencyCache
+	files      *files.Store               // documents: see handlers/documents*.go
+	slots      chan struct{}              // one per running request, see admit
+	caseRows   *views.Cache[caseRowView]  // the case list's rendered rows (cases_rows.go)
+	caseEvents *views.Cache[timelineItem] // the case page's rendered events (cases_show.go)
+
+	getAccess map[string]Access // the access level of each GET route, for the navigation
 
 	consoleCounts statsCache // the operator console's agency counts (operator_agencies.go)
+}
+
+// Platform is what the few handlers that must cross agencies hold besides
+// Handlers: the pool of every agency's database and the jobs. The route
+// table gives it to the rows whose handler is a PlatformHandler (root
+// sign-in and reset, sign-up, the operator console's agency pages and
+// jobs); the middleware that resolves an agency for every other row runs
+// on it too.
+type Platform struct {
+	*Handlers
+	pool *db.TenantPool
+	jobs JobRunner // nil: "run now" is not offered
 }
 
 // New builds the Fiber application with every route.
@@ -129,37 +151,23 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handlers{Deps: d, secret: secret, secure: base.Scheme == "https", assets: assets, limiter: newRateLimiter(d.Clock), agencies: newAgencyCache(d.Clock)}
+	h := &Handlers{
+		Config: d.Config, Control: d.Control, Hasher: d.Hasher, Mailer: d.Mailer, Clock: d.Clock, Log: d.Log, Views: d.Views,
+		secret: secret, secure: base.Scheme == "https", assets: assets, limiter: newRateLimiter(d.Clock), agencies: newAgencyCache(d.Clock),
+	}
 	h.files = files.NewStore(files.Config{MaxSize: d.Config.FileLimit})
 	active := d.Config.ActiveRequests
 	if active <= 0 {
 		active = DefaultActiveRequests()
 	}
 	h.slots = make(chan struct{}, active)
-	if h.head, err = assets.headTags(); err != nil {
+	if h.views, err = views.Load(d.Views, h.templateFuncs()); err != nil {
 		return nil, err
 	}
-
-	views, err := fs.Sub(d.Views, "views")
-	if err != nil {
-		return nil, fmt.Errorf("handlers: views: %w", err)
-	}
-	engine := html.NewFileSystem(http.FS(views), ".html")
-	engine.AddFuncMap(h.templateFuncs())
-	if err := engine.Load(); err != nil {
-		return nil, fmt.Errorf("handlers: load templates: %w", err)
-	}
-	// html/template escapes a template on its first Execute and records
-	// that in the template; the engine copies the layout by value on every
-	// render, so first renders of a page at the same time race on that
-	// record. Escape every template now, before any request: the execution
-	// errors (no data) do not matter, the escaping is what sticks.
-	for _, t := range engine.Templates.Templates() {
-		_ = t.Execute(io.Discard, nil)
-	}
+	h.caseRows = views.NewCache[caseRowView](h.views, "partials/cases/row", caseRowCacheSize)
+	h.caseEvents = views.NewCache[timelineItem](h.views, "partials/cases/event", caseEventCacheSize)
 
 	app := fiber.New(fiber.Config{
-		Views:                   engine,
 		ErrorHandler:            h.handleError,
 		BodyLimit:               d.Config.BodyLimit,
 		EnableTrustedProxyCheck: true,
@@ -177,13 +185,19 @@ func New(d Deps) (*fiber.App, error) {
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
 	})
-	h.register(app)
-	// Fiber fills a lookup table on the first Render without a lock, so two
-	// first requests at once race; render the layout now, before any request.
-	warm := app.AcquireCtx(&fasthttp.RequestCtx{})
-	if err := warm.Render("layouts/base", fiber.Map{"Title": "warm-up", "LayoutBody": ""}); err != nil {
-		return nil, fmt.Errorf("handlers: first render: %w", err)
-	}
-	app.ReleaseCtx(warm)
+	h.getAccess = getAccess(Routes)
+	p := &Platform{Handlers: h, pool: d.Pool, jobs: d.Jobs}
+	p.register(app)
 	return app, nil
+}
+
+// withTenant runs fn with agency a's database, acquired from the pool for
+// the call.
+func (p *Platform) withTenant(c *fiber.Ctx, a *db.Agency, fn func(t *db.Tenant) error) error {
+	t, release, err := p.pool.Acquire(c.UserContext(), a.ID)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return fn(t)
 }

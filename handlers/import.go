@@ -58,7 +58,7 @@ func (h *Handlers) importPage(c *fiber.Ctx, data fiber.Map, err error) error {
 	data["MaxSize"] = importByteSize(h.importMax())
 	data["Columns"] = clientCSVColumns
 	data["MaxRows"] = "50,000"
-	return h.formPage(c, "pages/clients/import", "pages/clients/import", data, err)
+	return h.mapFormPage(c, "pages/clients/import", "pages/clients/import", data, err)
 }
 
 // ClientsImportForm shows the upload form and the columns a file may have.

@@ -68,7 +68,7 @@ func (h *Handlers) InviteForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/invite/accept", "partials/invite/accept", fiber.Map{"Title": "Join " + agencyOf(c).Name, "Invite": inv}, nil)
+	return h.mapFormPage(c, "pages/invite/accept", "partials/invite/accept", fiber.Map{"Title": "Join " + agencyOf(c).Name, "Invite": inv}, nil)
 }
 
 // AcceptInvite creates the account, once per link, and signs the person in.
@@ -88,7 +88,7 @@ func (h *Handlers) AcceptInvite(c *fiber.Ctx) error {
 		errs["password"] = msg
 	}
 	if err := apperr.FieldErrors(errs); err != nil {
-		return h.formPage(c, "pages/invite/accept", "partials/invite/accept", fiber.Map{"Title": "Join " + a.Name, "Invite": inv, "Name": name}, err)
+		return h.mapFormPage(c, "pages/invite/accept", "partials/invite/accept", fiber.Map{"Title": "Join " + a.Name, "Invite": inv, "Name": name}, err)
 	}
 	hash, err := h.Hasher.Hash(c.UserContext(), pw)
 	if err != nil {

@@ -73,7 +73,7 @@ func (h *Handlers) InvoicesIndex(c *fiber.Ctx) error {
 		return err
 	}
 	base := invoiceBase(c)
-	var filters []caseOption
+	var filters []option
 	for _, s := range invoiceStatusFilters {
 		label := "All"
 		switch s {
@@ -83,7 +83,7 @@ func (h *Handlers) InvoicesIndex(c *fiber.Ctx) error {
 		default:
 			label = db.InvoiceStatusLabel(s)
 		}
-		filters = append(filters, caseOption{s, label, s == status})
+		filters = append(filters, option{s, label, s == status})
 	}
 	more := ""
 	if next != "" {
@@ -97,7 +97,7 @@ func (h *Handlers) InvoicesIndex(c *fiber.Ctx) error {
 	}
 	data := fiber.Map{"Title": "Invoices", "Rows": h.invoiceRows(base, today, rows), "Base": base, "Filters": filters, "Status": status,
 		"Client": client, "More": more}
-	return h.pageOrFragment(c, "pages/invoices/index", "partials/invoices/rows", data)
+	return h.mapPageOrFragment(c, "pages/invoices/index", "partials/invoices/rows", data)
 }
 
 // invoiceFormData is what the editor needs around the form.
@@ -110,23 +110,23 @@ func (h *Handlers) invoiceFormData(c *fiber.Ctx, v db.Viewer, form invoiceForm, 
 	if err != nil {
 		return nil, err
 	}
-	options := make([]caseOption, 0, len(clients)+1)
+	options := make([]option, 0, len(clients)+1)
 	found := form.ClientID == ""
 	for _, cl := range clients {
-		options = append(options, caseOption{cl.ID, cl.Name, cl.ID == form.ClientID})
+		options = append(options, option{cl.ID, cl.Name, cl.ID == form.ClientID})
 		found = found || cl.ID == form.ClientID
 	}
 	if !found && uuid.Validate(form.ClientID) == nil {
 		if ref, err := t.CaseClient(c.UserContext(), v, form.ClientID); err == nil {
-			options = append([]caseOption{{ref.ID, ref.Name, true}}, options...)
+			options = append([]option{{ref.ID, ref.Name, true}}, options...)
 		}
 	}
-	var cases []caseOption
+	var cases []option
 	if form.ClientID != "" && uuid.Validate(form.ClientID) == nil {
 		list, err := t.ClientCases(c.UserContext(), v, form.ClientID)
 		if err == nil {
 			for _, k := range list {
-				cases = append(cases, caseOption{k.ID, k.Number + " " + k.Title, k.ID == form.CaseID})
+				cases = append(cases, option{k.ID, k.Number + " " + k.Title, k.ID == form.CaseID})
 			}
 		}
 	}
@@ -164,7 +164,7 @@ func (h *Handlers) InvoiceNew(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/invoices/new", "partials/invoices/form", data, nil)
+	return h.mapFormPage(c, "pages/invoices/new", "partials/invoices/form", data, nil)
 }
 
 // InvoiceLine is one empty editor line, which the "Add a line" button
@@ -174,7 +174,7 @@ func (h *Handlers) InvoiceLine(c *fiber.Ctx) error {
 		c.Type("html", "utf-8")
 		return c.SendString("")
 	}
-	return h.fragment(c, "partials/invoices/line", fiber.Map{"Line": invoiceLineForm{Quantity: "1", VAT: "0"}, "LineURL": invoiceBase(c) + "/line"})
+	return h.mapFragment(c, "partials/invoices/line", fiber.Map{"Line": invoiceLineForm{Quantity: "1", VAT: "0"}, "LineURL": invoiceBase(c) + "/line"})
 }
 
 // InvoiceCases is the case menu of a client, for the editor (htmx).
@@ -189,7 +189,7 @@ func (h *Handlers) InvoiceCases(c *fiber.Ctx) error {
 		return err
 	}
 	data["Errors"] = map[string]string{}
-	return h.fragment(c, "partials/invoices/cases", data)
+	return h.mapFragment(c, "partials/invoices/cases", data)
 }
 
 // InvoiceCreate saves a draft and shows it; bad input shows the editor
@@ -203,7 +203,7 @@ func (h *Handlers) InvoiceCreate(c *fiber.Ctx) error {
 	in, errs := form.input()
 	var inv *db.Invoice
 	if len(errs) == 0 {
-		inv, err = tenantOf(c).CreateInvoice(c.UserContext(), v, caseActor(c), in)
+		inv, err = tenantOf(c).CreateInvoice(c.UserContext(), v, caseActor(stateOf(c).req), in)
 	} else {
 		err = invoiceFormError(errs)
 	}
@@ -212,7 +212,7 @@ func (h *Handlers) InvoiceCreate(c *fiber.Ctx) error {
 		if dataErr != nil {
 			return dataErr
 		}
-		return h.formPage(c, "pages/invoices/new", "partials/invoices/form", data, err)
+		return h.mapFormPage(c, "pages/invoices/new", "partials/invoices/form", data, err)
 	}
 	h.flash(c, "Draft saved. Issue it to give it a number.")
 	return h.redirect(c, invoiceBase(c)+"/"+inv.ID)
@@ -240,7 +240,7 @@ func (h *Handlers) InvoiceEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/invoices/edit", "partials/invoices/form", data, nil)
+	return h.mapFormPage(c, "pages/invoices/edit", "partials/invoices/form", data, nil)
 }
 
 // InvoiceUpdate saves a draft's changes.
@@ -272,7 +272,7 @@ func (h *Handlers) InvoiceUpdate(c *fiber.Ctx) error {
 		if dataErr != nil {
 			return dataErr
 		}
-		return h.formPage(c, "pages/invoices/edit", "partials/invoices/form", data, err)
+		return h.mapFormPage(c, "pages/invoices/edit", "partials/invoices/form", data, err)
 	}
 	h.flash(c, "Draft saved.")
 	return h.redirect(c, invoiceBase(c)+"/"+id)
@@ -298,7 +298,7 @@ func (h *Handlers) InvoiceIssue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	inv, err := tenantOf(c).IssueInvoice(c.UserContext(), v, caseActor(c), agencyOf(c).Name, c.Params("id"))
+	inv, err := tenantOf(c).IssueInvoice(c.UserContext(), v, caseActor(stateOf(c).req), agencyOf(c).Name, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -315,7 +315,7 @@ func (h *Handlers) InvoiceVoid(c *fiber.Ctx) error {
 		return err
 	}
 	id := c.Params("id")
-	if err := tenantOf(c).VoidInvoice(c.UserContext(), v, caseActor(c), id, c.FormValue("reason")); err != nil {
+	if err := tenantOf(c).VoidInvoice(c.UserContext(), v, caseActor(stateOf(c).req), id, c.FormValue("reason")); err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
 			return h.invoiceShowWith(c, id, fiber.Map{"VoidErrors": apperr.FieldsOf(err), "VoidReason": c.FormValue("reason")}, err)
 		}
@@ -332,7 +332,7 @@ func (h *Handlers) InvoiceCredit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cn, err := tenantOf(c).CreateCreditNote(c.UserContext(), v, caseActor(c), c.Params("id"), h.invoiceToday())
+	cn, err := tenantOf(c).CreateCreditNote(c.UserContext(), v, caseActor(stateOf(c).req), c.Params("id"), h.invoiceToday())
 	if err != nil {
 		return err
 	}

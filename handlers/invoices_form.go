@@ -157,10 +157,10 @@ func invoiceFormError(errs map[string]string) error {
 }
 
 // formOptions for the editor's selects.
-func currencyOptions(selected string) []caseOption {
-	out := make([]caseOption, len(billing.Currencies))
+func currencyOptions(selected string) []option {
+	out := make([]option, len(billing.Currencies))
 	for i, c := range billing.Currencies {
-		out[i] = caseOption{c, c, c == selected}
+		out[i] = option{c, c, c == selected}
 	}
 	return out
 }

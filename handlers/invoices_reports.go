@@ -52,7 +52,7 @@ func (h *Handlers) InvoiceReports(c *fiber.Ctx) error {
 	for _, m := range months {
 		mv = append(mv, monthView{m.Month, billing.FormatMoney(m.Amount, m.Currency), strconv.Itoa(m.Count)})
 	}
-	return h.page(c, "pages/invoices/reports", fiber.Map{"Title": "Billing reports", "Outstanding": out, "Buckets": db.AgeBuckets,
+	return h.mapPage(c, "pages/invoices/reports", fiber.Map{"Title": "Billing reports", "Outstanding": out, "Buckets": db.AgeBuckets,
 		"Months": mv, "Base": invoiceBase(c)})
 }
 

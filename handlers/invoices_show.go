@@ -81,9 +81,9 @@ func (h *Handlers) invoiceShowWith(c *fiber.Ctx, id string, extra fiber.Map, err
 		return serr
 	}
 	view := h.newInvoiceView(c, inv)
-	var methods []caseOption
+	var methods []option
 	for _, m := range db.ManualMethods {
-		methods = append(methods, caseOption{m, db.PaymentMethodLabel(m), m == db.MethodBankTransfer})
+		methods = append(methods, option{m, db.PaymentMethodLabel(m), m == db.MethodBankTransfer})
 	}
 	data := fiber.Map{"Title": view.Title, "Invoice": view, "Base": invoiceBase(c), "Payments": pv, "Credits": credits,
 		"Methods": methods, "Today": h.invoiceToday(), "PayseraReady": s.PayseraReady(), "PayAmount": billing.FormatMinor(inv.Outstanding()),
@@ -95,7 +95,7 @@ func (h *Handlers) invoiceShowWith(c *fiber.Ctx, id string, extra fiber.Map, err
 		data["Error"] = apperr.MessageOf(err)
 		c.Status(statusOf[apperr.CodeOf(err)])
 	}
-	return h.page(c, "pages/invoices/show", data)
+	return h.mapPage(c, "pages/invoices/show", data)
 }
 
 // InvoicePDF downloads the invoice's PDF.

@@ -6,7 +6,7 @@ import (
 
 // Landing is the public front page: what the product is, sign up, sign in.
 func (h *Handlers) Landing(c *fiber.Ctx) error {
-	return h.page(c, "pages/landing/index", fiber.Map{"Title": "Client portal and CRM for agencies"})
+	return h.mapPage(c, "pages/landing/index", fiber.Map{"Title": "Client portal and CRM for agencies"})
 }
 
 // Livez answers while the process runs.

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"html"
-	"html/template"
 	"strconv"
 	"strings"
 
@@ -11,123 +9,154 @@ import (
 	"mintedmind/db"
 )
 
-// The layout's head and navigation are built in Go rather than in the
-// template: html/template runs every function call and every escaper by
-// reflection, and on a small page the navigation alone cost more than the
-// page's own content. Both are escaped here with html.EscapeString.
-
-// headTags returns the stylesheet, icon and script tags with versioned URLs;
-// they never change while the binary runs, so New builds them once.
-func (s *assetStore) headTags() (template.HTML, error) {
-	var b strings.Builder
-	for _, tag := range []struct{ format, path string }{
-		{`<link rel="stylesheet" href="%s">`, "vendor/pico-2.1.1/pico.min.css"},
-		{`<link rel="stylesheet" href="%s">`, "css/app.css"},
-		{`<link rel="icon" href="%s" type="image/svg+xml">`, "img/favicon.svg"},
-		{`<script src="%s" defer></script>`, "vendor/htmx-2.0.11/htmx.min.js"},
-		{`<script src="%s" defer></script>`, "js/app.js"},
-	} {
-		u, err := s.url(tag.path)
-		if err != nil {
-			return "", err
-		}
-		b.WriteString(strings.Replace(tag.format, "%s", html.EscapeString(u), 1))
-		b.WriteByte('\n')
-	}
-	return template.HTML(b.String()), nil
+// layoutView is what views/layouts/page.html shows around every full page:
+// the navigation, the subscription banner, the cookie consent form and the
+// flash message. Fragments never build it.
+type layoutView struct {
+	*Page
+	Nav        navView
+	Banner     *subscriptionBanner // nil: nothing to say
+	Consent    *consentForm        // nil: the person has chosen
+	CookiesURL string
 }
 
-// navLink is one entry of the navigation; prefix marks it current for every
-// page under it (exact when prefix is false).
+// navView is the site header: the brand, the links this person may open,
+// and signing out (or in).
+type navView struct {
+	Home      string
+	Name      string // the agency's name; empty: MintedMind's own header
+	Console   bool   // the operator console's header
+	BrandCSS  string // the agency's accent stylesheet, when it has an accent colour
+	Logo      string // the agency's logo, when it has one
+	Links     []navLink
+	Logout    string // where signing out posts; empty: not signed in
+	CSRF      string // for the sign-out form
+	SignUp    bool   // offer "Create an agency"
+	SignInURL string
+}
+
+// navLink is one link of the header.
 type navLink struct {
-	href, label string
-	prefix      bool
+	Href    string
+	Label   string
+	Current bool
 }
 
-// navHTML renders the site header for the person and page of this request.
-func (h *Handlers) navHTML(c *fiber.Ctx) template.HTML {
-	a, u, op, path := agencyOf(c), userOf(c), operatorOf(c), c.Path()
-	var b strings.Builder
-	b.WriteString("<header class=\"site-header\">\n<nav class=\"container\">\n<ul>\n<li>")
-	switch {
-	case a != nil:
-		home := "/a/" + a.Slug + "/login"
-		if u != nil {
-			home = homeOf(a, u)
-		}
-		b.WriteString(`<a href="` + html.EscapeString(home) + `" class="brand">`)
-		h.writeBrand(c, &b, a)
-		b.WriteString(`<strong>` + html.EscapeString(a.Name) + `</strong></a>`)
-	case op != nil:
-		b.WriteString(`<a href="/operator" class="brand"><strong>MintedMind</strong> <small>operator</small></a>`)
-	default:
-		b.WriteString(`<a href="/" class="brand"><strong>MintedMind</strong></a>`)
-	}
-	b.WriteString("</li>\n</ul>\n<details class=\"nav-toggle\"><summary aria-label=\"Menu\">Menu</summary></details>\n<ul class=\"nav-links\">\n")
-
-	var links []navLink
-	logout := ""
-	switch {
-	case a != nil && u != nil:
-		base := "/a/" + a.Slug
-		if u.IsStaff() {
-			links = append(links, navLink{base, "Dashboard", false}, navLink{base + "/clients", "Clients", true},
-				navLink{base + "/cases", "Cases", true}, navLink{base + "/invoices", "Invoices", true}, navLink{base + "/search", "Search", true})
-		} else {
-			links = append(links, navLink{base + "/portal", "Portal", false}, navLink{base + "/portal/invoices", "Invoices", true})
-		}
-		if db.RoleRank(u.Role) >= db.RoleRank(db.RoleAdmin) {
-			links = append(links, navLink{base + "/users", "Team", false}, navLink{base + "/audit", "Audit log", false},
-				navLink{base + "/settings", "Settings", false}, navLink{base + "/privacy", "Privacy", false})
-		}
-		if u.Role == db.RoleOwner && !h.Config.SelfHosted {
-			links = append(links, navLink{base + "/plan", "Plan", false})
-		}
-		links = append(links, navLink{base + "/account", u.Name, true})
-		logout = base + "/logout"
-	case op != nil:
-		links = append(links, navLink{"/operator", "Agencies", false}, navLink{"/operator/plans", "Plans", true}, navLink{"/operator/billing", "Billing", true},
-			navLink{"/operator/jobs", "Jobs", false}, navLink{"/operator/audit", "Audit", false}, navLink{"/operator/outbox", "Outbox", false}, navLink{"/operator/privacy", "Privacy", false})
-		logout = "/operator/logout"
-	case a != nil:
-		links = append(links, navLink{"/a/" + a.Slug + "/login", "Sign in", false})
-	default:
-		links = append(links, navLink{"/login", "Sign in", false})
-	}
-	for _, l := range links {
-		b.WriteString(`<li><a href="` + html.EscapeString(l.href) + `"`)
-		if path == l.href || (l.prefix && strings.HasPrefix(path, l.href+"/")) {
-			b.WriteString(` aria-current="page"`)
-		}
-		b.WriteString(">" + html.EscapeString(l.label) + "</a></li>\n")
-	}
-	switch {
-	case logout != "":
-		b.WriteString(`<li><form method="post" action="` + html.EscapeString(logout) + `" class="inline"><input type="hidden" name="_csrf" value="` +
-			html.EscapeString(h.csrfToken(c)) + `"><button type="submit" class="secondary outline small">Sign out</button></form></li>` + "\n")
-	case a == nil:
-		b.WriteString(`<li><a href="/signup" role="button" class="small">Create an agency</a></li>` + "\n")
-	}
-	b.WriteString("</ul>\n</nav>\n</header>")
-	b.WriteString(h.subscriptionBanner(c)) // suspended or past due: why, and how to pay
-	return template.HTML(b.String())
+// navEntry is a link of a navigation: shown to a person whose role may
+// open its route, as the route table's access level for the GET of path
+// decides; current on its own page, and on pages below it when prefix.
+type navEntry struct {
+	label   string
+	path    string // the route's path pattern
+	prefix  bool
+	billing bool // only where agencies are billed (not self-hosted)
 }
 
-// writeBrand writes the agency's stylesheet (its accent colour) and logo,
-// when it has them. A stylesheet link may stand in the body.
-func (h *Handlers) writeBrand(c *fiber.Ctx, b *strings.Builder, a *db.Agency) {
-	if stateOf(c).tenant == nil {
+// agencyNav is the navigation of an agency, staff and portal alike: each
+// person sees the entries their role reaches.
+var agencyNav = []navEntry{
+	{label: "Dashboard", path: "/a/:slug"},
+	{label: "Clients", path: "/a/:slug/clients", prefix: true},
+	{label: "Cases", path: "/a/:slug/cases", prefix: true},
+	{label: "Invoices", path: "/a/:slug/invoices", prefix: true},
+	{label: "Search", path: "/a/:slug/search", prefix: true},
+	{label: "Portal", path: "/a/:slug/portal"},
+	{label: "Invoices", path: "/a/:slug/portal/invoices", prefix: true},
+	{label: "Team", path: "/a/:slug/users"},
+	{label: "Audit log", path: "/a/:slug/audit"},
+	{label: "Settings", path: "/a/:slug/settings"},
+	{label: "Privacy", path: "/a/:slug/privacy"},
+	{label: "Plan", path: "/a/:slug/plan", billing: true},
+}
+
+// operatorNav is the operator console's navigation.
+var operatorNav = []navEntry{
+	{label: "Agencies", path: "/operator"},
+	{label: "Plans", path: "/operator/plans", prefix: true},
+	{label: "Billing", path: "/operator/billing", prefix: true},
+	{label: "Jobs", path: "/operator/jobs"},
+	{label: "Audit", path: "/operator/audit"},
+	{label: "Outbox", path: "/operator/outbox"},
+	{label: "Privacy", path: "/operator/privacy"},
+}
+
+// getAccess maps the path of each GET route to its access level, for
+// the navigation.
+func getAccess(routes []Route) map[string]Access {
+	m := map[string]Access{}
+	for _, r := range routes {
+		if r.Method == fiber.MethodGet {
+			m[r.Path] = r.Access
+		}
+	}
+	return m
+}
+
+// links are the entries of nav whose route's access level may admits,
+// with slug in their paths.
+func (h *Handlers) links(nav []navEntry, slug string, may func(Access) bool, current string) []navLink {
+	out := make([]navLink, 0, len(nav))
+	for _, e := range nav {
+		access, ok := h.getAccess[e.path]
+		if !ok {
+			panic("handlers: navigation entry without a route: " + e.path)
+		}
+		if e.billing && h.Config.SelfHosted {
+			continue
+		}
+		if !may(access) {
+			continue
+		}
+		href := strings.Replace(e.path, ":slug", slug, 1)
+		out = append(out, navLink{Href: href, Label: e.label, Current: current == href || (e.prefix && strings.HasPrefix(current, href+"/"))})
+	}
+	return out
+}
+
+// layout builds the layout around page p for this request.
+func (h *Handlers) layout(c *fiber.Ctx, p *Page) *layoutView {
+	lay := &layoutView{Page: p, Nav: h.nav(c, p), Banner: h.subscriptionBanner(c), Consent: h.consentBanner(c), CookiesURL: h.cookiesPage(c)}
+	return lay
+}
+
+// nav is the header for the person and page of this request.
+func (h *Handlers) nav(c *fiber.Ctx, p *Page) navView {
+	a, u, op := p.Agency, p.Me, p.Operator
+	switch {
+	case a != nil:
+		n := navView{Name: a.Name, Home: "/a/" + a.Slug + "/login", SignInURL: "/a/" + a.Slug + "/login"}
+		h.brand(c, a, &n)
+		if u == nil {
+			return n
+		}
+		n.Home = homeOf(a, u)
+		n.Links = h.links(agencyNav, a.Slug, func(access Access) bool { return allowed(access, u.Role) }, p.Path)
+		account := "/a/" + a.Slug + "/account"
+		n.Links = append(n.Links, navLink{Href: account, Label: u.Name, Current: p.Path == account || strings.HasPrefix(p.Path, account+"/")})
+		n.Logout, n.CSRF = "/a/"+a.Slug+"/logout", p.CSRF
+		return n
+	case op != nil:
+		return navView{Home: "/operator", Console: true, Links: h.links(operatorNav, "", func(access Access) bool { return access == Operator }, p.Path), Logout: "/operator/logout", CSRF: p.CSRF}
+	}
+	return navView{Home: "/", SignInURL: "/login", SignUp: true}
+}
+
+// brand adds the agency's accent stylesheet and logo to its header, when
+// it has them. The values go into URLs through the template's escaping,
+// whatever the database holds.
+func (h *Handlers) brand(c *fiber.Ctx, a *db.Agency, n *navView) {
+	if tenantOf(c) == nil {
 		return
 	}
 	s, err := h.settingsOf(c)
 	if err != nil {
 		return
 	}
-	base := "/a/" + html.EscapeString(a.Slug)
+	base := "/a/" + a.Slug
 	if s.Accent != "" {
-		b.WriteString(`<link rel="stylesheet" href="` + base + `/brand.css?v=` + strings.TrimPrefix(s.Accent, "#") + `">`)
+		n.BrandCSS = base + "/brand.css?v=" + strings.TrimPrefix(s.Accent, "#")
 	}
 	if s.LogoVersion > 0 {
-		b.WriteString(`<img src="` + base + `/logo?v=` + strconv.FormatInt(s.LogoVersion, 10) + `" alt="" class="brand-logo" height="32">`)
+		n.Logo = base + "/logo?v=" + strconv.FormatInt(s.LogoVersion, 10)
 	}
 }

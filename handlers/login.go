@@ -98,8 +98,9 @@ func (h *Handlers) startSession(c *fiber.Ctx, t *db.Tenant, a *db.Agency, u *db.
 	if err := h.Control.AddToDirectory(c.UserContext(), u.Email, a.ID); err != nil {
 		h.logger(c).Warn("repair login directory", "err", err)
 	}
-	st := stateOf(c)
-	st.session, st.user = s, u
+	if r := stateOf(c).req; r != nil {
+		r.Session, r.User = s, u
+	}
 	if u.IsStaff() {
 		if err := h.Control.TouchAgency(c.UserContext(), a.ID); err != nil {
 			h.logger(c).Warn("record agency activity", "err", err)
@@ -127,17 +128,18 @@ func safeNext(a *db.Agency, next string) string {
 
 // LoginForm shows the global sign-in page.
 func (h *Handlers) LoginForm(c *fiber.Ctx) error {
-	return h.formPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in", "Form": loginForm{}, "Action": "/login"}, nil)
+	return h.mapFormPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in", "Form": loginForm{}, "Action": "/login"}, nil)
 }
 
 // Login signs in from the global page: the login directory names the
 // agencies that know the email; the password is checked in each, and a
 // person with accounts in several agencies chooses one afterwards.
-func (h *Handlers) Login(c *fiber.Ctx) error {
+func (p *Platform) Login(c *fiber.Ctx) error {
+	h := p.Handlers
 	f := parseLogin(c)
 	render := func(err error) error {
 		f.Password = ""
-		return h.formPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in", "Form": f, "Action": "/login"}, err)
+		return h.mapFormPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in", "Form": f, "Action": "/login"}, err)
 	}
 	if err := h.checkLoginLimits(c, f.Email); err != nil {
 		return render(err)
@@ -152,7 +154,7 @@ func (h *Handlers) Login(c *fiber.Ctx) error {
 		if !a.Usable() {
 			continue
 		}
-		u, err := h.passwordMatchIn(c, a, f.Email, f.Password)
+		u, err := p.passwordMatchIn(c, a, f.Email, f.Password)
 		if err != nil {
 			return err
 		}
@@ -178,41 +180,37 @@ func (h *Handlers) Login(c *fiber.Ctx) error {
 		return render(errBadLogin)
 	case len(matched) == 1:
 		h.limiter.reset(limitKey("login:acct", strings.ToLower(f.Email)))
-		return h.signInTo(c, matched[0], f.Email, "")
+		return p.signInTo(c, matched[0], f.Email, "")
 	}
 	h.limiter.reset(limitKey("login:acct", strings.ToLower(f.Email)))
 	ids := make([]string, len(matched))
 	for i, a := range matched {
 		ids[i] = a.ID
 	}
-	return h.page(c, "pages/login/choose", fiber.Map{"Title": "Choose an agency", "Agencies": matched, "Ticket": h.loginTicket(c, f.Email, ids)})
+	return h.mapPage(c, "pages/login/choose", fiber.Map{"Title": "Choose an agency", "Agencies": matched, "Ticket": h.loginTicket(c, f.Email, ids)})
 }
 
 // passwordMatchIn checks email and password in one agency's database.
-func (h *Handlers) passwordMatchIn(c *fiber.Ctx, a *db.Agency, email, password string) (*db.User, error) {
-	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	return h.checkPassword(c, t, email, password)
+func (p *Platform) passwordMatchIn(c *fiber.Ctx, a *db.Agency, email, password string) (u *db.User, err error) {
+	err = p.withTenant(c, a, func(t *db.Tenant) error {
+		u, err = p.checkPassword(c, t, email, password)
+		return err
+	})
+	return u, err
 }
 
 // signInTo starts a session in agency a for email, whose password was checked.
-func (h *Handlers) signInTo(c *fiber.Ctx, a *db.Agency, email, next string) error {
-	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
-	if err != nil {
-		return err
-	}
-	defer release()
-	u, err := t.UserByEmail(c.UserContext(), email)
-	if err != nil {
-		return err
-	}
-	if u.Status != db.UserActive {
-		return errDisabled
-	}
-	return h.finishSignIn(c, t, a, u, next)
+func (p *Platform) signInTo(c *fiber.Ctx, a *db.Agency, email, next string) error {
+	return p.withTenant(c, a, func(t *db.Tenant) error {
+		u, err := t.UserByEmail(c.UserContext(), email)
+		if err != nil {
+			return err
+		}
+		if u.Status != db.UserActive {
+			return errDisabled
+		}
+		return p.finishSignIn(c, t, a, u, next)
+	})
 }
 
 // finishSignIn starts the session and sends the person on to next, or
@@ -266,7 +264,8 @@ func (h *Handlers) readLoginTicket(c *fiber.Ctx, ticket string) (email string, a
 }
 
 // LoginChoose finishes a global sign-in in the agency the person chose.
-func (h *Handlers) LoginChoose(c *fiber.Ctx) error {
+func (p *Platform) LoginChoose(c *fiber.Ctx) error {
+	h := p.Handlers
 	email, ids, ok := h.readLoginTicket(c, c.FormValue("ticket"))
 	choice := c.FormValue("agency")
 	if !ok || !slices.Contains(ids, choice) {
@@ -279,7 +278,7 @@ func (h *Handlers) LoginChoose(c *fiber.Ctx) error {
 	if !a.Usable() {
 		return apperr.New(apperr.Forbidden, "This agency's account is not available.")
 	}
-	return h.signInTo(c, a, email, "")
+	return p.signInTo(c, a, email, "")
 }
 
 // AgencyLoginForm shows an agency's own sign-in page.
@@ -289,7 +288,7 @@ func (h *Handlers) AgencyLoginForm(c *fiber.Ctx) error {
 		return h.redirect(c, homeOf(a, u))
 	}
 	f := loginForm{Next: safeNext(a, c.Query("next"))}
-	return h.formPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in to " + a.Name, "Form": f, "Action": "/a/" + a.Slug + "/login"}, nil)
+	return h.mapFormPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in to " + a.Name, "Form": f, "Action": "/a/" + a.Slug + "/login"}, nil)
 }
 
 // AgencyLogin signs in on an agency's own page.
@@ -298,7 +297,7 @@ func (h *Handlers) AgencyLogin(c *fiber.Ctx) error {
 	f := parseLogin(c)
 	render := func(err error) error {
 		f.Password = ""
-		return h.formPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in to " + a.Name, "Form": f, "Action": "/a/" + a.Slug + "/login"}, err)
+		return h.mapFormPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in to " + a.Name, "Form": f, "Action": "/a/" + a.Slug + "/login"}, err)
 	}
 	if err := h.checkLoginLimits(c, f.Email); err != nil {
 		return render(err)

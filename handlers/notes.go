@@ -25,23 +25,23 @@ func mayEditNote(u *db.User, n *db.Note) bool {
 // NoteCreate adds a note to a case: internal, or shown to the client when
 // the box is ticked. Invalid input shows the case page again with the
 // message beside the note.
-func (h *Handlers) NoteCreate(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) NoteCreate(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
 	id, form := c.Params("id"), readNoteForm(c)
-	n, err := tenantOf(c).AddNote(c.UserContext(), v, caseActor(c), id, form.Body, form.Visible)
+	n, err := r.Tenant.AddNote(c.UserContext(), v, caseActor(r), id, form.Body, form.Visible)
 	if err != nil {
 		if apperr.CodeOf(err) != apperr.Invalid {
 			return err
 		}
-		data, dataErr := h.caseShowData(c, id, 0)
-		if dataErr != nil {
-			return dataErr
+		view, viewErr := h.caseShowView(c, r, id, 0)
+		if viewErr != nil {
+			return viewErr
 		}
-		data["NoteForm"] = form
-		return h.formPage(c, "pages/cases/show", "partials/cases/note-form", data, err)
+		view.NoteForm = form
+		return h.formPage(c, "pages/cases/show", "partials/cases/note-form", view, err)
 	}
 	if form.Visible {
 		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, id, "case-update", n.Body))
@@ -49,17 +49,17 @@ func (h *Handlers) NoteCreate(c *fiber.Ctx) error {
 	} else {
 		h.flash(c, "Internal note added.")
 	}
-	return h.redirect(c, caseBase(c)+"/"+id)
+	return h.redirect(c, caseBase(r)+"/"+id)
 }
 
 // editableNote loads the case and note in the URL and checks that the
 // signed-in person may edit the note.
-func (h *Handlers) editableNote(c *fiber.Ctx) (db.Viewer, *db.Case, *db.Note, error) {
-	v, err := h.viewer(c)
+func (h *Handlers) editableNote(c *fiber.Ctx, r *Request) (db.Viewer, *db.Case, *db.Note, error) {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return v, nil, nil, err
 	}
-	t := tenantOf(c)
+	t := r.Tenant
 	k, err := t.Case(c.UserContext(), v, c.Params("id"))
 	if err != nil {
 		return v, nil, nil, err
@@ -68,45 +68,57 @@ func (h *Handlers) editableNote(c *fiber.Ctx) (db.Viewer, *db.Case, *db.Note, er
 	if err != nil {
 		return v, nil, nil, err
 	}
-	if !mayEditNote(userOf(c), n) {
+	if !mayEditNote(r.User, n) {
 		return v, nil, nil, apperr.New(apperr.Forbidden, "Only the note's author or an admin can edit it.")
 	}
 	return v, k, n, nil
 }
 
-func noteEditData(c *fiber.Ctx, k *db.Case, n *db.Note, form noteForm) fiber.Map {
-	page := caseBase(c) + "/" + k.ID
-	return fiber.Map{"Title": "Edit note on " + db.CaseNumber(k.Number), "Number": db.CaseNumber(k.Number), "CaseTitle": k.Title,
-		"CaseURL": page, "Action": page + "/notes/" + n.ID, "Note": n, "NoteForm": form, "BodyMax": db.NoteBodyMax}
+// noteEditView is the note edit page and its form partial.
+type noteEditView struct {
+	Page
+	FormErrors
+	Number    string
+	CaseTitle string
+	CaseURL   string
+	Action    string
+	Note      *db.Note
+	NoteForm  noteForm
+}
+
+func newNoteEditView(r *Request, k *db.Case, n *db.Note, form noteForm) *noteEditView {
+	page := caseBase(r) + "/" + k.ID
+	return &noteEditView{Page: Page{Title: "Edit note on " + db.CaseNumber(k.Number)}, Number: db.CaseNumber(k.Number), CaseTitle: k.Title,
+		CaseURL: page, Action: page + "/notes/" + n.ID, Note: n, NoteForm: form}
 }
 
 // NoteEdit shows a note's edit form: a page, or for htmx the form alone to
 // put in place of the note.
-func (h *Handlers) NoteEdit(c *fiber.Ctx) error {
-	_, k, n, err := h.editableNote(c)
+func (h *Handlers) NoteEdit(c *fiber.Ctx, r *Request) error {
+	_, k, n, err := h.editableNote(c, r)
 	if err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/cases/note-edit", "partials/cases/note-edit", noteEditData(c, k, n, noteForm{Body: n.Body, Visible: n.VisibleToClient}), nil)
+	return h.formPage(c, "pages/cases/note-edit", "partials/cases/note-edit", newNoteEditView(r, k, n, noteForm{Body: n.Body, Visible: n.VisibleToClient}), nil)
 }
 
 // NoteUpdate saves a note's new text and visibility; the earlier text
 // stays on the case's timeline.
-func (h *Handlers) NoteUpdate(c *fiber.Ctx) error {
-	v, k, n, err := h.editableNote(c)
+func (h *Handlers) NoteUpdate(c *fiber.Ctx, r *Request) error {
+	v, k, n, err := h.editableNote(c, r)
 	if err != nil {
 		return err
 	}
 	form := readNoteForm(c)
-	changed, err := tenantOf(c).EditNote(c.UserContext(), v, caseActor(c), k.ID, n.ID, form.Body, form.Visible)
+	changed, err := r.Tenant.EditNote(c.UserContext(), v, caseActor(r), k.ID, n.ID, form.Body, form.Visible)
 	if err != nil {
 		if apperr.CodeOf(err) != apperr.Invalid {
 			return err
 		}
-		return h.formPage(c, "pages/cases/note-edit", "partials/cases/note-edit", noteEditData(c, k, n, form), err)
+		return h.formPage(c, "pages/cases/note-edit", "partials/cases/note-edit", newNoteEditView(r, k, n, form), err)
 	}
 	if changed {
 		h.flash(c, "Note saved; the earlier version stays in the history.")
 	}
-	return h.redirect(c, caseBase(c)+"/"+k.ID)
+	return h.redirect(c, caseBase(r)+"/"+k.ID)
 }

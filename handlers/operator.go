@@ -11,7 +11,7 @@ import (
 
 // OperatorLoginForm shows the operator's sign-in page.
 func (h *Handlers) OperatorLoginForm(c *fiber.Ctx) error {
-	return h.formPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Operator sign-in", "Form": loginForm{}, "Action": "/operator/login", "NoForgot": true}, nil)
+	return h.mapFormPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Operator sign-in", "Form": loginForm{}, "Action": "/operator/login", "NoForgot": true}, nil)
 }
 
 // OperatorLogin signs a platform operator in, with the same limits as everyone.
@@ -19,7 +19,7 @@ func (h *Handlers) OperatorLogin(c *fiber.Ctx) error {
 	f := parseLogin(c)
 	render := func(err error) error {
 		f.Password = ""
-		return h.formPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Operator sign-in", "Form": f, "Action": "/operator/login", "NoForgot": true}, err)
+		return h.mapFormPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Operator sign-in", "Form": f, "Action": "/operator/login", "NoForgot": true}, err)
 	}
 	if err := h.checkLoginLimits(c, f.Email); err != nil {
 		return render(err)
@@ -73,5 +73,5 @@ func (h *Handlers) OperatorOutbox(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/operator/outbox", fiber.Map{"Title": "Mail outbox", "Emails": emails})
+	return h.mapPage(c, "pages/operator/outbox", fiber.Map{"Title": "Mail outbox", "Emails": emails})
 }

@@ -22,11 +22,11 @@ type agencyStats struct {
 }
 
 // statsOf opens an agency's database for its counts.
-func (h *Handlers) statsOf(ctx context.Context, a *db.Agency) (agencyStats, error) {
-	if !a.Usable() || !h.Pool.Holds(a.ID) {
+func (p *Platform) statsOf(ctx context.Context, a *db.Agency) (agencyStats, error) {
+	if !a.Usable() || !p.pool.Holds(a.ID) {
 		return agencyStats{Storage: "—"}, nil
 	}
-	t, release, err := h.Pool.Acquire(ctx, a.ID)
+	t, release, err := p.pool.Acquire(ctx, a.ID)
 	if err != nil {
 		return agencyStats{}, err
 	}
@@ -90,39 +90,39 @@ const operatorListLimit = 100
 
 // OperatorHome lists the hosted agencies with their plan, status, counts,
 // storage and last activity; q searches names and addresses.
-func (h *Handlers) OperatorHome(c *fiber.Ctx) error {
+func (p *Platform) OperatorHome(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	q := c.Query("q")
 	if len(q) > 100 {
 		q = q[:100]
 	}
-	rows, err := h.Control.SearchAgencies(ctx, q, operatorListLimit)
+	rows, err := p.Control.SearchAgencies(ctx, q, operatorListLimit)
 	if err != nil {
 		return err
 	}
 	out := make([]operatorAgencyRow, len(rows))
 	for i, r := range rows {
 		out[i] = operatorAgencyRow{AgencyRow: r, StatusLabel: db.StatusLabel(r.Status)}
-		st, ok := h.consoleCounts.get(r.ID, h.Clock.Now())
+		st, ok := p.consoleCounts.get(r.ID, p.Clock.Now())
 		if !ok {
 			// Opening the databases side by side was no faster on two CPUs
 			// (BenchmarkOperatorHome): one after the other.
 			var err error
-			if st, err = h.statsOf(ctx, &r.Agency); err != nil {
-				h.logger(c).Warn("operator: agency counts", "agency_id", r.ID, "err", err)
+			if st, err = p.statsOf(ctx, &r.Agency); err != nil {
+				p.logger(c).Warn("operator: agency counts", "agency_id", r.ID, "err", err)
 				st = agencyStats{Storage: "?"}
 			} else {
-				h.consoleCounts.put(r.ID, st, h.Clock.Now())
+				p.consoleCounts.put(r.ID, st, p.Clock.Now())
 			}
 		}
 		out[i].Stats = st
 	}
-	billingOn, err := h.billingEnabled(ctx)
+	billingOn, err := p.billingEnabled(ctx)
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/operator/index", fiber.Map{"Title": "Operator console", "Agencies": out, "Query": q,
-		"Capped": len(rows) == operatorListLimit, "BillingOn": billingOn, "SelfHosted": h.Config.SelfHosted})
+	return p.mapPage(c, "pages/operator/index", fiber.Map{"Title": "Operator console", "Agencies": out, "Query": q,
+		"Capped": len(rows) == operatorListLimit, "BillingOn": billingOn, "SelfHosted": p.Config.SelfHosted})
 }
 
 // lifecycleAction is one thing the operator can do to an agency's status.
@@ -151,67 +151,67 @@ func lifecycleActions(status string) []lifecycleAction {
 
 // OperatorAgency shows one agency: its plan, status, counts, subscription
 // invoices and payments, the lifecycle actions and the audit of them.
-func (h *Handlers) OperatorAgency(c *fiber.Ctx) error {
-	return h.operatorAgencyPage(c, nil)
+func (p *Platform) OperatorAgency(c *fiber.Ctx) error {
+	return p.operatorAgencyPage(c, nil)
 }
 
-func (h *Handlers) operatorAgencyPage(c *fiber.Ctx, formErr error) error {
+func (p *Platform) operatorAgencyPage(c *fiber.Ctx, formErr error) error {
 	ctx := c.UserContext()
-	a, err := h.operatorAgency(c)
+	a, err := p.operatorAgency(c)
 	if err != nil {
 		return err
 	}
-	sub, err := h.Control.Subscription(ctx, a.ID)
+	sub, err := p.Control.Subscription(ctx, a.ID)
 	if err != nil {
 		return err
 	}
 	var plan, next *db.Plan
 	if sub.PlanID != "" {
-		if plan, err = h.Control.PlanByID(ctx, sub.PlanID); err != nil {
+		if plan, err = p.Control.PlanByID(ctx, sub.PlanID); err != nil {
 			return err
 		}
 	}
 	if sub.NextPlanID != "" {
-		next, _ = h.Control.PlanByID(ctx, sub.NextPlanID)
+		next, _ = p.Control.PlanByID(ctx, sub.NextPlanID)
 	}
-	stats, err := h.statsOf(ctx, a)
+	stats, err := p.statsOf(ctx, a)
 	if err != nil {
 		return err
 	}
-	h.consoleCounts.put(a.ID, stats, h.Clock.Now())
-	plans, err := h.Control.Plans(ctx)
+	p.consoleCounts.put(a.ID, stats, p.Clock.Now())
+	plans, err := p.Control.Plans(ctx)
 	if err != nil {
 		return err
 	}
-	invoices, err := h.Control.SubscriptionInvoices(ctx, a.ID, 100)
+	invoices, err := p.Control.SubscriptionInvoices(ctx, a.ID, 100)
 	if err != nil {
 		return err
 	}
-	payments, err := h.Control.SubscriptionPayments(ctx, a.ID, 100)
+	payments, err := p.Control.SubscriptionPayments(ctx, a.ID, 100)
 	if err != nil {
 		return err
 	}
-	audit, err := h.Control.OperatorAudit(ctx, a.ID, 50)
+	audit, err := p.Control.OperatorAudit(ctx, a.ID, 50)
 	if err != nil {
 		return err
 	}
 	data := fiber.Map{"Title": a.Name, "A": a, "StatusLabel": db.StatusLabel(a.Status), "Sub": sub, "Plan": plan, "NextPlan": next, "Stats": stats,
 		"Plans": plans, "Invoices": subInvoiceRows(invoices), "Payments": paymentRows(payments), "Audit": audit, "Actions": lifecycleActions(a.Status)}
-	return h.formPage(c, "pages/operator/agency", "pages/operator/agency", data, formErr)
+	return p.mapFormPage(c, "pages/operator/agency", "pages/operator/agency", data, formErr)
 }
 
 // OperatorAgencyLifecycle carries out a lifecycle action the operator
 // confirmed by typing the agency's address, and records it in the
 // operator audit log.
-func (h *Handlers) OperatorAgencyLifecycle(c *fiber.Ctx) error {
+func (p *Platform) OperatorAgencyLifecycle(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	a, err := h.operatorAgency(c)
+	a, err := p.operatorAgency(c)
 	if err != nil {
 		return err
 	}
 	action := formValue(c, "action")
 	if formValue(c, "confirm") != a.Slug {
-		return h.operatorAgencyPage(c, invalidField("confirm", "Type the agency's address, "+a.Slug+", to confirm."))
+		return p.operatorAgencyPage(c, invalidField("confirm", "Type the agency's address, "+a.Slug+", to confirm."))
 	}
 	var to string
 	switch action {
@@ -224,76 +224,76 @@ func (h *Handlers) OperatorAgencyLifecycle(c *fiber.Ctx) error {
 	case "delete":
 		to = db.AgencyDeleted
 	default:
-		return h.operatorAgencyPage(c, invalidField("action", "Choose an action."))
+		return p.operatorAgencyPage(c, invalidField("action", "Choose an action."))
 	}
 	// Out of the archive only by restoring it (its files are unpacked).
 	if to == db.AgencyActive && (action == "restore") != (a.Status == db.AgencyArchived) || !db.CanTransition(a.Status, to) {
-		return h.operatorAgencyPage(c, apperr.New(apperr.Conflict, "An agency that is %s cannot be %s.", db.StatusLabel(a.Status), map[string]string{"activate": "activated", "restore": "restored", "suspend": "suspended", "archive": "archived", "delete": "deleted"}[action]))
+		return p.operatorAgencyPage(c, apperr.New(apperr.Conflict, "An agency that is %s cannot be %s.", db.StatusLabel(a.Status), map[string]string{"activate": "activated", "restore": "restored", "suspend": "suspended", "archive": "archived", "delete": "deleted"}[action]))
 	}
 	switch action {
 	case "archive":
-		if err := h.Control.SetAgencyArchived(ctx, a.ID); err != nil {
+		if err := p.Control.SetAgencyArchived(ctx, a.ID); err != nil {
 			return err
 		}
-		if err := h.Pool.ArchiveTenant(ctx, a.ID); err != nil {
-			if rerr := h.Control.RevertAgencyArchived(context.WithoutCancel(ctx), a.ID, a.Status); rerr != nil {
+		if err := p.pool.ArchiveTenant(ctx, a.ID); err != nil {
+			if rerr := p.Control.RevertAgencyArchived(context.WithoutCancel(ctx), a.ID, a.Status); rerr != nil {
 				return fmt.Errorf("%w (and putting it back: %v)", err, rerr)
 			}
 			return err
 		}
 	case "restore":
-		if err := h.Pool.RestoreTenant(a.ID); err != nil {
+		if err := p.pool.RestoreTenant(a.ID); err != nil {
 			return err
 		}
-		if err := h.Control.SetAgencyRestored(ctx, a.ID); err != nil {
+		if err := p.Control.SetAgencyRestored(ctx, a.ID); err != nil {
 			return err
 		}
 	case "delete":
-		if err := h.Pool.DeleteTenantData(ctx, a.ID); err != nil {
+		if err := p.pool.DeleteTenantData(ctx, a.ID); err != nil {
 			return err
 		}
-		if err := h.Control.SetAgencyDeleted(ctx, a.ID); err != nil {
+		if err := p.Control.SetAgencyDeleted(ctx, a.ID); err != nil {
 			return err
 		}
 	default:
-		if _, err := h.Control.SetAgencyStatus(ctx, a.ID, to); err != nil {
-			return h.operatorAgencyPage(c, err)
+		if _, err := p.Control.SetAgencyStatus(ctx, a.ID, to); err != nil {
+			return p.operatorAgencyPage(c, err)
 		}
 	}
-	if err := h.operatorAudit(c, "agency."+action, a.ID, db.StatusLabel(a.Status)+" → "+db.StatusLabel(to)); err != nil {
+	if err := p.operatorAudit(c, "agency."+action, a.ID, db.StatusLabel(a.Status)+" → "+db.StatusLabel(to)); err != nil {
 		return err
 	}
-	h.Log.Info("operator lifecycle action", "agency_id", a.ID, "action", action, "from", a.Status, "to", to, "operator", operatorOf(c).ID)
-	h.flash(c, a.Name+" is now "+db.StatusLabel(to)+".")
+	p.Log.Info("operator lifecycle action", "agency_id", a.ID, "action", action, "from", a.Status, "to", to, "operator", operatorOf(c).ID)
+	p.flash(c, a.Name+" is now "+db.StatusLabel(to)+".")
 	if to == db.AgencyDeleted {
-		return h.redirect(c, "/operator")
+		return p.redirect(c, "/operator")
 	}
-	return h.redirect(c, "/operator/agencies/"+a.ID)
+	return p.redirect(c, "/operator/agencies/"+a.ID)
 }
 
 // OperatorAgencyPlan puts an agency on a plan at once, whatever it uses.
-func (h *Handlers) OperatorAgencyPlan(c *fiber.Ctx) error {
+func (p *Platform) OperatorAgencyPlan(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	a, err := h.operatorAgency(c)
+	a, err := p.operatorAgency(c)
 	if err != nil {
 		return err
 	}
-	p, err := h.Control.PlanByID(ctx, formValue(c, "plan"))
+	plan, err := p.Control.PlanByID(ctx, formValue(c, "plan"))
 	if apperr.Is(err, apperr.NotFound) {
-		return h.operatorAgencyPage(c, invalidField("plan", "Choose one of the plans."))
+		return p.operatorAgencyPage(c, invalidField("plan", "Choose one of the plans."))
 	}
 	if err != nil {
 		return err
 	}
 	interval := formValue(c, "interval")
-	if err := h.Control.SetAgencyPlan(ctx, a.ID, p.ID, interval); err != nil {
-		return h.operatorAgencyPage(c, err)
+	if err := p.Control.SetAgencyPlan(ctx, a.ID, plan.ID, interval); err != nil {
+		return p.operatorAgencyPage(c, err)
 	}
-	if err := h.operatorAudit(c, "agency.plan", a.ID, p.Name+" ("+interval+"ly)"); err != nil {
+	if err := p.operatorAudit(c, "agency.plan", a.ID, plan.Name+" ("+interval+"ly)"); err != nil {
 		return err
 	}
-	h.flash(c, a.Name+" is on "+p.Name+" now.")
-	return h.redirect(c, "/operator/agencies/"+a.ID)
+	p.flash(c, a.Name+" is on "+plan.Name+" now.")
+	return p.redirect(c, "/operator/agencies/"+a.ID)
 }
 
 // operatorAudit writes the operator audit log entry for this request.
@@ -308,5 +308,5 @@ func (h *Handlers) OperatorAuditLog(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/operator/audit", fiber.Map{"Title": "Operator audit log", "Entries": entries})
+	return h.mapPage(c, "pages/operator/audit", fiber.Map{"Title": "Operator audit log", "Entries": entries})
 }

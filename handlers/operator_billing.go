@@ -42,7 +42,7 @@ func (h *Handlers) operatorBillingPage(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/operator/billing", "pages/operator/billing", fiber.Map{"Title": "Subscription invoices",
+	return h.mapFormPage(c, "pages/operator/billing", "pages/operator/billing", fiber.Map{"Title": "Subscription invoices",
 		"Invoices": subInvoiceRows(invoices), "Payments": paymentRows(payments)}, formErr)
 }
 
@@ -99,7 +99,7 @@ func (h *Handlers) OperatorBillingSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/operator/billing_settings", "pages/operator/billing_settings", fiber.Map{"Title": "Billing settings", "S": s,
+	return h.mapFormPage(c, "pages/operator/billing_settings", "pages/operator/billing_settings", fiber.Map{"Title": "Billing settings", "S": s,
 		"HasPassword": s.PayseraPassword != "", "CallbackURL": h.Config.BaseURL + subscriptionCallbackPath}, nil)
 }
 
@@ -126,7 +126,7 @@ func (h *Handlers) OperatorBillingSettingsSave(c *fiber.Ctx) error {
 		if lerr != nil {
 			return lerr
 		}
-		return h.formPage(c, "pages/operator/billing_settings", "pages/operator/billing_settings", fiber.Map{"Title": "Billing settings", "S": s,
+		return h.mapFormPage(c, "pages/operator/billing_settings", "pages/operator/billing_settings", fiber.Map{"Title": "Billing settings", "S": s,
 			"HasPassword": old.PayseraPassword != "", "CallbackURL": h.Config.BaseURL + subscriptionCallbackPath}, err)
 	}
 	if err := h.operatorAudit(c, "billing.settings", "", ""); err != nil {
@@ -137,42 +137,42 @@ func (h *Handlers) OperatorBillingSettingsSave(c *fiber.Ctx) error {
 }
 
 // OperatorJobs lists the recent job runs and offers to run each job now.
-func (h *Handlers) OperatorJobs(c *fiber.Ctx) error {
-	runs, err := h.Control.RecentJobRuns(c.UserContext(), 200)
+func (p *Platform) OperatorJobs(c *fiber.Ctx) error {
+	runs, err := p.Control.RecentJobRuns(c.UserContext(), 200)
 	if err != nil {
 		return err
 	}
 	var names []string
-	if h.Jobs != nil {
-		names = h.Jobs.Names()
+	if p.jobs != nil {
+		names = p.jobs.Names()
 	}
-	return h.page(c, "pages/operator/jobs", fiber.Map{"Title": "Job runs", "Runs": runs, "Names": names})
+	return p.mapPage(c, "pages/operator/jobs", fiber.Map{"Title": "Job runs", "Runs": runs, "Names": names})
 }
 
 // OperatorJobRun runs a job now, in this request, and records it like a
 // scheduled run.
-func (h *Handlers) OperatorJobRun(c *fiber.Ctx) error {
+func (p *Platform) OperatorJobRun(c *fiber.Ctx) error {
 	name := c.Params("name")
 	known := false
-	if h.Jobs != nil {
-		for _, n := range h.Jobs.Names() {
+	if p.jobs != nil {
+		for _, n := range p.jobs.Names() {
 			known = known || n == name
 		}
 	}
 	if !known {
 		return apperr.New(apperr.NotFound, "There is no job named %q.", name)
 	}
-	if err := h.operatorAudit(c, "job.run", "", name); err != nil {
+	if err := p.operatorAudit(c, "job.run", "", name); err != nil {
 		return err
 	}
-	run, err := h.Jobs.Run(context.WithoutCancel(c.UserContext()), name)
+	run, err := p.jobs.Run(context.WithoutCancel(c.UserContext()), name)
 	if run == nil && err != nil {
 		return err
 	}
 	if err != nil {
-		h.flash(c, "Job "+name+" failed: "+err.Error())
+		p.flash(c, "Job "+name+" failed: "+err.Error())
 	} else {
-		h.flash(c, "Job "+name+" ran.")
+		p.flash(c, "Job "+name+" ran.")
 	}
-	return h.redirect(c, "/operator/jobs")
+	return p.redirect(c, "/operator/jobs")
 }

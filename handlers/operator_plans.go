@@ -35,7 +35,7 @@ func (h *Handlers) OperatorPlans(c *fiber.Ctx) error {
 			Seats: limitText(p.StaffSeats, false), Clients: limitText(p.MaxClients, false), Storage: limitText(p.StorageBytes, true),
 			Retention: limitText(p.CaseRetentionDays, false), Agencies: counts[p.ID]}
 	}
-	return h.page(c, "pages/operator/plans", fiber.Map{"Title": "Plans", "Plans": rows, "SelfHosted": h.Config.SelfHosted})
+	return h.mapPage(c, "pages/operator/plans", fiber.Map{"Title": "Plans", "Plans": rows, "SelfHosted": h.Config.SelfHosted})
 }
 
 // planForm is the plan form as typed: prices as decimals, storage in GiB.
@@ -97,7 +97,7 @@ func (f planForm) plan(p *db.Plan) error {
 
 // OperatorPlanNew shows the form for a new plan.
 func (h *Handlers) OperatorPlanNew(c *fiber.Ctx) error {
-	return h.formPage(c, "pages/operator/plan", "pages/operator/plan", fiber.Map{"Title": "New plan", "Action": "/operator/plans",
+	return h.mapFormPage(c, "pages/operator/plan", "pages/operator/plan", fiber.Map{"Title": "New plan", "Action": "/operator/plans",
 		"Form": planForm{Currency: "EUR", Seats: "0", Clients: "0", StorageGiB: "0", Retention: "0", Trial: "14", Position: "10"}}, nil)
 }
 
@@ -110,7 +110,7 @@ func (h *Handlers) OperatorPlanCreate(c *fiber.Ctx) error {
 		err = h.Control.CreatePlan(c.UserContext(), p)
 	}
 	if err != nil {
-		return h.formPage(c, "pages/operator/plan", "pages/operator/plan", fiber.Map{"Title": "New plan", "Action": "/operator/plans", "Form": f}, err)
+		return h.mapFormPage(c, "pages/operator/plan", "pages/operator/plan", fiber.Map{"Title": "New plan", "Action": "/operator/plans", "Form": f}, err)
 	}
 	if err := h.operatorAudit(c, "plan.created", "", p.Name); err != nil {
 		return err
@@ -125,7 +125,7 @@ func (h *Handlers) OperatorPlanEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/operator/plan", "pages/operator/plan", fiber.Map{"Title": "Plan " + p.Name, "Action": "/operator/plans/" + p.ID, "Form": planFormOf(p)}, nil)
+	return h.mapFormPage(c, "pages/operator/plan", "pages/operator/plan", fiber.Map{"Title": "Plan " + p.Name, "Action": "/operator/plans/" + p.ID, "Form": planFormOf(p)}, nil)
 }
 
 // OperatorPlanUpdate saves a plan: its limits apply to its agencies at
@@ -141,7 +141,7 @@ func (h *Handlers) OperatorPlanUpdate(c *fiber.Ctx) error {
 		err = h.Control.UpdatePlan(c.UserContext(), p)
 	}
 	if err != nil {
-		return h.formPage(c, "pages/operator/plan", "pages/operator/plan", fiber.Map{"Title": "Plan " + p.Name, "Action": "/operator/plans/" + p.ID, "Form": f}, err)
+		return h.mapFormPage(c, "pages/operator/plan", "pages/operator/plan", fiber.Map{"Title": "Plan " + p.Name, "Action": "/operator/plans/" + p.ID, "Form": f}, err)
 	}
 	if err := h.operatorAudit(c, "plan.updated", "", p.Name); err != nil {
 		return err

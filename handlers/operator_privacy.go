@@ -89,7 +89,7 @@ func (h *Handlers) operatorPrivacyPage(c *fiber.Ctx, draft string, formErr error
 	for _, d := range days {
 		total, visitors = total+d.Views, visitors+d.Visitors
 	}
-	return h.formPage(c, "pages/privacy/operator", "pages/privacy/operator", fiber.Map{
+	return h.mapFormPage(c, "pages/privacy/operator", "pages/privacy/operator", fiber.Map{
 		"Title": "Privacy and analytics", "Bars": pageViewChart(days), "Days": days, "Paths": paths,
 		"TotalViews": total, "TotalVisitors": visitors, "Policy": policy, "Draft": draft, "Agencies": agencies,
 	}, formErr)
@@ -128,14 +128,14 @@ func (h *Handlers) operatorAgency(c *fiber.Ctx) (*db.Agency, error) {
 
 // OperatorAgencyArchive sends the operator a whole agency: a fresh archive
 // of a live agency, or the retention job's archive of an archived one.
-func (h *Handlers) OperatorAgencyArchive(c *fiber.Ctx) error {
-	a, err := h.operatorAgency(c)
+func (p *Platform) OperatorAgencyArchive(c *fiber.Ctx) error {
+	a, err := p.operatorAgency(c)
 	if err != nil {
 		return err
 	}
-	h.Log.Info("operator downloaded an agency archive", "agency", a.ID, "operator", operatorOf(c).ID)
+	p.Log.Info("operator downloaded an agency archive", "agency", a.ID, "operator", operatorOf(c).ID)
 	if a.Status == db.AgencyArchived {
-		f, err := os.Open(h.Pool.ArchivePath(a.ID))
+		f, err := os.Open(p.pool.ArchivePath(a.ID))
 		if err != nil {
 			return apperr.New(apperr.NotFound, "This agency's archive file is missing.")
 		}
@@ -148,32 +148,32 @@ func (h *Handlers) OperatorAgencyArchive(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+a.Slug+`-archived.tar.gz"`)
 		return c.SendStream(f, int(st.Size()))
 	}
-	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
+	t, release, err := p.pool.Acquire(c.UserContext(), a.ID)
 	if err != nil {
 		return err
 	}
 	defer release()
-	return h.sendAgencyArchive(c, a, t)
+	return p.sendAgencyArchive(c, a, t)
 }
 
 // OperatorAgencyRestore brings an archived agency back: its database and
 // files are unpacked, its status is active again, and its inactivity is
 // counted from now.
-func (h *Handlers) OperatorAgencyRestore(c *fiber.Ctx) error {
-	a, err := h.operatorAgency(c)
+func (p *Platform) OperatorAgencyRestore(c *fiber.Ctx) error {
+	a, err := p.operatorAgency(c)
 	if err != nil {
 		return err
 	}
 	if a.Status != db.AgencyArchived {
 		return apperr.New(apperr.Conflict, "%s is not archived.", a.Name)
 	}
-	if err := h.Pool.RestoreTenant(a.ID); err != nil {
+	if err := p.pool.RestoreTenant(a.ID); err != nil {
 		return err
 	}
-	if err := h.Control.SetAgencyRestored(c.UserContext(), a.ID); err != nil {
+	if err := p.Control.SetAgencyRestored(c.UserContext(), a.ID); err != nil {
 		return err
 	}
-	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
+	t, release, err := p.pool.Acquire(c.UserContext(), a.ID)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (h *Handlers) OperatorAgencyRestore(c *fiber.Ctx) error {
 	if err := t.RecordAudit(c.UserContext(), db.Audit{ActorName: "Platform operator", Action: "agency.restored", Target: a.Slug, IP: c.IP()}); err != nil {
 		return err
 	}
-	h.Log.Info("agency restored from archive", "agency", a.ID, "operator", operatorOf(c).ID)
-	h.flash(c, a.Name+" is restored: its people can sign in again.")
-	return h.redirect(c, "/operator/privacy")
+	p.Log.Info("agency restored from archive", "agency", a.ID, "operator", operatorOf(c).ID)
+	p.flash(c, a.Name+" is restored: its people can sign in again.")
+	return p.redirect(c, "/operator/privacy")
 }

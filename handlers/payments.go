@@ -34,7 +34,7 @@ func (h *Handlers) InvoicePaymentCreate(c *fiber.Ctx) error {
 		perr = invalidField("amount", "Amount: "+err.Error()+" (such as 120.50).")
 	}
 	if perr == nil {
-		_, perr = tenantOf(c).RecordPayment(c.UserContext(), v, caseActor(c), id, in, h.invoiceToday())
+		_, perr = tenantOf(c).RecordPayment(c.UserContext(), v, caseActor(stateOf(c).req), id, in, h.invoiceToday())
 	}
 	if perr != nil {
 		code := apperr.CodeOf(perr)
@@ -45,9 +45,9 @@ func (h *Handlers) InvoicePaymentCreate(c *fiber.Ctx) error {
 		if fields == nil {
 			fields = map[string]string{}
 		}
-		var methods []caseOption
+		var methods []option
 		for _, m := range db.ManualMethods {
-			methods = append(methods, caseOption{m, db.PaymentMethodLabel(m), m == in.Method})
+			methods = append(methods, option{m, db.PaymentMethodLabel(m), m == in.Method})
 		}
 		return h.invoiceShowWith(c, id, fiber.Map{"PaymentErrors": fields, "PayAmount": amountText, "PayDate": in.PaidOn,
 			"PayReference": in.Reference, "Methods": methods}, perr)
@@ -144,29 +144,18 @@ func (h *Handlers) InvoicePay(c *fiber.Ctx) error {
 
 // PayseraCallback takes Paysera's report of a payment. It needs no session:
 // the signatures (ss1, and ss2 or ss3 with the agency's Paysera public key)
-// are its authentication. Anything wrong answers a bare "Error" (and is
+// are its authentication. The route's Callback level resolves the agency
+// (an unknown, archived or deleted one is refused before this runs). Anything wrong answers a bare "Error" (and is
 // logged); a payment is recorded once however often the callback comes,
 // and "OK" is answered only after the commit.
-func (h *Handlers) PayseraCallback(c *fiber.Ctx) error {
+func (h *Handlers) PayseraCallback(c *fiber.Ctx, r *Request) error {
 	c.Type("txt", "utf-8")
 	refuse := func(reason string, args ...any) error {
 		metrics.PaymentCallback("refused")
 		h.logger(c).Warn("paysera callback refused", append([]any{"reason", reason}, args...)...)
 		return c.Status(fiber.StatusBadRequest).SendString("Error")
 	}
-	slug := c.Params("slug")
-	if db.ValidateSlug(slug) != "" {
-		return refuse("bad slug")
-	}
-	a, err := h.agencies.get(c.UserContext(), h.Control, slug)
-	if err != nil || !a.Usable() {
-		return refuse("unknown agency")
-	}
-	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
-	if err != nil {
-		return err
-	}
-	defer release()
+	a, t := r.Agency, r.Tenant
 	s, err := t.BillingSettings(c.UserContext())
 	if err != nil {
 		return err
@@ -211,12 +200,12 @@ func (h *Handlers) PayseraCallback(c *fiber.Ctx) error {
 // PayseraAccept is where Paysera sends the payer back after paying. It
 // marks nothing paid: only the signed callback does.
 func (h *Handlers) PayseraAccept(c *fiber.Ctx) error {
-	return h.page(c, "pages/invoices/paid", fiber.Map{"Title": "Thank you", "Accepted": true, "InvoiceID": paidInvoiceID(c)})
+	return h.mapPage(c, "pages/invoices/paid", fiber.Map{"Title": "Thank you", "Accepted": true, "InvoiceID": paidInvoiceID(c)})
 }
 
 // PayseraCancel is where Paysera sends a payer who cancelled.
 func (h *Handlers) PayseraCancel(c *fiber.Ctx) error {
-	return h.page(c, "pages/invoices/paid", fiber.Map{"Title": "Payment cancelled", "Accepted": false, "InvoiceID": paidInvoiceID(c)})
+	return h.mapPage(c, "pages/invoices/paid", fiber.Map{"Title": "Payment cancelled", "Accepted": false, "InvoiceID": paidInvoiceID(c)})
 }
 
 // paidInvoiceID is the invoice a payer comes back from, when the URL names

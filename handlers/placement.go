@@ -25,17 +25,18 @@ const (
 // there, and reports whether it did (the response is then written). With
 // no machine id configured every agency is local. An agency without a
 // placement is claimed by the machine that holds its database.
-func (h *Handlers) placeAgency(c *fiber.Ctx, a *db.Agency) (bool, error) {
+func (p *Platform) placeAgency(c *fiber.Ctx, a *db.Agency) (bool, error) {
+	h := p.Handlers
 	if h.Config.Machine == "" {
 		return false, nil
 	}
 	ctx := c.UserContext()
-	p, err := h.Control.PlacementOf(ctx, a.ID)
+	pl, err := h.Control.PlacementOf(ctx, a.ID)
 	if err != nil {
 		return true, err
 	}
-	if p == nil {
-		if !h.Pool.Holds(a.ID) {
+	if pl == nil {
+		if !p.pool.Holds(a.ID) {
 			// Not placed and not here: on Fly, let another machine try.
 			if h.Config.PlacementMode == PlacementReplay && c.Get("Fly-Replay-Src") == "" {
 				metrics.PlacementRedirect("replay")
@@ -44,34 +45,34 @@ func (h *Handlers) placeAgency(c *fiber.Ctx, a *db.Agency) (bool, error) {
 			}
 			return true, apperr.New(apperr.NotFound, "Agency not found.")
 		}
-		if p, err = h.Control.ClaimPlacement(ctx, a.ID, h.Config.Machine); err != nil {
+		if pl, err = h.Control.ClaimPlacement(ctx, a.ID, h.Config.Machine); err != nil {
 			return true, err
 		}
 	}
-	if p.Moving {
+	if pl.Moving {
 		c.Set(fiber.HeaderRetryAfter, "30")
 		return true, apperr.New(apperr.Unavailable, "%s is being moved to another server. Please try again in a minute.", a.Name)
 	}
-	if p.Machine == h.Config.Machine {
+	if pl.Machine == h.Config.Machine {
 		return false, nil
 	}
 	if by := c.Get(forwardedHeader); by != "" {
 		// Another machine thought the agency lived here: the placement
 		// changed while the request travelled. Refuse rather than loop.
-		h.logger(c).Warn("placement: forwarded request for an agency placed elsewhere", "agency", a.ID, "placed_on", p.Machine, "forwarded_by", by)
+		h.logger(c).Warn("placement: forwarded request for an agency placed elsewhere", "agency", a.ID, "placed_on", pl.Machine, "forwarded_by", by)
 		return true, apperr.New(apperr.Unavailable, "Please try again in a moment.")
 	}
 	if h.Config.PlacementMode == PlacementReplay {
 		metrics.PlacementRedirect("replay")
-		c.Set("Fly-Replay", "instance="+p.Machine)
+		c.Set("Fly-Replay", "instance="+pl.Machine)
 		return true, c.SendStatus(fiber.StatusMisdirectedRequest)
 	}
-	m, err := h.Control.MachineByID(ctx, p.Machine)
+	m, err := h.Control.MachineByID(ctx, pl.Machine)
 	if err != nil {
 		return true, err
 	}
 	if m == nil || m.URL == "" {
-		h.logger(c).Error("placement: agency placed on a machine with no address", "agency", a.ID, "machine", p.Machine)
+		h.logger(c).Error("placement: agency placed on a machine with no address", "agency", a.ID, "machine", pl.Machine)
 		return true, apperr.New(apperr.Unavailable, "This agency's server cannot be reached. Please try again later.")
 	}
 	metrics.PlacementRedirect("forward")
@@ -79,7 +80,7 @@ func (h *Handlers) placeAgency(c *fiber.Ctx, a *db.Agency) (bool, error) {
 	c.Request().Header.Set(fiber.HeaderXRequestID, requestIDOf(c))
 	c.Request().Header.Set(fiber.HeaderXForwardedFor, c.IP())
 	if err := proxy.Do(c, strings.TrimRight(m.URL, "/")+c.OriginalURL()); err != nil {
-		h.logger(c).Error("placement: forward failed", "agency", a.ID, "machine", p.Machine, "err", err)
+		h.logger(c).Error("placement: forward failed", "agency", a.ID, "machine", pl.Machine, "err", err)
 		return true, apperr.New(apperr.Unavailable, "This agency's server cannot be reached. Please try again later.")
 	}
 	// The other machine's answer goes back as it is (its own security
@@ -98,51 +99,35 @@ func (h *Handlers) claimNewAgency(c *fiber.Ctx, agencyID string) {
 	}
 }
 
-// placeRootRequest sends on the requests that reach an agency's database
-// without an /a/{slug} address, when the agency lives on another machine:
-// payment provider callbacks (/pay/{slug}/…), and the root sign-in and
-// forgot-password forms when every agency of the email is on one other
-// machine. Agencies of one email spread over several machines are answered
-// here as before (README "Scaling", limits).
-func (h *Handlers) placeRootRequest(c *fiber.Ctx) error {
-	if h.Config.Machine == "" {
+// placeByEmail sends a root sign-in or forgot-password form (rows marked
+// PlacedByEmail) to the other machine that holds every agency of its
+// email. Agencies of one email spread over several machines are answered
+// here as before (README "Scaling", limits). Payment callbacks need no
+// such step: their agency is in the path, and loadAgency places them as
+// it places every agency route.
+func (p *Platform) placeByEmail(c *fiber.Ctx) error {
+	if p.Config.Machine == "" {
 		return c.Next()
 	}
 	ctx := c.UserContext()
-	path := c.Path()
-	switch {
-	case strings.HasPrefix(path, "/pay/"):
-		slug, _, _ := strings.Cut(strings.TrimPrefix(path, "/pay/"), "/")
-		if db.ValidateSlug(slug) != "" {
+	agencies, err := p.Control.AgenciesForEmail(ctx, formValue(c, "email"))
+	if err != nil || len(agencies) == 0 {
+		return c.Next()
+	}
+	var target *db.Agency
+	machine := ""
+	for _, a := range agencies {
+		if p.pool.Holds(a.ID) {
+			return c.Next() // at least one is here: answer here
+		}
+		pl, err := p.Control.PlacementOf(ctx, a.ID)
+		if err != nil || pl == nil || (machine != "" && pl.Machine != machine) {
 			return c.Next()
 		}
-		a, err := h.agencies.get(ctx, h.Control, slug)
-		if err != nil {
-			return c.Next() // the handler answers an unknown agency
-		}
-		if elsewhere, err := h.placeAgency(c, a); elsewhere {
-			return err
-		}
-	case c.Method() == fiber.MethodPost && (path == "/login" || path == "/forgot"):
-		agencies, err := h.Control.AgenciesForEmail(ctx, formValue(c, "email"))
-		if err != nil || len(agencies) == 0 {
-			return c.Next()
-		}
-		var target *db.Agency
-		machine := ""
-		for _, a := range agencies {
-			if h.Pool.Holds(a.ID) {
-				return c.Next() // at least one is here: answer here
-			}
-			p, err := h.Control.PlacementOf(ctx, a.ID)
-			if err != nil || p == nil || (machine != "" && p.Machine != machine) {
-				return c.Next()
-			}
-			machine, target = p.Machine, a
-		}
-		if elsewhere, err := h.placeAgency(c, target); elsewhere {
-			return err
-		}
+		machine, target = pl.Machine, a
+	}
+	if elsewhere, err := p.placeAgency(c, target); elsewhere {
+		return err
 	}
 	return c.Next()
 }

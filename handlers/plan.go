@@ -35,7 +35,7 @@ func (h *Handlers) planPage(c *fiber.Ctx, formErr error) error {
 	}
 	if !on {
 		data["Off"] = true
-		return h.page(c, "pages/plan/index", data)
+		return h.mapPage(c, "pages/plan/index", data)
 	}
 	current, sub, err := h.agencyPlan(ctx, a)
 	if err != nil {
@@ -96,7 +96,7 @@ func (h *Handlers) planPage(c *fiber.Ctx, formErr error) error {
 		}
 		c.Status(statusOf[code])
 	}
-	return h.page(c, "pages/plan/index", data)
+	return h.mapPage(c, "pages/plan/index", data)
 }
 
 // PlanChange moves the agency to another plan: an upgrade at once, a

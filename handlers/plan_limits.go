@@ -3,8 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"html"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -117,63 +115,55 @@ func (h *Handlers) planStorageQuota(ctx context.Context, a *db.Agency) (int64, e
 	return p.StorageBytes, nil
 }
 
-// writableWhenSuspended are the posts a suspended agency still takes:
-// signing out, the person's own account security, and paying.
-var writableWhenSuspended = []string{"/logout", "/account/", "/plan/invoices/"}
-
 // refuseSuspendedWrite makes a suspended agency read-only: every request
 // that is not a GET is refused with the reason, for staff and client
-// contacts alike, except signing out, account security and paying.
+// contacts alike, except on routes whose row says WritableWhenSuspended
+// (signing out, account security, paying).
 func (h *Handlers) refuseSuspendedWrite(c *fiber.Ctx) error {
 	a := agencyOf(c)
-	if a == nil || a.Status != db.AgencySuspended || c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+	if a == nil || a.Status != db.AgencySuspended || isSafeMethod(c.Method()) || stateOf(c).route.Has(WritableWhenSuspended) {
 		return nil
-	}
-	rest := strings.TrimPrefix(c.Path(), "/a/"+a.Slug)
-	for _, p := range writableWhenSuspended {
-		if strings.HasPrefix(rest, p) {
-			return nil
-		}
 	}
 	return apperr.New(apperr.Forbidden, "%s is suspended because its subscription invoice is unpaid, so nothing can be changed. The owner can pay on the Plan page (/a/%s/plan); the agency is active again as soon as it is paid.", a.Name, a.Slug)
 }
 
-// subscriptionBanner explains a suspended, past-due or ending trial
-// agency to its signed-in people, with the way to pay for owners.
-func (h *Handlers) subscriptionBanner(c *fiber.Ctx) string {
+// subscriptionBanner is what views/partials/layout/banner.html says to a
+// suspended, past-due agency's signed-in people.
+type subscriptionBanner struct {
+	AgencyName string
+	Suspended  bool // else past due
+	Staff      bool // staff see why; client contacts only that the portal is read-only
+	PlanURL    string
+	Owner      bool // owners get the link to pay
+	Due        *subInvoiceRow
+}
+
+// subscriptionBanner explains a suspended or past-due agency to its
+// signed-in people, with the way to pay for owners; nil for everyone else.
+func (h *Handlers) subscriptionBanner(c *fiber.Ctx) *subscriptionBanner {
 	a, u := agencyOf(c), userOf(c)
 	if a == nil || u == nil {
-		return ""
+		return nil
 	}
-	ctx := c.UserContext()
-	plan := "/a/" + html.EscapeString(a.Slug) + "/plan"
-	pay := ""
-	if u.Role == db.RoleOwner {
-		pay = ` <a href="` + plan + `">Pay now</a>.`
-	} else if u.IsStaff() {
-		pay = " Your agency's owner can pay on the Plan page."
-	}
+	b := &subscriptionBanner{AgencyName: a.Name, Staff: u.IsStaff(), Owner: u.Role == db.RoleOwner, PlanURL: "/a/" + a.Slug + "/plan"}
 	switch a.Status {
 	case db.AgencySuspended:
-		if !u.IsStaff() {
-			return `<div class="container"><p role="status" class="flash subscription-banner">` + html.EscapeString(a.Name) + `'s portal is read-only for the moment: you can see everything but not send anything.</p></div>`
-		}
-		return `<div class="container"><p role="alert" class="flash subscription-banner"><strong>` + html.EscapeString(a.Name) + ` is suspended</strong> because its subscription invoice is unpaid: everything is read-only until it is paid.` + pay + `</p></div>`
+		b.Suspended = true
+		return b
 	case db.AgencyPastDue:
-		if !u.IsStaff() {
-			return ""
+		if !b.Staff {
+			return nil
 		}
-		due := ""
-		if invs, err := h.Control.SubscriptionInvoices(ctx, a.ID, 5); err == nil {
-			for _, inv := range invs {
-				if inv.Status == db.SubInvoiceOpen {
-					due = " Invoice " + html.EscapeString(inv.Number) + " (" + html.EscapeString(billing.FormatMoney(inv.Amount, inv.Currency)) + ") was due on " + inv.DueAt.Format("2 January 2006") + "."
+		if invs, err := h.Control.SubscriptionInvoices(c.UserContext(), a.ID, 5); err == nil {
+			for _, row := range subInvoiceRows(invs) {
+				if row.Status == db.SubInvoiceOpen {
+					b.Due = &row
 				}
 			}
 		}
-		return `<div class="container"><p role="alert" class="flash subscription-banner"><strong>Payment past due.</strong>` + due + ` Please pay to keep ` + html.EscapeString(a.Name) + ` active: after the grace period it becomes read-only.` + pay + `</p></div>`
+		return b
 	}
-	return ""
+	return nil
 }
 
 // usageOf is what the agency uses, for the plan page and plan changes.

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"html/template"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,11 +19,11 @@ type portalUpdate struct {
 	CaseURL    string
 	CaseNumber string
 	Sentence   string
-	Text       template.HTML
+	Text       string // typed text under the sentence (a note, a file name), its addresses shown as links
 }
 
 // portalSentence says what an event did, for the client.
-func portalSentence(e db.Event) (string, template.HTML) {
+func portalSentence(e db.Event) (string, string) {
 	switch e.Kind {
 	case db.EventCreated:
 		return e.ActorName + " opened the case", ""
@@ -35,16 +34,16 @@ func portalSentence(e db.Event) (string, template.HTML) {
 		if e.Note != nil {
 			text = e.Note.Body
 		}
-		return e.ActorName + " wrote", linkify(text)
+		return e.ActorName + " wrote", text
 	case db.EventDocument:
 		verb := map[string]string{db.DocumentUploaded: " uploaded a document", db.DocumentShared: " shared a document",
 			db.DocumentRestored: " restored a document"}[e.Field]
 		if verb == "" {
 			verb = " removed a document"
 		}
-		return e.ActorName + verb, template.HTML(template.HTMLEscapeString(e.NewValue))
+		return e.ActorName + verb, e.NewValue
 	case db.EventInvoice:
-		return e.ActorName + " sent an invoice", template.HTML(template.HTMLEscapeString(e.NewValue))
+		return e.ActorName + " sent an invoice", e.NewValue
 	}
 	return e.ActorName + " updated the case", ""
 }
@@ -88,7 +87,7 @@ func (h *Handlers) PortalHome(c *fiber.Ctx) error {
 			done = append(done, k)
 		}
 	}
-	return h.page(c, "pages/portal/index", fiber.Map{
+	return h.mapPage(c, "pages/portal/index", fiber.Map{
 		"Title": agencyOf(c).Name + " portal", "Open": open, "Done": done, "Updates": updates, "Base": portalBase(c),
 		"Unpaid": h.invoiceRows(portalInvoiceBase(c), h.invoiceToday(), unpaid),
 	})
@@ -131,7 +130,7 @@ func (h *Handlers) portalCasePage(c *fiber.Ctx, message string, formErr error) e
 	if err := h.portalDocuments(c, k.ID, data); err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/portal/case", "pages/portal/case", data, formErr)
+	return h.mapFormPage(c, "pages/portal/case", "pages/portal/case", data, formErr)
 }
 
 // PortalMessage posts the contact's message on the case: a note shown to
@@ -144,7 +143,7 @@ func (h *Handlers) PortalMessage(c *fiber.Ctx) error {
 	}
 	t, id := tenantOf(c), c.Params("id")
 	body := c.FormValue("body")
-	n, err := t.AddNote(c.UserContext(), v, caseActor(c), id, body, true)
+	n, err := t.AddNote(c.UserContext(), v, caseActor(stateOf(c).req), id, body, true)
 	if err != nil {
 		if apperr.CodeOf(err) != apperr.Invalid {
 			return err
@@ -279,7 +278,7 @@ func (h *Handlers) clientPortalTab(c *fiber.Ctx, cl *db.Client, email string, fo
 		return err
 	}
 	data["InviteEmail"] = email
-	return h.formPage(c, "pages/clients/show", "partials/clients/tabs", data, formErr)
+	return h.mapFormPage(c, "pages/clients/show", "partials/clients/tabs", data, formErr)
 }
 
 // emailKindsFor is the kinds of notification email that reach u's role.
@@ -300,7 +299,7 @@ func (h *Handlers) EmailPreferencesForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/account/emails", fiber.Map{"Title": "Email notifications", "Kinds": emailKindsFor(me), "Off": off})
+	return h.mapPage(c, "pages/account/emails", fiber.Map{"Title": "Email notifications", "Kinds": emailKindsFor(me), "Off": off})
 }
 
 // EmailPreferences saves which kinds of notification email a person gets.

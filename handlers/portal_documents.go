@@ -30,7 +30,7 @@ func (h *Handlers) PortalUpload(c *fiber.Ctx) error {
 		return err
 	}
 	caseID := c.Params("id")
-	docs, err := h.storeUploads(c, access, caseActor(c), caseID, true)
+	docs, err := h.storeUploads(c, access, caseActor(stateOf(c).req), caseID, true)
 	if err != nil {
 		if code := apperr.CodeOf(err); code == apperr.NotFound || code == apperr.Internal || code == apperr.Unavailable {
 			return err

@@ -32,7 +32,7 @@ func (h *Handlers) PortalInvoices(c *fiber.Ctx) error {
 		}
 	}
 	base, today := portalInvoiceBase(c), h.invoiceToday()
-	return h.page(c, "pages/portal/invoices", fiber.Map{
+	return h.mapPage(c, "pages/portal/invoices", fiber.Map{
 		"Title": "Invoices", "Open": h.invoiceRows(base, today, open), "Done": h.invoiceRows(base, today, done), "Base": portalBase(c),
 	})
 }
@@ -81,9 +81,9 @@ func (h *Handlers) portalInvoicePage(c *fiber.Ctx, payErr error) error {
 		"CanPay": inv.Open() && inv.Kind != db.KindCreditNote && s.PayseraReady(),
 	}
 	if payErr != nil {
-		return h.formPage(c, "pages/portal/invoice", "pages/portal/invoice", data, payErr)
+		return h.mapFormPage(c, "pages/portal/invoice", "pages/portal/invoice", data, payErr)
 	}
-	return h.page(c, "pages/portal/invoice", data)
+	return h.mapPage(c, "pages/portal/invoice", data)
 }
 
 // PortalInvoicePDF downloads the invoice's PDF.

@@ -82,5 +82,5 @@ func (h *Handlers) Privacy(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/privacy/index", fiber.Map{"Title": "Privacy policy", "Policy": p, "Blocks": policyBlocks(p.Body)})
+	return h.mapPage(c, "pages/privacy/index", fiber.Map{"Title": "Privacy policy", "Policy": p, "Blocks": policyBlocks(p.Body)})
 }

@@ -25,7 +25,7 @@ func (h *Handlers) myDataPage(c *fiber.Ctx, err error, name string) error {
 	if name == "" {
 		name = userOf(c).Name
 	}
-	return h.formPage(c, "pages/privacy/account", "pages/privacy/account", fiber.Map{
+	return h.mapFormPage(c, "pages/privacy/account", "pages/privacy/account", fiber.Map{
 		"Title": "Your data", "Name": name, "DeletionRequestedAt": requested,
 	}, err)
 }

@@ -79,7 +79,7 @@ func (h *Handlers) ClientEraseForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/privacy/erase", "pages/privacy/erase", fiber.Map{"Title": "Erase " + cl.Name, "Client": cl}, nil)
+	return h.mapFormPage(c, "pages/privacy/erase", "pages/privacy/erase", fiber.Map{"Title": "Erase " + cl.Name, "Client": cl}, nil)
 }
 
 // ClientErase erases a client's personal data once their name is typed.
@@ -96,7 +96,7 @@ func (h *Handlers) ClientErase(c *fiber.Ctx) error {
 		if lerr != nil {
 			return lerr
 		}
-		return h.formPage(c, "pages/privacy/erase", "pages/privacy/erase", fiber.Map{"Title": "Erase " + cl.Name, "Client": cl}, err)
+		return h.mapFormPage(c, "pages/privacy/erase", "pages/privacy/erase", fiber.Map{"Title": "Erase " + cl.Name, "Client": cl}, err)
 	}
 	if err != nil {
 		return err
@@ -129,7 +129,7 @@ func (h *Handlers) agencyPrivacyPage(c *fiber.Ctx, years string, formErr error) 
 		}
 		years = strconv.Itoa(n)
 	}
-	return h.formPage(c, "pages/privacy/agency", "pages/privacy/agency", fiber.Map{"Title": "Privacy", "Requests": reqs, "RetentionYears": years}, formErr)
+	return h.mapFormPage(c, "pages/privacy/agency", "pages/privacy/agency", fiber.Map{"Title": "Privacy", "Requests": reqs, "RetentionYears": years}, formErr)
 }
 
 // AgencyPrivacySettings sets how long an erased client's invoices are kept.

@@ -57,7 +57,7 @@ func (h *Handlers) RecurringIndex(c *fiber.Ctx) error {
 	for _, r := range list {
 		rows = append(rows, h.recurringRow(c, r))
 	}
-	return h.page(c, "pages/recurring/index", fiber.Map{"Title": "Recurring invoices", "Rows": rows, "Base": recurringBase(c)})
+	return h.mapPage(c, "pages/recurring/index", fiber.Map{"Title": "Recurring invoices", "Rows": rows, "Base": recurringBase(c)})
 }
 
 func (h *Handlers) recurringFormData(c *fiber.Ctx, v db.Viewer, form invoiceForm) (fiber.Map, error) {
@@ -65,10 +65,10 @@ func (h *Handlers) recurringFormData(c *fiber.Ctx, v db.Viewer, form invoiceForm
 	if err != nil {
 		return nil, err
 	}
-	var freq []caseOption
+	var freq []option
 	for _, f := range billing.Frequencies {
 		label := map[string]string{billing.Weekly: "Weekly", billing.Monthly: "Monthly", billing.Quarterly: "Quarterly", billing.Yearly: "Yearly", billing.EveryN: "Every N months"}[f]
-		freq = append(freq, caseOption{f, label, f == form.Frequency})
+		freq = append(freq, option{f, label, f == form.Frequency})
 	}
 	data["Frequencies"], data["Recurring"] = freq, true
 	data["Title"], data["Action"], data["Cancel"], data["FindAction"] = "New recurring invoice", recurringBase(c), recurringBase(c), recurringBase(c)+"/new"
@@ -94,7 +94,7 @@ func (h *Handlers) RecurringNew(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/recurring/new", "partials/invoices/form", data, nil)
+	return h.mapFormPage(c, "pages/recurring/new", "partials/invoices/form", data, nil)
 }
 
 // RecurringCreate saves a recurring invoice.
@@ -131,7 +131,7 @@ func (h *Handlers) RecurringCreate(c *fiber.Ctx) error {
 	}
 	var r *db.Recurring
 	if len(errs) == 0 {
-		r, err = tenantOf(c).CreateRecurring(c.UserContext(), v, caseActor(c), in)
+		r, err = tenantOf(c).CreateRecurring(c.UserContext(), v, caseActor(stateOf(c).req), in)
 	} else {
 		err = invoiceFormError(errs)
 	}
@@ -140,7 +140,7 @@ func (h *Handlers) RecurringCreate(c *fiber.Ctx) error {
 		if dataErr != nil {
 			return dataErr
 		}
-		return h.formPage(c, "pages/recurring/new", "partials/invoices/form", data, err)
+		return h.mapFormPage(c, "pages/recurring/new", "partials/invoices/form", data, err)
 	}
 	h.flash(c, "Recurring invoice saved.")
 	return h.redirect(c, recurringBase(c)+"/"+r.ID)
@@ -168,7 +168,7 @@ func (h *Handlers) RecurringShow(c *fiber.Ctx) error {
 		}
 	}
 	inv := &db.Invoice{InvoiceInput: r.InvoiceInput, ClientName: r.ClientName, Total: billing.Compute(r.Lines).Total, Status: db.InvoiceDraft}
-	return h.page(c, "pages/recurring/show", fiber.Map{"Title": "Recurring invoice for " + r.ClientName, "R": r, "Row": h.recurringRow(c, r),
+	return h.mapPage(c, "pages/recurring/show", fiber.Map{"Title": "Recurring invoice for " + r.ClientName, "R": r, "Row": h.recurringRow(c, r),
 		"Next": next, "Runs": runs, "Invoice": h.newInvoiceView(c, inv), "Base": recurringBase(c), "InvoiceBase": invoiceBase(c)})
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -22,62 +23,133 @@ func wantsFragment(c *fiber.Ctx) bool {
 	return isHTMX(c) && c.Get("HX-Boosted") != "true" && c.Get("HX-History-Restore-Request") != "true"
 }
 
-// common adds what every page's layout needs to data.
-func (h *Handlers) common(c *fiber.Ctx, data fiber.Map) fiber.Map {
-	if data == nil {
-		data = fiber.Map{}
-	}
-	data["CSRF"] = h.csrfToken(c)
-	data["Path"] = c.Path()
-	if a := agencyOf(c); a != nil {
-		data["Agency"] = a
-	}
-	if u := userOf(c); u != nil {
-		data["Me"] = u
-	}
-	if op := operatorOf(c); op != nil {
-		data["Operator"] = op
-	}
-	data["Head"] = h.head
-	data["Nav"] = h.navHTML(c)
-	data["Consent"] = h.consentBanner(c)
-	if _, ok := data["Flash"]; !ok {
-		data["Flash"] = h.takeFlash(c)
-	}
-	return data
+// Page is what every page and partial may use besides its own data: the
+// request's CSRF token, path, agency, person and flash message. Every view
+// model embeds it; page and fragment fill it in.
+type Page struct {
+	Title    string
+	CSRF     string
+	Path     string
+	Flash    string // shown once above the page; empty: the flash cookie's message, if any
+	Agency   *db.Agency
+	Me       *db.User
+	Operator *db.Operator
 }
 
-// page renders a full page inside the layout.
-func (h *Handlers) page(c *fiber.Ctx, name string, data fiber.Map) error {
-	c.Vary("HX-Request")
-	c.Type("html", "utf-8")
-	data = h.common(c, data)
-	// The page, then the layout around it, as two plain renders: the
-	// template engine's own layouts hold one lock over every page being
-	// rendered, and under load requests queued on it.
-	var body strings.Builder
-	body.Grow(16 << 10)
-	if err := c.App().Config().Views.Render(&body, name, data); err != nil {
+func (p *Page) page() *Page { return p }
+
+// viewModel is the typed data a page or partial is executed with: a
+// struct embedding Page, registered for its template in viewModels.
+type viewModel interface{ page() *Page }
+
+// fillPage completes the request's part of v's Page.
+func (h *Handlers) fillPage(c *fiber.Ctx, v viewModel) *Page {
+	p := v.page()
+	p.CSRF = h.csrfToken(c)
+	p.Path = c.Path()
+	p.Agency, p.Me, p.Operator = agencyOf(c), userOf(c), operatorOf(c)
+	return p
+}
+
+// page renders a full page: the layout's start, the page, the layout's
+// end, each written straight to the response.
+func (h *Handlers) page(c *fiber.Ctx, name string, v viewModel) error {
+	if err := checkViewModel(name, v); err != nil {
 		return err
 	}
-	data["LayoutBody"] = template.HTML(body.String())
-	return c.Render("layouts/base", data)
-}
-
-// fragment renders one partial alone, for htmx.
-func (h *Handlers) fragment(c *fiber.Ctx, name string, data fiber.Map) error {
 	c.Vary("HX-Request")
 	c.Type("html", "utf-8")
-	return c.Render(name, h.common(c, data))
+	p := h.fillPage(c, v)
+	if p.Flash == "" {
+		p.Flash = h.takeFlash(c)
+	}
+	return h.writeLayout(c, h.layout(c, p), func(w io.Writer) error { return h.views.Execute(w, name, v) })
+}
+
+// writeLayout writes the layout around the body that body writes.
+func (h *Handlers) writeLayout(c *fiber.Ctx, lay *layoutView, body func(io.Writer) error) error {
+	w := c.Response().BodyWriter()
+	err := h.views.Execute(w, "layouts/page/start", lay)
+	if err == nil {
+		err = body(w)
+	}
+	if err == nil {
+		err = h.views.Execute(w, "layouts/page/end", lay)
+	}
+	if err != nil {
+		c.Response().ResetBody() // the error page replaces what was written
+	}
+	return err
+}
+
+// fragment renders one partial alone, for htmx: no layout, so none of the
+// navigation, banners or consent form a fragment never shows is built.
+func (h *Handlers) fragment(c *fiber.Ctx, name string, v viewModel) error {
+	if err := checkViewModel(name, v); err != nil {
+		return err
+	}
+	c.Vary("HX-Request")
+	c.Type("html", "utf-8")
+	h.fillPage(c, v)
+	if err := h.views.Execute(c.Response().BodyWriter(), name, v); err != nil {
+		c.Response().ResetBody()
+		return err
+	}
+	return nil
 }
 
 // pageOrFragment renders the full page, or only the partial for a plain
-// htmx request; both get the same data.
-func (h *Handlers) pageOrFragment(c *fiber.Ctx, pageName, partialName string, data fiber.Map) error {
+// htmx request; both get the same view model.
+func (h *Handlers) pageOrFragment(c *fiber.Ctx, pageName, partialName string, v viewModel) error {
 	if wantsFragment(c) {
-		return h.fragment(c, partialName, data)
+		return h.fragment(c, partialName, v)
 	}
-	return h.page(c, pageName, data)
+	return h.page(c, pageName, v)
+}
+
+// mapPage, mapFragment and mapPageOrFragment render the pages not yet
+// given a view model, from a fiber.Map; they go when the last one has one.
+func (h *Handlers) mapPage(c *fiber.Ctx, name string, data fiber.Map) error {
+	c.Vary("HX-Request")
+	c.Type("html", "utf-8")
+	p := &Page{}
+	p.Title, _ = data["Title"].(string)
+	p.Flash, _ = data["Flash"].(string)
+	h.fillPage(c, p)
+	if p.Flash == "" {
+		p.Flash = h.takeFlash(c)
+	}
+	h.fillMap(data, p)
+	return h.writeLayout(c, h.layout(c, p), func(w io.Writer) error { return h.views.Execute(w, name, data) })
+}
+
+func (h *Handlers) mapFragment(c *fiber.Ctx, name string, data fiber.Map) error {
+	c.Vary("HX-Request")
+	c.Type("html", "utf-8")
+	p := &Page{}
+	h.fillPage(c, p)
+	h.fillMap(data, p)
+	return h.views.Execute(c.Response().BodyWriter(), name, data)
+}
+
+func (h *Handlers) mapPageOrFragment(c *fiber.Ctx, pageName, partialName string, data fiber.Map) error {
+	if wantsFragment(c) {
+		return h.mapFragment(c, partialName, data)
+	}
+	return h.mapPage(c, pageName, data)
+}
+
+func (h *Handlers) fillMap(data fiber.Map, p *Page) {
+	data["CSRF"], data["Path"], data["Flash"] = p.CSRF, p.Path, p.Flash
+	if p.Agency != nil {
+		data["Agency"] = p.Agency
+	}
+	if p.Me != nil {
+		data["Me"] = p.Me
+	}
+	if p.Operator != nil {
+		data["Operator"] = p.Operator
+	}
 }
 
 // redirect answers a form post. Browsers and boosted htmx requests get a
@@ -135,6 +207,8 @@ func (h *Handlers) takeFlash(c *fiber.Ctx) string {
 func (h *Handlers) templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"asset": h.assets.url,
+		"field": newFormField,
+		"linked": linked,
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")

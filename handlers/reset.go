@@ -14,63 +14,68 @@ const resetSentMessage = "If an account exists for that address, we've sent it a
 
 // ForgotForm asks for the email whose password was forgotten.
 func (h *Handlers) ForgotForm(c *fiber.Ctx) error {
-	return h.formPage(c, "pages/reset/forgot", "partials/reset/forgot", fiber.Map{"Title": "Forgot your password?", "Action": "/forgot"}, nil)
+	return h.mapFormPage(c, "pages/reset/forgot", "partials/reset/forgot", fiber.Map{"Title": "Forgot your password?", "Action": "/forgot"}, nil)
 }
 
 // Forgot sends a reset link for every agency where the email has an account.
-func (h *Handlers) Forgot(c *fiber.Ctx) error {
-	return h.forgot(c, "/forgot", nil)
+func (p *Platform) Forgot(c *fiber.Ctx) error {
+	return p.forgot(c, "/forgot", func(email string) error {
+		agencies, err := p.Control.AgenciesForEmail(c.UserContext(), email)
+		if err != nil {
+			return err
+		}
+		for _, a := range agencies {
+			if !a.Usable() {
+				continue
+			}
+			err := p.withTenant(c, a, func(t *db.Tenant) error { return p.sendReset(c, a, t, email) })
+			if err != nil {
+				p.logger(c).Error("send password reset", "agency", a.ID, "err", err)
+			}
+		}
+		return nil
+	})
 }
 
 // AgencyForgotForm is the agency's own forgot-password page.
 func (h *Handlers) AgencyForgotForm(c *fiber.Ctx) error {
-	return h.formPage(c, "pages/reset/forgot", "partials/reset/forgot", fiber.Map{"Title": "Forgot your password?", "Action": "/a/" + agencyOf(c).Slug + "/forgot"}, nil)
+	return h.mapFormPage(c, "pages/reset/forgot", "partials/reset/forgot", fiber.Map{"Title": "Forgot your password?", "Action": "/a/" + agencyOf(c).Slug + "/forgot"}, nil)
 }
 
 // AgencyForgot sends a reset link for this agency only.
-func (h *Handlers) AgencyForgot(c *fiber.Ctx) error {
-	a := agencyOf(c)
-	return h.forgot(c, "/a/"+a.Slug+"/forgot", []*db.Agency{a})
+func (h *Handlers) AgencyForgot(c *fiber.Ctx, r *Request) error {
+	return h.forgot(c, "/a/"+r.Agency.Slug+"/forgot", func(email string) error {
+		if err := h.sendReset(c, r.Agency, r.Tenant, email); err != nil {
+			h.logger(c).Error("send password reset", "agency", r.Agency.ID, "err", err)
+		}
+		return nil
+	})
 }
 
 // forgot answers the same whether or not the email is known, so the page
-// cannot be used to find out who has an account.
-func (h *Handlers) forgot(c *fiber.Ctx, action string, agencies []*db.Agency) error {
+// cannot be used to find out who has an account; send mails the links.
+func (h *Handlers) forgot(c *fiber.Ctx, action string, send func(email string) error) error {
 	email := formValue(c, "email")
 	data := fiber.Map{"Title": "Forgot your password?", "Action": action, "Email": email}
 	normalized, msg := db.ValidateEmail(email)
 	if msg != "" {
-		return h.formPage(c, "pages/reset/forgot", "partials/reset/forgot", data, apperr.FieldErrors(map[string]string{"email": msg}))
+		return h.mapFormPage(c, "pages/reset/forgot", "partials/reset/forgot", data, apperr.FieldErrors(map[string]string{"email": msg}))
 	}
 	if err := h.limiter.take(limitKey("reset:ip", c.IP()), Limit{Max: h.Config.ResetLimit.Max * 4, Window: h.Config.ResetLimit.Window}); err != nil {
-		return h.formPage(c, "pages/reset/forgot", "partials/reset/forgot", data, err)
+		return h.mapFormPage(c, "pages/reset/forgot", "partials/reset/forgot", data, err)
 	}
 	if h.limiter.take(limitKey("reset:acct", strings.ToLower(normalized)), h.Config.ResetLimit) == nil {
-		if agencies == nil {
-			var err error
-			if agencies, err = h.Control.AgenciesForEmail(c.UserContext(), normalized); err != nil {
-				return err
-			}
-		}
-		for _, a := range agencies {
-			if err := h.sendReset(c, a, normalized); err != nil {
-				h.logger(c).Error("send password reset", "agency", a.ID, "err", err)
-			}
+		if err := send(normalized); err != nil {
+			return err
 		}
 	}
 	data["Sent"] = resetSentMessage
-	return h.pageOrFragment(c, "pages/reset/forgot", "partials/reset/forgot", data)
+	return h.mapPageOrFragment(c, "pages/reset/forgot", "partials/reset/forgot", data)
 }
 
-func (h *Handlers) sendReset(c *fiber.Ctx, a *db.Agency, email string) error {
-	if !a.Usable() {
-		return nil
-	}
-	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
-	if err != nil {
-		return err
-	}
-	defer release()
+// sendReset emails a reset link to the account of email in agency a, if
+// there is an active one.
+func (h *Handlers) sendReset(c *fiber.Ctx, a *db.Agency, t *db.Tenant, email string) error {
 	u, err := t.UserByEmail(c.UserContext(), email)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil
@@ -96,7 +101,7 @@ func (h *Handlers) ResetForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/reset/reset", "partials/reset/reset", fiber.Map{"Title": "Choose a new password", "Email": u.Email}, nil)
+	return h.mapFormPage(c, "pages/reset/reset", "partials/reset/reset", fiber.Map{"Title": "Choose a new password", "Email": u.Email}, nil)
 }
 
 // Reset sets the new password, once per link, and ends every session.
@@ -115,7 +120,7 @@ func (h *Handlers) Reset(c *fiber.Ctx) error {
 		errs["password_confirm"] = "The two passwords are not the same."
 	}
 	if err := apperr.FieldErrors(errs); err != nil {
-		return h.formPage(c, "pages/reset/reset", "partials/reset/reset", fiber.Map{"Title": "Choose a new password", "Email": u.Email}, err)
+		return h.mapFormPage(c, "pages/reset/reset", "partials/reset/reset", fiber.Map{"Title": "Choose a new password", "Email": u.Email}, err)
 	}
 	hash, err := h.Hasher.Hash(c.UserContext(), pw)
 	if err != nil {

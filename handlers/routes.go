@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -18,7 +20,57 @@ const (
 	Admin                      // admins and owners
 	Owner                      // owners
 	Operator                   // platform operators
-	External                   // machines (payment callbacks, metrics scrapers): no session, no CSRF; the handler authenticates the request itself (a signature or a token)
+	Callback                   // a machine reporting about one agency (a payment provider): the agency from the path as on every agency route, no session, no CSRF; the handler checks the signature
+	External                   // machines (metrics scrapers, the operator's payment callback): no session, no CSRF; the handler authenticates the request itself
+)
+
+// agencyLevel reports whether routes of level a belong to one agency: the
+// agency in the path is resolved and its database acquired before the
+// handler runs, and the handler receives them as a *Request.
+func (a Access) agencyLevel() bool {
+	switch a {
+	case AgencyPublic, SignedIn, ClientOnly, Staff, Admin, Owner, Callback:
+		return true
+	}
+	return false
+}
+
+// Policy is how a route's request is treated before its handler runs,
+// besides who may call it. Middleware reads these bits from the route's
+// row; none keeps a list of paths of its own.
+type Policy uint8
+
+const (
+	// Streams: the handler reads the multipart body as it arrives (document
+	// uploads go from the connection to disk); every other body is read
+	// into memory within the body limit first.
+	Streams Policy = 1 << iota
+	// Unqueued: the request skips the admission queue (probes and the
+	// metrics scrape must answer while the server is busy; streamed uploads
+	// spend their time on the network, not the CPU).
+	Unqueued
+	// WritableWhenSuspended: a post that a suspended (read-only) agency
+	// still takes: signing out, the person's own account, paying.
+	WritableWhenSuspended
+	// PlacedByEmail: a root sign-in form, sent on to the machine that holds
+	// every agency of the email when agencies live on several machines.
+	PlacedByEmail
+)
+
+// The three kinds of handler a row can hold. Which one a row has is part
+// of its policy: only PlatformHandler rows reach the pool of every
+// agency's database (see Platform).
+type (
+	// AgencyHandler serves an agency route; r holds the request's agency,
+	// its database and the signed-in person.
+	AgencyHandler = func(h *Handlers, c *fiber.Ctx, r *Request) error
+	// SiteHandler serves a route of no agency (public pages, the console's
+	// own pages, probes).
+	SiteHandler = func(h *Handlers, c *fiber.Ctx) error
+	// PlatformHandler serves a route that must cross agencies: the root
+	// sign-in and password reset, sign-up, the operator console's agency
+	// pages and jobs.
+	PlatformHandler = func(p *Platform, c *fiber.Ctx) error
 )
 
 // Route is one row of the route table.
@@ -26,7 +78,27 @@ type Route struct {
 	Method  string
 	Path    string
 	Access  Access
-	Handler func(h *Handlers, c *fiber.Ctx) error
+	Policy  Policy
+	Handler any // an AgencyHandler, SiteHandler or PlatformHandler
+}
+
+// Has reports whether the route's policy includes p.
+func (r *Route) Has(p Policy) bool { return r != nil && r.Policy&p != 0 }
+
+func get(path string, a Access, handler any, p ...Policy) Route {
+	return route(fiber.MethodGet, path, a, handler, p)
+}
+
+func post(path string, a Access, handler any, p ...Policy) Route {
+	return route(fiber.MethodPost, path, a, handler, p)
+}
+
+func route(method, path string, a Access, handler any, policies []Policy) Route {
+	r := Route{Method: method, Path: path, Access: a, Handler: handler}
+	for _, p := range policies {
+		r.Policy |= p
+	}
+	return r
 }
 
 // Routes is the whole route table, read top to bottom: the core rows here,
@@ -43,141 +115,172 @@ func concatRoutes(groups ...[]Route) []Route {
 
 var coreRoutes = []Route{
 	// Public pages and operations.
-	{"GET", "/", Public, (*Handlers).Landing},
-	{"GET", "/livez", Public, (*Handlers).Livez},
-	{"GET", "/readyz", Public, (*Handlers).Readyz},
-	{"GET", "/signup", Public, (*Handlers).SignupForm},
-	{"POST", "/signup", Public, (*Handlers).Signup},
-	{"GET", "/signup/slug", Public, (*Handlers).SignupSlugCheck},
-	{"GET", "/login", Public, (*Handlers).LoginForm},
-	{"POST", "/login", Public, (*Handlers).Login},
-	{"POST", "/login/choose", Public, (*Handlers).LoginChoose},
-	{"GET", "/forgot", Public, (*Handlers).ForgotForm},
-	{"POST", "/forgot", Public, (*Handlers).Forgot},
-	{"GET", "/setup/:token", Public, (*Handlers).SetupForm},
-	{"POST", "/setup/:token", Public, (*Handlers).Setup},
+	get("/", Public, (*Handlers).Landing),
+	get("/livez", Public, (*Handlers).Livez, Unqueued),
+	get("/readyz", Public, (*Handlers).Readyz, Unqueued),
+	get("/signup", Public, (*Handlers).SignupForm),
+	post("/signup", Public, (*Platform).Signup),
+	get("/signup/slug", Public, (*Handlers).SignupSlugCheck),
+	get("/login", Public, (*Handlers).LoginForm),
+	post("/login", Public, (*Platform).Login, PlacedByEmail),
+	post("/login/choose", Public, (*Platform).LoginChoose),
+	get("/forgot", Public, (*Handlers).ForgotForm),
+	post("/forgot", Public, (*Platform).Forgot, PlacedByEmail),
+	get("/setup/:token", Public, (*Handlers).SetupForm),
+	post("/setup/:token", Public, (*Handlers).Setup),
 
 	// An agency's public pages.
-	{"GET", "/a/:slug/login", AgencyPublic, (*Handlers).AgencyLoginForm},
-	{"GET", "/a/:slug/logo", AgencyPublic, (*Handlers).Logo},
-	{"GET", "/a/:slug/brand.css", AgencyPublic, (*Handlers).BrandCSS},
-	{"POST", "/a/:slug/login", AgencyPublic, (*Handlers).AgencyLogin},
-	{"POST", "/a/:slug/login/two-factor", AgencyPublic, (*Handlers).LoginTwoFactor},
-	{"GET", "/a/:slug/forgot", AgencyPublic, (*Handlers).AgencyForgotForm},
-	{"POST", "/a/:slug/forgot", AgencyPublic, (*Handlers).AgencyForgot},
-	{"GET", "/a/:slug/reset/:token", AgencyPublic, (*Handlers).ResetForm},
-	{"POST", "/a/:slug/reset/:token", AgencyPublic, (*Handlers).Reset},
-	{"GET", "/a/:slug/invite/:token", AgencyPublic, (*Handlers).InviteForm},
-	{"POST", "/a/:slug/invite/:token", AgencyPublic, (*Handlers).AcceptInvite},
+	get("/a/:slug/login", AgencyPublic, (*Handlers).AgencyLoginForm),
+	get("/a/:slug/logo", AgencyPublic, (*Handlers).Logo),
+	get("/a/:slug/brand.css", AgencyPublic, (*Handlers).BrandCSS),
+	post("/a/:slug/login", AgencyPublic, (*Handlers).AgencyLogin),
+	post("/a/:slug/login/two-factor", AgencyPublic, (*Handlers).LoginTwoFactor),
+	get("/a/:slug/forgot", AgencyPublic, (*Handlers).AgencyForgotForm),
+	post("/a/:slug/forgot", AgencyPublic, (*Handlers).AgencyForgot),
+	get("/a/:slug/reset/:token", AgencyPublic, (*Handlers).ResetForm),
+	post("/a/:slug/reset/:token", AgencyPublic, (*Handlers).Reset),
+	get("/a/:slug/invite/:token", AgencyPublic, (*Handlers).InviteForm),
+	post("/a/:slug/invite/:token", AgencyPublic, (*Handlers).AcceptInvite),
 
 	// Everyone signed in to the agency.
-	{"POST", "/a/:slug/logout", SignedIn, (*Handlers).Logout},
-	{"GET", "/a/:slug/account", SignedIn, (*Handlers).Account},
-	{"POST", "/a/:slug/account/password", SignedIn, (*Handlers).ChangePassword},
-	{"GET", "/a/:slug/account/sessions", SignedIn, (*Handlers).Sessions},
-	{"POST", "/a/:slug/account/sessions/others/revoke", SignedIn, (*Handlers).RevokeOtherSessions},
-	{"POST", "/a/:slug/account/sessions/:id/revoke", SignedIn, (*Handlers).RevokeSession},
-	{"GET", "/a/:slug/account/two-factor", SignedIn, (*Handlers).TwoFactor},
-	{"POST", "/a/:slug/account/two-factor/setup", SignedIn, (*Handlers).TwoFactorSetup},
-	{"POST", "/a/:slug/account/two-factor/confirm", SignedIn, (*Handlers).TwoFactorConfirm},
-	{"POST", "/a/:slug/account/two-factor/disable", SignedIn, (*Handlers).TwoFactorDisable},
-	{"POST", "/a/:slug/account/two-factor/recovery-codes", SignedIn, (*Handlers).TwoFactorNewCodes},
-	{"GET", "/a/:slug/account/emails", SignedIn, (*Handlers).EmailPreferencesForm},
-	{"POST", "/a/:slug/account/emails", SignedIn, (*Handlers).EmailPreferences},
+	post("/a/:slug/logout", SignedIn, (*Handlers).Logout, WritableWhenSuspended),
+	get("/a/:slug/account", SignedIn, (*Handlers).Account),
+	post("/a/:slug/account/password", SignedIn, (*Handlers).ChangePassword, WritableWhenSuspended),
+	get("/a/:slug/account/sessions", SignedIn, (*Handlers).Sessions),
+	post("/a/:slug/account/sessions/others/revoke", SignedIn, (*Handlers).RevokeOtherSessions, WritableWhenSuspended),
+	post("/a/:slug/account/sessions/:id/revoke", SignedIn, (*Handlers).RevokeSession, WritableWhenSuspended),
+	get("/a/:slug/account/two-factor", SignedIn, (*Handlers).TwoFactor),
+	post("/a/:slug/account/two-factor/setup", SignedIn, (*Handlers).TwoFactorSetup, WritableWhenSuspended),
+	post("/a/:slug/account/two-factor/confirm", SignedIn, (*Handlers).TwoFactorConfirm, WritableWhenSuspended),
+	post("/a/:slug/account/two-factor/disable", SignedIn, (*Handlers).TwoFactorDisable, WritableWhenSuspended),
+	post("/a/:slug/account/two-factor/recovery-codes", SignedIn, (*Handlers).TwoFactorNewCodes, WritableWhenSuspended),
+	get("/a/:slug/account/emails", SignedIn, (*Handlers).EmailPreferencesForm),
+	post("/a/:slug/account/emails", SignedIn, (*Handlers).EmailPreferences, WritableWhenSuspended),
 
 	// The client portal.
-	{"GET", "/a/:slug/portal", ClientOnly, (*Handlers).PortalHome},
-	{"GET", "/a/:slug/portal/cases/:id", ClientOnly, (*Handlers).PortalCase},
-	{"POST", "/a/:slug/portal/cases/:id/messages", ClientOnly, (*Handlers).PortalMessage},
-	{"POST", "/a/:slug/portal/cases/:id/documents", ClientOnly, (*Handlers).PortalUpload},
-	{"GET", "/a/:slug/portal/cases/:id/documents/:doc", ClientOnly, (*Handlers).PortalDocument},
-	{"GET", "/a/:slug/portal/invoices", ClientOnly, (*Handlers).PortalInvoices},
-	{"GET", "/a/:slug/portal/invoices/:id", ClientOnly, (*Handlers).PortalInvoice},
-	{"GET", "/a/:slug/portal/invoices/:id/pdf", ClientOnly, (*Handlers).PortalInvoicePDF},
-	{"POST", "/a/:slug/portal/invoices/:id/pay", ClientOnly, (*Handlers).PortalInvoicePay},
+	get("/a/:slug/portal", ClientOnly, (*Handlers).PortalHome),
+	get("/a/:slug/portal/cases/:id", ClientOnly, (*Handlers).PortalCase),
+	post("/a/:slug/portal/cases/:id/messages", ClientOnly, (*Handlers).PortalMessage),
+	post("/a/:slug/portal/cases/:id/documents", ClientOnly, (*Handlers).PortalUpload, Streams, Unqueued),
+	get("/a/:slug/portal/cases/:id/documents/:doc", ClientOnly, (*Handlers).PortalDocument),
+	get("/a/:slug/portal/invoices", ClientOnly, (*Handlers).PortalInvoices),
+	get("/a/:slug/portal/invoices/:id", ClientOnly, (*Handlers).PortalInvoice),
+	get("/a/:slug/portal/invoices/:id/pdf", ClientOnly, (*Handlers).PortalInvoicePDF),
+	post("/a/:slug/portal/invoices/:id/pay", ClientOnly, (*Handlers).PortalInvoicePay),
 
 	// Staff.
-	{"GET", "/a/:slug", Staff, (*Handlers).Dashboard},
-	{"GET", "/a/:slug/search", Staff, (*Handlers).Search},
+	get("/a/:slug", Staff, (*Handlers).Dashboard),
+	get("/a/:slug/search", Staff, (*Handlers).Search),
 
 	// Clients (staff; the agency's visibility setting narrows what staff see).
-	{"GET", "/a/:slug/clients", Staff, (*Handlers).ClientsIndex},
-	{"GET", "/a/:slug/clients/new", Staff, (*Handlers).ClientNew},
-	{"POST", "/a/:slug/clients", Staff, (*Handlers).ClientCreate},
-	{"POST", "/a/:slug/clients/validate", Staff, (*Handlers).ClientValidate},
-	{"POST", "/a/:slug/clients/bulk", Staff, (*Handlers).ClientsBulk},
-	{"GET", "/a/:slug/clients/export.csv", Staff, (*Handlers).ClientsExport},
-	{"GET", "/a/:slug/clients/import", Staff, (*Handlers).ClientsImportForm},
-	{"POST", "/a/:slug/clients/import", Staff, (*Handlers).ClientsImportPreview},
-	{"POST", "/a/:slug/clients/import/confirm", Staff, (*Handlers).ClientsImportConfirm},
-	{"GET", "/a/:slug/clients/:id", Staff, (*Handlers).ClientShow},
-	{"GET", "/a/:slug/clients/:id/edit", Staff, (*Handlers).ClientEdit},
-	{"POST", "/a/:slug/clients/:id", Staff, (*Handlers).ClientUpdate},
-	{"POST", "/a/:slug/clients/:id/archive", Staff, (*Handlers).ClientArchive},
-	{"POST", "/a/:slug/clients/:id/restore", Staff, (*Handlers).ClientRestore},
-	{"POST", "/a/:slug/clients/:id/contacts", Staff, (*Handlers).ContactInvite},
+	get("/a/:slug/clients", Staff, (*Handlers).ClientsIndex),
+	get("/a/:slug/clients/new", Staff, (*Handlers).ClientNew),
+	post("/a/:slug/clients", Staff, (*Handlers).ClientCreate),
+	post("/a/:slug/clients/validate", Staff, (*Handlers).ClientValidate),
+	post("/a/:slug/clients/bulk", Staff, (*Handlers).ClientsBulk),
+	get("/a/:slug/clients/export.csv", Staff, (*Handlers).ClientsExport),
+	get("/a/:slug/clients/import", Staff, (*Handlers).ClientsImportForm),
+	post("/a/:slug/clients/import", Staff, (*Handlers).ClientsImportPreview),
+	post("/a/:slug/clients/import/confirm", Staff, (*Handlers).ClientsImportConfirm),
+	get("/a/:slug/clients/:id", Staff, (*Handlers).ClientShow),
+	get("/a/:slug/clients/:id/edit", Staff, (*Handlers).ClientEdit),
+	post("/a/:slug/clients/:id", Staff, (*Handlers).ClientUpdate),
+	post("/a/:slug/clients/:id/archive", Staff, (*Handlers).ClientArchive),
+	post("/a/:slug/clients/:id/restore", Staff, (*Handlers).ClientRestore),
+	post("/a/:slug/clients/:id/contacts", Staff, (*Handlers).ContactInvite),
 
 	// Cases and their history (staff).
-	{"GET", "/a/:slug/cases", Staff, (*Handlers).CasesIndex},
-	{"GET", "/a/:slug/cases/board", Staff, (*Handlers).CasesBoard},
-	{"GET", "/a/:slug/cases/new", Staff, (*Handlers).CaseNew},
-	{"POST", "/a/:slug/cases", Staff, (*Handlers).CaseCreate},
-	{"POST", "/a/:slug/cases/bulk", Staff, (*Handlers).CasesBulk},
-	{"GET", "/a/:slug/cases/export.csv", Staff, (*Handlers).CasesExport},
-	{"GET", "/a/:slug/cases/:id", Staff, (*Handlers).CaseShow},
-	{"GET", "/a/:slug/cases/:id/edit", Staff, (*Handlers).CaseEdit},
-	{"POST", "/a/:slug/cases/:id", Staff, (*Handlers).CaseUpdate},
-	{"POST", "/a/:slug/cases/:id/status", Staff, (*Handlers).CaseSetStatus},
-	{"POST", "/a/:slug/cases/:id/notes", Staff, (*Handlers).NoteCreate},
-	{"GET", "/a/:slug/cases/:id/notes/:note/edit", Staff, (*Handlers).NoteEdit},
-	{"POST", "/a/:slug/cases/:id/notes/:note", Staff, (*Handlers).NoteUpdate},
+	get("/a/:slug/cases", Staff, (*Handlers).CasesIndex),
+	get("/a/:slug/cases/board", Staff, (*Handlers).CasesBoard),
+	get("/a/:slug/cases/new", Staff, (*Handlers).CaseNew),
+	post("/a/:slug/cases", Staff, (*Handlers).CaseCreate),
+	post("/a/:slug/cases/bulk", Staff, (*Handlers).CasesBulk),
+	get("/a/:slug/cases/export.csv", Staff, (*Handlers).CasesExport),
+	get("/a/:slug/cases/:id", Staff, (*Handlers).CaseShow),
+	get("/a/:slug/cases/:id/edit", Staff, (*Handlers).CaseEdit),
+	post("/a/:slug/cases/:id", Staff, (*Handlers).CaseUpdate),
+	post("/a/:slug/cases/:id/status", Staff, (*Handlers).CaseSetStatus),
+	post("/a/:slug/cases/:id/notes", Staff, (*Handlers).NoteCreate),
+	get("/a/:slug/cases/:id/notes/:note/edit", Staff, (*Handlers).NoteEdit),
+	post("/a/:slug/cases/:id/notes/:note", Staff, (*Handlers).NoteUpdate),
 
 	// Admins: the team and the audit log.
-	{"GET", "/a/:slug/users", Admin, (*Handlers).Users},
-	{"POST", "/a/:slug/invites", Admin, (*Handlers).Invite},
-	{"POST", "/a/:slug/invites/:id/revoke", Admin, (*Handlers).RevokeInvite},
-	{"POST", "/a/:slug/users/:id/role", Admin, (*Handlers).SetRole},
-	{"POST", "/a/:slug/users/:id/disable", Admin, (*Handlers).DisableUser},
-	{"POST", "/a/:slug/users/:id/enable", Admin, (*Handlers).EnableUser},
-	{"GET", "/a/:slug/audit", Admin, (*Handlers).Audit},
-	{"GET", "/a/:slug/settings", Admin, (*Handlers).Settings},
-	{"POST", "/a/:slug/settings", Admin, (*Handlers).SettingsUpdate},
-	{"GET", "/a/:slug/settings/branding", Owner, (*Handlers).Branding},
-	{"POST", "/a/:slug/settings/branding", Owner, (*Handlers).BrandingUpdate},
+	get("/a/:slug/users", Admin, (*Handlers).Users),
+	post("/a/:slug/invites", Admin, (*Handlers).Invite),
+	post("/a/:slug/invites/:id/revoke", Admin, (*Handlers).RevokeInvite),
+	post("/a/:slug/users/:id/role", Admin, (*Handlers).SetRole),
+	post("/a/:slug/users/:id/disable", Admin, (*Handlers).DisableUser),
+	post("/a/:slug/users/:id/enable", Admin, (*Handlers).EnableUser),
+	get("/a/:slug/audit", Admin, (*Handlers).Audit),
+	get("/a/:slug/settings", Admin, (*Handlers).Settings),
+	post("/a/:slug/settings", Admin, (*Handlers).SettingsUpdate),
+	get("/a/:slug/settings/branding", Owner, (*Handlers).Branding),
+	post("/a/:slug/settings/branding", Owner, (*Handlers).BrandingUpdate),
 
 	// The platform operator's console.
-	{"GET", "/operator/login", Public, (*Handlers).OperatorLoginForm},
-	{"POST", "/operator/login", Public, (*Handlers).OperatorLogin},
-	{"POST", "/operator/logout", Operator, (*Handlers).OperatorLogout},
-	{"GET", "/operator", Operator, (*Handlers).OperatorHome},
-	{"GET", "/operator/outbox", Operator, (*Handlers).OperatorOutbox},
+	get("/operator/login", Public, (*Handlers).OperatorLoginForm),
+	post("/operator/login", Public, (*Handlers).OperatorLogin),
+	post("/operator/logout", Operator, (*Handlers).OperatorLogout),
+	get("/operator", Operator, (*Platform).OperatorHome),
+	get("/operator/outbox", Operator, (*Handlers).OperatorOutbox),
 }
 
-// register installs the global middleware and every route with the checks
-// its access level needs.
-func (h *Handlers) register(app *fiber.App) {
-	app.Use(h.requestID, h.countRequest, h.accessLog, h.recoverPanic, h.securityHeaders(), h.readBody, h.placeRootRequest, h.admit, h.recordPageView)
+// register installs the global middleware, then every route with the
+// chain its row asks for.
+func (p *Platform) register(app *fiber.App) {
+	h := p.Handlers
+	app.Use(h.requestID, h.countRequest, h.accessLog, h.recoverPanic, h.securityHeaders(), h.recordPageView)
 	app.Get("/assets/*", h.serveAsset)
-	for _, r := range Routes {
-		r := r
-		chain := h.guards(r.Access)
-		chain = append(chain, func(c *fiber.Ctx) error { return r.Handler(h, c) })
-		app.Add(r.Method, r.Path, chain...)
+	for i := range Routes {
+		r := &Routes[i]
+		app.Add(r.Method, r.Path, p.chain(r)...)
 	}
 }
 
+// chain is the middleware of one route, from its row: the body read (or
+// left to stream), placement, the admission queue, the checks of its
+// access level, then its handler.
+func (p *Platform) chain(r *Route) []fiber.Handler {
+	h := p.Handlers
+	chain := []fiber.Handler{func(c *fiber.Ctx) error { stateOf(c).route = r; return c.Next() }, h.readBody}
+	if r.Has(PlacedByEmail) {
+		chain = append(chain, p.placeByEmail)
+	}
+	if !r.Has(Unqueued) {
+		chain = append(chain, h.admit)
+	}
+	chain = append(chain, p.guards(r.Access)...)
+	return append(chain, p.handler(r))
+}
+
 // guards returns the middleware a route of the given access level runs first.
-func (h *Handlers) guards(a Access) []fiber.Handler {
+func (p *Platform) guards(a Access) []fiber.Handler {
+	h := p.Handlers
 	switch a {
 	case Public:
 		return []fiber.Handler{h.anonymousCSRF}
 	case External:
 		return nil
+	case Callback:
+		return []fiber.Handler{p.loadAgency}
 	case Operator:
 		return []fiber.Handler{h.loadOperator, h.sessionCSRF}
 	case AgencyPublic:
-		return []fiber.Handler{h.loadAgency, h.loadSession, h.csrfForAgency}
+		return []fiber.Handler{p.loadAgency, h.loadSession, h.csrfForAgency}
 	default:
-		return []fiber.Handler{h.loadAgency, h.loadSession, h.require(a), h.sessionCSRF}
+		return []fiber.Handler{p.loadAgency, h.loadSession, h.require(a), h.sessionCSRF}
 	}
+}
+
+// handler calls the row's handler with what its kind may hold.
+func (p *Platform) handler(r *Route) fiber.Handler {
+	switch fn := r.Handler.(type) {
+	case AgencyHandler:
+		return func(c *fiber.Ctx) error { return fn(p.Handlers, c, stateOf(c).req) }
+	case SiteHandler:
+		return func(c *fiber.Ctx) error { return fn(p.Handlers, c) }
+	case PlatformHandler:
+		return func(c *fiber.Ctx) error { return fn(p, c) }
+	}
+	panic(fmt.Sprintf("handlers: route %s %s has a handler of type %T", r.Method, r.Path, r.Handler))
 }

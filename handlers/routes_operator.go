@@ -4,33 +4,33 @@ package handlers
 // owner's plan page.
 var operatorRoutes = []Route{
 	// The owner's plan: choose or change it, see and pay the operator's invoices.
-	{"GET", "/a/:slug/plan", Owner, (*Handlers).PlanPage},
-	{"POST", "/a/:slug/plan", Owner, (*Handlers).PlanChange},
-	{"POST", "/a/:slug/plan/cancel-change", Owner, (*Handlers).PlanCancelChange},
-	{"GET", "/a/:slug/plan/invoices/:id/pdf", Owner, (*Handlers).PlanInvoicePDF},
-	{"POST", "/a/:slug/plan/invoices/:id/pay", Owner, (*Handlers).PlanInvoicePay},
+	get("/a/:slug/plan", Owner, (*Handlers).PlanPage),
+	post("/a/:slug/plan", Owner, (*Handlers).PlanChange),
+	post("/a/:slug/plan/cancel-change", Owner, (*Handlers).PlanCancelChange),
+	get("/a/:slug/plan/invoices/:id/pdf", Owner, (*Handlers).PlanInvoicePDF),
+	post("/a/:slug/plan/invoices/:id/pay", Owner, (*Handlers).PlanInvoicePay, WritableWhenSuspended),
 
 	// Paysera reports subscription payments to the operator's project here;
 	// the signature is the authentication.
-	{"GET", subscriptionCallbackPath, External, (*Handlers).SubscriptionPayseraCallback},
-	{"POST", subscriptionCallbackPath, External, (*Handlers).SubscriptionPayseraCallback},
+	get(subscriptionCallbackPath, External, (*Handlers).SubscriptionPayseraCallback),
+	post(subscriptionCallbackPath, External, (*Handlers).SubscriptionPayseraCallback),
 
 	// The console: agencies and their lifecycle, plans, subscription
 	// billing, job runs, the operator audit log.
-	{"GET", "/operator/agencies/:id", Operator, (*Handlers).OperatorAgency},
-	{"POST", "/operator/agencies/:id/lifecycle", Operator, (*Handlers).OperatorAgencyLifecycle},
-	{"POST", "/operator/agencies/:id/plan", Operator, (*Handlers).OperatorAgencyPlan},
-	{"GET", "/operator/plans", Operator, (*Handlers).OperatorPlans},
-	{"GET", "/operator/plans/new", Operator, (*Handlers).OperatorPlanNew},
-	{"POST", "/operator/plans", Operator, (*Handlers).OperatorPlanCreate},
-	{"GET", "/operator/plans/:id", Operator, (*Handlers).OperatorPlanEdit},
-	{"POST", "/operator/plans/:id", Operator, (*Handlers).OperatorPlanUpdate},
-	{"GET", "/operator/billing", Operator, (*Handlers).OperatorBilling},
-	{"GET", "/operator/billing/settings", Operator, (*Handlers).OperatorBillingSettings},
-	{"POST", "/operator/billing/settings", Operator, (*Handlers).OperatorBillingSettingsSave},
-	{"GET", "/operator/billing/invoices/:id/pdf", Operator, (*Handlers).OperatorInvoicePDF},
-	{"POST", "/operator/billing/invoices/:id/payments", Operator, (*Handlers).OperatorRecordPayment},
-	{"GET", "/operator/jobs", Operator, (*Handlers).OperatorJobs},
-	{"POST", "/operator/jobs/:name/run", Operator, (*Handlers).OperatorJobRun},
-	{"GET", "/operator/audit", Operator, (*Handlers).OperatorAuditLog},
+	get("/operator/agencies/:id", Operator, (*Platform).OperatorAgency),
+	post("/operator/agencies/:id/lifecycle", Operator, (*Platform).OperatorAgencyLifecycle),
+	post("/operator/agencies/:id/plan", Operator, (*Platform).OperatorAgencyPlan),
+	get("/operator/plans", Operator, (*Handlers).OperatorPlans),
+	get("/operator/plans/new", Operator, (*Handlers).OperatorPlanNew),
+	post("/operator/plans", Operator, (*Handlers).OperatorPlanCreate),
+	get("/operator/plans/:id", Operator, (*Handlers).OperatorPlanEdit),
+	post("/operator/plans/:id", Operator, (*Handlers).OperatorPlanUpdate),
+	get("/operator/billing", Operator, (*Handlers).OperatorBilling),
+	get("/operator/billing/settings", Operator, (*Handlers).OperatorBillingSettings),
+	post("/operator/billing/settings", Operator, (*Handlers).OperatorBillingSettingsSave),
+	get("/operator/billing/invoices/:id/pdf", Operator, (*Handlers).OperatorInvoicePDF),
+	post("/operator/billing/invoices/:id/payments", Operator, (*Handlers).OperatorRecordPayment),
+	get("/operator/jobs", Operator, (*Platform).OperatorJobs),
+	post("/operator/jobs/:name/run", Operator, (*Platform).OperatorJobRun),
+	get("/operator/audit", Operator, (*Handlers).OperatorAuditLog),
 }

@@ -4,33 +4,33 @@ package handlers
 // rights, agency archives.
 var privacyRoutes = []Route{
 	// The policy, the cookies and the consent choice.
-	{"GET", "/privacy", Public, (*Handlers).Privacy},
-	{"GET", "/cookies", Public, (*Handlers).Cookies},
-	{"POST", "/consent", Public, (*Handlers).Consent},
-	{"GET", "/a/:slug/cookies", AgencyPublic, (*Handlers).Cookies},
-	{"POST", "/a/:slug/consent", AgencyPublic, (*Handlers).AgencyConsent},
-	{"POST", "/operator/consent", Operator, (*Handlers).OperatorConsent},
+	get("/privacy", Public, (*Handlers).Privacy),
+	get("/cookies", Public, (*Handlers).Cookies),
+	post("/consent", Public, (*Handlers).Consent),
+	get("/a/:slug/cookies", AgencyPublic, (*Handlers).Cookies),
+	post("/a/:slug/consent", AgencyPublic, (*Handlers).AgencyConsent),
+	post("/operator/consent", Operator, (*Handlers).OperatorConsent),
 
 	// Each person's rights: see and correct, download, ask for deletion.
-	{"GET", "/a/:slug/account/data", SignedIn, (*Handlers).MyData},
-	{"POST", "/a/:slug/account/profile", SignedIn, (*Handlers).CorrectProfile},
-	{"GET", "/a/:slug/account/data.zip", SignedIn, (*Handlers).MyDataDownload},
-	{"POST", "/a/:slug/account/deletion", SignedIn, (*Handlers).RequestDeletion},
+	get("/a/:slug/account/data", SignedIn, (*Handlers).MyData),
+	post("/a/:slug/account/profile", SignedIn, (*Handlers).CorrectProfile, WritableWhenSuspended),
+	get("/a/:slug/account/data.zip", SignedIn, (*Handlers).MyDataDownload),
+	post("/a/:slug/account/deletion", SignedIn, (*Handlers).RequestDeletion, WritableWhenSuspended),
 
 	// Agency tools: one client's export and erasure, people's requests, the
 	// whole agency's archive.
-	{"GET", "/a/:slug/clients/:id/export.zip", Staff, (*Handlers).ClientExportZip},
-	{"GET", "/a/:slug/clients/:id/erase", Admin, (*Handlers).ClientEraseForm},
-	{"POST", "/a/:slug/clients/:id/erase", Admin, (*Handlers).ClientErase},
-	{"GET", "/a/:slug/privacy", Admin, (*Handlers).AgencyPrivacy},
-	{"POST", "/a/:slug/privacy/settings", Admin, (*Handlers).AgencyPrivacySettings},
-	{"POST", "/a/:slug/privacy/requests/:id/erase", Admin, (*Handlers).DeletionErase},
-	{"POST", "/a/:slug/privacy/requests/:id/decline", Admin, (*Handlers).DeletionDecline},
-	{"GET", "/a/:slug/archive.tar.gz", Owner, (*Handlers).AgencyArchiveDownload},
+	get("/a/:slug/clients/:id/export.zip", Staff, (*Handlers).ClientExportZip),
+	get("/a/:slug/clients/:id/erase", Admin, (*Handlers).ClientEraseForm),
+	post("/a/:slug/clients/:id/erase", Admin, (*Handlers).ClientErase),
+	get("/a/:slug/privacy", Admin, (*Handlers).AgencyPrivacy),
+	post("/a/:slug/privacy/settings", Admin, (*Handlers).AgencyPrivacySettings),
+	post("/a/:slug/privacy/requests/:id/erase", Admin, (*Handlers).DeletionErase),
+	post("/a/:slug/privacy/requests/:id/decline", Admin, (*Handlers).DeletionDecline),
+	get("/a/:slug/archive.tar.gz", Owner, (*Handlers).AgencyArchiveDownload),
 
 	// The operator: analytics, the policy text, archived agencies.
-	{"GET", "/operator/privacy", Operator, (*Handlers).OperatorPrivacy},
-	{"POST", "/operator/privacy/policy", Operator, (*Handlers).OperatorPolicySave},
-	{"GET", "/operator/agencies/:id/archive.tar.gz", Operator, (*Handlers).OperatorAgencyArchive},
-	{"POST", "/operator/agencies/:id/restore", Operator, (*Handlers).OperatorAgencyRestore},
+	get("/operator/privacy", Operator, (*Handlers).OperatorPrivacy),
+	post("/operator/privacy/policy", Operator, (*Handlers).OperatorPolicySave),
+	get("/operator/agencies/:id/archive.tar.gz", Operator, (*Platform).OperatorAgencyArchive),
+	post("/operator/agencies/:id/restore", Operator, (*Platform).OperatorAgencyRestore),
 }

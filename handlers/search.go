@@ -26,7 +26,7 @@ func (h *Handlers) Search(c *fiber.Ctx) error {
 	q := c.Query("q")
 	data := fiber.Map{"Title": "Search", "Query": q}
 	if strings.TrimSpace(q) == "" {
-		return h.pageOrFragment(c, "pages/search/index", "partials/search/results", data)
+		return h.mapPageOrFragment(c, "pages/search/index", "partials/search/results", data)
 	}
 	v, err := h.viewer(c)
 	if err != nil {
@@ -36,7 +36,7 @@ func (h *Handlers) Search(c *fiber.Ctx) error {
 	if apperr.CodeOf(err) == apperr.Invalid {
 		c.Status(fiber.StatusUnprocessableEntity)
 		data["Error"] = apperr.FieldsOf(err)["q"]
-		return h.pageOrFragment(c, "pages/search/index", "partials/search/results", data)
+		return h.mapPageOrFragment(c, "pages/search/index", "partials/search/results", data)
 	}
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func (h *Handlers) Search(c *fiber.Ctx) error {
 	data["Hits"] = searchHits("/a/"+agencyOf(c).Slug, res.Hits)
 	data["Broad"] = res.Broad
 	data["Candidates"] = res.Candidates
-	return h.pageOrFragment(c, "pages/search/index", "partials/search/results", data)
+	return h.mapPageOrFragment(c, "pages/search/index", "partials/search/results", data)
 }
 
 func searchHits(base string, hits []db.SearchHit) []searchHit {

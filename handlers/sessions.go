@@ -12,7 +12,7 @@ func (h *Handlers) Sessions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/account/sessions", fiber.Map{"Title": "Your sessions", "Sessions": sessions, "Current": sessionOf(c).ID})
+	return h.mapPage(c, "pages/account/sessions", fiber.Map{"Title": "Your sessions", "Sessions": sessions, "Current": sessionOf(c).ID})
 }
 
 // RevokeSession ends one of the person's sessions; ending the current one signs out.

@@ -23,7 +23,7 @@ func (h *Handlers) Settings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/settings/index", fiber.Map{"Title": "Agency settings", "Settings": s})
+	return h.mapPage(c, "pages/settings/index", fiber.Map{"Title": "Agency settings", "Settings": s})
 }
 
 // SettingsUpdate saves the agency's settings.
@@ -49,7 +49,7 @@ func (h *Handlers) SettingsUpdate(c *fiber.Ctx) error {
 		errs["archived_documents"] = "Choose whether to keep the documents of archived cases."
 	}
 	if err := apperr.FieldErrors(errs); err != nil {
-		return h.formPage(c, "pages/settings/index", "pages/settings/index", fiber.Map{"Title": "Agency settings", "Settings": s}, err)
+		return h.mapFormPage(c, "pages/settings/index", "pages/settings/index", fiber.Map{"Title": "Agency settings", "Settings": s}, err)
 	}
 	if err := tenantOf(c).SaveSettings(c.UserContext(), s, auditFor(c, "settings.changed", "")); err != nil {
 		return err

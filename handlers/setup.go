@@ -13,7 +13,7 @@ func (h *Handlers) SetupForm(c *fiber.Ctx) error {
 	if err := h.Control.CheckSetupToken(c.UserContext(), c.Params("token")); err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/setup/index", "partials/setup/form", fiber.Map{"Title": "Create the platform operator", "Form": fiber.Map{}}, nil)
+	return h.mapFormPage(c, "pages/setup/index", "partials/setup/form", fiber.Map{"Title": "Create the platform operator", "Form": fiber.Map{}}, nil)
 }
 
 // Setup creates the operator; the link then stops working.
@@ -35,7 +35,7 @@ func (h *Handlers) Setup(c *fiber.Ctx) error {
 		errs["password"] = msg
 	}
 	render := func(err error) error {
-		return h.formPage(c, "pages/setup/index", "partials/setup/form", fiber.Map{"Title": "Create the platform operator",
+		return h.mapFormPage(c, "pages/setup/index", "partials/setup/form", fiber.Map{"Title": "Create the platform operator",
 			"Form": fiber.Map{"Name": name, "Email": formValue(c, "email")}}, err)
 	}
 	if err := apperr.FieldErrors(errs); err != nil {

@@ -51,7 +51,7 @@ func (f *signupForm) validate() error {
 
 // SignupForm shows the sign-up page.
 func (h *Handlers) SignupForm(c *fiber.Ctx) error {
-	return h.formPage(c, "pages/signup/index", "partials/signup/form", fiber.Map{"Title": "Create your agency", "Form": signupForm{}}, nil)
+	return h.mapFormPage(c, "pages/signup/index", "partials/signup/form", fiber.Map{"Title": "Create your agency", "Form": signupForm{}}, nil)
 }
 
 // SignupSlugCheck tells, as the person types, whether an address is free.
@@ -69,15 +69,16 @@ func (h *Handlers) SignupSlugCheck(c *fiber.Ctx) error {
 			msg, ok = "Available: your agency will live at /a/"+slug, true
 		}
 	}
-	return h.fragment(c, "partials/signup/slug", fiber.Map{"Message": msg, "OK": ok})
+	return h.mapFragment(c, "partials/signup/slug", fiber.Map{"Message": msg, "OK": ok})
 }
 
 // Signup creates an agency with its owner and signs the owner in.
-func (h *Handlers) Signup(c *fiber.Ctx) error {
+func (p *Platform) Signup(c *fiber.Ctx) error {
+	h := p.Handlers
 	f := parseSignup(c)
 	render := func(err error) error {
 		f.Password = ""
-		return h.formPage(c, "pages/signup/index", "partials/signup/form", fiber.Map{"Title": "Create your agency", "Form": f}, err)
+		return h.mapFormPage(c, "pages/signup/index", "partials/signup/form", fiber.Map{"Title": "Create your agency", "Form": f}, err)
 	}
 	if err := h.limiter.take(limitKey("signup:ip", c.IP()), h.Config.SignupLimit); err != nil {
 		return render(err)
@@ -89,7 +90,7 @@ func (h *Handlers) Signup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, owner, err := h.Control.CreateAgency(c.UserContext(), h.Pool, db.NewAgency{
+	a, owner, err := h.Control.CreateAgency(c.UserContext(), p.pool, db.NewAgency{
 		Name: f.AgencyName, Slug: f.Slug, OwnerName: f.OwnerName, OwnerEmail: f.Email, OwnerPasswordHash: hash,
 	})
 	if err != nil {
@@ -100,12 +101,7 @@ func (h *Handlers) Signup(c *fiber.Ctx) error {
 		return err
 	}
 	h.claimNewAgency(c, a.ID)
-	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
-	if err != nil {
-		return err
-	}
-	defer release()
-	if err := h.startSession(c, t, a, owner); err != nil {
+	if err := p.withTenant(c, a, func(t *db.Tenant) error { return h.startSession(c, t, a, owner) }); err != nil {
 		return err
 	}
 	if err := h.Mailer.Queue(c.UserContext(), a.ID, owner.Email, "welcome", fiber.Map{

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"time"
@@ -21,18 +22,50 @@ const (
 // touchEvery limits how often a session's last-seen time is written.
 const touchEvery = time.Minute
 
+// Request is what an agency route's handler may reach: this request's
+// agency, that agency's database, and who is signed in. The route table
+// hands it to every AgencyHandler; an agency handler holds no pool, so it
+// has no way to name another agency's database.
+type Request struct {
+	Agency  *db.Agency
+	Tenant  *db.Tenant
+	User    *db.User    // nil when nobody of this agency is signed in (public agency pages, callbacks)
+	Session *db.Session // the signed-in person's session
+
+	settings *db.Settings // loaded on first use, see Settings
+}
+
+// Settings returns the agency's settings, read once per request.
+func (r *Request) Settings(ctx context.Context) (db.Settings, error) {
+	if r.settings == nil {
+		s, err := r.Tenant.Settings(ctx)
+		if err != nil {
+			return db.Settings{}, err
+		}
+		r.settings = &s
+	}
+	return *r.settings, nil
+}
+
+// Viewer is the signed-in person as the agency's visibility rules see them.
+func (r *Request) Viewer(ctx context.Context) (db.Viewer, error) {
+	s, err := r.Settings(ctx)
+	if err != nil {
+		return db.Viewer{}, err
+	}
+	return db.NewViewer(r.User, s), nil
+}
+
 // requestState is what the middleware learned about a request. It lives in
 // one Locals entry, and never as a bare *db.Tenant: fasthttp closes every
 // io.Closer left in Locals when the request ends, which would close the
 // agency's pooled database.
 type requestState struct {
-	agency         *db.Agency
-	tenant         *db.Tenant
-	user           *db.User
-	session        *db.Session
+	route          *Route   // the route table's row for this request
+	req            *Request // on agency routes
 	operator       *db.Operator
-	settings       *db.Settings // loaded on first use by viewer
-	foreignSession bool         // a session cookie of another agency came with the request
+	operatorSess   *db.Session
+	foreignSession bool // a session cookie of another agency came with the request
 }
 
 func stateOf(c *fiber.Ctx) *requestState {
@@ -44,20 +77,46 @@ func stateOf(c *fiber.Ctx) *requestState {
 	return s
 }
 
-func agencyOf(c *fiber.Ctx) *db.Agency     { return stateOf(c).agency }
-func tenantOf(c *fiber.Ctx) *db.Tenant     { return stateOf(c).tenant }
-func userOf(c *fiber.Ctx) *db.User         { return stateOf(c).user }
-func sessionOf(c *fiber.Ctx) *db.Session   { return stateOf(c).session }
+func agencyOf(c *fiber.Ctx) *db.Agency {
+	if r := stateOf(c).req; r != nil {
+		return r.Agency
+	}
+	return nil
+}
+
+func tenantOf(c *fiber.Ctx) *db.Tenant {
+	if r := stateOf(c).req; r != nil {
+		return r.Tenant
+	}
+	return nil
+}
+
+func userOf(c *fiber.Ctx) *db.User {
+	if r := stateOf(c).req; r != nil {
+		return r.User
+	}
+	return nil
+}
+
+func sessionOf(c *fiber.Ctx) *db.Session {
+	st := stateOf(c)
+	if st.req != nil {
+		return st.req.Session
+	}
+	return st.operatorSess
+}
+
 func operatorOf(c *fiber.Ctx) *db.Operator { return stateOf(c).operator }
 
-// loadAgency resolves /a/:slug to the agency and acquires its database for
-// the rest of the request. Unknown and deleted agencies are 404.
-func (h *Handlers) loadAgency(c *fiber.Ctx) error {
+// loadAgency resolves the agency in the path (/a/:slug/…, /pay/:slug/…) and
+// acquires its database for the rest of the request. Unknown and deleted
+// agencies are 404; an agency placed on another machine is sent there.
+func (p *Platform) loadAgency(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	if db.ValidateSlug(slug) != "" {
 		return apperr.New(apperr.NotFound, "We couldn't find that page.")
 	}
-	a, err := h.agencies.get(c.UserContext(), h.Control, slug)
+	a, err := p.agencies.get(c.UserContext(), p.Control, slug)
 	if err != nil {
 		return err
 	}
@@ -67,17 +126,17 @@ func (h *Handlers) loadAgency(c *fiber.Ctx) error {
 	if a.Status == db.AgencyArchived {
 		return apperr.New(apperr.Forbidden, "%s's account is archived because it was not used for a long time. Contact the platform operator to restore it.", a.Name)
 	}
-	if elsewhere, err := h.placeAgency(c, a); elsewhere {
+	if elsewhere, err := p.placeAgency(c, a); elsewhere {
 		return err
 	}
-	t, release, err := h.Pool.Acquire(c.UserContext(), a.ID)
+	t, release, err := p.pool.Acquire(c.UserContext(), a.ID)
 	if err != nil {
 		return err
 	}
 	defer release()
 	st := stateOf(c)
-	st.agency, st.tenant = a, t
-	defer func() { st.tenant = nil }()
+	st.req = &Request{Agency: a, Tenant: t}
+	defer func() { st.req.Tenant = nil }()
 	return c.Next()
 }
 
@@ -110,8 +169,8 @@ func (h *Handlers) loadSession(c *fiber.Ctx) error {
 			h.logger(c).Warn("touch session", "err", err)
 		}
 	}
-	st := stateOf(c)
-	st.session, st.user = s, u
+	r := stateOf(c).req
+	r.Session, r.User = s, u
 	return c.Next()
 }
 
@@ -181,7 +240,7 @@ func (h *Handlers) loadOperator(c *fiber.Ctx) error {
 				}
 			}
 			st := stateOf(c)
-			st.session, st.operator = s, op
+			st.operatorSess, st.operator = s, op
 			return c.Next()
 		}
 	}

@@ -25,15 +25,7 @@ var errTwoFactorExpired = apperr.New(apperr.Forbidden, "This sign-in has expired
 
 // settingsOf returns the agency's settings, read once per request.
 func (h *Handlers) settingsOf(c *fiber.Ctx) (db.Settings, error) {
-	st := stateOf(c)
-	if st.settings == nil {
-		s, err := st.tenant.Settings(c.UserContext())
-		if err != nil {
-			return db.Settings{}, err
-		}
-		st.settings = &s
-	}
-	return *st.settings, nil
+	return stateOf(c).req.Settings(c.UserContext())
 }
 
 // twoFactorPath is the account page where two-factor sign-in is set up.
@@ -89,7 +81,7 @@ func (h *Handlers) askForCode(c *fiber.Ctx, a *db.Agency, u *db.User, next, tick
 	if ticket == "" {
 		ticket = h.twoFactorTicket(c, a, u.ID, next)
 	}
-	return h.formPage(c, "pages/login/two-factor", "pages/login/two-factor", fiber.Map{
+	return h.mapFormPage(c, "pages/login/two-factor", "pages/login/two-factor", fiber.Map{
 		"Title": "Two-factor sign-in", "Ticket": ticket, "Action": "/a/" + a.Slug + "/login/two-factor",
 	}, err)
 }
@@ -169,7 +161,7 @@ func (h *Handlers) twoFactorPage(c *fiber.Ctx, extra fiber.Map, err error) error
 	for k, v := range extra {
 		data[k] = v
 	}
-	return h.formPage(c, "pages/account/two-factor", "pages/account/two-factor", data, err)
+	return h.mapFormPage(c, "pages/account/two-factor", "pages/account/two-factor", data, err)
 }
 
 // TwoFactorSetup starts setting up: a new secret, shown as a QR code and as

@@ -33,7 +33,7 @@ func (h *Handlers) usersPage(c *fiber.Ctx, data fiber.Map, err error) error {
 	data["Users"] = users
 	data["Invites"] = invites
 	data["Roles"] = grantable
-	return h.formPage(c, "pages/users/index", "partials/users/invite", data, err)
+	return h.mapFormPage(c, "pages/users/index", "partials/users/invite", data, err)
 }
 
 // canManage reports whether actor may change target's role or status:
