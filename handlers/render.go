@@ -206,8 +206,8 @@ func (h *Handlers) takeFlash(c *fiber.Ctx) string {
 
 func (h *Handlers) templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"asset": h.assets.url,
-		"field": newFormField,
+		"asset":  h.assets.url,
+		"field":  newFormField,
 		"linked": linked,
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
