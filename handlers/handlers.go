@@ -113,6 +113,7 @@ type Handlers struct {
 	agencies   *agencyCache
 	files      *files.Store               // documents: see handlers/documents*.go
 	slots      chan struct{}              // one per running request, see admit
+	navs       *views.Cache[navKey]       // rendered headers (layout.go)
 	caseRows   *views.Cache[caseRowView]  // the case list's rendered rows (cases_rows.go)
 	caseEvents *views.Cache[timelineItem] // the case page's rendered events (cases_show.go)
 
@@ -164,6 +165,7 @@ func New(d Deps) (*fiber.App, error) {
 	if h.views, err = views.Load(d.Views, h.templateFuncs()); err != nil {
 		return nil, err
 	}
+	h.navs = views.NewCache[navKey](h.views, "partials/layout/nav", navCacheSize)
 	h.caseRows = views.NewCache[caseRowView](h.views, "partials/cases/row", caseRowCacheSize)
 	h.caseEvents = views.NewCache[timelineItem](h.views, "partials/cases/event", caseEventCacheSize)
 

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"html/template"
 	"strconv"
 	"strings"
 
@@ -10,18 +11,34 @@ import (
 )
 
 // layoutView is what views/layouts/page.html shows around every full page:
-// the navigation, the subscription banner, the cookie consent form and the
+// the header, the subscription banner, the cookie consent form and the
 // flash message. Fragments never build it.
 type layoutView struct {
 	*Page
-	Nav        navView
+	Nav        template.HTML       // partials/layout/nav, rendered through the header cache
 	Banner     *subscriptionBanner // nil: nothing to say
 	Consent    *consentForm        // nil: the person has chosen
 	CookiesURL string
 }
 
-// navView is the site header: the brand, the links this person may open,
-// and signing out (or in).
+// navKey is everything the header shows, as a comparable value: rendered
+// headers are cached by it (navCacheSize), and navView builds the header's
+// view model from it alone.
+type navKey struct {
+	Slug, Name     string // the agency; empty: MintedMind's own header
+	Role, UserName string // the signed-in person of the agency; empty: nobody
+	Console        bool   // the operator console's header
+	BrandCSS, Logo string
+	CSRF           string // for the sign-out form
+	Current        int    // the entry of the page shown (index in agencyNav or operatorNav; len: the account), -1: none
+}
+
+// navCacheSize is about how many rendered headers are kept: one per
+// signed-in session and section, each under 2 KB.
+const navCacheSize = 2048
+
+// navView is the site header, for views/partials/layout/nav.html: the
+// brand, the links this person may open, and signing out (or in).
 type navView struct {
 	Home      string
 	Name      string // the agency's name; empty: MintedMind's own header
@@ -92,71 +109,108 @@ func getAccess(routes []Route) map[string]Access {
 	return m
 }
 
+// layout builds the layout around page p for this request.
+func (h *Handlers) layout(c *fiber.Ctx, p *Page) (*layoutView, error) {
+	key := h.navKey(c, p)
+	nav, err := h.navs.RenderFunc(key, func() any { return h.navView(key) })
+	if err != nil {
+		return nil, err
+	}
+	return &layoutView{Page: p, Nav: nav, Banner: h.subscriptionBanner(c), Consent: h.consentBanner(c), CookiesURL: h.cookiesPage(c)}, nil
+}
+
+// navKey sums up the header for the person and page of this request.
+func (h *Handlers) navKey(c *fiber.Ctx, p *Page) navKey {
+	switch a, u := p.Agency, p.Me; {
+	case a != nil:
+		k := navKey{Slug: a.Slug, Name: a.Name, Current: -1}
+		k.BrandCSS, k.Logo = h.brand(c, a)
+		if u != nil {
+			k.Role, k.UserName, k.CSRF = u.Role, u.Name, p.CSRF
+			k.Current = currentEntry(agencyNav, "/a/"+a.Slug, p.Path)
+		}
+		return k
+	case p.Operator != nil:
+		return navKey{Console: true, CSRF: p.CSRF, Current: currentEntry(operatorNav, "", p.Path)}
+	}
+	return navKey{Current: -1}
+}
+
+// currentEntry is the index of the entry of nav that path is on (the
+// account pages: len(nav)), or -1; base replaces :slug's part of the
+// patterns ("/a/<slug>").
+func currentEntry(nav []navEntry, base, path string) int {
+	under := func(href string, prefix bool) bool {
+		return path == href || (prefix && strings.HasPrefix(path, href+"/"))
+	}
+	for i, e := range nav {
+		if under(base+strings.TrimPrefix(e.path, "/a/:slug"), e.prefix) {
+			return i
+		}
+	}
+	if base != "" && under(base+"/account", true) {
+		return len(nav)
+	}
+	return -1
+}
+
+// navView is the header that key sums up.
+func (h *Handlers) navView(k navKey) navView {
+	switch {
+	case k.Console:
+		return navView{Home: "/operator", Console: true, Links: h.links(operatorNav, "", func(a Access) bool { return a == Operator }, k.Current), Logout: "/operator/logout", CSRF: k.CSRF}
+	case k.Slug == "":
+		return navView{Home: "/", SignInURL: "/login", SignUp: true}
+	}
+	base := "/a/" + k.Slug
+	n := navView{Name: k.Name, Home: base + "/login", SignInURL: base + "/login", BrandCSS: k.BrandCSS, Logo: k.Logo}
+	if k.Role == "" {
+		return n
+	}
+	n.Home = base
+	if k.Role == db.RoleClient {
+		n.Home = base + "/portal"
+	}
+	n.Links = h.links(agencyNav, k.Slug, func(a Access) bool { return allowed(a, k.Role) }, k.Current)
+	n.Links = append(n.Links, navLink{Href: base + "/account", Label: k.UserName, Current: k.Current == len(agencyNav)})
+	n.Logout, n.CSRF = base+"/logout", k.CSRF
+	return n
+}
+
 // links are the entries of nav whose route's access level may admits,
-// with slug in their paths.
-func (h *Handlers) links(nav []navEntry, slug string, may func(Access) bool, current string) []navLink {
+// with slug in their paths; the entry at index current is marked.
+func (h *Handlers) links(nav []navEntry, slug string, may func(Access) bool, current int) []navLink {
 	out := make([]navLink, 0, len(nav))
-	for _, e := range nav {
+	for i, e := range nav {
 		access, ok := h.getAccess[e.path]
 		if !ok {
 			panic("handlers: navigation entry without a route: " + e.path)
 		}
-		if e.billing && h.Config.SelfHosted {
+		if (e.billing && h.Config.SelfHosted) || !may(access) {
 			continue
 		}
-		if !may(access) {
-			continue
-		}
-		href := strings.Replace(e.path, ":slug", slug, 1)
-		out = append(out, navLink{Href: href, Label: e.label, Current: current == href || (e.prefix && strings.HasPrefix(current, href+"/"))})
+		out = append(out, navLink{Href: strings.Replace(e.path, ":slug", slug, 1), Label: e.label, Current: i == current})
 	}
 	return out
 }
 
-// layout builds the layout around page p for this request.
-func (h *Handlers) layout(c *fiber.Ctx, p *Page) *layoutView {
-	lay := &layoutView{Page: p, Nav: h.nav(c, p), Banner: h.subscriptionBanner(c), Consent: h.consentBanner(c), CookiesURL: h.cookiesPage(c)}
-	return lay
-}
-
-// nav is the header for the person and page of this request.
-func (h *Handlers) nav(c *fiber.Ctx, p *Page) navView {
-	a, u, op := p.Agency, p.Me, p.Operator
-	switch {
-	case a != nil:
-		n := navView{Name: a.Name, Home: "/a/" + a.Slug + "/login", SignInURL: "/a/" + a.Slug + "/login"}
-		h.brand(c, a, &n)
-		if u == nil {
-			return n
-		}
-		n.Home = homeOf(a, u)
-		n.Links = h.links(agencyNav, a.Slug, func(access Access) bool { return allowed(access, u.Role) }, p.Path)
-		account := "/a/" + a.Slug + "/account"
-		n.Links = append(n.Links, navLink{Href: account, Label: u.Name, Current: p.Path == account || strings.HasPrefix(p.Path, account+"/")})
-		n.Logout, n.CSRF = "/a/"+a.Slug+"/logout", p.CSRF
-		return n
-	case op != nil:
-		return navView{Home: "/operator", Console: true, Links: h.links(operatorNav, "", func(access Access) bool { return access == Operator }, p.Path), Logout: "/operator/logout", CSRF: p.CSRF}
-	}
-	return navView{Home: "/", SignInURL: "/login", SignUp: true}
-}
-
-// brand adds the agency's accent stylesheet and logo to its header, when
-// it has them. The values go into URLs through the template's escaping,
-// whatever the database holds.
-func (h *Handlers) brand(c *fiber.Ctx, a *db.Agency, n *navView) {
+// brand is the agency's accent stylesheet and logo addresses, when it has
+// them. The values go into URLs through the template's escaping, whatever
+// the database holds.
+func (h *Handlers) brand(c *fiber.Ctx, a *db.Agency) (css, logo string) {
 	if tenantOf(c) == nil {
-		return
+		return "", ""
 	}
 	s, err := h.settingsOf(c)
 	if err != nil {
-		return
+		return "", ""
 	}
 	base := "/a/" + a.Slug
 	if s.Accent != "" {
-		n.BrandCSS = base + "/brand.css?v=" + strings.TrimPrefix(s.Accent, "#")
+		css = base + "/brand.css?v=" + strings.TrimPrefix(s.Accent, "#")
 	}
 	if s.LogoVersion > 0 {
-		n.Logo = base + "/logo?v=" + strconv.FormatInt(s.LogoVersion, 10)
+		logo = base + "/logo?v=" + strconv.FormatInt(s.LogoVersion, 10)
 	}
+	return css, logo
 }

@@ -63,13 +63,17 @@ func (h *Handlers) page(c *fiber.Ctx, name string, v viewModel) error {
 	if p.Flash == "" {
 		p.Flash = h.takeFlash(c)
 	}
-	return h.writeLayout(c, h.layout(c, p), func(w io.Writer) error { return h.views.Execute(w, name, v) })
+	return h.writeLayout(c, p, func(w io.Writer) error { return h.views.Execute(w, name, v) })
 }
 
-// writeLayout writes the layout around the body that body writes.
-func (h *Handlers) writeLayout(c *fiber.Ctx, lay *layoutView, body func(io.Writer) error) error {
+// writeLayout writes the layout around page p, whose body body writes.
+func (h *Handlers) writeLayout(c *fiber.Ctx, p *Page, body func(io.Writer) error) error {
+	lay, err := h.layout(c, p)
+	if err != nil {
+		return err
+	}
 	w := c.Response().BodyWriter()
-	err := h.views.Execute(w, "layouts/page/start", lay)
+	err = h.views.Execute(w, "layouts/page/start", lay)
 	if err == nil {
 		err = body(w)
 	}
@@ -120,7 +124,7 @@ func (h *Handlers) mapPage(c *fiber.Ctx, name string, data fiber.Map) error {
 		p.Flash = h.takeFlash(c)
 	}
 	h.fillMap(data, p)
-	return h.writeLayout(c, h.layout(c, p), func(w io.Writer) error { return h.views.Execute(w, name, data) })
+	return h.writeLayout(c, p, func(w io.Writer) error { return h.views.Execute(w, name, data) })
 }
 
 func (h *Handlers) mapFragment(c *fiber.Ctx, name string, data fiber.Map) error {

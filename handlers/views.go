@@ -5,28 +5,31 @@ import (
 	"reflect"
 )
 
-// viewModels names the view model each page and partial is rendered with.
-// page and fragment refuse any other type, and TestViewModels checks every
-// template against its entry, so a template cannot name a field its view
-// model lacks. Partials that only other templates call are checked through
-// those calls.
-var viewModels = map[string]reflect.Type{
-	"pages/error": reflect.TypeFor[*errorView](),
+// viewModels names the view model each page and partial is rendered with,
+// gathered from each area's views_<area>.go. page and fragment refuse any
+// other type, and TestViewModels checks every template against its entry,
+// so a template cannot name a field its view model lacks. Partials that
+// only other templates call are checked through those calls.
+var viewModels = mergeViewModels(layoutViews, caseViews, clientViews, billingViews, documentsViews, portalViews,
+	operatorViews, accountViews, agencyViews)
 
-	"pages/cases/index":        reflect.TypeFor[*casesIndexView](),
-	"partials/cases/results":   reflect.TypeFor[*casesIndexView](),
-	"partials/cases/row":       reflect.TypeFor[caseRowView](),
-	"pages/cases/board":        reflect.TypeFor[*casesBoardView](),
-	"partials/cases/board":     reflect.TypeFor[*casesBoardView](),
-	"pages/cases/new":          reflect.TypeFor[*caseFormView](),
-	"pages/cases/edit":         reflect.TypeFor[*caseFormView](),
-	"partials/cases/form":      reflect.TypeFor[*caseFormView](),
-	"pages/cases/show":         reflect.TypeFor[*caseShowView](),
-	"partials/cases/timeline":  reflect.TypeFor[*caseShowView](),
-	"partials/cases/note-form": reflect.TypeFor[*caseShowView](),
-	"partials/cases/event":     reflect.TypeFor[timelineItem](),
-	"pages/cases/note-edit":    reflect.TypeFor[*noteEditView](),
-	"partials/cases/note-edit": reflect.TypeFor[*noteEditView](),
+// layoutViews are the layout's own templates and the error page.
+var layoutViews = map[string]reflect.Type{
+	"pages/error":         reflect.TypeFor[*errorView](),
+	"partials/layout/nav": reflect.TypeFor[navView](),
+}
+
+func mergeViewModels(parts ...map[string]reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for _, p := range parts {
+		for name, t := range p {
+			if _, dup := out[name]; dup {
+				panic("handlers: two view models for " + name)
+			}
+			out[name] = t
+		}
+	}
+	return out
 }
 
 // checkViewModel refuses to render template name with a view model of

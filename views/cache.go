@@ -38,23 +38,31 @@ func NewCache[K comparable](set *Set, name string, max int) *Cache[K] {
 // Render returns the partial executed with model, rendering it only when
 // the same model was not rendered recently.
 func (c *Cache[K]) Render(model K) (template.HTML, error) {
+	return c.RenderFunc(model, func() any { return model })
+}
+
+// RenderFunc is Render for a partial whose view model is not comparable
+// (it holds a list): key is a comparable summary of it, and model builds
+// the view model from key alone, so that equal keys always render the same
+// markup. model runs only when key was not rendered recently.
+func (c *Cache[K]) RenderFunc(key K, model func() any) (template.HTML, error) {
 	c.mu.Lock()
-	out, ok := c.fresh[model]
+	out, ok := c.fresh[key]
 	if !ok {
-		if out, ok = c.older[model]; ok {
-			c.putLocked(model, out)
+		if out, ok = c.older[key]; ok {
+			c.putLocked(key, out)
 		}
 	}
 	c.mu.Unlock()
 	if ok {
 		return out, nil
 	}
-	out, err := c.set.Render(c.name, model)
+	out, err := c.set.Render(c.name, model())
 	if err != nil {
 		return "", err
 	}
 	c.mu.Lock()
-	c.putLocked(model, out)
+	c.putLocked(key, out)
 	c.mu.Unlock()
 	return out, nil
 }
