@@ -11,7 +11,11 @@ type pageCounter struct {
 	pages int
 }
 
-// pageLookahead is how many bytes after "/Type" a match needs to be judged.
+// pageLookahead is how many bytes after the start of "/Type" a match needs
+// to be judged. "/Type", white space and "/Page" must fit in it: write
+// judges only matches with more bytes than that after their start, so the
+// byte after "/Page" is there too, and a match counts the same however the
+// bytes were cut into writes.
 const pageLookahead = 32
 
 var typeKey = []byte("/Type")
@@ -40,12 +44,12 @@ func countPageObjects(b []byte, limit int) int {
 		if j < 0 || i+j >= limit {
 			break
 		}
-		k := i + j + len(typeKey)
-		for k < len(b) && isPDFSpace(b[k]) {
+		start := i + j
+		k := start + len(typeKey)
+		for k < len(b) && k-start <= pageLookahead && isPDFSpace(b[k]) {
 			k++
 		}
-		if bytes.HasPrefix(b[k:], []byte("/Page")) {
-			end := k + len("/Page")
+		if end := k + len("/Page"); end-start <= pageLookahead && bytes.HasPrefix(b[k:], []byte("/Page")) {
 			if end == len(b) || isPDFDelimiter(b[end]) || isPDFSpace(b[end]) {
 				n++
 			}
