@@ -49,7 +49,8 @@ var (
 // sniffHEIF reads the ftyp box that opens an ISO BMFF file: its size (4
 // bytes), "ftyp", the major brand and, after a version, the compatible
 // brands. HEIC is told by its brand; a generic HEIF brand counts unless an
-// AVIF brand says the pictures inside are AV1.
+// AVIF brand says the pictures inside are AV1. The major brand counts as
+// one of the brands, and their order does not matter.
 func sniffHEIF(head []byte) string {
 	if len(head) < 16 || !bytes.Equal(head[4:8], []byte("ftyp")) {
 		return ""
@@ -58,25 +59,20 @@ func sniffHEIF(head []byte) string {
 	if size < 16 || size > len(head) {
 		size = min(len(head), 256)
 	}
-	major := string(head[8:12])
-	var compatible []string
+	brands := []string{string(head[8:12])}
 	for i := 16; i+4 <= size; i += 4 {
-		compatible = append(compatible, string(head[i:i+4]))
+		brands = append(brands, string(head[i:i+4]))
 	}
-	if heicBrands[major] {
-		return TypeHEIC
-	}
-	heif := heifBrands[major]
-	for _, b := range compatible {
-		if b == "avif" || b == "avis" {
-			return ""
-		}
-		if heicBrands[b] {
-			return TypeHEIC
-		}
+	var heic, heif, avif bool
+	for _, b := range brands {
+		heic = heic || heicBrands[b]
 		heif = heif || heifBrands[b]
+		avif = avif || b == "avif" || b == "avis"
 	}
-	if heif {
+	switch {
+	case heic:
+		return TypeHEIC
+	case heif && !avif:
 		return TypeHEIF
 	}
 	return ""
