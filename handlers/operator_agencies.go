@@ -121,8 +121,18 @@ func (p *Platform) OperatorHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return p.mapPage(c, "pages/operator/index", fiber.Map{"Title": "Operator console", "Agencies": out, "Query": q,
-		"Capped": len(rows) == operatorListLimit, "BillingOn": billingOn, "SelfHosted": p.Config.SelfHosted})
+	return p.page(c, "pages/operator/index", &operatorHomeView{Page: Page{Title: "Operator console"}, Agencies: out, Query: q,
+		Capped: len(rows) == operatorListLimit, BillingOn: billingOn, SelfHosted: p.Config.SelfHosted})
+}
+
+// operatorHomeView is the console's agency list.
+type operatorHomeView struct {
+	Page
+	Agencies   []operatorAgencyRow
+	Query      string
+	Capped     bool // the list stops at operatorListLimit
+	BillingOn  bool
+	SelfHosted bool
 }
 
 // lifecycleAction is one thing the operator can do to an agency's status.
@@ -195,9 +205,46 @@ func (p *Platform) operatorAgencyPage(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	data := fiber.Map{"Title": a.Name, "A": a, "StatusLabel": db.StatusLabel(a.Status), "Sub": sub, "Plan": plan, "NextPlan": next, "Stats": stats,
-		"Plans": plans, "Invoices": subInvoiceRows(invoices), "Payments": paymentRows(payments), "Audit": audit, "Actions": lifecycleActions(a.Status)}
-	return p.mapFormPage(c, "pages/operator/agency", "pages/operator/agency", data, formErr)
+	view := &operatorAgencyView{Page: Page{Title: a.Name}, A: a, StatusLabel: db.StatusLabel(a.Status), Sub: sub, Plan: plan, NextPlan: next, Stats: stats,
+		PlanOptions: agencyPlanOptions(plans, plan), IntervalOptions: subscriptionIntervalOptions(sub.Interval),
+		Invoices: subInvoiceRows(invoices), Payments: paymentRows(payments), Audit: audit, Actions: lifecycleActions(a.Status)}
+	return p.formPage(c, "pages/operator/agency", "pages/operator/agency", view, formErr)
+}
+
+// operatorAgencyView is the console's page of one agency.
+type operatorAgencyView struct {
+	Page
+	FormErrors
+	A               *db.Agency
+	StatusLabel     string
+	Sub             *db.Subscription
+	Plan, NextPlan  *db.Plan // nil: none
+	Stats           agencyStats
+	PlanOptions     []option
+	IntervalOptions []option
+	Invoices        []subInvoiceRow
+	Payments        []paymentRow
+	Audit           []*db.OperatorAuditEntry
+	Actions         []lifecycleAction
+}
+
+// SubInvoices is the agency's invoice table, whose payment buttons come back here.
+func (v *operatorAgencyView) SubInvoices() subInvoicesView {
+	return subInvoicesView{Invoices: v.Invoices, CSRF: v.CSRF, Back: "agency"}
+}
+
+// agencyPlanOptions is the plan menu, the agency's plan chosen.
+func agencyPlanOptions(plans []*db.Plan, current *db.Plan) []option {
+	out := make([]option, len(plans))
+	for i, p := range plans {
+		out[i] = option{Value: p.ID, Label: p.Name, Selected: current != nil && p.ID == current.ID}
+	}
+	return out
+}
+
+// subscriptionIntervalOptions is the billing interval menu.
+func subscriptionIntervalOptions(interval string) []option {
+	return []option{{Value: db.IntervalMonth, Label: "Monthly"}, {Value: db.IntervalYear, Label: "Yearly", Selected: interval == db.IntervalYear}}
 }
 
 // OperatorAgencyLifecycle carries out a lifecycle action the operator
@@ -308,5 +355,11 @@ func (h *Handlers) OperatorAuditLog(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.mapPage(c, "pages/operator/audit", fiber.Map{"Title": "Operator audit log", "Entries": entries})
+	return h.page(c, "pages/operator/audit", &operatorAuditView{Page: Page{Title: "Operator audit log"}, Entries: entries})
+}
+
+// operatorAuditView is the operator audit log page.
+type operatorAuditView struct {
+	Page
+	Entries []*db.OperatorAuditEntry
 }

@@ -42,8 +42,31 @@ func (h *Handlers) operatorBillingPage(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	return h.mapFormPage(c, "pages/operator/billing", "pages/operator/billing", fiber.Map{"Title": "Subscription invoices",
-		"Invoices": subInvoiceRows(invoices), "Payments": paymentRows(payments)}, formErr)
+	view := &operatorBillingView{Page: Page{Title: "Subscription invoices"}, Invoices: subInvoiceRows(invoices), Payments: paymentRows(payments)}
+	return h.formPage(c, "pages/operator/billing", "pages/operator/billing", view, formErr)
+}
+
+// operatorBillingView is the console's list of every agency's
+// subscription invoices and payments.
+type operatorBillingView struct {
+	Page
+	FormErrors
+	Invoices []subInvoiceRow
+	Payments []paymentRow
+}
+
+// SubInvoices is the invoice table, whose payment buttons come back here.
+func (v *operatorBillingView) SubInvoices() subInvoicesView {
+	return subInvoicesView{Invoices: v.Invoices, CSRF: v.CSRF}
+}
+
+// subInvoicesView is views/partials/operator/subinvoices.html: invoices
+// with a button to record a payment, which returns to Back ("agency": the
+// invoice's agency page; empty: the billing page).
+type subInvoicesView struct {
+	Invoices []subInvoiceRow
+	CSRF     string
+	Back     string
 }
 
 // OperatorInvoicePDF sends a subscription invoice's PDF.
@@ -99,8 +122,20 @@ func (h *Handlers) OperatorBillingSettings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.mapFormPage(c, "pages/operator/billing_settings", "pages/operator/billing_settings", fiber.Map{"Title": "Billing settings", "S": s,
-		"HasPassword": s.PayseraPassword != "", "CallbackURL": h.Config.BaseURL + subscriptionCallbackPath}, nil)
+	return h.formPage(c, "pages/operator/billing_settings", "pages/operator/billing_settings", h.subscriptionSettingsView(s, s.PayseraPassword != ""), nil)
+}
+
+// subscriptionSettingsView is the operator's billing settings form (subscription invoices and Paysera).
+type subscriptionSettingsView struct {
+	Page
+	FormErrors
+	S           db.SubscriptionSettings
+	HasPassword bool // a Paysera password is saved
+	CallbackURL string
+}
+
+func (h *Handlers) subscriptionSettingsView(s db.SubscriptionSettings, hasPassword bool) *subscriptionSettingsView {
+	return &subscriptionSettingsView{Page: Page{Title: "Billing settings"}, S: s, HasPassword: hasPassword, CallbackURL: h.Config.BaseURL + subscriptionCallbackPath}
 }
 
 // OperatorBillingSettingsSave saves them.
@@ -126,8 +161,7 @@ func (h *Handlers) OperatorBillingSettingsSave(c *fiber.Ctx) error {
 		if lerr != nil {
 			return lerr
 		}
-		return h.mapFormPage(c, "pages/operator/billing_settings", "pages/operator/billing_settings", fiber.Map{"Title": "Billing settings", "S": s,
-			"HasPassword": old.PayseraPassword != "", "CallbackURL": h.Config.BaseURL + subscriptionCallbackPath}, err)
+		return h.formPage(c, "pages/operator/billing_settings", "pages/operator/billing_settings", h.subscriptionSettingsView(s, old.PayseraPassword != ""), err)
 	}
 	if err := h.operatorAudit(c, "billing.settings", "", ""); err != nil {
 		return err
@@ -146,7 +180,14 @@ func (p *Platform) OperatorJobs(c *fiber.Ctx) error {
 	if p.jobs != nil {
 		names = p.jobs.Names()
 	}
-	return p.mapPage(c, "pages/operator/jobs", fiber.Map{"Title": "Job runs", "Runs": runs, "Names": names})
+	return p.page(c, "pages/operator/jobs", &operatorJobsView{Page: Page{Title: "Job runs"}, Runs: runs, Names: names})
+}
+
+// operatorJobsView is the console's job runs page.
+type operatorJobsView struct {
+	Page
+	Runs  []*db.JobRun
+	Names []string // the jobs that can be run now
 }
 
 // OperatorJobRun runs a job now, in this request, and records it like a

@@ -35,7 +35,14 @@ func (h *Handlers) OperatorPlans(c *fiber.Ctx) error {
 			Seats: limitText(p.StaffSeats, false), Clients: limitText(p.MaxClients, false), Storage: limitText(p.StorageBytes, true),
 			Retention: limitText(p.CaseRetentionDays, false), Agencies: counts[p.ID]}
 	}
-	return h.mapPage(c, "pages/operator/plans", fiber.Map{"Title": "Plans", "Plans": rows, "SelfHosted": h.Config.SelfHosted})
+	return h.page(c, "pages/operator/plans", &operatorPlansView{Page: Page{Title: "Plans"}, Plans: rows, SelfHosted: h.Config.SelfHosted})
+}
+
+// operatorPlansView is the console's list of plans.
+type operatorPlansView struct {
+	Page
+	Plans      []planRow
+	SelfHosted bool
 }
 
 // planForm is the plan form as typed: prices as decimals, storage in GiB.
@@ -97,8 +104,24 @@ func (f planForm) plan(p *db.Plan) error {
 
 // OperatorPlanNew shows the form for a new plan.
 func (h *Handlers) OperatorPlanNew(c *fiber.Ctx) error {
-	return h.mapFormPage(c, "pages/operator/plan", "pages/operator/plan", fiber.Map{"Title": "New plan", "Action": "/operator/plans",
-		"Form": planForm{Currency: "EUR", Seats: "0", Clients: "0", StorageGiB: "0", Retention: "0", Trial: "14", Position: "10"}}, nil)
+	form := planForm{Currency: "EUR", Seats: "0", Clients: "0", StorageGiB: "0", Retention: "0", Trial: "14", Position: "10"}
+	return h.formPage(c, "pages/operator/plan", "pages/operator/plan", newPlanFormView(form), nil)
+}
+
+// planFormView is the form of a new plan or of one plan's edit.
+type planFormView struct {
+	Page
+	FormErrors
+	Action string
+	Form   planForm
+}
+
+func newPlanFormView(f planForm) *planFormView {
+	return &planFormView{Page: Page{Title: "New plan"}, Action: "/operator/plans", Form: f}
+}
+
+func editPlanFormView(p *db.Plan, f planForm) *planFormView {
+	return &planFormView{Page: Page{Title: "Plan " + p.Name}, Action: "/operator/plans/" + p.ID, Form: f}
 }
 
 // OperatorPlanCreate adds a plan.
@@ -110,7 +133,7 @@ func (h *Handlers) OperatorPlanCreate(c *fiber.Ctx) error {
 		err = h.Control.CreatePlan(c.UserContext(), p)
 	}
 	if err != nil {
-		return h.mapFormPage(c, "pages/operator/plan", "pages/operator/plan", fiber.Map{"Title": "New plan", "Action": "/operator/plans", "Form": f}, err)
+		return h.formPage(c, "pages/operator/plan", "pages/operator/plan", newPlanFormView(f), err)
 	}
 	if err := h.operatorAudit(c, "plan.created", "", p.Name); err != nil {
 		return err
@@ -125,7 +148,7 @@ func (h *Handlers) OperatorPlanEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.mapFormPage(c, "pages/operator/plan", "pages/operator/plan", fiber.Map{"Title": "Plan " + p.Name, "Action": "/operator/plans/" + p.ID, "Form": planFormOf(p)}, nil)
+	return h.formPage(c, "pages/operator/plan", "pages/operator/plan", editPlanFormView(p, planFormOf(p)), nil)
 }
 
 // OperatorPlanUpdate saves a plan: its limits apply to its agencies at
@@ -141,7 +164,7 @@ func (h *Handlers) OperatorPlanUpdate(c *fiber.Ctx) error {
 		err = h.Control.UpdatePlan(c.UserContext(), p)
 	}
 	if err != nil {
-		return h.mapFormPage(c, "pages/operator/plan", "pages/operator/plan", fiber.Map{"Title": "Plan " + p.Name, "Action": "/operator/plans/" + p.ID, "Form": f}, err)
+		return h.formPage(c, "pages/operator/plan", "pages/operator/plan", editPlanFormView(p, f), err)
 	}
 	if err := h.operatorAudit(c, "plan.updated", "", p.Name); err != nil {
 		return err

@@ -89,10 +89,24 @@ func (h *Handlers) operatorPrivacyPage(c *fiber.Ctx, draft string, formErr error
 	for _, d := range days {
 		total, visitors = total+d.Views, visitors+d.Visitors
 	}
-	return h.mapFormPage(c, "pages/privacy/operator", "pages/privacy/operator", fiber.Map{
-		"Title": "Privacy and analytics", "Bars": pageViewChart(days), "Days": days, "Paths": paths,
-		"TotalViews": total, "TotalVisitors": visitors, "Policy": policy, "Draft": draft, "Agencies": agencies,
-	}, formErr)
+	view := &operatorPrivacyView{Page: Page{Title: "Privacy and analytics"}, Bars: pageViewChart(days), Days: days, Paths: paths,
+		TotalViews: total, TotalVisitors: visitors, Policy: policy, Draft: draft, Agencies: agencies}
+	return h.formPage(c, "pages/privacy/operator", "pages/privacy/operator", view, formErr)
+}
+
+// operatorPrivacyView is the console's analytics, policy editor and
+// agencies' data page.
+type operatorPrivacyView struct {
+	Page
+	FormErrors
+	Bars          []chartBar
+	Days          []db.DayStats
+	Paths         []db.PathStats
+	TotalViews    int64
+	TotalVisitors int64
+	Policy        *db.Policy
+	Draft         string // the policy text in the editor
+	Agencies      []*db.RetentionAgency
 }
 
 // OperatorPolicySave publishes the edited policy as a new version.

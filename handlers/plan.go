@@ -21,27 +21,27 @@ type planChoice struct {
 
 // PlanPage shows the owner the agency's plan, its usage against the
 // limits, the plans to move to, and the subscription invoices.
-func (h *Handlers) PlanPage(c *fiber.Ctx) error {
-	return h.planPage(c, nil)
+func (h *Handlers) PlanPage(c *fiber.Ctx, r *Request) error {
+	return h.planPage(c, r, nil)
 }
 
-func (h *Handlers) planPage(c *fiber.Ctx, formErr error) error {
+func (h *Handlers) planPage(c *fiber.Ctx, r *Request, formErr error) error {
 	ctx := c.UserContext()
-	a := agencyOf(c)
-	data := fiber.Map{"Title": "Plan and billing", "StatusLabel": db.StatusLabel(a.Status)}
+	a := r.Agency
+	view := &planPageView{Page: Page{Title: "Plan and billing"}, StatusLabel: db.StatusLabel(a.Status)}
 	on, err := h.billingEnabled(ctx)
 	if err != nil {
 		return err
 	}
 	if !on {
-		data["Off"] = true
-		return h.mapPage(c, "pages/plan/index", data)
+		view.Off = true
+		return h.page(c, "pages/plan/index", view)
 	}
 	current, sub, err := h.agencyPlan(ctx, a)
 	if err != nil {
 		return err
 	}
-	usage, err := tenantOf(c).PlanUsage(ctx)
+	usage, err := r.Tenant.PlanUsage(ctx)
 	if err != nil {
 		return err
 	}
@@ -49,14 +49,13 @@ func (h *Handlers) planPage(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	var choices []planChoice
 	for _, p := range plans {
 		ch := planChoice{Plan: p, Monthly: billing.FormatMoney(p.MonthlyPrice, p.Currency), Yearly: billing.FormatMoney(p.YearlyPrice, p.Currency),
 			Current: current != nil && current.ID == p.ID, Storage: limitText(p.StorageBytes, true), Keeps: retentionText(p.CaseRetentionDays)}
 		if msg := p.Limits().Exceeds(usage, p.Name); msg != "" {
 			ch.Refusal = msg
 		}
-		choices = append(choices, ch)
+		view.Choices = append(view.Choices, ch)
 	}
 	invoices, err := h.Control.SubscriptionInvoices(ctx, a.ID, 50)
 	if err != nil {
@@ -66,23 +65,20 @@ func (h *Handlers) planPage(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	data["Sub"] = sub
-	data["Plan"] = current
-	data["Choices"] = choices
-	data["Invoices"] = subInvoiceRows(invoices)
-	data["CanPayOnline"] = settings.PayseraReady()
-	data["BankDetails"] = settings.BankDetails
+	view.Sub, view.Plan = sub, current
+	view.Invoices = subInvoiceRows(invoices)
+	view.CanPayOnline, view.BankDetails = settings.PayseraReady(), settings.BankDetails
 	if current != nil {
-		data["Usage"] = []fiber.Map{
-			{"Label": "Staff seats", "Value": usageLine(usage.Staff, current.StaffSeats, false)},
-			{"Label": "Clients", "Value": usageLine(usage.Clients, current.MaxClients, false)},
-			{"Label": "Document storage", "Value": usageLine(usage.StorageBytes, current.StorageBytes, true)},
-			{"Label": "Closed cases are kept", "Value": retentionText(current.CaseRetentionDays)},
+		view.Usage = []planUsageRow{
+			{"Staff seats", usageLine(usage.Staff, current.StaffSeats, false)},
+			{"Clients", usageLine(usage.Clients, current.MaxClients, false)},
+			{"Document storage", usageLine(usage.StorageBytes, current.StorageBytes, true)},
+			{"Closed cases are kept", retentionText(current.CaseRetentionDays)},
 		}
 	}
 	if sub != nil && sub.NextPlanID != "" {
 		if next, err := h.Control.PlanByID(ctx, sub.NextPlanID); err == nil {
-			data["NextPlan"] = next
+			view.NextPlan = next
 		}
 	}
 	if formErr != nil {
@@ -90,21 +86,44 @@ func (h *Handlers) planPage(c *fiber.Ctx, formErr error) error {
 		if code == apperr.Internal || code == apperr.Unavailable {
 			return formErr
 		}
-		data["Error"] = apperr.MessageOf(formErr)
+		// The page has no field to put a message beside: a field's message
+		// is the one above the plans.
+		view.Error = apperr.MessageOf(formErr)
 		for _, m := range apperr.FieldsOf(formErr) {
-			data["Error"] = m
+			view.Error = m
 		}
 		c.Status(statusOf[code])
 	}
-	return h.mapPage(c, "pages/plan/index", data)
+	return h.page(c, "pages/plan/index", view)
+}
+
+// planPageView is the owner's plan page.
+type planPageView struct {
+	Page
+	FormErrors
+	Off          bool // this installation has no plans
+	StatusLabel  string
+	Sub          *db.Subscription // nil: billing off
+	Plan         *db.Plan         // nil: no plan yet
+	NextPlan     *db.Plan         // a downgrade waiting for the period's end
+	Usage        []planUsageRow
+	Choices      []planChoice
+	Invoices     []subInvoiceRow
+	CanPayOnline bool
+	BankDetails  string
+}
+
+// planUsageRow is one limit of the plan and what the agency uses of it.
+type planUsageRow struct {
+	Label, Value string
 }
 
 // PlanChange moves the agency to another plan: an upgrade at once, a
 // downgrade at the end of the period, refused where usage is over the new
 // plan's limits.
-func (h *Handlers) PlanChange(c *fiber.Ctx) error {
+func (h *Handlers) PlanChange(c *fiber.Ctx, r *Request) error {
 	ctx := c.UserContext()
-	a := agencyOf(c)
+	a := r.Agency
 	if on, err := h.billingEnabled(ctx); err != nil {
 		return err
 	} else if !on {
@@ -112,7 +131,7 @@ func (h *Handlers) PlanChange(c *fiber.Ctx) error {
 	}
 	p, err := h.Control.PlanByID(ctx, formValue(c, "plan"))
 	if apperr.Is(err, apperr.NotFound) {
-		return h.planPage(c, invalidField("plan", "Choose one of the plans."))
+		return h.planPage(c, r, invalidField("plan", "Choose one of the plans."))
 	}
 	if err != nil {
 		return err
@@ -121,15 +140,15 @@ func (h *Handlers) PlanChange(c *fiber.Ctx) error {
 	if interval == "" {
 		interval = db.IntervalMonth
 	}
-	usage, err := tenantOf(c).PlanUsage(ctx)
+	usage, err := r.Tenant.PlanUsage(ctx)
 	if err != nil {
 		return err
 	}
 	change, err := h.Control.ChangePlan(ctx, a.ID, p, interval, usage)
 	if err != nil {
-		return h.planPage(c, err)
+		return h.planPage(c, r, err)
 	}
-	if err := tenantOf(c).RecordAudit(ctx, auditFor(c, "plan.changed", p.Name+" ("+interval+"ly)")); err != nil {
+	if err := r.Tenant.RecordAudit(ctx, auditFor(c, "plan.changed", p.Name+" ("+interval+"ly)")); err != nil {
 		return err
 	}
 	if change.AtOnce {
@@ -141,8 +160,8 @@ func (h *Handlers) PlanChange(c *fiber.Ctx) error {
 }
 
 // PlanCancelChange drops a downgrade that waits for the period's end.
-func (h *Handlers) PlanCancelChange(c *fiber.Ctx) error {
-	a := agencyOf(c)
+func (h *Handlers) PlanCancelChange(c *fiber.Ctx, r *Request) error {
+	a := r.Agency
 	if err := h.Control.CancelPlanChange(c.UserContext(), a.ID); err != nil {
 		return err
 	}
@@ -152,24 +171,24 @@ func (h *Handlers) PlanCancelChange(c *fiber.Ctx) error {
 
 // ownInvoice loads one of this agency's subscription invoices; another
 // agency's is not found.
-func (h *Handlers) ownInvoice(c *fiber.Ctx) (*db.SubscriptionInvoice, error) {
+func (h *Handlers) ownInvoice(c *fiber.Ctx, r *Request) (*db.SubscriptionInvoice, error) {
 	inv, err := h.Control.SubscriptionInvoiceByID(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return nil, err
 	}
-	if inv.AgencyID != agencyOf(c).ID {
+	if inv.AgencyID != r.Agency.ID {
 		return nil, apperr.New(apperr.NotFound, "Invoice not found.")
 	}
 	return inv, nil
 }
 
 // PlanInvoicePDF sends one of the agency's subscription invoices.
-func (h *Handlers) PlanInvoicePDF(c *fiber.Ctx) error {
-	inv, err := h.ownInvoice(c)
+func (h *Handlers) PlanInvoicePDF(c *fiber.Ctx, r *Request) error {
+	inv, err := h.ownInvoice(c, r)
 	if err != nil {
 		return err
 	}
-	return h.sendSubscriptionPDF(c, inv, userOf(c).Email)
+	return h.sendSubscriptionPDF(c, inv, r.User.Email)
 }
 
 // sendSubscriptionPDF answers with an invoice's PDF as a download.

@@ -16,10 +16,10 @@ const subscriptionCallbackPath = "/subscriptions/paysera/callback"
 
 // PlanInvoicePay sends the owner to Paysera to pay a subscription invoice
 // through the operator's own Paysera project.
-func (h *Handlers) PlanInvoicePay(c *fiber.Ctx) error {
+func (h *Handlers) PlanInvoicePay(c *fiber.Ctx, r *Request) error {
 	ctx := c.UserContext()
-	a := agencyOf(c)
-	inv, err := h.ownInvoice(c)
+	a := r.Agency
+	inv, err := h.ownInvoice(c, r)
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (h *Handlers) PlanInvoicePay(c *fiber.Ctx) error {
 	back := h.Config.BaseURL + "/a/" + a.Slug + "/plan"
 	signed, err := paysera.Build(paysera.Request{ProjectID: s.PayseraProjectID, OrderID: inv.ID, Amount: inv.Amount, Currency: inv.Currency,
 		AcceptURL: back + "?paid=1", CancelURL: back, CallbackURL: h.Config.BaseURL + subscriptionCallbackPath,
-		PayText: "Invoice " + inv.Number + " [site_name]", Email: userOf(c).Email, Test: s.PayseraTest, PayURL: h.payseraURL()}, s.PayseraPassword)
+		PayText: "Invoice " + inv.Number + " [site_name]", Email: r.User.Email, Test: s.PayseraTest, PayURL: h.payseraURL()}, s.PayseraPassword)
 	if err != nil {
 		return err
 	}
