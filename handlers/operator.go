@@ -73,5 +73,11 @@ func (h *Handlers) OperatorOutbox(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.mapPage(c, "pages/operator/outbox", fiber.Map{"Title": "Mail outbox", "Emails": emails})
+	return h.page(c, "pages/operator/outbox", &operatorOutboxView{Page: Page{Title: "Mail outbox"}, Emails: emails})
+}
+
+// operatorOutboxView is the console's mail outbox page.
+type operatorOutboxView struct {
+	Page
+	Emails []*db.Email
 }
