@@ -162,6 +162,9 @@ func TestOperatorConsole(t *testing.T) {
 		if s, _ := e.control.Subscription(ctx, a.ID); s.PlanID != pro.ID || s.Interval != db.IntervalYear {
 			t.Fatalf("%+v", s)
 		}
+		res := op.get(agencyURL)
+		wantContains(t, res, `<option value="`+pro.ID+`" selected>Pro</option>`)
+		wantContains(t, res, `<option value="month">Monthly</option><option value="year" selected>Yearly</option>`)
 	})
 	t.Run("run now runs the subscription job and the job runs page shows it", func(t *testing.T) {
 		e.clock.Advance(400 * 24 * time.Hour) // past every period: invoices are due
@@ -181,7 +184,17 @@ func TestOperatorConsole(t *testing.T) {
 		}
 		res := op.get("/operator/billing")
 		wantContains(t, res, invs[0].Number)
-		wantStatus(t, op.post("/operator/billing/invoices/"+invs[0].ID+"/payments", nil), http.StatusSeeOther)
+		form := `<form method="post" action="/operator/billing/invoices/` + invs[0].ID + `/payments" class="inline"><input type="hidden" name="_csrf" value="`
+		wantContains(t, res, form+op.csrf+`">`)
+		wantContains(t, res, `<input type="hidden" name="back" value=""><button type="submit" class="small secondary">Record payment</button>`)
+		res = op.get(agencyURL)
+		wantContains(t, res, form+op.csrf+`">`)
+		wantContains(t, res, `<input type="hidden" name="back" value="agency"><button type="submit" class="small secondary">Record payment</button>`)
+		res = op.post("/operator/billing/invoices/"+invs[0].ID+"/payments", url.Values{"back": {"agency"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); loc != agencyURL {
+			t.Fatalf("back to %q, want the agency's page", loc)
+		}
 		if got, _ := e.control.SubscriptionInvoiceByID(ctx, invs[0].ID); got.Status != db.SubInvoicePaid {
 			t.Fatalf("%s", got.Status)
 		}
