@@ -27,43 +27,43 @@ func previewable(contentType string) bool {
 
 // staffDocument loads the document of the URL for the signed-in staff
 // member; every download and preview checks access again this way.
-func (h *Handlers) staffDocument(c *fiber.Ctx) (*db.Document, error) {
-	v, err := h.viewer(c)
+func (h *Handlers) staffDocument(c *fiber.Ctx, r *Request) (*db.Document, error) {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return nil, err
 	}
-	return tenantOf(c).Document(c.UserContext(), db.StaffDocumentAccess(v), c.Params("id"), c.Params("doc"))
+	return r.Tenant.Document(c.UserContext(), db.StaffDocumentAccess(v), c.Params("id"), c.Params("doc"))
 }
 
 // DocumentDownload sends a document as an attachment.
-func (h *Handlers) DocumentDownload(c *fiber.Ctx) error {
-	d, err := h.staffDocument(c)
+func (h *Handlers) DocumentDownload(c *fiber.Ctx, r *Request) error {
+	d, err := h.staffDocument(c, r)
 	if err != nil {
 		return err
 	}
-	return h.sendDocument(c, tenantOf(c), d, false)
+	return h.sendDocument(c, r.Tenant, d, false)
 }
 
 // DocumentPreview shows an image or PDF in the browser, sandboxed; other
 // types are sent as attachments.
-func (h *Handlers) DocumentPreview(c *fiber.Ctx) error {
-	d, err := h.staffDocument(c)
+func (h *Handlers) DocumentPreview(c *fiber.Ctx, r *Request) error {
+	d, err := h.staffDocument(c, r)
 	if err != nil {
 		return err
 	}
-	return h.sendDocument(c, tenantOf(c), d, true)
+	return h.sendDocument(c, r.Tenant, d, true)
 }
 
 // DocumentThumb sends a photo's thumbnail.
-func (h *Handlers) DocumentThumb(c *fiber.Ctx) error {
-	d, err := h.staffDocument(c)
+func (h *Handlers) DocumentThumb(c *fiber.Ctx, r *Request) error {
+	d, err := h.staffDocument(c, r)
 	if err != nil {
 		return err
 	}
 	if d.ThumbKey == "" {
 		return apperr.New(apperr.NotFound, "This document has no thumbnail.")
 	}
-	f, err := files.Open(tenantOf(c).FilesDir(), d.ThumbKey)
+	f, err := files.Open(r.Tenant.FilesDir(), d.ThumbKey)
 	if err != nil {
 		return err
 	}

@@ -43,9 +43,9 @@ func (h *Handlers) storageQuota(ctx context.Context, a *db.Agency) (int64, error
 // client contact's access). It is all or nothing: a bad file, the quota,
 // or a request cut off leaves no file and no row. Limits known from the
 // request's Content-Length are checked before any file is read.
-func (h *Handlers) storeUploads(c *fiber.Ctx, access db.DocumentAccess, actor db.Actor, caseID string, shared bool) (docs []*db.Document, err error) {
+func (h *Handlers) storeUploads(c *fiber.Ctx, r *Request, access db.DocumentAccess, actor db.Actor, caseID string, shared bool) (docs []*db.Document, err error) {
 	ctx := c.UserContext()
-	t := tenantOf(c)
+	t := r.Tenant
 	defer func() {
 		if err != nil {
 			// The rest of the body is not read: the connection cannot
@@ -56,7 +56,7 @@ func (h *Handlers) storeUploads(c *fiber.Ctx, access db.DocumentAccess, actor db
 	if err := t.CheckDocumentCase(ctx, access, caseID); err != nil {
 		return nil, err
 	}
-	quota, err := h.storageQuota(ctx, agencyOf(c))
+	quota, err := h.storageQuota(ctx, r.Agency)
 	if err != nil {
 		return nil, err
 	}
@@ -172,8 +172,8 @@ func drainBody(c *fiber.Ctx) {
 // a line saying how it went and the case's list of documents (out of
 // band). Without script the form posts every file at once and the browser
 // comes back to the case page.
-func (h *Handlers) DocumentsUpload(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) DocumentsUpload(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -181,32 +181,41 @@ func (h *Handlers) DocumentsUpload(c *fiber.Ctx) error {
 	// The upload's leading fields are in PostArgs (see startUpload); asking
 	// c.FormValue for one that is absent would parse the streamed body.
 	shared := string(c.Request().PostArgs().Peek("shared")) == "1"
-	docs, err := h.storeUploads(c, db.StaffDocumentAccess(v), caseActor(stateOf(c).req), caseID, shared)
+	docs, err := h.storeUploads(c, r, db.StaffDocumentAccess(v), caseActor(r), caseID, shared)
 	if err == nil && shared {
-		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, caseID, "case-document", documentNames(docs)))
+		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, r, caseID, "case-document", documentNames(docs)))
 	}
 	if !isHTMX(c) {
 		if err != nil {
 			return err
 		}
 		h.flash(c, uploadedMessage(docs))
-		return h.redirect(c, caseBase(stateOf(c).req)+"/"+caseID+"#documents")
+		return h.redirect(c, caseBase(r)+"/"+caseID+"#documents")
 	}
-	data := fiber.Map{}
 	if err != nil {
 		code := apperr.CodeOf(err)
 		if code == apperr.Internal || code == apperr.Unavailable {
 			return err
 		}
 		c.Status(statusOf[code])
-		data["UploadError"] = apperr.MessageOf(err)
-		return h.mapFragment(c, "partials/documents/uploaded", data)
+		return h.fragment(c, "partials/documents/uploaded", &documentsUploadedView{UploadError: apperr.MessageOf(err)})
 	}
-	if err := h.addCaseDocuments(c, caseID, data); err != nil {
+	view := &documentsUploadedView{UploadDone: uploadedMessage(docs)}
+	if view.caseDocumentsView, err = h.caseDocuments(c, r, v, caseID); err != nil {
 		return err
 	}
-	data["UploadDone"], data["DocOOB"] = uploadedMessage(docs), true
-	return h.mapFragment(c, "partials/documents/uploaded", data)
+	view.DocOOB = true
+	return h.fragment(c, "partials/documents/uploaded", view)
+}
+
+// documentsUploadedView is an htmx upload's answer: how it went and, after
+// a success, the case's list of documents swapped in out of band, from the
+// same documents section the case page shows.
+type documentsUploadedView struct {
+	Page
+	UploadError string
+	UploadDone  string
+	caseDocumentsView
 }
 
 // documentNames is the documents' names, one a line, for an email.

@@ -118,38 +118,14 @@ func (h *Handlers) caseDocuments(c *fiber.Ctx, r *Request, v db.Viewer, caseID s
 	return view, nil
 }
 
-// addCaseDocuments adds the case page's documents section to data, for
-// the documents pages not yet given a view model.
-func (h *Handlers) addCaseDocuments(c *fiber.Ctx, caseID string, data fiber.Map) error {
-	r := stateOf(c).req
-	v, err := r.Viewer(c.UserContext())
+// clientDocuments is the client page's Documents tab: the documents on
+// all of client clientID's cases that viewer v may see.
+func (h *Handlers) clientDocuments(c *fiber.Ctx, r *Request, v db.Viewer, clientID string) ([]documentView, error) {
+	docs, err := r.Tenant.ClientDocuments(c.UserContext(), db.StaffDocumentAccess(v), clientID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	view, err := h.caseDocuments(c, r, v, caseID)
-	if err != nil {
-		return err
-	}
-	data["Docs"], data["DocsURL"], data["DocMaxBytes"], data["DocMaxSize"], data["DocMaxFiles"] = view.Docs, view.DocsURL, view.DocMaxBytes, view.DocMaxSize, view.DocMaxFiles
-	if view.DocTrashURL != "" {
-		data["DocTrashURL"] = view.DocTrashURL
-	}
-	return nil
-}
-
-// addClientDocuments adds the client page's Documents tab: the documents
-// on all of the client's cases that the viewer may see.
-func (h *Handlers) addClientDocuments(c *fiber.Ctx, clientID string, data fiber.Map) error {
-	v, err := h.viewer(c)
-	if err != nil {
-		return err
-	}
-	docs, err := tenantOf(c).ClientDocuments(c.UserContext(), db.StaffDocumentAccess(v), clientID)
-	if err != nil {
-		return err
-	}
-	data["Docs"] = documentViews(agencyOf(c).Slug, docs)
-	return nil
+	return documentViews(r.Agency.Slug, docs), nil
 }
 
 // documentEventSummary is the timeline's sentence for a document event.

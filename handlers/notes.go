@@ -44,7 +44,7 @@ func (h *Handlers) NoteCreate(c *fiber.Ctx, r *Request) error {
 		return h.formPage(c, "pages/cases/show", "partials/cases/note-form", view, err)
 	}
 	if form.Visible {
-		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, id, "case-update", n.Body))
+		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, r, id, "case-update", n.Body))
 		h.flash(c, "Note added and shown to the client.")
 	} else {
 		h.flash(c, "Internal note added.")

@@ -11,7 +11,7 @@ import (
 )
 
 // portalBase is the start of every portal URL of the agency.
-func portalBase(c *fiber.Ctx) string { return "/a/" + agencyOf(c).Slug + "/portal" }
+func portalBase(r *Request) string { return "/a/" + r.Agency.Slug + "/portal" }
 
 // portalUpdate is a recent change on a case, in the contact's words.
 type portalUpdate struct {
@@ -50,12 +50,12 @@ func portalSentence(e db.Event) (string, string) {
 
 // PortalHome is the contact's start page: their client's open cases (with
 // unread markers) and the latest updates.
-func (h *Handlers) PortalHome(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) PortalHome(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	t := tenantOf(c)
+	t := r.Tenant
 	cases, err := t.PortalCases(c.UserContext(), v)
 	if err != nil {
 		return err
@@ -67,16 +67,16 @@ func (h *Handlers) PortalHome(c *fiber.Ctx) error {
 	updates := make([]portalUpdate, len(events))
 	for i, e := range events {
 		s, text := portalSentence(e.Event)
-		updates[i] = portalUpdate{At: e.At, CaseURL: portalBase(c) + "/cases/" + e.CaseID, CaseNumber: db.CaseNumber(e.CaseNumber), Sentence: s, Text: text}
+		updates[i] = portalUpdate{At: e.At, CaseURL: portalBase(r) + "/cases/" + e.CaseID, CaseNumber: db.CaseNumber(e.CaseNumber), Sentence: s, Text: text}
 	}
 	invoices, err := t.PortalInvoices(c.UserContext(), v)
 	if err != nil {
 		return err
 	}
 	var unpaid []db.InvoiceRow
-	for _, r := range invoices {
-		if r.Open() {
-			unpaid = append(unpaid, r)
+	for _, row := range invoices {
+		if row.Open() {
+			unpaid = append(unpaid, row)
 		}
 	}
 	var open, done []db.PortalCase
@@ -87,24 +87,32 @@ func (h *Handlers) PortalHome(c *fiber.Ctx) error {
 			done = append(done, k)
 		}
 	}
-	return h.mapPage(c, "pages/portal/index", fiber.Map{
-		"Title": agencyOf(c).Name + " portal", "Open": open, "Done": done, "Updates": updates, "Base": portalBase(c),
-		"Unpaid": h.invoiceRows(portalInvoiceBase(c), h.invoiceToday(), unpaid),
-	})
+	return h.page(c, "pages/portal/index", &portalHomeView{Page: Page{Title: r.Agency.Name + " portal"}, Base: portalBase(r),
+		Unpaid: portalInvoiceTable{Rows: h.invoiceRows(portalInvoiceBase(r), h.invoiceToday(), unpaid)}, Open: open, Done: done, Updates: updates})
+}
+
+// portalHomeView is the portal's start page.
+type portalHomeView struct {
+	Page
+	Base    string
+	Unpaid  portalInvoiceTable
+	Open    []db.PortalCase
+	Done    []db.PortalCase
+	Updates []portalUpdate
 }
 
 // PortalCase is one case as the client sees it: its client-visible history
 // and a box for a message. Another client's case is not found.
-func (h *Handlers) PortalCase(c *fiber.Ctx) error {
-	return h.portalCasePage(c, "", nil)
+func (h *Handlers) PortalCase(c *fiber.Ctx, r *Request) error {
+	return h.portalCasePage(c, r, "", nil)
 }
 
-func (h *Handlers) portalCasePage(c *fiber.Ctx, message string, formErr error) error {
-	v, err := h.viewer(c)
+func (h *Handlers) portalCasePage(c *fiber.Ctx, r *Request, message string, formErr error) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	t, me := tenantOf(c), userOf(c)
+	t, me := r.Tenant, r.User
 	k, err := t.Case(c.UserContext(), v, c.Params("id"))
 	if err != nil {
 		return err
@@ -123,45 +131,58 @@ func (h *Handlers) portalCasePage(c *fiber.Ctx, message string, formErr error) e
 			return err
 		}
 	}
-	data := fiber.Map{
-		"Title": db.CaseNumber(k.Number) + " " + k.Title, "Case": k, "Number": db.CaseNumber(k.Number), "Status": db.CaseStatusLabel(k.Status),
-		"History": history, "Base": portalBase(c), "URL": portalBase(c) + "/cases/" + k.ID, "Message": message,
-	}
-	if err := h.portalDocuments(c, k.ID, data); err != nil {
+	view := &portalCaseView{Page: Page{Title: db.CaseNumber(k.Number) + " " + k.Title}, Base: portalBase(r), URL: portalBase(r) + "/cases/" + k.ID,
+		Case: k, Number: db.CaseNumber(k.Number), Status: db.CaseStatusLabel(k.Status), History: history, Message: message}
+	if view.portalDocumentsView, err = h.portalDocuments(c, r, k.ID); err != nil {
 		return err
 	}
-	return h.mapFormPage(c, "pages/portal/case", "pages/portal/case", data, formErr)
+	return h.formPage(c, "pages/portal/case", "pages/portal/case", view, formErr)
+}
+
+// portalCaseView is a case's portal page: its history, the message form
+// (Message as typed) and its shared documents.
+type portalCaseView struct {
+	Page
+	FormErrors
+	Base    string
+	URL     string
+	Case    *db.Case
+	Number  string
+	Status  string
+	History []portalUpdate
+	Message string
+	portalDocumentsView
 }
 
 // PortalMessage posts the contact's message on the case: a note shown to
 // the client, on the staff's timeline too, and an email to the staff member
 // looking after the case.
-func (h *Handlers) PortalMessage(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) PortalMessage(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	t, id := tenantOf(c), c.Params("id")
+	t, id := r.Tenant, c.Params("id")
 	body := c.FormValue("body")
-	n, err := t.AddNote(c.UserContext(), v, caseActor(stateOf(c).req), id, body, true)
+	n, err := t.AddNote(c.UserContext(), v, caseActor(r), id, body, true)
 	if err != nil {
 		if apperr.CodeOf(err) != apperr.Invalid {
 			return err
 		}
-		return h.portalCasePage(c, body, err)
+		return h.portalCasePage(c, r, body, err)
 	}
-	h.afterClientActivity(c, id, "client-message", n.Body)
+	h.afterClientActivity(c, r, id, "client-message", n.Body)
 	h.flash(c, "Message sent.")
-	return h.redirect(c, portalBase(c)+"/cases/"+id)
+	return h.redirect(c, portalBase(r)+"/cases/"+id)
 }
 
 // afterClientActivity marks the case for the staff's unread markers and
 // emails the staff member looking after it. The message or upload is
 // already saved: a failure here is logged, not answered, so that nobody
 // sends it again.
-func (h *Handlers) afterClientActivity(c *fiber.Ctx, caseID, template, text string) {
-	h.logFailed(c, "mark client activity", tenantOf(c).NoteClientActivity(c.UserContext(), caseID))
-	h.logFailed(c, "email the case's staff", h.notifyStaffOfClient(c, caseID, template, text))
+func (h *Handlers) afterClientActivity(c *fiber.Ctx, r *Request, caseID, template, text string) {
+	h.logFailed(c, "mark client activity", r.Tenant.NoteClientActivity(c.UserContext(), caseID))
+	h.logFailed(c, "email the case's staff", h.notifyStaffOfClient(c, r, caseID, template, text))
 }
 
 // logFailed logs what went wrong in a step that follows a saved change and
@@ -174,8 +195,8 @@ func (h *Handlers) logFailed(c *fiber.Ctx, what string, err error) {
 
 // notifyStaffOfClient emails the staff member looking after the case that
 // the client wrote or uploaded something, unless they turned that off.
-func (h *Handlers) notifyStaffOfClient(c *fiber.Ctx, caseID, template, text string) error {
-	t, me := tenantOf(c), userOf(c)
+func (h *Handlers) notifyStaffOfClient(c *fiber.Ctx, r *Request, caseID, template, text string) error {
+	t, me := r.Tenant, r.User
 	watchers, err := t.CaseWatchers(c.UserContext(), caseID)
 	if err != nil || len(watchers) == 0 {
 		return err
@@ -184,15 +205,15 @@ func (h *Handlers) notifyStaffOfClient(c *fiber.Ctx, caseID, template, text stri
 	if err != nil {
 		return err
 	}
-	return h.mailPeople(c, watchers, db.EmailClientActivity, template, fiber.Map{
-		"Case": db.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": h.Config.BaseURL + "/a/" + agencyOf(c).Slug + "/cases/" + caseID,
+	return h.mailPeople(c, r, watchers, db.EmailClientActivity, template, fiber.Map{
+		"Case": db.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": h.Config.BaseURL + "/a/" + r.Agency.Slug + "/cases/" + caseID,
 	})
 }
 
 // notifyContacts emails the case's client contacts that something was
 // shared with them, unless they turned that off.
-func (h *Handlers) notifyContacts(c *fiber.Ctx, caseID, template, text string) error {
-	t, me := tenantOf(c), userOf(c)
+func (h *Handlers) notifyContacts(c *fiber.Ctx, r *Request, caseID, template, text string) error {
+	t, me := r.Tenant, r.User
 	contacts, err := t.CaseContacts(c.UserContext(), caseID)
 	if err != nil || len(contacts) == 0 {
 		return err
@@ -201,26 +222,26 @@ func (h *Handlers) notifyContacts(c *fiber.Ctx, caseID, template, text string) e
 	if err != nil {
 		return err
 	}
-	return h.mailPeople(c, contacts, db.EmailCaseUpdates, template, fiber.Map{
-		"Case": db.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": h.Config.BaseURL + portalBase(c) + "/cases/" + caseID,
+	return h.mailPeople(c, r, contacts, db.EmailCaseUpdates, template, fiber.Map{
+		"Case": db.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": h.Config.BaseURL + portalBase(r) + "/cases/" + caseID,
 	})
 }
 
 // notifyInvoice emails a client's contacts that an invoice was issued to
 // them, with the link to it in the portal.
-func (h *Handlers) notifyInvoice(c *fiber.Ctx, inv *db.Invoice) error {
+func (h *Handlers) notifyInvoice(c *fiber.Ctx, r *Request, inv *db.Invoice) error {
 	m, err := h.invoiceMailer()
 	if err != nil {
 		return err
 	}
-	return invoicemail.NotifyContacts(c.UserContext(), m, agencyOf(c), tenantOf(c), inv, h.Config.BaseURL)
+	return invoicemail.NotifyContacts(c.UserContext(), m, r.Agency, r.Tenant, inv, h.Config.BaseURL)
 }
 
 // mailPeople queues template to each person who has not turned emails of
 // kind off; data gets the agency's and the sender's names.
-func (h *Handlers) mailPeople(c *fiber.Ctx, people []*db.User, kind, template string, data fiber.Map) error {
-	t, a := tenantOf(c), agencyOf(c)
-	data["AgencyName"], data["From"] = a.Name, userOf(c).Name
+func (h *Handlers) mailPeople(c *fiber.Ctx, r *Request, people []*db.User, kind, template string, data fiber.Map) error {
+	t, a := r.Tenant, r.Agency
+	data["AgencyName"], data["From"] = a.Name, r.User.Name
 	for _, u := range people {
 		ok, err := t.WantsEmail(c.UserContext(), u.ID, kind)
 		if err != nil {
@@ -237,9 +258,9 @@ func (h *Handlers) mailPeople(c *fiber.Ctx, people []*db.User, kind, template st
 }
 
 // ContactInvite invites a contact of the client to the portal.
-func (h *Handlers) ContactInvite(c *fiber.Ctx) error {
-	a, t, me := agencyOf(c), tenantOf(c), userOf(c)
-	v, err := h.viewer(c)
+func (h *Handlers) ContactInvite(c *fiber.Ctx, r *Request) error {
+	a, t, me := r.Agency, r.Tenant, r.User
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -249,16 +270,16 @@ func (h *Handlers) ContactInvite(c *fiber.Ctx) error {
 		return err
 	}
 	email, msg := db.ValidateEmail(formValue(c, "email"))
-	back := clientsBase(c) + "/" + cl.ID + "?tab=portal"
+	back := clientsPath(r) + "/" + cl.ID + "?tab=portal"
 	if msg != "" {
-		return h.clientPortalTab(c, cl, formValue(c, "email"), invalidField("email", msg))
+		return h.clientPortalTab(c, r, cl, formValue(c, "email"), invalidField("email", msg))
 	}
 	token, inv, err := t.CreateContactInvite(c.UserContext(), v, cl.ID, email, me.ID, h.Config.InviteTTL, auditFor(c, "contact.invited", email))
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.NotFound {
 			return err
 		}
-		return h.clientPortalTab(c, cl, email, err)
+		return h.clientPortalTab(c, r, cl, email, err)
 	}
 	if err := h.Mailer.Queue(c.UserContext(), a.ID, inv.Email, "contact-invite", fiber.Map{
 		"AgencyName": a.Name, "InviterName": me.Name, "ClientName": cl.Name,
@@ -272,13 +293,13 @@ func (h *Handlers) ContactInvite(c *fiber.Ctx) error {
 
 // clientPortalTab shows the client page's portal tab again with the invite
 // form's error.
-func (h *Handlers) clientPortalTab(c *fiber.Ctx, cl *db.Client, email string, formErr error) error {
-	data, err := h.clientPortalData(c, cl)
+func (h *Handlers) clientPortalTab(c *fiber.Ctx, r *Request, cl *db.Client, email string, formErr error) error {
+	view, err := h.clientPortalView(c, r, cl)
 	if err != nil {
 		return err
 	}
-	data["InviteEmail"] = email
-	return h.mapFormPage(c, "pages/clients/show", "partials/clients/tabs", data, formErr)
+	view.InviteEmail = email
+	return h.formPage(c, "pages/clients/show", "partials/clients/tabs", view, formErr)
 }
 
 // emailKindsFor is the kinds of notification email that reach u's role.
@@ -293,18 +314,26 @@ func emailKindsFor(u *db.User) []db.EmailKind {
 }
 
 // EmailPreferencesForm shows which kinds of notification email a person gets.
-func (h *Handlers) EmailPreferencesForm(c *fiber.Ctx) error {
-	me := userOf(c)
-	off, err := tenantOf(c).EmailOptOuts(c.UserContext(), me.ID)
+func (h *Handlers) EmailPreferencesForm(c *fiber.Ctx, r *Request) error {
+	me := r.User
+	off, err := r.Tenant.EmailOptOuts(c.UserContext(), me.ID)
 	if err != nil {
 		return err
 	}
-	return h.mapPage(c, "pages/account/emails", fiber.Map{"Title": "Email notifications", "Kinds": emailKindsFor(me), "Off": off})
+	return h.page(c, "pages/account/emails", &emailPreferencesView{Page: Page{Title: "Email notifications"}, Kinds: emailKindsFor(me), Off: off})
+}
+
+// emailPreferencesView is the form of which notification emails a person
+// gets: every kind for their role, and the ones turned off.
+type emailPreferencesView struct {
+	Page
+	Kinds []db.EmailKind
+	Off   map[string]bool // by kind key
 }
 
 // EmailPreferences saves which kinds of notification email a person gets.
-func (h *Handlers) EmailPreferences(c *fiber.Ctx) error {
-	a, t, me := agencyOf(c), tenantOf(c), userOf(c)
+func (h *Handlers) EmailPreferences(c *fiber.Ctx, r *Request) error {
+	a, t, me := r.Agency, r.Tenant, r.User
 	var off []string
 	for _, k := range emailKindsFor(me) {
 		if c.FormValue(k.Key) != "on" {

@@ -13,8 +13,8 @@ import (
 
 // portalAccess is the signed-in contact's access to documents: shared
 // documents of their own client's cases only.
-func (h *Handlers) portalAccess(c *fiber.Ctx) (db.DocumentAccess, error) {
-	v, err := h.viewer(c)
+func (h *Handlers) portalAccess(c *fiber.Ctx, r *Request) (db.DocumentAccess, error) {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return db.DocumentAccess{}, err
 	}
@@ -24,59 +24,69 @@ func (h *Handlers) portalAccess(c *fiber.Ctx) (db.DocumentAccess, error) {
 // PortalUpload stores the contact's files on their case, shared with the
 // client by nature, and tells the staff member looking after the case.
 // The same streaming, checks and all-or-nothing rule as staff uploads.
-func (h *Handlers) PortalUpload(c *fiber.Ctx) error {
-	access, err := h.portalAccess(c)
+func (h *Handlers) PortalUpload(c *fiber.Ctx, r *Request) error {
+	access, err := h.portalAccess(c, r)
 	if err != nil {
 		return err
 	}
 	caseID := c.Params("id")
-	docs, err := h.storeUploads(c, access, caseActor(stateOf(c).req), caseID, true)
+	docs, err := h.storeUploads(c, r, access, caseActor(r), caseID, true)
 	if err != nil {
 		if code := apperr.CodeOf(err); code == apperr.NotFound || code == apperr.Internal || code == apperr.Unavailable {
 			return err
 		}
-		return h.portalCasePage(c, "", err)
+		return h.portalCasePage(c, r, "", err)
 	}
-	h.afterClientActivity(c, caseID, "client-upload", documentNames(docs))
+	h.afterClientActivity(c, r, caseID, "client-upload", documentNames(docs))
 	h.flash(c, uploadedMessage(docs))
-	return h.redirect(c, portalBase(c)+"/cases/"+caseID+"#documents")
+	return h.redirect(c, portalBase(r)+"/cases/"+caseID+"#documents")
 }
 
 // PortalDocument sends a shared document of the contact's case; anything
 // else (internal, another client's, trashed) is not found.
-func (h *Handlers) PortalDocument(c *fiber.Ctx) error {
-	access, err := h.portalAccess(c)
+func (h *Handlers) PortalDocument(c *fiber.Ctx, r *Request) error {
+	access, err := h.portalAccess(c, r)
 	if err != nil {
 		return err
 	}
-	d, err := tenantOf(c).Document(c.UserContext(), access, c.Params("id"), c.Params("doc"))
+	d, err := r.Tenant.Document(c.UserContext(), access, c.Params("id"), c.Params("doc"))
 	if err != nil {
 		return err
 	}
-	return h.sendDocument(c, tenantOf(c), d, c.Query("inline") == "1")
+	return h.sendDocument(c, r.Tenant, d, c.Query("inline") == "1")
 }
 
-// portalDocuments adds the case's shared documents to the portal case page.
-func (h *Handlers) portalDocuments(c *fiber.Ctx, caseID string, data fiber.Map) error {
-	access, err := h.portalAccess(c)
+// portalDocumentView is a shared document as the portal lists it.
+type portalDocumentView struct {
+	Name, URL, Size, Kind, By string
+	At                        time.Time
+}
+
+// portalDocumentsView is the portal case page's documents section: the
+// case's shared documents and the upload form's address and limits.
+type portalDocumentsView struct {
+	Docs        []portalDocumentView
+	UploadURL   string
+	DocMaxSize  string
+	DocMaxFiles int
+}
+
+// portalDocuments is the documents section of the portal page of case caseID.
+func (h *Handlers) portalDocuments(c *fiber.Ctx, r *Request, caseID string) (portalDocumentsView, error) {
+	access, err := h.portalAccess(c, r)
 	if err != nil {
-		return err
+		return portalDocumentsView{}, err
 	}
-	docs, err := tenantOf(c).CaseDocuments(c.UserContext(), access, caseID)
+	docs, err := r.Tenant.CaseDocuments(c.UserContext(), access, caseID)
 	if err != nil {
-		return err
+		return portalDocumentsView{}, err
 	}
-	base := portalBase(c) + "/cases/" + caseID + "/documents/"
-	type portalDoc struct {
-		Name, URL, Size, Kind, By string
-		At                        time.Time
-	}
-	list := make([]portalDoc, len(docs))
+	base := portalBase(r) + "/cases/" + caseID + "/documents/"
+	list := make([]portalDocumentView, len(docs))
 	for i, d := range docs {
 		kind := strings.ToUpper(strings.TrimPrefix(strings.TrimPrefix(d.ContentType, "image/"), "application/"))
-		list[i] = portalDoc{Name: d.Name, URL: base + d.ID, Size: files.ByteSize(d.Size), Kind: kind, By: d.UploaderName, At: d.CreatedAt}
+		list[i] = portalDocumentView{Name: d.Name, URL: base + d.ID, Size: files.ByteSize(d.Size), Kind: kind, By: d.UploaderName, At: d.CreatedAt}
 	}
-	data["Docs"], data["UploadURL"] = list, portalBase(c)+"/cases/"+caseID+"/documents"
-	data["DocMaxSize"], data["DocMaxFiles"] = files.ByteSize(h.files.MaxSize()), maxUploadFiles
-	return nil
+	return portalDocumentsView{Docs: list, UploadURL: portalBase(r) + "/cases/" + caseID + "/documents",
+		DocMaxSize: files.ByteSize(h.files.MaxSize()), DocMaxFiles: maxUploadFiles}, nil
 }

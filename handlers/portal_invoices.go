@@ -11,54 +11,67 @@ import (
 var errNothingToPay = apperr.New(apperr.Conflict, "Nothing is owed on this invoice.")
 
 // portalInvoiceBase is where the contact's invoices live in the portal.
-func portalInvoiceBase(c *fiber.Ctx) string { return portalBase(c) + "/invoices" }
+func portalInvoiceBase(r *Request) string { return portalBase(r) + "/invoices" }
 
 // PortalInvoices lists the client's invoices: what is open first.
-func (h *Handlers) PortalInvoices(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) PortalInvoices(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	rows, err := tenantOf(c).PortalInvoices(c.UserContext(), v)
+	rows, err := r.Tenant.PortalInvoices(c.UserContext(), v)
 	if err != nil {
 		return err
 	}
 	var open, done []db.InvoiceRow
-	for _, r := range rows {
-		if r.Open() {
-			open = append(open, r)
+	for _, row := range rows {
+		if row.Open() {
+			open = append(open, row)
 		} else {
-			done = append(done, r)
+			done = append(done, row)
 		}
 	}
-	base, today := portalInvoiceBase(c), h.invoiceToday()
-	return h.mapPage(c, "pages/portal/invoices", fiber.Map{
-		"Title": "Invoices", "Open": h.invoiceRows(base, today, open), "Done": h.invoiceRows(base, today, done), "Base": portalBase(c),
-	})
+	base, today := portalInvoiceBase(r), h.invoiceToday()
+	return h.page(c, "pages/portal/invoices", &portalInvoicesView{Page: Page{Title: "Invoices"}, Base: portalBase(r),
+		Open: portalInvoiceTable{Rows: h.invoiceRows(base, today, open)}, Done: portalInvoiceTable{Rows: h.invoiceRows(base, today, done)}})
+}
+
+// portalInvoicesView is the portal's list of the client's invoices.
+type portalInvoicesView struct {
+	Page
+	Base string
+	Open portalInvoiceTable // still owed
+	Done portalInvoiceTable // the rest: paid and earlier
+}
+
+// portalInvoiceTable is a table of invoices in the portal, for
+// views/partials/portal/invoice-table.html.
+type portalInvoiceTable struct {
+	Rows []invoiceListRow
 }
 
 // portalInvoice loads the URL's invoice for the signed-in contact.
-func (h *Handlers) portalInvoice(c *fiber.Ctx) (*db.Invoice, error) {
-	v, err := h.viewer(c)
+func (h *Handlers) portalInvoice(c *fiber.Ctx, r *Request) (*db.Invoice, error) {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return nil, err
 	}
-	return tenantOf(c).PortalInvoice(c.UserContext(), v, c.Params("id"))
+	return r.Tenant.PortalInvoice(c.UserContext(), v, c.Params("id"))
 }
 
 // PortalInvoice shows one invoice: its lines and totals, the payments
 // received with their references, the PDF, and Pay when something is owed
 // and the agency takes payments online.
-func (h *Handlers) PortalInvoice(c *fiber.Ctx) error {
-	return h.portalInvoicePage(c, nil)
+func (h *Handlers) PortalInvoice(c *fiber.Ctx, r *Request) error {
+	return h.portalInvoicePage(c, r, nil)
 }
 
-func (h *Handlers) portalInvoicePage(c *fiber.Ctx, payErr error) error {
-	inv, err := h.portalInvoice(c)
+func (h *Handlers) portalInvoicePage(c *fiber.Ctx, r *Request, payErr error) error {
+	inv, err := h.portalInvoice(c, r)
 	if err != nil {
 		return err
 	}
-	t := tenantOf(c)
+	t := r.Tenant
 	payments, err := t.InvoicePayments(c.UserContext(), inv.ID)
 	if err != nil {
 		return err
@@ -67,46 +80,55 @@ func (h *Handlers) portalInvoicePage(c *fiber.Ctx, payErr error) error {
 	if err != nil {
 		return err
 	}
-	view := h.newInvoiceView(c, inv)
-	view.URL, view.CaseURL = portalInvoiceBase(c)+"/"+inv.ID, ""
+	view := h.newInvoiceView(r, inv)
+	view.URL, view.CaseURL = portalInvoiceBase(r)+"/"+inv.ID, ""
 	if inv.CaseID != "" {
-		view.CaseURL = portalBase(c) + "/cases/" + inv.CaseID
+		view.CaseURL = portalBase(r) + "/cases/" + inv.CaseID
 	}
 	paid := make([]paymentView, len(payments))
 	for i, p := range payments {
 		paid[i] = paymentView{PaidOn: p.PaidOn, Amount: billing.FormatMoney(p.Amount, p.Currency), Method: db.PaymentMethodLabel(p.Method), Reference: p.Reference}
 	}
-	data := fiber.Map{
-		"Title": inv.Label(), "Invoice": view, "Payments": paid, "Base": portalBase(c),
-		"CanPay": inv.Open() && inv.Kind != db.KindCreditNote && s.PayseraReady(),
-	}
+	page := &portalInvoiceView{Page: Page{Title: inv.Label()}, Base: portalBase(r), Invoice: view, Payments: paid,
+		CanPay: inv.Open() && inv.Kind != db.KindCreditNote && s.PayseraReady()}
 	if payErr != nil {
-		return h.mapFormPage(c, "pages/portal/invoice", "pages/portal/invoice", data, payErr)
+		return h.formPage(c, "pages/portal/invoice", "pages/portal/invoice", page, payErr)
 	}
-	return h.mapPage(c, "pages/portal/invoice", data)
+	return h.page(c, "pages/portal/invoice", page)
+}
+
+// portalInvoiceView is one invoice in the portal; Error says why paying
+// it failed.
+type portalInvoiceView struct {
+	Page
+	FormErrors
+	Base     string
+	Invoice  invoiceView
+	Payments []paymentView
+	CanPay   bool
 }
 
 // PortalInvoicePDF downloads the invoice's PDF.
-func (h *Handlers) PortalInvoicePDF(c *fiber.Ctx) error {
-	inv, err := h.portalInvoice(c)
+func (h *Handlers) PortalInvoicePDF(c *fiber.Ctx, r *Request) error {
+	inv, err := h.portalInvoice(c, r)
 	if err != nil {
 		return err
 	}
-	return h.sendInvoicePDF(c, inv)
+	return h.sendInvoicePDF(c, r, inv)
 }
 
 // PortalInvoicePay sends the contact to Paysera to pay what is still owed.
-func (h *Handlers) PortalInvoicePay(c *fiber.Ctx) error {
-	inv, err := h.portalInvoice(c)
+func (h *Handlers) PortalInvoicePay(c *fiber.Ctx, r *Request) error {
+	inv, err := h.portalInvoice(c, r)
 	if err != nil {
 		return err
 	}
 	if !inv.Open() || inv.Kind == db.KindCreditNote {
-		return h.portalInvoicePage(c, errNothingToPay)
+		return h.portalInvoicePage(c, r, errNothingToPay)
 	}
-	to, err := h.PayseraPayURL(c.UserContext(), agencyOf(c), tenantOf(c), inv, userOf(c).Email)
+	to, err := h.PayseraPayURL(c.UserContext(), r.Agency, r.Tenant, inv, r.User.Email)
 	if err != nil {
-		return h.portalInvoicePage(c, err)
+		return h.portalInvoicePage(c, r, err)
 	}
 	return h.redirectAway(c, to)
 }

@@ -306,6 +306,12 @@ func TestPortalInvoices(t *testing.T) {
 		wantContains(t, page, "Paid")
 		wantLacks(t, page, "online</button>")
 		wantContains(t, f.a.Owner.get("/a/"+f.a.Slug+"/invoices/"+invX), "Paid")
+		home := f.contact.get(f.portal(""))
+		wantLacks(t, home, "Invoices to pay") // an empty table is not shown
+		list := f.contact.get(f.portal("/invoices"))
+		wantContains(t, list, "Nothing to pay. Thank you!")
+		wantContains(t, list, "Paid and earlier")
+		wantContains(t, list, numberX)
 		res = f.contact.post(f.portal("/invoices/"+invX+"/pay"), nil)
 		wantStatus(t, res, http.StatusConflict)
 		wantContains(t, res, "Nothing is owed")
