@@ -11,9 +11,23 @@ import (
 	"mintedmind/db"
 )
 
-// billingSettingsData is the settings page's data; the sign password is
-// never sent back, only whether one is set and its last two characters.
-func (h *Handlers) billingSettingsData(s db.BillingSettings, reminder string) fiber.Map {
+// invoiceSettingsView is the billing settings page and its form partial.
+// Settings never holds the sign password: PasswordHint says whether one
+// is set, by its last two characters.
+type invoiceSettingsView struct {
+	Page
+	FormErrors
+	Settings       db.BillingSettings
+	Currencies     []option
+	Terms          string // the payment terms as typed
+	Reminder       string // the reminder days as typed
+	PasswordHint   string
+	DefaultPattern string
+}
+
+// newInvoiceSettingsView is the page's view of s; reminder is the reminder
+// days as typed, or empty for the stored ones.
+func newInvoiceSettingsView(s db.BillingSettings, reminder string) *invoiceSettingsView {
 	hint := ""
 	if n := len(s.PayseraPassword); n > 0 {
 		hint = "A password is set (ending in …" + s.PayseraPassword[max(0, n-2):] + "). Leave empty to keep it."
@@ -21,23 +35,24 @@ func (h *Handlers) billingSettingsData(s db.BillingSettings, reminder string) fi
 	if reminder == "" {
 		reminder = db.FormatReminderDays(s.ReminderDays)
 	}
-	return fiber.Map{"Title": "Billing settings", "S": s, "Currencies": currencyOptions(s.Currency), "Reminder": reminder,
-		"PasswordHint": hint, "Terms": strconv.Itoa(s.TermsDays), "DefaultPattern": billing.DefaultNumberPattern}
+	s.PayseraPassword = ""
+	return &invoiceSettingsView{Page: Page{Title: "Billing settings"}, Settings: s, Currencies: currencyOptions(s.Currency), Reminder: reminder,
+		PasswordHint: hint, Terms: strconv.Itoa(s.TermsDays), DefaultPattern: billing.DefaultNumberPattern}
 }
 
 // BillingSettings shows the agency's billing settings (admins and owners).
-func (h *Handlers) BillingSettings(c *fiber.Ctx) error {
-	s, err := tenantOf(c).BillingSettings(c.UserContext())
+func (h *Handlers) BillingSettings(c *fiber.Ctx, r *Request) error {
+	s, err := r.Tenant.BillingSettings(c.UserContext())
 	if err != nil {
 		return err
 	}
-	return h.mapFormPage(c, "pages/invoices/settings", "partials/invoices/settings", h.billingSettingsData(s, ""), nil)
+	return h.formPage(c, "pages/invoices/settings", "partials/invoices/settings", newInvoiceSettingsView(s, ""), nil)
 }
 
 // BillingSettingsUpdate saves them; an empty password field keeps the
 // stored password, and "clear_password" removes it.
-func (h *Handlers) BillingSettingsUpdate(c *fiber.Ctx) error {
-	t := tenantOf(c)
+func (h *Handlers) BillingSettingsUpdate(c *fiber.Ctx, r *Request) error {
+	t := r.Tenant
 	old, err := t.BillingSettings(c.UserContext())
 	if err != nil {
 		return err
@@ -85,13 +100,13 @@ func (h *Handlers) BillingSettingsUpdate(c *fiber.Ctx) error {
 		}
 		err = invoiceFormError(fields)
 		shown := s
-		shown.PayseraPassword = old.PayseraPassword // the typed one is never echoed
-		data := h.billingSettingsData(shown, reminder)
-		data["Terms"] = terms
-		return h.mapFormPage(c, "pages/invoices/settings", "partials/invoices/settings", data, err)
+		shown.PayseraPassword = old.PayseraPassword // for the hint; the typed one is never echoed
+		view := newInvoiceSettingsView(shown, reminder)
+		view.Terms = terms
+		return h.formPage(c, "pages/invoices/settings", "partials/invoices/settings", view, err)
 	}
 	h.flash(c, "Billing settings saved.")
-	return h.redirect(c, "/a/"+agencyOf(c).Slug+"/settings/billing")
+	return h.redirect(c, "/a/"+r.Agency.Slug+"/settings/billing")
 }
 
 func fieldsOrEmpty(err error) map[string]string {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -13,7 +14,7 @@ import (
 )
 
 // invoiceBase is the URL of the request's agency's invoice list.
-func invoiceBase(c *fiber.Ctx) string { return "/a/" + agencyOf(c).Slug + "/invoices" }
+func invoiceBase(r *Request) string { return "/a/" + r.Agency.Slug + "/invoices" }
 
 // invoiceToday is the injected clock's calendar day.
 func (h *Handlers) invoiceToday() string { return h.Clock.Now().UTC().Format(billing.DateLayout) }
@@ -46,10 +47,22 @@ func (h *Handlers) invoiceRows(base, today string, rows []db.InvoiceRow) []invoi
 	return out
 }
 
+// invoicesIndexView is the invoice list; a filter request (htmx) gets its
+// rows partial alone, from the same view model.
+type invoicesIndexView struct {
+	Page
+	Base    string
+	Filters []option // the status menu
+	Status  string   // the status filter, "" for all
+	Client  string   // the client filter, a client id
+	Rows    []invoiceListRow
+	More    string // the next page; empty on the last
+}
+
 // InvoicesIndex lists invoices, newest first, filtered by status and
 // client; "load more" pages with a cursor in the URL.
-func (h *Handlers) InvoicesIndex(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoicesIndex(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -68,12 +81,12 @@ func (h *Handlers) InvoicesIndex(c *fiber.Ctx) error {
 		return apperr.New(apperr.Invalid, "Bad page cursor.")
 	}
 	today := h.invoiceToday()
-	rows, next, err := tenantOf(c).Invoices(c.UserContext(), v, db.InvoiceFilter{Status: status, ClientID: client, Today: today, Before: before, Limit: 50})
+	rows, next, err := r.Tenant.Invoices(c.UserContext(), v, db.InvoiceFilter{Status: status, ClientID: client, Today: today, Before: before, Limit: 50})
 	if err != nil {
 		return err
 	}
-	base := invoiceBase(c)
-	var filters []option
+	base := invoiceBase(r)
+	view := &invoicesIndexView{Page: Page{Title: "Invoices"}, Base: base, Status: status, Client: client, Rows: h.invoiceRows(base, today, rows)}
 	for _, s := range invoiceStatusFilters {
 		label := "All"
 		switch s {
@@ -83,30 +96,60 @@ func (h *Handlers) InvoicesIndex(c *fiber.Ctx) error {
 		default:
 			label = db.InvoiceStatusLabel(s)
 		}
-		filters = append(filters, option{s, label, s == status})
+		view.Filters = append(view.Filters, option{s, label, s == status})
 	}
-	more := ""
 	if next != "" {
-		more = base + "?before=" + next
+		view.More = base + "?before=" + next
 		if status != "" {
-			more += "&status=" + status
+			view.More += "&status=" + status
 		}
 		if client != "" {
-			more += "&client=" + client
+			view.More += "&client=" + client
 		}
 	}
-	data := fiber.Map{"Title": "Invoices", "Rows": h.invoiceRows(base, today, rows), "Base": base, "Filters": filters, "Status": status,
-		"Client": client, "More": more}
-	return h.mapPageOrFragment(c, "pages/invoices/index", "partials/invoices/rows", data)
+	return h.pageOrFragment(c, "pages/invoices/index", "partials/invoices/rows", view)
 }
 
-// invoiceFormData is what the editor needs around the form.
-func (h *Handlers) invoiceFormData(c *fiber.Ctx, v db.Viewer, form invoiceForm, inv *db.Invoice) (fiber.Map, error) {
-	t := tenantOf(c)
+// invoiceLineRow is one line of the invoice editor, for
+// views/partials/invoices/line.html: the editor shows one per line, and
+// "Add a line" gets an empty one alone (InvoiceLine).
+type invoiceLineRow struct {
+	Page
+	Line    invoiceLineForm
+	LineURL string // the editor's line route; "Remove line" asks it for nothing
+}
+
+// invoiceFormView is the invoice editor (new and edit pages, and the new
+// recurring invoice page) and its form partial; the case menu partial is
+// sent alone from it too (InvoiceCases).
+type invoiceFormView struct {
+	Page
+	FormErrors
+	Form          invoiceForm
+	Lines         []*invoiceLineRow // Form.Lines, as the line partial shows them
+	Invoice       *db.Invoice       // the draft, on the edit page; nil on the new pages
+	Clients       []option
+	ClientsCapped bool
+	Cases         []option // the chosen client's cases
+	Currencies    []option
+	Base          string
+	LineURL       string
+	CasesURL      string
+	Action        string
+	Cancel        string
+	FindAction    string // where the client search asks for a narrowed menu
+
+	Recurring   bool // the recurring invoice form: a start date and a schedule
+	Frequencies []option
+}
+
+// invoiceFormView is what the editor needs around the form.
+func (h *Handlers) invoiceFormView(c *fiber.Ctx, r *Request, v db.Viewer, form invoiceForm, inv *db.Invoice) (*invoiceFormView, error) {
+	ctx := c.UserContext()
 	if len(form.ClientQuery) > 200 {
 		form.ClientQuery = ""
 	}
-	clients, err := t.CaseClientChoices(c.UserContext(), v, form.ClientQuery, caseClientChoices)
+	clients, err := r.Tenant.CaseClientChoices(ctx, v, form.ClientQuery, caseClientChoices)
 	if err != nil {
 		return nil, err
 	}
@@ -117,41 +160,53 @@ func (h *Handlers) invoiceFormData(c *fiber.Ctx, v db.Viewer, form invoiceForm, 
 		found = found || cl.ID == form.ClientID
 	}
 	if !found && uuid.Validate(form.ClientID) == nil {
-		if ref, err := t.CaseClient(c.UserContext(), v, form.ClientID); err == nil {
+		if ref, err := r.Tenant.CaseClient(ctx, v, form.ClientID); err == nil {
 			options = append([]option{{ref.ID, ref.Name, true}}, options...)
-		}
-	}
-	var cases []option
-	if form.ClientID != "" && uuid.Validate(form.ClientID) == nil {
-		list, err := t.ClientCases(c.UserContext(), v, form.ClientID)
-		if err == nil {
-			for _, k := range list {
-				cases = append(cases, option{k.ID, k.Number + " " + k.Title, k.ID == form.CaseID})
-			}
 		}
 	}
 	if len(form.Lines) == 0 {
 		form.Lines = []invoiceLineForm{{Index: 0, Quantity: "1", VAT: "0"}}
 	}
-	base := invoiceBase(c)
-	data := fiber.Map{"Form": form, "Clients": options, "ClientsCapped": len(clients) == caseClientChoices, "Cases": cases,
-		"Currencies": currencyOptions(form.Currency), "Base": base, "LineURL": base + "/line", "CasesURL": base + "/cases"}
-	if inv == nil {
-		data["Title"], data["Action"], data["Cancel"], data["FindAction"] = "New invoice", base, base, base+"/new"
-	} else {
-		data["Title"], data["Action"], data["Cancel"], data["FindAction"] = "Edit "+inv.Label(), base+"/"+inv.ID, base+"/"+inv.ID, base+"/"+inv.ID+"/edit"
-		data["Invoice"] = inv
+	base := invoiceBase(r)
+	view := &invoiceFormView{Page: Page{Title: "New invoice"}, Form: form, Clients: options, ClientsCapped: len(clients) == caseClientChoices,
+		Cases: invoiceCaseOptions(ctx, r, v, form.ClientID, form.CaseID), Currencies: currencyOptions(form.Currency),
+		Base: base, LineURL: base + "/line", CasesURL: base + "/cases", Action: base, Cancel: base, FindAction: base + "/new"}
+	for _, l := range form.Lines {
+		view.Lines = append(view.Lines, &invoiceLineRow{Line: l, LineURL: view.LineURL})
 	}
-	return data, nil
+	if inv != nil {
+		page := base + "/" + inv.ID
+		view.Title, view.Action, view.Cancel, view.FindAction = "Edit "+inv.Label(), page, page, page+"/edit"
+		view.Invoice = inv
+	}
+	return view, nil
+}
+
+// invoiceCaseOptions is the case menu of the editor: the cases of client
+// clientID that v may see, caseID chosen. A client that is not a valid id,
+// or whose cases can't be read, has an empty menu (saving says why).
+func invoiceCaseOptions(ctx context.Context, r *Request, v db.Viewer, clientID, caseID string) []option {
+	if clientID == "" || uuid.Validate(clientID) != nil {
+		return nil
+	}
+	list, err := r.Tenant.ClientCases(ctx, v, clientID)
+	if err != nil {
+		return nil
+	}
+	var cases []option
+	for _, k := range list {
+		cases = append(cases, option{k.ID, k.Number + " " + k.Title, k.ID == caseID})
+	}
+	return cases
 }
 
 // InvoiceNew shows the editor for a new draft; ?client= and ?case= preset it.
-func (h *Handlers) InvoiceNew(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoiceNew(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	s, err := tenantOf(c).BillingSettings(c.UserContext())
+	s, err := r.Tenant.BillingSettings(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -160,42 +215,37 @@ func (h *Handlers) InvoiceNew(c *fiber.Ctx) error {
 	if id := strings.TrimSpace(c.Query("client_id")); id != "" {
 		form.ClientID = id
 	}
-	data, err := h.invoiceFormData(c, v, form, nil)
+	view, err := h.invoiceFormView(c, r, v, form, nil)
 	if err != nil {
 		return err
 	}
-	return h.mapFormPage(c, "pages/invoices/new", "partials/invoices/form", data, nil)
+	return h.formPage(c, "pages/invoices/new", "partials/invoices/form", view, nil)
 }
 
 // InvoiceLine is one empty editor line, which the "Add a line" button
 // (htmx) appends; ?remove=1 answers nothing, which removes a line.
-func (h *Handlers) InvoiceLine(c *fiber.Ctx) error {
+func (h *Handlers) InvoiceLine(c *fiber.Ctx, r *Request) error {
 	if c.Query("remove") != "" {
 		c.Type("html", "utf-8")
 		return c.SendString("")
 	}
-	return h.mapFragment(c, "partials/invoices/line", fiber.Map{"Line": invoiceLineForm{Quantity: "1", VAT: "0"}, "LineURL": invoiceBase(c) + "/line"})
+	return h.fragment(c, "partials/invoices/line", &invoiceLineRow{Line: invoiceLineForm{Quantity: "1", VAT: "0"}, LineURL: invoiceBase(r) + "/line"})
 }
 
 // InvoiceCases is the case menu of a client, for the editor (htmx).
-func (h *Handlers) InvoiceCases(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoiceCases(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	form := invoiceForm{ClientID: strings.TrimSpace(c.Query("client_id"))}
-	data, err := h.invoiceFormData(c, v, form, nil)
-	if err != nil {
-		return err
-	}
-	data["Errors"] = map[string]string{}
-	return h.mapFragment(c, "partials/invoices/cases", data)
+	view := &invoiceFormView{Cases: invoiceCaseOptions(c.UserContext(), r, v, strings.TrimSpace(c.Query("client_id")), "")}
+	return h.fragment(c, "partials/invoices/cases", view)
 }
 
 // InvoiceCreate saves a draft and shows it; bad input shows the editor
 // again with a message on each field, and writes nothing.
-func (h *Handlers) InvoiceCreate(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoiceCreate(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -203,28 +253,28 @@ func (h *Handlers) InvoiceCreate(c *fiber.Ctx) error {
 	in, errs := form.input()
 	var inv *db.Invoice
 	if len(errs) == 0 {
-		inv, err = tenantOf(c).CreateInvoice(c.UserContext(), v, caseActor(stateOf(c).req), in)
+		inv, err = r.Tenant.CreateInvoice(c.UserContext(), v, caseActor(r), in)
 	} else {
 		err = invoiceFormError(errs)
 	}
 	if err != nil {
-		data, dataErr := h.invoiceFormData(c, v, form.withErrors(apperr.FieldsOf(err)), nil)
-		if dataErr != nil {
-			return dataErr
+		view, viewErr := h.invoiceFormView(c, r, v, form.withErrors(apperr.FieldsOf(err)), nil)
+		if viewErr != nil {
+			return viewErr
 		}
-		return h.mapFormPage(c, "pages/invoices/new", "partials/invoices/form", data, err)
+		return h.formPage(c, "pages/invoices/new", "partials/invoices/form", view, err)
 	}
 	h.flash(c, "Draft saved. Issue it to give it a number.")
-	return h.redirect(c, invoiceBase(c)+"/"+inv.ID)
+	return h.redirect(c, invoiceBase(r)+"/"+inv.ID)
 }
 
 // InvoiceEdit shows the editor of a draft.
-func (h *Handlers) InvoiceEdit(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoiceEdit(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	inv, err := tenantOf(c).Invoice(c.UserContext(), v, c.Params("id"))
+	inv, err := r.Tenant.Invoice(c.UserContext(), v, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -236,20 +286,20 @@ func (h *Handlers) InvoiceEdit(c *fiber.Ctx) error {
 	if id := strings.TrimSpace(c.Query("client_id")); id != "" {
 		form.ClientID = id
 	}
-	data, err := h.invoiceFormData(c, v, form, inv)
+	view, err := h.invoiceFormView(c, r, v, form, inv)
 	if err != nil {
 		return err
 	}
-	return h.mapFormPage(c, "pages/invoices/edit", "partials/invoices/form", data, nil)
+	return h.formPage(c, "pages/invoices/edit", "partials/invoices/form", view, nil)
 }
 
 // InvoiceUpdate saves a draft's changes.
-func (h *Handlers) InvoiceUpdate(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoiceUpdate(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	t, id := tenantOf(c), c.Params("id")
+	t, id := r.Tenant, c.Params("id")
 	inv, err := t.Invoice(c.UserContext(), v, id)
 	if err != nil {
 		return err
@@ -268,85 +318,90 @@ func (h *Handlers) InvoiceUpdate(c *fiber.Ctx) error {
 		if apperr.CodeOf(err) != apperr.Invalid {
 			return err
 		}
-		data, dataErr := h.invoiceFormData(c, v, form.withErrors(apperr.FieldsOf(err)), inv)
-		if dataErr != nil {
-			return dataErr
+		view, viewErr := h.invoiceFormView(c, r, v, form.withErrors(apperr.FieldsOf(err)), inv)
+		if viewErr != nil {
+			return viewErr
 		}
-		return h.mapFormPage(c, "pages/invoices/edit", "partials/invoices/form", data, err)
+		return h.formPage(c, "pages/invoices/edit", "partials/invoices/form", view, err)
 	}
 	h.flash(c, "Draft saved.")
-	return h.redirect(c, invoiceBase(c)+"/"+id)
+	return h.redirect(c, invoiceBase(r)+"/"+id)
 }
 
 // InvoiceDelete deletes a draft.
-func (h *Handlers) InvoiceDelete(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoiceDelete(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	if err := tenantOf(c).DeleteDraft(c.UserContext(), v, c.Params("id")); err != nil {
+	if err := r.Tenant.DeleteDraft(c.UserContext(), v, c.Params("id")); err != nil {
 		return err
 	}
-	h.auditBilling(c, "invoice.draft_deleted", c.Params("id"), "")
+	h.auditBilling(c, r, "invoice.draft_deleted", c.Params("id"), "")
 	h.flash(c, "Draft deleted.")
-	return h.redirect(c, invoiceBase(c))
+	return h.redirect(c, invoiceBase(r))
 }
 
 // InvoiceIssue numbers a draft.
-func (h *Handlers) InvoiceIssue(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoiceIssue(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	inv, err := tenantOf(c).IssueInvoice(c.UserContext(), v, caseActor(stateOf(c).req), agencyOf(c).Name, c.Params("id"))
+	inv, err := r.Tenant.IssueInvoice(c.UserContext(), v, caseActor(r), r.Agency.Name, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	h.auditBilling(c, "invoice.issued", inv.ID, inv.Number)
-	h.logFailed(c, "email the client's contacts", h.notifyInvoice(c, inv))
+	h.auditBilling(c, r, "invoice.issued", inv.ID, inv.Number)
+	h.logFailed(c, "email the client's contacts", h.notifyInvoice(c, r, inv))
 	h.flash(c, inv.Number+" issued.")
-	return h.redirect(c, invoiceBase(c)+"/"+inv.ID)
+	return h.redirect(c, invoiceBase(r)+"/"+inv.ID)
 }
 
 // InvoiceVoid voids an issued, unpaid invoice with a reason.
-func (h *Handlers) InvoiceVoid(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoiceVoid(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
 	id := c.Params("id")
-	if err := tenantOf(c).VoidInvoice(c.UserContext(), v, caseActor(stateOf(c).req), id, c.FormValue("reason")); err != nil {
-		if apperr.CodeOf(err) == apperr.Invalid {
-			return h.invoiceShowWith(c, id, fiber.Map{"VoidErrors": apperr.FieldsOf(err), "VoidReason": c.FormValue("reason")}, err)
+	if err := r.Tenant.VoidInvoice(c.UserContext(), v, caseActor(r), id, c.FormValue("reason")); err != nil {
+		if apperr.CodeOf(err) != apperr.Invalid {
+			return err
 		}
-		return err
+		view, viewErr := h.invoiceShowView(c, r, id)
+		if viewErr != nil {
+			return viewErr
+		}
+		view.Void = invoiceVoidForm{Reason: c.FormValue("reason"), Errors: apperr.FieldsOf(err)}
+		return h.invoiceShowPage(c, view, err)
 	}
-	h.auditBilling(c, "invoice.voided", id, strings.TrimSpace(c.FormValue("reason")))
+	h.auditBilling(c, r, "invoice.voided", id, strings.TrimSpace(c.FormValue("reason")))
 	h.flash(c, "The invoice is void.")
-	return h.redirect(c, invoiceBase(c)+"/"+id)
+	return h.redirect(c, invoiceBase(r)+"/"+id)
 }
 
 // InvoiceCredit starts a draft credit note for an invoice.
-func (h *Handlers) InvoiceCredit(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoiceCredit(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	cn, err := tenantOf(c).CreateCreditNote(c.UserContext(), v, caseActor(stateOf(c).req), c.Params("id"), h.invoiceToday())
+	cn, err := r.Tenant.CreateCreditNote(c.UserContext(), v, caseActor(r), c.Params("id"), h.invoiceToday())
 	if err != nil {
 		return err
 	}
 	h.flash(c, "Draft credit note made from the invoice: change the lines to what is credited, then issue it.")
-	return h.redirect(c, invoiceBase(c)+"/"+cn.ID+"/edit")
+	return h.redirect(c, invoiceBase(r)+"/"+cn.ID+"/edit")
 }
 
 // auditBilling records a billing action in the agency's audit log once it
 // has happened; a failure to log is logged, never shown as a failure of the
 // action itself (which is committed).
-func (h *Handlers) auditBilling(c *fiber.Ctx, action, target, detail string) {
+func (h *Handlers) auditBilling(c *fiber.Ctx, r *Request, action, target, detail string) {
 	a := auditFor(c, action, target)
 	a.Detail = detail
-	if err := tenantOf(c).RecordAudit(c.UserContext(), a); err != nil {
-		h.logger(c).Error("audit billing action", "action", action, "err", err)
+	if err := r.Tenant.RecordAudit(c.UserContext(), a); err != nil {
+		h.logger(c).Error("audit billing action", "action", action, "agency_id", r.Agency.ID, "err", err)
 	}
 }

@@ -6,20 +6,28 @@ import (
 	"mintedmind/db"
 )
 
-// clientInvoicesTab fills the client page's Invoices tab: the client's
-// latest invoices and links to make one.
-func (h *Handlers) clientInvoicesTab(c *fiber.Ctx, v db.Viewer, clientID string, data fiber.Map) error {
+// clientInvoicesView is the client page's Invoices tab, for
+// views/partials/invoices/client.html: the client's latest invoices and
+// links to make one. The client page's view model embeds it.
+type clientInvoicesView struct {
+	Invoices        []invoiceListRow
+	NewInvoiceURL   string
+	NewRecurringURL string
+	AllInvoicesURL  string // the whole list, when the tab shows only the latest
+}
+
+// clientInvoices is the Invoices tab of client clientID for viewer v.
+func (h *Handlers) clientInvoices(c *fiber.Ctx, r *Request, v db.Viewer, clientID string) (clientInvoicesView, error) {
 	today := h.invoiceToday()
-	rows, next, err := tenantOf(c).Invoices(c.UserContext(), v, db.InvoiceFilter{ClientID: clientID, Today: today, Limit: 50})
+	rows, next, err := r.Tenant.Invoices(c.UserContext(), v, db.InvoiceFilter{ClientID: clientID, Today: today, Limit: 50})
 	if err != nil {
-		return err
+		return clientInvoicesView{}, err
 	}
-	base := invoiceBase(c)
-	data["Invoices"] = h.invoiceRows(base, today, rows)
-	data["NewInvoiceURL"] = base + "/new?client=" + clientID
-	data["NewRecurringURL"] = recurringBase(c) + "/new?client=" + clientID
+	base := invoiceBase(r)
+	view := clientInvoicesView{Invoices: h.invoiceRows(base, today, rows), NewInvoiceURL: base + "/new?client=" + clientID,
+		NewRecurringURL: recurringBase(r) + "/new?client=" + clientID}
 	if next != "" {
-		data["AllInvoicesURL"] = base + "?client=" + clientID
+		view.AllInvoicesURL = base + "?client=" + clientID
 	}
-	return nil
+	return view, nil
 }

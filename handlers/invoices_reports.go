@@ -17,79 +17,88 @@ type outstandingView struct {
 	IsTotal               bool
 }
 
+// paidMonthView is a row of the paid-per-month report in display form.
+type paidMonthView struct{ Month, Amount, Count string }
+
+// invoiceReportsView is the billing reports page.
+type invoiceReportsView struct {
+	Page
+	Base        string
+	Buckets     []string // the outstanding report's age columns
+	Outstanding []outstandingView
+	Months      []paidMonthView
+}
+
 // InvoiceReports shows what is outstanding by client and age, and what
 // was paid per month.
-func (h *Handlers) InvoiceReports(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoiceReports(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	t := tenantOf(c)
+	t := r.Tenant
 	today, _ := billing.ParseDate(h.invoiceToday())
 	rows, err := t.Outstanding(c.UserContext(), v, today)
 	if err != nil {
 		return err
 	}
-	var out []outstandingView
-	for _, r := range rows {
-		ov := outstandingView{ClientName: r.ClientName, Total: billing.FormatMoney(r.Total, r.Currency), IsTotal: r.ClientID == ""}
+	view := &invoiceReportsView{Page: Page{Title: "Billing reports"}, Base: invoiceBase(r), Buckets: db.AgeBuckets}
+	for _, row := range rows {
+		ov := outstandingView{ClientName: row.ClientName, Total: billing.FormatMoney(row.Total, row.Currency), IsTotal: row.ClientID == ""}
 		if ov.IsTotal {
-			ov.ClientName = "Total " + r.Currency
+			ov.ClientName = "Total " + row.Currency
 		} else {
-			ov.ClientURL = "/a/" + agencyOf(c).Slug + "/clients/" + r.ClientID + "?tab=invoices"
+			ov.ClientURL = "/a/" + r.Agency.Slug + "/clients/" + row.ClientID + "?tab=invoices"
 		}
-		for _, a := range r.ByAge {
-			ov.ByAge = append(ov.ByAge, billing.FormatMoney(a, r.Currency))
+		for _, a := range row.ByAge {
+			ov.ByAge = append(ov.ByAge, billing.FormatMoney(a, row.Currency))
 		}
-		out = append(out, ov)
+		view.Outstanding = append(view.Outstanding, ov)
 	}
 	months, err := t.PaidPerMonth(c.UserContext(), v)
 	if err != nil {
 		return err
 	}
-	type monthView struct{ Month, Amount, Count string }
-	var mv []monthView
 	for _, m := range months {
-		mv = append(mv, monthView{m.Month, billing.FormatMoney(m.Amount, m.Currency), strconv.Itoa(m.Count)})
+		view.Months = append(view.Months, paidMonthView{m.Month, billing.FormatMoney(m.Amount, m.Currency), strconv.Itoa(m.Count)})
 	}
-	return h.mapPage(c, "pages/invoices/reports", fiber.Map{"Title": "Billing reports", "Outstanding": out, "Buckets": db.AgeBuckets,
-		"Months": mv, "Base": invoiceBase(c)})
+	return h.page(c, "pages/invoices/reports", view)
 }
 
 // InvoicesExport downloads every invoice the viewer may see as CSV.
-func (h *Handlers) InvoicesExport(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoicesExport(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
 	header := []string{"Number", "Kind", "Status", "Client", "Case", "Issue date", "Due date", "Currency", "VAT", "Total", "Paid", "Owed"}
-	name := agencyOf(c).Slug + "-invoices-" + h.invoiceToday() + ".csv"
+	name := r.Agency.Slug + "-invoices-" + h.invoiceToday() + ".csv"
 	return sendCSV(c, name, header, func(write func([]string) error) error {
-		return tenantOf(c).EachInvoice(c.UserContext(), v, func(r db.InvoiceRow, caseNumber, vat int64) error {
+		return r.Tenant.EachInvoice(c.UserContext(), v, func(row db.InvoiceRow, caseNumber, vat int64) error {
 			kase := ""
 			if caseNumber > 0 {
 				kase = db.CaseNumber(caseNumber)
 			}
-			number := r.Number
+			number := row.Number
 			if number == "" {
 				number = "draft"
 			}
-			return write([]string{number, r.Kind, r.Status, r.ClientName, kase, r.IssueDate, r.DueDate, r.Currency,
-				billing.FormatMinor(vat), billing.FormatMinor(r.Total), billing.FormatMinor(r.Paid), billing.FormatMinor(r.Total - r.Paid)})
+			return write([]string{number, row.Kind, row.Status, row.ClientName, kase, row.IssueDate, row.DueDate, row.Currency,
+				billing.FormatMinor(vat), billing.FormatMinor(row.Total), billing.FormatMinor(row.Paid), billing.FormatMinor(row.Total - row.Paid)})
 		})
 	})
 }
 
 // PaymentsExport downloads every payment the viewer may see as CSV.
-func (h *Handlers) PaymentsExport(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) PaymentsExport(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
 	header := []string{"Date", "Invoice", "Client", "Amount", "Currency", "Method", "Reference", "Recorded by", "Recorded at"}
-	name := agencyOf(c).Slug + "-payments-" + h.invoiceToday() + ".csv"
+	name := r.Agency.Slug + "-payments-" + h.invoiceToday() + ".csv"
 	return sendCSV(c, name, header, func(write func([]string) error) error {
-		return tenantOf(c).EachPayment(c.UserContext(), v, func(p db.PaymentRow) error {
+		return r.Tenant.EachPayment(c.UserContext(), v, func(p db.PaymentRow) error {
 			return write([]string{p.PaidOn, p.InvoiceNumber, p.ClientName, billing.FormatMinor(p.Amount), p.Currency, db.PaymentMethodLabel(p.Method),
 				p.Reference, p.RecordedBy, p.CreatedAt.Format("2006-01-02 15:04")})
 		})

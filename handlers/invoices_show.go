@@ -14,31 +14,35 @@ type invoiceView struct {
 	*db.Invoice
 	URL, Title, StatusLabel, DisplayStatus, Subtotal, VAT, Total, Paid, Outstanding, CaseURL, CaseLabel string
 	Groups                                                                                              []invoiceGroupView
-	Lines                                                                                               []invoiceLineView
+	Lines                                                                                               []invoiceShownLine
 	IsDraft, IsOpen, IsCredit                                                                           bool
 }
 
+// invoiceGroupView is the VAT of one rate: the rate, the net amount at it and its VAT.
 type invoiceGroupView struct{ Rate, Net, VAT string }
 
-type invoiceLineView struct{ Description, Quantity, Price, VAT, Net string }
+// invoiceShownLine is one line of an invoice as its page shows it.
+type invoiceShownLine struct{ Description, Quantity, Price, VAT, Net string }
 
-func (h *Handlers) newInvoiceView(c *fiber.Ctx, inv *db.Invoice) invoiceView {
+// newInvoiceView is inv as the request's agency's invoice page shows it
+// (the portal changes its links to its own).
+func (h *Handlers) newInvoiceView(r *Request, inv *db.Invoice) invoiceView {
 	today := h.invoiceToday()
 	tot := billing.Compute(inv.InvoiceInput.Lines)
-	v := invoiceView{Invoice: inv, URL: invoiceBase(c) + "/" + inv.ID, Title: inv.Label(),
+	v := invoiceView{Invoice: inv, URL: invoiceBase(r) + "/" + inv.ID, Title: inv.Label(),
 		DisplayStatus: inv.DisplayStatus(today), Subtotal: billing.FormatMoney(tot.Subtotal, inv.Currency), VAT: billing.FormatMoney(tot.VAT, inv.Currency),
 		Total: billing.FormatMoney(inv.Total, inv.Currency), Paid: billing.FormatMoney(inv.Paid, inv.Currency),
 		Outstanding: billing.FormatMoney(inv.Outstanding(), inv.Currency),
 		IsDraft:     inv.Status == db.InvoiceDraft, IsOpen: inv.Open(), IsCredit: inv.Kind == db.KindCreditNote}
 	v.StatusLabel = db.InvoiceStatusLabel(v.DisplayStatus)
 	if inv.CaseID != "" {
-		v.CaseURL, v.CaseLabel = "/a/"+agencyOf(c).Slug+"/cases/"+inv.CaseID, db.CaseNumber(inv.CaseNumber)
+		v.CaseURL, v.CaseLabel = caseBase(r)+"/"+inv.CaseID, db.CaseNumber(inv.CaseNumber)
 	}
 	for _, g := range tot.ByRate {
 		v.Groups = append(v.Groups, invoiceGroupView{billing.FormatRate(g.RateBP) + "%", billing.FormatMoney(g.Net, inv.Currency), billing.FormatMoney(g.VAT, inv.Currency)})
 	}
 	for _, l := range inv.InvoiceInput.Lines {
-		v.Lines = append(v.Lines, invoiceLineView{l.Description, billing.FormatQuantity(l.QuantityMilli), billing.FormatMinor(l.UnitPrice),
+		v.Lines = append(v.Lines, invoiceShownLine{l.Description, billing.FormatQuantity(l.QuantityMilli), billing.FormatMinor(l.UnitPrice),
 			billing.FormatRate(l.VATRateBP) + "%", billing.FormatMinor(l.Net())})
 	}
 	return v
@@ -47,74 +51,112 @@ func (h *Handlers) newInvoiceView(c *fiber.Ctx, inv *db.Invoice) invoiceView {
 // paymentView is a payment for display.
 type paymentView struct{ PaidOn, Amount, Method, Reference, RecordedBy string }
 
-// InvoiceShow is an invoice's page: lines, totals, payments and actions.
-func (h *Handlers) InvoiceShow(c *fiber.Ctx) error {
-	return h.invoiceShowWith(c, c.Params("id"), nil, nil)
+// invoicePaymentForm is the invoice page's "Record a payment" form: what
+// was typed (or the defaults: what is owed, today, a bank transfer) and
+// the messages beside its fields.
+type invoicePaymentForm struct {
+	Amount, PaidOn, Reference string
+	Methods                   []option
+	Errors                    map[string]string
 }
 
-// invoiceShowWith renders the invoice page with extra data (a form's
-// messages) and the status of err.
-func (h *Handlers) invoiceShowWith(c *fiber.Ctx, id string, extra fiber.Map, err error) error {
-	v, verr := h.viewer(c)
-	if verr != nil {
-		return verr
-	}
-	t := tenantOf(c)
-	inv, lerr := t.Invoice(c.UserContext(), v, id)
-	if lerr != nil {
-		return lerr
-	}
-	payments, perr := t.InvoicePayments(c.UserContext(), inv.ID)
-	if perr != nil {
-		return perr
-	}
-	var pv []paymentView
-	for _, p := range payments {
-		pv = append(pv, paymentView{p.PaidOn, billing.FormatMoney(p.Amount, p.Currency), db.PaymentMethodLabel(p.Method), p.Reference, p.RecordedBy})
-	}
-	credits, cerr := t.InvoiceCredits(c.UserContext(), inv.ID)
-	if cerr != nil {
-		return cerr
-	}
-	s, serr := t.BillingSettings(c.UserContext())
-	if serr != nil {
-		return serr
-	}
-	view := h.newInvoiceView(c, inv)
-	var methods []option
-	for _, m := range db.ManualMethods {
-		methods = append(methods, option{m, db.PaymentMethodLabel(m), m == db.MethodBankTransfer})
-	}
-	data := fiber.Map{"Title": view.Title, "Invoice": view, "Base": invoiceBase(c), "Payments": pv, "Credits": credits,
-		"Methods": methods, "Today": h.invoiceToday(), "PayseraReady": s.PayseraReady(), "PayAmount": billing.FormatMinor(inv.Outstanding()),
-		"PaymentErrors": map[string]string{}, "VoidErrors": map[string]string{}, "PayDate": h.invoiceToday(), "PayReference": ""}
-	for k, val := range extra {
-		data[k] = val
-	}
+// invoiceVoidForm is the invoice page's "Void" form and its message.
+type invoiceVoidForm struct {
+	Reason string
+	Errors map[string]string
+}
+
+// invoiceShowView is an invoice's page.
+type invoiceShowView struct {
+	Page
+	Error        string // why the action posted from the page was refused
+	Base         string
+	Invoice      invoiceView
+	Payments     []paymentView
+	Credits      []db.InvoiceRow // the credit notes of the invoice
+	PayseraReady bool
+	Payment      invoicePaymentForm
+	Void         invoiceVoidForm
+}
+
+// InvoiceShow is an invoice's page: lines, totals, payments and actions.
+func (h *Handlers) InvoiceShow(c *fiber.Ctx, r *Request) error {
+	view, err := h.invoiceShowView(c, r, c.Params("id"))
 	if err != nil {
-		data["Error"] = apperr.MessageOf(err)
+		return err
+	}
+	return h.invoiceShowPage(c, view, nil)
+}
+
+// invoiceShowView loads what invoice id's page shows, its forms empty.
+func (h *Handlers) invoiceShowView(c *fiber.Ctx, r *Request, id string) (*invoiceShowView, error) {
+	ctx := c.UserContext()
+	v, err := r.Viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t := r.Tenant
+	inv, err := t.Invoice(ctx, v, id)
+	if err != nil {
+		return nil, err
+	}
+	payments, err := t.InvoicePayments(ctx, inv.ID)
+	if err != nil {
+		return nil, err
+	}
+	credits, err := t.InvoiceCredits(ctx, inv.ID)
+	if err != nil {
+		return nil, err
+	}
+	s, err := t.BillingSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	view := &invoiceShowView{Base: invoiceBase(r), Invoice: h.newInvoiceView(r, inv), Credits: credits, PayseraReady: s.PayseraReady(),
+		Payment: invoicePaymentForm{Amount: billing.FormatMinor(inv.Outstanding()), PaidOn: h.invoiceToday(), Methods: paymentMethodOptions(db.MethodBankTransfer)}}
+	view.Title = view.Invoice.Title
+	for _, p := range payments {
+		view.Payments = append(view.Payments, paymentView{p.PaidOn, billing.FormatMoney(p.Amount, p.Currency), db.PaymentMethodLabel(p.Method), p.Reference, p.RecordedBy})
+	}
+	return view, nil
+}
+
+// invoiceShowPage renders the invoice page; after a refused action, with
+// err's message and status (the form's own messages are in view).
+func (h *Handlers) invoiceShowPage(c *fiber.Ctx, view *invoiceShowView, err error) error {
+	if err != nil {
+		view.Error = apperr.MessageOf(err)
 		c.Status(statusOf[apperr.CodeOf(err)])
 	}
-	return h.mapPage(c, "pages/invoices/show", data)
+	return h.page(c, "pages/invoices/show", view)
+}
+
+// paymentMethodOptions are the methods a payment is recorded with by hand.
+func paymentMethodOptions(selected string) []option {
+	out := make([]option, len(db.ManualMethods))
+	for i, m := range db.ManualMethods {
+		out[i] = option{m, db.PaymentMethodLabel(m), m == selected}
+	}
+	return out
 }
 
 // InvoicePDF downloads the invoice's PDF.
-func (h *Handlers) InvoicePDF(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoicePDF(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	inv, err := tenantOf(c).Invoice(c.UserContext(), v, c.Params("id"))
+	inv, err := r.Tenant.Invoice(c.UserContext(), v, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	return h.sendInvoicePDF(c, inv)
+	return h.sendInvoicePDF(c, r, inv)
 }
 
 // sendInvoicePDF answers with the invoice's PDF as an attachment (staff and
 // the client portal, each having loaded inv with its own access).
-func (h *Handlers) sendInvoicePDF(c *fiber.Ctx, inv *db.Invoice) error {
-	pdf, err := h.invoicePDF(c, inv)
+func (h *Handlers) sendInvoicePDF(c *fiber.Ctx, r *Request, inv *db.Invoice) error {
+	pdf, err := h.invoicePDF(c, r, inv)
 	if err != nil {
 		return err
 	}
@@ -126,8 +168,8 @@ func (h *Handlers) sendInvoicePDF(c *fiber.Ctx, inv *db.Invoice) error {
 
 // invoicePDF renders inv's PDF with the payments received so far and the
 // agency's logo.
-func (h *Handlers) invoicePDF(c *fiber.Ctx, inv *db.Invoice) ([]byte, error) {
-	t := tenantOf(c)
+func (h *Handlers) invoicePDF(c *fiber.Ctx, r *Request, inv *db.Invoice) ([]byte, error) {
+	t := r.Tenant
 	s, err := t.BillingSettings(c.UserContext())
 	if err != nil {
 		return nil, err
@@ -139,5 +181,5 @@ func (h *Handlers) invoicePDF(c *fiber.Ctx, inv *db.Invoice) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return invoicemail.PDF(inv, s, agencyOf(c).Name, payments...)
+	return invoicemail.PDF(inv, s, r.Agency.Name, payments...)
 }

@@ -19,8 +19,8 @@ import (
 
 // InvoicePaymentCreate records a manual payment (bank transfer, cash, card
 // elsewhere, other); more than is owed is refused and nothing is written.
-func (h *Handlers) InvoicePaymentCreate(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoicePaymentCreate(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -34,50 +34,51 @@ func (h *Handlers) InvoicePaymentCreate(c *fiber.Ctx) error {
 		perr = invalidField("amount", "Amount: "+err.Error()+" (such as 120.50).")
 	}
 	if perr == nil {
-		_, perr = tenantOf(c).RecordPayment(c.UserContext(), v, caseActor(stateOf(c).req), id, in, h.invoiceToday())
+		_, perr = r.Tenant.RecordPayment(c.UserContext(), v, caseActor(r), id, in, h.invoiceToday())
 	}
 	if perr != nil {
 		code := apperr.CodeOf(perr)
 		if code != apperr.Invalid && code != apperr.Conflict {
 			return perr
 		}
-		fields := apperr.FieldsOf(perr)
-		if fields == nil {
-			fields = map[string]string{}
+		view, viewErr := h.invoiceShowView(c, r, id)
+		if viewErr != nil {
+			return viewErr
 		}
-		var methods []option
-		for _, m := range db.ManualMethods {
-			methods = append(methods, option{m, db.PaymentMethodLabel(m), m == in.Method})
-		}
-		return h.invoiceShowWith(c, id, fiber.Map{"PaymentErrors": fields, "PayAmount": amountText, "PayDate": in.PaidOn,
-			"PayReference": in.Reference, "Methods": methods}, perr)
+		view.Payment = invoicePaymentForm{Amount: amountText, PaidOn: in.PaidOn, Reference: in.Reference,
+			Methods: paymentMethodOptions(in.Method), Errors: apperr.FieldsOf(perr)}
+		return h.invoiceShowPage(c, view, perr)
 	}
-	h.auditBilling(c, "payment.recorded", id, billing.FormatMinor(in.Amount)+" "+in.Method+" "+in.Reference)
+	h.auditBilling(c, r, "payment.recorded", id, billing.FormatMinor(in.Amount)+" "+in.Method+" "+in.Reference)
 	h.flash(c, "Payment recorded.")
-	return h.redirect(c, invoiceBase(c)+"/"+id)
+	return h.redirect(c, invoiceBase(r)+"/"+id)
 }
 
 // InvoiceSend emails the invoice with its PDF attached to the client's
 // first email address.
-func (h *Handlers) InvoiceSend(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoiceSend(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	t, a := tenantOf(c), agencyOf(c)
+	t, a := r.Tenant, r.Agency
 	inv, err := t.Invoice(c.UserContext(), v, c.Params("id"))
 	if err != nil {
 		return err
 	}
 	if err := h.sendInvoiceEmail(c.UserContext(), a, t, inv, invoicemail.TemplateInvoice, 0); err != nil {
 		if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.Conflict {
-			return h.invoiceShowWith(c, inv.ID, nil, err)
+			view, viewErr := h.invoiceShowView(c, r, inv.ID)
+			if viewErr != nil {
+				return viewErr
+			}
+			return h.invoiceShowPage(c, view, err)
 		}
 		return err
 	}
-	h.auditBilling(c, "invoice.sent", inv.ID, inv.Number)
+	h.auditBilling(c, r, "invoice.sent", inv.ID, inv.Number)
 	h.flash(c, inv.Label()+" sent to the client.")
-	return h.redirect(c, invoiceBase(c)+"/"+inv.ID)
+	return h.redirect(c, invoiceBase(r)+"/"+inv.ID)
 }
 
 // sendInvoiceEmail emails an issued invoice with its PDF to the client.
@@ -125,17 +126,17 @@ func (h *Handlers) PayseraPayURL(ctx context.Context, a *db.Agency, t *db.Tenant
 }
 
 // InvoicePay sends staff (testing the set-up) to Paysera to pay an invoice.
-func (h *Handlers) InvoicePay(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) InvoicePay(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	t := tenantOf(c)
+	t := r.Tenant
 	inv, err := t.Invoice(c.UserContext(), v, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	to, err := h.PayseraPayURL(c.UserContext(), agencyOf(c), t, inv, "")
+	to, err := h.PayseraPayURL(c.UserContext(), r.Agency, t, inv, "")
 	if err != nil {
 		return err
 	}
@@ -197,15 +198,35 @@ func (h *Handlers) PayseraCallback(c *fiber.Ctx, r *Request) error {
 	return c.SendString("OK")
 }
 
+// payseraReturnView is the page a payer comes back to from Paysera.
+type payseraReturnView struct {
+	Page
+	Accepted   bool   // paid (as far as the payer's browser knows), or cancelled
+	InvoiceURL string // back to the invoice (or the invoices) in the portal, for a signed-in client contact
+}
+
 // PayseraAccept is where Paysera sends the payer back after paying. It
 // marks nothing paid: only the signed callback does.
-func (h *Handlers) PayseraAccept(c *fiber.Ctx) error {
-	return h.mapPage(c, "pages/invoices/paid", fiber.Map{"Title": "Thank you", "Accepted": true, "InvoiceID": paidInvoiceID(c)})
+func (h *Handlers) PayseraAccept(c *fiber.Ctx, r *Request) error {
+	return h.page(c, "pages/invoices/paid", payseraReturn(c, r, "Thank you", true))
 }
 
 // PayseraCancel is where Paysera sends a payer who cancelled.
-func (h *Handlers) PayseraCancel(c *fiber.Ctx) error {
-	return h.mapPage(c, "pages/invoices/paid", fiber.Map{"Title": "Payment cancelled", "Accepted": false, "InvoiceID": paidInvoiceID(c)})
+func (h *Handlers) PayseraCancel(c *fiber.Ctx, r *Request) error {
+	return h.page(c, "pages/invoices/paid", payseraReturn(c, r, "Payment cancelled", false))
+}
+
+// payseraReturn is the return page's view model. Only a client contact
+// gets a link back: staff and a payer not signed in have no portal.
+func payseraReturn(c *fiber.Ctx, r *Request, title string, accepted bool) *payseraReturnView {
+	view := &payseraReturnView{Page: Page{Title: title}, Accepted: accepted}
+	if r.User != nil && r.User.Role == db.RoleClient {
+		view.InvoiceURL = "/a/" + r.Agency.Slug + "/portal/invoices"
+		if id := paidInvoiceID(c); id != "" {
+			view.InvoiceURL += "/" + id
+		}
+	}
+	return view
 }
 
 // paidInvoiceID is the invoice a payer comes back from, when the URL names

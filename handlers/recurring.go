@@ -11,15 +11,17 @@ import (
 	"mintedmind/db"
 )
 
-func recurringBase(c *fiber.Ctx) string { return "/a/" + agencyOf(c).Slug + "/recurring" }
+// recurringBase is the URL of the request's agency's recurring invoices.
+func recurringBase(r *Request) string { return "/a/" + r.Agency.Slug + "/recurring" }
 
 // recurringRow is a recurring invoice for display.
 type recurringRow struct {
 	URL, ClientName, Every, Status, Next, Total string
 }
 
-func recurringEvery(r *db.Recurring) string {
-	switch r.Frequency {
+// recurringEvery names how often rec repeats.
+func recurringEvery(rec *db.Recurring) string {
+	switch rec.Frequency {
 	case billing.Weekly:
 		return "Weekly"
 	case billing.Monthly:
@@ -29,59 +31,72 @@ func recurringEvery(r *db.Recurring) string {
 	case billing.Yearly:
 		return "Yearly"
 	}
-	return "Every " + strconv.Itoa(r.IntervalMonths) + " months"
+	return "Every " + strconv.Itoa(rec.IntervalMonths) + " months"
 }
 
-func (h *Handlers) recurringRow(c *fiber.Ctx, r *db.Recurring) recurringRow {
+// recurringRowOf is rec in display form; base is recurringBase.
+func recurringRowOf(base string, rec *db.Recurring) recurringRow {
 	next := "—"
-	if r.Status != db.RecurringEnded {
-		if d := r.Schedule().Next(r.NextIndex, 1); len(d) == 1 {
+	if rec.Status != db.RecurringEnded {
+		if d := rec.Schedule().Next(rec.NextIndex, 1); len(d) == 1 {
 			next = d[0].Format(billing.DateLayout)
 		}
 	}
-	return recurringRow{URL: recurringBase(c) + "/" + r.ID, ClientName: r.ClientName, Every: recurringEvery(r), Status: r.Status, Next: next,
-		Total: billing.FormatMoney(billing.Compute(r.Lines).Total, r.Currency)}
+	return recurringRow{URL: base + "/" + rec.ID, ClientName: rec.ClientName, Every: recurringEvery(rec), Status: rec.Status, Next: next,
+		Total: billing.FormatMoney(billing.Compute(rec.Lines).Total, rec.Currency)}
+}
+
+// recurringIndexView is the list of recurring invoices.
+type recurringIndexView struct {
+	Page
+	Base string
+	Rows []recurringRow
 }
 
 // RecurringIndex lists the recurring invoices.
-func (h *Handlers) RecurringIndex(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) RecurringIndex(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	list, err := tenantOf(c).RecurringList(c.UserContext(), v)
+	list, err := r.Tenant.RecurringList(c.UserContext(), v)
 	if err != nil {
 		return err
 	}
-	var rows []recurringRow
-	for _, r := range list {
-		rows = append(rows, h.recurringRow(c, r))
+	view := &recurringIndexView{Page: Page{Title: "Recurring invoices"}, Base: recurringBase(r)}
+	for _, rec := range list {
+		view.Rows = append(view.Rows, recurringRowOf(view.Base, rec))
 	}
-	return h.mapPage(c, "pages/recurring/index", fiber.Map{"Title": "Recurring invoices", "Rows": rows, "Base": recurringBase(c)})
+	return h.page(c, "pages/recurring/index", view)
 }
 
-func (h *Handlers) recurringFormData(c *fiber.Ctx, v db.Viewer, form invoiceForm) (fiber.Map, error) {
-	data, err := h.invoiceFormData(c, v, form, nil)
+// recurringFrequencyLabels name the schedules a recurring invoice can follow.
+var recurringFrequencyLabels = map[string]string{billing.Weekly: "Weekly", billing.Monthly: "Monthly", billing.Quarterly: "Quarterly",
+	billing.Yearly: "Yearly", billing.EveryN: "Every N months"}
+
+// recurringFormView is the invoice editor as the new recurring invoice
+// page shows it: a start date and a schedule besides the lines.
+func (h *Handlers) recurringFormView(c *fiber.Ctx, r *Request, v db.Viewer, form invoiceForm) (*invoiceFormView, error) {
+	view, err := h.invoiceFormView(c, r, v, form, nil)
 	if err != nil {
 		return nil, err
 	}
-	var freq []option
 	for _, f := range billing.Frequencies {
-		label := map[string]string{billing.Weekly: "Weekly", billing.Monthly: "Monthly", billing.Quarterly: "Quarterly", billing.Yearly: "Yearly", billing.EveryN: "Every N months"}[f]
-		freq = append(freq, option{f, label, f == form.Frequency})
+		view.Frequencies = append(view.Frequencies, option{f, recurringFrequencyLabels[f], f == form.Frequency})
 	}
-	data["Frequencies"], data["Recurring"] = freq, true
-	data["Title"], data["Action"], data["Cancel"], data["FindAction"] = "New recurring invoice", recurringBase(c), recurringBase(c), recurringBase(c)+"/new"
-	return data, nil
+	base := recurringBase(r)
+	view.Recurring = true
+	view.Title, view.Action, view.Cancel, view.FindAction = "New recurring invoice", base, base, base+"/new"
+	return view, nil
 }
 
 // RecurringNew shows the form of a new recurring invoice.
-func (h *Handlers) RecurringNew(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) RecurringNew(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	s, err := tenantOf(c).BillingSettings(c.UserContext())
+	s, err := r.Tenant.BillingSettings(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -90,26 +105,25 @@ func (h *Handlers) RecurringNew(c *fiber.Ctx) error {
 	if id := strings.TrimSpace(c.Query("client_id")); id != "" {
 		form.ClientID = id
 	}
-	data, err := h.recurringFormData(c, v, form)
+	view, err := h.recurringFormView(c, r, v, form)
 	if err != nil {
 		return err
 	}
-	return h.mapFormPage(c, "pages/recurring/new", "partials/invoices/form", data, nil)
+	return h.formPage(c, "pages/recurring/new", "partials/invoices/form", view, nil)
 }
 
 // RecurringCreate saves a recurring invoice.
-func (h *Handlers) RecurringCreate(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) RecurringCreate(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
 	form := readInvoiceForm(c)
 	form.IssueDate = formValue(c, "start_date")
 	inv, errs := form.input()
-	if msg, ok := errs["issue_date"]; ok {
+	if _, ok := errs["issue_date"]; ok {
 		delete(errs, "issue_date")
 		errs["start_date"] = "Enter the start date as YYYY-MM-DD."
-		_ = msg
 	}
 	in := db.RecurringInput{InvoiceInput: inv, Frequency: form.Frequency, EndDate: form.EndDate, AutoSend: form.AutoSend}
 	if n, err := strconv.Atoi(form.IntervalMonths); err == nil && len(form.IntervalMonths) < 4 {
@@ -129,60 +143,73 @@ func (h *Handlers) RecurringCreate(c *fiber.Ctx) error {
 			errs[k] = v
 		}
 	}
-	var r *db.Recurring
+	var rec *db.Recurring
 	if len(errs) == 0 {
-		r, err = tenantOf(c).CreateRecurring(c.UserContext(), v, caseActor(stateOf(c).req), in)
+		rec, err = r.Tenant.CreateRecurring(c.UserContext(), v, caseActor(r), in)
 	} else {
 		err = invoiceFormError(errs)
 	}
 	if err != nil {
-		data, dataErr := h.recurringFormData(c, v, form.withErrors(apperr.FieldsOf(err)))
-		if dataErr != nil {
-			return dataErr
+		view, viewErr := h.recurringFormView(c, r, v, form.withErrors(apperr.FieldsOf(err)))
+		if viewErr != nil {
+			return viewErr
 		}
-		return h.mapFormPage(c, "pages/recurring/new", "partials/invoices/form", data, err)
+		return h.formPage(c, "pages/recurring/new", "partials/invoices/form", view, err)
 	}
 	h.flash(c, "Recurring invoice saved.")
-	return h.redirect(c, recurringBase(c)+"/"+r.ID)
+	return h.redirect(c, recurringBase(r)+"/"+rec.ID)
+}
+
+// recurringShowView is a recurring invoice's page.
+type recurringShowView struct {
+	Page
+	Base        string
+	InvoiceBase string
+	Recurring   *db.Recurring
+	Row         recurringRow
+	Next        []string // the next dates an invoice is made
+	Runs        []db.RecurringRun
+	Invoice     invoiceView // the invoice each run makes, for its lines
 }
 
 // RecurringShow shows a recurring invoice, the next dates and its history.
-func (h *Handlers) RecurringShow(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) RecurringShow(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	t := tenantOf(c)
-	r, err := t.Recurring(c.UserContext(), v, c.Params("id"))
+	t := r.Tenant
+	rec, err := t.Recurring(c.UserContext(), v, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	runs, err := t.RecurringRuns(c.UserContext(), r.ID)
+	runs, err := t.RecurringRuns(c.UserContext(), rec.ID)
 	if err != nil {
 		return err
 	}
-	var next []string
-	if r.Status != db.RecurringEnded {
-		for _, d := range r.Schedule().Next(r.NextIndex, 5) {
-			next = append(next, d.Format(billing.DateLayout))
+	base := recurringBase(r)
+	inv := &db.Invoice{InvoiceInput: rec.InvoiceInput, ClientName: rec.ClientName, Total: billing.Compute(rec.Lines).Total, Status: db.InvoiceDraft}
+	view := &recurringShowView{Page: Page{Title: "Recurring invoice for " + rec.ClientName}, Base: base, InvoiceBase: invoiceBase(r),
+		Recurring: rec, Row: recurringRowOf(base, rec), Runs: runs, Invoice: h.newInvoiceView(r, inv)}
+	if rec.Status != db.RecurringEnded {
+		for _, d := range rec.Schedule().Next(rec.NextIndex, 5) {
+			view.Next = append(view.Next, d.Format(billing.DateLayout))
 		}
 	}
-	inv := &db.Invoice{InvoiceInput: r.InvoiceInput, ClientName: r.ClientName, Total: billing.Compute(r.Lines).Total, Status: db.InvoiceDraft}
-	return h.mapPage(c, "pages/recurring/show", fiber.Map{"Title": "Recurring invoice for " + r.ClientName, "R": r, "Row": h.recurringRow(c, r),
-		"Next": next, "Runs": runs, "Invoice": h.newInvoiceView(c, inv), "Base": recurringBase(c), "InvoiceBase": invoiceBase(c)})
+	return h.page(c, "pages/recurring/show", view)
 }
 
 // RecurringAction pauses, resumes or skips the next period.
-func (h *Handlers) RecurringAction(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) RecurringAction(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
 	action := c.Params("action")
 	today, _ := billing.ParseDate(h.invoiceToday())
-	if err := tenantOf(c).ChangeRecurring(c.UserContext(), v, c.Params("id"), action, today); err != nil {
+	if err := r.Tenant.ChangeRecurring(c.UserContext(), v, c.Params("id"), action, today); err != nil {
 		return err
 	}
 	h.flash(c, map[string]string{db.RecurringPause: "Paused.", db.RecurringResume: "Resumed.", db.RecurringSkip: "The next invoice will be skipped."}[action])
-	return h.redirect(c, recurringBase(c)+"/"+c.Params("id"))
+	return h.redirect(c, recurringBase(r)+"/"+c.Params("id"))
 }
