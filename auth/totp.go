@@ -3,7 +3,6 @@ package auth
 import (
 	"bytes"
 	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"image/png"
 	"strings"
@@ -25,7 +24,6 @@ var totpOpts = totp.ValidateOpts{Period: totpPeriod, Digits: otp.DigitsSix, Algo
 type TOTPKey struct {
 	Secret string // base32, also typed by hand
 	URL    string // otpauth:// URL in the QR code
-	QR     string // the QR code as a data: URL of a PNG
 }
 
 // NewTOTPKey makes a secret for account at issuer.
@@ -45,7 +43,17 @@ func TOTPKeyFromSecret(issuer, account, secret string) (*TOTPKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auth: TOTP key: %w", err)
 	}
-	img, err := k.Image(220, 220)
+	return &TOTPKey{Secret: secret, URL: k.URL()}, nil
+}
+
+// QRCode is the key's URL as a QR code: a PNG image size pixels square,
+// for an authenticator app to scan.
+func (k *TOTPKey) QRCode(size int) ([]byte, error) {
+	key, err := otp.NewKeyFromURL(k.URL)
+	if err != nil {
+		return nil, fmt.Errorf("auth: TOTP key: %w", err)
+	}
+	img, err := key.Image(size, size)
 	if err != nil {
 		return nil, fmt.Errorf("auth: TOTP QR code: %w", err)
 	}
@@ -53,7 +61,7 @@ func TOTPKeyFromSecret(issuer, account, secret string) (*TOTPKey, error) {
 	if err := png.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("auth: TOTP QR code: %w", err)
 	}
-	return &TOTPKey{Secret: secret, URL: k.URL(), QR: "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())}, nil
+	return buf.Bytes(), nil
 }
 
 func urlPathEscape(s string) string {

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"bytes"
+	"image/png"
 	"strings"
 	"testing"
 	"time"
@@ -11,8 +13,15 @@ func TestTOTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(k.QR, "data:image/png;base64,") || !strings.Contains(k.URL, "secret="+k.Secret) {
+	if !strings.Contains(k.URL, "secret="+k.Secret) {
 		t.Fatalf("key %+v", k)
+	}
+	qr, err := k.QRCode(220)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img, err := png.Decode(bytes.NewReader(qr)); err != nil || img.Bounds().Dx() != 220 || img.Bounds().Dy() != 220 {
+		t.Fatalf("QR code: %v, %v", img, err)
 	}
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	code := TOTPCode(k.Secret, now)
@@ -33,8 +42,11 @@ func TestTOTP(t *testing.T) {
 		t.Error("a five-digit code works")
 	}
 	again, err := TOTPKeyFromSecret("Acme & Co", "ann@example.test", k.Secret)
-	if err != nil || again.Secret != k.Secret {
+	if err != nil || again.Secret != k.Secret || again.URL != k.URL {
 		t.Fatalf("rebuilt key %+v, %v", again, err)
+	}
+	if qrAgain, err := again.QRCode(220); err != nil || !bytes.Equal(qrAgain, qr) {
+		t.Fatalf("the rebuilt key's QR code differs (%v)", err)
 	}
 }
 

@@ -7,18 +7,25 @@ import (
 	"mintedmind/auth"
 )
 
+// accountView is the account page (the profile, from Page.Me) and its
+// password form partial.
+type accountView struct {
+	Page
+	FormErrors
+}
+
 // Account shows the signed-in person's profile and the password form.
-func (h *Handlers) Account(c *fiber.Ctx) error {
-	return h.mapFormPage(c, "pages/account/index", "partials/account/password", fiber.Map{"Title": "Your account"}, nil)
+func (h *Handlers) Account(c *fiber.Ctx, r *Request) error {
+	return h.formPage(c, "pages/account/index", "partials/account/password", &accountView{Page: Page{Title: "Your account"}}, nil)
 }
 
 // ChangePassword sets a new password after checking the current one; every
 // other session of the person ends.
-func (h *Handlers) ChangePassword(c *fiber.Ctx) error {
-	a, t, me, s := agencyOf(c), tenantOf(c), userOf(c), sessionOf(c)
+func (h *Handlers) ChangePassword(c *fiber.Ctx, r *Request) error {
+	a, t, me, s := r.Agency, r.Tenant, r.User, r.Session
 	current, pw := c.FormValue("current_password"), c.FormValue("password")
 	render := func(err error) error {
-		return h.mapFormPage(c, "pages/account/index", "partials/account/password", fiber.Map{"Title": "Your account"}, err)
+		return h.formPage(c, "pages/account/index", "partials/account/password", &accountView{Page: Page{Title: "Your account"}}, err)
 	}
 	ok, err := h.Hasher.Verify(c.UserContext(), me.PasswordHash, current)
 	if err != nil {

@@ -18,8 +18,8 @@ func canGrant(actor *db.User, role string) bool {
 }
 
 // Invite emails a single-use, expiring link that creates an account.
-func (h *Handlers) Invite(c *fiber.Ctx) error {
-	a, t, me := agencyOf(c), tenantOf(c), userOf(c)
+func (h *Handlers) Invite(c *fiber.Ctx, r *Request) error {
+	a, t, me := r.Agency, r.Tenant, r.User
 	email, msg := db.ValidateEmail(formValue(c, "email"))
 	role := formValue(c, "role")
 	errs := map[string]string{}
@@ -30,7 +30,7 @@ func (h *Handlers) Invite(c *fiber.Ctx) error {
 		errs["role"] = "Choose a role you are allowed to give."
 	}
 	render := func(err error) error {
-		return h.usersPage(c, fiber.Map{"InviteForm": fiber.Map{"Email": formValue(c, "email"), "Role": role}}, err)
+		return h.usersPage(c, r, inviteForm{Email: formValue(c, "email"), Role: role}, err)
 	}
 	if err := apperr.FieldErrors(errs); err != nil {
 		return render(err)
@@ -53,27 +53,40 @@ func (h *Handlers) Invite(c *fiber.Ctx) error {
 }
 
 // RevokeInvite withdraws a pending invitation.
-func (h *Handlers) RevokeInvite(c *fiber.Ctx) error {
-	a := agencyOf(c)
-	if err := tenantOf(c).RevokeInvite(c.UserContext(), c.Params("id"), auditFor(c, "invite.revoked", "")); err != nil {
+func (h *Handlers) RevokeInvite(c *fiber.Ctx, r *Request) error {
+	a := r.Agency
+	if err := r.Tenant.RevokeInvite(c.UserContext(), c.Params("id"), auditFor(c, "invite.revoked", "")); err != nil {
 		return err
 	}
 	h.flash(c, "Invitation withdrawn.")
 	return h.redirect(c, "/a/"+a.Slug+"/users")
 }
 
+// inviteAcceptView is the page of an invitation link and its form partial.
+type inviteAcceptView struct {
+	Page
+	FormErrors
+	Invite *db.Invite
+	Name   string // as typed
+}
+
+// newInviteAcceptView is the page of invitation inv to agency a.
+func newInviteAcceptView(a *db.Agency, inv *db.Invite, name string) *inviteAcceptView {
+	return &inviteAcceptView{Page: Page{Title: "Join " + a.Name}, Invite: inv, Name: name}
+}
+
 // InviteForm shows the accept-invitation page for a valid link.
-func (h *Handlers) InviteForm(c *fiber.Ctx) error {
-	inv, err := tenantOf(c).InviteByToken(c.UserContext(), c.Params("token"))
+func (h *Handlers) InviteForm(c *fiber.Ctx, r *Request) error {
+	inv, err := r.Tenant.InviteByToken(c.UserContext(), c.Params("token"))
 	if err != nil {
 		return err
 	}
-	return h.mapFormPage(c, "pages/invite/accept", "partials/invite/accept", fiber.Map{"Title": "Join " + agencyOf(c).Name, "Invite": inv}, nil)
+	return h.formPage(c, "pages/invite/accept", "partials/invite/accept", newInviteAcceptView(r.Agency, inv, ""), nil)
 }
 
 // AcceptInvite creates the account, once per link, and signs the person in.
-func (h *Handlers) AcceptInvite(c *fiber.Ctx) error {
-	a, t := agencyOf(c), tenantOf(c)
+func (h *Handlers) AcceptInvite(c *fiber.Ctx, r *Request) error {
+	a, t := r.Agency, r.Tenant
 	token := c.Params("token")
 	inv, err := t.InviteByToken(c.UserContext(), token)
 	if err != nil {
@@ -88,7 +101,7 @@ func (h *Handlers) AcceptInvite(c *fiber.Ctx) error {
 		errs["password"] = msg
 	}
 	if err := apperr.FieldErrors(errs); err != nil {
-		return h.mapFormPage(c, "pages/invite/accept", "partials/invite/accept", fiber.Map{"Title": "Join " + a.Name, "Invite": inv, "Name": name}, err)
+		return h.formPage(c, "pages/invite/accept", "partials/invite/accept", newInviteAcceptView(a, inv, name), err)
 	}
 	hash, err := h.Hasher.Hash(c.UserContext(), pw)
 	if err != nil {

@@ -126,9 +126,27 @@ func safeNext(a *db.Agency, next string) string {
 	return ""
 }
 
+// loginView is a sign-in page and its form partial (the global one, an
+// agency's, and the operator's, which has no forgot-password link).
+type loginView struct {
+	Page
+	FormErrors
+	Form     loginForm
+	Action   string
+	NoForgot bool
+}
+
+// loginChooseView is the page where a person with accounts in several
+// agencies picks one after the global sign-in.
+type loginChooseView struct {
+	Page
+	Agencies []*db.Agency
+	Ticket   string
+}
+
 // LoginForm shows the global sign-in page.
 func (h *Handlers) LoginForm(c *fiber.Ctx) error {
-	return h.mapFormPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in", "Form": loginForm{}, "Action": "/login"}, nil)
+	return h.formPage(c, "pages/login/index", "partials/login/form", &loginView{Page: Page{Title: "Sign in"}, Action: "/login"}, nil)
 }
 
 // Login signs in from the global page: the login directory names the
@@ -139,7 +157,7 @@ func (p *Platform) Login(c *fiber.Ctx) error {
 	f := parseLogin(c)
 	render := func(err error) error {
 		f.Password = ""
-		return h.mapFormPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in", "Form": f, "Action": "/login"}, err)
+		return h.formPage(c, "pages/login/index", "partials/login/form", &loginView{Page: Page{Title: "Sign in"}, Form: f, Action: "/login"}, err)
 	}
 	if err := h.checkLoginLimits(c, f.Email); err != nil {
 		return render(err)
@@ -187,7 +205,7 @@ func (p *Platform) Login(c *fiber.Ctx) error {
 	for i, a := range matched {
 		ids[i] = a.ID
 	}
-	return h.mapPage(c, "pages/login/choose", fiber.Map{"Title": "Choose an agency", "Agencies": matched, "Ticket": h.loginTicket(c, f.Email, ids)})
+	return h.page(c, "pages/login/choose", &loginChooseView{Page: Page{Title: "Choose an agency"}, Agencies: matched, Ticket: h.loginTicket(c, f.Email, ids)})
 }
 
 // passwordMatchIn checks email and password in one agency's database.
@@ -282,22 +300,27 @@ func (p *Platform) LoginChoose(c *fiber.Ctx) error {
 }
 
 // AgencyLoginForm shows an agency's own sign-in page.
-func (h *Handlers) AgencyLoginForm(c *fiber.Ctx) error {
-	a := agencyOf(c)
-	if u := userOf(c); u != nil {
+func (h *Handlers) AgencyLoginForm(c *fiber.Ctx, r *Request) error {
+	a := r.Agency
+	if u := r.User; u != nil {
 		return h.redirect(c, homeOf(a, u))
 	}
 	f := loginForm{Next: safeNext(a, c.Query("next"))}
-	return h.mapFormPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in to " + a.Name, "Form": f, "Action": "/a/" + a.Slug + "/login"}, nil)
+	return h.formPage(c, "pages/login/index", "partials/login/form", agencyLoginView(a, f), nil)
+}
+
+// agencyLoginView is agency a's own sign-in page with form f.
+func agencyLoginView(a *db.Agency, f loginForm) *loginView {
+	return &loginView{Page: Page{Title: "Sign in to " + a.Name}, Form: f, Action: "/a/" + a.Slug + "/login"}
 }
 
 // AgencyLogin signs in on an agency's own page.
-func (h *Handlers) AgencyLogin(c *fiber.Ctx) error {
-	a, t := agencyOf(c), tenantOf(c)
+func (h *Handlers) AgencyLogin(c *fiber.Ctx, r *Request) error {
+	a, t := r.Agency, r.Tenant
 	f := parseLogin(c)
 	render := func(err error) error {
 		f.Password = ""
-		return h.mapFormPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Sign in to " + a.Name, "Form": f, "Action": "/a/" + a.Slug + "/login"}, err)
+		return h.formPage(c, "pages/login/index", "partials/login/form", agencyLoginView(a, f), err)
 	}
 	if err := h.checkLoginLimits(c, f.Email); err != nil {
 		return render(err)
@@ -318,9 +341,9 @@ func (h *Handlers) AgencyLogin(c *fiber.Ctx) error {
 }
 
 // Logout ends the current session.
-func (h *Handlers) Logout(c *fiber.Ctx) error {
-	a, t, s := agencyOf(c), tenantOf(c), sessionOf(c)
-	if err := t.SignOut(c.UserContext(), s.ID, auditFor(c, "signout", userOf(c).Email)); err != nil {
+func (h *Handlers) Logout(c *fiber.Ctx, r *Request) error {
+	a, t, s := r.Agency, r.Tenant, r.Session
+	if err := t.SignOut(c.UserContext(), s.ID, auditFor(c, "signout", r.User.Email)); err != nil {
 		return err
 	}
 	h.clearCookie(c, sessionCookie, "/")

@@ -12,9 +12,31 @@ import (
 
 const resetSentMessage = "If an account exists for that address, we've sent it a link to choose a new password. The link works once, for one hour."
 
+// forgotView is the forgot-password page and its partial: the form, or
+// once sent, the answer that says the same whether or not the email is known.
+type forgotView struct {
+	Page
+	FormErrors
+	Action string
+	Email  string
+	Sent   string
+}
+
+// resetView is the new-password page of a reset link and its form partial.
+type resetView struct {
+	Page
+	FormErrors
+	Email string // whose password the link resets
+}
+
+// newForgotView is the forgot-password page whose form posts to action.
+func newForgotView(action, email string) *forgotView {
+	return &forgotView{Page: Page{Title: "Forgot your password?"}, Action: action, Email: email}
+}
+
 // ForgotForm asks for the email whose password was forgotten.
 func (h *Handlers) ForgotForm(c *fiber.Ctx) error {
-	return h.mapFormPage(c, "pages/reset/forgot", "partials/reset/forgot", fiber.Map{"Title": "Forgot your password?", "Action": "/forgot"}, nil)
+	return h.formPage(c, "pages/reset/forgot", "partials/reset/forgot", newForgotView("/forgot", ""), nil)
 }
 
 // Forgot sends a reset link for every agency where the email has an account.
@@ -38,8 +60,8 @@ func (p *Platform) Forgot(c *fiber.Ctx) error {
 }
 
 // AgencyForgotForm is the agency's own forgot-password page.
-func (h *Handlers) AgencyForgotForm(c *fiber.Ctx) error {
-	return h.mapFormPage(c, "pages/reset/forgot", "partials/reset/forgot", fiber.Map{"Title": "Forgot your password?", "Action": "/a/" + agencyOf(c).Slug + "/forgot"}, nil)
+func (h *Handlers) AgencyForgotForm(c *fiber.Ctx, r *Request) error {
+	return h.formPage(c, "pages/reset/forgot", "partials/reset/forgot", newForgotView("/a/"+r.Agency.Slug+"/forgot", ""), nil)
 }
 
 // AgencyForgot sends a reset link for this agency only.
@@ -56,21 +78,21 @@ func (h *Handlers) AgencyForgot(c *fiber.Ctx, r *Request) error {
 // cannot be used to find out who has an account; send mails the links.
 func (h *Handlers) forgot(c *fiber.Ctx, action string, send func(email string) error) error {
 	email := formValue(c, "email")
-	data := fiber.Map{"Title": "Forgot your password?", "Action": action, "Email": email}
+	view := newForgotView(action, email)
 	normalized, msg := db.ValidateEmail(email)
 	if msg != "" {
-		return h.mapFormPage(c, "pages/reset/forgot", "partials/reset/forgot", data, apperr.FieldErrors(map[string]string{"email": msg}))
+		return h.formPage(c, "pages/reset/forgot", "partials/reset/forgot", view, apperr.FieldErrors(map[string]string{"email": msg}))
 	}
 	if err := h.limiter.take(limitKey("reset:ip", c.IP()), Limit{Max: h.Config.ResetLimit.Max * 4, Window: h.Config.ResetLimit.Window}); err != nil {
-		return h.mapFormPage(c, "pages/reset/forgot", "partials/reset/forgot", data, err)
+		return h.formPage(c, "pages/reset/forgot", "partials/reset/forgot", view, err)
 	}
 	if h.limiter.take(limitKey("reset:acct", strings.ToLower(normalized)), h.Config.ResetLimit) == nil {
 		if err := send(normalized); err != nil {
 			return err
 		}
 	}
-	data["Sent"] = resetSentMessage
-	return h.mapPageOrFragment(c, "pages/reset/forgot", "partials/reset/forgot", data)
+	view.Sent = resetSentMessage
+	return h.pageOrFragment(c, "pages/reset/forgot", "partials/reset/forgot", view)
 }
 
 // sendReset emails a reset link to the account of email in agency a, if
@@ -95,18 +117,23 @@ func (h *Handlers) sendReset(c *fiber.Ctx, a *db.Agency, t *db.Tenant, email str
 	})
 }
 
+// newResetView is the new-password page for u's reset link.
+func newResetView(u *db.User) *resetView {
+	return &resetView{Page: Page{Title: "Choose a new password"}, Email: u.Email}
+}
+
 // ResetForm shows the new-password form for a valid reset link.
-func (h *Handlers) ResetForm(c *fiber.Ctx) error {
-	u, err := tenantOf(c).PasswordResetUser(c.UserContext(), c.Params("token"))
+func (h *Handlers) ResetForm(c *fiber.Ctx, r *Request) error {
+	u, err := r.Tenant.PasswordResetUser(c.UserContext(), c.Params("token"))
 	if err != nil {
 		return err
 	}
-	return h.mapFormPage(c, "pages/reset/reset", "partials/reset/reset", fiber.Map{"Title": "Choose a new password", "Email": u.Email}, nil)
+	return h.formPage(c, "pages/reset/reset", "partials/reset/reset", newResetView(u), nil)
 }
 
 // Reset sets the new password, once per link, and ends every session.
-func (h *Handlers) Reset(c *fiber.Ctx) error {
-	a, t := agencyOf(c), tenantOf(c)
+func (h *Handlers) Reset(c *fiber.Ctx, r *Request) error {
+	a, t := r.Agency, r.Tenant
 	token := c.Params("token")
 	u, err := t.PasswordResetUser(c.UserContext(), token)
 	if err != nil {
@@ -120,7 +147,7 @@ func (h *Handlers) Reset(c *fiber.Ctx) error {
 		errs["password_confirm"] = "The two passwords are not the same."
 	}
 	if err := apperr.FieldErrors(errs); err != nil {
-		return h.mapFormPage(c, "pages/reset/reset", "partials/reset/reset", fiber.Map{"Title": "Choose a new password", "Email": u.Email}, err)
+		return h.formPage(c, "pages/reset/reset", "partials/reset/reset", newResetView(u), err)
 	}
 	hash, err := h.Hasher.Hash(c.UserContext(), pw)
 	if err != nil {

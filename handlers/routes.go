@@ -150,6 +150,7 @@ var coreRoutes = []Route{
 	post("/a/:slug/account/sessions/others/revoke", SignedIn, (*Handlers).RevokeOtherSessions, WritableWhenSuspended),
 	post("/a/:slug/account/sessions/:id/revoke", SignedIn, (*Handlers).RevokeSession, WritableWhenSuspended),
 	get("/a/:slug/account/two-factor", SignedIn, (*Handlers).TwoFactor),
+	get("/a/:slug/account/two-factor/qr.png", SignedIn, (*Handlers).TwoFactorQR),
 	post("/a/:slug/account/two-factor/setup", SignedIn, (*Handlers).TwoFactorSetup, WritableWhenSuspended),
 	post("/a/:slug/account/two-factor/confirm", SignedIn, (*Handlers).TwoFactorConfirm, WritableWhenSuspended),
 	post("/a/:slug/account/two-factor/disable", SignedIn, (*Handlers).TwoFactorDisable, WritableWhenSuspended),

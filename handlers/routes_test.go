@@ -89,6 +89,7 @@ var coreMatrix = map[string]matrixRow{
 	"POST /a/:slug/account/sessions/others/revoke":    {allowed: []string{clientRole, staff, admin, owner}},
 	"POST /a/:slug/account/sessions/:id/revoke":       {allowed: []string{clientRole, staff, admin, owner}},
 	"GET /a/:slug/account/two-factor":                 {allowed: []string{clientRole, staff, admin, owner}},
+	"GET /a/:slug/account/two-factor/qr.png":          {allowed: []string{clientRole, staff, admin, owner}},
 	"POST /a/:slug/account/two-factor/setup":          {allowed: []string{clientRole, staff, admin, owner}},
 	"POST /a/:slug/account/two-factor/confirm":        {allowed: []string{clientRole, staff, admin, owner}},
 	"POST /a/:slug/account/two-factor/disable":        {allowed: []string{clientRole, staff, admin, owner}},

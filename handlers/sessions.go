@@ -4,20 +4,29 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/db"
 )
 
+// sessionsView is the page of the signed-in person's sessions.
+type sessionsView struct {
+	Page
+	Sessions []*db.Session
+	Current  string // this request's session
+}
+
 // Sessions lists the signed-in person's sessions with device, address and last use.
-func (h *Handlers) Sessions(c *fiber.Ctx) error {
-	sessions, err := tenantOf(c).UserSessions(c.UserContext(), userOf(c).ID)
+func (h *Handlers) Sessions(c *fiber.Ctx, r *Request) error {
+	sessions, err := r.Tenant.UserSessions(c.UserContext(), r.User.ID)
 	if err != nil {
 		return err
 	}
-	return h.mapPage(c, "pages/account/sessions", fiber.Map{"Title": "Your sessions", "Sessions": sessions, "Current": sessionOf(c).ID})
+	return h.page(c, "pages/account/sessions", &sessionsView{Page: Page{Title: "Your sessions"}, Sessions: sessions, Current: r.Session.ID})
 }
 
 // RevokeSession ends one of the person's sessions; ending the current one signs out.
-func (h *Handlers) RevokeSession(c *fiber.Ctx) error {
-	a, t, me, s := agencyOf(c), tenantOf(c), userOf(c), sessionOf(c)
+func (h *Handlers) RevokeSession(c *fiber.Ctx, r *Request) error {
+	a, t, me, s := r.Agency, r.Tenant, r.User, r.Session
 	id := c.Params("id")
 	if err := t.RevokeSession(c.UserContext(), me.ID, id, auditFor(c, "session.revoked", me.Email)); err != nil {
 		return err
@@ -31,9 +40,9 @@ func (h *Handlers) RevokeSession(c *fiber.Ctx) error {
 }
 
 // RevokeOtherSessions signs the person out everywhere but here.
-func (h *Handlers) RevokeOtherSessions(c *fiber.Ctx) error {
-	a, me := agencyOf(c), userOf(c)
-	if _, err := tenantOf(c).EndOtherSessions(c.UserContext(), me.ID, sessionOf(c).ID, auditFor(c, "session.revoked_others", me.Email)); err != nil {
+func (h *Handlers) RevokeOtherSessions(c *fiber.Ctx, r *Request) error {
+	a, me := r.Agency, r.User
+	if _, err := r.Tenant.EndOtherSessions(c.UserContext(), me.ID, r.Session.ID, auditFor(c, "session.revoked_others", me.Email)); err != nil {
 		return err
 	}
 	h.flash(c, "You were signed out everywhere else.")

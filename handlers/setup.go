@@ -8,12 +8,26 @@ import (
 	"mintedmind/db"
 )
 
+// setupForm is the operator form as typed (the password is not shown again).
+type setupForm struct {
+	Name  string
+	Email string
+}
+
+// setupView is the one-time page that creates the platform operator, and
+// its form partial.
+type setupView struct {
+	Page
+	FormErrors
+	Form setupForm
+}
+
 // SetupForm shows the one-time page that creates a platform operator.
 func (h *Handlers) SetupForm(c *fiber.Ctx) error {
 	if err := h.Control.CheckSetupToken(c.UserContext(), c.Params("token")); err != nil {
 		return err
 	}
-	return h.mapFormPage(c, "pages/setup/index", "partials/setup/form", fiber.Map{"Title": "Create the platform operator", "Form": fiber.Map{}}, nil)
+	return h.formPage(c, "pages/setup/index", "partials/setup/form", &setupView{Page: Page{Title: "Create the platform operator"}}, nil)
 }
 
 // Setup creates the operator; the link then stops working.
@@ -35,8 +49,8 @@ func (h *Handlers) Setup(c *fiber.Ctx) error {
 		errs["password"] = msg
 	}
 	render := func(err error) error {
-		return h.mapFormPage(c, "pages/setup/index", "partials/setup/form", fiber.Map{"Title": "Create the platform operator",
-			"Form": fiber.Map{"Name": name, "Email": formValue(c, "email")}}, err)
+		return h.formPage(c, "pages/setup/index", "partials/setup/form", &setupView{Page: Page{Title: "Create the platform operator"},
+			Form: setupForm{Name: name, Email: formValue(c, "email")}}, err)
 	}
 	if err := apperr.FieldErrors(errs); err != nil {
 		return render(err)

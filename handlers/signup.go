@@ -49,9 +49,23 @@ func (f *signupForm) validate() error {
 	return apperr.FieldErrors(errs)
 }
 
+// signupView is the sign-up page and its form partial.
+type signupView struct {
+	Page
+	FormErrors
+	Form signupForm
+}
+
+// slugCheckView is the answer to the address typed on the sign-up form.
+type slugCheckView struct {
+	Page
+	Message string
+	OK      bool // the address is free
+}
+
 // SignupForm shows the sign-up page.
 func (h *Handlers) SignupForm(c *fiber.Ctx) error {
-	return h.mapFormPage(c, "pages/signup/index", "partials/signup/form", fiber.Map{"Title": "Create your agency", "Form": signupForm{}}, nil)
+	return h.formPage(c, "pages/signup/index", "partials/signup/form", &signupView{Page: Page{Title: "Create your agency"}}, nil)
 }
 
 // SignupSlugCheck tells, as the person types, whether an address is free.
@@ -69,7 +83,7 @@ func (h *Handlers) SignupSlugCheck(c *fiber.Ctx) error {
 			msg, ok = "Available: your agency will live at /a/"+slug, true
 		}
 	}
-	return h.mapFragment(c, "partials/signup/slug", fiber.Map{"Message": msg, "OK": ok})
+	return h.fragment(c, "partials/signup/slug", &slugCheckView{Message: msg, OK: ok})
 }
 
 // Signup creates an agency with its owner and signs the owner in.
@@ -78,7 +92,7 @@ func (p *Platform) Signup(c *fiber.Ctx) error {
 	f := parseSignup(c)
 	render := func(err error) error {
 		f.Password = ""
-		return h.mapFormPage(c, "pages/signup/index", "partials/signup/form", fiber.Map{"Title": "Create your agency", "Form": f}, err)
+		return h.formPage(c, "pages/signup/index", "partials/signup/form", &signupView{Page: Page{Title: "Create your agency"}, Form: f}, err)
 	}
 	if err := h.limiter.take(limitKey("signup:ip", c.IP()), h.Config.SignupLimit); err != nil {
 		return render(err)

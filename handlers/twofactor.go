@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"encoding/base64"
-	"html/template"
 	"strconv"
 	"strings"
 	"time"
@@ -38,13 +37,14 @@ func (h *Handlers) mustSetUpTwoFactor(c *fiber.Ctx, u *db.User) (bool, error) {
 	if u.TwoFactor {
 		return false, nil
 	}
-	s, err := h.settingsOf(c)
+	r := stateOf(c).req // require runs on agency routes only
+	s, err := r.Settings(c.UserContext())
 	if err != nil || !s.RequiresTwoFactor(u) {
 		return false, err
 	}
 	p := c.Path()
-	base := twoFactorPath(agencyOf(c))
-	if p == base || strings.HasPrefix(p, base+"/") || p == "/a/"+agencyOf(c).Slug+"/logout" {
+	base := twoFactorPath(r.Agency)
+	if p == base || strings.HasPrefix(p, base+"/") || p == "/a/"+r.Agency.Slug+"/logout" {
 		return false, nil
 	}
 	return true, nil
@@ -75,21 +75,28 @@ func (h *Handlers) readTwoFactorTicket(c *fiber.Ctx, a *db.Agency, ticket string
 	return parts[1], parts[2], true
 }
 
+// loginCodeView is the sign-in's second step: the form for the code.
+type loginCodeView struct {
+	Page
+	FormErrors
+	Ticket string // proves the password matched, see twoFactorTicket
+	Action string
+}
+
 // askForCode is the sign-in's second step: the password matched, now the
 // code from the app (or a recovery code).
 func (h *Handlers) askForCode(c *fiber.Ctx, a *db.Agency, u *db.User, next, ticket string, err error) error {
 	if ticket == "" {
 		ticket = h.twoFactorTicket(c, a, u.ID, next)
 	}
-	return h.mapFormPage(c, "pages/login/two-factor", "pages/login/two-factor", fiber.Map{
-		"Title": "Two-factor sign-in", "Ticket": ticket, "Action": "/a/" + a.Slug + "/login/two-factor",
-	}, err)
+	view := &loginCodeView{Page: Page{Title: "Two-factor sign-in"}, Ticket: ticket, Action: "/a/" + a.Slug + "/login/two-factor"}
+	return h.formPage(c, "pages/login/two-factor", "pages/login/two-factor", view, err)
 }
 
 // LoginTwoFactor checks the code of the sign-in's second step and starts
 // the session. A code works once; a recovery code works once, ever.
-func (h *Handlers) LoginTwoFactor(c *fiber.Ctx) error {
-	a, t := agencyOf(c), tenantOf(c)
+func (h *Handlers) LoginTwoFactor(c *fiber.Ctx, r *Request) error {
+	a, t := r.Agency, r.Tenant
 	ticket := c.FormValue("ticket")
 	userID, next, ok := h.readTwoFactorTicket(c, a, ticket)
 	if !ok {
@@ -139,35 +146,51 @@ func (h *Handlers) checkSecondFactor(c *fiber.Ctx, t *db.Tenant, u *db.User, cod
 	return t.UseRecoveryCode(c.UserContext(), u.ID, rc, a)
 }
 
-// TwoFactor shows the account's two-factor page: on or off, and what to do.
-func (h *Handlers) TwoFactor(c *fiber.Ctx) error {
-	return h.twoFactorPage(c, nil, nil)
+// twoFactorView is the account's two-factor page: on or off, the set-up
+// step, or the new recovery codes.
+type twoFactorView struct {
+	Page
+	FormErrors
+	On        bool
+	Required  bool // the agency requires it of this person
+	Base      string
+	CodesLeft int
+	Codes     []string // new recovery codes, shown this once
+	Secret    string   // the key being set up, to type by hand
+	QR        string   // the set-up's QR code image (a route: the secret never goes in a URL)
 }
 
-func (h *Handlers) twoFactorPage(c *fiber.Ctx, extra fiber.Map, err error) error {
-	me := userOf(c)
-	s, serr := h.settingsOf(c)
+// twoFactorQRSize is the QR code's width and height in pixels.
+const twoFactorQRSize = 220
+
+// TwoFactor shows the account's two-factor page: on or off, and what to do.
+func (h *Handlers) TwoFactor(c *fiber.Ctx, r *Request) error {
+	return h.twoFactorPage(c, r, &twoFactorView{}, nil)
+}
+
+// twoFactorPage fills in the page's state and renders view, with err's
+// messages on its forms.
+func (h *Handlers) twoFactorPage(c *fiber.Ctx, r *Request, view *twoFactorView, err error) error {
+	me := r.User
+	s, serr := r.Settings(c.UserContext())
 	if serr != nil {
 		return serr
 	}
-	data := fiber.Map{"Title": "Two-factor sign-in", "On": me.TwoFactor, "Required": s.RequiresTwoFactor(me), "Base": twoFactorPath(agencyOf(c))}
-	if me.TwoFactor {
-		n, err := tenantOf(c).RecoveryCodesLeft(c.UserContext(), me.ID)
+	view.Title, view.On, view.Required, view.Base = "Two-factor sign-in", me.TwoFactor, s.RequiresTwoFactor(me), twoFactorPath(r.Agency)
+	if me.TwoFactor && view.Codes == nil {
+		n, err := r.Tenant.RecoveryCodesLeft(c.UserContext(), me.ID)
 		if err != nil {
 			return err
 		}
-		data["CodesLeft"] = n
+		view.CodesLeft = n
 	}
-	for k, v := range extra {
-		data[k] = v
-	}
-	return h.mapFormPage(c, "pages/account/two-factor", "pages/account/two-factor", data, err)
+	return h.formPage(c, "pages/account/two-factor", "pages/account/two-factor", view, err)
 }
 
 // TwoFactorSetup starts setting up: a new secret, shown as a QR code and as
 // text, waiting for a code from the app.
-func (h *Handlers) TwoFactorSetup(c *fiber.Ctx) error {
-	a, me := agencyOf(c), userOf(c)
+func (h *Handlers) TwoFactorSetup(c *fiber.Ctx, r *Request) error {
+	a, me := r.Agency, r.User
 	if me.TwoFactor {
 		return h.redirect(c, twoFactorPath(a))
 	}
@@ -175,22 +198,54 @@ func (h *Handlers) TwoFactorSetup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := tenantOf(c).StartTwoFactorSetup(c.UserContext(), me.ID, key.Secret); err != nil {
+	if err := r.Tenant.StartTwoFactorSetup(c.UserContext(), me.ID, key.Secret); err != nil {
 		return err
 	}
-	return h.twoFactorPage(c, setupData(key), nil)
+	return h.twoFactorPage(c, r, h.setupView(r, key.Secret), nil)
 }
 
-// setupData is what the set-up step shows: the key, and its QR code as a
-// data: URL (a PNG made here, so the template may trust it).
-func setupData(key *auth.TOTPKey) fiber.Map {
-	return fiber.Map{"Key": key, "QR": template.URL(key.QR)}
+// setupView is the set-up step: the key to type, and the QR code's route.
+// The route's query changes with the secret (a keyed hash, which tells
+// nothing about it), so a browser never shows an earlier set-up's image
+// from its cache.
+func (h *Handlers) setupView(r *Request, secret string) *twoFactorView {
+	version := auth.Sign(h.secret, "2fa-qr:"+r.User.ID+":"+secret)[:16]
+	return &twoFactorView{Secret: secret, QR: twoFactorPath(r.Agency) + "/qr.png?v=" + version}
+}
+
+// TwoFactorQR is the QR code of the set-up in progress, as a PNG image for
+// the set-up page. Once two-factor sign-in is on there is none: the secret
+// in use is never shown again.
+func (h *Handlers) TwoFactorQR(c *fiber.Ctx, r *Request) error {
+	me := r.User
+	errNoSetup := apperr.New(apperr.NotFound, "No two-factor set-up is open. Start one on the two-factor page.")
+	if me.TwoFactor {
+		return errNoSetup
+	}
+	secret, _, err := r.Tenant.TwoFactorSecret(c.UserContext(), me.ID)
+	if err != nil {
+		return err
+	}
+	if secret == "" {
+		return errNoSetup
+	}
+	key, err := auth.TOTPKeyFromSecret(r.Agency.Name, me.Email, secret)
+	if err != nil {
+		return err
+	}
+	img, err := key.QRCode(twoFactorQRSize)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store") // it holds the secret
+	c.Type("png")
+	return c.Send(img)
 }
 
 // TwoFactorConfirm turns two-factor sign-in on once the code from the app
 // matches, and shows the recovery codes, once.
-func (h *Handlers) TwoFactorConfirm(c *fiber.Ctx) error {
-	a, t, me := agencyOf(c), tenantOf(c), userOf(c)
+func (h *Handlers) TwoFactorConfirm(c *fiber.Ctx, r *Request) error {
+	a, t, me := r.Agency, r.Tenant, r.User
 	if me.TwoFactor {
 		return h.redirect(c, twoFactorPath(a))
 	}
@@ -199,28 +254,24 @@ func (h *Handlers) TwoFactorConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	if secret == "" {
-		return h.twoFactorPage(c, nil, apperr.New(apperr.Conflict, "Start the set-up again: this one is no longer open."))
+		return h.twoFactorPage(c, r, &twoFactorView{}, apperr.New(apperr.Conflict, "Start the set-up again: this one is no longer open."))
 	}
 	step, ok := auth.TOTPStep(secret, formValue(c, "code"), h.Clock.Now(), 0)
 	if !ok {
-		key, err := auth.TOTPKeyFromSecret(a.Name, me.Email, secret)
-		if err != nil {
-			return err
-		}
-		return h.twoFactorPage(c, setupData(key), invalidField("code", "That code didn't match. Check that the app shows "+a.Name+" and type the 6 digits it shows now."))
+		return h.twoFactorPage(c, r, h.setupView(r, secret), invalidField("code", "That code didn't match. Check that the app shows "+a.Name+" and type the 6 digits it shows now."))
 	}
 	codes := auth.NewRecoveryCodes(recoveryCodeCount)
 	if err := t.ConfirmTwoFactor(c.UserContext(), me.ID, step, codes, auditFor(c, "2fa.enabled", me.Email)); err != nil {
 		return err
 	}
 	me.TwoFactor = true
-	return h.twoFactorPage(c, fiber.Map{"Codes": codes, "CodesLeft": len(codes)}, nil)
+	return h.twoFactorPage(c, r, &twoFactorView{Codes: codes, CodesLeft: len(codes)}, nil)
 }
 
 // checkPasswordAndCode is what turning two-factor off or replacing the
 // recovery codes asks for: the password and a current code.
-func (h *Handlers) checkPasswordAndCode(c *fiber.Ctx) error {
-	t, me := tenantOf(c), userOf(c)
+func (h *Handlers) checkPasswordAndCode(c *fiber.Ctx, r *Request) error {
+	t, me := r.Tenant, r.User
 	errs := map[string]string{}
 	ok, err := h.Hasher.Verify(c.UserContext(), me.PasswordHash, c.FormValue("current_password"))
 	if err != nil {
@@ -240,20 +291,20 @@ func (h *Handlers) checkPasswordAndCode(c *fiber.Ctx) error {
 }
 
 // TwoFactorDisable turns two-factor sign-in off, unless the agency requires it.
-func (h *Handlers) TwoFactorDisable(c *fiber.Ctx) error {
-	a, t, me := agencyOf(c), tenantOf(c), userOf(c)
-	s, err := h.settingsOf(c)
+func (h *Handlers) TwoFactorDisable(c *fiber.Ctx, r *Request) error {
+	a, t, me := r.Agency, r.Tenant, r.User
+	s, err := r.Settings(c.UserContext())
 	if err != nil {
 		return err
 	}
 	if s.RequiresTwoFactor(me) {
-		return h.twoFactorPage(c, nil, apperr.New(apperr.Forbidden, "%s requires two-factor sign-in for your account, so it can't be turned off.", a.Name))
+		return h.twoFactorPage(c, r, &twoFactorView{}, apperr.New(apperr.Forbidden, "%s requires two-factor sign-in for your account, so it can't be turned off.", a.Name))
 	}
 	if !me.TwoFactor {
 		return h.redirect(c, twoFactorPath(a))
 	}
-	if err := h.checkPasswordAndCode(c); err != nil {
-		return h.twoFactorPage(c, nil, err)
+	if err := h.checkPasswordAndCode(c, r); err != nil {
+		return h.twoFactorPage(c, r, &twoFactorView{}, err)
 	}
 	if err := t.DisableTwoFactor(c.UserContext(), me.ID, auditFor(c, "2fa.disabled", me.Email)); err != nil {
 		return err
@@ -263,17 +314,17 @@ func (h *Handlers) TwoFactorDisable(c *fiber.Ctx) error {
 }
 
 // TwoFactorNewCodes replaces the recovery codes and shows the new ones once.
-func (h *Handlers) TwoFactorNewCodes(c *fiber.Ctx) error {
-	a, t, me := agencyOf(c), tenantOf(c), userOf(c)
+func (h *Handlers) TwoFactorNewCodes(c *fiber.Ctx, r *Request) error {
+	a, t, me := r.Agency, r.Tenant, r.User
 	if !me.TwoFactor {
 		return h.redirect(c, twoFactorPath(a))
 	}
-	if err := h.checkPasswordAndCode(c); err != nil {
-		return h.twoFactorPage(c, nil, err)
+	if err := h.checkPasswordAndCode(c, r); err != nil {
+		return h.twoFactorPage(c, r, &twoFactorView{}, err)
 	}
 	codes := auth.NewRecoveryCodes(recoveryCodeCount)
 	if err := t.NewRecoveryCodes(c.UserContext(), me.ID, codes, auditFor(c, "2fa.recovery_codes", me.Email)); err != nil {
 		return err
 	}
-	return h.twoFactorPage(c, fiber.Map{"Codes": codes, "CodesLeft": len(codes)}, nil)
+	return h.twoFactorPage(c, r, &twoFactorView{Codes: codes, CodesLeft: len(codes)}, nil)
 }

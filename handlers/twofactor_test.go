@@ -1,7 +1,9 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,6 +17,7 @@ import (
 
 var (
 	secretPattern   = regexp.MustCompile(`<code class="secret">([A-Z2-7]+)</code>`)
+	qrPattern       = regexp.MustCompile(`<img src="([^"]+)" alt="QR code for your authenticator app"`)
 	ticketPattern   = regexp.MustCompile(`name="ticket" value="([^"]+)"`)
 	recoveryPattern = regexp.MustCompile(`<li><code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})</code></li>`)
 )
@@ -27,7 +30,7 @@ func mustTurnOnTwoFactor(t *testing.T, e *env, c *browser, slug string) (string,
 	c.get(base)
 	res := c.post(base+"/setup", nil)
 	wantStatus(t, res, http.StatusOK)
-	wantContains(t, res, `src="data:image/png;base64,`)
+	wantContains(t, res, `src="/a/`+slug+`/account/two-factor/qr.png?v=`)
 	m := secretPattern.FindStringSubmatch(res.Body)
 	if m == nil {
 		t.Fatalf("no key on the set-up page:\n%s", res.Body)
@@ -242,5 +245,121 @@ func TestTwoFactorRequiredByTheAgency(t *testing.T) {
 	})
 	t.Run("signing out still works for someone who has not set it up", func(t *testing.T) {
 		wantStatus(t, a.Owner.post("/a/"+a.Slug+"/logout", nil), http.StatusSeeOther)
+	})
+}
+
+// qrOf returns the set-up page's QR code image path and the key it shows.
+func qrOf(t *testing.T, res *response) (path, secret string) {
+	t.Helper()
+	q, k := qrPattern.FindStringSubmatch(res.Body), secretPattern.FindStringSubmatch(res.Body)
+	if q == nil || k == nil {
+		t.Fatalf("no QR code or key on the set-up page:\n%s", res.Body)
+	}
+	return html.UnescapeString(q[1]), k[1]
+}
+
+func TestTwoFactorQRCode(t *testing.T) {
+	e := mustNewEnv(t)
+	a := e.mustSignup(t, "tfa-qr")
+	staffer, staffEmail := e.mustAddUser(t, a, "staff")
+	base := "/a/" + a.Slug + "/account/two-factor"
+	wantQR := func(t *testing.T, c *browser, path, email, secret string) {
+		t.Helper()
+		res := c.get(path)
+		wantStatus(t, res, http.StatusOK)
+		if ct := res.Header.Get("Content-Type"); ct != "image/png" {
+			t.Fatalf("Content-Type %q", ct)
+		}
+		if cc := res.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+			t.Fatalf("Cache-Control %q: the image holds the secret", cc)
+		}
+		key, err := auth.TOTPKeyFromSecret(a.Name, email, secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := key.QRCode(220)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal([]byte(res.Body), want) {
+			t.Fatal("the image is not the QR code of the key on the page")
+		}
+	}
+
+	t.Run("there is no image before a set-up starts", func(t *testing.T) {
+		res := a.Owner.get(base + "/qr.png")
+		wantStatus(t, res, http.StatusNotFound)
+		wantContains(t, res, "No two-factor set-up is open.")
+	})
+
+	a.Owner.get(base)
+	setup := a.Owner.post(base+"/setup", nil)
+	path, secret := qrOf(t, setup)
+	t.Run("the set-up page's image is the QR code of its key, at a route that never holds the secret", func(t *testing.T) {
+		if csp := setup.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self'") {
+			t.Fatalf("the strict CSP does not let the page show its own image: %q", csp)
+		}
+		if !strings.HasPrefix(path, base+"/qr.png?v=") {
+			t.Fatalf("image at %q", path)
+		}
+		if strings.Contains(strings.ToUpper(path), secret) {
+			t.Fatalf("the secret is in the image's URL %q", path)
+		}
+		wantQR(t, a.Owner, path, a.OwnerEmail, secret)
+		wantQR(t, a.Owner, base+"/qr.png", a.OwnerEmail, secret) // the query only keeps caches apart
+	})
+
+	t.Run("after a wrong code the page shows the same image", func(t *testing.T) {
+		res := a.Owner.post(base+"/confirm", url.Values{"code": {"000000"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		again, secretAgain := qrOf(t, res)
+		if again != path || secretAgain != secret {
+			t.Fatalf("image %q key %q, want %q %q", again, secretAgain, path, secret)
+		}
+	})
+
+	t.Run("a new set-up gets a new key at a new URL", func(t *testing.T) {
+		newPath, newSecret := qrOf(t, a.Owner.post(base+"/setup", nil))
+		if newSecret == secret || newPath == path {
+			t.Fatalf("the same key or URL: %q %q", newPath, newSecret)
+		}
+		wantQR(t, a.Owner, newPath, a.OwnerEmail, newSecret)
+		path, secret = newPath, newSecret
+	})
+
+	t.Run("each person sees only their own set-up", func(t *testing.T) {
+		res := staffer.get(base + "/qr.png")
+		wantStatus(t, res, http.StatusNotFound)
+		staffer.get(base)
+		staffPath, staffSecret := qrOf(t, staffer.post(base+"/setup", nil))
+		wantQR(t, staffer, staffPath, staffEmail, staffSecret)
+		wantQR(t, a.Owner, path, a.OwnerEmail, secret)
+	})
+
+	t.Run("nobody signed out or of another agency gets it", func(t *testing.T) {
+		res := e.newClient().get(path)
+		wantStatus(t, res, http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/a/"+a.Slug+"/login") {
+			t.Fatalf("Location %q", loc)
+		}
+		b := e.mustSignup(t, "tfa-qr-other")
+		res = b.Owner.get(path)
+		wantStatus(t, res, http.StatusNotFound)
+		if strings.HasPrefix(res.Body, "\x89PNG") {
+			t.Fatal("another agency's owner got the image")
+		}
+	})
+
+	t.Run("once two-factor sign-in is on, the secret in use is never served", func(t *testing.T) {
+		res := a.Owner.post(base+"/confirm", url.Values{"code": {auth.TOTPCode(secret, e.clock.Now())}})
+		wantStatus(t, res, http.StatusOK)
+		wantContains(t, res, "Your recovery codes")
+		for _, p := range []string{path, base + "/qr.png"} {
+			res := a.Owner.get(p)
+			wantStatus(t, res, http.StatusNotFound)
+			if strings.HasPrefix(res.Body, "\x89PNG") {
+				t.Fatal("an image after set-up")
+			}
+		}
 	})
 }

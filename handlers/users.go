@@ -1,20 +1,46 @@
 package handlers
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
 	"mintedmind/db"
 )
 
+// usersView is the team page: the people, the pending invitations and
+// the invite form (its partial, partials/users/invite, alone after invalid input).
+type usersView struct {
+	Page
+	FormErrors
+	Users       []teamMemberView
+	Invites     []*db.Invite
+	InviteForm  inviteForm
+	InviteRoles []option // the roles the signed-in person may give
+}
+
+// teamMemberView is one person's row on the team page.
+type teamMemberView struct {
+	*db.User
+	Manageable bool     // the signed-in person may change this one's role and status
+	Roles      []option // the role menu, this person's role selected
+}
+
+// inviteForm is the invite form as typed.
+type inviteForm struct {
+	Email string
+	Role  string
+}
+
 // Users lists the agency's people and pending invitations, with the invite form.
-func (h *Handlers) Users(c *fiber.Ctx) error {
-	return h.usersPage(c, fiber.Map{"InviteForm": fiber.Map{"Role": db.RoleStaff}}, nil)
+func (h *Handlers) Users(c *fiber.Ctx, r *Request) error {
+	return h.usersPage(c, r, inviteForm{Role: db.RoleStaff}, nil)
 }
 
 // usersPage renders the team page, with err's messages on the invite form.
-func (h *Handlers) usersPage(c *fiber.Ctx, data fiber.Map, err error) error {
-	t, me := tenantOf(c), userOf(c)
+func (h *Handlers) usersPage(c *fiber.Ctx, r *Request, form inviteForm, err error) error {
+	t, me := r.Tenant, r.User
 	users, listErr := t.Users(c.UserContext())
 	if listErr != nil {
 		return listErr
@@ -24,16 +50,37 @@ func (h *Handlers) usersPage(c *fiber.Ctx, data fiber.Map, err error) error {
 		return listErr
 	}
 	var grantable []string
-	for _, r := range db.Roles {
-		if canGrant(me, r) {
-			grantable = append(grantable, r)
+	for _, role := range db.Roles {
+		if canGrant(me, role) {
+			grantable = append(grantable, role)
 		}
 	}
-	data["Title"] = "Team and access"
-	data["Users"] = users
-	data["Invites"] = invites
-	data["Roles"] = grantable
-	return h.mapFormPage(c, "pages/users/index", "partials/users/invite", data, err)
+	view := &usersView{Page: Page{Title: "Team and access"}, Invites: invites, InviteForm: form, InviteRoles: roleOptions(grantable, form.Role)}
+	for _, u := range users {
+		row := teamMemberView{User: u, Manageable: u.ID != me.ID && canManage(me, u)}
+		if row.Manageable {
+			row.Roles = roleOptions(grantable, u.Role)
+		}
+		view.Users = append(view.Users, row)
+	}
+	return h.formPage(c, "pages/users/index", "partials/users/invite", view, err)
+}
+
+// roleOptions is a role menu of roles with selected chosen.
+func roleOptions(roles []string, selected string) []option {
+	out := make([]option, len(roles))
+	for i, role := range roles {
+		out[i] = option{Value: role, Label: roleLabel(role), Selected: role == selected}
+	}
+	return out
+}
+
+// roleLabel is a role as people read it: "admin" is "Admin".
+func roleLabel(role string) string {
+	if role == "" {
+		return ""
+	}
+	return strings.ToUpper(role[:1]) + role[1:]
 }
 
 // canManage reports whether actor may change target's role or status:
@@ -46,21 +93,21 @@ func canManage(actor, target *db.User) bool {
 }
 
 // targetUser loads the user named in the URL and checks the actor may manage them.
-func (h *Handlers) targetUser(c *fiber.Ctx) (*db.User, error) {
-	u, err := tenantOf(c).UserByID(c.UserContext(), c.Params("id"))
+func (h *Handlers) targetUser(c *fiber.Ctx, r *Request) (*db.User, error) {
+	u, err := r.Tenant.UserByID(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return nil, err
 	}
-	if !canManage(userOf(c), u) {
+	if !canManage(r.User, u) {
 		return nil, apperr.New(apperr.Forbidden, "Only an owner can change an owner's account.")
 	}
 	return u, nil
 }
 
 // SetRole changes a person's role.
-func (h *Handlers) SetRole(c *fiber.Ctx) error {
-	a, me := agencyOf(c), userOf(c)
-	u, err := h.targetUser(c)
+func (h *Handlers) SetRole(c *fiber.Ctx, r *Request) error {
+	a, me := r.Agency, r.User
+	u, err := h.targetUser(c, r)
 	if err != nil {
 		return err
 	}
@@ -68,7 +115,7 @@ func (h *Handlers) SetRole(c *fiber.Ctx) error {
 	if !canGrant(me, role) {
 		return apperr.New(apperr.Invalid, "You can't give the role %q.", role)
 	}
-	if err := tenantOf(c).SetRole(c.UserContext(), u.ID, role, auditFor(c, "user.role_changed", u.Email)); err != nil {
+	if err := r.Tenant.SetRole(c.UserContext(), u.ID, role, auditFor(c, "user.role_changed", u.Email)); err != nil {
 		return err
 	}
 	h.flash(c, u.Name+" is now "+role+".")
@@ -76,25 +123,25 @@ func (h *Handlers) SetRole(c *fiber.Ctx) error {
 }
 
 // DisableUser blocks an account and ends its sessions.
-func (h *Handlers) DisableUser(c *fiber.Ctx) error {
-	return h.setUserStatus(c, db.UserDisabled, "user.disabled", " can no longer sign in.")
+func (h *Handlers) DisableUser(c *fiber.Ctx, r *Request) error {
+	return h.setUserStatus(c, r, db.UserDisabled, "user.disabled", " can no longer sign in.")
 }
 
 // EnableUser lets a disabled account sign in again.
-func (h *Handlers) EnableUser(c *fiber.Ctx) error {
-	return h.setUserStatus(c, db.UserActive, "user.enabled", " can sign in again.")
+func (h *Handlers) EnableUser(c *fiber.Ctx, r *Request) error {
+	return h.setUserStatus(c, r, db.UserActive, "user.enabled", " can sign in again.")
 }
 
-func (h *Handlers) setUserStatus(c *fiber.Ctx, status, action, done string) error {
-	a, me := agencyOf(c), userOf(c)
-	u, err := h.targetUser(c)
+func (h *Handlers) setUserStatus(c *fiber.Ctx, r *Request, status, action, done string) error {
+	a, me := r.Agency, r.User
+	u, err := h.targetUser(c, r)
 	if err != nil {
 		return err
 	}
 	if u.ID == me.ID {
 		return apperr.New(apperr.Invalid, "You can't change the status of your own account.")
 	}
-	if err := tenantOf(c).SetUserStatus(c.UserContext(), u.ID, status, auditFor(c, action, u.Email)); err != nil {
+	if err := r.Tenant.SetUserStatus(c.UserContext(), u.ID, status, auditFor(c, action, u.Email)); err != nil {
 		return err
 	}
 	h.flash(c, u.Name+done)
