@@ -11,7 +11,12 @@ import (
 
 // OperatorLoginForm shows the operator's sign-in page.
 func (h *Handlers) OperatorLoginForm(c *fiber.Ctx) error {
-	return h.mapFormPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Operator sign-in", "Form": loginForm{}, "Action": "/operator/login", "NoForgot": true}, nil)
+	return h.formPage(c, "pages/login/index", "partials/login/form", operatorLoginView(loginForm{}), nil)
+}
+
+// operatorLoginView is the sign-in page (see loginView) for operators.
+func operatorLoginView(f loginForm) *loginView {
+	return &loginView{Page: Page{Title: "Operator sign-in"}, Form: f, Action: "/operator/login", NoForgot: true}
 }
 
 // OperatorLogin signs a platform operator in, with the same limits as everyone.
@@ -19,7 +24,7 @@ func (h *Handlers) OperatorLogin(c *fiber.Ctx) error {
 	f := parseLogin(c)
 	render := func(err error) error {
 		f.Password = ""
-		return h.mapFormPage(c, "pages/login/index", "partials/login/form", fiber.Map{"Title": "Operator sign-in", "Form": f, "Action": "/operator/login", "NoForgot": true}, err)
+		return h.formPage(c, "pages/login/index", "partials/login/form", operatorLoginView(f), err)
 	}
 	if err := h.checkLoginLimits(c, f.Email); err != nil {
 		return render(err)
