@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"html/template"
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,8 +12,8 @@ import (
 // clientPageSize is how many rows the client list shows at a time.
 const clientPageSize = 50
 
-// clientsBase is the client list's path in the request's agency.
-func clientsBase(c *fiber.Ctx) string { return "/a/" + agencyOf(c).Slug + "/clients" }
+// clientsPath is the client list's path in the request's agency.
+func clientsPath(r *Request) string { return "/a/" + r.Agency.Slug + "/clients" }
 
 // clientFilterOf reads the list state from the query string.
 func clientFilterOf(c *fiber.Ctx) db.ClientFilter {
@@ -45,10 +46,28 @@ func clientListURL(base string, f db.ClientFilter, pageKey, cursor string) strin
 	return base + "?" + q.Encode()
 }
 
-// clientListRow is a list row with its link made once, in Go.
-type clientListRow struct {
-	db.ClientRow
-	URL string
+// clientsIndexView is the client list page; a search or filter request
+// gets its results partial alone, a "Load more" request its rows partial
+// alone, from the same view model.
+type clientsIndexView struct {
+	Page
+	Base      string
+	Filter    db.ClientFilter
+	ListURL   string // the first rows of this state
+	HereURL   string // this state with every row shown, where a bulk action comes back to
+	ExportURL string
+	Paged     bool // a later page: the list says nothing when it is empty
+	Filtered  bool // the list is narrowed: its empty text says so
+
+	Rows    []template.HTML // rendered by partials/clients/row, through clientRows
+	MoreURL string          // the next rows; empty on the last
+
+	// The full page's filter and bulk forms.
+	Tags               []string // for the bulk form's tag suggestions
+	TagOptions         []option
+	ResponsibleOptions []option // the filter's people, after "Anyone" and "Nobody"
+	BulkOptions        []option // whom the bulk action can make responsible
+	OwnOnly            bool     // the viewer sees only their own clients
 }
 
 // ClientsIndex lists the clients the viewer may see: search, filters, sort
@@ -56,9 +75,9 @@ type clientListRow struct {
 // only: all of them for a new search or filter, the next ones for "load
 // more" (then the address bar is set to a URL that shows every row loaded
 // so far, so a reload or the back button keeps the place).
-func (h *Handlers) ClientsIndex(c *fiber.Ctx) error {
-	t := tenantOf(c)
-	v, err := h.viewer(c)
+func (h *Handlers) ClientsIndex(c *fiber.Ctx, r *Request) error {
+	t := r.Tenant
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -70,41 +89,35 @@ func (h *Handlers) ClientsIndex(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	base := clientsBase(c)
-	rows := make([]clientListRow, len(page.Rows))
-	for i, r := range page.Rows {
-		rows[i] = clientListRow{ClientRow: r, URL: base + "/" + r.ID}
-	}
+	base := clientsPath(r)
 	last := ""
-	if n := len(rows); n > 0 {
-		last = rows[n-1].Cursor
+	if n := len(page.Rows); n > 0 {
+		last = page.Rows[n-1].Cursor
 	}
-	moreURL := ""
+	view := &clientsIndexView{
+		Page: Page{Title: "Clients"}, Base: base, Filter: f, Paged: f.After != "",
+		Filtered: f.Query != "" || f.Tag != "" || f.ResponsibleID != "" || f.Status != db.ClientStatusActive,
+		ListURL:  clientListURL(base, f, "", ""), ExportURL: clientListURL(base+"/export.csv", f, "", ""),
+	}
 	if page.More {
-		moreURL = clientListURL(base, f, "after", last)
+		view.MoreURL = clientListURL(base, f, "after", last)
 	}
-	filtered := f.Query != "" || f.Tag != "" || f.ResponsibleID != "" || f.Status != db.ClientStatusActive
-	data := fiber.Map{
-		"Title": "Clients", "Filter": f, "Paged": f.After != "",
-		"RowsHTML":  clientRowsHTML(rows, moreURL, f.After != "", filtered),
-		"Base":      base,
-		"ListURL":   clientListURL(base, f, "", ""),
-		"ExportURL": clientListURL(base+"/export.csv", f, "", ""),
+	if view.Rows, err = h.renderClientRows(clientRowViews(base, page.Rows)); err != nil {
+		return err
 	}
-	here := data["ListURL"].(string)
+	view.HereURL = view.ListURL
 	if f.Through != "" {
-		here = clientListURL(base, f, "through", f.Through)
+		view.HereURL = clientListURL(base, f, "through", f.Through)
 	}
-	data["HereURL"] = here
 	if wantsFragment(c) {
 		if f.After != "" {
 			if last != "" {
 				c.Set("HX-Push-Url", clientListURL(base, f, "through", last))
 			}
-			return h.mapFragment(c, "partials/clients/rows", data)
+			return h.fragment(c, "partials/clients/rows", view)
 		}
-		c.Set("HX-Push-Url", here)
-		return h.mapFragment(c, "partials/clients/results", data)
+		c.Set("HX-Push-Url", view.HereURL)
+		return h.fragment(c, "partials/clients/results", view)
 	}
 	tags, err := t.ClientTags(c.UserContext(), v)
 	if err != nil {
@@ -114,6 +127,16 @@ func (h *Handlers) ClientsIndex(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data["Tags"], data["Choices"], data["OwnOnly"] = tags, choices, v.OwnOnly
-	return h.mapPage(c, "pages/clients/index", data)
+	view.Tags, view.OwnOnly = tags, v.OwnOnly
+	view.TagOptions = make([]option, len(tags))
+	for i, tag := range tags {
+		view.TagOptions[i] = option{tag, tag, tag == f.Tag}
+	}
+	view.ResponsibleOptions = make([]option, len(choices))
+	view.BulkOptions = make([]option, len(choices))
+	for i, s := range choices {
+		view.ResponsibleOptions[i] = option{s.ID, s.Name, s.ID == f.ResponsibleID}
+		view.BulkOptions[i] = option{s.ID, s.Name, s.ID == r.User.ID}
+	}
+	return h.page(c, "pages/clients/index", view)
 }

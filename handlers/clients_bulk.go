@@ -12,8 +12,8 @@ import (
 
 // clientsBack returns the list URL a bulk form came from, if it is one of
 // this agency's client list URLs, else the list itself: never elsewhere.
-func clientsBack(c *fiber.Ctx) string {
-	base := clientsBase(c)
+func clientsBack(c *fiber.Ctx, r *Request) string {
+	base := clientsPath(r)
 	u, err := url.Parse(formValue(c, "back"))
 	if err != nil || u.Scheme != "" || u.Host != "" || u.Path != base {
 		return base
@@ -27,8 +27,8 @@ func clientsBack(c *fiber.Ctx) string {
 // ClientsBulk applies one action to the selected clients (add a tag,
 // assign a responsible person, archive), all or nothing, and goes back to
 // the list as it was.
-func (h *Handlers) ClientsBulk(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) ClientsBulk(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (h *Handlers) ClientsBulk(c *fiber.Ctx) error {
 		ids = append(ids, string(b))
 	}
 	b := db.ClientBulk{Action: formValue(c, "action"), IDs: ids, Tag: formValue(c, "tag"), ResponsibleID: formValue(c, "responsible")}
-	n, err := tenantOf(c).BulkUpdateClients(c.UserContext(), v, b, auditFor(c, "", ""))
+	n, err := r.Tenant.BulkUpdateClients(c.UserContext(), v, b, auditFor(c, "", ""))
 	if err != nil {
 		// The bulk form has no field slots: say the field's message itself.
 		for _, msg := range apperr.FieldsOf(err) {
@@ -58,7 +58,7 @@ func (h *Handlers) ClientsBulk(c *fiber.Ctx) error {
 		msg += " The others already were."
 	}
 	h.flash(c, msg)
-	return h.redirect(c, clientsBack(c))
+	return h.redirect(c, clientsBack(c, r))
 }
 
 // clientCount says "1 client" or "n clients".

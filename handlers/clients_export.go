@@ -20,8 +20,8 @@ var clientExportOnlyColumns = []string{"id", "created_at", "updated_at", "archiv
 
 // ClientsExport downloads the clients the viewer may see as CSV, narrowed
 // by the list's filters when the link carries them.
-func (h *Handlers) ClientsExport(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) ClientsExport(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -36,9 +36,9 @@ func (h *Handlers) ClientsExport(c *fiber.Ctx) error {
 		return t.UTC().Format(time.RFC3339)
 	}
 	header := append(append([]string(nil), clientCSVColumns...), clientExportOnlyColumns...)
-	name := "clients-" + agencyOf(c).Slug + "-" + h.Clock.Now().UTC().Format("2006-01-02") + ".csv"
+	name := "clients-" + r.Agency.Slug + "-" + h.Clock.Now().UTC().Format("2006-01-02") + ".csv"
 	return sendCSV(c, name, header, func(write func([]string) error) error {
-		return tenantOf(c).ExportClients(c.UserContext(), v, f, func(cl *db.Client) error {
+		return r.Tenant.ExportClients(c.UserContext(), v, f, func(cl *db.Client) error {
 			return write([]string{
 				cl.Name, cl.Kind, cl.CompanyCode, cl.VATNumber, strings.Join(cl.Emails, "; "), strings.Join(cl.Phones, "; "),
 				cl.Street, cl.City, cl.PostalCode, cl.Country, cl.Notes, strings.Join(cl.Tags, "; "), cl.ResponsibleEmail,

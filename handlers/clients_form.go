@@ -21,9 +21,6 @@ type clientForm struct {
 	Version                            string // the client's updated time the form was made from
 }
 
-// clientFormFields are the form's fields whose messages the page shows.
-var clientFormFields = []string{"name", "kind", "company_code", "vat_number", "emails", "phones", "street", "city", "postal_code", "country", "notes", "tags", "responsible"}
-
 func parseClientForm(c *fiber.Ctx) clientForm {
 	return clientForm{
 		Name: formValue(c, "name"), Kind: formValue(c, "kind"), CompanyCode: formValue(c, "company_code"), VATNumber: formValue(c, "vat_number"),
@@ -63,7 +60,8 @@ type emailWarning struct {
 	Archived bool
 }
 
-// fieldMessage is what one field's message slot shows.
+// fieldMessage is what one field's message slot shows, for
+// views/partials/clients/msg.html.
 type fieldMessage struct {
 	Name     string
 	Error    string
@@ -71,11 +69,37 @@ type fieldMessage struct {
 	OOB      bool
 }
 
+// clientMessages are the message slots of the client form's fields.
+type clientMessages struct {
+	Name, Kind, CompanyCode, VATNumber, Emails, Phones, Street, City, PostalCode, Country, Notes, Tags, Responsible fieldMessage
+}
+
+// slots are the form's message slots in the form's order, each with its
+// field's name.
+func (m *clientMessages) slots() []*fieldMessage {
+	return []*fieldMessage{&m.Name, &m.Kind, &m.CompanyCode, &m.VATNumber, &m.Emails, &m.Phones,
+		&m.Street, &m.City, &m.PostalCode, &m.Country, &m.Notes, &m.Tags, &m.Responsible}
+}
+
+// clientFormFields are the form's fields, in the order of clientMessages.slots.
+var clientFormFields = []string{"name", "kind", "company_code", "vat_number", "emails", "phones", "street", "city", "postal_code", "country", "notes", "tags", "responsible"}
+
+// newClientMessages builds every field's message slot from errors and warnings.
+func newClientMessages(errs map[string]string, warnings []emailWarning) clientMessages {
+	var m clientMessages
+	for i, slot := range m.slots() {
+		name := clientFormFields[i]
+		*slot = fieldMessage{Name: name, Error: errs[name]}
+	}
+	m.Emails.Warnings = warnings
+	return m
+}
+
 // clientEmailWarnings finds the other clients that already use the form's
 // email addresses. A client the viewer may not see is not named.
-func (h *Handlers) clientEmailWarnings(c *fiber.Ctx, v db.Viewer, in db.ClientInput, selfID string) ([]emailWarning, error) {
+func (h *Handlers) clientEmailWarnings(c *fiber.Ctx, r *Request, v db.Viewer, in db.ClientInput, selfID string) ([]emailWarning, error) {
 	db.NormalizeClient(&in)
-	owners, err := tenantOf(c).ClientsWithEmails(c.UserContext(), v, in.Emails, selfID)
+	owners, err := r.Tenant.ClientsWithEmails(c.UserContext(), v, in.Emails, selfID)
 	if err != nil {
 		return nil, err
 	}
@@ -83,66 +107,84 @@ func (h *Handlers) clientEmailWarnings(c *fiber.Ctx, v db.Viewer, in db.ClientIn
 	for _, o := range owners {
 		w := emailWarning{Email: o.Email, Archived: o.Archived}
 		if o.Visible {
-			w.Name, w.URL = o.ClientName, clientsBase(c)+"/"+o.ClientID
+			w.Name, w.URL = o.ClientName, clientsPath(r)+"/"+o.ClientID
 		}
 		out = append(out, w)
 	}
 	return out, nil
 }
 
-// clientMessages builds every field's message slot from errors and warnings.
-func clientMessages(errs map[string]string, warnings []emailWarning) map[string]fieldMessage {
-	m := make(map[string]fieldMessage, len(clientFormFields))
-	for _, name := range clientFormFields {
-		m[name] = fieldMessage{Name: name, Error: errs[name]}
-	}
-	if len(warnings) > 0 {
-		fm := m["emails"]
-		fm.Warnings = warnings
-		m["emails"] = fm
-	}
-	return m
+// clientFormView is the new and edit client pages, the form partial, and
+// the edit card that replaces the contact card for htmx.
+type clientFormView struct {
+	Page
+	FormErrors
+	Form               clientForm
+	Client             *db.Client // the edited client; nil for a new one
+	Action             string
+	Cancel             string
+	Inline             bool   // the form posts by htmx and answers with the contact card
+	Self               string // the edited client's id, so its own emails are no warning
+	ValidateURL        string
+	OwnOnly            bool // the viewer can make only themselves responsible
+	ResponsibleOptions []option
+	Messages           clientMessages
+}
+
+// newClientFormView is the form for a new client, posting to the list.
+func newClientFormView(r *Request) *clientFormView {
+	base := clientsPath(r)
+	return &clientFormView{Page: Page{Title: "New client"}, Action: base, Cancel: base}
+}
+
+// editClientFormView is the form that edits cl.
+func editClientFormView(c *fiber.Ctx, r *Request, cl *db.Client) *clientFormView {
+	url := clientsPath(r) + "/" + cl.ID
+	return &clientFormView{Page: Page{Title: "Edit " + cl.Name}, Client: cl, Action: url, Cancel: url, Self: cl.ID,
+		Inline: isHTMX(c) && c.Get("HX-Boosted") != "true"}
 }
 
 // clientFormPage renders the new or edit form (whole page, or for a plain
 // htmx request the partial) with err's messages at their fields, the typed
 // values kept, and the duplicate-email warnings.
-func (h *Handlers) clientFormPage(c *fiber.Ctx, pageName, partialName string, data fiber.Map, f clientForm, selfID string, err error) error {
-	v, verr := h.viewer(c)
+func (h *Handlers) clientFormPage(c *fiber.Ctx, r *Request, pageName, partialName string, view *clientFormView, f clientForm, err error) error {
+	v, verr := r.Viewer(c.UserContext())
 	if verr != nil {
 		return verr
 	}
-	choices, cerr := tenantOf(c).ResponsibleChoices(c.UserContext(), v)
+	choices, cerr := r.Tenant.ResponsibleChoices(c.UserContext(), v)
 	if cerr != nil {
 		return cerr
 	}
-	warnings, werr := h.clientEmailWarnings(c, v, f.input(), selfID)
+	warnings, werr := h.clientEmailWarnings(c, r, v, f.input(), view.Self)
 	if werr != nil {
 		return werr
 	}
+	options := make([]option, 0, len(choices)+1)
 	// A responsible person who can no longer be chosen (their account was
 	// disabled) stays selected, so saving other fields does not drop them.
-	var keep *db.StaffChoice
-	if f.Responsible != "" && !slices.ContainsFunc(choices, func(s db.StaffChoice) bool { return s.ID == f.Responsible }) {
-		if cl, ok := data["Client"].(*db.Client); ok && cl.ResponsibleID == f.Responsible {
-			keep = &db.StaffChoice{ID: cl.ResponsibleID, Name: cl.ResponsibleName}
-		}
+	if cl := view.Client; f.Responsible != "" && cl != nil && cl.ResponsibleID == f.Responsible &&
+		!slices.ContainsFunc(choices, func(s db.StaffChoice) bool { return s.ID == f.Responsible }) {
+		options = append(options, option{cl.ResponsibleID, cl.ResponsibleName + " (can no longer sign in)", true})
 	}
-	data["Form"], data["Choices"], data["Keep"], data["OwnOnly"], data["Self"] = f, choices, keep, v.OwnOnly, selfID
-	data["Messages"] = clientMessages(apperr.FieldsOf(err), warnings)
-	data["ValidateURL"] = clientsBase(c) + "/validate"
-	return h.mapFormPage(c, pageName, partialName, data, err)
+	for _, s := range choices {
+		options = append(options, option{s.ID, s.Name, s.ID == f.Responsible})
+	}
+	view.Form, view.ResponsibleOptions, view.OwnOnly = f, options, v.OwnOnly
+	view.Messages = newClientMessages(apperr.FieldsOf(err), warnings)
+	view.ValidateURL = clientsPath(r) + "/validate"
+	return h.formPage(c, pageName, partialName, view, err)
 }
 
 // ClientNew shows the form for a new client, with the viewer responsible.
-func (h *Handlers) ClientNew(c *fiber.Ctx) error {
-	f := clientForm{Kind: db.ClientPerson, Responsible: userOf(c).ID}
-	return h.clientFormPage(c, "pages/clients/new", "partials/clients/form", fiber.Map{"Title": "New client", "Action": clientsBase(c), "Cancel": clientsBase(c)}, f, "", nil)
+func (h *Handlers) ClientNew(c *fiber.Ctx, r *Request) error {
+	f := clientForm{Kind: db.ClientPerson, Responsible: r.User.ID}
+	return h.clientFormPage(c, r, "pages/clients/new", "partials/clients/form", newClientFormView(r), f, nil)
 }
 
 // ClientCreate stores a new client and opens its page.
-func (h *Handlers) ClientCreate(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) ClientCreate(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -150,22 +192,29 @@ func (h *Handlers) ClientCreate(c *fiber.Ctx) error {
 	err = h.checkClientLimit(c, 1) // the plan's number of clients
 	var cl *db.Client
 	if err == nil {
-		cl, err = tenantOf(c).CreateClient(c.UserContext(), v, f.input(), auditFor(c, "client.created", ""))
+		cl, err = r.Tenant.CreateClient(c.UserContext(), v, f.input(), auditFor(c, "client.created", ""))
 	}
 	if err != nil {
-		return h.clientFormPage(c, "pages/clients/new", "partials/clients/form", fiber.Map{"Title": "New client", "Action": clientsBase(c), "Cancel": clientsBase(c)}, f, "", err)
+		return h.clientFormPage(c, r, "pages/clients/new", "partials/clients/form", newClientFormView(r), f, err)
 	}
 	h.flash(c, cl.Name+" was added.")
-	return h.redirect(c, clientsBase(c)+"/"+cl.ID)
+	return h.redirect(c, clientsPath(r)+"/"+cl.ID)
+}
+
+// clientMessagesView is the message slots the validate endpoint swaps in
+// out of band, for views/partials/clients/messages.html.
+type clientMessagesView struct {
+	Page
+	Slots []fieldMessage
 }
 
 // ClientValidate checks the form as the person types and answers with the
 // message slots of the fields worth reporting, swapped in place out of
 // band: the field being typed in, and every field that holds a value (an
 // empty field nobody reached yet is not scolded). It changes nothing.
-func (h *Handlers) ClientValidate(c *fiber.Ctx) error {
-	t := tenantOf(c)
-	v, err := h.viewer(c)
+func (h *Handlers) ClientValidate(c *fiber.Ctx, r *Request) error {
+	t := r.Tenant
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -179,7 +228,7 @@ func (h *Handlers) ClientValidate(c *fiber.Ctx) error {
 		errs["responsible"] = msg
 	}
 	selfID := formValue(c, "self")
-	warnings, err := h.clientEmailWarnings(c, v, in, selfID)
+	warnings, err := h.clientEmailWarnings(c, r, v, in, selfID)
 	if err != nil {
 		return err
 	}
@@ -188,43 +237,37 @@ func (h *Handlers) ClientValidate(c *fiber.Ctx) error {
 		"street": f.Street, "city": f.City, "postal_code": f.PostalCode, "country": f.Country, "notes": f.Notes, "tags": f.Tags, "responsible": f.Responsible,
 	}
 	trigger := c.Get("HX-Trigger-Name")
-	all := clientMessages(errs, warnings)
-	var slots []fieldMessage
-	for _, name := range clientFormFields {
-		if name == trigger || typed[name] != "" {
-			m := all[name]
+	all := newClientMessages(errs, warnings)
+	view := &clientMessagesView{}
+	for _, m := range all.slots() {
+		if m.Name == trigger || typed[m.Name] != "" {
 			m.OOB = true
-			slots = append(slots, m)
+			view.Slots = append(view.Slots, *m)
 		}
 	}
-	return h.mapFragment(c, "partials/clients/messages", fiber.Map{"Slots": slots})
+	return h.fragment(c, "partials/clients/messages", view)
 }
 
 // ClientEdit shows the edit form: the whole page, or for htmx the form
 // that replaces the contact card.
-func (h *Handlers) ClientEdit(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) ClientEdit(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	cl, err := tenantOf(c).Client(c.UserContext(), v, c.Params("id"))
+	cl, err := r.Tenant.Client(c.UserContext(), v, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	return h.clientFormPage(c, "pages/clients/edit", "partials/clients/edit-card", h.clientEditData(c, cl), clientFormOf(cl), cl.ID, nil)
-}
-
-func (h *Handlers) clientEditData(c *fiber.Ctx, cl *db.Client) fiber.Map {
-	url := clientsBase(c) + "/" + cl.ID
-	return fiber.Map{"Title": "Edit " + cl.Name, "Client": cl, "Action": url, "Cancel": url, "Inline": isHTMX(c) && c.Get("HX-Boosted") != "true"}
+	return h.clientFormPage(c, r, "pages/clients/edit", "partials/clients/edit-card", editClientFormView(c, r, cl), clientFormOf(cl), nil)
 }
 
 // ClientUpdate saves the edit form. For htmx it answers with the contact
 // card (or the form again with its messages); otherwise it goes back to
 // the client's page.
-func (h *Handlers) ClientUpdate(c *fiber.Ctx) error {
-	t := tenantOf(c)
-	v, err := h.viewer(c)
+func (h *Handlers) ClientUpdate(c *fiber.Ctx, r *Request) error {
+	t := r.Tenant
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -245,7 +288,7 @@ func (h *Handlers) ClientUpdate(c *fiber.Ctx) error {
 				f.Version, old = strconv.FormatInt(cur.UpdatedAt.Unix(), 10), cur
 			}
 		}
-		return h.clientFormPage(c, "pages/clients/edit", "partials/clients/edit-card", h.clientEditData(c, old), f, id, err)
+		return h.clientFormPage(c, r, "pages/clients/edit", "partials/clients/edit-card", editClientFormView(c, r, old), f, err)
 	}
 	msg := "Nothing to save: the details are as they were."
 	if changed {
@@ -253,8 +296,8 @@ func (h *Handlers) ClientUpdate(c *fiber.Ctx) error {
 	}
 	if wantsFragment(c) {
 		toast(c, "info", msg, "client-changed") // the activity tab shows the change
-		return h.mapFragment(c, "partials/clients/card", h.clientShowData(c, cl))
+		return h.fragment(c, "partials/clients/card", newClientShowView(r, cl))
 	}
 	h.flash(c, msg)
-	return h.redirect(c, clientsBase(c)+"/"+cl.ID)
+	return h.redirect(c, clientsPath(r)+"/"+cl.ID)
 }

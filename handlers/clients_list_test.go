@@ -451,3 +451,63 @@ func TestClientExport(t *testing.T) {
 		wantContains(t, prev, "evil@example.test already belongs to =cmd")
 	})
 }
+
+// The list's rows are rendered once and kept by everything they show
+// (handlers/clients_rows.go): an edit shows on the very next list view.
+func TestClientListRowsStayCurrent(t *testing.T) {
+	f := mustClientFixture(t)
+	cl := f.mustSeedClient(t, db.ClientInput{Name: "Rowan Gardens", Emails: []string{"rowan@example.test"}, City: "Kaunas", ResponsibleID: f.staff1.ID})
+	b := f.a.Owner
+	row := func(res *response) string {
+		t.Helper()
+		i := strings.Index(res.Body, `value="`+cl.ID+`"`)
+		if i < 0 {
+			t.Fatalf("no row for the client:\n%s", res.Body)
+		}
+		start := strings.LastIndex(res.Body[:i], "<tr")
+		return res.Body[start : i+strings.Index(res.Body[i:], "</tr>")]
+	}
+	before := row(b.get(f.path("")))
+	for _, want := range []string{`<a href="` + f.path("/"+cl.ID) + `">Rowan Gardens</a>`, `<td data-label="City">Kaunas</td>`, `<td data-label="Responsible">` + f.staff1.Name + `</td>`} {
+		if !strings.Contains(before, want) {
+			t.Fatalf("row lacks %q:\n%s", want, before)
+		}
+	}
+	if row(b.get(f.path(""))) != before {
+		t.Fatal("the same client rendered twice differs")
+	}
+
+	t.Run("a renamed client and its new city show at once", func(t *testing.T) {
+		res := b.post(f.path("/"+cl.ID), clientValues("Rowan & Sons", "emails", "rowan@example.test", "city", "Vilnius",
+			"responsible", f.staff1.ID, "version", itoa(f.mustClient(t, cl.ID).UpdatedAt.Unix())))
+		wantStatus(t, res, http.StatusSeeOther)
+		got := row(b.get(f.path("")))
+		if !strings.Contains(got, ">Rowan &amp; Sons</a>") || !strings.Contains(got, `aria-label="Select Rowan &amp; Sons"`) || !strings.Contains(got, `<td data-label="City">Vilnius</td>`) {
+			t.Fatalf("row after the edit:\n%s", got)
+		}
+	})
+	t.Run("markup typed into a name is shown as text", func(t *testing.T) {
+		res := b.post(f.path("/"+cl.ID), clientValues(`<b onmouseover="x">Rowan</b>`, "emails", "rowan@example.test", "city", "Vilnius",
+			"responsible", f.staff1.ID, "version", itoa(f.mustClient(t, cl.ID).UpdatedAt.Unix())))
+		wantStatus(t, res, http.StatusSeeOther)
+		got := row(b.get(f.path("")))
+		if strings.Contains(got, "<b") || !strings.Contains(got, `>&lt;b onmouseover=&#34;x&#34;&gt;Rowan&lt;/b&gt;</a>`) {
+			t.Fatalf("row with markup in the name:\n%s", got)
+		}
+	})
+	t.Run("a renamed responsible person shows at once", func(t *testing.T) {
+		if err := f.tn.CorrectName(context.Background(), f.staff1.ID, "Renata Renamed", db.Audit{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := row(b.get(f.path(""))); !strings.Contains(got, `<td data-label="Responsible">Renata Renamed</td>`) {
+			t.Fatalf("row after the rename:\n%s", got)
+		}
+	})
+	t.Run("an archived client shows its badge at once", func(t *testing.T) {
+		wantStatus(t, b.post(f.path("/"+cl.ID+"/archive"), nil), http.StatusSeeOther)
+		got := row(b.get(f.path("?status=all")))
+		if !strings.HasPrefix(got, `<tr class="archived">`) || !strings.Contains(got, `</a> <small class="badge">archived</small></td>`) {
+			t.Fatalf("row after archiving:\n%s", got)
+		}
+	})
+}

@@ -20,8 +20,37 @@ var clientTabs = []struct{ key, label string }{
 	{"cases", "Cases"}, {"documents", "Documents"}, {"invoices", "Invoices"}, {"activity", "Activity"}, {"portal", "Portal"},
 }
 
-// clientShowData is what the contact card shows, in display form.
-func (h *Handlers) clientShowData(c *fiber.Ctx, cl *db.Client) fiber.Map {
+// clientShowView is the client's page: the contact card and one open tab,
+// only that tab's fields filled. A tab link (htmx) gets the tabs partial
+// alone, a saved edit the card partial alone, from the same view model.
+type clientShowView struct {
+	Page
+	FormErrors // the Portal tab's invite form
+	Client     *db.Client
+	Kind       string   // "Person" or "Company"
+	Address    []string // its lines, the empty ones left out
+	URL        string
+	EditURL    string
+	NewCaseURL string
+	ListURL    string
+
+	Tabs   []clientTab
+	Tab    string // the open tab's key
+	TabURL string // the open tab, reloaded when the client changes
+
+	Cases              []db.ClientCase     // the Cases tab
+	CasesBase          string              // where the Cases and Activity tabs link a case id to
+	Docs               []documentView      // the Documents tab
+	clientInvoicesView                     // the Invoices tab
+	Activity           []db.ClientActivity // the Activity tab
+	Contacts           []*db.User          // the Portal tab: who can sign in,
+	Invites            []*db.Invite        // who was invited,
+	InviteURL          string              // and the invite form
+	InviteEmail        string              // as typed, shown again with its error
+}
+
+// newClientShowView is the client page with what the contact card shows.
+func newClientShowView(r *Request, cl *db.Client) *clientShowView {
 	kind := "Person"
 	if cl.Kind == db.ClientCompany {
 		kind = "Company"
@@ -32,46 +61,45 @@ func (h *Handlers) clientShowData(c *fiber.Ctx, cl *db.Client) fiber.Map {
 			address = append(address, s)
 		}
 	}
-	base := clientsBase(c) + "/" + cl.ID
-	return fiber.Map{
-		"Title": cl.Name, "Client": cl, "Kind": kind, "Address": address,
-		"URL": base, "EditURL": base + "/edit", "NewCaseURL": "/a/" + agencyOf(c).Slug + "/cases/new?client=" + cl.ID,
-		"ListURL": clientsBase(c),
+	base := clientsPath(r) + "/" + cl.ID
+	return &clientShowView{
+		Page: Page{Title: cl.Name}, Client: cl, Kind: kind, Address: address,
+		URL: base, EditURL: base + "/edit", NewCaseURL: "/a/" + r.Agency.Slug + "/cases/new?client=" + cl.ID,
+		ListURL: clientsPath(r),
 	}
 }
 
 // ClientShow is the client's page: the contact card and one tab (cases,
 // documents, invoices, activity or portal). A plain htmx request, made by a tab
 // link, gets the tabs alone.
-func (h *Handlers) ClientShow(c *fiber.Ctx) error {
-	t := tenantOf(c)
-	v, err := h.viewer(c)
+func (h *Handlers) ClientShow(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	cl, err := t.Client(c.UserContext(), v, c.Params("id"))
+	cl, err := r.Tenant.Client(c.UserContext(), v, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	data, err := h.clientTabData(c, v, cl, c.Query("tab", clientTabs[0].key))
+	view, err := h.clientTabView(c, r, v, cl, c.Query("tab", clientTabs[0].key))
 	if err != nil {
 		return err
 	}
-	return h.mapPageOrFragment(c, "pages/clients/show", "partials/clients/tabs", data)
+	return h.pageOrFragment(c, "pages/clients/show", "partials/clients/tabs", view)
 }
 
 // ClientArchive hides a client from the default list; nothing is deleted.
-func (h *Handlers) ClientArchive(c *fiber.Ctx) error {
-	return h.setClientArchived(c, true)
+func (h *Handlers) ClientArchive(c *fiber.Ctx, r *Request) error {
+	return h.setClientArchived(c, r, true)
 }
 
 // ClientRestore brings an archived client back.
-func (h *Handlers) ClientRestore(c *fiber.Ctx) error {
-	return h.setClientArchived(c, false)
+func (h *Handlers) ClientRestore(c *fiber.Ctx, r *Request) error {
+	return h.setClientArchived(c, r, false)
 }
 
-func (h *Handlers) setClientArchived(c *fiber.Ctx, archived bool) error {
-	v, err := h.viewer(c)
+func (h *Handlers) setClientArchived(c *fiber.Ctx, r *Request, archived bool) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -80,7 +108,7 @@ func (h *Handlers) setClientArchived(c *fiber.Ctx, archived bool) error {
 		action, done, already = "client.archived", " was archived. It no longer shows in the client list unless you choose archived clients.", " was already archived."
 	}
 	id := c.Params("id")
-	t := tenantOf(c)
+	t := r.Tenant
 	changed, err := t.SetClientArchived(c.UserContext(), v, id, archived, auditFor(c, action, ""))
 	if err != nil {
 		return err
@@ -94,64 +122,55 @@ func (h *Handlers) setClientArchived(c *fiber.Ctx, archived bool) error {
 	} else {
 		h.flash(c, cl.Name+already)
 	}
-	return h.redirect(c, clientsBase(c)+"/"+id)
+	return h.redirect(c, clientsPath(r)+"/"+id)
 }
 
-// clientTabData is the client page with one of its tabs.
-func (h *Handlers) clientTabData(c *fiber.Ctx, v db.Viewer, cl *db.Client, tab string) (fiber.Map, error) {
-	t := tenantOf(c)
-	data := h.clientShowData(c, cl)
-	var tabs []clientTab
+// clientTabView is the client page with one of its tabs.
+func (h *Handlers) clientTabView(c *fiber.Ctx, r *Request, v db.Viewer, cl *db.Client, tab string) (*clientShowView, error) {
+	t, ctx := r.Tenant, c.UserContext()
+	view := newClientShowView(r, cl)
 	found := false
 	for _, ct := range clientTabs {
 		cur := ct.key == tab
 		found = found || cur
-		tabs = append(tabs, clientTab{Key: ct.key, Label: ct.label, URL: data["URL"].(string) + "?tab=" + ct.key, Current: cur})
+		view.Tabs = append(view.Tabs, clientTab{Key: ct.key, Label: ct.label, URL: view.URL + "?tab=" + ct.key, Current: cur})
 	}
 	if !found {
 		return nil, apperr.New(apperr.NotFound, "The client page has no tab %q.", tab)
 	}
-	data["Tabs"], data["Tab"], data["TabURL"] = tabs, tab, data["URL"].(string)+"?tab="+tab
+	view.Tab, view.TabURL = tab, view.URL+"?tab="+tab
+	var err error
 	switch tab {
 	case "cases":
-		cases, err := t.ClientCases(c.UserContext(), v, cl.ID)
-		if err != nil {
-			return nil, err
-		}
-		data["Cases"], data["CasesBase"] = cases, "/a/"+agencyOf(c).Slug+"/cases/"
+		view.Cases, err = t.ClientCases(ctx, v, cl.ID)
+		view.CasesBase = "/a/" + r.Agency.Slug + "/cases/"
 	case "documents":
-		if err := h.addClientDocuments(c, cl.ID, data); err != nil {
-			return nil, err
-		}
+		view.Docs, err = h.clientDocuments(c, r, v, cl.ID)
 	case "invoices":
-		if err := h.clientInvoicesTab(c, v, cl.ID, data); err != nil {
-			return nil, err
-		}
+		view.clientInvoicesView, err = h.clientInvoices(c, r, v, cl.ID)
 	case "activity":
-		activity, err := t.ClientActivityLog(c.UserContext(), v, cl.ID)
-		if err != nil {
-			return nil, err
-		}
-		data["Activity"], data["CasesBase"] = activity, "/a/"+agencyOf(c).Slug+"/cases/"
+		view.Activity, err = t.ClientActivityLog(ctx, v, cl.ID)
+		view.CasesBase = "/a/" + r.Agency.Slug + "/cases/"
 	case "portal":
-		contacts, err := t.ClientContacts(c.UserContext(), v, cl.ID)
-		if err != nil {
-			return nil, err
+		if view.Contacts, err = t.ClientContacts(ctx, v, cl.ID); err == nil {
+			view.Invites, err = t.ClientInvites(ctx, cl.ID)
 		}
-		invites, err := t.ClientInvites(c.UserContext(), cl.ID)
-		if err != nil {
-			return nil, err
-		}
-		data["Contacts"], data["Invites"], data["InviteURL"] = contacts, invites, data["URL"].(string)+"/contacts"
+		view.InviteURL = view.URL + "/contacts"
 	}
-	return data, nil
-}
-
-// clientPortalData is the client page with its portal tab open.
-func (h *Handlers) clientPortalData(c *fiber.Ctx, cl *db.Client) (fiber.Map, error) {
-	v, err := h.viewer(c)
 	if err != nil {
 		return nil, err
 	}
-	return h.clientTabData(c, v, cl, "portal")
+	return view, nil
+}
+
+// clientPortalView is the client page with its Portal tab open, for the
+// invite form (ContactInvite) to show again with its error: set
+// InviteEmail and render it with formPage("pages/clients/show",
+// "partials/clients/tabs").
+func (h *Handlers) clientPortalView(c *fiber.Ctx, r *Request, cl *db.Client) (*clientShowView, error) {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	return h.clientTabView(c, r, v, cl, "portal")
 }

@@ -116,6 +116,7 @@ type Handlers struct {
 	navs       *views.Cache[navKey]       // rendered headers (layout.go)
 	caseRows   *views.Cache[caseRowView]  // the case list's rendered rows (cases_rows.go)
 	caseEvents *views.Cache[timelineItem] // the case page's rendered events (cases_show.go)
+	clientRows *views.Cache[clientRowView]
 
 	getAccess map[string]Access // the access level of each GET route, for the navigation
 
@@ -167,6 +168,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	h.navs = views.NewCache[navKey](h.views, "partials/layout/nav", navCacheSize)
 	h.caseRows = views.NewCache[caseRowView](h.views, "partials/cases/row", caseRowCacheSize)
+	h.clientRows = views.NewCache[clientRowView](h.views, "partials/clients/row", clientRowCacheSize)
 	h.caseEvents = views.NewCache[timelineItem](h.views, "partials/cases/event", caseEventCacheSize)
 
 	app := fiber.New(fiber.Config{

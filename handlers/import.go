@@ -50,20 +50,39 @@ func (h *Handlers) importMax() int {
 	return min(importMaxBytes, h.Config.BodyLimit)
 }
 
-func (h *Handlers) importPage(c *fiber.Ctx, data fiber.Map, err error) error {
-	if data == nil {
-		data = fiber.Map{}
-	}
-	data["Title"] = "Import clients"
-	data["MaxSize"] = importByteSize(h.importMax())
-	data["Columns"] = clientCSVColumns
-	data["MaxRows"] = "50,000"
-	return h.mapFormPage(c, "pages/clients/import", "pages/clients/import", data, err)
+// clientImportView is the import page: the upload form, or what importing
+// an uploaded file would do, with the Confirm button when it can be done.
+type clientImportView struct {
+	Page
+	FormErrors
+	MaxSize string
+	MaxRows string
+	Columns []string
+	importPreview
+}
+
+// importPreview is what the preview shows about an uploaded file.
+type importPreview struct {
+	Preview      bool
+	FileName     string
+	Report       db.ImportReport
+	Problems     []importProblem
+	Warnings     []importProblem // the first importWarningLimit
+	MoreWarnings int             // rows with warnings beyond those
+	Samples      []importSample
+	Ready        int    // rows without problems
+	Token        string // names the kept file; empty when it cannot be imported
+}
+
+func (h *Handlers) importPage(c *fiber.Ctx, preview importPreview, err error) error {
+	view := &clientImportView{Page: Page{Title: "Import clients"}, MaxSize: importByteSize(h.importMax()), MaxRows: "50,000",
+		Columns: clientCSVColumns, importPreview: preview}
+	return h.formPage(c, "pages/clients/import", "pages/clients/import", view, err)
 }
 
 // ClientsImportForm shows the upload form and the columns a file may have.
-func (h *Handlers) ClientsImportForm(c *fiber.Ctx) error {
-	return h.importPage(c, nil, nil)
+func (h *Handlers) ClientsImportForm(c *fiber.Ctx, r *Request) error {
+	return h.importPage(c, importPreview{}, nil)
 }
 
 // importProblem is one row's list of problems or warnings.
@@ -82,22 +101,22 @@ type importSample struct {
 // it would do: counts, every row's problems by row number, warnings, and
 // the first rows. Nothing is written to the database; a file without
 // problems is kept for an hour and its token goes on the Confirm button.
-func (h *Handlers) ClientsImportPreview(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) ClientsImportPreview(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
 	max := h.importMax()
 	tooLarge := apperr.New(apperr.TooLarge, "The file is larger than %s, the most an import takes here. Split it and import the parts.", importByteSize(max))
 	if n := c.Request().Header.ContentLength(); n > max+64<<10 {
-		return h.importPage(c, nil, tooLarge)
+		return h.importPage(c, importPreview{}, tooLarge)
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return h.importPage(c, nil, invalidField("file", "Choose a CSV file to upload."))
+		return h.importPage(c, importPreview{}, invalidField("file", "Choose a CSV file to upload."))
 	}
 	if fh.Size > int64(max) {
-		return h.importPage(c, nil, tooLarge)
+		return h.importPage(c, importPreview{}, tooLarge)
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -109,20 +128,20 @@ func (h *Handlers) ClientsImportPreview(c *fiber.Ctx) error {
 		return fmt.Errorf("import: read upload: %w", err)
 	}
 	if len(data) > max {
-		return h.importPage(c, nil, tooLarge)
+		return h.importPage(c, importPreview{}, tooLarge)
 	}
 	rows, err := parseClientCSV(data)
 	if err != nil {
-		return h.importPage(c, nil, err)
+		return h.importPage(c, importPreview{}, err)
 	}
-	report, err := tenantOf(c).CheckImport(c.UserContext(), v, rows)
+	report, err := r.Tenant.CheckImport(c.UserContext(), v, rows)
 	if err != nil {
 		return err
 	}
-	dir := h.importDir(c)
+	dir := importDir(r)
 	h.cleanImports(c, dir)
 	preview := importPreviewData(rows, report)
-	preview["FileName"] = filepath.Base(fh.Filename)
+	preview.FileName = filepath.Base(fh.Filename)
 	if report.BadRows > 0 {
 		verb := "have"
 		if report.BadRows == 1 {
@@ -140,15 +159,15 @@ func (h *Handlers) ClientsImportPreview(c *fiber.Ctx) error {
 		return fmt.Errorf("import: token: %w", err)
 	}
 	token := strconv.FormatInt(h.Clock.Now().Unix(), 10) + "." + hex.EncodeToString(random)
-	if err := os.WriteFile(h.importPath(c, dir, token), data, 0o600); err != nil {
+	if err := os.WriteFile(importPath(r, dir, token), data, 0o600); err != nil {
 		return fmt.Errorf("import: keep upload: %w", err)
 	}
-	preview["Token"] = token
+	preview.Token = token
 	return h.importPage(c, preview, nil)
 }
 
 // importPreviewData lists what the preview page shows about the rows.
-func importPreviewData(rows []db.ImportRow, report db.ImportReport) fiber.Map {
+func importPreviewData(rows []db.ImportRow, report db.ImportReport) importPreview {
 	var problems, warnings []importProblem
 	var samples []importSample
 	moreWarnings := 0
@@ -168,17 +187,15 @@ func importPreviewData(rows []db.ImportRow, report db.ImportReport) fiber.Map {
 				Emails: strings.Join(r.Input.Emails, ", "), Tags: strings.Join(r.Input.Tags, ", "), Responsible: r.ResponsibleEmail})
 		}
 	}
-	return fiber.Map{
-		"Preview": true, "Report": report, "Problems": problems, "Warnings": warnings, "MoreWarnings": moreWarnings, "Samples": samples,
-		"Ready": report.Rows - report.BadRows,
-	}
+	return importPreview{Preview: true, Report: report, Problems: problems, Warnings: warnings, MoreWarnings: moreWarnings, Samples: samples,
+		Ready: report.Rows - report.BadRows}
 }
 
 // ClientsImportConfirm imports a previewed file, in one transaction: every
 // row or none. The file is claimed first (renamed), so a second click
 // cannot import it twice, and removed afterwards whatever happened.
-func (h *Handlers) ClientsImportConfirm(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) ClientsImportConfirm(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -186,18 +203,18 @@ func (h *Handlers) ClientsImportConfirm(c *fiber.Ctx) error {
 	token := formValue(c, "token")
 	m := importTokenPattern.FindStringSubmatch(token)
 	if m == nil {
-		return h.importPage(c, nil, expired)
+		return h.importPage(c, importPreview{}, expired)
 	}
-	dir := h.importDir(c)
+	dir := importDir(r)
 	h.cleanImports(c, dir)
 	if at, _ := strconv.ParseInt(m[1], 10, 64); h.Clock.Now().Sub(time.Unix(at, 0)) > importTTL {
-		return h.importPage(c, nil, expired)
+		return h.importPage(c, importPreview{}, expired)
 	}
-	path := h.importPath(c, dir, token)
+	path := importPath(r, dir, token)
 	claimed := path + ".claimed"
 	if err := os.Rename(path, claimed); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return h.importPage(c, nil, expired)
+			return h.importPage(c, importPreview{}, expired)
 		}
 		return fmt.Errorf("import: claim upload: %w", err)
 	}
@@ -208,23 +225,25 @@ func (h *Handlers) ClientsImportConfirm(c *fiber.Ctx) error {
 	}
 	rows, err := parseClientCSV(data)
 	if err != nil {
-		return h.importPage(c, nil, err)
+		return h.importPage(c, importPreview{}, err)
 	}
 	if err := h.checkClientLimit(c, len(rows)); err != nil { // the plan's number of clients
-		return h.importPage(c, nil, err)
+		return h.importPage(c, importPreview{}, err)
 	}
-	n, err := tenantOf(c).ImportClients(c.UserContext(), v, rows, auditFor(c, "client.imported", ""))
+	n, err := r.Tenant.ImportClients(c.UserContext(), v, rows, auditFor(c, "client.imported", ""))
 	if err != nil {
-		return h.importPage(c, nil, err)
+		return h.importPage(c, importPreview{}, err)
 	}
 	h.flash(c, fmt.Sprintf("Imported %s.", clientCount(n)))
-	return h.redirect(c, clientsBase(c)+"?sort="+db.ClientSortNewest)
+	return h.redirect(c, clientsPath(r)+"?sort="+db.ClientSortNewest)
 }
 
-func (h *Handlers) importDir(c *fiber.Ctx) string { return filepath.Join(tenantOf(c).Dir, "tmp") }
+// importDir is where the agency's uploads wait for confirmation.
+func importDir(r *Request) string { return filepath.Join(r.Tenant.Dir, "tmp") }
 
-func (h *Handlers) importPath(c *fiber.Ctx, dir, token string) string {
-	return filepath.Join(dir, "import-"+userOf(c).ID+"-"+token+".csv")
+// importPath names the upload of token by the signed-in person.
+func importPath(r *Request, dir, token string) string {
+	return filepath.Join(dir, "import-"+r.User.ID+"-"+token+".csv")
 }
 
 // cleanImports removes uploads older than importTTL; a failure is only logged.
