@@ -13,10 +13,26 @@ import (
 
 const auditPageSize = 50
 
+// auditView is the audit log page; its filters and "Older entries" get
+// the rows partial alone, from the same view model.
+type auditView struct {
+	Page
+	Entries       []db.Audit
+	ActionOptions []option // the filter's choices, past "All actions"
+	PeopleOptions []option // past "Everyone"
+	Filter        auditFilterView
+	Older         string // the next page of older entries; empty on the last
+}
+
+// auditFilterView is the audit log's filter as the URL holds it.
+type auditFilterView struct {
+	Action, Actor, From, To string
+}
+
 // Audit shows the agency's audit log, filtered by action, person and dates;
 // every filter state is a URL.
-func (h *Handlers) Audit(c *fiber.Ctx) error {
-	t := tenantOf(c)
+func (h *Handlers) Audit(c *fiber.Ctx, r *Request) error {
+	t := r.Tenant
 	f := db.AuditFilter{Action: c.Query("action"), ActorID: c.Query("actor"), Limit: auditPageSize + 1}
 	errs := map[string]string{}
 	if v := c.Query("from"); v != "" {
@@ -47,6 +63,22 @@ func (h *Handlers) Audit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	view := &auditView{Page: Page{Title: "Audit log"}, Entries: entries,
+		Filter: auditFilterView{Action: c.Query("action"), Actor: c.Query("actor"), From: c.Query("from"), To: c.Query("to")}}
+	if len(entries) > auditPageSize {
+		view.Entries = entries[:auditPageSize]
+		q := url.Values{}
+		for _, k := range []string{"action", "actor", "from", "to"} {
+			if v := c.Query(k); v != "" {
+				q.Set(k, v)
+			}
+		}
+		q.Set("before", strconv.FormatInt(view.Entries[len(view.Entries)-1].ID, 10))
+		view.Older = c.Path() + "?" + q.Encode()
+	}
+	if wantsFragment(c) { // the rows alone: no filter menus to fill
+		return h.fragment(c, "partials/audit/rows", view)
+	}
 	users, err := t.Users(c.UserContext())
 	if err != nil {
 		return err
@@ -55,20 +87,11 @@ func (h *Handlers) Audit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	older := ""
-	if len(entries) > auditPageSize {
-		entries = entries[:auditPageSize]
-		q := url.Values{}
-		for _, k := range []string{"action", "actor", "from", "to"} {
-			if v := c.Query(k); v != "" {
-				q.Set(k, v)
-			}
-		}
-		q.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
-		older = c.Path() + "?" + q.Encode()
+	for _, a := range actions {
+		view.ActionOptions = append(view.ActionOptions, option{a, a, a == view.Filter.Action})
 	}
-	return h.mapPageOrFragment(c, "pages/audit/index", "partials/audit/rows", fiber.Map{
-		"Title": "Audit log", "Entries": entries, "Users": users, "Actions": actions, "Older": older,
-		"Filter": fiber.Map{"Action": c.Query("action"), "Actor": c.Query("actor"), "From": c.Query("from"), "To": c.Query("to")},
-	})
+	for _, u := range users {
+		view.PeopleOptions = append(view.PeopleOptions, option{u.ID, u.Name, u.ID == view.Filter.Actor})
+	}
+	return h.page(c, "pages/audit/index", view)
 }

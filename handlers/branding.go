@@ -24,23 +24,34 @@ const maxLogoSide = 4000
 // not among them: it can carry script.
 var logoTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/webp": true}
 
-// Branding shows the owner's branding page: the accent colour and the logo.
-func (h *Handlers) Branding(c *fiber.Ctx) error {
-	return h.brandingPage(c, "", nil)
+// brandingView is the owner's branding page and form.
+type brandingView struct {
+	Page
+	FormErrors
+	Accent   string // "" for the default colours
+	Picker   string // what the colour input shows
+	Settings db.Settings
+	LogoURL  string
+	MaxLogo  int // KiB
 }
 
-func (h *Handlers) brandingPage(c *fiber.Ctx, accent string, err error) error {
-	s, serr := h.settingsOf(c)
+// Branding shows the owner's branding page: the accent colour and the logo.
+func (h *Handlers) Branding(c *fiber.Ctx, r *Request) error {
+	return h.brandingPage(c, r, "", nil)
+}
+
+func (h *Handlers) brandingPage(c *fiber.Ctx, r *Request, accent string, err error) error {
+	s, serr := r.Settings(c.UserContext())
 	if serr != nil {
 		return serr
 	}
 	if accent == "" {
 		accent = s.Accent
 	}
-	return h.mapFormPage(c, "pages/settings/branding", "pages/settings/branding", fiber.Map{
-		"Title": "Branding", "Accent": accent, "Picker": pickerValue(accent), "Settings": s,
-		"LogoURL": "/a/" + agencyOf(c).Slug + "/logo?v=" + strconv.FormatInt(s.LogoVersion, 10),
-		"MaxLogo": db.MaxLogoBytes >> 10,
+	return h.formPage(c, "pages/settings/branding", "pages/settings/branding", &brandingView{
+		Page: Page{Title: "Branding"}, Accent: accent, Picker: pickerValue(accent), Settings: s,
+		LogoURL: "/a/" + r.Agency.Slug + "/logo?v=" + strconv.FormatInt(s.LogoVersion, 10),
+		MaxLogo: db.MaxLogoBytes >> 10,
 	}, err)
 }
 
@@ -55,21 +66,21 @@ func pickerValue(accent string) string {
 // BrandingUpdate saves the accent colour and the logo. The logo is checked
 // from its bytes (PNG, JPEG or WebP, at most 512 KiB and 4000 px a side);
 // anything else is refused and nothing changes.
-func (h *Handlers) BrandingUpdate(c *fiber.Ctx) error {
+func (h *Handlers) BrandingUpdate(c *fiber.Ctx, r *Request) error {
 	accent := strings.ToLower(formValue(c, "accent"))
 	if c.FormValue("default_accent") == "on" {
 		accent = ""
 	}
 	if accent != "" && !db.ValidAccent(accent) {
-		return h.brandingPage(c, accent, invalidField("accent", "Choose a colour like #1a7f5a."))
+		return h.brandingPage(c, r, accent, invalidField("accent", "Choose a colour like #1a7f5a."))
 	}
 	if n := c.Request().Header.ContentLength(); n > db.MaxLogoBytes+64<<10 {
-		return h.brandingPage(c, accent, logoTooLarge())
+		return h.brandingPage(c, r, accent, logoTooLarge())
 	}
 	var logo *db.Logo
 	if fh, err := c.FormFile("logo"); err == nil && fh.Size > 0 {
 		if fh.Size > db.MaxLogoBytes {
-			return h.brandingPage(c, accent, logoTooLarge())
+			return h.brandingPage(c, r, accent, logoTooLarge())
 		}
 		f, err := fh.Open()
 		if err != nil {
@@ -81,15 +92,15 @@ func (h *Handlers) BrandingUpdate(c *fiber.Ctx) error {
 			return fmt.Errorf("branding: read upload: %w", err)
 		}
 		if logo, err = checkLogo(data); err != nil {
-			return h.brandingPage(c, accent, err)
+			return h.brandingPage(c, r, accent, err)
 		}
 	}
 	remove := c.FormValue("remove_logo") == "on" && logo == nil
-	if err := tenantOf(c).SaveBranding(c.UserContext(), accent, logo, remove, auditFor(c, "branding.changed", "")); err != nil {
+	if err := r.Tenant.SaveBranding(c.UserContext(), accent, logo, remove, auditFor(c, "branding.changed", "")); err != nil {
 		return err
 	}
 	h.flash(c, "Branding saved.")
-	return h.redirect(c, "/a/"+agencyOf(c).Slug+"/settings/branding")
+	return h.redirect(c, "/a/"+r.Agency.Slug+"/settings/branding")
 }
 
 func logoTooLarge() error {
@@ -120,8 +131,8 @@ func checkLogo(data []byte) (*db.Logo, error) {
 }
 
 // Logo serves the agency's logo to anyone: it shows on its sign-in page.
-func (h *Handlers) Logo(c *fiber.Ctx) error {
-	l, err := tenantOf(c).BrandLogo(c.UserContext())
+func (h *Handlers) Logo(c *fiber.Ctx, r *Request) error {
+	l, err := r.Tenant.BrandLogo(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -130,15 +141,20 @@ func (h *Handlers) Logo(c *fiber.Ctx) error {
 
 // BrandCSS serves the agency's accent colour as CSS custom properties (a
 // stylesheet, because the content security policy allows no inline style).
-func (h *Handlers) BrandCSS(c *fiber.Ctx) error {
-	s, err := h.settingsOf(c)
+func (h *Handlers) BrandCSS(c *fiber.Ctx, r *Request) error {
+	s, err := r.Settings(c.UserContext())
 	if err != nil {
 		return err
 	}
-	return sendVersioned(c, strings.TrimPrefix(s.Accent, "#"), "text/css; charset=utf-8", []byte(brandCSS(s.Accent)))
+	accent := s.Accent
+	if !db.ValidAccent(accent) {
+		accent = "" // the stylesheet writes only a colour "#rrggbb", whatever was stored
+	}
+	return sendVersioned(c, strings.TrimPrefix(accent, "#"), "text/css; charset=utf-8", []byte(brandCSS(accent)))
 }
 
-// brandCSS sets Pico's primary colours from the accent.
+// brandCSS sets Pico's primary colours from the accent, "" or a valid
+// "#rrggbb".
 func brandCSS(accent string) string {
 	if accent == "" {
 		return "/* the default colours */\n"

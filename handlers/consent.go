@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
+	"mintedmind/db"
 )
 
 // Consent: until a person chooses, only essential cookies are set. The
@@ -38,15 +39,15 @@ func consentOf(c *fiber.Ctx) consent {
 	return consent{Chosen: true, Analytics: choice == CookieAnalytics, Version: n}
 }
 
-// consentAction is where this page's consent form posts: the agency's own
-// address on an agency's page (so a signed-in person's choice reaches
-// their audit log), the console's in the operator console, else the
-// public one. Each checks the CSRF token the page was rendered with.
-func (h *Handlers) consentAction(c *fiber.Ctx) string {
+// consentPath is where a consent form posts: the agency's own address on
+// an agency's page (so a signed-in person's choice reaches their audit
+// log), the console's in the operator console, else the public one. Each
+// checks the CSRF token the page was rendered with.
+func consentPath(a *db.Agency, op *db.Operator) string {
 	switch {
-	case agencyOf(c) != nil:
-		return "/a/" + agencyOf(c).Slug + "/consent"
-	case operatorOf(c) != nil:
+	case a != nil:
+		return "/a/" + a.Slug + "/consent"
+	case op != nil:
 		return "/operator/consent"
 	}
 	return "/consent"
@@ -75,20 +76,22 @@ func (h *Handlers) consentBanner(c *fiber.Ctx) *consentForm {
 	if consentOf(c).Chosen {
 		return nil
 	}
-	return &consentForm{Action: h.consentAction(c), CSRF: h.csrfToken(c), Next: c.OriginalURL(), CookiesURL: h.cookiesPage(c)}
+	return &consentForm{Action: consentPath(agencyOf(c), operatorOf(c)), CSRF: h.csrfToken(c), Next: c.OriginalURL(), CookiesURL: h.cookiesPage(c)}
 }
 
-// Consent saves the cookie choice (public pages and the operator console).
-func (h *Handlers) Consent(c *fiber.Ctx) error { return h.saveConsent(c) }
+// Consent saves the cookie choice on public pages.
+func (h *Handlers) Consent(c *fiber.Ctx) error { return h.saveConsent(c, nil) }
 
 // OperatorConsent saves the cookie choice in the operator console.
-func (h *Handlers) OperatorConsent(c *fiber.Ctx) error { return h.saveConsent(c) }
+func (h *Handlers) OperatorConsent(c *fiber.Ctx) error { return h.saveConsent(c, nil) }
 
 // AgencyConsent saves the cookie choice on an agency's pages; for a
 // signed-in person it is also written to the agency's audit log.
-func (h *Handlers) AgencyConsent(c *fiber.Ctx) error { return h.saveConsent(c) }
+func (h *Handlers) AgencyConsent(c *fiber.Ctx, r *Request) error { return h.saveConsent(c, r) }
 
-func (h *Handlers) saveConsent(c *fiber.Ctx) error {
+// saveConsent sets the consent cookie; r is the agency's request on an
+// agency's pages, else nil.
+func (h *Handlers) saveConsent(c *fiber.Ctx, r *Request) error {
 	choice := c.FormValue("choice")
 	if choice != CookieAnalytics && choice != CookieEssential {
 		return apperr.New(apperr.Invalid, "Choose \"Allow analytics\" or \"Essential only\".")
@@ -102,11 +105,11 @@ func (h *Handlers) saveConsent(c *fiber.Ctx) error {
 	if choice != CookieAnalytics && c.Cookies(seenCookie) != "" {
 		h.clearCookie(c, seenCookie, "/")
 	}
-	if u, t := userOf(c), tenantOf(c); u != nil && t != nil {
-		a := auditFor(c, "consent.changed", u.ID)
+	if r != nil && r.User != nil {
+		a := auditFor(c, "consent.changed", r.User.ID)
 		a.Detail = fmt.Sprintf("analytics: %s; policy version %d; at %s", map[bool]string{true: "allowed", false: "refused"}[choice == CookieAnalytics],
 			policy.Version, h.Clock.Now().UTC().Format(time.RFC3339))
-		if err := t.RecordAudit(c.UserContext(), a); err != nil {
+		if err := r.Tenant.RecordAudit(c.UserContext(), a); err != nil {
 			return err
 		}
 	}

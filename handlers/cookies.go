@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/db"
 )
 
 // Cookie categories: essential cookies are set without asking; analytics
@@ -31,21 +33,33 @@ var CookieRegistry = []CookieInfo{
 	{seenCookie, "Holds today's date so that we count you once a day in our own page-view statistics. No identifier.", "Until the end of the day (UTC)", CookieAnalytics},
 }
 
+// cookiesView is the cookies page: every cookie, and the person's choice
+// with the form (views/partials/consent/form.html) that changes it.
+type cookiesView struct {
+	Page
+	Cookies       []CookieInfo
+	Policy        *db.Policy
+	Chosen        bool // false: no choice yet
+	Analytics     bool
+	ConsentAction string // where the form posts
+}
+
 // Cookies lists every cookie with the person's current choice and a form
 // to change it.
-func (h *Handlers) Cookies(c *fiber.Ctx) error {
+func (h *Handlers) Cookies(c *fiber.Ctx) error { return h.cookies(c, consentPath(nil, nil)) }
+
+// AgencyCookies is the cookies page on an agency's pages: the choice posts
+// to the agency, whose audit log records a signed-in person's choice.
+func (h *Handlers) AgencyCookies(c *fiber.Ctx, r *Request) error {
+	return h.cookies(c, consentPath(r.Agency, nil))
+}
+
+func (h *Handlers) cookies(c *fiber.Ctx, consentAction string) error {
 	policy, err := h.policy(c)
 	if err != nil {
 		return err
 	}
 	ch := consentOf(c)
-	return h.mapPage(c, "pages/cookies/index", fiber.Map{
-		"Title":         "Cookies",
-		"Cookies":       CookieRegistry,
-		"Chosen":        ch.Chosen,
-		"Analytics":     ch.Analytics,
-		"ConsentAction": h.consentAction(c),
-		"ConsentCSRF":   h.csrfToken(c),
-		"Policy":        policy,
-	})
+	return h.page(c, "pages/cookies/index", &cookiesView{Page: Page{Title: "Cookies"}, Cookies: CookieRegistry, Policy: policy,
+		Chosen: ch.Chosen, Analytics: ch.Analytics, ConsentAction: consentAction})
 }

@@ -6,30 +6,37 @@ import (
 	"mintedmind/db"
 )
 
+// dashboardView is the staff home page, for views/pages/dashboard/index.html.
+type dashboardView struct {
+	Page
+	StaffCount      int
+	ClientUserCount int // client contacts with a sign-in
+	ClientActivity  []db.ClientActivityCase
+	CasesBase       string // a case's address is CasesBase + its id
+}
+
 // Dashboard is the staff home page of an agency.
-func (h *Handlers) Dashboard(c *fiber.Ctx) error {
-	t := tenantOf(c)
-	users, err := t.Users(c.UserContext())
+func (h *Handlers) Dashboard(c *fiber.Ctx, r *Request) error {
+	ctx := c.UserContext()
+	users, err := r.Tenant.Users(ctx)
 	if err != nil {
 		return err
 	}
-	staff, clients := 0, 0
+	view := &dashboardView{Page: Page{Title: r.Agency.Name}, CasesBase: "/a/" + r.Agency.Slug + "/cases/"}
 	for _, u := range users {
 		if u.IsStaff() {
-			staff++
+			view.StaffCount++
 		} else {
-			clients++
+			view.ClientUserCount++
 		}
 	}
-	v, err := h.viewer(c)
+	v, err := r.Viewer(ctx)
 	if err != nil {
 		return err
 	}
 	// Staff see what clients sent on their own cases; owners and admins, on any.
-	activity, err := t.UnseenClientActivity(c.UserContext(), v, userOf(c).Role == db.RoleStaff, 10)
-	if err != nil {
+	if view.ClientActivity, err = r.Tenant.UnseenClientActivity(ctx, v, r.User.Role == db.RoleStaff, 10); err != nil {
 		return err
 	}
-	return h.mapPage(c, "pages/dashboard/index", fiber.Map{"Title": agencyOf(c).Name, "StaffCount": staff, "ClientUserCount": clients,
-		"ClientActivity": activity, "CasesBase": "/a/" + agencyOf(c).Slug + "/cases/"})
+	return h.page(c, "pages/dashboard/index", view)
 }

@@ -4,9 +4,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
+// landingView is the public front page; it shows nothing but its text.
+type landingView struct{ Page }
+
 // Landing is the public front page: what the product is, sign up, sign in.
 func (h *Handlers) Landing(c *fiber.Ctx) error {
-	return h.mapPage(c, "pages/landing/index", fiber.Map{"Title": "Client portal and CRM for agencies"})
+	return h.page(c, "pages/landing/index", &landingView{Page: Page{Title: "Client portal and CRM for agencies"}})
 }
 
 // Livez answers while the process runs.

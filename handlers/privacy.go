@@ -76,11 +76,18 @@ func isPolicyHeading(line string) bool {
 	return true
 }
 
+// privacyView is the privacy policy page.
+type privacyView struct {
+	Page
+	Policy *db.Policy
+	Blocks []policyBlock // the policy's text
+}
+
 // Privacy shows the privacy policy with its version and last-updated date.
 func (h *Handlers) Privacy(c *fiber.Ctx) error {
 	p, err := h.policy(c)
 	if err != nil {
 		return err
 	}
-	return h.mapPage(c, "pages/privacy/index", fiber.Map{"Title": "Privacy policy", "Policy": p, "Blocks": policyBlocks(p.Body)})
+	return h.page(c, "pages/privacy/index", &privacyView{Page: Page{Title: "Privacy policy"}, Policy: p, Blocks: policyBlocks(p.Body)})
 }

@@ -5,39 +5,49 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/db"
 )
 
-// MyData shows a person what they can do with their own data: correct
-// their name, download everything about them, ask for deletion.
-func (h *Handlers) MyData(c *fiber.Ctx) error {
-	return h.myDataPage(c, nil, "")
+// myDataView is a person's own data page, with the form correcting their
+// name.
+type myDataView struct {
+	Page
+	FormErrors
+	Name                string
+	DeletionRequestedAt time.Time // zero: no pending request
 }
 
-func (h *Handlers) myDataPage(c *fiber.Ctx, err error, name string) error {
-	requested, qerr := tenantOf(c).DeletionRequestedAt(c.UserContext(), userOf(c).ID)
+// MyData shows a person what they can do with their own data: correct
+// their name, download everything about them, ask for deletion.
+func (h *Handlers) MyData(c *fiber.Ctx, r *Request) error {
+	return h.myDataPage(c, r, nil, "")
+}
+
+func (h *Handlers) myDataPage(c *fiber.Ctx, r *Request, err error, name string) error {
+	requested, qerr := r.Tenant.DeletionRequestedAt(c.UserContext(), r.User.ID)
 	if qerr != nil {
 		return qerr
 	}
 	if name == "" {
-		name = userOf(c).Name
+		name = r.User.Name
 	}
-	return h.mapFormPage(c, "pages/privacy/account", "pages/privacy/account", fiber.Map{
-		"Title": "Your data", "Name": name, "DeletionRequestedAt": requested,
+	return h.formPage(c, "pages/privacy/account", "pages/privacy/account", &myDataView{
+		Page: Page{Title: "Your data"}, Name: name, DeletionRequestedAt: requested,
 	}, err)
 }
 
 // CorrectProfile lets a person correct the name on their account.
-func (h *Handlers) CorrectProfile(c *fiber.Ctx) error {
-	a, me := agencyOf(c), userOf(c)
+func (h *Handlers) CorrectProfile(c *fiber.Ctx, r *Request) error {
+	a, me := r.Agency, r.User
 	name := formValue(c, "name")
 	if msg := db.ValidateName(name, 100); msg != "" {
-		return h.myDataPage(c, invalidField("name", msg), name)
+		return h.myDataPage(c, r, invalidField("name", msg), name)
 	}
-	if err := tenantOf(c).CorrectName(c.UserContext(), me.ID, name, auditFor(c, "privacy.profile_corrected", me.ID)); err != nil {
+	if err := r.Tenant.CorrectName(c.UserContext(), me.ID, name, auditFor(c, "privacy.profile_corrected", me.ID)); err != nil {
 		return err
 	}
 	h.flash(c, "Your name is saved.")
@@ -47,12 +57,12 @@ func (h *Handlers) CorrectProfile(c *fiber.Ctx) error {
 // MyDataDownload sends a ZIP of everything the agency holds about the
 // signed-in person, as JSON (and their documents, once documents register
 // their part).
-func (h *Handlers) MyDataDownload(c *fiber.Ctx) error {
-	t, me := tenantOf(c), userOf(c)
+func (h *Handlers) MyDataDownload(c *fiber.Ctx, r *Request) error {
+	t, me := r.Tenant, r.User
 	if err := t.RecordAudit(c.UserContext(), auditFor(c, "privacy.data_downloaded", me.ID)); err != nil {
 		return err
 	}
-	name := fmt.Sprintf("my-data-%s-%s.zip", agencyOf(c).Slug, db.Day(h.Clock.Now()))
+	name := fmt.Sprintf("my-data-%s-%s.zip", r.Agency.Slug, db.Day(h.Clock.Now()))
 	return h.sendTempFile(c, name, "application/zip", func(w io.Writer) error {
 		zw := db.NewExportWriter(w, h.Clock.Now())
 		if err := t.ExportUser(c.UserContext(), me.ID, zw); err != nil {
@@ -65,9 +75,9 @@ func (h *Handlers) MyDataDownload(c *fiber.Ctx) error {
 // RequestDeletion records a person's request that their data be deleted;
 // the agency's owners and admins see it on their privacy page and carry it
 // out or decline it.
-func (h *Handlers) RequestDeletion(c *fiber.Ctx) error {
-	a, me := agencyOf(c), userOf(c)
-	if err := tenantOf(c).RequestDeletion(c.UserContext(), me.ID, auditFor(c, "privacy.deletion_requested", me.ID)); err != nil {
+func (h *Handlers) RequestDeletion(c *fiber.Ctx, r *Request) error {
+	a, me := r.Agency, r.User
+	if err := r.Tenant.RequestDeletion(c.UserContext(), me.ID, auditFor(c, "privacy.deletion_requested", me.ID)); err != nil {
 		return err
 	}
 	h.flash(c, "Your request is recorded. The agency's owners and admins will carry it out.")

@@ -16,19 +16,19 @@ import (
 
 // ClientExportZip sends one client's complete record as a ZIP of JSON
 // (documents and invoices join through db.RegisterDataPart).
-func (h *Handlers) ClientExportZip(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) ClientExportZip(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	t, id := tenantOf(c), c.Params("id")
+	t, id := r.Tenant, c.Params("id")
 	name := fmt.Sprintf("client-%s-%s.zip", id, db.Day(h.Clock.Now()))
 	err = h.sendTempFile(c, name, "application/zip", func(w io.Writer) error {
 		zw := db.NewExportWriter(w, h.Clock.Now())
 		if err := t.ExportClient(c.UserContext(), v, id, zw); err != nil {
 			return err
 		}
-		if err := h.exportInvoicePDFs(c, v, id, zw); err != nil {
+		if err := h.exportInvoicePDFs(c, r, v, id, zw); err != nil {
 			return err
 		}
 		return zw.Close()
@@ -41,20 +41,20 @@ func (h *Handlers) ClientExportZip(c *fiber.Ctx) error {
 
 // exportInvoicePDFs adds the PDF of each of the client's invoices and
 // credit notes to an export, under invoices/ (the JSON has their data).
-func (h *Handlers) exportInvoicePDFs(c *fiber.Ctx, v db.Viewer, clientID string, zw *db.ExportWriter) error {
-	t := tenantOf(c)
+func (h *Handlers) exportInvoicePDFs(c *fiber.Ctx, r *Request, v db.Viewer, clientID string, zw *db.ExportWriter) error {
+	t := r.Tenant
 	f := db.InvoiceFilter{ClientID: clientID, Limit: 200}
 	for {
 		rows, next, err := t.Invoices(c.UserContext(), v, f)
 		if err != nil {
 			return err
 		}
-		for _, r := range rows {
-			inv, err := t.Invoice(c.UserContext(), v, r.ID)
+		for _, row := range rows {
+			inv, err := t.Invoice(c.UserContext(), v, row.ID)
 			if err != nil {
 				return err
 			}
-			pdf, err := h.invoicePDF(c, inv)
+			pdf, err := h.invoicePDF(c, r, inv)
 			if err != nil {
 				return err
 			}
@@ -69,23 +69,30 @@ func (h *Handlers) exportInvoicePDFs(c *fiber.Ctx, v db.Viewer, clientID string,
 	}
 }
 
+// clientEraseView is the form that erases a client once their name is typed.
+type clientEraseView struct {
+	Page
+	FormErrors
+	Client *db.Client
+}
+
 // ClientEraseForm asks for the client's name before erasing them.
-func (h *Handlers) ClientEraseForm(c *fiber.Ctx) error {
-	v, err := h.viewer(c)
+func (h *Handlers) ClientEraseForm(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	cl, err := tenantOf(c).Client(c.UserContext(), v, c.Params("id"))
+	cl, err := r.Tenant.Client(c.UserContext(), v, c.Params("id"))
 	if err != nil {
 		return err
 	}
-	return h.mapFormPage(c, "pages/privacy/erase", "pages/privacy/erase", fiber.Map{"Title": "Erase " + cl.Name, "Client": cl}, nil)
+	return h.formPage(c, "pages/privacy/erase", "pages/privacy/erase", &clientEraseView{Page: Page{Title: "Erase " + cl.Name}, Client: cl}, nil)
 }
 
 // ClientErase erases a client's personal data once their name is typed.
-func (h *Handlers) ClientErase(c *fiber.Ctx) error {
-	a, t := agencyOf(c), tenantOf(c)
-	v, err := h.viewer(c)
+func (h *Handlers) ClientErase(c *fiber.Ctx, r *Request) error {
+	a, t := r.Agency, r.Tenant
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -96,7 +103,7 @@ func (h *Handlers) ClientErase(c *fiber.Ctx) error {
 		if lerr != nil {
 			return lerr
 		}
-		return h.mapFormPage(c, "pages/privacy/erase", "pages/privacy/erase", fiber.Map{"Title": "Erase " + cl.Name, "Client": cl}, err)
+		return h.formPage(c, "pages/privacy/erase", "pages/privacy/erase", &clientEraseView{Page: Page{Title: "Erase " + cl.Name}, Client: cl}, err)
 	}
 	if err != nil {
 		return err
@@ -110,14 +117,23 @@ func (h *Handlers) ClientErase(c *fiber.Ctx) error {
 	return h.redirect(c, "/a/"+a.Slug+"/clients")
 }
 
-// AgencyPrivacy shows owners and admins the people's pending deletion
-// requests, and owners the whole agency's download.
-func (h *Handlers) AgencyPrivacy(c *fiber.Ctx) error {
-	return h.agencyPrivacyPage(c, "", nil)
+// agencyPrivacyView is the agency's privacy page: people's deletion
+// requests and the retention form.
+type agencyPrivacyView struct {
+	Page
+	FormErrors
+	Requests       []db.DeletionRequest
+	RetentionYears string // as typed, or the stored number
 }
 
-func (h *Handlers) agencyPrivacyPage(c *fiber.Ctx, years string, formErr error) error {
-	t := tenantOf(c)
+// AgencyPrivacy shows owners and admins the people's pending deletion
+// requests, and owners the whole agency's download.
+func (h *Handlers) AgencyPrivacy(c *fiber.Ctx, r *Request) error {
+	return h.agencyPrivacyPage(c, r, "", nil)
+}
+
+func (h *Handlers) agencyPrivacyPage(c *fiber.Ctx, r *Request, years string, formErr error) error {
+	t := r.Tenant
 	reqs, err := t.DeletionRequests(c.UserContext())
 	if err != nil {
 		return err
@@ -129,26 +145,26 @@ func (h *Handlers) agencyPrivacyPage(c *fiber.Ctx, years string, formErr error) 
 		}
 		years = strconv.Itoa(n)
 	}
-	return h.mapFormPage(c, "pages/privacy/agency", "pages/privacy/agency", fiber.Map{"Title": "Privacy", "Requests": reqs, "RetentionYears": years}, formErr)
+	return h.formPage(c, "pages/privacy/agency", "pages/privacy/agency", &agencyPrivacyView{Page: Page{Title: "Privacy"}, Requests: reqs, RetentionYears: years}, formErr)
 }
 
 // AgencyPrivacySettings sets how long an erased client's invoices are kept.
-func (h *Handlers) AgencyPrivacySettings(c *fiber.Ctx) error {
+func (h *Handlers) AgencyPrivacySettings(c *fiber.Ctx, r *Request) error {
 	years := formValue(c, "invoice_retention_years")
-	err := tenantOf(c).SetInvoiceRetentionYears(c.UserContext(), years, auditFor(c, "privacy.settings_changed", ""))
+	err := r.Tenant.SetInvoiceRetentionYears(c.UserContext(), years, auditFor(c, "privacy.settings_changed", ""))
 	if apperr.CodeOf(err) == apperr.Invalid {
-		return h.agencyPrivacyPage(c, years, err)
+		return h.agencyPrivacyPage(c, r, years, err)
 	}
 	if err != nil {
 		return err
 	}
 	h.flash(c, "Saved: erased clients' invoices are kept for "+years+" years.")
-	return h.redirect(c, "/a/"+agencyOf(c).Slug+"/privacy")
+	return h.redirect(c, "/a/"+r.Agency.Slug+"/privacy")
 }
 
 // pendingDeletion returns the person whose pending request the :id names.
-func (h *Handlers) pendingDeletion(c *fiber.Ctx) (*db.User, error) {
-	t, id := tenantOf(c), c.Params("id")
+func (h *Handlers) pendingDeletion(c *fiber.Ctx, r *Request) (*db.User, error) {
+	t, id := r.Tenant, c.Params("id")
 	at, err := t.DeletionRequestedAt(c.UserContext(), id)
 	if err != nil {
 		return nil, err
@@ -161,16 +177,16 @@ func (h *Handlers) pendingDeletion(c *fiber.Ctx) (*db.User, error) {
 
 // DeletionErase carries out a person's request: their account is disabled
 // and their name and email removed from the agency's data.
-func (h *Handlers) DeletionErase(c *fiber.Ctx) error {
-	a, me := agencyOf(c), userOf(c)
-	u, err := h.pendingDeletion(c)
+func (h *Handlers) DeletionErase(c *fiber.Ctx, r *Request) error {
+	a, me := r.Agency, r.User
+	u, err := h.pendingDeletion(c, r)
 	if err != nil {
 		return err
 	}
 	if u.ID != me.ID && !canManage(me, u) {
 		return apperr.New(apperr.Forbidden, "Only an owner can carry out an owner's request.")
 	}
-	email, err := tenantOf(c).EraseUser(c.UserContext(), u.ID, auditFor(c, "privacy.deletion_carried_out", u.ID))
+	email, err := r.Tenant.EraseUser(c.UserContext(), u.ID, auditFor(c, "privacy.deletion_carried_out", u.ID))
 	if err != nil {
 		return err
 	}
@@ -187,13 +203,13 @@ func (h *Handlers) DeletionErase(c *fiber.Ctx) error {
 }
 
 // DeletionDecline closes a request without erasing anything.
-func (h *Handlers) DeletionDecline(c *fiber.Ctx) error {
-	a := agencyOf(c)
-	u, err := h.pendingDeletion(c)
+func (h *Handlers) DeletionDecline(c *fiber.Ctx, r *Request) error {
+	a := r.Agency
+	u, err := h.pendingDeletion(c, r)
 	if err != nil {
 		return err
 	}
-	if err := tenantOf(c).DeclineDeletion(c.UserContext(), u.ID, auditFor(c, "privacy.deletion_declined", u.ID)); err != nil {
+	if err := r.Tenant.DeclineDeletion(c.UserContext(), u.ID, auditFor(c, "privacy.deletion_declined", u.ID)); err != nil {
 		return err
 	}
 	h.flash(c, "The request was declined. Tell the person why.")
@@ -202,8 +218,8 @@ func (h *Handlers) DeletionDecline(c *fiber.Ctx) error {
 
 // AgencyArchiveDownload sends the owner the whole agency: a consistent
 // snapshot of its database and all its files, as one tar.gz.
-func (h *Handlers) AgencyArchiveDownload(c *fiber.Ctx) error {
-	a, t := agencyOf(c), tenantOf(c)
+func (h *Handlers) AgencyArchiveDownload(c *fiber.Ctx, r *Request) error {
+	a, t := r.Agency, r.Tenant
 	if err := t.RecordAudit(c.UserContext(), auditFor(c, "agency.archive_downloaded", a.Slug)); err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ var privacyRoutes = []Route{
 	get("/privacy", Public, (*Handlers).Privacy),
 	get("/cookies", Public, (*Handlers).Cookies),
 	post("/consent", Public, (*Handlers).Consent),
-	get("/a/:slug/cookies", AgencyPublic, (*Handlers).Cookies),
+	get("/a/:slug/cookies", AgencyPublic, (*Handlers).AgencyCookies),
 	post("/a/:slug/consent", AgencyPublic, (*Handlers).AgencyConsent),
 	post("/operator/consent", Operator, (*Handlers).OperatorConsent),
 

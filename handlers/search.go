@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"html/template"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -10,49 +9,67 @@ import (
 	"mintedmind/db"
 )
 
-// searchHit is one result as the page shows it; the text is already HTML
-// (escaped, matches in <mark>), so the template does no work per row.
+// searchView is the search page; the box's as-you-type requests get its
+// results partial alone, from the same view model.
+type searchView struct {
+	Page
+	Query      string
+	Error      string // about the query; the results say it instead
+	Searched   bool   // the query had a word to search
+	Hits       []searchHit
+	Broad      bool // only the newest Candidates matches were ranked
+	Candidates int
+}
+
+// searchHit is one result as the page shows it; its title and snippet are
+// parts that views/partials/search/marked.html renders, matches in <mark>.
 type searchHit struct {
 	Kind    string
 	URL     string
-	Title   template.HTML
+	Title   []markedPart
 	Meta    string
-	Snippet template.HTML
+	Snippet []markedPart // empty: none
+}
+
+// markedPart is a piece of a search hit's text: plain, or a match of the
+// query.
+type markedPart struct {
+	Text  string
+	Match bool
 }
 
 // Search answers the search box: the whole page, or only the results for
 // the box's as-you-type htmx requests. Every state is a URL (?q=…).
-func (h *Handlers) Search(c *fiber.Ctx) error {
+func (h *Handlers) Search(c *fiber.Ctx, r *Request) error {
 	q := c.Query("q")
-	data := fiber.Map{"Title": "Search", "Query": q}
+	view := &searchView{Page: Page{Title: "Search"}, Query: q}
 	if strings.TrimSpace(q) == "" {
-		return h.mapPageOrFragment(c, "pages/search/index", "partials/search/results", data)
+		return h.pageOrFragment(c, "pages/search/index", "partials/search/results", view)
 	}
-	v, err := h.viewer(c)
+	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
-	res, err := tenantOf(c).Search(c.UserContext(), v, q)
+	res, err := r.Tenant.Search(c.UserContext(), v, q)
 	if apperr.CodeOf(err) == apperr.Invalid {
 		c.Status(fiber.StatusUnprocessableEntity)
-		data["Error"] = apperr.FieldsOf(err)["q"]
-		return h.mapPageOrFragment(c, "pages/search/index", "partials/search/results", data)
+		view.Error = apperr.FieldsOf(err)["q"]
+		return h.pageOrFragment(c, "pages/search/index", "partials/search/results", view)
 	}
 	if err != nil {
 		return err
 	}
-	data["Title"] = "Search: " + q
-	data["Searched"] = len(res.Words) > 0
-	data["Hits"] = searchHits("/a/"+agencyOf(c).Slug, res.Hits)
-	data["Broad"] = res.Broad
-	data["Candidates"] = res.Candidates
-	return h.mapPageOrFragment(c, "pages/search/index", "partials/search/results", data)
+	view.Title = "Search: " + q
+	view.Searched = len(res.Words) > 0
+	view.Hits = searchHits("/a/"+r.Agency.Slug, res.Hits)
+	view.Broad, view.Candidates = res.Broad, res.Candidates
+	return h.pageOrFragment(c, "pages/search/index", "partials/search/results", view)
 }
 
 func searchHits(base string, hits []db.SearchHit) []searchHit {
 	out := make([]searchHit, 0, len(hits))
 	for _, hit := range hits {
-		v := searchHit{Kind: hit.Kind, Title: markMatches(hit.Title), Snippet: markMatches(hit.Snippet)}
+		v := searchHit{Kind: hit.Kind, Title: markedParts(hit.Title), Snippet: markedParts(hit.Snippet)}
 		switch hit.Kind {
 		case "client":
 			v.URL = base + "/clients/" + hit.ID
@@ -65,7 +82,7 @@ func searchHits(base string, hits []db.SearchHit) []searchHit {
 			v.Meta = "Case · " + db.CaseStatusLabel(hit.CaseStatus) + " · " + hit.ClientName
 		case "note":
 			v.URL = base + "/cases/" + hit.CaseID + "#note-" + hit.ID
-			v.Title = template.HTML(template.HTMLEscapeString("Note on " + db.CaseNumber(hit.CaseNumber) + " " + hit.CaseTitle))
+			v.Title = []markedPart{{Text: "Note on " + db.CaseNumber(hit.CaseNumber) + " " + hit.CaseTitle}}
 			v.Meta = "Note · " + hit.ClientName
 		}
 		out = append(out, v)
@@ -73,32 +90,37 @@ func searchHits(base string, hits []db.SearchHit) []searchHit {
 	return out
 }
 
-// markMatches turns text with db.MatchStart/db.MatchEnd markers into HTML:
-// every character of the text is escaped (it is whatever people typed),
-// and only the markers become <mark> and </mark>. Stray or unbalanced
-// markers (a person can type those characters too) never leave a tag open.
-func markMatches(s string) template.HTML {
-	var b strings.Builder
+// markedParts cuts text with db.MatchStart/db.MatchEnd markers into plain
+// parts and matches; the markers themselves are dropped. Stray or
+// unbalanced markers (a person can type those characters too) only end or
+// start a match where one can: a match never nests and always ends.
+func markedParts(s string) []markedPart {
+	var parts []markedPart
+	add := func(text string, match bool) {
+		if text == "" {
+			return
+		}
+		if n := len(parts); n > 0 && parts[n-1].Match == match { // across a stray marker
+			parts[n-1].Text += text
+			return
+		}
+		parts = append(parts, markedPart{Text: text, Match: match})
+	}
 	open := false
 	for s != "" {
 		i := strings.IndexAny(s, db.MatchStart+db.MatchEnd)
 		if i < 0 {
-			b.WriteString(template.HTMLEscapeString(s))
+			add(s, open)
 			break
 		}
-		b.WriteString(template.HTMLEscapeString(s[:i]))
-		switch {
-		case s[i:i+1] == db.MatchStart && !open:
-			b.WriteString("<mark>")
+		add(s[:i], open)
+		switch s[i : i+1] {
+		case db.MatchStart:
 			open = true
-		case s[i:i+1] == db.MatchEnd && open:
-			b.WriteString("</mark>")
+		case db.MatchEnd:
 			open = false
 		}
 		s = s[i+1:]
 	}
-	if open {
-		b.WriteString("</mark>")
-	}
-	return template.HTML(b.String())
+	return parts
 }

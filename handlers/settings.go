@@ -7,28 +7,25 @@ import (
 	"mintedmind/db"
 )
 
-// viewer is the signed-in staff member with the agency's visibility setting
-// applied; pass it to every db query over clients, cases and notes.
-func (h *Handlers) viewer(c *fiber.Ctx) (db.Viewer, error) {
-	s, err := h.settingsOf(c)
-	if err != nil {
-		return db.Viewer{}, err
-	}
-	return db.NewViewer(userOf(c), s), nil
+// settingsView is the agency's settings page and form.
+type settingsView struct {
+	Page
+	FormErrors
+	Settings db.Settings
 }
 
 // Settings shows the agency's settings.
-func (h *Handlers) Settings(c *fiber.Ctx) error {
-	s, err := tenantOf(c).Settings(c.UserContext())
+func (h *Handlers) Settings(c *fiber.Ctx, r *Request) error {
+	s, err := r.Settings(c.UserContext())
 	if err != nil {
 		return err
 	}
-	return h.mapPage(c, "pages/settings/index", fiber.Map{"Title": "Agency settings", "Settings": s})
+	return h.page(c, "pages/settings/index", &settingsView{Page: Page{Title: "Agency settings"}, Settings: s})
 }
 
 // SettingsUpdate saves the agency's settings.
-func (h *Handlers) SettingsUpdate(c *fiber.Ctx) error {
-	cur, err := h.settingsOf(c)
+func (h *Handlers) SettingsUpdate(c *fiber.Ctx, r *Request) error {
+	cur, err := r.Settings(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -49,11 +46,11 @@ func (h *Handlers) SettingsUpdate(c *fiber.Ctx) error {
 		errs["archived_documents"] = "Choose whether to keep the documents of archived cases."
 	}
 	if err := apperr.FieldErrors(errs); err != nil {
-		return h.mapFormPage(c, "pages/settings/index", "pages/settings/index", fiber.Map{"Title": "Agency settings", "Settings": s}, err)
+		return h.formPage(c, "pages/settings/index", "pages/settings/index", &settingsView{Page: Page{Title: "Agency settings"}, Settings: s}, err)
 	}
-	if err := tenantOf(c).SaveSettings(c.UserContext(), s, auditFor(c, "settings.changed", "")); err != nil {
+	if err := r.Tenant.SaveSettings(c.UserContext(), s, auditFor(c, "settings.changed", "")); err != nil {
 		return err
 	}
 	h.flash(c, "Settings saved.")
-	return h.redirect(c, "/a/"+agencyOf(c).Slug+"/settings")
+	return h.redirect(c, "/a/"+r.Agency.Slug+"/settings")
 }
