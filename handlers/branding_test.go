@@ -2,13 +2,16 @@ package handlers_test
 
 import (
 	"bytes"
-
+	"context"
+	"database/sql"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
+	"mintedmind/db"
 	"mintedmind/files/filestest"
 )
 
@@ -110,4 +113,142 @@ func TestBranding(t *testing.T) {
 			t.Fatal("the PDF still has the removed logo")
 		}
 	})
+}
+
+// storeSettingRaw writes a setting straight into the agency's database,
+// past every check db.SaveBranding and the branding form make.
+func storeSettingRaw(t *testing.T, tn *db.Tenant, key, value string) {
+	t.Helper()
+	err := tn.Tx(context.Background(), func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// brandAttrs finds the header's brand stylesheet href and logo src.
+var brandAttrs = regexp.MustCompile(`<link rel="stylesheet" href="([^"]*brand\.css[^"]*)">|<img src="([^"]*)" alt="" class="brand-logo"`)
+
+// htmlTag, quotedValue and eventAttr find an event handler attribute in
+// a page's tags, outside the quoted attribute values.
+var (
+	htmlTag     = regexp.MustCompile(`<[a-zA-Z][^>]*>`)
+	quotedValue = regexp.MustCompile(`"[^"]*"`)
+	eventAttr   = regexp.MustCompile(`\son[a-z]+\s*=`)
+)
+
+// TestStoredBrandingCannotBreakOut stores accent colours and logo versions
+// that no form would accept straight into the agency's database: the
+// header's stylesheet link and logo (partials/layout/nav) keep them inside
+// their attributes, escaped, and brand.css writes no CSS but a colour.
+func TestStoredBrandingCannotBreakOut(t *testing.T) {
+	e := mustNewEnv(t)
+	a := e.mustSignup(t, "brand-raw")
+	tn := e.mustTenant(t, a.ID)
+	staffBrowser, _ := e.mustAddUser(t, a, "staff")
+	anon := e.newClient()
+	pages := []struct {
+		name string
+		b    *browser
+		path string
+	}{
+		{"the staff dashboard", staffBrowser, "/a/" + a.Slug},
+		{"the owner's branding page", a.Owner, "/a/" + a.Slug + "/settings/branding"},
+		{"the sign-in page", anon, "/a/" + a.Slug + "/login"},
+		{"the agency's cookies page", anon, "/a/" + a.Slug + "/cookies"},
+	}
+	// header checks every page's brand attributes: no quote, angle
+	// bracket or space got into them, and nothing hostile reached the page.
+	header := func(t *testing.T, hostile string) (hrefs []string) {
+		t.Helper()
+		for _, p := range pages {
+			res := p.b.get(p.path)
+			wantStatus(t, res, http.StatusOK)
+			for _, bad := range []string{"<script>alert", "</style>"} {
+				if strings.Contains(res.Body, bad) {
+					t.Errorf("%s holds %q", p.name, bad)
+				}
+			}
+			for _, tag := range htmlTag.FindAllString(res.Body, -1) {
+				if eventAttr.MatchString(quotedValue.ReplaceAllString(tag, `""`)) {
+					t.Errorf("%s has an event handler attribute: %s", p.name, tag)
+				}
+			}
+			if hostile != "" && strings.ContainsAny(hostile, `"<>`) && strings.Contains(res.Body, hostile) {
+				t.Errorf("%s holds the stored value %q as it is", p.name, hostile)
+			}
+			if n := strings.Count(res.Body, `class="brand-logo"`); n > 1 {
+				t.Errorf("%s has %d logos", p.name, n)
+			}
+			for _, m := range brandAttrs.FindAllStringSubmatch(res.Body, -1) {
+				v := m[1] + m[2]
+				if strings.ContainsAny(v, "\"'<> \t\r\n") || !strings.HasPrefix(v, "/a/"+a.Slug+"/") {
+					t.Errorf("%s: brand attribute %q", p.name, v)
+				}
+				hrefs = append(hrefs, v)
+			}
+		}
+		return hrefs
+	}
+	css := func(t *testing.T, want string) {
+		t.Helper()
+		for _, q := range []string{"", "?v=" + url.QueryEscape(`"><script>alert(1)</script>`)} {
+			res := anon.get("/a/" + a.Slug + "/brand.css" + q)
+			wantStatus(t, res, http.StatusOK)
+			if ct := res.Header.Get("Content-Type"); ct != "text/css; charset=utf-8" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("brand.css headers %v", res.Header)
+			}
+			if etag := res.Header.Get("ETag"); strings.ContainsAny(strings.Trim(etag, `"`), "\"<>;{} ") {
+				t.Errorf("brand.css ETag %q", etag)
+			}
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("brand.css:\n%s\nwant %q", res.Body, want)
+			}
+			for _, bad := range []string{"<", ">", "script", "style", "url(", "@import", "\\"} {
+				if strings.Contains(res.Body, bad) {
+					t.Errorf("brand.css holds %q:\n%s", bad, res.Body)
+				}
+			}
+		}
+	}
+
+	t.Run("values written straight into the database reach the pages", func(t *testing.T) {
+		storeSettingRaw(t, tn, "brand_accent", "#123456")
+		storeSettingRaw(t, tn, "brand_logo_version", "7")
+		hrefs := strings.Join(header(t, ""), " ")
+		if !strings.Contains(hrefs, "/a/"+a.Slug+"/brand.css?v=123456") || !strings.Contains(hrefs, "/a/"+a.Slug+"/logo?v=7") {
+			t.Fatalf("brand attributes %q", hrefs)
+		}
+		css(t, "--pico-primary: #123456;")
+	})
+
+	accents := []string{
+		`"><script>alert(1)</script>`,
+		`red;}</style>`,
+		`#123456"><script>alert(1)</script>`,
+		`#123456;}body{display:none}`,
+		`#12345`,
+		`#ABCDEF`,
+		`javascript:alert(1)`,
+		"#abcdef\r\nSet-Cookie: x=1",
+		`' onload='alert(1)`,
+	}
+	for _, accent := range accents {
+		t.Run("accent "+accent+" stays in its attribute and out of brand.css", func(t *testing.T) {
+			storeSettingRaw(t, tn, "brand_accent", accent)
+			header(t, accent)
+			css(t, "the default colours")
+		})
+	}
+
+	versions := []string{`1" onerror="alert(1)`, `1"><script>alert(1)</script>`, `7 onerror=alert(1)`, `javascript:alert(1)`, `-1`, `99999999999999999999999`}
+	for _, version := range versions {
+		t.Run("logo version "+version+" stays in its attribute", func(t *testing.T) {
+			storeSettingRaw(t, tn, "brand_accent", "#123456")
+			storeSettingRaw(t, tn, "brand_logo_version", version)
+			header(t, version)
+		})
+	}
 }
