@@ -205,8 +205,9 @@ func CheckTag(t string) string {
 	if msg := clientCheckText(t, false); msg != "" {
 		return msg
 	}
-	if strings.Contains(t, ",") {
-		return fmt.Sprintf("Tags can't contain commas (%q).", clientShorten(t, 60))
+	if strings.ContainsAny(t, ",;") {
+		// Both separate tags in a typed list and in a CSV file's tag column.
+		return fmt.Sprintf("Tags can't contain commas or semicolons (%q).", clientShorten(t, 60))
 	}
 	if n := utf8.RuneCountInString(t); n > MaxClientTagLen {
 		return fmt.Sprintf("A tag can be at most %d characters (%q has %d).", MaxClientTagLen, clientShorten(t, 30), n)

@@ -13,10 +13,19 @@ import (
 // (=, +, -, @, tab, carriage return at the start) by prefixing a quote, the
 // defence OWASP recommends against CSV injection.
 func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if startsFormula(s) {
 		return "'" + s
 	}
 	return s
+}
+
+// startsFormula reports whether a cell would start a spreadsheet formula,
+// quotes in front of it aside: those are escaped with one more quote, so
+// that reading the file back (importUnescapeFormula) takes exactly one
+// off and a value that began with a quote keeps it.
+func startsFormula(s string) bool {
+	s = strings.TrimLeft(s, "'")
+	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
 }
 
 // sendCSV answers with a CSV download: UTF-8 with a byte-order mark so that

@@ -169,7 +169,7 @@ func importRow(n int, cols, rec []string) db.ImportRow {
 // unescapeFormula undoes csvSafe: our own export prefixes a quote to cells
 // that start like a formula; importing that file again gets the value back.
 func importUnescapeFormula(s string) string {
-	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+	if strings.HasPrefix(s, "'") && startsFormula(s) {
 		return s[1:]
 	}
 	return s
