@@ -189,7 +189,7 @@ func (h *Handlers) ClientCreate(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	f := parseClientForm(c)
-	err = h.checkClientLimit(c, 1) // the plan's number of clients
+	err = h.checkClientLimit(c, r, 1) // the plan's number of clients
 	var cl *db.Client
 	if err == nil {
 		cl, err = r.Tenant.CreateClient(c.UserContext(), v, f.input(), auditFor(c, "client.created", ""))

@@ -97,28 +97,6 @@ func newFormField(pairs ...any) (FormField, error) {
 	return f, nil
 }
 
-// mapFormPage is formPage for the pages not yet given a view model.
-func (h *Handlers) mapFormPage(c *fiber.Ctx, pageName, partialName string, data fiber.Map, err error) error {
-	if data == nil {
-		data = fiber.Map{}
-	}
-	fields := map[string]string{}
-	if err != nil {
-		code := apperr.CodeOf(err)
-		if code == apperr.Internal || code == apperr.Unavailable {
-			return err
-		}
-		if f := apperr.FieldsOf(err); f != nil {
-			fields = f
-		}
-		data["Error"] = apperr.MessageOf(err)
-		setRetryAfter(c, err)
-		c.Status(statusOf[code])
-	}
-	data["Errors"] = fields
-	return h.mapPageOrFragment(c, pageName, partialName, data)
-}
-
 // option is one choice of a select, for views/partials/forms/options.html.
 type option struct {
 	Value    string

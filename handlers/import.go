@@ -227,7 +227,7 @@ func (h *Handlers) ClientsImportConfirm(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return h.importPage(c, importPreview{}, err)
 	}
-	if err := h.checkClientLimit(c, len(rows)); err != nil { // the plan's number of clients
+	if err := h.checkClientLimit(c, r, len(rows)); err != nil { // the plan's number of clients
 		return h.importPage(c, importPreview{}, err)
 	}
 	n, err := r.Tenant.ImportClients(c.UserContext(), v, rows, auditFor(c, "client.imported", ""))

@@ -35,7 +35,7 @@ func (h *Handlers) Invite(c *fiber.Ctx, r *Request) error {
 	if err := apperr.FieldErrors(errs); err != nil {
 		return render(err)
 	}
-	if err := h.checkStaffSeat(c, role); err != nil { // the plan's staff seats
+	if err := h.checkStaffSeat(c, r, role); err != nil { // the plan's staff seats
 		return render(err)
 	}
 	token, inv, err := t.CreateInvite(c.UserContext(), email, role, me.ID, h.Config.InviteTTL, auditFor(c, "invite.sent", email))

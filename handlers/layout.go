@@ -124,7 +124,7 @@ func (h *Handlers) navKey(c *fiber.Ctx, p *Page) navKey {
 	switch a, u := p.Agency, p.Me; {
 	case a != nil:
 		k := navKey{Slug: a.Slug, Name: a.Name, Current: -1}
-		k.BrandCSS, k.Logo = h.brand(c, a)
+		k.BrandCSS, k.Logo = h.brand(c, stateOf(c).req)
 		if u != nil {
 			k.Role, k.UserName, k.CSRF = u.Role, u.Name, p.CSRF
 			k.Current = currentEntry(agencyNav, "/a/"+a.Slug, p.Path)
@@ -197,15 +197,15 @@ func (h *Handlers) links(nav []navEntry, slug string, may func(Access) bool, cur
 // brand is the agency's accent stylesheet and logo addresses, when it has
 // them. The values go into URLs through the template's escaping, whatever
 // the database holds.
-func (h *Handlers) brand(c *fiber.Ctx, a *db.Agency) (css, logo string) {
-	if tenantOf(c) == nil {
+func (h *Handlers) brand(c *fiber.Ctx, r *Request) (css, logo string) {
+	if r == nil || r.Tenant == nil {
 		return "", ""
 	}
-	s, err := h.settingsOf(c)
+	s, err := r.Settings(c.UserContext())
 	if err != nil {
 		return "", ""
 	}
-	base := "/a/" + a.Slug
+	base := "/a/" + r.Agency.Slug
 	if s.Accent != "" {
 		css = base + "/brand.css?v=" + strings.TrimPrefix(s.Accent, "#")
 	}

@@ -63,16 +63,16 @@ func limitError(a *db.Agency, format string, args ...any) error {
 
 // checkStaffSeat refuses inviting one more staff member (admin, owner)
 // than the plan's seats; pending invitations hold a seat.
-func (h *Handlers) checkStaffSeat(c *fiber.Ctx, role string) error {
+func (h *Handlers) checkStaffSeat(c *fiber.Ctx, r *Request, role string) error {
 	if role == db.RoleClient {
 		return nil
 	}
-	a := agencyOf(c)
+	a := r.Agency
 	p, _, err := h.agencyPlan(c.UserContext(), a)
 	if err != nil || p == nil || p.StaffSeats == 0 {
 		return err
 	}
-	u, err := tenantOf(c).PlanUsage(c.UserContext())
+	u, err := r.Tenant.PlanUsage(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -84,13 +84,13 @@ func (h *Handlers) checkStaffSeat(c *fiber.Ctx, role string) error {
 
 // checkClientLimit refuses adding clients (one by form, or many by
 // import) past the plan's number of clients.
-func (h *Handlers) checkClientLimit(c *fiber.Ctx, adding int) error {
-	a := agencyOf(c)
+func (h *Handlers) checkClientLimit(c *fiber.Ctx, r *Request, adding int) error {
+	a := r.Agency
 	p, _, err := h.agencyPlan(c.UserContext(), a)
 	if err != nil || p == nil || p.MaxClients == 0 {
 		return err
 	}
-	u, err := tenantOf(c).PlanUsage(c.UserContext())
+	u, err := r.Tenant.PlanUsage(c.UserContext())
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"encoding/json"
-	"fmt"
 	"html/template"
 	"io"
 	"net/url"
@@ -111,51 +110,6 @@ func (h *Handlers) pageOrFragment(c *fiber.Ctx, pageName, partialName string, v 
 	return h.page(c, pageName, v)
 }
 
-// mapPage, mapFragment and mapPageOrFragment render the pages not yet
-// given a view model, from a fiber.Map; they go when the last one has one.
-func (h *Handlers) mapPage(c *fiber.Ctx, name string, data fiber.Map) error {
-	c.Vary("HX-Request")
-	c.Type("html", "utf-8")
-	p := &Page{}
-	p.Title, _ = data["Title"].(string)
-	p.Flash, _ = data["Flash"].(string)
-	h.fillPage(c, p)
-	if p.Flash == "" {
-		p.Flash = h.takeFlash(c)
-	}
-	h.fillMap(data, p)
-	return h.writeLayout(c, p, func(w io.Writer) error { return h.views.Execute(w, name, data) })
-}
-
-func (h *Handlers) mapFragment(c *fiber.Ctx, name string, data fiber.Map) error {
-	c.Vary("HX-Request")
-	c.Type("html", "utf-8")
-	p := &Page{}
-	h.fillPage(c, p)
-	h.fillMap(data, p)
-	return h.views.Execute(c.Response().BodyWriter(), name, data)
-}
-
-func (h *Handlers) mapPageOrFragment(c *fiber.Ctx, pageName, partialName string, data fiber.Map) error {
-	if wantsFragment(c) {
-		return h.mapFragment(c, partialName, data)
-	}
-	return h.mapPage(c, pageName, data)
-}
-
-func (h *Handlers) fillMap(data fiber.Map, p *Page) {
-	data["CSRF"], data["Path"], data["Flash"] = p.CSRF, p.Path, p.Flash
-	if p.Agency != nil {
-		data["Agency"] = p.Agency
-	}
-	if p.Me != nil {
-		data["Me"] = p.Me
-	}
-	if p.Operator != nil {
-		data["Operator"] = p.Operator
-	}
-}
-
 // redirect answers a form post. Browsers and boosted htmx requests get a
 // 303 (htmx follows it and shows the final URL); other htmx requests get
 // HX-Location, an htmx navigation that keeps the history right.
@@ -213,20 +167,6 @@ func (h *Handlers) templateFuncs() template.FuncMap {
 		"asset":  h.assets.url,
 		"field":  newFormField,
 		"linked": linked,
-		"dict": func(kv ...any) (map[string]any, error) {
-			if len(kv)%2 != 0 {
-				return nil, fmt.Errorf("dict: odd number of arguments")
-			}
-			m := make(map[string]any, len(kv)/2)
-			for i := 0; i < len(kv); i += 2 {
-				k, ok := kv[i].(string)
-				if !ok {
-					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
-				}
-				m[k] = kv[i+1]
-			}
-			return m, nil
-		},
 		"when": func(t time.Time) string {
 			if t.IsZero() {
 				return "never"

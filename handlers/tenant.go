@@ -84,13 +84,6 @@ func agencyOf(c *fiber.Ctx) *db.Agency {
 	return nil
 }
 
-func tenantOf(c *fiber.Ctx) *db.Tenant {
-	if r := stateOf(c).req; r != nil {
-		return r.Tenant
-	}
-	return nil
-}
-
 func userOf(c *fiber.Ctx) *db.User {
 	if r := stateOf(c).req; r != nil {
 		return r.User
@@ -156,7 +149,8 @@ func (h *Handlers) loadSession(c *fiber.Ctx) error {
 		stateOf(c).foreignSession = true
 		return c.Next()
 	}
-	t := tenantOf(c)
+	r := stateOf(c).req
+	t := r.Tenant
 	s, u, err := t.SessionByToken(c.UserContext(), token, h.Config.SessionIdle)
 	if apperr.Is(err, apperr.NotFound) {
 		return c.Next()
@@ -169,7 +163,6 @@ func (h *Handlers) loadSession(c *fiber.Ctx) error {
 			h.logger(c).Warn("touch session", "err", err)
 		}
 	}
-	r := stateOf(c).req
 	r.Session, r.User = s, u
 	return c.Next()
 }

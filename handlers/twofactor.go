@@ -22,11 +22,6 @@ const twoFactorTicketTTL = 5 * time.Minute
 
 var errTwoFactorExpired = apperr.New(apperr.Forbidden, "This sign-in has expired. Please sign in again.")
 
-// settingsOf returns the agency's settings, read once per request.
-func (h *Handlers) settingsOf(c *fiber.Ctx) (db.Settings, error) {
-	return stateOf(c).req.Settings(c.UserContext())
-}
-
 // twoFactorPath is the account page where two-factor sign-in is set up.
 func twoFactorPath(a *db.Agency) string { return "/a/" + a.Slug + "/account/two-factor" }
 

@@ -63,6 +63,27 @@ func TestViewModels(t *testing.T) {
 		}
 	}
 
+	t.Run("every page and partial is checked", func(t *testing.T) {
+		reached := map[string]bool{}
+		var reach func(string)
+		reach = func(name string) {
+			if reached[name] {
+				return
+			}
+			reached[name] = true
+			for _, called := range h.views.Calls(name) {
+				reach(called)
+			}
+		}
+		for _, name := range names {
+			reach(name)
+		}
+		for _, name := range h.views.Names() {
+			if (strings.HasPrefix(name, "pages/") || strings.HasPrefix(name, "partials/")) && !reached[name] {
+				t.Errorf("template %s is neither in viewModels nor called by a template that is: nothing checks it", name)
+			}
+		}
+	})
 	t.Run("the checker finds a field the view model lacks", func(t *testing.T) {
 		errs := h.views.Check("partials/cases/row", reflect.TypeFor[struct{ ID, URL string }](), funcs, keyed)
 		if len(errs) == 0 || !strings.Contains(errs[0].Error(), "has no field or method") {
