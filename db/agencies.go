@@ -81,43 +81,43 @@ func ValidateName(name string, max int) string {
 
 const agencyColumns = `id, slug, name, status, created_at, COALESCE(last_activity_at, 0)`
 
-func scanAgency(row scanner) (*Agency, error) {
+func scanAgency(row Scanner) (*Agency, error) {
 	var a Agency
 	var created, activity int64
 	if err := row.Scan(&a.ID, &a.Slug, &a.Name, &a.Status, &created, &activity); err != nil {
 		return nil, err
 	}
-	a.CreatedAt, a.LastActivityAt = unixTime(created), unixTime(activity)
+	a.CreatedAt, a.LastActivityAt = UnixTime(created), UnixTime(activity)
 	return &a, nil
 }
 
 // AgencyBySlug finds an agency by its URL slug.
 func (c *Control) AgencyBySlug(ctx context.Context, slug string) (*Agency, error) {
-	a, err := scanAgency(preparedReader{c.DB}.QueryRowContext(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE slug = ?`, slug))
+	a, err := scanAgency(CachedReader{c.DB}.QueryRowContext(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE slug = ?`, slug))
 	if err != nil {
-		return nil, notFound(err, "Agency")
+		return nil, NotFound(err, "Agency")
 	}
 	return a, nil
 }
 
 // AgencyByID finds an agency by id.
 func (c *Control) AgencyByID(ctx context.Context, id string) (*Agency, error) {
-	a, err := scanAgency(c.read.QueryRowContext(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE id = ?`, id))
+	a, err := scanAgency(c.Read().QueryRowContext(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE id = ?`, id))
 	if err != nil {
-		return nil, notFound(err, "Agency")
+		return nil, NotFound(err, "Agency")
 	}
 	return a, nil
 }
 
 // Agencies lists agencies by name.
 func (c *Control) Agencies(ctx context.Context) ([]*Agency, error) {
-	return queryList(ctx, c.read, "list agencies", scanAgency, `SELECT `+agencyColumns+` FROM agencies ORDER BY name`)
+	return QueryList(ctx, c.Read(), "list agencies", scanAgency, `SELECT `+agencyColumns+` FROM agencies ORDER BY name`)
 }
 
 // SlugTaken reports whether an agency already uses slug.
 func (c *Control) SlugTaken(ctx context.Context, slug string) (bool, error) {
 	var n int
-	err := c.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM agencies WHERE slug = ?`, slug).Scan(&n)
+	err := c.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM agencies WHERE slug = ?`, slug).Scan(&n)
 	return n > 0, err
 }
 
@@ -135,7 +135,7 @@ type NewAgency struct {
 // agency and the owner's directory entry in the control database. A slug taken
 // in the meantime is a conflict, and the new database is removed again.
 func (c *Control) CreateAgency(ctx context.Context, pool *TenantPool, in NewAgency) (*Agency, *User, error) {
-	a := &Agency{ID: uuid.NewString(), Slug: in.Slug, Name: strings.TrimSpace(in.Name), Status: AgencyActive, CreatedAt: unixTime(c.now())}
+	a := &Agency{ID: uuid.NewString(), Slug: in.Slug, Name: strings.TrimSpace(in.Name), Status: AgencyActive, CreatedAt: UnixTime(c.Now())}
 	if taken, err := c.SlugTaken(ctx, a.Slug); err != nil {
 		return nil, nil, fmt.Errorf("db: check slug: %w", err)
 	} else if taken {
@@ -157,7 +157,7 @@ func (c *Control) CreateAgency(ctx context.Context, pool *TenantPool, in NewAgen
 	}
 	err = c.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO agencies (id, slug, name, status, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			a.ID, a.Slug, a.Name, a.Status, c.now(), c.now()); err != nil {
+			a.ID, a.Slug, a.Name, a.Status, c.Now(), c.Now()); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO login_directory (email, agency_id) VALUES (?, ?)`, owner.Email, a.ID)
@@ -165,7 +165,7 @@ func (c *Control) CreateAgency(ctx context.Context, pool *TenantPool, in NewAgen
 	})
 	if err != nil {
 		removeErr := removeTenantDir(pool, a.ID)
-		if isUnique(err) {
+		if IsUnique(err) {
 			return nil, nil, slugTakenError()
 		}
 		return nil, nil, fmt.Errorf("db: record agency %s: %w (cleanup: %v)", a.Slug, err, removeErr)
@@ -179,13 +179,13 @@ func slugTakenError() error {
 
 // TouchAgency records activity (a staff sign-in) for the retention policy.
 func (c *Control) TouchAgency(ctx context.Context, agencyID string) error {
-	_, err := c.write.ExecContext(ctx, `UPDATE agencies SET last_activity_at = ? WHERE id = ?`, c.now(), agencyID)
+	_, err := c.Write().ExecContext(ctx, `UPDATE agencies SET last_activity_at = ? WHERE id = ?`, c.Now(), agencyID)
 	return err
 }
 
 // AgencyCount returns the number of agencies.
 func (c *Control) AgencyCount(ctx context.Context) (int, error) {
 	var n int
-	err := c.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM agencies`).Scan(&n)
+	err := c.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM agencies`).Scan(&n)
 	return n, err
 }

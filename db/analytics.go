@@ -38,7 +38,7 @@ type dayPath struct{ day, path string }
 // when newVisitor (the first counted view of their day). The count is
 // written with the others when analyticsFlushEvery has passed.
 func (c *Control) RecordPageView(ctx context.Context, path string, newVisitor bool) error {
-	now := c.clock.Now()
+	now := c.Clock().Now()
 	day := Day(now)
 	p := &c.pageViews
 	p.mu.Lock()
@@ -63,7 +63,7 @@ func (c *Control) FlushPageViews(ctx context.Context) error {
 	p := &c.pageViews
 	p.mu.Lock()
 	views, visitors := p.views, p.visitors
-	p.views, p.visitors, p.written = map[dayPath]int64{}, map[string]int64{}, c.clock.Now()
+	p.views, p.visitors, p.written = map[dayPath]int64{}, map[string]int64{}, c.Clock().Now()
 	p.mu.Unlock()
 	if len(views) == 0 && len(visitors) == 0 {
 		return nil
@@ -115,7 +115,7 @@ func (c *Control) AnalyticsDays(ctx context.Context, from, to time.Time) ([]DayS
 	if err := c.FlushPageViews(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := c.read.QueryContext(ctx, `SELECT day, SUM(views) FROM analytics_page_views WHERE day BETWEEN ? AND ? GROUP BY day`, Day(from), Day(to))
+	rows, err := c.Read().QueryContext(ctx, `SELECT day, SUM(views) FROM analytics_page_views WHERE day BETWEEN ? AND ? GROUP BY day`, Day(from), Day(to))
 	if err != nil {
 		return nil, fmt.Errorf("db: analytics days: %w", err)
 	}
@@ -131,7 +131,7 @@ func (c *Control) AnalyticsDays(ctx context.Context, from, to time.Time) ([]DayS
 	}
 	rows.Close()
 	visitors := map[string]int64{}
-	rows, err = c.read.QueryContext(ctx, `SELECT day, visitors FROM analytics_visitors WHERE day BETWEEN ? AND ?`, Day(from), Day(to))
+	rows, err = c.Read().QueryContext(ctx, `SELECT day, visitors FROM analytics_visitors WHERE day BETWEEN ? AND ?`, Day(from), Day(to))
 	if err != nil {
 		return nil, fmt.Errorf("db: analytics visitors: %w", err)
 	}
@@ -158,7 +158,7 @@ func (c *Control) AnalyticsTopPaths(ctx context.Context, from, to time.Time, lim
 	if err := c.FlushPageViews(ctx); err != nil {
 		return nil, err
 	}
-	return queryList(ctx, c.read, "analytics paths", func(r scanner) (PathStats, error) {
+	return QueryList(ctx, c.Read(), "analytics paths", func(r Scanner) (PathStats, error) {
 		var p PathStats
 		return p, r.Scan(&p.Path, &p.Views)
 	}, `SELECT path, SUM(views) AS n FROM analytics_page_views WHERE day BETWEEN ? AND ? GROUP BY path ORDER BY n DESC, path LIMIT ?`,
@@ -172,7 +172,7 @@ func (c *Control) AnalyticsRowCount(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	var n int64
-	err := c.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM analytics_page_views) + (SELECT COUNT(*) FROM analytics_visitors)`).Scan(&n)
+	err := c.Read().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM analytics_page_views) + (SELECT COUNT(*) FROM analytics_visitors)`).Scan(&n)
 	return n, err
 }
 
@@ -185,12 +185,12 @@ func (c *Control) PurgeAnalytics(ctx context.Context, cutoff time.Time, dryRun b
 	day := Day(cutoff)
 	if dryRun {
 		var n int64
-		err := c.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM analytics_page_views WHERE day < ?) + (SELECT COUNT(*) FROM analytics_visitors WHERE day < ?)`, day, day).Scan(&n)
+		err := c.Read().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM analytics_page_views WHERE day < ?) + (SELECT COUNT(*) FROM analytics_visitors WHERE day < ?)`, day, day).Scan(&n)
 		return n, err
 	}
 	var total int64
 	for _, q := range []string{`DELETE FROM analytics_page_views WHERE day < ?`, `DELETE FROM analytics_visitors WHERE day < ?`} {
-		res, err := c.write.ExecContext(ctx, q, day)
+		res, err := c.Write().ExecContext(ctx, q, day)
 		if err != nil {
 			return total, fmt.Errorf("db: purge analytics: %w", err)
 		}

@@ -23,7 +23,7 @@ type Audit struct {
 
 func (t *Tenant) auditTx(ctx context.Context, tx *sql.Tx, a Audit) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor_name, action, target, ip, user_agent, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		t.now(), a.ActorID, a.ActorName, a.Action, a.Target, a.IP, truncate(a.UserAgent, 300), a.Detail)
+		t.Now(), a.ActorID, a.ActorName, a.Action, a.Target, a.IP, truncate(a.UserAgent, 300), a.Detail)
 	if err != nil {
 		return fmt.Errorf("db: audit %s: %w", a.Action, err)
 	}
@@ -73,7 +73,7 @@ func (t *Tenant) AuditLog(ctx context.Context, f AuditFilter) ([]Audit, error) {
 	}
 	q += " ORDER BY id DESC LIMIT ?"
 	args = append(args, f.Limit)
-	rows, err := t.read.QueryContext(ctx, q, args...)
+	rows, err := t.Read().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: audit log: %w", err)
 	}
@@ -85,7 +85,7 @@ func (t *Tenant) AuditLog(ctx context.Context, f AuditFilter) ([]Audit, error) {
 		if err := rows.Scan(&a.ID, &at, &a.ActorID, &a.ActorName, &a.Action, &a.Target, &a.IP, &a.UserAgent, &a.Detail); err != nil {
 			return nil, fmt.Errorf("db: scan audit: %w", err)
 		}
-		a.At = unixTime(at)
+		a.At = UnixTime(at)
 		out = append(out, a)
 	}
 	return out, rows.Err()
@@ -93,7 +93,7 @@ func (t *Tenant) AuditLog(ctx context.Context, f AuditFilter) ([]Audit, error) {
 
 // AuditActions lists the distinct actions present, for the filter menu.
 func (t *Tenant) AuditActions(ctx context.Context) ([]string, error) {
-	rows, err := t.read.QueryContext(ctx, `SELECT DISTINCT action FROM audit_log ORDER BY action`)
+	rows, err := t.Read().QueryContext(ctx, `SELECT DISTINCT action FROM audit_log ORDER BY action`)
 	if err != nil {
 		return nil, fmt.Errorf("db: audit actions: %w", err)
 	}

@@ -39,12 +39,12 @@ func (t *Tenant) SaveBranding(ctx context.Context, accent string, logo *Logo, re
 		case logo != nil:
 			if _, err := tx.ExecContext(ctx, `INSERT INTO brand_logo (id, content_type, data, updated_at) VALUES (1, ?, ?, ?)
 				ON CONFLICT (id) DO UPDATE SET content_type = excluded.content_type, data = excluded.data, updated_at = excluded.updated_at`,
-				logo.ContentType, logo.Data, t.now()); err != nil {
+				logo.ContentType, logo.Data, t.Now()); err != nil {
 				return fmt.Errorf("db: save logo: %w", err)
 			}
 			var prev int64
 			tx.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?`, settingLogoVersion).Scan(&prev)
-			version = strconv.FormatInt(max(prev+1, t.now()), 10)
+			version = strconv.FormatInt(max(prev+1, t.Now()), 10)
 		case removeLogo:
 			if _, err := tx.ExecContext(ctx, `DELETE FROM brand_logo`); err != nil {
 				return fmt.Errorf("db: remove logo: %w", err)
@@ -70,9 +70,9 @@ func (t *Tenant) SaveBranding(ctx context.Context, accent string, logo *Logo, re
 // BrandLogo returns the agency's logo, or a NotFound error.
 func (t *Tenant) BrandLogo(ctx context.Context) (*Logo, error) {
 	var l Logo
-	err := t.reader().QueryRowContext(ctx, `SELECT content_type, data, updated_at FROM brand_logo WHERE id = 1`).Scan(&l.ContentType, &l.Data, &l.Version)
+	err := t.Reader().QueryRowContext(ctx, `SELECT content_type, data, updated_at FROM brand_logo WHERE id = 1`).Scan(&l.ContentType, &l.Data, &l.Version)
 	if err != nil {
-		return nil, notFound(err, "Logo")
+		return nil, NotFound(err, "Logo")
 	}
 	return &l, nil
 }

@@ -43,7 +43,7 @@ const caseSelect = `SELECT c.id, c.number, c.client_id, cl.name, c.title, c.desc
 	LEFT JOIN users a ON a.id = c.assignee_id
 	LEFT JOIN users cb ON cb.id = c.created_by`
 
-func scanCase(row scanner) (*Case, error) {
+func scanCase(row Scanner) (*Case, error) {
 	var k Case
 	var created, updated int64
 	var closed, archived sql.NullInt64
@@ -51,7 +51,7 @@ func scanCase(row scanner) (*Case, error) {
 		&k.AssigneeID, &k.AssigneeName, &k.DueDate, &k.CreatedByName, &created, &updated, &closed, &archived); err != nil {
 		return nil, err
 	}
-	k.CreatedAt, k.UpdatedAt, k.ClosedAt, k.ArchivedAt = unixTime(created), unixTime(updated), nullUnix(closed), nullUnix(archived)
+	k.CreatedAt, k.UpdatedAt, k.ClosedAt, k.ArchivedAt = UnixTime(created), UnixTime(updated), NullUnix(closed), NullUnix(archived)
 	return &k, nil
 }
 
@@ -67,7 +67,7 @@ func loadCase(ctx context.Context, q caseQuerier, v Viewer, id string) (*Case, e
 	filter, args := v.caseFilter("c")
 	k, err := scanCase(q.QueryRowContext(ctx, caseSelect+` WHERE c.id = ? AND `+filter, append([]any{id}, args...)...))
 	if err != nil {
-		return nil, notFound(err, "Case")
+		return nil, NotFound(err, "Case")
 	}
 	rows, err := q.QueryContext(ctx, `SELECT label FROM case_labels WHERE case_id = ? ORDER BY label`, id)
 	if err != nil {
@@ -86,7 +86,7 @@ func loadCase(ctx context.Context, q caseQuerier, v Viewer, id string) (*Case, e
 
 // Case loads a case that v may see.
 func (t *Tenant) Case(ctx context.Context, v Viewer, id string) (*Case, error) {
-	return loadCase(ctx, t.reader(), v, id)
+	return loadCase(ctx, t.Reader(), v, id)
 }
 
 // clientForCase checks, inside tx, that a case may belong to the client:
@@ -155,7 +155,7 @@ func (t *Tenant) CreateCase(ctx context.Context, v Viewer, actor Actor, in CaseI
 			return err
 		}
 		id = uuid.NewString()
-		now := t.now()
+		now := t.Now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (id, number, client_id, title, description, status, priority, assignee_id, due_date, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?)`,
 			id, n, in.ClientID, in.Title, in.Description, in.Priority, caseNullable(in.AssigneeID), caseNullable(in.DueDate), caseNullable(actor.ID), now, now); err != nil {
@@ -282,7 +282,7 @@ func (t *Tenant) applyChange(ctx context.Context, tx *sql.Tx, v Viewer, actor Ac
 	if ch.Status != nil && *ch.Status != k.Status {
 		set("status", *ch.Status)
 		if *ch.Status == CaseClosed {
-			set("closed_at", t.now())
+			set("closed_at", t.Now())
 		} else if k.Status == CaseClosed {
 			set("closed_at", nil)
 			set("archived_at", nil) // reopened: back in the lists
@@ -296,7 +296,7 @@ func (t *Tenant) applyChange(ctx context.Context, tx *sql.Tx, v Viewer, actor Ac
 	if len(events) == 0 {
 		return false, nil
 	}
-	set("updated_at", t.now())
+	set("updated_at", t.Now())
 	if _, err := tx.ExecContext(ctx, `UPDATE cases SET `+strings.Join(sets, ", ")+` WHERE id = ?`, append(args, k.ID)...); err != nil {
 		return false, fmt.Errorf("db: update case %s: %w", k.ID, err)
 	}
@@ -324,7 +324,7 @@ type CaseStaffMember struct {
 // CaseStaff lists the agency's owners, admins and staff by name, disabled
 // ones included (Active false).
 func (t *Tenant) CaseStaff(ctx context.Context) ([]CaseStaffMember, error) {
-	return queryListPrepared(ctx, t.DB, "case staff", 16, func(row scanner) (CaseStaffMember, error) {
+	return QueryListPrepared(ctx, t.DB, "case staff", 16, func(row Scanner) (CaseStaffMember, error) {
 		var m CaseStaffMember
 		return m, row.Scan(&m.ID, &m.Name, &m.Active)
 	}, `SELECT id, name, status = 'active' FROM users WHERE role IN ('owner', 'admin', 'staff') ORDER BY name COLLATE NOCASE, id`)
@@ -340,9 +340,9 @@ type CaseClientRef struct {
 func (t *Tenant) CaseClient(ctx context.Context, v Viewer, id string) (CaseClientRef, error) {
 	filter, args := v.clientFilter("cl")
 	r := CaseClientRef{}
-	err := t.reader().QueryRowContext(ctx, `SELECT cl.id, cl.name FROM clients cl WHERE cl.id = ? AND `+filter, append([]any{id}, args...)...).Scan(&r.ID, &r.Name)
+	err := t.Reader().QueryRowContext(ctx, `SELECT cl.id, cl.name FROM clients cl WHERE cl.id = ? AND `+filter, append([]any{id}, args...)...).Scan(&r.ID, &r.Name)
 	if err != nil {
-		return r, notFound(err, "Client")
+		return r, NotFound(err, "Client")
 	}
 	return r, nil
 }
@@ -357,7 +357,7 @@ func (t *Tenant) CaseClientChoices(ctx context.Context, v Viewer, q string, limi
 		args = append(args, "%"+caseLikeEscaper.Replace(q)+"%")
 	}
 	args = append(args, limit)
-	return queryList(ctx, t.reader(), "case client choices", func(row scanner) (CaseClientRef, error) {
+	return QueryList(ctx, t.Reader(), "case client choices", func(row Scanner) (CaseClientRef, error) {
 		var r CaseClientRef
 		return r, row.Scan(&r.ID, &r.Name)
 	}, `SELECT cl.id, cl.name FROM clients cl WHERE `+where+` ORDER BY cl.name COLLATE NOCASE, cl.id LIMIT ?`, args...)

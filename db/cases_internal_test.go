@@ -18,7 +18,7 @@ func TestCaseListReadsOneCoveringIndex(t *testing.T) {
 	f := mustOpenProbeTenant(t)
 	where, args := CaseFilter{}.where(Viewer{UserID: "u"})
 	q := caseRowSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY c.updated_at DESC, c.number DESC LIMIT ?`
-	rows, err := f.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, append(args, 51)...)
+	rows, err := f.Read().QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, append(args, 51)...)
 	if err != nil {
 		t.Fatal(err)
 	}

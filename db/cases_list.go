@@ -168,11 +168,11 @@ const caseRowSelect = `SELECT c.id, c.number, c.title, c.status, c.priority, cl.
 	FROM cases c
 	JOIN clients cl INDEXED BY clients_names ON cl.id = c.client_id`
 
-func scanCaseRow(row scanner) (CaseRow, error) {
+func scanCaseRow(row Scanner) (CaseRow, error) {
 	var r CaseRow
 	var updated int64
 	err := row.Scan(&r.ID, &r.Number, &r.Title, &r.Status, &r.Priority, &r.ClientName, &r.AssigneeID, &r.DueDate, &updated)
-	r.UpdatedAt = unixTime(updated)
+	r.UpdatedAt = UnixTime(updated)
 	return r, err
 }
 
@@ -183,7 +183,7 @@ func (t *Tenant) caseRows(ctx context.Context, where []string, args []any, order
 		args = append(args[:len(args):len(args)], extraArgs...)
 	}
 	args = append(args[:len(args):len(args)], limit)
-	return queryListPrepared(ctx, t.DB, "list cases", limit, scanCaseRow,
+	return QueryListPrepared(ctx, t.DB, "list cases", limit, scanCaseRow,
 		caseRowSelect+` WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, args...)
 }
 
@@ -269,7 +269,7 @@ func (t *Tenant) CaseBoard(ctx context.Context, v Viewer, f CaseFilter, perColum
 	f.Statuses, f.Sort, f.After = nil, CaseSortUpdated, ""
 	where, args := f.where(v)
 	counts := map[string]int{}
-	rows, err := t.reader().QueryContext(ctx, `SELECT c.status, COUNT(*) FROM cases c WHERE `+strings.Join(where, " AND ")+` GROUP BY c.status`, args...)
+	rows, err := t.Reader().QueryContext(ctx, `SELECT c.status, COUNT(*) FROM cases c WHERE `+strings.Join(where, " AND ")+` GROUP BY c.status`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: count board: %w", err)
 	}
@@ -312,7 +312,7 @@ func (t *Tenant) EachCase(ctx context.Context, v Viewer, f CaseFilter, fn func(*
 		order = "c.updated_at DESC, c.number DESC"
 	}
 	where, args := f.where(v)
-	rows, err := t.read.QueryContext(ctx, `SELECT c.id, c.number, c.client_id, cl.name, c.title, c.description, c.status, c.priority,
+	rows, err := t.Read().QueryContext(ctx, `SELECT c.id, c.number, c.client_id, cl.name, c.title, c.description, c.status, c.priority,
 		COALESCE(c.assignee_id, ''), COALESCE(a.name, ''), COALESCE(c.due_date, ''), COALESCE(cb.name, ''),
 		c.created_at, c.updated_at, c.closed_at, c.archived_at,
 		COALESCE((SELECT group_concat(l.label, ',') FROM case_labels l WHERE l.case_id = c.id), '')

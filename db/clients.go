@@ -60,7 +60,7 @@ const clientColumns = `c.id, c.name, c.kind, c.company_code, c.vat_number, c.str
 
 const clientFrom = ` FROM clients c LEFT JOIN users u ON u.id = c.responsible_id`
 
-func scanClient(row scanner) (*Client, error) {
+func scanClient(row Scanner) (*Client, error) {
 	var c Client
 	var created, updated int64
 	var archived sql.NullInt64
@@ -69,7 +69,7 @@ func scanClient(row scanner) (*Client, error) {
 		&c.ResponsibleID, &c.ResponsibleName, &c.ResponsibleEmail, &created, &updated, &archived, &emails, &phones, &tags); err != nil {
 		return nil, err
 	}
-	c.CreatedAt, c.UpdatedAt, c.ArchivedAt = unixTime(created), unixTime(updated), nullUnix(archived)
+	c.CreatedAt, c.UpdatedAt, c.ArchivedAt = UnixTime(created), UnixTime(updated), NullUnix(archived)
 	c.Emails, c.Phones, c.Tags = clientSplitStored(emails), clientSplitStored(phones), clientSplitStored(tags)
 	return &c, nil
 }
@@ -91,7 +91,7 @@ func loadClient(ctx context.Context, q clientQuerier, v Viewer, id string) (*Cli
 	filter, args := v.clientFilter("c")
 	c, err := scanClient(q.QueryRowContext(ctx, `SELECT `+clientColumns+clientFrom+` WHERE c.id = ? AND `+filter, append([]any{id}, args...)...))
 	if err != nil {
-		return nil, notFound(err, "Client")
+		return nil, NotFound(err, "Client")
 	}
 	return c, nil
 }
@@ -99,7 +99,7 @@ func loadClient(ctx context.Context, q clientQuerier, v Viewer, id string) (*Cli
 // Client loads one client the viewer may see. A client the viewer may not
 // see is not found, exactly like one that does not exist.
 func (t *Tenant) Client(ctx context.Context, v Viewer, id string) (*Client, error) {
-	return loadClient(ctx, t.reader(), v, id)
+	return loadClient(ctx, t.Reader(), v, id)
 }
 
 // CreateClient validates and stores a new client, and audits it.
@@ -117,7 +117,7 @@ func (t *Tenant) CreateClient(ctx context.Context, v Viewer, in ClientInput, a A
 			return err
 		}
 		id := uuid.NewString()
-		if err := insertClients(ctx, tx, []string{id}, []ClientInput{in}, t.now()); err != nil {
+		if err := insertClients(ctx, tx, []string{id}, []ClientInput{in}, t.Now()); err != nil {
 			return err
 		}
 		a.Target, a.Detail = id, in.Name
@@ -177,7 +177,7 @@ func (t *Tenant) UpdateClient(ctx context.Context, v Viewer, id string, version 
 		if _, err := tx.ExecContext(ctx, `UPDATE clients SET name = ?, kind = ?, company_code = ?, vat_number = ?, street = ?, city = ?,
 			postal_code = ?, country = ?, notes = ?, responsible_id = ?, updated_at = ? WHERE id = ?`,
 			in.Name, in.Kind, in.CompanyCode, in.VATNumber, in.Street, in.City, in.PostalCode, in.Country, in.Notes,
-			nullString(in.ResponsibleID), t.now(), id); err != nil {
+			nullString(in.ResponsibleID), t.Now(), id); err != nil {
 			return fmt.Errorf("db: update client %s: %w", id, err)
 		}
 		if err := replaceClientLists(ctx, tx, id, in); err != nil {
@@ -274,9 +274,9 @@ func (t *Tenant) SetClientArchived(ctx context.Context, v Viewer, id string, arc
 		changed = true
 		var at any
 		if archived {
-			at = t.now()
+			at = t.Now()
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE clients SET archived_at = ?, updated_at = ? WHERE id = ?`, at, t.now(), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE clients SET archived_at = ?, updated_at = ? WHERE id = ?`, at, t.Now(), id); err != nil {
 			return fmt.Errorf("db: archive client %s: %w", id, err)
 		}
 		a.Target, a.Detail = id, c.Name
@@ -303,7 +303,7 @@ func (t *Tenant) ResponsibleChoices(ctx context.Context, v Viewer) ([]StaffChoic
 		q += ` AND id = ?`
 		args = append(args, v.UserID)
 	}
-	return queryList(ctx, t.reader(), "responsible choices", func(r scanner) (StaffChoice, error) {
+	return QueryList(ctx, t.Reader(), "responsible choices", func(r Scanner) (StaffChoice, error) {
 		var s StaffChoice
 		err := r.Scan(&s.ID, &s.Name, &s.Email)
 		return s, err
@@ -360,7 +360,7 @@ func (t *Tenant) ClientsWithEmails(ctx context.Context, v Viewer, emails []strin
 			args = append(args, e)
 		}
 		args = append(args, exceptID)
-		rows, err := queryList(ctx, t.read, "clients with emails", func(r scanner) (EmailOwner, error) {
+		rows, err := QueryList(ctx, t.Read(), "clients with emails", func(r Scanner) (EmailOwner, error) {
 			var o EmailOwner
 			var archived sql.NullInt64
 			err := r.Scan(&o.Email, &o.ClientID, &o.ClientName, &archived, &o.Visible)
@@ -459,5 +459,5 @@ func insertBatched(ctx context.Context, tx *sql.Tx, head string, rows [][]any) e
 // CheckResponsible returns a message when the viewer may not make the user
 // id responsible for a client ("" is nobody), for validation as one types.
 func (t *Tenant) CheckResponsible(ctx context.Context, v Viewer, id string) (string, error) {
-	return clientCheckResponsible(ctx, t.reader(), v, id)
+	return clientCheckResponsible(ctx, t.Reader(), v, id)
 }

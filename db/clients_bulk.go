@@ -83,7 +83,7 @@ func (t *Tenant) BulkUpdateClients(ctx context.Context, v Viewer, b ClientBulk, 
 				return fmt.Errorf("db: responsible name: %w", err)
 			}
 		}
-		now := t.now()
+		now := t.Now()
 		for _, c := range clients {
 			entry := a
 			entry.Target = c.ID

@@ -21,7 +21,7 @@ func ExplainClientList(t testing.TB, tn *Tenant, v Viewer, f ClientFilter) strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := tn.read.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
+	rows, err := tn.Read().QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -155,7 +155,7 @@ func (t *Tenant) ListClients(ctx context.Context, v Viewer, f ClientFilter) (Cli
 	}
 	// The text depends only on the filter's shape (which filters, the
 	// plan, how many spellings of the search), so it is prepared once.
-	rows, err := t.reader().QueryContext(ctx, q, args...)
+	rows, err := t.Reader().QueryContext(ctx, q, args...)
 	if err != nil {
 		return ClientPage{}, fmt.Errorf("db: list clients: %w", err)
 	}
@@ -173,7 +173,7 @@ func (t *Tenant) ListClients(ctx context.Context, v Viewer, f ClientFilter) (Cli
 			page.More = true
 			break
 		}
-		r.Updated = unixTime(updated).Format("2006-01-02")
+		r.Updated = UnixTime(updated).Format("2006-01-02")
 		r.Cursor = encodeClientCursor(key, r.ID)
 		page.Rows = append(page.Rows, r)
 	}
@@ -195,7 +195,7 @@ func (t *Tenant) ExportClients(ctx context.Context, v Viewer, f ClientFilter, fn
 		alts, qargs := clientQueryRanges(f.Query)
 		where, args = where+" AND c.id IN ("+strings.Join(alts, " UNION ")+")", append(args, qargs...)
 	}
-	rows, err := t.read.QueryContext(ctx, `SELECT `+clientColumns+clientFrom+` WHERE `+where+` ORDER BY `+clientOrders[f.Sort].orderBy, args...)
+	rows, err := t.Read().QueryContext(ctx, `SELECT `+clientColumns+clientFrom+` WHERE `+where+` ORDER BY `+clientOrders[f.Sort].orderBy, args...)
 	if err != nil {
 		return fmt.Errorf("db: export clients: %w", err)
 	}
@@ -219,16 +219,16 @@ func (t *Tenant) ExportClients(ctx context.Context, v Viewer, f ClientFilter, fn
 // the filter menu (at most 200). Everyone else's distinct tags are read by
 // skipping through the tag index, one seek per tag.
 func (t *Tenant) ClientTags(ctx context.Context, v Viewer) ([]string, error) {
-	scan := func(r scanner) (string, error) {
+	scan := func(r Scanner) (string, error) {
 		var s string
 		err := r.Scan(&s)
 		return s, err
 	}
 	if v.OwnOnly {
-		return queryList(ctx, t.reader(), "client tags", scan, `SELECT DISTINCT g.tag FROM client_tags g JOIN clients c ON c.id = g.client_id
+		return QueryList(ctx, t.Reader(), "client tags", scan, `SELECT DISTINCT g.tag FROM client_tags g JOIN clients c ON c.id = g.client_id
 			WHERE c.responsible_id = ? ORDER BY g.tag LIMIT 200`, v.UserID)
 	}
-	return queryList(ctx, t.reader(), "client tags", scan, `WITH RECURSIVE tags(tag) AS (
+	return QueryList(ctx, t.Reader(), "client tags", scan, `WITH RECURSIVE tags(tag) AS (
 			SELECT MIN(tag) FROM client_tags
 			UNION ALL SELECT (SELECT MIN(tag) FROM client_tags WHERE tag > tags.tag) FROM tags WHERE tags.tag IS NOT NULL)
 		SELECT tag FROM tags WHERE tag IS NOT NULL LIMIT 200`)

@@ -27,13 +27,13 @@ const MaxClientCases = 200
 // updated first. The caller has loaded the client for the same viewer.
 func (t *Tenant) ClientCases(ctx context.Context, v Viewer, clientID string) ([]ClientCase, error) {
 	filter, args := v.caseFilter("k")
-	return queryList(ctx, t.reader(), "client cases", func(r scanner) (ClientCase, error) {
+	return QueryList(ctx, t.Reader(), "client cases", func(r Scanner) (ClientCase, error) {
 		var c ClientCase
 		var number, updated int64
 		if err := r.Scan(&c.ID, &number, &c.Title, &c.Status, &updated); err != nil {
 			return c, err
 		}
-		c.Number, c.Label, c.Updated = CaseNumber(number), CaseStatusLabel(c.Status), unixTime(updated).Format("2006-01-02")
+		c.Number, c.Label, c.Updated = CaseNumber(number), CaseStatusLabel(c.Status), UnixTime(updated).Format("2006-01-02")
 		return c, nil
 	}, `SELECT k.id, k.number, k.title, k.status, k.updated_at FROM cases k
 		WHERE k.client_id = ? AND `+filter+` ORDER BY k.updated_at DESC, k.id DESC LIMIT ?`,
@@ -58,28 +58,28 @@ const MaxClientActivity = 100
 // the newest events of its cases the viewer may see, newest first, at most
 // MaxClientActivity. The caller has loaded the client for the same viewer.
 func (t *Tenant) ClientActivityLog(ctx context.Context, v Viewer, clientID string) ([]ClientActivity, error) {
-	audit, err := queryList(ctx, t.reader(), "client audit", func(r scanner) (ClientActivity, error) {
+	audit, err := QueryList(ctx, t.Reader(), "client audit", func(r Scanner) (ClientActivity, error) {
 		var a ClientActivity
 		var at int64
 		var action string
 		if err := r.Scan(&at, &a.Who, &action, &a.Detail); err != nil {
 			return a, err
 		}
-		a.At, a.What = unixTime(at), clientActionLabel(action)
+		a.At, a.What = UnixTime(at), clientActionLabel(action)
 		return a, nil
 	}, `SELECT at, actor_name, action, detail FROM audit_log WHERE target = ? AND target <> '' ORDER BY id DESC LIMIT ?`, clientID, MaxClientActivity)
 	if err != nil {
 		return nil, err
 	}
 	filter, args := v.caseFilter("k")
-	events, err := queryList(ctx, t.reader(), "client case events", func(r scanner) (ClientActivity, error) {
+	events, err := QueryList(ctx, t.Reader(), "client case events", func(r Scanner) (ClientActivity, error) {
 		var a ClientActivity
 		var at, number int64
 		var kind, field, oldValue, newValue string
 		if err := r.Scan(&at, &a.Who, &kind, &field, &oldValue, &newValue, &a.CaseID, &number); err != nil {
 			return a, err
 		}
-		a.At, a.CaseNumber = unixTime(at), CaseNumber(number)
+		a.At, a.CaseNumber = UnixTime(at), CaseNumber(number)
 		a.What, a.Detail = clientEventText(kind, field, oldValue, newValue)
 		return a, nil
 	}, `SELECT e.at, e.actor_name, e.kind, e.field, e.old_value, e.new_value, k.id, k.number

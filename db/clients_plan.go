@@ -95,7 +95,7 @@ func (t *Tenant) planClientList(ctx context.Context, f ClientFilter) (clientPlan
 		return p, nil
 	}
 	var n sql.NullInt64
-	if err := t.reader().QueryRowContext(ctx, `SELECT MAX(rowid) FROM clients`).Scan(&n); err != nil {
+	if err := t.Reader().QueryRowContext(ctx, `SELECT MAX(rowid) FROM clients`).Scan(&n); err != nil {
 		return p, fmt.Errorf("db: count clients: %w", err)
 	}
 	mark := strconv.Itoa(clientBroadMatches(n.Int64))
@@ -140,7 +140,7 @@ func (t *Tenant) planClientList(ctx context.Context, f ClientFilter) (clientPlan
 	count(names, nameArgs...)
 	count(codes, codeArgs...)
 	count(email, emailArgs...)
-	err := t.reader().QueryRowContext(ctx, `SELECT `+strings.Join(counts, ", "), args...).
+	err := t.Reader().QueryRowContext(ctx, `SELECT `+strings.Join(counts, ", "), args...).
 		Scan(&p.probeTag, &p.probeResponsible, &p.probeName, &p.probeCode, &p.probeEmails)
 	if err != nil {
 		return p, fmt.Errorf("db: plan client list: %w", err)

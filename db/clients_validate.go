@@ -58,7 +58,7 @@ func NormalizeClient(in *ClientInput) {
 		in.Kind = ClientPerson
 	}
 	in.Notes = strings.TrimSpace(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(in.Notes))
-	in.Emails = clientUnique(in.Emails, normalizeEmail)
+	in.Emails = clientUnique(in.Emails, NormalizeEmail)
 	in.Phones = clientUnique(in.Phones, clientOneLine)
 	in.Tags = clientUnique(in.Tags, func(s string) string { return strings.ToLower(clientOneLine(s)) })
 	slices.Sort(in.Tags)

@@ -32,7 +32,7 @@ func (c *Control) Close() error {
 // OpenControl opens (creating if needed) and migrates the control database
 // in dataDir.
 func OpenControl(ctx context.Context, dataDir string, c clock.Clock) (*Control, error) {
-	d, err := openDB(filepath.Join(dataDir, "control.db"), true, c)
+	d, err := Open(filepath.Join(dataDir, "control.db"), true, c)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func OpenControl(ctx context.Context, dataDir string, c clock.Clock) (*Control, 
 		d.Close()
 		return nil, err
 	}
-	if err := d.migrate(ctx, migrations); err != nil {
+	if err := d.Migrate(ctx, migrations); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func OpenControl(ctx context.Context, dataDir string, c clock.Clock) (*Control, 
 // Ping checks that the control database answers a query; readiness uses it.
 func (c *Control) Ping(ctx context.Context) error {
 	var one int
-	return c.read.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
+	return c.Read().QueryRowContext(ctx, `SELECT 1`).Scan(&one)
 }
 
 // SecretKey returns the installation's random key for signing cookies and

@@ -90,7 +90,7 @@ func (t *Tenant) GenerateDemo(ctx context.Context, size DemoSize, seed uint64, p
 	if progress == nil {
 		progress = func(DemoProgress) {}
 	}
-	staff, err := queryList(ctx, t.read, "demo staff", scanUser, `SELECT `+userColumns+` FROM users
+	staff, err := QueryList(ctx, t.Read(), "demo staff", scanUser, `SELECT `+userColumns+` FROM users
 		WHERE role IN ('owner', 'admin', 'staff') AND status = 'active' ORDER BY created_at, email`)
 	if err != nil {
 		return nil, err
@@ -103,12 +103,12 @@ func (t *Tenant) GenerateDemo(ctx context.Context, size DemoSize, seed uint64, p
 	// fires a search trigger writes one) in memory instead of a temporary
 	// file, which halves the time; and a bigger page cache, since the
 	// indexes on cases, notes and events get random inserts.
-	if _, err := t.write.ExecContext(ctx, `PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY`); err != nil {
+	if _, err := t.Write().ExecContext(ctx, `PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY`); err != nil {
 		return nil, fmt.Errorf("db: demo pragmas: %w", err)
 	}
-	defer t.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT`)
+	defer t.Write().ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT`)
 
-	g := newDemoGen(seed, staff, t.now())
+	g := newDemoGen(seed, staff, t.Now())
 	res := &DemoResult{}
 	clientIDs, err := t.insertDemoClients(ctx, g, size.Clients, progress)
 	if err != nil {
@@ -122,11 +122,11 @@ func (t *Tenant) GenerateDemo(ctx context.Context, size DemoSize, seed uint64, p
 		// Merge the many index segments the bulk load left into one, as
 		// SQLite's automatic merges would do over time.
 		progress(DemoProgress{Stage: "index"})
-		if _, err := t.write.ExecContext(ctx, `INSERT INTO search_index (search_index) VALUES ('optimize')`); err != nil {
+		if _, err := t.Write().ExecContext(ctx, `INSERT INTO search_index (search_index) VALUES ('optimize')`); err != nil {
 			return nil, fmt.Errorf("db: optimize search index: %w", err)
 		}
 	}
-	if _, err := t.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if _, err := t.Write().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		return nil, fmt.Errorf("db: checkpoint after demo: %w", err)
 	}
 	return res, nil
@@ -574,7 +574,7 @@ func (t *Tenant) insertDemoCases(ctx context.Context, g *demoGen, clients []demo
 		return nil
 	}
 	var base int64
-	err := t.read.QueryRowContext(ctx, `SELECT MAX(COALESCE((SELECT value FROM sequences WHERE name = 'case'), 0), COALESCE((SELECT MAX(number) FROM cases), 0))`).Scan(&base)
+	err := t.Read().QueryRowContext(ctx, `SELECT MAX(COALESCE((SELECT value FROM sequences WHERE name = 'case'), 0), COALESCE((SELECT MAX(number) FROM cases), 0))`).Scan(&base)
 	if err != nil {
 		return fmt.Errorf("db: demo case numbers: %w", err)
 	}

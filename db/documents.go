@@ -114,7 +114,7 @@ const documentSelect = `SELECT d.id, d.case_id, c.number, c.title, d.name, d.con
 	d.width, d.height, d.pages, d.shared, d.from_client, d.uploader_id, d.uploader_name, d.created_at, d.deleted_at, d.deleted_by
 	FROM documents d JOIN cases c ON c.id = d.case_id`
 
-func scanDocument(row scanner) (*Document, error) {
+func scanDocument(row Scanner) (*Document, error) {
 	var d Document
 	var created int64
 	var deleted sql.NullInt64
@@ -122,7 +122,7 @@ func scanDocument(row scanner) (*Document, error) {
 		&d.Width, &d.Height, &d.Pages, &d.Shared, &d.FromClient, &d.UploaderID, &d.UploaderName, &created, &deleted, &d.DeletedBy); err != nil {
 		return nil, err
 	}
-	d.CreatedAt, d.DeletedAt = unixTime(created), nullUnix(deleted)
+	d.CreatedAt, d.DeletedAt = UnixTime(created), NullUnix(deleted)
 	return &d, nil
 }
 
@@ -132,7 +132,7 @@ func checkDocumentCase(ctx context.Context, tx *sql.Tx, a DocumentAccess, caseID
 	cond, args := a.caseCond("c")
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM cases c WHERE c.id = ? AND `+cond, append([]any{caseID}, args...)...).Scan(&one)
-	return notFound(err, "Case")
+	return NotFound(err, "Case")
 }
 
 // CheckDocumentCase reports a not-found error unless the case exists and a
@@ -140,8 +140,8 @@ func checkDocumentCase(ctx context.Context, tx *sql.Tx, a DocumentAccess, caseID
 func (t *Tenant) CheckDocumentCase(ctx context.Context, a DocumentAccess, caseID string) error {
 	cond, args := a.caseCond("c")
 	var one int
-	err := t.reader().QueryRowContext(ctx, `SELECT 1 FROM cases c WHERE c.id = ? AND `+cond, append([]any{caseID}, args...)...).Scan(&one)
-	return notFound(err, "Case")
+	err := t.Reader().QueryRowContext(ctx, `SELECT 1 FROM cases c WHERE c.id = ? AND `+cond, append([]any{caseID}, args...)...).Scan(&one)
+	return NotFound(err, "Case")
 }
 
 // StorageUsage is how much of its storage an agency uses, in bytes.
@@ -164,7 +164,7 @@ func storageUsage(ctx context.Context, q interface {
 
 // StorageUsage returns the agency's storage use.
 func (t *Tenant) StorageUsage(ctx context.Context) (StorageUsage, error) {
-	return storageUsage(ctx, t.read)
+	return storageUsage(ctx, t.Read())
 }
 
 // QuotaError says what an upload would need and what is left.
@@ -204,7 +204,7 @@ func (t *Tenant) AddDocuments(ctx context.Context, a DocumentAccess, actor Actor
 		if u.Used+need > quota {
 			return QuotaError(need, u.Used, quota, size)
 		}
-		now := t.now()
+		now := t.Now()
 		for _, f := range files {
 			id := uuid.NewString()
 			if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, case_id, name, content_type, size, sha256, storage_key, thumb_key, width, height, pages, shared, from_client, uploader_id, uploader_name, created_at)
@@ -238,10 +238,10 @@ func (t *Tenant) AddDocuments(ctx context.Context, a DocumentAccess, actor Actor
 // Document loads a document (not in the trash) of a case that a may see.
 func (t *Tenant) Document(ctx context.Context, a DocumentAccess, caseID, id string) (*Document, error) {
 	cond, args := a.caseCond("c")
-	d, err := scanDocument(t.reader().QueryRowContext(ctx, documentSelect+` WHERE d.id = ? AND d.case_id = ? AND d.deleted_at IS NULL AND `+a.docCond()+` AND `+cond,
+	d, err := scanDocument(t.Reader().QueryRowContext(ctx, documentSelect+` WHERE d.id = ? AND d.case_id = ? AND d.deleted_at IS NULL AND `+a.docCond()+` AND `+cond,
 		append([]any{id, caseID}, args...)...))
 	if err != nil {
-		return nil, notFound(err, "Document")
+		return nil, NotFound(err, "Document")
 	}
 	return d, nil
 }
@@ -252,7 +252,7 @@ const MaxListedDocuments = 500
 // CaseDocuments lists the documents of a case that a may see, newest first.
 func (t *Tenant) CaseDocuments(ctx context.Context, a DocumentAccess, caseID string) ([]*Document, error) {
 	cond, args := a.caseCond("c")
-	return queryList(ctx, t.reader(), "case documents", scanDocument,
+	return QueryList(ctx, t.Reader(), "case documents", scanDocument,
 		documentSelect+` WHERE d.case_id = ? AND d.deleted_at IS NULL AND `+a.docCond()+` AND `+cond+` ORDER BY d.created_at DESC, d.id LIMIT ?`,
 		append(append([]any{caseID}, args...), MaxListedDocuments)...)
 }
@@ -261,7 +261,7 @@ func (t *Tenant) CaseDocuments(ctx context.Context, a DocumentAccess, caseID str
 // may see, newest first.
 func (t *Tenant) ClientDocuments(ctx context.Context, a DocumentAccess, clientID string) ([]*Document, error) {
 	cond, args := a.caseCond("c")
-	return queryList(ctx, t.reader(), "client documents", scanDocument,
+	return QueryList(ctx, t.Reader(), "client documents", scanDocument,
 		documentSelect+` WHERE c.client_id = ? AND d.deleted_at IS NULL AND `+a.docCond()+` AND `+cond+` ORDER BY d.created_at DESC, d.id LIMIT ?`,
 		append(append([]any{clientID}, args...), MaxListedDocuments)...)
 }
@@ -270,7 +270,7 @@ func (t *Tenant) ClientDocuments(ctx context.Context, a DocumentAccess, clientID
 // cases v may see.
 func (t *Tenant) TrashedDocuments(ctx context.Context, v Viewer) ([]*Document, error) {
 	cond, args := v.caseFilter("c")
-	return queryList(ctx, t.read, "trashed documents", scanDocument,
+	return QueryList(ctx, t.Read(), "trashed documents", scanDocument,
 		documentSelect+` WHERE d.deleted_at IS NOT NULL AND `+cond+` ORDER BY d.deleted_at DESC, d.id LIMIT ?`,
 		append(args, MaxListedDocuments)...)
 }
@@ -288,7 +288,7 @@ func changeDocument(ctx context.Context, tx *sql.Tx, a DocumentAccess, caseID, i
 	}
 	d, err := scanDocument(tx.QueryRowContext(ctx, documentSelect+` WHERE d.id = ? AND d.case_id = ? AND `+state+` AND `+cond, append([]any{id, caseID}, args...)...))
 	if err != nil {
-		return nil, notFound(err, "Document")
+		return nil, NotFound(err, "Document")
 	}
 	return d, nil
 }
@@ -325,7 +325,7 @@ func (t *Tenant) TrashDocument(ctx context.Context, a DocumentAccess, actor Acto
 		if d, err = changeDocument(ctx, tx, a, caseID, id, false); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE documents SET deleted_at = ?, deleted_by = ? WHERE id = ?`, t.now(), actor.Name, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE documents SET deleted_at = ?, deleted_by = ? WHERE id = ?`, t.Now(), actor.Name, id); err != nil {
 			return fmt.Errorf("db: trash document %s: %w", id, err)
 		}
 		return t.recordDocumentChange(ctx, tx, actor, d, DocumentDeleted, d.Shared, audit)
@@ -351,7 +351,7 @@ func (t *Tenant) RestoreDocument(ctx context.Context, a DocumentAccess, actor Ac
 }
 
 func (t *Tenant) recordDocumentChange(ctx context.Context, tx *sql.Tx, actor Actor, d *Document, field string, visible bool, audit Audit) error {
-	now := t.now()
+	now := t.Now()
 	if err := touchCase(ctx, tx, d.CaseID, now); err != nil {
 		return err
 	}
@@ -399,7 +399,7 @@ func (t *Tenant) PurgeTrash(ctx context.Context, before time.Time) ([]PurgedDocu
 // DocumentKeys returns the names of every stored file the database knows
 // (documents and thumbnails, the trash included), for the clean-up.
 func (t *Tenant) DocumentKeys(ctx context.Context) (map[string]bool, error) {
-	rows, err := t.read.QueryContext(ctx, `SELECT storage_key, thumb_key FROM documents`)
+	rows, err := t.Read().QueryContext(ctx, `SELECT storage_key, thumb_key FROM documents`)
 	if err != nil {
 		return nil, fmt.Errorf("db: document keys: %w", err)
 	}

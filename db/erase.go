@@ -54,7 +54,7 @@ func (t *Tenant) EraseClient(ctx context.Context, v Viewer, clientID, confirmNam
 			return apperr.FieldErrors(map[string]string{"confirm_name": "This is not the client's name. Type it exactly as shown above to confirm."})
 		}
 		er.Name = c.Name
-		now := t.now()
+		now := t.Now()
 		terms := append([]string{c.Name, c.CompanyCode, c.VATNumber}, c.Emails...)
 		terms = append(terms, c.Phones...)
 
@@ -155,9 +155,9 @@ func (t *Tenant) removeFiles(files []string) {
 func (t *Tenant) eraseUserTx(ctx context.Context, tx *sql.Tx, userID string) ([]string, error) {
 	var name, email string
 	if err := tx.QueryRowContext(ctx, `SELECT name, email FROM users WHERE id = ?`, userID).Scan(&name, &email); err != nil {
-		return nil, notFound(err, "Person")
+		return nil, NotFound(err, "Person")
 	}
-	now := t.now()
+	now := t.Now()
 	for _, s := range []struct {
 		sql  string
 		args []any
@@ -336,7 +336,7 @@ func (t *Tenant) EraseUser(ctx context.Context, userID string, a Audit) (string,
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
 		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, userID))
 		if err != nil {
-			return notFound(err, "Person")
+			return NotFound(err, "Person")
 		}
 		if u.Role == RoleOwner && u.Status == UserActive {
 			n, err := countActiveOwners(ctx, tx)
@@ -372,7 +372,7 @@ func keepTables() []string {
 
 // RemoveFromDirectory forgets that email has an account in agencyID.
 func (c *Control) RemoveFromDirectory(ctx context.Context, email, agencyID string) error {
-	_, err := c.write.ExecContext(ctx, `DELETE FROM login_directory WHERE email = ? AND agency_id = ?`, normalizeEmail(email), agencyID)
+	_, err := c.Write().ExecContext(ctx, `DELETE FROM login_directory WHERE email = ? AND agency_id = ?`, NormalizeEmail(email), agencyID)
 	if err != nil {
 		return fmt.Errorf("db: remove from directory %s: %w", agencyID, err)
 	}

@@ -69,7 +69,7 @@ func (t *Tenant) insertEvent(ctx context.Context, tx *sql.Tx, e Event) error {
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO case_events (case_id, at, actor_id, actor_name, kind, field, old_value, new_value, note_id, visible_to_client)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.CaseID, t.now(), e.ActorID, e.ActorName, e.Kind, e.Field, e.OldValue, e.NewValue, e.NoteID, visible)
+		e.CaseID, t.Now(), e.ActorID, e.ActorName, e.Kind, e.Field, e.OldValue, e.NewValue, e.NoteID, visible)
 	if err != nil {
 		return fmt.Errorf("db: record %s event on case %s: %w", e.Kind, e.CaseID, err)
 	}
@@ -94,11 +94,11 @@ func (t *Tenant) CaseEvents(ctx context.Context, v Viewer, caseID string, before
 	filter, fargs := v.caseFilter("c")
 	args := append([]any{caseID, before, caseID}, fargs...)
 	args = append(args, limit)
-	events, err := queryListPrepared(ctx, t.DB, "case events", limit, func(row scanner) (Event, error) {
+	events, err := QueryListPrepared(ctx, t.DB, "case events", limit, func(row Scanner) (Event, error) {
 		var e Event
 		var at int64
 		err := row.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Kind, &e.Field, &e.OldValue, &e.NewValue, &e.NoteID, &e.VisibleToClient)
-		e.CaseID, e.At = caseID, unixTime(at)
+		e.CaseID, e.At = caseID, UnixTime(at)
 		return e, err
 	}, `SELECT e.id, e.at, e.actor_id, e.actor_name, e.kind, e.field, e.old_value, e.new_value, e.note_id, e.visible_to_client
 		FROM case_events e
@@ -118,7 +118,7 @@ func (t *Tenant) CaseEvents(ctx context.Context, v Viewer, caseID string, before
 	if before == 1<<63-1 && notesFromEvents(events) {
 		return events, nil
 	}
-	notes, err := queryListPrepared(ctx, t.DB, "notes of case", 16, scanNote, noteSelect+` WHERE n.case_id = ?`, caseID)
+	notes, err := QueryListPrepared(ctx, t.DB, "notes of case", 16, scanNote, noteSelect+` WHERE n.case_id = ?`, caseID)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 // records (documents, invoices). Only a client the viewer may see is
 // exported; any other id is not found.
 func (t *Tenant) ExportClient(ctx context.Context, v Viewer, clientID string, w *ExportWriter) error {
-	tx, err := t.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := t.Read().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("db: export client %s: %w", clientID, err)
 	}
@@ -88,14 +88,14 @@ func nonNil(s []string) []string {
 // client records under their email (for a client contact), and every
 // registered part's records about them.
 func (t *Tenant) ExportUser(ctx context.Context, userID string, w *ExportWriter) error {
-	tx, err := t.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := t.Read().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("db: export user %s: %w", userID, err)
 	}
 	defer tx.Rollback()
 	var email string
 	if err := tx.QueryRowContext(ctx, `SELECT email FROM users WHERE id = ?`, userID).Scan(&email); err != nil {
-		return notFound(err, "Person")
+		return NotFound(err, "Person")
 	}
 	sections := []struct {
 		name, query string

@@ -67,7 +67,7 @@ func resolveImportRows(ctx context.Context, q clientRowQuerier, v Viewer, rows [
 		r := &rows[i]
 		NormalizeClient(&r.Input)
 		fields := ValidateClient(r.Input)
-		email := normalizeEmail(r.ResponsibleEmail)
+		email := NormalizeEmail(r.ResponsibleEmail)
 		id, ok := staff[email]
 		switch {
 		case email == "" && v.OwnOnly:
@@ -97,7 +97,7 @@ const MaxImportRows = 50000
 // already belongs to a client, or appears on another row of the file. It
 // writes nothing.
 func (t *Tenant) CheckImport(ctx context.Context, v Viewer, rows []ImportRow) (ImportReport, error) {
-	if err := resolveImportRows(ctx, t.read, v, rows); err != nil {
+	if err := resolveImportRows(ctx, t.Read(), v, rows); err != nil {
 		return ImportReport{}, err
 	}
 	firstRow := map[string]int{}
@@ -168,7 +168,7 @@ func (t *Tenant) ImportClients(ctx context.Context, v Viewer, rows []ImportRow, 
 		for i, r := range rows {
 			ids[i], ins[i] = uuid.NewString(), r.Input
 		}
-		if err := insertClients(ctx, tx, ids, ins, t.now()); err != nil {
+		if err := insertClients(ctx, tx, ids, ins, t.Now()); err != nil {
 			return err
 		}
 		a.Detail = fmt.Sprintf("%d clients", len(rows))
@@ -185,7 +185,7 @@ func (t *Tenant) ImportClients(ctx context.Context, v Viewer, rows []ImportRow, 
 // both afterwards. A big import otherwise spends most of its time writing
 // statement journals to a temporary file and spilling its dirty pages.
 func (t *Tenant) bulkWrite(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	conn, err := t.write.Conn(ctx)
+	conn, err := t.Write().Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("db: writer connection: %w", err)
 	}

@@ -37,7 +37,7 @@ func (t *Tenant) CreateContactInvite(ctx context.Context, v Viewer, clientID, em
 		var archived sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT c.archived_at FROM clients c WHERE c.id = ? AND `+filter, append([]any{clientID}, args...)...).Scan(&archived)
 		if err != nil {
-			return notFound(err, "Client")
+			return NotFound(err, "Client")
 		}
 		if archived.Valid {
 			return apperr.New(apperr.Conflict, "This client is archived: restore it before inviting its contacts.")
@@ -48,8 +48,8 @@ func (t *Tenant) CreateContactInvite(ctx context.Context, v Viewer, clientID, em
 
 func (t *Tenant) createInvite(ctx context.Context, email, role, clientID, invitedBy string, ttl time.Duration, a Audit, check func(*sql.Tx) error) (string, *Invite, error) {
 	token := auth.NewToken()
-	now := t.now()
-	inv := &Invite{ID: uuid.NewString(), Email: normalizeEmail(email), Role: role, InvitedBy: invitedBy, ClientID: clientID, CreatedAt: unixTime(now), ExpiresAt: unixTime(now).Add(ttl)}
+	now := t.Now()
+	inv := &Invite{ID: uuid.NewString(), Email: NormalizeEmail(email), Role: role, InvitedBy: invitedBy, ClientID: clientID, CreatedAt: UnixTime(now), ExpiresAt: UnixTime(now).Add(ttl)}
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
 		if check != nil {
 			if err := check(tx); err != nil {
@@ -81,13 +81,13 @@ func (t *Tenant) createInvite(ctx context.Context, email, role, clientID, invite
 
 const inviteColumns = `id, email, role, COALESCE(invited_by, ''), COALESCE(client_id, ''), created_at, expires_at`
 
-func scanInvite(row scanner) (*Invite, error) {
+func scanInvite(row Scanner) (*Invite, error) {
 	var inv Invite
 	var created, expires int64
 	if err := row.Scan(&inv.ID, &inv.Email, &inv.Role, &inv.InvitedBy, &inv.ClientID, &created, &expires); err != nil {
 		return nil, err
 	}
-	inv.CreatedAt, inv.ExpiresAt = unixTime(created), unixTime(expires)
+	inv.CreatedAt, inv.ExpiresAt = UnixTime(created), UnixTime(expires)
 	return &inv, nil
 }
 
@@ -95,8 +95,8 @@ var invalidInvite = apperr.New(apperr.NotFound, "This invitation link is not val
 
 // InviteByToken returns a pending, unexpired invite.
 func (t *Tenant) InviteByToken(ctx context.Context, token string) (*Invite, error) {
-	inv, err := scanInvite(t.read.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM invites
-		WHERE token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?`, auth.HashToken(token), t.now()))
+	inv, err := scanInvite(t.Read().QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM invites
+		WHERE token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?`, auth.HashToken(token), t.Now()))
 	if err != nil {
 		if err == sql.ErrNoRows {
 			return nil, invalidInvite
@@ -113,7 +113,7 @@ func (t *Tenant) AcceptInvite(ctx context.Context, token, name, passwordHash str
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
 		inv, err := scanInvite(tx.QueryRowContext(ctx, `UPDATE invites SET accepted_at = ?
 			WHERE token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?
-			RETURNING `+inviteColumns, t.now(), auth.HashToken(token), t.now()))
+			RETURNING `+inviteColumns, t.Now(), auth.HashToken(token), t.Now()))
 		if err == sql.ErrNoRows {
 			return invalidInvite
 		}
@@ -137,17 +137,17 @@ func (t *Tenant) AcceptInvite(ctx context.Context, token, name, passwordHash str
 
 // PendingInvites lists invites not yet accepted, revoked or expired.
 func (t *Tenant) PendingInvites(ctx context.Context) ([]*Invite, error) {
-	return queryList(ctx, t.read, "pending invites", scanInvite, `SELECT `+inviteColumns+` FROM invites
-		WHERE accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC`, t.now())
+	return QueryList(ctx, t.Read(), "pending invites", scanInvite, `SELECT `+inviteColumns+` FROM invites
+		WHERE accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC`, t.Now())
 }
 
 // RevokeInvite withdraws a pending invite.
 func (t *Tenant) RevokeInvite(ctx context.Context, id string, a Audit) error {
 	return t.Tx(ctx, func(tx *sql.Tx) error {
 		var email string
-		err := tx.QueryRowContext(ctx, `UPDATE invites SET revoked_at = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL RETURNING email`, t.now(), id).Scan(&email)
+		err := tx.QueryRowContext(ctx, `UPDATE invites SET revoked_at = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL RETURNING email`, t.Now(), id).Scan(&email)
 		if err != nil {
-			return notFound(err, "Invitation")
+			return NotFound(err, "Invitation")
 		}
 		a.Target = email
 		return t.auditTx(ctx, tx, a)

@@ -198,7 +198,7 @@ const invoiceSelect = `SELECT i.id, i.kind, COALESCE(i.number, ''), COALESCE(i.c
 	LEFT JOIN cases k ON k.id = i.case_id
 	LEFT JOIN invoices cf ON cf.id = i.credit_for`
 
-func scanInvoice(row scanner) (*Invoice, error) {
+func scanInvoice(row Scanner) (*Invoice, error) {
 	var i Invoice
 	var seller, buyer string
 	var issued, voided, sent sql.NullInt64
@@ -214,8 +214,8 @@ func scanInvoice(row scanner) (*Invoice, error) {
 	if buyer != "" {
 		_ = json.Unmarshal([]byte(buyer), &i.Buyer)
 	}
-	i.IssuedAt, i.VoidedAt, i.SentAt = nullUnix(issued), nullUnix(voided), nullUnix(sent)
-	i.CreatedAt, i.UpdatedAt = unixTime(created), unixTime(updated)
+	i.IssuedAt, i.VoidedAt, i.SentAt = NullUnix(issued), NullUnix(voided), NullUnix(sent)
+	i.CreatedAt, i.UpdatedAt = UnixTime(created), UnixTime(updated)
 	return &i, nil
 }
 
@@ -227,7 +227,7 @@ func loadInvoice(ctx context.Context, q caseQuerier, v Viewer, id string) (*Invo
 	filter, args := v.clientFilter("cl")
 	inv, err := scanInvoice(q.QueryRowContext(ctx, invoiceSelect+` WHERE i.id = ? AND `+filter, append([]any{id}, args...)...))
 	if err != nil {
-		return nil, notFound(err, "Invoice")
+		return nil, NotFound(err, "Invoice")
 	}
 	inv.Lines, err = readLines(ctx, q, `SELECT description, quantity_milli, unit_price, vat_rate_bp FROM invoice_lines WHERE invoice_id = ? ORDER BY position`, id)
 	return inv, err
@@ -252,7 +252,7 @@ func readLines(ctx context.Context, q caseQuerier, query, id string) ([]billing.
 
 // Invoice loads an invoice or credit note that v may see.
 func (t *Tenant) Invoice(ctx context.Context, v Viewer, id string) (*Invoice, error) {
-	return loadInvoice(ctx, t.reader(), v, id)
+	return loadInvoice(ctx, t.Reader(), v, id)
 }
 
 // InvoiceForPayment loads an invoice by id alone, for the payment pages
@@ -310,7 +310,7 @@ func (t *Tenant) CreateInvoice(ctx context.Context, v Viewer, actor Actor, in In
 
 func (t *Tenant) insertDraft(ctx context.Context, tx *sql.Tx, id, kind, creditFor, recurringID, actorID string, in InvoiceInput) error {
 	tot := billing.Compute(in.Lines)
-	now := t.now()
+	now := t.Now()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO invoices (id, kind, credit_for, client_id, case_id, recurring_id, status, currency, issue_date, terms_days, due_date, notes,
 		subtotal, vat_total, total, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, kind, caseNullable(creditFor), in.ClientID, caseNullable(in.CaseID), caseNullable(recurringID), in.Currency, in.IssueDate, in.TermsDays, in.dueDate(),
@@ -344,7 +344,7 @@ func (t *Tenant) UpdateDraft(ctx context.Context, v Viewer, id string, in Invoic
 		if _, err := tx.ExecContext(ctx, `UPDATE invoices SET client_id = ?, case_id = ?, currency = ?, issue_date = ?, terms_days = ?, due_date = ?, notes = ?,
 			subtotal = ?, vat_total = ?, total = ?, updated_at = ? WHERE id = ?`,
 			in.ClientID, caseNullable(in.CaseID), in.Currency, in.IssueDate, in.TermsDays, in.dueDate(), strings.TrimSpace(in.Notes),
-			tot.Subtotal, tot.VAT, tot.Total, t.now(), id); err != nil {
+			tot.Subtotal, tot.VAT, tot.Total, t.Now(), id); err != nil {
 			return fmt.Errorf("db: update invoice %s: %w", id, err)
 		}
 		return writeLines(ctx, tx, "invoice_lines", "invoice_id", id, in.Lines)
@@ -471,10 +471,10 @@ func (t *Tenant) issueTx(ctx context.Context, tx *sql.Tx, actor Actor, agencyNam
 	}
 	sellerJSON, _ := json.Marshal(SellerOf(settings, agencyName))
 	buyerJSON, _ := json.Marshal(buyer)
-	now := t.now()
+	now := t.Now()
 	if _, err := tx.ExecContext(ctx, `UPDATE invoices SET number = ?, status = 'issued', seller = ?, buyer = ?, issued_at = ?, updated_at = ? WHERE id = ?`,
 		number, string(sellerJSON), string(buyerJSON), now, now, inv.ID); err != nil {
-		if isUnique(err) {
+		if IsUnique(err) {
 			return apperr.New(apperr.Conflict, "The number %s is already used: change the number pattern in the billing settings.", number)
 		}
 		return fmt.Errorf("db: issue invoice %s: %w", inv.ID, err)
@@ -522,7 +522,7 @@ func (t *Tenant) VoidInvoice(ctx context.Context, v Viewer, actor Actor, id, rea
 		case inv.Paid > 0:
 			return apperr.New(apperr.Conflict, "%s has payments or credit notes: it can't be voided.", inv.Label())
 		}
-		now := t.now()
+		now := t.Now()
 		if _, err := tx.ExecContext(ctx, `UPDATE invoices SET status = 'void', void_reason = ?, voided_at = ?, updated_at = ? WHERE id = ?`, reason, now, now, id); err != nil {
 			return fmt.Errorf("db: void invoice %s: %w", id, err)
 		}
@@ -559,7 +559,7 @@ func (t *Tenant) CreateCreditNote(ctx context.Context, v Viewer, actor Actor, in
 // MarkInvoiceSent records when the invoice was last emailed.
 func (t *Tenant) MarkInvoiceSent(ctx context.Context, id string) error {
 	return t.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE invoices SET sent_at = ? WHERE id = ?`, t.now(), id)
+		_, err := tx.ExecContext(ctx, `UPDATE invoices SET sent_at = ? WHERE id = ?`, t.Now(), id)
 		return err
 	})
 }
@@ -619,7 +619,7 @@ func (t *Tenant) Invoices(ctx context.Context, v Viewer, f InvoiceFilter) ([]Inv
 		}
 	}
 	args = append(args, f.Limit+1)
-	rows, err := queryListPrepared(ctx, t.DB, "invoices", f.Limit+1, func(row scanner) (InvoiceRow, error) {
+	rows, err := QueryListPrepared(ctx, t.DB, "invoices", f.Limit+1, func(row Scanner) (InvoiceRow, error) {
 		var r InvoiceRow
 		err := row.Scan(&r.ID, &r.Kind, &r.Number, &r.ClientID, &r.ClientName, &r.Status, &r.Currency, &r.IssueDate, &r.DueDate, &r.Total, &r.Paid, &r.CreatedAt)
 		return r, err

@@ -47,7 +47,7 @@ func (t *Tenant) Outstanding(ctx context.Context, v Viewer, today time.Time) ([]
 		clientID, name, currency, due string
 		owed                          int64
 	}
-	rows, err := queryListPrepared(ctx, t.DB, "outstanding", 64, func(row scanner) (open, error) {
+	rows, err := QueryListPrepared(ctx, t.DB, "outstanding", 64, func(row Scanner) (open, error) {
 		var o open
 		return o, row.Scan(&o.clientID, &o.name, &o.currency, &o.due, &o.owed)
 	}, `SELECT i.client_id, cl.name, i.currency, i.due_date, i.total - i.paid FROM invoices i JOIN clients cl ON cl.id = i.client_id
@@ -94,7 +94,7 @@ type MonthTotal struct {
 // invoices of clients v may see, newest month first, for the last 24 months.
 func (t *Tenant) PaidPerMonth(ctx context.Context, v Viewer) ([]MonthTotal, error) {
 	filter, args := v.clientFilter("cl")
-	return queryListPrepared(ctx, t.DB, "paid per month", 24, func(row scanner) (MonthTotal, error) {
+	return QueryListPrepared(ctx, t.DB, "paid per month", 24, func(row Scanner) (MonthTotal, error) {
 		var m MonthTotal
 		return m, row.Scan(&m.Month, &m.Currency, &m.Amount, &m.Count)
 	}, `SELECT substr(p.paid_on, 1, 7) AS month, p.currency, sum(p.amount), count(*)
@@ -107,7 +107,7 @@ func (t *Tenant) PaidPerMonth(ctx context.Context, v Viewer) ([]MonthTotal, erro
 // first, for the CSV export.
 func (t *Tenant) EachInvoice(ctx context.Context, v Viewer, fn func(r InvoiceRow, caseNumber int64, vat int64) error) error {
 	filter, args := v.clientFilter("cl")
-	rows, err := t.read.QueryContext(ctx, `SELECT i.id, i.kind, COALESCE(i.number, ''), i.client_id, cl.name, i.status, i.currency, i.issue_date, i.due_date,
+	rows, err := t.Read().QueryContext(ctx, `SELECT i.id, i.kind, COALESCE(i.number, ''), i.client_id, cl.name, i.status, i.currency, i.issue_date, i.due_date,
 		i.total, i.paid, i.created_at, COALESCE(k.number, 0), i.vat_total
 		FROM invoices i JOIN clients cl ON cl.id = i.client_id LEFT JOIN cases k ON k.id = i.case_id
 		WHERE `+filter+` ORDER BY i.created_at, i.id`, args...)
@@ -139,7 +139,7 @@ type PaymentRow struct {
 // EachPayment calls fn for every payment on invoices v may see, oldest first.
 func (t *Tenant) EachPayment(ctx context.Context, v Viewer, fn func(p PaymentRow) error) error {
 	filter, args := v.clientFilter("cl")
-	rows, err := t.read.QueryContext(ctx, `SELECT p.id, p.invoice_id, p.amount, p.currency, p.paid_on, p.method, p.reference, p.recorded_by, p.created_at,
+	rows, err := t.Read().QueryContext(ctx, `SELECT p.id, p.invoice_id, p.amount, p.currency, p.paid_on, p.method, p.reference, p.recorded_by, p.created_at,
 		COALESCE(i.number, ''), cl.name
 		FROM payments p JOIN invoices i ON i.id = p.invoice_id JOIN clients cl ON cl.id = i.client_id
 		WHERE `+filter+` ORDER BY p.created_at, p.id`, args...)
@@ -154,7 +154,7 @@ func (t *Tenant) EachPayment(ctx context.Context, v Viewer, fn func(p PaymentRow
 			&p.InvoiceNumber, &p.ClientName); err != nil {
 			return fmt.Errorf("db: export payments: %w", err)
 		}
-		p.CreatedAt = unixTime(created)
+		p.CreatedAt = UnixTime(created)
 		if err := fn(p); err != nil {
 			return err
 		}

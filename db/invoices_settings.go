@@ -147,10 +147,10 @@ func (s *BillingSettings) Validate() error {
 
 // BillingSettings reads the agency's billing settings with defaults.
 func (t *Tenant) BillingSettings(ctx context.Context) (BillingSettings, error) {
-	return readBillingSettings(ctx, t.reader())
+	return readBillingSettings(ctx, t.Reader())
 }
 
-func readBillingSettings(ctx context.Context, q rowsQuerier) (BillingSettings, error) {
+func readBillingSettings(ctx context.Context, q RowsQuerier) (BillingSettings, error) {
 	s := BillingSettings{Currency: "EUR", NumberPattern: billing.DefaultNumberPattern, TermsDays: DefaultTermsDays, ReminderDays: DefaultReminderDays}
 	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings WHERE key >= 'billing.' AND key < 'billing/'`)
 	if err != nil {

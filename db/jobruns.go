@@ -22,8 +22,8 @@ type JobRun struct {
 
 // StartJobRun records that a job began.
 func (c *Control) StartJobRun(ctx context.Context, job string) (*JobRun, error) {
-	r := &JobRun{ID: uuid.NewString(), Job: job, StartedAt: unixTime(c.now()), Status: "running", Counts: map[string]int64{}}
-	_, err := c.write.ExecContext(ctx, `INSERT INTO job_runs (id, job, started_at, status) VALUES (?, ?, ?, 'running')`, r.ID, job, c.now())
+	r := &JobRun{ID: uuid.NewString(), Job: job, StartedAt: UnixTime(c.Now()), Status: "running", Counts: map[string]int64{}}
+	_, err := c.Write().ExecContext(ctx, `INSERT INTO job_runs (id, job, started_at, status) VALUES (?, ?, ?, 'running')`, r.ID, job, c.Now())
 	if err != nil {
 		return nil, fmt.Errorf("db: start job run %s: %w", job, err)
 	}
@@ -32,13 +32,13 @@ func (c *Control) StartJobRun(ctx context.Context, job string) (*JobRun, error) 
 
 // FinishJobRun records a job's end with its counts and error, if any.
 func (c *Control) FinishJobRun(ctx context.Context, r *JobRun, runErr error) error {
-	r.Status, r.FinishedAt = "ok", unixTime(c.now())
+	r.Status, r.FinishedAt = "ok", UnixTime(c.Now())
 	if runErr != nil {
 		r.Status, r.Error = "failed", runErr.Error()
 	}
 	counts, _ := json.Marshal(r.Counts)
-	_, err := c.write.ExecContext(ctx, `UPDATE job_runs SET finished_at = ?, status = ?, counts = ?, error = ? WHERE id = ?`,
-		c.now(), r.Status, string(counts), r.Error, r.ID)
+	_, err := c.Write().ExecContext(ctx, `UPDATE job_runs SET finished_at = ?, status = ?, counts = ?, error = ? WHERE id = ?`,
+		c.Now(), r.Status, string(counts), r.Error, r.ID)
 	if err != nil {
 		return fmt.Errorf("db: finish job run %s: %w", r.Job, err)
 	}
@@ -47,7 +47,7 @@ func (c *Control) FinishJobRun(ctx context.Context, r *JobRun, runErr error) err
 
 // RecentJobRuns lists the newest job runs.
 func (c *Control) RecentJobRuns(ctx context.Context, limit int) ([]*JobRun, error) {
-	rows, err := c.read.QueryContext(ctx, `SELECT id, job, started_at, COALESCE(finished_at, 0), status, counts, error FROM job_runs ORDER BY started_at DESC LIMIT ?`, limit)
+	rows, err := c.Read().QueryContext(ctx, `SELECT id, job, started_at, COALESCE(finished_at, 0), status, counts, error FROM job_runs ORDER BY started_at DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("db: job runs: %w", err)
 	}
@@ -60,7 +60,7 @@ func (c *Control) RecentJobRuns(ctx context.Context, limit int) ([]*JobRun, erro
 		if err := rows.Scan(&r.ID, &r.Job, &started, &finished, &r.Status, &counts, &r.Error); err != nil {
 			return nil, fmt.Errorf("db: scan job run: %w", err)
 		}
-		r.StartedAt, r.FinishedAt = unixTime(started), unixTime(finished)
+		r.StartedAt, r.FinishedAt = UnixTime(started), UnixTime(finished)
 		_ = json.Unmarshal([]byte(counts), &r.Counts)
 		out = append(out, &r)
 	}

@@ -72,21 +72,21 @@ func StatusLabel(status string) string {
 const subscriptionColumns = `id, status, COALESCE(plan_id, ''), billing_interval, COALESCE(period_start, 0), COALESCE(period_end, 0),
 	COALESCE(next_plan_id, ''), COALESCE(next_interval, ''), COALESCE(status_changed_at, 0)`
 
-func scanSubscription(row scanner) (*Subscription, error) {
+func scanSubscription(row Scanner) (*Subscription, error) {
 	var s Subscription
 	var start, end, changed int64
 	if err := row.Scan(&s.AgencyID, &s.Status, &s.PlanID, &s.Interval, &start, &end, &s.NextPlanID, &s.NextInterval, &changed); err != nil {
 		return nil, err
 	}
-	s.PeriodStart, s.PeriodEnd, s.StatusChangedAt = unixTime(start), unixTime(end), unixTime(changed)
+	s.PeriodStart, s.PeriodEnd, s.StatusChangedAt = UnixTime(start), UnixTime(end), UnixTime(changed)
 	return &s, nil
 }
 
 // Subscription returns an agency's lifecycle state.
 func (c *Control) Subscription(ctx context.Context, agencyID string) (*Subscription, error) {
-	s, err := scanSubscription(c.read.QueryRowContext(ctx, `SELECT `+subscriptionColumns+` FROM agencies WHERE id = ?`, agencyID))
+	s, err := scanSubscription(c.Read().QueryRowContext(ctx, `SELECT `+subscriptionColumns+` FROM agencies WHERE id = ?`, agencyID))
 	if err != nil {
-		return nil, notFound(err, "Agency")
+		return nil, NotFound(err, "Agency")
 	}
 	return s, nil
 }
@@ -94,7 +94,7 @@ func (c *Control) Subscription(ctx context.Context, agencyID string) (*Subscript
 func subscriptionTx(ctx context.Context, tx *sql.Tx, agencyID string) (*Subscription, error) {
 	s, err := scanSubscription(tx.QueryRowContext(ctx, `SELECT `+subscriptionColumns+` FROM agencies WHERE id = ?`, agencyID))
 	if err != nil {
-		return nil, notFound(err, "Agency")
+		return nil, NotFound(err, "Agency")
 	}
 	return s, nil
 }
@@ -117,12 +117,12 @@ func timeOfDay(t time.Time) time.Duration {
 // StartSubscription puts a new agency on plan: a trial of the plan's length
 // when it is priced and has one, else an active period from now.
 func (c *Control) StartSubscription(ctx context.Context, agencyID string, plan *Plan) error {
-	now := unixTime(c.now())
+	now := UnixTime(c.Now())
 	status, end := AgencyActive, periodEnd(now, IntervalMonth)
 	if plan.Priced() && plan.TrialDays > 0 {
 		status, end = AgencyTrial, now.AddDate(0, 0, int(plan.TrialDays))
 	}
-	_, err := c.write.ExecContext(ctx, `UPDATE agencies SET status = ?, plan_id = ?, billing_interval = 'month', period_start = ?, period_end = ?,
+	_, err := c.Write().ExecContext(ctx, `UPDATE agencies SET status = ?, plan_id = ?, billing_interval = 'month', period_start = ?, period_end = ?,
 		next_plan_id = NULL, next_interval = NULL, status_changed_at = ? WHERE id = ?`, status, plan.ID, now.Unix(), end.Unix(), now.Unix(), agencyID)
 	if err != nil {
 		return fmt.Errorf("db: start subscription %s: %w", agencyID, err)
@@ -139,7 +139,7 @@ func (c *Control) SetAgencyStatus(ctx context.Context, agencyID, to string) (fro
 			return err
 		}
 		from = s.Status
-		return setStatusTx(ctx, tx, s, to, c.now())
+		return setStatusTx(ctx, tx, s, to, c.Now())
 	})
 	return from, err
 }
@@ -219,30 +219,30 @@ func (c *Control) ChangePlan(ctx context.Context, agencyID string, plan *Plan, i
 		if s.PlanID == plan.ID && s.Interval == interval {
 			return apperr.New(apperr.Conflict, "You are already on %s, billed %sly.", plan.Name, interval)
 		}
-		now := c.now()
+		now := c.Now()
 		var current *Plan
 		if s.PlanID != "" {
 			if current, err = scanPlan(tx.QueryRowContext(ctx, `SELECT `+planColumns+` FROM plans WHERE id = ?`, s.PlanID)); err != nil {
-				return notFound(err, "Plan")
+				return NotFound(err, "Plan")
 			}
 		}
 		upgrade := current == nil || !current.Priced() || monthlyEquivalent(plan, interval) > monthlyEquivalent(current, s.Interval)
 		switch {
 		case s.Status == AgencyTrial:
-			change = PlanChange{AtOnce: true, From: unixTime(now)}
+			change = PlanChange{AtOnce: true, From: UnixTime(now)}
 			if !plan.Priced() { // a free plan ends the trial
 				_, err = tx.ExecContext(ctx, `UPDATE agencies SET plan_id = ?, billing_interval = ?, status = 'active', period_start = ?, period_end = ?, next_plan_id = NULL, next_interval = NULL, status_changed_at = ? WHERE id = ?`,
-					plan.ID, interval, now, periodEnd(unixTime(now), interval).Unix(), now, agencyID)
+					plan.ID, interval, now, periodEnd(UnixTime(now), interval).Unix(), now, agencyID)
 			} else {
 				_, err = tx.ExecContext(ctx, `UPDATE agencies SET plan_id = ?, billing_interval = ?, next_plan_id = NULL, next_interval = NULL WHERE id = ?`, plan.ID, interval, agencyID)
 			}
 		case upgrade:
-			change = PlanChange{AtOnce: true, From: unixTime(now)}
+			change = PlanChange{AtOnce: true, From: UnixTime(now)}
 			if _, err = tx.ExecContext(ctx, `UPDATE subscription_invoices SET status = 'void' WHERE agency_id = ? AND status = 'open' AND period_start = ?`, agencyID, s.PeriodStart.Unix()); err != nil {
 				return err
 			}
 			_, err = tx.ExecContext(ctx, `UPDATE agencies SET plan_id = ?, billing_interval = ?, period_start = ?, period_end = ?, next_plan_id = NULL, next_interval = NULL WHERE id = ?`,
-				plan.ID, interval, now, periodEnd(unixTime(now), interval).Unix(), agencyID)
+				plan.ID, interval, now, periodEnd(UnixTime(now), interval).Unix(), agencyID)
 		default:
 			change = PlanChange{From: s.PeriodEnd}
 			_, err = tx.ExecContext(ctx, `UPDATE agencies SET next_plan_id = ?, next_interval = ? WHERE id = ?`, plan.ID, interval, agencyID)
@@ -260,7 +260,7 @@ func (c *Control) ChangePlan(ctx context.Context, agencyID string, plan *Plan, i
 
 // CancelPlanChange drops a downgrade that waits for the period's end.
 func (c *Control) CancelPlanChange(ctx context.Context, agencyID string) error {
-	_, err := c.write.ExecContext(ctx, `UPDATE agencies SET next_plan_id = NULL, next_interval = NULL WHERE id = ?`, agencyID)
+	_, err := c.Write().ExecContext(ctx, `UPDATE agencies SET next_plan_id = NULL, next_interval = NULL WHERE id = ?`, agencyID)
 	return err
 }
 
@@ -270,9 +270,9 @@ func (c *Control) SetAgencyPlan(ctx context.Context, agencyID, planID, interval 
 	if interval != IntervalMonth && interval != IntervalYear {
 		return apperr.FieldErrors(map[string]string{"interval": "Choose monthly or yearly billing."})
 	}
-	res, err := c.write.ExecContext(ctx, `UPDATE agencies SET plan_id = ?, billing_interval = ?, next_plan_id = NULL, next_interval = NULL,
+	res, err := c.Write().ExecContext(ctx, `UPDATE agencies SET plan_id = ?, billing_interval = ?, next_plan_id = NULL, next_interval = NULL,
 		period_start = COALESCE(period_start, ?), period_end = COALESCE(period_end, ?) WHERE id = ? AND EXISTS (SELECT 1 FROM plans WHERE id = ?)`,
-		planID, interval, c.now(), periodEnd(unixTime(c.now()), interval).Unix(), agencyID, planID)
+		planID, interval, c.Now(), periodEnd(UnixTime(c.Now()), interval).Unix(), agencyID, planID)
 	if err != nil {
 		return fmt.Errorf("db: set plan of %s: %w", agencyID, err)
 	}
@@ -296,7 +296,7 @@ func (c *Control) AdvancePeriods(ctx context.Context, agencyID string) (int, err
 		if s.PlanID == "" || s.PeriodEnd.IsZero() || s.Status == AgencyArchived || s.Status == AgencyDeleted {
 			return nil
 		}
-		now := c.now()
+		now := c.Now()
 		status := s.Status
 		for s.PeriodEnd.Unix() <= now && n < 1000 {
 			if s.NextPlanID != "" {

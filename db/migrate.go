@@ -41,9 +41,9 @@ func ParseMigrations(schema string) ([]Migration, error) {
 	return out, nil
 }
 
-// migrate applies every migration not yet recorded in schema_migrations, each
+// Migrate applies every migration not yet recorded in schema_migrations, each
 // in its own transaction together with its record.
-func (d *DB) migrate(ctx context.Context, migrations []Migration) error {
+func (d *DB) Migrate(ctx context.Context, migrations []Migration) error {
 	if _, err := d.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY,
 		name TEXT NOT NULL,
@@ -62,7 +62,7 @@ func (d *DB) migrate(ctx context.Context, migrations []Migration) error {
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, d.now())
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, d.Now())
 			return err
 		})
 		if err != nil {

@@ -41,9 +41,9 @@ func (t *Tenant) AddNote(ctx context.Context, v Viewer, actor Actor, caseID, bod
 	if msg != "" {
 		return nil, apperr.FieldErrors(map[string]string{"body": msg})
 	}
-	now := t.now()
+	now := t.Now()
 	n := &Note{ID: uuid.NewString(), CaseID: caseID, AuthorID: actor.ID, AuthorName: actor.Name, Body: body, VisibleToClient: visibleToClient,
-		CreatedAt: unixTime(now), UpdatedAt: unixTime(now)}
+		CreatedAt: UnixTime(now), UpdatedAt: UnixTime(now)}
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := loadCase(ctx, tx, v, caseID); err != nil {
 			return err
@@ -72,14 +72,14 @@ func touchCase(ctx context.Context, tx *sql.Tx, caseID string, now int64) error 
 
 const noteSelect = `SELECT n.id, n.case_id, COALESCE(n.author_id, ''), n.author_name, n.body, n.visible_to_client, n.created_at, n.updated_at FROM notes n`
 
-func scanNote(row scanner) (*Note, error) {
+func scanNote(row Scanner) (*Note, error) {
 	var n Note
 	var visible int
 	var created, updated int64
 	if err := row.Scan(&n.ID, &n.CaseID, &n.AuthorID, &n.AuthorName, &n.Body, &visible, &created, &updated); err != nil {
 		return nil, err
 	}
-	n.VisibleToClient, n.CreatedAt, n.UpdatedAt = visible == 1, unixTime(created), unixTime(updated)
+	n.VisibleToClient, n.CreatedAt, n.UpdatedAt = visible == 1, UnixTime(created), UnixTime(updated)
 	return &n, nil
 }
 
@@ -88,14 +88,14 @@ func loadNote(ctx context.Context, q caseQuerier, v Viewer, caseID, noteID strin
 	n, err := scanNote(q.QueryRowContext(ctx, noteSelect+` JOIN cases c ON c.id = n.case_id WHERE n.id = ? AND n.case_id = ? AND `+filter,
 		append([]any{noteID, caseID}, args...)...))
 	if err != nil {
-		return nil, notFound(err, "Note")
+		return nil, NotFound(err, "Note")
 	}
 	return n, nil
 }
 
 // Note loads a note of a case v may see.
 func (t *Tenant) Note(ctx context.Context, v Viewer, caseID, noteID string) (*Note, error) {
-	return loadNote(ctx, t.reader(), v, caseID, noteID)
+	return loadNote(ctx, t.Reader(), v, caseID, noteID)
 }
 
 // EditNote changes a note's text and whether the client sees it. The
@@ -119,7 +119,7 @@ func (t *Tenant) EditNote(ctx context.Context, v Viewer, actor Actor, caseID, no
 			return nil
 		}
 		changed = true
-		now := t.now()
+		now := t.Now()
 		if _, err := tx.ExecContext(ctx, `UPDATE notes SET body = ?, visible_to_client = ?, updated_at = ? WHERE id = ?`,
 			body, caseBoolInt(visibleToClient), now, noteID); err != nil {
 			return fmt.Errorf("db: update note %s: %w", noteID, err)

@@ -29,15 +29,15 @@ const (
 // OperatorCount returns the number of operators.
 func (c *Control) OperatorCount(ctx context.Context) (int, error) {
 	var n int
-	err := c.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM operators`).Scan(&n)
+	err := c.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM operators`).Scan(&n)
 	return n, err
 }
 
 // CreateSetupToken returns a one-time link token that creates an operator.
 func (c *Control) CreateSetupToken(ctx context.Context, kind string, ttl time.Duration) (string, error) {
 	token := auth.NewToken()
-	now := c.now()
-	_, err := c.write.ExecContext(ctx, `INSERT INTO setup_tokens (token_hash, kind, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+	now := c.Now()
+	_, err := c.Write().ExecContext(ctx, `INSERT INTO setup_tokens (token_hash, kind, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 		auth.HashToken(token), kind, now, now+int64(ttl.Seconds()))
 	if err != nil {
 		return "", fmt.Errorf("db: setup token: %w", err)
@@ -74,22 +74,22 @@ func setupTokenUsable(ctx context.Context, q interface {
 
 // CheckSetupToken reports whether a setup link is still usable.
 func (c *Control) CheckSetupToken(ctx context.Context, token string) error {
-	return setupTokenUsable(ctx, c.read, token, c.now())
+	return setupTokenUsable(ctx, c.Read(), token, c.Now())
 }
 
 // CreateOperator uses a setup token once and creates the operator with it.
 func (c *Control) CreateOperator(ctx context.Context, token, email, name, passwordHash string) (*Operator, error) {
-	op := &Operator{ID: uuid.NewString(), Email: normalizeEmail(email), Name: name, PasswordHash: passwordHash}
+	op := &Operator{ID: uuid.NewString(), Email: NormalizeEmail(email), Name: name, PasswordHash: passwordHash}
 	err := c.Tx(ctx, func(tx *sql.Tx) error {
-		if err := setupTokenUsable(ctx, tx, token, c.now()); err != nil {
+		if err := setupTokenUsable(ctx, tx, token, c.Now()); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE setup_tokens SET used_at = ? WHERE token_hash = ?`, c.now(), auth.HashToken(token)); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE setup_tokens SET used_at = ? WHERE token_hash = ?`, c.Now(), auth.HashToken(token)); err != nil {
 			return fmt.Errorf("db: use setup token: %w", err)
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO operators (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-			op.ID, op.Email, op.Name, op.PasswordHash, c.now())
-		if isUnique(err) {
+			op.ID, op.Email, op.Name, op.PasswordHash, c.Now())
+		if IsUnique(err) {
 			return apperr.FieldErrors(map[string]string{"email": "An operator with this email already exists."})
 		}
 		return err
@@ -103,10 +103,10 @@ func (c *Control) CreateOperator(ctx context.Context, token, email, name, passwo
 // OperatorByEmail finds an operator by email.
 func (c *Control) OperatorByEmail(ctx context.Context, email string) (*Operator, error) {
 	var op Operator
-	err := c.read.QueryRowContext(ctx, `SELECT id, email, name, password_hash FROM operators WHERE email = ?`, normalizeEmail(email)).
+	err := c.Read().QueryRowContext(ctx, `SELECT id, email, name, password_hash FROM operators WHERE email = ?`, NormalizeEmail(email)).
 		Scan(&op.ID, &op.Email, &op.Name, &op.PasswordHash)
 	if err != nil {
-		return nil, notFound(err, "Operator")
+		return nil, NotFound(err, "Operator")
 	}
 	return &op, nil
 }
@@ -114,10 +114,10 @@ func (c *Control) OperatorByEmail(ctx context.Context, email string) (*Operator,
 // OperatorSignIn starts an operator session and returns its cookie token.
 func (c *Control) OperatorSignIn(ctx context.Context, op *Operator, timeouts SessionTimeouts, ip, userAgent string) (string, *Session, error) {
 	token := auth.NewToken()
-	now := c.now()
-	s := &Session{ID: uuid.NewString(), UserID: op.ID, CSRFToken: auth.NewToken(), CreatedAt: unixTime(now), LastSeenAt: unixTime(now),
-		ExpiresAt: unixTime(now).Add(timeouts.Absolute), IP: ip, UserAgent: truncate(userAgent, 300)}
-	_, err := c.write.ExecContext(ctx, `INSERT INTO operator_sessions (id, token_hash, operator_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	now := c.Now()
+	s := &Session{ID: uuid.NewString(), UserID: op.ID, CSRFToken: auth.NewToken(), CreatedAt: UnixTime(now), LastSeenAt: UnixTime(now),
+		ExpiresAt: UnixTime(now).Add(timeouts.Absolute), IP: ip, UserAgent: truncate(userAgent, 300)}
+	_, err := c.Write().ExecContext(ctx, `INSERT INTO operator_sessions (id, token_hash, operator_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, auth.HashToken(token), op.ID, s.CSRFToken, now, now, s.ExpiresAt.Unix(), s.IP, s.UserAgent)
 	if err != nil {
 		return "", nil, fmt.Errorf("db: operator session: %w", err)
@@ -128,14 +128,14 @@ func (c *Control) OperatorSignIn(ctx context.Context, op *Operator, timeouts Ses
 // OperatorSession returns the live operator session for a cookie token.
 func (c *Control) OperatorSession(ctx context.Context, token string, idle time.Duration) (*Session, *Operator, error) {
 	var op Operator
-	s, err := scanSession(c.read.QueryRowContext(ctx, `SELECT s.id, s.operator_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent,
+	s, err := scanSession(c.Read().QueryRowContext(ctx, `SELECT s.id, s.operator_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent,
 		o.id, o.email, o.name, o.password_hash
 		FROM operator_sessions s JOIN operators o ON o.id = s.operator_id WHERE s.token_hash = ?`, auth.HashToken(token)),
 		&op.ID, &op.Email, &op.Name, &op.PasswordHash)
 	if err != nil {
-		return nil, nil, notFound(err, "Session")
+		return nil, nil, NotFound(err, "Session")
 	}
-	now := c.clock.Now()
+	now := c.Clock().Now()
 	if !now.Before(s.ExpiresAt) || now.Sub(s.LastSeenAt) > idle {
 		return nil, nil, apperr.New(apperr.NotFound, "Session not found.")
 	}
@@ -144,25 +144,25 @@ func (c *Control) OperatorSession(ctx context.Context, token string, idle time.D
 
 // TouchOperatorSession moves the session's last-seen time to now.
 func (c *Control) TouchOperatorSession(ctx context.Context, id string) error {
-	_, err := c.write.ExecContext(ctx, `UPDATE operator_sessions SET last_seen_at = ? WHERE id = ?`, c.now(), id)
+	_, err := c.Write().ExecContext(ctx, `UPDATE operator_sessions SET last_seen_at = ? WHERE id = ?`, c.Now(), id)
 	return err
 }
 
 // OperatorSignOut ends an operator session.
 func (c *Control) OperatorSignOut(ctx context.Context, id string) error {
-	_, err := c.write.ExecContext(ctx, `DELETE FROM operator_sessions WHERE id = ?`, id)
+	_, err := c.Write().ExecContext(ctx, `DELETE FROM operator_sessions WHERE id = ?`, id)
 	return err
 }
 
 // DeleteExpiredOperatorSessions removes dead operator sessions and setup tokens.
 func (c *Control) DeleteExpiredOperatorSessions(ctx context.Context, idle time.Duration) (int64, error) {
-	now := c.now()
-	res, err := c.write.ExecContext(ctx, `DELETE FROM operator_sessions WHERE expires_at <= ? OR last_seen_at < ?`, now, now-int64(idle.Seconds()))
+	now := c.Now()
+	res, err := c.Write().ExecContext(ctx, `DELETE FROM operator_sessions WHERE expires_at <= ? OR last_seen_at < ?`, now, now-int64(idle.Seconds()))
 	if err != nil {
 		return 0, fmt.Errorf("db: clean operator sessions: %w", err)
 	}
 	n, _ := res.RowsAffected()
-	res, err = c.write.ExecContext(ctx, `DELETE FROM setup_tokens WHERE expires_at <= ? OR used_at IS NOT NULL`, now)
+	res, err = c.Write().ExecContext(ctx, `DELETE FROM setup_tokens WHERE expires_at <= ? OR used_at IS NOT NULL`, now)
 	if err != nil {
 		return n, fmt.Errorf("db: clean setup tokens: %w", err)
 	}

@@ -38,9 +38,9 @@ const (
 
 // QueueEmail stores an email to be sent as soon as possible.
 func (c *Control) QueueEmail(ctx context.Context, agencyID, to, subject, body string) (*Email, error) {
-	e := &Email{ID: uuid.NewString(), AgencyID: agencyID, To: to, Subject: subject, Body: body, Status: EmailPending, CreatedAt: unixTime(c.now())}
-	_, err := c.write.ExecContext(ctx, `INSERT INTO outbox (id, agency_id, to_addr, subject, body_text, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, nullString(agencyID), e.To, e.Subject, e.Body, e.Status, c.now(), c.now())
+	e := &Email{ID: uuid.NewString(), AgencyID: agencyID, To: to, Subject: subject, Body: body, Status: EmailPending, CreatedAt: UnixTime(c.Now())}
+	_, err := c.Write().ExecContext(ctx, `INSERT INTO outbox (id, agency_id, to_addr, subject, body_text, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, nullString(agencyID), e.To, e.Subject, e.Body, e.Status, c.Now(), c.Now())
 	if err != nil {
 		return nil, fmt.Errorf("db: queue email: %w", err)
 	}
@@ -49,23 +49,23 @@ func (c *Control) QueueEmail(ctx context.Context, agencyID, to, subject, body st
 
 const emailColumns = `id, COALESCE(agency_id, ''), to_addr, subject, body_text, status, attempts, next_attempt_at, last_error, created_at, COALESCE(sent_at, 0)`
 
-func scanEmail(row scanner) (*Email, error) {
+func scanEmail(row Scanner) (*Email, error) {
 	var e Email
 	var next, created, sent int64
 	if err := row.Scan(&e.ID, &e.AgencyID, &e.To, &e.Subject, &e.Body, &e.Status, &e.Attempts, &next, &e.LastError, &created, &sent); err != nil {
 		return nil, err
 	}
-	e.NextAttemptAt, e.CreatedAt, e.SentAt = unixTime(next), unixTime(created), unixTime(sent)
+	e.NextAttemptAt, e.CreatedAt, e.SentAt = UnixTime(next), UnixTime(created), UnixTime(sent)
 	return &e, nil
 }
 
 func (c *Control) queryEmails(ctx context.Context, q string, args ...any) ([]*Email, error) {
-	return queryList(ctx, c.read, "outbox", scanEmail, `SELECT `+emailColumns+` FROM outbox `+q, args...)
+	return QueryList(ctx, c.Read(), "outbox", scanEmail, `SELECT `+emailColumns+` FROM outbox `+q, args...)
 }
 
 // DueEmails returns pending emails whose next attempt is due.
 func (c *Control) DueEmails(ctx context.Context, limit int) ([]*Email, error) {
-	return c.queryEmails(ctx, `WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`, c.now(), limit)
+	return c.queryEmails(ctx, `WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`, c.Now(), limit)
 }
 
 // RecentEmails lists the newest emails for the operator console.
@@ -78,9 +78,9 @@ func (c *Control) RecentEmails(ctx context.Context, limit int) ([]*Email, error)
 func (c *Control) MarkEmail(ctx context.Context, id, status, lastError string, retryAt time.Time) error {
 	var sent any
 	if status == EmailSent || status == EmailLogged {
-		sent = c.now()
+		sent = c.Now()
 	}
-	_, err := c.write.ExecContext(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, sent_at = ? WHERE id = ?`,
+	_, err := c.Write().ExecContext(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, sent_at = ? WHERE id = ?`,
 		status, lastError, retryAt.Unix(), sent, id)
 	if err != nil {
 		return fmt.Errorf("db: mark email %s: %w", id, err)

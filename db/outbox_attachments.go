@@ -18,10 +18,10 @@ type EmailAttachment struct {
 // QueueEmailWithAttachments stores an email and its files in one
 // transaction, to be sent as soon as possible.
 func (c *Control) QueueEmailWithAttachments(ctx context.Context, agencyID, to, subject, body string, atts []EmailAttachment) (*Email, error) {
-	e := &Email{ID: uuid.NewString(), AgencyID: agencyID, To: to, Subject: subject, Body: body, Status: EmailPending, CreatedAt: unixTime(c.now()), Attachments: atts}
+	e := &Email{ID: uuid.NewString(), AgencyID: agencyID, To: to, Subject: subject, Body: body, Status: EmailPending, CreatedAt: UnixTime(c.Now()), Attachments: atts}
 	err := c.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, agency_id, to_addr, subject, body_text, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.ID, nullString(agencyID), e.To, e.Subject, e.Body, e.Status, c.now(), c.now()); err != nil {
+			e.ID, nullString(agencyID), e.To, e.Subject, e.Body, e.Status, c.Now(), c.Now()); err != nil {
 			return err
 		}
 		for i, a := range atts {
@@ -40,7 +40,7 @@ func (c *Control) QueueEmailWithAttachments(ctx context.Context, agencyID, to, s
 
 // LoadAttachments reads an outbox email's files into e.Attachments.
 func (c *Control) LoadAttachments(ctx context.Context, e *Email) error {
-	atts, err := queryList(ctx, c.read, "outbox attachments", func(row scanner) (EmailAttachment, error) {
+	atts, err := QueryList(ctx, c.Read(), "outbox attachments", func(row Scanner) (EmailAttachment, error) {
 		var a EmailAttachment
 		return a, row.Scan(&a.Filename, &a.ContentType, &a.Data)
 	}, `SELECT filename, content_type, data FROM outbox_attachments WHERE email_id = ? ORDER BY position`, e.ID)

@@ -129,8 +129,8 @@ func (t *Tenant) applyPayment(ctx context.Context, tx *sql.Tx, actor Actor, inv 
 	p.ID = uuid.NewString()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO payments (id, invoice_id, amount, currency, paid_on, method, reference, provider_key, recorded_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, inv.ID, p.Amount, p.Currency, p.PaidOn, p.Method, p.Reference,
-		caseNullable(providerKeyOf(p)), actor.Name, t.now()); err != nil {
-		if isUnique(err) {
+		caseNullable(providerKeyOf(p)), actor.Name, t.Now()); err != nil {
+		if IsUnique(err) {
 			return errAlreadyRecorded
 		}
 		return fmt.Errorf("db: insert payment on %s: %w", inv.ID, err)
@@ -140,7 +140,7 @@ func (t *Tenant) applyPayment(ctx context.Context, tx *sql.Tx, actor Actor, inv 
 	if paid == inv.Total {
 		status = InvoicePaid
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE invoices SET paid = ?, status = ?, updated_at = ? WHERE id = ?`, paid, status, t.now(), inv.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE invoices SET paid = ?, status = ?, updated_at = ? WHERE id = ?`, paid, status, t.Now(), inv.ID); err != nil {
 		return fmt.Errorf("db: mark invoice %s paid: %w", inv.ID, err)
 	}
 	inv.Paid, inv.Status = paid, status
@@ -170,18 +170,18 @@ var errAlreadyRecorded = errors.New("db: payment already recorded")
 
 // InvoicePayments lists an invoice's payments, oldest first.
 func (t *Tenant) InvoicePayments(ctx context.Context, invoiceID string) ([]Payment, error) {
-	return queryListPrepared(ctx, t.DB, "payments", 8, func(row scanner) (Payment, error) {
+	return QueryListPrepared(ctx, t.DB, "payments", 8, func(row Scanner) (Payment, error) {
 		var p Payment
 		var created int64
 		err := row.Scan(&p.ID, &p.InvoiceID, &p.Amount, &p.Currency, &p.PaidOn, &p.Method, &p.Reference, &p.RecordedBy, &created)
-		p.CreatedAt = unixTime(created)
+		p.CreatedAt = UnixTime(created)
 		return p, err
 	}, `SELECT id, invoice_id, amount, currency, paid_on, method, reference, recorded_by, created_at FROM payments WHERE invoice_id = ? ORDER BY created_at, id`, invoiceID)
 }
 
 // InvoiceCredits lists the credit notes that reference an invoice.
 func (t *Tenant) InvoiceCredits(ctx context.Context, invoiceID string) ([]InvoiceRow, error) {
-	return queryListPrepared(ctx, t.DB, "credit notes", 4, func(row scanner) (InvoiceRow, error) {
+	return QueryListPrepared(ctx, t.DB, "credit notes", 4, func(row Scanner) (InvoiceRow, error) {
 		var r InvoiceRow
 		err := row.Scan(&r.ID, &r.Number, &r.Status, &r.Total, &r.Currency)
 		return r, err
@@ -211,7 +211,7 @@ func (t *Tenant) CreatePayseraOrder(ctx context.Context, inv *Invoice, test bool
 			testInt = 1
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO paysera_orders (order_id, invoice_id, amount, currency, test, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			o.OrderID, o.InvoiceID, o.Amount, o.Currency, testInt, t.now())
+			o.OrderID, o.InvoiceID, o.Amount, o.Currency, testInt, t.Now())
 		return err
 	})
 	if err != nil {
@@ -268,7 +268,7 @@ func (t *Tenant) ApplyPayseraCallback(ctx context.Context, s BillingSettings, cb
 		if err != nil {
 			return err
 		}
-		paidOn := t.clock.Now().UTC().Format(billing.DateLayout)
+		paidOn := t.Clock().Now().UTC().Format(billing.DateLayout)
 		ref := cb.OrderID
 		err = t.applyPayment(ctx, tx, Actor{Name: "Paysera"}, inv, Payment{Amount: cb.Amount, Currency: cb.Currency, PaidOn: paidOn, Method: MethodPaysera, Reference: ref})
 		if errors.Is(err, errAlreadyRecorded) {
@@ -278,7 +278,7 @@ func (t *Tenant) ApplyPayseraCallback(ctx context.Context, s BillingSettings, cb
 		if err != nil {
 			return apperr.New(apperr.Conflict, "order %s can't be applied to %s: %s", cb.OrderID, inv.Label(), apperr.MessageOf(err))
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE paysera_orders SET paid_at = ?, request_id = ? WHERE order_id = ?`, t.now(), cb.RequestID, cb.OrderID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE paysera_orders SET paid_at = ?, request_id = ? WHERE order_id = ?`, t.Now(), cb.RequestID, cb.OrderID); err != nil {
 			return fmt.Errorf("db: mark paysera order %s: %w", cb.OrderID, err)
 		}
 		outcome = CallbackRecorded

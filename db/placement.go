@@ -25,8 +25,8 @@ type Machine struct {
 // RegisterMachine records (or refreshes) this machine and the URL other
 // machines forward its agencies' requests to.
 func (c *Control) RegisterMachine(ctx context.Context, id, url string) error {
-	_, err := c.write.ExecContext(ctx, `INSERT INTO machines (id, url, seen_at) VALUES (?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET url = excluded.url, seen_at = excluded.seen_at`, id, url, c.now())
+	_, err := c.Write().ExecContext(ctx, `INSERT INTO machines (id, url, seen_at) VALUES (?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET url = excluded.url, seen_at = excluded.seen_at`, id, url, c.Now())
 	if err != nil {
 		return fmt.Errorf("db: register machine %s: %w", id, err)
 	}
@@ -36,7 +36,7 @@ func (c *Control) RegisterMachine(ctx context.Context, id, url string) error {
 // MachineByID returns a registered machine, or nil when there is none.
 func (c *Control) MachineByID(ctx context.Context, id string) (*Machine, error) {
 	m := &Machine{}
-	err := c.read.QueryRowContext(ctx, `SELECT id, url FROM machines WHERE id = ?`, id).Scan(&m.ID, &m.URL)
+	err := c.Read().QueryRowContext(ctx, `SELECT id, url FROM machines WHERE id = ?`, id).Scan(&m.ID, &m.URL)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -49,7 +49,7 @@ func (c *Control) MachineByID(ctx context.Context, id string) (*Machine, error) 
 // PlacementOf returns where an agency lives, or nil when it has no placement yet.
 func (c *Control) PlacementOf(ctx context.Context, agencyID string) (*Placement, error) {
 	p := &Placement{}
-	err := c.read.QueryRowContext(ctx, `SELECT agency_id, machine, moving FROM placements WHERE agency_id = ?`, agencyID).
+	err := c.Read().QueryRowContext(ctx, `SELECT agency_id, machine, moving FROM placements WHERE agency_id = ?`, agencyID).
 		Scan(&p.AgencyID, &p.Machine, &p.Moving)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -63,8 +63,8 @@ func (c *Control) PlacementOf(ctx context.Context, agencyID string) (*Placement,
 // ClaimPlacement places an agency without a placement on machine; an
 // existing placement is kept. It returns the placement in force.
 func (c *Control) ClaimPlacement(ctx context.Context, agencyID, machine string) (*Placement, error) {
-	_, err := c.write.ExecContext(ctx, `INSERT INTO placements (agency_id, machine, moving, updated_at) VALUES (?, ?, 0, ?)
-		ON CONFLICT (agency_id) DO NOTHING`, agencyID, machine, c.now())
+	_, err := c.Write().ExecContext(ctx, `INSERT INTO placements (agency_id, machine, moving, updated_at) VALUES (?, ?, 0, ?)
+		ON CONFLICT (agency_id) DO NOTHING`, agencyID, machine, c.Now())
 	if err != nil {
 		return nil, fmt.Errorf("db: claim placement of %s: %w", agencyID, err)
 	}
@@ -77,8 +77,8 @@ func (c *Control) SetMoving(ctx context.Context, agencyID, machine string, movin
 	if _, err := c.ClaimPlacement(ctx, agencyID, machine); err != nil {
 		return err
 	}
-	res, err := c.write.ExecContext(ctx, `UPDATE placements SET moving = ?, updated_at = ? WHERE agency_id = ? AND machine = ?`,
-		moving, c.now(), agencyID, machine)
+	res, err := c.Write().ExecContext(ctx, `UPDATE placements SET moving = ?, updated_at = ? WHERE agency_id = ? AND machine = ?`,
+		moving, c.Now(), agencyID, machine)
 	if err != nil {
 		return fmt.Errorf("db: mark %s moving: %w", agencyID, err)
 	}
@@ -90,9 +90,9 @@ func (c *Control) SetMoving(ctx context.Context, agencyID, machine string, movin
 
 // PlaceAgency switches an agency to machine and ends a move.
 func (c *Control) PlaceAgency(ctx context.Context, agencyID, machine string) error {
-	_, err := c.write.ExecContext(ctx, `INSERT INTO placements (agency_id, machine, moving, updated_at) VALUES (?, ?, 0, ?)
+	_, err := c.Write().ExecContext(ctx, `INSERT INTO placements (agency_id, machine, moving, updated_at) VALUES (?, ?, 0, ?)
 		ON CONFLICT (agency_id) DO UPDATE SET machine = excluded.machine, moving = 0, updated_at = excluded.updated_at`,
-		agencyID, machine, c.now())
+		agencyID, machine, c.Now())
 	if err != nil {
 		return fmt.Errorf("db: place %s on %s: %w", agencyID, machine, err)
 	}

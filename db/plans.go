@@ -62,14 +62,14 @@ func (p *Plan) Limits() Limits {
 
 const planColumns = `id, name, monthly_price, yearly_price, currency, staff_seats, max_clients, storage_bytes, case_retention_days, trial_days, is_default, position, created_at`
 
-func scanPlan(row scanner) (*Plan, error) {
+func scanPlan(row Scanner) (*Plan, error) {
 	var p Plan
 	var created int64
 	if err := row.Scan(&p.ID, &p.Name, &p.MonthlyPrice, &p.YearlyPrice, &p.Currency, &p.StaffSeats, &p.MaxClients, &p.StorageBytes,
 		&p.CaseRetentionDays, &p.TrialDays, &p.IsDefault, &p.Position, &created); err != nil {
 		return nil, err
 	}
-	p.CreatedAt = unixTime(created)
+	p.CreatedAt = UnixTime(created)
 	return &p, nil
 }
 
@@ -93,7 +93,7 @@ func (c *Control) EnsureDefaultPlans(ctx context.Context) error {
 		}
 		for _, p := range defaultPlans {
 			p := p
-			if err := insertPlan(ctx, tx, &p, c.now()); err != nil {
+			if err := insertPlan(ctx, tx, &p, c.Now()); err != nil {
 				return err
 			}
 		}
@@ -102,10 +102,10 @@ func (c *Control) EnsureDefaultPlans(ctx context.Context) error {
 }
 
 func insertPlan(ctx context.Context, tx *sql.Tx, p *Plan, now int64) error {
-	p.ID, p.CreatedAt = uuid.NewString(), unixTime(now)
+	p.ID, p.CreatedAt = uuid.NewString(), UnixTime(now)
 	_, err := tx.ExecContext(ctx, `INSERT INTO plans (`+planColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.Name, p.MonthlyPrice, p.YearlyPrice, p.Currency, p.StaffSeats, p.MaxClients, p.StorageBytes, p.CaseRetentionDays, p.TrialDays, p.IsDefault, p.Position, now)
-	if isUnique(err) {
+	if IsUnique(err) {
 		return apperr.FieldErrors(map[string]string{"name": "A plan with this name already exists."})
 	}
 	if err != nil {
@@ -116,14 +116,14 @@ func insertPlan(ctx context.Context, tx *sql.Tx, p *Plan, now int64) error {
 
 // Plans lists the plans in the order the operator set.
 func (c *Control) Plans(ctx context.Context) ([]*Plan, error) {
-	return queryList(ctx, c.read, "list plans", scanPlan, `SELECT `+planColumns+` FROM plans ORDER BY position, name`)
+	return QueryList(ctx, c.Read(), "list plans", scanPlan, `SELECT `+planColumns+` FROM plans ORDER BY position, name`)
 }
 
 // PlanByID finds a plan.
 func (c *Control) PlanByID(ctx context.Context, id string) (*Plan, error) {
-	p, err := scanPlan(c.read.QueryRowContext(ctx, `SELECT `+planColumns+` FROM plans WHERE id = ?`, id))
+	p, err := scanPlan(c.Read().QueryRowContext(ctx, `SELECT `+planColumns+` FROM plans WHERE id = ?`, id))
 	if err != nil {
-		return nil, notFound(err, "Plan")
+		return nil, NotFound(err, "Plan")
 	}
 	return p, nil
 }
@@ -131,9 +131,9 @@ func (c *Control) PlanByID(ctx context.Context, id string) (*Plan, error) {
 // DefaultPlan is the plan sign-ups start on: the one marked default, else
 // the first.
 func (c *Control) DefaultPlan(ctx context.Context) (*Plan, error) {
-	p, err := scanPlan(c.read.QueryRowContext(ctx, `SELECT `+planColumns+` FROM plans ORDER BY is_default DESC, position, name LIMIT 1`))
+	p, err := scanPlan(c.Read().QueryRowContext(ctx, `SELECT `+planColumns+` FROM plans ORDER BY is_default DESC, position, name LIMIT 1`))
 	if err != nil {
-		return nil, notFound(err, "Plan")
+		return nil, NotFound(err, "Plan")
 	}
 	return p, nil
 }
@@ -142,7 +142,7 @@ func (c *Control) DefaultPlan(ctx context.Context) (*Plan, error) {
 // no subscription billing.
 func (c *Control) AnyPricedPlan(ctx context.Context) (bool, error) {
 	var n int
-	err := c.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM plans WHERE monthly_price > 0 OR yearly_price > 0`).Scan(&n)
+	err := c.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM plans WHERE monthly_price > 0 OR yearly_price > 0`).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("db: priced plans: %w", err)
 	}
@@ -188,7 +188,7 @@ func (c *Control) CreatePlan(ctx context.Context, p *Plan) error {
 				return err
 			}
 		}
-		return insertPlan(ctx, tx, p, c.now())
+		return insertPlan(ctx, tx, p, c.Now())
 	})
 }
 
@@ -207,7 +207,7 @@ func (c *Control) UpdatePlan(ctx context.Context, p *Plan) error {
 		res, err := tx.ExecContext(ctx, `UPDATE plans SET name = ?, monthly_price = ?, yearly_price = ?, currency = ?, staff_seats = ?, max_clients = ?,
 			storage_bytes = ?, case_retention_days = ?, trial_days = ?, is_default = ?, position = ? WHERE id = ?`,
 			p.Name, p.MonthlyPrice, p.YearlyPrice, p.Currency, p.StaffSeats, p.MaxClients, p.StorageBytes, p.CaseRetentionDays, p.TrialDays, p.IsDefault, p.Position, p.ID)
-		if isUnique(err) {
+		if IsUnique(err) {
 			return apperr.FieldErrors(map[string]string{"name": "A plan with this name already exists."})
 		}
 		if err != nil {
@@ -222,7 +222,7 @@ func (c *Control) UpdatePlan(ctx context.Context, p *Plan) error {
 
 // PlanAgencyCounts returns how many agencies (not deleted) are on each plan.
 func (c *Control) PlanAgencyCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := c.read.QueryContext(ctx, `SELECT plan_id, COUNT(*) FROM agencies WHERE plan_id IS NOT NULL AND status <> 'deleted' GROUP BY plan_id`)
+	rows, err := c.Read().QueryContext(ctx, `SELECT plan_id, COUNT(*) FROM agencies WHERE plan_id IS NOT NULL AND status <> 'deleted' GROUP BY plan_id`)
 	if err != nil {
 		return nil, fmt.Errorf("db: plan counts: %w", err)
 	}

@@ -11,9 +11,9 @@ import (
 // plan: 0 for ever (no plan, or a plan without the limit).
 func (c *Control) ClosedCaseRetention(ctx context.Context, agencyID string) (time.Duration, error) {
 	var days int64
-	err := c.read.QueryRowContext(ctx, `SELECT COALESCE(p.case_retention_days, 0) FROM agencies a LEFT JOIN plans p ON p.id = a.plan_id WHERE a.id = ?`, agencyID).Scan(&days)
+	err := c.Read().QueryRowContext(ctx, `SELECT COALESCE(p.case_retention_days, 0) FROM agencies a LEFT JOIN plans p ON p.id = a.plan_id WHERE a.id = ?`, agencyID).Scan(&days)
 	if err != nil {
-		return 0, notFound(err, "Agency")
+		return 0, NotFound(err, "Agency")
 	}
 	return time.Duration(days) * 24 * time.Hour, nil
 }
@@ -30,7 +30,7 @@ func (t *Tenant) ArchiveClosedCases(ctx context.Context, cutoff time.Time, purge
 	var docs []PurgedDocument
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE cases SET archived_at = ? WHERE status = 'closed' AND closed_at IS NOT NULL AND closed_at < ? AND archived_at IS NULL`,
-			t.now(), cutoff.Unix())
+			t.Now(), cutoff.Unix())
 		if err != nil {
 			return err
 		}
@@ -38,7 +38,7 @@ func (t *Tenant) ArchiveClosedCases(ctx context.Context, cutoff time.Time, purge
 			return nil
 		}
 		if purgeDocuments {
-			rows, err := tx.QueryContext(ctx, `DELETE FROM documents WHERE case_id IN (SELECT id FROM cases WHERE archived_at = ?) RETURNING id, storage_key, thumb_key`, t.now())
+			rows, err := tx.QueryContext(ctx, `DELETE FROM documents WHERE case_id IN (SELECT id FROM cases WHERE archived_at = ?) RETURNING id, storage_key, thumb_key`, t.Now())
 			if err != nil {
 				return err
 			}

@@ -10,10 +10,10 @@ import (
 // clients that are not archived, and document storage.
 func (t *Tenant) PlanUsage(ctx context.Context) (Usage, error) {
 	var u Usage
-	err := t.read.QueryRowContext(ctx, `SELECT
+	err := t.Read().QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM users WHERE role <> 'client' AND status = 'active') +
 		(SELECT COUNT(*) FROM invites WHERE role <> 'client' AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?),
-		(SELECT COUNT(*) FROM clients WHERE archived_at IS NULL)`, t.now()).Scan(&u.Staff, &u.Clients)
+		(SELECT COUNT(*) FROM clients WHERE archived_at IS NULL)`, t.Now()).Scan(&u.Staff, &u.Clients)
 	if err != nil {
 		return u, fmt.Errorf("db: plan usage: %w", err)
 	}
@@ -28,7 +28,7 @@ func (t *Tenant) PlanUsage(ctx context.Context) (Usage, error) {
 // UserCounts returns the agency's active staff (owners and admins
 // included) and client contacts, for the operator's console.
 func (t *Tenant) UserCounts(ctx context.Context) (staff, contacts int64, err error) {
-	err = t.read.QueryRowContext(ctx, `SELECT
+	err = t.Read().QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM users WHERE role <> 'client' AND status = 'active'),
 		(SELECT COUNT(*) FROM users WHERE role = 'client' AND status = 'active')`).Scan(&staff, &contacts)
 	if err != nil {

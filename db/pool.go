@@ -98,12 +98,12 @@ func (p *TenantPool) Create(ctx context.Context, agencyID string, setup func(t *
 	if err := os.MkdirAll(filepath.Join(dir, "files"), 0o700); err != nil {
 		return fmt.Errorf("db: create tenant dir: %w", err)
 	}
-	d, err := openDB(filepath.Join(dir, "tenant.db"), true, p.clock)
+	d, err := Open(filepath.Join(dir, "tenant.db"), true, p.clock)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := d.migrate(ctx, p.migrations); err != nil {
+	if err := d.Migrate(ctx, p.migrations); err != nil {
 		return err
 	}
 	return setup(&Tenant{DB: d, AgencyID: agencyID, Dir: dir})
@@ -157,11 +157,11 @@ func (p *TenantPool) Acquire(ctx context.Context, agencyID string) (*Tenant, fun
 
 func (p *TenantPool) open(ctx context.Context, agencyID string) (*Tenant, error) {
 	dir := p.TenantDir(agencyID)
-	d, err := openDB(filepath.Join(dir, "tenant.db"), false, p.clock)
+	d, err := Open(filepath.Join(dir, "tenant.db"), false, p.clock)
 	if err != nil {
 		return nil, err
 	}
-	if err := d.migrate(ctx, p.migrations); err != nil {
+	if err := d.Migrate(ctx, p.migrations); err != nil {
 		d.Close()
 		return nil, err
 	}

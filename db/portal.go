@@ -23,11 +23,11 @@ func (k PortalCase) Open() bool { return k.Status != CaseResolved && k.Status !=
 // PortalCases lists the cases of the contact's client (v.ClientID), open
 // ones first, most recently updated first, with their unread counts.
 func (t *Tenant) PortalCases(ctx context.Context, v Viewer) ([]PortalCase, error) {
-	return queryList(ctx, t.reader(), "portal cases", func(r scanner) (PortalCase, error) {
+	return QueryList(ctx, t.Reader(), "portal cases", func(r Scanner) (PortalCase, error) {
 		var k PortalCase
 		var updated int64
 		err := r.Scan(&k.ID, &k.Number, &k.Title, &k.Status, &updated, &k.Unread)
-		k.UpdatedAt = unixTime(updated)
+		k.UpdatedAt = UnixTime(updated)
 		return k, err
 	}, `SELECT k.id, k.number, k.title, k.status, k.updated_at,
 		(SELECT COUNT(*) FROM case_events e WHERE e.case_id = k.id AND e.visible_to_client = 1 AND e.actor_id <> ?
@@ -46,11 +46,11 @@ type PortalUpdate struct {
 // PortalUpdates returns the newest client-visible events of the contact's
 // client's cases.
 func (t *Tenant) PortalUpdates(ctx context.Context, v Viewer, limit int) ([]PortalUpdate, error) {
-	return queryList(ctx, t.reader(), "portal updates", func(r scanner) (PortalUpdate, error) {
+	return QueryList(ctx, t.Reader(), "portal updates", func(r Scanner) (PortalUpdate, error) {
 		var u PortalUpdate
 		var at int64
 		err := r.Scan(&u.ID, &u.CaseID, &at, &u.ActorName, &u.Kind, &u.Field, &u.OldValue, &u.NewValue, &u.NoteID, &u.CaseNumber, &u.CaseTitle)
-		u.At = unixTime(at)
+		u.At = UnixTime(at)
 		return u, err
 	}, `SELECT e.id, e.case_id, e.at, e.actor_name, e.kind, e.field, e.old_value, e.new_value, e.note_id, k.number, k.title
 		FROM case_events e JOIN cases k ON k.id = e.case_id
@@ -65,18 +65,18 @@ func (t *Tenant) PortalCaseEvents(ctx context.Context, v Viewer, caseID string) 
 	if _, err := t.Case(ctx, v, caseID); err != nil {
 		return nil, err
 	}
-	events, err := queryList(ctx, t.reader(), "portal case events", func(r scanner) (Event, error) {
+	events, err := QueryList(ctx, t.Reader(), "portal case events", func(r Scanner) (Event, error) {
 		var e Event
 		var at int64
 		err := r.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.Kind, &e.Field, &e.OldValue, &e.NewValue, &e.NoteID)
-		e.CaseID, e.At, e.VisibleToClient = caseID, unixTime(at), true
+		e.CaseID, e.At, e.VisibleToClient = caseID, UnixTime(at), true
 		return e, err
 	}, `SELECT id, at, actor_id, actor_name, kind, field, old_value, new_value, note_id FROM case_events
 		WHERE case_id = ? AND visible_to_client = 1 ORDER BY id DESC LIMIT 500`, caseID)
 	if err != nil {
 		return nil, err
 	}
-	notes, err := queryList(ctx, t.reader(), "portal notes", scanNote, noteSelect+` WHERE n.case_id = ? AND n.visible_to_client = 1`, caseID)
+	notes, err := QueryList(ctx, t.Reader(), "portal notes", scanNote, noteSelect+` WHERE n.case_id = ? AND n.visible_to_client = 1`, caseID)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (t *Tenant) PortalCaseEvents(ctx context.Context, v Viewer, caseID string) 
 
 // MarkCaseRead records that userID has seen the case up to its newest event.
 func (t *Tenant) MarkCaseRead(ctx context.Context, userID, caseID string) error {
-	_, err := t.write.ExecContext(ctx, `INSERT INTO case_reads (user_id, case_id, last_event_id)
+	_, err := t.Write().ExecContext(ctx, `INSERT INTO case_reads (user_id, case_id, last_event_id)
 		SELECT ?, ?, COALESCE(MAX(id), 0) FROM case_events WHERE case_id = ?
 		ON CONFLICT (user_id, case_id) DO UPDATE SET last_event_id = MAX(last_event_id, excluded.last_event_id)`, userID, caseID, caseID)
 	if err != nil {
@@ -109,13 +109,13 @@ func (t *Tenant) MarkCaseRead(ctx context.Context, userID, caseID string) error 
 
 // CaseContacts returns the active portal contacts of a case's client.
 func (t *Tenant) CaseContacts(ctx context.Context, caseID string) ([]*User, error) {
-	return queryList(ctx, t.reader(), "case contacts", scanUser, `SELECT `+userColumns+` FROM users
+	return QueryList(ctx, t.Reader(), "case contacts", scanUser, `SELECT `+userColumns+` FROM users
 		WHERE status = 'active' AND role = 'client' AND client_id = (SELECT client_id FROM cases WHERE id = ?) ORDER BY name`, caseID)
 }
 
 // ActiveContacts returns the active portal contacts of a client.
 func (t *Tenant) ActiveContacts(ctx context.Context, clientID string) ([]*User, error) {
-	return queryList(ctx, t.reader(), "client contacts", scanUser, `SELECT `+userColumns+` FROM users
+	return QueryList(ctx, t.Reader(), "client contacts", scanUser, `SELECT `+userColumns+` FROM users
 		WHERE status = 'active' AND role = 'client' AND client_id = ? ORDER BY name`, clientID)
 }
 
@@ -124,21 +124,21 @@ func (t *Tenant) ClientContacts(ctx context.Context, v Viewer, clientID string) 
 	if _, err := t.Client(ctx, v, clientID); err != nil {
 		return nil, err
 	}
-	return queryList(ctx, t.reader(), "client contacts", scanUser, `SELECT `+userColumns+` FROM users
+	return QueryList(ctx, t.Reader(), "client contacts", scanUser, `SELECT `+userColumns+` FROM users
 		WHERE role = 'client' AND client_id = ? ORDER BY name`, clientID)
 }
 
 // ClientInvites returns the pending portal invites of a client.
 func (t *Tenant) ClientInvites(ctx context.Context, clientID string) ([]*Invite, error) {
-	return queryList(ctx, t.reader(), "client invites", scanInvite, `SELECT `+inviteColumns+` FROM invites
-		WHERE client_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC`, clientID, t.now())
+	return QueryList(ctx, t.Reader(), "client invites", scanInvite, `SELECT `+inviteColumns+` FROM invites
+		WHERE client_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC`, clientID, t.Now())
 }
 
 // CaseWatchers returns who on the agency's side hears of a client's
 // message or upload on a case: its assignee, else the client's responsible
 // person; active staff only.
 func (t *Tenant) CaseWatchers(ctx context.Context, caseID string) ([]*User, error) {
-	return queryList(ctx, t.reader(), "case watchers", scanUser, `SELECT `+userColumns+` FROM users
+	return QueryList(ctx, t.Reader(), "case watchers", scanUser, `SELECT `+userColumns+` FROM users
 		WHERE status = 'active' AND role <> 'client' AND id = (
 			SELECT COALESCE(k.assignee_id, c.responsible_id) FROM cases k JOIN clients c ON c.id = k.client_id WHERE k.id = ?)`, caseID)
 }
@@ -160,7 +160,7 @@ var EmailKinds = []EmailKind{
 
 // EmailOptOuts returns the kinds of email userID turned off.
 func (t *Tenant) EmailOptOuts(ctx context.Context, userID string) (map[string]bool, error) {
-	kinds, err := queryList(ctx, t.reader(), "email opt-outs", func(r scanner) (string, error) {
+	kinds, err := QueryList(ctx, t.Reader(), "email opt-outs", func(r Scanner) (string, error) {
 		var k string
 		return k, r.Scan(&k)
 	}, `SELECT kind FROM email_opt_outs WHERE user_id = ?`, userID)
@@ -192,7 +192,7 @@ func (t *Tenant) SetEmailOptOuts(ctx context.Context, userID string, off []strin
 // WantsEmail reports whether userID has not turned off kind.
 func (t *Tenant) WantsEmail(ctx context.Context, userID, kind string) (bool, error) {
 	var n int
-	err := t.reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM email_opt_outs WHERE user_id = ? AND kind = ?`, userID, kind).Scan(&n)
+	err := t.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM email_opt_outs WHERE user_id = ? AND kind = ?`, userID, kind).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("db: email opt-outs: %w", err)
 	}
@@ -203,14 +203,14 @@ func (t *Tenant) WantsEmail(ctx context.Context, userID, kind string) (bool, err
 // (v.ClientID); drafts and other clients' invoices are not found.
 func (t *Tenant) PortalInvoice(ctx context.Context, v Viewer, id string) (*Invoice, error) {
 	if v.ClientID == "" {
-		return nil, notFound(sql.ErrNoRows, "Invoice")
+		return nil, NotFound(sql.ErrNoRows, "Invoice")
 	}
 	inv, err := t.Invoice(ctx, v, id)
 	if err != nil {
 		return nil, err
 	}
 	if inv.Status == InvoiceDraft {
-		return nil, notFound(sql.ErrNoRows, "Invoice")
+		return nil, NotFound(sql.ErrNoRows, "Invoice")
 	}
 	return inv, nil
 }
@@ -237,7 +237,7 @@ func (t *Tenant) PortalInvoices(ctx context.Context, v Viewer) ([]InvoiceRow, er
 // NoteClientActivity records that a client contact wrote or uploaded on the
 // case now, for the staff's unread markers.
 func (t *Tenant) NoteClientActivity(ctx context.Context, caseID string) error {
-	if _, err := t.write.ExecContext(ctx, `UPDATE cases SET client_activity_at = ? WHERE id = ?`, t.now(), caseID); err != nil {
+	if _, err := t.Write().ExecContext(ctx, `UPDATE cases SET client_activity_at = ? WHERE id = ?`, t.Now(), caseID); err != nil {
 		return fmt.Errorf("db: note client activity: %w", err)
 	}
 	return nil
@@ -248,14 +248,14 @@ func (t *Tenant) NoteClientActivity(ctx context.Context, caseID string) error {
 // so opening a case costs one read.
 func (t *Tenant) SeeClientActivity(ctx context.Context, userID, caseID string) error {
 	var unseen bool
-	err := t.reader().QueryRowContext(ctx, `SELECT COALESCE(k.client_activity_at > COALESCE(
+	err := t.Reader().QueryRowContext(ctx, `SELECT COALESCE(k.client_activity_at > COALESCE(
 			(SELECT read_at FROM case_reads r WHERE r.user_id = ? AND r.case_id = k.id), 0), 0)
 		FROM cases k WHERE k.id = ?`, userID, caseID).Scan(&unseen)
 	if err != nil || !unseen {
 		return notFoundOrNil(err)
 	}
-	_, err = t.write.ExecContext(ctx, `INSERT INTO case_reads (user_id, case_id, read_at) VALUES (?, ?, ?)
-		ON CONFLICT (user_id, case_id) DO UPDATE SET read_at = excluded.read_at`, userID, caseID, t.now())
+	_, err = t.Write().ExecContext(ctx, `INSERT INTO case_reads (user_id, case_id, read_at) VALUES (?, ?, ?)
+		ON CONFLICT (user_id, case_id) DO UPDATE SET read_at = excluded.read_at`, userID, caseID, t.Now())
 	if err != nil {
 		return fmt.Errorf("db: see client activity: %w", err)
 	}
@@ -286,11 +286,11 @@ func (t *Tenant) UnseenClientActivity(ctx context.Context, v Viewer, onlyAssigne
 		mine = "k.assignee_id = ?"
 		args = append(args, v.UserID)
 	}
-	return queryList(ctx, t.reader(), "unseen client activity", func(r scanner) (ClientActivityCase, error) {
+	return QueryList(ctx, t.Reader(), "unseen client activity", func(r Scanner) (ClientActivityCase, error) {
 		var c ClientActivityCase
 		var at int64
 		err := r.Scan(&c.ID, &c.Number, &c.Title, &c.ClientName, &at)
-		c.At = unixTime(at)
+		c.At = UnixTime(at)
 		return c, err
 	}, `SELECT k.id, k.number, k.title, c.name, k.client_activity_at FROM cases k JOIN clients c ON c.id = k.client_id
 		WHERE k.client_activity_at IS NOT NULL AND `+filter+` AND `+mine+`

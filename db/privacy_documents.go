@@ -51,7 +51,7 @@ func init() {
 // exportDocuments writes documents.json and each document's file as
 // documents/C-0042/<id>-<name>.
 func exportDocuments(ctx context.Context, t *Tenant, w *ExportWriter, cond string, arg string) error {
-	recs, err := queryRecords(ctx, t.read, `SELECT d.id, 'C-' || printf('%04d', k.number) AS case_number, d.name, d.content_type, d.size, d.sha256,
+	recs, err := queryRecords(ctx, t.Read(), `SELECT d.id, 'C-' || printf('%04d', k.number) AS case_number, d.name, d.content_type, d.size, d.sha256,
 		d.shared AS shared_with_client, d.uploader_name, d.from_client, d.created_at, d.deleted_at, d.storage_key
 		FROM documents d JOIN cases k ON k.id = d.case_id WHERE `+cond+` ORDER BY k.number, d.created_at`, arg)
 	if err != nil {

@@ -50,7 +50,7 @@ func exportInvoices(ctx context.Context, t *Tenant, clientID string, w *ExportWr
 		{"recurring_invoices.json", `SELECT id, currency, terms_days, notes, frequency, interval_months, start_date, end_date, status, created_at
 			FROM recurring_invoices WHERE client_id = ? ORDER BY created_at`},
 	} {
-		recs, err := queryRecords(ctx, t.read, s.query, clientID)
+		recs, err := queryRecords(ctx, t.Read(), s.query, clientID)
 		if err != nil {
 			return err
 		}
@@ -79,7 +79,7 @@ func eraseInvoices(ctx context.Context, tx *sql.Tx, t *Tenant, clientID string) 
 		return nil, err
 	}
 	if kept > 0 {
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)`, erasedClientPrefix+clientID, strconv.FormatInt(t.now(), 10)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)`, erasedClientPrefix+clientID, strconv.FormatInt(t.Now(), 10)); err != nil {
 			return nil, err
 		}
 	}
@@ -101,7 +101,7 @@ func purgeErasedInvoices(ctx context.Context, t *Tenant, now time.Time, dryRun b
 	counts := map[string]int64{}
 	if dryRun {
 		var n int64
-		err := t.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+expired+` AS x`, cutoff, cutoff).Scan(&n)
+		err := t.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+expired+` AS x`, cutoff, cutoff).Scan(&n)
 		counts["purged"] = n
 		return counts, err
 	}
@@ -140,7 +140,7 @@ func purgeErasedInvoices(ctx context.Context, t *Tenant, now time.Time, dryRun b
 // invoices (default 10 years).
 func (t *Tenant) InvoiceRetentionYears(ctx context.Context) (int, error) {
 	var v string
-	err := t.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, settingInvoiceRetention).Scan(&v)
+	err := t.Read().QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, settingInvoiceRetention).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return DefaultInvoiceRetentionYears, nil
 	}

@@ -48,7 +48,7 @@ func ParseShippedPolicy(text string) (*Policy, error) {
 func (c *Control) PrivacyPolicy(ctx context.Context, shipped *Policy) (*Policy, error) {
 	var p Policy
 	var at int64
-	err := c.read.QueryRowContext(ctx, `SELECT version, body, updated_at, updated_by FROM privacy_policies ORDER BY version DESC LIMIT 1`).
+	err := c.Read().QueryRowContext(ctx, `SELECT version, body, updated_at, updated_by FROM privacy_policies ORDER BY version DESC LIMIT 1`).
 		Scan(&p.Version, &p.Body, &at, &p.UpdatedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return shipped, nil
@@ -56,7 +56,7 @@ func (c *Control) PrivacyPolicy(ctx context.Context, shipped *Policy) (*Policy, 
 	if err != nil {
 		return nil, fmt.Errorf("db: privacy policy: %w", err)
 	}
-	p.UpdatedAt = unixTime(at)
+	p.UpdatedAt = UnixTime(at)
 	return &p, nil
 }
 
@@ -86,8 +86,8 @@ func (c *Control) SavePrivacyPolicy(ctx context.Context, shipped *Policy, body, 
 		if currentBody == body {
 			return fieldError("body", "This is the current text: change something to publish a new version.")
 		}
-		p = &Policy{Version: current + 1, Body: body, UpdatedAt: unixTime(c.now()), UpdatedBy: by}
-		_, err = tx.ExecContext(ctx, `INSERT INTO privacy_policies (version, body, updated_at, updated_by) VALUES (?, ?, ?, ?)`, p.Version, p.Body, c.now(), by)
+		p = &Policy{Version: current + 1, Body: body, UpdatedAt: UnixTime(c.Now()), UpdatedBy: by}
+		_, err = tx.ExecContext(ctx, `INSERT INTO privacy_policies (version, body, updated_at, updated_by) VALUES (?, ?, ?, ?)`, p.Version, p.Body, c.Now(), by)
 		return err
 	})
 	if err != nil {

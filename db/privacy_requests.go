@@ -27,7 +27,7 @@ type DeletionRequest struct {
 // Asking again keeps the first request's time.
 func (t *Tenant) RequestDeletion(ctx context.Context, userID string, a Audit) error {
 	return t.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)`, deletionRequestKey(userID), strconv.FormatInt(t.now(), 10))
+		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)`, deletionRequestKey(userID), strconv.FormatInt(t.Now(), 10))
 		if err != nil {
 			return fmt.Errorf("db: request deletion: %w", err)
 		}
@@ -43,7 +43,7 @@ func (t *Tenant) RequestDeletion(ctx context.Context, userID string, a Audit) er
 // zero time when they have not (or it was carried out or declined).
 func (t *Tenant) DeletionRequestedAt(ctx context.Context, userID string) (time.Time, error) {
 	var v string
-	err := t.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, deletionRequestKey(userID)).Scan(&v)
+	err := t.Read().QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, deletionRequestKey(userID)).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, nil
 	}
@@ -51,12 +51,12 @@ func (t *Tenant) DeletionRequestedAt(ctx context.Context, userID string) (time.T
 		return time.Time{}, fmt.Errorf("db: deletion request: %w", err)
 	}
 	n, _ := strconv.ParseInt(v, 10, 64)
-	return unixTime(n), nil
+	return UnixTime(n), nil
 }
 
 // DeletionRequests lists the pending requests, oldest first.
 func (t *Tenant) DeletionRequests(ctx context.Context) ([]DeletionRequest, error) {
-	rows, err := t.read.QueryContext(ctx, `SELECT s.key, s.value, `+prefixed("u", userColumns)+` FROM settings s
+	rows, err := t.Read().QueryContext(ctx, `SELECT s.key, s.value, `+prefixed("u", userColumns)+` FROM settings s
 		JOIN users u ON u.id = substr(s.key, ?) WHERE s.key LIKE ? ORDER BY CAST(s.value AS INTEGER)`,
 		len(deletionRequestPrefix)+1, deletionRequestPrefix+"%")
 	if err != nil {
@@ -71,7 +71,7 @@ func (t *Tenant) DeletionRequests(ctx context.Context) ([]DeletionRequest, error
 			return nil, fmt.Errorf("db: scan deletion request: %w", err)
 		}
 		n, _ := strconv.ParseInt(at, 10, 64)
-		out = append(out, DeletionRequest{User: u, RequestedAt: unixTime(n)})
+		out = append(out, DeletionRequest{User: u, RequestedAt: UnixTime(n)})
 	}
 	return out, rows.Err()
 }
@@ -84,7 +84,7 @@ func (t *Tenant) DeclineDeletion(ctx context.Context, userID string, a Audit) er
 			return fmt.Errorf("db: decline deletion: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound(sql.ErrNoRows, "Deletion request")
+			return NotFound(sql.ErrNoRows, "Deletion request")
 		}
 		a.Target = userID
 		return t.auditTx(ctx, tx, a)
@@ -96,12 +96,12 @@ func (t *Tenant) CorrectName(ctx context.Context, userID, name string, a Audit) 
 	return t.Tx(ctx, func(tx *sql.Tx) error {
 		var old string
 		if err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, userID).Scan(&old); err != nil {
-			return notFound(err, "Person")
+			return NotFound(err, "Person")
 		}
 		if old == name {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, updated_at = ? WHERE id = ?`, name, t.now(), userID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, updated_at = ? WHERE id = ?`, name, t.Now(), userID); err != nil {
 			return fmt.Errorf("db: correct name: %w", err)
 		}
 		a.Target, a.Detail = userID, "name corrected"

@@ -90,14 +90,14 @@ const recurringSelect = `SELECT r.id, r.client_id, cl.name, COALESCE(r.case_id, 
 	r.start_date, r.end_date, r.max_count, r.status, r.auto_send, r.next_index, r.created_at
 	FROM recurring_invoices r JOIN clients cl ON cl.id = r.client_id`
 
-func scanRecurring(row scanner) (*Recurring, error) {
+func scanRecurring(row Scanner) (*Recurring, error) {
 	var r Recurring
 	var created int64
 	if err := row.Scan(&r.ID, &r.ClientID, &r.ClientName, &r.CaseID, &r.Currency, &r.TermsDays, &r.Notes, &r.Frequency, &r.IntervalMonths,
 		&r.IssueDate, &r.EndDate, &r.Count, &r.Status, &r.AutoSend, &r.NextIndex, &created); err != nil {
 		return nil, err
 	}
-	r.CreatedAt = unixTime(created)
+	r.CreatedAt = UnixTime(created)
 	return &r, nil
 }
 
@@ -108,7 +108,7 @@ func loadRecurring(ctx context.Context, q caseQuerier, v Viewer, id string) (*Re
 	filter, args := v.clientFilter("cl")
 	r, err := scanRecurring(q.QueryRowContext(ctx, recurringSelect+` WHERE r.id = ? AND `+filter, append([]any{id}, args...)...))
 	if err != nil {
-		return nil, notFound(err, "Recurring invoice")
+		return nil, NotFound(err, "Recurring invoice")
 	}
 	r.Lines, err = readLines(ctx, q, `SELECT description, quantity_milli, unit_price, vat_rate_bp FROM recurring_lines WHERE recurring_id = ? ORDER BY position`, id)
 	return r, err
@@ -116,13 +116,13 @@ func loadRecurring(ctx context.Context, q caseQuerier, v Viewer, id string) (*Re
 
 // Recurring loads a recurring invoice v may see.
 func (t *Tenant) Recurring(ctx context.Context, v Viewer, id string) (*Recurring, error) {
-	return loadRecurring(ctx, t.reader(), v, id)
+	return loadRecurring(ctx, t.Reader(), v, id)
 }
 
 // RecurringList lists the recurring invoices v may see.
 func (t *Tenant) RecurringList(ctx context.Context, v Viewer) ([]*Recurring, error) {
 	filter, args := v.clientFilter("cl")
-	return queryListPrepared(ctx, t.DB, "recurring invoices", 16, scanRecurring, recurringSelect+` WHERE `+filter+` ORDER BY r.created_at DESC LIMIT 500`, args...)
+	return QueryListPrepared(ctx, t.DB, "recurring invoices", 16, scanRecurring, recurringSelect+` WHERE `+filter+` ORDER BY r.created_at DESC LIMIT 500`, args...)
 }
 
 // CreateRecurring stores a recurring invoice for a client v may see.
@@ -138,7 +138,7 @@ func (t *Tenant) CreateRecurring(ctx context.Context, v Viewer, actor Actor, in 
 		if err := checkInvoiceRefs(ctx, tx, v, &in.InvoiceInput); err != nil {
 			return err
 		}
-		now := t.now()
+		now := t.Now()
 		auto := 0
 		if in.AutoSend {
 			auto = 1
@@ -217,7 +217,7 @@ func (t *Tenant) ChangeRecurring(ctx context.Context, v Viewer, id, action strin
 }
 
 func (t *Tenant) setRecurringStatus(ctx context.Context, tx *sql.Tx, id, status string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE recurring_invoices SET status = ?, updated_at = ? WHERE id = ?`, status, t.now(), id)
+	_, err := tx.ExecContext(ctx, `UPDATE recurring_invoices SET status = ?, updated_at = ? WHERE id = ?`, status, t.Now(), id)
 	if err != nil {
 		return fmt.Errorf("db: recurring %s → %s: %w", id, status, err)
 	}
@@ -226,10 +226,10 @@ func (t *Tenant) setRecurringStatus(ctx context.Context, tx *sql.Tx, id, status 
 
 func (t *Tenant) skipPeriod(ctx context.Context, tx *sql.Tx, id string, index int, d time.Time) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO recurring_runs (recurring_id, period_index, period_date, skipped, created_at) VALUES (?, ?, ?, 1, ?)`,
-		id, index, d.Format(billing.DateLayout), t.now()); err != nil {
+		id, index, d.Format(billing.DateLayout), t.Now()); err != nil {
 		return fmt.Errorf("db: skip period %d of %s: %w", index, id, err)
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE recurring_invoices SET next_index = ?, updated_at = ? WHERE id = ? AND next_index = ?`, index+1, t.now(), id, index)
+	_, err := tx.ExecContext(ctx, `UPDATE recurring_invoices SET next_index = ?, updated_at = ? WHERE id = ? AND next_index = ?`, index+1, t.Now(), id, index)
 	return err
 }
 
@@ -245,7 +245,7 @@ type GeneratedInvoice struct {
 // crash between two periods, makes nothing twice and skips nothing.
 // onIssued is called after each commit (the job sends the email there).
 func (t *Tenant) GenerateRecurring(ctx context.Context, today time.Time, agencyName string, onIssued func(GeneratedInvoice)) (int, error) {
-	ids, err := queryListPrepared(ctx, t.DB, "active recurring", 16, func(row scanner) (string, error) {
+	ids, err := QueryListPrepared(ctx, t.DB, "active recurring", 16, func(row Scanner) (string, error) {
 		var id string
 		return id, row.Scan(&id)
 	}, `SELECT id FROM recurring_invoices WHERE status = 'active' ORDER BY created_at, id`)
@@ -297,7 +297,7 @@ func (t *Tenant) generateOne(ctx context.Context, id string, today time.Time, ag
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO recurring_runs (recurring_id, period_index, period_date, created_at) VALUES (?, ?, ?, ?)`,
-			id, r.NextIndex, d.Format(billing.DateLayout), t.now()); err != nil {
+			id, r.NextIndex, d.Format(billing.DateLayout), t.Now()); err != nil {
 			return fmt.Errorf("db: claim period %d: %w", r.NextIndex, err)
 		}
 		in := r.InvoiceInput
@@ -316,7 +316,7 @@ func (t *Tenant) generateOne(ctx context.Context, id string, today time.Time, ag
 		if _, err := tx.ExecContext(ctx, `UPDATE recurring_runs SET invoice_id = ? WHERE recurring_id = ? AND period_index = ?`, invID, id, r.NextIndex); err != nil {
 			return fmt.Errorf("db: link period %d: %w", r.NextIndex, err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE recurring_invoices SET next_index = next_index + 1, updated_at = ? WHERE id = ?`, t.now(), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE recurring_invoices SET next_index = next_index + 1, updated_at = ? WHERE id = ?`, t.Now(), id); err != nil {
 			return fmt.Errorf("db: advance recurring %s: %w", id, err)
 		}
 		out, more = &GeneratedInvoice{InvoiceID: invID, AutoSend: r.AutoSend}, true
@@ -336,7 +336,7 @@ type RecurringRun struct {
 
 // RecurringRuns lists a schedule's periods so far, newest first.
 func (t *Tenant) RecurringRuns(ctx context.Context, id string) ([]RecurringRun, error) {
-	return queryListPrepared(ctx, t.DB, "recurring runs", 16, func(row scanner) (RecurringRun, error) {
+	return QueryListPrepared(ctx, t.DB, "recurring runs", 16, func(row Scanner) (RecurringRun, error) {
 		var r RecurringRun
 		err := row.Scan(&r.Index, &r.Date, &r.InvoiceID, &r.InvoiceNumber, &r.Skipped)
 		return r, err
@@ -362,7 +362,7 @@ func (t *Tenant) ClaimReminders(ctx context.Context, today time.Time, steps []in
 		id  string
 		due string
 	}
-	invs, err := queryListPrepared(ctx, t.DB, "overdue invoices", 16, func(row scanner) (open, error) {
+	invs, err := QueryListPrepared(ctx, t.DB, "overdue invoices", 16, func(row Scanner) (open, error) {
 		var o open
 		return o, row.Scan(&o.id, &o.due)
 	}, `SELECT id, due_date FROM invoices WHERE status IN (`+invoiceOpenStatusList+`) AND kind = 'invoice' AND due_date < ?`, today.Format(billing.DateLayout))
@@ -386,7 +386,7 @@ func (t *Tenant) ClaimReminders(ctx context.Context, today time.Time, steps []in
 			if latest == 0 {
 				continue
 			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO invoice_reminders (invoice_id, step_days, sent, at) VALUES (?, ?, 1, ?) ON CONFLICT DO NOTHING`, o.id, latest, t.now())
+			res, err := tx.ExecContext(ctx, `INSERT INTO invoice_reminders (invoice_id, step_days, sent, at) VALUES (?, ?, 1, ?) ON CONFLICT DO NOTHING`, o.id, latest, t.Now())
 			if err != nil {
 				return fmt.Errorf("db: claim reminder of %s: %w", o.id, err)
 			}
@@ -395,7 +395,7 @@ func (t *Tenant) ClaimReminders(ctx context.Context, today time.Time, steps []in
 			}
 			for _, s := range steps {
 				if s < latest {
-					if _, err := tx.ExecContext(ctx, `INSERT INTO invoice_reminders (invoice_id, step_days, sent, at) VALUES (?, ?, 0, ?) ON CONFLICT DO NOTHING`, o.id, s, t.now()); err != nil {
+					if _, err := tx.ExecContext(ctx, `INSERT INTO invoice_reminders (invoice_id, step_days, sent, at) VALUES (?, ?, 0, ?) ON CONFLICT DO NOTHING`, o.id, s, t.Now()); err != nil {
 						return fmt.Errorf("db: pass over reminder of %s: %w", o.id, err)
 					}
 				}
@@ -410,7 +410,7 @@ func (t *Tenant) ClaimReminders(ctx context.Context, today time.Time, steps []in
 // ClientEmail is the first email of a client, where invoices go.
 func (t *Tenant) ClientEmail(ctx context.Context, clientID string) (string, error) {
 	var email string
-	err := t.reader().QueryRowContext(ctx, `SELECT email FROM client_emails WHERE client_id = ? ORDER BY position LIMIT 1`, clientID).Scan(&email)
+	err := t.Reader().QueryRowContext(ctx, `SELECT email FROM client_emails WHERE client_id = ? ORDER BY position LIMIT 1`, clientID).Scan(&email)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

@@ -15,8 +15,8 @@ var invalidReset = apperr.New(apperr.NotFound, "This reset link is not valid any
 // CreatePasswordReset stores a reset for a user and returns the link token.
 func (t *Tenant) CreatePasswordReset(ctx context.Context, userID string, ttl time.Duration) (string, error) {
 	token := auth.NewToken()
-	now := t.now()
-	_, err := t.write.ExecContext(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+	now := t.Now()
+	_, err := t.Write().ExecContext(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 		auth.HashToken(token), userID, now, now+int64(ttl.Seconds()))
 	if err != nil {
 		return "", fmt.Errorf("db: create reset: %w", err)
@@ -26,8 +26,8 @@ func (t *Tenant) CreatePasswordReset(ctx context.Context, userID string, ttl tim
 
 // PasswordResetUser returns the active user a valid reset token belongs to.
 func (t *Tenant) PasswordResetUser(ctx context.Context, token string) (*User, error) {
-	u, err := scanUser(t.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE status = 'active' AND id =
-		(SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?)`, auth.HashToken(token), t.now()))
+	u, err := scanUser(t.Read().QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE status = 'active' AND id =
+		(SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?)`, auth.HashToken(token), t.Now()))
 	if err == sql.ErrNoRows {
 		return nil, invalidReset
 	}
@@ -44,7 +44,7 @@ func (t *Tenant) ResetPassword(ctx context.Context, token, passwordHash string, 
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
 		var userID string
 		err := tx.QueryRowContext(ctx, `UPDATE password_resets SET used_at = ?
-			WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id`, t.now(), auth.HashToken(token), t.now()).Scan(&userID)
+			WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id`, t.Now(), auth.HashToken(token), t.Now()).Scan(&userID)
 		if err == sql.ErrNoRows {
 			return invalidReset
 		}
@@ -57,13 +57,13 @@ func (t *Tenant) ResetPassword(ctx context.Context, token, passwordHash string, 
 			}
 			return fmt.Errorf("db: reset user: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, passwordHash, t.now(), userID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, passwordHash, t.Now(), userID); err != nil {
 			return fmt.Errorf("db: reset password: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
 			return fmt.Errorf("db: end sessions: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, t.now(), userID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, t.Now(), userID); err != nil {
 			return fmt.Errorf("db: end other resets: %w", err)
 		}
 		a.ActorID, a.ActorName, a.Target = u.ID, u.Name, u.Email

@@ -23,13 +23,13 @@ func (a *RetentionAgency) LastActive() time.Time {
 
 // RetentionAgencies lists every agency not yet deleted, with its archive time.
 func (c *Control) RetentionAgencies(ctx context.Context) ([]*RetentionAgency, error) {
-	return queryList(ctx, c.read, "retention agencies", func(r scanner) (*RetentionAgency, error) {
+	return QueryList(ctx, c.Read(), "retention agencies", func(r Scanner) (*RetentionAgency, error) {
 		var a RetentionAgency
 		var created, activity, archived int64
 		if err := r.Scan(&a.ID, &a.Slug, &a.Name, &a.Status, &created, &activity, &archived); err != nil {
 			return nil, err
 		}
-		a.CreatedAt, a.LastActivityAt, a.ArchivedAt = unixTime(created), unixTime(activity), unixTime(archived)
+		a.CreatedAt, a.LastActivityAt, a.ArchivedAt = UnixTime(created), UnixTime(activity), UnixTime(archived)
 		return &a, nil
 	}, `SELECT id, slug, name, status, created_at, COALESCE(last_activity_at, 0), COALESCE(archived_at, 0)
 		FROM agencies WHERE status <> 'deleted' ORDER BY created_at, id`)
@@ -38,8 +38,8 @@ func (c *Control) RetentionAgencies(ctx context.Context) ([]*RetentionAgency, er
 // RecordRetentionNotice records that the warning kind about the inactivity
 // since activityAt went out; it reports false when it already had.
 func (c *Control) RecordRetentionNotice(ctx context.Context, agencyID, kind string, activityAt time.Time) (bool, error) {
-	res, err := c.write.ExecContext(ctx, `INSERT OR IGNORE INTO retention_notices (agency_id, kind, activity_at, sent_at) VALUES (?, ?, ?, ?)`,
-		agencyID, kind, activityAt.Unix(), c.now())
+	res, err := c.Write().ExecContext(ctx, `INSERT OR IGNORE INTO retention_notices (agency_id, kind, activity_at, sent_at) VALUES (?, ?, ?, ?)`,
+		agencyID, kind, activityAt.Unix(), c.Now())
 	if err != nil {
 		return false, fmt.Errorf("db: record retention notice: %w", err)
 	}
@@ -51,18 +51,18 @@ func (c *Control) RecordRetentionNotice(ctx context.Context, agencyID, kind stri
 // inactivity since activityAt went out, or the zero time if it has not.
 func (c *Control) RetentionNoticeSentAt(ctx context.Context, agencyID, kind string, activityAt time.Time) (time.Time, error) {
 	var at int64
-	err := c.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(sent_at), 0) FROM retention_notices WHERE agency_id = ? AND kind = ? AND activity_at = ?`,
+	err := c.Read().QueryRowContext(ctx, `SELECT COALESCE(MAX(sent_at), 0) FROM retention_notices WHERE agency_id = ? AND kind = ? AND activity_at = ?`,
 		agencyID, kind, activityAt.Unix()).Scan(&at)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("db: retention notice: %w", err)
 	}
-	return unixTime(at), nil
+	return UnixTime(at), nil
 }
 
 // RevertAgencyArchived puts back the status an agency had before an
 // archival that failed half-way.
 func (c *Control) RevertAgencyArchived(ctx context.Context, agencyID, status string) error {
-	_, err := c.write.ExecContext(ctx, `UPDATE agencies SET status = ?, archived_at = NULL WHERE id = ?`, status, agencyID)
+	_, err := c.Write().ExecContext(ctx, `UPDATE agencies SET status = ?, archived_at = NULL WHERE id = ?`, status, agencyID)
 	if err != nil {
 		return fmt.Errorf("db: revert archival of %s: %w", agencyID, err)
 	}
@@ -71,7 +71,7 @@ func (c *Control) RevertAgencyArchived(ctx context.Context, agencyID, status str
 
 // SetAgencyArchived marks an agency archived now: its people cannot sign in.
 func (c *Control) SetAgencyArchived(ctx context.Context, agencyID string) error {
-	_, err := c.write.ExecContext(ctx, `UPDATE agencies SET status = 'archived', archived_at = ? WHERE id = ? AND status <> 'deleted'`, c.now(), agencyID)
+	_, err := c.Write().ExecContext(ctx, `UPDATE agencies SET status = 'archived', archived_at = ? WHERE id = ? AND status <> 'deleted'`, c.Now(), agencyID)
 	if err != nil {
 		return fmt.Errorf("db: archive agency %s: %w", agencyID, err)
 	}
@@ -81,7 +81,7 @@ func (c *Control) SetAgencyArchived(ctx context.Context, agencyID string) error 
 // SetAgencyRestored makes an archived agency active again; its inactivity
 // is counted from now.
 func (c *Control) SetAgencyRestored(ctx context.Context, agencyID string) error {
-	_, err := c.write.ExecContext(ctx, `UPDATE agencies SET status = 'active', archived_at = NULL, last_activity_at = ? WHERE id = ?`, c.now(), agencyID)
+	_, err := c.Write().ExecContext(ctx, `UPDATE agencies SET status = 'active', archived_at = NULL, last_activity_at = ? WHERE id = ?`, c.Now(), agencyID)
 	if err != nil {
 		return fmt.Errorf("db: restore agency %s: %w", agencyID, err)
 	}
@@ -104,21 +104,21 @@ func (c *Control) SetAgencyDeleted(ctx context.Context, agencyID string) error {
 
 // PurgeSetupTokens deletes used or expired operator setup links.
 func (c *Control) PurgeSetupTokens(ctx context.Context, dryRun bool) (int64, error) {
-	return countOrDelete(ctx, c.DB, dryRun, `setup_tokens WHERE used_at IS NOT NULL OR expires_at <= ?`, c.now())
+	return CountOrDelete(ctx, c.DB, dryRun, `setup_tokens WHERE used_at IS NOT NULL OR expires_at <= ?`, c.Now())
 }
 
 // countOrDelete deletes the rows `from` (a table and WHERE clause) selects,
 // or with dryRun only counts them.
-func countOrDelete(ctx context.Context, d *DB, dryRun bool, from string, args ...any) (int64, error) {
+func CountOrDelete(ctx context.Context, d *DB, dryRun bool, from string, args ...any) (int64, error) {
 	if dryRun {
 		var n int64
-		err := d.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from, args...).Scan(&n)
+		err := d.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+from, args...).Scan(&n)
 		if err != nil {
 			return 0, fmt.Errorf("db: count %s: %w", from, err)
 		}
 		return n, nil
 	}
-	res, err := d.write.ExecContext(ctx, `DELETE FROM `+from, args...)
+	res, err := d.Write().ExecContext(ctx, `DELETE FROM `+from, args...)
 	if err != nil {
 		return 0, fmt.Errorf("db: purge %s: %w", from, err)
 	}
@@ -127,7 +127,7 @@ func countOrDelete(ctx context.Context, d *DB, dryRun bool, from string, args ..
 
 // OwnerEmails lists the emails of the agency's active owners.
 func (t *Tenant) OwnerEmails(ctx context.Context) ([]string, error) {
-	return queryList(ctx, t.read, "owner emails", func(r scanner) (string, error) {
+	return QueryList(ctx, t.Read(), "owner emails", func(r Scanner) (string, error) {
 		var s string
 		return s, r.Scan(&s)
 	}, `SELECT email FROM users WHERE role = 'owner' AND status = 'active' ORDER BY email`)
@@ -135,13 +135,13 @@ func (t *Tenant) OwnerEmails(ctx context.Context) ([]string, error) {
 
 // PurgeAudit deletes audit entries older than cutoff.
 func (t *Tenant) PurgeAudit(ctx context.Context, cutoff time.Time, dryRun bool) (int64, error) {
-	return countOrDelete(ctx, t.DB, dryRun, `audit_log WHERE at < ?`, cutoff.Unix())
+	return CountOrDelete(ctx, t.DB, dryRun, `audit_log WHERE at < ?`, cutoff.Unix())
 }
 
 // PurgeTokens deletes expired sessions, used or expired password-reset
 // links, and invitations that were accepted, revoked or expired.
 func (t *Tenant) PurgeTokens(ctx context.Context, idle time.Duration, dryRun bool) (int64, error) {
-	now := t.now()
+	now := t.Now()
 	var total int64
 	for _, q := range []struct {
 		from string
@@ -151,7 +151,7 @@ func (t *Tenant) PurgeTokens(ctx context.Context, idle time.Duration, dryRun boo
 		{`password_resets WHERE expires_at <= ? OR used_at IS NOT NULL`, []any{now}},
 		{`invites WHERE expires_at <= ? OR accepted_at IS NOT NULL OR revoked_at IS NOT NULL`, []any{now}},
 	} {
-		n, err := countOrDelete(ctx, t.DB, dryRun, q.from, q.args...)
+		n, err := CountOrDelete(ctx, t.DB, dryRun, q.from, q.args...)
 		if err != nil {
 			return total, err
 		}

@@ -82,7 +82,7 @@ func (p *TenantPool) ArchiveTenant(ctx context.Context, agencyID string) error {
 	if err := p.Evict(ctx, agencyID); err != nil {
 		return err
 	}
-	d, err := openDB(filepath.Join(dir, "tenant.db"), false, p.clock)
+	d, err := Open(filepath.Join(dir, "tenant.db"), false, p.clock)
 	if err != nil {
 		return err
 	}

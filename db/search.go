@@ -186,7 +186,7 @@ func (t *Tenant) searchCaseNumber(ctx context.Context, v Viewer, q string, res *
 	number, _ := strconv.ParseInt(m[1], 10, 64)
 	filter, args := v.caseFilter("k")
 	var id, title string
-	err := t.reader().QueryRowContext(ctx, `SELECT k.id, k.title FROM cases k WHERE k.number = ? AND `+filter,
+	err := t.Reader().QueryRowContext(ctx, `SELECT k.id, k.title FROM cases k WHERE k.number = ? AND `+filter,
 		append([]any{number}, args...)...).Scan(&id, &title)
 	if err == sql.ErrNoRows {
 		return nil
@@ -211,7 +211,7 @@ func (t *Tenant) searchCaseNumber(ctx context.Context, v Viewer, q string, res *
 // prefix index answers a short prefix without reading further.
 func (t *Tenant) countMatches(ctx context.Context, expr string, limit int) (int, error) {
 	var n int
-	err := t.reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)`, expr, limit).Scan(&n)
+	err := t.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)`, expr, limit).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("db: search count: %w", err)
 	}
@@ -259,7 +259,7 @@ func (t *Tenant) searchRare(ctx context.Context, v Viewer, res *SearchResult) er
 	}
 	// Only the rowid and the score of every match: the stored text of the
 	// best ones alone is read below.
-	rows, err := queryListPrepared(ctx, t.DB, "search", searchRareLimit, func(r scanner) (ranked, error) {
+	rows, err := QueryListPrepared(ctx, t.DB, "search", searchRareLimit, func(r Scanner) (ranked, error) {
 		var x ranked
 		err := r.Scan(&x.rowid, &x.score)
 		return x, err
@@ -293,7 +293,7 @@ func (t *Tenant) searchRare(ctx context.Context, v Viewer, res *SearchResult) er
 		rowid int64
 		hit   SearchHit
 	}
-	texts, err := queryListPrepared(ctx, t.DB, "search snippets", len(rows), func(r scanner) (marked, error) {
+	texts, err := QueryListPrepared(ctx, t.DB, "search snippets", len(rows), func(r Scanner) (marked, error) {
 		var m marked
 		err := r.Scan(&m.rowid, &m.hit.Kind, &m.hit.ID, &m.hit.Title, &m.hit.Snippet)
 		return m, err
@@ -428,7 +428,7 @@ func (t *Tenant) scanNewest(ctx context.Context, v Viewer, expr string, budget i
 	visible, vargs := v.searchVisible()
 	var floor int64
 	if visible != "" {
-		err := t.reader().QueryRowContext(ctx, `SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`,
+		err := t.Reader().QueryRowContext(ctx, `SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`,
 			expr, budget-1).Scan(&floor)
 		if err != nil && err != sql.ErrNoRows {
 			return fmt.Errorf("db: search window: %w", err)
@@ -437,7 +437,7 @@ func (t *Tenant) scanNewest(ctx context.Context, v Viewer, expr string, budget i
 	below := int64(math.MaxInt64)
 	for scanned := 0; scanned < budget; {
 		page := min(SearchBroadCandidates, budget-scanned)
-		rows, err := queryListPrepared(ctx, t.DB, "search scan", page, func(r scanner) (*searchCandidate, error) {
+		rows, err := QueryListPrepared(ctx, t.DB, "search scan", page, func(r Scanner) (*searchCandidate, error) {
 			c := &searchCandidate{}
 			err := r.Scan(&c.rowid, &c.kind, &c.ref, &c.title, &c.body)
 			return c, err
@@ -487,7 +487,7 @@ func (t *Tenant) searchDetails(ctx context.Context, res *SearchResult) error {
 		archived                                      bool
 	}
 	in := searchPlaceholders(SearchResultsMax)
-	list, err := queryListPrepared(ctx, t.DB, "search details", len(res.Hits), func(r scanner) (detail, error) {
+	list, err := QueryListPrepared(ctx, t.DB, "search details", len(res.Hits), func(r Scanner) (detail, error) {
 		var d detail
 		err := r.Scan(&d.id, &d.caseID, &d.number, &d.caseTitle, &d.caseStatus, &d.clientName, &d.archived)
 		return d, err

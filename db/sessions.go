@@ -36,10 +36,10 @@ type SessionTimeouts struct {
 // records the sign-in, and returns the token for the cookie.
 func (t *Tenant) SignIn(ctx context.Context, u *User, timeouts SessionTimeouts, a Audit) (string, *Session, error) {
 	token := auth.NewToken()
-	now := t.now()
+	now := t.Now()
 	s := &Session{
 		ID: uuid.NewString(), UserID: u.ID, CSRFToken: auth.NewToken(),
-		CreatedAt: unixTime(now), LastSeenAt: unixTime(now), ExpiresAt: unixTime(now).Add(timeouts.Absolute),
+		CreatedAt: UnixTime(now), LastSeenAt: UnixTime(now), ExpiresAt: UnixTime(now).Add(timeouts.Absolute),
 		IP: a.IP, UserAgent: truncate(a.UserAgent, 300),
 	}
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
@@ -60,14 +60,14 @@ func (t *Tenant) SignIn(ctx context.Context, u *User, timeouts SessionTimeouts, 
 
 const sessionColumns = `s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, s.ip, s.user_agent`
 
-func scanSession(row scanner, extra ...any) (*Session, error) {
+func scanSession(row Scanner, extra ...any) (*Session, error) {
 	var s Session
 	var created, seen, expires int64
 	dest := append([]any{&s.ID, &s.UserID, &s.CSRFToken, &created, &seen, &expires, &s.IP, &s.UserAgent}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
-	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = unixTime(created), unixTime(seen), unixTime(expires)
+	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = UnixTime(created), UnixTime(seen), UnixTime(expires)
 	return &s, nil
 }
 
@@ -75,14 +75,14 @@ func scanSession(row scanner, extra ...any) (*Session, error) {
 // Expired, idle, unknown sessions and those of disabled users are not found.
 func (t *Tenant) SessionByToken(ctx context.Context, token string, idle time.Duration) (*Session, *User, error) {
 	var us userScan
-	s, err := scanSession(t.reader().QueryRowContext(ctx, `SELECT `+sessionColumns+`, `+sessionUserColumns+`
+	s, err := scanSession(t.Reader().QueryRowContext(ctx, `SELECT `+sessionColumns+`, `+sessionUserColumns+`
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, auth.HashToken(token)),
 		us.dest()...)
 	if err != nil {
-		return nil, nil, notFound(err, "Session")
+		return nil, nil, NotFound(err, "Session")
 	}
 	u := us.user()
-	now := t.clock.Now()
+	now := t.Clock().Now()
 	if u.Status != UserActive || !now.Before(s.ExpiresAt) || now.Sub(s.LastSeenAt) > idle {
 		return nil, nil, apperr.New(apperr.NotFound, "Session not found.")
 	}
@@ -94,7 +94,7 @@ var sessionUserColumns = "u." + strings.ReplaceAll(userColumns, ", ", ", u.")
 
 // TouchSession moves a session's last-seen time to now.
 func (t *Tenant) TouchSession(ctx context.Context, id, ip string) error {
-	_, err := t.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, ip = ? WHERE id = ?`, t.now(), ip, id)
+	_, err := t.Write().ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, ip = ? WHERE id = ?`, t.Now(), ip, id)
 	return err
 }
 
@@ -110,8 +110,8 @@ func (t *Tenant) SignOut(ctx context.Context, sessionID string, a Audit) error {
 
 // UserSessions lists a user's sessions, most recently seen first.
 func (t *Tenant) UserSessions(ctx context.Context, userID string) ([]*Session, error) {
-	return queryList(ctx, t.read, "list sessions", func(r scanner) (*Session, error) { return scanSession(r) },
-		`SELECT `+sessionColumns+` FROM sessions s WHERE s.user_id = ? AND s.expires_at > ? ORDER BY s.last_seen_at DESC`, userID, t.now())
+	return QueryList(ctx, t.Read(), "list sessions", func(r Scanner) (*Session, error) { return scanSession(r) },
+		`SELECT `+sessionColumns+` FROM sessions s WHERE s.user_id = ? AND s.expires_at > ? ORDER BY s.last_seen_at DESC`, userID, t.Now())
 }
 
 // RevokeSession ends one of a user's own sessions; another user's session id
@@ -134,7 +134,7 @@ func (t *Tenant) RevokeSession(ctx context.Context, userID, sessionID string, a 
 func (t *Tenant) DeleteExpiredSessions(ctx context.Context, idle time.Duration) (int64, error) {
 	var total int64
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
-		now := t.now()
+		now := t.Now()
 		for _, q := range []struct {
 			sql  string
 			args []any
@@ -157,7 +157,7 @@ func (t *Tenant) DeleteExpiredSessions(ctx context.Context, idle time.Duration) 
 // EndSessionByToken deletes the session a cookie token belongs to, if any;
 // sign-in calls it so that a token from before sign-in never outlives it.
 func (t *Tenant) EndSessionByToken(ctx context.Context, token string) error {
-	_, err := t.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, auth.HashToken(token))
+	_, err := t.Write().ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, auth.HashToken(token))
 	return err
 }
 

@@ -64,7 +64,7 @@ func (s Settings) RequiresTwoFactor(u *User) bool {
 // Settings reads the agency's settings, with defaults for unset keys.
 func (t *Tenant) Settings(ctx context.Context) (Settings, error) {
 	s := Settings{TwoFactorRequired: TwoFactorNobody}
-	rows, err := t.reader().QueryContext(ctx, `SELECT key, value FROM settings WHERE key IN (?, ?, ?, ?, ?)`,
+	rows, err := t.Reader().QueryContext(ctx, `SELECT key, value FROM settings WHERE key IN (?, ?, ?, ?, ?)`,
 		settingStaffVisibility, settingTwoFactor, settingAccent, settingLogoVersion, settingArchivedDocs)
 	if err != nil {
 		return s, fmt.Errorf("db: read settings: %w", err)

@@ -1,5 +1,8 @@
-// Package db holds the control database, the pool of agency (tenant)
-// databases and every SQL statement the application runs.
+// Package db is the SQLite plumbing the two stores share: a database file
+// opened as one writer and a small read pool, write transactions, a cache of
+// prepared read statements, scan helpers and forward-only migrations. The
+// control database (db/control) and the agencies' databases (db/tenant) are
+// each a package of their own on top of it; this one knows no table.
 package db
 
 import (
@@ -68,9 +71,9 @@ func dsn(path string, create, writer bool) string {
 // would be decoded.
 var uriPathEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
-// openDB opens path; with create false a missing file is an error, never a
+// Open opens path; with create false a missing file is an error, never a
 // new empty database.
-func openDB(path string, create bool, c clock.Clock) (*DB, error) {
+func Open(path string, create bool, c clock.Clock) (*DB, error) {
 	if create {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("db: create dir for %s: %w", path, err)
@@ -107,9 +110,12 @@ func (d *DB) Close() error {
 	return errors.Join(d.read.Close(), d.write.Close())
 }
 
-// now returns the clock's time in unix seconds, the storage format of every
+// Now returns the clock's time in unix seconds, the storage format of every
 // timestamp column.
-func (d *DB) now() int64 { return d.clock.Now().Unix() }
+func (d *DB) Now() int64 { return d.clock.Now().Unix() }
+
+// Clock returns the clock the database was opened with.
+func (d *DB) Clock() clock.Clock { return d.clock }
 
 // Tx runs fn in a write transaction, committed when fn returns nil.
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
@@ -130,8 +136,12 @@ func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // Read returns the read-only pool.
 func (d *DB) Read() *sql.DB { return d.read }
 
-// isUnique reports whether err is a UNIQUE or PRIMARY KEY constraint failure.
-func isUnique(err error) bool {
+// Write returns the single writer connection, for one-statement writes
+// that need no transaction of their own.
+func (d *DB) Write() *sql.DB { return d.write }
+
+// IsUnique reports whether err is a UNIQUE or PRIMARY KEY constraint failure.
+func IsUnique(err error) bool {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		c := se.Code()
@@ -140,53 +150,55 @@ func isUnique(err error) bool {
 	return false
 }
 
-// notFound turns sql.ErrNoRows into a not-found error naming what.
-func notFound(err error, what string) error {
+// NotFound turns sql.ErrNoRows into a not-found error naming what.
+func NotFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return apperr.New(apperr.NotFound, "%s not found.", what)
 	}
 	return err
 }
 
-// unixTime converts a stored unix-seconds value.
-func unixTime(s int64) time.Time {
+// UnixTime converts a stored unix-seconds value.
+func UnixTime(s int64) time.Time {
 	if s == 0 {
 		return time.Time{}
 	}
 	return time.Unix(s, 0).UTC()
 }
 
-func nullUnix(s sql.NullInt64) time.Time {
+// NullUnix converts a stored, possibly NULL, unix-seconds value; NULL is
+// the zero time.
+func NullUnix(s sql.NullInt64) time.Time {
 	if !s.Valid {
 		return time.Time{}
 	}
-	return unixTime(s.Int64)
+	return UnixTime(s.Int64)
 }
 
-// normalizeEmail lowercases and trims an address for storage and lookup.
-func normalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+// NormalizeEmail lowercases and trims an address for storage and lookup.
+func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
-// scanner is a row being read: *sql.Row or *sql.Rows.
-type scanner interface{ Scan(...any) error }
+// Scanner is a row being read: *sql.Row or *sql.Rows.
+type Scanner interface{ Scan(...any) error }
 
-// rowsQuerier runs a query that returns rows: the read pool, a
-// transaction, or the pool through the statement cache (reader).
-type rowsQuerier interface {
+// RowsQuerier runs a query that returns rows: the read pool, a
+// transaction, or the pool through the statement cache (Reader).
+type RowsQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// queryList runs a query and scans every row with scan; what names the
+// QueryList runs a query and scans every row with scan; what names the
 // list in errors.
-func queryList[T any](ctx context.Context, d rowsQuerier, what string, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
+func QueryList[T any](ctx context.Context, d RowsQuerier, what string, scan func(Scanner) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := d.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("db: %s: %w", what, err)
 	}
-	return scanList(rows, 0, what, scan)
+	return ScanList(rows, 0, what, scan)
 }
 
-// scanList scans and closes rows, making room for size of them at once.
-func scanList[T any](rows *sql.Rows, size int, what string, scan func(scanner) (T, error)) ([]T, error) {
+// ScanList scans and closes rows, making room for size of them at once.
+func ScanList[T any](rows *sql.Rows, size int, what string, scan func(Scanner) (T, error)) ([]T, error) {
 	defer rows.Close()
 	out := make([]T, 0, size)
 	for rows.Next() {

@@ -11,11 +11,11 @@ import (
 // dozen; when the cache is full it starts again empty.
 const stmtCacheMax = 256
 
-// prepared returns query prepared on the read pool, from the database's
+// Prepared returns query prepared on the read pool, from the database's
 // cache if it can. The driver parses and plans every statement given as
 // text, and for a hot page that cost about as much as reading its rows.
 // Statements live and die with their database (Close finalizes them).
-func (d *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+func (d *DB) Prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	d.stmtMu.Lock()
 	s := d.stmts[query]
 	d.stmtMu.Unlock()
@@ -52,13 +52,13 @@ func (d *DB) closeStmts() {
 	d.stmts = nil
 }
 
-// preparedReader runs read queries through the database's cached prepared
+// CachedReader runs read queries through the database's cached prepared
 // statements; it stands in for the read pool where a querier is taken.
-type preparedReader struct{ d *DB }
+type CachedReader struct{ d *DB }
 
 // QueryRowContext runs query as a cached prepared statement.
-func (p preparedReader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	stmt, err := p.d.prepared(ctx, query)
+func (p CachedReader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	stmt, err := p.d.Prepared(ctx, query)
 	if err != nil {
 		return p.d.read.QueryRowContext(ctx, query, args...) // reports the same error when scanned
 	}
@@ -66,18 +66,18 @@ func (p preparedReader) QueryRowContext(ctx context.Context, query string, args 
 }
 
 // QueryContext runs query as a cached prepared statement.
-func (p preparedReader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	stmt, err := p.d.prepared(ctx, query)
+func (p CachedReader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	stmt, err := p.d.Prepared(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	return stmt.QueryContext(ctx, args...)
 }
 
-// queryListPrepared is queryList with a cached prepared statement; size is
+// QueryListPrepared is QueryList with a cached prepared statement; size is
 // how many rows to make room for at once (the query's LIMIT, if it has one).
-func queryListPrepared[T any](ctx context.Context, d *DB, what string, size int, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
-	stmt, err := d.prepared(ctx, q)
+func QueryListPrepared[T any](ctx context.Context, d *DB, what string, size int, scan func(Scanner) (T, error), q string, args ...any) ([]T, error) {
+	stmt, err := d.Prepared(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("db: %s: %w", what, err)
 	}
@@ -85,9 +85,9 @@ func queryListPrepared[T any](ctx context.Context, d *DB, what string, size int,
 	if err != nil {
 		return nil, fmt.Errorf("db: %s: %w", what, err)
 	}
-	return scanList(rows, size, what, scan)
+	return ScanList(rows, size, what, scan)
 }
 
-// reader is the read pool through the statement cache, for the queries a
+// Reader is the read pool through the statement cache, for the queries a
 // page runs on every view.
-func (d *DB) reader() preparedReader { return preparedReader{d} }
+func (d *DB) Reader() CachedReader { return CachedReader{d} }

@@ -60,14 +60,14 @@ const subInvoiceColumns = `i.id, i.agency_id, COALESCE(a.name, ''), i.number, i.
 
 const subInvoiceFrom = ` FROM subscription_invoices i LEFT JOIN agencies a ON a.id = i.agency_id`
 
-func scanSubInvoice(row scanner) (*SubscriptionInvoice, error) {
+func scanSubInvoice(row Scanner) (*SubscriptionInvoice, error) {
 	var v SubscriptionInvoice
 	var start, end, issued, due, paid int64
 	if err := row.Scan(&v.ID, &v.AgencyID, &v.AgencyName, &v.Number, &v.PlanID, &v.PlanName, &v.Interval, &start, &end,
 		&v.Amount, &v.Currency, &v.Status, &issued, &due, &paid); err != nil {
 		return nil, err
 	}
-	v.PeriodStart, v.PeriodEnd, v.IssuedAt, v.DueAt, v.PaidAt = unixTime(start), unixTime(end), unixTime(issued), unixTime(due), unixTime(paid)
+	v.PeriodStart, v.PeriodEnd, v.IssuedAt, v.DueAt, v.PaidAt = UnixTime(start), UnixTime(end), UnixTime(issued), UnixTime(due), UnixTime(paid)
 	return &v, nil
 }
 
@@ -100,7 +100,7 @@ var subSettingKeys = []string{"sub_seller_name", "sub_seller_address", "sub_sell
 // LoadSubscriptionSettings reads the settings, with defaults for the unset ones.
 func (c *Control) LoadSubscriptionSettings(ctx context.Context) (SubscriptionSettings, error) {
 	s := SubscriptionSettings{SellerName: "MintedMind", NumberPattern: "SUB-{YYYY}-{SEQ:4}", DueDays: 14, ReminderDays: 3, GraceDays: 14}
-	rows, err := c.read.QueryContext(ctx, `SELECT key, value FROM settings WHERE key LIKE 'sub\_%' ESCAPE '\'`)
+	rows, err := c.Read().QueryContext(ctx, `SELECT key, value FROM settings WHERE key LIKE 'sub\_%' ESCAPE '\'`)
 	if err != nil {
 		return s, fmt.Errorf("db: subscription settings: %w", err)
 	}
@@ -224,13 +224,13 @@ func (c *Control) IssueSubscriptionInvoice(ctx context.Context, agencyID string,
 		}
 		plan, err := scanPlan(tx.QueryRowContext(ctx, `SELECT `+planColumns+` FROM plans WHERE id = ?`, sub.PlanID))
 		if err != nil {
-			return notFound(err, "Plan")
+			return NotFound(err, "Plan")
 		}
 		amount := plan.Price(sub.Interval)
 		if amount <= 0 {
 			return nil
 		}
-		now := unixTime(c.now())
+		now := UnixTime(c.Now())
 		number, err := nextSubscriptionNumber(ctx, tx, s.NumberPattern, now)
 		if err != nil {
 			return err
@@ -268,9 +268,9 @@ func nextSubscriptionNumber(ctx context.Context, tx *sql.Tx, pattern string, now
 
 // SubscriptionInvoiceByID finds one invoice.
 func (c *Control) SubscriptionInvoiceByID(ctx context.Context, id string) (*SubscriptionInvoice, error) {
-	v, err := scanSubInvoice(c.read.QueryRowContext(ctx, `SELECT `+subInvoiceColumns+subInvoiceFrom+` WHERE i.id = ?`, id))
+	v, err := scanSubInvoice(c.Read().QueryRowContext(ctx, `SELECT `+subInvoiceColumns+subInvoiceFrom+` WHERE i.id = ?`, id))
 	if err != nil {
-		return nil, notFound(err, "Invoice")
+		return nil, NotFound(err, "Invoice")
 	}
 	return v, nil
 }
@@ -278,26 +278,26 @@ func (c *Control) SubscriptionInvoiceByID(ctx context.Context, id string) (*Subs
 // SubscriptionInvoices lists invoices, newest first: one agency's, or
 // every agency's when agencyID is empty.
 func (c *Control) SubscriptionInvoices(ctx context.Context, agencyID string, limit int) ([]*SubscriptionInvoice, error) {
-	return queryList(ctx, c.read, "subscription invoices", scanSubInvoice,
+	return QueryList(ctx, c.Read(), "subscription invoices", scanSubInvoice,
 		`SELECT `+subInvoiceColumns+subInvoiceFrom+` WHERE (? = '' OR i.agency_id = ?) ORDER BY i.issued_at DESC, i.number DESC LIMIT ?`, agencyID, agencyID, limit)
 }
 
 // OpenSubscriptionInvoices lists every unpaid invoice of agencies still in
 // the lifecycle, oldest due first, for dunning.
 func (c *Control) OpenSubscriptionInvoices(ctx context.Context) ([]*SubscriptionInvoice, error) {
-	return queryList(ctx, c.read, "open subscription invoices", scanSubInvoice,
+	return QueryList(ctx, c.Read(), "open subscription invoices", scanSubInvoice,
 		`SELECT `+subInvoiceColumns+subInvoiceFrom+` WHERE i.status = 'open' AND a.status IN ('trial', 'active', 'past_due', 'suspended') ORDER BY i.due_at`)
 }
 
 // SubscriptionPayments lists payments, newest first (one agency's, or all).
 func (c *Control) SubscriptionPayments(ctx context.Context, agencyID string, limit int) ([]*SubscriptionPayment, error) {
-	return queryList(ctx, c.read, "subscription payments", func(row scanner) (*SubscriptionPayment, error) {
+	return QueryList(ctx, c.Read(), "subscription payments", func(row Scanner) (*SubscriptionPayment, error) {
 		var p SubscriptionPayment
 		var at int64
 		if err := row.Scan(&p.ID, &p.InvoiceID, &p.Number, &p.AgencyName, &p.Amount, &p.Currency, &p.Method, &p.Reference, &p.RecordedBy, &at); err != nil {
 			return nil, err
 		}
-		p.PaidAt = unixTime(at)
+		p.PaidAt = UnixTime(at)
 		return &p, nil
 	}, `SELECT p.id, p.invoice_id, i.number, COALESCE(a.name, ''), p.amount, p.currency, p.method, p.reference, p.recorded_by, p.paid_at
 		FROM subscription_payments p JOIN subscription_invoices i ON i.id = p.invoice_id LEFT JOIN agencies a ON a.id = i.agency_id
@@ -320,7 +320,7 @@ func (c *Control) RecordSubscriptionPayment(ctx context.Context, invoiceID strin
 	err := c.Tx(ctx, func(tx *sql.Tx) error {
 		inv, err := scanSubInvoice(tx.QueryRowContext(ctx, `SELECT `+subInvoiceColumns+subInvoiceFrom+` WHERE i.id = ?`, invoiceID))
 		if err != nil {
-			return notFound(err, "Invoice")
+			return NotFound(err, "Invoice")
 		}
 		res.Invoice = inv
 		if inv.Status == SubInvoiceVoid {
@@ -332,10 +332,10 @@ func (c *Control) RecordSubscriptionPayment(ctx context.Context, invoiceID strin
 		if !strings.EqualFold(currency, inv.Currency) {
 			return apperr.FieldErrors(map[string]string{"amount": "The invoice is in " + inv.Currency + "."})
 		}
-		now := c.now()
+		now := c.Now()
 		_, err = tx.ExecContext(ctx, `INSERT INTO subscription_payments (id, invoice_id, amount, currency, method, reference, recorded_by, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			uuid.NewString(), inv.ID, amount, inv.Currency, method, reference, recordedBy, now)
-		if isUnique(err) {
+		if IsUnique(err) {
 			res.Duplicate = true
 			return nil
 		}
@@ -352,7 +352,7 @@ func (c *Control) RecordSubscriptionPayment(ctx context.Context, invoiceID strin
 		if _, err := tx.ExecContext(ctx, `UPDATE subscription_invoices SET status = 'paid', paid_at = ? WHERE id = ?`, now, inv.ID); err != nil {
 			return err
 		}
-		inv.Status, inv.PaidAt = SubInvoicePaid, unixTime(now)
+		inv.Status, inv.PaidAt = SubInvoicePaid, UnixTime(now)
 		sub, err := subscriptionTx(ctx, tx, inv.AgencyID)
 		if err != nil {
 			return err
@@ -379,7 +379,7 @@ func (c *Control) RecordSubscriptionPayment(ctx context.Context, invoiceID strin
 // RecordSubscriptionNotice notes that a dunning email of kind went out for
 // an invoice; false when it had already.
 func (c *Control) RecordSubscriptionNotice(ctx context.Context, invoiceID, kind string) (bool, error) {
-	res, err := c.write.ExecContext(ctx, `INSERT INTO subscription_notices (invoice_id, kind, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, invoiceID, kind, c.now())
+	res, err := c.Write().ExecContext(ctx, `INSERT INTO subscription_notices (invoice_id, kind, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, invoiceID, kind, c.Now())
 	if err != nil {
 		return false, fmt.Errorf("db: subscription notice: %w", err)
 	}
@@ -390,7 +390,7 @@ func (c *Control) RecordSubscriptionNotice(ctx context.Context, invoiceID, kind 
 // ForgetSubscriptionNotice undoes RecordSubscriptionNotice when the email
 // could not be queued, so the next run tries again.
 func (c *Control) ForgetSubscriptionNotice(ctx context.Context, invoiceID, kind string) error {
-	_, err := c.write.ExecContext(ctx, `DELETE FROM subscription_notices WHERE invoice_id = ? AND kind = ?`, invoiceID, kind)
+	_, err := c.Write().ExecContext(ctx, `DELETE FROM subscription_notices WHERE invoice_id = ? AND kind = ?`, invoiceID, kind)
 	return err
 }
 
@@ -408,8 +408,8 @@ type OperatorAuditEntry struct {
 
 // RecordOperatorAudit writes an entry of the operator audit log.
 func (c *Control) RecordOperatorAudit(ctx context.Context, e OperatorAuditEntry) error {
-	_, err := c.write.ExecContext(ctx, `INSERT INTO operator_audit (id, at, operator_id, operator_name, action, agency_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		uuid.NewString(), c.now(), e.OperatorID, e.OperatorName, e.Action, e.AgencyID, e.Detail)
+	_, err := c.Write().ExecContext(ctx, `INSERT INTO operator_audit (id, at, operator_id, operator_name, action, agency_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		uuid.NewString(), c.Now(), e.OperatorID, e.OperatorName, e.Action, e.AgencyID, e.Detail)
 	if err != nil {
 		return fmt.Errorf("db: operator audit %s: %w", e.Action, err)
 	}
@@ -418,13 +418,13 @@ func (c *Control) RecordOperatorAudit(ctx context.Context, e OperatorAuditEntry)
 
 // OperatorAudit lists the log, newest first: one agency's or all.
 func (c *Control) OperatorAudit(ctx context.Context, agencyID string, limit int) ([]*OperatorAuditEntry, error) {
-	return queryList(ctx, c.read, "operator audit", func(row scanner) (*OperatorAuditEntry, error) {
+	return QueryList(ctx, c.Read(), "operator audit", func(row Scanner) (*OperatorAuditEntry, error) {
 		var e OperatorAuditEntry
 		var at int64
 		if err := row.Scan(&e.ID, &at, &e.OperatorID, &e.OperatorName, &e.Action, &e.AgencyID, &e.AgencyName, &e.Detail); err != nil {
 			return nil, err
 		}
-		e.At = unixTime(at)
+		e.At = UnixTime(at)
 		return &e, nil
 	}, `SELECT o.id, o.at, o.operator_id, o.operator_name, o.action, o.agency_id, COALESCE(a.name, ''), o.detail
 		FROM operator_audit o LEFT JOIN agencies a ON a.id = o.agency_id WHERE (? = '' OR o.agency_id = ?) ORDER BY o.at DESC, o.rowid DESC LIMIT ?`, agencyID, agencyID, limit)
@@ -440,13 +440,13 @@ type AgencyRow struct {
 // deleted ones last.
 func (c *Control) SearchAgencies(ctx context.Context, q string, limit int) ([]*AgencyRow, error) {
 	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q)) + "%"
-	return queryList(ctx, c.read, "search agencies", func(row scanner) (*AgencyRow, error) {
+	return QueryList(ctx, c.Read(), "search agencies", func(row Scanner) (*AgencyRow, error) {
 		var r AgencyRow
 		var created, activity int64
 		if err := row.Scan(&r.ID, &r.Slug, &r.Name, &r.Status, &created, &activity, &r.PlanName); err != nil {
 			return nil, err
 		}
-		r.CreatedAt, r.LastActivityAt = unixTime(created), unixTime(activity)
+		r.CreatedAt, r.LastActivityAt = UnixTime(created), UnixTime(activity)
 		return &r, nil
 	}, `SELECT a.id, a.slug, a.name, a.status, a.created_at, COALESCE(a.last_activity_at, 0), COALESCE(p.name, '')
 		FROM agencies a LEFT JOIN plans p ON p.id = a.plan_id

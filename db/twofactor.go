@@ -13,8 +13,8 @@ import (
 // two-factor sign-in. It does not turn it on: ConfirmTwoFactor does, with
 // a code from the app. A person who has it on already must turn it off first.
 func (t *Tenant) StartTwoFactorSetup(ctx context.Context, userID, secret string) error {
-	res, err := t.write.ExecContext(ctx, `UPDATE users SET totp_secret = ?, totp_last_step = 0, updated_at = ?
-		WHERE id = ? AND totp_enabled_at IS NULL`, secret, t.now(), userID)
+	res, err := t.Write().ExecContext(ctx, `UPDATE users SET totp_secret = ?, totp_last_step = 0, updated_at = ?
+		WHERE id = ? AND totp_enabled_at IS NULL`, secret, t.Now(), userID)
 	if err != nil {
 		return fmt.Errorf("db: start two-factor setup: %w", err)
 	}
@@ -27,9 +27,9 @@ func (t *Tenant) StartTwoFactorSetup(ctx context.Context, userID, secret string)
 // TwoFactorSecret returns the person's secret (set up or being set up) and
 // the last time step used.
 func (t *Tenant) TwoFactorSecret(ctx context.Context, userID string) (secret string, lastStep int64, err error) {
-	err = t.reader().QueryRowContext(ctx, `SELECT totp_secret, totp_last_step FROM users WHERE id = ?`, userID).Scan(&secret, &lastStep)
+	err = t.Reader().QueryRowContext(ctx, `SELECT totp_secret, totp_last_step FROM users WHERE id = ?`, userID).Scan(&secret, &lastStep)
 	if err != nil {
-		return "", 0, notFound(err, "User")
+		return "", 0, NotFound(err, "User")
 	}
 	return secret, lastStep, nil
 }
@@ -39,7 +39,7 @@ func (t *Tenant) TwoFactorSecret(ctx context.Context, userID string) (secret str
 func (t *Tenant) ConfirmTwoFactor(ctx context.Context, userID string, step int64, codes []string, a Audit) error {
 	return t.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_enabled_at = ?, totp_last_step = ?, updated_at = ?
-			WHERE id = ? AND totp_secret <> '' AND totp_enabled_at IS NULL`, t.now(), step, t.now(), userID)
+			WHERE id = ? AND totp_secret <> '' AND totp_enabled_at IS NULL`, t.Now(), step, t.Now(), userID)
 		if err != nil {
 			return fmt.Errorf("db: confirm two-factor: %w", err)
 		}
@@ -78,7 +78,7 @@ func (t *Tenant) NewRecoveryCodes(ctx context.Context, userID string, codes []st
 // UseTOTPStep records that the code of step was used, if it is newer than
 // the last one: of two sign-ins racing with the same code, one wins.
 func (t *Tenant) UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
-	res, err := t.write.ExecContext(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ? AND totp_enabled_at IS NOT NULL`, step, userID, step)
+	res, err := t.Write().ExecContext(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ? AND totp_enabled_at IS NOT NULL`, step, userID, step)
 	if err != nil {
 		return false, fmt.Errorf("db: use TOTP step: %w", err)
 	}
@@ -91,7 +91,7 @@ func (t *Tenant) UseTOTPStep(ctx context.Context, userID string, step int64) (bo
 func (t *Tenant) UseRecoveryCode(ctx context.Context, userID, code string, a Audit) (bool, error) {
 	used := false
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL`, t.now(), userID, auth.HashToken(code))
+		res, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL`, t.Now(), userID, auth.HashToken(code))
 		if err != nil {
 			return fmt.Errorf("db: use recovery code: %w", err)
 		}
@@ -107,7 +107,7 @@ func (t *Tenant) UseRecoveryCode(ctx context.Context, userID, code string, a Aud
 // RecoveryCodesLeft counts the person's unused recovery codes.
 func (t *Tenant) RecoveryCodesLeft(ctx context.Context, userID string) (int, error) {
 	var n int
-	err := t.reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL`, userID).Scan(&n)
+	err := t.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL`, userID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("db: count recovery codes: %w", err)
 	}
@@ -118,7 +118,7 @@ func (t *Tenant) RecoveryCodesLeft(ctx context.Context, userID string) (int, err
 // the recovery codes.
 func (t *Tenant) DisableTwoFactor(ctx context.Context, userID string, a Audit) error {
 	return t.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = '', totp_enabled_at = NULL, totp_last_step = 0, updated_at = ? WHERE id = ?`, t.now(), userID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_secret = '', totp_enabled_at = NULL, totp_last_step = 0, updated_at = ? WHERE id = ?`, t.Now(), userID); err != nil {
 			return fmt.Errorf("db: disable two-factor: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = ?`, userID); err != nil {

@@ -66,7 +66,7 @@ func (u *User) IsStaff() bool { return RoleRank(u.Role) >= RoleRank(RoleStaff) }
 
 // ValidateEmail checks an address and returns it normalised, or a message.
 func ValidateEmail(email string) (string, string) {
-	e := normalizeEmail(email)
+	e := NormalizeEmail(email)
 	if e == "" {
 		return "", "Enter an email address."
 	}
@@ -82,7 +82,7 @@ func ValidateEmail(email string) (string, string) {
 
 const userColumns = `id, email, name, role, password_hash, status, created_at, last_login_at, client_id, totp_enabled_at`
 
-func scanUser(row scanner) (*User, error) {
+func scanUser(row Scanner) (*User, error) {
 	var us userScan
 	if err := row.Scan(us.dest()...); err != nil {
 		return nil, err
@@ -104,16 +104,16 @@ func (s *userScan) dest() []any {
 
 func (s *userScan) user() *User {
 	u := s.u
-	u.CreatedAt, u.LastLoginAt = unixTime(s.created), nullUnix(s.lastLogin)
+	u.CreatedAt, u.LastLoginAt = UnixTime(s.created), NullUnix(s.lastLogin)
 	u.ClientID, u.TwoFactor = s.clientID.String, s.totpEnabled.Valid
 	return &u
 }
 
 func (t *Tenant) insertUser(ctx context.Context, tx *sql.Tx, email, name, role, hash string) (*User, error) {
-	u := &User{ID: uuid.NewString(), Email: normalizeEmail(email), Name: name, Role: role, PasswordHash: hash, Status: UserActive, CreatedAt: unixTime(t.now())}
+	u := &User{ID: uuid.NewString(), Email: NormalizeEmail(email), Name: name, Role: role, PasswordHash: hash, Status: UserActive, CreatedAt: UnixTime(t.Now())}
 	_, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, name, role, password_hash, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.ID, u.Email, u.Name, u.Role, u.PasswordHash, u.Status, t.now(), t.now())
-	if isUnique(err) {
+		u.ID, u.Email, u.Name, u.Role, u.PasswordHash, u.Status, t.Now(), t.Now())
+	if IsUnique(err) {
 		return nil, apperr.FieldErrors(map[string]string{"email": "Someone in this agency already uses this email address."})
 	}
 	if err != nil {
@@ -124,31 +124,31 @@ func (t *Tenant) insertUser(ctx context.Context, tx *sql.Tx, email, name, role, 
 
 // UserByEmail finds a user by email address.
 func (t *Tenant) UserByEmail(ctx context.Context, email string) (*User, error) {
-	u, err := scanUser(t.reader().QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, normalizeEmail(email)))
+	u, err := scanUser(t.Reader().QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, NormalizeEmail(email)))
 	if err != nil {
-		return nil, notFound(err, "User")
+		return nil, NotFound(err, "User")
 	}
 	return u, nil
 }
 
 // UserByID finds a user by id.
 func (t *Tenant) UserByID(ctx context.Context, id string) (*User, error) {
-	u, err := scanUser(t.reader().QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	u, err := scanUser(t.Reader().QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 	if err != nil {
-		return nil, notFound(err, "User")
+		return nil, NotFound(err, "User")
 	}
 	return u, nil
 }
 
 // Users lists the agency's users, staff first, then by name.
 func (t *Tenant) Users(ctx context.Context) ([]*User, error) {
-	return queryList(ctx, t.reader(), "list users", scanUser, `SELECT `+userColumns+` FROM users
+	return QueryList(ctx, t.Reader(), "list users", scanUser, `SELECT `+userColumns+` FROM users
 		ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'staff' THEN 2 ELSE 3 END, name COLLATE NOCASE`)
 }
 
 // RecordLogin notes a successful sign-in.
 func (t *Tenant) RecordLogin(ctx context.Context, userID string) error {
-	_, err := t.write.ExecContext(ctx, `UPDATE users SET last_login_at = ? WHERE id = ?`, t.now(), userID)
+	_, err := t.Write().ExecContext(ctx, `UPDATE users SET last_login_at = ? WHERE id = ?`, t.Now(), userID)
 	return err
 }
 
@@ -156,7 +156,7 @@ func (t *Tenant) RecordLogin(ctx context.Context, userID string) error {
 // user except keepSessionID (empty ends all).
 func (t *Tenant) ChangePassword(ctx context.Context, userID, hash, keepSessionID string, a Audit) error {
 	return t.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, t.now(), userID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, t.Now(), userID); err != nil {
 			return fmt.Errorf("db: change password: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, keepSessionID); err != nil {
@@ -178,7 +178,7 @@ func (t *Tenant) SetRole(ctx context.Context, userID, role string, a Audit) erro
 	return t.Tx(ctx, func(tx *sql.Tx) error {
 		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, userID))
 		if err != nil {
-			return notFound(err, "User")
+			return NotFound(err, "User")
 		}
 		if u.Role == RoleOwner && role != RoleOwner && u.Status == UserActive {
 			n, err := countActiveOwners(ctx, tx)
@@ -189,7 +189,7 @@ func (t *Tenant) SetRole(ctx context.Context, userID, role string, a Audit) erro
 				return apperr.New(apperr.Conflict, "%s is the only owner. Make someone else an owner first.", u.Name)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, updated_at = ? WHERE id = ?`, role, t.now(), userID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, updated_at = ? WHERE id = ?`, role, t.Now(), userID); err != nil {
 			return fmt.Errorf("db: set role: %w", err)
 		}
 		a.Detail = u.Role + " → " + role
@@ -203,7 +203,7 @@ func (t *Tenant) SetUserStatus(ctx context.Context, userID, status string, a Aud
 	return t.Tx(ctx, func(tx *sql.Tx) error {
 		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, userID))
 		if err != nil {
-			return notFound(err, "User")
+			return NotFound(err, "User")
 		}
 		if status == UserDisabled && u.Role == RoleOwner && u.Status == UserActive {
 			n, err := countActiveOwners(ctx, tx)
@@ -214,7 +214,7 @@ func (t *Tenant) SetUserStatus(ctx context.Context, userID, status string, a Aud
 				return apperr.New(apperr.Conflict, "%s is the only owner and cannot be disabled.", u.Name)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET status = ?, updated_at = ? WHERE id = ?`, status, t.now(), userID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET status = ?, updated_at = ? WHERE id = ?`, status, t.Now(), userID); err != nil {
 			return fmt.Errorf("db: set user status: %w", err)
 		}
 		if status == UserDisabled {
