@@ -178,6 +178,18 @@ func NullUnix(s sql.NullInt64) time.Time {
 // NormalizeEmail lowercases and trims an address for storage and lookup.
 func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
+// Truncate cuts s to at most n bytes, for text kept in a bounded column
+// (a browser's user agent).
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// NullString is s as a column value: NULL when empty.
+func NullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
 // Scanner is a row being read: *sql.Row or *sql.Rows.
 type Scanner interface{ Scan(...any) error }
 

@@ -1,0 +1,46 @@
+package tenant
+
+import (
+	"context"
+	"fmt"
+)
+
+// Usage is what an agency uses of its plan's limits (control.Usage is the
+// same, as the control database compares it with a plan).
+type Usage struct {
+	Staff        int64 // active staff, admins and owners plus pending invitations to them
+	Clients      int64
+	StorageBytes int64
+}
+
+// PlanUsage counts what the agency uses of a plan's limits: staff seats
+// (active staff, admins and owners, and open invitations to those roles),
+// clients that are not archived, and document storage.
+func (t *Store) PlanUsage(ctx context.Context) (Usage, error) {
+	var u Usage
+	err := t.Read().QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM users WHERE role <> 'client' AND status = 'active') +
+		(SELECT COUNT(*) FROM invites WHERE role <> 'client' AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?),
+		(SELECT COUNT(*) FROM clients WHERE archived_at IS NULL)`, t.Now()).Scan(&u.Staff, &u.Clients)
+	if err != nil {
+		return u, fmt.Errorf("db: plan usage: %w", err)
+	}
+	s, err := t.StorageUsage(ctx)
+	if err != nil {
+		return u, err
+	}
+	u.StorageBytes = s.Used
+	return u, nil
+}
+
+// UserCounts returns the agency's active staff (owners and admins
+// included) and client contacts, for the operator's console.
+func (t *Store) UserCounts(ctx context.Context) (staff, contacts int64, err error) {
+	err = t.Read().QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM users WHERE role <> 'client' AND status = 'active'),
+		(SELECT COUNT(*) FROM users WHERE role = 'client' AND status = 'active')`).Scan(&staff, &contacts)
+	if err != nil {
+		return 0, 0, fmt.Errorf("db: user counts: %w", err)
+	}
+	return staff, contacts, nil
+}

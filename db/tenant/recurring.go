@@ -1,0 +1,419 @@
+package tenant
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"mintedmind/apperr"
+	"mintedmind/billing"
+	"mintedmind/db"
+)
+
+// Recurring invoice statuses.
+const (
+	RecurringActive = "active"
+	RecurringPaused = "paused"
+	RecurringEnded  = "ended"
+)
+
+// RecurringInput is a recurring invoice as typed: the template (client,
+// lines, terms; IssueDate is the schedule's start) and the schedule.
+type RecurringInput struct {
+	InvoiceInput
+	Frequency      string
+	IntervalMonths int
+	EndDate        string // "" for none
+	Count          int    // 0 for no limit
+	AutoSend       bool
+}
+
+// Recurring is a stored recurring invoice.
+type Recurring struct {
+	RecurringInput
+	ID         string
+	ClientName string
+	Status     string
+	NextIndex  int
+	CreatedAt  time.Time
+}
+
+// Schedule returns the recurring invoice's schedule.
+func (r *RecurringInput) Schedule() billing.Schedule {
+	s := billing.Schedule{Frequency: r.Frequency, IntervalMonths: r.IntervalMonths, Count: r.Count}
+	s.Start, _ = billing.ParseDate(r.IssueDate)
+	if r.EndDate != "" {
+		s.End, _ = billing.ParseDate(r.EndDate)
+	}
+	return s
+}
+
+// Validate checks the template and the schedule.
+func (r *RecurringInput) Validate() error {
+	f := apperr.FieldsOf(r.InvoiceInput.Validate())
+	if f == nil {
+		f = map[string]string{}
+	}
+	if msg, ok := f["issue_date"]; ok {
+		delete(f, "issue_date")
+		f["start_date"] = strings.Replace(msg, "issue date", "start date", 1)
+	}
+	if r.EndDate != "" {
+		if _, err := billing.ParseDate(r.EndDate); err != nil {
+			f["end_date"] = "Enter the end date as YYYY-MM-DD, or leave it empty."
+		}
+	}
+	if _, bad := f["start_date"]; !bad && f["end_date"] == "" {
+		if err := r.Schedule().Validate(); err != nil {
+			switch {
+			case strings.Contains(err.Error(), "frequency"):
+				f["frequency"] = "Choose weekly, monthly, quarterly, yearly or every N months."
+			case strings.Contains(err.Error(), "N months"):
+				f["interval_months"] = "Every N months needs N from 1 to 36."
+			case strings.Contains(err.Error(), "end date"):
+				f["end_date"] = "The end date is before the start date."
+			case strings.Contains(err.Error(), "count"):
+				f["count"] = "The number of invoices is 0 (no limit) to 1000."
+			default:
+				f["frequency"] = err.Error()
+			}
+		}
+	}
+	return apperr.FieldErrors(f)
+}
+
+const recurringSelect = `SELECT r.id, r.client_id, cl.name, COALESCE(r.case_id, ''), r.currency, r.terms_days, r.notes, r.frequency, r.interval_months,
+	r.start_date, r.end_date, r.max_count, r.status, r.auto_send, r.next_index, r.created_at
+	FROM recurring_invoices r JOIN clients cl ON cl.id = r.client_id`
+
+func scanRecurring(row db.Scanner) (*Recurring, error) {
+	var r Recurring
+	var created int64
+	if err := row.Scan(&r.ID, &r.ClientID, &r.ClientName, &r.CaseID, &r.Currency, &r.TermsDays, &r.Notes, &r.Frequency, &r.IntervalMonths,
+		&r.IssueDate, &r.EndDate, &r.Count, &r.Status, &r.AutoSend, &r.NextIndex, &created); err != nil {
+		return nil, err
+	}
+	r.CreatedAt = db.UnixTime(created)
+	return &r, nil
+}
+
+func loadRecurring(ctx context.Context, q caseQuerier, v Viewer, id string) (*Recurring, error) {
+	if uuid.Validate(id) != nil {
+		return nil, apperr.New(apperr.NotFound, "Recurring invoice not found.")
+	}
+	filter, args := v.clientFilter("cl")
+	r, err := scanRecurring(q.QueryRowContext(ctx, recurringSelect+` WHERE r.id = ? AND `+filter, append([]any{id}, args...)...))
+	if err != nil {
+		return nil, db.NotFound(err, "Recurring invoice")
+	}
+	r.Lines, err = readLines(ctx, q, `SELECT description, quantity_milli, unit_price, vat_rate_bp FROM recurring_lines WHERE recurring_id = ? ORDER BY position`, id)
+	return r, err
+}
+
+// Recurring loads a recurring invoice v may see.
+func (t *Store) Recurring(ctx context.Context, v Viewer, id string) (*Recurring, error) {
+	return loadRecurring(ctx, t.Reader(), v, id)
+}
+
+// RecurringList lists the recurring invoices v may see.
+func (t *Store) RecurringList(ctx context.Context, v Viewer) ([]*Recurring, error) {
+	filter, args := v.clientFilter("cl")
+	return db.QueryListPrepared(ctx, t.DB, "recurring invoices", 16, scanRecurring, recurringSelect+` WHERE `+filter+` ORDER BY r.created_at DESC LIMIT 500`, args...)
+}
+
+// CreateRecurring stores a recurring invoice for a client v may see.
+func (t *Store) CreateRecurring(ctx context.Context, v Viewer, actor Actor, in RecurringInput) (*Recurring, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if in.Frequency != billing.EveryN {
+		in.IntervalMonths = 1
+	}
+	id := uuid.NewString()
+	err := t.Tx(ctx, func(tx *sql.Tx) error {
+		if err := checkInvoiceRefs(ctx, tx, v, &in.InvoiceInput); err != nil {
+			return err
+		}
+		now := t.Now()
+		auto := 0
+		if in.AutoSend {
+			auto = 1
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO recurring_invoices (id, client_id, case_id, currency, terms_days, notes, frequency, interval_months,
+			start_date, end_date, max_count, status, auto_send, next_index, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, 0, ?, ?, ?)`,
+			id, in.ClientID, caseNullable(in.CaseID), in.Currency, in.TermsDays, strings.TrimSpace(in.Notes), in.Frequency, in.IntervalMonths,
+			in.IssueDate, in.EndDate, in.Count, auto, caseNullable(actor.ID), now, now); err != nil {
+			return fmt.Errorf("db: insert recurring invoice: %w", err)
+		}
+		return writeLines(ctx, tx, "recurring_lines", "recurring_id", id, in.Lines)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t.Recurring(ctx, v, id)
+}
+
+// Recurring actions.
+const (
+	RecurringPause  = "pause"
+	RecurringResume = "resume"
+	RecurringSkip   = "skip"
+)
+
+// ChangeRecurring pauses, resumes or skips the next period of a recurring
+// invoice. Resuming skips the periods whose dates passed while it was
+// paused (they are recorded as skipped, so no later date moves).
+func (t *Store) ChangeRecurring(ctx context.Context, v Viewer, id, action string, today time.Time) error {
+	return t.Tx(ctx, func(tx *sql.Tx) error {
+		r, err := loadRecurring(ctx, tx, v, id)
+		if err != nil {
+			return err
+		}
+		if r.Status == RecurringEnded {
+			return apperr.New(apperr.Conflict, "This recurring invoice has ended.")
+		}
+		s := r.Schedule()
+		switch action {
+		case RecurringPause:
+			if r.Status == RecurringPaused {
+				return apperr.New(apperr.Conflict, "It is already paused.")
+			}
+			return t.setRecurringStatus(ctx, tx, id, RecurringPaused)
+		case RecurringResume:
+			if r.Status == RecurringActive {
+				return apperr.New(apperr.Conflict, "It is not paused.")
+			}
+			for {
+				d, ok := s.Date(r.NextIndex)
+				if !ok || !d.Before(today) {
+					break
+				}
+				if err := t.skipPeriod(ctx, tx, r.ID, r.NextIndex, d); err != nil {
+					return err
+				}
+				r.NextIndex++
+			}
+			return t.setRecurringStatus(ctx, tx, id, RecurringActive)
+		case RecurringSkip:
+			d, ok := s.Date(r.NextIndex)
+			if !ok {
+				return apperr.New(apperr.Conflict, "There is no next invoice to skip.")
+			}
+			if err := t.skipPeriod(ctx, tx, r.ID, r.NextIndex, d); err != nil {
+				return err
+			}
+			if _, ok := s.Date(r.NextIndex + 1); !ok {
+				return t.setRecurringStatus(ctx, tx, id, RecurringEnded)
+			}
+			return nil
+		}
+		return apperr.New(apperr.Invalid, "Unknown action: pause, resume or skip.")
+	})
+}
+
+func (t *Store) setRecurringStatus(ctx context.Context, tx *sql.Tx, id, status string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE recurring_invoices SET status = ?, updated_at = ? WHERE id = ?`, status, t.Now(), id)
+	if err != nil {
+		return fmt.Errorf("db: recurring %s → %s: %w", id, status, err)
+	}
+	return nil
+}
+
+func (t *Store) skipPeriod(ctx context.Context, tx *sql.Tx, id string, index int, d time.Time) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO recurring_runs (recurring_id, period_index, period_date, skipped, created_at) VALUES (?, ?, ?, 1, ?)`,
+		id, index, d.Format(billing.DateLayout), t.Now()); err != nil {
+		return fmt.Errorf("db: skip period %d of %s: %w", index, id, err)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE recurring_invoices SET next_index = ?, updated_at = ? WHERE id = ? AND next_index = ?`, index+1, t.Now(), id, index)
+	return err
+}
+
+// GeneratedInvoice is an invoice the recurring job issued.
+type GeneratedInvoice struct {
+	InvoiceID string
+	AutoSend  bool
+}
+
+// GenerateRecurring issues every period of every active recurring invoice
+// whose date is on or before today, oldest first, each period in its own
+// transaction with its recurring_runs row: a second run, or a run after a
+// crash between two periods, makes nothing twice and skips nothing.
+// onIssued is called after each commit (the job sends the email there).
+func (t *Store) GenerateRecurring(ctx context.Context, today time.Time, agencyName string, onIssued func(GeneratedInvoice)) (int, error) {
+	ids, err := db.QueryListPrepared(ctx, t.DB, "active recurring", 16, func(row db.Scanner) (string, error) {
+		var id string
+		return id, row.Scan(&id)
+	}, `SELECT id FROM recurring_invoices WHERE status = 'active' ORDER BY created_at, id`)
+	if err != nil {
+		return 0, err
+	}
+	made := 0
+	var errs []error
+	for _, id := range ids {
+		for {
+			if err := ctx.Err(); err != nil {
+				return made, err
+			}
+			g, more, err := t.generateOne(ctx, id, today, agencyName)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("recurring %s: %w", id, err))
+				break
+			}
+			if g != nil {
+				made++
+				if onIssued != nil {
+					onIssued(*g)
+				}
+			}
+			if !more {
+				break
+			}
+		}
+	}
+	return made, errors.Join(errs...)
+}
+
+// generateOne makes the next due period of one schedule; more says whether
+// another may be due.
+func (t *Store) generateOne(ctx context.Context, id string, today time.Time, agencyName string) (*GeneratedInvoice, bool, error) {
+	var out *GeneratedInvoice
+	more := false
+	err := t.Tx(ctx, func(tx *sql.Tx) error {
+		r, err := loadRecurring(ctx, tx, Viewer{}, id)
+		if err != nil || r.Status != RecurringActive {
+			return err
+		}
+		s := r.Schedule()
+		d, ok := s.Date(r.NextIndex)
+		if !ok {
+			return t.setRecurringStatus(ctx, tx, id, RecurringEnded)
+		}
+		if d.After(today) {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO recurring_runs (recurring_id, period_index, period_date, created_at) VALUES (?, ?, ?, ?)`,
+			id, r.NextIndex, d.Format(billing.DateLayout), t.Now()); err != nil {
+			return fmt.Errorf("db: claim period %d: %w", r.NextIndex, err)
+		}
+		in := r.InvoiceInput
+		in.IssueDate = d.Format(billing.DateLayout)
+		invID := uuid.NewString()
+		if err := t.insertDraft(ctx, tx, invID, KindInvoice, "", id, "", in); err != nil {
+			return err
+		}
+		inv, err := loadInvoice(ctx, tx, Viewer{}, invID)
+		if err != nil {
+			return err
+		}
+		if err := t.issueTx(ctx, tx, Actor{Name: "Recurring invoice"}, agencyName, inv); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE recurring_runs SET invoice_id = ? WHERE recurring_id = ? AND period_index = ?`, invID, id, r.NextIndex); err != nil {
+			return fmt.Errorf("db: link period %d: %w", r.NextIndex, err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE recurring_invoices SET next_index = next_index + 1, updated_at = ? WHERE id = ?`, t.Now(), id); err != nil {
+			return fmt.Errorf("db: advance recurring %s: %w", id, err)
+		}
+		out, more = &GeneratedInvoice{InvoiceID: invID, AutoSend: r.AutoSend}, true
+		return nil
+	})
+	return out, more, err
+}
+
+// RecurringRun is one period of a schedule, made or skipped.
+type RecurringRun struct {
+	Index         int
+	Date          string
+	InvoiceID     string
+	InvoiceNumber string
+	Skipped       bool
+}
+
+// RecurringRuns lists a schedule's periods so far, newest first.
+func (t *Store) RecurringRuns(ctx context.Context, id string) ([]RecurringRun, error) {
+	return db.QueryListPrepared(ctx, t.DB, "recurring runs", 16, func(row db.Scanner) (RecurringRun, error) {
+		var r RecurringRun
+		err := row.Scan(&r.Index, &r.Date, &r.InvoiceID, &r.InvoiceNumber, &r.Skipped)
+		return r, err
+	}, `SELECT rr.period_index, rr.period_date, COALESCE(rr.invoice_id, ''), COALESCE(i.number, ''), rr.skipped
+		FROM recurring_runs rr LEFT JOIN invoices i ON i.id = rr.invoice_id WHERE rr.recurring_id = ? ORDER BY rr.period_index DESC LIMIT 200`, id)
+}
+
+// ReminderDue is an overdue invoice whose reminder step came.
+type ReminderDue struct {
+	InvoiceID string
+	Step      int
+}
+
+// ClaimReminders finds the open invoices past due on today whose latest
+// reminder step (days after the due date) has come and not been sent,
+// and records it (with any earlier step it passed over, say after the
+// binary was down) before returning it: each step goes out at most once.
+func (t *Store) ClaimReminders(ctx context.Context, today time.Time, steps []int) ([]ReminderDue, error) {
+	if len(steps) == 0 {
+		return nil, nil
+	}
+	type open struct {
+		id  string
+		due string
+	}
+	invs, err := db.QueryListPrepared(ctx, t.DB, "overdue invoices", 16, func(row db.Scanner) (open, error) {
+		var o open
+		return o, row.Scan(&o.id, &o.due)
+	}, `SELECT id, due_date FROM invoices WHERE status IN (`+invoiceOpenStatusList+`) AND kind = 'invoice' AND due_date < ?`, today.Format(billing.DateLayout))
+	if err != nil {
+		return nil, err
+	}
+	var out []ReminderDue
+	err = t.Tx(ctx, func(tx *sql.Tx) error {
+		for _, o := range invs {
+			due, err := billing.ParseDate(o.due)
+			if err != nil {
+				continue
+			}
+			late := int(today.Sub(due).Hours() / 24)
+			latest := 0
+			for _, s := range steps {
+				if s <= late {
+					latest = s
+				}
+			}
+			if latest == 0 {
+				continue
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO invoice_reminders (invoice_id, step_days, sent, at) VALUES (?, ?, 1, ?) ON CONFLICT DO NOTHING`, o.id, latest, t.Now())
+			if err != nil {
+				return fmt.Errorf("db: claim reminder of %s: %w", o.id, err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			for _, s := range steps {
+				if s < latest {
+					if _, err := tx.ExecContext(ctx, `INSERT INTO invoice_reminders (invoice_id, step_days, sent, at) VALUES (?, ?, 0, ?) ON CONFLICT DO NOTHING`, o.id, s, t.Now()); err != nil {
+						return fmt.Errorf("db: pass over reminder of %s: %w", o.id, err)
+					}
+				}
+			}
+			out = append(out, ReminderDue{InvoiceID: o.id, Step: latest})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ClientEmail is the first email of a client, where invoices go.
+func (t *Store) ClientEmail(ctx context.Context, clientID string) (string, error) {
+	var email string
+	err := t.Reader().QueryRowContext(ctx, `SELECT email FROM client_emails WHERE client_id = ? ORDER BY position LIMIT 1`, clientID).Scan(&email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return email, err
+}

@@ -1,0 +1,124 @@
+package tenant
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+)
+
+// Settings are an agency's preferences, stored as key/value rows.
+type Settings struct {
+	// StaffSeeOwnOnly limits staff (not admins or owners) to the clients they
+	// are responsible for and the cases assigned to them or to their clients.
+	StaffSeeOwnOnly bool
+	// TwoFactorRequired says who must sign in with a TOTP code: one of
+	// TwoFactorNobody (the default), TwoFactorStaff, TwoFactorClients,
+	// TwoFactorEveryone.
+	TwoFactorRequired string
+	// Accent is the agency's colour for its pages and portal, "#rrggbb",
+	// or "" for the default.
+	Accent string
+	// LogoVersion changes whenever the logo does; 0 when there is none.
+	LogoVersion int64
+	// PurgeArchivedDocuments: when the retention job archives closed cases
+	// past the plan's retention, their documents are deleted too (else kept).
+	PurgeArchivedDocuments bool
+}
+
+const (
+	settingStaffVisibility = "staff_visibility" // "all" (default) or "own"
+	settingTwoFactor       = "two_factor_required"
+	settingAccent          = "brand_accent"
+	settingLogoVersion     = "brand_logo_version"
+	settingArchivedDocs    = "archived_case_documents" // "keep" (default) or "purge"
+)
+
+// Who an agency requires two-factor sign-in of.
+const (
+	TwoFactorNobody   = "nobody"
+	TwoFactorStaff    = "staff"
+	TwoFactorClients  = "clients"
+	TwoFactorEveryone = "everyone"
+)
+
+// ValidTwoFactorRequired reports whether s is one of the TwoFactor… values.
+func ValidTwoFactorRequired(s string) bool {
+	return s == TwoFactorNobody || s == TwoFactorStaff || s == TwoFactorClients || s == TwoFactorEveryone
+}
+
+// RequiresTwoFactor reports whether the settings require two-factor
+// sign-in of u.
+func (s Settings) RequiresTwoFactor(u *User) bool {
+	switch s.TwoFactorRequired {
+	case TwoFactorEveryone:
+		return true
+	case TwoFactorStaff:
+		return u.IsStaff()
+	case TwoFactorClients:
+		return !u.IsStaff()
+	}
+	return false
+}
+
+// Settings reads the agency's settings, with defaults for unset keys.
+func (t *Store) Settings(ctx context.Context) (Settings, error) {
+	s := Settings{TwoFactorRequired: TwoFactorNobody}
+	rows, err := t.Reader().QueryContext(ctx, `SELECT key, value FROM settings WHERE key IN (?, ?, ?, ?, ?)`,
+		settingStaffVisibility, settingTwoFactor, settingAccent, settingLogoVersion, settingArchivedDocs)
+	if err != nil {
+		return s, fmt.Errorf("db: read settings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return s, fmt.Errorf("db: read settings: %w", err)
+		}
+		switch k {
+		case settingStaffVisibility:
+			s.StaffSeeOwnOnly = v == "own"
+		case settingTwoFactor:
+			if ValidTwoFactorRequired(v) {
+				s.TwoFactorRequired = v
+			}
+		case settingAccent:
+			if ValidAccent(v) {
+				s.Accent = v
+			}
+		case settingLogoVersion:
+			s.LogoVersion, _ = strconv.ParseInt(v, 10, 64)
+		case settingArchivedDocs:
+			s.PurgeArchivedDocuments = v == "purge"
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s, fmt.Errorf("db: read settings: %w", err)
+	}
+	return s, nil
+}
+
+// SaveSettings stores the agency's settings and audits the change.
+func (t *Store) SaveSettings(ctx context.Context, s Settings, a Audit) error {
+	v := "all"
+	if s.StaffSeeOwnOnly {
+		v = "own"
+	}
+	if !ValidTwoFactorRequired(s.TwoFactorRequired) {
+		s.TwoFactorRequired = TwoFactorNobody
+	}
+	return t.Tx(ctx, func(tx *sql.Tx) error {
+		docs := "keep"
+		if s.PurgeArchivedDocuments {
+			docs = "purge"
+		}
+		for _, kv := range [][2]string{{settingStaffVisibility, v}, {settingTwoFactor, s.TwoFactorRequired}, {settingArchivedDocs, docs}} {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, kv[0], kv[1]); err != nil {
+				return fmt.Errorf("db: save settings: %w", err)
+			}
+		}
+		a.Detail = "staff see: " + v + "; two-factor sign-in required of: " + s.TwoFactorRequired + "; documents of archived cases: " + docs
+		return t.auditTx(ctx, tx, a)
+	})
+}
