@@ -1,7 +1,6 @@
 package billing
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -139,53 +138,6 @@ func TestSchedule(t *testing.T) {
 		{Frequency: Monthly}, {Frequency: Monthly, Start: day("2026-02-01"), End: day("2026-01-01")}, {Frequency: Monthly, Start: day("2026-01-01"), Count: -1}} {
 		if bad.Validate() == nil {
 			t.Errorf("%+v accepted", bad)
-		}
-	}
-}
-
-func sampleDocument() Document {
-	return Document{
-		Title: "Invoice", Number: "INV-2026-0042", IssueDate: "2026-11-02", DueDate: "2026-11-16", Currency: "EUR",
-		Seller:      Party{Name: "Žalias Agentūra UAB", Address: []string{"Gedimino pr. 1", "01103 Vilnius", "LT"}, CompanyCode: "304000000", VATNumber: "LT100000000000"},
-		Buyer:       Party{Name: "Łukasz Müller", Address: []string{"Straße 5"}, Email: "lm@example.test"},
-		BankDetails: []string{"IBAN: LT12 1000 0111 0100 1000", "SWIFT: HABALT22"},
-		Lines: []Line{{Description: "Consulting, November — a long description that wraps onto a second row of the table because it is long", QuantityMilli: 12500, UnitPrice: 8000, VATRateBP: 2100},
-			{Description: "Hosting", QuantityMilli: 1000, UnitPrice: 1999, VATRateBP: 900}},
-		Notes: "Thank you.", Created: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC),
-		Paid: 5000, Payments: []PaymentLine{{Date: "2026-11-05", Method: "Bank transfer", Reference: "SEPA-42", Amount: 5000}},
-	}
-}
-
-func TestWritePDF(t *testing.T) {
-	d := sampleDocument()
-	d.Totals = Compute(d.Lines)
-	var b bytes.Buffer
-	if err := WritePDF(&b, d); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.HasPrefix(b.Bytes(), []byte("%PDF-")) || !bytes.Contains(b.Bytes(), []byte("INV-2026-0042")) {
-		t.Fatalf("not a PDF naming its number (%d bytes)", b.Len())
-	}
-	t.Run("a bad logo is left out, not an error", func(t *testing.T) {
-		d.Logo = []byte("not an image")
-		var b bytes.Buffer
-		if err := WritePDF(&b, d); err != nil {
-			t.Fatal(err)
-		}
-	})
-}
-
-func BenchmarkWritePDF(b *testing.B) {
-	d := sampleDocument()
-	for i := 0; i < 18; i++ {
-		d.Lines = append(d.Lines, d.Lines[1])
-	}
-	d.Totals = Compute(d.Lines)
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		var buf bytes.Buffer
-		if err := WritePDF(&buf, d); err != nil {
-			b.Fatal(err)
 		}
 	}
 }

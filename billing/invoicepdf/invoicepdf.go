@@ -1,4 +1,8 @@
-package billing
+// Package invoicepdf renders an invoice or credit note as an A4 PDF: the
+// agencies' invoices and the operator's subscription invoices alike. It is
+// kept apart from billing's money rules so that the stores, which use
+// those, carry no PDF code.
+package invoicepdf
 
 import (
 	"bytes"
@@ -9,6 +13,8 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+
+	"mintedmind/billing"
 )
 
 // The invoice is set in DejaVu Sans Condensed, embedded, so that every
@@ -19,15 +25,6 @@ var (
 	//go:embed fonts/DejaVuSansCondensed-Bold.ttf
 	fontBold []byte
 )
-
-// Party is a seller or buyer as the invoice prints them.
-type Party struct {
-	Name        string
-	Address     []string // lines
-	CompanyCode string
-	VATNumber   string
-	Email       string
-}
 
 // PaymentLine is one payment received, as the invoice prints it.
 type PaymentLine struct {
@@ -48,11 +45,11 @@ type Document struct {
 	Currency    string
 	Reference   string // e.g. "Credits invoice INV-2026-0001"
 	Status      string // printed when not plain issued, e.g. "PAID", "VOID"
-	Seller      Party
-	Buyer       Party
+	Seller      billing.Party
+	Buyer       billing.Party
 	BankDetails []string
-	Lines       []Line
-	Totals      Totals
+	Lines       []billing.Line
+	Totals      billing.Totals
 	Paid        int64
 	Payments    []PaymentLine // received so far, printed under the totals
 	Notes       string
@@ -60,8 +57,8 @@ type Document struct {
 	Created     time.Time // the PDF's creation date; fixed dates give identical files
 }
 
-// WritePDF renders d as an A4 PDF.
-func WritePDF(w io.Writer, d Document) error {
+// Write renders d as an A4 PDF.
+func Write(w io.Writer, d Document) error {
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetAutoPageBreak(true, 18)
 	p.SetMargins(18, 18, 18)
@@ -128,7 +125,7 @@ func WritePDF(w io.Writer, d Document) error {
 
 	// Parties.
 	y := max(p.GetY(), top+22) + 6
-	party := func(x float64, label string, pt Party) float64 {
+	party := func(x float64, label string, pt billing.Party) float64 {
 		p.SetXY(x, y)
 		p.SetFont("dejavu", "", 8)
 		p.SetTextColor(110, 110, 110)
@@ -172,7 +169,7 @@ func WritePDF(w io.Writer, d Document) error {
 	p.Ln(-1)
 	p.SetFont("dejavu", "", 9)
 	for _, l := range d.Lines {
-		vals := []string{l.Description, FormatQuantity(l.QuantityMilli), FormatMoney(l.UnitPrice, ""), FormatRate(l.VATRateBP) + "%", FormatMoney(l.Net(), "")}
+		vals := []string{l.Description, billing.FormatQuantity(l.QuantityMilli), billing.FormatMoney(l.UnitPrice, ""), billing.FormatRate(l.VATRateBP) + "%", billing.FormatMoney(l.Net(), "")}
 		// The description wraps; the numbers sit on its first row.
 		desc := p.SplitText(l.Description, cols[0].w-2)
 		if len(desc) == 0 {
@@ -206,14 +203,14 @@ func WritePDF(w io.Writer, d Document) error {
 		p.CellFormat(54, 6, label, "", 0, "R", false, 0, "")
 		p.CellFormat(38, 6, value, "", 1, "R", false, 0, "")
 	}
-	total("Subtotal", FormatMoney(d.Totals.Subtotal, d.Currency), false)
+	total("Subtotal", billing.FormatMoney(d.Totals.Subtotal, d.Currency), false)
 	for _, g := range d.Totals.ByRate {
-		total(fmt.Sprintf("VAT %s%% on %s", FormatRate(g.RateBP), FormatMoney(g.Net, "")), FormatMoney(g.VAT, d.Currency), false)
+		total(fmt.Sprintf("VAT %s%% on %s", billing.FormatRate(g.RateBP), billing.FormatMoney(g.Net, "")), billing.FormatMoney(g.VAT, d.Currency), false)
 	}
-	total("Total", FormatMoney(d.Totals.Total, d.Currency), true)
+	total("Total", billing.FormatMoney(d.Totals.Total, d.Currency), true)
 	if d.Paid != 0 {
-		total("Paid", FormatMoney(d.Paid, d.Currency), false)
-		total("Amount due", FormatMoney(d.Totals.Total-d.Paid, d.Currency), true)
+		total("Paid", billing.FormatMoney(d.Paid, d.Currency), false)
+		total("Amount due", billing.FormatMoney(d.Totals.Total-d.Paid, d.Currency), true)
 	}
 
 	if len(d.Payments) > 0 {
@@ -227,7 +224,7 @@ func WritePDF(w io.Writer, d Document) error {
 				text += " · " + pay.Reference
 			}
 			p.CellFormat(136, 5, text, "", 0, "L", false, 0, "")
-			p.CellFormat(38, 5, FormatMoney(pay.Amount, d.Currency), "", 1, "R", false, 0, "")
+			p.CellFormat(38, 5, billing.FormatMoney(pay.Amount, d.Currency), "", 1, "R", false, 0, "")
 		}
 	}
 
@@ -249,7 +246,7 @@ func WritePDF(w io.Writer, d Document) error {
 		p.MultiCell(0, 4.5, d.Notes, "", "L", false)
 	}
 	if err := p.Output(w); err != nil {
-		return fmt.Errorf("billing: write PDF %s: %w", d.Number, err)
+		return fmt.Errorf("invoicepdf: write PDF %s: %w", d.Number, err)
 	}
 	return nil
 }

@@ -1,7 +1,9 @@
-// Package invoicemail renders an agency's invoice as its PDF and emails it
-// to the client with the PDF attached. The handlers (the "Email" button)
-// and the jobs (recurring invoices, overdue reminders) share it.
-package invoicemail
+package app
+
+// Sending an agency's invoice: its PDF, emailed to the client with the PDF
+// attached, and the note to the client's portal contacts. The handlers (the
+// "Email" button, issuing) and the jobs (recurring invoices, overdue
+// reminders) share these.
 
 import (
 	"bytes"
@@ -10,40 +12,42 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/billing"
-	"mintedmind/db"
+	"mintedmind/billing/invoicepdf"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
-// Templates of views/emails.
+// Templates of views/emails for invoices.
 const (
-	TemplateInvoice  = "invoice"
-	TemplateReminder = "invoice-reminder"
+	TemplateInvoice         = "invoice"
+	TemplateInvoiceReminder = "invoice-reminder"
 )
 
 // Mailer queues an email with files (mail.Mailer is one).
 type Mailer interface {
-	QueueWithAttachments(ctx context.Context, agencyID, to, template string, data any, atts []db.EmailAttachment) error
+	QueueWithAttachments(ctx context.Context, agencyID, to, template string, data any, atts []control.EmailAttachment) error
 }
 
-// Document is an invoice as its PDF prints it. Issued invoices print
+// InvoiceDocument is an invoice as its PDF prints it. Issued invoices print
 // their seller and buyer as they were when issued; bank details are the
 // agency's current ones.
-func Document(inv *db.Invoice, s db.BillingSettings, agencyName string, payments ...db.Payment) billing.Document {
-	d := billing.Document{Title: "Invoice", Number: inv.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency,
+func InvoiceDocument(inv *tenant.Invoice, s tenant.BillingSettings, agencyName string, payments ...tenant.Payment) invoicepdf.Document {
+	d := invoicepdf.Document{Title: "Invoice", Number: inv.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency,
 		Seller: inv.Seller, Buyer: inv.Buyer, Lines: inv.Lines, Totals: billing.Compute(inv.Lines), Paid: inv.Paid, Notes: inv.Notes}
-	if inv.Kind == db.KindCreditNote {
+	if inv.Kind == tenant.KindCreditNote {
 		d.Title, d.DueDate, d.Paid = "Credit note", "", 0
 		if inv.CreditForNumber != "" {
 			d.Reference = "Credits invoice " + inv.CreditForNumber
 		}
 	}
 	switch inv.Status {
-	case db.InvoiceDraft:
+	case tenant.InvoiceDraft:
 		d.Number, d.Status = "DRAFT", "DRAFT"
-		d.Seller = db.SellerOf(s, agencyName)
+		d.Seller = tenant.SellerOf(s, agencyName)
 		d.Buyer = billing.Party{Name: inv.ClientName}
-	case db.InvoicePaid:
+	case tenant.InvoicePaid:
 		d.Status = "PAID"
-	case db.InvoiceVoid:
+	case tenant.InvoiceVoid:
 		d.Status = "VOID: " + inv.VoidReason
 	}
 	if d.Seller.Name == "" {
@@ -55,7 +59,7 @@ func Document(inv *db.Invoice, s db.BillingSettings, agencyName string, payments
 		}
 	}
 	for _, p := range payments {
-		d.Payments = append(d.Payments, billing.PaymentLine{Date: p.PaidOn, Method: db.PaymentMethodLabel(p.Method), Reference: p.Reference, Amount: p.Amount})
+		d.Payments = append(d.Payments, invoicepdf.PaymentLine{Date: p.PaidOn, Method: tenant.PaymentMethodLabel(p.Method), Reference: p.Reference, Amount: p.Amount})
 	}
 	d.Logo = s.Logo
 	d.Created = inv.IssuedAt
@@ -65,17 +69,17 @@ func Document(inv *db.Invoice, s db.BillingSettings, agencyName string, payments
 	return d
 }
 
-// PDF renders the invoice's PDF, with the payments received so far.
-func PDF(inv *db.Invoice, s db.BillingSettings, agencyName string, payments ...db.Payment) ([]byte, error) {
+// InvoicePDF renders the invoice's PDF, with the payments received so far.
+func InvoicePDF(inv *tenant.Invoice, s tenant.BillingSettings, agencyName string, payments ...tenant.Payment) ([]byte, error) {
 	var b bytes.Buffer
-	if err := billing.WritePDF(&b, Document(inv, s, agencyName, payments...)); err != nil {
+	if err := invoicepdf.Write(&b, InvoiceDocument(inv, s, agencyName, payments...)); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
 }
 
-// Filename is the PDF's file name.
-func Filename(inv *db.Invoice) string {
+// InvoiceFilename is the invoice PDF's file name.
+func InvoiceFilename(inv *tenant.Invoice) string {
 	name := inv.Number
 	if name == "" {
 		name = "draft-" + inv.ID[:8]
@@ -83,11 +87,11 @@ func Filename(inv *db.Invoice) string {
 	return strings.NewReplacer("/", "-", "#", "-", " ", "-", `"`, "-", `\`, "-").Replace(name) + ".pdf"
 }
 
-// Send queues the invoice email (TemplateInvoice, or TemplateReminder with
+// SendInvoice queues the invoice email (TemplateInvoice, or TemplateInvoiceReminder with
 // the days late) with the PDF attached to the client's first email address,
 // and records when it was sent. link is where the client can see it.
-func Send(ctx context.Context, m Mailer, a *db.Agency, t *db.Tenant, inv *db.Invoice, template, link string, daysLate int) error {
-	if inv.Status == db.InvoiceDraft || inv.Status == db.InvoiceVoid {
+func SendInvoice(ctx context.Context, m Mailer, a *control.Agency, t *tenant.Store, inv *tenant.Invoice, template, link string, daysLate int) error {
+	if inv.Status == tenant.InvoiceDraft || inv.Status == tenant.InvoiceVoid {
 		return apperr.New(apperr.Conflict, "Only an issued invoice is sent: issue the draft first.")
 	}
 	to, err := t.ClientEmail(ctx, inv.ClientID)
@@ -108,23 +112,23 @@ func Send(ctx context.Context, m Mailer, a *db.Agency, t *db.Tenant, inv *db.Inv
 	if err != nil {
 		return err
 	}
-	pdf, err := PDF(inv, s, a.Name, payments...)
+	pdf, err := InvoicePDF(inv, s, a.Name, payments...)
 	if err != nil {
 		return err
 	}
 	title, article := "Invoice", "an"
-	if inv.Kind == db.KindCreditNote {
+	if inv.Kind == tenant.KindCreditNote {
 		title, article = "Credit note", "a"
 	}
 	due := inv.DueDate
-	if inv.Kind == db.KindCreditNote || !inv.Open() {
+	if inv.Kind == tenant.KindCreditNote || !inv.Open() {
 		due = ""
 	}
 	data := map[string]any{"AgencyName": a.Name, "ClientName": inv.ClientName, "Title": title, "TitleLower": strings.ToLower(title), "Article": article,
 		"Number": inv.Number, "IssueDate": inv.IssueDate, "DueDate": due, "Total": billing.FormatMoney(inv.Total, inv.Currency),
 		"Outstanding": billing.FormatMoney(inv.Outstanding(), inv.Currency), "BankDetails": strings.TrimSpace(s.BankDetails), "DaysLate": daysLate,
 		"Link": link}
-	att := []db.EmailAttachment{{Filename: Filename(inv), ContentType: "application/pdf", Data: pdf}}
+	att := []control.EmailAttachment{{Filename: InvoiceFilename(inv), ContentType: "application/pdf", Data: pdf}}
 	if err := m.QueueWithAttachments(ctx, a.ID, to, template, data, att); err != nil {
 		return err
 	}
@@ -134,24 +138,24 @@ func Send(ctx context.Context, m Mailer, a *db.Agency, t *db.Tenant, inv *db.Inv
 // TemplateContactInvoice tells a client's portal contacts of a new invoice.
 const TemplateContactInvoice = "client-invoice"
 
-// PortalLink is the invoice's page in the agency's client portal.
-func PortalLink(baseURL string, a *db.Agency, inv *db.Invoice) string {
+// InvoicePortalLink is the invoice's page in the agency's client portal.
+func InvoicePortalLink(baseURL string, a *control.Agency, inv *tenant.Invoice) string {
 	return baseURL + "/a/" + a.Slug + "/portal/invoices/" + inv.ID
 }
 
-// NotifyContacts emails each active portal contact of the invoice's client
+// NotifyInvoiceContacts emails each active portal contact of the invoice's client
 // who has not turned these emails off that the invoice was issued, with a
 // link to it in the portal (no attachment: the portal has the PDF). Staff
 // issuing an invoice and the recurring job both call it.
-func NotifyContacts(ctx context.Context, m Mailer, a *db.Agency, t *db.Tenant, inv *db.Invoice, baseURL string) error {
+func NotifyInvoiceContacts(ctx context.Context, m Mailer, a *control.Agency, t *tenant.Store, inv *tenant.Invoice, baseURL string) error {
 	contacts, err := t.ActiveContacts(ctx, inv.ClientID)
 	if err != nil {
 		return err
 	}
 	data := map[string]any{"AgencyName": a.Name, "Number": inv.Number, "Total": billing.FormatMoney(inv.Total, inv.Currency),
-		"DueDate": inv.DueDate, "Link": PortalLink(baseURL, a, inv)}
+		"DueDate": inv.DueDate, "Link": InvoicePortalLink(baseURL, a, inv)}
 	for _, u := range contacts {
-		ok, err := t.WantsEmail(ctx, u.ID, db.EmailCaseUpdates)
+		ok, err := t.WantsEmail(ctx, u.ID, tenant.EmailCaseUpdates)
 		if err != nil {
 			return err
 		}
