@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"mintedmind/apperr"
@@ -26,12 +24,17 @@ const (
 const sweepMinLength = 5
 
 // Erasure is what an erasure did, for the caller's follow-up outside the
-// agency's database (the login directory) and for the audit detail.
+// agency's database (the login directory, the files) and for the audit
+// detail.
 type Erasure struct {
 	Name         string   // the erased name, for the confirmation message only
 	PortalEmails []string // emails of the disabled portal users, to drop from the login directory
 	Cases        int
 	Notes        int
+	// Files are the erased documents' files, relative to the agency's
+	// files directory, for the caller to delete now that the erasure
+	// committed (app.EraseClient does).
+	Files []string
 }
 
 // EraseClient removes or anonymises one client's personal data across the
@@ -39,10 +42,11 @@ type Erasure struct {
 // phones and tags; their cases' titles, descriptions, labels and notes; the
 // before/after texts of their cases' history; the details of audit entries
 // about them; their portal users (anonymised and disabled, sessions ended);
-// every registered part (documents deleted; invoices keep what the law
-// requires). A last sweep replaces the client's name, emails and phones in
-// every text column of every other table too. confirmName must be the
-// client's name exactly; a client the viewer may not see is not found.
+// every registered part (documents deleted, their files returned in
+// Erasure.Files; invoices keep what the law requires). A last sweep
+// replaces the client's name, emails and phones in every text column of
+// every other table too. confirmName must be the client's name exactly; a
+// client the viewer may not see is not found.
 func (t *Store) EraseClient(ctx context.Context, v Viewer, clientID, confirmName string, a Audit) (*Erasure, error) {
 	er := &Erasure{}
 	var files []string
@@ -131,22 +135,8 @@ func (t *Store) EraseClient(ctx context.Context, v Viewer, clientID, confirmName
 	if err != nil {
 		return nil, err
 	}
-	t.removeFiles(files)
+	er.Files = files
 	return er, nil
-}
-
-// removeFiles deletes files (relative to the agency's files directory)
-// after the erasure committed; one that is already gone is fine.
-func (t *Store) removeFiles(files []string) {
-	root := filepath.Join(t.Dir, "files")
-	for _, f := range files {
-		p := filepath.Join(root, filepath.Clean("/"+f))
-		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
-			// The row is gone; a leftover file is found by the next export
-			// check. Nothing more to do here than not fail the erasure.
-			continue
-		}
-	}
 }
 
 // eraseUserTx anonymises one person: name and email replaced, password

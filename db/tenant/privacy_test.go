@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -143,21 +144,25 @@ func TestDataPartExtensionPoint(t *testing.T) {
 		}
 	})
 
-	t.Run("erasure runs the part, deletes its files after commit and keeps its kept tables", func(t *testing.T) {
+	t.Run("erasure runs the part, returns its files for deletion and keeps its kept tables", func(t *testing.T) {
 		if _, err := tn.EraseClient(ctx, v, c.ID, "Winifred", tenant.Audit{Action: "client.erased"}); apperr.CodeOf(err) != apperr.Invalid {
 			t.Fatalf("a partial name: %v", err)
 		}
 		if queryInt(t, tn, `SELECT COUNT(*) FROM widgets`) != 1 {
 			t.Fatal("a refused erasure touched the part")
 		}
-		if _, err := tn.EraseClient(ctx, v, c.ID, "Winifred Widgetson", tenant.Audit{Action: "client.erased"}); err != nil {
+		er, err := tn.EraseClient(ctx, v, c.ID, "Winifred Widgetson", tenant.Audit{Action: "client.erased"})
+		if err != nil {
 			t.Fatal(err)
 		}
 		if queryInt(t, tn, `SELECT COUNT(*) FROM widgets`) != 0 {
 			t.Fatal("the part's rows stayed")
 		}
-		if _, err := os.Stat(filepath.Join(tn.Dir, "files", "w1.pdf")); !os.IsNotExist(err) {
-			t.Fatal("the part's file stayed")
+		if fmt.Sprint(er.Files) != "[w1.pdf]" {
+			t.Fatalf("files to delete %q, want the part's w1.pdf", er.Files)
+		}
+		if _, err := os.Stat(filepath.Join(tn.Dir, "files", "w1.pdf")); err != nil {
+			t.Fatalf("the store deleted a file itself: %v", err)
 		}
 		if queryInt(t, tn, `SELECT COUNT(*) FROM kept_invoices WHERE buyer = 'Winifred Widgetson'`) != 1 {
 			t.Fatal("the kept table lost the legally kept name")
