@@ -206,11 +206,11 @@ func QueryList[T any](ctx context.Context, d RowsQuerier, what string, scan func
 	if err != nil {
 		return nil, fmt.Errorf("db: %s: %w", what, err)
 	}
-	return ScanList(rows, 0, what, scan)
+	return scanList(rows, 0, what, scan)
 }
 
-// ScanList scans and closes rows, making room for size of them at once.
-func ScanList[T any](rows *sql.Rows, size int, what string, scan func(Scanner) (T, error)) ([]T, error) {
+// scanList scans and closes rows, making room for size of them at once.
+func scanList[T any](rows *sql.Rows, size int, what string, scan func(Scanner) (T, error)) ([]T, error) {
 	defer rows.Close()
 	out := make([]T, 0, size)
 	for rows.Next() {

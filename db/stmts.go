@@ -11,11 +11,11 @@ import (
 // dozen; when the cache is full it starts again empty.
 const stmtCacheMax = 256
 
-// Prepared returns query prepared on the read pool, from the database's
+// prepared returns query prepared on the read pool, from the database's
 // cache if it can. The driver parses and plans every statement given as
 // text, and for a hot page that cost about as much as reading its rows.
 // Statements live and die with their database (Close finalizes them).
-func (d *DB) Prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+func (d *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	d.stmtMu.Lock()
 	s := d.stmts[query]
 	d.stmtMu.Unlock()
@@ -58,7 +58,7 @@ type CachedReader struct{ d *DB }
 
 // QueryRowContext runs query as a cached prepared statement.
 func (p CachedReader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	stmt, err := p.d.Prepared(ctx, query)
+	stmt, err := p.d.prepared(ctx, query)
 	if err != nil {
 		return p.d.read.QueryRowContext(ctx, query, args...) // reports the same error when scanned
 	}
@@ -67,7 +67,7 @@ func (p CachedReader) QueryRowContext(ctx context.Context, query string, args ..
 
 // QueryContext runs query as a cached prepared statement.
 func (p CachedReader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	stmt, err := p.d.Prepared(ctx, query)
+	stmt, err := p.d.prepared(ctx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (p CachedReader) QueryContext(ctx context.Context, query string, args ...an
 // QueryListPrepared is QueryList with a cached prepared statement; size is
 // how many rows to make room for at once (the query's LIMIT, if it has one).
 func QueryListPrepared[T any](ctx context.Context, d *DB, what string, size int, scan func(Scanner) (T, error), q string, args ...any) ([]T, error) {
-	stmt, err := d.Prepared(ctx, q)
+	stmt, err := d.prepared(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("db: %s: %w", what, err)
 	}
@@ -85,7 +85,7 @@ func QueryListPrepared[T any](ctx context.Context, d *DB, what string, size int,
 	if err != nil {
 		return nil, fmt.Errorf("db: %s: %w", what, err)
 	}
-	return ScanList(rows, size, what, scan)
+	return scanList(rows, size, what, scan)
 }
 
 // Reader is the read pool through the statement cache, for the queries a
