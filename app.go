@@ -11,15 +11,16 @@ import (
 	"time"
 
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/jobs"
 	"mintedmind/mail"
 )
 
 // app is everything serve and the commands share.
 type app struct {
-	control *db.Control
-	pool    *db.TenantPool
+	control *control.Store
+	pool    *tenant.Pool
 	mailer  *mail.Mailer
 	jobs    *jobs.Runner
 	baseURL string // of every link this process makes, chosen by a linkRule
@@ -45,7 +46,7 @@ var errNoBaseURL = &exitError{code: 2, err: errors.New("no base URL: pass -base-
 
 // baseURL returns the base URL rule chooses, reading the one the server
 // recorded in control when -base-url was not given.
-func (cfg *config) baseURL(ctx context.Context, control *db.Control, rule linkRule) (string, error) {
+func (cfg *config) baseURL(ctx context.Context, control *control.Store, rule linkRule) (string, error) {
 	if cfg.baseURLGiven || rule == linksAsConfigured {
 		return cfg.BaseURL, nil
 	}
@@ -65,7 +66,7 @@ func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger, 
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", cfg.DataDir, err)
 	}
-	control, err := db.OpenControl(ctx, cfg.ControlDir, c)
+	control, err := control.Open(ctx, cfg.ControlDir, c)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +75,7 @@ func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger, 
 		control.Close()
 		return nil, err
 	}
-	pool, err := db.NewTenantPool(cfg.DataDir, tenantSchema, db.PoolConfig{MaxOpen: cfg.MaxOpenTenants, IdleTimeout: cfg.TenantIdle}, c, log)
+	pool, err := tenant.NewPool(cfg.DataDir, tenantSchema, tenant.PoolConfig{MaxOpen: cfg.MaxOpenTenants, IdleTimeout: cfg.TenantIdle}, c, log)
 	if err != nil {
 		control.Close()
 		return nil, err

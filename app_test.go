@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
 )
 
 func TestBaseURLRules(t *testing.T) {
@@ -21,9 +21,9 @@ func TestBaseURLRules(t *testing.T) {
 		}
 		return cfg
 	}
-	openControl := func(t *testing.T, record string) *db.Control {
+	openControl := func(t *testing.T, record string) *control.Store {
 		t.Helper()
-		control, err := db.OpenControl(ctx, t.TempDir(), clock.System{})
+		control, err := control.Open(ctx, t.TempDir(), clock.System{})
 		if err != nil {
 			t.Fatal(err)
 		}

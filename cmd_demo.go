@@ -11,10 +11,13 @@ import (
 	"syscall"
 	"time"
 
+	application "mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/auth"
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
+	"mintedmind/internal/demodata"
 )
 
 // demoCommand is `mintedmind demo`.
@@ -50,18 +53,18 @@ func (d *demoCommand) run(ctx context.Context, inv *invocation, args []string) e
 // demoPeople are the demo agency's sign-ins besides the owner, each added
 // through the real invite path.
 var demoPeople = []struct{ role, local, name string }{
-	{db.RoleAdmin, "admin", "Adrian Adler"},
-	{db.RoleStaff, "staff1", "Stella Stone"},
-	{db.RoleStaff, "staff2", "Samuel Sato"},
-	{db.RoleClient, "client", "Carla Client"},
+	{tenant.RoleAdmin, "admin", "Adrian Adler"},
+	{tenant.RoleStaff, "staff1", "Stella Stone"},
+	{tenant.RoleStaff, "staff2", "Samuel Sato"},
+	{tenant.RoleClient, "client", "Carla Client"},
 }
 
 // demo creates a demo agency with its sign-ins and generated data, and
 // prints how to sign in. It opens the data directory directly, so it can
 // run before the server starts (or beside it).
 func (d *demoCommand) demo(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
-	size := db.DemoSize{Clients: d.clients, Cases: d.cases, Events: d.events}
-	if msg := db.ValidateSlug(d.slug); msg != "" {
+	size := demodata.Size{Clients: d.clients, Cases: d.cases, Events: d.events}
+	if msg := control.ValidateSlug(d.slug); msg != "" {
 		return fmt.Errorf("demo: -slug %q: %s", d.slug, msg)
 	}
 	if err := size.Validate(); err != nil {
@@ -96,7 +99,7 @@ func (d *demoCommand) demo(ctx context.Context, cfg *config, stdout, stderr io.W
 		return err
 	}
 	email := func(local string) string { return local + "@" + d.slug + ".example" }
-	agency, owner, err := a.control.CreateAgency(ctx, a.pool, db.NewAgency{
+	agency, owner, err := application.CreateAgency(ctx, a.control, a.pool, application.NewAgency{
 		Name: "Demo Agency", Slug: d.slug, OwnerName: "Olivia Owens", OwnerEmail: email("owner"), OwnerPasswordHash: hash,
 	})
 	if err != nil {
@@ -112,11 +115,11 @@ func (d *demoCommand) demo(ctx context.Context, cfg *config, stdout, stderr io.W
 	defer release()
 	for _, p := range demoPeople {
 		token, _, err := t.CreateInvite(ctx, email(p.local), p.role, owner.ID, time.Hour,
-			db.Audit{ActorID: owner.ID, ActorName: owner.Name, Action: "invite.created"})
+			tenant.Audit{ActorID: owner.ID, ActorName: owner.Name, Action: "invite.created"})
 		if err != nil {
 			return fmt.Errorf("demo: invite %s: %w", p.local, err)
 		}
-		if _, err := t.AcceptInvite(ctx, token, p.name, hash, db.Audit{Action: "invite.accepted"}); err != nil {
+		if _, err := t.AcceptInvite(ctx, token, p.name, hash, tenant.Audit{Action: "invite.accepted"}); err != nil {
 			return fmt.Errorf("demo: accept invite %s: %w", p.local, err)
 		}
 		if err := a.control.AddToDirectory(ctx, email(p.local), agency.ID); err != nil {
@@ -125,14 +128,14 @@ func (d *demoCommand) demo(ctx context.Context, cfg *config, stdout, stderr io.W
 	}
 
 	fmt.Fprintf(stderr, "demo: generating %d clients, %d cases and %d events (seed %d)\n", size.Clients, size.Cases, size.Events, d.seed)
-	progress := func(p db.DemoProgress) {
+	progress := func(p demodata.Progress) {
 		if p.Total > 0 {
 			fmt.Fprintf(stderr, "demo: %s %d/%d (%s)\n", p.Stage, p.Done, p.Total, time.Since(start).Round(100*time.Millisecond))
 		} else {
 			fmt.Fprintf(stderr, "demo: %s (%s)\n", p.Stage, time.Since(start).Round(100*time.Millisecond))
 		}
 	}
-	res, err := t.GenerateDemo(ctx, size, d.seed, progress)
+	res, err := demodata.Generate(ctx, t, size, d.seed, progress)
 	if err != nil {
 		return fmt.Errorf("demo: generate data: %w", err)
 	}
@@ -140,17 +143,17 @@ func (d *demoCommand) demo(ctx context.Context, cfg *config, stdout, stderr io.W
 	base := a.baseURL + "/a/" + agency.Slug
 	fmt.Fprintf(stdout, "Demo agency %q is ready: %s/login\n", agency.Name, base)
 	fmt.Fprintf(stdout, "Password for every sign-in: %s\n", password)
-	fmt.Fprintf(stdout, "  %-7s %s (%s)\n", db.RoleOwner, owner.Email, owner.Name)
+	fmt.Fprintf(stdout, "  %-7s %s (%s)\n", tenant.RoleOwner, owner.Email, owner.Name)
 	for _, p := range demoPeople {
 		fmt.Fprintf(stdout, "  %-7s %s (%s)\n", p.role, email(p.local), p.name)
 	}
 	fmt.Fprintf(stdout, "Created %d clients, %d cases, %d history events and %d notes in %s.\n",
 		res.Clients, res.Cases, res.Events, res.Notes, time.Since(start).Round(100*time.Millisecond))
 	if res.Cases > 0 {
-		fmt.Fprintf(stdout, "Case numbers: %s to %s.\n", db.CaseNumber(res.FirstNumber), db.CaseNumber(res.LastNumber))
+		fmt.Fprintf(stdout, "Case numbers: %s to %s.\n", tenant.CaseNumber(res.FirstNumber), tenant.CaseNumber(res.LastNumber))
 	}
 	if res.LongCaseID != "" {
-		fmt.Fprintf(stdout, "A case with %d history events: %s %s/cases/%s\n", db.DemoLongHistory, db.CaseNumber(res.LongCaseNumber), base, res.LongCaseID)
+		fmt.Fprintf(stdout, "A case with %d history events: %s %s/cases/%s\n", demodata.LongHistory, tenant.CaseNumber(res.LongCaseNumber), base, res.LongCaseID)
 	}
 	return nil
 }

@@ -10,7 +10,8 @@ import (
 
 	"mintedmind/auth"
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 func TestDemoCommand(t *testing.T) {
@@ -40,20 +41,20 @@ func TestDemoCommand(t *testing.T) {
 	password := m[1]
 
 	t.Run("every printed sign-in works, through the login directory", func(t *testing.T) {
-		control, err := db.OpenControl(ctx, dir, clock.System{})
+		control, err := control.Open(ctx, dir, clock.System{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer control.Close()
-		pool, err := db.NewTenantPool(dir, tenantSchema, db.PoolConfig{MaxOpen: 2, IdleTimeout: time.Hour}, clock.System{}, newLogger(&config{}, &errs))
+		pool, err := tenant.NewPool(dir, tenantSchema, tenant.PoolConfig{MaxOpen: 2, IdleTimeout: time.Hour}, clock.System{}, newLogger(&config{}, &errs))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer pool.Close()
 		hasher := auth.NewHasher(auth.DefaultParams, 1)
 		for email, role := range map[string]string{
-			"owner@demo.example": db.RoleOwner, "admin@demo.example": db.RoleAdmin, "staff1@demo.example": db.RoleStaff,
-			"staff2@demo.example": db.RoleStaff, "client@demo.example": db.RoleClient,
+			"owner@demo.example": tenant.RoleOwner, "admin@demo.example": tenant.RoleAdmin, "staff1@demo.example": tenant.RoleStaff,
+			"staff2@demo.example": tenant.RoleStaff, "client@demo.example": tenant.RoleClient,
 		} {
 			agencies, err := control.AgenciesForEmail(ctx, email)
 			if err != nil || len(agencies) != 1 || agencies[0].Slug != "demo" {

@@ -7,7 +7,7 @@ import (
 	"os"
 
 	"mintedmind/clock"
-	"mintedmind/db"
+	controldb "mintedmind/db/control"
 )
 
 // operatorCommand is `mintedmind operator create`.
@@ -35,7 +35,7 @@ func operatorCreate(ctx context.Context, cfg *config, inv *invocation) error {
 	if err := os.MkdirAll(cfg.ControlDir, 0o700); err != nil {
 		return err
 	}
-	control, err := db.OpenControl(ctx, cfg.ControlDir, clock.System{})
+	control, err := controldb.Open(ctx, cfg.ControlDir, clock.System{})
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func operatorCreate(ctx context.Context, cfg *config, inv *invocation) error {
 	if err != nil {
 		return err
 	}
-	token, err := control.CreateSetupToken(ctx, db.SetupCLI, setupLinkTTL)
+	token, err := control.CreateSetupToken(ctx, controldb.SetupCLI, setupLinkTTL)
 	if err != nil {
 		return err
 	}

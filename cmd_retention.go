@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/jobs"
 	"mintedmind/mail"
 )
@@ -33,7 +34,7 @@ func (r *retentionCommand) flags(fs *flag.FlagSet) {
 }
 
 // newRetention builds the retention policy's runner from the configuration.
-func newRetention(cfg *config, baseURL string, control *db.Control, pool *db.TenantPool, c clock.Clock, mailer *mail.Mailer) *jobs.Retention {
+func newRetention(cfg *config, baseURL string, control *control.Store, pool *tenant.Pool, c clock.Clock, mailer *mail.Mailer) *jobs.Retention {
 	p := jobs.DefaultRetention()
 	p.SessionIdle = cfg.SessionIdle
 	return jobs.NewRetention(control, pool, c, mailer, p, baseURL)

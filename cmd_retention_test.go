@@ -10,23 +10,25 @@ import (
 	"testing"
 	"time"
 
+	application "mintedmind/app"
 	"mintedmind/clock"
-	"mintedmind/db"
+	controldb "mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 func TestRetentionCommand(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	clk := clock.NewManual(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
-	control, err := db.OpenControl(ctx, dir, clk)
+	control, err := controldb.Open(ctx, dir, clk)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool, err := db.NewTenantPool(dir, tenantSchema, db.PoolConfig{}, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	pool, err := tenant.NewPool(dir, tenantSchema, tenant.PoolConfig{}, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: "Idle", Slug: "idle-agency", OwnerName: "O", OwnerEmail: "o@idle.test", OwnerPasswordHash: "x"}); err != nil {
+	if _, _, err := application.CreateAgency(ctx, control, pool, application.NewAgency{Name: "Idle", Slug: "idle-agency", OwnerName: "O", OwnerEmail: "o@idle.test", OwnerPasswordHash: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	pool.Close()
@@ -59,7 +61,7 @@ func TestRetentionCommand(t *testing.T) {
 		}
 	})
 	t.Run("the real run does it, records the run, and links to the server's base URL", func(t *testing.T) {
-		control, err := db.OpenControl(ctx, dir, clk)
+		control, err := controldb.Open(ctx, dir, clk)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,7 +14,7 @@ import (
 
 	"mintedmind/auth"
 	"mintedmind/clock"
-	"mintedmind/db"
+	controldb "mintedmind/db/control"
 	"mintedmind/handlers"
 	"mintedmind/mail"
 	"mintedmind/metrics"
@@ -175,12 +175,12 @@ func logConfig(log *slog.Logger, cfg *config, m *mail.Mailer) {
 
 // announceSetup prints a one-time link to create the platform operator
 // while there is none.
-func announceSetup(ctx context.Context, control *db.Control, baseURL string, log *slog.Logger) error {
+func announceSetup(ctx context.Context, control *controldb.Store, baseURL string, log *slog.Logger) error {
 	n, err := control.OperatorCount(ctx)
 	if err != nil || n > 0 {
 		return err
 	}
-	token, err := control.CreateSetupToken(ctx, db.SetupFirstRun, setupLinkTTL)
+	token, err := control.CreateSetupToken(ctx, controldb.SetupFirstRun, setupLinkTTL)
 	if err != nil {
 		return err
 	}

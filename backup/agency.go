@@ -11,13 +11,13 @@ import (
 	"strings"
 	"time"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // CreateAgency writes one agency (its database snapshot and its files)
 // into dest, which must not exist or be empty: the first half of moving an
 // agency to another machine. The manifest names the agency.
-func CreateAgency(ctx context.Context, pool *db.TenantPool, agencyID, dest string) (*Manifest, error) {
+func CreateAgency(ctx context.Context, pool *tenant.Pool, agencyID, dest string) (*Manifest, error) {
 	if err := emptyOrMissing(dest); err != nil {
 		return nil, err
 	}

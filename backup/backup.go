@@ -25,7 +25,8 @@ import (
 
 	_ "modernc.org/sqlite" // the driver for integrity checks
 
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 // ManifestName is the manifest's file name inside a backup directory.
@@ -58,8 +59,8 @@ type File struct {
 // agency databases over one data directory.
 type Source struct {
 	DataDir string
-	Control *db.Control
-	Pool    *db.TenantPool
+	Control *control.Store
+	Pool    *tenant.Pool
 	Log     *slog.Logger
 	Now     func() time.Time
 }

@@ -10,22 +10,24 @@ import (
 	"testing"
 	"time"
 
+	"mintedmind/app"
 	"mintedmind/backup"
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 type installation struct {
 	dir     string
-	control *db.Control
-	pool    *db.TenantPool
+	control *control.Store
+	pool    *tenant.Pool
 }
 
 func mustOpen(t *testing.T, dir string) *installation {
 	t.Helper()
 	ctx := context.Background()
 	c := clock.NewManual(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
-	control, err := db.OpenControl(ctx, dir, c)
+	control, err := control.Open(ctx, dir, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +35,7 @@ func mustOpen(t *testing.T, dir string) *installation {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool, err := db.NewTenantPool(dir, string(schema), db.PoolConfig{MaxOpen: 10, IdleTimeout: time.Hour}, c, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	pool, err := tenant.NewPool(dir, string(schema), tenant.PoolConfig{MaxOpen: 10, IdleTimeout: time.Hour}, c, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,9 +43,9 @@ func mustOpen(t *testing.T, dir string) *installation {
 	return &installation{dir: dir, control: control, pool: pool}
 }
 
-func (in *installation) mustAgency(t *testing.T, slug string) *db.Agency {
+func (in *installation) mustAgency(t *testing.T, slug string) *control.Agency {
 	t.Helper()
-	a, _, err := in.control.CreateAgency(context.Background(), in.pool, db.NewAgency{
+	a, _, err := app.CreateAgency(context.Background(), in.control, in.pool, app.NewAgency{
 		Name: "Agency " + slug, Slug: slug, OwnerName: "Olive", OwnerEmail: "owner@" + slug + ".test", OwnerPasswordHash: "x",
 	})
 	if err != nil {
@@ -117,7 +119,7 @@ func TestBackupAndRestore(t *testing.T) {
 			t.Fatalf("document = %q, %v", got, err)
 		}
 		r := mustOpen(t, target)
-		for _, want := range []*db.Agency{a, b} {
+		for _, want := range []*control.Agency{a, b} {
 			ag, err := r.control.AgencyBySlug(ctx, want.Slug)
 			if err != nil || ag.ID != want.ID {
 				t.Fatalf("agency %s: %v %v", want.Slug, ag, err)

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
 )
 
 // agencyCacheTTL is how long a looked-up agency is reused. Every agency
@@ -24,7 +24,7 @@ type agencyCache struct {
 }
 
 type cachedAgency struct {
-	agency  *db.Agency
+	agency  *control.Agency
 	fetched time.Time
 }
 
@@ -34,7 +34,7 @@ func newAgencyCache(c clock.Clock) *agencyCache {
 
 // get returns the agency with slug, from the cache while it is fresh.
 // Unknown slugs are not cached: a new sign-up is found at once.
-func (ac *agencyCache) get(ctx context.Context, control *db.Control, slug string) (*db.Agency, error) {
+func (ac *agencyCache) get(ctx context.Context, control *control.Store, slug string) (*control.Agency, error) {
 	now := ac.clock.Now()
 	ac.mu.Lock()
 	hit, ok := ac.bySlug[slug]

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/db"
+	"mintedmind/db/control"
 )
 
 // recordPageView counts a successful full-page GET in the first-party
@@ -29,7 +29,7 @@ func (h *Handlers) recordPageView(c *fiber.Ctx) error {
 		return nil
 	}
 	now := h.Clock.Now().UTC()
-	today := db.Day(now)
+	today := control.Day(now)
 	newVisitor := c.Cookies(seenCookie) != today
 	if newVisitor {
 		endOfDay := now.Truncate(24 * time.Hour).Add(24 * time.Hour)

@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 const auditPageSize = 50
@@ -17,7 +17,7 @@ const auditPageSize = 50
 // the rows partial alone, from the same view model.
 type auditView struct {
 	Page
-	Entries       []db.Audit
+	Entries       []tenant.Audit
 	ActionOptions []option // the filter's choices, past "All actions"
 	PeopleOptions []option // past "Everyone"
 	Filter        auditFilterView
@@ -33,7 +33,7 @@ type auditFilterView struct {
 // every filter state is a URL.
 func (h *Handlers) Audit(c *fiber.Ctx, r *Request) error {
 	t := r.Tenant
-	f := db.AuditFilter{Action: c.Query("action"), ActorID: c.Query("actor"), Limit: auditPageSize + 1}
+	f := tenant.AuditFilter{Action: c.Query("action"), ActorID: c.Query("actor"), Limit: auditPageSize + 1}
 	errs := map[string]string{}
 	if v := c.Query("from"); v != "" {
 		d, err := time.Parse("2006-01-02", v)

@@ -8,7 +8,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/billing"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // invoiceSettingsView is the billing settings page and its form partial.
@@ -17,7 +17,7 @@ import (
 type invoiceSettingsView struct {
 	Page
 	FormErrors
-	Settings       db.BillingSettings
+	Settings       tenant.BillingSettings
 	Currencies     []option
 	Terms          string // the payment terms as typed
 	Reminder       string // the reminder days as typed
@@ -27,13 +27,13 @@ type invoiceSettingsView struct {
 
 // newInvoiceSettingsView is the page's view of s; reminder is the reminder
 // days as typed, or empty for the stored ones.
-func newInvoiceSettingsView(s db.BillingSettings, reminder string) *invoiceSettingsView {
+func newInvoiceSettingsView(s tenant.BillingSettings, reminder string) *invoiceSettingsView {
 	hint := ""
 	if n := len(s.PayseraPassword); n > 0 {
 		hint = "A password is set (ending in …" + s.PayseraPassword[max(0, n-2):] + "). Leave empty to keep it."
 	}
 	if reminder == "" {
-		reminder = db.FormatReminderDays(s.ReminderDays)
+		reminder = tenant.FormatReminderDays(s.ReminderDays)
 	}
 	s.PayseraPassword = ""
 	return &invoiceSettingsView{Page: Page{Title: "Billing settings"}, Settings: s, Currencies: currencyOptions(s.Currency), Reminder: reminder,
@@ -57,7 +57,7 @@ func (h *Handlers) BillingSettingsUpdate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	s := db.BillingSettings{
+	s := tenant.BillingSettings{
 		LegalName: formValue(c, "legal_name"), Address: strings.TrimSpace(c.FormValue("address")), CompanyCode: formValue(c, "company_code"),
 		VATNumber: formValue(c, "vat_number"), Email: formValue(c, "email"), BankDetails: strings.TrimSpace(c.FormValue("bank_details")),
 		Currency: strings.ToUpper(formValue(c, "currency")), NumberPattern: formValue(c, "number_pattern"),
@@ -80,7 +80,7 @@ func (h *Handlers) BillingSettingsUpdate(c *fiber.Ctx, r *Request) error {
 		s.TermsDays = n
 	}
 	reminder := formValue(c, "reminder_days")
-	if days, err := db.ParseReminderDays(reminder); err != nil || len(reminder) > 100 {
+	if days, err := tenant.ParseReminderDays(reminder); err != nil || len(reminder) > 100 {
 		fields["reminder_days"] = "Reminder days: whole numbers from 1 to 365 separated by commas, at most 10 (empty for none)."
 	} else {
 		s.ReminderDays = days

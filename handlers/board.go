@@ -3,7 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // boardColumnSize bounds each column of the board: its most recently
@@ -64,14 +64,14 @@ func (h *Handlers) CasesBoard(c *fiber.Ctx, r *Request) error {
 	for i, col := range cols {
 		listState := state
 		listState.Status = col.Status
-		bc := boardColumn{Status: col.Status, Label: db.CaseStatusLabel(col.Status), Count: col.Count, More: col.Count - len(col.Cards), List: base + listState.query("")}
+		bc := boardColumn{Status: col.Status, Label: tenant.CaseStatusLabel(col.Status), Count: col.Count, More: col.Count - len(col.Cards), List: base + listState.query("")}
 		for _, row := range caseRowViews(base, today, col.Cards, names) {
 			card := boardCard{caseRowView: row}
 			if i > 0 {
-				card.Prev = option{Value: db.CaseStatuses[i-1], Label: db.CaseStatusLabel(db.CaseStatuses[i-1])}
+				card.Prev = option{Value: tenant.CaseStatuses[i-1], Label: tenant.CaseStatusLabel(tenant.CaseStatuses[i-1])}
 			}
-			if i < len(db.CaseStatuses)-1 {
-				card.Next = option{Value: db.CaseStatuses[i+1], Label: db.CaseStatusLabel(db.CaseStatuses[i+1])}
+			if i < len(tenant.CaseStatuses)-1 {
+				card.Next = option{Value: tenant.CaseStatuses[i+1], Label: tenant.CaseStatusLabel(tenant.CaseStatuses[i+1])}
 			}
 			bc.Cards = append(bc.Cards, card)
 		}

@@ -14,7 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	_ "golang.org/x/image/webp"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // maxLogoSide is the largest width or height of a logo, in pixels.
@@ -30,7 +30,7 @@ type brandingView struct {
 	FormErrors
 	Accent   string // "" for the default colours
 	Picker   string // what the colour input shows
-	Settings db.Settings
+	Settings tenant.Settings
 	LogoURL  string
 	MaxLogo  int // KiB
 }
@@ -51,7 +51,7 @@ func (h *Handlers) brandingPage(c *fiber.Ctx, r *Request, accent string, err err
 	return h.formPage(c, "pages/settings/branding", "pages/settings/branding", &brandingView{
 		Page: Page{Title: "Branding"}, Accent: accent, Picker: pickerValue(accent), Settings: s,
 		LogoURL: "/a/" + r.Agency.Slug + "/logo?v=" + strconv.FormatInt(s.LogoVersion, 10),
-		MaxLogo: db.MaxLogoBytes >> 10,
+		MaxLogo: tenant.MaxLogoBytes >> 10,
 	}, err)
 }
 
@@ -71,22 +71,22 @@ func (h *Handlers) BrandingUpdate(c *fiber.Ctx, r *Request) error {
 	if c.FormValue("default_accent") == "on" {
 		accent = ""
 	}
-	if accent != "" && !db.ValidAccent(accent) {
+	if accent != "" && !tenant.ValidAccent(accent) {
 		return h.brandingPage(c, r, accent, invalidField("accent", "Choose a colour like #1a7f5a."))
 	}
-	if n := c.Request().Header.ContentLength(); n > db.MaxLogoBytes+64<<10 {
+	if n := c.Request().Header.ContentLength(); n > tenant.MaxLogoBytes+64<<10 {
 		return h.brandingPage(c, r, accent, logoTooLarge())
 	}
-	var logo *db.Logo
+	var logo *tenant.Logo
 	if fh, err := c.FormFile("logo"); err == nil && fh.Size > 0 {
-		if fh.Size > db.MaxLogoBytes {
+		if fh.Size > tenant.MaxLogoBytes {
 			return h.brandingPage(c, r, accent, logoTooLarge())
 		}
 		f, err := fh.Open()
 		if err != nil {
 			return fmt.Errorf("branding: open upload: %w", err)
 		}
-		data, err := io.ReadAll(io.LimitReader(f, db.MaxLogoBytes+1))
+		data, err := io.ReadAll(io.LimitReader(f, tenant.MaxLogoBytes+1))
 		f.Close()
 		if err != nil {
 			return fmt.Errorf("branding: read upload: %w", err)
@@ -104,13 +104,13 @@ func (h *Handlers) BrandingUpdate(c *fiber.Ctx, r *Request) error {
 }
 
 func logoTooLarge() error {
-	return invalidField("logo", fmt.Sprintf("The logo is larger than %d KiB. Save it smaller (a 400 px wide PNG is plenty) and try again.", db.MaxLogoBytes>>10))
+	return invalidField("logo", fmt.Sprintf("The logo is larger than %d KiB. Save it smaller (a 400 px wide PNG is plenty) and try again.", tenant.MaxLogoBytes>>10))
 }
 
 // checkLogo returns data as a logo if its bytes are a PNG, JPEG or WebP
 // image of sane dimensions.
-func checkLogo(data []byte) (*db.Logo, error) {
-	if len(data) > db.MaxLogoBytes {
+func checkLogo(data []byte) (*tenant.Logo, error) {
+	if len(data) > tenant.MaxLogoBytes {
 		return nil, logoTooLarge()
 	}
 	ct := http.DetectContentType(data)
@@ -127,7 +127,7 @@ func checkLogo(data []byte) (*db.Logo, error) {
 	if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
 		return nil, invalidField("logo", "This image can't be read: it may be damaged or cut short.")
 	}
-	return &db.Logo{ContentType: ct, Data: data}, nil
+	return &tenant.Logo{ContentType: ct, Data: data}, nil
 }
 
 // Logo serves the agency's logo to anyone: it shows on its sign-in page.
@@ -147,7 +147,7 @@ func (h *Handlers) BrandCSS(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	accent := s.Accent
-	if !db.ValidAccent(accent) {
+	if !tenant.ValidAccent(accent) {
 		accent = "" // the stylesheet writes only a colour "#rrggbb", whatever was stored
 	}
 	return sendVersioned(c, strings.TrimPrefix(accent, "#"), "text/css; charset=utf-8", []byte(brandCSS(accent)))

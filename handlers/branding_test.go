@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 	"mintedmind/files/filestest"
 )
 
@@ -117,7 +117,7 @@ func TestBranding(t *testing.T) {
 
 // storeSettingRaw writes a setting straight into the agency's database,
 // past every check db.SaveBranding and the branding form make.
-func storeSettingRaw(t *testing.T, tn *db.Tenant, key, value string) {
+func storeSettingRaw(t *testing.T, tn *tenant.Store, key, value string) {
 	t.Helper()
 	err := tn.Tx(context.Background(), func(tx *sql.Tx) error {
 		_, err := tx.Exec(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)

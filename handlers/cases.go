@@ -8,7 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // casePageSize is how many rows the case list shows at a time.
@@ -36,10 +36,10 @@ type caseListState struct {
 
 // caseListRequest is what every case list (the list, its export, the
 // board) starts from: who is looking and the list state in the URL.
-func (h *Handlers) caseListRequest(c *fiber.Ctx, r *Request) (db.Viewer, caseListState, error) {
+func (h *Handlers) caseListRequest(c *fiber.Ctx, r *Request) (tenant.Viewer, caseListState, error) {
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
-		return db.Viewer{}, caseListState{}, err
+		return tenant.Viewer{}, caseListState{}, err
 	}
 	state, err := parseCaseListState(c)
 	return v, state, err
@@ -56,8 +56,8 @@ func parseCaseListState(c *fiber.Ctx) (caseListState, error) {
 	default:
 		return s, apperr.New(apperr.Invalid, "Unknown view %q: choose mine, all or overdue.", caseClip(s.View, 20))
 	}
-	if s.Status != "" && s.Status != "open" && !db.ValidCaseStatus(s.Status) {
-		return s, apperr.New(apperr.Invalid, "%s", db.UnknownStatusMessage(s.Status))
+	if s.Status != "" && s.Status != "open" && !tenant.ValidCaseStatus(s.Status) {
+		return s, apperr.New(apperr.Invalid, "%s", tenant.UnknownStatusMessage(s.Status))
 	}
 	if s.Assignee != "" && s.Assignee != "none" && uuid.Validate(s.Assignee) != nil {
 		return s, apperr.New(apperr.Invalid, "Unknown assignee in the filter.")
@@ -65,12 +65,12 @@ func parseCaseListState(c *fiber.Ctx) (caseListState, error) {
 	if s.Client != "" && uuid.Validate(s.Client) != nil {
 		return s, apperr.New(apperr.Invalid, "Unknown client in the filter.")
 	}
-	if len(s.Label) > 4*db.CaseLabelMax {
-		return s, apperr.New(apperr.Invalid, "A label has at most %d characters.", db.CaseLabelMax)
+	if len(s.Label) > 4*tenant.CaseLabelMax {
+		return s, apperr.New(apperr.Invalid, "A label has at most %d characters.", tenant.CaseLabelMax)
 	}
 	if s.Sort != "" {
 		ok := false
-		for _, v := range db.CaseSorts {
+		for _, v := range tenant.CaseSorts {
 			ok = ok || v == s.Sort
 		}
 		if !ok {
@@ -91,18 +91,18 @@ func (s caseListState) sort() string {
 	case s.Sort != "":
 		return s.Sort
 	case s.View == caseViewOverdue:
-		return db.CaseSortDue
+		return tenant.CaseSortDue
 	}
-	return db.CaseSortUpdated
+	return tenant.CaseSortUpdated
 }
 
 // filter turns the state into a query for the viewer me on the day today.
-func (s caseListState) filter(me, today string) db.CaseFilter {
-	f := db.CaseFilter{ClientID: s.Client, Label: s.Label, Sort: s.sort(), After: s.After, Limit: casePageSize}
+func (s caseListState) filter(me, today string) tenant.CaseFilter {
+	f := tenant.CaseFilter{ClientID: s.Client, Label: s.Label, Sort: s.sort(), After: s.After, Limit: casePageSize}
 	switch s.Status {
 	case "":
 	case "open":
-		f.Statuses = db.OpenCaseStatuses
+		f.Statuses = tenant.OpenCaseStatuses
 	default:
 		f.Statuses = []string{s.Status}
 	}
@@ -160,30 +160,30 @@ func caseClip(s string, n int) string {
 func caseBase(r *Request) string { return "/a/" + r.Agency.Slug + "/cases" }
 
 // caseActor is the signed-in person as the case history names them.
-func caseActor(r *Request) db.Actor { return db.Actor{ID: r.User.ID, Name: r.User.Name} }
+func caseActor(r *Request) tenant.Actor { return tenant.Actor{ID: r.User.ID, Name: r.User.Name} }
 
 // caseToday is the injected clock's calendar day, the reference for overdue.
-func (h *Handlers) caseToday() string { return h.Clock.Now().UTC().Format(db.DueDateLayout) }
+func (h *Handlers) caseToday() string { return h.Clock.Now().UTC().Format(tenant.DueDateLayout) }
 
 func caseStatusOptions(selected string) []option {
-	out := make([]option, len(db.CaseStatuses))
-	for i, s := range db.CaseStatuses {
-		out[i] = option{s, db.CaseStatusLabel(s), s == selected}
+	out := make([]option, len(tenant.CaseStatuses))
+	for i, s := range tenant.CaseStatuses {
+		out[i] = option{s, tenant.CaseStatusLabel(s), s == selected}
 	}
 	return out
 }
 
 func casePriorityOptions(selected string) []option {
-	out := make([]option, len(db.CasePriorities))
-	for i, p := range db.CasePriorities {
-		out[i] = option{p, db.CasePriorityLabel(p), p == selected}
+	out := make([]option, len(tenant.CasePriorities))
+	for i, p := range tenant.CasePriorities {
+		out[i] = option{p, tenant.CasePriorityLabel(p), p == selected}
 	}
 	return out
 }
 
 // caseAssigneeOptions offers the active staff, and the selected person
 // even if their account was disabled since.
-func caseAssigneeOptions(staff []db.CaseStaffMember, selected string) []option {
+func caseAssigneeOptions(staff []tenant.CaseStaffMember, selected string) []option {
 	out := make([]option, 0, len(staff))
 	for _, m := range staff {
 		if m.Active || m.ID == selected {
@@ -264,10 +264,10 @@ func (h *Handlers) CasesIndex(c *fiber.Ctx, r *Request) error {
 	view.PeopleOptions = caseAssigneeOptions(staff, state.Assignee)
 	view.StatusOptions = caseStatusOptions(state.Status)
 	view.SortOptions = []option{
-		{db.CaseSortUpdated, "Recently updated", state.sort() == db.CaseSortUpdated},
-		{db.CaseSortNewest, "Newest first", state.sort() == db.CaseSortNewest},
-		{db.CaseSortOldest, "Oldest first", state.sort() == db.CaseSortOldest},
-		{db.CaseSortDue, "Due soonest", state.sort() == db.CaseSortDue},
+		{tenant.CaseSortUpdated, "Recently updated", state.sort() == tenant.CaseSortUpdated},
+		{tenant.CaseSortNewest, "Newest first", state.sort() == tenant.CaseSortNewest},
+		{tenant.CaseSortOldest, "Oldest first", state.sort() == tenant.CaseSortOldest},
+		{tenant.CaseSortDue, "Due soonest", state.sort() == tenant.CaseSortDue},
 	}
 	view.BulkStatusOptions = prefixed("status:", caseStatusOptions(""))
 	view.BulkPeopleOptions = prefixed("assign:", caseAssigneeOptions(staff, ""))
@@ -302,12 +302,12 @@ func (h *Handlers) CasesExport(c *fiber.Ctx, r *Request) error {
 	header := []string{"Number", "Title", "Client", "Status", "Priority", "Assignee", "Due date", "Labels", "Description", "Created", "Updated", "Closed"}
 	name := r.Agency.Slug + "-cases-" + h.caseToday() + ".csv"
 	return sendCSV(c, name, header, func(write func([]string) error) error {
-		return r.Tenant.EachCase(c.UserContext(), v, f, func(k *db.Case) error {
+		return r.Tenant.EachCase(c.UserContext(), v, f, func(k *tenant.Case) error {
 			closed := ""
 			if !k.ClosedAt.IsZero() {
 				closed = k.ClosedAt.Format("2006-01-02 15:04")
 			}
-			return write([]string{db.CaseNumber(k.Number), k.Title, k.ClientName, db.CaseStatusLabel(k.Status), db.CasePriorityLabel(k.Priority),
+			return write([]string{tenant.CaseNumber(k.Number), k.Title, k.ClientName, tenant.CaseStatusLabel(k.Status), tenant.CasePriorityLabel(k.Priority),
 				k.AssigneeName, k.DueDate, strings.Join(k.Labels, ", "), k.Description,
 				k.CreatedAt.Format("2006-01-02 15:04"), k.UpdatedAt.Format("2006-01-02 15:04"), closed})
 		})

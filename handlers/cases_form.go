@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // caseClientChoices bounds the client menu of the case form; typing in
@@ -37,14 +37,14 @@ func readCaseForm(get func(string) string) caseForm {
 	}
 }
 
-func caseFormOf(k *db.Case) caseForm {
+func caseFormOf(k *tenant.Case) caseForm {
 	return caseForm{ClientID: k.ClientID, Title: k.Title, Description: k.Description, Priority: k.Priority,
 		AssigneeID: k.AssigneeID, DueDate: k.DueDate, Labels: strings.Join(k.Labels, ", ")}
 }
 
 // change is the edit the posted form asks for: only the fields it holds.
-func (f caseForm) change(has func(string) bool) db.CaseChange {
-	var ch db.CaseChange
+func (f caseForm) change(has func(string) bool) tenant.CaseChange {
+	var ch tenant.CaseChange
 	pick := func(name string, v string) *string {
 		if !has(name) {
 			return nil
@@ -54,7 +54,7 @@ func (f caseForm) change(has func(string) bool) db.CaseChange {
 	ch.ClientID, ch.Title, ch.Description = pick("client_id", f.ClientID), pick("title", f.Title), pick("description", f.Description)
 	ch.Priority, ch.AssigneeID, ch.DueDate = pick("priority", f.Priority), pick("assignee_id", f.AssigneeID), pick("due_date", f.DueDate)
 	if has("labels") {
-		labels := db.SplitLabels(f.Labels)
+		labels := tenant.SplitLabels(f.Labels)
 		ch.Labels = &labels
 	}
 	return ch
@@ -71,8 +71,8 @@ type caseFormView struct {
 	Page
 	FormErrors
 	Form          caseForm
-	Case          *db.Case // nil on the new page
-	Number        string   // the case's number, on the edit page
+	Case          *tenant.Case // nil on the new page
+	Number        string       // the case's number, on the edit page
 	Action        string
 	FindAction    string // where the client search asks for a narrowed menu
 	Cancel        string
@@ -85,7 +85,7 @@ type caseFormView struct {
 }
 
 // caseFormView is what the new and edit pages need around the form.
-func (h *Handlers) caseFormView(c *fiber.Ctx, r *Request, v db.Viewer, form caseForm, k *db.Case) (*caseFormView, error) {
+func (h *Handlers) caseFormView(c *fiber.Ctx, r *Request, v tenant.Viewer, form caseForm, k *tenant.Case) (*caseFormView, error) {
 	ctx := c.UserContext()
 	clients, err := r.Tenant.CaseClientChoices(ctx, v, form.ClientQuery, caseClientChoices)
 	if err != nil {
@@ -110,12 +110,12 @@ func (h *Handlers) caseFormView(c *fiber.Ctx, r *Request, v db.Viewer, form case
 	view := &caseFormView{
 		Form: form, Clients: options, ClientsCapped: len(clients) == caseClientChoices,
 		Priorities: casePriorityOptions(form.Priority), People: caseAssigneeOptions(people, form.AssigneeID),
-		LabelsMax: db.CaseLabelsMax, LabelMax: db.CaseLabelMax, TitleMax: db.CaseTitleMax, DescriptionMax: db.CaseDescriptionMax,
+		LabelsMax: tenant.CaseLabelsMax, LabelMax: tenant.CaseLabelMax, TitleMax: tenant.CaseTitleMax, DescriptionMax: tenant.CaseDescriptionMax,
 		Page: Page{Title: "New case"}, Action: base, FindAction: base + "/new", Cancel: base,
 	}
 	if k != nil {
 		page := base + "/" + k.ID
-		view.Number = db.CaseNumber(k.Number)
+		view.Number = tenant.CaseNumber(k.Number)
 		view.Title, view.Action, view.FindAction, view.Cancel = "Edit "+view.Number, page, page+"/edit", page
 		view.Case = k
 	}
@@ -135,7 +135,7 @@ func (h *Handlers) CaseNew(c *fiber.Ctx, r *Request) error {
 		form.ClientID = strings.TrimSpace(c.Query("client")) // as the case list's filter and the client page name it
 	}
 	if form.Priority == "" {
-		form.Priority = db.PriorityNormal
+		form.Priority = tenant.PriorityNormal
 	}
 	view, err := h.caseFormView(c, r, v, form, nil)
 	if err != nil {
@@ -152,8 +152,8 @@ func (h *Handlers) CaseCreate(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	form := readCaseForm(func(k string) string { return c.FormValue(k) })
-	in := db.CaseInput{ClientID: form.ClientID, Title: form.Title, Description: form.Description, Priority: form.Priority,
-		AssigneeID: form.AssigneeID, DueDate: form.DueDate, Labels: db.SplitLabels(form.Labels)}
+	in := tenant.CaseInput{ClientID: form.ClientID, Title: form.Title, Description: form.Description, Priority: form.Priority,
+		AssigneeID: form.AssigneeID, DueDate: form.DueDate, Labels: tenant.SplitLabels(form.Labels)}
 	k, err := r.Tenant.CreateCase(c.UserContext(), v, caseActor(r), in)
 	if err != nil {
 		view, dataErr := h.caseFormView(c, r, v, form, nil)
@@ -162,7 +162,7 @@ func (h *Handlers) CaseCreate(c *fiber.Ctx, r *Request) error {
 		}
 		return h.formPage(c, "pages/cases/new", "partials/cases/form", view, err)
 	}
-	h.flash(c, "Case "+db.CaseNumber(k.Number)+" opened.")
+	h.flash(c, "Case "+tenant.CaseNumber(k.Number)+" opened.")
 	return h.redirect(c, caseBase(r)+"/"+k.ID)
 }
 

@@ -3,7 +3,7 @@ package handlers
 import (
 	"html/template"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // caseRowView is one case of the case list and the board, every value a
@@ -40,7 +40,7 @@ type caseRowsView struct {
 }
 
 // caseStaffNames maps staff ids to names, for the assignee column.
-func caseStaffNames(staff []db.CaseStaffMember) map[string]string {
+func caseStaffNames(staff []tenant.CaseStaffMember) map[string]string {
 	names := make(map[string]string, len(staff))
 	for _, m := range staff {
 		names[m.ID] = m.Name
@@ -49,13 +49,13 @@ func caseStaffNames(staff []db.CaseStaffMember) map[string]string {
 }
 
 // caseRowViews are rows as the list and the board show them.
-func caseRowViews(base, today string, rows []db.CaseRow, names map[string]string) []caseRowView {
+func caseRowViews(base, today string, rows []tenant.CaseRow, names map[string]string) []caseRowView {
 	out := make([]caseRowView, len(rows))
 	for i := range rows {
 		r := &rows[i]
 		out[i] = caseRowView{
-			ID: r.ID, URL: base + "/" + r.ID, Number: db.CaseNumber(r.Number), Title: r.Title, ClientName: r.ClientName,
-			Status: r.Status, StatusLabel: db.CaseStatusLabel(r.Status), Priority: r.Priority, PriorityLabel: db.CasePriorityLabel(r.Priority),
+			ID: r.ID, URL: base + "/" + r.ID, Number: tenant.CaseNumber(r.Number), Title: r.Title, ClientName: r.ClientName,
+			Status: r.Status, StatusLabel: tenant.CaseStatusLabel(r.Status), Priority: r.Priority, PriorityLabel: tenant.CasePriorityLabel(r.Priority),
 			Assignee: names[r.AssigneeID], Due: r.DueDate,
 			Overdue: caseOverdue(r.Status, r.DueDate, today),
 		}
@@ -77,5 +77,5 @@ func (h *Handlers) renderCaseRows(rows []caseRowView, next string) (caseRowsView
 
 // caseOverdue reports whether a case in status, due on due, is overdue on today.
 func caseOverdue(status, due, today string) bool {
-	return due != "" && due < today && status != db.CaseResolved && status != db.CaseClosed
+	return due != "" && due < today && status != tenant.CaseResolved && status != tenant.CaseClosed
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // caseTimelineSize is how many events the case page shows at a time;
@@ -45,7 +45,7 @@ const caseEventCacheSize = 2048
 
 // caseView is a case with its display strings.
 type caseView struct {
-	*db.Case
+	*tenant.Case
 	Number        string
 	StatusLabel   string
 	PriorityLabel string
@@ -54,9 +54,9 @@ type caseView struct {
 	URL           string
 }
 
-func (h *Handlers) newCaseView(base string, k *db.Case) caseView {
-	open := k.Status != db.CaseResolved && k.Status != db.CaseClosed
-	return caseView{Case: k, Number: db.CaseNumber(k.Number), StatusLabel: db.CaseStatusLabel(k.Status), PriorityLabel: db.CasePriorityLabel(k.Priority),
+func (h *Handlers) newCaseView(base string, k *tenant.Case) caseView {
+	open := k.Status != tenant.CaseResolved && k.Status != tenant.CaseClosed
+	return caseView{Case: k, Number: tenant.CaseNumber(k.Number), StatusLabel: tenant.CaseStatusLabel(k.Status), PriorityLabel: tenant.CasePriorityLabel(k.Priority),
 		Overdue: open && k.DueDate != "" && k.DueDate < h.caseToday(), IsOpen: open, URL: base + "/" + k.ID}
 }
 
@@ -92,9 +92,9 @@ func caseOrNone(s string) string {
 
 // timelineItems turns events into what the timeline shows, for the
 // signed-in person me (who may edit their own notes, or any as an admin).
-func timelineItems(base string, k *db.Case, me *db.User, events []db.Event) []timelineItem {
+func timelineItems(base string, k *tenant.Case, me *tenant.User, events []tenant.Event) []timelineItem {
 	items := make([]timelineItem, 0, len(events))
-	mayEditAny := db.RoleRank(me.Role) >= db.RoleRank(db.RoleAdmin)
+	mayEditAny := tenant.RoleRank(me.Role) >= tenant.RoleRank(tenant.RoleAdmin)
 	for _, e := range events {
 		it := timelineItem{ID: e.ID, Kind: e.Kind, Actor: e.ActorName, At: e.At, ForCli: e.VisibleToClient}
 		if it.Actor == "" {
@@ -104,11 +104,11 @@ func timelineItems(base string, k *db.Case, me *db.User, events []db.Event) []ti
 			it.Old, it.New, it.HasDiff, it.Long = caseOrNone(old), caseOrNone(new), true, long
 		}
 		switch e.Kind {
-		case db.EventCreated:
+		case tenant.EventCreated:
 			it.Summary = "opened the case"
-		case db.EventStatus:
-			it.Summary = "changed the status from " + db.CaseStatusLabel(e.OldValue) + " to " + db.CaseStatusLabel(e.NewValue)
-		case db.EventAssigned:
+		case tenant.EventStatus:
+			it.Summary = "changed the status from " + tenant.CaseStatusLabel(e.OldValue) + " to " + tenant.CaseStatusLabel(e.NewValue)
+		case tenant.EventAssigned:
 			switch {
 			case e.NewValue == "":
 				it.Summary = "took " + e.OldValue + " off the case"
@@ -117,17 +117,17 @@ func timelineItems(base string, k *db.Case, me *db.User, events []db.Event) []ti
 			default:
 				it.Summary = "reassigned the case from " + e.OldValue + " to " + e.NewValue
 			}
-		case db.EventField:
+		case tenant.EventField:
 			switch e.Field {
-			case db.FieldTitle:
+			case tenant.FieldTitle:
 				it.Summary = "changed the title"
 				diff(e.OldValue, e.NewValue, false)
-			case db.FieldDescription:
+			case tenant.FieldDescription:
 				it.Summary = "edited the description"
 				diff(e.OldValue, e.NewValue, true)
-			case db.FieldPriority:
-				it.Summary = "changed the priority from " + db.CasePriorityLabel(e.OldValue) + " to " + db.CasePriorityLabel(e.NewValue)
-			case db.FieldDueDate:
+			case tenant.FieldPriority:
+				it.Summary = "changed the priority from " + tenant.CasePriorityLabel(e.OldValue) + " to " + tenant.CasePriorityLabel(e.NewValue)
+			case tenant.FieldDueDate:
 				switch {
 				case e.OldValue == "":
 					it.Summary = "set the due date to " + e.NewValue
@@ -136,16 +136,16 @@ func timelineItems(base string, k *db.Case, me *db.User, events []db.Event) []ti
 				default:
 					it.Summary = "moved the due date from " + e.OldValue + " to " + e.NewValue
 				}
-			case db.FieldLabels:
+			case tenant.FieldLabels:
 				it.Summary = "changed the labels"
 				diff(e.OldValue, e.NewValue, false)
-			case db.FieldClient:
+			case tenant.FieldClient:
 				it.Summary = "moved the case from " + e.OldValue + " to " + e.NewValue
 			default:
 				it.Summary = "changed " + e.Field
 				diff(e.OldValue, e.NewValue, true)
 			}
-		case db.EventNote:
+		case tenant.EventNote:
 			it.Summary = "added a note"
 			it.NoteID = e.NoteID
 			body := e.NewValue
@@ -157,8 +157,8 @@ func timelineItems(base string, k *db.Case, me *db.User, events []db.Event) []ti
 				}
 			}
 			it.Body, it.HasBody = body, true
-		case db.EventNoteEdited:
-			if e.Field == db.FieldVisibility {
+		case tenant.EventNoteEdited:
+			if e.Field == tenant.FieldVisibility {
 				it.Summary = "made a note internal"
 				if e.NewValue == "client" {
 					it.Summary = "showed a note to the client"
@@ -167,15 +167,15 @@ func timelineItems(base string, k *db.Case, me *db.User, events []db.Event) []ti
 				it.Summary = "edited a note"
 				diff(e.OldValue, e.NewValue, true)
 			}
-		case db.EventDocument:
+		case tenant.EventDocument:
 			it.Summary = documentEventSummary(e)
-		case db.EventInvoice:
+		case tenant.EventInvoice:
 			it.Summary = "linked an invoice: " + e.NewValue
-		case db.EventInvoiceIssued:
+		case tenant.EventInvoiceIssued:
 			it.Summary = "issued " + e.NewValue
-		case db.EventInvoicePaid:
+		case tenant.EventInvoicePaid:
 			it.Summary = e.NewValue
-		case db.EventInvoiceVoid:
+		case tenant.EventInvoiceVoid:
 			it.Summary = "voided invoice " + e.NewValue
 		default:
 			it.Summary = e.Kind + " " + e.NewValue

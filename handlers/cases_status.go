@@ -9,7 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // caseBulkMax bounds how many cases one bulk action changes.
@@ -64,22 +64,22 @@ func caseOneMessage(err error) error {
 // drag, the case page's quick control, reopening), then goes back.
 func (h *Handlers) CaseSetStatus(c *fiber.Ctx, r *Request) error {
 	status := formValue(c, "status")
-	if !db.ValidCaseStatus(status) {
-		return apperr.New(apperr.Invalid, "%s", db.UnknownStatusMessage(status))
+	if !tenant.ValidCaseStatus(status) {
+		return apperr.New(apperr.Invalid, "%s", tenant.UnknownStatusMessage(status))
 	}
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
 	id := c.Params("id")
-	changed, err := r.Tenant.UpdateCase(c.UserContext(), v, caseActor(r), id, db.CaseChange{Status: &status})
+	changed, err := r.Tenant.UpdateCase(c.UserContext(), v, caseActor(r), id, tenant.CaseChange{Status: &status})
 	if err != nil {
 		return caseOneMessage(err)
 	}
 	page := caseBase(r) + "/" + id
 	ret := caseReturn(c, r, page)
 	if changed && ret == page {
-		h.flash(c, "Status changed to "+db.CaseStatusLabel(status)+".")
+		h.flash(c, "Status changed to "+tenant.CaseStatusLabel(status)+".")
 	}
 	return h.redirect(c, ret)
 }
@@ -101,7 +101,7 @@ func (h *Handlers) CasesBulk(c *fiber.Ctx, r *Request) error {
 	if len(ids) > caseBulkMax {
 		return apperr.New(apperr.Invalid, "Change at most %d cases at once (%d are selected).", caseBulkMax, len(ids))
 	}
-	var ch db.CaseChange
+	var ch tenant.CaseChange
 	kind, value, _ := strings.Cut(formValue(c, "action"), ":")
 	switch kind {
 	case "status":

@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // mustCaseClient inserts a client row into the agency's database with SQL:
@@ -510,8 +510,8 @@ func TestCaseListPaging(t *testing.T) {
 	tn := f.e.mustTenant(t, f.a.ID)
 	ownerID := f.e.mustUserID(t, f.a, f.a.OwnerEmail)
 	for i := 1; i <= 120; i++ {
-		if _, err := tn.CreateCase(context.Background(), db.Viewer{UserID: ownerID}, db.Actor{ID: ownerID, Name: "Olive Owner"},
-			db.CaseInput{ClientID: f.acme, Title: fmt.Sprintf("Case number %d", i)}); err != nil {
+		if _, err := tn.CreateCase(context.Background(), tenant.Viewer{UserID: ownerID}, tenant.Actor{ID: ownerID, Name: "Olive Owner"},
+			tenant.CaseInput{ClientID: f.acme, Title: fmt.Sprintf("Case number %d", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}

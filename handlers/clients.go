@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // clientPageSize is how many rows the client list shows at a time.
@@ -16,8 +16,8 @@ const clientPageSize = 50
 func clientsPath(r *Request) string { return "/a/" + r.Agency.Slug + "/clients" }
 
 // clientFilterOf reads the list state from the query string.
-func clientFilterOf(c *fiber.Ctx) db.ClientFilter {
-	return db.ClientFilter{
+func clientFilterOf(c *fiber.Ctx) tenant.ClientFilter {
+	return tenant.ClientFilter{
 		Query: c.Query("q"), Tag: c.Query("tag"), ResponsibleID: c.Query("responsible"),
 		Status: c.Query("status"), Sort: c.Query("sort"), After: c.Query("after"), Through: c.Query("through"),
 		Limit: clientPageSize,
@@ -27,7 +27,7 @@ func clientFilterOf(c *fiber.Ctx) db.ClientFilter {
 // clientListURL is the address of a list state: base plus the filter's
 // values that differ from the defaults, and one paging key (after or
 // through) when given.
-func clientListURL(base string, f db.ClientFilter, pageKey, cursor string) string {
+func clientListURL(base string, f tenant.ClientFilter, pageKey, cursor string) string {
 	q := url.Values{}
 	set := func(k, v, def string) {
 		if v != "" && v != def {
@@ -37,8 +37,8 @@ func clientListURL(base string, f db.ClientFilter, pageKey, cursor string) strin
 	set("q", f.Query, "")
 	set("tag", f.Tag, "")
 	set("responsible", f.ResponsibleID, "")
-	set("status", f.Status, db.ClientStatusActive)
-	set("sort", f.Sort, db.ClientSortName)
+	set("status", f.Status, tenant.ClientStatusActive)
+	set("sort", f.Sort, tenant.ClientSortName)
 	set(pageKey, cursor, "")
 	if len(q) == 0 {
 		return base
@@ -52,7 +52,7 @@ func clientListURL(base string, f db.ClientFilter, pageKey, cursor string) strin
 type clientsIndexView struct {
 	Page
 	Base      string
-	Filter    db.ClientFilter
+	Filter    tenant.ClientFilter
 	ListURL   string // the first rows of this state
 	HereURL   string // this state with every row shown, where a bulk action comes back to
 	ExportURL string
@@ -96,7 +96,7 @@ func (h *Handlers) ClientsIndex(c *fiber.Ctx, r *Request) error {
 	}
 	view := &clientsIndexView{
 		Page: Page{Title: "Clients"}, Base: base, Filter: f, Paged: f.After != "",
-		Filtered: f.Query != "" || f.Tag != "" || f.ResponsibleID != "" || f.Status != db.ClientStatusActive,
+		Filtered: f.Query != "" || f.Tag != "" || f.ResponsibleID != "" || f.Status != tenant.ClientStatusActive,
 		ListURL:  clientListURL(base, f, "", ""), ExportURL: clientListURL(base+"/export.csv", f, "", ""),
 	}
 	if page.More {

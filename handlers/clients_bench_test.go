@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"mintedmind/db"
+	"mintedmind/internal/demodata"
 )
 
 // BenchmarkClientPages reads the client list of a demo agency (2,000
@@ -17,7 +17,7 @@ func BenchmarkClientPages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := tn.GenerateDemo(context.Background(), db.DemoSize{Clients: 2000, Cases: 10000, Events: 30000}, 1, nil); err != nil {
+	if _, err := demodata.Generate(context.Background(), tn, demodata.Size{Clients: 2000, Cases: 10000, Events: 30000}, 1, nil); err != nil {
 		b.Fatal(err)
 	}
 	release()

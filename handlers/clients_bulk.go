@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // clientsBack returns the list URL a bulk form came from, if it is one of
@@ -36,7 +36,7 @@ func (h *Handlers) ClientsBulk(c *fiber.Ctx, r *Request) error {
 	for _, b := range c.Request().PostArgs().PeekMulti("id") {
 		ids = append(ids, string(b))
 	}
-	b := db.ClientBulk{Action: formValue(c, "action"), IDs: ids, Tag: formValue(c, "tag"), ResponsibleID: formValue(c, "responsible")}
+	b := tenant.ClientBulk{Action: formValue(c, "action"), IDs: ids, Tag: formValue(c, "tag"), ResponsibleID: formValue(c, "responsible")}
 	n, err := r.Tenant.BulkUpdateClients(c.UserContext(), v, b, auditFor(c, "", ""))
 	if err != nil {
 		// The bulk form has no field slots: say the field's message itself.
@@ -47,11 +47,11 @@ func (h *Handlers) ClientsBulk(c *fiber.Ctx, r *Request) error {
 	}
 	var msg string
 	switch b.Action {
-	case db.ClientBulkTag:
-		msg = fmt.Sprintf("Tagged %s “%s”.", clientCount(n), db.NormalizeTag(b.Tag))
-	case db.ClientBulkAssign:
+	case tenant.ClientBulkTag:
+		msg = fmt.Sprintf("Tagged %s “%s”.", clientCount(n), tenant.NormalizeTag(b.Tag))
+	case tenant.ClientBulkAssign:
 		msg = fmt.Sprintf("Assigned %s.", clientCount(n))
-	case db.ClientBulkArchive:
+	case tenant.ClientBulkArchive:
 		msg = fmt.Sprintf("Archived %s.", clientCount(n))
 	}
 	if n < len(ids) {

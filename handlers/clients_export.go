@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // clientCSVColumns are the columns of the client CSV file, the same for
@@ -38,7 +38,7 @@ func (h *Handlers) ClientsExport(c *fiber.Ctx, r *Request) error {
 	header := append(append([]string(nil), clientCSVColumns...), clientExportOnlyColumns...)
 	name := "clients-" + r.Agency.Slug + "-" + h.Clock.Now().UTC().Format("2006-01-02") + ".csv"
 	return sendCSV(c, name, header, func(write func([]string) error) error {
-		return r.Tenant.ExportClients(c.UserContext(), v, f, func(cl *db.Client) error {
+		return r.Tenant.ExportClients(c.UserContext(), v, f, func(cl *tenant.Client) error {
 			return write([]string{
 				cl.Name, cl.Kind, cl.CompanyCode, cl.VATNumber, strings.Join(cl.Emails, "; "), strings.Join(cl.Phones, "; "),
 				cl.Street, cl.City, cl.PostalCode, cl.Country, cl.Notes, strings.Join(cl.Tags, "; "), cl.ResponsibleEmail,

@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // clientForm is the client form as typed, kept to show it again with its
@@ -32,17 +32,17 @@ func parseClientForm(c *fiber.Ctx) clientForm {
 }
 
 // input turns the typed form into the values the database checks.
-func (f clientForm) input() db.ClientInput {
-	return db.ClientInput{
+func (f clientForm) input() tenant.ClientInput {
+	return tenant.ClientInput{
 		Name: f.Name, Kind: f.Kind, CompanyCode: f.CompanyCode, VATNumber: f.VATNumber,
-		Emails: db.SplitEmails(f.Emails), Phones: db.SplitPhones(f.Phones),
+		Emails: tenant.SplitEmails(f.Emails), Phones: tenant.SplitPhones(f.Phones),
 		Street: f.Street, City: f.City, PostalCode: f.PostalCode, Country: f.Country,
-		Notes: f.Notes, Tags: db.SplitTags(f.Tags, ",\n"), ResponsibleID: f.Responsible,
+		Notes: f.Notes, Tags: tenant.SplitTags(f.Tags, ",\n"), ResponsibleID: f.Responsible,
 	}
 }
 
 // clientFormOf fills the form from a stored client.
-func clientFormOf(cl *db.Client) clientForm {
+func clientFormOf(cl *tenant.Client) clientForm {
 	return clientForm{
 		Name: cl.Name, Kind: cl.Kind, CompanyCode: cl.CompanyCode, VATNumber: cl.VATNumber,
 		Emails: strings.Join(cl.Emails, "\n"), Phones: strings.Join(cl.Phones, "\n"),
@@ -97,8 +97,8 @@ func newClientMessages(errs map[string]string, warnings []emailWarning) clientMe
 
 // clientEmailWarnings finds the other clients that already use the form's
 // email addresses. A client the viewer may not see is not named.
-func (h *Handlers) clientEmailWarnings(c *fiber.Ctx, r *Request, v db.Viewer, in db.ClientInput, selfID string) ([]emailWarning, error) {
-	db.NormalizeClient(&in)
+func (h *Handlers) clientEmailWarnings(c *fiber.Ctx, r *Request, v tenant.Viewer, in tenant.ClientInput, selfID string) ([]emailWarning, error) {
+	tenant.NormalizeClient(&in)
 	owners, err := r.Tenant.ClientsWithEmails(c.UserContext(), v, in.Emails, selfID)
 	if err != nil {
 		return nil, err
@@ -120,7 +120,7 @@ type clientFormView struct {
 	Page
 	FormErrors
 	Form               clientForm
-	Client             *db.Client // the edited client; nil for a new one
+	Client             *tenant.Client // the edited client; nil for a new one
 	Action             string
 	Cancel             string
 	Inline             bool   // the form posts by htmx and answers with the contact card
@@ -138,7 +138,7 @@ func newClientFormView(r *Request) *clientFormView {
 }
 
 // editClientFormView is the form that edits cl.
-func editClientFormView(c *fiber.Ctx, r *Request, cl *db.Client) *clientFormView {
+func editClientFormView(c *fiber.Ctx, r *Request, cl *tenant.Client) *clientFormView {
 	url := clientsPath(r) + "/" + cl.ID
 	return &clientFormView{Page: Page{Title: "Edit " + cl.Name}, Client: cl, Action: url, Cancel: url, Self: cl.ID,
 		Inline: isHTMX(c) && c.Get("HX-Boosted") != "true"}
@@ -164,7 +164,7 @@ func (h *Handlers) clientFormPage(c *fiber.Ctx, r *Request, pageName, partialNam
 	// A responsible person who can no longer be chosen (their account was
 	// disabled) stays selected, so saving other fields does not drop them.
 	if cl := view.Client; f.Responsible != "" && cl != nil && cl.ResponsibleID == f.Responsible &&
-		!slices.ContainsFunc(choices, func(s db.StaffChoice) bool { return s.ID == f.Responsible }) {
+		!slices.ContainsFunc(choices, func(s tenant.StaffChoice) bool { return s.ID == f.Responsible }) {
 		options = append(options, option{cl.ResponsibleID, cl.ResponsibleName + " (can no longer sign in)", true})
 	}
 	for _, s := range choices {
@@ -178,7 +178,7 @@ func (h *Handlers) clientFormPage(c *fiber.Ctx, r *Request, pageName, partialNam
 
 // ClientNew shows the form for a new client, with the viewer responsible.
 func (h *Handlers) ClientNew(c *fiber.Ctx, r *Request) error {
-	f := clientForm{Kind: db.ClientPerson, Responsible: r.User.ID}
+	f := clientForm{Kind: tenant.ClientPerson, Responsible: r.User.ID}
 	return h.clientFormPage(c, r, "pages/clients/new", "partials/clients/form", newClientFormView(r), f, nil)
 }
 
@@ -190,7 +190,7 @@ func (h *Handlers) ClientCreate(c *fiber.Ctx, r *Request) error {
 	}
 	f := parseClientForm(c)
 	err = h.checkClientLimit(c, r, 1) // the plan's number of clients
-	var cl *db.Client
+	var cl *tenant.Client
 	if err == nil {
 		cl, err = r.Tenant.CreateClient(c.UserContext(), v, f.input(), auditFor(c, "client.created", ""))
 	}
@@ -220,8 +220,8 @@ func (h *Handlers) ClientValidate(c *fiber.Ctx, r *Request) error {
 	}
 	f := parseClientForm(c)
 	in := f.input()
-	db.NormalizeClient(&in)
-	errs := db.ValidateClient(in)
+	tenant.NormalizeClient(&in)
+	errs := tenant.ValidateClient(in)
 	if msg, err := t.CheckResponsible(c.UserContext(), v, in.ResponsibleID); err != nil {
 		return err
 	} else if msg != "" {

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"mintedmind/db/tenant"
 	"mintedmind/handlers"
 
 	"bytes"
@@ -11,8 +12,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"mintedmind/db"
 )
 
 // clientFixture is agency A with an owner (a.Owner signed in), an admin
@@ -20,11 +19,11 @@ import (
 type clientFixture struct {
 	e                        *env
 	a, b                     *agency
-	tn                       *db.Tenant
-	owner, admin             *db.User
-	staff1, staff2           *db.User
+	tn                       *tenant.Store
+	owner, admin             *tenant.User
+	staff1, staff2           *tenant.User
 	adminC, staff1C, staff2C *browser
-	bOwner                   *db.User // agency B's owner: a user of another agency
+	bOwner                   *tenant.User // agency B's owner: a user of another agency
 }
 
 func mustClientFixture(t *testing.T, opts ...func(*handlers.Config)) *clientFixture {
@@ -49,7 +48,7 @@ func mustClientFixture(t *testing.T, opts ...func(*handlers.Config)) *clientFixt
 	return f
 }
 
-func mustUser(t *testing.T, tn *db.Tenant, email string) *db.User {
+func mustUser(t *testing.T, tn *tenant.Store, email string) *tenant.User {
 	t.Helper()
 	u, err := tn.UserByEmail(context.Background(), email)
 	if err != nil {
@@ -84,9 +83,9 @@ func (f *clientFixture) mustCreateClient(t *testing.T, b *browser, form url.Valu
 }
 
 // mustSeedClient stores a client directly, as the owner.
-func (f *clientFixture) mustSeedClient(t *testing.T, in db.ClientInput) *db.Client {
+func (f *clientFixture) mustSeedClient(t *testing.T, in tenant.ClientInput) *tenant.Client {
 	t.Helper()
-	c, err := f.tn.CreateClient(context.Background(), db.Viewer{UserID: f.owner.ID}, in, db.Audit{Action: "client.created"})
+	c, err := f.tn.CreateClient(context.Background(), tenant.Viewer{UserID: f.owner.ID}, in, tenant.Audit{Action: "client.created"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,9 +93,9 @@ func (f *clientFixture) mustSeedClient(t *testing.T, in db.ClientInput) *db.Clie
 }
 
 // mustClient loads a client as the owner.
-func (f *clientFixture) mustClient(t *testing.T, id string) *db.Client {
+func (f *clientFixture) mustClient(t *testing.T, id string) *tenant.Client {
 	t.Helper()
-	c, err := f.tn.Client(context.Background(), db.Viewer{UserID: f.owner.ID}, id)
+	c, err := f.tn.Client(context.Background(), tenant.Viewer{UserID: f.owner.ID}, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +104,7 @@ func (f *clientFixture) mustClient(t *testing.T, id string) *db.Client {
 
 // clientState is every client row, list value and audit entry of the
 // agency as one string, to prove a refused request changed nothing.
-func clientState(t *testing.T, tn *db.Tenant) string {
+func clientState(t *testing.T, tn *tenant.Store) string {
 	t.Helper()
 	var sb strings.Builder
 	for _, q := range []string{
@@ -133,7 +132,7 @@ func clientState(t *testing.T, tn *db.Tenant) string {
 }
 
 // wantUnchanged fails when the agency's clients changed since before.
-func wantUnchanged(t *testing.T, tn *db.Tenant, before string) {
+func wantUnchanged(t *testing.T, tn *tenant.Store, before string) {
 	t.Helper()
 	if after := clientState(t, tn); after != before {
 		t.Fatalf("the database changed:\nbefore:\n%s\nafter:\n%s", before, after)
@@ -141,9 +140,9 @@ func wantUnchanged(t *testing.T, tn *db.Tenant, before string) {
 }
 
 // auditEntries returns the agency's audit entries with action, newest first.
-func auditEntries(t *testing.T, tn *db.Tenant, action string) []db.Audit {
+func auditEntries(t *testing.T, tn *tenant.Store, action string) []tenant.Audit {
 	t.Helper()
-	entries, err := tn.AuditLog(context.Background(), db.AuditFilter{Action: action, Limit: 500})
+	entries, err := tn.AuditLog(context.Background(), tenant.AuditFilter{Action: action, Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +182,7 @@ func (b *browser) upload(path, filename string, content []byte) *response {
 }
 
 // countClients counts the agency's clients.
-func countClients(t *testing.T, tn *db.Tenant) int {
+func countClients(t *testing.T, tn *tenant.Store) int {
 	t.Helper()
 	var n int
 	if err := tn.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM clients`).Scan(&n); err != nil {

@@ -15,14 +15,14 @@ import (
 	"testing"
 	"time"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 	"mintedmind/handlers"
 )
 
 var importToken = regexp.MustCompile(`name="token" value="([^"]+)"`)
 
 // tmpFiles lists the agency's waiting uploads.
-func tmpFiles(t *testing.T, tn *db.Tenant) []string {
+func tmpFiles(t *testing.T, tn *tenant.Store) []string {
 	t.Helper()
 	entries, err := os.ReadDir(filepath.Join(tn.Dir, "tmp"))
 	if err != nil && !os.IsNotExist(err) {
@@ -53,7 +53,7 @@ const importHeaderLine = "name,kind,company_code,vat_number,emails,phones,street
 func TestClientImport(t *testing.T) {
 	f := mustClientFixture(t)
 	b := f.a.Owner
-	f.mustSeedClient(t, db.ClientInput{Name: "Existing Co", Emails: []string{"taken@example.test"}})
+	f.mustSeedClient(t, tenant.ClientInput{Name: "Existing Co", Emails: []string{"taken@example.test"}})
 
 	t.Run("a file is previewed, confirmed, imported in one go and audited", func(t *testing.T) {
 		content := "\ufeff" + importHeaderLine +
@@ -81,7 +81,7 @@ func TestClientImport(t *testing.T) {
 		if n := countClients(t, f.tn); n != before+2 {
 			t.Fatalf("%d clients", n)
 		}
-		page, err := f.tn.ListClients(context.Background(), db.Viewer{UserID: f.owner.ID}, db.ClientFilter{Query: "ada"})
+		page, err := f.tn.ListClients(context.Background(), tenant.Viewer{UserID: f.owner.ID}, tenant.ClientFilter{Query: "ada"})
 		if err != nil || len(page.Rows) != 1 {
 			t.Fatalf("%v %+v", err, page)
 		}
@@ -107,7 +107,7 @@ func TestClientImport(t *testing.T) {
 	t.Run("a semicolon-separated file with spreadsheet-style headers is read", func(t *testing.T) {
 		token := f.mustPreview(t, b, "Name;Company code;Emails\nSemi Colon;SC-1;\"semi@example.test;colon@example.test\"\n")
 		wantStatus(t, b.post(f.path("/import/confirm"), url.Values{"token": {token}}), http.StatusSeeOther)
-		page, _ := f.tn.ListClients(context.Background(), db.Viewer{UserID: f.owner.ID}, db.ClientFilter{Query: "SC-1"})
+		page, _ := f.tn.ListClients(context.Background(), tenant.Viewer{UserID: f.owner.ID}, tenant.ClientFilter{Query: "SC-1"})
 		if len(page.Rows) != 1 {
 			t.Fatal("not imported")
 		}
@@ -172,10 +172,10 @@ func TestClientImport(t *testing.T) {
 		fmt.Fprintf(&sb, "Last row,%s\n", f.staff2.Email)
 		token := f.mustPreview(t, b, sb.String())
 		// Between preview and confirm, the last row's responsible person leaves.
-		if err := f.tn.SetUserStatus(context.Background(), f.staff2.ID, db.UserDisabled, db.Audit{Action: "user.disabled"}); err != nil {
+		if err := f.tn.SetUserStatus(context.Background(), f.staff2.ID, tenant.UserDisabled, tenant.Audit{Action: "user.disabled"}); err != nil {
 			t.Fatal(err)
 		}
-		defer f.tn.SetUserStatus(context.Background(), f.staff2.ID, db.UserActive, db.Audit{Action: "user.enabled"})
+		defer f.tn.SetUserStatus(context.Background(), f.staff2.ID, tenant.UserActive, tenant.Audit{Action: "user.enabled"})
 		before := clientState(t, f.tn)
 		res := b.post(f.path("/import/confirm"), url.Values{"token": {token}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
@@ -214,7 +214,7 @@ func TestClientImport(t *testing.T) {
 
 func TestClientImportRestrictedStaff(t *testing.T) {
 	f := mustClientFixture(t)
-	if err := f.tn.SaveSettings(context.Background(), db.Settings{StaffSeeOwnOnly: true}, db.Audit{Action: "settings.changed"}); err != nil {
+	if err := f.tn.SaveSettings(context.Background(), tenant.Settings{StaffSeeOwnOnly: true}, tenant.Audit{Action: "settings.changed"}); err != nil {
 		t.Fatal(err)
 	}
 	s := f.staff1C

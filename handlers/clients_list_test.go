@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 var (
@@ -40,7 +40,7 @@ func TestClientList(t *testing.T) {
 	f := mustClientFixture(t)
 	// 120 clients, one minute apart: Client 000 is the oldest.
 	for i := 0; i < 120; i++ {
-		in := db.ClientInput{Name: fmt.Sprintf("Client %03d", i), Emails: []string{fmt.Sprintf("c%03d@example.test", i)}}
+		in := tenant.ClientInput{Name: fmt.Sprintf("Client %03d", i), Emails: []string{fmt.Sprintf("c%03d@example.test", i)}}
 		if i%10 == 0 {
 			in.Tags = []string{"vip"}
 		}
@@ -50,9 +50,9 @@ func TestClientList(t *testing.T) {
 		f.mustSeedClient(t, in)
 		f.e.clock.Advance(time.Minute)
 	}
-	f.mustSeedClient(t, db.ClientInput{Name: "Zebra Works", Kind: "company", CompanyCode: "ZW-778", Emails: []string{"hello@zebra.test"}})
-	archived := f.mustSeedClient(t, db.ClientInput{Name: "Old Archive", Emails: []string{"old@example.test"}})
-	if _, err := f.tn.SetClientArchived(context.Background(), db.Viewer{UserID: f.owner.ID}, archived.ID, true, db.Audit{Action: "client.archived"}); err != nil {
+	f.mustSeedClient(t, tenant.ClientInput{Name: "Zebra Works", Kind: "company", CompanyCode: "ZW-778", Emails: []string{"hello@zebra.test"}})
+	archived := f.mustSeedClient(t, tenant.ClientInput{Name: "Old Archive", Emails: []string{"old@example.test"}})
+	if _, err := f.tn.SetClientArchived(context.Background(), tenant.Viewer{UserID: f.owner.ID}, archived.ID, true, tenant.Audit{Action: "client.archived"}); err != nil {
 		t.Fatal(err)
 	}
 	b := f.a.Owner
@@ -233,7 +233,7 @@ func TestClientBulk(t *testing.T) {
 	f := mustClientFixture(t)
 	var ids []string
 	for i := 0; i < 4; i++ {
-		ids = append(ids, f.mustSeedClient(t, db.ClientInput{Name: fmt.Sprintf("Bulk %d", i)}).ID)
+		ids = append(ids, f.mustSeedClient(t, tenant.ClientInput{Name: fmt.Sprintf("Bulk %d", i)}).ID)
 	}
 	b := f.a.Owner
 	b.get(f.path(""))
@@ -324,12 +324,12 @@ func TestClientBulk(t *testing.T) {
 func TestClientStaffVisibility(t *testing.T) {
 	f := mustClientFixture(t)
 	ctx := context.Background()
-	if err := f.tn.SaveSettings(ctx, db.Settings{StaffSeeOwnOnly: true}, db.Audit{Action: "settings.changed"}); err != nil {
+	if err := f.tn.SaveSettings(ctx, tenant.Settings{StaffSeeOwnOnly: true}, tenant.Audit{Action: "settings.changed"}); err != nil {
 		t.Fatal(err)
 	}
-	mine := f.mustSeedClient(t, db.ClientInput{Name: "Mine Ltd", Emails: []string{"shared@example.test"}, ResponsibleID: f.staff1.ID})
-	theirs := f.mustSeedClient(t, db.ClientInput{Name: "Theirs Ltd", Emails: []string{"secret@example.test"}, ResponsibleID: f.staff2.ID})
-	nobodys := f.mustSeedClient(t, db.ClientInput{Name: "Nobodys Ltd"})
+	mine := f.mustSeedClient(t, tenant.ClientInput{Name: "Mine Ltd", Emails: []string{"shared@example.test"}, ResponsibleID: f.staff1.ID})
+	theirs := f.mustSeedClient(t, tenant.ClientInput{Name: "Theirs Ltd", Emails: []string{"secret@example.test"}, ResponsibleID: f.staff2.ID})
+	nobodys := f.mustSeedClient(t, tenant.ClientInput{Name: "Nobodys Ltd"})
 	s := f.staff1C
 	s.get(f.path(""))
 
@@ -394,7 +394,7 @@ func TestClientStaffVisibility(t *testing.T) {
 		}
 	})
 	t.Run("with the setting off staff see every client", func(t *testing.T) {
-		if err := f.tn.SaveSettings(ctx, db.Settings{}, db.Audit{Action: "settings.changed"}); err != nil {
+		if err := f.tn.SaveSettings(ctx, tenant.Settings{}, tenant.Audit{Action: "settings.changed"}); err != nil {
 			t.Fatal(err)
 		}
 		wantStatus(t, s.get(f.path("/"+theirs.ID)), http.StatusOK)
@@ -403,9 +403,9 @@ func TestClientStaffVisibility(t *testing.T) {
 
 func TestClientExport(t *testing.T) {
 	f := mustClientFixture(t)
-	f.mustSeedClient(t, db.ClientInput{Name: "=cmd|' /C calc'!A0", Emails: []string{"evil@example.test"}, Phones: []string{"+370 600 00000"},
+	f.mustSeedClient(t, tenant.ClientInput{Name: "=cmd|' /C calc'!A0", Emails: []string{"evil@example.test"}, Phones: []string{"+370 600 00000"},
 		Notes: "@SUM(1+1)\nsecond line", Tags: []string{"vip", "-x"}, ResponsibleID: f.staff1.ID})
-	f.mustSeedClient(t, db.ClientInput{Name: "Žemaitė, Jūratė", City: "Kaunas"})
+	f.mustSeedClient(t, tenant.ClientInput{Name: "Žemaitė, Jūratė", City: "Kaunas"})
 	b := f.a.Owner
 
 	t.Run("the export is UTF-8 with a BOM, CRLF lines and formulas escaped", func(t *testing.T) {
@@ -456,7 +456,7 @@ func TestClientExport(t *testing.T) {
 // (handlers/clients_rows.go): an edit shows on the very next list view.
 func TestClientListRowsStayCurrent(t *testing.T) {
 	f := mustClientFixture(t)
-	cl := f.mustSeedClient(t, db.ClientInput{Name: "Rowan Gardens", Emails: []string{"rowan@example.test"}, City: "Kaunas", ResponsibleID: f.staff1.ID})
+	cl := f.mustSeedClient(t, tenant.ClientInput{Name: "Rowan Gardens", Emails: []string{"rowan@example.test"}, City: "Kaunas", ResponsibleID: f.staff1.ID})
 	b := f.a.Owner
 	row := func(res *response) string {
 		t.Helper()
@@ -496,7 +496,7 @@ func TestClientListRowsStayCurrent(t *testing.T) {
 		}
 	})
 	t.Run("a renamed responsible person shows at once", func(t *testing.T) {
-		if err := f.tn.CorrectName(context.Background(), f.staff1.ID, "Renata Renamed", db.Audit{}); err != nil {
+		if err := f.tn.CorrectName(context.Background(), f.staff1.ID, "Renata Renamed", tenant.Audit{}); err != nil {
 			t.Fatal(err)
 		}
 		if got := row(b.get(f.path(""))); !strings.Contains(got, `<td data-label="Responsible">Renata Renamed</td>`) {

@@ -3,7 +3,7 @@ package handlers
 import (
 	"html/template"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // clientRowView is one row of the client list, every value a display
@@ -34,7 +34,7 @@ type clientRowView struct {
 const clientRowCacheSize = 4096
 
 // clientRowViews are the list's rows as it shows them, linked under base.
-func clientRowViews(base string, rows []db.ClientRow) []clientRowView {
+func clientRowViews(base string, rows []tenant.ClientRow) []clientRowView {
 	out := make([]clientRowView, len(rows))
 	for i := range rows {
 		r := &rows[i]

@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // clientTab is one tab of the client page; each is a URL (?tab=).
@@ -26,7 +26,7 @@ var clientTabs = []struct{ key, label string }{
 type clientShowView struct {
 	Page
 	FormErrors // the Portal tab's invite form
-	Client     *db.Client
+	Client     *tenant.Client
 	Kind       string   // "Person" or "Company"
 	Address    []string // its lines, the empty ones left out
 	URL        string
@@ -38,21 +38,21 @@ type clientShowView struct {
 	Tab    string // the open tab's key
 	TabURL string // the open tab, reloaded when the client changes
 
-	Cases              []db.ClientCase     // the Cases tab
-	CasesBase          string              // where the Cases and Activity tabs link a case id to
-	Docs               []documentView      // the Documents tab
-	clientInvoicesView                     // the Invoices tab
-	Activity           []db.ClientActivity // the Activity tab
-	Contacts           []*db.User          // the Portal tab: who can sign in,
-	Invites            []*db.Invite        // who was invited,
-	InviteURL          string              // and the invite form
-	InviteEmail        string              // as typed, shown again with its error
+	Cases              []tenant.ClientCase     // the Cases tab
+	CasesBase          string                  // where the Cases and Activity tabs link a case id to
+	Docs               []documentView          // the Documents tab
+	clientInvoicesView                         // the Invoices tab
+	Activity           []tenant.ClientActivity // the Activity tab
+	Contacts           []*tenant.User          // the Portal tab: who can sign in,
+	Invites            []*tenant.Invite        // who was invited,
+	InviteURL          string                  // and the invite form
+	InviteEmail        string                  // as typed, shown again with its error
 }
 
 // newClientShowView is the client page with what the contact card shows.
-func newClientShowView(r *Request, cl *db.Client) *clientShowView {
+func newClientShowView(r *Request, cl *tenant.Client) *clientShowView {
 	kind := "Person"
-	if cl.Kind == db.ClientCompany {
+	if cl.Kind == tenant.ClientCompany {
 		kind = "Company"
 	}
 	var address []string
@@ -126,7 +126,7 @@ func (h *Handlers) setClientArchived(c *fiber.Ctx, r *Request, archived bool) er
 }
 
 // clientTabView is the client page with one of its tabs.
-func (h *Handlers) clientTabView(c *fiber.Ctx, r *Request, v db.Viewer, cl *db.Client, tab string) (*clientShowView, error) {
+func (h *Handlers) clientTabView(c *fiber.Ctx, r *Request, v tenant.Viewer, cl *tenant.Client, tab string) (*clientShowView, error) {
 	t, ctx := r.Tenant, c.UserContext()
 	view := newClientShowView(r, cl)
 	found := false
@@ -167,7 +167,7 @@ func (h *Handlers) clientTabView(c *fiber.Ctx, r *Request, v db.Viewer, cl *db.C
 // invite form (ContactInvite) to show again with its error: set
 // InviteEmail and render it with formPage("pages/clients/show",
 // "partials/clients/tabs").
-func (h *Handlers) clientPortalView(c *fiber.Ctx, r *Request, cl *db.Client) (*clientShowView, error) {
+func (h *Handlers) clientPortalView(c *fiber.Ctx, r *Request, cl *tenant.Client) (*clientShowView, error) {
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return nil, err

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 func TestClientFormValidation(t *testing.T) {
@@ -73,10 +73,10 @@ func TestClientFormValidation(t *testing.T) {
 		wantContains(t, res, `<span id="m-city" class="field-msg" aria-live="polite"><small class="field-error">The city can be at most 100 characters`)
 	})
 	t.Run("a disabled staff member cannot be made responsible", func(t *testing.T) {
-		if err := f.tn.SetUserStatus(context.Background(), f.staff2.ID, db.UserDisabled, db.Audit{Action: "user.disabled"}); err != nil {
+		if err := f.tn.SetUserStatus(context.Background(), f.staff2.ID, tenant.UserDisabled, tenant.Audit{Action: "user.disabled"}); err != nil {
 			t.Fatal(err)
 		}
-		defer f.tn.SetUserStatus(context.Background(), f.staff2.ID, db.UserActive, db.Audit{Action: "user.enabled"})
+		defer f.tn.SetUserStatus(context.Background(), f.staff2.ID, tenant.UserActive, tenant.Audit{Action: "user.enabled"})
 		res := f.a.Owner.post(f.path(""), clientValues("Someone", "responsible", f.staff2.ID))
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		wantContains(t, res, "Choose an active staff member of this agency.")
@@ -216,7 +216,7 @@ func TestClientCreateEditArchive(t *testing.T) {
 	t.Run("a form older than the client's last change is a conflict that keeps the typed values", func(t *testing.T) {
 		stale := f.mustClient(t, id).UpdatedAt.Unix()
 		f.e.clock.Advance(time.Minute)
-		if _, _, err := f.tn.UpdateClient(ctx, db.Viewer{UserID: f.admin.ID}, id, 0, db.ClientInput{Name: "Ada by admin", Kind: "person"}, db.Audit{Action: "client.updated"}); err != nil {
+		if _, _, err := f.tn.UpdateClient(ctx, tenant.Viewer{UserID: f.admin.ID}, id, 0, tenant.ClientInput{Name: "Ada by admin", Kind: "person"}, tenant.Audit{Action: "client.updated"}); err != nil {
 			t.Fatal(err)
 		}
 		before := clientState(t, f.tn)
@@ -292,7 +292,7 @@ func TestClientCreateEditArchive(t *testing.T) {
 	})
 
 	t.Run("unknown and foreign client ids are 404 and change nothing", func(t *testing.T) {
-		foreign, err := f.e.mustTenant(t, f.b.ID).CreateClient(ctx, db.Viewer{UserID: f.bOwner.ID}, db.ClientInput{Name: "B's client"}, db.Audit{Action: "client.created"})
+		foreign, err := f.e.mustTenant(t, f.b.ID).CreateClient(ctx, tenant.Viewer{UserID: f.bOwner.ID}, tenant.ClientInput{Name: "B's client"}, tenant.Audit{Action: "client.created"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -315,8 +315,8 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestClientPageCasesAndActivity(t *testing.T) {
 	f := mustClientFixture(t)
 	ctx := context.Background()
-	c := f.mustSeedClient(t, db.ClientInput{Name: "Case Holder", ResponsibleID: f.staff1.ID})
-	other := f.mustSeedClient(t, db.ClientInput{Name: "Someone Else"})
+	c := f.mustSeedClient(t, tenant.ClientInput{Name: "Case Holder", ResponsibleID: f.staff1.ID})
+	other := f.mustSeedClient(t, tenant.ClientInput{Name: "Someone Else"})
 	// Cases are written by their own pages; here they are stored directly.
 	caseID := "11111111-1111-1111-1111-111111111111"
 	err := f.tn.Tx(ctx, func(tx *sql.Tx) error {
@@ -365,7 +365,7 @@ func TestClientPageCasesAndActivity(t *testing.T) {
 		wantNotContains(t, res, "Not theirs")
 	})
 	t.Run("restricted staff see the cases of their own client", func(t *testing.T) {
-		if err := f.tn.SaveSettings(ctx, db.Settings{StaffSeeOwnOnly: true}, db.Audit{Action: "settings.changed"}); err != nil {
+		if err := f.tn.SaveSettings(ctx, tenant.Settings{StaffSeeOwnOnly: true}, tenant.Audit{Action: "settings.changed"}); err != nil {
 			t.Fatal(err)
 		}
 		wantContains(t, f.staff1C.get(f.path("/"+c.ID)), "Broken boiler")

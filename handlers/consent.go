@@ -9,7 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/control"
 )
 
 // Consent: until a person chooses, only essential cookies are set. The
@@ -43,7 +43,7 @@ func consentOf(c *fiber.Ctx) consent {
 // an agency's page (so a signed-in person's choice reaches their audit
 // log), the console's in the operator console, else the public one. Each
 // checks the CSRF token the page was rendered with.
-func consentPath(a *db.Agency, op *db.Operator) string {
+func consentPath(a *control.Agency, op *control.Operator) string {
 	switch {
 	case a != nil:
 		return "/a/" + a.Slug + "/consent"

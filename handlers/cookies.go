@@ -3,7 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/db"
+	"mintedmind/db/control"
 )
 
 // Cookie categories: essential cookies are set without asking; analytics
@@ -38,7 +38,7 @@ var CookieRegistry = []CookieInfo{
 type cookiesView struct {
 	Page
 	Cookies       []CookieInfo
-	Policy        *db.Policy
+	Policy        *control.Policy
 	Chosen        bool // false: no choice yet
 	Analytics     bool
 	ConsentAction string // where the form posts

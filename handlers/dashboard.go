@@ -3,7 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // dashboardView is the staff home page, for views/pages/dashboard/index.html.
@@ -11,7 +11,7 @@ type dashboardView struct {
 	Page
 	StaffCount      int
 	ClientUserCount int // client contacts with a sign-in
-	ClientActivity  []db.ClientActivityCase
+	ClientActivity  []tenant.ClientActivityCase
 	CasesBase       string // a case's address is CasesBase + its id
 }
 
@@ -35,7 +35,7 @@ func (h *Handlers) Dashboard(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	// Staff see what clients sent on their own cases; owners and admins, on any.
-	if view.ClientActivity, err = r.Tenant.UnseenClientActivity(ctx, v, r.User.Role == db.RoleStaff, 10); err != nil {
+	if view.ClientActivity, err = r.Tenant.UnseenClientActivity(ctx, v, r.User.Role == tenant.RoleStaff, 10); err != nil {
 		return err
 	}
 	return h.page(c, "pages/dashboard/index", view)

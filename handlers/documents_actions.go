@@ -5,7 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 	"mintedmind/files"
 )
 
@@ -22,7 +22,7 @@ func (h *Handlers) DocumentShare(c *fiber.Ctx, r *Request) error {
 		action = "document.shared"
 	}
 	caseID := c.Params("id")
-	changed, err := r.Tenant.SetDocumentShared(c.UserContext(), db.StaffDocumentAccess(v), caseActor(r), caseID, c.Params("doc"), shared, auditFor(c, action, ""))
+	changed, err := r.Tenant.SetDocumentShared(c.UserContext(), tenant.StaffDocumentAccess(v), caseActor(r), caseID, c.Params("doc"), shared, auditFor(c, action, ""))
 	if err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ func (h *Handlers) DocumentShare(c *fiber.Ctx, r *Request) error {
 	case !changed:
 		h.flash(c, "Nothing changed.")
 	case shared:
-		d, err := r.Tenant.Document(c.UserContext(), db.StaffDocumentAccess(v), caseID, c.Params("doc"))
+		d, err := r.Tenant.Document(c.UserContext(), tenant.StaffDocumentAccess(v), caseID, c.Params("doc"))
 		if err != nil {
 			return err
 		}
@@ -49,11 +49,11 @@ func (h *Handlers) DocumentDelete(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	caseID := c.Params("id")
-	d, err := r.Tenant.TrashDocument(c.UserContext(), db.StaffDocumentAccess(v), caseActor(r), caseID, c.Params("doc"), auditFor(c, "document.deleted", ""))
+	d, err := r.Tenant.TrashDocument(c.UserContext(), tenant.StaffDocumentAccess(v), caseActor(r), caseID, c.Params("doc"), auditFor(c, "document.deleted", ""))
 	if err != nil {
 		return err
 	}
-	h.flash(c, d.Name+" is in the trash; an owner can restore it for "+strconv.Itoa(db.TrashDays)+" days.")
+	h.flash(c, d.Name+" is in the trash; an owner can restore it for "+strconv.Itoa(tenant.TrashDays)+" days.")
 	return h.redirect(c, caseBase(r)+"/"+caseID+"#documents")
 }
 
@@ -63,11 +63,11 @@ func (h *Handlers) DocumentRestore(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := r.Tenant.RestoreDocument(c.UserContext(), db.StaffDocumentAccess(v), caseActor(r), c.Params("id"), c.Params("doc"), auditFor(c, "document.restored", ""))
+	d, err := r.Tenant.RestoreDocument(c.UserContext(), tenant.StaffDocumentAccess(v), caseActor(r), c.Params("id"), c.Params("doc"), auditFor(c, "document.restored", ""))
 	if err != nil {
 		return err
 	}
-	h.flash(c, d.Name+" was restored to "+db.CaseNumber(d.CaseNumber)+".")
+	h.flash(c, d.Name+" was restored to "+tenant.CaseNumber(d.CaseNumber)+".")
 	return h.redirect(c, "/a/"+r.Agency.Slug+"/documents")
 }
 
@@ -98,7 +98,7 @@ func (h *Handlers) DocumentsStorage(c *fiber.Ctx, r *Request) error {
 	}
 	return h.page(c, "pages/documents/index", &documentsStorageView{Page: Page{Title: "Documents and storage"},
 		Used: files.ByteSize(usage.Used), Quota: files.ByteSize(quota), Percent: percent, TrashSize: files.ByteSize(usage.Trash),
-		Count: usage.Files, Trash: documentViews(r.Agency.Slug, trash), TrashDays: db.TrashDays, FileLimit: files.ByteSize(h.files.MaxSize()),
+		Count: usage.Files, Trash: documentViews(r.Agency.Slug, trash), TrashDays: tenant.TrashDays, FileLimit: files.ByteSize(h.files.MaxSize()),
 	})
 }
 

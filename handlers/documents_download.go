@@ -11,7 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 	"mintedmind/files"
 )
 
@@ -27,12 +27,12 @@ func previewable(contentType string) bool {
 
 // staffDocument loads the document of the URL for the signed-in staff
 // member; every download and preview checks access again this way.
-func (h *Handlers) staffDocument(c *fiber.Ctx, r *Request) (*db.Document, error) {
+func (h *Handlers) staffDocument(c *fiber.Ctx, r *Request) (*tenant.Document, error) {
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return nil, err
 	}
-	return r.Tenant.Document(c.UserContext(), db.StaffDocumentAccess(v), c.Params("id"), c.Params("doc"))
+	return r.Tenant.Document(c.UserContext(), tenant.StaffDocumentAccess(v), c.Params("id"), c.Params("doc"))
 }
 
 // DocumentDownload sends a document as an attachment.
@@ -83,7 +83,7 @@ func (h *Handlers) DocumentThumb(c *fiber.Ctx, r *Request) error {
 // never run as the application's page, never sniffed into another type,
 // and with single byte ranges served (206) for large files and players
 // that resume. The client portal sends its documents through here too.
-func (h *Handlers) sendDocument(c *fiber.Ctx, t *db.Tenant, d *db.Document, inline bool) error {
+func (h *Handlers) sendDocument(c *fiber.Ctx, t *tenant.Store, d *tenant.Document, inline bool) error {
 	f, err := files.Open(t.FilesDir(), d.StorageKey)
 	if err != nil {
 		if os.IsNotExist(err) {

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 	"mintedmind/files"
 	"mintedmind/files/filestest"
 	"mintedmind/handlers"
@@ -462,10 +462,10 @@ func TestDocumentDownload(t *testing.T) {
 
 	t.Run("a staff member who sees only their own cases gets 404", func(t *testing.T) {
 		tn := f.e.mustTenant(t, f.a.ID)
-		if err := tn.SaveSettings(context.Background(), db.Settings{StaffSeeOwnOnly: true}, db.Audit{Action: "settings.changed"}); err != nil {
+		if err := tn.SaveSettings(context.Background(), tenant.Settings{StaffSeeOwnOnly: true}, tenant.Audit{Action: "settings.changed"}); err != nil {
 			t.Fatal(err)
 		}
-		defer tn.SaveSettings(context.Background(), db.Settings{}, db.Audit{Action: "settings.changed"})
+		defer tn.SaveSettings(context.Background(), tenant.Settings{}, tenant.Audit{Action: "settings.changed"})
 		res := f.staff.get(pdfURL)
 		wantStatus(t, res, http.StatusNotFound)
 		res = f.uploadDocs(f.staff, f.caseURL(""), nil, upFile{"x.pdf", pdf})
@@ -541,7 +541,7 @@ func TestBodiesStillReadForOtherRoutes(t *testing.T) {
 }
 
 // docCount counts agency A's document rows straight from the database.
-func docCount(t *testing.T, tn *db.Tenant) int {
+func docCount(t *testing.T, tn *tenant.Store) int {
 	t.Helper()
 	var n int
 	if err := tn.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM documents`).Scan(&n); err != nil && err != sql.ErrNoRows {

@@ -11,7 +11,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/files"
 )
 
@@ -33,7 +34,7 @@ var errNoFile = apperr.New(apperr.Invalid, "Choose at least one file to upload."
 
 // storageQuota is an agency's document storage limit in bytes: its plan's
 // limit, else the installation's -storage-quota.
-func (h *Handlers) storageQuota(ctx context.Context, a *db.Agency) (int64, error) {
+func (h *Handlers) storageQuota(ctx context.Context, a *control.Agency) (int64, error) {
 	return h.planStorageQuota(ctx, a) // the plan's limit, else -storage-quota (handlers/plan_limits.go)
 }
 
@@ -43,7 +44,7 @@ func (h *Handlers) storageQuota(ctx context.Context, a *db.Agency) (int64, error
 // client contact's access). It is all or nothing: a bad file, the quota,
 // or a request cut off leaves no file and no row. Limits known from the
 // request's Content-Length are checked before any file is read.
-func (h *Handlers) storeUploads(c *fiber.Ctx, r *Request, access db.DocumentAccess, actor db.Actor, caseID string, shared bool) (docs []*db.Document, err error) {
+func (h *Handlers) storeUploads(c *fiber.Ctx, r *Request, access tenant.DocumentAccess, actor tenant.Actor, caseID string, shared bool) (docs []*tenant.Document, err error) {
 	ctx := c.UserContext()
 	t := r.Tenant
 	defer func() {
@@ -72,7 +73,7 @@ func (h *Handlers) storeUploads(c *fiber.Ctx, r *Request, access db.DocumentAcce
 	}
 	if length := int64(c.Request().Header.ContentLength()); length > 0 {
 		if length-multipartOverhead > left {
-			return nil, db.QuotaError(length-multipartOverhead, usage.Used, quota, files.ByteSize)
+			return nil, tenant.QuotaError(length-multipartOverhead, usage.Used, quota, files.ByteSize)
 		}
 		if length > int64(count)*limit+multipartOverhead {
 			if count == 1 {
@@ -122,18 +123,18 @@ func (h *Handlers) storeUploads(c *fiber.Ctx, r *Request, access db.DocumentAcce
 		staged = append(staged, st)
 		total += st.Size
 		if total > left {
-			return nil, db.QuotaError(total, usage.Used, quota, files.ByteSize)
+			return nil, tenant.QuotaError(total, usage.Used, quota, files.ByteSize)
 		}
 	}
 	if len(staged) == 0 {
 		return nil, errNoFile
 	}
-	recs := make([]db.DocumentFile, 0, len(staged))
+	recs := make([]tenant.DocumentFile, 0, len(staged))
 	for _, st := range staged {
 		if err := st.Commit(); err != nil {
 			return nil, err
 		}
-		recs = append(recs, db.DocumentFile{Name: st.Name, ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256,
+		recs = append(recs, tenant.DocumentFile{Name: st.Name, ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256,
 			StorageKey: st.Key, ThumbKey: st.ThumbKey, Width: st.Width, Height: st.Height, Pages: st.Pages})
 	}
 	docs, err = t.AddDocuments(ctx, access, actor, caseID, shared, quota, recs, files.ByteSize)
@@ -181,7 +182,7 @@ func (h *Handlers) DocumentsUpload(c *fiber.Ctx, r *Request) error {
 	// The upload's leading fields are in PostArgs (see startUpload); asking
 	// c.FormValue for one that is absent would parse the streamed body.
 	shared := string(c.Request().PostArgs().Peek("shared")) == "1"
-	docs, err := h.storeUploads(c, r, db.StaffDocumentAccess(v), caseActor(r), caseID, shared)
+	docs, err := h.storeUploads(c, r, tenant.StaffDocumentAccess(v), caseActor(r), caseID, shared)
 	if err == nil && shared {
 		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, r, caseID, "case-document", documentNames(docs)))
 	}
@@ -219,7 +220,7 @@ type documentsUploadedView struct {
 }
 
 // documentNames is the documents' names, one a line, for an email.
-func documentNames(docs []*db.Document) string {
+func documentNames(docs []*tenant.Document) string {
 	names := make([]string, len(docs))
 	for i, d := range docs {
 		names[i] = d.Name
@@ -227,7 +228,7 @@ func documentNames(docs []*db.Document) string {
 	return strings.Join(names, "\n")
 }
 
-func uploadedMessage(docs []*db.Document) string {
+func uploadedMessage(docs []*tenant.Document) string {
 	if len(docs) == 1 {
 		return "Uploaded " + docs[0].Name + "."
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 	"mintedmind/files"
 )
 
@@ -40,11 +40,11 @@ func documentURL(slug, caseID, id string) string {
 	return "/a/" + slug + "/cases/" + caseID + "/documents/" + id
 }
 
-func newDocumentView(slug string, d *db.Document) documentView {
+func newDocumentView(slug string, d *tenant.Document) documentView {
 	u := documentURL(slug, d.CaseID, d.ID)
 	v := documentView{ID: d.ID, Name: d.Name, Kind: documentKind(d), Size: files.ByteSize(d.Size), Shared: d.Shared, FromClient: d.FromClient,
 		Uploader: d.UploaderName, At: d.CreatedAt, DownloadURL: u, OpenURL: u, ShareURL: u + "/share", DeleteURL: u + "/delete",
-		RestoreURL: u + "/restore", CaseURL: "/a/" + slug + "/cases/" + d.CaseID, CaseNumber: db.CaseNumber(d.CaseNumber), CaseTitle: d.CaseTitle,
+		RestoreURL: u + "/restore", CaseURL: "/a/" + slug + "/cases/" + d.CaseID, CaseNumber: tenant.CaseNumber(d.CaseNumber), CaseTitle: d.CaseTitle,
 		DeletedAt: d.DeletedAt, DeletedBy: d.DeletedBy}
 	if previewable(d.ContentType) {
 		v.OpenURL = u + "/preview"
@@ -53,13 +53,13 @@ func newDocumentView(slug string, d *db.Document) documentView {
 		v.ThumbURL = u + "/thumb"
 	}
 	if !d.DeletedAt.IsZero() {
-		v.PurgeAt = d.DeletedAt.AddDate(0, 0, db.TrashDays)
+		v.PurgeAt = d.DeletedAt.AddDate(0, 0, tenant.TrashDays)
 	}
 	return v
 }
 
 // documentKind describes a document's type for people.
-func documentKind(d *db.Document) string {
+func documentKind(d *tenant.Document) string {
 	switch d.ContentType {
 	case files.TypePDF:
 		switch d.Pages {
@@ -82,7 +82,7 @@ func documentKind(d *db.Document) string {
 	return kind
 }
 
-func documentViews(slug string, docs []*db.Document) []documentView {
+func documentViews(slug string, docs []*tenant.Document) []documentView {
 	out := make([]documentView, 0, len(docs))
 	for _, d := range docs {
 		out = append(out, newDocumentView(slug, d))
@@ -104,15 +104,15 @@ type caseDocumentsView struct {
 }
 
 // caseDocuments is the documents section of case caseID for viewer v.
-func (h *Handlers) caseDocuments(c *fiber.Ctx, r *Request, v db.Viewer, caseID string) (caseDocumentsView, error) {
-	docs, err := r.Tenant.CaseDocuments(c.UserContext(), db.StaffDocumentAccess(v), caseID)
+func (h *Handlers) caseDocuments(c *fiber.Ctx, r *Request, v tenant.Viewer, caseID string) (caseDocumentsView, error) {
+	docs, err := r.Tenant.CaseDocuments(c.UserContext(), tenant.StaffDocumentAccess(v), caseID)
 	if err != nil {
 		return caseDocumentsView{}, err
 	}
 	slug := r.Agency.Slug
 	view := caseDocumentsView{Docs: documentViews(slug, docs), DocsURL: "/a/" + slug + "/cases/" + caseID + "/documents",
 		DocMaxBytes: h.files.MaxSize(), DocMaxSize: files.ByteSize(h.files.MaxSize()), DocMaxFiles: maxUploadFiles}
-	if r.User.Role == db.RoleOwner {
+	if r.User.Role == tenant.RoleOwner {
 		view.DocTrashURL = "/a/" + slug + "/documents"
 	}
 	return view, nil
@@ -120,8 +120,8 @@ func (h *Handlers) caseDocuments(c *fiber.Ctx, r *Request, v db.Viewer, caseID s
 
 // clientDocuments is the client page's Documents tab: the documents on
 // all of client clientID's cases that viewer v may see.
-func (h *Handlers) clientDocuments(c *fiber.Ctx, r *Request, v db.Viewer, clientID string) ([]documentView, error) {
-	docs, err := r.Tenant.ClientDocuments(c.UserContext(), db.StaffDocumentAccess(v), clientID)
+func (h *Handlers) clientDocuments(c *fiber.Ctx, r *Request, v tenant.Viewer, clientID string) ([]documentView, error) {
+	docs, err := r.Tenant.ClientDocuments(c.UserContext(), tenant.StaffDocumentAccess(v), clientID)
 	if err != nil {
 		return nil, err
 	}
@@ -129,15 +129,15 @@ func (h *Handlers) clientDocuments(c *fiber.Ctx, r *Request, v db.Viewer, client
 }
 
 // documentEventSummary is the timeline's sentence for a document event.
-func documentEventSummary(e db.Event) string {
+func documentEventSummary(e tenant.Event) string {
 	switch e.Field {
-	case db.DocumentShared:
+	case tenant.DocumentShared:
 		return "shared a document with the client: " + e.NewValue
-	case db.DocumentUnshared:
+	case tenant.DocumentUnshared:
 		return "made a document internal: " + e.NewValue
-	case db.DocumentDeleted:
+	case tenant.DocumentDeleted:
 		return "deleted a document: " + e.NewValue
-	case db.DocumentRestored:
+	case tenant.DocumentRestored:
 		return "restored a document: " + e.NewValue
 	}
 	return "added a document: " + e.NewValue

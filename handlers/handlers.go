@@ -15,7 +15,8 @@ import (
 
 	"mintedmind/auth"
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/files"
 	"mintedmind/views"
 )
@@ -75,8 +76,8 @@ type Mailer interface {
 // Deps are the handlers' dependencies, built once in main.
 type Deps struct {
 	Config  Config
-	Control *db.Control
-	Pool    *db.TenantPool
+	Control *control.Store
+	Pool    *tenant.Pool
 	Hasher  *auth.Hasher
 	Mailer  Mailer
 	Clock   clock.Clock
@@ -89,7 +90,7 @@ type Deps struct {
 // JobRunner runs a named job now (jobs.Runner).
 type JobRunner interface {
 	Names() []string
-	Run(ctx context.Context, name string) (*db.JobRun, error)
+	Run(ctx context.Context, name string) (*control.JobRun, error)
 }
 
 // Handlers holds what every handler may use. It has no pool of agency
@@ -98,7 +99,7 @@ type JobRunner interface {
 // open another.
 type Handlers struct {
 	Config  Config
-	Control *db.Control
+	Control *control.Store
 	Hasher  *auth.Hasher
 	Mailer  Mailer
 	Clock   clock.Clock
@@ -131,7 +132,7 @@ type Handlers struct {
 // on it too.
 type Platform struct {
 	*Handlers
-	pool *db.TenantPool
+	pool *tenant.Pool
 	jobs JobRunner // nil: "run now" is not offered
 }
 
@@ -197,7 +198,7 @@ func New(d Deps) (*fiber.App, error) {
 
 // withTenant runs fn with agency a's database, acquired from the pool for
 // the call.
-func (p *Platform) withTenant(c *fiber.Ctx, a *db.Agency, fn func(t *db.Tenant) error) error {
+func (p *Platform) withTenant(c *fiber.Ctx, a *control.Agency, fn func(t *tenant.Store) error) error {
 	t, release, err := p.pool.Acquire(c.UserContext(), a.ID)
 	if err != nil {
 		return err

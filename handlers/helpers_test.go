@@ -20,7 +20,8 @@ import (
 
 	"mintedmind/auth"
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/handlers"
 	"mintedmind/mail"
 	"mintedmind/mail/mailtest"
@@ -35,8 +36,8 @@ type env struct {
 	t       *testing.T
 	dir     string
 	clock   *clock.Manual
-	control *db.Control
-	pool    *db.TenantPool
+	control *control.Store
+	pool    *tenant.Pool
 	mailer  *mail.Mailer
 	smtp    *mailtest.Server
 	app     *fiber.App
@@ -55,14 +56,14 @@ func mustNewEnv(t *testing.T, opts ...func(*handlers.Config)) *env {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	var err error
-	if e.control, err = db.OpenControl(ctx, e.dir, e.clock); err != nil {
+	if e.control, err = control.Open(ctx, e.dir, e.clock); err != nil {
 		t.Fatal(err)
 	}
 	schema, err := os.ReadFile("../schema.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.pool, err = db.NewTenantPool(e.dir, string(schema), db.PoolConfig{MaxOpen: 50, IdleTimeout: time.Hour}, e.clock, log); err != nil {
+	if e.pool, err = tenant.NewPool(e.dir, string(schema), tenant.PoolConfig{MaxOpen: 50, IdleTimeout: time.Hour}, e.clock, log); err != nil {
 		t.Fatal(err)
 	}
 	e.smtp = mailtest.Start(t)
@@ -198,7 +199,7 @@ func (e *env) mustSignup(t *testing.T, prefix string) *agency {
 }
 
 // mustTenant opens an agency's database for direct checks.
-func (e *env) mustTenant(t *testing.T, agencyID string) *db.Tenant {
+func (e *env) mustTenant(t *testing.T, agencyID string) *tenant.Store {
 	t.Helper()
 	tn, release, err := e.pool.Acquire(context.Background(), agencyID)
 	if err != nil {
@@ -216,12 +217,12 @@ func (e *env) mustAddUser(t *testing.T, a *agency, role string) (*browser, strin
 	n := slugCounter.Add(1)
 	email := fmt.Sprintf("%s-%d@example.test", role, n)
 	tn := e.mustTenant(t, a.ID)
-	token, _, err := tn.CreateInvite(ctx, email, role, "", time.Hour, db.Audit{Action: "invite.sent"})
+	token, _, err := tn.CreateInvite(ctx, email, role, "", time.Hour, tenant.Audit{Action: "invite.sent"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hash, _ := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 1).Hash(ctx, testPassword)
-	if _, err := tn.AcceptInvite(ctx, token, strings.ToUpper(role[:1])+role[1:]+" Person", hash, db.Audit{Action: "invite.accepted"}); err != nil {
+	if _, err := tn.AcceptInvite(ctx, token, strings.ToUpper(role[:1])+role[1:]+" Person", hash, tenant.Audit{Action: "invite.accepted"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.control.AddToDirectory(ctx, email, a.ID); err != nil {

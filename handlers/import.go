@@ -17,7 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // An uploaded file waits for confirmation in the agency's tmp directory
@@ -65,7 +65,7 @@ type clientImportView struct {
 type importPreview struct {
 	Preview      bool
 	FileName     string
-	Report       db.ImportReport
+	Report       tenant.ImportReport
 	Problems     []importProblem
 	Warnings     []importProblem // the first importWarningLimit
 	MoreWarnings int             // rows with warnings beyond those
@@ -167,7 +167,7 @@ func (h *Handlers) ClientsImportPreview(c *fiber.Ctx, r *Request) error {
 }
 
 // importPreviewData lists what the preview page shows about the rows.
-func importPreviewData(rows []db.ImportRow, report db.ImportReport) importPreview {
+func importPreviewData(rows []tenant.ImportRow, report tenant.ImportReport) importPreview {
 	var problems, warnings []importProblem
 	var samples []importSample
 	moreWarnings := 0
@@ -235,7 +235,7 @@ func (h *Handlers) ClientsImportConfirm(c *fiber.Ctx, r *Request) error {
 		return h.importPage(c, importPreview{}, err)
 	}
 	h.flash(c, fmt.Sprintf("Imported %s.", clientCount(n)))
-	return h.redirect(c, clientsPath(r)+"?sort="+db.ClientSortNewest)
+	return h.redirect(c, clientsPath(r)+"?sort="+tenant.ClientSortNewest)
 }
 
 // importDir is where the agency's uploads wait for confirmation.

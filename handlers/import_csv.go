@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // Limits of a client CSV file.
@@ -33,7 +33,7 @@ func importRefusal(format string, args ...any) error {
 // A leading byte-order mark is skipped; a header without commas but with
 // semicolons means semicolon-separated cells (some spreadsheet programs
 // save CSV that way).
-func parseClientCSV(data []byte) ([]db.ImportRow, error) {
+func parseClientCSV(data []byte) ([]tenant.ImportRow, error) {
 	data = bytes.TrimPrefix(data, importBOM)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, importRefusal("The file is empty: the first line must name the columns, and each line after it is a client.")
@@ -62,7 +62,7 @@ func parseClientCSV(data []byte) ([]db.ImportRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rows []db.ImportRow
+	var rows []tenant.ImportRow
 	for n := 2; ; n++ {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -75,8 +75,8 @@ func parseClientCSV(data []byte) ([]db.ImportRow, error) {
 			n--
 			continue
 		}
-		if len(rows) == db.MaxImportRows {
-			return nil, importRefusal("The file has more than %d,%03d clients, the most one import takes. Split it and import the parts.", db.MaxImportRows/1000, db.MaxImportRows%1000)
+		if len(rows) == tenant.MaxImportRows {
+			return nil, importRefusal("The file has more than %d,%03d clients, the most one import takes. Split it and import the parts.", tenant.MaxImportRows/1000, tenant.MaxImportRows%1000)
 		}
 		rows = append(rows, importRow(n, cols, rec))
 	}
@@ -119,8 +119,8 @@ func importHeader(header []string) ([]string, error) {
 }
 
 // importRow turns one record into a row to check.
-func importRow(n int, cols, rec []string) db.ImportRow {
-	row := db.ImportRow{Row: n}
+func importRow(n int, cols, rec []string) tenant.ImportRow {
+	row := tenant.ImportRow{Row: n}
 	extra := 0
 	for i, cell := range rec {
 		if i >= len(cols) {
@@ -141,9 +141,9 @@ func importRow(n int, cols, rec []string) db.ImportRow {
 		case "vat_number":
 			in.VATNumber = cell
 		case "emails":
-			in.Emails = db.SplitEmails(cell)
+			in.Emails = tenant.SplitEmails(cell)
 		case "phones":
-			in.Phones = db.SplitPhones(cell)
+			in.Phones = tenant.SplitPhones(cell)
 		case "street":
 			in.Street = cell
 		case "city":
@@ -155,7 +155,7 @@ func importRow(n int, cols, rec []string) db.ImportRow {
 		case "notes":
 			in.Notes = cell
 		case "tags":
-			in.Tags = db.SplitTags(cell, ";")
+			in.Tags = tenant.SplitTags(cell, ";")
 		case "responsible_email":
 			row.ResponsibleEmail = cell
 		}

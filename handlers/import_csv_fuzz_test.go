@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // fuzzRefusal returns the message of an import refusal, failing the test when
@@ -53,7 +53,7 @@ func fuzzCheckAnyFile(t *testing.T, data []byte) {
 		fuzzRefusal(t, err)
 		return
 	}
-	if len(rows) == 0 || len(rows) > db.MaxImportRows {
+	if len(rows) == 0 || len(rows) > tenant.MaxImportRows {
 		t.Fatalf("%d rows", len(rows))
 	}
 	last := 1
@@ -181,11 +181,11 @@ func fuzzCheckImported(t *testing.T, file []byte, cols []fuzzCSVColumn, read [][
 			var want any = cell
 			switch col.name {
 			case "emails":
-				want = db.SplitEmails(cell)
+				want = tenant.SplitEmails(cell)
 			case "phones":
-				want = db.SplitPhones(cell)
+				want = tenant.SplitPhones(cell)
 			case "tags":
-				want = db.SplitTags(cell, ";")
+				want = tenant.SplitTags(cell, ";")
 			case "id", "created_at", "updated_at", "archived_at":
 				continue
 			}
@@ -262,7 +262,7 @@ func fuzzCheckWritten(t *testing.T, cols []fuzzCSVColumn, recs [][]string, semic
 // fuzzExportFile writes clients as ClientsExport and sendCSV do: a byte-order
 // mark, CRLF line ends, every cell formula-guarded, the list columns
 // joined with "; ".
-func fuzzExportFile(t *testing.T, clients []db.ClientInput) []byte {
+func fuzzExportFile(t *testing.T, clients []tenant.ClientInput) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
@@ -296,7 +296,7 @@ func fuzzExportFile(t *testing.T, clients []db.ClientInput) []byte {
 // same clients, every field (after the normalisation a saved import gets).
 func fuzzCheckExported(t *testing.T, recs [][]string) {
 	t.Helper()
-	var clients []db.ClientInput
+	var clients []tenant.ClientInput
 	for _, rec := range recs {
 		cell := func(i int) string {
 			if i < len(rec) {
@@ -304,11 +304,11 @@ func fuzzCheckExported(t *testing.T, recs [][]string) {
 			}
 			return ""
 		}
-		in := db.ClientInput{Name: cell(0), Kind: cell(1), CompanyCode: cell(2), VATNumber: cell(3), Emails: db.SplitEmails(cell(4)),
-			Phones: db.SplitPhones(cell(5)), Street: cell(6), City: cell(7), PostalCode: cell(8), Country: cell(9), Notes: cell(10),
-			Tags: db.SplitTags(cell(11), ",\n")}
-		db.NormalizeClient(&in)
-		if len(db.ValidateClient(in)) == 0 {
+		in := tenant.ClientInput{Name: cell(0), Kind: cell(1), CompanyCode: cell(2), VATNumber: cell(3), Emails: tenant.SplitEmails(cell(4)),
+			Phones: tenant.SplitPhones(cell(5)), Street: cell(6), City: cell(7), PostalCode: cell(8), Country: cell(9), Notes: cell(10),
+			Tags: tenant.SplitTags(cell(11), ",\n")}
+		tenant.NormalizeClient(&in)
+		if len(tenant.ValidateClient(in)) == 0 {
 			clients = append(clients, in)
 		}
 	}
@@ -325,7 +325,7 @@ func fuzzCheckExported(t *testing.T, recs [][]string) {
 	}
 	for i, in := range clients {
 		got := rows[i].Input
-		db.NormalizeClient(&got)
+		tenant.NormalizeClient(&got)
 		if len(rows[i].Problems) > 0 || !reflect.DeepEqual(got, in) {
 			t.Fatalf("exported %#v\nimported %#v (problems %q)\nfile %q", in, got, rows[i].Problems, file)
 		}

@@ -5,22 +5,23 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/auth"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 // canGrant reports whether actor may give role to someone: owners grant
 // any role, admins any role but owner.
-func canGrant(actor *db.User, role string) bool {
-	if !db.ValidRole(role) {
+func canGrant(actor *tenant.User, role string) bool {
+	if !tenant.ValidRole(role) {
 		return false
 	}
-	return actor.Role == db.RoleOwner || (actor.Role == db.RoleAdmin && role != db.RoleOwner)
+	return actor.Role == tenant.RoleOwner || (actor.Role == tenant.RoleAdmin && role != tenant.RoleOwner)
 }
 
 // Invite emails a single-use, expiring link that creates an account.
 func (h *Handlers) Invite(c *fiber.Ctx, r *Request) error {
 	a, t, me := r.Agency, r.Tenant, r.User
-	email, msg := db.ValidateEmail(formValue(c, "email"))
+	email, msg := tenant.ValidateEmail(formValue(c, "email"))
 	role := formValue(c, "role")
 	errs := map[string]string{}
 	if msg != "" {
@@ -66,12 +67,12 @@ func (h *Handlers) RevokeInvite(c *fiber.Ctx, r *Request) error {
 type inviteAcceptView struct {
 	Page
 	FormErrors
-	Invite *db.Invite
+	Invite *tenant.Invite
 	Name   string // as typed
 }
 
 // newInviteAcceptView is the page of invitation inv to agency a.
-func newInviteAcceptView(a *db.Agency, inv *db.Invite, name string) *inviteAcceptView {
+func newInviteAcceptView(a *control.Agency, inv *tenant.Invite, name string) *inviteAcceptView {
 	return &inviteAcceptView{Page: Page{Title: "Join " + a.Name}, Invite: inv, Name: name}
 }
 
@@ -94,7 +95,7 @@ func (h *Handlers) AcceptInvite(c *fiber.Ctx, r *Request) error {
 	}
 	name, pw := formValue(c, "name"), c.FormValue("password")
 	errs := map[string]string{}
-	if msg := db.ValidateName(name, 100); msg != "" {
+	if msg := control.ValidateName(name, 100); msg != "" {
 		errs["name"] = msg
 	}
 	if msg := auth.ValidatePassword(pw); msg != "" {

@@ -10,7 +10,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/billing"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // invoiceBase is the URL of the request's agency's invoice list.
@@ -27,21 +27,21 @@ type invoiceListRow struct {
 	URL, Number, Kind, ClientName, Status, StatusLabel, IssueDate, DueDate, Total, Outstanding string
 }
 
-func (h *Handlers) invoiceRows(base, today string, rows []db.InvoiceRow) []invoiceListRow {
+func (h *Handlers) invoiceRows(base, today string, rows []tenant.InvoiceRow) []invoiceListRow {
 	out := make([]invoiceListRow, len(rows))
 	for i, r := range rows {
-		inv := db.Invoice{Status: r.Status, InvoiceInput: db.InvoiceInput{}, DueDate: r.DueDate}
+		inv := tenant.Invoice{Status: r.Status, InvoiceInput: tenant.InvoiceInput{}, DueDate: r.DueDate}
 		status := inv.DisplayStatus(today)
 		number := r.Number
 		if number == "" {
 			number = "Draft"
 		}
 		kind := "Invoice"
-		if r.Kind == db.KindCreditNote {
+		if r.Kind == tenant.KindCreditNote {
 			kind = "Credit note"
 		}
 		out[i] = invoiceListRow{URL: base + "/" + r.ID, Number: number, Kind: kind, ClientName: r.ClientName, Status: status,
-			StatusLabel: db.InvoiceStatusLabel(status), IssueDate: r.IssueDate, DueDate: r.DueDate,
+			StatusLabel: tenant.InvoiceStatusLabel(status), IssueDate: r.IssueDate, DueDate: r.DueDate,
 			Total: billing.FormatMoney(r.Total, r.Currency), Outstanding: billing.FormatMoney(r.Total-r.Paid, r.Currency)}
 	}
 	return out
@@ -81,7 +81,7 @@ func (h *Handlers) InvoicesIndex(c *fiber.Ctx, r *Request) error {
 		return apperr.New(apperr.Invalid, "Bad page cursor.")
 	}
 	today := h.invoiceToday()
-	rows, next, err := r.Tenant.Invoices(c.UserContext(), v, db.InvoiceFilter{Status: status, ClientID: client, Today: today, Before: before, Limit: 50})
+	rows, next, err := r.Tenant.Invoices(c.UserContext(), v, tenant.InvoiceFilter{Status: status, ClientID: client, Today: today, Before: before, Limit: 50})
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (h *Handlers) InvoicesIndex(c *fiber.Ctx, r *Request) error {
 		case "open":
 			label = "Unpaid"
 		default:
-			label = db.InvoiceStatusLabel(s)
+			label = tenant.InvoiceStatusLabel(s)
 		}
 		view.Filters = append(view.Filters, option{s, label, s == status})
 	}
@@ -127,7 +127,7 @@ type invoiceFormView struct {
 	FormErrors
 	Form          invoiceForm
 	Lines         []*invoiceLineRow // Form.Lines, as the line partial shows them
-	Invoice       *db.Invoice       // the draft, on the edit page; nil on the new pages
+	Invoice       *tenant.Invoice   // the draft, on the edit page; nil on the new pages
 	Clients       []option
 	ClientsCapped bool
 	Cases         []option // the chosen client's cases
@@ -144,7 +144,7 @@ type invoiceFormView struct {
 }
 
 // invoiceFormView is what the editor needs around the form.
-func (h *Handlers) invoiceFormView(c *fiber.Ctx, r *Request, v db.Viewer, form invoiceForm, inv *db.Invoice) (*invoiceFormView, error) {
+func (h *Handlers) invoiceFormView(c *fiber.Ctx, r *Request, v tenant.Viewer, form invoiceForm, inv *tenant.Invoice) (*invoiceFormView, error) {
 	ctx := c.UserContext()
 	if len(form.ClientQuery) > 200 {
 		form.ClientQuery = ""
@@ -185,7 +185,7 @@ func (h *Handlers) invoiceFormView(c *fiber.Ctx, r *Request, v db.Viewer, form i
 // invoiceCaseOptions is the case menu of the editor: the cases of client
 // clientID that v may see, caseID chosen. A client that is not a valid id,
 // or whose cases can't be read, has an empty menu (saving says why).
-func invoiceCaseOptions(ctx context.Context, r *Request, v db.Viewer, clientID, caseID string) []option {
+func invoiceCaseOptions(ctx context.Context, r *Request, v tenant.Viewer, clientID, caseID string) []option {
 	if clientID == "" || uuid.Validate(clientID) != nil {
 		return nil
 	}
@@ -251,7 +251,7 @@ func (h *Handlers) InvoiceCreate(c *fiber.Ctx, r *Request) error {
 	}
 	form := readInvoiceForm(c)
 	in, errs := form.input()
-	var inv *db.Invoice
+	var inv *tenant.Invoice
 	if len(errs) == 0 {
 		inv, err = r.Tenant.CreateInvoice(c.UserContext(), v, caseActor(r), in)
 	} else {
@@ -278,7 +278,7 @@ func (h *Handlers) InvoiceEdit(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if inv.Status != db.InvoiceDraft {
+	if inv.Status != tenant.InvoiceDraft {
 		return apperr.New(apperr.Conflict, "%s is issued and can't be changed: issue a credit note to correct it.", inv.Label())
 	}
 	form := invoiceFormOf(inv.InvoiceInput)
@@ -305,7 +305,7 @@ func (h *Handlers) InvoiceUpdate(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	form := readInvoiceForm(c)
-	if inv.Kind == db.KindCreditNote {
+	if inv.Kind == tenant.KindCreditNote {
 		form.ClientID, form.CaseID = inv.ClientID, inv.CaseID
 	}
 	in, errs := form.input()

@@ -3,7 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // clientInvoicesView is the client page's Invoices tab, for
@@ -17,9 +17,9 @@ type clientInvoicesView struct {
 }
 
 // clientInvoices is the Invoices tab of client clientID for viewer v.
-func (h *Handlers) clientInvoices(c *fiber.Ctx, r *Request, v db.Viewer, clientID string) (clientInvoicesView, error) {
+func (h *Handlers) clientInvoices(c *fiber.Ctx, r *Request, v tenant.Viewer, clientID string) (clientInvoicesView, error) {
 	today := h.invoiceToday()
-	rows, next, err := r.Tenant.Invoices(c.UserContext(), v, db.InvoiceFilter{ClientID: clientID, Today: today, Limit: 50})
+	rows, next, err := r.Tenant.Invoices(c.UserContext(), v, tenant.InvoiceFilter{ClientID: clientID, Today: today, Limit: 50})
 	if err != nil {
 		return clientInvoicesView{}, err
 	}

@@ -9,7 +9,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/billing"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // invoiceLineForm is one line of the invoice editor as typed.
@@ -67,16 +67,16 @@ func readInvoiceForm(c *fiber.Ctx) invoiceForm {
 // input parses the typed form: every parse error is a message on its
 // field, merged with the input's own validation, so one answer names
 // every problem.
-func (f invoiceForm) input() (db.InvoiceInput, map[string]string) {
+func (f invoiceForm) input() (tenant.InvoiceInput, map[string]string) {
 	errs := map[string]string{}
-	in := db.InvoiceInput{ClientID: f.ClientID, CaseID: f.CaseID, Currency: f.Currency, IssueDate: f.IssueDate, Notes: f.Notes}
+	in := tenant.InvoiceInput{ClientID: f.ClientID, CaseID: f.CaseID, Currency: f.Currency, IssueDate: f.IssueDate, Notes: f.Notes}
 	for name, v := range map[string]string{"client_id": f.ClientID, "case_id": f.CaseID, "currency": f.Currency, "issue_date": f.IssueDate, "terms_days": f.TermsDays} {
 		if len(v) > 100 {
 			errs[name] = "That is far too long."
 		}
 	}
-	if len(f.Notes) > 4*db.InvoiceNotesMax {
-		errs["notes"] = fmt.Sprintf("Notes have at most %d characters.", db.InvoiceNotesMax)
+	if len(f.Notes) > 4*tenant.InvoiceNotesMax {
+		errs["notes"] = fmt.Sprintf("Notes have at most %d characters.", tenant.InvoiceNotesMax)
 		in.Notes = ""
 	}
 	if f.TermsDays == "" {
@@ -90,7 +90,7 @@ func (f invoiceForm) input() (db.InvoiceInput, map[string]string) {
 		n := strconv.Itoa(i)
 		line := billing.Line{Description: l.Description}
 		if len(l.Description) > invoiceFieldMax {
-			errs["line_description."+n] = fmt.Sprintf("At most %d characters.", db.InvoiceLineTextMax)
+			errs["line_description."+n] = fmt.Sprintf("At most %d characters.", tenant.InvoiceLineTextMax)
 			line.Description = "x"
 		}
 		q, err := billing.ParseDecimal(l.Quantity, 3, billing.MaxQuantityMilli)
@@ -140,7 +140,7 @@ func (f invoiceForm) withErrors(errs map[string]string) invoiceForm {
 }
 
 // invoiceFormOf is a stored draft as the editor shows it.
-func invoiceFormOf(in db.InvoiceInput) invoiceForm {
+func invoiceFormOf(in tenant.InvoiceInput) invoiceForm {
 	f := invoiceForm{ClientID: in.ClientID, CaseID: in.CaseID, Currency: in.Currency, IssueDate: in.IssueDate,
 		TermsDays: strconv.Itoa(in.TermsDays), Notes: in.Notes}
 	for i, l := range in.Lines {

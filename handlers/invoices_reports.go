@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/billing"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // outstandingView is a row of the outstanding report in display form.
@@ -42,7 +42,7 @@ func (h *Handlers) InvoiceReports(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	view := &invoiceReportsView{Page: Page{Title: "Billing reports"}, Base: invoiceBase(r), Buckets: db.AgeBuckets}
+	view := &invoiceReportsView{Page: Page{Title: "Billing reports"}, Base: invoiceBase(r), Buckets: tenant.AgeBuckets}
 	for _, row := range rows {
 		ov := outstandingView{ClientName: row.ClientName, Total: billing.FormatMoney(row.Total, row.Currency), IsTotal: row.ClientID == ""}
 		if ov.IsTotal {
@@ -74,10 +74,10 @@ func (h *Handlers) InvoicesExport(c *fiber.Ctx, r *Request) error {
 	header := []string{"Number", "Kind", "Status", "Client", "Case", "Issue date", "Due date", "Currency", "VAT", "Total", "Paid", "Owed"}
 	name := r.Agency.Slug + "-invoices-" + h.invoiceToday() + ".csv"
 	return sendCSV(c, name, header, func(write func([]string) error) error {
-		return r.Tenant.EachInvoice(c.UserContext(), v, func(row db.InvoiceRow, caseNumber, vat int64) error {
+		return r.Tenant.EachInvoice(c.UserContext(), v, func(row tenant.InvoiceRow, caseNumber, vat int64) error {
 			kase := ""
 			if caseNumber > 0 {
-				kase = db.CaseNumber(caseNumber)
+				kase = tenant.CaseNumber(caseNumber)
 			}
 			number := row.Number
 			if number == "" {
@@ -98,8 +98,8 @@ func (h *Handlers) PaymentsExport(c *fiber.Ctx, r *Request) error {
 	header := []string{"Date", "Invoice", "Client", "Amount", "Currency", "Method", "Reference", "Recorded by", "Recorded at"}
 	name := r.Agency.Slug + "-payments-" + h.invoiceToday() + ".csv"
 	return sendCSV(c, name, header, func(write func([]string) error) error {
-		return r.Tenant.EachPayment(c.UserContext(), v, func(p db.PaymentRow) error {
-			return write([]string{p.PaidOn, p.InvoiceNumber, p.ClientName, billing.FormatMinor(p.Amount), p.Currency, db.PaymentMethodLabel(p.Method),
+		return r.Tenant.EachPayment(c.UserContext(), v, func(p tenant.PaymentRow) error {
+			return write([]string{p.PaidOn, p.InvoiceNumber, p.ClientName, billing.FormatMinor(p.Amount), p.Currency, tenant.PaymentMethodLabel(p.Method),
 				p.Reference, p.RecordedBy, p.CreatedAt.Format("2006-01-02 15:04")})
 		})
 	})

@@ -3,15 +3,15 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/billing"
-	"mintedmind/billing/invoicemail"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // invoiceView is an invoice with every display string made in Go.
 type invoiceView struct {
-	*db.Invoice
+	*tenant.Invoice
 	URL, Title, StatusLabel, DisplayStatus, Subtotal, VAT, Total, Paid, Outstanding, CaseURL, CaseLabel string
 	Groups                                                                                              []invoiceGroupView
 	Lines                                                                                               []invoiceShownLine
@@ -26,17 +26,17 @@ type invoiceShownLine struct{ Description, Quantity, Price, VAT, Net string }
 
 // newInvoiceView is inv as the request's agency's invoice page shows it
 // (the portal changes its links to its own).
-func (h *Handlers) newInvoiceView(r *Request, inv *db.Invoice) invoiceView {
+func (h *Handlers) newInvoiceView(r *Request, inv *tenant.Invoice) invoiceView {
 	today := h.invoiceToday()
 	tot := billing.Compute(inv.InvoiceInput.Lines)
 	v := invoiceView{Invoice: inv, URL: invoiceBase(r) + "/" + inv.ID, Title: inv.Label(),
 		DisplayStatus: inv.DisplayStatus(today), Subtotal: billing.FormatMoney(tot.Subtotal, inv.Currency), VAT: billing.FormatMoney(tot.VAT, inv.Currency),
 		Total: billing.FormatMoney(inv.Total, inv.Currency), Paid: billing.FormatMoney(inv.Paid, inv.Currency),
 		Outstanding: billing.FormatMoney(inv.Outstanding(), inv.Currency),
-		IsDraft:     inv.Status == db.InvoiceDraft, IsOpen: inv.Open(), IsCredit: inv.Kind == db.KindCreditNote}
-	v.StatusLabel = db.InvoiceStatusLabel(v.DisplayStatus)
+		IsDraft:     inv.Status == tenant.InvoiceDraft, IsOpen: inv.Open(), IsCredit: inv.Kind == tenant.KindCreditNote}
+	v.StatusLabel = tenant.InvoiceStatusLabel(v.DisplayStatus)
 	if inv.CaseID != "" {
-		v.CaseURL, v.CaseLabel = caseBase(r)+"/"+inv.CaseID, db.CaseNumber(inv.CaseNumber)
+		v.CaseURL, v.CaseLabel = caseBase(r)+"/"+inv.CaseID, tenant.CaseNumber(inv.CaseNumber)
 	}
 	for _, g := range tot.ByRate {
 		v.Groups = append(v.Groups, invoiceGroupView{billing.FormatRate(g.RateBP) + "%", billing.FormatMoney(g.Net, inv.Currency), billing.FormatMoney(g.VAT, inv.Currency)})
@@ -73,7 +73,7 @@ type invoiceShowView struct {
 	Base         string
 	Invoice      invoiceView
 	Payments     []paymentView
-	Credits      []db.InvoiceRow // the credit notes of the invoice
+	Credits      []tenant.InvoiceRow // the credit notes of the invoice
 	PayseraReady bool
 	Payment      invoicePaymentForm
 	Void         invoiceVoidForm
@@ -113,10 +113,10 @@ func (h *Handlers) invoiceShowView(c *fiber.Ctx, r *Request, id string) (*invoic
 		return nil, err
 	}
 	view := &invoiceShowView{Base: invoiceBase(r), Invoice: h.newInvoiceView(r, inv), Credits: credits, PayseraReady: s.PayseraReady(),
-		Payment: invoicePaymentForm{Amount: billing.FormatMinor(inv.Outstanding()), PaidOn: h.invoiceToday(), Methods: paymentMethodOptions(db.MethodBankTransfer)}}
+		Payment: invoicePaymentForm{Amount: billing.FormatMinor(inv.Outstanding()), PaidOn: h.invoiceToday(), Methods: paymentMethodOptions(tenant.MethodBankTransfer)}}
 	view.Title = view.Invoice.Title
 	for _, p := range payments {
-		view.Payments = append(view.Payments, paymentView{p.PaidOn, billing.FormatMoney(p.Amount, p.Currency), db.PaymentMethodLabel(p.Method), p.Reference, p.RecordedBy})
+		view.Payments = append(view.Payments, paymentView{p.PaidOn, billing.FormatMoney(p.Amount, p.Currency), tenant.PaymentMethodLabel(p.Method), p.Reference, p.RecordedBy})
 	}
 	return view, nil
 }
@@ -133,9 +133,9 @@ func (h *Handlers) invoiceShowPage(c *fiber.Ctx, view *invoiceShowView, err erro
 
 // paymentMethodOptions are the methods a payment is recorded with by hand.
 func paymentMethodOptions(selected string) []option {
-	out := make([]option, len(db.ManualMethods))
-	for i, m := range db.ManualMethods {
-		out[i] = option{m, db.PaymentMethodLabel(m), m == selected}
+	out := make([]option, len(tenant.ManualMethods))
+	for i, m := range tenant.ManualMethods {
+		out[i] = option{m, tenant.PaymentMethodLabel(m), m == selected}
 	}
 	return out
 }
@@ -155,20 +155,20 @@ func (h *Handlers) InvoicePDF(c *fiber.Ctx, r *Request) error {
 
 // sendInvoicePDF answers with the invoice's PDF as an attachment (staff and
 // the client portal, each having loaded inv with its own access).
-func (h *Handlers) sendInvoicePDF(c *fiber.Ctx, r *Request, inv *db.Invoice) error {
+func (h *Handlers) sendInvoicePDF(c *fiber.Ctx, r *Request, inv *tenant.Invoice) error {
 	pdf, err := h.invoicePDF(c, r, inv)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+invoicemail.Filename(inv)+`"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+app.InvoiceFilename(inv)+`"`)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.Send(pdf)
 }
 
 // invoicePDF renders inv's PDF with the payments received so far and the
 // agency's logo.
-func (h *Handlers) invoicePDF(c *fiber.Ctx, r *Request, inv *db.Invoice) ([]byte, error) {
+func (h *Handlers) invoicePDF(c *fiber.Ctx, r *Request, inv *tenant.Invoice) ([]byte, error) {
 	t := r.Tenant
 	s, err := t.BillingSettings(c.UserContext())
 	if err != nil {
@@ -181,5 +181,5 @@ func (h *Handlers) invoicePDF(c *fiber.Ctx, r *Request, inv *db.Invoice) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	return invoicemail.PDF(inv, s, r.Agency.Name, payments...)
+	return app.InvoicePDF(inv, s, r.Agency.Name, payments...)
 }

@@ -14,23 +14,23 @@ import (
 	"testing"
 	"time"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 	"mintedmind/paysera"
 )
 
 // billingFixture is the client fixture with a client that has an email.
 type billingFixture struct {
 	*clientFixture
-	client  *db.Client
-	foreign *db.Client // agency B's
+	client  *tenant.Client
+	foreign *tenant.Client // agency B's
 }
 
 func mustBillingFixture(t *testing.T) *billingFixture {
 	f := &billingFixture{clientFixture: mustClientFixture(t)}
-	f.client = f.mustSeedClient(t, db.ClientInput{Name: "Žalia UAB", Kind: "company", Emails: []string{"pay@zalia.test"}, City: "Vilnius"})
+	f.client = f.mustSeedClient(t, tenant.ClientInput{Name: "Žalia UAB", Kind: "company", Emails: []string{"pay@zalia.test"}, City: "Vilnius"})
 	var err error
-	f.foreign, err = f.e.mustTenant(t, f.b.ID).CreateClient(context.Background(), db.Viewer{UserID: f.bOwner.ID},
-		db.ClientInput{Name: "Foreign", Kind: "person"}, db.Audit{Action: "client.created"})
+	f.foreign, err = f.e.mustTenant(t, f.b.ID).CreateClient(context.Background(), tenant.Viewer{UserID: f.bOwner.ID},
+		tenant.ClientInput{Name: "Foreign", Kind: "person"}, tenant.Audit{Action: "client.created"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,17 +57,17 @@ func (f *billingFixture) mustCreateDraft(t *testing.T, b *browser, form url.Valu
 	return strings.TrimPrefix(res.Header.Get("Location"), f.inv("/"))
 }
 
-func (f *billingFixture) mustIssue(t *testing.T, b *browser, id string) *db.Invoice {
+func (f *billingFixture) mustIssue(t *testing.T, b *browser, id string) *tenant.Invoice {
 	t.Helper()
 	wantStatus(t, b.post(f.inv("/"+id+"/issue"), nil), http.StatusSeeOther)
-	inv, err := f.tn.Invoice(context.Background(), db.Viewer{}, id)
+	inv, err := f.tn.Invoice(context.Background(), tenant.Viewer{}, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return inv
 }
 
-func invoiceCount(t *testing.T, tn *db.Tenant) int {
+func invoiceCount(t *testing.T, tn *tenant.Store) int {
 	t.Helper()
 	var n int
 	if err := tn.Read().QueryRow(`SELECT count(*) FROM invoices`).Scan(&n); err != nil {
@@ -80,8 +80,8 @@ func TestInvoiceFormRules(t *testing.T) {
 	f := mustBillingFixture(t)
 	b := f.a.Owner
 	b.get(f.inv("/new"))
-	foreignCase, err := f.e.mustTenant(t, f.b.ID).CreateCase(context.Background(), db.Viewer{UserID: f.bOwner.ID}, db.Actor{ID: f.bOwner.ID, Name: "B"},
-		db.CaseInput{ClientID: f.foreign.ID, Title: "B's case", Priority: db.PriorityNormal})
+	foreignCase, err := f.e.mustTenant(t, f.b.ID).CreateCase(context.Background(), tenant.Viewer{UserID: f.bOwner.ID}, tenant.Actor{ID: f.bOwner.ID, Name: "B"},
+		tenant.CaseInput{ClientID: f.foreign.ID, Title: "B's case", Priority: tenant.PriorityNormal})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestInvoiceFlow(t *testing.T) {
 		wantContains(t, b.get(f.inv("/"+id)), `inv-paid`)
 	})
 	t.Run("reports and CSV exports", func(t *testing.T) {
-		other := f.mustSeedClient(t, db.ClientInput{Name: "=HYPERLINK(1)", Kind: "person"})
+		other := f.mustSeedClient(t, tenant.ClientInput{Name: "=HYPERLINK(1)", Kind: "person"})
 		late := f.mustCreateDraft(t, b, f.invoiceForm("client_id", other.ID, "issue_date", "2026-08-01"))
 		f.mustIssue(t, b, late) // due 2026-08-15: 79 days late on 2026-11-02
 		res := b.get(f.inv("/reports"))
@@ -409,8 +409,8 @@ func TestPayseraCheckout(t *testing.T) {
 		if res := call(q); res.Body != "OK" || paymentsNow() != 1 {
 			t.Fatal("a replay recorded again")
 		}
-		got, _ := f.tn.Invoice(context.Background(), db.Viewer{}, id)
-		if got.Status != db.InvoicePaid {
+		got, _ := f.tn.Invoice(context.Background(), tenant.Viewer{}, id)
+		if got.Status != tenant.InvoicePaid {
 			t.Fatal(got.Status)
 		}
 	})
@@ -435,7 +435,7 @@ func TestPayseraCheckout(t *testing.T) {
 func TestInvoiceSendWithoutEmail(t *testing.T) {
 	f := mustBillingFixture(t)
 	b := f.a.Owner
-	noEmail := f.mustSeedClient(t, db.ClientInput{Name: "Silent Ltd", Kind: "company"})
+	noEmail := f.mustSeedClient(t, tenant.ClientInput{Name: "Silent Ltd", Kind: "company"})
 	b.get(f.inv("/new"))
 	id := f.mustCreateDraft(t, b, f.invoiceForm("client_id", noEmail.ID))
 	t.Run("a draft is not sent", func(t *testing.T) {
@@ -461,14 +461,14 @@ func TestInvoiceEditorLines(t *testing.T) {
 		t.Fatalf("%d %q", res.StatusCode, res.Body)
 	}
 	t.Run("the client search narrows the menu", func(t *testing.T) {
-		f.mustSeedClient(t, db.ClientInput{Name: "Other Co", Kind: "company"})
+		f.mustSeedClient(t, tenant.ClientInput{Name: "Other Co", Kind: "company"})
 		res := b.get(f.inv("/new?client_q=" + url.QueryEscape("Žalia")))
 		wantContains(t, res, f.client.ID)
 		wantNotContains(t, res, "Other Co")
 	})
 	t.Run("the case menu follows the client", func(t *testing.T) {
-		k, err := f.tn.CreateCase(context.Background(), db.Viewer{UserID: f.owner.ID}, db.Actor{ID: f.owner.ID, Name: "O"},
-			db.CaseInput{ClientID: f.client.ID, Title: "Rebrand", Priority: db.PriorityNormal})
+		k, err := f.tn.CreateCase(context.Background(), tenant.Viewer{UserID: f.owner.ID}, tenant.Actor{ID: f.owner.ID, Name: "O"},
+			tenant.CaseInput{ClientID: f.client.ID, Title: "Rebrand", Priority: tenant.PriorityNormal})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // layoutView is what views/layouts/page.html shows around every full page:
@@ -168,7 +168,7 @@ func (h *Handlers) navView(k navKey) navView {
 		return n
 	}
 	n.Home = base
-	if k.Role == db.RoleClient {
+	if k.Role == tenant.RoleClient {
 		n.Home = base + "/portal"
 	}
 	n.Links = h.links(agencyNav, k.Slug, func(a Access) bool { return allowed(a, k.Role) }, k.Current)

@@ -11,7 +11,8 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/auth"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 // errBadLogin is the one answer for an unknown email and a wrong password.
@@ -51,7 +52,7 @@ func (h *Handlers) countFailedLogin(c *fiber.Ctx, email string) {
 // checkPassword returns the user of t whose email and password match, or
 // nil. An unknown email costs one hash too, so timing tells nothing; a
 // wrong password for a real account is written to the audit log.
-func (h *Handlers) checkPassword(c *fiber.Ctx, t *db.Tenant, email, password string) (*db.User, error) {
+func (h *Handlers) checkPassword(c *fiber.Ctx, t *tenant.Store, email, password string) (*tenant.User, error) {
 	u, err := t.UserByEmail(c.UserContext(), email)
 	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		return nil, err
@@ -79,7 +80,7 @@ func (h *Handlers) checkPassword(c *fiber.Ctx, t *db.Tenant, email, password str
 
 // startSession signs u in to agency a: any session this browser had in the
 // agency ends, a new token and CSRF token are issued, and the sign-in is audited.
-func (h *Handlers) startSession(c *fiber.Ctx, t *db.Tenant, a *db.Agency, u *db.User) error {
+func (h *Handlers) startSession(c *fiber.Ctx, t *tenant.Store, a *control.Agency, u *tenant.User) error {
 	if agencyID, old, ok := strings.Cut(c.Cookies(sessionCookie), "."); ok && agencyID == a.ID {
 		if err := t.EndSessionByToken(c.UserContext(), old); err != nil {
 			return err
@@ -87,7 +88,7 @@ func (h *Handlers) startSession(c *fiber.Ctx, t *db.Tenant, a *db.Agency, u *db.
 	}
 	audit := auditFor(c, "signin", u.Email)
 	audit.ActorID, audit.ActorName = u.ID, u.Name
-	token, s, err := t.SignIn(c.UserContext(), u, db.SessionTimeouts{Idle: h.Config.SessionIdle, Absolute: h.Config.SessionAbsolute}, audit)
+	token, s, err := t.SignIn(c.UserContext(), u, auth.SessionTimeouts{Idle: h.Config.SessionIdle, Absolute: h.Config.SessionAbsolute}, audit)
 	if err != nil {
 		return err
 	}
@@ -110,15 +111,15 @@ func (h *Handlers) startSession(c *fiber.Ctx, t *db.Tenant, a *db.Agency, u *db.
 }
 
 // homeOf is where a person lands after sign-in.
-func homeOf(a *db.Agency, u *db.User) string {
-	if u.Role == db.RoleClient {
+func homeOf(a *control.Agency, u *tenant.User) string {
+	if u.Role == tenant.RoleClient {
 		return "/a/" + a.Slug + "/portal"
 	}
 	return "/a/" + a.Slug
 }
 
 // safeNext accepts a redirect target only inside the agency's own pages.
-func safeNext(a *db.Agency, next string) string {
+func safeNext(a *control.Agency, next string) string {
 	base := "/a/" + a.Slug
 	if next == base || (strings.HasPrefix(next, base+"/") && !strings.ContainsAny(next, "\\\r\n") && !strings.Contains(next, "//") && !strings.Contains(next, "/logout")) {
 		return next
@@ -140,7 +141,7 @@ type loginView struct {
 // agencies picks one after the global sign-in.
 type loginChooseView struct {
 	Page
-	Agencies []*db.Agency
+	Agencies []*control.Agency
 	Ticket   string
 }
 
@@ -166,7 +167,7 @@ func (p *Platform) Login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var matched []*db.Agency
+	var matched []*control.Agency
 	disabled := false
 	for _, a := range agencies {
 		if !a.Usable() {
@@ -179,7 +180,7 @@ func (p *Platform) Login(c *fiber.Ctx) error {
 		if u == nil {
 			continue
 		}
-		if u.Status != db.UserActive {
+		if u.Status != tenant.UserActive {
 			disabled = true
 			continue
 		}
@@ -209,8 +210,8 @@ func (p *Platform) Login(c *fiber.Ctx) error {
 }
 
 // passwordMatchIn checks email and password in one agency's database.
-func (p *Platform) passwordMatchIn(c *fiber.Ctx, a *db.Agency, email, password string) (u *db.User, err error) {
-	err = p.withTenant(c, a, func(t *db.Tenant) error {
+func (p *Platform) passwordMatchIn(c *fiber.Ctx, a *control.Agency, email, password string) (u *tenant.User, err error) {
+	err = p.withTenant(c, a, func(t *tenant.Store) error {
 		u, err = p.checkPassword(c, t, email, password)
 		return err
 	})
@@ -218,13 +219,13 @@ func (p *Platform) passwordMatchIn(c *fiber.Ctx, a *db.Agency, email, password s
 }
 
 // signInTo starts a session in agency a for email, whose password was checked.
-func (p *Platform) signInTo(c *fiber.Ctx, a *db.Agency, email, next string) error {
-	return p.withTenant(c, a, func(t *db.Tenant) error {
+func (p *Platform) signInTo(c *fiber.Ctx, a *control.Agency, email, next string) error {
+	return p.withTenant(c, a, func(t *tenant.Store) error {
 		u, err := t.UserByEmail(c.UserContext(), email)
 		if err != nil {
 			return err
 		}
-		if u.Status != db.UserActive {
+		if u.Status != tenant.UserActive {
 			return errDisabled
 		}
 		return p.finishSignIn(c, t, a, u, next)
@@ -233,7 +234,7 @@ func (p *Platform) signInTo(c *fiber.Ctx, a *db.Agency, email, next string) erro
 
 // finishSignIn starts the session and sends the person on to next, or
 // home; a person with two-factor sign-in types a code first.
-func (h *Handlers) finishSignIn(c *fiber.Ctx, t *db.Tenant, a *db.Agency, u *db.User, next string) error {
+func (h *Handlers) finishSignIn(c *fiber.Ctx, t *tenant.Store, a *control.Agency, u *tenant.User, next string) error {
 	if u.TwoFactor {
 		return h.askForCode(c, a, u, next, "", nil)
 	}
@@ -242,7 +243,7 @@ func (h *Handlers) finishSignIn(c *fiber.Ctx, t *db.Tenant, a *db.Agency, u *db.
 
 // finishSignInWithSession starts the session of a person whose password
 // (and code) matched.
-func (h *Handlers) finishSignInWithSession(c *fiber.Ctx, t *db.Tenant, a *db.Agency, u *db.User, next string) error {
+func (h *Handlers) finishSignInWithSession(c *fiber.Ctx, t *tenant.Store, a *control.Agency, u *tenant.User, next string) error {
 	if err := h.startSession(c, t, a, u); err != nil {
 		return err
 	}
@@ -310,7 +311,7 @@ func (h *Handlers) AgencyLoginForm(c *fiber.Ctx, r *Request) error {
 }
 
 // agencyLoginView is agency a's own sign-in page with form f.
-func agencyLoginView(a *db.Agency, f loginForm) *loginView {
+func agencyLoginView(a *control.Agency, f loginForm) *loginView {
 	return &loginView{Page: Page{Title: "Sign in to " + a.Name}, Form: f, Action: "/a/" + a.Slug + "/login"}
 }
 
@@ -333,7 +334,7 @@ func (h *Handlers) AgencyLogin(c *fiber.Ctx, r *Request) error {
 		h.countFailedLogin(c, f.Email)
 		return render(errBadLogin)
 	}
-	if u.Status != db.UserActive {
+	if u.Status != tenant.UserActive {
 		return render(errDisabled)
 	}
 	h.limiter.reset(limitKey("login:acct", strings.ToLower(f.Email)))

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"mintedmind/auth"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 func TestLogin(t *testing.T) {
@@ -38,7 +38,7 @@ func TestLogin(t *testing.T) {
 	})
 
 	t.Run("a failed sign-in of a real account is in the agency's audit log", func(t *testing.T) {
-		entries, err := e.mustTenant(t, a.ID).AuditLog(ctx, db.AuditFilter{Action: "signin.failed"})
+		entries, err := e.mustTenant(t, a.ID).AuditLog(ctx, tenant.AuditFilter{Action: "signin.failed"})
 		if err != nil || len(entries) == 0 {
 			t.Fatalf("no audit entry: %v", err)
 		}
@@ -60,12 +60,12 @@ func TestLogin(t *testing.T) {
 	// The same person is also staff in B, with a different password there.
 	shared := a.OwnerEmail
 	tb := e.mustTenant(t, b.ID)
-	token, _, err := tb.CreateInvite(ctx, shared, "staff", "", time.Hour, db.Audit{Action: "invite.sent"})
+	token, _, err := tb.CreateInvite(ctx, shared, "staff", "", time.Hour, tenant.Audit{Action: "invite.sent"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hash, _ := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 1).Hash(ctx, testPassword)
-	if _, err := tb.AcceptInvite(ctx, token, "Olive in B", hash, db.Audit{}); err != nil {
+	if _, err := tb.AcceptInvite(ctx, token, "Olive in B", hash, tenant.Audit{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.control.AddToDirectory(ctx, shared, b.ID); err != nil {
@@ -159,12 +159,12 @@ func TestAgencySignInRepairsTheDirectory(t *testing.T) {
 	a := e.mustSignup(t, "repair")
 	ctx := context.Background()
 	email := "lost-" + strings.ToLower(t.Name()[:4]) + "@example.test"
-	token, _, err := e.mustTenant(t, a.ID).CreateInvite(ctx, email, "staff", "", time.Hour, db.Audit{Action: "invite.sent"})
+	token, _, err := e.mustTenant(t, a.ID).CreateInvite(ctx, email, "staff", "", time.Hour, tenant.Audit{Action: "invite.sent"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hash, _ := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 1).Hash(ctx, testPassword)
-	if _, err := e.mustTenant(t, a.ID).AcceptInvite(ctx, token, "Lost Person", hash, db.Audit{}); err != nil {
+	if _, err := e.mustTenant(t, a.ID).AcceptInvite(ctx, token, "Lost Person", hash, tenant.Audit{}); err != nil {
 		t.Fatal(err)
 	}
 	if found, _ := e.control.AgenciesForEmail(ctx, email); len(found) != 0 {

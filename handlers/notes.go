@@ -4,7 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // noteForm is the note form as typed.
@@ -18,8 +18,8 @@ func readNoteForm(c *fiber.Ctx) noteForm {
 }
 
 // mayEditNote reports whether u may change n: its author, or an admin or owner.
-func mayEditNote(u *db.User, n *db.Note) bool {
-	return n.AuthorID == u.ID || db.RoleRank(u.Role) >= db.RoleRank(db.RoleAdmin)
+func mayEditNote(u *tenant.User, n *tenant.Note) bool {
+	return n.AuthorID == u.ID || tenant.RoleRank(u.Role) >= tenant.RoleRank(tenant.RoleAdmin)
 }
 
 // NoteCreate adds a note to a case: internal, or shown to the client when
@@ -54,7 +54,7 @@ func (h *Handlers) NoteCreate(c *fiber.Ctx, r *Request) error {
 
 // editableNote loads the case and note in the URL and checks that the
 // signed-in person may edit the note.
-func (h *Handlers) editableNote(c *fiber.Ctx, r *Request) (db.Viewer, *db.Case, *db.Note, error) {
+func (h *Handlers) editableNote(c *fiber.Ctx, r *Request) (tenant.Viewer, *tenant.Case, *tenant.Note, error) {
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return v, nil, nil, err
@@ -82,13 +82,13 @@ type noteEditView struct {
 	CaseTitle string
 	CaseURL   string
 	Action    string
-	Note      *db.Note
+	Note      *tenant.Note
 	NoteForm  noteForm
 }
 
-func newNoteEditView(r *Request, k *db.Case, n *db.Note, form noteForm) *noteEditView {
+func newNoteEditView(r *Request, k *tenant.Case, n *tenant.Note, form noteForm) *noteEditView {
 	page := caseBase(r) + "/" + k.ID
-	return &noteEditView{Page: Page{Title: "Edit note on " + db.CaseNumber(k.Number)}, Number: db.CaseNumber(k.Number), CaseTitle: k.Title,
+	return &noteEditView{Page: Page{Title: "Edit note on " + tenant.CaseNumber(k.Number)}, Number: tenant.CaseNumber(k.Number), CaseTitle: k.Title,
 		CaseURL: page, Action: page + "/notes/" + n.ID, Note: n, NoteForm: form}
 }
 

@@ -6,7 +6,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/auth"
+	"mintedmind/db/control"
 )
 
 // OperatorLoginForm shows the operator's sign-in page.
@@ -52,7 +53,7 @@ func (h *Handlers) OperatorLogin(c *fiber.Ctx) error {
 			h.Control.OperatorSignOut(c.UserContext(), s.ID)
 		}
 	}
-	token, _, err := h.Control.OperatorSignIn(c.UserContext(), op, db.SessionTimeouts{Idle: h.Config.SessionIdle, Absolute: h.Config.SessionAbsolute}, c.IP(), c.Get(fiber.HeaderUserAgent))
+	token, _, err := h.Control.OperatorSignIn(c.UserContext(), op, auth.SessionTimeouts{Idle: h.Config.SessionIdle, Absolute: h.Config.SessionAbsolute}, c.IP(), c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		return err
 	}
@@ -84,5 +85,5 @@ func (h *Handlers) OperatorOutbox(c *fiber.Ctx) error {
 // operatorOutboxView is the console's mail outbox page.
 type operatorOutboxView struct {
 	Page
-	Emails []*db.Email
+	Emails []*control.Email
 }

@@ -9,7 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/archive"
+	"mintedmind/db/control"
 	"mintedmind/files"
 )
 
@@ -22,7 +23,7 @@ type agencyStats struct {
 }
 
 // statsOf opens an agency's database for its counts.
-func (p *Platform) statsOf(ctx context.Context, a *db.Agency) (agencyStats, error) {
+func (p *Platform) statsOf(ctx context.Context, a *control.Agency) (agencyStats, error) {
 	if !a.Usable() || !p.pool.Holds(a.ID) {
 		return agencyStats{Storage: "—"}, nil
 	}
@@ -80,7 +81,7 @@ func (s *statsCache) put(id string, st agencyStats, now time.Time) {
 
 // operatorAgencyRow is one line of the console's agency list.
 type operatorAgencyRow struct {
-	*db.AgencyRow
+	*control.AgencyRow
 	StatusLabel string
 	Stats       agencyStats
 }
@@ -102,7 +103,7 @@ func (p *Platform) OperatorHome(c *fiber.Ctx) error {
 	}
 	out := make([]operatorAgencyRow, len(rows))
 	for i, r := range rows {
-		out[i] = operatorAgencyRow{AgencyRow: r, StatusLabel: db.StatusLabel(r.Status)}
+		out[i] = operatorAgencyRow{AgencyRow: r, StatusLabel: control.StatusLabel(r.Status)}
 		st, ok := p.consoleCounts.get(r.ID, p.Clock.Now())
 		if !ok {
 			// Opening the databases side by side was no faster on two CPUs
@@ -144,18 +145,18 @@ type lifecycleAction struct {
 func lifecycleActions(status string) []lifecycleAction {
 	var out []lifecycleAction
 	add := func(to string, a lifecycleAction) {
-		if db.CanTransition(status, to) {
+		if control.CanTransition(status, to) {
 			out = append(out, a)
 		}
 	}
-	if status == db.AgencyArchived {
-		add(db.AgencyActive, lifecycleAction{"restore", "Restore", "Unpack its database and files; it becomes active."})
-		add(db.AgencyDeleted, lifecycleAction{"delete", "Delete for good", "Remove its database, files and archive. This cannot be undone."})
+	if status == control.AgencyArchived {
+		add(control.AgencyActive, lifecycleAction{"restore", "Restore", "Unpack its database and files; it becomes active."})
+		add(control.AgencyDeleted, lifecycleAction{"delete", "Delete for good", "Remove its database, files and archive. This cannot be undone."})
 		return out
 	}
-	add(db.AgencyActive, lifecycleAction{"activate", "Activate", "End a trial, or lift a suspension or past-due status by hand."})
-	add(db.AgencySuspended, lifecycleAction{"suspend", "Suspend", "Staff can read but change nothing; clients keep a read-only portal."})
-	add(db.AgencyArchived, lifecycleAction{"archive", "Archive", "Pack its database and files away; nobody can sign in."})
+	add(control.AgencyActive, lifecycleAction{"activate", "Activate", "End a trial, or lift a suspension or past-due status by hand."})
+	add(control.AgencySuspended, lifecycleAction{"suspend", "Suspend", "Staff can read but change nothing; clients keep a read-only portal."})
+	add(control.AgencyArchived, lifecycleAction{"archive", "Archive", "Pack its database and files away; nobody can sign in."})
 	return out
 }
 
@@ -175,7 +176,7 @@ func (p *Platform) operatorAgencyPage(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	var plan, next *db.Plan
+	var plan, next *control.Plan
 	if sub.PlanID != "" {
 		if plan, err = p.Control.PlanByID(ctx, sub.PlanID); err != nil {
 			return err
@@ -205,7 +206,7 @@ func (p *Platform) operatorAgencyPage(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	view := &operatorAgencyView{Page: Page{Title: a.Name}, A: a, StatusLabel: db.StatusLabel(a.Status), Sub: sub, Plan: plan, NextPlan: next, Stats: stats,
+	view := &operatorAgencyView{Page: Page{Title: a.Name}, A: a, StatusLabel: control.StatusLabel(a.Status), Sub: sub, Plan: plan, NextPlan: next, Stats: stats,
 		PlanOptions: agencyPlanOptions(plans, plan), IntervalOptions: subscriptionIntervalOptions(sub.Interval),
 		Invoices: subInvoiceRows(invoices), Payments: paymentRows(payments), Audit: audit, Actions: lifecycleActions(a.Status)}
 	return p.formPage(c, "pages/operator/agency", "pages/operator/agency", view, formErr)
@@ -215,16 +216,16 @@ func (p *Platform) operatorAgencyPage(c *fiber.Ctx, formErr error) error {
 type operatorAgencyView struct {
 	Page
 	FormErrors
-	A               *db.Agency
+	A               *control.Agency
 	StatusLabel     string
-	Sub             *db.Subscription
-	Plan, NextPlan  *db.Plan // nil: none
+	Sub             *control.Subscription
+	Plan, NextPlan  *control.Plan // nil: none
 	Stats           agencyStats
 	PlanOptions     []option
 	IntervalOptions []option
 	Invoices        []subInvoiceRow
 	Payments        []paymentRow
-	Audit           []*db.OperatorAuditEntry
+	Audit           []*control.OperatorAuditEntry
 	Actions         []lifecycleAction
 }
 
@@ -234,7 +235,7 @@ func (v *operatorAgencyView) SubInvoices() subInvoicesView {
 }
 
 // agencyPlanOptions is the plan menu, the agency's plan chosen.
-func agencyPlanOptions(plans []*db.Plan, current *db.Plan) []option {
+func agencyPlanOptions(plans []*control.Plan, current *control.Plan) []option {
 	out := make([]option, len(plans))
 	for i, p := range plans {
 		out[i] = option{Value: p.ID, Label: p.Name, Selected: current != nil && p.ID == current.ID}
@@ -244,7 +245,7 @@ func agencyPlanOptions(plans []*db.Plan, current *db.Plan) []option {
 
 // subscriptionIntervalOptions is the billing interval menu.
 func subscriptionIntervalOptions(interval string) []option {
-	return []option{{Value: db.IntervalMonth, Label: "Monthly"}, {Value: db.IntervalYear, Label: "Yearly", Selected: interval == db.IntervalYear}}
+	return []option{{Value: control.IntervalMonth, Label: "Monthly"}, {Value: control.IntervalYear, Label: "Yearly", Selected: interval == control.IntervalYear}}
 }
 
 // OperatorAgencyLifecycle carries out a lifecycle action the operator
@@ -263,33 +264,33 @@ func (p *Platform) OperatorAgencyLifecycle(c *fiber.Ctx) error {
 	var to string
 	switch action {
 	case "activate", "restore":
-		to = db.AgencyActive
+		to = control.AgencyActive
 	case "suspend":
-		to = db.AgencySuspended
+		to = control.AgencySuspended
 	case "archive":
-		to = db.AgencyArchived
+		to = control.AgencyArchived
 	case "delete":
-		to = db.AgencyDeleted
+		to = control.AgencyDeleted
 	default:
 		return p.operatorAgencyPage(c, invalidField("action", "Choose an action."))
 	}
 	// Out of the archive only by restoring it (its files are unpacked).
-	if to == db.AgencyActive && (action == "restore") != (a.Status == db.AgencyArchived) || !db.CanTransition(a.Status, to) {
-		return p.operatorAgencyPage(c, apperr.New(apperr.Conflict, "An agency that is %s cannot be %s.", db.StatusLabel(a.Status), map[string]string{"activate": "activated", "restore": "restored", "suspend": "suspended", "archive": "archived", "delete": "deleted"}[action]))
+	if to == control.AgencyActive && (action == "restore") != (a.Status == control.AgencyArchived) || !control.CanTransition(a.Status, to) {
+		return p.operatorAgencyPage(c, apperr.New(apperr.Conflict, "An agency that is %s cannot be %s.", control.StatusLabel(a.Status), map[string]string{"activate": "activated", "restore": "restored", "suspend": "suspended", "archive": "archived", "delete": "deleted"}[action]))
 	}
 	switch action {
 	case "archive":
 		if err := p.Control.SetAgencyArchived(ctx, a.ID); err != nil {
 			return err
 		}
-		if err := p.pool.ArchiveTenant(ctx, a.ID); err != nil {
+		if err := archive.Retire(ctx, p.pool, a.ID); err != nil {
 			if rerr := p.Control.RevertAgencyArchived(context.WithoutCancel(ctx), a.ID, a.Status); rerr != nil {
 				return fmt.Errorf("%w (and putting it back: %v)", err, rerr)
 			}
 			return err
 		}
 	case "restore":
-		if err := p.pool.RestoreTenant(a.ID); err != nil {
+		if err := archive.Restore(p.pool, a.ID); err != nil {
 			return err
 		}
 		if err := p.Control.SetAgencyRestored(ctx, a.ID); err != nil {
@@ -307,12 +308,12 @@ func (p *Platform) OperatorAgencyLifecycle(c *fiber.Ctx) error {
 			return p.operatorAgencyPage(c, err)
 		}
 	}
-	if err := p.operatorAudit(c, "agency."+action, a.ID, db.StatusLabel(a.Status)+" → "+db.StatusLabel(to)); err != nil {
+	if err := p.operatorAudit(c, "agency."+action, a.ID, control.StatusLabel(a.Status)+" → "+control.StatusLabel(to)); err != nil {
 		return err
 	}
 	p.Log.Info("operator lifecycle action", "agency_id", a.ID, "action", action, "from", a.Status, "to", to, "operator", operatorOf(c).ID)
-	p.flash(c, a.Name+" is now "+db.StatusLabel(to)+".")
-	if to == db.AgencyDeleted {
+	p.flash(c, a.Name+" is now "+control.StatusLabel(to)+".")
+	if to == control.AgencyDeleted {
 		return p.redirect(c, "/operator")
 	}
 	return p.redirect(c, "/operator/agencies/"+a.ID)
@@ -346,7 +347,7 @@ func (p *Platform) OperatorAgencyPlan(c *fiber.Ctx) error {
 // operatorAudit writes the operator audit log entry for this request.
 func (h *Handlers) operatorAudit(c *fiber.Ctx, action, agencyID, detail string) error {
 	op := operatorOf(c)
-	return h.Control.RecordOperatorAudit(c.UserContext(), db.OperatorAuditEntry{OperatorID: op.ID, OperatorName: op.Name, Action: action, AgencyID: agencyID, Detail: detail})
+	return h.Control.RecordOperatorAudit(c.UserContext(), control.OperatorAuditEntry{OperatorID: op.ID, OperatorName: op.Name, Action: action, AgencyID: agencyID, Detail: detail})
 }
 
 // OperatorAuditLog shows everything operators did in the console.
@@ -361,5 +362,5 @@ func (h *Handlers) OperatorAuditLog(c *fiber.Ctx) error {
 // operatorAuditView is the operator audit log page.
 type operatorAuditView struct {
 	Page
-	Entries []*db.OperatorAuditEntry
+	Entries []*control.OperatorAuditEntry
 }

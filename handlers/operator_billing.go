@@ -8,17 +8,17 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/billing"
-	"mintedmind/db"
+	"mintedmind/db/control"
 	"mintedmind/paysera"
 )
 
 // paymentRow is a subscription payment with its amount written out.
 type paymentRow struct {
-	*db.SubscriptionPayment
+	*control.SubscriptionPayment
 	AmountText string
 }
 
-func paymentRows(ps []*db.SubscriptionPayment) []paymentRow {
+func paymentRows(ps []*control.SubscriptionPayment) []paymentRow {
 	out := make([]paymentRow, len(ps))
 	for i, p := range ps {
 		out[i] = paymentRow{p, billing.FormatMoney(p.Amount, p.Currency)}
@@ -99,7 +99,7 @@ func (h *Handlers) OperatorRecordPayment(c *fiber.Ctx) error {
 	}
 	detail := "Invoice " + inv.Number + ": " + billing.FormatMoney(amount, inv.Currency)
 	if res.Reactivated != "" {
-		detail += "; " + db.StatusLabel(res.Reactivated) + " → Active"
+		detail += "; " + control.StatusLabel(res.Reactivated) + " → Active"
 	}
 	if err := h.operatorAudit(c, "payment.recorded", inv.AgencyID, detail); err != nil {
 		return err
@@ -129,12 +129,12 @@ func (h *Handlers) OperatorBillingSettings(c *fiber.Ctx) error {
 type subscriptionSettingsView struct {
 	Page
 	FormErrors
-	S           db.SubscriptionSettings
+	S           control.SubscriptionSettings
 	HasPassword bool // a Paysera password is saved
 	CallbackURL string
 }
 
-func (h *Handlers) subscriptionSettingsView(s db.SubscriptionSettings, hasPassword bool) *subscriptionSettingsView {
+func (h *Handlers) subscriptionSettingsView(s control.SubscriptionSettings, hasPassword bool) *subscriptionSettingsView {
 	return &subscriptionSettingsView{Page: Page{Title: "Billing settings"}, S: s, HasPassword: hasPassword, CallbackURL: h.Config.BaseURL + subscriptionCallbackPath}
 }
 
@@ -142,12 +142,12 @@ func (h *Handlers) subscriptionSettingsView(s db.SubscriptionSettings, hasPasswo
 func (h *Handlers) OperatorBillingSettingsSave(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	num := func(field string) int64 { n, _ := strconv.ParseInt(formValue(c, field), 10, 64); return n }
-	s := db.SubscriptionSettings{SellerName: formValue(c, "seller_name"), SellerAddress: formValue(c, "seller_address"), SellerCompany: formValue(c, "seller_company"),
+	s := control.SubscriptionSettings{SellerName: formValue(c, "seller_name"), SellerAddress: formValue(c, "seller_address"), SellerCompany: formValue(c, "seller_company"),
 		SellerVAT: formValue(c, "seller_vat"), BankDetails: formValue(c, "bank_details"), NumberPattern: formValue(c, "number_pattern"),
 		DueDays: num("due_days"), ReminderDays: num("reminder_days"), GraceDays: num("grace_days"),
 		PayseraProjectID: formValue(c, "paysera_project"), PayseraPassword: c.FormValue("paysera_password"), PayseraPublicKey: formValue(c, "paysera_public_key"),
 		PayseraTest: c.FormValue("paysera_test") == "1"}
-	err := db.ValidateSubscriptionSettings(&s)
+	err := control.ValidateSubscriptionSettings(&s)
 	if err == nil && s.PayseraPublicKey != "" {
 		if _, kerr := paysera.ParsePublicKey(s.PayseraPublicKey); kerr != nil {
 			err = invalidField("paysera_public_key", "Paste Paysera's public key as PEM text (-----BEGIN PUBLIC KEY-----…).")
@@ -186,7 +186,7 @@ func (p *Platform) OperatorJobs(c *fiber.Ctx) error {
 // operatorJobsView is the console's job runs page.
 type operatorJobsView struct {
 	Page
-	Runs  []*db.JobRun
+	Runs  []*control.JobRun
 	Names []string // the jobs that can be run now
 }
 

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"mintedmind/auth"
-	"mintedmind/db"
+	"mintedmind/db/control"
 	"mintedmind/handlers"
 	"mintedmind/jobs"
 )
@@ -90,12 +90,12 @@ func TestOperatorConsole(t *testing.T) {
 		res := op.post(agencyURL+"/lifecycle", url.Values{"action": {"suspend"}, "confirm": {"wrong"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		wantContains(t, res, "Type the agency&#39;s address, "+a.Slug+", to confirm.")
-		if s, _ := e.control.Subscription(ctx, a.ID); s.Status != db.AgencyTrial {
+		if s, _ := e.control.Subscription(ctx, a.ID); s.Status != control.AgencyTrial {
 			t.Fatalf("status %s", s.Status)
 		}
 	})
 	t.Run("each action moves the agency and lands in the operator audit log", func(t *testing.T) {
-		for _, step := range []struct{ action, status string }{{"suspend", db.AgencySuspended}, {"activate", db.AgencyActive}} {
+		for _, step := range []struct{ action, status string }{{"suspend", control.AgencySuspended}, {"activate", control.AgencyActive}} {
 			op.get(agencyURL)
 			wantStatus(t, op.post(agencyURL+"/lifecycle", url.Values{"action": {step.action}, "confirm": {a.Slug}}), http.StatusSeeOther)
 			if s, _ := e.control.Subscription(ctx, a.ID); s.Status != step.status {
@@ -113,7 +113,7 @@ func TestOperatorConsole(t *testing.T) {
 	t.Run("archive, restore, archive again and delete", func(t *testing.T) {
 		b := e.mustSignup(t, "doomed") // its database is not held open by the test
 		u := "/operator/agencies/" + b.ID
-		for _, step := range []struct{ action, status string }{{"archive", db.AgencyArchived}, {"restore", db.AgencyActive}, {"archive", db.AgencyArchived}, {"delete", db.AgencyDeleted}} {
+		for _, step := range []struct{ action, status string }{{"archive", control.AgencyArchived}, {"restore", control.AgencyActive}, {"archive", control.AgencyArchived}, {"delete", control.AgencyDeleted}} {
 			op.get("/operator/audit")
 			if res := op.post(u+"/lifecycle", url.Values{"action": {step.action}, "confirm": {b.Slug}}); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("%s: %d %s", step.action, res.StatusCode, res.Body[strings.Index(res.Body, "<main"):])
@@ -159,7 +159,7 @@ func TestOperatorConsole(t *testing.T) {
 		pro := planNamed(t, e, "Pro")
 		op.get(agencyURL)
 		wantStatus(t, op.post(agencyURL+"/plan", url.Values{"plan": {pro.ID}, "interval": {"year"}}), http.StatusSeeOther)
-		if s, _ := e.control.Subscription(ctx, a.ID); s.PlanID != pro.ID || s.Interval != db.IntervalYear {
+		if s, _ := e.control.Subscription(ctx, a.ID); s.PlanID != pro.ID || s.Interval != control.IntervalYear {
 			t.Fatalf("%+v", s)
 		}
 		res := op.get(agencyURL)
@@ -195,7 +195,7 @@ func TestOperatorConsole(t *testing.T) {
 		if loc := res.Header.Get("Location"); loc != agencyURL {
 			t.Fatalf("back to %q, want the agency's page", loc)
 		}
-		if got, _ := e.control.SubscriptionInvoiceByID(ctx, invs[0].ID); got.Status != db.SubInvoicePaid {
+		if got, _ := e.control.SubscriptionInvoiceByID(ctx, invs[0].ID); got.Status != control.SubInvoicePaid {
 			t.Fatalf("%s", got.Status)
 		}
 		wantContains(t, op.get("/operator/audit"), "payment.recorded")

@@ -8,12 +8,12 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/billing"
-	"mintedmind/db"
+	"mintedmind/db/control"
 )
 
 // planRow is a plan as the console lists it.
 type planRow struct {
-	*db.Plan
+	*control.Plan
 	Monthly, Yearly, Seats, Clients, Storage, Retention string
 	Agencies                                            int
 }
@@ -51,7 +51,7 @@ type planForm struct {
 	IsDefault                                                                               bool
 }
 
-func planFormOf(p *db.Plan) planForm {
+func planFormOf(p *control.Plan) planForm {
 	return planForm{Name: p.Name, Monthly: billing.FormatMinor(p.MonthlyPrice), Yearly: billing.FormatMinor(p.YearlyPrice), Currency: p.Currency,
 		Seats: strconv.FormatInt(p.StaffSeats, 10), Clients: strconv.FormatInt(p.MaxClients, 10), StorageGiB: strconv.FormatInt(p.StorageBytes>>30, 10),
 		Retention: strconv.FormatInt(p.CaseRetentionDays, 10), Trial: strconv.FormatInt(p.TrialDays, 10), Position: strconv.FormatInt(p.Position, 10), IsDefault: p.IsDefault}
@@ -65,7 +65,7 @@ func parsePlanForm(c *fiber.Ctx) planForm {
 }
 
 // plan reads the form into p, with a message per field that is not a number.
-func (f planForm) plan(p *db.Plan) error {
+func (f planForm) plan(p *control.Plan) error {
 	errs := map[string]string{}
 	p.Name, p.Currency, p.IsDefault = f.Name, f.Currency, f.IsDefault
 	price := func(field, s string) int64 {
@@ -99,7 +99,7 @@ func (f planForm) plan(p *db.Plan) error {
 	if err := apperr.FieldErrors(errs); err != nil {
 		return err
 	}
-	return db.ValidatePlan(p)
+	return control.ValidatePlan(p)
 }
 
 // OperatorPlanNew shows the form for a new plan.
@@ -120,14 +120,14 @@ func newPlanFormView(f planForm) *planFormView {
 	return &planFormView{Page: Page{Title: "New plan"}, Action: "/operator/plans", Form: f}
 }
 
-func editPlanFormView(p *db.Plan, f planForm) *planFormView {
+func editPlanFormView(p *control.Plan, f planForm) *planFormView {
 	return &planFormView{Page: Page{Title: "Plan " + p.Name}, Action: "/operator/plans/" + p.ID, Form: f}
 }
 
 // OperatorPlanCreate adds a plan.
 func (h *Handlers) OperatorPlanCreate(c *fiber.Ctx) error {
 	f := parsePlanForm(c)
-	p := &db.Plan{}
+	p := &control.Plan{}
 	err := f.plan(p)
 	if err == nil {
 		err = h.Control.CreatePlan(c.UserContext(), p)

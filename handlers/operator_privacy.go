@@ -8,7 +8,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/archive"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 // analyticsDays is how many days the operator's chart shows.
@@ -23,7 +25,7 @@ type chartBar struct {
 }
 
 // pageViewChart lays out one bar per day in a 600×160 SVG.
-func pageViewChart(days []db.DayStats) []chartBar {
+func pageViewChart(days []control.DayStats) []chartBar {
 	const width, height = 600, 150
 	var max int64 = 1
 	for _, d := range days {
@@ -100,13 +102,13 @@ type operatorPrivacyView struct {
 	Page
 	FormErrors
 	Bars          []chartBar
-	Days          []db.DayStats
-	Paths         []db.PathStats
+	Days          []control.DayStats
+	Paths         []control.PathStats
 	TotalViews    int64
 	TotalVisitors int64
-	Policy        *db.Policy
+	Policy        *control.Policy
 	Draft         string // the policy text in the editor
-	Agencies      []*db.RetentionAgency
+	Agencies      []*control.RetentionAgency
 }
 
 // OperatorPolicySave publishes the edited policy as a new version.
@@ -129,12 +131,12 @@ func (h *Handlers) OperatorPolicySave(c *fiber.Ctx) error {
 }
 
 // operatorAgency loads the agency the :id names; deleted ones are gone.
-func (h *Handlers) operatorAgency(c *fiber.Ctx) (*db.Agency, error) {
+func (h *Handlers) operatorAgency(c *fiber.Ctx) (*control.Agency, error) {
 	a, err := h.Control.AgencyByID(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return nil, err
 	}
-	if a.Status == db.AgencyDeleted {
+	if a.Status == control.AgencyDeleted {
 		return nil, apperr.New(apperr.NotFound, "Agency not found.")
 	}
 	return a, nil
@@ -148,7 +150,7 @@ func (p *Platform) OperatorAgencyArchive(c *fiber.Ctx) error {
 		return err
 	}
 	p.Log.Info("operator downloaded an agency archive", "agency", a.ID, "operator", operatorOf(c).ID)
-	if a.Status == db.AgencyArchived {
+	if a.Status == control.AgencyArchived {
 		f, err := os.Open(p.pool.ArchivePath(a.ID))
 		if err != nil {
 			return apperr.New(apperr.NotFound, "This agency's archive file is missing.")
@@ -178,10 +180,10 @@ func (p *Platform) OperatorAgencyRestore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if a.Status != db.AgencyArchived {
+	if a.Status != control.AgencyArchived {
 		return apperr.New(apperr.Conflict, "%s is not archived.", a.Name)
 	}
-	if err := p.pool.RestoreTenant(a.ID); err != nil {
+	if err := archive.Restore(p.pool, a.ID); err != nil {
 		return err
 	}
 	if err := p.Control.SetAgencyRestored(c.UserContext(), a.ID); err != nil {
@@ -192,7 +194,7 @@ func (p *Platform) OperatorAgencyRestore(c *fiber.Ctx) error {
 		return err
 	}
 	defer release()
-	if err := t.RecordAudit(c.UserContext(), db.Audit{ActorName: "Platform operator", Action: "agency.restored", Target: a.Slug, IP: c.IP()}); err != nil {
+	if err := t.RecordAudit(c.UserContext(), tenant.Audit{ActorName: "Platform operator", Action: "agency.restored", Target: a.Slug, IP: c.IP()}); err != nil {
 		return err
 	}
 	p.Log.Info("agency restored from archive", "agency", a.ID, "operator", operatorOf(c).ID)

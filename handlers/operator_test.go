@@ -7,17 +7,17 @@ import (
 	"testing"
 	"time"
 
-	"mintedmind/db"
+	"mintedmind/db/control"
 )
 
 func TestOperatorSetup(t *testing.T) {
 	e := mustNewEnv(t)
 	ctx := context.Background()
-	first, err := e.control.CreateSetupToken(ctx, db.SetupFirstRun, 24*time.Hour)
+	first, err := e.control.CreateSetupToken(ctx, control.SetupFirstRun, 24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, _ := e.control.CreateSetupToken(ctx, db.SetupFirstRun, 24*time.Hour)
+	second, _ := e.control.CreateSetupToken(ctx, control.SetupFirstRun, 24*time.Hour)
 	form := url.Values{"name": {"Opal"}, "email": {"opal@example.test"}, "password": {testPassword}}
 
 	t.Run("bad input is refused with messages and uses nothing", func(t *testing.T) {
@@ -47,13 +47,13 @@ func TestOperatorSetup(t *testing.T) {
 		wantStatus(t, c.get("/setup/made-up"), http.StatusNotFound)
 	})
 	t.Run("a link from the command line adds an operator", func(t *testing.T) {
-		cli, _ := e.control.CreateSetupToken(ctx, db.SetupCLI, 24*time.Hour)
+		cli, _ := e.control.CreateSetupToken(ctx, control.SetupCLI, 24*time.Hour)
 		c := e.newClient()
 		c.get("/setup/" + cli)
 		wantStatus(t, c.post("/setup/"+cli, url.Values{"name": {"Second"}, "email": {"second@example.test"}, "password": {testPassword}}), http.StatusSeeOther)
 	})
 	t.Run("an expired link is refused", func(t *testing.T) {
-		cli, _ := e.control.CreateSetupToken(ctx, db.SetupCLI, time.Hour)
+		cli, _ := e.control.CreateSetupToken(ctx, control.SetupCLI, time.Hour)
 		e.clock.Advance(2 * time.Hour)
 		wantStatus(t, e.newClient().get("/setup/"+cli), http.StatusNotFound)
 	})

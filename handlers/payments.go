@@ -9,10 +9,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/billing"
-	"mintedmind/billing/invoicemail"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/metrics"
 	"mintedmind/paysera"
 )
@@ -25,7 +26,7 @@ func (h *Handlers) InvoicePaymentCreate(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	id := c.Params("id")
-	in := db.PaymentInput{PaidOn: formValue(c, "paid_on"), Method: formValue(c, "method"), Reference: c.FormValue("reference")}
+	in := tenant.PaymentInput{PaidOn: formValue(c, "paid_on"), Method: formValue(c, "method"), Reference: c.FormValue("reference")}
 	amountText := formValue(c, "amount")
 	var perr error
 	if len(amountText) > 40 {
@@ -66,7 +67,7 @@ func (h *Handlers) InvoiceSend(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.sendInvoiceEmail(c.UserContext(), a, t, inv, invoicemail.TemplateInvoice, 0); err != nil {
+	if err := h.sendInvoiceEmail(c.UserContext(), a, t, inv, app.TemplateInvoice, 0); err != nil {
 		if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.Conflict {
 			view, viewErr := h.invoiceShowView(c, r, inv.ID)
 			if viewErr != nil {
@@ -82,17 +83,17 @@ func (h *Handlers) InvoiceSend(c *fiber.Ctx, r *Request) error {
 }
 
 // sendInvoiceEmail emails an issued invoice with its PDF to the client.
-func (h *Handlers) sendInvoiceEmail(ctx context.Context, a *db.Agency, t *db.Tenant, inv *db.Invoice, template string, daysLate int) error {
+func (h *Handlers) sendInvoiceEmail(ctx context.Context, a *control.Agency, t *tenant.Store, inv *tenant.Invoice, template string, daysLate int) error {
 	m, err := h.invoiceMailer()
 	if err != nil {
 		return err
 	}
-	return invoicemail.Send(ctx, m, a, t, inv, template, h.Config.BaseURL+"/a/"+a.Slug+"/login", daysLate)
+	return app.SendInvoice(ctx, m, a, t, inv, template, h.Config.BaseURL+"/a/"+a.Slug+"/login", daysLate)
 }
 
 // invoiceMailer is the mailer as invoicemail takes it (one that attaches files).
-func (h *Handlers) invoiceMailer() (invoicemail.Mailer, error) {
-	m, ok := h.Mailer.(invoicemail.Mailer)
+func (h *Handlers) invoiceMailer() (app.Mailer, error) {
+	m, ok := h.Mailer.(app.Mailer)
 	if !ok {
 		return nil, errors.New("handlers: the mailer can't attach files")
 	}
@@ -102,7 +103,7 @@ func (h *Handlers) invoiceMailer() (invoicemail.Mailer, error) {
 // PayseraPayURL starts a Paysera payment of what inv still owes and returns
 // the address to send the payer to. The caller has loaded inv with the
 // payer's own visibility (staff today; the client portal with its contact).
-func (h *Handlers) PayseraPayURL(ctx context.Context, a *db.Agency, t *db.Tenant, inv *db.Invoice, payerEmail string) (string, error) {
+func (h *Handlers) PayseraPayURL(ctx context.Context, a *control.Agency, t *tenant.Store, inv *tenant.Invoice, payerEmail string) (string, error) {
 	s, err := t.BillingSettings(ctx)
 	if err != nil {
 		return "", err
@@ -172,7 +173,7 @@ func (h *Handlers) PayseraCallback(c *fiber.Ctx, r *Request) error {
 			q.Set(k, v)
 		}
 	}
-	verifier, err := s.PayseraVerifier()
+	verifier, err := app.PayseraVerifier(s)
 	if err != nil {
 		return refuse("bad public key in settings", "agency_id", a.ID)
 	}
@@ -189,8 +190,8 @@ func (h *Handlers) PayseraCallback(c *fiber.Ctx, r *Request) error {
 	}
 	metrics.PaymentCallback("accepted")
 	h.logger(c).Info("paysera callback", "agency_id", a.ID, "order", cb.OrderID, "status", cb.Status, "outcome", outcome)
-	if outcome == db.CallbackRecorded {
-		if err := t.RecordAudit(c.UserContext(), db.Audit{Action: "payment.recorded", ActorName: "Paysera", Target: cb.OrderID, IP: c.IP(),
+	if outcome == tenant.CallbackRecorded {
+		if err := t.RecordAudit(c.UserContext(), tenant.Audit{Action: "payment.recorded", ActorName: "Paysera", Target: cb.OrderID, IP: c.IP(),
 			Detail: billing.FormatMinor(cb.Amount) + " " + cb.Currency + " paysera request " + cb.RequestID}); err != nil {
 			h.logger(c).Error("audit paysera payment", "agency_id", a.ID, "err", err)
 		}
@@ -220,7 +221,7 @@ func (h *Handlers) PayseraCancel(c *fiber.Ctx, r *Request) error {
 // gets a link back: staff and a payer not signed in have no portal.
 func payseraReturn(c *fiber.Ctx, r *Request, title string, accepted bool) *payseraReturnView {
 	view := &payseraReturnView{Page: Page{Title: title}, Accepted: accepted}
-	if r.User != nil && r.User.Role == db.RoleClient {
+	if r.User != nil && r.User.Role == tenant.RoleClient {
 		view.InvoiceURL = "/a/" + r.Agency.Slug + "/portal/invoices"
 		if id := paidInvoiceID(c); id != "" {
 			view.InvoiceURL += "/" + id

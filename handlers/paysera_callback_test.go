@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 	"mintedmind/paysera"
 )
 
@@ -85,7 +85,7 @@ func (f *billingFixture) payseraCall(method string, q url.Values) *response {
 // paymentState is an invoice's status, paid amount and payment rows.
 func (f *billingFixture) paymentState(t *testing.T, id string) string {
 	t.Helper()
-	inv, err := f.tn.Invoice(context.Background(), db.Viewer{}, id)
+	inv, err := f.tn.Invoice(context.Background(), tenant.Viewer{}, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestPayseraCallbackChecksTheSS2Signature(t *testing.T) {
 	}
 	inv := f.mustPayseraInvoice(t)
 	unpaid := f.paymentState(t, inv.id)
-	if !strings.HasPrefix(unpaid, db.InvoiceIssued+" paid 0 in 0") {
+	if !strings.HasPrefix(unpaid, tenant.InvoiceIssued+" paid 0 in 0") {
 		t.Fatalf("before any callback: %s", unpaid)
 	}
 
@@ -155,7 +155,7 @@ func TestPayseraCallbackChecksTheSS2Signature(t *testing.T) {
 		if res.StatusCode != http.StatusOK || res.Body != "OK" {
 			t.Fatalf("answered %d %q", res.StatusCode, res.Body)
 		}
-		want := db.InvoicePaid + " paid " + strconv.FormatInt(inv.total, 10) + " in 1 payments"
+		want := tenant.InvoicePaid + " paid " + strconv.FormatInt(inv.total, 10) + " in 1 payments"
 		if got := f.paymentState(t, inv.id); got != want {
 			t.Fatalf("%s, want %s", got, want)
 		}
@@ -178,7 +178,7 @@ func TestPayseraCallbackChecksTheSS2Signature(t *testing.T) {
 		if res := f.payseraCall("POST", q); res.StatusCode != http.StatusOK || res.Body != "OK" {
 			t.Fatalf("answered %d %q", res.StatusCode, res.Body)
 		}
-		if got := f.paymentState(t, second.id); !strings.HasPrefix(got, db.InvoicePaid+" ") || !strings.HasSuffix(got, " in 1 payments") {
+		if got := f.paymentState(t, second.id); !strings.HasPrefix(got, tenant.InvoicePaid+" ") || !strings.HasSuffix(got, " in 1 payments") {
 			t.Fatalf("%s", got)
 		}
 	})

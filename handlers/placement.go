@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/proxy"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/control"
 	"mintedmind/metrics"
 )
 
@@ -25,7 +25,7 @@ const (
 // there, and reports whether it did (the response is then written). With
 // no machine id configured every agency is local. An agency without a
 // placement is claimed by the machine that holds its database.
-func (p *Platform) placeAgency(c *fiber.Ctx, a *db.Agency) (bool, error) {
+func (p *Platform) placeAgency(c *fiber.Ctx, a *control.Agency) (bool, error) {
 	h := p.Handlers
 	if h.Config.Machine == "" {
 		return false, nil
@@ -114,7 +114,7 @@ func (p *Platform) placeByEmail(c *fiber.Ctx) error {
 	if err != nil || len(agencies) == 0 {
 		return c.Next()
 	}
-	var target *db.Agency
+	var target *control.Agency
 	machine := ""
 	for _, a := range agencies {
 		if p.pool.Holds(a.ID) {

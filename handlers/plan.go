@@ -5,12 +5,12 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/billing"
-	"mintedmind/db"
+	"mintedmind/db/control"
 )
 
 // planChoice is one plan offered on the owner's plan page.
 type planChoice struct {
-	Plan    *db.Plan
+	Plan    *control.Plan
 	Monthly string
 	Yearly  string
 	Current bool
@@ -28,7 +28,7 @@ func (h *Handlers) PlanPage(c *fiber.Ctx, r *Request) error {
 func (h *Handlers) planPage(c *fiber.Ctx, r *Request, formErr error) error {
 	ctx := c.UserContext()
 	a := r.Agency
-	view := &planPageView{Page: Page{Title: "Plan and billing"}, StatusLabel: db.StatusLabel(a.Status)}
+	view := &planPageView{Page: Page{Title: "Plan and billing"}, StatusLabel: control.StatusLabel(a.Status)}
 	on, err := h.billingEnabled(ctx)
 	if err != nil {
 		return err
@@ -103,9 +103,9 @@ type planPageView struct {
 	FormErrors
 	Off          bool // this installation has no plans
 	StatusLabel  string
-	Sub          *db.Subscription // nil: billing off
-	Plan         *db.Plan         // nil: no plan yet
-	NextPlan     *db.Plan         // a downgrade waiting for the period's end
+	Sub          *control.Subscription // nil: billing off
+	Plan         *control.Plan         // nil: no plan yet
+	NextPlan     *control.Plan         // a downgrade waiting for the period's end
 	Usage        []planUsageRow
 	Choices      []planChoice
 	Invoices     []subInvoiceRow
@@ -138,7 +138,7 @@ func (h *Handlers) PlanChange(c *fiber.Ctx, r *Request) error {
 	}
 	interval := formValue(c, "interval")
 	if interval == "" {
-		interval = db.IntervalMonth
+		interval = control.IntervalMonth
 	}
 	usage, err := r.Tenant.PlanUsage(ctx)
 	if err != nil {
@@ -171,7 +171,7 @@ func (h *Handlers) PlanCancelChange(c *fiber.Ctx, r *Request) error {
 
 // ownInvoice loads one of this agency's subscription invoices; another
 // agency's is not found.
-func (h *Handlers) ownInvoice(c *fiber.Ctx, r *Request) (*db.SubscriptionInvoice, error) {
+func (h *Handlers) ownInvoice(c *fiber.Ctx, r *Request) (*control.SubscriptionInvoice, error) {
 	inv, err := h.Control.SubscriptionInvoiceByID(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return nil, err
@@ -192,7 +192,7 @@ func (h *Handlers) PlanInvoicePDF(c *fiber.Ctx, r *Request) error {
 }
 
 // sendSubscriptionPDF answers with an invoice's PDF as a download.
-func (h *Handlers) sendSubscriptionPDF(c *fiber.Ctx, inv *db.SubscriptionInvoice, buyerEmail string) error {
+func (h *Handlers) sendSubscriptionPDF(c *fiber.Ctx, inv *control.SubscriptionInvoice, buyerEmail string) error {
 	s, err := h.Control.LoadSubscriptionSettings(c.UserContext())
 	if err != nil {
 		return err

@@ -8,7 +8,8 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/billing"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/files"
 )
 
@@ -23,7 +24,7 @@ func (h *Handlers) billingEnabled(ctx context.Context) (bool, error) {
 
 // agencyPlan returns the plan an agency is on, or nil when plans do not
 // apply to it (billing off, or an agency without a plan).
-func (h *Handlers) agencyPlan(ctx context.Context, a *db.Agency) (*db.Plan, *db.Subscription, error) {
+func (h *Handlers) agencyPlan(ctx context.Context, a *control.Agency) (*control.Plan, *control.Subscription, error) {
 	on, err := h.billingEnabled(ctx)
 	if err != nil || !on {
 		return nil, nil, err
@@ -44,7 +45,7 @@ func (h *Handlers) agencyPlan(ctx context.Context, a *db.Agency) (*db.Plan, *db.
 
 // startSubscription puts a new agency on the default plan's trial, when
 // billing applies.
-func (h *Handlers) startSubscription(ctx context.Context, a *db.Agency) error {
+func (h *Handlers) startSubscription(ctx context.Context, a *control.Agency) error {
 	on, err := h.billingEnabled(ctx)
 	if err != nil || !on {
 		return err
@@ -57,14 +58,14 @@ func (h *Handlers) startSubscription(ctx context.Context, a *db.Agency) error {
 }
 
 // limitError is the refusal when an action would go over the plan.
-func limitError(a *db.Agency, format string, args ...any) error {
+func limitError(a *control.Agency, format string, args ...any) error {
 	return apperr.New(apperr.Conflict, "%s Your owner can move to a larger plan on the Plan page (/a/%s/plan).", fmt.Sprintf(format, args...), a.Slug)
 }
 
 // checkStaffSeat refuses inviting one more staff member (admin, owner)
 // than the plan's seats; pending invitations hold a seat.
 func (h *Handlers) checkStaffSeat(c *fiber.Ctx, r *Request, role string) error {
-	if role == db.RoleClient {
+	if role == tenant.RoleClient {
 		return nil
 	}
 	a := r.Agency
@@ -104,7 +105,7 @@ func (h *Handlers) checkClientLimit(c *fiber.Ctx, r *Request, adding int) error 
 // planStorageQuota is an agency's document storage limit: its plan's,
 // else the installation's -storage-quota (self-hosted, no priced plans, a
 // plan without a storage limit).
-func (h *Handlers) planStorageQuota(ctx context.Context, a *db.Agency) (int64, error) {
+func (h *Handlers) planStorageQuota(ctx context.Context, a *control.Agency) (int64, error) {
 	p, _, err := h.agencyPlan(ctx, a)
 	if err != nil {
 		return 0, err
@@ -121,7 +122,7 @@ func (h *Handlers) planStorageQuota(ctx context.Context, a *db.Agency) (int64, e
 // (signing out, account security, paying).
 func (h *Handlers) refuseSuspendedWrite(c *fiber.Ctx) error {
 	a := agencyOf(c)
-	if a == nil || a.Status != db.AgencySuspended || isSafeMethod(c.Method()) || stateOf(c).route.Has(WritableWhenSuspended) {
+	if a == nil || a.Status != control.AgencySuspended || isSafeMethod(c.Method()) || stateOf(c).route.Has(WritableWhenSuspended) {
 		return nil
 	}
 	return apperr.New(apperr.Forbidden, "%s is suspended because its subscription invoice is unpaid, so nothing can be changed. The owner can pay on the Plan page (/a/%s/plan); the agency is active again as soon as it is paid.", a.Name, a.Slug)
@@ -145,18 +146,18 @@ func (h *Handlers) subscriptionBanner(c *fiber.Ctx) *subscriptionBanner {
 	if a == nil || u == nil {
 		return nil
 	}
-	b := &subscriptionBanner{AgencyName: a.Name, Staff: u.IsStaff(), Owner: u.Role == db.RoleOwner, PlanURL: "/a/" + a.Slug + "/plan"}
+	b := &subscriptionBanner{AgencyName: a.Name, Staff: u.IsStaff(), Owner: u.Role == tenant.RoleOwner, PlanURL: "/a/" + a.Slug + "/plan"}
 	switch a.Status {
-	case db.AgencySuspended:
+	case control.AgencySuspended:
 		b.Suspended = true
 		return b
-	case db.AgencyPastDue:
+	case control.AgencyPastDue:
 		if !b.Staff {
 			return nil
 		}
 		if invs, err := h.Control.SubscriptionInvoices(c.UserContext(), a.ID, 5); err == nil {
 			for _, row := range subInvoiceRows(invs) {
-				if row.Status == db.SubInvoiceOpen {
+				if row.Status == control.SubInvoiceOpen {
 					b.Due = &row
 				}
 			}
@@ -180,11 +181,11 @@ func usageLine(used, limit int64, bytes bool) string {
 
 // subInvoiceRow is a subscription invoice with its amount written out.
 type subInvoiceRow struct {
-	*db.SubscriptionInvoice
+	*control.SubscriptionInvoice
 	AmountText string
 }
 
-func subInvoiceRows(invs []*db.SubscriptionInvoice) []subInvoiceRow {
+func subInvoiceRows(invs []*control.SubscriptionInvoice) []subInvoiceRow {
 	out := make([]subInvoiceRow, len(invs))
 	for i, inv := range invs {
 		out[i] = subInvoiceRow{inv, billing.FormatMoney(inv.Amount, inv.Currency)}

@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/control"
 	"mintedmind/paysera"
 )
 
@@ -23,7 +23,7 @@ func (h *Handlers) PlanInvoicePay(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if inv.Status != db.SubInvoiceOpen {
+	if inv.Status != control.SubInvoiceOpen {
 		return apperr.New(apperr.Conflict, "Invoice %s is %s: there is nothing to pay.", inv.Number, inv.Status)
 	}
 	s, err := h.Control.LoadSubscriptionSettings(ctx)

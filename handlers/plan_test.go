@@ -14,14 +14,14 @@ import (
 	"testing"
 	"time"
 
-	"mintedmind/db"
+	"mintedmind/db/control"
 	"mintedmind/files/filestest"
 	"mintedmind/handlers"
 	"mintedmind/paysera"
 )
 
 // mustPlanFor creates plan p and puts agency a on it.
-func (e *env) mustPlanFor(t *testing.T, a *agency, p db.Plan) *db.Plan {
+func (e *env) mustPlanFor(t *testing.T, a *agency, p control.Plan) *control.Plan {
 	t.Helper()
 	ctx := context.Background()
 	if p.Currency == "" {
@@ -30,7 +30,7 @@ func (e *env) mustPlanFor(t *testing.T, a *agency, p db.Plan) *db.Plan {
 	if err := e.control.CreatePlan(ctx, &p); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.control.SetAgencyPlan(ctx, a.ID, p.ID, db.IntervalMonth); err != nil {
+	if err := e.control.SetAgencyPlan(ctx, a.ID, p.ID, control.IntervalMonth); err != nil {
 		t.Fatal(err)
 	}
 	return &p
@@ -54,14 +54,14 @@ func TestSignupStartsTrial(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ := e.control.DefaultPlan(context.Background())
-	if s.Status != db.AgencyTrial || s.PlanID != p.ID || !s.PeriodEnd.Equal(e.clock.Now().Truncate(time.Second).AddDate(0, 0, int(p.TrialDays))) {
+	if s.Status != control.AgencyTrial || s.PlanID != p.ID || !s.PeriodEnd.Equal(e.clock.Now().Truncate(time.Second).AddDate(0, 0, int(p.TrialDays))) {
 		t.Fatalf("%+v", s)
 	}
 	t.Run("self-hosted: no plan, no trial, no limits", func(t *testing.T) {
 		e := mustNewEnv(t, func(c *handlers.Config) { c.SelfHosted = true })
 		a := e.mustSignup(t, "selfhost")
 		s, _ := e.control.Subscription(context.Background(), a.ID)
-		if s.Status != db.AgencyActive || s.PlanID != "" {
+		if s.Status != control.AgencyActive || s.PlanID != "" {
 			t.Fatalf("%+v", s)
 		}
 		res := a.Owner.get("/a/" + a.Slug + "/plan")
@@ -77,7 +77,7 @@ func TestPlanLimits(t *testing.T) {
 	f := mustDocFixture(t)
 	e, a := f.e, f.a
 	// The fixture has an owner and a staff member: 2 seats; one client.
-	e.mustPlanFor(t, a, db.Plan{Name: "Tiny", MonthlyPrice: 500, StaffSeats: 3, MaxClients: 2, StorageBytes: 200 << 10})
+	e.mustPlanFor(t, a, control.Plan{Name: "Tiny", MonthlyPrice: 500, StaffSeats: 3, MaxClients: 2, StorageBytes: 200 << 10})
 	base := "/a/" + a.Slug
 
 	t.Run("one staff invitation fits, one more is refused with the reason", func(t *testing.T) {
@@ -125,7 +125,7 @@ func TestPlanLimits(t *testing.T) {
 	})
 }
 
-func planNamed(t *testing.T, e *env, name string) *db.Plan {
+func planNamed(t *testing.T, e *env, name string) *control.Plan {
 	t.Helper()
 	plans, err := e.control.Plans(context.Background())
 	if err != nil {
@@ -152,12 +152,12 @@ func TestOwnerPlanChange(t *testing.T) {
 		res := a.Owner.post(base, url.Values{"plan": {pro.ID}, "interval": {"year"}})
 		wantStatus(t, res, http.StatusSeeOther)
 		s, _ := e.control.Subscription(ctx, a.ID)
-		if s.PlanID != pro.ID || s.Interval != db.IntervalYear || s.Status != db.AgencyTrial {
+		if s.PlanID != pro.ID || s.Interval != control.IntervalYear || s.Status != control.AgencyTrial {
 			t.Fatalf("%+v", s)
 		}
 	})
 	t.Run("once active a downgrade waits for the period's end", func(t *testing.T) {
-		e.setStatus(t, a, db.AgencyActive)
+		e.setStatus(t, a, control.AgencyActive)
 		a.Owner.get(base)
 		res := a.Owner.post(base, url.Values{"plan": {starter.ID}, "interval": {"month"}})
 		wantStatus(t, res, http.StatusSeeOther)
@@ -190,7 +190,7 @@ func TestSuspendedAgencyIsReadOnly(t *testing.T) {
 	staffB, _ := e.mustAddUser(t, a, "staff")
 	clientB, _ := e.mustAddUser(t, a, "client")
 	base := "/a/" + a.Slug
-	e.setStatus(t, a, db.AgencySuspended)
+	e.setStatus(t, a, control.AgencySuspended)
 
 	t.Run("staff read, with a banner saying why", func(t *testing.T) {
 		res := staffB.get(base + "/clients")
@@ -229,7 +229,7 @@ func TestSuspendedAgencyIsReadOnly(t *testing.T) {
 		wantStatus(t, c.post(base+"/logout", nil), http.StatusSeeOther)
 	})
 	t.Run("reactivated, staff can write again", func(t *testing.T) {
-		e.setStatus(t, a, db.AgencyActive)
+		e.setStatus(t, a, control.AgencyActive)
 		staffB.get(base + "/clients/new")
 		wantStatus(t, staffB.post(base+"/clients", clientValues("Back Again")), http.StatusSeeOther)
 		res := staffB.get(base + "/clients")
@@ -261,7 +261,7 @@ func mustPayseraKeys(t *testing.T, e *env) *rsa.PrivateKey {
 }
 
 // mustOpenInvoice ends the agency's trial and issues its first invoice.
-func mustOpenInvoice(t *testing.T, e *env, a *agency) *db.SubscriptionInvoice {
+func mustOpenInvoice(t *testing.T, e *env, a *agency) *control.SubscriptionInvoice {
 	t.Helper()
 	ctx := context.Background()
 	s, _ := e.control.Subscription(ctx, a.ID)
@@ -282,7 +282,7 @@ func TestSubscriptionPayseraCallback(t *testing.T) {
 	a := e.mustSignup(t, "payc")
 	key := mustPayseraKeys(t, e)
 	inv := mustOpenInvoice(t, e, a)
-	e.setStatus(t, a, db.AgencySuspended)
+	e.setStatus(t, a, control.AgencySuspended)
 	ctx := context.Background()
 
 	t.Run("the owner is sent to Paysera with a signed request for the invoice", func(t *testing.T) {
@@ -311,7 +311,7 @@ func TestSubscriptionPayseraCallback(t *testing.T) {
 		bad := url.Values{"data": {signed.Get("data")[:len(signed.Get("data"))-4] + "AAAA"}, "ss1": signed["ss1"], "ss2": signed["ss2"], "ss3": signed["ss3"]}
 		res := anon.do("POST", "/subscriptions/paysera/callback", strings.NewReader(bad.Encode()), "application/x-www-form-urlencoded")
 		wantStatus(t, res, http.StatusBadRequest)
-		if got, _ := e.control.SubscriptionInvoiceByID(ctx, inv.ID); got.Status != db.SubInvoiceOpen {
+		if got, _ := e.control.SubscriptionInvoiceByID(ctx, inv.ID); got.Status != control.SubInvoiceOpen {
 			t.Fatal("paid by a forged callback")
 		}
 	})
@@ -335,7 +335,7 @@ func TestSubscriptionPayseraCallback(t *testing.T) {
 		got, _ := e.control.SubscriptionInvoiceByID(ctx, inv.ID)
 		s, _ := e.control.Subscription(ctx, a.ID)
 		payments, _ := e.control.SubscriptionPayments(ctx, a.ID, 10)
-		if got.Status != db.SubInvoicePaid || s.Status != db.AgencyActive || len(payments) != 1 || payments[0].Reference != "req-77" {
+		if got.Status != control.SubInvoicePaid || s.Status != control.AgencyActive || len(payments) != 1 || payments[0].Reference != "req-77" {
 			t.Fatalf("invoice %s, agency %s, %d payments", got.Status, s.Status, len(payments))
 		}
 	})
@@ -354,14 +354,14 @@ func TestPlanChangeRefusedWhileUnpaid(t *testing.T) {
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "unpaid")
 	mustOpenInvoice(t, e, a)
-	e.setStatus(t, a, db.AgencySuspended)
+	e.setStatus(t, a, control.AgencySuspended)
 	owner := e.mustLogin(t, a, a.OwnerEmail)
 	owner.get("/a/" + a.Slug + "/plan")
 	res := owner.post("/a/"+a.Slug+"/plan", url.Values{"plan": {planNamed(t, e, "Pro").ID}, "interval": {"month"}})
 	wantStatus(t, res, http.StatusForbidden)
 	wantContains(t, res, "is suspended because its subscription invoice is unpaid")
-	e.setStatus(t, a, db.AgencyActive)
-	e.setStatus(t, a, db.AgencyPastDue)
+	e.setStatus(t, a, control.AgencyActive)
+	e.setStatus(t, a, control.AgencyPastDue)
 	owner.get("/a/" + a.Slug + "/plan")
 	res = owner.post("/a/"+a.Slug+"/plan", url.Values{"plan": {planNamed(t, e, "Pro").ID}, "interval": {"month"}})
 	wantStatus(t, res, http.StatusConflict)

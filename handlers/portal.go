@@ -5,9 +5,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
-	"mintedmind/billing/invoicemail"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // portalBase is the start of every portal URL of the agency.
@@ -23,26 +23,26 @@ type portalUpdate struct {
 }
 
 // portalSentence says what an event did, for the client.
-func portalSentence(e db.Event) (string, string) {
+func portalSentence(e tenant.Event) (string, string) {
 	switch e.Kind {
-	case db.EventCreated:
+	case tenant.EventCreated:
 		return e.ActorName + " opened the case", ""
-	case db.EventStatus:
-		return e.ActorName + " changed the status to " + db.CaseStatusLabel(e.NewValue), ""
-	case db.EventNote:
+	case tenant.EventStatus:
+		return e.ActorName + " changed the status to " + tenant.CaseStatusLabel(e.NewValue), ""
+	case tenant.EventNote:
 		text := e.NewValue
 		if e.Note != nil {
 			text = e.Note.Body
 		}
 		return e.ActorName + " wrote", text
-	case db.EventDocument:
-		verb := map[string]string{db.DocumentUploaded: " uploaded a document", db.DocumentShared: " shared a document",
-			db.DocumentRestored: " restored a document"}[e.Field]
+	case tenant.EventDocument:
+		verb := map[string]string{tenant.DocumentUploaded: " uploaded a document", tenant.DocumentShared: " shared a document",
+			tenant.DocumentRestored: " restored a document"}[e.Field]
 		if verb == "" {
 			verb = " removed a document"
 		}
 		return e.ActorName + verb, e.NewValue
-	case db.EventInvoice:
+	case tenant.EventInvoice:
 		return e.ActorName + " sent an invoice", e.NewValue
 	}
 	return e.ActorName + " updated the case", ""
@@ -67,19 +67,19 @@ func (h *Handlers) PortalHome(c *fiber.Ctx, r *Request) error {
 	updates := make([]portalUpdate, len(events))
 	for i, e := range events {
 		s, text := portalSentence(e.Event)
-		updates[i] = portalUpdate{At: e.At, CaseURL: portalBase(r) + "/cases/" + e.CaseID, CaseNumber: db.CaseNumber(e.CaseNumber), Sentence: s, Text: text}
+		updates[i] = portalUpdate{At: e.At, CaseURL: portalBase(r) + "/cases/" + e.CaseID, CaseNumber: tenant.CaseNumber(e.CaseNumber), Sentence: s, Text: text}
 	}
 	invoices, err := t.PortalInvoices(c.UserContext(), v)
 	if err != nil {
 		return err
 	}
-	var unpaid []db.InvoiceRow
+	var unpaid []tenant.InvoiceRow
 	for _, row := range invoices {
 		if row.Open() {
 			unpaid = append(unpaid, row)
 		}
 	}
-	var open, done []db.PortalCase
+	var open, done []tenant.PortalCase
 	for _, k := range cases {
 		if k.Open() {
 			open = append(open, k)
@@ -96,8 +96,8 @@ type portalHomeView struct {
 	Page
 	Base    string
 	Unpaid  portalInvoiceTable
-	Open    []db.PortalCase
-	Done    []db.PortalCase
+	Open    []tenant.PortalCase
+	Done    []tenant.PortalCase
 	Updates []portalUpdate
 }
 
@@ -131,8 +131,8 @@ func (h *Handlers) portalCasePage(c *fiber.Ctx, r *Request, message string, form
 			return err
 		}
 	}
-	view := &portalCaseView{Page: Page{Title: db.CaseNumber(k.Number) + " " + k.Title}, Base: portalBase(r), URL: portalBase(r) + "/cases/" + k.ID,
-		Case: k, Number: db.CaseNumber(k.Number), Status: db.CaseStatusLabel(k.Status), History: history, Message: message}
+	view := &portalCaseView{Page: Page{Title: tenant.CaseNumber(k.Number) + " " + k.Title}, Base: portalBase(r), URL: portalBase(r) + "/cases/" + k.ID,
+		Case: k, Number: tenant.CaseNumber(k.Number), Status: tenant.CaseStatusLabel(k.Status), History: history, Message: message}
 	if view.portalDocumentsView, err = h.portalDocuments(c, r, k.ID); err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ type portalCaseView struct {
 	FormErrors
 	Base    string
 	URL     string
-	Case    *db.Case
+	Case    *tenant.Case
 	Number  string
 	Status  string
 	History []portalUpdate
@@ -201,12 +201,12 @@ func (h *Handlers) notifyStaffOfClient(c *fiber.Ctx, r *Request, caseID, templat
 	if err != nil || len(watchers) == 0 {
 		return err
 	}
-	k, err := t.Case(c.UserContext(), db.Viewer{UserID: me.ID}, caseID)
+	k, err := t.Case(c.UserContext(), tenant.Viewer{UserID: me.ID}, caseID)
 	if err != nil {
 		return err
 	}
-	return h.mailPeople(c, r, watchers, db.EmailClientActivity, template, fiber.Map{
-		"Case": db.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": h.Config.BaseURL + "/a/" + r.Agency.Slug + "/cases/" + caseID,
+	return h.mailPeople(c, r, watchers, tenant.EmailClientActivity, template, fiber.Map{
+		"Case": tenant.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": h.Config.BaseURL + "/a/" + r.Agency.Slug + "/cases/" + caseID,
 	})
 }
 
@@ -218,28 +218,28 @@ func (h *Handlers) notifyContacts(c *fiber.Ctx, r *Request, caseID, template, te
 	if err != nil || len(contacts) == 0 {
 		return err
 	}
-	k, err := t.Case(c.UserContext(), db.Viewer{UserID: me.ID}, caseID)
+	k, err := t.Case(c.UserContext(), tenant.Viewer{UserID: me.ID}, caseID)
 	if err != nil {
 		return err
 	}
-	return h.mailPeople(c, r, contacts, db.EmailCaseUpdates, template, fiber.Map{
-		"Case": db.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": h.Config.BaseURL + portalBase(r) + "/cases/" + caseID,
+	return h.mailPeople(c, r, contacts, tenant.EmailCaseUpdates, template, fiber.Map{
+		"Case": tenant.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": h.Config.BaseURL + portalBase(r) + "/cases/" + caseID,
 	})
 }
 
 // notifyInvoice emails a client's contacts that an invoice was issued to
 // them, with the link to it in the portal.
-func (h *Handlers) notifyInvoice(c *fiber.Ctx, r *Request, inv *db.Invoice) error {
+func (h *Handlers) notifyInvoice(c *fiber.Ctx, r *Request, inv *tenant.Invoice) error {
 	m, err := h.invoiceMailer()
 	if err != nil {
 		return err
 	}
-	return invoicemail.NotifyContacts(c.UserContext(), m, r.Agency, r.Tenant, inv, h.Config.BaseURL)
+	return app.NotifyInvoiceContacts(c.UserContext(), m, r.Agency, r.Tenant, inv, h.Config.BaseURL)
 }
 
 // mailPeople queues template to each person who has not turned emails of
 // kind off; data gets the agency's and the sender's names.
-func (h *Handlers) mailPeople(c *fiber.Ctx, r *Request, people []*db.User, kind, template string, data fiber.Map) error {
+func (h *Handlers) mailPeople(c *fiber.Ctx, r *Request, people []*tenant.User, kind, template string, data fiber.Map) error {
 	t, a := r.Tenant, r.Agency
 	data["AgencyName"], data["From"] = a.Name, r.User.Name
 	for _, u := range people {
@@ -269,7 +269,7 @@ func (h *Handlers) ContactInvite(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	email, msg := db.ValidateEmail(formValue(c, "email"))
+	email, msg := tenant.ValidateEmail(formValue(c, "email"))
 	back := clientsPath(r) + "/" + cl.ID + "?tab=portal"
 	if msg != "" {
 		return h.clientPortalTab(c, r, cl, formValue(c, "email"), invalidField("email", msg))
@@ -293,7 +293,7 @@ func (h *Handlers) ContactInvite(c *fiber.Ctx, r *Request) error {
 
 // clientPortalTab shows the client page's portal tab again with the invite
 // form's error.
-func (h *Handlers) clientPortalTab(c *fiber.Ctx, r *Request, cl *db.Client, email string, formErr error) error {
+func (h *Handlers) clientPortalTab(c *fiber.Ctx, r *Request, cl *tenant.Client, email string, formErr error) error {
 	view, err := h.clientPortalView(c, r, cl)
 	if err != nil {
 		return err
@@ -303,10 +303,10 @@ func (h *Handlers) clientPortalTab(c *fiber.Ctx, r *Request, cl *db.Client, emai
 }
 
 // emailKindsFor is the kinds of notification email that reach u's role.
-func emailKindsFor(u *db.User) []db.EmailKind {
-	var out []db.EmailKind
-	for _, k := range db.EmailKinds {
-		if (k.Key == db.EmailClientActivity) == u.IsStaff() {
+func emailKindsFor(u *tenant.User) []tenant.EmailKind {
+	var out []tenant.EmailKind
+	for _, k := range tenant.EmailKinds {
+		if (k.Key == tenant.EmailClientActivity) == u.IsStaff() {
 			out = append(out, k)
 		}
 	}
@@ -327,7 +327,7 @@ func (h *Handlers) EmailPreferencesForm(c *fiber.Ctx, r *Request) error {
 // gets: every kind for their role, and the ones turned off.
 type emailPreferencesView struct {
 	Page
-	Kinds []db.EmailKind
+	Kinds []tenant.EmailKind
 	Off   map[string]bool // by kind key
 }
 

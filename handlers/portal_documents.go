@@ -7,18 +7,18 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 	"mintedmind/files"
 )
 
 // portalAccess is the signed-in contact's access to documents: shared
 // documents of their own client's cases only.
-func (h *Handlers) portalAccess(c *fiber.Ctx, r *Request) (db.DocumentAccess, error) {
+func (h *Handlers) portalAccess(c *fiber.Ctx, r *Request) (tenant.DocumentAccess, error) {
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
-		return db.DocumentAccess{}, err
+		return tenant.DocumentAccess{}, err
 	}
-	return db.ClientDocumentAccess(v.ClientID), nil
+	return tenant.ClientDocumentAccess(v.ClientID), nil
 }
 
 // PortalUpload stores the contact's files on their case, shared with the

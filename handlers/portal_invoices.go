@@ -5,7 +5,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/billing"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 var errNothingToPay = apperr.New(apperr.Conflict, "Nothing is owed on this invoice.")
@@ -23,7 +23,7 @@ func (h *Handlers) PortalInvoices(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	var open, done []db.InvoiceRow
+	var open, done []tenant.InvoiceRow
 	for _, row := range rows {
 		if row.Open() {
 			open = append(open, row)
@@ -51,7 +51,7 @@ type portalInvoiceTable struct {
 }
 
 // portalInvoice loads the URL's invoice for the signed-in contact.
-func (h *Handlers) portalInvoice(c *fiber.Ctx, r *Request) (*db.Invoice, error) {
+func (h *Handlers) portalInvoice(c *fiber.Ctx, r *Request) (*tenant.Invoice, error) {
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return nil, err
@@ -87,10 +87,10 @@ func (h *Handlers) portalInvoicePage(c *fiber.Ctx, r *Request, payErr error) err
 	}
 	paid := make([]paymentView, len(payments))
 	for i, p := range payments {
-		paid[i] = paymentView{PaidOn: p.PaidOn, Amount: billing.FormatMoney(p.Amount, p.Currency), Method: db.PaymentMethodLabel(p.Method), Reference: p.Reference}
+		paid[i] = paymentView{PaidOn: p.PaidOn, Amount: billing.FormatMoney(p.Amount, p.Currency), Method: tenant.PaymentMethodLabel(p.Method), Reference: p.Reference}
 	}
 	page := &portalInvoiceView{Page: Page{Title: inv.Label()}, Base: portalBase(r), Invoice: view, Payments: paid,
-		CanPay: inv.Open() && inv.Kind != db.KindCreditNote && s.PayseraReady()}
+		CanPay: inv.Open() && inv.Kind != tenant.KindCreditNote && s.PayseraReady()}
 	if payErr != nil {
 		return h.formPage(c, "pages/portal/invoice", "pages/portal/invoice", page, payErr)
 	}
@@ -123,7 +123,7 @@ func (h *Handlers) PortalInvoicePay(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if !inv.Open() || inv.Kind == db.KindCreditNote {
+	if !inv.Open() || inv.Kind == tenant.KindCreditNote {
 		return h.portalInvoicePage(c, r, errNothingToPay)
 	}
 	to, err := h.PayseraPayURL(c.UserContext(), r.Agency, r.Tenant, inv, r.User.Email)

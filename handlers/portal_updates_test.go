@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 	"mintedmind/files/filestest"
 )
 
@@ -40,7 +40,7 @@ func TestPortalHomeUpdatesStayWithTheContactsClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return db.CaseNumber(n)
+		return tenant.CaseNumber(n)
 	}
 	numberX, numberY := number(f.caseX), number(f.caseY)
 

@@ -7,24 +7,24 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/db"
+	"mintedmind/db/control"
 )
 
 // shippedPolicyPath is the policy text shipped in the binary, inside Views.
 const shippedPolicyPath = "views/legal/privacy-policy.txt"
 
 // shippedPolicy parses the policy text shipped in the binary (version 1).
-func (h *Handlers) shippedPolicy() (*db.Policy, error) {
+func (h *Handlers) shippedPolicy() (*control.Policy, error) {
 	b, err := fs.ReadFile(h.Views, shippedPolicyPath)
 	if err != nil {
 		return nil, fmt.Errorf("handlers: shipped privacy policy: %w", err)
 	}
-	return db.ParseShippedPolicy(string(b))
+	return control.ParseShippedPolicy(string(b))
 }
 
 // policy returns the privacy policy in force: the operator's latest
 // version, or the shipped text.
-func (h *Handlers) policy(c *fiber.Ctx) (*db.Policy, error) {
+func (h *Handlers) policy(c *fiber.Ctx) (*control.Policy, error) {
 	shipped, err := h.shippedPolicy()
 	if err != nil {
 		return nil, err
@@ -79,7 +79,7 @@ func isPolicyHeading(line string) bool {
 // privacyView is the privacy policy page.
 type privacyView struct {
 	Page
-	Policy *db.Policy
+	Policy *control.Policy
 	Blocks []policyBlock // the policy's text
 }
 

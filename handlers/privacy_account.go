@@ -9,7 +9,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/db"
+	"mintedmind/archive"
+	"mintedmind/db/control"
 )
 
 // myDataView is a person's own data page, with the form correcting their
@@ -44,7 +45,7 @@ func (h *Handlers) myDataPage(c *fiber.Ctx, r *Request, err error, name string) 
 func (h *Handlers) CorrectProfile(c *fiber.Ctx, r *Request) error {
 	a, me := r.Agency, r.User
 	name := formValue(c, "name")
-	if msg := db.ValidateName(name, 100); msg != "" {
+	if msg := control.ValidateName(name, 100); msg != "" {
 		return h.myDataPage(c, r, invalidField("name", msg), name)
 	}
 	if err := r.Tenant.CorrectName(c.UserContext(), me.ID, name, auditFor(c, "privacy.profile_corrected", me.ID)); err != nil {
@@ -62,9 +63,9 @@ func (h *Handlers) MyDataDownload(c *fiber.Ctx, r *Request) error {
 	if err := t.RecordAudit(c.UserContext(), auditFor(c, "privacy.data_downloaded", me.ID)); err != nil {
 		return err
 	}
-	name := fmt.Sprintf("my-data-%s-%s.zip", r.Agency.Slug, db.Day(h.Clock.Now()))
+	name := fmt.Sprintf("my-data-%s-%s.zip", r.Agency.Slug, control.Day(h.Clock.Now()))
 	return h.sendTempFile(c, name, "application/zip", func(w io.Writer) error {
-		zw := db.NewExportWriter(w, h.Clock.Now())
+		zw := archive.NewExportWriter(w, h.Clock.Now())
 		if err := t.ExportUser(c.UserContext(), me.ID, zw); err != nil {
 			return err
 		}

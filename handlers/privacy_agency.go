@@ -9,9 +9,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
-	"mintedmind/billing/invoicemail"
-	"mintedmind/db"
+	"mintedmind/archive"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 // ClientExportZip sends one client's complete record as a ZIP of JSON
@@ -22,9 +24,9 @@ func (h *Handlers) ClientExportZip(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	t, id := r.Tenant, c.Params("id")
-	name := fmt.Sprintf("client-%s-%s.zip", id, db.Day(h.Clock.Now()))
+	name := fmt.Sprintf("client-%s-%s.zip", id, control.Day(h.Clock.Now()))
 	err = h.sendTempFile(c, name, "application/zip", func(w io.Writer) error {
-		zw := db.NewExportWriter(w, h.Clock.Now())
+		zw := archive.NewExportWriter(w, h.Clock.Now())
 		if err := t.ExportClient(c.UserContext(), v, id, zw); err != nil {
 			return err
 		}
@@ -41,9 +43,9 @@ func (h *Handlers) ClientExportZip(c *fiber.Ctx, r *Request) error {
 
 // exportInvoicePDFs adds the PDF of each of the client's invoices and
 // credit notes to an export, under invoices/ (the JSON has their data).
-func (h *Handlers) exportInvoicePDFs(c *fiber.Ctx, r *Request, v db.Viewer, clientID string, zw *db.ExportWriter) error {
+func (h *Handlers) exportInvoicePDFs(c *fiber.Ctx, r *Request, v tenant.Viewer, clientID string, zw *archive.ExportWriter) error {
 	t := r.Tenant
-	f := db.InvoiceFilter{ClientID: clientID, Limit: 200}
+	f := tenant.InvoiceFilter{ClientID: clientID, Limit: 200}
 	for {
 		rows, next, err := t.Invoices(c.UserContext(), v, f)
 		if err != nil {
@@ -58,7 +60,7 @@ func (h *Handlers) exportInvoicePDFs(c *fiber.Ctx, r *Request, v db.Viewer, clie
 			if err != nil {
 				return err
 			}
-			if err := zw.File("invoices/"+invoicemail.Filename(inv), bytes.NewReader(pdf)); err != nil {
+			if err := zw.File("invoices/"+app.InvoiceFilename(inv), bytes.NewReader(pdf)); err != nil {
 				return err
 			}
 		}
@@ -73,7 +75,7 @@ func (h *Handlers) exportInvoicePDFs(c *fiber.Ctx, r *Request, v db.Viewer, clie
 type clientEraseView struct {
 	Page
 	FormErrors
-	Client *db.Client
+	Client *tenant.Client
 }
 
 // ClientEraseForm asks for the client's name before erasing them.
@@ -122,7 +124,7 @@ func (h *Handlers) ClientErase(c *fiber.Ctx, r *Request) error {
 type agencyPrivacyView struct {
 	Page
 	FormErrors
-	Requests       []db.DeletionRequest
+	Requests       []tenant.DeletionRequest
 	RetentionYears string // as typed, or the stored number
 }
 
@@ -163,7 +165,7 @@ func (h *Handlers) AgencyPrivacySettings(c *fiber.Ctx, r *Request) error {
 }
 
 // pendingDeletion returns the person whose pending request the :id names.
-func (h *Handlers) pendingDeletion(c *fiber.Ctx, r *Request) (*db.User, error) {
+func (h *Handlers) pendingDeletion(c *fiber.Ctx, r *Request) (*tenant.User, error) {
 	t, id := r.Tenant, c.Params("id")
 	at, err := t.DeletionRequestedAt(c.UserContext(), id)
 	if err != nil {
@@ -226,9 +228,9 @@ func (h *Handlers) AgencyArchiveDownload(c *fiber.Ctx, r *Request) error {
 	return h.sendAgencyArchive(c, a, t)
 }
 
-func (h *Handlers) sendAgencyArchive(c *fiber.Ctx, a *db.Agency, t *db.Tenant) error {
-	name := fmt.Sprintf("%s-%s.tar.gz", a.Slug, db.Day(h.Clock.Now()))
+func (h *Handlers) sendAgencyArchive(c *fiber.Ctx, a *control.Agency, t *tenant.Store) error {
+	name := fmt.Sprintf("%s-%s.tar.gz", a.Slug, control.Day(h.Clock.Now()))
 	return h.sendTempFile(c, name, "application/gzip", func(w io.Writer) error {
-		return db.WriteArchive(c.UserContext(), t.DB, filepath.Join(t.Dir, "files"), w)
+		return archive.Write(c.UserContext(), t.DB, filepath.Join(t.Dir, "files"), w)
 	})
 }

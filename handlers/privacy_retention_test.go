@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"mintedmind/db"
+	"mintedmind/db/control"
 	"mintedmind/jobs"
 )
 
@@ -24,7 +24,7 @@ func TestArchivedAgencyRefusesSignInAndOperatorRestores(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got, _ := e.control.AgencyByID(ctx, a.ID); got.Status != db.AgencyArchived {
+	if got, _ := e.control.AgencyByID(ctx, a.ID); got.Status != control.AgencyArchived {
 		t.Fatalf("status %s", got.Status)
 	}
 	e.clock.Advance(3 * time.Second) // past the agency cache

@@ -20,7 +20,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 	"mintedmind/handlers"
 )
 
@@ -394,7 +394,7 @@ func TestMyData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if u.Name != db.ErasedUserName || u.Status != db.UserDisabled || strings.Contains(u.Email, clientEmail) {
+		if u.Name != tenant.ErasedUserName || u.Status != tenant.UserDisabled || strings.Contains(u.Email, clientEmail) {
 			t.Fatalf("user after erasure %+v", u)
 		}
 		res := clientB.get(base + "/account")
@@ -418,7 +418,7 @@ func TestMyData(t *testing.T) {
 		wantStatus(t, f.adminC.post(base+"/privacy/requests/"+f.owner.ID+"/erase", nil), http.StatusForbidden)
 		f.a.Owner.get(base + "/privacy")
 		wantStatus(t, f.a.Owner.post(base+"/privacy/requests/"+f.owner.ID+"/erase", nil), http.StatusConflict)
-		if u := mustUser(t, f.tn, f.a.OwnerEmail); u.Status != db.UserActive {
+		if u := mustUser(t, f.tn, f.a.OwnerEmail); u.Status != tenant.UserActive {
 			t.Fatal("the last owner was erased")
 		}
 	})
@@ -455,7 +455,7 @@ func unzip(t *testing.T, body string) map[string]string {
 // wantNoTrace fails if any text value in any table of the agency's
 // database (the search index's own tables included) holds one of terms,
 // in any case. Tables in except are not searched.
-func wantNoTrace(t *testing.T, tn *db.Tenant, except []string, terms ...string) {
+func wantNoTrace(t *testing.T, tn *tenant.Store, except []string, terms ...string) {
 	t.Helper()
 	ctx := context.Background()
 	rows, err := tn.Read().QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
@@ -503,19 +503,19 @@ func TestClientExportAndErase(t *testing.T) {
 	f := mustClientFixture(t)
 	ctx := context.Background()
 	base := "/a/" + f.a.Slug
-	owner := db.Viewer{UserID: f.owner.ID}
-	actor := db.Actor{ID: f.owner.ID, Name: f.owner.Name}
-	cl := f.mustSeedClient(t, db.ClientInput{Name: "Ramona Quillfeather", Kind: "person", Emails: []string{"ramona.quill@example.test"},
+	owner := tenant.Viewer{UserID: f.owner.ID}
+	actor := tenant.Actor{ID: f.owner.ID, Name: f.owner.Name}
+	cl := f.mustSeedClient(t, tenant.ClientInput{Name: "Ramona Quillfeather", Kind: "person", Emails: []string{"ramona.quill@example.test"},
 		Phones: []string{"+370 612 34567"}, City: "Vilnius", Street: "Gedimino 1", Notes: "Prefers calls from Quillfeather HQ", Tags: []string{"vip"}})
 	cl = f.mustClient(t, cl.ID)
-	k, err := f.tn.CreateCase(ctx, owner, actor, db.CaseInput{ClientID: cl.ID, Title: "Quillfeather dispute", Description: "Ramona Quillfeather wrote from ramona.quill@example.test", Labels: []string{"quillfeather"}})
+	k, err := f.tn.CreateCase(ctx, owner, actor, tenant.CaseInput{ClientID: cl.ID, Title: "Quillfeather dispute", Description: "Ramona Quillfeather wrote from ramona.quill@example.test", Labels: []string{"quillfeather"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.tn.AddNote(ctx, owner, actor, k.ID, "Called Ramona Quillfeather at +370 612 34567", true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.tn.UpdateCase(ctx, owner, actor, k.ID, db.CaseChange{Title: ptr("Quillfeather dispute, second round")}); err != nil {
+	if _, err := f.tn.UpdateCase(ctx, owner, actor, k.ID, tenant.CaseChange{Title: ptr("Quillfeather dispute, second round")}); err != nil {
 		t.Fatal(err)
 	}
 	// A document on her case, with its file.
@@ -533,18 +533,18 @@ func TestClientExportAndErase(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another client's case that mentions her.
-	other := f.mustSeedClient(t, db.ClientInput{Name: "Bystander Ltd", Kind: "company"})
-	k2, err := f.tn.CreateCase(ctx, owner, actor, db.CaseInput{ClientID: other.ID, Title: "Referral", Description: "Referred by Ramona Quillfeather"})
+	other := f.mustSeedClient(t, tenant.ClientInput{Name: "Bystander Ltd", Kind: "company"})
+	k2, err := f.tn.CreateCase(ctx, owner, actor, tenant.CaseInput{ClientID: other.ID, Title: "Referral", Description: "Referred by Ramona Quillfeather"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Her portal account.
-	token, _, err := f.tn.CreateInvite(ctx, "ramona.quill@example.test", db.RoleClient, "", time.Hour, db.Audit{Action: "invite.sent"})
+	token, _, err := f.tn.CreateInvite(ctx, "ramona.quill@example.test", tenant.RoleClient, "", time.Hour, tenant.Audit{Action: "invite.sent"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hash := mustUser(t, f.tn, f.a.OwnerEmail).PasswordHash
-	portal, err := f.tn.AcceptInvite(ctx, token, "Ramona Quillfeather", hash, db.Audit{Action: "invite.accepted"})
+	portal, err := f.tn.AcceptInvite(ctx, token, "Ramona Quillfeather", hash, tenant.Audit{Action: "invite.accepted"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -626,14 +626,14 @@ func TestClientExportAndErase(t *testing.T) {
 			t.Fatal("her document's file is still on disk")
 		}
 		got := f.mustClient(t, cl.ID)
-		if got.Name != db.ErasedClientName || len(got.Emails) != 0 || len(got.Phones) != 0 || !got.Archived() {
+		if got.Name != tenant.ErasedClientName || len(got.Emails) != 0 || len(got.Phones) != 0 || !got.Archived() {
 			t.Fatalf("client after erasure %+v", got)
 		}
 		u, err := f.tn.UserByID(ctx, portal.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if u.Status != db.UserDisabled {
+		if u.Status != tenant.UserDisabled {
 			t.Fatal("portal user still active")
 		}
 		if ags, _ := f.e.control.AgenciesForEmail(ctx, "ramona.quill@example.test"); len(ags) != 0 {

@@ -8,7 +8,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/billing"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // recurringBase is the URL of the request's agency's recurring invoices.
@@ -20,7 +20,7 @@ type recurringRow struct {
 }
 
 // recurringEvery names how often rec repeats.
-func recurringEvery(rec *db.Recurring) string {
+func recurringEvery(rec *tenant.Recurring) string {
 	switch rec.Frequency {
 	case billing.Weekly:
 		return "Weekly"
@@ -35,9 +35,9 @@ func recurringEvery(rec *db.Recurring) string {
 }
 
 // recurringRowOf is rec in display form; base is recurringBase.
-func recurringRowOf(base string, rec *db.Recurring) recurringRow {
+func recurringRowOf(base string, rec *tenant.Recurring) recurringRow {
 	next := "—"
-	if rec.Status != db.RecurringEnded {
+	if rec.Status != tenant.RecurringEnded {
 		if d := rec.Schedule().Next(rec.NextIndex, 1); len(d) == 1 {
 			next = d[0].Format(billing.DateLayout)
 		}
@@ -76,7 +76,7 @@ var recurringFrequencyLabels = map[string]string{billing.Weekly: "Weekly", billi
 
 // recurringFormView is the invoice editor as the new recurring invoice
 // page shows it: a start date and a schedule besides the lines.
-func (h *Handlers) recurringFormView(c *fiber.Ctx, r *Request, v db.Viewer, form invoiceForm) (*invoiceFormView, error) {
+func (h *Handlers) recurringFormView(c *fiber.Ctx, r *Request, v tenant.Viewer, form invoiceForm) (*invoiceFormView, error) {
 	view, err := h.invoiceFormView(c, r, v, form, nil)
 	if err != nil {
 		return nil, err
@@ -125,7 +125,7 @@ func (h *Handlers) RecurringCreate(c *fiber.Ctx, r *Request) error {
 		delete(errs, "issue_date")
 		errs["start_date"] = "Enter the start date as YYYY-MM-DD."
 	}
-	in := db.RecurringInput{InvoiceInput: inv, Frequency: form.Frequency, EndDate: form.EndDate, AutoSend: form.AutoSend}
+	in := tenant.RecurringInput{InvoiceInput: inv, Frequency: form.Frequency, EndDate: form.EndDate, AutoSend: form.AutoSend}
 	if n, err := strconv.Atoi(form.IntervalMonths); err == nil && len(form.IntervalMonths) < 4 {
 		in.IntervalMonths = n
 	} else if form.Frequency == billing.EveryN {
@@ -143,7 +143,7 @@ func (h *Handlers) RecurringCreate(c *fiber.Ctx, r *Request) error {
 			errs[k] = v
 		}
 	}
-	var rec *db.Recurring
+	var rec *tenant.Recurring
 	if len(errs) == 0 {
 		rec, err = r.Tenant.CreateRecurring(c.UserContext(), v, caseActor(r), in)
 	} else {
@@ -165,10 +165,10 @@ type recurringShowView struct {
 	Page
 	Base        string
 	InvoiceBase string
-	Recurring   *db.Recurring
+	Recurring   *tenant.Recurring
 	Row         recurringRow
 	Next        []string // the next dates an invoice is made
-	Runs        []db.RecurringRun
+	Runs        []tenant.RecurringRun
 	Invoice     invoiceView // the invoice each run makes, for its lines
 }
 
@@ -188,10 +188,10 @@ func (h *Handlers) RecurringShow(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	base := recurringBase(r)
-	inv := &db.Invoice{InvoiceInput: rec.InvoiceInput, ClientName: rec.ClientName, Total: billing.Compute(rec.Lines).Total, Status: db.InvoiceDraft}
+	inv := &tenant.Invoice{InvoiceInput: rec.InvoiceInput, ClientName: rec.ClientName, Total: billing.Compute(rec.Lines).Total, Status: tenant.InvoiceDraft}
 	view := &recurringShowView{Page: Page{Title: "Recurring invoice for " + rec.ClientName}, Base: base, InvoiceBase: invoiceBase(r),
 		Recurring: rec, Row: recurringRowOf(base, rec), Runs: runs, Invoice: h.newInvoiceView(r, inv)}
-	if rec.Status != db.RecurringEnded {
+	if rec.Status != tenant.RecurringEnded {
 		for _, d := range rec.Schedule().Next(rec.NextIndex, 5) {
 			view.Next = append(view.Next, d.Format(billing.DateLayout))
 		}
@@ -210,6 +210,6 @@ func (h *Handlers) RecurringAction(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.ChangeRecurring(c.UserContext(), v, c.Params("id"), action, today); err != nil {
 		return err
 	}
-	h.flash(c, map[string]string{db.RecurringPause: "Paused.", db.RecurringResume: "Resumed.", db.RecurringSkip: "The next invoice will be skipped."}[action])
+	h.flash(c, map[string]string{tenant.RecurringPause: "Paused.", tenant.RecurringResume: "Resumed.", tenant.RecurringSkip: "The next invoice will be skipped."}[action])
 	return h.redirect(c, recurringBase(r)+"/"+c.Params("id"))
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 func (f *billingFixture) recurringForm(kv ...string) url.Values {
@@ -72,8 +72,8 @@ func TestRecurringForms(t *testing.T) {
 		wantStatus(t, b.post(base+"/"+id+"/pause", nil), http.StatusConflict)
 		wantStatus(t, b.post(base+"/"+id+"/resume", nil), http.StatusSeeOther)
 		wantStatus(t, b.post(base+"/"+id+"/explode", nil), http.StatusUnprocessableEntity)
-		r, err := f.tn.Recurring(context.Background(), db.Viewer{}, id)
-		if err != nil || r.Status != db.RecurringEnded && r.NextIndex < 1 {
+		r, err := f.tn.Recurring(context.Background(), tenant.Viewer{}, id)
+		if err != nil || r.Status != tenant.RecurringEnded && r.NextIndex < 1 {
 			t.Fatalf("%+v %v", r, err)
 		}
 	})

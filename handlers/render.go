@@ -10,7 +10,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 // isHTMX reports whether htmx made the request.
@@ -30,9 +31,9 @@ type Page struct {
 	CSRF     string
 	Path     string
 	Flash    string // shown once above the page; empty: the flash cookie's message, if any
-	Agency   *db.Agency
-	Me       *db.User
-	Operator *db.Operator
+	Agency   *control.Agency
+	Me       *tenant.User
+	Operator *control.Operator
 }
 
 func (p *Page) page() *Page { return p }
@@ -175,17 +176,19 @@ func (h *Handlers) templateFuncs() template.FuncMap {
 		},
 		"isoTime":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"date":        func(t time.Time) string { return t.UTC().Format("2006-01-02") },
-		"caseNumber":  db.CaseNumber,
-		"statusLabel": db.CaseStatusLabel,
+		"caseNumber":  tenant.CaseNumber,
+		"statusLabel": tenant.CaseStatusLabel,
 		"roleName": func(role string) string {
 			if role == "" {
 				return ""
 			}
 			return strings.ToUpper(role[:1]) + role[1:]
 		},
-		"roleAtLeast": func(u *db.User, role string) bool { return u != nil && db.RoleRank(u.Role) >= db.RoleRank(role) },
-		"hasPrefix":   strings.HasPrefix,
-		"device":      deviceName,
+		"roleAtLeast": func(u *tenant.User, role string) bool {
+			return u != nil && tenant.RoleRank(u.Role) >= tenant.RoleRank(role)
+		},
+		"hasPrefix": strings.HasPrefix,
+		"device":    deviceName,
 		"json": func(v any) (string, error) {
 			b, err := json.Marshal(v)
 			return string(b), err

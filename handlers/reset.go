@@ -7,7 +7,8 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/auth"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 const resetSentMessage = "If an account exists for that address, we've sent it a link to choose a new password. The link works once, for one hour."
@@ -50,7 +51,7 @@ func (p *Platform) Forgot(c *fiber.Ctx) error {
 			if !a.Usable() {
 				continue
 			}
-			err := p.withTenant(c, a, func(t *db.Tenant) error { return p.sendReset(c, a, t, email) })
+			err := p.withTenant(c, a, func(t *tenant.Store) error { return p.sendReset(c, a, t, email) })
 			if err != nil {
 				p.logger(c).Error("send password reset", "agency", a.ID, "err", err)
 			}
@@ -79,7 +80,7 @@ func (h *Handlers) AgencyForgot(c *fiber.Ctx, r *Request) error {
 func (h *Handlers) forgot(c *fiber.Ctx, action string, send func(email string) error) error {
 	email := formValue(c, "email")
 	view := newForgotView(action, email)
-	normalized, msg := db.ValidateEmail(email)
+	normalized, msg := tenant.ValidateEmail(email)
 	if msg != "" {
 		return h.formPage(c, "pages/reset/forgot", "partials/reset/forgot", view, apperr.FieldErrors(map[string]string{"email": msg}))
 	}
@@ -97,7 +98,7 @@ func (h *Handlers) forgot(c *fiber.Ctx, action string, send func(email string) e
 
 // sendReset emails a reset link to the account of email in agency a, if
 // there is an active one.
-func (h *Handlers) sendReset(c *fiber.Ctx, a *db.Agency, t *db.Tenant, email string) error {
+func (h *Handlers) sendReset(c *fiber.Ctx, a *control.Agency, t *tenant.Store, email string) error {
 	u, err := t.UserByEmail(c.UserContext(), email)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil
@@ -105,7 +106,7 @@ func (h *Handlers) sendReset(c *fiber.Ctx, a *db.Agency, t *db.Tenant, email str
 	if err != nil {
 		return err
 	}
-	if u.Status != db.UserActive {
+	if u.Status != tenant.UserActive {
 		return nil
 	}
 	token, err := t.CreatePasswordReset(c.UserContext(), u.ID, h.Config.ResetTTL)
@@ -118,7 +119,7 @@ func (h *Handlers) sendReset(c *fiber.Ctx, a *db.Agency, t *db.Tenant, email str
 }
 
 // newResetView is the new-password page for u's reset link.
-func newResetView(u *db.User) *resetView {
+func newResetView(u *tenant.User) *resetView {
 	return &resetView{Page: Page{Title: "Choose a new password"}, Email: u.Email}
 }
 

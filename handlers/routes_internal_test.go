@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // crossAgencyRoutes are the only rows whose handler holds the pool of
@@ -30,16 +30,16 @@ var crossAgencyRoutes = map[string]bool{
 // pool, and a *Request, which holds its own agency's database; only the
 // rows listed above get a *Platform.
 func TestAgencyHandlersCannotReachAnotherAgency(t *testing.T) {
-	pool := reflect.TypeFor[*db.TenantPool]()
+	pool := reflect.TypeFor[*tenant.Pool]()
 	for _, typ := range []reflect.Type{reflect.TypeFor[Handlers](), reflect.TypeFor[Request]()} {
 		if path := reaches(typ, pool, map[reflect.Type]bool{}); path != "" {
 			t.Errorf("%s reaches the pool of agency databases through %s", typ, path)
 		}
 	}
-	if f, ok := reflect.TypeFor[Request]().FieldByName("Tenant"); !ok || f.Type != reflect.TypeFor[*db.Tenant]() {
+	if f, ok := reflect.TypeFor[Request]().FieldByName("Tenant"); !ok || f.Type != reflect.TypeFor[*tenant.Store]() {
 		t.Error("Request holds its agency's database as Tenant")
 	}
-	if n := countFields(reflect.TypeFor[Request](), reflect.TypeFor[*db.Tenant]()); n != 1 {
+	if n := countFields(reflect.TypeFor[Request](), reflect.TypeFor[*tenant.Store]()); n != 1 {
 		t.Errorf("Request holds %d agency databases, want 1", n)
 	}
 

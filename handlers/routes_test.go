@@ -12,7 +12,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/handlers"
 )
 
@@ -184,7 +185,7 @@ func mustMatrixFixture(t *testing.T) *matrixFixture {
 // mustCreateOperator creates a platform operator through the setup link.
 func mustCreateOperator(t *testing.T, e *env) string {
 	t.Helper()
-	token, err := e.control.CreateSetupToken(context.Background(), db.SetupCLI, time.Hour)
+	token, err := e.control.CreateSetupToken(context.Background(), control.SetupCLI, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +224,7 @@ func (f *matrixFixture) path(t *testing.T, pattern string) string {
 	p = strings.Replace(p, ":token", "not-a-real-token", 1)
 	switch {
 	case strings.Contains(p, "/invites/:id"):
-		_, inv, err := f.e.mustTenant(t, f.a.ID).CreateInvite(ctx, uuid.NewString()+"@example.test", "staff", "", time.Hour, db.Audit{Action: "invite.sent"})
+		_, inv, err := f.e.mustTenant(t, f.a.ID).CreateInvite(ctx, uuid.NewString()+"@example.test", "staff", "", time.Hour, tenant.Audit{Action: "invite.sent"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // searchView is the search page; the box's as-you-type requests get its
@@ -66,7 +66,7 @@ func (h *Handlers) Search(c *fiber.Ctx, r *Request) error {
 	return h.pageOrFragment(c, "pages/search/index", "partials/search/results", view)
 }
 
-func searchHits(base string, hits []db.SearchHit) []searchHit {
+func searchHits(base string, hits []tenant.SearchHit) []searchHit {
 	out := make([]searchHit, 0, len(hits))
 	for _, hit := range hits {
 		v := searchHit{Kind: hit.Kind, Title: markedParts(hit.Title), Snippet: markedParts(hit.Snippet)}
@@ -79,10 +79,10 @@ func searchHits(base string, hits []db.SearchHit) []searchHit {
 			}
 		case "case":
 			v.URL = base + "/cases/" + hit.ID
-			v.Meta = "Case · " + db.CaseStatusLabel(hit.CaseStatus) + " · " + hit.ClientName
+			v.Meta = "Case · " + tenant.CaseStatusLabel(hit.CaseStatus) + " · " + hit.ClientName
 		case "note":
 			v.URL = base + "/cases/" + hit.CaseID + "#note-" + hit.ID
-			v.Title = []markedPart{{Text: "Note on " + db.CaseNumber(hit.CaseNumber) + " " + hit.CaseTitle}}
+			v.Title = []markedPart{{Text: "Note on " + tenant.CaseNumber(hit.CaseNumber) + " " + hit.CaseTitle}}
 			v.Meta = "Note · " + hit.ClientName
 		}
 		out = append(out, v)
@@ -108,16 +108,16 @@ func markedParts(s string) []markedPart {
 	}
 	open := false
 	for s != "" {
-		i := strings.IndexAny(s, db.MatchStart+db.MatchEnd)
+		i := strings.IndexAny(s, tenant.MatchStart+tenant.MatchEnd)
 		if i < 0 {
 			add(s, open)
 			break
 		}
 		add(s[:i], open)
 		switch s[i : i+1] {
-		case db.MatchStart:
+		case tenant.MatchStart:
 			open = true
-		case db.MatchEnd:
+		case tenant.MatchEnd:
 			open = false
 		}
 		s = s[i+1:]

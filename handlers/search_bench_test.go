@@ -12,10 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"mintedmind/app"
 	"mintedmind/auth"
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/handlers"
+	"mintedmind/internal/demodata"
 )
 
 // BenchmarkSearchUnderLoad serves the search page of a demo agency of
@@ -45,7 +48,7 @@ func BenchmarkSearchUnderLoad(b *testing.B) {
 		dir = b.TempDir()
 	}
 	c := clock.System{}
-	control, err := db.OpenControl(ctx, dir, c)
+	control, err := control.Open(ctx, dir, c)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -55,7 +58,7 @@ func BenchmarkSearchUnderLoad(b *testing.B) {
 		b.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	pool, err := db.NewTenantPool(dir, string(schema), db.PoolConfig{MaxOpen: 10, IdleTimeout: time.Hour}, c, log)
+	pool, err := tenant.NewPool(dir, string(schema), tenant.PoolConfig{MaxOpen: 10, IdleTimeout: time.Hour}, c, log)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -64,7 +67,7 @@ func BenchmarkSearchUnderLoad(b *testing.B) {
 	agency, err := control.AgencyBySlug(ctx, "demo")
 	if err != nil {
 		b.Logf("generating the demo agency in %s", dir)
-		agency, _, err = control.CreateAgency(ctx, pool, db.NewAgency{Name: "Demo", Slug: "demo", OwnerName: "Olivia Owens", OwnerEmail: "owner@demo.example", OwnerPasswordHash: "x"})
+		agency, _, err = app.CreateAgency(ctx, control, pool, app.NewAgency{Name: "Demo", Slug: "demo", OwnerName: "Olivia Owens", OwnerEmail: "owner@demo.example", OwnerPasswordHash: "x"})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -72,7 +75,7 @@ func BenchmarkSearchUnderLoad(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := tn.GenerateDemo(ctx, db.DemoSize{Clients: 2000, Cases: 100_000, Events: 1_000_000}, 1, nil); err != nil {
+		if _, err := demodata.Generate(ctx, tn, demodata.Size{Clients: 2000, Cases: 100_000, Events: 1_000_000}, 1, nil); err != nil {
 			b.Fatal(err)
 		}
 		release()
@@ -85,7 +88,7 @@ func BenchmarkSearchUnderLoad(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	token, _, err := tn.SignIn(ctx, owner, db.SessionTimeouts{Idle: time.Hour, Absolute: 24 * time.Hour}, db.Audit{Action: "session.signed_in"})
+	token, _, err := tn.SignIn(ctx, owner, auth.SessionTimeouts{Idle: time.Hour, Absolute: 24 * time.Hour}, tenant.Audit{Action: "session.signed_in"})
 	release()
 	if err != nil {
 		b.Fatal(err)

@@ -5,14 +5,14 @@ import (
 	"strings"
 	"testing"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // TestMarkedParts checks how a hit's text with the index's match markers
 // becomes parts, and that partials/search/marked renders them escaped with
 // every <mark> closed, whatever markers a person typed themselves.
 func TestMarkedParts(t *testing.T) {
-	s, e := db.MatchStart, db.MatchEnd
+	s, e := tenant.MatchStart, tenant.MatchEnd
 	cases := []struct {
 		name, in string
 		want     []markedPart

@@ -10,14 +10,14 @@ import (
 
 	"github.com/google/uuid"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // searchRows inserts clients, cases and notes straight into an agency's
 // tables; the search triggers index them as for any other write.
 type searchRows struct {
 	t  *testing.T
-	tn *db.Tenant
+	tn *tenant.Store
 	n  int
 }
 

@@ -5,13 +5,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/db"
+	"mintedmind/auth"
 )
 
 // sessionsView is the page of the signed-in person's sessions.
 type sessionsView struct {
 	Page
-	Sessions []*db.Session
+	Sessions []*auth.Session
 	Current  string // this request's session
 }
 

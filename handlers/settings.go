@@ -4,14 +4,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // settingsView is the agency's settings page and form.
 type settingsView struct {
 	Page
 	FormErrors
-	Settings db.Settings
+	Settings tenant.Settings
 }
 
 // Settings shows the agency's settings.
@@ -29,7 +29,7 @@ func (h *Handlers) SettingsUpdate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	s := db.Settings{StaffSeeOwnOnly: c.FormValue("staff_visibility") == "own", TwoFactorRequired: formValue(c, "two_factor_required")}
+	s := tenant.Settings{StaffSeeOwnOnly: c.FormValue("staff_visibility") == "own", TwoFactorRequired: formValue(c, "two_factor_required")}
 	if s.TwoFactorRequired == "" {
 		s.TwoFactorRequired = cur.TwoFactorRequired // a form from before the choice existed
 	}
@@ -39,7 +39,7 @@ func (h *Handlers) SettingsUpdate(c *fiber.Ctx, r *Request) error {
 	if v := c.FormValue("staff_visibility"); v != "own" && v != "all" {
 		errs["staff_visibility"] = "Choose who staff can see."
 	}
-	if !db.ValidTwoFactorRequired(s.TwoFactorRequired) {
+	if !tenant.ValidTwoFactorRequired(s.TwoFactorRequired) {
 		errs["two_factor_required"] = "Choose who must use two-factor sign-in."
 	}
 	if docs != "" && docs != "keep" && docs != "purge" {

@@ -5,7 +5,8 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/auth"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 // setupForm is the operator form as typed (the password is not shown again).
@@ -37,12 +38,12 @@ func (h *Handlers) Setup(c *fiber.Ctx) error {
 		return err
 	}
 	name, pw := formValue(c, "name"), c.FormValue("password")
-	email, msg := db.ValidateEmail(formValue(c, "email"))
+	email, msg := tenant.ValidateEmail(formValue(c, "email"))
 	errs := map[string]string{}
 	if msg != "" {
 		errs["email"] = msg
 	}
-	if msg := db.ValidateName(name, 100); msg != "" {
+	if msg := control.ValidateName(name, 100); msg != "" {
 		errs["name"] = msg
 	}
 	if msg := auth.ValidatePassword(pw); msg != "" {

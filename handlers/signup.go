@@ -3,9 +3,11 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/auth"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 // signupForm is the public sign-up of a new agency and its owner.
@@ -29,16 +31,16 @@ func parseSignup(c *fiber.Ctx) signupForm {
 
 func (f *signupForm) validate() error {
 	errs := map[string]string{}
-	if msg := db.ValidateName(f.AgencyName, 100); msg != "" {
+	if msg := control.ValidateName(f.AgencyName, 100); msg != "" {
 		errs["agency_name"] = msg
 	}
-	if msg := db.ValidateSlug(f.Slug); msg != "" {
+	if msg := control.ValidateSlug(f.Slug); msg != "" {
 		errs["slug"] = msg
 	}
-	if msg := db.ValidateName(f.OwnerName, 100); msg != "" {
+	if msg := control.ValidateName(f.OwnerName, 100); msg != "" {
 		errs["owner_name"] = msg
 	}
-	email, msg := db.ValidateEmail(f.Email)
+	email, msg := tenant.ValidateEmail(f.Email)
 	if msg != "" {
 		errs["email"] = msg
 	}
@@ -71,7 +73,7 @@ func (h *Handlers) SignupForm(c *fiber.Ctx) error {
 // SignupSlugCheck tells, as the person types, whether an address is free.
 func (h *Handlers) SignupSlugCheck(c *fiber.Ctx) error {
 	slug := c.Query("slug")
-	msg, ok := db.ValidateSlug(slug), false
+	msg, ok := control.ValidateSlug(slug), false
 	if msg == "" {
 		taken, err := h.Control.SlugTaken(c.UserContext(), slug)
 		if err != nil {
@@ -104,7 +106,7 @@ func (p *Platform) Signup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, owner, err := h.Control.CreateAgency(c.UserContext(), p.pool, db.NewAgency{
+	a, owner, err := app.CreateAgency(c.UserContext(), h.Control, p.pool, app.NewAgency{
 		Name: f.AgencyName, Slug: f.Slug, OwnerName: f.OwnerName, OwnerEmail: f.Email, OwnerPasswordHash: hash,
 	})
 	if err != nil {
@@ -115,7 +117,7 @@ func (p *Platform) Signup(c *fiber.Ctx) error {
 		return err
 	}
 	h.claimNewAgency(c, a.ID)
-	if err := p.withTenant(c, a, func(t *db.Tenant) error { return h.startSession(c, t, a, owner) }); err != nil {
+	if err := p.withTenant(c, a, func(t *tenant.Store) error { return h.startSession(c, t, a, owner) }); err != nil {
 		return err
 	}
 	if err := h.Mailer.Queue(c.UserContext(), a.ID, owner.Email, "welcome", fiber.Map{

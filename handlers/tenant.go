@@ -9,7 +9,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/auth"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 // Cookie names. Every cookie the app sets is essential: sign-in, CSRF, and
@@ -27,20 +29,20 @@ const touchEvery = time.Minute
 // hands it to every AgencyHandler; an agency handler holds no pool, so it
 // has no way to name another agency's database.
 type Request struct {
-	Agency  *db.Agency
-	Tenant  *db.Tenant
-	User    *db.User    // nil when nobody of this agency is signed in (public agency pages, callbacks)
-	Session *db.Session // the signed-in person's session
+	Agency  *control.Agency
+	Tenant  *tenant.Store
+	User    *tenant.User  // nil when nobody of this agency is signed in (public agency pages, callbacks)
+	Session *auth.Session // the signed-in person's session
 
-	settings *db.Settings // loaded on first use, see Settings
+	settings *tenant.Settings // loaded on first use, see Settings
 }
 
 // Settings returns the agency's settings, read once per request.
-func (r *Request) Settings(ctx context.Context) (db.Settings, error) {
+func (r *Request) Settings(ctx context.Context) (tenant.Settings, error) {
 	if r.settings == nil {
 		s, err := r.Tenant.Settings(ctx)
 		if err != nil {
-			return db.Settings{}, err
+			return tenant.Settings{}, err
 		}
 		r.settings = &s
 	}
@@ -48,12 +50,12 @@ func (r *Request) Settings(ctx context.Context) (db.Settings, error) {
 }
 
 // Viewer is the signed-in person as the agency's visibility rules see them.
-func (r *Request) Viewer(ctx context.Context) (db.Viewer, error) {
+func (r *Request) Viewer(ctx context.Context) (tenant.Viewer, error) {
 	s, err := r.Settings(ctx)
 	if err != nil {
-		return db.Viewer{}, err
+		return tenant.Viewer{}, err
 	}
-	return db.NewViewer(r.User, s), nil
+	return tenant.NewViewer(r.User, s), nil
 }
 
 // requestState is what the middleware learned about a request. It lives in
@@ -63,8 +65,8 @@ func (r *Request) Viewer(ctx context.Context) (db.Viewer, error) {
 type requestState struct {
 	route          *Route   // the route table's row for this request
 	req            *Request // on agency routes
-	operator       *db.Operator
-	operatorSess   *db.Session
+	operator       *control.Operator
+	operatorSess   *auth.Session
 	foreignSession bool // a session cookie of another agency came with the request
 }
 
@@ -77,21 +79,21 @@ func stateOf(c *fiber.Ctx) *requestState {
 	return s
 }
 
-func agencyOf(c *fiber.Ctx) *db.Agency {
+func agencyOf(c *fiber.Ctx) *control.Agency {
 	if r := stateOf(c).req; r != nil {
 		return r.Agency
 	}
 	return nil
 }
 
-func userOf(c *fiber.Ctx) *db.User {
+func userOf(c *fiber.Ctx) *tenant.User {
 	if r := stateOf(c).req; r != nil {
 		return r.User
 	}
 	return nil
 }
 
-func sessionOf(c *fiber.Ctx) *db.Session {
+func sessionOf(c *fiber.Ctx) *auth.Session {
 	st := stateOf(c)
 	if st.req != nil {
 		return st.req.Session
@@ -99,24 +101,24 @@ func sessionOf(c *fiber.Ctx) *db.Session {
 	return st.operatorSess
 }
 
-func operatorOf(c *fiber.Ctx) *db.Operator { return stateOf(c).operator }
+func operatorOf(c *fiber.Ctx) *control.Operator { return stateOf(c).operator }
 
 // loadAgency resolves the agency in the path (/a/:slug/…, /pay/:slug/…) and
 // acquires its database for the rest of the request. Unknown and deleted
 // agencies are 404; an agency placed on another machine is sent there.
 func (p *Platform) loadAgency(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	if db.ValidateSlug(slug) != "" {
+	if control.ValidateSlug(slug) != "" {
 		return apperr.New(apperr.NotFound, "We couldn't find that page.")
 	}
 	a, err := p.agencies.get(c.UserContext(), p.Control, slug)
 	if err != nil {
 		return err
 	}
-	if a.Status == db.AgencyDeleted {
+	if a.Status == control.AgencyDeleted {
 		return apperr.New(apperr.NotFound, "Agency not found.")
 	}
-	if a.Status == db.AgencyArchived {
+	if a.Status == control.AgencyArchived {
 		return apperr.New(apperr.Forbidden, "%s's account is archived because it was not used for a long time. Contact the platform operator to restore it.", a.Name)
 	}
 	if elsewhere, err := p.placeAgency(c, a); elsewhere {
@@ -201,18 +203,18 @@ func (h *Handlers) require(a Access) fiber.Handler {
 
 // allowed reports whether role may use a route of access level a.
 func allowed(a Access, role string) bool {
-	rank := db.RoleRank(role)
+	rank := tenant.RoleRank(role)
 	switch a {
 	case SignedIn:
 		return rank > 0
 	case ClientOnly:
-		return role == db.RoleClient
+		return role == tenant.RoleClient
 	case Staff:
-		return rank >= db.RoleRank(db.RoleStaff)
+		return rank >= tenant.RoleRank(tenant.RoleStaff)
 	case Admin:
-		return rank >= db.RoleRank(db.RoleAdmin)
+		return rank >= tenant.RoleRank(tenant.RoleAdmin)
 	case Owner:
-		return role == db.RoleOwner
+		return role == tenant.RoleOwner
 	}
 	return false
 }
@@ -251,8 +253,8 @@ func (h *Handlers) clearCookie(c *fiber.Ctx, name, path string) {
 }
 
 // auditFor fills the who and where of an audit entry from the request.
-func auditFor(c *fiber.Ctx, action, target string) db.Audit {
-	a := db.Audit{Action: action, Target: target, IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
+func auditFor(c *fiber.Ctx, action, target string) tenant.Audit {
+	a := tenant.Audit{Action: action, Target: target, IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
 	if u := userOf(c); u != nil {
 		a.ActorID, a.ActorName = u.ID, u.Name
 	}

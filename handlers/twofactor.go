@@ -10,7 +10,8 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/auth"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 // recoveryCodeCount is how many one-time recovery codes a person gets.
@@ -23,12 +24,12 @@ const twoFactorTicketTTL = 5 * time.Minute
 var errTwoFactorExpired = apperr.New(apperr.Forbidden, "This sign-in has expired. Please sign in again.")
 
 // twoFactorPath is the account page where two-factor sign-in is set up.
-func twoFactorPath(a *db.Agency) string { return "/a/" + a.Slug + "/account/two-factor" }
+func twoFactorPath(a *control.Agency) string { return "/a/" + a.Slug + "/account/two-factor" }
 
 // mustSetUpTwoFactor sends a person whom the agency requires to use
 // two-factor sign-in, and who has not set it up, to the set-up page: every
 // other page waits until it is done (signing out still works).
-func (h *Handlers) mustSetUpTwoFactor(c *fiber.Ctx, u *db.User) (bool, error) {
+func (h *Handlers) mustSetUpTwoFactor(c *fiber.Ctx, u *tenant.User) (bool, error) {
 	if u.TwoFactor {
 		return false, nil
 	}
@@ -47,13 +48,13 @@ func (h *Handlers) mustSetUpTwoFactor(c *fiber.Ctx, u *db.User) (bool, error) {
 
 // twoFactorTicket proves, for five minutes and to this browser only, that
 // the password of userID matched; the code finishes the sign-in.
-func (h *Handlers) twoFactorTicket(c *fiber.Ctx, a *db.Agency, userID, next string) string {
+func (h *Handlers) twoFactorTicket(c *fiber.Ctx, a *control.Agency, userID, next string) string {
 	exp := h.Clock.Now().Add(twoFactorTicketTTL).Unix()
 	payload := a.ID + "|" + userID + "|" + next + "|" + strconv.FormatInt(exp, 10)
 	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + auth.Sign(h.secret, "2fa:"+c.Cookies(csrfCookie)+":"+payload)
 }
 
-func (h *Handlers) readTwoFactorTicket(c *fiber.Ctx, a *db.Agency, ticket string) (userID, next string, ok bool) {
+func (h *Handlers) readTwoFactorTicket(c *fiber.Ctx, a *control.Agency, ticket string) (userID, next string, ok bool) {
 	enc, sig, found := strings.Cut(ticket, ".")
 	raw, err := base64.RawURLEncoding.DecodeString(enc)
 	if !found || err != nil || !auth.Equal(sig, auth.Sign(h.secret, "2fa:"+c.Cookies(csrfCookie)+":"+string(raw))) {
@@ -80,7 +81,7 @@ type loginCodeView struct {
 
 // askForCode is the sign-in's second step: the password matched, now the
 // code from the app (or a recovery code).
-func (h *Handlers) askForCode(c *fiber.Ctx, a *db.Agency, u *db.User, next, ticket string, err error) error {
+func (h *Handlers) askForCode(c *fiber.Ctx, a *control.Agency, u *tenant.User, next, ticket string, err error) error {
 	if ticket == "" {
 		ticket = h.twoFactorTicket(c, a, u.ID, next)
 	}
@@ -98,7 +99,7 @@ func (h *Handlers) LoginTwoFactor(c *fiber.Ctx, r *Request) error {
 		return errTwoFactorExpired
 	}
 	u, err := t.UserByID(c.UserContext(), userID)
-	if err != nil || u.Status != db.UserActive || !u.TwoFactor {
+	if err != nil || u.Status != tenant.UserActive || !u.TwoFactor {
 		return errTwoFactorExpired
 	}
 	key := limitKey("2fa", a.ID+":"+u.ID)
@@ -121,7 +122,7 @@ func (h *Handlers) LoginTwoFactor(c *fiber.Ctx, r *Request) error {
 }
 
 // checkSecondFactor accepts a current TOTP code or an unused recovery code.
-func (h *Handlers) checkSecondFactor(c *fiber.Ctx, t *db.Tenant, u *db.User, code string) (bool, error) {
+func (h *Handlers) checkSecondFactor(c *fiber.Ctx, t *tenant.Store, u *tenant.User, code string) (bool, error) {
 	if code == "" || len(code) > 40 {
 		return false, nil
 	}

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"mintedmind/auth"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 var (
@@ -143,7 +143,7 @@ func TestTwoFactorSignIn(t *testing.T) {
 		c2, res := passwordStep(t, e, a, a.OwnerEmail)
 		res = c2.post("/a/"+a.Slug+"/login/two-factor", url.Values{"ticket": {ticketOf(t, res)}, "code": {codes[0]}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
-		if entries, _ := tn.AuditLog(ctx, db.AuditFilter{Action: "signin.recovery_code"}); len(entries) != 1 {
+		if entries, _ := tn.AuditLog(ctx, tenant.AuditFilter{Action: "signin.recovery_code"}); len(entries) != 1 {
 			t.Fatalf("%d recovery-code audit entries", len(entries))
 		}
 	})
@@ -204,7 +204,7 @@ func TestTwoFactorSignIn(t *testing.T) {
 	})
 }
 
-func u(t *testing.T, tn *db.Tenant, email string) string {
+func u(t *testing.T, tn *tenant.Store, email string) string {
 	t.Helper()
 	user, err := tn.UserByEmail(context.Background(), email)
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // usersView is the team page: the people, the pending invitations and
@@ -15,14 +15,14 @@ type usersView struct {
 	Page
 	FormErrors
 	Users       []teamMemberView
-	Invites     []*db.Invite
+	Invites     []*tenant.Invite
 	InviteForm  inviteForm
 	InviteRoles []option // the roles the signed-in person may give
 }
 
 // teamMemberView is one person's row on the team page.
 type teamMemberView struct {
-	*db.User
+	*tenant.User
 	Manageable bool     // the signed-in person may change this one's role and status
 	Roles      []option // the role menu, this person's role selected
 }
@@ -35,7 +35,7 @@ type inviteForm struct {
 
 // Users lists the agency's people and pending invitations, with the invite form.
 func (h *Handlers) Users(c *fiber.Ctx, r *Request) error {
-	return h.usersPage(c, r, inviteForm{Role: db.RoleStaff}, nil)
+	return h.usersPage(c, r, inviteForm{Role: tenant.RoleStaff}, nil)
 }
 
 // usersPage renders the team page, with err's messages on the invite form.
@@ -50,7 +50,7 @@ func (h *Handlers) usersPage(c *fiber.Ctx, r *Request, form inviteForm, err erro
 		return listErr
 	}
 	var grantable []string
-	for _, role := range db.Roles {
+	for _, role := range tenant.Roles {
 		if canGrant(me, role) {
 			grantable = append(grantable, role)
 		}
@@ -85,15 +85,15 @@ func roleLabel(role string) string {
 
 // canManage reports whether actor may change target's role or status:
 // owners manage everyone, admins everyone but owners; nobody their own status.
-func canManage(actor, target *db.User) bool {
-	if actor.Role == db.RoleOwner {
+func canManage(actor, target *tenant.User) bool {
+	if actor.Role == tenant.RoleOwner {
 		return true
 	}
-	return actor.Role == db.RoleAdmin && target.Role != db.RoleOwner
+	return actor.Role == tenant.RoleAdmin && target.Role != tenant.RoleOwner
 }
 
 // targetUser loads the user named in the URL and checks the actor may manage them.
-func (h *Handlers) targetUser(c *fiber.Ctx, r *Request) (*db.User, error) {
+func (h *Handlers) targetUser(c *fiber.Ctx, r *Request) (*tenant.User, error) {
 	u, err := r.Tenant.UserByID(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return nil, err
@@ -124,12 +124,12 @@ func (h *Handlers) SetRole(c *fiber.Ctx, r *Request) error {
 
 // DisableUser blocks an account and ends its sessions.
 func (h *Handlers) DisableUser(c *fiber.Ctx, r *Request) error {
-	return h.setUserStatus(c, r, db.UserDisabled, "user.disabled", " can no longer sign in.")
+	return h.setUserStatus(c, r, tenant.UserDisabled, "user.disabled", " can no longer sign in.")
 }
 
 // EnableUser lets a disabled account sign in again.
 func (h *Handlers) EnableUser(c *fiber.Ctx, r *Request) error {
-	return h.setUserStatus(c, r, db.UserActive, "user.enabled", " can sign in again.")
+	return h.setUserStatus(c, r, tenant.UserActive, "user.enabled", " can sign in again.")
 }
 
 func (h *Handlers) setUserStatus(c *fiber.Ctx, r *Request, status, action, done string) error {

@@ -5,9 +5,10 @@ import (
 	"strings"
 	"time"
 
+	"mintedmind/app"
 	"mintedmind/billing"
-	"mintedmind/billing/invoicemail"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 // Billing job names.
@@ -20,7 +21,7 @@ const (
 // period is issued within the hour of its day starting, and a run after
 // downtime catches up) and overdue reminders (daily). mailer sends the
 // invoices and reminders with their PDFs; baseURL makes the links in them.
-func (r *Runner) AddBilling(mailer invoicemail.Mailer, baseURL string) {
+func (r *Runner) AddBilling(mailer app.Mailer, baseURL string) {
 	b := &billingJobs{r: r, mailer: mailer, baseURL: strings.TrimRight(baseURL, "/")}
 	r.add(Job{Name: JobRecurringInvoices, Schedule: "@hourly", Run: b.recurring})
 	r.add(Job{Name: JobInvoiceReminders, Schedule: "0 8 * * *", Run: b.reminders})
@@ -28,7 +29,7 @@ func (r *Runner) AddBilling(mailer invoicemail.Mailer, baseURL string) {
 
 type billingJobs struct {
 	r       *Runner
-	mailer  invoicemail.Mailer
+	mailer  app.Mailer
 	baseURL string
 }
 
@@ -43,10 +44,10 @@ func (b *billingJobs) today() time.Time {
 // the client with the PDF, and tells the client's portal contacts of each,
 // as when staff issue an invoice. A failed email is counted and logged:
 // the invoice stays issued.
-func (b *billingJobs) recurring(ctx context.Context, run *db.JobRun) error {
+func (b *billingJobs) recurring(ctx context.Context, run *control.JobRun) error {
 	today := b.today()
-	return b.r.forEachAgencyWith(ctx, run, func(a *db.Agency, t *db.Tenant) error {
-		n, err := t.GenerateRecurring(ctx, today, a.Name, func(g db.GeneratedInvoice) {
+	return b.r.forEachAgencyWith(ctx, run, func(a *control.Agency, t *tenant.Store) error {
+		n, err := t.GenerateRecurring(ctx, today, a.Name, func(g tenant.GeneratedInvoice) {
 			if b.mailer == nil {
 				return
 			}
@@ -56,14 +57,14 @@ func (b *billingJobs) recurring(ctx context.Context, run *db.JobRun) error {
 				b.r.log.Warn("load recurring invoice", "agency_id", a.ID, "invoice", g.InvoiceID, "err", err)
 				return
 			}
-			if err := invoicemail.NotifyContacts(ctx, b.mailer, a, t, inv, b.baseURL); err != nil {
+			if err := app.NotifyInvoiceContacts(ctx, b.mailer, a, t, inv, b.baseURL); err != nil {
 				run.Counts["contact_errors"]++
 				b.r.log.Warn("tell contacts of recurring invoice", "agency_id", a.ID, "invoice", g.InvoiceID, "err", err)
 			}
 			if !g.AutoSend {
 				return
 			}
-			if err := invoicemail.Send(ctx, b.mailer, a, t, inv, invoicemail.TemplateInvoice, b.link(a), 0); err != nil {
+			if err := app.SendInvoice(ctx, b.mailer, a, t, inv, app.TemplateInvoice, b.link(a), 0); err != nil {
 				run.Counts["send_errors"]++
 				b.r.log.Warn("send recurring invoice", "agency_id", a.ID, "invoice", g.InvoiceID, "err", err)
 				return
@@ -75,13 +76,13 @@ func (b *billingJobs) recurring(ctx context.Context, run *db.JobRun) error {
 	})
 }
 
-func (b *billingJobs) link(a *db.Agency) string { return b.baseURL + "/a/" + a.Slug + "/login" }
+func (b *billingJobs) link(a *control.Agency) string { return b.baseURL + "/a/" + a.Slug + "/login" }
 
 // reminders emails one reminder per step (days after the due date) per
 // overdue invoice, with the PDF.
-func (b *billingJobs) reminders(ctx context.Context, run *db.JobRun) error {
+func (b *billingJobs) reminders(ctx context.Context, run *control.JobRun) error {
 	today := b.today()
-	return b.r.forEachAgencyWith(ctx, run, func(a *db.Agency, t *db.Tenant) error {
+	return b.r.forEachAgencyWith(ctx, run, func(a *control.Agency, t *tenant.Store) error {
 		s, err := t.BillingSettings(ctx)
 		if err != nil {
 			return err
@@ -94,7 +95,7 @@ func (b *billingJobs) reminders(ctx context.Context, run *db.JobRun) error {
 			inv, err := t.InvoiceForPayment(ctx, d.InvoiceID)
 			if err == nil && b.mailer != nil {
 				late := int(today.Sub(mustDate(inv.DueDate)).Hours() / 24)
-				err = invoicemail.Send(ctx, b.mailer, a, t, inv, invoicemail.TemplateReminder, b.link(a), late)
+				err = app.SendInvoice(ctx, b.mailer, a, t, inv, app.TemplateInvoiceReminder, b.link(a), late)
 			}
 			if err != nil {
 				run.Counts["send_errors"]++
@@ -113,14 +114,14 @@ func mustDate(s string) time.Time {
 }
 
 // forEachAgencyWith is forEachAgency with the agency itself.
-func (r *Runner) forEachAgencyWith(ctx context.Context, run *db.JobRun, fn func(a *db.Agency, t *db.Tenant) error) error {
+func (r *Runner) forEachAgencyWith(ctx context.Context, run *control.JobRun, fn func(a *control.Agency, t *tenant.Store) error) error {
 	agencies, err := r.control.Agencies(ctx)
 	if err != nil {
 		return err
 	}
-	byID := make(map[string]*db.Agency, len(agencies))
+	byID := make(map[string]*control.Agency, len(agencies))
 	for _, a := range agencies {
 		byID[a.ID] = a
 	}
-	return r.forEachAgency(ctx, run, func(t *db.Tenant) error { return fn(byID[t.AgencyID], t) })
+	return r.forEachAgency(ctx, run, func(t *tenant.Store) error { return fn(byID[t.AgencyID], t) })
 }

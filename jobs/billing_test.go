@@ -13,19 +13,21 @@ import (
 	"testing"
 	"time"
 
+	"mintedmind/app"
 	"mintedmind/billing"
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/mail"
 	"mintedmind/mail/mailtest"
 )
 
 // mustBillingAgency makes an agency with a client (with an email) and a
 // monthly recurring invoice from 2026-01-31, sent automatically.
-func mustBillingAgency(t *testing.T, control *db.Control, pool *db.TenantPool, slug string) (*db.Tenant, string) {
+func mustBillingAgency(t *testing.T, control *control.Store, pool *tenant.Pool, slug string) (*tenant.Store, string) {
 	t.Helper()
 	ctx := context.Background()
-	a, owner, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: "Agency " + slug, Slug: slug, OwnerName: "O", OwnerEmail: "o@" + slug + ".test", OwnerPasswordHash: "x"})
+	a, owner, err := app.CreateAgency(ctx, control, pool, app.NewAgency{Name: "Agency " + slug, Slug: slug, OwnerName: "O", OwnerEmail: "o@" + slug + ".test", OwnerPasswordHash: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,13 +36,13 @@ func mustBillingAgency(t *testing.T, control *db.Control, pool *db.TenantPool, s
 		t.Fatal(err)
 	}
 	t.Cleanup(release)
-	cl, err := tn.CreateClient(ctx, db.Viewer{UserID: owner.ID}, db.ClientInput{Name: "Client of " + slug, Kind: "company", Emails: []string{"billing@" + slug + ".test"}}, db.Audit{Action: "client.created"})
+	cl, err := tn.CreateClient(ctx, tenant.Viewer{UserID: owner.ID}, tenant.ClientInput{Name: "Client of " + slug, Kind: "company", Emails: []string{"billing@" + slug + ".test"}}, tenant.Audit{Action: "client.created"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := db.RecurringInput{InvoiceInput: db.InvoiceInput{ClientID: cl.ID, Currency: "EUR", IssueDate: "2026-01-31", TermsDays: 10,
+	in := tenant.RecurringInput{InvoiceInput: tenant.InvoiceInput{ClientID: cl.ID, Currency: "EUR", IssueDate: "2026-01-31", TermsDays: 10,
 		Lines: []billing.Line{{Description: "Retainer", QuantityMilli: 1000, UnitPrice: 50000, VATRateBP: 2100}}}, Frequency: billing.Monthly, AutoSend: true}
-	r, err := tn.CreateRecurring(ctx, db.Viewer{UserID: owner.ID}, db.Actor{ID: owner.ID, Name: owner.Name}, in)
+	r, err := tn.CreateRecurring(ctx, tenant.Viewer{UserID: owner.ID}, tenant.Actor{ID: owner.ID, Name: owner.Name}, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,11 +81,11 @@ func TestBillingJobs(t *testing.T) {
 	if err := tn.Read().QueryRow(`SELECT (SELECT id FROM clients), (SELECT id FROM users WHERE role = 'owner')`).Scan(&clientID, &ownerID); err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := tn.CreateContactInvite(ctx, db.Viewer{UserID: ownerID}, clientID, "contact@jobs-a.test", ownerID, time.Hour, db.Audit{Action: "invite.created"})
+	token, _, err := tn.CreateContactInvite(ctx, tenant.Viewer{UserID: ownerID}, clientID, "contact@jobs-a.test", ownerID, time.Hour, tenant.Audit{Action: "invite.created"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tn.AcceptInvite(ctx, token, "Cora Contact", "not a real hash", db.Audit{Action: "invite.accepted"}); err != nil {
+	if _, err := tn.AcceptInvite(ctx, token, "Cora Contact", "not a real hash", tenant.Audit{Action: "invite.accepted"}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -196,10 +198,10 @@ func envInt(name string, def int) int {
 }
 
 // mustOpenIn opens a control database and a tenant pool in dir.
-func mustOpenIn(tb testing.TB, dir string) (*db.Control, *db.TenantPool, *clock.Manual) {
+func mustOpenIn(tb testing.TB, dir string) (*control.Store, *tenant.Pool, *clock.Manual) {
 	tb.Helper()
 	clk := clock.NewManual(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
-	control, err := db.OpenControl(context.Background(), dir, clk)
+	control, err := control.Open(context.Background(), dir, clk)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -207,7 +209,7 @@ func mustOpenIn(tb testing.TB, dir string) (*db.Control, *db.TenantPool, *clock.
 	if err != nil {
 		tb.Fatal(err)
 	}
-	pool, err := db.NewTenantPool(dir, string(schema), db.PoolConfig{MaxOpen: 50, IdleTimeout: time.Hour}, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	pool, err := tenant.NewPool(dir, string(schema), tenant.PoolConfig{MaxOpen: 50, IdleTimeout: time.Hour}, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -216,11 +218,11 @@ func mustOpenIn(tb testing.TB, dir string) (*db.Control, *db.TenantPool, *clock.
 
 // seedRecurring makes agency n with per clients, each with a monthly
 // recurring invoice starting on the clock's day.
-func seedRecurring(tb testing.TB, control *db.Control, pool *db.TenantPool, n, per int) {
+func seedRecurring(tb testing.TB, control *control.Store, pool *tenant.Pool, n, per int) {
 	tb.Helper()
 	ctx := context.Background()
 	slug := "bench-" + strconv.Itoa(n)
-	a, owner, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: slug, Slug: slug, OwnerName: "O", OwnerEmail: "o@" + slug + ".test", OwnerPasswordHash: "x"})
+	a, owner, err := app.CreateAgency(ctx, control, pool, app.NewAgency{Name: slug, Slug: slug, OwnerName: "O", OwnerEmail: "o@" + slug + ".test", OwnerPasswordHash: "x"})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -229,13 +231,13 @@ func seedRecurring(tb testing.TB, control *db.Control, pool *db.TenantPool, n, p
 		tb.Fatal(err)
 	}
 	defer release()
-	v, actor := db.Viewer{UserID: owner.ID}, db.Actor{ID: owner.ID, Name: owner.Name}
+	v, actor := tenant.Viewer{UserID: owner.ID}, tenant.Actor{ID: owner.ID, Name: owner.Name}
 	for i := 0; i < per; i++ {
-		cl, err := tn.CreateClient(ctx, v, db.ClientInput{Name: "Client " + strconv.Itoa(i), Kind: "company"}, db.Audit{Action: "client.created"})
+		cl, err := tn.CreateClient(ctx, v, tenant.ClientInput{Name: "Client " + strconv.Itoa(i), Kind: "company"}, tenant.Audit{Action: "client.created"})
 		if err != nil {
 			tb.Fatal(err)
 		}
-		in := db.RecurringInput{InvoiceInput: db.InvoiceInput{ClientID: cl.ID, Currency: "EUR", IssueDate: "2026-01-31", TermsDays: 14,
+		in := tenant.RecurringInput{InvoiceInput: tenant.InvoiceInput{ClientID: cl.ID, Currency: "EUR", IssueDate: "2026-01-31", TermsDays: 14,
 			Lines: []billing.Line{{Description: "Retainer", QuantityMilli: 1000, UnitPrice: 50000, VATRateBP: 2100},
 				{Description: "Hosting", QuantityMilli: 1000, UnitPrice: 1999, VATRateBP: 2100}}}, Frequency: billing.Monthly}
 		if _, err := tn.CreateRecurring(ctx, v, actor, in); err != nil {

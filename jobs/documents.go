@@ -4,7 +4,8 @@ import (
 	"context"
 	"time"
 
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/files"
 )
 
@@ -17,9 +18,9 @@ const leftoverAge = time.Hour
 // files of uploads that never finished and stored files that no document
 // row names (a crash between the rename and the row, or a purge that
 // deleted rows and then stopped).
-func (r *Runner) cleanDocumentFiles(ctx context.Context, run *db.JobRun) error {
+func (r *Runner) cleanDocumentFiles(ctx context.Context, run *control.JobRun) error {
 	cutoff := r.clock.Now().Add(-leftoverAge)
-	return r.forEachAgency(ctx, run, func(t *db.Tenant) error {
+	return r.forEachAgency(ctx, run, func(t *tenant.Store) error {
 		keys, err := t.DocumentKeys(ctx)
 		if err != nil {
 			return err
@@ -33,9 +34,9 @@ func (r *Runner) cleanDocumentFiles(ctx context.Context, run *db.JobRun) error {
 // purgeDocumentTrash deletes documents that have been in the trash for
 // db.TrashDays: their rows first, in one transaction, then their files (a
 // file whose removal fails is a leftover the next clean-up removes).
-func (r *Runner) purgeDocumentTrash(ctx context.Context, run *db.JobRun) error {
-	before := r.clock.Now().AddDate(0, 0, -db.TrashDays)
-	return r.forEachAgency(ctx, run, func(t *db.Tenant) error {
+func (r *Runner) purgeDocumentTrash(ctx context.Context, run *control.JobRun) error {
+	before := r.clock.Now().AddDate(0, 0, -tenant.TrashDays)
+	return r.forEachAgency(ctx, run, func(t *tenant.Store) error {
 		purged, err := t.PurgeTrash(ctx, before)
 		if err != nil {
 			return err

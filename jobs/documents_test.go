@@ -13,14 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"mintedmind/app"
 	"mintedmind/auth"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 	"mintedmind/files"
 	"mintedmind/files/filestest"
 )
 
 // mustDocument stores a real file and its row on a new case of tn.
-func mustDocument(t *testing.T, tn *db.Tenant, caseID, name string) *db.Document {
+func mustDocument(t *testing.T, tn *tenant.Store, caseID, name string) *tenant.Document {
 	t.Helper()
 	ctx := context.Background()
 	st, err := files.NewStore(files.Config{}).Stage(ctx, tn.FilesDir(), name, bytes.NewReader(filestest.Photo(40, 30, 0)))
@@ -30,8 +31,8 @@ func mustDocument(t *testing.T, tn *db.Tenant, caseID, name string) *db.Document
 	if err := st.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	docs, err := tn.AddDocuments(ctx, db.StaffDocumentAccess(db.Viewer{}), db.Actor{Name: "Olive"}, caseID, false, 1<<30,
-		[]db.DocumentFile{{Name: st.Name, ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256, StorageKey: st.Key, ThumbKey: st.ThumbKey}}, files.ByteSize)
+	docs, err := tn.AddDocuments(ctx, tenant.StaffDocumentAccess(tenant.Viewer{}), tenant.Actor{Name: "Olive"}, caseID, false, 1<<30,
+		[]tenant.DocumentFile{{Name: st.Name, ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256, StorageKey: st.Key, ThumbKey: st.ThumbKey}}, files.ByteSize)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func TestDocumentJobs(t *testing.T) {
 	ctx := context.Background()
 	control, pool, clk := mustOpen(t)
 	hash, _ := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 1).Hash(ctx, "a long password")
-	a, _, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: "A", Slug: "agency-a", OwnerName: "O", OwnerEmail: "o@example.test", OwnerPasswordHash: hash})
+	a, _, err := app.CreateAgency(ctx, control, pool, app.NewAgency{Name: "A", Slug: "agency-a", OwnerName: "O", OwnerEmail: "o@example.test", OwnerPasswordHash: hash})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestDocumentJobs(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	k, err := tn.CreateCase(ctx, db.Viewer{}, db.Actor{Name: "Olive"}, db.CaseInput{ClientID: "c1", Title: "Files"})
+	k, err := tn.CreateCase(ctx, tenant.Viewer{}, tenant.Actor{Name: "Olive"}, tenant.CaseInput{ClientID: "c1", Title: "Files"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestDocumentJobs(t *testing.T) {
 		os.Remove(fresh)
 	})
 
-	if _, err := tn.TrashDocument(ctx, db.StaffDocumentAccess(db.Viewer{}), db.Actor{Name: "Olive"}, k.ID, trashed.ID, db.Audit{Action: "document.deleted"}); err != nil {
+	if _, err := tn.TrashDocument(ctx, tenant.StaffDocumentAccess(tenant.Viewer{}), tenant.Actor{Name: "Olive"}, k.ID, trashed.ID, tenant.Audit{Action: "document.deleted"}); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("the trash is kept for 30 days", func(t *testing.T) {
@@ -132,7 +133,7 @@ func TestDocumentJobs(t *testing.T) {
 		if got := listDir(t, dir); got != strings.Join(want, ",") {
 			t.Fatalf("left %s", got)
 		}
-		if _, err := tn.Document(ctx, db.StaffDocumentAccess(db.Viewer{}), k.ID, kept.ID); err != nil {
+		if _, err := tn.Document(ctx, tenant.StaffDocumentAccess(tenant.Viewer{}), k.ID, kept.ID); err != nil {
 			t.Fatalf("the kept document went too: %v", err)
 		}
 		again, err := r.Run(ctx, "documents-trash-purge")

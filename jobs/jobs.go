@@ -14,7 +14,8 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/metrics"
 )
 
@@ -22,13 +23,13 @@ import (
 type Job struct {
 	Name     string
 	Schedule string // cron spec, e.g. "@hourly"
-	Run      func(ctx context.Context, run *db.JobRun) error
+	Run      func(ctx context.Context, run *control.JobRun) error
 }
 
 // Runner knows the jobs and runs them, on schedule or by hand.
 type Runner struct {
-	control *db.Control
-	pool    *db.TenantPool
+	control *control.Store
+	pool    *tenant.Pool
 	clock   clock.Clock
 	log     *slog.Logger
 	idle    time.Duration
@@ -38,7 +39,7 @@ type Runner struct {
 }
 
 // NewRunner returns a runner with every job of the application.
-func NewRunner(control *db.Control, pool *db.TenantPool, c clock.Clock, log *slog.Logger, sessionIdle time.Duration) *Runner {
+func NewRunner(control *control.Store, pool *tenant.Pool, c clock.Clock, log *slog.Logger, sessionIdle time.Duration) *Runner {
 	r := &Runner{control: control, pool: pool, clock: c, log: log, idle: sessionIdle, jobs: map[string]Job{}}
 	r.add(Job{Name: "sessions-cleanup", Schedule: "@hourly", Run: r.cleanSessions})
 	r.add(Job{Name: "documents-cleanup", Schedule: "@hourly", Run: r.cleanDocumentFiles})
@@ -59,7 +60,7 @@ func (r *Runner) Names() []string {
 }
 
 // Run runs one job now and records the run.
-func (r *Runner) Run(ctx context.Context, name string) (*db.JobRun, error) {
+func (r *Runner) Run(ctx context.Context, name string) (*control.JobRun, error) {
 	j, ok := r.jobs[name]
 	if !ok {
 		return nil, fmt.Errorf("jobs: no job named %q (have %v)", name, r.Names())
@@ -104,7 +105,7 @@ func (r *Runner) Stop() {
 
 // forEachAgency runs fn on every agency's database, one at a time, and
 // counts the agencies where it failed without stopping at the first.
-func (r *Runner) forEachAgency(ctx context.Context, run *db.JobRun, fn func(t *db.Tenant) error) error {
+func (r *Runner) forEachAgency(ctx context.Context, run *control.JobRun, fn func(t *tenant.Store) error) error {
 	agencies, err := r.control.Agencies(ctx)
 	if err != nil {
 		return err
@@ -135,13 +136,13 @@ func (r *Runner) forEachAgency(ctx context.Context, run *db.JobRun, fn func(t *d
 }
 
 // cleanSessions deletes expired sessions and used or expired one-time tokens.
-func (r *Runner) cleanSessions(ctx context.Context, run *db.JobRun) error {
+func (r *Runner) cleanSessions(ctx context.Context, run *control.JobRun) error {
 	n, err := r.control.DeleteExpiredOperatorSessions(ctx, r.idle)
 	if err != nil {
 		return err
 	}
 	run.Counts["operator_rows"] = n
-	return r.forEachAgency(ctx, run, func(t *db.Tenant) error {
+	return r.forEachAgency(ctx, run, func(t *tenant.Store) error {
 		n, err := t.DeleteExpiredSessions(ctx, r.idle)
 		run.Counts["rows"] += n
 		return err

@@ -8,16 +8,18 @@ import (
 	"testing"
 	"time"
 
+	"mintedmind/app"
 	"mintedmind/auth"
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
-func mustOpen(t *testing.T) (*db.Control, *db.TenantPool, *clock.Manual) {
+func mustOpen(t *testing.T) (*control.Store, *tenant.Pool, *clock.Manual) {
 	t.Helper()
 	dir := t.TempDir()
 	clk := clock.NewManual(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
-	control, err := db.OpenControl(context.Background(), dir, clk)
+	control, err := control.Open(context.Background(), dir, clk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +27,7 @@ func mustOpen(t *testing.T) (*db.Control, *db.TenantPool, *clock.Manual) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool, err := db.NewTenantPool(dir, string(schema), db.PoolConfig{MaxOpen: 10, IdleTimeout: time.Hour}, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	pool, err := tenant.NewPool(dir, string(schema), tenant.PoolConfig{MaxOpen: 10, IdleTimeout: time.Hour}, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +39,7 @@ func TestSessionsCleanup(t *testing.T) {
 	ctx := context.Background()
 	control, pool, clk := mustOpen(t)
 	hash, _ := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 1).Hash(ctx, "a long password")
-	a, owner, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: "A", Slug: "agency-a", OwnerName: "O", OwnerEmail: "o@example.test", OwnerPasswordHash: hash})
+	a, owner, err := app.CreateAgency(ctx, control, pool, app.NewAgency{Name: "A", Slug: "agency-a", OwnerName: "O", OwnerEmail: "o@example.test", OwnerPasswordHash: hash})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,10 +48,10 @@ func TestSessionsCleanup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer release()
-	timeouts := db.SessionTimeouts{Idle: time.Hour, Absolute: 24 * time.Hour}
-	stale, _, _ := tn.SignIn(ctx, owner, timeouts, db.Audit{Action: "signin"})
+	timeouts := auth.SessionTimeouts{Idle: time.Hour, Absolute: 24 * time.Hour}
+	stale, _, _ := tn.SignIn(ctx, owner, timeouts, tenant.Audit{Action: "signin"})
 	clk.Advance(2 * time.Hour)
-	fresh, _, _ := tn.SignIn(ctx, owner, timeouts, db.Audit{Action: "signin"})
+	fresh, _, _ := tn.SignIn(ctx, owner, timeouts, tenant.Audit{Action: "signin"})
 
 	r := NewRunner(control, pool, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
 	run, err := r.Run(ctx, "sessions-cleanup")

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"mintedmind/archive"
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 )
 
 // RetentionPolicy is how long data is kept.
@@ -45,8 +47,8 @@ type Mailer interface {
 // Retention carries out the retention policy; Runner runs it as the
 // "retention" job, and `mintedmind retention -dry-run` shows its plan.
 type Retention struct {
-	control *db.Control
-	pool    *db.TenantPool
+	control *control.Store
+	pool    *tenant.Pool
 	mailer  Mailer
 	policy  RetentionPolicy
 	baseURL string
@@ -66,14 +68,14 @@ func (rep *RetentionReport) add(key string, n int64) {
 }
 
 // NewRetention returns the retention policy's runner for the clock's now.
-func NewRetention(control *db.Control, pool *db.TenantPool, c clock.Clock, m Mailer, p RetentionPolicy, baseURL string) *Retention {
+func NewRetention(control *control.Store, pool *tenant.Pool, c clock.Clock, m Mailer, p RetentionPolicy, baseURL string) *Retention {
 	return &Retention{control: control, pool: pool, mailer: m, policy: p, baseURL: strings.TrimRight(baseURL, "/"), now: c.Now}
 }
 
 // AddRetention registers x as the daily "retention" job, recorded with
 // its counts per step.
 func (r *Runner) AddRetention(x *Retention) {
-	r.add(Job{Name: "retention", Schedule: "@daily", Run: func(ctx context.Context, run *db.JobRun) error {
+	r.add(Job{Name: "retention", Schedule: "@daily", Run: func(ctx context.Context, run *control.JobRun) error {
 		rep, err := x.Run(ctx, false)
 		for k, v := range rep.Counts {
 			run.Counts[k] += v
@@ -145,15 +147,15 @@ func (x *Retention) Run(ctx context.Context, dryRun bool) (*RetentionReport, err
 // inactivity, archival at N (and at least 7 days after the last warning,
 // so nobody is archived unwarned after downtime), deletion M days after
 // archival.
-func (x *Retention) agencyLifecycle(ctx context.Context, a *db.RetentionAgency, now time.Time, dryRun bool, rep *RetentionReport) error {
-	if a.Status == db.AgencyArchived {
+func (x *Retention) agencyLifecycle(ctx context.Context, a *control.RetentionAgency, now time.Time, dryRun bool, rep *RetentionReport) error {
+	if a.Status == control.AgencyArchived {
 		if _, err := os.Stat(x.pool.ArchivePath(a.ID)); err != nil && !x.pool.Holds(a.ID) {
 			return nil // archived on another machine (README "Scaling"): its job deletes it
 		}
 		if a.ArchivedAt.IsZero() || now.Before(a.ArchivedAt.Add(x.policy.DeleteAfter)) {
 			return nil
 		}
-		rep.Actions = append(rep.Actions, fmt.Sprintf("delete %s (%s): archived %s", a.Slug, a.ID, db.Day(a.ArchivedAt)))
+		rep.Actions = append(rep.Actions, fmt.Sprintf("delete %s (%s): archived %s", a.Slug, a.ID, control.Day(a.ArchivedAt)))
 		rep.add("agencies_deleted", 1)
 		if dryRun {
 			return nil
@@ -201,8 +203,8 @@ func (x *Retention) agencyLifecycle(ctx context.Context, a *db.RetentionAgency, 
 	return nil
 }
 
-func (x *Retention) warn(ctx context.Context, a *db.RetentionAgency, kind string, last, archiveAt time.Time, inactive time.Duration, dryRun bool, rep *RetentionReport) error {
-	rep.Actions = append(rep.Actions, fmt.Sprintf("warn %s (%s): %s, archive on %s", a.Slug, a.ID, kind, db.Day(archiveAt)))
+func (x *Retention) warn(ctx context.Context, a *control.RetentionAgency, kind string, last, archiveAt time.Time, inactive time.Duration, dryRun bool, rep *RetentionReport) error {
+	rep.Actions = append(rep.Actions, fmt.Sprintf("warn %s (%s): %s, archive on %s", a.Slug, a.ID, kind, control.Day(archiveAt)))
 	rep.add("warned_"+strings.TrimPrefix(kind, "warn-"), 1)
 	if dryRun {
 		return nil
@@ -223,7 +225,7 @@ func (x *Retention) warn(ctx context.Context, a *db.RetentionAgency, kind string
 	const day = 24 * time.Hour
 	for _, to := range owners {
 		err := x.mailer.Queue(ctx, a.ID, to, "retention-warning", map[string]any{
-			"AgencyName": a.Name, "ArchiveDate": db.Day(archiveAt), "InactiveDays": int(inactive / day),
+			"AgencyName": a.Name, "ArchiveDate": control.Day(archiveAt), "InactiveDays": int(inactive / day),
 			"PolicyDays": int(x.policy.InactiveAfter / day), "DeleteDays": int(x.policy.DeleteAfter / day),
 			"Link": x.baseURL + "/a/" + a.Slug + "/login",
 		})
@@ -231,14 +233,14 @@ func (x *Retention) warn(ctx context.Context, a *db.RetentionAgency, kind string
 			return err
 		}
 	}
-	return t.RecordAudit(ctx, db.Audit{ActorName: "Retention policy", Action: "retention.warning", Target: a.Slug, Detail: kind + ", archive on " + db.Day(archiveAt)})
+	return t.RecordAudit(ctx, tenant.Audit{ActorName: "Retention policy", Action: "retention.warning", Target: a.Slug, Detail: kind + ", archive on " + control.Day(archiveAt)})
 }
 
 // archive refuses sign-ins first, then packs the agency's database and
 // files into DATA/archive/ and removes the live copy. If packing fails
 // the agency is put back as it was.
-func (x *Retention) archive(ctx context.Context, a *db.RetentionAgency, dryRun bool, rep *RetentionReport) error {
-	rep.Actions = append(rep.Actions, fmt.Sprintf("archive %s (%s): last staff sign-in %s", a.Slug, a.ID, db.Day(a.LastActive())))
+func (x *Retention) archive(ctx context.Context, a *control.RetentionAgency, dryRun bool, rep *RetentionReport) error {
+	rep.Actions = append(rep.Actions, fmt.Sprintf("archive %s (%s): last staff sign-in %s", a.Slug, a.ID, control.Day(a.LastActive())))
 	rep.add("agencies_archived", 1)
 	if dryRun {
 		return nil
@@ -246,7 +248,7 @@ func (x *Retention) archive(ctx context.Context, a *db.RetentionAgency, dryRun b
 	if err := x.control.SetAgencyArchived(ctx, a.ID); err != nil {
 		return err
 	}
-	if err := x.pool.ArchiveTenant(ctx, a.ID); err != nil {
+	if err := archive.Retire(ctx, x.pool, a.ID); err != nil {
 		if rerr := x.control.RevertAgencyArchived(context.WithoutCancel(ctx), a.ID, a.Status); rerr != nil {
 			return fmt.Errorf("%w (and putting it back: %v)", err, rerr)
 		}
@@ -256,7 +258,7 @@ func (x *Retention) archive(ctx context.Context, a *db.RetentionAgency, dryRun b
 }
 
 // purgeAgency runs the purges inside one agency's database.
-func (x *Retention) purgeAgency(ctx context.Context, a *db.RetentionAgency, now time.Time, dryRun bool, rep *RetentionReport) error {
+func (x *Retention) purgeAgency(ctx context.Context, a *control.RetentionAgency, now time.Time, dryRun bool, rep *RetentionReport) error {
 	t, release, err := x.pool.Acquire(ctx, a.ID)
 	if err != nil {
 		return err
@@ -272,7 +274,7 @@ func (x *Retention) purgeAgency(ctx context.Context, a *db.RetentionAgency, now 
 		return err
 	}
 	rep.add("audit_purged", n)
-	for _, p := range db.DataParts() {
+	for _, p := range tenant.DataParts() {
 		if p.Purge == nil {
 			continue
 		}

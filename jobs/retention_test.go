@@ -15,9 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"mintedmind/app"
+	"mintedmind/archive"
 	"mintedmind/auth"
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/mail"
 	"mintedmind/mail/mailtest"
 )
@@ -25,8 +28,8 @@ import (
 const day = 24 * time.Hour
 
 type retentionFixture struct {
-	control *db.Control
-	pool    *db.TenantPool
+	control *control.Store
+	pool    *tenant.Pool
 	clock   *clock.Manual
 	mailer  *mail.Mailer
 	smtp    *mailtest.Server
@@ -54,11 +57,11 @@ func mustRetention(t *testing.T) *retentionFixture {
 	return f
 }
 
-func (f *retentionFixture) mustAgency(t *testing.T, slug string) *db.Agency {
+func (f *retentionFixture) mustAgency(t *testing.T, slug string) *control.Agency {
 	t.Helper()
 	ctx := context.Background()
 	hash, _ := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 1).Hash(ctx, "a long password")
-	a, _, err := f.control.CreateAgency(ctx, f.pool, db.NewAgency{Name: "Agency " + slug, Slug: slug, OwnerName: "Owner", OwnerEmail: "owner@" + slug + ".test", OwnerPasswordHash: hash})
+	a, _, err := app.CreateAgency(ctx, f.control, f.pool, app.NewAgency{Name: "Agency " + slug, Slug: slug, OwnerName: "Owner", OwnerEmail: "owner@" + slug + ".test", OwnerPasswordHash: hash})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +149,7 @@ func TestRetentionLifecycle(t *testing.T) {
 	t.Run("archived at N days: the live files are gone and the archive is in DATA/archive", func(t *testing.T) {
 		touchBusy()
 		wantCounts(t, f.run(t, 365*day), map[string]int64{"agencies_archived": 1})
-		if got := f.status(t, quiet.ID); got != db.AgencyArchived {
+		if got := f.status(t, quiet.ID); got != control.AgencyArchived {
 			t.Fatalf("status %s", got)
 		}
 		if _, err := os.Stat(f.pool.TenantDir(quiet.ID)); !os.IsNotExist(err) {
@@ -156,7 +159,7 @@ func TestRetentionLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantCounts(t, f.run(t, 366*day), map[string]int64{})
-		if got := f.status(t, busy.ID); got != db.AgencyActive {
+		if got := f.status(t, busy.ID); got != control.AgencyActive {
 			t.Fatalf("the busy agency is %s", got)
 		}
 	})
@@ -171,14 +174,14 @@ func TestRetentionLifecycle(t *testing.T) {
 		if rep.Counts["agencies_deleted"] != 1 || len(rep.Actions) != 1 || !strings.HasPrefix(rep.Actions[0], "delete quiet") {
 			t.Fatalf("dry run %+v", rep)
 		}
-		if f.status(t, quiet.ID) != db.AgencyArchived || len(filesNaming(t, f.dir, quiet.ID)) == 0 {
+		if f.status(t, quiet.ID) != control.AgencyArchived || len(filesNaming(t, f.dir, quiet.ID)) == 0 {
 			t.Fatal("the dry run changed something")
 		}
 	})
 
 	t.Run("deleted for good M days after archival: no file is left", func(t *testing.T) {
 		wantCounts(t, f.run(t, 455*day), map[string]int64{"agencies_deleted": 1})
-		if got := f.status(t, quiet.ID); got != db.AgencyDeleted {
+		if got := f.status(t, quiet.ID); got != control.AgencyDeleted {
 			t.Fatalf("status %s", got)
 		}
 		if left := filesNaming(t, f.dir, quiet.ID); len(left) != 0 {
@@ -188,7 +191,7 @@ func TestRetentionLifecycle(t *testing.T) {
 			t.Fatal("the login directory still knows the owner")
 		}
 		wantCounts(t, f.run(t, 456*day), map[string]int64{})
-		if f.status(t, busy.ID) != db.AgencyActive || len(filesNaming(t, f.dir, busy.ID)) == 0 {
+		if f.status(t, busy.ID) != control.AgencyActive || len(filesNaming(t, f.dir, busy.ID)) == 0 {
 			t.Fatal("the busy agency was touched")
 		}
 	})
@@ -201,14 +204,14 @@ func TestRetentionAfterDowntime(t *testing.T) {
 		wantCounts(t, f.run(t, 400*day), map[string]int64{"warned_7": 1})
 		wantCounts(t, f.run(t, 406*day), map[string]int64{})
 		wantCounts(t, f.run(t, 407*day), map[string]int64{"agencies_archived": 1})
-		if f.status(t, a.ID) != db.AgencyArchived {
+		if f.status(t, a.ID) != control.AgencyArchived {
 			t.Fatal("not archived")
 		}
 	})
 }
 
 // checksums hashes every row of every table and every file of an agency.
-func checksums(t *testing.T, tn *db.Tenant) map[string]string {
+func checksums(t *testing.T, tn *tenant.Store) map[string]string {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]string{}
@@ -271,13 +274,13 @@ func TestRetentionArchiveThenRestoreGivesBackTheSameData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, actor := db.Viewer{UserID: owner.ID}, db.Actor{ID: owner.ID, Name: owner.Name}
+	v, actor := tenant.Viewer{UserID: owner.ID}, tenant.Actor{ID: owner.ID, Name: owner.Name}
 	for i := range 5 {
-		c, err := tn.CreateClient(ctx, v, db.ClientInput{Name: fmt.Sprintf("Client %d", i), Kind: "person", Emails: []string{fmt.Sprintf("c%d@example.test", i)}}, db.Audit{Action: "client.created"})
+		c, err := tn.CreateClient(ctx, v, tenant.ClientInput{Name: fmt.Sprintf("Client %d", i), Kind: "person", Emails: []string{fmt.Sprintf("c%d@example.test", i)}}, tenant.Audit{Action: "client.created"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		k, err := tn.CreateCase(ctx, v, actor, db.CaseInput{ClientID: c.ID, Title: fmt.Sprintf("Case %d", i)})
+		k, err := tn.CreateCase(ctx, v, actor, tenant.CaseInput{ClientID: c.ID, Title: fmt.Sprintf("Case %d", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -296,7 +299,7 @@ func TestRetentionArchiveThenRestoreGivesBackTheSameData(t *testing.T) {
 	if got := f.run(t, 365*day); got["agencies_archived"] != 1 {
 		t.Fatalf("counts %v", got)
 	}
-	if err := f.pool.RestoreTenant(a.ID); err != nil {
+	if err := archive.Restore(f.pool, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.control.SetAgencyRestored(ctx, a.ID); err != nil {
@@ -325,11 +328,11 @@ func TestRetentionArchiveThenRestoreGivesBackTheSameData(t *testing.T) {
 	if len(before) < 10 {
 		t.Fatalf("compared only %v", before)
 	}
-	if got := f.status(t, a.ID); got != db.AgencyActive {
+	if got := f.status(t, a.ID); got != control.AgencyActive {
 		t.Fatalf("status %s", got)
 	}
 	t.Run("restoring twice is refused", func(t *testing.T) {
-		if err := f.pool.RestoreTenant(a.ID); err == nil {
+		if err := archive.Restore(f.pool, a.ID); err == nil {
 			t.Fatal("restored over live data")
 		}
 	})
@@ -357,7 +360,7 @@ func TestRetentionPurges(t *testing.T) {
 	// Two years and a day later, with the agency kept active.
 	f.clock.Set(f.start.Add(731 * day))
 	f.control.TouchAgency(ctx, a.ID)
-	if err := tn.RecordAudit(ctx, db.Audit{Action: "recent"}); err != nil {
+	if err := tn.RecordAudit(ctx, tenant.Audit{Action: "recent"}); err != nil {
 		t.Fatal(err)
 	}
 	auditCount := func() (n int) {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"mintedmind/db"
+	controldb "mintedmind/db/control"
 )
 
 // TestStopWaitsForTheRunningJob: at shutdown Stop returns only after the
@@ -16,13 +16,13 @@ func TestStopWaitsForTheRunningJob(t *testing.T) {
 	control, pool, clk := mustOpen(t)
 	r := NewRunner(control, pool, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
 	started, release := make(chan struct{}), make(chan struct{})
-	r.add(Job{Name: "slow", Schedule: "@yearly", Run: func(ctx context.Context, run *db.JobRun) error {
+	r.add(Job{Name: "slow", Schedule: "@yearly", Run: func(ctx context.Context, run *controldb.JobRun) error {
 		close(started)
 		<-release
 		run.Counts["done"] = 1
 		return nil
 	}})
-	ran := make(chan *db.JobRun, 1)
+	ran := make(chan *controldb.JobRun, 1)
 	go func() {
 		run, _ := r.Run(context.Background(), "slow")
 		ran <- run

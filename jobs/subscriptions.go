@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"mintedmind/app"
 	"mintedmind/billing"
-	"mintedmind/billing/invoicemail"
-	"mintedmind/db"
+	"mintedmind/db/control"
 	"mintedmind/files"
 )
 
@@ -26,19 +26,19 @@ const (
 
 // AddSubscriptions registers the subscription job (hourly). selfHosted
 // turns it into a no-op, as does an install without a priced plan.
-func (r *Runner) AddSubscriptions(mailer invoicemail.Mailer, baseURL string, selfHosted bool) {
+func (r *Runner) AddSubscriptions(mailer app.Mailer, baseURL string, selfHosted bool) {
 	s := &subscriptionJob{r: r, mailer: mailer, baseURL: strings.TrimRight(baseURL, "/"), selfHosted: selfHosted}
 	r.add(Job{Name: JobSubscriptions, Schedule: "@hourly", Run: s.run})
 }
 
 type subscriptionJob struct {
 	r          *Runner
-	mailer     invoicemail.Mailer
+	mailer     app.Mailer
 	baseURL    string
 	selfHosted bool
 }
 
-func (s *subscriptionJob) run(ctx context.Context, run *db.JobRun) error {
+func (s *subscriptionJob) run(ctx context.Context, run *control.JobRun) error {
 	if s.selfHosted {
 		run.Counts["self_hosted"] = 1
 		return nil
@@ -58,7 +58,7 @@ func (s *subscriptionJob) run(ctx context.Context, run *db.JobRun) error {
 		return err
 	}
 	var firstErr error
-	fail := func(a *db.Agency, err error) {
+	fail := func(a *control.Agency, err error) {
 		run.Counts["agency_errors"]++
 		s.r.log.Error("subscriptions: agency step failed", "agency_id", a.ID, "err", err)
 		if firstErr == nil {
@@ -102,7 +102,7 @@ func (s *subscriptionJob) run(ctx context.Context, run *db.JobRun) error {
 // archiveClosedCases archives the agency's cases closed longer ago than its
 // plan keeps them (no limit: nothing), and deletes their documents' files
 // when the agency chose so.
-func (s *subscriptionJob) archiveClosedCases(ctx context.Context, run *db.JobRun, a *db.Agency) error {
+func (s *subscriptionJob) archiveClosedCases(ctx context.Context, run *control.JobRun, a *control.Agency) error {
 	keep, err := s.r.control.ClosedCaseRetention(ctx, a.ID)
 	if err != nil || keep == 0 {
 		return err
@@ -133,7 +133,7 @@ func (s *subscriptionJob) archiveClosedCases(ctx context.Context, run *db.JobRun
 
 // dunning reminds before the due date, marks agencies past due after it,
 // and suspends them after the grace period; each email goes once.
-func (s *subscriptionJob) dunning(ctx context.Context, run *db.JobRun, settings db.SubscriptionSettings) error {
+func (s *subscriptionJob) dunning(ctx context.Context, run *control.JobRun, settings control.SubscriptionSettings) error {
 	open, err := s.r.control.OpenSubscriptionInvoices(ctx)
 	if err != nil {
 		return err
@@ -150,15 +150,15 @@ func (s *subscriptionJob) dunning(ctx context.Context, run *db.JobRun, settings 
 		kind, to := "", ""
 		switch {
 		case !now.Before(inv.DueAt.AddDate(0, 0, int(settings.GraceDays))):
-			kind, to = NoticeSuspended, db.AgencySuspended
+			kind, to = NoticeSuspended, control.AgencySuspended
 		case !now.Before(inv.DueAt):
-			kind, to = NoticeOverdue, db.AgencyPastDue
+			kind, to = NoticeOverdue, control.AgencyPastDue
 		case !now.Before(inv.DueAt.AddDate(0, 0, -int(settings.ReminderDays))):
 			kind = NoticeDueSoon
 		default:
 			continue
 		}
-		if to != "" && a.Status != to && db.CanTransition(a.Status, to) && !(to == db.AgencyPastDue && a.Status == db.AgencySuspended) {
+		if to != "" && a.Status != to && control.CanTransition(a.Status, to) && !(to == control.AgencyPastDue && a.Status == control.AgencySuspended) {
 			if _, err := s.r.control.SetAgencyStatus(ctx, a.ID, to); err != nil {
 				return err
 			}
@@ -186,7 +186,7 @@ func (s *subscriptionJob) dunning(ctx context.Context, run *db.JobRun, settings 
 }
 
 // email sends an invoice or reminder with its PDF to the agency's owners.
-func (s *subscriptionJob) email(ctx context.Context, a *db.Agency, inv *db.SubscriptionInvoice, settings db.SubscriptionSettings, template, kind string) error {
+func (s *subscriptionJob) email(ctx context.Context, a *control.Agency, inv *control.SubscriptionInvoice, settings control.SubscriptionSettings, template, kind string) error {
 	if s.mailer == nil {
 		return nil
 	}
@@ -213,7 +213,7 @@ func (s *subscriptionJob) email(ctx context.Context, a *db.Agency, inv *db.Subsc
 		"Kind": kind, "GraceDays": settings.GraceDays, "Link": s.baseURL + "/a/" + a.Slug + "/plan",
 		"DaysLate": int(s.r.clock.Now().Sub(inv.DueAt) / (24 * time.Hour)),
 	}
-	att := []db.EmailAttachment{{Filename: inv.Filename(), ContentType: "application/pdf", Data: pdf}}
+	att := []control.EmailAttachment{{Filename: inv.Filename(), ContentType: "application/pdf", Data: pdf}}
 	for _, to := range owners {
 		if err := s.mailer.QueueWithAttachments(ctx, a.ID, to, template, data, att); err != nil {
 			return err

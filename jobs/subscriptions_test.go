@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
-	"mintedmind/db"
+	controldb "mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/mail"
 	"mintedmind/mail/mailtest"
 )
@@ -33,12 +35,12 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	if err := control.EnsureDefaultPlans(ctx); err != nil {
 		t.Fatal(err)
 	}
-	plans := map[string]*db.Plan{}
+	plans := map[string]*controldb.Plan{}
 	all, _ := control.Plans(ctx)
 	for _, p := range all {
 		plans[p.Name] = p
 	}
-	a, _, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: "Subs", Slug: "subs", OwnerName: "O", OwnerEmail: "owner@subs.test", OwnerPasswordHash: "x"})
+	a, _, err := app.CreateAgency(ctx, control, pool, app.NewAgency{Name: "Subs", Slug: "subs", OwnerName: "O", OwnerEmail: "owner@subs.test", OwnerPasswordHash: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +61,7 @@ func TestSubscriptionLifecycle(t *testing.T) {
 		}
 		return s.Status
 	}
-	run := func() *db.JobRun {
+	run := func() *controldb.JobRun {
 		t.Helper()
 		run, err := r.Run(ctx, JobSubscriptions)
 		if err != nil {
@@ -67,7 +69,7 @@ func TestSubscriptionLifecycle(t *testing.T) {
 		}
 		return run
 	}
-	invoices := func() []*db.SubscriptionInvoice {
+	invoices := func() []*controldb.SubscriptionInvoice {
 		t.Helper()
 		invs, err := control.SubscriptionInvoices(ctx, a.ID, 100)
 		if err != nil {
@@ -85,14 +87,14 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	at := func(days int) { clk.Set(start.AddDate(0, 0, days)) }
 
 	t.Run("a trial owes nothing", func(t *testing.T) {
-		if got := run(); got.Counts["invoices"] != 0 || status() != db.AgencyTrial {
+		if got := run(); got.Counts["invoices"] != 0 || status() != controldb.AgencyTrial {
 			t.Fatalf("%v %s", got.Counts, status())
 		}
 	})
 	t.Run("the trial's end makes the agency active with its first invoice, emailed with the PDF", func(t *testing.T) {
 		at(14)
 		got := run()
-		if got.Counts["invoices"] != 1 || got.Counts["periods_started"] != 1 || status() != db.AgencyActive {
+		if got.Counts["invoices"] != 1 || got.Counts["periods_started"] != 1 || status() != controldb.AgencyActive {
 			t.Fatalf("%v %s", got.Counts, status())
 		}
 		invs := invoices()
@@ -116,7 +118,7 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	})
 	t.Run("a reminder goes once, three days before the due date", func(t *testing.T) {
 		at(25)
-		if got := run(); got.Counts["reminders_due-soon"] != 1 || status() != db.AgencyActive {
+		if got := run(); got.Counts["reminders_due-soon"] != 1 || status() != controldb.AgencyActive {
 			t.Fatalf("%v %s", got.Counts, status())
 		}
 		if got := run(); got.Counts["reminders_due-soon"] != 0 {
@@ -125,17 +127,17 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	})
 	t.Run("after the due date the agency is past due", func(t *testing.T) {
 		at(28)
-		if got := run(); got.Counts["agencies_past_due"] != 1 || got.Counts["reminders_overdue"] != 1 || status() != db.AgencyPastDue {
+		if got := run(); got.Counts["agencies_past_due"] != 1 || got.Counts["reminders_overdue"] != 1 || status() != controldb.AgencyPastDue {
 			t.Fatalf("%v %s", got.Counts, status())
 		}
 	})
 	t.Run("after the grace period it is suspended", func(t *testing.T) {
 		at(41)
-		if got := run(); got.Counts["agencies_suspended"] != 0 || status() != db.AgencyPastDue {
+		if got := run(); got.Counts["agencies_suspended"] != 0 || status() != controldb.AgencyPastDue {
 			t.Fatalf("a day early: %v %s", got.Counts, status())
 		}
 		at(42)
-		if got := run(); got.Counts["agencies_suspended"] != 1 || got.Counts["reminders_suspended"] != 1 || status() != db.AgencySuspended {
+		if got := run(); got.Counts["agencies_suspended"] != 1 || got.Counts["reminders_suspended"] != 1 || status() != controldb.AgencySuspended {
 			t.Fatalf("%v %s", got.Counts, status())
 		}
 		m := mails()
@@ -144,18 +146,18 @@ func TestSubscriptionLifecycle(t *testing.T) {
 		}
 	})
 	t.Run("a suspended agency cannot be merely past due", func(t *testing.T) {
-		if _, err := control.SetAgencyStatus(ctx, a.ID, db.AgencyPastDue); !apperr.Is(err, apperr.Conflict) {
+		if _, err := control.SetAgencyStatus(ctx, a.ID, controldb.AgencyPastDue); !apperr.Is(err, apperr.Conflict) {
 			t.Fatalf("err %v", err)
 		}
 	})
 	t.Run("payment reactivates it", func(t *testing.T) {
 		inv := invoices()[0]
 		res, err := control.RecordSubscriptionPayment(ctx, inv.ID, 1000, "EUR", "manual", "", "Op")
-		if err != nil || res.Reactivated != "" || status() != db.AgencySuspended {
+		if err != nil || res.Reactivated != "" || status() != controldb.AgencySuspended {
 			t.Fatalf("a part payment: %+v %v %s", res, err, status())
 		}
 		res, err = control.RecordSubscriptionPayment(ctx, inv.ID, 900, "EUR", "manual", "", "Op")
-		if err != nil || res.Reactivated != db.AgencySuspended || res.Invoice.Status != db.SubInvoicePaid || status() != db.AgencyActive {
+		if err != nil || res.Reactivated != controldb.AgencySuspended || res.Invoice.Status != controldb.SubInvoicePaid || status() != controldb.AgencyActive {
 			t.Fatalf("%+v %v %s", res, err, status())
 		}
 		if _, err := control.RecordSubscriptionPayment(ctx, inv.ID, 100, "USD", "manual", "", "Op"); !apperr.Is(err, apperr.Invalid) {
@@ -173,12 +175,12 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	})
 	t.Run("past due, then paid, it is active again", func(t *testing.T) {
 		at(58) // the second invoice's due date
-		if got := run(); got.Counts["agencies_past_due"] != 1 || status() != db.AgencyPastDue {
+		if got := run(); got.Counts["agencies_past_due"] != 1 || status() != controldb.AgencyPastDue {
 			t.Fatalf("%v %s", got.Counts, status())
 		}
 		invs := invoices()
 		res, err := control.RecordSubscriptionPayment(ctx, invs[0].ID, invs[0].Amount, "EUR", "paysera", "req-1", "Paysera")
-		if err != nil || res.Reactivated != db.AgencyPastDue || status() != db.AgencyActive {
+		if err != nil || res.Reactivated != controldb.AgencyPastDue || status() != controldb.AgencyActive {
 			t.Fatalf("%+v %v %s", res, err, status())
 		}
 		res, err = control.RecordSubscriptionPayment(ctx, invs[0].ID, invs[0].Amount, "EUR", "paysera", "req-1", "Paysera")
@@ -187,7 +189,7 @@ func TestSubscriptionLifecycle(t *testing.T) {
 		}
 	})
 	t.Run("a downgrade waits for the period's end", func(t *testing.T) {
-		change, err := control.ChangePlan(ctx, a.ID, plans["Free"], db.IntervalMonth, db.Usage{Staff: 1, Clients: 3})
+		change, err := control.ChangePlan(ctx, a.ID, plans["Free"], controldb.IntervalMonth, controldb.Usage{Staff: 1, Clients: 3})
 		if err != nil || change.AtOnce {
 			t.Fatalf("%+v %v", change, err)
 		}
@@ -205,13 +207,13 @@ func TestSubscriptionLifecycle(t *testing.T) {
 		}
 	})
 	t.Run("a move the usage does not fit is refused", func(t *testing.T) {
-		_, err := control.ChangePlan(ctx, a.ID, plans["Starter"], db.IntervalMonth, db.Usage{Staff: 4})
+		_, err := control.ChangePlan(ctx, a.ID, plans["Starter"], controldb.IntervalMonth, controldb.Usage{Staff: 4})
 		if !apperr.Is(err, apperr.Conflict) || !strings.Contains(apperr.MessageOf(err), "allows 3 staff seats and you have 4") {
 			t.Fatalf("%v", err)
 		}
 	})
 	t.Run("an upgrade applies at once and is invoiced", func(t *testing.T) {
-		change, err := control.ChangePlan(ctx, a.ID, plans["Pro"], db.IntervalYear, db.Usage{Staff: 2})
+		change, err := control.ChangePlan(ctx, a.ID, plans["Pro"], controldb.IntervalYear, controldb.Usage{Staff: 2})
 		if err != nil || !change.AtOnce {
 			t.Fatalf("%+v %v", change, err)
 		}
@@ -222,15 +224,15 @@ func TestSubscriptionLifecycle(t *testing.T) {
 		}
 	})
 	t.Run("archival and deletion follow the lifecycle", func(t *testing.T) {
-		if _, err := control.SetAgencyStatus(ctx, a.ID, db.AgencyDeleted); !apperr.Is(err, apperr.Conflict) {
+		if _, err := control.SetAgencyStatus(ctx, a.ID, controldb.AgencyDeleted); !apperr.Is(err, apperr.Conflict) {
 			t.Fatalf("deleting a live agency: %v", err)
 		}
-		for _, to := range []string{db.AgencySuspended, db.AgencyActive, db.AgencyArchived, db.AgencyActive, db.AgencyArchived, db.AgencyDeleted} {
+		for _, to := range []string{controldb.AgencySuspended, controldb.AgencyActive, controldb.AgencyArchived, controldb.AgencyActive, controldb.AgencyArchived, controldb.AgencyDeleted} {
 			if _, err := control.SetAgencyStatus(ctx, a.ID, to); err != nil {
 				t.Fatalf("to %s: %v", to, err)
 			}
 		}
-		if _, err := control.SetAgencyStatus(ctx, a.ID, db.AgencyActive); !apperr.Is(err, apperr.Conflict) {
+		if _, err := control.SetAgencyStatus(ctx, a.ID, controldb.AgencyActive); !apperr.Is(err, apperr.Conflict) {
 			t.Fatalf("a deleted agency came back: %v", err)
 		}
 	})
@@ -243,7 +245,7 @@ func TestSubscriptionsSelfHosted(t *testing.T) {
 	r := NewRunner(control, pool, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
 	r.AddSubscriptions(nil, "http://mm.test", true)
 	control.EnsureDefaultPlans(ctx)
-	a, _, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: "Self", Slug: "self", OwnerName: "O", OwnerEmail: "o@self.test", OwnerPasswordHash: "x"})
+	a, _, err := app.CreateAgency(ctx, control, pool, app.NewAgency{Name: "Self", Slug: "self", OwnerName: "O", OwnerEmail: "o@self.test", OwnerPasswordHash: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,15 +271,15 @@ func TestClosedCaseRetention(t *testing.T) {
 	r := NewRunner(control, pool, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
 	r.AddSubscriptions(nil, "http://mm.test", false)
 	control.EnsureDefaultPlans(ctx)
-	a, owner, err := control.CreateAgency(ctx, pool, db.NewAgency{Name: "Keep", Slug: "keep", OwnerName: "O", OwnerEmail: "o@keep.test", OwnerPasswordHash: "x"})
+	a, owner, err := app.CreateAgency(ctx, control, pool, app.NewAgency{Name: "Keep", Slug: "keep", OwnerName: "O", OwnerEmail: "o@keep.test", OwnerPasswordHash: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &db.Plan{Name: "Short memory", Currency: "EUR", CaseRetentionDays: 30}
+	p := &controldb.Plan{Name: "Short memory", Currency: "EUR", CaseRetentionDays: 30}
 	if err := control.CreatePlan(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	if err := control.SetAgencyPlan(ctx, a.ID, p.ID, db.IntervalMonth); err != nil {
+	if err := control.SetAgencyPlan(ctx, a.ID, p.ID, controldb.IntervalMonth); err != nil {
 		t.Fatal(err)
 	}
 	tn, release, err := pool.Acquire(ctx, a.ID)
@@ -285,21 +287,21 @@ func TestClosedCaseRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer release()
-	v, actor := db.Viewer{UserID: owner.ID}, db.Actor{ID: owner.ID, Name: owner.Name}
-	cl, err := tn.CreateClient(ctx, v, db.ClientInput{Name: "Client", Kind: "company"}, db.Audit{Action: "client.created"})
+	v, actor := tenant.Viewer{UserID: owner.ID}, tenant.Actor{ID: owner.ID, Name: owner.Name}
+	cl, err := tn.CreateClient(ctx, v, tenant.ClientInput{Name: "Client", Kind: "company"}, tenant.Audit{Action: "client.created"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	closed := "closed"
 	var ids []string
 	for _, title := range []string{"Closed long ago", "Closed lately", "Still open"} {
-		c, err := tn.CreateCase(ctx, v, actor, db.CaseInput{ClientID: cl.ID, Title: title})
+		c, err := tn.CreateCase(ctx, v, actor, tenant.CaseInput{ClientID: cl.ID, Title: title})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, c.ID)
 		if title != "Still open" {
-			if _, err := tn.UpdateCase(ctx, v, actor, c.ID, db.CaseChange{Status: &closed}); err != nil {
+			if _, err := tn.UpdateCase(ctx, v, actor, c.ID, tenant.CaseChange{Status: &closed}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -312,7 +314,7 @@ func TestClosedCaseRetention(t *testing.T) {
 	if err != nil || run.Counts["closed_cases_archived"] != 1 || run.Counts["archived_documents_deleted"] != 0 {
 		t.Fatalf("%v %v", run.Counts, err)
 	}
-	listed := func(f db.CaseFilter) []string {
+	listed := func(f tenant.CaseFilter) []string {
 		rows, _, err := tn.Cases(ctx, v, f)
 		if err != nil {
 			t.Fatal(err)
@@ -323,10 +325,10 @@ func TestClosedCaseRetention(t *testing.T) {
 		}
 		return titles
 	}
-	if got := strings.Join(listed(db.CaseFilter{}), ","); got != "Still open,Closed lately" {
+	if got := strings.Join(listed(tenant.CaseFilter{}), ","); got != "Still open,Closed lately" {
 		t.Fatalf("the list shows %q", got)
 	}
-	if got := strings.Join(listed(db.CaseFilter{Archived: true}), ","); got != "Closed long ago" {
+	if got := strings.Join(listed(tenant.CaseFilter{Archived: true}), ","); got != "Closed long ago" {
 		t.Fatalf("the archived view shows %q", got)
 	}
 	k, err := tn.Case(ctx, v, ids[0])
@@ -345,15 +347,15 @@ func TestClosedCaseRetention(t *testing.T) {
 
 	// Reopening brings it back to the lists.
 	reopened := "in_progress"
-	if _, err := tn.UpdateCase(ctx, v, actor, ids[0], db.CaseChange{Status: &reopened}); err != nil {
+	if _, err := tn.UpdateCase(ctx, v, actor, ids[0], tenant.CaseChange{Status: &reopened}); err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(listed(db.CaseFilter{Archived: true}), ","); got != "" {
+	if got := strings.Join(listed(tenant.CaseFilter{Archived: true}), ","); got != "" {
 		t.Fatalf("after reopening, the archived view shows %q", got)
 	}
 
 	// An agency that chose to purge the documents of archived cases loses them.
-	if err := tn.SaveSettings(ctx, db.Settings{TwoFactorRequired: db.TwoFactorNobody, PurgeArchivedDocuments: true}, db.Audit{Action: "settings.changed"}); err != nil {
+	if err := tn.SaveSettings(ctx, tenant.Settings{TwoFactorRequired: tenant.TwoFactorNobody, PurgeArchivedDocuments: true}, tenant.Audit{Action: "settings.changed"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := tn.Tx(ctx, func(tx *sql.Tx) error {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"mintedmind/db"
+	"mintedmind/db/control"
 )
 
 // QueueWithAttachments is Queue with files: the rendered email and its
@@ -12,7 +12,7 @@ import (
 // retry after an SMTP failure sends exactly what was queued, and the PDF
 // of an invoice is the one of the moment it was sent. Without SMTP the
 // log names the files.
-func (m *Mailer) QueueWithAttachments(ctx context.Context, agencyID, to, name string, data any, atts []db.EmailAttachment) error {
+func (m *Mailer) QueueWithAttachments(ctx context.Context, agencyID, to, name string, data any, atts []control.EmailAttachment) error {
 	if len(atts) == 0 {
 		return m.Queue(ctx, agencyID, to, name, data)
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"mintedmind/db"
+	"mintedmind/db/control"
 	"mintedmind/mail/mailtest"
 )
 
@@ -22,7 +22,7 @@ func TestQueueWithAttachments(t *testing.T) {
 	err := f.mailer.QueueWithAttachments(ctx, agencyID, "client@example.test", "invoice",
 		map[string]any{"AgencyName": "Acme", "Title": "Invoice", "TitleLower": "invoice", "Article": "an", "Number": "INV-2026-0001", "IssueDate": "2026-03-02",
 			"Total": "10.00 EUR", "Outstanding": "10.00 EUR", "DueDate": "2026-03-16", "Link": "http://x.test/i", "ClientName": "Bo", "BankDetails": "IBAN LT00"},
-		[]db.EmailAttachment{{Filename: "INV-2026-0001.pdf", ContentType: "application/pdf", Data: pdf}})
+		[]control.EmailAttachment{{Filename: "INV-2026-0001.pdf", ContentType: "application/pdf", Data: pdf}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
 	"mintedmind/metrics"
 )
 
@@ -53,7 +53,7 @@ type Config struct {
 
 // Mailer queues email in the outbox and delivers it.
 type Mailer struct {
-	ctl       *db.Control
+	ctl       *control.Store
 	cfg       Config
 	server    *SMTPServer // nil without SMTP
 	templates map[string]*emailTemplate
@@ -66,7 +66,7 @@ type Mailer struct {
 
 // New checks cfg, loads every emails/*.txt template from templates and
 // returns a Mailer; call Run to start delivering.
-func New(ctl *db.Control, cfg Config, templates fs.FS, clk clock.Clock, log *slog.Logger) (*Mailer, error) {
+func New(ctl *control.Store, cfg Config, templates fs.FS, clk clock.Clock, log *slog.Logger) (*Mailer, error) {
 	if ctl == nil {
 		return nil, errors.New("mail: no control database")
 	}
@@ -217,12 +217,12 @@ func (m *Mailer) Flush(ctx context.Context) error {
 
 // logEmail is delivery without SMTP: the whole email goes to the log, since
 // that is how a new install gets its invite and reset links.
-func (m *Mailer) logEmail(ctx context.Context, e *db.Email) error {
+func (m *Mailer) logEmail(ctx context.Context, e *control.Email) error {
 	ctx = context.WithoutCancel(ctx) // the email is out: record it even during shutdown
 	m.log.Info("mail: no SMTP configured, email written to the log instead",
 		"agency_id", e.AgencyID, "email_id", e.ID, "to", e.To, "subject", e.Subject, "body", e.Body)
 	metrics.EmailLogged()
-	if err := m.ctl.MarkEmail(ctx, e.ID, db.EmailLogged, "", m.clock.Now()); err != nil {
+	if err := m.ctl.MarkEmail(ctx, e.ID, control.EmailLogged, "", m.clock.Now()); err != nil {
 		return fmt.Errorf("mail: mark email %s logged: %w", e.ID, err)
 	}
 	return nil
@@ -230,7 +230,7 @@ func (m *Mailer) logEmail(ctx context.Context, e *db.Email) error {
 
 // record stores the outcome of one delivery attempt: sent, pending again
 // after a backoff, or failed for good after maxAttempts.
-func (m *Mailer) record(ctx context.Context, e *db.Email, sendErr error) error {
+func (m *Mailer) record(ctx context.Context, e *control.Email, sendErr error) error {
 	// The attempt happened: record it even if shutdown began meanwhile, or a
 	// sent email would go out again on the next start.
 	ctx = context.WithoutCancel(ctx)
@@ -238,15 +238,15 @@ func (m *Mailer) record(ctx context.Context, e *db.Email, sendErr error) error {
 	if sendErr == nil {
 		m.log.Info("mail sent", "agency_id", e.AgencyID, "email_id", e.ID, "attempt", e.Attempts+1)
 		metrics.EmailSent()
-		if err := m.ctl.MarkEmail(ctx, e.ID, db.EmailSent, "", now); err != nil {
+		if err := m.ctl.MarkEmail(ctx, e.ID, control.EmailSent, "", now); err != nil {
 			return fmt.Errorf("mail: mark email %s sent: %w", e.ID, err)
 		}
 		return nil
 	}
 	failures := e.Attempts + 1
-	status, retryAt := db.EmailPending, now.Add(retryDelay(failures))
+	status, retryAt := control.EmailPending, now.Add(retryDelay(failures))
 	if failures >= maxAttempts {
-		status, retryAt = db.EmailFailed, now
+		status, retryAt = control.EmailFailed, now
 		metrics.EmailFailed()
 		m.log.Error("mail: giving up on email", "agency_id", e.AgencyID, "email_id", e.ID,
 			"attempts", failures, "err", sendErr)

@@ -12,7 +12,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/clock"
-	"mintedmind/db"
+	"mintedmind/db/control"
 	"mintedmind/internal/syncbuf"
 	"mintedmind/mail"
 	"mintedmind/mail/mailtest"
@@ -27,15 +27,15 @@ const (
 var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 type fixture struct {
-	ctl    *db.Control
+	ctl    *control.Store
 	clock  *clock.Manual
 	mailer *mail.Mailer
 	log    *syncbuf.Buffer
 }
 
-func mustOpenControl(t *testing.T, clk clock.Clock) *db.Control {
+func mustOpenControl(t *testing.T, clk clock.Clock) *control.Store {
 	t.Helper()
-	ctl, err := db.OpenControl(context.Background(), t.TempDir(), clk)
+	ctl, err := control.Open(context.Background(), t.TempDir(), clk)
 	if err != nil {
 		t.Fatalf("open control db: %v", err)
 	}
@@ -75,7 +75,7 @@ func (f *fixture) flush(t *testing.T) {
 }
 
 // onlyEmail returns the single email in the outbox.
-func (f *fixture) onlyEmail(t *testing.T) *db.Email {
+func (f *fixture) onlyEmail(t *testing.T) *control.Email {
 	t.Helper()
 	emails, err := f.ctl.RecentEmails(context.Background(), 10)
 	if err != nil {
@@ -116,7 +116,7 @@ func TestQueueDelivers(t *testing.T) {
 			}
 		}
 		e := f.onlyEmail(t)
-		if e.Status != db.EmailSent || e.Attempts != 1 || e.AgencyID != agencyID {
+		if e.Status != control.EmailSent || e.Attempts != 1 || e.AgencyID != agencyID {
 			t.Errorf("outbox: status %s, attempts %d, agency %q; want sent, 1, %q", e.Status, e.Attempts, e.AgencyID, agencyID)
 		}
 	})
@@ -185,7 +185,7 @@ func TestRetries(t *testing.T) {
 		f.flush(t)
 
 		e := f.onlyEmail(t)
-		if e.Status != db.EmailPending || e.Attempts != 1 || !strings.Contains(e.LastError, "451") {
+		if e.Status != control.EmailPending || e.Attempts != 1 || !strings.Contains(e.LastError, "451") {
 			t.Fatalf("after failure: status %s, attempts %d, last error %q; want pending, 1, a 451", e.Status, e.Attempts, e.LastError)
 		}
 		if !e.NextAttemptAt.Equal(start.Add(time.Minute)) {
@@ -207,7 +207,7 @@ func TestRetries(t *testing.T) {
 		if !strings.Contains(msg.Body, data.Link) {
 			t.Errorf("body lacks the link:\n%s", msg.Body)
 		}
-		if e := f.onlyEmail(t); e.Status != db.EmailSent || e.Attempts != 2 {
+		if e := f.onlyEmail(t); e.Status != control.EmailSent || e.Attempts != 2 {
 			t.Errorf("after retry: status %s, attempts %d; want sent, 2", e.Status, e.Attempts)
 		}
 	})
@@ -223,14 +223,14 @@ func TestRetries(t *testing.T) {
 			f.flush(t)
 			e := f.onlyEmail(t)
 			want := f.clock.Now().Add(backoff[attempt-1])
-			if e.Status != db.EmailPending || e.Attempts != attempt || !e.NextAttemptAt.Equal(want) {
+			if e.Status != control.EmailPending || e.Attempts != attempt || !e.NextAttemptAt.Equal(want) {
 				t.Fatalf("attempt %d: status %s, attempts %d, next %v; want pending, %d, %v", attempt, e.Status, e.Attempts, e.NextAttemptAt, attempt, want)
 			}
 			f.clock.Set(want)
 		}
 		f.flush(t)
 		e := f.onlyEmail(t)
-		if e.Status != db.EmailFailed || e.Attempts != 7 || e.LastError == "" {
+		if e.Status != control.EmailFailed || e.Attempts != 7 || e.LastError == "" {
 			t.Fatalf("after 7 attempts: status %s, attempts %d, last error %q; want failed, 7, set", e.Status, e.Attempts, e.LastError)
 		}
 		if !strings.Contains(f.log.String(), "giving up") {
@@ -261,7 +261,7 @@ func TestRetries(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, e := range emails {
-			if e.Status != db.EmailPending || e.Attempts != 1 || !strings.Contains(e.LastError, "connect to SMTP server") {
+			if e.Status != control.EmailPending || e.Attempts != 1 || !strings.Contains(e.LastError, "connect to SMTP server") {
 				t.Errorf("%s: status %s, attempts %d, last error %q", e.To, e.Status, e.Attempts, e.LastError)
 			}
 		}
@@ -277,7 +277,7 @@ func TestWithoutSMTP(t *testing.T) {
 	f.flush(t)
 
 	e := f.onlyEmail(t)
-	if e.Status != db.EmailLogged || e.Attempts != 1 {
+	if e.Status != control.EmailLogged || e.Attempts != 1 {
 		t.Errorf("status %s, attempts %d; want logged, 1", e.Status, e.Attempts)
 	}
 	out := f.log.String()

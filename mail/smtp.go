@@ -10,7 +10,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 	gosmtp "github.com/wneessen/go-mail/smtp"
 
-	"mintedmind/db"
+	"mintedmind/db/control"
 )
 
 // connection is one SMTP session, shared by the emails of a Flush batch. A
@@ -60,7 +60,7 @@ func (m *Mailer) dial(ctx context.Context) *connection {
 }
 
 // send delivers one email over the connection.
-func (c *connection) send(from string, e *db.Email) error {
+func (c *connection) send(from string, e *control.Email) error {
 	if c.err != nil {
 		return c.err
 	}

@@ -1,4 +1,4 @@
-package db_test
+package tenant_test
 
 import (
 	"context"
@@ -6,12 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // portalTexts is every text of a case's portal history: the events' values
 // and the current bodies of the notes among them.
-func portalTexts(events []db.Event) string {
+func portalTexts(events []tenant.Event) string {
 	var sb strings.Builder
 	for _, e := range events {
 		sb.WriteString(e.NewValue + "\n" + e.OldValue + "\n")
@@ -30,8 +30,8 @@ func TestPortalCaseEventsDropANoteMadeInternal(t *testing.T) {
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "notes-internal")
 	x := mustCaseClient(t, tn, "Xylo Ltd", "")
-	contact := db.NewViewer(mustPortalContact(t, tn, owner, x, "xena@xylo.test"), db.Settings{})
-	k := mustCreateCase(t, tn, owner, db.CaseInput{ClientID: x, Title: "Website"})
+	contact := tenant.NewViewer(mustPortalContact(t, tn, owner, x, "xena@xylo.test"), tenant.Settings{})
+	k := mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: x, Title: "Website"})
 	const sharedText, internalText, keptText = "The draft is ready for review", "Client pays late: ask for a deposit", "Hosting renewed for a year"
 	kept, err := tn.AddNote(ctx, everything(owner), actorOf(owner), k.ID, keptText, true)
 	if err != nil {
@@ -41,13 +41,13 @@ func TestPortalCaseEventsDropANoteMadeInternal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	noteEvents := func(t *testing.T) map[string]db.Event {
+	noteEvents := func(t *testing.T) map[string]tenant.Event {
 		t.Helper()
 		events, err := tn.PortalCaseEvents(ctx, contact, k.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		out := map[string]db.Event{}
+		out := map[string]tenant.Event{}
 		for _, e := range events {
 			if e.NoteID != "" {
 				out[e.NoteID] = e

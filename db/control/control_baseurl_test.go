@@ -1,4 +1,4 @@
-package db_test
+package control_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package db
+package control
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 const settingServeBaseURL = "serve_base_url"
 
 // RecordServeBaseURL stores the base URL the server is starting with.
-func (c *Control) RecordServeBaseURL(ctx context.Context, baseURL string) error {
-	_, err := c.write.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+func (c *Store) RecordServeBaseURL(ctx context.Context, baseURL string) error {
+	_, err := c.Write().ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, settingServeBaseURL, baseURL)
 	if err != nil {
 		return fmt.Errorf("db: record the server's base URL: %w", err)
@@ -22,9 +22,9 @@ func (c *Control) RecordServeBaseURL(ctx context.Context, baseURL string) error 
 }
 
 // ServeBaseURL returns the base URL the server last started with, or "" if it never started.
-func (c *Control) ServeBaseURL(ctx context.Context) (string, error) {
+func (c *Store) ServeBaseURL(ctx context.Context) (string, error) {
 	var baseURL string
-	err := c.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, settingServeBaseURL).Scan(&baseURL)
+	err := c.Read().QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, settingServeBaseURL).Scan(&baseURL)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

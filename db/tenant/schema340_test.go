@@ -1,4 +1,4 @@
-package db_test
+package tenant_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"testing"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // TestClientListColumnsKeepTheirOrder pins the values of the copies of each
@@ -21,7 +21,7 @@ func TestClientListColumnsKeepTheirOrder(t *testing.T) {
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "order340")
 	ctx := context.Background()
-	v := db.Viewer{UserID: owner.ID}
+	v := tenant.Viewer{UserID: owner.ID}
 
 	type cols struct{ email, phone, tags string }
 	get := func(t *testing.T, id string) cols {
@@ -66,17 +66,17 @@ func TestClientListColumnsKeepTheirOrder(t *testing.T) {
 		}
 	}
 
-	a, err := tn.CreateClient(ctx, v, db.ClientInput{Name: "Aušra",
+	a, err := tn.CreateClient(ctx, v, tenant.ClientInput{Name: "Aušra",
 		Emails: []string{"zed@x.test", "amy@x.test", "mid@x.test"},
 		Phones: []string{"+370 9", "+370 1"},
 		Tags:   []string{"zeta", "Ąžuolas", "Beta", "alpha", "10", "9"},
-	}, db.Audit{Action: "client.created"})
+	}, tenant.Audit{Action: "client.created"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want(t, "create", a.ID, cols{"zed@x.test", "+370 9", "10, 9, alpha, beta, zeta, ąžuolas"})
 
-	b, err := tn.CreateClient(ctx, v, db.ClientInput{Name: "Bronius"}, db.Audit{Action: "client.created"})
+	b, err := tn.CreateClient(ctx, v, tenant.ClientInput{Name: "Bronius"}, tenant.Audit{Action: "client.created"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,18 +134,18 @@ func TestClientListColumnsKeepTheirOrder(t *testing.T) {
 
 	// Through the client functions: an edit, a bulk tag added after the
 	// existing ones, and an import.
-	if _, _, err := tn.UpdateClient(ctx, v, a.ID, 0, db.ClientInput{Name: "Aušra",
+	if _, _, err := tn.UpdateClient(ctx, v, a.ID, 0, tenant.ClientInput{Name: "Aušra",
 		Emails: []string{"mid@x.test", "zed@x.test"}, Phones: []string{"+370 5"}, Tags: []string{"omega", "delta", "Ūla"},
-	}, db.Audit{Action: "client.updated"}); err != nil {
+	}, tenant.Audit{Action: "client.updated"}); err != nil {
 		t.Fatal(err)
 	}
 	want(t, "edit", a.ID, cols{"mid@x.test", "+370 5", "delta, omega, ūla"})
-	if _, err := tn.BulkUpdateClients(ctx, v, db.ClientBulk{Action: db.ClientBulkTag, IDs: []string{a.ID, id}, Tag: "a-first"}, db.Audit{Action: "client.updated"}); err != nil {
+	if _, err := tn.BulkUpdateClients(ctx, v, tenant.ClientBulk{Action: tenant.ClientBulkTag, IDs: []string{a.ID, id}, Tag: "a-first"}, tenant.Audit{Action: "client.updated"}); err != nil {
 		t.Fatal(err)
 	}
 	want(t, "bulk tag", a.ID, cols{"mid@x.test", "+370 5", "a-first, delta, omega, ūla"})
 	want(t, "bulk tag on an empty client", id, cols{"", "", "a-first"})
-	if _, err := tn.ImportClients(ctx, v, importRows(20, owner.Email), db.Audit{Action: "client.imported"}); err != nil {
+	if _, err := tn.ImportClients(ctx, v, importRows(20, owner.Email), tenant.Audit{Action: "client.imported"}); err != nil {
 		t.Fatal(err)
 	}
 	oracle(t)

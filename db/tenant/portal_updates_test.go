@@ -1,4 +1,4 @@
-package db_test
+package tenant_test
 
 import (
 	"context"
@@ -6,23 +6,23 @@ import (
 	"testing"
 	"time"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // mustPortalContact invites a portal contact of clientID as owner and
 // accepts the invite: a user of role client that belongs to the client.
-func mustPortalContact(t testing.TB, tn *db.Tenant, owner *db.User, clientID, email string) *db.User {
+func mustPortalContact(t testing.TB, tn *tenant.Store, owner *tenant.User, clientID, email string) *tenant.User {
 	t.Helper()
 	ctx := context.Background()
-	token, _, err := tn.CreateContactInvite(ctx, everything(owner), clientID, email, owner.ID, time.Hour, db.Audit{Action: "contact.invited"})
+	token, _, err := tn.CreateContactInvite(ctx, everything(owner), clientID, email, owner.ID, time.Hour, tenant.Audit{Action: "contact.invited"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := tn.AcceptInvite(ctx, token, "Contact "+email, testHash, db.Audit{Action: "invite.accepted"})
+	u, err := tn.AcceptInvite(ctx, token, "Contact "+email, testHash, tenant.Audit{Action: "invite.accepted"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Role != db.RoleClient || u.ClientID != clientID {
+	if u.Role != tenant.RoleClient || u.ClientID != clientID {
 		t.Fatalf("contact %+v", u)
 	}
 	return u
@@ -40,13 +40,13 @@ type portalCaseContent struct {
 
 // mustSharedCase opens a case for clientID and puts on it shared documents
 // and shared notes, each a client-visible event.
-func mustSharedCase(t testing.TB, tn *db.Tenant, owner *db.User, clientID, title string, files, notes []string) portalCaseContent {
+func mustSharedCase(t testing.TB, tn *tenant.Store, owner *tenant.User, clientID, title string, files, notes []string) portalCaseContent {
 	t.Helper()
 	ctx := context.Background()
-	k := mustCreateCase(t, tn, owner, db.CaseInput{ClientID: clientID, Title: title})
+	k := mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: clientID, Title: title})
 	for _, name := range files {
-		if _, err := tn.AddDocuments(ctx, db.StaffDocumentAccess(everything(owner)), actorOf(owner), k.ID, true, 1<<30,
-			[]db.DocumentFile{docFile(name, 10)}, sizeText); err != nil {
+		if _, err := tn.AddDocuments(ctx, tenant.StaffDocumentAccess(everything(owner)), actorOf(owner), k.ID, true, 1<<30,
+			[]tenant.DocumentFile{docFile(name, 10)}, sizeText); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -59,13 +59,13 @@ func mustSharedCase(t testing.TB, tn *db.Tenant, owner *db.User, clientID, title
 }
 
 // leakOf returns what of another client's cases an update carries, or "".
-func leakOf(u db.PortalUpdate, others []portalCaseContent) string {
+func leakOf(u tenant.PortalUpdate, others []portalCaseContent) string {
 	for _, k := range others {
 		switch {
 		case u.CaseID == k.id:
 			return "case id " + k.id
 		case u.CaseNumber == k.number:
-			return "case number " + db.CaseNumber(k.number)
+			return "case number " + tenant.CaseNumber(k.number)
 		case u.CaseTitle == k.title:
 			return "case title " + k.title
 		}
@@ -99,7 +99,7 @@ func TestPortalUpdatesStayWithTheContactsClient(t *testing.T) {
 
 	for _, tc := range []struct {
 		name        string
-		contact     *db.User
+		contact     *tenant.User
 		client      string
 		own, others []portalCaseContent
 	}{
@@ -107,13 +107,13 @@ func TestPortalUpdatesStayWithTheContactsClient(t *testing.T) {
 		{"Yarrow's contact gets every Yarrow update and none of Xylo's", yves, y, yCases, xCases},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			updates, err := tn.PortalUpdates(ctx, db.NewViewer(tc.contact, db.Settings{}), 100)
+			updates, err := tn.PortalUpdates(ctx, tenant.NewViewer(tc.contact, tenant.Settings{}), 100)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, u := range updates {
 				if leak := leakOf(u, tc.others); leak != "" {
-					t.Errorf("update %d (%s %s %q on %s) carries the other client's %s", u.ID, u.Kind, u.Field, u.NewValue, db.CaseNumber(u.CaseNumber), leak)
+					t.Errorf("update %d (%s %s %q on %s) carries the other client's %s", u.ID, u.Kind, u.Field, u.NewValue, tenant.CaseNumber(u.CaseNumber), leak)
 				}
 			}
 			want := queryInt(t, tn, `SELECT COUNT(*) FROM case_events e JOIN cases k ON k.id = e.case_id
@@ -135,7 +135,7 @@ func TestPortalUpdatesStayWithTheContactsClient(t *testing.T) {
 		})
 	}
 	t.Run("a short limit still gives only the contact's client", func(t *testing.T) {
-		updates, err := tn.PortalUpdates(ctx, db.NewViewer(xena, db.Settings{}), 2)
+		updates, err := tn.PortalUpdates(ctx, tenant.NewViewer(xena, tenant.Settings{}), 2)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package db_test
+package tenant_test
 
 import (
 	"context"
@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // caseIDs returns the ids of rows, sorted, as one string to compare.
-func caseIDs(rows []db.CaseRow) string {
+func caseIDs(rows []tenant.CaseRow) string {
 	ids := make([]string, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
@@ -32,23 +32,23 @@ func TestCaseFilterNarrowsToOneClient(t *testing.T) {
 	ctx := context.Background()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "client-filter")
-	sam := mustAddUser(t, tn, "sam@client-filter.test", db.RoleStaff)
+	sam := mustAddUser(t, tn, "sam@client-filter.test", tenant.RoleStaff)
 	samsClient := mustCaseClient(t, tn, "Sam's client", sam.ID)
 	ownersClient := mustCaseClient(t, tn, "Owner's client", owner.ID)
 	emptyClient := mustCaseClient(t, tn, "No cases", "")
 	mk := func(client, title, assignee, due string) string {
-		return mustCreateCase(t, tn, owner, db.CaseInput{ClientID: client, Title: title, AssigneeID: assignee, DueDate: due}).ID
+		return mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: client, Title: title, AssigneeID: assignee, DueDate: due}).ID
 	}
 	sams1 := mk(samsClient, "Sam's first", "", "2026-12-01")
 	sams2 := mk(samsClient, "Sam's second", owner.ID, "")
 	assignedToSam := mk(ownersClient, "Assigned to Sam", sam.ID, "2026-11-20")
 	hidden := mk(ownersClient, "Hidden from Sam", "", "")
 	hiddenToo := mk(ownersClient, "Hidden too", owner.ID, "2026-11-25")
-	restricted := db.NewViewer(sam, db.Settings{StaffSeeOwnOnly: true})
+	restricted := tenant.NewViewer(sam, tenant.Settings{StaffSeeOwnOnly: true})
 
 	tests := []struct {
 		name   string
-		viewer db.Viewer
+		viewer tenant.Viewer
 		client string
 		want   string
 	}{
@@ -61,8 +61,8 @@ func TestCaseFilterNarrowsToOneClient(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, order := range db.CaseSorts {
-				rows, next, err := tn.Cases(ctx, tt.viewer, db.CaseFilter{ClientID: tt.client, Sort: order})
+			for _, order := range tenant.CaseSorts {
+				rows, next, err := tn.Cases(ctx, tt.viewer, tenant.CaseFilter{ClientID: tt.client, Sort: order})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -71,10 +71,10 @@ func TestCaseFilterNarrowsToOneClient(t *testing.T) {
 				}
 			}
 			t.Run("page by page too", func(t *testing.T) {
-				var all []db.CaseRow
+				var all []tenant.CaseRow
 				after := ""
 				for pages := 0; pages < 10; pages++ {
-					rows, next, err := tn.Cases(ctx, tt.viewer, db.CaseFilter{ClientID: tt.client, Limit: 1, After: after})
+					rows, next, err := tn.Cases(ctx, tt.viewer, tenant.CaseFilter{ClientID: tt.client, Limit: 1, After: after})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -87,11 +87,11 @@ func TestCaseFilterNarrowsToOneClient(t *testing.T) {
 					t.Fatalf("paged: %s, want %s", got, tt.want)
 				}
 			})
-			cols, err := tn.CaseBoard(ctx, tt.viewer, db.CaseFilter{ClientID: tt.client}, 50)
+			cols, err := tn.CaseBoard(ctx, tt.viewer, tenant.CaseFilter{ClientID: tt.client}, 50)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var cards []db.CaseRow
+			var cards []tenant.CaseRow
 			count := 0
 			for _, c := range cols {
 				cards = append(cards, c.Cards...)
@@ -100,9 +100,9 @@ func TestCaseFilterNarrowsToOneClient(t *testing.T) {
 			if got := caseIDs(cards); got != tt.want || count != len(cards) {
 				t.Errorf("board: %s counted %d, want %s", got, count, tt.want)
 			}
-			var exported []db.CaseRow
-			if err := tn.EachCase(ctx, tt.viewer, db.CaseFilter{ClientID: tt.client}, func(k *db.Case) error {
-				exported = append(exported, db.CaseRow{ID: k.ID})
+			var exported []tenant.CaseRow
+			if err := tn.EachCase(ctx, tt.viewer, tenant.CaseFilter{ClientID: tt.client}, func(k *tenant.Case) error {
+				exported = append(exported, tenant.CaseRow{ID: k.ID})
 				if k.ClientID != tt.client {
 					t.Errorf("exported case %s is of client %s", k.ID, k.ClientID)
 				}

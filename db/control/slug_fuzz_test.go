@@ -1,4 +1,4 @@
-package db_test
+package control_test
 
 import (
 	"net/url"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"mintedmind/db"
+	"mintedmind/db/control"
 )
 
 // slugShaped is the documented slug rule written out by hand: 3 to 40
@@ -39,10 +39,10 @@ func FuzzValidateSlug(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	reserved := db.ValidateSlug("admin")
+	reserved := control.ValidateSlug("admin")
 	f.Fuzz(func(t *testing.T, s string) {
-		msg := db.ValidateSlug(s)
-		if msg != db.ValidateSlug(s) {
+		msg := control.ValidateSlug(s)
+		if msg != control.ValidateSlug(s) {
 			t.Fatalf("ValidateSlug(%q) not deterministic", s)
 		}
 		shaped := slugShaped(s)

@@ -1,11 +1,11 @@
-package db_test
+package tenant_test
 
 import (
 	"context"
 	"testing"
 
 	"mintedmind/billing"
-	"mintedmind/db"
+	"mintedmind/db/tenant"
 )
 
 // halfEuro is a line of 0.50 (without VAT) at rateBP.
@@ -64,7 +64,7 @@ func TestInvoiceTotalsRoundVATOncePerRate(t *testing.T) {
 		if err := tn.UpdateDraft(ctx, everything(owner), draft.ID, invoiceInput(client, halfEuro("a", 2100), halfEuro("b", 2100))); err != nil {
 			t.Fatal(err)
 		}
-		got, err := tn.Invoice(ctx, db.Viewer{}, draft.ID)
+		got, err := tn.Invoice(ctx, tenant.Viewer{}, draft.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
