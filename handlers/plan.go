@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/control"
@@ -197,11 +198,11 @@ func (h *Handlers) sendSubscriptionPDF(c *fiber.Ctx, inv *control.SubscriptionIn
 	if err != nil {
 		return err
 	}
-	pdf, err := inv.PDF(s, buyerEmail)
+	pdf, err := app.SubscriptionInvoicePDF(inv, s, buyerEmail)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+inv.Filename()+`"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+app.SubscriptionInvoiceFilename(inv)+`"`)
 	return c.Send(pdf)
 }

@@ -202,7 +202,7 @@ func (s *subscriptionJob) email(ctx context.Context, a *control.Agency, inv *con
 	if len(owners) == 0 {
 		return nil
 	}
-	pdf, err := inv.PDF(settings, owners[0])
+	pdf, err := app.SubscriptionInvoicePDF(inv, settings, owners[0])
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func (s *subscriptionJob) email(ctx context.Context, a *control.Agency, inv *con
 		"Kind": kind, "GraceDays": settings.GraceDays, "Link": s.baseURL + "/a/" + a.Slug + "/plan",
 		"DaysLate": int(s.r.clock.Now().Sub(inv.DueAt) / (24 * time.Hour)),
 	}
-	att := []control.EmailAttachment{{Filename: inv.Filename(), ContentType: "application/pdf", Data: pdf}}
+	att := []control.EmailAttachment{{Filename: app.SubscriptionInvoiceFilename(inv), ContentType: "application/pdf", Data: pdf}}
 	for _, to := range owners {
 		if err := s.mailer.QueueWithAttachments(ctx, a.ID, to, template, data, att); err != nil {
 			return err
