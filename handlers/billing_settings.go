@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/tenant"
@@ -85,7 +86,7 @@ func (h *Handlers) BillingSettingsUpdate(c *fiber.Ctx, r *Request) error {
 	} else {
 		s.ReminderDays = days
 	}
-	err = s.Validate()
+	err = app.ValidateBillingSettings(&s)
 	if err == nil && len(fields) > 0 {
 		err = invalidField("", "")
 	}

@@ -181,7 +181,7 @@ func (h *Handlers) PayseraCallback(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return refuse("signature", "agency_id", a.ID, "err", err)
 	}
-	outcome, err := t.ApplyPayseraCallback(c.UserContext(), s, cb)
+	outcome, err := t.ApplyPayseraCallback(c.UserContext(), s, app.PayseraPayment(cb))
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Internal {
 			return err
