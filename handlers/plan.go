@@ -53,7 +53,7 @@ func (h *Handlers) planPage(c *fiber.Ctx, r *Request, formErr error) error {
 	for _, p := range plans {
 		ch := planChoice{Plan: p, Monthly: billing.FormatMoney(p.MonthlyPrice, p.Currency), Yearly: billing.FormatMoney(p.YearlyPrice, p.Currency),
 			Current: current != nil && current.ID == p.ID, Storage: limitText(p.StorageBytes, true), Keeps: retentionText(p.CaseRetentionDays)}
-		if msg := p.Limits().Exceeds(usage, p.Name); msg != "" {
+		if msg := p.Limits().Exceeds(control.Usage(usage), p.Name); msg != "" {
 			ch.Refusal = msg
 		}
 		view.Choices = append(view.Choices, ch)
@@ -145,7 +145,7 @@ func (h *Handlers) PlanChange(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	change, err := h.Control.ChangePlan(ctx, a.ID, p, interval, usage)
+	change, err := h.Control.ChangePlan(ctx, a.ID, p, interval, control.Usage(usage))
 	if err != nil {
 		return h.planPage(c, r, err)
 	}
