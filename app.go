@@ -66,7 +66,7 @@ func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger, 
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", cfg.DataDir, err)
 	}
-	control, err := control.Open(ctx, cfg.ControlDir, c)
+	control, err := control.Open(ctx, cfg.ControlDir, controlSchema, c)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func TestBaseURLRules(t *testing.T) {
 	}
 	openControl := func(t *testing.T, record string) *control.Store {
 		t.Helper()
-		control, err := control.Open(ctx, t.TempDir(), clock.System{})
+		control, err := control.Open(ctx, t.TempDir(), controlSchema, clock.System{})
 		if err != nil {
 			t.Fatal(err)
 		}

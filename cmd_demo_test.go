@@ -41,7 +41,7 @@ func TestDemoCommand(t *testing.T) {
 	password := m[1]
 
 	t.Run("every printed sign-in works, through the login directory", func(t *testing.T) {
-		control, err := control.Open(ctx, dir, clock.System{})
+		control, err := control.Open(ctx, dir, controlSchema, clock.System{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,7 +20,7 @@ func TestRetentionCommand(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	clk := clock.NewManual(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
-	control, err := controldb.Open(ctx, dir, clk)
+	control, err := controldb.Open(ctx, dir, controlSchema, clk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestRetentionCommand(t *testing.T) {
 		}
 	})
 	t.Run("the real run does it, records the run, and links to the server's base URL", func(t *testing.T) {
-		control, err := controldb.Open(ctx, dir, clk)
+		control, err := controldb.Open(ctx, dir, controlSchema, clk)
 		if err != nil {
 			t.Fatal(err)
 		}

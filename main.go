@@ -20,6 +20,9 @@ var webFS embed.FS
 //go:embed schema.sql
 var tenantSchema string
 
+//go:embed control.sql
+var controlSchema string
+
 // command is one subcommand, each in its cmd_<name>.go beside its flags.
 type command interface {
 	name() string

@@ -27,7 +27,11 @@ func mustOpen(t *testing.T, dir string) *installation {
 	t.Helper()
 	ctx := context.Background()
 	c := clock.NewManual(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
-	control, err := control.Open(ctx, dir, c)
+	controlSchema, err := os.ReadFile("../control.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	control, err := control.Open(ctx, dir, string(controlSchema), c)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,8 +55,11 @@ func mustNewEnv(t *testing.T, opts ...func(*handlers.Config)) *env {
 	if os.Getenv("TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	var err error
-	if e.control, err = control.Open(ctx, e.dir, e.clock); err != nil {
+	controlSchema, err := os.ReadFile("../control.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.control, err = control.Open(ctx, e.dir, string(controlSchema), e.clock); err != nil {
 		t.Fatal(err)
 	}
 	schema, err := os.ReadFile("../schema.sql")

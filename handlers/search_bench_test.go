@@ -48,7 +48,11 @@ func BenchmarkSearchUnderLoad(b *testing.B) {
 		dir = b.TempDir()
 	}
 	c := clock.System{}
-	control, err := control.Open(ctx, dir, c)
+	controlSchema, err := os.ReadFile("../control.sql")
+	if err != nil {
+		b.Fatal(err)
+	}
+	control, err := control.Open(ctx, dir, string(controlSchema), c)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -201,7 +201,11 @@ func envInt(name string, def int) int {
 func mustOpenIn(tb testing.TB, dir string) (*control.Store, *tenant.Pool, *clock.Manual) {
 	tb.Helper()
 	clk := clock.NewManual(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
-	control, err := control.Open(context.Background(), dir, clk)
+	controlSchema, err := os.ReadFile("../control.sql")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	control, err := control.Open(context.Background(), dir, string(controlSchema), clk)
 	if err != nil {
 		tb.Fatal(err)
 	}

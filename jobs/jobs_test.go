@@ -19,7 +19,11 @@ func mustOpen(t *testing.T) (*control.Store, *tenant.Pool, *clock.Manual) {
 	t.Helper()
 	dir := t.TempDir()
 	clk := clock.NewManual(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
-	control, err := control.Open(context.Background(), dir, clk)
+	controlSchema, err := os.ReadFile("../control.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	control, err := control.Open(context.Background(), dir, string(controlSchema), clk)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,11 @@ type fixture struct {
 
 func mustOpenControl(t *testing.T, clk clock.Clock) *control.Store {
 	t.Helper()
-	ctl, err := control.Open(context.Background(), t.TempDir(), clk)
+	schema, err := os.ReadFile("../control.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctl, err := control.Open(context.Background(), t.TempDir(), string(schema), clk)
 	if err != nil {
 		t.Fatalf("open control db: %v", err)
 	}
