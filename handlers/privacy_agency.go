@@ -99,7 +99,7 @@ func (h *Handlers) ClientErase(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	id := c.Params("id")
-	er, err := t.EraseClient(c.UserContext(), v, id, c.FormValue("confirm_name"), auditFor(c, "client.erased", id))
+	er, err := app.EraseClient(c.UserContext(), t, v, id, c.FormValue("confirm_name"), auditFor(c, "client.erased", id))
 	if apperr.CodeOf(err) == apperr.Invalid {
 		cl, lerr := t.Client(c.UserContext(), v, id)
 		if lerr != nil {
