@@ -14,6 +14,7 @@ import (
 	application "mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/auth"
+	"mintedmind/billing"
 	"mintedmind/clock"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
@@ -50,13 +51,26 @@ func (d *demoCommand) run(ctx context.Context, inv *invocation, args []string) e
 	return d.demo(ctx, inv.cfg, inv.stdout, inv.stderr)
 }
 
-// demoPeople are the demo agency's sign-ins besides the owner, each added
-// through the real invite path.
+// demoPeople are the demo agency's staff sign-ins besides the owner, each
+// added through the real invite path.
 var demoPeople = []struct{ role, local, name string }{
 	{tenant.RoleAdmin, "admin", "Adrian Adler"},
 	{tenant.RoleStaff, "staff1", "Stella Stone"},
 	{tenant.RoleStaff, "staff2", "Samuel Sato"},
-	{tenant.RoleClient, "client", "Carla Client"},
+}
+
+// demoContact is the client sign-in: a contact of the demo's portal
+// client, invited through the real contact invite path once the clients
+// exist.
+var demoContact = struct{ role, local, name string }{tenant.RoleClient, "client", "Carla Client"}
+
+// demoBilling is the demo agency as a seller; invoices are numbered in
+// the default pattern.
+func demoBilling(slug string) tenant.BillingSettings {
+	return tenant.BillingSettings{LegalName: "Demo Agency UAB", Address: "Gedimino pr. 1\n01103 Vilnius\nLithuania",
+		CompanyCode: "305000000", VATNumber: "LT100000000000", Email: "billing@" + slug + ".example",
+		BankDetails: "IBAN LT12 1000 0111 0100 1000\nAB SEB bankas, SWIFT CBVILT2X", Currency: "EUR",
+		NumberPattern: billing.DefaultNumberPattern, TermsDays: tenant.DefaultTermsDays, ReminderDays: tenant.DefaultReminderDays}
 }
 
 // demo creates a demo agency with its sign-ins and generated data, and
@@ -113,18 +127,43 @@ func (d *demoCommand) demo(ctx context.Context, cfg *config, stdout, stderr io.W
 		return err
 	}
 	defer release()
+	byOwner := tenant.Audit{ActorID: owner.ID, ActorName: owner.Name}
+	// accept signs an invite's person up, as the invite link does.
+	accept := func(token, local, name string) (*tenant.User, error) {
+		u, err := t.AcceptInvite(ctx, token, name, hash, tenant.Audit{Action: "invite.accepted"})
+		if err != nil {
+			return nil, fmt.Errorf("demo: accept invite %s: %w", local, err)
+		}
+		return u, a.control.AddToDirectory(ctx, email(local), agency.ID)
+	}
 	for _, p := range demoPeople {
-		token, _, err := t.CreateInvite(ctx, email(p.local), p.role, owner.ID, time.Hour,
-			tenant.Audit{ActorID: owner.ID, ActorName: owner.Name, Action: "invite.created"})
+		invite := byOwner
+		invite.Action = "invite.created"
+		token, _, err := t.CreateInvite(ctx, email(p.local), p.role, owner.ID, time.Hour, invite)
 		if err != nil {
 			return fmt.Errorf("demo: invite %s: %w", p.local, err)
 		}
-		if _, err := t.AcceptInvite(ctx, token, p.name, hash, tenant.Audit{Action: "invite.accepted"}); err != nil {
-			return fmt.Errorf("demo: accept invite %s: %w", p.local, err)
-		}
-		if err := a.control.AddToDirectory(ctx, email(p.local), agency.ID); err != nil {
+		if _, err := accept(token, p.local, p.name); err != nil {
 			return err
 		}
+	}
+	settings := byOwner
+	settings.Action = "billing.settings"
+	if err := t.SaveBillingSettings(ctx, demoBilling(agency.Slug), settings); err != nil {
+		return fmt.Errorf("demo: billing settings: %w", err)
+	}
+	// The client sign-in is the portal client's contact; Generate asks
+	// for it once the clients exist.
+	var contact *tenant.User
+	makeContact := func(ctx context.Context, clientID string) (*tenant.User, error) {
+		invite := byOwner
+		invite.Action, invite.Target = "contact.invited", email(demoContact.local)
+		token, _, err := t.CreateContactInvite(ctx, tenant.Viewer{UserID: owner.ID}, clientID, email(demoContact.local), owner.ID, time.Hour, invite)
+		if err != nil {
+			return nil, fmt.Errorf("demo: invite %s: %w", demoContact.local, err)
+		}
+		contact, err = accept(token, demoContact.local, demoContact.name)
+		return contact, err
 	}
 
 	fmt.Fprintf(stderr, "demo: generating %d clients, %d cases and %d events (seed %d)\n", size.Clients, size.Cases, size.Events, d.seed)
@@ -135,9 +174,21 @@ func (d *demoCommand) demo(ctx context.Context, cfg *config, stdout, stderr io.W
 			fmt.Fprintf(stderr, "demo: %s (%s)\n", p.Stage, time.Since(start).Round(100*time.Millisecond))
 		}
 	}
-	res, err := demodata.Generate(ctx, t, size, d.seed, progress)
+	res, err := demodata.Generate(ctx, t, size, d.seed, progress, demodata.WithAgencyName(agency.Name), demodata.WithContact(makeContact))
 	if err != nil {
 		return fmt.Errorf("demo: generate data: %w", err)
+	}
+	if contact == nil {
+		// No clients: the sign-in is a contact of none, as before.
+		invite := byOwner
+		invite.Action = "invite.created"
+		token, _, err := t.CreateInvite(ctx, email(demoContact.local), demoContact.role, owner.ID, time.Hour, invite)
+		if err != nil {
+			return fmt.Errorf("demo: invite %s: %w", demoContact.local, err)
+		}
+		if _, err := accept(token, demoContact.local, demoContact.name); err != nil {
+			return err
+		}
 	}
 
 	base := a.baseURL + "/a/" + agency.Slug
@@ -147,6 +198,11 @@ func (d *demoCommand) demo(ctx context.Context, cfg *config, stdout, stderr io.W
 	for _, p := range demoPeople {
 		fmt.Fprintf(stdout, "  %-7s %s (%s)\n", p.role, email(p.local), p.name)
 	}
+	fmt.Fprintf(stdout, "  %-7s %s (%s)", demoContact.role, email(demoContact.local), demoContact.name)
+	if res.PortalClientID != "" {
+		fmt.Fprintf(stdout, ", contact of %s: the portal, %s/portal", res.PortalClientName, base)
+	}
+	fmt.Fprintln(stdout)
 	fmt.Fprintf(stdout, "Created %d clients, %d cases, %d history events and %d notes in %s.\n",
 		res.Clients, res.Cases, res.Events, res.Notes, time.Since(start).Round(100*time.Millisecond))
 	if res.Cases > 0 {
@@ -155,7 +211,43 @@ func (d *demoCommand) demo(ctx context.Context, cfg *config, stdout, stderr io.W
 	if res.LongCaseID != "" {
 		fmt.Fprintf(stdout, "A case with %d history events: %s %s/cases/%s\n", demodata.LongHistory, tenant.CaseNumber(res.LongCaseNumber), base, res.LongCaseID)
 	}
+	if n := res.InvoiceCount(); n > 0 {
+		fmt.Fprintf(stdout, "Invoices: %d (%s), %s, %s; %s/invoices\n", n, demoCounts(res.Invoices, demoInvoiceStates),
+			plural(res.CreditNotes, "credit note"), plural(res.Payments, "payment"), base)
+	}
+	if n := res.RecurringCount(); n > 0 {
+		fmt.Fprintf(stdout, "Recurring invoices: %d (%s); %s/recurring\n", n, demoCounts(res.Recurring, demoRecurringStates), base)
+	}
+	if res.Documents > 0 {
+		fmt.Fprintf(stdout, "Documents: %d (PDFs, and images with thumbnails), %d of them shared with the client.\n", res.Documents, res.Shared)
+	}
 	return nil
+}
+
+// The states the counts are printed in, in this order.
+var (
+	demoInvoiceStates = []string{tenant.InvoiceDraft, tenant.InvoiceIssued, tenant.InvoiceOverdue, tenant.InvoicePartiallyPaid,
+		tenant.InvoicePaid, tenant.InvoiceVoid}
+	demoRecurringStates = []string{tenant.RecurringActive, tenant.RecurringPaused, tenant.RecurringEnded}
+)
+
+// plural is "1 payment", "2 payments".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// demoCounts is "3 draft, 12 issued, …" for the states with a count.
+func demoCounts(counts map[string]int, states []string) string {
+	var parts []string
+	for _, s := range states {
+		if n := counts[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ToLower(tenant.InvoiceStatusLabel(s))))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // demoPassword is a random password that reads well on a terminal: no

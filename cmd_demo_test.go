@@ -3,15 +3,26 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"mintedmind/auth"
 	"mintedmind/clock"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/handlers"
+	"mintedmind/mail"
 )
 
 func TestDemoCommand(t *testing.T) {
@@ -29,6 +40,10 @@ func TestDemoCommand(t *testing.T) {
 		"Created 12 clients, 30 cases, 400 history events",
 		"Case numbers: C-0001 to C-0030.",
 		"A case with 200 history events: C-0016 https://crm.example.com/a/demo/cases/",
+		"client@demo.example (Carla Client), contact of ", "the portal, https://crm.example.com/a/demo/portal",
+		"credit note", "payments; https://crm.example.com/a/demo/invoices",
+		"Recurring invoices: ", "active, ", "paused, ", "ended); https://crm.example.com/a/demo/recurring",
+		"Documents: ", "shared with the client",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)
@@ -75,6 +90,59 @@ func TestDemoCommand(t *testing.T) {
 		}
 	})
 
+	t.Run("the client sign-in sees a full portal and the staff see invoices in every state", func(t *testing.T) {
+		web := mustDemoWeb(t, dir)
+		client := web.signIn(t, "client@demo.example", password, "/a/demo/portal")
+		home := client.get(t, "/a/demo/portal")
+		for _, want := range []string{"Hello, Carla Client", "Invoices to pay", "/a/demo/portal/invoices/", "Your open cases", `class="activity"`} {
+			if !strings.Contains(home, want) {
+				t.Errorf("the portal's home lacks %q:\n%s", want, home)
+			}
+		}
+		invoice := regexp.MustCompile(`/a/demo/portal/invoices/[0-9a-f-]{36}`).FindString(home)
+		if page := client.get(t, invoice); !strings.Contains(page, "Still owed") {
+			t.Errorf("the invoice to pay %s does not say what is owed:\n%s", invoice, page)
+		}
+		if res := client.do(t, invoice+"/pdf"); res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" {
+			t.Errorf("the invoice's PDF: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		docs := 0
+		for _, link := range regexp.MustCompile(`/a/demo/portal/cases/[0-9a-f-]{36}`).FindAllString(home, -1) {
+			page := client.get(t, link)
+			for _, doc := range regexp.MustCompile(link+`/documents/[0-9a-f-]{36}`).FindAllString(page, -1) {
+				docs++
+				if res := client.do(t, doc); res.StatusCode != 200 || !strings.Contains("application/pdf image/jpeg image/png", res.Header.Get("Content-Type")) {
+					t.Errorf("%s: %d %s", doc, res.StatusCode, res.Header.Get("Content-Type"))
+				}
+			}
+		}
+		if docs == 0 {
+			t.Error("no shared document on the portal's cases")
+		}
+
+		owner := web.signIn(t, "owner@demo.example", password, "/a/demo")
+		seen := ""
+		for page, next := 0, "/a/demo/invoices"; next != "" && page < 20; page++ {
+			list := owner.get(t, next)
+			seen += list
+			next = ""
+			if m := regexp.MustCompile(`href="(/a/demo/invoices\?before=[^"]+)"`).FindStringSubmatch(list); m != nil {
+				next = strings.ReplaceAll(m[1], "&amp;", "&")
+			}
+		}
+		for _, want := range []string{"inv-draft", "inv-issued", "inv-overdue", "inv-partially_paid", "inv-paid", "inv-void", "<small>credit note</small>"} {
+			if !strings.Contains(seen, want) {
+				t.Errorf("the invoice list has no %q", want)
+			}
+		}
+		recurring := owner.get(t, "/a/demo/recurring")
+		for _, want := range []string{">active<", ">paused<", ">ended<"} {
+			if !strings.Contains(recurring, want) {
+				t.Errorf("the recurring invoices lack %q:\n%s", want, recurring)
+			}
+		}
+	})
+
 	t.Run("a taken slug is a clear error", func(t *testing.T) {
 		var out bytes.Buffer
 		err := run(ctx, args, &out, &out)
@@ -110,4 +178,96 @@ func TestDemoCommand(t *testing.T) {
 			}
 		})
 	}
+}
+
+// demoWeb is the server's handlers over a data directory, for requests
+// made in the test.
+type demoWeb struct{ app *fiber.App }
+
+func mustDemoWeb(t *testing.T, dir string) *demoWeb {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctl, err := control.Open(ctx, dir, controlSchema, clock.System{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ctl.Close() })
+	pool, err := tenant.NewPool(dir, tenantSchema, tenant.PoolConfig{MaxOpen: 2, IdleTimeout: time.Hour}, clock.System{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	views, _ := fs.Sub(webFS, "views")
+	mailer, err := mail.New(ctl, mail.Config{}, views, clock.System{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := handlers.DefaultConfig()
+	cfg.BaseURL = "http://mm.test"
+	app, err := handlers.New(handlers.Deps{Config: cfg, Control: ctl, Pool: pool, Hasher: auth.NewHasher(auth.DefaultParams, 1),
+		Mailer: mailer, Clock: clock.System{}, Log: log, Views: webFS, Assets: webFS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &demoWeb{app: app}
+}
+
+// demoBrowser is one signed-in person's cookies.
+type demoBrowser struct {
+	web *demoWeb
+	jar *cookiejar.Jar
+}
+
+var demoBase, _ = url.Parse("http://mm.test/")
+
+func (b *demoBrowser) send(t *testing.T, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	for _, c := range b.jar.Cookies(demoBase) {
+		req.AddCookie(c)
+	}
+	res, err := b.web.app.Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	b.jar.SetCookies(demoBase, res.Cookies())
+	return res, string(body)
+}
+
+// do fetches path and returns the response.
+func (b *demoBrowser) do(t *testing.T, path string) *http.Response {
+	t.Helper()
+	res, _ := b.send(t, httptest.NewRequest("GET", path, nil))
+	return res
+}
+
+// get fetches a page that must answer 200.
+func (b *demoBrowser) get(t *testing.T, path string) string {
+	t.Helper()
+	res, body := b.send(t, httptest.NewRequest("GET", path, nil))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d\n%s", path, res.StatusCode, body)
+	}
+	return body
+}
+
+// signIn signs in on the demo agency's page, which sends the person to home.
+func (w *demoWeb) signIn(t *testing.T, email, password, home string) *demoBrowser {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	b := &demoBrowser{web: w, jar: jar}
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(b.get(t, "/a/demo/login"))
+	if m == nil {
+		t.Fatal("no CSRF token on the sign-in page")
+	}
+	form := url.Values{"_csrf": {m[1]}, "email": {email}, "password": {password}}
+	req := httptest.NewRequest("POST", "/a/demo/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, body := b.send(t, req)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != home {
+		t.Fatalf("sign-in as %s: %d to %q, want %s\n%s", email, res.StatusCode, res.Header.Get("Location"), home, body)
+	}
+	return b
 }

@@ -1,7 +1,11 @@
-// Package demodata makes a demo agency's data: realistic clients, cases,
-// notes and case histories from a seed, written through the tenant store's
-// bulk load. The demo command uses it, and so do the benchmarks that need a
-// big agency.
+// Package demodata makes a demo agency's data from a seed: realistic
+// clients, cases, notes and case histories, and what a visitor needs to
+// judge the product besides: invoices in every state with their payments,
+// recurring invoices, documents with thumbnails, and a client whose portal
+// has cases, messages, shared documents and invoices to pay. Rows go in
+// through the tenant store's bulk loads; document files through the same
+// files store uploads use. The demo command uses it, and so do the
+// benchmarks that need a big agency.
 package demodata
 
 import (
@@ -74,26 +78,92 @@ type Result struct {
 	// the size did not allow one.
 	LongCaseID     string
 	LongCaseNumber int64
+
+	// Invoices counts invoices (drafts included, credit notes not) by
+	// their status as shown on the day of the run: tenant.InvoiceOverdue
+	// for open ones past due.
+	Invoices    map[string]int
+	CreditNotes int
+	Payments    int // received, credit notes applied not counted
+	// Recurring counts recurring invoices by status.
+	Recurring map[string]int
+	Documents int
+	Shared    int // documents shared with the client
+
+	// PortalClientID is the client whose portal the demo shows off (""
+	// without clients): its cases have client-visible notes, its
+	// contact's messages (WithContact), shared documents and invoices to
+	// pay. Contact is that contact, nil without WithContact.
+	PortalClientID, PortalClientName string
+	PortalCases                      int
+	Contact                          *tenant.User
+}
+
+// InvoiceCount is how many invoices Generate made, credit notes aside.
+func (r *Result) InvoiceCount() int {
+	n := 0
+	for _, v := range r.Invoices {
+		n += v
+	}
+	return n
+}
+
+// RecurringCount is how many recurring invoices Generate made.
+func (r *Result) RecurringCount() int {
+	n := 0
+	for _, v := range r.Recurring {
+		n += v
+	}
+	return n
+}
+
+// Option adds to what Generate makes.
+type Option func(*options)
+
+type options struct {
+	agencyName string
+	contact    func(ctx context.Context, clientID string) (*tenant.User, error)
+}
+
+// WithAgencyName names the seller on the demo's invoices when the billing
+// settings have no legal name, as issuing an invoice does.
+func WithAgencyName(name string) Option { return func(o *options) { o.agencyName = name } }
+
+// WithContact has Generate make the portal client's contact: once the
+// clients are in, create is called with that client's id and returns the
+// new client sign-in, whose messages and uploads then appear on the
+// client's cases.
+func WithContact(create func(ctx context.Context, clientID string) (*tenant.User, error)) Option {
+	return func(o *options) { o.contact = create }
 }
 
 // Progress reports how far Generate got.
 type Progress struct {
-	Stage       string // "clients", "cases", "index"
+	Stage       string // "clients", "cases", "billing", "documents", "index"
 	Done, Total int
 }
 
 // Generate fills the agency with realistic clients, cases, notes and case
-// histories made from seed: the same seed and size give the same data. The
-// agency's staff (owners, admins, staff) become the responsible people,
-// assignees and authors, so it needs at least one. Rows go in through the
-// store's bulk load, so the search index triggers index them; case numbers
-// continue the agency's sequence. progress, if not nil, is called now and then.
-func Generate(ctx context.Context, t *tenant.Store, size Size, seed uint64, progress func(Progress)) (*Result, error) {
+// histories made from seed, and with invoices, payments, recurring
+// invoices and documents on a modest share of them (capped, so that a big
+// agency costs little more): the same seed, size and options give the same
+// data, ids aside. The agency's staff (owners, admins, staff) become the
+// responsible people, assignees and authors, so it needs at least one.
+// Rows go in through the store's bulk loads, so the search index triggers
+// index them; case numbers continue the agency's sequence, invoice numbers
+// the agency's yearly sequences in its number pattern. Invoice, payment and
+// document events take their place in the case histories, within the
+// size's number of events. progress, if not nil, is called now and then.
+func Generate(ctx context.Context, t *tenant.Store, size Size, seed uint64, progress func(Progress), opts ...Option) (*Result, error) {
 	if err := size.Validate(); err != nil {
 		return nil, err
 	}
 	if progress == nil {
 		progress = func(Progress) {}
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
 	}
 	staff, err := t.ActiveStaff(ctx)
 	if err != nil {
@@ -102,15 +172,35 @@ func Generate(ctx context.Context, t *tenant.Store, size Size, seed uint64, prog
 	if len(staff) == 0 {
 		return nil, apperr.New(apperr.Conflict, "The agency has no staff to own the demo data.")
 	}
+	settings, err := t.BillingSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
 	g := newDemoGen(seed, staff, t.Now())
-	res := &Result{}
+	res := &Result{Invoices: map[string]int{}, Recurring: map[string]int{}}
+	var show *showcase
 	err = t.BulkLoad(ctx, func(insert func(tenant.Bulk) error) error {
 		clients, err := insertClients(ctx, g, size.Clients, insert, progress)
 		if err != nil {
 			return err
 		}
 		res.Clients = len(clients)
-		if err := insertCases(ctx, t, g, clients, size, res, insert, progress); err != nil {
+		plan, err := planCases(ctx, t, g, len(clients), size)
+		if err != nil {
+			return err
+		}
+		show = newShowcase(g, clients, plan, settings, tenant.SellerOf(settings, o.agencyName))
+		if err := show.choosePortalClient(ctx, o.contact); err != nil {
+			return err
+		}
+		if err := show.planBilling(ctx, t); err != nil {
+			return err
+		}
+		show.planDocuments()
+		if err := insertCases(ctx, g, clients, plan, show, res, insert, progress); err != nil {
+			return err
+		}
+		if err := show.write(ctx, t, res, progress); err != nil {
 			return err
 		}
 		if size.Cases > 0 || size.Clients > 0 {
@@ -119,6 +209,9 @@ func Generate(ctx context.Context, t *tenant.Store, size Size, seed uint64, prog
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := show.markRead(ctx, t); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -294,7 +387,7 @@ func insertClients(ctx context.Context, g *demoGen, n int, insert func(tenant.Bu
 		batch = append(batch, tenant.BulkClient{ID: c.id, Name: c.name, Kind: c.kind, CompanyCode: c.code, VATNumber: c.vat,
 			Street: c.street, City: c.city, PostalCode: c.postal, Country: c.country, Notes: c.notes,
 			ResponsibleID: demoUserID(c.responsible), CreatedAt: time.Unix(c.created, 0), Emails: c.emails, Phones: c.phones, Tags: c.tags})
-		clients = append(clients, demoClient{id: c.id, short: c.short, created: c.created})
+		clients = append(clients, demoClient{id: c.id, name: c.name, kind: c.kind, short: c.short, created: c.created})
 		if len(batch) == rowsPerTx || i == n-1 {
 			if err := insert(tenant.Bulk{Clients: batch}); err != nil {
 				return nil, err
@@ -379,6 +472,7 @@ type demoNote struct {
 type demoEvent struct {
 	at                                  int64
 	actor                               *tenant.User
+	actorName                           string // when actor is nil: a machine ("Paysera") or a name only
 	kind, field, oldValue, newValue, nt string
 	visible                             bool
 }
@@ -418,10 +512,21 @@ func (g *demoGen) dueDate(from int64) string {
 	return time.Unix(from, 0).UTC().AddDate(0, 0, 7+g.rng.IntN(84)).Format("2006-01-02")
 }
 
+// portalCase is what a case of the portal client gets besides: its
+// contact's messages, more notes for the client, and no events that name
+// files or invoices that are not there (its documents and invoices are
+// real, among the case's fixed events).
+type portalCase struct {
+	contact     *tenant.User // nil: no contact was made
+	lastMessage int64        // when the contact last wrote, 0 for never
+}
+
 // kase makes a case created at created with k history events, the last no
-// later than the generator's now. Its fields end as its history left them.
-func (g *demoGen) kase(client demoClient, number int64, created int64, k int) *demoCase {
-	c := &demoCase{id: g.id(), clientID: client.id, number: number, created: created, status: "new"}
+// later than the generator's now: fixed (sorted by time, each after
+// created) and k-1-len(fixed) of its own, drawn here. Its fields end as
+// its own history left them.
+func (g *demoGen) kase(client demoClient, id string, number int64, created int64, k int, fixed []demoEvent, portal *portalCase) *demoCase {
+	c := &demoCase{id: id, clientID: client.id, number: number, created: created, status: "new"}
 	c.title = g.caseTitle(client)
 	c.description = g.sentences(1, 3)
 	c.priority = demoPriorities[g.weighted([]int{20, 55, 18, 7})]
@@ -437,7 +542,7 @@ func (g *demoGen) kase(client demoClient, number int64, created int64, k int) *d
 	}
 	c.events = append(c.events, demoEvent{at: created, actor: c.creator, kind: "created", newValue: c.title, visible: true})
 
-	times := make([]int64, k-1)
+	times := make([]int64, k-1-len(fixed))
 	end := g.now
 	if span := end - created; span > 0 {
 		for i := range times {
@@ -452,10 +557,16 @@ func (g *demoGen) kase(client demoClient, number int64, created int64, k int) *d
 	// Kinds: status, assigned, field, note, note_edited, document, invoice.
 	weights := []int{14, 6, 12, 45, 6, 12, 5}
 	for _, at := range times {
+		for len(fixed) > 0 && fixed[0].at <= at {
+			c.events, fixed = append(c.events, fixed[0]), fixed[1:]
+		}
 		actor := demoPick(g, g.staff)
 		e := demoEvent{at: at, actor: actor}
 		kind := g.weighted(weights)
 		if kind == 4 && len(c.notes) == 0 {
+			kind = 3
+		}
+		if portal != nil && kind >= 5 {
 			kind = 3
 		}
 		switch kind {
@@ -497,12 +608,29 @@ func (g *demoGen) kase(client demoClient, number int64, created int64, k int) *d
 				c.title = next
 			}
 		case 3:
-			n := &demoNote{id: g.id(), body: g.sentences(1, 3), author: actor, visible: g.chance(0.2), created: at, updated: at}
+			n := &demoNote{id: g.id(), author: actor, created: at, updated: at}
+			switch {
+			case portal == nil:
+				n.body, n.visible = g.sentences(1, 3), g.chance(0.2)
+			case portal.contact != nil && g.chance(0.35):
+				n.author, n.body, n.visible = portal.contact, demoPick(g, demoContactMessages), true
+				e.actor = portal.contact
+				portal.lastMessage = max(portal.lastMessage, at)
+			case g.chance(0.6):
+				n.body, n.visible = demoPick(g, demoClientReplies), true
+			default:
+				n.body = g.sentences(1, 3)
+			}
 			c.notes = append(c.notes, n)
 			e.kind, e.nt, e.newValue, e.visible = "note", n.id, n.body, n.visible
 		case 4:
 			n := demoPick(g, c.notes)
 			next := n.body + " " + demoPick(g, demoSentences)
+			if portal != nil && n.author == portal.contact {
+				// A contact edits only their own messages.
+				next, e.actor = n.body+" "+demoPick(g, demoContactMessages), n.author
+				portal.lastMessage = max(portal.lastMessage, at)
+			}
 			e.kind, e.field, e.nt, e.oldValue, e.newValue, e.visible = "note_edited", "body", n.id, n.body, next, n.visible
 			n.body, n.updated = next, at
 		case 5:
@@ -513,36 +641,110 @@ func (g *demoGen) kase(client demoClient, number int64, created int64, k int) *d
 		}
 		c.events = append(c.events, e)
 	}
+	c.events = append(c.events, fixed...)
 	c.updated = c.events[len(c.events)-1].at
 	return c
 }
 
-// insertCases makes the cases with their notes and histories and inserts
-// them, rowsPerTx cases at a time.
-func insertCases(ctx context.Context, t *tenant.Store, g *demoGen, clients []demoClient, size Size, res *Result, insert func(tenant.Bulk) error, progress func(Progress)) error {
+// casePlan is what is drawn for every case before any is made: its
+// number, creation time, client and number of events, so that invoices
+// and documents can be given to cases, and their events to the cases'
+// histories, before the cases are written.
+type casePlan struct {
+	base    int64   // case numbers follow it
+	counts  []int   // events of each case, its creation included
+	long    int     // the case with LongHistory events, or -1
+	created []int64 // creation time of each case
+	client  []int32 // index of each case's client
+	// fixed are events that are not the case's own (invoices, payments,
+	// documents), at their times; each takes one of the case's counts,
+	// reserved (used) before the event itself is written.
+	fixed map[int][]demoEvent
+	used  map[int]int
+	ids   map[int]string // ids of the cases something refers to
+}
+
+// planCases draws every case's creation time and client. Cases are spread
+// over the last two years in number order; clients are all older than
+// that, and older clients get more cases, as long-standing clients do.
+func planCases(ctx context.Context, t *tenant.Store, g *demoGen, clients int, size Size) (*casePlan, error) {
+	p := &casePlan{long: -1, fixed: map[int][]demoEvent{}, used: map[int]int{}, ids: map[int]string{}}
 	if size.Cases == 0 {
-		return nil
+		return p, nil
 	}
 	base, err := t.CaseNumberHigh(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	counts, long := g.eventCounts(size.Cases, size.Events)
-	// Cases are spread over the last two years in number order; clients are
-	// all older than that.
+	p.base = base
+	p.counts, p.long = g.eventCounts(size.Cases, size.Events)
 	start, span := g.now-2*demoYear, 2*demoYear-24*3600
-	batch := make([]tenant.BulkCase, 0, min(size.Cases, rowsPerTx))
-	for from := 0; from < size.Cases; from += rowsPerTx {
-		to := min(from+rowsPerTx, size.Cases)
+	p.created, p.client = make([]int64, size.Cases), make([]int32, size.Cases)
+	for i := range p.created {
+		p.created[i] = start + int64(i)*span/int64(size.Cases) + g.rng.Int64N(max(1, span/int64(size.Cases)))
+		p.client[i] = int32(float64(clients) * math.Pow(g.rng.Float64(), 1.5))
+	}
+	return p, nil
+}
+
+// free is how many of case i's events are still its own to draw.
+func (p *casePlan) free(i int) int { return p.counts[i] - 1 - p.used[i] }
+
+// reserve takes n of case i's events for fixed ones, if it has them free.
+func (p *casePlan) reserve(i, n int) bool {
+	if i < 0 || p.free(i) < n {
+		return false
+	}
+	p.used[i] += n
+	return true
+}
+
+// number is case i's number.
+func (p *casePlan) number(i int) int64 { return p.base + int64(i) + 1 }
+
+// caseID is case i's id, made now if nothing asked for it before.
+func (p *casePlan) caseID(g *demoGen, i int) string {
+	id, ok := p.ids[i]
+	if !ok {
+		id = g.id()
+		p.ids[i] = id
+	}
+	return id
+}
+
+// addFixed puts e, reserved before, in case i's history.
+func (p *casePlan) addFixed(i int, e demoEvent) { p.fixed[i] = append(p.fixed[i], e) }
+
+// insertCases makes the cases with their notes and histories and inserts
+// them, rowsPerTx cases at a time.
+func insertCases(ctx context.Context, g *demoGen, clients []demoClient, plan *casePlan, show *showcase, res *Result, insert func(tenant.Bulk) error, progress func(Progress)) error {
+	n := len(plan.counts)
+	if n == 0 {
+		return nil
+	}
+	batch := make([]tenant.BulkCase, 0, min(n, rowsPerTx))
+	for from := 0; from < n; from += rowsPerTx {
+		to := min(from+rowsPerTx, n)
 		batch = batch[:0]
 		for i := from; i < to; i++ {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			created := start + int64(i)*span/int64(size.Cases) + g.rng.Int64N(max(1, span/int64(size.Cases)))
-			// Older clients get more cases, as long-standing clients do.
-			client := clients[int(float64(len(clients))*math.Pow(g.rng.Float64(), 1.5))]
-			c := g.kase(client, base+int64(i)+1, created, counts[i])
+			fixed := plan.fixed[i]
+			slices.SortStableFunc(fixed, func(a, b demoEvent) int { return cmpInt64(a.at, b.at) })
+			client := int(plan.client[i])
+			var portal *portalCase
+			if client == show.portal {
+				portal = &portalCase{contact: show.contact}
+			}
+			id, ok := plan.ids[i]
+			if !ok {
+				id = g.id()
+			}
+			c := g.kase(clients[client], id, plan.number(i), plan.created[i], plan.counts[i], fixed, portal)
+			if portal != nil {
+				show.sawPortalCase(c, portal)
+			}
 			batch = append(batch, c.bulk())
 			res.Cases++
 			res.Notes += len(c.notes)
@@ -551,16 +753,26 @@ func insertCases(ctx context.Context, t *tenant.Store, g *demoGen, clients []dem
 				res.FirstNumber = c.number
 			}
 			res.LastNumber = c.number
-			if i == long {
+			if i == plan.long {
 				res.LongCaseID, res.LongCaseNumber = c.id, c.number
 			}
 		}
-		if err := insert(tenant.Bulk{Cases: batch, CaseSequence: base + int64(to)}); err != nil {
+		if err := insert(tenant.Bulk{Cases: batch, CaseSequence: plan.number(to - 1)}); err != nil {
 			return err
 		}
-		progress(Progress{Stage: "cases", Done: to, Total: size.Cases})
+		progress(Progress{Stage: "cases", Done: to, Total: n})
 	}
 	return nil
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // bulk is the case as the store's bulk load takes it.
@@ -577,7 +789,11 @@ func (c *demoCase) bulk() tenant.BulkCase {
 			VisibleToClient: n.visible, CreatedAt: time.Unix(n.created, 0), UpdatedAt: time.Unix(n.updated, 0)}
 	}
 	for i, e := range c.events {
-		k.Events[i] = tenant.Event{CaseID: c.id, At: time.Unix(e.at, 0), ActorID: e.actor.ID, ActorName: e.actor.Name, Kind: e.kind,
+		actorID, actorName := demoUserID(e.actor), demoUserName(e.actor)
+		if e.actor == nil {
+			actorName = e.actorName
+		}
+		k.Events[i] = tenant.Event{CaseID: c.id, At: time.Unix(e.at, 0), ActorID: actorID, ActorName: actorName, Kind: e.kind,
 			Field: e.field, OldValue: e.oldValue, NewValue: e.newValue, NoteID: e.nt, VisibleToClient: e.visible}
 	}
 	return k

@@ -3,6 +3,9 @@ package demodata_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -77,8 +80,10 @@ func TestGenerateDemo(t *testing.T) {
 		if n := queryInt(t, tn, `SELECT COUNT(*) FROM case_events a JOIN case_events b ON b.case_id = a.case_id AND b.id > a.id WHERE b.at < a.at`); n != 0 {
 			t.Errorf("%d events older than an event before them", n)
 		}
-		if n := queryInt(t, tn, `SELECT COUNT(DISTINCT kind) FROM case_events`); n != 8 {
-			t.Errorf("%d kinds of events, want all 8", n)
+		// The eight kinds of a case's own history, and the billing events
+		// of the invoices on cases.
+		if n := queryInt(t, tn, `SELECT COUNT(DISTINCT kind) FROM case_events`); n != 11 {
+			t.Errorf("%d kinds of events, want all 11", n)
 		}
 		if n := queryInt(t, tn, `SELECT COUNT(*) FROM notes WHERE visible_to_client = 1`); n == 0 || n == res.Notes {
 			t.Errorf("%d of %d notes visible to the client, want some", n, res.Notes)
@@ -144,7 +149,8 @@ func TestGenerateDemoIsDeterministic(t *testing.T) {
 	ctx := context.Background()
 	digest := func(seed uint64) string {
 		tn := mustDemoAgency(t, "demo-seed")
-		if _, err := demodata.Generate(ctx, tn, demodata.Size{Clients: 10, Cases: 30, Events: 200}, seed, nil); err != nil {
+		makeContact, _ := mustContactMaker(t, tn)
+		if _, err := demodata.Generate(ctx, tn, demodata.Size{Clients: 10, Cases: 30, Events: 200}, seed, nil, demodata.WithContact(makeContact)); err != nil {
 			t.Fatal(err)
 		}
 		var s string
@@ -158,15 +164,76 @@ func TestGenerateDemoIsDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return s + e
+		return s + e + demoRows(t, tn)
 	}
 	a, b, c := digest(42), digest(42), digest(43)
 	if a != b {
 		t.Error("the same seed made different data")
+		al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+		for i := range min(len(al), len(bl)) {
+			if al[i] != bl[i] {
+				t.Fatalf("first difference:\n%s\n%s", al[i], bl[i])
+			}
+		}
 	}
 	if a == c {
 		t.Error("another seed made the same data")
 	}
+	for _, table := range demoTables {
+		if !strings.Contains("\n"+a, "\n"+table+" [") {
+			t.Errorf("no rows of %s compared", table)
+		}
+	}
+}
+
+// demoTables are the tables Generate writes (users only through the
+// contact it is given).
+var demoTables = []string{"clients", "client_emails", "client_phones", "client_tags", "cases", "case_labels", "notes", "case_events",
+	"sequences", "invoices", "invoice_lines", "payments", "paysera_orders", "invoice_reminders", "recurring_invoices", "recurring_lines",
+	"recurring_runs", "documents", "case_reads"}
+
+var uuidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// demoRows is every row Generate wrote, ids aside: each table's rows as
+// text, in an order that does not depend on ids, with each id replaced by
+// the order it first appears in, so that which row refers to which is
+// compared too.
+func demoRows(t *testing.T, tn *tenant.Store) string {
+	t.Helper()
+	labels := map[string]string{}
+	var out strings.Builder
+	for _, table := range demoTables {
+		rows, err := tn.Read().QueryContext(context.Background(), `SELECT * FROM `+table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		var lines []string
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, fmt.Sprintf("%s %v", table, vals))
+		}
+		rows.Close()
+		withoutIDs := func(s string) string { return uuidPattern.ReplaceAllString(s, "-") }
+		slices.SortStableFunc(lines, func(a, b string) int { return strings.Compare(withoutIDs(a), withoutIDs(b)) })
+		for _, l := range lines {
+			out.WriteString(uuidPattern.ReplaceAllStringFunc(l, func(id string) string {
+				if labels[id] == "" {
+					labels[id] = fmt.Sprintf("id%d", len(labels)+1)
+				}
+				return labels[id]
+			}))
+			out.WriteByte('\n')
+		}
+	}
+	return out.String()
 }
 
 func TestGenerateDemoRefuses(t *testing.T) {

@@ -1,5 +1,7 @@
 package demodata
 
+import "mintedmind/billing"
+
 // The words demo data is made of. Lists, not a corpus: Generate combines
 // them with a seeded random source, so a seed always gives the same agency.
 
@@ -114,4 +116,101 @@ var demoRareWords = []string{
 var demoDocuments = []string{
 	"signed-contract.pdf", "bank-statement.pdf", "id-card-scan.jpg", "invoice-copy.pdf", "power-of-attorney.pdf",
 	"tax-return-draft.xlsx", "meeting-minutes.docx", "certificate.pdf", "payslips.zip", "lease.pdf",
+}
+
+// demoContactMessages are what the portal client's contact writes on their cases.
+var demoContactMessages = []string{
+	"Thank you, I have uploaded the bank statements.",
+	"Could we move our meeting to next week?",
+	"Is there anything else you need from us?",
+	"I signed the form and sent it by post this morning.",
+	"When can we expect the first draft?",
+	"Please use our new address on the next invoices.",
+	"The tax office sent us a letter; a photo of it is attached.",
+	"Thanks for the quick answer!",
+	"Our accountant will send the opening balance on Monday.",
+	"Can you confirm that the application went out?",
+}
+
+// demoClientReplies are what staff write for the client to read.
+var demoClientReplies = []string{
+	"We have received your documents, thank you.",
+	"The draft is ready for your review; comments are welcome here.",
+	"We filed the application today and will let you know when we hear back.",
+	"Please sign the attached form and upload it here.",
+	"Your return has been submitted; the confirmation is in the documents.",
+	"Could you send us last year's bank statements?",
+	"We will call you on Thursday to go through the figures.",
+	"The authority confirmed receipt of the application.",
+	"Good news: the registration was approved.",
+	"A reminder that the signed copy is still missing.",
+}
+
+// demoLineItem is a kind of invoice line: its text, unit price in cents,
+// quantity range in thousandths (in steps of step) and VAT rate in basis points.
+type demoLineItem struct {
+	text                 string
+	unitPrice            int64
+	minQty, maxQty, step int64
+	vatBP                int64
+}
+
+var demoLineItems = []demoLineItem{
+	{"Bookkeeping, hours", 6500, 1000, 24000, 250, 2100},
+	{"Tax advice, hours", 9500, 500, 8000, 250, 2100},
+	{"Legal review, hours", 12000, 500, 10000, 250, 2100},
+	{"Preparation of the annual tax return", 45000, 1000, 1000, 1000, 2100},
+	{"Payroll processing, per employee", 1800, 3000, 40000, 1000, 2100},
+	{"Translation of documents, pages", 3500, 1000, 12000, 1000, 2100},
+	{"Company formation package", 89000, 1000, 1000, 1000, 2100},
+	{"Registry filing fee (disbursement)", 6000, 1000, 1000, 1000, 0},
+	{"Notary fee (disbursement)", 8550, 1000, 1000, 1000, 0},
+	{"Courier and postage", 1450, 1000, 3000, 1000, 2100},
+	{"Workshop for the client's team", 30000, 1000, 2000, 500, 900},
+}
+
+// demoRecurringTemplates are the recurring invoices: what they bill and how often.
+var demoRecurringTemplates = []struct {
+	notes     string
+	frequency string
+	interval  int
+	lines     []billing.Line
+}{
+	{"Monthly bookkeeping and payroll.", billing.Monthly, 1, []billing.Line{
+		{Description: "Monthly bookkeeping package", QuantityMilli: 1000, UnitPrice: 42000, VATRateBP: 2100},
+		{Description: "Payroll processing, per employee", QuantityMilli: 6000, UnitPrice: 1800, VATRateBP: 2100}}},
+	{"Registered office and mail handling.", billing.Quarterly, 1, []billing.Line{
+		{Description: "Registered office service, one quarter", QuantityMilli: 1000, UnitPrice: 15000, VATRateBP: 2100}}},
+	{"Legal advice retainer.", billing.Monthly, 1, []billing.Line{
+		{Description: "Legal advice retainer, up to 5 hours", QuantityMilli: 1000, UnitPrice: 50000, VATRateBP: 2100}}},
+	{"VAT returns, every two months.", billing.EveryN, 2, []billing.Line{
+		{Description: "VAT return preparation and filing", QuantityMilli: 1000, UnitPrice: 18500, VATRateBP: 2100}}},
+	{"Annual compliance package.", billing.Yearly, 1, []billing.Line{
+		{Description: "Annual accounts and compliance", QuantityMilli: 1000, UnitPrice: 240000, VATRateBP: 2100},
+		{Description: "Registry filing fee (disbursement)", QuantityMilli: 1000, UnitPrice: 6000, VATRateBP: 0}}},
+}
+
+var demoVoidReasons = []string{
+	"Issued to the wrong company address.",
+	"Duplicate of an earlier invoice.",
+	"The client cancelled the order before the work began.",
+	"Wrong VAT rate; issued again.",
+}
+
+// demoDocumentKinds are the documents put on cases: a name pattern (%d,
+// if any, a small number) and what the file is.
+var demoDocumentKinds = []struct {
+	name, kind string
+}{
+	{"Signed engagement letter.pdf", "pdf"}, {"Tax return draft.pdf", "pdf"}, {"Bank statements Q%d.pdf", "pdf"},
+	{"Power of attorney.pdf", "pdf"}, {"Meeting minutes.pdf", "pdf"}, {"Quote %d.pdf", "pdf"},
+	{"Office visit %d.jpg", "photo"}, {"Receipt photo.jpg", "photo"}, {"Whiteboard after the workshop.jpg", "photo"},
+	{"Cash flow chart.png", "chart"}, {"Revenue by quarter.png", "chart"},
+}
+
+// demoContactDocuments are what the portal client's contact uploads.
+var demoContactDocuments = []struct {
+	name, kind string
+}{
+	{"Letter from the tax office.pdf", "pdf"}, {"Photo of the contract page %d.jpg", "photo"}, {"Our sales figures.png", "chart"},
 }
