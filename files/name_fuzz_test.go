@@ -2,6 +2,7 @@ package files_test
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -65,6 +66,8 @@ func FuzzCleanName(f *testing.F) {
 		"bad\xffutf8.pdf", "a\u202egnp.pdf", "tab\tand\nnewline.pdf", "Résumé (final) v2.pdf", "\u2028\u00a0x.jpg",
 		strings.Repeat("é", 300) + ".pdf", strings.Repeat("a", 119) + ".pdf", strings.Repeat("a ", 100) + ".verylongextension1",
 		strings.Repeat("x", 200) + "." + strings.Repeat("y", 16), "C:\\fakepath\\scan.png", ". . .", "\ufeffbom.pdf",
+		// Bidirectional controls: override, embeddings, isolates, marks.
+		"invoice\u202egnp.exe", "\u202egnp.exe", "a\u202a\u202b\u202c\u202db.pdf", "x\u2066\u2067\u2068y\u2069.pdf", "\u200fscan\u200e.pdf", "\u061cname.pdf",
 	} {
 		f.Add(s, uint8(0), "pdf")
 	}
@@ -120,4 +123,30 @@ func FuzzCleanName(f *testing.F) {
 
 func extOf(ct string) string {
 	return map[string]string{files.TypePDF: ".pdf", files.TypeJPEG: ".jpg", files.TypePNG: ".png", files.TypeWebP: ".webp", files.TypeHEIC: ".heic", files.TypeHEIF: ".heif"}[ct]
+}
+
+// FuzzNameFor checks NameFor's names: everything CleanName promises, an
+// extension of the checked type's (or one of the accepted types') at the
+// end, and nothing changed by a second NameFor.
+func FuzzNameFor(f *testing.F) {
+	for _, s := range []string{"invoice\u202egnp.exe", "\u202egnp.exe", "photo.png", "scan", "", "..", strings.Repeat("a", 200) + ".exe", "x.PDF", "a.tar.gz", "IMG.HEIC"} {
+		f.Add(s, uint8(0))
+	}
+	f.Add("pic.jpeg", uint8(1))
+	f.Add("\u2067gpj.exe\u2069", uint8(1))
+	f.Fuzz(func(t *testing.T, name string, kind uint8) {
+		ct := nameTypes[int(kind)%len(nameTypes)]
+		got := files.NameFor(name, ct)
+		checkCleanName(t, name, ct, got)
+		if again := files.NameFor(got, ct); again != got {
+			t.Fatalf("NameFor is not idempotent: %q → %q → %q", name, got, again)
+		}
+		ext := strings.ToLower(path.Ext(got))
+		if ct != "" && !slices.Contains([]string{".pdf", ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".heic", ".heif"}, ext) {
+			t.Fatalf("NameFor(%q, %q) = %q ends in %q, no accepted type's extension", name, ct, got, ext)
+		}
+		if ct == "" && got != files.CleanName(name, ct) {
+			t.Fatalf("NameFor(%q) without a type = %q, not CleanName's", name, got)
+		}
+	})
 }

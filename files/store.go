@@ -83,6 +83,9 @@ type Staged struct {
 	Width       int    // pixels, as shown (EXIF orientation applied); 0 when unknown
 	Height      int
 	Pages       int // of a PDF, 0 when unknown
+	// Active is what a PDF carries that a viewer may run or open (scripts,
+	// launch actions, embedded files): such a PDF is never shown inline.
+	Active ActiveContent
 
 	dir, tmp, thumbTmp string
 	committed          bool
@@ -90,9 +93,11 @@ type Staged struct {
 
 // Stage streams r into a temporary file in dir and checks it: at most the
 // store's MaxSize bytes, not empty, an accepted type by its bytes, a PDF
-// with its end marker, an image of sane pixel dimensions that decodes
-// whole (its thumbnail is made now, once). name is the uploader's file
-// name, used for display and messages only. On any error nothing is left
+// with its end marker (and what active content it carries, see
+// ActiveContent), an image of sane pixel dimensions that decodes whole
+// (its thumbnail is made now, once). name is the uploader's file name,
+// used for display and messages only: cleaned by NameFor, so that it ends
+// with an extension of the type the bytes are. On any error nothing is left
 // on disk. The file is synced before Stage returns.
 func (s *Store) Stage(ctx context.Context, dir, name string, r io.Reader) (_ *Staged, err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -135,13 +140,14 @@ func (s *Store) Stage(ctx context.Context, dir, name string, r io.Reader) (_ *St
 	if ct == "" {
 		return nil, apperr.New(apperr.Invalid, "%q looks like %s, not a PDF, JPEG, PNG, WebP or HEIC photo; nothing was saved.", display, looks)
 	}
-	st.Name, st.ContentType, st.Size, st.SHA256 = CleanName(name, ct), ct, n, hex.EncodeToString(hash.Sum(nil))
+	st.Name, st.ContentType, st.Size, st.SHA256 = NameFor(name, ct), ct, n, hex.EncodeToString(hash.Sum(nil))
 	switch ct {
 	case TypePDF:
 		if !bytes.Contains(insp.tail, []byte("%%EOF")) {
 			return nil, apperr.New(apperr.Invalid, "%q looks cut off or damaged (a PDF ends with an end-of-file marker, and this one doesn't); nothing was saved.", st.Name)
 		}
 		st.Pages = insp.pages.finish()
+		st.Active = insp.active.finish()
 	case TypeJPEG, TypePNG, TypeWebP:
 		if err := s.checkImage(ctx, st, insp.head); err != nil {
 			return nil, err
@@ -288,10 +294,12 @@ func ByteSize(n int64) string {
 // the head (for sniffing and EXIF) and the tail (for a PDF's end marker),
 // and counts PDF pages.
 type inspector struct {
-	head  []byte
-	tail  []byte
-	pages pageCounter
-	isPDF bool
+	head   []byte
+	tail   []byte
+	pages  pageCounter
+	active activeScanner
+	isPDF  bool
+	n      int64 // bytes written so far
 }
 
 const (
@@ -302,8 +310,15 @@ const (
 func (in *inspector) Write(b []byte) (int, error) {
 	if len(in.head) < headKeep {
 		in.head = append(in.head, b[:min(len(b), headKeep-len(in.head))]...)
-		in.isPDF = bytes.HasPrefix(in.head, []byte("%PDF-"))
+		if !in.isPDF && bytes.HasPrefix(in.head, []byte("%PDF-")) {
+			// The first writes may have been shorter than the marker:
+			// the PDF's checks start from its first byte all the same.
+			in.isPDF = true
+			in.pages.write(in.head[:in.n])
+			in.active.write(in.head[:in.n])
+		}
 	}
+	in.n += int64(len(b))
 	if len(b) >= tailKeep {
 		in.tail = append(in.tail[:0], b[len(b)-tailKeep:]...)
 	} else {
@@ -314,6 +329,7 @@ func (in *inspector) Write(b []byte) (int, error) {
 	}
 	if in.isPDF {
 		in.pages.write(b)
+		in.active.write(b)
 	}
 	return len(b), nil
 }

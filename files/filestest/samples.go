@@ -4,6 +4,7 @@ package filestest
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
@@ -131,3 +132,45 @@ var (
 
 // Truncated returns the first half of b.
 func Truncated(b []byte) []byte { return b[:len(b)/2] }
+
+// Active content in PDFs: objects a viewer may run or open, to add with
+// PDFWith. Each is an object numbered 90 and up, with whatever names it
+// needs (the catalog does not point at them, which the check ignores: a
+// reader may still find them).
+const (
+	JavaScriptAction = "90 0 obj\n<< /Type /Action /S /JavaScript /JS (app.alert\\(1\\)) >>\nendobj\n"
+	LaunchAction     = "91 0 obj\n<< /Type /Action /S /Launch /F (calc.exe) >>\nendobj\n"
+	EmbeddedFile     = "92 0 obj\n<< /Type /EmbeddedFile /Length 5 >>\nstream\nhello\nendstream\nendobj\n"
+	// EscapedJavaScript spells /JavaScript with #xx escapes, as a reader
+	// reads it all the same.
+	EscapedJavaScript = "93 0 obj\n<< /S /J#61v#61Script /JS (1) >>\nendobj\n"
+)
+
+// PDFWith returns a one-page PDF with the objects objs added before its
+// trailer.
+func PDFWith(objs ...string) []byte {
+	b := PDF(1, 0)
+	i := bytes.LastIndex(b, []byte("trailer"))
+	return append(append(append([]byte{}, b[:i]...), strings.Join(objs, "")...), b[i:]...)
+}
+
+// PDFObjectStream returns a one-page PDF whose objs sit in a compressed
+// object stream (/Type /ObjStm, FlateDecode), as PDF 1.5 writers keep
+// them; compress false leaves the stream's filter out and its bytes plain.
+func PDFObjectStream(compress bool, objs ...string) []byte {
+	var body bytes.Buffer
+	for _, o := range objs {
+		body.WriteString(o)
+	}
+	data := body.Bytes()
+	filter := ""
+	if compress {
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		zw.Write(data)
+		zw.Close()
+		data, filter = z.Bytes(), " /Filter /FlateDecode"
+	}
+	obj := fmt.Sprintf("80 0 obj\n<< /Type /ObjStm /N %d /First 0%s /Length %d >>\nstream\r\n%s\r\nendstream\nendobj\n", len(objs), filter, len(data), data)
+	return PDFWith(obj)
+}
