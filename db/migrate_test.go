@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseMigrations(t *testing.T) {
+	t.Parallel()
 	t.Run("a schema without markers is refused", func(t *testing.T) {
 		if _, err := db.ParseMigrations("CREATE TABLE notes (id INTEGER PRIMARY KEY);"); err == nil {
 			t.Fatal("got no error")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestDataDirWithURICharacters(t *testing.T) {
+	t.Parallel()
 	// SQLite reads the DSN as a URI: an unescaped '#' or '?' cuts the path
 	// short (every database would land in one file), a '%' is decoded.
 	for _, name := range []string{"with space", "hash#1", "percent%41", "question?mode=ro"} {

@@ -15,6 +15,7 @@ import (
 // all reach the database: in one write once the interval has passed, before
 // any read, and when the database closes.
 func TestPageViewsAreCountedInMemory(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	clk := clock.NewManual(testStart)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestServeBaseURL(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	ctl := mustOpenControl(t, dir, clock.NewManual(testStart))

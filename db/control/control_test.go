@@ -14,6 +14,7 @@ import (
 )
 
 func TestSecretKey(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 
 	t.Run("the key is stable across calls and reopening", func(t *testing.T) {
@@ -66,6 +67,7 @@ func TestSecretKey(t *testing.T) {
 }
 
 func TestSetupTokens(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	open := func(t *testing.T) (*control.Store, *clock.Manual) {
 		t.Helper()

@@ -10,6 +10,7 @@ import (
 )
 
 func TestControlMigrations(t *testing.T) {
+	t.Parallel()
 	t.Run("reopening the control database applies nothing twice", func(t *testing.T) {
 		dir := t.TempDir()
 		c := clock.NewManual(testStart)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestPlans(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustOpenFixture(t)
 	c := f.control

@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseShippedPolicy(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile("../../views/legal/privacy-policy.txt")
 	if err != nil {
 		t.Fatal(err)

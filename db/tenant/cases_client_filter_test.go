@@ -29,6 +29,7 @@ func idSet(ids ...string) string {
 // CaseFilter.ClientID narrows the list, the board and the export to one
 // client's cases, on top of what the viewer may see.
 func TestCaseFilterNarrowsToOneClient(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "client-filter")

@@ -13,6 +13,7 @@ import (
 // The case list's first page, the page staff load most, reads everything
 // from the covering index cases_list, archived cases skipped in the index.
 func TestCaseListReadsOneCoveringIndex(t *testing.T) {
+	t.Parallel()
 	f := mustOpenProbeTenant(t)
 	where, args := CaseFilter{}.where(Viewer{UserID: "u"})
 	q := caseRowSelect + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY c.updated_at DESC, c.number DESC LIMIT ?`

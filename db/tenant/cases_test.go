@@ -49,6 +49,7 @@ func mustCreateCase(t testing.TB, tn *tenant.Store, u *tenant.User, in tenant.Ca
 func ptr[T any](v T) *T { return &v }
 
 func TestCaseNumbersAreGapless(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "numbers")
 	otherTn, otherOwner := f.mustOpenAgency(t, "numbers-other")
@@ -84,6 +85,7 @@ func TestCaseNumbersAreGapless(t *testing.T) {
 }
 
 func TestCaseInputValidation(t *testing.T) {
+	t.Parallel()
 	long := func(n int) string { return strings.Repeat("é", n) }
 	labels := func(n int) []string {
 		var out []string
@@ -131,6 +133,7 @@ func TestCaseInputValidation(t *testing.T) {
 }
 
 func TestUpdateCaseRecordsEveryChange(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "changes")
 	staff := mustAddUser(t, tn, "sam@changes.test", tenant.RoleStaff)
@@ -216,6 +219,7 @@ func TestUpdateCaseRecordsEveryChange(t *testing.T) {
 }
 
 func TestCaseListPaging(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "paging")
 	client := mustCaseClient(t, tn, "Acme", "")
@@ -285,6 +289,7 @@ func TestCaseListPaging(t *testing.T) {
 }
 
 func TestRestrictedStaffSeeTheirOwn(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "visibility")
 	sam := mustAddUser(t, tn, "sam@visibility.test", tenant.RoleStaff)
@@ -340,6 +345,7 @@ func TestRestrictedStaffSeeTheirOwn(t *testing.T) {
 }
 
 func TestBulkUpdateIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "bulk")
 	client := mustCaseClient(t, tn, "Acme", "")
@@ -362,6 +368,7 @@ func TestBulkUpdateIsAllOrNothing(t *testing.T) {
 }
 
 func TestEditNoteKeepsHistory(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "notes")
 	client := mustCaseClient(t, tn, "Acme", "")

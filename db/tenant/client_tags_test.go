@@ -6,6 +6,7 @@ import (
 )
 
 func TestCheckTagRefusesListSeparators(t *testing.T) {
+	t.Parallel()
 	for _, tag := range []string{"vip,gold", "vip;gold"} {
 		if msg := CheckTag(tag); !strings.Contains(msg, "commas or semicolons") {
 			t.Errorf("CheckTag(%q) = %q, want a refusal naming the separators", tag, msg)

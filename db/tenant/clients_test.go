@@ -13,6 +13,7 @@ import (
 )
 
 func TestValidateClientLimits(t *testing.T) {
+	t.Parallel()
 	valid := func() tenant.ClientInput { return tenant.ClientInput{Name: "A", Kind: "person"} }
 	many := func(n int, f func(int) string) []string {
 		out := make([]string, n)
@@ -82,6 +83,7 @@ func TestValidateClientLimits(t *testing.T) {
 }
 
 func TestListClientsKeyset(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "keyset")
 	ctx := context.Background()
@@ -141,6 +143,7 @@ func TestListClientsKeyset(t *testing.T) {
 }
 
 func TestImportClientsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "allornothing")
 	ctx := context.Background()
@@ -190,6 +193,7 @@ func TestImportClientsAllOrNothing(t *testing.T) {
 }
 
 func TestClientVisibilityInDB(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "dbvisibility")
 	ctx := context.Background()
@@ -219,6 +223,7 @@ func TestClientVisibilityInDB(t *testing.T) {
 }
 
 func TestClientQueriesUseIndexes(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "plans")
 	ctx := context.Background()
@@ -264,6 +269,7 @@ func TestClientQueriesUseIndexes(t *testing.T) {
 // email, first phone and tags that the list reads (schema.sql, migration 8)
 // against their tables after every kind of write.
 func TestClientListColumnsFollowEdits(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "listcols")
 	ctx := context.Background()

@@ -20,6 +20,7 @@ func docFile(name string, size int64) tenant.DocumentFile {
 }
 
 func TestDocumentAccess(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "docs")
@@ -97,6 +98,7 @@ func TestDocumentAccess(t *testing.T) {
 }
 
 func TestDocumentQuotaHoldsUnderConcurrentUploads(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "quota")
@@ -133,6 +135,7 @@ func TestDocumentQuotaHoldsUnderConcurrentUploads(t *testing.T) {
 }
 
 func TestDocumentTrash(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "trash")

@@ -17,6 +17,7 @@ func halfEuro(description string, rateBP int64) billing.Line {
 // once per rate on the summed nets, halves away from zero, never per line
 // and never half to even. The amounts are the ones where those rules differ.
 func TestInvoiceTotalsRoundVATOncePerRate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "vat-rounding")

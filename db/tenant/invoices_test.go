@@ -43,6 +43,7 @@ func countRows(t testing.TB, tn *tenant.Store, table string) int {
 }
 
 func TestInvoiceLifecycle(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "bill")
 	otherTn, _ := f.mustOpenAgency(t, "bill-other")
@@ -224,6 +225,7 @@ func TestInvoiceLifecycle(t *testing.T) {
 }
 
 func TestInvoiceVisibility(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "vis")
 	s := mustAddUser(t, tn, "s@vis.test", tenant.RoleStaff)
@@ -283,6 +285,7 @@ func (p *payseraFixture) callback(change func(*tenant.ProviderPayment)) tenant.P
 }
 
 func TestPayseraCallbackRecordsOnce(t *testing.T) {
+	t.Parallel()
 	p := mustPaysera(t)
 	ctx := context.Background()
 	for name, change := range map[string]func(*tenant.ProviderPayment){
@@ -335,6 +338,7 @@ func TestPayseraCallbackRecordsOnce(t *testing.T) {
 }
 
 func TestRecurringGeneration(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "rec")
 	client := mustCaseClient(t, tn, "Subscriber", "")
@@ -425,6 +429,7 @@ func TestRecurringGeneration(t *testing.T) {
 }
 
 func TestReminders(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "remind")
 	client := mustCaseClient(t, tn, "Late", "")

@@ -51,6 +51,7 @@ func tableExists(t *testing.T, tn *tenant.Store, name string) bool {
 }
 
 func TestTenantMigrations(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg := tenant.PoolConfig{MaxOpen: 10, IdleTimeout: time.Hour}
 	c := clock.NewManual(testStart)
@@ -58,6 +59,7 @@ func TestTenantMigrations(t *testing.T) {
 	const agencyID = "agency-1"
 
 	t.Run("a new tenant records every migration of the schema", func(t *testing.T) {
+		t.Parallel()
 		pool := mustOpenPool(t, t.TempDir(), schema, cfg, c)
 		mustCreateTenant(t, pool, agencyID)
 		ms, err := db.ParseMigrations(schema)
@@ -75,6 +77,7 @@ func TestTenantMigrations(t *testing.T) {
 	})
 
 	t.Run("opening an older database applies the missing migration", func(t *testing.T) {
+		t.Parallel()
 		dir := t.TempDir()
 		old := mustOpenPool(t, dir, schema, cfg, c)
 		mustCreateTenant(t, old, agencyID)
@@ -94,6 +97,7 @@ func TestTenantMigrations(t *testing.T) {
 	})
 
 	t.Run("a database newer than the binary is refused", func(t *testing.T) {
+		t.Parallel()
 		dir := t.TempDir()
 		newer := mustOpenPool(t, dir, withMigration(t, schema, "from_the_future", `CREATE TABLE future (x);`), cfg, c)
 		mustCreateTenant(t, newer, agencyID)
@@ -110,6 +114,7 @@ func TestTenantMigrations(t *testing.T) {
 	})
 
 	t.Run("a failing migration leaves the database at its previous version", func(t *testing.T) {
+		t.Parallel()
 		dir := t.TempDir()
 		old := mustOpenPool(t, dir, schema, cfg, c)
 		mustCreateTenant(t, old, agencyID)

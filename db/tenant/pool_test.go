@@ -48,9 +48,11 @@ func acquireAndUse(ctx context.Context, pool *tenant.Pool, agencyID string) erro
 }
 
 func TestTenantPool(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 
 	t.Run("a tenant opens on first use", func(t *testing.T) {
+		t.Parallel()
 		pool, ids := mustOpenPoolWithTenants(t, 1, tenant.PoolConfig{MaxOpen: 3, IdleTimeout: time.Hour}, clock.NewManual(testStart))
 		if n := pool.OpenCount(); n != 0 {
 			t.Fatalf("OpenCount = %d before any Acquire, want 0", n)
@@ -68,6 +70,7 @@ func TestTenantPool(t *testing.T) {
 	})
 
 	t.Run("a missing tenant is an error and creates no file", func(t *testing.T) {
+		t.Parallel()
 		pool := mustOpenPool(t, t.TempDir(), mustReadSchema(t), tenant.PoolConfig{MaxOpen: 3, IdleTimeout: time.Hour}, clock.NewManual(testStart))
 		_, _, err := pool.Acquire(ctx, "no-such-agency")
 		if !errors.Is(err, fs.ErrNotExist) {
@@ -82,6 +85,7 @@ func TestTenantPool(t *testing.T) {
 	})
 
 	t.Run("a failed setup removes the new tenant directory", func(t *testing.T) {
+		t.Parallel()
 		pool := mustOpenPool(t, t.TempDir(), mustReadSchema(t), tenant.PoolConfig{MaxOpen: 3, IdleTimeout: time.Hour}, clock.NewManual(testStart))
 		setupErr := errors.New("setup failed")
 		if err := pool.Create(ctx, "agency-1", func(*tenant.Store) error { return setupErr }); !errors.Is(err, setupErr) {
@@ -93,6 +97,7 @@ func TestTenantPool(t *testing.T) {
 	})
 
 	t.Run("creating an existing tenant is refused", func(t *testing.T) {
+		t.Parallel()
 		pool, ids := mustOpenPoolWithTenants(t, 1, tenant.PoolConfig{MaxOpen: 3, IdleTimeout: time.Hour}, clock.NewManual(testStart))
 		if err := pool.Create(ctx, ids[0], func(*tenant.Store) error { return nil }); err == nil {
 			t.Fatal("got no error")
@@ -103,6 +108,7 @@ func TestTenantPool(t *testing.T) {
 	})
 
 	t.Run("at most MaxOpen databases stay open", func(t *testing.T) {
+		t.Parallel()
 		pool, ids := mustOpenPoolWithTenants(t, 5, tenant.PoolConfig{MaxOpen: 3, IdleTimeout: time.Hour}, clock.NewManual(testStart))
 		for round := range 3 {
 			for _, id := range ids {
@@ -120,6 +126,7 @@ func TestTenantPool(t *testing.T) {
 	})
 
 	t.Run("an acquired database is never closed by churn", func(t *testing.T) {
+		t.Parallel()
 		pool, ids := mustOpenPoolWithTenants(t, 5, tenant.PoolConfig{MaxOpen: 3, IdleTimeout: time.Hour}, clock.NewManual(testStart))
 		held, release, err := pool.Acquire(ctx, ids[0])
 		if err != nil {
@@ -150,6 +157,7 @@ func TestTenantPool(t *testing.T) {
 	})
 
 	t.Run("CloseIdle closes idle databases but not acquired ones", func(t *testing.T) {
+		t.Parallel()
 		c := clock.NewManual(testStart)
 		pool, ids := mustOpenPoolWithTenants(t, 3, tenant.PoolConfig{MaxOpen: 10, IdleTimeout: 10 * time.Minute}, c)
 		for _, id := range ids[:2] {
@@ -193,6 +201,7 @@ func TestTenantPool(t *testing.T) {
 	})
 
 	t.Run("Acquire after Close is an error", func(t *testing.T) {
+		t.Parallel()
 		pool, ids := mustOpenPoolWithTenants(t, 1, tenant.PoolConfig{MaxOpen: 3, IdleTimeout: time.Hour}, clock.NewManual(testStart))
 		if err := acquireAndUse(ctx, pool, ids[0]); err != nil {
 			t.Fatal(err)
@@ -208,6 +217,7 @@ func TestTenantPool(t *testing.T) {
 	})
 
 	t.Run("Close waits for the last release to close a database in use", func(t *testing.T) {
+		t.Parallel()
 		pool, ids := mustOpenPoolWithTenants(t, 1, tenant.PoolConfig{MaxOpen: 3, IdleTimeout: time.Hour}, clock.NewManual(testStart))
 		held, release, err := pool.Acquire(ctx, ids[0])
 		if err != nil {
@@ -226,6 +236,7 @@ func TestTenantPool(t *testing.T) {
 	})
 
 	t.Run("50 goroutines over 10 tenants with MaxOpen 4 finish without error", func(t *testing.T) {
+		t.Parallel()
 		const maxOpen = 4
 		pool, ids := mustOpenPoolWithTenants(t, 10, tenant.PoolConfig{MaxOpen: maxOpen, IdleTimeout: time.Hour}, clock.NewManual(testStart))
 		const goroutines, perGoroutine = 50, 6

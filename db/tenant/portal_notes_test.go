@@ -26,6 +26,7 @@ func portalTexts(events []tenant.Event) string {
 // leaves the portal's case history: neither its shared text nor its new,
 // internal one reaches the contact, while the case's other shared notes stay.
 func TestPortalCaseEventsDropANoteMadeInternal(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "notes-internal")

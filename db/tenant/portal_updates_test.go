@@ -83,6 +83,7 @@ func leakOf(u tenant.PortalUpdate, others []portalCaseContent) string {
 // two clients in one agency, each with cases, shared documents and shared
 // notes, neither client's contact gets a line of the other's.
 func TestPortalUpdatesStayWithTheContactsClient(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "updates")

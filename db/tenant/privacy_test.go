@@ -92,6 +92,7 @@ func hasWidgets(q interface {
 }
 
 func TestDataPartExtensionPoint(t *testing.T) {
+	t.Parallel()
 	registerWidgetPart()
 	ctx := context.Background()
 	f := mustOpenFixture(t)
@@ -193,6 +194,7 @@ func TestDataPartExtensionPoint(t *testing.T) {
 }
 
 func TestErasedClientsInvoicesAreKeptThenPurged(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "invoices")

@@ -18,6 +18,7 @@ import (
 // order, directly as well as through the client functions, and tags include
 // capitals and non-ASCII letters, which sort by bytes (BINARY).
 func TestClientListColumnsKeepTheirOrder(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "order340")
 	ctx := context.Background()

@@ -112,6 +112,7 @@ func hasHit(res *tenant.SearchResult, id string) bool {
 }
 
 func TestSearchWords(t *testing.T) {
+	t.Parallel()
 	for q, want := range map[string]string{
 		"":                           "",
 		"  a b ":                     "",
@@ -131,6 +132,7 @@ func TestSearchWords(t *testing.T) {
 }
 
 func TestSearchFindsByWordStarts(t *testing.T) {
+	t.Parallel()
 	f, owner := mustSearchFixture(t, "search-prefix")
 	v := tenant.Viewer{UserID: owner.ID}
 	margaret := f.client("Margaret Hopper", "", "")
@@ -177,6 +179,7 @@ func TestSearchFindsByWordStarts(t *testing.T) {
 }
 
 func TestSearchRanksTitleMatchesFirst(t *testing.T) {
+	t.Parallel()
 	f, owner := mustSearchFixture(t, "search-rank")
 	v := tenant.Viewer{UserID: owner.ID}
 	other := f.client("Olga Other", "", "")
@@ -205,6 +208,7 @@ func TestSearchRanksTitleMatchesFirst(t *testing.T) {
 }
 
 func TestSearchHighlights(t *testing.T) {
+	t.Parallel()
 	f, owner := mustSearchFixture(t, "search-marks")
 	v := tenant.Viewer{UserID: owner.ID}
 	x := f.client("<script>alert(1)</script>", "Met at <b>the</b> fair & liked it", "")
@@ -232,6 +236,7 @@ func TestSearchHighlights(t *testing.T) {
 }
 
 func TestSearchHighlightsBroadQueries(t *testing.T) {
+	t.Parallel()
 	f, owner := mustSearchFixture(t, "search-marks-broad")
 	v := tenant.Viewer{UserID: owner.ID}
 	x := f.client("Ledger & <Sons>", "", "")
@@ -261,6 +266,7 @@ func TestSearchHighlightsBroadQueries(t *testing.T) {
 }
 
 func TestSearchQuerySyntaxIsPlainText(t *testing.T) {
+	t.Parallel()
 	f, owner := mustSearchFixture(t, "search-syntax")
 	v := tenant.Viewer{UserID: owner.ID}
 	alpha := f.client("Alpha Beta", "", "")
@@ -286,6 +292,7 @@ func TestSearchQuerySyntaxIsPlainText(t *testing.T) {
 }
 
 func TestSearchQueryLength(t *testing.T) {
+	t.Parallel()
 	f, owner := mustSearchFixture(t, "search-length")
 	v := tenant.Viewer{UserID: owner.ID}
 	if _, err := f.tn.Search(context.Background(), v, strings.Repeat("é", tenant.SearchQueryMax)); err != nil {
@@ -303,6 +310,7 @@ func TestSearchQueryLength(t *testing.T) {
 }
 
 func TestSearchRespectsStaffVisibility(t *testing.T) {
+	t.Parallel()
 	f, _ := mustSearchFixture(t, "search-visible")
 	ann := mustAddUser(t, f.tn, "ann@search-visible.test", tenant.RoleStaff)
 	bob := mustAddUser(t, f.tn, "bob@search-visible.test", tenant.RoleStaff)
@@ -355,6 +363,7 @@ func TestSearchRespectsStaffVisibility(t *testing.T) {
 }
 
 func TestSearchBoundsCommonWords(t *testing.T) {
+	t.Parallel()
 	f, owner := mustSearchFixture(t, "search-bound")
 	v := tenant.Viewer{UserID: owner.ID}
 	cl := f.client("Carla Client", "", "")
@@ -418,6 +427,7 @@ func TestSearchBoundsCommonWords(t *testing.T) {
 }
 
 func TestSearchStaysInItsAgency(t *testing.T) {
+	t.Parallel()
 	fx := mustOpenFixture(t)
 	a, ownerA := fx.mustOpenAgency(t, "search-iso-a")
 	b, ownerB := fx.mustOpenAgency(t, "search-iso-b")
@@ -432,6 +442,7 @@ func TestSearchStaysInItsAgency(t *testing.T) {
 }
 
 func TestSearchFindsCaseNumbersAsTyped(t *testing.T) {
+	t.Parallel()
 	f, _ := mustSearchFixture(t, "search-number")
 	ann := mustAddUser(t, f.tn, "ann@search-number.test", tenant.RoleStaff)
 	client := f.client("Numbered client", "", "")

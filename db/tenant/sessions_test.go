@@ -32,9 +32,11 @@ func wantNoSession(t *testing.T, tn *tenant.Store, token string) {
 }
 
 func TestSessionByToken(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 
 	t.Run("a fresh session is found with its user", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, owner := f.mustOpenAgency(t, "acme")
 		token, s := mustSignIn(t, tn, owner, testTimeouts)
@@ -44,12 +46,14 @@ func TestSessionByToken(t *testing.T) {
 	})
 
 	t.Run("an unknown token is not found", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, _ := f.mustOpenAgency(t, "acme")
 		wantNoSession(t, tn, "no-such-token")
 	})
 
 	t.Run("a session idle for longer than the idle timeout is refused", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, owner := f.mustOpenAgency(t, "acme")
 		token, s := mustSignIn(t, tn, owner, testTimeouts)
@@ -65,6 +69,7 @@ func TestSessionByToken(t *testing.T) {
 	})
 
 	t.Run("an active session is refused after its absolute expiry", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, owner := f.mustOpenAgency(t, "acme")
 		timeouts := auth.SessionTimeouts{Idle: 2 * time.Hour, Absolute: 5 * time.Hour}
@@ -81,6 +86,7 @@ func TestSessionByToken(t *testing.T) {
 	})
 
 	t.Run("a disabled user's session is refused", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, owner := f.mustOpenAgency(t, "acme")
 		staff := mustAddUser(t, tn, "staff@example.test", tenant.RoleStaff)
@@ -92,6 +98,7 @@ func TestSessionByToken(t *testing.T) {
 	})
 
 	t.Run("a session outliving its user's disabling is still refused", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, _ := f.mustOpenAgency(t, "acme")
 		staff := mustAddUser(t, tn, "staff@example.test", tenant.RoleStaff)
@@ -110,9 +117,11 @@ func TestSessionByToken(t *testing.T) {
 }
 
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 
 	t.Run("only the given session survives", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, owner := f.mustOpenAgency(t, "acme")
 		staff := mustAddUser(t, tn, "staff@example.test", tenant.RoleStaff)
@@ -139,10 +148,12 @@ func TestChangePassword(t *testing.T) {
 }
 
 func TestLastOwner(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	audit := tenant.Audit{Action: "test"}
 
 	t.Run("the only owner cannot be demoted", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, owner := f.mustOpenAgency(t, "acme")
 		wantCode(t, tn.SetRole(ctx, owner.ID, tenant.RoleAdmin, audit), apperr.Conflict)
@@ -152,6 +163,7 @@ func TestLastOwner(t *testing.T) {
 	})
 
 	t.Run("the only owner cannot be disabled", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, owner := f.mustOpenAgency(t, "acme")
 		token, _ := mustSignIn(t, tn, owner, testTimeouts)
@@ -160,6 +172,7 @@ func TestLastOwner(t *testing.T) {
 	})
 
 	t.Run("one of two owners can be demoted, then the other is the last", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, owner := f.mustOpenAgency(t, "acme")
 		second := mustAddUser(t, tn, "second@example.test", tenant.RoleOwner)
@@ -171,6 +184,7 @@ func TestLastOwner(t *testing.T) {
 	})
 
 	t.Run("one of two owners can be disabled, then the other is the last", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, owner := f.mustOpenAgency(t, "acme")
 		second := mustAddUser(t, tn, "second@example.test", tenant.RoleOwner)

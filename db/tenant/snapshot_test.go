@@ -8,6 +8,7 @@ import (
 )
 
 func TestSnapshotTo(t *testing.T) {
+	t.Parallel()
 	f := mustOpenFixture(t)
 	tn, owner := f.mustOpenAgency(t, "snap")
 	path := filepath.Join(t.TempDir(), "copy.db")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestTenantPragmas(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := mustOpenPool(t, t.TempDir(), mustReadSchema(t), tenant.PoolConfig{MaxOpen: 10, IdleTimeout: time.Hour}, clock.NewManual(testStart))
 	mustCreateTenant(t, pool, "agency-1")
@@ -82,6 +83,7 @@ func TestTenantPragmas(t *testing.T) {
 }
 
 func TestConcurrentWritesAndReads(t *testing.T) {
+	t.Parallel()
 	t.Run("50 writers and 50 readers at once meet no busy error", func(t *testing.T) {
 		ctx := context.Background()
 		pool := mustOpenPool(t, t.TempDir(), mustReadSchema(t), tenant.PoolConfig{MaxOpen: 10, IdleTimeout: time.Hour}, clock.NewManual(testStart))

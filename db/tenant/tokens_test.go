@@ -10,6 +10,7 @@ import (
 )
 
 func TestInvites(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	const ttl = 72 * time.Hour
 	invite := func(t *testing.T, tn *tenant.Store, email string) string {
@@ -25,6 +26,7 @@ func TestInvites(t *testing.T) {
 	}
 
 	t.Run("an invite works once", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, _ := f.mustOpenAgency(t, "acme")
 		token := invite(t, tn, "New.Person@Example.test")
@@ -42,6 +44,7 @@ func TestInvites(t *testing.T) {
 	})
 
 	t.Run("an expired invite is refused and creates no user", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, _ := f.mustOpenAgency(t, "acme")
 		token := invite(t, tn, "late@example.test")
@@ -53,6 +56,7 @@ func TestInvites(t *testing.T) {
 	})
 
 	t.Run("a replaced invite is refused, its replacement works", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, _ := f.mustOpenAgency(t, "acme")
 		first := invite(t, tn, "person@example.test")
@@ -66,6 +70,7 @@ func TestInvites(t *testing.T) {
 }
 
 func TestResetPassword(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	const ttl = time.Hour
 	reset := func(tn *tenant.Store, token string) (*tenant.User, error) {
@@ -81,6 +86,7 @@ func TestResetPassword(t *testing.T) {
 	}
 
 	t.Run("a reset works once and ends every session", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, owner := f.mustOpenAgency(t, "acme")
 		token1, _ := mustSignIn(t, tn, owner, testTimeouts)
@@ -107,6 +113,7 @@ func TestResetPassword(t *testing.T) {
 	})
 
 	t.Run("using one reset link ends the others", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, owner := f.mustOpenAgency(t, "acme")
 		first := mustReset(t, tn, owner.ID)
@@ -119,6 +126,7 @@ func TestResetPassword(t *testing.T) {
 	})
 
 	t.Run("an expired reset is refused and changes nothing", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		tn, owner := f.mustOpenAgency(t, "acme")
 		session, _ := mustSignIn(t, tn, owner, testTimeouts)
