@@ -240,3 +240,22 @@ CREATE TABLE operator_audit (
 	detail        TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX operator_audit_at ON operator_audit (at);
+
+-- migration: 6 agency_health
+-- An agency whose database was found damaged (SQLITE_CORRUPT, not a
+-- database, a failed quick_check) or failed a migration is degraded while
+-- degraded_at is set: its pages answer 503, its jobs skip it, the console
+-- lists it with the error until the operator restores it (README "When
+-- storage fails"). notified_at: the operator was emailed of this incident.
+-- checked_*: the last result of the nightly quick_check.
+CREATE TABLE agency_health (
+	agency_id    TEXT PRIMARY KEY REFERENCES agencies(id) ON DELETE CASCADE,
+	degraded_at  INTEGER,
+	reason       TEXT NOT NULL DEFAULT '' CHECK (reason IN ('', 'corrupt', 'migration')),
+	error        TEXT NOT NULL DEFAULT '',
+	notified_at  INTEGER,
+	checked_at   INTEGER,
+	check_result TEXT NOT NULL DEFAULT '',
+	check_millis INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX agency_health_degraded ON agency_health (degraded_at) WHERE degraded_at IS NOT NULL;
