@@ -85,9 +85,11 @@ func newAgency(slug, email string) app.NewAgency {
 }
 
 func TestCreateAgency(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 
 	t.Run("the owner is the only user of the new agency", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		a, owner := f.mustCreateAgency(t, "acme")
 		if got, err := f.control.AgencyBySlug(ctx, "acme"); err != nil || got.ID != a.ID {
@@ -108,6 +110,7 @@ func TestCreateAgency(t *testing.T) {
 	})
 
 	t.Run("a taken slug is invalid on the slug field and leaves no tenant directory", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		f.mustCreateAgency(t, "acme")
 		_, _, err := app.CreateAgency(ctx, f.control, f.pool, newAgency("acme", "other@example.test"))
@@ -121,6 +124,7 @@ func TestCreateAgency(t *testing.T) {
 	})
 
 	t.Run("one slug signed up at once: one wins, the rest get a slug error and leave nothing", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		const attempts = 8
 		errs := make([]error, attempts)
@@ -158,6 +162,7 @@ func TestCreateAgency(t *testing.T) {
 	})
 
 	t.Run("twenty different slugs at once all succeed", func(t *testing.T) {
+		t.Parallel()
 		f := mustOpenFixture(t)
 		const agencies = 20
 		errs := make([]error, agencies)

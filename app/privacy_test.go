@@ -13,6 +13,7 @@ import (
 )
 
 func TestEraseClientDeletesDocumentFiles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustOpenFixture(t)
 	a, owner := f.mustCreateAgency(t, "erase")

@@ -15,6 +15,7 @@ import (
 )
 
 func TestQueueWithAttachments(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	f := mustNewMailer(t, srv.URL())
 	ctx := context.Background()

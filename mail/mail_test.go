@@ -92,7 +92,9 @@ func (f *fixture) onlyEmail(t *testing.T) *control.Email {
 }
 
 func TestQueueDelivers(t *testing.T) {
+	t.Parallel()
 	t.Run("invite arrives with subject, body and link", func(t *testing.T) {
+		t.Parallel()
 		srv := mailtest.Start(t)
 		f := mustNewMailer(t, srv.URL())
 		data := mail.InviteData{AgencyName: "Acme Legal", InviterName: "Grace Hopper", Role: "staff",
@@ -126,6 +128,7 @@ func TestQueueDelivers(t *testing.T) {
 	})
 
 	t.Run("Run sends at once when Queue wakes it", func(t *testing.T) {
+		t.Parallel()
 		srv := mailtest.Start(t)
 		f := mustNewMailer(t, srv.URL())
 		ctx, cancel := context.WithCancel(context.Background())
@@ -143,6 +146,7 @@ func TestQueueDelivers(t *testing.T) {
 	})
 
 	t.Run("smtp:// without STARTTLS on offer sends in clear", func(t *testing.T) {
+		t.Parallel()
 		srv := mailtest.Start(t)
 		f := mustNewMailer(t, strings.Replace(srv.URL(), "smtp+insecure://", "smtp://", 1))
 		f.queueReset(t, "ada@example.com")
@@ -151,6 +155,7 @@ func TestQueueDelivers(t *testing.T) {
 	})
 
 	t.Run("non-ASCII names survive encoding", func(t *testing.T) {
+		t.Parallel()
 		srv := mailtest.Start(t)
 		f := mustNewMailer(t, srv.URL())
 		data := mail.WelcomeData{AgencyName: "Zoë & Søn Ådvokater", Name: "Jürgen", Link: "https://portal.example.com/a/zoe"}
@@ -168,6 +173,7 @@ func TestQueueDelivers(t *testing.T) {
 	})
 
 	t.Run("a batch shares one connection and all arrive", func(t *testing.T) {
+		t.Parallel()
 		srv := mailtest.Start(t)
 		f := mustNewMailer(t, srv.URL())
 		for _, to := range []string{"a@example.com", "b@example.com", "c@example.com"} {
@@ -181,7 +187,10 @@ func TestQueueDelivers(t *testing.T) {
 }
 
 func TestRetries(t *testing.T) {
+	// Serial: its last subtest frees a port and dials it, which a parallel
+	// test's SMTP server could be listening on by then.
 	t.Run("temporary failure keeps the email pending until the backoff passes", func(t *testing.T) {
+		t.Parallel()
 		srv := mailtest.Start(t)
 		f := mustNewMailer(t, srv.URL())
 		srv.FailNext(1)
@@ -217,6 +226,7 @@ func TestRetries(t *testing.T) {
 	})
 
 	t.Run("seventh failure gives up", func(t *testing.T) {
+		t.Parallel()
 		srv := mailtest.Start(t)
 		f := mustNewMailer(t, srv.URL())
 		srv.FailNext(100)
@@ -273,6 +283,7 @@ func TestRetries(t *testing.T) {
 }
 
 func TestWithoutSMTP(t *testing.T) {
+	t.Parallel()
 	f := mustNewMailer(t, "")
 	if f.mailer.Configured() || f.mailer.MaskedURL() != "" {
 		t.Errorf("Configured() = %v, MaskedURL() = %q; want false, empty", f.mailer.Configured(), f.mailer.MaskedURL())
@@ -298,6 +309,7 @@ func TestWithoutSMTP(t *testing.T) {
 }
 
 func TestQueueRefuses(t *testing.T) {
+	t.Parallel()
 	f := mustNewMailer(t, "")
 	data := mail.WelcomeData{AgencyName: "Acme", Name: "Ada", Link: "https://example.com"}
 	for _, to := range []string{
@@ -328,6 +340,7 @@ func TestQueueRefuses(t *testing.T) {
 }
 
 func TestSubjectCannotAddHeaders(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t)
 	f := mustNewMailer(t, srv.URL())
 	data := mail.WelcomeData{AgencyName: "Acme\r\nBcc: evil@example.com\n\nInjected body", Name: "Ada", Link: "https://example.com"}
@@ -346,6 +359,7 @@ func TestSubjectCannotAddHeaders(t *testing.T) {
 }
 
 func TestParseURL(t *testing.T) {
+	t.Parallel()
 	good := []struct {
 		raw  string
 		want mail.SMTPServer
@@ -360,6 +374,7 @@ func TestParseURL(t *testing.T) {
 	}
 	for _, tc := range good {
 		t.Run("accepts "+tc.raw, func(t *testing.T) {
+			t.Parallel()
 			got, err := mail.ParseURL(tc.raw)
 			if err != nil {
 				t.Fatalf("ParseURL: %v", err)
@@ -385,6 +400,7 @@ func TestParseURL(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run("refuses "+tc.name, func(t *testing.T) {
+			t.Parallel()
 			_, err := mail.ParseURL(tc.raw)
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("ParseURL(%q) = %v, want an error about %q", tc.raw, err, tc.wantErr)
@@ -397,6 +413,7 @@ func TestParseURL(t *testing.T) {
 }
 
 func TestNewAndMaskedURL(t *testing.T) {
+	t.Parallel()
 	ctl := mustOpenControl(t, clock.NewManual(start))
 	views := os.DirFS("../views")
 
@@ -422,6 +439,7 @@ func TestNewAndMaskedURL(t *testing.T) {
 	}
 	for _, tc := range refused {
 		t.Run("refuses "+tc.name, func(t *testing.T) {
+			t.Parallel()
 			var templates = views
 			if tc.templates != nil {
 				templates = tc.templates

@@ -8,6 +8,8 @@ import (
 )
 
 func TestDeliveriesAreCounted(t *testing.T) {
+	// Serial: it reads the process-wide email counters, which every other
+	// delivering test moves.
 	count := func(result string) float64 {
 		return metrics.Value("mintedmind_emails_total", map[string]string{"result": result})
 	}
