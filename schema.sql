@@ -558,3 +558,52 @@ END;
 CREATE TRIGGER client_tags_list_delete AFTER DELETE ON client_tags BEGIN
 	UPDATE clients SET list_tags = COALESCE((SELECT group_concat(tag, ', ') FROM (SELECT tag FROM client_tags WHERE client_id = old.client_id ORDER BY tag)), '') WHERE id = old.client_id;
 END;
+
+-- migration: 10 search_invoices_and_documents
+-- The search box finds invoices (by number and notes) and documents (by
+-- file name) too. An invoice's title is its number ('' while a draft);
+-- a document leaves the index while it is in the trash and comes back when
+-- restored. What the results show besides (client, amount, case) is read
+-- from the rows at search time, so a client renamed or a payment recorded
+-- never leaves the index stale.
+CREATE TRIGGER invoices_search_insert AFTER INSERT ON invoices BEGIN
+	INSERT INTO search_index (kind, ref_id, title, body) VALUES ('invoice', new.id, COALESCE(new.number, ''), new.notes);
+	INSERT INTO search_rows (kind, ref_id, rowid_) VALUES ('invoice', new.id, last_insert_rowid());
+END;
+CREATE TRIGGER invoices_search_update AFTER UPDATE OF number, notes ON invoices BEGIN
+	UPDATE search_index SET title = COALESCE(new.number, ''), body = new.notes
+		WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'invoice' AND ref_id = new.id);
+END;
+CREATE TRIGGER invoices_search_delete AFTER DELETE ON invoices BEGIN
+	DELETE FROM search_index WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'invoice' AND ref_id = old.id);
+	DELETE FROM search_rows WHERE kind = 'invoice' AND ref_id = old.id;
+END;
+CREATE TRIGGER documents_search_insert AFTER INSERT ON documents WHEN new.deleted_at IS NULL BEGIN
+	INSERT INTO search_index (kind, ref_id, title, body) VALUES ('document', new.id, new.name, '');
+	INSERT INTO search_rows (kind, ref_id, rowid_) VALUES ('document', new.id, last_insert_rowid());
+END;
+CREATE TRIGGER documents_search_trash AFTER UPDATE OF deleted_at ON documents WHEN new.deleted_at IS NOT NULL AND old.deleted_at IS NULL BEGIN
+	DELETE FROM search_index WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'document' AND ref_id = old.id);
+	DELETE FROM search_rows WHERE kind = 'document' AND ref_id = old.id;
+END;
+CREATE TRIGGER documents_search_restore AFTER UPDATE OF deleted_at ON documents WHEN new.deleted_at IS NULL AND old.deleted_at IS NOT NULL BEGIN
+	INSERT INTO search_index (kind, ref_id, title, body) VALUES ('document', new.id, new.name, '');
+	INSERT INTO search_rows (kind, ref_id, rowid_) VALUES ('document', new.id, last_insert_rowid());
+END;
+CREATE TRIGGER documents_search_rename AFTER UPDATE OF name ON documents WHEN new.deleted_at IS NULL BEGIN
+	UPDATE search_index SET title = new.name
+		WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'document' AND ref_id = new.id);
+END;
+CREATE TRIGGER documents_search_delete AFTER DELETE ON documents BEGIN
+	DELETE FROM search_index WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'document' AND ref_id = old.id);
+	DELETE FROM search_rows WHERE kind = 'document' AND ref_id = old.id;
+END;
+-- The invoices and documents already there, oldest first (the index reads
+-- newest first by rowid).
+INSERT INTO search_index (kind, ref_id, title, body)
+	SELECT 'invoice', id, COALESCE(number, ''), notes FROM invoices ORDER BY created_at, id;
+INSERT INTO search_index (kind, ref_id, title, body)
+	SELECT 'document', id, name, '' FROM documents WHERE deleted_at IS NULL ORDER BY created_at, id;
+INSERT INTO search_rows (kind, ref_id, rowid_)
+	SELECT kind, ref_id, rowid FROM search_index
+	WHERE rowid > (SELECT COALESCE(MAX(rowid_), 0) FROM search_rows) AND kind IN ('invoice', 'document');
