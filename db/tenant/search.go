@@ -44,24 +44,31 @@ const (
 	searchSnippetWords = 16
 )
 
-// SearchHit is one result of a search: a client, a case or a note.
+// SearchHit is one result of a search: a client, a case, a note, an
+// invoice or a document.
 type SearchHit struct {
-	Kind string // "client", "case" or "note"
-	ID   string // the client's, case's or note's id
+	Kind string // "client", "case", "note", "invoice" or "document"
+	ID   string // the client's, case's, note's, invoice's or document's id
 	// Title and Snippet are text from the index with the matches between
 	// MatchStart and MatchEnd. They are plain text: escape them.
-	Title   string // the client's name or the case's number and title ("" for notes)
+	Title   string // the client's name, the case's number and title, the invoice's number ("" for notes and drafts), the document's name
 	Snippet string // the best part of the rest: notes, description, note text
 	Score   float64
 
-	// What the page shows besides: the case of a case or note, the client
-	// of a case.
+	// What the page shows besides: the case of a case, note or document,
+	// the client of a case, note, document or invoice.
 	CaseID     string
 	CaseNumber int64
 	CaseTitle  string
 	CaseStatus string
 	ClientName string
 	Archived   bool // an archived client
+
+	// An invoice's: its kind (invoice or credit note), status, total and currency.
+	InvoiceKind   string
+	InvoiceStatus string
+	Total         int64
+	Currency      string
 }
 
 // SearchResult is the answer to a search.
@@ -122,8 +129,9 @@ func searchRunePrefix(s string, n int) string {
 	return s
 }
 
-// Search finds the clients, cases and notes that v may see whose text has
-// every word of q as the start of a word, best first.
+// Search finds the clients, cases, notes, invoices and documents that v
+// may see whose text has every word of q as the start of a word, best
+// first; a case or invoice whose number q is comes first.
 //
 // Rare words are ranked by SQLite: bm25 over every match (a title match
 // weighs ten times a body match), snippet() and highlight() for the text.
@@ -144,6 +152,7 @@ func (t *Store) Search(ctx context.Context, v Viewer, q string) (*SearchResult, 
 		}
 		return res, t.searchDetails(ctx, res)
 	}
+
 	common := make([]bool, len(res.Words))
 	broad := false
 	for i, w := range res.Words {
@@ -166,10 +175,57 @@ func (t *Store) Search(ctx context.Context, v Viewer, q string) (*SearchResult, 
 	if err := t.searchCaseNumber(ctx, v, q, res); err != nil {
 		return nil, err
 	}
+	if err := t.searchInvoiceNumber(ctx, v, q, res); err != nil {
+		return nil, err
+	}
 	if err := t.searchDetails(ctx, res); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// invoiceNumberQuery matches a query that could be a whole invoice number
+// ("INV-2026-0001", "2026/17"): letters, digits and separators, ending in a
+// digit. Numbers follow the agency's pattern, so the store looks the query
+// up as it was typed (and upper-cased) rather than guessing the pattern.
+var invoiceNumberQuery = regexp.MustCompile(`^[\pL\pN][\pL\pN/._ -]*[0-9]$`)
+
+// searchInvoiceNumber puts the invoice whose number the query is first: the
+// index holds "INV-2026-0001" as the words "inv", "2026" and "0001", which
+// every invoice of 2026 numbered 0001… also matches.
+func (t *Store) searchInvoiceNumber(ctx context.Context, v Viewer, q string, res *SearchResult) error {
+	q = strings.TrimSpace(q)
+	if len(q) > 64 || !invoiceNumberQuery.MatchString(q) {
+		return nil
+	}
+	filter, args := v.clientFilter("cl")
+	var id, number string
+	err := t.Reader().QueryRowContext(ctx, `SELECT i.id, i.number FROM invoices i JOIN clients cl ON cl.id = i.client_id
+		WHERE i.number IN (?, ?) AND `+filter+` ORDER BY i.number = ? DESC LIMIT 1`,
+		append([]any{q, strings.ToUpper(q)}, append(args, q)...)...).Scan(&id, &number)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("db: search invoice number: %w", err)
+	}
+	res.Hits = putFirst(res.Hits, SearchHit{Kind: "invoice", ID: id, Title: MatchStart + number + MatchEnd})
+	return nil
+}
+
+// putFirst puts hit in front of hits, dropping its other place among them,
+// and keeps at most SearchResultsMax.
+func putFirst(hits []SearchHit, hit SearchHit) []SearchHit {
+	out := []SearchHit{hit}
+	for _, h := range hits {
+		if h.ID != hit.ID {
+			out = append(out, h)
+		}
+	}
+	if len(out) > SearchResultsMax {
+		out = out[:SearchResultsMax]
+	}
+	return out
 }
 
 // caseNumberQuery matches a query that is a case number as people type it:
@@ -195,16 +251,7 @@ func (t *Store) searchCaseNumber(ctx context.Context, v Viewer, q string, res *S
 	if err != nil {
 		return fmt.Errorf("db: search case number: %w", err)
 	}
-	hits := []SearchHit{{Kind: "case", ID: id, Title: MatchStart + CaseNumber(number) + MatchEnd + " " + title}}
-	for _, h := range res.Hits {
-		if h.ID != id {
-			hits = append(hits, h)
-		}
-	}
-	if len(hits) > SearchResultsMax {
-		hits = hits[:SearchResultsMax]
-	}
-	res.Hits = hits
+	res.Hits = putFirst(res.Hits, SearchHit{Kind: "case", ID: id, Title: MatchStart + CaseNumber(number) + MatchEnd + " " + title})
 	return nil
 }
 
@@ -220,12 +267,13 @@ func (t *Store) countMatches(ctx context.Context, expr string, limit int) (int, 
 }
 
 // searchVisible is the condition that narrows index entries to what v may
-// see: the clients v sees (clientFilter), and the cases (and their notes)
-// assigned to v or of a client v sees, the rule of caseFilter. It is
-// written with joins rather than with caseFilter itself because it runs
-// once per index entry, inside a correlated subquery, where SQLite would
-// rebuild caseFilter's "client_id IN (SELECT …)" list for every entry
-// (4 ms instead of 0.9 ms for 100 entries).
+// see: the clients v sees (clientFilter), the cases (and their notes and
+// documents) assigned to v or of a client v sees, the rule of caseFilter,
+// and the invoices of the clients v sees. It is written with joins rather
+// than with caseFilter itself because it runs once per index entry, inside
+// a correlated subquery, where SQLite would rebuild caseFilter's
+// "client_id IN (SELECT …)" list for every entry (4 ms instead of 0.9 ms
+// for 100 entries).
 func (v Viewer) searchVisible() (string, []any) {
 	if !v.OwnOnly {
 		return "", nil
@@ -235,13 +283,19 @@ func (v Viewer) searchVisible() (string, []any) {
 		WHEN 'client' THEN EXISTS (SELECT 1 FROM clients c WHERE c.id = search_index.ref_id AND ` + cf + `)
 		WHEN 'case' THEN EXISTS (SELECT 1 FROM cases k JOIN clients c ON c.id = k.client_id
 			WHERE k.id = search_index.ref_id AND (k.assignee_id = ? OR ` + cf + `))
-		ELSE EXISTS (SELECT 1 FROM notes n JOIN cases k ON k.id = n.case_id JOIN clients c ON c.id = k.client_id
+		WHEN 'note' THEN EXISTS (SELECT 1 FROM notes n JOIN cases k ON k.id = n.case_id JOIN clients c ON c.id = k.client_id
 			WHERE n.id = search_index.ref_id AND (k.assignee_id = ? OR ` + cf + `))
+		WHEN 'invoice' THEN EXISTS (SELECT 1 FROM invoices i JOIN clients c ON c.id = i.client_id
+			WHERE i.id = search_index.ref_id AND ` + cf + `)
+		ELSE EXISTS (SELECT 1 FROM documents d JOIN cases k ON k.id = d.case_id JOIN clients c ON c.id = k.client_id
+			WHERE d.id = search_index.ref_id AND (k.assignee_id = ? OR ` + cf + `))
 	END`
 	args := append([]any{}, cargs...)
 	for range 2 {
 		args = append(append(args, v.UserID), cargs...)
 	}
+	args = append(args, cargs...)
+	args = append(append(args, v.UserID), cargs...)
 	return cond, args
 }
 
@@ -461,16 +515,21 @@ func (t *Store) scanNewest(ctx context.Context, v Viewer, expr string, budget in
 	return nil
 }
 
+// searchKinds are the kinds of index entry, in the order searchDetails
+// reads their details.
+var searchKinds = []string{"client", "case", "note", "invoice", "document"}
+
 // searchDetails fills in what the page shows besides the index text, and
-// drops hits whose row went away in the meantime. One statement looks up
-// every kind, each IN list padded to SearchResultsMax with "" (never an id)
-// so that its text, and its cached prepared statement, never change.
+// drops hits whose row went away in the meantime (a document in the trash
+// too). One statement looks up every kind, each IN list padded to
+// SearchResultsMax with "" (never an id) so that its text, and its cached
+// prepared statement, never change.
 func (t *Store) searchDetails(ctx context.Context, res *SearchResult) error {
 	if len(res.Hits) == 0 {
 		return nil
 	}
-	ids := make([]any, 0, 3*SearchResultsMax)
-	for _, kind := range []string{"client", "case", "note"} {
+	ids := make([]any, 0, len(searchKinds)*SearchResultsMax)
+	for _, kind := range searchKinds {
 		n := 0
 		for _, h := range res.Hits {
 			if h.Kind == kind && n < SearchResultsMax {
@@ -483,22 +542,30 @@ func (t *Store) searchDetails(ctx context.Context, res *SearchResult) error {
 		}
 	}
 	type detail struct {
-		id, caseID, caseTitle, caseStatus, clientName string
-		number                                        int64
-		archived                                      bool
+		id, caseID, caseTitle, status, clientName string
+		number                                    int64
+		archived                                  bool
+		invoiceKind, currency                     string
+		total                                     int64
 	}
 	in := searchPlaceholders(SearchResultsMax)
 	list, err := db.QueryListPrepared(ctx, t.DB, "search details", len(res.Hits), func(r db.Scanner) (detail, error) {
 		var d detail
-		err := r.Scan(&d.id, &d.caseID, &d.number, &d.caseTitle, &d.caseStatus, &d.clientName, &d.archived)
+		err := r.Scan(&d.id, &d.caseID, &d.number, &d.caseTitle, &d.status, &d.clientName, &d.archived, &d.invoiceKind, &d.total, &d.currency)
 		return d, err
-	}, `SELECT id, '', 0, '', '', name, archived_at IS NOT NULL FROM clients WHERE id IN (`+in+`)
+	}, `SELECT id, '', 0, '', '', name, archived_at IS NOT NULL, '', 0, '' FROM clients WHERE id IN (`+in+`)
 		UNION ALL
-		SELECT k.id, k.id, k.number, k.title, k.status, c.name, 0 FROM cases k JOIN clients c ON c.id = k.client_id
+		SELECT k.id, k.id, k.number, k.title, k.status, c.name, 0, '', 0, '' FROM cases k JOIN clients c ON c.id = k.client_id
 		WHERE k.id IN (`+in+`)
 		UNION ALL
-		SELECT n.id, k.id, k.number, k.title, k.status, c.name, 0 FROM notes n JOIN cases k ON k.id = n.case_id JOIN clients c ON c.id = k.client_id
-		WHERE n.id IN (`+in+`)`, ids...)
+		SELECT n.id, k.id, k.number, k.title, k.status, c.name, 0, '', 0, '' FROM notes n JOIN cases k ON k.id = n.case_id JOIN clients c ON c.id = k.client_id
+		WHERE n.id IN (`+in+`)
+		UNION ALL
+		SELECT i.id, '', 0, '', i.status, c.name, 0, i.kind, i.total, i.currency FROM invoices i JOIN clients c ON c.id = i.client_id
+		WHERE i.id IN (`+in+`)
+		UNION ALL
+		SELECT d.id, k.id, k.number, k.title, k.status, c.name, 0, '', 0, '' FROM documents d JOIN cases k ON k.id = d.case_id JOIN clients c ON c.id = k.client_id
+		WHERE d.id IN (`+in+`) AND d.deleted_at IS NULL`, ids...)
 	if err != nil {
 		return err
 	}
@@ -512,7 +579,12 @@ func (t *Store) searchDetails(ctx context.Context, res *SearchResult) error {
 		if !ok {
 			continue
 		}
-		h.CaseID, h.CaseNumber, h.CaseTitle, h.CaseStatus, h.ClientName, h.Archived = d.caseID, d.number, d.caseTitle, d.caseStatus, d.clientName, d.archived
+		h.CaseID, h.CaseNumber, h.CaseTitle, h.ClientName, h.Archived = d.caseID, d.number, d.caseTitle, d.clientName, d.archived
+		if h.Kind == "invoice" {
+			h.InvoiceKind, h.InvoiceStatus, h.Total, h.Currency = d.invoiceKind, d.status, d.total, d.currency
+		} else {
+			h.CaseStatus = d.status
+		}
 		hits = append(hits, h)
 	}
 	res.Hits = hits
