@@ -21,7 +21,7 @@ func (h *Handlers) recordPageView(c *fiber.Ctx) error {
 	if c.Method() != fiber.MethodGet || c.Response().StatusCode() != fiber.StatusOK || wantsFragment(c) {
 		return nil
 	}
-	if !strings.HasPrefix(string(c.Response().Header.ContentType()), fiber.MIMETextHTML) || !consentOf(c).Analytics {
+	if !strings.HasPrefix(string(c.Response().Header.ContentType()), fiber.MIMETextHTML) || !h.consentOf(c).Analytics {
 		return nil
 	}
 	r := c.Route()
@@ -30,11 +30,10 @@ func (h *Handlers) recordPageView(c *fiber.Ctx) error {
 	}
 	now := h.Clock.Now().UTC()
 	today := control.Day(now)
-	newVisitor := c.Cookies(seenCookie) != today
+	newVisitor := h.readCookie(c, seenCookie) != today
 	if newVisitor {
 		endOfDay := now.Truncate(24 * time.Hour).Add(24 * time.Hour)
-		c.Cookie(&fiber.Cookie{Name: seenCookie, Value: today, Path: "/", HTTPOnly: true, Secure: h.secure, SameSite: "Lax",
-			MaxAge: int(endOfDay.Sub(now).Seconds()) + 1})
+		h.writeCookie(c, &fiber.Cookie{Name: seenCookie, Value: today, Path: "/", MaxAge: int(endOfDay.Sub(now).Seconds()) + 1})
 	}
 	if err := h.Control.RecordPageView(c.UserContext(), r.Path, newVisitor); err != nil {
 		h.logger(c).Warn("record page view", "err", err)

@@ -30,8 +30,8 @@ type consent struct {
 	Version   int // of the policy it was made under
 }
 
-func consentOf(c *fiber.Ctx) consent {
-	choice, version, ok := strings.Cut(c.Cookies(consentCookie), ".v")
+func (h *Handlers) consentOf(c *fiber.Ctx) consent {
+	choice, version, ok := strings.Cut(h.readCookie(c, consentCookie), ".v")
 	n, err := strconv.Atoi(version)
 	if !ok || err != nil || n < 1 || (choice != CookieAnalytics && choice != CookieEssential) {
 		return consent{}
@@ -73,7 +73,7 @@ type consentForm struct {
 // for everyone else. It is a plain form (no script), so it works without
 // JavaScript and under the strict CSP.
 func (h *Handlers) consentBanner(c *fiber.Ctx) *consentForm {
-	if consentOf(c).Chosen {
+	if h.consentOf(c).Chosen {
 		return nil
 	}
 	return &consentForm{Action: consentPath(agencyOf(c), operatorOf(c)), CSRF: h.csrfToken(c), Next: c.OriginalURL(), CookiesURL: h.cookiesPage(c)}
@@ -100,9 +100,8 @@ func (h *Handlers) saveConsent(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	c.Cookie(&fiber.Cookie{Name: consentCookie, Value: fmt.Sprintf("%s.v%d", choice, policy.Version), Path: "/",
-		HTTPOnly: true, Secure: h.secure, SameSite: "Lax", MaxAge: consentMaxAge})
-	if choice != CookieAnalytics && c.Cookies(seenCookie) != "" {
+	h.writeCookie(c, &fiber.Cookie{Name: consentCookie, Value: fmt.Sprintf("%s.v%d", choice, policy.Version), Path: "/", MaxAge: consentMaxAge})
+	if choice != CookieAnalytics && h.readCookie(c, seenCookie) != "" {
 		h.clearCookie(c, seenCookie, "/")
 	}
 	if r != nil && r.User != nil {

@@ -28,6 +28,7 @@ var CookieRegistry = []CookieInfo{
 	{sessionCookie, "Keeps you signed in to your agency. It holds a random token bound to that agency.", "Until you sign out; by default it ends after 2 hours without use and 7 days at most", CookieEssential},
 	{operatorCookie, "Keeps the platform operator signed in to the operator console.", "Until sign-out; by default it ends after 2 hours without use and 7 days at most", CookieEssential},
 	{csrfCookie, "Protects forms shown before you sign in from being submitted by other websites.", "Until you close the browser", CookieEssential},
+	{deviceCookie, "Remembers that this browser has signed in to an account before, so that other people's wrong passwords for the account never lock it out here. It holds the account's email and a random number, signed by the server.", "1 year", CookieEssential},
 	{flashCookie, "Carries a one-time message (such as \"Saved\") to the next page.", "1 minute", CookieEssential},
 	{consentCookie, "Remembers your cookie choice and the policy version you made it under.", "180 days", CookieEssential},
 	{seenCookie, "Holds today's date so that we count you once a day in our own page-view statistics. No identifier.", "Until the end of the day (UTC)", CookieAnalytics},
@@ -59,7 +60,12 @@ func (h *Handlers) cookies(c *fiber.Ctx, consentAction string) error {
 	if err != nil {
 		return err
 	}
-	ch := consentOf(c)
-	return h.page(c, "pages/cookies/index", &cookiesView{Page: Page{Title: "Cookies"}, Cookies: CookieRegistry, Policy: policy,
+	ch := h.consentOf(c)
+	list := make([]CookieInfo, len(CookieRegistry))
+	for i, ck := range CookieRegistry {
+		ck.Name = h.cookieName(ck.Name) // as the browser shows it
+		list[i] = ck
+	}
+	return h.page(c, "pages/cookies/index", &cookiesView{Page: Page{Title: "Cookies"}, Cookies: list, Policy: policy,
 		Chosen: ch.Chosen, Analytics: ch.Analytics, ConsentAction: consentAction})
 }

@@ -34,10 +34,10 @@ func (h *Handlers) anonymousToken(c *fiber.Ctx) string {
 	if t, ok := c.Locals("anonCSRF").(string); ok {
 		return t
 	}
-	seed := c.Cookies(csrfCookie)
+	seed := h.readCookie(c, csrfCookie)
 	if len(seed) != 43 {
 		seed = auth.NewToken()
-		c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: seed, Path: "/", HTTPOnly: true, Secure: h.secure, SameSite: "Lax"})
+		h.writeCookie(c, &fiber.Cookie{Name: csrfCookie, Value: seed, Path: "/"})
 	}
 	t := auth.Sign(h.secret, "csrf:"+seed)
 	c.Locals("anonCSRF", t)
@@ -45,12 +45,33 @@ func (h *Handlers) anonymousToken(c *fiber.Ctx) string {
 }
 
 // submittedCSRF prefers a form's own field, rendered with the form, over
-// the header htmx adds from the page.
+// the header htmx adds from the page. The field is read from the body
+// only, never from the query string (c.FormValue would look there first):
+// a token in a URL leaks through history, logs and Referer, and a link
+// must never be able to carry one.
 func submittedCSRF(c *fiber.Ctx) string {
-	if t := c.FormValue(csrfField); t != "" {
+	if t := bodyField(c, csrfField); t != "" {
 		return t
 	}
 	return c.Get(csrfHeader)
+}
+
+// bodyField is a field of the request's form body: URL-encoded, or
+// multipart (a streamed upload's leading fields are in PostArgs already,
+// see startUpload, so its files are never parsed here).
+func bodyField(c *fiber.Ctx, name string) string {
+	req := c.Request()
+	if v := req.PostArgs().Peek(name); len(v) > 0 {
+		return string(v)
+	}
+	if len(req.Header.MultipartFormBoundary()) == 0 {
+		return ""
+	}
+	form, err := req.MultipartForm()
+	if err != nil || len(form.Value[name]) == 0 {
+		return ""
+	}
+	return form.Value[name][0]
 }
 
 func isSafeMethod(m string) bool {
@@ -62,7 +83,7 @@ func (h *Handlers) anonymousCSRF(c *fiber.Ctx) error {
 	if isSafeMethod(c.Method()) {
 		return c.Next()
 	}
-	seed := c.Cookies(csrfCookie)
+	seed := h.readCookie(c, csrfCookie)
 	got := submittedCSRF(c)
 	if seed == "" || got == "" || !auth.Equal(got, auth.Sign(h.secret, "csrf:"+seed)) {
 		return errCSRF

@@ -35,20 +35,6 @@ func parseLogin(c *fiber.Ctx) loginForm {
 	return loginForm{Email: formValue(c, "email"), Password: c.FormValue("password"), Next: formValue(c, "next")}
 }
 
-// checkLoginLimits refuses an attempt when the account or the address has
-// failed too often; the address is the real client, not a forged header.
-func (h *Handlers) checkLoginLimits(c *fiber.Ctx, email string) error {
-	if err := h.limiter.check(limitKey("login:acct", strings.ToLower(email)), h.Config.LoginLimit); err != nil {
-		return err
-	}
-	return h.limiter.check(limitKey("login:ip", c.IP()), h.Config.LoginIPLimit)
-}
-
-func (h *Handlers) countFailedLogin(c *fiber.Ctx, email string) {
-	h.limiter.hit(limitKey("login:acct", strings.ToLower(email)), h.Config.LoginLimit)
-	h.limiter.hit(limitKey("login:ip", c.IP()), h.Config.LoginIPLimit)
-}
-
 // checkPassword returns the user of t whose email and password match, or
 // nil. An unknown email costs one hash too, so timing tells nothing; a
 // wrong password for a real account is written to the audit log.
@@ -81,7 +67,7 @@ func (h *Handlers) checkPassword(c *fiber.Ctx, t *tenant.Store, email, password 
 // startSession signs u in to agency a: any session this browser had in the
 // agency ends, a new token and CSRF token are issued, and the sign-in is audited.
 func (h *Handlers) startSession(c *fiber.Ctx, t *tenant.Store, a *control.Agency, u *tenant.User) error {
-	if agencyID, old, ok := strings.Cut(c.Cookies(sessionCookie), "."); ok && agencyID == a.ID {
+	if agencyID, old, ok := strings.Cut(h.readCookie(c, sessionCookie), "."); ok && agencyID == a.ID {
 		if err := t.EndSessionByToken(c.UserContext(), old); err != nil {
 			return err
 		}
@@ -93,6 +79,7 @@ func (h *Handlers) startSession(c *fiber.Ctx, t *tenant.Store, a *control.Agency
 		return err
 	}
 	h.setSessionCookie(c, sessionCookie, sessionCookieValue(a.ID, token), "/")
+	h.rememberDevice(c, u.Email)
 	// The directory row is written after the account (another database):
 	// a crash between the two would leave /login blind to this account.
 	// Signing in here puts it back.
@@ -198,10 +185,10 @@ func (p *Platform) Login(c *fiber.Ctx) error {
 		h.countFailedLogin(c, f.Email)
 		return render(errBadLogin)
 	case len(matched) == 1:
-		h.limiter.reset(limitKey("login:acct", strings.ToLower(f.Email)))
+		h.passwordMatched(c, f.Email)
 		return p.signInTo(c, matched[0], f.Email, "")
 	}
-	h.limiter.reset(limitKey("login:acct", strings.ToLower(f.Email)))
+	h.passwordMatched(c, f.Email)
 	ids := make([]string, len(matched))
 	for i, a := range matched {
 		ids[i] = a.ID
@@ -258,7 +245,7 @@ func (h *Handlers) finishSignInWithSession(c *fiber.Ctx, t *tenant.Store, a *con
 func (h *Handlers) loginTicket(c *fiber.Ctx, email string, agencyIDs []string) string {
 	exp := h.Clock.Now().Add(loginTicketTTL).Unix()
 	payload := email + "|" + strings.Join(agencyIDs, ",") + "|" + strconv.FormatInt(exp, 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + auth.Sign(h.secret, "ticket:"+c.Cookies(csrfCookie)+":"+payload)
+	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + auth.Sign(h.secret, "ticket:"+h.readCookie(c, csrfCookie)+":"+payload)
 }
 
 func (h *Handlers) readLoginTicket(c *fiber.Ctx, ticket string) (email string, agencyIDs []string, ok bool) {
@@ -268,7 +255,7 @@ func (h *Handlers) readLoginTicket(c *fiber.Ctx, ticket string) (email string, a
 		return "", nil, false
 	}
 	payload := string(raw)
-	if !auth.Equal(sig, auth.Sign(h.secret, "ticket:"+c.Cookies(csrfCookie)+":"+payload)) {
+	if !auth.Equal(sig, auth.Sign(h.secret, "ticket:"+h.readCookie(c, csrfCookie)+":"+payload)) {
 		return "", nil, false
 	}
 	parts := strings.Split(payload, "|")
@@ -337,7 +324,7 @@ func (h *Handlers) AgencyLogin(c *fiber.Ctx, r *Request) error {
 	if u.Status != tenant.UserActive {
 		return render(errDisabled)
 	}
-	h.limiter.reset(limitKey("login:acct", strings.ToLower(f.Email)))
+	h.passwordMatched(c, f.Email)
 	return h.finishSignIn(c, t, a, u, f.Next)
 }
 

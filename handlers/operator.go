@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -47,8 +46,8 @@ func (h *Handlers) OperatorLogin(c *fiber.Ctx) error {
 		h.Log.Warn("operator sign-in failed", "email", f.Email, "ip", c.IP())
 		return render(errBadLogin)
 	}
-	h.limiter.reset(limitKey("login:acct", strings.ToLower(f.Email)))
-	if old := c.Cookies(operatorCookie); old != "" {
+	h.passwordMatched(c, f.Email)
+	if old := h.readCookie(c, operatorCookie); old != "" {
 		if s, _, err := h.Control.OperatorSession(c.UserContext(), old, h.Config.SessionIdle); err == nil {
 			h.Control.OperatorSignOut(c.UserContext(), s.ID)
 		}
@@ -59,6 +58,7 @@ func (h *Handlers) OperatorLogin(c *fiber.Ctx) error {
 	}
 	h.Log.Info("operator signed in", "operator", op.ID, "ip", c.IP())
 	h.setSessionCookie(c, operatorCookie, token, "/operator")
+	h.rememberDevice(c, op.Email)
 	return h.redirect(c, "/operator")
 }
 

@@ -22,6 +22,7 @@ type rateLimiter struct {
 
 type window struct {
 	start time.Time
+	last  time.Time // of the latest event
 	n     int
 	span  time.Duration
 }
@@ -37,11 +38,40 @@ func (r *rateLimiter) check(key string, l Limit) error {
 	w := r.current(key, l)
 	if w != nil && w.n >= l.Max {
 		wait := w.start.Add(l.Window).Sub(r.clock.Now())
-		e := apperr.New(apperr.TooMany, "Too many attempts. Please wait %d minutes and try again.", int(math.Ceil(wait.Minutes())))
-		e.RetryAfter = wait
-		return e
+		return tooMany(wait, "")
 	}
 	return nil
+}
+
+// slow is check for a limit that slows down rather than stops: past
+// l.Max events in the window, one more is let through every
+// l.Window/l.Max after the latest (about as many again in the window).
+func (r *rateLimiter) slow(key string, l Limit, why string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	w := r.current(key, l)
+	if w == nil || w.n < l.Max {
+		return nil
+	}
+	if wait := w.last.Add(l.Window / time.Duration(max(l.Max, 1))).Sub(r.clock.Now()); wait > 0 {
+		return tooMany(wait, why)
+	}
+	return nil
+}
+
+// tooMany is the answer to an attempt over a limit, to be tried again
+// after wait; why, when given, follows the first sentence.
+func tooMany(wait time.Duration, why string) error {
+	when := fmt.Sprintf("%d minutes", int(math.Ceil(wait.Minutes())))
+	if wait < 2*time.Minute {
+		when = fmt.Sprintf("%d seconds", int(math.Ceil(wait.Seconds())))
+	}
+	if why != "" {
+		why = " " + why
+	}
+	e := apperr.New(apperr.TooMany, "Too many attempts.%s Please wait %s and try again.", why, when)
+	e.RetryAfter = wait
+	return e
 }
 
 // hit counts one event for key.
@@ -54,6 +84,7 @@ func (r *rateLimiter) hit(key string, l Limit) {
 		r.counts[key] = w
 	}
 	w.n++
+	w.last = r.clock.Now()
 	r.sweep()
 }
 

@@ -147,15 +147,15 @@ const flashCookie = "mm_flash"
 
 // flash stores a message shown once on the next page.
 func (h *Handlers) flash(c *fiber.Ctx, message string) {
-	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(message), Path: "/", HTTPOnly: true, Secure: h.secure, SameSite: "Lax", MaxAge: 60})
+	h.writeCookie(c, &fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(message), Path: "/", MaxAge: 60})
 }
 
 func (h *Handlers) takeFlash(c *fiber.Ctx) string {
-	v := c.Cookies(flashCookie)
+	v := h.readCookie(c, flashCookie)
 	if v == "" {
 		return ""
 	}
-	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", HTTPOnly: true, Secure: h.secure, SameSite: "Lax", MaxAge: -1, Expires: time.Unix(1, 0)})
+	h.clearCookie(c, flashCookie, "/")
 	msg, err := url.QueryUnescape(v)
 	if err != nil || len(msg) > 300 {
 		return ""

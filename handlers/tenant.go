@@ -142,7 +142,7 @@ func sessionCookieValue(agencyID, token string) string { return agencyID + "." +
 // issued by another agency marks the request as foreign: every protected
 // page of this agency then answers 404.
 func (h *Handlers) loadSession(c *fiber.Ctx) error {
-	raw := c.Cookies(sessionCookie)
+	raw := h.readCookie(c, sessionCookie)
 	if raw == "" {
 		return c.Next()
 	}
@@ -222,7 +222,7 @@ func allowed(a Access, role string) bool {
 // loadOperator lets only a signed-in platform operator through; anyone else
 // gets a 404, as if the console did not exist.
 func (h *Handlers) loadOperator(c *fiber.Ctx) error {
-	token := c.Cookies(operatorCookie)
+	token := h.readCookie(c, operatorCookie)
 	if token != "" {
 		s, op, err := h.Control.OperatorSession(c.UserContext(), token, h.Config.SessionIdle)
 		if err != nil && !apperr.Is(err, apperr.NotFound) {
@@ -242,14 +242,42 @@ func (h *Handlers) loadOperator(c *fiber.Ctx) error {
 	return apperr.New(apperr.NotFound, "We couldn't find that page.")
 }
 
+// hostCookiePrefix starts every cookie's name when the site is served
+// over HTTPS. A browser takes a __Host- cookie only from a secure origin,
+// for the whole host (Path=/) and without a Domain, so neither a page on
+// plain HTTP nor a sibling subdomain can set or shadow it.
+const hostCookiePrefix = "__Host-"
+
+// cookieName is the name cookie name is set and read under here.
+func (h *Handlers) cookieName(name string) string {
+	if h.secure {
+		return hostCookiePrefix + name
+	}
+	return name
+}
+
+// readCookie is the value of the request's cookie name ("" when absent).
+func (h *Handlers) readCookie(c *fiber.Ctx, name string) string {
+	return c.Cookies(h.cookieName(name))
+}
+
+// writeCookie sets ck, every cookie the same way: HttpOnly, SameSite=Lax,
+// and over HTTPS Secure with the __Host- prefix and Path=/.
+func (h *Handlers) writeCookie(c *fiber.Ctx, ck *fiber.Cookie) {
+	ck.Name, ck.HTTPOnly, ck.Secure, ck.SameSite = h.cookieName(ck.Name), true, h.secure, "Lax"
+	if h.secure {
+		ck.Path, ck.Domain = "/", ""
+	}
+	c.Cookie(ck)
+}
+
 // setSessionCookie stores a session token for the browser.
 func (h *Handlers) setSessionCookie(c *fiber.Ctx, name, value, path string) {
-	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: path, HTTPOnly: true, Secure: h.secure, SameSite: "Lax",
-		MaxAge: int(h.Config.SessionAbsolute.Seconds())})
+	h.writeCookie(c, &fiber.Cookie{Name: name, Value: value, Path: path, MaxAge: int(h.Config.SessionAbsolute.Seconds())})
 }
 
 func (h *Handlers) clearCookie(c *fiber.Ctx, name, path string) {
-	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: path, HTTPOnly: true, Secure: h.secure, SameSite: "Lax", MaxAge: -1, Expires: time.Unix(1, 0)})
+	h.writeCookie(c, &fiber.Cookie{Name: name, Value: "", Path: path, MaxAge: -1, Expires: time.Unix(1, 0)})
 }
 
 // auditFor fills the who and where of an audit entry from the request.

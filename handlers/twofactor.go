@@ -51,13 +51,13 @@ func (h *Handlers) mustSetUpTwoFactor(c *fiber.Ctx, u *tenant.User) (bool, error
 func (h *Handlers) twoFactorTicket(c *fiber.Ctx, a *control.Agency, userID, next string) string {
 	exp := h.Clock.Now().Add(twoFactorTicketTTL).Unix()
 	payload := a.ID + "|" + userID + "|" + next + "|" + strconv.FormatInt(exp, 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + auth.Sign(h.secret, "2fa:"+c.Cookies(csrfCookie)+":"+payload)
+	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + auth.Sign(h.secret, "2fa:"+h.readCookie(c, csrfCookie)+":"+payload)
 }
 
 func (h *Handlers) readTwoFactorTicket(c *fiber.Ctx, a *control.Agency, ticket string) (userID, next string, ok bool) {
 	enc, sig, found := strings.Cut(ticket, ".")
 	raw, err := base64.RawURLEncoding.DecodeString(enc)
-	if !found || err != nil || !auth.Equal(sig, auth.Sign(h.secret, "2fa:"+c.Cookies(csrfCookie)+":"+string(raw))) {
+	if !found || err != nil || !auth.Equal(sig, auth.Sign(h.secret, "2fa:"+h.readCookie(c, csrfCookie)+":"+string(raw))) {
 		return "", "", false
 	}
 	parts := strings.Split(string(raw), "|")
