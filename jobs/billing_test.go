@@ -50,6 +50,7 @@ func mustBillingAgency(t *testing.T, control *control.Store, pool *tenant.Pool, 
 }
 
 func TestBillingJobs(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	control, pool, clk := mustOpen(t)
 	smtp := mailtest.Start(t)

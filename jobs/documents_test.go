@@ -51,6 +51,7 @@ func listDir(t *testing.T, dir string) string {
 }
 
 func TestDocumentJobs(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	control, pool, clk := mustOpen(t)
 	hash, _ := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 1).Hash(ctx, "a long password")

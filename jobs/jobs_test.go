@@ -40,6 +40,7 @@ func mustOpen(t *testing.T) (*control.Store, *tenant.Pool, *clock.Manual) {
 }
 
 func TestSessionsCleanup(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	control, pool, clk := mustOpen(t)
 	hash, _ := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 1).Hash(ctx, "a long password")

@@ -11,6 +11,8 @@ import (
 )
 
 func TestJobRunsAreCounted(t *testing.T) {
+	// Serial: it reads the process-wide job counters, which TestSessionsCleanup
+	// moves too.
 	ok := map[string]string{"job": "sessions-cleanup", "result": "ok"}
 	failed := map[string]string{"job": "sessions-cleanup", "result": "failed"}
 	control, pool, clk := mustOpen(t)

@@ -110,6 +110,7 @@ func filesNaming(t *testing.T, dir, id string) []string {
 }
 
 func TestRetentionLifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustRetention(t)
 	quiet := f.mustAgency(t, "quiet")
@@ -198,6 +199,7 @@ func TestRetentionLifecycle(t *testing.T) {
 }
 
 func TestRetentionAfterDowntime(t *testing.T) {
+	t.Parallel()
 	f := mustRetention(t)
 	a := f.mustAgency(t, "late")
 	t.Run("past N without warnings: warned first, archived a week later", func(t *testing.T) {
@@ -263,6 +265,7 @@ func checksums(t *testing.T, tn *tenant.Store) map[string]string {
 }
 
 func TestRetentionArchiveThenRestoreGivesBackTheSameData(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustRetention(t)
 	a := f.mustAgency(t, "roundtrip")
@@ -342,6 +345,7 @@ func TestRetentionArchiveThenRestoreGivesBackTheSameData(t *testing.T) {
 }
 
 func TestRetentionPurges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustRetention(t)
 	a := f.mustAgency(t, "purges")

@@ -13,6 +13,7 @@ import (
 // TestStopWaitsForTheRunningJob: at shutdown Stop returns only after the
 // job that is running has finished and been recorded.
 func TestStopWaitsForTheRunningJob(t *testing.T) {
+	t.Parallel()
 	control, pool, clk := mustOpen(t)
 	r := NewRunner(control, pool, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
 	started, release := make(chan struct{}), make(chan struct{})

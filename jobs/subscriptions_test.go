@@ -22,6 +22,7 @@ import (
 // times: trial, the first invoice, reminders, past due, suspension,
 // payment, a downgrade at the period's end and an upgrade at once.
 func TestSubscriptionLifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	control, pool, clk := mustOpen(t)
 	smtp := mailtest.Start(t)
@@ -240,6 +241,7 @@ func TestSubscriptionLifecycle(t *testing.T) {
 
 // TestSubscriptionsSelfHosted: a self-hosted install bills nothing.
 func TestSubscriptionsSelfHosted(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	control, pool, clk := mustOpen(t)
 	r := NewRunner(control, pool, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
@@ -266,6 +268,7 @@ func TestSubscriptionsSelfHosted(t *testing.T) {
 // history (and documents, unless the agency chose to purge them), and come
 // back when reopened.
 func TestClosedCaseRetention(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	control, pool, clk := mustOpen(t)
 	r := NewRunner(control, pool, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
