@@ -19,7 +19,7 @@ type demoDocument struct {
 	id         string
 	caseIdx    int
 	caseID     string
-	name       string // as the files store will clean it
+	name       string // as the files store will name it
 	kind       string // "pdf", "photo" or "chart"
 	at         int64
 	uploader   *tenant.User
@@ -88,7 +88,7 @@ func (s *showcase) addDocument(k int, fromClient, shared bool) {
 	}
 	contentType := map[string]string{"pdf": files.TypePDF, "photo": files.TypeJPEG, "chart": files.TypePNG}[kind.kind]
 	created := s.plan.created[k]
-	d := &demoDocument{id: g.id(), caseIdx: k, caseID: s.plan.caseID(g, k), name: files.CleanName(name, contentType), kind: kind.kind,
+	d := &demoDocument{id: g.id(), caseIdx: k, caseID: s.plan.caseID(g, k), name: files.NameFor(name, contentType), kind: kind.kind,
 		at: created + 1 + g.rng.Int64N(max(1, g.now-created)), uploader: uploader, shared: shared, fromClient: fromClient,
 		seed: g.rng.Uint64(), title: strings.TrimSuffix(name, ".pdf")}
 	s.docs = append(s.docs, d)
@@ -111,6 +111,8 @@ func (s *showcase) storeDocuments(ctx context.Context, dir string) (docs []tenan
 			}
 		}
 	}()
+	// Oldest first, as they were uploaded.
+	slices.SortStableFunc(s.docs, func(a, b *demoDocument) int { return cmpInt64(a.at, b.at) })
 	for _, d := range s.docs {
 		st, err := store.Stage(ctx, dir, d.name, bytes.NewReader(s.documentBytes(d)))
 		if err != nil {

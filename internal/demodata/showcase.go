@@ -131,14 +131,13 @@ func (s *showcase) write(ctx context.Context, t *tenant.Store, res *Result, prog
 			b.Recurring = append(b.Recurring, r.b)
 			res.Recurring[r.b.Status]++
 		}
-		// Credit notes after the invoices they credit.
-		for _, credits := range []bool{false, true} {
-			for _, inv := range s.invoices {
-				if (inv.b.Kind == tenant.KindCreditNote) == credits {
-					b.Invoices = append(b.Invoices, inv.b)
-				}
-			}
+		// Oldest first, as they were made (the search index lists the
+		// newest first by insertion), so credit notes after the invoices
+		// they credit.
+		for _, inv := range s.invoices {
+			b.Invoices = append(b.Invoices, inv.b)
 		}
+		slices.SortStableFunc(b.Invoices, func(x, y tenant.BulkInvoice) int { return x.CreatedAt.Compare(y.CreatedAt) })
 		today := s.today.Format(billing.DateLayout)
 		for _, inv := range s.invoices {
 			if inv.b.Kind == tenant.KindCreditNote {
