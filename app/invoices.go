@@ -8,6 +8,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 
 	"mintedmind/apperr"
@@ -87,10 +88,17 @@ func InvoiceFilename(inv *tenant.Invoice) string {
 	return strings.NewReplacer("/", "-", "#", "-", " ", "-", `"`, "-", `\`, "-").Replace(name) + ".pdf"
 }
 
+// InvoiceLoginLink is where an invoice email sends the client: the
+// agency's sign-in page, then the portal.
+func InvoiceLoginLink(baseURL string, a *control.Agency) string {
+	return baseURL + "/a/" + a.Slug + "/login"
+}
+
 // SendInvoice queues the invoice email (TemplateInvoice, or TemplateInvoiceReminder with
 // the days late) with the PDF attached to the client's first email address,
-// and records when it was sent. link is where the client can see it.
-func SendInvoice(ctx context.Context, m Mailer, a *control.Agency, t *tenant.Store, inv *tenant.Invoice, template, link string, daysLate int) error {
+// then records when it was sent and audits it (sent gets the invoice as its
+// target) in one transaction. baseURL makes the email's link.
+func SendInvoice(ctx context.Context, m Mailer, a *control.Agency, t *tenant.Store, inv *tenant.Invoice, template, baseURL string, daysLate int, sent tenant.Audit) error {
 	if inv.Status == tenant.InvoiceDraft || inv.Status == tenant.InvoiceVoid {
 		return apperr.New(apperr.Conflict, "Only an issued invoice is sent: issue the draft first.")
 	}
@@ -127,12 +135,12 @@ func SendInvoice(ctx context.Context, m Mailer, a *control.Agency, t *tenant.Sto
 	data := map[string]any{"AgencyName": a.Name, "ClientName": inv.ClientName, "Title": title, "TitleLower": strings.ToLower(title), "Article": article,
 		"Number": inv.Number, "IssueDate": inv.IssueDate, "DueDate": due, "Total": billing.FormatMoney(inv.Total, inv.Currency),
 		"Outstanding": billing.FormatMoney(inv.Outstanding(), inv.Currency), "BankDetails": strings.TrimSpace(s.BankDetails), "DaysLate": daysLate,
-		"Link": link}
+		"Link": InvoiceLoginLink(baseURL, a)}
 	att := []control.EmailAttachment{{Filename: InvoiceFilename(inv), ContentType: "application/pdf", Data: pdf}}
 	if err := m.QueueWithAttachments(ctx, a.ID, to, template, data, att); err != nil {
 		return err
 	}
-	return t.MarkInvoiceSent(ctx, inv.ID)
+	return t.MarkInvoiceSent(ctx, inv.ID, sent)
 }
 
 // TemplateContactInvoice tells a client's portal contacts of a new invoice.
@@ -168,3 +176,50 @@ func NotifyInvoiceContacts(ctx context.Context, m Mailer, a *control.Agency, t *
 	}
 	return nil
 }
+
+// Delivery is what emailing an invoice just issued did. The invoice stays
+// issued whatever failed: the caller logs or counts the errors.
+type Delivery struct {
+	Contacts error // telling the client's portal contacts
+	Client   error // sending the invoice with its PDF to the client
+	Sent     bool  // the client's address was sent the invoice
+}
+
+// DeliverIssued emails an invoice just issued: each of the client's portal
+// contacts who wants such emails gets a note with its portal link
+// (NotifyInvoiceContacts) and, with toClient, the client's address gets
+// the invoice with its PDF (SendInvoice, audited with sent). Staff issuing
+// a draft (IssueInvoice) and the recurring job both deliver through it.
+func DeliverIssued(ctx context.Context, m Mailer, a *control.Agency, t *tenant.Store, inv *tenant.Invoice, baseURL string, toClient bool, sent tenant.Audit) Delivery {
+	var d Delivery
+	if m == nil {
+		d.Contacts = errNoMailer
+		if toClient {
+			d.Client = errNoMailer
+		}
+		return d
+	}
+	d.Contacts = NotifyInvoiceContacts(ctx, m, a, t, inv, baseURL)
+	if toClient {
+		d.Client = SendInvoice(ctx, m, a, t, inv, TemplateInvoice, baseURL, 0, sent)
+		d.Sent = d.Client == nil
+	}
+	return d
+}
+
+// IssueInvoice issues one of the agency's drafts v may see (numbered, and
+// audited with issued in the same transaction) and, after the commit,
+// delivers it as DeliverIssued does: the client's portal contacts are told
+// (staff send the PDF to the client's address with the "Email" button).
+// An error issuing is returned as the error; what the delivery did, with
+// its errors, as the Delivery.
+func IssueInvoice(ctx context.Context, m Mailer, a *control.Agency, t *tenant.Store, v tenant.Viewer, actor tenant.Actor, id, baseURL string, issued tenant.Audit) (*tenant.Invoice, Delivery, error) {
+	inv, err := t.IssueInvoice(ctx, v, actor, a.Name, id, issued)
+	if err != nil {
+		return nil, Delivery{}, err
+	}
+	return inv, DeliverIssued(ctx, m, a, t, inv, baseURL, false, tenant.Audit{}), nil
+}
+
+// errNoMailer is a delivery's error when there is no mailer that attaches files.
+var errNoMailer = errors.New("app: no mailer that attaches files")

@@ -6,23 +6,6 @@ import (
 	"mintedmind/paysera"
 )
 
-// PayseraVerifier returns the callback verifier of the agency's Paysera
-// project, from its billing settings.
-func PayseraVerifier(s tenant.BillingSettings) (paysera.Verifier, error) {
-	key, err := paysera.ParsePublicKey(s.PayseraPublicKey)
-	if err != nil {
-		return paysera.Verifier{}, err
-	}
-	return paysera.Verifier{Password: s.PayseraPassword, PublicKey: key, AllowSS1Only: s.PayseraAllowSS1Only}, nil
-}
-
-// PayseraPayment is a verified Paysera callback as the agency's store
-// records it.
-func PayseraPayment(cb *paysera.Callback) tenant.ProviderPayment {
-	return tenant.ProviderPayment{ProjectID: cb.ProjectID, OrderID: cb.OrderID, RequestID: cb.RequestID, Amount: cb.Amount,
-		Currency: cb.Currency, Paid: cb.Status == paysera.StatusPaid, Test: cb.Test}
-}
-
 // ValidateBillingSettings checks an agency's billing settings before they
 // are saved: the store's checks, one message per field, and that Paysera's
 // public key, when there is one, parses.

@@ -93,16 +93,9 @@ func (h *Handlers) OperatorRecordPayment(c *fiber.Ctx) error {
 		}
 	}
 	op := operatorOf(c)
-	res, err := h.Control.RecordSubscriptionPayment(ctx, inv.ID, amount, inv.Currency, "manual", "", op.Name)
+	res, err := h.Control.RecordSubscriptionPayment(ctx, inv.ID, amount, inv.Currency, "manual", "", op.Name, h.operatorAuditEntry(c, "payment.recorded", "", ""))
 	if err != nil {
 		return h.operatorBillingPage(c, err)
-	}
-	detail := "Invoice " + inv.Number + ": " + billing.FormatMoney(amount, inv.Currency)
-	if res.Reactivated != "" {
-		detail += "; " + control.StatusLabel(res.Reactivated) + " → Active"
-	}
-	if err := h.operatorAudit(c, "payment.recorded", inv.AgencyID, detail); err != nil {
-		return err
 	}
 	msg := "Payment recorded for " + inv.Number + "."
 	if res.Reactivated != "" {
@@ -113,6 +106,13 @@ func (h *Handlers) OperatorRecordPayment(c *fiber.Ctx) error {
 		return h.redirect(c, "/operator/agencies/"+inv.AgencyID)
 	}
 	return h.redirect(c, "/operator/billing")
+}
+
+// operatorAuditEntry is the operator audit log entry for this request, for
+// a store method that writes it with its change.
+func (h *Handlers) operatorAuditEntry(c *fiber.Ctx, action, agencyID, detail string) control.OperatorAuditEntry {
+	op := operatorOf(c)
+	return control.OperatorAuditEntry{OperatorID: op.ID, OperatorName: op.Name, Action: action, AgencyID: agencyID, Detail: detail}
 }
 
 // OperatorBillingSettings shows the operator's seller details, numbering,
@@ -154,7 +154,7 @@ func (h *Handlers) OperatorBillingSettingsSave(c *fiber.Ctx) error {
 		}
 	}
 	if err == nil {
-		err = h.Control.SaveSubscriptionSettings(ctx, s)
+		err = h.Control.SaveSubscriptionSettings(ctx, s, h.operatorAuditEntry(c, "billing.settings", "", ""))
 	}
 	if err != nil {
 		old, lerr := h.Control.LoadSubscriptionSettings(ctx)
@@ -162,9 +162,6 @@ func (h *Handlers) OperatorBillingSettingsSave(c *fiber.Ctx) error {
 			return lerr
 		}
 		return h.formPage(c, "pages/operator/billing_settings", "pages/operator/billing_settings", h.subscriptionSettingsView(s, old.PayseraPassword != ""), err)
-	}
-	if err := h.operatorAudit(c, "billing.settings", "", ""); err != nil {
-		return err
 	}
 	h.flash(c, "Billing settings saved.")
 	return h.redirect(c, "/operator/billing/settings")

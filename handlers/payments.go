@@ -35,7 +35,7 @@ func (h *Handlers) InvoicePaymentCreate(c *fiber.Ctx, r *Request) error {
 		perr = invalidField("amount", "Amount: "+err.Error()+" (such as 120.50).")
 	}
 	if perr == nil {
-		_, perr = r.Tenant.RecordPayment(c.UserContext(), v, caseActor(r), id, in, h.invoiceToday())
+		_, perr = r.Tenant.RecordPayment(c.UserContext(), v, caseActor(r), id, in, h.invoiceToday(), auditFor(c, "payment.recorded", ""))
 	}
 	if perr != nil {
 		code := apperr.CodeOf(perr)
@@ -50,7 +50,6 @@ func (h *Handlers) InvoicePaymentCreate(c *fiber.Ctx, r *Request) error {
 			Methods: paymentMethodOptions(in.Method), Errors: apperr.FieldsOf(perr)}
 		return h.invoiceShowPage(c, view, perr)
 	}
-	h.auditBilling(c, r, "payment.recorded", id, billing.FormatMinor(in.Amount)+" "+in.Method+" "+in.Reference)
 	h.flash(c, "Payment recorded.")
 	return h.redirect(c, invoiceBase(r)+"/"+id)
 }
@@ -67,7 +66,11 @@ func (h *Handlers) InvoiceSend(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.sendInvoiceEmail(c.UserContext(), a, t, inv, app.TemplateInvoice, 0); err != nil {
+	m, err := h.invoiceMailer()
+	if err == nil {
+		err = app.SendInvoice(c.UserContext(), m, a, t, inv, app.TemplateInvoice, h.Config.BaseURL, 0, auditFor(c, "invoice.sent", ""))
+	}
+	if err != nil {
 		if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.Conflict {
 			view, viewErr := h.invoiceShowView(c, r, inv.ID)
 			if viewErr != nil {
@@ -77,21 +80,11 @@ func (h *Handlers) InvoiceSend(c *fiber.Ctx, r *Request) error {
 		}
 		return err
 	}
-	h.auditBilling(c, r, "invoice.sent", inv.ID, inv.Number)
 	h.flash(c, inv.Label()+" sent to the client.")
 	return h.redirect(c, invoiceBase(r)+"/"+inv.ID)
 }
 
-// sendInvoiceEmail emails an issued invoice with its PDF to the client.
-func (h *Handlers) sendInvoiceEmail(ctx context.Context, a *control.Agency, t *tenant.Store, inv *tenant.Invoice, template string, daysLate int) error {
-	m, err := h.invoiceMailer()
-	if err != nil {
-		return err
-	}
-	return app.SendInvoice(ctx, m, a, t, inv, template, h.Config.BaseURL+"/a/"+a.Slug+"/login", daysLate)
-}
-
-// invoiceMailer is the mailer as invoicemail takes it (one that attaches files).
+// invoiceMailer is the mailer as app's invoice emails take it (one that attaches files).
 func (h *Handlers) invoiceMailer() (app.Mailer, error) {
 	m, ok := h.Mailer.(app.Mailer)
 	if !ok {
@@ -144,27 +137,18 @@ func (h *Handlers) InvoicePay(c *fiber.Ctx, r *Request) error {
 	return h.redirectAway(c, to)
 }
 
-// PayseraCallback takes Paysera's report of a payment. It needs no session:
-// the signatures (ss1, and ss2 or ss3 with the agency's Paysera public key)
-// are its authentication. The route's Callback level resolves the agency
-// (an unknown, archived or deleted one is refused before this runs). Anything wrong answers a bare "Error" (and is
-// logged); a payment is recorded once however often the callback comes,
-// and "OK" is answered only after the commit.
+// PayseraCallback takes Paysera's report of a payment of one of the
+// agency's invoices (app.PayAgencyInvoice). It needs no session: the
+// signatures (ss1, and ss2 or ss3 with the agency's Paysera public key) are
+// its authentication. The route's Callback level resolves the agency (an
+// unknown, archived or deleted one is refused before this runs).
 func (h *Handlers) PayseraCallback(c *fiber.Ctx, r *Request) error {
-	c.Type("txt", "utf-8")
-	refuse := func(reason string, args ...any) error {
-		metrics.PaymentCallback("refused")
-		h.logger(c).Warn("paysera callback refused", append([]any{"reason", reason}, args...)...)
-		return c.Status(fiber.StatusBadRequest).SendString("Error")
-	}
-	a, t := r.Agency, r.Tenant
-	s, err := t.BillingSettings(c.UserContext())
-	if err != nil {
-		return err
-	}
-	if !s.PayseraReady() {
-		return refuse("paysera not set up", "agency_id", a.ID)
-	}
+	res, err := app.PayAgencyInvoice(c.UserContext(), r.Tenant, payseraQuery(c), c.IP())
+	return h.answerPaysera(c, res, err, "agency_id", r.Agency.ID)
+}
+
+// payseraQuery is a Paysera callback's signed fields, sent by GET or POST.
+func payseraQuery(c *fiber.Ctx) url.Values {
 	q := url.Values{}
 	for _, k := range []string{"data", "ss1", "ss2", "ss3"} {
 		if v := c.Query(k); v != "" {
@@ -173,29 +157,27 @@ func (h *Handlers) PayseraCallback(c *fiber.Ctx, r *Request) error {
 			q.Set(k, v)
 		}
 	}
-	verifier, err := app.PayseraVerifier(s)
-	if err != nil {
-		return refuse("bad public key in settings", "agency_id", a.ID)
-	}
-	cb, err := verifier.Verify(q)
-	if err != nil {
-		return refuse("signature", "agency_id", a.ID, "err", err)
-	}
-	outcome, err := t.ApplyPayseraCallback(c.UserContext(), s, app.PayseraPayment(cb))
+	return q
+}
+
+// answerPaysera answers a Paysera callback once app ran it: "OK" when it
+// was handled (a payment is recorded once however often the callback
+// comes, and only after the commit), a bare "Error" when it was refused
+// (logged), and an internal failure as any other error, so Paysera tries
+// again later.
+func (h *Handlers) answerPaysera(c *fiber.Ctx, res app.PaymentCallback, err error, args ...any) error {
+	c.Type("txt", "utf-8")
+	args = append(args, "order", res.OrderID, "invoice", res.Invoice, "status", res.Status)
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Internal {
 			return err
 		}
-		return refuse("callback not applicable", "agency_id", a.ID, "order", cb.OrderID, "err", err)
+		metrics.PaymentCallback("refused")
+		h.logger(c).Warn("paysera callback refused", append(args, "reason", apperr.MessageOf(err))...)
+		return c.Status(fiber.StatusBadRequest).SendString("Error")
 	}
 	metrics.PaymentCallback("accepted")
-	h.logger(c).Info("paysera callback", "agency_id", a.ID, "order", cb.OrderID, "status", cb.Status, "outcome", outcome)
-	if outcome == tenant.CallbackRecorded {
-		if err := t.RecordAudit(c.UserContext(), tenant.Audit{Action: "payment.recorded", ActorName: "Paysera", Target: cb.OrderID, IP: c.IP(),
-			Detail: billing.FormatMinor(cb.Amount) + " " + cb.Currency + " paysera request " + cb.RequestID}); err != nil {
-			h.logger(c).Error("audit paysera payment", "agency_id", a.ID, "err", err)
-		}
-	}
+	h.logger(c).Info("paysera callback", append(args, "outcome", res.Outcome)...)
 	return c.SendString("OK")
 }
 

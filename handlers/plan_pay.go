@@ -1,11 +1,11 @@
 package handlers
 
 import (
-	"net/url"
-
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
+	"mintedmind/billing"
 	"mintedmind/db/control"
 	"mintedmind/paysera"
 )
@@ -26,6 +26,14 @@ func (h *Handlers) PlanInvoicePay(c *fiber.Ctx, r *Request) error {
 	if inv.Status != control.SubInvoiceOpen {
 		return apperr.New(apperr.Conflict, "Invoice %s is %s: there is nothing to pay.", inv.Number, inv.Status)
 	}
+	// Paysera is asked for the whole amount, and a callback for more than
+	// is still owed is refused: a part paid already is paid off by hand.
+	if paid, err := h.Control.SubscriptionInvoicePaid(ctx, inv.ID); err != nil {
+		return err
+	} else if paid > 0 {
+		return apperr.New(apperr.Conflict, "Part of invoice %s is paid already: please pay the remaining %s by bank transfer with the invoice number as the reference.",
+			inv.Number, billing.FormatMoney(inv.Amount-paid, inv.Currency))
+	}
 	s, err := h.Control.LoadSubscriptionSettings(ctx)
 	if err != nil {
 		return err
@@ -45,70 +53,10 @@ func (h *Handlers) PlanInvoicePay(c *fiber.Ctx, r *Request) error {
 }
 
 // SubscriptionPayseraCallback takes Paysera's report of a subscription
-// payment. Its signatures, checked with the operator's project password and
-// Paysera's public key, are its authentication; a payment is recorded once
-// however often the report comes, and "OK" is answered after the commit.
+// payment (app.PaySubscriptionInvoice): the same checks as an agency's
+// invoice, against the operator's project, and the payment and its
+// operator audit entry in one transaction; "OK" after the commit.
 func (h *Handlers) SubscriptionPayseraCallback(c *fiber.Ctx) error {
-	c.Type("txt", "utf-8")
-	refuse := func(reason string, args ...any) error {
-		h.logger(c).Warn("subscription paysera callback refused", append([]any{"reason", reason}, args...)...)
-		return c.Status(fiber.StatusBadRequest).SendString("Error")
-	}
-	ctx := c.UserContext()
-	s, err := h.Control.LoadSubscriptionSettings(ctx)
-	if err != nil {
-		return err
-	}
-	if !s.PayseraReady() {
-		return refuse("paysera not set up")
-	}
-	key, err := paysera.ParsePublicKey(s.PayseraPublicKey)
-	if err != nil {
-		return refuse("bad public key in settings")
-	}
-	q := url.Values{}
-	for _, k := range []string{"data", "ss1", "ss2", "ss3"} {
-		if v := c.Query(k); v != "" {
-			q.Set(k, v)
-		} else if v := c.FormValue(k); v != "" {
-			q.Set(k, v)
-		}
-	}
-	cb, err := paysera.Verifier{Password: s.PayseraPassword, PublicKey: key}.Verify(q)
-	if err != nil {
-		return refuse("signature", "err", err)
-	}
-	if cb.ProjectID != s.PayseraProjectID {
-		return refuse("another project", "project", cb.ProjectID)
-	}
-	if cb.Test && !s.PayseraTest {
-		return refuse("a test payment while test mode is off", "order", cb.OrderID)
-	}
-	if cb.Status != paysera.StatusPaid {
-		h.logger(c).Info("subscription paysera callback", "order", cb.OrderID, "status", cb.Status)
-		return c.SendString("OK")
-	}
-	inv, err := h.Control.SubscriptionInvoiceByID(ctx, cb.OrderID)
-	if apperr.Is(err, apperr.NotFound) {
-		return refuse("unknown invoice", "order", cb.OrderID)
-	}
-	if err != nil {
-		return err
-	}
-	if cb.Amount != inv.Amount || cb.Currency != inv.Currency {
-		return refuse("amount differs from the invoice", "order", cb.OrderID, "amount", cb.Amount, "currency", cb.Currency)
-	}
-	ref := cb.RequestID
-	if ref == "" {
-		ref = cb.OrderID
-	}
-	res, err := h.Control.RecordSubscriptionPayment(ctx, inv.ID, cb.Amount, cb.Currency, "paysera", ref, "Paysera")
-	if err != nil {
-		if apperr.CodeOf(err) != apperr.Internal {
-			return refuse("payment not applicable", "order", cb.OrderID, "err", err)
-		}
-		return err
-	}
-	h.logger(c).Info("subscription paid through paysera", "agency_id", inv.AgencyID, "invoice", inv.Number, "duplicate", res.Duplicate, "reactivated_from", res.Reactivated)
-	return c.SendString("OK")
+	res, err := app.PaySubscriptionInvoice(c.UserContext(), h.Control, payseraQuery(c))
+	return h.answerPaysera(c, res, err, "callback", "subscription")
 }

@@ -254,7 +254,7 @@ func mustPayseraKeys(t *testing.T, e *env) *rsa.PrivateKey {
 	s, _ := e.control.LoadSubscriptionSettings(context.Background())
 	s.PayseraProjectID, s.PayseraPassword = "123456", "sign-secret"
 	s.PayseraPublicKey = string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
-	if err := e.control.SaveSubscriptionSettings(context.Background(), s); err != nil {
+	if err := e.control.SaveSubscriptionSettings(context.Background(), s, control.OperatorAuditEntry{Action: "billing.settings"}); err != nil {
 		t.Fatal(err)
 	}
 	return key

@@ -145,7 +145,7 @@ func (h *Handlers) RecurringCreate(c *fiber.Ctx, r *Request) error {
 	}
 	var rec *tenant.Recurring
 	if len(errs) == 0 {
-		rec, err = r.Tenant.CreateRecurring(c.UserContext(), v, caseActor(r), in)
+		rec, err = r.Tenant.CreateRecurring(c.UserContext(), v, caseActor(r), in, auditFor(c, "recurring.created", ""))
 	} else {
 		err = invoiceFormError(errs)
 	}
@@ -199,6 +199,9 @@ func (h *Handlers) RecurringShow(c *fiber.Ctx, r *Request) error {
 	return h.page(c, "pages/recurring/show", view)
 }
 
+// recurringAudit is the audit log's action for each recurring action.
+var recurringAudit = map[string]string{tenant.RecurringPause: "recurring.paused", tenant.RecurringResume: "recurring.resumed", tenant.RecurringSkip: "recurring.skipped"}
+
 // RecurringAction pauses, resumes or skips the next period.
 func (h *Handlers) RecurringAction(c *fiber.Ctx, r *Request) error {
 	v, err := r.Viewer(c.UserContext())
@@ -207,7 +210,7 @@ func (h *Handlers) RecurringAction(c *fiber.Ctx, r *Request) error {
 	}
 	action := c.Params("action")
 	today, _ := billing.ParseDate(h.invoiceToday())
-	if err := r.Tenant.ChangeRecurring(c.UserContext(), v, c.Params("id"), action, today); err != nil {
+	if err := r.Tenant.ChangeRecurring(c.UserContext(), v, c.Params("id"), action, today, auditFor(c, recurringAudit[action], "")); err != nil {
 		return err
 	}
 	h.flash(c, map[string]string{tenant.RecurringPause: "Paused.", tenant.RecurringResume: "Resumed.", tenant.RecurringSkip: "The next invoice will be skipped."}[action])

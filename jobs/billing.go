@@ -40,10 +40,10 @@ func (b *billingJobs) today() time.Time {
 }
 
 // recurring issues every due period of every agency's recurring invoices
-// (each once: see db.GenerateRecurring), emails the ones set to send to
-// the client with the PDF, and tells the client's portal contacts of each,
-// as when staff issue an invoice. A failed email is counted and logged:
-// the invoice stays issued.
+// (each once: see tenant.GenerateRecurring) and delivers each as staff's
+// issue does (app.DeliverIssued): the client's portal contacts are told,
+// and the ones set to send go to the client with the PDF. A failed email
+// is counted and logged: the invoice stays issued.
 func (b *billingJobs) recurring(ctx context.Context, run *control.JobRun) error {
 	today := b.today()
 	return b.r.forEachAgencyWith(ctx, run, func(a *control.Agency, t *tenant.Store) error {
@@ -57,26 +57,23 @@ func (b *billingJobs) recurring(ctx context.Context, run *control.JobRun) error 
 				b.r.log.Warn("load recurring invoice", "agency_id", a.ID, "invoice", g.InvoiceID, "err", err)
 				return
 			}
-			if err := app.NotifyInvoiceContacts(ctx, b.mailer, a, t, inv, b.baseURL); err != nil {
+			d := app.DeliverIssued(ctx, b.mailer, a, t, inv, b.baseURL, g.AutoSend, tenant.Audit{ActorName: "Recurring invoice", Action: "invoice.sent"})
+			if d.Contacts != nil {
 				run.Counts["contact_errors"]++
-				b.r.log.Warn("tell contacts of recurring invoice", "agency_id", a.ID, "invoice", g.InvoiceID, "err", err)
+				b.r.log.Warn("tell contacts of recurring invoice", "agency_id", a.ID, "invoice", g.InvoiceID, "err", d.Contacts)
 			}
-			if !g.AutoSend {
-				return
-			}
-			if err := app.SendInvoice(ctx, b.mailer, a, t, inv, app.TemplateInvoice, b.link(a), 0); err != nil {
+			if d.Client != nil {
 				run.Counts["send_errors"]++
-				b.r.log.Warn("send recurring invoice", "agency_id", a.ID, "invoice", g.InvoiceID, "err", err)
-				return
+				b.r.log.Warn("send recurring invoice", "agency_id", a.ID, "invoice", g.InvoiceID, "err", d.Client)
 			}
-			run.Counts["sent"]++
+			if d.Sent {
+				run.Counts["sent"]++
+			}
 		})
 		run.Counts["invoices"] += int64(n)
 		return err
 	})
 }
-
-func (b *billingJobs) link(a *control.Agency) string { return b.baseURL + "/a/" + a.Slug + "/login" }
 
 // reminders emails one reminder per step (days after the due date) per
 // overdue invoice, with the PDF.
@@ -95,7 +92,8 @@ func (b *billingJobs) reminders(ctx context.Context, run *control.JobRun) error 
 			inv, err := t.InvoiceForPayment(ctx, d.InvoiceID)
 			if err == nil && b.mailer != nil {
 				late := int(today.Sub(mustDate(inv.DueDate)).Hours() / 24)
-				err = app.SendInvoice(ctx, b.mailer, a, t, inv, app.TemplateInvoiceReminder, b.link(a), late)
+				err = app.SendInvoice(ctx, b.mailer, a, t, inv, app.TemplateInvoiceReminder, b.baseURL, late,
+					tenant.Audit{ActorName: "Invoice reminders", Action: "invoice.reminder_sent"})
 			}
 			if err != nil {
 				run.Counts["send_errors"]++

@@ -42,7 +42,7 @@ func mustBillingAgency(t *testing.T, control *control.Store, pool *tenant.Pool, 
 	}
 	in := tenant.RecurringInput{InvoiceInput: tenant.InvoiceInput{ClientID: cl.ID, Currency: "EUR", IssueDate: "2026-01-31", TermsDays: 10,
 		Lines: []billing.Line{{Description: "Retainer", QuantityMilli: 1000, UnitPrice: 50000, VATRateBP: 2100}}}, Frequency: billing.Monthly, AutoSend: true}
-	r, err := tn.CreateRecurring(ctx, tenant.Viewer{UserID: owner.ID}, tenant.Actor{ID: owner.ID, Name: owner.Name}, in)
+	r, err := tn.CreateRecurring(ctx, tenant.Viewer{UserID: owner.ID}, tenant.Actor{ID: owner.ID, Name: owner.Name}, in, tenant.Audit{Action: "recurring.created"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func seedRecurring(tb testing.TB, control *control.Store, pool *tenant.Pool, n, 
 		in := tenant.RecurringInput{InvoiceInput: tenant.InvoiceInput{ClientID: cl.ID, Currency: "EUR", IssueDate: "2026-01-31", TermsDays: 14,
 			Lines: []billing.Line{{Description: "Retainer", QuantityMilli: 1000, UnitPrice: 50000, VATRateBP: 2100},
 				{Description: "Hosting", QuantityMilli: 1000, UnitPrice: 1999, VATRateBP: 2100}}}, Frequency: billing.Monthly}
-		if _, err := tn.CreateRecurring(ctx, v, actor, in); err != nil {
+		if _, err := tn.CreateRecurring(ctx, v, actor, in, tenant.Audit{Action: "recurring.created"}); err != nil {
 			tb.Fatal(err)
 		}
 	}

@@ -153,15 +153,15 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	})
 	t.Run("payment reactivates it", func(t *testing.T) {
 		inv := invoices()[0]
-		res, err := control.RecordSubscriptionPayment(ctx, inv.ID, 1000, "EUR", "manual", "", "Op")
+		res, err := control.RecordSubscriptionPayment(ctx, inv.ID, 1000, "EUR", "manual", "", "Op", controldb.OperatorAuditEntry{Action: "payment.recorded"})
 		if err != nil || res.Reactivated != "" || status() != controldb.AgencySuspended {
 			t.Fatalf("a part payment: %+v %v %s", res, err, status())
 		}
-		res, err = control.RecordSubscriptionPayment(ctx, inv.ID, 900, "EUR", "manual", "", "Op")
+		res, err = control.RecordSubscriptionPayment(ctx, inv.ID, 900, "EUR", "manual", "", "Op", controldb.OperatorAuditEntry{Action: "payment.recorded"})
 		if err != nil || res.Reactivated != controldb.AgencySuspended || res.Invoice.Status != controldb.SubInvoicePaid || status() != controldb.AgencyActive {
 			t.Fatalf("%+v %v %s", res, err, status())
 		}
-		if _, err := control.RecordSubscriptionPayment(ctx, inv.ID, 100, "USD", "manual", "", "Op"); !apperr.Is(err, apperr.Invalid) {
+		if _, err := control.RecordSubscriptionPayment(ctx, inv.ID, 100, "USD", "manual", "", "Op", controldb.OperatorAuditEntry{Action: "payment.recorded"}); !apperr.Is(err, apperr.Invalid) {
 			t.Fatalf("another currency: %v", err)
 		}
 	})
@@ -180,11 +180,11 @@ func TestSubscriptionLifecycle(t *testing.T) {
 			t.Fatalf("%v %s", got.Counts, status())
 		}
 		invs := invoices()
-		res, err := control.RecordSubscriptionPayment(ctx, invs[0].ID, invs[0].Amount, "EUR", "paysera", "req-1", "Paysera")
+		res, err := control.RecordSubscriptionPayment(ctx, invs[0].ID, invs[0].Amount, "EUR", "paysera", "req-1", "Paysera", controldb.OperatorAuditEntry{Action: "payment.recorded"})
 		if err != nil || res.Reactivated != controldb.AgencyPastDue || status() != controldb.AgencyActive {
 			t.Fatalf("%+v %v %s", res, err, status())
 		}
-		res, err = control.RecordSubscriptionPayment(ctx, invs[0].ID, invs[0].Amount, "EUR", "paysera", "req-1", "Paysera")
+		res, err = control.RecordSubscriptionPayment(ctx, invs[0].ID, invs[0].Amount, "EUR", "paysera", "req-1", "Paysera", controldb.OperatorAuditEntry{Action: "payment.recorded"})
 		if err != nil || !res.Duplicate {
 			t.Fatalf("the same provider payment twice: %+v %v", res, err)
 		}

@@ -170,9 +170,10 @@ func ValidateSubscriptionSettings(s *SubscriptionSettings) error {
 	return apperr.FieldErrors(errs)
 }
 
-// SaveSubscriptionSettings stores the settings. An empty Paysera password
-// keeps the stored one (forms never show it).
-func (c *Store) SaveSubscriptionSettings(ctx context.Context, s SubscriptionSettings) error {
+// SaveSubscriptionSettings stores the settings and writes the operator
+// audit entry a in the same transaction. An empty Paysera password keeps
+// the stored one (forms never show it).
+func (c *Store) SaveSubscriptionSettings(ctx context.Context, s SubscriptionSettings, a OperatorAuditEntry) error {
 	if err := ValidateSubscriptionSettings(&s); err != nil {
 		return err
 	}
@@ -192,7 +193,7 @@ func (c *Store) SaveSubscriptionSettings(ctx context.Context, s SubscriptionSett
 				return fmt.Errorf("db: save setting %s: %w", k, err)
 			}
 		}
-		return nil
+		return c.operatorAuditTx(ctx, tx, a)
 	})
 }
 
@@ -305,78 +306,6 @@ func (c *Store) SubscriptionPayments(ctx context.Context, agencyID string, limit
 		WHERE (? = '' OR i.agency_id = ?) ORDER BY p.paid_at DESC LIMIT ?`, agencyID, agencyID, limit)
 }
 
-// PaymentResult says what recording a payment did.
-type PaymentResult struct {
-	Invoice     *SubscriptionInvoice
-	Duplicate   bool   // this provider payment was recorded before
-	Reactivated string // the status the agency left for active, if it did
-}
-
-// RecordSubscriptionPayment records money received for an invoice. When it
-// is paid in full the invoice is paid, and an agency that is past due or
-// suspended with no other late invoice is active again. A provider
-// reference seen before records nothing.
-func (c *Store) RecordSubscriptionPayment(ctx context.Context, invoiceID string, amount int64, currency, method, reference, recordedBy string) (*PaymentResult, error) {
-	res := &PaymentResult{}
-	err := c.Tx(ctx, func(tx *sql.Tx) error {
-		inv, err := scanSubInvoice(tx.QueryRowContext(ctx, `SELECT `+subInvoiceColumns+subInvoiceFrom+` WHERE i.id = ?`, invoiceID))
-		if err != nil {
-			return db.NotFound(err, "Invoice")
-		}
-		res.Invoice = inv
-		if inv.Status == SubInvoiceVoid {
-			return apperr.New(apperr.Conflict, "Invoice %s is void: it takes no payments.", inv.Number)
-		}
-		if amount <= 0 {
-			return apperr.FieldErrors(map[string]string{"amount": "Enter an amount above zero."})
-		}
-		if !strings.EqualFold(currency, inv.Currency) {
-			return apperr.FieldErrors(map[string]string{"amount": "The invoice is in " + inv.Currency + "."})
-		}
-		now := c.Now()
-		_, err = tx.ExecContext(ctx, `INSERT INTO subscription_payments (id, invoice_id, amount, currency, method, reference, recorded_by, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			uuid.NewString(), inv.ID, amount, inv.Currency, method, reference, recordedBy, now)
-		if db.IsUnique(err) {
-			res.Duplicate = true
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		var paid int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM subscription_payments WHERE invoice_id = ?`, inv.ID).Scan(&paid); err != nil {
-			return err
-		}
-		if paid < inv.Amount || inv.Status == SubInvoicePaid {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE subscription_invoices SET status = 'paid', paid_at = ? WHERE id = ?`, now, inv.ID); err != nil {
-			return err
-		}
-		inv.Status, inv.PaidAt = SubInvoicePaid, db.UnixTime(now)
-		sub, err := subscriptionTx(ctx, tx, inv.AgencyID)
-		if err != nil {
-			return err
-		}
-		if sub.Status != AgencyPastDue && sub.Status != AgencySuspended {
-			return nil
-		}
-		var late int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM subscription_invoices WHERE agency_id = ? AND status = 'open' AND due_at <= ?`, inv.AgencyID, now).Scan(&late); err != nil {
-			return err
-		}
-		if late > 0 {
-			return nil
-		}
-		res.Reactivated = sub.Status
-		return setStatusTx(ctx, tx, sub, AgencyActive, now)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
-}
-
 // RecordSubscriptionNotice notes that a dunning email of kind went out for
 // an invoice; false when it had already.
 func (c *Store) RecordSubscriptionNotice(ctx context.Context, invoiceID, kind string) (bool, error) {
@@ -407,9 +336,15 @@ type OperatorAuditEntry struct {
 	Detail       string
 }
 
-// RecordOperatorAudit writes an entry of the operator audit log.
+// RecordOperatorAudit writes an entry of the operator audit log on its own.
 func (c *Store) RecordOperatorAudit(ctx context.Context, e OperatorAuditEntry) error {
-	_, err := c.Write().ExecContext(ctx, `INSERT INTO operator_audit (id, at, operator_id, operator_name, action, agency_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	return c.Tx(ctx, func(tx *sql.Tx) error { return c.operatorAuditTx(ctx, tx, e) })
+}
+
+// operatorAuditTx writes an entry of the operator audit log in the
+// transaction of the change it records.
+func (c *Store) operatorAuditTx(ctx context.Context, tx *sql.Tx, e OperatorAuditEntry) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO operator_audit (id, at, operator_id, operator_name, action, agency_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		uuid.NewString(), c.Now(), e.OperatorID, e.OperatorName, e.Action, e.AgencyID, e.Detail)
 	if err != nil {
 		return fmt.Errorf("db: operator audit %s: %w", e.Action, err)

@@ -352,8 +352,10 @@ func (t *Store) UpdateDraft(ctx context.Context, v Viewer, id string, in Invoice
 	})
 }
 
-// DeleteDraft deletes a draft; issued invoices are never deleted.
-func (t *Store) DeleteDraft(ctx context.Context, v Viewer, id string) error {
+// DeleteDraft deletes a draft, and audits it (a gets the draft as its
+// target, its client and total as detail) in the same transaction; issued
+// invoices are never deleted.
+func (t *Store) DeleteDraft(ctx context.Context, v Viewer, id string, a Audit) error {
 	return t.Tx(ctx, func(tx *sql.Tx) error {
 		inv, err := loadInvoice(ctx, tx, v, id)
 		if err != nil {
@@ -368,7 +370,8 @@ func (t *Store) DeleteDraft(ctx context.Context, v Viewer, id string) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM invoices WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("db: delete draft %s: %w", id, err)
 		}
-		return nil
+		a.Target, a.Detail = inv.ID, inv.ClientName+", "+billing.FormatMoney(inv.Total, inv.Currency)
+		return t.auditTx(ctx, tx, a)
 	})
 }
 
@@ -413,14 +416,20 @@ func splitLines(s string) []string {
 
 // IssueInvoice gives a draft its number from the agency's gapless yearly
 // sequence (inside this transaction: a failed issue uses no number),
-// snapshots seller and buyer, and records it on the case's timeline.
-func (t *Store) IssueInvoice(ctx context.Context, v Viewer, actor Actor, agencyName, id string) (*Invoice, error) {
+// snapshots seller and buyer, records it on the case's timeline and audits
+// it (a gets the invoice as its target and its number as detail), all in
+// one transaction.
+func (t *Store) IssueInvoice(ctx context.Context, v Viewer, actor Actor, agencyName, id string, a Audit) (*Invoice, error) {
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
 		inv, err := loadInvoice(ctx, tx, v, id)
 		if err != nil {
 			return err
 		}
-		return t.issueTx(ctx, tx, actor, agencyName, inv)
+		if err := t.issueTx(ctx, tx, actor, agencyName, inv); err != nil {
+			return err
+		}
+		a.Target, a.Detail = inv.ID, inv.Number
+		return t.auditTx(ctx, tx, a)
 	})
 	if err != nil {
 		return nil, err
@@ -499,8 +508,10 @@ func (t *Store) issueTx(ctx context.Context, tx *sql.Tx, actor Actor, agencyName
 }
 
 // VoidInvoice cancels an issued invoice that has no payments, keeping its
-// number (a gapless sequence never loses one) and the reason.
-func (t *Store) VoidInvoice(ctx context.Context, v Viewer, actor Actor, id, reason string) error {
+// number (a gapless sequence never loses one) and the reason, and audits it
+// (a gets the invoice as its target and the reason as detail) in the same
+// transaction.
+func (t *Store) VoidInvoice(ctx context.Context, v Viewer, actor Actor, id, reason string, a Audit) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return apperr.FieldErrors(map[string]string{"reason": "Say why the invoice is void."})
@@ -528,16 +539,21 @@ func (t *Store) VoidInvoice(ctx context.Context, v Viewer, actor Actor, id, reas
 			return fmt.Errorf("db: void invoice %s: %w", id, err)
 		}
 		if inv.CaseID != "" {
-			return t.insertEvent(ctx, tx, Event{CaseID: inv.CaseID, ActorID: actor.ID, ActorName: actor.Name, Kind: EventInvoiceVoid,
-				NewValue: inv.Number + " · " + reason, VisibleToClient: true})
+			if err := t.insertEvent(ctx, tx, Event{CaseID: inv.CaseID, ActorID: actor.ID, ActorName: actor.Name, Kind: EventInvoiceVoid,
+				NewValue: inv.Number + " · " + reason, VisibleToClient: true}); err != nil {
+				return err
+			}
 		}
-		return nil
+		a.Target, a.Detail = id, reason
+		return t.auditTx(ctx, tx, a)
 	})
 }
 
 // CreateCreditNote starts a draft credit note for an open invoice, with the
-// invoice's lines to edit down to what is credited.
-func (t *Store) CreateCreditNote(ctx context.Context, v Viewer, actor Actor, invoiceID, today string) (*Invoice, error) {
+// invoice's lines to edit down to what is credited, and audits it (a gets
+// the credit note as its target and the invoice's number as detail) in the
+// same transaction.
+func (t *Store) CreateCreditNote(ctx context.Context, v Viewer, actor Actor, invoiceID, today string, a Audit) (*Invoice, error) {
 	id := uuid.NewString()
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
 		inv, err := loadInvoice(ctx, tx, v, invoiceID)
@@ -549,7 +565,11 @@ func (t *Store) CreateCreditNote(ctx context.Context, v Viewer, actor Actor, inv
 		}
 		in := inv.InvoiceInput
 		in.IssueDate, in.TermsDays, in.Notes = today, 0, "Credit note for invoice "+inv.Number+"."
-		return t.insertDraft(ctx, tx, id, KindCreditNote, inv.ID, "", actor.ID, in)
+		if err := t.insertDraft(ctx, tx, id, KindCreditNote, inv.ID, "", actor.ID, in); err != nil {
+			return err
+		}
+		a.Target, a.Detail = id, "for "+inv.Number
+		return t.auditTx(ctx, tx, a)
 	})
 	if err != nil {
 		return nil, err
@@ -557,11 +577,18 @@ func (t *Store) CreateCreditNote(ctx context.Context, v Viewer, actor Actor, inv
 	return t.Invoice(ctx, v, id)
 }
 
-// MarkInvoiceSent records when the invoice was last emailed.
-func (t *Store) MarkInvoiceSent(ctx context.Context, id string) error {
+// MarkInvoiceSent records when the invoice was last emailed, and audits it
+// (a gets the invoice as its target and its number as detail) in the same
+// transaction.
+func (t *Store) MarkInvoiceSent(ctx context.Context, id string, a Audit) error {
 	return t.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE invoices SET sent_at = ? WHERE id = ?`, t.Now(), id)
-		return err
+		var number string
+		err := tx.QueryRowContext(ctx, `UPDATE invoices SET sent_at = ? WHERE id = ? RETURNING COALESCE(number, '')`, t.Now(), id).Scan(&number)
+		if err != nil {
+			return db.NotFound(err, "Invoice")
+		}
+		a.Target, a.Detail = id, number
+		return t.auditTx(ctx, tx, a)
 	})
 }
 

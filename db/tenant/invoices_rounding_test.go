@@ -45,7 +45,7 @@ func TestInvoiceTotalsRoundVATOncePerRate(t *testing.T) {
 			if draft.Subtotal != tt.subtotal || draft.VATTotal != tt.vat || draft.Total != tt.total {
 				t.Fatalf("draft: subtotal %d, VAT %d, total %d; want %d, %d, %d", draft.Subtotal, draft.VATTotal, draft.Total, tt.subtotal, tt.vat, tt.total)
 			}
-			issued, err := tn.IssueInvoice(ctx, everything(owner), actorOf(owner), "Agency", draft.ID)
+			issued, err := tn.IssueInvoice(ctx, everything(owner), actorOf(owner), "Agency", draft.ID, tenant.Audit{Action: "invoice.issued"})
 			if err != nil {
 				t.Fatal(err)
 			}

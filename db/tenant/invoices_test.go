@@ -26,7 +26,7 @@ func mustIssued(t testing.TB, tn *tenant.Store, u *tenant.User, in tenant.Invoic
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv, err = tn.IssueInvoice(ctx, everything(u), actorOf(u), "Agency", inv.ID)
+	inv, err = tn.IssueInvoice(ctx, everything(u), actorOf(u), "Agency", inv.ID, tenant.Audit{Action: "invoice.issued"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestInvoiceLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	issued, err := tn.IssueInvoice(ctx, v, actor, "Agency", draft.ID)
+	issued, err := tn.IssueInvoice(ctx, v, actor, "Agency", draft.ID, tenant.Audit{Action: "invoice.issued"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,10 +107,10 @@ func TestInvoiceLifecycle(t *testing.T) {
 		if err := tn.UpdateDraft(ctx, v, issued.ID, in); !apperr.Is(err, apperr.Conflict) {
 			t.Fatal(err)
 		}
-		if err := tn.DeleteDraft(ctx, v, issued.ID); !apperr.Is(err, apperr.Conflict) {
+		if err := tn.DeleteDraft(ctx, v, issued.ID, tenant.Audit{Action: "invoice.draft_deleted"}); !apperr.Is(err, apperr.Conflict) {
 			t.Fatal(err)
 		}
-		if _, err := tn.IssueInvoice(ctx, v, actor, "Agency", issued.ID); !apperr.Is(err, apperr.Conflict) {
+		if _, err := tn.IssueInvoice(ctx, v, actor, "Agency", issued.ID, tenant.Audit{Action: "invoice.issued"}); !apperr.Is(err, apperr.Conflict) {
 			t.Fatal(err)
 		}
 	})
@@ -131,7 +131,7 @@ func TestInvoiceLifecycle(t *testing.T) {
 
 	today := "2026-11-20"
 	pay := func(amount int64) (*tenant.Invoice, error) {
-		return tn.RecordPayment(ctx, v, actor, issued.ID, tenant.PaymentInput{Amount: amount, PaidOn: "2026-11-05", Method: tenant.MethodBankTransfer, Reference: "BANK-1"}, today)
+		return tn.RecordPayment(ctx, v, actor, issued.ID, tenant.PaymentInput{Amount: amount, PaidOn: "2026-11-05", Method: tenant.MethodBankTransfer, Reference: "BANK-1"}, today, tenant.Audit{Action: "payment.recorded"})
 	}
 	t.Run("bad payments write nothing", func(t *testing.T) {
 		for field, p := range map[string]tenant.PaymentInput{
@@ -140,7 +140,7 @@ func TestInvoiceLifecycle(t *testing.T) {
 			"method":    {Amount: 1, PaidOn: "2026-11-05", Method: tenant.MethodPaysera},
 			"reference": {Amount: 1, PaidOn: "2026-11-05", Method: tenant.MethodCash, Reference: "a\nb"},
 		} {
-			if _, err := tn.RecordPayment(ctx, v, actor, issued.ID, p, today); apperr.FieldsOf(err)[field] == "" {
+			if _, err := tn.RecordPayment(ctx, v, actor, issued.ID, p, today, tenant.Audit{Action: "payment.recorded"}); apperr.FieldsOf(err)[field] == "" {
 				t.Errorf("%s: %v", field, err)
 			}
 		}
@@ -159,16 +159,16 @@ func TestInvoiceLifecycle(t *testing.T) {
 		t.Fatalf("%+v", partial)
 	}
 	t.Run("void is refused once paid", func(t *testing.T) {
-		if err := tn.VoidInvoice(ctx, v, actor, issued.ID, "mistake"); !apperr.Is(err, apperr.Conflict) {
+		if err := tn.VoidInvoice(ctx, v, actor, issued.ID, "mistake", tenant.Audit{Action: "invoice.voided"}); !apperr.Is(err, apperr.Conflict) {
 			t.Fatal(err)
 		}
 	})
 	t.Run("a credit note reduces what is owed", func(t *testing.T) {
-		cn, err := tn.CreateCreditNote(ctx, v, actor, issued.ID, today)
+		cn, err := tn.CreateCreditNote(ctx, v, actor, issued.ID, today, tenant.Audit{Action: "invoice.credit_note_created"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tn.IssueInvoice(ctx, v, actor, "Agency", cn.ID); !apperr.Is(err, apperr.Invalid) {
+		if _, err := tn.IssueInvoice(ctx, v, actor, "Agency", cn.ID, tenant.Audit{Action: "invoice.issued"}); !apperr.Is(err, apperr.Invalid) {
 			t.Fatalf("a credit of the whole total exceeds what is owed: %v", err)
 		}
 		in := cn.InvoiceInput
@@ -176,7 +176,7 @@ func TestInvoiceLifecycle(t *testing.T) {
 		if err := tn.UpdateDraft(ctx, v, cn.ID, in); err != nil {
 			t.Fatal(err)
 		}
-		cn, err = tn.IssueInvoice(ctx, v, actor, "Agency", cn.ID)
+		cn, err = tn.IssueInvoice(ctx, v, actor, "Agency", cn.ID, tenant.Audit{Action: "invoice.issued"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -211,10 +211,10 @@ func TestInvoiceLifecycle(t *testing.T) {
 	})
 	t.Run("void keeps the number and the reason", func(t *testing.T) {
 		inv := mustIssued(t, tn, owner, invoiceInput(client))
-		if err := tn.VoidInvoice(ctx, v, actor, inv.ID, " "); apperr.FieldsOf(err)["reason"] == "" {
+		if err := tn.VoidInvoice(ctx, v, actor, inv.ID, " ", tenant.Audit{Action: "invoice.voided"}); apperr.FieldsOf(err)["reason"] == "" {
 			t.Fatal(err)
 		}
-		if err := tn.VoidInvoice(ctx, v, actor, inv.ID, "Sent twice"); err != nil {
+		if err := tn.VoidInvoice(ctx, v, actor, inv.ID, "Sent twice", tenant.Audit{Action: "invoice.voided"}); err != nil {
 			t.Fatal(err)
 		}
 		got, _ := tn.Invoice(ctx, v, inv.ID)
@@ -274,62 +274,69 @@ func mustPaysera(t *testing.T) *payseraFixture {
 	return &payseraFixture{tn: tn, owner: owner, settings: s, inv: inv, order: o}
 }
 
-// callback is what a verified callback paying the order in full reports,
-// changed by change.
-func (p *payseraFixture) callback(change func(*tenant.ProviderPayment)) tenant.ProviderPayment {
-	cb := tenant.ProviderPayment{ProjectID: "4242", OrderID: p.order.OrderID, RequestID: "77", Amount: p.order.Amount, Currency: "EUR", Paid: true}
+// payment is the payment of the order in full that a verified callback
+// reports, changed by change.
+func (p *payseraFixture) payment(change func(*billing.ProviderPayment)) billing.ProviderPayment {
+	pay := billing.ProviderPayment{Provider: billing.ProviderPaysera, OrderID: p.order.OrderID, RequestID: "77", Amount: p.order.Amount, Currency: "EUR"}
 	if change != nil {
-		change(&cb)
+		change(&pay)
 	}
-	return cb
+	return pay
 }
 
+// The checks of a callback are app's (app.PayseraCallback, tested there);
+// the store says what an order asks and records its payment once.
 func TestPayseraCallbackRecordsOnce(t *testing.T) {
 	t.Parallel()
 	p := mustPaysera(t)
 	ctx := context.Background()
-	for name, change := range map[string]func(*tenant.ProviderPayment){
-		"wrong project":  func(cb *tenant.ProviderPayment) { cb.ProjectID = "1" },
-		"wrong amount":   func(cb *tenant.ProviderPayment) { cb.Amount = 1 },
-		"wrong currency": func(cb *tenant.ProviderPayment) { cb.Currency = "USD" },
-		"unknown order":  func(cb *tenant.ProviderPayment) { cb.OrderID = "nope" },
-		"test payment":   func(cb *tenant.ProviderPayment) { cb.Test = true },
+	o, err := p.tn.ProviderOrder(ctx, p.order.OrderID)
+	if err != nil || o.InvoiceID != p.inv.ID || o.Label != p.inv.Number || o.Amount != p.order.Amount || o.Currency != "EUR" || o.Test == nil || *o.Test {
+		t.Fatalf("the order asks %+v (%v)", o, err)
+	}
+	if _, err := p.tn.ProviderOrder(ctx, "nope"); !apperr.Is(err, apperr.NotFound) {
+		t.Errorf("an unknown order: %v", err)
+	}
+	for name, change := range map[string]func(*billing.ProviderPayment){
+		"an unknown order":   func(pay *billing.ProviderPayment) { pay.OrderID = "nope" },
+		"more than is owed":  func(pay *billing.ProviderPayment) { pay.Amount++ },
+		"another provider's": func(pay *billing.ProviderPayment) { pay.Provider = "stripe" },
 	} {
-		if _, err := p.tn.ApplyPayseraCallback(ctx, p.settings, p.callback(change)); err == nil {
+		if _, err := p.tn.RecordProviderPayment(ctx, p.payment(change), tenant.Audit{Action: "payment.recorded"}); err == nil {
 			t.Errorf("%s accepted", name)
 		}
 	}
-	out, err := p.tn.ApplyPayseraCallback(ctx, p.settings, p.callback(func(cb *tenant.ProviderPayment) { cb.Paid = false }))
-	if err != nil || out != tenant.CallbackIgnored {
-		t.Errorf("a status that moves no money: %s %v", out, err)
-	}
 	if n := countRows(t, p.tn, "payments"); n != 0 {
-		t.Fatalf("%d payments before a paid callback", n)
+		t.Fatalf("%d payments before the right one", n)
 	}
-	cb := p.callback(nil)
+	audits := countRows(t, p.tn, "audit_log")
+	pay := p.payment(nil)
 	var wg sync.WaitGroup
-	outcomes := make(chan string, 10)
+	outcomes := make(chan bool, 10)
 	for i := 0; i < 10; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out, err := p.tn.ApplyPayseraCallback(ctx, p.settings, cb)
+			duplicate, err := p.tn.RecordProviderPayment(ctx, pay, tenant.Audit{Action: "payment.recorded", ActorName: "Paysera"})
 			if err != nil {
 				t.Error(err)
 			}
-			outcomes <- out
+			outcomes <- duplicate
 		}()
 	}
 	wg.Wait()
 	close(outcomes)
 	recorded := 0
-	for o := range outcomes {
-		if o == tenant.CallbackRecorded {
+	for duplicate := range outcomes {
+		if !duplicate {
 			recorded++
 		}
 	}
 	if recorded != 1 || countRows(t, p.tn, "payments") != 1 {
 		t.Fatalf("recorded %d times, %d payments", recorded, countRows(t, p.tn, "payments"))
+	}
+	if n := countRows(t, p.tn, "audit_log") - audits; n != 1 {
+		t.Fatalf("%d audit rows for one payment", n)
 	}
 	inv, _ := p.tn.Invoice(ctx, tenant.Viewer{}, p.inv.ID)
 	if inv.Status != tenant.InvoicePaid {
@@ -345,7 +352,7 @@ func TestRecurringGeneration(t *testing.T) {
 	ctx := context.Background()
 	in := tenant.RecurringInput{InvoiceInput: invoiceInput(client), Frequency: billing.Monthly, IntervalMonths: 1}
 	in.IssueDate = "2026-01-31"
-	r, err := tn.CreateRecurring(ctx, everything(owner), actorOf(owner), in)
+	r, err := tn.CreateRecurring(ctx, everything(owner), actorOf(owner), in, tenant.Audit{Action: "recurring.created"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,16 +404,16 @@ func TestRecurringGeneration(t *testing.T) {
 		}
 	})
 	t.Run("skip and pause never shift later dates", func(t *testing.T) {
-		if err := tn.ChangeRecurring(ctx, everything(owner), r.ID, tenant.RecurringSkip, day("2026-08-01")); err != nil {
+		if err := tn.ChangeRecurring(ctx, everything(owner), r.ID, tenant.RecurringSkip, day("2026-08-01"), tenant.Audit{Action: "recurring.changed"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := tn.ChangeRecurring(ctx, everything(owner), r.ID, tenant.RecurringPause, day("2026-08-01")); err != nil {
+		if err := tn.ChangeRecurring(ctx, everything(owner), r.ID, tenant.RecurringPause, day("2026-08-01"), tenant.Audit{Action: "recurring.changed"}); err != nil {
 			t.Fatal(err)
 		}
 		if n, _ := tn.GenerateRecurring(ctx, day("2026-11-30"), "Agency", nil); n != 0 {
 			t.Fatalf("paused made %d", n)
 		}
-		if err := tn.ChangeRecurring(ctx, everything(owner), r.ID, tenant.RecurringResume, day("2026-11-15")); err != nil {
+		if err := tn.ChangeRecurring(ctx, everything(owner), r.ID, tenant.RecurringResume, day("2026-11-15"), tenant.Audit{Action: "recurring.changed"}); err != nil {
 			t.Fatal(err)
 		}
 		if n, _ := tn.GenerateRecurring(ctx, day("2026-11-30"), "Agency", nil); n != 1 {

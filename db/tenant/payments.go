@@ -93,9 +93,10 @@ func (p PaymentInput) Validate(today string) error {
 	return apperr.FieldErrors(f)
 }
 
-// RecordPayment records a manual payment on an open invoice v may see.
-// More than is owed is refused: nothing is written.
-func (t *Store) RecordPayment(ctx context.Context, v Viewer, actor Actor, invoiceID string, in PaymentInput, today string) (*Invoice, error) {
+// RecordPayment records a manual payment on an open invoice v may see,
+// and audits it (a gets the invoice as its target) in the same
+// transaction. More than is owed is refused: nothing is written.
+func (t *Store) RecordPayment(ctx context.Context, v Viewer, actor Actor, invoiceID string, in PaymentInput, today string, a Audit) (*Invoice, error) {
 	in.Reference = strings.TrimSpace(in.Reference)
 	if err := in.Validate(today); err != nil {
 		return nil, err
@@ -105,7 +106,11 @@ func (t *Store) RecordPayment(ctx context.Context, v Viewer, actor Actor, invoic
 		if err != nil {
 			return err
 		}
-		return t.applyPayment(ctx, tx, actor, inv, Payment{Amount: in.Amount, Currency: inv.Currency, PaidOn: in.PaidOn, Method: in.Method, Reference: in.Reference})
+		if err := t.applyPayment(ctx, tx, actor, inv, Payment{Amount: in.Amount, Currency: inv.Currency, PaidOn: in.PaidOn, Method: in.Method, Reference: in.Reference}); err != nil {
+			return err
+		}
+		a.Target, a.Detail = inv.ID, strings.TrimSpace(billing.FormatMinor(in.Amount)+" "+in.Method+" "+in.Reference)
+		return t.auditTx(ctx, tx, a)
 	})
 	if err != nil {
 		return nil, err
@@ -157,8 +162,9 @@ func (t *Store) applyPayment(ctx context.Context, tx *sql.Tx, actor Actor, inv *
 	return nil
 }
 
-// providerKey is set on Payment through its Reference for Paysera: see
-// ApplyPayseraCallback. Manual payments have none.
+// providerKeyOf is a Paysera payment's key, from its Reference (the order
+// id: see RecordProviderPayment), unique so that an order is paid once.
+// Manual payments have none.
 func providerKeyOf(p Payment) string {
 	if p.Method == MethodPaysera {
 		return "paysera:" + p.Reference
@@ -220,84 +226,62 @@ func (t *Store) CreatePayseraOrder(ctx context.Context, inv *Invoice, test bool)
 	return o, nil
 }
 
-// Outcomes of a Paysera callback.
-const (
-	CallbackRecorded  = "recorded"  // the payment was recorded now
-	CallbackDuplicate = "duplicate" // it was recorded before: nothing changed
-	CallbackIgnored   = "ignored"   // a status that moves no money (0, 2, 3)
-)
-
-// ProviderPayment is what a payment provider's verified callback reports
-// about one order, as plain values (app turns a Paysera callback into one).
-type ProviderPayment struct {
-	ProjectID string // the provider's project the order was made in
-	OrderID   string
-	RequestID string // the provider's id of the payment
-	Amount    int64  // minor units
-	Currency  string
-	Paid      bool // the status moves money; other statuses are only acknowledged
-	Test      bool
+// ProviderOrder is what one of the agency's Paysera orders asks to be
+// paid: the outstanding amount when the payer pressed "Pay", in test mode
+// or not. An unknown order is not found.
+func (t *Store) ProviderOrder(ctx context.Context, orderID string) (billing.ProviderOrder, error) {
+	o := billing.ProviderOrder{OrderID: orderID}
+	var test bool
+	err := t.Read().QueryRowContext(ctx, `SELECT o.invoice_id, COALESCE(i.number, ''), o.amount, o.currency, o.test
+		FROM paysera_orders o JOIN invoices i ON i.id = o.invoice_id WHERE o.order_id = ?`, orderID).Scan(&o.InvoiceID, &o.Label, &o.Amount, &o.Currency, &test)
+	if err != nil {
+		return o, db.NotFound(err, "Payment order")
+	}
+	o.Test = &test
+	return o, nil
 }
 
-// ApplyPayseraCallback records the payment a verified Paysera callback
-// reports, exactly once per order: it checks the project, the test flag,
-// the order, and that amount and currency equal the order's; anything else
-// is an invalid-input error and nothing is written.
-func (t *Store) ApplyPayseraCallback(ctx context.Context, s BillingSettings, cb ProviderPayment) (string, error) {
-	if cb.ProjectID != s.PayseraProjectID {
-		return "", apperr.New(apperr.Invalid, "callback for project %s", cb.ProjectID)
+// RecordProviderPayment records the payment of one of the agency's Paysera
+// orders and the audit entry a in one transaction, once per order: when
+// the order was paid before nothing changes and duplicate is true. An
+// invoice that takes no payment of that amount (void, paid meanwhile, a
+// manual payment left less to pay) is a conflict, and nothing is written.
+// The caller has checked p against ProviderOrder.
+func (t *Store) RecordProviderPayment(ctx context.Context, p billing.ProviderPayment, a Audit) (duplicate bool, err error) {
+	if p.Provider != billing.ProviderPaysera {
+		return false, apperr.New(apperr.Invalid, "payments through %q are not taken", p.Provider)
 	}
-	if cb.Test && !s.PayseraTest {
-		return "", apperr.New(apperr.Invalid, "test callback while test mode is off")
-	}
-	outcome := CallbackIgnored
-	err := t.Tx(ctx, func(tx *sql.Tx) error {
-		var o PayseraOrder
+	err = t.Tx(ctx, func(tx *sql.Tx) error {
+		var invoiceID string
 		var paidAt sql.NullInt64
-		var test int
-		err := tx.QueryRowContext(ctx, `SELECT order_id, invoice_id, amount, currency, test, paid_at FROM paysera_orders WHERE order_id = ?`, cb.OrderID).
-			Scan(&o.OrderID, &o.InvoiceID, &o.Amount, &o.Currency, &test, &paidAt)
-		if errors.Is(err, sql.ErrNoRows) {
-			return apperr.New(apperr.Invalid, "unknown order %q", cb.OrderID)
-		}
+		err := tx.QueryRowContext(ctx, `SELECT invoice_id, paid_at FROM paysera_orders WHERE order_id = ?`, p.OrderID).Scan(&invoiceID, &paidAt)
 		if err != nil {
-			return fmt.Errorf("db: paysera order %s: %w", cb.OrderID, err)
-		}
-		if (test == 1) != cb.Test {
-			return apperr.New(apperr.Invalid, "test flag differs from the order's")
-		}
-		if cb.Amount != o.Amount || cb.Currency != o.Currency {
-			return apperr.New(apperr.Invalid, "amount %d %s differs from the order's %d %s", cb.Amount, cb.Currency, o.Amount, o.Currency)
-		}
-		if !cb.Paid {
-			return nil
+			return db.NotFound(err, "Payment order")
 		}
 		if paidAt.Valid {
-			outcome = CallbackDuplicate
+			duplicate = true
 			return nil
 		}
-		inv, err := loadInvoice(ctx, tx, Viewer{}, o.InvoiceID)
+		inv, err := loadInvoice(ctx, tx, Viewer{}, invoiceID)
 		if err != nil {
 			return err
 		}
 		paidOn := t.Clock().Now().UTC().Format(billing.DateLayout)
-		ref := cb.OrderID
-		err = t.applyPayment(ctx, tx, Actor{Name: "Paysera"}, inv, Payment{Amount: cb.Amount, Currency: cb.Currency, PaidOn: paidOn, Method: MethodPaysera, Reference: ref})
+		err = t.applyPayment(ctx, tx, Actor{Name: "Paysera"}, inv, Payment{Amount: p.Amount, Currency: p.Currency, PaidOn: paidOn, Method: MethodPaysera, Reference: p.OrderID})
 		if errors.Is(err, errAlreadyRecorded) {
-			outcome = CallbackDuplicate
+			duplicate = true
 			return nil
 		}
 		if err != nil {
-			return apperr.New(apperr.Conflict, "order %s can't be applied to %s: %s", cb.OrderID, inv.Label(), apperr.MessageOf(err))
+			if apperr.CodeOf(err) == apperr.Internal {
+				return err
+			}
+			return apperr.New(apperr.Conflict, "order %s can't be applied to %s: %s", p.OrderID, inv.Label(), apperr.MessageOf(err))
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE paysera_orders SET paid_at = ?, request_id = ? WHERE order_id = ?`, t.Now(), cb.RequestID, cb.OrderID); err != nil {
-			return fmt.Errorf("db: mark paysera order %s: %w", cb.OrderID, err)
+		if _, err := tx.ExecContext(ctx, `UPDATE paysera_orders SET paid_at = ?, request_id = ? WHERE order_id = ?`, t.Now(), p.RequestID, p.OrderID); err != nil {
+			return fmt.Errorf("db: mark paysera order %s: %w", p.OrderID, err)
 		}
-		outcome = CallbackRecorded
-		return nil
+		return t.auditTx(ctx, tx, a)
 	})
-	if err != nil {
-		return "", err
-	}
-	return outcome, nil
+	return duplicate, err
 }

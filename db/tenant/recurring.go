@@ -126,8 +126,10 @@ func (t *Store) RecurringList(ctx context.Context, v Viewer) ([]*Recurring, erro
 	return db.QueryListPrepared(ctx, t.DB, "recurring invoices", 16, scanRecurring, recurringSelect+` WHERE `+filter+` ORDER BY r.created_at DESC LIMIT 500`, args...)
 }
 
-// CreateRecurring stores a recurring invoice for a client v may see.
-func (t *Store) CreateRecurring(ctx context.Context, v Viewer, actor Actor, in RecurringInput) (*Recurring, error) {
+// CreateRecurring stores a recurring invoice for a client v may see, and
+// audits it (a gets the schedule as its target and its frequency and start
+// as detail) in the same transaction.
+func (t *Store) CreateRecurring(ctx context.Context, v Viewer, actor Actor, in RecurringInput, a Audit) (*Recurring, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -151,7 +153,11 @@ func (t *Store) CreateRecurring(ctx context.Context, v Viewer, actor Actor, in R
 			in.IssueDate, in.EndDate, in.Count, auto, caseNullable(actor.ID), now, now); err != nil {
 			return fmt.Errorf("db: insert recurring invoice: %w", err)
 		}
-		return writeLines(ctx, tx, "recurring_lines", "recurring_id", id, in.Lines)
+		if err := writeLines(ctx, tx, "recurring_lines", "recurring_id", id, in.Lines); err != nil {
+			return err
+		}
+		a.Target, a.Detail = id, in.Frequency+" from "+in.IssueDate
+		return t.auditTx(ctx, tx, a)
 	})
 	if err != nil {
 		return nil, err
@@ -168,53 +174,72 @@ const (
 
 // ChangeRecurring pauses, resumes or skips the next period of a recurring
 // invoice. Resuming skips the periods whose dates passed while it was
-// paused (they are recorded as skipped, so no later date moves).
-func (t *Store) ChangeRecurring(ctx context.Context, v Viewer, id, action string, today time.Time) error {
+// paused (they are recorded as skipped, so no later date moves). The change
+// is audited (a gets the schedule as its target, and what happened as
+// detail) in the same transaction.
+func (t *Store) ChangeRecurring(ctx context.Context, v Viewer, id, action string, today time.Time, a Audit) error {
 	return t.Tx(ctx, func(tx *sql.Tx) error {
-		r, err := loadRecurring(ctx, tx, v, id)
+		detail, err := t.changeRecurring(ctx, tx, v, id, action, today)
 		if err != nil {
 			return err
 		}
-		if r.Status == RecurringEnded {
-			return apperr.New(apperr.Conflict, "This recurring invoice has ended.")
+		a.Target, a.Detail = id, detail
+		return t.auditTx(ctx, tx, a)
+	})
+}
+
+// changeRecurring makes ChangeRecurring's change and says what it did.
+func (t *Store) changeRecurring(ctx context.Context, tx *sql.Tx, v Viewer, id, action string, today time.Time) (string, error) {
+	r, err := loadRecurring(ctx, tx, v, id)
+	if err != nil {
+		return "", err
+	}
+	if r.Status == RecurringEnded {
+		return "", apperr.New(apperr.Conflict, "This recurring invoice has ended.")
+	}
+	s := r.Schedule()
+	switch action {
+	case RecurringPause:
+		if r.Status == RecurringPaused {
+			return "", apperr.New(apperr.Conflict, "It is already paused.")
 		}
-		s := r.Schedule()
-		switch action {
-		case RecurringPause:
-			if r.Status == RecurringPaused {
-				return apperr.New(apperr.Conflict, "It is already paused.")
-			}
-			return t.setRecurringStatus(ctx, tx, id, RecurringPaused)
-		case RecurringResume:
-			if r.Status == RecurringActive {
-				return apperr.New(apperr.Conflict, "It is not paused.")
-			}
-			for {
-				d, ok := s.Date(r.NextIndex)
-				if !ok || !d.Before(today) {
-					break
-				}
-				if err := t.skipPeriod(ctx, tx, r.ID, r.NextIndex, d); err != nil {
-					return err
-				}
-				r.NextIndex++
-			}
-			return t.setRecurringStatus(ctx, tx, id, RecurringActive)
-		case RecurringSkip:
+		return "paused", t.setRecurringStatus(ctx, tx, id, RecurringPaused)
+	case RecurringResume:
+		if r.Status == RecurringActive {
+			return "", apperr.New(apperr.Conflict, "It is not paused.")
+		}
+		skipped := 0
+		for {
 			d, ok := s.Date(r.NextIndex)
-			if !ok {
-				return apperr.New(apperr.Conflict, "There is no next invoice to skip.")
+			if !ok || !d.Before(today) {
+				break
 			}
 			if err := t.skipPeriod(ctx, tx, r.ID, r.NextIndex, d); err != nil {
-				return err
+				return "", err
 			}
-			if _, ok := s.Date(r.NextIndex + 1); !ok {
-				return t.setRecurringStatus(ctx, tx, id, RecurringEnded)
-			}
-			return nil
+			r.NextIndex++
+			skipped++
 		}
-		return apperr.New(apperr.Invalid, "Unknown action: pause, resume or skip.")
-	})
+		detail := "resumed"
+		if skipped > 0 {
+			detail = fmt.Sprintf("resumed; %d past periods skipped", skipped)
+		}
+		return detail, t.setRecurringStatus(ctx, tx, id, RecurringActive)
+	case RecurringSkip:
+		d, ok := s.Date(r.NextIndex)
+		if !ok {
+			return "", apperr.New(apperr.Conflict, "There is no next invoice to skip.")
+		}
+		if err := t.skipPeriod(ctx, tx, r.ID, r.NextIndex, d); err != nil {
+			return "", err
+		}
+		detail := "skipped " + d.Format(billing.DateLayout)
+		if _, ok := s.Date(r.NextIndex + 1); !ok {
+			return detail + "; ended: no period is left", t.setRecurringStatus(ctx, tx, id, RecurringEnded)
+		}
+		return detail, nil
+	}
+	return "", apperr.New(apperr.Invalid, "Unknown action: pause, resume or skip.")
 }
 
 func (t *Store) setRecurringStatus(ctx context.Context, tx *sql.Tx, id, status string) error {
@@ -233,6 +258,10 @@ func (t *Store) skipPeriod(ctx context.Context, tx *sql.Tx, id string, index int
 	_, err := tx.ExecContext(ctx, `UPDATE recurring_invoices SET next_index = ?, updated_at = ? WHERE id = ? AND next_index = ?`, index+1, t.Now(), id, index)
 	return err
 }
+
+// recurringActor is who the case timeline and the audit log name for what
+// the recurring job does.
+var recurringActor = Actor{Name: "Recurring invoice"}
 
 // GeneratedInvoice is an invoice the recurring job issued.
 type GeneratedInvoice struct {
@@ -292,7 +321,10 @@ func (t *Store) generateOne(ctx context.Context, id string, today time.Time, age
 		s := r.Schedule()
 		d, ok := s.Date(r.NextIndex)
 		if !ok {
-			return t.setRecurringStatus(ctx, tx, id, RecurringEnded)
+			if err := t.setRecurringStatus(ctx, tx, id, RecurringEnded); err != nil {
+				return err
+			}
+			return t.auditTx(ctx, tx, Audit{ActorName: recurringActor.Name, Action: "recurring.ended", Target: id, Detail: "no period is left"})
 		}
 		if d.After(today) {
 			return nil
@@ -311,7 +343,10 @@ func (t *Store) generateOne(ctx context.Context, id string, today time.Time, age
 		if err != nil {
 			return err
 		}
-		if err := t.issueTx(ctx, tx, Actor{Name: "Recurring invoice"}, agencyName, inv); err != nil {
+		if err := t.issueTx(ctx, tx, recurringActor, agencyName, inv); err != nil {
+			return err
+		}
+		if err := t.auditTx(ctx, tx, Audit{ActorName: recurringActor.Name, Action: "invoice.issued", Target: invID, Detail: inv.Number}); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE recurring_runs SET invoice_id = ? WHERE recurring_id = ? AND period_index = ?`, invID, id, r.NextIndex); err != nil {
