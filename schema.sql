@@ -607,3 +607,9 @@ INSERT INTO search_index (kind, ref_id, title, body)
 INSERT INTO search_rows (kind, ref_id, rowid_)
 	SELECT kind, ref_id, rowid FROM search_index
 	WHERE rowid > (SELECT COALESCE(MAX(rowid_), 0) FROM search_rows) AND kind IN ('invoice', 'document');
+
+-- migration: 11 dashboard_activity
+-- The dashboard's chart counts the cases opened and closed in each of the
+-- last weeks: these read those weeks alone, however old the agency.
+CREATE INDEX cases_created ON cases (created_at);
+CREATE INDEX cases_closed ON cases (closed_at) WHERE closed_at IS NOT NULL;
