@@ -41,8 +41,10 @@ func ParseMigrations(schema string) ([]Migration, error) {
 	return out, nil
 }
 
-// Migrate applies every migration not yet recorded in schema_migrations, each
-// in its own transaction together with its record.
+// Migrate applies every migration not yet recorded in schema_migrations,
+// all of them in one transaction with their records: a migration that
+// fails (or a crash half way) leaves the database exactly at the version it
+// had, and the next Migrate tries again. A failed step is a *MigrationError.
 func (d *DB) Migrate(ctx context.Context, migrations []Migration) error {
 	if _, err := d.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY,
@@ -57,17 +59,29 @@ func (d *DB) Migrate(ctx context.Context, migrations []Migration) error {
 	if current > len(migrations) {
 		return fmt.Errorf("db: %s is at schema version %d, newer than this binary (%d)", d.Path, current, len(migrations))
 	}
-	for _, m := range migrations[current:] {
-		err := d.Tx(ctx, func(tx *sql.Tx) error {
+	if current == len(migrations) {
+		return nil
+	}
+	var failed *Migration
+	err := d.Tx(ctx, func(tx *sql.Tx) error {
+		for i := range migrations[current:] {
+			m := &migrations[current+i]
+			failed = m
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, d.Now())
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("db: migration %d %s on %s: %w", m.Version, m.Name, d.Path, err)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, d.Now()); err != nil {
+				return err
+			}
 		}
+		failed = nil
+		return nil
+	})
+	if err != nil {
+		if failed == nil { // the commit
+			failed = &migrations[len(migrations)-1]
+		}
+		return &MigrationError{Path: d.Path, Version: failed.Version, Name: failed.Name, Err: err}
 	}
 	return nil
 }

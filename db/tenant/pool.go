@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"mintedmind/apperr"
@@ -53,6 +54,7 @@ type Pool struct {
 	closed  bool
 	stop    chan struct{}
 	done    chan struct{}
+	faults  poolFaults // damaged, refused and vanished databases (pool_faults.go)
 }
 
 type poolEntry struct {
@@ -63,6 +65,8 @@ type poolEntry struct {
 	refs    int
 	lastUse time.Time
 	elem    *list.Element
+	info    os.FileInfo // the file opened, to tell when it vanishes or is replaced
+	moved   atomic.Bool // the file vanished: writes are turned away
 }
 
 // NewPool returns a pool over DATA/tenants, creating tenants from schema.
@@ -114,7 +118,11 @@ func (p *Pool) Create(ctx context.Context, agencyID string, setup func(t *Store)
 	if err := d.Migrate(ctx, p.migrations); err != nil {
 		return err
 	}
-	return setup(&Store{DB: d, AgencyID: agencyID, Dir: dir})
+	if err := setup(&Store{DB: d, AgencyID: agencyID, Dir: dir}); err != nil {
+		return err
+	}
+	p.setVerified(agencyID)
+	return nil
 }
 
 // NewOwner is a new agency's first user, its owner.
@@ -160,6 +168,10 @@ func (p *Pool) Acquire(ctx context.Context, agencyID string) (*Store, func(), er
 		p.mu.Unlock()
 		return nil, nil, apperr.New(apperr.Unavailable, "The server is shutting down.")
 	}
+	if err := p.refusalLocked(agencyID); err != nil {
+		p.mu.Unlock()
+		return nil, nil, err
+	}
 	e, ok := p.entries[agencyID]
 	if ok {
 		e.refs++
@@ -175,6 +187,11 @@ func (p *Pool) Acquire(ctx context.Context, agencyID string) (*Store, func(), er
 			p.release(e)
 			return nil, nil, e.err
 		}
+		if p.fileChanged(ctx, e) { // restored under us: open the new file
+			p.retire(e)
+			p.release(e)
+			return p.Acquire(ctx, agencyID)
+		}
 		return e.tenant, func() { p.release(e) }, nil
 	}
 	e = &poolEntry{id: agencyID, ready: make(chan struct{}), refs: 1}
@@ -184,7 +201,7 @@ func (p *Pool) Acquire(ctx context.Context, agencyID string) (*Store, func(), er
 	p.mu.Unlock()
 	p.closeAll(evicted)
 
-	e.tenant, e.err = p.open(ctx, agencyID)
+	e.tenant, e.info, e.err = p.openChecked(ctx, agencyID)
 	if e.err != nil {
 		p.mu.Lock()
 		p.removeLocked(e)
@@ -196,19 +213,6 @@ func (p *Pool) Acquire(ctx context.Context, agencyID string) (*Store, func(), er
 		return nil, nil, e.err
 	}
 	return e.tenant, func() { p.release(e) }, nil
-}
-
-func (p *Pool) open(ctx context.Context, agencyID string) (*Store, error) {
-	dir := p.TenantDir(agencyID)
-	d, err := db.Open(filepath.Join(dir, "tenant.db"), false, p.clock)
-	if err != nil {
-		return nil, err
-	}
-	if err := d.Migrate(ctx, p.migrations); err != nil {
-		d.Close()
-		return nil, err
-	}
-	return &Store{DB: d, AgencyID: agencyID, Dir: dir}, nil
 }
 
 func (p *Pool) release(e *poolEntry) {
