@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/url"
+	"sort"
 	"strconv"
 	"time"
 
@@ -11,17 +12,30 @@ import (
 	"mintedmind/db/tenant"
 )
 
-const auditPageSize = 50
+// auditPageSize is the entries of one page of the audit log; an export
+// reads auditExportPage at a time, up to auditExportMax.
+const (
+	auditPageSize   = 50
+	auditExportPage = 500
+	auditExportMax  = 200000
+)
 
 // auditView is the audit log page; its filters and "Older entries" get
 // the rows partial alone, from the same view model.
 type auditView struct {
 	Page
-	Entries       []tenant.Audit
+	Entries       []auditRow
 	ActionOptions []option // the filter's choices, past "All actions"
 	PeopleOptions []option // past "Everyone"
 	Filter        auditFilterView
 	Older         string // the next page of older entries; empty on the last
+	ExportURL     string // the CSV of every entry the filter matches
+}
+
+// auditRow is one entry with its sentence (see audit_sentences.go).
+type auditRow struct {
+	tenant.Audit
+	Sentence []auditPart
 }
 
 // auditFilterView is the audit log's filter as the URL holds it.
@@ -29,21 +43,31 @@ type auditFilterView struct {
 	Action, Actor, From, To string
 }
 
-// Audit shows the agency's audit log, filtered by action, person and dates;
-// every filter state is a URL.
-func (h *Handlers) Audit(c *fiber.Ctx, r *Request) error {
-	t := r.Tenant
-	f := tenant.AuditFilter{Action: c.Query("action"), ActorID: c.Query("actor"), Limit: auditPageSize + 1}
+// query is the filter as URL parameters.
+func (f auditFilterView) query() url.Values {
+	q := url.Values{}
+	for k, v := range map[string]string{"action": f.Action, "actor": f.Actor, "from": f.From, "to": f.To} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q
+}
+
+// parseAuditFilter reads the audit log's filter from the query string.
+func parseAuditFilter(c *fiber.Ctx) (tenant.AuditFilter, auditFilterView, error) {
+	fv := auditFilterView{Action: c.Query("action"), Actor: c.Query("actor"), From: c.Query("from"), To: c.Query("to")}
+	f := tenant.AuditFilter{Action: fv.Action, ActorID: fv.Actor}
 	errs := map[string]string{}
-	if v := c.Query("from"); v != "" {
-		d, err := time.Parse("2006-01-02", v)
+	if fv.From != "" {
+		d, err := time.Parse("2006-01-02", fv.From)
 		if err != nil {
 			errs["from"] = "Use a date like 2026-01-31."
 		}
 		f.From = d
 	}
-	if v := c.Query("to"); v != "" {
-		d, err := time.Parse("2006-01-02", v)
+	if fv.To != "" {
+		d, err := time.Parse("2006-01-02", fv.To)
 		if err != nil {
 			errs["to"] = "Use a date like 2026-01-31."
 		}
@@ -56,25 +80,51 @@ func (h *Handlers) Audit(c *fiber.Ctx, r *Request) error {
 		}
 		f.Before = n
 	}
-	if err := apperr.FieldErrors(errs); err != nil {
+	return f, fv, apperr.FieldErrors(errs)
+}
+
+// auditRows turns entries into sentences, with what they name looked up.
+func auditRows(c *fiber.Ctx, r *Request, entries []tenant.Audit) ([]auditRow, error) {
+	refs, err := r.Tenant.AuditRefs(c.UserContext(), entries)
+	if err != nil {
+		return nil, err
+	}
+	base := "/a/" + r.Agency.Slug
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		rows[i] = auditRow{Audit: e, Sentence: auditSentenceOf(e, refs, base)}
+	}
+	return rows, nil
+}
+
+// Audit shows the agency's audit log as sentences, filtered by action,
+// person and dates; every filter state is a URL, and the CSV export takes
+// the same filter.
+func (h *Handlers) Audit(c *fiber.Ctx, r *Request) error {
+	t := r.Tenant
+	f, fv, err := parseAuditFilter(c)
+	if err != nil {
 		return err
 	}
+	f.Limit = auditPageSize + 1
 	entries, err := t.AuditLog(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
-	view := &auditView{Page: Page{Title: "Audit log"}, Entries: entries,
-		Filter: auditFilterView{Action: c.Query("action"), Actor: c.Query("actor"), From: c.Query("from"), To: c.Query("to")}}
+	view := &auditView{Page: Page{Title: "Audit log"}, Filter: fv}
+	export := fv.query()
+	view.ExportURL = "/a/" + r.Agency.Slug + "/audit.csv"
+	if len(export) > 0 {
+		view.ExportURL += "?" + export.Encode()
+	}
 	if len(entries) > auditPageSize {
-		view.Entries = entries[:auditPageSize]
-		q := url.Values{}
-		for _, k := range []string{"action", "actor", "from", "to"} {
-			if v := c.Query(k); v != "" {
-				q.Set(k, v)
-			}
-		}
-		q.Set("before", strconv.FormatInt(view.Entries[len(view.Entries)-1].ID, 10))
+		entries = entries[:auditPageSize]
+		q := fv.query()
+		q.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
 		view.Older = c.Path() + "?" + q.Encode()
+	}
+	if view.Entries, err = auditRows(c, r, entries); err != nil {
+		return err
 	}
 	if wantsFragment(c) { // the rows alone: no filter menus to fill
 		return h.fragment(c, "partials/audit/rows", view)
@@ -88,10 +138,47 @@ func (h *Handlers) Audit(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	for _, a := range actions {
-		view.ActionOptions = append(view.ActionOptions, option{a, a, a == view.Filter.Action})
+		view.ActionOptions = append(view.ActionOptions, option{a, auditLabel(a), a == fv.Action})
 	}
+	sort.SliceStable(view.ActionOptions, func(i, j int) bool { return view.ActionOptions[i].Label < view.ActionOptions[j].Label })
 	for _, u := range users {
-		view.PeopleOptions = append(view.PeopleOptions, option{u.ID, u.Name, u.ID == view.Filter.Actor})
+		view.PeopleOptions = append(view.PeopleOptions, option{u.ID, u.Name, u.ID == fv.Actor})
 	}
 	return h.page(c, "pages/audit/index", view)
+}
+
+// AuditExport sends every entry the audit log's filter matches as CSV,
+// newest first: the sentence, and the raw action, target and detail for
+// whoever reads it by machine.
+func (h *Handlers) AuditExport(c *fiber.Ctx, r *Request) error {
+	f, _, err := parseAuditFilter(c)
+	if err != nil {
+		return err
+	}
+	name := r.Agency.Slug + "-audit-" + h.Clock.Now().UTC().Format("2006-01-02") + ".csv"
+	header := []string{"Time (UTC)", "Person", "What happened", "Action", "Target", "Detail", "Address", "Device"}
+	return sendCSV(c, name, header, func(write func([]string) error) error {
+		f.Limit = auditExportPage
+		for n := 0; n < auditExportMax; {
+			entries, err := r.Tenant.AuditLog(c.UserContext(), f)
+			if err != nil {
+				return err
+			}
+			rows, err := auditRows(c, r, entries)
+			if err != nil {
+				return err
+			}
+			for _, e := range rows {
+				if err := write([]string{e.At.UTC().Format(time.RFC3339), e.ActorName, auditText(e.Sentence), e.Action, e.Target, e.Detail, e.IP, deviceName(e.UserAgent)}); err != nil {
+					return err
+				}
+			}
+			n += len(entries)
+			if len(entries) < auditExportPage {
+				break
+			}
+			f.Before = entries[len(entries)-1].ID
+		}
+		return nil
+	})
 }

@@ -213,15 +213,31 @@ func (e *env) mustTenant(t *testing.T, agencyID string) *tenant.Store {
 }
 
 // mustAddUser creates a user with role in the agency through the real
-// invite path and returns a signed-in browser for them.
+// invite path and returns a signed-in browser for them. A client contact
+// belongs to a client of its own, "Client of <email>".
 func (e *env) mustAddUser(t *testing.T, a *agency, role string) (*browser, string) {
 	t.Helper()
 	ctx := context.Background()
 	n := slugCounter.Add(1)
 	email := fmt.Sprintf("%s-%d@example.test", role, n)
 	tn := e.mustTenant(t, a.ID)
-	token, _, err := tn.CreateInvite(ctx, email, role, "", time.Hour, tenant.Audit{Action: "invite.sent"})
-	if err != nil {
+	var token string
+	var err error
+	if role == tenant.RoleClient {
+		owner, err := tn.UserByEmail(ctx, a.OwnerEmail)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := tenant.Viewer{UserID: owner.ID}
+		cl, err := tn.CreateClient(ctx, v, tenant.ClientInput{Name: "Client of " + email, Kind: tenant.ClientCompany}, tenant.Audit{Action: "client.created"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		token, _, err = tn.CreateContactInvite(ctx, v, cl.ID, email, "", time.Hour, tenant.Audit{Action: "contact.invited"})
+		if err != nil {
+			t.Fatal(err)
+		}
+	} else if token, _, err = tn.CreateInvite(ctx, email, role, "", time.Hour, tenant.Audit{Action: "invite.sent"}); err != nil {
 		t.Fatal(err)
 	}
 	hash, _ := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 1).Hash(ctx, testPassword)

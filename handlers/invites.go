@@ -9,10 +9,11 @@ import (
 	"mintedmind/db/tenant"
 )
 
-// canGrant reports whether actor may give role to someone: owners grant
-// any role, admins any role but owner.
+// canGrant reports whether actor may give role to someone on the team:
+// owners grant any staff role, admins any but owner. Nobody grants the
+// client role here: contacts are invited from their client's Portal tab.
 func canGrant(actor *tenant.User, role string) bool {
-	if !tenant.ValidRole(role) {
+	if !tenant.ValidRole(role) || role == tenant.RoleClient {
 		return false
 	}
 	return actor.Role == tenant.RoleOwner || (actor.Role == tenant.RoleAdmin && role != tenant.RoleOwner)
@@ -50,6 +51,46 @@ func (h *Handlers) Invite(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	h.flash(c, "Invitation sent to "+inv.Email+".")
+	return h.redirect(c, "/a/"+a.Slug+"/users")
+}
+
+// ResendInvite sends a team invitation again with a new link (the old one
+// stops working), also after it expired; an expired one takes a staff
+// seat again.
+func (h *Handlers) ResendInvite(c *fiber.Ctx, r *Request) error {
+	a, t, me := r.Agency, r.Tenant, r.User
+	invites, err := t.TeamInvites(c.UserContext())
+	if err != nil {
+		return err
+	}
+	var inv *tenant.Invite
+	for _, i := range invites {
+		if i.ID == c.Params("id") {
+			inv = i
+		}
+	}
+	if inv == nil {
+		return apperr.New(apperr.NotFound, "This invitation was accepted or withdrawn already.")
+	}
+	if !canGrant(me, inv.Role) {
+		return apperr.New(apperr.Forbidden, "Only an owner can invite an owner.")
+	}
+	if inv.Expired {
+		if err := h.checkStaffSeat(c, r, inv.Role); err != nil {
+			return err
+		}
+	}
+	token, inv, err := t.ResendInvite(c.UserContext(), inv.ID, h.Config.InviteTTL, auditFor(c, "invite.resent", ""))
+	if err != nil {
+		return err
+	}
+	if err := h.Mailer.Queue(c.UserContext(), a.ID, inv.Email, "invite", fiber.Map{
+		"AgencyName": a.Name, "InviterName": me.Name, "Role": inv.Role,
+		"Link": h.Config.BaseURL + "/a/" + a.Slug + "/invite/" + token, "ExpiresAt": inv.ExpiresAt,
+	}); err != nil {
+		return err
+	}
+	h.flash(c, "Invitation sent again to "+inv.Email+". The earlier link no longer works.")
 	return h.redirect(c, "/a/"+a.Slug+"/users")
 }
 

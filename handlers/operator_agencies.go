@@ -208,7 +208,7 @@ func (p *Platform) operatorAgencyPage(c *fiber.Ctx, formErr error) error {
 	}
 	view := &operatorAgencyView{Page: Page{Title: a.Name}, A: a, StatusLabel: control.StatusLabel(a.Status), Sub: sub, Plan: plan, NextPlan: next, Stats: stats,
 		PlanOptions: agencyPlanOptions(plans, plan), IntervalOptions: subscriptionIntervalOptions(sub.Interval),
-		Invoices: subInvoiceRows(invoices), Payments: paymentRows(payments), Audit: audit, Actions: lifecycleActions(a.Status)}
+		Invoices: subInvoiceRows(invoices), Payments: paymentRows(payments), Audit: operatorAuditRows(audit), Actions: lifecycleActions(a.Status)}
 	return p.formPage(c, "pages/operator/agency", "pages/operator/agency", view, formErr)
 }
 
@@ -225,7 +225,7 @@ type operatorAgencyView struct {
 	IntervalOptions []option
 	Invoices        []subInvoiceRow
 	Payments        []paymentRow
-	Audit           []*control.OperatorAuditEntry
+	Audit           []operatorAuditRow // as sentences (operator_audit.go)
 	Actions         []lifecycleAction
 }
 
@@ -348,19 +348,4 @@ func (p *Platform) OperatorAgencyPlan(c *fiber.Ctx) error {
 func (h *Handlers) operatorAudit(c *fiber.Ctx, action, agencyID, detail string) error {
 	op := operatorOf(c)
 	return h.Control.RecordOperatorAudit(c.UserContext(), control.OperatorAuditEntry{OperatorID: op.ID, OperatorName: op.Name, Action: action, AgencyID: agencyID, Detail: detail})
-}
-
-// OperatorAuditLog shows everything operators did in the console.
-func (h *Handlers) OperatorAuditLog(c *fiber.Ctx) error {
-	entries, err := h.Control.OperatorAudit(c.UserContext(), "", 300)
-	if err != nil {
-		return err
-	}
-	return h.page(c, "pages/operator/audit", &operatorAuditView{Page: Page{Title: "Operator audit log"}, Entries: entries})
-}
-
-// operatorAuditView is the operator audit log page.
-type operatorAuditView struct {
-	Page
-	Entries []*control.OperatorAuditEntry
 }

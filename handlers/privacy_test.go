@@ -539,7 +539,7 @@ func TestClientExportAndErase(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Her portal account.
-	token, _, err := f.tn.CreateInvite(ctx, "ramona.quill@example.test", tenant.RoleClient, "", time.Hour, tenant.Audit{Action: "invite.sent"})
+	token, _, err := f.tn.CreateContactInvite(ctx, owner, cl.ID, "ramona.quill@example.test", "", time.Hour, tenant.Audit{Action: "contact.invited"})
 	if err != nil {
 		t.Fatal(err)
 	}

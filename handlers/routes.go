@@ -189,6 +189,10 @@ var coreRoutes = []Route{
 	post("/a/:slug/clients/:id/archive", Staff, (*Handlers).ClientArchive),
 	post("/a/:slug/clients/:id/restore", Staff, (*Handlers).ClientRestore),
 	post("/a/:slug/clients/:id/contacts", Staff, (*Handlers).ContactInvite),
+	post("/a/:slug/clients/:id/contacts/:user/disable", Staff, (*Handlers).ContactDisable),
+	post("/a/:slug/clients/:id/contacts/:user/enable", Staff, (*Handlers).ContactEnable),
+	post("/a/:slug/clients/:id/invites/:invite/resend", Staff, (*Handlers).ContactInviteResend),
+	post("/a/:slug/clients/:id/invites/:invite/revoke", Staff, (*Handlers).ContactInviteRevoke),
 
 	// Cases and their history (staff).
 	get("/a/:slug/cases", Staff, (*Handlers).CasesIndex),
@@ -208,11 +212,13 @@ var coreRoutes = []Route{
 	// Admins: the team and the audit log.
 	get("/a/:slug/users", Admin, (*Handlers).Users),
 	post("/a/:slug/invites", Admin, (*Handlers).Invite),
+	post("/a/:slug/invites/:id/resend", Admin, (*Handlers).ResendInvite),
 	post("/a/:slug/invites/:id/revoke", Admin, (*Handlers).RevokeInvite),
 	post("/a/:slug/users/:id/role", Admin, (*Handlers).SetRole),
 	post("/a/:slug/users/:id/disable", Admin, (*Handlers).DisableUser),
 	post("/a/:slug/users/:id/enable", Admin, (*Handlers).EnableUser),
 	get("/a/:slug/audit", Admin, (*Handlers).Audit),
+	get("/a/:slug/audit.csv", Admin, (*Handlers).AuditExport),
 	get("/a/:slug/settings", Admin, (*Handlers).Settings),
 	post("/a/:slug/settings", Admin, (*Handlers).SettingsUpdate),
 	get("/a/:slug/settings/branding", Owner, (*Handlers).Branding),

@@ -33,4 +33,5 @@ var operatorRoutes = []Route{
 	get("/operator/jobs", Operator, (*Platform).OperatorJobs),
 	post("/operator/jobs/:name/run", Operator, (*Platform).OperatorJobRun),
 	get("/operator/audit", Operator, (*Handlers).OperatorAuditLog),
+	get("/operator/audit.csv", Operator, (*Handlers).OperatorAuditExport),
 }

@@ -29,4 +29,5 @@ var operatorMatrix = map[string]matrixRow{
 	"GET /operator/jobs":                           {allowed: []string{operator}},
 	"POST /operator/jobs/:name/run":                {allowed: []string{operator}},
 	"GET /operator/audit":                          {allowed: []string{operator}},
+	"GET /operator/audit.csv":                      {allowed: []string{operator}},
 }

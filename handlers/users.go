@@ -14,8 +14,9 @@ import (
 type usersView struct {
 	Page
 	FormErrors
-	Users       []teamMemberView
-	Invites     []*tenant.Invite
+	Users       []teamMemberView // the team: owners, admins, staff
+	Unlinked    []teamMemberView // portal accounts of no client, made before contacts were invited from their client
+	Invites     []*tenant.Invite // the team's, expired ones included to send again
 	InviteForm  inviteForm
 	InviteRoles []option // the roles the signed-in person may give
 }
@@ -33,7 +34,8 @@ type inviteForm struct {
 	Role  string
 }
 
-// Users lists the agency's people and pending invitations, with the invite form.
+// Users lists the agency's team and its pending invitations, with the
+// invite form. Client contacts are on their client's Portal tab.
 func (h *Handlers) Users(c *fiber.Ctx, r *Request) error {
 	return h.usersPage(c, r, inviteForm{Role: tenant.RoleStaff}, nil)
 }
@@ -45,7 +47,7 @@ func (h *Handlers) usersPage(c *fiber.Ctx, r *Request, form inviteForm, err erro
 	if listErr != nil {
 		return listErr
 	}
-	invites, listErr := t.PendingInvites(c.UserContext())
+	invites, listErr := t.TeamInvites(c.UserContext())
 	if listErr != nil {
 		return listErr
 	}
@@ -58,10 +60,17 @@ func (h *Handlers) usersPage(c *fiber.Ctx, r *Request, form inviteForm, err erro
 	view := &usersView{Page: Page{Title: "Team and access"}, Invites: invites, InviteForm: form, InviteRoles: roleOptions(grantable, form.Role)}
 	for _, u := range users {
 		row := teamMemberView{User: u, Manageable: u.ID != me.ID && canManage(me, u)}
-		if row.Manageable {
-			row.Roles = roleOptions(grantable, u.Role)
+		switch {
+		case u.Role == tenant.RoleClient && u.ClientID == "":
+			view.Unlinked = append(view.Unlinked, row) // disabled or enabled here, no role menu
+		case u.Role == tenant.RoleClient:
+			// on the client's Portal tab
+		default:
+			if row.Manageable {
+				row.Roles = roleOptions(grantable, u.Role)
+			}
+			view.Users = append(view.Users, row)
 		}
-		view.Users = append(view.Users, row)
 	}
 	return h.formPage(c, "pages/users/index", "partials/users/invite", view, err)
 }
@@ -92,11 +101,16 @@ func canManage(actor, target *tenant.User) bool {
 	return actor.Role == tenant.RoleAdmin && target.Role != tenant.RoleOwner
 }
 
-// targetUser loads the user named in the URL and checks the actor may manage them.
+// targetUser loads the team member named in the URL and checks the actor
+// may manage them. A client's contact is not on the team: its id here is
+// not found (its client's Portal tab manages it).
 func (h *Handlers) targetUser(c *fiber.Ctx, r *Request) (*tenant.User, error) {
 	u, err := r.Tenant.UserByID(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return nil, err
+	}
+	if u.Role == tenant.RoleClient && u.ClientID != "" {
+		return nil, apperr.New(apperr.NotFound, "User not found.")
 	}
 	if !canManage(r.User, u) {
 		return nil, apperr.New(apperr.Forbidden, "Only an owner can change an owner's account.")
@@ -118,7 +132,7 @@ func (h *Handlers) SetRole(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.SetRole(c.UserContext(), u.ID, role, auditFor(c, "user.role_changed", u.Email)); err != nil {
 		return err
 	}
-	h.flash(c, u.Name+" is now "+role+".")
+	h.flash(c, u.Name+" is now "+roleLabel(role)+".")
 	return h.redirect(c, "/a/"+a.Slug+"/users")
 }
 

@@ -14,6 +14,7 @@ var agencyViews = map[string]reflect.Type{
 	"pages/settings/branding": reflect.TypeFor[*brandingView](),
 	"pages/audit/index":       reflect.TypeFor[*auditView](),
 	"partials/audit/rows":     reflect.TypeFor[*auditView](),
+	"partials/audit/sentence": reflect.TypeFor[[]auditPart](),
 	"pages/privacy/index":     reflect.TypeFor[*privacyView](),
 	"pages/privacy/account":   reflect.TypeFor[*myDataView](),
 	"pages/privacy/erase":     reflect.TypeFor[*clientEraseView](),

@@ -15,6 +15,7 @@ var clientViews = map[string]reflect.Type{
 	"partials/clients/messages":  reflect.TypeFor[*clientMessagesView](),
 	"pages/clients/show":         reflect.TypeFor[*clientShowView](),
 	"partials/clients/tabs":      reflect.TypeFor[*clientShowView](),
+	"partials/clients/portal":    reflect.TypeFor[*clientShowView](),
 	"partials/clients/card":      reflect.TypeFor[*clientShowView](),
 	"pages/clients/import":       reflect.TypeFor[*clientImportView](),
 }

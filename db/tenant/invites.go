@@ -22,29 +22,31 @@ type Invite struct {
 	ClientID  string // the client a contact's invite is for
 	CreatedAt time.Time
 	ExpiresAt time.Time
+	Expired   bool // set by the lists that show expired invites too (TeamInvites, ClientInvites)
 }
 
-// CreateInvite stores an invite and returns its token for the link. A
-// pending invite for the same address is replaced.
+// errContactInviteNeedsClient refuses a client invite from the team: a
+// contact's account must belong to a client, so it is invited from that
+// client (CreateContactInvite).
+var errContactInviteNeedsClient = apperr.FieldErrors(map[string]string{"role": "Client contacts are invited from their client's Portal tab, so that their account belongs to that client."})
+
+// CreateInvite stores an invite to the team (owner, admin or staff) and
+// returns its token for the link. A pending invite for the same address is
+// replaced.
 func (t *Store) CreateInvite(ctx context.Context, email, role, invitedBy string, ttl time.Duration, a Audit) (string, *Invite, error) {
+	if role == RoleClient {
+		return "", nil, errContactInviteNeedsClient
+	}
+	if !ValidRole(role) {
+		return "", nil, apperr.FieldErrors(map[string]string{"role": "Choose a role: owner, admin or staff."})
+	}
 	return t.createInvite(ctx, email, role, "", invitedBy, ttl, a, nil)
 }
 
 // CreateContactInvite invites a contact of a client that v may see to the
 // portal: the account it creates belongs to that client.
 func (t *Store) CreateContactInvite(ctx context.Context, v Viewer, clientID, email, invitedBy string, ttl time.Duration, a Audit) (string, *Invite, error) {
-	return t.createInvite(ctx, email, RoleClient, clientID, invitedBy, ttl, a, func(tx *sql.Tx) error {
-		filter, args := v.clientFilter("c")
-		var archived sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT c.archived_at FROM clients c WHERE c.id = ? AND `+filter, append([]any{clientID}, args...)...).Scan(&archived)
-		if err != nil {
-			return db.NotFound(err, "Client")
-		}
-		if archived.Valid {
-			return apperr.New(apperr.Conflict, "This client is archived: restore it before inviting its contacts.")
-		}
-		return nil
-	})
+	return t.createInvite(ctx, email, RoleClient, clientID, invitedBy, ttl, a, t.visibleClientCheck(ctx, v, clientID))
 }
 
 func (t *Store) createInvite(ctx context.Context, email, role, clientID, invitedBy string, ttl time.Duration, a Audit, check func(*sql.Tx) error) (string, *Invite, error) {
@@ -121,6 +123,11 @@ func (t *Store) AcceptInvite(ctx context.Context, token, name, passwordHash stri
 		if err != nil {
 			return fmt.Errorf("db: accept invite: %w", err)
 		}
+		if inv.Role == RoleClient && inv.ClientID == "" {
+			// Made by the team page before contacts were invited from their
+			// client: a contact of no client sees nothing and belongs nowhere.
+			return apperr.New(apperr.NotFound, "This invitation is not valid any more: portal invitations now come from the client's own page. Ask %s to invite you again.", "the agency")
+		}
 		if u, err = t.insertUser(ctx, tx, inv.Email, name, inv.Role, passwordHash); err != nil {
 			return err
 		}
@@ -142,15 +149,123 @@ func (t *Store) PendingInvites(ctx context.Context) ([]*Invite, error) {
 		WHERE accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC`, t.Now())
 }
 
-// RevokeInvite withdraws a pending invite.
+// expiredInviteShown is how long after it expired an invite still shows,
+// to be sent again.
+const expiredInviteShown = 30 * 24 * time.Hour
+
+// TeamInvites lists the team's invites not yet accepted or withdrawn,
+// newest first, with those expired in the last 30 days (Expired set).
+// Invites of client contacts are their client's (ClientInvites), but for
+// the ones tied to no client, made before contacts were invited from their
+// client, which are listed here to be withdrawn.
+func (t *Store) TeamInvites(ctx context.Context) ([]*Invite, error) {
+	list, err := db.QueryList(ctx, t.Read(), "team invites", scanInvite, `SELECT `+inviteColumns+` FROM invites
+		WHERE client_id IS NULL AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC`, t.Now()-int64(expiredInviteShown/time.Second))
+	return t.markExpired(list), err
+}
+
+// ClientInvites returns a client's portal invites not yet accepted or
+// withdrawn, with those expired in the last 30 days (Expired set).
+func (t *Store) ClientInvites(ctx context.Context, clientID string) ([]*Invite, error) {
+	list, err := db.QueryList(ctx, t.Reader(), "client invites", scanInvite, `SELECT `+inviteColumns+` FROM invites
+		WHERE client_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC`, clientID, t.Now()-int64(expiredInviteShown/time.Second))
+	return t.markExpired(list), err
+}
+
+func (t *Store) markExpired(list []*Invite) []*Invite {
+	now := t.Now()
+	for _, inv := range list {
+		inv.Expired = inv.ExpiresAt.Unix() <= now
+	}
+	return list
+}
+
+// RevokeInvite withdraws a pending invite to the team (or one tied to no
+// client); a client contact's invite is withdrawn from its client
+// (RevokeContactInvite), and its id here is not found.
 func (t *Store) RevokeInvite(ctx context.Context, id string, a Audit) error {
+	return t.revokeInvite(ctx, id, "", a, nil)
+}
+
+// RevokeContactInvite withdraws a pending portal invite of a client that
+// v may see.
+func (t *Store) RevokeContactInvite(ctx context.Context, v Viewer, clientID, id string, a Audit) error {
+	return t.revokeInvite(ctx, id, clientID, a, t.visibleClientCheck(ctx, v, clientID))
+}
+
+func (t *Store) revokeInvite(ctx context.Context, id, clientID string, a Audit, check func(*sql.Tx) error) error {
 	return t.Tx(ctx, func(tx *sql.Tx) error {
+		if check != nil {
+			if err := check(tx); err != nil {
+				return err
+			}
+		}
 		var email string
-		err := tx.QueryRowContext(ctx, `UPDATE invites SET revoked_at = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL RETURNING email`, t.Now(), id).Scan(&email)
+		err := tx.QueryRowContext(ctx, `UPDATE invites SET revoked_at = ? WHERE id = ? AND COALESCE(client_id, '') = ? AND accepted_at IS NULL AND revoked_at IS NULL RETURNING email`,
+			t.Now(), id, clientID).Scan(&email)
 		if err != nil {
 			return db.NotFound(err, "Invitation")
 		}
 		a.Target = email
 		return t.auditTx(ctx, tx, a)
 	})
+}
+
+// ResendInvite gives a team invite not yet accepted or withdrawn (expired
+// or not) a new link, valid for ttl from now, and returns its token; the
+// old link stops working.
+func (t *Store) ResendInvite(ctx context.Context, id string, ttl time.Duration, a Audit) (string, *Invite, error) {
+	return t.resendInvite(ctx, id, "", ttl, a, nil)
+}
+
+// ResendContactInvite is ResendInvite for a portal invite of a client that
+// v may see.
+func (t *Store) ResendContactInvite(ctx context.Context, v Viewer, clientID, id string, ttl time.Duration, a Audit) (string, *Invite, error) {
+	return t.resendInvite(ctx, id, clientID, ttl, a, t.visibleClientCheck(ctx, v, clientID))
+}
+
+func (t *Store) resendInvite(ctx context.Context, id, clientID string, ttl time.Duration, a Audit, check func(*sql.Tx) error) (string, *Invite, error) {
+	token := auth.NewToken()
+	now := t.Now()
+	var inv *Invite
+	err := t.Tx(ctx, func(tx *sql.Tx) error {
+		if check != nil {
+			if err := check(tx); err != nil {
+				return err
+			}
+		}
+		var err error
+		inv, err = scanInvite(tx.QueryRowContext(ctx, `UPDATE invites SET token_hash = ?, expires_at = ?
+			WHERE id = ? AND COALESCE(client_id, '') = ? AND accepted_at IS NULL AND revoked_at IS NULL
+			RETURNING `+inviteColumns, auth.HashToken(token), now+int64(ttl/time.Second), id, clientID))
+		if err != nil {
+			return db.NotFound(err, "Invitation")
+		}
+		if inv.Role == RoleClient && inv.ClientID == "" {
+			return errContactInviteNeedsClient
+		}
+		a.Target, a.Detail = inv.Email, inv.Role
+		return t.auditTx(ctx, tx, a)
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return token, inv, nil
+}
+
+// visibleClientCheck is a transaction's check that v may see the client
+// and that it is not archived.
+func (t *Store) visibleClientCheck(ctx context.Context, v Viewer, clientID string) func(*sql.Tx) error {
+	return func(tx *sql.Tx) error {
+		filter, args := v.clientFilter("c")
+		var archived sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT c.archived_at FROM clients c WHERE c.id = ? AND `+filter, append([]any{clientID}, args...)...).Scan(&archived)
+		if err != nil {
+			return db.NotFound(err, "Client")
+		}
+		if archived.Valid {
+			return apperr.New(apperr.Conflict, "This client is archived: restore it before inviting its contacts.")
+		}
+		return nil
+	}
 }

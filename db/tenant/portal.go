@@ -130,12 +130,6 @@ func (t *Store) ClientContacts(ctx context.Context, v Viewer, clientID string) (
 		WHERE role = 'client' AND client_id = ? ORDER BY name`, clientID)
 }
 
-// ClientInvites returns the pending portal invites of a client.
-func (t *Store) ClientInvites(ctx context.Context, clientID string) ([]*Invite, error) {
-	return db.QueryList(ctx, t.Reader(), "client invites", scanInvite, `SELECT `+inviteColumns+` FROM invites
-		WHERE client_id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC`, clientID, t.Now())
-}
-
 // CaseWatchers returns who on the agency's side hears of a client's
 // message or upload on a case: its assignee, else the client's responsible
 // person; active staff only.

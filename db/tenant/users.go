@@ -181,6 +181,15 @@ func (t *Store) SetRole(ctx context.Context, userID, role string, a Audit) error
 		if err != nil {
 			return db.NotFound(err, "User")
 		}
+		if !ValidRole(role) {
+			return apperr.New(apperr.Invalid, "There is no role %q.", role)
+		}
+		if u.Role == RoleClient && role != RoleClient {
+			return apperr.New(apperr.Conflict, "%s is a client's portal contact and can't join the team. Invite them to the team with an address of their own.", u.Name)
+		}
+		if u.Role != RoleClient && role == RoleClient {
+			return apperr.New(apperr.Conflict, "%s is on the team and can't become a client's contact. Portal contacts are invited from their client's page.", u.Name)
+		}
 		if u.Role == RoleOwner && role != RoleOwner && u.Status == UserActive {
 			n, err := countActiveOwners(ctx, tx)
 			if err != nil {
@@ -201,10 +210,43 @@ func (t *Store) SetRole(ctx context.Context, userID, role string, a Audit) error
 // SetUserStatus disables or enables an account. Disabling ends its sessions;
 // the last active owner cannot be disabled.
 func (t *Store) SetUserStatus(ctx context.Context, userID, status string, a Audit) error {
+	return t.setUserStatus(ctx, userID, "", status, a, nil)
+}
+
+// SetContactStatus disables or enables the portal account of a contact of
+// a client that v may see; anyone else's id is not found.
+func (t *Store) SetContactStatus(ctx context.Context, v Viewer, clientID, userID, status string, a Audit) error {
+	return t.setUserStatus(ctx, userID, clientID, status, a, func(tx *sql.Tx) error {
+		filter, args := v.clientFilter("c")
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM clients c WHERE c.id = ? AND `+filter, append([]any{clientID}, args...)...).Scan(&n); err != nil {
+			return fmt.Errorf("db: check client: %w", err)
+		}
+		if n == 0 {
+			return apperr.New(apperr.NotFound, "Client not found.")
+		}
+		return nil
+	})
+}
+
+// setUserStatus is SetUserStatus; with clientID, only for that client's
+// contacts.
+func (t *Store) setUserStatus(ctx context.Context, userID, clientID, status string, a Audit, check func(*sql.Tx) error) error {
+	if status != UserActive && status != UserDisabled {
+		return apperr.New(apperr.Invalid, "There is no account status %q.", status)
+	}
 	return t.Tx(ctx, func(tx *sql.Tx) error {
+		if check != nil {
+			if err := check(tx); err != nil {
+				return err
+			}
+		}
 		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, userID))
 		if err != nil {
 			return db.NotFound(err, "User")
+		}
+		if clientID != "" && (u.Role != RoleClient || u.ClientID != clientID) {
+			return apperr.New(apperr.NotFound, "User not found.")
 		}
 		if status == UserDisabled && u.Role == RoleOwner && u.Status == UserActive {
 			n, err := countActiveOwners(ctx, tx)

@@ -1,0 +1,265 @@
+package handlers
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
+)
+
+// auditActionPattern is what an audit action looks like: area.verb.
+var auditActionPattern = regexp.MustCompile(`^[a-z0-9_]+\.[a-z0-9_]+$`)
+
+// fileExtensions are the endings of strings that look like actions but
+// name files ("invoice.pdf", "brand.css").
+var fileExtensions = []string{"pdf", "csv", "zip", "txt", "html", "css", "js", "png", "jpg", "jpeg", "db", "json", "gz", "tar", "xml", "svg", "sql", "go", "ico", "webp", "heic"}
+
+// writtenAuditActions reads every non-test Go file of the module for the
+// audit actions the code writes: the action of auditFor(c, "…"), of
+// operatorAudit/operatorAuditEntry(c, "…"), of an Action: "…" field and
+// of an x.Action = "…" assignment; "agency."+action is each console
+// lifecycle action (lifecycleAction{"restore", …}). Then every other
+// string literal of a known area ("client.restored" chosen into a
+// variable first, a map of recurring actions) counts too.
+func writtenAuditActions(t *testing.T) (agency, operator map[string]string) {
+	t.Helper()
+	agency, operator = map[string]string{}, map[string]string{}
+	type literal struct{ value, where string }
+	var loose []literal
+	var lifecycle []string
+	fset := token.NewFileSet()
+	root := ".."
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		f, err := parser.ParseFile(fset, path, src, 0)
+		if err != nil {
+			return err
+		}
+		str := func(e ast.Expr) (string, bool) {
+			lit, ok := e.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return "", false
+			}
+			s, err := strconv.Unquote(lit.Value)
+			return s, err == nil && auditActionPattern.MatchString(s)
+		}
+		where := func(n ast.Node) string { return fset.Position(n.Pos()).String() }
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.GenDecl:
+				if n.Tok == token.CONST {
+					return false // constants are keys and names, not actions written
+				}
+			case *ast.CallExpr:
+				name := ""
+				switch fn := n.Fun.(type) {
+				case *ast.Ident:
+					name = fn.Name
+				case *ast.SelectorExpr:
+					name = fn.Sel.Name
+				}
+				if len(n.Args) < 2 {
+					break
+				}
+				switch name {
+				case "auditFor":
+					if s, ok := str(n.Args[1]); ok {
+						agency[s] = where(n)
+					}
+				case "operatorAudit", "operatorAuditEntry":
+					if s, ok := str(n.Args[1]); ok {
+						operator[s] = where(n)
+					} else if b, ok := n.Args[1].(*ast.BinaryExpr); ok {
+						if lit, ok := b.X.(*ast.BasicLit); ok && lit.Value == `"agency."` {
+							operator["agency.*"] = where(n)
+						}
+					}
+				}
+			case *ast.CompositeLit:
+				typ := ""
+				switch ty := n.Type.(type) {
+				case *ast.Ident:
+					typ = ty.Name
+				case *ast.SelectorExpr:
+					typ = ty.Sel.Name
+				}
+				if typ == "lifecycleAction" && len(n.Elts) > 0 {
+					if lit, ok := n.Elts[0].(*ast.BasicLit); ok {
+						v, _ := strconv.Unquote(lit.Value)
+						lifecycle = append(lifecycle, v)
+					}
+				}
+				for _, el := range n.Elts {
+					kv, ok := el.(*ast.KeyValueExpr)
+					if !ok {
+						continue
+					}
+					if k, ok := kv.Key.(*ast.Ident); !ok || k.Name != "Action" {
+						continue
+					}
+					if s, ok := str(kv.Value); ok {
+						if typ == "OperatorAuditEntry" {
+							operator[s] = where(n)
+						} else {
+							agency[s] = where(n)
+						}
+					}
+				}
+			case *ast.AssignStmt:
+				for i, lhs := range n.Lhs {
+					sel, ok := lhs.(*ast.SelectorExpr)
+					if !ok || sel.Sel.Name != "Action" || i >= len(n.Rhs) {
+						continue
+					}
+					if s, ok := str(n.Rhs[i]); ok {
+						agency[s] = where(n)
+					}
+				}
+			case *ast.BasicLit:
+				if s, ok := str(n); ok {
+					loose = append(loose, literal{s, where(n)})
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := operator["agency.*"]; ok {
+		w := operator["agency.*"]
+		delete(operator, "agency.*")
+		if len(lifecycle) == 0 {
+			t.Fatal(`operatorAudit(c, "agency."+action) is written but no lifecycleAction{…} names its actions`)
+		}
+		for _, a := range lifecycle {
+			operator["agency."+a] = w
+		}
+	}
+	areas := map[string]bool{}
+	for _, m := range []map[string]string{agency, operator} {
+		for a := range m {
+			areas[strings.SplitN(a, ".", 2)[0]] = true
+		}
+	}
+	for _, l := range loose {
+		area, verb, _ := strings.Cut(l.value, ".")
+		if !areas[area] || slices.Contains(fileExtensions, verb) {
+			continue
+		}
+		if _, ok := agency[l.value]; ok {
+			continue
+		}
+		if _, ok := operator[l.value]; ok {
+			continue
+		}
+		agency[l.value] = l.where
+	}
+	return agency, operator
+}
+
+func TestEveryAuditActionHasASentence(t *testing.T) {
+	agency, operator := writtenAuditActions(t)
+	if len(agency) < 40 || len(operator) < 8 {
+		t.Fatalf("found only %d agency and %d operator audit actions in the code: the walk is broken", len(agency), len(operator))
+	}
+	for _, want := range []string{"2fa.enabled", "privacy.data_downloaded", "client.restored", "recurring.paused", "document.unshared", "contact.invite_resent"} {
+		if _, ok := agency[want]; !ok {
+			t.Errorf("the walk missed %s", want)
+		}
+	}
+	for _, want := range []string{"agency.suspend", "agency.restore", "job.run"} {
+		if _, ok := operator[want]; !ok {
+			t.Errorf("the walk missed %s", want)
+		}
+	}
+	for action, where := range agency {
+		if _, ok := auditPhrases[action]; ok {
+			continue
+		}
+		if _, ok := operatorAuditPhrases[action]; ok {
+			continue // a literal of a shared area, written to the operator's log
+		}
+		t.Errorf("%s writes the audit action %q, which has no sentence in auditPhrases (audit_sentences.go)", where, action)
+	}
+	for action, where := range operator {
+		if _, ok := operatorAuditPhrases[action]; !ok {
+			t.Errorf("%s writes the operator audit action %q, which has no sentence in operatorAuditPhrases (operator_audit.go)", where, action)
+		}
+	}
+}
+
+// TestAuditSentencesRead renders every phrase for an entry whose target
+// is known and for one whose target is gone: each is a sentence (a capital
+// first, no code, no id shown as text), and links only inside the agency.
+func TestAuditSentencesRead(t *testing.T) {
+	const id = "0b7e7c1e-1111-4222-8333-944455556666"
+	known := &tenant.AuditRefs{
+		People:    map[string]tenant.AuditPerson{id: {ID: id, Name: "Rūta", Email: "ruta@example.test", Role: tenant.RoleStaff}, "ruta@example.test": {ID: id, Name: "Rūta", Email: "ruta@example.test", Role: tenant.RoleStaff}},
+		Clients:   map[string]string{id: "Acme"},
+		Invoices:  map[string]tenant.AuditInvoice{id: {ID: id, Number: "INV-2026-0003", ClientID: id, ClientName: "Acme"}},
+		Documents: map[string]tenant.AuditDocument{id: {ID: id, Name: "scan.pdf", CaseID: id}},
+		Recurring: map[string]tenant.AuditRecurring{id: {ID: id, ClientID: id, ClientName: "Acme"}},
+	}
+	empty := &tenant.AuditRefs{}
+	for action := range auditPhrases {
+		for name, refs := range map[string]*tenant.AuditRefs{"known": known, "gone": empty} {
+			e := tenant.Audit{Action: action, ActorID: id, ActorName: "Rūta", Target: id, Detail: "some detail"}
+			if action == "plan.changed" {
+				e.Target = "Pro (monthly)" // the one action whose target is a name
+			}
+			parts := auditSentenceOf(e, refs, "/a/acme")
+			text := auditText(parts)
+			if text == "" || !unicode.IsUpper([]rune(text)[0]) {
+				t.Errorf("%s (%s): %q does not start a sentence", action, name, text)
+			}
+			if strings.Contains(text, id) || strings.Contains(text, action) || strings.Contains(text, " did ") {
+				t.Errorf("%s (%s): %q shows a code or an id", action, name, text)
+			}
+			for _, p := range parts {
+				if p.URL != "" && !strings.HasPrefix(p.URL, "/a/acme/") {
+					t.Errorf("%s (%s): link %q leaves the agency", action, name, p.URL)
+				}
+			}
+		}
+	}
+	if got := auditText(auditSentenceOf(tenant.Audit{Action: "2fa.enabled", ActorID: id, ActorName: "Rūta"}, known, "/a/acme")); got != "Rūta turned on two-factor sign-in" {
+		t.Errorf("2fa.enabled: %q", got)
+	}
+	if got := auditText(auditSentenceOf(tenant.Audit{Action: "privacy.data_downloaded", ActorID: id, ActorName: "Jonas"}, known, "/a/acme")); got != "Jonas downloaded their own data" {
+		t.Errorf("privacy.data_downloaded: %q", got)
+	}
+	for action := range operatorAuditPhrases {
+		text := auditText(operatorSentenceOf(&control.OperatorAuditEntry{Action: action, AgencyID: id, AgencyName: "Acme Agency", OperatorName: "Opal", Detail: "Active → Suspended"}))
+		if text == "" || !unicode.IsUpper([]rune(text)[0]) || strings.Contains(text, id) || strings.Contains(text, " did ") {
+			t.Errorf("operator %s: %q", action, text)
+		}
+	}
+}
