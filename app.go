@@ -13,6 +13,7 @@ import (
 	"mintedmind/clock"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/health"
 	"mintedmind/jobs"
 	"mintedmind/mail"
 )
@@ -23,7 +24,8 @@ type app struct {
 	pool    *tenant.Pool
 	mailer  *mail.Mailer
 	jobs    *jobs.Runner
-	baseURL string // of every link this process makes, chosen by a linkRule
+	health  *health.Monitor // storage and agency health; Run by serve
+	baseURL string          // of every link this process makes, chosen by a linkRule
 }
 
 // linkRule is how a command chooses the base URL of the links it makes.
@@ -87,11 +89,20 @@ func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger, 
 		control.Close()
 		return nil, err
 	}
+	monitor, err := health.New(ctx, health.Config{DataDir: cfg.DataDir, ControlDir: cfg.ControlDir, Reserve: cfg.StorageReserve,
+		AlertTo: cfg.AlertEmails, BaseURL: baseURL}, control, pool, mailer, c, log)
+	if err != nil {
+		pool.Close()
+		control.Close()
+		return nil, err
+	}
 	runner := jobs.NewRunner(control, pool, c, log, cfg.SessionIdle)
+	runner.UseHealth(monitor)
+	runner.AddIntegrityCheck(1)
 	runner.AddRetention(newRetention(cfg, baseURL, control, pool, c, mailer))
 	runner.AddBilling(mailer, baseURL)
 	runner.AddSubscriptions(mailer, baseURL, cfg.SelfHosted)
-	return &app{control: control, pool: pool, mailer: mailer, jobs: runner, baseURL: baseURL}, nil
+	return &app{control: control, pool: pool, mailer: mailer, jobs: runner, health: monitor, baseURL: baseURL}, nil
 }
 
 func (a *app) close() error {

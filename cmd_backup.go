@@ -10,6 +10,7 @@ import (
 
 	"mintedmind/backup"
 	"mintedmind/clock"
+	"mintedmind/db"
 )
 
 // backupCommand is `mintedmind backup DIR`.
@@ -41,6 +42,11 @@ func (*backupCommand) run(ctx context.Context, inv *invocation, args []string) e
 	defer a.close()
 	start := time.Now()
 	m, err := backup.Create(ctx, backup.Source{DataDir: cfg.DataDir, Control: a.control, Pool: a.pool, Log: inv.log}, dir)
+	if db.FaultOf(err) == db.Full {
+		// Half a backup is no backup, and it holds the space the disk lacks.
+		os.RemoveAll(dir)
+		return fmt.Errorf("backup: the disk of %s ran out of space; the unfinished backup was removed: %w", dir, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -50,6 +56,9 @@ func (*backupCommand) run(ctx context.Context, inv *invocation, args []string) e
 	}
 	fmt.Fprintf(inv.stdout, "backup written to %s: the control database and %s, %d files, %d bytes, in %s\n",
 		dir, agencies(m.Agencies), len(m.Files), size, time.Since(start).Round(time.Millisecond))
+	for _, id := range m.Skipped {
+		fmt.Fprintf(inv.stdout, "left out agency %s: it is degraded (its database is damaged); earlier backups hold it\n", id)
+	}
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"mintedmind/auth"
 	"mintedmind/clock"
+	"mintedmind/db"
 	controldb "mintedmind/db/control"
 	"mintedmind/handlers"
 	"mintedmind/mail"
@@ -49,7 +50,11 @@ const setupLinkTTL = 24 * time.Hour
 // job cut short resumes idempotently on its next run), deliver the mail
 // those last requests queued, and close every database.
 func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
-	c := clock.System{}
+	// Steps of the system clock are noticed, so that timeouts discount them
+	// (a jump forward of a day does not end every session at once).
+	c := clock.Watch(clock.System{}, func(s clock.Step) {
+		log.Warn("the system clock was stepped", "by", s.By.String(), "now", s.At)
+	})
 	a, err := openApp(ctx, cfg, c, log, linksAsConfigured)
 	if err != nil {
 		return err
@@ -61,7 +66,12 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	}()
 	// Commands that send email link to where the server is.
 	if err := a.control.RecordServeBaseURL(ctx, a.baseURL); err != nil {
-		return err
+		if db.FaultOf(err) == db.NoFault {
+			return err
+		}
+		// A full or read-only disk must not keep the server from serving
+		// what it can (README "When storage fails").
+		log.Error("record the base URL: the storage takes no writes", "err", err)
 	}
 	untrack := metrics.TrackOpenTenants("pool", a.pool.OpenCount)
 	defer untrack()
@@ -83,6 +93,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	web, err := handlers.New(handlers.Deps{
 		Config: hc, Control: a.control, Pool: a.pool, Hasher: auth.NewHasher(auth.DefaultParams, 0),
 		Mailer: a.mailer, Clock: c, Log: log, Views: webFS, Assets: webFS, Jobs: a.jobs,
+		Health: a.health, Backups: cfg.BackupDir,
 	})
 	if err != nil {
 		return err
@@ -96,6 +107,8 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	defer stopMail()
 	mailDone := make(chan struct{})
 	go func() { a.mailer.Run(mailCtx); close(mailDone) }()
+	healthDone := make(chan struct{})
+	go func() { a.health.Run(mailCtx); close(healthDone) }()
 	if err := a.jobs.Start(ctx); err != nil {
 		return err
 	}
@@ -152,6 +165,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	cancelFlush()
 	stopMail()
 	<-mailDone
+	<-healthDone
 	if metricsSrv != nil {
 		metricsSrv.Close()
 	}
@@ -170,7 +184,8 @@ func logConfig(log *slog.Logger, cfg *config, m *mail.Mailer) {
 		"smtp", smtp, "mail_from", cfg.MailFrom, "session_idle", cfg.SessionIdle, "session_absolute", cfg.SessionAbsolute,
 		"max_open_tenants", cfg.MaxOpenTenants, "tenant_idle", cfg.TenantIdle, "body_limit", cfg.BodyLimit, "active_requests", cfg.ActiveRequests, "file_limit", cfg.FileLimit, "storage_quota", cfg.StorageQuota,
 		"metrics_token", cfg.MetricsToken != "", "metrics_addr", cfg.MetricsAddr, "shutdown_timeout", cfg.ShutdownTimeout,
-		"control_dir", cfg.ControlDir, "machine", cfg.Machine)
+		"control_dir", cfg.ControlDir, "machine", cfg.Machine,
+		"storage_reserve", cfg.StorageReserve.String(), "alert_email", cfg.AlertEmails, "backup_dir", cfg.BackupDir)
 }
 
 // announceSetup prints a one-time link to create the platform operator

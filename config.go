@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"mintedmind/health"
 )
 
 // config is the global settings, shared by every command. Each comes from a
@@ -33,18 +36,23 @@ type config struct {
 	FileLimit       int64 // largest document upload, bytes
 	StorageQuota    int64 // an agency's document storage, bytes (until plans set it)
 	LogFormat       string
-	MetricsToken    string        // bearer token for GET /metrics on the main address
-	PayseraURL      string        // Paysera checkout address payers are sent to (a stand-in in tests)
-	MetricsAddr     string        // a second listen address serving only /metrics, without a token
-	ShutdownTimeout time.Duration // how long SIGTERM waits for requests in flight
-	ControlDir      string        // directory of control.db, when it is not the data directory (several machines)
-	Machine         string        // this machine's id, for agency placement; empty: one machine, no placement
-	MachineURL      string        // how other machines reach this one (forwarding), e.g. http://10.0.0.5:8080
-	PlacementMode   string        // replay (Fly's fly-replay header) or forward (proxy the request)
-	SelfHosted      bool          // one agency hosts itself: no plans, limits or subscription billing
+	MetricsToken    string         // bearer token for GET /metrics on the main address
+	PayseraURL      string         // Paysera checkout address payers are sent to (a stand-in in tests)
+	MetricsAddr     string         // a second listen address serving only /metrics, without a token
+	ShutdownTimeout time.Duration  // how long SIGTERM waits for requests in flight
+	ControlDir      string         // directory of control.db, when it is not the data directory (several machines)
+	Machine         string         // this machine's id, for agency placement; empty: one machine, no placement
+	MachineURL      string         // how other machines reach this one (forwarding), e.g. http://10.0.0.5:8080
+	PlacementMode   string         // replay (Fly's fly-replay header) or forward (proxy the request)
+	SelfHosted      bool           // one agency hosts itself: no plans, limits or subscription billing
+	StorageReserve  health.Reserve // free space kept: below it uploads and imports are refused (README "When storage fails")
+	AlertEmails     []string       // who is told of storage faults; empty: every platform operator
+	BackupDir       string         // where nightly backups are written; the console restores a damaged agency from them
 
 	baseURLGiven bool    // -base-url or BASE_URL was set, not defaulted
 	proxies      *string // raw -trusted-proxies, split by finish
+	reserve      *string // raw -storage-reserve, parsed by finish
+	alertTo      *string // raw -alert-email, split by finish
 }
 
 // newFlagSet is an empty flag set reporting its errors to out; the usage is
@@ -83,6 +91,9 @@ func (cfg *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&cfg.Machine, "machine", env("MACHINE_ID", os.Getenv("FLY_MACHINE_ID")), "this machine's id for agency placement; empty: a single machine (MACHINE_ID, else FLY_MACHINE_ID)")
 	fs.StringVar(&cfg.MachineURL, "machine-url", env("MACHINE_URL", ""), "URL other machines forward this machine's agencies' requests to, e.g. http://10.0.0.5:8080 (MACHINE_URL)")
 	fs.StringVar(&cfg.PlacementMode, "placement", env("PLACEMENT", defaultPlacementMode()), "how a request for an agency on another machine is sent there: replay (fly-replay header, on Fly) or forward (proxied) (PLACEMENT)")
+	cfg.reserve = fs.String("storage-reserve", env("STORAGE_RESERVE", "auto"), "free space kept on the data directory's filesystem: auto (2% or 1 GiB, whichever is smaller), a percentage (5%) or a size (2GiB); below it uploads and imports are refused; 0 turns it off (STORAGE_RESERVE)")
+	cfg.alertTo = fs.String("alert-email", env("ALERT_EMAIL", ""), "comma-separated addresses told of storage faults (disk low or read-only, a damaged agency); empty: every platform operator (ALERT_EMAIL)")
+	fs.StringVar(&cfg.BackupDir, "backup-dir", env("BACKUP_DIR", ""), "directory holding the nightly backups (one directory each, as mintedmind backup writes them); the console restores a damaged agency from the newest (BACKUP_DIR)")
 	cfg.proxies = proxies
 }
 
@@ -239,6 +250,23 @@ func (c *config) finish() error {
 	}
 	if c.ControlDir == "" {
 		c.ControlDir = c.DataDir
+	}
+	c.StorageReserve = health.DefaultReserve
+	if c.reserve != nil {
+		r, err := health.ParseReserve(*c.reserve)
+		if err != nil {
+			return err
+		}
+		c.StorageReserve = r
+	}
+	if c.alertTo != nil && strings.TrimSpace(*c.alertTo) != "" {
+		for _, a := range strings.Split(*c.alertTo, ",") {
+			a = strings.TrimSpace(a)
+			if _, err := mail.ParseAddress(a); err != nil || strings.ContainsAny(a, "<>") {
+				return fmt.Errorf("alert email %q is not a plain address like ops@example.com", a)
+			}
+			c.AlertEmails = append(c.AlertEmails, a)
+		}
 	}
 	if c.PlacementMode != "replay" && c.PlacementMode != "forward" {
 		return fmt.Errorf("placement must be replay or forward")

@@ -38,6 +38,7 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"demo", "-h"}, []string{"mintedmind demo", "-slug", "-clients", "-cases", "-events", "-seed"}},
 		{[]string{"backup", "-h"}, []string{"mintedmind backup DIR"}},
 		{[]string{"restore", "-h"}, []string{"mintedmind restore DIR"}},
+		{[]string{"check-space", "-h"}, []string{"mintedmind check-space DIR", "-storage-reserve"}},
 		{[]string{"litestream-config", "-h"}, []string{"mintedmind litestream-config", "-replica", "LITESTREAM_REPLICA"}},
 		{[]string{"agency", "-help"}, []string{"mintedmind agency export SLUG DIR", "mintedmind agency import DIR", "-settle"}},
 	}

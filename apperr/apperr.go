@@ -19,6 +19,8 @@ const (
 	TooLarge     = "too_large"
 	Unavailable  = "unavailable"
 	Internal     = "internal"
+	// Insufficient: the server is out of storage (HTTP 507); nothing was saved.
+	Insufficient = "insufficient_storage"
 )
 
 // Error is an error meant to be shown to a person: Message is safe to display,
@@ -27,7 +29,7 @@ type Error struct {
 	Code       string
 	Message    string
 	Fields     map[string]string
-	RetryAfter time.Duration // for TooMany: when trying again can work
+	RetryAfter time.Duration // for TooMany and Unavailable: when trying again can work
 }
 
 // Error implements the error interface.

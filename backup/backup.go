@@ -27,6 +27,8 @@ import (
 
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/files"
+	"mintedmind/health"
 )
 
 // ManifestName is the manifest's file name inside a backup directory.
@@ -44,6 +46,9 @@ type Manifest struct {
 	// whole-installation backup.
 	AgencyID string `json:"agency_id,omitempty"`
 	Files    []File `json:"files"`
+	// Skipped are the agencies left out because they are degraded (their
+	// database is damaged): an earlier backup still holds them.
+	Skipped []string `json:"skipped,omitempty"`
 }
 
 // File is one file of a backup, by its slash-separated path inside it.
@@ -74,6 +79,9 @@ type Source struct {
 // database.
 func Create(ctx context.Context, src Source, dest string) (*Manifest, error) {
 	if err := emptyOrMissing(dest); err != nil {
+		return nil, err
+	}
+	if err := roomFor(src.DataDir, dest); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(dest, 0o700); err != nil {
@@ -112,6 +120,13 @@ func Create(ctx context.Context, src Source, dest string) (*Manifest, error) {
 	for _, id := range ids {
 		if _, err := os.Stat(filepath.Join(tenantsDir, id, "tenant.db")); err != nil {
 			continue // a directory being created or removed right now
+		}
+		if src.Pool.Refused(id) {
+			m.Skipped = append(m.Skipped, id)
+			if src.Log != nil {
+				src.Log.Warn("backup: agency left out: it is degraded (its database is damaged); earlier backups hold it", "agency", id)
+			}
+			continue
 		}
 		err := addSnapshot("tenants/"+id+"/tenant.db", func(p string) error {
 			t, release, err := src.Pool.Acquire(ctx, id)
@@ -411,6 +426,32 @@ func IntegrityCheck(ctx context.Context, path string) error {
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("integrity check of %s failed: %s", path, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// roomFor refuses to start a backup of dataDir into dest when dest's
+// filesystem has less free space than the data directory holds plus the
+// default reserve: a backup that fills the disk would stop half way and,
+// on the server's own disk, take its room too.
+func roomFor(dataDir, dest string) error {
+	var need uint64
+	filepath.WalkDir(dataDir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() && !isInside(dest, path) {
+			if info, err := d.Info(); err == nil {
+				need += uint64(info.Size())
+			}
+		}
+		return nil
+	})
+	free, size, err := health.FreeSpace(dest)
+	if err != nil {
+		return nil // not known here: try
+	}
+	reserve := health.DefaultReserve.For(size)
+	if free < need+reserve {
+		return fmt.Errorf("backup: %s has %s free; this backup needs about %s and leaves a reserve of %s: free space there or choose a directory on a disk with room",
+			dest, files.ByteSize(int64(free)), files.ByteSize(int64(need)), files.ByteSize(int64(reserve)))
 	}
 	return nil
 }

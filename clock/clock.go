@@ -19,8 +19,9 @@ func (System) Now() time.Time { return time.Now().UTC() }
 
 // Manual is a clock that moves only when told; tests and the jobs command use it.
 type Manual struct {
-	mu  sync.Mutex
-	now time.Time
+	mu    sync.Mutex
+	now   time.Time
+	steps steps // made by Jump
 }
 
 // NewManual returns a clock stopped at t.
@@ -45,4 +46,21 @@ func (m *Manual) Advance(d time.Duration) {
 	m.mu.Lock()
 	m.now = m.now.Add(d)
 	m.mu.Unlock()
+}
+
+// Jump moves the clock by d the way a system clock is stepped (NTP, a
+// resumed virtual machine): its time changes but none passed, and
+// SteppedSince reports a jump forward.
+func (m *Manual) Jump(d time.Duration) {
+	m.mu.Lock()
+	m.now = m.now.Add(d)
+	m.steps.add(Step{At: m.now, By: d})
+	m.mu.Unlock()
+}
+
+// SteppedSince is how far Jump moved the clock forward after t.
+func (m *Manual) SteppedSince(t time.Time) time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.steps.forwardSince(t)
 }

@@ -25,6 +25,7 @@ var statusOf = map[string]int{
 	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
 	apperr.Unavailable:  http.StatusServiceUnavailable,
 	apperr.Internal:     http.StatusInternalServerError,
+	apperr.Insufficient: http.StatusInsufficientStorage,
 }
 
 // errorView is the error page.
@@ -39,6 +40,7 @@ type errorView struct {
 // page, or for htmx a toast that leaves the page as it is. Only internal
 // errors are logged, with the request id that the page shows.
 func (h *Handlers) handleError(c *fiber.Ctx, err error) error {
+	err = h.storageError(c, err) // a full disk, read-only storage, a damaged agency: see storage.go
 	status, msg := http.StatusInternalServerError, apperr.MessageOf(err)
 	var fe *fiber.Error
 	switch {
@@ -51,7 +53,7 @@ func (h *Handlers) handleError(c *fiber.Ctx, err error) error {
 	default:
 		status = statusOf[apperr.CodeOf(err)]
 	}
-	if status >= 500 && status != http.StatusServiceUnavailable {
+	if status >= 500 && status != http.StatusServiceUnavailable && status != http.StatusInsufficientStorage {
 		h.logger(c).Error("request failed", "err", err, "method", c.Method(), "path", c.Path())
 	}
 	setRetryAfter(c, err)
@@ -100,7 +102,10 @@ func fiberMessage(fe *fiber.Error) string {
 // setRetryAfter tells a client that was refused for too many requests when
 // to come back.
 func setRetryAfter(c *fiber.Ctx, err error) {
-	if apperr.CodeOf(err) != apperr.TooMany {
+	if code := apperr.CodeOf(err); code == apperr.Unavailable && apperr.RetryAfterOf(err) > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(apperr.RetryAfterOf(err).Seconds()))))
+		return
+	} else if code != apperr.TooMany {
 		return
 	}
 	secs := int(math.Ceil(apperr.RetryAfterOf(err).Seconds()))

@@ -24,7 +24,7 @@ type agencyStats struct {
 
 // statsOf opens an agency's database for its counts.
 func (p *Platform) statsOf(ctx context.Context, a *control.Agency) (agencyStats, error) {
-	if !a.Usable() || !p.pool.Holds(a.ID) {
+	if _, degraded := p.monitor.Degraded(a.ID); degraded || !a.Usable() || !p.pool.Holds(a.ID) {
 		return agencyStats{Storage: "—"}, nil
 	}
 	t, release, err := p.pool.Acquire(ctx, a.ID)
@@ -118,12 +118,12 @@ func (p *Platform) OperatorHome(c *fiber.Ctx) error {
 		}
 		out[i].Stats = st
 	}
-	billingOn, err := p.billingEnabled(ctx)
+	billingOn, err := p.plans.BillingEnabled(ctx)
 	if err != nil {
 		return err
 	}
 	return p.page(c, "pages/operator/index", &operatorHomeView{Page: Page{Title: "Operator console"}, Agencies: out, Query: q,
-		Capped: len(rows) == operatorListLimit, BillingOn: billingOn, SelfHosted: p.Config.SelfHosted})
+		Capped: len(rows) == operatorListLimit, BillingOn: billingOn, SelfHosted: p.Config.SelfHosted, Storage: p.consoleStorage()})
 }
 
 // operatorHomeView is the console's agency list.
@@ -134,6 +134,7 @@ type operatorHomeView struct {
 	Capped     bool // the list stops at operatorListLimit
 	BillingOn  bool
 	SelfHosted bool
+	Storage    consoleStorage // free space, read-only volumes, degraded agencies (operator_health.go)
 }
 
 // lifecycleAction is one thing the operator can do to an agency's status.
@@ -208,7 +209,8 @@ func (p *Platform) operatorAgencyPage(c *fiber.Ctx, formErr error) error {
 	}
 	view := &operatorAgencyView{Page: Page{Title: a.Name}, A: a, StatusLabel: control.StatusLabel(a.Status), Sub: sub, Plan: plan, NextPlan: next, Stats: stats,
 		PlanOptions: agencyPlanOptions(plans, plan), IntervalOptions: subscriptionIntervalOptions(sub.Interval),
-		Invoices: subInvoiceRows(invoices), Payments: paymentRows(payments), Audit: operatorAuditRows(audit), Actions: lifecycleActions(a.Status)}
+		Invoices: subInvoiceRows(invoices), Payments: paymentRows(payments), Audit: operatorAuditRows(audit), Actions: lifecycleActions(a.Status),
+		Health: p.agencyHealth(ctx, a)}
 	return p.formPage(c, "pages/operator/agency", "pages/operator/agency", view, formErr)
 }
 
@@ -227,6 +229,7 @@ type operatorAgencyView struct {
 	Payments        []paymentRow
 	Audit           []operatorAuditRow // as sentences (operator_audit.go)
 	Actions         []lifecycleAction
+	Health          agencyHealthView // degraded, and how to restore it (operator_health.go)
 }
 
 // SubInvoices is the agency's invoice table, whose payment buttons come back here.

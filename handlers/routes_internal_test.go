@@ -19,6 +19,7 @@ var crossAgencyRoutes = map[string]bool{
 	"GET /operator/agencies/:id":                true,
 	"POST /operator/agencies/:id/lifecycle":     true, // archives, restores and deletes agencies' data
 	"POST /operator/agencies/:id/plan":          true,
+	"POST /operator/agencies/:id/recover":       true, // puts a degraded agency's database back from a backup
 	"GET /operator/agencies/:id/archive.tar.gz": true,
 	"POST /operator/agencies/:id/restore":       true,
 	"GET /operator/jobs":                        true,

@@ -20,6 +20,7 @@ var operatorRoutes = []Route{
 	get("/operator/agencies/:id", Operator, (*Platform).OperatorAgency),
 	post("/operator/agencies/:id/lifecycle", Operator, (*Platform).OperatorAgencyLifecycle),
 	post("/operator/agencies/:id/plan", Operator, (*Platform).OperatorAgencyPlan),
+	post("/operator/agencies/:id/recover", Operator, (*Platform).OperatorAgencyRecover),
 	get("/operator/plans", Operator, (*Handlers).OperatorPlans),
 	get("/operator/plans/new", Operator, (*Handlers).OperatorPlanNew),
 	post("/operator/plans", Operator, (*Handlers).OperatorPlanCreate),

@@ -16,6 +16,7 @@ var operatorMatrix = map[string]matrixRow{
 	"GET /operator/agencies/:id":                   {allowed: []string{operator}},
 	"POST /operator/agencies/:id/lifecycle":        {allowed: []string{operator}, form: func(f *matrixFixture) url.Values { return url.Values{"action": {"suspend"}} }},
 	"POST /operator/agencies/:id/plan":             {allowed: []string{operator}},
+	"POST /operator/agencies/:id/recover":          {allowed: []string{operator}},
 	"GET /operator/plans":                          {allowed: []string{operator}},
 	"GET /operator/plans/new":                      {allowed: []string{operator}},
 	"POST /operator/plans":                         {allowed: []string{operator}},

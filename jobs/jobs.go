@@ -36,7 +36,17 @@ type Runner struct {
 	jobs    map[string]Job
 	running sync.WaitGroup
 	cron    *cron.Cron
+	health  FaultReporter // nil: storage faults are only logged
 }
+
+// FaultReporter is told of the storage errors a job met in an agency's
+// database (health.Monitor): a damaged one is marked degraded.
+type FaultReporter interface {
+	Report(ctx context.Context, agencyID string, err error) error
+}
+
+// UseHealth makes the jobs report storage faults to h.
+func (r *Runner) UseHealth(h FaultReporter) { r.health = h }
 
 // NewRunner returns a runner with every job of the application.
 func NewRunner(control *control.Store, pool *tenant.Pool, c clock.Clock, log *slog.Logger, sessionIdle time.Duration) *Runner {
@@ -115,6 +125,10 @@ func (r *Runner) forEachAgency(ctx context.Context, run *control.JobRun, fn func
 		if !a.Usable() || !r.pool.Holds(a.ID) {
 			continue // another machine's agency (README "Scaling") runs its jobs there
 		}
+		if r.pool.Refused(a.ID) {
+			run.Counts["agencies_degraded"]++ // its data is being restored (README "When storage fails")
+			continue
+		}
 		err := func() error {
 			t, release, err := r.pool.Acquire(ctx, a.ID)
 			if err != nil {
@@ -123,6 +137,9 @@ func (r *Runner) forEachAgency(ctx context.Context, run *control.JobRun, fn func
 			defer release()
 			return fn(t)
 		}()
+		if err != nil && r.health != nil {
+			err = r.health.Report(ctx, a.ID, err)
+		}
 		if err != nil {
 			run.Counts["agency_errors"]++
 			r.log.Error("job step failed", "job", run.Job, "agency", a.ID, "err", err)

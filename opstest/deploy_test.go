@@ -95,7 +95,7 @@ var unitDirectives = map[string][]string{
 	"Unit":    {"Description", "Documentation", "After", "Before", "Wants", "Requires"},
 	"Install": {"WantedBy"},
 	"Timer":   {"OnCalendar", "RandomizedDelaySec", "Persistent"},
-	"Service": {"Type", "User", "Group", "ExecStart", "ExecStartPost", "Environment", "EnvironmentFile", "StateDirectory",
+	"Service": {"Type", "User", "Group", "ExecStartPre", "ExecStart", "ExecStartPost", "Environment", "EnvironmentFile", "StateDirectory",
 		"StateDirectoryMode", "WorkingDirectory", "KillSignal", "TimeoutStopSec", "Restart", "RestartSec", "LimitNOFILE", "UMask",
 		"NoNewPrivileges", "CapabilityBoundingSet", "AmbientCapabilities", "ProtectSystem", "ProtectHome", "PrivateTmp",
 		"PrivateDevices", "PrivateUsers", "PrivateNetwork", "ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs",

@@ -119,3 +119,12 @@ func (c *Store) RecordIntegrityCheck(ctx context.Context, agencyID, result strin
 	}
 	return nil
 }
+
+// OperatorEmails lists every platform operator's address, for alerts.
+func (c *Store) OperatorEmails(ctx context.Context) ([]string, error) {
+	return db.QueryList(ctx, c.Read(), "operator emails", func(row db.Scanner) (string, error) {
+		var e string
+		err := row.Scan(&e)
+		return e, err
+	}, `SELECT email FROM operators ORDER BY created_at`)
+}
