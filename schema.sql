@@ -613,3 +613,122 @@ INSERT INTO search_rows (kind, ref_id, rowid_)
 -- last weeks: these read those weeks alone, however old the agency.
 CREATE INDEX cases_created ON cases (created_at);
 CREATE INDEX cases_closed ON cases (closed_at) WHERE closed_at IS NOT NULL;
+
+-- migration: 12 tasks_time_and_calendars
+-- Work on a case (issue 24): tasks with checklists, time tracked by timer
+-- or by hand and billed onto draft invoices, and private calendar feeds.
+-- Dates are calendar days (YYYY-MM-DD) and times of day HH:MM, in UTC
+-- until agencies have their own time zone.
+
+-- A case's tasks, in the order of position (0 first). A task is internal
+-- unless shared, when the client's contacts see it in the portal; a shared
+-- task may be assigned to one of them, who may then tick it.
+CREATE TABLE tasks (
+	id           TEXT PRIMARY KEY,
+	case_id      TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+	position     INTEGER NOT NULL,
+	title        TEXT NOT NULL,
+	description  TEXT NOT NULL DEFAULT '',
+	assignee_id  TEXT REFERENCES users(id) ON DELETE SET NULL,
+	due_date     TEXT,
+	due_time     TEXT, -- only with due_date
+	priority     TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+	status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),
+	shared       INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1)),
+	created_by   TEXT REFERENCES users(id) ON DELETE SET NULL,
+	created_at   INTEGER NOT NULL,
+	updated_at   INTEGER NOT NULL,
+	done_at      INTEGER,
+	done_by_name TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX tasks_case ON tasks (case_id, position);
+-- "My tasks", the dashboard and each person's calendar: open tasks by due day.
+CREATE INDEX tasks_assignee ON tasks (assignee_id, status, due_date) WHERE assignee_id IS NOT NULL;
+-- The agency's calendar: every open task with a due day.
+CREATE INDEX tasks_due ON tasks (due_date) WHERE due_date IS NOT NULL AND status = 'open';
+
+-- A task's checklist, in the order of position.
+CREATE TABLE task_items (
+	id       TEXT PRIMARY KEY,
+	task_id  TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+	position INTEGER NOT NULL,
+	text     TEXT NOT NULL,
+	done     INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1))
+);
+CREATE INDEX task_items_task ON task_items (task_id, position);
+
+-- Task lists an agency applies to cases: by hand on a case page, and when
+-- a case opens with the label case_label ('' : by hand only). due_days puts
+-- a task's due day that many days after it is applied; checklist is one
+-- item per line.
+CREATE TABLE task_templates (
+	id         TEXT PRIMARY KEY,
+	name       TEXT NOT NULL,
+	case_label TEXT NOT NULL DEFAULT '',
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+CREATE INDEX task_templates_label ON task_templates (case_label) WHERE case_label <> '';
+CREATE TABLE task_template_items (
+	template_id TEXT NOT NULL REFERENCES task_templates(id) ON DELETE CASCADE,
+	position    INTEGER NOT NULL,
+	title       TEXT NOT NULL,
+	due_days    INTEGER,
+	shared      INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1)),
+	checklist   TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (template_id, position)
+);
+
+-- Hourly rates in minor units of the agency's billing currency: a
+-- person's, and a case's own, which when set bills all time on the case.
+ALTER TABLE users ADD COLUMN hourly_rate INTEGER NOT NULL DEFAULT 0 CHECK (hourly_rate >= 0);
+ALTER TABLE cases ADD COLUMN hourly_rate INTEGER CHECK (hourly_rate >= 0);
+
+-- Time a person spent on a case (and maybe one of its tasks). invoice_id
+-- is the draft or invoice that bills it: an entry is on one invoice at
+-- most, is changed no more once on one, and is freed when that invoice is
+-- voided or the draft deleted. billed_rate is the hourly rate it was billed at.
+CREATE TABLE time_entries (
+	id          TEXT PRIMARY KEY,
+	user_id     TEXT NOT NULL REFERENCES users(id),
+	case_id     TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+	task_id     TEXT REFERENCES tasks(id) ON DELETE SET NULL,
+	work_date   TEXT NOT NULL,
+	minutes     INTEGER NOT NULL CHECK (minutes > 0),
+	note        TEXT NOT NULL DEFAULT '',
+	billable    INTEGER NOT NULL DEFAULT 1 CHECK (billable IN (0, 1)),
+	source      TEXT NOT NULL DEFAULT 'manual' CHECK (source IN ('manual', 'timer')),
+	invoice_id  TEXT REFERENCES invoices(id) ON DELETE SET NULL,
+	billed_rate INTEGER,
+	created_at  INTEGER NOT NULL,
+	updated_at  INTEGER NOT NULL
+);
+CREATE INDEX time_entries_user ON time_entries (user_id, work_date);
+CREATE INDEX time_entries_case ON time_entries (case_id, work_date);
+CREATE INDEX time_entries_date ON time_entries (work_date);
+CREATE INDEX time_entries_invoice ON time_entries (invoice_id) WHERE invoice_id IS NOT NULL;
+
+-- The running timer: one per person at most (the primary key), wherever
+-- it was started.
+CREATE TABLE timers (
+	user_id    TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+	case_id    TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+	task_id    TEXT REFERENCES tasks(id) ON DELETE SET NULL,
+	note       TEXT NOT NULL DEFAULT '',
+	billable   INTEGER NOT NULL DEFAULT 1 CHECK (billable IN (0, 1)),
+	started_at INTEGER NOT NULL
+);
+
+-- Private calendar feeds (ICS): a person's own due dates, or (scope
+-- 'agency', owners and admins) every due date. The address holds a secret
+-- token stored as its SHA-256; one live feed per person and scope, revoked
+-- when a new one is made or it is turned off.
+CREATE TABLE calendar_feeds (
+	token_hash   TEXT PRIMARY KEY,
+	user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	scope        TEXT NOT NULL CHECK (scope IN ('person', 'agency')),
+	created_at   INTEGER NOT NULL,
+	revoked_at   INTEGER,
+	last_used_at INTEGER
+);
+CREATE UNIQUE INDEX calendar_feeds_live ON calendar_feeds (user_id, scope) WHERE revoked_at IS NULL;
