@@ -121,9 +121,15 @@ func (s *Store) Stage(ctx context.Context, dir, name string, r io.Reader) (_ *St
 	hash := sha256.New()
 	insp := &inspector{}
 	bp := s.bufs.Get().(*[]byte)
-	n, err := io.CopyBuffer(io.MultiWriter(f, hash, insp), io.LimitReader(r, s.maxSize+1), *bp)
+	fw := &fileWriter{f: f}
+	n, err := io.CopyBuffer(io.MultiWriter(fw, hash, insp), io.LimitReader(r, s.maxSize+1), *bp)
 	s.bufs.Put(bp)
 	display := CleanName(name, "")
+	if fw.err != nil {
+		// The disk's fault (full, read-only), not the upload's: the error
+		// keeps its cause, which decides the answer (a full disk is 507).
+		return nil, fmt.Errorf("files: write %s: %w", st.tmp, fw.err)
+	}
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, err
@@ -162,6 +168,21 @@ func (s *Store) Stage(ctx context.Context, dir, name string, r io.Reader) (_ *St
 	}
 	f = nil
 	return st, nil
+}
+
+// fileWriter is the staged file, remembering a failed write: an error of
+// the copy is then the disk's, not the upload's.
+type fileWriter struct {
+	f   *os.File
+	err error
+}
+
+func (w *fileWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
 }
 
 // ReadError is a failure to read the upload itself: the sender went away or

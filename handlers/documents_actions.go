@@ -84,10 +84,11 @@ func (h *Handlers) DocumentsStorage(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	quota, err := h.storageQuota(c.UserContext(), r.Agency)
+	limits, err := h.plans.Limits(c.UserContext(), r.Agency)
 	if err != nil {
 		return err
 	}
+	quota := limits.StorageBytes
 	trash, err := t.TrashedDocuments(c.UserContext(), v)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
 )
 
@@ -154,7 +155,7 @@ func uploadStreamOf(c *fiber.Ctx) (*uploadStream, error) {
 	}
 	boundary := string(c.Request().Header.MultipartFormBoundary())
 	if boundary == "" {
-		return nil, errNoFile
+		return nil, app.ErrNoFile
 	}
 	return &uploadStream{reader: multipart.NewReader(bytes.NewReader(c.Body()), boundary)}, nil
 }

@@ -2,26 +2,24 @@ package handlers
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"io"
+	"iter"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
-	"mintedmind/db/control"
 	"mintedmind/db/tenant"
-	"mintedmind/files"
 )
 
-// Uploads: the form's file field, how many files one request may carry, and
-// what a multipart body adds around its files (boundaries, part headers,
-// the leading fields) at most, for the checks made from Content-Length.
+// Uploads: the form's file field, and what a multipart body adds around
+// its files (boundaries, part headers, the leading fields) at most, for the
+// checks app.Uploads makes from Content-Length.
 const (
 	uploadFileField   = "file"
-	maxUploadFiles    = 20
 	multipartOverhead = 64 << 10
 	// uploadCountHeader says how many files a request carries; the page's
 	// script sends one file per request and says so, which lets a file
@@ -30,128 +28,56 @@ const (
 	uploadCountHeader = "X-Upload-Files"
 )
 
-var errNoFile = apperr.New(apperr.Invalid, "Choose at least one file to upload.")
-
-// storageQuota is an agency's document storage limit in bytes: its plan's
-// limit, else the installation's -storage-quota.
-func (h *Handlers) storageQuota(ctx context.Context, a *control.Agency) (int64, error) {
-	return h.planStorageQuota(ctx, a) // the plan's limit, else -storage-quota (handlers/plan_limits.go)
-}
-
-// storeUploads streams the files of the request's upload to the agency's
-// files directory and records them as documents of the case, for whoever
-// access and actor say (staff here; the client portal calls it with a
-// client contact's access). It is all or nothing: a bad file, the quota,
-// or a request cut off leaves no file and no row. Limits known from the
-// request's Content-Length are checked before any file is read.
-func (h *Handlers) storeUploads(c *fiber.Ctx, r *Request, access tenant.DocumentAccess, actor tenant.Actor, caseID string, shared bool) (docs []*tenant.Document, err error) {
-	ctx := c.UserContext()
-	t := r.Tenant
-	defer func() {
-		if err != nil {
-			// The rest of the body is not read: the connection cannot
-			// carry another request.
-			c.Context().SetConnectionClose()
-		}
-	}()
-	if err := t.CheckDocumentCase(ctx, access, caseID); err != nil {
-		return nil, err
-	}
-	quota, err := h.storageQuota(ctx, r.Agency)
-	if err != nil {
-		return nil, err
-	}
-	usage, err := t.StorageUsage(ctx)
-	if err != nil {
-		return nil, err
-	}
-	left := quota - usage.Used
-	limit := h.files.MaxSize()
+// storeUploads hands the files of the request's upload, read from its
+// multipart stream as they arrive, to app.Uploads, which stores them as
+// documents of the case for whoever access and actor say (staff here; the
+// client portal calls it with a client contact's access): all or nothing,
+// with the limits known from the request's Content-Length checked before
+// any file is read.
+func (h *Handlers) storeUploads(c *fiber.Ctx, r *Request, access tenant.DocumentAccess, actor tenant.Actor, caseID string, shared bool) ([]*tenant.Document, error) {
 	count, _ := strconv.Atoi(c.Get(uploadCountHeader))
-	if count <= 0 || count > maxUploadFiles {
-		count = maxUploadFiles
-	}
-	if length := int64(c.Request().Header.ContentLength()); length > 0 {
-		if length-multipartOverhead > left {
-			return nil, tenant.QuotaError(length-multipartOverhead, usage.Used, quota, files.ByteSize)
-		}
-		if length > int64(count)*limit+multipartOverhead {
-			if count == 1 {
-				return nil, apperr.New(apperr.TooLarge, "This file is larger than the %s a file may be; nothing was saved.", files.ByteSize(limit))
-			}
-			return nil, apperr.New(apperr.TooLarge, "This upload is larger than %d files of %s; nothing was saved.", count, files.ByteSize(limit))
-		}
-	}
-	up, err := uploadStreamOf(c)
+	docs, err := h.uploads.Store(c.UserContext(), app.Upload{Agency: r.Agency, Tenant: r.Tenant, Access: access, Actor: actor, CaseID: caseID, Shared: shared,
+		Count: count, Length: int64(c.Request().Header.ContentLength()), Envelope: multipartOverhead}, uploadFiles(c))
 	if err != nil {
-		return nil, err
-	}
-
-	var staged []*files.Staged
-	defer func() {
-		if err != nil {
-			for _, st := range staged {
-				st.Discard()
-			}
-		}
-	}()
-	var total int64
-	for {
-		part, err := up.nextFile()
-		if err != nil {
-			return nil, uploadReadError(err)
-		}
-		if part == nil {
-			break
-		}
-		// A file field left empty arrives as a part without a name or bytes.
-		body := bufio.NewReaderSize(part, 16<<10)
-		if _, err := body.Peek(1); errors.Is(err, io.EOF) && part.FileName() == "" {
-			continue
-		}
-		if len(staged) == count {
-			return nil, apperr.New(apperr.Invalid, "Upload at most %d files at a time; nothing was saved.", count)
-		}
-		st, err := h.files.Stage(ctx, t.FilesDir(), part.FileName(), body)
-		if err != nil {
-			var re *files.ReadError
-			if errors.As(err, &re) {
-				return nil, uploadReadError(err)
-			}
-			return nil, err
-		}
-		staged = append(staged, st)
-		total += st.Size
-		if total > left {
-			return nil, tenant.QuotaError(total, usage.Used, quota, files.ByteSize)
-		}
-	}
-	if len(staged) == 0 {
-		return nil, errNoFile
-	}
-	recs := make([]tenant.DocumentFile, 0, len(staged))
-	for _, st := range staged {
-		if err := st.Commit(); err != nil {
-			return nil, err
-		}
-		recs = append(recs, tenant.DocumentFile{Name: st.Name, ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256,
-			StorageKey: st.Key, ThumbKey: st.ThumbKey, Width: st.Width, Height: st.Height, Pages: st.Pages})
-	}
-	docs, err = t.AddDocuments(ctx, access, actor, caseID, shared, quota, recs, files.ByteSize)
-	if err != nil {
+		// The rest of the body is not read: the connection cannot carry
+		// another request.
+		c.Context().SetConnectionClose()
 		return nil, err
 	}
 	drainBody(c)
 	return docs, nil
 }
 
-// uploadReadError answers an upload whose body broke off or was malformed
-// (a request cancelled by the server's shutdown stays as it is).
-func uploadReadError(err error) error {
-	if errors.Is(err, context.Canceled) {
-		return err
+// uploadFiles yields the files of the request's multipart body as they
+// arrive; a file field left empty is skipped. The stream is opened at the
+// first file asked for, so that what app.Uploads checks before reading
+// (the case, the declared length) is answered first.
+func uploadFiles(c *fiber.Ctx) iter.Seq2[app.UploadFile, error] {
+	return func(yield func(app.UploadFile, error) bool) {
+		up, err := uploadStreamOf(c)
+		if err != nil {
+			yield(app.UploadFile{}, err)
+			return
+		}
+		for {
+			part, err := up.nextFile()
+			if err != nil {
+				yield(app.UploadFile{}, err)
+				return
+			}
+			if part == nil {
+				return
+			}
+			// A file field left empty arrives as a part without a name or bytes.
+			body := bufio.NewReaderSize(part, 16<<10)
+			if _, err := body.Peek(1); errors.Is(err, io.EOF) && part.FileName() == "" {
+				continue
+			}
+			if !yield(app.UploadFile{Name: part.FileName(), Body: body}, nil) {
+				return
+			}
+		}
 	}
-	return apperr.New(apperr.Invalid, "The upload could not be read: the request was cut short or malformed. Please try again; nothing was saved.")
 }
 
 // drainBody reads what is left of a streamed body (the multipart epilogue)

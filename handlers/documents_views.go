@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/db/tenant"
 	"mintedmind/files"
 )
@@ -111,7 +112,7 @@ func (h *Handlers) caseDocuments(c *fiber.Ctx, r *Request, v tenant.Viewer, case
 	}
 	slug := r.Agency.Slug
 	view := caseDocumentsView{Docs: documentViews(slug, docs), DocsURL: "/a/" + slug + "/cases/" + caseID + "/documents",
-		DocMaxBytes: h.files.MaxSize(), DocMaxSize: files.ByteSize(h.files.MaxSize()), DocMaxFiles: maxUploadFiles}
+		DocMaxBytes: h.files.MaxSize(), DocMaxSize: files.ByteSize(h.files.MaxSize()), DocMaxFiles: app.MaxUploadFiles}
 	if r.User.Role == tenant.RoleOwner {
 		view.DocTrashURL = "/a/" + slug + "/documents"
 	}

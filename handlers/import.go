@@ -227,10 +227,11 @@ func (h *Handlers) ClientsImportConfirm(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return h.importPage(c, importPreview{}, err)
 	}
-	if err := h.checkClientLimit(c, r, len(rows)); err != nil { // the plan's number of clients
-		return h.importPage(c, importPreview{}, err)
+	limits, err := h.plans.Limits(c.UserContext(), r.Agency) // the plan's number of clients, counted as the rows are stored
+	if err != nil {
+		return err
 	}
-	n, err := r.Tenant.ImportClients(c.UserContext(), v, rows, auditFor(c, "client.imported", ""))
+	n, err := r.Tenant.ImportClientsWithin(c.UserContext(), v, rows, limits, auditFor(c, "client.imported", ""))
 	if err != nil {
 		return h.importPage(c, importPreview{}, err)
 	}

@@ -1,12 +1,15 @@
 package handlers
 
 import (
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/control"
+	"mintedmind/files"
 )
 
 // planChoice is one plan offered on the owner's plan page.
@@ -30,7 +33,7 @@ func (h *Handlers) planPage(c *fiber.Ctx, r *Request, formErr error) error {
 	ctx := c.UserContext()
 	a := r.Agency
 	view := &planPageView{Page: Page{Title: "Plan and billing"}, StatusLabel: control.StatusLabel(a.Status)}
-	on, err := h.billingEnabled(ctx)
+	on, err := h.plans.BillingEnabled(ctx)
 	if err != nil {
 		return err
 	}
@@ -38,7 +41,7 @@ func (h *Handlers) planPage(c *fiber.Ctx, r *Request, formErr error) error {
 		view.Off = true
 		return h.page(c, "pages/plan/index", view)
 	}
-	current, sub, err := h.agencyPlan(ctx, a)
+	current, sub, err := h.plans.AgencyPlan(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -125,7 +128,7 @@ type planUsageRow struct {
 func (h *Handlers) PlanChange(c *fiber.Ctx, r *Request) error {
 	ctx := c.UserContext()
 	a := r.Agency
-	if on, err := h.billingEnabled(ctx); err != nil {
+	if on, err := h.plans.BillingEnabled(ctx); err != nil {
 		return err
 	} else if !on {
 		return apperr.New(apperr.NotFound, "This installation has no plans.")
@@ -205,4 +208,41 @@ func (h *Handlers) sendSubscriptionPDF(c *fiber.Ctx, inv *control.SubscriptionIn
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+app.SubscriptionInvoiceFilename(inv)+`"`)
 	return c.Send(pdf)
+}
+
+// usageLine is what the agency uses of a limit, for the plan page.
+func usageLine(used, limit int64, bytes bool) string {
+	f := func(n int64) string { return fmt.Sprint(n) }
+	if bytes {
+		f = files.ByteSize
+	}
+	if limit == 0 {
+		return f(used) + " (no limit)"
+	}
+	return f(used) + " of " + f(limit)
+}
+
+// limitText writes a plan limit for people: a number, a size, or no limit.
+func limitText(n int64, bytes bool) string {
+	switch {
+	case n == 0:
+		return "No limit"
+	case bytes:
+		return files.ByteSize(n)
+	}
+	return fmt.Sprint(n)
+}
+
+// retentionText says how long closed cases are kept.
+func retentionText(days int64) string {
+	switch {
+	case days == 0:
+		return "For ever"
+	case days%365 == 0:
+		if days == 365 {
+			return "1 year after closing"
+		}
+		return fmt.Sprintf("%d years after closing", days/365)
+	}
+	return fmt.Sprintf("%d days after closing", days)
 }

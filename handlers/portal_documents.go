@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
 	"mintedmind/files"
@@ -88,5 +89,5 @@ func (h *Handlers) portalDocuments(c *fiber.Ctx, r *Request, caseID string) (por
 		list[i] = portalDocumentView{Name: d.Name, URL: base + d.ID, Size: files.ByteSize(d.Size), Kind: kind, By: d.UploaderName, At: d.CreatedAt}
 	}
 	return portalDocumentsView{Docs: list, UploadURL: portalBase(r) + "/cases/" + caseID + "/documents",
-		DocMaxSize: files.ByteSize(h.files.MaxSize()), DocMaxFiles: maxUploadFiles}, nil
+		DocMaxSize: files.ByteSize(h.files.MaxSize()), DocMaxFiles: app.MaxUploadFiles}, nil
 }

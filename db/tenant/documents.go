@@ -177,9 +177,9 @@ func QuotaError(need, used, quota int64, size func(int64) string) error {
 
 // AddDocuments records files already in place on disk as documents of a
 // case, in one transaction: the case must be visible to a; the agency's
-// storage (the trash included) must stay within quota bytes, checked here
-// under the write lock so that concurrent uploads cannot overshoot it
-// together. Each document is one "uploaded" event on the case's timeline,
+// storage (the trash included) must stay within quota bytes (0: no limit;
+// Limits.StorageBytes), checked here under the write lock so that
+// concurrent uploads cannot overshoot it together. Each document is one "uploaded" event on the case's timeline,
 // which the client sees when the document is shared. A client contact's
 // uploads are always shared with the client. size formats sizes for the
 // quota message.
@@ -202,7 +202,7 @@ func (t *Store) AddDocuments(ctx context.Context, a DocumentAccess, actor Actor,
 		for _, f := range files {
 			need += f.Size
 		}
-		if u.Used+need > quota {
+		if quota > 0 && u.Used+need > quota {
 			return QuotaError(need, u.Used, quota, size)
 		}
 		now := t.Now()

@@ -144,11 +144,18 @@ func (t *Store) CheckImport(ctx context.Context, v Viewer, rows []ImportRow) (Im
 	return rep, nil
 }
 
-// ImportClients stores every row as a new client in one transaction, all
-// or nothing: rows are checked again inside it (staff may have changed
-// since the preview), and a single problem anywhere imports nothing. One
-// audit entry records the import.
+// ImportClients is ImportClientsWithin with no plan limits: for tests and
+// tools. Requests go through ImportClientsWithin.
 func (t *Store) ImportClients(ctx context.Context, v Viewer, rows []ImportRow, a Audit) (int, error) {
+	return t.ImportClientsWithin(ctx, v, rows, Limits{}, a)
+}
+
+// ImportClientsWithin stores every row as a new client in one transaction,
+// all or nothing: rows are checked again inside it (staff may have changed
+// since the preview), and a single problem anywhere imports nothing; so is
+// an import that would take the agency past l.MaxClients, counted in the
+// same transaction. One audit entry records the import.
+func (t *Store) ImportClientsWithin(ctx context.Context, v Viewer, rows []ImportRow, l Limits, a Audit) (int, error) {
 	if len(rows) == 0 {
 		return 0, apperr.New(apperr.Invalid, "The file has no rows to import.")
 	}
@@ -156,6 +163,9 @@ func (t *Store) ImportClients(ctx context.Context, v Viewer, rows []ImportRow, a
 		return 0, apperr.New(apperr.Invalid, "A file can hold at most %s clients; this one has %s. Split it and import the parts.", clientThousands(MaxImportRows), clientThousands(len(rows)))
 	}
 	err := t.bulkWrite(ctx, func(tx *sql.Tx) error {
+		if err := checkClientLimit(ctx, tx, l, len(rows)); err != nil {
+			return err
+		}
 		if err := resolveImportRows(ctx, tx, v, rows); err != nil {
 			return err
 		}

@@ -15,13 +15,11 @@ type Usage struct {
 
 // PlanUsage counts what the agency uses of a plan's limits: staff seats
 // (active staff, admins and owners, and open invitations to those roles),
-// clients that are not archived, and document storage.
+// clients that are not archived, and document storage. The writes these
+// limits guard count the same inside their transactions (limits.go).
 func (t *Store) PlanUsage(ctx context.Context) (Usage, error) {
 	var u Usage
-	err := t.Read().QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM users WHERE role <> 'client' AND status = 'active') +
-		(SELECT COUNT(*) FROM invites WHERE role <> 'client' AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?),
-		(SELECT COUNT(*) FROM clients WHERE archived_at IS NULL)`, t.Now()).Scan(&u.Staff, &u.Clients)
+	err := t.Read().QueryRowContext(ctx, `SELECT `+staffSeatsSQL+`, `+activeClientsSQL, t.Now()).Scan(&u.Staff, &u.Clients)
 	if err != nil {
 		return u, fmt.Errorf("db: plan usage: %w", err)
 	}
