@@ -65,7 +65,20 @@ func (h *Handlers) OperatorPrivacy(c *fiber.Ctx) error {
 }
 
 func (h *Handlers) operatorPrivacyPage(c *fiber.Ctx, draft string, formErr error) error {
+	return h.operatorPrivacyPageWith(c, draft, nil, formErr)
+}
+
+// operatorPrivacyPageWith is the page with the controller form as typed
+// (nil: as stored).
+func (h *Handlers) operatorPrivacyPageWith(c *fiber.Ctx, draft string, controller *control.PrivacyController, formErr error) error {
 	ctx := c.UserContext()
+	if controller == nil {
+		pc, err := h.Control.PrivacyController(ctx)
+		if err != nil {
+			return err
+		}
+		controller = &pc
+	}
 	now := h.Clock.Now()
 	from := now.AddDate(0, 0, -(analyticsDays - 1))
 	days, err := h.Control.AnalyticsDays(ctx, from, now)
@@ -92,7 +105,7 @@ func (h *Handlers) operatorPrivacyPage(c *fiber.Ctx, draft string, formErr error
 		total, visitors = total+d.Views, visitors+d.Visitors
 	}
 	view := &operatorPrivacyView{Page: Page{Title: "Privacy and analytics"}, Bars: pageViewChart(days), Days: days, Paths: paths,
-		TotalViews: total, TotalVisitors: visitors, Policy: policy, Draft: draft, Agencies: agencies}
+		TotalViews: total, TotalVisitors: visitors, Policy: policy, Draft: draft, Agencies: agencies, Controller: *controller}
 	return h.formPage(c, "pages/privacy/operator", "pages/privacy/operator", view, formErr)
 }
 
@@ -109,6 +122,7 @@ type operatorPrivacyView struct {
 	Policy        *control.Policy
 	Draft         string // the policy text in the editor
 	Agencies      []*control.RetentionAgency
+	Controller    control.PrivacyController // who the policy page names, as stored or typed
 }
 
 // OperatorPolicySave publishes the edited policy as a new version.

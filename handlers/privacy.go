@@ -79,8 +79,9 @@ func isPolicyHeading(line string) bool {
 // privacyView is the privacy policy page.
 type privacyView struct {
 	Page
-	Policy *control.Policy
-	Blocks []policyBlock // the policy's text
+	Policy     *control.Policy
+	Blocks     []policyBlock             // the policy's text
+	Controller control.PrivacyController // who it names as controller, from the operator's settings
 }
 
 // Privacy shows the privacy policy with its version and last-updated date.
@@ -89,5 +90,9 @@ func (h *Handlers) Privacy(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/privacy/index", &privacyView{Page: Page{Title: "Privacy policy"}, Policy: p, Blocks: policyBlocks(p.Body)})
+	pc, err := h.Control.PrivacyController(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return h.page(c, "pages/privacy/index", &privacyView{Page: Page{Title: "Privacy policy"}, Policy: p, Blocks: policyBlocks(p.Body), Controller: pc})
 }

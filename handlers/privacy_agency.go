@@ -124,18 +124,30 @@ func (h *Handlers) ClientErase(c *fiber.Ctx, r *Request) error {
 type agencyPrivacyView struct {
 	Page
 	FormErrors
-	Requests       []tenant.DeletionRequest
-	RetentionYears string // as typed, or the stored number
+	Requests        []tenant.DeletionRequest
+	RetentionYears  string // as typed, or the stored number
+	Notice          string // the agency's privacy notice for its clients, as typed or stored
+	NoticePublished bool
+	NoticeURL       string // where clients read it, once published
 }
 
 // AgencyPrivacy shows owners and admins the people's pending deletion
 // requests, and owners the whole agency's download.
 func (h *Handlers) AgencyPrivacy(c *fiber.Ctx, r *Request) error {
-	return h.agencyPrivacyPage(c, r, "", nil)
+	return h.agencyPrivacyPage(c, r, "", "", nil)
 }
 
-func (h *Handlers) agencyPrivacyPage(c *fiber.Ctx, r *Request, years string, formErr error) error {
+// agencyPrivacyPage renders the page with the retention years and the
+// privacy notice as typed ("": as stored).
+func (h *Handlers) agencyPrivacyPage(c *fiber.Ctx, r *Request, years, notice string, formErr error) error {
 	t := r.Tenant
+	stored, err := t.PrivacyNotice(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if notice == "" {
+		notice = stored.Body
+	}
 	reqs, err := t.DeletionRequests(c.UserContext())
 	if err != nil {
 		return err
@@ -147,7 +159,11 @@ func (h *Handlers) agencyPrivacyPage(c *fiber.Ctx, r *Request, years string, for
 		}
 		years = strconv.Itoa(n)
 	}
-	return h.formPage(c, "pages/privacy/agency", "pages/privacy/agency", &agencyPrivacyView{Page: Page{Title: "Privacy"}, Requests: reqs, RetentionYears: years}, formErr)
+	view := &agencyPrivacyView{Page: Page{Title: "Privacy"}, Requests: reqs, RetentionYears: years, Notice: notice, NoticePublished: stored.Body != ""}
+	if stored.Body != "" {
+		view.NoticeURL = privacyNoticePath(r.Agency)
+	}
+	return h.formPage(c, "pages/privacy/agency", "pages/privacy/agency", view, formErr)
 }
 
 // AgencyPrivacySettings sets how long an erased client's invoices are kept.
@@ -155,7 +171,7 @@ func (h *Handlers) AgencyPrivacySettings(c *fiber.Ctx, r *Request) error {
 	years := formValue(c, "invoice_retention_years")
 	err := r.Tenant.SetInvoiceRetentionYears(c.UserContext(), years, auditFor(c, "privacy.settings_changed", ""))
 	if apperr.CodeOf(err) == apperr.Invalid {
-		return h.agencyPrivacyPage(c, r, years, err)
+		return h.agencyPrivacyPage(c, r, years, "", err)
 	}
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ package handlers
 var privacyRoutes = []Route{
 	// The policy, the cookies and the consent choice.
 	get("/privacy", Public, (*Handlers).Privacy),
+	get("/a/:slug/privacy-notice", AgencyPublic, (*Handlers).AgencyPrivacyNotice),
 	get("/cookies", Public, (*Handlers).Cookies),
 	post("/consent", Public, (*Handlers).Consent),
 	get("/a/:slug/cookies", AgencyPublic, (*Handlers).AgencyCookies),
@@ -24,6 +25,7 @@ var privacyRoutes = []Route{
 	post("/a/:slug/clients/:id/erase", Admin, (*Handlers).ClientErase),
 	get("/a/:slug/privacy", Admin, (*Handlers).AgencyPrivacy),
 	post("/a/:slug/privacy/settings", Admin, (*Handlers).AgencyPrivacySettings),
+	post("/a/:slug/privacy/notice", Admin, (*Handlers).AgencyPrivacyNoticeSave),
 	post("/a/:slug/privacy/requests/:id/erase", Admin, (*Handlers).DeletionErase),
 	post("/a/:slug/privacy/requests/:id/decline", Admin, (*Handlers).DeletionDecline),
 	get("/a/:slug/archive.tar.gz", Owner, (*Handlers).AgencyArchiveDownload),
@@ -31,6 +33,7 @@ var privacyRoutes = []Route{
 	// The operator: analytics, the policy text, archived agencies.
 	get("/operator/privacy", Operator, (*Handlers).OperatorPrivacy),
 	post("/operator/privacy/policy", Operator, (*Handlers).OperatorPolicySave),
+	post("/operator/privacy/controller", Operator, (*Handlers).OperatorPrivacyControllerSave),
 	get("/operator/agencies/:id/archive.tar.gz", Operator, (*Platform).OperatorAgencyArchive),
 	post("/operator/agencies/:id/restore", Operator, (*Platform).OperatorAgencyRestore),
 }

@@ -117,8 +117,8 @@ func (x *Retention) Run(ctx context.Context, dryRun bool) (*RetentionReport, err
 		return rep, err
 	}
 	for _, a := range agencies {
-		if !a.Usable() || !x.pool.Holds(a.ID) {
-			continue
+		if !a.Usable() || !x.pool.Holds(a.ID) || x.pool.Refused(a.ID) {
+			continue // another machine's, or degraded (its data is being restored)
 		}
 		if err := x.purgeAgency(ctx, a, now, dryRun, rep); err != nil {
 			fail("purge agency "+a.ID, err)
@@ -165,8 +165,8 @@ func (x *Retention) agencyLifecycle(ctx context.Context, a *control.RetentionAge
 		}
 		return x.control.SetAgencyDeleted(ctx, a.ID)
 	}
-	if !x.pool.Holds(a.ID) {
-		return nil // another machine's agency: its own job looks after it
+	if !x.pool.Holds(a.ID) || x.pool.Refused(a.ID) {
+		return nil // another machine's agency (its own job looks after it), or degraded
 	}
 	last := a.LastActive()
 	inactive := now.Sub(last)
