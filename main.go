@@ -36,7 +36,7 @@ type command interface {
 func commandTable() []command {
 	return []command{
 		&serveCommand{}, &operatorCommand{}, &jobsCommand{}, &retentionCommand{}, &demoCommand{},
-		&backupCommand{}, &restoreCommand{}, &litestreamConfigCommand{}, &agencyCommand{},
+		&backupCommand{}, &restoreCommand{}, &litestreamConfigCommand{}, &agencyCommand{}, &checkSpaceCommand{},
 	}
 }
 

@@ -607,14 +607,22 @@ func (s *story) csrfAgrees(step string) {
 	}
 }
 
-// openMenu opens the phone menu, if the menu is collapsed.
+// openMenu opens the account menu, where signing out is (inside the
+// drawer on phones), and takes a picture of it.
 func (s *story) openMenu() {
 	s.t.Helper()
-	if !s.vp.mobile {
-		return
-	}
-	s.do("open the menu", s.click("header nav details > summary"))
+	s.openAccountMenu()
 	s.screenshot("03b-dashboard-menu")
+}
+
+// openAccountMenu opens the account menu under the person's name, opening
+// the phone's drawer first.
+func (s *story) openAccountMenu() {
+	s.t.Helper()
+	if s.vp.mobile {
+		s.do("open the menu", s.click("header nav details > summary"))
+	}
+	s.do("open the account menu", s.click("header nav details.account-menu > summary"))
 }
 
 func (s *story) run(slug string) {

@@ -30,7 +30,8 @@ func (s *story) plan(slug string) {
 	s.do("submit the sign-up form", s.click("#signup-form button[type=submit]"))
 	s.atPath("dashboard after sign-up", agencyPath, "h1", "Welcome, Pat Planner")
 
-	s.navTo(`header nav a[href="` + agencyPath + `/plan"]`)
+	s.navTo(`header nav a[href="` + agencyPath + `/settings"]`)
+	s.do("open the plan page", s.click(`nav.subnav a[href="`+agencyPath+`/plan"]`))
 	s.atPath("plan page", agencyPath+"/plan", "h1", "Plan and billing")
 	s.atPath("the trial", agencyPath+"/plan", "article", "Status: Trial: your trial ends on")
 	s.screenshot("plan-01-trial")

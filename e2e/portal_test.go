@@ -264,9 +264,7 @@ func portalStory(staff, contact *story, smtp *mailtest.Server, pay *standInPayse
 	contact.screenshot("portal-09-recovery-codes")
 	contact.noConsoleErrors("two-factor set-up")
 	contact.do("back to the portal", chromedp.Navigate(contact.base+agencyPath+"/portal"))
-	if contact.vp.mobile {
-		contact.do("open the menu", contact.click("header nav details > summary"))
-	}
+	contact.openAccountMenu()
 	contact.do("sign out", contact.click(`form[action$="/logout"] button[type=submit]`))
 	contact.atPath("signed out", agencyPath+"/login", ".flash", "signed out")
 	contact.do("sign in with the password", contact.fill("f-email", contactEmail), contact.fill("f-password", password))

@@ -353,6 +353,13 @@ var auditPhrases = map[string]auditPhrase{
 		s.invoice()
 		s.detail(" ")
 	}},
+	"time.released": {"Time unbilled again", func(s *auditSentence) {
+		s.actor()
+		s.text(" released the time billed on ")
+		s.invoice()
+		s.detail(" (")
+		s.closeParen()
+	}},
 	"payment.recorded": {"Payment recorded", func(s *auditSentence) {
 		s.actor()
 		s.text(" recorded a payment")
@@ -373,10 +380,18 @@ var auditPhrases = map[string]auditPhrase{
 	"recurring.ended":   {"Recurring invoice ended", func(s *auditSentence) { s.recurring(); s.capitalize(); s.text(" ended"); s.detail(": ") }},
 
 	// Settings and the agency.
-	"settings.changed":          {"Settings changed", func(s *auditSentence) { s.actor(); s.text(" changed the agency's settings"); s.detail(": ") }},
-	"branding.changed":          {"Branding changed", func(s *auditSentence) { s.actor(); s.text(" changed the branding"); s.detail(": ") }},
-	"billing.settings":          says("Billing details changed", "changed the billing details on invoices"),
-	"plan.changed":              {"Plan changed", func(s *auditSentence) { s.actor(); s.text(" chose the plan " + orDefault(s.e.Target, "")) }},
+	"settings.changed": {"Settings changed", func(s *auditSentence) { s.actor(); s.text(" changed the agency's settings"); s.detail(": ") }},
+	"branding.changed": {"Branding changed", func(s *auditSentence) { s.actor(); s.text(" changed the branding"); s.detail(": ") }},
+	"billing.settings": says("Billing details changed", "changed the billing details on invoices"),
+	"plan.changed":     {"Plan changed", func(s *auditSentence) { s.actor(); s.text(" chose the plan " + orDefault(s.e.Target, "")) }},
+	"privacy.notice_published": {"Privacy notice published", func(s *auditSentence) {
+		s.actor()
+		s.text(" published ")
+		s.link("the privacy notice for clients", s.base+"/privacy-notice")
+		s.detail(" (")
+		s.closeParen()
+	}},
+	"privacy.notice_withdrawn":  says("Privacy notice withdrawn", "withdrew the privacy notice for clients"),
 	"privacy.settings_changed":  {"Privacy settings changed", func(s *auditSentence) { s.actor(); s.text(" changed how long records are kept"); s.detail(": ") }},
 	"agency.archive_downloaded": says("Agency archive downloaded", "downloaded the archive of the whole agency"),
 	"agency.restored":           says("Agency restored from its archive", "restored the agency from its archive"),

@@ -154,19 +154,18 @@ func (h *Handlers) BrandCSS(c *fiber.Ctx, r *Request) error {
 }
 
 // brandCSS sets Pico's primary colours from the accent, "" or a valid
-// "#rrggbb".
+// "#rrggbb": the accent itself where it meets WCAG's text contrast on the
+// page, else the nearest shade that does (darker on the light theme,
+// lighter on the dark one), and a focus ring of the same hue with at
+// least 3:1 against the page.
 func brandCSS(accent string) string {
 	if accent == "" {
 		return "/* the default colours */\n"
 	}
-	r, _ := strconv.ParseUint(accent[1:3], 16, 8)
-	g, _ := strconv.ParseUint(accent[3:5], 16, 8)
-	b, _ := strconv.ParseUint(accent[5:7], 16, 8)
-	inverse := "#fff"
-	if 0.2126*float64(r)+0.7152*float64(g)+0.0722*float64(b) > 150 {
-		inverse = "#000"
-	}
-	darker := fmt.Sprintf("#%02x%02x%02x", r*4/5, g*4/5, b*4/5)
+	c := parseHex(accent)
+	light := readableOn(c, lightBackground, textContrast)
+	dark := readableOn(c, darkBackground, textContrast)
+	hover := light.mix(rgb{0, 0, 0}, 0.2)
 	return fmt.Sprintf(`:root, [data-theme] {
   --pico-primary: %[1]s;
   --pico-primary-background: %[1]s;
@@ -178,8 +177,17 @@ func brandCSS(accent string) string {
   --pico-primary-hover-underline: %[2]s;
   --pico-primary-focus: %[1]s40;
   --pico-primary-inverse: %[3]s;
+  --mm-focus: %[4]s;
 }
-`, accent, darker, inverse)
+@media (prefers-color-scheme: dark) {
+  :root:not([data-theme=light]) {
+    --pico-primary: %[5]s;
+    --pico-primary-underline: %[5]s80;
+    --pico-primary-hover: %[5]s;
+    --mm-focus: %[6]s;
+  }
+}
+`, light.hex(), hover.hex(), inverseOf(light), readableOn(c, lightBackground, focusContrast).hex(), dark.hex(), readableOn(c, darkBackground, focusContrast).hex())
 }
 
 // sendVersioned sends a small generated file: cached for a year when the

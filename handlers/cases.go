@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -20,6 +21,7 @@ const (
 	caseViewMine     = "mine"
 	caseViewOverdue  = "overdue"
 	caseViewArchived = "archived" // closed cases the retention job archived
+	caseViewWeek     = "week"     // open cases due from today to six days on
 )
 
 // caseListState is everything the case list's URL holds: view, filters,
@@ -52,7 +54,7 @@ func parseCaseListState(c *fiber.Ctx) (caseListState, error) {
 		Client: c.Query("client"), Label: strings.ToLower(strings.TrimSpace(c.Query("label"))), Sort: c.Query("sort"), After: c.Query("after"),
 	}
 	switch s.View {
-	case caseViewAll, caseViewMine, caseViewOverdue, caseViewArchived:
+	case caseViewAll, caseViewMine, caseViewOverdue, caseViewArchived, caseViewWeek:
 	default:
 		return s, apperr.New(apperr.Invalid, "Unknown view %q: choose mine, all or overdue.", caseClip(s.View, 20))
 	}
@@ -90,7 +92,7 @@ func (s caseListState) sort() string {
 	switch {
 	case s.Sort != "":
 		return s.Sort
-	case s.View == caseViewOverdue:
+	case s.View == caseViewOverdue, s.View == caseViewWeek:
 		return tenant.CaseSortDue
 	}
 	return tenant.CaseSortUpdated
@@ -118,6 +120,8 @@ func (s caseListState) filter(me, today string) tenant.CaseFilter {
 		f.AssigneeID, f.Unassigned = me, false
 	case caseViewOverdue:
 		f.DueBefore = today
+	case caseViewWeek:
+		f.DueFrom, f.DueBefore = today, dayAfter(today, 7)
 	case caseViewArchived:
 		f.Archived = true
 	}
@@ -164,6 +168,15 @@ func caseActor(r *Request) tenant.Actor { return tenant.Actor{ID: r.User.ID, Nam
 
 // caseToday is the injected clock's calendar day, the reference for overdue.
 func (h *Handlers) caseToday() string { return h.Clock.Now().UTC().Format(tenant.DueDateLayout) }
+
+// dayAfter is the calendar day n days after day (both YYYY-MM-DD).
+func dayAfter(day string, n int) string {
+	t, err := time.Parse(tenant.DueDateLayout, day)
+	if err != nil {
+		return day
+	}
+	return t.AddDate(0, 0, n).Format(tenant.DueDateLayout)
+}
 
 func caseStatusOptions(selected string) []option {
 	out := make([]option, len(tenant.CaseStatuses))
@@ -275,6 +288,7 @@ func (h *Handlers) CasesIndex(c *fiber.Ctx, r *Request) error {
 		{base, "All cases", state.View == caseViewAll},
 		{base + "?view=mine", "My cases", state.View == caseViewMine},
 		{base + "?view=overdue", "Overdue", state.View == caseViewOverdue},
+		{base + "?view=week", "Due this week", state.View == caseViewWeek},
 		{base + "?view=archived", "Archived", state.View == caseViewArchived},
 	}
 	view.BoardURL = base + "/board"

@@ -189,10 +189,10 @@ func (h *Handlers) ClientCreate(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	f := parseClientForm(c)
-	err = h.checkClientLimit(c, r, 1) // the plan's number of clients
+	limits, err := h.plans.Limits(c.UserContext(), r.Agency) // the plan's number of clients, counted as the client is stored
 	var cl *tenant.Client
 	if err == nil {
-		cl, err = r.Tenant.CreateClient(c.UserContext(), v, f.input(), auditFor(c, "client.created", ""))
+		cl, err = r.Tenant.CreateClientWithin(c.UserContext(), v, f.input(), limits, auditFor(c, "client.created", ""))
 	}
 	if err != nil {
 		return h.clientFormPage(c, r, "pages/clients/new", "partials/clients/form", newClientFormView(r), f, err)

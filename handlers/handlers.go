@@ -13,11 +13,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/auth"
 	"mintedmind/clock"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
 	"mintedmind/files"
+	"mintedmind/health"
 	"mintedmind/views"
 )
 
@@ -32,12 +34,12 @@ type Config struct {
 	BodyLimit       int    // bytes
 	ActiveRequests  int    // requests whose handlers run at once, the rest queued in order (handlers/admit.go); 0: DefaultActiveRequests
 	FileLimit       int64  // bytes: the largest document upload (handlers/documents*.go)
-	StorageQuota    int64  // bytes: an agency's document storage, until plans set it (see storageQuota)
+	StorageQuota    int64  // bytes: an agency's document storage where no plan sets it (app.Plans)
 	MetricsToken    string // bearer token a scraper must send to GET /metrics; empty: /metrics is 404 here
 	Machine         string // this machine's id when agencies are placed on several machines; empty: one machine
 	PlacementMode   string // PlacementReplay or PlacementForward
 	PayseraURL      string // where payers are sent to pay; empty: Paysera's own checkout
-	SelfHosted      bool   // one agency hosts itself: no plans, limits or subscription billing (handlers/plan_limits.go)
+	SelfHosted      bool   // one agency hosts itself: no plans, limits or subscription billing (app.Plans)
 	LoginLimit      Limit
 	LoginIPLimit    Limit
 	SignupLimit     Limit
@@ -82,9 +84,11 @@ type Deps struct {
 	Mailer  Mailer
 	Clock   clock.Clock
 	Log     *slog.Logger
-	Views   fs.FS     // holds views/
-	Assets  fs.FS     // holds assets/
-	Jobs    JobRunner // the cron jobs, for the console's "run now"; nil: not offered
+	Views   fs.FS           // holds views/
+	Assets  fs.FS           // holds assets/
+	Jobs    JobRunner       // the cron jobs, for the console's "run now"; nil: not offered
+	Health  *health.Monitor // storage and agency health (handlers/storage.go); nil: not watched
+	Backups string          // where nightly backups are written (-backup-dir); the console restores a damaged agency from them
 }
 
 // JobRunner runs a named job now (jobs.Runner).
@@ -113,6 +117,8 @@ type Handlers struct {
 	limiter    *rateLimiter
 	agencies   *agencyCache
 	files      *files.Store               // documents: see handlers/documents*.go
+	plans      *app.Plans                 // which plan and limits apply to an agency (app/limits.go)
+	uploads    *app.Uploads               // stores uploaded documents (app/uploads.go)
 	slots      chan struct{}              // one per running request, see admit
 	navs       *views.Cache[navKey]       // rendered headers (layout.go)
 	caseRows   *views.Cache[caseRowView]  // the case list's rendered rows (cases_rows.go)
@@ -122,6 +128,21 @@ type Handlers struct {
 	getAccess map[string]Access // the access level of each GET route, for the navigation
 
 	consoleCounts statsCache // the operator console's agency counts (operator_agencies.go)
+
+	health  storageWatch // storage faults: see storage.go
+	backups string       // -backup-dir
+}
+
+// storageWatch is what every handler asks of the health monitor: whether
+// the storage takes writes, and to report a fault it met. The monitor
+// itself, which refuses and admits agencies at the pool, is the
+// Platform's.
+type storageWatch interface {
+	WritesRefused() error
+	RoomForUploads() error
+	Report(ctx context.Context, agencyID string, err error) error
+	Ready() []string
+	Notes() []string
 }
 
 // Platform is what the few handlers that must cross agencies hold besides
@@ -132,8 +153,9 @@ type Handlers struct {
 // on it too.
 type Platform struct {
 	*Handlers
-	pool *tenant.Pool
-	jobs JobRunner // nil: "run now" is not offered
+	pool    *tenant.Pool
+	jobs    JobRunner       // nil: "run now" is not offered
+	monitor *health.Monitor // degraded agencies and their recovery; nil: not watched
 }
 
 // New builds the Fiber application with every route.
@@ -158,7 +180,10 @@ func New(d Deps) (*fiber.App, error) {
 		Config: d.Config, Control: d.Control, Hasher: d.Hasher, Mailer: d.Mailer, Clock: d.Clock, Log: d.Log, Views: d.Views,
 		secret: secret, secure: base.Scheme == "https", assets: assets, limiter: newRateLimiter(d.Clock), agencies: newAgencyCache(d.Clock),
 	}
+	h.health, h.backups = d.Health, d.Backups
 	h.files = files.NewStore(files.Config{MaxSize: d.Config.FileLimit})
+	h.plans = &app.Plans{Control: d.Control, SelfHosted: d.Config.SelfHosted, StorageQuota: d.Config.StorageQuota}
+	h.uploads = &app.Uploads{Plans: h.plans, Files: h.files}
 	active := d.Config.ActiveRequests
 	if active <= 0 {
 		active = DefaultActiveRequests()
@@ -191,7 +216,7 @@ func New(d Deps) (*fiber.App, error) {
 		DisablePreParseMultipartForm: true,
 	})
 	h.getAccess = getAccess(Routes)
-	p := &Platform{Handlers: h, pool: d.Pool, jobs: d.Jobs}
+	p := &Platform{Handlers: h, pool: d.Pool, jobs: d.Jobs, monitor: d.Health}
 	p.register(app)
 	return app, nil
 }
@@ -201,7 +226,7 @@ func New(d Deps) (*fiber.App, error) {
 func (p *Platform) withTenant(c *fiber.Ctx, a *control.Agency, fn func(t *tenant.Store) error) error {
 	t, release, err := p.pool.Acquire(c.UserContext(), a.ID)
 	if err != nil {
-		return err
+		return p.monitor.Report(c.UserContext(), a.ID, err)
 	}
 	defer release()
 	return fn(t)

@@ -37,10 +37,11 @@ func (h *Handlers) Invite(c *fiber.Ctx, r *Request) error {
 	if err := apperr.FieldErrors(errs); err != nil {
 		return render(err)
 	}
-	if err := h.checkStaffSeat(c, r, role); err != nil { // the plan's staff seats
-		return render(err)
+	limits, err := h.plans.Limits(c.UserContext(), a) // the plan's staff seats, counted as the invitation is stored
+	if err != nil {
+		return err
 	}
-	token, inv, err := t.CreateInvite(c.UserContext(), email, role, me.ID, h.Config.InviteTTL, auditFor(c, "invite.sent", email))
+	token, inv, err := t.CreateInviteWithin(c.UserContext(), email, role, me.ID, h.Config.InviteTTL, limits, auditFor(c, "invite.sent", email))
 	if err != nil {
 		return render(err)
 	}
@@ -75,12 +76,11 @@ func (h *Handlers) ResendInvite(c *fiber.Ctx, r *Request) error {
 	if !canGrant(me, inv.Role) {
 		return apperr.New(apperr.Forbidden, "Only an owner can invite an owner.")
 	}
-	if inv.Expired {
-		if err := h.checkStaffSeat(c, r, inv.Role); err != nil {
-			return err
-		}
+	limits, err := h.plans.Limits(c.UserContext(), a) // an expired invitation takes a staff seat again
+	if err != nil {
+		return err
 	}
-	token, inv, err := t.ResendInvite(c.UserContext(), inv.ID, h.Config.InviteTTL, auditFor(c, "invite.resent", ""))
+	token, inv, err := t.ResendInviteWithin(c.UserContext(), inv.ID, h.Config.InviteTTL, limits, auditFor(c, "invite.resent", ""))
 	if err != nil {
 		return err
 	}

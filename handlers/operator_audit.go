@@ -55,6 +55,12 @@ var operatorAuditPhrases = map[string]auditPhrase{
 		s.link(orDefault(s.e.Detail, "a job"), "/operator/jobs")
 		s.text(" by hand")
 	}},
+	"privacy.controller": {"Controller named", func(s *auditSentence) {
+		s.actor()
+		s.text(" named the controller on ")
+		s.link("the privacy policy", "/privacy")
+		s.detail(": ")
+	}},
 	"plan.created": {"Plan created", func(s *auditSentence) {
 		s.actor()
 		s.text(" created the plan ")

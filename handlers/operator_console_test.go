@@ -126,6 +126,13 @@ func TestOperatorConsole(t *testing.T) {
 		if _, err := os.Stat(e.pool.TenantDir(b.ID)); !os.IsNotExist(err) {
 			t.Fatalf("the agency's files are still there: %v", err)
 		}
+		e.clock.Advance(3 * time.Second) // the agency cache forgets the old row
+		for _, path := range []string{"/a/" + b.Slug + "/login", "/a/" + b.Slug, "/a/" + b.Slug + "/portal"} {
+			wantStatus(t, e.newClient().get(path), http.StatusNotFound)
+		}
+		if _, err := os.Stat(e.pool.TenantDir(b.ID)); !os.IsNotExist(err) {
+			t.Fatalf("a visit to the deleted agency's pages made its files again: %v", err)
+		}
 		res := op.get("/operator/audit")
 		for _, action := range []string{"agency.archive", "agency.restore", "agency.delete"} {
 			wantContains(t, res, action)

@@ -106,8 +106,17 @@ func (r *rateLimiter) reset(key string) {
 
 func (r *rateLimiter) current(key string, l Limit) *window {
 	w := r.counts[key]
-	if w == nil || r.clock.Now().Sub(w.start) >= l.Window {
+	now := r.clock.Now()
+	if w == nil || now.Sub(w.start) >= l.Window {
 		return nil
+	}
+	if now.Before(w.start) {
+		// The clock was stepped back: the window restarts now with its
+		// count, rather than lasting until the clock catches up.
+		w.start = now
+		if now.Before(w.last) {
+			w.last = now
+		}
 	}
 	return w
 }
@@ -115,7 +124,7 @@ func (r *rateLimiter) current(key string, l Limit) *window {
 // sweep drops expired windows once a minute so the map stays small.
 func (r *rateLimiter) sweep() {
 	now := r.clock.Now()
-	if now.Sub(r.lastSweep) < time.Minute {
+	if d := now.Sub(r.lastSweep); d >= 0 && d < time.Minute {
 		return
 	}
 	r.lastSweep = now

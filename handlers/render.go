@@ -34,6 +34,10 @@ type Page struct {
 	Agency   *control.Agency
 	Me       *tenant.User
 	Operator *control.Operator
+	// PrivacyNotice is the agency's privacy notice for its clients, on the
+	// portal's and the agency's public pages; "" when it published none
+	// (partials/privacy/notice-link shows it, see privacy_notice.go).
+	PrivacyNotice string
 }
 
 func (p *Page) page() *Page { return p }
@@ -48,6 +52,7 @@ func (h *Handlers) fillPage(c *fiber.Ctx, v viewModel) *Page {
 	p.CSRF = h.csrfToken(c)
 	p.Path = c.Path()
 	p.Agency, p.Me, p.Operator = agencyOf(c), userOf(c), operatorOf(c)
+	p.PrivacyNotice = h.privacyNoticeLink(c)
 	return p
 }
 
@@ -188,10 +193,27 @@ func (h *Handlers) templateFuncs() template.FuncMap {
 			return u != nil && tenant.RoleRank(u.Role) >= tenant.RoleRank(role)
 		},
 		"hasPrefix": strings.HasPrefix,
+		"groupsOf":  groupsOf,
 		"device":    deviceName,
 		"json": func(v any) (string, error) {
 			b, err := json.Marshal(v)
 			return string(b), err
 		},
 	}
+}
+
+// groupsOf cuts s into pieces of n characters (the last may be shorter),
+// for text read off a screen and typed elsewhere: a two-factor key shows
+// as "ABCD EFGH …".
+func groupsOf(n int, s string) []string {
+	var out []string
+	r := []rune(s)
+	for len(r) > n {
+		out = append(out, string(r[:n]))
+		r = r[n:]
+	}
+	if len(r) > 0 {
+		out = append(out, string(r))
+	}
+	return out
 }

@@ -55,6 +55,9 @@ const (
 	// PlacedByEmail: a root sign-in form, sent on to the machine that holds
 	// every agency of the email when agencies live on several machines.
 	PlacedByEmail
+	// NeedsSpace: an upload or import, refused (507) before its body is read
+	// while free space is below the reserve (handlers/storage.go).
+	NeedsSpace
 )
 
 // The three kinds of handler a row can hold. Which one a row has is part
@@ -103,7 +106,7 @@ func route(method, path string, a Access, handler any, policies []Policy) Route 
 
 // Routes is the whole route table, read top to bottom: the core rows here,
 // then each larger area's rows from its own routes_*.go file.
-var Routes = concatRoutes(coreRoutes, documentRoutes, billingRoutes, privacyRoutes, operatorRoutes, opsRoutes)
+var Routes = concatRoutes(coreRoutes, shellRoutes, documentRoutes, billingRoutes, privacyRoutes, operatorRoutes, opsRoutes)
 
 func concatRoutes(groups ...[]Route) []Route {
 	var out []Route
@@ -162,7 +165,7 @@ var coreRoutes = []Route{
 	get("/a/:slug/portal", ClientOnly, (*Handlers).PortalHome),
 	get("/a/:slug/portal/cases/:id", ClientOnly, (*Handlers).PortalCase),
 	post("/a/:slug/portal/cases/:id/messages", ClientOnly, (*Handlers).PortalMessage),
-	post("/a/:slug/portal/cases/:id/documents", ClientOnly, (*Handlers).PortalUpload, Streams, Unqueued),
+	post("/a/:slug/portal/cases/:id/documents", ClientOnly, (*Handlers).PortalUpload, Streams, Unqueued, NeedsSpace),
 	get("/a/:slug/portal/cases/:id/documents/:doc", ClientOnly, (*Handlers).PortalDocument),
 	get("/a/:slug/portal/invoices", ClientOnly, (*Handlers).PortalInvoices),
 	get("/a/:slug/portal/invoices/:id", ClientOnly, (*Handlers).PortalInvoice),
@@ -181,8 +184,8 @@ var coreRoutes = []Route{
 	post("/a/:slug/clients/bulk", Staff, (*Handlers).ClientsBulk),
 	get("/a/:slug/clients/export.csv", Staff, (*Handlers).ClientsExport),
 	get("/a/:slug/clients/import", Staff, (*Handlers).ClientsImportForm),
-	post("/a/:slug/clients/import", Staff, (*Handlers).ClientsImportPreview),
-	post("/a/:slug/clients/import/confirm", Staff, (*Handlers).ClientsImportConfirm),
+	post("/a/:slug/clients/import", Staff, (*Handlers).ClientsImportPreview, NeedsSpace),
+	post("/a/:slug/clients/import/confirm", Staff, (*Handlers).ClientsImportConfirm, NeedsSpace),
 	get("/a/:slug/clients/:id", Staff, (*Handlers).ClientShow),
 	get("/a/:slug/clients/:id/edit", Staff, (*Handlers).ClientEdit),
 	post("/a/:slug/clients/:id", Staff, (*Handlers).ClientUpdate),
@@ -222,7 +225,7 @@ var coreRoutes = []Route{
 	get("/a/:slug/settings", Admin, (*Handlers).Settings),
 	post("/a/:slug/settings", Admin, (*Handlers).SettingsUpdate),
 	get("/a/:slug/settings/branding", Owner, (*Handlers).Branding),
-	post("/a/:slug/settings/branding", Owner, (*Handlers).BrandingUpdate),
+	post("/a/:slug/settings/branding", Owner, (*Handlers).BrandingUpdate, NeedsSpace),
 
 	// The platform operator's console.
 	get("/operator/login", Public, (*Handlers).OperatorLoginForm),
@@ -249,7 +252,7 @@ func (p *Platform) register(app *fiber.App) {
 // access level, then its handler.
 func (p *Platform) chain(r *Route) []fiber.Handler {
 	h := p.Handlers
-	chain := []fiber.Handler{func(c *fiber.Ctx) error { stateOf(c).route = r; return c.Next() }, h.readBody}
+	chain := []fiber.Handler{func(c *fiber.Ctx) error { stateOf(c).route = r; return c.Next() }, h.storageGuard, h.readBody}
 	if r.Has(PlacedByEmail) {
 		chain = append(chain, p.placeByEmail)
 	}

@@ -3,7 +3,7 @@ package handlers
 // Documents on cases: upload, preview, download, share, trash. Uploads
 // stream to disk (see documents_stream.go); every download checks access.
 var documentRoutes = []Route{
-	post("/a/:slug/cases/:id/documents", Staff, (*Handlers).DocumentsUpload, Streams, Unqueued),
+	post("/a/:slug/cases/:id/documents", Staff, (*Handlers).DocumentsUpload, Streams, Unqueued, NeedsSpace),
 	get("/a/:slug/cases/:id/documents/:doc", Staff, (*Handlers).DocumentDownload),
 	get("/a/:slug/cases/:id/documents/:doc/preview", Staff, (*Handlers).DocumentPreview),
 	get("/a/:slug/cases/:id/documents/:doc/thumb", Staff, (*Handlers).DocumentThumb),

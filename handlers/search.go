@@ -1,11 +1,13 @@
 package handlers
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
+	"mintedmind/billing"
 	"mintedmind/db/tenant"
 )
 
@@ -19,7 +21,12 @@ type searchView struct {
 	Hits       []searchHit
 	Broad      bool // only the newest Candidates matches were ranked
 	Candidates int
+	AllURL     string // the full results page of the query (the dropdown's last link)
 }
+
+// suggestMax is how many hits the shell's dropdown shows; the full page
+// shows them all.
+const suggestMax = 8
 
 // searchHit is one result as the page shows it; its title and snippet are
 // parts that views/partials/search/marked.html renders, matches in <mark>.
@@ -41,29 +48,61 @@ type markedPart struct {
 // Search answers the search box: the whole page, or only the results for
 // the box's as-you-type htmx requests. Every state is a URL (?q=…).
 func (h *Handlers) Search(c *fiber.Ctx, r *Request) error {
+	view, err := h.search(c, r)
+	if err != nil {
+		return err
+	}
+	return h.pageOrFragment(c, "pages/search/index", "partials/search/results", view)
+}
+
+// SearchSuggest answers the shell's search box as the person types: the
+// first hits in a dropdown, with a link to the full results. It is never
+// pushed to the address bar; opened as a page, it sends the browser to the
+// full results of the same query.
+func (h *Handlers) SearchSuggest(c *fiber.Ctx, r *Request) error {
+	if !wantsFragment(c) {
+		return c.Redirect("/a/"+r.Agency.Slug+"/search?q="+url.QueryEscape(c.Query("q")), fiber.StatusSeeOther)
+	}
+	view, err := h.search(c, r)
+	if err != nil {
+		return err
+	}
+	if len(view.Hits) > suggestMax {
+		view.Hits = view.Hits[:suggestMax]
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return h.fragment(c, "partials/search/suggest", view)
+}
+
+// search runs the request's query (?q=) for the search page and the dropdown.
+func (h *Handlers) search(c *fiber.Ctx, r *Request) (*searchView, error) {
 	q := c.Query("q")
-	view := &searchView{Page: Page{Title: "Search"}, Query: q}
+	base := "/a/" + r.Agency.Slug
+	view := &searchView{Page: Page{Title: "Search"}, Query: q, AllURL: base + "/search?q=" + url.QueryEscape(q)}
 	if strings.TrimSpace(q) == "" {
-		return h.pageOrFragment(c, "pages/search/index", "partials/search/results", view)
+		return view, nil
 	}
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res, err := r.Tenant.Search(c.UserContext(), v, q)
 	if apperr.CodeOf(err) == apperr.Invalid {
 		c.Status(fiber.StatusUnprocessableEntity)
 		view.Error = apperr.FieldsOf(err)["q"]
-		return h.pageOrFragment(c, "pages/search/index", "partials/search/results", view)
+		return view, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	view.Title = "Search: " + q
-	view.Searched = len(res.Words) > 0
-	view.Hits = searchHits("/a/"+r.Agency.Slug, res.Hits)
+	view.Searched = len(res.Words) > 0 || len(res.Hits) > 0
+	view.Hits = searchHits(base, res.Hits)
 	view.Broad, view.Candidates = res.Broad, res.Candidates
-	return h.pageOrFragment(c, "pages/search/index", "partials/search/results", view)
+	if view.Candidates < len(view.Hits) {
+		view.Candidates = len(view.Hits) // a number looked up besides the index
+	}
+	return view, nil
 }
 
 func searchHits(base string, hits []tenant.SearchHit) []searchHit {
@@ -84,6 +123,19 @@ func searchHits(base string, hits []tenant.SearchHit) []searchHit {
 			v.URL = base + "/cases/" + hit.CaseID + "#note-" + hit.ID
 			v.Title = []markedPart{{Text: "Note on " + tenant.CaseNumber(hit.CaseNumber) + " " + hit.CaseTitle}}
 			v.Meta = "Note · " + hit.ClientName
+		case "invoice":
+			v.URL = base + "/invoices/" + hit.ID
+			kind := "Invoice"
+			if hit.InvoiceKind == tenant.KindCreditNote {
+				kind = "Credit note"
+			}
+			if len(v.Title) == 0 {
+				v.Title = []markedPart{{Text: "Draft " + strings.ToLower(kind)}}
+			}
+			v.Meta = kind + " · " + hit.ClientName + " · " + billing.FormatMoney(hit.Total, hit.Currency) + " · " + tenant.InvoiceStatusLabel(hit.InvoiceStatus)
+		case "document":
+			v.URL = base + "/cases/" + hit.CaseID + "#documents"
+			v.Meta = "Document · " + tenant.CaseNumber(hit.CaseNumber) + " " + hit.CaseTitle + " · " + hit.ClientName
 		}
 		out = append(out, v)
 	}

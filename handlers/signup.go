@@ -113,7 +113,7 @@ func (p *Platform) Signup(c *fiber.Ctx) error {
 		return render(err)
 	}
 	h.logger(c).Info("agency created", "agency", a.ID, "slug", a.Slug)
-	if err := h.startSubscription(c.UserContext(), a); err != nil { // the default plan's trial (handlers/plan_limits.go)
+	if err := h.plans.StartSubscription(c.UserContext(), a); err != nil { // the default plan's trial
 		return err
 	}
 	h.claimNewAgency(c, a.ID)

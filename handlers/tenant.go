@@ -126,7 +126,7 @@ func (p *Platform) loadAgency(c *fiber.Ctx) error {
 	}
 	t, release, err := p.pool.Acquire(c.UserContext(), a.ID)
 	if err != nil {
-		return err
+		return p.monitor.Report(c.UserContext(), a.ID, err) // a damaged or missing database: see storage.go
 	}
 	defer release()
 	st := stateOf(c)

@@ -16,7 +16,7 @@ import (
 )
 
 var (
-	secretPattern   = regexp.MustCompile(`<code class="secret">([A-Z2-7]+)</code>`)
+	secretPattern   = regexp.MustCompile(`<code class="secret">((?:<span>[A-Z2-7]+</span>)+)</code>`)
 	qrPattern       = regexp.MustCompile(`<img src="([^"]+)" alt="QR code for your authenticator app"`)
 	ticketPattern   = regexp.MustCompile(`name="ticket" value="([^"]+)"`)
 	recoveryPattern = regexp.MustCompile(`<li><code>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})</code></li>`)
@@ -31,11 +31,10 @@ func mustTurnOnTwoFactor(t *testing.T, e *env, c *browser, slug string) (string,
 	res := c.post(base+"/setup", nil)
 	wantStatus(t, res, http.StatusOK)
 	wantContains(t, res, `src="/a/`+slug+`/account/two-factor/qr.png?v=`)
-	m := secretPattern.FindStringSubmatch(res.Body)
-	if m == nil {
+	secret := secretOf(res)
+	if secret == "" {
 		t.Fatalf("no key on the set-up page:\n%s", res.Body)
 	}
-	secret := m[1]
 	res = c.post(base+"/confirm", url.Values{"code": {auth.TOTPCode(secret, e.clock.Now())}})
 	wantStatus(t, res, http.StatusOK)
 	var codes []string
@@ -75,11 +74,13 @@ func TestTwoFactorSignIn(t *testing.T) {
 
 	t.Run("a wrong code during set-up leaves it off", func(t *testing.T) {
 		res := a.Owner.post(base+"/setup", nil)
-		secret := secretPattern.FindStringSubmatch(res.Body)[1]
+		secret := secretOf(res)
 		res = a.Owner.post(base+"/confirm", url.Values{"code": {"000000"}})
 		wantStatus(t, res, http.StatusUnprocessableEntity)
 		wantContains(t, res, "That code didn&#39;t match.")
-		wantContains(t, res, secret) // the same key, to try again
+		if again := secretOf(res); again != secret || secret == "" {
+			t.Fatalf("the key changed from %q to %q: the same key, to try again", secret, again)
+		}
 		if u, _ := tn.UserByEmail(ctx, a.OwnerEmail); u.TwoFactor {
 			t.Fatal("two-factor turned on by a wrong code")
 		}
@@ -251,11 +252,21 @@ func TestTwoFactorRequiredByTheAgency(t *testing.T) {
 // qrOf returns the set-up page's QR code image path and the key it shows.
 func qrOf(t *testing.T, res *response) (path, secret string) {
 	t.Helper()
-	q, k := qrPattern.FindStringSubmatch(res.Body), secretPattern.FindStringSubmatch(res.Body)
-	if q == nil || k == nil {
+	q, k := qrPattern.FindStringSubmatch(res.Body), secretOf(res)
+	if q == nil || k == "" {
 		t.Fatalf("no QR code or key on the set-up page:\n%s", res.Body)
 	}
-	return html.UnescapeString(q[1]), k[1]
+	return html.UnescapeString(q[1]), k
+}
+
+// secretOf returns the key the set-up page shows in groups of four, joined,
+// or "" when the page shows none.
+func secretOf(res *response) string {
+	m := secretPattern.FindStringSubmatch(res.Body)
+	if m == nil {
+		return ""
+	}
+	return strings.NewReplacer("<span>", "", "</span>", "").Replace(m[1])
 }
 
 func TestTwoFactorQRCode(t *testing.T) {

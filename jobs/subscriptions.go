@@ -66,8 +66,8 @@ func (s *subscriptionJob) run(ctx context.Context, run *control.JobRun) error {
 		}
 	}
 	for _, a := range agencies {
-		if !a.Usable() || !s.r.pool.Holds(a.ID) {
-			continue
+		if !a.Usable() || !s.r.pool.Holds(a.ID) || s.r.pool.Refused(a.ID) {
+			continue // another machine's, or degraded (its data is being restored)
 		}
 		n, err := s.r.control.AdvancePeriods(ctx, a.ID)
 		if err != nil {

@@ -302,3 +302,110 @@
   document.addEventListener("DOMContentLoaded", function () { hideButtons(document); });
   document.body.addEventListener("htmx:afterSettle", function (evt) { hideButtons(evt.detail.elt); });
 })();
+
+// ---------------------------------------------------------------------------
+// The shell (views/partials/layout/nav.html): "/" focuses the search box,
+// the arrow keys walk its dropdown, Escape closes the dropdown and the
+// menus, and a click elsewhere closes them too. All of it works without
+// script as well: the box submits to the results page, the menus are
+// <details>.
+// ---------------------------------------------------------------------------
+(function () {
+  "use strict";
+  function typing(el) {
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+  function box() { return document.getElementById("shell-q"); }
+  function dropdown() { return document.getElementById("shell-suggest"); }
+  function closeDropdown() {
+    var d = dropdown();
+    if (d && d.firstChild) d.textContent = "";
+  }
+  function suggestLinks() {
+    var d = dropdown();
+    return d ? Array.prototype.slice.call(d.querySelectorAll("a")) : [];
+  }
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key === "/" && !evt.ctrlKey && !evt.metaKey && !evt.altKey && !typing(evt.target)) {
+      var q = box();
+      if (!q || !q.offsetParent) return;
+      evt.preventDefault();
+      q.focus();
+      q.select();
+      return;
+    }
+    if (evt.key === "Escape") {
+      var d = dropdown();
+      if (d && d.firstChild && d.parentElement.contains(evt.target)) {
+        closeDropdown();
+        if (box()) box().focus();
+        return;
+      }
+      var open = evt.target.closest && evt.target.closest("details[open]");
+      if (open && (open.classList.contains("account-menu") || open.classList.contains("drawer"))) {
+        open.removeAttribute("open");
+        var s = open.querySelector("summary");
+        if (s) s.focus();
+      }
+      return;
+    }
+    if (evt.key === "ArrowDown" || evt.key === "ArrowUp") {
+      var links = suggestLinks();
+      if (!links.length) return;
+      var i = links.indexOf(document.activeElement);
+      if (evt.target === box() && evt.key === "ArrowDown") i = 0;
+      else if (i >= 0) i = evt.key === "ArrowDown" ? Math.min(i + 1, links.length - 1) : i - 1;
+      else return;
+      evt.preventDefault();
+      if (i < 0) box().focus(); else links[i].focus();
+    }
+  });
+  document.addEventListener("click", function (evt) {
+    var form = document.getElementById("shell-search");
+    if (form && !form.contains(evt.target)) closeDropdown();
+    document.querySelectorAll("details.account-menu[open]").forEach(function (d) {
+      if (!d.contains(evt.target) || evt.target.closest("a")) d.removeAttribute("open");
+    });
+    document.querySelectorAll("details.drawer[open]").forEach(function (d) {
+      if (!d.contains(evt.target) || evt.target.closest("a")) d.removeAttribute("open");
+    });
+  });
+})();
+
+// Recovery codes (views/pages/account/two-factor.html): copy them, or
+// download them as a text file. The buttons stay hidden without script;
+// the codes are on the page to select and print either way.
+(function () {
+  "use strict";
+  function codesOf(btn) {
+    var list = document.getElementById(btn.getAttribute("data-codes"));
+    if (!list) return "";
+    return Array.prototype.map.call(list.querySelectorAll("code"), function (c) { return c.textContent; }).join("\n") + "\n";
+  }
+  function reveal(root) {
+    (root || document).querySelectorAll("[data-codes][hidden]").forEach(function (b) { b.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", function () { reveal(document); });
+  document.body.addEventListener("htmx:afterSettle", function (evt) { reveal(evt.detail.elt); });
+  document.addEventListener("click", function (evt) {
+    var btn = evt.target.closest && evt.target.closest("button[data-codes]");
+    if (!btn) return;
+    var text = codesOf(btn);
+    var status = document.getElementById(btn.getAttribute("data-status"));
+    if (btn.hasAttribute("data-copy")) {
+      navigator.clipboard.writeText(text).then(function () {
+        if (status) status.textContent = "Copied to the clipboard.";
+      }, function () {
+        if (status) status.textContent = "Could not copy: select the codes and copy them instead.";
+      });
+      return;
+    }
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+    a.download = btn.getAttribute("data-filename") || "recovery-codes.txt";
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+    if (status) status.textContent = "Saved as " + a.download + ".";
+  });
+})();

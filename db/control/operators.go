@@ -10,6 +10,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/auth"
+	"mintedmind/clock"
 	"mintedmind/db"
 )
 
@@ -139,8 +140,8 @@ func (c *Store) OperatorSession(ctx context.Context, token string, idle time.Dur
 		return nil, nil, db.NotFound(err, "Session")
 	}
 	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = db.UnixTime(created), db.UnixTime(seen), db.UnixTime(expires)
-	now := c.Clock().Now()
-	if !now.Before(s.ExpiresAt) || now.Sub(s.LastSeenAt) > idle {
+	now, clk := c.Clock().Now(), c.Clock()
+	if !now.Before(s.ExpiresAt.Add(clock.SteppedSince(clk, s.CreatedAt))) || now.Sub(s.LastSeenAt)-clock.SteppedSince(clk, s.LastSeenAt) > idle {
 		return nil, nil, apperr.New(apperr.NotFound, "Session not found.")
 	}
 	return &s, &op, nil
@@ -161,7 +162,8 @@ func (c *Store) OperatorSignOut(ctx context.Context, id string) error {
 // DeleteExpiredOperatorSessions removes dead operator sessions and setup tokens.
 func (c *Store) DeleteExpiredOperatorSessions(ctx context.Context, idle time.Duration) (int64, error) {
 	now := c.Now()
-	res, err := c.Write().ExecContext(ctx, `DELETE FROM operator_sessions WHERE expires_at <= ? OR last_seen_at < ?`, now, now-int64(idle.Seconds()))
+	grace := int64(clock.SteppedSince(c.Clock(), time.Time{}).Seconds()) // see tenant's DeleteExpiredSessions
+	res, err := c.Write().ExecContext(ctx, `DELETE FROM operator_sessions WHERE expires_at <= ? OR last_seen_at < ?`, now-grace, now-int64(idle.Seconds())-grace)
 	if err != nil {
 		return 0, fmt.Errorf("db: clean operator sessions: %w", err)
 	}

@@ -136,7 +136,8 @@ func writeCaseLabels(ctx context.Context, tx *sql.Tx, caseID string, labels []st
 }
 
 // CreateCase opens a case for a client v may see, numbered from the
-// agency's gapless "case" sequence, and records its creation on the timeline.
+// agency's gapless "case" sequence, records its creation on the timeline
+// and applies the task templates of its labels, in one transaction.
 func (t *Store) CreateCase(ctx context.Context, v Viewer, actor Actor, in CaseInput) (*Case, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -165,7 +166,10 @@ func (t *Store) CreateCase(ctx context.Context, v Viewer, actor Actor, in CaseIn
 		if err := writeCaseLabels(ctx, tx, id, in.Labels); err != nil {
 			return err
 		}
-		return t.insertEvent(ctx, tx, Event{CaseID: id, ActorID: actor.ID, ActorName: actor.Name, Kind: EventCreated, NewValue: in.Title, VisibleToClient: true})
+		if err := t.insertEvent(ctx, tx, Event{CaseID: id, ActorID: actor.ID, ActorName: actor.Name, Kind: EventCreated, NewValue: in.Title, VisibleToClient: true}); err != nil {
+			return err
+		}
+		return t.applyLabelTemplates(ctx, tx, actor, id, in.Labels) // task lists for cases of this kind (task_templates.go)
 	})
 	if err != nil {
 		return nil, err

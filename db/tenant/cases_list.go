@@ -31,6 +31,7 @@ type CaseFilter struct {
 	Label      string   // cases with this label
 	Statuses   []string // cases in one of these statuses
 	DueBefore  string   // YYYY-MM-DD: open cases due before this day (overdue)
+	DueFrom    string   // YYYY-MM-DD: with DueBefore, open cases due from this day on (due this week)
 	Archived   bool     // the cases the retention job archived, instead of the others
 	Sort       string   // one of CaseSorts; empty is CaseSortUpdated
 	After      string   // the cursor of the last row of the previous page
@@ -92,6 +93,9 @@ func (f CaseFilter) where(v Viewer) ([]string, []any) {
 	}
 	if f.DueBefore != "" {
 		add("c.due_date < ? AND c.status NOT IN ('resolved', 'closed')", f.DueBefore)
+	}
+	if f.DueFrom != "" {
+		add("c.due_date >= ?", f.DueFrom)
 	}
 	return where, args
 }

@@ -103,12 +103,22 @@ func (t *Store) Client(ctx context.Context, v Viewer, id string) (*Client, error
 	return loadClient(ctx, t.Reader(), v, id)
 }
 
-// CreateClient validates and stores a new client, and audits it.
+// CreateClient is CreateClientWithin with no plan limits: for the command
+// line, the demo and tests. Requests go through CreateClientWithin.
 func (t *Store) CreateClient(ctx context.Context, v Viewer, in ClientInput, a Audit) (*Client, error) {
+	return t.CreateClientWithin(ctx, v, in, Limits{}, a)
+}
+
+// CreateClientWithin validates and stores a new client, and audits it. A
+// client past l.MaxClients is refused, counted in the same transaction.
+func (t *Store) CreateClientWithin(ctx context.Context, v Viewer, in ClientInput, l Limits, a Audit) (*Client, error) {
 	NormalizeClient(&in)
 	fields := ValidateClient(in)
 	var c *Client
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
+		if err := checkClientLimit(ctx, tx, l, 1); err != nil {
+			return err
+		}
 		if msg, err := clientCheckResponsible(ctx, tx, v, in.ResponsibleID); err != nil {
 			return err
 		} else if msg != "" {

@@ -30,17 +30,26 @@ type Invite struct {
 // client (CreateContactInvite).
 var errContactInviteNeedsClient = apperr.FieldErrors(map[string]string{"role": "Client contacts are invited from their client's Portal tab, so that their account belongs to that client."})
 
-// CreateInvite stores an invite to the team (owner, admin or staff) and
-// returns its token for the link. A pending invite for the same address is
-// replaced.
+// CreateInvite is CreateInviteWithin with no plan limits: for the command
+// line, the demo and tests. Requests go through CreateInviteWithin.
 func (t *Store) CreateInvite(ctx context.Context, email, role, invitedBy string, ttl time.Duration, a Audit) (string, *Invite, error) {
+	return t.CreateInviteWithin(ctx, email, role, invitedBy, ttl, Limits{}, a)
+}
+
+// CreateInviteWithin stores an invite to the team (owner, admin or staff)
+// and returns its token for the link. A pending invite for the same address
+// is replaced. The invitation takes a staff seat: one past l.StaffSeats is
+// refused, counted in the same transaction.
+func (t *Store) CreateInviteWithin(ctx context.Context, email, role, invitedBy string, ttl time.Duration, l Limits, a Audit) (string, *Invite, error) {
 	if role == RoleClient {
 		return "", nil, errContactInviteNeedsClient
 	}
 	if !ValidRole(role) {
 		return "", nil, apperr.FieldErrors(map[string]string{"role": "Choose a role: owner, admin or staff."})
 	}
-	return t.createInvite(ctx, email, role, "", invitedBy, ttl, a, nil)
+	return t.createInvite(ctx, email, role, "", invitedBy, ttl, a, func(tx *sql.Tx) error {
+		return checkStaffSeat(ctx, tx, l, t.Now())
+	})
 }
 
 // CreateContactInvite invites a contact of a client that v may see to the
@@ -211,11 +220,35 @@ func (t *Store) revokeInvite(ctx context.Context, id, clientID string, a Audit, 
 	})
 }
 
-// ResendInvite gives a team invite not yet accepted or withdrawn (expired
-// or not) a new link, valid for ttl from now, and returns its token; the
-// old link stops working.
+// ResendInvite is ResendInviteWithin with no plan limits, for tests.
 func (t *Store) ResendInvite(ctx context.Context, id string, ttl time.Duration, a Audit) (string, *Invite, error) {
-	return t.resendInvite(ctx, id, "", ttl, a, nil)
+	return t.ResendInviteWithin(ctx, id, ttl, Limits{}, a)
+}
+
+// ResendInviteWithin gives a team invite not yet accepted or withdrawn
+// (expired or not) a new link, valid for ttl from now, and returns its
+// token; the old link stops working. An expired invitation to the staff
+// takes a seat again: past l.StaffSeats it is refused, counted in the same
+// transaction.
+func (t *Store) ResendInviteWithin(ctx context.Context, id string, ttl time.Duration, l Limits, a Audit) (string, *Invite, error) {
+	return t.resendInvite(ctx, id, "", ttl, a, func(tx *sql.Tx) error {
+		if l.StaffSeats == 0 {
+			return nil
+		}
+		var role string
+		var expires int64
+		err := tx.QueryRowContext(ctx, `SELECT role, expires_at FROM invites WHERE id = ? AND client_id IS NULL AND accepted_at IS NULL AND revoked_at IS NULL`, id).Scan(&role, &expires)
+		if err == sql.ErrNoRows {
+			return nil // the update says it is not found
+		}
+		if err != nil {
+			return fmt.Errorf("db: load invite %s: %w", id, err)
+		}
+		if role == RoleClient || expires > t.Now() {
+			return nil // it holds its seat already
+		}
+		return checkStaffSeat(ctx, tx, l, t.Now())
+	})
 }
 
 // ResendContactInvite is ResendInvite for a portal invite of a client that

@@ -11,6 +11,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/auth"
+	"mintedmind/clock"
 	"mintedmind/db"
 )
 
@@ -64,8 +65,10 @@ func (t *Store) SessionByToken(ctx context.Context, token string, idle time.Dura
 		return nil, nil, db.NotFound(err, "Session")
 	}
 	u := us.user()
-	now := t.Clock().Now()
-	if u.Status != UserActive || !now.Before(s.ExpiresAt) || now.Sub(s.LastSeenAt) > idle {
+	// A step of the system clock is no time passing: a jump forward of a
+	// day must not end every session at once (clock.SteppedSince).
+	now, c := t.Clock().Now(), t.Clock()
+	if u.Status != UserActive || !now.Before(s.ExpiresAt.Add(clock.SteppedSince(c, s.CreatedAt))) || now.Sub(s.LastSeenAt)-clock.SteppedSince(c, s.LastSeenAt) > idle {
 		return nil, nil, apperr.New(apperr.NotFound, "Session not found.")
 	}
 	return s, u, nil
@@ -117,11 +120,14 @@ func (t *Store) DeleteExpiredSessions(ctx context.Context, idle time.Duration) (
 	var total int64
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
 		now := t.Now()
+		// Sessions seen before a forward step of the clock are kept that
+		// much longer; SessionByToken judges each exactly.
+		grace := int64(clock.SteppedSince(t.Clock(), time.Time{}).Seconds())
 		for _, q := range []struct {
 			sql  string
 			args []any
 		}{
-			{`DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at < ?`, []any{now, now - int64(idle.Seconds())}},
+			{`DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at < ?`, []any{now - grace, now - int64(idle.Seconds()) - grace}},
 			{`DELETE FROM password_resets WHERE expires_at <= ? OR used_at IS NOT NULL`, []any{now}},
 		} {
 			res, err := tx.ExecContext(ctx, q.sql, q.args...)
