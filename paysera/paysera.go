@@ -10,11 +10,21 @@
 // signature with SHA-1 over the data string as received, url-safe base64
 // — and newer ones ss3, the same with SHA-256, both checked with Paysera's
 // public key.
+//
+// Since 2022 Paysera may instead send a callback that carries only data,
+// encrypted with AES-256-GCM under the project password: base64 (URL-safe)
+// of iv (12 bytes) ‖ ciphertext ‖ tag (16 bytes), the plaintext being the
+// same query string. lib-webtopay decrypts it with openssl_decrypt, which
+// pads a password shorter than 32 bytes with zero bytes and cuts a longer
+// one (Paysera's project passwords are 32 characters).
 package paysera
 
 import (
 	"crypto"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/md5"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -175,6 +185,7 @@ type Callback struct {
 	PayCurrency string
 	Payment     string // the payment method
 	Test        bool
+	Encrypted   bool       // came in the encrypted format (data only, AES-256-GCM)
 	Fields      url.Values // everything, for the record
 }
 
@@ -228,13 +239,27 @@ func ParsePublicKey(pemText string) (*rsa.PublicKey, error) {
 // Verify checks a callback's signatures over the raw data string and
 // parses it. q holds the callback's parameters (data, ss1, ss2, ss3). ss1
 // must match when present; at least one RSA signature (ss3, else ss2) is
-// required unless AllowSS1Only.
+// required unless AllowSS1Only. A callback with none of ss1, ss2 and ss3
+// is the encrypted format: data must decrypt and authenticate under the
+// password (Decrypt).
 func (v Verifier) Verify(q url.Values) (*Callback, error) {
 	data := q.Get("data")
 	if data == "" || len(data) > 1<<16 {
 		return nil, ErrSignature
 	}
 	ss1, ss2, ss3 := q.Get("ss1"), q.Get("ss2"), q.Get("ss3")
+	if ss1 == "" && ss2 == "" && ss3 == "" {
+		plain, err := Decrypt(data, v.Password)
+		if err != nil {
+			return nil, err
+		}
+		cb, err := parseQuery(plain)
+		if err != nil {
+			return nil, err
+		}
+		cb.Encrypted = true
+		return cb, nil
+	}
 	if ss1 != "" && (v.Password == "" || subtle.ConstantTimeCompare([]byte(strings.ToLower(ss1)), []byte(md5Hex(data, v.Password))) != 1) {
 		return nil, ErrSignature
 	}
@@ -252,6 +277,66 @@ func (v Verifier) Verify(q url.Values) (*Callback, error) {
 		return nil, ErrSignature
 	}
 	return ParseData(data)
+}
+
+// GCM sizes of the encrypted callback format.
+const (
+	gcmIVSize  = 12
+	gcmTagSize = 16
+)
+
+// gcmKey is the AES-256 key openssl_decrypt makes of a password: its bytes,
+// zero-padded or cut to 32.
+func gcmKey(password string) []byte {
+	key := make([]byte, 32)
+	copy(key, password)
+	return key
+}
+
+// Decrypt opens an encrypted callback's data (URL-safe base64 of iv ‖
+// ciphertext ‖ tag) under the project password and returns the query
+// string inside. Anything that does not authenticate is ErrSignature.
+func Decrypt(data, password string) (string, error) {
+	if password == "" {
+		return "", ErrSignature
+	}
+	raw, err := Decode(data)
+	if err != nil || len(raw) < gcmIVSize+gcmTagSize {
+		return "", ErrSignature
+	}
+	block, err := aes.NewCipher(gcmKey(password))
+	if err != nil {
+		return "", fmt.Errorf("paysera: aes: %w", err)
+	}
+	aead, err := cipher.NewGCMWithTagSize(block, gcmTagSize)
+	if err != nil {
+		return "", fmt.Errorf("paysera: gcm: %w", err)
+	}
+	plain, err := aead.Open(nil, raw[:gcmIVSize], raw[gcmIVSize:], nil)
+	if err != nil {
+		return "", ErrSignature
+	}
+	return string(plain), nil
+}
+
+// EncryptCallback makes an encrypted callback's parameters (data only) as
+// Paysera would, under the project password, with a fresh random iv: for
+// the settings' check and local tools.
+func EncryptCallback(fields url.Values, password string) (url.Values, error) {
+	block, err := aes.NewCipher(gcmKey(password))
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCMWithTagSize(block, gcmTagSize)
+	if err != nil {
+		return nil, err
+	}
+	iv := make([]byte, gcmIVSize)
+	if _, err := rand.Read(iv); err != nil {
+		return nil, err
+	}
+	sealed := aead.Seal(append([]byte{}, iv...), iv, []byte(fields.Encode()), nil)
+	return url.Values{"data": {Encode(sealed)}}, nil
 }
 
 func (v Verifier) rsaOK(h crypto.Hash, data, sig string) bool {
@@ -280,7 +365,12 @@ func ParseData(data string) (*Callback, error) {
 	if err != nil {
 		return nil, fmt.Errorf("paysera: data is not base64: %w", err)
 	}
-	f, err := url.ParseQuery(string(raw))
+	return parseQuery(string(raw))
+}
+
+// parseQuery reads a callback's fields from the query string its data holds.
+func parseQuery(raw string) (*Callback, error) {
+	f, err := url.ParseQuery(raw)
 	if err != nil {
 		return nil, fmt.Errorf("paysera: data is not a query string: %w", err)
 	}
