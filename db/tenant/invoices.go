@@ -367,6 +367,10 @@ func (t *Store) DeleteDraft(ctx context.Context, v Viewer, id string, a Audit) e
 		if _, err := tx.ExecContext(ctx, `UPDATE recurring_runs SET invoice_id = NULL WHERE invoice_id = ?`, id); err != nil {
 			return fmt.Errorf("db: unlink draft %s: %w", id, err)
 		}
+		// The draft's time is unbilled again before the draft goes.
+		if err := t.releaseTimeTx(ctx, tx, Actor{ID: a.ActorID, Name: a.ActorName}, inv, "the draft was deleted", a); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM invoices WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("db: delete draft %s: %w", id, err)
 		}
@@ -543,6 +547,9 @@ func (t *Store) VoidInvoice(ctx context.Context, v Viewer, actor Actor, id, reas
 				NewValue: inv.Number + " · " + reason, VisibleToClient: true}); err != nil {
 				return err
 			}
+		}
+		if err := t.releaseTimeTx(ctx, tx, actor, inv, "the invoice was voided", a); err != nil {
+			return err
 		}
 		a.Target, a.Detail = id, reason
 		return t.auditTx(ctx, tx, a)
