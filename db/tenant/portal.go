@@ -46,17 +46,24 @@ type PortalUpdate struct {
 }
 
 // PortalUpdates returns the newest client-visible events of the contact's
-// client's cases.
+// client's cases. An event about a note (written, edited) is listed only
+// while the note is still visible to the client, and a written note shows
+// its current text: a note made internal since leaves the list, as it
+// leaves the case's portal history (PortalCaseEvents).
 func (t *Store) PortalUpdates(ctx context.Context, v Viewer, limit int) ([]PortalUpdate, error) {
 	return db.QueryList(ctx, t.Reader(), "portal updates", func(r db.Scanner) (PortalUpdate, error) {
 		var u PortalUpdate
 		var at int64
-		err := r.Scan(&u.ID, &u.CaseID, &at, &u.ActorName, &u.Kind, &u.Field, &u.OldValue, &u.NewValue, &u.NoteID, &u.CaseNumber, &u.CaseTitle)
-		u.At = db.UnixTime(at)
+		var body sql.NullString
+		err := r.Scan(&u.ID, &u.CaseID, &at, &u.ActorName, &u.Kind, &u.Field, &u.OldValue, &u.NewValue, &u.NoteID, &u.CaseNumber, &u.CaseTitle, &body)
+		u.At, u.VisibleToClient = db.UnixTime(at), true
+		if u.Kind == EventNote && body.Valid {
+			u.Note = &Note{ID: u.NoteID, CaseID: u.CaseID, Body: body.String, VisibleToClient: true}
+		}
 		return u, err
-	}, `SELECT e.id, e.case_id, e.at, e.actor_name, e.kind, e.field, e.old_value, e.new_value, e.note_id, k.number, k.title
-		FROM case_events e JOIN cases k ON k.id = e.case_id
-		WHERE k.client_id = ? AND e.visible_to_client = 1
+	}, `SELECT e.id, e.case_id, e.at, e.actor_name, e.kind, e.field, e.old_value, e.new_value, e.note_id, k.number, k.title, n.body
+		FROM case_events e JOIN cases k ON k.id = e.case_id LEFT JOIN notes n ON n.id = e.note_id AND e.note_id <> ''
+		WHERE k.client_id = ? AND e.visible_to_client = 1 AND (e.note_id = '' OR n.visible_to_client = 1)
 		ORDER BY e.id DESC LIMIT ?`, v.ClientID, limit)
 }
 
