@@ -732,3 +732,22 @@ CREATE TABLE calendar_feeds (
 	last_used_at INTEGER
 );
 CREATE UNIQUE INDEX calendar_feeds_live ON calendar_feeds (user_id, scope) WHERE revoked_at IS NULL;
+
+-- migration: 13 overpayments
+-- Money received through Paysera for an invoice that no longer took it
+-- (paid another way meanwhile, or voided): kept to refund or credit, shown
+-- to staff on the invoice, one row per provider payment (order_id).
+CREATE TABLE overpayments (
+	id          TEXT PRIMARY KEY,
+	invoice_id  TEXT NOT NULL REFERENCES invoices(id),
+	order_id    TEXT NOT NULL UNIQUE,
+	amount      INTEGER NOT NULL CHECK (amount > 0),
+	currency    TEXT NOT NULL,
+	method      TEXT NOT NULL DEFAULT 'paysera',
+	request_id  TEXT NOT NULL DEFAULT '',
+	reason      TEXT NOT NULL DEFAULT '',
+	created_at  INTEGER NOT NULL,
+	settled_at  INTEGER,
+	settled_by  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX overpayments_invoice ON overpayments (invoice_id, created_at);

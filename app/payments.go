@@ -8,6 +8,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net/url"
 
 	"mintedmind/apperr"
@@ -60,14 +61,27 @@ const (
 	PaymentRecorded  = "recorded"  // the payment was recorded now, with its audit row
 	PaymentDuplicate = "duplicate" // it had been recorded before: nothing changed
 	PaymentIgnored   = "ignored"   // a status that moves no money (0, 2, 3): nothing written
+	PaymentOverpaid  = "overpaid"  // the invoice no longer owed it all: the rest kept as an overpayment
 )
+
+// OverpaymentStore is a PaymentStore that keeps what an invoice no longer
+// takes as an overpayment instead of refusing it (tenant.Store; the
+// subscription store refuses such payments).
+type OverpaymentStore[A any] interface {
+	RecordProviderOverpayment(ctx context.Context, p billing.ProviderPayment, a A) (tenant.OverpaymentResult, error)
+}
 
 // PaymentCallback is what a provider's callback reported and what became of it.
 type PaymentCallback struct {
-	Outcome string // PaymentRecorded, PaymentDuplicate or PaymentIgnored
-	OrderID string
-	Status  string // the provider's status of the payment
-	Invoice string // the invoice's number
+	Outcome   string // PaymentRecorded, PaymentDuplicate or PaymentIgnored
+	OrderID   string
+	Status    string // the provider's status of the payment
+	RequestID string // the provider's id of the payment
+	Invoice   string // the invoice's number
+	// Overpayment is what was kept when Outcome is PaymentOverpaid.
+	Overpayment *tenant.OverpaymentResult
+	// Encrypted says the callback came in Paysera's encrypted format.
+	Encrypted bool
 }
 
 // PayseraCallback runs Paysera's callback q (its data, ss1, ss2 and ss3)
@@ -80,7 +94,11 @@ type PaymentCallback struct {
 // written nowhere; a paid one is recorded with audit(payment) in one
 // transaction, once per provider payment. A refused callback is an error
 // with a code other than Internal, and nothing is written; the caller
-// answers "OK" only when the error is nil, after the commit.
+// answers "OK" only when the error is nil, after the commit. Both callback
+// formats run these checks: signed (ss1, ss2, ss3) and encrypted (data
+// only, under the password). A paid callback that the invoice no longer
+// takes (paid another way meanwhile, voided) is kept as an overpayment
+// when the store can keep one (OverpaymentStore), else refused.
 func PayseraCallback[A any](ctx context.Context, store PaymentStore[A], acct PayseraAccount, q url.Values, audit func(billing.ProviderPayment) A) (PaymentCallback, error) {
 	var res PaymentCallback
 	if acct.ProjectID == "" || acct.Password == "" || acct.PublicKey == "" {
@@ -94,7 +112,7 @@ func PayseraCallback[A any](ctx context.Context, store PaymentStore[A], acct Pay
 	if err != nil {
 		return res, refused("signature: %v", err)
 	}
-	res.OrderID, res.Status = cb.OrderID, cb.Status
+	res.OrderID, res.Status, res.RequestID, res.Encrypted = cb.OrderID, cb.Status, cb.RequestID, cb.Encrypted
 	if cb.ProjectID != acct.ProjectID {
 		return res, refused("callback for project %s", cb.ProjectID)
 	}
@@ -125,7 +143,24 @@ func PayseraCallback[A any](ctx context.Context, store PaymentStore[A], acct Pay
 		if apperr.CodeOf(err) == apperr.Internal {
 			return res, err
 		}
-		return res, refused("not applicable: %s", apperr.MessageOf(err))
+		over, ok := any(store).(OverpaymentStore[A])
+		if !ok || apperr.CodeOf(err) != apperr.Conflict {
+			return res, refused("not applicable: %s", apperr.MessageOf(err))
+		}
+		o, err := over.RecordProviderOverpayment(ctx, p, audit(p))
+		if err != nil {
+			if apperr.CodeOf(err) == apperr.Internal {
+				return res, err
+			}
+			return res, refused("overpayment not recorded: %s", apperr.MessageOf(err))
+		}
+		res.Outcome = PaymentOverpaid
+		if o.Duplicate {
+			res.Outcome = PaymentDuplicate
+		} else {
+			res.Overpayment = &o
+		}
+		return res, nil
 	}
 	res.Outcome = PaymentRecorded
 	if duplicate {
@@ -137,18 +172,68 @@ func PayseraCallback[A any](ctx context.Context, store PaymentStore[A], acct Pay
 // refused is the error of a refused callback; its message is for the log.
 func refused(format string, args ...any) error { return apperr.New(apperr.Invalid, format, args...) }
 
+// Queuer queues an email from views/emails (mail.Mailer is one).
+type Queuer interface {
+	Queue(ctx context.Context, agencyID, to, template string, data any) error
+}
+
+// TemplateOverpayment is the owners' email about an overpayment.
+const TemplateOverpayment = "paysera-overpayment"
+
+// PayeeAgency is the agency whose invoice a callback pays, as the
+// overpayment email names it; Mailer nil sends none.
+type PayeeAgency struct {
+	ID, Name, Slug string
+	BaseURL        string
+	Mailer         Queuer
+}
+
+// overpaymentEmail is the data of TemplateOverpayment.
+type overpaymentEmail struct {
+	AgencyName, Invoice, Received, Applied, Overpaid, Reason, OrderID, RequestID, Link string
+}
+
 // PayAgencyInvoice runs Paysera's callback q for one of the agency's
 // invoices, against the agency's Paysera project; the payment's audit row
-// names Paysera from ip.
-func PayAgencyInvoice(ctx context.Context, t *tenant.Store, q url.Values, ip string) (PaymentCallback, error) {
+// names Paysera from ip. An overpayment, once committed, is emailed to the
+// agency's owners through the outbox; a failure to queue those emails is
+// returned as notifyErr (the payment stands, and the callback is answered
+// "OK" all the same).
+func PayAgencyInvoice(ctx context.Context, t *tenant.Store, q url.Values, ip string, a PayeeAgency) (res PaymentCallback, notifyErr, err error) {
 	s, err := t.BillingSettings(ctx)
 	if err != nil {
-		return PaymentCallback{}, err
+		return PaymentCallback{}, nil, err
 	}
-	return PayseraCallback(ctx, t, AgencyPaysera(s), q, func(p billing.ProviderPayment) tenant.Audit {
+	res, err = PayseraCallback(ctx, t, AgencyPaysera(s), q, func(p billing.ProviderPayment) tenant.Audit {
 		return tenant.Audit{Action: "payment.recorded", ActorName: "Paysera", Target: p.OrderID, IP: ip,
 			Detail: billing.FormatMinor(p.Amount) + " " + p.Currency + " paysera request " + p.RequestID}
 	})
+	if err != nil || res.Outcome != PaymentOverpaid || a.Mailer == nil {
+		return res, nil, err
+	}
+	return res, notifyOverpayment(ctx, t, a, res), nil
+}
+
+// notifyOverpayment emails the agency's owners about an overpayment.
+func notifyOverpayment(ctx context.Context, t *tenant.Store, a PayeeAgency, res PaymentCallback) error {
+	o := res.Overpayment
+	owners, err := t.OwnerEmails(ctx)
+	if err != nil {
+		return err
+	}
+	data := overpaymentEmail{AgencyName: a.Name, Invoice: o.Invoice, Received: billing.FormatMoney(o.Applied+o.Overpaid, o.Currency),
+		Overpaid: billing.FormatMoney(o.Overpaid, o.Currency), Reason: o.Reason, OrderID: res.OrderID, RequestID: res.RequestID,
+		Link: a.BaseURL + "/a/" + a.Slug + "/invoices/" + o.InvoiceID}
+	if o.Applied > 0 {
+		data.Applied = billing.FormatMoney(o.Applied, o.Currency)
+	}
+	var errs []error
+	for _, to := range owners {
+		if err := a.Mailer.Queue(ctx, a.ID, to, TemplateOverpayment, data); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // PaySubscriptionInvoice runs Paysera's callback q for a subscription

@@ -53,6 +53,14 @@ type payee struct {
 	audits            func() int    // audit rows about payments
 	refuseAudits      func() (allow func())
 	setUp             func(enabled, test bool) // Paysera on or off, in test mode or not
+
+	// An agency's invoice only: its store, the invoice, and the agency the
+	// overpayment email names (Mailer nil: none sent).
+	tn      *tenant.Store
+	invoice *tenant.Invoice
+	owner   *tenant.User
+	fx      *fixture
+	payeeOf app.PayeeAgency
 }
 
 // callback signs fields as Paysera does: a paid callback for the whole
@@ -116,7 +124,15 @@ func mustAgencyPayee(t *testing.T) *payee {
 		t.Fatal(err)
 	}
 	p.order, p.amount = o.OrderID, o.Amount
-	p.apply = func(q url.Values) (app.PaymentCallback, error) { return app.PayAgencyInvoice(ctx, tn, q, "192.0.2.9") }
+	p.tn, p.invoice, p.owner, p.fx = tn, inv, owner, f
+	p.payeeOf = app.PayeeAgency{ID: a.ID, Name: a.Name, Slug: a.Slug, BaseURL: "https://mm.example.test"}
+	p.apply = func(q url.Values) (app.PaymentCallback, error) {
+		res, notifyErr, err := app.PayAgencyInvoice(ctx, tn, q, "192.0.2.9", p.payeeOf)
+		if notifyErr != nil {
+			t.Errorf("overpayment email: %v", notifyErr)
+		}
+		return res, err
+	}
 	p.state = func() string {
 		got, err := tn.Invoice(ctx, tenant.Viewer{}, inv.ID)
 		if err != nil {

@@ -372,6 +372,16 @@ var auditPhrases = map[string]auditPhrase{
 		s.text(" on ")
 		s.invoice()
 	}},
+	"payment.overpaid": {"Overpayment received", func(s *auditSentence) {
+		s.actor()
+		s.text(" took an overpayment")
+		if amount := strings.Fields(s.e.Detail); len(amount) > 1 {
+			s.text(" of " + amount[0] + " " + amount[1])
+		}
+		s.text(" for ")
+		s.invoice()
+		s.text(", to refund or credit")
+	}},
 	"recurring.created": {"Recurring invoice set up", func(s *auditSentence) { s.actor(); s.text(" set up "); s.recurring(); s.detail(", ") }},
 	"recurring.changed": {"Recurring invoice changed", func(s *auditSentence) { s.actor(); s.text(" changed "); s.recurring(); s.detail(": ") }},
 	"recurring.paused":  {"Recurring invoice paused", func(s *auditSentence) { s.actor(); s.text(" paused "); s.recurring() }},

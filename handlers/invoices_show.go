@@ -51,6 +51,10 @@ func (h *Handlers) newInvoiceView(r *Request, inv *tenant.Invoice) invoiceView {
 // paymentView is a payment for display.
 type paymentView struct{ PaidOn, Amount, Method, Reference, RecordedBy string }
 
+// overpaymentView is money taken for the invoice beyond what it owed, for
+// staff to refund or credit.
+type overpaymentView struct{ Received, Amount, Method, Reason, OrderID string }
+
 // invoicePaymentForm is the invoice page's "Record a payment" form: what
 // was typed (or the defaults: what is owed, today, a bank transfer) and
 // the messages beside its fields.
@@ -74,6 +78,7 @@ type invoiceShowView struct {
 	Invoice      invoiceView
 	Payments     []paymentView
 	Credits      []tenant.InvoiceRow // the credit notes of the invoice
+	Overpayments []overpaymentView   // still to refund or credit
 	PayseraReady bool
 	Payment      invoicePaymentForm
 	Void         invoiceVoidForm
@@ -108,6 +113,10 @@ func (h *Handlers) invoiceShowView(c *fiber.Ctx, r *Request, id string) (*invoic
 	if err != nil {
 		return nil, err
 	}
+	over, err := t.InvoiceOverpayments(ctx, inv.ID)
+	if err != nil {
+		return nil, err
+	}
 	s, err := t.BillingSettings(ctx)
 	if err != nil {
 		return nil, err
@@ -117,6 +126,12 @@ func (h *Handlers) invoiceShowView(c *fiber.Ctx, r *Request, id string) (*invoic
 	view.Title = view.Invoice.Title
 	for _, p := range payments {
 		view.Payments = append(view.Payments, paymentView{p.PaidOn, billing.FormatMoney(p.Amount, p.Currency), tenant.PaymentMethodLabel(p.Method), p.Reference, p.RecordedBy})
+	}
+	for _, o := range over {
+		if o.Open() {
+			view.Overpayments = append(view.Overpayments, overpaymentView{o.CreatedAt.UTC().Format(billing.DateLayout), billing.FormatMoney(o.Amount, o.Currency),
+				tenant.PaymentMethodLabel(o.Method), o.Reason, o.OrderID})
+		}
 	}
 	return view, nil
 }

@@ -143,8 +143,13 @@ func (h *Handlers) InvoicePay(c *fiber.Ctx, r *Request) error {
 // its authentication. The route's Callback level resolves the agency (an
 // unknown, archived or deleted one is refused before this runs).
 func (h *Handlers) PayseraCallback(c *fiber.Ctx, r *Request) error {
-	res, err := app.PayAgencyInvoice(c.UserContext(), r.Tenant, payseraQuery(c), c.IP())
-	return h.answerPaysera(c, res, err, "agency_id", r.Agency.ID)
+	a := r.Agency
+	res, notifyErr, err := app.PayAgencyInvoice(c.UserContext(), r.Tenant, payseraQuery(c), c.IP(),
+		app.PayeeAgency{ID: a.ID, Name: a.Name, Slug: a.Slug, BaseURL: h.Config.BaseURL, Mailer: h.Mailer})
+	if notifyErr != nil {
+		h.logger(c).Error("overpayment email not queued", "agency_id", a.ID, "order", res.OrderID, "err", notifyErr)
+	}
+	return h.answerPaysera(c, res, err, "agency_id", a.ID)
 }
 
 // payseraQuery is a Paysera callback's signed fields, sent by GET or POST.

@@ -1,0 +1,141 @@
+package tenant
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"mintedmind/billing"
+	"mintedmind/db"
+)
+
+// Overpayment is money a provider took for an invoice that no longer
+// owed it (paid another way meanwhile, or voided): staff refund it or
+// credit it to the client.
+type Overpayment struct {
+	ID        string
+	InvoiceID string
+	OrderID   string
+	Amount    int64
+	Currency  string
+	Method    string
+	RequestID string
+	Reason    string // why it did not pay the invoice, as staff read it
+	CreatedAt time.Time
+	SettledAt time.Time // zero while it is still to refund or credit
+	SettledBy string
+}
+
+// Open reports whether the overpayment is still to refund or credit.
+func (o Overpayment) Open() bool { return o.SettledAt.IsZero() }
+
+// OverpaymentResult is what RecordProviderOverpayment did.
+type OverpaymentResult struct {
+	Duplicate   bool   // the provider payment had been recorded before: nothing changed
+	InvoiceID   string // the invoice the order was for
+	Invoice     string // its label
+	Applied     int64  // the part that paid what the invoice still owed (0 when it owed nothing)
+	Overpaid    int64  // the part kept as an overpayment
+	Currency    string
+	Reason      string
+	Overpayment string // the overpayment's id
+}
+
+// RecordProviderOverpayment records a provider payment that the invoice no
+// longer takes in full, in one transaction with the audit entry a (its
+// action becomes "payment.overpaid", its target the invoice): what the
+// invoice still owes, if anything, is paid; the rest is kept as an
+// overpayment. Once per order, like RecordProviderPayment. The caller has
+// checked p against ProviderOrder and tried RecordProviderPayment first.
+func (t *Store) RecordProviderOverpayment(ctx context.Context, p billing.ProviderPayment, a Audit) (OverpaymentResult, error) {
+	var res OverpaymentResult
+	err := t.Tx(ctx, func(tx *sql.Tx) error {
+		res = OverpaymentResult{Currency: p.Currency}
+		var paidAt sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT invoice_id, paid_at FROM paysera_orders WHERE order_id = ?`, p.OrderID).Scan(&res.InvoiceID, &paidAt)
+		if err != nil {
+			return db.NotFound(err, "Payment order")
+		}
+		if paidAt.Valid {
+			res.Duplicate = true
+			return nil
+		}
+		inv, err := loadInvoice(ctx, tx, Viewer{}, res.InvoiceID)
+		if err != nil {
+			return err
+		}
+		res.Invoice = inv.Label()
+		switch {
+		case inv.Kind != KindInvoice:
+			res.Reason = inv.Label() + " is a credit note."
+		case inv.Status == InvoiceVoid:
+			res.Reason = inv.Label() + " is void."
+		case inv.Status == InvoiceDraft:
+			res.Reason = inv.Label() + " is a draft."
+		case !inv.Open() || inv.Outstanding() <= 0:
+			res.Reason = inv.Label() + " was already paid in full."
+		default:
+			res.Applied = min(inv.Outstanding(), p.Amount)
+			res.Reason = inv.Label() + " owed only " + billing.FormatMoney(inv.Outstanding(), inv.Currency) + " when this payment came."
+		}
+		res.Overpaid = p.Amount - res.Applied
+		paidOn := t.Clock().Now().UTC().Format(billing.DateLayout)
+		if res.Applied > 0 {
+			err := t.applyPayment(ctx, tx, Actor{Name: "Paysera"}, inv, Payment{Amount: res.Applied, Currency: p.Currency, PaidOn: paidOn, Method: MethodPaysera, Reference: p.OrderID})
+			if errors.Is(err, errAlreadyRecorded) {
+				res = OverpaymentResult{Duplicate: true, InvoiceID: inv.ID, Invoice: inv.Label()}
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if res.Overpaid > 0 {
+			res.Overpayment = uuid.NewString()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO overpayments (id, invoice_id, order_id, amount, currency, method, request_id, reason, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, res.Overpayment, inv.ID, p.OrderID, res.Overpaid, p.Currency, MethodPaysera, p.RequestID, res.Reason, t.Now()); err != nil {
+				if db.IsUnique(err) {
+					res = OverpaymentResult{Duplicate: true, InvoiceID: inv.ID, Invoice: inv.Label()}
+					return nil
+				}
+				return fmt.Errorf("db: insert overpayment on %s: %w", inv.ID, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE paysera_orders SET paid_at = ?, request_id = ? WHERE order_id = ?`, t.Now(), p.RequestID, p.OrderID); err != nil {
+			return fmt.Errorf("db: mark paysera order %s: %w", p.OrderID, err)
+		}
+		a.Action, a.Target = "payment.overpaid", inv.ID
+		a.Detail = billing.FormatMinor(res.Overpaid) + " " + p.Currency + " paysera order " + p.OrderID + " request " + p.RequestID
+		return t.auditTx(ctx, tx, a)
+	})
+	return res, err
+}
+
+// InvoiceOverpayments lists the overpayments taken for an invoice, oldest first.
+func (t *Store) InvoiceOverpayments(ctx context.Context, invoiceID string) ([]Overpayment, error) {
+	return db.QueryList(ctx, t.Read(), "overpayments", scanOverpayment,
+		`SELECT id, invoice_id, order_id, amount, currency, method, request_id, reason, created_at, COALESCE(settled_at, 0), settled_by
+		FROM overpayments WHERE invoice_id = ? ORDER BY created_at, id`, invoiceID)
+}
+
+// OpenOverpayments lists the overpayments still to refund or credit, oldest first.
+func (t *Store) OpenOverpayments(ctx context.Context) ([]Overpayment, error) {
+	return db.QueryList(ctx, t.Read(), "overpayments", scanOverpayment,
+		`SELECT id, invoice_id, order_id, amount, currency, method, request_id, reason, created_at, COALESCE(settled_at, 0), settled_by
+		FROM overpayments WHERE settled_at IS NULL ORDER BY created_at, id`)
+}
+
+func scanOverpayment(row db.Scanner) (Overpayment, error) {
+	var o Overpayment
+	var created, settled int64
+	err := row.Scan(&o.ID, &o.InvoiceID, &o.OrderID, &o.Amount, &o.Currency, &o.Method, &o.RequestID, &o.Reason, &created, &settled, &o.SettledBy)
+	o.CreatedAt = db.UnixTime(created)
+	if settled != 0 {
+		o.SettledAt = db.UnixTime(settled)
+	}
+	return o, err
+}
