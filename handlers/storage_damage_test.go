@@ -58,14 +58,14 @@ func hasTable(t *testing.T, path, table string) bool {
 	return n == 1
 }
 
-// TestDamagedAgency overwrites pages of one agency's database while the
+// TestDegradedDamagedAgency overwrites pages of one agency's database while the
 // server is stopped, and the header of another's: on the next start both
 // are degraded (recorded in the control database), their pages answer 503
 // saying the data is being restored, their jobs skip them, the console
 // lists them with the error and the way back, the operator is emailed once
 // for each, and the third agency is served as before. Restoring from the
 // latest backup in the console puts the first back in service.
-func TestDamagedAgency(t *testing.T) {
+func TestDegradedDamagedAgency(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir, backups := t.TempDir(), t.TempDir()
@@ -203,11 +203,11 @@ func subjects(ms []mailtest.Message) []string {
 	return out
 }
 
-// TestFailingMigration starts the server with a migration that one
+// TestDegradedFailingMigration starts the server with a migration that one
 // agency's data violates: that agency stays exactly at its previous
 // version and is degraded with the error, the server starts and serves
 // (and migrates) the other, and the operator is emailed once.
-func TestFailingMigration(t *testing.T) {
+func TestDegradedFailingMigration(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	smtp := mailtest.Start(t)

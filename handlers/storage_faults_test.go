@@ -272,11 +272,11 @@ func readyz(t *testing.T, e *env) *response {
 	return e.newClient().get("/readyz")
 }
 
-// TestDiskFull fills a real tmpfs holding the whole data directory: every
+// TestStorageDiskFull fills a real tmpfs holding the whole data directory: every
 // kind of write that finds the disk full is answered 507 with the
 // message, never a generic 500, and leaves nothing half-written; reads go
 // on; the operator gets one email when it starts and one when it ends.
-func TestDiskFull(t *testing.T) {
+func TestStorageDiskFull(t *testing.T) {
 	t.Parallel()
 	dir := faultfs.Tmpfs(t, 64<<20)
 	f := mustFaultEnv(t, dir, faultOpts{reserve: "0"})
@@ -357,11 +357,11 @@ func TestDiskFull(t *testing.T) {
 	})
 }
 
-// TestLowSpaceRefusesUploadsBeforeTheirBodies crosses the reserve on a
+// TestStorageLowSpaceRefusesUploadsBeforeTheirBodies crosses the reserve on a
 // real tmpfs: uploads and imports are refused with 507 before their
 // bodies are read, other writes go on, /readyz tells, and the operator
 // is emailed once when the reserve is crossed and once when it recovers.
-func TestLowSpaceRefusesUploadsBeforeTheirBodies(t *testing.T) {
+func TestStorageLowSpaceRefusesUploadsBeforeTheirBodies(t *testing.T) {
 	t.Parallel()
 	dir := faultfs.Tmpfs(t, 64<<20)
 	f := mustFaultEnv(t, dir, faultOpts{reserve: "16MiB"})
@@ -538,12 +538,12 @@ func TestReadOnlyStorage(t *testing.T) {
 	})
 }
 
-// TestVanishedAgencyDirectory deletes one agency's directory while it is
+// TestStorageVanishedAgencyDirectory deletes one agency's directory while it is
 // served: its changes are 503 (never written into the deleted file, lost
 // on close), its open database is still read, the other agency is
 // untouched, /readyz tells, and when the directory is put back it is
 // served from the file on disk without a restart.
-func TestVanishedAgencyDirectory(t *testing.T) {
+func TestStorageVanishedAgencyDirectory(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	f := mustFaultEnv(t, dir, faultOpts{})
