@@ -2,9 +2,12 @@ package app
 
 import (
 	"context"
+	"fmt"
 
+	"mintedmind/apperr"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/files"
 )
 
 // Plans decides which plan an agency is on and so what it may hold. Plans,
@@ -77,4 +80,36 @@ func (p *Plans) Limits(ctx context.Context, a *control.Agency) (tenant.Limits, e
 		l.StorageBytes = plan.StorageBytes
 	}
 	return l, nil
+}
+
+// PlanRefusal says, for people, what of u goes over plan's limits (the
+// first that does), or "" when u fits the plan: the plan page marks the
+// plans an agency cannot move to with it, and ChangePlan refuses them.
+func PlanRefusal(plan *control.Plan, u tenant.Usage) string {
+	switch {
+	case plan.StaffSeats > 0 && u.Staff > plan.StaffSeats:
+		return fmt.Sprintf("%s allows %d staff seats and you have %d (pending invitations included). Remove staff or withdraw invitations first.", plan.Name, plan.StaffSeats, u.Staff)
+	case plan.MaxClients > 0 && u.Clients > plan.MaxClients:
+		return fmt.Sprintf("%s allows %d clients and you have %d. Archive or remove clients first.", plan.Name, plan.MaxClients, u.Clients)
+	case plan.StorageBytes > 0 && u.StorageBytes > plan.StorageBytes:
+		return fmt.Sprintf("%s allows %s of documents and you use %s. Delete documents (and empty the trash) first.", plan.Name, files.ByteSize(plan.StorageBytes), files.ByteSize(u.StorageBytes))
+	}
+	return ""
+}
+
+// ChangePlan moves agency a, whose store is t, to plan on interval
+// (control.Store.ChangePlan says when it applies), refused while what the
+// agency holds is over the plan's limits. The usage is counted in the
+// agency's database and the move made in the control database: two
+// transactions, so a client added between them can leave the agency one
+// over its new plan; the writes the limits guard then refuse more.
+func (p *Plans) ChangePlan(ctx context.Context, a *control.Agency, t *tenant.Store, plan *control.Plan, interval string) (*control.PlanChange, error) {
+	u, err := t.PlanUsage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if msg := PlanRefusal(plan, u); msg != "" {
+		return nil, apperr.New(apperr.Conflict, "You can't move to %s yet: %s", plan.Name, msg)
+	}
+	return p.Control.ChangePlan(ctx, a.ID, plan, interval)
 }

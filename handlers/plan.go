@@ -56,9 +56,7 @@ func (h *Handlers) planPage(c *fiber.Ctx, r *Request, formErr error) error {
 	for _, p := range plans {
 		ch := planChoice{Plan: p, Monthly: billing.FormatMoney(p.MonthlyPrice, p.Currency), Yearly: billing.FormatMoney(p.YearlyPrice, p.Currency),
 			Current: current != nil && current.ID == p.ID, Storage: limitText(p.StorageBytes, true), Keeps: retentionText(p.CaseRetentionDays)}
-		if msg := p.Limits().Exceeds(control.Usage(usage), p.Name); msg != "" {
-			ch.Refusal = msg
-		}
+		ch.Refusal = app.PlanRefusal(p, usage)
 		view.Choices = append(view.Choices, ch)
 	}
 	invoices, err := h.Control.SubscriptionInvoices(ctx, a.ID, 50)
@@ -144,11 +142,7 @@ func (h *Handlers) PlanChange(c *fiber.Ctx, r *Request) error {
 	if interval == "" {
 		interval = control.IntervalMonth
 	}
-	usage, err := r.Tenant.PlanUsage(ctx)
-	if err != nil {
-		return err
-	}
-	change, err := h.Control.ChangePlan(ctx, a.ID, p, interval, control.Usage(usage))
+	change, err := h.plans.ChangePlan(ctx, a, r.Tenant, p, interval)
 	if err != nil {
 		return h.planPage(c, r, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"mintedmind/db/control"
+	"mintedmind/db/tenant"
 	"mintedmind/files/filestest"
 	"mintedmind/handlers"
 )
@@ -72,13 +73,13 @@ func wantRefusedBut(t *testing.T, res []*response, ok, status int, refusal strin
 }
 
 // mustPlanUsage is what agency a holds of its plan's limits.
-func (e *env) mustPlanUsage(t *testing.T, a *agency) control.Usage {
+func (e *env) mustPlanUsage(t *testing.T, a *agency) tenant.Usage {
 	t.Helper()
 	u, err := e.mustTenant(t, a.ID).PlanUsage(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return control.Usage(u)
+	return u
 }
 
 func TestPlanLimitsHoldUnderConcurrentRequests(t *testing.T) {

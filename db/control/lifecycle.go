@@ -155,45 +155,6 @@ func setStatusTx(ctx context.Context, tx *sql.Tx, s *Subscription, to string, no
 	return nil
 }
 
-// Usage is what an agency uses of its plan's limits.
-type Usage struct {
-	Staff        int64 // active staff, admins and owners plus pending invitations to them
-	Clients      int64
-	StorageBytes int64
-}
-
-// Exceeds returns a message for people when u goes over l, else "".
-func (l Limits) Exceeds(u Usage, planName string) string {
-	switch {
-	case l.StaffSeats > 0 && u.Staff > l.StaffSeats:
-		return fmt.Sprintf("%s allows %d staff seats and you have %d (pending invitations included). Remove staff or withdraw invitations first.", planName, l.StaffSeats, u.Staff)
-	case l.MaxClients > 0 && u.Clients > l.MaxClients:
-		return fmt.Sprintf("%s allows %d clients and you have %d. Archive or remove clients first.", planName, l.MaxClients, u.Clients)
-	case l.StorageBytes > 0 && u.StorageBytes > l.StorageBytes:
-		return fmt.Sprintf("%s allows %s of documents and you use %s. Delete documents (and empty the trash) first.", planName, byteSize(l.StorageBytes), byteSize(u.StorageBytes))
-	}
-	return ""
-}
-
-// byteSize writes a size for people as files.ByteSize does (25 MiB,
-// 1.5 GiB): the store imports no file-storage code for one message.
-func byteSize(n int64) string {
-	units := []string{"bytes", "KiB", "MiB", "GiB", "TiB"}
-	f, i := float64(n), 0
-	for f >= 1024 && i < len(units)-1 {
-		f /= 1024
-		i++
-	}
-	switch {
-	case i == 0:
-		return fmt.Sprintf("%d bytes", n)
-	case f == float64(int64(f)) || f >= 100:
-		return fmt.Sprintf("%.0f %s", f, units[i])
-	default:
-		return fmt.Sprintf("%.1f %s", f, units[i])
-	}
-}
-
 // monthlyEquivalent compares plans across intervals.
 func monthlyEquivalent(p *Plan, interval string) int64 {
 	if interval == IntervalYear {
@@ -211,17 +172,14 @@ type PlanChange struct {
 // ChangePlan moves an agency to plan on interval. An upgrade (or any change
 // during the trial or from a free plan) applies at once and starts a new
 // period, voiding the open invoice of the old one; a downgrade waits for
-// the current period's end. Either is refused when usage exceeds the new
-// plan's limits.
-func (c *Store) ChangePlan(ctx context.Context, agencyID string, plan *Plan, interval string, usage Usage) (*PlanChange, error) {
+// the current period's end. Whether the agency's usage fits the new plan
+// is app.Plans.ChangePlan's to judge, before it calls this.
+func (c *Store) ChangePlan(ctx context.Context, agencyID string, plan *Plan, interval string) (*PlanChange, error) {
 	if interval != IntervalMonth && interval != IntervalYear {
 		return nil, apperr.FieldErrors(map[string]string{"interval": "Choose monthly or yearly billing."})
 	}
 	if plan.Priced() && plan.Price(interval) <= 0 {
 		return nil, apperr.FieldErrors(map[string]string{"interval": plan.Name + " is not sold " + interval + "ly."})
-	}
-	if msg := plan.Limits().Exceeds(usage, plan.Name); msg != "" {
-		return nil, apperr.New(apperr.Conflict, "You can't move to %s yet: %s", plan.Name, msg)
 	}
 	var change PlanChange
 	err := c.Tx(ctx, func(tx *sql.Tx) error {

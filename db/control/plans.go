@@ -48,19 +48,6 @@ func (p *Plan) Price(interval string) int64 {
 	return p.MonthlyPrice
 }
 
-// Limits are the limits an agency works within; 0 is no limit.
-type Limits struct {
-	StaffSeats        int64
-	MaxClients        int64
-	StorageBytes      int64
-	CaseRetentionDays int64
-}
-
-// Limits returns the plan's limits.
-func (p *Plan) Limits() Limits {
-	return Limits{StaffSeats: p.StaffSeats, MaxClients: p.MaxClients, StorageBytes: p.StorageBytes, CaseRetentionDays: p.CaseRetentionDays}
-}
-
 const planColumns = `id, name, monthly_price, yearly_price, currency, staff_seats, max_clients, storage_bytes, case_retention_days, trial_days, is_default, position, created_at`
 
 func scanPlan(row db.Scanner) (*Plan, error) {

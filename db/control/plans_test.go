@@ -80,13 +80,4 @@ func TestPlans(t *testing.T) {
 			t.Fatalf("%+v", s)
 		}
 	})
-	t.Run("limits say what is over", func(t *testing.T) {
-		l := control.Limits{StaffSeats: 2, MaxClients: 10, StorageBytes: 1 << 20}
-		if msg := l.Exceeds(control.Usage{Staff: 2, Clients: 10, StorageBytes: 1 << 20}, "Small"); msg != "" {
-			t.Fatalf("at the limit: %s", msg)
-		}
-		if msg := l.Exceeds(control.Usage{StorageBytes: 2 << 20}, "Small"); msg != "Small allows 1 MiB of documents and you use 2 MiB. Delete documents (and empty the trash) first." {
-			t.Fatalf("%s", msg)
-		}
-	})
 }

@@ -5,8 +5,8 @@ import (
 	"fmt"
 )
 
-// Usage is what an agency uses of its plan's limits (control.Usage is the
-// same, as the control database compares it with a plan).
+// Usage is what an agency uses of its plan's limits (app.PlanRefusal
+// compares it with a plan).
 type Usage struct {
 	Staff        int64 // active staff, admins and owners plus pending invitations to them
 	Clients      int64
