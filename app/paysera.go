@@ -8,11 +8,15 @@ import (
 
 // ValidateBillingSettings checks an agency's billing settings before they
 // are saved: the store's checks, one message per field, and that Paysera's
-// public key, when there is one, parses.
+// public key, when there is one, parses, and is there when a project id
+// or sign password is (without it no callback can be checked).
 func ValidateBillingSettings(s *tenant.BillingSettings) error {
 	fields := apperr.FieldsOf(s.Validate())
 	if fields == nil {
 		fields = map[string]string{}
+	}
+	if fields["paysera_public_key"] == "" && s.PayseraPublicKey == "" && (s.PayseraProjectID != "" || s.PayseraPassword != "") {
+		fields["paysera_public_key"] = payseraKeyMessage
 	}
 	if fields["paysera_public_key"] == "" && s.PayseraPublicKey != "" {
 		if _, err := paysera.ParsePublicKey(s.PayseraPublicKey); err != nil {

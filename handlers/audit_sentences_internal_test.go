@@ -186,6 +186,7 @@ func writtenAuditActions(t *testing.T) (agency, operator map[string]string) {
 }
 
 func TestEveryAuditActionHasASentence(t *testing.T) {
+	t.Parallel()
 	agency, operator := writtenAuditActions(t)
 	if len(agency) < 40 || len(operator) < 8 {
 		t.Fatalf("found only %d agency and %d operator audit actions in the code: the walk is broken", len(agency), len(operator))
@@ -220,6 +221,7 @@ func TestEveryAuditActionHasASentence(t *testing.T) {
 // is known and for one whose target is gone: each is a sentence (a capital
 // first, no code, no id shown as text), and links only inside the agency.
 func TestAuditSentencesRead(t *testing.T) {
+	t.Parallel()
 	const id = "0b7e7c1e-1111-4222-8333-944455556666"
 	known := &tenant.AuditRefs{
 		People:    map[string]tenant.AuditPerson{id: {ID: id, Name: "Rūta", Email: "ruta@example.test", Role: tenant.RoleStaff}, "ruta@example.test": {ID: id, Name: "Rūta", Email: "ruta@example.test", Role: tenant.RoleStaff}},

@@ -18,6 +18,7 @@ func visibleText(body string) string {
 }
 
 func TestAuditLogReadsAsSentences(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "audit")
 	b := e.mustSignup(t, "audit-b")

@@ -17,6 +17,7 @@ import (
 // the action and its target, written with the change; the Paysera
 // callback's names Paysera.
 func TestBillingActionsAreAudited(t *testing.T) {
+	t.Parallel()
 	f := mustBillingFixture(t)
 	key := f.mustSetUpPaysera(t)
 	b := f.a.Owner
@@ -94,6 +95,7 @@ func TestBillingActionsAreAudited(t *testing.T) {
 // nothing of it stays, and a Paysera callback is not answered "OK", so
 // Paysera sends it again.
 func TestBillingActionWithoutItsAuditRowChangesNothing(t *testing.T) {
+	t.Parallel()
 	f := mustBillingFixture(t)
 	key := f.mustSetUpPaysera(t)
 	b := f.a.Owner
@@ -123,6 +125,7 @@ func TestBillingActionWithoutItsAuditRowChangesNothing(t *testing.T) {
 // with the payment; a part paid by hand leaves the rest to pay by hand (a
 // callback for more than is owed would be refused).
 func TestSubscriptionPaymentAudited(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "subaudit")
 	key := mustPayseraKeys(t, e)

@@ -24,6 +24,11 @@ type invoiceSettingsView struct {
 	Reminder       string // the reminder days as typed
 	PasswordHint   string
 	DefaultPattern string
+	Paysera        app.PayseraStatus // what Paysera does with the stored settings, in words
+	// Check is the result of "Check Paysera" (CheckPaysera), when pressed.
+	Check   []app.PayseraCheckStep
+	Checked bool
+	CheckOK bool
 }
 
 // newInvoiceSettingsView is the page's view of s; reminder is the reminder
@@ -36,9 +41,10 @@ func newInvoiceSettingsView(s tenant.BillingSettings, reminder string) *invoiceS
 	if reminder == "" {
 		reminder = tenant.FormatReminderDays(s.ReminderDays)
 	}
+	status := app.PayseraStatusOf(s)
 	s.PayseraPassword = ""
 	return &invoiceSettingsView{Page: Page{Title: "Billing settings"}, Settings: s, Currencies: currencyOptions(s.Currency), Reminder: reminder,
-		PasswordHint: hint, Terms: strconv.Itoa(s.TermsDays), DefaultPattern: billing.DefaultNumberPattern}
+		PasswordHint: hint, Terms: strconv.Itoa(s.TermsDays), DefaultPattern: billing.DefaultNumberPattern, Paysera: status}
 }
 
 // BillingSettings shows the agency's billing settings (admins and owners).
@@ -48,6 +54,20 @@ func (h *Handlers) BillingSettings(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	return h.formPage(c, "pages/invoices/settings", "partials/invoices/settings", newInvoiceSettingsView(s, ""), nil)
+}
+
+// BillingSettingsCheckPaysera tries the stored Paysera settings locally
+// (app.CheckPaysera: a signed test request, a test callback verified) and
+// shows the settings page with the steps; it writes nothing.
+func (h *Handlers) BillingSettingsCheckPaysera(c *fiber.Ctx, r *Request) error {
+	s, err := r.Tenant.BillingSettings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	view := newInvoiceSettingsView(s, "")
+	view.Check, view.CheckOK = app.CheckPaysera(s, h.Config.BaseURL+"/pay/"+r.Agency.Slug+"/paysera/callback")
+	view.Checked = true
+	return h.formPage(c, "pages/invoices/settings", "partials/invoices/settings", view, nil)
 }
 
 // BillingSettingsUpdate saves them; an empty password field keeps the

@@ -33,6 +33,7 @@ func brandingForm(t *testing.T, b *browser, slug string, fields map[string]strin
 }
 
 func TestBranding(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "brand")
 	a.Owner.get("/a/" + a.Slug + "/settings/branding")
@@ -144,6 +145,7 @@ var (
 // header's stylesheet link and logo (partials/layout/nav) keep them inside
 // their attributes, escaped, and brand.css writes no CSS but a colour.
 func TestStoredBrandingCannotBreakOut(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "brand-raw")
 	tn := e.mustTenant(t, a.ID)

@@ -11,6 +11,7 @@ import (
 // Cases the retention job archived leave the lists for the Archived view,
 // and say so on their page; reopening brings them back.
 func TestArchivedCases(t *testing.T) {
+	t.Parallel()
 	f := mustCaseFixture(t)
 	owner := f.a.Owner
 	old := mustCreateCase(t, owner, f.a, url.Values{"client_id": {f.acme}, "title": {"Finished years ago"}})

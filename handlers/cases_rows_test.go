@@ -15,6 +15,7 @@ import (
 // cached by everything they show, so an edit to the case, its client's
 // name or its assignee's name shows on the very next list view.
 func TestCaseListRowsStayCurrent(t *testing.T) {
+	t.Parallel()
 	f := mustCaseFixture(t)
 	b := f.a.Owner
 	id := mustCreateCase(t, b, f.a, url.Values{"client_id": {f.acme}, "title": {"Roof repair"}, "assignee_id": {f.staffID}})

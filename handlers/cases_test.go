@@ -104,6 +104,7 @@ func mustCaseFixture(t *testing.T) *caseFixture {
 func (f *caseFixture) url(path string) string { return "/a/" + f.a.Slug + "/cases" + path }
 
 func TestCaseCreate(t *testing.T) {
+	t.Parallel()
 	f := mustCaseFixture(t)
 	owner := f.a.Owner
 	first := mustCreateCase(t, owner, f.a, url.Values{"client_id": {f.acme}, "title": {"Broken printer"}, "labels": {"Hardware, URGENT, hardware"},
@@ -190,6 +191,7 @@ func TestCaseCreate(t *testing.T) {
 }
 
 func TestCaseOtherAgencyIsNotFound(t *testing.T) {
+	t.Parallel()
 	f := mustCaseFixture(t)
 	owner := f.a.Owner
 	id := f.foreignCase
@@ -220,6 +222,7 @@ func TestCaseOtherAgencyIsNotFound(t *testing.T) {
 }
 
 func TestCaseStatus(t *testing.T) {
+	t.Parallel()
 	f := mustCaseFixture(t)
 	owner := f.a.Owner
 	id := mustCreateCase(t, owner, f.a, url.Values{"client_id": {f.acme}, "title": {"Move me"}})
@@ -275,6 +278,7 @@ func TestCaseStatus(t *testing.T) {
 }
 
 func TestCaseTimeline(t *testing.T) {
+	t.Parallel()
 	f := mustCaseFixture(t)
 	owner := f.a.Owner
 	id := mustCreateCase(t, owner, f.a, url.Values{"client_id": {f.acme}, "title": {"Old title"}, "description": {"old text"}, "labels": {"a"}, "due_date": {"2026-12-01"}})
@@ -349,6 +353,7 @@ func TestCaseTimeline(t *testing.T) {
 }
 
 func TestCaseNotes(t *testing.T) {
+	t.Parallel()
 	f := mustCaseFixture(t)
 	owner := f.a.Owner
 	id := mustCreateCase(t, owner, f.a, url.Values{"client_id": {f.acme}, "title": {"Notes"}})
@@ -418,6 +423,7 @@ func TestCaseNotes(t *testing.T) {
 }
 
 func TestCaseViews(t *testing.T) {
+	t.Parallel()
 	f := mustCaseFixture(t)
 	owner := f.a.Owner
 	// The test clock is at 2026-11-02 09:00 UTC.
@@ -505,6 +511,7 @@ func rowTitles(body string) []string {
 }
 
 func TestCaseListPaging(t *testing.T) {
+	t.Parallel()
 	f := mustCaseFixture(t)
 	owner := f.a.Owner
 	tn := f.e.mustTenant(t, f.a.ID)
@@ -545,6 +552,7 @@ func TestCaseListPaging(t *testing.T) {
 }
 
 func TestCasesBulk(t *testing.T) {
+	t.Parallel()
 	f := mustCaseFixture(t)
 	owner := f.a.Owner
 	a := mustCreateCase(t, owner, f.a, url.Values{"client_id": {f.acme}, "title": {"A"}})
@@ -612,6 +620,7 @@ func TestCasesBulk(t *testing.T) {
 }
 
 func TestRestrictedStaffCases(t *testing.T) {
+	t.Parallel()
 	f := mustCaseFixture(t)
 	owner := f.a.Owner
 	ownerID := f.e.mustUserID(t, f.a, f.a.OwnerEmail)
@@ -660,6 +669,7 @@ func TestRestrictedStaffCases(t *testing.T) {
 }
 
 func TestCasesExport(t *testing.T) {
+	t.Parallel()
 	f := mustCaseFixture(t)
 	owner := f.a.Owner
 	mustCreateCase(t, owner, f.a, url.Values{"client_id": {f.acme}, "title": {"=cmd|' /C calc'!A0"}, "description": {"line one\nline \"two\""}, "labels": {"x, y"}})
@@ -689,6 +699,7 @@ func TestCasesExport(t *testing.T) {
 }
 
 func TestCaseListURLs(t *testing.T) {
+	t.Parallel()
 	f := mustCaseFixture(t)
 	owner := f.a.Owner
 	t.Run("the filter form pushes the canonical URL", func(t *testing.T) {

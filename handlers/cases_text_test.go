@@ -5,6 +5,7 @@ import (
 )
 
 func TestLinkedTextRendersAddressesAsLinksAndEscapesTheRest(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 	}{

@@ -51,6 +51,7 @@ func (f *clientFixture) mustPreview(t *testing.T, b *browser, content string) st
 const importHeaderLine = "name,kind,company_code,vat_number,emails,phones,street,city,postal_code,country,notes,tags,responsible_email\n"
 
 func TestClientImport(t *testing.T) {
+	t.Parallel()
 	f := mustClientFixture(t)
 	b := f.a.Owner
 	f.mustSeedClient(t, tenant.ClientInput{Name: "Existing Co", Emails: []string{"taken@example.test"}})
@@ -213,6 +214,7 @@ func TestClientImport(t *testing.T) {
 }
 
 func TestClientImportRestrictedStaff(t *testing.T) {
+	t.Parallel()
 	f := mustClientFixture(t)
 	if err := f.tn.SaveSettings(context.Background(), tenant.Settings{StaffSeeOwnOnly: true}, tenant.Audit{Action: "settings.changed"}); err != nil {
 		t.Fatal(err)
@@ -235,6 +237,7 @@ func TestClientImportRestrictedStaff(t *testing.T) {
 }
 
 func TestClientImportSizeLimits(t *testing.T) {
+	t.Parallel()
 	oneLine := []byte("name\n" + strings.Repeat("x", 20_000_000) + "\n")
 	t.Run("a body over the server's limit is refused before the handler", func(t *testing.T) {
 		f := mustClientFixture(t, func(c *handlers.Config) { c.BodyLimit = 4 << 20 })
@@ -288,6 +291,7 @@ func TestClientImportSizeLimits(t *testing.T) {
 // upload, preview and confirm. How fast is measured by BenchmarkImportClients
 // (BENCHMARKS.md), not here: a timed test fails on a busy machine.
 func TestClientImportTenThousandRows(t *testing.T) {
+	t.Parallel()
 	f := mustClientFixture(t)
 	b := f.a.Owner
 	var sb strings.Builder

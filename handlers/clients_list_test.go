@@ -37,6 +37,7 @@ func moreLink(t *testing.T, res *response) string {
 }
 
 func TestClientList(t *testing.T) {
+	t.Parallel()
 	f := mustClientFixture(t)
 	// 120 clients, one minute apart: Client 000 is the oldest.
 	for i := 0; i < 120; i++ {
@@ -230,6 +231,7 @@ func TestClientList(t *testing.T) {
 }
 
 func TestClientBulk(t *testing.T) {
+	t.Parallel()
 	f := mustClientFixture(t)
 	var ids []string
 	for i := 0; i < 4; i++ {
@@ -322,6 +324,7 @@ func TestClientBulk(t *testing.T) {
 }
 
 func TestClientStaffVisibility(t *testing.T) {
+	t.Parallel()
 	f := mustClientFixture(t)
 	ctx := context.Background()
 	if err := f.tn.SaveSettings(ctx, tenant.Settings{StaffSeeOwnOnly: true}, tenant.Audit{Action: "settings.changed"}); err != nil {
@@ -402,6 +405,7 @@ func TestClientStaffVisibility(t *testing.T) {
 }
 
 func TestClientExport(t *testing.T) {
+	t.Parallel()
 	f := mustClientFixture(t)
 	f.mustSeedClient(t, tenant.ClientInput{Name: "=cmd|' /C calc'!A0", Emails: []string{"evil@example.test"}, Phones: []string{"+370 600 00000"},
 		Notes: "@SUM(1+1)\nsecond line", Tags: []string{"vip", "-x"}, ResponsibleID: f.staff1.ID})
@@ -455,6 +459,7 @@ func TestClientExport(t *testing.T) {
 // The list's rows are rendered once and kept by everything they show
 // (handlers/clients_rows.go): an edit shows on the very next list view.
 func TestClientListRowsStayCurrent(t *testing.T) {
+	t.Parallel()
 	f := mustClientFixture(t)
 	cl := f.mustSeedClient(t, tenant.ClientInput{Name: "Rowan Gardens", Emails: []string{"rowan@example.test"}, City: "Kaunas", ResponsibleID: f.staff1.ID})
 	b := f.a.Owner

@@ -15,6 +15,7 @@ import (
 )
 
 func TestClientFormValidation(t *testing.T) {
+	t.Parallel()
 	f := mustClientFixture(t)
 	f.a.Owner.get(f.path("/new"))
 	emails11 := lines("p%d@example.test", 11)
@@ -84,6 +85,7 @@ func TestClientFormValidation(t *testing.T) {
 }
 
 func TestClientCreateEditArchive(t *testing.T) {
+	t.Parallel()
 	f := mustClientFixture(t)
 	ctx := context.Background()
 	f.a.Owner.get(f.path("/new"))
@@ -313,6 +315,7 @@ func TestClientCreateEditArchive(t *testing.T) {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestClientPageCasesAndActivity(t *testing.T) {
+	t.Parallel()
 	f := mustClientFixture(t)
 	ctx := context.Background()
 	c := f.mustSeedClient(t, tenant.ClientInput{Name: "Case Holder", ResponsibleID: f.staff1.ID})

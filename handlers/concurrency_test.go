@@ -13,6 +13,7 @@ import (
 )
 
 func TestConcurrentSignupsAndSignins(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("slow")
 	}
@@ -78,6 +79,7 @@ func firstLine(s string) string {
 // The real cost parameters queue behind the hasher's bound: a burst of
 // sign-ins waits instead of running 200 argon2 hashes (19 MiB each) at once.
 func TestHasherBoundsConcurrency(t *testing.T) {
+	t.Parallel()
 	h := auth.NewHasher(auth.Params{Memory: 1024, Time: 1, Threads: 1}, 2)
 	hash, err := h.Hash(t.Context(), testPassword)
 	if err != nil {

@@ -117,6 +117,7 @@ func wantCSRFRefusedUnderHTMX(t *testing.T, tg csrfTarget) {
 // CSRF holds for htmx requests as for plain forms, on every kind of route:
 // staff pages, the portal, the operator console and the public forms.
 func TestCSRFRefusesHTMXRequestsWithoutTheSessionToken(t *testing.T) {
+	t.Parallel()
 	f := mustPortalFixture(t)
 	e, a := f.e, f.a
 	ctx := context.Background()

@@ -241,7 +241,7 @@ func TestBillingSettings(t *testing.T) {
 	path := "/a/" + f.a.Slug + "/settings/billing"
 	b.get(path)
 	good := url.Values{"legal_name": {"Agency UAB"}, "currency": {"EUR"}, "number_pattern": {"A-{YYYY}-{SEQ:3}"}, "terms_days": {"10"},
-		"reminder_days": {"3, 14, 30"}, "paysera_project_id": {"123"}, "paysera_password": {"topsecretpw"}}
+		"reminder_days": {"3, 14, 30"}, "paysera_project_id": {"123"}, "paysera_password": {"topsecretpw"}, "paysera_public_key": {mustPublicKeyPEM(t)}}
 	for field, bad := range map[string][2]string{
 		"number_pattern":     {"INV-{SEQ}", "{YYYY}"},
 		"terms_days":         {"-3", "0 to 365"},

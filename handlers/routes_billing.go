@@ -33,6 +33,7 @@ var billingRoutes = []Route{
 	// Billing settings (admins).
 	get("/a/:slug/settings/billing", Admin, (*Handlers).BillingSettings),
 	post("/a/:slug/settings/billing", Admin, (*Handlers).BillingSettingsUpdate),
+	post("/a/:slug/settings/billing/paysera-check", Admin, (*Handlers).BillingSettingsCheckPaysera),
 
 	// Paysera: the payer's return pages, and the signed callback (no session).
 	get("/a/:slug/payments/paysera/accept", AgencyPublic, (*Handlers).PayseraAccept),
