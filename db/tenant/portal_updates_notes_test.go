@@ -112,3 +112,46 @@ func TestPortalUpdatesDropANoteMadeInternal(t *testing.T) {
 		}
 	})
 }
+
+// The portal home's latest updates hold client-visible events only: an
+// internal note, a document not shared and a change of title or assignee
+// (internal events) are not listed.
+func TestPortalUpdatesLeaveOutInternalEvents(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := mustOpenFixture(t)
+	tn, owner := f.mustOpenAgency(t, "updates-events")
+	x := mustCaseClient(t, tn, "Xylo Ltd", "")
+	contact := tenant.NewViewer(mustPortalContact(t, tn, owner, x, "xena@xylo.test"), tenant.Settings{})
+	k := mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: x, Title: "Website"})
+	const internalNote, internalFile, internalTitle = "Client pays late: ask for a deposit", "margin-calculation.xlsx", "Website (cheap client)"
+	if _, err := tn.AddNote(ctx, everything(owner), actorOf(owner), k.ID, internalNote, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.AddDocuments(ctx, tenant.StaffDocumentAccess(everything(owner)), actorOf(owner), k.ID, false, 1<<30,
+		[]tenant.DocumentFile{docFile(internalFile, 10)}, sizeText); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, tenant.CaseChange{Title: ptr(internalTitle), AssigneeID: ptr(owner.ID)}); err != nil {
+		t.Fatal(err)
+	}
+	updates, err := tn.PortalUpdates(ctx, contact, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	internal := queryInt(t, tn, `SELECT COUNT(*) FROM case_events WHERE case_id = ? AND visible_to_client = 0`, k.ID)
+	if internal < 3 {
+		t.Fatalf("the case has %d internal events, want at least 3", internal)
+	}
+	for _, u := range updates {
+		if u.Kind != tenant.EventCreated {
+			t.Errorf("update %d (%s %s %q) is listed; only the case's opening is client-visible", u.ID, u.Kind, u.Field, u.NewValue)
+		}
+	}
+	text := updateTexts(updates)
+	for _, s := range []string{internalNote, internalFile, internalTitle} {
+		if strings.Contains(text, s) {
+			t.Errorf("the updates hold %q", s)
+		}
+	}
+}
