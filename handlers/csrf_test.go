@@ -9,6 +9,7 @@ import (
 )
 
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "csrf")
 	ctx := context.Background()

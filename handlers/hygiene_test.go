@@ -13,6 +13,7 @@ import (
 )
 
 func TestHTTPHygiene(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	c := e.newClient()
 

@@ -8,6 +8,7 @@ import (
 // The invoice page shows VAT rounded once per rate, halves away from zero:
 // on the amounts where per-line rounding, or halves to even, would differ.
 func TestInvoicePageRoundsVATOncePerRate(t *testing.T) {
+	t.Parallel()
 	f := mustBillingFixture(t)
 	b := f.a.Owner
 	b.get(f.inv("/new"))

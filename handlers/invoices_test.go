@@ -77,6 +77,7 @@ func invoiceCount(t *testing.T, tn *tenant.Store) int {
 }
 
 func TestInvoiceFormRules(t *testing.T) {
+	t.Parallel()
 	f := mustBillingFixture(t)
 	b := f.a.Owner
 	b.get(f.inv("/new"))
@@ -139,6 +140,7 @@ func TestInvoiceFormRules(t *testing.T) {
 }
 
 func TestInvoiceFlow(t *testing.T) {
+	t.Parallel()
 	f := mustBillingFixture(t)
 	b := f.a.Owner
 	b.get(f.inv("/new"))
@@ -236,6 +238,7 @@ func TestInvoiceFlow(t *testing.T) {
 }
 
 func TestBillingSettings(t *testing.T) {
+	t.Parallel()
 	f := mustBillingFixture(t)
 	b := f.a.Owner
 	path := "/a/" + f.a.Slug + "/settings/billing"
@@ -300,6 +303,7 @@ func mustSetUpPaysera(t *testing.T, b *browser, slug string) *rsa.PrivateKey {
 }
 
 func TestPayseraCheckout(t *testing.T) {
+	t.Parallel()
 	f := mustBillingFixture(t)
 	key := f.mustSetUpPaysera(t)
 	b := f.a.Owner
@@ -433,6 +437,7 @@ func TestPayseraCheckout(t *testing.T) {
 }
 
 func TestInvoiceSendWithoutEmail(t *testing.T) {
+	t.Parallel()
 	f := mustBillingFixture(t)
 	b := f.a.Owner
 	noEmail := f.mustSeedClient(t, tenant.ClientInput{Name: "Silent Ltd", Kind: "company"})
@@ -448,6 +453,7 @@ func TestInvoiceSendWithoutEmail(t *testing.T) {
 }
 
 func TestInvoiceEditorLines(t *testing.T) {
+	t.Parallel()
 	f := mustBillingFixture(t)
 	b := f.a.Owner
 	undo := htmx(b)

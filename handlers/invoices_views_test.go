@@ -14,6 +14,7 @@ func inputTag(body, name string) string {
 }
 
 func TestInvoicePagePaymentForm(t *testing.T) {
+	t.Parallel()
 	f := mustBillingFixture(t)
 	b := f.a.Owner
 	b.get(f.inv("/new"))
@@ -57,6 +58,7 @@ func TestInvoicePagePaymentForm(t *testing.T) {
 }
 
 func TestInvoiceEditorLineRows(t *testing.T) {
+	t.Parallel()
 	f := mustBillingFixture(t)
 	b := f.a.Owner
 	remove := `hx-get="` + f.inv("/line") + `?remove=1"`
@@ -92,6 +94,7 @@ func TestInvoiceEditorLineRows(t *testing.T) {
 }
 
 func TestPayseraReturnPages(t *testing.T) {
+	t.Parallel()
 	f := mustPortalFixture(t)
 	id := f.mustIssueInvoice(t, f.x)
 	back := `href="` + f.portal("/invoices/"+id) + `"`

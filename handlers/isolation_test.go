@@ -11,6 +11,7 @@ import (
 )
 
 func TestAgencyIsolation(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "iso-a")
 	b := e.mustSignup(t, "iso-b")

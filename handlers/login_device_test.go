@@ -30,6 +30,7 @@ func signInAt(c *browser, a *agency, ip, email, password string) *response {
 }
 
 func TestSignInAStrangerCannotLock(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t, behindProxy)
 	a := e.mustSignup(t, "nolock")
 	limit := e.cfg.LoginLimit
@@ -87,6 +88,7 @@ func TestSignInAStrangerCannotLock(t *testing.T) {
 }
 
 func TestSignInKnownBrowsers(t *testing.T) {
+	t.Parallel()
 	t.Run("a crowded office address stops strangers but not the staff's own browsers", func(t *testing.T) {
 		e := mustNewEnv(t, behindProxy, func(c *handlers.Config) { c.LoginIPLimit = handlers.Limit{Max: 20, Window: 15 * time.Minute} })
 		a := e.mustSignup(t, "office")
@@ -161,6 +163,7 @@ func TestSignInKnownBrowsers(t *testing.T) {
 }
 
 func TestCSRFNotFromTheQueryString(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "csrfq")
 
@@ -230,6 +233,7 @@ func (r *rawCookies) do(t *testing.T, method, path string, form url.Values) *res
 }
 
 func TestHostPrefixedCookiesOverHTTPS(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t, func(c *handlers.Config) { c.BaseURL = "https://mm.test" })
 	owner := newRawCookies(e)
 	owner.do(t, "GET", "/signup", nil)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestLogin(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "login-a")
 	b := e.mustSignup(t, "login-b")
@@ -155,6 +156,7 @@ func TestLogin(t *testing.T) {
 // invite and recording it) can sign in on the agency's page, and that
 // sign-in makes the global login page find it again.
 func TestAgencySignInRepairsTheDirectory(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "repair")
 	ctx := context.Background()

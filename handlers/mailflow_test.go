@@ -10,6 +10,7 @@ import (
 )
 
 func TestInviteByEmail(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "invite")
 	ctx := context.Background()
@@ -86,6 +87,7 @@ func TestInviteByEmail(t *testing.T) {
 }
 
 func TestPasswordResetByEmail(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "reset")
 	e.flushMail(t)

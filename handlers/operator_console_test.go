@@ -47,6 +47,7 @@ func (e *env) mustOperator(t *testing.T) *browser {
 }
 
 func TestOperatorConsole(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	e.withJobs(t)
 	ctx := context.Background()

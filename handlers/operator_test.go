@@ -11,6 +11,7 @@ import (
 )
 
 func TestOperatorSetup(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	ctx := context.Background()
 	first, err := e.control.CreateSetupToken(ctx, control.SetupFirstRun, 24*time.Hour)

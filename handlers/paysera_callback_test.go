@@ -101,6 +101,7 @@ func (f *billingFixture) paymentState(t *testing.T, id string) string {
 // and a signature by another key, or over other data, records nothing,
 // whatever the rest of the callback says.
 func TestPayseraCallbackChecksTheSS2Signature(t *testing.T) {
+	t.Parallel()
 	f := mustBillingFixture(t)
 	key := f.mustSetUpPaysera(t)
 	otherKey, err := rsa.GenerateKey(rand.Reader, 2048)

@@ -47,6 +47,7 @@ func (e *env) setStatus(t *testing.T, a *agency, status string) {
 }
 
 func TestSignupStartsTrial(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "trial")
 	s, err := e.control.Subscription(context.Background(), a.ID)
@@ -74,6 +75,7 @@ func TestSignupStartsTrial(t *testing.T) {
 }
 
 func TestPlanLimits(t *testing.T) {
+	t.Parallel()
 	f := mustDocFixture(t)
 	e, a := f.e, f.a
 	// The fixture has an owner and a staff member: 2 seats; one client.
@@ -141,6 +143,7 @@ func planNamed(t *testing.T, e *env, name string) *control.Plan {
 }
 
 func TestOwnerPlanChange(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "chg")
 	ctx := context.Background()
@@ -185,6 +188,7 @@ func TestOwnerPlanChange(t *testing.T) {
 }
 
 func TestSuspendedAgencyIsReadOnly(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "susp")
 	staffB, _ := e.mustAddUser(t, a, "staff")
@@ -278,6 +282,7 @@ func mustOpenInvoice(t *testing.T, e *env, a *agency) *control.SubscriptionInvoi
 }
 
 func TestSubscriptionPayseraCallback(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "payc")
 	key := mustPayseraKeys(t, e)
@@ -351,6 +356,7 @@ func TestSubscriptionPayseraCallback(t *testing.T) {
 }
 
 func TestPlanChangeRefusedWhileUnpaid(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "unpaid")
 	mustOpenInvoice(t, e, a)

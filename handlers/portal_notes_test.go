@@ -10,6 +10,7 @@ import (
 // edit route, with new text, leaves the contact's portal case page: neither
 // the text the client was shown nor the new, internal one appears.
 func TestPortalCasePageDropsANoteMadeInternal(t *testing.T) {
+	t.Parallel()
 	f := mustPortalFixture(t)
 	caseURL := "/a/" + f.a.Slug + "/cases/" + f.caseX
 	const sharedText, internalText, keptText = "The draft is ready for review", "Client pays late so ask for a deposit", "Hosting renewed for a year"

@@ -54,6 +54,7 @@ func mustPortalFixture(t *testing.T) *portalFixture {
 func (f *portalFixture) portal(rest string) string { return "/a/" + f.a.Slug + "/portal" + rest }
 
 func TestPortal(t *testing.T) {
+	t.Parallel()
 	f := mustPortalFixture(t)
 	staffCase := func(id string) string { return "/a/" + f.a.Slug + "/cases/" + id }
 
@@ -183,6 +184,7 @@ func TestPortal(t *testing.T) {
 // answers 404 and writes nothing. A new portal route whose ids this test
 // cannot fill fails it, so each one gets covered.
 func TestPortalRoutesRefuseAnotherClientsIDs(t *testing.T) {
+	t.Parallel()
 	f := mustPortalFixture(t)
 	idsOfY := map[string]string{"cases": f.caseY, "documents": f.docY, "invoices": f.mustIssueInvoice(t, f.y)}
 	for _, r := range handlers.Routes {
@@ -237,6 +239,7 @@ func (f *portalFixture) mustIssueInvoice(t *testing.T, clientID string) string {
 }
 
 func TestPortalInvoices(t *testing.T) {
+	t.Parallel()
 	f := mustPortalFixture(t)
 	key := mustSetUpPaysera(t, f.a.Owner, f.a.Slug)
 	invX := f.mustIssueInvoice(t, f.x)

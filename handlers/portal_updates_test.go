@@ -23,6 +23,7 @@ func wantLacksFold(t *testing.T, res *response, what, s string) {
 // cases: another client's case number, title, file names and shared notes
 // never appear, in any letter case.
 func TestPortalHomeUpdatesStayWithTheContactsClient(t *testing.T) {
+	t.Parallel()
 	f := mustPortalFixture(t)
 	staffCase := func(id string) string { return "/a/" + f.a.Slug + "/cases/" + id }
 	// Client Y's case already carries a shared document (yarrow-plan.pdf);

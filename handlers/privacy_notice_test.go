@@ -9,6 +9,7 @@ import (
 )
 
 func TestPrivacyPolicyNamesTheController(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	visitor := e.newClient()
 
@@ -48,6 +49,7 @@ func TestPrivacyPolicyNamesTheController(t *testing.T) {
 }
 
 func TestAgencyPrivacyNotice(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "notice")
 	b := e.mustSignup(t, "notice-b")

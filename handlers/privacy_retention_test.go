@@ -12,6 +12,7 @@ import (
 )
 
 func TestArchivedAgencyRefusesSignInAndOperatorRestores(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "sleepy")

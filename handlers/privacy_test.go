@@ -34,6 +34,7 @@ func setCookieNames(res *response) []string {
 }
 
 func TestPrivacyPolicy(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	anon := e.newClient()
 
@@ -92,6 +93,7 @@ func htmlUnescape(s string) string {
 }
 
 func TestCookieRegistryMatchesCookiesSet(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	seen := map[string]bool{}
 	record := func(res *response) *response {
@@ -158,6 +160,7 @@ func TestCookieRegistryMatchesCookiesSet(t *testing.T) {
 }
 
 func TestConsentAndAnalytics(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	ctx := context.Background()
 	a := e.mustSignup(t, "consent")
@@ -303,6 +306,7 @@ func TestConsentAndAnalytics(t *testing.T) {
 }
 
 func TestMyData(t *testing.T) {
+	t.Parallel()
 	f := mustClientFixture(t)
 	ctx := context.Background()
 	clientB, clientEmail := f.e.mustAddUser(t, f.a, "client")
@@ -500,6 +504,7 @@ func wantNoTrace(t *testing.T, tn *tenant.Store, except []string, terms ...strin
 }
 
 func TestClientExportAndErase(t *testing.T) {
+	t.Parallel()
 	f := mustClientFixture(t)
 	ctx := context.Background()
 	base := "/a/" + f.a.Slug
@@ -659,6 +664,7 @@ func TestClientExportAndErase(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestAgencyArchiveDownload(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "whole")
 	tn := e.mustTenant(t, a.ID)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	t.Run("the eleventh wrong password is 429 even with a rotating X-Forwarded-For from an untrusted address", func(t *testing.T) {
 		e := mustNewEnv(t)
 		a := e.mustSignup(t, "rl")

@@ -24,6 +24,7 @@ func (f *billingFixture) recurringForm(kv ...string) url.Values {
 }
 
 func TestRecurringForms(t *testing.T) {
+	t.Parallel()
 	f := mustBillingFixture(t)
 	b := f.a.Owner
 	base := "/a/" + f.a.Slug + "/recurring"

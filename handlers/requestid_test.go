@@ -7,6 +7,7 @@ import (
 )
 
 func TestRequestID(t *testing.T) {
+	t.Parallel()
 	t.Run("a trusted proxy's request id is kept", func(t *testing.T) {
 		e := mustNewEnv(t, func(c *handlers.Config) { c.TrustedProxies = []string{"0.0.0.0"} })
 		c := e.newClient()

@@ -13,6 +13,7 @@ import (
 // string, a quote), answers with a page or a refusal, never a 5xx, for
 // each caller the route lets in.
 func TestRoutesRefuseHostileIDs(t *testing.T) {
+	t.Parallel()
 	f := mustMatrixFixture(t)
 	param := regexp.MustCompile(`:[a-z]+`)
 	for _, bad := range []string{"x", "..", "%2e%2e%2fcontrol.db", strings.Repeat("9", 300), "1'%20OR%20'1'%3D'1", "-1"} {

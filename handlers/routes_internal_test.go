@@ -31,6 +31,7 @@ var crossAgencyRoutes = map[string]bool{
 // pool, and a *Request, which holds its own agency's database; only the
 // rows listed above get a *Platform.
 func TestAgencyHandlersCannotReachAnotherAgency(t *testing.T) {
+	t.Parallel()
 	pool := reflect.TypeFor[*tenant.Pool]()
 	for _, typ := range []reflect.Type{reflect.TypeFor[Handlers](), reflect.TypeFor[Request]()} {
 		if path := reaches(typ, pool, map[reflect.Type]bool{}); path != "" {

@@ -14,6 +14,8 @@ var opsMatrix = map[string]matrixRow{
 	"GET /metrics": {allowed: nil},
 }
 
+// TestMetrics stays serial: it reads the process-wide Prometheus registry,
+// which every other test's requests count into.
 func TestMetrics(t *testing.T) {
 	const token = "scrape-token-0123456789"
 	e := mustNewEnv(t, func(c *handlers.Config) { c.MetricsToken = token })

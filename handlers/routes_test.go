@@ -259,6 +259,7 @@ func denied(res *response) bool {
 }
 
 func TestRouteMatrix(t *testing.T) {
+	t.Parallel()
 	t.Run("every route has a row and every row a route", func(t *testing.T) {
 		seen := map[string]bool{}
 		for _, r := range handlers.Routes {

@@ -12,6 +12,7 @@ import (
 // becomes parts, and that partials/search/marked renders them escaped with
 // every <mark> closed, whatever markers a person typed themselves.
 func TestMarkedParts(t *testing.T) {
+	t.Parallel()
 	s, e := tenant.MatchStart, tenant.MatchEnd
 	cases := []struct {
 		name, in string

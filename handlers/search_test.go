@@ -72,6 +72,7 @@ func (c *browser) searchFragment(path string, headers ...string) *response {
 func searchPath(slug, q string) string { return "/a/" + slug + "/search?q=" + url.QueryEscape(q) }
 
 func TestSearchPage(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "search")
 	rows := &searchRows{t: t, tn: e.mustTenant(t, a.ID)}
@@ -155,6 +156,7 @@ func TestSearchPage(t *testing.T) {
 }
 
 func TestSearchVisibilityAndIsolation(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "search-vis")
 	b := e.mustSignup(t, "search-vis")

@@ -16,6 +16,7 @@ func signedIn(c *browser, a *agency) bool {
 }
 
 func TestSessions(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "sess")
 	ctx := context.Background()

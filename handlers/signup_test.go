@@ -11,6 +11,7 @@ import (
 )
 
 func TestSignup(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	ctx := context.Background()
 	good := url.Values{"agency_name": {"Good Agency"}, "slug": {"good-agency"}, "owner_name": {"Gina"}, "email": {"gina@example.test"}, "password": {testPassword}}
@@ -117,6 +118,7 @@ func TestSignup(t *testing.T) {
 }
 
 func TestSignupRefusesInvalidText(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	c := e.newClient()
 	c.get("/signup")

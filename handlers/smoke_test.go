@@ -6,6 +6,7 @@ import (
 )
 
 func TestSignupThenDashboard(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "smoke")
 	res := a.Owner.get("/a/" + a.Slug)

@@ -62,6 +62,7 @@ func (f *teamFixture) state(t *testing.T) string {
 }
 
 func TestTeamPageIsStaffOnly(t *testing.T) {
+	t.Parallel()
 	f := mustTeamFixture(t)
 	base := "/a/" + f.a.Slug
 
@@ -118,6 +119,7 @@ func (f *teamFixture) inviteLink(t *testing.T, to string) string {
 }
 
 func TestStaffInvitationsResent(t *testing.T) {
+	t.Parallel()
 	f := mustTeamFixture(t)
 	base := "/a/" + f.a.Slug
 	f.a.Owner.get(base + "/users")
@@ -189,6 +191,7 @@ func TestStaffInvitationsResent(t *testing.T) {
 }
 
 func TestContactsOnTheClientsPortalTab(t *testing.T) {
+	t.Parallel()
 	f := mustTeamFixture(t)
 	base := "/a/" + f.a.Slug
 	clientURL := base + "/clients/" + f.acme.ID

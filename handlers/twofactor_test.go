@@ -66,6 +66,7 @@ func ticketOf(t *testing.T, res *response) string {
 }
 
 func TestTwoFactorSignIn(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "tfa")
 	ctx := context.Background()
@@ -215,6 +216,7 @@ func u(t *testing.T, tn *tenant.Store, email string) string {
 }
 
 func TestTwoFactorRequiredByTheAgency(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "tfa-req")
 	staffer, _ := e.mustAddUser(t, a, "staff")
@@ -270,6 +272,7 @@ func secretOf(res *response) string {
 }
 
 func TestTwoFactorQRCode(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "tfa-qr")
 	staffer, staffEmail := e.mustAddUser(t, a, "staff")

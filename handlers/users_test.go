@@ -9,6 +9,7 @@ import (
 )
 
 func TestTeamManagement(t *testing.T) {
+	t.Parallel()
 	e := mustNewEnv(t)
 	a := e.mustSignup(t, "team")
 	ctx := context.Background()

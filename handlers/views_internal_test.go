@@ -38,6 +38,7 @@ func mustViewHandlers(t testing.TB) *Handlers {
 // field, method or map key a template names that its view model lacks
 // fails here, on every branch, whatever data a page test would use.
 func TestViewModels(t *testing.T) {
+	t.Parallel()
 	h := mustViewHandlers(t)
 	funcs := h.templateFuncs()
 	keyed := map[string]reflect.Type{"field": reflect.TypeFor[FormField]()}
@@ -119,6 +120,7 @@ func TestViewModels(t *testing.T) {
 // TestNoMarkupInGo fails when a handler builds markup itself: every byte
 // of HTML comes from views/, escaped by html/template in its context.
 func TestNoMarkupInGo(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
