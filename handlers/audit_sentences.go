@@ -353,6 +353,38 @@ var auditPhrases = map[string]auditPhrase{
 		s.invoice()
 		s.detail(" ")
 	}},
+	"time.invoiced": {"Time invoiced", func(s *auditSentence) {
+		s.actor()
+		s.text(" invoiced unbilled time on ")
+		s.invoice()
+		s.detail(" (")
+		s.closeParen()
+	}},
+	"rate.changed": {"Hourly rate changed", func(s *auditSentence) {
+		s.actor()
+		s.text(" changed the hourly rate of ")
+		s.person()
+		s.detail(" (minor units: ")
+		s.closeParen()
+	}},
+	"case.rate_changed": {"Case hourly rate changed", func(s *auditSentence) {
+		s.actor()
+		s.text(" changed the hourly rate of ")
+		s.link("a case", s.base+"/cases/"+s.e.Target)
+		s.detail(": ")
+	}},
+	"calendar.feed_created": {"Calendar address made", func(s *auditSentence) {
+		s.actor()
+		s.text(" made a new secret calendar address")
+		s.detail(" (")
+		s.closeParen()
+	}},
+	"calendar.feed_revoked": {"Calendar address turned off", func(s *auditSentence) {
+		s.actor()
+		s.text(" turned off a calendar address")
+		s.detail(" (")
+		s.closeParen()
+	}},
 	"time.released": {"Time unbilled again", func(s *auditSentence) {
 		s.actor()
 		s.text(" released the time billed on ")

@@ -80,6 +80,8 @@ type caseShowView struct {
 	PeopleOptions []option
 	NoteForm      noteForm
 	caseDocumentsView
+	caseTasksView // tasks.go
+	caseTimeView  // time.go
 }
 
 // caseOrNone shows an empty value as a dash-like word.
@@ -177,6 +179,10 @@ func timelineItems(base string, k *tenant.Case, me *tenant.User, events []tenant
 			it.Summary = e.NewValue
 		case tenant.EventInvoiceVoid:
 			it.Summary = "voided invoice " + e.NewValue
+		case tenant.EventTask:
+			it.Summary = taskEventSummary(e)
+		case tenant.EventTime:
+			it.Summary = timeEventSummary(e)
 		default:
 			it.Summary = e.Kind + " " + e.NewValue
 		}
@@ -228,6 +234,12 @@ func (h *Handlers) caseShowView(c *fiber.Ctx, r *Request, id string, before int6
 	view.PeopleOptions = caseAssigneeOptions(people, k.AssigneeID)
 	view.StatusOptions = caseStatusOptions(k.Status)
 	if view.caseDocumentsView, err = h.caseDocuments(c, r, v, k.ID); err != nil {
+		return nil, err
+	}
+	if view.caseTasksView, err = h.caseTasks(c, r, v, k, taskForm{}); err != nil {
+		return nil, err
+	}
+	if view.caseTimeView, err = h.caseTime(c, r, v, k, view.caseTasksView.taskList()); err != nil {
 		return nil, err
 	}
 	return view, nil

@@ -44,6 +44,8 @@ func portalSentence(e tenant.Event) (string, string) {
 		return e.ActorName + verb, e.NewValue
 	case tenant.EventInvoice:
 		return e.ActorName + " sent an invoice", e.NewValue
+	case tenant.EventTask:
+		return portalTaskSentence(e), ""
 	}
 	return e.ActorName + " updated the case", ""
 }
@@ -136,6 +138,9 @@ func (h *Handlers) portalCasePage(c *fiber.Ctx, r *Request, message string, form
 	if view.portalDocumentsView, err = h.portalDocuments(c, r, k.ID); err != nil {
 		return err
 	}
+	if view.portalTasksView, err = h.portalTasks(c, r, v, k.ID); err != nil {
+		return err
+	}
 	return h.formPage(c, "pages/portal/case", "pages/portal/case", view, formErr)
 }
 
@@ -152,6 +157,7 @@ type portalCaseView struct {
 	History []portalUpdate
 	Message string
 	portalDocumentsView
+	portalTasksView // tasks_portal.go
 }
 
 // PortalMessage posts the contact's message on the case: a note shown to
