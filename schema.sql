@@ -751,3 +751,10 @@ CREATE TABLE overpayments (
 	settled_by  TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX overpayments_invoice ON overpayments (invoice_id, created_at);
+
+-- migration: 14 document_active_content
+-- What a PDF carries that a viewer may run or open on its own (JavaScript,
+-- launch actions, embedded files; files.ActiveContent's words, "" for
+-- none): such a document is stored but only ever downloaded, never shown
+-- inline, and staff are warned. Documents stored before this read as "".
+ALTER TABLE documents ADD COLUMN active TEXT NOT NULL DEFAULT '';

@@ -16,13 +16,26 @@ import (
 )
 
 // previewable reports whether a browser may show a document inline: images
-// it can draw and PDFs. Everything else is only ever an attachment.
-func previewable(contentType string) bool {
-	switch contentType {
-	case files.TypePDF, files.TypeJPEG, files.TypePNG, files.TypeWebP:
+// it can draw and PDFs without active content (a PDF viewer would run its
+// scripts or open what it launches or embeds). Everything else is only
+// ever an attachment.
+func previewable(d *tenant.Document) bool {
+	switch d.ContentType {
+	case files.TypeJPEG, files.TypePNG, files.TypeWebP:
 		return true
+	case files.TypePDF:
+		return activeContent(d) == 0
 	}
 	return false
+}
+
+// activeContent is what the document carries that a viewer may run or
+// open on its own (PDFs only).
+func activeContent(d *tenant.Document) files.ActiveContent {
+	if d.Active == "" {
+		return 0
+	}
+	return files.ParseActiveContent(d.Active)
 }
 
 // staffDocument loads the document of the URL for the signed-in staff
@@ -45,7 +58,7 @@ func (h *Handlers) DocumentDownload(c *fiber.Ctx, r *Request) error {
 }
 
 // DocumentPreview shows an image or PDF in the browser, sandboxed; other
-// types are sent as attachments.
+// types, and PDFs with active content, are sent as attachments.
 func (h *Handlers) DocumentPreview(c *fiber.Ctx, r *Request) error {
 	d, err := h.staffDocument(c, r)
 	if err != nil {
@@ -60,7 +73,7 @@ func (h *Handlers) DocumentThumb(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if d.ThumbKey == "" {
+	if d.ThumbKey == "" || activeContent(d) != 0 {
 		return apperr.New(apperr.NotFound, "This document has no thumbnail.")
 	}
 	f, err := files.Open(r.Tenant.FilesDir(), d.ThumbKey)
@@ -79,7 +92,7 @@ func (h *Handlers) DocumentThumb(c *fiber.Ctx, r *Request) error {
 
 // sendDocument answers with a stored document's bytes: an attachment with
 // its name encoded for every browser (RFC 6266 and 5987), or inline for
-// images and PDFs; sandboxed by CSP so that a PDF's or image's content can
+// images and PDFs without active content; sandboxed by CSP so that a PDF's or image's content can
 // never run as the application's page, never sniffed into another type,
 // and with single byte ranges served (206) for large files and players
 // that resume. The client portal sends its documents through here too.
@@ -98,7 +111,7 @@ func (h *Handlers) sendDocument(c *fiber.Ctx, t *tenant.Store, d *tenant.Documen
 	}
 	size := info.Size()
 	disposition := "attachment"
-	if inline && previewable(d.ContentType) {
+	if inline && previewable(d) {
 		disposition = "inline"
 	}
 	setDocumentHeaders(c, d.ContentType, disposition, d.Name)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -25,15 +26,19 @@ type documentView struct {
 	DownloadURL string
 	OpenURL     string // inline preview for images and PDFs, else the download
 	ThumbURL    string // "" when there is no thumbnail
-	ShareURL    string
-	DeleteURL   string
-	RestoreURL  string
-	CaseURL     string
-	CaseNumber  string
-	CaseTitle   string
-	DeletedAt   time.Time
-	DeletedBy   string
-	PurgeAt     time.Time
+	// Active names what a PDF carries that a viewer may run or open
+	// ("JavaScript and embedded files"): staff are warned, and it is only
+	// ever downloaded; "" for none.
+	Active     string
+	ShareURL   string
+	DeleteURL  string
+	RestoreURL string
+	CaseURL    string
+	CaseNumber string
+	CaseTitle  string
+	DeletedAt  time.Time
+	DeletedBy  string
+	PurgeAt    time.Time
 }
 
 // documentURL is the address of a document under its case.
@@ -47,10 +52,12 @@ func newDocumentView(slug string, d *tenant.Document) documentView {
 		Uploader: d.UploaderName, At: d.CreatedAt, DownloadURL: u, OpenURL: u, ShareURL: u + "/share", DeleteURL: u + "/delete",
 		RestoreURL: u + "/restore", CaseURL: "/a/" + slug + "/cases/" + d.CaseID, CaseNumber: tenant.CaseNumber(d.CaseNumber), CaseTitle: d.CaseTitle,
 		DeletedAt: d.DeletedAt, DeletedBy: d.DeletedBy}
-	if previewable(d.ContentType) {
+	if previewable(d) {
 		v.OpenURL = u + "/preview"
 	}
-	if d.ThumbKey != "" {
+	if a := activeContent(d); a != 0 {
+		v.Active = listOf(a.Labels())
+	} else if d.ThumbKey != "" {
 		v.ThumbURL = u + "/thumb"
 	}
 	if !d.DeletedAt.IsZero() {
@@ -142,4 +149,15 @@ func documentEventSummary(e tenant.Event) string {
 		return "restored a document: " + e.NewValue
 	}
 	return "added a document: " + e.NewValue
+}
+
+// listOf joins words as a sentence lists them: "a, b and c".
+func listOf(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }

@@ -31,19 +31,22 @@ const TrashDays = 30
 // Document is a file attached to a case. Its bytes are in the agency's
 // files directory under StorageKey; Name is for display only.
 type Document struct {
-	ID           string
-	CaseID       string
-	CaseNumber   int64
-	CaseTitle    string
-	Name         string
-	ContentType  string
-	Size         int64
-	SHA256       string
-	StorageKey   string
-	ThumbKey     string
-	Width        int
-	Height       int
-	Pages        int
+	ID          string
+	CaseID      string
+	CaseNumber  int64
+	CaseTitle   string
+	Name        string
+	ContentType string
+	Size        int64
+	SHA256      string
+	StorageKey  string
+	ThumbKey    string
+	Width       int
+	Height      int
+	Pages       int
+	// Active is what a PDF carries that a viewer may run or open on its
+	// own, in files.ActiveContent's database form; "" for none.
+	Active       string
 	Shared       bool // the client sees it
 	FromClient   bool // a client contact uploaded it
 	UploaderID   string
@@ -67,6 +70,7 @@ type DocumentFile struct {
 	Width       int
 	Height      int
 	Pages       int
+	Active      string // files.ActiveContent's database form; "" for none
 }
 
 // DocumentAccess is on whose behalf documents are read or written: a staff
@@ -112,7 +116,7 @@ func (a DocumentAccess) docCond() string {
 func (t *Store) FilesDir() string { return filepath.Join(t.Dir, "files") }
 
 const documentSelect = `SELECT d.id, d.case_id, c.number, c.title, d.name, d.content_type, d.size, d.sha256, d.storage_key, d.thumb_key,
-	d.width, d.height, d.pages, d.shared, d.from_client, d.uploader_id, d.uploader_name, d.created_at, d.deleted_at, d.deleted_by
+	d.width, d.height, d.pages, d.active, d.shared, d.from_client, d.uploader_id, d.uploader_name, d.created_at, d.deleted_at, d.deleted_by
 	FROM documents d JOIN cases c ON c.id = d.case_id`
 
 func scanDocument(row db.Scanner) (*Document, error) {
@@ -120,7 +124,7 @@ func scanDocument(row db.Scanner) (*Document, error) {
 	var created int64
 	var deleted sql.NullInt64
 	if err := row.Scan(&d.ID, &d.CaseID, &d.CaseNumber, &d.CaseTitle, &d.Name, &d.ContentType, &d.Size, &d.SHA256, &d.StorageKey, &d.ThumbKey,
-		&d.Width, &d.Height, &d.Pages, &d.Shared, &d.FromClient, &d.UploaderID, &d.UploaderName, &created, &deleted, &d.DeletedBy); err != nil {
+		&d.Width, &d.Height, &d.Pages, &d.Active, &d.Shared, &d.FromClient, &d.UploaderID, &d.UploaderName, &created, &deleted, &d.DeletedBy); err != nil {
 		return nil, err
 	}
 	d.CreatedAt, d.DeletedAt = db.UnixTime(created), db.NullUnix(deleted)
@@ -208,9 +212,9 @@ func (t *Store) AddDocuments(ctx context.Context, a DocumentAccess, actor Actor,
 		now := t.Now()
 		for _, f := range files {
 			id := uuid.NewString()
-			if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, case_id, name, content_type, size, sha256, storage_key, thumb_key, width, height, pages, shared, from_client, uploader_id, uploader_name, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				id, caseID, f.Name, f.ContentType, f.Size, f.SHA256, f.StorageKey, f.ThumbKey, f.Width, f.Height, f.Pages,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, case_id, name, content_type, size, sha256, storage_key, thumb_key, width, height, pages, active, shared, from_client, uploader_id, uploader_name, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				id, caseID, f.Name, f.ContentType, f.Size, f.SHA256, f.StorageKey, f.ThumbKey, f.Width, f.Height, f.Pages, f.Active,
 				caseBoolInt(shared), caseBoolInt(fromClient), actor.ID, actor.Name, now); err != nil {
 				return fmt.Errorf("db: insert document on case %s: %w", caseID, err)
 			}
