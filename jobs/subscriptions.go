@@ -144,8 +144,8 @@ func (s *subscriptionJob) dunning(ctx context.Context, run *control.JobRun, sett
 		if err != nil {
 			return err
 		}
-		if !s.r.pool.Holds(a.ID) {
-			continue
+		if !s.r.pool.Holds(a.ID) || s.r.pool.Refused(a.ID) {
+			continue // another machine's, or degraded: not suspended, nor reminded, while its data is being restored
 		}
 		kind, to := "", ""
 		switch {
