@@ -101,6 +101,8 @@ var agencyNav = []navEntry{
 	{label: "Clients", path: "/a/:slug/clients", prefix: true},
 	{label: "Cases", path: "/a/:slug/cases", prefix: true},
 	{label: "Invoices", path: "/a/:slug/invoices", prefix: true, also: []string{"/a/:slug/recurring"}},
+	{label: "Tasks", path: "/a/:slug/tasks", prefix: true},
+	{label: "Time", path: "/a/:slug/time", prefix: true, also: []string{"/a/:slug/calendar"}},
 	{label: "Search", path: "/a/:slug/search", prefix: true},
 }
 
@@ -117,6 +119,8 @@ var settingsNav = []navEntry{
 	{label: "General", path: "/a/:slug/settings"},
 	{label: "Team", path: "/a/:slug/users"},
 	{label: "Billing", path: "/a/:slug/settings/billing"},
+	{label: "Task templates", path: "/a/:slug/settings/tasks", prefix: true},
+	{label: "Hourly rates", path: "/a/:slug/settings/rates"},
 	{label: "Branding", path: "/a/:slug/settings/branding"},
 	{label: "Privacy", path: "/a/:slug/privacy", prefix: true},
 	{label: "Audit log", path: "/a/:slug/audit"},
