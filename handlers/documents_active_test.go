@@ -104,3 +104,20 @@ func TestActivePDFsAreNeverShownInline(t *testing.T) {
 		wantContains(t, f.staff.get(caseURL), "this PDF carries JavaScript")
 	})
 }
+
+func TestUploadedNameLosesBidiControls(t *testing.T) {
+	t.Parallel()
+	f := mustDocFixture(t)
+	// Shown as "invoiceexe.pdf" with the override, the file is a checked PDF.
+	wantStatus(t, f.uploadDocs(f.staff, f.caseURL(""), nil, upFile{"invoice\u202egnp.exe", filestest.PDF(1, 0)}), http.StatusSeeOther)
+	if rows := f.docRows(t); len(rows) != 1 || rows[0] != "invoicegnp.exe.pdf|application/pdf|false|false" {
+		t.Fatalf("rows %v", rows)
+	}
+	res := f.staff.get(f.caseURL(""))
+	wantContains(t, res, "invoicegnp.exe.pdf")
+	wantLacks(t, res, "\u202e")
+	dl := f.staff.get(f.caseURL("/documents/" + f.docID(t, "invoicegnp.exe.pdf")))
+	if cd := dl.Header.Get("Content-Disposition"); !strings.Contains(cd, `filename="invoicegnp.exe.pdf"`) || strings.Contains(cd, "%E2%80%AE") {
+		t.Fatalf("Content-Disposition %q", cd)
+	}
+}
