@@ -19,9 +19,9 @@ type dashboardView struct {
 	Checklist       []checkItem // the first steps, for owners and admins until all are done; nil: none to show
 	ChecklistDone   int
 	Counts          []dashboardCount
-	StaffCount      int // the people the Team page lists
-	TeamURL         string
-	ClientUserCount int // client contacts with a sign-in
+	StaffCount      int    // the people the Team page lists
+	TeamURL         string // the Team page, for those who may open it; empty: not theirs
+	ClientUserCount int    // client contacts with a sign-in
 	ClientActivity  []tenant.ClientActivityCase
 	CasesBase       string // a case's address is CasesBase + its id
 	Subscription    *dashboardSubscription
@@ -79,7 +79,10 @@ const dashboardWeeks = 8
 func (h *Handlers) Dashboard(c *fiber.Ctx, r *Request) error {
 	ctx := c.UserContext()
 	base := "/a/" + r.Agency.Slug
-	view := &dashboardView{Page: Page{Title: r.Agency.Name}, CasesBase: base + "/cases/", TeamURL: base + "/users"}
+	view := &dashboardView{Page: Page{Title: r.Agency.Name}, CasesBase: base + "/cases/"}
+	if allowed(h.getAccess["/a/:slug/users"], r.User.Role) {
+		view.TeamURL = base + "/users"
+	}
 	users, err := r.Tenant.Users(ctx)
 	if err != nil {
 		return err

@@ -409,3 +409,27 @@
     if (status) status.textContent = "Saved as " + a.download + ".";
   });
 })();
+
+// Sign-up (views/partials/signup/form.html): the address follows the agency
+// name as it is typed ("Lovelace & Co." → "lovelace-co"), until the person
+// edits the address themselves. The input event it sends lets htmx check
+// the address as if it had been typed. Without script the address is typed.
+(function () {
+  "use strict";
+  function slugOf(name) {
+    return name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-").replace(/^-+/, "").slice(0, 40).replace(/-+$/, "");
+  }
+  var generated = null; // the address last filled in from the name
+  document.addEventListener("input", function (evt) {
+    var el = evt.target;
+    if (el.id !== "f-agency_name" || !el.closest("#signup-form")) return;
+    var slug = document.getElementById("f-slug");
+    if (!slug) return;
+    if (generated === null) generated = slug.value === "" ? "" : null;
+    if (generated === null || slug.value !== generated) return; // the person's own address
+    generated = slugOf(el.value);
+    slug.value = generated;
+    slug.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+})();
