@@ -26,13 +26,13 @@ var invoiceStatusFilters = []string{"", "draft", "open", "overdue", "partially_p
 // invoiceListRow is a list row with display strings.
 type invoiceListRow struct {
 	URL, Number, Kind, ClientName, Status, StatusLabel, IssueDate, DueDate, Total, Outstanding string
+	Credit                                                                                     string // a credit note's "credit 10.00 EUR", in the Owed column
 }
 
 func (h *Handlers) invoiceRows(base, today string, rows []tenant.InvoiceRow) []invoiceListRow {
 	out := make([]invoiceListRow, len(rows))
 	for i, r := range rows {
-		inv := tenant.Invoice{Status: r.Status, InvoiceInput: tenant.InvoiceInput{}, DueDate: r.DueDate}
-		status := inv.DisplayStatus(today)
+		status := r.DisplayStatus(today)
 		number := r.Number
 		if number == "" {
 			number = "Draft"
@@ -44,6 +44,10 @@ func (h *Handlers) invoiceRows(base, today string, rows []tenant.InvoiceRow) []i
 		out[i] = invoiceListRow{URL: base + "/" + r.ID, Number: number, Kind: kind, ClientName: r.ClientName, Status: status,
 			StatusLabel: tenant.InvoiceStatusLabel(status), IssueDate: r.IssueDate, DueDate: r.DueDate,
 			Total: billing.FormatMoney(r.Total, r.Currency), Outstanding: billing.FormatMoney(r.Total-r.Paid, r.Currency)}
+		if r.Kind == tenant.KindCreditNote {
+			// A credit note is owed by no one: its total is a credit, shown as such.
+			out[i].DueDate, out[i].Outstanding, out[i].Credit = "", "", "credit "+billing.FormatMoney(r.Total, r.Currency)
+		}
 	}
 	return out
 }

@@ -42,8 +42,8 @@ func (h *Handlers) newInvoiceView(r *Request, inv *tenant.Invoice) invoiceView {
 		v.Groups = append(v.Groups, invoiceGroupView{billing.FormatRate(g.RateBP) + "%", billing.FormatMoney(g.Net, inv.Currency), billing.FormatMoney(g.VAT, inv.Currency)})
 	}
 	for _, l := range inv.InvoiceInput.Lines {
-		v.Lines = append(v.Lines, invoiceShownLine{l.Description, billing.FormatQuantity(l.QuantityMilli), billing.FormatMinor(l.UnitPrice),
-			billing.FormatRate(l.VATRateBP) + "%", billing.FormatMinor(l.Net())})
+		v.Lines = append(v.Lines, invoiceShownLine{l.Description, billing.FormatQuantity(l.QuantityMilli), billing.FormatMoney(l.UnitPrice, ""),
+			billing.FormatRate(l.VATRateBP) + "%", billing.FormatMoney(l.Net(), "")})
 	}
 	return v
 }

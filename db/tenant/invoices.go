@@ -29,6 +29,9 @@ const (
 	// InvoiceOverdue is never stored: an issued or partially paid invoice
 	// past its due date on the clock's day shows as overdue.
 	InvoiceOverdue = "overdue"
+	// InvoiceCredit is never stored either: an issued credit note shows as
+	// a credit, never as owed or overdue.
+	InvoiceCredit = "credit"
 )
 
 // CreditNotePattern numbers credit notes, from their own yearly sequence.
@@ -85,19 +88,29 @@ type Invoice struct {
 // Outstanding is what is still owed.
 func (i *Invoice) Outstanding() int64 { return i.Total - i.Paid }
 
-// Open reports whether the invoice awaits (more) payment.
-func (i *Invoice) Open() bool { return i.Status == InvoiceIssued || i.Status == InvoicePartiallyPaid }
+// Open reports whether the invoice awaits (more) payment. A credit note
+// never does: it is money the agency owes back, or took off an invoice.
+func (i *Invoice) Open() bool {
+	return i.Kind != KindCreditNote && (i.Status == InvoiceIssued || i.Status == InvoicePartiallyPaid)
+}
 
 // Overdue reports whether an open invoice is past due on the day today.
 func (i *Invoice) Overdue(today string) bool { return i.Open() && i.DueDate < today }
 
 // DisplayStatus is the status to show on the day today: overdue for open
-// invoices past their due date.
+// invoices past their due date, credit for an issued credit note.
 func (i *Invoice) DisplayStatus(today string) string {
-	if i.Overdue(today) {
+	return displayStatus(i.Kind, i.Status, i.DueDate, today)
+}
+
+func displayStatus(kind, status, due, today string) string {
+	switch {
+	case kind == KindCreditNote && status != InvoiceDraft && status != InvoiceVoid:
+		return InvoiceCredit
+	case kind != KindCreditNote && (status == InvoiceIssued || status == InvoicePartiallyPaid) && due < today:
 		return InvoiceOverdue
 	}
-	return i.Status
+	return status
 }
 
 // Label is what people call the document: its number, or "Draft".
@@ -126,6 +139,8 @@ func InvoiceStatusLabel(s string) string {
 		return "Void"
 	case InvoiceOverdue:
 		return "Overdue"
+	case InvoiceCredit:
+		return "Credit note"
 	}
 	return s
 }
@@ -337,6 +352,9 @@ func (t *Store) UpdateDraft(ctx context.Context, v Viewer, id string, in Invoice
 		}
 		if inv.Kind == KindCreditNote {
 			in.ClientID, in.CaseID = inv.ClientID, inv.CaseID // a credit note stays with its invoice's client
+			if in.Currency != inv.Currency {
+				return apperr.FieldErrors(map[string]string{"currency": fmt.Sprintf("A credit note is in the currency of the invoice it credits (%s).", inv.Currency)})
+			}
 		}
 		if err := checkInvoiceRefs(ctx, tx, v, &in); err != nil {
 			return err
@@ -615,8 +633,15 @@ type InvoiceRow struct {
 	CreatedAt                                                                    int64
 }
 
-// Open reports whether the invoice awaits (more) payment.
-func (r InvoiceRow) Open() bool { return r.Status == InvoiceIssued || r.Status == InvoicePartiallyPaid }
+// Open reports whether the invoice awaits (more) payment; credit notes never do.
+func (r InvoiceRow) Open() bool {
+	return r.Kind != KindCreditNote && (r.Status == InvoiceIssued || r.Status == InvoicePartiallyPaid)
+}
+
+// DisplayStatus is the row's status to show on the day today (Invoice.DisplayStatus).
+func (r InvoiceRow) DisplayStatus(today string) string {
+	return displayStatus(r.Kind, r.Status, r.DueDate, today)
+}
 
 // Invoices lists invoices whose clients v may see, newest first, and the
 // cursor of the next page ("" at the end).
@@ -633,9 +658,9 @@ func (t *Store) Invoices(ctx context.Context, v Viewer, f InvoiceFilter) ([]Invo
 	switch f.Status {
 	case "":
 	case "open":
-		where = append(where, `+i.status IN (`+invoiceOpenStatusList+`)`)
+		where = append(where, `+i.status IN (`+invoiceOpenStatusList+`) AND i.kind = 'invoice'`)
 	case InvoiceOverdue:
-		where = append(where, `+i.status IN (`+invoiceOpenStatusList+`) AND i.due_date < ?`)
+		where = append(where, `+i.status IN (`+invoiceOpenStatusList+`) AND i.kind = 'invoice' AND i.due_date < ?`)
 		args = append(args, f.Today)
 	default:
 		where = append(where, `+i.status = ?`)

@@ -123,7 +123,33 @@ func (t *Store) Recurring(ctx context.Context, v Viewer, id string) (*Recurring,
 // RecurringList lists the recurring invoices v may see.
 func (t *Store) RecurringList(ctx context.Context, v Viewer) ([]*Recurring, error) {
 	filter, args := v.clientFilter("cl")
-	return db.QueryListPrepared(ctx, t.DB, "recurring invoices", 16, scanRecurring, recurringSelect+` WHERE `+filter+` ORDER BY r.created_at DESC LIMIT 500`, args...)
+	list, err := db.QueryListPrepared(ctx, t.DB, "recurring invoices", 16, scanRecurring, recurringSelect+` WHERE `+filter+` ORDER BY r.created_at DESC LIMIT 500`, args...)
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	// Every listed schedule's lines in one query, for the totals the list shows.
+	byID := make(map[string]*Recurring, len(list))
+	ids := make([]any, len(list))
+	for i, r := range list {
+		byID[r.ID], ids[i] = r, r.ID
+	}
+	rows, err := t.Reader().QueryContext(ctx, `SELECT recurring_id, description, quantity_milli, unit_price, vat_rate_bp FROM recurring_lines
+		WHERE recurring_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+`) ORDER BY recurring_id, position`, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("db: recurring lines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var l billing.Line
+		if err := rows.Scan(&id, &l.Description, &l.QuantityMilli, &l.UnitPrice, &l.VATRateBP); err != nil {
+			return nil, fmt.Errorf("db: recurring lines: %w", err)
+		}
+		if r := byID[id]; r != nil {
+			r.Lines = append(r.Lines, l)
+		}
+	}
+	return list, rows.Err()
 }
 
 // CreateRecurring stores a recurring invoice for a client v may see, and
