@@ -758,3 +758,9 @@ CREATE INDEX overpayments_invoice ON overpayments (invoice_id, created_at);
 -- none): such a document is stored but only ever downloaded, never shown
 -- inline, and staff are warned. Documents stored before this read as "".
 ALTER TABLE documents ADD COLUMN active TEXT NOT NULL DEFAULT '';
+
+-- migration: 15 document_active_unscanned
+-- PDFs stored before uploads were checked for active content are checked
+-- when first asked for inline (handlers.sendDocument, files.ScanPDF); until
+-- then they are marked so, never read as safe.
+UPDATE documents SET active = 'unscanned' WHERE content_type = 'application/pdf' AND active = '';

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -120,4 +121,35 @@ func TestUploadedNameLosesBidiControls(t *testing.T) {
 	if cd := dl.Header.Get("Content-Disposition"); !strings.Contains(cd, `filename="invoicegnp.exe.pdf"`) || strings.Contains(cd, "%E2%80%AE") {
 		t.Fatalf("Content-Disposition %q", cd)
 	}
+}
+
+func TestPDFsStoredBeforeTheCheckAreCheckedWhenOpened(t *testing.T) {
+	t.Parallel()
+	f := mustDocFixture(t)
+	wantStatus(t, f.uploadDocs(f.staff, f.caseURL(""), nil,
+		upFile{"old-scripted.pdf", filestest.PDFWith(filestest.JavaScriptAction)}, upFile{"old-plain.pdf", filestest.PDF(1, 0)}), http.StatusSeeOther)
+	// As migration 15 leaves the PDFs stored before uploads were checked.
+	tn := f.e.mustTenant(t, f.a.ID)
+	if _, err := tn.Write().ExecContext(context.Background(), `UPDATE documents SET active = 'unscanned'`); err != nil {
+		t.Fatal(err)
+	}
+	scripted, plain := f.docID(t, "old-scripted.pdf"), f.docID(t, "old-plain.pdf")
+	active := func(id string) string { return f.e.caseQuery(t, f.a, `SELECT active FROM documents WHERE id = ?`, id) }
+
+	t.Run("opened, one with JavaScript is sent as an attachment and marked so", func(t *testing.T) {
+		wantAttachment(t, f.staff.get(f.caseURL("/documents/"+scripted+"/preview")))
+		if got := active(scripted); got != "javascript" {
+			t.Fatalf("active %q", got)
+		}
+		wantContains(t, f.staff.get(f.caseURL("")), "this PDF carries JavaScript")
+	})
+	t.Run("a plain one is shown inline and marked checked", func(t *testing.T) {
+		res := f.staff.get(f.caseURL("/documents/" + plain + "/preview"))
+		if cd := res.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "inline;") {
+			t.Fatalf("Content-Disposition %q", cd)
+		}
+		if got := active(plain); got != "" {
+			t.Fatalf("active %q", got)
+		}
+	})
 }

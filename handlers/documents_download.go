@@ -31,11 +31,28 @@ func previewable(d *tenant.Document) bool {
 
 // activeContent is what the document carries that a viewer may run or
 // open on its own (PDFs only).
+// A PDF stored before uploads were checked counts as carrying none until it
+// is asked for inline, when scanDocument checks it.
 func activeContent(d *tenant.Document) files.ActiveContent {
-	if d.Active == "" {
+	if d.Active == "" || d.Active == tenant.DocumentUnscanned {
 		return 0
 	}
 	return files.ParseActiveContent(d.Active)
+}
+
+// scanDocument checks a PDF stored before uploads were checked for active
+// content, and records what it carries; on any failure it counts as
+// carrying something.
+func (h *Handlers) scanDocument(c *fiber.Ctx, t *tenant.Store, d *tenant.Document) {
+	found := files.PDFUnchecked
+	if f, err := files.Open(t.FilesDir(), d.StorageKey); err == nil {
+		if a, err := files.ScanPDF(f); err == nil {
+			found = a
+		}
+		f.Close()
+	}
+	d.Active = found.String()
+	h.logFailed(c, "record a document's active content", t.SetDocumentActive(c.UserContext(), d.ID, d.Active))
 }
 
 // staffDocument loads the document of the URL for the signed-in staff
@@ -110,6 +127,9 @@ func (h *Handlers) sendDocument(c *fiber.Ctx, t *tenant.Store, d *tenant.Documen
 		return err
 	}
 	size := info.Size()
+	if inline && d.Active == tenant.DocumentUnscanned {
+		h.scanDocument(c, t, d)
+	}
 	disposition := "attachment"
 	if inline && previewable(d) {
 		disposition = "inline"

@@ -59,6 +59,10 @@ type Document struct {
 // IsImage reports whether the document is a photo or picture.
 func (d *Document) IsImage() bool { return strings.HasPrefix(d.ContentType, "image/") }
 
+// DocumentUnscanned is the Active of a PDF stored before uploads were
+// checked for active content: it is checked when first asked for inline.
+const DocumentUnscanned = "unscanned"
+
 // DocumentFile is a file already in place on disk, to be recorded.
 type DocumentFile struct {
 	Name        string
@@ -421,4 +425,15 @@ func (t *Store) DocumentKeys(ctx context.Context) (map[string]bool, error) {
 		}
 	}
 	return keys, rows.Err()
+}
+
+// SetDocumentActive records what an unscanned PDF (DocumentUnscanned) was
+// found to carry; a document checked already is left as it is.
+func (t *Store) SetDocumentActive(ctx context.Context, id, active string) error {
+	return t.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE documents SET active = ? WHERE id = ? AND active = ?`, active, id, DocumentUnscanned); err != nil {
+			return fmt.Errorf("db: record active content of document %s: %w", id, err)
+		}
+		return nil
+	})
 }
