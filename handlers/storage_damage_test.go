@@ -177,6 +177,31 @@ func TestDegradedDamagedAgency(t *testing.T) {
 			t.Fatalf("still degraded: %+v", h)
 		}
 	})
+	t.Run("restored by hand and checked again, it is back in service", func(t *testing.T) {
+		// As a restore from the Litestream replica by hand does: the file
+		// replaced while the agency is refused, then "check again".
+		saved, err := os.ReadFile(filepath.Join(backups, "20261102T090000Z", "tenants", c.ID, "tenant.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, suffix := range []string{"-wal", "-shm"} {
+			os.Remove(pathC + suffix)
+		}
+		if err := os.WriteFile(pathC, saved, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		op.get("/operator/agencies/" + c.ID)
+		res := op.post("/operator/agencies/"+c.ID+"/recover", url.Values{"action": {"recheck"}, "confirm_restore": {c.Slug}})
+		wantStatus(t, res, http.StatusSeeOther)
+		wantContains(t, op.get("/operator/agencies/"+c.ID), "back in service")
+		wantStatus(t, c.Owner.get("/a/"+c.Slug+"/clients"), http.StatusOK)
+		if h, _ := f.control.AgencyHealthOf(ctx, c.ID); h.Degraded {
+			t.Fatalf("still degraded: %+v", h)
+		}
+		if res := op.get("/operator"); strings.Contains(res.Body, "Degraded agencies") {
+			t.Fatal("the console still lists degraded agencies")
+		}
+	})
 	t.Run("no more email, nothing half-written", func(t *testing.T) {
 		if got := f.opsMail(t); len(got) != 2 {
 			t.Fatalf("emails: %v", subjects(got))
@@ -187,7 +212,7 @@ func TestDegradedDamagedAgency(t *testing.T) {
 			t.Fatalf("rows after:\n%s\nwant:\n%s", after, want)
 		}
 		f.closeAll()
-		for _, p := range []string{filepath.Join(dir, "control.db"), pathA, filepath.Join(dir, "tenants", b.ID, "tenant.db")} {
+		for _, p := range []string{filepath.Join(dir, "control.db"), pathA, pathC, filepath.Join(dir, "tenants", b.ID, "tenant.db")} {
 			if err := backup.IntegrityCheck(ctx, p); err != nil {
 				t.Fatal(err)
 			}

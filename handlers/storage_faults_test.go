@@ -400,6 +400,14 @@ func TestStorageLowSpaceRefusesUploadsBeforeTheirBodies(t *testing.T) {
 		res := a.Owner.do("POST", "/a/"+a.Slug+"/clients/import", &buf, w.FormDataContentType())
 		wantStorageAnswer(t, res, http.StatusInsufficientStorage, textFull)
 	})
+	t.Run("an htmx upload gets the message as a toast, the page left as it is", func(t *testing.T) {
+		done := htmx(a.Owner)
+		res := a.Owner.upload(uploadPath, "contract.pdf", filestest.PDF(1, 0))
+		done()
+		if res.StatusCode != http.StatusInsufficientStorage || res.Header.Get("HX-Reswap") != "none" || !strings.Contains(res.Header.Get("HX-Trigger"), "out of storage") {
+			t.Fatalf("status %d, HX-Reswap %q, HX-Trigger %q", res.StatusCode, res.Header.Get("HX-Reswap"), res.Header.Get("HX-Trigger"))
+		}
+	})
 	t.Run("other writes go on below the reserve", func(t *testing.T) {
 		wantStatus(t, b.Owner.post("/a/"+b.Slug+"/clients", clientValues("Small write")), http.StatusSeeOther)
 	})
