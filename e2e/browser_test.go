@@ -437,7 +437,9 @@ func js(s string) string {
 // screenshot saves a full-page PNG into the artifacts directory.
 func (s *story) screenshot(name string) {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(s.ctx, 15*time.Second)
+	// A long page at the phone's scale of 2 is a large picture: on a
+	// busy machine it takes more than 15 s.
+	ctx, cancel := context.WithTimeout(s.ctx, 45*time.Second)
 	defer cancel()
 	// Nothing on the page may be wider than the screen.
 	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
@@ -458,11 +460,14 @@ func (s *story) screenshot(name string) {
 	s.t.Logf("screenshot: %s", path)
 }
 
-// fill replaces the value of an input by typing, so that htmx sees input events.
+// fill replaces the value of an input by typing, so that htmx sees input
+// events. It empties the field's value itself first: chromedp.Clear empties
+// the value attribute, which leaves a value that a script has set (the
+// sign-up page's address, filled in from the name).
 func (s *story) fill(id, value string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		chromedp.WaitVisible(chromedp.ID(id)),
-		chromedp.Clear(chromedp.ID(id)),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById(`+js(id)+`).value = ""`),
 		chromedp.SendKeys(chromedp.ID(id), value),
 	)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -37,7 +38,8 @@ func TestFirstDay(t *testing.T) {
 	for i, vp := range viewports {
 		t.Run(vp.name, func(t *testing.T) {
 			s := newStory(t, browser, base, artifacts, vp)
-			s.firstDay(fmt.Sprintf("day %d %d", i, time.Now().UnixNano()%1_000_000))
+			contact := newStory(t, browser, base, artifacts, vp)
+			s.firstDay(fmt.Sprintf("day %d %d", i, time.Now().UnixNano()%1_000_000), contact, smtp)
 		})
 	}
 }
@@ -46,13 +48,14 @@ func TestFirstDay(t *testing.T) {
 // ring and links must fall back to a darker shade of it.
 const lightAccent = "#ffe45c"
 
-func (s *story) firstDay(suffix string) {
+func (s *story) firstDay(suffix string, contact *story, smtp *mailtest.Server) {
 	t := s.t
 	start := time.Now()
 	agencyName := "Brightside Studio " + suffix
 	slug := "brightside-studio-" + strings.ReplaceAll(suffix, " ", "-")
 	agencyPath := "/a/" + slug
 	owner := "Bea Bright"
+	contactEmail := "quilla-" + slug + "@example.test"
 
 	// The landing page: for agencies, with pricing, a description for
 	// search engines, and a cookie banner that leaves the phone's screen
@@ -126,6 +129,10 @@ func (s *story) firstDay(suffix string) {
 	s.do("save the branding", s.click(`form[action$="/settings/branding"] button[type=submit]`))
 	s.atPath("branding saved", agencyPath+"/settings/branding", ".flash", "")
 	s.waitFor("the brand stylesheet", `!!document.querySelector('link[href*="/brand.css"]') && getComputedStyle(document.documentElement).getPropertyValue("--mm-focus").trim() !== ""`, true)
+	s.waitFor("the links take a readable shade of the brand colour, not Pico's blue", `(() => {
+		const v = getComputedStyle(document.documentElement).getPropertyValue("--pico-primary").trim();
+		return v !== "" && v !== "#0172ad" && v !== "#01aaff";
+	})()`, false)
 	s.focusRingReadable()
 	s.axe("branding")
 
@@ -151,19 +158,51 @@ func (s *story) firstDay(suffix string) {
 	s.axe("client list")
 	s.do("open the client", s.click(`a[href="`+clientPath+`"]`))
 	s.atPath("client page", clientPath, "h1", "Quilla Marsh")
+	s.do("open the new case form", s.click(`a[href^="`+agencyPath+`/cases/new?client="]`))
+	s.atPath("new case form", agencyPath+"/cases/new", "h1", "New case")
+	s.waitFor("the client is chosen", `document.querySelector("#f-client_id").selectedOptions[0].textContent.includes("Quilla Marsh")`, true)
+	s.do("fill the case form", s.fill("f-title", "Brand guidelines review"))
+	s.do("open the case", s.click(".case-form button[type=submit]"))
+	s.waitFor("case page", `/^\/a\/[^/]+\/cases\/[0-9a-f-]{36}$/.test(location.pathname) && document.readyState === "complete"`, true)
+	s.axe("case page")
 	s.do("open the portal tab", chromedp.Navigate(s.base+clientPath+"?tab=portal"))
 	s.atPath("portal tab", clientPath, "#client-tabs", "No one from this client can sign in yet.")
-	s.do("type the contact's email", s.fill("f-email", "quilla-"+slug+"@example.test"))
+	s.do("type the contact's email", s.fill("f-email", contactEmail))
 	s.do("send the portal invitation", s.click(`#client-tabs form button[type=submit]`))
 	s.atPath("invitation sent", clientPath, ".flash", "Invitation to the portal sent")
 	s.screenshot("day-05-portal-invite")
 	s.axe("portal tab")
+
+	// The contact accepts, and lands in the portal's lighter shell.
+	mail := smtp.WaitFor(t, contactEmail, 10*time.Second)
+	link := inviteLink.FindString(mail.Body)
+	if link == "" {
+		t.Fatalf("no invitation link in:\n%s", mail.Body)
+	}
+	contact.do("open the invitation", chromedp.Navigate(link))
+	contact.waitFor("invitation page", `document.readyState === "complete" && document.body.innerText.includes("client portal")`, true)
+	contact.do("choose essential cookies only", contact.click(`#consent-banner button[value="essential"]`))
+	contact.waitFor("the invitation page again", `document.readyState === "complete" && !document.getElementById("consent-banner") && !!document.getElementById("f-password")`, true)
+	contact.axe("invitation page")
+	contact.do("accept", contact.fill("f-name", "Quilla Marsh"), contact.fill("f-password", password), contact.click(`form[action*="/invite/"] button[type=submit]`))
+	contact.atPath("portal home", agencyPath+"/portal", "h1", "Hello, Quilla Marsh")
+	contact.atPath("the case in the portal", agencyPath+"/portal", ".portal-cases", "Brand guidelines review")
+	contact.shellMarks("Home")
+	contact.waitFor("the portal's own sections, no Settings", `(() => {
+		const links = [...document.querySelectorAll("header nav.app-nav .nav-links a")].map(a => a.textContent.trim());
+		return links.join() === "Home,Invoices,My data" && !document.querySelector('header a[href$="/settings"]');
+	})()`, false)
+	contact.screenshot("day-09-portal-home")
+	contact.screen("day-09-portal-home")
+	contact.axe("portal home")
+	contact.noConsoleErrors("portal home")
 
 	// The checklist has ticked every step but Paysera.
 	s.do("open the dashboard", chromedp.Navigate(s.base+agencyPath))
 	s.atPath("the checklist ticked", agencyPath, ".checklist", "5 of 6 done")
 	s.waitFor("only Paysera to do", `[...document.querySelectorAll(".checklist-steps li.step-todo a")].map(a => a.textContent).join() === "Take payments with Paysera"`, false)
 	s.screenshot("day-06-checklist-ticked")
+	s.screen("day-06-checklist-ticked")
 	s.axe("dashboard with the steps done")
 
 	// "/" goes to the search box; typing shows the dropdown; the arrow
@@ -195,6 +234,26 @@ func (s *story) firstDay(suffix string) {
 	s.noConsoleErrors("first day")
 	s.csrfAgrees("first day")
 	t.Logf("%s first-day story took %s", s.vp.name, time.Since(start).Round(time.Millisecond))
+}
+
+// screen saves what the screen shows (not the whole page) as a PNG:
+// the landing page's pictures are taken from these.
+func (s *story) screen(name string) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(s.ctx, 15*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)); err != nil {
+		s.t.Fatal(err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		s.t.Fatalf("screenshot %s (%s): %v", name, s.vp.name, err)
+	}
+	path := filepath.Join(s.artifacts, fmt.Sprintf("%s-%dx%d-%s-screen.png", s.vp.name, s.vp.width, s.vp.height, name))
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Logf("screen: %s", path)
 }
 
 // pressSlash presses "/" as a keyboard does: one keyDown that carries

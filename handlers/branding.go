@@ -166,7 +166,9 @@ func brandCSS(accent string) string {
 	light := readableOn(c, lightBackground, textContrast)
 	dark := readableOn(c, darkBackground, textContrast)
 	hover := light.mix(rgb{0, 0, 0}, 0.2)
-	return fmt.Sprintf(`:root, [data-theme] {
+	// The selectors are Pico's own, so that this sheet, loaded after
+	// Pico's, wins over its default theme colours.
+	return fmt.Sprintf(`:root:not([data-theme=dark]), [data-theme=light] {
   --pico-primary: %[1]s;
   --pico-primary-background: %[1]s;
   --pico-primary-border: %[1]s;
@@ -184,6 +186,11 @@ func brandCSS(accent string) string {
     --pico-primary: %[5]s;
     --pico-primary-underline: %[5]s80;
     --pico-primary-hover: %[5]s;
+    --pico-primary-background: %[1]s;
+    --pico-primary-border: %[1]s;
+    --pico-primary-hover-background: %[2]s;
+    --pico-primary-hover-border: %[2]s;
+    --pico-primary-inverse: %[3]s;
     --mm-focus: %[6]s;
   }
 }
