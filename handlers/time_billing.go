@@ -47,7 +47,15 @@ func (h *Handlers) invoiceTime(c *fiber.Ctx, r *Request, s tenant.TimeScope) err
 
 // CaseInvoiceTime bills a case's unbilled time on a new draft invoice.
 func (h *Handlers) CaseInvoiceTime(c *fiber.Ctx, r *Request) error {
-	return h.invoiceTime(c, r, tenant.TimeScope{CaseID: c.Params("id")})
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	k, err := r.Tenant.Case(c.UserContext(), v, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return h.invoiceTime(c, r, tenant.TimeScope{CaseID: k.ID})
 }
 
 // ClientInvoiceTime bills the unbilled time of all of a client's cases the
