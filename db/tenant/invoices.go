@@ -399,11 +399,18 @@ func (t *Store) DeleteDraft(ctx context.Context, v Viewer, id string, a Audit) e
 
 // buyerOf snapshots a client as the invoice's buyer.
 func buyerOf(ctx context.Context, tx *sql.Tx, clientID string) (billing.Party, error) {
+	return scanBuyer(tx.QueryRowContext(ctx, buyerSelect, clientID), clientID)
+}
+
+// buyerSelect reads a client as invoices name the buyer (scanBuyer).
+const buyerSelect = `SELECT name, company_code, vat_number, street, postal_code, city, country,
+		COALESCE((SELECT email FROM client_emails WHERE client_id = clients.id ORDER BY position LIMIT 1), '')
+		FROM clients WHERE id = ?`
+
+func scanBuyer(row *sql.Row, clientID string) (billing.Party, error) {
 	var p billing.Party
 	var street, postal, city, country, email string
-	err := tx.QueryRowContext(ctx, `SELECT name, company_code, vat_number, street, postal_code, city, country,
-		COALESCE((SELECT email FROM client_emails WHERE client_id = clients.id ORDER BY position LIMIT 1), '')
-		FROM clients WHERE id = ?`, clientID).Scan(&p.Name, &p.CompanyCode, &p.VATNumber, &street, &postal, &city, &country, &email)
+	err := row.Scan(&p.Name, &p.CompanyCode, &p.VATNumber, &street, &postal, &city, &country, &email)
 	if err != nil {
 		return p, fmt.Errorf("db: buyer %s: %w", clientID, err)
 	}

@@ -296,9 +296,10 @@ type GeneratedInvoice struct {
 }
 
 // GenerateRecurring issues every period of every active recurring invoice
-// whose date is on or before today, oldest first, each period in its own
-// transaction with its recurring_runs row: a second run, or a run after a
-// crash between two periods, makes nothing twice and skips nothing.
+// whose date is on or before today, oldest first, up to 500 periods per
+// transaction, each with its recurring_runs row: a second run, or a run
+// after a crash between two batches, makes nothing twice and skips
+// nothing.
 // onIssued is called after each commit (the job sends the email there).
 func (t *Store) GenerateRecurring(ctx context.Context, today time.Time, agencyName string, onIssued func(GeneratedInvoice)) (int, error) {
 	ids, err := db.QueryListPrepared(ctx, t.DB, "active recurring", 16, func(row db.Scanner) (string, error) {
@@ -309,6 +310,23 @@ func (t *Store) GenerateRecurring(ctx context.Context, today time.Time, agencyNa
 		return 0, err
 	}
 	made := 0
+	// Batches first (recurring_batch.go); when a batch fails, the schedules
+	// it had left are issued one period per transaction, so that one
+	// broken schedule stops only itself.
+	for len(ids) > 0 {
+		if err := ctx.Err(); err != nil {
+			return made, err
+		}
+		n, rest, err := t.generateBatch(ctx, ids, today, agencyName, onIssued)
+		made += n
+		if err != nil {
+			if ctx.Err() != nil {
+				return made, ctx.Err()
+			}
+			break
+		}
+		ids = rest
+	}
 	var errs []error
 	for _, id := range ids {
 		for {
