@@ -1,0 +1,71 @@
+package tenant_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"mintedmind/clock"
+	"mintedmind/db/tenant"
+)
+
+func TestPDFsStoredBeforeTheActiveContentCheckAreMarkedUnscanned(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	schema := mustReadSchema(t)
+	i := strings.Index(schema, "\n-- migration: 15 ")
+	if i < 0 {
+		t.Fatal("no migration 15 in the schema")
+	}
+	dir, c, cfg := t.TempDir(), clock.NewManual(testStart), tenant.PoolConfig{MaxOpen: 10, IdleTimeout: time.Hour}
+	const agencyID = "agency-unscanned"
+
+	old := mustOpenPool(t, dir, schema[:i], cfg, c)
+	owner, err := old.CreateWithOwner(ctx, agencyID, "unscanned", tenant.NewOwner{Email: "owner@unscanned.test", Name: "Olive", PasswordHash: testHash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn := mustAcquire(t, old, agencyID)
+	k := mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: mustCaseClient(t, tn, "Acme", ""), Title: "Old files"})
+	docs, err := tn.AddDocuments(ctx, tenant.StaffDocumentAccess(everything(owner)), actorOf(owner), k.ID, false, 0, []tenant.DocumentFile{
+		{Name: "old.pdf", ContentType: "application/pdf", Size: 10, SHA256: "a", StorageKey: "k1"},
+		{Name: "photo.jpg", ContentType: "image/jpeg", Size: 10, SHA256: "b", StorageKey: "k2"},
+		{Name: "checked.pdf", ContentType: "application/pdf", Size: 10, SHA256: "c", StorageKey: "k3", Active: "javascript"},
+	}, func(int64) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+
+	tn = mustAcquire(t, mustOpenPool(t, dir, schema, cfg, c), agencyID)
+	active := func(id string) string {
+		t.Helper()
+		d, err := tn.Document(ctx, tenant.StaffDocumentAccess(everything(owner)), k.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Active
+	}
+	if got := active(docs[0].ID); got != tenant.DocumentUnscanned {
+		t.Errorf("a PDF from before: %q, want unscanned", got)
+	}
+	if got := active(docs[1].ID); got != "" {
+		t.Errorf("a photo: %q", got)
+	}
+	if got := active(docs[2].ID); got != "javascript" {
+		t.Errorf("a PDF checked at upload: %q", got)
+	}
+
+	t.Run("what a scan finds is recorded once; a checked PDF is left alone", func(t *testing.T) {
+		if err := tn.SetDocumentActive(ctx, docs[0].ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := tn.SetDocumentActive(ctx, docs[2].ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if a, b := active(docs[0].ID), active(docs[2].ID); a != "" || b != "javascript" {
+			t.Fatalf("after: %q and %q", a, b)
+		}
+	})
+}
