@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/tenant"
@@ -156,7 +157,26 @@ func (h *Handlers) RecurringCreate(c *fiber.Ctx, r *Request) error {
 		}
 		return h.formPage(c, "pages/recurring/new", "partials/invoices/form", view, err)
 	}
-	h.flash(c, "Recurring invoice saved.")
+	// A schedule that starts today issues its first invoice at once, not at
+	// the next hourly run (a back-dated one is caught up by that run).
+	n, deliverErr, err := 0, error(nil), error(nil)
+	if in.IssueDate == h.invoiceToday() {
+		m, _ := h.invoiceMailer()
+		today, _ := billing.ParseDate(in.IssueDate)
+		n, deliverErr, err = app.IssueDueRecurring(c.UserContext(), m, r.Agency, r.Tenant, rec.ID, today, h.Config.BaseURL)
+	}
+	switch {
+	case err != nil:
+		h.logger(c).Error("issue recurring invoice at once", "agency_id", r.Agency.ID, "recurring", rec.ID, "err", err)
+		h.flash(c, "Recurring invoice saved. Its first invoice could not be issued now: the hourly run will try again.")
+	case n > 0:
+		if deliverErr != nil {
+			h.logger(c).Warn("deliver recurring invoice", "agency_id", r.Agency.ID, "recurring", rec.ID, "err", deliverErr)
+		}
+		h.flash(c, "Recurring invoice saved, and its first invoice issued.")
+	default:
+		h.flash(c, "Recurring invoice saved.")
+	}
 	return h.redirect(c, recurringBase(r)+"/"+rec.ID)
 }
 

@@ -24,3 +24,32 @@ func TestRecurringListShowsTotals(t *testing.T) {
 		t.Fatal("a schedule's total reads 0.00")
 	}
 }
+
+// A schedule that starts today issues its first invoice when it is saved,
+// not at the next hourly run; one that starts later issues nothing yet.
+func TestRecurringStartingTodayIssuesAtOnce(t *testing.T) {
+	t.Parallel()
+	f := mustBillingFixture(t)
+	b := f.a.Owner
+	base := "/a/" + f.a.Slug + "/recurring"
+	b.get(base + "/new")
+	count := func(id string) int {
+		var n int
+		if err := f.tn.Read().QueryRow(`SELECT COUNT(*) FROM invoices WHERE recurring_id = ? AND status = 'issued'`, id).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	later := b.post(base, f.recurringForm("start_date", "2026-11-20"))
+	wantStatus(t, later, http.StatusSeeOther)
+	if n := count(strings.TrimPrefix(later.Header.Get("Location"), base+"/")); n != 0 {
+		t.Fatalf("a schedule starting later issued %d invoices", n)
+	}
+	res := b.post(base, f.recurringForm("start_date", "2026-11-02"))
+	wantStatus(t, res, http.StatusSeeOther)
+	id := strings.TrimPrefix(res.Header.Get("Location"), base+"/")
+	if n := count(id); n != 1 {
+		t.Fatalf("a schedule starting today issued %d invoices, want 1", n)
+	}
+	wantContains(t, b.get(res.Header.Get("Location")), "its first invoice issued")
+}

@@ -293,3 +293,29 @@ func (t *Store) generateBatch(ctx context.Context, ids []string, today time.Time
 	}
 	return len(issued), rest, nil
 }
+
+// GenerateRecurringSchedule issues the due periods of one schedule (one
+// period per transaction, as the job's fallback does): a schedule saved
+// with a start on or before today issues its first invoice at once rather
+// than at the next hourly run. onIssued is called after each commit.
+func (t *Store) GenerateRecurringSchedule(ctx context.Context, id string, today time.Time, agencyName string, onIssued func(GeneratedInvoice)) (int, error) {
+	made := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return made, err
+		}
+		g, more, err := t.generateOne(ctx, id, today, agencyName)
+		if err != nil {
+			return made, fmt.Errorf("recurring %s: %w", id, err)
+		}
+		if g != nil {
+			made++
+			if onIssued != nil {
+				onIssued(*g)
+			}
+		}
+		if !more {
+			return made, nil
+		}
+	}
+}
