@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -80,6 +81,7 @@ type caseFormView struct {
 	ClientsCapped bool
 	Priorities    []option
 	People        []option
+	TaskTemplates []option // the new page: task templates to apply (tasks_templates.go)
 
 	LabelsMax, LabelMax, TitleMax, DescriptionMax int
 }
@@ -118,6 +120,8 @@ func (h *Handlers) caseFormView(c *fiber.Ctx, r *Request, v tenant.Viewer, form 
 		view.Number = tenant.CaseNumber(k.Number)
 		view.Title, view.Action, view.FindAction, view.Cancel = "Edit "+view.Number, page, page+"/edit", page
 		view.Case = k
+	} else if view.TaskTemplates, err = taskTemplateOptions(c, r, c.FormValue("task_template")); err != nil {
+		return nil, err
 	}
 	return view, nil
 }
@@ -161,6 +165,14 @@ func (h *Handlers) CaseCreate(c *fiber.Ctx, r *Request) error {
 			return dataErr
 		}
 		return h.formPage(c, "pages/cases/new", "partials/cases/form", view, err)
+	}
+	if id := formValue(c, "task_template"); id != "" {
+		n, err := r.Tenant.ApplyTaskTemplate(c.UserContext(), v, caseActor(r), k.ID, id)
+		if err != nil {
+			return err
+		}
+		h.flash(c, "Case "+tenant.CaseNumber(k.Number)+" opened with "+strconv.Itoa(n)+" tasks from the template.")
+		return h.redirect(c, caseBase(r)+"/"+k.ID)
 	}
 	h.flash(c, "Case "+tenant.CaseNumber(k.Number)+" opened.")
 	return h.redirect(c, caseBase(r)+"/"+k.ID)

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
@@ -86,4 +88,18 @@ func (h *Handlers) TaskTemplateDelete(c *fiber.Ctx, r *Request) error {
 	}
 	h.flash(c, "Template deleted.")
 	return h.redirect(c, taskTemplatesBase(r))
+}
+
+// taskTemplateOptions are the templates to choose from on the new-case
+// form, selected the one chosen.
+func taskTemplateOptions(c *fiber.Ctx, r *Request, selected string) ([]option, error) {
+	list, err := r.Tenant.TaskTemplates(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]option, len(list))
+	for i, tt := range list {
+		out[i] = option{Value: tt.ID, Label: tt.Name + " (" + strconv.Itoa(tt.TaskCount) + " tasks)", Selected: tt.ID == selected}
+	}
+	return out, nil
 }

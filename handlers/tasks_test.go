@@ -192,6 +192,15 @@ func TestTaskTemplates(t *testing.T) {
 		}
 	})
 
+	t.Run("the new-case form offers the templates and applies the one chosen", func(t *testing.T) {
+		wantContains(t, f.staff.get("/a/"+f.a.Slug+"/cases/new"), "Website launch (3 tasks)")
+		client := f.e.caseQuery(t, f.a, `SELECT client_id FROM cases WHERE id = ?`, f.caseID)
+		id := mustCreateCase(t, f.staff, f.a, url.Values{"client_id": {client}, "title": {"Landing page"}, "task_template": {tmpl}})
+		if got := f.taskOrder(t, id); got != "Brief,Logo files,Launch" {
+			t.Fatalf("tasks %s", got)
+		}
+	})
+
 	t.Run("staff can't change templates", func(t *testing.T) {
 		res := f.staff.post(base+"/"+tmpl+"/delete", nil)
 		wantStatus(t, res, http.StatusNotFound)
