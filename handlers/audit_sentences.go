@@ -419,7 +419,14 @@ var auditPhrases = map[string]auditPhrase{
 	"recurring.paused":  {"Recurring invoice paused", func(s *auditSentence) { s.actor(); s.text(" paused "); s.recurring() }},
 	"recurring.resumed": {"Recurring invoice resumed", func(s *auditSentence) { s.actor(); s.text(" resumed "); s.recurring() }},
 	"recurring.skipped": {"Recurring invoice skipped a period", func(s *auditSentence) { s.actor(); s.text(" skipped the next period of "); s.recurring() }},
-	"recurring.ended":   {"Recurring invoice ended", func(s *auditSentence) { s.recurring(); s.capitalize(); s.text(" ended"); s.detail(": ") }},
+	"recurring.stopped": {"Recurring invoice ended by hand", func(s *auditSentence) { s.actor(); s.text(" ended "); s.recurring(); s.detail(" ") }},
+	"recurring.deleted": {"Recurring invoice deleted", func(s *auditSentence) {
+		s.actor()
+		s.text(" deleted a recurring invoice")
+		s.detail(" (")
+		s.closeParen()
+	}},
+	"recurring.ended": {"Recurring invoice ended", func(s *auditSentence) { s.recurring(); s.capitalize(); s.text(" ended"); s.detail(": ") }},
 
 	// Settings and the agency.
 	"settings.changed": {"Settings changed", func(s *auditSentence) { s.actor(); s.text(" changed the agency's settings"); s.detail(": ") }},

@@ -220,7 +220,8 @@ func (h *Handlers) RecurringShow(c *fiber.Ctx, r *Request) error {
 }
 
 // recurringAudit is the audit log's action for each recurring action.
-var recurringAudit = map[string]string{tenant.RecurringPause: "recurring.paused", tenant.RecurringResume: "recurring.resumed", tenant.RecurringSkip: "recurring.skipped"}
+var recurringAudit = map[string]string{tenant.RecurringPause: "recurring.paused", tenant.RecurringResume: "recurring.resumed", tenant.RecurringSkip: "recurring.skipped",
+	tenant.RecurringEnd: "recurring.stopped", tenant.RecurringDelete: "recurring.deleted"}
 
 // RecurringAction pauses, resumes or skips the next period.
 func (h *Handlers) RecurringAction(c *fiber.Ctx, r *Request) error {
@@ -233,6 +234,10 @@ func (h *Handlers) RecurringAction(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.ChangeRecurring(c.UserContext(), v, c.Params("id"), action, today, auditFor(c, recurringAudit[action], "")); err != nil {
 		return err
 	}
-	h.flash(c, map[string]string{tenant.RecurringPause: "Paused.", tenant.RecurringResume: "Resumed.", tenant.RecurringSkip: "The next invoice will be skipped."}[action])
+	h.flash(c, map[string]string{tenant.RecurringPause: "Paused.", tenant.RecurringResume: "Resumed.", tenant.RecurringSkip: "The next invoice will be skipped.",
+		tenant.RecurringEnd: "Ended: no invoice after the ones made so far.", tenant.RecurringDelete: "Recurring invoice deleted."}[action])
+	if action == tenant.RecurringDelete {
+		return h.redirect(c, recurringBase(r))
+	}
 	return h.redirect(c, recurringBase(r)+"/"+c.Params("id"))
 }

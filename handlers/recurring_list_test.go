@@ -53,3 +53,49 @@ func TestRecurringStartingTodayIssuesAtOnce(t *testing.T) {
 	}
 	wantContains(t, b.get(res.Header.Get("Location")), "its first invoice issued")
 }
+
+// "End after this period" stops a schedule with the invoices it made; a
+// schedule that never issued can be deleted, one that did cannot (409,
+// nothing changed).
+func TestRecurringEndAndDelete(t *testing.T) {
+	t.Parallel()
+	f := mustBillingFixture(t)
+	b := f.a.Owner
+	base := "/a/" + f.a.Slug + "/recurring"
+	b.get(base + "/new")
+	create := func(start string) string {
+		res := b.post(base, f.recurringForm("start_date", start))
+		wantStatus(t, res, http.StatusSeeOther)
+		return strings.TrimPrefix(res.Header.Get("Location"), base+"/")
+	}
+	state := func(id string) string {
+		var s string
+		if err := f.tn.Read().QueryRow(`SELECT status || ' ' || next_index || ' ' || (SELECT COUNT(*) FROM invoices WHERE recurring_id = r.id) FROM recurring_invoices r WHERE id = ?`, id).Scan(&s); err != nil {
+			return "gone"
+		}
+		return s
+	}
+	issued := create("2026-11-02") // issues its first invoice at once
+	b.get(base + "/" + issued)
+	res := b.post(base+"/"+issued+"/delete", nil)
+	wantStatus(t, res, http.StatusConflict)
+	wantContains(t, res, "end it instead")
+	if got := state(issued); got != "active 1 1" {
+		t.Fatalf("a refused delete changed it: %s", got)
+	}
+	wantStatus(t, b.post(base+"/"+issued+"/end", nil), http.StatusSeeOther)
+	if got := state(issued); got != "ended 1 1" {
+		t.Fatalf("after ending: %s", got)
+	}
+	wantStatus(t, b.post(base+"/"+issued+"/end", nil), http.StatusConflict)
+
+	never := create("2026-12-15")
+	page := b.get(base + "/" + never)
+	wantContains(t, page, "Delete (it never issued)")
+	res = b.post(base+"/"+never+"/delete", nil)
+	wantStatus(t, res, http.StatusSeeOther)
+	if res.Header.Get("Location") != base || state(never) != "gone" {
+		t.Fatalf("delete: %s, %s", res.Header.Get("Location"), state(never))
+	}
+	wantContains(t, b.get("/a/"+f.a.Slug+"/audit"), "deleted a recurring invoice")
+}

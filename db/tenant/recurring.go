@@ -196,6 +196,8 @@ const (
 	RecurringPause  = "pause"
 	RecurringResume = "resume"
 	RecurringSkip   = "skip"
+	RecurringEnd    = "end"    // no invoice after the ones made so far
+	RecurringDelete = "delete" // only one that never made or skipped a period
 )
 
 // ChangeRecurring pauses, resumes or skips the next period of a recurring
@@ -264,8 +266,25 @@ func (t *Store) changeRecurring(ctx context.Context, tx *sql.Tx, v Viewer, id, a
 			return detail + "; ended: no period is left", t.setRecurringStatus(ctx, tx, id, RecurringEnded)
 		}
 		return detail, nil
+	case RecurringEnd:
+		if _, err := tx.ExecContext(ctx, `UPDATE recurring_invoices SET max_count = ?, updated_at = ? WHERE id = ?`, max(r.NextIndex, 1), t.Now(), id); err != nil {
+			return "", fmt.Errorf("db: end recurring %s: %w", id, err)
+		}
+		return fmt.Sprintf("ended after %d invoices", r.NextIndex), t.setRecurringStatus(ctx, tx, id, RecurringEnded)
+	case RecurringDelete:
+		var runs int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM recurring_runs WHERE recurring_id = ?`, id).Scan(&runs); err != nil {
+			return "", fmt.Errorf("db: runs of %s: %w", id, err)
+		}
+		if runs > 0 || r.NextIndex > 0 {
+			return "", apperr.New(apperr.Conflict, "This recurring invoice has made invoices: end it instead, so they keep their schedule.")
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM recurring_invoices WHERE id = ?`, id); err != nil {
+			return "", fmt.Errorf("db: delete recurring %s: %w", id, err)
+		}
+		return "deleted " + r.ClientName + ", " + r.Frequency + " from " + r.IssueDate, nil
 	}
-	return "", apperr.New(apperr.Invalid, "Unknown action: pause, resume or skip.")
+	return "", apperr.New(apperr.Invalid, "Unknown action: pause, resume, skip, end or delete.")
 }
 
 func (t *Store) setRecurringStatus(ctx context.Context, tx *sql.Tx, id, status string) error {
