@@ -48,6 +48,8 @@ func InvoiceDocument(inv *tenant.Invoice, s tenant.BillingSettings, agencyName s
 		d.Buyer = billing.Party{Name: inv.ClientName}
 	case tenant.InvoicePaid:
 		d.Status = "PAID"
+	case tenant.InvoicePartiallyPaid:
+		d.Status = "PARTLY PAID"
 	case tenant.InvoiceVoid:
 		d.Status = "VOID: " + inv.VoidReason
 	}
@@ -58,6 +60,13 @@ func InvoiceDocument(inv *tenant.Invoice, s tenant.BillingSettings, agencyName s
 		if l = strings.TrimSpace(l); l != "" {
 			d.BankDetails = append(d.BankDetails, l)
 		}
+	}
+	if inv.Open() && inv.Outstanding() > 0 && inv.Number != "" {
+		to := "to the account above "
+		if len(d.BankDetails) == 0 {
+			to = ""
+		}
+		d.PaymentReference = "Pay " + billing.FormatMoney(inv.Outstanding(), inv.Currency) + " " + to + "with reference " + inv.Number + "."
 	}
 	for _, p := range payments {
 		d.Payments = append(d.Payments, invoicepdf.PaymentLine{Date: p.PaidOn, Method: tenant.PaymentMethodLabel(p.Method), Reference: p.Reference, Amount: p.Amount})

@@ -48,13 +48,17 @@ type Document struct {
 	Seller      billing.Party
 	Buyer       billing.Party
 	BankDetails []string
-	Lines       []billing.Line
-	Totals      billing.Totals
-	Paid        int64
-	Payments    []PaymentLine // received so far, printed under the totals
-	Notes       string
-	Logo        []byte    // PNG or JPEG, optional
-	Created     time.Time // the PDF's creation date; fixed dates give identical files
+	// PaymentReference is the line that tells the payer how to pay, e.g.
+	// "Pay 192.39 EUR to the account above with reference INV-2026-0001";
+	// empty when nothing is owed.
+	PaymentReference string
+	Lines            []billing.Line
+	Totals           billing.Totals
+	Paid             int64
+	Payments         []PaymentLine // received so far, printed under the totals
+	Notes            string
+	Logo             []byte    // PNG or JPEG, optional
+	Created          time.Time // the PDF's creation date; fixed dates give identical files
 }
 
 // Write renders d as an A4 PDF.
@@ -237,6 +241,12 @@ func Write(w io.Writer, d Document) error {
 		for _, b := range d.BankDetails {
 			p.MultiCell(0, 4.5, b, "", "L", false)
 		}
+	}
+	if d.PaymentReference != "" {
+		p.Ln(2)
+		p.SetFont("dejavu", "B", 9)
+		p.MultiCell(0, 4.5, d.PaymentReference, "", "L", false)
+		p.SetFont("dejavu", "", 9)
 	}
 	if d.Notes != "" {
 		p.Ln(4)
