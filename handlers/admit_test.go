@@ -3,6 +3,8 @@ package handlers
 import (
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,12 +15,14 @@ import (
 
 // TestAdmit runs the gate with two slots in front of a handler that holds
 // its slot until released, through the chains the route table builds: the
-// health check's row is Unqueued.
+// health check's row is Unqueued. It stays serial: it shortens the
+// package-wide admitWait.
 func TestAdmit(t *testing.T) {
 	h := &Handlers{slots: make(chan struct{}, 2)}
 	p := &Platform{Handlers: h}
 	var running, most atomic.Int32
 	release := make(chan struct{})
+	entered := make(chan struct{}, 16) // one value per request that got a slot
 	app := fiber.New()
 	hold := func(_ *Handlers, c *fiber.Ctx) error {
 		n := running.Add(1)
@@ -29,6 +33,7 @@ func TestAdmit(t *testing.T) {
 				break
 			}
 		}
+		entered <- struct{}{}
 		<-release
 		return c.SendString("done")
 	}
@@ -54,16 +59,20 @@ func TestAdmit(t *testing.T) {
 			wg.Add(1)
 			go func() { defer wg.Done(); codes[i] = get("/work").StatusCode }()
 		}
-		waitFor(t, func() bool { return running.Load() == 2 })
+		<-entered
+		<-entered
 		if res := get("/livez"); res.StatusCode != 200 {
 			t.Errorf("a health check waited for a slot: %d", res.StatusCode)
 		}
-		time.Sleep(50 * time.Millisecond) // the other four are queued, not running
+		waitQueued(t, 4) // the other four are queued, not running
 		if n := running.Load(); n != 2 {
 			t.Fatalf("%d running", n)
 		}
 		close(release)
 		wg.Wait()
+		for range 4 { // the queued four got their turn
+			<-entered
+		}
 		for i, code := range codes {
 			if code != 200 {
 				t.Errorf("request %d: %d", i, code)
@@ -83,7 +92,8 @@ func TestAdmit(t *testing.T) {
 		for range 2 {
 			go get("/work")
 		}
-		waitFor(t, func() bool { return running.Load() == 2 })
+		<-entered
+		<-entered
 		res := get("/work")
 		if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
 			t.Fatalf("status %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
@@ -91,12 +101,25 @@ func TestAdmit(t *testing.T) {
 	})
 }
 
-// waitFor polls cond for up to five seconds.
-func waitFor(t *testing.T, cond func() bool) {
+// waitQueued returns once n goroutines are blocked in the gate waiting for
+// a slot, as the runtime's goroutine dump shows them (a blocked channel
+// send has no event to wait on); it yields the processor between looks.
+func waitQueued(t *testing.T, n int) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+	buf := make([]byte, 1<<20)
+	for deadline := time.Now().Add(10 * time.Second); ; runtime.Gosched() {
+		dump := string(buf[:runtime.Stack(buf, true)])
+		queued := 0
+		for _, g := range strings.Split(dump, "\n\n") {
+			if strings.Contains(g, "[select") && strings.Contains(g, "handlers.(*Handlers).admit(") {
+				queued++
+			}
+		}
+		if queued >= n {
+			return
+		}
 		if time.Now().After(deadline) {
-			t.Fatal("timed out")
+			t.Fatalf("%d requests queued, want %d", queued, n)
 		}
 	}
 }

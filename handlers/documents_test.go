@@ -15,6 +15,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -140,6 +142,7 @@ func (f *docFixture) docID(t *testing.T, name string) string {
 }
 
 func TestDocumentUpload(t *testing.T) {
+	t.Parallel()
 	f := mustDocFixture(t)
 	pdf, photo := filestest.PDF(3, 0), filestest.Photo(640, 480, 6)
 
@@ -206,6 +209,7 @@ func TestDocumentUpload(t *testing.T) {
 }
 
 func TestDocumentUploadRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	f := mustDocFixture(t, func(c *handlers.Config) { c.FileLimit = 1 << 20 })
 	for _, tc := range []struct {
 		name   string
@@ -307,6 +311,7 @@ func TestDocumentUploadRefusesBadInput(t *testing.T) {
 }
 
 func TestDocumentNames(t *testing.T) {
+	t.Parallel()
 	f := mustDocFixture(t)
 	long := strings.Repeat("a", 296) + ".pdf"
 	for _, tc := range []struct{ sent, want string }{
@@ -334,6 +339,7 @@ func TestDocumentNames(t *testing.T) {
 }
 
 func TestDocumentRawControlCharacterInName(t *testing.T) {
+	t.Parallel()
 	f := mustDocFixture(t)
 	res := f.uploadDocs(f.staff, f.caseURL(""), nil, upFile{"in\x00voice.pdf", filestest.PDF(1, 0)})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
@@ -343,6 +349,7 @@ func TestDocumentRawControlCharacterInName(t *testing.T) {
 }
 
 func TestDocumentQuota(t *testing.T) {
+	t.Parallel()
 	// Self-hosted: no priced plans, so -storage-quota is the limit.
 	f := mustDocFixture(t, func(c *handlers.Config) { c.StorageQuota, c.SelfHosted = 200<<10, true })
 	pdf := filestest.PDF(1, 120<<10)
@@ -377,6 +384,7 @@ func TestDocumentQuota(t *testing.T) {
 }
 
 func TestDocumentDownload(t *testing.T) {
+	t.Parallel()
 	f := mustDocFixture(t)
 	pdf := filestest.PDF(2, 50000)
 	wantStatus(t, f.uploadDocs(f.staff, f.caseURL(""), nil,
@@ -474,6 +482,7 @@ func TestDocumentDownload(t *testing.T) {
 }
 
 func TestDocumentShareDeleteRestore(t *testing.T) {
+	t.Parallel()
 	f := mustDocFixture(t)
 	wantStatus(t, f.uploadDocs(f.staff, f.caseURL(""), nil, upFile{"plan.pdf", filestest.PDF(1, 0)}), http.StatusSeeOther)
 	id := f.docID(t, "plan.pdf")
@@ -525,6 +534,7 @@ func TestDocumentShareDeleteRestore(t *testing.T) {
 }
 
 func TestBodiesStillReadForOtherRoutes(t *testing.T) {
+	t.Parallel()
 	f := mustDocFixture(t, func(c *handlers.Config) { c.BodyLimit = 64 << 10 })
 	t.Run("a form post works", func(t *testing.T) {
 		res := f.staff.post(f.caseURL("/notes"), url.Values{"body": {"A note after streaming was turned on."}})
@@ -551,12 +561,14 @@ func docCount(t *testing.T, tn *tenant.Store) int {
 }
 
 func TestDocumentUploadCutOffHalfway(t *testing.T) {
+	t.Parallel()
 	f := mustDocFixture(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	go f.e.app.Listener(ln)
+	watched := &watchedListener{Listener: ln, conns: make(chan *watchedConn, 2)}
+	go f.e.app.Listener(watched)
 	t.Cleanup(func() { f.e.app.Shutdown() })
 
 	body, ct := multipartBody(f.staff.csrf, nil, upFile{"big.pdf", filestest.PDF(1, 4<<20)})
@@ -573,33 +585,25 @@ func TestDocumentUploadCutOffHalfway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	server := <-watched.conns
+	server.sent.Store(int64(req.Len()))
 	if _, err := conn.Write(req.Bytes()); err != nil {
 		t.Fatal(err)
 	}
-	// Wait until the server has the half and is writing the temporary file.
-	deadline := time.Now().Add(10 * time.Second)
-	sawTemp := false
-	for !sawTemp && time.Now().Before(deadline) {
-		entries, _ := os.ReadDir(f.filesDir())
-		sawTemp = len(entries) == 1 && strings.HasPrefix(entries[0].Name(), files.TempPrefix)
-		time.Sleep(5 * time.Millisecond)
-	}
-	if !sawTemp {
-		t.Fatal("the server never started writing the upload")
+	// The server has read the half and waits for more: the handler is
+	// copying the file into its temporary file.
+	<-server.starved
+	entries, _ := os.ReadDir(f.filesDir())
+	if len(entries) != 1 || !strings.HasPrefix(entries[0].Name(), files.TempPrefix) {
+		t.Fatalf("the server is not writing the upload: %v", entries)
 	}
 	conn.Close()
 
 	// The handler sees the connection end, removes its temporary file and
-	// writes no row.
-	for {
-		entries, _ := os.ReadDir(f.filesDir())
-		if len(entries) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("files left after the connection was cut: %v", entries[0].Name())
-		}
-		time.Sleep(10 * time.Millisecond)
+	// writes no row, then closes its side.
+	<-server.closed
+	if entries, _ := os.ReadDir(f.filesDir()); len(entries) != 0 {
+		t.Fatalf("files left after the connection was cut: %v", entries[0].Name())
 	}
 	f.wantNothingStored(t)
 	// The agency still works over the real listener afterwards.
@@ -640,6 +644,7 @@ func (f *docFixture) rawUpload(t *testing.T, addr string, claimed int, extra str
 }
 
 func TestDocumentUploadRefusedFromContentLength(t *testing.T) {
+	t.Parallel()
 	f := mustDocFixture(t, func(c *handlers.Config) { c.FileLimit, c.StorageQuota, c.SelfHosted = 1<<20, 10<<20, true })
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -664,4 +669,49 @@ func TestDocumentUploadRefusedFromContentLength(t *testing.T) {
 		}
 	})
 	f.wantNothingStored(t)
+}
+
+// watchedListener hands the test each connection the server accepts.
+type watchedListener struct {
+	net.Listener
+	conns chan *watchedConn
+}
+
+func (l *watchedListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	w := &watchedConn{Conn: c, starved: make(chan struct{}), closed: make(chan struct{})}
+	select {
+	case l.conns <- w:
+	default:
+	}
+	return w, nil
+}
+
+// watchedConn is the server's side of a connection: starved is closed when
+// the server asks for more than the sent bytes the client wrote, closed
+// when the server closes the connection.
+type watchedConn struct {
+	net.Conn
+	sent, read atomic.Int64
+	starved    chan struct{}
+	starveOnce sync.Once
+	closed     chan struct{}
+	closeOnce  sync.Once
+}
+
+func (c *watchedConn) Read(p []byte) (int, error) {
+	if sent := c.sent.Load(); sent > 0 && c.read.Load() >= sent {
+		c.starveOnce.Do(func() { close(c.starved) })
+	}
+	n, err := c.Conn.Read(p)
+	c.read.Add(int64(n))
+	return n, err
+}
+
+func (c *watchedConn) Close() error {
+	c.closeOnce.Do(func() { close(c.closed) })
+	return c.Conn.Close()
 }
