@@ -144,8 +144,11 @@ type invoiceFormView struct {
 	Cancel        string
 	FindAction    string // where the client search asks for a narrowed menu
 
-	Recurring   bool // the recurring invoice form: a start date and a schedule
-	Frequencies []option
+	Recurring bool // the recurring invoice form: a start date and a schedule
+	// ScheduleFixed, when editing a recurring invoice, says its schedule in
+	// words instead of the schedule's fields (which do not change).
+	ScheduleFixed string
+	Frequencies   []option
 }
 
 // invoiceFormView is what the editor needs around the form.

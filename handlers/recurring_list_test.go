@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -98,4 +99,50 @@ func TestRecurringEndAndDelete(t *testing.T) {
 		t.Fatalf("delete: %s, %s", res.Header.Get("Location"), state(never))
 	}
 	wantContains(t, b.get("/a/"+f.a.Slug+"/audit"), "deleted a recurring invoice")
+}
+
+// Editing a schedule changes its future invoices (lines, client) and not
+// the ones it made; bad input is refused with its message and changes
+// nothing; the schedule's dates stay.
+func TestRecurringEditFuturePeriods(t *testing.T) {
+	t.Parallel()
+	f := mustBillingFixture(t)
+	b := f.a.Owner
+	base := "/a/" + f.a.Slug + "/recurring"
+	b.get(base + "/new")
+	res := b.post(base, f.recurringForm("start_date", "2026-11-02")) // issues its first invoice at once
+	wantStatus(t, res, http.StatusSeeOther)
+	id := strings.TrimPrefix(res.Header.Get("Location"), base+"/")
+	edit := b.get(base + "/" + id + "/edit")
+	wantStatus(t, edit, http.StatusOK)
+	wantContains(t, edit, "Monthly from 2026-11-02.")
+	lines := func() string {
+		var s string
+		f.tn.Read().QueryRow(`SELECT group_concat(description || ' ' || unit_price, '; ') FROM recurring_lines WHERE recurring_id = ?`, id).Scan(&s)
+		return s
+	}
+	before := lines()
+	form := f.invoiceForm("line_description", "Retainer", "line_quantity", "1", "line_price", "1261.50", "line_vat", "21")
+	form.Del("issue_date")
+	bad, _ := url.ParseQuery(form.Encode())
+	bad.Set("line_price", "-5")
+	res = b.post(base+"/"+id+"/edit", bad)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	wantContains(t, res, "negative")
+	if lines() != before {
+		t.Fatalf("a refused edit changed the lines: %s", lines())
+	}
+	wantStatus(t, b.post(base+"/"+id+"/edit", form), http.StatusSeeOther)
+	if got := lines(); got != "Retainer 126150" {
+		t.Fatalf("lines after the edit: %s", got)
+	}
+	page := b.get(base + "/" + id)
+	wantContains(t, page, "1,526.42 EUR each")
+	wantContains(t, page, "2026-12-02")
+	var firstTotal int64
+	if err := f.tn.Read().QueryRow(`SELECT total FROM invoices WHERE recurring_id = ?`, id).Scan(&firstTotal); err != nil || firstTotal != 19239 {
+		t.Fatalf("the invoice already made changed: %d %v", firstTotal, err)
+	}
+	wantStatus(t, b.post(base+"/"+id+"/end", nil), http.StatusSeeOther)
+	wantStatus(t, b.get(base+"/"+id+"/edit"), http.StatusConflict)
 }

@@ -28,6 +28,8 @@ var billingRoutes = []Route{
 	get("/a/:slug/recurring/new", Staff, (*Handlers).RecurringNew),
 	post("/a/:slug/recurring", Staff, (*Handlers).RecurringCreate),
 	get("/a/:slug/recurring/:id", Staff, (*Handlers).RecurringShow),
+	get("/a/:slug/recurring/:id/edit", Staff, (*Handlers).RecurringEdit),
+	post("/a/:slug/recurring/:id/edit", Staff, (*Handlers).RecurringUpdate),
 	post("/a/:slug/recurring/:id/:action", Staff, (*Handlers).RecurringAction),
 
 	// Billing settings (admins).

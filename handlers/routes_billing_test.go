@@ -25,6 +25,8 @@ var billingMatrix = map[string]matrixRow{
 	"GET /a/:slug/recurring/new":                   {allowed: staffUp},
 	"POST /a/:slug/recurring":                      {allowed: staffUp},
 	"GET /a/:slug/recurring/:id":                   {allowed: staffUp},
+	"GET /a/:slug/recurring/:id/edit":              {allowed: staffUp},
+	"POST /a/:slug/recurring/:id/edit":             {allowed: staffUp},
 	"POST /a/:slug/recurring/:id/:action":          {allowed: staffUp},
 	"GET /a/:slug/settings/billing":                {allowed: adminUp},
 	"POST /a/:slug/settings/billing":               {allowed: adminUp},
