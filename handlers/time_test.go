@@ -210,4 +210,17 @@ func TestInvoiceUnbilledTime(t *testing.T) {
 		}
 		wantContains(t, owner.get(f.caseURL("")), "invoiced 1 h 30 min on a draft invoice")
 	})
+
+	t.Run("issuing then voiding the invoice frees its time, audited", func(t *testing.T) {
+		inv := f.e.caseQuery(t, f.a, `SELECT invoice_id FROM time_entries WHERE invoice_id IS NOT NULL LIMIT 1`)
+		wantStatus(t, owner.post(slug+"/invoices/"+inv+"/issue", nil), http.StatusSeeOther)
+		wantStatus(t, owner.post(slug+"/invoices/"+inv+"/void", url.Values{"reason": {"wrong hours"}}), http.StatusSeeOther)
+		if got := f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM time_entries WHERE invoice_id IS NOT NULL`); got != "0" {
+			t.Fatalf("%s entries still invoiced", got)
+		}
+		if n := len(auditEntries(t, f.e.mustTenant(t, f.a.ID), "time.released")); n != 2 {
+			t.Fatalf("%d time.released entries, want 2", n)
+		}
+		wantContains(t, owner.get(f.caseURL("")), "unbilled again: the invoice was voided")
+	})
 }
