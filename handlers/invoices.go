@@ -62,7 +62,12 @@ type invoicesIndexView struct {
 	Client  string   // the client filter, a client id
 	Rows    []invoiceListRow
 	More    string // the next page; empty on the last
+	// Overpaid are the overpayments still to refund or credit.
+	Overpaid []overpaidLink
 }
+
+// overpaidLink names an invoice with an overpayment to refund or credit.
+type overpaidLink struct{ URL, Number, Amount string }
 
 // InvoicesIndex lists invoices, newest first, filtered by status and
 // client; "load more" pages with a cursor in the URL.
@@ -92,6 +97,17 @@ func (h *Handlers) InvoicesIndex(c *fiber.Ctx, r *Request) error {
 	}
 	base := invoiceBase(r)
 	view := &invoicesIndexView{Page: Page{Title: "Invoices"}, Base: base, Status: status, Client: client, Rows: h.invoiceRows(base, today, rows)}
+	over, err := r.Tenant.OpenOverpayments(c.UserContext())
+	if err != nil {
+		return err
+	}
+	for _, o := range over {
+		inv, err := r.Tenant.Invoice(c.UserContext(), v, o.InvoiceID) // only the invoices v may see
+		if err != nil {
+			continue
+		}
+		view.Overpaid = append(view.Overpaid, overpaidLink{URL: base + "/" + inv.ID, Number: inv.Number, Amount: billing.FormatMoney(o.Amount, o.Currency)})
+	}
 	for _, s := range invoiceStatusFilters {
 		label := "All"
 		switch s {

@@ -95,4 +95,7 @@ func TestPayseraOverpaymentShownToStaff(t *testing.T) {
 		t.Fatalf("%d payment.overpaid audit rows, %v", n, err)
 	}
 	wantContains(t, b.get("/a/"+f.a.Slug+"/audit"), "took an overpayment of 192.39 EUR")
+	list := b.get(f.inv(""))
+	wantContains(t, list, "Overpaid, to refund or credit:")
+	wantContains(t, list, "(192.39 EUR)")
 }
