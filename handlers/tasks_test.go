@@ -294,3 +294,13 @@ func TestTaskIsolation(t *testing.T) {
 		})
 	}
 }
+
+// mustSharedTask adds a task shared with the client to a case of the
+// portal fixture's agency and returns its id (the portal's route tests
+// need one of client Y's).
+func (f *portalFixture) mustSharedTask(t *testing.T, caseID string) string {
+	t.Helper()
+	res := f.a.Owner.post("/a/"+f.a.Slug+"/cases/"+caseID+"/tasks", url.Values{"title": {"Y's shared task"}, "shared": {"1"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	return f.e.caseQuery(t, f.a, `SELECT id FROM tasks WHERE case_id = ? AND title = ?`, caseID, "Y's shared task")
+}
