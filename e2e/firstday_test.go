@@ -10,10 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"mintedmind/auth"
 	"mintedmind/mail/mailtest"
 )
 
@@ -51,7 +53,6 @@ const lightAccent = "#ffe45c"
 func (s *story) firstDay(suffix string, contact *story, smtp *mailtest.Server) {
 	t := s.t
 	start := time.Now()
-	agencyName := "Brightside Studio " + suffix
 	slug := "brightside-studio-" + strings.ReplaceAll(suffix, " ", "-")
 	agencyPath := "/a/" + slug
 	owner := "Bea Bright"
@@ -74,8 +75,12 @@ func (s *story) firstDay(suffix string, contact *story, smtp *mailtest.Server) {
 	// Sign-up: the address follows the agency's name.
 	s.do("open the sign-up page", chromedp.Navigate(s.base+"/signup"))
 	s.atPath("sign-up page", "/signup", "h1", "Create your agency")
-	s.do("type the agency's name", s.fill("f-agency_name", agencyName))
-	s.waitFor("the address filled in from the name", `document.getElementById("f-slug").value === `+js(slug), true)
+	s.do("type the agency's name", s.fill("f-agency_name", "Brightside Študio & Co."))
+	s.waitFor("the address filled in from the name", `document.getElementById("f-slug").value === "brightside-studio-co"`, true)
+	// The person's own address stays, whatever the name becomes.
+	s.do("type an address of one's own", s.fill("f-slug", slug))
+	s.do("change the name", s.fill("f-agency_name", "Brightside Studio"))
+	s.waitFor("the typed address kept", `document.getElementById("f-slug").value === `+js(slug), true)
 	s.atPath("address check", "/signup", "#slug-check .field-ok", "Available")
 	s.do("fill the rest of the form",
 		s.fill("f-owner_name", owner),
@@ -231,9 +236,74 @@ func (s *story) firstDay(suffix string, contact *story, smtp *mailtest.Server) {
 	}
 	s.screenshot("day-08-account-menu")
 	s.axe("account menu")
+	s.do("open two-factor sign-in", s.click(`details.account-menu a[href="`+agencyPath+`/account/two-factor"]`))
+	s.recoveryCodes(agencyPath, slug)
 	s.noConsoleErrors("first day")
 	s.csrfAgrees("first day")
 	t.Logf("%s first-day story took %s", s.vp.name, time.Since(start).Round(time.Millisecond))
+}
+
+// recoveryCodes turns on two-factor sign-in from its page and saves the
+// recovery codes both ways the page offers: a text file, downloaded for
+// real, and the clipboard.
+func (s *story) recoveryCodes(agencyPath, slug string) {
+	t := s.t
+	t.Helper()
+	page := agencyPath + "/account/two-factor"
+	s.atPath("two-factor page", page, "h1", "Two-factor sign-in")
+	s.axe("two-factor page")
+	s.do("start the set-up", s.click(`form[action$="/two-factor/setup"] button[type=submit]`))
+	s.waitFor("the QR code", `(() => { const img = document.querySelector(".qr img"); return !!img && img.complete && img.naturalWidth > 100; })()`, true)
+	s.waitFor("the key in groups of four", `[...document.querySelectorAll("code.secret span")].every((g, i, all) => g.textContent.length === 4 || (i === all.length - 1 && g.textContent.length > 0))`, false)
+	s.waitFor("a numeric one-time-code field", `(() => { const f = document.getElementById("f-code"); return !!f && f.inputMode === "numeric" && f.autocomplete === "one-time-code"; })()`, false)
+	s.axe("two-factor set-up")
+	secret, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](`document.querySelector("code.secret").textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.do("type the app's code", s.fill("f-code", auth.TOTPCode(secret, time.Now())))
+	s.do("turn it on", s.click(`form[action$="/two-factor/confirm"] button[type=submit]`))
+	s.waitFor("recovery codes", `document.querySelectorAll(".recovery-codes code").length === 10`, true)
+	codes, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](`[...document.querySelectorAll(".recovery-codes code")].map(c => c.textContent).join("\n") + "\n"`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.screenshot("day-10-recovery-codes")
+	s.axe("recovery codes")
+
+	// The download, into a folder of the test's.
+	dir := t.TempDir()
+	bc := chromedp.FromContext(s.ctx).BrowserContextID
+	if _, err := chromedp.CallBrowser(s.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, BrowserContextID: bc, DownloadPath: dir}); err != nil {
+		t.Fatal(err)
+	}
+	s.do("download the codes", s.click(`button[data-codes][data-filename]`))
+	s.waitFor("download confirmed", `(document.getElementById("codes-status")?.textContent || "").includes(`+js("Saved as "+slug+"-recovery-codes.txt")+`)`, true)
+	file := filepath.Join(dir, slug+"-recovery-codes.txt")
+	var got []byte
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if got, err = os.ReadFile(file); err == nil && len(got) > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if string(got) != codes {
+		t.Errorf("recovery codes (%s): the downloaded %s holds %q (%v), want the 10 codes of the page %q", s.vp.name, file, got, err, codes)
+	}
+
+	// The clipboard, which the page may write and the test may read.
+	for _, name := range []string{"clipboard-read", "clipboard-write"} {
+		if _, err := chromedp.CallBrowser(s.ctx, browser.SetPermission, browser.SetPermissionParams{Permission: &browser.PermissionDescriptor{Name: name}, Setting: browser.PermissionSettingGranted, Origin: s.base, BrowserContextID: bc}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.do("copy the codes", s.click(`button[data-codes][data-copy]`))
+	s.waitFor("copy confirmed", `(document.getElementById("codes-status")?.textContent || "").includes("Copied to the clipboard.")`, true)
+	clip, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
+	if err != nil || clip != codes {
+		t.Errorf("recovery codes (%s): the clipboard holds %q (%v), want %q", s.vp.name, clip, err, codes)
+	}
+	s.noConsoleErrors("recovery codes")
 }
 
 // screen saves what the screen shows (not the whole page) as a PNG:
