@@ -2,10 +2,6 @@ package app_test
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/rand"
-	"encoding/base64"
 	"net/url"
 	"os"
 	"strconv"
@@ -18,30 +14,13 @@ import (
 	"mintedmind/db/tenant"
 	"mintedmind/mail"
 	"mintedmind/paysera"
+	"mintedmind/paysera/payseratest"
 )
 
 // encryptedCallback builds Paysera's encrypted callback (data only) as
-// Paysera does, independently of package paysera: the fields as a query
-// string, AES-256-GCM under the project password zero-padded to 32 bytes
-// (openssl's way with a short key), iv ‖ ciphertext ‖ tag, URL-safe base64.
-func encryptedCallback(t *testing.T, password string, fields url.Values) url.Values {
-	t.Helper()
-	key := make([]byte, 32)
-	copy(key, password)
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		t.Fatal(err)
-	}
-	iv := make([]byte, gcm.NonceSize())
-	if _, err := rand.Read(iv); err != nil {
-		t.Fatal(err)
-	}
-	sealed := gcm.Seal(append([]byte{}, iv...), iv, []byte(fields.Encode()), nil)
-	return url.Values{"data": {base64.URLEncoding.EncodeToString(sealed)}}
+// Paysera does, independently of package paysera (payseratest).
+func encryptedCallback(_ *testing.T, password string, fields url.Values) url.Values {
+	return payseratest.Callback(password, fields)
 }
 
 // encrypted is p's paid callback for the whole order in the encrypted

@@ -2,39 +2,19 @@ package handlers_test
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/rand"
-	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"mintedmind/db/tenant"
+	"mintedmind/paysera/payseratest"
 )
 
-// encryptedAs is Paysera's encrypted callback (data only), built here with
-// crypto/aes as lib-webtopay's side does it: AES-256-GCM under the sign
-// password (zero-padded to 32 bytes, as openssl pads a short key),
-// iv ‖ ciphertext ‖ tag in URL-safe base64.
-func encryptedAs(t *testing.T, password string, fields url.Values) url.Values {
-	t.Helper()
-	key := make([]byte, 32)
-	copy(key, password)
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		t.Fatal(err)
-	}
-	iv := make([]byte, 12)
-	if _, err := rand.Read(iv); err != nil {
-		t.Fatal(err)
-	}
-	return url.Values{"data": {base64.URLEncoding.EncodeToString(gcm.Seal(append([]byte{}, iv...), iv, []byte(fields.Encode()), nil))}}
+// encryptedAs is Paysera's encrypted callback (data only), built as
+// Paysera's side builds it (payseratest).
+func encryptedAs(_ *testing.T, password string, fields url.Values) url.Values {
+	return payseratest.Callback(password, fields)
 }
 
 // The callback route takes Paysera's encrypted format: under the wrong

@@ -1,36 +1,20 @@
 package paysera_test
 
 import (
-	"crypto/aes"
-	"crypto/cipher"
 	"encoding/base64"
 	"errors"
 	"net/url"
 	"testing"
 
 	"mintedmind/paysera"
+	"mintedmind/paysera/payseratest"
 )
 
 // phpEncrypt builds an encrypted callback's data the way Paysera's side
-// does (lib-webtopay's UtilTest getEncryptedData: openssl_encrypt with
-// aes-256-gcm, OPENSSL_RAW_DATA, the password as key padded with zero
-// bytes, iv ‖ ciphertext ‖ tag, URL-safe base64), written here with
-// crypto/aes directly and none of our encoding helpers.
-func phpEncrypt(t *testing.T, plaintext, password string, iv []byte) string {
-	t.Helper()
-	key := make([]byte, 32)
-	copy(key, password)
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealed := gcm.Seal(nil, iv, []byte(plaintext), nil) // ciphertext ‖ tag
-	out := append(append([]byte{}, iv...), sealed...)
-	return base64.URLEncoding.EncodeToString(out)
+// does (payseratest.EncryptData, which uses crypto/aes directly and none of
+// our encoding helpers).
+func phpEncrypt(_ *testing.T, plaintext, password string, iv []byte) string {
+	return payseratest.EncryptData(plaintext, password, iv)
 }
 
 // An encrypted callback (data only, no ss1/ss2/ss3) is decrypted under the
