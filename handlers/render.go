@@ -36,7 +36,7 @@ type Page struct {
 	Operator *control.Operator
 	// PrivacyNotice is the agency's privacy notice for its clients, on the
 	// portal's and the agency's public pages; "" when it published none
-	// (partials/privacy/notice-link shows it, see privacy_notice.go).
+	// (the layout's footer links to it, see privacy_notice.go).
 	PrivacyNotice string
 }
 
