@@ -122,6 +122,8 @@ type caseTimeView struct {
 	Timer           timerView
 	TimerHere       bool // the running timer is on this case
 	TimeForm        timeForm
+	TimeError       string            // the hand entry's message about no one field
+	TimeErrors      map[string]string // the hand entry's messages by field name
 	TimeTasks       []option
 	TimeEntries     []timeEntryView
 }
@@ -164,11 +166,20 @@ func (h *Handlers) TimeCreate(c *fiber.Ctx, r *Request) error {
 		if apperr.CodeOf(err) != apperr.Invalid {
 			return err
 		}
-		if _, caseErr := r.Tenant.Case(c.UserContext(), v, c.Params("id")); caseErr != nil {
-			return caseErr
+		// The case page again, the form as sent, each message beside its field.
+		view, viewErr := h.caseShowView(c, r, c.Params("id"), 0)
+		if viewErr != nil {
+			return viewErr
 		}
-		h.flash(c, "The time was not saved: "+firstFieldMessage(err))
-		return h.redirect(c, caseBase(r)+"/"+c.Params("id")+"#time")
+		view.TimeForm, view.TimeErrors = form, apperr.FieldsOf(err)
+		if len(view.TimeErrors) == 0 {
+			view.TimeError = apperr.MessageOf(err)
+		}
+		for i := range view.TimeTasks {
+			view.TimeTasks[i].Selected = view.TimeTasks[i].Value == form.TaskID
+		}
+		c.Status(statusOf[apperr.Invalid])
+		return h.pageOrFragment(c, "pages/cases/show", "pages/cases/show", view)
 	}
 	h.flash(c, tenant.FormatMinutes(parseDuration(form.Duration))+" recorded.")
 	return h.redirect(c, caseBase(r)+"/"+c.Params("id")+"#time")

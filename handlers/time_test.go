@@ -74,7 +74,7 @@ func TestTimeEntries(t *testing.T) {
 
 	t.Run("a nonsense duration saves nothing", func(t *testing.T) {
 		before := f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM time_entries`)
-		wantStatus(t, f.staff.post(f.caseURL("/time"), url.Values{"date": {"2026-11-02"}, "duration": {"soon"}}), http.StatusSeeOther)
+		wantStatus(t, f.staff.post(f.caseURL("/time"), url.Values{"date": {"2026-11-02"}, "duration": {"soon"}}), http.StatusUnprocessableEntity)
 		if got := f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM time_entries`); got != before {
 			t.Fatal("saved")
 		}
