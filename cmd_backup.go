@@ -41,7 +41,7 @@ func (*backupCommand) run(ctx context.Context, inv *invocation, args []string) e
 	}
 	defer a.close()
 	start := time.Now()
-	m, err := backup.Create(ctx, backup.Source{DataDir: cfg.DataDir, Control: a.control, Pool: a.pool, Log: inv.log}, dir)
+	m, err := backup.Create(ctx, backup.Source{DataDir: cfg.DataDir, Control: a.control, Pool: a.pool, Log: inv.log, Reserve: &cfg.StorageReserve}, dir)
 	if db.FaultOf(err) == db.Full {
 		// Half a backup is no backup, and it holds the space the disk lacks.
 		os.RemoveAll(dir)

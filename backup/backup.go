@@ -68,6 +68,7 @@ type Source struct {
 	Pool    *tenant.Pool
 	Log     *slog.Logger
 	Now     func() time.Time
+	Reserve *health.Reserve // the free space a backup leaves on its target's disk (-storage-reserve); nil: health.DefaultReserve
 }
 
 // Create writes a backup of src into dest, which must not exist or be
@@ -81,7 +82,7 @@ func Create(ctx context.Context, src Source, dest string) (*Manifest, error) {
 	if err := emptyOrMissing(dest); err != nil {
 		return nil, err
 	}
-	if err := roomFor(src.DataDir, dest); err != nil {
+	if err := roomFor(src.DataDir, dest, src.Reserve); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(dest, 0o700); err != nil {
@@ -432,9 +433,9 @@ func IntegrityCheck(ctx context.Context, path string) error {
 
 // roomFor refuses to start a backup of dataDir into dest when dest's
 // filesystem has less free space than the data directory holds plus the
-// default reserve: a backup that fills the disk would stop half way and,
+// reserve (r; nil: the default): a backup that fills the disk would stop half way and,
 // on the server's own disk, take its room too.
-func roomFor(dataDir, dest string) error {
+func roomFor(dataDir, dest string, r *health.Reserve) error {
 	var need uint64
 	filepath.WalkDir(dataDir, func(path string, d fs.DirEntry, err error) error {
 		if err == nil && d.Type().IsRegular() && !isInside(dest, path) {
@@ -448,7 +449,10 @@ func roomFor(dataDir, dest string) error {
 	if err != nil {
 		return nil // not known here: try
 	}
-	reserve := health.DefaultReserve.For(size)
+	if r == nil {
+		r = &health.DefaultReserve
+	}
+	reserve := r.For(size)
 	if free < need+reserve {
 		return fmt.Errorf("backup: %s has %s free; this backup needs about %s and leaves a reserve of %s: free space there or choose a directory on a disk with room",
 			dest, files.ByteSize(int64(free)), files.ByteSize(int64(need)), files.ByteSize(int64(reserve)))
