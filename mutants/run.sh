@@ -8,9 +8,13 @@
 # (a missing test); one whose find text is not in the file exactly once,
 # or whose mutated code does not compile, is "broken" (fix the mutant).
 #
-# usage: mutants/run.sh [-j jobs] [-k] [mutant file or name ...]
-#   -j jobs  mutants run at the same time (default 2)
-#   -k       keep the work directory (mutated files, overlays, test logs)
+# usage: mutants/run.sh [-j jobs] [-t seconds] [-k] [mutant file or name ...]
+#   -j jobs     mutants run at the same time (default 2)
+#   -t seconds  a time budget: no mutant starts after it (those left are
+#               listed as "not run", which is no failure); each run starts
+#               at a different place in the list (the day of the year), so
+#               runs on successive days cover all of it (default: no budget)
+#   -k          keep the work directory (mutated files, overlays, test logs)
 # With no mutant named, every mutants/*.mutant runs. Exits 1 if any mutant
 # survived or is broken, 2 if the tree itself does not build.
 #
@@ -36,12 +40,13 @@ fi
 GOFLAGS="${GOFLAGS:-}"
 export GOFLAGS="${GOFLAGS//-race/}"
 
-jobs=2 keep=0
-while getopts "j:k" opt; do
+jobs=2 keep=0 budget=0
+while getopts "j:t:k" opt; do
   case "$opt" in
     j) jobs="$OPTARG" ;;
+    t) budget="$OPTARG" ;;
     k) keep=1 ;;
-    *) sed -n '2,16p' "$0"; exit 2 ;;
+    *) sed -n '2,21p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -54,6 +59,12 @@ if (($#)); then
   done
 else
   mutants=(mutants/*.mutant)
+fi
+if ((budget > 0 && ${#mutants[@]} > 1)); then
+  # Start at today's place in the list, so that what a budget leaves out
+  # today runs first on another day.
+  start_at=$((10#$(date -u +%j) * 7 % ${#mutants[@]}))
+  mutants=("${mutants[@]:start_at}" "${mutants[@]:0:start_at}")
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/mutants.XXXXXX")"
@@ -128,7 +139,11 @@ if ! go test -count=1 -run '^$' $all_pkgs >"$work/baseline.log" 2>&1; then
   exit 2
 fi
 
-echo "running ${#mutants[@]} mutants, $jobs at a time"
+if ((budget > 0)); then
+  echo "running ${#mutants[@]} mutants, $jobs at a time, none started ${budget}s after this script began"
+else
+  echo "running ${#mutants[@]} mutants, $jobs at a time"
+fi
 total_start=$SECONDS
 running=0
 for m in "${mutants[@]}"; do
@@ -136,12 +151,18 @@ for m in "${mutants[@]}"; do
     wait -n
     running=$((running - 1))
   fi
+  if ((budget > 0 && SECONDS >= budget)); then
+    id="$(basename "$m" .mutant)"
+    mkdir -p "$work/$id"
+    echo "not run|0|the time budget of ${budget}s was spent" >"$work/$id/result"
+    continue
+  fi
   run_one "$m" &
   running=$((running + 1))
 done
 wait
 
-killed=0 survived=0 broken=0
+killed=0 survived=0 broken=0 notrun=0
 printf '\n%-44s %-9s %5s  %s\n' "mutant" "result" "secs" "detail"
 for m in "${mutants[@]}"; do
   id="$(basename "$m" .mutant)"
@@ -149,18 +170,19 @@ for m in "${mutants[@]}"; do
   case "$status" in
     killed) killed=$((killed + 1)) ;;
     survived) survived=$((survived + 1)) ;;
+    "not run") notrun=$((notrun + 1)) ;;
     *) broken=$((broken + 1)) ;;
   esac
   printf '%-44s %-9s %5s  %s\n' "$id" "$status" "$secs" "${detail:0:110}"
 done
-printf '\n%d mutants: %d killed, %d survived, %d broken, in %ds\n' \
-  "${#mutants[@]}" "$killed" "$survived" "$broken" "$((SECONDS - total_start))"
+printf '\n%d mutants: %d killed, %d survived, %d broken, %d not run (time budget), in %ds\n' \
+  "${#mutants[@]}" "$killed" "$survived" "$broken" "$notrun" "$((SECONDS - total_start))"
 
 if ((survived + broken)); then
   for m in "${mutants[@]}"; do
     id="$(basename "$m" .mutant)"
     IFS='|' read -r status _ _ <"$work/$id/result" 2>/dev/null || status=broken
-    if [[ "$status" != killed && -f "$work/$id/log" ]]; then
+    if [[ "$status" != killed && "$status" != "not run" && -f "$work/$id/log" ]]; then
       printf '\n---- %s (%s): %s\n' "$id" "$status" "$(field rule "$m")"
       tail -n 15 "$work/$id/log"
     fi
