@@ -66,6 +66,7 @@ func (s *story) documents(slug string) {
 	s.atPath("the photo upright", casePath, "#case-documents-list", "JPEG · 900 × 1200")
 	s.waitFor("the thumbnail is drawn, upright", `(() => {
 		const img = document.querySelector("#case-documents-list img[src$='/thumb']");
+		img?.scrollIntoView({block: "center"}); // it loads lazily, once in view
 		return !!img && img.complete && img.naturalWidth > 0 && img.naturalHeight > img.naturalWidth;
 	})()`, true)
 	s.atPath("the history after the upload", casePath, "#timeline", "added a document: Site photo.jpg")
