@@ -257,12 +257,26 @@ func (w *consoleWatch) listen(ev any) {
 }
 
 // take returns and clears what was collected.
+// An aborted htmx request (a newer keystroke's request replacing it under
+// hx-sync, or the page navigating away while it was in flight) is no
+// failure, but htmx logs it as console errors: "htmx:afterRequest, <elt>"
+// then "htmx:sendAbort, <elt>". take leaves out each such pair; a failed
+// request (afterRequest with sendError or responseError) stays.
 func (w *consoleWatch) take() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	e := w.entries
 	w.entries = nil
-	return e
+	const after, abort = `console.error: "htmx:afterRequest`, `console.error: "htmx:sendAbort`
+	var out []string
+	for i := 0; i < len(e); i++ {
+		if strings.HasPrefix(e[i], after) && i+1 < len(e) && e[i+1] == abort+strings.TrimPrefix(e[i], after) {
+			i++ // the pair of one aborted request
+			continue
+		}
+		out = append(out, e[i])
+	}
+	return out
 }
 
 // viewport is one screen the story runs on.
