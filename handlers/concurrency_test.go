@@ -12,8 +12,11 @@ import (
 	"mintedmind/handlers"
 )
 
+// TestConcurrentSignupsAndSignins stays serial: its burst of 250 requests
+// (50 sign-ups, each hashing a password and creating a database) beside the
+// package's parallel tests under -race waited past the admission queue's
+// 30 s and was answered 503 (busy), which is the queue working, not a bug.
 func TestConcurrentSignupsAndSignins(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("slow")
 	}
