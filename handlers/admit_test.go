@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -97,6 +98,9 @@ func TestAdmit(t *testing.T) {
 		res := get("/work")
 		if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
 			t.Fatalf("status %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+		}
+		if body, _ := io.ReadAll(res.Body); !strings.Contains(string(body), "The server is busy. Try again in a moment.") {
+			t.Fatalf("the busy answer does not say so:\n%s", body)
 		}
 	})
 }

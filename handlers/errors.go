@@ -93,7 +93,7 @@ func fiberMessage(fe *fiber.Error) string {
 	case http.StatusBadRequest:
 		return "The request could not be understood."
 	}
-	if fe.Code >= 500 {
+	if fe.Code >= 500 && fe != errBusy {
 		return apperr.MessageOf(errors.New(""))
 	}
 	return fe.Message
