@@ -764,3 +764,62 @@ ALTER TABLE documents ADD COLUMN active TEXT NOT NULL DEFAULT '';
 -- when first asked for inline (handlers.sendDocument, files.ScanPDF); until
 -- then they are marked so, never read as safe.
 UPDATE documents SET active = 'unscanned' WHERE content_type = 'application/pdf' AND active = '';
+
+-- migration: 16 requests_and_messages
+-- Requests: a case a client contact opened from the portal has origin
+-- 'client' (a case staff made, 'staff') and the request type chosen, if any.
+ALTER TABLE cases ADD COLUMN origin TEXT NOT NULL DEFAULT 'staff' CHECK (origin IN ('staff', 'client'));
+ALTER TABLE cases ADD COLUMN request_type_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX cases_requests ON cases (created_by, created_at) WHERE origin = 'client';
+-- The kinds of request the agency's owners and admins offer in the portal,
+-- each with its extra fields and whom a new one is assigned to.
+CREATE TABLE request_types (
+	id                  TEXT PRIMARY KEY,
+	name                TEXT NOT NULL,
+	default_assignee_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+	position            INTEGER NOT NULL,
+	archived_at         INTEGER,
+	created_at          INTEGER NOT NULL
+);
+CREATE TABLE request_type_fields (
+	id       TEXT PRIMARY KEY,
+	type_id  TEXT NOT NULL REFERENCES request_types(id) ON DELETE CASCADE,
+	position INTEGER NOT NULL,
+	label    TEXT NOT NULL,
+	kind     TEXT NOT NULL CHECK (kind IN ('text', 'long_text', 'choice', 'date', 'file')),
+	required INTEGER NOT NULL DEFAULT 0 CHECK (required IN (0, 1)),
+	choices  TEXT NOT NULL DEFAULT '' -- for a choice: one option a line
+);
+CREATE INDEX request_type_fields_type ON request_type_fields (type_id, position);
+-- A request's answers to its type's extra fields, with the field's label
+-- and kind as they were when the client sent it (a file: its document).
+CREATE TABLE case_request_values (
+	case_id     TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+	position    INTEGER NOT NULL,
+	label       TEXT NOT NULL,
+	kind        TEXT NOT NULL,
+	value       TEXT NOT NULL DEFAULT '',
+	document_id TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (case_id, position)
+) WITHOUT ROWID;
+-- Messages between the agency and the client are the client-visible notes
+-- and every note a client contact wrote (from_client). A client's message
+-- is never edited by staff; staff may hide one from the client with a
+-- reason (hidden_at: it is then no longer visible_to_client).
+ALTER TABLE notes ADD COLUMN from_client INTEGER NOT NULL DEFAULT 0 CHECK (from_client IN (0, 1));
+ALTER TABLE notes ADD COLUMN hidden_at INTEGER;
+ALTER TABLE notes ADD COLUMN hidden_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE notes ADD COLUMN hidden_reason TEXT NOT NULL DEFAULT '';
+UPDATE notes SET from_client = 1 WHERE author_id IN (SELECT id FROM users WHERE role = 'client');
+CREATE INDEX notes_from_client ON notes (created_at) WHERE from_client = 1;
+-- Who has seen which message: "seen" once someone of the other side has,
+-- "unread" for a person until they have.
+CREATE TABLE message_reads (
+	note_id TEXT NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+	user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	seen_at INTEGER NOT NULL,
+	PRIMARY KEY (note_id, user_id)
+) WITHOUT ROWID;
+-- A document sent with a message (its attachment).
+ALTER TABLE documents ADD COLUMN note_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX documents_note ON documents (note_id) WHERE note_id <> '';
