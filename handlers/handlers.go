@@ -20,6 +20,7 @@ import (
 	"mintedmind/db/tenant"
 	"mintedmind/files"
 	"mintedmind/health"
+	"mintedmind/live"
 	"mintedmind/views"
 )
 
@@ -44,6 +45,7 @@ type Config struct {
 	LoginIPLimit    Limit
 	SignupLimit     Limit
 	ResetLimit      Limit
+	LiveStreams     LiveStreams // the live-update streams' caps and heartbeat (handlers/live.go)
 }
 
 // Limit allows Max events per Window.
@@ -131,6 +133,8 @@ type Handlers struct {
 
 	health  storageWatch // storage faults: see storage.go
 	backups string       // -backup-dir
+
+	live *live.Broker // live updates of open pages (handlers/live.go)
 }
 
 // storageWatch is what every handler asks of the health monitor: whether
@@ -189,6 +193,7 @@ func New(d Deps) (*fiber.App, error) {
 		active = DefaultActiveRequests()
 	}
 	h.slots = make(chan struct{}, active)
+	h.live = live.New(live.Config{PerPerson: d.Config.LiveStreams.PerPerson, PerMachine: d.Config.LiveStreams.PerMachine, Heartbeat: d.Config.LiveStreams.Heartbeat})
 	if h.views, err = views.Load(d.Views, h.templateFuncs()); err != nil {
 		return nil, err
 	}
