@@ -820,6 +820,13 @@ CREATE TABLE message_reads (
 	seen_at INTEGER NOT NULL,
 	PRIMARY KEY (note_id, user_id)
 ) WITHOUT ROWID;
+-- What was seen before: a contact saw the messages up to their case_reads
+-- event, a staff member the client's messages up to their read_at.
+INSERT INTO message_reads (note_id, user_id, seen_at)
+	SELECT n.id, r.user_id, n.created_at FROM notes n JOIN case_reads r ON r.case_id = n.case_id JOIN users u ON u.id = r.user_id
+	WHERE (u.role = 'client' AND n.from_client = 0 AND n.visible_to_client = 1
+			AND r.last_event_id >= (SELECT MIN(e.id) FROM case_events e WHERE e.note_id = n.id))
+		OR (u.role <> 'client' AND n.from_client = 1 AND r.read_at >= n.created_at);
 -- A document sent with a message (its attachment).
 ALTER TABLE documents ADD COLUMN note_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX documents_note ON documents (note_id) WHERE note_id <> '';
