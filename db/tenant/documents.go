@@ -54,6 +54,7 @@ type Document struct {
 	CreatedAt    time.Time
 	DeletedAt    time.Time // zero unless in the trash
 	DeletedBy    string
+	NoteID       string // the message it was sent with; "" for none
 }
 
 // IsImage reports whether the document is a photo or picture.
@@ -120,7 +121,7 @@ func (a DocumentAccess) docCond() string {
 func (t *Store) FilesDir() string { return filepath.Join(t.Dir, "files") }
 
 const documentSelect = `SELECT d.id, d.case_id, c.number, c.title, d.name, d.content_type, d.size, d.sha256, d.storage_key, d.thumb_key,
-	d.width, d.height, d.pages, d.active, d.shared, d.from_client, d.uploader_id, d.uploader_name, d.created_at, d.deleted_at, d.deleted_by
+	d.width, d.height, d.pages, d.active, d.shared, d.from_client, d.uploader_id, d.uploader_name, d.created_at, d.deleted_at, d.deleted_by, d.note_id
 	FROM documents d JOIN cases c ON c.id = d.case_id`
 
 func scanDocument(row db.Scanner) (*Document, error) {
@@ -128,7 +129,7 @@ func scanDocument(row db.Scanner) (*Document, error) {
 	var created int64
 	var deleted sql.NullInt64
 	if err := row.Scan(&d.ID, &d.CaseID, &d.CaseNumber, &d.CaseTitle, &d.Name, &d.ContentType, &d.Size, &d.SHA256, &d.StorageKey, &d.ThumbKey,
-		&d.Width, &d.Height, &d.Pages, &d.Active, &d.Shared, &d.FromClient, &d.UploaderID, &d.UploaderName, &created, &deleted, &d.DeletedBy); err != nil {
+		&d.Width, &d.Height, &d.Pages, &d.Active, &d.Shared, &d.FromClient, &d.UploaderID, &d.UploaderName, &created, &deleted, &d.DeletedBy, &d.NoteID); err != nil {
 		return nil, err
 	}
 	d.CreatedAt, d.DeletedAt = db.UnixTime(created), db.NullUnix(deleted)

@@ -20,6 +20,10 @@ const (
 	EventDocument   = "document"
 	EventInvoice    = "invoice"
 
+	// Requests and messages (requests.go, messages.go).
+	EventRequestOpened = "request_opened" // a contact's request from the portal; new_value: the subject, field: the request type's name
+	EventMessageHidden = "message_hidden" // note_id: the client's message staff hid from the client; new_value: the reason
+
 	// Billing (invoices.go, payments.go); new_value: the number and amount.
 	EventInvoiceIssued = "invoice_issued"
 	EventInvoicePaid   = "invoice_paid"
@@ -152,11 +156,23 @@ func notesFromEvents(events []Event) bool {
 	for i := range events {
 		e := &events[i]
 		switch e.Kind {
+		case EventMessageHidden: // the message is no longer the client's to see
+			st := latest[e.NoteID]
+			if st == nil {
+				st = &state{}
+				latest[e.NoteID] = st
+			}
+			if st.visibility == "" {
+				st.visibility = "internal"
+			}
 		case EventNoteEdited:
 			st := latest[e.NoteID]
 			if st == nil {
-				st = &state{edited: e.At}
+				st = &state{}
 				latest[e.NoteID] = st
+			}
+			if st.edited.IsZero() {
+				st.edited = e.At
 			}
 			if e.Field == FieldBody && st.body == "" {
 				st.body = e.NewValue
@@ -171,7 +187,9 @@ func notesFromEvents(events []Event) bool {
 			n := &Note{ID: e.NoteID, CaseID: e.CaseID, AuthorID: e.ActorID, AuthorName: e.ActorName, Body: e.NewValue,
 				VisibleToClient: e.VisibleToClient, CreatedAt: e.At, UpdatedAt: e.At}
 			if st := latest[e.NoteID]; st != nil {
-				n.UpdatedAt = st.edited
+				if !st.edited.IsZero() {
+					n.UpdatedAt = st.edited
+				}
 				if st.body != "" {
 					n.Body = st.body
 				}

@@ -23,7 +23,14 @@ type Note struct {
 	VisibleToClient bool
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	FromClient      bool      // a client contact wrote it: a record staff never edit
+	HiddenAt        time.Time // a client's message staff hid from the client; zero: not hidden
+	HiddenBy        string
+	HiddenReason    string
 }
+
+// Hidden reports whether staff hid the client's message from the client.
+func (n *Note) Hidden() bool { return !n.HiddenAt.IsZero() }
 
 // Edited reports whether the note was changed after it was written.
 func (n *Note) Edited() bool { return n.UpdatedAt.After(n.CreatedAt) }
@@ -71,16 +78,20 @@ func touchCase(ctx context.Context, tx *sql.Tx, caseID string, now int64) error 
 	return nil
 }
 
-const noteSelect = `SELECT n.id, n.case_id, COALESCE(n.author_id, ''), n.author_name, n.body, n.visible_to_client, n.created_at, n.updated_at FROM notes n`
+const noteSelect = `SELECT n.id, n.case_id, COALESCE(n.author_id, ''), n.author_name, n.body, n.visible_to_client, n.created_at, n.updated_at,
+	n.from_client, n.hidden_at, n.hidden_by, n.hidden_reason FROM notes n`
 
 func scanNote(row db.Scanner) (*Note, error) {
 	var n Note
-	var visible int
+	var visible, fromClient int
 	var created, updated int64
-	if err := row.Scan(&n.ID, &n.CaseID, &n.AuthorID, &n.AuthorName, &n.Body, &visible, &created, &updated); err != nil {
+	var hidden sql.NullInt64
+	if err := row.Scan(&n.ID, &n.CaseID, &n.AuthorID, &n.AuthorName, &n.Body, &visible, &created, &updated,
+		&fromClient, &hidden, &n.HiddenBy, &n.HiddenReason); err != nil {
 		return nil, err
 	}
 	n.VisibleToClient, n.CreatedAt, n.UpdatedAt = visible == 1, db.UnixTime(created), db.UnixTime(updated)
+	n.FromClient, n.HiddenAt = fromClient == 1, db.NullUnix(hidden)
 	return &n, nil
 }
 
