@@ -830,3 +830,31 @@ INSERT INTO message_reads (note_id, user_id, seen_at)
 -- A document sent with a message (its attachment).
 ALTER TABLE documents ADD COLUMN note_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX documents_note ON documents (note_id) WHERE note_id <> '';
+
+-- migration: 17 document_requests
+-- Documents staff ask the client for on a case: a checklist the client
+-- sends files against (status asked → sent → accepted, or returned with a
+-- reason and sent again), and the reminder steps already emailed for each
+-- (one row per step: the reminders job is idempotent).
+CREATE TABLE document_requests (
+	id            TEXT PRIMARY KEY,
+	case_id       TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+	name          TEXT NOT NULL,
+	note          TEXT NOT NULL DEFAULT '',
+	due_date      TEXT NOT NULL DEFAULT '',
+	status        TEXT NOT NULL DEFAULT 'asked' CHECK (status IN ('asked', 'sent', 'accepted', 'returned')),
+	reason        TEXT NOT NULL DEFAULT '',
+	document_id   TEXT NOT NULL DEFAULT '',
+	asked_by_id   TEXT NOT NULL DEFAULT '',
+	asked_by_name TEXT NOT NULL DEFAULT '',
+	created_at    INTEGER NOT NULL,
+	updated_at    INTEGER NOT NULL
+);
+CREATE INDEX document_requests_case ON document_requests (case_id, created_at);
+CREATE INDEX document_requests_due ON document_requests (due_date) WHERE status IN ('asked', 'returned') AND due_date <> '';
+CREATE TABLE document_request_reminders (
+	request_id TEXT NOT NULL REFERENCES document_requests(id) ON DELETE CASCADE,
+	step       TEXT NOT NULL CHECK (step IN ('before', 'after', 'late')),
+	sent_at    INTEGER NOT NULL,
+	PRIMARY KEY (request_id, step)
+) WITHOUT ROWID;
