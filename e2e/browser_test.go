@@ -331,6 +331,11 @@ type story struct {
 	artifacts string
 	vp        viewport
 	watch     *consoleWatch
+	// axed holds the states axe has checked (axe_test.go).
+	axed map[string]bool
+	// visited, when set, hears of each state axe checked (TestLighthouse
+	// audits the pages the stories visit).
+	visited func(s *story, page string)
 }
 
 func newStory(t *testing.T, browser context.Context, base, artifacts string, vp viewport) *story {
@@ -339,6 +344,9 @@ func newStory(t *testing.T, browser context.Context, base, artifacts string, vp 
 	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext(), chromedp.WithListener(watch.listen))
 	t.Cleanup(cancel)
 	s := &story{t: t, ctx: ctx, base: base, artifacts: artifacts, vp: vp, watch: watch}
+	if lighthouseRun != nil {
+		s.visited = lighthouseRun.visit
+	}
 	// The first Do opens the tab, which lives as long as that call's
 	// context: it must not be one with a timeout.
 	if err := chromedp.Do(ctx); err != nil {
@@ -426,12 +434,17 @@ func (s *story) bodyText() string {
 func (s *story) atPath(what, path, css, text string) {
 	s.t.Helper()
 	s.waitFor(what, atPathJS(path, css, text), true)
+	s.axe(what)
 }
 
 // expectAt is atPath that lets the test go on after a failure.
 func (s *story) expectAt(what, path, css, text string) bool {
 	s.t.Helper()
-	return s.waitFor(what, atPathJS(path, css, text), false)
+	if !s.waitFor(what, atPathJS(path, css, text), false) {
+		return false
+	}
+	s.axe(what)
+	return true
 }
 
 func atPathJS(path, css, text string) string {
@@ -472,6 +485,7 @@ func (s *story) screenshot(name string) {
 		s.t.Fatal(err)
 	}
 	s.t.Logf("screenshot: %s", path)
+	s.axe(name)
 }
 
 // fill replaces the value of an input by typing, so that htmx sees input

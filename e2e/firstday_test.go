@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,7 +26,7 @@ import (
 // colleague invited, a first client, a portal invitation) until the
 // checklist has ticked them, the shell's search box opened with "/" and
 // its dropdown as the person types, and the account menu. Every page it
-// visits passes axe-core with no violation. Screenshots go to
+// visits passes axe-core (axe_test.go) with no violation. Screenshots go to
 // e2e/artifacts/*-day-*.
 //
 //	go test ./e2e -run TestFirstDay -v
@@ -394,41 +393,5 @@ func (s *story) focusRingReadable() {
 	}
 	if got != "" {
 		s.t.Errorf("focus ring with the light brand colour %s (%s): %s", lightAccent, s.vp.name, got)
-	}
-}
-
-// axeSource is axe-core's script (e2e/testdata, vendored from its npm
-// package), read once.
-var axeSource = sync.OnceValues(func() (string, error) {
-	b, err := os.ReadFile("testdata/axe-core-4.14.1/axe.min.js")
-	return string(b), err
-})
-
-// axe runs axe-core on the page as it is (all its rules, WCAG 2.2 AA and
-// best practices) and fails the test on any violation.
-func (s *story) axe(page string) {
-	s.t.Helper()
-	src, err := axeSource()
-	if err != nil {
-		s.t.Fatalf("read axe-core: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(s.ctx, 60*time.Second)
-	defer cancel()
-	// DevTools evaluates the script itself: the page's
-	// Content-Security-Policy, which forbids eval, does not apply to it.
-	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!window.axe`))
-	if err == nil && !loaded {
-		_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](src+"\n;undefined"))
-	}
-	if err != nil {
-		s.t.Fatalf("load axe-core on %s (%s): %v", page, s.vp.name, err)
-	}
-	report, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`axe.run(document, {resultTypes: ["violations"]}).then(r =>
-		r.violations.map(v => v.id + " (" + v.impact + "): " + v.help + " — " + v.nodes.slice(0, 5).map(n => n.target.join(" ") + (n.failureSummary ? " [" + n.failureSummary.replace(/\s+/g, " ") + "]" : "")).join("; ")))`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		s.t.Fatalf("run axe-core on %s (%s): %v", page, s.vp.name, err)
-	}
-	if len(report) > 0 {
-		s.t.Errorf("axe-core on %s (%s, %s): %d violation(s):\n  %s", page, s.vp.name, s.location(), len(report), strings.Join(report, "\n  "))
 	}
 }

@@ -1,12 +1,17 @@
 package e2e
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -14,13 +19,23 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"mintedmind/internal/syncbuf"
 )
 
-// TestLighthouse audits the pages of the first-day story with Lighthouse
-// (its npm package, run on Debian's Chromium) against the real binary, as
-// a phone and as a desktop, and requires 100 for accessibility and for
-// best practices on each. The signed-in pages are audited with the
-// story's session cookie.
+// TestLighthouse audits every distinct page the browser stories visit
+// with Lighthouse (its npm package, run on Debian's Chromium) against the
+// real binary, and requires 100 for accessibility and for best practices
+// on each. It plays the stories themselves, at desktop width only: each
+// time axe checks a state (axe_test.go), the page's address is reduced to
+// its route (ids, the agency's address and tokens replaced, query values
+// dropped but the tab's) and, the first time that route is seen, the page
+// is audited there and then with the story's cookies, as a desktop and as
+// a phone. A state that a GET of its address does not show (a form's
+// answer to a POST, a page that redirects) is left out and listed.
+//
+// The audits run in one Node process and one Chromium
+// (testdata/lighthouse-batch.mjs), one after another.
 //
 // It runs where LIGHTHOUSE names the lighthouse command (.ci/run installs
 // a pinned version and sets it) and skips elsewhere:
@@ -33,73 +48,209 @@ func TestLighthouse(t *testing.T) {
 		t.Skip("LIGHTHOUSE is not set: .ci/run installs Lighthouse and sets it")
 	}
 	execPath := requireChromium(t)
-	base := startServer(t)
-	browser := newBrowser(t, execPath)
-	s := newStory(t, browser, base, mustArtifactsDir(t), viewports[0])
+	lh := startLighthouse(t, cli, execPath)
+	start := time.Now()
 
-	// The story's agency, its first client, and the cookie choice made
-	// (the banner is audited on the public pages, before it is).
-	slug := fmt.Sprintf("lighthouse-%d", time.Now().UnixNano()%1_000_000)
-	agencyPath := "/a/" + slug
-	public := []string{"/", "/signup", "/login"}
-	s.signUp(slug, "Lighthouse Studio", "Lia House")
-	s.do("open the new client form", chromedp.Navigate(base+agencyPath+"/clients/new"))
-	s.do("fill the client form", s.fill("f-name", "Quilla Marsh"), s.fillText("f-emails", "quilla-"+slug+"@example.test"))
-	s.do("add the client", s.click("#client-form button[type=submit]"))
-	s.waitFor("client page", `location.pathname.startsWith(`+js(agencyPath+"/clients/")+`) && !location.pathname.endsWith("/new") && document.readyState === "complete"`, true)
-	clientPath := s.path()
-	signedIn := []string{agencyPath, clientPath + "?tab=portal", agencyPath + "/settings/billing", agencyPath + "/users", agencyPath + "/search?q=quilla"}
+	// The stories, at desktop width, each page audited as it is reached.
+	saved := viewports
+	viewports = viewports[:1]
+	lighthouseRun = lh
+	t.Cleanup(func() { viewports, lighthouseRun = saved, nil })
+	for _, st := range lighthouseStories {
+		t.Run(st.name, st.run)
+	}
 
-	ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
-	jar, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{base + "/"}})
-	cancel()
+	var routes []string
+	for r := range lh.audited {
+		routes = append(routes, r)
+	}
+	sort.Strings(routes)
+	t.Logf("lighthouse: %d pages audited (%d runs) in %s:\n  %s", len(routes), lh.runs, time.Since(start).Round(time.Second), strings.Join(routes, "\n  "))
+	if len(lh.skipped) > 0 {
+		t.Logf("lighthouse: states left out, a GET of their address shows another page:\n  %s", strings.Join(lh.skipped, "\n  "))
+	}
+	if len(routes) < 30 {
+		t.Errorf("lighthouse: only %d pages audited; the stories visit more (did the stories stop early?)", len(routes))
+	}
+}
+
+// lighthouseStories are the browser stories whose pages TestLighthouse
+// audits.
+var lighthouseStories = []struct {
+	name string
+	run  func(*testing.T)
+}{
+	{"TestBrowser", TestBrowser}, {"TestFirstDay", TestFirstDay}, {"TestCRM", TestCRM}, {"TestDocuments", TestDocuments},
+	{"TestBilling", TestBilling}, {"TestPortal", TestPortal}, {"TestPrivacy", TestPrivacy}, {"TestPlan", TestPlan},
+	{"TestTasksAndTime", TestTasksAndTime}, {"TestShellByKeyboard", TestShellByKeyboard},
+}
+
+// lighthouseRun is set while TestLighthouse plays the stories: newStory
+// gives each story its visit.
+var lighthouseRun *lighthouseBatch
+
+// lighthouseBatch is testdata/lighthouse-batch.mjs running, and what it
+// audited.
+type lighthouseBatch struct {
+	t       *testing.T
+	in      io.WriteCloser
+	out     *bufio.Reader
+	dir     string
+	audited map[string]bool // routes
+	skipped []string
+	runs    int
+}
+
+func startLighthouse(t *testing.T, cli, chromium string) *lighthouseBatch {
+	t.Helper()
+	script, err := filepath.Abs("testdata/lighthouse-batch.mjs")
 	if err != nil {
 		t.Fatal(err)
+	}
+	cmd := exec.Command("node", script)
+	cmd.Env = append(os.Environ(), "LIGHTHOUSE="+cli, "CHROME_PATH="+chromium)
+	stderr := &syncbuf.Buffer{}
+	cmd.Stderr = stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start node %s: %v", script, err)
+	}
+	t.Cleanup(func() {
+		in.Close()
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("lighthouse-batch: %v\n%s", err, stderr.String())
+		}
+	})
+	return &lighthouseBatch{t: t, in: in, out: bufio.NewReader(out), dir: t.TempDir(), audited: map[string]bool{}}
+}
+
+// visit audits the page story s is on, if its route is new, as a desktop
+// and as a phone.
+func (b *lighthouseBatch) visit(s *story, page string) {
+	s.t.Helper()
+	loc := s.location()
+	u, err := url.Parse(loc)
+	if err != nil || !strings.HasPrefix(loc, s.base) {
+		return
+	}
+	u.Fragment = ""
+	route := lighthouseRoute(u)
+	if b.audited[route] {
+		return
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
+	jar, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{s.base + "/"}})
+	cancel()
+	if err != nil {
+		s.t.Fatal(err)
 	}
 	var cookies []string
 	for _, c := range jar.Cookies {
 		cookies = append(cookies, c.Name+"="+c.Value)
 	}
-	headers, _ := json.Marshal(map[string]string{"Cookie": strings.Join(cookies, "; ")})
+	cookie := strings.Join(cookies, "; ")
 
-	dir := t.TempDir()
-	audit := func(path string, desktop bool, extra []string) {
-		t.Helper()
-		form := "phone"
-		args := []string{base + path, "--only-categories=accessibility,best-practices", "--output=json", "--quiet",
-			"--chrome-flags=--headless=new --no-sandbox --disable-gpu"}
-		if desktop {
-			form = "desktop"
-			args = append(args, "--preset=desktop")
-		}
-		out := filepath.Join(dir, "report.json")
-		args = append(append(args, "--output-path="+out), extra...)
-		cmd := exec.Command(cli, args...)
-		cmd.Env = append(os.Environ(), "CHROME_PATH="+execPath)
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("lighthouse %s (%s): %v\n%s", path, form, err, b)
-		}
-		failures, scores, final, err := lighthouseFailures(out)
-		if err != nil {
-			t.Fatalf("lighthouse %s (%s): %v", path, form, err)
-		}
-		if final != base+path {
-			t.Errorf("lighthouse %s (%s): audited %s instead (signed out?)", path, form, final)
-		}
-		t.Logf("lighthouse %s (%s): %s", path, form, scores)
-		if len(failures) > 0 {
-			t.Errorf("lighthouse %s (%s): %s; failing audits:\n  %s", path, form, scores, strings.Join(failures, "\n  "))
-		}
+	// Only a page that a GET of its address shows, as is.
+	req, _ := http.NewRequest(http.MethodGet, u.String(), nil)
+	req.Header.Set("Cookie", cookie)
+	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(req)
+	if err != nil {
+		s.t.Fatalf("lighthouse: GET %s: %v", u, err)
 	}
-	for _, desktop := range []bool{false, true} {
-		for _, p := range public {
-			audit(p, desktop, nil)
-		}
-		for _, p := range signedIn {
-			audit(p, desktop, []string{"--extra-headers=" + string(headers)})
-		}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		b.skipped = append(b.skipped, fmt.Sprintf("%s (%s: GET answers %d %s)", route, page, res.StatusCode, res.Header.Get("Content-Type")))
+		return
+	}
+	b.audited[route] = true
+	for _, desktop := range []bool{true, false} {
+		b.audit(s.t, u.String(), route, desktop, cookie)
 	}
 }
+
+// audit runs Lighthouse on address and fails t unless both categories
+// score 100 and it audited that address.
+func (b *lighthouseBatch) audit(t *testing.T, address, route string, desktop bool, cookie string) {
+	t.Helper()
+	form := "phone"
+	if desktop {
+		form = "desktop"
+	}
+	b.runs++
+	out := filepath.Join(b.dir, fmt.Sprintf("report-%d.json", b.runs))
+	req, _ := json.Marshal(map[string]any{"url": address, "desktop": desktop, "headers": map[string]string{"Cookie": cookie}, "out": out})
+	if _, err := b.in.Write(append(req, '\n')); err != nil {
+		t.Fatalf("lighthouse-batch: %v", err)
+	}
+	line, err := b.out.ReadBytes('\n')
+	if err != nil {
+		t.Fatalf("lighthouse-batch: %v", err)
+	}
+	var answer struct {
+		OK    bool   `json:"ok"`
+		Error string `json:"error"`
+	}
+	if err := json.Unmarshal(line, &answer); err != nil || !answer.OK {
+		t.Fatalf("lighthouse %s (%s): %s %v", route, form, answer.Error, err)
+	}
+	failures, scores, final, err := lighthouseFailures(out)
+	if err != nil {
+		t.Fatalf("lighthouse %s (%s): %v", route, form, err)
+	}
+	if final != address {
+		t.Errorf("lighthouse %s (%s): audited %s instead of %s (signed out?)", route, form, final, address)
+	}
+	t.Logf("lighthouse %s (%s): %s", route, form, scores)
+	if len(failures) > 0 {
+		t.Errorf("lighthouse %s (%s, %s): %s; failing audits:\n  %s", route, form, address, scores, strings.Join(failures, "\n  "))
+	}
+}
+
+// lighthouseRoute is the route an address is a page of: "/a/:slug/cases/:id",
+// "/a/:slug/clients/:id?tab=portal", "/a/:slug/search?q".
+func lighthouseRoute(u *url.URL) string {
+	parts := strings.Split(u.Path, "/")
+	for i, p := range parts {
+		switch {
+		case i == 2 && parts[1] == "a":
+			parts[i] = ":slug"
+		case uuidLike.MatchString(p):
+			parts[i] = ":id"
+		case digits.MatchString(p):
+			parts[i] = ":n"
+		case len(p) >= 20:
+			parts[i] = ":token"
+		}
+	}
+	route := strings.Join(parts, "/")
+	q := u.Query()
+	var keys []string
+	for k := range q {
+		if k == "tab" {
+			keys = append(keys, k+"="+q.Get(k))
+		} else {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	if len(keys) > 0 {
+		route += "?" + strings.Join(keys, "&")
+	}
+	return route
+}
+
+var (
+	uuidLike = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}$`)
+	digits   = regexp.MustCompile(`^[0-9]+$`)
+)
 
 // lighthouseFailures reads a Lighthouse JSON report: the audits that
 // failed, the categories' scores, and the address it audited in the end.

@@ -433,3 +433,38 @@
     slug.dispatchEvent(new Event("input", { bubbles: true }));
   });
 })();
+
+// Tables wider than their box scroll sideways inside .table-wrap: such a
+// box takes the keyboard focus, as a region named after its table, so
+// that it can be scrolled without a mouse (WCAG 2.1.1). A box that fits
+// adds no stop to the Tab order.
+(function () {
+  "use strict";
+  function name(w) {
+    var c = w.querySelector("caption");
+    if (c && c.textContent.trim()) return c.textContent.trim();
+    for (var el = w; el && el !== document.body; el = el.parentElement) {
+      for (var h = el.previousElementSibling; h; h = h.previousElementSibling) {
+        if (/^H[1-6]$/.test(h.tagName)) return h.textContent.trim();
+      }
+    }
+    return "Table";
+  }
+  function mark() {
+    document.querySelectorAll(".table-wrap").forEach(function (w) {
+      var scrolls = w.scrollWidth > w.clientWidth + 1;
+      if (scrolls && !w.hasAttribute("tabindex")) {
+        w.setAttribute("tabindex", "0");
+        w.setAttribute("role", "region");
+        if (!w.hasAttribute("aria-label")) w.setAttribute("aria-label", name(w) + " (scrolls sideways)");
+        w.setAttribute("data-scrolls", "");
+      } else if (!scrolls && w.hasAttribute("data-scrolls")) {
+        ["tabindex", "role", "aria-label", "data-scrolls"].forEach(function (a) { w.removeAttribute(a); });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", mark);
+  window.addEventListener("load", mark);
+  window.addEventListener("resize", mark);
+  document.body.addEventListener("htmx:afterSettle", mark);
+})();
