@@ -68,8 +68,17 @@ func (p *Plans) StartSubscription(ctx context.Context, a *control.Agency) error 
 // Limits are what agency a may hold: its plan's staff seats, clients and
 // storage, the installation's storage quota where the plan sets none, and
 // only that quota where plans do not apply. The agency's store enforces
-// them inside the writes they guard (see tenant.Limits).
+// them inside the writes they guard (see tenant.Limits), reading them
+// again there through Current so that a plan move (ChangePlan) cannot
+// slip between this read and the write.
 func (p *Plans) Limits(ctx context.Context, a *control.Agency) (tenant.Limits, error) {
+	l, err := p.limits(ctx, a)
+	l.Current = func(ctx context.Context) (tenant.Limits, error) { return p.limits(ctx, a) }
+	return l, err
+}
+
+// limits is Limits read once.
+func (p *Plans) limits(ctx context.Context, a *control.Agency) (tenant.Limits, error) {
 	l := tenant.Limits{StorageBytes: p.StorageQuota, PlanPage: "/a/" + a.Slug + "/plan"}
 	plan, _, err := p.AgencyPlan(ctx, a)
 	if err != nil || plan == nil {
@@ -100,16 +109,27 @@ func PlanRefusal(plan *control.Plan, u tenant.Usage) string {
 // ChangePlan moves agency a, whose store is t, to plan on interval
 // (control.Store.ChangePlan says when it applies), refused while what the
 // agency holds is over the plan's limits. The usage is counted in the
-// agency's database and the move made in the control database: two
-// transactions, so a client added between them can leave the agency one
-// over its new plan; the writes the limits guard then refuse more.
+// agency's database and the move recorded in the control database while
+// the agency's database is held for writing (tenant.Store.HoldLimits): a
+// client, invitation, re-enabled account or upload racing the move either
+// commits first and is counted, or commits after and is checked against
+// the new plan (the writes read their limits again under the same lock).
+// So a move that applies at once never leaves the agency over the plan it
+// moved to. A downgrade that waits for the period's end is judged on the
+// usage now; what is added before it applies is checked against the old
+// plan until then.
 func (p *Plans) ChangePlan(ctx context.Context, a *control.Agency, t *tenant.Store, plan *control.Plan, interval string) (*control.PlanChange, error) {
-	u, err := t.PlanUsage(ctx)
+	var change *control.PlanChange
+	err := t.HoldLimits(ctx, func(u tenant.Usage) error {
+		if msg := PlanRefusal(plan, u); msg != "" {
+			return apperr.New(apperr.Conflict, "You can't move to %s yet: %s", plan.Name, msg)
+		}
+		var err error
+		change, err = p.Control.ChangePlan(ctx, a.ID, plan, interval)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	if msg := PlanRefusal(plan, u); msg != "" {
-		return nil, apperr.New(apperr.Conflict, "You can't move to %s yet: %s", plan.Name, msg)
-	}
-	return p.Control.ChangePlan(ctx, a.ID, plan, interval)
+	return change, nil
 }

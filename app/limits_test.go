@@ -83,6 +83,112 @@ func TestChangePlanRefusesWhatDoesNotFit(t *testing.T) {
 	}
 }
 
+// TestChangePlanAndTheWritesItLimitsDoNotInterleave moves agencies to a
+// plan with fewer clients, at once (an upgrade in price), while 20
+// requests add clients: whichever order they commit in, an agency that
+// moved is within its new plan.
+func TestChangePlanAndTheWritesItLimitsDoNotInterleave(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := mustOpenFixture(t)
+	plans := &app.Plans{Control: f.control}
+	premium := control.Plan{Name: "Premium", MaxClients: 5, MonthlyPrice: 900, Currency: "EUR"}
+	if err := f.control.CreatePlan(ctx, &premium); err != nil {
+		t.Fatal(err)
+	}
+	roomy := f.mustPlan(t, nil, control.Plan{Name: "Roomy"})
+	onRoomy := func(t *testing.T, a *control.Agency) {
+		t.Helper()
+		if err := f.control.SetAgencyPlan(ctx, a.ID, roomy.ID, control.IntervalMonth); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	t.Run("a request that read the old plan is refused after the move", func(t *testing.T) {
+		a, owner := f.mustCreateAgency(t, "stale-limits")
+		tn := mustAcquire(t, f.pool, a.ID)
+		onRoomy(t, a)
+		v := tenant.Viewer{UserID: owner.ID}
+		for i := range 5 {
+			if _, err := tn.CreateClient(ctx, v, tenant.ClientInput{Name: fmt.Sprintf("Client %d", i), Kind: "person"}, tenant.Audit{Action: "client.created"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		l, err := plans.Limits(ctx, a) // read on Roomy: no limit
+		if err != nil || l.MaxClients != 0 {
+			t.Fatalf("%+v, %v", l, err)
+		}
+		change, err := plans.ChangePlan(ctx, a, tn, &premium, control.IntervalMonth)
+		if err != nil || !change.AtOnce {
+			t.Fatalf("%+v, %v", change, err)
+		}
+		_, err = tn.CreateClientWithin(ctx, v, tenant.ClientInput{Name: "Late", Kind: "person"}, l, tenant.Audit{Action: "client.created"})
+		if !apperr.Is(err, apperr.Conflict) || !strings.HasPrefix(apperr.MessageOf(err), "The Premium plan allows 5 clients; you have 5") {
+			t.Fatalf("a client added on the old plan's limits after the move: %v", err)
+		}
+	})
+
+	const racers = 20
+	for round := range 3 {
+		t.Run(fmt.Sprintf("round %d: 20 clients racing the move", round), func(t *testing.T) {
+			a, owner := f.mustCreateAgency(t, fmt.Sprintf("move-race-%d", round))
+			tn := mustAcquire(t, f.pool, a.ID)
+			onRoomy(t, a)
+			v := tenant.Viewer{UserID: owner.ID}
+			for i := range 3 {
+				if _, err := tn.CreateClient(ctx, v, tenant.ClientInput{Name: fmt.Sprintf("Client %d", i), Kind: "person"}, tenant.Audit{Action: "client.created"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			var moveErr error
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, moveErr = plans.ChangePlan(ctx, a, tn, &premium, control.IntervalMonth)
+			}()
+			for i := range racers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					l, err := plans.Limits(ctx, a)
+					if err == nil {
+						_, err = tn.CreateClientWithin(ctx, v, tenant.ClientInput{Name: fmt.Sprintf("Racer %d", i), Kind: "person"}, l, tenant.Audit{Action: "client.created"})
+					}
+					if err != nil && !apperr.Is(err, apperr.Conflict) {
+						t.Errorf("racer %d: %v", i, err)
+					}
+				}()
+			}
+			close(start)
+			wg.Wait()
+			u, err := tn.PlanUsage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, _, err := plans.AgencyPlan(ctx, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case moveErr == nil && plan.ID == premium.ID:
+				if u.Clients > premium.MaxClients {
+					t.Fatalf("moved to Premium (%d clients) holding %d", premium.MaxClients, u.Clients)
+				}
+			case apperr.Is(moveErr, apperr.Conflict) && plan.Name == "Roomy":
+				if u.Clients <= premium.MaxClients {
+					t.Fatalf("the move was refused at %d clients: %v", u.Clients, moveErr)
+				}
+			default:
+				t.Fatalf("on %s after the move's %v", plan.Name, moveErr)
+			}
+		})
+	}
+}
+
 // oneFile is an upload of one file.
 func oneFile(name string, body []byte) iter.Seq2[app.UploadFile, error] {
 	return func(yield func(app.UploadFile, error) bool) {

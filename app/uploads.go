@@ -141,7 +141,7 @@ func (u *Uploads) Store(ctx context.Context, up Upload, parts iter.Seq2[UploadFi
 		recs = append(recs, tenant.DocumentFile{Name: st.Name, ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256,
 			StorageKey: st.Key, ThumbKey: st.ThumbKey, Width: st.Width, Height: st.Height, Pages: st.Pages, Active: st.Active.String()})
 	}
-	return t.AddDocuments(ctx, up.Access, up.Actor, up.CaseID, up.Shared, quota, recs, files.ByteSize)
+	return t.AddDocumentsWithin(ctx, up.Access, up.Actor, up.CaseID, up.Shared, limits, recs, files.ByteSize)
 }
 
 // uploadReadError answers an upload whose body broke off or was malformed

@@ -109,7 +109,11 @@ func (h *Handlers) setClientArchived(c *fiber.Ctx, r *Request, archived bool) er
 	}
 	id := c.Params("id")
 	t := r.Tenant
-	changed, err := t.SetClientArchived(c.UserContext(), v, id, archived, auditFor(c, action, ""))
+	limits, err := h.plans.Limits(c.UserContext(), r.Agency) // a restored client counts against the plan, checked as it is restored
+	if err != nil {
+		return err
+	}
+	changed, err := t.SetClientArchivedWithin(c.UserContext(), v, id, archived, limits, auditFor(c, action, ""))
 	if err != nil {
 		return err
 	}
@@ -149,7 +153,7 @@ func (h *Handlers) clientTabView(c *fiber.Ctx, r *Request, v tenant.Viewer, cl *
 	case "invoices":
 		view.clientInvoicesView, err = h.clientInvoices(c, r, v, cl.ID)
 	case "activity":
-		view.Activity, err = t.ClientActivityLog(ctx, v, cl.ID)
+		view.Activity, err = t.ClientActivityLog(ctx, v, cl.ID, activityLine)
 		view.CasesBase = "/a/" + r.Agency.Slug + "/cases/"
 	case "portal":
 		if view.Contacts, err = t.ClientContacts(ctx, v, cl.ID); err == nil {

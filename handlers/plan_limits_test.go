@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
@@ -129,6 +130,63 @@ func TestPlanLimitsHoldUnderConcurrentRequests(t *testing.T) {
 		f.a.Owner.get(base + "/users")
 		res := concurrently(f.a.Owner, racers, func(b *browser, i int) *response {
 			return b.post(base+"/invites", url.Values{"email": {fmt.Sprintf("racer-%d@example.test", i)}, "role": {"staff"}})
+		})
+		wantRefusedBut(t, res, 1, http.StatusConflict, "The Tiny plan has 3 staff seats and all are taken (pending invitations included).")
+		if u := f.e.mustPlanUsage(t, f.a); u.Staff != 3 {
+			t.Fatalf("%d staff seats taken, the plan has 3", u.Staff)
+		}
+	})
+	t.Run("of 20 archived clients restored for the last client, one is restored", func(t *testing.T) {
+		t.Parallel()
+		f := mustDocFixture(t)
+		f.e.mustPlanFor(t, f.a, tiny)
+		base := "/a/" + f.a.Slug
+		tn := f.e.mustTenant(t, f.a.ID)
+		owner, err := tn.UserByEmail(context.Background(), f.a.OwnerEmail)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := make([]string, racers)
+		for i := range ids {
+			ids[i] = f.e.mustCaseClient(t, f.a, fmt.Sprintf("Archived Client %d", i), "")
+			if _, err := tn.SetClientArchived(context.Background(), tenant.Viewer{UserID: owner.ID}, ids[i], true, tenant.Audit{Action: "client.archived"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.a.Owner.get(base + "/clients/" + ids[0])
+		res := concurrently(f.a.Owner, racers, func(b *browser, i int) *response {
+			return b.post(base+"/clients/"+ids[i]+"/restore", nil)
+		})
+		wantRefusedBut(t, res, 1, http.StatusConflict, "The Tiny plan allows 2 clients; you have 2, so 0 more can be added, not 1.")
+		if u := f.e.mustPlanUsage(t, f.a); u.Clients != 2 {
+			t.Fatalf("%d clients not archived, the plan allows 2", u.Clients)
+		}
+	})
+	t.Run("of 20 disabled team members enabled for the last seat, one is enabled", func(t *testing.T) {
+		t.Parallel()
+		f := mustDocFixture(t)
+		f.e.mustPlanFor(t, f.a, tiny)
+		base := "/a/" + f.a.Slug
+		ctx := context.Background()
+		tn := f.e.mustTenant(t, f.a.ID)
+		ids := make([]string, racers)
+		for i := range ids {
+			token, _, err := tn.CreateInvite(ctx, fmt.Sprintf("disabled-%d@example.test", i), tenant.RoleStaff, "", time.Hour, tenant.Audit{Action: "invite.sent"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, err := tn.AcceptInvite(ctx, token, fmt.Sprintf("Disabled %d", i), "not-a-hash", tenant.Audit{Action: "invite.accepted"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tn.SetUserStatus(ctx, u.ID, tenant.UserDisabled, tenant.Audit{Action: "user.disabled"}); err != nil {
+				t.Fatal(err)
+			}
+			ids[i] = u.ID
+		}
+		f.a.Owner.get(base + "/users")
+		res := concurrently(f.a.Owner, racers, func(b *browser, i int) *response {
+			return b.post(base+"/users/"+ids[i]+"/enable", nil)
 		})
 		wantRefusedBut(t, res, 1, http.StatusConflict, "The Tiny plan has 3 staff seats and all are taken (pending invitations included).")
 		if u := f.e.mustPlanUsage(t, f.a); u.Staff != 3 {

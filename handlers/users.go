@@ -155,7 +155,11 @@ func (h *Handlers) setUserStatus(c *fiber.Ctx, r *Request, status, action, done 
 	if u.ID == me.ID {
 		return apperr.New(apperr.Invalid, "You can't change the status of your own account.")
 	}
-	if err := r.Tenant.SetUserStatus(c.UserContext(), u.ID, status, auditFor(c, action, u.Email)); err != nil {
+	limits, err := h.plans.Limits(c.UserContext(), a) // an enabled team member takes a staff seat again, checked as it is enabled
+	if err != nil {
+		return err
+	}
+	if err := r.Tenant.SetUserStatusWithin(c.UserContext(), u.ID, status, limits, auditFor(c, action, u.Email)); err != nil {
 		return err
 	}
 	h.flash(c, u.Name+done)

@@ -270,9 +270,17 @@ func clientAuditValue(s string) string {
 	return s
 }
 
-// SetClientArchived archives or restores a client and audits it. It
-// reports false when the client already was in that state.
+// SetClientArchived is SetClientArchivedWithin with no plan limits: for
+// the command line and tests. Requests go through SetClientArchivedWithin.
 func (t *Store) SetClientArchived(ctx context.Context, v Viewer, id string, archived bool, a Audit) (bool, error) {
+	return t.SetClientArchivedWithin(ctx, v, id, archived, Limits{}, a)
+}
+
+// SetClientArchivedWithin archives or restores a client and audits it. It
+// reports false when the client already was in that state. Restoring adds
+// a client to the plan's count: past l.MaxClients it is refused, counted
+// in the same transaction, as creating one is.
+func (t *Store) SetClientArchivedWithin(ctx context.Context, v Viewer, id string, archived bool, l Limits, a Audit) (bool, error) {
 	changed := false
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
 		c, err := loadClient(ctx, tx, v, id)
@@ -281,6 +289,11 @@ func (t *Store) SetClientArchived(ctx context.Context, v Viewer, id string, arch
 		}
 		if c.Archived() == archived {
 			return nil
+		}
+		if !archived {
+			if err := checkClientLimit(ctx, tx, l, 1); err != nil {
+				return err
+			}
 		}
 		changed = true
 		var at any

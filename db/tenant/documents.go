@@ -184,15 +184,21 @@ func QuotaError(need, used, quota int64, size func(int64) string) error {
 		size(need), size(left), size(quota))
 }
 
-// AddDocuments records files already in place on disk as documents of a
-// case, in one transaction: the case must be visible to a; the agency's
-// storage (the trash included) must stay within quota bytes (0: no limit;
-// Limits.StorageBytes), checked here under the write lock so that
-// concurrent uploads cannot overshoot it together. Each document is one "uploaded" event on the case's timeline,
-// which the client sees when the document is shared. A client contact's
-// uploads are always shared with the client. size formats sizes for the
-// quota message.
+// AddDocuments is AddDocumentsWithin with quota bytes (0: no limit) as
+// the only limit: for the command line, jobs and tests.
 func (t *Store) AddDocuments(ctx context.Context, a DocumentAccess, actor Actor, caseID string, shared bool, quota int64, files []DocumentFile, size func(int64) string) ([]*Document, error) {
+	return t.AddDocumentsWithin(ctx, a, actor, caseID, shared, Limits{StorageBytes: quota}, files, size)
+}
+
+// AddDocumentsWithin records files already in place on disk as documents
+// of a case, in one transaction: the case must be visible to a; the
+// agency's storage (the trash included) must stay within l.StorageBytes
+// (0: no limit), checked here under the write lock so that concurrent
+// uploads cannot overshoot it together. Each document is one "uploaded"
+// event on the case's timeline, which the client sees when the document is
+// shared. A client contact's uploads are always shared with the client.
+// size formats sizes for the quota message.
+func (t *Store) AddDocumentsWithin(ctx context.Context, a DocumentAccess, actor Actor, caseID string, shared bool, l Limits, files []DocumentFile, size func(int64) string) ([]*Document, error) {
 	if len(files) == 0 {
 		return nil, apperr.New(apperr.Invalid, "Choose at least one file to upload.")
 	}
@@ -203,6 +209,11 @@ func (t *Store) AddDocuments(ctx context.Context, a DocumentAccess, actor Actor,
 		if err := checkDocumentCase(ctx, tx, a, caseID); err != nil {
 			return err
 		}
+		l, err := l.current(ctx)
+		if err != nil {
+			return err
+		}
+		quota := l.StorageBytes
 		u, err := storageUsage(ctx, tx)
 		if err != nil {
 			return err

@@ -10,10 +10,11 @@ import (
 
 // Limits are the most an agency may hold, from its plan (app.Plans.Limits
 // decides them); 0 is no limit. The writes they guard (CreateClientWithin,
-// ImportClientsWithin, CreateInviteWithin, ResendInviteWithin, and
-// AddDocuments for StorageBytes) count inside the write transaction that
-// inserts, under the database's write lock, so that two requests at a
-// limit cannot both pass it.
+// ImportClientsWithin, SetClientArchivedWithin restoring a client,
+// CreateInviteWithin, ResendInviteWithin, SetUserStatusWithin enabling a
+// team member, and AddDocumentsWithin for StorageBytes) count inside the
+// write transaction that adds, under the database's write lock, so that
+// two requests at a limit cannot both pass it.
 type Limits struct {
 	MaxClients   int64 // clients not archived
 	StaffSeats   int64 // active owners, admins and staff, and pending invitations to those roles
@@ -21,6 +22,25 @@ type Limits struct {
 	// Plan names the plan the limits come from and PlanPage is where the
 	// owner can move to a larger one (/a/<slug>/plan), for the refusals.
 	Plan, PlanPage string
+	// Current, when set, reads the limits again; the guarded writes call it
+	// inside their transaction, under the write lock, and use what it
+	// returns. A plan change holds that lock while it counts the usage and
+	// records the move (HoldLimits), so a write that read the old plan
+	// before the move cannot commit after it: it sees the new plan.
+	Current func(context.Context) (Limits, error)
+}
+
+// current is l read again under the write lock, when it can be.
+func (l Limits) current(ctx context.Context) (Limits, error) {
+	if l.Current == nil {
+		return l, nil
+	}
+	n, err := l.Current(ctx)
+	if err != nil {
+		return l, fmt.Errorf("db: read the plan's limits: %w", err)
+	}
+	n.Current = nil
+	return n, nil
 }
 
 // refusal is the answer to a write that would go over the plan.
@@ -40,6 +60,10 @@ const (
 // checkClientLimit refuses, inside the write transaction tx, adding clients
 // past l.MaxClients.
 func checkClientLimit(ctx context.Context, tx *sql.Tx, l Limits, adding int) error {
+	l, err := l.current(ctx)
+	if err != nil {
+		return err
+	}
 	if l.MaxClients == 0 {
 		return nil
 	}
@@ -57,6 +81,10 @@ func checkClientLimit(ctx context.Context, tx *sql.Tx, l Limits, adding int) err
 // member (an invitation to the team) past l.StaffSeats; now is the time
 // pending invitations are counted at.
 func checkStaffSeat(ctx context.Context, tx *sql.Tx, l Limits, now int64) error {
+	l, err := l.current(ctx)
+	if err != nil {
+		return err
+	}
 	if l.StaffSeats == 0 {
 		return nil
 	}

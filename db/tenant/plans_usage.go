@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -18,12 +19,34 @@ type Usage struct {
 // clients that are not archived, and document storage. The writes these
 // limits guard count the same inside their transactions (limits.go).
 func (t *Store) PlanUsage(ctx context.Context) (Usage, error) {
+	return planUsage(ctx, t.Read(), t.Now())
+}
+
+// HoldLimits counts the plan usage inside a write transaction and calls fn
+// with it while the transaction holds the agency database's write lock:
+// no write the limits guard can commit between the count and the end of
+// fn, and those that commit after read their limits again (Limits.Current).
+// app.Plans.ChangePlan records a plan move in fn. Nothing is written here.
+func (t *Store) HoldLimits(ctx context.Context, fn func(Usage) error) error {
+	return t.Tx(ctx, func(tx *sql.Tx) error {
+		u, err := planUsage(ctx, tx, t.Now())
+		if err != nil {
+			return err
+		}
+		return fn(u)
+	})
+}
+
+// planUsage is PlanUsage counted through q at now.
+func planUsage(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, now int64) (Usage, error) {
 	var u Usage
-	err := t.Read().QueryRowContext(ctx, `SELECT `+staffSeatsSQL+`, `+activeClientsSQL, t.Now()).Scan(&u.Staff, &u.Clients)
+	err := q.QueryRowContext(ctx, `SELECT `+staffSeatsSQL+`, `+activeClientsSQL, now).Scan(&u.Staff, &u.Clients)
 	if err != nil {
 		return u, fmt.Errorf("db: plan usage: %w", err)
 	}
-	s, err := t.StorageUsage(ctx)
+	s, err := storageUsage(ctx, q)
 	if err != nil {
 		return u, err
 	}

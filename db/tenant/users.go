@@ -207,16 +207,24 @@ func (t *Store) SetRole(ctx context.Context, userID, role string, a Audit) error
 	})
 }
 
-// SetUserStatus disables or enables an account. Disabling ends its sessions;
-// the last active owner cannot be disabled.
+// SetUserStatus is SetUserStatusWithin with no plan limits: for the
+// command line and tests. Requests go through SetUserStatusWithin.
 func (t *Store) SetUserStatus(ctx context.Context, userID, status string, a Audit) error {
-	return t.setUserStatus(ctx, userID, "", status, a, nil)
+	return t.SetUserStatusWithin(ctx, userID, status, Limits{}, a)
+}
+
+// SetUserStatusWithin disables or enables an account. Disabling ends its
+// sessions; the last active owner cannot be disabled. Enabling a team
+// member takes a staff seat again: past l.StaffSeats it is refused, counted
+// in the same transaction, as an invitation is.
+func (t *Store) SetUserStatusWithin(ctx context.Context, userID, status string, l Limits, a Audit) error {
+	return t.setUserStatus(ctx, userID, "", status, l, a, nil)
 }
 
 // SetContactStatus disables or enables the portal account of a contact of
 // a client that v may see; anyone else's id is not found.
 func (t *Store) SetContactStatus(ctx context.Context, v Viewer, clientID, userID, status string, a Audit) error {
-	return t.setUserStatus(ctx, userID, clientID, status, a, func(tx *sql.Tx) error {
+	return t.setUserStatus(ctx, userID, clientID, status, Limits{}, a, func(tx *sql.Tx) error {
 		filter, args := v.clientFilter("c")
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM clients c WHERE c.id = ? AND `+filter, append([]any{clientID}, args...)...).Scan(&n); err != nil {
@@ -229,9 +237,9 @@ func (t *Store) SetContactStatus(ctx context.Context, v Viewer, clientID, userID
 	})
 }
 
-// setUserStatus is SetUserStatus; with clientID, only for that client's
-// contacts.
-func (t *Store) setUserStatus(ctx context.Context, userID, clientID, status string, a Audit, check func(*sql.Tx) error) error {
+// setUserStatus is SetUserStatusWithin; with clientID, only for that
+// client's contacts (who take no staff seat).
+func (t *Store) setUserStatus(ctx context.Context, userID, clientID, status string, l Limits, a Audit, check func(*sql.Tx) error) error {
 	if status != UserActive && status != UserDisabled {
 		return apperr.New(apperr.Invalid, "There is no account status %q.", status)
 	}
@@ -255,6 +263,11 @@ func (t *Store) setUserStatus(ctx context.Context, userID, clientID, status stri
 			}
 			if n <= 1 {
 				return apperr.New(apperr.Conflict, "%s is the only owner and cannot be disabled.", u.Name)
+			}
+		}
+		if status == UserActive && u.Status != UserActive && u.Role != RoleClient {
+			if err := checkStaffSeat(ctx, tx, l, t.Now()); err != nil {
+				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET status = ?, updated_at = ? WHERE id = ?`, status, t.Now(), userID); err != nil {
