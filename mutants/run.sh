@@ -8,12 +8,15 @@
 # (a missing test); one whose find text is not in the file exactly once,
 # or whose mutated code does not compile, is "broken" (fix the mutant).
 #
-# usage: mutants/run.sh [-j jobs] [-t seconds] [-k] [mutant file or name ...]
+# usage: mutants/run.sh [-j jobs] [-t seconds] [-T seconds] [-k] [mutant file or name ...]
 #   -j jobs     mutants run at the same time (default 2)
 #   -t seconds  a time budget: no mutant starts after it (those left are
 #               listed as "not run", which is no failure); each run starts
 #               at a different place in the list (the day of the year), so
 #               runs on successive days cover all of it (default: no budget)
+#   -T seconds  a hard limit: mutants still running then are stopped and
+#               listed as "not run" too, so the script ends within it
+#               (plus a few seconds); the baseline build counts (default: none)
 #   -k          keep the work directory (mutated files, overlays, test logs)
 # With no mutant named, every mutants/*.mutant runs. Exits 1 if any mutant
 # survived or is broken, 2 if the tree itself does not build.
@@ -40,13 +43,14 @@ fi
 GOFLAGS="${GOFLAGS:-}"
 export GOFLAGS="${GOFLAGS//-race/}"
 
-jobs=2 keep=0 budget=0
-while getopts "j:t:k" opt; do
+jobs=2 keep=0 budget=0 hard=0
+while getopts "j:t:T:k" opt; do
   case "$opt" in
     j) jobs="$OPTARG" ;;
     t) budget="$OPTARG" ;;
+    T) hard="$OPTARG" ;;
     k) keep=1 ;;
-    *) sed -n '2,21p' "$0"; exit 2 ;;
+    *) sed -n '2,24p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -116,11 +120,19 @@ run_one() {
   printf '%s' "$before$replace$after" >"$dir/$(basename "$file")"
   printf '{"Replace":{"%s":"%s"}}\n' "$root/$file" "$dir/$(basename "$file")" >"$dir/overlay.json"
 
+  # With a hard limit, go test (and what it started) is stopped when the
+  # limit comes: timeout signals its whole process group.
+  local limit=()
+  if ((hard > 0)); then
+    limit=(timeout -k 5 "$((hard - SECONDS > 1 ? hard - SECONDS : 1))")
+  fi
   # shellcheck disable=SC2086 # packages is a list of package patterns
   # -s -w: no symbol table or DWARF, a faster link of each test binary.
-  go test -count=1 -vet=off -ldflags=-s\ -w -timeout 5m -overlay "$dir/overlay.json" -run "$run" $pkgs >"$dir/log" 2>&1
+  "${limit[@]}" go test -count=1 -vet=off -ldflags=-s\ -w -timeout 5m -overlay "$dir/overlay.json" -run "$run" $pkgs >"$dir/log" 2>&1
   status=$?
-  if grep -qE '\[(build|setup) failed\]|^# mintedmind' "$dir/log"; then
+  if ((hard > 0 && (status == 124 || status == 137) && SECONDS >= hard)); then
+    result "not run" "stopped at the hard limit of ${hard}s"
+  elif grep -qE '\[(build|setup) failed\]|^# mintedmind' "$dir/log"; then
     result broken "does not compile: $(grep -m1 -E '^[^#].*\.go:[0-9]+' "$dir/log" | sed "s|$dir/||")"
   elif ((status == 0)); then
     result survived "$rule"
@@ -132,10 +144,20 @@ run_one() {
 
 # The tree must build with its tests before any mutant means anything.
 all_pkgs="$(for m in "${mutants[@]}"; do [[ -f "$m" ]] && field packages "$m"; done | tr ' ' '\n' | sort -u | tr '\n' ' ')"
+base_limit=()
+if ((hard > 0)); then
+  base_limit=(timeout -k 5 "$hard")
+fi
 # shellcheck disable=SC2086
-if ! go test -count=1 -run '^$' $all_pkgs >"$work/baseline.log" 2>&1; then
+"${base_limit[@]}" go test -count=1 -run '^$' $all_pkgs >"$work/baseline.log" 2>&1
+base_status=$?
+if ((base_status != 0)); then
   cat "$work/baseline.log"
-  echo "the tree does not build with its tests: no mutant was run"
+  if ((hard > 0 && (base_status == 124 || base_status == 137))); then
+    echo "the tree did not build with its tests within the hard limit of ${hard}s: no mutant was run"
+  else
+    echo "the tree does not build with its tests: no mutant was run"
+  fi
   exit 2
 fi
 
@@ -151,10 +173,10 @@ for m in "${mutants[@]}"; do
     wait -n
     running=$((running - 1))
   fi
-  if ((budget > 0 && SECONDS >= budget)); then
+  if ((budget > 0 && SECONDS >= budget || hard > 0 && SECONDS >= hard)); then
     id="$(basename "$m" .mutant)"
     mkdir -p "$work/$id"
-    echo "not run|0|the time budget of ${budget}s was spent" >"$work/$id/result"
+    echo "not run|0|the time budget was spent" >"$work/$id/result"
     continue
   fi
   run_one "$m" &
