@@ -17,6 +17,7 @@ import (
 	"mintedmind/db"
 	controldb "mintedmind/db/control"
 	"mintedmind/handlers"
+	"mintedmind/live"
 	"mintedmind/mail"
 	"mintedmind/metrics"
 )
@@ -79,6 +80,8 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	hc := handlers.DefaultConfig()
 	hc.BaseURL, hc.TrustedProxies, hc.BodyLimit, hc.ActiveRequests = cfg.BaseURL, cfg.TrustedProxies, cfg.BodyLimit, cfg.ActiveRequests
 	hc.FileLimit, hc.StorageQuota = cfg.FileLimit, cfg.StorageQuota
+	hc.LiveStreams = handlers.LiveStreams{PerPerson: cfg.LivePerPerson, PerMachine: cfg.LivePerMachine, Heartbeat: cfg.LiveHeartbeat}
+	broker := live.New(live.Config{PerPerson: cfg.LivePerPerson, PerMachine: cfg.LivePerMachine, Heartbeat: cfg.LiveHeartbeat})
 	hc.SessionIdle, hc.SessionAbsolute = cfg.SessionIdle, cfg.SessionAbsolute
 	hc.MetricsToken = cfg.MetricsToken
 	hc.PayseraURL = cfg.PayseraURL
@@ -93,7 +96,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	web, err := handlers.New(handlers.Deps{
 		Config: hc, Control: a.control, Pool: a.pool, Hasher: auth.NewHasher(auth.DefaultParams, 0),
 		Mailer: a.mailer, Clock: c, Log: log, Views: webFS, Assets: webFS, Jobs: a.jobs,
-		Health: a.health, Backups: cfg.BackupDir,
+		Health: a.health, Backups: cfg.BackupDir, Live: broker,
 	})
 	if err != nil {
 		return err
@@ -150,6 +153,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		log.Error("the web server stopped", "err", failed)
 	case <-ctx.Done():
 		log.Info("shutting down: finishing requests in flight", "timeout", cfg.ShutdownTimeout)
+		broker.Shutdown() // live-update streams never finish by themselves; the browsers ask the next server
 		if err := web.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
 			log.Error("shutdown: requests still running at the timeout", "err", err)
 		}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"mintedmind/health"
+	"mintedmind/live"
 )
 
 // config is the global settings, shared by every command. Each comes from a
@@ -33,6 +34,9 @@ type config struct {
 	TenantIdle      time.Duration
 	BodyLimit       int
 	ActiveRequests  int
+	LivePerPerson   int
+	LivePerMachine  int
+	LiveHeartbeat   time.Duration
 	FileLimit       int64 // largest document upload, bytes
 	StorageQuota    int64 // an agency's document storage, bytes (until plans set it)
 	LogFormat       string
@@ -79,6 +83,9 @@ func (cfg *config) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&cfg.TenantIdle, "tenant-idle", envDuration("TENANT_IDLE", 10*time.Minute), "an agency database unused this long is closed (TENANT_IDLE)")
 	fs.IntVar(&cfg.BodyLimit, "body-limit", envInt("BODY_LIMIT", 25<<20), "largest request body in bytes (BODY_LIMIT)")
 	fs.IntVar(&cfg.ActiveRequests, "active-requests", envInt("ACTIVE_REQUESTS", 0), "requests handled at once, the rest wait their turn in arrival order; 0 is four per CPU (ACTIVE_REQUESTS)")
+	fs.IntVar(&cfg.LivePerPerson, "live-streams-per-person", envInt("LIVE_STREAMS_PER_PERSON", live.DefaultPerPerson), "live-update streams (open tabs) one signed-in person may hold; past it a tab polls every 30 s (LIVE_STREAMS_PER_PERSON)")
+	fs.IntVar(&cfg.LivePerMachine, "live-streams", envInt("LIVE_STREAMS", live.DefaultPerMachine), "live-update streams this machine holds at most; past it tabs poll every 30 s (LIVE_STREAMS)")
+	fs.DurationVar(&cfg.LiveHeartbeat, "live-heartbeat", envDuration("LIVE_HEARTBEAT", live.DefaultHeartbeat), "how often an idle live-update stream sends a heartbeat, below the idle timeout of any proxy in front (LIVE_HEARTBEAT)")
 	fs.Int64Var(&cfg.FileLimit, "file-limit", int64(envInt("FILE_LIMIT", 25<<20)), "largest document upload in bytes; uploads stream to disk, so this may exceed -body-limit (FILE_LIMIT)")
 	fs.BoolVar(&cfg.SelfHosted, "self-hosted", env("SELF_HOSTED", "") == "1" || env("SELF_HOSTED", "") == "true", "one agency hosts itself: no plans, limits or subscription billing (SELF_HOSTED=1)")
 	fs.Int64Var(&cfg.StorageQuota, "storage-quota", int64(envInt("STORAGE_QUOTA", 5<<30)), "each agency's document storage in bytes, the trash included (STORAGE_QUOTA)")
@@ -232,6 +239,12 @@ func (c *config) finish() error {
 	}
 	if c.MaxOpenTenants < 1 {
 		return fmt.Errorf("max-open-tenants must be at least 1")
+	}
+	if c.LivePerPerson < 1 || c.LivePerMachine < 1 || c.LivePerPerson > c.LivePerMachine {
+		return fmt.Errorf("live streams: per person (%d) and per machine (%d) must be at least 1, per person no more than per machine", c.LivePerPerson, c.LivePerMachine)
+	}
+	if c.LiveHeartbeat < time.Second || c.LiveHeartbeat > 5*time.Minute {
+		return fmt.Errorf("live-heartbeat must be between 1s and 5m")
 	}
 	if c.ActiveRequests < 0 || c.ActiveRequests > 10000 {
 		return fmt.Errorf("active-requests must be between 0 (four per CPU) and 10000")

@@ -50,6 +50,7 @@ func (h *Handlers) ChangePassword(c *fiber.Ctx, r *Request) error {
 	if err := t.ChangePassword(c.UserContext(), me.ID, hash, s.ID, auditFor(c, "password.changed", me.Email)); err != nil {
 		return err
 	}
+	h.live.CloseUserExcept(a.ID, me.ID, s.ID)
 	h.flash(c, "Password changed. You were signed out everywhere else.")
 	return h.redirect(c, "/a/"+a.Slug+"/account")
 }

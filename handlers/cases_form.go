@@ -8,6 +8,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/live"
 )
 
 // caseClientChoices bounds the client menu of the case form; typing in
@@ -241,6 +242,7 @@ func (h *Handlers) CaseUpdate(c *fiber.Ctx, r *Request) error {
 	}
 	if changed {
 		h.flash(c, "Saved.")
+		h.publish(c, r, id, live.KindStatus, true, ch.AssigneeID != nil)
 	}
 	return h.redirect(c, caseReturn(c, r, caseBase(r)+"/"+id))
 }

@@ -10,6 +10,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/live"
 )
 
 // caseBulkMax bounds how many cases one bulk action changes.
@@ -76,6 +77,9 @@ func (h *Handlers) CaseSetStatus(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return caseOneMessage(err)
 	}
+	if changed {
+		h.publish(c, r, id, live.KindStatus, true, false)
+	}
 	page := caseBase(r) + "/" + id
 	ret := caseReturn(c, r, page)
 	if changed && ret == page {
@@ -118,6 +122,9 @@ func (h *Handlers) CasesBulk(c *fiber.Ctx, r *Request) error {
 	n, err := r.Tenant.BulkUpdateCases(c.UserContext(), v, caseActor(r), ids, ch)
 	if err != nil {
 		return caseOneMessage(err)
+	}
+	for _, id := range ids {
+		h.publish(c, r, id, live.KindStatus, true, ch.AssigneeID != nil)
 	}
 	switch n {
 	case 0:

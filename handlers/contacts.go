@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/db/tenant"
+	"mintedmind/live"
 )
 
 // Client contacts (portal accounts) are managed on their client's Portal
@@ -81,6 +82,9 @@ func (h *Handlers) setContactStatus(c *fiber.Ctx, r *Request, status, action, do
 	}
 	if err := t.SetContactStatus(c.UserContext(), v, clientID, u.ID, status, auditFor(c, action, u.Email)); err != nil {
 		return err
+	}
+	if status == tenant.UserDisabled {
+		h.live.CloseUser(r.Agency.ID, u.ID, live.ReasonSignedOut)
 	}
 	h.flash(c, u.Name+done)
 	return h.redirect(c, contactsBack(r, clientID))

@@ -7,6 +7,7 @@ import (
 
 	"mintedmind/db/tenant"
 	"mintedmind/files"
+	"mintedmind/live"
 )
 
 // DocumentShare shares a document with the client (shared=1) or makes it
@@ -25,6 +26,9 @@ func (h *Handlers) DocumentShare(c *fiber.Ctx, r *Request) error {
 	changed, err := r.Tenant.SetDocumentShared(c.UserContext(), tenant.StaffDocumentAccess(v), caseActor(r), caseID, c.Params("doc"), shared, auditFor(c, action, ""))
 	if err != nil {
 		return err
+	}
+	if changed {
+		h.publish(c, r, caseID, live.KindUpload, true, false) // shared or taken back: the client's page changes either way
 	}
 	switch {
 	case !changed:
@@ -53,6 +57,7 @@ func (h *Handlers) DocumentDelete(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
+	h.publish(c, r, caseID, live.KindUpload, d.Shared, false)
 	h.flash(c, d.Name+" is in the trash; an owner can restore it for "+strconv.Itoa(tenant.TrashDays)+" days.")
 	return h.redirect(c, caseBase(r)+"/"+caseID+"#documents")
 }
@@ -67,6 +72,7 @@ func (h *Handlers) DocumentRestore(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
+	h.publish(c, r, d.CaseID, live.KindUpload, d.Shared, false)
 	h.flash(c, d.Name+" was restored to "+tenant.CaseNumber(d.CaseNumber)+".")
 	return h.redirect(c, "/a/"+r.Agency.Slug+"/documents")
 }

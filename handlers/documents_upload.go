@@ -13,6 +13,7 @@ import (
 	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/live"
 )
 
 // Uploads: the form's file field, and what a multipart body adds around
@@ -45,6 +46,9 @@ func (h *Handlers) storeUploads(c *fiber.Ctx, r *Request, access tenant.Document
 		return nil, err
 	}
 	drainBody(c)
+	if len(docs) > 0 {
+		h.publish(c, r, caseID, live.KindUpload, shared, false)
+	}
 	return docs, nil
 }
 

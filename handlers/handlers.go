@@ -91,6 +91,7 @@ type Deps struct {
 	Jobs    JobRunner       // the cron jobs, for the console's "run now"; nil: not offered
 	Health  *health.Monitor // storage and agency health (handlers/storage.go); nil: not watched
 	Backups string          // where nightly backups are written (-backup-dir); the console restores a damaged agency from them
+	Live    *live.Broker    // the live-update streams (handlers/live.go), so that shutdown can end them; nil: one from Config.LiveStreams
 }
 
 // JobRunner runs a named job now (jobs.Runner).
@@ -193,7 +194,9 @@ func New(d Deps) (*fiber.App, error) {
 		active = DefaultActiveRequests()
 	}
 	h.slots = make(chan struct{}, active)
-	h.live = live.New(live.Config{PerPerson: d.Config.LiveStreams.PerPerson, PerMachine: d.Config.LiveStreams.PerMachine, Heartbeat: d.Config.LiveStreams.Heartbeat})
+	if h.live = d.Live; h.live == nil {
+		h.live = live.New(live.Config{PerPerson: d.Config.LiveStreams.PerPerson, PerMachine: d.Config.LiveStreams.PerMachine, Heartbeat: d.Config.LiveStreams.Heartbeat})
+	}
 	if h.views, err = views.Load(d.Views, h.templateFuncs()); err != nil {
 		return nil, err
 	}

@@ -76,6 +76,7 @@ func mustNewEnv(t *testing.T, opts ...func(*handlers.Config)) *env {
 	e.cfg = handlers.DefaultConfig()
 	e.cfg.BaseURL = "http://mm.test"
 	e.cfg.SignupLimit = handlers.Limit{Max: 1000, Window: time.Hour}
+	e.cfg.LiveStreams.Heartbeat = 20 * time.Millisecond // a closed test stream is noticed at once, and the server shuts down
 	for _, o := range opts {
 		o(&e.cfg)
 	}

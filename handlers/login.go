@@ -334,6 +334,7 @@ func (h *Handlers) Logout(c *fiber.Ctx, r *Request) error {
 	if err := t.SignOut(c.UserContext(), s.ID, auditFor(c, "signout", r.User.Email)); err != nil {
 		return err
 	}
+	h.live.CloseSession(a.ID, s.ID) // this session's open tabs stop their live updates
 	h.clearCookie(c, sessionCookie, "/")
 	h.flash(c, "You're signed out.")
 	return h.redirect(c, "/a/"+a.Slug+"/login")

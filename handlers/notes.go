@@ -5,6 +5,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/live"
 )
 
 // noteForm is the note form as typed.
@@ -44,9 +45,11 @@ func (h *Handlers) NoteCreate(c *fiber.Ctx, r *Request) error {
 		return h.formPage(c, "pages/cases/show", "partials/cases/note-form", view, err)
 	}
 	if form.Visible {
+		h.publish(c, r, id, live.KindMessage, true, false)
 		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, r, id, "case-update", n.Body))
 		h.flash(c, "Note added and shown to the client.")
 	} else {
+		h.publish(c, r, id, live.KindNote, false, false)
 		h.flash(c, "Internal note added.")
 	}
 	return h.redirect(c, caseBase(r)+"/"+id)
@@ -119,6 +122,7 @@ func (h *Handlers) NoteUpdate(c *fiber.Ctx, r *Request) error {
 	}
 	if changed {
 		h.flash(c, "Note saved; the earlier version stays in the history.")
+		h.publish(c, r, k.ID, live.KindNote, form.Visible || n.VisibleToClient, false) // shown, hidden or edited: the client's page changes if they saw it before or after
 	}
 	return h.redirect(c, caseBase(r)+"/"+k.ID)
 }

@@ -58,6 +58,11 @@ const (
 	// NeedsSpace: an upload or import, refused (507) before its body is read
 	// while free space is below the reserve (handlers/storage.go).
 	NeedsSpace
+	// EventStream: the response is a long-lived Server-Sent Events stream
+	// (handlers/live.go). A request the access checks turn away gets a
+	// stream that only says "end" instead of a redirect or an error page,
+	// so that the browser's EventSource stops asking.
+	EventStream
 )
 
 // The three kinds of handler a row can hold. Which one a row has is part
@@ -160,6 +165,7 @@ var coreRoutes = []Route{
 	post("/a/:slug/account/two-factor/recovery-codes", SignedIn, (*Handlers).TwoFactorNewCodes, WritableWhenSuspended),
 	get("/a/:slug/account/emails", SignedIn, (*Handlers).EmailPreferencesForm),
 	post("/a/:slug/account/emails", SignedIn, (*Handlers).EmailPreferences, WritableWhenSuspended),
+	get("/a/:slug/live", SignedIn, (*Handlers).LiveStream, EventStream), // one stream of live updates per tab (handlers/live.go)
 
 	// The client portal.
 	get("/a/:slug/portal", ClientOnly, (*Handlers).PortalHome),
@@ -205,6 +211,7 @@ var coreRoutes = []Route{
 	post("/a/:slug/cases/bulk", Staff, (*Handlers).CasesBulk),
 	get("/a/:slug/cases/export.csv", Staff, (*Handlers).CasesExport),
 	get("/a/:slug/cases/:id", Staff, (*Handlers).CaseShow),
+	get("/a/:slug/cases/:id/live", Staff, (*Handlers).CaseLive), // the page's parts, when its live stream says the case changed
 	get("/a/:slug/cases/:id/edit", Staff, (*Handlers).CaseEdit),
 	post("/a/:slug/cases/:id", Staff, (*Handlers).CaseUpdate),
 	post("/a/:slug/cases/:id/status", Staff, (*Handlers).CaseSetStatus),

@@ -31,6 +31,7 @@ func (h *Handlers) RevokeSession(c *fiber.Ctx, r *Request) error {
 	if err := t.RevokeSession(c.UserContext(), me.ID, id, auditFor(c, "session.revoked", me.Email)); err != nil {
 		return err
 	}
+	h.live.CloseSession(a.ID, id)
 	if id == s.ID {
 		h.clearCookie(c, sessionCookie, "/")
 		return h.redirect(c, "/a/"+a.Slug+"/login")
@@ -45,6 +46,7 @@ func (h *Handlers) RevokeOtherSessions(c *fiber.Ctx, r *Request) error {
 	if _, err := r.Tenant.EndOtherSessions(c.UserContext(), me.ID, r.Session.ID, auditFor(c, "session.revoked_others", me.Email)); err != nil {
 		return err
 	}
+	h.live.CloseUserExcept(a.ID, me.ID, r.Session.ID)
 	h.flash(c, "You were signed out everywhere else.")
 	return h.redirect(c, "/a/"+a.Slug+"/account/sessions")
 }

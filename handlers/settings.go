@@ -51,6 +51,9 @@ func (h *Handlers) SettingsUpdate(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.SaveSettings(c.UserContext(), s, auditFor(c, "settings.changed", "")); err != nil {
 		return err
 	}
+	if s.StaffSeeOwnOnly != cur.StaffSeeOwnOnly {
+		h.live.CloseAgency(r.Agency.ID) // open streams ask again under the new visibility
+	}
 	h.flash(c, "Settings saved.")
 	return h.redirect(c, "/a/"+r.Agency.Slug+"/settings")
 }

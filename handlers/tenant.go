@@ -174,6 +174,9 @@ func (h *Handlers) loadSession(c *fiber.Ctx) error {
 // not exist; a person not signed in is sent to the agency's login page.
 func (h *Handlers) require(a Access) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if stateOf(c).route.Has(EventStream) {
+			return h.requireForStream(c, a)
+		}
 		u := userOf(c)
 		if u == nil {
 			if stateOf(c).foreignSession {

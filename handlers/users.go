@@ -7,6 +7,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/live"
 )
 
 // usersView is the team page: the people, the pending invitations and
@@ -132,6 +133,7 @@ func (h *Handlers) SetRole(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.SetRole(c.UserContext(), u.ID, role, auditFor(c, "user.role_changed", u.Email)); err != nil {
 		return err
 	}
+	h.live.CloseUser(a.ID, u.ID, live.ReasonChanged) // their tabs ask again, as the new role
 	h.flash(c, u.Name+" is now "+roleLabel(role)+".")
 	return h.redirect(c, "/a/"+a.Slug+"/users")
 }
@@ -161,6 +163,9 @@ func (h *Handlers) setUserStatus(c *fiber.Ctx, r *Request, status, action, done 
 	}
 	if err := r.Tenant.SetUserStatusWithin(c.UserContext(), u.ID, status, limits, auditFor(c, action, u.Email)); err != nil {
 		return err
+	}
+	if status == tenant.UserDisabled {
+		h.live.CloseUser(a.ID, u.ID, live.ReasonSignedOut)
 	}
 	h.flash(c, u.Name+done)
 	return h.redirect(c, "/a/"+a.Slug+"/users")

@@ -89,6 +89,7 @@ type Broker struct {
 	agencies map[string]map[*Subscription]struct{}
 	people   map[string]int // agencyID+"/"+userID → open streams
 	total    int
+	shut     bool
 }
 
 // New returns a broker with the given bounds.
@@ -111,29 +112,48 @@ func New(cfg Config) *Broker {
 // Config returns the broker's bounds, defaults filled in.
 func (b *Broker) Config() Config { return b.cfg }
 
-// Subscription is one open stream.
+// Subscription is one open stream: one tab of one signed-in session.
 type Subscription struct {
 	AgencyID  string
 	SessionID string
+	Tab       string // the tab's own id (the page makes one per tab); a new stream of the same tab replaces the old
 	Viewer    Viewer
 
 	b      *Broker
 	events chan Event
 	done   chan struct{}
 	once   sync.Once
-	lagged bool // guarded by b.mu: a notice was dropped, the page should reload its parts
+	reason Reason // set before done is closed
+	lagged bool   // guarded by b.mu: a notice was dropped, the page should reload its parts
 }
 
-// Subscribe opens a stream for a signed-in person's session, or returns
-// ErrOverCap.
-func (b *Broker) Subscribe(agencyID, sessionID string, v Viewer) (*Subscription, error) {
+// Reason says why a stream ended.
+type Reason string
+
+// The reasons. A stream that ends for ReasonSignedOut or ReasonReplaced
+// tells its page to stop (the page must not ask again); the others end the
+// stream quietly, and the browser opens a new one, which is checked afresh.
+const (
+	ReasonClosed    Reason = ""           // the connection ended, or the server shuts down
+	ReasonSignedOut Reason = "signed-out" // the session was signed out or revoked, or the person disabled
+	ReasonReplaced  Reason = "replaced"   // the same tab opened a new stream
+	ReasonChanged   Reason = "changed"    // who sees what changed (a role, the agency's visibility setting): ask again
+)
+
+// Subscribe opens a stream for one tab of a signed-in person's session, or
+// returns ErrOverCap. An open stream of the same session and tab (a
+// reload) is ended first, so a tab holds one stream.
+func (b *Broker) Subscribe(agencyID, sessionID, tab string, v Viewer) (*Subscription, error) {
+	if tab != "" {
+		b.closeWhere(agencyID, ReasonReplaced, func(s *Subscription) bool { return s.SessionID == sessionID && s.Tab == tab })
+	}
 	person := agencyID + "/" + v.UserID
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.total >= b.cfg.PerMachine || b.people[person] >= b.cfg.PerPerson {
+	if b.shut || b.total >= b.cfg.PerMachine || b.people[person] >= b.cfg.PerPerson {
 		return nil, ErrOverCap
 	}
-	s := &Subscription{AgencyID: agencyID, SessionID: sessionID, Viewer: v, b: b,
+	s := &Subscription{AgencyID: agencyID, SessionID: sessionID, Tab: tab, Viewer: v, b: b,
 		events: make(chan Event, b.cfg.Buffer), done: make(chan struct{})}
 	subs := b.agencies[agencyID]
 	if subs == nil {
@@ -149,9 +169,14 @@ func (b *Broker) Subscribe(agencyID, sessionID string, v Viewer) (*Subscription,
 // Events are the notices for this stream, in the order published.
 func (s *Subscription) Events() <-chan Event { return s.events }
 
-// Done is closed when the stream must end: its session was signed out or
-// revoked, or Close was called.
+// Done is closed when the stream must end; Reason then says why.
 func (s *Subscription) Done() <-chan struct{} { return s.done }
+
+// Reason says why the stream ended, once Done is closed.
+func (s *Subscription) Reason() Reason {
+	<-s.done
+	return s.reason
+}
 
 // Lagged reports, and clears, whether notices were dropped because the
 // stream fell behind.
@@ -165,12 +190,15 @@ func (s *Subscription) Lagged() bool {
 
 // Close ends the subscription and frees its place under the caps; safe to
 // call more than once.
-func (s *Subscription) Close() {
+func (s *Subscription) Close() { s.end(ReasonClosed) }
+
+func (s *Subscription) end(r Reason) {
 	s.once.Do(func() {
 		b := s.b
 		b.mu.Lock()
 		b.removeLocked(s)
 		b.mu.Unlock()
+		s.reason = r
 		close(s.done)
 	})
 }
@@ -214,21 +242,49 @@ func (b *Broker) Publish(agencyID string, e Event) {
 
 // CloseSession ends every stream of one session (sign-out, revocation).
 func (b *Broker) CloseSession(agencyID, sessionID string) {
-	b.closeWhere(agencyID, func(s *Subscription) bool { return s.SessionID == sessionID })
+	b.closeWhere(agencyID, ReasonSignedOut, func(s *Subscription) bool { return s.SessionID == sessionID })
 }
 
-// CloseUser ends every stream of one person (account disabled, password
-// changed, role changed).
-func (b *Broker) CloseUser(agencyID, userID string) {
-	b.closeWhere(agencyID, func(s *Subscription) bool { return s.Viewer.UserID == userID })
+// CloseUser ends every stream of one person: ReasonSignedOut when their
+// sessions ended (account disabled, every session revoked), ReasonChanged
+// when what they may see changed (their role).
+func (b *Broker) CloseUser(agencyID, userID string, r Reason) {
+	b.closeWhere(agencyID, r, func(s *Subscription) bool { return s.Viewer.UserID == userID })
 }
 
-// CloseAgency ends every stream of an agency (settings that change who sees what).
+// CloseUserExcept ends the streams of a person's other sessions (they
+// signed out everywhere else, or changed their password).
+func (b *Broker) CloseUserExcept(agencyID, userID, keepSessionID string) {
+	b.closeWhere(agencyID, ReasonSignedOut, func(s *Subscription) bool { return s.Viewer.UserID == userID && s.SessionID != keepSessionID })
+}
+
+// CloseAgency ends every stream of an agency quietly (a setting changed
+// who sees what); the pages open new ones, checked afresh.
 func (b *Broker) CloseAgency(agencyID string) {
-	b.closeWhere(agencyID, func(*Subscription) bool { return true })
+	b.closeWhere(agencyID, ReasonChanged, func(*Subscription) bool { return true })
 }
 
-func (b *Broker) closeWhere(agencyID string, match func(*Subscription) bool) {
+// Shutdown ends every stream quietly and refuses new ones: the server is
+// stopping, and the browsers will ask the next one.
+func (b *Broker) Shutdown() {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	b.shut = true
+	var all []*Subscription
+	for _, subs := range b.agencies {
+		for s := range subs {
+			all = append(all, s)
+		}
+	}
+	b.mu.Unlock()
+	for _, s := range all {
+		s.end(ReasonClosed)
+	}
+}
+
+func (b *Broker) closeWhere(agencyID string, r Reason, match func(*Subscription) bool) {
 	if b == nil {
 		return
 	}
@@ -241,7 +297,7 @@ func (b *Broker) closeWhere(agencyID string, match func(*Subscription) bool) {
 	}
 	b.mu.Unlock()
 	for _, s := range closing {
-		s.Close()
+		s.end(r)
 	}
 }
 
