@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -15,7 +14,6 @@ import (
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
 	"mintedmind/metrics"
-	"mintedmind/paysera"
 )
 
 // InvoicePaymentCreate records a manual payment (bank transfer, cash, card
@@ -93,30 +91,15 @@ func (h *Handlers) invoiceMailer() (app.Mailer, error) {
 	return m, nil
 }
 
+// checkout starts Paysera payments from this server (app.PayseraCheckout).
+func (h *Handlers) checkout() app.PayseraCheckout {
+	return app.PayseraCheckout{BaseURL: h.Config.BaseURL, PayURL: h.payseraURL()}
+}
+
 // PayseraPayURL starts a Paysera payment of what inv still owes and returns
-// the address to send the payer to. The caller has loaded inv with the
-// payer's own visibility (staff today; the client portal with its contact).
+// the address to send the payer to (app.PayseraCheckout.AgencyInvoice).
 func (h *Handlers) PayseraPayURL(ctx context.Context, a *control.Agency, t *tenant.Store, inv *tenant.Invoice, payerEmail string) (string, error) {
-	s, err := t.BillingSettings(ctx)
-	if err != nil {
-		return "", err
-	}
-	if !s.PayseraReady() {
-		return "", apperr.New(apperr.Conflict, "Paysera is not set up: an admin adds the project id, sign password and Paysera's public key in the billing settings.")
-	}
-	o, err := t.CreatePayseraOrder(ctx, inv, s.PayseraTest)
-	if err != nil {
-		return "", err
-	}
-	base := h.Config.BaseURL + "/a/" + a.Slug + "/payments/paysera"
-	q := "?invoice=" + url.QueryEscape(inv.ID)
-	signed, err := paysera.Build(paysera.Request{ProjectID: s.PayseraProjectID, OrderID: o.OrderID, Amount: o.Amount, Currency: o.Currency,
-		AcceptURL: base + "/accept" + q, CancelURL: base + "/cancel" + q, CallbackURL: h.Config.BaseURL + "/pay/" + a.Slug + "/paysera/callback",
-		PayText: "Invoice " + inv.Number + " ([order_nr]) [site_name]", Email: payerEmail, Test: s.PayseraTest, PayURL: h.payseraURL()}, s.PayseraPassword)
-	if err != nil {
-		return "", apperr.New(apperr.Invalid, "The Paysera settings can't make a payment: %s", strings.TrimPrefix(err.Error(), "paysera: "))
-	}
-	return signed.URL, nil
+	return h.checkout().AgencyInvoice(ctx, a, t, inv, payerEmail)
 }
 
 // InvoicePay sends staff (testing the set-up) to Paysera to pay an invoice.
