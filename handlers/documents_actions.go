@@ -43,6 +43,9 @@ func (h *Handlers) DocumentShare(c *fiber.Ctx, r *Request) error {
 	default:
 		h.flash(c, "The document is internal again: the client no longer sees it.")
 	}
+	if formValue(c, "from") == "page" {
+		return h.redirect(c, documentURL(r.Agency.Slug, caseID, c.Params("doc"))+"/details")
+	}
 	return h.redirect(c, caseBase(r)+"/"+caseID+"#documents")
 }
 

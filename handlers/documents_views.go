@@ -24,6 +24,7 @@ type documentView struct {
 	Uploader    string
 	At          time.Time
 	DownloadURL string
+	PageURL     string // the document's own page (documents_page.go)
 	OpenURL     string // inline preview for images and PDFs, else the download
 	ThumbURL    string // "" when there is no thumbnail
 	// Active names what a PDF carries that a viewer may run or open
@@ -49,7 +50,7 @@ func documentURL(slug, caseID, id string) string {
 func newDocumentView(slug string, d *tenant.Document) documentView {
 	u := documentURL(slug, d.CaseID, d.ID)
 	v := documentView{ID: d.ID, Name: d.Name, Kind: documentKind(d), Size: files.ByteSize(d.Size), Shared: d.Shared, FromClient: d.FromClient,
-		Uploader: d.UploaderName, At: d.CreatedAt, DownloadURL: u, OpenURL: u, ShareURL: u + "/share", DeleteURL: u + "/delete",
+		Uploader: d.UploaderName, At: d.CreatedAt, DownloadURL: u, PageURL: u + "/details", OpenURL: u, ShareURL: u + "/share", DeleteURL: u + "/delete",
 		RestoreURL: u + "/restore", CaseURL: "/a/" + slug + "/cases/" + d.CaseID, CaseNumber: tenant.CaseNumber(d.CaseNumber), CaseTitle: d.CaseTitle,
 		DeletedAt: d.DeletedAt, DeletedBy: d.DeletedBy}
 	if previewable(d) {

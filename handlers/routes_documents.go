@@ -5,6 +5,7 @@ package handlers
 var documentRoutes = []Route{
 	post("/a/:slug/cases/:id/documents", Staff, (*Handlers).DocumentsUpload, Streams, Unqueued, NeedsSpace),
 	get("/a/:slug/cases/:id/documents/:doc", Staff, (*Handlers).DocumentDownload),
+	get("/a/:slug/cases/:id/documents/:doc/details", Staff, (*Handlers).DocumentPage),
 	get("/a/:slug/cases/:id/documents/:doc/preview", Staff, (*Handlers).DocumentPreview),
 	get("/a/:slug/cases/:id/documents/:doc/thumb", Staff, (*Handlers).DocumentThumb),
 	post("/a/:slug/cases/:id/documents/:doc/share", Staff, (*Handlers).DocumentShare),

@@ -4,6 +4,7 @@ package handlers_test
 var documentMatrix = map[string]matrixRow{
 	"POST /a/:slug/cases/:id/documents":              {allowed: []string{staff, admin, owner}},
 	"GET /a/:slug/cases/:id/documents/:doc":          {allowed: []string{staff, admin, owner}},
+	"GET /a/:slug/cases/:id/documents/:doc/details":  {allowed: []string{staff, admin, owner}},
 	"GET /a/:slug/cases/:id/documents/:doc/preview":  {allowed: []string{staff, admin, owner}},
 	"GET /a/:slug/cases/:id/documents/:doc/thumb":    {allowed: []string{staff, admin, owner}},
 	"POST /a/:slug/cases/:id/documents/:doc/share":   {allowed: []string{staff, admin, owner}},

@@ -7,5 +7,6 @@ import "reflect"
 // upload's answer, each with its own view model embedding caseDocumentsView.
 var documentsViews = map[string]reflect.Type{
 	"pages/documents/index":       reflect.TypeFor[*documentsStorageView](),
+	"pages/documents/show":        reflect.TypeFor[*documentPageView](),
 	"partials/documents/uploaded": reflect.TypeFor[*documentsUploadedView](),
 }
