@@ -2,6 +2,7 @@ package app
 
 import (
 	"mintedmind/apperr"
+	"mintedmind/db/control"
 	"mintedmind/db/tenant"
 	"mintedmind/paysera"
 )
@@ -24,4 +25,20 @@ func ValidateBillingSettings(s *tenant.BillingSettings) error {
 		}
 	}
 	return apperr.FieldErrors(fields)
+}
+
+// ValidateSubscriptionSettings checks the operator's subscription billing
+// settings before they are saved: the store's checks, then that Paysera's
+// public key, when there is one, parses (the operator's project checks
+// subscription callbacks with it).
+func ValidateSubscriptionSettings(s *control.SubscriptionSettings) error {
+	if err := control.ValidateSubscriptionSettings(s); err != nil {
+		return err
+	}
+	if s.PayseraPublicKey != "" {
+		if _, err := paysera.ParsePublicKey(s.PayseraPublicKey); err != nil {
+			return apperr.FieldErrors(map[string]string{"paysera_public_key": "Paste Paysera's public key as PEM text (-----BEGIN PUBLIC KEY-----…)."})
+		}
+	}
+	return nil
 }

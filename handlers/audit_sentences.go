@@ -414,15 +414,6 @@ var auditPhrases = map[string]auditPhrase{
 		s.invoice()
 		s.text(", to refund or credit")
 	}},
-	"overpayment.settled": {"Overpayment settled", func(s *auditSentence) {
-		s.actor()
-		if f := strings.Fields(s.e.Detail); len(f) > 2 {
-			s.text(" marked an overpayment of " + f[0] + " " + f[1] + " " + f[2] + " for ")
-		} else {
-			s.text(" settled an overpayment for ")
-		}
-		s.invoice()
-	}},
 	"recurring.created": {"Recurring invoice set up", func(s *auditSentence) { s.actor(); s.text(" set up "); s.recurring(); s.detail(", ") }},
 	"recurring.changed": {"Recurring invoice changed", func(s *auditSentence) { s.actor(); s.text(" changed "); s.recurring(); s.detail(": ") }},
 	"recurring.paused":  {"Recurring invoice paused", func(s *auditSentence) { s.actor(); s.text(" paused "); s.recurring() }},
@@ -436,18 +427,6 @@ var auditPhrases = map[string]auditPhrase{
 		s.closeParen()
 	}},
 	"recurring.ended": {"Recurring invoice ended", func(s *auditSentence) { s.recurring(); s.capitalize(); s.text(" ended"); s.detail(": ") }},
-
-	// Requests and messages (issue 16).
-	"message.hidden": {"Client's message hidden", func(s *auditSentence) {
-		s.actor()
-		s.text(" hid a client's message on ")
-		s.link("a case", s.base+"/cases/"+s.e.Target)
-		s.text(" from the client")
-		s.detail(": ")
-	}},
-	"request_type.created":  {"Request type added", func(s *auditSentence) { s.actor(); s.text(" added the request type " + orDefault(s.e.Target, "")) }},
-	"request_type.changed":  {"Request type changed", func(s *auditSentence) { s.actor(); s.text(" changed the request type " + orDefault(s.e.Target, "")) }},
-	"request_type.archived": {"Request type archived", func(s *auditSentence) { s.actor(); s.text(" archived the request type " + orDefault(s.e.Target, "")) }},
 
 	// Settings and the agency.
 	"settings.changed": {"Settings changed", func(s *auditSentence) { s.actor(); s.text(" changed the agency's settings"); s.detail(": ") }},

@@ -6,10 +6,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/control"
-	"mintedmind/paysera"
 )
 
 // paymentRow is a subscription payment with its amount written out.
@@ -147,12 +147,7 @@ func (h *Handlers) OperatorBillingSettingsSave(c *fiber.Ctx) error {
 		DueDays: num("due_days"), ReminderDays: num("reminder_days"), GraceDays: num("grace_days"),
 		PayseraProjectID: formValue(c, "paysera_project"), PayseraPassword: c.FormValue("paysera_password"), PayseraPublicKey: formValue(c, "paysera_public_key"),
 		PayseraTest: c.FormValue("paysera_test") == "1"}
-	err := control.ValidateSubscriptionSettings(&s)
-	if err == nil && s.PayseraPublicKey != "" {
-		if _, kerr := paysera.ParsePublicKey(s.PayseraPublicKey); kerr != nil {
-			err = invalidField("paysera_public_key", "Paste Paysera's public key as PEM text (-----BEGIN PUBLIC KEY-----…).")
-		}
-	}
+	err := app.ValidateSubscriptionSettings(&s)
 	if err == nil {
 		err = h.Control.SaveSubscriptionSettings(ctx, s, h.operatorAuditEntry(c, "billing.settings", "", ""))
 	}
