@@ -11,6 +11,7 @@
 #
 #   bench/live.sh                       # 1000 streams, 20 posts
 #   STREAMS=2000 POSTS=50 bench/live.sh
+#   BUILD=0 bench/live.sh               # reuse the binaries of the last run
 #
 # Output also goes to bench/results/live.txt. Needs go and curl.
 set -euo pipefail
@@ -26,9 +27,11 @@ for tool in go curl; do
 done
 cd "$(dirname "$0")/.."
 mkdir -p bench/results
-echo "building $BIN"
-CGO_ENABLED=0 go build -o "$BIN" .
-go build -o bench/results/live-client ./bench/live
+if [[ ${BUILD:-1} != 0 || ! -x $BIN || ! -x bench/results/live-client ]]; then
+	echo "building $BIN"
+	CGO_ENABLED=0 go build -o "$BIN" .
+	go build -o bench/results/live-client ./bench/live
+fi
 
 work=$(mktemp -d)
 server_pid=
