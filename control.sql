@@ -259,3 +259,36 @@ CREATE TABLE agency_health (
 	check_millis INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX agency_health_degraded ON agency_health (degraded_at) WHERE degraded_at IS NOT NULL;
+
+-- migration: 7 subscription_invoice_parties
+-- A subscription invoice says who buys (the agency's legal details from its
+-- billing settings when it was issued; empty: its name only) and the VAT
+-- the operator's settings charged then: net_amount at vat_rate_bp (basis
+-- points) makes amount, with the legal note the operator's settings carry.
+-- Invoices issued before carried no VAT: their net is their amount.
+ALTER TABLE subscription_invoices ADD COLUMN net_amount INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE subscription_invoices ADD COLUMN vat_rate_bp INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE subscription_invoices ADD COLUMN vat_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE subscription_invoices ADD COLUMN buyer_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE subscription_invoices ADD COLUMN buyer_address TEXT NOT NULL DEFAULT '';
+ALTER TABLE subscription_invoices ADD COLUMN buyer_company TEXT NOT NULL DEFAULT '';
+ALTER TABLE subscription_invoices ADD COLUMN buyer_vat TEXT NOT NULL DEFAULT '';
+UPDATE subscription_invoices SET net_amount = amount;
+
+-- Money received through the operator's Paysera project for a subscription
+-- invoice that no longer took it (paid by bank transfer meanwhile, voided):
+-- kept to refund or credit, like an agency's overpayments (tenant schema,
+-- migration 13), once per provider payment (reference: its request id).
+CREATE TABLE subscription_overpayments (
+	id          TEXT PRIMARY KEY,
+	invoice_id  TEXT NOT NULL REFERENCES subscription_invoices(id) ON DELETE CASCADE,
+	reference   TEXT NOT NULL UNIQUE,
+	amount      INTEGER NOT NULL CHECK (amount > 0),
+	currency    TEXT NOT NULL,
+	reason      TEXT NOT NULL DEFAULT '',
+	created_at  INTEGER NOT NULL,
+	settled_at  INTEGER,
+	settled_by  TEXT NOT NULL DEFAULT '',
+	settlement  TEXT NOT NULL DEFAULT '' CHECK (settlement IN ('', 'refunded', 'credited'))
+);
+CREATE INDEX subscription_overpayments_open ON subscription_overpayments (created_at) WHERE settled_at IS NULL;

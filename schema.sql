@@ -858,3 +858,9 @@ CREATE TABLE document_request_reminders (
 	sent_at    INTEGER NOT NULL,
 	PRIMARY KEY (request_id, step)
 ) WITHOUT ROWID;
+
+-- migration: 18 overpayment_settlement
+-- How an overpayment was settled once staff dealt with it: "refunded" (the
+-- money went back) or "credited" (kept towards the client's next invoice);
+-- "" while it is open (settled_at NULL).
+ALTER TABLE overpayments ADD COLUMN settlement TEXT NOT NULL DEFAULT '' CHECK (settlement IN ('', 'refunded', 'credited'));

@@ -65,10 +65,10 @@ const (
 )
 
 // OverpaymentStore is a PaymentStore that keeps what an invoice no longer
-// takes as an overpayment instead of refusing it (tenant.Store; the
-// subscription store refuses such payments).
+// takes as an overpayment instead of refusing it: tenant.Store (an
+// agency's invoices) and control.Store (subscription invoices) both are.
 type OverpaymentStore[A any] interface {
-	RecordProviderOverpayment(ctx context.Context, p billing.ProviderPayment, a A) (tenant.OverpaymentResult, error)
+	RecordProviderOverpayment(ctx context.Context, p billing.ProviderPayment, a A) (billing.OverpaymentResult, error)
 }
 
 // PaymentCallback is what a provider's callback reported and what became of it.
@@ -79,7 +79,7 @@ type PaymentCallback struct {
 	RequestID string // the provider's id of the payment
 	Invoice   string // the invoice's number
 	// Overpayment is what was kept when Outcome is PaymentOverpaid.
-	Overpayment *tenant.OverpaymentResult
+	Overpayment *billing.OverpaymentResult
 	// Encrypted says the callback came in Paysera's encrypted format.
 	Encrypted bool
 }

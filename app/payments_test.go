@@ -209,11 +209,11 @@ func mustOperatorPayee(t *testing.T) *payee {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv, _, err := f.control.IssueSubscriptionInvoice(ctx, a.ID, settings)
+	inv, _, err := f.control.IssueSubscriptionInvoice(ctx, a.ID, settings, nil)
 	if err != nil || inv == nil {
 		t.Fatalf("%v %v", inv, err)
 	}
-	p.order, p.amount, p.currency = inv.ID, inv.Amount, inv.Currency
+	p.order, p.amount, p.currency, p.fx = inv.ID, inv.Amount, inv.Currency, f
 	p.apply = func(q url.Values) (app.PaymentCallback, error) { return app.PaySubscriptionInvoice(ctx, f.control, q) }
 	p.state = func() string {
 		got, err := f.control.SubscriptionInvoiceByID(ctx, inv.ID)

@@ -29,3 +29,43 @@ type ProviderPayment struct {
 	Currency  string
 	Test      bool
 }
+
+// OverpaymentResult is what keeping a provider payment that its invoice
+// no longer took in full did (an agency's invoice or a subscription
+// invoice: one rule, SplitOverpayment, for both).
+type OverpaymentResult struct {
+	Duplicate   bool   // the provider payment had been recorded before: nothing changed
+	InvoiceID   string // the invoice the order was for
+	Invoice     string // its label
+	Applied     int64  // the part that paid what the invoice still owed (0 when it owed nothing)
+	Overpaid    int64  // the part kept as an overpayment
+	Currency    string
+	Reason      string
+	Overpayment string // the overpayment's id
+}
+
+// SplitOverpayment splits a payment of amount for an invoice that still
+// owes owed (0 when paid or void): what pays the invoice, and what is kept
+// to refund or credit.
+func SplitOverpayment(owed, amount int64) (applied, kept int64) {
+	applied = max(0, min(owed, amount))
+	return applied, amount - applied
+}
+
+// How an overpayment was settled.
+const (
+	SettledRefunded = "refunded" // the money went back to the payer
+	SettledCredited = "credited" // kept as credit towards the payer's next invoice
+)
+
+// SettlementLabel says how an overpayment was settled, for people; "" for
+// an unknown way (which is refused).
+func SettlementLabel(how string) string {
+	switch how {
+	case SettledRefunded:
+		return "Refunded"
+	case SettledCredited:
+		return "Credited"
+	}
+	return ""
+}

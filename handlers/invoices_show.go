@@ -53,7 +53,11 @@ type paymentView struct{ PaidOn, Amount, Method, Reference, RecordedBy string }
 
 // overpaymentView is money taken for the invoice beyond what it owed, for
 // staff to refund or credit.
-type overpaymentView struct{ Received, Amount, Method, Reason, OrderID string }
+type overpaymentView struct {
+	ID, Received, Amount, Method, Reason, OrderID string
+	Settled                                       string // how, by whom and when it was settled; empty while open
+	SettleURL                                     string // where an admin marks it refunded or credited; empty for staff
+}
 
 // invoicePaymentForm is the invoice page's "Record a payment" form: what
 // was typed (or the defaults: what is owed, today, a bank transfer) and
@@ -79,6 +83,8 @@ type invoiceShowView struct {
 	Payments     []paymentView
 	Credits      []tenant.InvoiceRow // the credit notes of the invoice
 	Overpayments []overpaymentView   // still to refund or credit
+	Settled      []overpaymentView   // refunded or credited
+	Settlements  []option            // the ways to settle one
 	PayseraReady bool
 	Payment      invoicePaymentForm
 	Void         invoiceVoidForm
@@ -127,11 +133,20 @@ func (h *Handlers) invoiceShowView(c *fiber.Ctx, r *Request, id string) (*invoic
 	for _, p := range payments {
 		view.Payments = append(view.Payments, paymentView{p.PaidOn, billing.FormatMoney(p.Amount, p.Currency), tenant.PaymentMethodLabel(p.Method), p.Reference, p.RecordedBy})
 	}
+	admin := tenant.RoleRank(r.User.Role) >= tenant.RoleRank(tenant.RoleAdmin)
+	view.Settlements = settlementOptions
 	for _, o := range over {
-		if o.Open() {
-			view.Overpayments = append(view.Overpayments, overpaymentView{o.CreatedAt.UTC().Format(billing.DateLayout), billing.FormatMoney(o.Amount, o.Currency),
-				tenant.PaymentMethodLabel(o.Method), o.Reason, o.OrderID})
+		ov := overpaymentView{ID: o.ID, Received: o.CreatedAt.UTC().Format(billing.DateLayout), Amount: billing.FormatMoney(o.Amount, o.Currency),
+			Method: tenant.PaymentMethodLabel(o.Method), Reason: o.Reason, OrderID: o.OrderID}
+		if !o.Open() {
+			ov.Settled = billing.SettlementLabel(o.Settlement) + " by " + o.SettledBy + " on " + o.SettledAt.UTC().Format(billing.DateLayout)
+			view.Settled = append(view.Settled, ov)
+			continue
 		}
+		if admin {
+			ov.SettleURL = view.Base + "/" + inv.ID + "/overpayments/" + o.ID + "/settle"
+		}
+		view.Overpayments = append(view.Overpayments, ov)
 	}
 	return view, nil
 }

@@ -20,6 +20,7 @@ type layoutView struct {
 	SubNav     template.HTML       // the Settings area's sub-navigation on its pages (partials/layout/nav with navKey.Sub), through the header cache; empty elsewhere
 	Shell      string              // the shell's kind (navView.Shell), for the page's class
 	Banner     *subscriptionBanner // nil: nothing to say
+	Billing    string              // the operator console's warning that subscription billing is not configured; empty: nothing to say
 	Consent    *consentForm        // nil: the person has chosen
 	CookiesURL string
 }
@@ -175,6 +176,9 @@ func (h *Handlers) layout(c *fiber.Ctx, p *Page) (*layoutView, error) {
 		if lay.SubNav, err = h.navs.RenderFunc(sub, func() any { return h.navView(sub) }); err != nil {
 			return nil, err
 		}
+	}
+	if key.Console {
+		lay.Billing = h.billingNotConfigured(c)
 	}
 	return lay, nil
 }

@@ -44,6 +44,25 @@ var operatorAuditPhrases = map[string]auditPhrase{
 		}
 		s.detail(": ")
 	}},
+	"payment.overpaid": {"Subscription overpayment kept", func(s *auditSentence) {
+		s.actor()
+		s.text(" took an overpayment")
+		if s.e.Target != "" {
+			s.text(" from ")
+			s.agency()
+		}
+		s.text(", to refund or credit")
+		s.detail(": ")
+	}},
+	"overpayment.settled": {"Subscription overpayment settled", func(s *auditSentence) {
+		s.actor()
+		s.text(" settled an overpayment")
+		if s.e.Target != "" {
+			s.text(" of ")
+			s.agency()
+		}
+		s.detail(": ")
+	}},
 	"billing.settings": {"Subscription billing settings changed", func(s *auditSentence) {
 		s.actor()
 		s.text(" changed the ")

@@ -6,10 +6,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/control"
+	"mintedmind/paysera"
 )
 
 // paymentRow is a subscription payment with its amount written out.
@@ -42,7 +42,18 @@ func (h *Handlers) operatorBillingPage(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	view := &operatorBillingView{Page: Page{Title: "Subscription invoices"}, Invoices: subInvoiceRows(invoices), Payments: paymentRows(payments)}
+	over, err := h.Control.SubscriptionOverpayments(ctx, false, 100)
+	if err != nil {
+		return err
+	}
+	view := &operatorBillingView{Page: Page{Title: "Subscription invoices"}, Invoices: subInvoiceRows(invoices), Payments: paymentRows(payments), Settlements: settlementOptions}
+	for _, o := range over {
+		row := subOverpaymentRow{SubscriptionOverpayment: o, AmountText: billing.FormatMoney(o.Amount, o.Currency)}
+		if !o.Open() {
+			row.Settled = billing.SettlementLabel(o.Settlement) + " by " + o.SettledBy + " on " + o.SettledAt.UTC().Format(billing.DateLayout)
+		}
+		view.Overpayments = append(view.Overpayments, row)
+	}
 	return h.formPage(c, "pages/operator/billing", "pages/operator/billing", view, formErr)
 }
 
@@ -51,8 +62,18 @@ func (h *Handlers) operatorBillingPage(c *fiber.Ctx, formErr error) error {
 type operatorBillingView struct {
 	Page
 	FormErrors
-	Invoices []subInvoiceRow
-	Payments []paymentRow
+	Invoices     []subInvoiceRow
+	Payments     []paymentRow
+	Overpayments []subOverpaymentRow // open ones first to act on, settled ones to see
+	Settlements  []option
+}
+
+// subOverpaymentRow is a subscription overpayment with its amount and, once
+// settled, how.
+type subOverpaymentRow struct {
+	*control.SubscriptionOverpayment
+	AmountText string
+	Settled    string // how, by whom and when; empty while open
 }
 
 // SubInvoices is the invoice table, whose payment buttons come back here.
@@ -132,10 +153,12 @@ type subscriptionSettingsView struct {
 	S           control.SubscriptionSettings
 	HasPassword bool // a Paysera password is saved
 	CallbackURL string
+	VATRate     string // the VAT rate as typed, or as saved
 }
 
 func (h *Handlers) subscriptionSettingsView(s control.SubscriptionSettings, hasPassword bool) *subscriptionSettingsView {
-	return &subscriptionSettingsView{Page: Page{Title: "Billing settings"}, S: s, HasPassword: hasPassword, CallbackURL: h.Config.BaseURL + subscriptionCallbackPath}
+	return &subscriptionSettingsView{Page: Page{Title: "Billing settings"}, S: s, HasPassword: hasPassword, CallbackURL: h.Config.BaseURL + subscriptionCallbackPath,
+		VATRate: billing.FormatRate(s.VATRateBP)}
 }
 
 // OperatorBillingSettingsSave saves them.
@@ -146,8 +169,22 @@ func (h *Handlers) OperatorBillingSettingsSave(c *fiber.Ctx) error {
 		SellerVAT: formValue(c, "seller_vat"), BankDetails: formValue(c, "bank_details"), NumberPattern: formValue(c, "number_pattern"),
 		DueDays: num("due_days"), ReminderDays: num("reminder_days"), GraceDays: num("grace_days"),
 		PayseraProjectID: formValue(c, "paysera_project"), PayseraPassword: c.FormValue("paysera_password"), PayseraPublicKey: formValue(c, "paysera_public_key"),
-		PayseraTest: c.FormValue("paysera_test") == "1"}
-	err := app.ValidateSubscriptionSettings(&s)
+		PayseraTest: c.FormValue("paysera_test") == "1", VATNote: formValue(c, "vat_note")}
+	vatRate := formValue(c, "vat_rate")
+	var err error
+	if vatRate != "" {
+		if s.VATRateBP, err = billing.ParseDecimal(vatRate, 2, billing.MaxVATRateBP); err != nil {
+			err = invalidField("vat_rate", "VAT rate: "+err.Error()+" (such as 21 or 9.5).")
+		}
+	}
+	if err == nil {
+		err = control.ValidateSubscriptionSettings(&s)
+	}
+	if err == nil && s.PayseraPublicKey != "" {
+		if _, kerr := paysera.ParsePublicKey(s.PayseraPublicKey); kerr != nil {
+			err = invalidField("paysera_public_key", "Paste Paysera's public key as PEM text (-----BEGIN PUBLIC KEY-----…).")
+		}
+	}
 	if err == nil {
 		err = h.Control.SaveSubscriptionSettings(ctx, s, h.operatorAuditEntry(c, "billing.settings", "", ""))
 	}
@@ -156,7 +193,9 @@ func (h *Handlers) OperatorBillingSettingsSave(c *fiber.Ctx) error {
 		if lerr != nil {
 			return lerr
 		}
-		return h.formPage(c, "pages/operator/billing_settings", "pages/operator/billing_settings", h.subscriptionSettingsView(s, old.PayseraPassword != ""), err)
+		view := h.subscriptionSettingsView(s, old.PayseraPassword != "")
+		view.VATRate = vatRate
+		return h.formPage(c, "pages/operator/billing_settings", "pages/operator/billing_settings", view, err)
 	}
 	h.flash(c, "Billing settings saved.")
 	return h.redirect(c, "/operator/billing/settings")

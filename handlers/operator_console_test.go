@@ -174,6 +174,25 @@ func TestOperatorConsole(t *testing.T) {
 		wantContains(t, res, `<option value="`+pro.ID+`" selected>Pro</option>`)
 		wantContains(t, res, `<option value="month">Monthly</option><option value="year" selected>Yearly</option>`)
 	})
+	t.Run("the console warns while billing is not configured, until bank details are saved", func(t *testing.T) {
+		for _, p := range []string{"/operator", "/operator/billing", "/operator/jobs"} {
+			wantContains(t, op.get(p), "Billing is not configured: agencies would get invoices they cannot pay.")
+		}
+		op.get("/operator/billing/settings")
+		settings := url.Values{"seller_name": {"MintedMind"}, "number_pattern": {"SUB-{YYYY}-{SEQ:4}"}, "due_days": {"14"}, "reminder_days": {"3"}, "grace_days": {"14"},
+			"bank_details": {"IBAN: LT12 1000 0111 0100 1000"}, "vat_rate": {"twenty"}}
+		res := op.post("/operator/billing/settings", settings)
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		wantContains(t, res, "VAT rate: ")
+		if s, _ := e.control.LoadSubscriptionSettings(ctx); s.BankDetails != "" {
+			t.Fatal("saved despite the bad VAT rate")
+		}
+		settings.Set("vat_rate", "0")
+		wantStatus(t, op.post("/operator/billing/settings", settings), http.StatusSeeOther)
+		if res := op.get("/operator"); strings.Contains(res.Body, "Billing is not configured") {
+			t.Fatal("still warned with bank details saved")
+		}
+	})
 	t.Run("run now runs the subscription job and the job runs page shows it", func(t *testing.T) {
 		e.clock.Advance(400 * 24 * time.Hour) // past every period: invoices are due
 		op = e.mustOperatorSignIn(t, op)

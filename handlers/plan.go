@@ -195,7 +195,11 @@ func (h *Handlers) sendSubscriptionPDF(c *fiber.Ctx, inv *control.SubscriptionIn
 	if err != nil {
 		return err
 	}
-	pdf, err := app.SubscriptionInvoicePDF(inv, s, buyerEmail)
+	paid, err := h.Control.SubscriptionInvoicePaid(c.UserContext(), inv.ID)
+	if err != nil {
+		return err
+	}
+	pdf, err := app.SubscriptionInvoicePDF(inv, s, paid, buyerEmail)
 	if err != nil {
 		return err
 	}

@@ -274,7 +274,7 @@ func mustOpenInvoice(t *testing.T, e *env, a *agency) *control.SubscriptionInvoi
 		t.Fatal(err)
 	}
 	settings, _ := e.control.LoadSubscriptionSettings(ctx)
-	inv, created, err := e.control.IssueSubscriptionInvoice(ctx, a.ID, settings)
+	inv, created, err := e.control.IssueSubscriptionInvoice(ctx, a.ID, settings, nil)
 	if err != nil || !created {
 		t.Fatalf("%v %v", created, err)
 	}

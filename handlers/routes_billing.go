@@ -22,6 +22,8 @@ var billingRoutes = []Route{
 	post("/a/:slug/invoices/:id/send", Staff, (*Handlers).InvoiceSend),
 	post("/a/:slug/invoices/:id/payments", Staff, (*Handlers).InvoicePaymentCreate),
 	post("/a/:slug/invoices/:id/pay", Staff, (*Handlers).InvoicePay),
+	// An overpayment refunded or credited (admins: money leaves or is owed).
+	post("/a/:slug/invoices/:id/overpayments/:oid/settle", Admin, (*Handlers).OverpaymentSettle),
 
 	// Recurring invoices (staff).
 	get("/a/:slug/recurring", Staff, (*Handlers).RecurringIndex),

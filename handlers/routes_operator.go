@@ -31,6 +31,7 @@ var operatorRoutes = []Route{
 	post("/operator/billing/settings", Operator, (*Handlers).OperatorBillingSettingsSave),
 	get("/operator/billing/invoices/:id/pdf", Operator, (*Handlers).OperatorInvoicePDF),
 	post("/operator/billing/invoices/:id/payments", Operator, (*Handlers).OperatorRecordPayment),
+	post("/operator/billing/overpayments/:id/settle", Operator, (*Handlers).OperatorOverpaymentSettle),
 	get("/operator/jobs", Operator, (*Platform).OperatorJobs),
 	post("/operator/jobs/:name/run", Operator, (*Platform).OperatorJobRun),
 	get("/operator/audit", Operator, (*Handlers).OperatorAuditLog),

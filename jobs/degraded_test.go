@@ -86,6 +86,7 @@ func TestDegradedAgencySkippedByEveryJob(t *testing.T) {
 	if err := control.EnsureDefaultPlans(ctx); err != nil {
 		t.Fatal(err)
 	}
+	mustChargeable(t, control)
 	good := mustJobsAgency(t, control, pool, "deg-good")
 	bad := mustJobsAgency(t, control, pool, "deg-bad")
 	t0 := clk.Now()

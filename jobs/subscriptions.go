@@ -79,7 +79,13 @@ func (s *subscriptionJob) run(ctx context.Context, run *control.JobRun) error {
 			fail(a, err)
 			continue
 		}
-		inv, created, err := s.r.control.IssueSubscriptionInvoice(ctx, a.ID, settings)
+		if !settings.CanCharge() {
+			// No way to pay yet: nothing is issued until the operator adds
+			// bank details or a Paysera project (the console says so).
+			run.Counts["not_charged"]++
+			continue
+		}
+		inv, created, err := s.r.control.IssueSubscriptionInvoice(ctx, a.ID, settings, s.buyer(a.ID))
 		if err != nil {
 			fail(a, err)
 			continue
@@ -97,6 +103,18 @@ func (s *subscriptionJob) run(ctx context.Context, run *control.JobRun) error {
 		firstErr = err
 	}
 	return firstErr
+}
+
+// buyer reads agency id's legal details for its invoice, from its store.
+func (s *subscriptionJob) buyer(id string) control.BuyerFunc {
+	return func(ctx context.Context) (billing.Party, error) {
+		t, release, err := s.r.pool.Acquire(ctx, id)
+		if err != nil {
+			return billing.Party{}, err
+		}
+		defer release()
+		return app.SubscriptionBuyer(t)(ctx)
+	}
 }
 
 // archiveClosedCases archives the agency's cases closed longer ago than its
@@ -202,7 +220,11 @@ func (s *subscriptionJob) email(ctx context.Context, a *control.Agency, inv *con
 	if len(owners) == 0 {
 		return nil
 	}
-	pdf, err := app.SubscriptionInvoicePDF(inv, settings, owners[0])
+	paid, err := s.r.control.SubscriptionInvoicePaid(ctx, inv.ID)
+	if err != nil {
+		return err
+	}
+	pdf, err := app.SubscriptionInvoicePDF(inv, settings, paid, owners[0])
 	if err != nil {
 		return err
 	}

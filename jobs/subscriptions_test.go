@@ -36,6 +36,7 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	if err := control.EnsureDefaultPlans(ctx); err != nil {
 		t.Fatal(err)
 	}
+	mustChargeable(t, control)
 	plans := map[string]*controldb.Plan{}
 	all, _ := control.Plans(ctx)
 	for _, p := range all {
@@ -367,4 +368,90 @@ func TestClosedCaseRetention(t *testing.T) {
 	if err != nil || run.Counts["closed_cases_archived"] != 1 || run.Counts["archived_documents_deleted"] != 1 {
 		t.Fatalf("%v %v", run.Counts, err)
 	}
+}
+
+// mustChargeable gives the operator bank details, so the subscription job
+// issues invoices (it issues none while agencies could not pay them).
+func mustChargeable(t *testing.T, c *controldb.Store) {
+	t.Helper()
+	s, err := c.LoadSubscriptionSettings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.BankDetails = "IBAN: LT12 1000 0111 0100 1000\nSWIFT: HABALT22"
+	if err := c.SaveSubscriptionSettings(context.Background(), s, controldb.OperatorAuditEntry{Action: "billing.settings"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSubscriptionInvoiceParties: nothing is issued while the operator has
+// no way to be paid (no bank details, no Paysera); once there is one, the
+// invoice names the agency's legal details from its billing settings as
+// the buyer and adds VAT at the operator's rate, with its note, on the
+// plan's price, and its PDF says how to pay.
+func TestSubscriptionInvoiceParties(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	control, pool, clk := mustOpen(t)
+	r := NewRunner(control, pool, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
+	r.AddSubscriptions(nil, "http://mm.test", false)
+	if err := control.EnsureDefaultPlans(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := app.CreateAgency(ctx, control, pool, app.NewAgency{Name: "Parties", Slug: "parties", OwnerName: "O", OwnerEmail: "o@parties.test", OwnerPasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, _ := control.DefaultPlan(ctx)
+	if err := control.StartSubscription(ctx, a.ID, def); err != nil {
+		t.Fatal(err)
+	}
+	tn, release, err := pool.Acquire(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	b, _ := tn.BillingSettings(ctx)
+	b.LegalName, b.Address, b.CompanyCode, b.VATNumber = "Parties UAB", "Gedimino pr. 1\nVilnius", "305000111", "LT100000000111"
+	if err := tn.SaveBillingSettings(ctx, b, tenant.Audit{Action: "billing.settings"}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(15 * 24 * time.Hour) // the trial is over
+
+	t.Run("no invoice while the operator cannot be paid", func(t *testing.T) {
+		run, err := r.Run(ctx, JobSubscriptions)
+		if err != nil || run.Counts["invoices"] != 0 || run.Counts["not_charged"] != 1 {
+			t.Fatalf("%v %v", run.Counts, err)
+		}
+		if invs, _ := control.SubscriptionInvoices(ctx, a.ID, 10); len(invs) != 0 {
+			t.Fatalf("%d invoices", len(invs))
+		}
+	})
+	s, _ := control.LoadSubscriptionSettings(ctx)
+	s.BankDetails, s.VATRateBP, s.VATNote = "IBAN: LT12 1000 0111 0100 1000", 2100, "VAT at 21 % (Lithuania)."
+	if err := control.SaveSubscriptionSettings(ctx, s, controldb.OperatorAuditEntry{Action: "billing.settings"}); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("with bank details the invoice names the agency's legal details and adds VAT", func(t *testing.T) {
+		run, err := r.Run(ctx, JobSubscriptions)
+		if err != nil || run.Counts["invoices"] != 1 {
+			t.Fatalf("%v %v", run.Counts, err)
+		}
+		invs, _ := control.SubscriptionInvoices(ctx, a.ID, 10)
+		inv := invs[0]
+		if inv.NetAmount != 1900 || inv.VATRateBP != 2100 || inv.Amount != 2299 || inv.VATNote != s.VATNote {
+			t.Fatalf("amounts %+v", inv)
+		}
+		if inv.Buyer.Name != "Parties UAB" || strings.Join(inv.Buyer.Address, "|") != "Gedimino pr. 1|Vilnius" || inv.Buyer.CompanyCode != "305000111" || inv.Buyer.VATNumber != "LT100000000111" {
+			t.Fatalf("buyer %+v", inv.Buyer)
+		}
+		d := app.SubscriptionInvoiceDocument(inv, s, 0, "o@parties.test")
+		if d.Buyer.Name != "Parties UAB" || d.Totals.VAT != 399 || d.Totals.Total != inv.Amount || d.Notes != s.VATNote ||
+			d.PaymentReference != "Pay 22.99 EUR to the account above with reference "+inv.Number+"." {
+			t.Fatalf("document %+v", d)
+		}
+		if d := app.SubscriptionInvoiceDocument(inv, s, 1000, ""); d.Status != "PARTLY PAID" || !strings.Contains(d.PaymentReference, "Pay 12.99 EUR") {
+			t.Fatalf("partly paid: %q %q", d.Status, d.PaymentReference)
+		}
+	})
 }

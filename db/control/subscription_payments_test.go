@@ -41,7 +41,7 @@ func (f *fixture) mustOpenSubscriptionInvoice(t *testing.T, slug, status string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv, created, err := f.control.IssueSubscriptionInvoice(ctx, a.ID, settings)
+	inv, created, err := f.control.IssueSubscriptionInvoice(ctx, a.ID, settings, nil)
 	if err != nil || !created || inv.Amount <= 0 {
 		t.Fatalf("%+v %v %v", inv, created, err)
 	}

@@ -33,6 +33,17 @@ type SubscriptionInvoice struct {
 	IssuedAt    time.Time
 	DueAt       time.Time
 	PaidAt      time.Time
+	NetAmount   int64         // the plan's price; Amount is it with VAT at VATRateBP
+	VATRateBP   int64         // basis points, per the operator's settings when it was issued
+	VATNote     string        // the legal note the operator's settings printed then
+	Buyer       billing.Party // the agency's legal details when it was issued; an empty Name: the agency's name alone
+}
+
+// Line is the invoice's one line as billing computes it: the plan and its
+// period at the plan's price, VAT at the invoice's rate.
+func (inv *SubscriptionInvoice) Line() billing.Line {
+	return billing.Line{Description: inv.PlanName + " plan, " + inv.PeriodStart.UTC().Format(billing.DateLayout) + " to " + inv.PeriodEnd.UTC().Format(billing.DateLayout),
+		QuantityMilli: 1000, UnitPrice: inv.NetAmount, VATRateBP: inv.VATRateBP}
 }
 
 // Subscription invoice statuses.
@@ -57,17 +68,21 @@ type SubscriptionPayment struct {
 }
 
 const subInvoiceColumns = `i.id, i.agency_id, COALESCE(a.name, ''), i.number, i.plan_id, i.plan_name, i.billing_interval, i.period_start, i.period_end,
-	i.amount, i.currency, i.status, i.issued_at, i.due_at, COALESCE(i.paid_at, 0)`
+	i.amount, i.currency, i.status, i.issued_at, i.due_at, COALESCE(i.paid_at, 0),
+	i.net_amount, i.vat_rate_bp, i.vat_note, i.buyer_name, i.buyer_address, i.buyer_company, i.buyer_vat`
 
 const subInvoiceFrom = ` FROM subscription_invoices i LEFT JOIN agencies a ON a.id = i.agency_id`
 
 func scanSubInvoice(row db.Scanner) (*SubscriptionInvoice, error) {
 	var v SubscriptionInvoice
 	var start, end, issued, due, paid int64
+	var address string
 	if err := row.Scan(&v.ID, &v.AgencyID, &v.AgencyName, &v.Number, &v.PlanID, &v.PlanName, &v.Interval, &start, &end,
-		&v.Amount, &v.Currency, &v.Status, &issued, &due, &paid); err != nil {
+		&v.Amount, &v.Currency, &v.Status, &issued, &due, &paid,
+		&v.NetAmount, &v.VATRateBP, &v.VATNote, &v.Buyer.Name, &address, &v.Buyer.CompanyCode, &v.Buyer.VATNumber); err != nil {
 		return nil, err
 	}
+	v.Buyer.Address = splitLines(address)
 	v.PeriodStart, v.PeriodEnd, v.IssuedAt, v.DueAt, v.PaidAt = db.UnixTime(start), db.UnixTime(end), db.UnixTime(issued), db.UnixTime(due), db.UnixTime(paid)
 	return &v, nil
 }
@@ -88,6 +103,8 @@ type SubscriptionSettings struct {
 	PayseraPassword  string
 	PayseraPublicKey string
 	PayseraTest      bool
+	VATRateBP        int64  // VAT charged on the plans' prices, in basis points (2100 = 21 %); 0: none
+	VATNote          string // the legal note printed on each invoice (e.g. "Reverse charge: VAT to be accounted for by the recipient.")
 }
 
 // PayseraReady reports whether agencies can pay through Paysera.
@@ -95,8 +112,36 @@ func (s SubscriptionSettings) PayseraReady() bool {
 	return s.PayseraProjectID != "" && s.PayseraPassword != "" && s.PayseraPublicKey != ""
 }
 
+// CanCharge reports whether an agency sent an invoice has a way to pay it:
+// the operator's Paysera project, or bank details to transfer to. Until
+// then no subscription invoice is issued and the console says why.
+func (s SubscriptionSettings) CanCharge() bool {
+	return s.PayseraReady() || strings.TrimSpace(s.BankDetails) != ""
+}
+
+// NotChargingReason says why subscriptions are not charged yet, for the
+// console and the refusals; "" once they can be.
+func (s SubscriptionSettings) NotChargingReason() string {
+	if s.CanCharge() {
+		return ""
+	}
+	return "Billing is not configured: agencies would get invoices they cannot pay. Add your bank details or set up your Paysera project in the billing settings (/operator/billing/settings); until then no subscription invoice is issued."
+}
+
+// splitLines is a multi-line text's non-empty lines, trimmed.
+func splitLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 var subSettingKeys = []string{"sub_seller_name", "sub_seller_address", "sub_seller_company", "sub_seller_vat", "sub_bank_details", "sub_number_pattern",
-	"sub_due_days", "sub_reminder_days", "sub_grace_days", "sub_paysera_project", "sub_paysera_password", "sub_paysera_public_key", "sub_paysera_test"}
+	"sub_due_days", "sub_reminder_days", "sub_grace_days", "sub_paysera_project", "sub_paysera_password", "sub_paysera_public_key", "sub_paysera_test",
+	"sub_vat_rate", "sub_vat_note"}
 
 // LoadSubscriptionSettings reads the settings, with defaults for the unset ones.
 func (c *Store) LoadSubscriptionSettings(ctx context.Context) (SubscriptionSettings, error) {
@@ -139,6 +184,10 @@ func (c *Store) LoadSubscriptionSettings(ctx context.Context) (SubscriptionSetti
 			s.PayseraPublicKey = v
 		case "sub_paysera_test":
 			s.PayseraTest = v == "1"
+		case "sub_vat_rate":
+			s.VATRateBP = n
+		case "sub_vat_note":
+			s.VATNote = v
 		}
 	}
 	return s, rows.Err()
@@ -162,6 +211,12 @@ func ValidateSubscriptionSettings(s *SubscriptionSettings) error {
 	if s.GraceDays < 0 || s.GraceDays > 180 {
 		errs["grace_days"] = "Enter 0 to 180 days."
 	}
+	if s.VATRateBP < 0 || s.VATRateBP > billing.MaxVATRateBP {
+		errs["vat_rate"] = "Enter a VAT rate from 0 to " + billing.FormatRate(billing.MaxVATRateBP) + " %."
+	}
+	if len(s.VATNote) > 300 {
+		errs["vat_note"] = "Keep the note under 300 characters."
+	}
 	if s.PayseraProjectID != "" {
 		if _, err := strconv.ParseUint(s.PayseraProjectID, 10, 32); err != nil {
 			errs["paysera_project"] = "The project id is a number."
@@ -183,7 +238,7 @@ func (c *Store) SaveSubscriptionSettings(ctx context.Context, s SubscriptionSett
 	}
 	values := []string{s.SellerName, s.SellerAddress, s.SellerCompany, s.SellerVAT, s.BankDetails, s.NumberPattern,
 		strconv.FormatInt(s.DueDays, 10), strconv.FormatInt(s.ReminderDays, 10), strconv.FormatInt(s.GraceDays, 10),
-		s.PayseraProjectID, s.PayseraPassword, s.PayseraPublicKey, test}
+		s.PayseraProjectID, s.PayseraPassword, s.PayseraPublicKey, test, strconv.FormatInt(s.VATRateBP, 10), s.VATNote}
 	return c.Tx(ctx, func(tx *sql.Tx) error {
 		for i, k := range subSettingKeys {
 			if k == "sub_paysera_password" && values[i] == "" {
@@ -197,11 +252,17 @@ func (c *Store) SaveSubscriptionSettings(ctx context.Context, s SubscriptionSett
 	})
 }
 
+// BuyerFunc reads an agency's legal details (its billing settings) for the
+// invoice about to be issued; it is called only when one is.
+type BuyerFunc func(ctx context.Context) (billing.Party, error)
+
 // IssueSubscriptionInvoice makes the invoice for an agency's current period
 // when it is a paid one, once: a second call for the same period returns
 // the first invoice and false. It returns nil when nothing is owed (a
-// trial, a free plan, no plan).
-func (c *Store) IssueSubscriptionInvoice(ctx context.Context, agencyID string, s SubscriptionSettings) (*SubscriptionInvoice, bool, error) {
+// trial, a free plan, no plan). The plan's price is the net; VAT is added
+// at the settings' rate (billing.Compute), and the buyer's details come
+// from buyer (nil: the agency's name alone).
+func (c *Store) IssueSubscriptionInvoice(ctx context.Context, agencyID string, s SubscriptionSettings, buyer BuyerFunc) (*SubscriptionInvoice, bool, error) {
 	var inv *SubscriptionInvoice
 	created := false
 	err := c.Tx(ctx, func(tx *sql.Tx) error {
@@ -238,11 +299,19 @@ func (c *Store) IssueSubscriptionInvoice(ctx context.Context, agencyID string, s
 			return err
 		}
 		inv = &SubscriptionInvoice{ID: uuid.NewString(), AgencyID: agencyID, Number: number, PlanID: plan.ID, PlanName: plan.Name, Interval: sub.Interval,
-			PeriodStart: sub.PeriodStart, PeriodEnd: sub.PeriodEnd, Amount: amount, Currency: plan.Currency, Status: SubInvoiceOpen,
+			PeriodStart: sub.PeriodStart, PeriodEnd: sub.PeriodEnd, NetAmount: amount, VATRateBP: s.VATRateBP, VATNote: s.VATNote, Currency: plan.Currency, Status: SubInvoiceOpen,
 			IssuedAt: now, DueAt: now.AddDate(0, 0, int(s.DueDays))}
-		_, err = tx.ExecContext(ctx, `INSERT INTO subscription_invoices (id, agency_id, number, plan_id, plan_name, billing_interval, period_start, period_end, amount, currency, status, issued_at, due_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
-			inv.ID, agencyID, inv.Number, inv.PlanID, inv.PlanName, inv.Interval, inv.PeriodStart.Unix(), inv.PeriodEnd.Unix(), inv.Amount, inv.Currency, now.Unix(), inv.DueAt.Unix())
+		inv.Amount = billing.Compute([]billing.Line{inv.Line()}).Total
+		if buyer != nil {
+			if inv.Buyer, err = buyer(ctx); err != nil {
+				return fmt.Errorf("buyer's details: %w", err)
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO subscription_invoices (id, agency_id, number, plan_id, plan_name, billing_interval, period_start, period_end, amount, currency, status, issued_at, due_at,
+			net_amount, vat_rate_bp, vat_note, buyer_name, buyer_address, buyer_company, buyer_vat)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			inv.ID, agencyID, inv.Number, inv.PlanID, inv.PlanName, inv.Interval, inv.PeriodStart.Unix(), inv.PeriodEnd.Unix(), inv.Amount, inv.Currency, now.Unix(), inv.DueAt.Unix(),
+			inv.NetAmount, inv.VATRateBP, inv.VATNote, inv.Buyer.Name, strings.Join(inv.Buyer.Address, "\n"), inv.Buyer.CompanyCode, inv.Buyer.VATNumber)
 		if err != nil {
 			return err
 		}
@@ -282,6 +351,19 @@ func (c *Store) SubscriptionInvoiceByID(ctx context.Context, id string) (*Subscr
 func (c *Store) SubscriptionInvoices(ctx context.Context, agencyID string, limit int) ([]*SubscriptionInvoice, error) {
 	return db.QueryList(ctx, c.Read(), "subscription invoices", scanSubInvoice,
 		`SELECT `+subInvoiceColumns+subInvoiceFrom+` WHERE (? = '' OR i.agency_id = ?) ORDER BY i.issued_at DESC, i.number DESC LIMIT ?`, agencyID, agencyID, limit)
+}
+
+// OldestOpenSubscriptionInvoice is the agency's open invoice due first;
+// nil when none is open.
+func (c *Store) OldestOpenSubscriptionInvoice(ctx context.Context, agencyID string) (*SubscriptionInvoice, error) {
+	v, err := scanSubInvoice(c.Read().QueryRowContext(ctx, `SELECT `+subInvoiceColumns+subInvoiceFrom+` WHERE i.agency_id = ? AND i.status = 'open' ORDER BY i.due_at, i.number LIMIT 1`, agencyID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: open subscription invoice of %s: %w", agencyID, err)
+	}
+	return v, nil
 }
 
 // OpenSubscriptionInvoices lists every unpaid invoice of agencies still in

@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
+	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db"
 )
@@ -17,33 +19,25 @@ import (
 // owed it (paid another way meanwhile, or voided): staff refund it or
 // credit it to the client.
 type Overpayment struct {
-	ID        string
-	InvoiceID string
-	OrderID   string
-	Amount    int64
-	Currency  string
-	Method    string
-	RequestID string
-	Reason    string // why it did not pay the invoice, as staff read it
-	CreatedAt time.Time
-	SettledAt time.Time // zero while it is still to refund or credit
-	SettledBy string
+	ID         string
+	InvoiceID  string
+	OrderID    string
+	Amount     int64
+	Currency   string
+	Method     string
+	RequestID  string
+	Reason     string // why it did not pay the invoice, as staff read it
+	CreatedAt  time.Time
+	SettledAt  time.Time // zero while it is still to refund or credit
+	SettledBy  string
+	Settlement string // billing.SettledRefunded or billing.SettledCredited once settled
 }
 
 // Open reports whether the overpayment is still to refund or credit.
 func (o Overpayment) Open() bool { return o.SettledAt.IsZero() }
 
 // OverpaymentResult is what RecordProviderOverpayment did.
-type OverpaymentResult struct {
-	Duplicate   bool   // the provider payment had been recorded before: nothing changed
-	InvoiceID   string // the invoice the order was for
-	Invoice     string // its label
-	Applied     int64  // the part that paid what the invoice still owed (0 when it owed nothing)
-	Overpaid    int64  // the part kept as an overpayment
-	Currency    string
-	Reason      string
-	Overpayment string // the overpayment's id
-}
+type OverpaymentResult = billing.OverpaymentResult
 
 // RecordProviderOverpayment records a provider payment that the invoice no
 // longer takes in full, in one transaction with the audit entry a (its
@@ -79,7 +73,7 @@ func (t *Store) RecordProviderOverpayment(ctx context.Context, p billing.Provide
 		case !inv.Open() || inv.Outstanding() <= 0:
 			res.Reason = inv.Label() + " was already paid in full."
 		default:
-			res.Applied = min(inv.Outstanding(), p.Amount)
+			res.Applied, _ = billing.SplitOverpayment(inv.Outstanding(), p.Amount)
 			res.Reason = inv.Label() + " owed only " + billing.FormatMoney(inv.Outstanding(), inv.Currency) + " when this payment came."
 		}
 		res.Overpaid = p.Amount - res.Applied
@@ -118,24 +112,61 @@ func (t *Store) RecordProviderOverpayment(ctx context.Context, p billing.Provide
 // InvoiceOverpayments lists the overpayments taken for an invoice, oldest first.
 func (t *Store) InvoiceOverpayments(ctx context.Context, invoiceID string) ([]Overpayment, error) {
 	return db.QueryList(ctx, t.Read(), "overpayments", scanOverpayment,
-		`SELECT id, invoice_id, order_id, amount, currency, method, request_id, reason, created_at, COALESCE(settled_at, 0), settled_by
+		`SELECT id, invoice_id, order_id, amount, currency, method, request_id, reason, created_at, COALESCE(settled_at, 0), settled_by, settlement
 		FROM overpayments WHERE invoice_id = ? ORDER BY created_at, id`, invoiceID)
 }
 
 // OpenOverpayments lists the overpayments still to refund or credit, oldest first.
 func (t *Store) OpenOverpayments(ctx context.Context) ([]Overpayment, error) {
 	return db.QueryList(ctx, t.Read(), "overpayments", scanOverpayment,
-		`SELECT id, invoice_id, order_id, amount, currency, method, request_id, reason, created_at, COALESCE(settled_at, 0), settled_by
+		`SELECT id, invoice_id, order_id, amount, currency, method, request_id, reason, created_at, COALESCE(settled_at, 0), settled_by, settlement
 		FROM overpayments WHERE settled_at IS NULL ORDER BY created_at, id`)
 }
 
 func scanOverpayment(row db.Scanner) (Overpayment, error) {
 	var o Overpayment
 	var created, settled int64
-	err := row.Scan(&o.ID, &o.InvoiceID, &o.OrderID, &o.Amount, &o.Currency, &o.Method, &o.RequestID, &o.Reason, &created, &settled, &o.SettledBy)
+	err := row.Scan(&o.ID, &o.InvoiceID, &o.OrderID, &o.Amount, &o.Currency, &o.Method, &o.RequestID, &o.Reason, &created, &settled, &o.SettledBy, &o.Settlement)
 	o.CreatedAt = db.UnixTime(created)
 	if settled != 0 {
 		o.SettledAt = db.UnixTime(settled)
 	}
+	return o, err
+}
+
+// SettleOverpayment marks overpayment id of invoice invoiceID refunded or
+// credited (billing.SettledRefunded, billing.SettledCredited) by by, with
+// the audit entry a (its action becomes "overpayment.settled", its target
+// the invoice) in the same transaction. Exactly once: an overpayment
+// settled already, by this request's twin or earlier, is a conflict and
+// nothing is written; another invoice's is not found.
+func (t *Store) SettleOverpayment(ctx context.Context, invoiceID, id, how, by string, a Audit) (Overpayment, error) {
+	if billing.SettlementLabel(how) == "" {
+		return Overpayment{}, apperr.FieldErrors(map[string]string{"how": "Choose refunded or credited."})
+	}
+	var o Overpayment
+	err := t.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		o, err = scanOverpayment(tx.QueryRowContext(ctx, `SELECT id, invoice_id, order_id, amount, currency, method, request_id, reason, created_at, COALESCE(settled_at, 0), settled_by, settlement
+			FROM overpayments WHERE id = ? AND invoice_id = ?`, id, invoiceID))
+		if err != nil {
+			return db.NotFound(err, "Overpayment")
+		}
+		if !o.Open() {
+			return apperr.New(apperr.Conflict, "This overpayment was already marked %s by %s on %s.", strings.ToLower(billing.SettlementLabel(o.Settlement)), o.SettledBy, o.SettledAt.UTC().Format(billing.DateLayout))
+		}
+		now := t.Now()
+		res, err := tx.ExecContext(ctx, `UPDATE overpayments SET settled_at = ?, settled_by = ?, settlement = ? WHERE id = ? AND settled_at IS NULL`, now, by, how, id)
+		if err != nil {
+			return fmt.Errorf("db: settle overpayment %s: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.New(apperr.Conflict, "This overpayment was already settled.")
+		}
+		o.SettledAt, o.SettledBy, o.Settlement = db.UnixTime(now), by, how
+		a.Action, a.Target = "overpayment.settled", invoiceID
+		a.Detail = billing.FormatMinor(o.Amount) + " " + o.Currency + " " + how + " (order " + o.OrderID + ")"
+		return t.auditTx(ctx, tx, a)
+	})
 	return o, err
 }
