@@ -414,6 +414,15 @@ var auditPhrases = map[string]auditPhrase{
 		s.invoice()
 		s.text(", to refund or credit")
 	}},
+	"overpayment.settled": {"Overpayment settled", func(s *auditSentence) {
+		s.actor()
+		if f := strings.Fields(s.e.Detail); len(f) > 2 {
+			s.text(" marked an overpayment of " + f[0] + " " + f[1] + " " + f[2] + " for ")
+		} else {
+			s.text(" settled an overpayment for ")
+		}
+		s.invoice()
+	}},
 	"recurring.created": {"Recurring invoice set up", func(s *auditSentence) { s.actor(); s.text(" set up "); s.recurring(); s.detail(", ") }},
 	"recurring.changed": {"Recurring invoice changed", func(s *auditSentence) { s.actor(); s.text(" changed "); s.recurring(); s.detail(": ") }},
 	"recurring.paused":  {"Recurring invoice paused", func(s *auditSentence) { s.actor(); s.text(" paused "); s.recurring() }},
