@@ -158,7 +158,7 @@ func (h *Handlers) CaseCreate(c *fiber.Ctx, r *Request) error {
 	}
 	form := readCaseForm(func(k string) string { return c.FormValue(k) })
 	in := tenant.CaseInput{ClientID: form.ClientID, Title: form.Title, Description: form.Description, Priority: form.Priority,
-		AssigneeID: form.AssigneeID, DueDate: form.DueDate, Labels: tenant.SplitLabels(form.Labels)}
+		AssigneeID: form.AssigneeID, DueDate: form.DueDate, Labels: tenant.SplitLabels(form.Labels), TaskTemplateID: formValue(c, "task_template")}
 	k, err := r.Tenant.CreateCase(c.UserContext(), v, caseActor(r), in)
 	if err != nil {
 		view, dataErr := h.caseFormView(c, r, v, form, nil)
@@ -167,12 +167,12 @@ func (h *Handlers) CaseCreate(c *fiber.Ctx, r *Request) error {
 		}
 		return h.formPage(c, "pages/cases/new", "partials/cases/form", view, err)
 	}
-	if id := formValue(c, "task_template"); id != "" {
-		n, err := r.Tenant.ApplyTaskTemplate(c.UserContext(), v, caseActor(r), k.ID, id)
+	if in.TaskTemplateID != "" {
+		tasks, err := r.Tenant.CaseTasks(c.UserContext(), v, k.ID, false)
 		if err != nil {
 			return err
 		}
-		h.flash(c, "Case "+tenant.CaseNumber(k.Number)+" opened with "+strconv.Itoa(n)+" tasks from the template.")
+		h.flash(c, "Case "+tenant.CaseNumber(k.Number)+" opened with "+strconv.Itoa(len(tasks))+" tasks from the template.")
 		return h.redirect(c, caseBase(r)+"/"+k.ID)
 	}
 	h.flash(c, "Case "+tenant.CaseNumber(k.Number)+" opened.")

@@ -26,6 +26,7 @@ type dashboardView struct {
 	CasesBase       string // a case's address is CasesBase + its id
 	Subscription    *dashboardSubscription
 	Chart           activityChart
+	Tasks           dashboardTasks // the person's tasks due this week and overdue (tasks_mine.go)
 }
 
 // checkItem is one step of the onboarding checklist.
@@ -105,6 +106,9 @@ func (h *Handlers) Dashboard(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	if err := h.dashboardCounts(c, r, v, view); err != nil {
+		return err
+	}
+	if view.Tasks, err = h.dashboardTasksOf(c, r, v); err != nil {
 		return err
 	}
 	if tenant.RoleRank(r.User.Role) >= tenant.RoleRank(tenant.RoleAdmin) {

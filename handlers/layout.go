@@ -70,6 +70,7 @@ type navView struct {
 	Account   []navLink // the account menu
 	Search    string    // the search page (the shell's search box); empty: no search box
 	Suggest   string    // where the search box asks for its dropdown as the person types
+	Timer     string    // where the shell's timer loads from (partials/time/header); empty: no timer
 	Logout    string    // where signing out posts; empty: not signed in
 	CSRF      string    // for the sign-out form
 	SignUp    bool      // offer "Create an agency"
@@ -267,6 +268,9 @@ func (h *Handlers) navView(k navKey) navView {
 		}
 		if _, ok := h.getAccess["/a/:slug/search"]; ok && allowed(h.getAccess["/a/:slug/search"], k.Role) {
 			n.Search, n.Suggest = base+"/search", base+"/search/suggest"
+		}
+		if allowed(h.getAccess["/a/:slug/timer"], k.Role) {
+			n.Timer = base + "/timer"
 		}
 	} else {
 		n.Home = base + "/portal"

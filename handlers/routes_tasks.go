@@ -14,6 +14,7 @@ var taskRoutes = []Route{
 	post("/a/:slug/cases/:id/tasks/:task/delete", Staff, (*Handlers).TaskDelete),
 	post("/a/:slug/cases/:id/tasks/:task/items", Staff, (*Handlers).TaskItemAdd),
 	post("/a/:slug/cases/:id/tasks/:task/items/:item", Staff, (*Handlers).TaskItemSet),
+	post("/a/:slug/cases/:id/tasks/:task/items/:item/move", Staff, (*Handlers).TaskItemMove),
 	post("/a/:slug/cases/:id/tasks/:task/items/:item/delete", Staff, (*Handlers).TaskItemDelete),
 	get("/a/:slug/tasks", Staff, (*Handlers).MyTasks),
 
@@ -29,6 +30,7 @@ var taskRoutes = []Route{
 
 	// Time (staff: their own; admins and owners: everyone's).
 	post("/a/:slug/cases/:id/time", Staff, (*Handlers).TimeCreate),
+	get("/a/:slug/timer", Staff, (*Handlers).TimerWidget), // the shell header's timer (a fragment for htmx)
 	post("/a/:slug/timer", Staff, (*Handlers).TimerStart),
 	post("/a/:slug/timer/stop", Staff, (*Handlers).TimerStop),
 	get("/a/:slug/time", Staff, (*Handlers).Timesheet),

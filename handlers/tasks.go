@@ -38,6 +38,7 @@ type taskView struct {
 	Overdue       bool
 	Position      int // 1-based, for the move buttons' labels
 	First, Last   bool
+	LastItem      int // the index of the checklist's last item (its ↓ button is off)
 }
 
 func newTaskViews(caseURL, today string, list []*tenant.Task) []taskView {
@@ -48,7 +49,7 @@ func newTaskViews(caseURL, today string, list []*tenant.Task) []taskView {
 			due += " " + k.DueTime + " UTC"
 		}
 		out[i] = taskView{Task: k, URL: caseURL + "/tasks/" + k.ID, PriorityLabel: tenant.CasePriorityLabel(k.Priority), Due: due,
-			Overdue: !k.Done() && k.DueDate != "" && k.DueDate < today, Position: i + 1, First: i == 0, Last: i == len(list)-1}
+			Overdue: !k.Done() && k.DueDate != "" && k.DueDate < today, Position: i + 1, First: i == 0, Last: i == len(list)-1, LastItem: len(k.Items) - 1}
 	}
 	return out
 }
@@ -63,6 +64,17 @@ type caseTasksView struct {
 	TaskPeople    []option
 	TaskPriority  []option
 	TaskTemplates []option
+	ItemErrors    map[string]string // a task's id → why its new checklist item was refused
+	ItemTexts     map[string]string // a task's id → the refused item as typed
+}
+
+// caseTasksFragment is the tasks section alone, the answer to the htmx
+// requests its forms make (tick, move, checklist), so the page stays where
+// it is; without script the same forms post and come back to the page.
+type caseTasksFragment struct {
+	Page
+	FormErrors
+	caseTasksView
 }
 
 // taskList is the section's tasks as the store returned them.
@@ -121,12 +133,58 @@ func taskPriorityOptions(selected string) []option {
 	return out
 }
 
-// taskBack sends the browser back to the case page's tasks.
+// taskBack answers a change to the case's tasks: an htmx request from the
+// tasks section gets the section again (the message as a toast); a plain
+// post goes back to the case page's tasks (the message as a flash).
 func (h *Handlers) taskBack(c *fiber.Ctx, r *Request, message string) error {
+	if wantsFragment(c) {
+		if message != "" {
+			toast(c, "info", message)
+		}
+		return h.tasksFragment(c, r, nil)
+	}
 	if message != "" {
 		h.flash(c, message)
 	}
 	return h.redirect(c, caseBase(r)+"/"+c.Params("id")+"#tasks")
+}
+
+// tasksFragment renders the case's tasks section alone, edit (if not nil)
+// adding what the request has to say.
+func (h *Handlers) tasksFragment(c *fiber.Ctx, r *Request, edit func(*caseTasksView)) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	k, err := r.Tenant.Case(c.UserContext(), v, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	view := &caseTasksFragment{}
+	if view.caseTasksView, err = h.caseTasks(c, r, v, k, taskForm{}); err != nil {
+		return err
+	}
+	if edit != nil {
+		edit(&view.caseTasksView)
+	}
+	return h.fragment(c, "partials/tasks/case", view)
+}
+
+// movePosition is where a move form puts a row now at index from (0
+// first): "dir" up or down (the buttons, by keyboard), or "to" its new
+// 1-based position (a drop).
+func movePosition(c *fiber.Ctx, from int) (int, error) {
+	switch c.FormValue("dir") {
+	case "up":
+		return from - 1, nil
+	case "down":
+		return from + 1, nil
+	}
+	n, err := strconv.Atoi(c.FormValue("to"))
+	if err != nil || n < 1 {
+		return 0, invalidField("to", "Choose a position from 1.")
+	}
+	return n - 1, nil
 }
 
 // TaskCreate adds a task to a case; invalid input shows the case page
@@ -255,18 +313,9 @@ func (h *Handlers) TaskMove(c *fiber.Ctx, r *Request) error {
 			from = i
 		}
 	}
-	to := from
-	switch c.FormValue("dir") {
-	case "up":
-		to = from - 1
-	case "down":
-		to = from + 1
-	default:
-		n, err := strconv.Atoi(c.FormValue("to"))
-		if err != nil || n < 1 {
-			return invalidField("to", "Choose a position from 1.")
-		}
-		to = n - 1
+	to, err := movePosition(c, from)
+	if err != nil {
+		return err
 	}
 	if err := r.Tenant.MoveTask(ctx, v, caseActor(r), task.CaseID, task.ID, to); err != nil {
 		return err
@@ -292,20 +341,61 @@ func (h *Handlers) TaskItemAdd(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.Tenant.AddTaskItem(c.UserContext(), v, caseActor(r), c.Params("id"), c.Params("task"), c.FormValue("text")); err != nil {
+	text := c.FormValue("text")
+	if err := r.Tenant.AddTaskItem(c.UserContext(), v, caseActor(r), c.Params("id"), c.Params("task"), text); err != nil {
 		if apperr.CodeOf(err) != apperr.Invalid {
 			return err
 		}
-		return h.taskBack(c, r, apperr.MessageOf(err)+" "+firstFieldMessage(err))
+		// The section (or the case page) again, the message beside the task's field.
+		task, msg := c.Params("task"), apperr.FieldsOf(err)["text"]
+		if msg == "" {
+			msg = apperr.MessageOf(err)
+		}
+		refused := func(t *caseTasksView) {
+			t.ItemErrors, t.ItemTexts = map[string]string{task: msg}, map[string]string{task: text}
+		}
+		c.Status(statusOf[apperr.Invalid])
+		if wantsFragment(c) {
+			return h.tasksFragment(c, r, refused)
+		}
+		view, err := h.caseShowView(c, r, c.Params("id"), 0)
+		if err != nil {
+			return err
+		}
+		refused(&view.caseTasksView)
+		return h.page(c, "pages/cases/show", view)
 	}
 	return h.taskBack(c, r, "")
 }
 
-func firstFieldMessage(err error) string {
-	for _, m := range apperr.FieldsOf(err) {
-		return m
+// TaskItemMove puts a checklist item elsewhere in its checklist, as
+// TaskMove does a task.
+func (h *Handlers) TaskItemMove(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
 	}
-	return ""
+	task, err := r.Tenant.Task(c.UserContext(), v, c.Params("id"), c.Params("task"))
+	if err != nil {
+		return err
+	}
+	from := -1
+	for i, it := range task.Items {
+		if it.ID == c.Params("item") {
+			from = i
+		}
+	}
+	if from < 0 {
+		return apperr.New(apperr.NotFound, "Checklist item not found.")
+	}
+	to, err := movePosition(c, from)
+	if err != nil {
+		return err
+	}
+	if err := r.Tenant.MoveTaskItem(c.UserContext(), v, caseActor(r), task.CaseID, task.ID, c.Params("item"), to); err != nil {
+		return err
+	}
+	return h.taskBack(c, r, "")
 }
 
 // TaskItemSet ticks (done=1) or unticks a checklist item.
@@ -366,6 +456,8 @@ func taskEventSummary(e tenant.Event) string {
 		return "ticked “" + e.NewValue + "” on " + e.OldValue
 	case tenant.TaskItemUndone:
 		return "unticked “" + e.NewValue + "” on " + e.OldValue
+	case tenant.TaskItemMoved:
+		return "moved “" + e.NewValue + "” in the checklist of " + e.OldValue
 	case tenant.TaskItemRemoved:
 		return "removed “" + e.NewValue + "” from the checklist of " + e.OldValue
 	case tenant.TaskTemplateApplied:

@@ -14,15 +14,45 @@ type myTaskView struct {
 	Due     string
 }
 
-// myTasksView is the "My tasks" page: the person's open tasks across the
-// cases they may see, overdue, due today, upcoming and undated.
-type myTasksView struct {
-	Page
-	Today    string
+// myTaskGroups are the person's open tasks by when they are due, for
+// views/partials/tasks/mine-list.html (the "My tasks" page and the dashboard).
+type myTaskGroups struct {
 	Overdue  []myTaskView
 	DueToday []myTaskView
 	Upcoming []myTaskView
 	Undated  []myTaskView
+}
+
+// myTasksView is the "My tasks" page: the person's open tasks across the
+// cases they may see, overdue, due today, upcoming and undated.
+type myTasksView struct {
+	Page
+	myTaskGroups
+	Today string
+}
+
+// groupMyTasks sorts list into its groups, today (YYYY-MM-DD) deciding
+// what is overdue.
+func groupMyTasks(r *Request, today string, list []tenant.MyTask) myTaskGroups {
+	var g myTaskGroups
+	for _, m := range list {
+		due := m.DueDate
+		if m.DueTime != "" {
+			due += " " + m.DueTime + " UTC"
+		}
+		it := myTaskView{MyTask: m, Number: tenant.CaseNumber(m.CaseNumber), CaseURL: caseBase(r) + "/" + m.CaseID + "#task-" + m.ID, Due: due}
+		switch {
+		case m.DueDate == "":
+			g.Undated = append(g.Undated, it)
+		case m.DueDate < today:
+			g.Overdue = append(g.Overdue, it)
+		case m.DueDate == today:
+			g.DueToday = append(g.DueToday, it)
+		default:
+			g.Upcoming = append(g.Upcoming, it)
+		}
+	}
+	return g
 }
 
 // MyTasks is the signed-in person's open tasks across cases.
@@ -36,23 +66,36 @@ func (h *Handlers) MyTasks(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	today := h.caseToday()
-	view := &myTasksView{Page: Page{Title: "My tasks"}, Today: today}
-	for _, m := range list {
-		due := m.DueDate
-		if m.DueTime != "" {
-			due += " " + m.DueTime + " UTC"
-		}
-		it := myTaskView{MyTask: m, Number: tenant.CaseNumber(m.CaseNumber), CaseURL: caseBase(r) + "/" + m.CaseID + "#task-" + m.ID, Due: due}
-		switch {
-		case m.DueDate == "":
-			view.Undated = append(view.Undated, it)
-		case m.DueDate < today:
-			view.Overdue = append(view.Overdue, it)
-		case m.DueDate == today:
-			view.DueToday = append(view.DueToday, it)
-		default:
-			view.Upcoming = append(view.Upcoming, it)
-		}
+	return h.page(c, "pages/tasks/mine", &myTasksView{Page: Page{Title: "My tasks"}, Today: today, myTaskGroups: groupMyTasks(r, today, list)})
+}
+
+// dashboardTasksDays is how far ahead the dashboard's upcoming tasks go;
+// dashboardTasksMax is how many tasks it lists in all (My tasks has the rest).
+const (
+	dashboardTasksDays = 7
+	dashboardTasksMax  = 15
+)
+
+// dashboardTasks is the person's tasks on the dashboard: overdue, today
+// and the week ahead, for the dashboard's "Your tasks" section.
+type dashboardTasks struct {
+	myTaskGroups
+	Any     bool
+	More    bool   // more tasks are due than the dashboard lists
+	MineURL string // the "My tasks" page
+}
+
+// dashboardTasksOf is the person's open tasks due up to a week from today.
+func (h *Handlers) dashboardTasksOf(c *fiber.Ctx, r *Request, v tenant.Viewer) (dashboardTasks, error) {
+	today := h.caseToday()
+	list, err := r.Tenant.MyTasks(c.UserContext(), v, r.User.ID, dayAfter(today, dashboardTasksDays), dashboardTasksMax+1)
+	if err != nil {
+		return dashboardTasks{}, err
 	}
-	return h.page(c, "pages/tasks/mine", view)
+	d := dashboardTasks{MineURL: "/a/" + r.Agency.Slug + "/tasks", Any: len(list) > 0, More: len(list) > dashboardTasksMax}
+	if d.More {
+		list = list[:dashboardTasksMax]
+	}
+	d.myTaskGroups = groupMyTasks(r, today, list)
+	return d, nil
 }

@@ -119,6 +119,71 @@ func TestTasksOnACase(t *testing.T) {
 		}
 	})
 
+	t.Run("checklist items reorder by their buttons and by a drop", func(t *testing.T) {
+		for _, text := range []string{"One", "Two", "Three"} {
+			wantStatus(t, owner.post(f.caseURL("/tasks/"+third+"/items"), url.Values{"text": {text}}), http.StatusSeeOther)
+		}
+		order := func() string {
+			return f.e.caseQuery(t, f.a, `SELECT group_concat(text, ',') FROM (SELECT text FROM task_items WHERE task_id = ? ORDER BY position)`, third)
+		}
+		item := func(text string) string {
+			return f.e.caseQuery(t, f.a, `SELECT id FROM task_items WHERE task_id = ? AND text = ?`, third, text)
+		}
+		res := owner.get(f.caseURL(""))
+		wantContains(t, res, `aria-label="Move Three down" disabled`)
+		wantContains(t, res, `aria-label="Move One up" disabled`)
+		wantStatus(t, owner.post(f.caseURL("/tasks/"+third+"/items/"+item("Three")+"/move"), url.Values{"dir": {"up"}}), http.StatusSeeOther)
+		if got := order(); got != "One,Three,Two" {
+			t.Fatalf("after up: %s", got)
+		}
+		wantStatus(t, owner.post(f.caseURL("/tasks/"+third+"/items/"+item("One")+"/move"), url.Values{"to": {"3"}}), http.StatusSeeOther)
+		if got := order(); got != "Three,Two,One" {
+			t.Fatalf("after the drop: %s", got)
+		}
+		wantContains(t, owner.get(f.caseURL("")), "moved “One → position 3” in the checklist of Go live")
+		wantStatus(t, owner.post(f.caseURL("/tasks/"+third+"/items/"+item("One")+"/move"), url.Values{"to": {"first"}}), http.StatusUnprocessableEntity)
+		wantStatus(t, owner.post(f.caseURL("/tasks/"+first+"/items/"+item("One")+"/move"), url.Values{"dir": {"up"}}), http.StatusNotFound)
+		bURL := "/a/" + f.b.Slug + "/cases/" + f.caseID + "/tasks/" + third + "/items/" + item("One") + "/move"
+		wantStatus(t, f.b.Owner.post(bURL, url.Values{"dir": {"up"}}), http.StatusNotFound)
+		if got := order(); got != "Three,Two,One" {
+			t.Fatalf("changed by a refused move: %s", got)
+		}
+	})
+
+	t.Run("htmx gets the tasks section back instead of a redirect", func(t *testing.T) {
+		owner.headers["HX-Request"] = "true"
+		defer delete(owner.headers, "HX-Request")
+		res := owner.post(f.caseURL("/tasks/"+third+"/done"), url.Values{"done": {"1"}})
+		wantStatus(t, res, http.StatusOK)
+		if !strings.HasPrefix(strings.TrimSpace(res.Body), `<section id="tasks"`) || strings.Contains(res.Body, "<html") {
+			t.Fatalf("not the section alone:\n%.300s", res.Body)
+		}
+		wantContains(t, res, `aria-label="Done, reopen: Go live"`)
+		wantContains(t, res, `hx-post="/a/`+f.a.Slug+`/cases/`+f.caseID+`/tasks/`+third+`/done"`)
+		res = owner.post(f.caseURL("/tasks/"+third+"/items"), url.Values{"text": {"Four"}})
+		wantStatus(t, res, http.StatusOK)
+		wantContains(t, res, "Four")
+		wantStatus(t, owner.post(f.caseURL("/tasks/"+third+"/done"), url.Values{"done": {"0"}}), http.StatusOK)
+	})
+
+	t.Run("an empty checklist item is refused beside its field, with or without htmx", func(t *testing.T) {
+		before := f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM task_items`)
+		res := owner.post(f.caseURL("/tasks/"+third+"/items"), url.Values{"text": {"   "}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		wantContains(t, res, `<small id="e-item-`+third+`" class="field-error">`)
+		wantContains(t, res, `aria-describedby="e-item-`+third+`"`)
+		wantContains(t, res, "<html")
+		owner.headers["HX-Request"] = "true"
+		res = owner.post(f.caseURL("/tasks/"+third+"/items"), url.Values{"text": {strings.Repeat("x", 400)}})
+		delete(owner.headers, "HX-Request")
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		wantContains(t, res, `<small id="e-item-`+third+`" class="field-error">`)
+		wantLacks(t, res, "<html")
+		if got := f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM task_items`); got != before {
+			t.Fatalf("%s items, want %s", got, before)
+		}
+	})
+
 	t.Run("editing saves the fields and records the change", func(t *testing.T) {
 		wantStatus(t, owner.get(f.caseURL("/tasks/"+first+"/edit")), http.StatusOK)
 		res := owner.post(f.caseURL("/tasks/"+first), url.Values{"title": {"Kick-off meeting"}, "priority": {"low"}, "due_date": {"2026-11-06"}})
@@ -141,6 +206,27 @@ func TestTasksOnACase(t *testing.T) {
 			t.Fatalf("sections out of order: %d %d %d\n%s", o, td, up, res.Body)
 		}
 		wantLacks(t, res, "Owner&#39;s own")
+	})
+
+	t.Run("the dashboard lists the person's overdue, today's and this week's tasks, linked", func(t *testing.T) {
+		soon := f.mustAddTask(t, owner, f.caseID, url.Values{"title": {"Soon thing"}, "assignee_id": {f.staffID}, "due_date": {"2026-11-05"}})
+		res := f.staff.get("/a/" + f.a.Slug)
+		wantStatus(t, res, http.StatusOK)
+		section := res.Body[strings.Index(res.Body, `id="tasks-title"`):]
+		section = section[:strings.Index(section, "</section>")]
+		o, td, up := strings.Index(section, "Overdue thing"), strings.Index(section, "Today thing"), strings.Index(section, "Soon thing")
+		if o < 0 || td < o || up < td {
+			t.Fatalf("tasks out of order: %d %d %d\n%s", o, td, up, section)
+		}
+		if !strings.Contains(section, `href="/a/`+f.a.Slug+`/cases/`+f.caseID+`#task-`+soon+`"`) {
+			t.Fatalf("no link to the task on its case:\n%s", section)
+		}
+		for _, not := range []string{"Later thing", "Owner&#39;s own"} {
+			if strings.Contains(section, not) {
+				t.Fatalf("%s on the dashboard:\n%s", not, section)
+			}
+		}
+		wantContains(t, owner.get("/a/"+f.a.Slug), "Nothing due this week.")
 	})
 
 	t.Run("deleting a task removes it and its checklist", func(t *testing.T) {
@@ -189,6 +275,23 @@ func TestTaskTemplates(t *testing.T) {
 		id := mustCreateCase(t, owner, f.a, url.Values{"client_id": {client}, "title": {"Shop"}, "labels": {"Website"}})
 		if got := f.taskOrder(t, id); got != "Brief,Logo files,Launch" {
 			t.Fatalf("tasks %s", got)
+		}
+		// One transaction: the case's creation and the template's tasks are
+		// written together, so the template's event follows the opening.
+		if got := f.e.caseQuery(t, f.a, `SELECT group_concat(kind || ':' || COALESCE(field, ''), ',') FROM (SELECT kind, field FROM case_events WHERE case_id = ? ORDER BY id)`, id); got != "created:,task:template" {
+			t.Fatalf("events %s", got)
+		}
+	})
+
+	t.Run("a template gone before the form is sent opens no case and uses no number", func(t *testing.T) {
+		client := f.e.caseQuery(t, f.a, `SELECT client_id FROM cases WHERE id = ?`, f.caseID)
+		before := f.e.caseQuery(t, f.a, `SELECT COUNT(*) || '/' || MAX(number) FROM cases`)
+		res := f.staff.post("/a/"+f.a.Slug+"/cases", url.Values{"client_id": {client}, "title": {"Gone template"}, "task_template": {"0b0e6a5e-0000-4000-8000-000000000000"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		wantContains(t, res, `<small id="e-task_template" class="field-error">Choose one of your task templates`)
+		wantContains(t, res, `value="Gone template"`)
+		if got := f.e.caseQuery(t, f.a, `SELECT COUNT(*) || '/' || MAX(number) FROM cases`); got != before {
+			t.Fatalf("cases %s, want %s", got, before)
 		}
 	})
 

@@ -224,3 +224,75 @@ func TestInvoiceUnbilledTime(t *testing.T) {
 		wantContains(t, owner.get(f.caseURL("")), "unbilled again: the invoice was voided")
 	})
 }
+
+// The shell's header holds a place for the timer, which htmx fills from
+// GET /a/:slug/timer: the running case, the time so far and Stop, or a
+// form that starts it on one of the person's cases (the case on screen
+// first). Another tab sees the same timer; without script the place is a
+// link to the same address as a page.
+func TestHeaderTimer(t *testing.T) {
+	f := mustTaskFixture(t)
+	tab1 := f.a.Owner
+	tab2 := f.e.mustLogin(t, f.a, f.a.OwnerEmail)
+	slug := "/a/" + f.a.Slug
+	fragment := func(b *browser, path string) *response {
+		b.headers["HX-Request"] = "true"
+		defer delete(b.headers, "HX-Request")
+		return b.get(path)
+	}
+
+	t.Run("every staff page's header has the timer's place; the portal's has none", func(t *testing.T) {
+		for _, path := range []string{slug, slug + "/clients", f.caseURL("")} {
+			res := tab1.get(path)
+			wantContains(t, res, `<div id="shell-timer" class="shell-timer" hx-get="`+slug+`/timer"`)
+		}
+		wantLacks(t, f.contact.get(slug+"/portal"), `id="shell-timer"`)
+	})
+
+	t.Run("not running: the form starts on the case on screen", func(t *testing.T) {
+		res := fragment(tab1, slug+"/timer?case="+f.caseID)
+		wantStatus(t, res, http.StatusOK)
+		wantLacks(t, res, "<html")
+		wantContains(t, res, `<option value="`+f.caseID+`" selected>C-0001 Website launch</option>`)
+		wantContains(t, res, `action="`+slug+`/timer"`)
+		page := tab1.get(slug + "/timer")
+		wantStatus(t, page, http.StatusOK)
+		wantContains(t, page, "<h1>Your timer</h1>")
+	})
+
+	t.Run("started from the header, both tabs show the case and the time so far", func(t *testing.T) {
+		res := tab1.post(slug+"/timer", url.Values{"case_id": {f.caseID}, "billable": {"1"}})
+		wantStatus(t, res, http.StatusSeeOther)
+		if loc := res.Header.Get("Location"); loc != f.caseURL("#time") {
+			t.Fatalf("went to %s", loc)
+		}
+		f.e.clock.Advance(75 * time.Minute)
+		for _, b := range []*browser{tab1, tab2} {
+			res := fragment(b, slug+"/timer")
+			wantContains(t, res, `C-0001 Website launch</a>`)
+			wantContains(t, res, `aria-label="Time so far">1:15</span>`)
+			wantContains(t, res, `action="`+slug+`/timer/stop"`)
+		}
+	})
+
+	t.Run("stopped in the second tab, the first tab's header offers to start again", func(t *testing.T) {
+		wantStatus(t, tab2.post(slug+"/timer/stop", nil), http.StatusSeeOther)
+		if got := f.e.caseQuery(t, f.a, `SELECT COUNT(*) || '/' || SUM(minutes) FROM time_entries`); got != "1/75" {
+			t.Fatalf("entries %s", got)
+		}
+		res := fragment(tab1, slug+"/timer")
+		wantContains(t, res, "Start a timer on")
+		// The case timed is now one of the person's, offered first.
+		wantContains(t, res, `<option value="`+f.caseID+`">C-0001 Website launch</option>`)
+	})
+
+	t.Run("a case the person may not see is not offered", func(t *testing.T) {
+		res := fragment(f.staff, slug+"/timer?case="+f.caseID)
+		wantStatus(t, res, http.StatusOK)
+		wantContains(t, res, "C-0001 Website launch") // staff see every case here
+		res = fragment(f.b.Owner, "/a/"+f.b.Slug+"/timer?case="+f.caseID)
+		wantStatus(t, res, http.StatusOK)
+		wantLacks(t, res, "Website launch")
+		wantStatus(t, f.b.Owner.get(slug+"/timer"), http.StatusNotFound)
+	})
+}

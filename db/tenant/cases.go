@@ -137,7 +137,8 @@ func writeCaseLabels(ctx context.Context, tx *sql.Tx, caseID string, labels []st
 
 // CreateCase opens a case for a client v may see, numbered from the
 // agency's gapless "case" sequence, records its creation on the timeline
-// and applies the task templates of its labels, in one transaction.
+// and applies the task template chosen and those of its labels, in one
+// transaction.
 func (t *Store) CreateCase(ctx context.Context, v Viewer, actor Actor, in CaseInput) (*Case, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -169,7 +170,19 @@ func (t *Store) CreateCase(ctx context.Context, v Viewer, actor Actor, in CaseIn
 		if err := t.insertEvent(ctx, tx, Event{CaseID: id, ActorID: actor.ID, ActorName: actor.Name, Kind: EventCreated, NewValue: in.Title, VisibleToClient: true}); err != nil {
 			return err
 		}
-		return t.applyLabelTemplates(ctx, tx, actor, id, in.Labels) // task lists for cases of this kind (task_templates.go)
+		if in.TaskTemplateID != "" { // the template chosen on the form (task_templates.go)
+			tt, err := loadTaskTemplate(ctx, tx, in.TaskTemplateID)
+			if apperr.CodeOf(err) == apperr.NotFound {
+				return apperr.FieldErrors(map[string]string{"task_template": "Choose one of your task templates: this one doesn't exist any more."})
+			}
+			if err != nil {
+				return err
+			}
+			if err := t.applyTemplateTx(ctx, tx, actor, id, tt); err != nil {
+				return err
+			}
+		}
+		return t.applyLabelTemplates(ctx, tx, actor, id, in.Labels) // task lists for cases of this kind
 	})
 	if err != nil {
 		return nil, err

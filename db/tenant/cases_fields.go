@@ -169,6 +169,9 @@ type CaseInput struct {
 	AssigneeID  string // empty means nobody
 	DueDate     string // YYYY-MM-DD or empty
 	Labels      []string
+	// TaskTemplateID is a task template to apply as the case opens (in
+	// the same transaction, beside its labels' templates); empty: none.
+	TaskTemplateID string
 }
 
 // Validate checks every field and returns an invalid-input error with a

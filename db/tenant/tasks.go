@@ -46,7 +46,8 @@ const (
 	TaskItemDone        = "item_done"
 	TaskItemUndone      = "item_undone"
 	TaskItemRemoved     = "item_removed"
-	TaskTemplateApplied = "template" // new_value: "<template> · N tasks"
+	TaskItemMoved       = "item_moved" // old_value: the task; new_value: "<item> → position N"
+	TaskTemplateApplied = "template"   // new_value: "<template> · N tasks"
 )
 
 // Task is one of a case's tasks with its checklist.
@@ -533,6 +534,32 @@ func (t *Store) SetTaskItemDone(ctx context.Context, v Viewer, actor Actor, case
 			field = TaskItemUndone
 		}
 		return t.taskEvent(ctx, tx, actor, caseID, field, k.Title, it.Text, false)
+	})
+}
+
+// MoveTaskItem puts a checklist item at index to (0 first) of its task's
+// checklist, the others keeping their order, on the case's history.
+func (t *Store) MoveTaskItem(ctx context.Context, v Viewer, actor Actor, caseID, taskID, itemID string, to int) error {
+	return t.taskItemChange(ctx, v, actor, caseID, taskID, itemID, func(tx *sql.Tx, k *Task, it TaskItem) error {
+		ids := make([]string, len(k.Items))
+		from := 0
+		for i, x := range k.Items {
+			if ids[i] = x.ID; x.ID == it.ID {
+				from = i
+			}
+		}
+		to = max(0, min(to, len(ids)-1))
+		if to == from {
+			return nil
+		}
+		ids = append(ids[:from], ids[from+1:]...)
+		ids = append(ids[:to], append([]string{it.ID}, ids[to:]...)...)
+		for i, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE task_items SET position = ? WHERE id = ? AND position <> ?`, i, id, i); err != nil {
+				return fmt.Errorf("db: reorder checklist of task %s: %w", k.ID, err)
+			}
+		}
+		return t.taskEvent(ctx, tx, actor, caseID, TaskItemMoved, k.Title, fmt.Sprintf("%s → position %d", it.Text, to+1), false)
 	})
 }
 

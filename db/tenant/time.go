@@ -577,3 +577,27 @@ func (t *Store) SetCaseRate(ctx context.Context, v Viewer, actor Actor, caseID s
 // FieldHourlyRate is the field of a case's EventField event when its own
 // hourly rate changes.
 const FieldHourlyRate = "hourly_rate"
+
+// TimerCase is a case offered by the header's timer.
+type TimerCase struct {
+	ID     string
+	Number int64
+	Title  string
+}
+
+// TimerCases lists the open cases v may see that are userID's to work on
+// (assigned to them, with an open task of theirs, or timed by them),
+// most recently changed first, at most limit: the header timer's choice.
+func (t *Store) TimerCases(ctx context.Context, v Viewer, userID string, limit int) ([]TimerCase, error) {
+	filter, args := v.caseFilter("c")
+	args = append(append([]any{userID, userID, userID}, args...), limit)
+	return db.QueryListPrepared(ctx, t.DB, "timer cases", limit, func(row db.Scanner) (TimerCase, error) {
+		var k TimerCase
+		return k, row.Scan(&k.ID, &k.Number, &k.Title)
+	}, `SELECT c.id, c.number, c.title FROM cases c
+		WHERE c.status NOT IN ('resolved', 'closed') AND c.archived_at IS NULL
+		AND (c.assignee_id = ? OR EXISTS (SELECT 1 FROM tasks t WHERE t.case_id = c.id AND t.assignee_id = ? AND t.status = 'open')
+			OR EXISTS (SELECT 1 FROM time_entries e WHERE e.case_id = c.id AND e.user_id = ?))
+		AND `+filter+`
+		ORDER BY c.updated_at DESC, c.number DESC LIMIT ?`, args...)
+}
