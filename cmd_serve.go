@@ -82,6 +82,8 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	hc.FileLimit, hc.StorageQuota = cfg.FileLimit, cfg.StorageQuota
 	hc.LiveStreams = handlers.LiveStreams{PerPerson: cfg.LivePerPerson, PerMachine: cfg.LivePerMachine, Heartbeat: cfg.LiveHeartbeat}
 	broker := live.New(live.Config{PerPerson: cfg.LivePerPerson, PerMachine: cfg.LivePerMachine, Heartbeat: cfg.LiveHeartbeat})
+	untrackLive := metrics.TrackLiveStreams(broker.Open)
+	defer untrackLive()
 	hc.SessionIdle, hc.SessionAbsolute = cfg.SessionIdle, cfg.SessionAbsolute
 	hc.MetricsToken = cfg.MetricsToken
 	hc.PayseraURL = cfg.PayseraURL

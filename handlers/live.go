@@ -13,6 +13,7 @@ import (
 	"mintedmind/apperr"
 	"mintedmind/auth"
 	"mintedmind/live"
+	"mintedmind/metrics"
 )
 
 // LiveStreams bounds the live-update streams (GET /a/:slug/live): how many
@@ -70,6 +71,7 @@ func (h *Handlers) LiveStream(c *fiber.Ctx, r *Request) error {
 	setStreamHeaders(c)
 	sub, err := h.live.Subscribe(r.Agency.ID, r.Session.ID, streamTab(c.Query("tab")), live.Viewer{UserID: v.UserID, OwnOnly: v.OwnOnly, ClientID: v.ClientID})
 	if errors.Is(err, live.ErrOverCap) {
+		metrics.LiveStreamRefused()
 		return c.SendString(streamOverCap + "event: poll\ndata: over-cap\n\n")
 	}
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"mintedmind/handlers"
+	"mintedmind/metrics"
 )
 
 // The live-update stream is read over a real HTTP connection: app.Test
@@ -217,9 +218,13 @@ func TestLiveStreamCap(t *testing.T) {
 	f.a.Owner.mustLive(t, f.a, "tab2")
 
 	t.Run("a third tab of the same person polls", func(t *testing.T) {
+		refused := metrics.Value("mintedmind_live_streams_refused_total", nil)
 		s := f.a.Owner.openStream(t, "/a/"+f.a.Slug+"/live?tab=tab3")
 		s.want("poll", "over-cap")
 		s.want("EOF")
+		if got := metrics.Value("mintedmind_live_streams_refused_total", nil); got < refused+1 {
+			t.Fatalf("refused streams counted %v, then %v", refused, got)
+		}
 	})
 	t.Run("the same tab again replaces its stream, under the cap", func(t *testing.T) {
 		again := f.a.Owner.mustLive(t, f.a, "tab1")
