@@ -79,8 +79,6 @@ type caseShowView struct {
 	StatusOptions []option
 	PeopleOptions []option
 	NoteForm      noteForm
-	Thread        threadView      // messages.go
-	Request       *requestDetails // requests.go; nil for a case the agency opened
 	caseDocumentsView
 	caseTasksView // tasks.go
 	caseTimeView  // time.go
@@ -156,7 +154,7 @@ func timelineItems(base string, k *tenant.Case, me *tenant.User, events []tenant
 			if e.Note != nil {
 				body, it.ForCli = e.Note.Body, e.Note.VisibleToClient
 				it.Edited = e.Note.Edited() || (e.NewValue != "" && e.NewValue != e.Note.Body)
-				if e.Note.AuthorID == me.ID || (mayEditAny && !e.Note.VisibleToClient) { // a message is its author's to correct (messages.go)
+				if e.Note.AuthorID == me.ID || mayEditAny {
 					it.EditURL = base + "/" + k.ID + "/notes/" + e.NoteID + "/edit"
 				}
 			}
@@ -181,13 +179,6 @@ func timelineItems(base string, k *tenant.Case, me *tenant.User, events []tenant
 			it.Summary = e.NewValue
 		case tenant.EventInvoiceVoid:
 			it.Summary = "voided invoice " + e.NewValue
-		case tenant.EventRequestOpened:
-			it.Summary = "opened the request from the portal"
-			if e.Field != "" {
-				it.Summary += " (" + e.Field + ")"
-			}
-		case tenant.EventMessageHidden:
-			it.Summary = "hid the client's message from the client: " + e.NewValue
 		case tenant.EventTask:
 			it.Summary = taskEventSummary(e)
 		case tenant.EventTime:
@@ -241,12 +232,6 @@ func (h *Handlers) caseShowView(c *fiber.Ctx, r *Request, id string, before int6
 		return nil, err
 	}
 	view.PeopleOptions = caseAssigneeOptions(people, k.AssigneeID)
-	if view.Thread, err = h.caseThread(c, r, v, k.ID); err != nil {
-		return nil, err
-	}
-	if view.Request, err = h.requestDetails(c, r, v, k.ID); err != nil {
-		return nil, err
-	}
 	view.StatusOptions = caseStatusOptions(k.Status)
 	if view.caseDocumentsView, err = h.caseDocuments(c, r, v, k.ID); err != nil {
 		return nil, err

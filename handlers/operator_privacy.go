@@ -7,8 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
-	"mintedmind/archive"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
 )
@@ -186,29 +186,15 @@ func (p *Platform) OperatorAgencyArchive(c *fiber.Ctx) error {
 	return p.sendAgencyArchive(c, a, t)
 }
 
-// OperatorAgencyRestore brings an archived agency back: its database and
-// files are unpacked, its status is active again, and its inactivity is
-// counted from now.
+// OperatorAgencyRestore brings an archived agency back (app.RestoreAgency):
+// its database and files are unpacked, its status is active again, and its
+// inactivity is counted from now.
 func (p *Platform) OperatorAgencyRestore(c *fiber.Ctx) error {
 	a, err := p.operatorAgency(c)
 	if err != nil {
 		return err
 	}
-	if a.Status != control.AgencyArchived {
-		return apperr.New(apperr.Conflict, "%s is not archived.", a.Name)
-	}
-	if err := archive.Restore(p.pool, a.ID); err != nil {
-		return err
-	}
-	if err := p.Control.SetAgencyRestored(c.UserContext(), a.ID); err != nil {
-		return err
-	}
-	t, release, err := p.pool.Acquire(c.UserContext(), a.ID)
-	if err != nil {
-		return err
-	}
-	defer release()
-	if err := t.RecordAudit(c.UserContext(), tenant.Audit{ActorName: "Platform operator", Action: "agency.restored", Target: a.Slug, IP: c.IP()}); err != nil {
+	if err := app.RestoreAgency(c.UserContext(), p.Control, p.pool, a, tenant.Audit{ActorName: "Platform operator", Action: "agency.restored", Target: a.Slug, IP: c.IP()}); err != nil {
 		return err
 	}
 	p.Log.Info("agency restored from archive", "agency", a.ID, "operator", operatorOf(c).ID)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/archive"
 	"mintedmind/db/control"
 )
 
@@ -65,11 +64,7 @@ func (h *Handlers) MyDataDownload(c *fiber.Ctx, r *Request) error {
 	}
 	name := fmt.Sprintf("my-data-%s-%s.zip", r.Agency.Slug, control.Day(h.Clock.Now()))
 	return h.sendTempFile(c, name, "application/zip", func(w io.Writer) error {
-		zw := archive.NewExportWriter(w, h.Clock.Now())
-		if err := t.ExportUser(c.UserContext(), me.ID, zw); err != nil {
-			return err
-		}
-		return zw.Close()
+		return h.privacy(r).ExportUser(c.UserContext(), me.ID, w, h.Clock.Now())
 	})
 }
 

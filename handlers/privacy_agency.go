@@ -1,23 +1,20 @@
 package handlers
 
 import (
-	"bytes"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/app"
 	"mintedmind/apperr"
-	"mintedmind/archive"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
 )
 
-// ClientExportZip sends one client's complete record as a ZIP of JSON
-// (documents and invoices join through db.RegisterDataPart).
+// ClientExportZip sends one client's complete record as a ZIP
+// (app.Privacy.ExportClient).
 func (h *Handlers) ClientExportZip(c *fiber.Ctx, r *Request) error {
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
@@ -26,14 +23,9 @@ func (h *Handlers) ClientExportZip(c *fiber.Ctx, r *Request) error {
 	t, id := r.Tenant, c.Params("id")
 	name := fmt.Sprintf("client-%s-%s.zip", id, control.Day(h.Clock.Now()))
 	err = h.sendTempFile(c, name, "application/zip", func(w io.Writer) error {
-		zw := archive.NewExportWriter(w, h.Clock.Now())
-		if err := t.ExportClient(c.UserContext(), v, id, zw); err != nil {
-			return err
-		}
-		if err := h.exportInvoicePDFs(c, r, v, id, zw); err != nil {
-			return err
-		}
-		return zw.Close()
+		return h.privacy(r).ExportClient(c.UserContext(), v, id, w, h.Clock.Now(), func(inv *tenant.Invoice) ([]byte, error) {
+			return h.invoicePDF(c, r, inv)
+		})
 	})
 	if err != nil {
 		return err
@@ -41,34 +33,9 @@ func (h *Handlers) ClientExportZip(c *fiber.Ctx, r *Request) error {
 	return t.RecordAudit(c.UserContext(), auditFor(c, "client.exported", id))
 }
 
-// exportInvoicePDFs adds the PDF of each of the client's invoices and
-// credit notes to an export, under invoices/ (the JSON has their data).
-func (h *Handlers) exportInvoicePDFs(c *fiber.Ctx, r *Request, v tenant.Viewer, clientID string, zw *archive.ExportWriter) error {
-	t := r.Tenant
-	f := tenant.InvoiceFilter{ClientID: clientID, Limit: 200}
-	for {
-		rows, next, err := t.Invoices(c.UserContext(), v, f)
-		if err != nil {
-			return err
-		}
-		for _, row := range rows {
-			inv, err := t.Invoice(c.UserContext(), v, row.ID)
-			if err != nil {
-				return err
-			}
-			pdf, err := h.invoicePDF(c, r, inv)
-			if err != nil {
-				return err
-			}
-			if err := zw.File("invoices/"+app.InvoiceFilename(inv), bytes.NewReader(pdf)); err != nil {
-				return err
-			}
-		}
-		if next == "" {
-			return nil
-		}
-		f.Before = next
-	}
+// privacy is app's privacy operations on the request's agency.
+func (h *Handlers) privacy(r *Request) app.Privacy {
+	return app.Privacy{Control: h.Control, Agency: r.Agency, Tenant: r.Tenant}
 }
 
 // clientEraseView is the form that erases a client once their name is typed.
@@ -99,7 +66,7 @@ func (h *Handlers) ClientErase(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	id := c.Params("id")
-	er, err := app.EraseClient(c.UserContext(), t, v, id, c.FormValue("confirm_name"), auditFor(c, "client.erased", id))
+	er, err := h.privacy(r).EraseClient(c.UserContext(), v, id, c.FormValue("confirm_name"), auditFor(c, "client.erased", id))
 	if apperr.CodeOf(err) == apperr.Invalid {
 		cl, lerr := t.Client(c.UserContext(), v, id)
 		if lerr != nil {
@@ -109,11 +76,6 @@ func (h *Handlers) ClientErase(c *fiber.Ctx, r *Request) error {
 	}
 	if err != nil {
 		return err
-	}
-	for _, email := range er.PortalEmails {
-		if err := h.Control.RemoveFromDirectory(c.UserContext(), email, a.ID); err != nil {
-			return err
-		}
 	}
 	h.flash(c, fmt.Sprintf("The client's personal data was erased: %d cases anonymised, %d notes and %d portal accounts removed.", er.Cases, er.Notes, len(er.PortalEmails)))
 	return h.redirect(c, "/a/"+a.Slug+"/clients")
@@ -204,11 +166,7 @@ func (h *Handlers) DeletionErase(c *fiber.Ctx, r *Request) error {
 	if u.ID != me.ID && !canManage(me, u) {
 		return apperr.New(apperr.Forbidden, "Only an owner can carry out an owner's request.")
 	}
-	email, err := r.Tenant.EraseUser(c.UserContext(), u.ID, auditFor(c, "privacy.deletion_carried_out", u.ID))
-	if err != nil {
-		return err
-	}
-	if err := h.Control.RemoveFromDirectory(c.UserContext(), email, a.ID); err != nil {
+	if err := h.privacy(r).EraseUser(c.UserContext(), u.ID, auditFor(c, "privacy.deletion_carried_out", u.ID)); err != nil {
 		return err
 	}
 	if u.ID == me.ID {
@@ -247,6 +205,6 @@ func (h *Handlers) AgencyArchiveDownload(c *fiber.Ctx, r *Request) error {
 func (h *Handlers) sendAgencyArchive(c *fiber.Ctx, a *control.Agency, t *tenant.Store) error {
 	name := fmt.Sprintf("%s-%s.tar.gz", a.Slug, control.Day(h.Clock.Now()))
 	return h.sendTempFile(c, name, "application/gzip", func(w io.Writer) error {
-		return archive.Write(c.UserContext(), t.DB, filepath.Join(t.Dir, "files"), w)
+		return app.Privacy{Control: h.Control, Agency: a, Tenant: t}.WriteArchive(c.UserContext(), w)
 	})
 }

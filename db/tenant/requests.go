@@ -426,10 +426,10 @@ func (t *Store) DiscardRequest(ctx context.Context, req *OpenedRequest) error {
 	})
 }
 
-// RequestsSince counts the requests userID opened after since.
+// RequestsSince counts the requests userID opened at or after since.
 func (t *Store) RequestsSince(ctx context.Context, userID string, since time.Time) (int, error) {
 	var n int
-	err := t.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE origin = 'client' AND created_by = ? AND created_at > ?`, userID, since.Unix()).Scan(&n)
+	err := t.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE origin = 'client' AND created_by = ? AND created_at >= ?`, userID, since.Unix()).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("db: count requests: %w", err)
 	}
