@@ -67,6 +67,7 @@ func InvoiceDocument(inv *tenant.Invoice, s tenant.BillingSettings, agencyName s
 			to = ""
 		}
 		d.PaymentReference = "Pay " + billing.FormatMoney(inv.Outstanding(), inv.Currency) + " " + to + "with reference " + inv.Number + "."
+		d.EPCPayload = invoiceEPCPayload(inv, s, d.Seller.Name)
 	}
 	for _, p := range payments {
 		d.Payments = append(d.Payments, invoicepdf.PaymentLine{Date: p.PaidOn, Method: tenant.PaymentMethodLabel(p.Method), Reference: p.Reference, Amount: p.Amount})
@@ -79,10 +80,49 @@ func InvoiceDocument(inv *tenant.Invoice, s tenant.BillingSettings, agencyName s
 	return d
 }
 
-// InvoicePDF renders the invoice's PDF, with the payments received so far.
+// invoiceEPCPayload is the EPC QR code's text for paying what inv still
+// owes by SEPA credit transfer: only in EUR, and only when the agency's
+// bank details carry a valid IBAN; "" otherwise.
+func invoiceEPCPayload(inv *tenant.Invoice, s tenant.BillingSettings, beneficiary string) string {
+	if inv.Currency != "EUR" {
+		return ""
+	}
+	iban, bic := billing.FindIBAN(s.BankDetails)
+	if iban == "" {
+		return ""
+	}
+	if s.LegalName != "" {
+		beneficiary = s.LegalName
+	}
+	payload, err := billing.EPCPayload(billing.EPCPayment{Name: beneficiary, IBAN: iban, BIC: bic, Amount: inv.Outstanding(), Reference: inv.Number})
+	if err != nil {
+		return ""
+	}
+	return payload
+}
+
+// InvoicePayURL is where a client contact pays an invoice online: its page
+// in the portal (after signing in), which has the Pay button.
+func InvoicePayURL(baseURL, slug, invoiceID string) string {
+	return baseURL + "/a/" + slug + "/portal/invoices/" + invoiceID
+}
+
+// InvoicePDF renders the invoice's PDF, with the payments received so far
+// (and no link to pay online: InvoicePayablePDF).
 func InvoicePDF(inv *tenant.Invoice, s tenant.BillingSettings, agencyName string, payments ...tenant.Payment) ([]byte, error) {
+	return InvoicePayablePDF(inv, s, agencyName, "", payments...)
+}
+
+// InvoicePayablePDF is InvoicePDF with, while the invoice is owed and the
+// agency's Paysera is set up, the link to pay it online (payURL,
+// InvoicePayURL).
+func InvoicePayablePDF(inv *tenant.Invoice, s tenant.BillingSettings, agencyName, payURL string, payments ...tenant.Payment) ([]byte, error) {
 	var b bytes.Buffer
-	if err := invoicepdf.Write(&b, InvoiceDocument(inv, s, agencyName, payments...)); err != nil {
+	d := InvoiceDocument(inv, s, agencyName, payments...)
+	if d.PaymentReference != "" && s.PayseraReady() {
+		d.PayOnline = payURL
+	}
+	if err := invoicepdf.Write(&b, d); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
@@ -129,7 +169,7 @@ func SendInvoice(ctx context.Context, m Mailer, a *control.Agency, t *tenant.Sto
 	if err != nil {
 		return err
 	}
-	pdf, err := InvoicePDF(inv, s, a.Name, payments...)
+	pdf, err := InvoicePayablePDF(inv, s, a.Name, InvoicePayURL(baseURL, a.Slug, inv.ID), payments...)
 	if err != nil {
 		return err
 	}

@@ -211,5 +211,5 @@ func (h *Handlers) invoicePDF(c *fiber.Ctx, r *Request, inv *tenant.Invoice) ([]
 	if err != nil {
 		return nil, err
 	}
-	return app.InvoicePDF(inv, s, r.Agency.Name, payments...)
+	return app.InvoicePayablePDF(inv, s, r.Agency.Name, app.InvoicePayURL(h.Config.BaseURL, r.Agency.Slug, inv.ID), payments...)
 }

@@ -8,10 +8,13 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"image/png"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/boombuler/barcode"
+	"github.com/boombuler/barcode/qr"
 	"github.com/go-pdf/fpdf"
 
 	"mintedmind/billing"
@@ -52,13 +55,18 @@ type Document struct {
 	// "Pay 192.39 EUR to the account above with reference INV-2026-0001";
 	// empty when nothing is owed.
 	PaymentReference string
-	Lines            []billing.Line
-	Totals           billing.Totals
-	Paid             int64
-	Payments         []PaymentLine // received so far, printed under the totals
-	Notes            string
-	Logo             []byte    // PNG or JPEG, optional
-	Created          time.Time // the PDF's creation date; fixed dates give identical files
+	// PayOnline is the address where the invoice is paid online (printed
+	// as a link); EPCPayload the EPC069-12 text of a SEPA credit transfer
+	// QR code (billing.EPCPayload), printed beside the payment details.
+	PayOnline  string
+	EPCPayload string
+	Lines      []billing.Line
+	Totals     billing.Totals
+	Paid       int64
+	Payments   []PaymentLine // received so far, printed under the totals
+	Notes      string
+	Logo       []byte    // PNG or JPEG, optional
+	Created    time.Time // the PDF's creation date; fixed dates give identical files
 }
 
 // Write renders d as an A4 PDF.
@@ -232,21 +240,43 @@ func Write(w io.Writer, d Document) error {
 		}
 	}
 
-	// Payment details and notes.
+	// Payment details (the EPC QR code beside them) and notes.
+	textW, qrBottom := 0.0, 0.0
+	if d.EPCPayload != "" {
+		p.Ln(6)
+		var err error
+		if qrBottom, err = epcQR(p, d.EPCPayload); err != nil {
+			return fmt.Errorf("invoicepdf: EPC QR code for %s: %w", d.Number, err)
+		}
+		left, _, right, _ := p.GetMargins()
+		w, _ := p.GetPageSize()
+		textW = w - left - right - epcQRSize - 6
+		p.Ln(-6)
+	}
 	if len(d.BankDetails) > 0 {
 		p.Ln(6)
 		p.SetFont("dejavu", "B", 9)
-		p.CellFormat(0, 5, "Payment details", "", 1, "L", false, 0, "")
+		p.CellFormat(textW, 5, "Payment details", "", 1, "L", false, 0, "")
 		p.SetFont("dejavu", "", 9)
 		for _, b := range d.BankDetails {
-			p.MultiCell(0, 4.5, b, "", "L", false)
+			p.MultiCell(textW, 4.5, b, "", "L", false)
 		}
 	}
 	if d.PaymentReference != "" {
 		p.Ln(2)
 		p.SetFont("dejavu", "B", 9)
-		p.MultiCell(0, 4.5, d.PaymentReference, "", "L", false)
+		p.MultiCell(textW, 4.5, d.PaymentReference, "", "L", false)
 		p.SetFont("dejavu", "", 9)
+	}
+	if d.PayOnline != "" {
+		p.Ln(1)
+		p.SetFont("dejavu", "", 9)
+		p.Write(4.5, "Pay online: ")
+		p.WriteLinkString(4.5, d.PayOnline, d.PayOnline)
+		p.Ln(5)
+	}
+	if p.GetY() < qrBottom {
+		p.SetY(qrBottom)
 	}
 	if d.Notes != "" {
 		p.Ln(4)
@@ -272,4 +302,43 @@ func asciiOnly(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// epcQRSize is the printed side of the EPC QR code, in millimetres (the
+// guidelines ask for at least 2 cm).
+const epcQRSize = 30.0
+
+// epcQR draws the EPC QR code of payload at the right margin from the
+// current line down, with "Scan to pay" under it, and returns where it
+// ends; the cursor stays where it was. Error correction M, byte mode
+// (UTF-8), as EPC069-12 asks.
+func epcQR(p *fpdf.Fpdf, payload string) (bottom float64, err error) {
+	code, err := qr.Encode(payload, qr.M, qr.Unicode)
+	if err != nil {
+		return 0, err
+	}
+	// Whole pixels per module keep the modules square in the PNG.
+	side := code.Bounds().Dx() * 8
+	if code, err = barcode.Scale(code, side, side); err != nil {
+		return 0, err
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, code); err != nil {
+		return 0, err
+	}
+	w, h := p.GetPageSize()
+	_, _, right, bottomMargin := p.GetMargins()
+	if p.GetY()+epcQRSize+6 > h-bottomMargin {
+		p.AddPage()
+	}
+	x0, y0 := p.GetXY()
+	x, y := w-right-epcQRSize, y0
+	opts := fpdf.ImageOptions{ImageType: "PNG"}
+	p.RegisterImageOptionsReader("epc-qr", opts, &b)
+	p.ImageOptions("epc-qr", x, y, epcQRSize, epcQRSize, false, opts, 0, "")
+	p.SetXY(x, y+epcQRSize)
+	p.SetFont("dejavu", "", 7)
+	p.CellFormat(epcQRSize, 4, "Scan to pay (SEPA)", "", 0, "C", false, 0, "")
+	p.SetXY(x0, y0)
+	return y + epcQRSize + 4, nil
 }
