@@ -236,6 +236,8 @@ func (h *Handlers) InvoiceNew(c *fiber.Ctx, r *Request) error {
 	}
 	form := invoiceForm{ClientID: strings.TrimSpace(c.Query("client")), CaseID: strings.TrimSpace(c.Query("case")), Currency: s.Currency,
 		IssueDate: h.invoiceToday(), TermsDays: strconv.Itoa(s.TermsDays), ClientQuery: strings.TrimSpace(c.Query("client_q"))}
+	form.DueDate = billing.DueDate(form.IssueDate, s.TermsDays)
+	form.DueDateWas = form.DueDate
 	if id := strings.TrimSpace(c.Query("client_id")); id != "" {
 		form.ClientID = id
 	}

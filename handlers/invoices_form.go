@@ -22,8 +22,12 @@ type invoiceLineForm struct {
 // invoiceForm is the invoice (or recurring template) editor as typed.
 type invoiceForm struct {
 	ClientID, CaseID, Currency, IssueDate, TermsDays, Notes string
-	ClientQuery                                             string // narrows the client menu
-	Lines                                                   []invoiceLineForm
+	// DueDate is the due date shown (from the terms unless typed);
+	// DueDateWas the one the form was drawn with: a due date typed over it
+	// sets the terms, an untouched one follows the terms and issue date.
+	DueDate, DueDateWas string
+	ClientQuery         string // narrows the client menu
+	Lines               []invoiceLineForm
 	// Recurring schedules only.
 	Frequency, IntervalMonths, EndDate, Count string
 	AutoSend                                  bool
@@ -46,6 +50,7 @@ func readInvoiceForm(c *fiber.Ctx) invoiceForm {
 	f := invoiceForm{
 		ClientID: formValue(c, "client_id"), CaseID: formValue(c, "case_id"), Currency: strings.ToUpper(formValue(c, "currency")),
 		IssueDate: formValue(c, "issue_date"), TermsDays: formValue(c, "terms_days"), Notes: c.FormValue("notes"),
+		DueDate: formValue(c, "due_date"), DueDateWas: formValue(c, "due_date_was"),
 		Frequency: formValue(c, "frequency"), IntervalMonths: formValue(c, "interval_months"), EndDate: formValue(c, "end_date"),
 		Count: formValue(c, "count"), AutoSend: c.FormValue("auto_send") == "1",
 	}
@@ -85,6 +90,16 @@ func (f invoiceForm) input() (tenant.InvoiceInput, map[string]string) {
 		errs["terms_days"] = "Payment terms are a whole number of days."
 	} else {
 		in.TermsDays = n
+	}
+	if f.DueDate != "" && f.DueDate != f.DueDateWas && errs["terms_days"] == "" {
+		switch days, err := billing.TermsUntil(f.IssueDate, f.DueDate); {
+		case err != nil:
+			errs["due_date"] = "Due date: " + err.Error() + "."
+		case days > tenant.InvoiceTermsMax:
+			errs["due_date"] = fmt.Sprintf("The due date is at most %d days after the issue date.", tenant.InvoiceTermsMax)
+		default:
+			in.TermsDays = days
+		}
 	}
 	for i, l := range f.Lines {
 		n := strconv.Itoa(i)
@@ -143,6 +158,8 @@ func (f invoiceForm) withErrors(errs map[string]string) invoiceForm {
 func invoiceFormOf(in tenant.InvoiceInput) invoiceForm {
 	f := invoiceForm{ClientID: in.ClientID, CaseID: in.CaseID, Currency: in.Currency, IssueDate: in.IssueDate,
 		TermsDays: strconv.Itoa(in.TermsDays), Notes: in.Notes}
+	f.DueDate = billing.DueDate(in.IssueDate, in.TermsDays)
+	f.DueDateWas = f.DueDate
 	for i, l := range in.Lines {
 		f.Lines = append(f.Lines, invoiceLineForm{Index: i, Description: l.Description, Quantity: billing.FormatQuantity(l.QuantityMilli),
 			Price: billing.FormatMinor(l.UnitPrice), VAT: billing.FormatRate(l.VATRateBP)})

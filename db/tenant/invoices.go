@@ -197,14 +197,8 @@ func (in *InvoiceInput) Validate() error {
 	return apperr.FieldErrors(f)
 }
 
-// DueDate is the issue date plus the terms.
-func (in *InvoiceInput) dueDate() string {
-	d, err := billing.ParseDate(in.IssueDate)
-	if err != nil {
-		return in.IssueDate
-	}
-	return d.AddDate(0, 0, in.TermsDays).Format(billing.DateLayout)
-}
+// DueDate is the issue date plus the terms (billing.DueDate).
+func (in *InvoiceInput) dueDate() string { return billing.DueDate(in.IssueDate, in.TermsDays) }
 
 const invoiceSelect = `SELECT i.id, i.kind, COALESCE(i.number, ''), COALESCE(i.credit_for, ''), COALESCE(cf.number, ''), i.client_id, cl.name,
 	COALESCE(i.case_id, ''), COALESCE(k.number, 0), COALESCE(i.recurring_id, ''), i.status, i.currency, i.issue_date, i.terms_days, i.due_date,
