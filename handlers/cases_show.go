@@ -80,8 +80,9 @@ type caseShowView struct {
 	PeopleOptions []option
 	NoteForm      noteForm
 	caseDocumentsView
-	caseTasksView // tasks.go
-	caseTimeView  // time.go
+	DocRequests   docRequestsView // docrequests.go
+	caseTasksView                 // tasks.go
+	caseTimeView                  // time.go
 }
 
 // caseOrNone shows an empty value as a dash-like word.
@@ -102,53 +103,12 @@ func timelineItems(base string, k *tenant.Case, me *tenant.User, events []tenant
 		if it.Actor == "" {
 			it.Actor = "Someone"
 		}
-		diff := func(old, new string, long bool) {
-			it.Old, it.New, it.HasDiff, it.Long = caseOrNone(old), caseOrNone(new), true, long
+		w := wordsOf(e) // event_sentences.go
+		it.Summary = w.Staff
+		if w.Diff {
+			it.Old, it.New, it.HasDiff, it.Long = caseOrNone(e.OldValue), caseOrNone(e.NewValue), true, w.Long
 		}
-		switch e.Kind {
-		case tenant.EventCreated:
-			it.Summary = "opened the case"
-		case tenant.EventStatus:
-			it.Summary = "changed the status from " + tenant.CaseStatusLabel(e.OldValue) + " to " + tenant.CaseStatusLabel(e.NewValue)
-		case tenant.EventAssigned:
-			switch {
-			case e.NewValue == "":
-				it.Summary = "took " + e.OldValue + " off the case"
-			case e.OldValue == "":
-				it.Summary = "assigned the case to " + e.NewValue
-			default:
-				it.Summary = "reassigned the case from " + e.OldValue + " to " + e.NewValue
-			}
-		case tenant.EventField:
-			switch e.Field {
-			case tenant.FieldTitle:
-				it.Summary = "changed the title"
-				diff(e.OldValue, e.NewValue, false)
-			case tenant.FieldDescription:
-				it.Summary = "edited the description"
-				diff(e.OldValue, e.NewValue, true)
-			case tenant.FieldPriority:
-				it.Summary = "changed the priority from " + tenant.CasePriorityLabel(e.OldValue) + " to " + tenant.CasePriorityLabel(e.NewValue)
-			case tenant.FieldDueDate:
-				switch {
-				case e.OldValue == "":
-					it.Summary = "set the due date to " + e.NewValue
-				case e.NewValue == "":
-					it.Summary = "removed the due date (was " + e.OldValue + ")"
-				default:
-					it.Summary = "moved the due date from " + e.OldValue + " to " + e.NewValue
-				}
-			case tenant.FieldLabels:
-				it.Summary = "changed the labels"
-				diff(e.OldValue, e.NewValue, false)
-			case tenant.FieldClient:
-				it.Summary = "moved the case from " + e.OldValue + " to " + e.NewValue
-			default:
-				it.Summary = "changed " + e.Field
-				diff(e.OldValue, e.NewValue, true)
-			}
-		case tenant.EventNote:
-			it.Summary = "added a note"
+		if e.Kind == tenant.EventNote {
 			it.NoteID = e.NoteID
 			body := e.NewValue
 			if e.Note != nil {
@@ -159,32 +119,6 @@ func timelineItems(base string, k *tenant.Case, me *tenant.User, events []tenant
 				}
 			}
 			it.Body, it.HasBody = body, true
-		case tenant.EventNoteEdited:
-			if e.Field == tenant.FieldVisibility {
-				it.Summary = "made a note internal"
-				if e.NewValue == "client" {
-					it.Summary = "showed a note to the client"
-				}
-			} else {
-				it.Summary = "edited a note"
-				diff(e.OldValue, e.NewValue, true)
-			}
-		case tenant.EventDocument:
-			it.Summary = documentEventSummary(e)
-		case tenant.EventInvoice:
-			it.Summary = "linked an invoice: " + e.NewValue
-		case tenant.EventInvoiceIssued:
-			it.Summary = "issued " + e.NewValue
-		case tenant.EventInvoicePaid:
-			it.Summary = e.NewValue
-		case tenant.EventInvoiceVoid:
-			it.Summary = "voided invoice " + e.NewValue
-		case tenant.EventTask:
-			it.Summary = taskEventSummary(e)
-		case tenant.EventTime:
-			it.Summary = timeEventSummary(e)
-		default:
-			it.Summary = e.Kind + " " + e.NewValue
 		}
 		items = append(items, it)
 	}
@@ -234,6 +168,9 @@ func (h *Handlers) caseShowView(c *fiber.Ctx, r *Request, id string, before int6
 	view.PeopleOptions = caseAssigneeOptions(people, k.AssigneeID)
 	view.StatusOptions = caseStatusOptions(k.Status)
 	if view.caseDocumentsView, err = h.caseDocuments(c, r, v, k.ID); err != nil {
+		return nil, err
+	}
+	if view.DocRequests, err = h.caseDocRequests(c, r, v, k.ID); err != nil {
 		return nil, err
 	}
 	if view.caseTasksView, err = h.caseTasks(c, r, v, k, taskForm{}); err != nil {

@@ -153,7 +153,7 @@ func (h *Handlers) clientTabView(c *fiber.Ctx, r *Request, v tenant.Viewer, cl *
 	case "invoices":
 		view.clientInvoicesView, err = h.clientInvoices(c, r, v, cl.ID)
 	case "activity":
-		view.Activity, err = t.ClientActivityLog(ctx, v, cl.ID)
+		view.Activity, err = t.ClientActivityLog(ctx, v, cl.ID, activityLine)
 		view.CasesBase = "/a/" + r.Agency.Slug + "/cases/"
 	case "portal":
 		if view.Contacts, err = t.ClientContacts(ctx, v, cl.ID); err == nil {

@@ -22,34 +22,6 @@ type portalUpdate struct {
 	Text       string // typed text under the sentence (a note, a file name), its addresses shown as links
 }
 
-// portalSentence says what an event did, for the client.
-func portalSentence(e tenant.Event) (string, string) {
-	switch e.Kind {
-	case tenant.EventCreated:
-		return e.ActorName + " opened the case", ""
-	case tenant.EventStatus:
-		return e.ActorName + " changed the status to " + tenant.CaseStatusLabel(e.NewValue), ""
-	case tenant.EventNote:
-		text := e.NewValue
-		if e.Note != nil {
-			text = e.Note.Body
-		}
-		return e.ActorName + " wrote", text
-	case tenant.EventDocument:
-		verb := map[string]string{tenant.DocumentUploaded: " uploaded a document", tenant.DocumentShared: " shared a document",
-			tenant.DocumentRestored: " restored a document"}[e.Field]
-		if verb == "" {
-			verb = " removed a document"
-		}
-		return e.ActorName + verb, e.NewValue
-	case tenant.EventInvoice:
-		return e.ActorName + " sent an invoice", e.NewValue
-	case tenant.EventTask:
-		return portalTaskSentence(e), ""
-	}
-	return e.ActorName + " updated the case", ""
-}
-
 // PortalHome is the contact's start page: their client's open cases (with
 // unread markers) and the latest updates.
 func (h *Handlers) PortalHome(c *fiber.Ctx, r *Request) error {
@@ -89,18 +61,23 @@ func (h *Handlers) PortalHome(c *fiber.Ctx, r *Request) error {
 			done = append(done, k)
 		}
 	}
-	return h.page(c, "pages/portal/index", &portalHomeView{Page: Page{Title: r.Agency.Name + " portal"}, Base: portalBase(r),
+	toSend, err := h.portalDocRequests(c, r, v, "")
+	if err != nil {
+		return err
+	}
+	return h.page(c, "pages/portal/index", &portalHomeView{DocRequests: toSend, Page: Page{Title: r.Agency.Name + " portal"}, Base: portalBase(r),
 		Unpaid: portalInvoiceTable{Rows: h.invoiceRows(portalInvoiceBase(r), h.invoiceToday(), unpaid)}, Open: open, Done: done, Updates: updates})
 }
 
 // portalHomeView is the portal's start page.
 type portalHomeView struct {
 	Page
-	Base    string
-	Unpaid  portalInvoiceTable
-	Open    []tenant.PortalCase
-	Done    []tenant.PortalCase
-	Updates []portalUpdate
+	Base        string
+	Unpaid      portalInvoiceTable
+	Open        []tenant.PortalCase
+	Done        []tenant.PortalCase
+	Updates     []portalUpdate
+	DocRequests portalDocRequestsView // docrequests.go: what is left to send
 }
 
 // PortalCase is one case as the client sees it: its client-visible history
@@ -138,6 +115,9 @@ func (h *Handlers) portalCasePage(c *fiber.Ctx, r *Request, message string, form
 	if view.portalDocumentsView, err = h.portalDocuments(c, r, k.ID); err != nil {
 		return err
 	}
+	if view.DocRequests, err = h.portalDocRequests(c, r, v, k.ID); err != nil {
+		return err
+	}
 	if view.portalTasksView, err = h.portalTasks(c, r, v, k.ID); err != nil {
 		return err
 	}
@@ -157,7 +137,8 @@ type portalCaseView struct {
 	History []portalUpdate
 	Message string
 	portalDocumentsView
-	portalTasksView // tasks_portal.go
+	DocRequests     portalDocRequestsView // docrequests.go
+	portalTasksView                       // tasks_portal.go
 }
 
 // PortalMessage posts the contact's message on the case: a note shown to

@@ -58,8 +58,9 @@ const MaxClientActivity = 100
 
 // ClientActivityLog merges the audit entries that target the client with
 // the newest events of its cases the viewer may see, newest first, at most
-// MaxClientActivity. The caller has loaded the client for the same viewer.
-func (t *Store) ClientActivityLog(ctx context.Context, v Viewer, clientID string) ([]ClientActivity, error) {
+// MaxClientActivity. The caller has loaded the client for the same viewer;
+// describe words each event (the handlers' sentences of case events).
+func (t *Store) ClientActivityLog(ctx context.Context, v Viewer, clientID string, describe func(Event) (what, detail string)) ([]ClientActivity, error) {
 	audit, err := db.QueryList(ctx, t.Reader(), "client audit", func(r db.Scanner) (ClientActivity, error) {
 		var a ClientActivity
 		var at int64
@@ -77,12 +78,13 @@ func (t *Store) ClientActivityLog(ctx context.Context, v Viewer, clientID string
 	events, err := db.QueryList(ctx, t.Reader(), "client case events", func(r db.Scanner) (ClientActivity, error) {
 		var a ClientActivity
 		var at, number int64
-		var kind, field, oldValue, newValue string
-		if err := r.Scan(&at, &a.Who, &kind, &field, &oldValue, &newValue, &a.CaseID, &number); err != nil {
+		var e Event
+		if err := r.Scan(&at, &a.Who, &e.Kind, &e.Field, &e.OldValue, &e.NewValue, &a.CaseID, &number); err != nil {
 			return a, err
 		}
 		a.At, a.CaseNumber = db.UnixTime(at), CaseNumber(number)
-		a.What, a.Detail = clientEventText(kind, field, oldValue, newValue)
+		e.ActorName, e.CaseID, e.At = a.Who, a.CaseID, a.At
+		a.What, a.Detail = describe(e)
 		return a, nil
 	}, `SELECT e.at, e.actor_name, e.kind, e.field, e.old_value, e.new_value, k.id, k.number
 		FROM case_events e JOIN cases k ON k.id = e.case_id
@@ -111,32 +113,4 @@ func clientActionLabel(action string) string {
 		return l
 	}
 	return action
-}
-
-// clientEventText describes a case event in a line.
-func clientEventText(kind, field, oldValue, newValue string) (string, string) {
-	switch kind {
-	case "created":
-		return "Case opened", clientAuditValue(newValue)
-	case "status":
-		return "Status changed", CaseStatusLabel(oldValue) + " → " + CaseStatusLabel(newValue)
-	case "assigned":
-		return "Assigned", clientAuditValue(oldValue) + " → " + clientAuditValue(newValue)
-	case "field":
-		return "Changed " + field, clientAuditValue(oldValue) + " → " + clientAuditValue(newValue)
-	case "note":
-		return "Note added", clientAuditValue(newValue)
-	case "note_edited":
-		return "Note edited", clientAuditValue(newValue)
-	case "document":
-		what := map[string]string{DocumentUploaded: "Document uploaded", DocumentShared: "Document shared with the client",
-			DocumentUnshared: "Document made internal", DocumentDeleted: "Document deleted", DocumentRestored: "Document restored"}[field]
-		if what == "" {
-			what = "Document"
-		}
-		return what, clientAuditValue(newValue)
-	case "invoice":
-		return "Invoice", clientAuditValue(newValue)
-	}
-	return kind, clientAuditValue(newValue)
 }

@@ -1,0 +1,218 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/db/tenant"
+	"mintedmind/files"
+)
+
+// Documents asked for (issue 16 point 6): staff ask the client for named
+// documents on a case; the client sends a file against each item of the
+// checklist (through the uploads path, app.Uploads); staff accept it or send
+// it back with a reason. Reminders come from jobs/docrequests.go.
+
+// docRequestView is a document asked for, as both sides list it.
+type docRequestView struct {
+	*tenant.DocumentRequest
+	StatusLabel string
+	DocURL      string // the file sent, for the side looking
+	ActionURL   string // staff: accept/return's base; portal: the upload's address
+	Overdue     bool
+}
+
+// docRequestForm is the staff's form as typed; its messages are under
+// "docreq_<field>" so that no other form of the case page shows them.
+type docRequestForm struct {
+	Name, DueDate, Note string
+}
+
+// docRequestsView is the staff case page's "Documents asked for" section.
+type docRequestsView struct {
+	Items   []docRequestView
+	AddURL  string
+	Form    docRequestForm
+	Pending int // sent, waiting for staff to look at
+}
+
+// portalDocRequestsView is the portal's checklist (a case page's, or the
+// home's across cases).
+type portalDocRequestsView struct {
+	Items     []docRequestView
+	ToSend    int
+	MaxSize   string
+	ReturnURL string
+}
+
+var docStatusLabels = map[string]string{
+	tenant.DocStatusAsked:    "To send",
+	tenant.DocStatusSent:     "Sent, being checked",
+	tenant.DocStatusAccepted: "Accepted",
+	tenant.DocStatusReturned: "Sent back",
+}
+
+func (h *Handlers) docRequestView(r *tenant.DocumentRequest, docBase, actionURL string) docRequestView {
+	v := docRequestView{DocumentRequest: r, StatusLabel: docStatusLabels[r.Status], ActionURL: actionURL,
+		Overdue: r.ToSend() && r.DueDate != "" && r.DueDate < h.caseToday()}
+	if r.DocumentID != "" && r.DocumentName != "" {
+		v.DocURL = docBase + r.DocumentID
+	}
+	return v
+}
+
+// caseDocRequests is the staff case page's section for case caseID.
+func (h *Handlers) caseDocRequests(c *fiber.Ctx, r *Request, v tenant.Viewer, caseID string) (docRequestsView, error) {
+	list, err := r.Tenant.CaseDocumentRequests(c.UserContext(), v, caseID)
+	if err != nil {
+		return docRequestsView{}, err
+	}
+	base := caseBase(r) + "/" + caseID
+	out := docRequestsView{AddURL: base + "/docrequests"}
+	for _, d := range list {
+		out.Items = append(out.Items, h.docRequestView(d, base+"/documents/", base+"/docrequests/"+d.ID))
+		if d.Status == tenant.DocStatusSent {
+			out.Pending++
+		}
+	}
+	return out, nil
+}
+
+// portalDocRequests is the checklist of the contact's case caseID, or of
+// all their open cases for "" (the portal's home: what is left to send).
+func (h *Handlers) portalDocRequests(c *fiber.Ctx, r *Request, v tenant.Viewer, caseID string) (portalDocRequestsView, error) {
+	var list []*tenant.DocumentRequest
+	var err error
+	if caseID == "" {
+		list, err = r.Tenant.DocumentsToSend(c.UserContext(), v)
+	} else {
+		list, err = r.Tenant.CaseDocumentRequests(c.UserContext(), v, caseID)
+	}
+	if err != nil {
+		return portalDocRequestsView{}, err
+	}
+	out := portalDocRequestsView{MaxSize: files.ByteSize(h.files.MaxSize())}
+	for _, d := range list {
+		base := portalBase(r) + "/cases/" + d.CaseID
+		out.Items = append(out.Items, h.docRequestView(d, base+"/documents/", base+"/docrequests/"+d.ID))
+		if d.ToSend() {
+			out.ToSend++
+		}
+	}
+	return out, nil
+}
+
+// DocRequestCreate asks the case's client for a document. Bad input
+// re-renders the case page (422) with the messages beside the fields.
+func (h *Handlers) DocRequestCreate(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	id := c.Params("id")
+	form := docRequestForm{Name: c.FormValue("name"), DueDate: formValue(c, "due_date"), Note: c.FormValue("note")}
+	d, err := r.Tenant.AddDocumentRequest(c.UserContext(), v, caseActor(r), id, tenant.DocumentRequestInput{Name: form.Name, DueDate: form.DueDate, Note: form.Note})
+	if err != nil {
+		return h.docRequestRefused(c, r, id, form, err)
+	}
+	h.logFailed(c, "email the client's contacts", h.notifyContacts(c, r, id, "document-request", d.Name+dueWords(d.DueDate)))
+	h.flash(c, "Asked the client for “"+d.Name+"”.")
+	return h.redirect(c, caseBase(r)+"/"+id+"#docrequests")
+}
+
+func dueWords(due string) string {
+	if due == "" {
+		return ""
+	}
+	return " (by " + due + ")"
+}
+
+// docRequestRefused answers a refused staff action on the case page: the
+// page with the message (422 for bad input, 409 for a conflict), or the
+// error itself (not found).
+func (h *Handlers) docRequestRefused(c *fiber.Ctx, r *Request, caseID string, form docRequestForm, err error) error {
+	code := apperr.CodeOf(err)
+	if code != apperr.Invalid && code != apperr.Conflict {
+		return err
+	}
+	view, viewErr := h.caseShowView(c, r, caseID, 0)
+	if viewErr != nil {
+		return viewErr
+	}
+	view.DocRequests.Form = form
+	if fields := apperr.FieldsOf(err); len(fields) > 0 {
+		prefixed := make(map[string]string, len(fields))
+		for k, m := range fields {
+			prefixed["docreq_"+k] = m
+		}
+		err = apperr.FieldErrors(prefixed)
+	}
+	return h.formPage(c, "pages/cases/show", "pages/cases/show", view, err)
+}
+
+// DocRequestAccept accepts the file the client sent.
+func (h *Handlers) DocRequestAccept(c *fiber.Ctx, r *Request) error {
+	return h.reviewDocRequest(c, r, true)
+}
+
+// DocRequestReturn sends the file back with a reason: the client sends another.
+func (h *Handlers) DocRequestReturn(c *fiber.Ctx, r *Request) error {
+	return h.reviewDocRequest(c, r, false)
+}
+
+func (h *Handlers) reviewDocRequest(c *fiber.Ctx, r *Request, accept bool) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	id, reqID := c.Params("id"), c.Params("req")
+	reason := c.FormValue("reason")
+	d, err := r.Tenant.ReviewDocumentRequest(c.UserContext(), v, caseActor(r), id, reqID, accept, reason)
+	if err != nil {
+		return h.docRequestRefused(c, r, id, docRequestForm{}, err)
+	}
+	if accept {
+		h.flash(c, "“"+d.Name+"” accepted.")
+	} else {
+		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, r, id, "document-request", d.Name+" was sent back: "+d.Reason))
+		h.flash(c, "“"+d.Name+"” sent back to the client.")
+	}
+	return h.redirect(c, caseBase(r)+"/"+id+"#docrequests")
+}
+
+// PortalDocRequestUpload stores the one file the contact sends for a
+// document asked for, through the same streaming, checks and limits as
+// every upload, and marks the item sent. Another client's item, or one not
+// waiting for a file, is refused before any byte is read.
+func (h *Handlers) PortalDocRequestUpload(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	caseID, reqID := c.Params("id"), c.Params("req")
+	if err := r.Tenant.CheckDocumentToSend(c.UserContext(), v, caseID, reqID); err != nil {
+		c.Context().SetConnectionClose() // the body is not read
+		if apperr.CodeOf(err) == apperr.Conflict {
+			return h.portalCasePage(c, r, "", err)
+		}
+		return err
+	}
+	c.Request().Header.Set(uploadCountHeader, "1")
+	docs, err := h.storeUploads(c, r, tenant.ClientDocumentAccess(v.ClientID), caseActor(r), caseID, true)
+	if err != nil {
+		if code := apperr.CodeOf(err); code == apperr.NotFound || code == apperr.Internal || code == apperr.Unavailable {
+			return err
+		}
+		return h.portalCasePage(c, r, "", err)
+	}
+	if err := r.Tenant.MarkDocumentSent(c.UserContext(), v, caseActor(r), caseID, reqID, docs[0]); err != nil {
+		if apperr.CodeOf(err) != apperr.Conflict {
+			return err
+		}
+		h.flash(c, "Your file is saved with the case's documents; “"+docs[0].Name+"” had already been answered.")
+		return h.redirect(c, portalBase(r)+"/cases/"+caseID+"#docrequests")
+	}
+	h.afterClientActivity(c, r, caseID, "client-upload", documentNames(docs))
+	h.flash(c, "Sent: "+docs[0].Name+" is with the agency to check.")
+	return h.redirect(c, portalBase(r)+"/cases/"+caseID+"#docrequests")
+}
