@@ -2,14 +2,13 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
-	"mintedmind/archive"
 	"mintedmind/db/control"
 	"mintedmind/files"
 )
@@ -252,8 +251,8 @@ func subscriptionIntervalOptions(interval string) []option {
 }
 
 // OperatorAgencyLifecycle carries out a lifecycle action the operator
-// confirmed by typing the agency's address, and records it in the
-// operator audit log.
+// confirmed by typing the agency's address (app.AgencyLifecycle acts), and
+// records it in the operator audit log.
 func (p *Platform) OperatorAgencyLifecycle(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	a, err := p.operatorAgency(c)
@@ -264,52 +263,11 @@ func (p *Platform) OperatorAgencyLifecycle(c *fiber.Ctx) error {
 	if formValue(c, "confirm") != a.Slug {
 		return p.operatorAgencyPage(c, invalidField("confirm", "Type the agency's address, "+a.Slug+", to confirm."))
 	}
-	var to string
-	switch action {
-	case "activate", "restore":
-		to = control.AgencyActive
-	case "suspend":
-		to = control.AgencySuspended
-	case "archive":
-		to = control.AgencyArchived
-	case "delete":
-		to = control.AgencyDeleted
-	default:
-		return p.operatorAgencyPage(c, invalidField("action", "Choose an action."))
-	}
-	// Out of the archive only by restoring it (its files are unpacked).
-	if to == control.AgencyActive && (action == "restore") != (a.Status == control.AgencyArchived) || !control.CanTransition(a.Status, to) {
-		return p.operatorAgencyPage(c, apperr.New(apperr.Conflict, "An agency that is %s cannot be %s.", control.StatusLabel(a.Status), map[string]string{"activate": "activated", "restore": "restored", "suspend": "suspended", "archive": "archived", "delete": "deleted"}[action]))
-	}
-	switch action {
-	case "archive":
-		if err := p.Control.SetAgencyArchived(ctx, a.ID); err != nil {
-			return err
-		}
-		if err := archive.Retire(ctx, p.pool, a.ID); err != nil {
-			if rerr := p.Control.RevertAgencyArchived(context.WithoutCancel(ctx), a.ID, a.Status); rerr != nil {
-				return fmt.Errorf("%w (and putting it back: %v)", err, rerr)
-			}
-			return err
-		}
-	case "restore":
-		if err := archive.Restore(p.pool, a.ID); err != nil {
-			return err
-		}
-		if err := p.Control.SetAgencyRestored(ctx, a.ID); err != nil {
-			return err
-		}
-	case "delete":
-		if err := p.pool.DeleteTenantData(ctx, a.ID); err != nil {
-			return err
-		}
-		if err := p.Control.SetAgencyDeleted(ctx, a.ID); err != nil {
-			return err
-		}
-	default:
-		if _, err := p.Control.SetAgencyStatus(ctx, a.ID, to); err != nil {
-			return p.operatorAgencyPage(c, err)
-		}
+	to, err := app.AgencyLifecycle(ctx, p.Control, p.pool, a, action)
+	if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.Conflict {
+		return p.operatorAgencyPage(c, err)
+	} else if err != nil {
+		return err
 	}
 	if err := p.operatorAudit(c, "agency."+action, a.ID, control.StatusLabel(a.Status)+" → "+control.StatusLabel(to)); err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"mintedmind/archive"
+	"mintedmind/app"
 	"mintedmind/clock"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
@@ -160,10 +160,7 @@ func (x *Retention) agencyLifecycle(ctx context.Context, a *control.RetentionAge
 		if dryRun {
 			return nil
 		}
-		if err := x.pool.DeleteTenantData(ctx, a.ID); err != nil {
-			return err
-		}
-		return x.control.SetAgencyDeleted(ctx, a.ID)
+		return app.DeleteAgency(ctx, x.control, x.pool, a.ID)
 	}
 	if !x.pool.Holds(a.ID) || x.pool.Refused(a.ID) {
 		return nil // another machine's agency (its own job looks after it), or degraded
@@ -236,25 +233,16 @@ func (x *Retention) warn(ctx context.Context, a *control.RetentionAgency, kind s
 	return t.RecordAudit(ctx, tenant.Audit{ActorName: "Retention policy", Action: "retention.warning", Target: a.Slug, Detail: kind + ", archive on " + control.Day(archiveAt)})
 }
 
-// archive refuses sign-ins first, then packs the agency's database and
-// files into DATA/archive/ and removes the live copy. If packing fails
-// the agency is put back as it was.
+// archive archives an inactive agency (app.ArchiveAgency: sign-ins
+// refused first, then its database and files packed into DATA/archive/; put
+// back as it was if packing fails).
 func (x *Retention) archive(ctx context.Context, a *control.RetentionAgency, dryRun bool, rep *RetentionReport) error {
 	rep.Actions = append(rep.Actions, fmt.Sprintf("archive %s (%s): last staff sign-in %s", a.Slug, a.ID, control.Day(a.LastActive())))
 	rep.add("agencies_archived", 1)
 	if dryRun {
 		return nil
 	}
-	if err := x.control.SetAgencyArchived(ctx, a.ID); err != nil {
-		return err
-	}
-	if err := archive.Retire(ctx, x.pool, a.ID); err != nil {
-		if rerr := x.control.RevertAgencyArchived(context.WithoutCancel(ctx), a.ID, a.Status); rerr != nil {
-			return fmt.Errorf("%w (and putting it back: %v)", err, rerr)
-		}
-		return err
-	}
-	return nil
+	return app.ArchiveAgency(ctx, x.control, x.pool, a.ID, a.Status)
 }
 
 // purgeAgency runs the purges inside one agency's database.
