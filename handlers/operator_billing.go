@@ -6,10 +6,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/control"
-	"mintedmind/paysera"
 )
 
 // paymentRow is a subscription payment with its amount written out.
@@ -178,12 +178,7 @@ func (h *Handlers) OperatorBillingSettingsSave(c *fiber.Ctx) error {
 		}
 	}
 	if err == nil {
-		err = control.ValidateSubscriptionSettings(&s)
-	}
-	if err == nil && s.PayseraPublicKey != "" {
-		if _, kerr := paysera.ParsePublicKey(s.PayseraPublicKey); kerr != nil {
-			err = invalidField("paysera_public_key", "Paste Paysera's public key as PEM text (-----BEGIN PUBLIC KEY-----…).")
-		}
+		err = app.ValidateSubscriptionSettings(&s)
 	}
 	if err == nil {
 		err = h.Control.SaveSubscriptionSettings(ctx, s, h.operatorAuditEntry(c, "billing.settings", "", ""))
