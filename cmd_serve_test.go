@@ -18,17 +18,27 @@ func TestServeStartsAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"-data", dir, "-addr", "127.0.0.1:18931"}, &log, &log) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	// Ask the readiness probe until it answers 200, serve returns, or
+	// 10 s pass.
+	deadline := time.After(10 * time.Second)
+	probe := time.NewTicker(50 * time.Millisecond)
+	defer probe.Stop()
+	for ready := false; !ready; {
 		res, err := http.Get("http://127.0.0.1:18931/readyz")
-		if err == nil && res.StatusCode == 200 {
+		if err == nil {
 			res.Body.Close()
+			ready = res.StatusCode == 200
+		}
+		if ready {
 			break
 		}
-		if time.Now().After(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("serve returned before it was ready: %v\n%s", err, log.String())
+		case <-deadline:
 			t.Fatalf("not ready: %v\n%s", err, log.String())
+		case <-probe.C:
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 	out := log.String()
 	for _, want := range []string{"configuration", "open http://localhost:18931", "/setup/"} {

@@ -31,14 +31,14 @@ func TestBackupDuringWritesThenRestore(t *testing.T) {
 	}
 
 	l := startLoad(s.url(""), owners, 3, 0)
-	time.Sleep(700 * time.Millisecond)
+	l.acks.waitFor(t, 20, 30*time.Second) // writers are busy
 	before := l.acks.snapshot()
 	dest := filepath.Join(t.TempDir(), "backup-1")
 	out, err := exec.Command(binary, "backup", dest, "-data", data).CombinedOutput()
 	if err != nil {
 		t.Fatalf("backup: %v\n%s", err, out)
 	}
-	time.Sleep(300 * time.Millisecond)
+	l.acks.waitFor(t, l.acks.count()+5, 30*time.Second) // and go on after the backup
 	all := l.finish()
 	s.terminate()
 	t.Logf("backup: %s", strings.TrimSpace(string(out)))

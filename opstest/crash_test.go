@@ -15,7 +15,7 @@ func TestKill9UnderMixedLoad(t *testing.T) {
 	s := startServer(t, data)
 	owners := map[string]*agent{"crash-a": mustSignup(t, s.url(""), "crash-a"), "crash-b": mustSignup(t, s.url(""), "crash-b")}
 	l := startLoad(s.url(""), owners, 4, 4)
-	time.Sleep(2 * time.Second)
+	l.acks.waitFor(t, 60, 60*time.Second) // the kill comes in the middle of busy writers
 	s.kill()
 	k := l.finish()
 	if k.count() == 0 {

@@ -124,13 +124,12 @@ func startServerAt(t *testing.T, addr, data string, extra ...string) *server {
 			t.Logf("server %s log (last 4 KiB):\n%s", s.addr, tail(s.log.String(), 4096))
 		}
 	})
-	deadline := time.Now().Add(30 * time.Second)
+	// Ask the readiness probe until it answers 200, the server exits, or
+	// 30 s pass.
+	deadline := time.After(30 * time.Second)
+	probe := time.NewTicker(50 * time.Millisecond)
+	defer probe.Stop()
 	for {
-		select {
-		case <-s.done:
-			t.Fatalf("server exited at start: %v\n%s", s.state, s.log.String())
-		default:
-		}
 		res, err := http.Get(s.url("/readyz"))
 		if err == nil {
 			res.Body.Close()
@@ -138,10 +137,30 @@ func startServerAt(t *testing.T, addr, data string, extra ...string) *server {
 				return s
 			}
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-s.done:
+			t.Fatalf("server exited at start: %v\n%s", s.state, s.log.String())
+		case <-deadline:
 			t.Fatalf("server not ready after 30 s\n%s", s.log.String())
+		case <-probe.C:
 		}
-		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitUntil asks ready every 50 ms until it reports true, and fails t
+// with what after within: for conditions outside the server (a
+// replica's files) that send no signal of their own.
+func waitUntil(t *testing.T, within time.Duration, what string, ready func() bool) {
+	t.Helper()
+	deadline := time.After(within)
+	probe := time.NewTicker(50 * time.Millisecond)
+	defer probe.Stop()
+	for !ready() {
+		select {
+		case <-deadline:
+			t.Fatalf("after %s: %s", within, what)
+		case <-probe.C:
+		}
 	}
 }
 

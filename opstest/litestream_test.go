@@ -1,6 +1,7 @@
 package opstest
 
 import (
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,19 +65,21 @@ func TestLitestreamKill9Restore(t *testing.T) {
 			t.Logf("litestream log:\n%s\nconfig:\n%s", tail(lsLog.String(), 4096), cfg)
 		}
 	})
-	time.Sleep(time.Second)
+	// Litestream has started replicating once the control database's
+	// replica holds a file.
+	waitUntil(t, 30*time.Second, "no file in the control database's replica", func() bool { return hasFile(filepath.Join(replica, "control")) })
 	owners["ls-b"] = mustSignup(t, s.url(""), "ls-b") // created while Litestream runs
 
 	l := startLoad(s.url(""), owners, 2, 0)
-	time.Sleep(2 * time.Second)
+	l.acks.waitFor(t, 40, 60*time.Second)
 	s.kill()
 	k := l.finish()
 	if k.count() == 0 {
 		t.Fatal("the load acknowledged nothing")
 	}
 	// Litestream ships what the killed server left in its write-ahead
-	// logs (every second), then syncs once more as it stops.
-	time.Sleep(3 * time.Second)
+	// logs as it stops: a replica closes with a last sync (the restore
+	// below checks that every acknowledged write arrived).
 	rep.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-repDone:
@@ -108,4 +111,17 @@ func TestLitestreamKill9Restore(t *testing.T) {
 		t.Fatalf("restored installation: %v %v", res, err)
 	}
 	s2.terminate()
+}
+
+// hasFile reports whether any regular file is under dir.
+func hasFile(dir string) bool {
+	found := false
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			found = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return found
 }

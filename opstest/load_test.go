@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // acks records every write the server acknowledged (answered with its
@@ -21,16 +22,40 @@ type acks struct {
 	agencies  []string            // agencies signed up under load
 	errors5xx atomic.Int64
 	tries     atomic.Int64
+	added     chan struct{} // signalled (without blocking) after each acknowledgement
 }
 
 func newAcks() *acks {
-	return &acks{clients: map[string][]string{}, cases: map[string][]string{}, notes: map[string][]string{}}
+	return &acks{clients: map[string][]string{}, cases: map[string][]string{}, notes: map[string][]string{}, added: make(chan struct{}, 1)}
 }
 
 func (k *acks) add(m map[string][]string, slug, v string) {
 	k.mu.Lock()
 	m[slug] = append(m[slug], v)
 	k.mu.Unlock()
+	k.signal()
+}
+
+// signal tells waitFor that an acknowledgement arrived.
+func (k *acks) signal() {
+	select {
+	case k.added <- struct{}{}:
+	default:
+	}
+}
+
+// waitFor waits until at least n writes are acknowledged: the load's own
+// sign that it runs, instead of a fixed pause. It fails t after within.
+func (k *acks) waitFor(t *testing.T, n int, within time.Duration) {
+	t.Helper()
+	deadline := time.After(within)
+	for k.count() < n {
+		select {
+		case <-k.added:
+		case <-deadline:
+			t.Fatalf("%d writes acknowledged after %s, waiting for %d (%d tries)", k.count(), within, n, k.tries.Load())
+		}
+	}
 }
 
 // snapshot copies what was acknowledged so far.
@@ -98,6 +123,7 @@ func startLoad(base string, owners map[string]*agent, writersPerAgency, signups 
 					l.acks.mu.Lock()
 					l.acks.agencies = append(l.acks.agencies, slug)
 					l.acks.mu.Unlock()
+					l.acks.signal()
 				}
 			}
 		}()

@@ -18,7 +18,7 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	s := startServer(t, data)
 	owners := map[string]*agent{"term-a": mustSignup(t, s.url(""), "term-a"), "term-b": mustSignup(t, s.url(""), "term-b")}
 	l := startLoad(s.url(""), owners, 4, 3)
-	time.Sleep(1500 * time.Millisecond)
+	l.acks.waitFor(t, 40, 60*time.Second) // SIGTERM comes in the middle of busy writers
 	before := l.acks.count()
 	s.terminate()
 	k := l.finish()
