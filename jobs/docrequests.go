@@ -1,0 +1,70 @@
+package jobs
+
+import (
+	"context"
+	"strings"
+
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
+)
+
+// JobDocumentReminders emails the client's contacts about documents asked
+// for (tenant.DocumentRequest) before and after their due dates.
+const JobDocumentReminders = "document-reminders"
+
+// Queuer queues an email rendered from views/emails (mail.Mailer).
+type Queuer interface {
+	Queue(ctx context.Context, agencyID, to, template string, data any) error
+}
+
+// AddDocumentReminders registers the document reminders (daily at 08:00
+// UTC): one email per step of each request still to send (its due date in
+// DocReminderDaysBefore days, the day after it, a week after it), each step
+// claimed once (tenant.ClaimDocumentReminders), so a second run the same
+// day sends nothing. baseURL makes the portal links.
+func (r *Runner) AddDocumentReminders(mailer Queuer, baseURL string) {
+	d := &docReminders{r: r, mailer: mailer, baseURL: strings.TrimRight(baseURL, "/")}
+	r.add(Job{Name: JobDocumentReminders, Schedule: "0 8 * * *", Run: d.run})
+}
+
+type docReminders struct {
+	r       *Runner
+	mailer  Queuer
+	baseURL string
+}
+
+func (d *docReminders) run(ctx context.Context, run *control.JobRun) error {
+	today := d.r.clock.Now().UTC().Format(tenant.DueDateLayout)
+	return d.r.forEachAgencyWith(ctx, run, func(a *control.Agency, t *tenant.Store) error {
+		due, err := t.ClaimDocumentReminders(ctx, today)
+		if err != nil {
+			return err
+		}
+		for _, rem := range due {
+			run.Counts["reminders"]++
+			contacts, err := t.CaseContacts(ctx, rem.Request.CaseID)
+			if err != nil {
+				return err
+			}
+			for _, u := range contacts {
+				ok, err := t.WantsEmail(ctx, u.ID, tenant.EmailCaseUpdates)
+				if err != nil {
+					return err
+				}
+				if !ok || d.mailer == nil {
+					continue
+				}
+				data := map[string]any{"AgencyName": a.Name, "Name": rem.Request.Name, "Note": rem.Request.Note, "Due": rem.Request.DueDate,
+					"Late": rem.Step != tenant.ReminderBefore, "Case": tenant.CaseNumber(rem.Request.CaseNumber) + " " + rem.Request.CaseTitle,
+					"Link": d.baseURL + "/a/" + a.Slug + "/portal/cases/" + rem.Request.CaseID + "#docrequests"}
+				if err := d.mailer.Queue(ctx, a.ID, u.Email, "document-reminder", data); err != nil {
+					run.Counts["send_errors"]++
+					d.r.log.Warn("queue document reminder", "agency_id", a.ID, "request", rem.Request.ID, "err", err)
+					continue
+				}
+				run.Counts["emails"]++
+			}
+		}
+		return nil
+	})
+}
