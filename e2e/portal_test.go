@@ -185,9 +185,9 @@ func portalStory(staff, contact *story, smtp *mailtest.Server, pay *standInPayse
 	contact.waitFor("portal case page", `location.pathname.startsWith(`+js(agencyPath+"/portal/cases/")+`) && document.readyState === "complete"
 		&& document.body.innerText.includes("Lease review")`, true)
 	portalCasePath := contact.path()
-	contact.do("write a message", contact.fillText("f-body", message))
-	contact.do("send it", contact.click(`form[action$="/messages"] button[type=submit]`))
-	contact.atPath("message sent", portalCasePath, ".portal-history", message)
+	contact.do("write a message", contact.fillText("f-reply", message))
+	contact.do("send it", contact.click(`form.reply-form button[type=submit]`))
+	contact.atPath("message sent", portalCasePath, ".thread", message)
 	doc := filepath.Join(t.TempDir(), "Signed form.pdf")
 	if err := os.WriteFile(doc, filestest.PDF(2, 1000), 0o600); err != nil {
 		t.Fatal(err)

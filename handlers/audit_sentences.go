@@ -437,6 +437,18 @@ var auditPhrases = map[string]auditPhrase{
 	}},
 	"recurring.ended": {"Recurring invoice ended", func(s *auditSentence) { s.recurring(); s.capitalize(); s.text(" ended"); s.detail(": ") }},
 
+	// Requests and messages (issue 16).
+	"message.hidden": {"Client's message hidden", func(s *auditSentence) {
+		s.actor()
+		s.text(" hid a client's message on ")
+		s.link("a case", s.base+"/cases/"+s.e.Target)
+		s.text(" from the client")
+		s.detail(": ")
+	}},
+	"request_type.created":  {"Request type added", func(s *auditSentence) { s.actor(); s.text(" added a request type"); s.detail(": ") }},
+	"request_type.changed":  {"Request type changed", func(s *auditSentence) { s.actor(); s.text(" changed a request type"); s.detail(": ") }},
+	"request_type.archived": {"Request type archived", func(s *auditSentence) { s.actor(); s.text(" archived a request type"); s.detail(": ") }},
+
 	// Settings and the agency.
 	"settings.changed": {"Settings changed", func(s *auditSentence) { s.actor(); s.text(" changed the agency's settings"); s.detail(": ") }},
 	"branding.changed": {"Branding changed", func(s *auditSentence) { s.actor(); s.text(" changed the branding"); s.detail(": ") }},

@@ -79,6 +79,8 @@ type caseShowView struct {
 	StatusOptions []option
 	PeopleOptions []option
 	NoteForm      noteForm
+	Thread        threadView      // messages.go
+	Request       *requestDetails // requests.go; nil for a case the agency opened
 	caseDocumentsView
 	DocRequests   docRequestsView // docrequests.go
 	caseTasksView                 // tasks.go
@@ -114,11 +116,44 @@ func timelineItems(base string, k *tenant.Case, me *tenant.User, events []tenant
 			if e.Note != nil {
 				body, it.ForCli = e.Note.Body, e.Note.VisibleToClient
 				it.Edited = e.Note.Edited() || (e.NewValue != "" && e.NewValue != e.Note.Body)
-				if e.Note.AuthorID == me.ID || mayEditAny {
+				if e.Note.AuthorID == me.ID || (mayEditAny && !e.Note.VisibleToClient) { // a message is its author's to correct (messages.go)
 					it.EditURL = base + "/" + k.ID + "/notes/" + e.NoteID + "/edit"
 				}
 			}
 			it.Body, it.HasBody = body, true
+		case tenant.EventNoteEdited:
+			if e.Field == tenant.FieldVisibility {
+				it.Summary = "made a note internal"
+				if e.NewValue == "client" {
+					it.Summary = "showed a note to the client"
+				}
+			} else {
+				it.Summary = "edited a note"
+				diff(e.OldValue, e.NewValue, true)
+			}
+		case tenant.EventDocument:
+			it.Summary = documentEventSummary(e)
+		case tenant.EventInvoice:
+			it.Summary = "linked an invoice: " + e.NewValue
+		case tenant.EventInvoiceIssued:
+			it.Summary = "issued " + e.NewValue
+		case tenant.EventInvoicePaid:
+			it.Summary = e.NewValue
+		case tenant.EventInvoiceVoid:
+			it.Summary = "voided invoice " + e.NewValue
+		case tenant.EventRequestOpened:
+			it.Summary = "opened the request from the portal"
+			if e.Field != "" {
+				it.Summary += " (" + e.Field + ")"
+			}
+		case tenant.EventMessageHidden:
+			it.Summary = "hid the client's message from the client: " + e.NewValue
+		case tenant.EventTask:
+			it.Summary = taskEventSummary(e)
+		case tenant.EventTime:
+			it.Summary = timeEventSummary(e)
+		default:
+			it.Summary = e.Kind + " " + e.NewValue
 		}
 		items = append(items, it)
 	}
@@ -166,6 +201,12 @@ func (h *Handlers) caseShowView(c *fiber.Ctx, r *Request, id string, before int6
 		return nil, err
 	}
 	view.PeopleOptions = caseAssigneeOptions(people, k.AssigneeID)
+	if view.Thread, err = h.caseThread(c, r, v, k.ID); err != nil {
+		return nil, err
+	}
+	if view.Request, err = h.requestDetails(c, r, v, k.ID); err != nil {
+		return nil, err
+	}
 	view.StatusOptions = caseStatusOptions(k.Status)
 	if view.caseDocumentsView, err = h.caseDocuments(c, r, v, k.ID); err != nil {
 		return nil, err

@@ -408,13 +408,19 @@ func TestCaseNotes(t *testing.T) {
 			t.Fatalf("note became %q", got)
 		}
 	})
-	t.Run("an admin may edit anyone's note, and hiding it is recorded", func(t *testing.T) {
+	t.Run("an admin may edit anyone's internal note but not someone's message to the client; its author takes it back, recorded", func(t *testing.T) {
 		admin, _ := f.e.mustAddUser(t, f.a, "admin")
-		wantStatus(t, admin.post(f.url("/"+id+"/notes/"+visible), url.Values{"body": {"Hello client"}}), http.StatusSeeOther)
+		wantStatus(t, admin.post(f.url("/"+id+"/notes/"+visible), url.Values{"body": {"Hello client"}}), http.StatusForbidden)
+		wantStatus(t, admin.post(f.url("/"+id+"/notes/"+internal), url.Values{"body": {"corrected by an admin"}}), http.StatusSeeOther)
+		if got := f.e.caseQuery(t, f.a, `SELECT body FROM notes WHERE id = ?`, internal); got != "corrected by an admin" {
+			t.Fatalf("internal note = %q", got)
+		}
+		// Within its 15 minutes (messages_test.go), the author may make it internal.
+		wantStatus(t, owner.post(f.url("/"+id+"/notes/"+visible), url.Values{"body": {"Hello client"}}), http.StatusSeeOther)
 		if got := f.e.caseQuery(t, f.a, `SELECT visible_to_client FROM notes WHERE id = ?`, visible); got != "0" {
 			t.Fatalf("visible_to_client = %s", got)
 		}
-		wantContains(t, owner.get(f.url("/"+id)), "<strong>Admin Person</strong> made a note internal")
+		wantContains(t, owner.get(f.url("/"+id)), "made a note internal")
 	})
 	t.Run("a note of another case is not found", func(t *testing.T) {
 		other := mustCreateCase(t, owner, f.a, url.Values{"client_id": {f.acme}, "title": {"Other"}})

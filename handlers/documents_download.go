@@ -90,10 +90,15 @@ func (h *Handlers) DocumentThumb(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
+	return sendThumb(c, r.Tenant, d)
+}
+
+// sendThumb answers with a document's thumbnail (staff and portal alike).
+func sendThumb(c *fiber.Ctx, t *tenant.Store, d *tenant.Document) error {
 	if d.ThumbKey == "" || activeContent(d) != 0 {
 		return apperr.New(apperr.NotFound, "This document has no thumbnail.")
 	}
-	f, err := files.Open(r.Tenant.FilesDir(), d.ThumbKey)
+	f, err := files.Open(t.FilesDir(), d.ThumbKey)
 	if err != nil {
 		return err
 	}

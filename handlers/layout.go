@@ -38,6 +38,7 @@ type navKey struct {
 	Settings       int    // the entry of the page shown in settingsNav, -1: not in the Settings area
 	Account        int    // the entry of the page shown in accountNav, -1: none
 	Sub            bool   // the Settings area's sub-navigation rather than the header
+	Inbox          int    // what waits in the staff member's inbox (inbox.go)
 }
 
 // navCacheSize is about how many rendered headers are kept: one per
@@ -79,9 +80,11 @@ type navView struct {
 
 // navLink is one link of the header.
 type navLink struct {
-	Href    string
-	Label   string
-	Current bool
+	Href     string
+	Label    string
+	Current  bool
+	Count    int    // a number beside the label (the inbox's); 0: none
+	CountURL string // where live updates fetch the number again; "": no number
 }
 
 // navEntry is a link of a navigation: shown to a person whose role may
@@ -100,6 +103,7 @@ type navEntry struct {
 // agencyNav is the staff side's primary sections, in its sidebar.
 var agencyNav = []navEntry{
 	{label: "Dashboard", path: "/a/:slug"},
+	{label: "Inbox", path: "/a/:slug/inbox", prefix: true},
 	{label: "Clients", path: "/a/:slug/clients", prefix: true},
 	{label: "Cases", path: "/a/:slug/cases", prefix: true},
 	{label: "Invoices", path: "/a/:slug/invoices", prefix: true, also: []string{"/a/:slug/recurring"}},
@@ -111,6 +115,7 @@ var agencyNav = []navEntry{
 // portalNav is the client portal's navigation.
 var portalNav = []navEntry{
 	{label: "Home", path: "/a/:slug/portal", prefix: true},
+	{label: "Requests", path: "/a/:slug/portal/requests", prefix: true},
 	{label: "Invoices", path: "/a/:slug/portal/invoices", prefix: true},
 	{label: "My data", path: "/a/:slug/account/data"},
 }
@@ -122,6 +127,7 @@ var settingsNav = []navEntry{
 	{label: "Team", path: "/a/:slug/users"},
 	{label: "Billing", path: "/a/:slug/settings/billing"},
 	{label: "Task templates", path: "/a/:slug/settings/tasks", prefix: true},
+	{label: "Request types", path: "/a/:slug/settings/requests", prefix: true},
 	{label: "Hourly rates", path: "/a/:slug/settings/rates"},
 	{label: "Branding", path: "/a/:slug/settings/branding"},
 	{label: "Privacy", path: "/a/:slug/privacy", prefix: true},
@@ -211,6 +217,7 @@ func (h *Handlers) navKey(c *fiber.Ctx, p *Page) navKey {
 			} else {
 				k.Current = currentEntry(agencyNav, base, p.Path)
 				k.Settings = currentEntry(settingsNav, base, p.Path)
+				k.Inbox = h.inboxCount(c, stateOf(c).req)
 			}
 			if k.Current < 0 && k.Settings < 0 {
 				k.Account = currentEntry(accountNav, base, p.Path)
@@ -262,6 +269,11 @@ func (h *Handlers) navView(k navKey) navView {
 	may := func(e navEntry, a Access) bool { return allowed(a, k.Role) && (staff || !e.staff) }
 	if staff {
 		n.Links = h.links(agencyNav, k.Slug, may, k.Current)
+		for i := range n.Links {
+			if n.Links[i].Href == base+"/inbox" {
+				n.Links[i].Count, n.Links[i].CountURL = k.Inbox, base+"/inbox/count"
+			}
+		}
 		n.SubLinks = h.links(settingsNav, k.Slug, may, k.Settings)
 		if len(n.SubLinks) > 0 {
 			n.Settings = &navLink{Href: n.SubLinks[0].Href, Label: "Settings", Current: k.Settings >= 0}

@@ -71,7 +71,11 @@ func (h *Handlers) editableNote(c *fiber.Ctx, r *Request) (tenant.Viewer, *tenan
 	if err != nil {
 		return v, nil, nil, err
 	}
-	if !mayEditNote(r.User, n) {
+	if n.VisibleToClient || n.FromClient || n.Hidden() { // a message: a record (messages.go)
+		if why := tenant.MessageEditRule(n, r.User.ID, h.Clock.Now()); why != "" {
+			return v, nil, nil, apperr.New(apperr.Forbidden, "%s", why)
+		}
+	} else if !mayEditNote(r.User, n) {
 		return v, nil, nil, apperr.New(apperr.Forbidden, "Only the note's author or an admin can edit it.")
 	}
 	return v, k, n, nil

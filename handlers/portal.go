@@ -22,6 +22,36 @@ type portalUpdate struct {
 	Text       string // typed text under the sentence (a note, a file name), its addresses shown as links
 }
 
+// portalSentence says what an event did, for the client.
+func portalSentence(e tenant.Event) (string, string) {
+	switch e.Kind {
+	case tenant.EventCreated:
+		return e.ActorName + " opened the case", ""
+	case tenant.EventStatus:
+		return e.ActorName + " changed the status to " + tenant.CaseStatusLabel(e.NewValue), ""
+	case tenant.EventNote:
+		text := e.NewValue
+		if e.Note != nil {
+			text = e.Note.Body
+		}
+		return e.ActorName + " wrote", text
+	case tenant.EventDocument:
+		verb := map[string]string{tenant.DocumentUploaded: " uploaded a document", tenant.DocumentShared: " shared a document",
+			tenant.DocumentRestored: " restored a document"}[e.Field]
+		if verb == "" {
+			verb = " removed a document"
+		}
+		return e.ActorName + verb, e.NewValue
+	case tenant.EventInvoice:
+		return e.ActorName + " sent an invoice", e.NewValue
+	case tenant.EventRequestOpened:
+		return e.ActorName + " opened the request", ""
+	case tenant.EventTask:
+		return portalTaskSentence(e), ""
+	}
+	return e.ActorName + " updated the case", ""
+}
+
 // PortalHome is the contact's start page: their client's open cases (with
 // unread markers) and the latest updates.
 func (h *Handlers) PortalHome(c *fiber.Ctx, r *Request) error {
@@ -87,6 +117,12 @@ func (h *Handlers) PortalCase(c *fiber.Ctx, r *Request) error {
 }
 
 func (h *Handlers) portalCasePage(c *fiber.Ctx, r *Request, message string, formErr error) error {
+	return h.portalCaseReply(c, r, message, formErr, false)
+}
+
+// portalCaseReply is portalCasePage; reply says formErr refused the
+// message (shown in the reply box under the conversation).
+func (h *Handlers) portalCaseReply(c *fiber.Ctx, r *Request, message string, formErr error, reply bool) error {
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
@@ -100,10 +136,13 @@ func (h *Handlers) portalCasePage(c *fiber.Ctx, r *Request, message string, form
 	if err != nil {
 		return err
 	}
-	history := make([]portalUpdate, len(events))
-	for i, e := range events {
+	history := make([]portalUpdate, 0, len(events))
+	for _, e := range events {
+		if e.Kind == tenant.EventNote {
+			continue // messages are in the conversation (messages.go)
+		}
 		s, text := portalSentence(e)
-		history[i] = portalUpdate{At: e.At, Sentence: s, Text: text}
+		history = append(history, portalUpdate{At: e.At, Sentence: s, Text: text})
 	}
 	if formErr == nil {
 		if err := t.MarkCaseRead(c.UserContext(), me.ID, k.ID); err != nil {
@@ -111,7 +150,16 @@ func (h *Handlers) portalCasePage(c *fiber.Ctx, r *Request, message string, form
 		}
 	}
 	view := &portalCaseView{Page: Page{Title: tenant.CaseNumber(k.Number) + " " + k.Title}, Base: portalBase(r), URL: portalBase(r) + "/cases/" + k.ID,
-		Case: k, Number: tenant.CaseNumber(k.Number), Status: tenant.CaseStatusLabel(k.Status), History: history, Message: message}
+		Case: k, Number: tenant.CaseNumber(k.Number), Status: tenant.CaseStatusLabel(k.Status), History: history}
+	if view.Thread, err = h.caseThread(c, r, v, k.ID); err != nil {
+		return err
+	}
+	if view.Thread.Body = message; formErr != nil && reply {
+		view.Thread.replyError(formErr)
+	}
+	if view.Request, err = h.requestDetails(c, r, v, k.ID); err != nil {
+		return err
+	}
 	if view.portalDocumentsView, err = h.portalDocuments(c, r, k.ID); err != nil {
 		return err
 	}
@@ -135,32 +183,11 @@ type portalCaseView struct {
 	Number  string
 	Status  string
 	History []portalUpdate
-	Message string
+	Thread  threadView      // messages.go
+	Request *requestDetails // requests.go; nil for a case the agency opened
 	portalDocumentsView
 	DocRequests     portalDocRequestsView // docrequests.go
 	portalTasksView                       // tasks_portal.go
-}
-
-// PortalMessage posts the contact's message on the case: a note shown to
-// the client, on the staff's timeline too, and an email to the staff member
-// looking after the case.
-func (h *Handlers) PortalMessage(c *fiber.Ctx, r *Request) error {
-	v, err := r.Viewer(c.UserContext())
-	if err != nil {
-		return err
-	}
-	t, id := r.Tenant, c.Params("id")
-	body := c.FormValue("body")
-	n, err := t.AddNote(c.UserContext(), v, caseActor(r), id, body, true)
-	if err != nil {
-		if apperr.CodeOf(err) != apperr.Invalid {
-			return err
-		}
-		return h.portalCasePage(c, r, body, err)
-	}
-	h.afterClientActivity(c, r, id, "client-message", n.Body)
-	h.flash(c, "Message sent.")
-	return h.redirect(c, portalBase(r)+"/cases/"+id)
 }
 
 // afterClientActivity marks the case for the staff's unread markers and

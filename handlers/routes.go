@@ -111,7 +111,7 @@ func route(method, path string, a Access, handler any, policies []Policy) Route 
 
 // Routes is the whole route table, read top to bottom: the core rows here,
 // then each larger area's rows from its own routes_*.go file.
-var Routes = concatRoutes(coreRoutes, shellRoutes, documentRoutes, billingRoutes, privacyRoutes, operatorRoutes, opsRoutes, taskRoutes, docRequestRoutes)
+var Routes = concatRoutes(coreRoutes, shellRoutes, documentRoutes, billingRoutes, privacyRoutes, operatorRoutes, opsRoutes, taskRoutes, requestRoutes)
 
 func concatRoutes(groups ...[]Route) []Route {
 	var out []Route
@@ -170,7 +170,7 @@ var coreRoutes = []Route{
 	// The client portal.
 	get("/a/:slug/portal", ClientOnly, (*Handlers).PortalHome),
 	get("/a/:slug/portal/cases/:id", ClientOnly, (*Handlers).PortalCase),
-	post("/a/:slug/portal/cases/:id/messages", ClientOnly, (*Handlers).PortalMessage),
+	post("/a/:slug/portal/cases/:id/messages", ClientOnly, (*Handlers).PortalMessage, NeedsSpace),
 	post("/a/:slug/portal/cases/:id/documents", ClientOnly, (*Handlers).PortalUpload, Streams, Unqueued, NeedsSpace),
 	get("/a/:slug/portal/cases/:id/documents/:doc", ClientOnly, (*Handlers).PortalDocument),
 	get("/a/:slug/portal/invoices", ClientOnly, (*Handlers).PortalInvoices),

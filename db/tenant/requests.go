@@ -226,7 +226,7 @@ func (t *Store) SaveRequestType(ctx context.Context, id string, in RequestTypeIn
 				return fmt.Errorf("db: insert request field: %w", err)
 			}
 		}
-		a.Target = in.Name
+		a.Target, a.Detail = id, in.Name
 		return t.auditTx(ctx, tx, a)
 	})
 	return id, err
@@ -240,7 +240,7 @@ func (t *Store) ArchiveRequestType(ctx context.Context, id string, a Audit) erro
 		if err := tx.QueryRowContext(ctx, `UPDATE request_types SET archived_at = ? WHERE id = ? AND archived_at IS NULL RETURNING name`, t.Now(), id).Scan(&name); err != nil {
 			return db.NotFound(err, "Request type")
 		}
-		a.Target = name
+		a.Target, a.Detail = id, name
 		return t.auditTx(ctx, tx, a)
 	})
 }
@@ -426,10 +426,10 @@ func (t *Store) DiscardRequest(ctx context.Context, req *OpenedRequest) error {
 	})
 }
 
-// RequestsSince counts the requests userID opened at or after since.
+// RequestsSince counts the requests userID opened after since.
 func (t *Store) RequestsSince(ctx context.Context, userID string, since time.Time) (int, error) {
 	var n int
-	err := t.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE origin = 'client' AND created_by = ? AND created_at >= ?`, userID, since.Unix()).Scan(&n)
+	err := t.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE origin = 'client' AND created_by = ? AND created_at > ?`, userID, since.Unix()).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("db: count requests: %w", err)
 	}
