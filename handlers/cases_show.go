@@ -121,39 +121,6 @@ func timelineItems(base string, k *tenant.Case, me *tenant.User, events []tenant
 				}
 			}
 			it.Body, it.HasBody = body, true
-		case tenant.EventNoteEdited:
-			if e.Field == tenant.FieldVisibility {
-				it.Summary = "made a note internal"
-				if e.NewValue == "client" {
-					it.Summary = "showed a note to the client"
-				}
-			} else {
-				it.Summary = "edited a note"
-				diff(e.OldValue, e.NewValue, true)
-			}
-		case tenant.EventDocument:
-			it.Summary = documentEventSummary(e)
-		case tenant.EventInvoice:
-			it.Summary = "linked an invoice: " + e.NewValue
-		case tenant.EventInvoiceIssued:
-			it.Summary = "issued " + e.NewValue
-		case tenant.EventInvoicePaid:
-			it.Summary = e.NewValue
-		case tenant.EventInvoiceVoid:
-			it.Summary = "voided invoice " + e.NewValue
-		case tenant.EventRequestOpened:
-			it.Summary = "opened the request from the portal"
-			if e.Field != "" {
-				it.Summary += " (" + e.Field + ")"
-			}
-		case tenant.EventMessageHidden:
-			it.Summary = "hid the client's message from the client: " + e.NewValue
-		case tenant.EventTask:
-			it.Summary = taskEventSummary(e)
-		case tenant.EventTime:
-			it.Summary = timeEventSummary(e)
-		default:
-			it.Summary = e.Kind + " " + e.NewValue
 		}
 		items = append(items, it)
 	}

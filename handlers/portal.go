@@ -22,36 +22,6 @@ type portalUpdate struct {
 	Text       string // typed text under the sentence (a note, a file name), its addresses shown as links
 }
 
-// portalSentence says what an event did, for the client.
-func portalSentence(e tenant.Event) (string, string) {
-	switch e.Kind {
-	case tenant.EventCreated:
-		return e.ActorName + " opened the case", ""
-	case tenant.EventStatus:
-		return e.ActorName + " changed the status to " + tenant.CaseStatusLabel(e.NewValue), ""
-	case tenant.EventNote:
-		text := e.NewValue
-		if e.Note != nil {
-			text = e.Note.Body
-		}
-		return e.ActorName + " wrote", text
-	case tenant.EventDocument:
-		verb := map[string]string{tenant.DocumentUploaded: " uploaded a document", tenant.DocumentShared: " shared a document",
-			tenant.DocumentRestored: " restored a document"}[e.Field]
-		if verb == "" {
-			verb = " removed a document"
-		}
-		return e.ActorName + verb, e.NewValue
-	case tenant.EventInvoice:
-		return e.ActorName + " sent an invoice", e.NewValue
-	case tenant.EventRequestOpened:
-		return e.ActorName + " opened the request", ""
-	case tenant.EventTask:
-		return portalTaskSentence(e), ""
-	}
-	return e.ActorName + " updated the case", ""
-}
-
 // PortalHome is the contact's start page: their client's open cases (with
 // unread markers) and the latest updates.
 func (h *Handlers) PortalHome(c *fiber.Ctx, r *Request) error {
