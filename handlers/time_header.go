@@ -18,7 +18,9 @@ const timerCasesMax = 20
 // person's cases. The shell's header is cached per person and page kind,
 // so it holds only an empty place for this widget, which htmx fills from
 // GET /a/:slug/timer as the page loads and whenever the tab is shown again
-// (a timer started or stopped in another tab); without script, the place
+// (a timer started or stopped in another tab), with ?case= the case page
+// on screen (its #timer-here; the header's disabled #timer-none keeps the
+// include from matching nothing elsewhere); without script, the place
 // links to the same address as a page.
 type headerTimerView struct {
 	Page
