@@ -81,5 +81,18 @@ func (s *story) documents(slug string) {
 	s.screenshot("docs-02-reloaded")
 	s.noConsoleErrors("reload")
 	s.csrfAgrees("case page with documents")
+
+	// The PDF's own page, from its name in the list: its details and actions.
+	s.do("mark the PDF's name", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll("#case-documents-list a.doc-name")].find(a => a.textContent.trim() === "Signed contract.pdf").dataset.e2eDoc = "1"`))
+	s.do("open the PDF's page", s.click(`#case-documents-list a.doc-name[data-e2e-doc]`))
+	s.waitFor("the document's page", `/\/documents\/[0-9a-f-]{36}\/details$/.test(location.pathname) && document.readyState === "complete"`, true)
+	docPage := s.path()
+	s.atPath("the document's details", docPage, ".doc-page .props", "Uploaded")
+	s.atPath("its actions", docPage, ".doc-page-actions", "Share with client")
+	s.screenshot("docs-03-document-page")
+	s.do("share it from its page", s.click(`.doc-page-actions form[action$="/share"] button[type=submit]`))
+	s.atPath("shared, back on its page", docPage, ".flash", "The client can now see the document.")
+	s.atPath("marked shared", docPage, ".doc-page .props", "Client sees this")
+	s.noConsoleErrors("document page")
 	t.Logf("documents story (%s) took %s", s.vp.name, time.Since(start).Round(time.Millisecond))
 }

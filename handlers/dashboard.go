@@ -162,6 +162,16 @@ func (h *Handlers) dashboardCounts(c *fiber.Ctx, r *Request, v tenant.Viewer, vi
 	for i, l := range lists {
 		view.Counts = append(view.Counts, dashboardCount{Label: l.label, N: counts[i], URL: base + l.state.query(""), Alert: l.alert && counts[i] > 0})
 	}
+	// What clients sent, as the inbox lists it: requests nobody has taken
+	// and messages the person has not read.
+	inbox, err := r.Tenant.Inbox(c.UserContext(), v)
+	if err != nil {
+		return err
+	}
+	inboxURL := "/a/" + r.Agency.Slug + "/inbox"
+	view.Counts = append(view.Counts,
+		dashboardCount{Label: "New requests", N: inbox.Requests, URL: inboxURL + "#h-inbox-requests", Alert: inbox.Requests > 0},
+		dashboardCount{Label: "New from clients", N: inbox.Messages, URL: inboxURL + "#h-inbox-messages"})
 	return nil
 }
 

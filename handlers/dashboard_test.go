@@ -86,6 +86,15 @@ func countRows(t *testing.T, b *browser, link, label string) int {
 	if label == "Team" {
 		return len(teamRow.FindAllString(res.Body, -1))
 	}
+	if _, section, ok := strings.Cut(link, "/inbox#"); ok {
+		// The inbox's section that the figure links to, up to the next one.
+		_, rest, found := strings.Cut(res.Body, `id="`+section+`"`)
+		if !found {
+			t.Fatalf("%s: no section %s on the inbox", label, section)
+		}
+		rest, _, _ = strings.Cut(rest, "</section>")
+		return strings.Count(rest, `<li><a href=`)
+	}
 	n := len(caseRow.FindAllString(res.Body, -1))
 	for m := loadMore.FindStringSubmatch(res.Body); m != nil; m = loadMore.FindStringSubmatch(res.Body) {
 		res = b.get(html.UnescapeString(m[1]))
@@ -148,5 +157,42 @@ func mustExec(t *testing.T, tn interface {
 	t.Helper()
 	if err := tn.Tx(context.Background(), func(tx *sql.Tx) error { _, err := tx.Exec(query, args...); return err }); err != nil {
 		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// TestDashboardCountsWhatClientsSent: the dashboard's "New requests" and
+// "New from clients" are the inbox's unassigned requests and unread client
+// messages, and each figure's link lists that many.
+func TestDashboardCountsWhatClientsSent(t *testing.T) {
+	t.Parallel()
+	f := mustPortalFixture(t)
+	wantStatus(t, f.contact.post(f.portal("/cases/"+f.caseX+"/messages"), url.Values{"body": {"Here are the new texts."}}), http.StatusSeeOther)
+	wantStatus(t, f.contact.post(f.portal("/cases/"+f.caseX+"/messages"), url.Values{"body": {"And the logo."}}), http.StatusSeeOther)
+	res := f.contact.postFiles(f.portal("/requests"), url.Values{"subject": {"A new page"}, "body": {"Could you add a careers page?"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	figures := func(b *browser) map[string]int {
+		t.Helper()
+		res := b.get("/a/" + f.a.Slug)
+		wantStatus(t, res, http.StatusOK)
+		got := map[string]int{}
+		for _, m := range dashCount.FindAllStringSubmatch(res.Body, -1) {
+			link, label := html.UnescapeString(m[1]), strings.TrimSpace(m[3])
+			n, _ := strconv.Atoi(m[2])
+			if rows := countRows(t, b, link, label); rows != n {
+				t.Errorf("%s: the dashboard says %d, %s lists %d", label, n, link, rows)
+			}
+			got[label] = n
+		}
+		return got
+	}
+	got := figures(f.a.Owner)
+	// The two messages, and the request's own message on the case it opened.
+	if got["New from clients"] != 3 || got["New requests"] != 1 {
+		t.Errorf("owner's figures %v: want 3 new from clients and 1 new request", got)
+	}
+	// Once the owner has read the case, its messages are no longer new to them.
+	wantStatus(t, f.a.Owner.get("/a/"+f.a.Slug+"/cases/"+f.caseX), http.StatusOK)
+	if got := figures(f.a.Owner); got["New from clients"] != 1 {
+		t.Errorf("after reading the case, %d new from clients, want the request's 1", got["New from clients"])
 	}
 }
