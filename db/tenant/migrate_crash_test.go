@@ -45,12 +45,16 @@ func init() {
 	}
 }
 
-// crashingMigration is the injected migration: about 20 MiB written (more
-// than the page cache holds, so uncommitted pages reach the WAL file), then
-// the pause.
+// backfillRows is how many rows of 1000 bytes the injected migration writes.
+const backfillRows = 6000
+
+// crashingMigration is the injected migration: about 6 MiB written (three
+// times SQLite's default 2 MiB page cache, so uncommitted pages reach the
+// WAL file; it was 20 MiB, which the test wrote twice for no more proof),
+// then the pause.
 func crashingMigration(t *testing.T, schema string) string {
 	return withMigration(t, schema, "big_backfill", `CREATE TABLE backfill (x BLOB NOT NULL);
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < `+fmt.Sprint(backfillRows)+`)
 INSERT INTO backfill SELECT randomblob(1000) FROM n;
 INSERT INTO backfill SELECT `+pausedMigration+`();`)
 }
@@ -122,8 +126,8 @@ func TestMigrationKilledMidway(t *testing.T) {
 		if len(applied) != len(before)+1 || !strings.HasSuffix(applied[len(applied)-1], "big_backfill") {
 			t.Fatalf("applied %q", applied)
 		}
-		if n := queryInt(t, tn, `SELECT COUNT(*) FROM backfill`); n != 20001 {
-			t.Fatalf("backfill has %d rows, want 20001", n)
+		if n := queryInt(t, tn, `SELECT COUNT(*) FROM backfill`); n != backfillRows+1 {
+			t.Fatalf("backfill has %d rows, want %d", n, backfillRows+1)
 		}
 	})
 }
