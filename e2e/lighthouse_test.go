@@ -30,8 +30,9 @@ import (
 // time axe checks a state (axe_test.go), the page's address is reduced to
 // its route (ids, the agency's address and tokens replaced, query values
 // dropped but the tab's) and, the first time that route is seen, the page
-// is audited there and then with the story's cookies, as a desktop and as
-// a phone. A state that a GET of its address does not show (a form's
+// is audited there and then with the story's cookies, as a desktop, and
+// as a phone too if it is the first page of its layout (lighthouseShell).
+// A state that a GET of its address does not show (a form's
 // answer to a POST, a page that redirects) is left out and listed.
 //
 // The audits run in one Node process and one Chromium
@@ -65,7 +66,7 @@ func TestLighthouse(t *testing.T) {
 		routes = append(routes, r)
 	}
 	sort.Strings(routes)
-	t.Logf("lighthouse: %d pages audited (%d runs) in %s:\n  %s", len(routes), lh.runs, time.Since(start).Round(time.Second), strings.Join(routes, "\n  "))
+	t.Logf("lighthouse: %d pages audited as a desktop, %d layouts as a phone (%d runs) in %s:\n  %s", len(routes), len(lh.phoned), lh.runs, time.Since(start).Round(time.Second), strings.Join(routes, "\n  "))
 	if len(lh.skipped) > 0 {
 		t.Logf("lighthouse: states left out, a GET of their address shows another page:\n  %s", strings.Join(lh.skipped, "\n  "))
 	}
@@ -97,6 +98,7 @@ type lighthouseBatch struct {
 	out     *bufio.Reader
 	dir     string
 	audited map[string]bool // routes
+	phoned  map[string]bool // layouts audited as a phone (lighthouseShell)
 	skipped []string
 	runs    int
 }
@@ -128,7 +130,7 @@ func startLighthouse(t *testing.T, cli, chromium string) *lighthouseBatch {
 			t.Errorf("lighthouse-batch: %v\n%s", err, stderr.String())
 		}
 	})
-	return &lighthouseBatch{t: t, in: in, out: bufio.NewReader(out), dir: t.TempDir(), audited: map[string]bool{}}
+	return &lighthouseBatch{t: t, in: in, out: bufio.NewReader(out), dir: t.TempDir(), audited: map[string]bool{}, phoned: map[string]bool{}}
 }
 
 // visit audits the page story s is on, if its route is new, as a desktop
@@ -171,9 +173,32 @@ func (b *lighthouseBatch) visit(s *story, page string) {
 		return
 	}
 	b.audited[route] = true
-	for _, desktop := range []bool{true, false} {
-		b.audit(s.t, u.String(), route, desktop, cookie)
+	b.audit(s.t, u.String(), route, true, cookie)
+	if shell := lighthouseShell(route); !b.phoned[shell] {
+		b.phoned[shell] = true
+		b.audit(s.t, u.String(), route, false, cookie)
 	}
+}
+
+// lighthouseShell names the layout a route's page is drawn in: TestLighthouse
+// audits every page as a desktop and the first page of each layout as a
+// phone too (axe checks every state of every story at 375 px already, and
+// Lighthouse's best practices do not depend on the page's content).
+func lighthouseShell(route string) string {
+	rest, agency := strings.CutPrefix(route, "/a/:slug")
+	switch {
+	case strings.HasPrefix(route, "/operator"):
+		return "console"
+	case !agency:
+		return "public"
+	case strings.HasPrefix(rest, "/portal"):
+		return "portal"
+	case strings.HasPrefix(rest, "/settings"):
+		return "settings"
+	case strings.HasPrefix(rest, "/login") || strings.HasPrefix(rest, "/invite") || strings.HasPrefix(rest, "/reset") || strings.HasPrefix(rest, "/privacy"):
+		return "agency public"
+	}
+	return "staff"
 }
 
 // audit runs Lighthouse on address and fails t unless both categories
@@ -185,6 +210,7 @@ func (b *lighthouseBatch) audit(t *testing.T, address, route string, desktop boo
 		form = "desktop"
 	}
 	b.runs++
+	began := time.Now()
 	out := filepath.Join(b.dir, fmt.Sprintf("report-%d.json", b.runs))
 	req, _ := json.Marshal(map[string]any{"url": address, "desktop": desktop, "headers": map[string]string{"Cookie": cookie}, "out": out})
 	if _, err := b.in.Write(append(req, '\n')); err != nil {
@@ -208,7 +234,7 @@ func (b *lighthouseBatch) audit(t *testing.T, address, route string, desktop boo
 	if final != address {
 		t.Errorf("lighthouse %s (%s): audited %s instead of %s (signed out?)", route, form, final, address)
 	}
-	t.Logf("lighthouse %s (%s): %s", route, form, scores)
+	t.Logf("lighthouse %s (%s): %s (%s)", route, form, scores, time.Since(began).Round(100*time.Millisecond))
 	if len(failures) > 0 {
 		t.Errorf("lighthouse %s (%s, %s): %s; failing audits:\n  %s", route, form, address, scores, strings.Join(failures, "\n  "))
 	}
