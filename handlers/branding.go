@@ -164,10 +164,23 @@ func brandCSS(accent string) string {
 	}
 	c := parseHex(accent)
 	light := readableOn(c, lightBackground, textContrast)
-	dark := readableOn(c, darkBackground, textContrast)
+	darkShade := readableOn(c, darkBackground, textContrast)
 	hover := light.mix(rgb{0, 0, 0}, 0.2)
-	// The selectors are Pico's own, so that this sheet, loaded after
-	// Pico's, wins over its default theme colours.
+	// The selectors are Pico's own (its light theme, its dark theme by
+	// the system's preference and by data-theme), so that this sheet,
+	// loaded after Pico's, wins over its default colours whichever way the
+	// theme is chosen. The header carries the accent as a top rule and the
+	// agency's name in the accent.
+	dark := fmt.Sprintf(`--pico-primary: %[5]s;
+  --pico-primary-underline: %[5]s80;
+  --pico-primary-hover: %[5]s;
+  --pico-primary-background: %[1]s;
+  --pico-primary-border: %[1]s;
+  --pico-primary-hover-background: %[2]s;
+  --pico-primary-hover-border: %[2]s;
+  --pico-primary-inverse: %[3]s;
+  --mm-focus: %[6]s;
+  --mm-brand: %[5]s;`, light.hex(), hover.hex(), inverseOf(light), readableOn(c, lightBackground, focusContrast).hex(), darkShade.hex(), readableOn(c, darkBackground, focusContrast).hex())
 	return fmt.Sprintf(`:root:not([data-theme=dark]), [data-theme=light] {
   --pico-primary: %[1]s;
   --pico-primary-background: %[1]s;
@@ -180,21 +193,19 @@ func brandCSS(accent string) string {
   --pico-primary-focus: %[1]s40;
   --pico-primary-inverse: %[3]s;
   --mm-focus: %[4]s;
+  --mm-brand: %[1]s;
 }
 @media (prefers-color-scheme: dark) {
   :root:not([data-theme=light]) {
-    --pico-primary: %[5]s;
-    --pico-primary-underline: %[5]s80;
-    --pico-primary-hover: %[5]s;
-    --pico-primary-background: %[1]s;
-    --pico-primary-border: %[1]s;
-    --pico-primary-hover-background: %[2]s;
-    --pico-primary-hover-border: %[2]s;
-    --pico-primary-inverse: %[3]s;
-    --mm-focus: %[6]s;
+  %[5]s
   }
 }
-`, light.hex(), hover.hex(), inverseOf(light), readableOn(c, lightBackground, focusContrast).hex(), dark.hex(), readableOn(c, darkBackground, focusContrast).hex())
+[data-theme=dark] {
+  %[5]s
+}
+.site-header, .app-header { border-top: 4px solid var(--mm-brand); }
+.brand strong { color: var(--mm-brand); }
+`, light.hex(), hover.hex(), inverseOf(light), readableOn(c, lightBackground, focusContrast).hex(), dark)
 }
 
 // sendVersioned sends a small generated file: cached for a year when the
