@@ -42,6 +42,31 @@ func TestClientTaskTicksOnlyItsClientsCases(t *testing.T) {
 	}
 }
 
+// A contact ticks only a task shared with their client. The store never
+// gives an internal task to a contact (TestTasks), so the task is unshared
+// here behind its back, as an import or an older version could leave it:
+// the tick is still refused (mutant tasks-contact-ticks-unshared).
+func TestClientTaskTicksOnlySharedTasks(t *testing.T) {
+	f := mustOpenFixture(t)
+	tn, owner := f.mustOpenAgency(t, "unshared")
+	ctx := context.Background()
+	v, actor := everything(owner), actorOf(owner)
+	acme, cora := mustContact(t, tn, owner, "Acme", "cora@acme.test")
+	k := mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: acme.ID, Title: "Website"})
+	task, err := tn.CreateTask(ctx, v, actor, k.ID, tenant.TaskInput{Title: "Send the logo", Shared: true, AssigneeID: cora.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.Write().ExecContext(ctx, `UPDATE tasks SET shared = 0 WHERE id = ?`, task.ID); err != nil {
+		t.Fatal(err)
+	}
+	cv := tenant.Viewer{UserID: cora.ID, ClientID: acme.ID}
+	wantCode(t, tn.ClientSetTaskDone(ctx, cv, actorOf(cora), k.ID, task.ID, true), apperr.NotFound)
+	if got, err := tn.Task(ctx, v, k.ID, task.ID); err != nil || got.Done() {
+		t.Fatalf("an internal task after the contact's tick: %+v %v", got, err)
+	}
+}
+
 // Time is invoiced once: once on a draft it is no longer unbilled, is not
 // offered again, and its change is refused; time logged afterwards is
 // invoiced alone (mutants time-unbilled-includes-invoiced,
