@@ -103,7 +103,12 @@ func requestsStory(staff, contact *story, smtp *mailtest.Server, slug string) {
 	staff.do("open the inbox", chromedp.Navigate(staff.base+agencyPath+"/inbox"))
 	staff.atPath("the request in the inbox", agencyPath+"/inbox", "#inbox-lists", "New banner "+w)
 	staff.screenshot("requests-02-inbox-" + w)
-	staff.do("open the request", staff.click(`#inbox-lists a[href*="/cases/"]`))
+	// Followed by its address: a live update may swap the list under a click.
+	href, err := chromedp.Run(staff.ctx, chromedp.Evaluate[string](`document.querySelector('#inbox-lists a[href*="/cases/"]').getAttribute("href")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff.do("open the request", chromedp.Navigate(staff.base+href))
 	staff.waitFor("the case page", `/^\/a\/[^/]+\/cases\/[0-9a-f-]{36}$/.test(location.pathname) && document.readyState === "complete"`, true)
 	casePath := staff.path()
 	staff.atPath("the client's message", casePath, ".thread", "Please replace the banner.")
