@@ -2,6 +2,9 @@ package tenant_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,15 +31,25 @@ func TestPDFsStoredBeforeTheActiveContentCheckAreMarkedUnscanned(t *testing.T) {
 	}
 	tn := mustAcquire(t, old, agencyID)
 	k := mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: mustCaseClient(t, tn, "Acme", ""), Title: "Old files"})
-	docs, err := tn.AddDocuments(ctx, tenant.StaffDocumentAccess(everything(owner)), actorOf(owner), k.ID, false, 0, []tenant.DocumentFile{
-		{Name: "old.pdf", ContentType: "application/pdf", Size: 10, SHA256: "a", StorageKey: "k1"},
-		{Name: "photo.jpg", ContentType: "image/jpeg", Size: 10, SHA256: "b", StorageKey: "k2"},
-		{Name: "checked.pdf", ContentType: "application/pdf", Size: 10, SHA256: "c", StorageKey: "k3", Active: "javascript"},
-	}, func(int64) string { return "" })
+	old.Close()
+	// The rows as the code of that version stored them, written directly:
+	// today's store writes columns later migrations add.
+	conn, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "tenants", agencyID, "tenant.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	old.Close()
+	docs := []struct{ ID, Name, Type, Active string }{
+		{"doc-old-pdf", "old.pdf", "application/pdf", ""},
+		{"doc-photo", "photo.jpg", "image/jpeg", ""},
+		{"doc-checked-pdf", "checked.pdf", "application/pdf", "javascript"},
+	}
+	for i, d := range docs {
+		if _, err := conn.Exec(`INSERT INTO documents (id, case_id, name, content_type, size, sha256, storage_key, created_at, active)
+			VALUES (?, ?, ?, ?, 10, ?, ?, ?, ?)`, d.ID, k.ID, d.Name, d.Type, fmt.Sprint(i), fmt.Sprint("k", i), testStart.Unix(), d.Active); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn.Close()
 
 	tn = mustAcquire(t, mustOpenPool(t, dir, schema, cfg, c), agencyID)
 	active := func(id string) string {
