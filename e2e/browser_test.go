@@ -33,6 +33,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"mintedmind/internal/syncbuf"
+	"mintedmind/mail/mailtest"
 )
 
 // chromiumPath is where Debian's chromium package puts the browser.
@@ -312,6 +313,25 @@ var viewports = []viewport{
 }
 
 // mustArtifactsDir returns e2e/artifacts, where screenshots go, made if needed.
+// staffAndContact plays a story of an agency's staff member and a client's
+// contact, each in their own browser context, at every viewport, on one
+// server that mails through an in-process SMTP server. The story gets a
+// name unique to its run ("prefix-<viewport>-<n>") for the agency's slug.
+func staffAndContact(t *testing.T, prefix string, play func(staff, contact *story, smtp *mailtest.Server, slug string)) {
+	execPath := requireChromium(t)
+	smtp := mailtest.Start(t)
+	base := startServer(t, "-smtp-url", smtp.URL())
+	browser := newBrowser(t, execPath)
+	artifacts := mustArtifactsDir(t)
+	for i, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) {
+			staff := newStory(t, browser, base, artifacts, vp)
+			contact := newStory(t, browser, base, artifacts, vp)
+			play(staff, contact, smtp, fmt.Sprintf("%s-%d-%d", prefix, i, time.Now().UnixNano()%1_000_000))
+		})
+	}
+}
+
 func mustArtifactsDir(t *testing.T) string {
 	artifacts, err := filepath.Abs("artifacts")
 	if err != nil {

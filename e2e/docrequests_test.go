@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,18 +17,7 @@ import (
 // send" on the portal home, sends the file from the case's checklist;
 // staff accept it, and the checklist says so.
 func TestDocumentRequestStory(t *testing.T) {
-	execPath := requireChromium(t)
-	smtp := mailtest.Start(t)
-	base := startServer(t, "-smtp-url", smtp.URL())
-	browser := newBrowser(t, execPath)
-	artifacts := mustArtifactsDir(t)
-	for i, vp := range viewports {
-		t.Run(vp.name, func(t *testing.T) {
-			staff := newStory(t, browser, base, artifacts, vp)
-			contact := newStory(t, browser, base, artifacts, vp)
-			docRequestStory(staff, contact, smtp, fmt.Sprintf("docreq-%d-%d", i, time.Now().UnixNano()%1_000_000))
-		})
-	}
+	staffAndContact(t, "docreq", docRequestStory)
 }
 
 func docRequestStory(staff, contact *story, smtp *mailtest.Server, slug string) {

@@ -31,18 +31,9 @@ import (
 //
 //	go test ./e2e -run TestFirstDay -v
 func TestFirstDay(t *testing.T) {
-	execPath := requireChromium(t)
-	smtp := mailtest.Start(t)
-	base := startServer(t, "-smtp-url", smtp.URL())
-	browser := newBrowser(t, execPath)
-	artifacts := mustArtifactsDir(t)
-	for i, vp := range viewports {
-		t.Run(vp.name, func(t *testing.T) {
-			s := newStory(t, browser, base, artifacts, vp)
-			contact := newStory(t, browser, base, artifacts, vp)
-			s.firstDay(fmt.Sprintf("day %d %d", i, time.Now().UnixNano()%1_000_000), contact, smtp)
-		})
-	}
+	staffAndContact(t, "day", func(s, contact *story, smtp *mailtest.Server, slug string) {
+		s.firstDay(slug, contact, smtp)
+	})
 }
 
 // lightAccent is a brand colour too light to read on white: the focus

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,18 +19,7 @@ import (
 // reply → the contact sees the reply → both see "seen". Screenshots go to
 // e2e/artifacts/requests-*.
 func TestRequestsStory(t *testing.T) {
-	execPath := requireChromium(t)
-	smtp := mailtest.Start(t)
-	base := startServer(t, "-smtp-url", smtp.URL())
-	browser := newBrowser(t, execPath)
-	artifacts := mustArtifactsDir(t)
-	for i, vp := range viewports {
-		t.Run(vp.name, func(t *testing.T) {
-			staff := newStory(t, browser, base, artifacts, vp)
-			contact := newStory(t, browser, base, artifacts, vp)
-			requestsStory(staff, contact, smtp, fmt.Sprintf("req-%d-%d", i, time.Now().UnixNano()%1_000_000))
-		})
-	}
+	staffAndContact(t, "req", requestsStory)
 }
 
 func requestsStory(staff, contact *story, smtp *mailtest.Server, slug string) {

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -23,18 +22,9 @@ import (
 //
 //	CI=true go test ./e2e -run TestTasksAndTime -v
 func TestTasksAndTime(t *testing.T) {
-	execPath := requireChromium(t)
-	smtp := mailtest.Start(t)
-	base := startServer(t, "-smtp-url", smtp.URL())
-	browser := newBrowser(t, execPath)
-	artifacts := mustArtifactsDir(t)
-	for i, vp := range viewports {
-		t.Run(vp.name, func(t *testing.T) {
-			owner := newStory(t, browser, base, artifacts, vp)
-			contact := newStory(t, browser, base, artifacts, vp)
-			owner.tasksAndTime(contact, smtp, fmt.Sprintf("tasks-%d-%d", i, time.Now().UnixNano()%1_000_000))
-		})
-	}
+	staffAndContact(t, "tasks", func(owner, contact *story, smtp *mailtest.Server, slug string) {
+		owner.tasksAndTime(contact, smtp, slug)
+	})
 }
 
 // taskTitles is the case page's task titles in order, as a script's value.
