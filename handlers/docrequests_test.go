@@ -15,6 +15,14 @@ import (
 // send it back with a reason, the client sends another, staff accept it;
 // every step in the history; bad input, other agencies' and other clients'
 // ids and answered items change nothing.
+// mustDocRequestOfY asks client Y, on its case, for a document and returns
+// the request's id.
+func (f *portalFixture) mustDocRequestOfY(t *testing.T) string {
+	t.Helper()
+	wantStatus(t, f.staff.post("/a/"+f.a.Slug+"/cases/"+f.caseY+"/docrequests", url.Values{"name": {"For Yarrow only"}}), http.StatusSeeOther)
+	return f.e.caseQuery(t, f.a, `SELECT id FROM document_requests WHERE name = 'For Yarrow only'`)
+}
+
 func TestDocumentRequests(t *testing.T) {
 	t.Parallel()
 	f := mustPortalFixture(t)
