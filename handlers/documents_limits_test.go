@@ -43,7 +43,7 @@ func TestUploadRefusedFromContentLengthAlone(t *testing.T) {
 		t.Run(tc.who, func(t *testing.T) {
 			res, body := rawPost(t, ln.Addr().String(), tc.b, tc.path, tc.claimed)
 			if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, tc.want) {
-				t.Fatalf("status %d: %.400s", res.StatusCode, body)
+				t.Fatalf("status %d: %s", res.StatusCode, body)
 			}
 			if !res.Close {
 				t.Error("the connection stays open for a body that will not be read")

@@ -126,6 +126,7 @@ func (h *Handlers) portalCaseReply(c *fiber.Ctx, r *Request, message string, for
 	}
 	if view.Thread.Body = message; formErr != nil && reply {
 		view.Thread.replyError(formErr)
+		view.ReplyRefused = true
 	}
 	if view.Request, err = h.requestDetails(c, r, v, k.ID); err != nil {
 		return err
@@ -142,19 +143,22 @@ func (h *Handlers) portalCaseReply(c *fiber.Ctx, r *Request, message string, for
 	return h.formPage(c, "pages/portal/case", "pages/portal/case", view, formErr)
 }
 
-// portalCaseView is a case's portal page: its history, the message form
-// (Message as typed) and its shared documents.
+// portalCaseView is a case's portal page: its history, the conversation
+// and its shared documents. A refused reply shows its error in the reply
+// box (Thread); any other refused form (an upload) shows FormErrors above
+// the upload form.
 type portalCaseView struct {
 	Page
 	FormErrors
-	Base    string
-	URL     string
-	Case    *tenant.Case
-	Number  string
-	Status  string
-	History []portalUpdate
-	Thread  threadView      // messages.go
-	Request *requestDetails // requests.go; nil for a case the agency opened
+	ReplyRefused bool
+	Base         string
+	URL          string
+	Case         *tenant.Case
+	Number       string
+	Status       string
+	History      []portalUpdate
+	Thread       threadView      // messages.go
+	Request      *requestDetails // requests.go; nil for a case the agency opened
 	portalDocumentsView
 	DocRequests     portalDocRequestsView // docrequests.go
 	portalTasksView                       // tasks_portal.go
