@@ -69,6 +69,11 @@ func TestLitestreamKill9Restore(t *testing.T) {
 	// replica holds a file.
 	waitUntil(t, 30*time.Second, "no file in the control database's replica", func() bool { return hasFile(filepath.Join(replica, "control")) })
 	owners["ls-b"] = mustSignup(t, s.url(""), "ls-b") // created while Litestream runs
+	// Its directory watching has found the new agency once that agency's
+	// replica holds a file (its first snapshot).
+	waitUntil(t, 30*time.Second, "no file in the new agency's replica", func() bool {
+		return hasFile(filepath.Join(replica, "tenants", agencyID(t, data, "ls-b"), "tenant.db"))
+	})
 
 	l := startLoad(s.url(""), owners, 2, 0)
 	l.acks.waitFor(t, 40, 60*time.Second)
