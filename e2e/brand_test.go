@@ -77,7 +77,7 @@ func TestBrandColours(t *testing.T) {
 		s.screenshot("brand-" + theme)
 
 		// The agency's sign-in page, seen by someone signed out.
-		out := newStory(t, browser, base, s.artifacts, viewports[1])
+		out := newStory(t, browser, base, s.artifacts, viewports[len(viewports)-1]) // the phone; the one width under TestLighthouse
 		prefer(t, out, theme)
 		out.do("open the sign-in page", chromedp.Navigate(base+"/a/"+slug+"/login"))
 		out.waitFor("the agency's name", `document.querySelector('.brand strong')?.textContent === 'Redwood Studio'`, true)
