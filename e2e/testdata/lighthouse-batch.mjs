@@ -19,6 +19,7 @@ import {pathToFileURL} from 'node:url';
 const root = dirname(dirname(realpathSync(process.env.LIGHTHOUSE))); // <pkg>/cli/index.js
 const {default: lighthouse} = await import(pathToFileURL(join(root, 'core/index.js')).href);
 const {default: desktopConfig} = await import(pathToFileURL(join(root, 'core/config/desktop-config.js')).href);
+const {default: WebSocket} = await import(pathToFileURL(join(dirname(root), 'ws', 'index.js')).href); // a dependency of lighthouse
 
 const profile = mkdtempSync(join(tmpdir(), 'lighthouse-batch-'));
 const chrome = spawn(process.env.CHROME_PATH, ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
@@ -40,12 +41,31 @@ function stop(code) {
   process.exit(code);
 }
 
+// clearCookies empties the browser's cookie jar before each audit: every
+// story's server is on 127.0.0.1 (another port), cookies do not keep ports
+// apart, and a cookie one server set during an audit would otherwise go
+// with the next story's requests beside the session the request gives.
+async function clearCookies() {
+  const version = await (await fetch(`http://127.0.0.1:${port}/json/version`)).json();
+  const ws = new WebSocket(version.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  try {
+    await new Promise((resolve, reject) => {
+      ws.once('message', (m) => { const r = JSON.parse(m); r.error ? reject(new Error(r.error.message)) : resolve(); });
+      ws.send(JSON.stringify({id: 1, method: 'Storage.clearCookies'}));
+    });
+  } finally {
+    ws.close();
+  }
+}
+
 const lines = readline.createInterface({input: process.stdin});
 for await (const line of lines) {
   if (!line.trim()) continue;
   let answer;
   try {
     const req = JSON.parse(line);
+    await clearCookies();
     const flags = {port, output: 'json', logLevel: 'error', onlyCategories: ['accessibility', 'best-practices'],
       extraHeaders: req.headers || {}, disableFullPageScreenshot: true};
     const result = await lighthouse(req.url, flags, req.desktop ? desktopConfig : undefined);
