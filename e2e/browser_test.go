@@ -150,27 +150,29 @@ func startServer(t *testing.T, extraArgs ...string) string {
 		}
 	})
 
-	// Wait for /readyz to answer 200.
-	client := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		select {
-		case err := <-exited:
-			t.Fatalf("server exited before it was ready: %v\nserver log:\n%s", err, logs.String())
-		default:
+	// The server logs "MintedMind is running" once it listens; /readyz
+	// must then answer 200 at the first asking.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	running := make(chan error, 1)
+	go func() { running <- logs.WaitFor(ctx, "MintedMind is running") }()
+	select {
+	case err := <-exited:
+		t.Fatalf("server exited before it was ready: %v\nserver log:\n%s", err, logs.String())
+	case err := <-running:
+		if err != nil {
+			t.Fatalf("server not running at %s after 15s: %v\nserver log:\n%s", base, err, logs.String())
 		}
-		resp, err := client.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server not ready at %s/readyz after 15s (last error %v)\nserver log:\n%s", base, err, logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get(base + "/readyz")
+	if err != nil {
+		t.Fatalf("server at %s: GET /readyz: %v\nserver log:\n%s", base, err, logs.String())
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("server at %s: GET /readyz answered %d once running, want 200\nserver log:\n%s", base, resp.StatusCode, logs.String())
+	}
+	return base
 }
 
 // newBrowser starts headless Chromium and returns a context of its first tab.
@@ -219,6 +221,17 @@ func newBrowser(t *testing.T, execPath string) context.Context {
 type consoleWatch struct {
 	mu      sync.Mutex
 	entries []string
+	added   chan struct{} // closed (and replaced) when an entry is added
+}
+
+// next is a channel closed when the next entry is collected.
+func (w *consoleWatch) next() <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.added == nil {
+		w.added = make(chan struct{})
+	}
+	return w.added
 }
 
 func (w *consoleWatch) listen(ev any) {
@@ -258,6 +271,10 @@ func (w *consoleWatch) listen(ev any) {
 	}
 	w.mu.Lock()
 	w.entries = append(w.entries, msg)
+	if w.added != nil {
+		close(w.added)
+		w.added = nil
+	}
 	w.mu.Unlock()
 }
 
@@ -413,33 +430,33 @@ func (s *story) location() string {
 	return loc
 }
 
-// waitFor polls a JavaScript condition through DevTools until it is true,
-// and reports (with the page's URL and text) if it is not within 10s. The
-// page may navigate in between, so failed evaluations are retried. A fatal
-// failure stops the test; otherwise waitFor returns false.
+// waitFor waits until a JavaScript condition is true in the page
+// (chromedp.Poll: the browser re-evaluates it every 50 ms), and reports
+// (with the page's URL and text) if it is not within 10s. The page may
+// navigate in between, which ends an evaluation with an error; the wait
+// then starts again in the new page. A fatal failure stops the test;
+// otherwise waitFor returns false.
 func (s *story) waitFor(what, expr string, fatal bool) bool {
 	s.t.Helper()
 	const limit = 10 * time.Second
-	deadline := time.Now().Add(limit)
+	ctx, cancel := context.WithTimeout(s.ctx, limit)
+	defer cancel()
 	var lastErr error
-	for {
-		ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
-		cancel()
-		if err == nil && ok {
+	for ctx.Err() == nil {
+		// A condition that throws (an element not there yet) counts as false.
+		var ok bool
+		ok, lastErr = chromedp.Run(ctx, chromedp.PollFunction[bool](`() => { try { return !!(`+expr+`) } catch (e) { return false } }`,
+			chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(limit)))
+		if lastErr == nil && ok {
 			return true
 		}
-		lastErr = err
-		if time.Now().After(deadline) {
-			report := s.t.Errorf
-			if fatal {
-				report = s.t.Fatalf
-			}
-			report("%s (%s): not true after %s: %s\nlast error: %v\npage at %s shows:\n%s", what, s.vp.name, limit, expr, lastErr, s.location(), s.bodyText())
-			return false
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
+	report := s.t.Errorf
+	if fatal {
+		report = s.t.Fatalf
+	}
+	report("%s (%s): not true after %s: %s\nlast error: %v\npage at %s shows:\n%s", what, s.vp.name, limit, expr, lastErr, s.location(), s.bodyText())
+	return false
 }
 
 // bodyText is the visible text of the page, for messages.
@@ -611,9 +628,10 @@ func (s *story) probe() {
 		el.textContent = "window.e2eInline = true";
 		document.head.appendChild(el);
 	})()`))
-	deadline := time.Now().Add(5 * time.Second)
+	timeout := time.After(5 * time.Second)
 	var got []string
 	for {
+		next := s.watch.next() // before take: an entry added after take closes it
 		got = append(got, s.watch.take()...)
 		sawConsole, sawCSP := false, false
 		for _, e := range got {
@@ -623,11 +641,12 @@ func (s *story) probe() {
 		if sawConsole && sawCSP {
 			break
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-next:
+		case <-timeout:
 			s.t.Fatalf("console watch (%s): after a console.error and an inline script, saw console.error=%v, CSP violation=%v; messages: %q",
 				s.vp.name, sawConsole, sawCSP, got)
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 	ran, err := chromedp.Run(s.ctx, chromedp.Evaluate[bool](`window.e2eInline === true`))
 	if err != nil {

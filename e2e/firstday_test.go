@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -264,19 +265,26 @@ func (s *story) recoveryCodes(agencyPath, slug string) {
 	// The download, into a folder of the test's.
 	dir := t.TempDir()
 	bc := chromedp.FromContext(s.ctx).BrowserContextID
-	if _, err := chromedp.CallBrowser(s.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, BrowserContextID: bc, DownloadPath: dir}); err != nil {
+	eventsOn := true
+	if _, err := chromedp.CallBrowser(s.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, BrowserContextID: bc, DownloadPath: dir, EventsEnabled: &eventsOn}); err != nil {
 		t.Fatal(err)
 	}
+	downloaded := make(chan struct{})
+	var once sync.Once
+	chromedp.ListenBrowser(s.ctx, func(ev any) {
+		if p, ok := ev.(*browser.EventDownloadProgress); ok && p.State == browser.DownloadProgressStateCompleted {
+			once.Do(func() { close(downloaded) })
+		}
+	})
 	s.do("download the codes", s.click(`button[data-codes][data-filename]`))
 	s.waitFor("download confirmed", `(document.getElementById("codes-status")?.textContent || "").includes(`+js("Saved as "+slug+"-recovery-codes.txt")+`)`, true)
 	file := filepath.Join(dir, slug+"-recovery-codes.txt")
-	var got []byte
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		if got, err = os.ReadFile(file); err == nil && len(got) > 0 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
+	select {
+	case <-downloaded:
+	case <-time.After(10 * time.Second):
+		t.Errorf("recovery codes (%s): the browser reported no finished download within 10s", s.vp.name)
 	}
+	got, err := os.ReadFile(file)
 	if string(got) != codes {
 		t.Errorf("recovery codes (%s): the downloaded %s holds %q (%v), want the 10 codes of the page %q", s.vp.name, file, got, err, codes)
 	}
