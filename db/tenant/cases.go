@@ -62,6 +62,13 @@ type caseQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// txQuerier is a write transaction: the *sql.Tx itself, or the same
+// transaction through the writer's statement cache (t.Cached(tx)).
+type txQuerier interface {
+	caseQuerier
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
 // loadCase reads a case visible to v, with its labels; another agency's id
 // or one v may not see is not found, like one that never existed.
 func loadCase(ctx context.Context, q caseQuerier, v Viewer, id string) (*Case, error) {
@@ -92,7 +99,7 @@ func (t *Store) Case(ctx context.Context, v Viewer, id string) (*Case, error) {
 
 // clientForCase checks, inside tx, that a case may belong to the client:
 // one of this agency's, visible to v, not archived. It returns the name.
-func clientForCase(ctx context.Context, tx *sql.Tx, v Viewer, id string) (string, error) {
+func clientForCase(ctx context.Context, tx caseQuerier, v Viewer, id string) (string, error) {
 	filter, args := v.clientFilter("cl")
 	var name string
 	var archived sql.NullInt64
@@ -111,7 +118,7 @@ func clientForCase(ctx context.Context, tx *sql.Tx, v Viewer, id string) (string
 
 // caseAssigneeName checks, inside tx, that a case may be assigned to the user:
 // an active owner, admin or staff member of this agency. It returns the name.
-func caseAssigneeName(ctx context.Context, tx *sql.Tx, id string) (string, error) {
+func caseAssigneeName(ctx context.Context, tx caseQuerier, id string) (string, error) {
 	var name string
 	err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ? AND status = 'active' AND role IN ('owner', 'admin', 'staff')`, id).Scan(&name)
 	if err == sql.ErrNoRows {
@@ -123,7 +130,7 @@ func caseAssigneeName(ctx context.Context, tx *sql.Tx, id string) (string, error
 	return name, nil
 }
 
-func writeCaseLabels(ctx context.Context, tx *sql.Tx, caseID string, labels []string) error {
+func writeCaseLabels(ctx context.Context, tx txQuerier, caseID string, labels []string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM case_labels WHERE case_id = ?`, caseID); err != nil {
 		return fmt.Errorf("db: clear labels of case %s: %w", caseID, err)
 	}
@@ -138,18 +145,25 @@ func writeCaseLabels(ctx context.Context, tx *sql.Tx, caseID string, labels []st
 // CreateCase opens a case for a client v may see, numbered from the
 // agency's gapless "case" sequence, records its creation on the timeline
 // and applies the task template chosen and those of its labels, in one
-// transaction.
+// transaction. Its statements run through the writer's statement cache,
+// and the case it returns is made from what the transaction wrote and
+// checked (the client's and assignee's names, the labels as stored, sorted)
+// rather than read back: TestCreateCaseReturnsTheStoredCase holds it equal
+// to Case. CreatedByName is the actor's name.
 func (t *Store) CreateCase(ctx context.Context, v Viewer, actor Actor, in CaseInput) (*Case, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	var id string
-	err := t.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := clientForCase(ctx, tx, v, in.ClientID); err != nil {
+	var k *Case
+	err := t.Tx(ctx, func(sqlTx *sql.Tx) error {
+		tx := t.Cached(sqlTx)
+		clientName, err := clientForCase(ctx, tx, v, in.ClientID)
+		if err != nil {
 			return err
 		}
+		assigneeName := ""
 		if in.AssigneeID != "" {
-			if _, err := caseAssigneeName(ctx, tx, in.AssigneeID); err != nil {
+			if assigneeName, err = caseAssigneeName(ctx, tx, in.AssigneeID); err != nil {
 				return err
 			}
 		}
@@ -157,37 +171,50 @@ func (t *Store) CreateCase(ctx context.Context, v Viewer, actor Actor, in CaseIn
 		if err != nil {
 			return err
 		}
-		id = uuid.NewString()
+		id := uuid.NewString()
 		now := t.Now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (id, number, client_id, title, description, status, priority, assignee_id, due_date, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?)`,
-			id, n, in.ClientID, in.Title, in.Description, in.Priority, caseNullable(in.AssigneeID), caseNullable(in.DueDate), caseNullable(actor.ID), now, now); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, n, in.ClientID, in.Title, in.Description, CaseNew, in.Priority, caseNullable(in.AssigneeID), caseNullable(in.DueDate), caseNullable(actor.ID), now, now); err != nil {
 			return fmt.Errorf("db: insert case: %w", err)
 		}
 		if err := writeCaseLabels(ctx, tx, id, in.Labels); err != nil {
 			return err
 		}
-		if err := t.insertEvent(ctx, tx, Event{CaseID: id, ActorID: actor.ID, ActorName: actor.Name, Kind: EventCreated, NewValue: in.Title, VisibleToClient: true}); err != nil {
+		if err := t.insertEvent(ctx, sqlTx, Event{CaseID: id, ActorID: actor.ID, ActorName: actor.Name, Kind: EventCreated, NewValue: in.Title, VisibleToClient: true}); err != nil {
 			return err
 		}
 		if in.TaskTemplateID != "" { // the template chosen on the form (task_templates.go)
-			tt, err := loadTaskTemplate(ctx, tx, in.TaskTemplateID)
+			tt, err := loadTaskTemplate(ctx, sqlTx, in.TaskTemplateID)
 			if apperr.CodeOf(err) == apperr.NotFound {
 				return apperr.FieldErrors(map[string]string{"task_template": "Choose one of your task templates: this one doesn't exist any more."})
 			}
 			if err != nil {
 				return err
 			}
-			if err := t.applyTemplateTx(ctx, tx, actor, id, tt); err != nil {
+			if err := t.applyTemplateTx(ctx, sqlTx, actor, id, tt); err != nil {
 				return err
 			}
 		}
-		return t.applyLabelTemplates(ctx, tx, actor, id, in.Labels) // task lists for cases of this kind
+		if err := t.applyLabelTemplates(ctx, sqlTx, actor, id, in.Labels); err != nil { // task lists for cases of this kind
+			return err
+		}
+		createdBy := ""
+		if actor.ID != "" {
+			createdBy = actor.Name
+		}
+		k = &Case{ID: id, Number: n, ClientID: in.ClientID, ClientName: clientName, Title: in.Title, Description: in.Description,
+			Status: CaseNew, Priority: in.Priority, AssigneeID: in.AssigneeID, AssigneeName: assigneeName, DueDate: in.DueDate,
+			Labels: in.Labels, CreatedByName: createdBy, CreatedAt: db.UnixTime(now), UpdatedAt: db.UnixTime(now)}
+		if len(k.Labels) == 0 {
+			k.Labels = nil
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return t.Case(ctx, v, id)
+	return k, nil
 }
 
 // caseNullable stores "" as NULL, for optional references and dates.

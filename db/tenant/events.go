@@ -67,13 +67,14 @@ type Event struct {
 	Note *Note
 }
 
-// insertEvent writes one event at the clock's now.
+// insertEvent writes one event at the clock's now, through the writer's
+// statement cache (every change to a case writes one).
 func (t *Store) insertEvent(ctx context.Context, tx *sql.Tx, e Event) error {
 	visible := 0
 	if e.VisibleToClient {
 		visible = 1
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO case_events (case_id, at, actor_id, actor_name, kind, field, old_value, new_value, note_id, visible_to_client)
+	_, err := t.Cached(tx).ExecContext(ctx, `INSERT INTO case_events (case_id, at, actor_id, actor_name, kind, field, old_value, new_value, note_id, visible_to_client)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.CaseID, t.Now(), e.ActorID, e.ActorName, e.Kind, e.Field, e.OldValue, e.NewValue, e.NoteID, visible)
 	if err != nil {
