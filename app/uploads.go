@@ -46,6 +46,10 @@ type Upload struct {
 	// (a multipart body's boundaries and headers). The storage left and
 	// the file size limit are checked against it before any file is read.
 	Length, Envelope int64
+	// ForRequest is the document request (of a client contact) the one
+	// file answers: the document and the request's "sent" are recorded in
+	// one transaction (tenant.AddRequestedDocument).
+	ForRequest string
 }
 
 // UploadFile is one file of an upload: the sender's name for it and its
@@ -140,6 +144,16 @@ func (u *Uploads) Store(ctx context.Context, up Upload, parts iter.Seq2[UploadFi
 		}
 		recs = append(recs, tenant.DocumentFile{Name: st.Name, ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256,
 			StorageKey: st.Key, ThumbKey: st.ThumbKey, Width: st.Width, Height: st.Height, Pages: st.Pages, Active: st.Active.String()})
+	}
+	if up.ForRequest != "" {
+		if len(recs) != 1 {
+			return nil, apperr.New(apperr.Invalid, "Send one file for a document asked for; nothing was saved.")
+		}
+		d, err := t.AddRequestedDocument(ctx, up.Access, up.Actor, up.CaseID, up.ForRequest, limits, recs[0], files.ByteSize)
+		if err != nil {
+			return nil, err
+		}
+		return []*tenant.Document{d}, nil
 	}
 	return t.AddDocumentsWithin(ctx, up.Access, up.Actor, up.CaseID, up.Shared, limits, recs, files.ByteSize)
 }

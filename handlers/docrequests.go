@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
@@ -34,6 +36,10 @@ type docRequestsView struct {
 	AddURL  string
 	Form    docRequestForm
 	Pending int // sent, waiting for staff to look at
+	// EditID is the item whose change was refused, EditForm what was
+	// typed (its messages are under "docreq_edit_<field>").
+	EditID   string
+	EditForm docRequestForm
 }
 
 // portalDocRequestsView is the portal's checklist (a case page's, or the
@@ -115,6 +121,7 @@ func (h *Handlers) DocRequestCreate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return h.docRequestRefused(c, r, id, form, err)
 	}
+	h.publishDocRequest(c, r, id)
 	h.logFailed(c, "email the client's contacts", h.notifyContacts(c, r, id, "document-request", d.Name+dueWords(d.DueDate)))
 	h.flash(c, "Asked the client for “"+d.Name+"”.")
 	return h.redirect(c, caseBase(r)+"/"+id+"#docrequests")
@@ -131,6 +138,12 @@ func dueWords(due string) string {
 // page with the message (422 for bad input, 409 for a conflict), or the
 // error itself (not found).
 func (h *Handlers) docRequestRefused(c *fiber.Ctx, r *Request, caseID string, form docRequestForm, err error) error {
+	return h.docRequestRefusedAs(c, r, caseID, "", form, err)
+}
+
+// docRequestRefusedAs is docRequestRefused for the change of item editID
+// ("" for the form that asks for a new one).
+func (h *Handlers) docRequestRefusedAs(c *fiber.Ctx, r *Request, caseID, editID string, form docRequestForm, err error) error {
 	code := apperr.CodeOf(err)
 	if code != apperr.Invalid && code != apperr.Conflict {
 		return err
@@ -139,15 +152,58 @@ func (h *Handlers) docRequestRefused(c *fiber.Ctx, r *Request, caseID string, fo
 	if viewErr != nil {
 		return viewErr
 	}
-	view.DocRequests.Form = form
+	prefix := "docreq_"
+	if editID != "" {
+		view.DocRequests.EditID, view.DocRequests.EditForm, prefix = editID, form, "docreq_edit_"
+	} else {
+		view.DocRequests.Form = form
+	}
 	if fields := apperr.FieldsOf(err); len(fields) > 0 {
 		prefixed := make(map[string]string, len(fields))
 		for k, m := range fields {
-			prefixed["docreq_"+k] = m
+			prefixed[prefix+k] = m
 		}
 		err = apperr.FieldErrors(prefixed)
 	}
 	return h.formPage(c, "pages/cases/show", "pages/cases/show", view, err)
+}
+
+// DocRequestUpdate changes what is asked for (name, due date, note) until
+// the document is accepted; bad input re-renders the case page (422)
+// with the messages beside that item's fields.
+func (h *Handlers) DocRequestUpdate(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	id, reqID := c.Params("id"), c.Params("req")
+	form := docRequestForm{Name: c.FormValue("name"), DueDate: formValue(c, "due_date"), Note: c.FormValue("note")}
+	changed, err := r.Tenant.EditDocumentRequest(c.UserContext(), v, caseActor(r), id, reqID, tenant.DocumentRequestInput{Name: form.Name, DueDate: form.DueDate, Note: form.Note})
+	if err != nil {
+		return h.docRequestRefusedAs(c, r, id, reqID, form, err)
+	}
+	if changed {
+		h.publishDocRequest(c, r, id)
+		h.flash(c, "Saved the change to “"+strings.Join(strings.Fields(form.Name), " ")+"”.")
+	}
+	return h.redirect(c, caseBase(r)+"/"+id+"#docrequests")
+}
+
+// DocRequestWithdraw takes back a document asked for that is no longer
+// needed (until it is accepted): it leaves the client's checklist.
+func (h *Handlers) DocRequestWithdraw(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	id := c.Params("id")
+	d, err := r.Tenant.WithdrawDocumentRequest(c.UserContext(), v, caseActor(r), id, c.Params("req"))
+	if err != nil {
+		return h.docRequestRefused(c, r, id, docRequestForm{}, err)
+	}
+	h.publishDocRequest(c, r, id)
+	h.flash(c, "Withdrew the request for “"+d.Name+"”.")
+	return h.redirect(c, caseBase(r)+"/"+id+"#docrequests")
 }
 
 // DocRequestAccept accepts the file the client sent.
@@ -171,6 +227,7 @@ func (h *Handlers) reviewDocRequest(c *fiber.Ctx, r *Request, accept bool) error
 	if err != nil {
 		return h.docRequestRefused(c, r, id, docRequestForm{}, err)
 	}
+	h.publishDocRequest(c, r, id)
 	if accept {
 		h.flash(c, "“"+d.Name+"” accepted.")
 	} else {
@@ -198,20 +255,14 @@ func (h *Handlers) PortalDocRequestUpload(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	c.Request().Header.Set(uploadCountHeader, "1")
-	docs, err := h.storeUploads(c, r, tenant.ClientDocumentAccess(v.ClientID), caseActor(r), caseID, true)
+	docs, err := h.storeUploadsFor(c, r, tenant.ClientDocumentAccess(v.ClientID), caseActor(r), caseID, true, reqID)
 	if err != nil {
 		if code := apperr.CodeOf(err); code == apperr.NotFound || code == apperr.Internal || code == apperr.Unavailable {
 			return err
 		}
 		return h.portalCasePage(c, r, "", err)
 	}
-	if err := r.Tenant.MarkDocumentSent(c.UserContext(), v, caseActor(r), caseID, reqID, docs[0]); err != nil {
-		if apperr.CodeOf(err) != apperr.Conflict {
-			return err
-		}
-		h.flash(c, "Your file is saved with the case's documents; “"+docs[0].Name+"” had already been answered.")
-		return h.redirect(c, portalBase(r)+"/cases/"+caseID+"#docrequests")
-	}
+	h.publishDocRequest(c, r, caseID)
 	h.afterClientActivity(c, r, caseID, "client-upload", documentNames(docs))
 	h.flash(c, "Sent: "+docs[0].Name+" is with the agency to check.")
 	return h.redirect(c, portalBase(r)+"/cases/"+caseID+"#docrequests")

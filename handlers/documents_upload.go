@@ -36,9 +36,16 @@ const (
 // with the limits known from the request's Content-Length checked before
 // any file is read.
 func (h *Handlers) storeUploads(c *fiber.Ctx, r *Request, access tenant.DocumentAccess, actor tenant.Actor, caseID string, shared bool) ([]*tenant.Document, error) {
+	return h.storeUploadsFor(c, r, access, actor, caseID, shared, "")
+}
+
+// storeUploadsFor is storeUploads for the one file a client contact sends
+// for document request reqID ("" for none): the document and the
+// request's "sent" are one transaction.
+func (h *Handlers) storeUploadsFor(c *fiber.Ctx, r *Request, access tenant.DocumentAccess, actor tenant.Actor, caseID string, shared bool, reqID string) ([]*tenant.Document, error) {
 	count, _ := strconv.Atoi(c.Get(uploadCountHeader))
 	docs, err := h.uploads.Store(c.UserContext(), app.Upload{Agency: r.Agency, Tenant: r.Tenant, Access: access, Actor: actor, CaseID: caseID, Shared: shared,
-		Count: count, Length: int64(c.Request().Header.ContentLength()), Envelope: multipartOverhead}, uploadFiles(c))
+		Count: count, Length: int64(c.Request().Header.ContentLength()), Envelope: multipartOverhead, ForRequest: reqID}, uploadFiles(c))
 	if err != nil {
 		// The rest of the body is not read: the connection cannot carry
 		// another request.

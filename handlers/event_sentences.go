@@ -171,6 +171,11 @@ func docRequestSentence(e tenant.Event) eventWords {
 		return eventWords{Staff: "accepted " + name, Portal: "accepted " + name, Label: "Document accepted", Detail: e.NewValue}
 	case tenant.DocRequestReturned:
 		return eventWords{Staff: "sent " + name + " back: " + e.OldValue, Portal: "sent " + name + " back", Text: e.OldValue, Label: "Document sent back", Detail: e.NewValue + ": " + e.OldValue}
+	case tenant.DocRequestEdited:
+		return eventWords{Staff: "changed the document asked for: " + name + " (was “" + e.OldValue + "”)", Portal: "changed the document asked of you to " + name,
+			Text: "was “" + e.OldValue + "”", Label: "Document asked for changed", Detail: e.NewValue + " (was " + e.OldValue + ")"}
+	case tenant.DocRequestWithdrawn:
+		return eventWords{Staff: "withdrew the request for " + name, Portal: "no longer needs " + name, Label: "Document no longer needed", Detail: e.NewValue}
 	case tenant.DocRequestReminded:
 		step := reminderStepWords[e.OldValue]
 		return eventWords{Staff: "emailed the client a reminder for " + name + " (" + step + ")", Portal: "reminded you of " + name,

@@ -379,6 +379,7 @@ func (h *Handlers) InvoiceIssue(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
+	h.publishInvoice(c, r, v, inv.ID)
 	h.logFailed(c, "email the client's contacts", d.Contacts)
 	h.flash(c, inv.Number+" issued.")
 	return h.redirect(c, invoiceBase(r)+"/"+inv.ID)
@@ -402,6 +403,7 @@ func (h *Handlers) InvoiceVoid(c *fiber.Ctx, r *Request) error {
 		view.Void = invoiceVoidForm{Reason: c.FormValue("reason"), Errors: apperr.FieldsOf(err)}
 		return h.invoiceShowPage(c, view, err)
 	}
+	h.publishInvoice(c, r, v, id)
 	h.flash(c, "The invoice is void.")
 	return h.redirect(c, invoiceBase(r)+"/"+id)
 }

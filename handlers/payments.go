@@ -48,6 +48,7 @@ func (h *Handlers) InvoicePaymentCreate(c *fiber.Ctx, r *Request) error {
 			Methods: paymentMethodOptions(in.Method), Errors: apperr.FieldsOf(perr)}
 		return h.invoiceShowPage(c, view, perr)
 	}
+	h.publishInvoice(c, r, v, id)
 	h.flash(c, "Payment recorded.")
 	return h.redirect(c, invoiceBase(r)+"/"+id)
 }
@@ -131,6 +132,9 @@ func (h *Handlers) PayseraCallback(c *fiber.Ctx, r *Request) error {
 		app.PayeeAgency{ID: a.ID, Name: a.Name, Slug: a.Slug, BaseURL: h.Config.BaseURL, Mailer: h.Mailer})
 	if notifyErr != nil {
 		h.logger(c).Error("overpayment email not queued", "agency_id", a.ID, "order", res.OrderID, "err", notifyErr)
+	}
+	if err == nil && (res.Outcome == app.PaymentRecorded || res.Outcome == app.PaymentOverpaid) {
+		h.publishOrderPaid(c, r, res.OrderID)
 	}
 	return h.answerPaysera(c, res, err, "agency_id", a.ID)
 }

@@ -212,6 +212,7 @@ func (h *Handlers) TaskCreate(c *fiber.Ctx, r *Request) error {
 		}
 		return h.formPage(c, "pages/cases/show", "pages/cases/show", view, err)
 	}
+	h.publishTask(c, r, c.Params("id"), form.input().Shared)
 	return h.taskBack(c, r, "Task added.")
 }
 
@@ -266,6 +267,7 @@ func (h *Handlers) TaskUpdate(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	form := readTaskForm(c)
+	wasShared := h.taskShared(c, r, v, c.Params("id"), c.Params("task"))
 	changed, err := r.Tenant.UpdateTask(c.UserContext(), v, caseActor(r), c.Params("id"), c.Params("task"), form.input())
 	if err != nil {
 		if apperr.CodeOf(err) != apperr.Invalid {
@@ -276,6 +278,7 @@ func (h *Handlers) TaskUpdate(c *fiber.Ctx, r *Request) error {
 	if !changed {
 		return h.taskBack(c, r, "")
 	}
+	h.publishTask(c, r, c.Params("id"), wasShared || form.input().Shared)
 	return h.taskBack(c, r, "Task saved.")
 }
 
@@ -288,6 +291,7 @@ func (h *Handlers) TaskDone(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.SetTaskDone(c.UserContext(), v, caseActor(r), c.Params("id"), c.Params("task"), c.FormValue("done") == "1"); err != nil {
 		return err
 	}
+	h.publishTask(c, r, c.Params("id"), h.taskShared(c, r, v, c.Params("id"), c.Params("task")))
 	return h.taskBack(c, r, "")
 }
 
@@ -320,6 +324,7 @@ func (h *Handlers) TaskMove(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.MoveTask(ctx, v, caseActor(r), task.CaseID, task.ID, to); err != nil {
 		return err
 	}
+	h.publishTask(c, r, task.CaseID, task.Shared)
 	return h.taskBack(c, r, "")
 }
 
@@ -329,9 +334,11 @@ func (h *Handlers) TaskDelete(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
+	wasShared := h.taskShared(c, r, v, c.Params("id"), c.Params("task"))
 	if err := r.Tenant.DeleteTask(c.UserContext(), v, caseActor(r), c.Params("id"), c.Params("task")); err != nil {
 		return err
 	}
+	h.publishTask(c, r, c.Params("id"), wasShared)
 	return h.taskBack(c, r, "Task deleted.")
 }
 
@@ -365,6 +372,7 @@ func (h *Handlers) TaskItemAdd(c *fiber.Ctx, r *Request) error {
 		refused(&view.caseTasksView)
 		return h.page(c, "pages/cases/show", view)
 	}
+	h.publishTask(c, r, c.Params("id"), h.taskShared(c, r, v, c.Params("id"), c.Params("task")))
 	return h.taskBack(c, r, "")
 }
 
@@ -395,6 +403,7 @@ func (h *Handlers) TaskItemMove(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.MoveTaskItem(c.UserContext(), v, caseActor(r), task.CaseID, task.ID, c.Params("item"), to); err != nil {
 		return err
 	}
+	h.publishTask(c, r, task.CaseID, task.Shared)
 	return h.taskBack(c, r, "")
 }
 
@@ -407,6 +416,7 @@ func (h *Handlers) TaskItemSet(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.SetTaskItemDone(c.UserContext(), v, caseActor(r), c.Params("id"), c.Params("task"), c.Params("item"), c.FormValue("done") == "1"); err != nil {
 		return err
 	}
+	h.publishTask(c, r, c.Params("id"), h.taskShared(c, r, v, c.Params("id"), c.Params("task")))
 	return h.taskBack(c, r, "")
 }
 
@@ -419,6 +429,7 @@ func (h *Handlers) TaskItemDelete(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.DeleteTaskItem(c.UserContext(), v, caseActor(r), c.Params("id"), c.Params("task"), c.Params("item")); err != nil {
 		return err
 	}
+	h.publishTask(c, r, c.Params("id"), h.taskShared(c, r, v, c.Params("id"), c.Params("task")))
 	return h.taskBack(c, r, "")
 }
 
@@ -432,6 +443,7 @@ func (h *Handlers) TaskTemplateApply(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
+	h.publishTask(c, r, c.Params("id"), h.templateShared(c, r, formValue(c, "template_id")))
 	return h.taskBack(c, r, strconv.Itoa(n)+" tasks added from the template.")
 }
 

@@ -52,6 +52,7 @@ func (h *Handlers) PortalTaskDone(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.ClientSetTaskDone(c.UserContext(), v, caseActor(r), c.Params("id"), c.Params("task"), done); err != nil {
 		return err
 	}
+	h.publishTask(c, r, c.Params("id"), true) // only a shared task can be ticked here
 	if done {
 		h.flash(c, "Marked done. Thank you!")
 	}

@@ -181,6 +181,7 @@ func (h *Handlers) TimeCreate(c *fiber.Ctx, r *Request) error {
 		c.Status(statusOf[apperr.Invalid])
 		return h.pageOrFragment(c, "pages/cases/show", "pages/cases/show", view)
 	}
+	h.publishTime(c, r, c.Params("id"))
 	h.flash(c, tenant.FormatMinutes(parseDuration(form.Duration))+" recorded.")
 	return h.redirect(c, caseBase(r)+"/"+c.Params("id")+"#time")
 }
@@ -198,6 +199,7 @@ func (h *Handlers) TimerStart(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	msg := "Timer started."
+	h.publishSavedTime(c, r, v, saved)
 	if saved != "" {
 		msg = "The running timer's time was saved; timer started here."
 	}
@@ -215,6 +217,9 @@ func (h *Handlers) TimerStop(c *fiber.Ctx, r *Request) error {
 	saved, err := r.Tenant.StopTimer(c.UserContext(), caseActor(r))
 	if err != nil {
 		return err
+	}
+	if saved != "" {
+		h.publishTime(c, r, tm.CaseID)
 	}
 	if tm == nil {
 		h.flash(c, "No timer was running: it was stopped already.")
@@ -380,11 +385,15 @@ func (h *Handlers) TimeUpdate(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	form := readTimeForm(c)
+	before, _ := r.Tenant.TimeEntry(c.UserContext(), v, c.Params("entry"), mayAllTime(r.User))
 	if err := r.Tenant.UpdateTime(c.UserContext(), v, caseActor(r), c.Params("entry"), mayAllTime(r.User), form.input("")); err != nil {
 		if apperr.CodeOf(err) != apperr.Invalid {
 			return err
 		}
 		return h.timeEditPage(c, r, &form, err)
+	}
+	if before != nil {
+		h.publishTime(c, r, before.CaseID)
 	}
 	h.flash(c, "Time saved.")
 	return h.redirect(c, timeBase(r)+"?week="+form.Date)
@@ -396,8 +405,12 @@ func (h *Handlers) TimeDelete(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
+	before, _ := r.Tenant.TimeEntry(c.UserContext(), v, c.Params("entry"), mayAllTime(r.User))
 	if err := r.Tenant.DeleteTime(c.UserContext(), v, caseActor(r), c.Params("entry"), mayAllTime(r.User)); err != nil {
 		return err
+	}
+	if before != nil {
+		h.publishTime(c, r, before.CaseID)
 	}
 	h.flash(c, "Time deleted.")
 	return h.redirect(c, timeBase(r))

@@ -22,11 +22,13 @@ const EventDocRequest = "document_request"
 
 // Kinds of document-request events (the field of an EventDocRequest event).
 const (
-	DocRequestAsked    = "asked"    // old_value: the due date, "" for none
-	DocRequestSent     = "sent"     // old_value: the file's name
-	DocRequestAccepted = "accepted" //
-	DocRequestReturned = "returned" // old_value: the reason
-	DocRequestReminded = "reminded" // old_value: the step (ReminderBefore…); staff only
+	DocRequestAsked     = "asked"     // old_value: the due date, "" for none
+	DocRequestSent      = "sent"      // old_value: the file's name
+	DocRequestAccepted  = "accepted"  //
+	DocRequestReturned  = "returned"  // old_value: the reason
+	DocRequestReminded  = "reminded"  // old_value: the step (ReminderBefore…); staff only
+	DocRequestEdited    = "edited"    // old_value: the name before, and how the due date changed
+	DocRequestWithdrawn = "withdrawn" // the request was taken back
 )
 
 // Statuses of a document request: the client has it to send while it is
@@ -328,13 +330,20 @@ func (t *Store) ClaimDocumentReminders(ctx context.Context, today string) ([]Doc
 // docReminderActor names the reminders job in the history.
 const docReminderActor = "Document reminders"
 
-// MarkDocumentSent marks request id of the case as sent with document
-// docID, which the client contact v has just uploaded (through app.Uploads,
-// after CheckDocumentToSend): the request goes to staff to look at. If
-// another upload answered it in between, this is a conflict and the file
-// stays an ordinary document of the case.
-func (t *Store) MarkDocumentSent(ctx context.Context, v Viewer, actor Actor, caseID, id string, doc *Document) error {
-	return t.Tx(ctx, func(tx *sql.Tx) error {
+// AddRequestedDocument records the one file the client contact a sent for
+// request id of the case (already in place on disk, as for
+// AddDocumentsWithin, with the same storage check) and marks the request
+// sent, in one transaction: the request goes to staff to look at. If
+// another upload answered it first, or staff withdrew it, this is a
+// conflict and nothing is recorded (app.Uploads then removes the file it
+// put on disk).
+func (t *Store) AddRequestedDocument(ctx context.Context, a DocumentAccess, actor Actor, caseID, id string, l Limits, f DocumentFile, size func(int64) string) (*Document, error) {
+	if a.IsStaff() || a.clientID == "" {
+		return nil, apperr.New(apperr.NotFound, "Document request not found.")
+	}
+	v := Viewer{ClientID: a.clientID}
+	var docID string
+	err := t.Tx(ctx, func(tx *sql.Tx) error {
 		r, err := loadDocRequest(ctx, tx, v, caseID, id)
 		if err != nil {
 			return err
@@ -342,13 +351,110 @@ func (t *Store) MarkDocumentSent(ctx context.Context, v Viewer, actor Actor, cas
 		if err := docToSend(r); err != nil {
 			return err
 		}
-		if doc.CaseID != caseID {
-			return apperr.New(apperr.NotFound, "Document not found.")
+		ids, err := t.addDocumentsTx(ctx, tx, a, actor, caseID, true, l, []DocumentFile{f}, size)
+		if err != nil {
+			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE document_requests SET status = 'sent', document_id = ?, reason = '', updated_at = ? WHERE id = ?`, doc.ID, t.Now(), id); err != nil {
+		docID = ids[0]
+		if _, err := tx.ExecContext(ctx, `UPDATE document_requests SET status = 'sent', document_id = ?, reason = '', updated_at = ? WHERE id = ?`, docID, t.Now(), id); err != nil {
 			return fmt.Errorf("db: mark document request %s sent: %w", id, err)
 		}
 		return t.insertEvent(ctx, tx, Event{CaseID: caseID, ActorID: actor.ID, ActorName: actor.Name, Kind: EventDocRequest, Field: DocRequestSent,
-			OldValue: doc.Name, NewValue: r.Name, VisibleToClient: true})
+			OldValue: f.Name, NewValue: r.Name, VisibleToClient: true})
 	})
+	if err != nil {
+		return nil, err
+	}
+	docs, err := t.documentsByID(ctx, a, caseID, []string{docID})
+	if err != nil {
+		return nil, err
+	}
+	return docs[0], nil
+}
+
+// EditDocumentRequest changes what staff ask for (its name, due date and
+// note) until the document is accepted, with the change on the case's
+// history. A new due date starts its reminders afresh. It reports whether
+// anything changed.
+func (t *Store) EditDocumentRequest(ctx context.Context, v Viewer, actor Actor, caseID, id string, in DocumentRequestInput) (bool, error) {
+	if v.ClientID != "" {
+		return false, apperr.New(apperr.NotFound, "Document request not found.")
+	}
+	if err := in.validate(); err != nil {
+		return false, err
+	}
+	changed := false
+	err := t.Tx(ctx, func(tx *sql.Tx) error {
+		r, err := loadDocRequest(ctx, tx, v, caseID, id)
+		if err != nil {
+			return err
+		}
+		if r.Status == DocStatusAccepted {
+			return apperr.New(apperr.Conflict, "“%s” was accepted already: it can no longer be changed.", r.Name)
+		}
+		if r.Name == in.Name && r.DueDate == in.DueDate && r.Note == in.Note {
+			return nil
+		}
+		changed = true
+		now := t.Now()
+		if _, err := tx.ExecContext(ctx, `UPDATE document_requests SET name = ?, due_date = ?, note = ?, updated_at = ? WHERE id = ?`,
+			in.Name, in.DueDate, in.Note, now, id); err != nil {
+			return fmt.Errorf("db: edit document request %s: %w", id, err)
+		}
+		if r.DueDate != in.DueDate {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM document_request_reminders WHERE request_id = ?`, id); err != nil {
+				return fmt.Errorf("db: reset reminders of document request %s: %w", id, err)
+			}
+		}
+		old := r.Name
+		if r.DueDate != in.DueDate {
+			old += dueChangeWords(r.DueDate, in.DueDate)
+		}
+		if err := t.insertEvent(ctx, tx, Event{CaseID: caseID, ActorID: actor.ID, ActorName: actor.Name, Kind: EventDocRequest, Field: DocRequestEdited,
+			OldValue: old, NewValue: in.Name, VisibleToClient: true}); err != nil {
+			return err
+		}
+		return touchCase(ctx, tx, caseID, now)
+	})
+	return changed, err
+}
+
+// dueChangeWords says how a due date changed, for the history.
+func dueChangeWords(was, now string) string {
+	switch {
+	case now == "":
+		return " · no due date now (was " + was + ")"
+	case was == "":
+		return " · due " + now
+	}
+	return " · due " + now + " (was " + was + ")"
+}
+
+// WithdrawDocumentRequest takes back a document staff asked for and no
+// longer need, until it is accepted: the request leaves the client's
+// checklist (a file already sent stays with the case's documents) and the
+// history says so.
+func (t *Store) WithdrawDocumentRequest(ctx context.Context, v Viewer, actor Actor, caseID, id string) (*DocumentRequest, error) {
+	if v.ClientID != "" {
+		return nil, apperr.New(apperr.NotFound, "Document request not found.")
+	}
+	var r *DocumentRequest
+	err := t.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if r, err = loadDocRequest(ctx, tx, v, caseID, id); err != nil {
+			return err
+		}
+		if r.Status == DocStatusAccepted {
+			return apperr.New(apperr.Conflict, "“%s” was accepted already: there is nothing to withdraw.", r.Name)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM document_requests WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("db: withdraw document request %s: %w", id, err)
+		}
+		if err := t.insertEvent(ctx, tx, Event{CaseID: caseID, ActorID: actor.ID, ActorName: actor.Name, Kind: EventDocRequest, Field: DocRequestWithdrawn,
+			NewValue: r.Name, VisibleToClient: true}); err != nil {
+			return err
+		}
+		return touchCase(ctx, tx, caseID, t.Now())
+	})
+	return r, err
 }

@@ -202,49 +202,63 @@ func (t *Store) AddDocumentsWithin(ctx context.Context, a DocumentAccess, actor 
 	if len(files) == 0 {
 		return nil, apperr.New(apperr.Invalid, "Choose at least one file to upload.")
 	}
-	fromClient := !a.IsStaff()
-	shared = shared || fromClient
 	var ids []string
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
-		if err := checkDocumentCase(ctx, tx, a, caseID); err != nil {
-			return err
-		}
-		l, err := l.current(ctx)
-		if err != nil {
-			return err
-		}
-		quota := l.StorageBytes
-		u, err := storageUsage(ctx, tx)
-		if err != nil {
-			return err
-		}
-		var need int64
-		for _, f := range files {
-			need += f.Size
-		}
-		if quota > 0 && u.Used+need > quota {
-			return QuotaError(need, u.Used, quota, size)
-		}
-		now := t.Now()
-		for _, f := range files {
-			id := uuid.NewString()
-			if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, case_id, name, content_type, size, sha256, storage_key, thumb_key, width, height, pages, active, shared, from_client, uploader_id, uploader_name, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				id, caseID, f.Name, f.ContentType, f.Size, f.SHA256, f.StorageKey, f.ThumbKey, f.Width, f.Height, f.Pages, f.Active,
-				caseBoolInt(shared), caseBoolInt(fromClient), actor.ID, actor.Name, now); err != nil {
-				return fmt.Errorf("db: insert document on case %s: %w", caseID, err)
-			}
-			if err := t.insertEvent(ctx, tx, Event{CaseID: caseID, ActorID: actor.ID, ActorName: actor.Name, Kind: EventDocument,
-				Field: DocumentUploaded, NewValue: f.Name, VisibleToClient: shared}); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return touchCase(ctx, tx, caseID, now)
+		var err error
+		ids, err = t.addDocumentsTx(ctx, tx, a, actor, caseID, shared, l, files, size)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	return t.documentsByID(ctx, a, caseID, ids)
+}
+
+// addDocumentsTx is AddDocumentsWithin's work inside the caller's
+// transaction; it returns the new documents' ids.
+func (t *Store) addDocumentsTx(ctx context.Context, tx *sql.Tx, a DocumentAccess, actor Actor, caseID string, shared bool, l Limits, files []DocumentFile, size func(int64) string) ([]string, error) {
+	fromClient := !a.IsStaff()
+	shared = shared || fromClient
+	if err := checkDocumentCase(ctx, tx, a, caseID); err != nil {
+		return nil, err
+	}
+	l, err := l.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	quota := l.StorageBytes
+	u, err := storageUsage(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	var need int64
+	for _, f := range files {
+		need += f.Size
+	}
+	if quota > 0 && u.Used+need > quota {
+		return nil, QuotaError(need, u.Used, quota, size)
+	}
+	now := t.Now()
+	var ids []string
+	for _, f := range files {
+		id := uuid.NewString()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, case_id, name, content_type, size, sha256, storage_key, thumb_key, width, height, pages, active, shared, from_client, uploader_id, uploader_name, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, caseID, f.Name, f.ContentType, f.Size, f.SHA256, f.StorageKey, f.ThumbKey, f.Width, f.Height, f.Pages, f.Active,
+			caseBoolInt(shared), caseBoolInt(fromClient), actor.ID, actor.Name, now); err != nil {
+			return nil, fmt.Errorf("db: insert document on case %s: %w", caseID, err)
+		}
+		if err := t.insertEvent(ctx, tx, Event{CaseID: caseID, ActorID: actor.ID, ActorName: actor.Name, Kind: EventDocument,
+			Field: DocumentUploaded, NewValue: f.Name, VisibleToClient: shared}); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, touchCase(ctx, tx, caseID, now)
+}
+
+// documentsByID loads the documents ids of the case, in that order.
+func (t *Store) documentsByID(ctx context.Context, a DocumentAccess, caseID string, ids []string) ([]*Document, error) {
 	out := make([]*Document, 0, len(ids))
 	for _, id := range ids {
 		d, err := t.Document(ctx, a, caseID, id)

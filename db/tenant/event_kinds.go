@@ -21,7 +21,7 @@ var EventKinds = map[string][]string{
 	EventTask: {TaskAdded, TaskEdited, TaskCompleted, TaskReopened, TaskMoved, TaskDeleted,
 		TaskItemAdded, TaskItemDone, TaskItemUndone, TaskItemRemoved, TaskTemplateApplied},
 	EventTime:          {TimeLogged, TimeEdited, TimeDeleted, TimeInvoiced, TimeReleased},
-	EventDocRequest:    {DocRequestAsked, DocRequestSent, DocRequestAccepted, DocRequestReturned, DocRequestReminded},
+	EventDocRequest:    {DocRequestAsked, DocRequestSent, DocRequestAccepted, DocRequestReturned, DocRequestReminded, DocRequestEdited, DocRequestWithdrawn},
 	EventRequestOpened: {""},
 	EventMessageHidden: {""},
 }
