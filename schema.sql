@@ -864,3 +864,12 @@ CREATE TABLE document_request_reminders (
 -- money went back) or "credited" (kept towards the client's next invoice);
 -- "" while it is open (settled_at NULL).
 ALTER TABLE overpayments ADD COLUMN settlement TEXT NOT NULL DEFAULT '' CHECK (settlement IN ('', 'refunded', 'credited'));
+
+-- migration: 19 search_terms
+-- The search index's words (one row per word: how many entries hold it), so
+-- that a search can ask which indexed words start with what was typed: a
+-- typed word that is the start of one indexed word only is searched as that
+-- word, which FTS5 finds directly, instead of as a prefix longer than the
+-- prefix indexes, which makes FTS5 merge the lists of every word with that
+-- start (db/tenant/search.go, issue 25).
+CREATE VIRTUAL TABLE search_terms USING fts5vocab(search_index, row);
