@@ -277,6 +277,9 @@ func textColumns(ctx context.Context, tx *sql.Tx, skip map[string]bool) ([]table
 			rows.Close()
 			return nil, err
 		}
+		if strings.Contains(strings.ToUpper(ddl.String), "USING FTS5VOCAB") {
+			continue // a read-only view of the index's words, which follow the index
+		}
 		tables = append(tables, table{name, strings.HasPrefix(strings.ToUpper(ddl.String), "CREATE VIRTUAL TABLE")})
 	}
 	rows.Close()

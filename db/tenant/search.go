@@ -154,6 +154,7 @@ func (t *Store) Search(ctx context.Context, v Viewer, q string) (*SearchResult, 
 	}
 
 	common := make([]bool, len(res.Words))
+	phrases := make([]string, len(res.Words))
 	broad := false
 	for i, w := range res.Words {
 		n, err := t.countMatches(ctx, ftsPhrase(searchRunePrefix(w, searchPrefixIndex), true), searchRareLimit+1)
@@ -162,12 +163,15 @@ func (t *Store) Search(ctx context.Context, v Viewer, q string) (*SearchResult, 
 		}
 		common[i] = n > searchRareLimit
 		broad = broad || common[i]
+		if phrases[i], err = t.rarePhrase(ctx, w, common[i]); err != nil {
+			return nil, err
+		}
 	}
 	var err error
 	if broad {
-		err = t.searchBroad(ctx, v, res, common)
+		err = t.searchBroad(ctx, v, res, common, phrases)
 	} else {
-		err = t.searchRare(ctx, v, res)
+		err = t.searchRare(ctx, v, res, phrases)
 	}
 	if err != nil {
 		return nil, err
@@ -255,6 +259,34 @@ func (t *Store) searchCaseNumber(ctx context.Context, v Viewer, q string, res *S
 	return nil
 }
 
+// rarePhrase is the FTS5 phrase that finds the entries with a word that
+// starts with w. A prefix longer than the prefix indexes makes FTS5 merge
+// the match lists of every indexed word with that start before it returns
+// a row (fts5SetupPrefixIter: a quarter of a rare-word search's CPU); when
+// the index holds one such word only (what was typed is a whole word, or
+// the start of one word), that word as an exact term matches the same
+// entries at the same places, so ranks, highlights and snippets are the
+// same, and FTS5 reads its list directly. A common word's start is left to
+// searchBroad, a short one to the prefix indexes.
+func (t *Store) rarePhrase(ctx context.Context, w string, common bool) (string, error) {
+	if common || utf8.RuneCountInString(w) <= searchPrefixIndex {
+		return ftsPhrase(w, true), nil
+	}
+	// Every word that starts with w sorts between w and w followed by the
+	// highest character; the first two tell whether there is one only.
+	rows, err := db.QueryListPrepared(ctx, t.DB, "search terms", 2, func(r db.Scanner) (string, error) {
+		var term string
+		return term, r.Scan(&term)
+	}, `SELECT term FROM search_terms WHERE term >= ? AND term <= ? ORDER BY term LIMIT 2`, w, w+"\U0010FFFF")
+	if err != nil {
+		return "", err
+	}
+	if len(rows) == 1 && strings.HasPrefix(rows[0], w) {
+		return ftsPhrase(rows[0], false), nil
+	}
+	return ftsPhrase(w, true), nil
+}
+
 // countMatches counts the index entries that match expr, up to limit: the
 // prefix index answers a short prefix without reading further.
 func (t *Store) countMatches(ctx context.Context, expr string, limit int) (int, error) {
@@ -300,12 +332,9 @@ func (v Viewer) searchVisible() (string, []any) {
 }
 
 // searchRare ranks every match with SQLite's bm25, then asks SQLite for the
-// highlighted title and a snippet of the best ones.
-func (t *Store) searchRare(ctx context.Context, v Viewer, res *SearchResult) error {
-	phrases := make([]string, len(res.Words))
-	for i, w := range res.Words {
-		phrases[i] = ftsPhrase(w, true)
-	}
+// highlighted title and a snippet of the best ones; phrases are the words'
+// (rarePhrase).
+func (t *Store) searchRare(ctx context.Context, v Viewer, res *SearchResult, phrases []string) error {
 	expr := strings.Join(phrases, " AND ")
 	visible, vargs := v.searchVisible()
 	type ranked struct {
@@ -390,13 +419,13 @@ type searchCandidate struct {
 // does the same) with each candidate checked here for the whole prefix.
 // Looking it up as a prefix directly would make SQLite merge the match
 // lists of every word that starts with it, all of them.
-func (t *Store) searchBroad(ctx context.Context, v Viewer, res *SearchResult, common []bool) error {
+func (t *Store) searchBroad(ctx context.Context, v Viewer, res *SearchResult, common []bool, phrases []string) error {
 	res.Broad = true
 	loose := make([]string, len(res.Words))
 	exact := make([]string, len(res.Words))
 	shortened := false
 	for i, w := range res.Words {
-		loose[i], exact[i] = ftsPhrase(w, true), ftsPhrase(w, true)
+		loose[i], exact[i] = phrases[i], phrases[i]
 		if common[i] && utf8.RuneCountInString(w) > searchPrefixIndex {
 			loose[i] = ftsPhrase(searchRunePrefix(w, searchPrefixIndex), true)
 			exact[i] = ftsPhrase(w, false)
