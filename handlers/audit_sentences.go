@@ -448,6 +448,7 @@ var auditPhrases = map[string]auditPhrase{
 	"request_type.created":  {"Request type added", func(s *auditSentence) { s.actor(); s.text(" added a request type"); s.detail(": ") }},
 	"request_type.changed":  {"Request type changed", func(s *auditSentence) { s.actor(); s.text(" changed a request type"); s.detail(": ") }},
 	"request_type.archived": {"Request type archived", func(s *auditSentence) { s.actor(); s.text(" archived a request type"); s.detail(": ") }},
+	"request_type.moved":    {"Request type moved", func(s *auditSentence) { s.actor(); s.text(" moved a request type"); s.detail(": ") }},
 
 	// Settings and the agency.
 	"settings.changed": {"Settings changed", func(s *auditSentence) { s.actor(); s.text(" changed the agency's settings"); s.detail(": ") }},

@@ -28,8 +28,9 @@ type requestTypesView struct {
 
 // requestTypeRow is a request type in the list.
 type requestTypeRow struct {
-	Name, URL, ArchiveURL, Assignee string
-	Fields                          int
+	Name, URL, ArchiveURL, MoveURL, Assignee string
+	Fields                                   int
+	First, Last                              bool // no move up, no move down
 }
 
 // requestTypeForm is the request type form as shown or typed.
@@ -72,9 +73,9 @@ func (h *Handlers) requestTypesPage(c *fiber.Ctx, r *Request, in tenant.RequestT
 	base := requestTypesBase(r)
 	view := &requestTypesView{Page: Page{Title: "Request types"}, Base: base, Action: action, Editing: editing,
 		Form: requestTypeForm{Name: in.Name, Assignees: caseAssigneeOptions(staff, in.DefaultAssigneeID)}}
-	for _, rt := range types {
+	for i, rt := range types {
 		view.Types = append(view.Types, requestTypeRow{Name: rt.Name, URL: base + "/" + rt.ID, ArchiveURL: base + "/" + rt.ID + "/archive",
-			Assignee: rt.DefaultAssigneeName, Fields: len(rt.Fields)})
+			MoveURL: base + "/" + rt.ID + "/move", Assignee: rt.DefaultAssigneeName, Fields: len(rt.Fields), First: i == 0, Last: i == len(types)-1})
 	}
 	rows := in.Fields
 	for len(rows) < len(in.Fields)+requestTypeBlankRows && len(rows) < tenant.RequestTypeFieldsMax {
@@ -175,6 +176,37 @@ func (h *Handlers) RequestTypeArchive(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	h.flash(c, "Request type archived: requests already sent keep it.")
+	return h.redirect(c, requestTypesBase(r))
+}
+
+// RequestTypeMove puts a request type elsewhere in the portal's list:
+// "dir" up or down (the buttons), or "to" its new 1-based position.
+func (h *Handlers) RequestTypeMove(c *fiber.Ctx, r *Request) error {
+	types, err := r.Tenant.RequestTypes(c.UserContext(), false)
+	if err != nil {
+		return err
+	}
+	from := -1
+	for i, rt := range types {
+		if rt.ID == c.Params("id") {
+			from = i
+		}
+	}
+	if from < 0 {
+		return apperr.New(apperr.NotFound, "Request type not found.")
+	}
+	to, err := movePosition(c, from)
+	if err != nil {
+		view, viewErr := h.requestTypesPage(c, r, tenant.RequestTypeInput{}, requestTypesBase(r), false)
+		if viewErr != nil {
+			return viewErr
+		}
+		return h.formPage(c, "pages/settings/requests", "pages/settings/requests", view,
+			apperr.New(apperr.Invalid, "Moving “%s”: choose a position from 1, or up or down.", types[from].Name))
+	}
+	if err := r.Tenant.MoveRequestType(c.UserContext(), types[from].ID, to, auditFor(c, "request_type.moved", "")); err != nil {
+		return err
+	}
 	return h.redirect(c, requestTypesBase(r))
 }
 

@@ -29,4 +29,5 @@ var requestRoutes = []Route{
 	get("/a/:slug/settings/requests/:id", Admin, (*Handlers).RequestTypeEdit),
 	post("/a/:slug/settings/requests/:id", Admin, (*Handlers).RequestTypeUpdate),
 	post("/a/:slug/settings/requests/:id/archive", Admin, (*Handlers).RequestTypeArchive),
+	post("/a/:slug/settings/requests/:id/move", Admin, (*Handlers).RequestTypeMove),
 }

@@ -19,4 +19,5 @@ var requestMatrix = map[string]matrixRow{
 	"GET /a/:slug/settings/requests/:id":                 {allowed: adminUp},
 	"POST /a/:slug/settings/requests/:id":                {allowed: adminUp},
 	"POST /a/:slug/settings/requests/:id/archive":        {allowed: adminUp},
+	"POST /a/:slug/settings/requests/:id/move":           {allowed: adminUp},
 }

@@ -245,6 +245,46 @@ func (t *Store) ArchiveRequestType(ctx context.Context, id string, a Audit) erro
 	})
 }
 
+// MoveRequestType puts an active request type at index to (0 first, held
+// within the list) of the portal's choice, and audits it (a gets the type
+// as its target and its new place as detail). An archived or unknown type
+// is not found; a move to where it is changes and audits nothing.
+func (t *Store) MoveRequestType(ctx context.Context, id string, to int, a Audit) error {
+	return t.Tx(ctx, func(tx *sql.Tx) error {
+		type row struct{ id, name string }
+		list, err := db.QueryList(ctx, tx, "request type order", func(s db.Scanner) (row, error) {
+			var r row
+			return r, s.Scan(&r.id, &r.name)
+		}, `SELECT id, name FROM request_types WHERE archived_at IS NULL ORDER BY position, name`)
+		if err != nil {
+			return err
+		}
+		from := -1
+		for i, r := range list {
+			if r.id == id {
+				from = i
+			}
+		}
+		if from < 0 {
+			return apperr.New(apperr.NotFound, "Request type not found.")
+		}
+		to = max(0, min(to, len(list)-1))
+		if to == from {
+			return nil
+		}
+		moved := list[from]
+		list = append(list[:from], list[from+1:]...)
+		list = append(list[:to], append([]row{moved}, list[to:]...)...)
+		for i, r := range list {
+			if _, err := tx.ExecContext(ctx, `UPDATE request_types SET position = ? WHERE id = ? AND position <> ?`, i+1, r.id, i+1); err != nil {
+				return fmt.Errorf("db: reorder request types: %w", err)
+			}
+		}
+		a.Target, a.Detail = id, fmt.Sprintf("%s → position %d", moved.name, to+1)
+		return t.auditTx(ctx, tx, a)
+	})
+}
+
 // RequestInput is a new request as a client contact typed it.
 type RequestInput struct {
 	TypeID  string
