@@ -873,3 +873,38 @@ ALTER TABLE overpayments ADD COLUMN settlement TEXT NOT NULL DEFAULT '' CHECK (s
 -- prefix indexes, which makes FTS5 merge the lists of every word with that
 -- start (db/tenant/search.go, issue 25).
 CREATE VIRTUAL TABLE search_terms USING fts5vocab(search_index, row);
+
+-- migration: 20 api_tokens
+-- The agency's API tokens (issue 20): the secret is shown once and kept
+-- only as its SHA-256 (the token is 32 random bytes, so a fast hash is
+-- enough); scopes are "area:read" / "area:write" words separated by
+-- spaces; the last use (time and address) is written at most once a
+-- minute. A revoked or expired token stays listed.
+CREATE TABLE api_tokens (
+	id           TEXT PRIMARY KEY,
+	name         TEXT NOT NULL,
+	token_hash   BLOB NOT NULL UNIQUE,
+	hint         TEXT NOT NULL,
+	scopes       TEXT NOT NULL,
+	created_by   TEXT NOT NULL REFERENCES users(id),
+	created_at   INTEGER NOT NULL,
+	expires_at   INTEGER,
+	revoked_at   INTEGER,
+	last_used_at INTEGER,
+	last_used_ip TEXT NOT NULL DEFAULT ''
+);
+-- The first answer to each POST with an Idempotency-Key, per token, so a
+-- repeat gets the same answer and a different body under the same key is
+-- refused; rows older than a day are dropped.
+CREATE TABLE api_idempotency (
+	token_id     TEXT NOT NULL REFERENCES api_tokens(id) ON DELETE CASCADE,
+	key          TEXT NOT NULL,
+	request_hash BLOB NOT NULL,
+	status       INTEGER NOT NULL,
+	content_type TEXT NOT NULL,
+	headers      TEXT NOT NULL DEFAULT '',
+	body         BLOB NOT NULL,
+	created_at   INTEGER NOT NULL,
+	PRIMARY KEY (token_id, key)
+) WITHOUT ROWID;
+CREATE INDEX api_idempotency_created ON api_idempotency (created_at);
