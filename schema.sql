@@ -883,7 +883,7 @@ CREATE VIRTUAL TABLE search_terms USING fts5vocab(search_index, row);
 CREATE TABLE api_tokens (
 	id           TEXT PRIMARY KEY,
 	name         TEXT NOT NULL,
-	token_hash   BLOB NOT NULL UNIQUE,
+	token_hash   TEXT NOT NULL UNIQUE,
 	hint         TEXT NOT NULL,
 	scopes       TEXT NOT NULL,
 	created_by   TEXT NOT NULL REFERENCES users(id),
@@ -899,7 +899,7 @@ CREATE TABLE api_tokens (
 CREATE TABLE api_idempotency (
 	token_id     TEXT NOT NULL REFERENCES api_tokens(id) ON DELETE CASCADE,
 	key          TEXT NOT NULL,
-	request_hash BLOB NOT NULL,
+	request_hash TEXT NOT NULL,
 	status       INTEGER NOT NULL,
 	content_type TEXT NOT NULL,
 	headers      TEXT NOT NULL DEFAULT '',
