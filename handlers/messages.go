@@ -26,6 +26,7 @@ type threadView struct {
 	Staff    bool   // the staff's side: hide controls, "Internal" marks
 	Other    string // the other side, as "seen" names it: "the client", "the agency"
 	MaxSize  string
+	MaxBytes int64 // a file's limit, for the page's script
 	MaxFiles int
 	Messages []messageView
 
@@ -77,7 +78,7 @@ func (h *Handlers) caseThread(c *fiber.Ctx, r *Request, v tenant.Viewer, caseID 
 	if err != nil {
 		return threadView{}, err
 	}
-	tv := threadView{ID: "thread-" + caseID, CaseID: caseID, Staff: staff, MaxSize: files.ByteSize(h.files.MaxSize()), MaxFiles: app.MaxUploadFiles}
+	tv := threadView{ID: "thread-" + caseID, CaseID: caseID, Staff: staff, MaxSize: files.ByteSize(h.files.MaxSize()), MaxBytes: h.files.MaxSize(), MaxFiles: app.MaxUploadFiles}
 	base, docBase := portalBase(r)+"/cases/"+caseID, portalBase(r)+"/cases/"+caseID+"/documents/"
 	tv.Other = "the agency"
 	if staff {

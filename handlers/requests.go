@@ -90,6 +90,7 @@ type requestFormView struct {
 	Subject  string
 	Body     string
 	MaxSize  string
+	MaxBytes int64 // a file's limit, for the page's script to refuse a larger one before it is sent
 	MaxFiles int
 }
 
@@ -111,7 +112,7 @@ func (h *Handlers) newRequestForm(c *fiber.Ctx, r *Request, typeID string) (*req
 		return nil, nil, err
 	}
 	view := &requestFormView{Page: Page{Title: "New request"}, Base: portalBase(r), Action: portalBase(r) + "/requests", NewURL: portalBase(r) + "/requests/new",
-		MaxSize: files.ByteSize(h.files.MaxSize()), MaxFiles: app.MaxUploadFiles, Subject: c.FormValue("subject"), Body: c.FormValue("body")}
+		MaxSize: files.ByteSize(h.files.MaxSize()), MaxBytes: h.files.MaxSize(), MaxFiles: app.MaxUploadFiles, Subject: c.FormValue("subject"), Body: c.FormValue("body")}
 	var chosen *tenant.RequestType
 	for _, rt := range types {
 		sel := rt.ID == typeID
@@ -224,6 +225,8 @@ func (h *Handlers) PortalRequestCreate(c *fiber.Ctx, r *Request) error {
 		}
 	}
 	if err := t.AttachRequestFiles(ctx, req, attachments, fieldDocs); err != nil {
+		// No request half there (its files not on its message): none at all.
+		h.logFailed(c, "discard the request", t.DiscardRequest(ctx, req))
 		return err
 	}
 	h.publish(c, r, req.CaseID, live.KindRequest, true, true)

@@ -292,7 +292,91 @@
     if (!zone || !hasFiles(evt)) return;
     evt.preventDefault();
     zone.classList.remove("drop-over");
-    enqueue(uploadForm(zone), evt.dataTransfer.files);
+    var source = uploadForm(zone);
+    if (source) {
+      enqueue(source, evt.dataTransfer.files);
+    } else {
+      attach(progressForm(zone), evt.dataTransfer.files);
+    }
+  });
+
+  // Forms whose files go with their other fields in one post (a new
+  // request, a reply: data-upload-progress) keep the files in the form and
+  // show a line per file with its own bar as the one post goes up: the
+  // multipart body carries the files in order, so the bytes sent so far
+  // fill each file's bar in turn. Without script the form posts as is.
+  function progressForm(node) {
+    return node && node.closest ? node.closest("form[data-upload-progress]") : null;
+  }
+  function fileInput(form) {
+    return form.querySelector("[data-drop-zone] input[type=file]");
+  }
+  // attach adds files (dropped) to the form's file input and lists them.
+  function attach(form, files) {
+    if (!form || !files || !files.length) return;
+    var input = fileInput(form);
+    var dt = new DataTransfer();
+    Array.prototype.forEach.call(input.files, function (f) { dt.items.add(f); });
+    Array.prototype.forEach.call(files, function (f) { dt.items.add(f); });
+    input.files = dt.files;
+    listFiles(form);
+  }
+  // listFiles shows the form's chosen files, each with its bar at 0, and
+  // says which are too large or empty (the server would refuse them).
+  function listFiles(form) {
+    var queue = form.querySelector("[data-upload-queue]");
+    if (!queue) return;
+    queue.textContent = "";
+    var max = parseInt(form.getAttribute("data-max-bytes"), 10) || 0;
+    Array.prototype.forEach.call(fileInput(form).files, function (file) {
+      var line1 = line(queue, file);
+      if (max && file.size > max) fail(line1, "Larger than the " + form.getAttribute("data-max-size") + " a file may be: remove it or choose another.");
+      else if (file.size === 0) fail(line1, "This file is empty.");
+    });
+  }
+  document.addEventListener("change", function (evt) {
+    var form = progressForm(evt.target);
+    if (form && evt.target === fileInput(form)) listFiles(form);
+  });
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!form.matches || !form.matches("form[data-upload-progress]")) return;
+    var files = Array.prototype.slice.call(fileInput(form).files);
+    if (!files.length || !window.FormData) return; // nothing to show: the ordinary post
+    evt.preventDefault();
+    listFiles(form);
+    var bars = Array.prototype.slice.call(form.querySelectorAll("[data-upload-queue] progress"));
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.getAttribute("action"));
+    xhr.upload.addEventListener("progress", function (e) {
+      if (!e.lengthComputable) return;
+      // The text fields go first; what is left of the body is the files'.
+      var sent = e.loaded - Math.max(0, e.total - files.reduce(function (n, f) { return n + f.size; }, 0));
+      files.forEach(function (f, i) {
+        if (!bars[i]) return;
+        var v = f.size ? Math.max(0, Math.min(sent, f.size)) / f.size : 1;
+        bars[i].value = Math.round(v * 100);
+        sent -= f.size;
+      });
+    });
+    xhr.addEventListener("load", function () {
+      if (xhr.status >= 200 && xhr.status < 300 && xhr.responseURL && xhr.responseURL !== window.location.href.split("#")[0]) {
+        bars.forEach(function (b) { b.value = 100; });
+        window.location.assign(xhr.responseURL + (xhr.responseURL.indexOf("#") < 0 && form.getAttribute("data-done-hash") ? form.getAttribute("data-done-hash") : ""));
+        return;
+      }
+      // Refused (the page with its messages) or a problem page: show it.
+      document.open();
+      document.write(xhr.responseText);
+      document.close();
+    });
+    xhr.addEventListener("error", function () {
+      if (button) button.disabled = false;
+      bars.forEach(function (b) { fail(b.parentElement, "The upload failed: the server could not be reached. Try again."); });
+    });
+    xhr.send(new FormData(form));
   });
 
   // With script, choosing files starts their upload: the button is not needed.
