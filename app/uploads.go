@@ -50,6 +50,10 @@ type Upload struct {
 	// file answers: the document and the request's "sent" are recorded in
 	// one transaction (tenant.AddRequestedDocument).
 	ForRequest string
+	// Message, when set, is the message the files are attached to: the
+	// documents and the message are one transaction
+	// (tenant.AddMessageWithDocuments), and Message.Note is set.
+	Message *tenant.MessageDraft
 }
 
 // UploadFile is one file of an upload: the sender's name for it and its
@@ -144,6 +148,9 @@ func (u *Uploads) Store(ctx context.Context, up Upload, parts iter.Seq2[UploadFi
 		}
 		recs = append(recs, tenant.DocumentFile{Name: st.Name, ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256,
 			StorageKey: st.Key, ThumbKey: st.ThumbKey, Width: st.Width, Height: st.Height, Pages: st.Pages, Active: st.Active.String()})
+	}
+	if up.Message != nil {
+		return t.AddMessageWithDocuments(ctx, up.Access, up.Actor, up.CaseID, up.Message, limits, recs, files.ByteSize)
 	}
 	if up.ForRequest != "" {
 		if len(recs) != 1 {

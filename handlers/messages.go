@@ -199,16 +199,19 @@ func (h *Handlers) sendMessage(c *fiber.Ctx, r *Request, v tenant.Viewer, access
 	if _, msg := tenant.ValidateNoteBody(body); msg != "" {
 		return nil, nil, invalidField("body", msg)
 	}
-	_, docs, err := h.storeFormFiles(c, r, access, caseID, []string{uploadFileField})
+	names, parts := formFiles(c, []string{uploadFileField})
+	if len(names) == 0 {
+		n, err := r.Tenant.AddMessage(ctx, v, caseActor(r), caseID, body, !r.User.IsStaff(), nil)
+		return n, nil, err
+	}
+	// The message and its files in one transaction: neither without the other.
+	m := &tenant.MessageDraft{Viewer: v, Body: body, FromClient: !r.User.IsStaff()}
+	docs, err := h.uploads.Store(ctx, app.Upload{Agency: r.Agency, Tenant: r.Tenant, Access: access, Actor: caseActor(r), CaseID: caseID,
+		Shared: true, Count: len(names), Message: m}, parts)
 	if err != nil {
 		return nil, nil, err
 	}
-	ids := make([]string, len(docs))
-	for i, d := range docs {
-		ids[i] = d.ID
-	}
-	n, err := r.Tenant.AddMessage(ctx, v, caseActor(r), caseID, body, !r.User.IsStaff(), ids)
-	return n, docs, err
+	return m.Note, docs, nil
 }
 
 // MessageCreate is the staff's reply in a case's conversation: a message

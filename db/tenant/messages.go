@@ -168,6 +168,49 @@ func (t *Store) AddMessage(ctx context.Context, v Viewer, actor Actor, caseID, b
 	return n, nil
 }
 
+// MessageDraft is a message whose attachments are being stored
+// (app.Uploads): the message and its files are written in one
+// transaction, and Note is the message written.
+type MessageDraft struct {
+	Viewer     Viewer
+	Body       string
+	FromClient bool
+	Note       *Note
+}
+
+// AddMessageWithDocuments records files already in place on disk as
+// documents of the case (as AddDocumentsWithin, with its storage check)
+// and the message m with them attached, in one transaction: a message
+// refused leaves no file, and a file refused no message.
+func (t *Store) AddMessageWithDocuments(ctx context.Context, a DocumentAccess, actor Actor, caseID string, m *MessageDraft, l Limits, files []DocumentFile, size func(int64) string) ([]*Document, error) {
+	body, msg := ValidateNoteBody(m.Body)
+	if msg != "" {
+		return nil, apperr.FieldErrors(map[string]string{"body": msg})
+	}
+	now := t.Now()
+	n := &Note{ID: uuid.NewString(), CaseID: caseID, AuthorID: actor.ID, AuthorName: actor.Name, Body: body, VisibleToClient: true, FromClient: m.FromClient,
+		CreatedAt: db.UnixTime(now), UpdatedAt: db.UnixTime(now)}
+	var ids []string
+	err := t.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := loadCase(ctx, tx, m.Viewer, caseID); err != nil {
+			return err
+		}
+		var err error
+		if ids, err = t.addDocumentsTx(ctx, tx, a, actor, caseID, true, l, files, size); err != nil {
+			return err
+		}
+		if err := t.insertMessage(ctx, tx, n, now); err != nil {
+			return err
+		}
+		return attachDocuments(ctx, tx, caseID, n.ID, ids)
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.Note = n
+	return t.documentsByID(ctx, a, caseID, ids)
+}
+
 // insertMessage writes the message n and its timeline event inside tx.
 func (t *Store) insertMessage(ctx context.Context, tx *sql.Tx, n *Note, now int64) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO notes (id, case_id, author_id, author_name, body, visible_to_client, from_client, created_at, updated_at)
