@@ -164,7 +164,12 @@ func caseClip(s string, n int) string {
 func caseBase(r *Request) string { return "/a/" + r.Agency.Slug + "/cases" }
 
 // caseActor is the signed-in person as the case history names them.
-func caseActor(r *Request) tenant.Actor { return tenant.Actor{ID: r.User.ID, Name: r.User.Name} }
+func caseActor(r *Request) tenant.Actor {
+	if r.Token != nil {
+		return tenant.Actor{ID: r.User.ID, Name: apiActorName(r)}
+	}
+	return tenant.Actor{ID: r.User.ID, Name: r.User.Name}
+}
 
 // caseToday is the injected clock's calendar day, the reference for overdue.
 func (h *Handlers) caseToday() string { return h.Clock.Now().UTC().Format(tenant.DueDateLayout) }

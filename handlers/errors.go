@@ -67,6 +67,9 @@ func (h *Handlers) handleError(c *fiber.Ctx, err error) error {
 		}
 		return c.Status(status).SendString("Error")
 	}
+	if r := stateOf(c).route; r != nil && r.Access == APIToken {
+		return h.problem(c, status, msg, err) // RFC 9457 problem details (api.go)
+	}
 	if isHTMX(c) {
 		trigger, _ := json.Marshal(map[string]any{"toast": map[string]string{"level": "error", "message": msg}})
 		c.Set("HX-Trigger", string(trigger))

@@ -46,6 +46,7 @@ type Config struct {
 	SignupLimit     Limit
 	ResetLimit      Limit
 	LiveStreams     LiveStreams // the live-update streams' caps and heartbeat (handlers/live.go)
+	APILimit        Limit       // requests one API token may make per window (handlers/api.go); zero: DefaultAPILimit
 }
 
 // Limit allows Max events per Window.

@@ -22,6 +22,7 @@ const (
 	Operator                   // platform operators
 	Callback                   // a machine reporting about one agency (a payment provider): the agency from the path as on every agency route, no session, no CSRF; the handler checks the signature
 	External                   // machines (metrics scrapers, the operator's payment callback): no session, no CSRF; the handler authenticates the request itself
+	APIToken                   // the public API (/api/v1/, routes_api.go): a bearer token names its agency and acts for its creator within the row's Scope; no session, no CSRF
 )
 
 // agencyLevel reports whether routes of level a belong to one agency: the
@@ -29,7 +30,7 @@ const (
 // handler runs, and the handler receives them as a *Request.
 func (a Access) agencyLevel() bool {
 	switch a {
-	case AgencyPublic, SignedIn, ClientOnly, Staff, Admin, Owner, Callback:
+	case AgencyPublic, SignedIn, ClientOnly, Staff, Admin, Owner, Callback, APIToken:
 		return true
 	}
 	return false
@@ -87,7 +88,8 @@ type Route struct {
 	Path    string
 	Access  Access
 	Policy  Policy
-	Handler any // an AgencyHandler, SiteHandler or PlatformHandler
+	Handler any    // an AgencyHandler, SiteHandler or PlatformHandler
+	Scope   string // APIToken rows: the scope a token needs ("cases:write")
 }
 
 // Has reports whether the route's policy includes p.
@@ -111,7 +113,7 @@ func route(method, path string, a Access, handler any, policies []Policy) Route 
 
 // Routes is the whole route table, read top to bottom: the core rows here,
 // then each larger area's rows from its own routes_*.go file.
-var Routes = concatRoutes(coreRoutes, shellRoutes, documentRoutes, billingRoutes, privacyRoutes, operatorRoutes, opsRoutes, taskRoutes, requestRoutes, docRequestRoutes)
+var Routes = concatRoutes(coreRoutes, shellRoutes, documentRoutes, billingRoutes, privacyRoutes, operatorRoutes, opsRoutes, taskRoutes, requestRoutes, docRequestRoutes, apiRoutes)
 
 func concatRoutes(groups ...[]Route) []Route {
 	var out []Route
@@ -280,6 +282,8 @@ func (p *Platform) guards(a Access) []fiber.Handler {
 		return nil
 	case Callback:
 		return []fiber.Handler{p.loadAgency}
+	case APIToken:
+		return []fiber.Handler{p.loadAPIToken, h.apiIdempotency}
 	case Operator:
 		return []fiber.Handler{h.loadOperator, h.sessionCSRF}
 	case AgencyPublic:

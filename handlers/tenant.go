@@ -31,8 +31,9 @@ const touchEvery = time.Minute
 type Request struct {
 	Agency  *control.Agency
 	Tenant  *tenant.Store
-	User    *tenant.User  // nil when nobody of this agency is signed in (public agency pages, callbacks)
-	Session *auth.Session // the signed-in person's session
+	User    *tenant.User     // nil when nobody of this agency is signed in (public agency pages, callbacks)
+	Session *auth.Session    // the signed-in person's session
+	Token   *tenant.APIToken // on API routes: the token the request came with; User is the person it acts for
 
 	settings *tenant.Settings // loaded on first use, see Settings
 }
@@ -288,6 +289,9 @@ func auditFor(c *fiber.Ctx, action, target string) tenant.Audit {
 	a := tenant.Audit{Action: action, Target: target, IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
 	if u := userOf(c); u != nil {
 		a.ActorID, a.ActorName = u.ID, u.Name
+	}
+	if r := stateOf(c).req; r != nil && r.Token != nil {
+		a.ActorName = apiActorName(r) // every use of a token is attributable (routes_api.go)
 	}
 	return a
 }
