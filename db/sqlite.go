@@ -37,8 +37,9 @@ type DB struct {
 	read  *sql.DB
 	clock clock.Clock
 
-	stmtMu sync.Mutex
-	stmts  map[string]*sql.Stmt // read statements prepared once, see prepared
+	stmtMu    sync.Mutex
+	preparing sync.WaitGroup       // write statements being prepared, see writeStmt
+	stmts     map[string]*sql.Stmt // read statements prepared once, see prepared
 }
 
 // dsn builds a modernc.org/sqlite DSN with every pragma in it, so each new

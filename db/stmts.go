@@ -69,7 +69,9 @@ func (d *DB) writeStmt(query string) *sql.Stmt {
 	if _, busy := writePending.LoadOrStore(writePend{d, query}, struct{}{}); busy {
 		return nil
 	}
+	d.preparing.Add(1)
 	go func() {
+		defer d.preparing.Done()
 		defer writePending.Delete(writePend{d, query})
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -99,8 +101,10 @@ func (d *DB) cacheLocked(key string, s *sql.Stmt) {
 	d.stmts[key] = s
 }
 
-// WriteStmtsCached counts the statements prepared on the writer.
+// WriteStmtsCached counts the statements prepared on the writer, once the
+// preparations started by finished transactions are done.
 func (d *DB) WriteStmtsCached() int {
+	d.preparing.Wait()
 	d.stmtMu.Lock()
 	defer d.stmtMu.Unlock()
 	n := 0
