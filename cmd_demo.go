@@ -147,6 +147,11 @@ func (d *demoCommand) demo(ctx context.Context, cfg *config, stdout, stderr io.W
 			return err
 		}
 	}
+	zone := byOwner
+	zone.Action = "settings.changed"
+	if err := t.SaveSettings(ctx, tenant.Settings{TwoFactorRequired: tenant.TwoFactorNobody, TimeZone: "Europe/Vilnius"}, zone); err != nil {
+		return fmt.Errorf("demo: settings: %w", err) // the demo agency is in Vilnius (its billing address)
+	}
 	settings := byOwner
 	settings.Action = "billing.settings"
 	if err := t.SaveBillingSettings(ctx, demoBilling(agency.Slug), settings); err != nil {

@@ -155,7 +155,7 @@ func (h *Handlers) AuditExport(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	name := r.Agency.Slug + "-audit-" + h.Clock.Now().UTC().Format("2006-01-02") + ".csv"
+	name := r.Agency.Slug + "-audit-" + h.caseToday(r) + ".csv"
 	header := []string{"Time (UTC)", "Person", "What happened", "Action", "Target", "Detail", "Address", "Device"}
 	return sendCSV(c, name, header, func(write func([]string) error) error {
 		f.Limit = auditExportPage

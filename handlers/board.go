@@ -49,7 +49,7 @@ func (h *Handlers) CasesBoard(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	state.Status, state.Sort, state.After = "", "", ""
-	today := h.caseToday()
+	today := h.caseToday(r)
 	cols, err := t.CaseBoard(c.UserContext(), v, state.filter(me.ID, today), boardColumnSize)
 	if err != nil {
 		return err

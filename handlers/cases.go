@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // casePageSize is how many rows the case list shows at a time.
@@ -171,8 +173,15 @@ func caseActor(r *Request) tenant.Actor {
 	return tenant.Actor{ID: r.User.ID, Name: r.User.Name}
 }
 
-// caseToday is the injected clock's calendar day, the reference for overdue.
-func (h *Handlers) caseToday() string { return h.Clock.Now().UTC().Format(tenant.DueDateLayout) }
+// caseToday is the agency's date now, in its time zone ("2006-01-02"):
+// what due dates are compared with.
+func (h *Handlers) caseToday(r *Request) string {
+	zone := tenant.DefaultTimeZone
+	if s, err := r.Settings(context.Background()); err == nil { // read once per request; a failed read is UTC, and fails the page elsewhere
+		zone = s.TimeZone
+	}
+	return i18n.Today(h.Clock.Now(), zone)
+}
 
 // dayAfter is the calendar day n days after day (both YYYY-MM-DD).
 func dayAfter(day string, n int) string {
@@ -240,7 +249,7 @@ func (h *Handlers) CasesIndex(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	ctx := c.UserContext()
-	today := h.caseToday()
+	today := h.caseToday(r)
 	rows, next, err := r.Tenant.Cases(ctx, v, state.filter(r.User.ID, today))
 	if err != nil {
 		return err
@@ -316,10 +325,10 @@ func (h *Handlers) CasesExport(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	f := state.filter(r.User.ID, h.caseToday())
+	f := state.filter(r.User.ID, h.caseToday(r))
 	f.After = ""
 	header := []string{"Number", "Title", "Client", "Status", "Priority", "Assignee", "Due date", "Labels", "Description", "Created", "Updated", "Closed"}
-	name := r.Agency.Slug + "-cases-" + h.caseToday() + ".csv"
+	name := r.Agency.Slug + "-cases-" + h.caseToday(r) + ".csv"
 	return sendCSV(c, name, header, func(write func([]string) error) error {
 		return r.Tenant.EachCase(c.UserContext(), v, f, func(k *tenant.Case) error {
 			closed := ""

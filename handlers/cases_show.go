@@ -54,10 +54,10 @@ type caseView struct {
 	URL           string
 }
 
-func (h *Handlers) newCaseView(base string, k *tenant.Case) caseView {
+func (h *Handlers) newCaseView(r *Request, base string, k *tenant.Case) caseView {
 	open := k.Status != tenant.CaseResolved && k.Status != tenant.CaseClosed
 	return caseView{Case: k, Number: tenant.CaseNumber(k.Number), StatusLabel: tenant.CaseStatusLabel(k.Status), PriorityLabel: tenant.CasePriorityLabel(k.Priority),
-		Overdue: open && k.DueDate != "" && k.DueDate < h.caseToday(), IsOpen: open, URL: base + "/" + k.ID}
+		Overdue: open && k.DueDate != "" && k.DueDate < h.caseToday(r), IsOpen: open, URL: base + "/" + k.ID}
 }
 
 // caseTimelineView is a page of a case's history, for
@@ -144,7 +144,7 @@ func (h *Handlers) caseShowView(c *fiber.Ctx, r *Request, id string, before int6
 		return nil, err
 	}
 	base := caseBase(r)
-	view := &caseShowView{Base: base, Case: h.newCaseView(base, k)}
+	view := &caseShowView{Base: base, Case: h.newCaseView(r, base, k)}
 	view.Title = view.Case.Number + " " + k.Title
 	if len(events) > caseTimelineSize {
 		events = events[:caseTimelineSize]

@@ -36,7 +36,7 @@ func (h *Handlers) ClientsExport(c *fiber.Ctx, r *Request) error {
 		return t.UTC().Format(time.RFC3339)
 	}
 	header := append(append([]string(nil), clientCSVColumns...), clientExportOnlyColumns...)
-	name := "clients-" + r.Agency.Slug + "-" + h.Clock.Now().UTC().Format("2006-01-02") + ".csv"
+	name := "clients-" + r.Agency.Slug + "-" + h.caseToday(r) + ".csv"
 	return sendCSV(c, name, header, func(write func([]string) error) error {
 		return r.Tenant.ExportClients(c.UserContext(), v, f, func(cl *tenant.Client) error {
 			return write([]string{

@@ -139,7 +139,7 @@ func (h *Handlers) Dashboard(c *fiber.Ctx, r *Request) error {
 // dashboardCounts fills in the person's figures, each counted with the
 // very filter of the case list it links to.
 func (h *Handlers) dashboardCounts(c *fiber.Ctx, r *Request, v tenant.Viewer, view *dashboardView) error {
-	me, today := r.User.ID, h.caseToday()
+	me, today := r.User.ID, h.caseToday(r)
 	base := caseBase(r)
 	lists := []struct {
 		label string

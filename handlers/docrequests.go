@@ -58,9 +58,9 @@ var docStatusLabels = map[string]string{
 	tenant.DocStatusReturned: "Sent back",
 }
 
-func (h *Handlers) docRequestView(r *tenant.DocumentRequest, docBase, actionURL string) docRequestView {
+func (h *Handlers) docRequestView(r *tenant.DocumentRequest, docBase, actionURL, today string) docRequestView {
 	v := docRequestView{DocumentRequest: r, StatusLabel: docStatusLabels[r.Status], ActionURL: actionURL,
-		Overdue: r.ToSend() && r.DueDate != "" && r.DueDate < h.caseToday()}
+		Overdue: r.ToSend() && r.DueDate != "" && r.DueDate < today}
 	if r.DocumentID != "" && r.DocumentName != "" {
 		v.DocURL = docBase + r.DocumentID
 	}
@@ -76,7 +76,7 @@ func (h *Handlers) caseDocRequests(c *fiber.Ctx, r *Request, v tenant.Viewer, ca
 	base := caseBase(r) + "/" + caseID
 	out := docRequestsView{AddURL: base + "/docrequests"}
 	for _, d := range list {
-		out.Items = append(out.Items, h.docRequestView(d, base+"/documents/", base+"/docrequests/"+d.ID))
+		out.Items = append(out.Items, h.docRequestView(d, base+"/documents/", base+"/docrequests/"+d.ID, h.caseToday(r)))
 		if d.Status == tenant.DocStatusSent {
 			out.Pending++
 		}
@@ -100,7 +100,7 @@ func (h *Handlers) portalDocRequests(c *fiber.Ctx, r *Request, v tenant.Viewer, 
 	out := portalDocRequestsView{MaxSize: files.ByteSize(h.files.MaxSize())}
 	for _, d := range list {
 		base := portalBase(r) + "/cases/" + d.CaseID
-		out.Items = append(out.Items, h.docRequestView(d, base+"/documents/", base+"/docrequests/"+d.ID))
+		out.Items = append(out.Items, h.docRequestView(d, base+"/documents/", base+"/docrequests/"+d.ID, h.caseToday(r)))
 		if d.ToSend() {
 			out.ToSend++
 		}

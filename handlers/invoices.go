@@ -17,8 +17,9 @@ import (
 // invoiceBase is the URL of the request's agency's invoice list.
 func invoiceBase(r *Request) string { return "/a/" + r.Agency.Slug + "/invoices" }
 
-// invoiceToday is the injected clock's calendar day.
-func (h *Handlers) invoiceToday() string { return h.Clock.Now().UTC().Format(billing.DateLayout) }
+// invoiceToday is the agency's date now, in its time zone: invoice,
+// payment and credit-note dates.
+func (h *Handlers) invoiceToday(r *Request) string { return h.caseToday(r) }
 
 // invoiceStatusFilters are the list's status choices.
 var invoiceStatusFilters = []string{"", "draft", "open", "overdue", "partially_paid", "paid", "void"}
@@ -90,7 +91,7 @@ func (h *Handlers) InvoicesIndex(c *fiber.Ctx, r *Request) error {
 	if len(before) > 80 {
 		return apperr.New(apperr.Invalid, "Bad page cursor.")
 	}
-	today := h.invoiceToday()
+	today := h.invoiceToday(r)
 	rows, next, err := r.Tenant.Invoices(c.UserContext(), v, tenant.InvoiceFilter{Status: status, ClientID: client, Today: today, Before: before, Limit: 50})
 	if err != nil {
 		return err
@@ -235,7 +236,7 @@ func (h *Handlers) InvoiceNew(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	form := invoiceForm{ClientID: strings.TrimSpace(c.Query("client")), CaseID: strings.TrimSpace(c.Query("case")), Currency: s.Currency,
-		IssueDate: h.invoiceToday(), TermsDays: strconv.Itoa(s.TermsDays), ClientQuery: strings.TrimSpace(c.Query("client_q"))}
+		IssueDate: h.invoiceToday(r), TermsDays: strconv.Itoa(s.TermsDays), ClientQuery: strings.TrimSpace(c.Query("client_q"))}
 	form.DueDate = billing.DueDate(form.IssueDate, s.TermsDays)
 	form.DueDateWas = form.DueDate
 	if id := strings.TrimSpace(c.Query("client_id")); id != "" {
@@ -414,7 +415,7 @@ func (h *Handlers) InvoiceCredit(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	cn, err := r.Tenant.CreateCreditNote(c.UserContext(), v, caseActor(r), c.Params("id"), h.invoiceToday(), auditFor(c, "invoice.credit_note_created", ""))
+	cn, err := r.Tenant.CreateCreditNote(c.UserContext(), v, caseActor(r), c.Params("id"), h.invoiceToday(r), auditFor(c, "invoice.credit_note_created", ""))
 	if err != nil {
 		return err
 	}

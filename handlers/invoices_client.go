@@ -22,7 +22,7 @@ type clientInvoicesView struct {
 
 // clientInvoices is the Invoices tab of client clientID for viewer v.
 func (h *Handlers) clientInvoices(c *fiber.Ctx, r *Request, v tenant.Viewer, clientID string) (clientInvoicesView, error) {
-	today := h.invoiceToday()
+	today := h.invoiceToday(r)
 	rows, next, err := r.Tenant.Invoices(c.UserContext(), v, tenant.InvoiceFilter{ClientID: clientID, Today: today, Limit: 50})
 	if err != nil {
 		return clientInvoicesView{}, err

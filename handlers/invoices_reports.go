@@ -37,7 +37,7 @@ func (h *Handlers) InvoiceReports(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	t := r.Tenant
-	today, _ := billing.ParseDate(h.invoiceToday())
+	today, _ := billing.ParseDate(h.invoiceToday(r))
 	rows, err := t.Outstanding(c.UserContext(), v, today)
 	if err != nil {
 		return err
@@ -72,7 +72,7 @@ func (h *Handlers) InvoicesExport(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	header := []string{"Number", "Kind", "Status", "Client", "Case", "Issue date", "Due date", "Currency", "VAT", "Total", "Paid", "Owed"}
-	name := r.Agency.Slug + "-invoices-" + h.invoiceToday() + ".csv"
+	name := r.Agency.Slug + "-invoices-" + h.invoiceToday(r) + ".csv"
 	return sendCSV(c, name, header, func(write func([]string) error) error {
 		return r.Tenant.EachInvoice(c.UserContext(), v, func(row tenant.InvoiceRow, caseNumber, vat int64) error {
 			kase := ""
@@ -96,7 +96,7 @@ func (h *Handlers) PaymentsExport(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	header := []string{"Date", "Invoice", "Client", "Amount", "Currency", "Method", "Reference", "Recorded by", "Recorded at"}
-	name := r.Agency.Slug + "-payments-" + h.invoiceToday() + ".csv"
+	name := r.Agency.Slug + "-payments-" + h.invoiceToday(r) + ".csv"
 	return sendCSV(c, name, header, func(write func([]string) error) error {
 		return r.Tenant.EachPayment(c.UserContext(), v, func(p tenant.PaymentRow) error {
 			return write([]string{p.PaidOn, p.InvoiceNumber, p.ClientName, billing.FormatMinor(p.Amount), p.Currency, tenant.PaymentMethodLabel(p.Method),

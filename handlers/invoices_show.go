@@ -27,7 +27,7 @@ type invoiceShownLine struct{ Description, Quantity, Price, VAT, Net string }
 // newInvoiceView is inv as the request's agency's invoice page shows it
 // (the portal changes its links to its own).
 func (h *Handlers) newInvoiceView(r *Request, inv *tenant.Invoice) invoiceView {
-	today := h.invoiceToday()
+	today := h.invoiceToday(r)
 	tot := billing.Compute(inv.InvoiceInput.Lines)
 	v := invoiceView{Invoice: inv, URL: invoiceBase(r) + "/" + inv.ID, Title: inv.Label(),
 		DisplayStatus: inv.DisplayStatus(today), Subtotal: billing.FormatMoney(tot.Subtotal, inv.Currency), VAT: billing.FormatMoney(tot.VAT, inv.Currency),
@@ -128,7 +128,7 @@ func (h *Handlers) invoiceShowView(c *fiber.Ctx, r *Request, id string) (*invoic
 		return nil, err
 	}
 	view := &invoiceShowView{Base: invoiceBase(r), Invoice: h.newInvoiceView(r, inv), Credits: credits, PayseraReady: s.PayseraReady(),
-		Payment: invoicePaymentForm{Amount: billing.FormatMinor(inv.Outstanding()), PaidOn: h.invoiceToday(), Methods: paymentMethodOptions(tenant.MethodBankTransfer)}}
+		Payment: invoicePaymentForm{Amount: billing.FormatMinor(inv.Outstanding()), PaidOn: h.invoiceToday(r), Methods: paymentMethodOptions(tenant.MethodBankTransfer)}}
 	view.Title = view.Invoice.Title
 	for _, p := range payments {
 		view.Payments = append(view.Payments, paymentView{p.PaidOn, billing.FormatMoney(p.Amount, p.Currency), tenant.PaymentMethodLabel(p.Method), p.Reference, p.RecordedBy})

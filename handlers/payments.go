@@ -33,7 +33,7 @@ func (h *Handlers) InvoicePaymentCreate(c *fiber.Ctx, r *Request) error {
 		perr = invalidField("amount", "Amount: "+err.Error()+" (such as 120.50).")
 	}
 	if perr == nil {
-		_, perr = r.Tenant.RecordPayment(c.UserContext(), v, caseActor(r), id, in, h.invoiceToday(), auditFor(c, "payment.recorded", ""))
+		_, perr = r.Tenant.RecordPayment(c.UserContext(), v, caseActor(r), id, in, h.invoiceToday(r), auditFor(c, "payment.recorded", ""))
 	}
 	if perr != nil {
 		code := apperr.CodeOf(perr)

@@ -31,7 +31,7 @@ func (h *Handlers) PortalInvoices(c *fiber.Ctx, r *Request) error {
 			done = append(done, row)
 		}
 	}
-	base, today := portalInvoiceBase(r), h.invoiceToday()
+	base, today := portalInvoiceBase(r), h.invoiceToday(r)
 	return h.page(c, "pages/portal/invoices", &portalInvoicesView{Page: Page{Title: "Invoices"}, Base: portalBase(r),
 		Open: portalInvoiceTable{Rows: h.invoiceRows(base, today, open)}, Done: portalInvoiceTable{Rows: h.invoiceRows(base, today, done)}})
 }

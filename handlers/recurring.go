@@ -101,7 +101,7 @@ func (h *Handlers) RecurringNew(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	form := invoiceForm{ClientID: c.Query("client"), Currency: s.Currency, IssueDate: h.invoiceToday(), TermsDays: strconv.Itoa(s.TermsDays),
+	form := invoiceForm{ClientID: c.Query("client"), Currency: s.Currency, IssueDate: h.invoiceToday(r), TermsDays: strconv.Itoa(s.TermsDays),
 		Frequency: billing.Monthly, IntervalMonths: "1", Count: "0", ClientQuery: strings.TrimSpace(c.Query("client_q"))}
 	if id := strings.TrimSpace(c.Query("client_id")); id != "" {
 		form.ClientID = id
@@ -160,7 +160,7 @@ func (h *Handlers) RecurringCreate(c *fiber.Ctx, r *Request) error {
 	// A schedule that starts today issues its first invoice at once, not at
 	// the next hourly run (a back-dated one is caught up by that run).
 	n, deliverErr, err := 0, error(nil), error(nil)
-	if in.IssueDate == h.invoiceToday() {
+	if in.IssueDate == h.invoiceToday(r) {
 		m, _ := h.invoiceMailer()
 		today, _ := billing.ParseDate(in.IssueDate)
 		n, deliverErr, err = app.IssueDueRecurring(c.UserContext(), m, r.Agency, r.Tenant, rec.ID, today, h.Config.BaseURL)
@@ -230,7 +230,7 @@ func (h *Handlers) RecurringAction(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	action := c.Params("action")
-	today, _ := billing.ParseDate(h.invoiceToday())
+	today, _ := billing.ParseDate(h.invoiceToday(r))
 	if err := r.Tenant.ChangeRecurring(c.UserContext(), v, c.Params("id"), action, today, auditFor(c, recurringAudit[action], "")); err != nil {
 		return err
 	}

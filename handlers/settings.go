@@ -1,17 +1,34 @@
 package handlers
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // settingsView is the agency's settings page and form.
 type settingsView struct {
 	Page
 	FormErrors
-	Settings tenant.Settings
+	Settings  tenant.Settings
+	Languages []languageOption
+}
+
+// languageOption is one language in a choice of languages: its code and
+// its name in itself ("Lietuvių").
+type languageOption struct{ Code, Name string }
+
+// languageOptions are the languages the app is written in.
+func languageOptions() []languageOption {
+	out := make([]languageOption, 0, len(i18n.Languages))
+	for _, l := range i18n.Languages {
+		out = append(out, languageOption{Code: l, Name: i18n.LanguageName(l)})
+	}
+	return out
 }
 
 // Settings shows the agency's settings.
@@ -20,7 +37,7 @@ func (h *Handlers) Settings(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/settings/index", &settingsView{Page: Page{Title: "Agency settings"}, Settings: s})
+	return h.page(c, "pages/settings/index", &settingsView{Page: Page{Title: "Agency settings"}, Settings: s, Languages: languageOptions()})
 }
 
 // SettingsUpdate saves the agency's settings.
@@ -35,6 +52,10 @@ func (h *Handlers) SettingsUpdate(c *fiber.Ctx, r *Request) error {
 	}
 	docs := formValue(c, "archived_documents")
 	s.PurgeArchivedDocuments = docs == "purge" || (docs == "" && cur.PurgeArchivedDocuments)
+	s.TimeZone, s.Language = strings.TrimSpace(c.FormValue("time_zone", cur.TimeZone)), formValue(c, "language")
+	if s.Language == "" {
+		s.Language = cur.Language // a form from before the choice existed
+	}
 	errs := map[string]string{}
 	if v := c.FormValue("staff_visibility"); v != "own" && v != "all" {
 		errs["staff_visibility"] = "Choose who staff can see."
@@ -45,8 +66,14 @@ func (h *Handlers) SettingsUpdate(c *fiber.Ctx, r *Request) error {
 	if docs != "" && docs != "keep" && docs != "purge" {
 		errs["archived_documents"] = "Choose whether to keep the documents of archived cases."
 	}
+	if !tenant.ValidTimeZone(s.TimeZone) {
+		errs["time_zone"] = "Enter a time zone by its IANA name, such as Europe/Vilnius or UTC."
+	}
+	if !i18n.Supported(s.Language) {
+		errs["language"] = "Choose one of the languages listed."
+	}
 	if err := apperr.FieldErrors(errs); err != nil {
-		return h.formPage(c, "pages/settings/index", "pages/settings/index", &settingsView{Page: Page{Title: "Agency settings"}, Settings: s}, err)
+		return h.formPage(c, "pages/settings/index", "pages/settings/index", &settingsView{Page: Page{Title: "Agency settings"}, Settings: s, Languages: languageOptions()}, err)
 	}
 	if err := r.Tenant.SaveSettings(c.UserContext(), s, auditFor(c, "settings.changed", "")); err != nil {
 		return err

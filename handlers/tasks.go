@@ -102,7 +102,7 @@ func (h *Handlers) caseTasks(c *fiber.Ctx, r *Request, v tenant.Viewer, k *tenan
 		return caseTasksView{}, err
 	}
 	caseURL := caseBase(r) + "/" + k.ID
-	view := caseTasksView{Tasks: newTaskViews(caseURL, h.caseToday(), list), TasksURL: caseURL + "/tasks", TaskForm: form,
+	view := caseTasksView{Tasks: newTaskViews(caseURL, h.caseToday(r), list), TasksURL: caseURL + "/tasks", TaskForm: form,
 		TaskPeople: taskPeopleOptions(people, form.AssigneeID), TaskPriority: taskPriorityOptions(form.Priority)}
 	for _, tt := range templates {
 		view.TaskTemplates = append(view.TaskTemplates, option{Value: tt.ID, Label: tt.Name + " (" + strconv.Itoa(tt.TaskCount) + " tasks)"})

@@ -65,7 +65,7 @@ func (h *Handlers) MyTasks(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	today := h.caseToday()
+	today := h.caseToday(r)
 	return h.page(c, "pages/tasks/mine", &myTasksView{Page: Page{Title: "My tasks"}, Today: today, myTaskGroups: groupMyTasks(r, today, list)})
 }
 
@@ -87,7 +87,7 @@ type dashboardTasks struct {
 
 // dashboardTasksOf is the person's open tasks due up to a week from today.
 func (h *Handlers) dashboardTasksOf(c *fiber.Ctx, r *Request, v tenant.Viewer) (dashboardTasks, error) {
-	today := h.caseToday()
+	today := h.caseToday(r)
 	list, err := r.Tenant.MyTasks(c.UserContext(), v, r.User.ID, dayAfter(today, dashboardTasksDays), dashboardTasksMax+1)
 	if err != nil {
 		return dashboardTasks{}, err

@@ -148,7 +148,7 @@ func (h *Handlers) caseTime(c *fiber.Ctx, r *Request, v tenant.Viewer, k *tenant
 	caseURL := caseBase(r) + "/" + k.ID
 	view := caseTimeView{TimeTotal: tenant.FormatMinutes(sums.Minutes), TimeUnbilled: tenant.FormatMinutes(sums.Unbilled), TimeHasUnbilled: sums.Unbilled > 0,
 		TimeURL: caseURL + "/time", InvoiceTimeURL: caseURL + "/invoice-time", Timer: timer, TimerHere: timer.Running && timer.CaseURL == caseURL,
-		TimeForm: timeForm{Date: h.caseToday(), Billable: true}, TimeEntries: newTimeEntryViews(r, list)}
+		TimeForm: timeForm{Date: h.caseToday(r), Billable: true}, TimeEntries: newTimeEntryViews(r, list)}
 	for _, t := range tasks {
 		view.TimeTasks = append(view.TimeTasks, option{Value: t.ID, Label: t.Title})
 	}
@@ -256,11 +256,12 @@ type timesheetDay struct {
 	Entries []timeEntryView
 }
 
-// weekStart is the Monday of the week of day (YYYY-MM-DD), or of today.
-func weekStart(day string, today time.Time) time.Time {
+// weekStart is the Monday of the week of day (YYYY-MM-DD), or of today
+// (the agency's date, YYYY-MM-DD).
+func weekStart(day, today string) time.Time {
 	d, err := time.Parse(tenant.DueDateLayout, day)
 	if err != nil {
-		d = today.UTC().Truncate(24 * time.Hour)
+		d, _ = time.Parse(tenant.DueDateLayout, today)
 	}
 	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
 }
@@ -296,7 +297,7 @@ func (h *Handlers) Timesheet(c *fiber.Ctx, r *Request) error {
 	} else if p := c.Query("person"); p != "" && p != person {
 		return apperr.New(apperr.NotFound, "Person not found.")
 	}
-	start := weekStart(c.Query("week"), h.Clock.Now())
+	start := weekStart(c.Query("week"), h.caseToday(r))
 	end := start.AddDate(0, 0, 6)
 	list, err := r.Tenant.TimeEntries(ctx, v, tenant.TimeFilter{UserID: person, From: start.Format(tenant.DueDateLayout), To: end.Format(tenant.DueDateLayout), Limit: 2000})
 	if err != nil {

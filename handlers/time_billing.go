@@ -12,8 +12,8 @@ import (
 
 // timeInvoiceOptions reads "Invoice unbilled time"'s choices: the lines
 // grouped by task or person, the VAT rate, and the last day to bill.
-func (h *Handlers) timeInvoiceOptions(c *fiber.Ctx) (app.TimeInvoiceOptions, error) {
-	o := app.TimeInvoiceOptions{GroupBy: formValue(c, "group"), Until: formValue(c, "until"), Today: h.caseToday()}
+func (h *Handlers) timeInvoiceOptions(c *fiber.Ctx, r *Request) (app.TimeInvoiceOptions, error) {
+	o := app.TimeInvoiceOptions{GroupBy: formValue(c, "group"), Until: formValue(c, "until"), Today: h.caseToday(r)}
 	if o.GroupBy == "" {
 		o.GroupBy = app.GroupByTask
 	}
@@ -33,7 +33,7 @@ func (h *Handlers) invoiceTime(c *fiber.Ctx, r *Request, s tenant.TimeScope) err
 	if err != nil {
 		return err
 	}
-	o, err := h.timeInvoiceOptions(c)
+	o, err := h.timeInvoiceOptions(c, r)
 	if err != nil {
 		return err
 	}

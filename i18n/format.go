@@ -102,3 +102,22 @@ func Zone(name string) *time.Location {
 func Today(now time.Time, zone string) string {
 	return now.In(Zone(zone)).Format(DateLayout)
 }
+
+// Languages are the languages the app is written in, in the order the
+// language choices list them.
+var Languages = []string{English, Lithuanian, German}
+
+// Supported reports whether lang is one of Languages.
+func Supported(lang string) bool {
+	for _, l := range Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
+var languageNames = map[string]string{English: "English", Lithuanian: "Lietuvių", German: "Deutsch"}
+
+// LanguageName is a language's name in itself: "Lietuvių" for lt.
+func LanguageName(lang string) string { return languageNames[lang] }

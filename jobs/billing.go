@@ -33,10 +33,16 @@ type billingJobs struct {
 	baseURL string
 }
 
-// today is the clock's calendar day, UTC.
-func (b *billingJobs) today() time.Time {
-	d, _ := billing.ParseDate(b.r.clock.Now().UTC().Format(billing.DateLayout))
-	return d
+// agencyToday is the agency's date now, in its time zone (the store's
+// clock is the runner's): at 00:30 in Vilnius the new day's invoices and
+// reminders are due there.
+func agencyToday(ctx context.Context, t *tenant.Store) (time.Time, error) {
+	day, err := t.Today(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	d, _ := billing.ParseDate(day)
+	return d, nil
 }
 
 // recurring issues every due period of every agency's recurring invoices
@@ -45,8 +51,11 @@ func (b *billingJobs) today() time.Time {
 // and the ones set to send go to the client with the PDF. A failed email
 // is counted and logged: the invoice stays issued.
 func (b *billingJobs) recurring(ctx context.Context, run *control.JobRun) error {
-	today := b.today()
 	return b.r.forEachAgencyWith(ctx, run, func(a *control.Agency, t *tenant.Store) error {
+		today, err := agencyToday(ctx, t)
+		if err != nil {
+			return err
+		}
 		n, err := t.GenerateRecurring(ctx, today, a.Name, func(g tenant.GeneratedInvoice) {
 			if b.mailer == nil {
 				return
@@ -78,8 +87,11 @@ func (b *billingJobs) recurring(ctx context.Context, run *control.JobRun) error 
 // reminders emails one reminder per step (days after the due date) per
 // overdue invoice, with the PDF.
 func (b *billingJobs) reminders(ctx context.Context, run *control.JobRun) error {
-	today := b.today()
 	return b.r.forEachAgencyWith(ctx, run, func(a *control.Agency, t *tenant.Store) error {
+		today, err := agencyToday(ctx, t)
+		if err != nil {
+			return err
+		}
 		s, err := t.BillingSettings(ctx)
 		if err != nil {
 			return err

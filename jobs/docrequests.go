@@ -34,8 +34,11 @@ type docReminders struct {
 }
 
 func (d *docReminders) run(ctx context.Context, run *control.JobRun) error {
-	today := d.r.clock.Now().UTC().Format(tenant.DueDateLayout)
 	return d.r.forEachAgencyWith(ctx, run, func(a *control.Agency, t *tenant.Store) error {
+		today, err := t.Today(ctx) // the agency's date, in its time zone
+		if err != nil {
+			return err
+		}
 		due, err := t.ClaimDocumentReminders(ctx, today)
 		if err != nil {
 			return err

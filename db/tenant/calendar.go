@@ -127,7 +127,11 @@ type DueItem struct {
 // nearest first from a month ago on.
 func (t *Store) DueItems(ctx context.Context, v Viewer, userID string, limit int) ([]DueItem, error) {
 	filter, fargs := v.caseFilter("c")
-	from := t.Clock().Now().UTC().AddDate(0, -1, 0).Format(DueDateLayout)
+	day, err := t.Today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	from := dayAfterMonths(day, -1)
 	mine, mineArgs := "1 = 1", []any{}
 	taskMine := "1 = 1"
 	if userID != "" {
@@ -158,4 +162,10 @@ func (t *Store) DueItems(ctx context.Context, v Viewer, userID string, limit int
 		return nil, err
 	}
 	return append(cases, tasks...), nil
+}
+
+// dayAfterMonths is the date n months after day (both YYYY-MM-DD).
+func dayAfterMonths(day string, n int) string {
+	d, _ := time.Parse(DueDateLayout, day)
+	return d.AddDate(0, n, 0).Format(DueDateLayout)
 }

@@ -266,7 +266,10 @@ func (t *Store) RecordProviderPayment(ctx context.Context, p billing.ProviderPay
 		if err != nil {
 			return err
 		}
-		paidOn := t.Clock().Now().UTC().Format(billing.DateLayout)
+		paidOn, err := t.Today(ctx)
+		if err != nil {
+			return err
+		}
 		err = t.applyPayment(ctx, tx, Actor{Name: "Paysera"}, inv, Payment{Amount: p.Amount, Currency: p.Currency, PaidOn: paidOn, Method: MethodPaysera, Reference: p.OrderID})
 		if errors.Is(err, errAlreadyRecorded) {
 			duplicate = true

@@ -77,7 +77,10 @@ func (t *Store) RecordProviderOverpayment(ctx context.Context, p billing.Provide
 			res.Reason = inv.Label() + " owed only " + billing.FormatMoney(inv.Outstanding(), inv.Currency) + " when this payment came."
 		}
 		res.Overpaid = p.Amount - res.Applied
-		paidOn := t.Clock().Now().UTC().Format(billing.DateLayout)
+		paidOn, err := t.Today(ctx)
+		if err != nil {
+			return err
+		}
 		if res.Applied > 0 {
 			err := t.applyPayment(ctx, tx, Actor{Name: "Paysera"}, inv, Payment{Amount: res.Applied, Currency: p.Currency, PaidOn: paidOn, Method: MethodPaysera, Reference: p.OrderID})
 			if errors.Is(err, errAlreadyRecorded) {

@@ -5,7 +5,21 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
+	"time"
+
+	"mintedmind/i18n"
 )
+
+// Today is the agency's date now ("2006-01-02"), in its time zone, from
+// the store's clock: at 00:30 in Vilnius it is already the new day there.
+func (t *Store) Today(ctx context.Context) (string, error) {
+	s, err := t.Settings(ctx)
+	if err != nil {
+		return "", err
+	}
+	return i18n.Today(t.Clock().Now(), s.TimeZone), nil
+}
 
 // Settings are an agency's preferences, stored as key/value rows.
 type Settings struct {
@@ -24,6 +38,29 @@ type Settings struct {
 	// PurgeArchivedDocuments: when the retention job archives closed cases
 	// past the plan's retention, their documents are deleted too (else kept).
 	PurgeArchivedDocuments bool
+	// TimeZone is the agency's IANA time zone ("Europe/Vilnius"): its dates
+	// (today, overdue, invoice dates, reminders) are the dates there.
+	// DefaultTimeZone when unset.
+	TimeZone string
+	// Language is the agency's default language (i18n.English, …): the
+	// pages' language for people who chose none. DefaultLanguage when unset.
+	Language string
+}
+
+// An agency without a time zone or language setting is UTC and English.
+const (
+	DefaultTimeZone = "UTC"
+	DefaultLanguage = i18n.English
+)
+
+// ValidTimeZone reports whether name is an IANA time zone name this
+// machine knows ("Europe/Vilnius", "UTC"); "Local" and "" are not.
+func ValidTimeZone(name string) bool {
+	if name == "" || name == "Local" || strings.TrimSpace(name) != name {
+		return false
+	}
+	_, err := time.LoadLocation(name)
+	return err == nil
 }
 
 const (
@@ -32,6 +69,8 @@ const (
 	settingAccent          = "brand_accent"
 	settingLogoVersion     = "brand_logo_version"
 	settingArchivedDocs    = "archived_case_documents" // "keep" (default) or "purge"
+	settingTimeZone        = "time_zone"               // IANA name; DefaultTimeZone when unset
+	settingLanguage        = "language"                // i18n language; DefaultLanguage when unset
 )
 
 // Who an agency requires two-factor sign-in of.
@@ -63,9 +102,9 @@ func (s Settings) RequiresTwoFactor(u *User) bool {
 
 // Settings reads the agency's settings, with defaults for unset keys.
 func (t *Store) Settings(ctx context.Context) (Settings, error) {
-	s := Settings{TwoFactorRequired: TwoFactorNobody}
-	rows, err := t.Reader().QueryContext(ctx, `SELECT key, value FROM settings WHERE key IN (?, ?, ?, ?, ?)`,
-		settingStaffVisibility, settingTwoFactor, settingAccent, settingLogoVersion, settingArchivedDocs)
+	s := Settings{TwoFactorRequired: TwoFactorNobody, TimeZone: DefaultTimeZone, Language: DefaultLanguage}
+	rows, err := t.Reader().QueryContext(ctx, `SELECT key, value FROM settings WHERE key IN (?, ?, ?, ?, ?, ?, ?)`,
+		settingStaffVisibility, settingTwoFactor, settingAccent, settingLogoVersion, settingArchivedDocs, settingTimeZone, settingLanguage)
 	if err != nil {
 		return s, fmt.Errorf("db: read settings: %w", err)
 	}
@@ -90,6 +129,14 @@ func (t *Store) Settings(ctx context.Context) (Settings, error) {
 			s.LogoVersion, _ = strconv.ParseInt(v, 10, 64)
 		case settingArchivedDocs:
 			s.PurgeArchivedDocuments = v == "purge"
+		case settingTimeZone:
+			if ValidTimeZone(v) {
+				s.TimeZone = v
+			}
+		case settingLanguage:
+			if i18n.Supported(v) {
+				s.Language = v
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -107,18 +154,24 @@ func (t *Store) SaveSettings(ctx context.Context, s Settings, a Audit) error {
 	if !ValidTwoFactorRequired(s.TwoFactorRequired) {
 		s.TwoFactorRequired = TwoFactorNobody
 	}
+	if !ValidTimeZone(s.TimeZone) {
+		s.TimeZone = DefaultTimeZone
+	}
+	if !i18n.Supported(s.Language) {
+		s.Language = DefaultLanguage
+	}
 	return t.Tx(ctx, func(tx *sql.Tx) error {
 		docs := "keep"
 		if s.PurgeArchivedDocuments {
 			docs = "purge"
 		}
-		for _, kv := range [][2]string{{settingStaffVisibility, v}, {settingTwoFactor, s.TwoFactorRequired}, {settingArchivedDocs, docs}} {
+		for _, kv := range [][2]string{{settingStaffVisibility, v}, {settingTwoFactor, s.TwoFactorRequired}, {settingArchivedDocs, docs}, {settingTimeZone, s.TimeZone}, {settingLanguage, s.Language}} {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, kv[0], kv[1]); err != nil {
 				return fmt.Errorf("db: save settings: %w", err)
 			}
 		}
-		a.Detail = "staff see: " + v + "; two-factor sign-in required of: " + s.TwoFactorRequired + "; documents of archived cases: " + docs
+		a.Detail = "staff see: " + v + "; two-factor sign-in required of: " + s.TwoFactorRequired + "; documents of archived cases: " + docs + "; time zone: " + s.TimeZone + "; language: " + s.Language
 		return t.auditTx(ctx, tx, a)
 	})
 }

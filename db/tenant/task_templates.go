@@ -1,6 +1,8 @@
 package tenant
 
 import (
+	"time"
+
 	"context"
 	"database/sql"
 	"fmt"
@@ -274,7 +276,11 @@ func (t *Store) ApplyTaskTemplate(ctx context.Context, v Viewer, actor Actor, ca
 }
 
 func (t *Store) applyTemplateTx(ctx context.Context, tx *sql.Tx, actor Actor, caseID string, tt *TaskTemplate) error {
-	today := t.Clock().Now().UTC()
+	day, err := t.Today(ctx)
+	if err != nil {
+		return err
+	}
+	today, _ := time.Parse(DueDateLayout, day)
 	anyShared := false
 	for _, k := range tt.Tasks {
 		in := TaskInput{Title: k.Title, Priority: PriorityNormal, Shared: k.Shared}
