@@ -12,8 +12,11 @@
 #   client search   /a/demo/clients?q=ma            (a common prefix)
 #   search, rare    /a/demo/search?q=quokka         (a word in about 100 of 516,000 index entries)
 #   search, common  /a/demo/search?q=client         (a word in 297,000 of them)
+#   case create     POST /a/demo/cases              (the new-case form, 303 to the case)
 #
-# and prints requests/s, p50 and p99 per page, against the targets: at least
+# and prints requests/s, p50 and p99 per page, and the server's CPU time per
+# request (utime + stime of the process over the run, /proc/PID/stat, divided by
+# the requests: on a shared machine the steadiest figure), against the targets: at least
 # 3,000 requests/s for the case list, p99 at most 40 ms for every page.
 # Only loopback traffic; the server is stopped on exit.
 #
@@ -23,6 +26,7 @@
 #   CASES=10000 EVENTS=100000 bench/crm.sh         # a smaller agency (with a temp dir or a new DATA)
 #   THREADS=4 CONNECTIONS=64 DURATION=30s bench/crm.sh
 #   CONSENT=1 bench/crm.sh                         # as a visitor who allowed analytics
+#   BUILD=0 MM_BIN=/tmp/mm-old DATA=/tmp/copy bench/crm.sh   # another binary, not built here
 #   PROFILE=1 bench/crm.sh                         # also a 10 s CPU profile per page:
 #                                                  # go tool pprof -top bench/results/mintedmind-crm bench/results/crm-case-page.pprof
 #
@@ -41,7 +45,7 @@ ONLY=${ONLY:-}
 SLUG=demo
 
 NAME=crm.sh
-BIN=bench/results/mintedmind-crm
+BIN=${MM_BIN:-bench/results/mintedmind-crm}
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 data=${DATA:-$work/data}
@@ -61,7 +65,7 @@ else
 fi
 cat "$data/demo.txt"
 password=$(sed -n 's/^Password for every sign-in: //p' "$data/demo.txt")
-long_case=$(grep -o '/cases/[0-9a-f-]\{36\}' "$data/demo.txt" | head -n 1 | sed 's#/cases/##')
+long_case=$(grep -o '/cases/[0-9a-f-]\{36\}' "$data/demo.txt" | sed -n 1p | sed 's#/cases/##')
 [[ -n $password ]] || fail "no password in $data/demo.txt"
 [[ -n $long_case ]] || fail "no case with a long history in $data/demo.txt (use at least 200 more events than cases)"
 
@@ -70,7 +74,7 @@ start_server "$data" 300
 # Sign in: the login page sets mm_csrf and embeds the matching _csrf token.
 jar=$work/cookies.txt
 curl -fsS -c "$jar" -b "$jar" -o "$work/login.html" "$base/a/$SLUG/login" || fail "GET /a/$SLUG/login failed"
-csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/login.html" | head -n 1 | sed 's/.*value="//; s/"$//')
+csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/login.html" | sed -n 1p | sed 's/.*value="//; s/"$//')
 [[ -n $csrf ]] || fail "no _csrf field in the login page"
 status=$(curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' \
 	--data-urlencode "email=owner@$SLUG.example" \
@@ -87,12 +91,24 @@ if [[ -n ${CONSENT:-} ]]; then
 	cookie="$cookie; mm_consent=analytics.v1; mm_seen=$(date -u +%Y-%m-%d)"
 fi
 
+# The new-case form: the session's CSRF token and a client to open cases for.
+curl -fsS -H "$cookie" -o "$work/new.html" "$base/a/$SLUG/cases/new" || fail "GET /a/$SLUG/cases/new failed"
+form_csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/new.html" | sed -n 1p | sed 's/.*value="//; s/"$//')
+form_client=$(grep -o '<option value="[0-9a-f-]\{36\}"' "$work/new.html" | sed -n 1p | sed 's/.*value="//; s/"$//')
+[[ -n $form_csrf && -n $form_client ]] || fail "no _csrf or client in the new-case form"
+create_body="_csrf=$form_csrf&client_id=$form_client&title=Load+test+case&description=Opened+by+bench%2Fcrm.sh+to+measure+case+creation&priority=normal"
+
+# cpu_ticks: the server's user + system CPU time so far, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+tick=$(getconf CLK_TCK)
+
 targets=(
 	"case-list|/a/$SLUG/cases?view=all"
 	"case-page|/a/$SLUG/cases/$long_case"
 	"client-search|/a/$SLUG/clients?q=ma"
 	"search-rare|/a/$SLUG/search?q=quokka"
 	"search-common|/a/$SLUG/search?q=client"
+	"case-create|/a/$SLUG/cases"
 )
 
 out=bench/results/crm.txt
@@ -108,7 +124,14 @@ for t in "${targets[@]}"; do
 		continue
 	fi
 	url=$base$path
-	status=$(curl -sS -o "$work/page.html" -w '%{http_code}' -H "$cookie" "$url")
+	post=()
+	if [[ $name == case-create ]]; then
+		post=(POST_TYPE=application/x-www-form-urlencoded "POST_BODY=$create_body")
+		status=$(curl -sS -o "$work/page.html" -w '%{http_code}' -H "$cookie" --data "$create_body" "$url")
+		[[ $status == 303 ]] && status=200
+	else
+		status=$(curl -sS -o "$work/page.html" -w '%{http_code}' -H "$cookie" "$url")
+	fi
 	if [[ $status != 200 ]]; then
 		echo "$name: GET $path answered $status; skipped" | tee -a "$out"
 		summary+=("$(printf '%-14s %s' "$name" "skipped: GET answered $status")")
@@ -122,11 +145,18 @@ for t in "${targets[@]}"; do
 		(sleep 2 && curl -fsS -o "bench/results/crm-$name.pprof" "$pprof_base/debug/pprof/profile?seconds=10") &
 		profiler=$!
 	fi
+	before=$(cpu_ticks)
 	{
 		echo
 		echo "## $name: $path"
-		wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/crm.lua -H "$cookie" "$url"
+		script=bench/crm.lua
+		if ((${#post[@]})); then script=bench/post.lua; fi
+		env "${post[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$script" -H "$cookie" "$url"
 	} | tee -a "$out" | tee "$work/wrk.txt"
+	after=$(cpu_ticks)
+	requests=$(sed -n 's/^requests: \([0-9]*\) in.*/\1/p' "$work/wrk.txt")
+	cpu=$(awk -v a="$before" -v b="$after" -v n="$requests" -v t="$tick" 'BEGIN { printf "%.3f", n ? (b - a) * 1000 / t / n : 0 }')
+	echo "server CPU: $cpu ms per request" | tee -a "$out"
 	if [[ -n $profiler ]]; then wait "$profiler"; fi
 	result=$(sed -n 's/^result: //p' "$work/wrk.txt")
 	rps=$(sed 's/.*rps=\([0-9.]*\).*/\1/' <<<"$result")
@@ -139,7 +169,7 @@ for t in "${targets[@]}"; do
 	if [[ $errors != 0 ]]; then misses+=("$errors errors"); fi
 	verdict=ok
 	if ((${#misses[@]})); then verdict=$(IFS=';'; echo "${misses[*]}" | sed 's/;/; /g'); fi
-	summary+=("$(printf '%-14s %7s req/s   p50 %7s ms   p99 %7s ms   %s' "$name" "$rps" "$p50" "$p99" "$verdict")")
+	summary+=("$(printf '%-14s %7s req/s   p50 %7s ms   p99 %7s ms   CPU %s ms/req   %s' "$name" "$rps" "$p50" "$p99" "$cpu" "$verdict")")
 	sleep "$PAUSE"
 done
 

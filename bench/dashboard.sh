@@ -28,7 +28,7 @@ start_server "$work/data" 100
 # Sign up: the form page sets mm_csrf and embeds the matching _csrf token.
 jar=$work/cookies.txt
 curl -fsS -c "$jar" -b "$jar" -o "$work/signup.html" "$base/signup" || fail "GET /signup failed"
-csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/signup.html" | head -n 1 | sed 's/.*value="//; s/"$//')
+csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/signup.html" | sed -n 1p | sed 's/.*value="//; s/"$//')
 [[ -n $csrf ]] || fail "no _csrf field in the sign-up page"
 
 status=$(curl -sS -c "$jar" -b "$jar" -o "$work/signup-post.html" -w '%{http_code}' \

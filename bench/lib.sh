@@ -3,6 +3,10 @@
 # It checks the tools, builds the binary, makes a work directory removed on
 # exit (stopping the server), picks a loopback port and defines fail and
 # start_server.
+#
+# Take the first of several matches with `sed -n 1p`, never `head -n 1`: head
+# exits at once, grep then dies of SIGPIPE, and pipefail ends the script
+# without a word (a bench run that stopped silently about one time in two).
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 for tool in go curl wrk; do
@@ -10,8 +14,12 @@ for tool in go curl wrk; do
 done
 
 mkdir -p bench/results
-echo "building $BIN"
-CGO_ENABLED=0 go build -o "$BIN" .
+# BUILD=0 runs the binary already at BIN (MM_BIN=path names another one, a
+# build of an older commit for a before-and-after pair).
+if [[ ${BUILD:-1} != 0 ]]; then
+	echo "building $BIN"
+	CGO_ENABLED=0 go build -o "$BIN" .
+fi
 
 work=$(mktemp -d)
 server_pid=

@@ -52,7 +52,7 @@ mkdir -p "$data"
 "$BIN" demo -data "$data" -base-url "$base" -clients 20 -cases 40 -events 400 -seed 1 >"$work/demo.txt" 2>"$work/demo.log" ||
 	{ cat "$work/demo.log" >&2; fail "mintedmind demo failed"; }
 password=$(sed -n 's/^Password for every sign-in: //p' "$work/demo.txt")
-case_id=$(grep -o '/cases/[0-9a-f-]\{36\}' "$work/demo.txt" | head -n 1 | sed 's#/cases/##')
+case_id=$(grep -o '/cases/[0-9a-f-]\{36\}' "$work/demo.txt" | sed -n 1p | sed 's#/cases/##')
 [[ -n $password && -n $case_id ]] || fail "no password or case in the demo's output"
 
 ulimit -n "$((STREAMS * 2 + 1000))" 2>/dev/null || true
@@ -67,12 +67,12 @@ done
 
 jar=$work/cookies.txt
 curl -fsS -c "$jar" -b "$jar" -o "$work/login.html" "$base/a/$SLUG/login" || fail "GET login failed"
-csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/login.html" | head -n 1 | sed 's/.*value="//; s/"$//')
+csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/login.html" | sed -n 1p | sed 's/.*value="//; s/"$//')
 status=$(curl -sS -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode "email=owner@$SLUG.example" \
 	--data-urlencode "password=$password" --data-urlencode "_csrf=$csrf" "$base/a/$SLUG/login")
 [[ $status == 303 ]] || fail "POST login answered $status, want 303"
 curl -fsS -c "$jar" -b "$jar" -o "$work/case.html" "$base/a/$SLUG/cases/$case_id" || fail "GET the case failed"
-csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/case.html" | head -n 1 | sed 's/.*value="//; s/"$//')
+csrf=$(grep -o 'name="_csrf" value="[^"]*"' "$work/case.html" | sed -n 1p | sed 's/.*value="//; s/"$//')
 cookie=$(awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s=%s; ", $6, $7 }' "$jar")
 
 {

@@ -42,7 +42,7 @@ make_pdf() {
 	{ printf '%%PDF-1.4\n%%'; head -c $(($2 << 20)) /dev/zero | tr '\0' 'x'; printf '\n%%%%EOF\n'; } >"$1"
 }
 
-csrf_of() { grep -o 'name="_csrf" value="[^"]*"' "$1" | head -n 1 | sed 's/.*value="//; s/"$//'; }
+csrf_of() { grep -o 'name="_csrf" value="[^"]*"' "$1" | sed -n 1p | sed 's/.*value="//; s/"$//'; }
 
 jar=$work/cookies.txt
 slug=bench-uploads

@@ -145,7 +145,9 @@ func writeCaseLabels(ctx context.Context, tx txQuerier, caseID string, labels []
 // CreateCase opens a case for a client v may see, numbered from the
 // agency's gapless "case" sequence, records its creation on the timeline
 // and applies the task template chosen and those of its labels, in one
-// transaction. Its statements run through the writer's statement cache,
+// transaction (or one savepoint of a transaction shared with the writes
+// that arrived while the previous one ran: db.GroupTx; it commits before
+// CreateCase returns). Its statements run through the writer's statement cache,
 // and the case it returns is made from what the transaction wrote and
 // checked (the client's and assignee's names, the labels as stored, sorted)
 // rather than read back: TestCreateCaseReturnsTheStoredCase holds it equal
@@ -155,7 +157,7 @@ func (t *Store) CreateCase(ctx context.Context, v Viewer, actor Actor, in CaseIn
 		return nil, err
 	}
 	var k *Case
-	err := t.Tx(ctx, func(sqlTx *sql.Tx) error {
+	err := t.GroupTx(ctx, func(sqlTx *sql.Tx) error {
 		tx := t.Cached(sqlTx)
 		clientName, err := clientForCase(ctx, tx, v, in.ClientID)
 		if err != nil {

@@ -1,0 +1,9 @@
+package db
+
+// GroupQueued counts the writes waiting in d's group-commit queue.
+func GroupQueued(d *DB) int {
+	g := d.groupQueue()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.queue)
+}
