@@ -95,7 +95,8 @@ func (p *Pool) TenantDir(agencyID string) string {
 	return filepath.Join(p.dataDir, "tenants", agencyID)
 }
 
-// Create makes a new agency database from the schema and runs setup in a
+// Create makes a new agency database at the newest schema (a copy of the
+// migrated schema built once per process: db.CreateMigrated) and runs setup in a
 // transaction on it. On any failure the directory is removed again.
 func (p *Pool) Create(ctx context.Context, agencyID string, setup func(t *Store) error) (err error) {
 	dir := p.TenantDir(agencyID)
@@ -110,14 +111,11 @@ func (p *Pool) Create(ctx context.Context, agencyID string, setup func(t *Store)
 	if err := os.MkdirAll(filepath.Join(dir, "files"), 0o700); err != nil {
 		return fmt.Errorf("db: create tenant dir: %w", err)
 	}
-	d, err := db.Open(filepath.Join(dir, "tenant.db"), true, p.clock)
+	d, err := db.CreateMigrated(ctx, filepath.Join(dir, "tenant.db"), p.migrations, p.clock)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := d.Migrate(ctx, p.migrations); err != nil {
-		return err
-	}
 	if err := setup(&Store{DB: d, AgencyID: agencyID, Dir: dir}); err != nil {
 		return err
 	}
