@@ -26,11 +26,12 @@ var invoiceStatusFilters = []string{"", "draft", "open", "overdue", "partially_p
 
 // invoiceListRow is a list row with display strings.
 type invoiceListRow struct {
-	URL, Number, Kind, ClientName, Status, StatusLabel, IssueDate, DueDate, Total, Outstanding string
-	Credit                                                                                     string // a credit note's "credit 10.00 EUR", in the Owed column
+	URL, Number, Kind, ClientName, Status, StatusLabel, IssueDate, DueDate string
+	Total, Outstanding                                                     amount
+	Credit                                                                 amount // a credit note's total, shown as a credit in the Owed column; the zero amount for invoices
 }
 
-func (h *Handlers) invoiceRows(base, today string, rows []tenant.InvoiceRow) []invoiceListRow {
+func (h *Handlers) invoiceRows(req *Request, base, today string, rows []tenant.InvoiceRow) []invoiceListRow {
 	out := make([]invoiceListRow, len(rows))
 	for i, r := range rows {
 		status := r.DisplayStatus(today)
@@ -44,10 +45,10 @@ func (h *Handlers) invoiceRows(base, today string, rows []tenant.InvoiceRow) []i
 		}
 		out[i] = invoiceListRow{URL: base + "/" + r.ID, Number: number, Kind: kind, ClientName: r.ClientName, Status: status,
 			StatusLabel: tenant.InvoiceStatusLabel(status), IssueDate: r.IssueDate, DueDate: r.DueDate,
-			Total: billing.FormatMoney(r.Total, r.Currency), Outstanding: billing.FormatMoney(r.Total-r.Paid, r.Currency)}
+			Total: req.money(r.Total, r.Currency), Outstanding: req.money(r.Total-r.Paid, r.Currency)}
 		if r.Kind == tenant.KindCreditNote {
 			// A credit note is owed by no one: its total is a credit, shown as such.
-			out[i].DueDate, out[i].Outstanding, out[i].Credit = "", "", "credit "+billing.FormatMoney(r.Total, r.Currency)
+			out[i].DueDate, out[i].Outstanding, out[i].Credit = "", amount{}, req.money(r.Total, r.Currency)
 		}
 	}
 	return out
@@ -68,7 +69,10 @@ type invoicesIndexView struct {
 }
 
 // overpaidLink names an invoice with an overpayment to refund or credit.
-type overpaidLink struct{ URL, Number, Amount string }
+type overpaidLink struct {
+	URL, Number string
+	Amount      amount
+}
 
 // InvoicesIndex lists invoices, newest first, filtered by status and
 // client; "load more" pages with a cursor in the URL.
@@ -97,7 +101,7 @@ func (h *Handlers) InvoicesIndex(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	base := invoiceBase(r)
-	view := &invoicesIndexView{Page: Page{Title: "Invoices"}, Base: base, Status: status, Client: client, Rows: h.invoiceRows(base, today, rows)}
+	view := &invoicesIndexView{Page: Page{Title: "Invoices"}, Base: base, Status: status, Client: client, Rows: h.invoiceRows(r, base, today, rows)}
 	over, err := r.Tenant.OpenOverpayments(c.UserContext())
 	if err != nil {
 		return err
@@ -107,7 +111,7 @@ func (h *Handlers) InvoicesIndex(c *fiber.Ctx, r *Request) error {
 		if err != nil {
 			continue
 		}
-		view.Overpaid = append(view.Overpaid, overpaidLink{URL: base + "/" + inv.ID, Number: inv.Number, Amount: billing.FormatMoney(o.Amount, o.Currency)})
+		view.Overpaid = append(view.Overpaid, overpaidLink{URL: base + "/" + inv.ID, Number: inv.Number, Amount: r.money(o.Amount, o.Currency)})
 	}
 	for _, s := range invoiceStatusFilters {
 		label := "All"

@@ -28,7 +28,7 @@ func (h *Handlers) clientInvoices(c *fiber.Ctx, r *Request, v tenant.Viewer, cli
 		return clientInvoicesView{}, err
 	}
 	base := invoiceBase(r)
-	view := clientInvoicesView{Invoices: h.invoiceRows(base, today, rows), NewInvoiceURL: base + "/new?client=" + clientID,
+	view := clientInvoicesView{Invoices: h.invoiceRows(r, base, today, rows), NewInvoiceURL: base + "/new?client=" + clientID,
 		NewRecurringURL: recurringBase(r) + "/new?client=" + clientID}
 	if next != "" {
 		view.AllInvoicesURL = base + "?client=" + clientID

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/billing"
@@ -12,13 +10,17 @@ import (
 // outstandingView is a row of the outstanding report in display form.
 type outstandingView struct {
 	ClientURL, ClientName string
-	ByAge                 []string
-	Total                 string
+	ByAge                 []amount
+	Total                 amount
 	IsTotal               bool
 }
 
 // paidMonthView is a row of the paid-per-month report in display form.
-type paidMonthView struct{ Month, Amount, Count string }
+type paidMonthView struct {
+	Month  string
+	Amount amount
+	Count  int
+}
 
 // invoiceReportsView is the billing reports page.
 type invoiceReportsView struct {
@@ -44,14 +46,14 @@ func (h *Handlers) InvoiceReports(c *fiber.Ctx, r *Request) error {
 	}
 	view := &invoiceReportsView{Page: Page{Title: "Billing reports"}, Base: invoiceBase(r), Buckets: tenant.AgeBuckets}
 	for _, row := range rows {
-		ov := outstandingView{ClientName: row.ClientName, Total: billing.FormatMoney(row.Total, row.Currency), IsTotal: row.ClientID == ""}
+		ov := outstandingView{ClientName: row.ClientName, Total: r.money(row.Total, row.Currency), IsTotal: row.ClientID == ""}
 		if ov.IsTotal {
 			ov.ClientName = "Total " + row.Currency
 		} else {
 			ov.ClientURL = "/a/" + r.Agency.Slug + "/clients/" + row.ClientID + "?tab=invoices"
 		}
 		for _, a := range row.ByAge {
-			ov.ByAge = append(ov.ByAge, billing.FormatMoney(a, row.Currency))
+			ov.ByAge = append(ov.ByAge, r.money(a, row.Currency))
 		}
 		view.Outstanding = append(view.Outstanding, ov)
 	}
@@ -60,7 +62,7 @@ func (h *Handlers) InvoiceReports(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	for _, m := range months {
-		view.Months = append(view.Months, paidMonthView{m.Month, billing.FormatMoney(m.Amount, m.Currency), strconv.Itoa(m.Count)})
+		view.Months = append(view.Months, paidMonthView{m.Month, r.money(m.Amount, m.Currency), m.Count})
 	}
 	return h.page(c, "pages/invoices/reports", view)
 }

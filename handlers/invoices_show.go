@@ -12,17 +12,26 @@ import (
 // invoiceView is an invoice with every display string made in Go.
 type invoiceView struct {
 	*tenant.Invoice
-	URL, Title, StatusLabel, DisplayStatus, Subtotal, VAT, Total, Paid, Outstanding, CaseURL, CaseLabel string
-	Groups                                                                                              []invoiceGroupView
-	Lines                                                                                               []invoiceShownLine
-	IsDraft, IsOpen, IsCredit                                                                           bool
+	URL, Title, StatusLabel, DisplayStatus, CaseURL, CaseLabel string
+	Subtotal, VAT, Total, Paid, Outstanding                    amount
+	Groups                                                     []invoiceGroupView
+	Lines                                                      []invoiceShownLine
+	IsDraft, IsOpen, IsCredit                                  bool
 }
 
 // invoiceGroupView is the VAT of one rate: the rate, the net amount at it and its VAT.
-type invoiceGroupView struct{ Rate, Net, VAT string }
+type invoiceGroupView struct {
+	Rate     string
+	Net, VAT amount
+}
 
 // invoiceShownLine is one line of an invoice as its page shows it.
-type invoiceShownLine struct{ Description, Quantity, Price, VAT, Net string }
+type invoiceShownLine struct {
+	Description, Quantity string
+	Price                 amount
+	VAT                   string
+	Net                   amount
+}
 
 // newInvoiceView is inv as the request's agency's invoice page shows it
 // (the portal changes its links to its own).
@@ -30,33 +39,38 @@ func (h *Handlers) newInvoiceView(r *Request, inv *tenant.Invoice) invoiceView {
 	today := h.invoiceToday(r)
 	tot := billing.Compute(inv.InvoiceInput.Lines)
 	v := invoiceView{Invoice: inv, URL: invoiceBase(r) + "/" + inv.ID, Title: inv.Label(),
-		DisplayStatus: inv.DisplayStatus(today), Subtotal: billing.FormatMoney(tot.Subtotal, inv.Currency), VAT: billing.FormatMoney(tot.VAT, inv.Currency),
-		Total: billing.FormatMoney(inv.Total, inv.Currency), Paid: billing.FormatMoney(inv.Paid, inv.Currency),
-		Outstanding: billing.FormatMoney(inv.Outstanding(), inv.Currency),
+		DisplayStatus: inv.DisplayStatus(today), Subtotal: r.money(tot.Subtotal, inv.Currency), VAT: r.money(tot.VAT, inv.Currency),
+		Total: r.money(inv.Total, inv.Currency), Paid: r.money(inv.Paid, inv.Currency),
+		Outstanding: r.money(inv.Outstanding(), inv.Currency),
 		IsDraft:     inv.Status == tenant.InvoiceDraft, IsOpen: inv.Open(), IsCredit: inv.Kind == tenant.KindCreditNote}
 	v.StatusLabel = tenant.InvoiceStatusLabel(v.DisplayStatus)
 	if inv.CaseID != "" {
 		v.CaseURL, v.CaseLabel = caseBase(r)+"/"+inv.CaseID, tenant.CaseNumber(inv.CaseNumber)
 	}
 	for _, g := range tot.ByRate {
-		v.Groups = append(v.Groups, invoiceGroupView{billing.FormatRate(g.RateBP) + "%", billing.FormatMoney(g.Net, inv.Currency), billing.FormatMoney(g.VAT, inv.Currency)})
+		v.Groups = append(v.Groups, invoiceGroupView{billing.FormatRate(g.RateBP) + "%", r.money(g.Net, inv.Currency), r.money(g.VAT, inv.Currency)})
 	}
 	for _, l := range inv.InvoiceInput.Lines {
-		v.Lines = append(v.Lines, invoiceShownLine{l.Description, billing.FormatQuantity(l.QuantityMilli), billing.FormatMoney(l.UnitPrice, ""),
-			billing.FormatRate(l.VATRateBP) + "%", billing.FormatMoney(l.Net(), "")})
+		v.Lines = append(v.Lines, invoiceShownLine{l.Description, billing.FormatQuantity(l.QuantityMilli), r.money(l.UnitPrice, ""),
+			billing.FormatRate(l.VATRateBP) + "%", r.money(l.Net(), "")})
 	}
 	return v
 }
 
 // paymentView is a payment for display.
-type paymentView struct{ PaidOn, Amount, Method, Reference, RecordedBy string }
+type paymentView struct {
+	PaidOn                        string
+	Amount                        amount
+	Method, Reference, RecordedBy string
+}
 
 // overpaymentView is money taken for the invoice beyond what it owed, for
 // staff to refund or credit.
 type overpaymentView struct {
-	ID, Received, Amount, Method, Reason, OrderID string
-	Settled                                       string // how, by whom and when it was settled; empty while open
-	SettleURL                                     string // where an admin marks it refunded or credited; empty for staff
+	ID, Received, Method, Reason, OrderID string
+	Amount                                amount
+	Settled                               string // how, by whom and when it was settled; empty while open
+	SettleURL                             string // where an admin marks it refunded or credited; empty for staff
 }
 
 // invoicePaymentForm is the invoice page's "Record a payment" form: what
@@ -131,12 +145,12 @@ func (h *Handlers) invoiceShowView(c *fiber.Ctx, r *Request, id string) (*invoic
 		Payment: invoicePaymentForm{Amount: billing.FormatMinor(inv.Outstanding()), PaidOn: h.invoiceToday(r), Methods: paymentMethodOptions(tenant.MethodBankTransfer)}}
 	view.Title = view.Invoice.Title
 	for _, p := range payments {
-		view.Payments = append(view.Payments, paymentView{p.PaidOn, billing.FormatMoney(p.Amount, p.Currency), tenant.PaymentMethodLabel(p.Method), p.Reference, p.RecordedBy})
+		view.Payments = append(view.Payments, paymentView{p.PaidOn, r.money(p.Amount, p.Currency), tenant.PaymentMethodLabel(p.Method), p.Reference, p.RecordedBy})
 	}
 	admin := tenant.RoleRank(r.User.Role) >= tenant.RoleRank(tenant.RoleAdmin)
 	view.Settlements = settlementOptions
 	for _, o := range over {
-		ov := overpaymentView{ID: o.ID, Received: o.CreatedAt.UTC().Format(billing.DateLayout), Amount: billing.FormatMoney(o.Amount, o.Currency),
+		ov := overpaymentView{ID: o.ID, Received: o.CreatedAt.UTC().Format(billing.DateLayout), Amount: r.money(o.Amount, o.Currency),
 			Method: tenant.PaymentMethodLabel(o.Method), Reason: o.Reason, OrderID: o.OrderID}
 		if !o.Open() {
 			ov.Settled = billing.SettlementLabel(o.Settlement) + " by " + o.SettledBy + " on " + o.SettledAt.UTC().Format(billing.DateLayout)

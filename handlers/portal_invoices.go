@@ -4,7 +4,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/billing"
 	"mintedmind/db/tenant"
 )
 
@@ -33,7 +32,7 @@ func (h *Handlers) PortalInvoices(c *fiber.Ctx, r *Request) error {
 	}
 	base, today := portalInvoiceBase(r), h.invoiceToday(r)
 	return h.page(c, "pages/portal/invoices", &portalInvoicesView{Page: Page{Title: "Invoices"}, Base: portalBase(r),
-		Open: portalInvoiceTable{Rows: h.invoiceRows(base, today, open)}, Done: portalInvoiceTable{Rows: h.invoiceRows(base, today, done)}})
+		Open: portalInvoiceTable{Rows: h.invoiceRows(r, base, today, open)}, Done: portalInvoiceTable{Rows: h.invoiceRows(r, base, today, done)}})
 }
 
 // portalInvoicesView is the portal's list of the client's invoices.
@@ -87,7 +86,7 @@ func (h *Handlers) portalInvoicePage(c *fiber.Ctx, r *Request, payErr error) err
 	}
 	paid := make([]paymentView, len(payments))
 	for i, p := range payments {
-		paid[i] = paymentView{PaidOn: p.PaidOn, Amount: billing.FormatMoney(p.Amount, p.Currency), Method: tenant.PaymentMethodLabel(p.Method), Reference: p.Reference}
+		paid[i] = paymentView{PaidOn: p.PaidOn, Amount: r.money(p.Amount, p.Currency), Method: tenant.PaymentMethodLabel(p.Method), Reference: p.Reference}
 	}
 	page := &portalInvoiceView{Page: Page{Title: inv.Label()}, Base: portalBase(r), Invoice: view, Payments: paid,
 		CanPay: inv.Open() && inv.Kind != tenant.KindCreditNote && s.PayseraReady()}

@@ -17,7 +17,8 @@ func recurringBase(r *Request) string { return "/a/" + r.Agency.Slug + "/recurri
 
 // recurringRow is a recurring invoice for display.
 type recurringRow struct {
-	URL, ClientName, Every, Status, Next, Total string
+	URL, ClientName, Every, Status, Next string
+	Total                                amount
 }
 
 // recurringEvery names how often rec repeats.
@@ -36,7 +37,7 @@ func recurringEvery(rec *tenant.Recurring) string {
 }
 
 // recurringRowOf is rec in display form; base is recurringBase.
-func recurringRowOf(base string, rec *tenant.Recurring) recurringRow {
+func recurringRowOf(r *Request, base string, rec *tenant.Recurring) recurringRow {
 	next := "—"
 	if rec.Status != tenant.RecurringEnded {
 		if d := rec.Schedule().Next(rec.NextIndex, 1); len(d) == 1 {
@@ -44,7 +45,7 @@ func recurringRowOf(base string, rec *tenant.Recurring) recurringRow {
 		}
 	}
 	return recurringRow{URL: base + "/" + rec.ID, ClientName: rec.ClientName, Every: recurringEvery(rec), Status: rec.Status, Next: next,
-		Total: billing.FormatMoney(billing.Compute(rec.Lines).Total, rec.Currency)}
+		Total: r.money(billing.Compute(rec.Lines).Total, rec.Currency)}
 }
 
 // recurringIndexView is the list of recurring invoices.
@@ -66,7 +67,7 @@ func (h *Handlers) RecurringIndex(c *fiber.Ctx, r *Request) error {
 	}
 	view := &recurringIndexView{Page: Page{Title: "Recurring invoices"}, Base: recurringBase(r)}
 	for _, rec := range list {
-		view.Rows = append(view.Rows, recurringRowOf(view.Base, rec))
+		view.Rows = append(view.Rows, recurringRowOf(r, view.Base, rec))
 	}
 	return h.page(c, "pages/recurring/index", view)
 }
@@ -210,7 +211,7 @@ func (h *Handlers) RecurringShow(c *fiber.Ctx, r *Request) error {
 	base := recurringBase(r)
 	inv := &tenant.Invoice{InvoiceInput: rec.InvoiceInput, ClientName: rec.ClientName, Total: billing.Compute(rec.Lines).Total, Status: tenant.InvoiceDraft}
 	view := &recurringShowView{Page: Page{Title: "Recurring invoice for " + rec.ClientName}, Base: base, InvoiceBase: invoiceBase(r),
-		Recurring: rec, Row: recurringRowOf(base, rec), Runs: runs, Invoice: h.newInvoiceView(r, inv)}
+		Recurring: rec, Row: recurringRowOf(r, base, rec), Runs: runs, Invoice: h.newInvoiceView(r, inv)}
 	if rec.Status != tenant.RecurringEnded {
 		for _, d := range rec.Schedule().Next(rec.NextIndex, 5) {
 			view.Next = append(view.Next, d.Format(billing.DateLayout))

@@ -38,6 +38,9 @@ type Page struct {
 	// portal's and the agency's public pages; "" when it published none
 	// (the layout's footer links to it, see privacy_notice.go).
 	PrivacyNotice string
+	// Lang is the page's language (i18n): the signed-in person's, the
+	// agency's default, or the visitor's browser's (see Request.Lang).
+	Lang string
 }
 
 func (p *Page) page() *Page { return p }
@@ -53,6 +56,7 @@ func (h *Handlers) fillPage(c *fiber.Ctx, v viewModel) *Page {
 	p.Path = c.Path()
 	p.Agency, p.Me, p.Operator = agencyOf(c), userOf(c), operatorOf(c)
 	p.PrivacyNotice = h.privacyNoticeLink(c)
+	p.Lang = langOf(c)
 	return p
 }
 
@@ -171,6 +175,8 @@ func (h *Handlers) takeFlash(c *fiber.Ctx) string {
 func (h *Handlers) templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"asset":  h.assets.url,
+		"money":  writeMoney,
+		"number": writeNumber,
 		"field":  newFormField,
 		"linked": linked,
 		"when": func(t time.Time) string {

@@ -36,6 +36,9 @@ type Request struct {
 	Token   *tenant.APIToken // on API routes: the token the request came with; User is the person it acts for
 
 	settings *tenant.Settings // loaded on first use, see Settings
+
+	browserLang string // the language the browser asks for (Accept-Language, or the switcher's cookie) when the app has it; "" otherwise
+	lang        string // the request's language once known, see Lang
 }
 
 // Settings returns the agency's settings, read once per request.
@@ -131,7 +134,7 @@ func (p *Platform) loadAgency(c *fiber.Ctx) error {
 	}
 	defer release()
 	st := stateOf(c)
-	st.req = &Request{Agency: a, Tenant: t}
+	st.req = &Request{Agency: a, Tenant: t, browserLang: browserLang(c)}
 	defer func() { st.req.Tenant = nil }()
 	return c.Next()
 }

@@ -60,6 +60,7 @@ type User struct {
 	LastLoginAt  time.Time
 	ClientID     string // the client a contact (role client) belongs to; "" for staff
 	TwoFactor    bool   // signs in with a TOTP code after the password
+	Language     string // the language they chose for their pages (i18n); "" for the agency's default
 }
 
 // IsStaff reports whether the user works for the agency (any role but client).

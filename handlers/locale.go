@@ -1,0 +1,91 @@
+package handlers
+
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/db/tenant"
+	"mintedmind/i18n"
+)
+
+// langCookie keeps the language a visitor who is not signed in chose with
+// the switcher (essential: set only when they ask for it, read only for
+// the pages' language).
+const langCookie = "mm_lang"
+
+// browserLang is the language a visitor's browser asks for, when the app
+// has it: the switcher's choice (langCookie), else the best match of
+// Accept-Language; "" when neither names one of i18n.Languages.
+func browserLang(c *fiber.Ctx) string {
+	if l := c.Cookies(langCookie); i18n.Supported(l) {
+		return l
+	}
+	return i18n.Match(c.Get(fiber.HeaderAcceptLanguage))
+}
+
+// userLanguage is the language u chose on their account page, "" for the
+// agency's default.
+func userLanguage(u *tenant.User) string { return u.Language }
+
+// amount is a sum of money a page shows, written by the template function
+// money in the viewer's language (i18n.Money): "1,911.50 EUR" in English,
+// "1 911,50 €" in Lithuanian. Currency "" is a line amount beside a total
+// that names the currency; the zero amount (no language) writes nothing,
+// for a column a row leaves empty (a credit note owes nothing).
+type amount struct {
+	Minor    int64
+	Currency string
+	Lang     string
+}
+
+// writeMoney is the template function money.
+func writeMoney(a amount) string {
+	if a.Lang == "" {
+		return ""
+	}
+	return i18n.Money(a.Lang, a.Minor, a.Currency)
+}
+
+// writeNumber is the template function number: a count of things with
+// the language's thousands separator, {{number $.Lang .N}} ("42 607").
+func writeNumber(lang string, n int) string { return i18n.Number(lang, int64(n)) }
+
+// Lang is the language the request's pages are in: the signed-in
+// person's choice, else the agency's default language; a visitor who is
+// not signed in gets the language of their browser (or the switcher's
+// choice) when the app has it, else the agency's default.
+func (r *Request) Lang() string {
+	if r.lang != "" {
+		return r.lang
+	}
+	r.lang = i18n.English
+	switch {
+	case r.User != nil && i18n.Supported(userLanguage(r.User)):
+		r.lang = userLanguage(r.User)
+	case r.User == nil && r.browserLang != "":
+		r.lang = r.browserLang
+	default:
+		if s, err := r.Settings(context.Background()); err == nil { // read once per request
+			r.lang = s.Language
+		}
+	}
+	return r.lang
+}
+
+// money is minor units of currency in the request's language.
+func (r *Request) money(minor int64, currency string) amount {
+	return amount{Minor: minor, Currency: currency, Lang: r.Lang()}
+}
+
+// langOf is the language of the request's page: the agency request's
+// (Request.Lang), else the browser's when the app has it, else English.
+func langOf(c *fiber.Ctx) string {
+	if r := stateOf(c).req; r != nil && r.Tenant != nil {
+		return r.Lang()
+	}
+	if l := browserLang(c); l != "" {
+		return l
+	}
+	return i18n.English
+}
