@@ -38,6 +38,17 @@ func TestHashAndVerify(t *testing.T) {
 			t.Fatal(ok, err)
 		}
 	})
+	t.Run("an unknown account's stand-in hash costs what a real one does", func(t *testing.T) {
+		p, salt, key, err := decode(h.dummy)
+		if err != nil || p != cheap || len(salt) != 16 || len(key) != 32 {
+			t.Fatalf("the stand-in decodes to %+v, a %d-byte salt and a %d-byte key (%v), want the hasher's parameters, 16 and 32", p, len(salt), len(key), err)
+		}
+		real, _ := h.Hash(ctx, "x")
+		rp, _, _, _ := decode(real)
+		if rp != p {
+			t.Fatalf("a real hash has parameters %+v, the stand-in %+v", rp, p)
+		}
+	})
 	t.Run("a malformed hash is an error", func(t *testing.T) {
 		if _, err := h.Verify(ctx, "$2a$10$bcrypt", "x"); err == nil {
 			t.Fatal("accepted")
