@@ -908,3 +908,85 @@ CREATE TABLE api_idempotency (
 	PRIMARY KEY (token_id, key)
 ) WITHOUT ROWID;
 CREATE INDEX api_idempotency_created ON api_idempotency (created_at);
+
+-- migration: 21 quotes
+-- Quotes (issue 18): a draft gets its number (QuotePattern, gapless per
+-- year from the sequences table) when it is sent; a sent quote is never
+-- edited: a revision is a new row with the same number and the next
+-- version (previous_id the one it revises), and the earlier version stays
+-- readable (superseded_at once the revision is sent). Totals are those of
+-- the lines the client has chosen (every line not optional, and the
+-- optional ones ticked); seller and buyer are snapshots taken at sending.
+CREATE TABLE quotes (
+	id             TEXT PRIMARY KEY,
+	number         TEXT,
+	version        INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+	previous_id    TEXT REFERENCES quotes(id),
+	client_id      TEXT NOT NULL REFERENCES clients(id),
+	case_id        TEXT REFERENCES cases(id) ON DELETE SET NULL,
+	state          TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'sent', 'viewed', 'accepted', 'declined', 'expired', 'withdrawn')),
+	currency       TEXT NOT NULL,
+	valid_until    TEXT NOT NULL,
+	terms          TEXT NOT NULL DEFAULT '',
+	deposit_kind   TEXT NOT NULL DEFAULT 'none' CHECK (deposit_kind IN ('none', 'percent', 'amount')),
+	deposit_value  INTEGER NOT NULL DEFAULT 0 CHECK (deposit_value >= 0),
+	subtotal       INTEGER NOT NULL DEFAULT 0,
+	vat_total      INTEGER NOT NULL DEFAULT 0,
+	total          INTEGER NOT NULL DEFAULT 0,
+	seller         TEXT NOT NULL DEFAULT '',
+	buyer          TEXT NOT NULL DEFAULT '',
+	issue_date     TEXT NOT NULL DEFAULT '',
+	decline_reason TEXT NOT NULL DEFAULT '',
+	sent_at        INTEGER,
+	viewed_at      INTEGER,
+	answered_at    INTEGER,
+	withdrawn_at   INTEGER,
+	superseded_at  INTEGER,
+	created_by     TEXT REFERENCES users(id) ON DELETE SET NULL,
+	created_at     INTEGER NOT NULL,
+	updated_at     INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX quotes_number_version ON quotes (number, version) WHERE number IS NOT NULL;
+CREATE INDEX quotes_list ON quotes (created_at, id);
+CREATE INDEX quotes_client ON quotes (client_id, created_at);
+CREATE INDEX quotes_case ON quotes (case_id) WHERE case_id IS NOT NULL;
+-- A quote's lines: as invoice lines, plus a discount in basis points of
+-- the line's net (1000 = 10 %), and whether the line is optional (the
+-- client may tick it) and chosen (counted in the totals).
+CREATE TABLE quote_lines (
+	quote_id       TEXT NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+	position       INTEGER NOT NULL,
+	description    TEXT NOT NULL,
+	quantity_milli INTEGER NOT NULL,
+	unit_price     INTEGER NOT NULL,
+	vat_rate_bp    INTEGER NOT NULL,
+	discount_bp    INTEGER NOT NULL DEFAULT 0 CHECK (discount_bp BETWEEN 0 AND 10000),
+	optional       INTEGER NOT NULL DEFAULT 0 CHECK (optional IN (0, 1)),
+	chosen         INTEGER NOT NULL DEFAULT 1 CHECK (chosen IN (0, 1)),
+	PRIMARY KEY (quote_id, position)
+) WITHOUT ROWID;
+-- The client's acceptance of one version: who typed their name, when,
+-- from where, and the SHA-256 of the document accepted (the version's
+-- canonical text: tenant.QuoteDocument). One per quote version.
+CREATE TABLE quote_acceptances (
+	quote_id        TEXT PRIMARY KEY REFERENCES quotes(id),
+	signer_name     TEXT NOT NULL,
+	signer_user_id  TEXT NOT NULL,
+	signer_email    TEXT NOT NULL DEFAULT '',
+	accepted_at     INTEGER NOT NULL,
+	ip              TEXT NOT NULL DEFAULT '',
+	user_agent      TEXT NOT NULL DEFAULT '',
+	document_sha256 TEXT NOT NULL,
+	total           INTEGER NOT NULL
+) WITHOUT ROWID;
+-- A quote's history: created, sent, viewed, revised, accepted, declined,
+-- withdrawn, with who did it.
+CREATE TABLE quote_events (
+	id         INTEGER PRIMARY KEY,
+	quote_id   TEXT NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+	at         INTEGER NOT NULL,
+	kind       TEXT NOT NULL,
+	actor_name TEXT NOT NULL DEFAULT '',
+	detail     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX quote_events_quote ON quote_events (quote_id, id);
