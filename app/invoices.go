@@ -205,20 +205,13 @@ func InvoicePortalLink(baseURL string, a *control.Agency, inv *tenant.Invoice) s
 // link to it in the portal (no attachment: the portal has the PDF). Staff
 // issuing an invoice and the recurring job both call it.
 func NotifyInvoiceContacts(ctx context.Context, m Mailer, a *control.Agency, t *tenant.Store, inv *tenant.Invoice, baseURL string) error {
-	contacts, err := t.ActiveContacts(ctx, inv.ClientID)
+	contacts, err := emailedContacts(ctx, t, inv.ClientID)
 	if err != nil {
 		return err
 	}
 	data := map[string]any{"AgencyName": a.Name, "Number": inv.Number, "Total": billing.FormatMoney(inv.Total, inv.Currency),
 		"DueDate": inv.DueDate, "Link": InvoicePortalLink(baseURL, a, inv)}
 	for _, u := range contacts {
-		ok, err := t.WantsEmail(ctx, u.ID, tenant.EmailCaseUpdates)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
 		if err := m.QueueWithAttachments(ctx, a.ID, u.Email, TemplateContactInvoice, data, nil); err != nil {
 			return err
 		}

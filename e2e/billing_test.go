@@ -57,6 +57,10 @@ func (s *story) billing(slug string) {
 	invoicePath := s.path()
 
 	s.do("issue it", s.click("#invoice-issue"))
+	// Issuing asks first, in a dialog that says who will be emailed (issue 22 point 5).
+	s.waitFor("the issue question", `(() => { const d = document.querySelector("dialog.confirm-dialog"); return !!d && d.open && d.innerText.includes("Issue this invoice to") })()`, true)
+	s.screenshot("billing-01b-confirm-issue")
+	s.do("confirm issuing", s.click("dialog.confirm-dialog .confirm-actions button[type=submit]"))
 	s.atPath("issued invoice", invoicePath, "h1", "INV-")
 	number, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](`document.querySelector("h1").textContent.trim()`))
 	if err != nil || !strings.HasPrefix(number, "INV-") {

@@ -221,6 +221,8 @@ func portalStory(staff, contact *story, smtp *mailtest.Server, pay *standInPayse
 	staff.waitFor("draft page", `/^\/a\/[^/]+\/invoices\/[0-9a-f-]{36}$/.test(location.pathname) && document.body.innerText.includes("363.00 EUR")`, true)
 	invoicePath := staff.path()
 	staff.do("issue it", staff.click("#invoice-issue"))
+	staff.waitFor("the issue question", `(() => { const d = document.querySelector("dialog.confirm-dialog"); return !!d && d.open && d.innerText.includes("Issue this invoice to") })()`, true)
+	staff.do("confirm issuing", staff.click("dialog.confirm-dialog .confirm-actions button[type=submit]"))
 	staff.atPath("issued invoice", invoicePath, "h1", "INV-")
 
 	// The contact pays it through the stand-in Paysera.

@@ -88,32 +88,41 @@ func (h *Handlers) CaseSetStatus(c *fiber.Ctx, r *Request) error {
 	return h.redirect(c, ret)
 }
 
-// CasesBulk assigns, or changes the status of, every selected case. It is
-// all or nothing: an unknown or hidden case changes none of them.
-func (h *Handlers) CasesBulk(c *fiber.Ctx, r *Request) error {
-	var ids []string
+// parseCaseBulk reads the bulk form's selected case ids (unique, at most
+// caseBulkMax) and its action ("status:S" or "assign:ID", "" for nobody):
+// the change CasesBulk applies and its confirmation describes.
+func parseCaseBulk(raw [][]byte, action string) (ids []string, ch tenant.CaseChange, err error) {
 	seen := map[string]bool{}
-	for _, raw := range c.Request().PostArgs().PeekMulti("ids") {
-		if id := strings.TrimSpace(string(raw)); id != "" && !seen[id] {
+	for _, b := range raw {
+		if id := strings.TrimSpace(string(b)); id != "" && !seen[id] {
 			seen[id] = true
 			ids = append(ids, id)
 		}
 	}
 	if len(ids) == 0 {
-		return apperr.New(apperr.Invalid, "Select at least one case first.")
+		return nil, ch, apperr.New(apperr.Invalid, "Select at least one case first.")
 	}
 	if len(ids) > caseBulkMax {
-		return apperr.New(apperr.Invalid, "Change at most %d cases at once (%d are selected).", caseBulkMax, len(ids))
+		return nil, ch, apperr.New(apperr.Invalid, "Change at most %d cases at once (%d are selected).", caseBulkMax, len(ids))
 	}
-	var ch tenant.CaseChange
-	kind, value, _ := strings.Cut(formValue(c, "action"), ":")
+	kind, value, _ := strings.Cut(action, ":")
 	switch kind {
 	case "status":
 		ch.Status = &value
 	case "assign":
 		ch.AssigneeID = &value
 	default:
-		return apperr.New(apperr.Invalid, "Choose what to do with the selected cases.")
+		return nil, ch, apperr.New(apperr.Invalid, "Choose what to do with the selected cases.")
+	}
+	return ids, ch, nil
+}
+
+// CasesBulk assigns, or changes the status of, every selected case. It is
+// all or nothing: an unknown or hidden case changes none of them.
+func (h *Handlers) CasesBulk(c *fiber.Ctx, r *Request) error {
+	ids, ch, err := parseCaseBulk(c.Request().PostArgs().PeekMulti("ids"), formValue(c, "action"))
+	if err != nil {
+		return err
 	}
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {

@@ -552,3 +552,27 @@
   window.addEventListener("resize", mark);
   document.body.addEventListener("htmx:afterSettle", mark);
 })();
+
+// Confirmations (handlers/confirm.go): a form with hx-target="#confirm-slot"
+// loads its question as a <dialog>, opened here as a modal; Cancel, Escape
+// or the confirmed post (which swaps the page) close it. Without script the
+// same form opens the question as a page of its own.
+(function () {
+  "use strict";
+  document.body.addEventListener("htmx:afterSwap", function (evt) {
+    var slot = evt.detail.target;
+    if (!slot || slot.id !== "confirm-slot") return;
+    var dialog = slot.querySelector("dialog");
+    if (!dialog || dialog.open) return;
+    dialog.addEventListener("close", function () { dialog.remove(); });
+    dialog.showModal();
+    var first = dialog.querySelector("button[type=submit]");
+    if (first) first.focus();
+  });
+  document.addEventListener("click", function (evt) {
+    var cancel = evt.target.closest && evt.target.closest("[data-confirm-cancel]");
+    if (!cancel) return;
+    var dialog = cancel.closest("dialog");
+    if (dialog) dialog.close();
+  });
+})();

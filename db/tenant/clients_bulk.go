@@ -30,34 +30,48 @@ type ClientBulk struct {
 	ResponsibleID string
 }
 
-// BulkUpdateClients applies one action to every selected client in one
-// transaction, auditing each client it changes. Every id must be a client
-// the viewer may see, or nothing changes. It returns how many clients changed.
-func (t *Store) BulkUpdateClients(ctx context.Context, v Viewer, b ClientBulk, a Audit) (int, error) {
-	ids := clientUnique(b.IDs, strings.TrimSpace)
+// Check is b as BulkUpdateClients applies it (ids unique and trimmed, the
+// tag normalized), or what it refuses before reading any client: no or
+// too many clients, an unknown action, a missing or bad tag. The bulk
+// confirmation checks with it before asking.
+func (b ClientBulk) Check() (ClientBulk, error) {
+	b.IDs = clientUnique(b.IDs, strings.TrimSpace)
+	ids := b.IDs
 	if len(ids) == 0 {
-		return 0, apperr.New(apperr.Invalid, "Select at least one client first.")
+		return b, apperr.New(apperr.Invalid, "Select at least one client first.")
 	}
 	if len(ids) > MaxClientBulk {
-		return 0, apperr.New(apperr.Invalid, "Select at most %d clients at a time (you selected %d).", MaxClientBulk, len(ids))
+		return b, apperr.New(apperr.Invalid, "Select at most %d clients at a time (you selected %d).", MaxClientBulk, len(ids))
 	}
 	switch b.Action {
 	case ClientBulkTag:
 		b.Tag = NormalizeTag(b.Tag)
 		if b.Tag == "" {
-			return 0, apperr.FieldErrors(map[string]string{"tag": "Enter the tag to add."})
+			return b, apperr.FieldErrors(map[string]string{"tag": "Enter the tag to add."})
 		}
 		if msg := CheckTag(b.Tag); msg != "" {
-			return 0, apperr.FieldErrors(map[string]string{"tag": msg})
+			return b, apperr.FieldErrors(map[string]string{"tag": msg})
 		}
 	case ClientBulkAssign:
 		b.ResponsibleID = strings.TrimSpace(b.ResponsibleID)
 	case ClientBulkArchive:
 	default:
-		return 0, apperr.New(apperr.Invalid, "Choose an action: add a tag, assign, or archive.")
+		return b, apperr.New(apperr.Invalid, "Choose an action: add a tag, assign, or archive.")
 	}
+	return b, nil
+}
+
+// BulkUpdateClients applies one action to every selected client in one
+// transaction, auditing each client it changes. Every id must be a client
+// the viewer may see, or nothing changes. It returns how many clients changed.
+func (t *Store) BulkUpdateClients(ctx context.Context, v Viewer, b ClientBulk, a Audit) (int, error) {
+	b, err := b.Check()
+	if err != nil {
+		return 0, err
+	}
+	ids := b.IDs
 	changed := 0
-	err := t.Tx(ctx, func(tx *sql.Tx) error {
+	err = t.Tx(ctx, func(tx *sql.Tx) error {
 		if b.Action == ClientBulkAssign {
 			msg, err := clientCheckResponsible(ctx, tx, v, b.ResponsibleID)
 			if err != nil {

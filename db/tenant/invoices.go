@@ -530,17 +530,26 @@ func (t *Store) issueTx(ctx context.Context, tx *sql.Tx, actor Actor, agencyName
 	return nil
 }
 
+// CheckVoidReason refuses a void's reason (trimmed) that is empty or too
+// long, as a field error on "reason"; the void's confirmation asks it too.
+func CheckVoidReason(reason string) error {
+	if reason == "" {
+		return apperr.FieldErrors(map[string]string{"reason": "Say why the invoice is void."})
+	}
+	if utf8.RuneCountInString(reason) > InvoiceVoidReasonMax {
+		return apperr.FieldErrors(map[string]string{"reason": fmt.Sprintf("At most %d characters.", InvoiceVoidReasonMax)})
+	}
+	return nil
+}
+
 // VoidInvoice cancels an issued invoice that has no payments, keeping its
 // number (a gapless sequence never loses one) and the reason, and audits it
 // (a gets the invoice as its target and the reason as detail) in the same
 // transaction.
 func (t *Store) VoidInvoice(ctx context.Context, v Viewer, actor Actor, id, reason string, a Audit) error {
 	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return apperr.FieldErrors(map[string]string{"reason": "Say why the invoice is void."})
-	}
-	if utf8.RuneCountInString(reason) > InvoiceVoidReasonMax {
-		return apperr.FieldErrors(map[string]string{"reason": fmt.Sprintf("At most %d characters.", InvoiceVoidReasonMax)})
+	if err := CheckVoidReason(reason); err != nil {
+		return err
 	}
 	return t.Tx(ctx, func(tx *sql.Tx) error {
 		inv, err := loadInvoice(ctx, tx, v, id)
