@@ -17,8 +17,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"mintedmind/apperr"
 	"mintedmind/app"
+	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/tenant"
 )
@@ -36,10 +36,10 @@ type confirmView struct {
 	Emails  []string // who is emailed when it is confirmed
 	Action  string
 	Fields  []confirmField
-	Button string
-	Danger bool
-	Back   string // where Cancel goes on the page without script
-	Dialog bool
+	Button  string
+	Danger  bool
+	Back    string // where Cancel goes on the page without script
+	Dialog  bool
 }
 
 // confirmViews are the confirmation's page and dialog.
@@ -188,7 +188,9 @@ func (h *Handlers) ClientArchiveConfirm(c *fiber.Ctx, r *Request) error {
 }
 
 // queryMulti is every value of the query's field name.
-func queryMulti(c *fiber.Ctx, name string) [][]byte { return c.Request().URI().QueryArgs().PeekMulti(name) }
+func queryMulti(c *fiber.Ctx, name string) [][]byte {
+	return c.Request().URI().QueryArgs().PeekMulti(name)
+}
 
 // ClientsBulkConfirm asks before one action changes the selected clients,
 // naming each (an id the viewer may not see is a 404).
