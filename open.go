@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	application "mintedmind/app"
 	"mintedmind/clock"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
@@ -89,6 +90,7 @@ func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger, 
 		control.Close()
 		return nil, err
 	}
+	mailer.UseBranding(application.MailBranding(control, pool))
 	monitor, err := health.New(ctx, health.Config{DataDir: cfg.DataDir, ControlDir: cfg.ControlDir, Reserve: cfg.StorageReserve,
 		AlertTo: cfg.AlertEmails, BaseURL: baseURL}, control, pool, mailer, c, log)
 	if err != nil {

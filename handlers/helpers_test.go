@@ -18,6 +18,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/auth"
 	"mintedmind/clock"
 	"mintedmind/db/control"
@@ -73,6 +74,7 @@ func mustNewEnv(t *testing.T, opts ...func(*handlers.Config)) *env {
 	if e.mailer, err = mail.New(e.control, mail.Config{URL: e.smtp.URL(), From: "MintedMind <no-reply@example.test>"}, os.DirFS("../views"), e.clock, log); err != nil {
 		t.Fatal(err)
 	}
+	e.mailer.UseBranding(app.MailBranding(e.control, e.pool))
 	e.cfg = handlers.DefaultConfig()
 	e.cfg.BaseURL = "http://mm.test"
 	e.cfg.SignupLimit = handlers.Limit{Max: 1000, Window: time.Hour}

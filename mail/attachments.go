@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"fmt"
 
 	"mintedmind/db/control"
 )
@@ -13,28 +12,5 @@ import (
 // of an invoice is the one of the moment it was sent. Without SMTP the
 // log names the files.
 func (m *Mailer) QueueWithAttachments(ctx context.Context, agencyID, to, name string, data any, atts []control.EmailAttachment) error {
-	if len(atts) == 0 {
-		return m.Queue(ctx, agencyID, to, name, data)
-	}
-	if err := checkRecipient(to); err != nil {
-		return fmt.Errorf("mail: queue %s: %w", name, err)
-	}
-	t, ok := m.templates[name]
-	if !ok {
-		return fmt.Errorf("mail: queue %s: no template %s/%s.txt", name, templateDir, name)
-	}
-	subject, body, err := t.render(data)
-	if err != nil {
-		return fmt.Errorf("mail: render %s: %w", name, err)
-	}
-	e, err := m.ctl.QueueEmailWithAttachments(ctx, agencyID, to, subject, body, atts)
-	if err != nil {
-		return fmt.Errorf("mail: queue %s: %w", name, err)
-	}
-	m.log.Debug("mail queued", "agency_id", agencyID, "email_id", e.ID, "template", name, "attachments", len(atts))
-	select {
-	case m.wake <- struct{}{}:
-	default:
-	}
-	return nil
+	return m.queue(ctx, agencyID, to, name, data, atts, Options{})
 }

@@ -9,7 +9,7 @@ import (
 	"mintedmind/metrics"
 )
 
-// SendNow renders emails/<name>.txt with data and delivers it to `to` at
+// SendNow renders emails/<name>.txt and .html with data and delivers it to `to` at
 // once, past the outbox: the operator's storage alerts must go out when
 // the control database, where the outbox lives, can take no write (a full
 // or read-only disk). Without SMTP the email is written to the log. A
@@ -19,15 +19,16 @@ func (m *Mailer) SendNow(ctx context.Context, to, name string, data any) error {
 	if err := checkRecipient(to); err != nil {
 		return fmt.Errorf("mail: send %s: %w", name, err)
 	}
-	t, ok := m.templates[name]
-	if !ok {
-		return fmt.Errorf("mail: send %s: no template %s/%s.txt", name, templateDir, name)
-	}
-	subject, body, err := t.render(data)
+	r, err := m.render(ctx, "", name, data, Options{})
 	if err != nil {
-		return fmt.Errorf("mail: render %s: %w", name, err)
+		return fmt.Errorf("mail: send %s: %w", name, err)
 	}
-	e := &control.Email{To: to, Subject: subject, Body: body}
+	parts, err := r.parts()
+	if err != nil {
+		return fmt.Errorf("mail: send %s: %w", name, err)
+	}
+	subject, body := r.subject, r.text
+	e := &control.Email{To: to, Subject: subject, Body: body, Attachments: parts}
 	if m.server == nil {
 		m.log.Info("mail: no SMTP configured, email written to the log instead", "to", to, "subject", subject, "body", body)
 		metrics.EmailLogged()

@@ -57,6 +57,8 @@ type Mailer struct {
 	cfg       Config
 	server    *SMTPServer // nil without SMTP
 	templates map[string]*emailTemplate
+	html      *htmlEmails
+	brand     BrandFunc // nil: every email has the platform's brand
 	clock     clock.Clock
 	log       *slog.Logger
 
@@ -64,8 +66,9 @@ type Mailer struct {
 	flushMu sync.Mutex    // one Flush at a time, so no email is sent twice
 }
 
-// New checks cfg, loads every emails/*.txt template from templates and
-// returns a Mailer; call Run to start delivering.
+// New checks cfg, loads every emails/*.txt template from templates with
+// its emails/*.html twin and the HTML layout, and returns a Mailer; call
+// Run to start delivering.
 func New(ctl *control.Store, cfg Config, templates fs.FS, clk clock.Clock, log *slog.Logger) (*Mailer, error) {
 	if ctl == nil {
 		return nil, errors.New("mail: no control database")
@@ -97,6 +100,9 @@ func New(ctl *control.Store, cfg Config, templates fs.FS, clk clock.Clock, log *
 		return nil, err
 	}
 	m.templates = t
+	if m.html, err = loadHTML(templates, t); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -112,27 +118,38 @@ func (m *Mailer) MaskedURL() string {
 	return maskURL(m.cfg.URL)
 }
 
-// Queue renders emails/<name>.txt with data, stores the message in the
-// outbox for agencyID ("" for platform mail) and wakes the sender. A `to`
-// that is not exactly one valid address is an invalid-input error.
+// Queue renders emails/<name>.txt and emails/<name>.html with data,
+// stores the message in the outbox for agencyID ("" for platform mail) and
+// wakes the sender. A `to` that is not exactly one valid address is an
+// invalid-input error.
 func (m *Mailer) Queue(ctx context.Context, agencyID, to, name string, data any) error {
+	return m.queue(ctx, agencyID, to, name, data, nil, Options{})
+}
+
+// QueueWith is Queue with a Reply-To and, for notifications, the one-click
+// opt-out address.
+func (m *Mailer) QueueWith(ctx context.Context, agencyID, to, name string, data any, opts Options) error {
+	return m.queue(ctx, agencyID, to, name, data, nil, opts)
+}
+
+func (m *Mailer) queue(ctx context.Context, agencyID, to, name string, data any, atts []control.EmailAttachment, opts Options) error {
 	to = strings.TrimSpace(to)
 	if err := checkRecipient(to); err != nil {
 		return fmt.Errorf("mail: queue %s: %w", name, err)
 	}
-	t, ok := m.templates[name]
-	if !ok {
-		return fmt.Errorf("mail: queue %s: no template %s/%s.txt", name, templateDir, name)
-	}
-	subject, body, err := t.render(data)
-	if err != nil {
-		return fmt.Errorf("mail: render %s: %w", name, err)
-	}
-	e, err := m.ctl.QueueEmail(ctx, agencyID, to, subject, body)
+	r, err := m.render(ctx, agencyID, name, data, opts)
 	if err != nil {
 		return fmt.Errorf("mail: queue %s: %w", name, err)
 	}
-	m.log.Debug("mail queued", "agency_id", agencyID, "email_id", e.ID, "template", name)
+	parts, err := r.parts()
+	if err != nil {
+		return fmt.Errorf("mail: queue %s: %w", name, err)
+	}
+	e, err := m.ctl.QueueEmailWithAttachments(ctx, agencyID, to, r.subject, r.text, append(append([]control.EmailAttachment{}, atts...), parts...))
+	if err != nil {
+		return fmt.Errorf("mail: queue %s: %w", name, err)
+	}
+	m.log.Debug("mail queued", "agency_id", agencyID, "email_id", e.ID, "template", name, "attachments", len(atts))
 	select {
 	case m.wake <- struct{}{}:
 	default: // a wake-up is already pending

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	netmail "net/mail"
 
 	gomail "github.com/wneessen/go-mail"
 	gosmtp "github.com/wneessen/go-mail/smtp"
@@ -64,21 +65,50 @@ func (c *connection) send(from string, e *control.Email) error {
 	if c.err != nil {
 		return c.err
 	}
+	o, err := splitParts(e.Attachments)
+	if err != nil {
+		return err
+	}
 	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	if o.headers.FromName != "" {
+		addr, err := netmail.ParseAddress(from)
+		if err != nil {
+			return fmt.Errorf("sender %q: %w", from, err)
+		}
+		from = (&netmail.Address{Name: o.headers.FromName, Address: addr.Address}).String()
+	}
 	if err := msg.From(from); err != nil {
 		return fmt.Errorf("sender %q: %w", from, err)
 	}
 	if err := msg.To(e.To); err != nil {
 		return fmt.Errorf("recipient: %w", err)
 	}
+	if o.headers.ReplyTo != "" {
+		if err := msg.ReplyTo(o.headers.ReplyTo); err != nil {
+			return fmt.Errorf("reply-to: %w", err)
+		}
+	}
+	if o.headers.Unsubscribe != "" {
+		// RFC 8058: a POST to the address opts out; no mailto alternative.
+		msg.SetListUnsubscribe(o.headers.Unsubscribe)
+		msg.SetListUnsubscribePost()
+	}
 	msg.Subject(e.Subject)
 	msg.SetBodyString(gomail.TypeTextPlain, e.Body)
-	for _, a := range e.Attachments {
+	if o.html != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, o.html)
+	}
+	for _, a := range o.inline {
+		if err := msg.EmbedReader(a.Filename, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType)), gomail.WithFileContentID("<"+logoCID+">")); err != nil {
+			return fmt.Errorf("embed %s: %w", a.Filename, err)
+		}
+	}
+	for _, a := range o.files {
 		if err := msg.AttachReader(a.Filename, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType))); err != nil {
 			return fmt.Errorf("attach %s: %w", a.Filename, err)
 		}
 	}
-	err := c.client.SendWithSMTPClient(c.smtp, msg)
+	err = c.client.SendWithSMTPClient(c.smtp, msg)
 	var sendErr *gomail.SendError
 	if errors.As(err, &sendErr) && sendErr.Reason == gomail.ErrConnCheck {
 		c.err = fmt.Errorf("SMTP connection lost: %w", err)

@@ -9,9 +9,11 @@ import (
 	"io"
 	"log"
 	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
+	"net/textproto"
 	"strings"
 	"sync"
 	"testing"
@@ -26,7 +28,17 @@ type Message struct {
 	To      []string // envelope recipients
 	Data    string   // the raw message, headers and encoded body
 	Subject string   // decoded Subject header
-	Body    string   // decoded body (quoted-printable or base64 undone), LF line ends
+	Body    string   // the plain-text body (transfer encoding undone), LF line ends
+	HTML    string   // the text/html alternative, "" if none
+	Header  mail.Header
+	Parts   []Part // every leaf part of a multipart message, in order
+}
+
+// Part is one leaf of a multipart message, its transfer encoding undone.
+type Part struct {
+	ContentType string // media type, lower case, without parameters
+	Header      textproto.MIMEHeader
+	Data        []byte
 }
 
 // Server is an in-process SMTP server that keeps every message it accepts.
@@ -175,38 +187,86 @@ func (ss *session) Data(r io.Reader) error {
 		return err
 	}
 	m := Message{From: ss.from, To: ss.to, Data: string(raw)}
-	m.Subject, m.Body, err = decode(m.Data)
+	d, err := decode(m.Data)
 	if err != nil {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "mailtest: " + err.Error()}
 	}
+	m.Subject, m.Body, m.HTML, m.Header, m.Parts = d.subject, d.text, d.html, d.header, d.parts
 	ss.server.add(m)
 	return nil
 }
 
-// decode parses a single-part message and returns its subject and its body
-// with the transfer encoding undone.
-func decode(data string) (subject, body string, err error) {
+// decode parses a message, single-part or multipart (walked with
+// mime/multipart), and returns its subject, its plain-text body, its HTML
+// alternative and its leaf parts.
+func decode(data string) (*decoded, error) {
 	msg, err := mail.ReadMessage(strings.NewReader(data))
 	if err != nil {
-		return "", "", fmt.Errorf("parse message: %w", err)
+		return nil, fmt.Errorf("parse message: %w", err)
 	}
-	subject, err = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	d := &decoded{header: msg.Header}
+	d.subject, err = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
 	if err != nil {
-		return "", "", fmt.Errorf("decode subject: %w", err)
+		return nil, fmt.Errorf("decode subject: %w", err)
 	}
-	var r io.Reader = msg.Body
-	switch enc := strings.ToLower(strings.TrimSpace(msg.Header.Get("Content-Transfer-Encoding"))); enc {
+	if err := d.walk(textproto.MIMEHeader(msg.Header), msg.Body); err != nil {
+		return nil, err
+	}
+	for _, p := range d.parts {
+		switch {
+		case p.ContentType == "text/plain" && d.text == "":
+			d.text = strings.ReplaceAll(string(p.Data), "\r\n", "\n")
+		case p.ContentType == "text/html" && d.html == "":
+			d.html = strings.ReplaceAll(string(p.Data), "\r\n", "\n")
+		}
+	}
+	return d, nil
+}
+
+type decoded struct {
+	header              mail.Header
+	subject, text, html string
+	parts               []Part
+}
+
+// walk adds the leaves under a part with header h and body r.
+func (d *decoded) walk(h textproto.MIMEHeader, r io.Reader) error {
+	ct := h.Get("Content-Type")
+	if ct == "" {
+		ct = "text/plain"
+	}
+	media, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return fmt.Errorf("content type %q: %w", ct, err)
+	}
+	if strings.HasPrefix(media, "multipart/") {
+		mr := multipart.NewReader(r, params["boundary"])
+		for {
+			p, err := mr.NextRawPart()
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("read %s part: %w", media, err)
+			}
+			if err := d.walk(p.Header, p); err != nil {
+				return err
+			}
+		}
+	}
+	switch enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding"))); enc {
 	case "quoted-printable":
 		r = quotedprintable.NewReader(r)
 	case "base64":
 		r = base64.NewDecoder(base64.StdEncoding, r)
 	case "", "7bit", "8bit", "binary":
 	default:
-		return "", "", errors.New("unknown transfer encoding " + enc)
+		return errors.New("unknown transfer encoding " + enc)
 	}
 	b, err := io.ReadAll(r)
 	if err != nil {
-		return "", "", fmt.Errorf("decode body: %w", err)
+		return fmt.Errorf("decode body: %w", err)
 	}
-	return subject, strings.ReplaceAll(string(b), "\r\n", "\n"), nil
+	d.parts = append(d.parts, Part{ContentType: media, Header: h, Data: b})
+	return nil
 }
