@@ -525,6 +525,14 @@ type InboxRequest struct {
 
 const requestInboxWhere = `k.origin = 'client' AND k.assignee_id IS NULL AND k.status NOT IN ('resolved', 'closed')`
 
+// requestInboxCases reads cases through the index of client requests
+// (cases_requests, partial on origin = 'client'). Left to itself the planner
+// takes the assignee index for "assignee_id IS NULL", which on an agency
+// with many unassigned staff cases reads every one of them on every staff
+// page (the inbox count is in the navigation): 188,000 unassigned cases made
+// each page cost 120 ms of CPU (BENCHMARKS.md, "The inbox count").
+const requestInboxCases = `cases k INDEXED BY cases_requests`
+
 // UnassignedRequests lists the open requests on cases v may see that
 // nobody is assigned to, oldest first (they have waited longest).
 func (t *Store) UnassignedRequests(ctx context.Context, v Viewer, limit int) ([]InboxRequest, error) {
@@ -536,7 +544,7 @@ func (t *Store) UnassignedRequests(ctx context.Context, v Viewer, limit int) ([]
 		r.At = db.UnixTime(at)
 		return r, err
 	}, `SELECT k.id, k.number, k.title, c.name, COALESCE(u.name, ''), k.created_at
-		FROM cases k JOIN clients c ON c.id = k.client_id LEFT JOIN users u ON u.id = k.created_by
+		FROM `+requestInboxCases+` JOIN clients c ON c.id = k.client_id LEFT JOIN users u ON u.id = k.created_by
 		WHERE `+requestInboxWhere+` AND `+filter+` ORDER BY k.created_at LIMIT ?`, append(args, limit)...)
 }
 
@@ -554,7 +562,7 @@ func (t *Store) Inbox(ctx context.Context, v Viewer) (InboxCounts, error) {
 	var c InboxCounts
 	filter, args := v.caseFilter("k")
 	err := t.Reader().QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM cases k WHERE `+requestInboxWhere+` AND `+filter+`),
+		(SELECT COUNT(*) FROM `+requestInboxCases+` WHERE `+requestInboxWhere+` AND `+filter+`),
 		(SELECT COUNT(*) FROM notes n JOIN cases k ON k.id = n.case_id WHERE `+messageInboxWhere+` AND `+filter+`)`,
 		append(append(append([]any{}, args...), v.UserID), args...)...).Scan(&c.Requests, &c.Messages)
 	if err != nil {
