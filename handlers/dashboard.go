@@ -27,6 +27,7 @@ type dashboardView struct {
 	Subscription    *dashboardSubscription
 	Chart           activityChart
 	Tasks           dashboardTasks // the person's tasks due this week and overdue (tasks_mine.go)
+	Glance          *moneyGlanceView
 }
 
 // checkItem is one step of the onboarding checklist.
@@ -133,6 +134,9 @@ func (h *Handlers) Dashboard(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	view.Chart = newActivityChart(weeks)
+	if view.Glance, err = h.moneyGlance(c, r, v); err != nil {
+		return err
+	}
 	return h.page(c, "pages/dashboard/index", view)
 }
 

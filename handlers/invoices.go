@@ -66,6 +66,8 @@ type invoicesIndexView struct {
 	More    string // the next page; empty on the last
 	// Overpaid are the overpayments still to refund or credit.
 	Overpaid []overpaidLink
+	// Glance is money at a glance, on the full page of every client's invoices.
+	Glance *moneyGlanceView
 }
 
 // overpaidLink names an invoice with an overpayment to refund or credit.
@@ -131,6 +133,11 @@ func (h *Handlers) InvoicesIndex(c *fiber.Ctx, r *Request) error {
 		}
 		if client != "" {
 			view.More += "&client=" + client
+		}
+	}
+	if client == "" && before == "" && !wantsFragment(c) {
+		if view.Glance, err = h.moneyGlance(c, r, v); err != nil {
+			return err
 		}
 	}
 	return h.pageOrFragment(c, "pages/invoices/index", "partials/invoices/rows", view)
