@@ -153,3 +153,61 @@ func TestGroupTxAbandonedAndAlone(t *testing.T) {
 		t.Errorf("rows %v, want [2]: the abandoned write is not written", got)
 	}
 }
+
+// A group whose commit fails reports the failure to every write in it, the
+// ones that succeeded in their savepoints too: none was written. (A
+// deferred foreign key is checked only at COMMIT, so one write's orphan row
+// fails the commit of all.)
+func TestGroupTxFailedCommitFailsEveryWrite(t *testing.T) {
+	t.Parallel()
+	d := mustOpenGroupDB(t)
+	if _, err := d.Write().Exec(`CREATE TABLE parent (id INTEGER PRIMARY KEY);
+		CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	hold, held := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- d.GroupTx(ctx, func(tx *sql.Tx) error {
+			close(held)
+			<-hold
+			return nil
+		})
+	}()
+	<-held
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	for i := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = d.GroupTx(ctx, func(tx *sql.Tx) error {
+				if i == 1 {
+					_, err := tx.Exec(`INSERT INTO child (p) VALUES (42)`) // no parent 42
+					return err
+				}
+				_, err := tx.Exec(`INSERT INTO rows (n) VALUES (?)`, 200+i)
+				return err
+			})
+		}()
+	}
+	for db.GroupQueued(d) < 3 {
+		runtime.Gosched()
+	}
+	close(hold)
+	wg.Wait()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	d.Write().Exec(`ROLLBACK`) // SQLite keeps a transaction whose COMMIT failed a constraint open
+	for i, err := range errs {
+		if err == nil {
+			t.Errorf("write %d reported done, but its group's commit failed", i)
+		}
+	}
+	var n int
+	if err := d.Read().QueryRow(`SELECT (SELECT COUNT(*) FROM rows WHERE n >= 200) + (SELECT COUNT(*) FROM child)`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d rows of the failed group stored (%v), want 0", n, err)
+	}
+}
