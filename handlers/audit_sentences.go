@@ -453,6 +453,10 @@ var auditPhrases = map[string]auditPhrase{
 	// Settings and the agency.
 	"settings.changed": {"Settings changed", func(s *auditSentence) { s.actor(); s.text(" changed the agency's settings"); s.detail(": ") }},
 	"branding.changed": {"Branding changed", func(s *auditSentence) { s.actor(); s.text(" changed the branding"); s.detail(": ") }},
+	"email.opted_out": {"Emails turned off", func(s *auditSentence) {
+		s.text("Someone turned off a kind of email with the link in one")
+		s.detail(": ")
+	}},
 	"billing.settings": says("Billing details changed", "changed the billing details on invoices"),
 	"plan.changed":     {"Plan changed", func(s *auditSentence) { s.actor(); s.text(" chose the plan " + orDefault(s.e.Target, "")) }},
 	"privacy.notice_published": {"Privacy notice published", func(s *auditSentence) {

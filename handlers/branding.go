@@ -15,6 +15,7 @@ import (
 	_ "golang.org/x/image/webp"
 
 	"mintedmind/db/tenant"
+	"mintedmind/mail"
 )
 
 // maxLogoSide is the largest width or height of a logo, in pixels.
@@ -33,14 +34,22 @@ type brandingView struct {
 	Settings tenant.Settings
 	LogoURL  string
 	MaxLogo  int // KiB
+	// SenderName is the display name of the agency's email ("" for
+	// DefaultSender, "<agency> via MintedMind").
+	SenderName    string
+	DefaultSender string
 }
 
 // Branding shows the owner's branding page: the accent colour and the logo.
 func (h *Handlers) Branding(c *fiber.Ctx, r *Request) error {
-	return h.brandingPage(c, r, "", nil)
+	sender, err := r.Tenant.EmailSenderName(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return h.brandingPage(c, r, "", sender, nil)
 }
 
-func (h *Handlers) brandingPage(c *fiber.Ctx, r *Request, accent string, err error) error {
+func (h *Handlers) brandingPage(c *fiber.Ctx, r *Request, accent, sender string, err error) error {
 	s, serr := r.Settings(c.UserContext())
 	if serr != nil {
 		return serr
@@ -51,7 +60,7 @@ func (h *Handlers) brandingPage(c *fiber.Ctx, r *Request, accent string, err err
 	return h.formPage(c, "pages/settings/branding", "pages/settings/branding", &brandingView{
 		Page: Page{Title: "Branding"}, Accent: accent, Picker: pickerValue(accent), Settings: s,
 		LogoURL: "/a/" + r.Agency.Slug + "/logo?v=" + strconv.FormatInt(s.LogoVersion, 10),
-		MaxLogo: tenant.MaxLogoBytes >> 10,
+		MaxLogo: tenant.MaxLogoBytes >> 10, SenderName: sender, DefaultSender: mail.DefaultSenderName(r.Agency.Name),
 	}, err)
 }
 
@@ -71,16 +80,20 @@ func (h *Handlers) BrandingUpdate(c *fiber.Ctx, r *Request) error {
 	if c.FormValue("default_accent") == "on" {
 		accent = ""
 	}
+	sender, msg := tenant.ValidateSenderName(formValue(c, "sender_name"))
+	if msg != "" {
+		return h.brandingPage(c, r, accent, sender, invalidField("sender_name", msg))
+	}
 	if accent != "" && !tenant.ValidAccent(accent) {
-		return h.brandingPage(c, r, accent, invalidField("accent", "Choose a colour like #1a7f5a."))
+		return h.brandingPage(c, r, accent, sender, invalidField("accent", "Choose a colour like #1a7f5a."))
 	}
 	if n := c.Request().Header.ContentLength(); n > tenant.MaxLogoBytes+64<<10 {
-		return h.brandingPage(c, r, accent, logoTooLarge())
+		return h.brandingPage(c, r, accent, sender, logoTooLarge())
 	}
 	var logo *tenant.Logo
 	if fh, err := c.FormFile("logo"); err == nil && fh.Size > 0 {
 		if fh.Size > tenant.MaxLogoBytes {
-			return h.brandingPage(c, r, accent, logoTooLarge())
+			return h.brandingPage(c, r, accent, sender, logoTooLarge())
 		}
 		f, err := fh.Open()
 		if err != nil {
@@ -92,11 +105,14 @@ func (h *Handlers) BrandingUpdate(c *fiber.Ctx, r *Request) error {
 			return fmt.Errorf("branding: read upload: %w", err)
 		}
 		if logo, err = checkLogo(data); err != nil {
-			return h.brandingPage(c, r, accent, err)
+			return h.brandingPage(c, r, accent, sender, err)
 		}
 	}
 	remove := c.FormValue("remove_logo") == "on" && logo == nil
 	if err := r.Tenant.SaveBranding(c.UserContext(), accent, logo, remove, auditFor(c, "branding.changed", "")); err != nil {
+		return err
+	}
+	if err := r.Tenant.SaveEmailSenderName(c.UserContext(), sender, auditFor(c, "branding.changed", "")); err != nil {
 		return err
 	}
 	h.flash(c, "Branding saved.")

@@ -5,6 +5,7 @@ import (
 
 	"mintedmind/db/tenant"
 	"mintedmind/live"
+	"mintedmind/mail"
 )
 
 // Client contacts (portal accounts) are managed on their client's Portal
@@ -34,10 +35,10 @@ func (h *Handlers) ContactInviteResend(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Mailer.Queue(c.UserContext(), a.ID, inv.Email, "contact-invite", fiber.Map{
+	if err := h.Mailer.QueueWith(c.UserContext(), a.ID, inv.Email, "contact-invite", fiber.Map{
 		"AgencyName": a.Name, "InviterName": me.Name, "ClientName": cl.Name,
 		"Link": h.Config.BaseURL + "/a/" + a.Slug + "/invite/" + token, "ExpiresAt": inv.ExpiresAt,
-	}); err != nil {
+	}, mail.Options{ReplyTo: me.Email}); err != nil {
 		return err
 	}
 	h.flash(c, "Invitation sent again to "+inv.Email+". The earlier link no longer works.")

@@ -21,6 +21,7 @@ import (
 	"mintedmind/files"
 	"mintedmind/health"
 	"mintedmind/live"
+	"mintedmind/mail"
 	"mintedmind/views"
 )
 
@@ -76,6 +77,9 @@ func DefaultConfig() Config {
 // Mailer queues emails rendered from views/emails.
 type Mailer interface {
 	Queue(ctx context.Context, agencyID, to, template string, data any) error
+	// QueueWith adds a Reply-To and, on notifications, the one-click
+	// opt-out (List-Unsubscribe).
+	QueueWith(ctx context.Context, agencyID, to, template string, data any, opts mail.Options) error
 }
 
 // Deps are the handlers' dependencies, built once in main.

@@ -7,6 +7,7 @@ import (
 	"mintedmind/auth"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/mail"
 )
 
 // canGrant reports whether actor may give role to someone on the team:
@@ -45,10 +46,10 @@ func (h *Handlers) Invite(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return render(err)
 	}
-	if err := h.Mailer.Queue(c.UserContext(), a.ID, inv.Email, "invite", fiber.Map{
+	if err := h.Mailer.QueueWith(c.UserContext(), a.ID, inv.Email, "invite", fiber.Map{
 		"AgencyName": a.Name, "InviterName": me.Name, "Role": inv.Role,
 		"Link": h.Config.BaseURL + "/a/" + a.Slug + "/invite/" + token, "ExpiresAt": inv.ExpiresAt,
-	}); err != nil {
+	}, mail.Options{ReplyTo: me.Email}); err != nil {
 		return err
 	}
 	h.flash(c, "Invitation sent to "+inv.Email+".")
@@ -84,10 +85,10 @@ func (h *Handlers) ResendInvite(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Mailer.Queue(c.UserContext(), a.ID, inv.Email, "invite", fiber.Map{
+	if err := h.Mailer.QueueWith(c.UserContext(), a.ID, inv.Email, "invite", fiber.Map{
 		"AgencyName": a.Name, "InviterName": me.Name, "Role": inv.Role,
 		"Link": h.Config.BaseURL + "/a/" + a.Slug + "/invite/" + token, "ExpiresAt": inv.ExpiresAt,
-	}); err != nil {
+	}, mail.Options{ReplyTo: me.Email}); err != nil {
 		return err
 	}
 	h.flash(c, "Invitation sent again to "+inv.Email+". The earlier link no longer works.")

@@ -8,6 +8,7 @@ import (
 	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/mail"
 )
 
 // portalBase is the start of every portal URL of the agency.
@@ -231,14 +232,10 @@ func (h *Handlers) mailPeople(c *fiber.Ctx, r *Request, people []*tenant.User, k
 	t, a := r.Tenant, r.Agency
 	data["AgencyName"], data["From"] = a.Name, r.User.Name
 	for _, u := range people {
-		ok, err := t.WantsEmail(c.UserContext(), u.ID, kind)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
-		if err := h.Mailer.Queue(c.UserContext(), a.ID, u.Email, template, data); err != nil {
+		// Replies go to the person who wrote; the email turns its kind off
+		// in one click (app.Notify).
+		if _, err := app.Notify(c.UserContext(), h.Mailer, a, t, u, app.Notification{Secret: h.secret, BaseURL: h.Config.BaseURL,
+			Kind: kind, Template: template, Data: data, ReplyTo: r.User.Email}); err != nil {
 			return err
 		}
 	}
@@ -269,10 +266,10 @@ func (h *Handlers) ContactInvite(c *fiber.Ctx, r *Request) error {
 		}
 		return h.clientPortalTab(c, r, cl, email, err)
 	}
-	if err := h.Mailer.Queue(c.UserContext(), a.ID, inv.Email, "contact-invite", fiber.Map{
+	if err := h.Mailer.QueueWith(c.UserContext(), a.ID, inv.Email, "contact-invite", fiber.Map{
 		"AgencyName": a.Name, "InviterName": me.Name, "ClientName": cl.Name,
 		"Link": h.Config.BaseURL + "/a/" + a.Slug + "/invite/" + token, "ExpiresAt": inv.ExpiresAt,
-	}); err != nil {
+	}, mail.Options{ReplyTo: me.Email}); err != nil {
 		return err
 	}
 	h.flash(c, "Invitation to the portal sent to "+inv.Email+".")

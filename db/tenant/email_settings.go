@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"mintedmind/apperr"
+	"mintedmind/db"
 )
 
 // settingEmailSender is the display name of the agency's email sender;
@@ -61,6 +62,33 @@ func (t *Store) SaveEmailSenderName(ctx context.Context, name string, a Audit) e
 			return fmt.Errorf("db: save sender name: %w", err)
 		}
 		a.Detail = "email sender name: " + name
+		return t.auditTx(ctx, tx, a)
+	})
+}
+
+// OptOutOfEmail turns kind off for userID, as the one-click opt-out of a
+// notification does; turning it off twice changes nothing. A person not of
+// this agency is not found.
+func (t *Store) OptOutOfEmail(ctx context.Context, userID, kind string, a Audit) error {
+	return t.Tx(ctx, func(tx *sql.Tx) error {
+		var email string
+		if err := tx.QueryRowContext(ctx, `SELECT email FROM users WHERE id = ?`, userID).Scan(&email); err != nil {
+			return db.NotFound(err, "Person")
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO email_opt_outs (user_id, kind) VALUES (?, ?) ON CONFLICT DO NOTHING`, userID, kind)
+		if err != nil {
+			return fmt.Errorf("db: email opt-out: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		label := kind
+		for _, k := range EmailKinds {
+			if k.Key == kind {
+				label = k.Label
+			}
+		}
+		a.Detail = email + ", " + label
 		return t.auditTx(ctx, tx, a)
 	})
 }

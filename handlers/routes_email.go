@@ -1,0 +1,10 @@
+package handlers
+
+// emailRoutes are the one-click opt-out of notification email (email.go):
+// the page a person opens, and the POST a mail client sends on its own
+// (RFC 8058), which carries no session or CSRF token: the signed token in
+// the path is its authority.
+var emailRoutes = []Route{
+	get("/a/:slug/email/unsubscribe/:token", AgencyPublic, (*Handlers).EmailUnsubscribeForm),
+	post("/a/:slug/email/unsubscribe/:token", Callback, (*Handlers).EmailUnsubscribe, WritableWhenSuspended),
+}
