@@ -4,8 +4,10 @@ import (
 	"context"
 	"strings"
 
+	"mintedmind/app"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/mail"
 )
 
 // JobDocumentReminders emails the client's contacts about documents asked
@@ -15,6 +17,7 @@ const JobDocumentReminders = "document-reminders"
 // Queuer queues an email rendered from views/emails (mail.Mailer).
 type Queuer interface {
 	Queue(ctx context.Context, agencyID, to, template string, data any) error
+	QueueWith(ctx context.Context, agencyID, to, template string, data any, opts mail.Options) error
 }
 
 // AddDocumentReminders registers the document reminders (daily at 08:00
@@ -34,6 +37,10 @@ type docReminders struct {
 }
 
 func (d *docReminders) run(ctx context.Context, run *control.JobRun) error {
+	secret, err := d.r.control.SecretKey(ctx) // for the reminders' one-click opt-out
+	if err != nil {
+		return err
+	}
 	return d.r.forEachAgencyWith(ctx, run, func(a *control.Agency, t *tenant.Store) error {
 		today, err := t.Today(ctx) // the agency's date, in its time zone
 		if err != nil {
@@ -50,22 +57,24 @@ func (d *docReminders) run(ctx context.Context, run *control.JobRun) error {
 				return err
 			}
 			for _, u := range contacts {
-				ok, err := t.WantsEmail(ctx, u.ID, tenant.EmailCaseUpdates)
-				if err != nil {
-					return err
-				}
-				if !ok || d.mailer == nil {
+				if d.mailer == nil {
 					continue
 				}
 				data := map[string]any{"AgencyName": a.Name, "Name": rem.Request.Name, "Note": rem.Request.Note, "Due": rem.Request.DueDate,
 					"Late": rem.Step != tenant.ReminderBefore, "Case": tenant.CaseNumber(rem.Request.CaseNumber) + " " + rem.Request.CaseTitle,
 					"Link": d.baseURL + "/a/" + a.Slug + "/portal/cases/" + rem.Request.CaseID + "#docrequests"}
-				if err := d.mailer.Queue(ctx, a.ID, u.Email, "document-reminder", data); err != nil {
+				// Not sent to a contact who turned case emails off; each
+				// carries the one-click opt-out (app.Notify).
+				queued, err := app.Notify(ctx, d.mailer, a, t, u, app.Notification{Secret: secret, BaseURL: d.baseURL,
+					Kind: tenant.EmailCaseUpdates, Template: "document-reminder", Data: data})
+				if err != nil {
 					run.Counts["send_errors"]++
 					d.r.log.Warn("queue document reminder", "agency_id", a.ID, "request", rem.Request.ID, "err", err)
 					continue
 				}
-				run.Counts["emails"]++
+				if queued {
+					run.Counts["emails"]++
+				}
 			}
 		}
 		return nil

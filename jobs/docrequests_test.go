@@ -102,6 +102,12 @@ func TestDocumentReminders(t *testing.T) {
 		}
 	}
 	got := emails()
+	for _, m := range smtp.Messages() {
+		if slices.Contains(m.To, "contact@docs-a.test") && strings.Contains(m.Subject, "Reminder") &&
+			(!strings.HasPrefix(m.Header.Get("List-Unsubscribe"), "<http://mm.test/a/docs-a/email/unsubscribe/") || m.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click") {
+			t.Fatalf("a reminder without the one-click opt-out: %q %q", m.Header.Get("List-Unsubscribe"), m.Header.Get("List-Unsubscribe-Post"))
+		}
+	}
 	if !strings.Contains(got[0], "Passport copy") || strings.Contains(got[0], "was due") || !strings.Contains(got[2], "was due 2026-12-10") {
 		t.Fatalf("%v", got)
 	}
