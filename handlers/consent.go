@@ -67,6 +67,7 @@ type consentForm struct {
 	CSRF       string
 	Next       string
 	CookiesURL string
+	Lang       string // the page's language (i18n)
 }
 
 // consentBanner is the banner for a person who has not chosen yet, and nil
@@ -76,7 +77,7 @@ func (h *Handlers) consentBanner(c *fiber.Ctx) *consentForm {
 	if h.consentOf(c).Chosen {
 		return nil
 	}
-	return &consentForm{Action: consentPath(agencyOf(c), operatorOf(c)), CSRF: h.csrfToken(c), Next: c.OriginalURL(), CookiesURL: h.cookiesPage(c)}
+	return &consentForm{Action: consentPath(agencyOf(c), operatorOf(c)), CSRF: h.csrfToken(c), Next: c.OriginalURL(), CookiesURL: h.cookiesPage(c), Lang: langOf(c)}
 }
 
 // Consent saves the cookie choice on public pages.

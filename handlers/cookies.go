@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/db/control"
+	"mintedmind/i18n"
 )
 
 // Cookie categories: essential cookies are set without asking; analytics
@@ -31,6 +32,7 @@ var CookieRegistry = []CookieInfo{
 	{deviceCookie, "Remembers that this browser has signed in to an account before, so that other people's wrong passwords for the account never lock it out here. It holds the account's email and a random number, signed by the server.", "1 year", CookieEssential},
 	{flashCookie, "Carries a one-time message (such as \"Saved\") to the next page.", "1 minute", CookieEssential},
 	{consentCookie, "Remembers your cookie choice and the policy version you made it under.", "180 days", CookieEssential},
+	{langCookie, "Remembers the language you chose for the pages shown before you sign in (set only when you choose one).", "1 year", CookieEssential},
 	{seenCookie, "Holds today's date so that we count you once a day in our own page-view statistics. No identifier.", "Until the end of the day (UTC)", CookieAnalytics},
 }
 
@@ -62,10 +64,12 @@ func (h *Handlers) cookies(c *fiber.Ctx, consentAction string) error {
 	}
 	ch := h.consentOf(c)
 	list := make([]CookieInfo, len(CookieRegistry))
+	lang := langOf(c)
 	for i, ck := range CookieRegistry {
 		ck.Name = h.cookieName(ck.Name) // as the browser shows it
+		ck.Purpose, ck.Lifetime, ck.Category = i18n.T(lang, ck.Purpose), i18n.T(lang, ck.Lifetime), i18n.T(lang, "cookies.category."+ck.Category)
 		list[i] = ck
 	}
-	return h.page(c, "pages/cookies/index", &cookiesView{Page: Page{Title: "Cookies"}, Cookies: list, Policy: policy,
+	return h.page(c, "pages/cookies/index", &cookiesView{Page: Page{Title: i18n.T(lang, "cookies.title")}, Cookies: list, Policy: policy,
 		Chosen: ch.Chosen, Analytics: ch.Analytics, ConsentAction: consentAction})
 }

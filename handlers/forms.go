@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
+	"mintedmind/i18n"
 )
 
 // formValue returns a trimmed form field. Passwords are read with
@@ -41,8 +42,12 @@ func (h *Handlers) formPage(c *fiber.Ctx, pageName, partialName string, v formVi
 			return err
 		}
 		f := v.formErrors()
+		lang := langOf(c) // messages are their own ids: a message without a translation stays as it is
 		f.Errors = apperr.FieldsOf(err)
-		f.Error = apperr.MessageOf(err)
+		for k, msg := range f.Errors {
+			f.Errors[k] = i18n.T(lang, msg)
+		}
+		f.Error = i18n.T(lang, apperr.MessageOf(err))
 		setRetryAfter(c, err)
 		c.Status(statusOf[code])
 	}

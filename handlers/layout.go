@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // layoutView is what views/layouts/page.html shows around every full page:
@@ -23,6 +24,7 @@ type layoutView struct {
 	Billing    string              // the operator console's warning that subscription billing is not configured; empty: nothing to say
 	Consent    *consentForm        // nil: the person has chosen
 	CookiesURL string
+	Languages  []langChoice // the language switcher, for people not signed in; nil for the signed-in
 }
 
 // navKey is everything the header shows, as a comparable value: rendered
@@ -39,6 +41,7 @@ type navKey struct {
 	Account        int    // the entry of the page shown in accountNav, -1: none
 	Sub            bool   // the Settings area's sub-navigation rather than the header
 	Inbox          int    // what waits in the staff member's inbox (inbox.go)
+	Lang           string // the header's language (i18n)
 }
 
 // navCacheSize is about how many rendered headers are kept: one per
@@ -76,6 +79,7 @@ type navView struct {
 	CSRF      string    // for the sign-out form
 	SignUp    bool      // offer "Create an agency"
 	SignInURL string
+	Lang      string // the header's language (i18n)
 }
 
 // navLink is one link of the header.
@@ -172,6 +176,7 @@ func getAccess(routes []Route) map[string]Access {
 // layout builds the layout around page p for this request.
 func (h *Handlers) layout(c *fiber.Ctx, p *Page) (*layoutView, error) {
 	key := h.navKey(c, p)
+	key.Lang = p.Lang
 	nav, err := h.navs.RenderFunc(key, func() any { return h.navView(key) })
 	if err != nil {
 		return nil, err
@@ -183,6 +188,9 @@ func (h *Handlers) layout(c *fiber.Ctx, p *Page) (*layoutView, error) {
 		if lay.SubNav, err = h.navs.RenderFunc(sub, func() any { return h.navView(sub) }); err != nil {
 			return nil, err
 		}
+	}
+	if p.Me == nil && p.Operator == nil {
+		lay.Languages = langSwitcher(p.Path, p.Lang)
 	}
 	if key.Console {
 		lay.Billing = h.billingNotConfigured(c)
@@ -255,12 +263,12 @@ func currentEntry(nav []navEntry, base, path string) int {
 func (h *Handlers) navView(k navKey) navView {
 	switch {
 	case k.Console:
-		return navView{Shell: shellConsole, Home: "/operator", Console: true, Links: h.links(operatorNav, "", func(e navEntry, a Access) bool { return a == Operator }, k.Current), Logout: "/operator/logout", CSRF: k.CSRF}
+		return navView{Shell: shellConsole, Home: "/operator", Console: true, Links: h.links(operatorNav, "", func(e navEntry, a Access) bool { return a == Operator }, k.Current, k.Lang), Logout: "/operator/logout", CSRF: k.CSRF, Lang: k.Lang}
 	case k.Slug == "":
-		return navView{Home: "/", SignInURL: "/login", SignUp: true}
+		return navView{Home: "/", SignInURL: "/login", SignUp: true, Lang: k.Lang}
 	}
 	base := "/a/" + k.Slug
-	n := navView{Name: k.Name, Home: base + "/login", SignInURL: base + "/login", BrandCSS: k.BrandCSS, Logo: k.Logo}
+	n := navView{Name: k.Name, Home: base + "/login", SignInURL: base + "/login", BrandCSS: k.BrandCSS, Logo: k.Logo, Lang: k.Lang}
 	if k.Role == "" {
 		return n
 	}
@@ -268,15 +276,15 @@ func (h *Handlers) navView(k navKey) navView {
 	staff := k.Role != tenant.RoleClient
 	may := func(e navEntry, a Access) bool { return allowed(a, k.Role) && (staff || !e.staff) }
 	if staff {
-		n.Links = h.links(agencyNav, k.Slug, may, k.Current)
+		n.Links = h.links(agencyNav, k.Slug, may, k.Current, k.Lang)
 		for i := range n.Links {
 			if n.Links[i].Href == base+"/inbox" {
 				n.Links[i].Count, n.Links[i].CountURL = k.Inbox, base+"/inbox/count"
 			}
 		}
-		n.SubLinks = h.links(settingsNav, k.Slug, may, k.Settings)
+		n.SubLinks = h.links(settingsNav, k.Slug, may, k.Settings, k.Lang)
 		if len(n.SubLinks) > 0 {
-			n.Settings = &navLink{Href: n.SubLinks[0].Href, Label: "Settings", Current: k.Settings >= 0}
+			n.Settings = &navLink{Href: n.SubLinks[0].Href, Label: i18n.T(k.Lang, "nav.Settings"), Current: k.Settings >= 0}
 		}
 		if _, ok := h.getAccess["/a/:slug/search"]; ok && allowed(h.getAccess["/a/:slug/search"], k.Role) {
 			n.Search, n.Suggest = base+"/search", base+"/search/suggest"
@@ -286,17 +294,17 @@ func (h *Handlers) navView(k navKey) navView {
 		}
 	} else {
 		n.Home = base + "/portal"
-		n.Links = h.links(portalNav, k.Slug, may, k.Current)
+		n.Links = h.links(portalNav, k.Slug, may, k.Current, k.Lang)
 	}
-	n.Account = h.links(accountNav, k.Slug, may, k.Account)
+	n.Account = h.links(accountNav, k.Slug, may, k.Account, k.Lang)
 	n.Logout, n.CSRF = base+"/logout", k.CSRF
 	return n
 }
 
 // links are the entries of nav that may admits (given the access level
 // of the entry's route), with slug in their paths; the entry at index
-// current is marked.
-func (h *Handlers) links(nav []navEntry, slug string, may func(navEntry, Access) bool, current int) []navLink {
+// current is marked; labels are in lang (message "nav." + the English label).
+func (h *Handlers) links(nav []navEntry, slug string, may func(navEntry, Access) bool, current int, lang string) []navLink {
 	out := make([]navLink, 0, len(nav))
 	for i, e := range nav {
 		access, ok := h.getAccess[e.path]
@@ -306,7 +314,7 @@ func (h *Handlers) links(nav []navEntry, slug string, may func(navEntry, Access)
 		if (e.billing && h.Config.SelfHosted) || !may(e, access) {
 			continue
 		}
-		out = append(out, navLink{Href: strings.Replace(e.path, ":slug", slug, 1), Label: e.label, Current: i == current})
+		out = append(out, navLink{Href: strings.Replace(e.path, ":slug", slug, 1), Label: i18n.T(lang, "nav."+e.label), Current: i == current})
 	}
 	return out
 }

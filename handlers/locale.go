@@ -18,8 +18,13 @@ const langCookie = "mm_lang"
 // has it: the switcher's choice (langCookie), else the best match of
 // Accept-Language; "" when neither names one of i18n.Languages.
 func browserLang(c *fiber.Ctx) string {
-	if l := c.Cookies(langCookie); i18n.Supported(l) {
-		return l
+	if l := c.Query("lang"); i18n.Supported(l) {
+		return l // the switcher's link; keepLangChoice remembers it
+	}
+	for _, name := range []string{hostCookiePrefix + langCookie, langCookie} { // over HTTPS the name has the prefix (writeCookie)
+		if l := c.Cookies(name); i18n.Supported(l) {
+			return l
+		}
 	}
 	return i18n.Match(c.Get(fiber.HeaderAcceptLanguage))
 }
@@ -88,4 +93,29 @@ func langOf(c *fiber.Ctx) string {
 		return l
 	}
 	return i18n.English
+}
+
+// keepLangChoice remembers the language a visitor chose with the
+// switcher (a ?lang= link on the pages of people not signed in) for
+// their next pages.
+func (h *Handlers) keepLangChoice(c *fiber.Ctx) {
+	if l := c.Query("lang"); i18n.Supported(l) && h.readCookie(c, langCookie) != l {
+		h.writeCookie(c, &fiber.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: "Lax"})
+	}
+}
+
+// langChoice is one link of the language switcher.
+type langChoice struct {
+	Code, Name, Href string
+	Current          bool
+}
+
+// langSwitcher is the language switcher of a page at path in lang: a link
+// per language, to the same page in it.
+func langSwitcher(path, lang string) []langChoice {
+	out := make([]langChoice, 0, len(i18n.Languages))
+	for _, l := range i18n.Languages {
+		out = append(out, langChoice{Code: l, Name: i18n.LanguageName(l), Href: path + "?lang=" + l, Current: l == lang})
+	}
+	return out
 }

@@ -67,7 +67,7 @@ func (h *Handlers) PortalHome(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	return h.page(c, "pages/portal/index", &portalHomeView{DocRequests: toSend, Page: Page{Title: r.Agency.Name + " portal"}, Base: portalBase(r),
-		Unpaid: portalInvoiceTable{Rows: h.invoiceRows(r, portalInvoiceBase(r), h.invoiceToday(r), unpaid)}, Open: open, Done: done, Updates: updates})
+		Unpaid: portalInvoiceTable{Rows: h.invoiceRows(r, portalInvoiceBase(r), h.invoiceToday(r), unpaid), Lang: r.Lang()}, Open: open, Done: done, Updates: updates})
 }
 
 // portalHomeView is the portal's start page.

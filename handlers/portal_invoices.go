@@ -32,7 +32,7 @@ func (h *Handlers) PortalInvoices(c *fiber.Ctx, r *Request) error {
 	}
 	base, today := portalInvoiceBase(r), h.invoiceToday(r)
 	return h.page(c, "pages/portal/invoices", &portalInvoicesView{Page: Page{Title: "Invoices"}, Base: portalBase(r),
-		Open: portalInvoiceTable{Rows: h.invoiceRows(r, base, today, open)}, Done: portalInvoiceTable{Rows: h.invoiceRows(r, base, today, done)}})
+		Open: portalInvoiceTable{Rows: h.invoiceRows(r, base, today, open), Lang: r.Lang()}, Done: portalInvoiceTable{Rows: h.invoiceRows(r, base, today, done), Lang: r.Lang()}})
 }
 
 // portalInvoicesView is the portal's list of the client's invoices.
@@ -47,6 +47,7 @@ type portalInvoicesView struct {
 // views/partials/portal/invoice-table.html.
 type portalInvoiceTable struct {
 	Rows []invoiceListRow
+	Lang string // the page's language (i18n)
 }
 
 // portalInvoice loads the URL's invoice for the signed-in contact.

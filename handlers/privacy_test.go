@@ -118,6 +118,7 @@ func TestCookieRegistryMatchesCookiesSet(t *testing.T) {
 	// Sign-in in another browser, without consent.
 	c := e.newClient()
 	record(c.get("/a/" + slug + "/login"))
+	record(c.get("/a/" + slug + "/login?lang=en")) // the language switcher
 	res = record(c.post("/a/"+slug+"/login", url.Values{"email": {ownerEmail}, "password": {testPassword}}))
 	wantStatus(t, res, http.StatusSeeOther)
 	record(c.get(res.Header.Get("Location")))

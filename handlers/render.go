@@ -12,6 +12,7 @@ import (
 
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // isHTMX reports whether htmx made the request.
@@ -57,6 +58,7 @@ func (h *Handlers) fillPage(c *fiber.Ctx, v viewModel) *Page {
 	p.Agency, p.Me, p.Operator = agencyOf(c), userOf(c), operatorOf(c)
 	p.PrivacyNotice = h.privacyNoticeLink(c)
 	p.Lang = langOf(c)
+	h.keepLangChoice(c)
 	return p
 }
 
@@ -176,6 +178,7 @@ func (h *Handlers) templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"asset":  h.assets.url,
 		"money":  writeMoney,
+		"t":      i18n.T,
 		"number": writeNumber,
 		"field":  newFormField,
 		"linked": linked,
