@@ -28,6 +28,7 @@ func AgencyCallbackPath(slug string) string { return "/pay/" + slug + "/paysera/
 type PayseraCheckout struct {
 	BaseURL string // the server's public address, for the return and callback addresses
 	PayURL  string // Paysera's checkout (paysera.PayURL unless configured)
+	Lang    string // the payer's language (i18n code): Paysera's checkout opens in it (paysera.Lang)
 }
 
 // AgencyInvoice starts a payment of what inv still owes, through agency
@@ -50,7 +51,7 @@ func (p PayseraCheckout) AgencyInvoice(ctx context.Context, a *control.Agency, t
 	q := "?invoice=" + url.QueryEscape(inv.ID)
 	signed, err := paysera.Build(paysera.Request{ProjectID: s.PayseraProjectID, OrderID: o.OrderID, Amount: o.Amount, Currency: o.Currency,
 		AcceptURL: back + "/accept" + q, CancelURL: back + "/cancel" + q, CallbackURL: p.BaseURL + AgencyCallbackPath(a.Slug),
-		PayText: "Invoice " + inv.Number + " ([order_nr]) [site_name]", Email: payerEmail, Test: s.PayseraTest, PayURL: p.PayURL}, s.PayseraPassword)
+		PayText: "Invoice " + inv.Number + " ([order_nr]) [site_name]", Email: payerEmail, Lang: paysera.Lang(p.Lang), Test: s.PayseraTest, PayURL: p.PayURL}, s.PayseraPassword)
 	if err != nil {
 		return "", apperr.New(apperr.Invalid, "The Paysera settings can't make a payment: %s", strings.TrimPrefix(err.Error(), "paysera: "))
 	}
@@ -90,7 +91,7 @@ func (p PayseraCheckout) SubscriptionInvoice(ctx context.Context, c *control.Sto
 	back := p.BaseURL + "/a/" + a.Slug + "/plan"
 	signed, err := paysera.Build(paysera.Request{ProjectID: s.PayseraProjectID, OrderID: inv.ID, Amount: inv.Amount, Currency: inv.Currency,
 		AcceptURL: back + "?paid=1", CancelURL: back, CallbackURL: p.BaseURL + SubscriptionCallbackPath,
-		PayText: "Invoice " + inv.Number + " [site_name]", Email: payerEmail, Test: s.PayseraTest, PayURL: p.PayURL}, s.PayseraPassword)
+		PayText: "Invoice " + inv.Number + " [site_name]", Email: payerEmail, Lang: paysera.Lang(p.Lang), Test: s.PayseraTest, PayURL: p.PayURL}, s.PayseraPassword)
 	if err != nil {
 		return nil, "", err
 	}

@@ -92,15 +92,17 @@ func (h *Handlers) invoiceMailer() (app.Mailer, error) {
 	return m, nil
 }
 
-// checkout starts Paysera payments from this server (app.PayseraCheckout).
-func (h *Handlers) checkout() app.PayseraCheckout {
-	return app.PayseraCheckout{BaseURL: h.Config.BaseURL, PayURL: h.payseraURL()}
+// checkout starts Paysera payments from this server (app.PayseraCheckout),
+// with Paysera's checkout in the payer's language lang.
+func (h *Handlers) checkout(lang string) app.PayseraCheckout {
+	return app.PayseraCheckout{BaseURL: h.Config.BaseURL, PayURL: h.payseraURL(), Lang: lang}
 }
 
 // PayseraPayURL starts a Paysera payment of what inv still owes and returns
 // the address to send the payer to (app.PayseraCheckout.AgencyInvoice).
-func (h *Handlers) PayseraPayURL(ctx context.Context, a *control.Agency, t *tenant.Store, inv *tenant.Invoice, payerEmail string) (string, error) {
-	return h.checkout().AgencyInvoice(ctx, a, t, inv, payerEmail)
+// Paysera's checkout opens in the payer's language lang.
+func (h *Handlers) PayseraPayURL(ctx context.Context, a *control.Agency, t *tenant.Store, inv *tenant.Invoice, payerEmail, lang string) (string, error) {
+	return h.checkout(lang).AgencyInvoice(ctx, a, t, inv, payerEmail)
 }
 
 // InvoicePay sends staff (testing the set-up) to Paysera to pay an invoice.
@@ -114,7 +116,7 @@ func (h *Handlers) InvoicePay(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	to, err := h.PayseraPayURL(c.UserContext(), r.Agency, t, inv, "")
+	to, err := h.PayseraPayURL(c.UserContext(), r.Agency, t, inv, "", r.Lang())
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ const subscriptionCallbackPath = app.SubscriptionCallbackPath
 // through the operator's own Paysera project
 // (app.PayseraCheckout.SubscriptionInvoice).
 func (h *Handlers) PlanInvoicePay(c *fiber.Ctx, r *Request) error {
-	inv, to, err := h.checkout().SubscriptionInvoice(c.UserContext(), h.Control, r.Agency, c.Params("id"), r.User.Email)
+	inv, to, err := h.checkout(r.Lang()).SubscriptionInvoice(c.UserContext(), h.Control, r.Agency, c.Params("id"), r.User.Email)
 	if err != nil {
 		return err
 	}

@@ -126,7 +126,7 @@ func (h *Handlers) PortalInvoicePay(c *fiber.Ctx, r *Request) error {
 	if !inv.Open() || inv.Kind == tenant.KindCreditNote {
 		return h.portalInvoicePage(c, r, errNothingToPay)
 	}
-	to, err := h.PayseraPayURL(c.UserContext(), r.Agency, r.Tenant, inv, r.User.Email)
+	to, err := h.PayseraPayURL(c.UserContext(), r.Agency, r.Tenant, inv, r.User.Email, r.Lang())
 	if err != nil {
 		return h.portalInvoicePage(c, r, err)
 	}

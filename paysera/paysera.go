@@ -419,3 +419,11 @@ func SignCallback(fields url.Values, password string, key *rsa.PrivateKey, withS
 func CheckSign(data, sign, password string) bool {
 	return subtle.ConstantTimeCompare([]byte(sign), []byte(md5Hex(data, password))) == 1
 }
+
+// checkoutLangs are Paysera's codes (its "lang" parameter) for the
+// languages the app is written in (i18n codes).
+var checkoutLangs = map[string]string{"en": "ENG", "lt": "LIT", "de": "GER"}
+
+// Lang is Paysera's checkout language for an app language ("lt" → "LIT"),
+// "" (Paysera chooses) for one it has no code for here.
+func Lang(lang string) string { return checkoutLangs[lang] }
