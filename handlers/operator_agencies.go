@@ -121,8 +121,14 @@ func (p *Platform) OperatorHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return p.page(c, "pages/operator/index", &operatorHomeView{Page: Page{Title: "Operator console"}, Agencies: out, Query: q,
-		Capped: len(rows) == operatorListLimit, BillingOn: billingOn, SelfHosted: p.Config.SelfHosted, Storage: p.consoleStorage()})
+	view := &operatorHomeView{Page: Page{Title: "Operator console"}, Agencies: out, Query: q,
+		Capped: len(rows) == operatorListLimit, BillingOn: billingOn, SelfHosted: p.Config.SelfHosted, Storage: p.consoleStorage()}
+	if billingOn && !p.Config.SelfHosted {
+		if view.Revenue, err = p.operatorRevenue(ctx); err != nil {
+			return err
+		}
+	}
+	return p.page(c, "pages/operator/index", view)
 }
 
 // operatorHomeView is the console's agency list.
@@ -134,6 +140,7 @@ type operatorHomeView struct {
 	BillingOn  bool
 	SelfHosted bool
 	Storage    consoleStorage // free space, read-only volumes, degraded agencies (operator_health.go)
+	Revenue    *operatorRevenue // MRR, trials ending and past-due agencies (operator_revenue.go); nil while billing is off
 }
 
 // lifecycleAction is one thing the operator can do to an agency's status.
