@@ -139,7 +139,7 @@ type operatorHomeView struct {
 	Capped     bool // the list stops at operatorListLimit
 	BillingOn  bool
 	SelfHosted bool
-	Storage    consoleStorage // free space, read-only volumes, degraded agencies (operator_health.go)
+	Storage    consoleStorage   // free space, read-only volumes, degraded agencies (operator_health.go)
 	Revenue    *operatorRevenue // MRR, trials ending and past-due agencies (operator_revenue.go); nil while billing is off
 }
 
