@@ -33,6 +33,14 @@ func MailBranding(ctl *control.Store, pool *tenant.Pool) mail.BrandFunc {
 		if b.SenderName, err = t.EmailSenderName(ctx); err != nil {
 			return b, nil
 		}
+		texts, err := t.EmailTexts(ctx)
+		if err != nil {
+			return b, nil
+		}
+		b.Texts = make(map[string]mail.Text, len(texts))
+		for kind, x := range texts {
+			b.Texts[kind] = mail.Text{Subject: x.Subject, Opening: x.Opening}
+		}
 		if s.LogoVersion != 0 {
 			l, err := t.BrandLogo(ctx)
 			if err != nil && !apperr.Is(err, apperr.NotFound) {

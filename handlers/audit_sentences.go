@@ -224,6 +224,7 @@ var auditPhrases = map[string]auditPhrase{
 		s.closeParen()
 	}},
 	"password.changed": says("Password changed", "changed their password"),
+	"account.language": {"Language chosen", func(s *auditSentence) { s.actor(); s.text(" chose the language of their pages"); s.detail(": ") }},
 	"password.reset": {"Password reset by email", func(s *auditSentence) {
 		s.person()
 		s.text(" set a new password from an emailed link")
@@ -453,6 +454,11 @@ var auditPhrases = map[string]auditPhrase{
 	// Settings and the agency.
 	"settings.changed": {"Settings changed", func(s *auditSentence) { s.actor(); s.text(" changed the agency's settings"); s.detail(": ") }},
 	"branding.changed": {"Branding changed", func(s *auditSentence) { s.actor(); s.text(" changed the branding"); s.detail(": ") }},
+	"email.text_changed": {"Email changed", func(s *auditSentence) {
+		s.actor()
+		s.text(" changed the words of an email")
+		s.detail(": ")
+	}},
 	"email.opted_out": {"Emails turned off", func(s *auditSentence) {
 		s.text("Someone turned off a kind of email with the link in one")
 		s.detail(": ")

@@ -14,6 +14,8 @@ type Brand struct {
 	Logo       []byte // PNG, JPEG or GIF; nil: the name stands in its place
 	LogoType   string // Logo's content type
 	SenderName string // the From display name; SenderName(Name) when empty
+	// Texts are the agency's own subjects and openings, by template name.
+	Texts map[string]Text
 }
 
 // DefaultAccent is the accent of platform mail and of agencies that chose

@@ -82,11 +82,12 @@ type layoutData struct {
 	Subject string
 	Brand   Brand
 	LogoSrc template.URL // "cid:logo", or "" without a logo
+	Opening string       // the agency's own opening paragraph, or ""
 	Content template.HTML
 }
 
 // render draws email name with data in the layout, in brand's colours.
-func (h *htmlEmails) render(name, subject string, data any, b Brand) (string, error) {
+func (h *htmlEmails) render(name, subject, opening string, data any, b Brand, adjust func(*layoutData)) (string, error) {
 	t, err := h.content[name].Clone()
 	if err != nil {
 		return "", err
@@ -99,9 +100,12 @@ func (h *htmlEmails) render(name, subject string, data any, b Brand) (string, er
 	if err != nil {
 		return "", err
 	}
-	d := layoutData{Subject: subject, Brand: b, Content: template.HTML(content.String())}
+	d := layoutData{Subject: subject, Brand: b, Opening: opening, Content: template.HTML(content.String())}
 	if b.Logo != nil {
 		d.LogoSrc = "cid:" + logoCID
+	}
+	if adjust != nil {
+		adjust(&d)
 	}
 	var out bytes.Buffer
 	if err := l.Funcs(htmlFuncs(b.Accent)).Execute(&out, d); err != nil {

@@ -49,10 +49,6 @@ type rendered struct {
 
 // render fills template name with data for agencyID's brand.
 func (m *Mailer) render(ctx context.Context, agencyID, name string, data any, opts Options) (*rendered, error) {
-	t, ok := m.templates[name]
-	if !ok {
-		return nil, fmt.Errorf("no template %s/%s.txt", templateDir, name)
-	}
 	if opts.ReplyTo != "" {
 		if err := checkRecipient(opts.ReplyTo); err != nil {
 			return nil, err
@@ -61,12 +57,32 @@ func (m *Mailer) render(ctx context.Context, agencyID, name string, data any, op
 	if strings.ContainsAny(opts.Unsubscribe, "\r\n<>, ") {
 		return nil, apperr.New(apperr.Invalid, "The unsubscribe address must be one URL.")
 	}
-	b := m.brandFor(ctx, agencyID)
+	return m.renderFor(m.brandFor(ctx, agencyID), name, data, opts, nil)
+}
+
+// renderFor renders template name in brand b, with the agency's own
+// subject and opening when it wrote them; layout, if not nil, adjusts
+// what the layout is drawn with (the preview's logo).
+func (m *Mailer) renderFor(b Brand, name string, data any, opts Options, layout func(*layoutData)) (*rendered, error) {
+	t, ok := m.templates[name]
+	if !ok {
+		return nil, fmt.Errorf("no template %s/%s.txt", templateDir, name)
+	}
 	subject, text, err := t.render(data)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
-	html, err := m.html.render(name, subject, data, b)
+	var opening string
+	if k, ok := EditableKindNamed(name); ok {
+		own := b.Texts[name]
+		if s := oneLine(k.fill(own.Subject, data)); s != "" {
+			subject = s
+		}
+		if opening = strings.TrimSpace(k.fill(own.Opening, data)); opening != "" {
+			text = opening + "\n\n" + text
+		}
+	}
+	html, err := m.html.render(name, subject, opening, data, b, layout)
 	if err != nil {
 		return nil, fmt.Errorf("render %s.html: %w", name, err)
 	}
