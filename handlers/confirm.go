@@ -314,3 +314,44 @@ func (h *Handlers) RevokeOtherSessionsConfirm(c *fiber.Ctx, r *Request) error {
 	}
 	return h.confirm(c, cv)
 }
+
+// RecurringEndConfirm and RecurringDeleteConfirm ask before a schedule is
+// ended after its current period, or deleted (one that never issued).
+func (h *Handlers) RecurringEndConfirm(c *fiber.Ctx, r *Request) error {
+	return h.recurringConfirm(c, r, tenant.RecurringEnd)
+}
+
+func (h *Handlers) RecurringDeleteConfirm(c *fiber.Ctx, r *Request) error {
+	return h.recurringConfirm(c, r, tenant.RecurringDelete)
+}
+
+func (h *Handlers) recurringConfirm(c *fiber.Ctx, r *Request, action string) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	rec, err := r.Tenant.Recurring(c.UserContext(), v, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if rec.Status == tenant.RecurringEnded {
+		return apperr.New(apperr.Conflict, "This recurring invoice has already ended.")
+	}
+	page := "/a/" + r.Agency.Slug + "/recurring/" + rec.ID
+	cv := &confirmView{Action: page + "/" + action, Back: confirmBack(c, page), Danger: true}
+	if action == tenant.RecurringDelete {
+		runs, err := r.Tenant.RecurringRuns(c.UserContext(), rec.ID)
+		if err != nil {
+			return err
+		}
+		if len(runs) > 0 {
+			return apperr.New(apperr.Conflict, "This recurring invoice has issued invoices: end it instead of deleting it.")
+		}
+		cv.Heading, cv.Button = "Delete the recurring invoice for "+rec.ClientName+"?", "Delete it"
+		cv.Lines = []string{"It never issued an invoice; it is deleted with its lines. This cannot be undone.", "Nobody is emailed."}
+	} else {
+		cv.Heading, cv.Button = "End the recurring invoice for "+rec.ClientName+"?", "End it"
+		cv.Lines = []string{"No invoice is issued after the current period; the invoices it made stay as they are. It cannot be resumed.", "Nobody is emailed."}
+	}
+	return h.confirm(c, cv)
+}

@@ -12,4 +12,6 @@ var confirmRoutes = []Route{
 	get("/a/:slug/clients/:id/archive", Staff, (*Handlers).ClientArchiveConfirm),
 	get("/a/:slug/cases/bulk", Staff, (*Handlers).CasesBulkConfirm),
 	get("/a/:slug/account/sessions/others/revoke", SignedIn, (*Handlers).RevokeOtherSessionsConfirm),
+	get("/a/:slug/recurring/:id/end", Staff, (*Handlers).RecurringEndConfirm),
+	get("/a/:slug/recurring/:id/delete", Staff, (*Handlers).RecurringDeleteConfirm),
 }

@@ -10,4 +10,6 @@ var confirmMatrix = map[string]matrixRow{
 	"GET /a/:slug/clients/:id/archive":            {allowed: staffUp},
 	"GET /a/:slug/cases/bulk":                     {allowed: staffUp},
 	"GET /a/:slug/account/sessions/others/revoke": {allowed: []string{clientRole, staff, admin, owner}},
+	"GET /a/:slug/recurring/:id/end":              {allowed: staffUp},
+	"GET /a/:slug/recurring/:id/delete":           {allowed: staffUp},
 }
