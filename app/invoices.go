@@ -211,7 +211,21 @@ func NotifyInvoiceContacts(ctx context.Context, m Mailer, a *control.Agency, t *
 	}
 	data := map[string]any{"AgencyName": a.Name, "Number": inv.Number, "Total": billing.FormatMoney(inv.Total, inv.Currency),
 		"DueDate": inv.DueDate, "Link": InvoicePortalLink(baseURL, a, inv)}
+	om, optOut := m.(optOutMailer)
+	var secret []byte
+	if optOut {
+		if secret, err = om.UnsubscribeSecret(ctx); err != nil {
+			return err
+		}
+	}
 	for _, u := range contacts {
+		if optOut { // with its one-click opt-out (app.Notify)
+			if _, err := Notify(ctx, om, a, t, u, Notification{Secret: secret, BaseURL: baseURL, Kind: tenant.EmailCaseUpdates,
+				Template: TemplateContactInvoice, Data: data}); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := m.QueueWithAttachments(ctx, a.ID, u.Email, TemplateContactInvoice, data, nil); err != nil {
 			return err
 		}

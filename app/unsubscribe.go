@@ -66,6 +66,13 @@ type NotificationMailer interface {
 	QueueWith(ctx context.Context, agencyID, to, template string, data any, opts mail.Options) error
 }
 
+// optOutMailer is a mailer that also holds the key that signs opt-out
+// links (mail.Mailer), for callers that have no other way to it.
+type optOutMailer interface {
+	NotificationMailer
+	UnsubscribeSecret(ctx context.Context) ([]byte, error)
+}
+
 // Notification is one notification email to one person.
 type Notification struct {
 	Secret   []byte // the installation's secret, for the opt-out token

@@ -57,6 +57,16 @@ func TestNotificationEmailHeaders(t *testing.T) {
 		}
 	})
 
+	t.Run("a new invoice's notice to the contacts carries the opt-out", func(t *testing.T) {
+		f.mustIssueInvoice(t, f.x)
+		f.e.flushMail(t)
+		msg := f.e.smtp.WaitFor(t, f.contactEmail, 5*time.Second)
+		if !strings.Contains(msg.Subject, "invoice") || !unsubscribeHeader.MatchString(msg.Header.Get("List-Unsubscribe")) ||
+			msg.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
+			t.Errorf("invoice notice %q: List-Unsubscribe %q", msg.Subject, msg.Header.Get("List-Unsubscribe"))
+		}
+	})
+
 	t.Run("invites and password resets carry no opt-out", func(t *testing.T) {
 		res := f.a.Owner.post("/a/"+f.a.Slug+"/clients/"+f.x+"/contacts", url.Values{"email": {"yves@xylo.test"}})
 		wantStatus(t, res, http.StatusSeeOther)

@@ -136,3 +136,9 @@ func splitParts(atts []control.EmailAttachment) (outgoing, error) {
 	}
 	return o, nil
 }
+
+// UnsubscribeSecret returns the installation's secret, which signs the
+// one-click opt-out links of the notifications it sends (app.Notify).
+func (m *Mailer) UnsubscribeSecret(ctx context.Context) ([]byte, error) {
+	return m.ctl.SecretKey(ctx)
+}
