@@ -990,3 +990,13 @@ CREATE TABLE quote_events (
 	detail     TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX quote_events_quote ON quote_events (quote_id, id);
+
+-- migration: 22 locale
+-- Languages and time zones (issue 19). The agency's time zone (an IANA
+-- name) and default language (i18n: en, lt, de) are settings rows; an
+-- agency that has not chosen is UTC and English. Each person may choose
+-- their own language (account page) and each client one for what is sent
+-- to it; '' is the agency's default.
+INSERT OR IGNORE INTO settings (key, value) VALUES ('time_zone', 'UTC'), ('language', 'en');
+ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT '';
+ALTER TABLE clients ADD COLUMN language TEXT NOT NULL DEFAULT '';

@@ -5,6 +5,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/auth"
+	"mintedmind/i18n"
 )
 
 // accountView is the account page (the profile, from Page.Me) and its
@@ -12,11 +13,28 @@ import (
 type accountView struct {
 	Page
 	FormErrors
+	Languages []languageOption // the language choice ("" is the agency's default)
 }
 
 // Account shows the signed-in person's profile and the password form.
 func (h *Handlers) Account(c *fiber.Ctx, r *Request) error {
-	return h.formPage(c, "pages/account/index", "partials/account/password", &accountView{Page: Page{Title: "Your account"}}, nil)
+	return h.formPage(c, "pages/account/index", "partials/account/password", &accountView{Page: Page{Title: "Your account"}, Languages: languageOptions()}, nil)
+}
+
+// msgLanguageSaved is the flash after a language is chosen (a message id).
+const msgLanguageSaved = "account.language_saved"
+
+// AccountLanguage stores the language the person chose for their pages
+// ("" for the agency's default); a language the app lacks is refused
+// beside the field with nothing stored.
+func (h *Handlers) AccountLanguage(c *fiber.Ctx, r *Request) error {
+	lang := formValue(c, "language")
+	if err := r.Tenant.SetLanguage(c.UserContext(), r.User.ID, lang, auditFor(c, "account.language", r.User.Email)); err != nil {
+		return h.formPage(c, "pages/account/index", "pages/account/index", &accountView{Page: Page{Title: "Your account"}, Languages: languageOptions()}, err)
+	}
+	r.User.Language, r.lang = lang, "" // the next page is in it
+	h.flash(c, i18n.T(r.Lang(), msgLanguageSaved))
+	return h.redirect(c, "/a/"+r.Agency.Slug+"/account")
 }
 
 // ChangePassword sets a new password after checking the current one; every
@@ -25,7 +43,7 @@ func (h *Handlers) ChangePassword(c *fiber.Ctx, r *Request) error {
 	a, t, me, s := r.Agency, r.Tenant, r.User, r.Session
 	current, pw := c.FormValue("current_password"), c.FormValue("password")
 	render := func(err error) error {
-		return h.formPage(c, "pages/account/index", "partials/account/password", &accountView{Page: Page{Title: "Your account"}}, err)
+		return h.formPage(c, "pages/account/index", "partials/account/password", &accountView{Page: Page{Title: "Your account"}, Languages: languageOptions()}, err)
 	}
 	ok, err := h.Hasher.Verify(c.UserContext(), me.PasswordHash, current)
 	if err != nil {

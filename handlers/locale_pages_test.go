@@ -129,3 +129,63 @@ func TestSettingsMessagesInTheAgencyLanguage(t *testing.T) {
 	wantContains(t, res, "Įveskite laiko juostą jos IANA pavadinimu")
 	wantContains(t, res, "Pataisykite toliau pažymėtus laukus.")
 }
+
+// TestPersonChoosesTheirLanguage: a person's choice on the account page
+// comes before the agency's default (a contact's portal in German in a
+// Lithuanian agency); back to the agency's default with ""; a language
+// the app lacks is refused beside the field with nothing stored; the
+// choice is audited.
+func TestPersonChoosesTheirLanguage(t *testing.T) {
+	t.Parallel()
+	f := mustPortalFixture(t)
+	account := "/a/" + f.a.Slug + "/account"
+	wantStatus(t, f.a.Owner.post("/a/"+f.a.Slug+"/settings", url.Values{"staff_visibility": {"all"}, "two_factor_required": {"nobody"}, "language": {"lt"}}), http.StatusSeeOther)
+	stored := func(t *testing.T) string {
+		t.Helper()
+		var lang string
+		if err := f.e.mustTenant(t, f.a.ID).Read().QueryRow(`SELECT language FROM users WHERE email = ?`, f.contactEmail).Scan(&lang); err != nil {
+			t.Fatal(err)
+		}
+		return lang
+	}
+	wantContains(t, f.contact.get(account), `<option value="" selected>Agentūros kalba</option>`)
+
+	f.contact.get(account)
+	res := f.contact.post(account+"/language", url.Values{"language": {"de"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	if stored(t) != "de" {
+		t.Fatalf("stored %q", stored(t))
+	}
+	page := f.contact.get(account)
+	wantContains(t, page, "Sprache gespeichert.")
+	wantContains(t, page, `<option value="de" lang="de" selected>Deutsch</option>`)
+	home := f.contact.get(f.portal(""))
+	wantContains(t, home, `<html lang="de">`)
+	wantContains(t, home, "Ihre offenen Vorgänge")
+	if owner := f.a.Owner.get("/a/" + f.a.Slug); !strings.Contains(owner.Body, `<html lang="lt">`) {
+		t.Fatal("the owner, who chose nothing, is not in the agency's language")
+	}
+
+	t.Run("a language the app lacks is refused and nothing stored", func(t *testing.T) {
+		res := f.contact.post(account+"/language", url.Values{"language": {"xx"}})
+		wantStatus(t, res, http.StatusUnprocessableEntity)
+		wantContains(t, res, "Wählen Sie eine der aufgeführten Sprachen.")
+		if stored(t) != "de" {
+			t.Fatalf("stored %q", stored(t))
+		}
+	})
+	t.Run("the agency's language again", func(t *testing.T) {
+		wantStatus(t, f.contact.post(account+"/language", url.Values{"language": {""}}), http.StatusSeeOther)
+		if stored(t) != "" {
+			t.Fatalf("stored %q", stored(t))
+		}
+		wantContains(t, f.contact.get(f.portal("")), "Jūsų atviros bylos")
+	})
+	t.Run("the choice is in the audit log", func(t *testing.T) {
+		var n int
+		f.e.mustTenant(t, f.a.ID).Read().QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'account.language'`).Scan(&n)
+		if n != 2 {
+			t.Fatalf("%d audit entries", n)
+		}
+	})
+}

@@ -156,6 +156,7 @@ var coreRoutes = []Route{
 	post("/a/:slug/logout", SignedIn, (*Handlers).Logout, WritableWhenSuspended),
 	get("/a/:slug/account", SignedIn, (*Handlers).Account),
 	post("/a/:slug/account/password", SignedIn, (*Handlers).ChangePassword, WritableWhenSuspended),
+	post("/a/:slug/account/language", SignedIn, (*Handlers).AccountLanguage, WritableWhenSuspended),
 	get("/a/:slug/account/sessions", SignedIn, (*Handlers).Sessions),
 	post("/a/:slug/account/sessions/others/revoke", SignedIn, (*Handlers).RevokeOtherSessions, WritableWhenSuspended),
 	post("/a/:slug/account/sessions/:id/revoke", SignedIn, (*Handlers).RevokeSession, WritableWhenSuspended),

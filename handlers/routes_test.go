@@ -86,6 +86,7 @@ var coreMatrix = map[string]matrixRow{
 	"POST /a/:slug/logout":                             {allowed: []string{clientRole, staff, admin, owner}},
 	"GET /a/:slug/account":                             {allowed: []string{clientRole, staff, admin, owner}},
 	"POST /a/:slug/account/password":                   {allowed: []string{clientRole, staff, admin, owner}},
+	"POST /a/:slug/account/language":                   {allowed: []string{clientRole, staff, admin, owner}},
 	"GET /a/:slug/account/sessions":                    {allowed: []string{clientRole, staff, admin, owner}},
 	"POST /a/:slug/account/sessions/others/revoke":     {allowed: []string{clientRole, staff, admin, owner}},
 	"POST /a/:slug/account/sessions/:id/revoke":        {allowed: []string{clientRole, staff, admin, owner}},

@@ -11,6 +11,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db"
+	"mintedmind/i18n"
 )
 
 // Roles, from most to least powerful. Client is the portal role.
@@ -82,7 +83,7 @@ func ValidateEmail(email string) (string, string) {
 	return e, ""
 }
 
-const userColumns = `id, email, name, role, password_hash, status, created_at, last_login_at, client_id, totp_enabled_at`
+const userColumns = `id, email, name, role, password_hash, status, created_at, last_login_at, client_id, totp_enabled_at, language`
 
 func scanUser(row db.Scanner) (*User, error) {
 	var us userScan
@@ -101,7 +102,7 @@ type userScan struct {
 }
 
 func (s *userScan) dest() []any {
-	return []any{&s.u.ID, &s.u.Email, &s.u.Name, &s.u.Role, &s.u.PasswordHash, &s.u.Status, &s.created, &s.lastLogin, &s.clientID, &s.totpEnabled}
+	return []any{&s.u.ID, &s.u.Email, &s.u.Name, &s.u.Role, &s.u.PasswordHash, &s.u.Status, &s.created, &s.lastLogin, &s.clientID, &s.totpEnabled, &s.u.Language}
 }
 
 func (s *userScan) user() *User {
@@ -163,6 +164,28 @@ func (t *Store) ChangePassword(ctx context.Context, userID, hash, keepSessionID 
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, keepSessionID); err != nil {
 			return fmt.Errorf("db: end sessions: %w", err)
+		}
+		return t.auditTx(ctx, tx, a)
+	})
+}
+
+// SetLanguage stores the language a person chose for their pages (one of
+// i18n.Languages, or "" for the agency's default) and audits it.
+func (t *Store) SetLanguage(ctx context.Context, userID, lang string, a Audit) error {
+	if lang != "" && !i18n.Supported(lang) {
+		return apperr.FieldErrors(map[string]string{"language": "Choose one of the languages listed."})
+	}
+	return t.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET language = ?, updated_at = ? WHERE id = ?`, lang, t.Now(), userID)
+		if err != nil {
+			return fmt.Errorf("db: set language: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "Person not found.")
+		}
+		a.Detail = "language: " + lang
+		if lang == "" {
+			a.Detail = "language: the agency's"
 		}
 		return t.auditTx(ctx, tx, a)
 	})
