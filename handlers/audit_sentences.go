@@ -225,7 +225,6 @@ var auditPhrases = map[string]auditPhrase{
 	}},
 	"password.changed": says("Password changed", "changed their password"),
 	"account.language": {"Language chosen", func(s *auditSentence) { s.actor(); s.text(" chose the language of their pages"); s.detail(": ") }},
-	"account.language": {"Language chosen", func(s *auditSentence) { s.actor(); s.text(" chose the language of their pages"); s.detail(": ") }},
 	"password.reset": {"Password reset by email", func(s *auditSentence) {
 		s.person()
 		s.text(" set a new password from an emailed link")
