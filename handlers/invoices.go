@@ -288,6 +288,13 @@ func (h *Handlers) InvoiceCreate(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	form := readInvoiceForm(c)
+	if addLineAsked(c) {
+		view, err := h.invoiceFormView(c, r, v, form.withEmptyLine(), nil)
+		if err != nil {
+			return err
+		}
+		return h.formPage(c, "pages/invoices/new", "partials/invoices/form", view, nil)
+	}
 	in, errs := form.input()
 	var inv *tenant.Invoice
 	if len(errs) == 0 {
@@ -345,6 +352,13 @@ func (h *Handlers) InvoiceUpdate(c *fiber.Ctx, r *Request) error {
 	form := readInvoiceForm(c)
 	if inv.Kind == tenant.KindCreditNote {
 		form.ClientID, form.CaseID = inv.ClientID, inv.CaseID
+	}
+	if addLineAsked(c) {
+		view, err := h.invoiceFormView(c, r, v, form.withEmptyLine(), inv)
+		if err != nil {
+			return err
+		}
+		return h.formPage(c, "pages/invoices/edit", "partials/invoices/form", view, nil)
 	}
 	in, errs := form.input()
 	if len(errs) == 0 {

@@ -122,6 +122,13 @@ func (h *Handlers) RecurringCreate(c *fiber.Ctx, r *Request) error {
 	}
 	form := readInvoiceForm(c)
 	form.IssueDate = formValue(c, "start_date")
+	if addLineAsked(c) {
+		view, err := h.recurringFormView(c, r, v, form.withEmptyLine())
+		if err != nil {
+			return err
+		}
+		return h.formPage(c, "pages/recurring/new", "partials/invoices/form", view, nil)
+	}
 	inv, errs := form.input()
 	if _, ok := errs["issue_date"]; ok {
 		delete(errs, "issue_date")

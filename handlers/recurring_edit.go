@@ -61,6 +61,13 @@ func (h *Handlers) RecurringUpdate(c *fiber.Ctx, r *Request) error {
 	}
 	form := readInvoiceForm(c)
 	form.IssueDate, form.Frequency, form.IntervalMonths, form.EndDate, form.Count = rec.IssueDate, rec.Frequency, strconv.Itoa(rec.IntervalMonths), rec.EndDate, strconv.Itoa(rec.Count)
+	if addLineAsked(c) {
+		view, err := h.recurringEditView(c, r, v, rec, form.withEmptyLine())
+		if err != nil {
+			return err
+		}
+		return h.formPage(c, "pages/recurring/new", "partials/invoices/form", view, nil)
+	}
 	inv, errs := form.input()
 	in := tenant.RecurringInput{InvoiceInput: inv, AutoSend: form.AutoSend}
 	if len(errs) == 0 {
