@@ -28,13 +28,13 @@ type timeReportView struct {
 type timeReportRowView struct {
 	app.TimeReportRow
 	Hours, BillableHours, NonBillableHours string
-	Amount, Invoiced, Unbilled             string
+	Amount, Invoiced, Unbilled             amount
 }
 
-func newTimeReportRow(r app.TimeReportRow, currency string) timeReportRowView {
+func newTimeReportRow(req *Request, r app.TimeReportRow, currency string) timeReportRowView {
 	return timeReportRowView{TimeReportRow: r, Hours: tenant.FormatMinutes(r.Minutes), BillableHours: tenant.FormatMinutes(r.Billable),
-		NonBillableHours: tenant.FormatMinutes(r.NonBillable), Amount: billing.FormatMoney(r.Amount, currency),
-		Invoiced: billing.FormatMoney(r.Invoiced, currency), Unbilled: billing.FormatMoney(r.Unbilled, currency)}
+		NonBillableHours: tenant.FormatMinutes(r.NonBillable), Amount: req.money(r.Amount, currency),
+		Invoiced: req.money(r.Invoiced, currency), Unbilled: req.money(r.Unbilled, currency)}
 }
 
 // timeReport reads the report's filter and sums. Staff who are not admins
@@ -69,12 +69,12 @@ func (h *Handlers) timeReport(c *fiber.Ctx, r *Request) (*timeReportView, error)
 	}
 	rows, total := app.TimeReport(sums, by)
 	view := &timeReportView{Page: Page{Title: "Time report"}, By: by, From: from, To: to, Currency: settings.Currency,
-		CSVURL: timeBase(r) + "/report.csv?by=" + by + "&from=" + from + "&to=" + to, Total: newTimeReportRow(total, settings.Currency)}
+		CSVURL: timeBase(r) + "/report.csv?by=" + by + "&from=" + from + "&to=" + to, Total: newTimeReportRow(r, total, settings.Currency)}
 	for _, g := range []struct{ v, l string }{{app.ReportByClient, "Client"}, {app.ReportByCase, "Case"}, {app.ReportByPerson, "Person"}} {
 		view.Groups = append(view.Groups, option{Value: g.v, Label: g.l, Selected: g.v == by})
 	}
 	for _, row := range rows {
-		view.Rows = append(view.Rows, newTimeReportRow(row, settings.Currency))
+		view.Rows = append(view.Rows, newTimeReportRow(r, row, settings.Currency))
 	}
 	return view, nil
 }
