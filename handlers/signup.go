@@ -17,6 +17,7 @@ type signupForm struct {
 	OwnerName  string
 	Email      string
 	Password   string
+	TimeZone   string // the browser's IANA zone (app.js fills it in); UTC when empty or unknown
 }
 
 func parseSignup(c *fiber.Ctx) signupForm {
@@ -26,6 +27,7 @@ func parseSignup(c *fiber.Ctx) signupForm {
 		OwnerName:  formValue(c, "owner_name"),
 		Email:      formValue(c, "email"),
 		Password:   c.FormValue("password"),
+		TimeZone:   formValue(c, "time_zone"),
 	}
 }
 
@@ -117,7 +119,18 @@ func (p *Platform) Signup(c *fiber.Ctx) error {
 		return err
 	}
 	h.claimNewAgency(c, a.ID)
-	if err := p.withTenant(c, a, func(t *tenant.Store) error { return h.startSession(c, t, a, owner) }); err != nil {
+	if err := p.withTenant(c, a, func(t *tenant.Store) error {
+		// The agency's time zone is the browser's, its language the sign-up
+		// page's (both editable on the settings page).
+		s := tenant.Settings{TwoFactorRequired: tenant.TwoFactorNobody, TimeZone: f.TimeZone, Language: langOf(c)}
+		if !tenant.ValidTimeZone(s.TimeZone) {
+			s.TimeZone = tenant.DefaultTimeZone
+		}
+		if err := t.SaveSettings(c.UserContext(), s, tenant.Audit{ActorID: owner.ID, ActorName: owner.Name, Action: "settings.changed", IP: c.IP()}); err != nil {
+			return err
+		}
+		return h.startSession(c, t, a, owner)
+	}); err != nil {
 		return err
 	}
 	if err := h.Mailer.Queue(c.UserContext(), a.ID, owner.Email, "welcome", fiber.Map{

@@ -576,3 +576,20 @@
     if (dialog) dialog.close();
   });
 })();
+
+// The browser's time zone (issue 19): a field marked data-browser-zone
+// (the sign-up form's time_zone) is filled with the browser's IANA zone
+// when it is empty; without script the agency starts on UTC, editable on
+// its settings page.
+(function () {
+  "use strict";
+  function fill(root) {
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
+    root.querySelectorAll("input[data-browser-zone]").forEach(function (input) {
+      if (!input.value && zone) input.value = zone;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { fill(document); });
+  document.body.addEventListener("htmx:load", function (evt) { fill(evt.detail.elt); });
+})();
