@@ -32,6 +32,11 @@ func TestPortalInLithuanian(t *testing.T) {
 	invoices := f.contact.get(f.portal("/invoices"))
 	wantContains(t, invoices, "<h1>Sąskaitos</h1>")
 	wantContains(t, invoices, "<h2>Apmokėti</h2>")
+	kase := f.contact.get(f.portal("/cases/" + f.caseX))
+	wantStatus(t, kase, http.StatusOK)
+	for _, s := range []string{`<h2 id="h-conversation">Pokalbis</h2>`, "<h2>Dokumentai</h2>", "<h2>Istorija</h2>", ">Nauja</span>", ">Įkelti</button>"} {
+		wantContains(t, kase, s)
+	}
 	cookies := f.contact.get("/a/" + f.a.Slug + "/cookies")
 	wantContains(t, cookies, "<h1>Slapukai</h1>")
 	wantContains(t, cookies, "Leidžia likti prisijungus prie agentūros")
