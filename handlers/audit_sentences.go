@@ -198,6 +198,19 @@ func says(label, words string) auditPhrase {
 	return auditPhrase{label, func(s *auditSentence) { s.actor(); s.text(" " + words) }}
 }
 
+// quoteSays is a quote action: the actor, the words, the quote's number
+// (the entry's detail) linked to its page.
+func quoteSays(label, words string) auditPhrase {
+	return auditPhrase{label, func(s *auditSentence) {
+		s.actor()
+		s.text(" " + words)
+		if s.e.Target != "" && s.e.Detail != "" {
+			s.text(" ")
+			s.link(s.e.Detail, s.base+"/quotes/"+s.e.Target)
+		}
+	}}
+}
+
 // auditPhrases are the agency audit log's actions.
 var auditPhrases = map[string]auditPhrase{
 	// Signing in and out, accounts.
@@ -354,6 +367,13 @@ var auditPhrases = map[string]auditPhrase{
 		s.invoice()
 		s.detail(" ")
 	}},
+	"quote.created":   quoteSays("Quote drafted", "drafted a quote"),
+	"quote.updated":   quoteSays("Quote draft changed", "changed the draft"),
+	"quote.sent":      quoteSays("Quote sent", "sent the quote"),
+	"quote.revised":   quoteSays("Quote revised", "started a new version:"),
+	"quote.withdrawn": quoteSays("Quote withdrawn", "withdrew the quote"),
+	"quote.accepted":  quoteSays("Quote accepted", "accepted the quote"),
+	"quote.declined":  quoteSays("Quote declined", "declined the quote"),
 	"time.invoiced": {"Time invoiced", func(s *auditSentence) {
 		s.actor()
 		s.text(" invoiced unbilled time on ")

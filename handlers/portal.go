@@ -66,7 +66,11 @@ func (h *Handlers) PortalHome(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/portal/index", &portalHomeView{DocRequests: toSend, Page: Page{Title: r.Agency.Name + " portal"}, Base: portalBase(r),
+	quotes, _, err := h.portalQuoteRows(c, r)
+	if err != nil {
+		return err
+	}
+	return h.page(c, "pages/portal/index", &portalHomeView{DocRequests: toSend, Quotes: quotes, Page: Page{Title: r.Agency.Name + " portal"}, Base: portalBase(r),
 		Unpaid: portalInvoiceTable{Rows: h.invoiceRows(r, portalInvoiceBase(r), h.invoiceToday(r), unpaid), Lang: r.Lang()}, Open: open, Done: done, Updates: updates})
 }
 
@@ -79,6 +83,7 @@ type portalHomeView struct {
 	Done        []tenant.PortalCase
 	Updates     []portalUpdate
 	DocRequests portalDocRequestsView // docrequests.go: what is left to send
+	Quotes      []quoteListRow        // portal_quotes.go: the quotes awaiting an answer
 }
 
 // PortalCase is one case as the client sees it: its client-visible history

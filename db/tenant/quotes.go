@@ -151,7 +151,9 @@ func (q *Quote) Label() string {
 
 // DisplayState is the state to show on the day today: a sent or viewed
 // quote past its validity date is expired.
-func (q *Quote) DisplayState(today string) string { return quoteDisplayState(q.State, q.ValidUntil, today) }
+func (q *Quote) DisplayState(today string) string {
+	return quoteDisplayState(q.State, q.ValidUntil, today)
+}
 
 func quoteDisplayState(state, validUntil, today string) string {
 	if (state == QuoteSent || state == QuoteViewed) && validUntil < today {
@@ -697,7 +699,7 @@ func (t *Store) AcceptQuote(ctx context.Context, v Viewer, actor Actor, id strin
 		if err := t.quoteEventTx(ctx, tx, id, "accepted", name, billing.FormatMoney(q.Total, q.Currency)+" · sha256 "+hash); err != nil {
 			return err
 		}
-		a.Target, a.Detail = id, q.Label()+" "+hash
+		a.Target, a.Detail = id, q.Label()
 		return t.auditTx(ctx, tx, a)
 	})
 	if err != nil {
@@ -764,10 +766,10 @@ func QuoteDocument(q *Quote) []byte {
 // QuoteRow is one line of a quote list.
 type QuoteRow struct {
 	ID, Number, ClientID, ClientName, State, Currency, ValidUntil string
-	Version                                                      int
-	Total                                                        int64
-	Superseded                                                   bool
-	CreatedAt                                                    int64
+	Version                                                       int
+	Total                                                         int64
+	Superseded                                                    bool
+	CreatedAt                                                     int64
 }
 
 // Label is the row's number and version, or "Draft quote".
@@ -777,7 +779,9 @@ func (r QuoteRow) Label() string {
 }
 
 // DisplayState is the row's state on the day today (Quote.DisplayState).
-func (r QuoteRow) DisplayState(today string) string { return quoteDisplayState(r.State, r.ValidUntil, today) }
+func (r QuoteRow) DisplayState(today string) string {
+	return quoteDisplayState(r.State, r.ValidUntil, today)
+}
 
 // QuoteFilter narrows a quote list.
 type QuoteFilter struct {

@@ -1,0 +1,174 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/db/tenant"
+)
+
+// portalQuoteBase is where the contact's quotes live in the portal.
+func portalQuoteBase(r *Request) string { return portalBase(r) + "/quotes" }
+
+// portalQuotesView is the portal's list of the client's quotes: those
+// awaiting an answer, then the rest.
+type portalQuotesView struct {
+	Page
+	Base     string
+	ToAnswer []quoteListRow
+	Others   []quoteListRow
+}
+
+// portalQuoteRows splits the contact's quotes into those to answer and
+// the rest (answered, withdrawn, expired, replaced).
+func (h *Handlers) portalQuoteRows(c *fiber.Ctx, r *Request) (toAnswer, others []quoteListRow, err error) {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := r.Tenant.Quotes(c.UserContext(), v, tenant.QuoteFilter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, row := range h.quoteRows(r, portalQuoteBase(r), rows) {
+		if (row.State == tenant.QuoteSent || row.State == tenant.QuoteViewed) && !row.Superseded {
+			toAnswer = append(toAnswer, row)
+		} else {
+			others = append(others, row)
+		}
+	}
+	return toAnswer, others, nil
+}
+
+// PortalQuotes lists the client's quotes.
+func (h *Handlers) PortalQuotes(c *fiber.Ctx, r *Request) error {
+	toAnswer, others, err := h.portalQuoteRows(c, r)
+	if err != nil {
+		return err
+	}
+	return h.page(c, "pages/portal/quotes", &portalQuotesView{Page: Page{Title: "Quotes"}, Base: portalBase(r), ToAnswer: toAnswer, Others: others})
+}
+
+// portalQuoteView is one quote in the portal, with the accept and
+// decline forms as typed and their messages.
+type portalQuoteView struct {
+	Page
+	FormErrors
+	Base       string
+	Quote      quoteView
+	SignerName string
+	Reason     string
+}
+
+// PortalQuote shows one of the client's quotes, and records that it was
+// viewed (the first time).
+func (h *Handlers) PortalQuote(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if err := r.Tenant.MarkQuoteViewed(c.UserContext(), v, caseActor(r), c.Params("id")); err != nil {
+		return err
+	}
+	return h.portalQuotePage(c, r, &portalQuoteView{SignerName: r.User.Name}, nil)
+}
+
+func (h *Handlers) portalQuotePage(c *fiber.Ctx, r *Request, view *portalQuoteView, formErr error) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	q, err := r.Tenant.Quote(c.UserContext(), v, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	view.Page.Title, view.Base, view.Quote = q.Label(), portalBase(r), h.newQuoteView(r, portalQuoteBase(r), q)
+	if formErr != nil {
+		return h.formPage(c, "pages/portal/quote", "pages/portal/quote", view, formErr)
+	}
+	return h.page(c, "pages/portal/quote", view)
+}
+
+// chosenLines are the optional lines ticked in the posted form.
+func chosenLines(c *fiber.Ctx) []int {
+	var out []int
+	for _, b := range c.Request().PostArgs().PeekMulti("chosen") {
+		if n, err := strconv.Atoi(string(b)); err == nil && n >= 0 && n < 1000 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// PortalQuoteChoose stores which optional lines the client ticked and
+// shows the quote with its total computed again on the server.
+func (h *Handlers) PortalQuoteChoose(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	q, err := r.Tenant.ChooseQuoteLines(c.UserContext(), v, c.Params("id"), h.invoiceToday(r), chosenLines(c))
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.Conflict {
+			return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name")}, err)
+		}
+		return err
+	}
+	return h.redirect(c, portalQuoteBase(r)+"/"+q.ID)
+}
+
+// PortalQuoteAccept accepts the quote with the lines ticked, the typed
+// full name and the terms agreed to; the acceptance records the
+// document's SHA-256 (tenant.AcceptQuote).
+func (h *Handlers) PortalQuoteAccept(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	in := tenant.Acceptance{SignerName: c.FormValue("signer_name"), Agreed: c.FormValue("agree") == "1", Chosen: chosenLines(c),
+		Email: r.User.Email, IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent), Today: h.invoiceToday(r)}
+	if len(in.SignerName) > 4*tenant.QuoteSignerMax {
+		in.SignerName = ""
+	}
+	q, err := r.Tenant.AcceptQuote(c.UserContext(), v, caseActor(r), c.Params("id"), in, auditFor(c, "quote.accepted", ""))
+	if err != nil {
+		if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.Conflict {
+			return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name")}, err)
+		}
+		return err
+	}
+	h.flash(c, q.Label()+" accepted. Thank you.")
+	return h.redirect(c, portalQuoteBase(r)+"/"+q.ID)
+}
+
+// PortalQuoteDecline declines the quote with a reason.
+func (h *Handlers) PortalQuoteDecline(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	id := c.Params("id")
+	if err := r.Tenant.DeclineQuote(c.UserContext(), v, caseActor(r), id, c.FormValue("reason"), h.invoiceToday(r), auditFor(c, "quote.declined", "")); err != nil {
+		if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.Conflict {
+			return h.portalQuotePage(c, r, &portalQuoteView{SignerName: r.User.Name, Reason: c.FormValue("reason")}, err)
+		}
+		return err
+	}
+	h.flash(c, "You declined the quote. The agency is told.")
+	return h.redirect(c, portalQuoteBase(r)+"/"+id)
+}
+
+// PortalQuotePDF downloads the quote's PDF.
+func (h *Handlers) PortalQuotePDF(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	q, err := r.Tenant.Quote(c.UserContext(), v, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return h.sendQuotePDF(c, r, q)
+}

@@ -1,0 +1,409 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/app"
+	"mintedmind/apperr"
+	"mintedmind/billing"
+	"mintedmind/db/tenant"
+)
+
+// quoteBase is the URL of the request's agency's quote list.
+func quoteBase(r *Request) string { return "/a/" + r.Agency.Slug + "/quotes" }
+
+// quoteListRow is a quote version in a list, with display strings.
+type quoteListRow struct {
+	URL, Label, ClientName, State, StateLabel, ValidUntil string
+	Total                                                 amount
+	Superseded                                            bool
+}
+
+func (h *Handlers) quoteRows(r *Request, base string, rows []tenant.QuoteRow) []quoteListRow {
+	today := h.invoiceToday(r)
+	out := make([]quoteListRow, len(rows))
+	for i, q := range rows {
+		state := q.DisplayState(today)
+		out[i] = quoteListRow{URL: base + "/" + q.ID, Label: q.Label(), ClientName: q.ClientName, State: state,
+			StateLabel: tenant.QuoteStateLabel(state), ValidUntil: q.ValidUntil, Total: r.money(q.Total, q.Currency), Superseded: q.Superseded}
+	}
+	return out
+}
+
+// quotesIndexView is the staff list of quotes.
+type quotesIndexView struct {
+	Page
+	Base string
+	Rows []quoteListRow
+}
+
+// QuotesIndex lists the quote versions the person may see, newest first.
+func (h *Handlers) QuotesIndex(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	rows, err := r.Tenant.Quotes(c.UserContext(), v, tenant.QuoteFilter{})
+	if err != nil {
+		return err
+	}
+	base := quoteBase(r)
+	return h.page(c, "pages/quotes/index", &quotesIndexView{Page: Page{Title: "Quotes"}, Base: base, Rows: h.quoteRows(r, base, rows)})
+}
+
+// quoteFormView is the quote editor (new and edit).
+type quoteFormView struct {
+	Page
+	FormErrors
+	Form         quoteForm
+	Lines        []*quoteLineRow
+	Quote        *tenant.Quote // the draft, when editing
+	Clients      []option
+	Cases        []option
+	Currencies   []option
+	DepositKinds []option
+	Base         string
+	LineURL      string
+	Action       string
+	Cancel       string
+}
+
+// quoteLineRow is one line of the quote editor (partials/quotes/line).
+type quoteLineRow struct {
+	Page
+	Line    quoteLineForm
+	LineURL string
+}
+
+func (h *Handlers) quoteFormView(c *fiber.Ctx, r *Request, form quoteForm, q *tenant.Quote) (*quoteFormView, error) {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	clients, err := r.Tenant.CaseClientChoices(c.UserContext(), v, "", caseClientChoices)
+	if err != nil {
+		return nil, err
+	}
+	options := make([]option, 0, len(clients))
+	for _, cl := range clients {
+		options = append(options, option{cl.ID, cl.Name, cl.ID == form.ClientID})
+	}
+	if len(form.Lines) == 0 {
+		form.Lines = []quoteLineForm{{invoiceLineForm: invoiceLineForm{Quantity: "1", VAT: "0"}, Discount: "0"}}
+	}
+	base := quoteBase(r)
+	view := &quoteFormView{Page: Page{Title: "New quote"}, Form: form, Clients: options, Currencies: currencyOptions(form.Currency),
+		Cases: invoiceCaseOptions(c.UserContext(), r, v, form.ClientID, form.CaseID), Base: base, LineURL: base + "/line", Action: base, Cancel: base}
+	for _, k := range []string{tenant.DepositNone, tenant.DepositPercent, tenant.DepositAmount} {
+		label := map[string]string{tenant.DepositNone: "No deposit", tenant.DepositPercent: "A percentage of the total", tenant.DepositAmount: "An amount"}[k]
+		view.DepositKinds = append(view.DepositKinds, option{k, label, k == form.DepositKind})
+	}
+	for _, l := range form.Lines {
+		view.Lines = append(view.Lines, &quoteLineRow{Line: l, LineURL: view.LineURL})
+	}
+	if q != nil {
+		page := base + "/" + q.ID
+		view.Title, view.Action, view.Cancel, view.Quote = "Edit "+q.Label(), page, page, q
+	}
+	return view, nil
+}
+
+// QuoteNew shows the editor of a new draft; ?client= and ?case= preset it.
+func (h *Handlers) QuoteNew(c *fiber.Ctx, r *Request) error {
+	s, err := r.Tenant.BillingSettings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	today, _ := billing.ParseDate(h.invoiceToday(r))
+	form := quoteForm{ClientID: strings.TrimSpace(c.Query("client")), CaseID: strings.TrimSpace(c.Query("case")), Currency: s.Currency,
+		ValidUntil: today.AddDate(0, 0, 30).Format(billing.DateLayout), DepositKind: tenant.DepositNone}
+	view, err := h.quoteFormView(c, r, form, nil)
+	if err != nil {
+		return err
+	}
+	return h.formPage(c, "pages/quotes/new", "pages/quotes/new", view, nil)
+}
+
+// QuoteLine is one empty editor line ("Add a line", htmx); ?remove=1
+// answers nothing, which removes a line.
+func (h *Handlers) QuoteLine(c *fiber.Ctx, r *Request) error {
+	if c.Query("remove") != "" {
+		c.Type("html", "utf-8")
+		return c.SendString("")
+	}
+	return h.fragment(c, "partials/quotes/line", &quoteLineRow{Line: quoteLineForm{invoiceLineForm: invoiceLineForm{Quantity: "1", VAT: "0"}, Discount: "0"}, LineURL: quoteBase(r) + "/line"})
+}
+
+// QuoteCreate saves a draft; bad input shows the editor again with a
+// message on each field, and writes nothing.
+func (h *Handlers) QuoteCreate(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	form := readQuoteForm(c)
+	in, errs := form.input()
+	var q *tenant.Quote
+	if len(errs) == 0 {
+		q, err = r.Tenant.CreateQuote(c.UserContext(), v, caseActor(r), in, auditFor(c, "quote.created", ""))
+	} else {
+		err = apperr.FieldErrors(errs)
+	}
+	if err != nil {
+		if apperr.CodeOf(err) != apperr.Invalid {
+			return err
+		}
+		view, viewErr := h.quoteFormView(c, r, form.withErrors(apperr.FieldsOf(err)), nil)
+		if viewErr != nil {
+			return viewErr
+		}
+		return h.formPage(c, "pages/quotes/new", "pages/quotes/new", view, err)
+	}
+	h.flash(c, "Draft saved. Send it to give it a number.")
+	return h.redirect(c, quoteBase(r)+"/"+q.ID)
+}
+
+// staffQuote loads the URL's quote for the signed-in staff member.
+func (h *Handlers) staffQuote(c *fiber.Ctx, r *Request) (*tenant.Quote, tenant.Viewer, error) {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return nil, v, err
+	}
+	q, err := r.Tenant.Quote(c.UserContext(), v, c.Params("id"))
+	return q, v, err
+}
+
+// QuoteEdit shows the editor of a draft; a sent quote is never edited.
+func (h *Handlers) QuoteEdit(c *fiber.Ctx, r *Request) error {
+	q, _, err := h.staffQuote(c, r)
+	if err != nil {
+		return err
+	}
+	if q.State != tenant.QuoteDraft {
+		return apperr.New(apperr.Conflict, "%s is sent and is never changed: revise it to make a new version.", q.Label())
+	}
+	view, err := h.quoteFormView(c, r, quoteFormOf(q.QuoteInput), q)
+	if err != nil {
+		return err
+	}
+	return h.formPage(c, "pages/quotes/edit", "pages/quotes/edit", view, nil)
+}
+
+// QuoteUpdate saves a draft's changes.
+func (h *Handlers) QuoteUpdate(c *fiber.Ctx, r *Request) error {
+	q, v, err := h.staffQuote(c, r)
+	if err != nil {
+		return err
+	}
+	form := readQuoteForm(c)
+	in, errs := form.input()
+	if len(errs) == 0 {
+		err = r.Tenant.UpdateQuoteDraft(c.UserContext(), v, q.ID, in, auditFor(c, "quote.updated", ""))
+	} else {
+		err = apperr.FieldErrors(errs)
+	}
+	if err != nil {
+		if apperr.CodeOf(err) != apperr.Invalid {
+			return err
+		}
+		view, viewErr := h.quoteFormView(c, r, form.withErrors(apperr.FieldsOf(err)), q)
+		if viewErr != nil {
+			return viewErr
+		}
+		return h.formPage(c, "pages/quotes/edit", "pages/quotes/edit", view, err)
+	}
+	h.flash(c, "Draft saved.")
+	return h.redirect(c, quoteBase(r)+"/"+q.ID)
+}
+
+// quoteView is a quote version with its display strings, for both sides.
+type quoteView struct {
+	*tenant.Quote
+	URL, Title, State, StateLabel, CaseURL, CaseLabel string
+	Subtotal, VAT, Total, Deposit                     amount
+	Groups                                            []invoiceGroupView
+	Lines                                             []quoteShownLine
+	Answerable                                        bool // the client may still accept or decline
+	AcceptedAt                                        string
+}
+
+// quoteShownLine is one line of a quote as its page shows it.
+type quoteShownLine struct {
+	Index                      int
+	Description, Quantity, VAT string
+	Discount                   string // "10%", "" for none
+	Price, Net                 amount
+	Optional, Chosen           bool
+	ChoiceID                   string // the checkbox's id in the portal
+}
+
+func (h *Handlers) newQuoteView(r *Request, base string, q *tenant.Quote) quoteView {
+	today := h.invoiceToday(r)
+	tot := tenant.QuoteTotals(q.Lines)
+	state := q.DisplayState(today)
+	v := quoteView{Quote: q, URL: base + "/" + q.ID, Title: q.Label(), State: state, StateLabel: tenant.QuoteStateLabel(state),
+		Subtotal: r.money(tot.Subtotal, q.Currency), VAT: r.money(tot.VAT, q.Currency), Total: r.money(tot.Total, q.Currency),
+		Deposit:    r.money(q.Deposit(), q.Currency),
+		Answerable: (q.State == tenant.QuoteSent || q.State == tenant.QuoteViewed) && state != tenant.QuoteExpired && q.SupersededAt.IsZero()}
+	if !q.SupersededAt.IsZero() {
+		v.StateLabel += " (replaced by a later version)"
+	}
+	for _, g := range tot.ByRate {
+		v.Groups = append(v.Groups, invoiceGroupView{billing.FormatRate(g.RateBP) + "%", r.money(g.Net, q.Currency), r.money(g.VAT, q.Currency)})
+	}
+	for i, l := range q.Lines {
+		sl := quoteShownLine{Index: i, Description: l.Description, Quantity: billing.FormatQuantity(l.QuantityMilli), VAT: billing.FormatRate(l.VATRateBP) + "%",
+			Price: r.money(l.UnitPrice, ""), Net: r.money(l.Net()-l.Discount(l.DiscountBP), ""), Optional: l.Optional, Chosen: l.Chosen || !l.Optional,
+			ChoiceID: "chosen-" + strconv.Itoa(i)}
+		if l.DiscountBP > 0 {
+			sl.Discount = billing.FormatRate(l.DiscountBP) + "%"
+		}
+		v.Lines = append(v.Lines, sl)
+	}
+	if q.Acceptance != nil {
+		v.AcceptedAt = q.Acceptance.AcceptedAt.UTC().Format("2006-01-02 15:04") + " UTC"
+	}
+	return v
+}
+
+// quoteEventView is one entry of a quote's history.
+type quoteEventView struct {
+	At, Kind, ActorName, Detail string
+}
+
+// quoteShowView is a quote's staff page.
+type quoteShowView struct {
+	Page
+	Error     string
+	Base      string
+	Quote     quoteView
+	Versions  []quoteListRow
+	History   []quoteEventView
+	CanEdit   bool
+	CanSend   bool
+	CanRevise bool
+	CanWithdr bool
+}
+
+// QuoteShow is a quote version's page: lines, totals, its versions, its
+// history, the acceptance and the actions its state allows.
+func (h *Handlers) QuoteShow(c *fiber.Ctx, r *Request) error {
+	return h.quoteShowPage(c, r, nil)
+}
+
+func (h *Handlers) quoteShowPage(c *fiber.Ctx, r *Request, actionErr error) error {
+	q, v, err := h.staffQuote(c, r)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	base := quoteBase(r)
+	view := &quoteShowView{Page: Page{Title: q.Label()}, Base: base, Quote: h.newQuoteView(r, base, q)}
+	if q.Number != "" {
+		rows, err := r.Tenant.Quotes(ctx, v, tenant.QuoteFilter{Number: q.Number})
+		if err != nil {
+			return err
+		}
+		view.Versions = h.quoteRows(r, base, rows)
+	}
+	events, err := r.Tenant.QuoteEvents(ctx, v, q.ID)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		view.History = append(view.History, quoteEventView{e.At.UTC().Format("2006-01-02 15:04"), e.Kind, e.ActorName, e.Detail})
+	}
+	view.CanEdit = q.State == tenant.QuoteDraft
+	view.CanSend = view.CanEdit
+	view.CanWithdr = q.State == tenant.QuoteSent || q.State == tenant.QuoteViewed
+	view.CanRevise = q.State != tenant.QuoteDraft && q.State != tenant.QuoteAccepted && q.State != tenant.QuoteWithdrawn && q.SupersededAt.IsZero()
+	if actionErr != nil {
+		view.Error = apperr.MessageOf(actionErr)
+		c.Status(statusOf[apperr.CodeOf(actionErr)])
+	}
+	return h.page(c, "pages/quotes/show", view)
+}
+
+// QuoteSend sends a draft: its number (or, for a revision, the quote's),
+// and the earlier version replaced.
+func (h *Handlers) QuoteSend(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	q, err := r.Tenant.SendQuote(c.UserContext(), v, caseActor(r), r.Agency.Name, c.Params("id"), h.invoiceToday(r), auditFor(c, "quote.sent", ""))
+	if err != nil {
+		if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.Conflict {
+			return h.quoteShowPage(c, r, err)
+		}
+		return err
+	}
+	h.flash(c, q.Label()+" sent: the client sees it in the portal.")
+	return h.redirect(c, quoteBase(r)+"/"+q.ID)
+}
+
+// QuoteRevise starts the next version of a sent quote.
+func (h *Handlers) QuoteRevise(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	q, err := r.Tenant.ReviseQuote(c.UserContext(), v, caseActor(r), c.Params("id"), auditFor(c, "quote.revised", ""))
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.Conflict {
+			return h.quoteShowPage(c, r, err)
+		}
+		return err
+	}
+	h.flash(c, q.Label()+" drafted: edit it, then send it.")
+	return h.redirect(c, quoteBase(r)+"/"+q.ID+"/edit")
+}
+
+// QuoteWithdraw takes back a sent quote the client has not answered.
+func (h *Handlers) QuoteWithdraw(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	id := c.Params("id")
+	if err := r.Tenant.WithdrawQuote(c.UserContext(), v, caseActor(r), id, auditFor(c, "quote.withdrawn", "")); err != nil {
+		if apperr.CodeOf(err) == apperr.Conflict {
+			return h.quoteShowPage(c, r, err)
+		}
+		return err
+	}
+	h.flash(c, "The quote is withdrawn.")
+	return h.redirect(c, quoteBase(r)+"/"+id)
+}
+
+// QuotePDF downloads a quote version's PDF.
+func (h *Handlers) QuotePDF(c *fiber.Ctx, r *Request) error {
+	q, _, err := h.staffQuote(c, r)
+	if err != nil {
+		return err
+	}
+	return h.sendQuotePDF(c, r, q)
+}
+
+// sendQuotePDF answers with the quote's PDF as an attachment (staff and
+// the portal, each having loaded q with its own access).
+func (h *Handlers) sendQuotePDF(c *fiber.Ctx, r *Request, q *tenant.Quote) error {
+	s, err := r.Tenant.BillingSettings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if s.Logo, err = r.Tenant.PDFLogo(c.UserContext()); err != nil {
+		return err
+	}
+	pdf, err := app.QuotePDF(q, s, r.Agency.Name)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+app.QuoteFilename(q)+`"`)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Send(pdf)
+}

@@ -1,0 +1,122 @@
+package handlers
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/apperr"
+	"mintedmind/billing"
+	"mintedmind/db/tenant"
+)
+
+// quoteLineForm is one line of the quote editor as typed: an invoice line
+// plus its discount (a percentage) and whether it is optional.
+type quoteLineForm struct {
+	invoiceLineForm
+	Discount, DiscountErr string
+	Optional              bool
+}
+
+// quoteForm is the quote editor as typed.
+type quoteForm struct {
+	ClientID, CaseID, Currency, ValidUntil, Terms, DepositKind, Deposit string
+	Lines                                                               []quoteLineForm
+}
+
+// readQuoteForm reads the posted editor: the invoice editor's line fields
+// (readInvoiceForm), and per line a discount and an optional menu (a menu,
+// not a checkbox, so that every line posts a value in order).
+func readQuoteForm(c *fiber.Ctx) quoteForm {
+	inv := readInvoiceForm(c)
+	f := quoteForm{ClientID: inv.ClientID, CaseID: inv.CaseID, Currency: inv.Currency, ValidUntil: formValue(c, "valid_until"),
+		Terms: c.FormValue("terms"), DepositKind: formValue(c, "deposit_kind"), Deposit: formValue(c, "deposit_value")}
+	args := c.Request().PostArgs()
+	discounts, optional := args.PeekMulti("line_discount"), args.PeekMulti("line_optional")
+	for i, l := range inv.Lines {
+		ql := quoteLineForm{invoiceLineForm: l}
+		if i < len(discounts) {
+			ql.Discount = strings.TrimSpace(string(discounts[i]))
+		}
+		ql.Optional = i < len(optional) && string(optional[i]) == "1"
+		f.Lines = append(f.Lines, ql)
+	}
+	return f
+}
+
+// input parses the form: the lines as the invoice editor parses them
+// (invoiceForm.input, with its messages), then the quote's own fields.
+func (f quoteForm) input() (tenant.QuoteInput, map[string]string) {
+	inv := invoiceForm{ClientID: f.ClientID, CaseID: f.CaseID, Currency: f.Currency, IssueDate: "2000-01-01", TermsDays: "0"}
+	for _, l := range f.Lines {
+		inv.Lines = append(inv.Lines, l.invoiceLineForm)
+	}
+	parsed, errs := inv.input()
+	in := tenant.QuoteInput{ClientID: f.ClientID, CaseID: f.CaseID, Currency: f.Currency, ValidUntil: f.ValidUntil, Terms: f.Terms, DepositKind: f.DepositKind}
+	if len(f.Terms) > 4*tenant.QuoteTermsMax {
+		errs["terms"] = fmt.Sprintf("Terms have at most %d characters.", tenant.QuoteTermsMax)
+		in.Terms = ""
+	}
+	for i, l := range parsed.Lines {
+		ql := tenant.QuoteLine{Line: l}
+		if i < len(f.Lines) {
+			ql.Optional = f.Lines[i].Optional
+			text := strings.TrimSuffix(f.Lines[i].Discount, "%")
+			if text == "" {
+				text = "0"
+			}
+			d, err := billing.ParseDecimal(text, 2, billing.MaxDiscountBP)
+			if err != nil {
+				errs["line_discount."+strconv.Itoa(i)] = "Discount: " + err.Error() + " (a percentage from 0 to 100)."
+			}
+			ql.DiscountBP = d
+		}
+		in.Lines = append(in.Lines, ql)
+	}
+	switch in.DepositKind {
+	case tenant.DepositPercent, tenant.DepositAmount:
+		places, limit := 2, int64(billing.MaxDiscountBP)
+		if in.DepositKind == tenant.DepositAmount {
+			limit = billing.MaxUnitPrice
+		}
+		v, err := billing.ParseDecimal(strings.TrimSuffix(f.Deposit, "%"), places, limit)
+		if err != nil {
+			errs["deposit_value"] = "Deposit: " + err.Error() + "."
+		}
+		in.DepositValue = v
+	}
+	for k, v := range apperr.FieldsOf(in.Validate()) {
+		if _, ok := errs[k]; !ok {
+			errs[k] = v
+		}
+	}
+	return in, errs
+}
+
+// withErrors copies each line's messages onto it, for the template.
+func (f quoteForm) withErrors(errs map[string]string) quoteForm {
+	for i := range f.Lines {
+		n := strconv.Itoa(i)
+		f.Lines[i].DescErr, f.Lines[i].QuantityErr = errs["line_description."+n], errs["line_quantity."+n]
+		f.Lines[i].PriceErr, f.Lines[i].VATErr, f.Lines[i].DiscountErr = errs["line_price."+n], errs["line_vat."+n], errs["line_discount."+n]
+	}
+	return f
+}
+
+// quoteFormOf is a stored draft as the editor shows it.
+func quoteFormOf(in tenant.QuoteInput) quoteForm {
+	f := quoteForm{ClientID: in.ClientID, CaseID: in.CaseID, Currency: in.Currency, ValidUntil: in.ValidUntil, Terms: in.Terms, DepositKind: in.DepositKind}
+	switch in.DepositKind {
+	case tenant.DepositPercent:
+		f.Deposit = billing.FormatRate(in.DepositValue)
+	case tenant.DepositAmount:
+		f.Deposit = billing.FormatMinor(in.DepositValue)
+	}
+	for i, l := range in.Lines {
+		f.Lines = append(f.Lines, quoteLineForm{invoiceLineForm: invoiceLineForm{Index: i, Description: l.Description, Quantity: billing.FormatQuantity(l.QuantityMilli),
+			Price: billing.FormatMinor(l.UnitPrice), VAT: billing.FormatRate(l.VATRateBP)}, Discount: billing.FormatRate(l.DiscountBP), Optional: l.Optional})
+	}
+	return f
+}

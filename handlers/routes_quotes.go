@@ -1,0 +1,25 @@
+package handlers
+
+// Quotes (issue 18): staff draft, send, revise and withdraw them; the
+// client's contacts open, choose optional lines, accept or decline them
+// in the portal.
+var quoteRoutes = []Route{
+	get("/a/:slug/quotes", Staff, (*Handlers).QuotesIndex),
+	get("/a/:slug/quotes/new", Staff, (*Handlers).QuoteNew),
+	get("/a/:slug/quotes/line", Staff, (*Handlers).QuoteLine),
+	post("/a/:slug/quotes", Staff, (*Handlers).QuoteCreate),
+	get("/a/:slug/quotes/:id", Staff, (*Handlers).QuoteShow),
+	get("/a/:slug/quotes/:id/edit", Staff, (*Handlers).QuoteEdit),
+	get("/a/:slug/quotes/:id/pdf", Staff, (*Handlers).QuotePDF),
+	post("/a/:slug/quotes/:id", Staff, (*Handlers).QuoteUpdate),
+	post("/a/:slug/quotes/:id/send", Staff, (*Handlers).QuoteSend),
+	post("/a/:slug/quotes/:id/revise", Staff, (*Handlers).QuoteRevise),
+	post("/a/:slug/quotes/:id/withdraw", Staff, (*Handlers).QuoteWithdraw),
+
+	get("/a/:slug/portal/quotes", ClientOnly, (*Handlers).PortalQuotes),
+	get("/a/:slug/portal/quotes/:id", ClientOnly, (*Handlers).PortalQuote),
+	get("/a/:slug/portal/quotes/:id/pdf", ClientOnly, (*Handlers).PortalQuotePDF),
+	post("/a/:slug/portal/quotes/:id/choose", ClientOnly, (*Handlers).PortalQuoteChoose),
+	post("/a/:slug/portal/quotes/:id/accept", ClientOnly, (*Handlers).PortalQuoteAccept),
+	post("/a/:slug/portal/quotes/:id/decline", ClientOnly, (*Handlers).PortalQuoteDecline),
+}
