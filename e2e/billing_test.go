@@ -50,6 +50,8 @@ func (s *story) billing(slug string) {
 	s.do("add a second line", s.click(`button[hx-get$="/invoices/line"]`))
 	s.waitFor("the second line", `document.querySelectorAll("#invoice-lines fieldset").length === 2`, true)
 	s.do("fill the second line", setLine(2, "Hosting", "1", "9.99", "9"))
+	// The editor's totals follow the typing, by the server's rounding rule (issue 22 point 3).
+	s.waitFor("the live totals", `document.querySelector("#invoice-totals").innerText.includes("192.39 EUR")`, true)
 	s.screenshot("billing-01-editor")
 	s.noConsoleErrors("invoice editor")
 	s.do("save the draft", s.click(".invoice-form button[type=submit]"))

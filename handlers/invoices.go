@@ -177,6 +177,7 @@ type invoiceFormView struct {
 	// words instead of the schedule's fields (which do not change).
 	ScheduleFixed string
 	Frequencies   []option
+	Totals        *invoiceTotalsView // the complete lines' totals (invoices_totals.go)
 }
 
 // invoiceFormView is what the editor needs around the form.
@@ -210,6 +211,7 @@ func (h *Handlers) invoiceFormView(c *fiber.Ctx, r *Request, v tenant.Viewer, fo
 	for _, l := range form.Lines {
 		view.Lines = append(view.Lines, &invoiceLineRow{Line: l, LineURL: view.LineURL})
 	}
+	view.Totals = invoiceTotalsOf(r, form)
 	if inv != nil {
 		page := base + "/" + inv.ID
 		view.Title, view.Action, view.Cancel, view.FindAction = "Edit "+inv.Label(), page, page, page+"/edit"

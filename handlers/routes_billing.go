@@ -11,6 +11,7 @@ var billingRoutes = []Route{
 	get("/a/:slug/invoices/export.csv", Staff, (*Handlers).InvoicesExport),
 	get("/a/:slug/payments/export.csv", Staff, (*Handlers).PaymentsExport),
 	post("/a/:slug/invoices", Staff, (*Handlers).InvoiceCreate),
+	post("/a/:slug/invoices/totals", Staff, (*Handlers).InvoiceTotals),
 	get("/a/:slug/invoices/:id", Staff, (*Handlers).InvoiceShow),
 	get("/a/:slug/invoices/:id/edit", Staff, (*Handlers).InvoiceEdit),
 	get("/a/:slug/invoices/:id/pdf", Staff, (*Handlers).InvoicePDF),

@@ -10,6 +10,7 @@ var billingMatrix = map[string]matrixRow{
 	"GET /a/:slug/invoices/export.csv":                    {allowed: staffUp},
 	"GET /a/:slug/payments/export.csv":                    {allowed: staffUp},
 	"POST /a/:slug/invoices":                              {allowed: staffUp},
+	"POST /a/:slug/invoices/totals":                       {allowed: staffUp},
 	"GET /a/:slug/invoices/:id":                           {allowed: staffUp},
 	"GET /a/:slug/invoices/:id/edit":                      {allowed: staffUp},
 	"GET /a/:slug/invoices/:id/pdf":                       {allowed: staffUp},

@@ -12,6 +12,7 @@ var billingViews = map[string]reflect.Type{
 	"partials/invoices/form":     reflect.TypeFor[*invoiceFormView](),
 	"partials/invoices/cases":    reflect.TypeFor[*invoiceFormView](),
 	"partials/invoices/line":     reflect.TypeFor[*invoiceLineRow](),
+	"partials/invoices/totals":   reflect.TypeFor[*invoiceTotalsView](),
 	"pages/invoices/show":        reflect.TypeFor[*invoiceShowView](),
 	"pages/invoices/reports":     reflect.TypeFor[*invoiceReportsView](),
 	"pages/invoices/settings":    reflect.TypeFor[*invoiceSettingsView](),
