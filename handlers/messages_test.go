@@ -41,6 +41,7 @@ func TestConversation(t *testing.T) {
 		wantContains(t, res, "/documents/")
 		wantContains(t, res, "/thumb")
 		wantContains(t, res, "UTC")
+		wantLacks(t, res, "UTC UTC")
 		thumb := f.e.caseQuery(t, f.a, `SELECT id FROM documents WHERE note_id = ?`, staffMsg)
 		wantStatus(t, f.contact.get(portalCase+"/documents/"+thumb+"/thumb"), http.StatusOK)
 		// Opened once: no longer new, and the staff see "seen".
@@ -58,6 +59,8 @@ func TestConversation(t *testing.T) {
 		wantLacks(t, f.contact.get(portalCase), "Seen by the agency")
 		res := f.staff.get("/a/" + f.a.Slug + "/inbox")
 		wantContains(t, res, "Looks great, one change.")
+		wantContains(t, res, " UTC</time>")
+		wantLacks(t, res, "UTC UTC")
 		res = f.staff.get(staffCase)
 		wantContains(t, res, `class="msg-new"`)
 		wantLacks(t, f.staff.get("/a/"+f.a.Slug+"/inbox"), "Looks great, one change.")

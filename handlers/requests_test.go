@@ -187,6 +187,8 @@ func TestPortalRequests(t *testing.T) {
 		res = f.a.Owner.get("/a/" + slug + "/inbox")
 		wantStatus(t, res, http.StatusOK)
 		wantContains(t, res, "Invoice question")
+		wantContains(t, res, " UTC</time>")
+		wantLacks(t, res, "UTC UTC")
 		wantContains(t, res, `class="count-badge"`)
 		res = f.a.Owner.get("/a/" + slug + "/inbox/count")
 		wantContains(t, res, `id="inbox-count"`)
