@@ -1,7 +1,17 @@
 package handlers
 
-// apiRoutes are the public API's rows (issue 20): each is APIToken access
-// with the scope a token needs in its Scope column. The guard, problem
-// details, rate limit and idempotency are in api.go and api_idempotency.go;
-// the resources' rows are not written yet.
-var apiRoutes = []Route{}
+// apiRoutes are the public API's rows (issue 20), after the settings page
+// where owners and admins manage the agency's tokens. Each /api/v1/ row is
+// APIToken access with the scope a token needs in its Scope column. The
+// guard, problem details, rate limit and idempotency are in api.go and
+// api_idempotency.go.
+var apiRoutes = concatRoutes(apiTokenRoutes, apiV1Routes)
+
+var apiTokenRoutes = []Route{
+	get("/a/:slug/settings/api-tokens", Admin, (*Handlers).APITokens),
+	post("/a/:slug/settings/api-tokens", Admin, (*Handlers).APITokenCreate),
+	post("/a/:slug/settings/api-tokens/:id/revoke", Admin, (*Handlers).APITokenRevoke),
+}
+
+// apiV1Routes are the resources of /api/v1/; none is written yet.
+var apiV1Routes = []Route{}
