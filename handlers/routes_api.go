@@ -13,5 +13,14 @@ var apiTokenRoutes = []Route{
 	post("/a/:slug/settings/api-tokens/:id/revoke", Admin, (*Handlers).APITokenRevoke),
 }
 
-// apiV1Routes are the resources of /api/v1/; none is written yet.
-var apiV1Routes = []Route{}
+// apiV1Routes are the resources of /api/v1/.
+var apiV1Routes = []Route{
+	apiRoute("GET", "/api/v1/clients", "clients:read", (*Handlers).APIClients),
+	apiRoute("GET", "/api/v1/clients/:id", "clients:read", (*Handlers).APIClient),
+}
+
+func apiRoute(method, path, scope string, handler AgencyHandler) Route {
+	r := route(method, path, APIToken, handler, nil)
+	r.Scope = scope
+	return r
+}
