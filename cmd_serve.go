@@ -81,6 +81,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	hc := handlers.DefaultConfig()
 	hc.BaseURL, hc.TrustedProxies, hc.BodyLimit, hc.ActiveRequests = cfg.BaseURL, cfg.TrustedProxies, cfg.BodyLimit, cfg.ActiveRequests
 	hc.FileLimit, hc.StorageQuota = cfg.FileLimit, cfg.StorageQuota
+	hc.APILimit = handlers.Limit{Max: cfg.APILimit, Window: time.Minute}
 	hc.LiveStreams = handlers.LiveStreams{PerPerson: cfg.LivePerPerson, PerMachine: cfg.LivePerMachine, Heartbeat: cfg.LiveHeartbeat}
 	broker := live.New(live.Config{PerPerson: cfg.LivePerPerson, PerMachine: cfg.LivePerMachine, Heartbeat: cfg.LiveHeartbeat})
 	untrackLive := metrics.TrackLiveStreams(broker.Open)

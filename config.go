@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"mintedmind/handlers"
 	"mintedmind/health"
 	"mintedmind/live"
 )
@@ -37,6 +38,7 @@ type config struct {
 	LivePerPerson   int
 	LivePerMachine  int
 	LiveHeartbeat   time.Duration
+	APILimit        int   // requests one API token may make a minute
 	FileLimit       int64 // largest document upload, bytes
 	StorageQuota    int64 // an agency's document storage, bytes (until plans set it)
 	LogFormat       string
@@ -86,6 +88,7 @@ func (cfg *config) flags(fs *flag.FlagSet) {
 	fs.IntVar(&cfg.LivePerPerson, "live-streams-per-person", envInt("LIVE_STREAMS_PER_PERSON", live.DefaultPerPerson), "live-update streams (open tabs) one signed-in person may hold; past it a tab polls every 30 s (LIVE_STREAMS_PER_PERSON)")
 	fs.IntVar(&cfg.LivePerMachine, "live-streams", envInt("LIVE_STREAMS", live.DefaultPerMachine), "live-update streams this machine holds at most; past it tabs poll every 30 s (LIVE_STREAMS)")
 	fs.DurationVar(&cfg.LiveHeartbeat, "live-heartbeat", envDuration("LIVE_HEARTBEAT", live.DefaultHeartbeat), "how often an idle live-update stream sends a heartbeat, below the idle timeout of any proxy in front (LIVE_HEARTBEAT)")
+	fs.IntVar(&cfg.APILimit, "api-limit", envInt("API_LIMIT", handlers.DefaultAPILimit.Max), "requests one API token may make a minute; past it the API answers 429 with RateLimit headers (API_LIMIT)")
 	fs.Int64Var(&cfg.FileLimit, "file-limit", int64(envInt("FILE_LIMIT", 25<<20)), "largest document upload in bytes; uploads stream to disk, so this may exceed -body-limit (FILE_LIMIT)")
 	fs.BoolVar(&cfg.SelfHosted, "self-hosted", env("SELF_HOSTED", "") == "1" || env("SELF_HOSTED", "") == "true", "one agency hosts itself: no plans, limits or subscription billing (SELF_HOSTED=1)")
 	fs.Int64Var(&cfg.StorageQuota, "storage-quota", int64(envInt("STORAGE_QUOTA", 5<<30)), "each agency's document storage in bytes, the trash included (STORAGE_QUOTA)")
@@ -242,6 +245,9 @@ func (c *config) finish() error {
 	}
 	if c.LivePerPerson < 1 || c.LivePerMachine < 1 || c.LivePerPerson > c.LivePerMachine {
 		return fmt.Errorf("live streams: per person (%d) and per machine (%d) must be at least 1, per person no more than per machine", c.LivePerPerson, c.LivePerMachine)
+	}
+	if c.APILimit < 1 || c.APILimit > 1000000 {
+		return fmt.Errorf("api-limit must be between 1 and 1000000 requests a minute")
 	}
 	if c.LiveHeartbeat < time.Second || c.LiveHeartbeat > 5*time.Minute {
 		return fmt.Errorf("live-heartbeat must be between 1s and 5m")
