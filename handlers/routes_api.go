@@ -17,6 +17,8 @@ var apiTokenRoutes = []Route{
 var apiV1Routes = []Route{
 	apiRoute("GET", "/api/v1/clients", "clients:read", (*Handlers).APIClients),
 	apiRoute("GET", "/api/v1/clients/:id", "clients:read", (*Handlers).APIClient),
+	apiRoute("GET", "/api/v1/cases", "cases:read", (*Handlers).APICases),
+	apiRoute("GET", "/api/v1/cases/:id", "cases:read", (*Handlers).APICase),
 }
 
 func apiRoute(method, path, scope string, handler AgencyHandler) Route {
