@@ -14,6 +14,7 @@ import (
 var apiV1Matrix = map[string]matrixRow{
 	"GET /api/v1/clients":     {allowed: everyone},
 	"GET /api/v1/clients/:id": {allowed: everyone},
+	"POST /api/v1/clients":    {allowed: everyone},
 	"GET /api/v1/cases":       {allowed: everyone},
 	"GET /api/v1/cases/:id":   {allowed: everyone},
 }

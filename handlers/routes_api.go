@@ -16,6 +16,7 @@ var apiTokenRoutes = []Route{
 // apiV1Routes are the resources of /api/v1/.
 var apiV1Routes = []Route{
 	apiRoute("GET", "/api/v1/clients", "clients:read", (*Handlers).APIClients),
+	apiRoute("POST", "/api/v1/clients", "clients:write", (*Handlers).APIClientCreate),
 	apiRoute("GET", "/api/v1/clients/:id", "clients:read", (*Handlers).APIClient),
 	apiRoute("GET", "/api/v1/cases", "cases:read", (*Handlers).APICases),
 	apiRoute("GET", "/api/v1/cases/:id", "cases:read", (*Handlers).APICase),
