@@ -73,6 +73,9 @@ func TestAPITokensPage(t *testing.T) {
 		if strings.Contains(res.Body, secret) {
 			t.Error("the secret is shown again")
 		}
+		if !strings.Contains(a.Owner.get("/a/"+a.Slug+"/settings").Body, `href="`+base+`"`) {
+			t.Error("the settings navigation has no link to API tokens")
+		}
 	})
 
 	t.Run("bad input is 422 with its message and makes nothing", func(t *testing.T) {

@@ -132,6 +132,7 @@ var settingsNav = []navEntry{
 	{label: "Billing", path: "/a/:slug/settings/billing"},
 	{label: "Task templates", path: "/a/:slug/settings/tasks", prefix: true},
 	{label: "Request types", path: "/a/:slug/settings/requests", prefix: true},
+	{label: "API tokens", path: "/a/:slug/settings/api-tokens"},
 	{label: "Hourly rates", path: "/a/:slug/settings/rates"},
 	{label: "Branding", path: "/a/:slug/settings/branding"},
 	{label: "Privacy", path: "/a/:slug/privacy", prefix: true},
