@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"mintedmind/paysera"
 )
 
 // mustCaseInvoice makes a draft invoice of client clientID on case caseID
@@ -49,6 +51,50 @@ func TestLivePublishesEveryHistoryWrite(t *testing.T) {
 		owner.want("case-"+f.caseX, "event")
 		cx.want("case-"+f.caseX, "event")
 		wantStatus(t, f.a.Owner.post(inv(second+"/void"), url.Values{"reason": {"Sent twice"}}), http.StatusSeeOther)
+		owner.want("case-"+f.caseX, "event")
+		cx.want("case-"+f.caseX, "event")
+	})
+	t.Run("a credit note issued reaches staff and the case's client", func(t *testing.T) {
+		id := f.mustCaseInvoice(t, f.clientX, f.caseX)
+		wantStatus(t, f.a.Owner.post(inv(id+"/issue"), nil), http.StatusSeeOther)
+		owner.want("case-"+f.caseX, "event")
+		cx.want("case-"+f.caseX, "event")
+		res := f.a.Owner.post(inv(id+"/credit"), nil)
+		wantStatus(t, res, http.StatusSeeOther)
+		credit := strings.TrimSuffix(strings.TrimPrefix(res.Header.Get("Location"), inv("")), "/edit")
+		f.a.Owner.get(inv(credit + "/edit"))
+		wantStatus(t, f.a.Owner.post(inv(credit+"/issue"), nil), http.StatusSeeOther)
+		owner.want("case-"+f.caseX, "event")
+		cx.want("case-"+f.caseX, "event")
+	})
+	t.Run("a payment Paysera reports reaches staff and the case's client", func(t *testing.T) {
+		key := mustSetUpPaysera(t, f.a.Owner, f.a.Slug)
+		id := f.mustCaseInvoice(t, f.clientX, f.caseX)
+		wantStatus(t, f.a.Owner.post(inv(id+"/issue"), nil), http.StatusSeeOther)
+		owner.want("case-"+f.caseX, "event")
+		cx.want("case-"+f.caseX, "event")
+		f.a.Owner.get(inv(id))
+		res := f.a.Owner.post(inv(id+"/pay"), nil)
+		wantStatus(t, res, http.StatusSeeOther)
+		loc, err := url.Parse(res.Header.Get("Location"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := paysera.Decode(loc.Query().Get("data"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := url.ParseQuery(string(raw))
+		if err != nil || req.Get("orderid") == "" {
+			t.Fatalf("pay request %q: %v", raw, err)
+		}
+		total := f.e.caseQuery(t, f.a, `SELECT total FROM invoices WHERE id = ?`, id)
+		q := signedSS2(t, url.Values{"projectid": {"555"}, "orderid": {req.Get("orderid")}, "requestid": {"r-" + req.Get("orderid")}, "status": {"1"},
+			"amount": {total}, "currency": {"EUR"}, "test": {"0"}}, key)
+		wantStatus(t, f.e.newClient().get("/pay/"+f.a.Slug+"/paysera/callback?"+q.Encode()), http.StatusOK)
+		if got := f.e.caseQuery(t, f.a, `SELECT status FROM invoices WHERE id = ?`, id); got != "paid" {
+			t.Fatalf("invoice status after the callback = %s", got)
+		}
 		owner.want("case-"+f.caseX, "event")
 		cx.want("case-"+f.caseX, "event")
 	})
