@@ -5,6 +5,7 @@ package i18n
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -90,11 +91,30 @@ func Zone(name string) *time.Location {
 	if name == "" {
 		return time.UTC
 	}
-	loc, err := time.LoadLocation(name)
+	loc, err := LoadZone(name)
 	if err != nil {
 		return time.UTC
 	}
 	return loc
+}
+
+// zones keeps the zones loaded so far by name. time.LoadLocation reads and
+// parses the zone's file on every call, and every page asks for the
+// agency's zone (a few per cent of a page's CPU); only names that load are
+// kept, so the map holds at most the few hundred IANA names.
+var zones sync.Map // string -> *time.Location
+
+// LoadZone is time.LoadLocation, from memory after the first time.
+func LoadZone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }
 
 // Today is the date at instant now in the agency's zone: at 00:30 in

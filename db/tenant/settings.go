@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"mintedmind/i18n"
 )
@@ -59,7 +58,7 @@ func ValidTimeZone(name string) bool {
 	if name == "" || name == "Local" || strings.TrimSpace(name) != name {
 		return false
 	}
-	_, err := time.LoadLocation(name)
+	_, err := i18n.LoadZone(name)
 	return err == nil
 }
 
