@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/auth"
 	"mintedmind/live"
@@ -35,13 +36,9 @@ type LiveStreams struct {
 // message, a shared document, a status); inbox says the staff inbox
 // counts change (a new request or a new message from the client).
 func (h *Handlers) publishCase(ctx context.Context, r *Request, caseID string, kind live.Kind, shared, inbox bool) {
-	a, err := r.Tenant.CaseAudience(ctx, caseID)
-	if err != nil {
+	if err := app.PublishCase(ctx, h.live, r.Tenant, caseID, kind, shared, inbox); err != nil {
 		h.Log.Warn("live: address a notice", "agency", r.Agency.ID, "case", caseID, "err", err)
-		return
 	}
-	h.live.Publish(r.Agency.ID, live.Event{CaseID: caseID, ClientID: a.ClientID, Kind: kind, Shared: shared, Inbox: inbox,
-		AssigneeID: a.AssigneeID, ResponsibleID: a.ResponsibleID})
 }
 
 // publish is publishCase for a handler that holds the fiber context.

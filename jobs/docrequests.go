@@ -52,6 +52,7 @@ func (d *docReminders) run(ctx context.Context, run *control.JobRun) error {
 		}
 		for _, rem := range due {
 			run.Counts["reminders"]++
+			d.r.publishCase(ctx, t, rem.Request.CaseID, false) // the reminder's history entry is staff-only
 			contacts, err := t.CaseContacts(ctx, rem.Request.CaseID)
 			if err != nil {
 				return err

@@ -12,6 +12,7 @@ import (
 
 	"mintedmind/app"
 	"mintedmind/db/tenant"
+	"mintedmind/live"
 	"mintedmind/mail"
 	"mintedmind/mail/mailtest"
 )
@@ -68,6 +69,27 @@ func TestDocumentReminders(t *testing.T) {
 	}
 	r := NewRunner(control, pool, clk, log, time.Hour)
 	r.AddDocumentReminders(mailer, "http://mm.test")
+	broker := live.New(live.Config{})
+	r.UseLive(broker)
+	owners, err := broker.Subscribe(a.ID, "owner-session", "", live.Viewer{UserID: owner.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// notices are the live notices the job published (synchronously,
+	// before Run returned): one per reminder, staff-only, of case k.
+	notices := func() (n int) {
+		for {
+			select {
+			case e := <-owners.Events():
+				if e.CaseID != k.ID || e.Shared || e.Kind != live.KindEvent {
+					t.Fatalf("notice %+v", e)
+				}
+				n++
+			default:
+				return n
+			}
+		}
+	}
 	emails := func() []string {
 		if err := mailer.Flush(ctx); err != nil {
 			t.Fatal(err)
@@ -96,6 +118,9 @@ func TestDocumentReminders(t *testing.T) {
 		}
 		if first.Counts["emails"] != first.Counts["reminders"] {
 			t.Fatalf("%s: %v", step.day, first.Counts)
+		}
+		if n := notices(); int64(n) != first.Counts["reminders"] {
+			t.Fatalf("%s: %d live notices for %d reminders", step.day, n, first.Counts["reminders"])
 		}
 		if got := emails(); len(got) != step.want {
 			t.Fatalf("%s: %d reminders, want %d: %v", step.day, len(got), step.want, got)

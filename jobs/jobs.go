@@ -13,9 +13,11 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"mintedmind/app"
 	"mintedmind/clock"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/live"
 	"mintedmind/metrics"
 )
 
@@ -37,6 +39,7 @@ type Runner struct {
 	running sync.WaitGroup
 	cron    *cron.Cron
 	health  FaultReporter // nil: storage faults are only logged
+	live    *live.Broker  // nil: history the jobs write tells no open page
 }
 
 // FaultReporter is told of the storage errors a job met in an agency's
@@ -47,6 +50,17 @@ type FaultReporter interface {
 
 // UseHealth makes the jobs report storage faults to h.
 func (r *Runner) UseHealth(h FaultReporter) { r.health = h }
+
+// UseLive makes the jobs tell open pages of the history they write
+// (app.PublishCase, as the handlers do).
+func (r *Runner) UseLive(b *live.Broker) { r.live = b }
+
+// publishCase is app.PublishCase for a job: a failure is only logged.
+func (r *Runner) publishCase(ctx context.Context, t *tenant.Store, caseID string, shared bool) {
+	if err := app.PublishCase(ctx, r.live, t, caseID, live.KindEvent, shared, false); err != nil {
+		r.log.Warn("live: address a notice", "agency_id", t.AgencyID, "case", caseID, "err", err)
+	}
+}
 
 // NewRunner returns a runner with every job of the application.
 func NewRunner(control *control.Store, pool *tenant.Pool, c clock.Clock, log *slog.Logger, sessionIdle time.Duration) *Runner {
