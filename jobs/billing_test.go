@@ -18,6 +18,7 @@ import (
 	"mintedmind/clock"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/live"
 	"mintedmind/mail"
 	"mintedmind/mail/mailtest"
 )
@@ -90,10 +91,36 @@ func TestBillingJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The schedule is on a case: each invoice issued is a client-visible
+	// live notice of it, as the issue form's.
+	k, err := tn.CreateCase(ctx, tenant.Viewer{UserID: ownerID}, tenant.Actor{ID: ownerID, Name: "O"}, tenant.CaseInput{ClientID: clientID, Title: "Retainer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.Write().Exec(`UPDATE recurring_invoices SET case_id = ?`, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	broker := live.New(live.Config{})
+	r.UseLive(broker)
+	owners, err := broker.Subscribe(tn.AgencyID, "owner-session", "", live.Viewer{UserID: ownerID})
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	clk.Set(time.Date(2026, 4, 30, 8, 0, 0, 0, time.UTC)) // the binary was down since January
 	run, err := r.Run(ctx, JobRecurringInvoices)
 	if err != nil || run.Counts["invoices"] != 4 || run.Counts["sent"] != 4 || run.Counts["contact_errors"] != 0 {
 		t.Fatalf("%v %v", run.Counts, err)
+	}
+	for i := 0; i < 4; i++ {
+		select {
+		case e := <-owners.Events():
+			if e.CaseID != k.ID || !e.Shared || e.Kind != live.KindEvent {
+				t.Fatalf("notice %+v", e)
+			}
+		default:
+			t.Fatalf("%d live notices for 4 invoices issued", i)
+		}
 	}
 	run, err = r.Run(ctx, JobRecurringInvoices)
 	if err != nil || run.Counts["invoices"] != 0 {
