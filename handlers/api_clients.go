@@ -6,31 +6,20 @@ import (
 	"mintedmind/db/tenant"
 )
 
-// apiClient is a client as the API writes it.
+// apiClient is a client as the API writes it: the fields a client is
+// created with, then its id and times.
 type apiClient struct {
-	ID            string   `json:"id"`
-	Name          string   `json:"name"`
-	Kind          string   `json:"kind"`
-	CompanyCode   string   `json:"company_code"`
-	VATNumber     string   `json:"vat_number"`
-	Emails        []string `json:"emails"`
-	Phones        []string `json:"phones"`
-	Street        string   `json:"street"`
-	City          string   `json:"city"`
-	PostalCode    string   `json:"postal_code"`
-	Country       string   `json:"country"`
-	Notes         string   `json:"notes"`
-	Tags          []string `json:"tags"`
-	ResponsibleID string   `json:"responsible_id"`
-	CreatedAt     *string  `json:"created_at"`
-	UpdatedAt     *string  `json:"updated_at"`
-	ArchivedAt    *string  `json:"archived_at"`
+	ID string `json:"id"`
+	apiClientInput
+	CreatedAt  *string `json:"created_at"`
+	UpdatedAt  *string `json:"updated_at"`
+	ArchivedAt *string `json:"archived_at"`
 }
 
 func apiClientOf(c *tenant.Client) apiClient {
-	return apiClient{ID: c.ID, Name: c.Name, Kind: c.Kind, CompanyCode: c.CompanyCode, VATNumber: c.VATNumber,
+	return apiClient{ID: c.ID, apiClientInput: apiClientInput{Name: c.Name, Kind: c.Kind, CompanyCode: c.CompanyCode, VATNumber: c.VATNumber,
 		Emails: orEmpty(c.Emails), Phones: orEmpty(c.Phones), Street: c.Street, City: c.City, PostalCode: c.PostalCode,
-		Country: c.Country, Notes: c.Notes, Tags: orEmpty(c.Tags), ResponsibleID: c.ResponsibleID,
+		Country: c.Country, Notes: c.Notes, Tags: orEmpty(c.Tags), ResponsibleID: c.ResponsibleID},
 		CreatedAt: apiTime(c.CreatedAt), UpdatedAt: apiTime(c.UpdatedAt), ArchivedAt: apiTime(c.ArchivedAt)}
 }
 
@@ -70,7 +59,8 @@ func (h *Handlers) APIClient(c *fiber.Ctx, r *Request) error {
 	return apiJSON(c, fiber.StatusOK, apiClientOf(k), true)
 }
 
-// apiClientInput is the body of POST /api/v1/clients.
+// apiClientInput is the body of POST /api/v1/clients, and the part of a
+// client the API answers with that it was made from.
 type apiClientInput struct {
 	Name          string   `json:"name"`
 	Kind          string   `json:"kind"`
