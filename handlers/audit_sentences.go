@@ -394,6 +394,16 @@ var auditPhrases = map[string]auditPhrase{
 		s.link("a case", s.base+"/cases/"+s.e.Target)
 		s.detail(": ")
 	}},
+	"api_token.created": {"API token made", func(s *auditSentence) {
+		s.actor()
+		s.text(" made an API token")
+		s.detail(": ")
+	}},
+	"api_token.revoked": {"API token revoked", func(s *auditSentence) {
+		s.actor()
+		s.text(" revoked the API token")
+		s.detail(" ")
+	}},
 	"calendar.feed_created": {"Calendar address made", func(s *auditSentence) {
 		s.actor()
 		s.text(" made a new secret calendar address")

@@ -47,10 +47,11 @@ func (h *Handlers) unsubscribeTarget(c *fiber.Ctx, r *Request) (*tenant.User, te
 }
 
 // badUnsubscribe answers a token that is forged, for another agency or for
-// a person who is gone: 400, with a page that says so, nothing changed.
+// a person who is gone: 404 (as everything of another agency is), with a
+// page that says what to do, nothing changed.
 func (h *Handlers) badUnsubscribe(c *fiber.Ctx) error {
-	c.Status(http.StatusBadRequest)
-	return h.page(c, "pages/error", &errorView{Page: Page{Title: "Link not valid"}, Status: http.StatusBadRequest,
+	c.Status(http.StatusNotFound)
+	return h.page(c, "pages/error", &errorView{Page: Page{Title: "Link not valid"}, Status: http.StatusNotFound,
 		Message: "This unsubscribe link is not valid. Open the link in the email again, or turn these emails off under \"Your account\" after signing in.", RequestID: requestIDOf(c)})
 }
 

@@ -129,12 +129,12 @@ func TestOneClickUnsubscribe(t *testing.T) {
 			"another agency": "/a/" + b.Slug + "/email/unsubscribe/" + token,
 		} {
 			res := oneClick(path)
-			if res.StatusCode != http.StatusBadRequest {
-				t.Errorf("%s: POST status %d, want 400", name, res.StatusCode)
+			if res.StatusCode != http.StatusNotFound {
+				t.Errorf("%s: POST status %d, want 404", name, res.StatusCode)
 			}
 			wantContains(t, res, "This unsubscribe link is not valid.")
-			if got := f.e.newClient().get(path); got.StatusCode != http.StatusBadRequest {
-				t.Errorf("%s: GET status %d, want 400", name, got.StatusCode)
+			if got := f.e.newClient().get(path); got.StatusCode != http.StatusNotFound {
+				t.Errorf("%s: GET status %d, want 404", name, got.StatusCode)
 			}
 		}
 		if after := optOuts(); after != before {
