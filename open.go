@@ -104,6 +104,7 @@ func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger, 
 	runner.AddRetention(newRetention(cfg, baseURL, control, pool, c, mailer))
 	runner.AddBilling(mailer, baseURL)
 	runner.AddDocumentReminders(mailer, baseURL)
+	runner.AddQuoteExpiry(mailer, baseURL)
 	runner.AddSubscriptions(mailer, baseURL, cfg.SelfHosted)
 	return &app{control: control, pool: pool, mailer: mailer, jobs: runner, health: monitor, baseURL: baseURL}, nil
 }

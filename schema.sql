@@ -1000,3 +1000,118 @@ CREATE INDEX quote_events_quote ON quote_events (quote_id, id);
 INSERT OR IGNORE INTO settings (key, value) VALUES ('time_zone', 'UTC'), ('language', 'en');
 ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT '';
 ALTER TABLE clients ADD COLUMN language TEXT NOT NULL DEFAULT '';
+
+-- migration: 23 quote_signing
+-- Quotes, continued (issue 18): a discount on the total (basis points of
+-- the chosen lines' net after their own discounts, taken per VAT rate);
+-- when the expiry job marked a quote expired; the questions asked on a
+-- quote and their answers (a thread between the client's contacts and
+-- the agency); and the reminders sent before a quote's validity date, one
+-- row per quote and step (days before), so that a job run twice sends
+-- each reminder once.
+ALTER TABLE quotes ADD COLUMN discount_bp INTEGER NOT NULL DEFAULT 0 CHECK (discount_bp BETWEEN 0 AND 10000);
+ALTER TABLE quotes ADD COLUMN expired_at INTEGER;
+CREATE TABLE quote_messages (
+	id          TEXT PRIMARY KEY,
+	quote_id    TEXT NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+	author_id   TEXT REFERENCES users(id) ON DELETE SET NULL,
+	author_name TEXT NOT NULL,
+	from_client INTEGER NOT NULL CHECK (from_client IN (0, 1)),
+	body        TEXT NOT NULL,
+	created_at  INTEGER NOT NULL
+);
+CREATE INDEX quote_messages_quote ON quote_messages (quote_id, created_at);
+CREATE TABLE quote_reminders (
+	quote_id    TEXT NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+	days_before INTEGER NOT NULL,
+	sent_at     INTEGER NOT NULL,
+	PRIMARY KEY (quote_id, days_before)
+) WITHOUT ROWID;
+CREATE INDEX quotes_open_validity ON quotes (valid_until) WHERE state IN ('sent', 'viewed');
+-- The signed record of an accepted quote: the PDF the server rendered at
+-- acceptance (the version as accepted, the signature, the signer's name,
+-- email, time, address and browser, and a last page with the audit trail
+-- and body_sha256, the SHA-256 of the document's canonical text), frozen
+-- here with its own SHA-256, by which the public verify page recognises
+-- an uploaded copy. One per accepted quote version.
+CREATE TABLE signed_documents (
+	id          TEXT PRIMARY KEY,
+	quote_id    TEXT NOT NULL UNIQUE REFERENCES quotes(id),
+	label       TEXT NOT NULL,
+	signed_at   INTEGER NOT NULL,
+	body_sha256 TEXT NOT NULL,
+	sha256      TEXT NOT NULL UNIQUE,
+	size        INTEGER NOT NULL CHECK (size > 0),
+	pdf         BLOB NOT NULL
+);
+
+-- migration: 24 tax_and_catalogue
+-- Tax presets (issue 22): named VAT treatments an invoice line may take
+-- ("LT 21 %", "reverse charge", "exempt"), each with its rate in basis
+-- points and the legal note printed on an invoice that uses it. An
+-- archived preset is no longer offered; invoices that used it keep their
+-- own copy of rate and note. The agency's default VAT rate is a settings
+-- row (basis points), 21 % until an admin chooses.
+CREATE TABLE tax_presets (
+	id          TEXT PRIMARY KEY,
+	name        TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 60),
+	vat_rate_bp INTEGER NOT NULL CHECK (vat_rate_bp BETWEEN 0 AND 10000),
+	note        TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 500),
+	created_at  INTEGER NOT NULL,
+	archived_at INTEGER
+);
+INSERT OR IGNORE INTO settings (key, value) VALUES ('default_vat_bp', '2100');
+
+-- migration: 25 api_webhooks
+-- Webhooks (issue 20 point 4): an agency's endpoints (HTTPS address, the
+-- events chosen, the signing secret, failures in a row) and the deliveries
+-- queued in the same transaction as the audit entry of the change that
+-- caused them, so a rolled-back change sends nothing and a crash loses none.
+CREATE TABLE webhook_endpoints (
+	id          TEXT PRIMARY KEY,
+	url         TEXT NOT NULL,
+	events      TEXT NOT NULL,          -- space-separated event types
+	secret      TEXT NOT NULL,          -- whsec_… (base64 key)
+	enabled     INTEGER NOT NULL DEFAULT 1,
+	failures    INTEGER NOT NULL DEFAULT 0,
+	created_at  INTEGER NOT NULL
+);
+CREATE TABLE webhook_deliveries (
+	id            TEXT PRIMARY KEY,     -- the webhook-id header
+	endpoint_id   TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+	event         TEXT NOT NULL,
+	payload       TEXT NOT NULL,
+	created_at    INTEGER NOT NULL,
+	next_at       INTEGER NOT NULL,     -- when the worker may try (again)
+	attempts      INTEGER NOT NULL DEFAULT 0,
+	state         TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+	response_code INTEGER NOT NULL DEFAULT 0,
+	last_at       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_at);
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, created_at);
+
+-- migration: 26 inbound_mail
+-- Replies by email (issue 17). Each notification a person can answer
+-- carries a reply address with a token naming the agency, a case and that
+-- person; the token is 32 random bytes kept only as its SHA-256, and ends
+-- (expires_at) or is revoked. Rows go with their case or person.
+CREATE TABLE reply_tokens (
+	id         TEXT PRIMARY KEY,
+	token_hash TEXT NOT NULL UNIQUE,
+	case_id    TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+	user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	created_at INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL,
+	revoked_at INTEGER
+);
+CREATE INDEX reply_tokens_user ON reply_tokens (user_id);
+CREATE INDEX reply_tokens_case ON reply_tokens (case_id);
+-- Each inbound message taken, by the SHA-256 of its Message-ID, so a
+-- replay of the same mail is stored once.
+CREATE TABLE inbound_mail (
+	message_id_hash TEXT PRIMARY KEY,
+	case_id         TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+	user_id         TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	received_at     INTEGER NOT NULL
+);

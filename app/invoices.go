@@ -16,6 +16,7 @@ import (
 	"mintedmind/billing/invoicepdf"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // Templates of views/emails for invoices.
@@ -33,25 +34,32 @@ type Mailer interface {
 // their seller and buyer as they were when issued; bank details are the
 // agency's current ones.
 func InvoiceDocument(inv *tenant.Invoice, s tenant.BillingSettings, agencyName string, payments ...tenant.Payment) invoicepdf.Document {
-	d := invoicepdf.Document{Title: "Invoice", Number: inv.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency,
+	return InvoiceDocumentIn(i18n.English, inv, s, agencyName, payments...)
+}
+
+// InvoiceDocumentIn is InvoiceDocument with its words and amounts in
+// language lang (the client's, tenant.Store.DocumentLanguage).
+func InvoiceDocumentIn(lang string, inv *tenant.Invoice, s tenant.BillingSettings, agencyName string, payments ...tenant.Payment) invoicepdf.Document {
+	T := func(id string, args ...any) string { return i18n.T(lang, "pdf."+id, args...) }
+	d := invoicepdf.Document{Lang: lang, Title: T("Invoice"), Number: inv.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency,
 		Seller: inv.Seller, Buyer: inv.Buyer, Lines: inv.Lines, Totals: billing.Compute(inv.Lines), Paid: inv.Paid, Notes: inv.Notes}
 	if inv.Kind == tenant.KindCreditNote {
-		d.Title, d.DueDate, d.Paid = "Credit note", "", 0
+		d.Title, d.DueDate, d.Paid = T("Credit note"), "", 0
 		if inv.CreditForNumber != "" {
-			d.Reference = "Credits invoice " + inv.CreditForNumber
+			d.Reference = T("Credits invoice", "Number", inv.CreditForNumber)
 		}
 	}
 	switch inv.Status {
 	case tenant.InvoiceDraft:
-		d.Number, d.Status = "DRAFT", "DRAFT"
+		d.Number, d.Status = T("DRAFT"), T("DRAFT")
 		d.Seller = tenant.SellerOf(s, agencyName)
 		d.Buyer = billing.Party{Name: inv.ClientName}
 	case tenant.InvoicePaid:
-		d.Status = "PAID"
+		d.Status = T("PAID")
 	case tenant.InvoicePartiallyPaid:
-		d.Status = "PARTLY PAID"
+		d.Status = T("PARTLY PAID")
 	case tenant.InvoiceVoid:
-		d.Status = "VOID: " + inv.VoidReason
+		d.Status = T("VOID", "Reason", inv.VoidReason)
 	}
 	if d.Seller.Name == "" {
 		d.Seller.Name = agencyName
@@ -62,11 +70,11 @@ func InvoiceDocument(inv *tenant.Invoice, s tenant.BillingSettings, agencyName s
 		}
 	}
 	if inv.Open() && inv.Outstanding() > 0 && inv.Number != "" {
-		to := "to the account above "
+		key := "Pay to the account"
 		if len(d.BankDetails) == 0 {
-			to = ""
+			key = "Pay with reference"
 		}
-		d.PaymentReference = "Pay " + billing.FormatMoney(inv.Outstanding(), inv.Currency) + " " + to + "with reference " + inv.Number + "."
+		d.PaymentReference = T(key, "Amount", documentMoney(lang, inv.Outstanding(), inv.Currency), "Number", inv.Number)
 		d.EPCPayload = invoiceEPCPayload(inv, s, d.Seller.Name)
 	}
 	for _, p := range payments {
@@ -117,8 +125,13 @@ func InvoicePDF(inv *tenant.Invoice, s tenant.BillingSettings, agencyName string
 // agency's Paysera is set up, the link to pay it online (payURL,
 // InvoicePayURL).
 func InvoicePayablePDF(inv *tenant.Invoice, s tenant.BillingSettings, agencyName, payURL string, payments ...tenant.Payment) ([]byte, error) {
+	return InvoicePayablePDFIn(i18n.English, inv, s, agencyName, payURL, payments...)
+}
+
+// InvoicePayablePDFIn is InvoicePayablePDF in language lang.
+func InvoicePayablePDFIn(lang string, inv *tenant.Invoice, s tenant.BillingSettings, agencyName, payURL string, payments ...tenant.Payment) ([]byte, error) {
 	var b bytes.Buffer
-	d := InvoiceDocument(inv, s, agencyName, payments...)
+	d := InvoiceDocumentIn(lang, inv, s, agencyName, payments...)
 	if d.PaymentReference != "" && s.PayseraReady() {
 		d.PayOnline = payURL
 	}
@@ -169,21 +182,25 @@ func SendInvoice(ctx context.Context, m Mailer, a *control.Agency, t *tenant.Sto
 	if err != nil {
 		return err
 	}
-	pdf, err := InvoicePayablePDF(inv, s, a.Name, InvoicePayURL(baseURL, a.Slug, inv.ID), payments...)
+	lang, err := t.DocumentLanguage(ctx, inv.ClientID) // the client's, else the agency's
 	if err != nil {
 		return err
 	}
-	title, article := "Invoice", "an"
+	pdf, err := InvoicePayablePDFIn(lang, inv, s, a.Name, InvoicePayURL(baseURL, a.Slug, inv.ID), payments...)
+	if err != nil {
+		return err
+	}
+	title, article, credit := i18n.T(lang, "pdf.Invoice"), "an", false
 	if inv.Kind == tenant.KindCreditNote {
-		title, article = "Credit note", "a"
+		title, article, credit = i18n.T(lang, "pdf.Credit note"), "a", true
 	}
 	due := inv.DueDate
 	if inv.Kind == tenant.KindCreditNote || !inv.Open() {
 		due = ""
 	}
-	data := map[string]any{"AgencyName": a.Name, "ClientName": inv.ClientName, "Title": title, "TitleLower": strings.ToLower(title), "Article": article,
-		"Number": inv.Number, "IssueDate": inv.IssueDate, "DueDate": due, "Total": billing.FormatMoney(inv.Total, inv.Currency),
-		"Outstanding": billing.FormatMoney(inv.Outstanding(), inv.Currency), "BankDetails": strings.TrimSpace(s.BankDetails), "DaysLate": daysLate,
+	data := map[string]any{"Lang": lang, "Credit": credit, "AgencyName": a.Name, "ClientName": inv.ClientName, "Title": title, "TitleLower": strings.ToLower(title), "Article": article,
+		"Number": inv.Number, "IssueDate": inv.IssueDate, "DueDate": due, "Total": documentMoney(lang, inv.Total, inv.Currency),
+		"Outstanding": documentMoney(lang, inv.Outstanding(), inv.Currency), "BankDetails": strings.TrimSpace(s.BankDetails), "DaysLate": daysLate,
 		"Link": InvoiceLoginLink(baseURL, a)}
 	att := []control.EmailAttachment{{Filename: InvoiceFilename(inv), ContentType: "application/pdf", Data: pdf}}
 	if err := m.QueueWithAttachments(ctx, a.ID, to, template, data, att); err != nil {
@@ -279,3 +296,12 @@ func IssueInvoice(ctx context.Context, m Mailer, a *control.Agency, t *tenant.St
 
 // errNoMailer is a delivery's error when there is no mailer that attaches files.
 var errNoMailer = errors.New("app: no mailer that attaches files")
+
+// documentMoney is an amount as a document in lang writes it: English
+// keeps billing's "1,911.50 EUR", lt "1 911,50 €", de "1.911,50 €".
+func documentMoney(lang string, minor int64, currency string) string {
+	if lang == "" || lang == i18n.English {
+		return billing.FormatMoney(minor, currency)
+	}
+	return i18n.Money(lang, minor, currency)
+}

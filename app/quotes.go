@@ -16,7 +16,7 @@ import (
 
 // QuoteDocument is a quote version as its PDF prints it.
 func QuoteDocument(q *tenant.Quote, s tenant.BillingSettings, agencyName string) invoicepdf.Document {
-	lines := tenant.QuoteBillingLines(q.Lines)
+	lines := tenant.QuoteBillingLines(q.Lines, q.DiscountBP)
 	d := invoicepdf.Document{Title: "Quote", Number: q.Label(), IssueDate: q.IssueDate, Currency: q.Currency,
 		Reference: "Valid until " + q.ValidUntil, Seller: q.Seller, Buyer: q.Buyer, Lines: lines, Totals: billing.Compute(lines), Logo: s.Logo}
 	var notes []string

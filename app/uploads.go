@@ -54,6 +54,11 @@ type Upload struct {
 	// documents and the message are one transaction
 	// (tenant.AddMessageWithDocuments), and Message.Note is set.
 	Message *tenant.MessageDraft
+	// Request, when set, is the client's new request the files come with:
+	// the case, its first message and the documents are one transaction
+	// (tenant.OpenRequestWithDocuments); CaseID is not used, and
+	// Request.Opened is set.
+	Request *tenant.RequestDraft
 }
 
 // UploadFile is one file of an upload: the sender's name for it and its
@@ -74,8 +79,10 @@ type UploadFile struct {
 // them, so that concurrent uploads cannot overshoot it together.
 func (u *Uploads) Store(ctx context.Context, up Upload, parts iter.Seq2[UploadFile, error]) (_ []*tenant.Document, err error) {
 	t := up.Tenant
-	if err := t.CheckDocumentCase(ctx, up.Access, up.CaseID); err != nil {
-		return nil, err
+	if up.Request == nil {
+		if err := t.CheckDocumentCase(ctx, up.Access, up.CaseID); err != nil {
+			return nil, err
+		}
 	}
 	limits, err := u.Plans.Limits(ctx, up.Agency)
 	if err != nil {
@@ -148,6 +155,9 @@ func (u *Uploads) Store(ctx context.Context, up Upload, parts iter.Seq2[UploadFi
 		}
 		recs = append(recs, tenant.DocumentFile{Name: st.Name, ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256,
 			StorageKey: st.Key, ThumbKey: st.ThumbKey, Width: st.Width, Height: st.Height, Pages: st.Pages, Active: st.Active.String()})
+	}
+	if up.Request != nil {
+		return t.OpenRequestWithDocuments(ctx, up.Access, up.Actor, up.Request, limits, recs, files.ByteSize)
 	}
 	if up.Message != nil {
 		return t.AddMessageWithDocuments(ctx, up.Access, up.Actor, up.CaseID, up.Message, limits, recs, files.ByteSize)

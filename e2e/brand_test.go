@@ -61,7 +61,7 @@ func TestBrandColours(t *testing.T) {
 		prefer(t, s, theme)
 		s.do("open the branding page", chromedp.Navigate(s.base+"/a/"+slug+"/settings/branding"))
 		s.atPath("branding page", "/a/"+slug+"/settings/branding", "h1", "Branding")
-		got := read(theme+" colours", "main nav[aria-label=breadcrumb] a")
+		got := read(theme+" colours", "main nav[aria-label=Breadcrumb] a")
 		t.Logf("%s: %+v", theme, got)
 		if got.Button != "rgb(179, 38, 30)" {
 			t.Errorf("%s theme: the button is %s, not the accent", theme, got.Button)

@@ -17,6 +17,20 @@ var apiV1Matrix = map[string]matrixRow{
 	"POST /api/v1/clients":    {allowed: everyone},
 	"GET /api/v1/cases":       {allowed: everyone},
 	"GET /api/v1/cases/:id":   {allowed: everyone},
+
+	"PATCH /api/v1/clients/:id":            {allowed: everyone},
+	"POST /api/v1/cases":                   {allowed: everyone},
+	"PATCH /api/v1/cases/:id":              {allowed: everyone},
+	"GET /api/v1/cases/:id/messages":       {allowed: everyone},
+	"POST /api/v1/cases/:id/messages":      {allowed: everyone},
+	"POST /api/v1/cases/:id/notes":         {allowed: everyone},
+	"GET /api/v1/cases/:id/documents":      {allowed: everyone},
+	"GET /api/v1/cases/:id/documents/:doc": {allowed: everyone},
+	"GET /api/v1/invoices":                 {allowed: everyone},
+	"GET /api/v1/invoices/:id":             {allowed: everyone},
+	"GET /api/v1/invoices/:id/payments":    {allowed: everyone},
+	"GET /api/v1/quotes":                   {allowed: everyone},
+	"GET /api/v1/openapi.json":             {allowed: everyone}, // the document: public
 }
 
 func init() {

@@ -92,6 +92,7 @@ func auditRows(c *fiber.Ctx, r *Request, entries []tenant.Audit) ([]auditRow, er
 	base := "/a/" + r.Agency.Slug
 	rows := make([]auditRow, len(entries))
 	for i, e := range entries {
+		e.At = r.local(e.At)
 		rows[i] = auditRow{Audit: e, Sentence: auditSentenceOf(e, refs, base)}
 	}
 	return rows, nil

@@ -374,6 +374,12 @@ var auditPhrases = map[string]auditPhrase{
 	"quote.withdrawn": quoteSays("Quote withdrawn", "withdrew the quote"),
 	"quote.accepted":  quoteSays("Quote accepted", "accepted the quote"),
 	"quote.declined":  quoteSays("Quote declined", "declined the quote"),
+	"quote.draft_deleted": {"Quote draft deleted", func(s *auditSentence) {
+		s.actor()
+		s.text(" deleted a quote draft")
+		s.detail(" (")
+		s.closeParen()
+	}},
 	"time.invoiced": {"Time invoiced", func(s *auditSentence) {
 		s.actor()
 		s.text(" invoiced unbilled time on ")
@@ -480,6 +486,11 @@ var auditPhrases = map[string]auditPhrase{
 	"request_type.changed":  {"Request type changed", func(s *auditSentence) { s.actor(); s.text(" changed a request type"); s.detail(": ") }},
 	"request_type.archived": {"Request type archived", func(s *auditSentence) { s.actor(); s.text(" archived a request type"); s.detail(": ") }},
 	"request_type.moved":    {"Request type moved", func(s *auditSentence) { s.actor(); s.text(" moved a request type"); s.detail(": ") }},
+
+	// Tax (issue 22).
+	"tax.default_changed": {"Default VAT rate changed", func(s *auditSentence) { s.actor(); s.text(" changed the default VAT rate"); s.detail(" to ") }},
+	"tax_preset.created":  {"Tax preset added", func(s *auditSentence) { s.actor(); s.text(" added a tax preset"); s.detail(": ") }},
+	"tax_preset.archived": {"Tax preset archived", func(s *auditSentence) { s.actor(); s.text(" archived a tax preset"); s.detail(": ") }},
 
 	// Settings and the agency.
 	"settings.changed": {"Settings changed", func(s *auditSentence) { s.actor(); s.text(" changed the agency's settings"); s.detail(": ") }},

@@ -56,6 +56,9 @@ type caseView struct {
 
 func (h *Handlers) newCaseView(r *Request, base string, k *tenant.Case) caseView {
 	open := k.Status != tenant.CaseResolved && k.Status != tenant.CaseClosed
+	shown := *k // its times in the agency's zone, for when
+	shown.CreatedAt, shown.UpdatedAt, shown.ClosedAt, shown.ArchivedAt = r.local(k.CreatedAt), r.local(k.UpdatedAt), r.local(k.ClosedAt), r.local(k.ArchivedAt)
+	k = &shown
 	return caseView{Case: k, Number: tenant.CaseNumber(k.Number), StatusLabel: tenant.CaseStatusLabel(k.Status), PriorityLabel: tenant.CasePriorityLabel(k.Priority),
 		Overdue: open && k.DueDate != "" && k.DueDate < h.caseToday(r), IsOpen: open, URL: base + "/" + k.ID}
 }
@@ -154,6 +157,9 @@ func (h *Handlers) caseShowView(c *fiber.Ctx, r *Request, id string, before int6
 		view.Timeline.Newest = view.Case.URL
 	}
 	items := timelineItems(base, k, r.User, events)
+	for i := range items {
+		items[i].At = r.local(items[i].At)
+	}
 	view.Timeline.Events = make([]template.HTML, len(items))
 	for i := range items {
 		if view.Timeline.Events[i], err = h.caseEvents.Render(items[i]); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // clientForm is the client form as typed, kept to show it again with its
@@ -19,6 +20,11 @@ type clientForm struct {
 	Street, City, PostalCode, Country  string
 	Notes, Tags, Responsible           string
 	Version                            string // the client's updated time the form was made from
+	// Language is the client's language for emails and PDFs ("" the
+	// agency's); HasLanguage tells the posted form carried the field (the
+	// edit form has it, the new-client form does not).
+	Language    string
+	HasLanguage bool
 }
 
 func parseClientForm(c *fiber.Ctx) clientForm {
@@ -27,7 +33,8 @@ func parseClientForm(c *fiber.Ctx) clientForm {
 		Emails: formValue(c, "emails"), Phones: formValue(c, "phones"),
 		Street: formValue(c, "street"), City: formValue(c, "city"), PostalCode: formValue(c, "postal_code"), Country: formValue(c, "country"),
 		Notes: c.FormValue("notes"), Tags: formValue(c, "tags"), Responsible: formValue(c, "responsible"),
-		Version: formValue(c, "version"),
+		Version:  formValue(c, "version"),
+		Language: formValue(c, "language"), HasLanguage: c.Request().PostArgs().Has("language"),
 	}
 }
 
@@ -129,6 +136,7 @@ type clientFormView struct {
 	OwnOnly            bool // the viewer can make only themselves responsible
 	ResponsibleOptions []option
 	Messages           clientMessages
+	Languages          []languageOption // the edit form's language choice for emails and PDFs
 }
 
 // newClientFormView is the form for a new client, posting to the list.
@@ -141,7 +149,7 @@ func newClientFormView(r *Request) *clientFormView {
 func editClientFormView(c *fiber.Ctx, r *Request, cl *tenant.Client) *clientFormView {
 	url := clientsPath(r) + "/" + cl.ID
 	return &clientFormView{Page: Page{Title: "Edit " + cl.Name}, Client: cl, Action: url, Cancel: url, Self: cl.ID,
-		Inline: isHTMX(c) && c.Get("HX-Boosted") != "true"}
+		Inline: isHTMX(c) && c.Get("HX-Boosted") != "true", Languages: languageOptions()}
 }
 
 // clientFormPage renders the new or edit form (whole page, or for a plain
@@ -259,7 +267,11 @@ func (h *Handlers) ClientEdit(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	return h.clientFormPage(c, r, "pages/clients/edit", "partials/clients/edit-card", editClientFormView(c, r, cl), clientFormOf(cl), nil)
+	f := clientFormOf(cl)
+	if f.Language, err = r.Tenant.ClientLanguage(c.UserContext(), cl.ID); err != nil {
+		return err
+	}
+	return h.clientFormPage(c, r, "pages/clients/edit", "partials/clients/edit-card", editClientFormView(c, r, cl), f, nil)
 }
 
 // ClientUpdate saves the edit form. For htmx it answers with the contact
@@ -277,8 +289,17 @@ func (h *Handlers) ClientUpdate(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	f := parseClientForm(c)
+	if f.HasLanguage && f.Language != "" && !i18n.Supported(f.Language) { // refused before anything is saved
+		return h.clientFormPage(c, r, "pages/clients/edit", "partials/clients/edit-card", editClientFormView(c, r, old), f,
+			apperr.FieldErrors(map[string]string{"language": "Choose one of the languages listed."}))
+	}
 	version, _ := strconv.ParseInt(f.Version, 10, 64)
 	cl, changed, err := t.UpdateClient(c.UserContext(), v, id, version, f.input(), auditFor(c, "client.updated", ""))
+	if err == nil && f.HasLanguage {
+		var langChanged bool
+		langChanged, err = t.SetClientLanguage(c.UserContext(), id, f.Language, auditFor(c, "client.updated", id))
+		changed = changed || langChanged
+	}
 	if apperr.Is(err, apperr.NotFound) {
 		return err
 	}

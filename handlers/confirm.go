@@ -355,3 +355,19 @@ func (h *Handlers) recurringConfirm(c *fiber.Ctx, r *Request, action string) err
 	}
 	return h.confirm(c, cv)
 }
+
+// QuoteDeleteConfirm asks before a quote draft is deleted.
+func (h *Handlers) QuoteDeleteConfirm(c *fiber.Ctx, r *Request) error {
+	q, _, err := h.staffQuote(c, r)
+	if err != nil {
+		return err
+	}
+	if q.State != tenant.QuoteDraft {
+		return apperr.New(apperr.Conflict, "%s is sent and is never deleted: withdraw it instead.", q.Label())
+	}
+	page := quoteBase(r) + "/" + q.ID
+	v := &confirmView{Heading: "Delete this quote draft for " + q.ClientName + "?", Action: page + "/delete", Button: "Delete the draft", Danger: true,
+		Back: confirmBack(c, page)}
+	v.Lines = []string{fmt.Sprintf("The draft of %s and its lines are deleted. This cannot be undone.", billing.FormatMoney(q.Total, q.Currency)), "Nobody is emailed."}
+	return h.confirm(c, v)
+}

@@ -7,7 +7,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
-	"mintedmind/files"
+	"mintedmind/i18n"
 )
 
 // Documents asked for (issue 16 point 6): staff ask the client for named
@@ -97,7 +97,7 @@ func (h *Handlers) portalDocRequests(c *fiber.Ctx, r *Request, v tenant.Viewer, 
 	if err != nil {
 		return portalDocRequestsView{}, err
 	}
-	out := portalDocRequestsView{MaxSize: files.ByteSize(h.files.MaxSize())}
+	out := portalDocRequestsView{MaxSize: i18n.ByteSize(r.Lang(), h.files.MaxSize())}
 	for _, d := range list {
 		base := portalBase(r) + "/cases/" + d.CaseID
 		out.Items = append(out.Items, h.docRequestView(d, base+"/documents/", base+"/docrequests/"+d.ID, h.caseToday(r)))

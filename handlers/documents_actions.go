@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/db/tenant"
-	"mintedmind/files"
+	"mintedmind/i18n"
 	"mintedmind/live"
 )
 
@@ -107,8 +107,8 @@ func (h *Handlers) DocumentsStorage(c *fiber.Ctx, r *Request) error {
 		percent = int(min(100, usage.Used*100/quota))
 	}
 	return h.page(c, "pages/documents/index", &documentsStorageView{Page: Page{Title: "Documents and storage"},
-		Used: files.ByteSize(usage.Used), Quota: files.ByteSize(quota), Percent: percent, TrashSize: files.ByteSize(usage.Trash),
-		Count: usage.Files, Trash: documentViews(r.Agency.Slug, trash), TrashDays: tenant.TrashDays, FileLimit: files.ByteSize(h.files.MaxSize()),
+		Used: i18n.ByteSize(r.Lang(), usage.Used), Quota: i18n.ByteSize(r.Lang(), quota), Percent: percent, TrashSize: i18n.ByteSize(r.Lang(), usage.Trash),
+		Count: usage.Files, Trash: documentViews(r, trash), TrashDays: tenant.TrashDays, FileLimit: i18n.ByteSize(r.Lang(), h.files.MaxSize()),
 	})
 }
 

@@ -34,6 +34,6 @@ func (h *Handlers) DocumentPage(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	slug := r.Agency.Slug
-	return h.page(c, "pages/documents/show", &documentPageView{Page: Page{Title: d.Name}, Doc: newDocumentView(slug, d),
+	return h.page(c, "pages/documents/show", &documentPageView{Page: Page{Title: d.Name}, Doc: newDocumentView(r, d),
 		ClientName: k.ClientName, ClientURL: "/a/" + slug + "/clients/" + k.ClientID, Previewed: previewable(d), IsImage: d.IsImage() && previewable(d)})
 }

@@ -11,6 +11,7 @@ import (
 	"mintedmind/app"
 	"mintedmind/db/tenant"
 	"mintedmind/files"
+	"mintedmind/i18n"
 )
 
 // documentView is a document with its links and display strings.
@@ -47,12 +48,13 @@ func documentURL(slug, caseID, id string) string {
 	return "/a/" + slug + "/cases/" + caseID + "/documents/" + id
 }
 
-func newDocumentView(slug string, d *tenant.Document) documentView {
+func newDocumentView(r *Request, d *tenant.Document) documentView {
+	slug := r.Agency.Slug
 	u := documentURL(slug, d.CaseID, d.ID)
-	v := documentView{ID: d.ID, Name: d.Name, Kind: documentKind(d), Size: files.ByteSize(d.Size), Shared: d.Shared, FromClient: d.FromClient,
-		Uploader: d.UploaderName, At: d.CreatedAt, DownloadURL: u, PageURL: u + "/details", OpenURL: u, ShareURL: u + "/share", DeleteURL: u + "/delete",
+	v := documentView{ID: d.ID, Name: d.Name, Kind: documentKind(d), Size: i18n.ByteSize(r.Lang(), d.Size), Shared: d.Shared, FromClient: d.FromClient,
+		Uploader: d.UploaderName, At: r.local(d.CreatedAt), DownloadURL: u, PageURL: u + "/details", OpenURL: u, ShareURL: u + "/share", DeleteURL: u + "/delete",
 		RestoreURL: u + "/restore", CaseURL: "/a/" + slug + "/cases/" + d.CaseID, CaseNumber: tenant.CaseNumber(d.CaseNumber), CaseTitle: d.CaseTitle,
-		DeletedAt: d.DeletedAt, DeletedBy: d.DeletedBy}
+		DeletedAt: r.local(d.DeletedAt), DeletedBy: d.DeletedBy}
 	if previewable(d) {
 		v.OpenURL = u + "/preview"
 	}
@@ -91,10 +93,10 @@ func documentKind(d *tenant.Document) string {
 	return kind
 }
 
-func documentViews(slug string, docs []*tenant.Document) []documentView {
+func documentViews(r *Request, docs []*tenant.Document) []documentView {
 	out := make([]documentView, 0, len(docs))
 	for _, d := range docs {
-		out = append(out, newDocumentView(slug, d))
+		out = append(out, newDocumentView(r, d))
 	}
 	return out
 }
@@ -119,8 +121,8 @@ func (h *Handlers) caseDocuments(c *fiber.Ctx, r *Request, v tenant.Viewer, case
 		return caseDocumentsView{}, err
 	}
 	slug := r.Agency.Slug
-	view := caseDocumentsView{Docs: documentViews(slug, docs), DocsURL: "/a/" + slug + "/cases/" + caseID + "/documents",
-		DocMaxBytes: h.files.MaxSize(), DocMaxSize: files.ByteSize(h.files.MaxSize()), DocMaxFiles: app.MaxUploadFiles}
+	view := caseDocumentsView{Docs: documentViews(r, docs), DocsURL: "/a/" + slug + "/cases/" + caseID + "/documents",
+		DocMaxBytes: h.files.MaxSize(), DocMaxSize: i18n.ByteSize(r.Lang(), h.files.MaxSize()), DocMaxFiles: app.MaxUploadFiles}
 	if r.User.Role == tenant.RoleOwner {
 		view.DocTrashURL = "/a/" + slug + "/documents"
 	}
@@ -134,7 +136,7 @@ func (h *Handlers) clientDocuments(c *fiber.Ctx, r *Request, v tenant.Viewer, cl
 	if err != nil {
 		return nil, err
 	}
-	return documentViews(r.Agency.Slug, docs), nil
+	return documentViews(r, docs), nil
 }
 
 // documentEventSummary is the timeline's sentence for a document event.

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
+	"mintedmind/i18n"
 	"mintedmind/metrics"
 )
 
@@ -71,13 +72,14 @@ func (h *Handlers) handleError(c *fiber.Ctx, err error) error {
 		return h.problem(c, status, msg, err) // RFC 9457 problem details (api.go)
 	}
 	if isHTMX(c) {
-		trigger, _ := json.Marshal(map[string]any{"toast": map[string]string{"level": "error", "message": msg}})
+		trigger, _ := json.Marshal(map[string]any{"toast": map[string]string{"level": "error", "message": i18n.T(langOf(c), msg)}})
 		c.Set("HX-Trigger", string(trigger))
 		c.Set("HX-Reswap", "none")
 		return c.Status(status).SendString(msg)
 	}
 	c.Status(status)
-	renderErr := h.page(c, "pages/error", &errorView{Page: Page{Title: http.StatusText(status)}, Status: status, Message: msg, RequestID: requestIDOf(c)})
+	lang := langOf(c)
+	renderErr := h.page(c, "pages/error", &errorView{Page: Page{Title: errorTitle(lang, status)}, Status: status, Message: i18n.T(lang, msg), RequestID: requestIDOf(c)})
 	if renderErr != nil {
 		h.logger(c).Error("render error page", "err", renderErr)
 		return c.Status(status).SendString(msg)
@@ -116,4 +118,14 @@ func setRetryAfter(c *fiber.Ctx, err error) {
 		secs = 60
 	}
 	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+}
+
+// errorTitle is the error page's title for status in lang: the
+// catalogue's error.status.<code>, else the standard English text.
+func errorTitle(lang string, status int) string {
+	id := "error.status." + strconv.Itoa(status)
+	if s := i18n.T(lang, id); s != id {
+		return s
+	}
+	return http.StatusText(status)
 }

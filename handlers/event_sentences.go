@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // The sentences of case events, for every page that shows a case's
@@ -20,9 +21,13 @@ type eventWords struct {
 	Diff   bool   // the staff timeline shows the texts before and after
 	Long   bool   // those texts are long: folded away
 	Portal string // the portal, after the actor's name: what it means for the client
-	Text   string // the portal: typed text under the sentence (a note, a file name, a reason)
-	Label  string // the Activity tab's line: "Invoice issued"
-	Detail string // the Activity tab's detail beside it
+	// PortalStatus is the case status a portal sentence names (English
+	// label): the sentence's catalogue message is then
+	// "event.portal.changed the status to" with {{.Status}} in the reader's language.
+	PortalStatus string
+	Text         string // the portal: typed text under the sentence (a note, a file name, a reason)
+	Label        string // the Activity tab's line: "Invoice issued"
+	Detail       string // the Activity tab's detail beside it
 }
 
 // eventSentences has the words of each kind of case event.
@@ -32,7 +37,7 @@ var eventSentences = map[string]func(e tenant.Event) eventWords{
 	},
 	tenant.EventStatus: func(e tenant.Event) eventWords {
 		from, to := tenant.CaseStatusLabel(e.OldValue), tenant.CaseStatusLabel(e.NewValue)
-		return eventWords{Staff: "changed the status from " + from + " to " + to, Portal: "changed the status to " + to,
+		return eventWords{Staff: "changed the status from " + from + " to " + to, Portal: "changed the status to " + to, PortalStatus: to,
 			Label: "Status changed", Detail: from + " → " + to}
 	},
 	tenant.EventAssigned: func(e tenant.Event) eventWords {
@@ -206,13 +211,22 @@ func wordsOf(e tenant.Event) eventWords {
 	return eventWords{Staff: "changed the case", Portal: "updated the case", Label: "Case changed"}
 }
 
-// portalSentence says what an event did, for the client: the sentence and
-// the typed text under it.
-func portalSentence(e tenant.Event) (string, string) {
+// portalSentence says what an event did, for the client, in lang: the
+// sentence and the typed text under it. A sentence of fixed words is the
+// catalogue's "event.portal.<English words>" with {{.Actor}}; one the
+// catalogues lack is the English words after the actor's name.
+func portalSentence(lang string, e tenant.Event) (string, string) {
 	w := wordsOf(e)
 	actor := e.ActorName
 	if actor == "" {
-		actor = "Someone"
+		actor = i18n.T(lang, "event.someone")
+	}
+	id, args := "event.portal."+w.Portal, []any{"Actor", actor}
+	if w.PortalStatus != "" {
+		id, args = "event.portal.changed the status to", append(args, "Status", i18n.T(lang, w.PortalStatus))
+	}
+	if s := i18n.T(lang, id, args...); s != id {
+		return s, w.Text
 	}
 	return actor + " " + w.Portal, w.Text
 }

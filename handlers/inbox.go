@@ -57,11 +57,11 @@ func (h *Handlers) Inbox(c *fiber.Ctx, r *Request) error {
 	view := &inboxView{Page: Page{Title: "Inbox"}, URL: "/a/" + r.Agency.Slug + "/inbox", Counts: counts}
 	for _, q := range reqs {
 		view.Requests = append(view.Requests, inboxRequestView{URL: base + "/" + q.CaseID, Number: tenant.CaseNumber(q.Number), Title: q.Title,
-			Client: q.ClientName, By: q.OpenedBy, At: q.At})
+			Client: q.ClientName, By: q.OpenedBy, At: r.local(q.At)})
 	}
 	for _, m := range msgs {
 		view.Messages = append(view.Messages, inboxMessageView{URL: base + "/" + m.CaseID + "#msg-" + m.NoteID, Number: tenant.CaseNumber(m.CaseNumber),
-			Title: m.CaseTitle, Client: m.ClientName, Author: m.AuthorName, Body: clip(m.Body, 200), At: m.At})
+			Title: m.CaseTitle, Client: m.ClientName, Author: m.AuthorName, Body: clip(m.Body, 200), At: r.local(m.At)})
 	}
 	return h.pageOrFragment(c, "pages/inbox/index", "partials/inbox/lists", view)
 }

@@ -38,6 +38,9 @@ type invoiceShownLine struct {
 func (h *Handlers) newInvoiceView(r *Request, inv *tenant.Invoice) invoiceView {
 	today := h.invoiceToday(r)
 	tot := billing.Compute(inv.InvoiceInput.Lines)
+	shown := *inv // its times in the agency's zone, for when
+	shown.SentAt = r.local(inv.SentAt)
+	inv = &shown
 	v := invoiceView{Invoice: inv, URL: invoiceBase(r) + "/" + inv.ID, Title: inv.Label(),
 		DisplayStatus: inv.DisplayStatus(today), Subtotal: r.money(tot.Subtotal, inv.Currency), VAT: r.money(tot.VAT, inv.Currency),
 		Total: r.money(inv.Total, inv.Currency), Paid: r.money(inv.Paid, inv.Currency),
@@ -225,5 +228,9 @@ func (h *Handlers) invoicePDF(c *fiber.Ctx, r *Request, inv *tenant.Invoice) ([]
 	if err != nil {
 		return nil, err
 	}
-	return app.InvoicePayablePDF(inv, s, r.Agency.Name, app.InvoicePayURL(h.Config.BaseURL, r.Agency.Slug, inv.ID), payments...)
+	lang, err := t.DocumentLanguage(c.UserContext(), inv.ClientID) // the client's document: its language, else the agency's
+	if err != nil {
+		return nil, err
+	}
+	return app.InvoicePayablePDFIn(lang, inv, s, r.Agency.Name, app.InvoicePayURL(h.Config.BaseURL, r.Agency.Slug, inv.ID), payments...)
 }

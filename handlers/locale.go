@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -86,7 +87,7 @@ func (r *Request) money(minor int64, currency string) amount {
 // langOf is the language of the request's page: the agency request's
 // (Request.Lang), else the browser's when the app has it, else English.
 func langOf(c *fiber.Ctx) string {
-	if r := stateOf(c).req; r != nil && r.Tenant != nil {
+	if r := stateOf(c).req; r != nil && (r.Tenant != nil || r.lang != "") {
 		return r.Lang()
 	}
 	if l := browserLang(c); l != "" {
@@ -118,4 +119,50 @@ func langSwitcher(path, lang string) []langChoice {
 		out = append(out, langChoice{Code: l, Name: i18n.LanguageName(l), Href: path + "?lang=" + l, Current: l == lang})
 	}
 	return out
+}
+
+// Zone is the time zone the request's times are shown in: the agency's
+// (its time_zone setting), UTC when unset or unreadable. Times are stored
+// in UTC; the template function when writes a time in its own location,
+// so a view model's times go through local first.
+func (r *Request) Zone() *time.Location {
+	if r == nil || r.Tenant == nil {
+		return time.UTC
+	}
+	s, err := r.Settings(context.Background()) // read once per request
+	if err != nil {
+		return time.UTC
+	}
+	return i18n.Zone(s.TimeZone)
+}
+
+// local is t in the request's zone (Zone); a zero time stays zero.
+func (r *Request) local(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(r.Zone())
+}
+
+// writeWhen is the template function when: an instant in its own
+// location with the zone named, "2026-03-01 00:30 EET" for a time local
+// gave the agency's zone, "2026-02-28 22:30 UTC" for one left in UTC
+// (a time in the machine's zone, time.Local, is written in UTC).
+func writeWhen(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	if t.Location() == time.Local {
+		t = t.UTC()
+	}
+	return t.Format("2006-01-02 15:04 MST")
+}
+
+// writeDate is the template function date: t's calendar day in its own
+// location (see writeWhen).
+func writeDate(t time.Time) string {
+	if t.Location() == time.Local {
+		t = t.UTC()
+	}
+	return t.Format(i18n.DateLayout)
 }

@@ -13,6 +13,7 @@ import (
 	"mintedmind/auth"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // errBadLogin is the one answer for an unknown email and a wrong password.
@@ -294,12 +295,12 @@ func (h *Handlers) AgencyLoginForm(c *fiber.Ctx, r *Request) error {
 		return h.redirect(c, homeOf(a, u))
 	}
 	f := loginForm{Next: safeNext(a, c.Query("next"))}
-	return h.formPage(c, "pages/login/index", "partials/login/form", agencyLoginView(a, f), nil)
+	return h.formPage(c, "pages/login/index", "partials/login/form", agencyLoginView(c, a, f), nil)
 }
 
 // agencyLoginView is agency a's own sign-in page with form f.
-func agencyLoginView(a *control.Agency, f loginForm) *loginView {
-	return &loginView{Page: Page{Title: "Sign in to " + a.Name}, Form: f, Action: "/a/" + a.Slug + "/login"}
+func agencyLoginView(c *fiber.Ctx, a *control.Agency, f loginForm) *loginView {
+	return &loginView{Page: Page{Title: i18n.T(langOf(c), "login.title_agency", "Agency", a.Name)}, Form: f, Action: "/a/" + a.Slug + "/login"}
 }
 
 // AgencyLogin signs in on an agency's own page.
@@ -308,7 +309,7 @@ func (h *Handlers) AgencyLogin(c *fiber.Ctx, r *Request) error {
 	f := parseLogin(c)
 	render := func(err error) error {
 		f.Password = ""
-		return h.formPage(c, "pages/login/index", "partials/login/form", agencyLoginView(a, f), err)
+		return h.formPage(c, "pages/login/index", "partials/login/form", agencyLoginView(c, a, f), err)
 	}
 	if err := h.checkLoginLimits(c, f.Email); err != nil {
 		return render(err)

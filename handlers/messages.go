@@ -10,7 +10,7 @@ import (
 	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
-	"mintedmind/files"
+	"mintedmind/i18n"
 	"mintedmind/live"
 )
 
@@ -78,18 +78,21 @@ func (h *Handlers) caseThread(c *fiber.Ctx, r *Request, v tenant.Viewer, caseID 
 	if err != nil {
 		return threadView{}, err
 	}
-	tv := threadView{ID: "thread-" + caseID, CaseID: caseID, Staff: staff, MaxSize: files.ByteSize(h.files.MaxSize()), MaxBytes: h.files.MaxSize(), MaxFiles: app.MaxUploadFiles}
+	tv := threadView{ID: "thread-" + caseID, CaseID: caseID, Staff: staff, MaxSize: i18n.ByteSize(r.Lang(), h.files.MaxSize()), MaxBytes: h.files.MaxSize(), MaxFiles: app.MaxUploadFiles}
 	base, docBase := portalBase(r)+"/cases/"+caseID, portalBase(r)+"/cases/"+caseID+"/documents/"
-	tv.Other = "the agency"
+	tv.Other = i18n.T(r.Lang(), "thread.the_agency")
 	if staff {
 		base, docBase = caseBase(r)+"/"+caseID, documentURL(r.Agency.Slug, caseID, "")
-		tv.Other = "the client"
+		tv.Other = i18n.T(r.Lang(), "thread.the_client")
 	}
 	tv.URL, tv.PostURL = base+"/thread", base+"/messages"
 	now := h.Clock.Now()
 	for _, m := range msgs {
-		mv := messageView{ID: m.ID, Author: m.AuthorName, At: m.CreatedAt, Body: m.Body, Mine: m.FromClient != staff, FromClient: m.FromClient,
+		mv := messageView{ID: m.ID, Author: m.AuthorName, At: r.local(m.CreatedAt), Body: m.Body, Mine: m.FromClient != staff, FromClient: m.FromClient,
 			Unread: m.Unread, Seen: m.Seen, Edited: len(m.Earlier) > 0, Earlier: m.Earlier, Hidden: m.Hidden(), HiddenBy: m.HiddenBy, HiddenWhy: m.HiddenReason}
+		for i := range mv.Earlier {
+			mv.Earlier[i].At = r.local(mv.Earlier[i].At)
+		}
 		if m.AuthorID == r.User.ID && tenant.MessageEditRule(&m.Note, r.User.ID, now) == "" {
 			mv.EditURL = base + "/messages/" + m.ID + "/edit"
 			if staff {
@@ -100,7 +103,7 @@ func (h *Handlers) caseThread(c *fiber.Ctx, r *Request, v tenant.Viewer, caseID 
 			mv.HideURL = base + "/messages/" + m.ID + "/hide"
 		}
 		for _, d := range m.Attachments {
-			a := attachmentView{Name: d.Name, URL: docBase + d.ID, Size: files.ByteSize(d.Size)}
+			a := attachmentView{Name: d.Name, URL: docBase + d.ID, Size: i18n.ByteSize(r.Lang(), d.Size)}
 			if d.ThumbKey != "" && activeContent(d) == 0 {
 				a.ThumbURL = docBase + d.ID + "/thumb"
 			}

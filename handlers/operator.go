@@ -71,10 +71,12 @@ func (h *Handlers) OperatorLogout(c *fiber.Ctx) error {
 	return h.redirect(c, "/operator/login")
 }
 
-// OperatorOutbox shows recent emails, so an install without SMTP can still
-// hand out invite and reset links.
+// OperatorOutbox shows recent emails as delivery records: kind, agency,
+// recipient domain, status and attempts, never a subject, body or link
+// (those are the agency's; its owners see them on their own outbox page,
+// agency_outbox.go).
 func (h *Handlers) OperatorOutbox(c *fiber.Ctx) error {
-	emails, err := h.Control.RecentEmails(c.UserContext(), 200)
+	emails, err := h.Control.RecentEmailSummaries(c.UserContext(), 200)
 	if err != nil {
 		return err
 	}
@@ -84,5 +86,5 @@ func (h *Handlers) OperatorOutbox(c *fiber.Ctx) error {
 // operatorOutboxView is the console's mail outbox page.
 type operatorOutboxView struct {
 	Page
-	Emails []*control.Email
+	Emails []*control.EmailSummary
 }

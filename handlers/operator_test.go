@@ -70,7 +70,7 @@ func TestOperatorSetup(t *testing.T) {
 		wantContains(t, res, a.Name)
 		res = op.get("/operator/outbox")
 		wantStatus(t, res, http.StatusOK)
-		wantContains(t, res, "Welcome to")
+		wantContains(t, res, "welcome") // the kind, not the email (agency_outbox_test.go)
 		wantStatus(t, op.post("/operator/logout", nil), http.StatusSeeOther)
 		wantStatus(t, op.get("/operator"), http.StatusNotFound)
 	})

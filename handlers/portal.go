@@ -8,6 +8,7 @@ import (
 	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 	"mintedmind/mail"
 )
 
@@ -41,8 +42,8 @@ func (h *Handlers) PortalHome(c *fiber.Ctx, r *Request) error {
 	}
 	updates := make([]portalUpdate, len(events))
 	for i, e := range events {
-		s, text := portalSentence(e.Event)
-		updates[i] = portalUpdate{At: e.At, CaseURL: portalBase(r) + "/cases/" + e.CaseID, CaseNumber: tenant.CaseNumber(e.CaseNumber), Sentence: s, Text: text}
+		s, text := portalSentence(r.Lang(), e.Event)
+		updates[i] = portalUpdate{At: r.local(e.At), CaseURL: portalBase(r) + "/cases/" + e.CaseID, CaseNumber: tenant.CaseNumber(e.CaseNumber), Sentence: s, Text: text}
 	}
 	invoices, err := t.PortalInvoices(c.UserContext(), v)
 	if err != nil {
@@ -70,7 +71,7 @@ func (h *Handlers) PortalHome(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/portal/index", &portalHomeView{DocRequests: toSend, Quotes: quotes, Page: Page{Title: r.Agency.Name + " portal"}, Base: portalBase(r),
+	return h.page(c, "pages/portal/index", &portalHomeView{DocRequests: toSend, Quotes: quotes, Page: Page{Title: i18n.T(r.Lang(), "portal.title", "Agency", r.Agency.Name)}, Base: portalBase(r),
 		Unpaid: portalInvoiceTable{Rows: h.invoiceRows(r, portalInvoiceBase(r), h.invoiceToday(r), unpaid), Lang: r.Lang()}, Open: open, Done: done, Updates: updates})
 }
 
@@ -117,8 +118,8 @@ func (h *Handlers) portalCaseReply(c *fiber.Ctx, r *Request, message string, for
 		if e.Kind == tenant.EventNote {
 			continue // messages are in the conversation (messages.go)
 		}
-		s, text := portalSentence(e)
-		history = append(history, portalUpdate{At: e.At, Sentence: s, Text: text})
+		s, text := portalSentence(r.Lang(), e)
+		history = append(history, portalUpdate{At: r.local(e.At), Sentence: s, Text: text})
 	}
 	if formErr == nil {
 		if err := t.MarkCaseRead(c.UserContext(), me.ID, k.ID); err != nil {

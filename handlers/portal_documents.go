@@ -9,7 +9,7 @@ import (
 	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
-	"mintedmind/files"
+	"mintedmind/i18n"
 )
 
 // portalAccess is the signed-in contact's access to documents: shared
@@ -86,8 +86,8 @@ func (h *Handlers) portalDocuments(c *fiber.Ctx, r *Request, caseID string) (por
 	list := make([]portalDocumentView, len(docs))
 	for i, d := range docs {
 		kind := strings.ToUpper(strings.TrimPrefix(strings.TrimPrefix(d.ContentType, "image/"), "application/"))
-		list[i] = portalDocumentView{Name: d.Name, URL: base + d.ID, Size: files.ByteSize(d.Size), Kind: kind, By: d.UploaderName, At: d.CreatedAt}
+		list[i] = portalDocumentView{Name: d.Name, URL: base + d.ID, Size: i18n.ByteSize(r.Lang(), d.Size), Kind: kind, By: d.UploaderName, At: r.local(d.CreatedAt)}
 	}
 	return portalDocumentsView{Docs: list, UploadURL: portalBase(r) + "/cases/" + caseID + "/documents",
-		DocMaxSize: files.ByteSize(h.files.MaxSize()), DocMaxFiles: app.MaxUploadFiles}, nil
+		DocMaxSize: i18n.ByteSize(r.Lang(), h.files.MaxSize()), DocMaxFiles: app.MaxUploadFiles}, nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
 )
@@ -60,6 +61,16 @@ type portalQuoteView struct {
 	Quote      quoteView
 	SignerName string
 	Reason     string
+	Question   string
+	Messages   []quoteMessageView
+	History    []quoteEventView // the quote's timeline, without the agency's drafting
+}
+
+// quoteChoiceView is the quote's lines and totals alone, the answer to
+// ticking an optional line with htmx (partials/quotes/choice).
+type quoteChoiceView struct {
+	Page
+	Quote quoteView
 }
 
 // PortalQuote shows one of the client's quotes, and records that it was
@@ -85,6 +96,14 @@ func (h *Handlers) portalQuotePage(c *fiber.Ctx, r *Request, view *portalQuoteVi
 		return err
 	}
 	view.Page.Title, view.Base, view.Quote = q.Label(), portalBase(r), h.newQuoteView(r, portalQuoteBase(r), q)
+	msgs, err := r.Tenant.QuoteMessages(c.UserContext(), v, q.ID)
+	if err != nil {
+		return err
+	}
+	view.Messages = quoteThread(r, msgs)
+	if view.History, err = quoteTimeline(c.UserContext(), r, v, q.ID, true); err != nil {
+		return err
+	}
 	if formErr != nil {
 		return h.formPage(c, "pages/portal/quote", "pages/portal/quote", view, formErr)
 	}
@@ -116,6 +135,9 @@ func (h *Handlers) PortalQuoteChoose(c *fiber.Ctx, r *Request) error {
 		}
 		return err
 	}
+	if wantsFragment(c) { // the live total: the lines and totals as stored
+		return h.fragment(c, "partials/quotes/choice", &quoteChoiceView{Quote: h.newQuoteView(r, portalQuoteBase(r), q)})
+	}
 	return h.redirect(c, portalQuoteBase(r)+"/"+q.ID)
 }
 
@@ -132,6 +154,14 @@ func (h *Handlers) PortalQuoteAccept(c *fiber.Ctx, r *Request) error {
 	if len(in.SignerName) > 4*tenant.QuoteSignerMax {
 		in.SignerName = ""
 	}
+	s, err := r.Tenant.BillingSettings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if s.Logo, err = r.Tenant.PDFLogo(c.UserContext()); err != nil {
+		return err
+	}
+	in.Seal = app.QuoteSeal(s, r.Agency.Name, r.Zone())
 	q, err := r.Tenant.AcceptQuote(c.UserContext(), v, caseActor(r), c.Params("id"), in, auditFor(c, "quote.accepted", ""))
 	if err != nil {
 		if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.Conflict {
@@ -139,6 +169,7 @@ func (h *Handlers) PortalQuoteAccept(c *fiber.Ctx, r *Request) error {
 		}
 		return err
 	}
+	h.logFailed(c, "email the signed quote", h.mailSignedQuote(c, r, v, q))
 	h.flash(c, q.Label()+" accepted. Thank you.")
 	return h.redirect(c, portalQuoteBase(r)+"/"+q.ID)
 }

@@ -10,6 +10,7 @@ import (
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // quoteBase is the URL of the request's agency's quote list.
@@ -18,6 +19,7 @@ func quoteBase(r *Request) string { return "/a/" + r.Agency.Slug + "/quotes" }
 // quoteListRow is a quote version in a list, with display strings.
 type quoteListRow struct {
 	URL, Label, ClientName, State, StateLabel, ValidUntil string
+	Lang                                                  string // the viewer's language
 	Total                                                 amount
 	Superseded                                            bool
 }
@@ -28,7 +30,7 @@ func (h *Handlers) quoteRows(r *Request, base string, rows []tenant.QuoteRow) []
 	for i, q := range rows {
 		state := q.DisplayState(today)
 		out[i] = quoteListRow{URL: base + "/" + q.ID, Label: q.Label(), ClientName: q.ClientName, State: state,
-			StateLabel: tenant.QuoteStateLabel(state), ValidUntil: q.ValidUntil, Total: r.money(q.Total, q.Currency), Superseded: q.Superseded}
+			StateLabel: quoteStateLabel(r.Lang(), state), ValidUntil: q.ValidUntil, Lang: r.Lang(), Total: r.money(q.Total, q.Currency), Superseded: q.Superseded}
 	}
 	return out
 }
@@ -223,7 +225,10 @@ func (h *Handlers) QuoteUpdate(c *fiber.Ctx, r *Request) error {
 type quoteView struct {
 	*tenant.Quote
 	URL, Title, State, StateLabel, CaseURL, CaseLabel string
+	Lang                                              string // the viewer's language
 	Subtotal, VAT, Total, Deposit                     amount
+	TotalDiscount                                     amount // what the discount on the total takes off (without VAT)
+	TotalDiscountRate                                 string // "5%", "" for none
 	Groups                                            []invoiceGroupView
 	Lines                                             []quoteShownLine
 	Answerable                                        bool // the client may still accept or decline
@@ -240,16 +245,23 @@ type quoteShownLine struct {
 	ChoiceID                   string // the checkbox's id in the portal
 }
 
+// quoteStateLabel names a quote's state in lang.
+func quoteStateLabel(lang, state string) string { return i18n.T(lang, "quote.state."+state) }
+
 func (h *Handlers) newQuoteView(r *Request, base string, q *tenant.Quote) quoteView {
 	today := h.invoiceToday(r)
-	tot := tenant.QuoteTotals(q.Lines)
+	tot := tenant.QuoteTotals(q.Lines, q.DiscountBP)
 	state := q.DisplayState(today)
-	v := quoteView{Quote: q, URL: base + "/" + q.ID, Title: q.Label(), State: state, StateLabel: tenant.QuoteStateLabel(state),
+	v := quoteView{Lang: r.Lang(), Quote: q, URL: base + "/" + q.ID, Title: q.Label(), State: state, StateLabel: quoteStateLabel(r.Lang(), state),
 		Subtotal: r.money(tot.Subtotal, q.Currency), VAT: r.money(tot.VAT, q.Currency), Total: r.money(tot.Total, q.Currency),
 		Deposit:    r.money(q.Deposit(), q.Currency),
 		Answerable: (q.State == tenant.QuoteSent || q.State == tenant.QuoteViewed) && state != tenant.QuoteExpired && q.SupersededAt.IsZero()}
 	if !q.SupersededAt.IsZero() {
-		v.StateLabel += " (replaced by a later version)"
+		v.StateLabel += " " + i18n.T(r.Lang(), "quoteview.replaced_later")
+	}
+	if q.DiscountBP > 0 {
+		v.TotalDiscountRate = billing.FormatRate(q.DiscountBP) + "%"
+		v.TotalDiscount = r.money(tenant.QuoteTotals(q.Lines, 0).Subtotal-tot.Subtotal, q.Currency)
 	}
 	for _, g := range tot.ByRate {
 		v.Groups = append(v.Groups, invoiceGroupView{billing.FormatRate(g.RateBP) + "%", r.money(g.Net, q.Currency), r.money(g.VAT, q.Currency)})
@@ -269,11 +281,6 @@ func (h *Handlers) newQuoteView(r *Request, base string, q *tenant.Quote) quoteV
 	return v
 }
 
-// quoteEventView is one entry of a quote's history.
-type quoteEventView struct {
-	At, Kind, ActorName, Detail string
-}
-
 // quoteShowView is a quote's staff page.
 type quoteShowView struct {
 	Page
@@ -282,6 +289,7 @@ type quoteShowView struct {
 	Quote     quoteView
 	Versions  []quoteListRow
 	History   []quoteEventView
+	Messages  []quoteMessageView
 	CanEdit   bool
 	CanSend   bool
 	CanRevise bool
@@ -309,13 +317,14 @@ func (h *Handlers) quoteShowPage(c *fiber.Ctx, r *Request, actionErr error) erro
 		}
 		view.Versions = h.quoteRows(r, base, rows)
 	}
-	events, err := r.Tenant.QuoteEvents(ctx, v, q.ID)
+	if view.History, err = quoteTimeline(ctx, r, v, q.ID, false); err != nil {
+		return err
+	}
+	msgs, err := r.Tenant.QuoteMessages(ctx, v, q.ID)
 	if err != nil {
 		return err
 	}
-	for _, e := range events {
-		view.History = append(view.History, quoteEventView{e.At.UTC().Format("2006-01-02 15:04"), e.Kind, e.ActorName, e.Detail})
-	}
+	view.Messages = quoteThread(r, msgs)
 	view.CanEdit = q.State == tenant.QuoteDraft
 	view.CanSend = view.CanEdit
 	view.CanWithdr = q.State == tenant.QuoteSent || q.State == tenant.QuoteViewed
@@ -406,4 +415,20 @@ func (h *Handlers) sendQuotePDF(c *fiber.Ctx, r *Request, q *tenant.Quote) error
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+app.QuoteFilename(q)+`"`)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.Send(pdf)
+}
+
+// QuoteDelete deletes a draft (after QuoteDeleteConfirm asked).
+func (h *Handlers) QuoteDelete(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if err := r.Tenant.DeleteQuoteDraft(c.UserContext(), v, c.Params("id"), auditFor(c, "quote.draft_deleted", "")); err != nil {
+		if apperr.CodeOf(err) == apperr.Conflict {
+			return h.quoteShowPage(c, r, err)
+		}
+		return err
+	}
+	h.flash(c, "Quote draft deleted.")
+	return h.redirect(c, quoteBase(r))
 }

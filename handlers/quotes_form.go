@@ -23,6 +23,7 @@ type quoteLineForm struct {
 // quoteForm is the quote editor as typed.
 type quoteForm struct {
 	ClientID, CaseID, Currency, ValidUntil, Terms, DepositKind, Deposit string
+	Discount                                                            string // on the total, a percentage
 	Lines                                                               []quoteLineForm
 }
 
@@ -32,7 +33,8 @@ type quoteForm struct {
 func readQuoteForm(c *fiber.Ctx) quoteForm {
 	inv := readInvoiceForm(c)
 	f := quoteForm{ClientID: inv.ClientID, CaseID: inv.CaseID, Currency: inv.Currency, ValidUntil: formValue(c, "valid_until"),
-		Terms: c.FormValue("terms"), DepositKind: formValue(c, "deposit_kind"), Deposit: formValue(c, "deposit_value")}
+		Terms: c.FormValue("terms"), DepositKind: formValue(c, "deposit_kind"), Deposit: formValue(c, "deposit_value"),
+		Discount: formValue(c, "discount")}
 	args := c.Request().PostArgs()
 	discounts, optional := args.PeekMulti("line_discount"), args.PeekMulti("line_optional")
 	for i, l := range inv.Lines {
@@ -75,6 +77,13 @@ func (f quoteForm) input() (tenant.QuoteInput, map[string]string) {
 		}
 		in.Lines = append(in.Lines, ql)
 	}
+	if text := strings.TrimSuffix(f.Discount, "%"); text != "" {
+		d, err := billing.ParseDecimal(text, 2, billing.MaxDiscountBP)
+		if err != nil {
+			errs["discount"] = "Discount on the total: " + err.Error() + " (a percentage from 0 to 100)."
+		}
+		in.DiscountBP = d
+	}
 	switch in.DepositKind {
 	case tenant.DepositPercent, tenant.DepositAmount:
 		places, limit := 2, int64(billing.MaxDiscountBP)
@@ -108,6 +117,9 @@ func (f quoteForm) withErrors(errs map[string]string) quoteForm {
 // quoteFormOf is a stored draft as the editor shows it.
 func quoteFormOf(in tenant.QuoteInput) quoteForm {
 	f := quoteForm{ClientID: in.ClientID, CaseID: in.CaseID, Currency: in.Currency, ValidUntil: in.ValidUntil, Terms: in.Terms, DepositKind: in.DepositKind}
+	if in.DiscountBP > 0 {
+		f.Discount = billing.FormatRate(in.DiscountBP)
+	}
 	switch in.DepositKind {
 	case tenant.DepositPercent:
 		f.Deposit = billing.FormatRate(in.DepositValue)

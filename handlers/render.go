@@ -72,7 +72,9 @@ func (h *Handlers) page(c *fiber.Ctx, name string, v viewModel) error {
 	c.Type("html", "utf-8")
 	p := h.fillPage(c, v)
 	if p.Flash == "" {
-		p.Flash = h.takeFlash(c)
+		if f := h.takeFlash(c); f != "" {
+			p.Flash = i18n.T(p.Lang, f) // a flash with a catalogue entry is in the page's language
+		}
 	}
 	return h.writeLayout(c, p, func(w io.Writer) error { return h.views.Execute(w, name, v) })
 }
@@ -176,20 +178,15 @@ func (h *Handlers) takeFlash(c *fiber.Ctx) string {
 
 func (h *Handlers) templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"asset":  h.assets.url,
-		"money":  writeMoney,
-		"t":      i18n.T,
-		"number": writeNumber,
-		"field":  newFormField,
-		"linked": linked,
-		"when": func(t time.Time) string {
-			if t.IsZero() {
-				return "never"
-			}
-			return t.UTC().Format("2006-01-02 15:04 UTC")
-		},
+		"asset":       h.assets.url,
+		"money":       writeMoney,
+		"t":           i18n.T,
+		"number":      writeNumber,
+		"field":       newFormField,
+		"linked":      linked,
+		"when":        writeWhen,
 		"isoTime":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"date":        func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+		"date":        writeDate,
 		"caseNumber":  tenant.CaseNumber,
 		"statusLabel": tenant.CaseStatusLabel,
 		"roleName": func(role string) string {

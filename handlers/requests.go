@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -8,7 +9,7 @@ import (
 	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
-	"mintedmind/files"
+	"mintedmind/i18n"
 	"mintedmind/live"
 )
 
@@ -112,7 +113,7 @@ func (h *Handlers) newRequestForm(c *fiber.Ctx, r *Request, typeID string) (*req
 		return nil, nil, err
 	}
 	view := &requestFormView{Page: Page{Title: "New request"}, Base: portalBase(r), Action: portalBase(r) + "/requests", NewURL: portalBase(r) + "/requests/new",
-		MaxSize: files.ByteSize(h.files.MaxSize()), MaxBytes: h.files.MaxSize(), MaxFiles: app.MaxUploadFiles, Subject: c.FormValue("subject"), Body: c.FormValue("body")}
+		MaxSize: i18n.ByteSize(r.Lang(), h.files.MaxSize()), MaxBytes: h.files.MaxSize(), MaxFiles: app.MaxUploadFiles, Subject: c.FormValue("subject"), Body: c.FormValue("body")}
 	var chosen *tenant.RequestType
 	for _, rt := range types {
 		sel := rt.ID == typeID
@@ -195,39 +196,35 @@ func (h *Handlers) PortalRequestCreate(c *fiber.Ctx, r *Request) error {
 		}
 		return again(err)
 	}
-	req, err := t.OpenRequest(ctx, v, caseActor(r), in, rt, answers)
-	if err != nil {
-		return err
-	}
-	names, docs, err := h.storeFormFiles(c, r, tenant.ClientDocumentAccess(v.ClientID), req.CaseID, fields)
-	if err != nil {
-		if discardErr := t.DiscardRequest(ctx, req); discardErr != nil {
-			return discardErr
-		}
-		if code := apperr.CodeOf(err); code == apperr.Internal || code == apperr.Unavailable {
+	// The case, its first message and all its files in one transaction: a
+	// refused file leaves no request, no message and no file on disk.
+	var req *tenant.OpenedRequest
+	names, parts := formFiles(c, fields)
+	if len(names) == 0 {
+		if req, err = t.OpenRequest(ctx, v, caseActor(r), in, rt, answers); err != nil {
 			return err
 		}
-		return again(err)
-	}
-	var attachments []string
-	fieldDocs := map[int]string{}
-	for i, d := range docs {
-		if names[i] == uploadFileField {
-			attachments = append(attachments, d.ID)
-			continue
-		}
-		for pos, a := range answers {
-			if "f_"+a.FieldID == names[i] {
-				if _, taken := fieldDocs[pos]; !taken {
-					fieldDocs[pos] = d.ID
+	} else {
+		d := &tenant.RequestDraft{Viewer: v, Input: in, Type: rt, Answers: answers, Fields: names}
+		read := 0 // files handed to the store so far: the last is the one refused
+		counted := func(yield func(app.UploadFile, error) bool) {
+			for f, err := range parts {
+				if err == nil {
+					read++
+				}
+				if !yield(f, err) {
+					return
 				}
 			}
 		}
-	}
-	if err := t.AttachRequestFiles(ctx, req, attachments, fieldDocs); err != nil {
-		// No request half there (its files not on its message): none at all.
-		h.logFailed(c, "discard the request", t.DiscardRequest(ctx, req))
-		return err
+		if _, err := h.uploads.Store(ctx, app.Upload{Agency: r.Agency, Tenant: t, Access: tenant.ClientDocumentAccess(v.ClientID), Actor: caseActor(r),
+			Shared: true, Count: len(names), Request: d}, counted); err != nil {
+			if code := apperr.CodeOf(err); code == apperr.Internal || code == apperr.Unavailable || code == apperr.Forbidden {
+				return err
+			}
+			return again(besideFile(err, names, read))
+		}
+		req = d.Opened
 	}
 	h.publish(c, r, req.CaseID, live.KindRequest, true, true)
 	h.logFailed(c, "email the new request", h.notifyRequest(c, r, req, rt, in))
@@ -256,4 +253,19 @@ func (h *Handlers) notifyRequest(c *fiber.Ctx, r *Request, req *tenant.OpenedReq
 		"Case": tenant.CaseNumber(req.Number) + " " + in.Subject, "Kind": kind, "Text": in.Message,
 		"Link": h.Config.BaseURL + caseBase(r) + "/" + req.CaseID,
 	})
+}
+
+// besideFile puts a refused upload's message beside the file input it came
+// from (the read-th file of names, the form field of each file), keeping
+// its code (and so its status) and the page's message.
+func besideFile(err error, names []string, read int) error {
+	var e *apperr.Error
+	if !errors.As(err, &e) || len(e.Fields) > 0 || len(names) == 0 {
+		return err
+	}
+	field := names[len(names)-1]
+	if read > 0 && read <= len(names) {
+		field = names[read-1]
+	}
+	return &apperr.Error{Code: e.Code, Message: e.Message, Fields: map[string]string{field: e.Message}, RetryAfter: e.RetryAfter}
 }

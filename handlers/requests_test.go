@@ -2,10 +2,13 @@ package handlers_test
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -151,6 +154,40 @@ func TestPortalRequests(t *testing.T) {
 		}
 	})
 
+	t.Run("one bad file among good ones leaves no case, message, document or file on disk, the error beside it and the text kept", func(t *testing.T) {
+		dir := f.e.mustTenant(t, f.a.ID).FilesDir()
+		before, seq, disk := f.requests(t), f.e.caseQuery(t, f.a, `SELECT value FROM sequences WHERE name = 'case'`), filesUnder(t, dir)
+		notes, docs := f.count(t, `SELECT COUNT(*) FROM notes`), f.count(t, `SELECT COUNT(*) FROM documents`)
+		for _, tc := range []struct {
+			name   string
+			bad    namedFile
+			beside string
+		}{
+			{"wrong type", namedFile{"file", "run.exe", []byte("MZ\x90\x00 not a picture")}, `id="e-file"`},
+			{"sniffing fails", namedFile{"file", "photo.png", []byte("<html><script>alert(1)</script></html>")}, `id="e-file"`},
+			{"bad field file", namedFile{f.fileFld, "shot.png", []byte("%PDF- not really")}, `class="field-error"`},
+		} {
+			files := []namedFile{{"file", "brief.pdf", filestest.PDF(1, 0)}, tc.bad}
+			if tc.bad.field != f.fileFld {
+				files = append([]namedFile{shot}, files...)
+			}
+			res := f.contact.postFiles(f.portal("/requests"), good, files...)
+			if res.StatusCode < 400 || res.StatusCode >= 500 {
+				t.Fatalf("%s: status %d", tc.name, res.StatusCode)
+			}
+			wantContains(t, res, tc.beside)
+			wantContains(t, res, `value="New team photo"`)
+			wantContains(t, res, "Please swap the photo on the about page.")
+			if f.requests(t) != before || f.e.caseQuery(t, f.a, `SELECT value FROM sequences WHERE name = 'case'`) != seq ||
+				f.count(t, `SELECT COUNT(*) FROM notes`) != notes || f.count(t, `SELECT COUNT(*) FROM documents`) != docs {
+				t.Fatalf("%s: a refused request left a row", tc.name)
+			}
+			if got := filesUnder(t, dir); got != disk {
+				t.Fatalf("%s: files on disk %d, were %d", tc.name, got, disk)
+			}
+		}
+	})
+
 	var caseID string
 	t.Run("a request with a file lands assigned to the default assignee, who is emailed", func(t *testing.T) {
 		res := f.contact.postFiles(f.portal("/requests"), good, shot, namedFile{"file", "brief.pdf", filestest.PDF(1, 0)})
@@ -282,4 +319,26 @@ func TestRequestTypesSettings(t *testing.T) {
 		res := f.a.Owner.get("/a/" + f.a.Slug + "/audit")
 		wantContains(t, res, "archived a request type: Site change")
 	})
+}
+
+// filesUnder counts the regular files below dir (none when it does not exist).
+func filesUnder(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.Type().IsRegular() {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -113,7 +113,7 @@ func route(method, path string, a Access, handler any, policies []Policy) Route 
 
 // Routes is the whole route table, read top to bottom: the core rows here,
 // then each larger area's rows from its own routes_*.go file.
-var Routes = concatRoutes(confirmRoutes, coreRoutes, shellRoutes, documentRoutes, billingRoutes, privacyRoutes, operatorRoutes, opsRoutes, taskRoutes, requestRoutes, docRequestRoutes, emailRoutes, quoteRoutes, apiRoutes)
+var Routes = concatRoutes(confirmRoutes, coreRoutes, shellRoutes, documentRoutes, billingRoutes, privacyRoutes, operatorRoutes, opsRoutes, taskRoutes, requestRoutes, docRequestRoutes, emailRoutes, quoteRoutes, apiRoutes, taxRoutes)
 
 func concatRoutes(groups ...[]Route) []Route {
 	var out []Route
@@ -236,6 +236,7 @@ var coreRoutes = []Route{
 	post("/a/:slug/settings", Admin, (*Handlers).SettingsUpdate),
 	get("/a/:slug/settings/branding", Owner, (*Handlers).Branding),
 	post("/a/:slug/settings/branding", Owner, (*Handlers).BrandingUpdate, NeedsSpace),
+	get("/a/:slug/settings/outbox", Owner, (*Handlers).AgencyOutbox),
 
 	// The platform operator's console.
 	get("/operator/login", Public, (*Handlers).OperatorLoginForm),

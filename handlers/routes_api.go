@@ -5,7 +5,12 @@ package handlers
 // APIToken access with the scope a token needs in its Scope column. The
 // guard, problem details, rate limit and idempotency are in api.go and
 // api_idempotency.go.
-var apiRoutes = concatRoutes(apiTokenRoutes, apiV1Routes)
+var apiRoutes = concatRoutes(apiTokenRoutes, apiDocRoutes, apiV1Routes)
+
+// apiDocRoutes describe the API: its OpenAPI document (views/api/).
+var apiDocRoutes = []Route{
+	get("/api/v1/openapi.json", Public, (*Handlers).APIOpenAPI),
+}
 
 var apiTokenRoutes = []Route{
 	get("/a/:slug/settings/api-tokens", Admin, (*Handlers).APITokens),
@@ -20,6 +25,18 @@ var apiV1Routes = []Route{
 	apiRoute("GET", "/api/v1/clients/:id", "clients:read", (*Handlers).APIClient),
 	apiRoute("GET", "/api/v1/cases", "cases:read", (*Handlers).APICases),
 	apiRoute("GET", "/api/v1/cases/:id", "cases:read", (*Handlers).APICase),
+	apiRoute("PATCH", "/api/v1/clients/:id", "clients:write", (*Handlers).APIClientUpdate),
+	apiRoute("POST", "/api/v1/cases", "cases:write", (*Handlers).APICaseCreate),
+	apiRoute("PATCH", "/api/v1/cases/:id", "cases:write", (*Handlers).APICaseUpdate),
+	apiRoute("GET", "/api/v1/cases/:id/messages", "messages:read", (*Handlers).APICaseMessages),
+	apiRoute("POST", "/api/v1/cases/:id/messages", "messages:write", (*Handlers).APICaseMessageCreate),
+	apiRoute("POST", "/api/v1/cases/:id/notes", "messages:write", (*Handlers).APICaseNoteCreate),
+	apiRoute("GET", "/api/v1/cases/:id/documents", "documents:read", (*Handlers).APICaseDocuments),
+	apiRoute("GET", "/api/v1/cases/:id/documents/:doc", "documents:read", (*Handlers).APICaseDocument),
+	apiRoute("GET", "/api/v1/invoices", "invoices:read", (*Handlers).APIInvoices),
+	apiRoute("GET", "/api/v1/invoices/:id", "invoices:read", (*Handlers).APIInvoice),
+	apiRoute("GET", "/api/v1/invoices/:id/payments", "invoices:read", (*Handlers).APIInvoicePayments),
+	apiRoute("GET", "/api/v1/quotes", "invoices:read", (*Handlers).APIQuotes), // quotes are billing: no area of their own
 }
 
 func apiRoute(method, path, scope string, handler AgencyHandler) Route {

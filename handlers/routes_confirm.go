@@ -14,4 +14,5 @@ var confirmRoutes = []Route{
 	get("/a/:slug/account/sessions/others/revoke", SignedIn, (*Handlers).RevokeOtherSessionsConfirm),
 	get("/a/:slug/recurring/:id/end", Staff, (*Handlers).RecurringEndConfirm),
 	get("/a/:slug/recurring/:id/delete", Staff, (*Handlers).RecurringDeleteConfirm),
+	get("/a/:slug/quotes/:id/delete", Staff, (*Handlers).QuoteDeleteConfirm),
 }

@@ -12,4 +12,5 @@ var confirmMatrix = map[string]matrixRow{
 	"GET /a/:slug/account/sessions/others/revoke": {allowed: []string{clientRole, staff, admin, owner}},
 	"GET /a/:slug/recurring/:id/end":              {allowed: staffUp},
 	"GET /a/:slug/recurring/:id/delete":           {allowed: staffUp},
+	"GET /a/:slug/quotes/:id/delete":              {allowed: staffUp},
 }

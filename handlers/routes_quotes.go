@@ -15,6 +15,9 @@ var quoteRoutes = []Route{
 	post("/a/:slug/quotes/:id/send", Staff, (*Handlers).QuoteSend),
 	post("/a/:slug/quotes/:id/revise", Staff, (*Handlers).QuoteRevise),
 	post("/a/:slug/quotes/:id/withdraw", Staff, (*Handlers).QuoteWithdraw),
+	post("/a/:slug/quotes/:id/delete", Staff, (*Handlers).QuoteDelete),
+	post("/a/:slug/quotes/:id/answers", Staff, (*Handlers).QuoteAnswer),
+	get("/a/:slug/quotes/:id/signed", Staff, (*Handlers).QuoteSignedPDF),
 
 	get("/a/:slug/portal/quotes", ClientOnly, (*Handlers).PortalQuotes),
 	get("/a/:slug/portal/quotes/:id", ClientOnly, (*Handlers).PortalQuote),
@@ -22,4 +25,10 @@ var quoteRoutes = []Route{
 	post("/a/:slug/portal/quotes/:id/choose", ClientOnly, (*Handlers).PortalQuoteChoose),
 	post("/a/:slug/portal/quotes/:id/accept", ClientOnly, (*Handlers).PortalQuoteAccept),
 	post("/a/:slug/portal/quotes/:id/decline", ClientOnly, (*Handlers).PortalQuoteDecline),
+	post("/a/:slug/portal/quotes/:id/questions", ClientOnly, (*Handlers).PortalQuoteQuestion),
+	get("/a/:slug/portal/quotes/:id/signed", ClientOnly, (*Handlers).PortalQuoteSignedPDF),
+
+	// The public verify page: is this PDF exactly one the agency signed?
+	get("/a/:slug/verify", AgencyPublic, (*Handlers).VerifyForm),
+	post("/a/:slug/verify", AgencyPublic, (*Handlers).Verify),
 }

@@ -39,7 +39,7 @@ type matrixRow struct {
 
 // routeMatrix is the core rows here plus each area's rows from its own
 // routes_*_test.go file.
-var routeMatrix = mergeMatrix(confirmMatrix, coreMatrix, shellMatrix, documentMatrix, billingMatrix, privacyMatrix, operatorMatrix, opsMatrix, taskMatrix, requestMatrix, docRequestMatrix, emailMatrix, quoteMatrix)
+var routeMatrix = mergeMatrix(confirmMatrix, coreMatrix, shellMatrix, documentMatrix, billingMatrix, privacyMatrix, operatorMatrix, opsMatrix, taskMatrix, requestMatrix, docRequestMatrix, emailMatrix, quoteMatrix, taxMatrix)
 
 func mergeMatrix(parts ...map[string]matrixRow) map[string]matrixRow {
 	out := map[string]matrixRow{}
@@ -147,6 +147,7 @@ var coreMatrix = map[string]matrixRow{
 	"POST /a/:slug/settings":                           {allowed: []string{admin, owner}},
 	"GET /a/:slug/settings/branding":                   {allowed: []string{owner}},
 	"POST /a/:slug/settings/branding":                  {allowed: []string{owner}},
+	"GET /a/:slug/settings/outbox":                     {allowed: []string{owner}},
 	"GET /a/:slug/users":                               {allowed: []string{admin, owner}},
 	"POST /a/:slug/invites": {allowed: []string{admin, owner}, form: func(f *matrixFixture) url.Values {
 		return url.Values{"email": {uuid.NewString() + "@example.test"}, "role": {"staff"}}
@@ -317,7 +318,11 @@ func TestRouteMatrix(t *testing.T) {
 					if row.form != nil {
 						form = row.form(f)
 					}
-					res = c.post(path, form)
+					if r.Method == "POST" {
+						res = c.post(path, form)
+					} else { // PATCH (the API's): the same form, sent with the row's method
+						res = c.do(r.Method, path, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded")
+					}
 				}
 				if got := denied(res); got == allowed {
 					t.Fatalf("%s %s as %s: status %d, location %q, denied=%v", r.Method, path, who, res.StatusCode, res.Header.Get("Location"), got)

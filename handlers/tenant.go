@@ -136,7 +136,11 @@ func (p *Platform) loadAgency(c *fiber.Ctx) error {
 	st := stateOf(c)
 	st.req = &Request{Agency: a, Tenant: t, browserLang: browserLang(c)}
 	defer func() { st.req.Tenant = nil }()
-	return c.Next()
+	if err := c.Next(); err != nil {
+		st.req.Lang() // the error page, written after the database is released, is in the request's language
+		return err
+	}
+	return nil
 }
 
 // sessionCookieValue binds a token to its agency: "<agency id>.<token>".

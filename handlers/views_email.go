@@ -7,4 +7,5 @@ var emailViews = map[string]reflect.Type{
 	"pages/email/unsubscribe": reflect.TypeFor[*unsubscribeView](),
 	"pages/settings/emails":   reflect.TypeFor[*emailTextsView](),
 	"pages/settings/email":    reflect.TypeFor[*emailTextView](),
+	"pages/settings/outbox":   reflect.TypeFor[*agencyOutboxView](),
 }

@@ -129,6 +129,9 @@ var Languages = []string{English, Lithuanian, German}
 
 // Supported reports whether lang is one of Languages.
 func Supported(lang string) bool {
+	if pseudo(lang) {
+		return true
+	}
 	for _, l := range Languages {
 		if l == lang {
 			return true

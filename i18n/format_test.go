@@ -47,3 +47,17 @@ func TestTodayAtVilniusMidnight(t *testing.T) {
 		t.Errorf("Vilnius today at 23:30 = %s, want 2026-12-02", got)
 	}
 }
+
+// TestByteSize: the unit's name and the decimal separator are the language's.
+func TestByteSize(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		n    int64
+		want string
+	}{{English, 1, "1 byte"}, {English, 512, "512 bytes"}, {Lithuanian, 512, "512 baitų"}, {Lithuanian, 2, "2 baitai"},
+		{English, 1536 * 1024, "1.5 MiB"}, {Lithuanian, 1536 * 1024, "1,5 MiB"}, {German, 10 * 1024 * 1024, "10 MiB"}} {
+		if got := ByteSize(c.lang, c.n); got != c.want {
+			t.Errorf("ByteSize(%s, %d) = %q, want %q", c.lang, c.n, got, c.want)
+		}
+	}
+}

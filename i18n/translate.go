@@ -27,6 +27,7 @@ var (
 	bundleOnce sync.Once
 	bundle     *goi18n.Bundle
 	localizers map[string]*goi18n.Localizer
+	englishIDs map[string]bool // the ids of the English catalogue
 	bundleErr  error
 )
 
@@ -40,6 +41,15 @@ func load() {
 			return
 		}
 		localizers[l] = goi18n.NewLocalizer(bundle, l)
+	}
+	en, err := Messages(English)
+	if err != nil {
+		bundleErr = err
+		return
+	}
+	englishIDs = make(map[string]bool, len(en))
+	for id := range en {
+		englishIDs[id] = true
 	}
 }
 
@@ -59,6 +69,12 @@ func Load() error {
 func T(lang, id string, args ...any) string {
 	if err := Load(); err != nil {
 		return id
+	}
+	if pseudo(lang) {
+		if !englishIDs[id] {
+			return T(English, id, args...) // not a catalogue's: left bare for the pseudo-locale test to find
+		}
+		return PseudoOpen + T(English, id, args...) + PseudoClose
 	}
 	loc := localizers[lang]
 	if loc == nil {

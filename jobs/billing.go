@@ -57,14 +57,14 @@ func (b *billingJobs) recurring(ctx context.Context, run *control.JobRun) error 
 			return err
 		}
 		n, err := t.GenerateRecurring(ctx, today, a.Name, func(g tenant.GeneratedInvoice) {
+			b.r.publishCase(ctx, t, g.CaseID, true) // invoice issued: client-visible, as the issue form's notice
+			if b.mailer == nil {
+				return // nothing to deliver: the invoice need not be read back
+			}
 			inv, err := t.InvoiceForPayment(ctx, g.InvoiceID)
 			if err != nil {
 				run.Counts["send_errors"]++
 				b.r.log.Warn("load recurring invoice", "agency_id", a.ID, "invoice", g.InvoiceID, "err", err)
-				return
-			}
-			b.r.publishCase(ctx, t, inv.CaseID, true) // invoice issued: client-visible, as the issue form's notice
-			if b.mailer == nil {
 				return
 			}
 			d := app.DeliverIssued(ctx, b.mailer, a, t, inv, b.baseURL, g.AutoSend, tenant.Audit{ActorName: "Recurring invoice", Action: "invoice.sent"})

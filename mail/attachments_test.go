@@ -21,7 +21,7 @@ func TestQueueWithAttachments(t *testing.T) {
 	ctx := context.Background()
 	pdf := []byte("%PDF-1.4 invoice INV-2026-0001 \x00\xff binary")
 	err := f.mailer.QueueWithAttachments(ctx, agencyID, "client@example.test", "invoice",
-		map[string]any{"AgencyName": "Acme", "Title": "Invoice", "TitleLower": "invoice", "Article": "an", "Number": "INV-2026-0001", "IssueDate": "2026-03-02",
+		map[string]any{"Lang": "en", "Credit": false, "AgencyName": "Acme", "Title": "Invoice", "TitleLower": "invoice", "Article": "an", "Number": "INV-2026-0001", "IssueDate": "2026-03-02",
 			"Total": "10.00 EUR", "Outstanding": "10.00 EUR", "DueDate": "2026-03-16", "Link": "http://x.test/i", "ClientName": "Bo", "BankDetails": "IBAN LT00"},
 		[]control.EmailAttachment{{Filename: "INV-2026-0001.pdf", ContentType: "application/pdf", Data: pdf}})
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+
+	"mintedmind/i18n"
 )
 
 // layoutFile is the one layout every HTML email is drawn in.
@@ -26,7 +28,7 @@ type htmlEmails struct {
 // htmlFuncs are the functions the HTML templates call; accent is bound to
 // the brand of each email when it is rendered.
 func htmlFuncs(accent string) template.FuncMap {
-	return template.FuncMap{"accent": func() string { return accent }}
+	return template.FuncMap{"accent": func() string { return accent }, "t": i18n.T}
 }
 
 // cssVars are the layout CSS's custom properties, replaced at load time.

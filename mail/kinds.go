@@ -69,7 +69,7 @@ var EditableKinds = []EditableKind{
 	{Name: "client-invoice", Label: "A new invoice in the portal", Placeholders: invoiceOf,
 		Sample: sample(map[string]any{"Number": "INV-0007", "Total": "€1,250.00", "DueDate": "2026-03-19"})},
 	{Name: "invoice", Label: "An invoice sent with its PDF", Placeholders: invoiceOf,
-		Sample: sample(map[string]any{"Title": "Invoice", "TitleLower": "invoice", "Article": "an", "Number": "INV-0007", "ClientName": "Xylo Ltd",
+		Sample: sample(map[string]any{"Lang": "en", "Credit": false, "Title": "Invoice", "TitleLower": "invoice", "Article": "an", "Number": "INV-0007", "ClientName": "Xylo Ltd",
 			"IssueDate": "2026-03-05", "Total": "€1,250.00", "DueDate": "2026-03-19", "Outstanding": "€1,250.00", "BankDetails": ""})},
 	{Name: "invoice-reminder", Label: "A reminder of an overdue invoice", Placeholders: invoiceOf,
 		Sample: sample(map[string]any{"Number": "INV-0007", "ClientName": "Xylo Ltd", "IssueDate": "2026-03-05", "DueDate": "2026-03-19",

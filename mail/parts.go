@@ -35,6 +35,9 @@ type Options struct {
 
 // headers are the stored extra headers of an email.
 type headers struct {
+	// Kind is the template the email was rendered from, so the outboxes
+	// can say what an email was without showing what it said.
+	Kind        string `json:"kind,omitempty"`
 	FromName    string `json:"from_name"`
 	ReplyTo     string `json:"reply_to,omitempty"`
 	Unsubscribe string `json:"list_unsubscribe,omitempty"`
@@ -87,7 +90,7 @@ func (m *Mailer) renderFor(b Brand, name string, data any, opts Options, layout 
 		return nil, fmt.Errorf("render %s.html: %w", name, err)
 	}
 	return &rendered{subject: subject, text: text, html: html, brand: b,
-		headers: headers{FromName: b.SenderName, ReplyTo: opts.ReplyTo, Unsubscribe: opts.Unsubscribe}}, nil
+		headers: headers{Kind: name, FromName: b.SenderName, ReplyTo: opts.ReplyTo, Unsubscribe: opts.Unsubscribe}}, nil
 }
 
 // parts returns the outbox rows that carry r's HTML, logo and headers.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"mintedmind/i18n"
 )
 
 // templateDir is where the email templates live inside the templates FS.
@@ -55,11 +57,11 @@ func parseEmailTemplate(file, src string) (*emailTemplate, error) {
 	if !ok {
 		return nil, fmt.Errorf("mail: template %s: the subject line must be followed by a blank line", file)
 	}
-	st, err := template.New(file + ":subject").Option("missingkey=error").Parse(strings.TrimSpace(subject))
+	st, err := template.New(file + ":subject").Funcs(textFuncs).Option("missingkey=error").Parse(strings.TrimSpace(subject))
 	if err != nil {
 		return nil, fmt.Errorf("mail: parse template %s subject: %w", file, err)
 	}
-	bt, err := template.New(file).Option("missingkey=error").Parse(body)
+	bt, err := template.New(file).Funcs(textFuncs).Option("missingkey=error").Parse(body)
 	if err != nil {
 		return nil, fmt.Errorf("mail: parse template %s: %w", file, err)
 	}
@@ -108,3 +110,7 @@ type WelcomeData struct {
 	Name       string
 	Link       string
 }
+
+// textFuncs are the functions the plain-text templates call: t, a
+// message of the recipient's language ({{t .Lang "email.invoice.sent"}}).
+var textFuncs = template.FuncMap{"t": i18n.T}

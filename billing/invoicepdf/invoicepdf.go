@@ -18,6 +18,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"mintedmind/billing"
+	"mintedmind/i18n"
 )
 
 // The invoice is set in DejaVu Sans Condensed, embedded, so that every
@@ -67,10 +68,45 @@ type Document struct {
 	Notes      string
 	Logo       []byte    // PNG or JPEG, optional
 	Created    time.Time // the PDF's creation date; fixed dates give identical files
+	// Lang is the language its labels and amounts are printed in (i18n,
+	// the client's language); "" is English.
+	Lang string
+	// Attestation, when set, is printed on a last page of its own: a
+	// signed document's signature, signer and audit trail.
+	Attestation *Attestation
+}
+
+// Attestation is the last page of a signed document, in display values.
+type Attestation struct {
+	Heading       string
+	SignaturePNG  []byte // a drawn signature (PNG), optional
+	SignatureText string // the signature as typed, printed in large type (under a drawn one)
+	Rows          [][2]string
+	TrailHeading  string
+	Trail         []string
+	Closing       string // e.g. the SHA-256 of the document body
 }
 
 // Write renders d as an A4 PDF.
 func Write(w io.Writer, d Document) error {
+	lang := d.Lang
+	if lang == "" {
+		lang = i18n.English
+	}
+	label := func(text string) string { return i18n.T(lang, "pdf."+text) }
+	quantity := func(milli int64) string { // "1.5", "1,5" in lt and de
+		q := billing.FormatQuantity(milli)
+		if lang != i18n.English {
+			q = strings.Replace(q, ".", ",", 1)
+		}
+		return q
+	}
+	money := func(minor int64, currency string) string {
+		if lang == i18n.English {
+			return billing.FormatMoney(minor, currency)
+		}
+		return i18n.Money(lang, minor, currency)
+	}
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetAutoPageBreak(true, 18)
 	p.SetMargins(18, 18, 18)
@@ -90,7 +126,7 @@ func Write(w io.Writer, d Document) error {
 		p.SetY(-12)
 		p.SetFont("dejavu", "", 7)
 		p.SetTextColor(120, 120, 120)
-		p.CellFormat(0, 4, fmt.Sprintf("%s · page %d/{nb}", title, p.PageNo()), "", 0, "C", false, 0, "")
+		p.CellFormat(0, 4, fmt.Sprintf("%s · %s %d/{nb}", title, label("page"), p.PageNo()), "", 0, "C", false, 0, "")
 	})
 	p.AliasNbPages("")
 	p.AddPage()
@@ -115,9 +151,9 @@ func Write(w io.Writer, d Document) error {
 	p.SetFont("dejavu", "", 10)
 	p.SetX(110)
 	p.CellFormat(82, 5, d.Number, "", 2, "R", false, 0, "")
-	meta := [][2]string{{"Issue date", d.IssueDate}}
+	meta := [][2]string{{label("Issue date"), d.IssueDate}}
 	if d.DueDate != "" {
-		meta = append(meta, [2]string{"Due date", d.DueDate})
+		meta = append(meta, [2]string{label("Due date"), d.DueDate})
 	}
 	for _, m := range meta {
 		p.SetX(110)
@@ -137,11 +173,11 @@ func Write(w io.Writer, d Document) error {
 
 	// Parties.
 	y := max(p.GetY(), top+22) + 6
-	party := func(x float64, label string, pt billing.Party) float64 {
+	party := func(x float64, heading string, pt billing.Party) float64 {
 		p.SetXY(x, y)
 		p.SetFont("dejavu", "", 8)
 		p.SetTextColor(110, 110, 110)
-		p.CellFormat(84, 4, strings.ToUpper(label), "", 2, "L", false, 0, "")
+		p.CellFormat(84, 4, strings.ToUpper(heading), "", 2, "L", false, 0, "")
 		p.SetTextColor(0, 0, 0)
 		p.SetX(x)
 		p.SetFont("dejavu", "B", 10)
@@ -150,10 +186,10 @@ func Write(w io.Writer, d Document) error {
 		var rows []string
 		rows = append(rows, pt.Address...)
 		if pt.CompanyCode != "" {
-			rows = append(rows, "Company code: "+pt.CompanyCode)
+			rows = append(rows, label("Company code")+": "+pt.CompanyCode)
 		}
 		if pt.VATNumber != "" {
-			rows = append(rows, "VAT number: "+pt.VATNumber)
+			rows = append(rows, label("VAT number")+": "+pt.VATNumber)
 		}
 		if pt.Email != "" {
 			rows = append(rows, pt.Email)
@@ -164,7 +200,7 @@ func Write(w io.Writer, d Document) error {
 		}
 		return p.GetY()
 	}
-	end := max(party(18, "From", d.Seller), party(108, "Bill to", d.Buyer))
+	end := max(party(18, label("From"), d.Seller), party(108, label("Bill to"), d.Buyer))
 	p.SetY(end + 8)
 
 	// Lines.
@@ -172,7 +208,7 @@ func Write(w io.Writer, d Document) error {
 		head  string
 		w     float64
 		align string
-	}{{"Description", 78, "L"}, {"Qty", 18, "R"}, {"Unit price", 26, "R"}, {"VAT", 14, "R"}, {"Amount", 38, "R"}}
+	}{{label("Description"), 78, "L"}, {label("Qty"), 18, "R"}, {label("Unit price"), 26, "R"}, {label("VAT"), 14, "R"}, {label("Amount"), 38, "R"}}
 	p.SetFont("dejavu", "B", 9)
 	p.SetFillColor(240, 240, 240)
 	for _, c := range cols {
@@ -181,7 +217,7 @@ func Write(w io.Writer, d Document) error {
 	p.Ln(-1)
 	p.SetFont("dejavu", "", 9)
 	for _, l := range d.Lines {
-		vals := []string{l.Description, billing.FormatQuantity(l.QuantityMilli), billing.FormatMoney(l.UnitPrice, ""), billing.FormatRate(l.VATRateBP) + "%", billing.FormatMoney(l.Net(), "")}
+		vals := []string{l.Description, quantity(l.QuantityMilli), money(l.UnitPrice, ""), billing.FormatRate(l.VATRateBP) + "%", money(l.Net(), "")}
 		// The description wraps; the numbers sit on its first row.
 		desc := p.SplitText(l.Description, cols[0].w-2)
 		if len(desc) == 0 {
@@ -215,20 +251,20 @@ func Write(w io.Writer, d Document) error {
 		p.CellFormat(54, 6, label, "", 0, "R", false, 0, "")
 		p.CellFormat(38, 6, value, "", 1, "R", false, 0, "")
 	}
-	total("Subtotal", billing.FormatMoney(d.Totals.Subtotal, d.Currency), false)
+	total(label("Subtotal"), money(d.Totals.Subtotal, d.Currency), false)
 	for _, g := range d.Totals.ByRate {
-		total(fmt.Sprintf("VAT %s%% on %s", billing.FormatRate(g.RateBP), billing.FormatMoney(g.Net, "")), billing.FormatMoney(g.VAT, d.Currency), false)
+		total(i18n.T(lang, "pdf.VAT on", "Rate", billing.FormatRate(g.RateBP), "Net", money(g.Net, "")), money(g.VAT, d.Currency), false)
 	}
-	total("Total", billing.FormatMoney(d.Totals.Total, d.Currency), true)
+	total(label("Total"), money(d.Totals.Total, d.Currency), true)
 	if d.Paid != 0 {
-		total("Paid", billing.FormatMoney(d.Paid, d.Currency), false)
-		total("Amount due", billing.FormatMoney(d.Totals.Total-d.Paid, d.Currency), true)
+		total(label("Paid"), money(d.Paid, d.Currency), false)
+		total(label("Amount due"), money(d.Totals.Total-d.Paid, d.Currency), true)
 	}
 
 	if len(d.Payments) > 0 {
 		p.Ln(4)
 		p.SetFont("dejavu", "B", 9)
-		p.CellFormat(0, 5, "Payments received", "", 1, "L", false, 0, "")
+		p.CellFormat(0, 5, label("Payments received"), "", 1, "L", false, 0, "")
 		p.SetFont("dejavu", "", 9)
 		for _, pay := range d.Payments {
 			text := pay.Date + " · " + pay.Method
@@ -236,7 +272,7 @@ func Write(w io.Writer, d Document) error {
 				text += " · " + pay.Reference
 			}
 			p.CellFormat(136, 5, text, "", 0, "L", false, 0, "")
-			p.CellFormat(38, 5, billing.FormatMoney(pay.Amount, d.Currency), "", 1, "R", false, 0, "")
+			p.CellFormat(38, 5, money(pay.Amount, d.Currency), "", 1, "R", false, 0, "")
 		}
 	}
 
@@ -245,7 +281,7 @@ func Write(w io.Writer, d Document) error {
 	if d.EPCPayload != "" {
 		p.Ln(6)
 		var err error
-		if qrBottom, err = epcQR(p, d.EPCPayload); err != nil {
+		if qrBottom, err = epcQR(p, d.EPCPayload, label("Scan to pay (SEPA)")); err != nil {
 			return fmt.Errorf("invoicepdf: EPC QR code for %s: %w", d.Number, err)
 		}
 		left, _, right, _ := p.GetMargins()
@@ -256,7 +292,7 @@ func Write(w io.Writer, d Document) error {
 	if len(d.BankDetails) > 0 {
 		p.Ln(6)
 		p.SetFont("dejavu", "B", 9)
-		p.CellFormat(textW, 5, "Payment details", "", 1, "L", false, 0, "")
+		p.CellFormat(textW, 5, label("Payment details"), "", 1, "L", false, 0, "")
 		p.SetFont("dejavu", "", 9)
 		for _, b := range d.BankDetails {
 			p.MultiCell(textW, 4.5, b, "", "L", false)
@@ -271,7 +307,7 @@ func Write(w io.Writer, d Document) error {
 	if d.PayOnline != "" {
 		p.Ln(1)
 		p.SetFont("dejavu", "", 9)
-		p.Write(4.5, "Pay online: ")
+		p.Write(4.5, label("Pay online")+": ")
 		p.WriteLinkString(4.5, d.PayOnline, d.PayOnline)
 		p.Ln(5)
 	}
@@ -281,9 +317,12 @@ func Write(w io.Writer, d Document) error {
 	if d.Notes != "" {
 		p.Ln(4)
 		p.SetFont("dejavu", "B", 9)
-		p.CellFormat(0, 5, "Notes", "", 1, "L", false, 0, "")
+		p.CellFormat(0, 5, label("Notes"), "", 1, "L", false, 0, "")
 		p.SetFont("dejavu", "", 9)
 		p.MultiCell(0, 4.5, d.Notes, "", "L", false)
+	}
+	if d.Attestation != nil {
+		writeAttestation(p, d.Attestation)
 	}
 	if err := p.Output(w); err != nil {
 		return fmt.Errorf("invoicepdf: write PDF %s: %w", d.Number, err)
@@ -312,7 +351,7 @@ const epcQRSize = 30.0
 // current line down, with "Scan to pay" under it, and returns where it
 // ends; the cursor stays where it was. Error correction M, byte mode
 // (UTF-8), as EPC069-12 asks.
-func epcQR(p *fpdf.Fpdf, payload string) (bottom float64, err error) {
+func epcQR(p *fpdf.Fpdf, payload, caption string) (bottom float64, err error) {
 	code, err := qr.Encode(payload, qr.M, qr.Unicode)
 	if err != nil {
 		return 0, err
@@ -338,7 +377,51 @@ func epcQR(p *fpdf.Fpdf, payload string) (bottom float64, err error) {
 	p.ImageOptions("epc-qr", x, y, epcQRSize, epcQRSize, false, opts, 0, "")
 	p.SetXY(x, y+epcQRSize)
 	p.SetFont("dejavu", "", 7)
-	p.CellFormat(epcQRSize, 4, "Scan to pay (SEPA)", "", 0, "C", false, 0, "")
+	p.CellFormat(epcQRSize, 4, caption, "", 0, "C", false, 0, "")
 	p.SetXY(x0, y0)
 	return y + epcQRSize + 4, nil
+}
+
+// writeAttestation adds the signed document's last page.
+func writeAttestation(p *fpdf.Fpdf, a *Attestation) {
+	p.AddPage()
+	p.SetFont("dejavu", "B", 14)
+	p.CellFormat(0, 8, a.Heading, "", 1, "L", false, 0, "")
+	p.Ln(3)
+	if len(a.SignaturePNG) > 0 {
+		info := p.RegisterImageOptionsReader("signature", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(a.SignaturePNG))
+		if p.Ok() && info != nil {
+			y := p.GetY()
+			p.ImageOptions("signature", 18, y, 80, 0, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+			p.SetY(y + 80*info.Height()/max(info.Width(), 1) + 2)
+		} else {
+			p.ClearError() // the typed name below still signs
+		}
+	}
+	if a.SignatureText != "" {
+		p.SetFont("dejavu", "B", 20)
+		p.CellFormat(100, 11, a.SignatureText, "B", 1, "L", false, 0, "")
+		p.Ln(4)
+	}
+	p.SetFont("dejavu", "", 9)
+	for _, r := range a.Rows {
+		p.SetFont("dejavu", "B", 9)
+		p.CellFormat(44, 5, r[0], "", 0, "L", false, 0, "")
+		p.SetFont("dejavu", "", 9)
+		p.MultiCell(0, 5, r[1], "", "L", false)
+	}
+	if len(a.Trail) > 0 {
+		p.Ln(5)
+		p.SetFont("dejavu", "B", 10)
+		p.CellFormat(0, 6, a.TrailHeading, "", 1, "L", false, 0, "")
+		p.SetFont("dejavu", "", 9)
+		for _, t := range a.Trail {
+			p.MultiCell(0, 4.8, t, "", "L", false)
+		}
+	}
+	if a.Closing != "" {
+		p.Ln(5)
+		p.SetFont("dejavu", "", 8)
+		p.MultiCell(0, 4.5, a.Closing, "", "L", false)
+	}
 }

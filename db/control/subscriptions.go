@@ -354,9 +354,10 @@ func (c *Store) SubscriptionInvoices(ctx context.Context, agencyID string, limit
 }
 
 // OldestOpenSubscriptionInvoice is the agency's open invoice due first;
-// nil when none is open.
+// nil when none is open. Every staff page asks (the subscription banner),
+// so it goes through the statement cache.
 func (c *Store) OldestOpenSubscriptionInvoice(ctx context.Context, agencyID string) (*SubscriptionInvoice, error) {
-	v, err := scanSubInvoice(c.Read().QueryRowContext(ctx, `SELECT `+subInvoiceColumns+subInvoiceFrom+` WHERE i.agency_id = ? AND i.status = 'open' ORDER BY i.due_at, i.number LIMIT 1`, agencyID))
+	v, err := scanSubInvoice(c.Reader().QueryRowContext(ctx, `SELECT `+subInvoiceColumns+subInvoiceFrom+` WHERE i.agency_id = ? AND i.status = 'open' ORDER BY i.due_at, i.number LIMIT 1`, agencyID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -29,7 +29,7 @@ func (t *Store) auditTx(ctx context.Context, tx *sql.Tx, a Audit) error {
 	if err != nil {
 		return fmt.Errorf("db: audit %s: %w", a.Action, err)
 	}
-	return nil
+	return t.queueWebhooksTx(ctx, tx, a)
 }
 
 // RecordAudit writes one audit entry on its own.

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"mintedmind/apperr"
+	"mintedmind/auth"
 	"mintedmind/db"
 )
 
@@ -176,6 +177,16 @@ type MessageDraft struct {
 	Body       string
 	FromClient bool
 	Note       *Note
+	// Inbound, for a reply by email, is the mail's Message-ID and the
+	// person its reply token names: a Message-ID already taken is refused
+	// (a conflict) and nothing is written.
+	Inbound *InboundMail
+}
+
+// InboundMail names a reply by email for the replay check.
+type InboundMail struct {
+	MessageID string
+	UserID    string
 }
 
 // AddMessageWithDocuments records files already in place on disk as
@@ -195,6 +206,11 @@ func (t *Store) AddMessageWithDocuments(ctx context.Context, a DocumentAccess, a
 		if _, err := loadCase(ctx, tx, m.Viewer, caseID); err != nil {
 			return err
 		}
+		if m.Inbound != nil {
+			if err := takeInboundMail(ctx, tx, caseID, m.Inbound, now); err != nil {
+				return err
+			}
+		}
 		var err error
 		if ids, err = t.addDocumentsTx(ctx, tx, a, actor, caseID, true, l, files, size); err != nil {
 			return err
@@ -209,6 +225,24 @@ func (t *Store) AddMessageWithDocuments(ctx context.Context, a DocumentAccess, a
 	}
 	m.Note = n
 	return t.documentsByID(ctx, a, caseID, ids)
+}
+
+// takeInboundMail records an inbound mail's Message-ID (as its SHA-256)
+// inside tx, or refuses one already taken.
+func takeInboundMail(ctx context.Context, tx *sql.Tx, caseID string, in *InboundMail, now int64) error {
+	id := strings.TrimSpace(in.MessageID)
+	if id == "" {
+		return apperr.New(apperr.Invalid, "The email has no Message-ID.")
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO inbound_mail (message_id_hash, case_id, user_id, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		auth.HashToken(id), caseID, in.UserID, now)
+	if err != nil {
+		return fmt.Errorf("db: record inbound mail: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.New(apperr.Conflict, "This email was already added to the case.")
+	}
+	return nil
 }
 
 // insertMessage writes the message n and its timeline event inside tx.

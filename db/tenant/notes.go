@@ -127,6 +127,13 @@ func (t *Store) EditNote(ctx context.Context, v Viewer, actor Actor, caseID, not
 		if err != nil {
 			return err
 		}
+		// A message is a record (MessageEditRule), checked here too, in the
+		// write: a client's message is never edited by staff, whatever route.
+		if n.VisibleToClient || n.FromClient || n.Hidden() {
+			if why := MessageEditRule(n, actor.ID, t.Clock().Now()); why != "" {
+				return apperr.New(apperr.Forbidden, "%s", why)
+			}
+		}
 		if n.Body == body && n.VisibleToClient == visibleToClient {
 			return nil
 		}

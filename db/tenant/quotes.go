@@ -68,6 +68,7 @@ type QuoteInput struct {
 	Terms        string
 	DepositKind  string
 	DepositValue int64
+	DiscountBP   int64 // a discount on the total, in basis points of the chosen lines' net
 	Lines        []QuoteLine
 }
 
@@ -109,22 +110,44 @@ type QuoteAcceptance struct {
 // every line that is not optional), each
 // followed by its discount as a line of its own at its VAT rate
 // (billing.DiscountLine), so the invoice rounding rule applies unchanged.
-func QuoteBillingLines(lines []QuoteLine) []billing.Line {
+// A discount on the total (totalBP) follows as one line per VAT rate, of
+// totalBP of that rate's net after the line discounts, so that each
+// rate's VAT is still rounded once on its group.
+func QuoteBillingLines(lines []QuoteLine, totalBP int64) []billing.Line {
 	var out []billing.Line
+	var rates []int64
+	nets := map[int64]int64{}
 	for _, l := range lines {
 		if l.Optional && !l.Chosen {
 			continue
 		}
 		out = append(out, l.Line)
+		if _, seen := nets[l.VATRateBP]; !seen {
+			rates = append(rates, l.VATRateBP)
+		}
+		nets[l.VATRateBP] += l.Net()
 		if d, ok := billing.DiscountLine(l.Line, l.DiscountBP); ok {
 			out = append(out, d)
+			nets[l.VATRateBP] += d.Net()
+		}
+	}
+	if totalBP <= 0 {
+		return out
+	}
+	for _, rate := range rates {
+		if off := billing.Share(nets[rate], totalBP); off != 0 {
+			out = append(out, billing.Line{Description: fmt.Sprintf("Discount %s%% on the total", billing.FormatRate(totalBP)),
+				QuantityMilli: 1000, UnitPrice: -off, VATRateBP: rate})
 		}
 	}
 	return out
 }
 
-// QuoteTotals are the sums of the chosen lines after their discounts.
-func QuoteTotals(lines []QuoteLine) billing.Totals { return billing.Compute(QuoteBillingLines(lines)) }
+// QuoteTotals are the sums of the chosen lines after their discounts and
+// the discount on the total (totalBP).
+func QuoteTotals(lines []QuoteLine, totalBP int64) billing.Totals {
+	return billing.Compute(QuoteBillingLines(lines, totalBP))
+}
 
 // Deposit is what the quote asks to be paid first, of its total.
 func (q *Quote) Deposit() int64 {
@@ -192,6 +215,8 @@ func (q *Quote) answerable(today string) error {
 		return apperr.New(apperr.Conflict, "%s is already %s.", q.Label(), q.State)
 	case q.State == QuoteWithdrawn:
 		return apperr.New(apperr.Conflict, "%s was withdrawn by the agency.", q.Label())
+	case q.State == QuoteExpired:
+		return apperr.New(apperr.Conflict, "%s expired on %s: ask the agency for a new one.", q.Label(), q.ValidUntil)
 	case !q.SupersededAt.IsZero():
 		return apperr.New(apperr.Conflict, "%s was replaced by a later version: answer that one.", q.Label())
 	case q.State != QuoteSent && q.State != QuoteViewed:
@@ -232,6 +257,9 @@ func (in *QuoteInput) Validate() error {
 	default:
 		f["deposit_kind"] = "Choose no deposit, a percentage or an amount."
 	}
+	if in.DiscountBP < 0 || in.DiscountBP > billing.MaxDiscountBP {
+		f["discount"] = "The discount on the total is 0 to 100 %."
+	}
 	optional := 0
 	for i, l := range in.Lines {
 		if l.DiscountBP < 0 || l.DiscountBP > billing.MaxDiscountBP {
@@ -249,7 +277,8 @@ func (in *QuoteInput) Validate() error {
 
 const quoteSelect = `SELECT q.id, COALESCE(q.number, ''), q.version, COALESCE(q.previous_id, ''), q.client_id, cl.name, COALESCE(q.case_id, ''),
 	COALESCE(k.number, 0), q.state, q.currency, q.valid_until, q.terms, q.deposit_kind, q.deposit_value, q.subtotal, q.vat_total, q.total,
-	q.seller, q.buyer, q.issue_date, q.decline_reason, q.sent_at, q.viewed_at, q.answered_at, q.withdrawn_at, q.superseded_at, q.created_at
+	q.seller, q.buyer, q.issue_date, q.decline_reason, q.sent_at, q.viewed_at, q.answered_at, q.withdrawn_at, q.superseded_at, q.created_at,
+	q.discount_bp
 	FROM quotes q
 	JOIN clients cl ON cl.id = q.client_id
 	LEFT JOIN cases k ON k.id = q.case_id`
@@ -271,7 +300,7 @@ func scanQuote(row db.Scanner) (*Quote, error) {
 	var created int64
 	if err := row.Scan(&q.ID, &q.Number, &q.Version, &q.PreviousID, &q.ClientID, &q.ClientName, &q.CaseID, &q.CaseNumber, &q.State, &q.Currency,
 		&q.ValidUntil, &q.Terms, &q.DepositKind, &q.DepositValue, &q.Subtotal, &q.VATTotal, &q.Total, &seller, &buyer, &q.IssueDate,
-		&q.DeclineReason, &sent, &viewed, &answered, &withdrawn, &superseded, &created); err != nil {
+		&q.DeclineReason, &sent, &viewed, &answered, &withdrawn, &superseded, &created, &q.DiscountBP); err != nil {
 		return nil, err
 	}
 	if seller != "" {
@@ -398,12 +427,12 @@ func checkQuoteRefs(ctx context.Context, tx *sql.Tx, v Viewer, in *QuoteInput) e
 }
 
 func (t *Store) insertQuote(ctx context.Context, tx *sql.Tx, id, number string, version int, previousID, actorID string, in QuoteInput) error {
-	tot := QuoteTotals(in.Lines)
+	tot := QuoteTotals(in.Lines, in.DiscountBP)
 	now := t.Now()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO quotes (id, number, version, previous_id, client_id, case_id, state, currency, valid_until, terms,
-		deposit_kind, deposit_value, subtotal, vat_total, total, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		deposit_kind, deposit_value, discount_bp, subtotal, vat_total, total, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, caseNullable(number), version, caseNullable(previousID), in.ClientID, caseNullable(in.CaseID), in.Currency, in.ValidUntil, in.Terms,
-		in.DepositKind, in.DepositValue, tot.Subtotal, tot.VAT, tot.Total, caseNullable(actorID), now, now); err != nil {
+		in.DepositKind, in.DepositValue, in.DiscountBP, tot.Subtotal, tot.VAT, tot.Total, caseNullable(actorID), now, now); err != nil {
 		if db.IsUnique(err) {
 			return apperr.New(apperr.Conflict, "%s v%d is already being drafted.", number, version)
 		}
@@ -433,10 +462,10 @@ func (t *Store) UpdateQuoteDraft(ctx context.Context, v Viewer, id string, in Qu
 		if err := checkQuoteRefs(ctx, tx, v, &in); err != nil {
 			return err
 		}
-		tot := QuoteTotals(in.Lines)
+		tot := QuoteTotals(in.Lines, in.DiscountBP)
 		if _, err := tx.ExecContext(ctx, `UPDATE quotes SET client_id = ?, case_id = ?, currency = ?, valid_until = ?, terms = ?, deposit_kind = ?,
-			deposit_value = ?, subtotal = ?, vat_total = ?, total = ?, updated_at = ? WHERE id = ?`,
-			in.ClientID, caseNullable(in.CaseID), in.Currency, in.ValidUntil, in.Terms, in.DepositKind, in.DepositValue,
+			deposit_value = ?, discount_bp = ?, subtotal = ?, vat_total = ?, total = ?, updated_at = ? WHERE id = ?`,
+			in.ClientID, caseNullable(in.CaseID), in.Currency, in.ValidUntil, in.Terms, in.DepositKind, in.DepositValue, in.DiscountBP,
 			tot.Subtotal, tot.VAT, tot.Total, t.Now(), id); err != nil {
 			return fmt.Errorf("db: update quote %s: %w", id, err)
 		}
@@ -602,7 +631,7 @@ func (t *Store) chooseTx(ctx context.Context, tx *sql.Tx, q *Quote, chosen []int
 			return fmt.Errorf("db: choose lines of quote %s: %w", q.ID, err)
 		}
 	}
-	tot := QuoteTotals(q.Lines)
+	tot := QuoteTotals(q.Lines, q.DiscountBP)
 	q.Subtotal, q.VATTotal, q.Total = tot.Subtotal, tot.VAT, tot.Total
 	if _, err := tx.ExecContext(ctx, `UPDATE quotes SET subtotal = ?, vat_total = ?, total = ?, updated_at = ? WHERE id = ?`,
 		tot.Subtotal, tot.VAT, tot.Total, t.Now(), q.ID); err != nil {
@@ -640,6 +669,11 @@ type Acceptance struct {
 	IP         string
 	UserAgent  string
 	Today      string // the agency's date
+	// Seal renders the signed PDF of the version as accepted (q with its
+	// Acceptance set, and its history up to the signature); it is stored
+	// with its SHA-256 in the same transaction (signed_documents). nil
+	// stores no PDF.
+	Seal func(q *Quote, trail []QuoteEvent) ([]byte, error)
 }
 
 // AcceptQuote records a contact's acceptance of a quote version: the
@@ -699,6 +733,14 @@ func (t *Store) AcceptQuote(ctx context.Context, v Viewer, actor Actor, id strin
 		if err := t.quoteEventTx(ctx, tx, id, "accepted", name, billing.FormatMoney(q.Total, q.Currency)+" · sha256 "+hash); err != nil {
 			return err
 		}
+		if in.Seal != nil {
+			q.State, q.AnsweredAt = QuoteAccepted, db.UnixTime(now)
+			q.Acceptance = &QuoteAcceptance{SignerName: name, SignerUserID: actor.ID, SignerEmail: in.Email, IP: in.IP,
+				UserAgent: db.Truncate(in.UserAgent, 300), AcceptedAt: db.UnixTime(now), DocumentSHA256: hash, Total: q.Total}
+			if err := t.sealQuoteTx(ctx, tx, q, in.Seal); err != nil {
+				return err
+			}
+		}
 		a.Target, a.Detail = id, q.Label()
 		return t.auditTx(ctx, tx, a)
 	})
@@ -756,7 +798,10 @@ func QuoteDocument(q *Quote) []byte {
 		fmt.Fprintf(&b, "line %d %s qty_milli=%d unit=%d vat_bp=%d discount_bp=%d optional=%t chosen=%t\n", i, desc, l.QuantityMilli, l.UnitPrice,
 			l.VATRateBP, l.DiscountBP, l.Optional, l.Chosen)
 	}
-	tot := QuoteTotals(q.Lines)
+	if q.DiscountBP > 0 { // only when set, so documents accepted before it existed hash as they did
+		fmt.Fprintf(&b, "discount_bp %d\n", q.DiscountBP)
+	}
+	tot := QuoteTotals(q.Lines, q.DiscountBP)
 	fmt.Fprintf(&b, "subtotal %d\nvat %d\ntotal %d\ndeposit %s %d = %d\n", tot.Subtotal, tot.VAT, tot.Total, q.DepositKind, q.DepositValue, q.Deposit())
 	terms, _ := json.Marshal(q.Terms)
 	fmt.Fprintf(&b, "terms %s\n", terms)
@@ -836,20 +881,24 @@ func (t *Store) QuoteEvents(ctx context.Context, v Viewer, id string) ([]QuoteEv
 	if _, err := t.Quote(ctx, v, id); err != nil {
 		return nil, err
 	}
-	rows, err := t.Reader().QueryContext(ctx, `SELECT at, kind, actor_name, detail FROM quote_events WHERE quote_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, fmt.Errorf("db: quote %s history: %w", id, err)
-	}
-	defer rows.Close()
-	var out []QuoteEvent
-	for rows.Next() {
-		var e QuoteEvent
-		var at int64
-		if err := rows.Scan(&at, &e.Kind, &e.ActorName, &e.Detail); err != nil {
-			return nil, fmt.Errorf("db: quote %s history: %w", id, err)
+	return quoteEventsTx(ctx, t.Reader(), id)
+}
+
+// DeleteQuoteDraft deletes a draft (a first draft or a revision not yet
+// sent) with its lines and history; a sent version is never deleted.
+func (t *Store) DeleteQuoteDraft(ctx context.Context, v Viewer, id string, a Audit) error {
+	return t.Tx(ctx, func(tx *sql.Tx) error {
+		q, err := loadQuote(ctx, tx, v, id)
+		if err != nil {
+			return err
 		}
-		e.At = db.UnixTime(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		if q.State != QuoteDraft {
+			return apperr.New(apperr.Conflict, "%s is sent and is never deleted: withdraw it instead.", q.Label())
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM quotes WHERE id = ? AND state = 'draft'`, id); err != nil {
+			return fmt.Errorf("db: delete quote draft %s: %w", id, err)
+		}
+		a.Target, a.Detail = "", q.Label()+", "+q.ClientName+", "+billing.FormatMoney(q.Total, q.Currency)
+		return t.auditTx(ctx, tx, a)
+	})
 }

@@ -40,17 +40,17 @@ func TestQuoteTotalsWithDiscountAndOptionalLines(t *testing.T) {
 	t.Parallel()
 	in := quoteInput("x")
 	// Design: 100.00 - 10.00 = 90.00; VAT 21 % of 90.00 = 18.90.
-	if tot := tenant.QuoteTotals(in.Lines); tot.Subtotal != 9000 || tot.VAT != 1890 || tot.Total != 10890 {
+	if tot := tenant.QuoteTotals(in.Lines, 0); tot.Subtotal != 9000 || tot.VAT != 1890 || tot.Total != 10890 {
 		t.Fatalf("without the optional line: %+v", tot)
 	}
 	in.Lines[1].Chosen = true
 	// + Hosting 30.00: net 120.00, VAT once on the group: 25.20.
-	if tot := tenant.QuoteTotals(in.Lines); tot.Subtotal != 12000 || tot.VAT != 2520 || tot.Total != 14520 {
+	if tot := tenant.QuoteTotals(in.Lines, 0); tot.Subtotal != 12000 || tot.VAT != 2520 || tot.Total != 14520 {
 		t.Fatalf("with the optional line: %+v", tot)
 	}
 	// A discount of 33.33 % on 0.10: 0.0333 rounds to 0.03.
 	odd := []tenant.QuoteLine{{Line: billing.Line{Description: "x", QuantityMilli: 1000, UnitPrice: 10, VATRateBP: 0}, DiscountBP: 3333}}
-	if tot := tenant.QuoteTotals(odd); tot.Total != 7 {
+	if tot := tenant.QuoteTotals(odd, 0); tot.Total != 7 {
 		t.Fatalf("odd discount: %+v", tot)
 	}
 }
@@ -341,4 +341,22 @@ func TestQuoteAcceptance(t *testing.T) {
 			t.Fatalf("unchosen %+v, %v", got, err)
 		}
 	})
+}
+
+func TestQuoteDiscountOnTheTotalPerVATRate(t *testing.T) {
+	t.Parallel()
+	lines := []tenant.QuoteLine{
+		{Line: billing.Line{Description: "Design", QuantityMilli: 1000, UnitPrice: 10000, VATRateBP: 2100}},
+		{Line: billing.Line{Description: "Books", QuantityMilli: 1000, UnitPrice: 5000, VATRateBP: 900}},
+		{Line: billing.Line{Description: "Extra", QuantityMilli: 1000, UnitPrice: 7000, VATRateBP: 900}, Optional: true},
+	}
+	// 5 % off each rate's net: 95.00 at 21 % (VAT 19.95) and 47.50 at 9 %
+	// (VAT 4.275, rounded once to 4.28); the optional line is not counted.
+	tot := tenant.QuoteTotals(lines, 500)
+	if tot.Subtotal != 14250 || tot.VAT != 2423 || tot.Total != 16673 {
+		t.Fatalf("5 %% on the total: %+v", tot)
+	}
+	if none := tenant.QuoteTotals(lines, 0); none.Subtotal != 15000 {
+		t.Fatalf("without a discount: %+v", none)
+	}
 }

@@ -311,7 +311,10 @@ var recurringActor = Actor{Name: "Recurring invoice"}
 // GeneratedInvoice is an invoice the recurring job issued.
 type GeneratedInvoice struct {
 	InvoiceID string
-	AutoSend  bool
+	// CaseID is the invoice's case ("" for none), so that the job can tell
+	// the case's live pages without loading the invoice back.
+	CaseID   string
+	AutoSend bool
 }
 
 // GenerateRecurring issues every period of every active recurring invoice
@@ -418,7 +421,7 @@ func (t *Store) generateOne(ctx context.Context, id string, today time.Time, age
 		if _, err := tx.ExecContext(ctx, `UPDATE recurring_invoices SET next_index = next_index + 1, updated_at = ? WHERE id = ?`, t.Now(), id); err != nil {
 			return fmt.Errorf("db: advance recurring %s: %w", id, err)
 		}
-		out, more = &GeneratedInvoice{InvoiceID: invID, AutoSend: r.AutoSend}, true
+		out, more = &GeneratedInvoice{InvoiceID: invID, CaseID: r.CaseID, AutoSend: r.AutoSend}, true
 		return nil
 	})
 	return out, more, err

@@ -114,7 +114,7 @@ func (b *recurringBatch) generate(ctx context.Context, id string, today time.Tim
 		if err != nil {
 			return nil, false, err
 		}
-		made = append(made, GeneratedInvoice{InvoiceID: invID, AutoSend: r.AutoSend})
+		made = append(made, GeneratedInvoice{InvoiceID: invID, CaseID: r.CaseID, AutoSend: r.AutoSend})
 		index++
 	}
 }

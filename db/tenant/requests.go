@@ -379,91 +379,120 @@ type OpenedRequest struct {
 // OpenRequest opens a request prepared by PrepareRequest for the contact's
 // client (v.ClientID): a case of origin "client", assigned to the type's
 // default assignee when they are an active team member, with the answers
-// and the message as the first of its conversation. Files come after
-// (AttachRequestFiles), as documents need their case.
+// and the message as the first of its conversation. A request with files
+// is opened by OpenRequestWithDocuments instead.
 func (t *Store) OpenRequest(ctx context.Context, v Viewer, actor Actor, in RequestInput, rt *RequestType, answers []RequestAnswer) (*OpenedRequest, error) {
 	if v.ClientID == "" {
 		return nil, db.NotFound(sql.ErrNoRows, "Client")
 	}
-	subject, _ := validateCaseTitle(in.Subject)
 	out := &OpenedRequest{CaseID: uuid.NewString(), MessageID: uuid.NewString()}
-	err := t.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := clientForCase(ctx, tx, v, v.ClientID); err != nil {
-			return apperr.New(apperr.Forbidden, "Your account is no longer linked to an active client of the agency.")
-		}
-		typeID, typeName := "", ""
-		if rt != nil {
-			typeID, typeName = rt.ID, rt.Name
-			if rt.DefaultAssigneeID != "" {
-				if _, err := caseAssigneeName(ctx, tx, rt.DefaultAssigneeID); err == nil {
-					out.Assignee = rt.DefaultAssigneeID
-				}
-			}
-		}
-		n, err := nextSequence(ctx, tx, "case")
-		if err != nil {
-			return err
-		}
-		out.Number = n
-		now := t.Now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (id, number, client_id, title, description, status, priority, assignee_id, created_by, created_at, updated_at, origin, request_type_id, client_activity_at)
-			VALUES (?, ?, ?, ?, '', 'new', 'normal', ?, ?, ?, ?, 'client', ?, ?)`,
-			out.CaseID, n, v.ClientID, subject, caseNullable(out.Assignee), caseNullable(actor.ID), now, now, typeID, now); err != nil {
-			return fmt.Errorf("db: insert request: %w", err)
-		}
-		if err := t.insertEvent(ctx, tx, Event{CaseID: out.CaseID, ActorID: actor.ID, ActorName: actor.Name, Kind: EventRequestOpened, Field: typeName, NewValue: subject, VisibleToClient: true}); err != nil {
-			return err
-		}
-		for i, a := range answers {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO case_request_values (case_id, position, label, kind, value) VALUES (?, ?, ?, ?, ?)`,
-				out.CaseID, i, a.Label, a.Kind, a.Value); err != nil {
-				return fmt.Errorf("db: request answer: %w", err)
-			}
-		}
-		body, _ := ValidateNoteBody(in.Message)
-		return t.insertMessage(ctx, tx, &Note{ID: out.MessageID, CaseID: out.CaseID, AuthorID: actor.ID, AuthorName: actor.Name, Body: body, FromClient: true}, now)
-	})
-	if err != nil {
+	if err := t.Tx(ctx, func(tx *sql.Tx) error { return t.openRequestTx(ctx, tx, v, actor, in, rt, answers, out) }); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// AttachRequestFiles links the request's stored documents: attachments to
-// its first message, and each file field's document to its answer (by
-// the answer's position).
-func (t *Store) AttachRequestFiles(ctx context.Context, req *OpenedRequest, attachments []string, fieldDocs map[int]string) error {
-	return t.Tx(ctx, func(tx *sql.Tx) error {
-		if err := attachDocuments(ctx, tx, req.CaseID, req.MessageID, attachments); err != nil {
-			return err
-		}
-		for pos, doc := range fieldDocs {
-			if _, err := tx.ExecContext(ctx, `UPDATE case_request_values SET document_id = ?, value = (SELECT name FROM documents WHERE id = ?) WHERE case_id = ? AND position = ?`,
-				doc, doc, req.CaseID, pos); err != nil {
-				return fmt.Errorf("db: request file: %w", err)
-			}
-		}
-		return nil
-	})
+// RequestDraft is a request whose files are being stored (app.Uploads):
+// the case, its first message, its answers and every file are written in
+// one transaction, and Opened is the request written.
+type RequestDraft struct {
+	Viewer  Viewer
+	Input   RequestInput
+	Type    *RequestType
+	Answers []RequestAnswer
+	// Fields names the form field of each file, in order: "file" for an
+	// attachment of the message, "f_<field id>" for a file field's answer.
+	Fields []string
+	Opened *OpenedRequest
 }
 
-// DiscardRequest removes a request whose files were refused just after it
-// was opened, so that the client's attempt leaves nothing; its number goes
-// back to the sequence when no case was numbered after it.
-func (t *Store) DiscardRequest(ctx context.Context, req *OpenedRequest) error {
-	return t.Tx(ctx, func(tx *sql.Tx) error {
-		for _, q := range []string{`DELETE FROM message_reads WHERE note_id IN (SELECT id FROM notes WHERE case_id = ?)`,
-			`DELETE FROM documents WHERE case_id = ?`, `DELETE FROM notes WHERE case_id = ?`, `DELETE FROM case_events WHERE case_id = ?`,
-			`DELETE FROM case_request_values WHERE case_id = ?`, `DELETE FROM case_reads WHERE case_id = ?`, `DELETE FROM cases WHERE id = ? AND origin = 'client'`} {
-			if _, err := tx.ExecContext(ctx, q, req.CaseID); err != nil {
-				return fmt.Errorf("db: discard request %s: %w", req.CaseID, err)
+// OpenRequestWithDocuments opens the request d (as OpenRequest) and
+// records files already in place on disk as its documents (as
+// AddDocumentsWithin, with its storage check): attachments on its first
+// message, a file field's first file on its answer. All in one
+// transaction: a file refused leaves no case, no message, no document.
+func (t *Store) OpenRequestWithDocuments(ctx context.Context, a DocumentAccess, actor Actor, d *RequestDraft, l Limits, files []DocumentFile, size func(int64) string) ([]*Document, error) {
+	v := d.Viewer
+	if v.ClientID == "" {
+		return nil, db.NotFound(sql.ErrNoRows, "Client")
+	}
+	if len(d.Fields) != len(files) {
+		return nil, fmt.Errorf("db: request files: %d fields for %d files", len(d.Fields), len(files))
+	}
+	out := &OpenedRequest{CaseID: uuid.NewString(), MessageID: uuid.NewString()}
+	var ids []string
+	err := t.Tx(ctx, func(tx *sql.Tx) error {
+		if err := t.openRequestTx(ctx, tx, v, actor, d.Input, d.Type, d.Answers, out); err != nil {
+			return err
+		}
+		var err error
+		if ids, err = t.addDocumentsTx(ctx, tx, a, actor, out.CaseID, true, l, files, size); err != nil {
+			return err
+		}
+		var attachments []string
+		taken := map[int]bool{}
+		for i, id := range ids {
+			if d.Fields[i] == "file" {
+				attachments = append(attachments, id)
+				continue
+			}
+			for pos, ans := range d.Answers {
+				if "f_"+ans.FieldID == d.Fields[i] && !taken[pos] {
+					taken[pos] = true
+					if _, err := tx.ExecContext(ctx, `UPDATE case_request_values SET document_id = ?, value = (SELECT name FROM documents WHERE id = ?) WHERE case_id = ? AND position = ?`,
+						id, id, out.CaseID, pos); err != nil {
+						return fmt.Errorf("db: request file: %w", err)
+					}
+				}
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE sequences SET value = value - 1 WHERE name = 'case' AND value = ?`, req.Number); err != nil {
-			return fmt.Errorf("db: give back case number: %w", err)
-		}
-		return nil
+		return attachDocuments(ctx, tx, out.CaseID, out.MessageID, attachments)
 	})
+	if err != nil {
+		return nil, err
+	}
+	d.Opened = out
+	return t.documentsByID(ctx, a, out.CaseID, ids)
+}
+
+// openRequestTx writes the request (case, history entry, answers, first
+// message) inside tx, with out's ids.
+func (t *Store) openRequestTx(ctx context.Context, tx *sql.Tx, v Viewer, actor Actor, in RequestInput, rt *RequestType, answers []RequestAnswer, out *OpenedRequest) error {
+	subject, _ := validateCaseTitle(in.Subject)
+	if _, err := clientForCase(ctx, tx, v, v.ClientID); err != nil {
+		return apperr.New(apperr.Forbidden, "Your account is no longer linked to an active client of the agency.")
+	}
+	typeID, typeName := "", ""
+	if rt != nil {
+		typeID, typeName = rt.ID, rt.Name
+		if rt.DefaultAssigneeID != "" {
+			if _, err := caseAssigneeName(ctx, tx, rt.DefaultAssigneeID); err == nil {
+				out.Assignee = rt.DefaultAssigneeID
+			}
+		}
+	}
+	n, err := nextSequence(ctx, tx, "case")
+	if err != nil {
+		return err
+	}
+	out.Number = n
+	now := t.Now()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO cases (id, number, client_id, title, description, status, priority, assignee_id, created_by, created_at, updated_at, origin, request_type_id, client_activity_at)
+		VALUES (?, ?, ?, ?, '', 'new', 'normal', ?, ?, ?, ?, 'client', ?, ?)`,
+		out.CaseID, n, v.ClientID, subject, caseNullable(out.Assignee), caseNullable(actor.ID), now, now, typeID, now); err != nil {
+		return fmt.Errorf("db: insert request: %w", err)
+	}
+	if err := t.insertEvent(ctx, tx, Event{CaseID: out.CaseID, ActorID: actor.ID, ActorName: actor.Name, Kind: EventRequestOpened, Field: typeName, NewValue: subject, VisibleToClient: true}); err != nil {
+		return err
+	}
+	for i, a := range answers {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_request_values (case_id, position, label, kind, value) VALUES (?, ?, ?, ?, ?)`,
+			out.CaseID, i, a.Label, a.Kind, a.Value); err != nil {
+			return fmt.Errorf("db: request answer: %w", err)
+		}
+	}
+	body, _ := ValidateNoteBody(in.Message)
+	return t.insertMessage(ctx, tx, &Note{ID: out.MessageID, CaseID: out.CaseID, AuthorID: actor.ID, AuthorName: actor.Name, Body: body, FromClient: true}, now)
 }
 
 // RequestsSince counts the requests userID opened after since.

@@ -1,0 +1,113 @@
+package tenant
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"mintedmind/apperr"
+	"mintedmind/db"
+)
+
+// SignedDocument is the frozen signed record of an accepted quote: its PDF
+// and the PDF's SHA-256, and the SHA-256 of the document body its last
+// page prints.
+type SignedDocument struct {
+	ID, QuoteID, Label string
+	SignedAt           time.Time
+	BodySHA256, SHA256 string
+	Size               int64
+	PDF                []byte // empty when loaded for the verify page
+}
+
+// sealQuoteTx renders the accepted version's signed PDF with seal (q has
+// its Acceptance; trail is its history so far, the acceptance included)
+// and stores it with its hash.
+func (t *Store) sealQuoteTx(ctx context.Context, tx *sql.Tx, q *Quote, seal func(*Quote, []QuoteEvent) ([]byte, error)) error {
+	trail, err := quoteEventsTx(ctx, tx, q.ID)
+	if err != nil {
+		return err
+	}
+	pdf, err := seal(q, trail)
+	if err != nil {
+		return fmt.Errorf("db: render the signed PDF of quote %s: %w", q.ID, err)
+	}
+	if len(pdf) == 0 {
+		return fmt.Errorf("db: the signed PDF of quote %s is empty", q.ID)
+	}
+	sum := sha256.Sum256(pdf)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO signed_documents (id, quote_id, label, signed_at, body_sha256, sha256, size, pdf) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		uuid.NewString(), q.ID, q.Label(), q.Acceptance.AcceptedAt.Unix(), q.Acceptance.DocumentSHA256, hex.EncodeToString(sum[:]), len(pdf), pdf); err != nil {
+		return fmt.Errorf("db: store the signed PDF of quote %s: %w", q.ID, err)
+	}
+	return nil
+}
+
+func quoteEventsTx(ctx context.Context, tx caseQuerier, id string) ([]QuoteEvent, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT at, kind, actor_name, detail FROM quote_events WHERE quote_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("db: quote %s history: %w", id, err)
+	}
+	defer rows.Close()
+	var out []QuoteEvent
+	for rows.Next() {
+		var e QuoteEvent
+		var at int64
+		if err := rows.Scan(&at, &e.Kind, &e.ActorName, &e.Detail); err != nil {
+			return nil, fmt.Errorf("db: quote %s history: %w", id, err)
+		}
+		e.At = db.UnixTime(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+const signedSelect = `SELECT id, quote_id, label, signed_at, body_sha256, sha256, size FROM signed_documents`
+
+func scanSigned(row db.Scanner) (*SignedDocument, error) {
+	var d SignedDocument
+	var at int64
+	if err := row.Scan(&d.ID, &d.QuoteID, &d.Label, &at, &d.BodySHA256, &d.SHA256, &d.Size); err != nil {
+		return nil, err
+	}
+	d.SignedAt = db.UnixTime(at)
+	return &d, nil
+}
+
+// SignedQuote loads the signed PDF of a quote version v may see; not found
+// when the quote is not accepted (or v may not see it).
+func (t *Store) SignedQuote(ctx context.Context, v Viewer, quoteID string) (*SignedDocument, error) {
+	if _, err := loadQuote(ctx, t.Reader(), v, quoteID); err != nil {
+		return nil, err
+	}
+	var d *SignedDocument
+	row := t.Reader().QueryRowContext(ctx, `SELECT id, quote_id, label, signed_at, body_sha256, sha256, size, pdf FROM signed_documents WHERE quote_id = ?`, quoteID)
+	var at int64
+	d = &SignedDocument{}
+	if err := row.Scan(&d.ID, &d.QuoteID, &d.Label, &at, &d.BodySHA256, &d.SHA256, &d.Size, &d.PDF); err != nil {
+		return nil, db.NotFound(err, "Signed document")
+	}
+	d.SignedAt = db.UnixTime(at)
+	return d, nil
+}
+
+// SignedDocumentByContent is the signed document of this agency whose PDF
+// is exactly content (by SHA-256), without its PDF; not found for any
+// other bytes. It is what the public verify page asks, and it reveals no
+// more than the document's label and when it was signed.
+func (t *Store) SignedDocumentByContent(ctx context.Context, content []byte) (*SignedDocument, error) {
+	if len(content) == 0 {
+		return nil, apperr.New(apperr.NotFound, "No document matches.")
+	}
+	sum := sha256.Sum256(content)
+	d, err := scanSigned(t.Reader().QueryRowContext(ctx, signedSelect+` WHERE sha256 = ?`, hex.EncodeToString(sum[:])))
+	if err != nil {
+		return nil, db.NotFound(err, "Signed document")
+	}
+	return d, nil
+}

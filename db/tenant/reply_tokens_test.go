@@ -1,0 +1,99 @@
+package tenant_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"mintedmind/apperr"
+	"mintedmind/db/tenant"
+)
+
+// TestReplyTokens: a reply token is kept only as its hash, names its
+// agency, and is refused when unknown, in another agency, from another
+// sender, expired or revoked.
+func TestReplyTokens(t *testing.T) {
+	t.Parallel()
+	f := mustOpenFixture(t)
+	tn, owner := f.mustOpenAgency(t, "replies")
+	other, _ := f.mustOpenAgency(t, "replies-other")
+	ctx := context.Background()
+	k := mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: mustCaseClient(t, tn, "Acme", ""), Title: "Website"})
+	secret, err := tn.IssueReplyToken(ctx, k.ID, owner.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tenant.AgencyOfReplyToken(secret); got != tn.AgencyID {
+		t.Fatalf("secret names agency %q, want %q", got, tn.AgencyID)
+	}
+	if n := queryInt(t, tn, `SELECT count(*) FROM reply_tokens WHERE token_hash = ? OR instr(token_hash, ?) > 0`, secret, secret[33:]); n != 0 {
+		t.Fatal("the secret is stored")
+	}
+	got, u, err := tn.ReplyTokenBySecret(ctx, secret, strings.ToUpper(owner.Email))
+	if err != nil || got.CaseID != k.ID || u.ID != owner.ID {
+		t.Fatalf("token %+v user %v err %v", got, u, err)
+	}
+	if _, _, err := other.ReplyTokenBySecret(ctx, secret, owner.Email); !apperr.Is(err, apperr.Unauthorized) {
+		t.Errorf("another agency's database took the token: %v", err)
+	}
+	if _, _, err := tn.ReplyTokenBySecret(ctx, secret+"x", owner.Email); !apperr.Is(err, apperr.Unauthorized) {
+		t.Errorf("a changed token was taken: %v", err)
+	}
+	if _, _, err := tn.ReplyTokenBySecret(ctx, secret, "someone@else.test"); !apperr.Is(err, apperr.Forbidden) {
+		t.Errorf("another sender was taken: %v", err)
+	}
+	if tenant.AgencyOfReplyToken("nope") != "" || tenant.AgencyOfReplyToken(strings.Repeat("z", 32)+".x") != "" {
+		t.Error("a malformed secret named an agency")
+	}
+	f.clock.Advance(tenant.ReplyTokenTTL + time.Second)
+	if _, _, err := tn.ReplyTokenBySecret(ctx, secret, owner.Email); !apperr.Is(err, apperr.Unauthorized) {
+		t.Errorf("expired token taken: %v", err)
+	}
+	fresh, err := tn.IssueReplyToken(ctx, k.ID, owner.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := tn.RevokeReplyTokens(ctx, owner.ID); err != nil || n != 2 {
+		t.Fatalf("revoked %d, %v", n, err)
+	}
+	if _, _, err := tn.ReplyTokenBySecret(ctx, fresh, owner.Email); !apperr.Is(err, apperr.Unauthorized) {
+		t.Errorf("revoked token taken: %v", err)
+	}
+}
+
+// TestInboundMailStoredOnce: a reply by email with a Message-ID already
+// taken is refused as a conflict and writes nothing (no message, no
+// document, no event); one without a Message-ID is refused too.
+func TestInboundMailStoredOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := mustOpenFixture(t)
+	tn, owner := f.mustOpenAgency(t, "inbound-once")
+	k := mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: mustCaseClient(t, tn, "Acme", ""), Title: "Website"})
+	state := func() [4]int {
+		return [4]int{queryInt(t, tn, `SELECT COUNT(*) FROM documents`), queryInt(t, tn, `SELECT COUNT(*) FROM notes`),
+			queryInt(t, tn, `SELECT COUNT(*) FROM case_events`), queryInt(t, tn, `SELECT COUNT(*) FROM inbound_mail`)}
+	}
+	send := func(messageID string) error {
+		m := &tenant.MessageDraft{Viewer: everything(owner), Body: "Thanks, see attached", Inbound: &tenant.InboundMail{MessageID: messageID, UserID: owner.ID}}
+		_, err := tn.AddMessageWithDocuments(ctx, tenant.StaffDocumentAccess(everything(owner)), actorOf(owner), k.ID, m, tenant.Limits{}, []tenant.DocumentFile{docFile("a.pdf", 5)}, sizeText)
+		return err
+	}
+	before := state()
+	if err := send("<abc@mail.test>"); err != nil {
+		t.Fatal(err)
+	}
+	once := state()
+	if once[0] != before[0]+1 || once[1] != before[1]+1 || once[3] != 1 {
+		t.Fatalf("%v → %v", before, once)
+	}
+	wantCode(t, send(" <abc@mail.test> "), apperr.Conflict)
+	wantCode(t, send(""), apperr.Invalid)
+	if after := state(); after != once {
+		t.Fatalf("a replay wrote: %v → %v", once, after)
+	}
+	if err := send("<def@mail.test>"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,9 @@
+package handlers_test
+
+// taxMatrix says who may use each of routes_tax.go's routes.
+var taxMatrix = map[string]matrixRow{
+	"GET /a/:slug/settings/tax":                      {allowed: adminUp},
+	"POST /a/:slug/settings/tax":                     {allowed: adminUp},
+	"POST /a/:slug/settings/tax/presets":             {allowed: adminUp},
+	"POST /a/:slug/settings/tax/presets/:id/archive": {allowed: adminUp},
+}
