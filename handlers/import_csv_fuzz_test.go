@@ -128,10 +128,12 @@ func fuzzBlank(rec []string) bool {
 	return true
 }
 
-// fuzzUnguarded is a cell as the import must give it: without the quote that
-// an export puts before a cell starting like a formula.
+// fuzzUnguarded is a cell as the import must give it: without the one quote
+// that an export puts before a cell starting like a formula, quotes already
+// in front of the formula character counted in ("''+" is the export of "'+").
 func fuzzUnguarded(c string) string {
-	if len(c) >= 2 && c[0] == '\'' && strings.IndexByte("=+-@\t\r", c[1]) >= 0 {
+	rest := strings.TrimLeft(c, "'")
+	if len(rest) < len(c) && rest != "" && strings.IndexByte("=+-@\t\r", rest[0]) >= 0 {
 		return c[1:]
 	}
 	return c
