@@ -130,7 +130,8 @@ func fuzzBlank(rec []string) bool {
 
 // fuzzUnguarded is a cell as the import must give it: without the one quote
 // that an export puts before a cell starting like a formula, quotes already
-// in front of the formula character counted in ("''+" is the export of "'+").
+// in front of the formula character counted in (a quote and a plus is
+// exported as two quotes and a plus).
 func fuzzUnguarded(c string) string {
 	rest := strings.TrimLeft(c, "'")
 	if len(rest) < len(c) && rest != "" && strings.IndexByte("=+-@\t\r", rest[0]) >= 0 {

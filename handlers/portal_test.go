@@ -27,9 +27,9 @@ type portalFixture struct {
 	docY         string // a shared document on client Y's case
 }
 
-func mustPortalFixture(t *testing.T) *portalFixture {
+func mustPortalFixture(t *testing.T, opts ...func(*handlers.Config)) *portalFixture {
 	t.Helper()
-	f := &portalFixture{e: mustNewEnv(t)}
+	f := &portalFixture{e: mustNewEnv(t, opts...)}
 	f.a = f.e.mustSignup(t, "portal")
 	f.staff, f.staffEmail = f.e.mustAddUser(t, f.a, "staff")
 	staffID := f.e.mustUserID(t, f.a, f.staffEmail)

@@ -16,6 +16,7 @@ import (
 
 	"mintedmind/db/control"
 	"mintedmind/files/filestest"
+	"mintedmind/handlers"
 )
 
 // namedFile is a file sent in the form field name.
@@ -62,9 +63,9 @@ type requestFixture struct {
 	choiceField        string
 }
 
-func mustRequestFixture(t *testing.T) *requestFixture {
+func mustRequestFixture(t *testing.T, opts ...func(*handlers.Config)) *requestFixture {
 	t.Helper()
-	f := &requestFixture{portalFixture: mustPortalFixture(t)}
+	f := &requestFixture{portalFixture: mustPortalFixture(t, opts...)}
 	f.staffID = f.e.mustUserID(t, f.a, f.staffEmail)
 	res := f.a.Owner.post("/a/"+f.a.Slug+"/settings/requests", url.Values{"name": {"Website change"}, "default_assignee_id": {f.staffID},
 		"field_0_label": {"Page address"}, "field_0_kind": {"text"}, "field_0_required": {"1"},
