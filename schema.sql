@@ -1115,3 +1115,38 @@ CREATE TABLE inbound_mail (
 	user_id         TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
 	received_at     INTEGER NOT NULL
 );
+
+-- migration: 27 quote_signatures
+-- Signing a quote, continued (issue 18 points 3 and 5). Acceptance needs a
+-- six-digit code emailed to the signer: each code is kept only as the
+-- SHA-256 of its id, quote and digits, belongs to one contact and one quote
+-- version, ends at expires_at, is used once (used_at), and dies after a few
+-- wrong tries (failures); the rows also count the codes asked for, which
+-- rate-limits asking (per contact and per quote).
+CREATE TABLE quote_codes (
+	id         TEXT PRIMARY KEY,
+	quote_id   TEXT NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+	user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	email      TEXT NOT NULL,
+	code_hash  TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL,
+	used_at    INTEGER,
+	failures   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX quote_codes_quote ON quote_codes (quote_id, created_at);
+CREATE INDEX quote_codes_user ON quote_codes (user_id, created_at);
+-- The signature itself: drawn (a PNG the server checked) or typed (the
+-- name, rendered by the server); the signed PDF shows it.
+ALTER TABLE quote_acceptances ADD COLUMN signature_kind TEXT NOT NULL DEFAULT 'typed' CHECK (signature_kind IN ('typed', 'drawn'));
+ALTER TABLE quote_acceptances ADD COLUMN signature_png BLOB;
+-- What acceptance starts, chosen per quote by staff: issue the deposit
+-- invoice (when the quote has a deposit), and open a case (the quote has
+-- none) or move the quote's case, to start_case_status ('' = neither).
+-- What it started is recorded on the quote (deposit_invoice_id,
+-- started_case_id), inside the acceptance's transaction, so each happens
+-- once however many times the client submits.
+ALTER TABLE quotes ADD COLUMN start_deposit INTEGER NOT NULL DEFAULT 0 CHECK (start_deposit IN (0, 1));
+ALTER TABLE quotes ADD COLUMN start_case_status TEXT NOT NULL DEFAULT '' CHECK (start_case_status IN ('', 'new', 'in_progress', 'waiting', 'resolved', 'closed'));
+ALTER TABLE quotes ADD COLUMN deposit_invoice_id TEXT REFERENCES invoices(id) ON DELETE SET NULL;
+ALTER TABLE quotes ADD COLUMN started_case_id TEXT REFERENCES cases(id) ON DELETE SET NULL;
