@@ -133,7 +133,7 @@ func (h *Handlers) Dashboard(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	view.Chart = newActivityChart(weeks)
+	view.Chart = newActivityChart(r.Lang(), weeks)
 	if view.Glance, err = h.moneyGlance(c, r, v); err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ const (
 )
 
 // newActivityChart lays out the weeks' bars: opened and closed side by side.
-func newActivityChart(weeks []tenant.CaseWeek) activityChart {
+func newActivityChart(lang string, weeks []tenant.CaseWeek) activityChart {
 	ch := activityChart{Width: chartWidth, Height: chartHeight, Baseline: chartBottom, Empty: true}
 	for _, w := range weeks {
 		ch.Max = max(ch.Max, w.Opened, w.Closed)
@@ -239,7 +239,7 @@ func newActivityChart(weeks []tenant.CaseWeek) activityChart {
 	height := func(n int) int { return n * (chartBottom - chartTop) / scale }
 	for i, w := range weeks {
 		x := chartPadding + i*slot + chartBarGap
-		cw := chartWeek{Label: fmt.Sprintf("%d %s", w.Start.Day(), w.Start.Format("Jan")), Opened: w.Opened, Closed: w.Closed,
+		cw := chartWeek{Label: fmt.Sprintf("%d %s", w.Start.Day(), monthName(lang, w.Start.Month(), true)), Opened: w.Opened, Closed: w.Closed,
 			X: x, ClosedX: x + bar + chartBarGap, BarWidth: bar, LabelX: x + bar + chartBarGap/2}
 		cw.OpenedHeight, cw.ClosedHeight = height(w.Opened), height(w.Closed)
 		cw.OpenedY, cw.ClosedY = chartBottom-cw.OpenedHeight, chartBottom-cw.ClosedHeight

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -165,4 +166,14 @@ func writeDate(t time.Time) string {
 		t = t.UTC()
 	}
 	return t.Format(i18n.DateLayout)
+}
+
+// monthName is month m in lang ("November", "lapkritis"); short gives the
+// chart's label ("Nov", "lapkr.").
+func monthName(lang string, m time.Month, short bool) string {
+	id := "month." + strconv.Itoa(int(m))
+	if short {
+		id = "month.short." + strconv.Itoa(int(m))
+	}
+	return i18n.T(lang, id)
 }

@@ -24,7 +24,6 @@ import (
 // clean (take it out): the list only shrinks.
 var pseudoLeftovers = map[string]bool{
 	"/ as anon":                                           true,
-	"/a/:slug as owner":                                   true,
 	"/a/:slug/account as owner":                           true,
 	"/a/:slug/account/data as owner":                      true,
 	"/a/:slug/account/emails as owner":                    true,
@@ -91,7 +90,6 @@ var pseudoLeftovers = map[string]bool{
 	"/a/:slug/settings/tasks as owner":                    true,
 	"/a/:slug/settings/tax as owner":                      true,
 	"/a/:slug/settings/tasks/:id as owner":                true,
-	"/a/:slug/tasks as owner":                             true,
 	"/a/:slug/time as owner":                              true,
 	"/a/:slug/time/:entry as owner":                       true,
 	"/a/:slug/time/report as owner":                       true,

@@ -1,11 +1,14 @@
 package handlers
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/app"
 	"mintedmind/billing"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // moneyGlanceView is views/partials/invoices/glance.html: outstanding,
@@ -18,6 +21,7 @@ type moneyGlanceView struct {
 	OpenURL    string // the invoice list of unpaid invoices
 	OverdueURL string // and of overdue ones
 	ReportsURL string
+	Lang       string
 }
 
 // moneyFiguresView is one currency's figures.
@@ -57,7 +61,7 @@ func (h *Handlers) moneyGlance(c *fiber.Ctx, r *Request, v tenant.Viewer) (*mone
 		return nil, err
 	}
 	base := invoiceBase(r)
-	view := &moneyGlanceView{OpenURL: base + "?status=open", OverdueURL: base + "?status=overdue", ReportsURL: base + "/reports"}
+	view := &moneyGlanceView{OpenURL: base + "?status=open", OverdueURL: base + "?status=overdue", ReportsURL: base + "/reports", Lang: r.Lang()}
 	for _, f := range g.Figures {
 		view.Figures = append(view.Figures, moneyFiguresView{Currency: f.Currency, Outstanding: r.money(f.Outstanding, f.Currency),
 			Overdue: r.money(f.Overdue, f.Currency), PaidThisMonth: r.money(f.PaidThisMonth, f.Currency), HasOverdue: f.Overdue > 0})
@@ -78,7 +82,8 @@ func newMoneyChart(r *Request, g app.MoneyGlance) moneyChart {
 	slot := (chartWidth - 2*chartPadding) / max(len(g.Months), 1)
 	for i, m := range g.Months {
 		x := chartPadding + i*slot + chartBarGap
-		b := moneyBar{Label: m.Month.Format("Jan"), Name: m.Month.Format("January 2006"), Paid: r.money(m.Paid, g.Currency),
+		b := moneyBar{Label: monthName(r.Lang(), m.Month.Month(), true),
+			Name: i18n.T(r.Lang(), "date.month_year", "Month", monthName(r.Lang(), m.Month.Month(), false), "Year", strconv.Itoa(m.Month.Year())), Paid: r.money(m.Paid, g.Currency),
 			X: x, W: slot - 2*chartBarGap, LX: x + (slot-2*chartBarGap)/2}
 		b.H = int(m.Paid * int64(chartBottom-chartTop) / top)
 		if m.Paid > 0 && b.H == 0 {

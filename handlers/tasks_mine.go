@@ -12,6 +12,7 @@ type myTaskView struct {
 	Number  string
 	CaseURL string
 	Due     string
+	Lang    string
 }
 
 // myTaskGroups are the person's open tasks by when they are due, for
@@ -40,7 +41,7 @@ func groupMyTasks(r *Request, today string, list []tenant.MyTask) myTaskGroups {
 		if m.DueTime != "" {
 			due += " " + m.DueTime + " UTC"
 		}
-		it := myTaskView{MyTask: m, Number: tenant.CaseNumber(m.CaseNumber), CaseURL: caseBase(r) + "/" + m.CaseID + "#task-" + m.ID, Due: due}
+		it := myTaskView{MyTask: m, Number: tenant.CaseNumber(m.CaseNumber), CaseURL: caseBase(r) + "/" + m.CaseID + "#task-" + m.ID, Due: due, Lang: r.Lang()}
 		switch {
 		case m.DueDate == "":
 			g.Undated = append(g.Undated, it)
