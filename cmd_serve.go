@@ -91,6 +91,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	hc.MetricsToken = cfg.MetricsToken
 	hc.PayseraURL = cfg.PayseraURL
 	hc.SelfHosted = cfg.SelfHosted
+	hc.InboundDomain = cfg.InboundDomain
 	hc.Machine, hc.PlacementMode = cfg.Machine, cfg.PlacementMode
 	if cfg.Machine != "" {
 		if err := a.control.RegisterMachine(ctx, cfg.Machine, cfg.MachineURL); err != nil {

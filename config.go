@@ -54,6 +54,11 @@ type config struct {
 	StorageReserve  health.Reserve // free space kept: below it uploads and imports are refused (README "When storage fails")
 	AlertEmails     []string       // who is told of storage faults; empty: every platform operator
 	BackupDir       string         // where nightly backups are written; the console restores a damaged agency from them
+	InboundDomain   string         // replies by email: notifications about a case answer to reply+TOKEN@InboundDomain
+	SMTPListen      string         // address of the SMTP listener for replies by email; empty: none
+	SMTPMaxBytes    int64          // largest inbound email, bytes
+	SMTPTLSCert     string         // certificate (PEM) the SMTP listener offers STARTTLS with
+	SMTPTLSKey      string         // its private key (PEM)
 
 	baseURLGiven bool    // -base-url or BASE_URL was set, not defaulted
 	proxies      *string // raw -trusted-proxies, split by finish
@@ -104,6 +109,11 @@ func (cfg *config) flags(fs *flag.FlagSet) {
 	cfg.reserve = fs.String("storage-reserve", env("STORAGE_RESERVE", "auto"), "free space kept on the data directory's filesystem: auto (2% or 1 GiB, whichever is smaller), a percentage (5%) or a size (2GiB); below it uploads and imports are refused; 0 turns it off (STORAGE_RESERVE)")
 	cfg.alertTo = fs.String("alert-email", env("ALERT_EMAIL", ""), "comma-separated addresses told of storage faults (disk low or read-only, a damaged agency); empty: every platform operator (ALERT_EMAIL)")
 	fs.StringVar(&cfg.BackupDir, "backup-dir", env("BACKUP_DIR", ""), "directory holding the nightly backups (one directory each, as mintedmind backup writes them); the console restores a damaged agency from the newest (BACKUP_DIR)")
+	fs.StringVar(&cfg.InboundDomain, "inbound-domain", env("INBOUND_DOMAIN", ""), "domain whose mail (MX) reaches -smtp-listen: notifications about a case answer to reply+TOKEN@DOMAIN and the reply is added to the case; empty: they answer to the writer's own address (INBOUND_DOMAIN)")
+	fs.StringVar(&cfg.SMTPListen, "smtp-listen", env("SMTP_LISTEN", ""), "listen address of the SMTP server taking replies by email, e.g. :2525; empty: none (SMTP_LISTEN)")
+	fs.Int64Var(&cfg.SMTPMaxBytes, "smtp-max-bytes", int64(envInt("SMTP_MAX_BYTES", 30<<20)), "largest reply by email in bytes, attachments included (SMTP_MAX_BYTES)")
+	fs.StringVar(&cfg.SMTPTLSCert, "smtp-tls-cert", env("SMTP_TLS_CERT", ""), "PEM certificate the SMTP listener offers STARTTLS with; empty: no STARTTLS (SMTP_TLS_CERT)")
+	fs.StringVar(&cfg.SMTPTLSKey, "smtp-tls-key", env("SMTP_TLS_KEY", ""), "PEM private key of -smtp-tls-cert (SMTP_TLS_KEY)")
 	cfg.proxies = proxies
 }
 
@@ -260,6 +270,21 @@ func (c *config) finish() error {
 	}
 	if c.FileLimit < 1<<10 || c.StorageQuota < c.FileLimit {
 		return fmt.Errorf("file-limit must be at least 1024 bytes, and storage-quota at least the file limit")
+	}
+	c.InboundDomain = strings.ToLower(strings.TrimSpace(c.InboundDomain))
+	if d := c.InboundDomain; d != "" {
+		if _, err := mail.ParseAddress("reply@" + d); err != nil || strings.ContainsAny(d, "@<> ") || !strings.Contains(d, ".") {
+			return fmt.Errorf("inbound-domain %q must be a domain like in.example.com", d)
+		}
+	}
+	if c.SMTPListen != "" && c.InboundDomain == "" {
+		return fmt.Errorf("smtp-listen needs -inbound-domain: the listener takes mail for reply+TOKEN@that domain only")
+	}
+	if c.SMTPMaxBytes < 64<<10 {
+		return fmt.Errorf("smtp-max-bytes must be at least 65536 bytes")
+	}
+	if (c.SMTPTLSCert == "") != (c.SMTPTLSKey == "") {
+		return fmt.Errorf("smtp-tls-cert and smtp-tls-key go together")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("log-format must be text or json")

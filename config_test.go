@@ -125,3 +125,33 @@ func TestOperationsConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestInboundMailConfig: replies by email are off by default; the listener
+// needs the inbound domain, and a domain must look like one.
+func TestInboundMailConfig(t *testing.T) {
+	t.Setenv("INBOUND_DOMAIN", "")
+	t.Setenv("SMTP_LISTEN", "")
+	cfg, _, _, err := parseArgs(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.InboundDomain != "" || cfg.SMTPListen != "" {
+		t.Fatalf("replies by email are on by default: %q %q", cfg.InboundDomain, cfg.SMTPListen)
+	}
+	cfg, _, _, err = parseArgs([]string{"-inbound-domain", " In.Example.com ", "-smtp-listen", ":2525"}, io.Discard)
+	if err != nil || cfg.InboundDomain != "in.example.com" || cfg.SMTPListen != ":2525" {
+		t.Fatalf("%q %q %v", cfg.InboundDomain, cfg.SMTPListen, err)
+	}
+	for name, args := range map[string][]string{
+		"a listener without an inbound domain": {"-smtp-listen", ":2525"},
+		"an inbound domain with an @":          {"-inbound-domain", "reply@in.example.com"},
+		"an inbound domain without a dot":      {"-inbound-domain", "localhost"},
+		"a certificate without its key":        {"-inbound-domain", "in.example.com", "-smtp-tls-cert", "c.pem"},
+	} {
+		t.Run(name+" is refused", func(t *testing.T) {
+			if _, _, _, err := parseArgs(args, io.Discard); err == nil {
+				t.Fatalf("%v accepted", args)
+			}
+		})
+	}
+}

@@ -48,6 +48,10 @@ type Config struct {
 	ResetLimit      Limit
 	LiveStreams     LiveStreams // the live-update streams' caps and heartbeat (handlers/live.go)
 	APILimit        Limit       // requests one API token may make per window (handlers/api.go); zero: DefaultAPILimit
+	// InboundDomain is the domain whose mail reaches the SMTP listener
+	// (-inbound-domain): notifications about a case answer to
+	// reply+<token>@InboundDomain. Empty: they answer to the writer.
+	InboundDomain string
 }
 
 // Limit allows Max events per Window.
@@ -127,6 +131,7 @@ type Handlers struct {
 	files      *files.Store               // documents: see handlers/documents*.go
 	plans      *app.Plans                 // which plan and limits apply to an agency (app/limits.go)
 	uploads    *app.Uploads               // stores uploaded documents (app/uploads.go)
+	caseMail   *app.CaseMail              // emails a case's people about it (app/casemail.go)
 	slots      chan struct{}              // one per running request, see admit
 	navs       *views.Cache[navKey]       // rendered headers (layout.go)
 	caseRows   *views.Cache[caseRowView]  // the case list's rendered rows (cases_rows.go)
@@ -194,6 +199,7 @@ func New(d Deps) (*fiber.App, error) {
 	h.files = files.NewStore(files.Config{MaxSize: d.Config.FileLimit})
 	h.plans = &app.Plans{Control: d.Control, SelfHosted: d.Config.SelfHosted, StorageQuota: d.Config.StorageQuota}
 	h.uploads = &app.Uploads{Plans: h.plans, Files: h.files}
+	h.caseMail = &app.CaseMail{Mailer: h.Mailer, Secret: secret, BaseURL: d.Config.BaseURL, InboundDomain: d.Config.InboundDomain}
 	active := d.Config.ActiveRequests
 	if active <= 0 {
 		active = DefaultActiveRequests()

@@ -191,35 +191,13 @@ func (h *Handlers) logFailed(c *fiber.Ctx, what string, err error) {
 // notifyStaffOfClient emails the staff member looking after the case that
 // the client wrote or uploaded something, unless they turned that off.
 func (h *Handlers) notifyStaffOfClient(c *fiber.Ctx, r *Request, caseID, template, text string) error {
-	t, me := r.Tenant, r.User
-	watchers, err := t.CaseWatchers(c.UserContext(), caseID)
-	if err != nil || len(watchers) == 0 {
-		return err
-	}
-	k, err := t.Case(c.UserContext(), tenant.Viewer{UserID: me.ID}, caseID)
-	if err != nil {
-		return err
-	}
-	return h.mailPeople(c, r, watchers, tenant.EmailClientActivity, template, fiber.Map{
-		"Case": tenant.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": h.Config.BaseURL + "/a/" + r.Agency.Slug + "/cases/" + caseID,
-	})
+	return h.caseMail.StaffOfClient(c.UserContext(), r.Agency, r.Tenant, r.User, caseID, template, text)
 }
 
 // notifyContacts emails the case's client contacts that something was
 // shared with them, unless they turned that off.
 func (h *Handlers) notifyContacts(c *fiber.Ctx, r *Request, caseID, template, text string) error {
-	t, me := r.Tenant, r.User
-	contacts, err := t.CaseContacts(c.UserContext(), caseID)
-	if err != nil || len(contacts) == 0 {
-		return err
-	}
-	k, err := t.Case(c.UserContext(), tenant.Viewer{UserID: me.ID}, caseID)
-	if err != nil {
-		return err
-	}
-	return h.mailPeople(c, r, contacts, tenant.EmailCaseUpdates, template, fiber.Map{
-		"Case": tenant.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": h.Config.BaseURL + portalBase(r) + "/cases/" + caseID,
-	})
+	return h.caseMail.Contacts(c.UserContext(), r.Agency, r.Tenant, r.User, caseID, template, text)
 }
 
 // notifyInvoice emails a client's contacts that an invoice was issued to
@@ -233,19 +211,10 @@ func (h *Handlers) notifyInvoice(c *fiber.Ctx, r *Request, inv *tenant.Invoice) 
 }
 
 // mailPeople queues template to each person who has not turned emails of
-// kind off; data gets the agency's and the sender's names.
-func (h *Handlers) mailPeople(c *fiber.Ctx, r *Request, people []*tenant.User, kind, template string, data fiber.Map) error {
-	t, a := r.Tenant, r.Agency
-	data["AgencyName"], data["From"] = a.Name, r.User.Name
-	for _, u := range people {
-		// Replies go to the person who wrote; the email turns its kind off
-		// in one click (app.Notify).
-		if _, err := app.Notify(c.UserContext(), h.Mailer, a, t, u, app.Notification{Secret: h.secret, BaseURL: h.Config.BaseURL,
-			Kind: kind, Template: template, Data: data, ReplyTo: r.User.Email}); err != nil {
-			return err
-		}
-	}
-	return nil
+// kind off (app.CaseMail.People); a notification about case caseID ("" for
+// none) answers to the case by email when an inbound domain is set.
+func (h *Handlers) mailPeople(c *fiber.Ctx, r *Request, caseID string, people []*tenant.User, kind, template string, data fiber.Map) error {
+	return h.caseMail.People(c.UserContext(), r.Agency, r.Tenant, r.User, caseID, people, kind, template, data)
 }
 
 // ContactInvite invites a contact of the client to the portal.

@@ -45,7 +45,7 @@ func (h *Handlers) PortalQuoteQuestion(c *fiber.Ctx, r *Request) error {
 	}
 	authors, err := r.Tenant.QuoteAuthor(c.UserContext(), q.ID)
 	if err == nil {
-		err = h.mailPeople(c, r, authors, tenant.EmailClientActivity, "quote-question", fiber.Map{
+		err = h.mailPeople(c, r, "", authors, tenant.EmailClientActivity, "quote-question", fiber.Map{
 			"Quote": q.Label(), "ClientName": q.ClientName, "Text": body, "Link": h.Config.BaseURL + quoteBase(r) + "/" + q.ID})
 	}
 	h.logFailed(c, "email the quote's author", err)
@@ -70,7 +70,7 @@ func (h *Handlers) QuoteAnswer(c *fiber.Ctx, r *Request) error {
 	}
 	askers, err := r.Tenant.QuoteAskers(c.UserContext(), q.ID)
 	if err == nil {
-		err = h.mailPeople(c, r, askers, tenant.EmailCaseUpdates, "quote-answer", fiber.Map{
+		err = h.mailPeople(c, r, "", askers, tenant.EmailCaseUpdates, "quote-answer", fiber.Map{
 			"Quote": q.Label(), "Text": body, "Link": h.Config.BaseURL + portalQuoteBase(r) + "/" + q.ID})
 	}
 	h.logFailed(c, "email the contacts who asked", err)

@@ -249,7 +249,7 @@ func (h *Handlers) notifyRequest(c *fiber.Ctx, r *Request, req *tenant.OpenedReq
 	if rt != nil {
 		kind = rt.Name
 	}
-	return h.mailPeople(c, r, to, tenant.EmailClientActivity, "client-request", fiber.Map{
+	return h.mailPeople(c, r, req.CaseID, to, tenant.EmailClientActivity, "client-request", fiber.Map{
 		"Case": tenant.CaseNumber(req.Number) + " " + in.Subject, "Kind": kind, "Text": in.Message,
 		"Link": h.Config.BaseURL + caseBase(r) + "/" + req.CaseID,
 	})

@@ -2,7 +2,9 @@ package tenant
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/base32"
 	"fmt"
 	"strings"
 	"time"
@@ -29,13 +31,23 @@ type ReplyToken struct {
 
 // IssueReplyToken makes a reply token for person userID on case caseID and
 // returns its secret, which is never stored (only its hash). The secret
-// starts with the agency's id (dashes dropped) and a dot, so an inbound
-// mail's address names the one database it is checked against; the rest is
-// 32 random bytes.
+// is the agency's id and a dot, so an inbound mail's address names the one
+// database it is checked against, then 16 random bytes, both in lower-case
+// base32: 53 characters that survive a mail system's change of case, so
+// that "reply+<secret>" keeps within the 64 characters RFC 5321 allows
+// the local part of an address.
 func (t *Store) IssueReplyToken(ctx context.Context, caseID, userID string) (string, error) {
 	now := t.Clock().Now()
-	secret := strings.ReplaceAll(t.AgencyID, "-", "") + "." + strings.ToLower(auth.NewToken())
-	_, err := t.Write().ExecContext(ctx, `INSERT INTO reply_tokens (id, token_hash, case_id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	id, err := uuid.Parse(t.AgencyID)
+	if err != nil {
+		return "", fmt.Errorf("db: reply token: agency id %q: %w", t.AgencyID, err)
+	}
+	random := make([]byte, 16)
+	if _, err := rand.Read(random); err != nil {
+		return "", fmt.Errorf("db: reply token: %w", err)
+	}
+	secret := replyBase32.EncodeToString(id[:]) + "." + replyBase32.EncodeToString(random)
+	_, err = t.Write().ExecContext(ctx, `INSERT INTO reply_tokens (id, token_hash, case_id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		uuid.NewString(), auth.HashToken(secret), caseID, userID, now.Unix(), now.Add(ReplyTokenTTL).Unix())
 	if err != nil {
 		return "", fmt.Errorf("db: insert reply token: %w", err)
@@ -43,14 +55,21 @@ func (t *Store) IssueReplyToken(ctx context.Context, caseID, userID string) (str
 	return secret, nil
 }
 
+// replyBase32 writes reply tokens: RFC 4648 base32 in lower case, unpadded.
+var replyBase32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
 // AgencyOfReplyToken returns the agency id a reply token's secret names,
 // in its usual dashed form, or "" when the secret is not shaped like one.
 func AgencyOfReplyToken(secret string) string {
-	hexID, _, ok := strings.Cut(secret, ".")
-	if !ok || len(hexID) != 32 {
+	encID, _, ok := strings.Cut(strings.ToLower(secret), ".")
+	if !ok || len(encID) != 26 {
 		return ""
 	}
-	id, err := uuid.Parse(hexID)
+	raw, err := replyBase32.DecodeString(encID)
+	if err != nil || len(raw) != 16 {
+		return ""
+	}
+	id, err := uuid.FromBytes(raw)
 	if err != nil {
 		return ""
 	}
@@ -66,7 +85,7 @@ func (t *Store) ReplyTokenBySecret(ctx context.Context, secret, sender string) (
 	var created, expires, revoked int64
 	var us userScan
 	err := t.Reader().QueryRowContext(ctx, `SELECT r.id, r.case_id, r.user_id, r.created_at, r.expires_at, COALESCE(r.revoked_at, 0), `+sessionUserColumns+`
-		FROM reply_tokens r JOIN users u ON u.id = r.user_id WHERE r.token_hash = ?`, auth.HashToken(secret)).
+		FROM reply_tokens r JOIN users u ON u.id = r.user_id WHERE r.token_hash = ?`, auth.HashToken(strings.ToLower(secret))).
 		Scan(append([]any{&k.ID, &k.CaseID, &k.UserID, &created, &expires, &revoked}, us.dest()...)...)
 	if err == sql.ErrNoRows {
 		return nil, nil, apperr.New(apperr.Unauthorized, "The reply address is not known.")

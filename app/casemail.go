@@ -1,0 +1,102 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
+)
+
+// CaseMail emails the people of a case about what happened on it: the
+// client's contacts when the agency wrote or shared something, the staff
+// looking after the case when the client did. The portal's pages, the API
+// and replies by email (Inbound) all notify through it, so a reply by
+// email is announced as one posted on the page.
+type CaseMail struct {
+	Mailer  NotificationMailer
+	Secret  []byte // the installation's secret, for the one-click opt-out
+	BaseURL string // the site, for links
+	// InboundDomain is the domain whose mail reaches the binary's SMTP
+	// listener (Inbound). Set, a notification about a case carries a
+	// Reply-To of reply+<token>@InboundDomain whose token names the case
+	// and the recipient, so an answer by email comes back into the case.
+	// Empty, the Reply-To is the writer's own address.
+	InboundDomain string
+}
+
+// ReplyAddress is the address a reply to a notification about caseID
+// sent to userID goes to: reply+<a new reply token>@domain, or "" when no
+// inbound domain is set.
+func ReplyAddress(ctx context.Context, t *tenant.Store, domain, caseID, userID string) (string, error) {
+	domain = strings.TrimSpace(domain)
+	if domain == "" || caseID == "" {
+		return "", nil
+	}
+	secret, err := t.IssueReplyToken(ctx, caseID, userID)
+	if err != nil {
+		return "", err
+	}
+	return "reply+" + secret + "@" + domain, nil
+}
+
+// People queues template to each of people who has not turned emails of
+// kind off; data gets the agency's and the writer's names. A notification
+// about a case (caseID set) answers to the case when an inbound domain is
+// set (ReplyAddress), else to the writer.
+func (m *CaseMail) People(ctx context.Context, a *control.Agency, t *tenant.Store, from *tenant.User, caseID string, people []*tenant.User, kind, template string, data map[string]any) error {
+	data["AgencyName"], data["From"] = a.Name, from.Name
+	var errs []error
+	for _, u := range people {
+		want, err := t.WantsEmail(ctx, u.ID, kind)
+		if err != nil || !want {
+			errs = append(errs, err)
+			continue
+		}
+		replyTo, err := ReplyAddress(ctx, t, m.InboundDomain, caseID, u.ID)
+		if err != nil {
+			return err
+		}
+		if replyTo == "" {
+			replyTo = from.Email
+		}
+		if _, err := Notify(ctx, m.Mailer, a, t, u, Notification{Secret: m.Secret, BaseURL: m.BaseURL,
+			Kind: kind, Template: template, Data: data, ReplyTo: replyTo}); err != nil {
+			return err
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// StaffOfClient emails the staff member looking after the case that the
+// client (from) wrote or uploaded something, unless they turned that off.
+func (m *CaseMail) StaffOfClient(ctx context.Context, a *control.Agency, t *tenant.Store, from *tenant.User, caseID, template, text string) error {
+	watchers, err := t.CaseWatchers(ctx, caseID)
+	if err != nil || len(watchers) == 0 {
+		return err
+	}
+	k, err := t.Case(ctx, tenant.Viewer{UserID: from.ID}, caseID)
+	if err != nil {
+		return err
+	}
+	return m.People(ctx, a, t, from, caseID, watchers, tenant.EmailClientActivity, template, map[string]any{
+		"Case": tenant.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": m.BaseURL + "/a/" + a.Slug + "/cases/" + caseID,
+	})
+}
+
+// Contacts emails the case's client contacts that something was shared
+// with them (from wrote it), unless they turned that off.
+func (m *CaseMail) Contacts(ctx context.Context, a *control.Agency, t *tenant.Store, from *tenant.User, caseID, template, text string) error {
+	contacts, err := t.CaseContacts(ctx, caseID)
+	if err != nil || len(contacts) == 0 {
+		return err
+	}
+	k, err := t.Case(ctx, tenant.Viewer{UserID: from.ID}, caseID)
+	if err != nil {
+		return err
+	}
+	return m.People(ctx, a, t, from, caseID, contacts, tenant.EmailCaseUpdates, template, map[string]any{
+		"Case": tenant.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": m.BaseURL + "/a/" + a.Slug + "/portal/cases/" + caseID,
+	})
+}
