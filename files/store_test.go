@@ -258,3 +258,32 @@ func TestOpenRefusesPaths(t *testing.T) {
 		t.Fatal("opened a path outside the files directory")
 	}
 }
+
+// Remove is how purges and erasure delete files: it deletes stored files
+// by key, skips empty keys and files already gone, and never follows a
+// name that is not a stored file's (a path out of the directory).
+func TestRemoveDeletesOnlyStoredFiles(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "files")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	stored := "11111111-1111-1111-1111-111111111111"
+	thumb := stored + ".thumb.jpg"
+	kept := "22222222-2222-2222-2222-222222222222"
+	for _, p := range []string{filepath.Join(dir, stored), filepath.Join(dir, thumb), filepath.Join(dir, kept), filepath.Join(dir, "notes.txt"), filepath.Join(root, "tenant.db")} {
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gone := "33333333-3333-3333-3333-333333333333"
+	if err := files.Remove(dir, stored, thumb, "", gone, "../tenant.db", "notes.txt"); err != nil {
+		t.Fatalf("remove: %v (a file already gone and names that are no key are skipped)", err)
+	}
+	if got := strings.Join(dirFiles(t, dir), ","); got != kept+",notes.txt" {
+		t.Fatalf("left %s, want the other key and the file that is no key", got)
+	}
+	if _, err := os.Stat(filepath.Join(root, "tenant.db")); err != nil {
+		t.Fatalf("a path out of the files directory was followed: %v", err)
+	}
+}
