@@ -22,17 +22,19 @@ import (
 // quoteEventSentences say what each kind of quote event was; %s is who
 // did it.
 var quoteEventSentences = map[string]string{
-	"created":   "%s drafted the quote",
-	"revised":   "%s drafted a new version",
-	"sent":      "%s sent the quote",
-	"viewed":    "%s opened the quote",
-	"reminded":  "The client's contacts were reminded of the validity date",
-	"asked":     "%s asked a question",
-	"answered":  "%s answered a question",
-	"accepted":  "%s accepted and signed the quote",
-	"declined":  "%s declined the quote",
-	"withdrawn": "%s withdrew the quote",
-	"expired":   "The quote expired",
+	"created":        "%s drafted the quote",
+	"revised":        "%s drafted a new version",
+	"sent":           "%s sent the quote",
+	"viewed":         "%s opened the quote",
+	"reminded":       "The client's contacts were reminded of the validity date",
+	"asked":          "%s asked a question",
+	"answered":       "%s answered a question",
+	"code_sent":      "A signing code was emailed to %s",
+	"code_confirmed": "%s confirmed the emailed signing code",
+	"accepted":       "%s accepted and signed the quote",
+	"declined":       "%s declined the quote",
+	"withdrawn":      "%s withdrew the quote",
+	"expired":        "The quote expired",
 }
 
 // QuoteEventSentence says what a quote event was, for the timeline and

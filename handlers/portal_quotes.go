@@ -2,12 +2,14 @@ package handlers
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // portalQuoteBase is where the contact's quotes live in the portal.
@@ -60,10 +62,13 @@ type portalQuoteView struct {
 	Base       string
 	Quote      quoteView
 	SignerName string
-	Reason     string
-	Question   string
-	Messages   []quoteMessageView
-	History    []quoteEventView // the quote's timeline, without the agency's drafting
+	// SignerEmail is where the signing code goes, valid CodeMinutes.
+	SignerEmail string
+	CodeMinutes int
+	Reason      string
+	Question    string
+	Messages    []quoteMessageView
+	History     []quoteEventView // the quote's timeline, without the agency's drafting
 }
 
 // quoteChoiceView is the quote's lines and totals alone, the answer to
@@ -96,6 +101,7 @@ func (h *Handlers) portalQuotePage(c *fiber.Ctx, r *Request, view *portalQuoteVi
 		return err
 	}
 	view.Page.Title, view.Base, view.Quote = q.Label(), portalBase(r), h.newQuoteView(r, portalQuoteBase(r), q)
+	view.SignerEmail, view.CodeMinutes = r.User.Email, int(tenant.QuoteCodeTTL.Minutes())
 	msgs, err := r.Tenant.QuoteMessages(c.UserContext(), v, q.ID)
 	if err != nil {
 		return err
@@ -141,18 +147,65 @@ func (h *Handlers) PortalQuoteChoose(c *fiber.Ctx, r *Request) error {
 	return h.redirect(c, portalQuoteBase(r)+"/"+q.ID)
 }
 
+// quoteCodeTries limits the codes a contact may try on one quote: past
+// it, even the right code waits, so six digits can't be guessed. Wrong
+// tries are counted here, not in the database, which a refused
+// acceptance leaves unchanged.
+var quoteCodeTries = Limit{Max: 5, Window: 15 * time.Minute}
+
+func quoteCodeKey(r *Request, id string) string {
+	return limitKey("quote-code", r.Agency.ID+":"+id+":"+r.User.ID)
+}
+
+// PortalQuoteCode emails the contact a six-digit code to sign the quote
+// (app.SendQuoteCode), keeping the optional lines ticked in the form.
+func (h *Handlers) PortalQuoteCode(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	id := c.Params("id")
+	if _, err := r.Tenant.ChooseQuoteLines(c.UserContext(), v, id, h.invoiceToday(r), chosenLines(c)); err != nil {
+		if apperr.CodeOf(err) == apperr.Conflict {
+			return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name")}, err)
+		}
+		return err
+	}
+	m, err := h.invoiceMailer()
+	if err != nil {
+		return err
+	}
+	q, err := app.SendQuoteCode(c.UserContext(), m, r.Agency, r.Tenant, app.QuoteCodeRequest{Viewer: v, Actor: caseActor(r), QuoteID: id,
+		Email: r.User.Email, Lang: langOf(c), Today: h.invoiceToday(r), BaseURL: h.Config.BaseURL})
+	if err != nil {
+		if code := apperr.CodeOf(err); code == apperr.TooMany || code == apperr.Conflict {
+			return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name")}, err)
+		}
+		return err
+	}
+	h.flash(c, i18n.T(langOf(c), "quote.code_sent", "Email", r.User.Email, "Minutes", int(tenant.QuoteCodeTTL.Minutes())))
+	return h.redirect(c, portalQuoteBase(r)+"/"+q.ID+"#accept")
+}
+
 // PortalQuoteAccept accepts the quote with the lines ticked, the typed
-// full name and the terms agreed to; the acceptance records the
-// document's SHA-256 (tenant.AcceptQuote).
+// full name, the terms agreed to and the code emailed to the signer; the
+// acceptance records the document's SHA-256 (tenant.AcceptQuote).
 func (h *Handlers) PortalQuoteAccept(c *fiber.Ctx, r *Request) error {
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
 	in := tenant.Acceptance{SignerName: c.FormValue("signer_name"), Agreed: c.FormValue("agree") == "1", Chosen: chosenLines(c),
-		Email: r.User.Email, IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent), Today: h.invoiceToday(r)}
+		Email: r.User.Email, IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent), Today: h.invoiceToday(r), Code: c.FormValue("code")}
 	if len(in.SignerName) > 4*tenant.QuoteSignerMax {
 		in.SignerName = ""
+	}
+	if len(in.Code) > 32 {
+		in.Code = "-"
+	}
+	key := quoteCodeKey(r, c.Params("id"))
+	if err := h.limiter.check(key, quoteCodeTries); err != nil {
+		return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name")}, err)
 	}
 	s, err := r.Tenant.BillingSettings(c.UserContext())
 	if err != nil {
@@ -165,10 +218,14 @@ func (h *Handlers) PortalQuoteAccept(c *fiber.Ctx, r *Request) error {
 	q, err := r.Tenant.AcceptQuote(c.UserContext(), v, caseActor(r), c.Params("id"), in, auditFor(c, "quote.accepted", ""))
 	if err != nil {
 		if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.Conflict {
+			if _, wrongCode := apperr.FieldsOf(err)["code"]; wrongCode && in.Code != "" {
+				h.limiter.hit(key, quoteCodeTries)
+			}
 			return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name")}, err)
 		}
 		return err
 	}
+	h.limiter.reset(key)
 	h.logFailed(c, "email the signed quote", h.mailSignedQuote(c, r, v, q))
 	h.flash(c, q.Label()+" accepted. Thank you.")
 	return h.redirect(c, portalQuoteBase(r)+"/"+q.ID)

@@ -24,7 +24,7 @@ func TestQuoteSignedRecordAndVerify(t *testing.T) {
 	mine := f.mustSentQuote(t, f.x)
 	theirs := f.mustSentQuote(t, f.y)
 	wantStatus(t, f.contact.get(f.portal("/quotes/"+mine)), http.StatusOK)
-	res := f.contact.post(f.portal("/quotes/"+mine+"/accept"), url.Values{"signer_name": {"Xena  Contact"}, "agree": {"1"}, "chosen": {"1"}})
+	res := f.contact.post(f.portal("/quotes/"+mine+"/accept"), url.Values{"signer_name": {"Xena  Contact"}, "agree": {"1"}, "chosen": {"1"}, "code": {f.mustQuoteCode(t, mine)}})
 	wantStatus(t, res, http.StatusSeeOther)
 	label := f.e.caseQuery(t, f.a, `SELECT number FROM quotes WHERE id = ?`, mine)
 	stored := f.e.caseQuery(t, f.a, `SELECT sha256 FROM signed_documents WHERE quote_id = ?`, mine)
@@ -54,7 +54,8 @@ func TestQuoteSignedRecordAndVerify(t *testing.T) {
 		text := pdfText(t, pdf)
 		body := f.e.caseQuery(t, f.a, `SELECT document_sha256 FROM quote_acceptances WHERE quote_id = ?`, mine)
 		for _, s := range []string{"ACCEPTED AND SIGNED", "Signature and audit trail", "Xena Contact", f.contactEmail, "Signed at", "UTC", "IP address",
-			"Audit trail", "sent the quote", "Xena Contact opened the quote", "Xena Contact accepted and signed the quote", "145.20 EUR", body} {
+			"Audit trail", "sent the quote", "Xena Contact opened the quote", "A signing code was emailed to Xena Contact",
+			"Xena Contact confirmed the emailed signing code", "Xena Contact accepted and signed the quote", "145.20 EUR", body} {
 			if !strings.Contains(strings.Join(strings.Fields(text), " "), s) {
 				t.Errorf("the signed PDF lacks %q:\n%s", s, text)
 			}

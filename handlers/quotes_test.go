@@ -186,7 +186,7 @@ func TestPortalQuotes(t *testing.T) {
 	})
 
 	t.Run("accepting stores the signer and the document hash; twice is refused", func(t *testing.T) {
-		form := url.Values{"signer_name": {"Xena Contact"}, "agree": {"1"}, "chosen": {"1"}}
+		form := url.Values{"signer_name": {"Xena Contact"}, "agree": {"1"}, "chosen": {"1"}, "code": {f.mustQuoteCode(t, mine)}}
 		wantStatus(t, f.contact.post(f.portal("/quotes/"+mine+"/accept"), form), http.StatusSeeOther)
 		tn := f.e.mustTenant(t, f.a.ID)
 		q, err := tn.Quote(t.Context(), tenant.Viewer{}, mine)

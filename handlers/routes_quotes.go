@@ -23,6 +23,7 @@ var quoteRoutes = []Route{
 	get("/a/:slug/portal/quotes/:id", ClientOnly, (*Handlers).PortalQuote),
 	get("/a/:slug/portal/quotes/:id/pdf", ClientOnly, (*Handlers).PortalQuotePDF),
 	post("/a/:slug/portal/quotes/:id/choose", ClientOnly, (*Handlers).PortalQuoteChoose),
+	post("/a/:slug/portal/quotes/:id/code", ClientOnly, (*Handlers).PortalQuoteCode),
 	post("/a/:slug/portal/quotes/:id/accept", ClientOnly, (*Handlers).PortalQuoteAccept),
 	post("/a/:slug/portal/quotes/:id/decline", ClientOnly, (*Handlers).PortalQuoteDecline),
 	post("/a/:slug/portal/quotes/:id/questions", ClientOnly, (*Handlers).PortalQuoteQuestion),

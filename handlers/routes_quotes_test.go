@@ -21,6 +21,7 @@ var quoteMatrix = map[string]matrixRow{
 	"GET /a/:slug/portal/quotes/:id":            {allowed: []string{clientRole}},
 	"GET /a/:slug/portal/quotes/:id/pdf":        {allowed: []string{clientRole}},
 	"POST /a/:slug/portal/quotes/:id/choose":    {allowed: []string{clientRole}},
+	"POST /a/:slug/portal/quotes/:id/code":      {allowed: []string{clientRole}},
 	"POST /a/:slug/portal/quotes/:id/accept":    {allowed: []string{clientRole}},
 	"POST /a/:slug/portal/quotes/:id/decline":   {allowed: []string{clientRole}},
 	"POST /a/:slug/portal/quotes/:id/questions": {allowed: []string{clientRole}, form: func(f *matrixFixture) url.Values { return url.Values{"body": {"Why?"}} }},

@@ -41,6 +41,7 @@ func TestQuotesInThePrivacyTools(t *testing.T) {
 	}
 	pdf := []byte("%PDF-1.4 the signed quote of Quincy Quoteworth")
 	if _, err := tn.AcceptQuote(ctx, cv, ca, accepted.ID, tenant.Acceptance{SignerName: "Quincy Quoteworth", Agreed: true, Today: today, Email: contact.Email, IP: "192.0.2.7",
+		Code: mustQuoteCode(t, tn, cv, contact, accepted.ID, "123456", today),
 		Seal: func(*tenant.Quote, []tenant.QuoteEvent) ([]byte, error) { return pdf, nil }}, tenant.Audit{Action: "quote.accepted"}); err != nil {
 		t.Fatal(err)
 	}

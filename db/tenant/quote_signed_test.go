@@ -27,7 +27,7 @@ func TestQuoteSeal(t *testing.T) {
 
 	t.Run("a failing seal undoes the acceptance", func(t *testing.T) {
 		q := mustSentQuote(t, tn, owner, quoteInput(client), today)
-		_, err := tn.AcceptQuote(ctx, cv, ca, q.ID, tenant.Acceptance{SignerName: "Ada", Agreed: true, Today: today,
+		_, err := tn.AcceptQuote(ctx, cv, ca, q.ID, tenant.Acceptance{SignerName: "Ada", Agreed: true, Today: today, Code: mustQuoteCode(t, tn, cv, contact, q.ID, "123456", today),
 			Seal: func(*tenant.Quote, []tenant.QuoteEvent) ([]byte, error) { return nil, errors.New("no fonts") }}, tenant.Audit{Action: "quote.accepted"})
 		if err == nil {
 			t.Fatal("accepted without its signed PDF")
@@ -44,6 +44,7 @@ func TestQuoteSeal(t *testing.T) {
 		var kinds []string
 		pdf := []byte("%PDF-1.4 signed " + q.ID)
 		_, err := tn.AcceptQuote(ctx, cv, ca, q.ID, tenant.Acceptance{SignerName: "Ada Lovelace", Agreed: true, Today: today, IP: "192.0.2.1", Email: contact.Email,
+			Code: mustQuoteCode(t, tn, cv, contact, q.ID, "123456", today),
 			Seal: func(q *tenant.Quote, trail []tenant.QuoteEvent) ([]byte, error) {
 				seen = q
 				for _, e := range trail {

@@ -669,6 +669,7 @@ type Acceptance struct {
 	IP         string
 	UserAgent  string
 	Today      string // the agency's date
+	Code       string // the six-digit code emailed to the signer (CreateQuoteCode)
 	// Seal renders the signed PDF of the version as accepted (q with its
 	// Acceptance set, and its history up to the signature); it is stored
 	// with its SHA-256 in the same transaction (signed_documents). nil
@@ -680,7 +681,9 @@ type Acceptance struct {
 // optional lines chosen, the typed name, time, address and browser, and
 // the SHA-256 of the document accepted (QuoteDocument of the version with
 // the choice applied), then the state, history and audit entry, in one
-// transaction. An expired, withdrawn, superseded or answered quote is
+// transaction. It spends the signer's emailed code for this version
+// (CreateQuoteCode): a missing, wrong, used, expired or other quote's code
+// is refused. An expired, withdrawn, superseded or answered quote is
 // refused and nothing changes.
 func (t *Store) AcceptQuote(ctx context.Context, v Viewer, actor Actor, id string, in Acceptance, a Audit) (*Quote, error) {
 	name := strings.Join(strings.Fields(in.SignerName), " ")
@@ -708,6 +711,12 @@ func (t *Store) AcceptQuote(ctx context.Context, v Viewer, actor Actor, id strin
 			return apperr.New(apperr.Forbidden, "Only the client's contacts accept a quote.")
 		}
 		if err := q.answerable(in.Today); err != nil {
+			return err
+		}
+		if err := t.useQuoteCodeTx(ctx, tx, q.ID, actor.ID, strings.TrimSpace(in.Code)); err != nil {
+			return err
+		}
+		if err := t.quoteEventTx(ctx, tx, id, "code_confirmed", name, in.Email); err != nil {
 			return err
 		}
 		if err := t.chooseTx(ctx, tx, q, in.Chosen); err != nil {

@@ -254,7 +254,8 @@ func TestQuoteAcceptance(t *testing.T) {
 
 	t.Run("accepting with the optional line stores the signed document's hash", func(t *testing.T) {
 		q := mustSentQuote(t, tn, owner, quoteInput(client), today)
-		got, err := accept(q.ID, tenant.Acceptance{SignerName: "  Ada   Lovelace ", Agreed: true, Chosen: []int{1}, IP: "192.0.2.1", UserAgent: "UA", Email: contact.Email})
+		got, err := accept(q.ID, tenant.Acceptance{SignerName: "  Ada   Lovelace ", Agreed: true, Chosen: []int{1}, IP: "192.0.2.1", UserAgent: "UA", Email: contact.Email,
+			Code: mustQuoteCode(t, tn, cv, contact, q.ID, "123456", today)})
 		if err != nil {
 			t.Fatal(err)
 		}
