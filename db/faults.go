@@ -110,6 +110,19 @@ func (d *DB) QuickCheck(ctx context.Context) error {
 	}
 	defer conn.Close()
 	conn.SetMaxOpenConns(1)
+	return d.quickCheck(ctx, conn)
+}
+
+// QuickCheckOpened is QuickCheck on a database just opened, whose readers
+// have run nothing but Migrate's version read: they hold no search index
+// structure yet, so the check runs on one of them (on an idle reader
+// connection of the pool, which the next query reuses) instead of opening
+// a connection, and parsing the schema, only for it.
+func (d *DB) QuickCheckOpened(ctx context.Context) error {
+	return d.quickCheck(ctx, d.read)
+}
+
+func (d *DB) quickCheck(ctx context.Context, conn *sql.DB) error {
 	rows, err := conn.QueryContext(ctx, `PRAGMA quick_check(`+fmt.Sprint(quickCheckLines)+`)`)
 	if err != nil {
 		if FaultOf(err) == Corrupt {
@@ -149,9 +162,10 @@ func (d *DB) SetWritable(ctx context.Context, writable bool) error {
 	if writable {
 		q = `PRAGMA query_only(0)`
 	}
-	if _, err := d.write.ExecContext(ctx, q); err != nil {
+	if _, err := d.writer().ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("db: %s: %w", q, err)
 	}
+	d.writeRefused.Store(!writable)
 	return nil
 }
 

@@ -121,7 +121,7 @@ func (d *DB) runGroup(batch []*groupReq) {
 		return
 	}
 	// No one write's context: one caller giving up must not undo the others.
-	tx, err := d.write.BeginTx(context.Background(), nil)
+	tx, err := d.writer().BeginTx(context.Background(), nil)
 	if err != nil {
 		for _, r := range live {
 			r.done <- fmt.Errorf("db: begin: %w", err)

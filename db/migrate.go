@@ -45,21 +45,37 @@ func ParseMigrations(schema string) ([]Migration, error) {
 // all of them in one transaction with their records: a migration that
 // fails (or a crash half way) leaves the database exactly at the version it
 // had, and the next Migrate tries again. A failed step is a *MigrationError.
+//
+// The version is also kept in the file's header (PRAGMA user_version, set in
+// the same transaction): reading it is the whole check when the database
+// is current, on a reader connection and without parsing the schema, so
+// opening a database does no write and needs no writer connection.
 func (d *DB) Migrate(ctx context.Context, migrations []Migration) error {
-	if _, err := d.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	var stamped int
+	if err := d.read.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&stamped); err != nil {
+		return fmt.Errorf("db: read schema version %s: %w", d.Path, err)
+	}
+	if stamped == len(migrations) && stamped > 0 {
+		return nil
+	}
+	if _, err := d.writer().ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY,
 		name TEXT NOT NULL,
 		applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("db: migrations table %s: %w", d.Path, err)
 	}
 	var current int
-	if err := d.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	if err := d.writer().QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return fmt.Errorf("db: read schema version %s: %w", d.Path, err)
 	}
 	if current > len(migrations) {
 		return fmt.Errorf("db: %s is at schema version %d, newer than this binary (%d)", d.Path, current, len(migrations))
 	}
 	if current == len(migrations) {
+		// Recorded before the header kept the version: stamp it once.
+		if _, err := d.writer().ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, current)); err != nil {
+			return fmt.Errorf("db: stamp schema version %s: %w", d.Path, err)
+		}
 		return nil
 	}
 	var failed *Migration
@@ -75,7 +91,8 @@ func (d *DB) Migrate(ctx context.Context, migrations []Migration) error {
 			}
 		}
 		failed = nil
-		return nil
+		_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, len(migrations)))
+		return err
 	})
 	if err != nil {
 		if failed == nil { // the commit

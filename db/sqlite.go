@@ -10,11 +10,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -31,11 +34,20 @@ const readPoolSize = 4
 
 // DB is one SQLite file opened twice: a single writer connection whose
 // transactions start IMMEDIATE, and a small pool of query-only readers.
+// Connections are opened when first needed: an agency that is only read
+// holds one reader connection (three file descriptors: the file, its -wal
+// and the -shm every connection to it shares), and the writer's is
+// opened by the first write.
 type DB struct {
 	Path  string
-	write *sql.DB
 	read  *sql.DB
 	clock clock.Clock
+
+	writeMu sync.Mutex
+	write   *sql.DB // nil until writer is first called
+	closed  bool
+
+	writeRefused atomic.Bool // SetWritable(false): the writer's one connection is query_only
 
 	stmtMu    sync.Mutex
 	preparing sync.WaitGroup       // write statements being prepared, see writeStmt
@@ -43,14 +55,19 @@ type DB struct {
 }
 
 // dsn builds a modernc.org/sqlite DSN with every pragma in it, so each new
-// connection of the pool gets them.
+// connection of the pool gets them. journal_mode and synchronous make
+// SQLite read and parse the whole schema as the connection opens (for this
+// schema, most of the CPU of opening a database), so only the writer sets
+// them: WAL is recorded in the file and applies to the readers as well,
+// and synchronous governs only writes. A reader parses the schema on its
+// first query, which needs it anyway.
 func dsn(path string, create, writer bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
-	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
 	if writer {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
 		// Statement journals of multi-row writes (imports, the search
 		// triggers) stay in memory instead of temporary files.
 		q.Add("_pragma", "temp_store(MEMORY)")
@@ -73,42 +90,105 @@ func dsn(path string, create, writer bool) string {
 var uriPathEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Open opens path; with create false a missing file is an error, never a
-// new empty database.
+// new empty database. A new file, or one not yet in WAL mode, gets its
+// writer connection at once (it sets WAL, which the readers need); a file
+// already in WAL mode opens no connection here at all.
 func Open(path string, create bool, c clock.Clock) (*DB, error) {
 	if create {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("db: create dir for %s: %w", path, err)
 		}
-	} else if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("db: open %s: %w", path, err)
 	}
-	w, err := sql.Open("sqlite", dsn(path, create, true))
-	if err != nil {
-		return nil, fmt.Errorf("db: open %s: %w", path, err)
-	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxIdleTime(0)
-	// The first connection sets WAL mode, which the readers need.
-	if err := w.Ping(); err != nil {
-		w.Close()
+	wal, err := inWALMode(path)
+	if err != nil && !(create && errors.Is(err, fs.ErrNotExist)) {
 		return nil, fmt.Errorf("db: open %s: %w", path, err)
 	}
 	r, err := sql.Open("sqlite", dsn(path, false, false))
 	if err != nil {
-		w.Close()
 		return nil, fmt.Errorf("db: open readers %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(readPoolSize)
 	r.SetMaxIdleConns(readPoolSize)
-	r.SetConnMaxIdleTime(time.Minute)
-	return &DB{Path: path, write: w, read: r, clock: c}, nil
+	// No idle timeout: database/sql would run a goroutine per database to
+	// enforce it. The tenant pool closes the readers of agencies left
+	// idle instead (Shrink).
+	d := &DB{Path: path, read: r, clock: c}
+	if !wal {
+		d.write = openWriter(path, create)
+		if err := d.write.Ping(); err != nil {
+			d.Close()
+			return nil, fmt.Errorf("db: open %s: %w", path, err)
+		}
+	}
+	return d, nil
+}
+
+// inWALMode reads the file's header: bytes 18 and 19 are 2 once the
+// database is in WAL mode (written to the file itself when the mode is
+// set, never only to the -wal). Anything else, a short or foreign file
+// included, is false: the writer's open then says what is wrong.
+func inWALMode(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	var h [100]byte
+	if _, err := io.ReadFull(f, h[:]); err != nil {
+		return false, nil
+	}
+	return string(h[:16]) == "SQLite format 3\x00" && h[18] == 2 && h[19] == 2, nil
+}
+
+func openWriter(path string, create bool) *sql.DB {
+	w, _ := sql.Open("sqlite", dsn(path, create, true)) // fails only for an unknown driver
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	return w
+}
+
+// writer is the single writer connection's pool, opened on first use.
+func (d *DB) writer() *sql.DB {
+	d.writeMu.Lock()
+	defer d.writeMu.Unlock()
+	if d.write == nil {
+		d.write = openWriter(d.Path, false)
+		if d.closed {
+			d.write.Close() // every use answers sql.ErrConnDone's "database is closed"
+		}
+	}
+	return d.write
 }
 
 // Close closes both pools.
 func (d *DB) Close() error {
 	d.closeStmts()
-	return errors.Join(d.read.Close(), d.write.Close())
+	d.writeMu.Lock()
+	d.closed = true
+	w := d.write
+	d.writeMu.Unlock()
+	err := d.read.Close()
+	if w != nil {
+		err = errors.Join(err, w.Close())
+	}
+	return err
+}
+
+// Shrink closes the idle connections of a database no one is using,
+// down to one reader: the tenant pool calls it for agencies idle a while,
+// so that an agency busy once does not keep five connections (and eleven
+// file descriptors) for as long as it stays open.
+func (d *DB) Shrink() {
+	d.read.SetMaxIdleConns(1)
+	d.read.SetMaxIdleConns(readPoolSize)
+	d.writeMu.Lock()
+	w := d.write
+	d.writeMu.Unlock()
+	if w != nil && !d.writeRefused.Load() {
+		w.SetMaxIdleConns(0) // its prepared statements are prepared again when needed
+		w.SetMaxIdleConns(1)
+	}
 }
 
 // Now returns the clock's time in unix seconds, the storage format of every
@@ -120,7 +200,7 @@ func (d *DB) Clock() clock.Clock { return d.clock }
 
 // Tx runs fn in a write transaction, committed when fn returns nil.
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := d.write.BeginTx(ctx, nil)
+	tx, err := d.writer().BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
@@ -139,7 +219,7 @@ func (d *DB) Read() *sql.DB { return d.read }
 
 // Write returns the single writer connection, for one-statement writes
 // that need no transaction of their own.
-func (d *DB) Write() *sql.DB { return d.write }
+func (d *DB) Write() *sql.DB { return d.writer() }
 
 // IsUnique reports whether err is a UNIQUE or PRIMARY KEY constraint failure.
 func IsUnique(err error) bool {
@@ -225,4 +305,15 @@ func scanList[T any](rows *sql.Rows, size int, what string, scan func(Scanner) (
 		return nil, fmt.Errorf("db: %s: %w", what, err)
 	}
 	return out, nil
+}
+
+// Connections counts the database's open connections, readers and writer.
+func (d *DB) Connections() int {
+	n := d.read.Stats().OpenConnections
+	d.writeMu.Lock()
+	defer d.writeMu.Unlock()
+	if d.write != nil {
+		n += d.write.Stats().OpenConnections
+	}
+	return n
 }

@@ -75,7 +75,7 @@ func (d *DB) writeStmt(query string) *sql.Stmt {
 		defer writePending.Delete(writePend{d, query})
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		s, err := d.write.PrepareContext(ctx, query)
+		s, err := d.writer().PrepareContext(ctx, query)
 		if err != nil {
 			return // closed, or not a statement: it keeps running as text
 		}

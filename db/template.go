@@ -82,7 +82,7 @@ func migratedImage(ctx context.Context, migrations []Migration, c clock.Clock) (
 	if err == nil {
 		// Everything into the main file, so that its bytes alone are the
 		// database (closing the last connection would do it too).
-		_, err = d.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+		_, err = d.writer().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	}
 	if cerr := d.Close(); err == nil {
 		err = cerr

@@ -67,7 +67,13 @@ type poolEntry struct {
 	elem    *list.Element
 	info    os.FileInfo // the file opened, to tell when it vanishes or is replaced
 	moved   atomic.Bool // the file vanished: writes are turned away
+	shrunk  bool        // idle connections closed since its last use (Pool.mu)
 }
+
+// shrinkAfter is how long an open agency goes unused before its idle
+// connections beyond one reader are closed (db.DB.Shrink): an agency busy
+// for a moment does not keep five connections for as long as it is open.
+const shrinkAfter = time.Minute
 
 // NewPool returns a pool over DATA/tenants, creating tenants from schema.
 func NewPool(dataDir, schema string, cfg PoolConfig, c clock.Clock, log *slog.Logger) (*Pool, error) {
@@ -173,6 +179,7 @@ func (p *Pool) Acquire(ctx context.Context, agencyID string) (*Store, func(), er
 	e, ok := p.entries[agencyID]
 	if ok {
 		e.refs++
+		e.shrunk = false
 		p.lru.MoveToFront(e.elem)
 		p.mu.Unlock()
 		select {
@@ -265,7 +272,7 @@ func (p *Pool) closeAll(tenants []*Store) {
 
 func (p *Pool) closeIdleLoop() {
 	defer close(p.done)
-	t := time.NewTicker(p.cfg.IdleTimeout / 4)
+	t := time.NewTicker(min(p.cfg.IdleTimeout/4, shrinkAfter))
 	defer t.Stop()
 	for {
 		select {
@@ -277,24 +284,34 @@ func (p *Pool) closeIdleLoop() {
 	}
 }
 
-// CloseIdle closes every unused database idle for longer than IdleTimeout.
+// CloseIdle closes every unused database idle for longer than IdleTimeout,
+// and shrinks to one connection those unused for shrinkAfter.
 func (p *Pool) CloseIdle() {
 	p.mu.Lock()
-	var idle []*Store
-	cutoff := p.clock.Now().Add(-p.cfg.IdleTimeout)
+	var idle, shrink []*Store
+	now := p.clock.Now()
+	cutoff, shrinkCutoff := now.Add(-p.cfg.IdleTimeout), now.Add(-shrinkAfter)
 	for el := p.lru.Back(); el != nil; {
 		prev := el.Prev()
 		e := el.Value.(*poolEntry)
-		if e.refs == 0 && e.lastUse.Before(cutoff) {
+		switch {
+		case e.refs != 0:
+		case e.lastUse.Before(cutoff):
 			p.removeLocked(e)
 			if e.tenant != nil {
 				idle = append(idle, e.tenant)
 				e.tenant = nil
 			}
+		case e.tenant != nil && !e.shrunk && e.lastUse.Before(shrinkCutoff):
+			e.shrunk = true
+			shrink = append(shrink, e.tenant)
 		}
 		el = prev
 	}
 	p.mu.Unlock()
+	for _, t := range shrink {
+		t.Shrink()
+	}
 	p.closeAll(idle)
 }
 

@@ -133,7 +133,7 @@ func (p *Pool) openChecked(ctx context.Context, agencyID string) (*Store, os.Fil
 	if err == nil {
 		err = d.Migrate(ctx, p.migrations)
 		if err == nil && !p.verifiedAlready(agencyID) {
-			err = d.QuickCheck(ctx)
+			err = d.QuickCheckOpened(ctx)
 		}
 		if err != nil {
 			d.Close()
