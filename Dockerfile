@@ -2,6 +2,8 @@
 #   docker build -t mintedmind .
 #   docker run -d --name mintedmind -p 8080:8080 -v mintedmind-data:/data \
 #     -e BASE_URL=https://crm.example.com mintedmind
+# Many agencies: -max-open-tenants auto follows the open-file limit (three
+# descriptors an open agency), so give one, e.g. --ulimit nofile=65536:65536.
 # `docker stop` sends SIGTERM: requests in flight finish, databases close
 # (give it --time 40 if SHUTDOWN_TIMEOUT is raised).
 FROM golang:1.26 AS build

@@ -197,7 +197,7 @@ func logConfig(log *slog.Logger, cfg *config, m *mail.Mailer) {
 	log.Info("configuration",
 		"addr", cfg.Addr, "data", cfg.DataDir, "base_url", cfg.BaseURL, "trusted_proxies", cfg.TrustedProxies,
 		"smtp", smtp, "mail_from", cfg.MailFrom, "session_idle", cfg.SessionIdle, "session_absolute", cfg.SessionAbsolute,
-		"max_open_tenants", cfg.MaxOpenTenants, "tenant_idle", cfg.TenantIdle, "body_limit", cfg.BodyLimit, "active_requests", cfg.ActiveRequests, "file_limit", cfg.FileLimit, "storage_quota", cfg.StorageQuota,
+		"max_open_tenants", cfg.MaxOpenTenants, "max_open_tenants_from", cfg.MaxOpenHow, "tenant_idle", cfg.TenantIdle, "body_limit", cfg.BodyLimit, "active_requests", cfg.ActiveRequests, "file_limit", cfg.FileLimit, "storage_quota", cfg.StorageQuota,
 		"metrics_token", cfg.MetricsToken != "", "metrics_addr", cfg.MetricsAddr, "shutdown_timeout", cfg.ShutdownTimeout,
 		"control_dir", cfg.ControlDir, "machine", cfg.Machine,
 		"storage_reserve", cfg.StorageReserve.String(), "alert_email", cfg.AlertEmails, "backup_dir", cfg.BackupDir)

@@ -32,6 +32,7 @@ type config struct {
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
 	MaxOpenTenants  int
+	MaxOpenHow      string // how MaxOpenTenants was chosen: set, or auto from which limits
 	TenantIdle      time.Duration
 	BodyLimit       int
 	ActiveRequests  int
@@ -63,6 +64,7 @@ type config struct {
 	baseURLGiven bool    // -base-url or BASE_URL was set, not defaulted
 	proxies      *string // raw -trusted-proxies, split by finish
 	reserve      *string // raw -storage-reserve, parsed by finish
+	maxOpen      *string // raw -max-open-tenants, resolved by finish
 	alertTo      *string // raw -alert-email, split by finish
 }
 
@@ -86,7 +88,7 @@ func (cfg *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&cfg.MailFrom, "mail-from", env("MAIL_FROM", "MintedMind <no-reply@localhost>"), "sender of every email (MAIL_FROM)")
 	fs.DurationVar(&cfg.SessionIdle, "session-idle", envDuration("SESSION_IDLE", 2*time.Hour), "a session ends after this long without a request (SESSION_IDLE)")
 	fs.DurationVar(&cfg.SessionAbsolute, "session-absolute", envDuration("SESSION_ABSOLUTE", 7*24*time.Hour), "a session ends this long after sign-in (SESSION_ABSOLUTE)")
-	fs.IntVar(&cfg.MaxOpenTenants, "max-open-tenants", envInt("MAX_OPEN_TENANTS", 200), "agency databases kept open at most; least recently used are closed (MAX_OPEN_TENANTS)")
+	cfg.maxOpen = fs.String("max-open-tenants", env("MAX_OPEN_TENANTS", "auto"), "agency databases kept open at most; least recently used are closed; auto: from the open-file limit and memory, see README (MAX_OPEN_TENANTS)")
 	fs.DurationVar(&cfg.TenantIdle, "tenant-idle", envDuration("TENANT_IDLE", 10*time.Minute), "an agency database unused this long is closed (TENANT_IDLE)")
 	fs.IntVar(&cfg.BodyLimit, "body-limit", envInt("BODY_LIMIT", 25<<20), "largest request body in bytes (BODY_LIMIT)")
 	fs.IntVar(&cfg.ActiveRequests, "active-requests", envInt("ACTIVE_REQUESTS", 0), "requests handled at once, the rest wait their turn in arrival order; 0 is four per CPU (ACTIVE_REQUESTS)")
@@ -249,6 +251,13 @@ func (c *config) finish() error {
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if c.SessionIdle <= 0 || c.SessionAbsolute <= 0 || c.SessionIdle > c.SessionAbsolute {
 		return fmt.Errorf("session timeouts: idle %s must be positive and not longer than absolute %s", c.SessionIdle, c.SessionAbsolute)
+	}
+	if c.maxOpen != nil {
+		n, how, err := resolveMaxOpenTenants(*c.maxOpen)
+		if err != nil {
+			return err
+		}
+		c.MaxOpenTenants, c.MaxOpenHow = n, how
 	}
 	if c.MaxOpenTenants < 1 {
 		return fmt.Errorf("max-open-tenants must be at least 1")
