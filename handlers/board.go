@@ -64,14 +64,14 @@ func (h *Handlers) CasesBoard(c *fiber.Ctx, r *Request) error {
 	for i, col := range cols {
 		listState := state
 		listState.Status = col.Status
-		bc := boardColumn{Status: col.Status, Label: tenant.CaseStatusLabel(col.Status), Count: col.Count, More: col.Count - len(col.Cards), List: base + listState.query("")}
-		for _, row := range caseRowViews(base, today, col.Cards, names) {
+		bc := boardColumn{Status: col.Status, Label: caseStatusText(r.Lang(), col.Status), Count: col.Count, More: col.Count - len(col.Cards), List: base + listState.query("")}
+		for _, row := range caseRowViews(r.Lang(), base, today, col.Cards, names) {
 			card := boardCard{caseRowView: row}
 			if i > 0 {
-				card.Prev = option{Value: tenant.CaseStatuses[i-1], Label: tenant.CaseStatusLabel(tenant.CaseStatuses[i-1])}
+				card.Prev = option{Value: tenant.CaseStatuses[i-1], Label: caseStatusText(r.Lang(), tenant.CaseStatuses[i-1])}
 			}
 			if i < len(tenant.CaseStatuses)-1 {
-				card.Next = option{Value: tenant.CaseStatuses[i+1], Label: tenant.CaseStatusLabel(tenant.CaseStatuses[i+1])}
+				card.Next = option{Value: tenant.CaseStatuses[i+1], Label: caseStatusText(r.Lang(), tenant.CaseStatuses[i+1])}
 			}
 			bc.Cards = append(bc.Cards, card)
 		}
@@ -79,11 +79,11 @@ func (h *Handlers) CasesBoard(c *fiber.Ctx, r *Request) error {
 	}
 	view := &casesBoardView{
 		Page: Page{Title: "Case board"}, Base: base, Columns: columns, Return: base + "/board" + state.query(""), State: state,
-		Tabs: []option{
+		Tabs: translated(r.Lang(), []option{
 			{base + "/board", "All cases", state.View == caseViewAll},
 			{base + "/board?view=mine", "My cases", state.View == caseViewMine},
 			{base + "/board?view=overdue", "Overdue", state.View == caseViewOverdue},
-		},
+		}),
 		ListURL: base + state.query(""),
 	}
 	return h.pageOrFragment(c, "pages/cases/board", "partials/cases/board", view)

@@ -192,18 +192,18 @@ func dayAfter(day string, n int) string {
 	return t.AddDate(0, 0, n).Format(tenant.DueDateLayout)
 }
 
-func caseStatusOptions(selected string) []option {
+func caseStatusOptions(lang, selected string) []option {
 	out := make([]option, len(tenant.CaseStatuses))
 	for i, s := range tenant.CaseStatuses {
-		out[i] = option{s, tenant.CaseStatusLabel(s), s == selected}
+		out[i] = option{s, caseStatusText(lang, s), s == selected}
 	}
 	return out
 }
 
-func casePriorityOptions(selected string) []option {
+func casePriorityOptions(lang, selected string) []option {
 	out := make([]option, len(tenant.CasePriorities))
 	for i, p := range tenant.CasePriorities {
-		out[i] = option{p, tenant.CasePriorityLabel(p), p == selected}
+		out[i] = option{p, casePriorityText(lang, p), p == selected}
 	}
 	return out
 }
@@ -263,8 +263,8 @@ func (h *Handlers) CasesIndex(c *fiber.Ctx, r *Request) error {
 	if next != "" {
 		nextURL = base + state.query(next)
 	}
-	view := &casesIndexView{Page: Page{Title: "Cases"}, Base: base, State: state, Export: base + "/export.csv" + state.query(""), Return: base + state.query("")}
-	if view.Results, err = h.renderCaseRows(caseRowViews(base, today, rows, caseStaffNames(staff)), nextURL); err != nil {
+	view := &casesIndexView{Page: Page{Title: "nav.Cases"}, Base: base, State: state, Export: base + "/export.csv" + state.query(""), Return: base + state.query("")}
+	if view.Results, err = h.renderCaseRows(r.Lang(), caseRowViews(r.Lang(), base, today, rows, caseStaffNames(staff)), nextURL); err != nil {
 		return err
 	}
 	if state.After != "" {
@@ -289,22 +289,22 @@ func (h *Handlers) CasesIndex(c *fiber.Ctx, r *Request) error {
 		view.NewURL = base + "/new?client=" + url.QueryEscape(state.Client)
 	}
 	view.PeopleOptions = caseAssigneeOptions(staff, state.Assignee)
-	view.StatusOptions = caseStatusOptions(state.Status)
-	view.SortOptions = []option{
+	view.StatusOptions = caseStatusOptions(r.Lang(), state.Status)
+	view.SortOptions = translated(r.Lang(), []option{
 		{tenant.CaseSortUpdated, "Recently updated", state.sort() == tenant.CaseSortUpdated},
 		{tenant.CaseSortNewest, "Newest first", state.sort() == tenant.CaseSortNewest},
 		{tenant.CaseSortOldest, "Oldest first", state.sort() == tenant.CaseSortOldest},
 		{tenant.CaseSortDue, "Due soonest", state.sort() == tenant.CaseSortDue},
-	}
-	view.BulkStatusOptions = prefixed("status:", caseStatusOptions(""))
+	})
+	view.BulkStatusOptions = prefixed("status:", caseStatusOptions(r.Lang(), ""))
 	view.BulkPeopleOptions = prefixed("assign:", caseAssigneeOptions(staff, ""))
-	view.Tabs = []option{
+	view.Tabs = translated(r.Lang(), []option{
 		{base, "All cases", state.View == caseViewAll},
 		{base + "?view=mine", "My cases", state.View == caseViewMine},
 		{base + "?view=overdue", "Overdue", state.View == caseViewOverdue},
 		{base + "?view=week", "Due this week", state.View == caseViewWeek},
 		{base + "?view=archived", "Archived", state.View == caseViewArchived},
-	}
+	})
 	view.BoardURL = base + "/board"
 	return h.page(c, "pages/cases/index", view)
 }

@@ -8,6 +8,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 	"mintedmind/live"
 )
 
@@ -112,14 +113,14 @@ func (h *Handlers) caseFormView(c *fiber.Ctx, r *Request, v tenant.Viewer, form 
 	base := caseBase(r)
 	view := &caseFormView{
 		Form: form, Clients: options, ClientsCapped: len(clients) == caseClientChoices,
-		Priorities: casePriorityOptions(form.Priority), People: caseAssigneeOptions(people, form.AssigneeID),
+		Priorities: casePriorityOptions(r.Lang(), form.Priority), People: caseAssigneeOptions(people, form.AssigneeID),
 		LabelsMax: tenant.CaseLabelsMax, LabelMax: tenant.CaseLabelMax, TitleMax: tenant.CaseTitleMax, DescriptionMax: tenant.CaseDescriptionMax,
-		Page: Page{Title: "New case"}, Action: base, FindAction: base + "/new", Cancel: base,
+		Page: Page{Title: "cases.new_case"}, Action: base, FindAction: base + "/new", Cancel: base,
 	}
 	if k != nil {
 		page := base + "/" + k.ID
 		view.Number = tenant.CaseNumber(k.Number)
-		view.Title, view.Action, view.FindAction, view.Cancel = "Edit "+view.Number, page, page+"/edit", page
+		view.Title, view.Action, view.FindAction, view.Cancel = i18n.T(r.Lang(), "cases.edit_n", "Number", view.Number), page, page+"/edit", page
 		view.Case = k
 	} else if view.TaskTemplates, err = taskTemplateOptions(c, r, c.FormValue("task_template")); err != nil {
 		return nil, err

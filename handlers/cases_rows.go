@@ -24,6 +24,7 @@ type caseRowView struct {
 	Assignee      string
 	Due           string
 	Overdue       bool
+	Lang          string // the viewer's: a row is cached per language
 }
 
 // caseRowCacheSize is about how many rendered case rows are kept (two
@@ -37,6 +38,7 @@ const caseRowCacheSize = 4096
 type caseRowsView struct {
 	Rows []template.HTML // rendered by partials/cases/row, through caseRows
 	Next string          // the next page; empty on the last
+	Lang string
 }
 
 // caseStaffNames maps staff ids to names, for the assignee column.
@@ -49,23 +51,23 @@ func caseStaffNames(staff []tenant.CaseStaffMember) map[string]string {
 }
 
 // caseRowViews are rows as the list and the board show them.
-func caseRowViews(base, today string, rows []tenant.CaseRow, names map[string]string) []caseRowView {
+func caseRowViews(lang, base, today string, rows []tenant.CaseRow, names map[string]string) []caseRowView {
 	out := make([]caseRowView, len(rows))
 	for i := range rows {
 		r := &rows[i]
 		out[i] = caseRowView{
 			ID: r.ID, URL: base + "/" + r.ID, Number: tenant.CaseNumber(r.Number), Title: r.Title, ClientName: r.ClientName,
-			Status: r.Status, StatusLabel: tenant.CaseStatusLabel(r.Status), Priority: r.Priority, PriorityLabel: tenant.CasePriorityLabel(r.Priority),
+			Status: r.Status, StatusLabel: caseStatusText(lang, r.Status), Priority: r.Priority, PriorityLabel: casePriorityText(lang, r.Priority),
 			Assignee: names[r.AssigneeID], Due: r.DueDate,
-			Overdue: caseOverdue(r.Status, r.DueDate, today),
+			Overdue: caseOverdue(r.Status, r.DueDate, today), Lang: lang,
 		}
 	}
 	return out
 }
 
 // renderCaseRows renders rows through the row cache.
-func (h *Handlers) renderCaseRows(rows []caseRowView, next string) (caseRowsView, error) {
-	out := caseRowsView{Rows: make([]template.HTML, len(rows)), Next: next}
+func (h *Handlers) renderCaseRows(lang string, rows []caseRowView, next string) (caseRowsView, error) {
+	out := caseRowsView{Rows: make([]template.HTML, len(rows)), Next: next, Lang: lang}
 	for i := range rows {
 		var err error
 		if out.Rows[i], err = h.caseRows.Render(rows[i]); err != nil {

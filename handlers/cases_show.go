@@ -9,6 +9,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // caseTimelineSize is how many events the case page shows at a time;
@@ -36,6 +37,7 @@ type timelineItem struct {
 	ForCli  bool // the client sees this (in the portal)
 	EditURL string
 	NoteID  string // for a note: the anchor search results link to (#note-<id>)
+	Lang    string // the viewer's: an event is cached per language
 }
 
 // caseEventCacheSize is about how many rendered events are kept: a case
@@ -59,7 +61,7 @@ func (h *Handlers) newCaseView(r *Request, base string, k *tenant.Case) caseView
 	shown := *k // its times in the agency's zone, for when
 	shown.CreatedAt, shown.UpdatedAt, shown.ClosedAt, shown.ArchivedAt = r.local(k.CreatedAt), r.local(k.UpdatedAt), r.local(k.ClosedAt), r.local(k.ArchivedAt)
 	k = &shown
-	return caseView{Case: k, Number: tenant.CaseNumber(k.Number), StatusLabel: tenant.CaseStatusLabel(k.Status), PriorityLabel: tenant.CasePriorityLabel(k.Priority),
+	return caseView{Case: k, Number: tenant.CaseNumber(k.Number), StatusLabel: caseStatusText(r.Lang(), k.Status), PriorityLabel: casePriorityText(r.Lang(), k.Priority),
 		Overdue: open && k.DueDate != "" && k.DueDate < h.caseToday(r), IsOpen: open, URL: base + "/" + k.ID}
 }
 
@@ -100,16 +102,16 @@ func caseOrNone(s string) string {
 
 // timelineItems turns events into what the timeline shows, for the
 // signed-in person me (who may edit their own notes, or any as an admin).
-func timelineItems(base string, k *tenant.Case, me *tenant.User, events []tenant.Event) []timelineItem {
+func timelineItems(lang, base string, k *tenant.Case, me *tenant.User, events []tenant.Event) []timelineItem {
 	items := make([]timelineItem, 0, len(events))
 	mayEditAny := tenant.RoleRank(me.Role) >= tenant.RoleRank(tenant.RoleAdmin)
 	for _, e := range events {
-		it := timelineItem{ID: e.ID, Kind: e.Kind, Actor: e.ActorName, At: e.At, ForCli: e.VisibleToClient}
+		it := timelineItem{ID: e.ID, Kind: e.Kind, Actor: e.ActorName, At: e.At, ForCli: e.VisibleToClient, Lang: lang}
 		if it.Actor == "" {
-			it.Actor = "Someone"
+			it.Actor = i18n.T(lang, "event.someone")
 		}
 		w := wordsOf(e) // event_sentences.go
-		it.Summary = w.Staff
+		it.Summary = staffSentence(lang, e, w)
 		if w.Diff {
 			it.Old, it.New, it.HasDiff, it.Long = caseOrNone(e.OldValue), caseOrNone(e.NewValue), true, w.Long
 		}
@@ -156,7 +158,7 @@ func (h *Handlers) caseShowView(c *fiber.Ctx, r *Request, id string, before int6
 	if before > 0 {
 		view.Timeline.Newest = view.Case.URL
 	}
-	items := timelineItems(base, k, r.User, events)
+	items := timelineItems(r.Lang(), base, k, r.User, events)
 	for i := range items {
 		items[i].At = r.local(items[i].At)
 	}
@@ -180,7 +182,7 @@ func (h *Handlers) caseShowView(c *fiber.Ctx, r *Request, id string, before int6
 	if view.Request, err = h.requestDetails(c, r, v, k.ID); err != nil {
 		return nil, err
 	}
-	view.StatusOptions = caseStatusOptions(k.Status)
+	view.StatusOptions = caseStatusOptions(r.Lang(), k.Status)
 	if view.caseDocumentsView, err = h.caseDocuments(c, r, v, k.ID); err != nil {
 		return nil, err
 	}

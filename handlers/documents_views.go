@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -51,7 +50,7 @@ func documentURL(slug, caseID, id string) string {
 func newDocumentView(r *Request, d *tenant.Document) documentView {
 	slug := r.Agency.Slug
 	u := documentURL(slug, d.CaseID, d.ID)
-	v := documentView{ID: d.ID, Name: d.Name, Kind: documentKind(d), Size: i18n.ByteSize(r.Lang(), d.Size), Shared: d.Shared, FromClient: d.FromClient,
+	v := documentView{ID: d.ID, Name: d.Name, Kind: documentKind(r.Lang(), d), Size: i18n.ByteSize(r.Lang(), d.Size), Shared: d.Shared, FromClient: d.FromClient,
 		Uploader: d.UploaderName, At: r.local(d.CreatedAt), DownloadURL: u, PageURL: u + "/details", OpenURL: u, ShareURL: u + "/share", DeleteURL: u + "/delete",
 		RestoreURL: u + "/restore", CaseURL: "/a/" + slug + "/cases/" + d.CaseID, CaseNumber: tenant.CaseNumber(d.CaseNumber), CaseTitle: d.CaseTitle,
 		DeletedAt: r.local(d.DeletedAt), DeletedBy: d.DeletedBy}
@@ -70,18 +69,16 @@ func newDocumentView(r *Request, d *tenant.Document) documentView {
 }
 
 // documentKind describes a document's type for people.
-func documentKind(d *tenant.Document) string {
+func documentKind(lang string, d *tenant.Document) string {
 	switch d.ContentType {
 	case files.TypePDF:
 		switch d.Pages {
 		case 0:
 			return "PDF"
-		case 1:
-			return "PDF · 1 page"
 		}
-		return "PDF · " + strconv.Itoa(d.Pages) + " pages"
+		return "PDF · " + i18n.T(lang, "docs.pages", d.Pages)
 	case files.TypeHEIC, files.TypeHEIF:
-		return "HEIC photo"
+		return i18n.T(lang, "docs.heic_photo")
 	}
 	kind := map[string]string{files.TypeJPEG: "JPEG", files.TypePNG: "PNG", files.TypeWebP: "WebP"}[d.ContentType]
 	if kind == "" {

@@ -211,6 +211,24 @@ func wordsOf(e tenant.Event) eventWords {
 	return eventWords{Staff: "changed the case", Portal: "updated the case", Label: "Case changed"}
 }
 
+// staffSentence is the staff timeline's words of event e in lang, after
+// the actor's name: the catalogue's "event.staff.<English words>" for a
+// sentence of fixed words, a status change and a document's events with
+// their values filled in; a sentence the catalogues lack stays English.
+func staffSentence(lang string, e tenant.Event, w eventWords) string {
+	id, args := "event.staff."+w.Staff, []any{}
+	switch {
+	case e.Kind == tenant.EventStatus:
+		id, args = "event.staff.changed the status", []any{"From", caseStatusText(lang, e.OldValue), "To", caseStatusText(lang, e.NewValue)}
+	case e.Kind == tenant.EventDocument:
+		id, args = "event.staff.document."+e.Field, []any{"Name", e.NewValue}
+	}
+	if s := i18n.T(lang, id, args...); s != id {
+		return s
+	}
+	return w.Staff
+}
+
 // portalSentence says what an event did, for the client, in lang: the
 // sentence and the typed text under it. A sentence of fixed words is the
 // catalogue's "event.portal.<English words>" with {{.Actor}}; one the

@@ -177,3 +177,18 @@ func monthName(lang string, m time.Month, short bool) string {
 	}
 	return i18n.T(lang, id)
 }
+
+// translated is opts with each label (a catalogue id: the English text)
+// in lang; for the fixed choices of a menu, never for people's names.
+func translated(lang string, opts []option) []option {
+	for i := range opts {
+		opts[i].Label = i18n.T(lang, opts[i].Label)
+	}
+	return opts
+}
+
+// caseStatusText is status s named in lang.
+func caseStatusText(lang, s string) string { return i18n.T(lang, tenant.CaseStatusLabel(s)) }
+
+// casePriorityText is priority p named in lang.
+func casePriorityText(lang, p string) string { return i18n.T(lang, tenant.CasePriorityLabel(p)) }

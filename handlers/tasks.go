@@ -7,6 +7,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // taskForm is the task form as typed.
@@ -41,14 +42,14 @@ type taskView struct {
 	LastItem      int // the index of the checklist's last item (its ↓ button is off)
 }
 
-func newTaskViews(caseURL, today string, list []*tenant.Task) []taskView {
+func newTaskViews(lang, caseURL, today string, list []*tenant.Task) []taskView {
 	out := make([]taskView, len(list))
 	for i, k := range list {
 		due := k.DueDate
 		if k.DueTime != "" {
 			due += " " + k.DueTime + " UTC"
 		}
-		out[i] = taskView{Task: k, URL: caseURL + "/tasks/" + k.ID, PriorityLabel: tenant.CasePriorityLabel(k.Priority), Due: due,
+		out[i] = taskView{Task: k, URL: caseURL + "/tasks/" + k.ID, PriorityLabel: casePriorityText(lang, k.Priority), Due: due,
 			Overdue: !k.Done() && k.DueDate != "" && k.DueDate < today, Position: i + 1, First: i == 0, Last: i == len(list)-1, LastItem: len(k.Items) - 1}
 	}
 	return out
@@ -102,33 +103,33 @@ func (h *Handlers) caseTasks(c *fiber.Ctx, r *Request, v tenant.Viewer, k *tenan
 		return caseTasksView{}, err
 	}
 	caseURL := caseBase(r) + "/" + k.ID
-	view := caseTasksView{Tasks: newTaskViews(caseURL, h.caseToday(r), list), TasksURL: caseURL + "/tasks", TaskForm: form,
-		TaskPeople: taskPeopleOptions(people, form.AssigneeID), TaskPriority: taskPriorityOptions(form.Priority)}
+	view := caseTasksView{Tasks: newTaskViews(r.Lang(), caseURL, h.caseToday(r), list), TasksURL: caseURL + "/tasks", TaskForm: form,
+		TaskPeople: taskPeopleOptions(r.Lang(), people, form.AssigneeID), TaskPriority: taskPriorityOptions(r.Lang(), form.Priority)}
 	for _, tt := range templates {
-		view.TaskTemplates = append(view.TaskTemplates, option{Value: tt.ID, Label: tt.Name + " (" + strconv.Itoa(tt.TaskCount) + " tasks)"})
+		view.TaskTemplates = append(view.TaskTemplates, option{Value: tt.ID, Label: tt.Name + " (" + i18n.T(r.Lang(), "tasks.n_tasks", tt.TaskCount) + ")"})
 	}
 	return view, nil
 }
 
-func taskPeopleOptions(people []tenant.TaskAssignee, selected string) []option {
+func taskPeopleOptions(lang string, people []tenant.TaskAssignee, selected string) []option {
 	out := make([]option, len(people))
 	for i, p := range people {
 		label := p.Name
 		if p.Contact {
-			label += " (client; shared tasks only)"
+			label += " " + i18n.T(lang, "tasks.client_shared_only")
 		}
 		out[i] = option{Value: p.ID, Label: label, Selected: p.ID == selected}
 	}
 	return out
 }
 
-func taskPriorityOptions(selected string) []option {
+func taskPriorityOptions(lang, selected string) []option {
 	if selected == "" {
 		selected = tenant.PriorityNormal
 	}
 	out := make([]option, len(tenant.CasePriorities))
 	for i, p := range tenant.CasePriorities {
-		out[i] = option{Value: p, Label: tenant.CasePriorityLabel(p), Selected: p == selected}
+		out[i] = option{Value: p, Label: casePriorityText(lang, p), Selected: p == selected}
 	}
 	return out
 }
@@ -250,8 +251,8 @@ func (h *Handlers) taskEditPage(c *fiber.Ctx, r *Request, form taskForm, formErr
 		return err
 	}
 	caseURL := caseBase(r) + "/" + k.ID
-	view := &taskEditView{Page: Page{Title: "Edit task · " + tenant.CaseNumber(k.Number)}, CaseURL: caseURL, Number: tenant.CaseNumber(k.Number),
-		Action: caseURL + "/tasks/" + task.ID, TaskForm: form, TaskPeople: taskPeopleOptions(people, form.AssigneeID), Priorities: taskPriorityOptions(form.Priority)}
+	view := &taskEditView{Page: Page{Title: i18n.T(r.Lang(), "tasks.edit_task") + " · " + tenant.CaseNumber(k.Number)}, CaseURL: caseURL, Number: tenant.CaseNumber(k.Number),
+		Action: caseURL + "/tasks/" + task.ID, TaskForm: form, TaskPeople: taskPeopleOptions(r.Lang(), people, form.AssigneeID), Priorities: taskPriorityOptions(r.Lang(), form.Priority)}
 	return h.formPage(c, "pages/tasks/edit", "pages/tasks/edit", view, formErr)
 }
 

@@ -95,6 +95,7 @@ func TestViewModels(t *testing.T) {
 		type withoutTrash struct {
 			caseDocumentsView
 			CSRF string
+			Lang string
 		}
 		errs := h.views.Check("partials/documents/list", reflect.TypeFor[withoutTrash](), funcs, keyed)
 		if len(errs) != 0 {
@@ -104,6 +105,7 @@ func TestViewModels(t *testing.T) {
 			Docs   []documentView
 			DocOOB bool
 			CSRF   string
+			Lang   string
 		}](), funcs, keyed)
 		if len(errs) != 1 || !strings.Contains(errs[0].Error(), "DocTrashURL") {
 			t.Fatalf("want one error about DocTrashURL, got %v", errs)
