@@ -12,6 +12,11 @@ type Line struct {
 	QuantityMilli int64
 	UnitPrice     int64
 	VATRateBP     int64
+	// DiscountBP is the line's own discount in basis points of its net
+	// (1000 = 10 %); Compute takes it off (Discounted).
+	DiscountBP int64
+
+	totalDiscount bool // a line Discounted made of the discount on the total
 }
 
 // Net is the line's amount without VAT: quantity × unit price, rounded to
@@ -31,18 +36,25 @@ type Totals struct {
 	VAT      int64
 	Total    int64
 	ByRate   []VATGroup // highest rate first
+	// TotalDiscount is what a discount on the total took off the
+	// subtotal (ComputeDiscounted), as a positive amount.
+	TotalDiscount int64
 }
 
 // Compute applies the rounding rule (README, "Billing"): each line's net is
 // rounded to the minor unit; lines are grouped by VAT rate; each group's VAT
 // is its summed net × rate, rounded once, halves away from zero; the total
 // is the nets plus the groups' VAT. Nothing is rounded twice, and a
-// printed invoice adds up exactly.
+// printed invoice adds up exactly. A line's own discount (DiscountBP) is
+// counted as Discounted writes it.
 func Compute(lines []Line) Totals {
 	var t Totals
 	groups := map[int64]*VATGroup{}
-	for _, l := range lines {
+	for _, l := range Discounted(lines, 0) {
 		n := l.Net()
+		if l.totalDiscount {
+			t.TotalDiscount -= n
+		}
 		t.Subtotal += n
 		g := groups[l.VATRateBP]
 		if g == nil {

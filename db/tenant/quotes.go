@@ -49,14 +49,13 @@ const (
 	DepositAmount  = "amount"  // DepositValue in minor units
 )
 
-// QuoteLine is a line of a quote: an invoice line, its discount in basis
-// points of its net, and whether the client may leave it out (Optional)
+// QuoteLine is a line of a quote: an invoice line (with its discount,
+// Line.DiscountBP), and whether the client may leave it out (Optional)
 // and has it in (Chosen; always true for a line that is not optional).
 type QuoteLine struct {
 	billing.Line
-	DiscountBP int64
-	Optional   bool
-	Chosen     bool
+	Optional bool
+	Chosen   bool
 }
 
 // QuoteInput is a draft quote as typed.
@@ -107,40 +106,17 @@ type QuoteAcceptance struct {
 }
 
 // QuoteBillingLines are the lines the totals count: the chosen lines (and
-// every line that is not optional), each
-// followed by its discount as a line of its own at its VAT rate
-// (billing.DiscountLine), so the invoice rounding rule applies unchanged.
-// A discount on the total (totalBP) follows as one line per VAT rate, of
-// totalBP of that rate's net after the line discounts, so that each
-// rate's VAT is still rounded once on its group.
+// every line that is not optional) after their discounts and the discount
+// on the total (totalBP), by the rule invoices use (billing.Discounted).
 func QuoteBillingLines(lines []QuoteLine, totalBP int64) []billing.Line {
-	var out []billing.Line
-	var rates []int64
-	nets := map[int64]int64{}
+	var chosen []billing.Line
 	for _, l := range lines {
 		if l.Optional && !l.Chosen {
 			continue
 		}
-		out = append(out, l.Line)
-		if _, seen := nets[l.VATRateBP]; !seen {
-			rates = append(rates, l.VATRateBP)
-		}
-		nets[l.VATRateBP] += l.Net()
-		if d, ok := billing.DiscountLine(l.Line, l.DiscountBP); ok {
-			out = append(out, d)
-			nets[l.VATRateBP] += d.Net()
-		}
+		chosen = append(chosen, l.Line)
 	}
-	if totalBP <= 0 {
-		return out
-	}
-	for _, rate := range rates {
-		if off := billing.Share(nets[rate], totalBP); off != 0 {
-			out = append(out, billing.Line{Description: fmt.Sprintf("Discount %s%% on the total", billing.FormatRate(totalBP)),
-				QuantityMilli: 1000, UnitPrice: -off, VATRateBP: rate})
-		}
-	}
-	return out
+	return billing.Discounted(chosen, totalBP)
 }
 
 // QuoteTotals are the sums of the chosen lines after their discounts and

@@ -17,7 +17,7 @@ func quoteInput(client string) tenant.QuoteInput {
 	return tenant.QuoteInput{ClientID: client, Currency: "EUR", ValidUntil: "2026-12-31", Terms: "Half up front.",
 		DepositKind: tenant.DepositPercent, DepositValue: 3000,
 		Lines: []tenant.QuoteLine{
-			{Line: billing.Line{Description: "Design", QuantityMilli: 2000, UnitPrice: 5000, VATRateBP: 2100}, DiscountBP: 1000},
+			{Line: billing.Line{Description: "Design", QuantityMilli: 2000, UnitPrice: 5000, VATRateBP: 2100, DiscountBP: 1000}},
 			{Line: billing.Line{Description: "Hosting", QuantityMilli: 1000, UnitPrice: 3000, VATRateBP: 2100}, Optional: true},
 		}}
 }
@@ -49,7 +49,7 @@ func TestQuoteTotalsWithDiscountAndOptionalLines(t *testing.T) {
 		t.Fatalf("with the optional line: %+v", tot)
 	}
 	// A discount of 33.33 % on 0.10: 0.0333 rounds to 0.03.
-	odd := []tenant.QuoteLine{{Line: billing.Line{Description: "x", QuantityMilli: 1000, UnitPrice: 10, VATRateBP: 0}, DiscountBP: 3333}}
+	odd := []tenant.QuoteLine{{Line: billing.Line{Description: "x", QuantityMilli: 1000, UnitPrice: 10, VATRateBP: 0, DiscountBP: 3333}}}
 	if tot := tenant.QuoteTotals(odd, 0); tot.Total != 7 {
 		t.Fatalf("odd discount: %+v", tot)
 	}
