@@ -491,6 +491,7 @@ var auditPhrases = map[string]auditPhrase{
 	"tax.default_changed": {"Default VAT rate changed", func(s *auditSentence) { s.actor(); s.text(" changed the default VAT rate"); s.detail(" to ") }},
 	"tax_preset.created":  {"Tax preset added", func(s *auditSentence) { s.actor(); s.text(" added a tax preset"); s.detail(": ") }},
 	"tax_preset.archived": {"Tax preset archived", func(s *auditSentence) { s.actor(); s.text(" archived a tax preset"); s.detail(": ") }},
+	"tax_preset.changed":  {"Tax preset changed", func(s *auditSentence) { s.actor(); s.text(" changed a tax preset"); s.detail(": ") }},
 
 	// Settings and the agency.
 	"settings.changed": {"Settings changed", func(s *auditSentence) { s.actor(); s.text(" changed the agency's settings"); s.detail(": ") }},

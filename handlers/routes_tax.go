@@ -7,4 +7,6 @@ var taxRoutes = []Route{
 	post("/a/:slug/settings/tax", Admin, (*Handlers).TaxDefaultUpdate),
 	post("/a/:slug/settings/tax/presets", Admin, (*Handlers).TaxPresetCreate),
 	post("/a/:slug/settings/tax/presets/:id/archive", Admin, (*Handlers).TaxPresetArchive),
+	get("/a/:slug/settings/tax/presets/:id", Admin, (*Handlers).TaxPresetEdit),
+	post("/a/:slug/settings/tax/presets/:id", Admin, (*Handlers).TaxPresetUpdate),
 }

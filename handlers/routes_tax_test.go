@@ -6,4 +6,6 @@ var taxMatrix = map[string]matrixRow{
 	"POST /a/:slug/settings/tax":                     {allowed: adminUp},
 	"POST /a/:slug/settings/tax/presets":             {allowed: adminUp},
 	"POST /a/:slug/settings/tax/presets/:id/archive": {allowed: adminUp},
+	"GET /a/:slug/settings/tax/presets/:id":          {allowed: adminUp},
+	"POST /a/:slug/settings/tax/presets/:id":         {allowed: adminUp},
 }

@@ -19,7 +19,7 @@ type taxView struct {
 }
 
 type taxPresetRow struct {
-	Name, Rate, Note, ArchiveURL string
+	Name, Rate, Note, ArchiveURL, EditURL string
 }
 
 type taxPresetForm struct {
@@ -44,7 +44,7 @@ func (h *Handlers) taxPage(c *fiber.Ctx, r *Request, defaultVAT string, form tax
 	base := taxBase(r)
 	v := &taxView{Page: Page{Title: "Tax"}, Base: base, DefaultVAT: defaultVAT, Form: form}
 	for _, p := range presets {
-		v.Presets = append(v.Presets, taxPresetRow{Name: p.Name, Rate: billing.FormatRate(p.VATRateBP), Note: p.Note, ArchiveURL: base + "/presets/" + p.ID + "/archive"})
+		v.Presets = append(v.Presets, taxPresetRow{Name: p.Name, Rate: billing.FormatRate(p.VATRateBP), Note: p.Note, ArchiveURL: base + "/presets/" + p.ID + "/archive", EditURL: base + "/presets/" + p.ID})
 	}
 	return v, nil
 }
@@ -111,5 +111,51 @@ func (h *Handlers) TaxPresetArchive(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	h.flash(c, "Tax preset archived.")
+	return h.redirect(c, taxBase(r))
+}
+
+// taxPresetEditView is the page that changes one tax preset.
+type taxPresetEditView struct {
+	Page
+	FormErrors
+	Base, Action string
+	Form         taxPresetForm
+}
+
+func (h *Handlers) showTaxPresetEdit(c *fiber.Ctx, r *Request, id string, form taxPresetForm, err error) error {
+	base := taxBase(r)
+	view := &taxPresetEditView{Page: Page{Title: "taxpreset.title"}, Base: base, Action: base + "/presets/" + id, Form: form}
+	return h.formPage(c, "pages/settings/tax-preset", "pages/settings/tax-preset", view, err)
+}
+
+// TaxPresetEdit shows a preset's form; an archived preset or another
+// agency's is not found.
+func (h *Handlers) TaxPresetEdit(c *fiber.Ctx, r *Request) error {
+	p, err := r.Tenant.TaxPreset(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return h.showTaxPresetEdit(c, r, p.ID, taxPresetForm{Name: p.Name, Rate: billing.FormatRate(p.VATRateBP), Note: p.Note}, nil)
+}
+
+// TaxPresetUpdate changes a preset's name, rate and note. Invoices already
+// saved keep the rate and note their lines were given.
+func (h *Handlers) TaxPresetUpdate(c *fiber.Ctx, r *Request) error {
+	p, err := r.Tenant.TaxPreset(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	form := taxPresetForm{Name: c.FormValue("name"), Rate: c.FormValue("vat_rate"), Note: c.FormValue("note")}
+	bp, err := parseTaxRate(form.Rate, "vat_rate")
+	if err == nil {
+		_, err = r.Tenant.SaveTaxPreset(c.UserContext(), p.ID, tenant.TaxPresetInput{Name: form.Name, Note: form.Note, VATRateBP: bp}, auditFor(c, "tax_preset.changed", ""))
+	}
+	if err != nil {
+		if apperr.CodeOf(err) != apperr.Invalid {
+			return err
+		}
+		return h.showTaxPresetEdit(c, r, p.ID, form, err)
+	}
+	h.flash(c, "Tax preset saved.")
 	return h.redirect(c, taxBase(r))
 }
