@@ -153,6 +153,11 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	// a few MiB of garbage the runtime would hand back to the system only
 	// minutes later: give it back now, so an idle server is as small as it
 	// stays (BENCHMARKS.md, "Idle memory").
+	smtpSrv, err := listenInbound(ctx, a, cfg, c, broker, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	debug.FreeOSMemory()
 	log.Info("MintedMind is running: open "+cfg.BaseURL, "listen", ln.Addr().String())
 	serveErr := make(chan error, 1)
@@ -168,6 +173,14 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 		if err := web.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
 			log.Error("shutdown: requests still running at the timeout", "err", err)
 		}
+	}
+	if smtpSrv != nil {
+		// A reply being stored finishes; the sender's server retries the rest.
+		shutCtx, cancelShut := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		if err := smtpSrv.Shutdown(shutCtx); err != nil {
+			smtpSrv.Close()
+		}
+		cancelShut()
 	}
 	log.Info("shutting down: waiting for a running job")
 	a.jobs.Stop()
@@ -200,7 +213,8 @@ func logConfig(log *slog.Logger, cfg *config, m *mail.Mailer) {
 		"max_open_tenants", cfg.MaxOpenTenants, "max_open_tenants_from", cfg.MaxOpenHow, "tenant_idle", cfg.TenantIdle, "body_limit", cfg.BodyLimit, "active_requests", cfg.ActiveRequests, "file_limit", cfg.FileLimit, "storage_quota", cfg.StorageQuota,
 		"metrics_token", cfg.MetricsToken != "", "metrics_addr", cfg.MetricsAddr, "shutdown_timeout", cfg.ShutdownTimeout,
 		"control_dir", cfg.ControlDir, "machine", cfg.Machine,
-		"storage_reserve", cfg.StorageReserve.String(), "alert_email", cfg.AlertEmails, "backup_dir", cfg.BackupDir)
+		"storage_reserve", cfg.StorageReserve.String(), "alert_email", cfg.AlertEmails, "backup_dir", cfg.BackupDir,
+		"inbound_domain", cfg.InboundDomain, "smtp_listen", cfg.SMTPListen, "smtp_max_bytes", cfg.SMTPMaxBytes)
 }
 
 // announceSetup prints a one-time link to create the platform operator

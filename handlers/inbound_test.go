@@ -1,16 +1,30 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/mail"
+	"net/smtp"
+	"net/textproto"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	gomail "github.com/wneessen/go-mail"
+
+	"mintedmind/app"
 	"mintedmind/db/tenant"
+	"mintedmind/files"
+	"mintedmind/files/filestest"
 	"mintedmind/handlers"
+	"mintedmind/mail/inbound"
 )
 
 // inboundDomain is the test's domain for replies by email.
@@ -64,4 +78,271 @@ func TestNotificationReplyTo(t *testing.T) {
 	if err != nil || k.CaseID != f.caseX || u.Email != f.staffEmail {
 		t.Fatalf("token %+v user %+v: %v", k, u, err)
 	}
+}
+
+// inboundListener is the SMTP listener for replies by email, on a loopback
+// port, over the test's whole application (its databases, mail, clock).
+type inboundListener struct {
+	addr string
+	srv  *inbound.Server
+}
+
+// mustListenInbound starts the listener, taking emails up to maxBytes.
+func (e *env) mustListenInbound(t *testing.T, maxBytes int64) *inboundListener {
+	t.Helper()
+	secret, err := e.control.SecretKey(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	plans := &app.Plans{Control: e.control, StorageQuota: e.cfg.StorageQuota}
+	in := &app.Inbound{Control: e.control, Pool: e.pool, Log: log,
+		Uploads: &app.Uploads{Plans: plans, Files: files.NewStore(files.Config{MaxSize: e.cfg.FileLimit})},
+		Mail:    &app.CaseMail{Mailer: e.mailer, Secret: secret, BaseURL: e.cfg.BaseURL, InboundDomain: e.cfg.InboundDomain}}
+	srv := inbound.New(in, inbound.Config{Domain: e.cfg.InboundDomain, MaxBytes: maxBytes, PerAddress: 10000}, e.clock, log)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return &inboundListener{addr: ln.Addr().String(), srv: srv}
+}
+
+// smtpResult is where an SMTP conversation ended: the command refused
+// ("" when the email was taken) and the code of its answer.
+type smtpResult struct {
+	Stage string
+	Code  int
+	Text  string
+}
+
+// send speaks SMTP with net/smtp: MAIL FROM from, RCPT TO each of to,
+// DATA raw.
+func (l *inboundListener) send(t *testing.T, from string, to []string, raw string) smtpResult {
+	t.Helper()
+	c, err := smtp.Dial(l.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	refused := func(stage string, err error) smtpResult {
+		var pe *textproto.Error
+		if !errors.As(err, &pe) {
+			t.Fatalf("%s: %v", stage, err)
+		}
+		return smtpResult{Stage: stage, Code: pe.Code, Text: pe.Msg}
+	}
+	if err := c.Hello("client.test"); err != nil {
+		return refused("helo", err)
+	}
+	if err := c.Mail(from); err != nil {
+		return refused("mail", err)
+	}
+	for _, r := range to {
+		if err := c.Rcpt(r); err != nil {
+			return refused("rcpt", err)
+		}
+	}
+	w, err := c.Data()
+	if err != nil {
+		return refused("data", err)
+	}
+	if _, err := io.WriteString(w, raw); err != nil {
+		return refused("data", err)
+	}
+	if err := w.Close(); err != nil {
+		return refused("data", err)
+	}
+	c.Quit()
+	return smtpResult{Code: 250}
+}
+
+// replyEmail is a plain-text reply from `from` with Message-ID id and the
+// extra header lines.
+func replyEmail(from, to, id, body string, extra ...string) string {
+	h := "From: " + from + "\r\nTo: " + to + "\r\nSubject: Re: Xylo website\r\nMessage-ID: " + id + "\r\nDate: Mon, 02 Nov 2026 10:00:00 +0000\r\n"
+	for _, x := range extra {
+		h += x + "\r\n"
+	}
+	return h + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + strings.ReplaceAll(body, "\n", "\r\n") + "\r\n"
+}
+
+// TestInboundReplies: a reply by email to a notification's reply address,
+// spoken over SMTP to the binary's listener, becomes the contact's message
+// on the case (quoted history cut, its PDF a document of the message,
+// the staff emailed); everything else is refused in the dialogue and
+// stores nothing.
+func TestInboundReplies(t *testing.T) {
+	t.Parallel()
+	f := mustPortalFixture(t, withInbound)
+	l := f.e.mustListenInbound(t, 256<<10)
+	ctx := context.Background()
+	tn := f.e.mustTenant(t, f.a.ID)
+
+	wantStatus(t, f.staff.post("/a/"+f.a.Slug+"/cases/"+f.caseX+"/notes", url.Values{"body": {"The draft is ready"}, "visible_to_client": {"1"}}), http.StatusSeeOther)
+	f.e.flushMail(t)
+	replyTo := f.e.smtp.WaitFor(t, f.contactEmail, 5*time.Second).Header.Get("Reply-To")
+	secret := replySecret(t, replyTo)
+	address := "reply+" + secret + "@" + inboundDomain
+	state := func() string {
+		return f.e.caseQuery(t, f.a, `SELECT (SELECT COUNT(*) FROM notes WHERE case_id = ?) || '/' || (SELECT COUNT(*) FROM documents) || '/' || (SELECT COUNT(*) FROM inbound_mail)`, f.caseX)
+	}
+
+	t.Run("a reply with a quoted history and a PDF lands as one message with one document", func(t *testing.T) {
+		before := state()
+		m := gomail.NewMsg()
+		if err := m.From("Xena Contact <" + f.contactEmail + ">"); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.To(address); err != nil {
+			t.Fatal(err)
+		}
+		m.Subject("Re: Xylo website")
+		m.SetMessageIDWithValue("first-reply@xylo.test")
+		m.SetBodyString(gomail.TypeTextPlain, "Thanks, the signed brief is attached.\n\nOn Mon, 2 Nov 2026, Staff wrote:\n> The draft is ready\n")
+		if err := m.AttachReader("brief.pdf", bytes.NewReader(filestest.PDF(1, 0))); err != nil {
+			t.Fatal(err)
+		}
+		host, port, _ := net.SplitHostPort(l.addr)
+		p, _ := strconv.Atoi(port)
+		c, err := gomail.NewClient(host, gomail.WithPort(p), gomail.WithTLSPolicy(gomail.NoTLS), gomail.WithHELO("xylo.test"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.DialAndSendWithContext(ctx, m); err != nil {
+			t.Fatalf("the reply was refused: %v", err)
+		}
+		if after := state(); after == before {
+			t.Fatalf("nothing stored: %s", after)
+		}
+		body := f.e.caseQuery(t, f.a, `SELECT body FROM notes WHERE case_id = ? AND from_client = 1 ORDER BY created_at DESC, rowid DESC LIMIT 1`, f.caseX)
+		if body != "Thanks, the signed brief is attached." {
+			t.Fatalf("message %q", body)
+		}
+		doc := f.e.caseQuery(t, f.a, `SELECT d.name || ' ' || d.content_type FROM documents d JOIN notes n ON n.id = d.note_id WHERE n.body = ?`, body)
+		if doc != "brief.pdf application/pdf" {
+			t.Fatalf("attachment %q", doc)
+		}
+		author := f.e.caseQuery(t, f.a, `SELECT u.email FROM notes n JOIN users u ON u.id = n.author_id WHERE n.body = ?`, body)
+		if author != f.contactEmail {
+			t.Fatalf("posted as %q", author)
+		}
+		f.e.flushMail(t)
+		staffMail := f.e.smtp.WaitFor(t, f.staffEmail, 5*time.Second)
+		if !strings.Contains(staffMail.Body, "Thanks, the signed brief is attached.") || !strings.Contains(staffMail.Body, "brief.pdf") {
+			t.Fatalf("the staff's email:\n%s", staffMail.Body)
+		}
+		res := f.staff.get("/a/" + f.a.Slug + "/cases/" + f.caseX)
+		wantContains(t, res, "Thanks, the signed brief is attached.")
+	})
+
+	t.Run("the same Message-ID again is refused and stored once", func(t *testing.T) {
+		before := state()
+		r := l.send(t, f.contactEmail, []string{address}, replyEmail(f.contactEmail, address, "<first-reply@xylo.test>", "Thanks again"))
+		if r.Stage != "data" || r.Code != 550 {
+			t.Fatalf("a replay: %+v", r)
+		}
+		if after := state(); after != before {
+			t.Fatalf("a replay stored: %s → %s", before, after)
+		}
+	})
+
+	other, err := tn.IssueReplyToken(ctx, f.caseX, f.e.mustUserID(t, f.a, f.staffEmail))
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := strings.Repeat("This line makes the email too large.\n", 10000)
+	for _, c := range []struct {
+		name, from, to, raw string
+		stage               string
+		code                int
+	}{
+		{"an address that is not a reply address", f.contactEmail, "sales@" + inboundDomain, "", "rcpt", 550},
+		{"another domain", f.contactEmail, "reply+" + secret + "@elsewhere.test", "", "rcpt", 550},
+		{"an unknown token", f.contactEmail, "reply+" + secret[:len(secret)-3] + "aaa@" + inboundDomain, "", "rcpt", 550},
+		{"a token of no agency", f.contactEmail, "reply+nothing@" + inboundDomain, "", "rcpt", 550},
+		{"another envelope sender", "mallory@evil.test", address, "", "rcpt", 550},
+		{"another person's token", f.contactEmail, "reply+" + other + "@" + inboundDomain, "", "rcpt", 550},
+		{"another sender in From", f.contactEmail, address, replyEmail("mallory@evil.test", address, "<forged@evil.test>", "Pay me"), "data", 550},
+		{"an empty return path", "", address, "", "mail", 550},
+		{"no text of its own", f.contactEmail, address, replyEmail(f.contactEmail, address, "<empty@xylo.test>", "> The draft is ready"), "data", 550},
+		{"an oversize email", f.contactEmail, address, replyEmail(f.contactEmail, address, "<big@xylo.test>", big), "data", 552},
+	} {
+		t.Run(c.name+" is refused and stores nothing", func(t *testing.T) {
+			before := state()
+			r := l.send(t, c.from, []string{c.to}, c.raw)
+			if r.Stage != c.stage || r.Code != c.code {
+				t.Fatalf("got %+v, want %d at %s", r, c.code, c.stage)
+			}
+			if after := state(); after != before {
+				t.Fatalf("stored: %s → %s", before, after)
+			}
+		})
+	}
+
+	t.Run("a second reply address in one email waits for its own delivery", func(t *testing.T) {
+		r := l.send(t, f.contactEmail, []string{address, address}, "")
+		if r.Stage != "rcpt" || r.Code != 452 {
+			t.Fatalf("got %+v", r)
+		}
+	})
+
+	for name, header := range map[string]string{
+		"Auto-Submitted":         "Auto-Submitted: auto-replied",
+		"Precedence: bulk":       "Precedence: bulk",
+		"Precedence: auto_reply": "Precedence: auto_reply",
+		"X-Autoreply":            "X-Autoreply: yes",
+		"an empty Return-Path":   "Return-Path: <>",
+	} {
+		t.Run("an automatic reply ("+name+") is dropped without an answer", func(t *testing.T) {
+			before := state()
+			r := l.send(t, f.contactEmail, []string{address}, replyEmail(f.contactEmail, address, "<ooo-"+strings.ReplaceAll(name, " ", "")+"@xylo.test>", "I am out of the office.", header))
+			if r.Code != 250 {
+				t.Fatalf("got %+v", r)
+			}
+			if after := state(); after != before {
+				t.Fatalf("stored: %s → %s", before, after)
+			}
+		})
+	}
+
+	t.Run("two deliveries of one email at once store one message", func(t *testing.T) {
+		before := f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM notes WHERE case_id = ?`, f.caseX)
+		raw := replyEmail(f.contactEmail, address, "<twice@xylo.test>", "Sent twice by my server")
+		results := make(chan smtpResult, 2)
+		for range 2 {
+			go func() { results <- l.send(t, f.contactEmail, []string{address}, raw) }()
+		}
+		a, b := <-results, <-results
+		if (a.Code == 250) == (b.Code == 250) {
+			t.Fatalf("not exactly one taken: %+v %+v", a, b)
+		}
+		n := f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM notes WHERE case_id = ? AND body = 'Sent twice by my server'`, f.caseX)
+		after := f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM notes WHERE case_id = ?`, f.caseX)
+		if n != "1" || after == before {
+			t.Fatalf("%s stored (%s → %s notes)", n, before, after)
+		}
+	})
+
+	t.Run("a revoked and an expired reply address are refused", func(t *testing.T) {
+		fresh, err := tn.IssueReplyToken(ctx, f.caseX, f.e.mustUserID(t, f.a, f.contactEmail))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.e.clock.Advance(tenant.ReplyTokenTTL + time.Hour)
+		before := state()
+		if r := l.send(t, f.contactEmail, []string{"reply+" + fresh + "@" + inboundDomain}, ""); r.Stage != "rcpt" || r.Code != 550 || !strings.Contains(r.Text, "expired") {
+			t.Fatalf("an expired token: %+v", r)
+		}
+		if _, err := tn.RevokeReplyTokens(ctx, f.e.mustUserID(t, f.a, f.contactEmail)); err != nil {
+			t.Fatal(err)
+		}
+		if r := l.send(t, f.contactEmail, []string{address}, ""); r.Stage != "rcpt" || r.Code != 550 {
+			t.Fatalf("a revoked token: %+v", r)
+		}
+		if after := state(); after != before {
+			t.Fatalf("stored: %s → %s", before, after)
+		}
+	})
 }

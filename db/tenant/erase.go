@@ -140,7 +140,8 @@ func (t *Store) EraseClient(ctx context.Context, v Viewer, clientID, confirmName
 }
 
 // eraseUserTx anonymises one person: name and email replaced, password
-// removed, account disabled, sessions and reset links deleted, and their
+// removed, account disabled, sessions, reset links and reply addresses
+// deleted, and their
 // name taken out of the notes, history and audit entries they wrote. It
 // returns the name and email it removed, for the sweep.
 func (t *Store) eraseUserTx(ctx context.Context, tx *sql.Tx, userID string) ([]string, error) {
@@ -160,6 +161,7 @@ func (t *Store) eraseUserTx(ctx context.Context, tx *sql.Tx, userID string) ([]s
 		{`DELETE FROM case_reads WHERE user_id = ?`, []any{userID}},
 		{`DELETE FROM sessions WHERE user_id = ?`, []any{userID}},
 		{`DELETE FROM password_resets WHERE user_id = ?`, []any{userID}},
+		{`DELETE FROM reply_tokens WHERE user_id = ?`, []any{userID}},
 		{`DELETE FROM settings WHERE key = ?`, []any{deletionRequestKey(userID)}},
 		{`UPDATE notes SET author_name = ? WHERE author_id = ?`, []any{ErasedUserName, userID}},
 		{`UPDATE case_events SET actor_name = ? WHERE actor_id = ?`, []any{ErasedUserName, userID}},

@@ -100,3 +100,40 @@ func TestInboundMailStoredOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestReplyTokensEndWithThePerson: erasing a person deletes their reply
+// addresses, and disabling one withdraws them for good (enabling them
+// again does not bring old addresses back).
+func TestReplyTokensEndWithThePerson(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := mustOpenFixture(t)
+	tn, owner := f.mustOpenAgency(t, "replies-erased")
+	k := mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: mustCaseClient(t, tn, "Acme", ""), Title: "Website"})
+	leaving := mustAddUser(t, tn, "leaving@agency.test", tenant.RoleStaff)
+	disabled := mustAddUser(t, tn, "disabled@agency.test", tenant.RoleStaff)
+	for _, u := range []*tenant.User{leaving, disabled} {
+		if _, err := tn.IssueReplyToken(ctx, k.ID, u.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, err := tn.IssueReplyToken(ctx, k.ID, disabled.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.EraseUser(ctx, leaving.ID, tenant.Audit{Action: "user.erased"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, tn, `SELECT COUNT(*) FROM reply_tokens WHERE user_id = ?`, leaving.ID); n != 0 {
+		t.Errorf("an erased person keeps %d reply addresses", n)
+	}
+	if err := tn.SetUserStatus(ctx, disabled.ID, tenant.UserDisabled, tenant.Audit{Action: "user.disabled"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tn.SetUserStatus(ctx, disabled.ID, tenant.UserActive, tenant.Audit{Action: "user.enabled"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := tn.ReplyTokenBySecret(ctx, old, disabled.Email); !apperr.Is(err, apperr.Unauthorized) {
+		t.Errorf("a reply address from before the person was disabled is taken again: %v", err)
+	}
+}

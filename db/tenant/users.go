@@ -301,6 +301,10 @@ func (t *Store) setUserStatus(ctx context.Context, userID, clientID, status stri
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
 				return fmt.Errorf("db: end sessions: %w", err)
 			}
+			// Their reply addresses are withdrawn for good, not only while disabled.
+			if _, err := tx.ExecContext(ctx, `UPDATE reply_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, t.Now(), userID); err != nil {
+				return fmt.Errorf("db: revoke reply tokens: %w", err)
+			}
 		}
 		return t.auditTx(ctx, tx, a)
 	})
