@@ -51,6 +51,12 @@ func QuoteEventSentence(e tenant.QuoteEvent) string {
 	return strings.Replace(sentence, "%s", actor, 1)
 }
 
+// signatureKindText says how the signer signed, on the attestation page.
+var signatureKindText = map[string]string{
+	tenant.SignatureDrawn: "drawn by hand in the portal (the image above)",
+	tenant.SignatureTyped: "the typed full name (above)",
+}
+
 // bothZones writes an instant in UTC and, when it differs, in zone.
 func bothZones(t time.Time, zone *time.Location) string {
 	out := t.UTC().Format("2006-01-02 15:04:05 UTC")
@@ -70,10 +76,11 @@ func SignedQuoteDocument(q *tenant.Quote, trail []tenant.QuoteEvent, s tenant.Bi
 	}
 	d.Status = "ACCEPTED AND SIGNED"
 	d.Created = a.AcceptedAt
-	att := &invoicepdf.Attestation{Heading: "Signature and audit trail", SignatureText: a.SignerName, TrailHeading: "Audit trail",
+	att := &invoicepdf.Attestation{Heading: "Signature and audit trail", SignatureText: a.SignerName, SignaturePNG: a.SignaturePNG, TrailHeading: "Audit trail",
 		Rows: [][2]string{
 			{"Document", q.Label() + " (" + agencyName + " to " + q.ClientName + ")"},
 			{"Signed by", a.SignerName},
+			{"Signature", signatureKindText[a.SignatureKind]},
 			{"Signer's email", a.SignerEmail},
 			{"Signed at", bothZones(a.AcceptedAt, zone)},
 			{"IP address", a.IP},

@@ -65,6 +65,7 @@ type portalQuoteView struct {
 	// SignerEmail is where the signing code goes, valid CodeMinutes.
 	SignerEmail string
 	CodeMinutes int
+	Drawn       bool // the drawn signature was chosen (the typed one is the default)
 	Reason      string
 	Question    string
 	Messages    []quoteMessageView
@@ -206,6 +207,9 @@ func (h *Handlers) PortalQuoteAccept(c *fiber.Ctx, r *Request) error {
 	key := quoteCodeKey(r, c.Params("id"))
 	if err := h.limiter.check(key, quoteCodeTries); err != nil {
 		return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name")}, err)
+	}
+	if in.SignatureKind, in.SignaturePNG, err = app.ParseSignature(c.FormValue("signature_kind"), c.FormValue("signature_png")); err != nil {
+		return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name"), Drawn: true}, err)
 	}
 	s, err := r.Tenant.BillingSettings(c.UserContext())
 	if err != nil {

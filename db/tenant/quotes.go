@@ -103,7 +103,15 @@ type QuoteAcceptance struct {
 	AcceptedAt                                           time.Time
 	DocumentSHA256                                       string
 	Total                                                int64
+	SignatureKind                                        string // SignatureTyped or SignatureDrawn
+	SignaturePNG                                         []byte // the drawn signature, checked and redrawn by app.ParseSignature
 }
+
+// Kinds of signature on an acceptance.
+const (
+	SignatureTyped = "typed" // the typed full name, printed as the signature
+	SignatureDrawn = "drawn" // drawn on the portal's canvas
+)
 
 // QuoteBillingLines are the lines the totals count: the chosen lines (and
 // every line that is not optional) after their discounts and the discount
@@ -318,8 +326,9 @@ func loadQuote(ctx context.Context, tx caseQuerier, v Viewer, id string) (*Quote
 	}
 	var a QuoteAcceptance
 	var at int64
-	err = tx.QueryRowContext(ctx, `SELECT signer_name, signer_user_id, signer_email, ip, user_agent, accepted_at, document_sha256, total
-		FROM quote_acceptances WHERE quote_id = ?`, id).Scan(&a.SignerName, &a.SignerUserID, &a.SignerEmail, &a.IP, &a.UserAgent, &at, &a.DocumentSHA256, &a.Total)
+	err = tx.QueryRowContext(ctx, `SELECT signer_name, signer_user_id, signer_email, ip, user_agent, accepted_at, document_sha256, total, signature_kind, COALESCE(signature_png, x'')
+		FROM quote_acceptances WHERE quote_id = ?`, id).Scan(&a.SignerName, &a.SignerUserID, &a.SignerEmail, &a.IP, &a.UserAgent, &at, &a.DocumentSHA256, &a.Total,
+		&a.SignatureKind, &a.SignaturePNG)
 	switch {
 	case err == nil:
 		a.AcceptedAt = db.UnixTime(at)
@@ -646,6 +655,10 @@ type Acceptance struct {
 	UserAgent  string
 	Today      string // the agency's date
 	Code       string // the six-digit code emailed to the signer (CreateQuoteCode)
+	// SignatureKind is SignatureDrawn with SignaturePNG (app.ParseSignature
+	// checked it), or SignatureTyped.
+	SignatureKind string
+	SignaturePNG  []byte
 	// Seal renders the signed PDF of the version as accepted (q with its
 	// Acceptance set, and its history up to the signature); it is stored
 	// with its SHA-256 in the same transaction (signed_documents). nil
@@ -675,6 +688,19 @@ func (t *Store) AcceptQuote(ctx context.Context, v Viewer, actor Actor, id strin
 	if !in.Agreed {
 		f["agree"] = "Tick the box to agree to the quote's terms."
 	}
+	var sigPNG []byte // NULL for a typed signature
+	switch in.SignatureKind {
+	case "":
+		in.SignatureKind = SignatureTyped
+	case SignatureDrawn:
+		if len(in.SignaturePNG) == 0 {
+			f["signature"] = "Draw your signature, or choose the typed one."
+		}
+		sigPNG = in.SignaturePNG
+	case SignatureTyped:
+	default:
+		f["signature"] = "Choose a drawn or a typed signature."
+	}
 	if len(f) > 0 {
 		return nil, apperr.FieldErrors(f)
 	}
@@ -701,8 +727,9 @@ func (t *Store) AcceptQuote(ctx context.Context, v Viewer, actor Actor, id strin
 		sum := sha256.Sum256(QuoteDocument(q))
 		hash := hex.EncodeToString(sum[:])
 		now := t.Now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO quote_acceptances (quote_id, signer_name, signer_user_id, signer_email, accepted_at, ip, user_agent, document_sha256, total)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, q.ID, name, actor.ID, in.Email, now, in.IP, db.Truncate(in.UserAgent, 300), hash, q.Total); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO quote_acceptances (quote_id, signer_name, signer_user_id, signer_email, accepted_at, ip, user_agent, document_sha256, total,
+			signature_kind, signature_png) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, q.ID, name, actor.ID, in.Email, now, in.IP, db.Truncate(in.UserAgent, 300), hash, q.Total,
+			in.SignatureKind, sigPNG); err != nil {
 			if db.IsUnique(err) {
 				return apperr.New(apperr.Conflict, "%s is already accepted.", q.Label())
 			}
@@ -721,7 +748,8 @@ func (t *Store) AcceptQuote(ctx context.Context, v Viewer, actor Actor, id strin
 		if in.Seal != nil {
 			q.State, q.AnsweredAt = QuoteAccepted, db.UnixTime(now)
 			q.Acceptance = &QuoteAcceptance{SignerName: name, SignerUserID: actor.ID, SignerEmail: in.Email, IP: in.IP,
-				UserAgent: db.Truncate(in.UserAgent, 300), AcceptedAt: db.UnixTime(now), DocumentSHA256: hash, Total: q.Total}
+				UserAgent: db.Truncate(in.UserAgent, 300), AcceptedAt: db.UnixTime(now), DocumentSHA256: hash, Total: q.Total,
+				SignatureKind: in.SignatureKind, SignaturePNG: in.SignaturePNG}
 			if err := t.sealQuoteTx(ctx, tx, q, in.Seal); err != nil {
 				return err
 			}
