@@ -118,8 +118,14 @@ func (d *DB) QuickCheck(ctx context.Context) error {
 // structure yet, so the check runs on one of them (on an idle reader
 // connection of the pool, which the next query reuses) instead of opening
 // a connection, and parsing the schema, only for it.
+//
+// The check reads every page into that connection's cache (up to SQLite's
+// 2 MB a connection); they are let go after it, or thousands of open
+// agencies would each keep their whole file in memory.
 func (d *DB) QuickCheckOpened(ctx context.Context) error {
-	return d.quickCheck(ctx, d.read)
+	err := d.quickCheck(ctx, d.read)
+	d.shrinkMemory()
+	return err
 }
 
 func (d *DB) quickCheck(ctx context.Context, conn *sql.DB) error {

@@ -182,6 +182,7 @@ func (d *DB) Close() error {
 func (d *DB) Shrink() {
 	d.read.SetMaxIdleConns(1)
 	d.read.SetMaxIdleConns(readPoolSize)
+	d.shrinkMemory()
 	d.writeMu.Lock()
 	w := d.write
 	d.writeMu.Unlock()
@@ -316,4 +317,12 @@ func (d *DB) Connections() int {
 		n += d.write.Stats().OpenConnections
 	}
 	return n
+}
+
+// shrinkMemory frees what an idle reader connection holds in its page
+// cache (PRAGMA shrink_memory); the pages are read again when needed.
+func (d *DB) shrinkMemory() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, _ = d.read.ExecContext(ctx, `PRAGMA shrink_memory`) // nothing to undo if it fails
 }
