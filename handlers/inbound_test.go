@@ -235,6 +235,22 @@ func TestInboundReplies(t *testing.T) {
 		}
 		res := f.staff.get("/a/" + f.a.Slug + "/cases/" + f.caseX)
 		wantContains(t, res, "Thanks, the signed brief is attached.")
+
+		// The staff's notice answers to the case too: their reply by email
+		// is the agency's message, which the contact sees and is emailed.
+		staffAddress := "reply+" + replySecret(t, staffMail.Header.Get("Reply-To")) + "@" + inboundDomain
+		r := l.send(t, f.staffEmail, []string{staffAddress}, replyEmail(f.staffEmail, staffAddress, "<staff-answer@agency.test>", "Received, thank you.\n-- \nStaff"))
+		if r.Code != 250 {
+			t.Fatalf("the staff's reply: %+v", r)
+		}
+		if got := f.e.caseQuery(t, f.a, `SELECT from_client || visible_to_client FROM notes WHERE case_id = ? AND body = 'Received, thank you.'`, f.caseX); got != "01" {
+			t.Fatalf("the staff's reply is stored as %q (from_client, visible_to_client)", got)
+		}
+		f.e.flushMail(t)
+		if m := f.e.smtp.WaitFor(t, f.contactEmail, 5*time.Second); !strings.Contains(m.Body, "Received, thank you.") {
+			t.Fatalf("the contact's email:\n%s", m.Body)
+		}
+		wantContains(t, f.contact.get(f.portal("/cases/"+f.caseX)), "Received, thank you.")
 	})
 
 	t.Run("the same Message-ID again is refused and stored once", func(t *testing.T) {
