@@ -95,14 +95,14 @@ func (h *Handlers) ClientsIndex(c *fiber.Ctx, r *Request) error {
 		last = page.Rows[n-1].Cursor
 	}
 	view := &clientsIndexView{
-		Page: Page{Title: "Clients"}, Base: base, Filter: f, Paged: f.After != "",
+		Page: Page{Title: "nav.Clients"}, Base: base, Filter: f, Paged: f.After != "",
 		Filtered: f.Query != "" || f.Tag != "" || f.ResponsibleID != "" || f.Status != tenant.ClientStatusActive,
 		ListURL:  clientListURL(base, f, "", ""), ExportURL: clientListURL(base+"/export.csv", f, "", ""),
 	}
 	if page.More {
 		view.MoreURL = clientListURL(base, f, "after", last)
 	}
-	if view.Rows, err = h.renderClientRows(clientRowViews(base, page.Rows)); err != nil {
+	if view.Rows, err = h.renderClientRows(clientRowViews(r.Lang(), base, page.Rows)); err != nil {
 		return err
 	}
 	view.HereURL = view.ListURL

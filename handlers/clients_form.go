@@ -142,13 +142,13 @@ type clientFormView struct {
 // newClientFormView is the form for a new client, posting to the list.
 func newClientFormView(r *Request) *clientFormView {
 	base := clientsPath(r)
-	return &clientFormView{Page: Page{Title: "New client"}, Action: base, Cancel: base}
+	return &clientFormView{Page: Page{Title: "clients.new_client"}, Action: base, Cancel: base}
 }
 
 // editClientFormView is the form that edits cl.
 func editClientFormView(c *fiber.Ctx, r *Request, cl *tenant.Client) *clientFormView {
 	url := clientsPath(r) + "/" + cl.ID
-	return &clientFormView{Page: Page{Title: "Edit " + cl.Name}, Client: cl, Action: url, Cancel: url, Self: cl.ID,
+	return &clientFormView{Page: Page{Title: i18n.T(r.Lang(), "clients.edit_name", "Name", cl.Name)}, Client: cl, Action: url, Cancel: url, Self: cl.ID,
 		Inline: isHTMX(c) && c.Get("HX-Boosted") != "true", Languages: languageOptions()}
 }
 

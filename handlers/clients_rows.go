@@ -23,6 +23,7 @@ type clientRowView struct {
 	Responsible string
 	Updated     string
 	Archived    bool
+	Lang        string // the viewer's: a row is cached per language
 }
 
 // clientRowCacheSize is about how many rendered client rows are kept (two
@@ -34,13 +35,13 @@ type clientRowView struct {
 const clientRowCacheSize = 4096
 
 // clientRowViews are the list's rows as it shows them, linked under base.
-func clientRowViews(base string, rows []tenant.ClientRow) []clientRowView {
+func clientRowViews(lang, base string, rows []tenant.ClientRow) []clientRowView {
 	out := make([]clientRowView, len(rows))
 	for i := range rows {
 		r := &rows[i]
 		out[i] = clientRowView{
 			ID: r.ID, URL: base + "/" + r.ID, Name: r.Name, Email: r.Email, Phone: r.Phone, City: r.City,
-			Tags: r.Tags, Responsible: r.Responsible, Updated: r.Updated, Archived: r.Archived,
+			Tags: r.Tags, Responsible: r.Responsible, Updated: r.Updated, Archived: r.Archived, Lang: lang,
 		}
 	}
 	return out

@@ -7,6 +7,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // clientTab is one tab of the client page; each is a URL (?tab=).
@@ -51,9 +52,9 @@ type clientShowView struct {
 
 // newClientShowView is the client page with what the contact card shows.
 func newClientShowView(r *Request, cl *tenant.Client) *clientShowView {
-	kind := "Person"
+	kind := i18n.T(r.Lang(), "clients.person")
 	if cl.Kind == tenant.ClientCompany {
-		kind = "Company"
+		kind = i18n.T(r.Lang(), "clients.company")
 	}
 	var address []string
 	for _, s := range []string{cl.Street, strings.TrimSpace(cl.PostalCode + " " + cl.City), cl.Country} {
@@ -137,7 +138,7 @@ func (h *Handlers) clientTabView(c *fiber.Ctx, r *Request, v tenant.Viewer, cl *
 	for _, ct := range clientTabs {
 		cur := ct.key == tab
 		found = found || cur
-		view.Tabs = append(view.Tabs, clientTab{Key: ct.key, Label: ct.label, URL: view.URL + "?tab=" + ct.key, Current: cur})
+		view.Tabs = append(view.Tabs, clientTab{Key: ct.key, Label: i18n.T(r.Lang(), "clients.tab."+ct.key), URL: view.URL + "?tab=" + ct.key, Current: cur})
 	}
 	if !found {
 		return nil, apperr.New(apperr.NotFound, "The client page has no tab %q.", tab)

@@ -21,6 +21,7 @@ import (
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // confirmField is a value the confirmed form posts again, as it was sent.
@@ -181,9 +182,10 @@ func (h *Handlers) ClientArchiveConfirm(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	page := clientsPath(r) + "/" + k.ID
-	cv := &confirmView{Heading: "Archive " + k.Name + "?", Action: page + "/archive", Button: "Archive the client", Danger: true,
+	lang := r.Lang()
+	cv := &confirmView{Heading: i18n.T(lang, "clients.archive_q", "Name", k.Name), Action: page + "/archive", Button: i18n.T(lang, "clients.archive_the_client"), Danger: true,
 		Back: confirmBack(c, page)}
-	cv.Lines = []string{k.Name + " leaves the client list (choose archived clients to see it, and Restore to bring it back).", "Nobody is emailed."}
+	cv.Lines = []string{i18n.T(lang, "clients.archive_line", "Name", k.Name), i18n.T(lang, "clients.nobody_emailed")}
 	return h.confirm(c, cv)
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // An uploaded file waits for confirmation in the agency's tmp directory
@@ -55,9 +56,10 @@ func (h *Handlers) importMax() int {
 type clientImportView struct {
 	Page
 	FormErrors
-	MaxSize string
-	MaxRows string
-	Columns []string
+	MaxSize    string
+	MaxRows    string
+	Columns    []string
+	ColumnList string // Columns, comma-separated, for the help
 	importPreview
 }
 
@@ -75,8 +77,8 @@ type importPreview struct {
 }
 
 func (h *Handlers) importPage(c *fiber.Ctx, preview importPreview, err error) error {
-	view := &clientImportView{Page: Page{Title: "Import clients"}, MaxSize: importByteSize(h.importMax()), MaxRows: "50,000",
-		Columns: clientCSVColumns, importPreview: preview}
+	view := &clientImportView{Page: Page{Title: "clients.import_clients"}, MaxSize: importByteSize(h.importMax()), MaxRows: i18n.Number(langOf(c), 50000),
+		Columns: clientCSVColumns, ColumnList: strings.Join(clientCSVColumns, ", "), importPreview: preview}
 	return h.formPage(c, "pages/clients/import", "pages/clients/import", view, err)
 }
 
