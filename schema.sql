@@ -1150,3 +1150,12 @@ ALTER TABLE quotes ADD COLUMN start_deposit INTEGER NOT NULL DEFAULT 0 CHECK (st
 ALTER TABLE quotes ADD COLUMN start_case_status TEXT NOT NULL DEFAULT '' CHECK (start_case_status IN ('', 'new', 'in_progress', 'waiting', 'resolved', 'closed'));
 ALTER TABLE quotes ADD COLUMN deposit_invoice_id TEXT REFERENCES invoices(id) ON DELETE SET NULL;
 ALTER TABLE quotes ADD COLUMN started_case_id TEXT REFERENCES cases(id) ON DELETE SET NULL;
+
+-- migration: 28 webhook_settings
+-- Settings › Webhooks (issue 20): an endpoint's description, and the
+-- secret it had before its last rotation, which still signs deliveries
+-- (a second signature in webhook-signature) until previous_secret_until,
+-- so a receiver can change secrets without losing a delivery.
+ALTER TABLE webhook_endpoints ADD COLUMN description TEXT NOT NULL DEFAULT '' CHECK (length(description) <= 200);
+ALTER TABLE webhook_endpoints ADD COLUMN previous_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE webhook_endpoints ADD COLUMN previous_secret_until INTEGER NOT NULL DEFAULT 0;

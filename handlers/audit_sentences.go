@@ -410,6 +410,13 @@ var auditPhrases = map[string]auditPhrase{
 		s.text(" revoked the API token")
 		s.detail(" ")
 	}},
+	"webhook.created":        webhookPhrase("Webhook endpoint added", " added the webhook endpoint "),
+	"webhook.paused":         webhookPhrase("Webhook endpoint paused", " paused the webhook endpoint "),
+	"webhook.resumed":        webhookPhrase("Webhook endpoint resumed", " resumed the webhook endpoint "),
+	"webhook.deleted":        webhookPhrase("Webhook endpoint deleted", " deleted the webhook endpoint "),
+	"webhook.secret_rotated": webhookPhrase("Webhook secret rotated", " gave a new signing secret to the webhook endpoint "),
+	"webhook.redelivered":    webhookPhrase("Webhook sent again", " sent again the webhook delivery "),
+	"webhook.disabled":       webhookPhrase("Webhook endpoint disabled", " disabled a webhook endpoint "),
 	"calendar.feed_created": {"Calendar address made", func(s *auditSentence) {
 		s.actor()
 		s.text(" made a new secret calendar address")
@@ -589,4 +596,14 @@ func auditLabel(action string) string {
 		return p.label
 	}
 	return action
+}
+
+// webhookPhrase is the sentence of a Settings › Webhooks action: who did
+// it, linked to the endpoint's page, and the address (the detail).
+func webhookPhrase(label, did string) auditPhrase {
+	return auditPhrase{label, func(s *auditSentence) {
+		s.actor()
+		s.text(did)
+		s.link(s.e.Detail, s.base+"/settings/webhooks/"+s.e.Target)
+	}}
 }

@@ -52,6 +52,7 @@ type Config struct {
 	// (-inbound-domain): notifications about a case answer to
 	// reply+<token>@InboundDomain. Empty: they answer to the writer.
 	InboundDomain string
+	WebhookHTTP   bool // webhook endpoints may be http:// (development only; -webhooks-http)
 }
 
 // Limit allows Max events per Window.

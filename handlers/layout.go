@@ -136,6 +136,7 @@ var settingsNav = []navEntry{
 	{label: "Task templates", path: "/a/:slug/settings/tasks", prefix: true},
 	{label: "Request types", path: "/a/:slug/settings/requests", prefix: true},
 	{label: "API tokens", path: "/a/:slug/settings/api-tokens"},
+	{label: "Webhooks", path: "/a/:slug/settings/webhooks", prefix: true},
 	{label: "Hourly rates", path: "/a/:slug/settings/rates"},
 	{label: "Branding", path: "/a/:slug/settings/branding"},
 	{label: "Outbox", path: "/a/:slug/settings/outbox"},

@@ -23,8 +23,17 @@ import (
 	"time"
 )
 
-// ErrAddress is returned for an address a webhook may not be sent to.
+// ErrAddress is returned for an address a webhook may not be sent to;
+// one of the errors below says why (errors.Is finds both).
 var ErrAddress = errors.New("webhook: address not allowed")
+
+// Why an address is refused.
+var (
+	ErrNotURL    = errors.New("not an absolute URL")
+	ErrScheme    = errors.New("https only")
+	ErrNoHost    = errors.New("the host does not resolve")
+	ErrPrivateIP = errors.New("a private, loopback or link-local address")
+)
 
 // Sign returns the webhook-signature header value for one message:
 // "v1," + base64(HMAC-SHA256(key, id + "." + timestamp + "." + body)),
@@ -71,10 +80,10 @@ func (c *Checker) ok(ip netip.Addr) bool {
 func (c *Checker) CheckURL(ctx context.Context, raw string) (netip.Addr, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.User != nil {
-		return netip.Addr{}, fmt.Errorf("%w: not an absolute URL", ErrAddress)
+		return netip.Addr{}, fmt.Errorf("%w: %w", ErrAddress, ErrNotURL)
 	}
 	if u.Scheme != "https" && !(c.Dev && u.Scheme == "http") {
-		return netip.Addr{}, fmt.Errorf("%w: https only", ErrAddress)
+		return netip.Addr{}, fmt.Errorf("%w: %w", ErrAddress, ErrScheme)
 	}
 	host := u.Hostname()
 	var ips []netip.Addr
@@ -86,12 +95,12 @@ func (c *Checker) CheckURL(ctx context.Context, raw string) (netip.Addr, error) 
 			r = net.DefaultResolver
 		}
 		if ips, err = r.LookupNetIP(ctx, "ip", host); err != nil || len(ips) == 0 {
-			return netip.Addr{}, fmt.Errorf("%w: %s does not resolve", ErrAddress, host)
+			return netip.Addr{}, fmt.Errorf("%w: %s: %w", ErrAddress, host, ErrNoHost)
 		}
 	}
 	for _, ip := range ips {
 		if !c.ok(ip) {
-			return netip.Addr{}, fmt.Errorf("%w: %s is a private, loopback or link-local address", ErrAddress, ip)
+			return netip.Addr{}, fmt.Errorf("%w: %s is %w", ErrAddress, ip, ErrPrivateIP)
 		}
 	}
 	return ips[0], nil
@@ -105,11 +114,14 @@ type Sender struct {
 	Timeout time.Duration
 }
 
-// Message is one delivery to send.
+// Message is one delivery to send, signed with each of Secrets (the
+// endpoint's, and during a rotation's overlap its previous one too: the
+// header then carries two signatures, as Standard Webhooks allows).
 type Message struct {
-	ID, URL, Secret string
-	Body            []byte
-	At              time.Time
+	ID, URL string
+	Secrets []string
+	Body    []byte
+	At      time.Time
 }
 
 // Send checks the address again, dials the checked IP and posts the
@@ -141,9 +153,13 @@ func (s *Sender) Send(ctx context.Context, m Message) (code int, err error) {
 	client := &http.Client{Transport: tr, Timeout: timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	ts := m.At.Unix()
-	sig, err := Sign(m.Secret, m.ID, ts, m.Body)
-	if err != nil {
-		return 0, err
+	var sigs []string
+	for _, secret := range m.Secrets {
+		sig, err := Sign(secret, m.ID, ts, m.Body)
+		if err != nil {
+			return 0, err
+		}
+		sigs = append(sigs, sig)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.URL, bytes.NewReader(m.Body))
 	if err != nil {
@@ -152,7 +168,7 @@ func (s *Sender) Send(ctx context.Context, m Message) (code int, err error) {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("webhook-id", m.ID)
 	req.Header.Set("webhook-timestamp", strconv.FormatInt(ts, 10))
-	req.Header.Set("webhook-signature", sig)
+	req.Header.Set("webhook-signature", strings.Join(sigs, " "))
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("webhook: post: %w", err)

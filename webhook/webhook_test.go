@@ -98,7 +98,7 @@ func TestWebhookDelivery(t *testing.T) {
 	s := &webhook.Sender{TLS: &tls.Config{RootCAs: pool, ServerName: "example.com"},
 		Checker: webhook.Checker{AllowIP: func(ip netip.Addr) bool { return ip.IsLoopback() }}}
 
-	ep, err := tn.CreateWebhookEndpoint(ctx, srv.URL, []string{"client.created"})
+	ep, err := tn.CreateWebhookEndpoint(ctx, srv.URL, "", []string{"client.created"}, tenant.Audit{Action: "webhook.created"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestWebhookAddressRefused(t *testing.T) {
 	defer srv.Close()
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
-	if _, err := tn.CreateWebhookEndpoint(ctx, srv.URL, []string{"client.created"}); err != nil {
+	if _, err := tn.CreateWebhookEndpoint(ctx, srv.URL, "", []string{"client.created"}, tenant.Audit{Action: "webhook.created"}); err != nil {
 		t.Fatal(err)
 	}
 	tn.RecordAudit(ctx, tenant.Audit{Action: "client.created", Target: "c1"})

@@ -28,7 +28,8 @@ func (s *Sender) DeliverDue(ctx context.Context, tn *tenant.Store, limit int) (R
 		if err != nil {
 			return r, err
 		}
-		code, sendErr := s.Send(ctx, Message{ID: d.ID, URL: ep.URL, Secret: ep.Secret, Body: []byte(d.Payload), At: tn.Clock().Now().Truncate(time.Second)})
+		now := tn.Clock().Now().Truncate(time.Second)
+		code, sendErr := s.Send(ctx, Message{ID: d.ID, URL: ep.URL, Secrets: ep.Secrets(now), Body: []byte(d.Payload), At: now})
 		disabled, err := tn.RecordWebhookAttempt(ctx, d, code, sendErr == nil)
 		if err != nil {
 			return r, err

@@ -30,12 +30,17 @@ func TestPDFsStoredBeforeTheActiveContentCheckAreMarkedUnscanned(t *testing.T) {
 		t.Fatal(err)
 	}
 	tn := mustAcquire(t, old, agencyID)
-	k := mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: mustCaseClient(t, tn, "Acme", ""), Title: "Old files"})
+	clientID := mustCaseClient(t, tn, "Acme", "")
 	old.Close()
 	// The rows as the code of that version stored them, written directly:
 	// today's store writes columns later migrations add.
 	conn, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "tenants", agencyID, "tenant.db"))
 	if err != nil {
+		t.Fatal(err)
+	}
+	k := struct{ ID string }{"case-old-files"} // written directly too: today's case history queues webhooks, a later table
+	if _, err := conn.Exec(`INSERT INTO cases (id, number, client_id, title, created_at, updated_at) VALUES (?, 1, ?, 'Old files', ?, ?)`,
+		k.ID, clientID, testStart.Unix(), testStart.Unix()); err != nil {
 		t.Fatal(err)
 	}
 	docs := []struct{ ID, Name, Type, Active string }{

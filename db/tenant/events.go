@@ -68,7 +68,8 @@ type Event struct {
 }
 
 // insertEvent writes one event at the clock's now, through the writer's
-// statement cache (every change to a case writes one).
+// statement cache (every change to a case writes one), and queues the
+// webhooks it means in the same transaction.
 func (t *Store) insertEvent(ctx context.Context, tx *sql.Tx, e Event) error {
 	visible := 0
 	if e.VisibleToClient {
@@ -80,7 +81,7 @@ func (t *Store) insertEvent(ctx context.Context, tx *sql.Tx, e Event) error {
 	if err != nil {
 		return fmt.Errorf("db: record %s event on case %s: %w", e.Kind, e.CaseID, err)
 	}
-	return nil
+	return t.queueCaseWebhooksTx(ctx, tx, e)
 }
 
 // CaseEvents returns a case's timeline newest first: at most limit events

@@ -158,7 +158,7 @@ func (t *Store) AddMessage(ctx context.Context, v Viewer, actor Actor, caseID, b
 		if _, err := loadCase(ctx, tx, v, caseID); err != nil {
 			return err
 		}
-		if err := t.insertMessage(ctx, tx, n, now); err != nil {
+		if err := t.insertMessage(ctx, tx, n, now, false); err != nil {
 			return err
 		}
 		return attachDocuments(ctx, tx, caseID, n.ID, docIDs)
@@ -215,7 +215,7 @@ func (t *Store) AddMessageWithDocuments(ctx context.Context, a DocumentAccess, a
 		if ids, err = t.addDocumentsTx(ctx, tx, a, actor, caseID, true, l, files, size); err != nil {
 			return err
 		}
-		if err := t.insertMessage(ctx, tx, n, now); err != nil {
+		if err := t.insertMessage(ctx, tx, n, now, m.Inbound != nil); err != nil {
 			return err
 		}
 		return attachDocuments(ctx, tx, caseID, n.ID, ids)
@@ -245,8 +245,10 @@ func takeInboundMail(ctx context.Context, tx *sql.Tx, caseID string, in *Inbound
 	return nil
 }
 
-// insertMessage writes the message n and its timeline event inside tx.
-func (t *Store) insertMessage(ctx context.Context, tx *sql.Tx, n *Note, now int64) error {
+// insertMessage writes the message n and its timeline event inside tx,
+// and queues message.created (origin staff, client, or email when
+// viaEmail: a reply by email).
+func (t *Store) insertMessage(ctx context.Context, tx *sql.Tx, n *Note, now int64, viaEmail bool) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO notes (id, case_id, author_id, author_name, body, visible_to_client, from_client, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)`, n.ID, n.CaseID, caseNullable(n.AuthorID), n.AuthorName, n.Body, caseBoolInt(n.FromClient), now, now); err != nil {
 		return fmt.Errorf("db: insert message on case %s: %w", n.CaseID, err)
@@ -254,7 +256,17 @@ func (t *Store) insertMessage(ctx context.Context, tx *sql.Tx, n *Note, now int6
 	if err := touchCase(ctx, tx, n.CaseID, now); err != nil {
 		return err
 	}
-	return t.insertEvent(ctx, tx, Event{CaseID: n.CaseID, ActorID: n.AuthorID, ActorName: n.AuthorName, Kind: EventNote, NoteID: n.ID, NewValue: n.Body, VisibleToClient: true})
+	if err := t.insertEvent(ctx, tx, Event{CaseID: n.CaseID, ActorID: n.AuthorID, ActorName: n.AuthorName, Kind: EventNote, NoteID: n.ID, NewValue: n.Body, VisibleToClient: true}); err != nil {
+		return err
+	}
+	origin := "staff"
+	switch {
+	case viaEmail:
+		origin = "email"
+	case n.FromClient:
+		origin = "client"
+	}
+	return t.queueWebhookTx(ctx, tx, WebhookMessageCreated, map[string]string{"id": n.ID, "case_id": n.CaseID, "origin": origin})
 }
 
 // attachDocuments makes the case's documents docIDs attachments of the message noteID.

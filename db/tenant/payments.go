@@ -149,6 +149,11 @@ func (t *Store) applyPayment(ctx context.Context, tx *sql.Tx, actor Actor, inv *
 		return fmt.Errorf("db: mark invoice %s paid: %w", inv.ID, err)
 	}
 	inv.Paid, inv.Status = paid, status
+	if status == InvoicePaid {
+		if err := t.queueWebhookTx(ctx, tx, WebhookInvoicePaid, map[string]string{"id": inv.ID, "number": inv.Number}); err != nil {
+			return err
+		}
+	}
 	if inv.CaseID != "" {
 		what := "recorded a payment of " + billing.FormatMoney(p.Amount, p.Currency) + " on " + inv.Number
 		if status == InvoicePaid {

@@ -7,17 +7,22 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
+	"mintedmind/apperr"
 	"mintedmind/db"
 )
 
 // WebhookEvents maps the audit actions that cause a webhook to the event
 // type sent. A delivery is queued by auditTx, inside the transaction of
-// the change itself: rolled back together, committed together.
+// the change itself: rolled back together, committed together. The case,
+// message and document events are queued with the case's history entry
+// (webhookCaseEvents), invoice.paid with the payment that pays it in full.
 var WebhookEvents = map[string]string{
 	"client.created":   "client.created",
 	"client.updated":   "client.updated",
@@ -28,19 +33,67 @@ var WebhookEvents = map[string]string{
 	"quote.declined":   "quote.declined",
 }
 
+// Webhook events that no audit action causes: a case's history entries,
+// a message and a payment in full (constants: event names, not actions).
+const (
+	WebhookCaseCreated       = "case.created"
+	WebhookCaseUpdated       = "case.updated"
+	WebhookCaseStatusChanged = "case.status_changed"
+	WebhookCaseClosed        = "case.closed"
+	WebhookMessageCreated    = "message.created"
+	WebhookDocumentAdded     = "document.added"
+	WebhookInvoicePaid       = "invoice.paid"
+)
+
+// WebhookEventTypes lists every event an endpoint may choose, in the
+// order the settings page offers them.
+var WebhookEventTypes = []string{
+	"client.created", "client.updated",
+	WebhookCaseCreated, WebhookCaseUpdated, WebhookCaseStatusChanged, WebhookCaseClosed,
+	WebhookMessageCreated, WebhookDocumentAdded,
+	"invoice.issued", WebhookInvoicePaid, "invoice.voided", "payment.recorded",
+	"quote.accepted", "quote.declined",
+}
+
+// WebhookMaxEndpoints is how many endpoints one agency may register.
+const WebhookMaxEndpoints = 20
+
 // WebhookMaxFailures is how many failed attempts in a row disable an endpoint.
 const WebhookMaxFailures = 15
 
-// WebhookEndpoint is one address an agency's events are posted to.
+// WebhookEndpoint is one address an agency's events are posted to. An
+// endpoint not Enabled is paused by a person, or disabled after
+// WebhookMaxFailures failed attempts in a row (Disabled); resuming it
+// starts its count again.
 type WebhookEndpoint struct {
-	ID        string
-	URL       string
-	Events    []string
-	Secret    string
-	Enabled   bool
-	Failures  int
-	CreatedAt time.Time
+	ID          string
+	URL         string
+	Description string
+	Events      []string
+	Secret      string
+	// PreviousSecret, until PreviousUntil, also signs each delivery (the
+	// overlap after a rotation, WebhookSecretOverlap); "" when none.
+	PreviousSecret string
+	PreviousUntil  time.Time
+	Enabled        bool
+	Failures       int
+	CreatedAt      time.Time
 }
+
+// WebhookSecretOverlap is how long a rotated-out secret still signs.
+const WebhookSecretOverlap = 24 * time.Hour
+
+// Secrets are the secrets that sign a delivery at now: the current one,
+// and the previous one during the overlap.
+func (e *WebhookEndpoint) Secrets(now time.Time) []string {
+	if e.PreviousSecret != "" && now.Before(e.PreviousUntil) {
+		return []string{e.Secret, e.PreviousSecret}
+	}
+	return []string{e.Secret}
+}
+
+// Disabled reports whether failures, not a person, stopped the endpoint.
+func (e *WebhookEndpoint) Disabled() bool { return !e.Enabled && e.Failures >= WebhookMaxFailures }
 
 // WebhookDelivery is one queued or sent event for one endpoint.
 type WebhookDelivery struct {
@@ -50,50 +103,198 @@ type WebhookDelivery struct {
 	Payload      string
 	CreatedAt    time.Time
 	NextAt       time.Time
+	LastAt       time.Time
 	Attempts     int
 	State        string
 	ResponseCode int
 }
 
-// CreateWebhookEndpoint stores an endpoint whose address the caller has
-// already checked (webhook.CheckURL) with a new signing secret.
-func (t *Store) CreateWebhookEndpoint(ctx context.Context, url string, events []string) (*WebhookEndpoint, error) {
+// ValidateWebhookEndpoint checks what a person typed: an address (whether
+// it may receive webhooks is webhook.Checker's to say) and one or more of
+// WebhookEventTypes.
+func ValidateWebhookEndpoint(url, description string, events []string) (string, error) {
+	url = strings.TrimSpace(url)
+	errs := map[string]string{}
+	if utf8.RuneCountInString(description) > 200 {
+		errs["description"] = "The description is too long: at most 200 characters."
+	}
+	switch {
+	case url == "":
+		errs["url"] = "Enter the address the events are posted to."
+	case len(url) > 2000:
+		errs["url"] = "The address is too long: at most 2000 characters."
+	}
+	if len(events) == 0 {
+		errs["events"] = "Choose at least one event."
+	}
+	for _, e := range events {
+		if !slices.Contains(WebhookEventTypes, e) {
+			errs["events"] = "Choose events from the list."
+		}
+	}
+	if len(errs) > 0 {
+		return "", apperr.FieldErrors(errs)
+	}
+	return url, nil
+}
+
+func newWebhookSecret() (string, error) {
 	key := make([]byte, 24)
 	if _, err := rand.Read(key); err != nil {
+		return "", err
+	}
+	return "whsec_" + base64.StdEncoding.EncodeToString(key), nil
+}
+
+// CreateWebhookEndpoint stores an endpoint whose address the caller has
+// already checked (webhook.CheckURL) with a new signing secret, at most
+// WebhookMaxEndpoints per agency, and audits it (a.Target: the endpoint).
+func (t *Store) CreateWebhookEndpoint(ctx context.Context, url, description string, events []string, a Audit) (*WebhookEndpoint, error) {
+	description = strings.TrimSpace(description)
+	url, err := ValidateWebhookEndpoint(url, description, events)
+	if err != nil {
 		return nil, err
 	}
-	e := &WebhookEndpoint{ID: uuid.NewString(), URL: url, Events: events, Secret: "whsec_" + base64.StdEncoding.EncodeToString(key),
-		Enabled: true, CreatedAt: time.Unix(t.Clock().Now().Unix(), 0)}
-	_, err := t.Write().ExecContext(ctx, `INSERT INTO webhook_endpoints (id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)`,
-		e.ID, e.URL, strings.Join(events, " "), e.Secret, e.CreatedAt.Unix())
+	secret, err := newWebhookSecret()
 	if err != nil {
-		return nil, fmt.Errorf("db: webhook endpoint: %w", err)
+		return nil, err
+	}
+	e := &WebhookEndpoint{ID: uuid.NewString(), URL: url, Description: description, Events: events, Secret: secret,
+		Enabled: true, CreatedAt: time.Unix(t.Clock().Now().Unix(), 0)}
+	err = t.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM webhook_endpoints`).Scan(&n); err != nil {
+			return err
+		}
+		if n >= WebhookMaxEndpoints {
+			return apperr.New(apperr.Invalid, "The agency has as many webhook endpoints as it may have: delete one first.")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_endpoints (id, url, description, events, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			e.ID, e.URL, e.Description, strings.Join(events, " "), e.Secret, e.CreatedAt.Unix()); err != nil {
+			return fmt.Errorf("db: webhook endpoint: %w", err)
+		}
+		a.Target, a.Detail = e.ID, e.URL
+		return t.auditTx(ctx, tx, a)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return e, nil
 }
 
-// WebhookEndpoint returns one endpoint; sql.ErrNoRows maps to not found.
-func (t *Store) WebhookEndpoint(ctx context.Context, id string) (*WebhookEndpoint, error) {
+const webhookEndpointColumns = `id, url, description, events, secret, previous_secret, previous_secret_until, enabled, failures, created_at`
+
+func scanWebhookEndpoint(row db.Scanner) (*WebhookEndpoint, error) {
 	var e WebhookEndpoint
 	var events string
-	var created int64
-	err := t.Read().QueryRowContext(ctx, `SELECT id, url, events, secret, enabled, failures, created_at FROM webhook_endpoints WHERE id = ?`, id).
-		Scan(&e.ID, &e.URL, &events, &e.Secret, &e.Enabled, &e.Failures, &created)
-	if err != nil {
-		return nil, fmt.Errorf("db: webhook endpoint %s: %w", id, err)
+	var created, until int64
+	if err := row.Scan(&e.ID, &e.URL, &e.Description, &events, &e.Secret, &e.PreviousSecret, &until, &e.Enabled, &e.Failures, &created); err != nil {
+		return nil, err
 	}
-	e.Events, e.CreatedAt = strings.Fields(events), time.Unix(created, 0)
+	e.Events, e.CreatedAt, e.PreviousUntil = strings.Fields(events), time.Unix(created, 0), time.Unix(until, 0)
 	return &e, nil
 }
 
-// queueWebhooksTx queues one delivery per enabled endpoint that chose the
-// event caused by audit action a, in the change's own transaction.
+// WebhookEndpoint returns one endpoint of this agency, or not found.
+func (t *Store) WebhookEndpoint(ctx context.Context, id string) (*WebhookEndpoint, error) {
+	e, err := scanWebhookEndpoint(t.Read().QueryRowContext(ctx, `SELECT `+webhookEndpointColumns+` FROM webhook_endpoints WHERE id = ?`, id))
+	if err != nil {
+		return nil, db.NotFound(err, "Webhook endpoint")
+	}
+	return e, nil
+}
+
+// WebhookEndpoints lists the agency's endpoints, oldest first.
+func (t *Store) WebhookEndpoints(ctx context.Context) ([]*WebhookEndpoint, error) {
+	return db.QueryList(ctx, t.Read(), "webhook endpoints", scanWebhookEndpoint,
+		`SELECT `+webhookEndpointColumns+` FROM webhook_endpoints ORDER BY created_at, id`)
+}
+
+// changeWebhookEndpoint runs one UPDATE or DELETE on endpoint id with its
+// audit entry, or answers not found for an id this agency does not hold.
+func (t *Store) changeWebhookEndpoint(ctx context.Context, id, q string, a Audit, args ...any) (*WebhookEndpoint, error) {
+	e, err := t.WebhookEndpoint(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	err = t.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q, append(args, id)...)
+		if err != nil {
+			return fmt.Errorf("db: change webhook endpoint %s: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "Webhook endpoint not found.")
+		}
+		a.Target, a.Detail = id, e.URL
+		return t.auditTx(ctx, tx, a)
+	})
+	return e, err
+}
+
+// PauseWebhookEndpoint stops an endpoint: no delivery is queued for it
+// while paused, and those already queued wait.
+func (t *Store) PauseWebhookEndpoint(ctx context.Context, id string, a Audit) (*WebhookEndpoint, error) {
+	return t.changeWebhookEndpoint(ctx, id, `UPDATE webhook_endpoints SET enabled = 0 WHERE id = ?`, a)
+}
+
+// ResumeWebhookEndpoint starts a paused or disabled endpoint again, its
+// failures counted from zero; the deliveries that waited are sent.
+func (t *Store) ResumeWebhookEndpoint(ctx context.Context, id string, a Audit) (*WebhookEndpoint, error) {
+	return t.changeWebhookEndpoint(ctx, id, `UPDATE webhook_endpoints SET enabled = 1, failures = 0 WHERE id = ?`, a)
+}
+
+// DeleteWebhookEndpoint removes an endpoint with its deliveries.
+func (t *Store) DeleteWebhookEndpoint(ctx context.Context, id string, a Audit) (*WebhookEndpoint, error) {
+	return t.changeWebhookEndpoint(ctx, id, `DELETE FROM webhook_endpoints WHERE id = ?`, a)
+}
+
+// RotateWebhookSecret gives an endpoint a new signing secret, returned
+// once; the old one still signs beside it for WebhookSecretOverlap.
+func (t *Store) RotateWebhookSecret(ctx context.Context, id string, a Audit) (*WebhookEndpoint, error) {
+	secret, err := newWebhookSecret()
+	if err != nil {
+		return nil, err
+	}
+	until := time.Unix(t.Clock().Now().Add(WebhookSecretOverlap).Unix(), 0)
+	e, err := t.changeWebhookEndpoint(ctx, id, `UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = ?, secret = ? WHERE id = ?`,
+		a, until.Unix(), secret)
+	if err != nil {
+		return nil, err
+	}
+	e.PreviousSecret, e.PreviousUntil, e.Secret = e.Secret, until, secret
+	return e, nil
+}
+
+// RedeliverWebhook queues one of an endpoint's deliveries to be sent again
+// at once, with the same webhook-id (a receiver that saw it can tell).
+func (t *Store) RedeliverWebhook(ctx context.Context, endpointID, deliveryID string, a Audit) error {
+	return t.Tx(ctx, func(tx *sql.Tx) error {
+		var url string
+		err := tx.QueryRowContext(ctx, `UPDATE webhook_deliveries SET state = 'pending', next_at = ?
+			WHERE id = ? AND endpoint_id = ? RETURNING (SELECT url FROM webhook_endpoints WHERE id = endpoint_id)`,
+			t.Clock().Now().Unix(), deliveryID, endpointID).Scan(&url)
+		if err != nil {
+			return db.NotFound(err, "Webhook delivery")
+		}
+		a.Target, a.Detail = endpointID, deliveryID+" to "+url
+		return t.auditTx(ctx, tx, a)
+	})
+}
+
+// queueWebhooksTx queues the delivery of the event caused by audit action
+// a, in the change's own transaction.
 func (t *Store) queueWebhooksTx(ctx context.Context, tx *sql.Tx, a Audit) error {
 	event, ok := WebhookEvents[a.Action]
 	if !ok {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, events FROM webhook_endpoints WHERE enabled = 1`)
+	return t.queueWebhookTx(ctx, tx, event, map[string]string{"id": a.Target})
+}
+
+// queueWebhookTx queues one delivery of event with data per enabled
+// endpoint that chose it. A paused or disabled endpoint gets nothing.
+func (t *Store) queueWebhookTx(ctx context.Context, tx *sql.Tx, event string, data map[string]string) error {
+	rows, err := t.Cached(tx).QueryContext(ctx, `SELECT id, events FROM webhook_endpoints WHERE enabled = 1`)
 	if err != nil {
 		return fmt.Errorf("db: webhook endpoints: %w", err)
 	}
@@ -104,24 +305,56 @@ func (t *Store) queueWebhooksTx(ctx context.Context, tx *sql.Tx, a Audit) error 
 			rows.Close()
 			return err
 		}
-		for _, e := range strings.Fields(events) {
-			if e == event {
-				ids = append(ids, id)
-			}
+		if slices.Contains(strings.Fields(events), event) {
+			ids = append(ids, id)
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	if len(ids) == 0 {
+		return nil
+	}
 	now := t.Clock().Now().Unix()
+	body, err := json.Marshal(map[string]any{"type": event, "timestamp": time.Unix(now, 0).UTC().Format(time.RFC3339), "data": data})
+	if err != nil {
+		return err
+	}
 	for _, id := range ids {
-		msgID := "msg_" + uuid.NewString()
-		body, _ := json.Marshal(map[string]any{"type": event, "timestamp": time.Unix(now, 0).UTC().Format(time.RFC3339),
-			"data": map[string]string{"id": a.Target}})
 		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (id, endpoint_id, event, payload, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			msgID, id, event, string(body), now, now); err != nil {
+			"msg_"+uuid.NewString(), id, event, string(body), now, now); err != nil {
 			return fmt.Errorf("db: webhook delivery: %w", err)
+		}
+	}
+	return nil
+}
+
+// queueCaseWebhooksTx queues the webhooks a case's history entry e means:
+// a case created, changed (its status also as case.status_changed, and
+// case.closed when closed) or given a document.
+func (t *Store) queueCaseWebhooksTx(ctx context.Context, tx *sql.Tx, e Event) error {
+	data := map[string]string{"id": e.CaseID}
+	switch e.Kind {
+	case EventCreated:
+		return t.queueWebhookTx(ctx, tx, WebhookCaseCreated, data)
+	case EventAssigned, EventField:
+		data["field"] = e.Field
+		if e.Kind == EventAssigned {
+			data["field"] = "assignee"
+		}
+		return t.queueWebhookTx(ctx, tx, WebhookCaseUpdated, data)
+	case EventStatus:
+		data["from"], data["to"] = e.OldValue, e.NewValue
+		if err := t.queueWebhookTx(ctx, tx, WebhookCaseStatusChanged, data); err != nil {
+			return err
+		}
+		if e.NewValue == CaseClosed {
+			return t.queueWebhookTx(ctx, tx, WebhookCaseClosed, map[string]string{"id": e.CaseID})
+		}
+	case EventDocument:
+		if e.Field == DocumentUploaded {
+			return t.queueWebhookTx(ctx, tx, WebhookDocumentAdded, map[string]string{"case_id": e.CaseID, "name": e.NewValue})
 		}
 	}
 	return nil
@@ -129,7 +362,7 @@ func (t *Store) queueWebhooksTx(ctx context.Context, tx *sql.Tx, a Audit) error 
 
 // DueWebhookDeliveries lists pending deliveries whose time has come, oldest first.
 func (t *Store) DueWebhookDeliveries(ctx context.Context, limit int) ([]WebhookDelivery, error) {
-	return db.QueryList(ctx, t.Read(), "due webhooks", scanWebhookDelivery, `SELECT d.id, d.endpoint_id, d.event, d.payload, d.created_at, d.next_at, d.attempts, d.state, d.response_code
+	return db.QueryList(ctx, t.Read(), "due webhooks", scanWebhookDelivery, `SELECT d.id, d.endpoint_id, d.event, d.payload, d.created_at, d.next_at, d.last_at, d.attempts, d.state, d.response_code
 		FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
 		WHERE d.state = 'pending' AND d.next_at <= ? AND e.enabled = 1 ORDER BY d.created_at, d.id LIMIT ?`, t.Clock().Now().Unix(), limit)
 }
@@ -175,8 +408,11 @@ func (t *Store) RecordWebhookAttempt(ctx context.Context, d WebhookDelivery, cod
 		}
 		if enabled && failures >= WebhookMaxFailures {
 			disabled = true
-			_, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET enabled = 0 WHERE id = ?`, d.EndpointID)
-			return err
+			if _, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET enabled = 0 WHERE id = ?`, d.EndpointID); err != nil {
+				return err
+			}
+			return t.auditTx(ctx, tx, Audit{ActorName: "Webhook delivery", Action: "webhook.disabled", Target: d.EndpointID,
+				Detail: fmt.Sprintf("after %d failed attempts in a row", failures)})
 		}
 		return nil
 	})
@@ -188,17 +424,17 @@ func (t *Store) RecordWebhookAttempt(ctx context.Context, d WebhookDelivery, cod
 
 // WebhookDeliveries lists an endpoint's deliveries, newest first.
 func (t *Store) WebhookDeliveries(ctx context.Context, endpointID string, limit int) ([]WebhookDelivery, error) {
-	return db.QueryList(ctx, t.Read(), "webhook deliveries", scanWebhookDelivery, `SELECT id, endpoint_id, event, payload, created_at, next_at, attempts, state, response_code
+	return db.QueryList(ctx, t.Read(), "webhook deliveries", scanWebhookDelivery, `SELECT id, endpoint_id, event, payload, created_at, next_at, last_at, attempts, state, response_code
 		FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`, endpointID, limit)
 }
 
 // scanWebhookDelivery reads one delivery row in the column order both lists use.
 func scanWebhookDelivery(row db.Scanner) (WebhookDelivery, error) {
 	var d WebhookDelivery
-	var created, next int64
-	if err := row.Scan(&d.ID, &d.EndpointID, &d.Event, &d.Payload, &created, &next, &d.Attempts, &d.State, &d.ResponseCode); err != nil {
+	var created, next, last int64
+	if err := row.Scan(&d.ID, &d.EndpointID, &d.Event, &d.Payload, &created, &next, &last, &d.Attempts, &d.State, &d.ResponseCode); err != nil {
 		return d, err
 	}
-	d.CreatedAt, d.NextAt = time.Unix(created, 0), time.Unix(next, 0)
+	d.CreatedAt, d.NextAt, d.LastAt = time.Unix(created, 0), time.Unix(next, 0), db.UnixTime(last)
 	return d, nil
 }

@@ -12,7 +12,7 @@ import (
 func TestWebhookQueuedWithTheChange(t *testing.T) {
 	tn := mustOpenProbeTenant(t)
 	ctx := context.Background()
-	if _, err := tn.CreateWebhookEndpoint(ctx, "https://hooks.example.com/x", []string{"client.created"}); err != nil {
+	if _, err := tn.CreateWebhookEndpoint(ctx, "https://hooks.example.com/x", "", []string{"client.created"}, Audit{Action: "webhook.created"}); err != nil {
 		t.Fatal(err)
 	}
 	boom := errors.New("boom")
