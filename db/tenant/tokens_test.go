@@ -141,4 +141,22 @@ func TestResetPassword(t *testing.T) {
 			t.Fatalf("password hash = %q, want it unchanged", got.PasswordHash)
 		}
 	})
+
+	t.Run("the link of a person disabled after it was sent is refused and changes nothing", func(t *testing.T) {
+		t.Parallel()
+		f := mustOpenFixture(t)
+		tn, _ := f.mustOpenAgency(t, "acme")
+		staff := mustAddUser(t, tn, "staff@example.com", tenant.RoleStaff)
+		token := mustReset(t, tn, staff.ID)
+		if err := tn.SetUserStatus(ctx, staff.ID, tenant.UserDisabled, tenant.Audit{Action: "user.disabled"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := tn.PasswordResetUser(ctx, token)
+		wantCode(t, err, apperr.NotFound)
+		_, err = reset(tn, token)
+		wantCode(t, err, apperr.NotFound)
+		if got, _ := tn.UserByID(ctx, staff.ID); got.PasswordHash != testHash || got.Status != tenant.UserDisabled {
+			t.Fatalf("user = %q, %q; want the old hash and still disabled", got.PasswordHash, got.Status)
+		}
+	})
 }
