@@ -304,15 +304,13 @@ func (h *Handlers) RevokeOtherSessionsConfirm(c *fiber.Ctx, r *Request) error {
 		}
 	}
 	page := "/a/" + r.Agency.Slug + "/account/sessions"
-	cv := &confirmView{Heading: "Sign out everywhere else?", Action: page + "/others/revoke", Button: "Sign out everywhere else", Danger: true,
+	lang := r.Lang()
+	cv := &confirmView{Heading: i18n.T(lang, "sessions.revoke_q"), Action: page + "/others/revoke", Button: i18n.T(lang, "sessions.revoke_button"), Danger: true,
 		Back: confirmBack(c, page)}
-	switch others {
-	case 0:
-		cv.Lines = []string{"You are signed in nowhere else."}
-	case 1:
-		cv.Lines = []string{"1 other session ends at once; that device must sign in again. This device stays signed in."}
-	default:
-		cv.Lines = []string{fmt.Sprintf("%d other sessions end at once; those devices must sign in again. This device stays signed in.", others)}
+	if others == 0 {
+		cv.Lines = []string{i18n.T(lang, "sessions.nowhere_else")}
+	} else {
+		cv.Lines = []string{i18n.T(lang, "sessions.others_end", others)}
 	}
 	return h.confirm(c, cv)
 }

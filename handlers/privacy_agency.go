@@ -11,6 +11,7 @@ import (
 	"mintedmind/apperr"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // ClientExportZip sends one client's complete record as a ZIP
@@ -55,7 +56,7 @@ func (h *Handlers) ClientEraseForm(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	return h.formPage(c, "pages/privacy/erase", "pages/privacy/erase", &clientEraseView{Page: Page{Title: "Erase " + cl.Name}, Client: cl}, nil)
+	return h.formPage(c, "pages/privacy/erase", "pages/privacy/erase", &clientEraseView{Page: Page{Title: i18n.T(r.Lang(), "erase.title", "Name", cl.Name)}, Client: cl}, nil)
 }
 
 // ClientErase erases a client's personal data once their name is typed.
@@ -72,7 +73,7 @@ func (h *Handlers) ClientErase(c *fiber.Ctx, r *Request) error {
 		if lerr != nil {
 			return lerr
 		}
-		return h.formPage(c, "pages/privacy/erase", "pages/privacy/erase", &clientEraseView{Page: Page{Title: "Erase " + cl.Name}, Client: cl}, err)
+		return h.formPage(c, "pages/privacy/erase", "pages/privacy/erase", &clientEraseView{Page: Page{Title: i18n.T(r.Lang(), "erase.title", "Name", cl.Name)}, Client: cl}, err)
 	}
 	if err != nil {
 		return err
