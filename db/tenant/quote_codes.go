@@ -51,14 +51,7 @@ func (t *Store) CreateQuoteCode(ctx context.Context, v Viewer, actor Actor, id, 
 		return nil, fmt.Errorf("db: a quote code has %d digits", QuoteCodeDigits)
 	}
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
-		q, err := loadQuote(ctx, tx, v, id)
-		if err != nil {
-			return err
-		}
-		if v.ClientID == "" {
-			return apperr.New(apperr.Forbidden, "Only the client's contacts accept a quote.")
-		}
-		if err := q.answerable(today); err != nil {
+		if _, err := loadAnswerable(ctx, tx, v, id, today, "accept"); err != nil {
 			return err
 		}
 		now := t.Now()

@@ -298,6 +298,23 @@ func scanQuote(row db.Scanner) (*Quote, error) {
 	return &q, nil
 }
 
+// loadAnswerable loads a quote that the viewer, one of its client's
+// contacts, may still answer today; doing names the answer for the
+// refusal given to anyone else ("accept", "decline").
+func loadAnswerable(ctx context.Context, tx caseQuerier, v Viewer, id, today, doing string) (*Quote, error) {
+	q, err := loadQuote(ctx, tx, v, id)
+	if err != nil {
+		return nil, err
+	}
+	if v.ClientID == "" {
+		return nil, apperr.New(apperr.Forbidden, "Only the client's contacts %s a quote.", doing)
+	}
+	if err := q.answerable(today); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
 // loadQuote reads a quote version v may see, with its lines and acceptance.
 func loadQuote(ctx context.Context, tx caseQuerier, v Viewer, id string) (*Quote, error) {
 	if uuid.Validate(id) != nil {
@@ -705,14 +722,8 @@ func (t *Store) AcceptQuote(ctx context.Context, v Viewer, actor Actor, id strin
 		return nil, apperr.FieldErrors(f)
 	}
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
-		q, err := loadQuote(ctx, tx, v, id)
+		q, err := loadAnswerable(ctx, tx, v, id, in.Today, "accept")
 		if err != nil {
-			return err
-		}
-		if v.ClientID == "" {
-			return apperr.New(apperr.Forbidden, "Only the client's contacts accept a quote.")
-		}
-		if err := q.answerable(in.Today); err != nil {
 			return err
 		}
 		if err := t.useQuoteCodeTx(ctx, tx, q.ID, actor.ID, strings.TrimSpace(in.Code)); err != nil {
@@ -773,14 +784,8 @@ func (t *Store) DeclineQuote(ctx context.Context, v Viewer, actor Actor, id, rea
 		return apperr.FieldErrors(map[string]string{"reason": fmt.Sprintf("At most %d characters.", QuoteReasonMax)})
 	}
 	return t.Tx(ctx, func(tx *sql.Tx) error {
-		q, err := loadQuote(ctx, tx, v, id)
+		q, err := loadAnswerable(ctx, tx, v, id, today, "decline")
 		if err != nil {
-			return err
-		}
-		if v.ClientID == "" {
-			return apperr.New(apperr.Forbidden, "Only the client's contacts decline a quote.")
-		}
-		if err := q.answerable(today); err != nil {
 			return err
 		}
 		now := t.Now()
