@@ -15,6 +15,10 @@ type Line struct {
 	// DiscountBP is the line's own discount in basis points of its net
 	// (1000 = 10 %); Compute takes it off (Discounted).
 	DiscountBP int64
+	// TaxPresetID names the agency's tax preset the line's rate came
+	// from, and TaxNote is the legal note that preset carries, copied
+	// onto the line when it was saved (empty for a rate typed by hand).
+	TaxPresetID, TaxNote string
 
 	totalDiscount bool // a line Discounted made of the discount on the total
 }
@@ -85,4 +89,18 @@ func mulDivRound(a, b, c int64) int64 {
 		p.Neg(p)
 	}
 	return p.Int64()
+}
+
+// TaxNotes are the legal notes the lines' tax presets carry, each once,
+// in the order of the lines: what an invoice prints under its totals.
+func TaxNotes(lines []Line) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range lines {
+		if l.TaxNote != "" && !seen[l.TaxNote] {
+			seen[l.TaxNote] = true
+			out = append(out, l.TaxNote)
+		}
+	}
+	return out
 }

@@ -201,16 +201,19 @@ func (h *Handlers) invoiceFormView(c *fiber.Ctx, r *Request, v tenant.Viewer, fo
 			options = append([]option{{ref.ID, ref.Name, true}}, options...)
 		}
 	}
+	if form.tax == nil {
+		if form.tax, err = loadInvoiceTax(c, r); err != nil {
+			return nil, err
+		}
+	}
 	if len(form.Lines) == 0 {
-		form.Lines = []invoiceLineForm{{Index: 0, Quantity: "1", VAT: "0"}}
+		form.Lines = []invoiceLineForm{{Index: 0, Quantity: "1", VAT: form.tax.newLineVAT()}}
 	}
 	base := invoiceBase(r)
 	view := &invoiceFormView{Page: Page{Title: "New invoice"}, Form: form, Clients: options, ClientsCapped: len(clients) == caseClientChoices,
 		Cases: invoiceCaseOptions(ctx, r, v, form.ClientID, form.CaseID), Currencies: currencyOptions(form.Currency),
 		Base: base, LineURL: base + "/line", CasesURL: base + "/cases", Action: base, Cancel: base, FindAction: base + "/new"}
-	for _, l := range form.Lines {
-		view.Lines = append(view.Lines, &invoiceLineRow{Line: l, LineURL: view.LineURL})
-	}
+	view.Lines = form.tax.lineRows(r.Lang(), view.LineURL, form.Lines)
 	view.Totals = invoiceTotalsOf(r, form)
 	if inv != nil {
 		page := base + "/" + inv.ID
@@ -269,7 +272,11 @@ func (h *Handlers) InvoiceLine(c *fiber.Ctx, r *Request) error {
 		c.Type("html", "utf-8")
 		return c.SendString("")
 	}
-	return h.fragment(c, "partials/invoices/line", &invoiceLineRow{Line: invoiceLineForm{Quantity: "1", VAT: "0"}, LineURL: invoiceBase(r) + "/line"})
+	tax, err := loadInvoiceTax(c, r)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, "partials/invoices/line", tax.lineRows(r.Lang(), invoiceBase(r)+"/line", []invoiceLineForm{{Quantity: "1", VAT: tax.newLineVAT()}})[0])
 }
 
 // InvoiceCases is the case menu of a client, for the editor (htmx).
@@ -289,7 +296,10 @@ func (h *Handlers) InvoiceCreate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	form := readInvoiceForm(c)
+	form, err := invoiceFormFor(c, r)
+	if err != nil {
+		return err
+	}
 	if addLineAsked(c) {
 		view, err := h.invoiceFormView(c, r, v, form.withEmptyLine(), nil)
 		if err != nil {
@@ -351,7 +361,10 @@ func (h *Handlers) InvoiceUpdate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	form := readInvoiceForm(c)
+	form, err := invoiceFormFor(c, r)
+	if err != nil {
+		return err
+	}
 	if inv.Kind == tenant.KindCreditNote {
 		form.ClientID, form.CaseID = inv.ClientID, inv.CaseID
 	}

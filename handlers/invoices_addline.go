@@ -20,7 +20,7 @@ func addLineAsked(c *fiber.Ctx) bool { return c.FormValue("add_line") != "" }
 // billing.MaxLines), as InvoiceLine sends one.
 func (f invoiceForm) withEmptyLine() invoiceForm {
 	if len(f.Lines) < billing.MaxLines {
-		f.Lines = append(f.Lines, invoiceLineForm{Index: len(f.Lines), Quantity: "1", VAT: "0"})
+		f.Lines = append(f.Lines, invoiceLineForm{Index: len(f.Lines), Quantity: "1", VAT: f.tax.newLineVAT()})
 	}
 	return f
 }

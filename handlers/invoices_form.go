@@ -17,6 +17,12 @@ type invoiceLineForm struct {
 	Index                                  int
 	Description, Quantity, Price, VAT      string
 	DescErr, QuantityErr, PriceErr, VATErr string
+	// TaxPreset is the tax preset chosen ("": the rate typed in VAT),
+	// TaxOptions the select of the agency's presets (none: no select) in
+	// Lang, and TaxErr its message (invoices_tax.go).
+	TaxPreset, TaxErr string
+	TaxOptions        []option
+	Lang              string
 }
 
 // invoiceForm is the invoice (or recurring template) editor as typed.
@@ -31,6 +37,8 @@ type invoiceForm struct {
 	// Recurring schedules only.
 	Frequency, IntervalMonths, EndDate, Count string
 	AutoSend                                  bool
+
+	tax *invoiceTax // the agency's presets and default rate, once loaded
 }
 
 // invoiceFieldMax bounds each typed field before any parsing, so a huge
@@ -54,7 +62,7 @@ func readInvoiceForm(c *fiber.Ctx) invoiceForm {
 		Frequency: formValue(c, "frequency"), IntervalMonths: formValue(c, "interval_months"), EndDate: formValue(c, "end_date"),
 		Count: formValue(c, "count"), AutoSend: c.FormValue("auto_send") == "1",
 	}
-	desc, qty, price, vat := multi("line_description"), multi("line_quantity"), multi("line_price"), multi("line_vat")
+	desc, qty, price, vat, tax := multi("line_description"), multi("line_quantity"), multi("line_price"), multi("line_vat"), multi("line_tax")
 	n := max(len(desc), len(qty), len(price), len(vat))
 	at := func(s []string, i int) string {
 		if i < len(s) {
@@ -64,7 +72,7 @@ func readInvoiceForm(c *fiber.Ctx) invoiceForm {
 	}
 	for i := 0; i < n && i <= billing.MaxLines; i++ {
 		f.Lines = append(f.Lines, invoiceLineForm{Index: i, Description: at(desc, i), Quantity: strings.TrimSpace(at(qty, i)),
-			Price: strings.TrimSpace(at(price, i)), VAT: strings.TrimSpace(at(vat, i))})
+			Price: strings.TrimSpace(at(price, i)), VAT: strings.TrimSpace(at(vat, i)), TaxPreset: strings.TrimSpace(at(tax, i))})
 	}
 	return f
 }
@@ -130,6 +138,15 @@ func (f invoiceForm) input() (tenant.InvoiceInput, map[string]string) {
 			errs["line_vat."+n] = "VAT rate: " + err.Error() + " (a percentage from 0 to 100)."
 		}
 		line.VATRateBP = v
+		if l.TaxPreset != "" {
+			line.TaxPresetID = l.TaxPreset
+			if p := f.tax.preset(l.TaxPreset); p != nil {
+				line.VATRateBP = p.VATRateBP
+				delete(errs, "line_vat."+n) // the preset's rate counts, not the one typed
+			} else if f.tax != nil {
+				errs["line_tax."+n] = "Choose one of your tax presets, or type a rate."
+			}
+		}
 		in.Lines = append(in.Lines, line)
 	}
 	if len(f.Lines) > billing.MaxLines {
@@ -150,6 +167,7 @@ func (f invoiceForm) withErrors(errs map[string]string) invoiceForm {
 		n := strconv.Itoa(i)
 		f.Lines[i].DescErr, f.Lines[i].QuantityErr = errs["line_description."+n], errs["line_quantity."+n]
 		f.Lines[i].PriceErr, f.Lines[i].VATErr = errs["line_price."+n], errs["line_vat."+n]
+		f.Lines[i].TaxErr = errs["line_tax."+n]
 	}
 	return f
 }
@@ -162,7 +180,7 @@ func invoiceFormOf(in tenant.InvoiceInput) invoiceForm {
 	f.DueDateWas = f.DueDate
 	for i, l := range in.Lines {
 		f.Lines = append(f.Lines, invoiceLineForm{Index: i, Description: l.Description, Quantity: billing.FormatQuantity(l.QuantityMilli),
-			Price: billing.FormatMinor(l.UnitPrice), VAT: billing.FormatRate(l.VATRateBP)})
+			Price: billing.FormatMinor(l.UnitPrice), VAT: billing.FormatRate(l.VATRateBP), TaxPreset: l.TaxPresetID})
 	}
 	return f
 }

@@ -16,6 +16,7 @@ type invoiceView struct {
 	Subtotal, VAT, Total, Paid, Outstanding                    amount
 	Groups                                                     []invoiceGroupView
 	Lines                                                      []invoiceShownLine
+	TaxNotes                                                   []string // the legal notes of the lines' tax presets
 	IsDraft, IsOpen, IsCredit                                  bool
 }
 
@@ -50,6 +51,7 @@ func (h *Handlers) newInvoiceView(r *Request, inv *tenant.Invoice) invoiceView {
 	if inv.CaseID != "" {
 		v.CaseURL, v.CaseLabel = caseBase(r)+"/"+inv.CaseID, tenant.CaseNumber(inv.CaseNumber)
 	}
+	v.TaxNotes = billing.TaxNotes(inv.InvoiceInput.Lines)
 	for _, g := range tot.ByRate {
 		v.Groups = append(v.Groups, invoiceGroupView{billing.FormatRate(g.RateBP) + "%", r.money(g.Net, inv.Currency), r.money(g.VAT, inv.Currency)})
 	}

@@ -51,5 +51,9 @@ func invoiceTotalsOf(r *Request, f invoiceForm) *invoiceTotalsView {
 
 // InvoiceTotals answers the editor's posted form with its totals (htmx).
 func (h *Handlers) InvoiceTotals(c *fiber.Ctx, r *Request) error {
-	return h.fragment(c, "partials/invoices/totals", invoiceTotalsOf(r, readInvoiceForm(c)))
+	form, err := invoiceFormFor(c, r)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, "partials/invoices/totals", invoiceTotalsOf(r, form))
 }

@@ -120,7 +120,10 @@ func (h *Handlers) RecurringCreate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	form := readInvoiceForm(c)
+	form, err := invoiceFormFor(c, r)
+	if err != nil {
+		return err
+	}
 	form.IssueDate = formValue(c, "start_date")
 	if addLineAsked(c) {
 		view, err := h.recurringFormView(c, r, v, form.withEmptyLine())

@@ -59,7 +59,10 @@ func (h *Handlers) RecurringUpdate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	form := readInvoiceForm(c)
+	form, err := invoiceFormFor(c, r)
+	if err != nil {
+		return err
+	}
 	form.IssueDate, form.Frequency, form.IntervalMonths, form.EndDate, form.Count = rec.IssueDate, rec.Frequency, strconv.Itoa(rec.IntervalMonths), rec.EndDate, strconv.Itoa(rec.Count)
 	if addLineAsked(c) {
 		view, err := h.recurringEditView(c, r, v, rec, form.withEmptyLine())

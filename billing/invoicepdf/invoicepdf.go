@@ -66,8 +66,11 @@ type Document struct {
 	Paid       int64
 	Payments   []PaymentLine // received so far, printed under the totals
 	Notes      string
-	Logo       []byte    // PNG or JPEG, optional
-	Created    time.Time // the PDF's creation date; fixed dates give identical files
+	// TaxNotes are the legal notes of the lines' tax presets
+	// (billing.TaxNotes), printed under the totals.
+	TaxNotes []string
+	Logo     []byte    // PNG or JPEG, optional
+	Created  time.Time // the PDF's creation date; fixed dates give identical files
 	// Lang is the language its labels and amounts are printed in (i18n,
 	// the client's language); "" is English.
 	Lang string
@@ -259,6 +262,14 @@ func Write(w io.Writer, d Document) error {
 	if d.Paid != 0 {
 		total(label("Paid"), money(d.Paid, d.Currency), false)
 		total(label("Amount due"), money(d.Totals.Total-d.Paid, d.Currency), true)
+	}
+
+	if len(d.TaxNotes) > 0 {
+		p.Ln(3)
+		p.SetFont("dejavu", "", 9)
+		for _, n := range d.TaxNotes {
+			p.MultiCell(0, 4.5, n, "", "L", false)
+		}
 	}
 
 	if len(d.Payments) > 0 {

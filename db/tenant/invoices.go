@@ -193,6 +193,12 @@ func (in *InvoiceInput) Validate() error {
 		if l.VATRateBP < 0 || l.VATRateBP > billing.MaxVATRateBP {
 			f["line_vat."+n] = "The VAT rate is 0 to 100 %."
 		}
+		if l.DiscountBP < 0 || l.DiscountBP > billing.MaxDiscountBP {
+			f["line_discount."+n] = "The discount is 0 to 100 %."
+		}
+		if l.TaxPresetID != "" && uuid.Validate(l.TaxPresetID) != nil {
+			f["line_tax."+n] = "Choose one of your tax presets, or type a rate."
+		}
 	}
 	return apperr.FieldErrors(f)
 }
@@ -239,8 +245,17 @@ func loadInvoice(ctx context.Context, q caseQuerier, v Viewer, id string) (*Invo
 	if err != nil {
 		return nil, db.NotFound(err, "Invoice")
 	}
-	inv.Lines, err = readLines(ctx, q, `SELECT description, quantity_milli, unit_price, vat_rate_bp FROM invoice_lines WHERE invoice_id = ? ORDER BY position`, id)
+	inv.Lines, err = readLines(ctx, q, `SELECT `+lineColumns+` FROM invoice_lines WHERE invoice_id = ? ORDER BY position`, id)
 	return inv, err
+}
+
+// lineColumns are the columns of a stored line (invoice_lines,
+// recurring_lines) in the order scanLine reads them.
+const lineColumns = `description, quantity_milli, unit_price, vat_rate_bp, discount_bp, COALESCE(tax_preset_id, ''), tax_note`
+
+// scanLine reads the lineColumns of a row after dest (a row's other columns first).
+func scanLine(row db.Scanner, l *billing.Line, dest ...any) error {
+	return row.Scan(append(dest, &l.Description, &l.QuantityMilli, &l.UnitPrice, &l.VATRateBP, &l.DiscountBP, &l.TaxPresetID, &l.TaxNote)...)
 }
 
 func readLines(ctx context.Context, q caseQuerier, query, id string) ([]billing.Line, error) {
@@ -252,7 +267,7 @@ func readLines(ctx context.Context, q caseQuerier, query, id string) ([]billing.
 	var out []billing.Line
 	for rows.Next() {
 		var l billing.Line
-		if err := rows.Scan(&l.Description, &l.QuantityMilli, &l.UnitPrice, &l.VATRateBP); err != nil {
+		if err := scanLine(rows, &l); err != nil {
 			return nil, fmt.Errorf("db: lines of %s: %w", id, err)
 		}
 		out = append(out, l)
@@ -277,6 +292,9 @@ func checkInvoiceRefs(ctx context.Context, tx *sql.Tx, v Viewer, in *InvoiceInpu
 	if _, err := clientForCase(ctx, tx, v, in.ClientID); err != nil {
 		return err
 	}
+	if err := resolveTaxPresets(ctx, tx, in.Lines); err != nil {
+		return err
+	}
 	if in.CaseID == "" {
 		return nil
 	}
@@ -292,8 +310,9 @@ func writeLines(ctx context.Context, tx *sql.Tx, table, col, id string, lines []
 		return fmt.Errorf("db: clear lines of %s: %w", id, err)
 	}
 	for i, l := range lines {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+col+`, position, description, quantity_milli, unit_price, vat_rate_bp) VALUES (?, ?, ?, ?, ?, ?)`,
-			id, i, strings.TrimSpace(l.Description), l.QuantityMilli, l.UnitPrice, l.VATRateBP); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+col+`, position, description, quantity_milli, unit_price, vat_rate_bp, discount_bp, tax_preset_id, tax_note)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, i, strings.TrimSpace(l.Description), l.QuantityMilli, l.UnitPrice, l.VATRateBP, l.DiscountBP, caseNullable(l.TaxPresetID), l.TaxNote); err != nil {
 			return fmt.Errorf("db: write line of %s: %w", id, err)
 		}
 	}

@@ -111,7 +111,7 @@ func loadRecurring(ctx context.Context, q caseQuerier, v Viewer, id string) (*Re
 	if err != nil {
 		return nil, db.NotFound(err, "Recurring invoice")
 	}
-	r.Lines, err = readLines(ctx, q, `SELECT description, quantity_milli, unit_price, vat_rate_bp FROM recurring_lines WHERE recurring_id = ? ORDER BY position`, id)
+	r.Lines, err = readLines(ctx, q, `SELECT `+lineColumns+` FROM recurring_lines WHERE recurring_id = ? ORDER BY position`, id)
 	return r, err
 }
 
@@ -133,7 +133,7 @@ func (t *Store) RecurringList(ctx context.Context, v Viewer) ([]*Recurring, erro
 	for i, r := range list {
 		byID[r.ID], ids[i] = r, r.ID
 	}
-	rows, err := t.Reader().QueryContext(ctx, `SELECT recurring_id, description, quantity_milli, unit_price, vat_rate_bp FROM recurring_lines
+	rows, err := t.Reader().QueryContext(ctx, `SELECT recurring_id, `+lineColumns+` FROM recurring_lines
 		WHERE recurring_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+`) ORDER BY recurring_id, position`, ids...)
 	if err != nil {
 		return nil, fmt.Errorf("db: recurring lines: %w", err)
@@ -142,7 +142,7 @@ func (t *Store) RecurringList(ctx context.Context, v Viewer) ([]*Recurring, erro
 	for rows.Next() {
 		var id string
 		var l billing.Line
-		if err := rows.Scan(&id, &l.Description, &l.QuantityMilli, &l.UnitPrice, &l.VATRateBP); err != nil {
+		if err := scanLine(rows, &l, &id); err != nil {
 			return nil, fmt.Errorf("db: recurring lines: %w", err)
 		}
 		if r := byID[id]; r != nil {

@@ -54,7 +54,8 @@ func (t *Store) newRecurringBatch(ctx context.Context, tx *sql.Tx, agencyName st
 		{&b.invoice, `INSERT INTO invoices (id, kind, client_id, case_id, recurring_id, status, currency, issue_date, terms_days, due_date, notes,
 			subtotal, vat_total, total, number, seller, buyer, issued_at, created_at, updated_at)
 			VALUES (?, 'invoice', ?, ?, ?, 'issued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&b.line, `INSERT INTO invoice_lines (invoice_id, position, description, quantity_milli, unit_price, vat_rate_bp) VALUES (?, ?, ?, ?, ?, ?)`},
+		{&b.line, `INSERT INTO invoice_lines (invoice_id, position, description, quantity_milli, unit_price, vat_rate_bp, discount_bp, tax_preset_id, tax_note)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&b.run, `INSERT INTO recurring_runs (recurring_id, period_index, period_date, invoice_id, created_at) VALUES (?, ?, ?, ?, ?)`},
 		{&b.audit, `INSERT INTO audit_log (at, actor_id, actor_name, action, target, ip, user_agent, detail) VALUES (?, '', ?, 'invoice.issued', ?, '', '', ?)`},
 		{&b.advance, `UPDATE recurring_invoices SET next_index = ?, updated_at = ? WHERE id = ?`},
@@ -152,7 +153,7 @@ func (b *recurringBatch) issue(ctx context.Context, r *Recurring, index int, d t
 		return "", fmt.Errorf("db: issue recurring invoice: %w", err)
 	}
 	for i, l := range in.Lines {
-		if _, err := b.line.ExecContext(ctx, id, i, strings.TrimSpace(l.Description), l.QuantityMilli, l.UnitPrice, l.VATRateBP); err != nil {
+		if _, err := b.line.ExecContext(ctx, id, i, strings.TrimSpace(l.Description), l.QuantityMilli, l.UnitPrice, l.VATRateBP, l.DiscountBP, caseNullable(l.TaxPresetID), l.TaxNote); err != nil {
 			return "", fmt.Errorf("db: write line of %s: %w", id, err)
 		}
 	}
@@ -226,7 +227,7 @@ func (b *recurringBatch) load(ctx context.Context, ids []string) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	lines, err := b.tx.QueryContext(ctx, `SELECT recurring_id, description, quantity_milli, unit_price, vat_rate_bp FROM recurring_lines
+	lines, err := b.tx.QueryContext(ctx, `SELECT recurring_id, `+lineColumns+` FROM recurring_lines
 		WHERE recurring_id IN `+in+` ORDER BY recurring_id, position`, args...)
 	if err != nil {
 		return fmt.Errorf("db: load recurring lines: %w", err)
@@ -235,7 +236,7 @@ func (b *recurringBatch) load(ctx context.Context, ids []string) error {
 	for lines.Next() {
 		var id string
 		var l billing.Line
-		if err := lines.Scan(&id, &l.Description, &l.QuantityMilli, &l.UnitPrice, &l.VATRateBP); err != nil {
+		if err := scanLine(lines, &l, &id); err != nil {
 			return fmt.Errorf("db: load recurring lines: %w", err)
 		}
 		if r := b.schedules[id]; r != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"mintedmind/apperr"
+	"mintedmind/billing"
 	"mintedmind/db"
 )
 
@@ -167,4 +168,27 @@ func formatBP(bp int64) string {
 		s += strings.TrimRight(fmt.Sprintf(".%02d", r), "0")
 	}
 	return s
+}
+
+// resolveTaxPresets gives each line that names a tax preset that preset's
+// rate and a copy of its legal note, inside tx; a line without one has no
+// note. A preset that is archived or not this agency's is refused on its
+// line (line_tax.N), so nothing is written.
+func resolveTaxPresets(ctx context.Context, tx *sql.Tx, lines []billing.Line) error {
+	f := map[string]string{}
+	for i := range lines {
+		l := &lines[i]
+		l.TaxNote = ""
+		if l.TaxPresetID == "" {
+			continue
+		}
+		err := tx.QueryRowContext(ctx, `SELECT vat_rate_bp, note FROM tax_presets WHERE id = ? AND archived_at IS NULL`, l.TaxPresetID).Scan(&l.VATRateBP, &l.TaxNote)
+		switch {
+		case err == sql.ErrNoRows:
+			f[fmt.Sprintf("line_tax.%d", i)] = "Choose one of your tax presets, or type a rate."
+		case err != nil:
+			return fmt.Errorf("db: read tax preset %s: %w", l.TaxPresetID, err)
+		}
+	}
+	return apperr.FieldErrors(f)
 }

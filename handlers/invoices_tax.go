@@ -1,0 +1,89 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"mintedmind/billing"
+	"mintedmind/db/tenant"
+	"mintedmind/i18n"
+)
+
+// Tax presets on invoice lines (issue 22 point 3): each line of the
+// invoice (and recurring invoice) editor takes its VAT from one of the
+// agency's presets, chosen in a select, or from a rate typed beside it; a
+// new line starts with the agency's default rate. The store gives a line
+// its preset's rate and a copy of the preset's legal note when it saves
+// (tenant.resolveTaxPresets), refusing an archived preset or another
+// agency's; the editor's totals count the preset's rate the same way.
+
+// invoiceTax is what the editor needs of the agency's tax settings.
+type invoiceTax struct {
+	presets    []tenant.TaxPreset
+	defaultVAT string // the default rate as the VAT field shows it
+}
+
+// preset is the active preset id, or nil.
+func (t *invoiceTax) preset(id string) *tenant.TaxPreset {
+	if t == nil {
+		return nil
+	}
+	for i := range t.presets {
+		if t.presets[i].ID == id {
+			return &t.presets[i]
+		}
+	}
+	return nil
+}
+
+// newLineVAT is the VAT field of a new line: the default rate, or 0.
+func (t *invoiceTax) newLineVAT() string {
+	if t == nil || t.defaultVAT == "" {
+		return "0"
+	}
+	return t.defaultVAT
+}
+
+// loadInvoiceTax reads the agency's active presets and default VAT rate.
+func loadInvoiceTax(c *fiber.Ctx, r *Request) (*invoiceTax, error) {
+	ctx := c.UserContext()
+	presets, err := r.Tenant.TaxPresets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bp, err := r.Tenant.DefaultVATRate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &invoiceTax{presets: presets, defaultVAT: billing.FormatRate(bp)}, nil
+}
+
+// invoiceFormFor reads the posted editor with the agency's tax settings.
+func invoiceFormFor(c *fiber.Ctx, r *Request) (invoiceForm, error) {
+	f := readInvoiceForm(c)
+	tax, err := loadInvoiceTax(c, r)
+	f.tax = tax
+	return f, err
+}
+
+// taxOptions is a line's preset select in lang: a rate typed by hand
+// first, then each active preset, the line's chosen.
+func (t *invoiceTax) taxOptions(lang, chosen string) []option {
+	if t == nil || len(t.presets) == 0 {
+		return nil
+	}
+	out := []option{{"", i18n.T(lang, "taxline.typed_rate"), chosen == ""}}
+	for _, p := range t.presets {
+		out = append(out, option{p.ID, i18n.T(lang, "taxline.preset_option", "Name", p.Name, "Rate", billing.FormatRate(p.VATRateBP)), p.ID == chosen})
+	}
+	return out
+}
+
+// lineRows are the editor's lines as the line partial shows them.
+func (t *invoiceTax) lineRows(lang, lineURL string, lines []invoiceLineForm) []*invoiceLineRow {
+	out := make([]*invoiceLineRow, 0, len(lines))
+	for _, l := range lines {
+		l.Lang, l.TaxOptions = lang, t.taxOptions(lang, l.TaxPreset)
+		out = append(out, &invoiceLineRow{Line: l, LineURL: lineURL})
+	}
+	return out
+}
