@@ -48,7 +48,7 @@ func TestWebhooksJob(t *testing.T) {
 	release()
 	r := NewRunner(control, pool, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
 	r.AddWebhooks(&webhook.Sender{TLS: &tls.Config{RootCAs: certs, ServerName: "example.com"},
-		Checker: webhook.Checker{AllowIP: func(ip netip.Addr) bool { return ip.IsLoopback() }}})
+		Checker: webhook.Checker{AllowIP: func(ip netip.Addr) bool { return ip.IsLoopback() }}}, nil, "http://mm.test")
 	run, err := r.Run(ctx, JobWebhooks)
 	if err != nil || run.Counts["delivered"] != 1 || hits.Load() != 1 {
 		t.Fatalf("first run: %v %v, %d hits", run.Counts, err, hits.Load())

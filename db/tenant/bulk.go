@@ -52,6 +52,14 @@ func (t *Store) ActiveStaff(ctx context.Context) ([]*User, error) {
 		WHERE role IN ('owner', 'admin', 'staff') AND status = 'active' ORDER BY created_at, email`)
 }
 
+// ActiveAdmins lists the agency's active owners and admins, oldest
+// account first: the people told of what needs an administrator (a
+// webhook endpoint disabled after repeated failures).
+func (t *Store) ActiveAdmins(ctx context.Context) ([]*User, error) {
+	return db.QueryList(ctx, t.Read(), "active admins", scanUser, `SELECT `+userColumns+` FROM users
+		WHERE role IN ('owner', 'admin') AND status = 'active' ORDER BY created_at, email`)
+}
+
 // CaseNumberHigh is the highest case number the agency used or reserved:
 // a bulk load numbers its cases after it.
 func (t *Store) CaseNumberHigh(ctx context.Context) (int64, error) {

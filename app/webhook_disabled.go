@@ -1,0 +1,53 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"mintedmind/db/control"
+	"mintedmind/db/tenant"
+	"mintedmind/i18n"
+	"mintedmind/webhook"
+)
+
+// TemplateWebhookDisabled tells an agency's owners and admins that an
+// endpoint was disabled after repeated failures (issue 20 point 4).
+const TemplateWebhookDisabled = "webhook-disabled"
+
+// webhookDisabledEmail is the data of TemplateWebhookDisabled.
+type webhookDisabledEmail struct {
+	Lang, AgencyName, URL, Description, Error, Link string
+	Failures, Code                                  int
+}
+
+// NotifyWebhookDisabled emails each active owner and admin of the agency,
+// in their language (their own choice, else the agency's), that d's
+// endpoint was disabled: which one, after how many failures, the last
+// answer, and a link to its page in Settings › Webhooks to resume it. The
+// caller calls it once per disable (webhook.Result.Disabled holds each
+// endpoint the attempt that disabled it reported, and only that one).
+func NotifyWebhookDisabled(ctx context.Context, m Queuer, a *control.Agency, t *tenant.Store, d webhook.Disabled, baseURL string) error {
+	admins, err := t.ActiveAdmins(ctx)
+	if err != nil {
+		return err
+	}
+	s, err := t.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	data := webhookDisabledEmail{AgencyName: a.Name, URL: d.Endpoint.URL, Description: d.Endpoint.Description, Error: d.Error,
+		Failures: d.Failures, Code: d.Code, Link: strings.TrimRight(baseURL, "/") + "/a/" + a.Slug + "/settings/webhooks/" + d.Endpoint.ID}
+	var errs []error
+	for _, u := range admins {
+		data.Lang = s.Language
+		if i18n.Supported(u.Language) {
+			data.Lang = u.Language
+		}
+		if err := m.Queue(ctx, a.ID, u.Email, TemplateWebhookDisabled, data); err != nil {
+			errs = append(errs, fmt.Errorf("app: email %s that webhook endpoint %s is disabled: %w", u.Email, d.Endpoint.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
