@@ -46,3 +46,133 @@ func TestWebhookCaseAndMessageEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestWebhookDocumentPaidAndClientMessageEvents: a document added to a
+// case (by the client, in the portal), a client's message in the portal
+// (origin client) and a payment that pays an invoice in full (not one
+// that pays part of it) each queue their webhook inside the change's own
+// transaction: while the queue refuses every insert the change itself is
+// refused and leaves nothing, and once it takes them the change and its
+// one delivery are stored together.
+func TestWebhookDocumentPaidAndClientMessageEvents(t *testing.T) {
+	t.Parallel()
+	f := mustOpenFixture(t)
+	tn, owner := f.mustOpenAgency(t, "hook-events-more")
+	ctx := context.Background()
+	if _, err := tn.CreateWebhookEndpoint(ctx, "https://hooks.example.com/x", "", tenant.WebhookEventTypes, tenant.Audit{Action: "webhook.created"}); err != nil {
+		t.Fatal(err)
+	}
+	cl, contact := mustContact(t, tn, owner, "Acme", "contact@example.test")
+	k := mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: cl.ID, Title: "Hooked"})
+	portal := tenant.Viewer{UserID: contact.ID, ClientID: cl.ID}
+	one := func(q string, args ...any) string {
+		t.Helper()
+		var s string
+		if err := tn.Read().QueryRow(q, args...).Scan(&s); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return s
+	}
+	deliveries := func(event string) []string {
+		t.Helper()
+		rows, err := tn.Read().Query(`SELECT payload FROM webhook_deliveries WHERE event = ? ORDER BY rowid`, event)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	// refuseQueue makes every insert into the delivery queue fail, as a
+	// full disk or a crash at that point would, until the returned func.
+	refuseQueue := func(t *testing.T) func() {
+		t.Helper()
+		if _, err := tn.Write().Exec(`CREATE TRIGGER refuse_webhooks BEFORE INSERT ON webhook_deliveries BEGIN SELECT RAISE(ABORT, 'the queue refuses'); END`); err != nil {
+			t.Fatal(err)
+		}
+		return func() {
+			if _, err := tn.Write().Exec(`DROP TRIGGER refuse_webhooks`); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	t.Run("a document added", func(t *testing.T) {
+		access := tenant.ClientDocumentAccess(cl.ID)
+		allow := refuseQueue(t)
+		_, err := tn.AddDocuments(ctx, access, actorOf(contact), k.ID, true, 1<<30, []tenant.DocumentFile{docFile("passport.pdf", 10)}, sizeText)
+		allow()
+		if err == nil {
+			t.Fatal("the upload was stored while its webhook could not be queued")
+		}
+		if got := one(`SELECT count(*) FROM documents WHERE case_id = ?`, k.ID); got != "0" || len(deliveries(tenant.WebhookDocumentAdded)) != 0 {
+			t.Fatalf("a refused upload left %s documents, %d deliveries", got, len(deliveries(tenant.WebhookDocumentAdded)))
+		}
+		if _, err := tn.AddDocuments(ctx, access, actorOf(contact), k.ID, true, 1<<30, []tenant.DocumentFile{docFile("passport.pdf", 10)}, sizeText); err != nil {
+			t.Fatal(err)
+		}
+		got := deliveries(tenant.WebhookDocumentAdded)
+		if len(got) != 1 || !strings.Contains(got[0], `"case_id":"`+k.ID+`"`) || !strings.Contains(got[0], `"name":"passport.pdf"`) {
+			t.Fatalf("document.added deliveries: %v", got)
+		}
+	})
+
+	t.Run("a client's message in the portal", func(t *testing.T) {
+		before := len(deliveries(tenant.WebhookMessageCreated))
+		allow := refuseQueue(t)
+		_, err := tn.AddMessage(ctx, portal, actorOf(contact), k.ID, "Sent from the portal", true, nil)
+		allow()
+		if err == nil {
+			t.Fatal("the message was stored while its webhook could not be queued")
+		}
+		if got := one(`SELECT count(*) FROM notes WHERE body = 'Sent from the portal'`); got != "0" || len(deliveries(tenant.WebhookMessageCreated)) != before {
+			t.Fatalf("a refused message left %s notes", got)
+		}
+		n, err := tn.AddMessage(ctx, portal, actorOf(contact), k.ID, "Sent from the portal", true, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := deliveries(tenant.WebhookMessageCreated)
+		if len(got) != before+1 || !strings.Contains(got[before], `"origin":"client"`) || !strings.Contains(got[before], `"id":"`+n.ID+`"`) {
+			t.Fatalf("message.created deliveries: %v", got)
+		}
+	})
+
+	t.Run("an invoice paid in full", func(t *testing.T) {
+		inv := mustIssued(t, tn, owner, invoiceInput(cl.ID))
+		pay := func(amount int64) error {
+			_, err := tn.RecordPayment(ctx, everything(owner), actorOf(owner), inv.ID, tenant.PaymentInput{Amount: amount, PaidOn: "2026-11-02", Method: tenant.MethodBankTransfer},
+				"2026-11-02", tenant.Audit{Action: "payment.recorded"})
+			return err
+		}
+		if err := pay(100); err != nil {
+			t.Fatal(err)
+		}
+		if got := deliveries(tenant.WebhookInvoicePaid); len(got) != 0 {
+			t.Fatalf("invoice.paid queued for a payment of part: %v", got)
+		}
+		allow := refuseQueue(t)
+		err := pay(inv.Total - 100)
+		allow()
+		if err == nil {
+			t.Fatal("the payment was stored while its webhook could not be queued")
+		}
+		if got := one(`SELECT status || '|' || paid || '|' || (SELECT count(*) FROM payments WHERE invoice_id = invoices.id) FROM invoices WHERE id = ?`, inv.ID); got != tenant.InvoicePartiallyPaid+"|100|1" {
+			t.Fatalf("after the refused payment: %s", got)
+		}
+		if err := pay(inv.Total - 100); err != nil {
+			t.Fatal(err)
+		}
+		got := deliveries(tenant.WebhookInvoicePaid)
+		if len(got) != 1 || !strings.Contains(got[0], `"id":"`+inv.ID+`"`) || !strings.Contains(got[0], `"number":"`+inv.Number+`"`) {
+			t.Fatalf("invoice.paid deliveries: %v", got)
+		}
+	})
+}
