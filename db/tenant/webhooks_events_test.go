@@ -49,7 +49,7 @@ func TestWebhookCaseAndMessageEvents(t *testing.T) {
 
 // TestWebhookDocumentPaidAndClientMessageEvents: a document added to a
 // case (by the client, in the portal), a client's message in the portal
-// (origin client) and a payment that pays an invoice in full (not one
+// (origin client) or by email (origin email) and a payment that pays an invoice in full (not one
 // that pays part of it) each queue their webhook inside the change's own
 // transaction: while the queue refuses every insert the change itself is
 // refused and leaves nothing, and once it takes them the change and its
@@ -141,6 +141,32 @@ func TestWebhookDocumentPaidAndClientMessageEvents(t *testing.T) {
 		}
 		got := deliveries(tenant.WebhookMessageCreated)
 		if len(got) != before+1 || !strings.Contains(got[before], `"origin":"client"`) || !strings.Contains(got[before], `"id":"`+n.ID+`"`) {
+			t.Fatalf("message.created deliveries: %v", got)
+		}
+	})
+
+	t.Run("a client's reply by email", func(t *testing.T) {
+		before := len(deliveries(tenant.WebhookMessageCreated))
+		reply := func() error {
+			m := &tenant.MessageDraft{Viewer: portal, Body: "Replied by email", FromClient: true,
+				Inbound: &tenant.InboundMail{MessageID: "<reply-1@example.test>", UserID: contact.ID}}
+			_, err := tn.AddMessageWithDocuments(ctx, tenant.ClientDocumentAccess(cl.ID), actorOf(contact), k.ID, m, tenant.Limits{}, nil, sizeText)
+			return err
+		}
+		allow := refuseQueue(t)
+		err := reply()
+		allow()
+		if err == nil {
+			t.Fatal("the reply was stored while its webhook could not be queued")
+		}
+		if got := one(`SELECT count(*) FROM notes WHERE body = 'Replied by email'`); got != "0" || len(deliveries(tenant.WebhookMessageCreated)) != before {
+			t.Fatalf("a refused reply left %s notes", got)
+		}
+		if err := reply(); err != nil { // its Message-ID was not kept either
+			t.Fatal(err)
+		}
+		got := deliveries(tenant.WebhookMessageCreated)
+		if len(got) != before+1 || !strings.Contains(got[before], `"origin":"email"`) {
 			t.Fatalf("message.created deliveries: %v", got)
 		}
 	})
