@@ -42,7 +42,7 @@ func InvoiceDocument(inv *tenant.Invoice, s tenant.BillingSettings, agencyName s
 func InvoiceDocumentIn(lang string, inv *tenant.Invoice, s tenant.BillingSettings, agencyName string, payments ...tenant.Payment) invoicepdf.Document {
 	T := func(id string, args ...any) string { return i18n.T(lang, "pdf."+id, args...) }
 	d := invoicepdf.Document{Lang: lang, Title: T("Invoice"), Number: inv.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Currency: inv.Currency,
-		Seller: inv.Seller, Buyer: inv.Buyer, Lines: inv.Lines, Totals: billing.Compute(inv.Lines), Paid: inv.Paid, Notes: inv.Notes,
+		Seller: inv.Seller, Buyer: inv.Buyer, Lines: inv.Lines, Totals: inv.Totals(), TotalDiscountBP: inv.DiscountBP, Paid: inv.Paid, Notes: inv.Notes,
 		TaxNotes: billing.TaxNotes(inv.Lines)}
 	if inv.Kind == tenant.KindCreditNote {
 		d.Title, d.DueDate, d.Paid = T("Credit note"), "", 0

@@ -17,6 +17,9 @@ type invoiceLineForm struct {
 	Index                                  int
 	Description, Quantity, Price, VAT      string
 	DescErr, QuantityErr, PriceErr, VATErr string
+	// Discount is the line's own discount as typed (a percentage, "" for
+	// none) and DiscountErr its message (parseDiscount).
+	Discount, DiscountErr string
 	// TaxPreset is the tax preset chosen ("": the rate typed in VAT),
 	// TaxOptions the select of the agency's presets (none: no select) in
 	// Lang, and TaxErr its message (invoices_tax.go).
@@ -28,6 +31,7 @@ type invoiceLineForm struct {
 // invoiceForm is the invoice (or recurring template) editor as typed.
 type invoiceForm struct {
 	ClientID, CaseID, Currency, IssueDate, TermsDays, Notes string
+	Discount                                                string // on the total, a percentage as typed
 	// DueDate is the due date shown (from the terms unless typed);
 	// DueDateWas the one the form was drawn with: a due date typed over it
 	// sets the terms, an untouched one follows the terms and issue date.
@@ -60,9 +64,10 @@ func readInvoiceForm(c *fiber.Ctx) invoiceForm {
 		IssueDate: formValue(c, "issue_date"), TermsDays: formValue(c, "terms_days"), Notes: c.FormValue("notes"),
 		DueDate: formValue(c, "due_date"), DueDateWas: formValue(c, "due_date_was"),
 		Frequency: formValue(c, "frequency"), IntervalMonths: formValue(c, "interval_months"), EndDate: formValue(c, "end_date"),
-		Count: formValue(c, "count"), AutoSend: c.FormValue("auto_send") == "1",
+		Count: formValue(c, "count"), AutoSend: c.FormValue("auto_send") == "1", Discount: formValue(c, "discount"),
 	}
 	desc, qty, price, vat, tax := multi("line_description"), multi("line_quantity"), multi("line_price"), multi("line_vat"), multi("line_tax")
+	discount := multi("line_discount")
 	n := max(len(desc), len(qty), len(price), len(vat))
 	at := func(s []string, i int) string {
 		if i < len(s) {
@@ -72,9 +77,21 @@ func readInvoiceForm(c *fiber.Ctx) invoiceForm {
 	}
 	for i := 0; i < n && i <= billing.MaxLines; i++ {
 		f.Lines = append(f.Lines, invoiceLineForm{Index: i, Description: at(desc, i), Quantity: strings.TrimSpace(at(qty, i)),
-			Price: strings.TrimSpace(at(price, i)), VAT: strings.TrimSpace(at(vat, i)), TaxPreset: strings.TrimSpace(at(tax, i))})
+			Price: strings.TrimSpace(at(price, i)), VAT: strings.TrimSpace(at(vat, i)), TaxPreset: strings.TrimSpace(at(tax, i)),
+			Discount: strings.TrimSpace(at(discount, i))})
 	}
 	return f
+}
+
+// parseDiscount reads a discount typed as a percentage ("10", "12.5 %";
+// empty is none): at most two decimals, 0 to 100 %. It is the one parser
+// of the discounts of invoice and quote lines and of their totals.
+func parseDiscount(text string) (int64, error) {
+	text = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), "%"))
+	if text == "" {
+		return 0, nil
+	}
+	return billing.ParseDecimal(text, 2, billing.MaxDiscountBP)
 }
 
 // input parses the typed form: every parse error is a message on its
@@ -147,8 +164,18 @@ func (f invoiceForm) input() (tenant.InvoiceInput, map[string]string) {
 				errs["line_tax."+n] = "Choose one of your tax presets, or type a rate."
 			}
 		}
+		d, err := parseDiscount(l.Discount)
+		if err != nil {
+			errs["line_discount."+n] = "Discount: " + err.Error() + " (a percentage from 0 to 100)."
+		}
+		line.DiscountBP = d
 		in.Lines = append(in.Lines, line)
 	}
+	d, err := parseDiscount(f.Discount)
+	if err != nil {
+		errs["discount"] = "Discount on the total: " + err.Error() + " (a percentage from 0 to 100)."
+	}
+	in.DiscountBP = d
 	if len(f.Lines) > billing.MaxLines {
 		errs["lines"] = fmt.Sprintf("At most %d lines.", billing.MaxLines)
 		in.Lines = in.Lines[:billing.MaxLines]
@@ -167,7 +194,7 @@ func (f invoiceForm) withErrors(errs map[string]string) invoiceForm {
 		n := strconv.Itoa(i)
 		f.Lines[i].DescErr, f.Lines[i].QuantityErr = errs["line_description."+n], errs["line_quantity."+n]
 		f.Lines[i].PriceErr, f.Lines[i].VATErr = errs["line_price."+n], errs["line_vat."+n]
-		f.Lines[i].TaxErr = errs["line_tax."+n]
+		f.Lines[i].TaxErr, f.Lines[i].DiscountErr = errs["line_tax."+n], errs["line_discount."+n]
 	}
 	return f
 }
@@ -175,14 +202,23 @@ func (f invoiceForm) withErrors(errs map[string]string) invoiceForm {
 // invoiceFormOf is a stored draft as the editor shows it.
 func invoiceFormOf(in tenant.InvoiceInput) invoiceForm {
 	f := invoiceForm{ClientID: in.ClientID, CaseID: in.CaseID, Currency: in.Currency, IssueDate: in.IssueDate,
-		TermsDays: strconv.Itoa(in.TermsDays), Notes: in.Notes}
+		TermsDays: strconv.Itoa(in.TermsDays), Notes: in.Notes, Discount: formatDiscount(in.DiscountBP)}
 	f.DueDate = billing.DueDate(in.IssueDate, in.TermsDays)
 	f.DueDateWas = f.DueDate
 	for i, l := range in.Lines {
 		f.Lines = append(f.Lines, invoiceLineForm{Index: i, Description: l.Description, Quantity: billing.FormatQuantity(l.QuantityMilli),
-			Price: billing.FormatMinor(l.UnitPrice), VAT: billing.FormatRate(l.VATRateBP), TaxPreset: l.TaxPresetID})
+			Price: billing.FormatMinor(l.UnitPrice), VAT: billing.FormatRate(l.VATRateBP), TaxPreset: l.TaxPresetID,
+			Discount: formatDiscount(l.DiscountBP)})
 	}
 	return f
+}
+
+// formatDiscount is a stored discount as its field shows it ("" for none).
+func formatDiscount(bp int64) string {
+	if bp == 0 {
+		return ""
+	}
+	return billing.FormatRate(bp)
 }
 
 // invoiceFormError is the invalid-input error of a form's messages, nil

@@ -14,10 +14,15 @@ type invoiceView struct {
 	*tenant.Invoice
 	URL, Title, StatusLabel, DisplayStatus, CaseURL, CaseLabel string
 	Subtotal, VAT, Total, Paid, Outstanding                    amount
-	Groups                                                     []invoiceGroupView
-	Lines                                                      []invoiceShownLine
-	TaxNotes                                                   []string // the legal notes of the lines' tax presets
-	IsDraft, IsOpen, IsCredit                                  bool
+	// DiscountRate is the discount on the total ("5 %", "" for none) and
+	// Discount what it took off the subtotal (the lines' sum, before it).
+	DiscountRate              string
+	Discount                  amount
+	LineDiscounts             bool // some line has a discount of its own
+	Groups                    []invoiceGroupView
+	Lines                     []invoiceShownLine
+	TaxNotes                  []string // the legal notes of the lines' tax presets
+	IsDraft, IsOpen, IsCredit bool
 }
 
 // invoiceGroupView is the VAT of one rate: the rate, the net amount at it and its VAT.
@@ -31,19 +36,20 @@ type invoiceShownLine struct {
 	Description, Quantity string
 	Price                 amount
 	VAT                   string
-	Net                   amount
+	Discount              string // the line's own discount ("10 %", "" for none)
+	Net                   amount // after the line's own discount
 }
 
 // newInvoiceView is inv as the request's agency's invoice page shows it
 // (the portal changes its links to its own).
 func (h *Handlers) newInvoiceView(r *Request, inv *tenant.Invoice) invoiceView {
 	today := h.invoiceToday(r)
-	tot := billing.Compute(inv.InvoiceInput.Lines)
+	tot := inv.InvoiceInput.Totals()
 	shown := *inv // its times in the agency's zone, for when
 	shown.SentAt = r.local(inv.SentAt)
 	inv = &shown
 	v := invoiceView{Invoice: inv, URL: invoiceBase(r) + "/" + inv.ID, Title: inv.Label(),
-		DisplayStatus: inv.DisplayStatus(today), Subtotal: r.money(tot.Subtotal, inv.Currency), VAT: r.money(tot.VAT, inv.Currency),
+		DisplayStatus: inv.DisplayStatus(today), Subtotal: r.money(tot.Subtotal+tot.TotalDiscount, inv.Currency), VAT: r.money(tot.VAT, inv.Currency),
 		Total: r.money(inv.Total, inv.Currency), Paid: r.money(inv.Paid, inv.Currency),
 		Outstanding: r.money(inv.Outstanding(), inv.Currency),
 		IsDraft:     inv.Status == tenant.InvoiceDraft, IsOpen: inv.Open(), IsCredit: inv.Kind == tenant.KindCreditNote}
@@ -55,9 +61,16 @@ func (h *Handlers) newInvoiceView(r *Request, inv *tenant.Invoice) invoiceView {
 	for _, g := range tot.ByRate {
 		v.Groups = append(v.Groups, invoiceGroupView{billing.FormatRate(g.RateBP) + "%", r.money(g.Net, inv.Currency), r.money(g.VAT, inv.Currency)})
 	}
+	if tot.TotalDiscount != 0 {
+		v.DiscountRate, v.Discount = billing.FormatRate(inv.DiscountBP)+" %", r.money(tot.TotalDiscount, inv.Currency)
+	}
 	for _, l := range inv.InvoiceInput.Lines {
-		v.Lines = append(v.Lines, invoiceShownLine{l.Description, billing.FormatQuantity(l.QuantityMilli), r.money(l.UnitPrice, ""),
-			billing.FormatRate(l.VATRateBP) + "%", r.money(l.Net(), "")})
+		line := invoiceShownLine{l.Description, billing.FormatQuantity(l.QuantityMilli), r.money(l.UnitPrice, ""),
+			billing.FormatRate(l.VATRateBP) + "%", "", r.money(l.NetAfterDiscount(), "")}
+		if l.DiscountBP != 0 {
+			line.Discount, v.LineDiscounts = billing.FormatRate(l.DiscountBP)+" %", true
+		}
+		v.Lines = append(v.Lines, line)
 	}
 	return v
 }

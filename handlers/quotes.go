@@ -94,7 +94,7 @@ func (h *Handlers) quoteFormView(c *fiber.Ctx, r *Request, form quoteForm, q *te
 		options = append(options, option{cl.ID, cl.Name, cl.ID == form.ClientID})
 	}
 	if len(form.Lines) == 0 {
-		form.Lines = []quoteLineForm{{invoiceLineForm: invoiceLineForm{Quantity: "1", VAT: "0"}, Discount: "0"}}
+		form.Lines = []quoteLineForm{{invoiceLineForm: invoiceLineForm{Quantity: "1", VAT: "0", Discount: "0"}}}
 	}
 	base := quoteBase(r)
 	view := &quoteFormView{Page: Page{Title: "New quote"}, Form: form, Clients: options, Currencies: currencyOptions(form.Currency),
@@ -136,7 +136,7 @@ func (h *Handlers) QuoteLine(c *fiber.Ctx, r *Request) error {
 		c.Type("html", "utf-8")
 		return c.SendString("")
 	}
-	return h.fragment(c, "partials/quotes/line", &quoteLineRow{Line: quoteLineForm{invoiceLineForm: invoiceLineForm{Quantity: "1", VAT: "0"}, Discount: "0"}, LineURL: quoteBase(r) + "/line"})
+	return h.fragment(c, "partials/quotes/line", &quoteLineRow{Line: quoteLineForm{invoiceLineForm: invoiceLineForm{Quantity: "1", VAT: "0", Discount: "0"}}, LineURL: quoteBase(r) + "/line"})
 }
 
 // QuoteCreate saves a draft; bad input shows the editor again with a

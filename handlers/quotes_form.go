@@ -13,11 +13,10 @@ import (
 )
 
 // quoteLineForm is one line of the quote editor as typed: an invoice line
-// plus its discount (a percentage) and whether it is optional.
+// (its discount included) and whether it is optional.
 type quoteLineForm struct {
 	invoiceLineForm
-	Discount, DiscountErr string
-	Optional              bool
+	Optional bool
 }
 
 // quoteForm is the quote editor as typed.
@@ -28,35 +27,34 @@ type quoteForm struct {
 }
 
 // readQuoteForm reads the posted editor: the invoice editor's line fields
-// (readInvoiceForm), and per line a discount and an optional menu (a menu,
-// not a checkbox, so that every line posts a value in order).
+// (readInvoiceForm, a discount included), and per line an optional menu (a
+// menu, not a checkbox, so that every line posts a value in order).
 func readQuoteForm(c *fiber.Ctx) quoteForm {
 	inv := readInvoiceForm(c)
 	f := quoteForm{ClientID: inv.ClientID, CaseID: inv.CaseID, Currency: inv.Currency, ValidUntil: formValue(c, "valid_until"),
 		Terms: c.FormValue("terms"), DepositKind: formValue(c, "deposit_kind"), Deposit: formValue(c, "deposit_value"),
 		Discount: formValue(c, "discount")}
 	args := c.Request().PostArgs()
-	discounts, optional := args.PeekMulti("line_discount"), args.PeekMulti("line_optional")
+	optional := args.PeekMulti("line_optional")
 	for i, l := range inv.Lines {
 		ql := quoteLineForm{invoiceLineForm: l}
-		if i < len(discounts) {
-			ql.Discount = strings.TrimSpace(string(discounts[i]))
-		}
 		ql.Optional = i < len(optional) && string(optional[i]) == "1"
 		f.Lines = append(f.Lines, ql)
 	}
 	return f
 }
 
-// input parses the form: the lines as the invoice editor parses them
-// (invoiceForm.input, with its messages), then the quote's own fields.
+// input parses the form: the lines and the discount on the total as the
+// invoice editor parses them (invoiceForm.input, with its messages), then
+// the quote's own fields.
 func (f quoteForm) input() (tenant.QuoteInput, map[string]string) {
-	inv := invoiceForm{ClientID: f.ClientID, CaseID: f.CaseID, Currency: f.Currency, IssueDate: "2000-01-01", TermsDays: "0"}
+	inv := invoiceForm{ClientID: f.ClientID, CaseID: f.CaseID, Currency: f.Currency, IssueDate: "2000-01-01", TermsDays: "0", Discount: f.Discount}
 	for _, l := range f.Lines {
 		inv.Lines = append(inv.Lines, l.invoiceLineForm)
 	}
 	parsed, errs := inv.input()
-	in := tenant.QuoteInput{ClientID: f.ClientID, CaseID: f.CaseID, Currency: f.Currency, ValidUntil: f.ValidUntil, Terms: f.Terms, DepositKind: f.DepositKind}
+	in := tenant.QuoteInput{ClientID: f.ClientID, CaseID: f.CaseID, Currency: f.Currency, ValidUntil: f.ValidUntil, Terms: f.Terms, DepositKind: f.DepositKind,
+		DiscountBP: parsed.DiscountBP}
 	if len(f.Terms) > 4*tenant.QuoteTermsMax {
 		errs["terms"] = fmt.Sprintf("Terms have at most %d characters.", tenant.QuoteTermsMax)
 		in.Terms = ""
@@ -65,24 +63,8 @@ func (f quoteForm) input() (tenant.QuoteInput, map[string]string) {
 		ql := tenant.QuoteLine{Line: l}
 		if i < len(f.Lines) {
 			ql.Optional = f.Lines[i].Optional
-			text := strings.TrimSuffix(f.Lines[i].Discount, "%")
-			if text == "" {
-				text = "0"
-			}
-			d, err := billing.ParseDecimal(text, 2, billing.MaxDiscountBP)
-			if err != nil {
-				errs["line_discount."+strconv.Itoa(i)] = "Discount: " + err.Error() + " (a percentage from 0 to 100)."
-			}
-			ql.DiscountBP = d
 		}
 		in.Lines = append(in.Lines, ql)
-	}
-	if text := strings.TrimSuffix(f.Discount, "%"); text != "" {
-		d, err := billing.ParseDecimal(text, 2, billing.MaxDiscountBP)
-		if err != nil {
-			errs["discount"] = "Discount on the total: " + err.Error() + " (a percentage from 0 to 100)."
-		}
-		in.DiscountBP = d
 	}
 	switch in.DepositKind {
 	case tenant.DepositPercent, tenant.DepositAmount:
@@ -128,7 +110,7 @@ func quoteFormOf(in tenant.QuoteInput) quoteForm {
 	}
 	for i, l := range in.Lines {
 		f.Lines = append(f.Lines, quoteLineForm{invoiceLineForm: invoiceLineForm{Index: i, Description: l.Description, Quantity: billing.FormatQuantity(l.QuantityMilli),
-			Price: billing.FormatMinor(l.UnitPrice), VAT: billing.FormatRate(l.VATRateBP)}, Discount: billing.FormatRate(l.DiscountBP), Optional: l.Optional})
+			Price: billing.FormatMinor(l.UnitPrice), VAT: billing.FormatRate(l.VATRateBP), Discount: billing.FormatRate(l.DiscountBP)}, Optional: l.Optional})
 	}
 	return f
 }

@@ -45,7 +45,7 @@ func recurringRowOf(r *Request, base string, rec *tenant.Recurring) recurringRow
 		}
 	}
 	return recurringRow{URL: base + "/" + rec.ID, ClientName: rec.ClientName, Every: recurringEvery(rec), Status: rec.Status, Next: next,
-		Total: r.money(billing.Compute(rec.Lines).Total, rec.Currency)}
+		Total: r.money(rec.Totals().Total, rec.Currency)}
 }
 
 // recurringIndexView is the list of recurring invoices.
@@ -219,7 +219,7 @@ func (h *Handlers) RecurringShow(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	base := recurringBase(r)
-	inv := &tenant.Invoice{InvoiceInput: rec.InvoiceInput, ClientName: rec.ClientName, Total: billing.Compute(rec.Lines).Total, Status: tenant.InvoiceDraft}
+	inv := &tenant.Invoice{InvoiceInput: rec.InvoiceInput, ClientName: rec.ClientName, Total: rec.Totals().Total, Status: tenant.InvoiceDraft}
 	view := &recurringShowView{Page: Page{Title: "Recurring invoice for " + rec.ClientName}, Base: base, InvoiceBase: invoiceBase(r),
 		Recurring: rec, Row: recurringRowOf(r, base, rec), Runs: runs, Invoice: h.newInvoiceView(r, inv)}
 	if rec.Status != tenant.RecurringEnded {

@@ -88,6 +88,6 @@ func (h *Handlers) RecurringUpdate(c *fiber.Ctx, r *Request) error {
 		}
 		return h.formPage(c, "pages/recurring/new", "partials/invoices/form", view, err)
 	}
-	h.flash(c, "Saved: the next invoices use the new lines ("+billing.FormatMoney(billing.Compute(in.Lines).Total, in.Currency)+" each).")
+	h.flash(c, "Saved: the next invoices use the new lines ("+billing.FormatMoney(in.Totals().Total, in.Currency)+" each).")
 	return h.redirect(c, recurringBase(r)+"/"+rec.ID)
 }

@@ -63,9 +63,14 @@ type Document struct {
 	EPCPayload string
 	Lines      []billing.Line
 	Totals     billing.Totals
-	Paid       int64
-	Payments   []PaymentLine // received so far, printed under the totals
-	Notes      string
+	// TotalDiscountBP is the discount on the total that Totals counted
+	// (billing.ComputeDiscounted): printed as a row of its own under the
+	// lines' sum. Lines keep their own discounts (DiscountBP), printed in
+	// a column and taken off their amounts.
+	TotalDiscountBP int64
+	Paid            int64
+	Payments        []PaymentLine // received so far, printed under the totals
+	Notes           string
 	// TaxNotes are the legal notes of the lines' tax presets
 	// (billing.TaxNotes), printed under the totals.
 	TaxNotes []string
@@ -212,6 +217,18 @@ func Write(w io.Writer, d Document) error {
 		w     float64
 		align string
 	}{{label("Description"), 78, "L"}, {label("Qty"), 18, "R"}, {label("Unit price"), 26, "R"}, {label("VAT"), 14, "R"}, {label("Amount"), 38, "R"}}
+	lineDiscounts := false
+	for _, l := range d.Lines {
+		lineDiscounts = lineDiscounts || l.DiscountBP != 0
+	}
+	if lineDiscounts { // a column for them, taken from the description's width
+		cols[0].w -= 18
+		cols = append(cols[:4:4], append([]struct {
+			head  string
+			w     float64
+			align string
+		}{{label("Discount"), 18, "R"}}, cols[4:]...)...)
+	}
 	p.SetFont("dejavu", "B", 9)
 	p.SetFillColor(240, 240, 240)
 	for _, c := range cols {
@@ -220,7 +237,14 @@ func Write(w io.Writer, d Document) error {
 	p.Ln(-1)
 	p.SetFont("dejavu", "", 9)
 	for _, l := range d.Lines {
-		vals := []string{l.Description, quantity(l.QuantityMilli), money(l.UnitPrice, ""), billing.FormatRate(l.VATRateBP) + "%", money(l.Net(), "")}
+		vals := []string{l.Description, quantity(l.QuantityMilli), money(l.UnitPrice, ""), billing.FormatRate(l.VATRateBP) + "%", money(l.NetAfterDiscount(), "")}
+		if lineDiscounts {
+			off := ""
+			if l.DiscountBP != 0 {
+				off = billing.FormatRate(l.DiscountBP) + "%"
+			}
+			vals = append(vals[:4:4], off, vals[4])
+		}
 		// The description wraps; the numbers sit on its first row.
 		desc := p.SplitText(l.Description, cols[0].w-2)
 		if len(desc) == 0 {
@@ -254,7 +278,12 @@ func Write(w io.Writer, d Document) error {
 		p.CellFormat(54, 6, label, "", 0, "R", false, 0, "")
 		p.CellFormat(38, 6, value, "", 1, "R", false, 0, "")
 	}
-	total(label("Subtotal"), money(d.Totals.Subtotal, d.Currency), false)
+	if d.TotalDiscountBP != 0 && d.Totals.TotalDiscount != 0 {
+		total(label("Subtotal"), money(d.Totals.Subtotal+d.Totals.TotalDiscount, d.Currency), false)
+		total(i18n.T(lang, "pdf.Discount on the total", "Rate", billing.FormatRate(d.TotalDiscountBP)), "−"+money(d.Totals.TotalDiscount, d.Currency), false)
+	} else {
+		total(label("Subtotal"), money(d.Totals.Subtotal, d.Currency), false)
+	}
 	for _, g := range d.Totals.ByRate {
 		total(i18n.T(lang, "pdf.VAT on", "Rate", billing.FormatRate(g.RateBP), "Net", money(g.Net, "")), money(g.VAT, d.Currency), false)
 	}

@@ -56,6 +56,15 @@ type InvoiceInput struct {
 	TermsDays int
 	Notes     string
 	Lines     []billing.Line
+	// DiscountBP is the discount on the total in basis points (1000 =
+	// 10 %), taken after the lines' own discounts (billing.Discounted).
+	DiscountBP int64
+}
+
+// Totals are the input's sums by the discount rule (billing.ComputeDiscounted):
+// the lines after their own discounts and the discount on the total.
+func (in *InvoiceInput) Totals() billing.Totals {
+	return billing.ComputeDiscounted(in.Lines, in.DiscountBP)
 }
 
 // Invoice is an invoice or credit note with its names and lines.
@@ -200,6 +209,9 @@ func (in *InvoiceInput) Validate() error {
 			f["line_tax."+n] = "Choose one of your tax presets, or type a rate."
 		}
 	}
+	if in.DiscountBP < 0 || in.DiscountBP > billing.MaxDiscountBP {
+		f["discount"] = "The discount is 0 to 100 %."
+	}
 	return apperr.FieldErrors(f)
 }
 
@@ -208,7 +220,8 @@ func (in *InvoiceInput) dueDate() string { return billing.DueDate(in.IssueDate, 
 
 const invoiceSelect = `SELECT i.id, i.kind, COALESCE(i.number, ''), COALESCE(i.credit_for, ''), COALESCE(cf.number, ''), i.client_id, cl.name,
 	COALESCE(i.case_id, ''), COALESCE(k.number, 0), COALESCE(i.recurring_id, ''), i.status, i.currency, i.issue_date, i.terms_days, i.due_date,
-	i.notes, i.subtotal, i.vat_total, i.total, i.paid, i.seller, i.buyer, i.void_reason, i.issued_at, i.voided_at, i.sent_at, i.created_at, i.updated_at
+	i.notes, i.subtotal, i.vat_total, i.total, i.paid, i.seller, i.buyer, i.void_reason, i.issued_at, i.voided_at, i.sent_at, i.created_at, i.updated_at,
+	i.discount_bp
 	FROM invoices i
 	JOIN clients cl ON cl.id = i.client_id
 	LEFT JOIN cases k ON k.id = i.case_id
@@ -221,7 +234,7 @@ func scanInvoice(row db.Scanner) (*Invoice, error) {
 	var created, updated int64
 	if err := row.Scan(&i.ID, &i.Kind, &i.Number, &i.CreditFor, &i.CreditForNumber, &i.ClientID, &i.ClientName, &i.CaseID, &i.CaseNumber,
 		&i.RecurringID, &i.Status, &i.Currency, &i.IssueDate, &i.TermsDays, &i.DueDate, &i.Notes, &i.Subtotal, &i.VATTotal, &i.Total, &i.Paid,
-		&seller, &buyer, &i.VoidReason, &issued, &voided, &sent, &created, &updated); err != nil {
+		&seller, &buyer, &i.VoidReason, &issued, &voided, &sent, &created, &updated, &i.DiscountBP); err != nil {
 		return nil, err
 	}
 	if seller != "" {
@@ -338,12 +351,12 @@ func (t *Store) CreateInvoice(ctx context.Context, v Viewer, actor Actor, in Inv
 }
 
 func (t *Store) insertDraft(ctx context.Context, tx *sql.Tx, id, kind, creditFor, recurringID, actorID string, in InvoiceInput) error {
-	tot := billing.Compute(in.Lines)
+	tot := in.Totals()
 	now := t.Now()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO invoices (id, kind, credit_for, client_id, case_id, recurring_id, status, currency, issue_date, terms_days, due_date, notes,
-		subtotal, vat_total, total, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		subtotal, vat_total, total, discount_bp, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, kind, caseNullable(creditFor), in.ClientID, caseNullable(in.CaseID), caseNullable(recurringID), in.Currency, in.IssueDate, in.TermsDays, in.dueDate(),
-		strings.TrimSpace(in.Notes), tot.Subtotal, tot.VAT, tot.Total, caseNullable(actorID), now, now); err != nil {
+		strings.TrimSpace(in.Notes), tot.Subtotal, tot.VAT, tot.Total, in.DiscountBP, caseNullable(actorID), now, now); err != nil {
 		return fmt.Errorf("db: insert invoice: %w", err)
 	}
 	return writeLines(ctx, tx, "invoice_lines", "invoice_id", id, in.Lines)
@@ -372,11 +385,11 @@ func (t *Store) UpdateDraft(ctx context.Context, v Viewer, id string, in Invoice
 		if err := checkInvoiceRefs(ctx, tx, v, &in); err != nil {
 			return err
 		}
-		tot := billing.Compute(in.Lines)
+		tot := in.Totals()
 		if _, err := tx.ExecContext(ctx, `UPDATE invoices SET client_id = ?, case_id = ?, currency = ?, issue_date = ?, terms_days = ?, due_date = ?, notes = ?,
-			subtotal = ?, vat_total = ?, total = ?, updated_at = ? WHERE id = ?`,
+			subtotal = ?, vat_total = ?, total = ?, discount_bp = ?, updated_at = ? WHERE id = ?`,
 			in.ClientID, caseNullable(in.CaseID), in.Currency, in.IssueDate, in.TermsDays, in.dueDate(), strings.TrimSpace(in.Notes),
-			tot.Subtotal, tot.VAT, tot.Total, t.Now(), id); err != nil {
+			tot.Subtotal, tot.VAT, tot.Total, in.DiscountBP, t.Now(), id); err != nil {
 			return fmt.Errorf("db: update invoice %s: %w", id, err)
 		}
 		return writeLines(ctx, tx, "invoice_lines", "invoice_id", id, in.Lines)

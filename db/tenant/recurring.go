@@ -88,14 +88,14 @@ func (r *RecurringInput) Validate() error {
 }
 
 const recurringSelect = `SELECT r.id, r.client_id, cl.name, COALESCE(r.case_id, ''), r.currency, r.terms_days, r.notes, r.frequency, r.interval_months,
-	r.start_date, r.end_date, r.max_count, r.status, r.auto_send, r.next_index, r.created_at
+	r.start_date, r.end_date, r.max_count, r.status, r.auto_send, r.next_index, r.created_at, r.discount_bp
 	FROM recurring_invoices r JOIN clients cl ON cl.id = r.client_id`
 
 func scanRecurring(row db.Scanner) (*Recurring, error) {
 	var r Recurring
 	var created int64
 	if err := row.Scan(&r.ID, &r.ClientID, &r.ClientName, &r.CaseID, &r.Currency, &r.TermsDays, &r.Notes, &r.Frequency, &r.IntervalMonths,
-		&r.IssueDate, &r.EndDate, &r.Count, &r.Status, &r.AutoSend, &r.NextIndex, &created); err != nil {
+		&r.IssueDate, &r.EndDate, &r.Count, &r.Status, &r.AutoSend, &r.NextIndex, &created, &r.DiscountBP); err != nil {
 		return nil, err
 	}
 	r.CreatedAt = db.UnixTime(created)
@@ -173,10 +173,10 @@ func (t *Store) CreateRecurring(ctx context.Context, v Viewer, actor Actor, in R
 			auto = 1
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO recurring_invoices (id, client_id, case_id, currency, terms_days, notes, frequency, interval_months,
-			start_date, end_date, max_count, status, auto_send, next_index, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, 0, ?, ?, ?)`,
+			start_date, end_date, max_count, status, auto_send, next_index, discount_bp, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, 0, ?, ?, ?, ?)`,
 			id, in.ClientID, caseNullable(in.CaseID), in.Currency, in.TermsDays, strings.TrimSpace(in.Notes), in.Frequency, in.IntervalMonths,
-			in.IssueDate, in.EndDate, in.Count, auto, caseNullable(actor.ID), now, now); err != nil {
+			in.IssueDate, in.EndDate, in.Count, auto, in.DiscountBP, caseNullable(actor.ID), now, now); err != nil {
 			return fmt.Errorf("db: insert recurring invoice: %w", err)
 		}
 		if err := writeLines(ctx, tx, "recurring_lines", "recurring_id", id, in.Lines); err != nil {

@@ -52,8 +52,8 @@ func (t *Store) newRecurringBatch(ctx context.Context, tx *sql.Tx, agencyName st
 	}{
 		{&b.buyer, buyerSelect},
 		{&b.invoice, `INSERT INTO invoices (id, kind, client_id, case_id, recurring_id, status, currency, issue_date, terms_days, due_date, notes,
-			subtotal, vat_total, total, number, seller, buyer, issued_at, created_at, updated_at)
-			VALUES (?, 'invoice', ?, ?, ?, 'issued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			subtotal, vat_total, total, discount_bp, number, seller, buyer, issued_at, created_at, updated_at)
+			VALUES (?, 'invoice', ?, ?, ?, 'issued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&b.line, `INSERT INTO invoice_lines (invoice_id, position, description, quantity_milli, unit_price, vat_rate_bp, discount_bp, tax_preset_id, tax_note)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&b.run, `INSERT INTO recurring_runs (recurring_id, period_index, period_date, invoice_id, created_at) VALUES (?, ?, ?, ?, ?)`},
@@ -144,9 +144,9 @@ func (b *recurringBatch) issue(ctx context.Context, r *Recurring, index int, d t
 		b.buyers[in.ClientID] = buyer
 	}
 	id := uuid.NewString()
-	tot := billing.Compute(in.Lines)
+	tot := in.Totals()
 	if _, err := b.invoice.ExecContext(ctx, id, in.ClientID, caseNullable(in.CaseID), r.ID, in.Currency, in.IssueDate, in.TermsDays, in.dueDate(),
-		strings.TrimSpace(in.Notes), tot.Subtotal, tot.VAT, tot.Total, number, b.sellerJSON, buyer, b.now, b.now, b.now); err != nil {
+		strings.TrimSpace(in.Notes), tot.Subtotal, tot.VAT, tot.Total, in.DiscountBP, number, b.sellerJSON, buyer, b.now, b.now, b.now); err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
 			return "", apperr.New(apperr.Conflict, "The number %s is already used: change the number pattern in the billing settings.", number)
 		}

@@ -35,8 +35,8 @@ func (t *Store) UpdateRecurring(ctx context.Context, v Viewer, id string, in Rec
 		if in.AutoSend {
 			auto = 1
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE recurring_invoices SET client_id = ?, case_id = ?, currency = ?, terms_days = ?, notes = ?, auto_send = ?, updated_at = ?
-			WHERE id = ?`, in.ClientID, caseNullable(in.CaseID), in.Currency, in.TermsDays, strings.TrimSpace(in.Notes), auto, t.Now(), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE recurring_invoices SET client_id = ?, case_id = ?, currency = ?, terms_days = ?, notes = ?, auto_send = ?, discount_bp = ?,
+			updated_at = ? WHERE id = ?`, in.ClientID, caseNullable(in.CaseID), in.Currency, in.TermsDays, strings.TrimSpace(in.Notes), auto, in.DiscountBP, t.Now(), id); err != nil {
 			return fmt.Errorf("db: update recurring %s: %w", id, err)
 		}
 		if err := writeLines(ctx, tx, "recurring_lines", "recurring_id", id, in.Lines); err != nil {

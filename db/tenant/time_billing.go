@@ -135,7 +135,7 @@ func (t *Store) InvoiceTime(ctx context.Context, v Viewer, actor Actor, s TimeSc
 				return err
 			}
 		}
-		tot := billing.Compute(in.Lines)
+		tot := in.Totals()
 		a.Target, a.Detail = id, fmt.Sprintf("%d entries · %s · %s", len(entries), FormatMinutes(minutes), billing.FormatMoney(tot.Total, in.Currency))
 		return t.auditTx(ctx, tx, a)
 	})
