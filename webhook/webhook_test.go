@@ -42,7 +42,7 @@ func verify(secret string, h http.Header, body []byte) bool {
 	return false
 }
 
-func openAgency(t *testing.T) (*tenant.Store, *clock.Manual) {
+func openAgency(t testing.TB) (*tenant.Store, *clock.Manual) {
 	t.Helper()
 	c := clock.NewManual(dbtest.Start)
 	pool, err := tenant.NewPool(t.TempDir(), dbtest.TenantSchema(t), tenant.PoolConfig{MaxOpen: 5, IdleTimeout: time.Hour}, c, dbtest.DiscardLog())
