@@ -41,7 +41,8 @@ func TestInvoiceDiscounts(t *testing.T) {
 	}
 	snapshot := func() string {
 		return e.caseQuery(t, a, `SELECT (SELECT COUNT(*) FROM invoices) || '/' || (SELECT COUNT(*) FROM invoice_lines) || '/' ||
-			(SELECT COUNT(*) FROM recurring_invoices) || '/' || (SELECT COALESCE(SUM(discount_bp), 0) FROM invoices)`)
+			(SELECT COUNT(*) FROM recurring_invoices) || '/' || (SELECT COALESCE(SUM(discount_bp), 0) FROM invoices) || '/' ||
+			(SELECT COALESCE(SUM(discount_bp), 0) FROM recurring_invoices)`)
 	}
 
 	t.Run("the editor has both fields and the live totals count both discounts", func(t *testing.T) {
@@ -163,6 +164,23 @@ func TestInvoiceDiscounts(t *testing.T) {
 		}
 		if got := e.caseQuery(t, a, `SELECT subtotal || '/' || vat_total || '/' || total || '/' || discount_bp FROM invoices WHERE recurring_id = ?`, id); got != "7888/1655/9543/1000" {
 			t.Fatalf("issued %s, want 7888/1655/9543/1000", got)
+		}
+
+		// Editing the schedule changes the discount of the invoices to come.
+		before = snapshot()
+		edit := form("discount", "12.5.5")
+		edit.Del("issue_date")
+		wantStatus(t, owner.post(base+"/"+id+"/edit", edit), http.StatusUnprocessableEntity)
+		if got := snapshot(); got != before {
+			t.Fatalf("written: %s -> %s", before, got)
+		}
+		edit.Set("discount", "5")
+		wantStatus(t, owner.post(base+"/"+id+"/edit", edit), http.StatusSeeOther)
+		if got := e.caseQuery(t, a, `SELECT discount_bp FROM recurring_invoices WHERE id = ?`, id); got != "500" {
+			t.Fatalf("edited schedule's discount %s", got)
+		}
+		if got := e.caseQuery(t, a, `SELECT discount_bp FROM invoices WHERE recurring_id = ?`, id); got != "1000" {
+			t.Fatalf("the invoice issued before the edit changed: %s", got)
 		}
 	})
 }
