@@ -28,23 +28,27 @@ type apiInvoiceLine struct {
 	QuantityMilli int64  `json:"quantity_milli"` // thousandths: 1500 is 1.5
 	UnitPrice     int64  `json:"unit_price"`
 	VATRateBP     int64  `json:"vat_rate_bp"` // basis points: 2100 is 21 %
-	Net           int64  `json:"net"`
+	Net           int64  `json:"net"`         // before the line's own discount
+	DiscountBP    int64  `json:"discount_bp"` // the line's own discount, basis points
 }
 
 func apiInvoiceLineOf(l billing.Line) apiInvoiceLine {
-	return apiInvoiceLine{Description: l.Description, QuantityMilli: l.QuantityMilli, UnitPrice: l.UnitPrice, VATRateBP: l.VATRateBP, Net: l.Net()}
+	return apiInvoiceLine{Description: l.Description, QuantityMilli: l.QuantityMilli, UnitPrice: l.UnitPrice, VATRateBP: l.VATRateBP, Net: l.Net(), DiscountBP: l.DiscountBP}
 }
 
 // apiInvoice is one invoice with its lines and totals.
 type apiInvoice struct {
 	apiInvoiceRow
-	CaseID   string           `json:"case_id"`
-	Notes    string           `json:"notes"`
-	Subtotal int64            `json:"subtotal"`
-	VATTotal int64            `json:"vat_total"`
-	Lines    []apiInvoiceLine `json:"lines"`
-	IssuedAt *string          `json:"issued_at"`
-	VoidedAt *string          `json:"voided_at"`
+	CaseID   string `json:"case_id"`
+	Notes    string `json:"notes"`
+	Subtotal int64  `json:"subtotal"`
+	VATTotal int64  `json:"vat_total"`
+	// DiscountBP is the discount on the total (basis points); Subtotal
+	// is after it and the lines' own discounts.
+	DiscountBP int64            `json:"discount_bp"`
+	Lines      []apiInvoiceLine `json:"lines"`
+	IssuedAt   *string          `json:"issued_at"`
+	VoidedAt   *string          `json:"voided_at"`
 }
 
 // APIInvoices is GET /api/v1/invoices: the invoice list of the UI
@@ -80,7 +84,7 @@ func (h *Handlers) APIInvoice(c *fiber.Ctx, r *Request) error {
 	}
 	out := apiInvoice{apiInvoiceRow: apiInvoiceRow{ID: inv.ID, Kind: inv.Kind, Number: inv.Number, ClientID: inv.ClientID, Status: inv.Status,
 		Currency: inv.Currency, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Total: inv.Total, Paid: inv.Paid},
-		CaseID: inv.CaseID, Notes: inv.Notes, Subtotal: inv.Subtotal, VATTotal: inv.VATTotal, Lines: []apiInvoiceLine{},
+		CaseID: inv.CaseID, Notes: inv.Notes, Subtotal: inv.Subtotal, VATTotal: inv.VATTotal, DiscountBP: inv.DiscountBP, Lines: []apiInvoiceLine{},
 		IssuedAt: apiTime(inv.IssuedAt), VoidedAt: apiTime(inv.VoidedAt)}
 	for _, l := range inv.Lines {
 		out.Lines = append(out.Lines, apiInvoiceLineOf(l))

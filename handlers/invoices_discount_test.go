@@ -136,6 +136,15 @@ func TestInvoiceDiscounts(t *testing.T) {
 		}
 	})
 
+	t.Run("the API gives the discounts, as its OpenAPI document says", func(t *testing.T) {
+		tok := mustAPIToken(t, e, a, "Discounts", allScopes())
+		res := tok.api(t, "GET", "/api/v1/invoices/"+invoice, "")
+		wantStatus(t, res, http.StatusOK)
+		for _, s := range []string{`"subtotal":7888`, `"discount_bp":1000`, `"discount_bp":1250`, `"total":9543`} {
+			wantContains(t, res, s)
+		}
+	})
+
 	t.Run("a recurring invoice carries the discount on the total into the invoices it issues", func(t *testing.T) {
 		base := slug + "/recurring"
 		owner.get(base + "/new")
