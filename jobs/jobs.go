@@ -173,6 +173,9 @@ func (r *Runner) cleanSessions(ctx context.Context, run *control.JobRun) error {
 		return err
 	}
 	run.Counts["operator_rows"] = n
+	if run.Counts["job_runs"], err = r.control.PruneJobRuns(ctx); err != nil {
+		return err
+	}
 	return r.forEachAgency(ctx, run, func(t *tenant.Store) error {
 		n, err := t.DeleteExpiredSessions(ctx, r.idle)
 		run.Counts["rows"] += n

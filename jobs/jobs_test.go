@@ -91,3 +91,41 @@ func TestSessionsCleanup(t *testing.T) {
 		}
 	})
 }
+
+// TestJobRunsPruned: sessions-cleanup deletes the job runs that finished
+// more than control.JobRunsKept ago, and keeps younger ones and a run
+// still going (the webhooks job records one a minute).
+func TestJobRunsPruned(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ctl, pool, clk := mustOpen(t)
+	r := NewRunner(ctl, pool, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Hour)
+	if _, err := r.Run(ctx, "sessions-cleanup"); err != nil { // old, finished: pruned
+		t.Fatal(err)
+	}
+	going, err := ctl.StartJobRun(ctx, "retention") // old, never finished: kept
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(2 * 24 * time.Hour)
+	kept, err := r.Run(ctx, "sessions-cleanup") // 29 days old at the end: kept
+	if err != nil || kept.Counts["job_runs"] != 0 {
+		t.Fatalf("a run 2 days on pruned %v (%v)", kept.Counts, err)
+	}
+	clk.Advance(control.JobRunsKept - 24*time.Hour)
+	run, err := r.Run(ctx, "sessions-cleanup")
+	if err != nil || run.Counts["job_runs"] != 1 {
+		t.Fatalf("pruned %v (%v), want the one old finished run", run.Counts, err)
+	}
+	runs, err := ctl.RecentJobRuns(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, x := range runs {
+		ids = append(ids, x.ID)
+	}
+	if len(runs) != 3 || runs[0].ID != run.ID || runs[1].ID != kept.ID || runs[2].ID != going.ID {
+		t.Fatalf("runs left %v, want %s %s %s", ids, run.ID, kept.ID, going.ID)
+	}
+}

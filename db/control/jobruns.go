@@ -68,3 +68,17 @@ func (c *Store) RecentJobRuns(ctx context.Context, limit int) ([]*JobRun, error)
 	}
 	return out, rows.Err()
 }
+
+// JobRunsKept is how long a finished job run stays in job_runs: the
+// console's history; the webhooks job alone records one a minute.
+const JobRunsKept = 30 * 24 * time.Hour
+
+// PruneJobRuns deletes the runs that finished more than JobRunsKept ago
+// (a run still going stays) and returns how many.
+func (c *Store) PruneJobRuns(ctx context.Context) (int64, error) {
+	res, err := c.Write().ExecContext(ctx, `DELETE FROM job_runs WHERE status != 'running' AND finished_at < ?`, c.Now()-int64(JobRunsKept.Seconds()))
+	if err != nil {
+		return 0, fmt.Errorf("db: prune job runs: %w", err)
+	}
+	return res.RowsAffected()
+}
