@@ -182,6 +182,13 @@ func (t *Store) ImportClientsWithin(ctx context.Context, v Viewer, rows []Import
 		if err := insertClients(ctx, tx, ids, ins, t.Now()); err != nil {
 			return err
 		}
+		created := make([]map[string]string, len(ids))
+		for i, id := range ids {
+			created[i] = map[string]string{"id": id}
+		}
+		if err := t.queueWebhookEachTx(ctx, tx, "client.created", created); err != nil { // each imported client, as one made by hand
+			return err
+		}
 		a.Detail = fmt.Sprintf("%d clients", len(rows))
 		return t.auditTx(ctx, tx, a)
 	})

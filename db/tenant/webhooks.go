@@ -294,6 +294,13 @@ func (t *Store) queueWebhooksTx(ctx context.Context, tx *sql.Tx, a Audit) error 
 // queueWebhookTx queues one delivery of event with data per enabled
 // endpoint that chose it. A paused or disabled endpoint gets nothing.
 func (t *Store) queueWebhookTx(ctx context.Context, tx *sql.Tx, event string, data map[string]string) error {
+	return t.queueWebhookEachTx(ctx, tx, event, []map[string]string{data})
+}
+
+// queueWebhookEachTx queues event once for each of datas (the clients of
+// an import, one delivery each) per enabled endpoint that chose it,
+// reading the endpoints once.
+func (t *Store) queueWebhookEachTx(ctx context.Context, tx *sql.Tx, event string, datas []map[string]string) error {
 	rows, err := t.Cached(tx).QueryContext(ctx, `SELECT id, events FROM webhook_endpoints WHERE enabled = 1`)
 	if err != nil {
 		return fmt.Errorf("db: webhook endpoints: %w", err)
@@ -317,14 +324,16 @@ func (t *Store) queueWebhookTx(ctx context.Context, tx *sql.Tx, event string, da
 		return nil
 	}
 	now := t.Clock().Now().Unix()
-	body, err := json.Marshal(map[string]any{"type": event, "timestamp": time.Unix(now, 0).UTC().Format(time.RFC3339), "data": data})
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (id, endpoint_id, event, payload, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			"msg_"+uuid.NewString(), id, event, string(body), now, now); err != nil {
-			return fmt.Errorf("db: webhook delivery: %w", err)
+	for _, data := range datas {
+		body, err := json.Marshal(map[string]any{"type": event, "timestamp": time.Unix(now, 0).UTC().Format(time.RFC3339), "data": data})
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (id, endpoint_id, event, payload, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				"msg_"+uuid.NewString(), id, event, string(body), now, now); err != nil {
+				return fmt.Errorf("db: webhook delivery: %w", err)
+			}
 		}
 	}
 	return nil

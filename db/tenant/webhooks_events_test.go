@@ -202,3 +202,48 @@ func TestWebhookDocumentPaidAndClientMessageEvents(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookImportedClients: a CSV import queues client.created for each
+// client it makes, as one made by hand would, in the import's
+// transaction; an endpoint that did not choose the event gets none.
+func TestWebhookImportedClients(t *testing.T) {
+	t.Parallel()
+	f := mustOpenFixture(t)
+	tn, owner := f.mustOpenAgency(t, "hook-import")
+	ctx := context.Background()
+	crm, err := tn.CreateWebhookEndpoint(ctx, "https://hooks.example.com/crm", "", []string{"client.created"}, tenant.Audit{Action: "webhook.created"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.CreateWebhookEndpoint(ctx, "https://hooks.example.com/cases", "", []string{tenant.WebhookCaseCreated}, tenant.Audit{Action: "webhook.created"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.ImportClients(ctx, everything(owner), importRows(3, owner.Email), tenant.Audit{Action: "client.imported"}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tn.Read().Query(`SELECT c.id, (SELECT count(*) FROM webhook_deliveries d WHERE d.event = 'client.created' AND d.endpoint_id = ? AND d.payload LIKE '%"id":"' || c.id || '"%')
+		FROM clients c ORDER BY c.id`, crm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id string
+		var queued int
+		if err := rows.Scan(&id, &queued); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if queued != 1 {
+			t.Errorf("imported client %s: %d client.created deliveries, want 1", id, queued)
+		}
+	}
+	var all int
+	if err := tn.Read().QueryRow(`SELECT count(*) FROM webhook_deliveries`).Scan(&all); err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 || all != 3 {
+		t.Fatalf("%d clients imported, %d deliveries in all: want 3 and 3", n, all)
+	}
+}
