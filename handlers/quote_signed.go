@@ -6,7 +6,6 @@ package handlers
 // PDF is exactly one this agency issued, and which.
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -114,15 +113,16 @@ func (h *Handlers) Verify(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return fmt.Errorf("verify: open upload: %w", err)
 	}
-	var body bytes.Buffer
-	_, err = io.Copy(&body, io.LimitReader(f, VerifyMaxBytes+1))
+	hash := sha256.New()
+	_, err = io.Copy(hash, io.LimitReader(f, VerifyMaxBytes+1))
 	f.Close()
 	if err != nil {
 		return fmt.Errorf("verify: read upload: %w", err)
 	}
-	sum := sha256.Sum256(body.Bytes())
+	var sum [sha256.Size]byte
+	hash.Sum(sum[:0])
 	view.Checked, view.FileSHA256 = true, hex.EncodeToString(sum[:])
-	d, err := r.Tenant.SignedDocumentByContent(c.UserContext(), body.Bytes())
+	d, err := r.Tenant.SignedDocumentBySHA256(c.UserContext(), sum)
 	switch {
 	case err == nil:
 		view.Match, view.Label, view.SignedAt = true, d.Label, r.local(d.SignedAt)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"mintedmind/apperr"
 	"mintedmind/db"
 )
 
@@ -96,15 +95,11 @@ func (t *Store) SignedQuote(ctx context.Context, v Viewer, quoteID string) (*Sig
 	return d, nil
 }
 
-// SignedDocumentByContent is the signed document of this agency whose PDF
-// is exactly content (by SHA-256), without its PDF; not found for any
-// other bytes. It is what the public verify page asks, and it reveals no
-// more than the document's label and when it was signed.
-func (t *Store) SignedDocumentByContent(ctx context.Context, content []byte) (*SignedDocument, error) {
-	if len(content) == 0 {
-		return nil, apperr.New(apperr.NotFound, "No document matches.")
-	}
-	sum := sha256.Sum256(content)
+// SignedDocumentBySHA256 is the signed document of this agency whose PDF
+// has the SHA-256 sum, without its PDF; not found for any other sum. It is
+// what the public verify page asks, and it reveals no more than the
+// document's label and when it was signed.
+func (t *Store) SignedDocumentBySHA256(ctx context.Context, sum [sha256.Size]byte) (*SignedDocument, error) {
 	d, err := scanSigned(t.Reader().QueryRowContext(ctx, signedSelect+` WHERE sha256 = ?`, hex.EncodeToString(sum[:])))
 	if err != nil {
 		return nil, db.NotFound(err, "Signed document")

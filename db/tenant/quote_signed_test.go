@@ -66,12 +66,12 @@ func TestQuoteSeal(t *testing.T) {
 		if err != nil || string(d.PDF) != string(pdf) || d.SHA256 != hex.EncodeToString(sum[:]) || d.BodySHA256 != seen.Acceptance.DocumentSHA256 {
 			t.Fatalf("stored %+v %v", d, err)
 		}
-		if got, err := tn.SignedDocumentByContent(ctx, pdf); err != nil || got.QuoteID != q.ID || len(got.PDF) != 0 {
+		if got, err := tn.SignedDocumentBySHA256(ctx, sha256.Sum256(pdf)); err != nil || got.QuoteID != q.ID || len(got.PDF) != 0 {
 			t.Fatalf("by content: %+v %v", got, err)
 		}
 		changed := append([]byte{}, pdf...)
 		changed[0] ^= 1
-		if _, err := tn.SignedDocumentByContent(ctx, changed); apperr.CodeOf(err) != apperr.NotFound {
+		if _, err := tn.SignedDocumentBySHA256(ctx, sha256.Sum256(changed)); apperr.CodeOf(err) != apperr.NotFound {
 			t.Fatalf("a changed byte matched: %v", err)
 		}
 	})
