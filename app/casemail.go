@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"mintedmind/db/control"
@@ -47,26 +46,20 @@ func ReplyAddress(ctx context.Context, t *tenant.Store, domain, caseID, userID s
 // set (ReplyAddress), else to the writer.
 func (m *CaseMail) People(ctx context.Context, a *control.Agency, t *tenant.Store, from *tenant.User, caseID string, people []*tenant.User, kind, template string, data map[string]any) error {
 	data["AgencyName"], data["From"] = a.Name, from.Name
-	var errs []error
 	for _, u := range people {
-		want, err := t.WantsEmail(ctx, u.ID, kind)
-		if err != nil || !want {
-			errs = append(errs, err)
-			continue
-		}
-		replyTo, err := ReplyAddress(ctx, t, m.InboundDomain, caseID, u.ID)
-		if err != nil {
-			return err
-		}
-		if replyTo == "" {
-			replyTo = from.Email
+		answer := func(ctx context.Context) (string, error) {
+			replyTo, err := ReplyAddress(ctx, t, m.InboundDomain, caseID, u.ID)
+			if replyTo == "" && err == nil {
+				replyTo = from.Email
+			}
+			return replyTo, err
 		}
 		if _, err := Notify(ctx, m.Mailer, a, t, u, Notification{Secret: m.Secret, BaseURL: m.BaseURL,
-			Kind: kind, Template: template, Data: data, ReplyTo: replyTo}); err != nil {
+			Kind: kind, Template: template, Data: data, Answer: answer}); err != nil {
 			return err
 		}
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // StaffOfClient emails the staff member looking after the case that the

@@ -81,6 +81,10 @@ type Notification struct {
 	Template string
 	Data     any
 	ReplyTo  string // "" for none
+	// Answer, when set, gives the Reply-To instead of ReplyTo, asked only
+	// once the mail is to be sent (a case's reply token is issued for mail
+	// that goes out, not for a person who turned the kind off).
+	Answer func(ctx context.Context) (string, error)
 }
 
 // Notify queues n to u unless u turned n.Kind off, with a List-Unsubscribe
@@ -90,7 +94,13 @@ func Notify(ctx context.Context, m NotificationMailer, a *control.Agency, t *ten
 	if err != nil || !ok {
 		return false, err
 	}
-	opts := mail.Options{ReplyTo: n.ReplyTo,
+	replyTo := n.ReplyTo
+	if n.Answer != nil {
+		if replyTo, err = n.Answer(ctx); err != nil {
+			return false, err
+		}
+	}
+	opts := mail.Options{ReplyTo: replyTo,
 		Unsubscribe: strings.TrimRight(n.BaseURL, "/") + UnsubscribePath(a.Slug, UnsubscribeToken(n.Secret, a.ID, u.ID, n.Kind))}
 	if err := m.QueueWith(ctx, a.ID, u.Email, n.Template, n.Data, opts); err != nil {
 		return false, err
