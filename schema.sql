@@ -1193,3 +1193,16 @@ CREATE TABLE catalogue_items (
 	created_at    INTEGER NOT NULL,
 	archived_at   INTEGER
 );
+
+-- migration: 31 messages_by_email
+-- Replies by email (issue 17), continued: a message added from a reply by
+-- email says so (via_email, shown on both sides of the thread as "by
+-- email"), with what the listener found of the email's authentication:
+-- the DKIM result and the domain whose signature it is (a failed
+-- signature is refused, so never stored), and the SPF result for the
+-- connecting address and the envelope sender's domain ('' on messages
+-- written on the page).
+ALTER TABLE notes ADD COLUMN via_email INTEGER NOT NULL DEFAULT 0 CHECK (via_email IN (0, 1));
+ALTER TABLE notes ADD COLUMN dkim_result TEXT NOT NULL DEFAULT '' CHECK (dkim_result IN ('', 'none', 'pass', 'temperror', 'permerror'));
+ALTER TABLE notes ADD COLUMN dkim_domain TEXT NOT NULL DEFAULT '' CHECK (length(dkim_domain) <= 253);
+ALTER TABLE notes ADD COLUMN spf_result TEXT NOT NULL DEFAULT '' CHECK (spf_result IN ('', 'none', 'neutral', 'pass', 'fail', 'softfail', 'temperror', 'permerror'));

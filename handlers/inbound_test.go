@@ -235,6 +235,19 @@ func TestInboundReplies(t *testing.T) {
 		}
 		res := f.staff.get("/a/" + f.a.Slug + "/cases/" + f.caseX)
 		wantContains(t, res, "Thanks, the signed brief is attached.")
+		// Marked as a reply by email, on both sides; the page's message is not.
+		if got := f.e.caseQuery(t, f.a, `SELECT via_email FROM notes WHERE body = ?`, body); got != "1" {
+			t.Fatalf("via_email %q", got)
+		}
+		if got := f.e.caseQuery(t, f.a, `SELECT via_email FROM notes WHERE body = 'The draft is ready'`); got != "0" {
+			t.Fatalf("the page's message: via_email %q", got)
+		}
+		if n := strings.Count(res.Body, `class="msg-via">by email<`); n != 1 {
+			t.Fatalf("the staff's thread marks %d messages by email, want 1:\n%s", n, res.Body)
+		}
+		if n := strings.Count(f.contact.get(f.portal("/cases/"+f.caseX)).Body, `class="msg-via">by email<`); n != 1 {
+			t.Fatalf("the portal's thread marks %d messages by email, want 1", n)
+		}
 
 		// The staff's notice answers to the case too: their reply by email
 		// is the agency's message, which the contact sees and is emailed.

@@ -53,6 +53,7 @@ type messageView struct {
 	Body        string
 	Mine        bool // the viewer's side wrote it
 	FromClient  bool
+	ViaEmail    bool // it came as a reply by email
 	Unread      bool
 	Seen        bool
 	Edited      bool
@@ -88,7 +89,7 @@ func (h *Handlers) caseThread(c *fiber.Ctx, r *Request, v tenant.Viewer, caseID 
 	tv.URL, tv.PostURL = base+"/thread", base+"/messages"
 	now := h.Clock.Now()
 	for _, m := range msgs {
-		mv := messageView{ID: m.ID, Author: m.AuthorName, At: r.local(m.CreatedAt), Body: m.Body, Mine: m.FromClient != staff, FromClient: m.FromClient,
+		mv := messageView{ID: m.ID, Author: m.AuthorName, At: r.local(m.CreatedAt), Body: m.Body, Mine: m.FromClient != staff, FromClient: m.FromClient, ViaEmail: m.ViaEmail,
 			Unread: m.Unread, Seen: m.Seen, Edited: len(m.Earlier) > 0, Earlier: m.Earlier, Hidden: m.Hidden(), HiddenBy: m.HiddenBy, HiddenWhy: m.HiddenReason}
 		for i := range mv.Earlier {
 			mv.Earlier[i].At = r.local(mv.Earlier[i].At)

@@ -60,17 +60,18 @@ func (t *Store) CaseMessages(ctx context.Context, v Viewer, caseID string) ([]*M
 	// Seen: read by someone of the other side than the author's.
 	msgs, err := db.QueryList(ctx, q, "case messages", func(row db.Scanner) (*Message, error) {
 		var m Message
-		var visible, fromClient, read, seen int
+		var visible, fromClient, viaEmail, read, seen int
 		var created, updated int64
 		var hidden sql.NullInt64
 		err := row.Scan(&m.ID, &m.CaseID, &m.AuthorID, &m.AuthorName, &m.Body, &visible, &created, &updated,
-			&fromClient, &hidden, &m.HiddenBy, &m.HiddenReason, &read, &seen)
+			&fromClient, &hidden, &m.HiddenBy, &m.HiddenReason, &viaEmail, &m.MailAuth.DKIM, &m.MailAuth.DKIMDomain, &m.MailAuth.SPF, &read, &seen)
 		m.VisibleToClient, m.FromClient, m.CreatedAt, m.UpdatedAt, m.HiddenAt = visible == 1, fromClient == 1, db.UnixTime(created), db.UnixTime(updated), db.NullUnix(hidden)
+		m.ViaEmail = viaEmail == 1
 		m.Seen = seen == 1
 		m.Unread = read == 0 && m.AuthorID != v.UserID && m.FromClient != client
 		return &m, err
 	}, `SELECT n.id, n.case_id, COALESCE(n.author_id, ''), n.author_name, n.body, n.visible_to_client, n.created_at, n.updated_at,
-			n.from_client, n.hidden_at, n.hidden_by, n.hidden_reason,
+			n.from_client, n.hidden_at, n.hidden_by, n.hidden_reason, n.via_email, n.dkim_result, n.dkim_domain, n.spf_result,
 			EXISTS (SELECT 1 FROM message_reads r WHERE r.note_id = n.id AND r.user_id = ?),
 			EXISTS (SELECT 1 FROM message_reads r JOIN users u ON u.id = r.user_id
 				WHERE r.note_id = n.id AND (u.role = 'client') <> (n.from_client = 1))
@@ -158,7 +159,7 @@ func (t *Store) AddMessage(ctx context.Context, v Viewer, actor Actor, caseID, b
 		if _, err := loadCase(ctx, tx, v, caseID); err != nil {
 			return err
 		}
-		if err := t.insertMessage(ctx, tx, n, now, false); err != nil {
+		if err := t.insertMessage(ctx, tx, n, now); err != nil {
 			return err
 		}
 		return attachDocuments(ctx, tx, caseID, n.ID, docIDs)
@@ -183,10 +184,12 @@ type MessageDraft struct {
 	Inbound *InboundMail
 }
 
-// InboundMail names a reply by email for the replay check.
+// InboundMail names a reply by email for the replay check, with what the
+// listener found of its authentication (kept on the message).
 type InboundMail struct {
 	MessageID string
 	UserID    string
+	Auth      MailAuth
 }
 
 // AddMessageWithDocuments records files already in place on disk as
@@ -201,6 +204,9 @@ func (t *Store) AddMessageWithDocuments(ctx context.Context, a DocumentAccess, a
 	now := t.Now()
 	n := &Note{ID: uuid.NewString(), CaseID: caseID, AuthorID: actor.ID, AuthorName: actor.Name, Body: body, VisibleToClient: true, FromClient: m.FromClient,
 		CreatedAt: db.UnixTime(now), UpdatedAt: db.UnixTime(now)}
+	if m.Inbound != nil {
+		n.ViaEmail, n.MailAuth = true, m.Inbound.Auth
+	}
 	var ids []string
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := loadCase(ctx, tx, m.Viewer, caseID); err != nil {
@@ -215,7 +221,7 @@ func (t *Store) AddMessageWithDocuments(ctx context.Context, a DocumentAccess, a
 		if ids, err = t.addDocumentsTx(ctx, tx, a, actor, caseID, true, l, files, size); err != nil {
 			return err
 		}
-		if err := t.insertMessage(ctx, tx, n, now, m.Inbound != nil); err != nil {
+		if err := t.insertMessage(ctx, tx, n, now); err != nil {
 			return err
 		}
 		return attachDocuments(ctx, tx, caseID, n.ID, ids)
@@ -247,10 +253,12 @@ func takeInboundMail(ctx context.Context, tx *sql.Tx, caseID string, in *Inbound
 
 // insertMessage writes the message n and its timeline event inside tx,
 // and queues message.created (origin staff, client, or email when
-// viaEmail: a reply by email).
-func (t *Store) insertMessage(ctx context.Context, tx *sql.Tx, n *Note, now int64, viaEmail bool) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO notes (id, case_id, author_id, author_name, body, visible_to_client, from_client, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)`, n.ID, n.CaseID, caseNullable(n.AuthorID), n.AuthorName, n.Body, caseBoolInt(n.FromClient), now, now); err != nil {
+// n.ViaEmail: a reply by email).
+func (t *Store) insertMessage(ctx context.Context, tx *sql.Tx, n *Note, now int64) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO notes (id, case_id, author_id, author_name, body, visible_to_client, from_client, created_at, updated_at,
+		via_email, dkim_result, dkim_domain, spf_result)
+		VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`, n.ID, n.CaseID, caseNullable(n.AuthorID), n.AuthorName, n.Body, caseBoolInt(n.FromClient), now, now,
+		caseBoolInt(n.ViaEmail), n.MailAuth.DKIM, n.MailAuth.DKIMDomain, n.MailAuth.SPF); err != nil {
 		return fmt.Errorf("db: insert message on case %s: %w", n.CaseID, err)
 	}
 	if err := touchCase(ctx, tx, n.CaseID, now); err != nil {
@@ -261,7 +269,7 @@ func (t *Store) insertMessage(ctx context.Context, tx *sql.Tx, n *Note, now int6
 	}
 	origin := "staff"
 	switch {
-	case viaEmail:
+	case n.ViaEmail:
 		origin = "email"
 	case n.FromClient:
 		origin = "client"

@@ -27,6 +27,18 @@ type Note struct {
 	HiddenAt        time.Time // a client's message staff hid from the client; zero: not hidden
 	HiddenBy        string
 	HiddenReason    string
+	// ViaEmail: it came as a reply by email (app.Inbound), with what the
+	// listener found of the email's authentication (MailAuth).
+	ViaEmail bool
+	MailAuth MailAuth
+}
+
+// MailAuth is what the SMTP listener found of a reply by email's sender
+// authentication: the DKIM result (none, pass, temperror, permerror; a
+// failed signature is refused, never stored) with the domain that signed,
+// and the SPF result for the connecting address.
+type MailAuth struct {
+	DKIM, DKIMDomain, SPF string
 }
 
 // Hidden reports whether staff hid the client's message from the client.
@@ -79,19 +91,19 @@ func touchCase(ctx context.Context, tx *sql.Tx, caseID string, now int64) error 
 }
 
 const noteSelect = `SELECT n.id, n.case_id, COALESCE(n.author_id, ''), n.author_name, n.body, n.visible_to_client, n.created_at, n.updated_at,
-	n.from_client, n.hidden_at, n.hidden_by, n.hidden_reason FROM notes n`
+	n.from_client, n.hidden_at, n.hidden_by, n.hidden_reason, n.via_email, n.dkim_result, n.dkim_domain, n.spf_result FROM notes n`
 
 func scanNote(row db.Scanner) (*Note, error) {
 	var n Note
-	var visible, fromClient int
+	var visible, fromClient, viaEmail int
 	var created, updated int64
 	var hidden sql.NullInt64
 	if err := row.Scan(&n.ID, &n.CaseID, &n.AuthorID, &n.AuthorName, &n.Body, &visible, &created, &updated,
-		&fromClient, &hidden, &n.HiddenBy, &n.HiddenReason); err != nil {
+		&fromClient, &hidden, &n.HiddenBy, &n.HiddenReason, &viaEmail, &n.MailAuth.DKIM, &n.MailAuth.DKIMDomain, &n.MailAuth.SPF); err != nil {
 		return nil, err
 	}
 	n.VisibleToClient, n.CreatedAt, n.UpdatedAt = visible == 1, db.UnixTime(created), db.UnixTime(updated)
-	n.FromClient, n.HiddenAt = fromClient == 1, db.NullUnix(hidden)
+	n.FromClient, n.HiddenAt, n.ViaEmail = fromClient == 1, db.NullUnix(hidden), viaEmail == 1
 	return &n, nil
 }
 

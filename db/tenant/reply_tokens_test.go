@@ -101,6 +101,51 @@ func TestInboundMailStoredOnce(t *testing.T) {
 	}
 }
 
+// TestMessagesByEmailMarked: a reply by email is stored marked as one,
+// with its DKIM and SPF results, and read back so by the conversation
+// (both sides) and the case's notes; a message written on the page is not
+// marked.
+func TestMessagesByEmailMarked(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := mustOpenFixture(t)
+	tn, owner := f.mustOpenAgency(t, "inbound-marked")
+	k := mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: mustCaseClient(t, tn, "Acme", ""), Title: "Website"})
+	auth := tenant.MailAuth{DKIM: "pass", DKIMDomain: "acme.test", SPF: "softfail"}
+	m := &tenant.MessageDraft{Viewer: everything(owner), Body: "Answered by email", Inbound: &tenant.InboundMail{MessageID: "<marked@acme.test>", UserID: owner.ID, Auth: auth}}
+	if _, err := tn.AddMessageWithDocuments(ctx, tenant.StaffDocumentAccess(everything(owner)), actorOf(owner), k.ID, m, tenant.Limits{}, nil, sizeText); err != nil {
+		t.Fatal(err)
+	}
+	if !m.Note.ViaEmail || m.Note.MailAuth != auth {
+		t.Fatalf("the note written: %+v", m.Note)
+	}
+	page, err := tn.AddMessage(ctx, everything(owner), actorOf(owner), k.ID, "Written on the page", false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := tn.CaseMessages(ctx, everything(owner), k.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byBody := map[string]*tenant.Message{}
+	for _, m := range msgs {
+		byBody[m.Body] = m
+	}
+	if e := byBody["Answered by email"]; e == nil || !e.ViaEmail || e.MailAuth != auth {
+		t.Fatalf("the reply by email in the conversation: %+v", e)
+	}
+	if p := byBody["Written on the page"]; p == nil || p.ViaEmail || p.MailAuth != (tenant.MailAuth{}) {
+		t.Fatalf("the page's message in the conversation: %+v", p)
+	}
+	n, err := tn.Note(ctx, everything(owner), k.ID, m.Note.ID)
+	if err != nil || !n.ViaEmail || n.MailAuth != auth {
+		t.Fatalf("the note read back: %+v, %v", n, err)
+	}
+	if n, err := tn.Note(ctx, everything(owner), k.ID, page.ID); err != nil || n.ViaEmail {
+		t.Fatalf("the page's note read back: %+v, %v", n, err)
+	}
+}
+
 // TestReplyTokensEndWithThePerson: erasing a person deletes their reply
 // addresses, and disabling one withdraws them for good (enabling them
 // again does not bring old addresses back).

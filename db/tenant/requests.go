@@ -492,7 +492,7 @@ func (t *Store) openRequestTx(ctx context.Context, tx *sql.Tx, v Viewer, actor A
 		}
 	}
 	body, _ := ValidateNoteBody(in.Message)
-	return t.insertMessage(ctx, tx, &Note{ID: out.MessageID, CaseID: out.CaseID, AuthorID: actor.ID, AuthorName: actor.Name, Body: body, FromClient: true}, now, false)
+	return t.insertMessage(ctx, tx, &Note{ID: out.MessageID, CaseID: out.CaseID, AuthorID: actor.ID, AuthorName: actor.Name, Body: body, FromClient: true}, now)
 }
 
 // RequestsSince counts the requests userID opened after since.
