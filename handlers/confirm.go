@@ -363,11 +363,12 @@ func (h *Handlers) QuoteDeleteConfirm(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	if q.State != tenant.QuoteDraft {
-		return apperr.New(apperr.Conflict, "%s is sent and is never deleted: withdraw it instead.", q.Label())
+		return apperr.New(apperr.Conflict, "%s", i18n.T(r.Lang(), "quotes.sent_never_deleted", "Label", q.Label()))
 	}
 	page := quoteBase(r) + "/" + q.ID
-	v := &confirmView{Heading: "Delete this quote draft for " + q.ClientName + "?", Action: page + "/delete", Button: "Delete the draft", Danger: true,
+	lang := r.Lang()
+	v := &confirmView{Heading: i18n.T(lang, "quotes.delete_q", "Client", q.ClientName), Action: page + "/delete", Button: i18n.T(lang, "confirm.delete_draft"), Danger: true,
 		Back: confirmBack(c, page)}
-	v.Lines = []string{fmt.Sprintf("The draft of %s and its lines are deleted. This cannot be undone.", billing.FormatMoney(q.Total, q.Currency)), "Nobody is emailed."}
+	v.Lines = []string{i18n.T(lang, "quotes.delete_what", "Total", i18n.Money(lang, q.Total, q.Currency)), i18n.T(lang, "confirm.nobody_emailed")}
 	return h.confirm(c, v)
 }

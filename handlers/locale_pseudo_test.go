@@ -45,15 +45,8 @@ var pseudoLeftovers = map[string]bool{
 	"/a/:slug/invoices/new as owner":                      true,
 	"/a/:slug/invoices/reports as owner":                  true,
 	"/a/:slug/plan as owner":                              true,
-	"/a/:slug/portal/quotes/:id as client":                true,
 	"/a/:slug/privacy as owner":                           true,
 	"/a/:slug/privacy-notice as anon":                     true,
-	"/a/:slug/quotes as owner":                            true,
-	"/a/:slug/quotes/:id as owner":                        true,
-	"/a/:slug/quotes/:id/delete as owner":                 true,
-	"/a/:slug/quotes/:id/edit as owner":                   true,
-	"/a/:slug/quotes/line as owner":                       true,
-	"/a/:slug/quotes/new as owner":                        true,
 	"/a/:slug/recurring as owner":                         true,
 	"/a/:slug/recurring/:id as owner":                     true,
 	"/a/:slug/recurring/:id/delete as owner":              true,
@@ -77,7 +70,6 @@ var pseudoLeftovers = map[string]bool{
 	"/a/:slug/time/report as owner":                       true,
 	"/a/:slug/timer as owner":                             true,
 	"/a/:slug/users as owner":                             true,
-	"/a/:slug/verify as anon":                             true,
 	"/metrics as owner":                                   true,
 	"/privacy as anon":                                    true,
 	"/settings/emails/case-document as owner":             true,
@@ -114,9 +106,10 @@ var pseudoLeftovers = map[string]bool{
 // English: user data is not the catalogues' business.
 var pseudoData = []string{"Žaliaūkė", "Žydrūnė Ąžuolienė", "Ėglė Žalia", "Ūkio byla", "Rūta Kūkė", "Svetainė", "Priegloba", "Pusė iš anksto.", "planas.pdf", "Ąžuolė Šilė", "MintedMind", "Lietuvių"}
 
-// pseudoIgnored are words that are no language: currency codes, zone
+// pseudoIgnored are words that are no language: currency codes (billing.Currencies), zone
 // abbreviations, the switcher's language names (each in itself; Lietuvių is in pseudoData).
-var pseudoIgnored = map[string]bool{"PDF": true, "EUR": true, "UTC": true, "EET": true, "EEST": true, "English": true, "Deutsch": true}
+var pseudoIgnored = map[string]bool{"PDF": true, "EUR": true, "USD": true, "GBP": true, "PLN": true, "CHF": true, "SEK": true, "NOK": true, "DKK": true, "CZK": true,
+	"UTC": true, "EET": true, "EEST": true, "English": true, "Deutsch": true}
 
 var (
 	pseudoWrapped = regexp.MustCompile(`⟦[^⟦⟧]*⟧`)

@@ -231,7 +231,7 @@ func (h *Handlers) PortalQuoteAccept(c *fiber.Ctx, r *Request) error {
 	}
 	h.limiter.reset(key)
 	h.logFailed(c, "email the signed quote", h.mailSignedQuote(c, r, v, q))
-	h.flash(c, q.Label()+" accepted. Thank you.")
+	h.flash(c, i18n.T(langOf(c), "quote.accepted_flash", "Label", q.Label()))
 	return h.redirect(c, portalQuoteBase(r)+"/"+q.ID)
 }
 
@@ -248,7 +248,7 @@ func (h *Handlers) PortalQuoteDecline(c *fiber.Ctx, r *Request) error {
 		}
 		return err
 	}
-	h.flash(c, "You declined the quote. The agency is told.")
+	h.flash(c, i18n.T(langOf(c), "quote.declined_flash"))
 	return h.redirect(c, portalQuoteBase(r)+"/"+id)
 }
 

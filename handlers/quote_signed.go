@@ -17,6 +17,7 @@ import (
 	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // VerifyMaxBytes is the largest file the verify page reads.
@@ -93,7 +94,7 @@ func (h *Handlers) VerifyForm(c *fiber.Ctx, r *Request) error {
 }
 
 func (h *Handlers) newVerifyView(r *Request) *verifyView {
-	return &verifyView{Page: Page{Title: "Verify a document"}, Action: "/a/" + r.Agency.Slug + "/verify", AgencyName: r.Agency.Name}
+	return &verifyView{Page: Page{Title: "verify.title"}, Action: "/a/" + r.Agency.Slug + "/verify", AgencyName: r.Agency.Name}
 }
 
 // Verify hashes the uploaded PDF and says whether it is exactly a signed
@@ -107,7 +108,7 @@ func (h *Handlers) Verify(c *fiber.Ctx, r *Request) error {
 	}
 	if fh.Size > VerifyMaxBytes {
 		return h.formPage(c, "pages/verify/index", "pages/verify/index", view,
-			apperr.New(apperr.TooLarge, "The file is larger than %d MB: no document this agency signs is.", VerifyMaxBytes>>20))
+			apperr.New(apperr.TooLarge, "%s", i18n.T(r.Lang(), "verify.too_large", "MB", VerifyMaxBytes>>20)))
 	}
 	f, err := fh.Open()
 	if err != nil {

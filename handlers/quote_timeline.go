@@ -6,6 +6,7 @@ import (
 
 	"mintedmind/app"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // quoteEventView is one entry of a quote's timeline: when (in the
@@ -32,7 +33,22 @@ func quoteTimeline(ctx context.Context, r *Request, v tenant.Viewer, id string, 
 		if forClient && clientHidden[e.Kind] {
 			continue
 		}
-		out = append(out, quoteEventView{At: r.local(e.At), Kind: e.Kind, Sentence: app.QuoteEventSentence(e), Detail: e.Detail})
+		out = append(out, quoteEventView{At: r.local(e.At), Kind: e.Kind, Sentence: quoteEventText(r.Lang(), e), Detail: e.Detail})
 	}
 	return out, nil
+}
+
+// quoteEventText says what quote event e was, in lang: the catalogue's
+// "quote.event.<kind>" with {{.Actor}}; a kind the catalogues lack stays
+// app.QuoteEventSentence's English (which the signed PDF's trail keeps).
+func quoteEventText(lang string, e tenant.QuoteEvent) string {
+	actor := e.ActorName
+	if actor == "" {
+		actor = i18n.T(lang, "event.someone")
+	}
+	id := "quote.event." + e.Kind
+	if s := i18n.T(lang, id, "Actor", actor); s != id {
+		return s
+	}
+	return app.QuoteEventSentence(e)
 }

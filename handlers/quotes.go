@@ -53,7 +53,7 @@ func (h *Handlers) QuotesIndex(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	base := quoteBase(r)
-	return h.page(c, "pages/quotes/index", &quotesIndexView{Page: Page{Title: "Quotes"}, Base: base, Rows: h.quoteRows(r, base, rows)})
+	return h.page(c, "pages/quotes/index", &quotesIndexView{Page: Page{Title: "nav.Quotes"}, Base: base, Rows: h.quoteRows(r, base, rows)})
 }
 
 // quoteFormView is the quote editor (new and edit).
@@ -97,18 +97,19 @@ func (h *Handlers) quoteFormView(c *fiber.Ctx, r *Request, form quoteForm, q *te
 		form.Lines = []quoteLineForm{{invoiceLineForm: invoiceLineForm{Quantity: "1", VAT: "0", Discount: "0"}}}
 	}
 	base := quoteBase(r)
-	view := &quoteFormView{Page: Page{Title: "New quote"}, Form: form, Clients: options, Currencies: currencyOptions(form.Currency),
+	view := &quoteFormView{Page: Page{Title: "quotes.new"}, Form: form, Clients: options, Currencies: currencyOptions(form.Currency),
 		Cases: invoiceCaseOptions(c.UserContext(), r, v, form.ClientID, form.CaseID), Base: base, LineURL: base + "/line", Action: base, Cancel: base}
 	for _, k := range []string{tenant.DepositNone, tenant.DepositPercent, tenant.DepositAmount} {
-		label := map[string]string{tenant.DepositNone: "No deposit", tenant.DepositPercent: "A percentage of the total", tenant.DepositAmount: "An amount"}[k]
-		view.DepositKinds = append(view.DepositKinds, option{k, label, k == form.DepositKind})
+		label := map[string]string{tenant.DepositNone: "quotes.no_deposit", tenant.DepositPercent: "quotes.deposit_percent", tenant.DepositAmount: "quotes.deposit_amount"}[k]
+		view.DepositKinds = append(view.DepositKinds, option{k, i18n.T(r.Lang(), label), k == form.DepositKind})
 	}
 	for _, l := range form.Lines {
+		l.Lang = r.Lang()
 		view.Lines = append(view.Lines, &quoteLineRow{Line: l, LineURL: view.LineURL})
 	}
 	if q != nil {
 		page := base + "/" + q.ID
-		view.Title, view.Action, view.Cancel, view.Quote = "Edit "+q.Label(), page, page, q
+		view.Title, view.Action, view.Cancel, view.Quote = i18n.T(r.Lang(), "cases.edit_n", "Number", q.Label()), page, page, q
 	}
 	return view, nil
 }
@@ -136,7 +137,7 @@ func (h *Handlers) QuoteLine(c *fiber.Ctx, r *Request) error {
 		c.Type("html", "utf-8")
 		return c.SendString("")
 	}
-	return h.fragment(c, "partials/quotes/line", &quoteLineRow{Line: quoteLineForm{invoiceLineForm: invoiceLineForm{Quantity: "1", VAT: "0", Discount: "0"}}, LineURL: quoteBase(r) + "/line"})
+	return h.fragment(c, "partials/quotes/line", &quoteLineRow{Line: quoteLineForm{invoiceLineForm: invoiceLineForm{Quantity: "1", VAT: "0", Discount: "0", Lang: r.Lang()}}, LineURL: quoteBase(r) + "/line"})
 }
 
 // QuoteCreate saves a draft; bad input shows the editor again with a
@@ -164,7 +165,7 @@ func (h *Handlers) QuoteCreate(c *fiber.Ctx, r *Request) error {
 		}
 		return h.formPage(c, "pages/quotes/new", "pages/quotes/new", view, err)
 	}
-	h.flash(c, "Draft saved. Send it to give it a number.")
+	h.flash(c, i18n.T(r.Lang(), "quotes.draft_saved_send"))
 	return h.redirect(c, quoteBase(r)+"/"+q.ID)
 }
 
@@ -185,7 +186,7 @@ func (h *Handlers) QuoteEdit(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	if q.State != tenant.QuoteDraft {
-		return apperr.New(apperr.Conflict, "%s is sent and is never changed: revise it to make a new version.", q.Label())
+		return apperr.New(apperr.Conflict, "%s", i18n.T(r.Lang(), "quotes.sent_never_changed", "Label", q.Label()))
 	}
 	view, err := h.quoteFormView(c, r, quoteFormOf(q.QuoteInput), q)
 	if err != nil {
@@ -217,7 +218,7 @@ func (h *Handlers) QuoteUpdate(c *fiber.Ctx, r *Request) error {
 		}
 		return h.formPage(c, "pages/quotes/edit", "pages/quotes/edit", view, err)
 	}
-	h.flash(c, "Draft saved.")
+	h.flash(c, i18n.T(r.Lang(), "quotes.draft_saved"))
 	return h.redirect(c, quoteBase(r)+"/"+q.ID)
 }
 
@@ -350,7 +351,7 @@ func (h *Handlers) QuoteSend(c *fiber.Ctx, r *Request) error {
 		}
 		return err
 	}
-	h.flash(c, q.Label()+" sent: the client sees it in the portal.")
+	h.flash(c, i18n.T(r.Lang(), "quotes.sent_flash", "Label", q.Label()))
 	return h.redirect(c, quoteBase(r)+"/"+q.ID)
 }
 
@@ -367,7 +368,7 @@ func (h *Handlers) QuoteRevise(c *fiber.Ctx, r *Request) error {
 		}
 		return err
 	}
-	h.flash(c, q.Label()+" drafted: edit it, then send it.")
+	h.flash(c, i18n.T(r.Lang(), "quotes.revised_flash", "Label", q.Label()))
 	return h.redirect(c, quoteBase(r)+"/"+q.ID+"/edit")
 }
 
@@ -384,7 +385,7 @@ func (h *Handlers) QuoteWithdraw(c *fiber.Ctx, r *Request) error {
 		}
 		return err
 	}
-	h.flash(c, "The quote is withdrawn.")
+	h.flash(c, i18n.T(r.Lang(), "quotes.withdrawn_flash"))
 	return h.redirect(c, quoteBase(r)+"/"+id)
 }
 
@@ -429,6 +430,6 @@ func (h *Handlers) QuoteDelete(c *fiber.Ctx, r *Request) error {
 		}
 		return err
 	}
-	h.flash(c, "Quote draft deleted.")
+	h.flash(c, i18n.T(r.Lang(), "quotes.draft_deleted"))
 	return h.redirect(c, quoteBase(r))
 }
