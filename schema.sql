@@ -1206,3 +1206,14 @@ ALTER TABLE notes ADD COLUMN via_email INTEGER NOT NULL DEFAULT 0 CHECK (via_ema
 ALTER TABLE notes ADD COLUMN dkim_result TEXT NOT NULL DEFAULT '' CHECK (dkim_result IN ('', 'none', 'pass', 'temperror', 'permerror'));
 ALTER TABLE notes ADD COLUMN dkim_domain TEXT NOT NULL DEFAULT '' CHECK (length(dkim_domain) <= 253);
 ALTER TABLE notes ADD COLUMN spf_result TEXT NOT NULL DEFAULT '' CHECK (spf_result IN ('', 'none', 'neutral', 'pass', 'fail', 'softfail', 'temperror', 'permerror'));
+
+-- migration: 32 quote_recurring_start
+-- What acceptance starts, continued (issue 18 point 5): a quote line may be
+-- recurring (billed again on a schedule after acceptance), and staff may
+-- choose that acceptance creates a recurring invoice of the chosen
+-- recurring lines at start_recurring's frequency ('' = none); the schedule
+-- it made is recorded on the quote (started_recurring_id), inside the
+-- acceptance's transaction, like the deposit invoice and the case.
+ALTER TABLE quote_lines ADD COLUMN recurring INTEGER NOT NULL DEFAULT 0 CHECK (recurring IN (0, 1));
+ALTER TABLE quotes ADD COLUMN start_recurring TEXT NOT NULL DEFAULT '' CHECK (start_recurring IN ('', 'weekly', 'monthly', 'quarterly', 'yearly'));
+ALTER TABLE quotes ADD COLUMN started_recurring_id TEXT REFERENCES recurring_invoices(id) ON DELETE SET NULL;

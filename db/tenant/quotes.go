@@ -54,8 +54,9 @@ const (
 // and has it in (Chosen; always true for a line that is not optional).
 type QuoteLine struct {
 	billing.Line
-	Optional bool
-	Chosen   bool
+	Optional  bool
+	Chosen    bool
+	Recurring bool // billed again on the schedule acceptance starts (QuoteStarts.Recurring)
 }
 
 // QuoteInput is a draft quote as typed.
@@ -69,6 +70,7 @@ type QuoteInput struct {
 	DepositValue int64
 	DiscountBP   int64 // a discount on the total, in basis points of the chosen lines' net
 	Lines        []QuoteLine
+	Starts       QuoteStarts // what acceptance starts
 }
 
 // Quote is one version of a quote with its names and lines.
@@ -95,6 +97,8 @@ type Quote struct {
 	SupersededAt  time.Time // when a later version was sent
 	CreatedAt     time.Time
 	Acceptance    *QuoteAcceptance
+	Started       QuoteStarted // what acceptance started
+	CreatedBy     string       // the staff member who drafted it ("" once they are deleted)
 }
 
 // QuoteAcceptance is the client's acceptance of one version.
@@ -256,13 +260,15 @@ func (in *QuoteInput) Validate() error {
 	if len(in.Lines) > 0 && optional == len(in.Lines) {
 		f["lines"] = "At least one line is not optional."
 	}
+	in.Starts.validate(in, f)
 	return apperr.FieldErrors(f)
 }
 
 const quoteSelect = `SELECT q.id, COALESCE(q.number, ''), q.version, COALESCE(q.previous_id, ''), q.client_id, cl.name, COALESCE(q.case_id, ''),
 	COALESCE(k.number, 0), q.state, q.currency, q.valid_until, q.terms, q.deposit_kind, q.deposit_value, q.subtotal, q.vat_total, q.total,
 	q.seller, q.buyer, q.issue_date, q.decline_reason, q.sent_at, q.viewed_at, q.answered_at, q.withdrawn_at, q.superseded_at, q.created_at,
-	q.discount_bp
+	q.discount_bp, q.start_deposit, q.start_case_status, q.start_recurring, COALESCE(q.deposit_invoice_id, ''), COALESCE(q.started_case_id, ''),
+	COALESCE(q.started_recurring_id, ''), COALESCE(q.created_by, '')
 	FROM quotes q
 	JOIN clients cl ON cl.id = q.client_id
 	LEFT JOIN cases k ON k.id = q.case_id`
@@ -284,7 +290,8 @@ func scanQuote(row db.Scanner) (*Quote, error) {
 	var created int64
 	if err := row.Scan(&q.ID, &q.Number, &q.Version, &q.PreviousID, &q.ClientID, &q.ClientName, &q.CaseID, &q.CaseNumber, &q.State, &q.Currency,
 		&q.ValidUntil, &q.Terms, &q.DepositKind, &q.DepositValue, &q.Subtotal, &q.VATTotal, &q.Total, &seller, &buyer, &q.IssueDate,
-		&q.DeclineReason, &sent, &viewed, &answered, &withdrawn, &superseded, &created, &q.DiscountBP); err != nil {
+		&q.DeclineReason, &sent, &viewed, &answered, &withdrawn, &superseded, &created, &q.DiscountBP,
+		&q.Starts.Deposit, &q.Starts.CaseStatus, &q.Starts.Recurring, &q.Started.DepositInvoiceID, &q.Started.CaseID, &q.Started.RecurringID, &q.CreatedBy); err != nil {
 		return nil, err
 	}
 	if seller != "" {
@@ -325,7 +332,7 @@ func loadQuote(ctx context.Context, tx caseQuerier, v Viewer, id string) (*Quote
 	if err != nil {
 		return nil, db.NotFound(err, "Quote")
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT description, quantity_milli, unit_price, vat_rate_bp, discount_bp, optional, chosen
+	rows, err := tx.QueryContext(ctx, `SELECT description, quantity_milli, unit_price, vat_rate_bp, discount_bp, optional, chosen, recurring
 		FROM quote_lines WHERE quote_id = ? ORDER BY position`, id)
 	if err != nil {
 		return nil, fmt.Errorf("db: lines of quote %s: %w", id, err)
@@ -333,7 +340,7 @@ func loadQuote(ctx context.Context, tx caseQuerier, v Viewer, id string) (*Quote
 	defer rows.Close()
 	for rows.Next() {
 		var l QuoteLine
-		if err := rows.Scan(&l.Description, &l.QuantityMilli, &l.UnitPrice, &l.VATRateBP, &l.DiscountBP, &l.Optional, &l.Chosen); err != nil {
+		if err := rows.Scan(&l.Description, &l.QuantityMilli, &l.UnitPrice, &l.VATRateBP, &l.DiscountBP, &l.Optional, &l.Chosen, &l.Recurring); err != nil {
 			return nil, fmt.Errorf("db: lines of quote %s: %w", id, err)
 		}
 		q.Lines = append(q.Lines, l)
@@ -367,8 +374,9 @@ func writeQuoteLines(ctx context.Context, tx *sql.Tx, id string, lines []QuoteLi
 	}
 	for i, l := range lines {
 		chosen := l.Chosen || !l.Optional
-		if _, err := tx.ExecContext(ctx, `INSERT INTO quote_lines (quote_id, position, description, quantity_milli, unit_price, vat_rate_bp, discount_bp, optional, chosen)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, i, strings.TrimSpace(l.Description), l.QuantityMilli, l.UnitPrice, l.VATRateBP, l.DiscountBP, l.Optional, chosen); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO quote_lines (quote_id, position, description, quantity_milli, unit_price, vat_rate_bp, discount_bp, optional, chosen, recurring)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, i, strings.TrimSpace(l.Description), l.QuantityMilli, l.UnitPrice, l.VATRateBP, l.DiscountBP, l.Optional, chosen,
+			l.Recurring); err != nil {
 			return fmt.Errorf("db: write line of quote %s: %w", id, err)
 		}
 	}
@@ -432,9 +440,11 @@ func (t *Store) insertQuote(ctx context.Context, tx *sql.Tx, id, number string, 
 	tot := QuoteTotals(in.Lines, in.DiscountBP)
 	now := t.Now()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO quotes (id, number, version, previous_id, client_id, case_id, state, currency, valid_until, terms,
-		deposit_kind, deposit_value, discount_bp, subtotal, vat_total, total, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		deposit_kind, deposit_value, discount_bp, subtotal, vat_total, total, start_deposit, start_case_status, start_recurring, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, caseNullable(number), version, caseNullable(previousID), in.ClientID, caseNullable(in.CaseID), in.Currency, in.ValidUntil, in.Terms,
-		in.DepositKind, in.DepositValue, in.DiscountBP, tot.Subtotal, tot.VAT, tot.Total, caseNullable(actorID), now, now); err != nil {
+		in.DepositKind, in.DepositValue, in.DiscountBP, tot.Subtotal, tot.VAT, tot.Total, in.Starts.Deposit, in.Starts.CaseStatus, in.Starts.Recurring,
+		caseNullable(actorID), now, now); err != nil {
 		if db.IsUnique(err) {
 			return apperr.New(apperr.Conflict, "%s v%d is already being drafted.", number, version)
 		}
@@ -466,9 +476,10 @@ func (t *Store) UpdateQuoteDraft(ctx context.Context, v Viewer, id string, in Qu
 		}
 		tot := QuoteTotals(in.Lines, in.DiscountBP)
 		if _, err := tx.ExecContext(ctx, `UPDATE quotes SET client_id = ?, case_id = ?, currency = ?, valid_until = ?, terms = ?, deposit_kind = ?,
-			deposit_value = ?, discount_bp = ?, subtotal = ?, vat_total = ?, total = ?, updated_at = ? WHERE id = ?`,
+			deposit_value = ?, discount_bp = ?, subtotal = ?, vat_total = ?, total = ?, start_deposit = ?, start_case_status = ?, start_recurring = ?,
+			updated_at = ? WHERE id = ?`,
 			in.ClientID, caseNullable(in.CaseID), in.Currency, in.ValidUntil, in.Terms, in.DepositKind, in.DepositValue, in.DiscountBP,
-			tot.Subtotal, tot.VAT, tot.Total, t.Now(), id); err != nil {
+			tot.Subtotal, tot.VAT, tot.Total, in.Starts.Deposit, in.Starts.CaseStatus, in.Starts.Recurring, t.Now(), id); err != nil {
 			return fmt.Errorf("db: update quote %s: %w", id, err)
 		}
 		if err := writeQuoteLines(ctx, tx, id, in.Lines); err != nil {
@@ -672,6 +683,7 @@ type Acceptance struct {
 	UserAgent  string
 	Today      string // the agency's date
 	Code       string // the six-digit code emailed to the signer (CreateQuoteCode)
+	AgencyName string // the seller of a deposit invoice acceptance issues (QuoteStarts)
 	// SignatureKind is SignatureDrawn with SignaturePNG (app.ParseSignature
 	// checked it), or SignatureTyped.
 	SignatureKind string
@@ -756,6 +768,9 @@ func (t *Store) AcceptQuote(ctx context.Context, v Viewer, actor Actor, id strin
 		if err := t.quoteEventTx(ctx, tx, id, "accepted", name, billing.FormatMoney(q.Total, q.Currency)+" · sha256 "+hash); err != nil {
 			return err
 		}
+		if err := t.startAcceptedTx(ctx, tx, actor, q, in, a); err != nil {
+			return err
+		}
 		if in.Seal != nil {
 			q.State, q.AnsweredAt = QuoteAccepted, db.UnixTime(now)
 			q.Acceptance = &QuoteAcceptance{SignerName: name, SignerUserID: actor.ID, SignerEmail: in.Email, IP: in.IP,
@@ -813,14 +828,21 @@ func QuoteDocument(q *Quote) []byte {
 	fmt.Fprintf(&b, "seller %s\nbuyer %s\n", seller, buyer)
 	for i, l := range q.Lines {
 		desc, _ := json.Marshal(l.Description)
-		fmt.Fprintf(&b, "line %d %s qty_milli=%d unit=%d vat_bp=%d discount_bp=%d optional=%t chosen=%t\n", i, desc, l.QuantityMilli, l.UnitPrice,
+		fmt.Fprintf(&b, "line %d %s qty_milli=%d unit=%d vat_bp=%d discount_bp=%d optional=%t chosen=%t", i, desc, l.QuantityMilli, l.UnitPrice,
 			l.VATRateBP, l.DiscountBP, l.Optional, l.Chosen)
+		if l.Recurring { // only when set, so documents accepted before it existed hash as they did
+			b.WriteString(" recurring=true")
+		}
+		b.WriteString("\n")
 	}
 	if q.DiscountBP > 0 { // only when set, so documents accepted before it existed hash as they did
 		fmt.Fprintf(&b, "discount_bp %d\n", q.DiscountBP)
 	}
 	tot := QuoteTotals(q.Lines, q.DiscountBP)
 	fmt.Fprintf(&b, "subtotal %d\nvat %d\ntotal %d\ndeposit %s %d = %d\n", tot.Subtotal, tot.VAT, tot.Total, q.DepositKind, q.DepositValue, q.Deposit())
+	if q.Starts.Recurring != "" {
+		fmt.Fprintf(&b, "recurring %s\n", q.Starts.Recurring)
+	}
 	terms, _ := json.Marshal(q.Terms)
 	fmt.Fprintf(&b, "terms %s\n", terms)
 	return []byte(b.String())
