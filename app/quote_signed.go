@@ -35,6 +35,11 @@ var quoteEventSentences = map[string]string{
 	"declined":       "%s declined the quote",
 	"withdrawn":      "%s withdrew the quote",
 	"expired":        "The quote expired",
+	// What the acceptance started (tenant.QuoteStarts), by the signer's acceptance.
+	"case_opened":       "A case was opened on %s's acceptance",
+	"case_moved":        "The case was moved on %s's acceptance",
+	"deposit_invoiced":  "The deposit invoice was issued on %s's acceptance",
+	"recurring_started": "A recurring invoice was started on %s's acceptance",
 }
 
 // QuoteEventSentence says what a quote event was, for the timeline and

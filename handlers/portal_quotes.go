@@ -219,7 +219,8 @@ func (h *Handlers) PortalQuoteAccept(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	in.Seal = app.QuoteSeal(s, r.Agency.Name, r.Zone())
-	q, err := r.Tenant.AcceptQuote(c.UserContext(), v, caseActor(r), c.Params("id"), in, auditFor(c, "quote.accepted", ""))
+	m, _ := h.invoiceMailer() // without one, app reports the deposit invoice's email as failed
+	done, err := app.AcceptQuote(c.UserContext(), m, r.Agency, r.Tenant, v, caseActor(r), c.Params("id"), in, auditFor(c, "quote.accepted", ""), h.Config.BaseURL)
 	if err != nil {
 		if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.Conflict {
 			if _, wrongCode := apperr.FieldsOf(err)["code"]; wrongCode && in.Code != "" {
@@ -230,6 +231,11 @@ func (h *Handlers) PortalQuoteAccept(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	h.limiter.reset(key)
+	q := done.Quote
+	if done.Deposit != nil {
+		h.publishInvoice(c, r, v, done.Deposit.ID)
+		h.logFailed(c, "email the client's contacts of the deposit invoice", done.Sent.Contacts)
+	}
 	h.logFailed(c, "email the signed quote", h.mailSignedQuote(c, r, v, q))
 	h.flash(c, i18n.T(langOf(c), "quote.accepted_flash", "Label", q.Label()))
 	return h.redirect(c, portalQuoteBase(r)+"/"+q.ID)

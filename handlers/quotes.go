@@ -67,6 +67,8 @@ type quoteFormView struct {
 	Cases        []option
 	Currencies   []option
 	DepositKinds []option
+	CaseStarts   []option // what acceptance does to a case: nothing, or a status
+	Recurrings   []option // the schedule acceptance starts: none, or a frequency
 	Base         string
 	LineURL      string
 	Action       string
@@ -102,6 +104,15 @@ func (h *Handlers) quoteFormView(c *fiber.Ctx, r *Request, form quoteForm, q *te
 	for _, k := range []string{tenant.DepositNone, tenant.DepositPercent, tenant.DepositAmount} {
 		label := map[string]string{tenant.DepositNone: "quotes.no_deposit", tenant.DepositPercent: "quotes.deposit_percent", tenant.DepositAmount: "quotes.deposit_amount"}[k]
 		view.DepositKinds = append(view.DepositKinds, option{k, i18n.T(r.Lang(), label), k == form.DepositKind})
+	}
+	lang := r.Lang()
+	view.CaseStarts = append(view.CaseStarts, option{"", i18n.T(lang, "quotes.start_case_none"), form.StartCaseStatus == ""})
+	for _, s := range tenant.CaseStatuses {
+		view.CaseStarts = append(view.CaseStarts, option{s, i18n.T(lang, "quotes.start_case_to", "Status", i18n.T(lang, tenant.CaseStatusLabel(s))), s == form.StartCaseStatus})
+	}
+	view.Recurrings = append(view.Recurrings, option{"", i18n.T(lang, "quotes.start_recurring_none"), form.StartRecurring == ""})
+	for _, f := range tenant.QuoteRecurringFrequencies {
+		view.Recurrings = append(view.Recurrings, option{f, i18n.T(lang, "quotes.start_recurring_every", "Frequency", i18n.T(lang, "quotes.frequency."+f)), f == form.StartRecurring})
 	}
 	for _, l := range form.Lines {
 		l.Lang = r.Lang()
@@ -234,6 +245,14 @@ type quoteView struct {
 	Lines                                             []quoteShownLine
 	Answerable                                        bool // the client may still accept or decline
 	AcceptedAt                                        string
+	Starts                                            []string // what acceptance starts, as sentences (staff)
+	Started                                           []quoteStartedLink
+}
+
+// quoteStartedLink is one thing the acceptance started, with its page
+// (staff's or the portal's).
+type quoteStartedLink struct {
+	Kind, URL string // Kind: "deposit", "case", "recurring"
 }
 
 // quoteShownLine is one line of a quote as its page shows it.
@@ -279,7 +298,49 @@ func (h *Handlers) newQuoteView(r *Request, base string, q *tenant.Quote) quoteV
 	if q.Acceptance != nil {
 		v.AcceptedAt = q.Acceptance.AcceptedAt.UTC().Format("2006-01-02 15:04") + " UTC"
 	}
+	v.Starts, v.Started = quoteStarts(r, q)
 	return v
+}
+
+// quoteStarts says what q's acceptance starts (for staff, in their language) and links what
+// it started, to the staff pages or, for a contact, the portal's (the
+// deposit invoice and the case; the schedule has no portal page).
+func quoteStarts(r *Request, q *tenant.Quote) ([]string, []quoteStartedLink) {
+	var starts []string
+	lang := r.Lang()
+	if q.Starts.Deposit {
+		starts = append(starts, i18n.T(lang, "quotes.start_deposit"))
+	}
+	if s := q.Starts.CaseStatus; s != "" {
+		id := "quotes.start_open_case"
+		if q.CaseID != "" {
+			id = "quotes.start_move_case"
+		}
+		starts = append(starts, i18n.T(lang, id, "Status", i18n.T(lang, tenant.CaseStatusLabel(s))))
+	}
+	if f := q.Starts.Recurring; f != "" {
+		starts = append(starts, i18n.T(lang, "quotes.start_schedule", "Frequency", i18n.T(lang, "quotes.frequency."+f)))
+	}
+	portal := r.User != nil && r.User.Role == tenant.RoleClient
+	var started []quoteStartedLink
+	if id := q.Started.DepositInvoiceID; id != "" {
+		url := invoiceBase(r) + "/" + id
+		if portal {
+			url = portalBase(r) + "/invoices/" + id
+		}
+		started = append(started, quoteStartedLink{"deposit", url})
+	}
+	if id := q.Started.CaseID; id != "" {
+		url := caseBase(r) + "/" + id
+		if portal {
+			url = portalBase(r) + "/cases/" + id
+		}
+		started = append(started, quoteStartedLink{"case", url})
+	}
+	if id := q.Started.RecurringID; id != "" && !portal {
+		started = append(started, quoteStartedLink{"recurring", recurringBase(r) + "/" + id})
+	}
+	return starts, started
 }
 
 // quoteShowView is a quote's staff page.

@@ -16,7 +16,8 @@ import (
 // (its discount included) and whether it is optional.
 type quoteLineForm struct {
 	invoiceLineForm
-	Optional bool
+	Optional  bool
+	Recurring bool
 }
 
 // quoteForm is the quote editor as typed.
@@ -24,6 +25,9 @@ type quoteForm struct {
 	ClientID, CaseID, Currency, ValidUntil, Terms, DepositKind, Deposit string
 	Discount                                                            string // on the total, a percentage
 	Lines                                                               []quoteLineForm
+	// What acceptance starts (tenant.QuoteStarts).
+	StartDeposit                    bool
+	StartCaseStatus, StartRecurring string
 }
 
 // readQuoteForm reads the posted editor: the invoice editor's line fields
@@ -33,12 +37,14 @@ func readQuoteForm(c *fiber.Ctx) quoteForm {
 	inv := readInvoiceForm(c)
 	f := quoteForm{ClientID: inv.ClientID, CaseID: inv.CaseID, Currency: inv.Currency, ValidUntil: formValue(c, "valid_until"),
 		Terms: c.FormValue("terms"), DepositKind: formValue(c, "deposit_kind"), Deposit: formValue(c, "deposit_value"),
-		Discount: formValue(c, "discount")}
+		Discount: formValue(c, "discount"), StartDeposit: c.FormValue("start_deposit") == "1", StartCaseStatus: formValue(c, "start_case_status"),
+		StartRecurring: formValue(c, "start_recurring")}
 	args := c.Request().PostArgs()
-	optional := args.PeekMulti("line_optional")
+	optional, recurring := args.PeekMulti("line_optional"), args.PeekMulti("line_recurring")
 	for i, l := range inv.Lines {
 		ql := quoteLineForm{invoiceLineForm: l}
 		ql.Optional = i < len(optional) && string(optional[i]) == "1"
+		ql.Recurring = i < len(recurring) && string(recurring[i]) == "1"
 		f.Lines = append(f.Lines, ql)
 	}
 	return f
@@ -54,7 +60,7 @@ func (f quoteForm) input() (tenant.QuoteInput, map[string]string) {
 	}
 	parsed, errs := inv.input()
 	in := tenant.QuoteInput{ClientID: f.ClientID, CaseID: f.CaseID, Currency: f.Currency, ValidUntil: f.ValidUntil, Terms: f.Terms, DepositKind: f.DepositKind,
-		DiscountBP: parsed.DiscountBP}
+		DiscountBP: parsed.DiscountBP, Starts: tenant.QuoteStarts{Deposit: f.StartDeposit, CaseStatus: f.StartCaseStatus, Recurring: f.StartRecurring}}
 	if len(f.Terms) > 4*tenant.QuoteTermsMax {
 		errs["terms"] = fmt.Sprintf("Terms have at most %d characters.", tenant.QuoteTermsMax)
 		in.Terms = ""
@@ -62,7 +68,7 @@ func (f quoteForm) input() (tenant.QuoteInput, map[string]string) {
 	for i, l := range parsed.Lines {
 		ql := tenant.QuoteLine{Line: l}
 		if i < len(f.Lines) {
-			ql.Optional = f.Lines[i].Optional
+			ql.Optional, ql.Recurring = f.Lines[i].Optional, f.Lines[i].Recurring
 		}
 		in.Lines = append(in.Lines, ql)
 	}
@@ -98,7 +104,8 @@ func (f quoteForm) withErrors(errs map[string]string) quoteForm {
 
 // quoteFormOf is a stored draft as the editor shows it.
 func quoteFormOf(in tenant.QuoteInput) quoteForm {
-	f := quoteForm{ClientID: in.ClientID, CaseID: in.CaseID, Currency: in.Currency, ValidUntil: in.ValidUntil, Terms: in.Terms, DepositKind: in.DepositKind}
+	f := quoteForm{ClientID: in.ClientID, CaseID: in.CaseID, Currency: in.Currency, ValidUntil: in.ValidUntil, Terms: in.Terms, DepositKind: in.DepositKind,
+		StartDeposit: in.Starts.Deposit, StartCaseStatus: in.Starts.CaseStatus, StartRecurring: in.Starts.Recurring}
 	if in.DiscountBP > 0 {
 		f.Discount = billing.FormatRate(in.DiscountBP)
 	}
@@ -110,7 +117,7 @@ func quoteFormOf(in tenant.QuoteInput) quoteForm {
 	}
 	for i, l := range in.Lines {
 		f.Lines = append(f.Lines, quoteLineForm{invoiceLineForm: invoiceLineForm{Index: i, Description: l.Description, Quantity: billing.FormatQuantity(l.QuantityMilli),
-			Price: billing.FormatMinor(l.UnitPrice), VAT: billing.FormatRate(l.VATRateBP), Discount: billing.FormatRate(l.DiscountBP)}, Optional: l.Optional})
+			Price: billing.FormatMinor(l.UnitPrice), VAT: billing.FormatRate(l.VATRateBP), Discount: billing.FormatRate(l.DiscountBP)}, Optional: l.Optional, Recurring: l.Recurring})
 	}
 	return f
 }
