@@ -36,7 +36,11 @@ type Reply struct {
 	MessageID string
 	Text      string // the text as written, quoted history and signature included
 	Files     []UploadFile
+	Auth      MailAuth // what the listener found of its DKIM and SPF, kept on the message
 }
+
+// MailAuth is a reply by email's DKIM and SPF results (tenant.MailAuth).
+type MailAuth = tenant.MailAuth
 
 // ErrAgencyClosed refuses a reply to an agency that is suspended, archived
 // or deleted.
@@ -114,7 +118,7 @@ func (in *Inbound) Add(ctx context.Context, r Reply) (*tenant.Note, error) {
 	}
 	actor := tenant.Actor{ID: u.ID, Name: u.Name}
 	m := &tenant.MessageDraft{Viewer: v, Body: body, FromClient: !u.IsStaff(),
-		Inbound: &tenant.InboundMail{MessageID: r.MessageID, UserID: u.ID}}
+		Inbound: &tenant.InboundMail{MessageID: r.MessageID, UserID: u.ID, Auth: r.Auth}}
 	var docs []*tenant.Document
 	if len(r.Files) == 0 {
 		limits, err := in.Uploads.Plans.Limits(ctx, a)

@@ -3,6 +3,9 @@ package handlers_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"io"
 	"log/slog"
@@ -17,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-msgauth/dkim"
 	gomail "github.com/wneessen/go-mail"
 
 	"mintedmind/app"
@@ -25,6 +29,7 @@ import (
 	"mintedmind/files/filestest"
 	"mintedmind/handlers"
 	"mintedmind/mail/inbound"
+	"mintedmind/mail/mailtest"
 )
 
 // inboundDomain is the test's domain for replies by email.
@@ -85,6 +90,7 @@ func TestNotificationReplyTo(t *testing.T) {
 type inboundListener struct {
 	addr string
 	srv  *inbound.Server
+	dns  *mailtest.DNS // what the listener's DKIM and SPF checks look up
 }
 
 // mustListenInbound starts the listener, taking emails up to maxBytes.
@@ -99,14 +105,15 @@ func (e *env) mustListenInbound(t *testing.T, maxBytes int64) *inboundListener {
 	in := &app.Inbound{Control: e.control, Pool: e.pool, Log: log,
 		Uploads: &app.Uploads{Plans: plans, Files: files.NewStore(files.Config{MaxSize: e.cfg.FileLimit})},
 		Mail:    &app.CaseMail{Mailer: e.mailer, Secret: secret, BaseURL: e.cfg.BaseURL, InboundDomain: e.cfg.InboundDomain}}
-	srv := inbound.New(in, inbound.Config{Domain: e.cfg.InboundDomain, MaxBytes: maxBytes, PerAddress: 10000}, e.clock, log)
+	dns := mailtest.NewDNS()
+	srv := inbound.New(in, inbound.Config{Domain: e.cfg.InboundDomain, MaxBytes: maxBytes, PerAddress: 10000, Resolver: dns}, e.clock, log)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return &inboundListener{addr: ln.Addr().String(), srv: srv}
+	return &inboundListener{addr: ln.Addr().String(), srv: srv, dns: dns}
 }
 
 // smtpResult is where an SMTP conversation ended: the command refused
@@ -372,6 +379,86 @@ func TestInboundReplies(t *testing.T) {
 		}
 		if after := state(); after != before {
 			t.Fatalf("stored: %s → %s", before, after)
+		}
+	})
+}
+
+// mustContactReplyAddress is the reply address of the agency's notice to
+// the portal fixture's contact about case X.
+func mustContactReplyAddress(t *testing.T, f *portalFixture) string {
+	t.Helper()
+	wantStatus(t, f.staff.post("/a/"+f.a.Slug+"/cases/"+f.caseX+"/notes", url.Values{"body": {"The draft is ready"}, "visible_to_client": {"1"}}), http.StatusSeeOther)
+	f.e.flushMail(t)
+	return "reply+" + replySecret(t, f.e.smtp.WaitFor(t, f.contactEmail, 5*time.Second).Header.Get("Reply-To")) + "@" + inboundDomain
+}
+
+// TestInboundDKIMAndSPF: the listener checks a reply's DKIM signature
+// (signed here with a generated key published in the test DNS) and its
+// SPF (the loopback address against the sender domain's record) and keeps
+// both results on the message; a signature its domain's key does not
+// verify is refused in the dialogue and stores nothing; a DNS that does
+// not answer is a temperror, and the reply is taken.
+func TestInboundDKIMAndSPF(t *testing.T) {
+	t.Parallel()
+	f := mustPortalFixture(t, withInbound)
+	l := f.e.mustListenInbound(t, 256<<10)
+	address := mustContactReplyAddress(t, f)
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.dns.SetTXT("mm1._domainkey.xylo.test", "v=DKIM1; k=ed25519; p="+base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey)))
+	l.dns.SetTXT("xylo.test", "v=spf1 ip4:127.0.0.0/8 -all")
+	sign := func(raw string) string {
+		var out bytes.Buffer
+		if err := dkim.Sign(&out, strings.NewReader(raw), &dkim.SignOptions{Domain: "xylo.test", Selector: "mm1", Signer: key}); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	stored := func(body string) string {
+		return f.e.caseQuery(t, f.a, `SELECT COALESCE((SELECT via_email || ' ' || dkim_result || ' ' || dkim_domain || ' ' || spf_result FROM notes WHERE case_id = ? AND body = ?), 'none')`, f.caseX, body)
+	}
+	notes := func() string {
+		return f.e.caseQuery(t, f.a, `SELECT COUNT(*) || '/' || (SELECT COUNT(*) FROM inbound_mail) FROM notes`)
+	}
+
+	t.Run("a signed reply from an address SPF allows is stored with both passes", func(t *testing.T) {
+		r := l.send(t, f.contactEmail, []string{address}, sign(replyEmail(f.contactEmail, address, "<signed@xylo.test>", "Signed and sent")))
+		if r.Code != 250 {
+			t.Fatalf("refused: %+v", r)
+		}
+		if got := stored("Signed and sent"); got != "1 pass xylo.test pass" {
+			t.Fatalf("stored as %q", got)
+		}
+	})
+	t.Run("a signed reply changed on the way is refused and stores nothing", func(t *testing.T) {
+		before := notes()
+		raw := strings.Replace(sign(replyEmail(f.contactEmail, address, "<changed@xylo.test>", "Pay the old account")), "old account", "new account", 1)
+		r := l.send(t, f.contactEmail, []string{address}, raw)
+		if r.Stage != "data" || r.Code != 550 || !strings.Contains(r.Text, "DKIM") || !strings.Contains(r.Text, "xylo.test") {
+			t.Fatalf("got %+v", r)
+		}
+		if after := notes(); after != before {
+			t.Fatalf("stored: %s → %s", before, after)
+		}
+	})
+	t.Run("an unsigned reply is stored with DKIM none", func(t *testing.T) {
+		if r := l.send(t, f.contactEmail, []string{address}, replyEmail(f.contactEmail, address, "<unsigned@xylo.test>", "Not signed")); r.Code != 250 {
+			t.Fatalf("refused: %+v", r)
+		}
+		if got := stored("Not signed"); got != "1 none  pass" {
+			t.Fatalf("stored as %q", got)
+		}
+	})
+	t.Run("lookups that fail are temperror and the reply is taken", func(t *testing.T) {
+		l.dns.SetBroken("mm1._domainkey.xylo.test")
+		l.dns.SetBroken("xylo.test")
+		if r := l.send(t, f.contactEmail, []string{address}, sign(replyEmail(f.contactEmail, address, "<nodns@xylo.test>", "Sent while the DNS was down"))); r.Code != 250 {
+			t.Fatalf("refused: %+v", r)
+		}
+		if got := stored("Sent while the DNS was down"); got != "1 temperror  temperror" {
+			t.Fatalf("stored as %q", got)
 		}
 	})
 }

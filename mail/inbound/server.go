@@ -25,6 +25,7 @@ import (
 	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/clock"
+	"mintedmind/i18n"
 )
 
 // Config is the listener's settings.
@@ -41,6 +42,10 @@ type Config struct {
 	TLS *tls.Config
 	// Timeout bounds each command and the storing of a reply.
 	Timeout time.Duration
+	// Resolver is asked for DKIM keys and SPF records (CheckDKIM,
+	// CheckSPF); nil: net.DefaultResolver. A lookup that fails counts as
+	// temperror, never as a failed check.
+	Resolver Resolver
 }
 
 // DefaultPerAddress is the connections a minute one address may open.
@@ -69,6 +74,9 @@ func New(in *app.Inbound, cfg Config, clk clock.Clock, log *slog.Logger) *Server
 	}
 	if clk == nil {
 		clk = clock.System{}
+	}
+	if cfg.Resolver == nil {
+		cfg.Resolver = net.DefaultResolver
 	}
 	if log == nil {
 		log = slog.Default()
@@ -107,9 +115,9 @@ func (s *Server) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	host := remoteHost(c.Conn().RemoteAddr())
 	if !s.allow(host) {
 		s.log.Warn("inbound mail: too many connections", "remote", host)
-		return nil, &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "Too many connections from your address; try again in a minute"}
+		return nil, &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: reply("smtp.too_many_connections")}
 	}
-	return &session{s: s, remote: host}, nil
+	return &session{s: s, conn: c, remote: host}, nil
 }
 
 // allow counts one connection from host, and reports whether it is within
@@ -140,6 +148,7 @@ func remoteHost(a net.Addr) string {
 // session is one SMTP connection.
 type session struct {
 	s      *Server
+	conn   *smtp.Conn
 	remote string
 	from   string // the envelope sender
 	token  string // the reply address's token
@@ -155,7 +164,7 @@ func (ss *session) Logout() error { return nil }
 // automatic reply (RFC 3834): refused, which answers nobody.
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	if strings.TrimSpace(from) == "" {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Bounces and automatic mail (an empty return path) are not taken here"}
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: reply("smtp.bounce_refused")}
 	}
 	ss.from = from
 	return nil
@@ -167,7 +176,7 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	local, domain, ok := strings.Cut(to, "@")
 	token, isReply := strings.CutPrefix(strings.ToLower(local), "reply+")
 	if !ok || !strings.EqualFold(domain, ss.s.cfg.Domain) || !isReply || token == "" {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such mailbox: this server takes only replies to notifications (reply+...@" + ss.s.cfg.Domain + ")"}
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: reply("smtp.no_such_mailbox", "Domain", ss.s.cfg.Domain)}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), ss.s.cfg.Timeout)
 	defer cancel()
@@ -188,7 +197,7 @@ func (ss *session) Data(r io.Reader) error {
 	e, err := Parse(strings.NewReader(string(raw)))
 	if err != nil {
 		ss.s.log.Info("inbound mail: unreadable", "remote", ss.remote, "err", err)
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "The email could not be read as MIME"}
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: reply("smtp.unreadable")}
 	}
 	if e.Auto != "" {
 		// Accepted and dropped: refusing would bounce to the program that
@@ -196,18 +205,42 @@ func (ss *session) Data(r io.Reader) error {
 		ss.s.log.Info("inbound mail: automatic reply dropped", "remote", ss.remote, "why", e.Auto)
 		return nil
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), ss.s.cfg.Timeout)
+	defer cancel()
+	auth, f := ss.authenticate(ctx, raw, e.From)
+	if f != nil {
+		ss.s.log.Info("inbound mail: refused", "stage", "data", "remote", ss.remote, "code", 550, "why", f)
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 20}, Message: reply("smtp.dkim_failed", "Domain", f.Domain)}
+	}
 	files := make([]app.UploadFile, len(e.Files))
 	for i, f := range e.Files {
 		files[i] = app.UploadFile{Name: f.Name, Body: strings.NewReader(string(f.Data))}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), ss.s.cfg.Timeout)
-	defer cancel()
-	n, err := ss.s.in.Add(ctx, app.Reply{Token: ss.token, Sender: e.From, MessageID: e.MessageID, Text: e.Text, Files: files})
+	n, err := ss.s.in.Add(ctx, app.Reply{Token: ss.token, Sender: e.From, MessageID: e.MessageID, Text: e.Text, Files: files,
+		Auth: app.MailAuth{DKIM: auth.DKIM, DKIMDomain: auth.DKIMDomain, SPF: auth.SPF}})
 	if err != nil {
 		return ss.refuse("data", err)
 	}
-	ss.s.log.Info("inbound mail: reply added", "remote", ss.remote, "case_id", n.CaseID, "note_id", n.ID, "files", len(files))
+	ss.s.log.Info("inbound mail: reply added", "remote", ss.remote, "case_id", n.CaseID, "note_id", n.ID, "files", len(files), "dkim", auth.DKIM, "dkim_domain", auth.DKIMDomain, "spf", auth.SPF)
 	return nil
+}
+
+// authenticate checks the email raw's DKIM signatures (from is its From
+// address) and SPF for the connecting address and the envelope sender;
+// a signature that fails is returned, to refuse the email.
+func (ss *session) authenticate(ctx context.Context, raw []byte, from string) (Auth, *DKIMFailure) {
+	_, fromDomain, _ := strings.Cut(from, "@")
+	dkimResult, dkimDomain, err := CheckDKIM(ctx, ss.s.cfg.Resolver, raw, fromDomain)
+	var failed *DKIMFailure
+	if errors.As(err, &failed) {
+		return Auth{}, failed
+	}
+	helo := ""
+	if ss.conn != nil {
+		helo = ss.conn.Hostname()
+	}
+	spf := CheckSPF(ctx, ss.s.cfg.Resolver, net.ParseIP(ss.remote), ss.from, helo)
+	return Auth{DKIM: dkimResult, DKIMDomain: dkimDomain, SPF: spf}, nil
 }
 
 // refuse answers err in the dialogue: what the sender can fix or must
@@ -227,12 +260,17 @@ func (ss *session) refuse(stage string, err error) error {
 		code, enhanced = 552, smtp.EnhancedCode{5, 3, 4}
 	default:
 		ss.s.log.Error("inbound mail: "+stage, "remote", ss.remote, "err", err)
-		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Temporary failure; try again later"}
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: reply("smtp.temporary_failure")}
 	}
-	msg := apperr.MessageOf(err)
+	msg := reply(apperr.MessageOf(err))
 	ss.s.log.Info("inbound mail: refused", "stage", stage, "remote", ss.remote, "code", code, "why", msg)
-	return &smtp.SMTPError{Code: code, EnhancedCode: enhanced, Message: oneLine(msg)}
+	return &smtp.SMTPError{Code: code, EnhancedCode: enhanced, Message: msg}
 }
+
+// reply is the text of an SMTP answer: message id of the English catalogue
+// (the sender's language is not known; an application error's message is
+// its own id there), with its args (i18n.T), on one line.
+func reply(id string, args ...any) string { return oneLine(i18n.T(i18n.English, id, args...)) }
 
 // oneLine keeps an SMTP reply's text on one printable ASCII line.
 func oneLine(s string) string {
