@@ -99,3 +99,13 @@ func ParseSignature(kind, dataURL string) (string, []byte, error) {
 	}
 	return tenant.SignatureDrawn, out.Bytes(), nil
 }
+
+// SignatureDataURL is a checked drawn signature (ParseSignature's PNG) as
+// the data URL the portal's form posts, for the form shown again after an
+// error; "" for none.
+func SignatureDataURL(png []byte) string {
+	if len(png) == 0 {
+		return ""
+	}
+	return pngDataURL + base64.StdEncoding.EncodeToString(png)
+}

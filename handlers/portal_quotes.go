@@ -66,6 +66,10 @@ type portalQuoteView struct {
 	SignerEmail string
 	CodeMinutes int
 	Drawn       bool // the drawn signature was chosen (the typed one is the default)
+	// SignaturePNG is the drawn signature as checked (a PNG data URL),
+	// posted back in the form shown again after an error such as a wrong
+	// code, where assets/js/signature.js draws it again; "" for none.
+	SignaturePNG string
 	Reason      string
 	Question    string
 	Messages    []quoteMessageView
@@ -211,6 +215,10 @@ func (h *Handlers) PortalQuoteAccept(c *fiber.Ctx, r *Request) error {
 	if in.SignatureKind, in.SignaturePNG, err = app.ParseSignature(c.FormValue("signature_kind"), c.FormValue("signature_png")); err != nil {
 		return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name"), Drawn: true}, err)
 	}
+	again := &portalQuoteView{SignerName: formValue(c, "signer_name")} // the form shown again after an error, keeping the drawing
+	if in.SignatureKind == tenant.SignatureDrawn {
+		again.Drawn, again.SignaturePNG = true, app.SignatureDataURL(in.SignaturePNG)
+	}
 	s, err := r.Tenant.BillingSettings(c.UserContext())
 	if err != nil {
 		return err
@@ -226,7 +234,7 @@ func (h *Handlers) PortalQuoteAccept(c *fiber.Ctx, r *Request) error {
 			if _, wrongCode := apperr.FieldsOf(err)["code"]; wrongCode && in.Code != "" {
 				h.limiter.hit(key, quoteCodeTries)
 			}
-			return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name")}, err)
+			return h.portalQuotePage(c, r, again, err)
 		}
 		return err
 	}

@@ -83,6 +83,17 @@
         if (typed) typed.checked = true;
       });
     }
+    // The form shown again after an error (a wrong code) posts the
+    // drawing back in the field: draw it again, so it is not lost.
+    if (field.value.indexOf("data:image/png;base64,") === 0) {
+      var kept = new Image();
+      kept.onload = function () {
+        ctx.drawImage(kept, 0, 0, canvas.width, canvas.height);
+        inked = true;
+        if (drawn) drawn.checked = true;
+      };
+      kept.src = field.value;
+    }
   }
   function init() { document.querySelectorAll("[data-signature]").forEach(setup); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
