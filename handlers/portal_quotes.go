@@ -70,10 +70,10 @@ type portalQuoteView struct {
 	// posted back in the form shown again after an error such as a wrong
 	// code, where assets/js/signature.js draws it again; "" for none.
 	SignaturePNG string
-	Reason      string
-	Question    string
-	Messages    []quoteMessageView
-	History     []quoteEventView // the quote's timeline, without the agency's drafting
+	Reason       string
+	Question     string
+	Messages     []quoteMessageView
+	History      []quoteEventView // the quote's timeline, without the agency's drafting
 }
 
 // quoteChoiceView is the quote's lines and totals alone, the answer to
