@@ -104,6 +104,7 @@ func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger, 
 	runner.AddIntegrityCheck(1)
 	runner.AddRetention(newRetention(cfg, baseURL, control, pool, c, mailer))
 	runner.AddBilling(mailer, baseURL)
+	runner.UseInboundDomain(cfg.InboundDomain)
 	runner.AddDocumentReminders(mailer, baseURL)
 	runner.AddQuoteExpiry(mailer, baseURL)
 	runner.AddSubscriptions(mailer, baseURL, cfg.SelfHosted)

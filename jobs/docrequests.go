@@ -65,9 +65,15 @@ func (d *docReminders) run(ctx context.Context, run *control.JobRun) error {
 					"Late": rem.Step != tenant.ReminderBefore, "Case": tenant.CaseNumber(rem.Request.CaseNumber) + " " + rem.Request.CaseTitle,
 					"Link": d.baseURL + "/a/" + a.Slug + "/portal/cases/" + rem.Request.CaseID + "#docrequests"}
 				// Not sent to a contact who turned case emails off; each
-				// carries the one-click opt-out (app.Notify).
+				// carries the one-click opt-out (app.Notify), and answers to
+				// the case when replies by email are on (a token issued only
+				// for a reminder that is sent).
+				caseID := rem.Request.CaseID
+				answer := func(ctx context.Context) (string, error) {
+					return app.ReplyAddress(ctx, t, d.r.inboundDomain, caseID, u.ID)
+				}
 				queued, err := app.Notify(ctx, d.mailer, a, t, u, app.Notification{Secret: secret, BaseURL: d.baseURL,
-					Kind: tenant.EmailCaseUpdates, Template: "document-reminder", Data: data})
+					Kind: tenant.EmailCaseUpdates, Template: "document-reminder", Data: data, Answer: answer})
 				if err != nil {
 					run.Counts["send_errors"]++
 					d.r.log.Warn("queue document reminder", "agency_id", a.ID, "request", rem.Request.ID, "err", err)

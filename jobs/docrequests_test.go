@@ -154,3 +154,115 @@ func TestDocumentReminders(t *testing.T) {
 		t.Fatalf("%d runs recorded, want 14", recorded)
 	}
 }
+
+// TestDocumentReminderAnswersToTheCase: with replies by email on, a
+// document reminder answers to reply+TOKEN@the inbound domain, the token
+// naming the reminder's case and contact, and a reply to it is added to
+// that case's conversation as the contact's message (not to the other
+// case of the same client); without the domain it has no Reply-To.
+func TestDocumentReminderAnswersToTheCase(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	control, pool, clk := mustOpen(t)
+	smtp := mailtest.Start(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	mailer, err := mail.New(control, mail.Config{URL: smtp.URL(), From: "MintedMind <no-reply@example.test>"}, os.DirFS("../views"), clk, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, owner, err := app.CreateAgency(ctx, control, pool, app.NewAgency{Name: "Agency replies", Slug: "docs-r", OwnerName: "O", OwnerEmail: "o@docs-r.test", OwnerPasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn, release, err := pool.Acquire(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	v, actor := tenant.Viewer{UserID: owner.ID}, tenant.Actor{ID: owner.ID, Name: owner.Name}
+	cl, err := tn.CreateClient(ctx, v, tenant.ClientInput{Name: "Client", Kind: "company"}, tenant.Audit{Action: "client.created"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := tn.CreateContactInvite(ctx, v, cl.ID, "cora@docs-r.test", owner.ID, time.Hour, tenant.Audit{Action: "invite.created"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.AcceptInvite(ctx, token, "Cora Contact", "not a real hash", tenant.Audit{Action: "invite.accepted"}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := tn.CreateCase(ctx, v, actor, tenant.CaseInput{ClientID: cl.ID, Title: "Other case"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := tn.CreateCase(ctx, v, actor, tenant.CaseInput{ClientID: cl.ID, Title: "Visa"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, due := range []string{"2026-12-10", "2026-12-20"} {
+		if _, err := tn.AddDocumentRequest(ctx, v, actor, k.ID, tenant.DocumentRequestInput{Name: "Passport copy " + due, DueDate: due}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := NewRunner(control, pool, clk, log, time.Hour)
+	r.AddDocumentReminders(mailer, "http://mm.test")
+	seen := 0 // reminders returned before
+	reminders := func(day string) []mailtest.Message {
+		d, _ := time.Parse("2006-01-02", day)
+		clk.Set(d.Add(8 * time.Hour))
+		if _, err := r.Run(ctx, JobDocumentReminders); err != nil {
+			t.Fatal(err)
+		}
+		if err := mailer.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var out []mailtest.Message
+		for _, m := range smtp.Messages() {
+			if slices.Contains(m.To, "cora@docs-r.test") && strings.Contains(m.Subject, "Reminder") && strings.Contains(m.Body, "Passport copy") {
+				out = append(out, m)
+			}
+		}
+		out, seen = out[seen:], len(out)
+		return out
+	}
+	if got := reminders("2026-12-07"); len(got) != 1 || got[0].Header.Get("Reply-To") != "" {
+		t.Fatalf("without an inbound domain: %d reminders, Reply-To %q", len(got), got[0].Header.Get("Reply-To"))
+	}
+
+	r.UseInboundDomain("in.mm.test")
+	got := reminders("2026-12-17")
+	if len(got) != 2 {
+		t.Fatalf("%d reminders", len(got))
+	}
+	if got[0].Header.Get("Reply-To") == got[1].Header.Get("Reply-To") {
+		t.Fatal("two reminders share one reply address")
+	}
+	replyTo := got[1].Header.Get("Reply-To")
+	local, ok := strings.CutSuffix(strings.Trim(replyTo, "<>"), "@in.mm.test")
+	secret, isReply := strings.CutPrefix(local, "reply+")
+	if !ok || !isReply {
+		t.Fatalf("Reply-To %q", replyTo)
+	}
+	if tok, u, err := tn.ReplyTokenBySecret(ctx, secret, "cora@docs-r.test"); err != nil || tok.CaseID != k.ID || u.Email != "cora@docs-r.test" {
+		t.Fatalf("the token names %+v %+v: %v", tok, u, err)
+	}
+	in := &app.Inbound{Control: control, Pool: pool, Log: log, Uploads: &app.Uploads{Plans: &app.Plans{Control: control}},
+		Mail: &app.CaseMail{Mailer: mailer, InboundDomain: "in.mm.test"}}
+	n, err := in.Add(ctx, app.Reply{Token: secret, Sender: "cora@docs-r.test", MessageID: "<passport@docs-r.test>",
+		Text: "I will send the passport copy on Monday.\n\nOn Thu, Agency replies wrote:\n> Reminder"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.CaseID != k.ID || !n.FromClient || !n.ViaEmail {
+		t.Fatalf("the reply: %+v", n)
+	}
+	for _, c := range []struct {
+		caseID string
+		want   int
+	}{{k.ID, 1}, {other.ID, 0}} {
+		var count int
+		if err := tn.Read().QueryRow(`SELECT COUNT(*) FROM notes WHERE case_id = ? AND body = 'I will send the passport copy on Monday.' AND from_client = 1 AND via_email = 1`, c.caseID).Scan(&count); err != nil || count != c.want {
+			t.Fatalf("case %s has %d of the reply, want %d (%v)", c.caseID, count, c.want, err)
+		}
+	}
+}

@@ -40,6 +40,9 @@ type Runner struct {
 	cron    *cron.Cron
 	health  FaultReporter // nil: storage faults are only logged
 	live    *live.Broker  // nil: history the jobs write tells no open page
+	// inboundDomain, set, makes the document reminders answer to their
+	// case by email (app.ReplyAddress), as app.CaseMail's notifications do.
+	inboundDomain string
 }
 
 // FaultReporter is told of the storage errors a job met in an agency's
@@ -50,6 +53,10 @@ type FaultReporter interface {
 
 // UseHealth makes the jobs report storage faults to h.
 func (r *Runner) UseHealth(h FaultReporter) { r.health = h }
+
+// UseInboundDomain makes the reminders about a case answer to
+// reply+<token>@domain (replies by email); empty: no Reply-To.
+func (r *Runner) UseInboundDomain(domain string) { r.inboundDomain = domain }
 
 // UseLive makes the jobs tell open pages of the history they write
 // (app.PublishCase, as the handlers do).
