@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -461,4 +462,70 @@ func TestInboundDKIMAndSPF(t *testing.T) {
 			t.Fatalf("stored as %q", got)
 		}
 	})
+}
+
+// TestInboundThousandReplies: a thousand replies by email, from 20
+// senders at once (github.com/wneessen/go-mail clients, 50 replies each
+// over one connection, to the listener on a loopback port), are all taken
+// and each stored exactly once: a message apiece, a Message-ID apiece,
+// nothing lost, nothing twice.
+func TestInboundThousandReplies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a thousand replies: not in -short")
+	}
+	t.Parallel()
+	const senders, each = 20, 50
+	f := mustPortalFixture(t, withInbound)
+	l := f.e.mustListenInbound(t, 256<<10)
+	address := mustContactReplyAddress(t, f)
+	host, port, _ := net.SplitHostPort(l.addr)
+	p, _ := strconv.Atoi(port)
+	errs := make(chan error, senders)
+	for s := range senders {
+		go func() {
+			msgs := make([]*gomail.Msg, each)
+			for i := range msgs {
+				m := gomail.NewMsg()
+				if err := m.From(f.contactEmail); err != nil {
+					errs <- err
+					return
+				}
+				if err := m.To(address); err != nil {
+					errs <- err
+					return
+				}
+				m.Subject("Re: Xylo website")
+				m.SetMessageIDWithValue(fmt.Sprintf("load-%02d-%02d@xylo.test", s, i))
+				m.SetBodyString(gomail.TypeTextPlain, fmt.Sprintf("Reply %02d-%02d\n\n> The draft is ready\n", s, i))
+				msgs[i] = m
+			}
+			c, err := gomail.NewClient(host, gomail.WithPort(p), gomail.WithTLSPolicy(gomail.NoTLS), gomail.WithHELO("xylo.test"))
+			if err != nil {
+				errs <- err
+				return
+			}
+			if err := c.DialWithContext(context.Background()); err != nil {
+				errs <- fmt.Errorf("sender %d: dial: %w", s, err)
+				return
+			}
+			defer c.Close()
+			if err := c.Send(msgs...); err != nil {
+				errs <- fmt.Errorf("sender %d: %w", s, err)
+				return
+			}
+			errs <- nil
+		}()
+	}
+	for range senders {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := f.e.caseQuery(t, f.a, `SELECT COUNT(*) || ' ' || COUNT(DISTINCT body) || ' ' || SUM(via_email) FROM notes WHERE case_id = ? AND body LIKE 'Reply %'`, f.caseX)
+	if want := fmt.Sprintf("%d %d %d", senders*each, senders*each, senders*each); got != want {
+		t.Fatalf("messages, distinct, by email: %s, want %s", got, want)
+	}
+	if n := f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM inbound_mail WHERE case_id = ?`, f.caseX); n != strconv.Itoa(senders*each) {
+		t.Fatalf("%s Message-IDs taken", n)
+	}
 }
