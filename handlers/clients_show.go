@@ -41,7 +41,8 @@ type clientShowView struct {
 
 	Cases              []tenant.ClientCase     // the Cases tab
 	CasesBase          string                  // where the Cases and Activity tabs link a case id to
-	Docs               []documentView          // the Documents tab
+	Docs               []documentView          // the Documents tab,
+	Signed             []signedDocumentView    // with the signed PDFs of the client's accepted quotes
 	clientInvoicesView                         // the Invoices tab
 	Activity           []tenant.ClientActivity // the Activity tab
 	Contacts           []*tenant.User          // the Portal tab: who can sign in,
@@ -150,7 +151,9 @@ func (h *Handlers) clientTabView(c *fiber.Ctx, r *Request, v tenant.Viewer, cl *
 		view.Cases, err = t.ClientCases(ctx, v, cl.ID)
 		view.CasesBase = "/a/" + r.Agency.Slug + "/cases/"
 	case "documents":
-		view.Docs, err = h.clientDocuments(c, r, v, cl.ID)
+		if view.Docs, err = h.clientDocuments(c, r, v, cl.ID); err == nil {
+			view.Signed, err = h.signedDocuments(c, r, v, cl.ID, "", quoteBase(r))
+		}
 	case "invoices":
 		view.clientInvoicesView, err = h.clientInvoices(c, r, v, cl.ID)
 	case "activity":

@@ -107,8 +107,9 @@ type caseDocumentsView struct {
 	DocMaxBytes int64
 	DocMaxSize  string
 	DocMaxFiles int
-	DocTrashURL string // owners: the trash and storage page
-	DocOOB      bool   // the list swaps itself in out of band, after an upload
+	DocTrashURL string               // owners: the trash and storage page
+	DocOOB      bool                 // the list swaps itself in out of band, after an upload
+	Signed      []signedDocumentView // the signed PDFs of the case's accepted quotes
 }
 
 // caseDocuments is the documents section of case caseID for viewer v.
@@ -122,6 +123,9 @@ func (h *Handlers) caseDocuments(c *fiber.Ctx, r *Request, v tenant.Viewer, case
 		DocMaxBytes: h.files.MaxSize(), DocMaxSize: i18n.ByteSize(r.Lang(), h.files.MaxSize()), DocMaxFiles: app.MaxUploadFiles}
 	if r.User.Role == tenant.RoleOwner {
 		view.DocTrashURL = "/a/" + slug + "/documents"
+	}
+	if view.Signed, err = h.signedDocuments(c, r, v, "", caseID, quoteBase(r)); err != nil {
+		return caseDocumentsView{}, err
 	}
 	return view, nil
 }

@@ -70,6 +70,7 @@ type portalDocumentsView struct {
 	UploadURL   string
 	DocMaxSize  string
 	DocMaxFiles int
+	Signed      []signedDocumentView // the signed PDFs of the case's accepted quotes
 }
 
 // portalDocuments is the documents section of the portal page of case caseID.
@@ -88,6 +89,14 @@ func (h *Handlers) portalDocuments(c *fiber.Ctx, r *Request, caseID string) (por
 		kind := strings.ToUpper(strings.TrimPrefix(strings.TrimPrefix(d.ContentType, "image/"), "application/"))
 		list[i] = portalDocumentView{Name: d.Name, URL: base + d.ID, Size: i18n.ByteSize(r.Lang(), d.Size), Kind: kind, By: d.UploaderName, At: r.local(d.CreatedAt)}
 	}
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return portalDocumentsView{}, err
+	}
+	signed, err := h.signedDocuments(c, r, v, "", caseID, portalQuoteBase(r))
+	if err != nil {
+		return portalDocumentsView{}, err
+	}
 	return portalDocumentsView{Docs: list, UploadURL: portalBase(r) + "/cases/" + caseID + "/documents",
-		DocMaxSize: i18n.ByteSize(r.Lang(), h.files.MaxSize()), DocMaxFiles: app.MaxUploadFiles}, nil
+		DocMaxSize: i18n.ByteSize(r.Lang(), h.files.MaxSize()), DocMaxFiles: app.MaxUploadFiles, Signed: signed}, nil
 }

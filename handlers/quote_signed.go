@@ -132,3 +132,25 @@ func (h *Handlers) Verify(c *fiber.Ctx, r *Request) error {
 	}
 	return h.page(c, "pages/verify/index", view)
 }
+
+// signedDocumentView is an accepted quote's signed PDF as the documents
+// of a client or a case list it (partials/documents/signed).
+type signedDocumentView struct {
+	Label, URL, Size string
+	SignedAt         time.Time
+}
+
+// signedDocuments are the signed PDFs v may see of client clientID's
+// quotes, or of those on case caseID, linked under base (the staff or
+// the portal quote pages).
+func (h *Handlers) signedDocuments(c *fiber.Ctx, r *Request, v tenant.Viewer, clientID, caseID, base string) ([]signedDocumentView, error) {
+	docs, err := r.Tenant.SignedDocuments(c.UserContext(), v, clientID, caseID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]signedDocumentView, len(docs))
+	for i, d := range docs {
+		out[i] = signedDocumentView{Label: d.Label, URL: base + "/" + d.QuoteID + "/signed", Size: i18n.ByteSize(r.Lang(), d.Size), SignedAt: r.local(d.SignedAt)}
+	}
+	return out, nil
+}

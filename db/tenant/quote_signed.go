@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -105,4 +106,35 @@ func (t *Store) SignedDocumentBySHA256(ctx context.Context, sum [sha256.Size]byt
 		return nil, db.NotFound(err, "Signed document")
 	}
 	return d, nil
+}
+
+// SignedDocuments lists, newest first and without their PDFs, the signed
+// documents of the quotes v may see (quoteFilter) of a client, or on a
+// case when caseID is set: what the client's and the case's documents
+// list beside the uploaded files.
+func (t *Store) SignedDocuments(ctx context.Context, v Viewer, clientID, caseID string) ([]SignedDocument, error) {
+	filter, args := quoteFilter(v)
+	where := []string{filter}
+	if clientID != "" {
+		where, args = append(where, "q.client_id = ?"), append(args, clientID)
+	}
+	if caseID != "" {
+		where, args = append(where, "q.case_id = ?"), append(args, caseID)
+	}
+	rows, err := t.Reader().QueryContext(ctx, `SELECT s.id, s.quote_id, s.label, s.signed_at, s.body_sha256, s.sha256, s.size
+		FROM signed_documents s JOIN quotes q ON q.id = s.quote_id JOIN clients cl ON cl.id = q.client_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY s.signed_at DESC, s.id LIMIT 200`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("db: signed documents: %w", err)
+	}
+	defer rows.Close()
+	var out []SignedDocument
+	for rows.Next() {
+		d, err := scanSigned(rows)
+		if err != nil {
+			return nil, fmt.Errorf("db: signed documents: %w", err)
+		}
+		out = append(out, *d)
+	}
+	return out, rows.Err()
 }
