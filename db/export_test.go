@@ -7,3 +7,6 @@ func GroupQueued(d *DB) int {
 	defer g.mu.Unlock()
 	return len(g.queue)
 }
+
+// Rebind is rebind, for its tests.
+var Rebind = rebind

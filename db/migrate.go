@@ -51,6 +51,9 @@ func ParseMigrations(schema string) ([]Migration, error) {
 // is current, on a reader connection and without parsing the schema, so
 // opening a database does no write and needs no writer connection.
 func (d *DB) Migrate(ctx context.Context, migrations []Migration) error {
+	if d.postgres {
+		return d.migratePostgres(ctx, migrations)
+	}
 	var stamped int
 	if err := d.read.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&stamped); err != nil {
 		return fmt.Errorf("db: read schema version %s: %w", d.Path, err)

@@ -34,6 +34,8 @@ const readPoolSize = 4
 
 // DB is one SQLite file opened twice: a single writer connection whose
 // transactions start IMMEDIATE, and a small pool of query-only readers.
+// (Or, for the control database of several machines, a PostgreSQL
+// database: OpenPostgres, postgres.go.)
 // Connections are opened when first needed: an agency that is only read
 // holds one reader connection (three file descriptors: the file, its -wal
 // and the -shm every connection to it shares), and the writer's is
@@ -48,6 +50,8 @@ type DB struct {
 	closed  bool
 
 	writeRefused atomic.Bool // SetWritable(false): the writer's one connection is query_only
+
+	postgres bool // a PostgreSQL database (OpenPostgres): read and write are one pool
 
 	stmtMu    sync.Mutex
 	preparing sync.WaitGroup       // write statements being prepared, see writeStmt
@@ -169,7 +173,7 @@ func (d *DB) Close() error {
 	w := d.write
 	d.writeMu.Unlock()
 	err := d.read.Close()
-	if w != nil {
+	if w != nil && w != d.read {
 		err = errors.Join(err, w.Close())
 	}
 	return err
@@ -180,6 +184,9 @@ func (d *DB) Close() error {
 // so that an agency busy once does not keep five connections (and eleven
 // file descriptors) for as long as it stays open.
 func (d *DB) Shrink() {
+	if d.postgres {
+		return
+	}
 	d.read.SetMaxIdleConns(1)
 	d.read.SetMaxIdleConns(readPoolSize)
 	d.shrinkMemory()
@@ -199,11 +206,19 @@ func (d *DB) Now() int64 { return d.clock.Now().Unix() }
 // Clock returns the clock the database was opened with.
 func (d *DB) Clock() clock.Clock { return d.clock }
 
-// Tx runs fn in a write transaction, committed when fn returns nil.
+// Tx runs fn in a write transaction, committed when fn returns nil. On
+// PostgreSQL it first takes the write lock (postgresWriteLock): write
+// transactions run one at a time there too.
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := d.writer().BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
+	}
+	if d.postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(postgresWriteLock)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("db: begin: write lock: %w", err)
+		}
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
@@ -224,6 +239,9 @@ func (d *DB) Write() *sql.DB { return d.writer() }
 
 // IsUnique reports whether err is a UNIQUE or PRIMARY KEY constraint failure.
 func IsUnique(err error) bool {
+	if isPostgresUnique(err) {
+		return true
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		c := se.Code()

@@ -59,6 +59,9 @@ type writePend struct {
 // pool, would wait for the connection forever). Until then the transaction
 // runs the statement as text, as it did before the cache.
 func (d *DB) writeStmt(query string) *sql.Stmt {
+	if d.postgres {
+		return nil
+	}
 	key := writeKey(query)
 	d.stmtMu.Lock()
 	s := d.stmts[key]
@@ -169,6 +172,9 @@ type CachedReader struct{ d *DB }
 
 // QueryRowContext runs query as a cached prepared statement.
 func (p CachedReader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if p.d.postgres { // pgx caches its prepared statements itself
+		return p.d.read.QueryRowContext(ctx, query, args...)
+	}
 	stmt, err := p.d.prepared(ctx, query)
 	if err != nil {
 		return p.d.read.QueryRowContext(ctx, query, args...) // reports the same error when scanned
@@ -178,6 +184,9 @@ func (p CachedReader) QueryRowContext(ctx context.Context, query string, args ..
 
 // QueryContext runs query as a cached prepared statement.
 func (p CachedReader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if p.d.postgres {
+		return p.d.read.QueryContext(ctx, query, args...)
+	}
 	stmt, err := p.d.prepared(ctx, query)
 	if err != nil {
 		return nil, err
@@ -188,6 +197,9 @@ func (p CachedReader) QueryContext(ctx context.Context, query string, args ...an
 // QueryListPrepared is QueryList with a cached prepared statement; size is
 // how many rows to make room for at once (the query's LIMIT, if it has one).
 func QueryListPrepared[T any](ctx context.Context, d *DB, what string, size int, scan func(Scanner) (T, error), q string, args ...any) ([]T, error) {
+	if d.postgres {
+		return QueryList(ctx, d.read, what, scan, q, args...)
+	}
 	stmt, err := d.prepared(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("db: %s: %w", what, err)

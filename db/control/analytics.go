@@ -73,13 +73,13 @@ func (c *Store) FlushPageViews(ctx context.Context) error {
 	err := c.Tx(ctx, func(tx *sql.Tx) error {
 		for k, n := range views {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO analytics_page_views (day, path, views) VALUES (?, ?, ?)
-				ON CONFLICT (day, path) DO UPDATE SET views = views + excluded.views`, k.day, k.path, n); err != nil {
+				ON CONFLICT (day, path) DO UPDATE SET views = analytics_page_views.views + excluded.views`, k.day, k.path, n); err != nil {
 				return fmt.Errorf("db: record page views: %w", err)
 			}
 		}
 		for day, n := range visitors {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO analytics_visitors (day, visitors) VALUES (?, ?)
-				ON CONFLICT (day) DO UPDATE SET visitors = visitors + excluded.visitors`, day, n); err != nil {
+				ON CONFLICT (day) DO UPDATE SET visitors = analytics_visitors.visitors + excluded.visitors`, day, n); err != nil {
 				return fmt.Errorf("db: record visitors: %w", err)
 			}
 		}

@@ -1,4 +1,5 @@
-// Package control is the control database, DATA/control.db: the platform's
+// Package control is the control database, DATA/control.db (or a
+// PostgreSQL database, -control-db, when machines are several): the platform's
 // agencies, plans, subscriptions and their invoices and payments, operators
 // and their sessions, the login directory, the email outbox, analytics, job
 // runs and placement. It holds no agency's own data (that is package
@@ -18,7 +19,7 @@ import (
 	"mintedmind/db"
 )
 
-// Store is the control database, DATA/control.db.
+// Store is the control database, DATA/control.db or PostgreSQL.
 type Store struct {
 	*db.DB
 	pageViews pageViews // analytics counted and not yet written (analytics.go)
@@ -39,6 +40,22 @@ func Open(ctx context.Context, dataDir, schema string, c clock.Clock) (*Store, e
 	if err != nil {
 		return nil, err
 	}
+	return migrated(ctx, d, schema)
+}
+
+// OpenPostgres opens the control database on the PostgreSQL database at
+// url (postgres://…), the control plane several machines share, and
+// migrates it to the same schema (as db.PostgresDDL translates it).
+func OpenPostgres(ctx context.Context, url, schema string, c clock.Clock) (*Store, error) {
+	d, err := db.OpenPostgres(ctx, url, c)
+	if err != nil {
+		return nil, err
+	}
+	return migrated(ctx, d, schema)
+}
+
+// migrated migrates d to schema, closing it if that fails.
+func migrated(ctx context.Context, d *db.DB, schema string) (*Store, error) {
 	migrations, err := db.ParseMigrations(schema)
 	if err != nil {
 		d.Close()
@@ -49,6 +66,15 @@ func Open(ctx context.Context, dataDir, schema string, c clock.Clock) (*Store, e
 		return nil, err
 	}
 	return &Store{DB: d}, nil
+}
+
+// sqlFor is the SQLite text of a query, or its PostgreSQL one on
+// PostgreSQL: for the few queries that cannot be written once for both.
+func (c *Store) sqlFor(sqlite, postgres string) string {
+	if c.Postgres() {
+		return postgres
+	}
+	return sqlite
 }
 
 // Ping checks that the control database answers a query; readiness uses it.

@@ -17,7 +17,7 @@ func (c *Store) AgenciesForEmail(ctx context.Context, email string) ([]*Agency, 
 
 // AddToDirectory records that email has an account in agencyID.
 func (c *Store) AddToDirectory(ctx context.Context, email, agencyID string) error {
-	_, err := c.Write().ExecContext(ctx, `INSERT OR IGNORE INTO login_directory (email, agency_id) VALUES (?, ?)`, db.NormalizeEmail(email), agencyID)
+	_, err := c.Write().ExecContext(ctx, `INSERT INTO login_directory (email, agency_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, db.NormalizeEmail(email), agencyID)
 	if err != nil {
 		return fmt.Errorf("db: add %s to directory: %w", agencyID, err)
 	}

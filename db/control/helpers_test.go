@@ -2,11 +2,17 @@ package control_test
 
 import (
 	"context"
+	"database/sql"
+	"net/url"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver that creates and drops the test databases
 
 	"mintedmind/clock"
+	"mintedmind/db"
 	"mintedmind/db/control"
 	"mintedmind/db/dbtest"
 )
@@ -14,10 +20,76 @@ import (
 // testStart is the moment every test clock starts at.
 var testStart = dbtest.Start
 
-// mustOpenControl opens the control database in dir, closed when the test ends.
-func mustOpenControl(t testing.TB, dir string, c clock.Clock) *control.Store {
+// postgresEnv names a PostgreSQL server (postgres://…) on which the tests
+// may create databases; set, every test runs on it as well as on SQLite.
+const postgresEnv = "CONTROL_TEST_POSTGRES"
+
+// engine is a database engine the tests run on.
+type engine struct {
+	name string
+	// fresh is where a new, empty control database lives, for as long as
+	// the test runs: a directory, or a postgres:// URL.
+	fresh func(t testing.TB) string
+}
+
+// onEachEngine runs test once per engine, as a subtest named by it:
+// SQLite, and PostgreSQL when CONTROL_TEST_POSTGRES is set.
+func onEachEngine(t *testing.T, test func(t *testing.T, e engine)) {
 	t.Helper()
-	ctl, err := control.Open(context.Background(), dir, dbtest.ControlSchema(t), c)
+	engines := []engine{{name: "sqlite", fresh: func(t testing.TB) string { return t.TempDir() }}}
+	if server := os.Getenv(postgresEnv); server != "" {
+		engines = append(engines, engine{name: "postgres", fresh: func(t testing.TB) string { return freshPostgres(t, server) }})
+	}
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, e)
+		})
+	}
+}
+
+// freshPostgres creates an empty database on server, dropped when the test
+// ends (after the stores opened on it have closed: cleanups run last
+// first), and returns its URL.
+func freshPostgres(t testing.TB, server string) string {
+	t.Helper()
+	admin, err := sql.Open("pgx", server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	name := "control_test_" + strings.ReplaceAll(uuid.NewString(), "-", "")
+	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+		t.Fatalf("%s: create database: %v", postgresEnv, err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec(`DROP DATABASE ` + name + ` WITH (FORCE)`); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// openControl opens the control database at where, a directory or a
+// postgres:// URL.
+func openControl(t testing.TB, where string, c clock.Clock) (*control.Store, error) {
+	t.Helper()
+	if db.IsPostgresURL(where) {
+		return control.OpenPostgres(context.Background(), where, dbtest.ControlSchema(t), c)
+	}
+	return control.Open(context.Background(), where, dbtest.ControlSchema(t), c)
+}
+
+// mustOpenControl opens the control database at where (engine.fresh),
+// closed when the test ends.
+func mustOpenControl(t testing.TB, where string, c clock.Clock) *control.Store {
+	t.Helper()
+	ctl, err := openControl(t, where, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,15 +99,15 @@ func mustOpenControl(t testing.TB, dir string, c clock.Clock) *control.Store {
 
 // fixture is a control database on a clock the test moves.
 type fixture struct {
-	dir     string
+	where   string
 	clock   *clock.Manual
 	control *control.Store
 }
 
-func mustOpenFixture(t testing.TB) *fixture {
+func mustOpenFixture(t testing.TB, e engine) *fixture {
 	t.Helper()
-	f := &fixture{dir: t.TempDir(), clock: clock.NewManual(testStart)}
-	f.control = mustOpenControl(t, f.dir, f.clock)
+	f := &fixture{where: e.fresh(t), clock: clock.NewManual(testStart)}
+	f.control = mustOpenControl(t, f.where, f.clock)
 	return f
 }
 

@@ -24,8 +24,11 @@ type EmailSummary struct {
 
 // emailKindSQL is the kind of an outbox email: the "kind" of its stored
 // headers row (mail.partHeaders), read without loading its other parts.
-const emailKindSQL = `COALESCE((SELECT json_extract(CAST(a.data AS TEXT), '$.kind') FROM outbox_attachments a
+// The engines read JSON from bytes each its own way.
+func (c *Store) emailKindSQL() string {
+	return `COALESCE((SELECT ` + c.sqlFor(`json_extract(CAST(a.data AS TEXT), '$.kind')`, `convert_from(a.data, 'UTF8')::jsonb ->> 'kind'`) + ` FROM outbox_attachments a
 	WHERE a.email_id = o.id AND a.content_type = 'application/vnd.mintedmind.headers+json' LIMIT 1), '')`
+}
 
 // RecentEmailSummaries lists the newest emails for the operator console,
 // without their content.
@@ -39,7 +42,7 @@ func (c *Store) RecentEmailSummaries(ctx context.Context, limit int) ([]*EmailSu
 		}
 		e.ToDomain, e.CreatedAt = RecipientDomain(to), db.UnixTime(created)
 		return &e, nil
-	}, `SELECT o.id, COALESCE(o.agency_id, ''), COALESCE(ag.name, ''), `+emailKindSQL+`, o.to_addr, o.status, o.attempts, o.created_at
+	}, `SELECT o.id, COALESCE(o.agency_id, ''), COALESCE(ag.name, ''), `+c.emailKindSQL()+`, o.to_addr, o.status, o.attempts, o.created_at
 		FROM outbox o LEFT JOIN agencies ag ON ag.id = o.agency_id
 		ORDER BY o.created_at DESC, o.id LIMIT ?`, limit)
 }
@@ -62,7 +65,7 @@ func (c *Store) AgencyEmails(ctx context.Context, agencyID string, limit int) ([
 		}
 		e.NextAttemptAt, e.CreatedAt, e.SentAt = db.UnixTime(next), db.UnixTime(created), db.UnixTime(sent)
 		return &AgencyEmail{Email: &e, Kind: kind}, nil
-	}, `SELECT o.id, COALESCE(o.agency_id, ''), o.to_addr, o.subject, o.body_text, o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, COALESCE(o.sent_at, 0), `+emailKindSQL+`
+	}, `SELECT o.id, COALESCE(o.agency_id, ''), o.to_addr, o.subject, o.body_text, o.status, o.attempts, o.next_attempt_at, o.last_error, o.created_at, COALESCE(o.sent_at, 0), `+c.emailKindSQL()+`
 		FROM outbox o WHERE o.agency_id = ? ORDER BY o.created_at DESC, o.id LIMIT ?`, agencyID, limit)
 }
 

@@ -40,7 +40,7 @@ func (c *Store) RetentionAgencies(ctx context.Context) ([]*RetentionAgency, erro
 // RecordRetentionNotice records that the warning kind about the inactivity
 // since activityAt went out; it reports false when it already had.
 func (c *Store) RecordRetentionNotice(ctx context.Context, agencyID, kind string, activityAt time.Time) (bool, error) {
-	res, err := c.Write().ExecContext(ctx, `INSERT OR IGNORE INTO retention_notices (agency_id, kind, activity_at, sent_at) VALUES (?, ?, ?, ?)`,
+	res, err := c.Write().ExecContext(ctx, `INSERT INTO retention_notices (agency_id, kind, activity_at, sent_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		agencyID, kind, activityAt.Unix(), c.Now())
 	if err != nil {
 		return false, fmt.Errorf("db: record retention notice: %w", err)

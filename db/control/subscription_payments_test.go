@@ -57,14 +57,20 @@ func (f *fixture) mustOpenSubscriptionInvoice(t *testing.T, slug, status string)
 // until the returned function (or the test's end) allows them again.
 func refuseOperatorAudits(t *testing.T, c *control.Store) (allow func()) {
 	t.Helper()
-	if _, err := c.Write().Exec(`CREATE TRIGGER operator_audit_refused BEFORE INSERT ON operator_audit BEGIN SELECT RAISE(ABORT, 'audit refused'); END`); err != nil {
+	refuse, drop := `CREATE TRIGGER operator_audit_refused BEFORE INSERT ON operator_audit BEGIN SELECT RAISE(ABORT, 'audit refused'); END`, `DROP TRIGGER operator_audit_refused`
+	if c.Postgres() {
+		refuse = `CREATE FUNCTION operator_audit_refused() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit refused'; END $$;
+			CREATE TRIGGER operator_audit_refused BEFORE INSERT ON operator_audit FOR EACH ROW EXECUTE FUNCTION operator_audit_refused()`
+		drop = `DROP TRIGGER operator_audit_refused ON operator_audit; DROP FUNCTION operator_audit_refused()`
+	}
+	if _, err := c.Write().Exec(refuse); err != nil {
 		t.Fatal(err)
 	}
 	allowed := false
 	allow = func() {
 		if !allowed {
 			allowed = true
-			if _, err := c.Write().Exec(`DROP TRIGGER operator_audit_refused`); err != nil {
+			if _, err := c.Write().Exec(drop); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -113,101 +119,103 @@ func (f *fixture) operatorAudit(t *testing.T) []string {
 // changes; with it working, the change comes with exactly one entry.
 func TestSubscriptionPaymentsAuditInTheirTransaction(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	op := control.OperatorAuditEntry{OperatorID: "op-1", OperatorName: "Olga", Action: "payment.recorded"}
+	onEachEngine(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		op := control.OperatorAuditEntry{OperatorID: "op-1", OperatorName: "Olga", Action: "payment.recorded"}
 
-	t.Run("a payment by hand", func(t *testing.T) {
-		f := mustOpenFixture(t)
-		inv := f.mustOpenSubscriptionInvoice(t, "by-hand", control.AgencySuspended)
-		before := f.subscriptionState(t, inv)
-		allow := refuseOperatorAudits(t, f.control)
-		if _, err := f.control.RecordSubscriptionPayment(ctx, inv.ID, inv.Amount, inv.Currency, "manual", "", "Olga", op); err == nil {
-			t.Fatal("recorded without its audit entry")
-		}
-		if got := f.subscriptionState(t, inv); got != before {
-			t.Fatalf("the payment stayed without its audit entry: %s, was %s", got, before)
-		}
-		allow()
-		res, err := f.control.RecordSubscriptionPayment(ctx, inv.ID, inv.Amount, inv.Currency, "manual", "", "Olga", op)
-		if err != nil || res.Reactivated != control.AgencySuspended {
-			t.Fatalf("%+v %v", res, err)
-		}
-		want := "Olga payment.recorded " + inv.AgencyID + " Invoice " + inv.Number + ": " + billing.FormatMoney(inv.Amount, inv.Currency) + "; Suspended → Active"
-		if got := f.operatorAudit(t); len(got) != 1 || got[0] != want {
-			t.Fatalf("audit %q, want %q", got, want)
-		}
-	})
+		t.Run("a payment by hand", func(t *testing.T) {
+			f := mustOpenFixture(t, e)
+			inv := f.mustOpenSubscriptionInvoice(t, "by-hand", control.AgencySuspended)
+			before := f.subscriptionState(t, inv)
+			allow := refuseOperatorAudits(t, f.control)
+			if _, err := f.control.RecordSubscriptionPayment(ctx, inv.ID, inv.Amount, inv.Currency, "manual", "", "Olga", op); err == nil {
+				t.Fatal("recorded without its audit entry")
+			}
+			if got := f.subscriptionState(t, inv); got != before {
+				t.Fatalf("the payment stayed without its audit entry: %s, was %s", got, before)
+			}
+			allow()
+			res, err := f.control.RecordSubscriptionPayment(ctx, inv.ID, inv.Amount, inv.Currency, "manual", "", "Olga", op)
+			if err != nil || res.Reactivated != control.AgencySuspended {
+				t.Fatalf("%+v %v", res, err)
+			}
+			want := "Olga payment.recorded " + inv.AgencyID + " Invoice " + inv.Number + ": " + billing.FormatMoney(inv.Amount, inv.Currency) + "; Suspended → Active"
+			if got := f.operatorAudit(t); len(got) != 1 || got[0] != want {
+				t.Fatalf("audit %q, want %q", got, want)
+			}
+		})
 
-	t.Run("a payment through Paysera", func(t *testing.T) {
-		f := mustOpenFixture(t)
-		inv := f.mustOpenSubscriptionInvoice(t, "paysera", control.AgencyPastDue)
-		o, err := f.control.ProviderOrder(ctx, inv.ID)
-		if err != nil || o.InvoiceID != inv.ID || o.Label != inv.Number || o.Amount != inv.Amount || o.Currency != inv.Currency || o.Test != nil {
-			t.Fatalf("the order asks %+v (%v)", o, err)
-		}
-		if _, err := f.control.ProviderOrder(ctx, "no-such-invoice"); !apperr.Is(err, apperr.NotFound) {
-			t.Fatalf("an unknown order: %v", err)
-		}
-		pay := billing.ProviderPayment{Provider: billing.ProviderPaysera, OrderID: inv.ID, RequestID: "req-1", Amount: inv.Amount, Currency: inv.Currency}
-		paysera := control.OperatorAuditEntry{OperatorName: "Paysera", Action: "payment.recorded", Detail: "paysera request req-1"}
-		more := pay
-		more.Amount++
-		if _, err := f.control.RecordProviderPayment(ctx, more, paysera); !apperr.Is(err, apperr.Conflict) {
-			t.Fatalf("more than is owed: %v", err)
-		}
-		before := f.subscriptionState(t, inv)
-		allow := refuseOperatorAudits(t, f.control)
-		if _, err := f.control.RecordProviderPayment(ctx, pay, paysera); err == nil {
-			t.Fatal("recorded without its audit entry")
-		}
-		if got := f.subscriptionState(t, inv); got != before {
-			t.Fatalf("the payment stayed without its audit entry: %s, was %s", got, before)
-		}
-		allow()
-		if duplicate, err := f.control.RecordProviderPayment(ctx, pay, paysera); err != nil || duplicate {
-			t.Fatalf("duplicate %v, %v", duplicate, err)
-		}
-		if got := f.subscriptionState(t, inv); got != "paid paid "+billing.FormatMinor(inv.Amount)+", agency active" {
-			t.Fatal(got)
-		}
-		if duplicate, err := f.control.RecordProviderPayment(ctx, pay, paysera); err != nil || !duplicate {
-			t.Fatalf("the same payment again: duplicate %v, %v", duplicate, err)
-		}
-		another := pay
-		another.RequestID = "req-2"
-		if _, err := f.control.RecordProviderPayment(ctx, another, paysera); !apperr.Is(err, apperr.Conflict) {
-			t.Fatalf("another payment of a paid invoice: %v", err)
-		}
-		want := "Paysera payment.recorded " + inv.AgencyID + " Invoice " + inv.Number + ": " + billing.FormatMoney(inv.Amount, inv.Currency) + "; paysera request req-1; Past due → Active"
-		if got := f.operatorAudit(t); len(got) != 1 || got[0] != want {
-			t.Fatalf("audit %q, want %q", got, want)
-		}
-	})
+		t.Run("a payment through Paysera", func(t *testing.T) {
+			f := mustOpenFixture(t, e)
+			inv := f.mustOpenSubscriptionInvoice(t, "paysera", control.AgencyPastDue)
+			o, err := f.control.ProviderOrder(ctx, inv.ID)
+			if err != nil || o.InvoiceID != inv.ID || o.Label != inv.Number || o.Amount != inv.Amount || o.Currency != inv.Currency || o.Test != nil {
+				t.Fatalf("the order asks %+v (%v)", o, err)
+			}
+			if _, err := f.control.ProviderOrder(ctx, "no-such-invoice"); !apperr.Is(err, apperr.NotFound) {
+				t.Fatalf("an unknown order: %v", err)
+			}
+			pay := billing.ProviderPayment{Provider: billing.ProviderPaysera, OrderID: inv.ID, RequestID: "req-1", Amount: inv.Amount, Currency: inv.Currency}
+			paysera := control.OperatorAuditEntry{OperatorName: "Paysera", Action: "payment.recorded", Detail: "paysera request req-1"}
+			more := pay
+			more.Amount++
+			if _, err := f.control.RecordProviderPayment(ctx, more, paysera); !apperr.Is(err, apperr.Conflict) {
+				t.Fatalf("more than is owed: %v", err)
+			}
+			before := f.subscriptionState(t, inv)
+			allow := refuseOperatorAudits(t, f.control)
+			if _, err := f.control.RecordProviderPayment(ctx, pay, paysera); err == nil {
+				t.Fatal("recorded without its audit entry")
+			}
+			if got := f.subscriptionState(t, inv); got != before {
+				t.Fatalf("the payment stayed without its audit entry: %s, was %s", got, before)
+			}
+			allow()
+			if duplicate, err := f.control.RecordProviderPayment(ctx, pay, paysera); err != nil || duplicate {
+				t.Fatalf("duplicate %v, %v", duplicate, err)
+			}
+			if got := f.subscriptionState(t, inv); got != "paid paid "+billing.FormatMinor(inv.Amount)+", agency active" {
+				t.Fatal(got)
+			}
+			if duplicate, err := f.control.RecordProviderPayment(ctx, pay, paysera); err != nil || !duplicate {
+				t.Fatalf("the same payment again: duplicate %v, %v", duplicate, err)
+			}
+			another := pay
+			another.RequestID = "req-2"
+			if _, err := f.control.RecordProviderPayment(ctx, another, paysera); !apperr.Is(err, apperr.Conflict) {
+				t.Fatalf("another payment of a paid invoice: %v", err)
+			}
+			want := "Paysera payment.recorded " + inv.AgencyID + " Invoice " + inv.Number + ": " + billing.FormatMoney(inv.Amount, inv.Currency) + "; paysera request req-1; Past due → Active"
+			if got := f.operatorAudit(t); len(got) != 1 || got[0] != want {
+				t.Fatalf("audit %q, want %q", got, want)
+			}
+		})
 
-	t.Run("the billing settings", func(t *testing.T) {
-		f := mustOpenFixture(t)
-		s, err := f.control.LoadSubscriptionSettings(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.SellerName = "Host Co"
-		saved := control.OperatorAuditEntry{OperatorName: "Olga", Action: "billing.settings"}
-		allow := refuseOperatorAudits(t, f.control)
-		if err := f.control.SaveSubscriptionSettings(ctx, s, saved); err == nil {
-			t.Fatal("saved without its audit entry")
-		}
-		if got, _ := f.control.LoadSubscriptionSettings(ctx); got.SellerName == "Host Co" {
-			t.Fatal("the settings stayed without their audit entry")
-		}
-		allow()
-		if err := f.control.SaveSubscriptionSettings(ctx, s, saved); err != nil {
-			t.Fatal(err)
-		}
-		if got, _ := f.control.LoadSubscriptionSettings(ctx); got.SellerName != "Host Co" {
-			t.Fatal(got.SellerName)
-		}
-		if got := f.operatorAudit(t); len(got) != 1 || !strings.HasPrefix(got[0], "Olga billing.settings") {
-			t.Fatalf("audit %q", got)
-		}
+		t.Run("the billing settings", func(t *testing.T) {
+			f := mustOpenFixture(t, e)
+			s, err := f.control.LoadSubscriptionSettings(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.SellerName = "Host Co"
+			saved := control.OperatorAuditEntry{OperatorName: "Olga", Action: "billing.settings"}
+			allow := refuseOperatorAudits(t, f.control)
+			if err := f.control.SaveSubscriptionSettings(ctx, s, saved); err == nil {
+				t.Fatal("saved without its audit entry")
+			}
+			if got, _ := f.control.LoadSubscriptionSettings(ctx); got.SellerName == "Host Co" {
+				t.Fatal("the settings stayed without their audit entry")
+			}
+			allow()
+			if err := f.control.SaveSubscriptionSettings(ctx, s, saved); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := f.control.LoadSubscriptionSettings(ctx); got.SellerName != "Host Co" {
+				t.Fatal(got.SellerName)
+			}
+			if got := f.operatorAudit(t); len(got) != 1 || !strings.HasPrefix(got[0], "Olga billing.settings") {
+				t.Fatalf("audit %q", got)
+			}
+		})
 	})
 }

@@ -330,7 +330,7 @@ func nextSubscriptionNumber(ctx context.Context, tx *sql.Tx, pattern string, now
 	}
 	var seq int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO subscription_sequences (year, value) VALUES (?, 1)
-		ON CONFLICT (year) DO UPDATE SET value = value + 1 RETURNING value`, now.Year()).Scan(&seq)
+		ON CONFLICT (year) DO UPDATE SET value = subscription_sequences.value + 1 RETURNING value`, now.Year()).Scan(&seq)
 	if err != nil {
 		return "", fmt.Errorf("db: subscription invoice number: %w", err)
 	}
@@ -435,6 +435,11 @@ func (c *Store) operatorAuditTx(ctx context.Context, tx *sql.Tx, e OperatorAudit
 	return nil
 }
 
+// auditInsertOrder orders entries of the same second as they were written:
+// SQLite's rowid; on PostgreSQL the row's place in the table (ctid), which
+// follows the order of insertion in a table rows are only ever added to.
+func (c *Store) auditInsertOrder() string { return c.sqlFor("o.rowid", "o.ctid") }
+
 // OperatorAudit lists the log, newest first: one agency's or all.
 func (c *Store) OperatorAudit(ctx context.Context, agencyID string, limit int) ([]*OperatorAuditEntry, error) {
 	return db.QueryList(ctx, c.Read(), "operator audit", func(row db.Scanner) (*OperatorAuditEntry, error) {
@@ -446,7 +451,7 @@ func (c *Store) OperatorAudit(ctx context.Context, agencyID string, limit int) (
 		e.At = db.UnixTime(at)
 		return &e, nil
 	}, `SELECT o.id, o.at, o.operator_id, o.operator_name, o.action, o.agency_id, COALESCE(a.name, ''), o.detail
-		FROM operator_audit o LEFT JOIN agencies a ON a.id = o.agency_id WHERE (? = '' OR o.agency_id = ?) ORDER BY o.at DESC, o.rowid DESC LIMIT ?`, agencyID, agencyID, limit)
+		FROM operator_audit o LEFT JOIN agencies a ON a.id = o.agency_id WHERE (? = '' OR o.agency_id = ?) ORDER BY o.at DESC, `+c.auditInsertOrder()+` DESC LIMIT ?`, agencyID, agencyID, limit)
 }
 
 // AgencyRow is one line of the console's agency list: control data only.
