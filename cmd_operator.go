@@ -35,7 +35,7 @@ func operatorCreate(ctx context.Context, cfg *config, inv *invocation) error {
 	if err := os.MkdirAll(cfg.ControlDir, 0o700); err != nil {
 		return err
 	}
-	control, err := controldb.Open(ctx, cfg.ControlDir, controlSchema, clock.System{})
+	control, err := cfg.openControl(ctx, clock.System{})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os/signal"
 	"runtime/debug"
 	"syscall"
@@ -208,12 +209,16 @@ func logConfig(log *slog.Logger, cfg *config, m *mail.Mailer) {
 	if m.Configured() {
 		smtp = m.MaskedURL()
 	}
+	controlDB := "none: control.db in control_dir"
+	if u, err := url.Parse(cfg.ControlDB); err == nil && cfg.ControlDB != "" {
+		controlDB = u.Redacted()
+	}
 	log.Info("configuration",
 		"addr", cfg.Addr, "data", cfg.DataDir, "base_url", cfg.BaseURL, "trusted_proxies", cfg.TrustedProxies,
 		"smtp", smtp, "mail_from", cfg.MailFrom, "session_idle", cfg.SessionIdle, "session_absolute", cfg.SessionAbsolute,
 		"max_open_tenants", cfg.MaxOpenTenants, "max_open_tenants_from", cfg.MaxOpenHow, "tenant_idle", cfg.TenantIdle, "body_limit", cfg.BodyLimit, "active_requests", cfg.ActiveRequests, "file_limit", cfg.FileLimit, "storage_quota", cfg.StorageQuota,
 		"metrics_token", cfg.MetricsToken != "", "metrics_addr", cfg.MetricsAddr, "shutdown_timeout", cfg.ShutdownTimeout,
-		"control_dir", cfg.ControlDir, "machine", cfg.Machine,
+		"control_dir", cfg.ControlDir, "control_db", controlDB, "machine", cfg.Machine,
 		"storage_reserve", cfg.StorageReserve.String(), "alert_email", cfg.AlertEmails, "backup_dir", cfg.BackupDir,
 		"inbound_domain", cfg.InboundDomain, "smtp_listen", cfg.SMTPListen, "smtp_max_bytes", cfg.SMTPMaxBytes)
 }

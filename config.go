@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"mintedmind/db"
 	"mintedmind/handlers"
 	"mintedmind/health"
 	"mintedmind/live"
@@ -49,6 +50,7 @@ type config struct {
 	MetricsAddr     string         // a second listen address serving only /metrics, without a token
 	ShutdownTimeout time.Duration  // how long SIGTERM waits for requests in flight
 	ControlDir      string         // directory of control.db, when it is not the data directory (several machines)
+	ControlDB       string         // PostgreSQL URL of the control database several machines share; empty: control.db in ControlDir
 	Machine         string         // this machine's id, for agency placement; empty: one machine, no placement
 	MachineURL      string         // how other machines reach this one (forwarding), e.g. http://10.0.0.5:8080
 	PlacementMode   string         // replay (Fly's fly-replay header) or forward (proxy the request)
@@ -107,6 +109,7 @@ func (cfg *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", env("METRICS_ADDR", ""), "second listen address serving only /metrics, no token (keep it private, e.g. 127.0.0.1:9091) (METRICS_ADDR)")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 25*time.Second), "on SIGTERM, how long to wait for requests in flight (SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&cfg.ControlDir, "control-dir", env("CONTROL_DIR", ""), "directory holding control.db when it is not the data directory (LiteFS mount, shared by machines) (CONTROL_DIR)")
+	fs.StringVar(&cfg.ControlDB, "control-db", env("CONTROL_DB", ""), "PostgreSQL database holding the control data instead of control.db, shared by several machines: postgres://user:pass@host:5432/mintedmind (CONTROL_DB)")
 	fs.StringVar(&cfg.Machine, "machine", env("MACHINE_ID", os.Getenv("FLY_MACHINE_ID")), "this machine's id for agency placement; empty: a single machine (MACHINE_ID, else FLY_MACHINE_ID)")
 	fs.StringVar(&cfg.MachineURL, "machine-url", env("MACHINE_URL", ""), "URL other machines forward this machine's agencies' requests to, e.g. http://10.0.0.5:8080 (MACHINE_URL)")
 	fs.StringVar(&cfg.PlacementMode, "placement", env("PLACEMENT", defaultPlacementMode()), "how a request for an agency on another machine is sent there: replay (fly-replay header, on Fly) or forward (proxied) (PLACEMENT)")
@@ -302,6 +305,14 @@ func (c *config) finish() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("shutdown-timeout must be positive")
+	}
+	if c.ControlDB != "" {
+		if !db.IsPostgresURL(c.ControlDB) {
+			return fmt.Errorf("control-db must be a PostgreSQL URL, postgres://user:pass@host:5432/dbname")
+		}
+		if c.ControlDir != "" {
+			return fmt.Errorf("control-db and control-dir: give one; the control database is either PostgreSQL or control.db in a directory")
+		}
 	}
 	if c.ControlDir == "" {
 		c.ControlDir = c.DataDir

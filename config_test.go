@@ -92,13 +92,24 @@ func TestNoCommandFlagHidesAGlobalOne(t *testing.T) {
 func TestOperationsConfig(t *testing.T) {
 	t.Setenv("FLY_APP_NAME", "")
 	t.Setenv("FLY_MACHINE_ID", "")
+	t.Setenv("CONTROL_DB", "")
 	t.Run("defaults: one machine, control database in the data directory", func(t *testing.T) {
 		cfg, _, _, err := parseArgs([]string{"-data", "/srv/mm"}, io.Discard)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cfg.ControlDir != "/srv/mm" || cfg.Machine != "" || cfg.PlacementMode != "forward" || cfg.ShutdownTimeout != 25*time.Second {
+		if cfg.ControlDir != "/srv/mm" || cfg.ControlDB != "" || cfg.Machine != "" || cfg.PlacementMode != "forward" || cfg.ShutdownTimeout != 25*time.Second {
 			t.Fatalf("%+v", cfg)
+		}
+	})
+	t.Run("CONTROL_DB puts the control database on PostgreSQL", func(t *testing.T) {
+		t.Setenv("CONTROL_DB", "postgres://mm:secret@db.internal:5432/mintedmind")
+		cfg, _, _, err := parseArgs([]string{"-data", "/srv/mm"}, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.ControlDB != "postgres://mm:secret@db.internal:5432/mintedmind" || cfg.ControlDir != "/srv/mm" {
+			t.Fatalf("control db %q, dir %q", cfg.ControlDB, cfg.ControlDir)
 		}
 	})
 	t.Run("on Fly the machine id and replay come from Fly's variables", func(t *testing.T) {
@@ -113,10 +124,12 @@ func TestOperationsConfig(t *testing.T) {
 		}
 	})
 	for name, args := range map[string][]string{
-		"forwarding without this machine's URL":   {"-machine", "m1", "-placement", "forward"},
-		"an unknown placement mode":               {"-placement", "teleport"},
-		"a metrics address without a port":        {"-metrics-addr", "localhost"},
-		"a shutdown timeout that is not positive": {"-shutdown-timeout", "0s"},
+		"forwarding without this machine's URL":           {"-machine", "m1", "-placement", "forward"},
+		"an unknown placement mode":                       {"-placement", "teleport"},
+		"a metrics address without a port":                {"-metrics-addr", "localhost"},
+		"a shutdown timeout that is not positive":         {"-shutdown-timeout", "0s"},
+		"a control database that is not a PostgreSQL URL": {"-control-db", "/srv/control.db"},
+		"both -control-db and -control-dir":               {"-control-db", "postgres://mm@db.internal/mm", "-control-dir", "/srv/shared"},
 	} {
 		t.Run(name+" is refused", func(t *testing.T) {
 			if _, _, _, err := parseArgs(args, io.Discard); err == nil {

@@ -66,11 +66,20 @@ func (cfg *config) baseURL(ctx context.Context, control *control.Store, rule lin
 	return cfg.BaseURL, nil
 }
 
+// openControl opens the control database: the PostgreSQL one of
+// -control-db, else control.db in the control directory.
+func (cfg *config) openControl(ctx context.Context, c clock.Clock) (*control.Store, error) {
+	if cfg.ControlDB != "" {
+		return control.OpenPostgres(ctx, cfg.ControlDB, controlSchema, c)
+	}
+	return control.Open(ctx, cfg.ControlDir, controlSchema, c)
+}
+
 func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger, links linkRule) (*app, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", cfg.DataDir, err)
 	}
-	control, err := control.Open(ctx, cfg.ControlDir, controlSchema, c)
+	control, err := cfg.openControl(ctx, c)
 	if err != nil {
 		return nil, err
 	}

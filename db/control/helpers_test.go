@@ -2,14 +2,9 @@ package control_test
 
 import (
 	"context"
-	"database/sql"
-	"net/url"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/google/uuid"
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver that creates and drops the test databases
 
 	"mintedmind/clock"
 	"mintedmind/db"
@@ -19,10 +14,6 @@ import (
 
 // testStart is the moment every test clock starts at.
 var testStart = dbtest.Start
-
-// postgresEnv names a PostgreSQL server (postgres://…) on which the tests
-// may create databases; set, every test runs on it as well as on SQLite.
-const postgresEnv = "CONTROL_TEST_POSTGRES"
 
 // engine is a database engine the tests run on.
 type engine struct {
@@ -37,8 +28,8 @@ type engine struct {
 func onEachEngine(t *testing.T, test func(t *testing.T, e engine)) {
 	t.Helper()
 	engines := []engine{{name: "sqlite", fresh: func(t testing.TB) string { return t.TempDir() }}}
-	if server := os.Getenv(postgresEnv); server != "" {
-		engines = append(engines, engine{name: "postgres", fresh: func(t testing.TB) string { return freshPostgres(t, server) }})
+	if server := dbtest.PostgresServer(); server != "" {
+		engines = append(engines, engine{name: "postgres", fresh: func(t testing.TB) string { return dbtest.FreshPostgres(t, server) }})
 	}
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
@@ -46,33 +37,6 @@ func onEachEngine(t *testing.T, test func(t *testing.T, e engine)) {
 			test(t, e)
 		})
 	}
-}
-
-// freshPostgres creates an empty database on server, dropped when the test
-// ends (after the stores opened on it have closed: cleanups run last
-// first), and returns its URL.
-func freshPostgres(t testing.TB, server string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	name := "control_test_" + strings.ReplaceAll(uuid.NewString(), "-", "")
-	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
-		t.Fatalf("%s: create database: %v", postgresEnv, err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP DATABASE ` + name + ` WITH (FORCE)`); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
 }
 
 // openControl opens the control database at where, a directory or a

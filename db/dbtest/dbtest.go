@@ -1,6 +1,6 @@
 // Package dbtest holds what the tests of the database packages share: the
 // schemas at the repository's root, a fixed start time, a stand-in password
-// hash and error checks. Only tests import it.
+// hash, error checks and fresh PostgreSQL databases. Only tests import it.
 package dbtest
 
 import (

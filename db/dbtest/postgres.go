@@ -1,0 +1,47 @@
+package dbtest
+
+import (
+	"database/sql"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver that creates and drops the test databases
+)
+
+// PostgresEnv names a PostgreSQL server (postgres://…, TESTING.md) on
+// which tests may create databases; set, the control store's tests run on
+// it as well as on SQLite.
+const PostgresEnv = "CONTROL_TEST_POSTGRES"
+
+// PostgresServer is the server of CONTROL_TEST_POSTGRES, "" when unset.
+func PostgresServer() string { return os.Getenv(PostgresEnv) }
+
+// FreshPostgres creates an empty database on server and returns its URL.
+// It is dropped when the test ends, after the stores the test opened on it
+// have closed (cleanups run last first).
+func FreshPostgres(t testing.TB, server string) string {
+	t.Helper()
+	admin, err := sql.Open("pgx", server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	name := "control_test_" + strings.ReplaceAll(uuid.NewString(), "-", "")
+	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+		t.Fatalf("%s: create database: %v", PostgresEnv, err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec(`DROP DATABASE ` + name + ` WITH (FORCE)`); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
