@@ -1217,3 +1217,42 @@ ALTER TABLE notes ADD COLUMN spf_result TEXT NOT NULL DEFAULT '' CHECK (spf_resu
 ALTER TABLE quote_lines ADD COLUMN recurring INTEGER NOT NULL DEFAULT 0 CHECK (recurring IN (0, 1));
 ALTER TABLE quotes ADD COLUMN start_recurring TEXT NOT NULL DEFAULT '' CHECK (start_recurring IN ('', 'weekly', 'monthly', 'quarterly', 'yearly'));
 ALTER TABLE quotes ADD COLUMN started_recurring_id TEXT REFERENCES recurring_invoices(id) ON DELETE SET NULL;
+
+-- migration: 33 quote_replies
+-- Replies by email on a quote's thread (issue 17): the emails of a
+-- quote's questions and answers answer to reply+<token>@<inbound domain>
+-- too, so a reply token names a case or a quote (exactly one), and an
+-- inbound mail taken is recorded against the one it was added to. SQLite
+-- cannot drop a NOT NULL, so both tables are rebuilt (nothing refers to
+-- them). A quote message that came by email says so, like a case's.
+CREATE TABLE reply_tokens_v33 (
+	id         TEXT PRIMARY KEY,
+	token_hash TEXT NOT NULL UNIQUE,
+	case_id    TEXT REFERENCES cases(id) ON DELETE CASCADE,
+	quote_id   TEXT REFERENCES quotes(id) ON DELETE CASCADE,
+	user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	created_at INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL,
+	revoked_at INTEGER,
+	CHECK ((case_id IS NULL) <> (quote_id IS NULL))
+);
+INSERT INTO reply_tokens_v33 (id, token_hash, case_id, user_id, created_at, expires_at, revoked_at)
+	SELECT id, token_hash, case_id, user_id, created_at, expires_at, revoked_at FROM reply_tokens;
+DROP TABLE reply_tokens;
+ALTER TABLE reply_tokens_v33 RENAME TO reply_tokens;
+CREATE INDEX reply_tokens_user ON reply_tokens (user_id);
+CREATE INDEX reply_tokens_case ON reply_tokens (case_id);
+CREATE INDEX reply_tokens_quote ON reply_tokens (quote_id);
+CREATE TABLE inbound_mail_v33 (
+	message_id_hash TEXT PRIMARY KEY,
+	case_id         TEXT REFERENCES cases(id) ON DELETE CASCADE,
+	quote_id        TEXT REFERENCES quotes(id) ON DELETE CASCADE,
+	user_id         TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	received_at     INTEGER NOT NULL,
+	CHECK ((case_id IS NULL) <> (quote_id IS NULL))
+);
+INSERT INTO inbound_mail_v33 (message_id_hash, case_id, user_id, received_at)
+	SELECT message_id_hash, case_id, user_id, received_at FROM inbound_mail;
+DROP TABLE inbound_mail;
+ALTER TABLE inbound_mail_v33 RENAME TO inbound_mail;
+ALTER TABLE quote_messages ADD COLUMN via_email INTEGER NOT NULL DEFAULT 0 CHECK (via_email IN (0, 1));

@@ -45,10 +45,62 @@ func ReplyAddress(ctx context.Context, t *tenant.Store, domain, caseID, userID s
 // about a case (caseID set) answers to the case when an inbound domain is
 // set (ReplyAddress), else to the writer.
 func (m *CaseMail) People(ctx context.Context, a *control.Agency, t *tenant.Store, from *tenant.User, caseID string, people []*tenant.User, kind, template string, data map[string]any) error {
+	return m.notify(ctx, a, t, from, people, kind, template, data, func(ctx context.Context, userID string) (string, error) {
+		return ReplyAddress(ctx, t, m.InboundDomain, caseID, userID)
+	})
+}
+
+// QuoteReplyAddress is ReplyAddress for the thread of quote quoteID.
+func QuoteReplyAddress(ctx context.Context, t *tenant.Store, domain, quoteID, userID string) (string, error) {
+	domain = strings.TrimSpace(domain)
+	if domain == "" || quoteID == "" {
+		return "", nil
+	}
+	secret, err := t.IssueQuoteReplyToken(ctx, quoteID, userID)
+	if err != nil {
+		return "", err
+	}
+	return "reply+" + secret + "@" + domain, nil
+}
+
+// QuoteQuestion emails the quote's author that the client's contact (from)
+// asked text on quote q's thread; the email answers to the thread.
+func (m *CaseMail) QuoteQuestion(ctx context.Context, a *control.Agency, t *tenant.Store, from *tenant.User, q *tenant.Quote, text string) error {
+	authors, err := t.QuoteAuthor(ctx, q.ID)
+	if err != nil {
+		return err
+	}
+	return m.quotePeople(ctx, a, t, from, q.ID, authors, tenant.EmailClientActivity, "quote-question", map[string]any{
+		"Quote": q.Label(), "ClientName": q.ClientName, "Text": text, "Link": m.BaseURL + "/a/" + a.Slug + "/quotes/" + q.ID})
+}
+
+// QuoteAnswer emails the contacts who asked on quote q's thread the
+// agency's answer text (from wrote it); the email answers to the thread.
+func (m *CaseMail) QuoteAnswer(ctx context.Context, a *control.Agency, t *tenant.Store, from *tenant.User, q *tenant.Quote, text string) error {
+	askers, err := t.QuoteAskers(ctx, q.ID)
+	if err != nil {
+		return err
+	}
+	return m.quotePeople(ctx, a, t, from, q.ID, askers, tenant.EmailCaseUpdates, "quote-answer", map[string]any{
+		"Quote": q.Label(), "Text": text, "Link": m.BaseURL + "/a/" + a.Slug + "/portal/quotes/" + q.ID})
+}
+
+// quotePeople is People for the thread of quote quoteID.
+func (m *CaseMail) quotePeople(ctx context.Context, a *control.Agency, t *tenant.Store, from *tenant.User, quoteID string, people []*tenant.User, kind, template string, data map[string]any) error {
+	return m.notify(ctx, a, t, from, people, kind, template, data, func(ctx context.Context, userID string) (string, error) {
+		return QuoteReplyAddress(ctx, t, m.InboundDomain, quoteID, userID)
+	})
+}
+
+// notify queues template to each of people through Notify, answering to
+// the address replyAddress issues for them (asked only for mail that is
+// sent), else to the writer.
+func (m *CaseMail) notify(ctx context.Context, a *control.Agency, t *tenant.Store, from *tenant.User, people []*tenant.User, kind, template string, data map[string]any,
+	replyAddress func(ctx context.Context, userID string) (string, error)) error {
 	data["AgencyName"], data["From"] = a.Name, from.Name
 	for _, u := range people {
 		answer := func(ctx context.Context) (string, error) {
-			replyTo, err := ReplyAddress(ctx, t, m.InboundDomain, caseID, u.ID)
+			replyTo, err := replyAddress(ctx, u.ID)
 			if replyTo == "" && err == nil {
 				replyTo = from.Email
 			}

@@ -88,12 +88,24 @@ func (in *Inbound) open(ctx context.Context, token string) (*control.Agency, *te
 	return a, t, release, nil
 }
 
+// ErrQuoteReplyFiles refuses a reply on a quote's thread that carries
+// files: the thread takes text only.
+var ErrQuoteReplyFiles = apperr.New(apperr.Invalid, "Questions on a quote take text only: send files from the portal instead.")
+
+// Added is where a reply was added: a message on a case (Note), or one on
+// a quote's thread.
+type Added struct {
+	CaseID, QuoteID string
+	Note            *tenant.Note // the case's message; nil for a quote's
+}
+
 // Add stores r as its token's person's message on the token's case, with
-// its files, once per Message-ID (a replay is a conflict), and tells the
-// case's pages and the other side as a message posted on the page does. A
-// refused reply (unknown, expired or revoked token, another sender, no
-// text, a file refused, a replay) stores nothing.
-func (in *Inbound) Add(ctx context.Context, r Reply) (*tenant.Note, error) {
+// its files, or on the token's quote's thread, once per Message-ID (a
+// replay is a conflict), and tells the case's pages and the other side as
+// a message posted on the page does. A refused reply (unknown, expired or
+// revoked token, another sender, no text, a file refused, a replay)
+// stores nothing.
+func (in *Inbound) Add(ctx context.Context, r Reply) (*Added, error) {
 	a, t, release, err := in.open(ctx, r.Token)
 	if err != nil {
 		return nil, err
@@ -112,6 +124,9 @@ func (in *Inbound) Add(ctx context.Context, r Reply) (*tenant.Note, error) {
 		return nil, err
 	}
 	v := tenant.NewViewer(u, settings)
+	if k.QuoteID != "" {
+		return in.addToQuote(ctx, a, t, u, v, k.QuoteID, body, r)
+	}
 	access := tenant.StaffDocumentAccess(v)
 	if !u.IsStaff() {
 		access = tenant.ClientDocumentAccess(v.ClientID)
@@ -137,7 +152,29 @@ func (in *Inbound) Add(ctx context.Context, r Reply) (*tenant.Note, error) {
 		}
 	}
 	in.after(ctx, a, t, u, k.CaseID, m.Note, docs)
-	return m.Note, nil
+	return &Added{CaseID: k.CaseID, Note: m.Note}, nil
+}
+
+// addToQuote adds the reply body to the thread of quote quoteID as u's
+// question (a contact) or answer (staff), as the quote's pages do, and
+// emails the other side (CaseMail.QuoteQuestion, QuoteAnswer).
+func (in *Inbound) addToQuote(ctx context.Context, a *control.Agency, t *tenant.Store, u *tenant.User, v tenant.Viewer, quoteID, body string, r Reply) (*Added, error) {
+	if len(r.Files) > 0 {
+		return nil, ErrQuoteReplyFiles
+	}
+	q, err := t.AddQuoteMessageByEmail(ctx, v, tenant.Actor{ID: u.ID, Name: u.Name}, quoteID, body,
+		&tenant.InboundMail{MessageID: r.MessageID, UserID: u.ID, Auth: r.Auth})
+	if err != nil {
+		return nil, err
+	}
+	mail := in.Mail.QuoteQuestion
+	if u.IsStaff() {
+		mail = in.Mail.QuoteAnswer
+	}
+	if err := mail(ctx, a, t, u, q, body); err != nil && in.Log != nil {
+		in.Log.Error("inbound mail: email the quote's other side", "agency_id", a.ID, "quote_id", quoteID, "err", err)
+	}
+	return &Added{QuoteID: quoteID}, nil
 }
 
 // after does what follows a message posted on the page (handlers'

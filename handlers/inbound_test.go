@@ -529,3 +529,95 @@ func TestInboundThousandReplies(t *testing.T) {
 		t.Fatalf("%s Message-IDs taken", n)
 	}
 }
+
+// waitForText is the next email to `to` whose body holds text (earlier
+// ones to them are passed over).
+func waitForText(t *testing.T, f *portalFixture, to, text string) mailtest.Message {
+	t.Helper()
+	f.e.flushMail(t)
+	for {
+		if m := f.e.smtp.WaitFor(t, to, 5*time.Second); strings.Contains(m.Body, text) {
+			return m
+		}
+	}
+}
+
+// TestInboundQuoteReplies: the emails of a quote's thread (the contact's
+// question to the author, the answer to the contacts who asked) answer to
+// reply+TOKEN, the token naming that quote; a reply by email to each is
+// added to that quote's thread (not another quote's) as its person's
+// answer or question, marked by email on both sides, and emails the other
+// side in turn; a replay and a reply with files are refused and store
+// nothing.
+func TestInboundQuoteReplies(t *testing.T) {
+	t.Parallel()
+	f := mustPortalFixture(t, withInbound)
+	l := f.e.mustListenInbound(t, 256<<10)
+	ctx := context.Background()
+	tn := f.e.mustTenant(t, f.a.ID)
+	mine := f.mustSentQuote(t, f.x)
+	other := f.mustSentQuote(t, f.x)
+	thread := func(id string) string {
+		return f.e.caseQuery(t, f.a, `SELECT COALESCE(group_concat(from_client || via_email || ':' || body, '|'), '') FROM (SELECT from_client, via_email, body FROM quote_messages WHERE quote_id = ? ORDER BY created_at, rowid)`, id)
+	}
+
+	wantStatus(t, f.contact.post(f.portal("/quotes/"+mine+"/questions"), url.Values{"body": {"Is hosting monthly?"}}), http.StatusSeeOther)
+	question := waitForText(t, f, f.staffEmail, "Is hosting monthly?")
+	secret := replySecret(t, question.Header.Get("Reply-To"))
+	k, u, err := tn.ReplyTokenBySecret(ctx, secret, f.staffEmail)
+	if err != nil || k.QuoteID != mine || k.CaseID != "" || u.Email != f.staffEmail {
+		t.Fatalf("the question's token: %+v %+v %v", k, u, err)
+	}
+	staffAddress := "reply+" + secret + "@" + inboundDomain
+	if r := l.send(t, f.staffEmail, []string{staffAddress}, replyEmail(f.staffEmail, staffAddress, "<answer@agency.test>", "Yes, billed monthly.\n\n> Is hosting monthly?")); r.Code != 250 {
+		t.Fatalf("the staff's answer by email: %+v", r)
+	}
+	if got := thread(mine); got != "10:Is hosting monthly?|01:Yes, billed monthly." {
+		t.Fatalf("the thread: %q", got)
+	}
+	answer := waitForText(t, f, f.contactEmail, "Yes, billed monthly.")
+	contactAddress := "reply+" + replySecret(t, answer.Header.Get("Reply-To")) + "@" + inboundDomain
+	if r := l.send(t, f.contactEmail, []string{contactAddress}, replyEmail(f.contactEmail, contactAddress, "<followup@xylo.test>", "And the domain?\n\nOn Mon, Staff wrote:\n> Yes, billed monthly.")); r.Code != 250 {
+		t.Fatalf("the contact's question by email: %+v", r)
+	}
+	if got := thread(mine); got != "10:Is hosting monthly?|01:Yes, billed monthly.|11:And the domain?" {
+		t.Fatalf("the thread: %q", got)
+	}
+	if got := thread(other); got != "" {
+		t.Fatalf("the other quote's thread: %q", got)
+	}
+	waitForText(t, f, f.staffEmail, "And the domain?")
+	if n := strings.Count(f.contact.get(f.portal("/quotes/"+mine)).Body, `class="msg-via">by email<`); n != 2 {
+		t.Fatalf("the portal's quote thread marks %d messages by email, want 2", n)
+	}
+	if n := strings.Count(f.staff.get(f.quotes("/"+mine)).Body, `class="msg-via">by email<`); n != 2 {
+		t.Fatalf("the staff's quote thread marks %d messages by email, want 2", n)
+	}
+
+	before := thread(mine) + "/" + f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM inbound_mail`)
+	if r := l.send(t, f.contactEmail, []string{contactAddress}, replyEmail(f.contactEmail, contactAddress, "<followup@xylo.test>", "And the domain?")); r.Stage != "data" || r.Code != 550 {
+		t.Fatalf("a replay: %+v", r)
+	}
+	m := gomail.NewMsg()
+	if err := m.From(f.contactEmail); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.To(contactAddress); err != nil {
+		t.Fatal(err)
+	}
+	m.SetMessageIDWithValue("with-file@xylo.test")
+	m.SetBodyString(gomail.TypeTextPlain, "The brief, signed.")
+	if err := m.AttachReader("brief.pdf", bytes.NewReader(filestest.PDF(1, 0))); err != nil {
+		t.Fatal(err)
+	}
+	var raw bytes.Buffer
+	if _, err := m.WriteTo(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if r := l.send(t, f.contactEmail, []string{contactAddress}, raw.String()); r.Stage != "data" || r.Code != 550 || !strings.Contains(r.Text, "text only") {
+		t.Fatalf("a reply with a file: %+v", r)
+	}
+	if after := thread(mine) + "/" + f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM inbound_mail`); after != before {
+		t.Fatalf("stored: %s → %s", before, after)
+	}
+}

@@ -18,12 +18,13 @@ type quoteMessageView struct {
 	AuthorName, Body string
 	At               time.Time // in the agency's zone
 	FromClient       bool
+	ViaEmail         bool // it came as a reply by email
 }
 
 func quoteThread(r *Request, msgs []tenant.QuoteMessage) []quoteMessageView {
 	out := make([]quoteMessageView, len(msgs))
 	for i, m := range msgs {
-		out[i] = quoteMessageView{AuthorName: m.AuthorName, Body: m.Body, At: r.local(m.CreatedAt), FromClient: m.FromClient}
+		out[i] = quoteMessageView{AuthorName: m.AuthorName, Body: m.Body, At: r.local(m.CreatedAt), FromClient: m.FromClient, ViaEmail: m.ViaEmail}
 	}
 	return out
 }
@@ -43,12 +44,7 @@ func (h *Handlers) PortalQuoteQuestion(c *fiber.Ctx, r *Request) error {
 		}
 		return err
 	}
-	authors, err := r.Tenant.QuoteAuthor(c.UserContext(), q.ID)
-	if err == nil {
-		err = h.mailPeople(c, r, "", authors, tenant.EmailClientActivity, "quote-question", fiber.Map{
-			"Quote": q.Label(), "ClientName": q.ClientName, "Text": body, "Link": h.Config.BaseURL + quoteBase(r) + "/" + q.ID})
-	}
-	h.logFailed(c, "email the quote's author", err)
+	h.logFailed(c, "email the quote's author", h.caseMail.QuoteQuestion(c.UserContext(), r.Agency, r.Tenant, r.User, q, body))
 	h.flash(c, "Your question is sent to the agency.")
 	return h.redirect(c, portalQuoteBase(r)+"/"+q.ID+"#questions")
 }
@@ -68,12 +64,7 @@ func (h *Handlers) QuoteAnswer(c *fiber.Ctx, r *Request) error {
 		}
 		return err
 	}
-	askers, err := r.Tenant.QuoteAskers(c.UserContext(), q.ID)
-	if err == nil {
-		err = h.mailPeople(c, r, "", askers, tenant.EmailCaseUpdates, "quote-answer", fiber.Map{
-			"Quote": q.Label(), "Text": body, "Link": h.Config.BaseURL + portalQuoteBase(r) + "/" + q.ID})
-	}
-	h.logFailed(c, "email the contacts who asked", err)
+	h.logFailed(c, "email the contacts who asked", h.caseMail.QuoteAnswer(c.UserContext(), r.Agency, r.Tenant, r.User, q, body))
 	h.flash(c, "Answer sent.")
 	return h.redirect(c, quoteBase(r)+"/"+q.ID+"#questions")
 }

@@ -253,7 +253,7 @@ func TestDocumentReminderAnswersToTheCase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.CaseID != k.ID || !n.FromClient || !n.ViaEmail {
+	if n.CaseID != k.ID || !n.Note.FromClient || !n.Note.ViaEmail {
 		t.Fatalf("the reply: %+v", n)
 	}
 	for _, c := range []struct {

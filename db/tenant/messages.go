@@ -213,7 +213,7 @@ func (t *Store) AddMessageWithDocuments(ctx context.Context, a DocumentAccess, a
 			return err
 		}
 		if m.Inbound != nil {
-			if err := takeInboundMail(ctx, tx, caseID, m.Inbound, now); err != nil {
+			if err := takeInboundMail(ctx, tx, caseID, "", m.Inbound, now); err != nil {
 				return err
 			}
 		}
@@ -233,15 +233,16 @@ func (t *Store) AddMessageWithDocuments(ctx context.Context, a DocumentAccess, a
 	return t.documentsByID(ctx, a, caseID, ids)
 }
 
-// takeInboundMail records an inbound mail's Message-ID (as its SHA-256)
-// inside tx, or refuses one already taken.
-func takeInboundMail(ctx context.Context, tx *sql.Tx, caseID string, in *InboundMail, now int64) error {
+// takeInboundMail records an inbound mail's Message-ID (as its SHA-256),
+// added to case caseID or quote quoteID, inside tx, or refuses one already
+// taken.
+func takeInboundMail(ctx context.Context, tx *sql.Tx, caseID, quoteID string, in *InboundMail, now int64) error {
 	id := strings.TrimSpace(in.MessageID)
 	if id == "" {
 		return apperr.New(apperr.Invalid, "The email has no Message-ID.")
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO inbound_mail (message_id_hash, case_id, user_id, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		auth.HashToken(id), caseID, in.UserID, now)
+	res, err := tx.ExecContext(ctx, `INSERT INTO inbound_mail (message_id_hash, case_id, quote_id, user_id, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		auth.HashToken(id), caseNullable(caseID), caseNullable(quoteID), in.UserID, now)
 	if err != nil {
 		return fmt.Errorf("db: record inbound mail: %w", err)
 	}

@@ -22,6 +22,7 @@ const QuoteMessageMax = 4000
 type QuoteMessage struct {
 	ID, AuthorID, AuthorName, Body string
 	FromClient                     bool
+	ViaEmail                       bool // it came as a reply by email
 	CreatedAt                      time.Time
 }
 
@@ -31,6 +32,17 @@ type QuoteMessage struct {
 // written), with a history entry, in one transaction. It returns the
 // quote, for the email that follows.
 func (t *Store) AddQuoteMessage(ctx context.Context, v Viewer, actor Actor, id, body string) (*Quote, error) {
+	return t.addQuoteMessage(ctx, v, actor, id, body, nil)
+}
+
+// AddQuoteMessageByEmail is AddQuoteMessage for a reply by email (in: its
+// Message-ID, taken once in the same transaction, and its person): the
+// message is marked as one.
+func (t *Store) AddQuoteMessageByEmail(ctx context.Context, v Viewer, actor Actor, id, body string, in *InboundMail) (*Quote, error) {
+	return t.addQuoteMessage(ctx, v, actor, id, body, in)
+}
+
+func (t *Store) addQuoteMessage(ctx context.Context, v Viewer, actor Actor, id, body string, in *InboundMail) (*Quote, error) {
 	body = strings.TrimSpace(body)
 	switch {
 	case body == "":
@@ -49,9 +61,14 @@ func (t *Store) AddQuoteMessage(ctx context.Context, v Viewer, actor Actor, id, 
 		if q.State == QuoteDraft {
 			return apperr.New(apperr.Conflict, "A draft has no questions yet: send it first.")
 		}
+		if in != nil {
+			if err := takeInboundMail(ctx, tx, "", id, in, t.Now()); err != nil {
+				return err
+			}
+		}
 		fromClient := v.ClientID != ""
-		if _, err := tx.ExecContext(ctx, `INSERT INTO quote_messages (id, quote_id, author_id, author_name, from_client, body, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, uuid.NewString(), id, caseNullable(actor.ID), actor.Name, fromClient, body, t.Now()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO quote_messages (id, quote_id, author_id, author_name, from_client, body, created_at, via_email)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, uuid.NewString(), id, caseNullable(actor.ID), actor.Name, fromClient, body, t.Now(), in != nil); err != nil {
 			return fmt.Errorf("db: message on quote %s: %w", id, err)
 		}
 		kind := "answered"
@@ -71,10 +88,10 @@ func (t *Store) QuoteMessages(ctx context.Context, v Viewer, id string) ([]Quote
 	return db.QueryList(ctx, t.Reader(), "quote messages", func(r db.Scanner) (QuoteMessage, error) {
 		var m QuoteMessage
 		var at int64
-		err := r.Scan(&m.ID, &m.AuthorID, &m.AuthorName, &m.FromClient, &m.Body, &at)
+		err := r.Scan(&m.ID, &m.AuthorID, &m.AuthorName, &m.FromClient, &m.Body, &at, &m.ViaEmail)
 		m.CreatedAt = db.UnixTime(at)
 		return m, err
-	}, `SELECT id, COALESCE(author_id, ''), author_name, from_client, body, created_at FROM quote_messages WHERE quote_id = ? ORDER BY created_at, rowid`, id)
+	}, `SELECT id, COALESCE(author_id, ''), author_name, from_client, body, created_at, via_email FROM quote_messages WHERE quote_id = ? ORDER BY created_at, rowid`, id)
 }
 
 // QuoteAuthor is the active staff member who drafted the quote (for the

@@ -19,11 +19,12 @@ import (
 // ReplyTokenTTL is how long a reply address in a notification is taken.
 var ReplyTokenTTL = 90 * 24 * time.Hour
 
-// ReplyToken is a live reply address's token: the case and the person a
-// reply to it is posted as.
+// ReplyToken is a live reply address's token: the case (or the quote,
+// whose thread it answers) and the person a reply to it is posted as.
 type ReplyToken struct {
 	ID        string
 	CaseID    string
+	QuoteID   string
 	UserID    string
 	CreatedAt time.Time
 	ExpiresAt time.Time
@@ -37,6 +38,16 @@ type ReplyToken struct {
 // that "reply+<secret>" keeps within the 64 characters RFC 5321 allows
 // the local part of an address.
 func (t *Store) IssueReplyToken(ctx context.Context, caseID, userID string) (string, error) {
+	return t.issueReplyToken(ctx, caseID, "", userID)
+}
+
+// IssueQuoteReplyToken makes a reply token for person userID on the
+// thread of quote quoteID, as IssueReplyToken does for a case.
+func (t *Store) IssueQuoteReplyToken(ctx context.Context, quoteID, userID string) (string, error) {
+	return t.issueReplyToken(ctx, "", quoteID, userID)
+}
+
+func (t *Store) issueReplyToken(ctx context.Context, caseID, quoteID, userID string) (string, error) {
 	now := t.Clock().Now()
 	id, err := uuid.Parse(t.AgencyID)
 	if err != nil {
@@ -47,8 +58,8 @@ func (t *Store) IssueReplyToken(ctx context.Context, caseID, userID string) (str
 		return "", fmt.Errorf("db: reply token: %w", err)
 	}
 	secret := replyBase32.EncodeToString(id[:]) + "." + replyBase32.EncodeToString(random)
-	_, err = t.Write().ExecContext(ctx, `INSERT INTO reply_tokens (id, token_hash, case_id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		uuid.NewString(), auth.HashToken(secret), caseID, userID, now.Unix(), now.Add(ReplyTokenTTL).Unix())
+	_, err = t.Write().ExecContext(ctx, `INSERT INTO reply_tokens (id, token_hash, case_id, quote_id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		uuid.NewString(), auth.HashToken(secret), caseNullable(caseID), caseNullable(quoteID), userID, now.Unix(), now.Add(ReplyTokenTTL).Unix())
 	if err != nil {
 		return "", fmt.Errorf("db: insert reply token: %w", err)
 	}
@@ -84,9 +95,9 @@ func (t *Store) ReplyTokenBySecret(ctx context.Context, secret, sender string) (
 	var k ReplyToken
 	var created, expires, revoked int64
 	var us userScan
-	err := t.Reader().QueryRowContext(ctx, `SELECT r.id, r.case_id, r.user_id, r.created_at, r.expires_at, COALESCE(r.revoked_at, 0), `+sessionUserColumns+`
+	err := t.Reader().QueryRowContext(ctx, `SELECT r.id, COALESCE(r.case_id, ''), COALESCE(r.quote_id, ''), r.user_id, r.created_at, r.expires_at, COALESCE(r.revoked_at, 0), `+sessionUserColumns+`
 		FROM reply_tokens r JOIN users u ON u.id = r.user_id WHERE r.token_hash = ?`, auth.HashToken(strings.ToLower(secret))).
-		Scan(append([]any{&k.ID, &k.CaseID, &k.UserID, &created, &expires, &revoked}, us.dest()...)...)
+		Scan(append([]any{&k.ID, &k.CaseID, &k.QuoteID, &k.UserID, &created, &expires, &revoked}, us.dest()...)...)
 	if err == sql.ErrNoRows {
 		return nil, nil, apperr.New(apperr.Unauthorized, "The reply address is not known.")
 	}

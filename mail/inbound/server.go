@@ -221,7 +221,7 @@ func (ss *session) Data(r io.Reader) error {
 	if err != nil {
 		return ss.refuse("data", err)
 	}
-	ss.s.log.Info("inbound mail: reply added", "remote", ss.remote, "case_id", n.CaseID, "note_id", n.ID, "files", len(files), "dkim", auth.DKIM, "dkim_domain", auth.DKIMDomain, "spf", auth.SPF)
+	ss.s.log.Info("inbound mail: reply added", "remote", ss.remote, "case_id", n.CaseID, "quote_id", n.QuoteID, "files", len(files), "dkim", auth.DKIM, "dkim_domain", auth.DKIMDomain, "spf", auth.SPF)
 	return nil
 }
 
