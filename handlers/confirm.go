@@ -19,7 +19,6 @@ import (
 
 	"mintedmind/app"
 	"mintedmind/apperr"
-	"mintedmind/billing"
 	"mintedmind/db/tenant"
 	"mintedmind/i18n"
 )
@@ -98,30 +97,30 @@ func (h *Handlers) InvoiceIssueConfirm(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	if inv.Status != tenant.InvoiceDraft {
-		return apperr.New(apperr.Conflict, "%s is already issued.", inv.Label())
+		return apperr.New(apperr.Conflict, "%s", i18n.T(r.Lang(), "inv.already_issued", "Label", inv.Label()))
 	}
 	who, err := app.InvoiceRecipients(c.UserContext(), r.Tenant, inv.ClientID)
 	if err != nil {
 		return err
 	}
-	what := "invoice"
+	lang, what := r.Lang(), "invoice" // inv.issue.invoice.* or inv.issue.credit.*
 	if inv.Kind == tenant.KindCreditNote {
-		what = "credit note"
+		what = "credit"
 	}
-	v := &confirmView{Heading: fmt.Sprintf("Issue this %s to %s?", what, inv.ClientName), Action: page + "/issue",
-		Button: "Issue the " + what, Back: confirmBack(c, page)}
-	v.Lines = append(v.Lines, fmt.Sprintf("Total %s, due on %s. Issuing numbers it; it can no longer be edited, only voided or credited.",
-		billing.FormatMoney(inv.Total, inv.Currency), inv.DueDate))
+	say := func(id string, args ...any) string { return i18n.T(lang, "inv.issue."+what+"."+id, args...) }
+	v := &confirmView{Heading: say("heading", "Client", inv.ClientName), Action: page + "/issue",
+		Button: say("button"), Back: confirmBack(c, page)}
+	v.Lines = append(v.Lines, i18n.T(lang, "inv.issue.total_due", "Total", i18n.Money(lang, inv.Total, inv.Currency), "Date", inv.DueDate))
 	for _, u := range who.Contacts {
-		v.Emails = append(v.Emails, u.Name+" <"+u.Email+"> (portal contact, with a link to the "+what+")")
+		v.Emails = append(v.Emails, say("contact", "Name", u.Name, "Email", u.Email))
 	}
 	if len(v.Emails) == 0 {
-		v.Lines = append(v.Lines, "Nobody is emailed: "+inv.ClientName+" has no portal contact who takes invoice emails.")
+		v.Lines = append(v.Lines, i18n.T(lang, "inv.issue.nobody", "Client", inv.ClientName))
 	}
 	if who.ClientAddress != "" {
-		v.Lines = append(v.Lines, "The client's address, "+who.ClientAddress+", is not emailed now: send it the PDF with Email on the "+what+"'s page.")
+		v.Lines = append(v.Lines, say("address", "Address", who.ClientAddress))
 	} else {
-		v.Lines = append(v.Lines, inv.ClientName+" has no email address of its own.")
+		v.Lines = append(v.Lines, i18n.T(lang, "inv.issue.no_address", "Client", inv.ClientName))
 	}
 	return h.confirm(c, v)
 }
@@ -134,7 +133,7 @@ func (h *Handlers) InvoiceVoidConfirm(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	if inv.Status == tenant.InvoiceDraft || inv.Status == tenant.InvoiceVoid {
-		return apperr.New(apperr.Conflict, "Only an issued invoice can be voided.")
+		return apperr.New(apperr.Conflict, "Only an issued invoice can be voided.") // its own catalogue id
 	}
 	reason := formValue(c, "reason")
 	if err := tenant.CheckVoidReason(reason); err != nil {
@@ -145,13 +144,14 @@ func (h *Handlers) InvoiceVoidConfirm(c *fiber.Ctx, r *Request) error {
 		if viewErr != nil {
 			return viewErr
 		}
-		view.Void = invoiceVoidForm{Reason: reason, Errors: apperr.FieldsOf(err)}
+		view.Void = invoiceVoidForm{Reason: reason, Errors: translatedFields(r.Lang(), err)}
 		return h.invoiceShowPage(c, view, err)
 	}
-	v := &confirmView{Heading: "Void " + inv.Label() + "?", Action: page + "/void", Button: "Void the invoice", Danger: true,
+	lang := r.Lang()
+	v := &confirmView{Heading: i18n.T(lang, "inv.void_q", "Label", inv.Label()), Action: page + "/void", Button: i18n.T(lang, "inv.void_invoice"), Danger: true,
 		Back: confirmBack(c, page), Fields: []confirmField{{"reason", reason}}}
-	v.Lines = []string{fmt.Sprintf("%s of %s for %s stops being owed and keeps its number. Voiding cannot be undone.",
-		inv.Label(), billing.FormatMoney(inv.Total, inv.Currency), inv.ClientName), "Reason: " + reason, "Nobody is emailed."}
+	v.Lines = []string{i18n.T(lang, "inv.void_what", "Label", inv.Label(), "Total", i18n.Money(lang, inv.Total, inv.Currency), "Client", inv.ClientName),
+		i18n.T(lang, "inv.void_reason", "Reason", reason), i18n.T(lang, "confirm.nobody_emailed")}
 	return h.confirm(c, v)
 }
 
@@ -162,12 +162,12 @@ func (h *Handlers) InvoiceDeleteConfirm(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	if inv.Status != tenant.InvoiceDraft {
-		return apperr.New(apperr.Conflict, "Only a draft can be deleted.")
+		return apperr.New(apperr.Conflict, "Only a draft can be deleted.") // its own catalogue id
 	}
-	v := &confirmView{Heading: "Delete this draft for " + inv.ClientName + "?", Action: page + "/delete", Button: "Delete the draft", Danger: true,
+	lang := r.Lang()
+	v := &confirmView{Heading: i18n.T(lang, "inv.delete_q", "Client", inv.ClientName), Action: page + "/delete", Button: i18n.T(lang, "confirm.delete_draft"), Danger: true,
 		Back: confirmBack(c, page)}
-	v.Lines = []string{fmt.Sprintf("The draft of %s and its lines are deleted; time it billed can be invoiced again. This cannot be undone.",
-		billing.FormatMoney(inv.Total, inv.Currency)), "Nobody is emailed."}
+	v.Lines = []string{i18n.T(lang, "inv.delete_what", "Total", i18n.Money(lang, inv.Total, inv.Currency)), i18n.T(lang, "confirm.nobody_emailed")}
 	return h.confirm(c, v)
 }
 

@@ -113,3 +113,13 @@ type option struct {
 func invalidField(field, message string) error {
 	return apperr.FieldErrors(map[string]string{field: message})
 }
+
+// translatedFields is err's messages by field, each in lang (messages are
+// their own catalogue ids), for a form that keeps its errors itself.
+func translatedFields(lang string, err error) map[string]string {
+	f := map[string]string{}
+	for k, msg := range apperr.FieldsOf(err) {
+		f[k] = i18n.T(lang, msg)
+	}
+	return f
+}

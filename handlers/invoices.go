@@ -12,6 +12,7 @@ import (
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // invoiceBase is the URL of the request's agency's invoice list.
@@ -37,14 +38,14 @@ func (h *Handlers) invoiceRows(req *Request, base, today string, rows []tenant.I
 		status := r.DisplayStatus(today)
 		number := r.Number
 		if number == "" {
-			number = "Draft"
+			number = i18n.T(req.Lang(), "Draft")
 		}
 		kind := "Invoice"
 		if r.Kind == tenant.KindCreditNote {
 			kind = "Credit note"
 		}
 		out[i] = invoiceListRow{URL: base + "/" + r.ID, Number: number, Kind: kind, ClientName: r.ClientName, Status: status,
-			StatusLabel: tenant.InvoiceStatusLabel(status), IssueDate: r.IssueDate, DueDate: r.DueDate,
+			StatusLabel: i18n.T(req.Lang(), tenant.InvoiceStatusLabel(status)), IssueDate: r.IssueDate, DueDate: r.DueDate,
 			Total: req.money(r.Total, r.Currency), Outstanding: req.money(r.Total-r.Paid, r.Currency)}
 		if r.Kind == tenant.KindCreditNote {
 			// A credit note is owed by no one: its total is a credit, shown as such.
@@ -103,7 +104,7 @@ func (h *Handlers) InvoicesIndex(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	base := invoiceBase(r)
-	view := &invoicesIndexView{Page: Page{Title: "Invoices"}, Base: base, Status: status, Client: client, Rows: h.invoiceRows(r, base, today, rows)}
+	view := &invoicesIndexView{Page: Page{Title: "nav.Invoices"}, Base: base, Status: status, Client: client, Rows: h.invoiceRows(r, base, today, rows)}
 	over, err := r.Tenant.OpenOverpayments(c.UserContext())
 	if err != nil {
 		return err
@@ -116,15 +117,15 @@ func (h *Handlers) InvoicesIndex(c *fiber.Ctx, r *Request) error {
 		view.Overpaid = append(view.Overpaid, overpaidLink{URL: base + "/" + inv.ID, Number: inv.Number, Amount: r.money(o.Amount, o.Currency)})
 	}
 	for _, s := range invoiceStatusFilters {
-		label := "All"
+		label := "inv.filter_all"
 		switch s {
 		case "":
 		case "open":
-			label = "Unpaid"
+			label = "inv.filter_unpaid"
 		default:
 			label = tenant.InvoiceStatusLabel(s)
 		}
-		view.Filters = append(view.Filters, option{s, label, s == status})
+		view.Filters = append(view.Filters, option{s, i18n.T(r.Lang(), label), s == status})
 	}
 	if next != "" {
 		view.More = base + "?before=" + next
@@ -210,14 +211,14 @@ func (h *Handlers) invoiceFormView(c *fiber.Ctx, r *Request, v tenant.Viewer, fo
 		form.Lines = []invoiceLineForm{{Index: 0, Quantity: "1", VAT: form.tax.newLineVAT()}}
 	}
 	base := invoiceBase(r)
-	view := &invoiceFormView{Page: Page{Title: "New invoice"}, Form: form, Clients: options, ClientsCapped: len(clients) == caseClientChoices,
+	view := &invoiceFormView{Page: Page{Title: "inv.new"}, Form: form, Clients: options, ClientsCapped: len(clients) == caseClientChoices,
 		Cases: invoiceCaseOptions(ctx, r, v, form.ClientID, form.CaseID), Currencies: currencyOptions(form.Currency),
 		Base: base, LineURL: base + "/line", CasesURL: base + "/cases", Action: base, Cancel: base, FindAction: base + "/new"}
 	view.Lines = form.tax.lineRows(r.Lang(), view.LineURL, form.Lines)
 	view.Totals = invoiceTotalsOf(r, form)
 	if inv != nil {
 		page := base + "/" + inv.ID
-		view.Title, view.Action, view.Cancel, view.FindAction = "Edit "+inv.Label(), page, page, page+"/edit"
+		view.Title, view.Action, view.Cancel, view.FindAction = i18n.T(r.Lang(), "cases.edit_n", "Number", inv.Label()), page, page, page+"/edit"
 		view.Invoice = inv
 	}
 	return view, nil
@@ -321,7 +322,7 @@ func (h *Handlers) InvoiceCreate(c *fiber.Ctx, r *Request) error {
 		}
 		return h.formPage(c, "pages/invoices/new", "partials/invoices/form", view, err)
 	}
-	h.flash(c, "Draft saved. Issue it to give it a number.")
+	h.flash(c, i18n.T(r.Lang(), "inv.draft_saved_issue"))
 	return h.redirect(c, invoiceBase(r)+"/"+inv.ID)
 }
 
@@ -336,7 +337,7 @@ func (h *Handlers) InvoiceEdit(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	if inv.Status != tenant.InvoiceDraft {
-		return apperr.New(apperr.Conflict, "%s is issued and can't be changed: issue a credit note to correct it.", inv.Label())
+		return apperr.New(apperr.Conflict, "%s", i18n.T(r.Lang(), "inv.issued_never_changed", "Label", inv.Label()))
 	}
 	form := invoiceFormOf(inv.InvoiceInput)
 	form.ClientQuery = strings.TrimSpace(c.Query("client_q"))
@@ -391,7 +392,7 @@ func (h *Handlers) InvoiceUpdate(c *fiber.Ctx, r *Request) error {
 		}
 		return h.formPage(c, "pages/invoices/edit", "partials/invoices/form", view, err)
 	}
-	h.flash(c, "Draft saved.")
+	h.flash(c, i18n.T(r.Lang(), "quotes.draft_saved"))
 	return h.redirect(c, invoiceBase(r)+"/"+id)
 }
 
@@ -404,7 +405,7 @@ func (h *Handlers) InvoiceDelete(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.DeleteDraft(c.UserContext(), v, c.Params("id"), auditFor(c, "invoice.draft_deleted", "")); err != nil {
 		return err
 	}
-	h.flash(c, "Draft deleted.")
+	h.flash(c, i18n.T(r.Lang(), "inv.draft_deleted"))
 	return h.redirect(c, invoiceBase(r))
 }
 
@@ -441,11 +442,11 @@ func (h *Handlers) InvoiceVoid(c *fiber.Ctx, r *Request) error {
 		if viewErr != nil {
 			return viewErr
 		}
-		view.Void = invoiceVoidForm{Reason: c.FormValue("reason"), Errors: apperr.FieldsOf(err)}
+		view.Void = invoiceVoidForm{Reason: c.FormValue("reason"), Errors: translatedFields(r.Lang(), err)}
 		return h.invoiceShowPage(c, view, err)
 	}
 	h.publishInvoice(c, r, v, id)
-	h.flash(c, "The invoice is void.")
+	h.flash(c, i18n.T(r.Lang(), "inv.void_flash"))
 	return h.redirect(c, invoiceBase(r)+"/"+id)
 }
 
@@ -459,6 +460,6 @@ func (h *Handlers) InvoiceCredit(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "Draft credit note made from the invoice: change the lines to what is credited, then issue it.")
+	h.flash(c, i18n.T(r.Lang(), "inv.credit_flash"))
 	return h.redirect(c, invoiceBase(r)+"/"+cn.ID+"/edit")
 }

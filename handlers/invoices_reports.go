@@ -5,6 +5,7 @@ import (
 
 	"mintedmind/billing"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // outstandingView is a row of the outstanding report in display form.
@@ -44,11 +45,14 @@ func (h *Handlers) InvoiceReports(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	view := &invoiceReportsView{Page: Page{Title: "Billing reports"}, Base: invoiceBase(r), Buckets: tenant.AgeBuckets}
+	view := &invoiceReportsView{Page: Page{Title: "inv.reports_title"}, Base: invoiceBase(r)}
+	for _, b := range tenant.AgeBuckets { // each its own catalogue id
+		view.Buckets = append(view.Buckets, i18n.T(r.Lang(), b))
+	}
 	for _, row := range rows {
 		ov := outstandingView{ClientName: row.ClientName, Total: r.money(row.Total, row.Currency), IsTotal: row.ClientID == ""}
 		if ov.IsTotal {
-			ov.ClientName = "Total " + row.Currency
+			ov.ClientName = i18n.T(r.Lang(), "inv.total_in", "Currency", row.Currency)
 		} else {
 			ov.ClientURL = "/a/" + r.Agency.Slug + "/clients/" + row.ClientID + "?tab=invoices"
 		}

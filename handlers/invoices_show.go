@@ -7,6 +7,7 @@ import (
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // invoiceView is an invoice with every display string made in Go.
@@ -53,7 +54,7 @@ func (h *Handlers) newInvoiceView(r *Request, inv *tenant.Invoice) invoiceView {
 		Total: r.money(inv.Total, inv.Currency), Paid: r.money(inv.Paid, inv.Currency),
 		Outstanding: r.money(inv.Outstanding(), inv.Currency),
 		IsDraft:     inv.Status == tenant.InvoiceDraft, IsOpen: inv.Open(), IsCredit: inv.Kind == tenant.KindCreditNote}
-	v.StatusLabel = tenant.InvoiceStatusLabel(v.DisplayStatus)
+	v.StatusLabel = i18n.T(r.Lang(), tenant.InvoiceStatusLabel(v.DisplayStatus))
 	if inv.CaseID != "" {
 		v.CaseURL, v.CaseLabel = caseBase(r)+"/"+inv.CaseID, tenant.CaseNumber(inv.CaseNumber)
 	}
@@ -160,16 +161,16 @@ func (h *Handlers) invoiceShowView(c *fiber.Ctx, r *Request, id string) (*invoic
 		return nil, err
 	}
 	view := &invoiceShowView{Base: invoiceBase(r), Invoice: h.newInvoiceView(r, inv), Credits: credits, PayseraReady: s.PayseraReady(),
-		Payment: invoicePaymentForm{Amount: billing.FormatMinor(inv.Outstanding()), PaidOn: h.invoiceToday(r), Methods: paymentMethodOptions(tenant.MethodBankTransfer)}}
+		Payment: invoicePaymentForm{Amount: billing.FormatMinor(inv.Outstanding()), PaidOn: h.invoiceToday(r), Methods: paymentMethodOptions(r.Lang(), tenant.MethodBankTransfer)}}
 	view.Title = view.Invoice.Title
 	for _, p := range payments {
-		view.Payments = append(view.Payments, paymentView{p.PaidOn, r.money(p.Amount, p.Currency), tenant.PaymentMethodLabel(p.Method), p.Reference, p.RecordedBy})
+		view.Payments = append(view.Payments, paymentView{p.PaidOn, r.money(p.Amount, p.Currency), paymentMethodText(r.Lang(), p.Method), p.Reference, p.RecordedBy})
 	}
 	admin := tenant.RoleRank(r.User.Role) >= tenant.RoleRank(tenant.RoleAdmin)
 	view.Settlements = settlementOptions
 	for _, o := range over {
 		ov := overpaymentView{ID: o.ID, Received: o.CreatedAt.UTC().Format(billing.DateLayout), Amount: r.money(o.Amount, o.Currency),
-			Method: tenant.PaymentMethodLabel(o.Method), Reason: o.Reason, OrderID: o.OrderID}
+			Method: paymentMethodText(r.Lang(), o.Method), Reason: o.Reason, OrderID: o.OrderID}
 		if !o.Open() {
 			ov.Settled = billing.SettlementLabel(o.Settlement) + " by " + o.SettledBy + " on " + o.SettledAt.UTC().Format(billing.DateLayout)
 			view.Settled = append(view.Settled, ov)
@@ -187,17 +188,17 @@ func (h *Handlers) invoiceShowView(c *fiber.Ctx, r *Request, id string) (*invoic
 // err's message and status (the form's own messages are in view).
 func (h *Handlers) invoiceShowPage(c *fiber.Ctx, view *invoiceShowView, err error) error {
 	if err != nil {
-		view.Error = apperr.MessageOf(err)
+		view.Error = i18n.T(langOf(c), apperr.MessageOf(err))
 		c.Status(statusOf[apperr.CodeOf(err)])
 	}
 	return h.page(c, "pages/invoices/show", view)
 }
 
 // paymentMethodOptions are the methods a payment is recorded with by hand.
-func paymentMethodOptions(selected string) []option {
+func paymentMethodOptions(lang, selected string) []option {
 	out := make([]option, len(tenant.ManualMethods))
 	for i, m := range tenant.ManualMethods {
-		out[i] = option{m, tenant.PaymentMethodLabel(m), m == selected}
+		out[i] = option{m, paymentMethodText(lang, m), m == selected}
 	}
 	return out
 }
@@ -248,4 +249,15 @@ func (h *Handlers) invoicePDF(c *fiber.Ctx, r *Request, inv *tenant.Invoice) ([]
 		return nil, err
 	}
 	return app.InvoicePayablePDFIn(lang, inv, s, r.Agency.Name, app.InvoicePayURL(h.Config.BaseURL, r.Agency.Slug, inv.ID), payments...)
+}
+
+// paymentMethodText is method m named in lang: the catalogue's
+// "payment.method.<English name>" (a top-level id may not be "Other",
+// which go-i18n takes for a plural form), else the English name.
+func paymentMethodText(lang, m string) string {
+	name := tenant.PaymentMethodLabel(m)
+	if s := i18n.T(lang, "payment.method."+name); s != "payment.method."+name {
+		return s
+	}
+	return name
 }

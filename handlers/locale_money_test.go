@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+
+	"mintedmind/i18n"
 )
 
 // TestMoneyInTheViewersLanguage: every amount of an invoice's page, line
@@ -42,10 +44,11 @@ func TestMoneyInTheViewersLanguage(t *testing.T) {
 				wantContains(t, page, s)
 			}
 			list := b.get(f.inv(""))
-			wantContains(t, list, `<td data-label="Total">`+c.total+`</td>`)
-			wantContains(t, list, `<td data-label="Owed">`+c.owed+`</td>`)
+			label := func(id string) string { return `<td data-label="` + i18n.T(c.lang, id) + `">` } // the columns' names are in the language too
+			wantContains(t, list, label("invoice.total")+c.total+`</td>`)
+			wantContains(t, list, label("inv.owed")+c.owed+`</td>`)
 			reports := b.get(f.inv("/reports"))
-			wantContains(t, reports, `<td data-label="Received">`+c.paid+`</td><td data-label="Payments">1</td>`)
+			wantContains(t, reports, label("inv.received")+c.paid+`</td>`+label("invoice.payments")+`1</td>`)
 		})
 	}
 }

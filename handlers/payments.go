@@ -13,6 +13,7 @@ import (
 	"mintedmind/billing"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 	"mintedmind/metrics"
 )
 
@@ -45,11 +46,11 @@ func (h *Handlers) InvoicePaymentCreate(c *fiber.Ctx, r *Request) error {
 			return viewErr
 		}
 		view.Payment = invoicePaymentForm{Amount: amountText, PaidOn: in.PaidOn, Reference: in.Reference,
-			Methods: paymentMethodOptions(in.Method), Errors: apperr.FieldsOf(perr)}
+			Methods: paymentMethodOptions(r.Lang(), in.Method), Errors: translatedFields(r.Lang(), perr)}
 		return h.invoiceShowPage(c, view, perr)
 	}
 	h.publishInvoice(c, r, v, id)
-	h.flash(c, "Payment recorded.")
+	h.flash(c, i18n.T(r.Lang(), "inv.payment_recorded"))
 	return h.redirect(c, invoiceBase(r)+"/"+id)
 }
 
@@ -79,7 +80,7 @@ func (h *Handlers) InvoiceSend(c *fiber.Ctx, r *Request) error {
 		}
 		return err
 	}
-	h.flash(c, inv.Label()+" sent to the client.")
+	h.flash(c, i18n.T(r.Lang(), "inv.sent_flash", "Label", inv.Label()))
 	return h.redirect(c, invoiceBase(r)+"/"+inv.ID)
 }
 
