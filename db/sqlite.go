@@ -210,11 +210,25 @@ func (d *DB) Clock() clock.Clock { return d.clock }
 // PostgreSQL it first takes the write lock (postgresWriteLock): write
 // transactions run one at a time there too.
 func (d *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return d.tx(ctx, d.postgres, fn)
+}
+
+// RowLockTx is Tx without PostgreSQL's write lock, for a transaction that
+// locks the rows it changes itself (SELECT … FOR UPDATE SKIP LOCKED) and
+// depends on nothing else it reads, so that machines run it side by side.
+// On SQLite it is Tx.
+func (d *DB) RowLockTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return d.tx(ctx, false, fn)
+}
+
+// tx runs fn in a write transaction, taking PostgreSQL's write lock first
+// if writeLock.
+func (d *DB) tx(ctx context.Context, writeLock bool, fn func(tx *sql.Tx) error) error {
 	tx, err := d.writer().BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
-	if d.postgres {
+	if writeLock {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(postgresWriteLock)); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("db: begin: write lock: %w", err)

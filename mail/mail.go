@@ -29,6 +29,10 @@ const (
 	dialTimeout = 10 * time.Second
 	// batchSize is how many due emails Flush loads at a time.
 	batchSize = 100
+	// claimLease is how long a batch claimed from a PostgreSQL outbox stays
+	// this machine's (control.Store.ClaimDueEmails): longer than a batch's
+	// sends take, short enough that a dead machine's emails go out soon.
+	claimLease = 15 * time.Minute
 	// maxAttempts is the number of tries before an email is marked failed.
 	maxAttempts = 7
 )
@@ -205,7 +209,7 @@ func (m *Mailer) Flush(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("mail: flush: %w", err)
 		}
-		due, err := m.ctl.DueEmails(ctx, batchSize)
+		due, err := m.ctl.ClaimDueEmails(ctx, batchSize, claimLease)
 		if err != nil {
 			return fmt.Errorf("mail: load due emails: %w", err)
 		}

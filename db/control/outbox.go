@@ -2,6 +2,7 @@ package control
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -68,6 +69,40 @@ func (c *Store) queryEmails(ctx context.Context, q string, args ...any) ([]*Emai
 // DueEmails returns pending emails whose next attempt is due.
 func (c *Store) DueEmails(ctx context.Context, limit int) ([]*Email, error) {
 	return c.queryEmails(ctx, `WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`, c.Now(), limit)
+}
+
+// ClaimDueEmails returns up to limit pending emails whose next attempt is
+// due, for this machine's mailer to send. On SQLite it is DueEmails: the
+// one mailer of the process sends them (mail.Mailer.Flush). On PostgreSQL,
+// where every machine's mailer flushes the one outbox, the rows are locked
+// with FOR UPDATE SKIP LOCKED (a second claimer passes over them instead of
+// waiting) and their next attempt moved lease ahead in the same
+// transaction, so that no other machine claims them while this one sends;
+// MarkEmail then records the outcome. Emails of a machine that dies
+// meanwhile are due again when the lease ends.
+func (c *Store) ClaimDueEmails(ctx context.Context, limit int, lease time.Duration) ([]*Email, error) {
+	if !c.Postgres() {
+		return c.DueEmails(ctx, limit)
+	}
+	var claimed []*Email
+	err := c.RowLockTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		claimed, err = db.QueryList(ctx, tx, "claim outbox", scanEmail, `SELECT `+emailColumns+` FROM outbox
+			WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED`, c.Now(), limit)
+		if err != nil || len(claimed) == 0 {
+			return err
+		}
+		ids := make([]string, len(claimed))
+		for i, e := range claimed {
+			ids[i] = e.ID
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE outbox SET next_attempt_at = ? WHERE id = ANY(?)`, c.Now()+int64(lease/time.Second), ids)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("db: claim due emails: %w", err)
+	}
+	return claimed, nil
 }
 
 // RecentEmails lists the newest emails for the operator console.
