@@ -100,7 +100,7 @@ var pseudoIgnored = map[string]bool{"PDF": true, "EUR": true, "USD": true, "GBP"
 var (
 	pseudoWrapped = regexp.MustCompile(`⟦[^⟦⟧]*⟧`)
 	pseudoDrop    = regexp.MustCompile(`(?is)<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->|<svg\b.*?</svg>`)
-	pseudoAttr    = regexp.MustCompile(`(?i)\s(?:title|placeholder|aria-label|alt|data-confirm)="([^"]*)"`)
+	pseudoAttr    = regexp.MustCompile(`(?i)\s(?:title|placeholder|aria-label|alt|data-confirm|data-msg-[a-z-]+)="([^"]*)"`)
 	pseudoTag     = regexp.MustCompile(`<[^>]*>`)
 	pseudoNoise   = regexp.MustCompile(`[\w.+-]+@[\w.-]+|https?://\S+|/\S*|[0-9a-f]{8}-[0-9a-f-]{27}|\S*[\d_]\S*`)
 	pseudoWord    = regexp.MustCompile(`[A-Za-z][A-Za-z'’]+`)

@@ -124,6 +124,8 @@
 // own htmx request with its own progress bar (htmx:xhr:progress); the
 // server answers with the file's line and the case's list out of band.
 // Without script the form posts all files at once and the page reloads.
+// The messages come from the form (data-msg-too-large, data-msg-empty,
+// data-msg-failed), rendered in the page's language.
 // ---------------------------------------------------------------------------
 (function () {
   "use strict";
@@ -152,6 +154,11 @@
     return form;
   }
 
+  // message is the form's data-msg-NAME: the page's words, in its language.
+  function message(form, name) {
+    return (form && form.getAttribute("data-msg-" + name)) || "";
+  }
+
   function fail(form, text) {
     form.parentElement.classList.add("up-failed");
     form.querySelector("progress").remove();
@@ -177,16 +184,17 @@
     Array.prototype.forEach.call(files, function (file) {
       var form = line(queue, file);
       if (max && file.size > max) {
-        fail(form, "Larger than the " + source.getAttribute("data-max-size") + " a file may be; not sent.");
+        fail(form, message(source, "too-large"));
         return;
       }
       if (file.size === 0) {
-        fail(form, "This file is empty; not sent.");
+        fail(form, message(source, "empty"));
         return;
       }
       // The CSRF token and the share choice go first: the server reads
       // the fields in front of the file before the file itself.
       hidden(form, "_csrf", csrf ? csrf.value : "");
+      form.setAttribute("data-msg-failed", message(source, "failed"));
       if (shared && shared.checked) hidden(form, "shared", "1");
       var input = document.createElement("input");
       input.type = "file";
@@ -246,7 +254,7 @@
       var p = form.querySelector("progress");
       if (p) p.remove();
     } else {
-      fail(form, "The upload failed: the server could not be reached or had a problem. Try again.");
+      fail(form, message(form, "failed"));
     }
     pump();
   });
@@ -330,8 +338,8 @@
     var max = parseInt(form.getAttribute("data-max-bytes"), 10) || 0;
     Array.prototype.forEach.call(fileInput(form).files, function (file) {
       var line1 = line(queue, file);
-      if (max && file.size > max) fail(line1, "Larger than the " + form.getAttribute("data-max-size") + " a file may be: remove it or choose another.");
-      else if (file.size === 0) fail(line1, "This file is empty.");
+      if (max && file.size > max) fail(line1, message(form, "too-large"));
+      else if (file.size === 0) fail(line1, message(form, "empty"));
     });
   }
   document.addEventListener("change", function (evt) {
@@ -374,7 +382,7 @@
     });
     xhr.addEventListener("error", function () {
       if (button) button.disabled = false;
-      bars.forEach(function (b) { fail(b.parentElement, "The upload failed: the server could not be reached. Try again."); });
+      bars.forEach(function (b) { fail(b.parentElement, message(form, "failed")); });
     });
     xhr.send(new FormData(form));
   });
