@@ -264,6 +264,6 @@ func (h *Handlers) PortalDocRequestUpload(c *fiber.Ctx, r *Request) error {
 	}
 	h.publishDocRequest(c, r, caseID)
 	h.afterClientActivity(c, r, caseID, "client-upload", documentNames(docs))
-	h.flash(c, "Sent: "+docs[0].Name+" is with the agency to check.")
+	h.flash(c, i18n.T(r.Lang(), "docreq.sent_flash", "Name", docs[0].Name))
 	return h.redirect(c, portalBase(r)+"/cases/"+caseID+"#docrequests")
 }
