@@ -87,7 +87,7 @@ var lighthouseStories = []struct {
 	{"TestBrowser", TestBrowser}, {"TestFirstDay", TestFirstDay}, {"TestCRM", TestCRM}, {"TestDocuments", TestDocuments},
 	{"TestBilling", TestBilling}, {"TestPortal", TestPortal}, {"TestPrivacy", TestPrivacy}, {"TestPlan", TestPlan},
 	{"TestTasksAndTime", TestTasksAndTime}, {"TestShellByKeyboard", TestShellByKeyboard},
-	{"TestRequestsStory", TestRequestsStory}, {"TestDocumentRequestStory", TestDocumentRequestStory}, {"TestLiveUpdates", TestLiveUpdates},
+	{"TestPortalRequestFlow", TestPortalRequestFlow}, {"TestLiveUpdates", TestLiveUpdates},
 }
 
 // lighthouseRun is set while TestLighthouse plays the stories: newStory

@@ -2,25 +2,13 @@ package e2e
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
-	"mintedmind/files/filestest"
 	"mintedmind/mail/mailtest"
 )
-
-// TestLiveArrivalStory (issue 16 points 1 and 5), at 1280 and 375 px: staff
-// watch the inbox while the client's contact opens a request with two
-// files, each with its own progress bar; the request arrives in the inbox
-// and its count without a reload; staff reply and the reply arrives in the
-// open portal page without a reload. Screenshots: e2e/artifacts/arrival-*.
-func TestLiveArrivalStory(t *testing.T) {
-	staffAndContact(t, "arrive", liveArrivalStory)
-}
 
 // mustInviteContact adds client name and invites contactEmail to its
 // portal as staff, and signs the contact up from the invitation; it
@@ -50,72 +38,6 @@ func mustInviteContact(staff, contact *story, smtp *mailtest.Server, agencyPath,
 	contact.do("choose essential cookies", contact.click(`#consent-banner button[value="essential"]`))
 	contact.waitFor("the banner is gone", `!document.querySelector("#consent-banner")`, true)
 	return clientPath
-}
-
-func liveArrivalStory(staff, contact *story, smtp *mailtest.Server, slug string) {
-	t := staff.t
-	agencyPath := "/a/" + slug
-	w := staff.vp.name
-	staff.signUp(slug, "Arrival Desk "+w, "Ari Desk")
-	mustInviteContact(staff, contact, smtp, agencyPath, "Arrow Ltd", "ada-"+slug+"@example.test")
-
-	// Staff watch the inbox.
-	staff.do("open the inbox", chromedp.Navigate(staff.base+agencyPath+"/inbox"))
-	staff.waitFor("the inbox's stream is open", `location.pathname === `+js(agencyPath+"/inbox")+` && document.body.getAttribute("data-live-state") === "open"`, true)
-	staff.do("mark the page, to see it is not reloaded", chromedp.Evaluate[chromedp.Void](`window.liveMark = "unchanged"`))
-
-	// The contact opens a request with two files: a line and a bar each.
-	dir := t.TempDir()
-	var shots []string
-	for i, size := range [][2]int{{640, 400}, {1200, 900}} {
-		p := filepath.Join(dir, []string{"plan.png", "photo.png"}[i])
-		if err := os.WriteFile(p, filestest.PNG(size[0], size[1]), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		shots = append(shots, p)
-	}
-	subject := "Live arrival " + w
-	contact.do("open the new request form", chromedp.Navigate(contact.base+agencyPath+"/portal/requests/new"))
-	contact.atPath("new request", agencyPath+"/portal/requests/new", "h1", "New request")
-	contact.do("fill the request", contact.fill("f-subject", subject), contact.fillText("f-body", "Two pictures for the new page."))
-	contact.do("attach two files", chromedp.SetUploadFiles(chromedp.CSS("#f-file"), shots))
-	contact.waitFor("a line with a progress bar per file", `(() => {
-		const items = [...document.querySelectorAll("#request-form [data-upload-queue] .upload-item")];
-		return items.length === 2 && items.every(li => li.querySelector("progress"))
-			&& items[0].textContent.includes("plan.png") && items[1].textContent.includes("photo.png");
-	})()`, true)
-	contact.screenshot("arrival-01-files-" + w)
-	contact.do("send the request", contact.click("#request-form button[type=submit]"))
-	contact.waitFor("the request's page", `location.pathname.startsWith(`+js(agencyPath+"/portal/cases/")+`) && document.readyState === "complete"
-		&& document.body.innerText.includes(`+js(subject)+`)`, true)
-	portalCase := contact.path()
-	contact.atPath("both files with the message", portalCase, ".thread", "photo.png")
-	contact.atPath("the first file too", portalCase, ".thread", "plan.png")
-
-	// It arrives in the inbox and its count, without a reload.
-	staff.waitFor("the request arrives in the inbox", `document.querySelector("#inbox-lists").textContent.includes(`+js(subject)+`)
-		&& !!document.querySelector("#inbox-count .count-badge")`, true)
-	staff.waitFor("the inbox was not reloaded", `window.liveMark === "unchanged"`, true)
-	staff.screenshot("arrival-02-inbox-" + w)
-
-	// Staff reply; the reply arrives in the open portal page.
-	contact.waitFor("the portal page's stream is open", `document.body.getAttribute("data-live-state") === "open"`, true)
-	contact.do("mark the page", chromedp.Evaluate[chromedp.Void](`window.liveMark = "unchanged"`))
-	href, err := chromedp.Run(staff.ctx, chromedp.Evaluate[string](`document.querySelector('#inbox-lists a[href*="/cases/"]').getAttribute("href")`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	staff.do("open the request", chromedp.Navigate(staff.base+href))
-	staff.waitFor("the case page", `/^\/a\/[^/]+\/cases\/[0-9a-f-]{36}$/.test(location.pathname) && document.readyState === "complete"`, true)
-	reply := "Thanks, both pictures arrived."
-	staff.do("write the reply", staff.fillText("f-reply", reply))
-	staff.do("send the reply", staff.click("form.reply-form button[type=submit]"))
-	staff.atPath("reply sent", staff.path(), ".thread", reply)
-	contact.waitFor("the reply arrives in the portal", `document.querySelector(".thread").textContent.includes(`+js(reply)+`)`, true)
-	contact.waitFor("the portal page was not reloaded", `window.liveMark === "unchanged"`, true)
-	contact.screenshot("arrival-03-portal-reply-" + w)
-	staff.noConsoleErrors("live arrival, staff", `#timer-here`)
-	contact.noConsoleErrors("live arrival, portal")
 }
 
 // TestLivePollingFallback: over the per-person cap of open streams a tab
