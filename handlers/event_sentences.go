@@ -195,6 +195,21 @@ func docRequestSentence(e tenant.Event) eventWords {
 	return w
 }
 
+// docRequestKey names a document request event's sentence in the
+// catalogues (event.staff.docrequest.KEY, event.portal.docrequest.KEY):
+// its field, "asked_by" for one asked for by a due date. A sentence the
+// catalogues lack stays English (docRequestSentence).
+func docRequestKey(e tenant.Event) string {
+	switch {
+	case e.Field == "" || e.Field == tenant.DocRequestAsked:
+		if e.OldValue != "" {
+			return "asked_by"
+		}
+		return "asked"
+	}
+	return e.Field
+}
+
 // reminderStepWords says when a reminder went out.
 var reminderStepWords = map[string]string{
 	tenant.ReminderBefore: "before the due date",
@@ -222,6 +237,8 @@ func staffSentence(lang string, e tenant.Event, w eventWords) string {
 		id, args = "event.staff.changed the status", []any{"From", caseStatusText(lang, e.OldValue), "To", caseStatusText(lang, e.NewValue)}
 	case e.Kind == tenant.EventDocument:
 		id, args = "event.staff.document."+e.Field, []any{"Name", e.NewValue}
+	case e.Kind == tenant.EventDocRequest:
+		id, args = "event.staff.docrequest."+docRequestKey(e), []any{"Name", e.NewValue, "Value", e.OldValue}
 	}
 	if s := i18n.T(lang, id, args...); s != id {
 		return s
@@ -242,6 +259,9 @@ func portalSentence(lang string, e tenant.Event) (string, string) {
 	id, args := "event.portal."+w.Portal, []any{"Actor", actor}
 	if w.PortalStatus != "" {
 		id, args = "event.portal.changed the status to", append(args, "Status", i18n.T(lang, w.PortalStatus))
+	}
+	if e.Kind == tenant.EventDocRequest {
+		id, args = "event.portal.docrequest."+docRequestKey(e), append(args, "Name", e.NewValue, "Date", e.OldValue)
 	}
 	if s := i18n.T(lang, id, args...); s != id {
 		return s, w.Text

@@ -90,7 +90,7 @@ var pseudoLeftovers = map[string]bool{
 
 // pseudoData is what the fixture seeded, in words that look like no
 // English: user data is not the catalogues' business.
-var pseudoData = []string{"Žaliaūkė", "Žydrūnė Ąžuolienė", "Ėglė Žalia", "Ūkio byla", "Rūta Kūkė", "Svetainė", "Priegloba", "Pusė iš anksto.", "planas.pdf", "Ąžuolė Šilė", "MintedMind", "Lietuvių"}
+var pseudoData = []string{"Žaliaūkė", "Žydrūnė Ąžuolienė", "Ėglė Žalia", "Ūkio byla", "Rūta Kūkė", "Svetainė", "Priegloba", "Pusė iš anksto.", "planas.pdf", "Ąžuolė Šilė", "MintedMind", "Lietuvių", "Paso kopija", "Abu puslapiai"}
 
 // pseudoIgnored are words that are no language: currency codes (billing.Currencies), zone
 // abbreviations, the switcher's language names (each in itself; Lietuvių is in pseudoData).
@@ -142,8 +142,8 @@ func pseudoEnglish(body string, data ...string) []string {
 }
 
 // pseudoFixture is an agency whose default language is the pseudo-locale,
-// with a client, its portal contact, a case with a shared document, an
-// issued invoice and a sent quote, every name in Lithuanian.
+// with a client, its portal contact, a case with a shared document and a
+// document asked for, an issued invoice and a sent quote, every name in Lithuanian.
 type pseudoFixture struct {
 	e                                   *env
 	a                                   *agency
@@ -179,6 +179,9 @@ func mustPseudoFixture(t *testing.T) *pseudoFixture {
 	body, ct := multipartBody(f.a.Owner.csrf, url.Values{"shared": {"1"}}, upFile{"planas.pdf", filestest.PDF(1, 0)})
 	wantStatus(t, f.a.Owner.do("POST", slug+"/cases/"+f.caseID+"/documents", body, ct), http.StatusSeeOther)
 	f.doc = f.e.caseQuery(t, f.a, `SELECT id FROM documents WHERE case_id = ?`, f.caseID)
+	// A document asked for: the portal home's "things to send", the
+	// case's checklist and the sentence in both histories.
+	wantStatus(t, f.a.Owner.post(slug+"/cases/"+f.caseID+"/docrequests", url.Values{"name": {"Paso kopija"}, "due_date": {"2030-01-15"}, "note": {"Abu puslapiai"}}), http.StatusSeeOther)
 
 	f.a.Owner.get(slug + "/invoices/new")
 	res := f.a.Owner.post(slug+"/invoices", url.Values{"client_id": {f.client}, "currency": {"EUR"}, "issue_date": {"2026-11-02"}, "terms_days": {"14"},
