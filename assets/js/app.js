@@ -229,11 +229,16 @@
     htmx.trigger(form, "submit");
   }
 
-  document.body.addEventListener("htmx:xhr:progress", function (evt) {
+  // The bar follows the request's upload only: htmx:xhr:progress also
+  // reports the answer's download, which would pull a full bar back.
+  document.body.addEventListener("htmx:beforeSend", function (evt) {
     var form = evt.target;
-    if (!form.classList || !form.classList.contains("upload-form")) return;
+    var xhr = evt.detail.xhr;
+    if (!form || !form.classList || !form.classList.contains("upload-form") || !xhr || !xhr.upload) return;
     var bar = form.querySelector("progress");
-    if (bar && evt.detail.total) bar.value = Math.round((evt.detail.loaded / evt.detail.total) * 100);
+    xhr.upload.addEventListener("progress", function (e) {
+      if (bar && e.lengthComputable && e.total) bar.value = Math.round((e.loaded / e.total) * 100);
+    });
   });
 
   document.body.addEventListener("htmx:afterRequest", function (evt) {
