@@ -42,6 +42,7 @@
 
   var poller = null;
   var broken = false;
+  var caughtUp = false; // the page asked once, after its stream opened, for what changed since it was rendered
   var signedOut = false;
 
   function state(s) { body.setAttribute("data-live-state", s); }
@@ -63,7 +64,11 @@
     liveSource = source;
     source.addEventListener("live", function () {
       polling(false);
-      if (broken) fire(); // notices may have been missed while it was down
+      // Notices may have been missed while it was down, or, at its first
+      // opening, between the page's rendering and the stream's opening
+      // (a reply that redirects here, then the other side's "seen").
+      if (broken || !caughtUp) fire();
+      caughtUp = true;
       broken = false;
       state("open");
     });
