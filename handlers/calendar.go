@@ -9,6 +9,7 @@ import (
 	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // calendarFeedsMax is how many due cases and tasks of each a feed lists.
@@ -50,8 +51,8 @@ func (h *Handlers) calendarPage(c *fiber.Ctx, r *Request, newScope, newToken str
 	if err != nil {
 		return err
 	}
-	view := &calendarView{Page: Page{Title: "Calendar feeds"}}
-	for _, s := range []struct{ scope, label string }{{tenant.FeedPerson, "My due dates"}, {tenant.FeedAgency, "All of the agency's due dates"}} {
+	view := &calendarView{Page: Page{Title: "cal.title"}}
+	for _, s := range []struct{ scope, label string }{{tenant.FeedPerson, "cal.mine"}, {tenant.FeedAgency, "cal.agency"}} {
 		if !mayFeed(r.User, s.scope) {
 			continue
 		}
@@ -94,7 +95,7 @@ func (h *Handlers) CalendarFeedRevoke(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	if found {
-		h.flash(c, "The calendar's address is turned off.")
+		h.flash(c, i18n.T(r.Lang(), "cal.turned_off"))
 	}
 	return h.redirect(c, calendarBase(r))
 }

@@ -54,7 +54,7 @@ func (h *Handlers) Inbox(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	base := caseBase(r)
-	view := &inboxView{Page: Page{Title: "Inbox"}, URL: "/a/" + r.Agency.Slug + "/inbox", Counts: counts}
+	view := &inboxView{Page: Page{Title: "nav.Inbox"}, URL: "/a/" + r.Agency.Slug + "/inbox", Counts: counts}
 	for _, q := range reqs {
 		view.Requests = append(view.Requests, inboxRequestView{URL: base + "/" + q.CaseID, Number: tenant.CaseNumber(q.Number), Title: q.Title,
 			Client: q.ClientName, By: q.OpenedBy, At: r.local(q.At)})

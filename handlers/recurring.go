@@ -10,6 +10,7 @@ import (
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // recurringBase is the URL of the request's agency's recurring invoices.
@@ -22,18 +23,12 @@ type recurringRow struct {
 }
 
 // recurringEvery names how often rec repeats.
-func recurringEvery(rec *tenant.Recurring) string {
+func recurringEvery(lang string, rec *tenant.Recurring) string {
 	switch rec.Frequency {
-	case billing.Weekly:
-		return "Weekly"
-	case billing.Monthly:
-		return "Monthly"
-	case billing.Quarterly:
-		return "Quarterly"
-	case billing.Yearly:
-		return "Yearly"
+	case billing.Weekly, billing.Monthly, billing.Quarterly, billing.Yearly:
+		return i18n.T(lang, recurringFrequencyLabels[rec.Frequency])
 	}
-	return "Every " + strconv.Itoa(rec.IntervalMonths) + " months"
+	return i18n.T(lang, "rec.every_n_months", rec.IntervalMonths)
 }
 
 // recurringRowOf is rec in display form; base is recurringBase.
@@ -44,7 +39,7 @@ func recurringRowOf(r *Request, base string, rec *tenant.Recurring) recurringRow
 			next = d[0].Format(billing.DateLayout)
 		}
 	}
-	return recurringRow{URL: base + "/" + rec.ID, ClientName: rec.ClientName, Every: recurringEvery(rec), Status: rec.Status, Next: next,
+	return recurringRow{URL: base + "/" + rec.ID, ClientName: rec.ClientName, Every: recurringEvery(r.Lang(), rec), Status: rec.Status, Next: next,
 		Total: r.money(rec.Totals().Total, rec.Currency)}
 }
 
@@ -65,14 +60,15 @@ func (h *Handlers) RecurringIndex(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	view := &recurringIndexView{Page: Page{Title: "Recurring invoices"}, Base: recurringBase(r)}
+	view := &recurringIndexView{Page: Page{Title: "rec.title"}, Base: recurringBase(r)}
 	for _, rec := range list {
 		view.Rows = append(view.Rows, recurringRowOf(r, view.Base, rec))
 	}
 	return h.page(c, "pages/recurring/index", view)
 }
 
-// recurringFrequencyLabels name the schedules a recurring invoice can follow.
+// recurringFrequencyLabels name the schedules a recurring invoice can
+// follow (each its own catalogue id).
 var recurringFrequencyLabels = map[string]string{billing.Weekly: "Weekly", billing.Monthly: "Monthly", billing.Quarterly: "Quarterly",
 	billing.Yearly: "Yearly", billing.EveryN: "Every N months"}
 
@@ -84,11 +80,11 @@ func (h *Handlers) recurringFormView(c *fiber.Ctx, r *Request, v tenant.Viewer, 
 		return nil, err
 	}
 	for _, f := range billing.Frequencies {
-		view.Frequencies = append(view.Frequencies, option{f, recurringFrequencyLabels[f], f == form.Frequency})
+		view.Frequencies = append(view.Frequencies, option{f, i18n.T(r.Lang(), recurringFrequencyLabels[f]), f == form.Frequency})
 	}
 	base := recurringBase(r)
 	view.Recurring = true
-	view.Title, view.Action, view.Cancel, view.FindAction = "New recurring invoice", base, base, base+"/new"
+	view.Title, view.Action, view.Cancel, view.FindAction = "rec.new", base, base, base+"/new"
 	return view, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // recurringEditView is the recurring invoice form for an existing
@@ -19,7 +20,7 @@ func (h *Handlers) recurringEditView(c *fiber.Ctx, r *Request, v tenant.Viewer, 
 	}
 	url := recurringBase(r) + "/" + rec.ID
 	view.Title, view.Action, view.Cancel, view.FindAction = "Edit recurring invoice", url+"/edit", url, url+"/edit"
-	view.ScheduleFixed = recurringEvery(rec) + " from " + rec.IssueDate + "."
+	view.ScheduleFixed = i18n.T(r.Lang(), "rec.schedule_from", "Every", recurringEvery(r.Lang(), rec), "Date", rec.IssueDate)
 	return view, nil
 }
 
