@@ -495,10 +495,13 @@ var auditPhrases = map[string]auditPhrase{
 	"request_type.moved":    {"Request type moved", func(s *auditSentence) { s.actor(); s.text(" moved a request type"); s.detail(": ") }},
 
 	// Tax (issue 22).
-	"tax.default_changed": {"Default VAT rate changed", func(s *auditSentence) { s.actor(); s.text(" changed the default VAT rate"); s.detail(" to ") }},
-	"tax_preset.created":  {"Tax preset added", func(s *auditSentence) { s.actor(); s.text(" added a tax preset"); s.detail(": ") }},
-	"tax_preset.archived": {"Tax preset archived", func(s *auditSentence) { s.actor(); s.text(" archived a tax preset"); s.detail(": ") }},
-	"tax_preset.changed":  {"Tax preset changed", func(s *auditSentence) { s.actor(); s.text(" changed a tax preset"); s.detail(": ") }},
+	"tax.default_changed":     {"Default VAT rate changed", func(s *auditSentence) { s.actor(); s.text(" changed the default VAT rate"); s.detail(" to ") }},
+	"tax_preset.created":      {"Tax preset added", func(s *auditSentence) { s.actor(); s.text(" added a tax preset"); s.detail(": ") }},
+	"tax_preset.archived":     {"Tax preset archived", func(s *auditSentence) { s.actor(); s.text(" archived a tax preset"); s.detail(": ") }},
+	"tax_preset.changed":      {"Tax preset changed", func(s *auditSentence) { s.actor(); s.text(" changed a tax preset"); s.detail(": ") }},
+	"catalogue_item.created":  {"Catalogue item added", func(s *auditSentence) { s.actor(); s.text(" added a catalogue item"); s.detail(": ") }},
+	"catalogue_item.changed":  {"Catalogue item changed", func(s *auditSentence) { s.actor(); s.text(" changed a catalogue item"); s.detail(": ") }},
+	"catalogue_item.archived": {"Catalogue item archived", func(s *auditSentence) { s.actor(); s.text(" archived a catalogue item"); s.detail(": ") }},
 
 	// Settings and the agency.
 	"settings.changed": {"Settings changed", func(s *auditSentence) { s.actor(); s.text(" changed the agency's settings"); s.detail(": ") }},

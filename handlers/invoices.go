@@ -179,6 +179,7 @@ type invoiceFormView struct {
 	ScheduleFixed string
 	Frequencies   []option
 	Totals        *invoiceTotalsView // the complete lines' totals (invoices_totals.go)
+	Picker        *cataloguePicker   // the items a line can be picked from (catalogue_pick.go); nil: none
 }
 
 // invoiceFormView is what the editor needs around the form.
@@ -216,6 +217,9 @@ func (h *Handlers) invoiceFormView(c *fiber.Ctx, r *Request, v tenant.Viewer, fo
 		Base: base, LineURL: base + "/line", CasesURL: base + "/cases", Action: base, Cancel: base, FindAction: base + "/new"}
 	view.Lines = form.tax.lineRows(r.Lang(), view.LineURL, form.Lines)
 	view.Totals = invoiceTotalsOf(r, form)
+	if view.Picker, err = newCataloguePicker(c, r, view.LineURL, "#invoice-lines"); err != nil {
+		return nil, err
+	}
 	if inv != nil {
 		page := base + "/" + inv.ID
 		view.Title, view.Action, view.Cancel, view.FindAction = i18n.T(r.Lang(), "cases.edit_n", "Number", inv.Label()), page, page, page+"/edit"
@@ -267,7 +271,8 @@ func (h *Handlers) InvoiceNew(c *fiber.Ctx, r *Request) error {
 }
 
 // InvoiceLine is one empty editor line, which the "Add a line" button
-// (htmx) appends; ?remove=1 answers nothing, which removes a line.
+// (htmx) appends, or a catalogue item's (?catalogue_item=, catalogue_pick.go);
+// ?remove=1 answers nothing, which removes a line.
 func (h *Handlers) InvoiceLine(c *fiber.Ctx, r *Request) error {
 	if c.Query("remove") != "" {
 		c.Type("html", "utf-8")
@@ -277,7 +282,11 @@ func (h *Handlers) InvoiceLine(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	return h.fragment(c, "partials/invoices/line", tax.lineRows(r.Lang(), invoiceBase(r)+"/line", []invoiceLineForm{{Quantity: "1", VAT: tax.newLineVAT()}})[0])
+	line, err := pickedLine(c, r, tax)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, "partials/invoices/line", tax.lineRows(r.Lang(), invoiceBase(r)+"/line", []invoiceLineForm{line})[0])
 }
 
 // InvoiceCases is the case menu of a client, for the editor (htmx).
@@ -301,8 +310,11 @@ func (h *Handlers) InvoiceCreate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if addLineAsked(c) {
-		view, err := h.invoiceFormView(c, r, v, form.withEmptyLine(), nil)
+	if more, asked, err := form.moreLines(c, r); asked {
+		if err != nil {
+			return err
+		}
+		view, err := h.invoiceFormView(c, r, v, more, nil)
 		if err != nil {
 			return err
 		}
@@ -369,8 +381,11 @@ func (h *Handlers) InvoiceUpdate(c *fiber.Ctx, r *Request) error {
 	if inv.Kind == tenant.KindCreditNote {
 		form.ClientID, form.CaseID = inv.ClientID, inv.CaseID
 	}
-	if addLineAsked(c) {
-		view, err := h.invoiceFormView(c, r, v, form.withEmptyLine(), inv)
+	if more, asked, err := form.moreLines(c, r); asked {
+		if err != nil {
+			return err
+		}
+		view, err := h.invoiceFormView(c, r, v, more, inv)
 		if err != nil {
 			return err
 		}

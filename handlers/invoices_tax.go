@@ -78,6 +78,13 @@ func (t *invoiceTax) taxOptions(lang, chosen string) []option {
 	return out
 }
 
+// quoteLineRow is a quote editor's line as partials/quotes/line shows it:
+// the invoice line's fields, the preset select included.
+func (t *invoiceTax) quoteLineRow(lang, lineURL string, l quoteLineForm) *quoteLineRow {
+	l.Lang, l.TaxOptions = lang, t.taxOptions(lang, l.TaxPreset)
+	return &quoteLineRow{Line: l, LineURL: lineURL}
+}
+
 // lineRows are the editor's lines as the line partial shows them.
 func (t *invoiceTax) lineRows(lang, lineURL string, lines []invoiceLineForm) []*invoiceLineRow {
 	out := make([]*invoiceLineRow, 0, len(lines))

@@ -133,6 +133,7 @@ var settingsNav = []navEntry{
 	{label: "Team", path: "/a/:slug/users"},
 	{label: "Billing", path: "/a/:slug/settings/billing"},
 	{label: "Tax", path: "/a/:slug/settings/tax"},
+	{label: "Catalogue", path: "/a/:slug/settings/catalogue", prefix: true},
 	{label: "Task templates", path: "/a/:slug/settings/tasks", prefix: true},
 	{label: "Request types", path: "/a/:slug/settings/requests", prefix: true},
 	{label: "API tokens", path: "/a/:slug/settings/api-tokens"},

@@ -73,6 +73,7 @@ type quoteFormView struct {
 	LineURL      string
 	Action       string
 	Cancel       string
+	Picker       *cataloguePicker // the catalogue's items (catalogue_pick.go); nil: none
 }
 
 // quoteLineRow is one line of the quote editor (partials/quotes/line).
@@ -95,8 +96,13 @@ func (h *Handlers) quoteFormView(c *fiber.Ctx, r *Request, form quoteForm, q *te
 	for _, cl := range clients {
 		options = append(options, option{cl.ID, cl.Name, cl.ID == form.ClientID})
 	}
+	if form.tax == nil {
+		if form.tax, err = loadInvoiceTax(c, r); err != nil {
+			return nil, err
+		}
+	}
 	if len(form.Lines) == 0 {
-		form.Lines = []quoteLineForm{{invoiceLineForm: invoiceLineForm{Quantity: "1", VAT: "0", Discount: "0"}}}
+		form.Lines = []quoteLineForm{{invoiceLineForm: invoiceLineForm{Quantity: "1", VAT: form.tax.newLineVAT(), Discount: "0"}}}
 	}
 	base := quoteBase(r)
 	view := &quoteFormView{Page: Page{Title: "quotes.new"}, Form: form, Clients: options, Currencies: currencyOptions(form.Currency),
@@ -115,8 +121,10 @@ func (h *Handlers) quoteFormView(c *fiber.Ctx, r *Request, form quoteForm, q *te
 		view.Recurrings = append(view.Recurrings, option{f, i18n.T(lang, "quotes.start_recurring_every", "Frequency", i18n.T(lang, "quotes.frequency."+f)), f == form.StartRecurring})
 	}
 	for _, l := range form.Lines {
-		l.Lang = r.Lang()
-		view.Lines = append(view.Lines, &quoteLineRow{Line: l, LineURL: view.LineURL})
+		view.Lines = append(view.Lines, form.tax.quoteLineRow(r.Lang(), view.LineURL, l))
+	}
+	if view.Picker, err = newCataloguePicker(c, r, view.LineURL, "#quote-lines"); err != nil {
+		return nil, err
 	}
 	if q != nil {
 		page := base + "/" + q.ID
@@ -141,14 +149,23 @@ func (h *Handlers) QuoteNew(c *fiber.Ctx, r *Request) error {
 	return h.formPage(c, "pages/quotes/new", "pages/quotes/new", view, nil)
 }
 
-// QuoteLine is one empty editor line ("Add a line", htmx); ?remove=1
-// answers nothing, which removes a line.
+// QuoteLine is one empty editor line ("Add a line", htmx), or a catalogue
+// item's (?catalogue_item=, catalogue_pick.go); ?remove=1 answers nothing,
+// which removes a line.
 func (h *Handlers) QuoteLine(c *fiber.Ctx, r *Request) error {
 	if c.Query("remove") != "" {
 		c.Type("html", "utf-8")
 		return c.SendString("")
 	}
-	return h.fragment(c, "partials/quotes/line", &quoteLineRow{Line: quoteLineForm{invoiceLineForm: invoiceLineForm{Quantity: "1", VAT: "0", Discount: "0", Lang: r.Lang()}}, LineURL: quoteBase(r) + "/line"})
+	tax, err := loadInvoiceTax(c, r)
+	if err != nil {
+		return err
+	}
+	line, err := pickedLine(c, r, tax)
+	if err != nil {
+		return err
+	}
+	return h.fragment(c, "partials/quotes/line", tax.quoteLineRow(r.Lang(), quoteBase(r)+"/line", quoteLineForm{invoiceLineForm: line}))
 }
 
 // QuoteCreate saves a draft; bad input shows the editor again with a
@@ -158,7 +175,20 @@ func (h *Handlers) QuoteCreate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	form := readQuoteForm(c)
+	form, err := quoteFormFor(c, r)
+	if err != nil {
+		return err
+	}
+	if more, asked, err := form.moreLines(c, r); asked {
+		if err != nil {
+			return err
+		}
+		view, err := h.quoteFormView(c, r, more, nil)
+		if err != nil {
+			return err
+		}
+		return h.formPage(c, "pages/quotes/new", "pages/quotes/new", view, nil)
+	}
 	in, errs := form.input()
 	var q *tenant.Quote
 	if len(errs) == 0 {
@@ -212,7 +242,20 @@ func (h *Handlers) QuoteUpdate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	form := readQuoteForm(c)
+	form, err := quoteFormFor(c, r)
+	if err != nil {
+		return err
+	}
+	if more, asked, err := form.moreLines(c, r); asked {
+		if err != nil {
+			return err
+		}
+		view, err := h.quoteFormView(c, r, more, q)
+		if err != nil {
+			return err
+		}
+		return h.formPage(c, "pages/quotes/edit", "pages/quotes/edit", view, nil)
+	}
 	in, errs := form.input()
 	if len(errs) == 0 {
 		err = r.Tenant.UpdateQuoteDraft(c.UserContext(), v, q.ID, in, auditFor(c, "quote.updated", ""))

@@ -28,6 +28,8 @@ type quoteForm struct {
 	// What acceptance starts (tenant.QuoteStarts).
 	StartDeposit                    bool
 	StartCaseStatus, StartRecurring string
+
+	tax *invoiceTax // the agency's presets and default rate, once loaded
 }
 
 // readQuoteForm reads the posted editor: the invoice editor's line fields
@@ -50,11 +52,37 @@ func readQuoteForm(c *fiber.Ctx) quoteForm {
 	return f
 }
 
+// quoteFormFor reads the posted editor with the agency's tax settings,
+// which quote lines take as invoice lines do (invoices_tax.go).
+func quoteFormFor(c *fiber.Ctx, r *Request) (quoteForm, error) {
+	f := readQuoteForm(c)
+	tax, err := loadInvoiceTax(c, r)
+	f.tax = tax
+	return f, err
+}
+
+// moreLines is the posted editor with the line its no-script buttons ask
+// for, as the invoice editor's (invoiceForm.moreLines).
+func (f quoteForm) moreLines(c *fiber.Ctx, r *Request) (quoteForm, bool, error) {
+	inv := invoiceForm{tax: f.tax}
+	for _, l := range f.Lines {
+		inv.Lines = append(inv.Lines, l.invoiceLineForm)
+	}
+	more, asked, err := inv.moreLines(c, r)
+	if !asked || err != nil {
+		return f, asked, err
+	}
+	for _, l := range more.Lines[len(f.Lines):] {
+		f.Lines = append(f.Lines, quoteLineForm{invoiceLineForm: l})
+	}
+	return f, true, nil
+}
+
 // input parses the form: the lines and the discount on the total as the
 // invoice editor parses them (invoiceForm.input, with its messages), then
 // the quote's own fields.
 func (f quoteForm) input() (tenant.QuoteInput, map[string]string) {
-	inv := invoiceForm{ClientID: f.ClientID, CaseID: f.CaseID, Currency: f.Currency, IssueDate: "2000-01-01", TermsDays: "0", Discount: f.Discount}
+	inv := invoiceForm{ClientID: f.ClientID, CaseID: f.CaseID, Currency: f.Currency, IssueDate: "2000-01-01", TermsDays: "0", Discount: f.Discount, tax: f.tax}
 	for _, l := range f.Lines {
 		inv.Lines = append(inv.Lines, l.invoiceLineForm)
 	}
@@ -98,6 +126,7 @@ func (f quoteForm) withErrors(errs map[string]string) quoteForm {
 		n := strconv.Itoa(i)
 		f.Lines[i].DescErr, f.Lines[i].QuantityErr = errs["line_description."+n], errs["line_quantity."+n]
 		f.Lines[i].PriceErr, f.Lines[i].VATErr, f.Lines[i].DiscountErr = errs["line_price."+n], errs["line_vat."+n], errs["line_discount."+n]
+		f.Lines[i].TaxErr = errs["line_tax."+n]
 	}
 	return f
 }
@@ -117,7 +146,7 @@ func quoteFormOf(in tenant.QuoteInput) quoteForm {
 	}
 	for i, l := range in.Lines {
 		f.Lines = append(f.Lines, quoteLineForm{invoiceLineForm: invoiceLineForm{Index: i, Description: l.Description, Quantity: billing.FormatQuantity(l.QuantityMilli),
-			Price: billing.FormatMinor(l.UnitPrice), VAT: billing.FormatRate(l.VATRateBP), Discount: billing.FormatRate(l.DiscountBP)}, Optional: l.Optional, Recurring: l.Recurring})
+			Price: billing.FormatMinor(l.UnitPrice), VAT: billing.FormatRate(l.VATRateBP), Discount: billing.FormatRate(l.DiscountBP), TaxPreset: l.TaxPresetID}, Optional: l.Optional, Recurring: l.Recurring})
 	}
 	return f
 }

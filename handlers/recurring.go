@@ -121,8 +121,11 @@ func (h *Handlers) RecurringCreate(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	form.IssueDate = formValue(c, "start_date")
-	if addLineAsked(c) {
-		view, err := h.recurringFormView(c, r, v, form.withEmptyLine())
+	if more, asked, err := form.moreLines(c, r); asked {
+		if err != nil {
+			return err
+		}
+		view, err := h.recurringFormView(c, r, v, more)
 		if err != nil {
 			return err
 		}

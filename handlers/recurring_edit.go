@@ -65,8 +65,11 @@ func (h *Handlers) RecurringUpdate(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	form.IssueDate, form.Frequency, form.IntervalMonths, form.EndDate, form.Count = rec.IssueDate, rec.Frequency, strconv.Itoa(rec.IntervalMonths), rec.EndDate, strconv.Itoa(rec.Count)
-	if addLineAsked(c) {
-		view, err := h.recurringEditView(c, r, v, rec, form.withEmptyLine())
+	if more, asked, err := form.moreLines(c, r); asked {
+		if err != nil {
+			return err
+		}
+		view, err := h.recurringEditView(c, r, v, rec, more)
 		if err != nil {
 			return err
 		}

@@ -8,4 +8,9 @@ var taxMatrix = map[string]matrixRow{
 	"POST /a/:slug/settings/tax/presets/:id/archive": {allowed: adminUp},
 	"GET /a/:slug/settings/tax/presets/:id":          {allowed: adminUp},
 	"POST /a/:slug/settings/tax/presets/:id":         {allowed: adminUp},
+	"GET /a/:slug/settings/catalogue":                {allowed: adminUp},
+	"POST /a/:slug/settings/catalogue":               {allowed: adminUp},
+	"GET /a/:slug/settings/catalogue/:id":            {allowed: adminUp},
+	"POST /a/:slug/settings/catalogue/:id":           {allowed: adminUp},
+	"POST /a/:slug/settings/catalogue/:id/archive":   {allowed: adminUp},
 }
