@@ -207,6 +207,9 @@ func (h *Handlers) invoiceFormView(c *fiber.Ctx, r *Request, v tenant.Viewer, fo
 		if form.tax, err = loadInvoiceTax(c, r); err != nil {
 			return nil, err
 		}
+		if err := form.tax.keepArchived(c, r, form.Lines); err != nil {
+			return nil, err
+		}
 	}
 	if len(form.Lines) == 0 {
 		form.Lines = []invoiceLineForm{{Index: 0, Quantity: "1", VAT: form.tax.newLineVAT()}}

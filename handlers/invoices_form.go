@@ -26,6 +26,9 @@ type invoiceLineForm struct {
 	TaxPreset, TaxErr string
 	TaxOptions        []option
 	Lang              string
+	// TaxArchived says that TaxPreset is archived since the line was saved
+	// with it: the line keeps it, and the editor says so.
+	TaxArchived bool
 }
 
 // invoiceForm is the invoice (or recurring template) editor as typed.

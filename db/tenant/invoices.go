@@ -300,12 +300,14 @@ func (t *Store) InvoiceForPayment(ctx context.Context, id string) (*Invoice, err
 }
 
 // checkInvoiceRefs checks inside tx that the client is one of v's, not
-// archived, and the case (if any) is the client's and visible to v.
-func checkInvoiceRefs(ctx context.Context, tx *sql.Tx, v Viewer, in *InvoiceInput) error {
+// archived, and the case (if any) is the client's and visible to v, and
+// gives the lines their presets (kept: the archived ones a draft being
+// edited keeps, nil for a new one).
+func checkInvoiceRefs(ctx context.Context, tx *sql.Tx, v Viewer, in *InvoiceInput, kept map[string]billing.Line) error {
 	if _, err := clientForCase(ctx, tx, v, in.ClientID); err != nil {
 		return err
 	}
-	if err := resolveTaxPresets(ctx, tx, in.Lines); err != nil {
+	if err := resolveTaxPresets(ctx, tx, in.Lines, kept); err != nil {
 		return err
 	}
 	if in.CaseID == "" {
@@ -339,7 +341,7 @@ func (t *Store) CreateInvoice(ctx context.Context, v Viewer, actor Actor, in Inv
 	}
 	id := uuid.NewString()
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
-		if err := checkInvoiceRefs(ctx, tx, v, &in); err != nil {
+		if err := checkInvoiceRefs(ctx, tx, v, &in, nil); err != nil {
 			return err
 		}
 		return t.insertDraft(ctx, tx, id, KindInvoice, "", "", actor.ID, in)
@@ -382,7 +384,11 @@ func (t *Store) UpdateDraft(ctx context.Context, v Viewer, id string, in Invoice
 				return apperr.FieldErrors(map[string]string{"currency": fmt.Sprintf("A credit note is in the currency of the invoice it credits (%s).", inv.Currency)})
 			}
 		}
-		if err := checkInvoiceRefs(ctx, tx, v, &in); err != nil {
+		kept, err := keptTaxPresets(ctx, tx, "invoice_lines", "invoice_id", id)
+		if err != nil {
+			return err
+		}
+		if err := checkInvoiceRefs(ctx, tx, v, &in, kept); err != nil {
 			return err
 		}
 		tot := in.Totals()

@@ -433,7 +433,7 @@ func (t *Store) CreateQuote(ctx context.Context, v Viewer, actor Actor, in Quote
 }
 
 func checkQuoteRefs(ctx context.Context, tx *sql.Tx, v Viewer, in *QuoteInput) error {
-	return checkInvoiceRefs(ctx, tx, v, &InvoiceInput{ClientID: in.ClientID, CaseID: in.CaseID})
+	return checkInvoiceRefs(ctx, tx, v, &InvoiceInput{ClientID: in.ClientID, CaseID: in.CaseID}, nil)
 }
 
 func (t *Store) insertQuote(ctx context.Context, tx *sql.Tx, id, number string, version int, previousID, actorID string, in QuoteInput) error {

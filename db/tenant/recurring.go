@@ -164,7 +164,7 @@ func (t *Store) CreateRecurring(ctx context.Context, v Viewer, actor Actor, in R
 	}
 	id := uuid.NewString()
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
-		if err := checkInvoiceRefs(ctx, tx, v, &in.InvoiceInput); err != nil {
+		if err := checkInvoiceRefs(ctx, tx, v, &in.InvoiceInput, nil); err != nil {
 			return err
 		}
 		now := t.Now()

@@ -28,7 +28,11 @@ func (t *Store) UpdateRecurring(ctx context.Context, v Viewer, id string, in Rec
 		if err := in.Validate(); err != nil {
 			return err
 		}
-		if err := checkInvoiceRefs(ctx, tx, v, &in.InvoiceInput); err != nil {
+		kept, err := keptTaxPresets(ctx, tx, "recurring_lines", "recurring_id", id)
+		if err != nil {
+			return err
+		}
+		if err := checkInvoiceRefs(ctx, tx, v, &in.InvoiceInput, kept); err != nil {
 			return err
 		}
 		auto := 0

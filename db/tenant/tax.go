@@ -173,8 +173,10 @@ func formatBP(bp int64) string {
 // resolveTaxPresets gives each line that names a tax preset that preset's
 // rate and a copy of its legal note, inside tx; a line without one has no
 // note. A preset that is archived or not this agency's is refused on its
-// line (line_tax.N), so nothing is written.
-func resolveTaxPresets(ctx context.Context, tx *sql.Tx, lines []billing.Line) error {
+// line (line_tax.N), so nothing is written, unless kept has it: a draft
+// being edited keeps an archived preset its lines were saved with, at the
+// rate and note they were given (keptTaxPresets).
+func resolveTaxPresets(ctx context.Context, tx *sql.Tx, lines []billing.Line, kept map[string]billing.Line) error {
 	f := map[string]string{}
 	for i := range lines {
 		l := &lines[i]
@@ -184,6 +186,8 @@ func resolveTaxPresets(ctx context.Context, tx *sql.Tx, lines []billing.Line) er
 		}
 		err := tx.QueryRowContext(ctx, `SELECT vat_rate_bp, note FROM tax_presets WHERE id = ? AND archived_at IS NULL`, l.TaxPresetID).Scan(&l.VATRateBP, &l.TaxNote)
 		switch {
+		case err == sql.ErrNoRows && kept[l.TaxPresetID].TaxPresetID != "":
+			l.VATRateBP, l.TaxNote = kept[l.TaxPresetID].VATRateBP, kept[l.TaxPresetID].TaxNote
 		case err == sql.ErrNoRows:
 			f[fmt.Sprintf("line_tax.%d", i)] = "Choose one of your tax presets, or type a rate."
 		case err != nil:
@@ -191,4 +195,46 @@ func resolveTaxPresets(ctx context.Context, tx *sql.Tx, lines []billing.Line) er
 		}
 	}
 	return apperr.FieldErrors(f)
+}
+
+// keptTaxPresets are the presets the stored lines of a draft (table's
+// rows whose col is id) carry, each with the rate and note its line was
+// saved with, inside tx: what resolveTaxPresets lets the draft keep once
+// the preset is archived.
+func keptTaxPresets(ctx context.Context, tx *sql.Tx, table, col, id string) (map[string]billing.Line, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT tax_preset_id, vat_rate_bp, tax_note FROM `+table+` WHERE `+col+` = ? AND tax_preset_id IS NOT NULL ORDER BY position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("db: tax presets of %s: %w", id, err)
+	}
+	defer rows.Close()
+	kept := map[string]billing.Line{}
+	for rows.Next() {
+		var l billing.Line
+		if err := rows.Scan(&l.TaxPresetID, &l.VATRateBP, &l.TaxNote); err != nil {
+			return nil, fmt.Errorf("db: tax presets of %s: %w", id, err)
+		}
+		if _, ok := kept[l.TaxPresetID]; !ok {
+			kept[l.TaxPresetID] = l
+		}
+	}
+	return kept, rows.Err()
+}
+
+// ArchivedTaxPresets reads the archived presets among ids, for an editor
+// whose lines still carry them.
+func (t *Store) ArchivedTaxPresets(ctx context.Context, ids []string) ([]TaxPreset, error) {
+	var out []TaxPreset
+	for _, id := range ids {
+		var p TaxPreset
+		err := t.Reader().QueryRowContext(ctx, `SELECT id, name, vat_rate_bp, note FROM tax_presets WHERE id = ? AND archived_at IS NOT NULL`, id).
+			Scan(&p.ID, &p.Name, &p.VATRateBP, &p.Note)
+		switch {
+		case err == sql.ErrNoRows:
+		case err != nil:
+			return nil, fmt.Errorf("db: read tax preset %s: %w", id, err)
+		default:
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }

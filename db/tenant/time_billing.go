@@ -106,7 +106,7 @@ func (t *Store) InvoiceTime(ctx context.Context, v Viewer, actor Actor, s TimeSc
 		if err := in.Validate(); err != nil {
 			return err
 		}
-		if err := checkInvoiceRefs(ctx, tx, v, &in); err != nil {
+		if err := checkInvoiceRefs(ctx, tx, v, &in, nil); err != nil {
 			return err
 		}
 		if err := t.insertDraft(ctx, tx, id, KindInvoice, "", "", actor.ID, in); err != nil {
