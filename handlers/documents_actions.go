@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/db/tenant"
@@ -32,16 +30,16 @@ func (h *Handlers) DocumentShare(c *fiber.Ctx, r *Request) error {
 	}
 	switch {
 	case !changed:
-		h.flash(c, "Nothing changed.")
+		h.flash(c, i18n.T(r.Lang(), "docs.nothing_changed"))
 	case shared:
 		d, err := r.Tenant.Document(c.UserContext(), tenant.StaffDocumentAccess(v), caseID, c.Params("doc"))
 		if err != nil {
 			return err
 		}
 		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, r, caseID, "case-document", d.Name))
-		h.flash(c, "The client can now see the document.")
+		h.flash(c, i18n.T(r.Lang(), "docs.now_shared"))
 	default:
-		h.flash(c, "The document is internal again: the client no longer sees it.")
+		h.flash(c, i18n.T(r.Lang(), "docs.now_internal"))
 	}
 	if formValue(c, "from") == "page" {
 		return h.redirect(c, documentURL(r.Agency.Slug, caseID, c.Params("doc"))+"/details")
@@ -61,7 +59,7 @@ func (h *Handlers) DocumentDelete(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	h.publish(c, r, caseID, live.KindUpload, d.Shared, false)
-	h.flash(c, d.Name+" is in the trash; an owner can restore it for "+strconv.Itoa(tenant.TrashDays)+" days.")
+	h.flash(c, i18n.T(r.Lang(), "docs.trashed", "Name", d.Name, "Days", tenant.TrashDays))
 	return h.redirect(c, caseBase(r)+"/"+caseID+"#documents")
 }
 
@@ -76,7 +74,7 @@ func (h *Handlers) DocumentRestore(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	h.publish(c, r, d.CaseID, live.KindUpload, d.Shared, false)
-	h.flash(c, d.Name+" was restored to "+tenant.CaseNumber(d.CaseNumber)+".")
+	h.flash(c, i18n.T(r.Lang(), "docs.restored", "Name", d.Name, "Case", tenant.CaseNumber(d.CaseNumber)))
 	return h.redirect(c, "/a/"+r.Agency.Slug+"/documents")
 }
 
@@ -106,7 +104,7 @@ func (h *Handlers) DocumentsStorage(c *fiber.Ctx, r *Request) error {
 	if quota > 0 {
 		percent = int(min(100, usage.Used*100/quota))
 	}
-	return h.page(c, "pages/documents/index", &documentsStorageView{Page: Page{Title: "Documents and storage"},
+	return h.page(c, "pages/documents/index", &documentsStorageView{Page: Page{Title: "store.title"},
 		Used: i18n.ByteSize(r.Lang(), usage.Used), Quota: i18n.ByteSize(r.Lang(), quota), Percent: percent, TrashSize: i18n.ByteSize(r.Lang(), usage.Trash),
 		Count: usage.Files, Trash: documentViews(r, trash), TrashDays: tenant.TrashDays, FileLimit: i18n.ByteSize(r.Lang(), h.files.MaxSize()),
 	})

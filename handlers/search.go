@@ -7,8 +7,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/billing"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // searchView is the search page; the box's as-you-type requests get its
@@ -78,7 +78,7 @@ func (h *Handlers) SearchSuggest(c *fiber.Ctx, r *Request) error {
 func (h *Handlers) search(c *fiber.Ctx, r *Request) (*searchView, error) {
 	q := c.Query("q")
 	base := "/a/" + r.Agency.Slug
-	view := &searchView{Page: Page{Title: "Search"}, Query: q, AllURL: base + "/search?q=" + url.QueryEscape(q)}
+	view := &searchView{Page: Page{Title: "nav.Search"}, Query: q, AllURL: base + "/search?q=" + url.QueryEscape(q)}
 	if strings.TrimSpace(q) == "" {
 		return view, nil
 	}
@@ -89,15 +89,15 @@ func (h *Handlers) search(c *fiber.Ctx, r *Request) (*searchView, error) {
 	res, err := r.Tenant.Search(c.UserContext(), v, q)
 	if apperr.CodeOf(err) == apperr.Invalid {
 		c.Status(fiber.StatusUnprocessableEntity)
-		view.Error = apperr.FieldsOf(err)["q"]
+		view.Error = i18n.T(r.Lang(), apperr.FieldsOf(err)["q"])
 		return view, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	view.Title = "Search: " + q
+	view.Title = i18n.T(r.Lang(), "search.title_q", "Query", q)
 	view.Searched = len(res.Words) > 0 || len(res.Hits) > 0
-	view.Hits = searchHits(base, res.Hits)
+	view.Hits = searchHits(r.Lang(), base, res.Hits)
 	view.Broad, view.Candidates = res.Broad, res.Candidates
 	if view.Candidates < len(view.Hits) {
 		view.Candidates = len(view.Hits) // a number looked up besides the index
@@ -105,37 +105,37 @@ func (h *Handlers) search(c *fiber.Ctx, r *Request) (*searchView, error) {
 	return view, nil
 }
 
-func searchHits(base string, hits []tenant.SearchHit) []searchHit {
+func searchHits(lang, base string, hits []tenant.SearchHit) []searchHit {
 	out := make([]searchHit, 0, len(hits))
 	for _, hit := range hits {
 		v := searchHit{Kind: hit.Kind, Title: markedParts(hit.Title), Snippet: markedParts(hit.Snippet)}
 		switch hit.Kind {
 		case "client":
 			v.URL = base + "/clients/" + hit.ID
-			v.Meta = "Client"
+			v.Meta = i18n.T(lang, "cases.client")
 			if hit.Archived {
-				v.Meta += " · archived"
+				v.Meta += " · " + i18n.T(lang, "search.archived")
 			}
 		case "case":
 			v.URL = base + "/cases/" + hit.ID
-			v.Meta = "Case · " + tenant.CaseStatusLabel(hit.CaseStatus) + " · " + hit.ClientName
+			v.Meta = i18n.T(lang, "inv.case") + " · " + caseStatusText(lang, hit.CaseStatus) + " · " + hit.ClientName
 		case "note":
 			v.URL = base + "/cases/" + hit.CaseID + "#note-" + hit.ID
-			v.Title = []markedPart{{Text: "Note on " + tenant.CaseNumber(hit.CaseNumber) + " " + hit.CaseTitle}}
-			v.Meta = "Note · " + hit.ClientName
+			v.Title = []markedPart{{Text: i18n.T(lang, "search.note_on", "Case", tenant.CaseNumber(hit.CaseNumber)+" "+hit.CaseTitle)}}
+			v.Meta = i18n.T(lang, "search.note") + " · " + hit.ClientName
 		case "invoice":
 			v.URL = base + "/invoices/" + hit.ID
-			kind := "Invoice"
+			kind, draft := "invoice.invoice", "search.draft_invoice"
 			if hit.InvoiceKind == tenant.KindCreditNote {
-				kind = "Credit note"
+				kind, draft = "Credit note", "search.draft_credit"
 			}
 			if len(v.Title) == 0 {
-				v.Title = []markedPart{{Text: "Draft " + strings.ToLower(kind)}}
+				v.Title = []markedPart{{Text: i18n.T(lang, draft)}}
 			}
-			v.Meta = kind + " · " + hit.ClientName + " · " + billing.FormatMoney(hit.Total, hit.Currency) + " · " + tenant.InvoiceStatusLabel(hit.InvoiceStatus)
+			v.Meta = i18n.T(lang, kind) + " · " + hit.ClientName + " · " + i18n.Money(lang, hit.Total, hit.Currency) + " · " + i18n.T(lang, tenant.InvoiceStatusLabel(hit.InvoiceStatus))
 		case "document":
 			v.URL = base + "/cases/" + hit.CaseID + "#documents"
-			v.Meta = "Document · " + tenant.CaseNumber(hit.CaseNumber) + " " + hit.CaseTitle + " · " + hit.ClientName
+			v.Meta = i18n.T(lang, "store.document") + " · " + tenant.CaseNumber(hit.CaseNumber) + " " + hit.CaseTitle + " · " + hit.ClientName
 		}
 		out = append(out, v)
 	}
