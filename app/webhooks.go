@@ -15,14 +15,39 @@ import (
 // so a webhook cannot probe the server's own network. The sender checks
 // the address again at each delivery.
 func RegisterWebhook(ctx context.Context, ck *webhook.Checker, t *tenant.Store, url, description string, events []string, a tenant.Audit) (*tenant.WebhookEndpoint, error) {
-	url, err := tenant.ValidateWebhookEndpoint(url, description, events)
+	url, err := checkWebhook(ctx, ck, url, description, events)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := ck.CheckURL(ctx, url); err != nil {
-		return nil, apperr.FieldErrors(map[string]string{"url": webhookAddressMessage(err)})
-	}
 	return t.CreateWebhookEndpoint(ctx, url, description, events, a)
+}
+
+// UpdateWebhook changes endpoint id of the agency (the API's PATCH): a new
+// address passes the same checks as at registration (RegisterWebhook), the
+// description and events the same validation; enabling it resumes it.
+func UpdateWebhook(ctx context.Context, ck *webhook.Checker, t *tenant.Store, id string, ch tenant.WebhookEndpointChange, a tenant.Audit) (*tenant.WebhookEndpoint, error) {
+	old, err := t.WebhookEndpoint(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	to := ch.Apply(*old)
+	if to.URL, err = checkWebhook(ctx, ck, to.URL, to.Description, to.Events); err != nil {
+		return nil, err
+	}
+	return t.UpdateWebhookEndpoint(ctx, id, to, a)
+}
+
+// checkWebhook is the one check of an endpoint's fields: the store's
+// validation, then ck's address rule. It returns the address to store.
+func checkWebhook(ctx context.Context, ck *webhook.Checker, url, description string, events []string) (string, error) {
+	url, err := tenant.ValidateWebhookEndpoint(url, description, events)
+	if err != nil {
+		return "", err
+	}
+	if _, err := ck.CheckURL(ctx, url); err != nil {
+		return "", apperr.FieldErrors(map[string]string{"url": webhookAddressMessage(err)})
+	}
+	return url, nil
 }
 
 // webhookAddressMessage is the form's message for an address ck refused.

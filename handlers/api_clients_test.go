@@ -30,7 +30,16 @@ var apiV1Matrix = map[string]matrixRow{
 	"GET /api/v1/invoices/:id":             {allowed: everyone},
 	"GET /api/v1/invoices/:id/payments":    {allowed: everyone},
 	"GET /api/v1/quotes":                   {allowed: everyone},
-	"GET /api/v1/openapi.json":             {allowed: everyone}, // the document: public
+
+	"GET /api/v1/webhooks":                                     {allowed: everyone},
+	"POST /api/v1/webhooks":                                    {allowed: everyone},
+	"GET /api/v1/webhooks/:id":                                 {allowed: everyone},
+	"PATCH /api/v1/webhooks/:id":                               {allowed: everyone},
+	"POST /api/v1/webhooks/:id/rotate-secret":                  {allowed: everyone},
+	"GET /api/v1/webhooks/:id/deliveries":                      {allowed: everyone},
+	"POST /api/v1/webhooks/:id/deliveries/:delivery/redeliver": {allowed: everyone},
+	"DELETE /api/v1/webhooks/:id":                              {allowed: everyone},
+	"GET /api/v1/openapi.json":                                 {allowed: everyone}, // the document: public
 }
 
 func init() {

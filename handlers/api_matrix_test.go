@@ -26,6 +26,7 @@ type apiFixture struct {
 	bClient, bCase, bInvoice string
 	full, bFull              *browser
 	staffID                  string
+	hook, hookDelivery       string // A's webhook endpoint and one of its deliveries (mustAPIWebhook)
 }
 
 // allScopes is every area at write.
@@ -62,6 +63,10 @@ func (f *apiFixture) pathOf(t *testing.T, route string) string {
 		switch {
 		case p == ":doc":
 			return f.docY
+		case p == ":delivery":
+			return f.hookDelivery
+		case strings.HasPrefix(route, "/api/v1/webhooks/"):
+			return f.hook
 		case strings.HasPrefix(route, "/api/v1/clients/"):
 			return f.y
 		case strings.HasPrefix(route, "/api/v1/cases/"):
@@ -80,12 +85,17 @@ func (f *apiFixture) pathOf(t *testing.T, route string) string {
 func (f *apiFixture) bodyOf(t *testing.T, key string) string {
 	t.Helper()
 	b, ok := map[string]string{
-		"POST /api/v1/clients":            `{"name":"Matrix Made Ltd"}`,
-		"PATCH /api/v1/clients/:id":       `{"name":"Yarrow Renamed"}`,
-		"POST /api/v1/cases":              fmt.Sprintf(`{"client_id":%q,"title":"Matrix case"}`, f.y),
-		"PATCH /api/v1/cases/:id":         fmt.Sprintf(`{"status":"in_progress","assignee_id":"","due_date":"2026-12-01","labels":["api"]}`),
-		"POST /api/v1/cases/:id/messages": `{"body":"Matrix message"}`,
-		"POST /api/v1/cases/:id/notes":    `{"body":"Matrix note","visible_to_client":false}`,
+		"POST /api/v1/clients":                                     `{"name":"Matrix Made Ltd"}`,
+		"PATCH /api/v1/clients/:id":                                `{"name":"Yarrow Renamed"}`,
+		"POST /api/v1/cases":                                       fmt.Sprintf(`{"client_id":%q,"title":"Matrix case"}`, f.y),
+		"PATCH /api/v1/cases/:id":                                  fmt.Sprintf(`{"status":"in_progress","assignee_id":"","due_date":"2026-12-01","labels":["api"]}`),
+		"POST /api/v1/cases/:id/messages":                          `{"body":"Matrix message"}`,
+		"POST /api/v1/cases/:id/notes":                             `{"body":"Matrix note","visible_to_client":false}`,
+		"POST /api/v1/webhooks":                                    `{"url":"https://93.184.215.14/matrix","events":["client.created"]}`,
+		"PATCH /api/v1/webhooks/:id":                               `{"description":"Matrix changed","events":["client.created","case.closed"],"enabled":false}`,
+		"POST /api/v1/webhooks/:id/rotate-secret":                  "",
+		"POST /api/v1/webhooks/:id/deliveries/:delivery/redeliver": "",
+		"DELETE /api/v1/webhooks/:id":                              "",
 	}[key]
 	if !ok && !strings.HasPrefix(key, "GET ") {
 		t.Fatalf("no body for %s in apiFixture.bodyOf", key)
@@ -101,7 +111,22 @@ func (f *apiFixture) stateOfA(t *testing.T) string {
 		(SELECT count(*) || ':' || COALESCE(max(updated_at), 0) || ':' || COALESCE(group_concat(status || COALESCE(assignee_id, '') || COALESCE(due_date, '')), '') FROM cases) || '|' ||
 		(SELECT count(*) FROM notes) || '|' || (SELECT count(*) FROM case_events) || '|' || (SELECT count(*) FROM documents) || '|' ||
 		(SELECT count(*) FROM invoices) || '|' || (SELECT count(*) FROM payments) || '|' || (SELECT count(*) FROM quotes) || '|' ||
-		(SELECT count(*) FROM audit_log WHERE action NOT LIKE 'api_token.%') || '|' || (SELECT count(*) FROM case_labels)`)
+		(SELECT count(*) FROM audit_log WHERE action NOT LIKE 'api_token.%') || '|' || (SELECT count(*) FROM case_labels) || '|' ||
+		(SELECT count(*) || ':' || COALESCE(group_concat(url || events || enabled || failures || secret || description), '') FROM webhook_endpoints) || '|' ||
+		(SELECT count(*) || ':' || COALESCE(group_concat(state || next_at || attempts), '') FROM webhook_deliveries)`)
+}
+
+// mustAPIWebhook registers a webhook endpoint of A on the settings page
+// (client.created) and queues a delivery to it, for the webhook routes.
+func (f *apiFixture) mustAPIWebhook(t *testing.T) {
+	t.Helper()
+	wantStatus(t, f.a.Owner.post("/a/"+f.a.Slug+"/settings/webhooks", url.Values{"url": {"https://93.184.215.14/hooks"}, "events": {"client.created"}}), http.StatusOK)
+	f.hook = f.e.caseQuery(t, f.a, `SELECT id FROM webhook_endpoints`)
+	mustClientCreated(t, f.e, f.a, "Hooked Ltd")
+	f.hookDelivery = f.e.caseQuery(t, f.a, `SELECT id FROM webhook_deliveries WHERE endpoint_id = ?`, f.hook)
+	if f.hookDelivery == "" {
+		t.Fatal("no delivery queued for A's endpoint")
+	}
 }
 
 // apiRoutesOf are the route table's API rows.
@@ -137,6 +162,10 @@ func TestAPIIsolationMatrix(t *testing.T) {
 	}
 	reader := mustAPIToken(t, f.e, f.a, "Reader", readOnly)
 	webhooksOnly := mustAPIToken(t, f.e, f.a, "Webhooks only", url.Values{"scope_webhooks": {"write"}})
+	noWebhooks := allScopes()
+	delete(noWebhooks, "scope_webhooks")
+	allButWebhooks := mustAPIToken(t, f.e, f.a, "All but webhooks", noWebhooks)
+	f.mustAPIWebhook(t)
 	revoked := mustAPIToken(t, f.e, f.a, "Revoked", allScopes())
 	id := f.e.caseQuery(t, f.a, `SELECT id FROM api_tokens WHERE name = 'Revoked'`)
 	wantStatus(t, f.a.Owner.post("/a/"+f.a.Slug+"/settings/api-tokens/"+id+"/revoke", nil), http.StatusSeeOther)
@@ -148,7 +177,7 @@ func TestAPIIsolationMatrix(t *testing.T) {
 	wantStatus(t, expired.get("/api/v1/clients"), http.StatusOK)
 	f.e.clock.Advance(72 * time.Hour)
 
-	aIDs := []string{f.x, f.y, f.caseX, f.caseY, f.docY, f.invY, f.quoteY}
+	aIDs := []string{f.x, f.y, f.caseX, f.caseY, f.docY, f.invY, f.quoteY, f.hook, f.hookDelivery}
 	routes := apiRoutesOf()
 	before := f.stateOfA(t)
 	for _, r := range routes {
@@ -168,7 +197,11 @@ func TestAPIIsolationMatrix(t *testing.T) {
 			} else if res.StatusCode >= 500 {
 				t.Fatalf("B's %s: %d", key, res.StatusCode)
 			}
-			problemOf(t, f.send(t, webhooksOnly, r), http.StatusForbidden)
+			lacking := webhooksOnly
+			if strings.HasPrefix(r.Scope, "webhooks:") {
+				lacking = allButWebhooks
+			}
+			problemOf(t, f.send(t, lacking, r), http.StatusForbidden)
 			if write {
 				problemOf(t, f.send(t, reader, r), http.StatusForbidden)
 			}

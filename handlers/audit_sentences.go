@@ -412,6 +412,7 @@ var auditPhrases = map[string]auditPhrase{
 	}},
 	"webhook.created":        webhookPhrase("Webhook endpoint added", " added the webhook endpoint "),
 	"webhook.paused":         webhookPhrase("Webhook endpoint paused", " paused the webhook endpoint "),
+	"webhook.updated":        webhookPhrase("Webhook endpoint changed", " changed the webhook endpoint "),
 	"webhook.resumed":        webhookPhrase("Webhook endpoint resumed", " resumed the webhook endpoint "),
 	"webhook.deleted":        webhookPhrase("Webhook endpoint deleted", " deleted the webhook endpoint "),
 	"webhook.secret_rotated": webhookPhrase("Webhook secret rotated", " gave a new signing secret to the webhook endpoint "),

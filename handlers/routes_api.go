@@ -37,6 +37,16 @@ var apiV1Routes = []Route{
 	apiRoute("GET", "/api/v1/invoices/:id", "invoices:read", (*Handlers).APIInvoice),
 	apiRoute("GET", "/api/v1/invoices/:id/payments", "invoices:read", (*Handlers).APIInvoicePayments),
 	apiRoute("GET", "/api/v1/quotes", "invoices:read", (*Handlers).APIQuotes), // quotes are billing: no area of their own
+	// Settings › Webhooks (api_webhooks.go); an endpoint's deletion last,
+	// so a walk down the table meets the endpoint on every row before.
+	apiRoute("GET", "/api/v1/webhooks", "webhooks:read", (*Handlers).APIWebhooks),
+	apiRoute("POST", "/api/v1/webhooks", "webhooks:write", (*Handlers).APIWebhookCreate),
+	apiRoute("GET", "/api/v1/webhooks/:id", "webhooks:read", (*Handlers).APIWebhook),
+	apiRoute("PATCH", "/api/v1/webhooks/:id", "webhooks:write", (*Handlers).APIWebhookUpdate),
+	apiRoute("POST", "/api/v1/webhooks/:id/rotate-secret", "webhooks:write", (*Handlers).APIWebhookRotate),
+	apiRoute("GET", "/api/v1/webhooks/:id/deliveries", "webhooks:read", (*Handlers).APIWebhookDeliveries),
+	apiRoute("POST", "/api/v1/webhooks/:id/deliveries/:delivery/redeliver", "webhooks:write", (*Handlers).APIWebhookRedeliver),
+	apiRoute("DELETE", "/api/v1/webhooks/:id", "webhooks:write", (*Handlers).APIWebhookDelete),
 }
 
 func apiRoute(method, path, scope string, handler AgencyHandler) Route {

@@ -248,6 +248,49 @@ func (t *Store) DeleteWebhookEndpoint(ctx context.Context, id string, a Audit) (
 	return t.changeWebhookEndpoint(ctx, id, `DELETE FROM webhook_endpoints WHERE id = ?`, a)
 }
 
+// WebhookEndpointChange is a change to an endpoint's address,
+// description, events or state; a nil field keeps its value.
+type WebhookEndpointChange struct {
+	URL, Description *string
+	Events           *[]string
+	Enabled          *bool
+}
+
+// Apply returns e with the change made (e itself is left as it was).
+func (ch WebhookEndpointChange) Apply(e WebhookEndpoint) WebhookEndpoint {
+	if ch.URL != nil {
+		e.URL = *ch.URL
+	}
+	if ch.Description != nil {
+		e.Description = strings.TrimSpace(*ch.Description)
+	}
+	if ch.Events != nil {
+		e.Events = *ch.Events
+	}
+	if ch.Enabled != nil {
+		e.Enabled = *ch.Enabled
+	}
+	return e
+}
+
+// UpdateWebhookEndpoint stores endpoint id as to, whose address the caller
+// has already checked (app.UpdateWebhook): its address, description and
+// events validated as at registration, and its state, enabling it counting
+// its failures from zero as ResumeWebhookEndpoint does.
+func (t *Store) UpdateWebhookEndpoint(ctx context.Context, id string, to WebhookEndpoint, a Audit) (*WebhookEndpoint, error) {
+	url, err := ValidateWebhookEndpoint(to.URL, to.Description, to.Events)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.changeWebhookEndpoint(ctx, id, `UPDATE webhook_endpoints SET url = ?2, description = ?3, events = ?4,
+		failures = CASE WHEN ?1 AND enabled = 0 THEN 0 ELSE failures END,
+		enabled = ?1 WHERE id = ?5`,
+		a, to.Enabled, url, to.Description, strings.Join(to.Events, " ")); err != nil {
+		return nil, err
+	}
+	return t.WebhookEndpoint(ctx, id)
+}
+
 // RotateWebhookSecret gives an endpoint a new signing secret, returned
 // once; the old one still signs beside it for WebhookSecretOverlap.
 func (t *Store) RotateWebhookSecret(ctx context.Context, id string, a Audit) (*WebhookEndpoint, error) {
@@ -435,6 +478,16 @@ func (t *Store) RecordWebhookAttempt(ctx context.Context, d WebhookDelivery, cod
 func (t *Store) WebhookDeliveries(ctx context.Context, endpointID string, limit int) ([]WebhookDelivery, error) {
 	return db.QueryList(ctx, t.Read(), "webhook deliveries", scanWebhookDelivery, `SELECT id, endpoint_id, event, payload, created_at, next_at, last_at, attempts, state, response_code
 		FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`, endpointID, limit)
+}
+
+// WebhookDeliveryOf returns one delivery of endpoint endpointID, or not found.
+func (t *Store) WebhookDeliveryOf(ctx context.Context, endpointID, id string) (WebhookDelivery, error) {
+	d, err := scanWebhookDelivery(t.Read().QueryRowContext(ctx, `SELECT id, endpoint_id, event, payload, created_at, next_at, last_at, attempts, state, response_code
+		FROM webhook_deliveries WHERE id = ? AND endpoint_id = ?`, id, endpointID))
+	if err != nil {
+		return d, db.NotFound(err, "Webhook delivery")
+	}
+	return d, nil
 }
 
 // scanWebhookDelivery reads one delivery row in the column order both lists use.
