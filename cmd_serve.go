@@ -84,6 +84,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger) error {
 	hc.FileLimit, hc.StorageQuota = cfg.FileLimit, cfg.StorageQuota
 	hc.APILimit = handlers.Limit{Max: cfg.APILimit, Window: time.Minute}
 	hc.WebhookHTTP = cfg.WebhookHTTP
+	hc.WebhookLoopback = cfg.WebhookLoopback
 	hc.LiveStreams = handlers.LiveStreams{PerPerson: cfg.LivePerPerson, PerMachine: cfg.LivePerMachine, Heartbeat: cfg.LiveHeartbeat}
 	broker := live.New(live.Config{PerPerson: cfg.LivePerPerson, PerMachine: cfg.LivePerMachine, Heartbeat: cfg.LiveHeartbeat})
 	a.jobs.UseLive(broker)

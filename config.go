@@ -42,6 +42,7 @@ type config struct {
 	LiveHeartbeat   time.Duration
 	APILimit        int   // requests one API token may make a minute
 	WebhookHTTP     bool  // webhook endpoints may be plain http:// (development only)
+	WebhookLoopback bool  // webhook endpoints may be on loopback (tests of the binary only)
 	FileLimit       int64 // largest document upload, bytes
 	StorageQuota    int64 // an agency's document storage, bytes (until plans set it)
 	LogFormat       string
@@ -101,6 +102,7 @@ func (cfg *config) flags(fs *flag.FlagSet) {
 	fs.IntVar(&cfg.APILimit, "api-limit", envInt("API_LIMIT", handlers.DefaultAPILimit.Max), "requests one API token may make a minute; past it the API answers 429 with RateLimit headers (API_LIMIT)")
 	fs.Int64Var(&cfg.FileLimit, "file-limit", int64(envInt("FILE_LIMIT", 25<<20)), "largest document upload in bytes; uploads stream to disk, so this may exceed -body-limit (FILE_LIMIT)")
 	fs.BoolVar(&cfg.WebhookHTTP, "webhooks-http", env("WEBHOOKS_HTTP", "") == "1" || env("WEBHOOKS_HTTP", "") == "true", "development only: webhook endpoints may be plain http:// (WEBHOOKS_HTTP=1); private and loopback addresses stay refused")
+	fs.BoolVar(&cfg.WebhookLoopback, "webhooks-loopback", env("WEBHOOKS_LOOPBACK", "") == "1" || env("WEBHOOKS_LOOPBACK", "") == "true", "tests only: webhook endpoints may be on 127.0.0.1 or ::1 (WEBHOOKS_LOOPBACK=1); never in production, it lets a webhook reach the server's own machine")
 	fs.BoolVar(&cfg.SelfHosted, "self-hosted", env("SELF_HOSTED", "") == "1" || env("SELF_HOSTED", "") == "true", "one agency hosts itself: no plans, limits or subscription billing (SELF_HOSTED=1)")
 	fs.Int64Var(&cfg.StorageQuota, "storage-quota", int64(envInt("STORAGE_QUOTA", 5<<30)), "each agency's document storage in bytes, the trash included (STORAGE_QUOTA)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (LOG_FORMAT)")

@@ -117,7 +117,7 @@ func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger, 
 	runner.AddDocumentReminders(mailer, baseURL)
 	runner.AddQuoteExpiry(mailer, baseURL)
 	runner.AddSubscriptions(mailer, baseURL, cfg.SelfHosted)
-	runner.AddWebhooks(&webhook.Sender{Checker: webhook.Checker{Dev: cfg.WebhookHTTP}}, mailer, baseURL)
+	runner.AddWebhooks(&webhook.Sender{Checker: webhook.NewChecker(cfg.WebhookHTTP, cfg.WebhookLoopback)}, mailer, baseURL)
 	return &app{control: control, pool: pool, mailer: mailer, jobs: runner, health: monitor, baseURL: baseURL}, nil
 }
 

@@ -51,8 +51,9 @@ type Config struct {
 	// InboundDomain is the domain whose mail reaches the SMTP listener
 	// (-inbound-domain): notifications about a case answer to
 	// reply+<token>@InboundDomain. Empty: they answer to the writer.
-	InboundDomain string
-	WebhookHTTP   bool // webhook endpoints may be http:// (development only; -webhooks-http)
+	InboundDomain   string
+	WebhookHTTP     bool // webhook endpoints may be http:// (development only; -webhooks-http)
+	WebhookLoopback bool // webhook endpoints may be on loopback (tests of the binary only; -webhooks-loopback)
 }
 
 // Limit allows Max events per Window.

@@ -126,10 +126,11 @@ func (h *Handlers) Webhooks(c *fiber.Ctx, r *Request) error {
 	return h.formPage(c, "pages/settings/webhooks", "pages/settings/webhooks", v, nil)
 }
 
-// webhookChecker is the address rule of this server: https only unless
-// it runs with -webhooks-http.
+// webhookChecker is the address rule of this server, as its sender's
+// (webhook.NewChecker): https only unless it runs with -webhooks-http.
 func (h *Handlers) webhookChecker() *webhook.Checker {
-	return &webhook.Checker{Dev: h.Config.WebhookHTTP}
+	ck := webhook.NewChecker(h.Config.WebhookHTTP, h.Config.WebhookLoopback)
+	return &ck
 }
 
 // WebhookCreate registers an endpoint and shows its secret, once.

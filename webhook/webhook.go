@@ -70,6 +70,18 @@ type Checker struct {
 	AllowIP func(netip.Addr) bool
 }
 
+// NewChecker is the server's address rule: https only unless dev (the
+// -webhooks-http flag), public addresses only unless loopback (the
+// -webhooks-loopback flag, for tests of the real binary with a receiver on
+// 127.0.0.1: private and link-local networks stay refused even then).
+func NewChecker(dev, loopback bool) Checker {
+	c := Checker{Dev: dev}
+	if loopback {
+		c.AllowIP = func(ip netip.Addr) bool { return ip.Unmap().IsLoopback() }
+	}
+	return c
+}
+
 func (c *Checker) ok(ip netip.Addr) bool {
 	return allowedIP(ip) || (c.AllowIP != nil && c.AllowIP(ip))
 }
