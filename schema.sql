@@ -1256,3 +1256,13 @@ INSERT INTO inbound_mail_v33 (message_id_hash, case_id, user_id, received_at)
 DROP TABLE inbound_mail;
 ALTER TABLE inbound_mail_v33 RENAME TO inbound_mail;
 ALTER TABLE quote_messages ADD COLUMN via_email INTEGER NOT NULL DEFAULT 0 CHECK (via_email IN (0, 1));
+
+-- migration: 34 webhook_disabled_notice
+-- The email telling an agency's admins that an endpoint was disabled
+-- (issue 20): when it could not be queued, why (notice_error, shown on the
+-- endpoint's page) and what it is to say (the last attempt's status and
+-- error), so the webhooks-deliver job tries it again at each run until it
+-- is queued; '' when it was, or none is due. Resuming clears it.
+ALTER TABLE webhook_endpoints ADD COLUMN notice_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE webhook_endpoints ADD COLUMN notice_code INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE webhook_endpoints ADD COLUMN notice_detail TEXT NOT NULL DEFAULT '';

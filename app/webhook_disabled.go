@@ -51,3 +51,38 @@ func NotifyWebhookDisabled(ctx context.Context, m Queuer, a *control.Agency, t *
 	}
 	return errors.Join(errs...)
 }
+
+// NotifyWebhooksDisabled emails the admins about each endpoint one run of
+// the sender disabled, after retrying those disabled earlier whose email
+// could not be queued then (tenant.PendingWebhookNotices). An email that
+// cannot be queued is recorded on its endpoint, whose page says so, and
+// tried again at the next run; one queued clears the record. (A retry
+// emails every admin again, so one who got the first try may get two.)
+// It returns how many endpoints' emails could not be queued.
+func NotifyWebhooksDisabled(ctx context.Context, m Queuer, a *control.Agency, t *tenant.Store, disabled []webhook.Disabled, baseURL string) (failed int, err error) {
+	pending, err := t.PendingWebhookNotices(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var retries []webhook.Disabled
+	for _, e := range pending {
+		retries = append(retries, webhook.Disabled{Endpoint: e, Failures: e.Failures, Code: e.NoticeCode, Error: e.NoticeDetail})
+	}
+	var errs []error
+	for _, d := range append(retries, disabled...) {
+		queueErr := NotifyWebhookDisabled(ctx, m, a, t, d, baseURL)
+		if queueErr == nil && d.Endpoint.NoticeError == "" {
+			continue // queued at the first try: nothing to record
+		}
+		msg := ""
+		if queueErr != nil {
+			failed++
+			errs = append(errs, queueErr)
+			msg = queueErr.Error()
+		}
+		if err := t.RecordWebhookNotice(ctx, d.Endpoint.ID, d.Code, d.Error, msg); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return failed, errors.Join(errs...)
+}

@@ -64,6 +64,7 @@ type webhookView struct {
 	Events                              []string
 	Enabled                             bool
 	Failures, MaxFailures               int
+	NoticeError                         string         // why the email about its disabling could not be queued yet
 	Secret                              *webhookSecret // after a rotation, this answer only
 	PreviousUntil                       time.Time      // the rotated-out secret signs until then; zero: none
 	Deliveries                          []webhookDeliveryRow
@@ -163,7 +164,7 @@ func (h *Handlers) webhookPage(c *fiber.Ctx, r *Request, e *tenant.WebhookEndpoi
 	}
 	base := webhooksBase(r)
 	v := &webhookView{Page: Page{Title: "webhooks.endpoint_title"}, Base: base, Self: base + "/" + e.ID, URL: e.URL, Description: e.Description, State: webhookState(e),
-		Events: webhookEventLabels(e.Events), Enabled: e.Enabled, Failures: e.Failures, MaxFailures: tenant.WebhookMaxFailures}
+		Events: webhookEventLabels(e.Events), Enabled: e.Enabled, Failures: e.Failures, MaxFailures: tenant.WebhookMaxFailures, NoticeError: e.NoticeError}
 	if len(e.Secrets(h.Clock.Now())) > 1 {
 		v.PreviousUntil = e.PreviousUntil
 	}

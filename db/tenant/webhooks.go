@@ -78,6 +78,13 @@ type WebhookEndpoint struct {
 	Enabled        bool
 	Failures       int
 	CreatedAt      time.Time
+	// NoticeError is why the email telling the admins that the endpoint
+	// was disabled could not be queued ("" when it was, or none is due);
+	// NoticeCode and NoticeDetail are the last attempt's status and error
+	// it is to give. The webhooks-deliver job tries it again each run.
+	NoticeError  string
+	NoticeCode   int
+	NoticeDetail string
 }
 
 // WebhookSecretOverlap is how long a rotated-out secret still signs.
@@ -182,13 +189,15 @@ func (t *Store) CreateWebhookEndpoint(ctx context.Context, url, description stri
 	return e, nil
 }
 
-const webhookEndpointColumns = `id, url, description, events, secret, previous_secret, previous_secret_until, enabled, failures, created_at`
+const webhookEndpointColumns = `id, url, description, events, secret, previous_secret, previous_secret_until, enabled, failures, created_at,
+	notice_error, notice_code, notice_detail`
 
 func scanWebhookEndpoint(row db.Scanner) (*WebhookEndpoint, error) {
 	var e WebhookEndpoint
 	var events string
 	var created, until int64
-	if err := row.Scan(&e.ID, &e.URL, &e.Description, &events, &e.Secret, &e.PreviousSecret, &until, &e.Enabled, &e.Failures, &created); err != nil {
+	if err := row.Scan(&e.ID, &e.URL, &e.Description, &events, &e.Secret, &e.PreviousSecret, &until, &e.Enabled, &e.Failures, &created,
+		&e.NoticeError, &e.NoticeCode, &e.NoticeDetail); err != nil {
 		return nil, err
 	}
 	e.Events, e.CreatedAt, e.PreviousUntil = strings.Fields(events), time.Unix(created, 0), time.Unix(until, 0)
@@ -240,7 +249,7 @@ func (t *Store) PauseWebhookEndpoint(ctx context.Context, id string, a Audit) (*
 // ResumeWebhookEndpoint starts a paused or disabled endpoint again, its
 // failures counted from zero; the deliveries that waited are sent.
 func (t *Store) ResumeWebhookEndpoint(ctx context.Context, id string, a Audit) (*WebhookEndpoint, error) {
-	return t.changeWebhookEndpoint(ctx, id, `UPDATE webhook_endpoints SET enabled = 1, failures = 0 WHERE id = ?`, a)
+	return t.changeWebhookEndpoint(ctx, id, `UPDATE webhook_endpoints SET enabled = 1, failures = 0, notice_error = '' WHERE id = ?`, a)
 }
 
 // DeleteWebhookEndpoint removes an endpoint with its deliveries.
@@ -283,7 +292,7 @@ func (t *Store) UpdateWebhookEndpoint(ctx context.Context, id string, to Webhook
 		return nil, err
 	}
 	if _, err := t.changeWebhookEndpoint(ctx, id, `UPDATE webhook_endpoints SET url = ?2, description = ?3, events = ?4,
-		failures = CASE WHEN ?1 AND enabled = 0 THEN 0 ELSE failures END,
+		failures = CASE WHEN ?1 AND enabled = 0 THEN 0 ELSE failures END, notice_error = CASE WHEN ?1 THEN '' ELSE notice_error END,
 		enabled = ?1 WHERE id = ?5`,
 		a, to.Enabled, url, to.Description, strings.Join(to.Events, " ")); err != nil {
 		return nil, err
@@ -472,6 +481,25 @@ func (t *Store) RecordWebhookAttempt(ctx context.Context, d WebhookDelivery, cod
 		return false, fmt.Errorf("db: webhook attempt %s: %w", d.ID, err)
 	}
 	return disabled, nil
+}
+
+// RecordWebhookNotice stores why the email about endpoint id's disabling
+// could not be queued (queueErr) and what it is to say (the last
+// attempt's code and error), for the next run to try again; a queueErr of
+// "" records it queued. An endpoint resumed meanwhile needs no email.
+func (t *Store) RecordWebhookNotice(ctx context.Context, id string, code int, detail, queueErr string) error {
+	if _, err := t.Write().ExecContext(ctx, `UPDATE webhook_endpoints SET notice_error = ?, notice_code = ?, notice_detail = ? WHERE id = ? AND enabled = 0`,
+		db.Truncate(queueErr, 1000), code, db.Truncate(detail, 1000), id); err != nil {
+		return fmt.Errorf("db: webhook notice %s: %w", id, err)
+	}
+	return nil
+}
+
+// PendingWebhookNotices lists the disabled endpoints whose email to the
+// admins is still to be queued.
+func (t *Store) PendingWebhookNotices(ctx context.Context) ([]*WebhookEndpoint, error) {
+	return db.QueryList(ctx, t.Read(), "pending webhook notices", scanWebhookEndpoint,
+		`SELECT `+webhookEndpointColumns+` FROM webhook_endpoints WHERE notice_error != '' AND enabled = 0 ORDER BY created_at, id`)
 }
 
 // WebhookDeliveries lists an endpoint's deliveries, newest first.
