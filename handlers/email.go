@@ -7,6 +7,7 @@ import (
 
 	"mintedmind/app"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // The one-click opt-out of a kind of notification email (RFC 8058). The
@@ -51,8 +52,8 @@ func (h *Handlers) unsubscribeTarget(c *fiber.Ctx, r *Request) (*tenant.User, te
 // page that says what to do, nothing changed.
 func (h *Handlers) badUnsubscribe(c *fiber.Ctx) error {
 	c.Status(http.StatusNotFound)
-	return h.page(c, "pages/error", &errorView{Page: Page{Title: "Link not valid"}, Status: http.StatusNotFound,
-		Message: "This unsubscribe link is not valid. Open the link in the email again, or turn these emails off under \"Your account\" after signing in.", RequestID: requestIDOf(c)})
+	return h.page(c, "pages/error", &errorView{Page: Page{Title: i18n.T(langOf(c), "unsub.bad_title")}, Status: http.StatusNotFound,
+		Message: i18n.T(langOf(c), "unsub.bad_link"), RequestID: requestIDOf(c)})
 }
 
 // EmailUnsubscribeForm asks whether to stop the token's kind of email.

@@ -30,10 +30,8 @@ var pseudoLeftovers = map[string]bool{
 	"/a/:slug/account/sessions as owner":                  true,
 	"/a/:slug/account/two-factor as owner":                true,
 	"/a/:slug/audit as owner":                             true,
-	"/a/:slug/email/unsubscribe/:token as anon":           true,
 	"/a/:slug/plan as owner":                              true,
 	"/a/:slug/privacy as owner":                           true,
-	"/a/:slug/privacy-notice as anon":                     true,
 	"/a/:slug/settings as owner":                          true,
 	"/a/:slug/settings/api-tokens as owner":               true,
 	"/a/:slug/settings/billing as owner":                  true,
@@ -42,11 +40,9 @@ var pseudoLeftovers = map[string]bool{
 	"/a/:slug/settings/outbox as owner":                   true,
 	"/a/:slug/settings/rates as owner":                    true,
 	"/a/:slug/settings/requests as owner":                 true,
-	"/a/:slug/settings/requests/:id as owner":             true,
 	"/a/:slug/settings/tasks as owner":                    true,
 	"/a/:slug/settings/tax as owner":                      true,
 	"/a/:slug/time as owner":                              true,
-	"/a/:slug/time/:entry as owner":                       true,
 	"/a/:slug/time/report as owner":                       true,
 	"/a/:slug/timer as owner":                             true,
 	"/a/:slug/users as owner":                             true,
@@ -78,8 +74,6 @@ var pseudoLeftovers = map[string]bool{
 	"/settings/emails/invoice/preview as owner":           true,
 	"/settings/emails/password-reset as owner":            true,
 	"/settings/emails/password-reset/preview as owner":    true,
-	"/setup/:token as anon":                               true,
-	"/signup/slug as anon":                                true,
 }
 
 // pseudoData is what the fixture seeded, in words that look like no

@@ -7,6 +7,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/control"
+	"mintedmind/i18n"
 )
 
 // Privacy texts with real names. The platform's policy (/privacy) leaves
@@ -55,7 +56,7 @@ func (h *Handlers) AgencyPrivacyNotice(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	if n.Body == "" {
-		return apperr.New(apperr.NotFound, "%s has not published a privacy notice here yet.", r.Agency.Name)
+		return apperr.New(apperr.NotFound, "%s", i18n.T(r.Lang(), "privacy.no_notice", "Agency", r.Agency.Name))
 	}
 	view := &privacyNoticeView{Page: Page{Title: "How " + r.Agency.Name + " handles your personal data"}, Blocks: policyBlocks(n.Body)}
 	if !n.UpdatedAt.IsZero() {

@@ -8,6 +8,7 @@ import (
 	"mintedmind/auth"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // signupForm is the public sign-up of a new agency and its owner.
@@ -75,16 +76,17 @@ func (h *Handlers) SignupForm(c *fiber.Ctx) error {
 // SignupSlugCheck tells, as the person types, whether an address is free.
 func (h *Handlers) SignupSlugCheck(c *fiber.Ctx) error {
 	slug := c.Query("slug")
-	msg, ok := control.ValidateSlug(slug), false
-	if msg == "" {
+	lang := langOf(c)
+	msg, ok := i18n.T(lang, control.ValidateSlug(slug)), false // its messages are their own catalogue ids
+	if control.ValidateSlug(slug) == "" {
 		taken, err := h.Control.SlugTaken(c.UserContext(), slug)
 		if err != nil {
 			return err
 		}
 		if taken {
-			msg = "This address is already taken. Please choose another."
+			msg = i18n.T(lang, "This address is already taken. Please choose another.")
 		} else {
-			msg, ok = "Available: your agency will live at /a/"+slug, true
+			msg, ok = i18n.T(lang, "signup.available", "Path", "/a/"+slug), true
 		}
 	}
 	return h.fragment(c, "partials/signup/slug", &slugCheckView{Message: msg, OK: ok})
