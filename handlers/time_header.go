@@ -31,7 +31,7 @@ type headerTimerView struct {
 
 // TimerWidget is the header's timer: the fragment for htmx, or a small page.
 func (h *Handlers) TimerWidget(c *fiber.Ctx, r *Request) error {
-	view := &headerTimerView{Page: Page{Title: "Timer"}}
+	view := &headerTimerView{Page: Page{Title: "nav.timer"}}
 	var err error
 	if view.Timer, err = h.timerOf(c, r); err != nil {
 		return err

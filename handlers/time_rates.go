@@ -34,7 +34,7 @@ func (h *Handlers) Rates(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	view := &ratesView{Page: Page{Title: "Hourly rates"}, Currency: settings.Currency}
+	view := &ratesView{Page: Page{Title: "nav.Hourly rates"}, Currency: settings.Currency}
 	for _, m := range team {
 		view.People = append(view.People, rateRowView{RateMember: m, Value: billing.FormatMinor(m.Rate), Action: ratesBase(r) + "/" + m.ID})
 	}
