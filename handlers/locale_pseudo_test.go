@@ -26,7 +26,6 @@ var pseudoLeftovers = map[string]bool{
 	"/ as anon":                                           true,
 	"/a/:slug/account as owner":                           true,
 	"/a/:slug/account/data as owner":                      true,
-	"/a/:slug/account/emails as owner":                    true,
 	"/a/:slug/account/sessions as owner":                  true,
 	"/a/:slug/account/two-factor as owner":                true,
 	"/a/:slug/audit as owner":                             true,

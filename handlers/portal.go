@@ -263,10 +263,11 @@ func (h *Handlers) clientPortalTab(c *fiber.Ctx, r *Request, cl *tenant.Client, 
 }
 
 // emailKindsFor is the kinds of notification email that reach u's role.
-func emailKindsFor(u *tenant.User) []tenant.EmailKind {
+func emailKindsFor(lang string, u *tenant.User) []tenant.EmailKind {
 	var out []tenant.EmailKind
 	for _, k := range tenant.EmailKinds {
 		if (k.Key == tenant.EmailClientActivity) == u.IsStaff() {
+			k.Label, k.Help = i18n.T(lang, "emailkind."+k.Key), i18n.T(lang, "emailkind."+k.Key+".help")
 			out = append(out, k)
 		}
 	}
@@ -280,7 +281,7 @@ func (h *Handlers) EmailPreferencesForm(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/account/emails", &emailPreferencesView{Page: Page{Title: "Email notifications"}, Kinds: emailKindsFor(me), Off: off})
+	return h.page(c, "pages/account/emails", &emailPreferencesView{Page: Page{Title: "emailprefs.title"}, Kinds: emailKindsFor(r.Lang(), me), Off: off})
 }
 
 // emailPreferencesView is the form of which notification emails a person
@@ -295,7 +296,7 @@ type emailPreferencesView struct {
 func (h *Handlers) EmailPreferences(c *fiber.Ctx, r *Request) error {
 	a, t, me := r.Agency, r.Tenant, r.User
 	var off []string
-	for _, k := range emailKindsFor(me) {
+	for _, k := range emailKindsFor(r.Lang(), me) {
 		if c.FormValue(k.Key) != "on" {
 			off = append(off, k.Key)
 		}
