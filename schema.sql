@@ -1266,3 +1266,11 @@ ALTER TABLE quote_messages ADD COLUMN via_email INTEGER NOT NULL DEFAULT 0 CHECK
 ALTER TABLE webhook_endpoints ADD COLUMN notice_error TEXT NOT NULL DEFAULT '';
 ALTER TABLE webhook_endpoints ADD COLUMN notice_code INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE webhook_endpoints ADD COLUMN notice_detail TEXT NOT NULL DEFAULT '';
+
+-- migration: 35 quote_lines_tax
+-- Quote lines take tax presets as invoice lines do (issue 22): the preset a
+-- line's rate came from and a copy of the legal note it carried when the
+-- draft was saved (tenant.resolveTaxPresets), so an archived or changed
+-- preset leaves the quote as it was.
+ALTER TABLE quote_lines ADD COLUMN tax_preset_id TEXT;
+ALTER TABLE quote_lines ADD COLUMN tax_note TEXT NOT NULL DEFAULT '';

@@ -100,6 +100,9 @@ func (h *Handlers) quoteFormView(c *fiber.Ctx, r *Request, form quoteForm, q *te
 		if form.tax, err = loadInvoiceTax(c, r); err != nil {
 			return nil, err
 		}
+		if err := form.tax.keepArchived(c, r, form.invoiceLines()); err != nil {
+			return nil, err
+		}
 	}
 	if len(form.Lines) == 0 {
 		form.Lines = []quoteLineForm{{invoiceLineForm: invoiceLineForm{Quantity: "1", VAT: form.tax.newLineVAT(), Discount: "0"}}}

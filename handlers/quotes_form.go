@@ -57,17 +57,26 @@ func readQuoteForm(c *fiber.Ctx) quoteForm {
 func quoteFormFor(c *fiber.Ctx, r *Request) (quoteForm, error) {
 	f := readQuoteForm(c)
 	tax, err := loadInvoiceTax(c, r)
+	if err != nil {
+		return f, err
+	}
 	f.tax = tax
-	return f, err
+	return f, tax.keepArchived(c, r, f.invoiceLines())
+}
+
+// invoiceLines are the form's lines as the invoice editor's.
+func (f quoteForm) invoiceLines() []invoiceLineForm {
+	out := make([]invoiceLineForm, len(f.Lines))
+	for i, l := range f.Lines {
+		out[i] = l.invoiceLineForm
+	}
+	return out
 }
 
 // moreLines is the posted editor with the line its no-script buttons ask
 // for, as the invoice editor's (invoiceForm.moreLines).
 func (f quoteForm) moreLines(c *fiber.Ctx, r *Request) (quoteForm, bool, error) {
-	inv := invoiceForm{tax: f.tax}
-	for _, l := range f.Lines {
-		inv.Lines = append(inv.Lines, l.invoiceLineForm)
-	}
+	inv := invoiceForm{tax: f.tax, Lines: f.invoiceLines()}
 	more, asked, err := inv.moreLines(c, r)
 	if !asked || err != nil {
 		return f, asked, err

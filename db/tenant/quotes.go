@@ -332,7 +332,7 @@ func loadQuote(ctx context.Context, tx caseQuerier, v Viewer, id string) (*Quote
 	if err != nil {
 		return nil, db.NotFound(err, "Quote")
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT description, quantity_milli, unit_price, vat_rate_bp, discount_bp, optional, chosen, recurring
+	rows, err := tx.QueryContext(ctx, `SELECT description, quantity_milli, unit_price, vat_rate_bp, discount_bp, optional, chosen, recurring, COALESCE(tax_preset_id, ''), tax_note
 		FROM quote_lines WHERE quote_id = ? ORDER BY position`, id)
 	if err != nil {
 		return nil, fmt.Errorf("db: lines of quote %s: %w", id, err)
@@ -340,7 +340,7 @@ func loadQuote(ctx context.Context, tx caseQuerier, v Viewer, id string) (*Quote
 	defer rows.Close()
 	for rows.Next() {
 		var l QuoteLine
-		if err := rows.Scan(&l.Description, &l.QuantityMilli, &l.UnitPrice, &l.VATRateBP, &l.DiscountBP, &l.Optional, &l.Chosen, &l.Recurring); err != nil {
+		if err := rows.Scan(&l.Description, &l.QuantityMilli, &l.UnitPrice, &l.VATRateBP, &l.DiscountBP, &l.Optional, &l.Chosen, &l.Recurring, &l.TaxPresetID, &l.TaxNote); err != nil {
 			return nil, fmt.Errorf("db: lines of quote %s: %w", id, err)
 		}
 		q.Lines = append(q.Lines, l)
@@ -374,9 +374,9 @@ func writeQuoteLines(ctx context.Context, tx *sql.Tx, id string, lines []QuoteLi
 	}
 	for i, l := range lines {
 		chosen := l.Chosen || !l.Optional
-		if _, err := tx.ExecContext(ctx, `INSERT INTO quote_lines (quote_id, position, description, quantity_milli, unit_price, vat_rate_bp, discount_bp, optional, chosen, recurring)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, i, strings.TrimSpace(l.Description), l.QuantityMilli, l.UnitPrice, l.VATRateBP, l.DiscountBP, l.Optional, chosen,
-			l.Recurring); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO quote_lines (quote_id, position, description, quantity_milli, unit_price, vat_rate_bp, discount_bp, optional, chosen, recurring, tax_preset_id, tax_note)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, i, strings.TrimSpace(l.Description), l.QuantityMilli, l.UnitPrice, l.VATRateBP, l.DiscountBP, l.Optional, chosen,
+			l.Recurring, caseNullable(l.TaxPresetID), l.TaxNote); err != nil {
 			return fmt.Errorf("db: write line of quote %s: %w", id, err)
 		}
 	}
@@ -414,7 +414,7 @@ func (t *Store) CreateQuote(ctx context.Context, v Viewer, actor Actor, in Quote
 	}
 	id := uuid.NewString()
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
-		if err := checkQuoteRefs(ctx, tx, v, &in); err != nil {
+		if err := checkQuoteRefs(ctx, tx, v, &in, nil); err != nil {
 			return err
 		}
 		if err := t.insertQuote(ctx, tx, id, "", 1, "", actor.ID, in); err != nil {
@@ -432,8 +432,21 @@ func (t *Store) CreateQuote(ctx context.Context, v Viewer, actor Actor, in Quote
 	return t.Quote(ctx, v, id)
 }
 
-func checkQuoteRefs(ctx context.Context, tx *sql.Tx, v Viewer, in *QuoteInput) error {
-	return checkInvoiceRefs(ctx, tx, v, &InvoiceInput{ClientID: in.ClientID, CaseID: in.CaseID}, nil)
+// checkQuoteRefs checks the client and case as an invoice's, and gives
+// the lines their tax presets' rates and notes as invoice lines get them
+// (kept: the archived presets a draft being edited keeps).
+func checkQuoteRefs(ctx context.Context, tx *sql.Tx, v Viewer, in *QuoteInput, kept map[string]billing.Line) error {
+	lines := make([]billing.Line, len(in.Lines))
+	for i, l := range in.Lines {
+		lines[i] = l.Line
+	}
+	if err := checkInvoiceRefs(ctx, tx, v, &InvoiceInput{ClientID: in.ClientID, CaseID: in.CaseID, Lines: lines}, kept); err != nil {
+		return err
+	}
+	for i := range in.Lines {
+		in.Lines[i].VATRateBP, in.Lines[i].TaxNote = lines[i].VATRateBP, lines[i].TaxNote
+	}
+	return nil
 }
 
 func (t *Store) insertQuote(ctx context.Context, tx *sql.Tx, id, number string, version int, previousID, actorID string, in QuoteInput) error {
@@ -471,7 +484,11 @@ func (t *Store) UpdateQuoteDraft(ctx context.Context, v Viewer, id string, in Qu
 		if q.Number != "" {
 			in.ClientID = q.ClientID // a revision stays with its quote's client
 		}
-		if err := checkQuoteRefs(ctx, tx, v, &in); err != nil {
+		kept, err := keptTaxPresets(ctx, tx, "quote_lines", "quote_id", id)
+		if err != nil {
+			return err
+		}
+		if err := checkQuoteRefs(ctx, tx, v, &in, kept); err != nil {
 			return err
 		}
 		tot := QuoteTotals(in.Lines, in.DiscountBP)
