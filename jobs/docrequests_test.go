@@ -2,9 +2,6 @@ package jobs
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +10,6 @@ import (
 	"mintedmind/app"
 	"mintedmind/db/tenant"
 	"mintedmind/live"
-	"mintedmind/mail"
 	"mintedmind/mail/mailtest"
 )
 
@@ -24,34 +20,9 @@ import (
 func TestDocumentReminders(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	control, pool, clk := mustOpen(t)
-	smtp := mailtest.Start(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	mailer, err := mail.New(control, mail.Config{URL: smtp.URL(), From: "MintedMind <no-reply@example.test>"}, os.DirFS("../views"), clk, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, owner, err := app.CreateAgency(ctx, control, pool, app.NewAgency{Name: "Agency docs", Slug: "docs-a", OwnerName: "O", OwnerEmail: "o@docs-a.test", OwnerPasswordHash: "x"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn, release, err := pool.Acquire(ctx, a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	v, actor := tenant.Viewer{UserID: owner.ID}, tenant.Actor{ID: owner.ID, Name: owner.Name}
-	cl, err := tn.CreateClient(ctx, v, tenant.ClientInput{Name: "Client", Kind: "company"}, tenant.Audit{Action: "client.created"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, _, err := tn.CreateContactInvite(ctx, v, cl.ID, "contact@docs-a.test", owner.ID, time.Hour, tenant.Audit{Action: "invite.created"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tn.AcceptInvite(ctx, token, "Cora Contact", "not a real hash", tenant.Audit{Action: "invite.accepted"}); err != nil {
-		t.Fatal(err)
-	}
+	f := mustContactFixture(t, "Agency docs", "docs-a", "contact@docs-a.test")
+	control, pool, clk, smtp, log, mailer := f.control, f.pool, f.clk, f.smtp, f.log, f.mailer
+	a, owner, tn, v, actor, cl := f.agency, f.owner, f.tn, f.v, f.actor, f.client
 	k, err := tn.CreateCase(ctx, v, actor, tenant.CaseInput{ClientID: cl.ID, Title: "Visa"})
 	if err != nil {
 		t.Fatal(err)
@@ -163,34 +134,9 @@ func TestDocumentReminders(t *testing.T) {
 func TestDocumentReminderAnswersToTheCase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	control, pool, clk := mustOpen(t)
-	smtp := mailtest.Start(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	mailer, err := mail.New(control, mail.Config{URL: smtp.URL(), From: "MintedMind <no-reply@example.test>"}, os.DirFS("../views"), clk, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, owner, err := app.CreateAgency(ctx, control, pool, app.NewAgency{Name: "Agency replies", Slug: "docs-r", OwnerName: "O", OwnerEmail: "o@docs-r.test", OwnerPasswordHash: "x"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn, release, err := pool.Acquire(ctx, a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	v, actor := tenant.Viewer{UserID: owner.ID}, tenant.Actor{ID: owner.ID, Name: owner.Name}
-	cl, err := tn.CreateClient(ctx, v, tenant.ClientInput{Name: "Client", Kind: "company"}, tenant.Audit{Action: "client.created"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, _, err := tn.CreateContactInvite(ctx, v, cl.ID, "cora@docs-r.test", owner.ID, time.Hour, tenant.Audit{Action: "invite.created"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tn.AcceptInvite(ctx, token, "Cora Contact", "not a real hash", tenant.Audit{Action: "invite.accepted"}); err != nil {
-		t.Fatal(err)
-	}
+	f := mustContactFixture(t, "Agency replies", "docs-r", "cora@docs-r.test")
+	control, pool, clk, smtp, log, mailer := f.control, f.pool, f.clk, f.smtp, f.log, f.mailer
+	tn, v, actor, cl := f.tn, f.v, f.actor, f.client
 	other, err := tn.CreateCase(ctx, v, actor, tenant.CaseInput{ClientID: cl.ID, Title: "Other case"})
 	if err != nil {
 		t.Fatal(err)

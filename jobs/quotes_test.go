@@ -2,20 +2,14 @@ package jobs
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/tenant"
-	"mintedmind/mail"
-	"mintedmind/mail/mailtest"
 )
 
 // TestQuoteExpiry: an open quote gets one reminder a week before its
@@ -27,34 +21,9 @@ import (
 func TestQuoteExpiry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	control, pool, clk := mustOpen(t)
-	smtp := mailtest.Start(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	mailer, err := mail.New(control, mail.Config{URL: smtp.URL(), From: "MintedMind <no-reply@example.test>"}, os.DirFS("../views"), clk, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, owner, err := app.CreateAgency(ctx, control, pool, app.NewAgency{Name: "Agency quotes", Slug: "quotes-a", OwnerName: "O", OwnerEmail: "o@quotes-a.test", OwnerPasswordHash: "x"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tn, release, err := pool.Acquire(ctx, a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	v, actor := tenant.Viewer{UserID: owner.ID}, tenant.Actor{ID: owner.ID, Name: owner.Name}
-	cl, err := tn.CreateClient(ctx, v, tenant.ClientInput{Name: "Client", Kind: "company"}, tenant.Audit{Action: "client.created"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, _, err := tn.CreateContactInvite(ctx, v, cl.ID, "contact@quotes-a.test", owner.ID, time.Hour, tenant.Audit{Action: "invite.created"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tn.AcceptInvite(ctx, token, "Cora Contact", "not a real hash", tenant.Audit{Action: "invite.accepted"}); err != nil {
-		t.Fatal(err)
-	}
+	f := mustContactFixture(t, "Agency quotes", "quotes-a", "contact@quotes-a.test")
+	control, pool, clk, smtp, log, mailer := f.control, f.pool, f.clk, f.smtp, f.log, f.mailer
+	a, tn, v, actor, cl := f.agency, f.tn, f.v, f.actor, f.client
 	sent := func(validUntil string) *tenant.Quote {
 		t.Helper()
 		q, err := tn.CreateQuote(ctx, v, actor, tenant.QuoteInput{ClientID: cl.ID, Currency: "EUR", ValidUntil: validUntil,
