@@ -112,12 +112,12 @@ func (t *Store) SaveCatalogueItem(ctx context.Context, id string, in CatalogueIt
 	err := t.Tx(ctx, func(tx *sql.Tx) error {
 		var preset any // NULL without one
 		if in.TaxPresetID != "" {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tax_presets WHERE id = ? AND archived_at IS NULL`, in.TaxPresetID).Scan(&n); err != nil {
-				return fmt.Errorf("db: read tax preset %s: %w", in.TaxPresetID, err)
-			}
-			if n == 0 {
+			_, _, err := activeTaxPreset(ctx, tx, in.TaxPresetID)
+			if err == sql.ErrNoRows {
 				return apperr.FieldErrors(map[string]string{"tax_preset": "Choose one of your tax presets, or none."})
+			}
+			if err != nil {
+				return fmt.Errorf("db: read tax preset %s: %w", in.TaxPresetID, err)
 			}
 			preset = in.TaxPresetID
 		}

@@ -184,7 +184,8 @@ func resolveTaxPresets(ctx context.Context, tx *sql.Tx, lines []billing.Line, ke
 		if l.TaxPresetID == "" {
 			continue
 		}
-		err := tx.QueryRowContext(ctx, `SELECT vat_rate_bp, note FROM tax_presets WHERE id = ? AND archived_at IS NULL`, l.TaxPresetID).Scan(&l.VATRateBP, &l.TaxNote)
+		var err error
+		l.VATRateBP, l.TaxNote, err = activeTaxPreset(ctx, tx, l.TaxPresetID)
 		switch {
 		case err == sql.ErrNoRows && kept[l.TaxPresetID].TaxPresetID != "":
 			l.VATRateBP, l.TaxNote = kept[l.TaxPresetID].VATRateBP, kept[l.TaxPresetID].TaxNote
@@ -195,6 +196,14 @@ func resolveTaxPresets(ctx context.Context, tx *sql.Tx, lines []billing.Line, ke
 		}
 	}
 	return apperr.FieldErrors(f)
+}
+
+// activeTaxPreset reads preset id's rate and legal note inside tx: the
+// one rule of which presets a line or a catalogue item may take. An
+// archived preset, or one that is not this agency's, is sql.ErrNoRows.
+func activeTaxPreset(ctx context.Context, tx *sql.Tx, id string) (vatRateBP int64, note string, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT vat_rate_bp, note FROM tax_presets WHERE id = ? AND archived_at IS NULL`, id).Scan(&vatRateBP, &note)
+	return vatRateBP, note, err
 }
 
 // keptTaxPresets are the presets the stored lines of a draft (table's
