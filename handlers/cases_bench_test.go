@@ -4,9 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"mintedmind/handlers"
 
 	"github.com/google/uuid"
 	"github.com/valyala/fasthttp"
@@ -72,22 +76,30 @@ func mustSeedCases(tb testing.TB, e *env, a *agency, clients, n int) string {
 // BenchmarkCasePages serves the case list (50 rows of 5,000 cases) and a
 // case page with a 200-event history, the whole request through the
 // middleware (agency, session, settings) but without the network, next to
-// the dashboard as a baseline for what every signed-in page costs.
+// the dashboard as a baseline for what every signed-in page costs, and
+// the same 50 cases as the API's JSON list (an API token with the cases
+// read scope; the per-token rate limit raised out of the way), so that
+// the two lists are measured in one run.
 //
 //	go test -run '^$' -bench BenchmarkCasePages -benchmem ./handlers/
 func BenchmarkCasePages(b *testing.B) {
-	t, e := mustBenchEnv(b)
+	t, e := mustBenchEnv(b, func(c *handlers.Config) {
+		c.APILimit = handlers.Limit{Max: 1 << 30, Window: time.Hour}
+	})
 	a := e.mustSignup(t, "bench")
 	long := mustSeedCases(b, e, a, 500, 5000)
+	token := mustAPIToken(t, e, a, "Bench", url.Values{"scope_cases": {"read"}}).headers["Authorization"]
 	benchPages(b, e, a, []benchPage{
-		{"dashboard", "/a/" + a.Slug},
-		{"case list", "/a/" + a.Slug + "/cases"},
-		{"case page with 200 events", "/a/" + a.Slug + "/cases/" + long},
+		{name: "dashboard", path: "/a/" + a.Slug},
+		{name: "case list", path: "/a/" + a.Slug + "/cases"},
+		{name: "API case list", path: "/api/v1/cases?limit=50", authorization: token},
+		{name: "case page with 200 events", path: "/a/" + a.Slug + "/cases/" + long},
 	})
 }
 
-// benchPage is a page a benchmark reads, signed in as the agency's owner.
-type benchPage struct{ name, path string }
+// benchPage is a page a benchmark reads, signed in as the agency's owner,
+// or with an API token when authorization is set (the header's value).
+type benchPage struct{ name, path, authorization string }
 
 // benchPages runs a sub-benchmark per page: the app's handler called
 // directly, in parallel, each request signed in as a's owner.
@@ -103,7 +115,11 @@ func benchPages(b *testing.B, e *env, a *agency, pages []benchPage) {
 					ctx.Request.Reset()
 					ctx.Response.Reset()
 					ctx.Request.SetRequestURI(page.path)
-					ctx.Request.Header.Set("Cookie", cookie)
+					if page.authorization != "" {
+						ctx.Request.Header.Set("Authorization", page.authorization)
+					} else {
+						ctx.Request.Header.Set("Cookie", cookie)
+					}
 					handler(&ctx)
 					if ctx.Response.StatusCode() != 200 {
 						b.Fatalf("status %d", ctx.Response.StatusCode())
@@ -117,9 +133,9 @@ func benchPages(b *testing.B, e *env, a *agency, pages []benchPage) {
 // mustBenchEnv is mustNewEnv for a benchmark. The env helpers take a
 // *testing.T; this one lives as long as the benchmark, which does the
 // clean-up they would have registered.
-func mustBenchEnv(b *testing.B) (*testing.T, *env) {
+func mustBenchEnv(b *testing.B, opts ...func(*handlers.Config)) (*testing.T, *env) {
 	t := &testing.T{}
-	e := mustNewEnv(t)
+	e := mustNewEnv(t, opts...)
 	b.Cleanup(func() {
 		e.pool.Close()
 		e.control.Close()

@@ -22,8 +22,8 @@ func BenchmarkClientPages(b *testing.B) {
 	}
 	release()
 	benchPages(b, e, a, []benchPage{
-		{"client list", "/a/" + a.Slug + "/clients"},
-		{"client search ma", "/a/" + a.Slug + "/clients?q=ma"},
-		{"global search", "/a/" + a.Slug + "/search?q=invoice"},
+		{name: "client list", path: "/a/" + a.Slug + "/clients"},
+		{name: "client search ma", path: "/a/" + a.Slug + "/clients?q=ma"},
+		{name: "global search", path: "/a/" + a.Slug + "/search?q=invoice"},
 	})
 }
