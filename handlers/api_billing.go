@@ -82,6 +82,11 @@ func (h *Handlers) APIInvoice(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
+	return apiJSON(c, fiber.StatusOK, apiInvoiceOf(inv), true)
+}
+
+// apiInvoiceOf is an invoice as the API writes it.
+func apiInvoiceOf(inv *tenant.Invoice) apiInvoice {
 	out := apiInvoice{apiInvoiceRow: apiInvoiceRow{ID: inv.ID, Kind: inv.Kind, Number: inv.Number, ClientID: inv.ClientID, Status: inv.Status,
 		Currency: inv.Currency, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Total: inv.Total, Paid: inv.Paid},
 		CaseID: inv.CaseID, Notes: inv.Notes, Subtotal: inv.Subtotal, VATTotal: inv.VATTotal, DiscountBP: inv.DiscountBP, Lines: []apiInvoiceLine{},
@@ -89,7 +94,7 @@ func (h *Handlers) APIInvoice(c *fiber.Ctx, r *Request) error {
 	for _, l := range inv.Lines {
 		out.Lines = append(out.Lines, apiInvoiceLineOf(l))
 	}
-	return apiJSON(c, fiber.StatusOK, out, true)
+	return out
 }
 
 // apiPayment is a payment recorded on an invoice.

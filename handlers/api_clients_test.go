@@ -31,6 +31,13 @@ var apiV1Matrix = map[string]matrixRow{
 	"GET /api/v1/invoices/:id/payments":    {allowed: everyone},
 	"GET /api/v1/quotes":                   {allowed: everyone},
 
+	"POST /api/v1/invoices":              {allowed: everyone},
+	"PATCH /api/v1/invoices/:id":         {allowed: everyone},
+	"POST /api/v1/invoices/:id/issue":    {allowed: everyone},
+	"POST /api/v1/invoices/:id/payments": {allowed: everyone},
+	"POST /api/v1/invoices/:id/void":     {allowed: everyone},
+	"GET /api/v1/invoices/:id/pdf":       {allowed: everyone},
+
 	"GET /api/v1/webhooks":                                     {allowed: everyone},
 	"POST /api/v1/webhooks":                                    {allowed: everyone},
 	"GET /api/v1/webhooks/:id":                                 {allowed: everyone},

@@ -23,6 +23,7 @@ type apiFixture struct {
 	*portalFixture
 	b                        *agency
 	invY, quoteY             string
+	draftY                   string // a draft invoice of Y, which the invoice writes issue and void
 	bClient, bCase, bInvoice string
 	full, bFull              *browser
 	staffID                  string
@@ -46,6 +47,7 @@ func mustAPIFixture(t *testing.T) *apiFixture {
 	wantStatus(t, f.a.Owner.post("/a/"+f.a.Slug+"/invoices/"+f.invY+"/payments",
 		url.Values{"amount": {"21"}, "paid_on": {"2026-11-02"}, "method": {tenant.MethodCash}, "reference": {"till 1"}}), http.StatusSeeOther)
 	f.quoteY = f.mustSentQuote(t, f.y)
+	f.draftY = f.mustDraftInvoice(t, f.y)
 	f.b = f.e.mustSignup(t, "apib")
 	f.bClient = f.e.mustCaseClient(t, f.b, "Bravo Other", "")
 	f.bCase = mustCreateCase(t, f.b.Owner, f.b, url.Values{"client_id": {f.bClient}, "title": {"Bravo case"}})
@@ -71,6 +73,8 @@ func (f *apiFixture) pathOf(t *testing.T, route string) string {
 			return f.y
 		case strings.HasPrefix(route, "/api/v1/cases/"):
 			return f.caseY
+		case route == "/api/v1/invoices/:id" || strings.HasSuffix(route, "/issue") || strings.HasSuffix(route, "/void"):
+			return f.draftY // the draft: changed, issued, then voided down the table
 		case strings.HasPrefix(route, "/api/v1/invoices/"):
 			return f.invY
 		}
@@ -91,6 +95,11 @@ func (f *apiFixture) bodyOf(t *testing.T, key string) string {
 		"PATCH /api/v1/cases/:id":                                  fmt.Sprintf(`{"status":"in_progress","assignee_id":"","due_date":"2026-12-01","labels":["api"]}`),
 		"POST /api/v1/cases/:id/messages":                          `{"body":"Matrix message"}`,
 		"POST /api/v1/cases/:id/notes":                             `{"body":"Matrix note","visible_to_client":false}`,
+		"POST /api/v1/invoices":                                    fmt.Sprintf(`{"client_id":%q,"lines":[{"description":"Matrix work","quantity_milli":1000,"unit_price":5000,"vat_rate_bp":2100}]}`, f.y),
+		"PATCH /api/v1/invoices/:id":                               `{"notes":"Matrix notes"}`,
+		"POST /api/v1/invoices/:id/issue":                          "",
+		"POST /api/v1/invoices/:id/payments":                       `{"amount":100,"paid_on":"2026-11-02","method":"bank_transfer"}`,
+		"POST /api/v1/invoices/:id/void":                           `{"reason":"Matrix void"}`,
 		"POST /api/v1/webhooks":                                    `{"url":"https://93.184.215.14/matrix","events":["client.created"]}`,
 		"PATCH /api/v1/webhooks/:id":                               `{"description":"Matrix changed","events":["client.created","case.closed"],"enabled":false}`,
 		"POST /api/v1/webhooks/:id/rotate-secret":                  "",
@@ -110,7 +119,7 @@ func (f *apiFixture) stateOfA(t *testing.T) string {
 		(SELECT count(*) || ':' || COALESCE(max(updated_at), 0) || ':' || COALESCE(group_concat(name), '') FROM clients) || '|' ||
 		(SELECT count(*) || ':' || COALESCE(max(updated_at), 0) || ':' || COALESCE(group_concat(status || COALESCE(assignee_id, '') || COALESCE(due_date, '')), '') FROM cases) || '|' ||
 		(SELECT count(*) FROM notes) || '|' || (SELECT count(*) FROM case_events) || '|' || (SELECT count(*) FROM documents) || '|' ||
-		(SELECT count(*) FROM invoices) || '|' || (SELECT count(*) FROM payments) || '|' || (SELECT count(*) FROM quotes) || '|' ||
+		(SELECT count(*) || ':' || COALESCE(group_concat(status || COALESCE(number, '') || COALESCE(notes, '')), '') FROM invoices) || '|' || (SELECT count(*) FROM payments) || '|' || (SELECT count(*) FROM quotes) || '|' ||
 		(SELECT count(*) FROM audit_log WHERE action NOT LIKE 'api_token.%') || '|' || (SELECT count(*) FROM case_labels) || '|' ||
 		(SELECT count(*) || ':' || COALESCE(group_concat(url || events || enabled || failures || secret || description), '') FROM webhook_endpoints) || '|' ||
 		(SELECT count(*) || ':' || COALESCE(group_concat(state || next_at || attempts), '') FROM webhook_deliveries)`)
@@ -177,7 +186,7 @@ func TestAPIIsolationMatrix(t *testing.T) {
 	wantStatus(t, expired.get("/api/v1/clients"), http.StatusOK)
 	f.e.clock.Advance(72 * time.Hour)
 
-	aIDs := []string{f.x, f.y, f.caseX, f.caseY, f.docY, f.invY, f.quoteY, f.hook, f.hookDelivery}
+	aIDs := []string{f.x, f.y, f.caseX, f.caseY, f.docY, f.invY, f.draftY, f.quoteY, f.hook, f.hookDelivery}
 	routes := apiRoutesOf()
 	before := f.stateOfA(t)
 	for _, r := range routes {

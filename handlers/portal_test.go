@@ -228,14 +228,21 @@ func TestPortalRoutesRefuseAnotherClientsIDs(t *testing.T) {
 // a client and returns its id.
 func (f *portalFixture) mustIssueInvoice(t *testing.T, clientID string) string {
 	t.Helper()
+	id := f.mustDraftInvoice(t, clientID)
+	wantStatus(t, f.a.Owner.post("/a/"+f.a.Slug+"/invoices/"+id+"/issue", nil), http.StatusSeeOther)
+	return id
+}
+
+// mustDraftInvoice saves a draft invoice of clientID (one line of 100 EUR
+// at 21 % VAT) in the staff editor and returns its id.
+func (f *portalFixture) mustDraftInvoice(t *testing.T, clientID string) string {
+	t.Helper()
 	b := f.a.Owner
 	b.get("/a/" + f.a.Slug + "/invoices/new")
 	res := b.post("/a/"+f.a.Slug+"/invoices", url.Values{"client_id": {clientID}, "currency": {"EUR"}, "issue_date": {"2026-11-02"}, "terms_days": {"14"},
 		"line_description": {"Website"}, "line_quantity": {"1"}, "line_price": {"100"}, "line_vat": {"21"}})
 	wantStatus(t, res, http.StatusSeeOther)
-	id := strings.TrimPrefix(res.Header.Get("Location"), "/a/"+f.a.Slug+"/invoices/")
-	wantStatus(t, b.post("/a/"+f.a.Slug+"/invoices/"+id+"/issue", nil), http.StatusSeeOther)
-	return id
+	return strings.TrimPrefix(res.Header.Get("Location"), "/a/"+f.a.Slug+"/invoices/")
 }
 
 func TestPortalInvoices(t *testing.T) {

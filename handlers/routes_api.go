@@ -36,6 +36,14 @@ var apiV1Routes = []Route{
 	apiRoute("GET", "/api/v1/invoices", "invoices:read", (*Handlers).APIInvoices),
 	apiRoute("GET", "/api/v1/invoices/:id", "invoices:read", (*Handlers).APIInvoice),
 	apiRoute("GET", "/api/v1/invoices/:id/payments", "invoices:read", (*Handlers).APIInvoicePayments),
+	// Invoice writes (api_invoices_write.go), in the order a draft lives:
+	// created, changed, issued, paid, voided.
+	apiRoute("POST", "/api/v1/invoices", "invoices:write", (*Handlers).APIInvoiceCreate),
+	apiRoute("PATCH", "/api/v1/invoices/:id", "invoices:write", (*Handlers).APIInvoiceUpdate),
+	apiRoute("POST", "/api/v1/invoices/:id/issue", "invoices:write", (*Handlers).APIInvoiceIssue),
+	apiRoute("POST", "/api/v1/invoices/:id/payments", "invoices:write", (*Handlers).APIInvoicePaymentCreate),
+	apiRoute("POST", "/api/v1/invoices/:id/void", "invoices:write", (*Handlers).APIInvoiceVoid),
+	apiRoute("GET", "/api/v1/invoices/:id/pdf", "invoices:read", (*Handlers).APIInvoicePDF),
 	apiRoute("GET", "/api/v1/quotes", "invoices:read", (*Handlers).APIQuotes), // quotes are billing: no area of their own
 	// Settings › Webhooks (api_webhooks.go); an endpoint's deletion last,
 	// so a walk down the table meets the endpoint on every row before.
