@@ -17,11 +17,14 @@ import (
 // contact emailed, audited as the token), then a draft-only change is 409;
 // more than is owed is refused (422 on amount, as the UI), a payment is
 // recorded (201, paid); the PDF is the staff download's; a paid invoice is
-// not voided, an unpaid one is, with a reason.
+// not voided, an unpaid one is, with a reason; each write queues the
+// webhook the UI's does.
 func TestAPIInvoiceLifecycle(t *testing.T) {
 	t.Parallel()
 	f := mustAPIFixture(t)
 	tok := f.full
+	wantStatus(t, f.a.Owner.post("/a/"+f.a.Slug+"/settings/webhooks", url.Values{"url": {"https://93.184.215.14/hooks"},
+		"events": {"invoice.issued", "payment.recorded", "invoice.paid", "invoice.voided"}}), http.StatusOK)
 	invoices := func() string {
 		return f.e.caseQuery(t, f.a, `SELECT count(*) || ':' || group_concat(status || COALESCE(notes, '')) FROM invoices`)
 	}
@@ -108,6 +111,11 @@ func TestAPIInvoiceLifecycle(t *testing.T) {
 	wantStatus(t, res, http.StatusOK)
 	if !strings.Contains(res.Body, `"status":"void"`) {
 		t.Fatalf("voided %s", res.Body)
+	}
+	// The webhooks of the UI's writes, queued by the same code.
+	events := f.e.caseQuery(t, f.a, `SELECT group_concat(event, ' ') FROM (SELECT event FROM webhook_deliveries ORDER BY event)`)
+	if events != "invoice.issued invoice.issued invoice.paid invoice.voided payment.recorded" {
+		t.Fatalf("webhook deliveries %q", events)
 	}
 }
 
