@@ -121,7 +121,8 @@ func TestAPIInvoiceLifecycle(t *testing.T) {
 
 // TestAPIInvoiceBadInput: each invoice write refuses bad input with 422
 // naming the field (in the body's names), and writes nothing; another
-// agency's client is refused too.
+// agency's client is refused too, and another agency's invoice is 404 on
+// every invoice route with A's token, B's invoices unchanged.
 func TestAPIInvoiceBadInput(t *testing.T) {
 	t.Parallel()
 	f := mustAPIFixture(t)
@@ -158,6 +159,30 @@ func TestAPIInvoiceBadInput(t *testing.T) {
 	}
 	if got := f.stateOfA(t); got != before {
 		t.Fatalf("refused input changed agency A:\nbefore %s\nafter  %s", before, got)
+	}
+	// B's own draft, made with B's token, is not found with A's.
+	res := f.bFull.api(t, "POST", "/api/v1/invoices", fmt.Sprintf(`{"client_id":%q,"lines":[%s]}`, f.bClient, line))
+	wantStatus(t, res, http.StatusCreated)
+	var bDraft map[string]any
+	mustJSON(t, res.Body, &bDraft)
+	bID, _ := bDraft["id"].(string)
+	stateOfB := func() string {
+		return f.e.caseQuery(t, f.b, `SELECT count(*) || group_concat(status || COALESCE(notes, '')) FROM invoices`) +
+			f.e.caseQuery(t, f.b, `SELECT count(*) FROM payments`)
+	}
+	beforeB := stateOfB()
+	for _, tc := range []struct{ method, path, body string }{
+		{"GET", "/api/v1/invoices/" + bID, ""},
+		{"PATCH", "/api/v1/invoices/" + bID, `{"notes":"From A"}`},
+		{"POST", "/api/v1/invoices/" + bID + "/issue", ""},
+		{"POST", "/api/v1/invoices/" + bID + "/payments", `{"amount":100,"paid_on":"2026-11-02","method":"cash"}`},
+		{"POST", "/api/v1/invoices/" + bID + "/void", `{"reason":"From A"}`},
+		{"GET", "/api/v1/invoices/" + bID + "/pdf", ""},
+	} {
+		problemOf(t, f.full.api(t, tc.method, tc.path, tc.body), http.StatusNotFound)
+	}
+	if got := stateOfB(); got != beforeB {
+		t.Fatalf("A's token changed B's invoices: %s → %s", beforeB, got)
 	}
 	reader := mustAPIToken(t, f.e, f.a, "Invoice reader", url.Values{"scope_invoices": {"read"}})
 	wantStatus(t, reader.api(t, "GET", "/api/v1/invoices/"+f.invY+"/pdf", ""), http.StatusOK)
