@@ -172,9 +172,6 @@ func (h *Handlers) APIInvoiceUpdate(c *fiber.Ctx, r *Request) error {
 	if p.TermsDays != nil {
 		body.TermsDays = p.TermsDays
 	}
-	if old.Kind == tenant.KindCreditNote { // as the UI: a credit note stays its invoice's client's
-		body.ClientID, body.CaseID = old.ClientID, old.CaseID
-	}
 	s, err := r.Tenant.BillingSettings(c.UserContext())
 	if err != nil {
 		return err
