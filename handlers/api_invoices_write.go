@@ -180,7 +180,7 @@ func (h *Handlers) APIInvoiceUpdate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.Tenant.UpdateDraft(c.UserContext(), v, id, in); err != nil {
+	if err := r.Tenant.UpdateDraft(c.UserContext(), v, id, old.UpdatedAt.Unix(), in); err != nil {
 		return apiInvoiceError(err)
 	}
 	return h.apiInvoiceAnswer(c, r, v, id, fiber.StatusOK)

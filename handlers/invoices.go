@@ -396,7 +396,7 @@ func (h *Handlers) InvoiceUpdate(c *fiber.Ctx, r *Request) error {
 	}
 	in, errs := form.input()
 	if len(errs) == 0 {
-		err = t.UpdateDraft(c.UserContext(), v, id, in)
+		err = t.UpdateDraft(c.UserContext(), v, id, 0, in)
 	} else {
 		err = invoiceFormError(errs)
 	}

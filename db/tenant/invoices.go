@@ -365,8 +365,10 @@ func (t *Store) insertDraft(ctx context.Context, tx *sql.Tx, id, kind, creditFor
 }
 
 // UpdateDraft replaces a draft's fields and lines. Issued invoices are
-// never edited: a correction is a credit note.
-func (t *Store) UpdateDraft(ctx context.Context, v Viewer, id string, in InvoiceInput) error {
+// never edited: a correction is a credit note. A version other than 0 is
+// the draft's UpdatedAt (Unix seconds) as the caller read it: a draft
+// changed since is refused (Conflict), nothing written.
+func (t *Store) UpdateDraft(ctx context.Context, v Viewer, id string, version int64, in InvoiceInput) error {
 	if err := in.Validate(); err != nil {
 		return err
 	}
@@ -377,6 +379,9 @@ func (t *Store) UpdateDraft(ctx context.Context, v Viewer, id string, in Invoice
 		}
 		if inv.Status != InvoiceDraft {
 			return apperr.New(apperr.Conflict, "%s is issued and can't be changed: issue a credit note to correct it.", inv.Label())
+		}
+		if version != 0 && inv.UpdatedAt.Unix() != version {
+			return apperr.New(apperr.Conflict, "Someone else changed this draft since you read it. Read it again and apply your change to what is there now.")
 		}
 		if inv.Kind == KindCreditNote {
 			in.ClientID, in.CaseID = inv.ClientID, inv.CaseID // a credit note stays with its invoice's client

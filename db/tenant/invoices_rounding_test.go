@@ -62,7 +62,7 @@ func TestInvoiceTotalsRoundVATOncePerRate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := tn.UpdateDraft(ctx, everything(owner), draft.ID, invoiceInput(client, halfEuro("a", 2100), halfEuro("b", 2100))); err != nil {
+		if err := tn.UpdateDraft(ctx, everything(owner), draft.ID, 0, invoiceInput(client, halfEuro("a", 2100), halfEuro("b", 2100))); err != nil {
 			t.Fatal(err)
 		}
 		got, err := tn.Invoice(ctx, tenant.Viewer{}, draft.ID)

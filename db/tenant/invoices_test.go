@@ -91,6 +91,20 @@ func TestInvoiceLifecycle(t *testing.T) {
 	if draft.Number != "" || draft.Status != tenant.InvoiceDraft || draft.Total != 15000+3150+999+90 || draft.DueDate != "2026-11-16" {
 		t.Fatalf("draft %+v", draft)
 	}
+	t.Run("a draft changed since it was read is not overwritten", func(t *testing.T) {
+		stale := draft.UpdatedAt.Unix() - 1
+		changed := in
+		changed.Notes = "a stale edit"
+		if err := tn.UpdateDraft(ctx, v, draft.ID, stale, changed); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("stale version: %v, want a conflict", err)
+		}
+		if got, err := tn.Invoice(ctx, v, draft.ID); err != nil || got.Notes == "a stale edit" || !got.UpdatedAt.Equal(draft.UpdatedAt) {
+			t.Fatalf("after a refused stale edit: %+v, %v", got, err)
+		}
+		if err := tn.UpdateDraft(ctx, v, draft.ID, draft.UpdatedAt.Unix(), in); err != nil {
+			t.Fatalf("current version: %v", err)
+		}
+	})
 	t.Run("another agency's viewer can't see it", func(t *testing.T) {
 		if _, err := otherTn.Invoice(ctx, v, draft.ID); !apperr.Is(err, apperr.NotFound) {
 			t.Fatal(err)
@@ -104,7 +118,7 @@ func TestInvoiceLifecycle(t *testing.T) {
 		t.Fatalf("issued %+v", issued)
 	}
 	t.Run("issued invoices are never edited, deleted or issued again", func(t *testing.T) {
-		if err := tn.UpdateDraft(ctx, v, issued.ID, in); !apperr.Is(err, apperr.Conflict) {
+		if err := tn.UpdateDraft(ctx, v, issued.ID, 0, in); !apperr.Is(err, apperr.Conflict) {
 			t.Fatal(err)
 		}
 		if err := tn.DeleteDraft(ctx, v, issued.ID, tenant.Audit{Action: "invoice.draft_deleted"}); !apperr.Is(err, apperr.Conflict) {
@@ -173,7 +187,7 @@ func TestInvoiceLifecycle(t *testing.T) {
 		}
 		in := cn.InvoiceInput
 		in.Lines = []billing.Line{{Description: "Discount", QuantityMilli: 1000, UnitPrice: 1000, VATRateBP: 0}}
-		if err := tn.UpdateDraft(ctx, v, cn.ID, in); err != nil {
+		if err := tn.UpdateDraft(ctx, v, cn.ID, 0, in); err != nil {
 			t.Fatal(err)
 		}
 		cn, err = tn.IssueInvoice(ctx, v, actor, "Agency", cn.ID, tenant.Audit{Action: "invoice.issued"})

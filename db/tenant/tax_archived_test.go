@@ -37,7 +37,7 @@ func TestDraftKeepsArchivedPreset(t *testing.T) {
 	}
 
 	t.Run("the draft keeps it", func(t *testing.T) {
-		if err := tn.UpdateDraft(ctx, v, inv.ID, invoiceInput(client, line)); err != nil {
+		if err := tn.UpdateDraft(ctx, v, inv.ID, 0, invoiceInput(client, line)); err != nil {
 			t.Fatal(err)
 		}
 		got, err := tn.Invoice(ctx, v, inv.ID)
@@ -52,7 +52,7 @@ func TestDraftKeepsArchivedPreset(t *testing.T) {
 	t.Run("a new invoice or a draft that never had it is refused", func(t *testing.T) {
 		_, err := tn.CreateInvoice(ctx, v, actor, invoiceInput(client, line))
 		wantCode(t, err, apperr.Invalid)
-		err = tn.UpdateDraft(ctx, v, other.ID, invoiceInput(client, line))
+		err = tn.UpdateDraft(ctx, v, other.ID, 0, invoiceInput(client, line))
 		wantCode(t, err, apperr.Invalid)
 		if apperr.FieldsOf(err)["line_tax.0"] == "" {
 			t.Fatalf("no message on the line: %v", err)
