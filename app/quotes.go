@@ -18,7 +18,8 @@ import (
 func QuoteDocument(q *tenant.Quote, s tenant.BillingSettings, agencyName string) invoicepdf.Document {
 	lines := tenant.QuoteBillingLines(q.Lines, q.DiscountBP)
 	d := invoicepdf.Document{Title: "Quote", Number: q.Label(), IssueDate: q.IssueDate, Currency: q.Currency,
-		Reference: "Valid until " + q.ValidUntil, Seller: q.Seller, Buyer: q.Buyer, Lines: lines, Totals: billing.Compute(lines), Logo: s.Logo}
+		Reference: "Valid until " + q.ValidUntil, Seller: q.Seller, Buyer: q.Buyer, Lines: lines, Totals: billing.Compute(lines), Logo: s.Logo,
+		TaxNotes: tenant.QuoteTaxNotes(q.Lines)}
 	var notes []string
 	if q.Terms != "" {
 		notes = append(notes, q.Terms)

@@ -23,6 +23,7 @@ type invoiceView struct {
 	Groups                    []invoiceGroupView
 	Lines                     []invoiceShownLine
 	TaxNotes                  []string // the legal notes of the lines' tax presets
+	Lang                      string   // the viewer's language
 	IsDraft, IsOpen, IsCredit bool
 }
 
@@ -58,7 +59,7 @@ func (h *Handlers) newInvoiceView(r *Request, inv *tenant.Invoice) invoiceView {
 	if inv.CaseID != "" {
 		v.CaseURL, v.CaseLabel = caseBase(r)+"/"+inv.CaseID, tenant.CaseNumber(inv.CaseNumber)
 	}
-	v.TaxNotes = billing.TaxNotes(inv.InvoiceInput.Lines)
+	v.TaxNotes, v.Lang = billing.TaxNotes(inv.InvoiceInput.Lines), r.Lang()
 	for _, g := range tot.ByRate {
 		v.Groups = append(v.Groups, invoiceGroupView{billing.FormatRate(g.RateBP) + "%", r.money(g.Net, inv.Currency), r.money(g.VAT, inv.Currency)})
 	}

@@ -289,7 +289,8 @@ type quoteView struct {
 	TotalDiscountRate                                 string // "5%", "" for none
 	Groups                                            []invoiceGroupView
 	Lines                                             []quoteShownLine
-	Answerable                                        bool // the client may still accept or decline
+	TaxNotes                                          []string // the legal notes of the chosen lines' tax presets
+	Answerable                                        bool     // the client may still accept or decline
 	AcceptedAt                                        string
 	Starts                                            []string // what acceptance starts, as sentences (staff)
 	Started                                           []quoteStartedLink
@@ -332,6 +333,7 @@ func (h *Handlers) newQuoteView(r *Request, base string, q *tenant.Quote) quoteV
 	for _, g := range tot.ByRate {
 		v.Groups = append(v.Groups, invoiceGroupView{billing.FormatRate(g.RateBP) + "%", r.money(g.Net, q.Currency), r.money(g.VAT, q.Currency)})
 	}
+	v.TaxNotes = tenant.QuoteTaxNotes(q.Lines)
 	for i, l := range q.Lines {
 		sl := quoteShownLine{Index: i, Description: l.Description, Quantity: billing.FormatQuantity(l.QuantityMilli), VAT: billing.FormatRate(l.VATRateBP) + "%",
 			Price: r.money(l.UnitPrice, ""), Net: r.money(l.Net()-l.Discount(l.DiscountBP), ""), Optional: l.Optional, Chosen: l.Chosen || !l.Optional,

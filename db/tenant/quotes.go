@@ -137,6 +137,13 @@ func QuoteTotals(lines []QuoteLine, totalBP int64) billing.Totals {
 	return billing.Compute(QuoteBillingLines(lines, totalBP))
 }
 
+// QuoteTaxNotes are the legal notes of the chosen lines' tax presets (and
+// of every line that is not optional), each once: what the quote's page
+// and PDFs print under the totals, as an invoice's do (billing.TaxNotes).
+func QuoteTaxNotes(lines []QuoteLine) []string {
+	return billing.TaxNotes(QuoteBillingLines(lines, 0))
+}
+
 // Deposit is what the quote asks to be paid first, of its total.
 func (q *Quote) Deposit() int64 {
 	switch q.DepositKind {
@@ -849,6 +856,10 @@ func QuoteDocument(q *Quote) []byte {
 			l.VATRateBP, l.DiscountBP, l.Optional, l.Chosen)
 		if l.Recurring { // only when set, so documents accepted before it existed hash as they did
 			b.WriteString(" recurring=true")
+		}
+		if l.TaxNote != "" { // the legal note printed with it; only when set, as above
+			note, _ := json.Marshal(l.TaxNote)
+			fmt.Fprintf(&b, " tax_note=%s", note)
 		}
 		b.WriteString("\n")
 	}
