@@ -21,9 +21,10 @@ import (
 // inbox see it arrive without a reload, open it and reply; the reply
 // arrives in the open portal page without a reload, and each side sees
 // "seen" arrive on its own; staff ask for a document; the contact sees it
-// on the portal home, uploads it from the case's checklist; staff accept
-// it and the portal says so. Staff then upload a file on the case, its
-// bar filling too. Screenshots: e2e/artifacts/*-flow-*.
+// on the portal home, uploads it from the case's checklist, and it arrives
+// in the staff page's checklist without a reload, leaving the note staff
+// are typing as it was; staff accept it and the portal says so. Staff
+// then upload a file on the case, its bar filling too. Screenshots: e2e/artifacts/*-flow-*.
 func TestPortalRequestFlow(t *testing.T) {
 	staffAndContact(t, "flow", portalRequestFlow)
 }
@@ -137,6 +138,15 @@ func portalRequestFlow(staff, contact *story, smtp *mailtest.Server, slug string
 	staff.atPath("asked", casePath, "#docrequests", "Passport copy")
 	staff.noConsoleErrors("ask for a document")
 
+	// Staff stay on the case page, typing an internal note and a second
+	// document to ask for, while the client sends the first.
+	staff.waitFor("the case page's stream is open again", liveIdle, true)
+	staff.do("mark the case page before the client sends", chromedp.Evaluate[chromedp.Void](`window.liveMark = "unchanged"`))
+	note, second := "Half-written internal note", "Typed while the client sends"
+	staff.do("type an internal note", staff.fillText("f-body", note))
+	staff.do("open the ask form again", staff.click("#docrequests > details > summary"))
+	staff.do("type a second document's note", staff.fill("d-name", "Signed brief"), staff.fillText("d-note", second))
+
 	// The contact sees it on the portal home and sends it from the
 	// case's checklist.
 	contact.do("open the portal home", chromedp.Navigate(contact.base+agencyPath+"/portal"))
@@ -153,9 +163,20 @@ func portalRequestFlow(staff, contact *story, smtp *mailtest.Server, slug string
 	contact.screenshot("flow-06-checklist-sent-" + w)
 	contact.noConsoleErrors("send a document")
 
+	// The staff page's checklist shows the file without a reload, and what
+	// staff were typing is still there.
+	staff.waitFor("the file arrives in the staff checklist", `document.querySelector("#docreq-checklist").textContent.includes("passport.pdf")
+		&& document.querySelector("#docreq-pending").textContent.includes("1 to check")
+		&& !!document.querySelector('#docreq-checklist form[action$="/accept"]')`, true)
+	staff.waitFor("the case page was not reloaded", `window.liveMark === "unchanged"`, true)
+	staff.waitFor("the typed note survived the live update", `document.getElementById("f-body").value === `+js(note), true)
+	staff.waitFor("the ask form is still open, as typed", `document.querySelector("#docrequests > details").open
+		&& document.getElementById("d-name").value === "Signed brief" && document.getElementById("d-note").value === `+js(second), true)
+	staff.screenshot("flow-07a-checklist-live-" + w)
+	staff.waitFor("the live update has settled", liveIdle, true)
+	staff.noConsoleErrors("the checklist's live update", `#timer-here`)
+
 	// Staff accept it; the portal says so.
-	staff.do("reload the case", chromedp.Navigate(staff.base+casePath))
-	staff.atPath("to check", casePath, "#docrequests", "passport.pdf")
 	staff.do("accept", staff.click(`#docrequests form[action$="/accept"] button`))
 	staff.atPath("accepted", casePath, "#docrequests", "Accepted")
 	staff.screenshot("flow-07-accepted-" + w)

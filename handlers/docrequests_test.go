@@ -3,6 +3,8 @@ package handlers_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -112,6 +114,39 @@ func TestDocumentRequests(t *testing.T) {
 		wantContains(t, page, "1 to check")
 		wantContains(t, page, "sent “Passport copy”: passport.pdf")
 		wantContains(t, page, "Accept")
+	})
+
+	t.Run("the staff page's live update carries the checklist, not the forms typed in", func(t *testing.T) {
+		page := f.staff.get(staffCase)
+		oob := regexp.MustCompile(`hx-select-oob="([^"]*)" data-live-case`).FindStringSubmatch(page.Body)
+		if oob == nil {
+			t.Fatal("no live part on the case page")
+		}
+		parts := strings.Split(oob[1], ",")
+		for _, want := range []string{"#docreq-pending", "#docreq-checklist"} {
+			if !slices.Contains(parts, want) {
+				t.Errorf("the live update keeps %v, not %s", parts, want)
+			}
+		}
+		for _, typed := range []string{"#docrequests", "#docreq-form", "#note-form"} {
+			if slices.Contains(parts, typed) {
+				t.Errorf("the live update swaps %s, a form being typed in", typed)
+			}
+		}
+		live := f.staff.get(staffCase + "/live")
+		wantStatus(t, live, http.StatusOK)
+		start := strings.Index(live.Body, `<div id="docreq-checklist">`)
+		end := strings.Index(live.Body, `id="docreq-form"`)
+		if start < 0 || end < start {
+			t.Fatalf("no checklist before the ask form in the live update:\n%s", live.Body)
+		}
+		checklist := live.Body[start:end]
+		if !strings.Contains(checklist, "passport.pdf") || !strings.Contains(live.Body, `<span id="docreq-pending"><mark>1 to check</mark></span>`) {
+			t.Errorf("the live checklist lacks the file sent or its count:\n%s", checklist)
+		}
+		if strings.Contains(checklist, `id="d-note"`) || strings.Contains(checklist, `id="note-form"`) {
+			t.Errorf("the live checklist holds a form of the page:\n%s", checklist)
+		}
 	})
 
 	t.Run("sending back needs a reason; others' ids are not found", func(t *testing.T) {
