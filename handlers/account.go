@@ -18,8 +18,11 @@ type accountView struct {
 
 // Account shows the signed-in person's profile and the password form.
 func (h *Handlers) Account(c *fiber.Ctx, r *Request) error {
-	return h.formPage(c, "pages/account/index", "partials/account/password", &accountView{Page: Page{Title: "Your account"}, Languages: languageOptions()}, nil)
+	return h.formPage(c, "pages/account/index", "partials/account/password", &accountView{Page: Page{Title: "account.title"}, Languages: languageOptions()}, nil)
 }
+
+// msgNotYourPassword refuses a wrong current password (a message id).
+const msgNotYourPassword = "This is not your current password."
 
 // msgLanguageSaved is the flash after a language is chosen (a message id).
 const msgLanguageSaved = "account.language_saved"
@@ -30,7 +33,7 @@ const msgLanguageSaved = "account.language_saved"
 func (h *Handlers) AccountLanguage(c *fiber.Ctx, r *Request) error {
 	lang := formValue(c, "language")
 	if err := r.Tenant.SetLanguage(c.UserContext(), r.User.ID, lang, auditFor(c, "account.language", r.User.Email)); err != nil {
-		return h.formPage(c, "pages/account/index", "pages/account/index", &accountView{Page: Page{Title: "Your account"}, Languages: languageOptions()}, err)
+		return h.formPage(c, "pages/account/index", "pages/account/index", &accountView{Page: Page{Title: "account.title"}, Languages: languageOptions()}, err)
 	}
 	r.User.Language, r.lang = lang, "" // the next page is in it
 	h.flash(c, i18n.T(r.Lang(), msgLanguageSaved))
@@ -43,7 +46,7 @@ func (h *Handlers) ChangePassword(c *fiber.Ctx, r *Request) error {
 	a, t, me, s := r.Agency, r.Tenant, r.User, r.Session
 	current, pw := c.FormValue("current_password"), c.FormValue("password")
 	render := func(err error) error {
-		return h.formPage(c, "pages/account/index", "partials/account/password", &accountView{Page: Page{Title: "Your account"}, Languages: languageOptions()}, err)
+		return h.formPage(c, "pages/account/index", "partials/account/password", &accountView{Page: Page{Title: "account.title"}, Languages: languageOptions()}, err)
 	}
 	ok, err := h.Hasher.Verify(c.UserContext(), me.PasswordHash, current)
 	if err != nil {
@@ -51,7 +54,7 @@ func (h *Handlers) ChangePassword(c *fiber.Ctx, r *Request) error {
 	}
 	errs := map[string]string{}
 	if !ok {
-		errs["current_password"] = "This is not your current password."
+		errs["current_password"] = msgNotYourPassword
 	}
 	if msg := auth.ValidatePassword(pw); msg != "" {
 		errs["password"] = msg
@@ -69,6 +72,6 @@ func (h *Handlers) ChangePassword(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	h.live.CloseUserExcept(a.ID, me.ID, s.ID)
-	h.flash(c, "Password changed. You were signed out everywhere else.")
+	h.flash(c, "account.password_changed")
 	return h.redirect(c, "/a/"+a.Slug+"/account")
 }

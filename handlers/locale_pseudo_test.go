@@ -24,10 +24,6 @@ import (
 // clean (take it out): the list only shrinks.
 var pseudoLeftovers = map[string]bool{
 	"/ as anon":                                           true,
-	"/a/:slug/account as owner":                           true,
-	"/a/:slug/account/data as owner":                      true,
-	"/a/:slug/account/sessions as owner":                  true,
-	"/a/:slug/account/two-factor as owner":                true,
 	"/a/:slug/audit as owner":                             true,
 	"/a/:slug/plan as owner":                              true,
 	"/a/:slug/privacy as owner":                           true,
@@ -42,7 +38,6 @@ var pseudoLeftovers = map[string]bool{
 	"/a/:slug/settings/tax as owner":                      true,
 	"/a/:slug/time as owner":                              true,
 	"/a/:slug/time/report as owner":                       true,
-	"/a/:slug/users as owner":                             true,
 	"/metrics as owner":                                   true,
 	"/privacy as anon":                                    true,
 	"/settings/emails/case-document as owner":             true,

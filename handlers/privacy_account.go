@@ -36,7 +36,7 @@ func (h *Handlers) myDataPage(c *fiber.Ctx, r *Request, err error, name string) 
 		name = r.User.Name
 	}
 	return h.formPage(c, "pages/privacy/account", "pages/privacy/account", &myDataView{
-		Page: Page{Title: "Your data"}, Name: name, DeletionRequestedAt: requested,
+		Page: Page{Title: "mydata.title"}, Name: name, DeletionRequestedAt: requested,
 	}, err)
 }
 
@@ -50,7 +50,7 @@ func (h *Handlers) CorrectProfile(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.CorrectName(c.UserContext(), me.ID, name, auditFor(c, "privacy.profile_corrected", me.ID)); err != nil {
 		return err
 	}
-	h.flash(c, "Your name is saved.")
+	h.flash(c, "mydata.name_saved")
 	return h.redirect(c, "/a/"+a.Slug+"/account/data")
 }
 
@@ -76,7 +76,7 @@ func (h *Handlers) RequestDeletion(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.RequestDeletion(c.UserContext(), me.ID, auditFor(c, "privacy.deletion_requested", me.ID)); err != nil {
 		return err
 	}
-	h.flash(c, "Your request is recorded. The agency's owners and admins will carry it out.")
+	h.flash(c, "mydata.deletion_recorded")
 	return h.redirect(c, "/a/"+a.Slug+"/account/data")
 }
 

@@ -189,18 +189,13 @@ func (h *Handlers) templateFuncs() template.FuncMap {
 		"date":        writeDate,
 		"caseNumber":  tenant.CaseNumber,
 		"statusLabel": tenant.CaseStatusLabel,
-		"roleName": func(role string) string {
-			if role == "" {
-				return ""
-			}
-			return strings.ToUpper(role[:1]) + role[1:]
-		},
+		"roleName":    roleName,
 		"roleAtLeast": func(u *tenant.User, role string) bool {
 			return u != nil && tenant.RoleRank(u.Role) >= tenant.RoleRank(role)
 		},
 		"hasPrefix": strings.HasPrefix,
 		"groupsOf":  groupsOf,
-		"device":    deviceName,
+		"device":    deviceText,
 		"json": func(v any) (string, error) {
 			b, err := json.Marshal(v)
 			return string(b), err

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/auth"
+	"mintedmind/i18n"
 )
 
 // sessionsView is the page of the signed-in person's sessions.
@@ -21,7 +22,7 @@ func (h *Handlers) Sessions(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/account/sessions", &sessionsView{Page: Page{Title: "Your sessions"}, Sessions: sessions, Current: r.Session.ID})
+	return h.page(c, "pages/account/sessions", &sessionsView{Page: Page{Title: "sessions.title"}, Sessions: sessions, Current: r.Session.ID})
 }
 
 // RevokeSession ends one of the person's sessions; ending the current one signs out.
@@ -36,7 +37,7 @@ func (h *Handlers) RevokeSession(c *fiber.Ctx, r *Request) error {
 		h.clearCookie(c, sessionCookie, "/")
 		return h.redirect(c, "/a/"+a.Slug+"/login")
 	}
-	h.flash(c, "That session has been signed out.")
+	h.flash(c, "sessions.revoked")
 	return h.redirect(c, "/a/"+a.Slug+"/account/sessions")
 }
 
@@ -47,13 +48,17 @@ func (h *Handlers) RevokeOtherSessions(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	h.live.CloseUserExcept(a.ID, me.ID, r.Session.ID)
-	h.flash(c, "You were signed out everywhere else.")
+	h.flash(c, "sessions.revoked_others")
 	return h.redirect(c, "/a/"+a.Slug+"/account/sessions")
 }
 
-// deviceName gives a short, human description of a User-Agent.
-func deviceName(ua string) string {
-	browser := "Unknown browser"
+// deviceName gives a short, human description of a User-Agent, in
+// English (the audit log's CSV export).
+func deviceName(ua string) string { return deviceText(i18n.English, ua) }
+
+// deviceText is the template function device: deviceName in lang.
+func deviceText(lang, ua string) string {
+	browser := i18n.T(lang, "sessions.unknown_browser")
 	for _, b := range []struct{ key, name string }{
 		{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"}, {"HeadlessChrome", "Headless Chrome"},
 		{"Chrome/", "Chrome"}, {"Safari/", "Safari"}, {"curl/", "curl"}, {"Go-http-client", "Go client"},
@@ -76,5 +81,5 @@ func deviceName(ua string) string {
 	if os == "" {
 		return browser
 	}
-	return browser + " on " + os
+	return i18n.T(lang, "sessions.browser_on", "Browser", browser, "OS", os)
 }

@@ -12,6 +12,7 @@ import (
 	"mintedmind/auth"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // recoveryCodeCount is how many one-time recovery codes a person gets.
@@ -172,7 +173,7 @@ func (h *Handlers) twoFactorPage(c *fiber.Ctx, r *Request, view *twoFactorView, 
 	if serr != nil {
 		return serr
 	}
-	view.Title, view.On, view.Required, view.Base = "Two-factor sign-in", me.TwoFactor, s.RequiresTwoFactor(me), twoFactorPath(r.Agency)
+	view.Title, view.On, view.Required, view.Base = "nav.Two-factor sign-in", me.TwoFactor, s.RequiresTwoFactor(me), twoFactorPath(r.Agency)
 	if me.TwoFactor && view.Codes == nil {
 		n, err := r.Tenant.RecoveryCodesLeft(c.UserContext(), me.ID)
 		if err != nil {
@@ -254,7 +255,7 @@ func (h *Handlers) TwoFactorConfirm(c *fiber.Ctx, r *Request) error {
 	}
 	step, ok := auth.TOTPStep(secret, formValue(c, "code"), h.Clock.Now(), 0)
 	if !ok {
-		return h.twoFactorPage(c, r, h.setupView(r, secret), invalidField("code", "That code didn't match. Check that the app shows "+a.Name+" and type the 6 digits it shows now."))
+		return h.twoFactorPage(c, r, h.setupView(r, secret), invalidField("code", i18n.T(r.Lang(), "twofactor.code_mismatch", "Agency", a.Name)))
 	}
 	codes := auth.NewRecoveryCodes(recoveryCodeCount)
 	if err := t.ConfirmTwoFactor(c.UserContext(), me.ID, step, codes, auditFor(c, "2fa.enabled", me.Email)); err != nil {
@@ -275,7 +276,7 @@ func (h *Handlers) checkPasswordAndCode(c *fiber.Ctx, r *Request) error {
 	}
 	if !ok {
 		// The code is not tried (nor spent) with a wrong password.
-		errs["current_password"] = "This is not your current password."
+		errs["current_password"] = msgNotYourPassword
 		return apperr.FieldErrors(errs)
 	}
 	if ok, err := h.checkSecondFactor(c, t, me, formValue(c, "code")); err != nil {
@@ -294,7 +295,7 @@ func (h *Handlers) TwoFactorDisable(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	if s.RequiresTwoFactor(me) {
-		return h.twoFactorPage(c, r, &twoFactorView{}, apperr.New(apperr.Forbidden, "%s requires two-factor sign-in for your account, so it can't be turned off.", a.Name))
+		return h.twoFactorPage(c, r, &twoFactorView{}, apperr.New(apperr.Forbidden, "%s", i18n.T(r.Lang(), "twofactor.required_cannot_off", "Agency", a.Name)))
 	}
 	if !me.TwoFactor {
 		return h.redirect(c, twoFactorPath(a))
@@ -305,7 +306,7 @@ func (h *Handlers) TwoFactorDisable(c *fiber.Ctx, r *Request) error {
 	if err := t.DisableTwoFactor(c.UserContext(), me.ID, auditFor(c, "2fa.disabled", me.Email)); err != nil {
 		return err
 	}
-	h.flash(c, "Two-factor sign-in is off.")
+	h.flash(c, "twofactor.off_flash")
 	return h.redirect(c, twoFactorPath(a))
 }
 

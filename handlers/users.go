@@ -1,12 +1,11 @@
 package handlers
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 	"mintedmind/live"
 )
 
@@ -58,7 +57,7 @@ func (h *Handlers) usersPage(c *fiber.Ctx, r *Request, form inviteForm, err erro
 			grantable = append(grantable, role)
 		}
 	}
-	view := &usersView{Page: Page{Title: "Team and access"}, Invites: invites, InviteForm: form, InviteRoles: roleOptions(grantable, form.Role)}
+	view := &usersView{Page: Page{Title: "users.title"}, Invites: invites, InviteForm: form, InviteRoles: roleOptions(r.Lang(), grantable, form.Role)}
 	for _, u := range users {
 		row := teamMemberView{User: u, Manageable: u.ID != me.ID && canManage(me, u)}
 		switch {
@@ -68,7 +67,7 @@ func (h *Handlers) usersPage(c *fiber.Ctx, r *Request, form inviteForm, err erro
 			// on the client's Portal tab
 		default:
 			if row.Manageable {
-				row.Roles = roleOptions(grantable, u.Role)
+				row.Roles = roleOptions(r.Lang(), grantable, u.Role)
 			}
 			view.Users = append(view.Users, row)
 		}
@@ -76,21 +75,22 @@ func (h *Handlers) usersPage(c *fiber.Ctx, r *Request, form inviteForm, err erro
 	return h.formPage(c, "pages/users/index", "partials/users/invite", view, err)
 }
 
-// roleOptions is a role menu of roles with selected chosen.
-func roleOptions(roles []string, selected string) []option {
+// roleOptions is a role menu of roles in lang with selected chosen.
+func roleOptions(lang string, roles []string, selected string) []option {
 	out := make([]option, len(roles))
 	for i, role := range roles {
-		out[i] = option{Value: role, Label: roleLabel(role), Selected: role == selected}
+		out[i] = option{Value: role, Label: roleName(lang, role), Selected: role == selected}
 	}
 	return out
 }
 
-// roleLabel is a role as people read it: "admin" is "Admin".
-func roleLabel(role string) string {
+// roleName is a role as people read it in lang ("admin" is "Admin" in
+// English); the template function roleName.
+func roleName(lang, role string) string {
 	if role == "" {
 		return ""
 	}
-	return strings.ToUpper(role[:1]) + role[1:]
+	return i18n.T(lang, "role."+role)
 }
 
 // canManage reports whether actor may change target's role or status:
@@ -134,18 +134,18 @@ func (h *Handlers) SetRole(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	h.live.CloseUser(a.ID, u.ID, live.ReasonChanged) // their tabs ask again, as the new role
-	h.flash(c, u.Name+" is now "+roleLabel(role)+".")
+	h.flash(c, i18n.T(r.Lang(), "users.role_changed", "Name", u.Name, "Role", roleName(r.Lang(), role)))
 	return h.redirect(c, "/a/"+a.Slug+"/users")
 }
 
 // DisableUser blocks an account and ends its sessions.
 func (h *Handlers) DisableUser(c *fiber.Ctx, r *Request) error {
-	return h.setUserStatus(c, r, tenant.UserDisabled, "user.disabled", " can no longer sign in.")
+	return h.setUserStatus(c, r, tenant.UserDisabled, "user.disabled", "users.disabled_flash")
 }
 
 // EnableUser lets a disabled account sign in again.
 func (h *Handlers) EnableUser(c *fiber.Ctx, r *Request) error {
-	return h.setUserStatus(c, r, tenant.UserActive, "user.enabled", " can sign in again.")
+	return h.setUserStatus(c, r, tenant.UserActive, "user.enabled", "users.enabled_flash")
 }
 
 func (h *Handlers) setUserStatus(c *fiber.Ctx, r *Request, status, action, done string) error {
@@ -167,6 +167,6 @@ func (h *Handlers) setUserStatus(c *fiber.Ctx, r *Request, status, action, done 
 	if status == tenant.UserDisabled {
 		h.live.CloseUser(a.ID, u.ID, live.ReasonSignedOut)
 	}
-	h.flash(c, u.Name+done)
+	h.flash(c, i18n.T(r.Lang(), done, "Name", u.Name))
 	return h.redirect(c, "/a/"+a.Slug+"/users")
 }
