@@ -37,6 +37,8 @@ type timelineItem struct {
 	ForCli  bool // the client sees this (in the portal)
 	EditURL string
 	NoteID  string // for a note: the anchor search results link to (#note-<id>)
+	ByEmail bool   // a reply by email, with what its DKIM and SPF were
+	Auth    mailAuthView
 	Lang    string // the viewer's: an event is cached per language
 }
 
@@ -120,6 +122,7 @@ func timelineItems(lang, base string, k *tenant.Case, me *tenant.User, events []
 			body := e.NewValue
 			if e.Note != nil {
 				body, it.ForCli = e.Note.Body, e.Note.VisibleToClient
+				it.ByEmail, it.Auth = e.Note.ViaEmail, newMailAuthView(lang, e.Note.MailAuth)
 				it.Edited = e.Note.Edited() || (e.NewValue != "" && e.NewValue != e.Note.Body)
 				if e.Note.AuthorID == me.ID || (mayEditAny && !e.Note.VisibleToClient) { // a message is its author's to correct (messages.go)
 					it.EditURL = base + "/" + k.ID + "/notes/" + e.NoteID + "/edit"

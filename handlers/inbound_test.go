@@ -250,8 +250,8 @@ func TestInboundReplies(t *testing.T) {
 		if got := f.e.caseQuery(t, f.a, `SELECT via_email FROM notes WHERE body = 'The draft is ready'`); got != "0" {
 			t.Fatalf("the page's message: via_email %q", got)
 		}
-		if n := strings.Count(res.Body, `class="msg-via">by email<`); n != 1 {
-			t.Fatalf("the staff's thread marks %d messages by email, want 1:\n%s", n, res.Body)
+		if n := strings.Count(res.Body, `class="msg-via">by email<`); n != 2 {
+			t.Fatalf("the staff's thread and history mark %d messages by email, want 2 (one each):\n%s", n, res.Body)
 		}
 		if n := strings.Count(f.contact.get(f.portal("/cases/"+f.caseX)).Body, `class="msg-via">by email<`); n != 1 {
 			t.Fatalf("the portal's thread marks %d messages by email, want 1", n)
@@ -460,6 +460,32 @@ func TestInboundDKIMAndSPF(t *testing.T) {
 		}
 		if got := stored("Sent while the DNS was down"); got != "1 temperror  temperror" {
 			t.Fatalf("stored as %q", got)
+		}
+	})
+	t.Run("the staff see each reply's results in the thread and the history, passes plain and the rest as warnings; the client sees none", func(t *testing.T) {
+		page := f.staff.get("/a/" + f.a.Slug + "/cases/" + f.caseX)
+		wantStatus(t, page, http.StatusOK)
+		for _, c := range []struct{ body, want string }{
+			{"Signed and sent", `class="msg-via">by email</small> · <small class="msg-auth">DKIM pass (xylo.test)</small> · <small class="msg-auth">SPF pass</small>`},
+			{"Not signed", `class="msg-via">by email</small> · <small class="msg-auth msg-auth-warn"><span aria-hidden="true">⚠ </span><span class="visually-hidden">Warning, the sender is not confirmed: </span>DKIM none</small> · <small class="msg-auth">SPF pass</small>`},
+			{"Sent while the DNS was down", `class="msg-via">by email</small> · <small class="msg-auth msg-auth-warn"><span aria-hidden="true">⚠ </span><span class="visually-hidden">Warning, the sender is not confirmed: </span>DKIM temperror</small> · <small class="msg-auth msg-auth-warn"><span aria-hidden="true">⚠ </span><span class="visually-hidden">Warning, the sender is not confirmed: </span>SPF temperror</small>`},
+		} {
+			id := f.e.caseQuery(t, f.a, `SELECT id FROM notes WHERE case_id = ? AND body = ?`, f.caseX, c.body)
+			for _, anchor := range []string{`id="msg-` + id + `"`, `<span id="note-` + id + `"></span>`} {
+				_, head, ok := strings.Cut(page.Body, anchor)
+				head, _, _ = strings.Cut(head, "</p>")
+				if !ok || !strings.Contains(head, c.want) {
+					t.Errorf("%q at %s: the head lacks\n%s\ngot\n%s", c.body, anchor, c.want, head)
+				}
+			}
+		}
+		if n := strings.Count(page.Body, `class="msg-auth"`) + strings.Count(page.Body, `class="msg-auth msg-auth-warn"`); n != 12 {
+			t.Errorf("%d results shown, want 12 (three replies, twice, two each)", n)
+		}
+		portal := f.contact.get(f.portal("/cases/" + f.caseX))
+		wantStatus(t, portal, http.StatusOK)
+		if strings.Contains(portal.Body, `class="msg-auth`+"\"") || strings.Contains(portal.Body, "msg-auth-warn") || strings.Contains(portal.Body, "DKIM ") || strings.Contains(portal.Body, "SPF ") {
+			t.Errorf("the portal shows the results:\n%s", portal.Body)
 		}
 	})
 }

@@ -53,7 +53,8 @@ type messageView struct {
 	Body        string
 	Mine        bool // the viewer's side wrote it
 	FromClient  bool
-	ViaEmail    bool // it came as a reply by email
+	ViaEmail    bool         // it came as a reply by email
+	Auth        mailAuthView // its DKIM and SPF, shown to staff
 	Unread      bool
 	Seen        bool
 	Edited      bool
@@ -90,6 +91,7 @@ func (h *Handlers) caseThread(c *fiber.Ctx, r *Request, v tenant.Viewer, caseID 
 	now := h.Clock.Now()
 	for _, m := range msgs {
 		mv := messageView{ID: m.ID, Author: m.AuthorName, At: r.local(m.CreatedAt), Body: m.Body, Mine: m.FromClient != staff, FromClient: m.FromClient, ViaEmail: m.ViaEmail,
+			Auth:   newMailAuthView(r.Lang(), m.MailAuth),
 			Unread: m.Unread, Seen: m.Seen, Edited: len(m.Earlier) > 0, Earlier: m.Earlier, Hidden: m.Hidden(), HiddenBy: m.HiddenBy, HiddenWhy: m.HiddenReason}
 		for i := range mv.Earlier {
 			mv.Earlier[i].At = r.local(mv.Earlier[i].At)

@@ -10,6 +10,7 @@ var requestViews = map[string]reflect.Type{
 	"partials/inbox/count":        reflect.TypeFor[*inboxCountView](),
 	"partials/messages/thread":    reflect.TypeFor[*threadFragmentView](),
 	"partials/messages/reply":     reflect.TypeFor[*caseShowView](),
+	"partials/messages/mail-auth": reflect.TypeFor[mailAuthView](),
 	"partials/requests/details":   reflect.TypeFor[*caseShowView](),
 	"pages/portal/requests/index": reflect.TypeFor[*portalRequestsView](),
 	"pages/portal/requests/new":   reflect.TypeFor[*requestFormView](),

@@ -124,7 +124,7 @@ func (t *Store) CaseEvents(ctx context.Context, v Viewer, caseID string, before 
 		return events, nil
 	}
 	if before == 1<<63-1 && notesFromEvents(events) {
-		return events, nil
+		return events, t.fillMailAuth(ctx, caseID, events)
 	}
 	notes, err := db.QueryListPrepared(ctx, t.DB, "notes of case", 16, scanNote, noteSelect+` WHERE n.case_id = ?`, caseID)
 	if err != nil {
@@ -140,6 +140,37 @@ func (t *Store) CaseEvents(ctx context.Context, v Viewer, caseID string, before 
 		}
 	}
 	return events, nil
+}
+
+// fillMailAuth marks the notes notesFromEvents made of the case's replies
+// by email as such, with their DKIM and SPF results, which no event
+// carries: one query for the case's messages that came by email (most
+// cases have none).
+func (t *Store) fillMailAuth(ctx context.Context, caseID string, events []Event) error {
+	type byEmail struct {
+		id   string
+		auth MailAuth
+	}
+	rows, err := db.QueryListPrepared(ctx, t.DB, "replies by email of case", 4, func(row db.Scanner) (byEmail, error) {
+		var b byEmail
+		err := row.Scan(&b.id, &b.auth.DKIM, &b.auth.DKIMDomain, &b.auth.SPF)
+		return b, err
+	}, `SELECT id, dkim_result, dkim_domain, spf_result FROM notes WHERE case_id = ? AND via_email = 1`, caseID)
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	auth := make(map[string]MailAuth, len(rows))
+	for _, b := range rows {
+		auth[b.id] = b.auth
+	}
+	for i := range events {
+		if n := events[i].Note; n != nil {
+			if a, ok := auth[n.ID]; ok {
+				n.ViaEmail, n.MailAuth = true, a
+			}
+		}
+	}
+	return nil
 }
 
 // notesFromEvents fills in the notes of the "note" events of the newest
