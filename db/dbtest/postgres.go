@@ -2,12 +2,15 @@ package dbtest
 
 import (
 	"database/sql"
+	"errors"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver that creates and drops the test databases
 )
 
@@ -34,7 +37,19 @@ func FreshPostgres(t testing.TB, server string) string {
 		t.Fatalf("%s: create database: %v", PostgresEnv, err)
 	}
 	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP DATABASE ` + name + ` WITH (FORCE)`); err != nil {
+		// FORCE ends the sessions still open on it, but refuses, with
+		// insufficient_privilege, while a process of no role of ours is
+		// there (an autovacuum worker on the tables just written): it
+		// leaves soon, so the drop is tried again for a while.
+		var err error
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			_, err = admin.Exec(`DROP DATABASE ` + name + ` WITH (FORCE)`)
+			var pe *pgconn.PgError
+			if err == nil || !errors.As(err, &pe) || pe.Code != "42501" || time.Now().After(deadline) {
+				break
+			}
+		}
+		if err != nil {
 			t.Errorf("drop database %s: %v", name, err)
 		}
 	})
