@@ -54,7 +54,7 @@ func OpenPostgres(ctx context.Context, url string, c clock.Clock) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("db: open %s: %w", name, err)
 	}
-	return &DB{Path: name, read: p, write: p, clock: c, postgres: true}, nil
+	return &DB{Path: name, read: p, write: p, clock: c, postgres: true, pgConfig: cfg}, nil
 }
 
 // Postgres reports whether the database is PostgreSQL rather than SQLite,

@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -51,7 +52,8 @@ type DB struct {
 
 	writeRefused atomic.Bool // SetWritable(false): the writer's one connection is query_only
 
-	postgres bool // a PostgreSQL database (OpenPostgres): read and write are one pool
+	postgres bool            // a PostgreSQL database (OpenPostgres): read and write are one pool
+	pgConfig *pgx.ConnConfig // how to reach it, for a connection of its own (SessionLock)
 
 	stmtMu    sync.Mutex
 	preparing sync.WaitGroup       // write statements being prepared, see writeStmt

@@ -134,6 +134,24 @@ func (r *Runner) Stop() {
 	r.running.Wait()
 }
 
+// leadsCluster reports whether this machine does a run's cluster steps:
+// the work on the control database's own rows, not an agency's, that one
+// machine does for all (control.Store.LeadsCluster; every machine's job
+// does its own agencies' work). On SQLite always, as before; on
+// PostgreSQL only the holder of the cluster lock, the others counting
+// cluster_elsewhere. A lock that cannot be asked counts as another's:
+// the step waits for the next period rather than risk running twice.
+func (r *Runner) leadsCluster(ctx context.Context, counts map[string]int64) bool {
+	ok, err := r.control.LeadsCluster(ctx)
+	if err != nil {
+		r.log.Warn("jobs: ask for the cluster lock", "err", err)
+	}
+	if !ok {
+		counts["cluster_elsewhere"] = 1
+	}
+	return ok
+}
+
 // forEachAgency runs fn on every agency's database, one at a time, and
 // counts the agencies where it failed without stopping at the first.
 func (r *Runner) forEachAgency(ctx context.Context, run *control.JobRun, fn func(t *tenant.Store) error) error {
@@ -175,13 +193,15 @@ func (r *Runner) forEachAgency(ctx context.Context, run *control.JobRun, fn func
 
 // cleanSessions deletes expired sessions and used or expired one-time tokens.
 func (r *Runner) cleanSessions(ctx context.Context, run *control.JobRun) error {
-	n, err := r.control.DeleteExpiredOperatorSessions(ctx, r.idle)
-	if err != nil {
-		return err
-	}
-	run.Counts["operator_rows"] = n
-	if run.Counts["job_runs"], err = r.control.PruneJobRuns(ctx); err != nil {
-		return err
+	if r.leadsCluster(ctx, run.Counts) {
+		n, err := r.control.DeleteExpiredOperatorSessions(ctx, r.idle)
+		if err != nil {
+			return err
+		}
+		run.Counts["operator_rows"] = n
+		if run.Counts["job_runs"], err = r.control.PruneJobRuns(ctx); err != nil {
+			return err
+		}
 	}
 	return r.forEachAgency(ctx, run, func(t *tenant.Store) error {
 		n, err := t.DeleteExpiredSessions(ctx, r.idle)

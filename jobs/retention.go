@@ -53,6 +53,9 @@ type Retention struct {
 	policy  RetentionPolicy
 	baseURL string
 	now     func() time.Time
+	// leads, set when a Runner runs it (AddRetention), says whether this
+	// machine does the platform's purges (step 3); nil: always, as by hand.
+	leads func(ctx context.Context, counts map[string]int64) bool
 }
 
 // RetentionReport is what a run did (or, dry, would do).
@@ -75,6 +78,7 @@ func NewRetention(control *control.Store, pool *tenant.Pool, c clock.Clock, m Ma
 // AddRetention registers x as the daily "retention" job, recorded with
 // its counts per step.
 func (r *Runner) AddRetention(x *Retention) {
+	x.leads = r.leadsCluster
 	r.add(Job{Name: "retention", Schedule: "@daily", Run: func(ctx context.Context, run *control.JobRun) error {
 		rep, err := x.Run(ctx, false)
 		for k, v := range rep.Counts {
@@ -125,17 +129,20 @@ func (x *Retention) Run(ctx context.Context, dryRun bool) (*RetentionReport, err
 		}
 	}
 
-	// 3. The platform's own: analytics and setup links past retention.
-	n, err := x.control.PurgeAnalytics(ctx, now.Add(-x.policy.AnalyticsFor), dryRun)
-	if err != nil {
-		fail("analytics", err)
+	// 3. The platform's own: analytics and setup links past retention,
+	// purged by one machine for all.
+	if x.leads == nil || x.leads(ctx, rep.Counts) {
+		n, err := x.control.PurgeAnalytics(ctx, now.Add(-x.policy.AnalyticsFor), dryRun)
+		if err != nil {
+			fail("analytics", err)
+		}
+		rep.add("analytics_purged", n)
+		n, err = x.control.PurgeSetupTokens(ctx, dryRun)
+		if err != nil {
+			fail("setup tokens", err)
+		}
+		rep.add("setup_tokens_purged", n)
 	}
-	rep.add("analytics_purged", n)
-	n, err = x.control.PurgeSetupTokens(ctx, dryRun)
-	if err != nil {
-		fail("setup tokens", err)
-	}
-	rep.add("setup_tokens_purged", n)
 	sort.Strings(rep.Actions)
 	if len(errs) > 0 {
 		return rep, fmt.Errorf("jobs: retention: %s", strings.Join(errs, "; "))

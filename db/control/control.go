@@ -22,13 +22,17 @@ import (
 // Store is the control database, DATA/control.db or PostgreSQL.
 type Store struct {
 	*db.DB
-	pageViews pageViews // analytics counted and not yet written (analytics.go)
+	pageViews pageViews       // analytics counted and not yet written (analytics.go)
+	cluster   *db.SessionLock // PostgreSQL: whose holder does the cluster's once-only work (cluster.go); nil on SQLite
 }
 
 // Close writes the analytics counted since the last write, then closes
 // the database.
 func (c *Store) Close() error {
 	flushErr := c.FlushPageViews(context.Background())
+	if c.cluster != nil {
+		c.cluster.Release() // before the pool: another machine takes over at once
+	}
 	return errors.Join(flushErr, c.DB.Close())
 }
 
@@ -65,7 +69,7 @@ func migrated(ctx context.Context, d *db.DB, schema string) (*Store, error) {
 		d.Close()
 		return nil, err
 	}
-	return &Store{DB: d}, nil
+	return &Store{DB: d, cluster: d.SessionLock(clusterLockKey)}, nil
 }
 
 // sqlFor is the SQLite text of a query, or its PostgreSQL one on
