@@ -8,6 +8,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // requestTypeBlankRows is how many empty field rows the request type form
@@ -51,10 +52,10 @@ type requestFieldRow struct {
 
 func requestTypesBase(r *Request) string { return "/a/" + r.Agency.Slug + "/settings/requests" }
 
-func kindOptions(selected string) []option {
+func kindOptions(lang, selected string) []option {
 	out := make([]option, len(tenant.RequestFieldKinds))
 	for i, k := range tenant.RequestFieldKinds {
-		out[i] = option{Value: k.Key, Label: k.Label, Selected: k.Key == selected}
+		out[i] = option{Value: k.Key, Label: i18n.T(lang, "set.req.kind."+k.Key), Selected: k.Key == selected}
 	}
 	return out
 }
@@ -71,7 +72,7 @@ func (h *Handlers) requestTypesPage(c *fiber.Ctx, r *Request, in tenant.RequestT
 		return nil, err
 	}
 	base := requestTypesBase(r)
-	view := &requestTypesView{Page: Page{Title: "Request types"}, Base: base, Action: action, Editing: editing,
+	view := &requestTypesView{Page: Page{Title: "set.req.title"}, Base: base, Action: action, Editing: editing,
 		Form: requestTypeForm{Name: in.Name, Assignees: caseAssigneeOptions(staff, in.DefaultAssigneeID)}}
 	for i, rt := range types {
 		view.Types = append(view.Types, requestTypeRow{Name: rt.Name, URL: base + "/" + rt.ID, ArchiveURL: base + "/" + rt.ID + "/archive",
@@ -82,7 +83,7 @@ func (h *Handlers) requestTypesPage(c *fiber.Ctx, r *Request, in tenant.RequestT
 		rows = append(rows, tenant.RequestFieldInput{Kind: tenant.RequestFieldText})
 	}
 	for i, f := range rows {
-		view.Form.Rows = append(view.Form.Rows, requestFieldRow{Index: i, Label: f.Label, Kinds: kindOptions(f.Kind), Required: f.Required, Choices: f.Choices})
+		view.Form.Rows = append(view.Form.Rows, requestFieldRow{Index: i, Label: f.Label, Kinds: kindOptions(r.Lang(), f.Kind), Required: f.Required, Choices: f.Choices})
 	}
 	return view, nil
 }
@@ -128,7 +129,7 @@ func (h *Handlers) RequestTypeEdit(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	view.Title = "Request type: " + rt.Name
+	view.Title = i18n.T(r.Lang(), "set.req.edit_title", "Name", rt.Name)
 	return h.formPage(c, "pages/settings/requests", "pages/settings/requests", view, nil)
 }
 

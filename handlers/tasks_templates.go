@@ -1,12 +1,11 @@
 package handlers
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // taskTemplatesView is Settings → Task templates: the list, and the form
@@ -28,7 +27,7 @@ func (h *Handlers) taskTemplatesPage(c *fiber.Ctx, r *Request, action string, ed
 	if err != nil {
 		return err
 	}
-	view := &taskTemplatesView{Page: Page{Title: "Task templates"}, Templates: list, Base: taskTemplatesBase(r), Action: action, Editing: editing, Form: form}
+	view := &taskTemplatesView{Page: Page{Title: "set.tasks.title"}, Templates: list, Base: taskTemplatesBase(r), Action: action, Editing: editing, Form: form}
 	return h.formPage(c, "pages/tasks/templates", "pages/tasks/templates", view, formErr)
 }
 
@@ -99,7 +98,7 @@ func taskTemplateOptions(c *fiber.Ctx, r *Request, selected string) ([]option, e
 	}
 	out := make([]option, len(list))
 	for i, tt := range list {
-		out[i] = option{Value: tt.ID, Label: tt.Name + " (" + strconv.Itoa(tt.TaskCount) + " tasks)", Selected: tt.ID == selected}
+		out[i] = option{Value: tt.ID, Label: tt.Name + " (" + i18n.T(r.Lang(), "tasks.n_tasks", tt.TaskCount) + ")", Selected: tt.ID == selected}
 	}
 	return out, nil
 }

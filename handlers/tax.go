@@ -42,7 +42,7 @@ func (h *Handlers) taxPage(c *fiber.Ctx, r *Request, defaultVAT string, form tax
 		defaultVAT = billing.FormatRate(bp)
 	}
 	base := taxBase(r)
-	v := &taxView{Page: Page{Title: "Tax"}, Base: base, DefaultVAT: defaultVAT, Form: form}
+	v := &taxView{Page: Page{Title: "set.tax.title"}, Base: base, DefaultVAT: defaultVAT, Form: form}
 	for _, p := range presets {
 		v.Presets = append(v.Presets, taxPresetRow{Name: p.Name, Rate: billing.FormatRate(p.VATRateBP), Note: p.Note, ArchiveURL: base + "/presets/" + p.ID + "/archive", EditURL: base + "/presets/" + p.ID})
 	}

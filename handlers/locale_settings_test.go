@@ -1,0 +1,55 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestSettingsPagesWithDataThroughThePseudoLocale renders the settings
+// pages the pseudo-locale test sees empty (tax presets, task templates,
+// request types) with rows in them, and each refused form, in the
+// pseudo-locale: no English outside the catalogues, the refusals
+// included. TestSettingsPagesInLithuanian reads the same pages' words.
+func TestSettingsPagesWithDataThroughThePseudoLocale(t *testing.T) {
+	t.Parallel()
+	f := mustPseudoFixture(t)
+	b := f.a.Owner
+	s := "/a/" + f.a.Slug + "/settings"
+	data := []string{"Atvirkštinis", "dizainas", "Pastaba sąskaitai", "Svetainės keitimas", "Puslapio adresas", "Skubumas", "Žemas", "Aukštas", "Naujas puslapis", "Tekstai", "Dizainas"}
+	wantStatus(t, b.post(s+"/tax/presets", url.Values{"name": {"Atvirkštinis"}, "vat_rate": {"0"}, "note": {"Pastaba sąskaitai"}}), http.StatusSeeOther)
+	wantStatus(t, b.post(s+"/tasks", url.Values{"name": {"Naujas puslapis"}, "case_label": {"Dizainas"}, "tasks": {"Tekstai +3\n- Dizainas"}}), http.StatusSeeOther)
+	wantStatus(t, b.post(s+"/requests", url.Values{"name": {"Svetainės keitimas"}, "field_0_label": {"Puslapio adresas"}, "field_0_kind": {"text"}, "field_0_required": {"1"},
+		"field_1_label": {"Skubumas"}, "field_1_kind": {"choice"}, "field_1_choices": {"Žemas\nAukštas"}}), http.StatusSeeOther)
+	wantStatus(t, b.post(s+"/requests", url.Values{"name": {"Dizainas"}}), http.StatusSeeOther)
+	clean := func(t *testing.T, what string, res *response, status int) {
+		t.Helper()
+		wantStatus(t, res, status)
+		if english := pseudoEnglish(res.Body, append(data, f.a.Name)...); len(english) > 0 {
+			t.Errorf("%s: English outside the catalogues:\n\t%s", what, strings.Join(english, "\n\t"))
+		}
+	}
+	for _, p := range []string{"/tax", "/tasks", "/requests"} {
+		res := b.get(s + p)
+		clean(t, p, res, http.StatusOK)
+		for _, want := range map[string][]string{"/tax": {"Atvirkštinis"}, "/tasks": {"Naujas puslapis"}, "/requests": {"Svetainės keitimas"}}[p] {
+			wantContains(t, res, want) // the rows are there
+		}
+	}
+	tpl := f.e.caseQuery(t, f.a, `SELECT id FROM task_templates`)
+	rt := f.e.caseQuery(t, f.a, `SELECT id FROM request_types WHERE name = 'Svetainės keitimas'`)
+	clean(t, "a template's edit page", b.get(s+"/tasks/"+tpl), http.StatusOK)
+	clean(t, "a request type's edit page", b.get(s+"/requests/"+rt), http.StatusOK)
+	for _, c := range []struct {
+		what, path string
+		form       url.Values
+	}{
+		{"a preset without a name", "/tax/presets", url.Values{"name": {""}, "vat_rate": {"101"}}},
+		{"a default rate above 100", "/tax", url.Values{"default_vat_rate": {"101"}}},
+		{"a template without a name or tasks", "/tasks", url.Values{"name": {""}, "tasks": {""}}},
+		{"a request type without a name, a choice without options", "/requests", url.Values{"name": {""}, "field_0_label": {"Skubumas"}, "field_0_kind": {"choice"}}},
+	} {
+		clean(t, c.what, b.post(s+c.path, c.form), http.StatusUnprocessableEntity)
+	}
+}
