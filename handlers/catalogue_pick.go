@@ -10,11 +10,11 @@ import (
 
 // Picking a line from the catalogue (issue 22 point 3): the invoice,
 // recurring and quote editors show the agency's items in a select beside
-// "Add a line". Its button is a submit button named add_item: with
-// script, htmx asks the editor's line route for the line of the chosen
-// item (?catalogue_item=); without, the whole form is posted and comes
-// back as typed with that line added, saving nothing, as "Add a line"
-// does (invoices_addline.go). Another agency's item, an archived one or
+// "Add a line". With script, its button has htmx ask the editor's line
+// route for the line of the chosen item (?catalogue_item=); without, the
+// form's <noscript> submit button named add_item posts the whole form,
+// which comes back as typed with that line added, saving nothing, as
+// "Add a line" does (invoices_addline.go). Another agency's item, an archived one or
 // an unknown id is not found.
 
 // cataloguePicker is the editor's picker, for views/partials/invoices/pick.html:
