@@ -26,13 +26,18 @@ func (*backupCommand) usage() string {
 func (*backupCommand) flags(*flag.FlagSet) {}
 
 // run writes a consistent backup of the installation into DIR; the server
-// may keep running meanwhile.
+// may keep running meanwhile. With -control-db it holds this machine's
+// agencies: the PostgreSQL control database is PostgreSQL's to back up.
 func (*backupCommand) run(ctx context.Context, inv *invocation, args []string) error {
 	if len(args) != 1 {
 		return errUsage
 	}
 	cfg, dir := inv.cfg, args[0]
-	if _, err := os.Stat(filepath.Join(cfg.ControlDir, "control.db")); err != nil {
+	if cfg.ControlDB != "" {
+		if _, err := os.Stat(cfg.DataDir); err != nil {
+			return fmt.Errorf("backup: no data directory %s: %w", cfg.DataDir, err)
+		}
+	} else if _, err := os.Stat(filepath.Join(cfg.ControlDir, "control.db")); err != nil {
 		return fmt.Errorf("backup: no installation in %s: %w", cfg.ControlDir, err)
 	}
 	a, err := openApp(ctx, cfg, clock.System{}, inv.log, linksAsConfigured)
@@ -54,8 +59,15 @@ func (*backupCommand) run(ctx context.Context, inv *invocation, args []string) e
 	for _, f := range m.Files {
 		size += f.Size
 	}
-	fmt.Fprintf(inv.stdout, "backup written to %s: the control database and %s, %d files, %d bytes, in %s\n",
-		dir, agencies(m.Agencies), len(m.Files), size, time.Since(start).Round(time.Millisecond))
+	what := "the control database and " + agencies(m.Agencies)
+	if m.ControlPlane != "" {
+		what = agencies(m.Agencies)
+	}
+	fmt.Fprintf(inv.stdout, "backup written to %s: %s, %d files, %d bytes, in %s\n",
+		dir, what, len(m.Files), size, time.Since(start).Round(time.Millisecond))
+	if m.ControlPlane != "" {
+		fmt.Fprintf(inv.stdout, "not in it: the control database, on PostgreSQL (%s) and shared by every machine; back it up with PostgreSQL's own tools (pg_dump, or continuous archiving), once for all machines\n", m.ControlPlane)
+	}
 	for _, id := range m.Skipped {
 		fmt.Fprintf(inv.stdout, "left out agency %s: it is degraded (its database is damaged); earlier backups hold it\n", id)
 	}

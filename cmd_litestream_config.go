@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"path/filepath"
 	"text/template"
 )
@@ -36,8 +37,13 @@ func (l *litestreamConfigCommand) run(_ context.Context, inv *invocation, args [
 		}
 		return a
 	}
+	control := abs(filepath.Join(inv.cfg.ControlDir, "control.db"))
+	if inv.cfg.ControlDB != "" {
+		control = "" // PostgreSQL's: Litestream replicates SQLite only
+		fmt.Fprintln(inv.stderr, "litestream-config: the control database is on PostgreSQL (-control-db): the configuration replicates this machine's agencies only; replicate PostgreSQL with its own tools (WAL archiving, a standby)")
+	}
 	return litestreamTemplate.Execute(inv.stdout, map[string]string{
-		"Control": abs(filepath.Join(inv.cfg.ControlDir, "control.db")),
+		"Control": control,
 		"Tenants": abs(filepath.Join(inv.cfg.DataDir, "tenants")),
 		"Replica": trimSlash(l.replica),
 	})
@@ -48,15 +54,23 @@ func (l *litestreamConfigCommand) run(_ context.Context, inv *invocation, args [
 // ones created after Litestream started.
 var litestreamTemplate = template.Must(template.New("litestream").Parse(`# Litestream configuration for MintedMind, written by "mintedmind litestream-config".
 # Run: litestream replicate -config this-file  (beside the server, same user).
+{{- if .Control}}
 # The control database is replicated on its own; every agency database under
+{{- else}}
+# The control database is on PostgreSQL (-control-db), shared by every
+# machine, and not replicated here: PostgreSQL's own tools do that (WAL
+# archiving, a standby). Every agency database of this machine under
+{{- end}}
 # tenants/ is found by directory watching, so agencies created or removed
 # later are covered without editing this file. Each database gets its own
 # path under the replica root: control/ and tenants/<agency id>/tenant.db/.
 # Restore one: litestream restore -o OUT {{.Replica}}/tenants/<agency id>/tenant.db
 dbs:
+{{- if .Control}}
   - path: {{.Control}}
     replica:
       url: {{.Replica}}/control
+{{- end}}
   - dir: {{.Tenants}}
     pattern: "tenant.db"
     recursive: true

@@ -22,7 +22,9 @@ func (*restoreCommand) usage() string {
 func (*restoreCommand) flags(*flag.FlagSet) {}
 
 // run restores the backup in DIR as the data directory, which must be
-// empty: restoring never overwrites a live installation.
+// empty: restoring never overwrites a live installation. A backup taken
+// with -control-db (agencies only) restores with -control-db, one with
+// control.db without it.
 func (*restoreCommand) run(ctx context.Context, inv *invocation, args []string) error {
 	if len(args) != 1 {
 		return errUsage
@@ -31,11 +33,27 @@ func (*restoreCommand) run(ctx context.Context, inv *invocation, args []string) 
 	if cfg.ControlDir != cfg.DataDir {
 		return fmt.Errorf("restore: with -control-dir set, restore into a fresh data directory and move control.db to the control directory by hand")
 	}
-	m, err := backup.Restore(ctx, dir, cfg.DataDir)
+	m, err := backup.ReadManifest(dir)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(inv.stdout, "restored %s into %s: the control database and %s, %d files checked (taken %s)\n",
+	switch {
+	case m.ControlPlane != "" && cfg.ControlDB == "":
+		return fmt.Errorf("restore: %s holds agencies only, taken with the control database on PostgreSQL (%s), and no control.db: restore it with -control-db naming that database", dir, m.ControlPlane)
+	case m.ControlPlane == "" && cfg.ControlDB != "" && m.AgencyID == "":
+		return fmt.Errorf("restore: %s holds a control.db, taken without -control-db; its control data cannot go into PostgreSQL: restore it without -control-db", dir)
+	}
+	m, err = backup.Restore(ctx, dir, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	if m.ControlPlane == "" {
+		fmt.Fprintf(inv.stdout, "restored %s into %s: the control database and %s, %d files checked (taken %s)\n",
+			dir, cfg.DataDir, agencies(m.Agencies), len(m.Files), m.CreatedAt.Format(time.RFC3339))
+		return nil
+	}
+	fmt.Fprintf(inv.stdout, "restored %s into %s: %s, %d files checked (taken %s)\n",
 		dir, cfg.DataDir, agencies(m.Agencies), len(m.Files), m.CreatedAt.Format(time.RFC3339))
+	fmt.Fprintf(inv.stdout, "their control data is in the PostgreSQL control database (taken from %s), which this backup does not hold: if that database was lost too, restore it with PostgreSQL's tools (pg_restore) before starting\n", m.ControlPlane)
 	return nil
 }

@@ -1,6 +1,7 @@
 // Package backup makes and restores whole-installation backups: a
-// consistent snapshot of the control database and of every agency database
-// (VACUUM INTO, safe while the server runs), every other file of the data
+// consistent snapshot of the control database (unless it is on
+// PostgreSQL) and of every agency database (VACUUM INTO, safe while the
+// server runs), every other file of the data
 // directory (agencies' documents, archives), and a manifest with each
 // file's size and SHA-256, written last, so a backup without a manifest is
 // an unfinished one.
@@ -49,6 +50,10 @@ type Manifest struct {
 	// Skipped are the agencies left out because they are degraded (their
 	// database is damaged): an earlier backup still holds them.
 	Skipped []string `json:"skipped,omitempty"`
+	// ControlPlane is the PostgreSQL database (postgres://host:port/name,
+	// no password) the control data was in, which the backup does not
+	// hold: PostgreSQL's own tools back it up. Empty: control.db is in it.
+	ControlPlane string `json:"control_plane,omitempty"`
 }
 
 // File is one file of a backup, by its slash-separated path inside it.
@@ -72,7 +77,8 @@ type Source struct {
 }
 
 // Create writes a backup of src into dest, which must not exist or be
-// empty. Databases are snapshotted one at a time while writers go on: each
+// empty; with the control database on PostgreSQL, of the agencies alone
+// (Manifest.ControlPlane). Databases are snapshotted one at a time while writers go on: each
 // snapshot is consistent in itself (agencies are independent, so that is
 // the consistency that matters), and the control database is taken first,
 // so an agency created during the backup is present as files only if its
@@ -109,7 +115,12 @@ func Create(ctx context.Context, src Source, dest string) (*Manifest, error) {
 		m.Files = append(m.Files, f)
 		return nil
 	}
-	if err := addSnapshot("control.db", func(p string) error { return src.Control.SnapshotTo(ctx, p) }); err != nil {
+	if src.Control.Postgres() {
+		// Shared by every machine and backed up where PostgreSQL runs
+		// (README "Backups and restore"); each machine's backup holds its
+		// own agencies.
+		m.ControlPlane = src.Control.Path
+	} else if err := addSnapshot("control.db", func(p string) error { return src.Control.SnapshotTo(ctx, p) }); err != nil {
 		return nil, fmt.Errorf("backup: control database: %w", err)
 	}
 
