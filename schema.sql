@@ -1274,3 +1274,16 @@ ALTER TABLE webhook_endpoints ADD COLUMN notice_detail TEXT NOT NULL DEFAULT '';
 -- preset leaves the quote as it was.
 ALTER TABLE quote_lines ADD COLUMN tax_preset_id TEXT;
 ALTER TABLE quote_lines ADD COLUMN tax_note TEXT NOT NULL DEFAULT '';
+
+-- migration: 36 webhook_endpoint_version
+-- A webhook endpoint's version (issue 20): raised by the trigger whenever
+-- what a person or the API reads of it changes (address, description,
+-- events, secret, state, failures), so an edit made from an older read is
+-- refused (tenant.UpdateWebhookEndpoint) instead of writing over it.
+ALTER TABLE webhook_endpoints ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+CREATE TRIGGER webhook_endpoints_version AFTER UPDATE OF url, description, events, secret, enabled, failures ON webhook_endpoints
+WHEN OLD.url IS NOT NEW.url OR OLD.description IS NOT NEW.description OR OLD.events IS NOT NEW.events
+	OR OLD.secret IS NOT NEW.secret OR OLD.enabled IS NOT NEW.enabled OR OLD.failures IS NOT NEW.failures
+BEGIN
+	UPDATE webhook_endpoints SET version = version + 1 WHERE id = NEW.id;
+END;

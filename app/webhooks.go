@@ -25,16 +25,21 @@ func RegisterWebhook(ctx context.Context, ck *webhook.Checker, t *tenant.Store, 
 // UpdateWebhook changes endpoint id of the agency (the API's PATCH): a new
 // address passes the same checks as at registration (RegisterWebhook), the
 // description and events the same validation; enabling it resumes it.
-func UpdateWebhook(ctx context.Context, ck *webhook.Checker, t *tenant.Store, id string, ch tenant.WebhookEndpointChange, a tenant.Audit) (*tenant.WebhookEndpoint, error) {
+// version is the endpoint's Version the caller read (0: the one read
+// here), refused if it changed since (tenant.UpdateWebhookEndpoint).
+func UpdateWebhook(ctx context.Context, ck *webhook.Checker, t *tenant.Store, id string, version int64, ch tenant.WebhookEndpointChange, a tenant.Audit) (*tenant.WebhookEndpoint, error) {
 	old, err := t.WebhookEndpoint(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if version == 0 {
+		version = old.Version // the change is applied to this read: nothing written over one made since
 	}
 	to := ch.Apply(*old)
 	if to.URL, err = checkWebhook(ctx, ck, to.URL, to.Description, to.Events); err != nil {
 		return nil, err
 	}
-	return t.UpdateWebhookEndpoint(ctx, id, to, a)
+	return t.UpdateWebhookEndpoint(ctx, id, version, to, a)
 }
 
 // checkWebhook is the one check of an endpoint's fields: the store's

@@ -124,7 +124,9 @@ type apiWebhookPatch struct {
 }
 
 // APIWebhookUpdate is PATCH /api/v1/webhooks/:id (app.UpdateWebhook: a new
-// address checked as at registration), with If-Match as for clients.
+// address checked as at registration), with If-Match as for clients: the
+// version read is passed on, so a change between the check and the write
+// (a person's, or the endpoint disabled by its failures) is refused in it.
 func (h *Handlers) APIWebhookUpdate(c *fiber.Ctx, r *Request) error {
 	var in apiWebhookPatch
 	if err := decodeJSON(c, &in); err != nil {
@@ -138,7 +140,7 @@ func (h *Handlers) APIWebhookUpdate(c *fiber.Ctx, r *Request) error {
 	if err := checkIfMatch(c, h.apiWebhookOf(old)); err != nil {
 		return err
 	}
-	e, err := app.UpdateWebhook(c.UserContext(), h.webhookChecker(), r.Tenant, id,
+	e, err := app.UpdateWebhook(c.UserContext(), h.webhookChecker(), r.Tenant, id, old.Version,
 		tenant.WebhookEndpointChange{URL: in.URL, Description: in.Description, Events: in.Events, Enabled: in.Enabled}, auditFor(c, "webhook.updated", ""))
 	if err != nil {
 		return err

@@ -122,7 +122,8 @@ type apiCasePatch struct {
 
 // APICaseUpdate is PATCH /api/v1/cases/:id: the UI's tenant.UpdateCase
 // (status, assignment, due date, labels… each change on the timeline),
-// with If-Match as for clients, and the same live notice as the UI's edit.
+// with If-Match as for clients (the version it named passed into the
+// write), and the same live notice as the UI's edit.
 func (h *Handlers) APICaseUpdate(c *fiber.Ctx, r *Request) error {
 	var in apiCasePatch
 	if err := decodeJSON(c, &in); err != nil {
@@ -142,7 +143,11 @@ func (h *Handlers) APICaseUpdate(c *fiber.Ctx, r *Request) error {
 	}
 	ch := tenant.CaseChange{ClientID: in.ClientID, Title: in.Title, Description: in.Description, Status: in.Status,
 		Priority: in.Priority, AssigneeID: in.AssigneeID, DueDate: in.DueDate, Labels: in.Labels}
-	changed, err := r.Tenant.UpdateCase(c.UserContext(), v, caseActor(r), id, ch)
+	version := int64(0) // no If-Match: the change is made to whatever is there
+	if c.Get(fiber.HeaderIfMatch) != "" {
+		version = old.UpdatedAt.Unix() // the version If-Match named: refused in the write if changed since
+	}
+	changed, err := r.Tenant.UpdateCase(c.UserContext(), v, caseActor(r), id, version, ch)
 	if err != nil {
 		return err
 	}

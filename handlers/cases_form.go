@@ -220,7 +220,7 @@ func (h *Handlers) CaseUpdate(c *fiber.Ctx, r *Request) error {
 		status := formValue(c, "status")
 		ch.Status = &status
 	}
-	changed, err := t.UpdateCase(c.UserContext(), v, caseActor(r), id, ch)
+	changed, err := t.UpdateCase(c.UserContext(), v, caseActor(r), id, 0, ch)
 	if err != nil {
 		if apperr.CodeOf(err) != apperr.Invalid {
 			return err

@@ -73,7 +73,7 @@ func (h *Handlers) CaseSetStatus(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	id := c.Params("id")
-	changed, err := r.Tenant.UpdateCase(c.UserContext(), v, caseActor(r), id, tenant.CaseChange{Status: &status})
+	changed, err := r.Tenant.UpdateCase(c.UserContext(), v, caseActor(r), id, 0, tenant.CaseChange{Status: &status})
 	if err != nil {
 		return caseOneMessage(err)
 	}

@@ -521,7 +521,7 @@ func TestClientExportAndErase(t *testing.T) {
 	if _, err := f.tn.AddNote(ctx, owner, actor, k.ID, "Called Ramona Quillfeather at +370 612 34567", true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.tn.UpdateCase(ctx, owner, actor, k.ID, tenant.CaseChange{Title: ptr("Quillfeather dispute, second round")}); err != nil {
+	if _, err := f.tn.UpdateCase(ctx, owner, actor, k.ID, 0, tenant.CaseChange{Title: ptr("Quillfeather dispute, second round")}); err != nil {
 		t.Fatal(err)
 	}
 	// A document on her case, with its file.

@@ -299,7 +299,7 @@ func TestClosedCaseRetention(t *testing.T) {
 		}
 		ids = append(ids, c.ID)
 		if title != "Still open" {
-			if _, err := tn.UpdateCase(ctx, v, actor, c.ID, tenant.CaseChange{Status: &closed}); err != nil {
+			if _, err := tn.UpdateCase(ctx, v, actor, c.ID, 0, tenant.CaseChange{Status: &closed}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -345,7 +345,7 @@ func TestClosedCaseRetention(t *testing.T) {
 
 	// Reopening brings it back to the lists.
 	reopened := "in_progress"
-	if _, err := tn.UpdateCase(ctx, v, actor, ids[0], tenant.CaseChange{Status: &reopened}); err != nil {
+	if _, err := tn.UpdateCase(ctx, v, actor, ids[0], 0, tenant.CaseChange{Status: &reopened}); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(listed(tenant.CaseFilter{Archived: true}), ","); got != "" {

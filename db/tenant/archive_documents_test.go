@@ -29,7 +29,7 @@ func TestArchiveClosedCasesKeepsDocumentsUnlessAsked(t *testing.T) {
 				[]tenant.DocumentFile{docFile("brief.pdf", 10), docFile("logo.png", 10)}, sizeText); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, tenant.CaseChange{Status: ptr(tenant.CaseClosed)}); err != nil {
+			if _, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, 0, tenant.CaseChange{Status: ptr(tenant.CaseClosed)}); err != nil {
 				t.Fatal(err)
 			}
 			f.clock.Advance(48 * time.Hour)

@@ -228,9 +228,11 @@ func caseNullable(s string) any {
 }
 
 // UpdateCase applies a change to a case v may see and records each changed
-// field on its timeline, all in one transaction. It reports whether
+// field on its timeline, all in one transaction. A version other than 0 is
+// the case's UpdatedAt (Unix seconds) as the caller read it: a case changed
+// since is refused (Conflict), nothing written. It reports whether
 // anything changed.
-func (t *Store) UpdateCase(ctx context.Context, v Viewer, actor Actor, id string, ch CaseChange) (bool, error) {
+func (t *Store) UpdateCase(ctx context.Context, v Viewer, actor Actor, id string, version int64, ch CaseChange) (bool, error) {
 	if err := ch.Validate(); err != nil {
 		return false, err
 	}
@@ -239,6 +241,9 @@ func (t *Store) UpdateCase(ctx context.Context, v Viewer, actor Actor, id string
 		k, err := loadCase(ctx, tx, v, id)
 		if err != nil {
 			return err
+		}
+		if version != 0 && k.UpdatedAt.Unix() != version {
+			return apperr.New(apperr.Conflict, "Someone else changed this case since you read it. Read it again and apply your change to what is there now.")
 		}
 		changed, err = t.applyChange(ctx, tx, v, actor, k, ch)
 		return err

@@ -142,7 +142,7 @@ func TestUpdateCaseRecordsEveryChange(t *testing.T) {
 	k := mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: acme, Title: "Old title", Description: "old", DueDate: "2026-12-01", Labels: []string{"b", "a"}})
 
 	f.clock.Advance(time.Hour)
-	changed, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, tenant.CaseChange{
+	changed, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, 0, tenant.CaseChange{
 		ClientID: ptr(globex), Title: ptr("New title"), Description: ptr("new"), Priority: ptr("urgent"),
 		DueDate: ptr(""), Labels: ptr([]string{"c"}), AssigneeID: ptr(staff.ID), Status: ptr(tenant.CaseClosed),
 	})
@@ -186,7 +186,7 @@ func TestUpdateCaseRecordsEveryChange(t *testing.T) {
 	}
 
 	t.Run("reopening clears closed_at", func(t *testing.T) {
-		if _, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, tenant.CaseChange{Status: ptr(tenant.CaseInProgress)}); err != nil {
+		if _, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, 0, tenant.CaseChange{Status: ptr(tenant.CaseInProgress)}); err != nil {
 			t.Fatal(err)
 		}
 		k, _ := tn.Case(ctx, everything(owner), k.ID)
@@ -196,7 +196,7 @@ func TestUpdateCaseRecordsEveryChange(t *testing.T) {
 	})
 	t.Run("an unchanged edit records nothing", func(t *testing.T) {
 		before := queryInt(t, tn, `SELECT COUNT(*) FROM case_events`)
-		changed, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, tenant.CaseChange{Title: ptr(" New  title "), Labels: ptr([]string{"C"})})
+		changed, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, 0, tenant.CaseChange{Title: ptr(" New  title "), Labels: ptr([]string{"C"})})
 		if err != nil || changed {
 			t.Fatalf("changed %v, err %v", changed, err)
 		}
@@ -204,12 +204,32 @@ func TestUpdateCaseRecordsEveryChange(t *testing.T) {
 			t.Fatalf("events %d → %d", before, after)
 		}
 	})
+	t.Run("a case changed since it was read is not overwritten", func(t *testing.T) {
+		read, err := tn.Case(ctx, everything(owner), k.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(time.Second)
+		if _, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, 0, tenant.CaseChange{Title: ptr("Someone else's title")}); err != nil {
+			t.Fatal(err)
+		}
+		before := queryInt(t, tn, `SELECT COUNT(*) FROM case_events`)
+		_, err = tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, read.UpdatedAt.Unix(), tenant.CaseChange{Title: ptr("A stale edit")})
+		wantCode(t, err, apperr.Conflict)
+		now, _ := tn.Case(ctx, everything(owner), k.ID)
+		if now.Title != "Someone else's title" || queryInt(t, tn, `SELECT COUNT(*) FROM case_events`) != before {
+			t.Fatalf("after a refused stale edit: title %q, events %d → %d", now.Title, before, queryInt(t, tn, `SELECT COUNT(*) FROM case_events`))
+		}
+		if _, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, now.UpdatedAt.Unix(), tenant.CaseChange{Title: ptr("New title")}); err != nil {
+			t.Fatalf("current version: %v", err)
+		}
+	})
 	t.Run("a disabled assignee is refused and nothing changes", func(t *testing.T) {
 		gone := mustAddUser(t, tn, "gone@changes.test", tenant.RoleStaff)
 		if err := tn.SetUserStatus(ctx, gone.ID, tenant.UserDisabled, tenant.Audit{Action: "user.disabled"}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, tenant.CaseChange{Title: ptr("Changed"), AssigneeID: ptr(gone.ID)})
+		_, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, 0, tenant.CaseChange{Title: ptr("Changed"), AssigneeID: ptr(gone.ID)})
 		wantCode(t, err, apperr.Invalid)
 		k, _ := tn.Case(ctx, everything(owner), k.ID)
 		if k.Title != "New title" {

@@ -132,7 +132,7 @@ func TestPortalUpdatesLeaveOutInternalEvents(t *testing.T) {
 		[]tenant.DocumentFile{docFile(internalFile, 10)}, sizeText); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, tenant.CaseChange{Title: ptr(internalTitle), AssigneeID: ptr(owner.ID)}); err != nil {
+	if _, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, 0, tenant.CaseChange{Title: ptr(internalTitle), AssigneeID: ptr(owner.ID)}); err != nil {
 		t.Fatal(err)
 	}
 	updates, err := tn.PortalUpdates(ctx, contact, 100)

@@ -28,7 +28,7 @@ func TestClientTaskTicksOnlyItsClientsCases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tn.UpdateCase(ctx, v, actor, k.ID, tenant.CaseChange{ClientID: &globex.ID}); err != nil {
+	if _, err := tn.UpdateCase(ctx, v, actor, k.ID, 0, tenant.CaseChange{ClientID: &globex.ID}); err != nil {
 		t.Fatal(err)
 	}
 	cv := tenant.Viewer{UserID: cora.ID, ClientID: acme.ID}

@@ -85,6 +85,10 @@ type WebhookEndpoint struct {
 	NoticeError  string
 	NoticeCode   int
 	NoticeDetail string
+	// Version rises with every change to what is read of the endpoint
+	// (a trigger, migration 36): UpdateWebhookEndpoint refuses an edit
+	// made from an older one.
+	Version int64
 }
 
 // WebhookSecretOverlap is how long a rotated-out secret still signs.
@@ -190,14 +194,14 @@ func (t *Store) CreateWebhookEndpoint(ctx context.Context, url, description stri
 }
 
 const webhookEndpointColumns = `id, url, description, events, secret, previous_secret, previous_secret_until, enabled, failures, created_at,
-	notice_error, notice_code, notice_detail`
+	notice_error, notice_code, notice_detail, version`
 
 func scanWebhookEndpoint(row db.Scanner) (*WebhookEndpoint, error) {
 	var e WebhookEndpoint
 	var events string
 	var created, until int64
 	if err := row.Scan(&e.ID, &e.URL, &e.Description, &events, &e.Secret, &e.PreviousSecret, &until, &e.Enabled, &e.Failures, &created,
-		&e.NoticeError, &e.NoticeCode, &e.NoticeDetail); err != nil {
+		&e.NoticeError, &e.NoticeCode, &e.NoticeDetail, &e.Version); err != nil {
 		return nil, err
 	}
 	e.Events, e.CreatedAt, e.PreviousUntil = strings.Fields(events), time.Unix(created, 0), time.Unix(until, 0)
@@ -221,12 +225,21 @@ func (t *Store) WebhookEndpoints(ctx context.Context) ([]*WebhookEndpoint, error
 
 // changeWebhookEndpoint runs one UPDATE or DELETE on endpoint id with its
 // audit entry, or answers not found for an id this agency does not hold.
-func (t *Store) changeWebhookEndpoint(ctx context.Context, id, q string, a Audit, args ...any) (*WebhookEndpoint, error) {
+// A version other than 0 must be the endpoint's, read in the same
+// transaction, or nothing is written (Conflict).
+func (t *Store) changeWebhookEndpoint(ctx context.Context, id string, version int64, q string, a Audit, args ...any) (*WebhookEndpoint, error) {
 	e, err := t.WebhookEndpoint(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	err = t.Tx(ctx, func(tx *sql.Tx) error {
+		var current int64
+		if err := tx.QueryRowContext(ctx, `SELECT version FROM webhook_endpoints WHERE id = ?`, id).Scan(&current); err != nil {
+			return db.NotFound(err, "Webhook endpoint")
+		}
+		if version != 0 && current != version {
+			return apperr.New(apperr.Conflict, "Someone else changed this webhook endpoint since you read it (or its failures disabled it). Read it again and apply your change to what is there now.")
+		}
 		res, err := tx.ExecContext(ctx, q, append(args, id)...)
 		if err != nil {
 			return fmt.Errorf("db: change webhook endpoint %s: %w", id, err)
@@ -243,18 +256,18 @@ func (t *Store) changeWebhookEndpoint(ctx context.Context, id, q string, a Audit
 // PauseWebhookEndpoint stops an endpoint: no delivery is queued for it
 // while paused, and those already queued wait.
 func (t *Store) PauseWebhookEndpoint(ctx context.Context, id string, a Audit) (*WebhookEndpoint, error) {
-	return t.changeWebhookEndpoint(ctx, id, `UPDATE webhook_endpoints SET enabled = 0 WHERE id = ?`, a)
+	return t.changeWebhookEndpoint(ctx, id, 0, `UPDATE webhook_endpoints SET enabled = 0 WHERE id = ?`, a)
 }
 
 // ResumeWebhookEndpoint starts a paused or disabled endpoint again, its
 // failures counted from zero; the deliveries that waited are sent.
 func (t *Store) ResumeWebhookEndpoint(ctx context.Context, id string, a Audit) (*WebhookEndpoint, error) {
-	return t.changeWebhookEndpoint(ctx, id, `UPDATE webhook_endpoints SET enabled = 1, failures = 0, notice_error = '' WHERE id = ?`, a)
+	return t.changeWebhookEndpoint(ctx, id, 0, `UPDATE webhook_endpoints SET enabled = 1, failures = 0, notice_error = '' WHERE id = ?`, a)
 }
 
 // DeleteWebhookEndpoint removes an endpoint with its deliveries.
 func (t *Store) DeleteWebhookEndpoint(ctx context.Context, id string, a Audit) (*WebhookEndpoint, error) {
-	return t.changeWebhookEndpoint(ctx, id, `DELETE FROM webhook_endpoints WHERE id = ?`, a)
+	return t.changeWebhookEndpoint(ctx, id, 0, `DELETE FROM webhook_endpoints WHERE id = ?`, a)
 }
 
 // WebhookEndpointChange is a change to an endpoint's address,
@@ -285,13 +298,16 @@ func (ch WebhookEndpointChange) Apply(e WebhookEndpoint) WebhookEndpoint {
 // UpdateWebhookEndpoint stores endpoint id as to, whose address the caller
 // has already checked (app.UpdateWebhook): its address, description and
 // events validated as at registration, and its state, enabling it counting
-// its failures from zero as ResumeWebhookEndpoint does.
-func (t *Store) UpdateWebhookEndpoint(ctx context.Context, id string, to WebhookEndpoint, a Audit) (*WebhookEndpoint, error) {
+// its failures from zero as ResumeWebhookEndpoint does. A version other
+// than 0 is the endpoint's Version as the caller read it: an endpoint
+// changed since (by a person, or disabled by its failures) is refused
+// (Conflict), nothing written.
+func (t *Store) UpdateWebhookEndpoint(ctx context.Context, id string, version int64, to WebhookEndpoint, a Audit) (*WebhookEndpoint, error) {
 	url, err := ValidateWebhookEndpoint(to.URL, to.Description, to.Events)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := t.changeWebhookEndpoint(ctx, id, `UPDATE webhook_endpoints SET url = ?2, description = ?3, events = ?4,
+	if _, err := t.changeWebhookEndpoint(ctx, id, version, `UPDATE webhook_endpoints SET url = ?2, description = ?3, events = ?4,
 		failures = CASE WHEN ?1 AND enabled = 0 THEN 0 ELSE failures END, notice_error = CASE WHEN ?1 THEN '' ELSE notice_error END,
 		enabled = ?1 WHERE id = ?5`,
 		a, to.Enabled, url, to.Description, strings.Join(to.Events, " ")); err != nil {
@@ -308,7 +324,7 @@ func (t *Store) RotateWebhookSecret(ctx context.Context, id string, a Audit) (*W
 		return nil, err
 	}
 	until := time.Unix(t.Clock().Now().Add(WebhookSecretOverlap).Unix(), 0)
-	e, err := t.changeWebhookEndpoint(ctx, id, `UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = ?, secret = ? WHERE id = ?`,
+	e, err := t.changeWebhookEndpoint(ctx, id, 0, `UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = ?, secret = ? WHERE id = ?`,
 		a, until.Unix(), secret)
 	if err != nil {
 		return nil, err

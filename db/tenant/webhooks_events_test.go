@@ -22,7 +22,7 @@ func TestWebhookCaseAndMessageEvents(t *testing.T) {
 	}
 	k := mustCreateCase(t, tn, owner, tenant.CaseInput{ClientID: mustCaseClient(t, tn, "Acme", ""), Title: "Hooked"})
 	closed := tenant.CaseClosed
-	if _, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, tenant.CaseChange{Status: &closed}); err != nil {
+	if _, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, 0, tenant.CaseChange{Status: &closed}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tn.AddMessage(ctx, everything(owner), actorOf(owner), k.ID, "Hello", false, nil); err != nil {
