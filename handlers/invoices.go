@@ -355,6 +355,7 @@ func (h *Handlers) InvoiceEdit(c *fiber.Ctx, r *Request) error {
 		return apperr.New(apperr.Conflict, "%s", i18n.T(r.Lang(), "inv.issued_never_changed", "Label", inv.Label()))
 	}
 	form := invoiceFormOf(inv.InvoiceInput)
+	form.Version = strconv.FormatInt(inv.UpdatedAt.Unix(), 10)
 	form.ClientQuery = strings.TrimSpace(c.Query("client_q"))
 	if id := strings.TrimSpace(c.Query("client_id")); id != "" {
 		form.ClientID = id
@@ -396,12 +397,23 @@ func (h *Handlers) InvoiceUpdate(c *fiber.Ctx, r *Request) error {
 	}
 	in, errs := form.input()
 	if len(errs) == 0 {
-		err = t.UpdateDraft(c.UserContext(), v, id, 0, in)
+		version, _ := strconv.ParseInt(form.Version, 10, 64) // none (0): an older page, saved as before
+		err = t.UpdateDraft(c.UserContext(), v, id, version, in)
 	} else {
 		err = invoiceFormError(errs)
 	}
 	if err != nil {
-		if apperr.CodeOf(err) != apperr.Invalid {
+		switch {
+		case apperr.CodeOf(err) == apperr.Conflict && inv.Status == tenant.InvoiceDraft:
+			// Changed since the form was drawn: the form stays as typed, with
+			// the draft's version now, so saving again is a choice made knowingly.
+			if cur, loadErr := t.Invoice(c.UserContext(), v, id); loadErr == nil && cur.Status == tenant.InvoiceDraft {
+				form.Version, inv = strconv.FormatInt(cur.UpdatedAt.Unix(), 10), cur
+				err = apperr.New(apperr.Conflict, "%s", i18n.T(r.Lang(), "inv.draft_changed_since"))
+			} else {
+				return err
+			}
+		case apperr.CodeOf(err) != apperr.Invalid:
 			return err
 		}
 		view, viewErr := h.invoiceFormView(c, r, v, form.withErrors(apperr.FieldsOf(err)), inv)

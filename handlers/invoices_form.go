@@ -44,6 +44,9 @@ type invoiceForm struct {
 	// Recurring schedules only.
 	Frequency, IntervalMonths, EndDate, Count string
 	AutoSend                                  bool
+	// Version is a draft's UpdatedAt (Unix seconds) when its editor was
+	// drawn, posted back so a draft changed since is not saved over.
+	Version string
 
 	tax *invoiceTax // the agency's presets and default rate, once loaded
 }
@@ -68,6 +71,7 @@ func readInvoiceForm(c *fiber.Ctx) invoiceForm {
 		DueDate: formValue(c, "due_date"), DueDateWas: formValue(c, "due_date_was"),
 		Frequency: formValue(c, "frequency"), IntervalMonths: formValue(c, "interval_months"), EndDate: formValue(c, "end_date"),
 		Count: formValue(c, "count"), AutoSend: c.FormValue("auto_send") == "1", Discount: formValue(c, "discount"),
+		Version: formValue(c, "version"),
 	}
 	desc, qty, price, vat, tax := multi("line_description"), multi("line_quantity"), multi("line_price"), multi("line_vat"), multi("line_tax")
 	discount := multi("line_discount")
