@@ -50,6 +50,14 @@ var slugCounter atomic.Int64
 // mustNewEnv builds the app; opts adjust its configuration.
 func mustNewEnv(t *testing.T, opts ...func(*handlers.Config)) *env {
 	t.Helper()
+	return mustNewEnvOn(t, "", opts...)
+}
+
+// mustNewEnvOn builds the app with its control database on the
+// PostgreSQL database at controlDB (postgres://…), or in its temp
+// directory when "".
+func mustNewEnvOn(t *testing.T, controlDB string, opts ...func(*handlers.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, dir: t.TempDir(), clock: clock.NewManual(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -60,7 +68,12 @@ func mustNewEnv(t *testing.T, opts ...func(*handlers.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.control, err = control.Open(ctx, e.dir, string(controlSchema), e.clock); err != nil {
+	if controlDB != "" {
+		e.control, err = control.OpenPostgres(ctx, controlDB, string(controlSchema), e.clock)
+	} else {
+		e.control, err = control.Open(ctx, e.dir, string(controlSchema), e.clock)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	schema, err := os.ReadFile("../schema.sql")
