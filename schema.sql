@@ -1287,3 +1287,10 @@ WHEN OLD.url IS NOT NEW.url OR OLD.description IS NOT NEW.description OR OLD.eve
 BEGIN
 	UPDATE webhook_endpoints SET version = version + 1 WHERE id = NEW.id;
 END;
+
+-- migration: 37 webhook_notice_sent
+-- The owners and admins (user ids, space-separated) a disabled endpoint's
+-- email has reached so far (issue 20): a retry after a partial first try
+-- goes only to the others. Emptied when the endpoint is disabled anew or
+-- resumed.
+ALTER TABLE webhook_endpoints ADD COLUMN notice_sent TEXT NOT NULL DEFAULT '';

@@ -85,6 +85,9 @@ type WebhookEndpoint struct {
 	NoticeError  string
 	NoticeCode   int
 	NoticeDetail string
+	// NoticeSent are the owners and admins (user ids) that email has
+	// reached so far: a retry goes only to the others.
+	NoticeSent []string
 	// Version rises with every change to what is read of the endpoint
 	// (a trigger, migration 36): UpdateWebhookEndpoint refuses an edit
 	// made from an older one.
@@ -194,17 +197,18 @@ func (t *Store) CreateWebhookEndpoint(ctx context.Context, url, description stri
 }
 
 const webhookEndpointColumns = `id, url, description, events, secret, previous_secret, previous_secret_until, enabled, failures, created_at,
-	notice_error, notice_code, notice_detail, version`
+	notice_error, notice_code, notice_detail, version, notice_sent`
 
 func scanWebhookEndpoint(row db.Scanner) (*WebhookEndpoint, error) {
 	var e WebhookEndpoint
-	var events string
+	var events, sent string
 	var created, until int64
 	if err := row.Scan(&e.ID, &e.URL, &e.Description, &events, &e.Secret, &e.PreviousSecret, &until, &e.Enabled, &e.Failures, &created,
-		&e.NoticeError, &e.NoticeCode, &e.NoticeDetail, &e.Version); err != nil {
+		&e.NoticeError, &e.NoticeCode, &e.NoticeDetail, &e.Version, &sent); err != nil {
 		return nil, err
 	}
 	e.Events, e.CreatedAt, e.PreviousUntil = strings.Fields(events), time.Unix(created, 0), time.Unix(until, 0)
+	e.NoticeSent = strings.Fields(sent)
 	return &e, nil
 }
 
@@ -262,7 +266,7 @@ func (t *Store) PauseWebhookEndpoint(ctx context.Context, id string, a Audit) (*
 // ResumeWebhookEndpoint starts a paused or disabled endpoint again, its
 // failures counted from zero; the deliveries that waited are sent.
 func (t *Store) ResumeWebhookEndpoint(ctx context.Context, id string, a Audit) (*WebhookEndpoint, error) {
-	return t.changeWebhookEndpoint(ctx, id, 0, `UPDATE webhook_endpoints SET enabled = 1, failures = 0, notice_error = '' WHERE id = ?`, a)
+	return t.changeWebhookEndpoint(ctx, id, 0, `UPDATE webhook_endpoints SET enabled = 1, failures = 0, notice_error = '', notice_sent = '' WHERE id = ?`, a)
 }
 
 // DeleteWebhookEndpoint removes an endpoint with its deliveries.
@@ -309,6 +313,7 @@ func (t *Store) UpdateWebhookEndpoint(ctx context.Context, id string, version in
 	}
 	if _, err := t.changeWebhookEndpoint(ctx, id, version, `UPDATE webhook_endpoints SET url = ?2, description = ?3, events = ?4,
 		failures = CASE WHEN ?1 AND enabled = 0 THEN 0 ELSE failures END, notice_error = CASE WHEN ?1 THEN '' ELSE notice_error END,
+		notice_sent = CASE WHEN ?1 THEN '' ELSE notice_sent END,
 		enabled = ?1 WHERE id = ?5`,
 		a, to.Enabled, url, to.Description, strings.Join(to.Events, " ")); err != nil {
 		return nil, err
@@ -485,7 +490,7 @@ func (t *Store) RecordWebhookAttempt(ctx context.Context, d WebhookDelivery, cod
 		}
 		if enabled && failures >= WebhookMaxFailures {
 			disabled = true
-			if _, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET enabled = 0 WHERE id = ?`, d.EndpointID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET enabled = 0, notice_sent = '' WHERE id = ?`, d.EndpointID); err != nil {
 				return err
 			}
 			return t.auditTx(ctx, tx, Audit{ActorName: "Webhook delivery", Action: "webhook.disabled", Target: d.EndpointID,
@@ -502,10 +507,11 @@ func (t *Store) RecordWebhookAttempt(ctx context.Context, d WebhookDelivery, cod
 // RecordWebhookNotice stores why the email about endpoint id's disabling
 // could not be queued (queueErr) and what it is to say (the last
 // attempt's code and error), for the next run to try again; a queueErr of
-// "" records it queued. An endpoint resumed meanwhile needs no email.
-func (t *Store) RecordWebhookNotice(ctx context.Context, id string, code int, detail, queueErr string) error {
-	if _, err := t.Write().ExecContext(ctx, `UPDATE webhook_endpoints SET notice_error = ?, notice_code = ?, notice_detail = ? WHERE id = ? AND enabled = 0`,
-		db.Truncate(queueErr, 1000), code, db.Truncate(detail, 1000), id); err != nil {
+// "" records it queued. sent are the people it has reached so far, whom a
+// retry leaves out. An endpoint resumed meanwhile needs no email.
+func (t *Store) RecordWebhookNotice(ctx context.Context, id string, code int, detail, queueErr string, sent []string) error {
+	if _, err := t.Write().ExecContext(ctx, `UPDATE webhook_endpoints SET notice_error = ?, notice_code = ?, notice_detail = ?, notice_sent = ? WHERE id = ? AND enabled = 0`,
+		db.Truncate(queueErr, 1000), code, db.Truncate(detail, 1000), strings.Join(sent, " "), id); err != nil {
 		return fmt.Errorf("db: webhook notice %s: %w", id, err)
 	}
 	return nil
