@@ -15,6 +15,7 @@ var apiTokenMatrix = map[string]matrixRow{
 	"GET /a/:slug/settings/api-tokens":             {allowed: []string{admin, owner}},
 	"POST /a/:slug/settings/api-tokens":            {allowed: []string{admin, owner}},
 	"POST /a/:slug/settings/api-tokens/:id/revoke": {allowed: []string{admin, owner}},
+	"GET /a/:slug/settings/api-tokens/reference":   {allowed: []string{admin, owner}},
 }
 
 func init() {

@@ -14,6 +14,7 @@ var apiDocRoutes = []Route{
 
 var apiTokenRoutes = []Route{
 	get("/a/:slug/settings/api-tokens", Admin, (*Handlers).APITokens),
+	get("/a/:slug/settings/api-tokens/reference", Admin, (*Handlers).APIReference),
 	post("/a/:slug/settings/api-tokens", Admin, (*Handlers).APITokenCreate),
 	post("/a/:slug/settings/api-tokens/:id/revoke", Admin, (*Handlers).APITokenRevoke),
 }
