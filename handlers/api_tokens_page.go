@@ -9,6 +9,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // The settings page of the agency's API tokens (issue 20): owners and
@@ -60,11 +61,17 @@ func (h *Handlers) apiTokensPage(c *fiber.Ctx, r *Request, form apiTokenForm, le
 		return nil, err
 	}
 	now := h.Clock.Now()
-	v := &apiTokensView{Page: Page{Title: "API tokens"}, Base: apiTokensBase(r), Form: form}
+	lang := r.Lang()
+	v := &apiTokensView{Page: Page{Title: "set.api.title"}, Base: apiTokensBase(r), Form: form}
 	for _, k := range tokens {
-		row := apiTokenRow{Name: k.Name, Hint: k.Hint, Scopes: strings.Join(k.Scopes, ", "), Creator: k.Creator,
-			Created: k.CreatedAt.UTC().Format(apiTokenDay), Expires: "never", LastUsed: "never", LastUsedIP: k.LastUsedIP,
-			RevokeURL: v.Base + "/" + k.ID + "/revoke", Live: k.Live(now), State: "live"}
+		scopes := make([]string, len(k.Scopes))
+		for i, s := range k.Scopes { // "clients:read": the area and the level, in words
+			area, level, _ := strings.Cut(s, ":")
+			scopes[i] = i18n.T(lang, "set.api.area."+area) + ": " + i18n.T(lang, "set.api.level."+level)
+		}
+		row := apiTokenRow{Name: k.Name, Hint: k.Hint, Scopes: strings.Join(scopes, ", "), Creator: k.Creator,
+			Created: k.CreatedAt.UTC().Format(apiTokenDay), Expires: i18n.T(lang, "set.api.never"), LastUsed: i18n.T(lang, "set.api.never"), LastUsedIP: k.LastUsedIP,
+			RevokeURL: v.Base + "/" + k.ID + "/revoke", Live: k.Live(now), State: i18n.T(lang, "set.api.live")}
 		if !k.ExpiresAt.IsZero() {
 			row.Expires = k.ExpiresAt.UTC().Format(apiTokenDay)
 		}
@@ -73,9 +80,9 @@ func (h *Handlers) apiTokensPage(c *fiber.Ctx, r *Request, form apiTokenForm, le
 		}
 		switch {
 		case !k.RevokedAt.IsZero():
-			row.State = "revoked " + k.RevokedAt.UTC().Format(apiTokenDay)
+			row.State = i18n.T(lang, "set.api.revoked_on", "Date", k.RevokedAt.UTC().Format(apiTokenDay))
 		case !row.Live:
-			row.State = "expired"
+			row.State = i18n.T(lang, "set.api.expired")
 		}
 		v.Tokens = append(v.Tokens, row)
 	}
@@ -139,6 +146,6 @@ func (h *Handlers) APITokenRevoke(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	h.flash(c, "API token “"+k.Name+"” revoked: it no longer works.")
+	h.flash(c, i18n.T(r.Lang(), "set.api.revoked_flash", "Name", k.Name))
 	return h.redirect(c, apiTokensBase(r))
 }

@@ -66,7 +66,7 @@ func TestAPITokensPage(t *testing.T) {
 		}
 		res := a.Owner.get(base)
 		wantStatus(t, res, http.StatusOK)
-		for _, want := range []string{"Zapier", "cases:write, clients:read", "2099-01-31", "2030-01-01 00:00 UTC", "203.0.113.7"} {
+		for _, want := range []string{"Zapier", "cases: read and write, clients: read", "2099-01-31", "2030-01-01 00:00 UTC", "203.0.113.7"} {
 			if !strings.Contains(res.Body, want) {
 				t.Errorf("the list lacks %q", want)
 			}

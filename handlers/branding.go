@@ -58,7 +58,7 @@ func (h *Handlers) brandingPage(c *fiber.Ctx, r *Request, accent, sender string,
 		accent = s.Accent
 	}
 	return h.formPage(c, "pages/settings/branding", "pages/settings/branding", &brandingView{
-		Page: Page{Title: "Branding"}, Accent: accent, Picker: pickerValue(accent), Settings: s,
+		Page: Page{Title: "set.brand.title"}, Accent: accent, Picker: pickerValue(accent), Settings: s,
 		LogoURL: "/a/" + r.Agency.Slug + "/logo?v=" + strconv.FormatInt(s.LogoVersion, 10),
 		MaxLogo: tenant.MaxLogoBytes >> 10, SenderName: sender, DefaultSender: mail.DefaultSenderName(r.Agency.Name),
 	}, err)

@@ -8,6 +8,7 @@ import (
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 	"mintedmind/mail"
 )
 
@@ -55,10 +56,10 @@ func (h *Handlers) EmailTexts(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	v := &emailTextsView{Page: Page{Title: "Emails"}}
+	v := &emailTextsView{Page: Page{Title: "set.emails.title"}}
 	for _, k := range mail.EditableKinds {
 		_, changed := texts[k.Name]
-		v.Kinds = append(v.Kinds, emailKindRow{Name: k.Name, Label: k.Label, Changed: changed})
+		v.Kinds = append(v.Kinds, emailKindRow{Name: k.Name, Label: i18n.T(r.Lang(), "set.emails.kind."+k.Name), Changed: changed})
 	}
 	return h.page(c, "pages/settings/emails", v)
 }

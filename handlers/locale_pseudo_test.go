@@ -27,12 +27,9 @@ var pseudoLeftovers = map[string]bool{
 	"/a/:slug/audit as owner":                             true,
 	"/a/:slug/plan as owner":                              true,
 	"/a/:slug/privacy as owner":                           true,
-	"/a/:slug/settings as owner":                          true,
-	"/a/:slug/settings/api-tokens as owner":               true,
 	"/a/:slug/settings/api-tokens/reference as owner":     true, // the OpenAPI document's English summaries
 	"/a/:slug/settings/billing as owner":                  true,
 	"/a/:slug/settings/branding as owner":                 true,
-	"/a/:slug/settings/emails as owner":                   true,
 	"/a/:slug/settings/outbox as owner":                   true,
 	"/a/:slug/time as owner":                              true,
 	"/a/:slug/time/report as owner":                       true,

@@ -9,7 +9,7 @@ import (
 
 // TestSettingsPagesWithDataThroughThePseudoLocale renders the settings
 // pages the pseudo-locale test sees empty (tax presets, task templates,
-// request types) with rows in them, and each refused form, in the
+// request types, API tokens) with rows in them, and each refused form, in the
 // pseudo-locale: no English outside the catalogues, the refusals
 // included. TestSettingsPagesInLithuanian reads the same pages' words.
 func TestSettingsPagesWithDataThroughThePseudoLocale(t *testing.T) {
@@ -37,6 +37,16 @@ func TestSettingsPagesWithDataThroughThePseudoLocale(t *testing.T) {
 			wantContains(t, res, want) // the rows are there
 		}
 	}
+	data = append(data, "Apskaita", "Senas raktas")
+	wantStatus(t, b.post(s+"/api-tokens", url.Values{"name": {"Apskaita"}, "scope_clients": {"read"}, "scope_invoices": {"write"}}), http.StatusOK)
+	secret := b.post(s+"/api-tokens", url.Values{"name": {"Senas raktas"}, "scope_cases": {"read"}, "expires": {"2030-01-01"}})
+	for _, name := range []string{"Apskaita", "Senas raktas"} { // the end of its secret beside its name
+		data = append(data, "…"+f.e.caseQuery(t, f.a, `SELECT hint FROM api_tokens WHERE name = ?`, name))
+	}
+	clean(t, "a new token's secret", secret, http.StatusOK)
+	old := f.e.caseQuery(t, f.a, `SELECT id FROM api_tokens WHERE name = 'Senas raktas'`)
+	wantStatus(t, b.post(s+"/api-tokens/"+old+"/revoke", nil), http.StatusSeeOther)
+	clean(t, "/api-tokens", b.get(s+"/api-tokens"), http.StatusOK)
 	tpl := f.e.caseQuery(t, f.a, `SELECT id FROM task_templates`)
 	rt := f.e.caseQuery(t, f.a, `SELECT id FROM request_types WHERE name = 'Svetainės keitimas'`)
 	clean(t, "a template's edit page", b.get(s+"/tasks/"+tpl), http.StatusOK)
@@ -45,6 +55,8 @@ func TestSettingsPagesWithDataThroughThePseudoLocale(t *testing.T) {
 		what, path string
 		form       url.Values
 	}{
+		{"a token without a name or scopes", "/api-tokens", url.Values{"name": {""}}},
+		{"a time zone that is none", "", url.Values{"staff_visibility": {"all"}, "two_factor_required": {"nobody"}, "time_zone": {"Mars/Olympus"}}},
 		{"a preset without a name", "/tax/presets", url.Values{"name": {""}, "vat_rate": {"101"}}},
 		{"a default rate above 100", "/tax", url.Values{"default_vat_rate": {"101"}}},
 		{"a template without a name or tasks", "/tasks", url.Values{"name": {""}, "tasks": {""}}},

@@ -37,7 +37,7 @@ func (h *Handlers) Settings(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "pages/settings/index", &settingsView{Page: Page{Title: "Agency settings"}, Settings: s, Languages: languageOptions()})
+	return h.page(c, "pages/settings/index", &settingsView{Page: Page{Title: "set.gen.title"}, Settings: s, Languages: languageOptions()})
 }
 
 // SettingsUpdate saves the agency's settings.
@@ -73,7 +73,7 @@ func (h *Handlers) SettingsUpdate(c *fiber.Ctx, r *Request) error {
 		errs["language"] = "Choose one of the languages listed."
 	}
 	if err := apperr.FieldErrors(errs); err != nil {
-		return h.formPage(c, "pages/settings/index", "pages/settings/index", &settingsView{Page: Page{Title: "Agency settings"}, Settings: s, Languages: languageOptions()}, err)
+		return h.formPage(c, "pages/settings/index", "pages/settings/index", &settingsView{Page: Page{Title: "set.gen.title"}, Settings: s, Languages: languageOptions()}, err)
 	}
 	if err := r.Tenant.SaveSettings(c.UserContext(), s, auditFor(c, "settings.changed", "")); err != nil {
 		return err
