@@ -123,7 +123,7 @@ func (h *Handlers) DocRequestCreate(c *fiber.Ctx, r *Request) error {
 	}
 	h.publishDocRequest(c, r, id)
 	h.logFailed(c, "email the client's contacts", h.notifyContacts(c, r, id, "document-request", d.Name+dueWords(d.DueDate)))
-	h.flash(c, "Asked the client for “"+d.Name+"”.")
+	h.flash(c, i18n.T(r.Lang(), "docreq.asked_flash", "Name", d.Name))
 	return h.redirect(c, caseBase(r)+"/"+id+"#docrequests")
 }
 
@@ -184,7 +184,7 @@ func (h *Handlers) DocRequestUpdate(c *fiber.Ctx, r *Request) error {
 	}
 	if changed {
 		h.publishDocRequest(c, r, id)
-		h.flash(c, "Saved the change to “"+strings.Join(strings.Fields(form.Name), " ")+"”.")
+		h.flash(c, i18n.T(r.Lang(), "docreq.changed_flash", "Name", strings.Join(strings.Fields(form.Name), " ")))
 	}
 	return h.redirect(c, caseBase(r)+"/"+id+"#docrequests")
 }
@@ -202,7 +202,7 @@ func (h *Handlers) DocRequestWithdraw(c *fiber.Ctx, r *Request) error {
 		return h.docRequestRefused(c, r, id, docRequestForm{}, err)
 	}
 	h.publishDocRequest(c, r, id)
-	h.flash(c, "Withdrew the request for “"+d.Name+"”.")
+	h.flash(c, i18n.T(r.Lang(), "docreq.withdrawn_flash", "Name", d.Name))
 	return h.redirect(c, caseBase(r)+"/"+id+"#docrequests")
 }
 
@@ -229,10 +229,10 @@ func (h *Handlers) reviewDocRequest(c *fiber.Ctx, r *Request, accept bool) error
 	}
 	h.publishDocRequest(c, r, id)
 	if accept {
-		h.flash(c, "“"+d.Name+"” accepted.")
+		h.flash(c, i18n.T(r.Lang(), "docreq.accepted_flash", "Name", d.Name))
 	} else {
 		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, r, id, "document-request", d.Name+" was sent back: "+d.Reason))
-		h.flash(c, "“"+d.Name+"” sent back to the client.")
+		h.flash(c, i18n.T(r.Lang(), "docreq.returned_flash", "Name", d.Name))
 	}
 	return h.redirect(c, caseBase(r)+"/"+id+"#docrequests")
 }

@@ -210,11 +210,22 @@ func docRequestKey(e tenant.Event) string {
 	return e.Field
 }
 
-// reminderStepWords says when a reminder went out.
+// reminderStepWords says when a reminder went out, in English (the
+// client page's Activity tab); reminderStep is the same in lang.
 var reminderStepWords = map[string]string{
 	tenant.ReminderBefore: "before the due date",
 	tenant.ReminderAfter:  "the day after the due date",
 	tenant.ReminderLate:   "a week after the due date",
+}
+
+// reminderStep says when a reminder of step went out, in lang: the
+// catalogue's docreq.step.<step>, or the step itself for one this binary
+// does not know.
+func reminderStep(lang, step string) string {
+	if _, ok := reminderStepWords[step]; !ok {
+		return step
+	}
+	return i18n.T(lang, "docreq.step."+step)
 }
 
 // wordsOf is the words of event e; a kind this binary does not know (a
@@ -239,6 +250,9 @@ func staffSentence(lang string, e tenant.Event, w eventWords) string {
 		id, args = "event.staff.document."+e.Field, []any{"Name", e.NewValue}
 	case e.Kind == tenant.EventDocRequest:
 		id, args = "event.staff.docrequest."+docRequestKey(e), []any{"Name", e.NewValue, "Value", e.OldValue}
+		if e.Field == tenant.DocRequestReminded {
+			args = append(args, "Step", reminderStep(lang, e.OldValue))
+		}
 	}
 	if s := i18n.T(lang, id, args...); s != id {
 		return s
@@ -262,6 +276,9 @@ func portalSentence(lang string, e tenant.Event) (string, string) {
 	}
 	if e.Kind == tenant.EventDocRequest {
 		id, args = "event.portal.docrequest."+docRequestKey(e), append(args, "Name", e.NewValue, "Date", e.OldValue)
+		if e.Field == tenant.DocRequestEdited {
+			w.Text = i18n.T(lang, "docreq.was", "Value", e.OldValue)
+		}
 	}
 	if s := i18n.T(lang, id, args...); s != id {
 		return s, w.Text

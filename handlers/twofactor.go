@@ -153,6 +153,7 @@ type twoFactorView struct {
 	Base      string
 	CodesLeft int
 	Codes     []string // new recovery codes, shown this once
+	CodesFile string   // the name they are downloaded as
 	Secret    string   // the key being set up, to type by hand
 	QR        string   // the set-up's QR code image (a route: the secret never goes in a URL)
 }
@@ -174,6 +175,7 @@ func (h *Handlers) twoFactorPage(c *fiber.Ctx, r *Request, view *twoFactorView, 
 		return serr
 	}
 	view.Title, view.On, view.Required, view.Base = "nav.Two-factor sign-in", me.TwoFactor, s.RequiresTwoFactor(me), twoFactorPath(r.Agency)
+	view.CodesFile = r.Agency.Slug + "-recovery-codes.txt"
 	if me.TwoFactor && view.Codes == nil {
 		n, err := r.Tenant.RecoveryCodesLeft(c.UserContext(), me.ID)
 		if err != nil {

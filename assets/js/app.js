@@ -1,8 +1,15 @@
 // MintedMind's small script: toasts from HX-Trigger, a friendly message when
 // a request fails, focus on the first invalid field. No inline script
-// anywhere, so the Content-Security-Policy can forbid it.
+// anywhere, so the Content-Security-Policy can forbid it. The failure
+// messages come from the page (the toast box's data-msg-failed and
+// data-msg-offline, views/layouts/page.html), in its language.
 (function () {
   "use strict";
+
+  function pageMessage(name) {
+    var box = document.getElementById("toasts");
+    return (box && box.getAttribute("data-msg-" + name)) || "";
+  }
 
   function showToast(level, message) {
     var box = document.getElementById("toasts");
@@ -25,11 +32,11 @@
     var xhr = evt.detail.xhr;
     if (xhr && xhr.getResponseHeader("HX-Trigger")) return; // the server sent its own toast
     if (xhr && xhr.status >= 400 && xhr.status < 500) return; // a form shows its own errors
-    showToast("error", "Something went wrong. Please try again.");
+    showToast("error", pageMessage("failed"));
   });
 
   document.body.addEventListener("htmx:sendError", function () {
-    showToast("error", "Could not reach the server. Check your connection and try again.");
+    showToast("error", pageMessage("offline"));
   });
 
   function focusInvalid(root) {
@@ -471,7 +478,9 @@
 
 // Recovery codes (views/pages/account/two-factor.html): copy them, or
 // download them as a text file. The buttons stay hidden without script;
-// the codes are on the page to select and print either way.
+// the codes are on the page to select and print either way. What it says
+// comes from the status line's data-msg-copied, data-msg-copy-failed and
+// data-msg-saved, in the page's language.
 (function () {
   "use strict";
   function codesOf(btn) {
@@ -491,9 +500,9 @@
     var status = document.getElementById(btn.getAttribute("data-status"));
     if (btn.hasAttribute("data-copy")) {
       navigator.clipboard.writeText(text).then(function () {
-        if (status) status.textContent = "Copied to the clipboard.";
+        if (status) status.textContent = status.getAttribute("data-msg-copied") || "";
       }, function () {
-        if (status) status.textContent = "Could not copy: select the codes and copy them instead.";
+        if (status) status.textContent = status.getAttribute("data-msg-copy-failed") || "";
       });
       return;
     }
@@ -503,7 +512,7 @@
     document.body.appendChild(a);
     a.click();
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
-    if (status) status.textContent = "Saved as " + a.download + ".";
+    if (status) status.textContent = status.getAttribute("data-msg-saved") || "";
   });
 })();
 
