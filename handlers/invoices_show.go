@@ -168,12 +168,12 @@ func (h *Handlers) invoiceShowView(c *fiber.Ctx, r *Request, id string) (*invoic
 		view.Payments = append(view.Payments, paymentView{p.PaidOn, r.money(p.Amount, p.Currency), paymentMethodText(r.Lang(), p.Method), p.Reference, p.RecordedBy})
 	}
 	admin := tenant.RoleRank(r.User.Role) >= tenant.RoleRank(tenant.RoleAdmin)
-	view.Settlements = settlementOptions
+	view.Settlements = settlementOptions(r.Lang())
 	for _, o := range over {
 		ov := overpaymentView{ID: o.ID, Received: o.CreatedAt.UTC().Format(billing.DateLayout), Amount: r.money(o.Amount, o.Currency),
 			Method: paymentMethodText(r.Lang(), o.Method), Reason: o.Reason, OrderID: o.OrderID}
 		if !o.Open() {
-			ov.Settled = billing.SettlementLabel(o.Settlement) + " by " + o.SettledBy + " on " + o.SettledAt.UTC().Format(billing.DateLayout)
+			ov.Settled = settledText(r.Lang(), o.Settlement, o.SettledBy, o.SettledAt)
 			view.Settled = append(view.Settled, ov)
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/control"
+	"mintedmind/i18n"
 )
 
 // paymentRow is a subscription payment with its amount written out.
@@ -46,11 +47,11 @@ func (h *Handlers) operatorBillingPage(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	view := &operatorBillingView{Page: Page{Title: "Subscription invoices"}, Invoices: subInvoiceRows(invoices), Payments: paymentRows(payments), Settlements: settlementOptions}
+	view := &operatorBillingView{Page: Page{Title: "Subscription invoices"}, Invoices: subInvoiceRows(invoices), Payments: paymentRows(payments), Settlements: settlementOptions(i18n.English)}
 	for _, o := range over {
 		row := subOverpaymentRow{SubscriptionOverpayment: o, AmountText: billing.FormatMoney(o.Amount, o.Currency)}
 		if !o.Open() {
-			row.Settled = billing.SettlementLabel(o.Settlement) + " by " + o.SettledBy + " on " + o.SettledAt.UTC().Format(billing.DateLayout)
+			row.Settled = settledText(i18n.English, o.Settlement, o.SettledBy, o.SettledAt)
 		}
 		view.Overpayments = append(view.Overpayments, row)
 	}

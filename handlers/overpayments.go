@@ -1,16 +1,28 @@
 package handlers
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
 	"mintedmind/billing"
+	"mintedmind/i18n"
 )
 
-// settlementOptions are the ways an overpayment is settled, for its form.
-var settlementOptions = []option{
-	{billing.SettledRefunded, "Refunded to the payer", false},
-	{billing.SettledCredited, "Credited to the client", false},
+// settlementOptions are the ways an overpayment is settled, for its form,
+// in lang.
+func settlementOptions(lang string) []option {
+	return []option{
+		{billing.SettledRefunded, i18n.T(lang, "settlement.option."+billing.SettledRefunded), false},
+		{billing.SettledCredited, i18n.T(lang, "settlement.option."+billing.SettledCredited), false},
+	}
+}
+
+// settledText says how, by whom and on which day an overpayment was
+// settled: "Refunded by Ada on 2026-11-02".
+func settledText(lang, how, by string, on time.Time) string {
+	return i18n.T(lang, "settlement.settled_by", "How", i18n.T(lang, "settlement."+how), "Name", by, "Date", on.UTC().Format(billing.DateLayout))
 }
 
 // OverpaymentSettle marks one of an invoice's overpayments refunded or
@@ -40,7 +52,8 @@ func (h *Handlers) OverpaymentSettle(c *fiber.Ctx, r *Request) error {
 		}
 		return h.invoiceShowPage(c, view, err)
 	}
-	h.flash(c, "Overpayment of "+billing.FormatMoney(o.Amount, o.Currency)+" marked "+billing.SettlementLabel(o.Settlement)+".")
+	lang := r.Lang()
+	h.flash(c, i18n.T(lang, "settlement.flash", "Amount", i18n.Money(lang, o.Amount, o.Currency), "How", i18n.T(lang, "settlement."+o.Settlement)))
 	return h.redirect(c, invoiceBase(r)+"/"+inv.ID)
 }
 
@@ -54,6 +67,6 @@ func (h *Handlers) OperatorOverpaymentSettle(c *fiber.Ctx) error {
 		}
 		return h.operatorBillingPage(c, err)
 	}
-	h.flash(c, "Overpayment of "+billing.FormatMoney(o.Amount, o.Currency)+" on "+o.Number+" marked "+billing.SettlementLabel(o.Settlement)+".")
+	h.flash(c, "Overpayment of "+i18n.Money(i18n.English, o.Amount, o.Currency)+" on "+o.Number+" marked "+i18n.T(i18n.English, "settlement."+o.Settlement)+".") // the operator's console is in English
 	return h.redirect(c, "/operator/billing")
 }

@@ -65,6 +65,7 @@ func TestOverpaymentSettle(t *testing.T) {
 		page := b.get(f.inv("/" + inv.id))
 		wantContains(t, page, "Overpayments settled")
 		wantContains(t, page, "Refunded by ")
+		wantContains(t, page, "Overpayment of 192.39 EUR marked Refunded.") // the flash
 		if strings.Contains(page.Body, "Overpaid: refund or credit") {
 			t.Fatal("still shown as open")
 		}
@@ -79,6 +80,15 @@ func TestOverpaymentSettle(t *testing.T) {
 		wantContains(t, res, "already marked refunded")
 		if o, _ := f.tn.InvoiceOverpayments(ctx, inv.id); o[0].Settlement != billing.SettledRefunded || settled() != 1 {
 			t.Fatalf("%+v, %d audit rows", o[0], settled())
+		}
+	})
+	t.Run("in Lithuanian the settlement and its amount are in Lithuanian words and format", func(t *testing.T) {
+		wantStatus(t, b.post("/a/"+f.a.Slug+"/settings", url.Values{"staff_visibility": {"all"}, "two_factor_required": {"nobody"}, "language": {"lt"}}), http.StatusSeeOther)
+		page := b.get(f.inv("/" + inv.id))
+		wantContains(t, page, "Grąžinta: ")
+		wantContains(t, page, "192,39\u00a0€")
+		if strings.Contains(page.Body, "Refunded by") || strings.Contains(page.Body, "192.39") {
+			t.Error("the settled overpayment is still in English words or format")
 		}
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
-	"mintedmind/billing"
 	"mintedmind/db/tenant"
 	"mintedmind/i18n"
 )
@@ -92,6 +91,6 @@ func (h *Handlers) RecurringUpdate(c *fiber.Ctx, r *Request) error {
 		}
 		return h.formPage(c, "pages/recurring/new", "partials/invoices/form", view, err)
 	}
-	h.flash(c, "Saved: the next invoices use the new lines ("+billing.FormatMoney(in.Totals().Total, in.Currency)+" each).")
+	h.flash(c, i18n.T(r.Lang(), "recurring.saved_total", "Total", i18n.Money(r.Lang(), in.Totals().Total, in.Currency)))
 	return h.redirect(c, recurringBase(r)+"/"+rec.ID)
 }
