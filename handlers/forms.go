@@ -77,29 +77,56 @@ func (f FormField) Error() string { return f.Errors[f.Name] }
 // newFormField is the template function field: FormField from field-value pairs.
 func newFormField(pairs ...any) (FormField, error) {
 	var f FormField
+	return f, setFromPairs("field", &f, pairs)
+}
+
+// DropZone is a file input in a drop zone with its upload queue, for
+// views/partials/forms/drop-zone.html, inside a form marked
+// data-upload-progress: assets/js/app.js adds the files dropped on it to
+// the input and shows a line with a progress bar per file as the form's one
+// post goes up; without script it is a plain file input. Templates build
+// it with {{dropZone "ID" "file" "Label" … "Help" …}}, checked against
+// this struct by TestViewModels.
+type DropZone struct {
+	ID       string // the input is f-ID and its message e-ID; "" for no id
+	Label    string
+	Help     string
+	Error    string
+	Required bool
+}
+
+// newDropZone is the template function dropZone: DropZone from field-value pairs.
+func newDropZone(pairs ...any) (DropZone, error) {
+	var z DropZone
+	return z, setFromPairs("dropZone", &z, pairs)
+}
+
+// setFromPairs sets the fields of the struct dst points to from
+// name-value pairs, for the template function fn.
+func setFromPairs(fn string, dst any, pairs []any) error {
 	if len(pairs)%2 != 0 {
-		return f, fmt.Errorf("field: odd number of arguments")
+		return fmt.Errorf("%s: odd number of arguments", fn)
 	}
-	v := reflect.ValueOf(&f).Elem()
+	v := reflect.ValueOf(dst).Elem()
 	for i := 0; i < len(pairs); i += 2 {
 		name, _ := pairs[i].(string)
-		dst := v.FieldByName(name)
-		if !dst.IsValid() {
-			return f, fmt.Errorf("field: FormField has no field %v", pairs[i])
+		field := v.FieldByName(name)
+		if !field.IsValid() {
+			return fmt.Errorf("%s: %s has no field %v", fn, v.Type().Name(), pairs[i])
 		}
 		val := reflect.ValueOf(pairs[i+1])
 		switch {
 		case !val.IsValid():
 			continue // nil: the zero value
-		case val.Type().AssignableTo(dst.Type()):
-			dst.Set(val)
-		case val.Type().ConvertibleTo(dst.Type()) && val.Kind() == dst.Kind():
-			dst.Set(val.Convert(dst.Type()))
+		case val.Type().AssignableTo(field.Type()):
+			field.Set(val)
+		case val.Type().ConvertibleTo(field.Type()) && val.Kind() == field.Kind():
+			field.Set(val.Convert(field.Type()))
 		default:
-			return f, fmt.Errorf("field: %s takes a %s, not %T", name, dst.Type(), pairs[i+1])
+			return fmt.Errorf("%s: %s takes a %s, not %T", fn, name, field.Type(), pairs[i+1])
 		}
 	}
-	return f, nil
+	return nil
 }
 
 // option is one choice of a select, for views/partials/forms/options.html.

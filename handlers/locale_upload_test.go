@@ -38,7 +38,7 @@ func uploadMessages(t *testing.T, res *response) []map[string]string {
 // TestUploadMessagesInThePagesLanguage: the messages the upload script
 // shows beside a file (too large, empty, the upload failed) come from the
 // page, in the page's language: on the portal's new request form and case
-// page's reply box and on the staff case page (reply box and documents), in English
+// page (reply box and Send documents) and on the staff case page (reply box and documents), in English
 // and once the agency speaks Lithuanian; the script itself holds no
 // English of them (app.js reads the page's words).
 func TestUploadMessagesInThePagesLanguage(t *testing.T) {
@@ -51,7 +51,7 @@ func TestUploadMessagesInThePagesLanguage(t *testing.T) {
 		forms int
 	}{
 		{"the portal's new request form", f.contact, f.portal("/requests/new"), 1},
-		{"the portal's case page (the reply box)", f.contact, f.portal("/cases/" + f.caseX), 1},
+		{"the portal's case page (the reply box and Send documents)", f.contact, f.portal("/cases/" + f.caseX), 2},
 		{"the staff case page", f.a.Owner, "/a/" + f.a.Slug + "/cases/" + f.caseX, 2},
 	}
 	// sized says whether msg is message id in lang around some size.

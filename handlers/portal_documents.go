@@ -68,6 +68,7 @@ type portalDocumentView struct {
 type portalDocumentsView struct {
 	Docs        []portalDocumentView
 	UploadURL   string
+	DocMaxBytes int64 // a file's limit, for the page's script
 	DocMaxSize  string
 	DocMaxFiles int
 	Signed      []signedDocumentView // the signed PDFs of the case's accepted quotes
@@ -98,5 +99,5 @@ func (h *Handlers) portalDocuments(c *fiber.Ctx, r *Request, caseID string) (por
 		return portalDocumentsView{}, err
 	}
 	return portalDocumentsView{Docs: list, UploadURL: portalBase(r) + "/cases/" + caseID + "/documents",
-		DocMaxSize: i18n.ByteSize(r.Lang(), h.files.MaxSize()), DocMaxFiles: app.MaxUploadFiles, Signed: signed}, nil
+		DocMaxBytes: h.files.MaxSize(), DocMaxSize: i18n.ByteSize(r.Lang(), h.files.MaxSize()), DocMaxFiles: app.MaxUploadFiles, Signed: signed}, nil
 }

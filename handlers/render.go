@@ -183,6 +183,7 @@ func (h *Handlers) templateFuncs() template.FuncMap {
 		"t":           i18n.T,
 		"number":      writeNumber,
 		"field":       newFormField,
+		"dropZone":    newDropZone,
 		"linked":      linked,
 		"when":        writeWhen,
 		"isoTime":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },

@@ -41,7 +41,7 @@ func TestViewModels(t *testing.T) {
 	t.Parallel()
 	h := mustViewHandlers(t)
 	funcs := h.templateFuncs()
-	keyed := map[string]reflect.Type{"field": reflect.TypeFor[FormField]()}
+	keyed := map[string]reflect.Type{"field": reflect.TypeFor[FormField](), "dropZone": reflect.TypeFor[DropZone]()}
 	models := map[string]reflect.Type{
 		"layouts/page/start": reflect.TypeFor[*layoutView](),
 		"layouts/page/end":   reflect.TypeFor[*layoutView](),
