@@ -43,7 +43,7 @@ func newInvoiceSettingsView(s tenant.BillingSettings, reminder string) *invoiceS
 	}
 	status := app.PayseraStatusOf(s)
 	s.PayseraPassword = ""
-	return &invoiceSettingsView{Page: Page{Title: "Billing settings"}, Settings: s, Currencies: currencyOptions(s.Currency), Reminder: reminder,
+	return &invoiceSettingsView{Page: Page{Title: "set.gen.billing"}, Settings: s, Currencies: currencyOptions(s.Currency), Reminder: reminder,
 		PasswordHint: hint, Terms: strconv.Itoa(s.TermsDays), DefaultPattern: billing.DefaultNumberPattern, Paysera: status}
 }
 

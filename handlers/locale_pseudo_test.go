@@ -28,7 +28,6 @@ var pseudoLeftovers = map[string]bool{
 	"/a/:slug/plan as owner":                              true,
 	"/a/:slug/privacy as owner":                           true,
 	"/a/:slug/settings/api-tokens/reference as owner":     true, // the OpenAPI document's English summaries
-	"/a/:slug/settings/billing as owner":                  true,
 	"/a/:slug/settings/branding as owner":                 true,
 	"/a/:slug/settings/outbox as owner":                   true,
 	"/a/:slug/time as owner":                              true,
