@@ -40,7 +40,7 @@ func (h *Handlers) AgencyOutbox(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	view := &agencyOutboxView{Page: Page{Title: "Outbox"}}
+	view := &agencyOutboxView{Page: Page{Title: "set.outbox.title"}}
 	for _, e := range emails {
 		view.Emails = append(view.Emails, agencyOutboxEmail{Kind: e.Kind, Subject: e.Subject, To: e.To, Status: e.Status,
 			LastError: e.LastError, Body: withoutSingleUseLinks(e.Body), Attempts: e.Attempts, CreatedAt: r.local(e.CreatedAt)})
