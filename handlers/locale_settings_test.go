@@ -65,3 +65,31 @@ func TestSettingsPagesWithDataThroughThePseudoLocale(t *testing.T) {
 		clean(t, c.what, b.post(s+c.path, c.form), http.StatusUnprocessableEntity)
 	}
 }
+
+// TestSettingsPagesInLithuanian: in a Lithuanian agency the settings
+// pages read in Lithuanian words, with none of their English left.
+func TestSettingsPagesInLithuanian(t *testing.T) {
+	t.Parallel()
+	e := mustNewEnv(t)
+	a := e.mustSignup(t, "lt-settings")
+	s := "/a/" + a.Slug + "/settings"
+	wantStatus(t, a.Owner.post(s, url.Values{"staff_visibility": {"all"}, "two_factor_required": {"nobody"}, "language": {"lt"}}), http.StatusSeeOther)
+	for _, c := range []struct{ path, lithuanian, english string }{
+		{"", "Agentūros nustatymai", "What staff members can see"},
+		{"/tax", "Mokesčių šablonai", "Add a tax preset"},
+		{"/tasks", "Užduočių šablonai", "Save the template"},
+		{"/requests", "Užklausų tipai", "Add a request type"},
+		{"/api-tokens", "API prieigos raktai", "Make a token"},
+		{"/emails", "Su klientu pasidalyta žinutė", "A message shared with a client"},
+		{"/branding", "Akcento spalva", "Accent colour"},
+		{"/billing", "Jūsų rekvizitai sąskaitose", "Your details on invoices"},
+		{"/outbox", "Siunčiamieji", "The emails your agency sent"},
+	} {
+		res := a.Owner.get(s + c.path)
+		wantStatus(t, res, http.StatusOK)
+		wantContains(t, res, c.lithuanian)
+		if strings.Contains(res.Body, c.english) {
+			t.Errorf("settings%s still says %q", c.path, c.english)
+		}
+	}
+}
