@@ -331,7 +331,7 @@ func (h *Handlers) InvoiceCreate(c *fiber.Ctx, r *Request) error {
 		err = invoiceFormError(errs)
 	}
 	if err != nil {
-		view, viewErr := h.invoiceFormView(c, r, v, form.withErrors(apperr.FieldsOf(err)), nil)
+		view, viewErr := h.invoiceFormView(c, r, v, form.withErrors(translatedFields(r.Lang(), err)), nil)
 		if viewErr != nil {
 			return viewErr
 		}
@@ -416,7 +416,7 @@ func (h *Handlers) InvoiceUpdate(c *fiber.Ctx, r *Request) error {
 		case apperr.CodeOf(err) != apperr.Invalid:
 			return err
 		}
-		view, viewErr := h.invoiceFormView(c, r, v, form.withErrors(apperr.FieldsOf(err)), inv)
+		view, viewErr := h.invoiceFormView(c, r, v, form.withErrors(translatedFields(r.Lang(), err)), inv)
 		if viewErr != nil {
 			return viewErr
 		}

@@ -9,6 +9,7 @@ import (
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/control"
+	"mintedmind/i18n"
 )
 
 // planRow is a plan as the console lists it.
@@ -32,8 +33,8 @@ func (h *Handlers) OperatorPlans(c *fiber.Ctx) error {
 	rows := make([]planRow, len(plans))
 	for i, p := range plans {
 		rows[i] = planRow{Plan: p, Monthly: billing.FormatMoney(p.MonthlyPrice, p.Currency), Yearly: billing.FormatMoney(p.YearlyPrice, p.Currency),
-			Seats: limitText(p.StaffSeats, false), Clients: limitText(p.MaxClients, false), Storage: limitText(p.StorageBytes, true),
-			Retention: limitText(p.CaseRetentionDays, false), Agencies: counts[p.ID]}
+			Seats: limitText(i18n.English, p.StaffSeats, false), Clients: limitText(i18n.English, p.MaxClients, false), Storage: limitText(i18n.English, p.StorageBytes, true),
+			Retention: limitText(i18n.English, p.CaseRetentionDays, false), Agencies: counts[p.ID]}
 	}
 	return h.page(c, "pages/operator/plans", &operatorPlansView{Page: Page{Title: "Plans"}, Plans: rows, SelfHosted: h.Config.SelfHosted})
 }

@@ -1,15 +1,13 @@
 package handlers
 
 import (
-	"fmt"
-
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/billing"
 	"mintedmind/db/control"
-	"mintedmind/files"
+	"mintedmind/i18n"
 )
 
 // planChoice is one plan offered on the owner's plan page.
@@ -18,6 +16,8 @@ type planChoice struct {
 	Monthly string
 	Yearly  string
 	Current bool
+	Seats   string
+	Clients string
 	Storage string
 	Keeps   string
 	Refusal string // why the agency cannot move to it now, if it cannot
@@ -32,7 +32,8 @@ func (h *Handlers) PlanPage(c *fiber.Ctx, r *Request) error {
 func (h *Handlers) planPage(c *fiber.Ctx, r *Request, formErr error) error {
 	ctx := c.UserContext()
 	a := r.Agency
-	view := &planPageView{Page: Page{Title: "Plan and billing"}, StatusLabel: control.StatusLabel(a.Status)}
+	lang := r.Lang()
+	view := &planPageView{Page: Page{Title: "plan.title"}, StatusLabel: control.StatusLabel(a.Status)}
 	on, err := h.plans.BillingEnabled(ctx)
 	if err != nil {
 		return err
@@ -55,8 +56,9 @@ func (h *Handlers) planPage(c *fiber.Ctx, r *Request, formErr error) error {
 	}
 	for _, p := range plans {
 		ch := planChoice{Plan: p, Monthly: billing.FormatMoney(p.MonthlyPrice, p.Currency), Yearly: billing.FormatMoney(p.YearlyPrice, p.Currency),
-			Current: current != nil && current.ID == p.ID, Storage: limitText(p.StorageBytes, true), Keeps: retentionText(p.CaseRetentionDays)}
-		ch.Refusal = app.PlanRefusal(p, usage)
+			Current: current != nil && current.ID == p.ID, Seats: limitText(lang, p.StaffSeats, false), Clients: limitText(lang, p.MaxClients, false),
+			Storage: limitText(lang, p.StorageBytes, true), Keeps: retentionText(lang, p.CaseRetentionDays)}
+		ch.Refusal = i18n.T(lang, app.PlanRefusal(p, usage))
 		view.Choices = append(view.Choices, ch)
 	}
 	invoices, err := h.Control.SubscriptionInvoices(ctx, a.ID, 50)
@@ -72,10 +74,10 @@ func (h *Handlers) planPage(c *fiber.Ctx, r *Request, formErr error) error {
 	view.CanPayOnline, view.BankDetails = settings.PayseraReady(), settings.BankDetails
 	if current != nil {
 		view.Usage = []planUsageRow{
-			{"Staff seats", usageLine(usage.Staff, current.StaffSeats, false)},
-			{"Clients", usageLine(usage.Clients, current.MaxClients, false)},
-			{"Document storage", usageLine(usage.StorageBytes, current.StorageBytes, true)},
-			{"Closed cases are kept", retentionText(current.CaseRetentionDays)},
+			{i18n.T(lang, "plan.seats"), usageLine(lang, usage.Staff, current.StaffSeats, false)},
+			{i18n.T(lang, "nav.Clients"), usageLine(lang, usage.Clients, current.MaxClients, false)},
+			{i18n.T(lang, "plan.storage"), usageLine(lang, usage.StorageBytes, current.StorageBytes, true)},
+			{i18n.T(lang, "plan.kept_for"), retentionText(lang, current.CaseRetentionDays)},
 		}
 	}
 	if sub != nil && sub.NextPlanID != "" {
@@ -90,9 +92,9 @@ func (h *Handlers) planPage(c *fiber.Ctx, r *Request, formErr error) error {
 		}
 		// The page has no field to put a message beside: a field's message
 		// is the one above the plans.
-		view.Error = apperr.MessageOf(formErr)
+		view.Error = i18n.T(lang, apperr.MessageOf(formErr))
 		for _, m := range apperr.FieldsOf(formErr) {
-			view.Error = m
+			view.Error = i18n.T(lang, m)
 		}
 		c.Status(statusOf[code])
 	}
@@ -150,9 +152,9 @@ func (h *Handlers) PlanChange(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	if change.AtOnce {
-		h.flash(c, "You are now on "+p.Name+".")
+		h.flash(c, i18n.T(r.Lang(), "plan.now_on", "Plan", p.Name))
 	} else {
-		h.flash(c, "You move to "+p.Name+" on "+change.From.Format("2 January 2006")+", when the current period ends.")
+		h.flash(c, i18n.T(r.Lang(), "plan.moves_on", "Plan", p.Name, "Date", writeDate(change.From)))
 	}
 	return h.redirect(c, "/a/"+a.Slug+"/plan")
 }
@@ -163,7 +165,7 @@ func (h *Handlers) PlanCancelChange(c *fiber.Ctx, r *Request) error {
 	if err := h.Control.CancelPlanChange(c.UserContext(), a.ID); err != nil {
 		return err
 	}
-	h.flash(c, "The plan change is cancelled: you stay on your plan.")
+	h.flash(c, "plan.change_cancelled")
 	return h.redirect(c, "/a/"+a.Slug+"/plan")
 }
 
@@ -208,39 +210,37 @@ func (h *Handlers) sendSubscriptionPDF(c *fiber.Ctx, inv *control.SubscriptionIn
 	return c.Send(pdf)
 }
 
-// usageLine is what the agency uses of a limit, for the plan page.
-func usageLine(used, limit int64, bytes bool) string {
-	f := func(n int64) string { return fmt.Sprint(n) }
+// usageLine is what the agency uses of a limit, in lang, for the plan page.
+func usageLine(lang string, used, limit int64, bytes bool) string {
+	f := func(n int64) string { return i18n.Number(lang, n) }
 	if bytes {
-		f = files.ByteSize
+		f = func(n int64) string { return i18n.ByteSize(lang, n) }
 	}
 	if limit == 0 {
-		return f(used) + " (no limit)"
+		return i18n.T(lang, "plan.used_no_limit", "Used", f(used))
 	}
-	return f(used) + " of " + f(limit)
+	return i18n.T(lang, "plan.used_of", "Used", f(used), "Limit", f(limit))
 }
 
-// limitText writes a plan limit for people: a number, a size, or no limit.
-func limitText(n int64, bytes bool) string {
+// limitText writes a plan limit for people in lang: a number, a size, or
+// no limit.
+func limitText(lang string, n int64, bytes bool) string {
 	switch {
 	case n == 0:
-		return "No limit"
+		return i18n.T(lang, "plan.no_limit")
 	case bytes:
-		return files.ByteSize(n)
+		return i18n.ByteSize(lang, n)
 	}
-	return fmt.Sprint(n)
+	return i18n.Number(lang, n)
 }
 
-// retentionText says how long closed cases are kept.
-func retentionText(days int64) string {
+// retentionText says in lang how long closed cases are kept.
+func retentionText(lang string, days int64) string {
 	switch {
 	case days == 0:
-		return "For ever"
+		return i18n.T(lang, "plan.for_ever")
 	case days%365 == 0:
-		if days == 365 {
-			return "1 year after closing"
-		}
-		return fmt.Sprintf("%d years after closing", days/365)
+		return i18n.T(lang, "plan.years_after_closing", int(days/365))
 	}
-	return fmt.Sprintf("%d days after closing", days)
+	return i18n.T(lang, "plan.days_after_closing", int(days))
 }

@@ -203,7 +203,7 @@ func (h *Handlers) QuoteCreate(c *fiber.Ctx, r *Request) error {
 		if apperr.CodeOf(err) != apperr.Invalid {
 			return err
 		}
-		view, viewErr := h.quoteFormView(c, r, form.withErrors(apperr.FieldsOf(err)), nil)
+		view, viewErr := h.quoteFormView(c, r, form.withErrors(translatedFields(r.Lang(), err)), nil)
 		if viewErr != nil {
 			return viewErr
 		}
@@ -269,7 +269,7 @@ func (h *Handlers) QuoteUpdate(c *fiber.Ctx, r *Request) error {
 		if apperr.CodeOf(err) != apperr.Invalid {
 			return err
 		}
-		view, viewErr := h.quoteFormView(c, r, form.withErrors(apperr.FieldsOf(err)), q)
+		view, viewErr := h.quoteFormView(c, r, form.withErrors(translatedFields(r.Lang(), err)), q)
 		if viewErr != nil {
 			return viewErr
 		}

@@ -161,7 +161,7 @@ func (h *Handlers) RecurringCreate(c *fiber.Ctx, r *Request) error {
 		err = invoiceFormError(errs)
 	}
 	if err != nil {
-		view, viewErr := h.recurringFormView(c, r, v, form.withErrors(apperr.FieldsOf(err)))
+		view, viewErr := h.recurringFormView(c, r, v, form.withErrors(translatedFields(r.Lang(), err)))
 		if viewErr != nil {
 			return viewErr
 		}

@@ -85,7 +85,7 @@ func (h *Handlers) RecurringUpdate(c *fiber.Ctx, r *Request) error {
 		if code := apperr.CodeOf(err); code != apperr.Invalid {
 			return err
 		}
-		view, viewErr := h.recurringEditView(c, r, v, rec, form.withErrors(apperr.FieldsOf(err)))
+		view, viewErr := h.recurringEditView(c, r, v, rec, form.withErrors(translatedFields(r.Lang(), err)))
 		if viewErr != nil {
 			return viewErr
 		}

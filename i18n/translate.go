@@ -28,6 +28,7 @@ var (
 	bundle     *goi18n.Bundle
 	localizers map[string]*goi18n.Localizer
 	englishIDs map[string]bool // the ids of the English catalogue
+	pluralIDs  map[string]bool // those of its messages with plural forms
 	bundleErr  error
 )
 
@@ -47,10 +48,12 @@ func load() {
 		bundleErr = err
 		return
 	}
-	englishIDs = make(map[string]bool, len(en))
-	for id := range en {
+	englishIDs, pluralIDs = make(map[string]bool, len(en)), map[string]bool{}
+	for id, forms := range en {
 		englishIDs[id] = true
+		pluralIDs[id] = forms != ""
 	}
+	bundleErr = loadFilled()
 }
 
 // Load reads the embedded message files, reporting a file that does not
@@ -64,11 +67,19 @@ func Load() error {
 // a message missing from lang's file, which TestEveryKeyInEveryLanguage
 // forbids). args are either one count (an int), choosing the plural form
 // and written as {{.Count}} with the language's thousands separator, or
-// name/value pairs for the message's {{.Name}}s. An unknown id is the id
-// itself, so a missing key shows on the page instead of an empty space.
+// name/value pairs for the message's {{.Name}}s (a "Count" that is an int
+// chooses the plural form, as one count does). An English text of a
+// "filled.*" message is that message in lang (see FilledPrefix). An
+// unknown id is the id itself, so a missing key shows on the page instead
+// of an empty space.
 func T(lang, id string, args ...any) string {
 	if err := Load(); err != nil {
 		return id
+	}
+	if len(args) == 0 && !englishIDs[id] {
+		if fid, fargs, ok := filled(id); ok {
+			return T(lang, fid, fargs...)
+		}
 	}
 	if pseudo(lang) {
 		if !englishIDs[id] {
@@ -89,8 +100,14 @@ func T(lang, id string, args ...any) string {
 		}
 	} else {
 		for i := 0; i+1 < len(args); i += 2 {
-			if k, ok := args[i].(string); ok {
-				data[k] = args[i+1]
+			k, ok := args[i].(string)
+			if !ok {
+				continue
+			}
+			data[k] = args[i+1]
+			if n, isInt := toInt(args[i+1]); isInt && k == "Count" && pluralIDs[id] {
+				cfg.PluralCount = n
+				data[k] = Number(lang, n)
 			}
 		}
 	}
