@@ -196,3 +196,44 @@ func TestLastOwner(t *testing.T) {
 		wantCode(t, tn.SetUserStatus(ctx, owner.ID, tenant.UserDisabled, audit), apperr.Conflict)
 	})
 }
+
+// TestRevokeAndEndOtherSessions: a person ends only their own sessions.
+// Revoking another person's session id is not found and leaves it open;
+// ending "every other session" keeps the one in use and other people's.
+func TestRevokeAndEndOtherSessions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := mustOpenFixture(t)
+	tn, owner := f.mustOpenAgency(t, "acme")
+	staff := mustAddUser(t, tn, "staff@example.test", tenant.RoleStaff)
+	here, hereS := mustSignIn(t, tn, owner, testTimeouts)
+	elsewhere, elsewhereS := mustSignIn(t, tn, owner, testTimeouts)
+	third, _ := mustSignIn(t, tn, owner, testTimeouts)
+	staffToken, staffS := mustSignIn(t, tn, staff, testTimeouts)
+	audit := tenant.Audit{ActorID: owner.ID, Action: "session.revoked"}
+
+	t.Run("another person's session is not found, and stays", func(t *testing.T) {
+		wantCode(t, tn.RevokeSession(ctx, owner.ID, staffS.ID, audit), apperr.NotFound)
+		wantSession(t, tn, staffToken, staff)
+	})
+	t.Run("one's own session is revoked, and only it", func(t *testing.T) {
+		if err := tn.RevokeSession(ctx, owner.ID, elsewhereS.ID, audit); err != nil {
+			t.Fatal(err)
+		}
+		wantNoSession(t, tn, elsewhere)
+		wantSession(t, tn, here, owner)
+		wantCode(t, tn.RevokeSession(ctx, owner.ID, elsewhereS.ID, audit), apperr.NotFound) // already gone
+	})
+	t.Run("ending the others keeps this one and other people's", func(t *testing.T) {
+		n, err := tn.EndOtherSessions(ctx, owner.ID, hereS.ID, tenant.Audit{ActorID: owner.ID, Action: "session.others_ended"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Fatalf("ended %d sessions, want 1 (the third)", n)
+		}
+		wantNoSession(t, tn, third)
+		wantSession(t, tn, here, owner)
+		wantSession(t, tn, staffToken, staff)
+	})
+}
