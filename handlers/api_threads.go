@@ -9,20 +9,39 @@ import (
 
 // apiMessage is a message or note of a case as the API writes it.
 type apiMessage struct {
-	ID              string  `json:"id"`
-	CaseID          string  `json:"case_id"`
-	AuthorName      string  `json:"author_name"`
-	Body            string  `json:"body"`
-	VisibleToClient bool    `json:"visible_to_client"`
-	FromClient      bool    `json:"from_client"`
-	Hidden          bool    `json:"hidden"`
-	CreatedAt       *string `json:"created_at"`
-	UpdatedAt       *string `json:"updated_at"`
+	ID              string `json:"id"`
+	CaseID          string `json:"case_id"`
+	AuthorName      string `json:"author_name"`
+	Body            string `json:"body"`
+	VisibleToClient bool   `json:"visible_to_client"`
+	FromClient      bool   `json:"from_client"`
+	Hidden          bool   `json:"hidden"`
+	// Origin is staff, client or email (tenant.Note.Origin), as the
+	// message.created webhook says; ViaEmail and MailAuth are the UI's
+	// "by email" and the DKIM and SPF it shows staff.
+	Origin    string       `json:"origin"`
+	ViaEmail  bool         `json:"via_email"`
+	MailAuth  *apiMailAuth `json:"mail_auth"`
+	CreatedAt *string      `json:"created_at"`
+	UpdatedAt *string      `json:"updated_at"`
+}
+
+// apiMailAuth is what the SMTP listener found of a reply by email's
+// sender authentication (tenant.MailAuth).
+type apiMailAuth struct {
+	DKIM       string `json:"dkim"`
+	DKIMDomain string `json:"dkim_domain"`
+	SPF        string `json:"spf"`
 }
 
 func apiMessageOf(n *tenant.Note) apiMessage {
-	return apiMessage{ID: n.ID, CaseID: n.CaseID, AuthorName: n.AuthorName, Body: n.Body, VisibleToClient: n.VisibleToClient,
-		FromClient: n.FromClient, Hidden: n.Hidden(), CreatedAt: apiTime(n.CreatedAt), UpdatedAt: apiTime(n.UpdatedAt)}
+	m := apiMessage{ID: n.ID, CaseID: n.CaseID, AuthorName: n.AuthorName, Body: n.Body, VisibleToClient: n.VisibleToClient,
+		FromClient: n.FromClient, Hidden: n.Hidden(), Origin: n.Origin(), ViaEmail: n.ViaEmail,
+		CreatedAt: apiTime(n.CreatedAt), UpdatedAt: apiTime(n.UpdatedAt)}
+	if n.ViaEmail {
+		m.MailAuth = &apiMailAuth{DKIM: n.MailAuth.DKIM, DKIMDomain: n.MailAuth.DKIMDomain, SPF: n.MailAuth.SPF}
+	}
+	return m
 }
 
 // APICaseMessages is GET /api/v1/cases/:id/messages: the case's

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -486,6 +487,38 @@ func TestInboundDKIMAndSPF(t *testing.T) {
 		wantStatus(t, portal, http.StatusOK)
 		if strings.Contains(portal.Body, `class="msg-auth`+"\"") || strings.Contains(portal.Body, "msg-auth-warn") || strings.Contains(portal.Body, "DKIM ") || strings.Contains(portal.Body, "SPF ") {
 			t.Errorf("the portal shows the results:\n%s", portal.Body)
+		}
+	})
+	t.Run("the API's thread says which messages came by email, with their results, as the pages do", func(t *testing.T) {
+		wantStatus(t, f.contact.post(f.portal("/cases/"+f.caseX+"/messages"), url.Values{"body": {"Typed on the portal"}}), http.StatusSeeOther)
+		tok := mustAPIToken(t, f.e, f.a, "Mail", allScopes())
+		res := tok.api(t, "GET", "/api/v1/cases/"+f.caseX+"/messages", "") // checked against the OpenAPI document
+		wantStatus(t, res, http.StatusOK)
+		var page struct {
+			Data []struct {
+				Body     string          `json:"body"`
+				Origin   string          `json:"origin"`
+				ViaEmail bool            `json:"via_email"`
+				MailAuth json.RawMessage `json:"mail_auth"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal([]byte(res.Body), &page); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, m := range page.Data {
+			got[m.Body] = fmt.Sprintf("%s %t %s", m.Origin, m.ViaEmail, m.MailAuth)
+		}
+		for body, want := range map[string]string{
+			"The draft is ready":          "staff false null",
+			"Typed on the portal":         "client false null",
+			"Signed and sent":             `email true {"dkim":"pass","dkim_domain":"xylo.test","spf":"pass"}`,
+			"Not signed":                  `email true {"dkim":"none","dkim_domain":"","spf":"pass"}`,
+			"Sent while the DNS was down": `email true {"dkim":"temperror","dkim_domain":"","spf":"temperror"}`,
+		} {
+			if got[body] != want {
+				t.Errorf("%q: origin, via_email, mail_auth %q, want %q", body, got[body], want)
+			}
 		}
 	})
 }

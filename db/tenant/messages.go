@@ -253,8 +253,7 @@ func takeInboundMail(ctx context.Context, tx *sql.Tx, caseID, quoteID string, in
 }
 
 // insertMessage writes the message n and its timeline event inside tx,
-// and queues message.created (origin staff, client, or email when
-// n.ViaEmail: a reply by email).
+// and queues message.created with its origin (Note.Origin).
 func (t *Store) insertMessage(ctx context.Context, tx *sql.Tx, n *Note, now int64) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO notes (id, case_id, author_id, author_name, body, visible_to_client, from_client, created_at, updated_at,
 		via_email, dkim_result, dkim_domain, spf_result)
@@ -268,14 +267,7 @@ func (t *Store) insertMessage(ctx context.Context, tx *sql.Tx, n *Note, now int6
 	if err := t.insertEvent(ctx, tx, Event{CaseID: n.CaseID, ActorID: n.AuthorID, ActorName: n.AuthorName, Kind: EventNote, NoteID: n.ID, NewValue: n.Body, VisibleToClient: true}); err != nil {
 		return err
 	}
-	origin := "staff"
-	switch {
-	case n.ViaEmail:
-		origin = "email"
-	case n.FromClient:
-		origin = "client"
-	}
-	return t.queueWebhookTx(ctx, tx, WebhookMessageCreated, map[string]string{"id": n.ID, "case_id": n.CaseID, "origin": origin})
+	return t.queueWebhookTx(ctx, tx, WebhookMessageCreated, map[string]string{"id": n.ID, "case_id": n.CaseID, "origin": n.Origin()})
 }
 
 // attachDocuments makes the case's documents docIDs attachments of the message noteID.

@@ -41,6 +41,19 @@ type MailAuth struct {
 	DKIM, DKIMDomain, SPF string
 }
 
+// Origin says where a message came from: "email" for a reply by email,
+// "client" for a contact's on the portal, "staff" otherwise; the API's
+// messages and the message.created webhook say it alike.
+func (n *Note) Origin() string {
+	switch {
+	case n.ViaEmail:
+		return "email"
+	case n.FromClient:
+		return "client"
+	}
+	return "staff"
+}
+
 // Hidden reports whether staff hid the client's message from the client.
 func (n *Note) Hidden() bool { return !n.HiddenAt.IsZero() }
 
