@@ -1294,3 +1294,94 @@ END;
 -- goes only to the others. Emptied when the endpoint is disabled anew or
 -- resumed.
 ALTER TABLE webhook_endpoints ADD COLUMN notice_sent TEXT NOT NULL DEFAULT '';
+
+-- migration: 38 agreements
+-- Agreements without a quote (issue 18 point 4): owners and admins keep
+-- templates (a title and a body with {fields}); staff write an agreement
+-- for a client (optionally a case) from one, its fields filled (body is
+-- the text as filled, fields the values typed, as JSON), and send it; the
+-- client's contacts named as signers sign in their order (position), each
+-- with the same signature, emailed code and audit trail as a quote; the
+-- last signature completes it and seals the signed PDF. The codes are
+-- those of quotes (tenant.signingCodes) in a table of their own.
+CREATE TABLE agreement_templates (
+	id          TEXT PRIMARY KEY,
+	title       TEXT NOT NULL,
+	body        TEXT NOT NULL,
+	created_by  TEXT REFERENCES users(id) ON DELETE SET NULL,
+	created_at  INTEGER NOT NULL,
+	updated_at  INTEGER NOT NULL
+);
+CREATE TABLE agreements (
+	id              TEXT PRIMARY KEY,
+	template_id     TEXT REFERENCES agreement_templates(id) ON DELETE SET NULL,
+	client_id       TEXT NOT NULL REFERENCES clients(id),
+	case_id         TEXT REFERENCES cases(id) ON DELETE SET NULL,
+	title           TEXT NOT NULL,
+	body            TEXT NOT NULL,
+	fields          TEXT NOT NULL DEFAULT '{}',
+	state           TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'sent', 'completed')),
+	document_sha256 TEXT NOT NULL DEFAULT '',
+	sent_at         INTEGER,
+	completed_at    INTEGER,
+	created_by      TEXT REFERENCES users(id) ON DELETE SET NULL,
+	created_at      INTEGER NOT NULL,
+	updated_at      INTEGER NOT NULL
+);
+CREATE INDEX agreements_client ON agreements (client_id, created_at);
+CREATE INDEX agreements_case ON agreements (case_id) WHERE case_id IS NOT NULL;
+CREATE TABLE agreement_signers (
+	agreement_id   TEXT NOT NULL REFERENCES agreements(id) ON DELETE CASCADE,
+	position       INTEGER NOT NULL,
+	user_id        TEXT NOT NULL,
+	name           TEXT NOT NULL,
+	email          TEXT NOT NULL,
+	signed_at      INTEGER,
+	signer_name    TEXT NOT NULL DEFAULT '',
+	ip             TEXT NOT NULL DEFAULT '',
+	user_agent     TEXT NOT NULL DEFAULT '',
+	signature_kind TEXT NOT NULL DEFAULT 'typed' CHECK (signature_kind IN ('typed', 'drawn')),
+	signature_png  BLOB,
+	PRIMARY KEY (agreement_id, position),
+	UNIQUE (agreement_id, user_id)
+) WITHOUT ROWID;
+CREATE TABLE agreement_events (
+	id           INTEGER PRIMARY KEY,
+	agreement_id TEXT NOT NULL REFERENCES agreements(id) ON DELETE CASCADE,
+	at           INTEGER NOT NULL,
+	kind         TEXT NOT NULL,
+	actor_name   TEXT NOT NULL DEFAULT '',
+	detail       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX agreement_events_agreement ON agreement_events (agreement_id, id);
+CREATE TABLE agreement_codes (
+	id           TEXT PRIMARY KEY,
+	agreement_id TEXT NOT NULL REFERENCES agreements(id) ON DELETE CASCADE,
+	user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+	email        TEXT NOT NULL,
+	code_hash    TEXT NOT NULL,
+	created_at   INTEGER NOT NULL,
+	expires_at   INTEGER NOT NULL,
+	used_at      INTEGER
+);
+CREATE INDEX agreement_codes_agreement ON agreement_codes (agreement_id, created_at);
+CREATE INDEX agreement_codes_user ON agreement_codes (user_id, created_at);
+-- A signed document is a quote's or an agreement's (exactly one of the
+-- two): the table is rebuilt, as SQLite changes a column's NOT NULL only
+-- so, with what it held.
+CREATE TABLE signed_documents_new (
+	id           TEXT PRIMARY KEY,
+	quote_id     TEXT UNIQUE REFERENCES quotes(id),
+	agreement_id TEXT UNIQUE REFERENCES agreements(id),
+	label        TEXT NOT NULL,
+	signed_at    INTEGER NOT NULL,
+	body_sha256  TEXT NOT NULL,
+	sha256       TEXT NOT NULL UNIQUE,
+	size         INTEGER NOT NULL CHECK (size > 0),
+	pdf          BLOB NOT NULL,
+	CHECK ((quote_id IS NULL) <> (agreement_id IS NULL))
+);
+INSERT INTO signed_documents_new (id, quote_id, label, signed_at, body_sha256, sha256, size, pdf)
+	SELECT id, quote_id, label, signed_at, body_sha256, sha256, size, pdf FROM signed_documents;
+DROP TABLE signed_documents;
+ALTER TABLE signed_documents_new RENAME TO signed_documents;

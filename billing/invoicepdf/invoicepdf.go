@@ -82,6 +82,9 @@ type Document struct {
 	// Attestation, when set, is printed on a last page of its own: a
 	// signed document's signature, signer and audit trail.
 	Attestation *Attestation
+	// Text, when set, is a document without lines (an agreement): printed
+	// under the parties in place of the lines and totals.
+	Text string
 }
 
 // Attestation is the last page of a signed document, in display values.
@@ -90,9 +93,19 @@ type Attestation struct {
 	SignaturePNG  []byte // a drawn signature (PNG), optional
 	SignatureText string // the signature as typed, printed in large type (under a drawn one)
 	Rows          [][2]string
-	TrailHeading  string
-	Trail         []string
-	Closing       string // e.g. the SHA-256 of the document body
+	// Signers are further signatures, each with its own rows (an
+	// agreement's signers, in their order), printed after the first.
+	Signers      []AttestedSignature
+	TrailHeading string
+	Trail        []string
+	Closing      string // e.g. the SHA-256 of the document body
+}
+
+// AttestedSignature is one signer's signature and rows on the last page.
+type AttestedSignature struct {
+	SignaturePNG  []byte
+	SignatureText string
+	Rows          [][2]string
 }
 
 // Write renders d as an A4 PDF.
@@ -210,6 +223,18 @@ func Write(w io.Writer, d Document) error {
 	}
 	end := max(party(18, label("From"), d.Seller), party(108, label("Bill to"), d.Buyer))
 	p.SetY(end + 8)
+
+	if d.Text != "" {
+		p.SetFont("dejavu", "", 10)
+		p.MultiCell(0, 5, d.Text, "", "L", false)
+		if d.Attestation != nil {
+			writeAttestation(p, d.Attestation)
+		}
+		if err := p.Output(w); err != nil {
+			return fmt.Errorf("invoicepdf: write PDF %s: %w", d.Number, err)
+		}
+		return nil
+	}
 
 	// Lines.
 	cols := []struct {
@@ -422,17 +447,18 @@ func epcQR(p *fpdf.Fpdf, payload, caption string) (bottom float64, err error) {
 	return y + epcQRSize + 4, nil
 }
 
-// writeAttestation adds the signed document's last page.
-func writeAttestation(p *fpdf.Fpdf, a *Attestation) {
-	p.AddPage()
-	p.SetFont("dejavu", "B", 14)
-	p.CellFormat(0, 8, a.Heading, "", 1, "L", false, 0, "")
-	p.Ln(3)
+// writeSignature prints one signature (its image registered as name) and
+// its rows.
+func writeSignature(p *fpdf.Fpdf, name string, a AttestedSignature) {
 	if len(a.SignaturePNG) > 0 {
-		info := p.RegisterImageOptionsReader("signature", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(a.SignaturePNG))
+		info := p.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(a.SignaturePNG))
 		if p.Ok() && info != nil {
 			y := p.GetY()
-			p.ImageOptions("signature", 18, y, 80, 0, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+			if y+80*info.Height()/max(info.Width(), 1) > 297-40 {
+				p.AddPage()
+				y = p.GetY()
+			}
+			p.ImageOptions(name, 18, y, 80, 0, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
 			p.SetY(y + 80*info.Height()/max(info.Width(), 1) + 2)
 		} else {
 			p.ClearError() // the typed name below still signs
@@ -449,6 +475,21 @@ func writeAttestation(p *fpdf.Fpdf, a *Attestation) {
 		p.CellFormat(44, 5, r[0], "", 0, "L", false, 0, "")
 		p.SetFont("dejavu", "", 9)
 		p.MultiCell(0, 5, r[1], "", "L", false)
+	}
+}
+
+// writeAttestation adds the signed document's last page.
+func writeAttestation(p *fpdf.Fpdf, a *Attestation) {
+	p.AddPage()
+	p.SetFont("dejavu", "B", 14)
+	p.CellFormat(0, 8, a.Heading, "", 1, "L", false, 0, "")
+	p.Ln(3)
+	signers := append([]AttestedSignature{{SignaturePNG: a.SignaturePNG, SignatureText: a.SignatureText, Rows: a.Rows}}, a.Signers...)
+	for i, sg := range signers {
+		if i > 0 {
+			p.Ln(6)
+		}
+		writeSignature(p, fmt.Sprintf("signature-%d", i), sg)
 	}
 	if len(a.Trail) > 0 {
 		p.Ln(5)

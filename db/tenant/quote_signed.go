@@ -14,15 +14,15 @@ import (
 	"mintedmind/db"
 )
 
-// SignedDocument is the frozen signed record of an accepted quote: its PDF
-// and the PDF's SHA-256, and the SHA-256 of the document body its last
-// page prints.
+// SignedDocument is the frozen signed record of an accepted quote or of a
+// completed agreement (one of QuoteID, AgreementID): its PDF and the PDF's
+// SHA-256, and the SHA-256 of the document body its last page prints.
 type SignedDocument struct {
-	ID, QuoteID, Label string
-	SignedAt           time.Time
-	BodySHA256, SHA256 string
-	Size               int64
-	PDF                []byte // empty when loaded for the verify page
+	ID, QuoteID, AgreementID, Label string
+	SignedAt                        time.Time
+	BodySHA256, SHA256              string
+	Size                            int64
+	PDF                             []byte // empty when loaded for the verify page
 }
 
 // sealQuoteTx renders the accepted version's signed PDF with seal (q has
@@ -40,10 +40,17 @@ func (t *Store) sealQuoteTx(ctx context.Context, tx *sql.Tx, q *Quote, seal func
 	if len(pdf) == 0 {
 		return fmt.Errorf("db: the signed PDF of quote %s is empty", q.ID)
 	}
-	sum := sha256.Sum256(pdf)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO signed_documents (id, quote_id, label, signed_at, body_sha256, sha256, size, pdf) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		uuid.NewString(), q.ID, q.Label(), q.Acceptance.AcceptedAt.Unix(), q.Acceptance.DocumentSHA256, hex.EncodeToString(sum[:]), len(pdf), pdf); err != nil {
-		return fmt.Errorf("db: store the signed PDF of quote %s: %w", q.ID, err)
+	return storeSignedTx(ctx, tx, SignedDocument{QuoteID: q.ID, Label: q.Label(), SignedAt: q.Acceptance.AcceptedAt, BodySHA256: q.Acceptance.DocumentSHA256, PDF: pdf})
+}
+
+// storeSignedTx stores a signed PDF (of d.QuoteID or d.AgreementID) with
+// its own SHA-256, by which the verify page knows it: one rule for quotes
+// and agreements.
+func storeSignedTx(ctx context.Context, tx *sql.Tx, d SignedDocument) error {
+	sum := sha256.Sum256(d.PDF)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO signed_documents (id, quote_id, agreement_id, label, signed_at, body_sha256, sha256, size, pdf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		uuid.NewString(), caseNullable(d.QuoteID), caseNullable(d.AgreementID), d.Label, d.SignedAt.Unix(), d.BodySHA256, hex.EncodeToString(sum[:]), len(d.PDF), d.PDF); err != nil {
+		return fmt.Errorf("db: store the signed PDF %s: %w", d.Label, err)
 	}
 	return nil
 }
@@ -67,12 +74,12 @@ func quoteEventsTx(ctx context.Context, tx caseQuerier, id string) ([]QuoteEvent
 	return out, rows.Err()
 }
 
-const signedSelect = `SELECT id, quote_id, label, signed_at, body_sha256, sha256, size FROM signed_documents`
+const signedSelect = `SELECT id, COALESCE(quote_id, ''), COALESCE(agreement_id, ''), label, signed_at, body_sha256, sha256, size FROM signed_documents`
 
 func scanSigned(row db.Scanner) (*SignedDocument, error) {
 	var d SignedDocument
 	var at int64
-	if err := row.Scan(&d.ID, &d.QuoteID, &d.Label, &at, &d.BodySHA256, &d.SHA256, &d.Size); err != nil {
+	if err := row.Scan(&d.ID, &d.QuoteID, &d.AgreementID, &d.Label, &at, &d.BodySHA256, &d.SHA256, &d.Size); err != nil {
 		return nil, err
 	}
 	d.SignedAt = db.UnixTime(at)
@@ -109,7 +116,8 @@ func (t *Store) SignedDocumentBySHA256(ctx context.Context, sum [sha256.Size]byt
 }
 
 // SignedDocuments lists, newest first and without their PDFs, the signed
-// documents of the quotes v may see (quoteFilter) of a client, or on a
+// documents of the quotes and agreements v may see (quoteFilter,
+// agreementFilter) of a client, or on a
 // case when caseID is set: what the client's and the case's documents
 // list beside the uploaded files.
 func (t *Store) SignedDocuments(ctx context.Context, v Viewer, clientID, caseID string) ([]SignedDocument, error) {
@@ -121,9 +129,21 @@ func (t *Store) SignedDocuments(ctx context.Context, v Viewer, clientID, caseID 
 	if caseID != "" {
 		where, args = append(where, "q.case_id = ?"), append(args, caseID)
 	}
-	rows, err := t.Reader().QueryContext(ctx, `SELECT s.id, s.quote_id, s.label, s.signed_at, s.body_sha256, s.sha256, s.size
+	afilter, aargs := agreementFilter(v)
+	awhere := []string{afilter}
+	if clientID != "" {
+		awhere, aargs = append(awhere, "g.client_id = ?"), append(aargs, clientID)
+	}
+	if caseID != "" {
+		awhere, aargs = append(awhere, "g.case_id = ?"), append(aargs, caseID)
+	}
+	rows, err := t.Reader().QueryContext(ctx, `SELECT s.id, COALESCE(s.quote_id, ''), COALESCE(s.agreement_id, ''), s.label, s.signed_at, s.body_sha256, s.sha256, s.size
 		FROM signed_documents s JOIN quotes q ON q.id = s.quote_id JOIN clients cl ON cl.id = q.client_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY s.signed_at DESC, s.id LIMIT 200`, args...)
+		WHERE `+strings.Join(where, " AND ")+`
+		UNION ALL
+		SELECT s.id, '', s.agreement_id, s.label, s.signed_at, s.body_sha256, s.sha256, s.size
+		FROM signed_documents s JOIN agreements g ON g.id = s.agreement_id JOIN clients cl ON cl.id = g.client_id
+		WHERE `+strings.Join(awhere, " AND ")+` ORDER BY 5 DESC, 1 LIMIT 200`, append(args, aargs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("db: signed documents: %w", err)
 	}

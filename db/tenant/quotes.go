@@ -719,16 +719,13 @@ type Acceptance struct {
 	Seal func(q *Quote, trail []QuoteEvent) ([]byte, error)
 }
 
-// AcceptQuote records a contact's acceptance of a quote version: the
-// optional lines chosen, the typed name, time, address and browser, and
-// the SHA-256 of the document accepted (QuoteDocument of the version with
-// the choice applied), then the state, history and audit entry, in one
-// transaction. It spends the signer's emailed code for this version
-// (CreateQuoteCode): a missing, wrong, used, expired or other quote's code
-// is refused. An expired, withdrawn, superseded or answered quote is
-// refused and nothing changes.
-func (t *Store) AcceptQuote(ctx context.Context, v Viewer, actor Actor, id string, in Acceptance, a Audit) (*Quote, error) {
-	name := strings.Join(strings.Fields(in.SignerName), " ")
+// checkSignature checks what a signer submits, for a quote's acceptance
+// and an agreement's signature alike: the typed full name (returned
+// tidied), the box agreeing to the terms (agreeMsg when not ticked) and
+// the signature, drawn (png, returned as stored; app.ParseSignature
+// checked the image) or typed (kind "" is typed; no image stored).
+func checkSignature(signerName string, agreed bool, kind *string, png []byte, agreeMsg string) (string, []byte, map[string]string) {
+	name := strings.Join(strings.Fields(signerName), " ")
 	f := map[string]string{}
 	switch {
 	case name == "":
@@ -738,22 +735,35 @@ func (t *Store) AcceptQuote(ctx context.Context, v Viewer, actor Actor, id strin
 	case strings.ContainsRune(name, 0):
 		f["signer_name"] = "Remove the control characters."
 	}
-	if !in.Agreed {
-		f["agree"] = "Tick the box to agree to the quote's terms."
+	if !agreed {
+		f["agree"] = agreeMsg
 	}
 	var sigPNG []byte // NULL for a typed signature
-	switch in.SignatureKind {
+	switch *kind {
 	case "":
-		in.SignatureKind = SignatureTyped
+		*kind = SignatureTyped
 	case SignatureDrawn:
-		if len(in.SignaturePNG) == 0 {
+		if len(png) == 0 {
 			f["signature"] = "Draw your signature, or choose the typed one."
 		}
-		sigPNG = in.SignaturePNG
+		sigPNG = png
 	case SignatureTyped:
 	default:
 		f["signature"] = "Choose a drawn or a typed signature."
 	}
+	return name, sigPNG, f
+}
+
+// AcceptQuote records a contact's acceptance of a quote version: the
+// optional lines chosen, the typed name, time, address and browser, and
+// the SHA-256 of the document accepted (QuoteDocument of the version with
+// the choice applied), then the state, history and audit entry, in one
+// transaction. It spends the signer's emailed code for this version
+// (CreateQuoteCode): a missing, wrong, used, expired or other quote's code
+// is refused. An expired, withdrawn, superseded or answered quote is
+// refused and nothing changes.
+func (t *Store) AcceptQuote(ctx context.Context, v Viewer, actor Actor, id string, in Acceptance, a Audit) (*Quote, error) {
+	name, sigPNG, f := checkSignature(in.SignerName, in.Agreed, &in.SignatureKind, in.SignaturePNG, "Tick the box to agree to the quote's terms.")
 	if len(f) > 0 {
 		return nil, apperr.FieldErrors(f)
 	}
@@ -762,7 +772,7 @@ func (t *Store) AcceptQuote(ctx context.Context, v Viewer, actor Actor, id strin
 		if err != nil {
 			return err
 		}
-		if err := t.useQuoteCodeTx(ctx, tx, q.ID, actor.ID, strings.TrimSpace(in.Code)); err != nil {
+		if err := quoteCodes.useTx(ctx, tx, t.Now(), q.ID, actor.ID, strings.TrimSpace(in.Code)); err != nil {
 			return err
 		}
 		if err := t.quoteEventTx(ctx, tx, id, "code_confirmed", name, in.Email); err != nil {
