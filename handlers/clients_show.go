@@ -152,7 +152,7 @@ func (h *Handlers) clientTabView(c *fiber.Ctx, r *Request, v tenant.Viewer, cl *
 		view.CasesBase = "/a/" + r.Agency.Slug + "/cases/"
 	case "documents":
 		if view.Docs, err = h.clientDocuments(c, r, v, cl.ID); err == nil {
-			view.Signed, err = h.signedDocuments(c, r, v, cl.ID, "", quoteBase(r))
+			view.Signed, err = h.signedDocuments(c, r, v, cl.ID, "", false)
 		}
 	case "invoices":
 		view.clientInvoicesView, err = h.clientInvoices(c, r, v, cl.ID)

@@ -124,7 +124,7 @@ func (h *Handlers) caseDocuments(c *fiber.Ctx, r *Request, v tenant.Viewer, case
 	if r.User.Role == tenant.RoleOwner {
 		view.DocTrashURL = "/a/" + slug + "/documents"
 	}
-	if view.Signed, err = h.signedDocuments(c, r, v, "", caseID, quoteBase(r)); err != nil {
+	if view.Signed, err = h.signedDocuments(c, r, v, "", caseID, false); err != nil {
 		return caseDocumentsView{}, err
 	}
 	return view, nil

@@ -112,6 +112,7 @@ var agencyNav = []navEntry{
 	{label: "Cases", path: "/a/:slug/cases", prefix: true},
 	{label: "Invoices", path: "/a/:slug/invoices", prefix: true, also: []string{"/a/:slug/recurring"}},
 	{label: "Quotes", path: "/a/:slug/quotes", prefix: true},
+	{label: "Agreements", path: "/a/:slug/agreements", prefix: true},
 	{label: "Tasks", path: "/a/:slug/tasks", prefix: true},
 	{label: "Time", path: "/a/:slug/time", prefix: true, also: []string{"/a/:slug/calendar"}},
 	{label: "Search", path: "/a/:slug/search", prefix: true},
@@ -123,6 +124,7 @@ var portalNav = []navEntry{
 	{label: "Requests", path: "/a/:slug/portal/requests", prefix: true},
 	{label: "Invoices", path: "/a/:slug/portal/invoices", prefix: true},
 	{label: "Quotes", path: "/a/:slug/portal/quotes", prefix: true},
+	{label: "Agreements", path: "/a/:slug/portal/agreements", prefix: true},
 	{label: "My data", path: "/a/:slug/account/data"},
 }
 

@@ -94,7 +94,7 @@ func (h *Handlers) portalDocuments(c *fiber.Ctx, r *Request, caseID string) (por
 	if err != nil {
 		return portalDocumentsView{}, err
 	}
-	signed, err := h.signedDocuments(c, r, v, "", caseID, portalQuoteBase(r))
+	signed, err := h.signedDocuments(c, r, v, "", caseID, true)
 	if err != nil {
 		return portalDocumentsView{}, err
 	}

@@ -59,21 +59,13 @@ func (h *Handlers) PortalQuotes(c *fiber.Ctx, r *Request) error {
 type portalQuoteView struct {
 	Page
 	FormErrors
-	Base       string
-	Quote      quoteView
-	SignerName string
-	// SignerEmail is where the signing code goes, valid CodeMinutes.
-	SignerEmail string
-	CodeMinutes int
-	Drawn       bool // the drawn signature was chosen (the typed one is the default)
-	// SignaturePNG is the drawn signature as checked (a PNG data URL),
-	// posted back in the form shown again after an error such as a wrong
-	// code, where assets/js/signature.js draws it again; "" for none.
-	SignaturePNG string
-	Reason       string
-	Question     string
-	Messages     []quoteMessageView
-	History      []quoteEventView // the quote's timeline, without the agency's drafting
+	signingForm
+	Base     string
+	Quote    quoteView
+	Reason   string
+	Question string
+	Messages []quoteMessageView
+	History  []quoteEventView // the quote's timeline, without the agency's drafting
 }
 
 // quoteChoiceView is the quote's lines and totals alone, the answer to
@@ -93,7 +85,7 @@ func (h *Handlers) PortalQuote(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.MarkQuoteViewed(c.UserContext(), v, caseActor(r), c.Params("id")); err != nil {
 		return err
 	}
-	return h.portalQuotePage(c, r, &portalQuoteView{SignerName: r.User.Name}, nil)
+	return h.portalQuotePage(c, r, &portalQuoteView{signingForm: signingForm{SignerName: r.User.Name}}, nil)
 }
 
 func (h *Handlers) portalQuotePage(c *fiber.Ctx, r *Request, view *portalQuoteView, formErr error) error {
@@ -106,7 +98,7 @@ func (h *Handlers) portalQuotePage(c *fiber.Ctx, r *Request, view *portalQuoteVi
 		return err
 	}
 	view.Page.Title, view.Base, view.Quote = q.Label(), portalBase(r), h.newQuoteView(r, portalQuoteBase(r), q)
-	view.SignerEmail, view.CodeMinutes = r.User.Email, int(tenant.QuoteCodeTTL.Minutes())
+	view.SignerEmail, view.CodeMinutes, view.CodeAction = r.User.Email, int(tenant.QuoteCodeTTL.Minutes()), view.Quote.URL+"/code"
 	msgs, err := r.Tenant.QuoteMessages(c.UserContext(), v, q.ID)
 	if err != nil {
 		return err
@@ -142,7 +134,7 @@ func (h *Handlers) PortalQuoteChoose(c *fiber.Ctx, r *Request) error {
 	q, err := r.Tenant.ChooseQuoteLines(c.UserContext(), v, c.Params("id"), h.invoiceToday(r), chosenLines(c))
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Conflict {
-			return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name")}, err)
+			return h.portalQuotePage(c, r, &portalQuoteView{signingForm: signingForm{SignerName: formValue(c, "signer_name")}}, err)
 		}
 		return err
 	}
@@ -172,7 +164,7 @@ func (h *Handlers) PortalQuoteCode(c *fiber.Ctx, r *Request) error {
 	id := c.Params("id")
 	if _, err := r.Tenant.ChooseQuoteLines(c.UserContext(), v, id, h.invoiceToday(r), chosenLines(c)); err != nil {
 		if apperr.CodeOf(err) == apperr.Conflict {
-			return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name")}, err)
+			return h.portalQuotePage(c, r, &portalQuoteView{signingForm: signingForm{SignerName: formValue(c, "signer_name")}}, err)
 		}
 		return err
 	}
@@ -184,7 +176,7 @@ func (h *Handlers) PortalQuoteCode(c *fiber.Ctx, r *Request) error {
 		Email: r.User.Email, Lang: langOf(c), Today: h.invoiceToday(r), BaseURL: h.Config.BaseURL})
 	if err != nil {
 		if code := apperr.CodeOf(err); code == apperr.TooMany || code == apperr.Conflict {
-			return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name")}, err)
+			return h.portalQuotePage(c, r, &portalQuoteView{signingForm: signingForm{SignerName: formValue(c, "signer_name")}}, err)
 		}
 		return err
 	}
@@ -210,12 +202,12 @@ func (h *Handlers) PortalQuoteAccept(c *fiber.Ctx, r *Request) error {
 	}
 	key := quoteCodeKey(r, c.Params("id"))
 	if err := h.limiter.check(key, quoteCodeTries); err != nil {
-		return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name")}, err)
+		return h.portalQuotePage(c, r, &portalQuoteView{signingForm: signingForm{SignerName: formValue(c, "signer_name")}}, err)
 	}
 	if in.SignatureKind, in.SignaturePNG, err = app.ParseSignature(c.FormValue("signature_kind"), c.FormValue("signature_png")); err != nil {
-		return h.portalQuotePage(c, r, &portalQuoteView{SignerName: formValue(c, "signer_name"), Drawn: true}, err)
+		return h.portalQuotePage(c, r, &portalQuoteView{signingForm: signingForm{SignerName: formValue(c, "signer_name"), Drawn: true}}, err)
 	}
-	again := &portalQuoteView{SignerName: formValue(c, "signer_name")} // the form shown again after an error, keeping the drawing
+	again := &portalQuoteView{signingForm: signingForm{SignerName: formValue(c, "signer_name")}} // the form shown again after an error, keeping the drawing
 	if in.SignatureKind == tenant.SignatureDrawn {
 		again.Drawn, again.SignaturePNG = true, app.SignatureDataURL(in.SignaturePNG)
 	}
@@ -258,7 +250,7 @@ func (h *Handlers) PortalQuoteDecline(c *fiber.Ctx, r *Request) error {
 	id := c.Params("id")
 	if err := r.Tenant.DeclineQuote(c.UserContext(), v, caseActor(r), id, c.FormValue("reason"), h.invoiceToday(r), auditFor(c, "quote.declined", "")); err != nil {
 		if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.Conflict {
-			return h.portalQuotePage(c, r, &portalQuoteView{SignerName: r.User.Name, Reason: c.FormValue("reason")}, err)
+			return h.portalQuotePage(c, r, &portalQuoteView{signingForm: signingForm{SignerName: r.User.Name}, Reason: c.FormValue("reason")}, err)
 		}
 		return err
 	}

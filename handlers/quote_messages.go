@@ -40,7 +40,7 @@ func (h *Handlers) PortalQuoteQuestion(c *fiber.Ctx, r *Request) error {
 	q, err := r.Tenant.AddQuoteMessage(c.UserContext(), v, caseActor(r), c.Params("id"), body)
 	if err != nil {
 		if code := apperr.CodeOf(err); code == apperr.Invalid || code == apperr.Conflict {
-			return h.portalQuotePage(c, r, &portalQuoteView{SignerName: r.User.Name, Question: body}, err)
+			return h.portalQuotePage(c, r, &portalQuoteView{signingForm: signingForm{SignerName: r.User.Name}, Question: body}, err)
 		}
 		return err
 	}

@@ -141,16 +141,25 @@ type signedDocumentView struct {
 }
 
 // signedDocuments are the signed PDFs v may see of client clientID's
-// quotes, or of those on case caseID, linked under base (the staff or
-// the portal quote pages).
-func (h *Handlers) signedDocuments(c *fiber.Ctx, r *Request, v tenant.Viewer, clientID, caseID, base string) ([]signedDocumentView, error) {
+// quotes and agreements, or of those on case caseID, linked under the
+// staff pages, or the portal's when portal is set.
+func (h *Handlers) signedDocuments(c *fiber.Ctx, r *Request, v tenant.Viewer, clientID, caseID string, portal bool) ([]signedDocumentView, error) {
 	docs, err := r.Tenant.SignedDocuments(c.UserContext(), v, clientID, caseID)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]signedDocumentView, len(docs))
 	for i, d := range docs {
-		out[i] = signedDocumentView{Label: d.Label, URL: base + "/" + d.QuoteID + "/signed", Size: i18n.ByteSize(r.Lang(), d.Size), SignedAt: r.local(d.SignedAt)}
+		url := quoteBase(r) + "/" + d.QuoteID + "/signed"
+		switch {
+		case d.AgreementID != "" && portal:
+			url = portalAgreementBase(r) + "/" + d.AgreementID + "/signed"
+		case d.AgreementID != "":
+			url = agreementBase(r) + "/" + d.AgreementID + "/signed"
+		case portal:
+			url = portalQuoteBase(r) + "/" + d.QuoteID + "/signed"
+		}
+		out[i] = signedDocumentView{Label: d.Label, URL: url, Size: i18n.ByteSize(r.Lang(), d.Size), SignedAt: r.local(d.SignedAt)}
 	}
 	return out, nil
 }

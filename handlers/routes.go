@@ -113,7 +113,7 @@ func route(method, path string, a Access, handler any, policies []Policy) Route 
 
 // Routes is the whole route table, read top to bottom: the core rows here,
 // then each larger area's rows from its own routes_*.go file.
-var Routes = concatRoutes(confirmRoutes, coreRoutes, shellRoutes, documentRoutes, billingRoutes, privacyRoutes, operatorRoutes, opsRoutes, taskRoutes, requestRoutes, docRequestRoutes, emailRoutes, quoteRoutes, apiRoutes, taxRoutes, webhookRoutes)
+var Routes = concatRoutes(confirmRoutes, coreRoutes, shellRoutes, documentRoutes, billingRoutes, privacyRoutes, operatorRoutes, opsRoutes, taskRoutes, requestRoutes, docRequestRoutes, emailRoutes, quoteRoutes, agreementRoutes, apiRoutes, taxRoutes, webhookRoutes)
 
 func concatRoutes(groups ...[]Route) []Route {
 	var out []Route

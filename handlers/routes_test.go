@@ -39,7 +39,7 @@ type matrixRow struct {
 
 // routeMatrix is the core rows here plus each area's rows from its own
 // routes_*_test.go file.
-var routeMatrix = mergeMatrix(confirmMatrix, coreMatrix, shellMatrix, documentMatrix, billingMatrix, privacyMatrix, operatorMatrix, opsMatrix, taskMatrix, requestMatrix, docRequestMatrix, emailMatrix, quoteMatrix, taxMatrix, webhookMatrix)
+var routeMatrix = mergeMatrix(confirmMatrix, coreMatrix, shellMatrix, documentMatrix, billingMatrix, privacyMatrix, operatorMatrix, opsMatrix, taskMatrix, requestMatrix, docRequestMatrix, emailMatrix, quoteMatrix, agreementMatrix, taxMatrix, webhookMatrix)
 
 func mergeMatrix(parts ...map[string]matrixRow) map[string]matrixRow {
 	out := map[string]matrixRow{}

@@ -11,7 +11,7 @@ import (
 // so a template cannot name a field its view model lacks. Partials that
 // only other templates call are checked through those calls.
 var viewModels = mergeViewModels(layoutViews, caseViews, clientViews, billingViews, documentsViews, portalViews,
-	operatorViews, accountViews, agencyViews, taskViews, requestViews, confirmViews, emailViews, quoteViews, taxViews)
+	operatorViews, accountViews, agencyViews, taskViews, requestViews, confirmViews, emailViews, quoteViews, agreementViews, taxViews)
 
 // layoutViews are the layout's own templates and the error page.
 var layoutViews = map[string]reflect.Type{
