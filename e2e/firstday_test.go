@@ -186,7 +186,7 @@ func (s *story) firstDay(suffix string, contact *story, smtp *mailtest.Server) {
 	contact.shellMarks("Home")
 	contact.waitFor("the portal's own sections, no Settings", `(() => {
 		const links = [...document.querySelectorAll("header nav.app-nav .nav-links a")].map(a => a.textContent.trim());
-		return links.join() === "Home,Requests,Invoices,Quotes,My data" && !document.querySelector('header a[href$="/settings"]');
+		return links.join() === "Home,Requests,Invoices,Quotes,Agreements,My data" && !document.querySelector('header a[href$="/settings"]');
 	})()`, false)
 	contact.screenshot("day-09-portal-home")
 	contact.screen("day-09-portal-home")
