@@ -54,30 +54,32 @@ func exportQuotes(ctx context.Context, t *Store, clientID string, w ExportSink) 
 			return err
 		}
 	}
-	return exportSignedPDFs(ctx, t, w, `quote_id IN `+ids, clientID)
+	return exportSignedPDFs(ctx, t, w, clientID)
 }
 
 // exportSignedPDFs writes signed_documents.json and each signed PDF as
-// signed/<label>-signed.pdf.
-func exportSignedPDFs(ctx context.Context, t *Store, w ExportSink, cond, arg string) error {
-	rows, err := t.Read().QueryContext(ctx, `SELECT quote_id, label, signed_at, body_sha256, sha256, pdf FROM signed_documents WHERE `+cond+` ORDER BY signed_at`, arg)
+// signed/<label>-signed.pdf: the client's signed quotes and agreements,
+// in one list (the two kinds share the table and the file's name).
+func exportSignedPDFs(ctx context.Context, t *Store, w ExportSink, clientID string) error {
+	rows, err := t.Read().QueryContext(ctx, `SELECT COALESCE(quote_id, ''), COALESCE(agreement_id, ''), label, signed_at, body_sha256, sha256, pdf FROM signed_documents
+		WHERE quote_id IN (SELECT id FROM quotes WHERE client_id = ?) OR agreement_id IN (SELECT id FROM agreements WHERE client_id = ?) ORDER BY signed_at`, clientID, clientID)
 	if err != nil {
 		return fmt.Errorf("db: export signed documents: %w", err)
 	}
 	defer rows.Close()
 	recs := []Record{}
 	for rows.Next() {
-		var quoteID, label, body, sum string
+		var quoteID, agreementID, label, body, sum string
 		var at int64
 		var pdf []byte
-		if err := rows.Scan(&quoteID, &label, &at, &body, &sum, &pdf); err != nil {
+		if err := rows.Scan(&quoteID, &agreementID, &label, &at, &body, &sum, &pdf); err != nil {
 			return fmt.Errorf("db: export signed documents: %w", err)
 		}
 		name := "signed/" + exportFileName(label) + "-signed.pdf"
 		if err := w.File(name, bytes.NewReader(pdf)); err != nil {
 			return err
 		}
-		recs = append(recs, Record{"quote_id": quoteID, "label": label, "signed_at": time.Unix(at, 0).UTC().Format(time.RFC3339),
+		recs = append(recs, Record{"quote_id": quoteID, "agreement_id": agreementID, "label": label, "signed_at": time.Unix(at, 0).UTC().Format(time.RFC3339),
 			"body_sha256": body, "pdf_sha256": sum, "file": name})
 	}
 	if err := rows.Err(); err != nil {
