@@ -1,10 +1,7 @@
 package tenant_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -62,24 +59,7 @@ func TestAgreementsInThePrivacyTools(t *testing.T) {
 
 	unzip := func(t *testing.T, write func(w *archive.ExportWriter) error) map[string]string {
 		t.Helper()
-		var buf bytes.Buffer
-		w := archive.NewExportWriter(&buf, f.clock.Now())
-		if err := write(w); err != nil {
-			t.Fatal(err)
-		}
-		w.Close()
-		zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[string]string{}
-		for _, zf := range zr.File {
-			rc, _ := zf.Open()
-			b, _ := io.ReadAll(rc)
-			rc.Close()
-			got[zf.Name] = string(b)
-		}
-		return got
+		return mustExportFiles(t, f.clock.Now(), write)
 	}
 
 	t.Run("the client's export has their agreements, the signing and the signed PDF, and not another client's", func(t *testing.T) {

@@ -123,23 +123,7 @@ func TestDataPartExtensionPoint(t *testing.T) {
 	})
 
 	t.Run("a part's records are in the client's export", func(t *testing.T) {
-		var buf bytes.Buffer
-		w := archive.NewExportWriter(&buf, f.clock.Now())
-		if err := tn.ExportClient(ctx, v, c.ID, w); err != nil {
-			t.Fatal(err)
-		}
-		w.Close()
-		zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[string]string{}
-		for _, zf := range zr.File {
-			rc, _ := zf.Open()
-			b, _ := io.ReadAll(rc)
-			rc.Close()
-			got[zf.Name] = string(b)
-		}
+		got := mustExportFiles(t, f.clock.Now(), func(w *archive.ExportWriter) error { return tn.ExportClient(ctx, v, c.ID, w) })
 		if got["widgets/w1.pdf"] != "widget file" || !strings.Contains(got["widgets.json"], c.ID) || !strings.Contains(got["client.json"], "winnie@example.test") {
 			t.Fatalf("export %v", got)
 		}
@@ -297,4 +281,28 @@ func TestErasedClientsInvoicesAreKeptThenPurged(t *testing.T) {
 			t.Fatal("leftovers after the last invoice")
 		}
 	})
+}
+
+// mustExportFiles writes an export with write and returns its files by
+// name, each file's content as a string.
+func mustExportFiles(t *testing.T, now time.Time, write func(w *archive.ExportWriter) error) map[string]string {
+	t.Helper()
+	var buf bytes.Buffer
+	w := archive.NewExportWriter(&buf, now)
+	if err := write(w); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, zf := range zr.File {
+		rc, _ := zf.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		got[zf.Name] = string(b)
+	}
+	return got
 }
