@@ -37,7 +37,15 @@ const AgreementFieldTextMax = 500
 var agreementPlaceholder = regexp.MustCompile(`\{([a-z]+)[.:]([a-z0-9_]+)\}`)
 
 // recordFields are the fields filled from the client's and the agency's records.
-var recordFields = map[string]bool{"client.name": true, "client.company_code": true, "client.address": true, "agency.name": true}
+var recordFields = map[string]bool{fieldClientName: true, fieldClientCompanyCode: true, fieldClientAddress: true, fieldAgencyName: true}
+
+// The record fields' names, as a template writes them between braces.
+const (
+	fieldClientName        = "client.name"
+	fieldClientCompanyCode = "client.company_code"
+	fieldClientAddress     = "client.address"
+	fieldAgencyName        = "agency.name"
+)
 
 // AgreementField is a custom field of a template, as the agreement form asks for it.
 type AgreementField struct {
@@ -114,7 +122,7 @@ func FillAgreement(body string, client *tenant.Client, agencyName, currency stri
 		return "", kept, apperr.FieldErrors(bad)
 	}
 	address := strings.Join(nonEmpty(client.Street, strings.TrimSpace(client.PostalCode+" "+client.City), client.Country), ", ")
-	records := map[string]string{"client.name": client.Name, "client.company_code": client.CompanyCode, "client.address": address, "agency.name": agencyName}
+	records := map[string]string{fieldClientName: client.Name, fieldClientCompanyCode: client.CompanyCode, fieldClientAddress: address, fieldAgencyName: agencyName}
 	out := agreementPlaceholder.ReplaceAllStringFunc(body, func(p string) string {
 		m := agreementPlaceholder.FindStringSubmatch(p)
 		if v, ok := records[m[1]+"."+m[2]]; ok {

@@ -227,3 +227,18 @@ func TestAgreementSignedInOrder(t *testing.T) {
 		wantContains(t, verify(changed), "does not match any document")
 	})
 }
+
+// mustSentAgreement sends client's new contact an agreement from a
+// template of its own and returns the agreement's id.
+func (f *portalFixture) mustSentAgreement(t *testing.T, client string) string {
+	t.Helper()
+	base := "/a/" + f.a.Slug + "/agreements"
+	f.mustContact(t, client, "signer-"+client+"@example.test", "Sam Signer")
+	wantStatus(t, f.a.Owner.post(base+"/templates", url.Values{"title": {"Brief " + client}, "body": {"{client.name} agrees."}}), http.StatusSeeOther)
+	tpl := f.e.caseQuery(t, f.a, `SELECT id FROM agreement_templates WHERE title = ?`, "Brief "+client)
+	signer := f.e.mustUserID(t, f.a, "signer-"+client+"@example.test")
+	wantStatus(t, f.staff.post(base, url.Values{"template_id": {tpl}, "client_id": {client}, "signer_1": {signer}}), http.StatusSeeOther)
+	id := f.e.caseQuery(t, f.a, `SELECT id FROM agreements WHERE template_id = ?`, tpl)
+	wantStatus(t, f.staff.post(base+"/"+id+"/send", nil), http.StatusSeeOther)
+	return id
+}

@@ -211,6 +211,19 @@ func quoteSays(label, words string) auditPhrase {
 	}}
 }
 
+// agreementSays is quoteSays for agreements: the actor, the words and
+// the agreement's title, linked.
+func agreementSays(label, words string) auditPhrase {
+	return auditPhrase{label, func(s *auditSentence) {
+		s.actor()
+		s.text(" " + words)
+		if s.e.Target != "" && s.e.Detail != "" {
+			s.text(" ")
+			s.link(s.e.Detail, s.base+"/agreements/"+s.e.Target)
+		}
+	}}
+}
+
 // auditPhrases are the agency audit log's actions.
 var auditPhrases = map[string]auditPhrase{
 	// Signing in and out, accounts.
@@ -367,13 +380,21 @@ var auditPhrases = map[string]auditPhrase{
 		s.invoice()
 		s.detail(" ")
 	}},
-	"quote.created":   quoteSays("Quote drafted", "drafted a quote"),
-	"quote.updated":   quoteSays("Quote draft changed", "changed the draft"),
-	"quote.sent":      quoteSays("Quote sent", "sent the quote"),
-	"quote.revised":   quoteSays("Quote revised", "started a new version:"),
-	"quote.withdrawn": quoteSays("Quote withdrawn", "withdrew the quote"),
-	"quote.accepted":  quoteSays("Quote accepted", "accepted the quote"),
-	"quote.declined":  quoteSays("Quote declined", "declined the quote"),
+	"quote.created":     quoteSays("Quote drafted", "drafted a quote"),
+	"quote.updated":     quoteSays("Quote draft changed", "changed the draft"),
+	"quote.sent":        quoteSays("Quote sent", "sent the quote"),
+	"quote.revised":     quoteSays("Quote revised", "started a new version:"),
+	"quote.withdrawn":   quoteSays("Quote withdrawn", "withdrew the quote"),
+	"quote.accepted":    quoteSays("Quote accepted", "accepted the quote"),
+	"quote.declined":    quoteSays("Quote declined", "declined the quote"),
+	"agreement.created": agreementSays("Agreement drafted", "drafted the agreement"),
+	"agreement.sent":    agreementSays("Agreement sent", "sent the agreement"),
+	"agreement.signed":  agreementSays("Agreement signed", "signed the agreement"),
+	"agreement_template.created": {"Agreement template added", func(s *auditSentence) {
+		s.actor()
+		s.text(" added the agreement template")
+		s.detail(" ")
+	}},
 	"quote.draft_deleted": {"Quote draft deleted", func(s *auditSentence) {
 		s.actor()
 		s.text(" deleted a quote draft")

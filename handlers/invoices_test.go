@@ -113,7 +113,7 @@ func TestInvoiceFormRules(t *testing.T) {
 		"an empty description":          {f.invoiceForm("line_description", " |Hosting"), "line_description.0", "Describe the line"},
 		"a too long description":        {f.invoiceForm("line_description", strings.Repeat("x", 501)+"|Hosting"), "line_description.0", "At most 500"},
 		"no lines":                      {f.invoiceForm("line_description", "", "line_quantity", "", "line_price", "", "line_vat", ""), "line_description.0", "Describe"},
-		"too long notes":                {f.invoiceForm("notes", strings.Repeat("n", 2001)), "notes", "at most 2000"},
+		"too long notes":                {f.invoiceForm("notes", strings.Repeat("n", 2001)), "notes", "at most 2,000"},
 		"a huge field before parsing":   {f.invoiceForm("line_price", strings.Repeat("9", 5000)+"|1"), "line_price.0", "too large"},
 		"a client id thousands long":    {f.invoiceForm("client_id", strings.Repeat("a", 5000)), "client_id", "far too long"},
 		"an archived-or-missing client": {f.invoiceForm("client_id", "9b2b4a4e-4a3a-4f8e-9a6a-8a2d1c3b4e5f"), "client_id", "Choose one of your clients"},

@@ -186,7 +186,7 @@ func TestPortal(t *testing.T) {
 func TestPortalRoutesRefuseAnotherClientsIDs(t *testing.T) {
 	t.Parallel()
 	f := mustPortalFixture(t)
-	idsOfY := map[string]string{"cases": f.caseY, "documents": f.docY, "invoices": f.mustIssueInvoice(t, f.y), "tasks": f.mustSharedTask(t, f.caseY), "messages": f.mustMessageOfY(t), "docrequests": f.mustDocRequestOfY(t), "quotes": f.mustSentQuote(t, f.y)}
+	idsOfY := map[string]string{"cases": f.caseY, "documents": f.docY, "invoices": f.mustIssueInvoice(t, f.y), "tasks": f.mustSharedTask(t, f.caseY), "messages": f.mustMessageOfY(t), "docrequests": f.mustDocRequestOfY(t), "quotes": f.mustSentQuote(t, f.y), "agreements": f.mustSentAgreement(t, f.y)}
 	for _, r := range handlers.Routes {
 		path := strings.Replace(r.Path, ":slug", f.a.Slug, 1)
 		if r.Access != handlers.ClientOnly || !strings.Contains(path, ":") {
