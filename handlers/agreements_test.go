@@ -172,10 +172,11 @@ func TestAgreementSignedInOrder(t *testing.T) {
 		statuses := make([]int, 3)
 		var wg sync.WaitGroup
 		for i := range statuses {
+			b := f.contact.clone() // a browser of its own each: one is not safe for concurrent use
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				statuses[i] = f.contact.post(portal+"/sign", url.Values{"signer_name": {"Xena Contact"}, "agree": {"1"}, "code": {c}}).StatusCode
+				statuses[i] = b.post(portal+"/sign", url.Values{"signer_name": {"Xena Contact"}, "agree": {"1"}, "code": {c}}).StatusCode
 			}()
 		}
 		wg.Wait()
