@@ -10,6 +10,7 @@ import (
 
 	"mintedmind/backup"
 	"mintedmind/clock"
+	"mintedmind/db/control"
 )
 
 // agencyCommand is `mintedmind agency export SLUG DIR` and `mintedmind
@@ -68,7 +69,13 @@ func agencyExport(ctx context.Context, cfg *config, settle time.Duration, log *s
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "agency %s (%s) exported to %s: %d files. It answers \"being moved\" until it is imported:\n  mintedmind agency import %s   (on the new machine)\n", slug, ag.ID, dir, len(m.Files), dir)
+	// The copy here is no longer this machine's agency: set aside, kept
+	// until the new machine serves it (its placement says so already).
+	kept, err := backup.SetAsideMoved(cfg.DataDir, ag.ID, time.Now())
+	if err != nil {
+		return fmt.Errorf("agency export: %w (the export in %s is complete)", err, dir)
+	}
+	fmt.Fprintf(stdout, "agency %s (%s) exported to %s: %d files. It answers \"being moved\" until it is imported:\n  mintedmind agency import %s   (on the new machine)\nIts copy on this machine is set aside in %s: no longer served nor run here; remove it once the new machine serves the agency and has been backed up.\n", slug, ag.ID, dir, len(m.Files), dir, kept)
 	return nil
 }
 
@@ -83,8 +90,14 @@ func agencyImport(ctx context.Context, cfg *config, log *slog.Logger, dir string
 		return err
 	}
 	defer a.close()
-	m, err := backup.RestoreAgency(ctx, dir, cfg.DataDir)
+	m, err := backup.ReadManifest(dir)
 	if err != nil {
+		return err
+	}
+	if err := importable(ctx, a.control, m.AgencyID, cfg.Machine); err != nil {
+		return fmt.Errorf("agency import: %w", err)
+	}
+	if m, err = backup.RestoreAgency(ctx, dir, cfg.DataDir); err != nil {
 		return err
 	}
 	if cfg.MachineURL != "" {
@@ -97,4 +110,27 @@ func agencyImport(ctx context.Context, cfg *config, log *slog.Logger, dir string
 	}
 	fmt.Fprintf(stdout, "agency %s imported into %s and placed on machine %s\n", m.AgencyID, cfg.DataDir, cfg.Machine)
 	return nil
+}
+
+// importable refuses to import an agency some machine still holds: only
+// one being moved (exported) or placed nowhere may take a placement here,
+// else two machines would each have a live copy taking writes.
+func importable(ctx context.Context, c *control.Store, agencyID, machine string) error {
+	if agencyID == "" {
+		return nil // a whole-installation backup: RestoreAgency says so
+	}
+	ag, err := c.AgencyByID(ctx, agencyID)
+	if err != nil {
+		return fmt.Errorf("agency %s is not in this control plane: %w", agencyID, err)
+	}
+	pl, err := c.PlacementOf(ctx, agencyID)
+	switch {
+	case err != nil:
+		return err
+	case pl == nil || pl.Moving:
+		return nil
+	case pl.Machine == machine:
+		return fmt.Errorf("agency %s (%s) is already served by this machine (%s); nothing to import", ag.Slug, agencyID, machine)
+	}
+	return fmt.Errorf("agency %s (%s) is served by machine %s, not being moved: export it there first (mintedmind agency export %s DIR on %s)", ag.Slug, agencyID, pl.Machine, ag.Slug, pl.Machine)
 }

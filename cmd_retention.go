@@ -37,7 +37,9 @@ func (r *retentionCommand) flags(fs *flag.FlagSet) {
 func newRetention(cfg *config, baseURL string, control *control.Store, pool *tenant.Pool, c clock.Clock, mailer *mail.Mailer) *jobs.Retention {
 	p := jobs.DefaultRetention()
 	p.SessionIdle = cfg.SessionIdle
-	return jobs.NewRetention(control, pool, c, mailer, p, baseURL)
+	x := jobs.NewRetention(control, pool, c, mailer, p, baseURL)
+	x.UseMachine(cfg.Machine)
+	return x
 }
 
 // run applies the retention policy once, at -now if given; with -dry-run

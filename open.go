@@ -110,6 +110,7 @@ func openApp(ctx context.Context, cfg *config, c clock.Clock, log *slog.Logger, 
 	}
 	runner := jobs.NewRunner(control, pool, c, log, cfg.SessionIdle)
 	runner.UseHealth(monitor)
+	runner.UseMachine(cfg.Machine)
 	runner.AddIntegrityCheck(1)
 	runner.AddRetention(newRetention(cfg, baseURL, control, pool, c, mailer))
 	runner.AddBilling(mailer, baseURL)

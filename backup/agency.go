@@ -119,3 +119,20 @@ func RestoreAgency(ctx context.Context, src, dataDir string) (*Manifest, error) 
 	}
 	return m, syncFile(tenants)
 }
+
+// SetAsideMoved moves the directory of an agency exported to another
+// machine out of the data directory's agencies, into
+// DATA/moved/<id>-<time>: kept (the fallback until the new machine serves
+// it and is backed up; removed by hand), but no longer this machine's
+// agency, nor in its backups. It returns where the copy went.
+func SetAsideMoved(dataDir, agencyID string, now time.Time) (string, error) {
+	moved := filepath.Join(dataDir, "moved")
+	if err := os.MkdirAll(moved, 0o700); err != nil {
+		return "", fmt.Errorf("backup: set the moved copy aside: %w", err)
+	}
+	kept := filepath.Join(moved, agencyID+"-"+now.UTC().Format("20060102T150405Z"))
+	if err := os.Rename(filepath.Join(dataDir, "tenants", agencyID), kept); err != nil {
+		return "", fmt.Errorf("backup: set the moved copy aside: %w", err)
+	}
+	return kept, syncFile(moved)
+}

@@ -23,7 +23,11 @@ type agencyStats struct {
 
 // statsOf opens an agency's database for its counts.
 func (p *Platform) statsOf(ctx context.Context, a *control.Agency) (agencyStats, error) {
-	if _, degraded := p.monitor.Degraded(a.ID); degraded || !a.Usable() || !p.pool.Holds(a.ID) {
+	held, err := p.holder().Holds(ctx, a.ID)
+	if err != nil {
+		return agencyStats{}, err
+	}
+	if _, degraded := p.monitor.Degraded(a.ID); degraded || !a.Usable() || !held {
 		return agencyStats{Storage: "—"}, nil
 	}
 	t, release, err := p.pool.Acquire(ctx, a.ID)

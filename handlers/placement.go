@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/proxy"
 
+	"mintedmind/app"
 	"mintedmind/apperr"
 	"mintedmind/db/control"
 	"mintedmind/metrics"
@@ -23,31 +24,26 @@ const (
 
 // placeAgency sends a request for an agency that lives on another machine
 // there, and reports whether it did (the response is then written). With
-// no machine id configured every agency is local. An agency without a
-// placement is claimed by the machine that holds its database.
+// no machine id configured every agency is local. Which machine holds an
+// agency is app.Holder's rule: its placement, never a copy of its files.
 func (p *Platform) placeAgency(c *fiber.Ctx, a *control.Agency) (bool, error) {
 	h := p.Handlers
 	if h.Config.Machine == "" {
 		return false, nil
 	}
 	ctx := c.UserContext()
-	pl, err := h.Control.PlacementOf(ctx, a.ID)
+	pl, err := p.holder().Placement(ctx, a.ID)
 	if err != nil {
 		return true, err
 	}
 	if pl == nil {
-		if !p.pool.Holds(a.ID) {
-			// Not placed and not here: on Fly, let another machine try.
-			if h.Config.PlacementMode == PlacementReplay && c.Get("Fly-Replay-Src") == "" {
-				metrics.PlacementRedirect("replay")
-				c.Set("Fly-Replay", "elsewhere=true")
-				return true, c.SendStatus(fiber.StatusMisdirectedRequest)
-			}
-			return true, apperr.New(apperr.NotFound, "Agency not found.")
+		// Not placed and not here: on Fly, let another machine try.
+		if h.Config.PlacementMode == PlacementReplay && c.Get("Fly-Replay-Src") == "" {
+			metrics.PlacementRedirect("replay")
+			c.Set("Fly-Replay", "elsewhere=true")
+			return true, c.SendStatus(fiber.StatusMisdirectedRequest)
 		}
-		if pl, err = h.Control.ClaimPlacement(ctx, a.ID, h.Config.Machine); err != nil {
-			return true, err
-		}
+		return true, apperr.New(apperr.NotFound, "Agency not found.")
 	}
 	if pl.Moving {
 		c.Set(fiber.HeaderRetryAfter, "30")
@@ -88,6 +84,11 @@ func (p *Platform) placeAgency(c *fiber.Ctx, a *control.Agency) (bool, error) {
 	return true, nil
 }
 
+// holder is the rule of which agencies this machine serves.
+func (p *Platform) holder() app.Holder {
+	return app.Holder{Control: p.Control, Pool: p.pool, Machine: p.Config.Machine}
+}
+
 // claimNewAgency places an agency just created here on this machine, so
 // its next request finds it even when it reaches another machine first.
 func (h *Handlers) claimNewAgency(c *fiber.Ctx, agencyID string) {
@@ -117,12 +118,9 @@ func (p *Platform) placeByEmail(c *fiber.Ctx) error {
 	var target *control.Agency
 	machine := ""
 	for _, a := range agencies {
-		if p.pool.Holds(a.ID) {
-			return c.Next() // at least one is here: answer here
-		}
-		pl, err := p.Control.PlacementOf(ctx, a.ID)
-		if err != nil || pl == nil || (machine != "" && pl.Machine != machine) {
-			return c.Next()
+		pl, err := p.holder().Placement(ctx, a.ID)
+		if err != nil || pl == nil || pl.Machine == p.Config.Machine || (machine != "" && pl.Machine != machine) {
+			return c.Next() // at least one is here, or they are spread: answer here
 		}
 		machine, target = pl.Machine, a
 	}

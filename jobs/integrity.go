@@ -31,9 +31,13 @@ func (r *Runner) integrityCheck(ctx context.Context, run *control.JobRun, pause 
 	if err != nil {
 		return err
 	}
+	held, err := r.holder.Holdings(ctx)
+	if err != nil {
+		return err
+	}
 	var firstErr error
 	for _, a := range agencies {
-		if !a.Usable() || !r.pool.Holds(a.ID) {
+		if !a.Usable() || !held.Holds(ctx, a.ID) {
 			continue
 		}
 		if r.pool.Refused(a.ID) {
@@ -74,6 +78,9 @@ func (r *Runner) integrityCheck(ctx context.Context, run *control.JobRun, pause 
 			case <-time.After(time.Duration(float64(took) * pause)):
 			}
 		}
+	}
+	if firstErr == nil {
+		firstErr = held.Err()
 	}
 	return firstErr
 }

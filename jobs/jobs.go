@@ -43,6 +43,7 @@ type Runner struct {
 	// inboundDomain, set, makes the document reminders answer to their
 	// case by email (app.ReplyAddress), as app.CaseMail's notifications do.
 	inboundDomain string
+	holder        app.Holder // which agencies' work is this machine's
 }
 
 // FaultReporter is told of the storage errors a job met in an agency's
@@ -53,6 +54,10 @@ type FaultReporter interface {
 
 // UseHealth makes the jobs report storage faults to h.
 func (r *Runner) UseHealth(h FaultReporter) { r.health = h }
+
+// UseMachine makes the jobs do the work of the agencies placed on this
+// machine only (app.Holder; README "Scaling"); empty: one machine.
+func (r *Runner) UseMachine(id string) { r.holder.Machine = id }
 
 // UseInboundDomain makes the reminders about a case answer to
 // reply+<token>@domain (replies by email); empty: no Reply-To.
@@ -71,7 +76,8 @@ func (r *Runner) publishCase(ctx context.Context, t *tenant.Store, caseID string
 
 // NewRunner returns a runner with every job of the application.
 func NewRunner(control *control.Store, pool *tenant.Pool, c clock.Clock, log *slog.Logger, sessionIdle time.Duration) *Runner {
-	r := &Runner{control: control, pool: pool, clock: c, log: log, idle: sessionIdle, jobs: map[string]Job{}}
+	r := &Runner{control: control, pool: pool, clock: c, log: log, idle: sessionIdle, jobs: map[string]Job{},
+		holder: app.Holder{Control: control, Pool: pool}}
 	r.add(Job{Name: "sessions-cleanup", Schedule: "@hourly", Run: r.cleanSessions})
 	r.add(Job{Name: "documents-cleanup", Schedule: "@hourly", Run: r.cleanDocumentFiles})
 	r.add(Job{Name: "documents-trash-purge", Schedule: "@daily", Run: r.purgeDocumentTrash})
@@ -159,10 +165,14 @@ func (r *Runner) forEachAgency(ctx context.Context, run *control.JobRun, fn func
 	if err != nil {
 		return err
 	}
+	held, err := r.holder.Holdings(ctx)
+	if err != nil {
+		return err
+	}
 	var firstErr error
 	for _, a := range agencies {
-		if !a.Usable() || !r.pool.Holds(a.ID) {
-			continue // another machine's agency (README "Scaling") runs its jobs there
+		if !a.Usable() || !held.Holds(ctx, a.ID) {
+			continue // another machine's agency, or one being moved (README "Scaling"): its jobs run there
 		}
 		if r.pool.Refused(a.ID) {
 			run.Counts["agencies_degraded"]++ // its data is being restored (README "When storage fails")
@@ -187,6 +197,9 @@ func (r *Runner) forEachAgency(ctx context.Context, run *control.JobRun, fn func
 			}
 		}
 		run.Counts["agencies"]++
+	}
+	if firstErr == nil {
+		firstErr = held.Err()
 	}
 	return firstErr
 }

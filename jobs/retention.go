@@ -55,8 +55,13 @@ type Retention struct {
 	now     func() time.Time
 	// leads, set when a Runner runs it (AddRetention), says whether this
 	// machine does the platform's purges (step 3); nil: always, as by hand.
-	leads func(ctx context.Context, counts map[string]int64) bool
+	leads  func(ctx context.Context, counts map[string]int64) bool
+	holder app.Holder // which agencies' steps are this machine's
 }
+
+// UseMachine makes the policy's steps inside agencies those of the
+// agencies placed on this machine only (app.Holder); empty: one machine.
+func (x *Retention) UseMachine(id string) { x.holder.Machine = id }
 
 // RetentionReport is what a run did (or, dry, would do).
 type RetentionReport struct {
@@ -72,7 +77,8 @@ func (rep *RetentionReport) add(key string, n int64) {
 
 // NewRetention returns the retention policy's runner for the clock's now.
 func NewRetention(control *control.Store, pool *tenant.Pool, c clock.Clock, m Mailer, p RetentionPolicy, baseURL string) *Retention {
-	return &Retention{control: control, pool: pool, mailer: m, policy: p, baseURL: strings.TrimRight(baseURL, "/"), now: c.Now}
+	return &Retention{control: control, pool: pool, mailer: m, policy: p, baseURL: strings.TrimRight(baseURL, "/"), now: c.Now,
+		holder: app.Holder{Control: control, Pool: pool}}
 }
 
 // AddRetention registers x as the daily "retention" job, recorded with
@@ -108,8 +114,12 @@ func (x *Retention) Run(ctx context.Context, dryRun bool) (*RetentionReport, err
 	if err != nil {
 		return rep, err
 	}
+	held, err := x.holder.Holdings(ctx)
+	if err != nil {
+		return rep, err
+	}
 	for _, a := range agencies {
-		if err := x.agencyLifecycle(ctx, a, now, dryRun, rep); err != nil {
+		if err := x.agencyLifecycle(ctx, a, now, dryRun, rep, held); err != nil {
 			fail("agency "+a.ID, err)
 		}
 	}
@@ -121,8 +131,8 @@ func (x *Retention) Run(ctx context.Context, dryRun bool) (*RetentionReport, err
 		return rep, err
 	}
 	for _, a := range agencies {
-		if !a.Usable() || !x.pool.Holds(a.ID) || x.pool.Refused(a.ID) {
-			continue // another machine's, or degraded (its data is being restored)
+		if !a.Usable() || !held.Holds(ctx, a.ID) || x.pool.Refused(a.ID) {
+			continue // another machine's or being moved, or degraded (its data is being restored)
 		}
 		if err := x.purgeAgency(ctx, a, now, dryRun, rep); err != nil {
 			fail("purge agency "+a.ID, err)
@@ -143,6 +153,9 @@ func (x *Retention) Run(ctx context.Context, dryRun bool) (*RetentionReport, err
 		}
 		rep.add("setup_tokens_purged", n)
 	}
+	if err := held.Err(); err != nil {
+		fail("placement", err)
+	}
 	sort.Strings(rep.Actions)
 	if len(errs) > 0 {
 		return rep, fmt.Errorf("jobs: retention: %s", strings.Join(errs, "; "))
@@ -154,7 +167,7 @@ func (x *Retention) Run(ctx context.Context, dryRun bool) (*RetentionReport, err
 // inactivity, archival at N (and at least 7 days after the last warning,
 // so nobody is archived unwarned after downtime), deletion M days after
 // archival.
-func (x *Retention) agencyLifecycle(ctx context.Context, a *control.RetentionAgency, now time.Time, dryRun bool, rep *RetentionReport) error {
+func (x *Retention) agencyLifecycle(ctx context.Context, a *control.RetentionAgency, now time.Time, dryRun bool, rep *RetentionReport, held *app.Holdings) error {
 	if a.Status == control.AgencyArchived {
 		if _, err := os.Stat(x.pool.ArchivePath(a.ID)); err != nil && !x.pool.Holds(a.ID) {
 			return nil // archived on another machine (README "Scaling"): its job deletes it
@@ -169,8 +182,8 @@ func (x *Retention) agencyLifecycle(ctx context.Context, a *control.RetentionAge
 		}
 		return app.DeleteAgency(ctx, x.control, x.pool, a.ID)
 	}
-	if !x.pool.Holds(a.ID) || x.pool.Refused(a.ID) {
-		return nil // another machine's agency (its own job looks after it), or degraded
+	if !held.Holds(ctx, a.ID) || x.pool.Refused(a.ID) {
+		return nil // another machine's agency or being moved (its own job looks after it), or degraded
 	}
 	last := a.LastActive()
 	inactive := now.Sub(last)

@@ -57,6 +57,10 @@ func (s *subscriptionJob) run(ctx context.Context, run *control.JobRun) error {
 	if err != nil {
 		return err
 	}
+	held, err := s.r.holder.Holdings(ctx)
+	if err != nil {
+		return err
+	}
 	var firstErr error
 	fail := func(a *control.Agency, err error) {
 		run.Counts["agency_errors"]++
@@ -66,8 +70,8 @@ func (s *subscriptionJob) run(ctx context.Context, run *control.JobRun) error {
 		}
 	}
 	for _, a := range agencies {
-		if !a.Usable() || !s.r.pool.Holds(a.ID) || s.r.pool.Refused(a.ID) {
-			continue // another machine's, or degraded (its data is being restored)
+		if !a.Usable() || !held.Holds(ctx, a.ID) || s.r.pool.Refused(a.ID) {
+			continue // another machine's or being moved, or degraded (its data is being restored)
 		}
 		n, err := s.r.control.AdvancePeriods(ctx, a.ID)
 		if err != nil {
@@ -99,8 +103,11 @@ func (s *subscriptionJob) run(ctx context.Context, run *control.JobRun) error {
 			s.r.log.Warn("subscriptions: send invoice", "agency_id", a.ID, "invoice", inv.Number, "err", err)
 		}
 	}
-	if err := s.dunning(ctx, run, settings); err != nil && firstErr == nil {
+	if err := s.dunning(ctx, run, settings, held); err != nil && firstErr == nil {
 		firstErr = err
+	}
+	if firstErr == nil {
+		firstErr = held.Err()
 	}
 	return firstErr
 }
@@ -151,7 +158,7 @@ func (s *subscriptionJob) archiveClosedCases(ctx context.Context, run *control.J
 
 // dunning reminds before the due date, marks agencies past due after it,
 // and suspends them after the grace period; each email goes once.
-func (s *subscriptionJob) dunning(ctx context.Context, run *control.JobRun, settings control.SubscriptionSettings) error {
+func (s *subscriptionJob) dunning(ctx context.Context, run *control.JobRun, settings control.SubscriptionSettings, held *app.Holdings) error {
 	open, err := s.r.control.OpenSubscriptionInvoices(ctx)
 	if err != nil {
 		return err
@@ -162,8 +169,8 @@ func (s *subscriptionJob) dunning(ctx context.Context, run *control.JobRun, sett
 		if err != nil {
 			return err
 		}
-		if !s.r.pool.Holds(a.ID) || s.r.pool.Refused(a.ID) {
-			continue // another machine's, or degraded: not suspended, nor reminded, while its data is being restored
+		if !held.Holds(ctx, a.ID) || s.r.pool.Refused(a.ID) {
+			continue // another machine's or being moved, or degraded: not suspended, nor reminded, while its data is being restored
 		}
 		kind, to := "", ""
 		switch {

@@ -100,6 +100,13 @@ func TestTwoMachinesShareOneControlDatabase(t *testing.T) {
 		if err != nil {
 			t.Fatalf("export: %v\n%s", err, out)
 		}
+		// The old copy is set aside: no longer this machine's agency.
+		if exists(dataA, idAlpha) || !strings.Contains(string(out), "set aside in "+filepath.Join(dataA, "moved", idAlpha+"-")) {
+			t.Fatalf("alpha's copy on A after the export: still in tenants/ = %v; output:\n%s", exists(dataA, idAlpha), out)
+		}
+		if moved, _ := filepath.Glob(filepath.Join(dataA, "moved", idAlpha+"-*", "tenant.db")); len(moved) != 1 {
+			t.Fatalf("alpha's set-aside copy on A: %v", moved)
+		}
 		alpha.base = a.url("")
 		res, _, err := alpha.get("/a/alpha/clients")
 		if err != nil || res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
@@ -119,6 +126,13 @@ func TestTwoMachinesShareOneControlDatabase(t *testing.T) {
 			if err != nil || res.StatusCode != http.StatusOK || !strings.Contains(body, "Forwarded Client") {
 				t.Fatalf("alpha's client through %s after the move: %v %v", base, res, err)
 			}
+		}
+		// The same export imported again, on A: refused, alpha is B's now
+		// (two live copies would each take writes).
+		out, err = exec.Command(binary, append([]string{"agency", "import", export, "-data", dataA},
+			machine("machine-a", addrA, dataA)...)...).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "is served by machine machine-b, not being moved") || exists(dataA, idAlpha) {
+			t.Fatalf("import on A of an agency served by B: %v\n%s", err, out)
 		}
 		// Written through A, it lands on B now.
 		alpha.base = a.url("")

@@ -96,3 +96,22 @@ func (c *Store) PlaceAgency(ctx context.Context, agencyID, machine string) error
 	}
 	return nil
 }
+
+// Placements returns every agency's placement, by agency id: one read for
+// a job's loop over all agencies.
+func (c *Store) Placements(ctx context.Context) (map[string]Placement, error) {
+	rows, err := c.Read().QueryContext(ctx, `SELECT agency_id, machine, moving FROM placements`)
+	if err != nil {
+		return nil, fmt.Errorf("db: placements: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]Placement{}
+	for rows.Next() {
+		var p Placement
+		if err := rows.Scan(&p.AgencyID, &p.Machine, &p.Moving); err != nil {
+			return nil, fmt.Errorf("db: placements: %w", err)
+		}
+		out[p.AgencyID] = p
+	}
+	return out, rows.Err()
+}
