@@ -1385,3 +1385,66 @@ INSERT INTO signed_documents_new (id, quote_id, label, signed_at, body_sha256, s
 	SELECT id, quote_id, label, signed_at, body_sha256, sha256, size, pdf FROM signed_documents;
 DROP TABLE signed_documents;
 ALTER TABLE signed_documents_new RENAME TO signed_documents;
+
+-- migration: 39 quote_documents
+-- Files sent with a reply by email on a quote's thread (issue 17): a
+-- document belongs to a case or to a quote (exactly one), and on a quote to
+-- the message it came with (quote_message_id), shown under it on both
+-- sides of the thread. SQLite drops a NOT NULL only by rebuilding the
+-- table, so documents is rebuilt with what it held, its indexes and the
+-- search index's triggers (nothing refers to documents by a foreign key).
+CREATE TABLE documents_v39 (
+	id               TEXT PRIMARY KEY,
+	case_id          TEXT REFERENCES cases(id) ON DELETE CASCADE,
+	name             TEXT NOT NULL,
+	content_type     TEXT NOT NULL,
+	size             INTEGER NOT NULL CHECK (size > 0),
+	sha256           TEXT NOT NULL,
+	storage_key      TEXT NOT NULL UNIQUE,
+	thumb_key        TEXT NOT NULL DEFAULT '',
+	width            INTEGER NOT NULL DEFAULT 0,
+	height           INTEGER NOT NULL DEFAULT 0,
+	pages            INTEGER NOT NULL DEFAULT 0,
+	shared           INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1)),
+	uploader_id      TEXT NOT NULL DEFAULT '',
+	uploader_name    TEXT NOT NULL DEFAULT '',
+	from_client      INTEGER NOT NULL DEFAULT 0 CHECK (from_client IN (0, 1)),
+	created_at       INTEGER NOT NULL,
+	deleted_at       INTEGER,
+	deleted_by       TEXT NOT NULL DEFAULT '',
+	active           TEXT NOT NULL DEFAULT '',
+	note_id          TEXT NOT NULL DEFAULT '',
+	quote_id         TEXT REFERENCES quotes(id) ON DELETE CASCADE,
+	quote_message_id TEXT NOT NULL DEFAULT '',
+	CHECK ((case_id IS NULL) <> (quote_id IS NULL))
+);
+INSERT INTO documents_v39 (id, case_id, name, content_type, size, sha256, storage_key, thumb_key, width, height, pages, shared,
+		uploader_id, uploader_name, from_client, created_at, deleted_at, deleted_by, active, note_id)
+	SELECT id, case_id, name, content_type, size, sha256, storage_key, thumb_key, width, height, pages, shared,
+		uploader_id, uploader_name, from_client, created_at, deleted_at, deleted_by, active, note_id FROM documents;
+DROP TABLE documents;
+ALTER TABLE documents_v39 RENAME TO documents;
+CREATE INDEX documents_case ON documents (case_id, created_at);
+CREATE INDEX documents_trash ON documents (deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX documents_note ON documents (note_id) WHERE note_id <> '';
+CREATE INDEX documents_quote ON documents (quote_id, created_at) WHERE quote_id IS NOT NULL;
+CREATE TRIGGER documents_search_insert AFTER INSERT ON documents WHEN new.deleted_at IS NULL BEGIN
+	INSERT INTO search_index (kind, ref_id, title, body) VALUES ('document', new.id, new.name, '');
+	INSERT INTO search_rows (kind, ref_id, rowid_) VALUES ('document', new.id, last_insert_rowid());
+END;
+CREATE TRIGGER documents_search_trash AFTER UPDATE OF deleted_at ON documents WHEN new.deleted_at IS NOT NULL AND old.deleted_at IS NULL BEGIN
+	DELETE FROM search_index WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'document' AND ref_id = old.id);
+	DELETE FROM search_rows WHERE kind = 'document' AND ref_id = old.id;
+END;
+CREATE TRIGGER documents_search_restore AFTER UPDATE OF deleted_at ON documents WHEN new.deleted_at IS NULL AND old.deleted_at IS NOT NULL BEGIN
+	INSERT INTO search_index (kind, ref_id, title, body) VALUES ('document', new.id, new.name, '');
+	INSERT INTO search_rows (kind, ref_id, rowid_) VALUES ('document', new.id, last_insert_rowid());
+END;
+CREATE TRIGGER documents_search_rename AFTER UPDATE OF name ON documents WHEN new.deleted_at IS NULL BEGIN
+	UPDATE search_index SET title = new.name
+		WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'document' AND ref_id = new.id);
+END;
+CREATE TRIGGER documents_search_delete AFTER DELETE ON documents BEGIN
+	DELETE FROM search_index WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'document' AND ref_id = old.id);
+	DELETE FROM search_rows WHERE kind = 'document' AND ref_id = old.id;
+END;

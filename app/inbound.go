@@ -88,10 +88,6 @@ func (in *Inbound) open(ctx context.Context, token string) (*control.Agency, *te
 	return a, t, release, nil
 }
 
-// ErrQuoteReplyFiles refuses a reply on a quote's thread that carries
-// files: the thread takes text only.
-var ErrQuoteReplyFiles = apperr.New(apperr.Invalid, "Questions on a quote take text only: send files from the portal instead.")
-
 // Added is where a reply was added: a message on a case (Note), or one on
 // a quote's thread.
 type Added struct {
@@ -156,16 +152,26 @@ func (in *Inbound) Add(ctx context.Context, r Reply) (*Added, error) {
 }
 
 // addToQuote adds the reply body to the thread of quote quoteID as u's
-// question (a contact) or answer (staff), as the quote's pages do, and
+// question (a contact) or answer (staff), as the quote's pages do, with
+// its files as the quote's documents (through Uploads, as a case's), and
 // emails the other side (CaseMail.QuoteQuestion, QuoteAnswer).
 func (in *Inbound) addToQuote(ctx context.Context, a *control.Agency, t *tenant.Store, u *tenant.User, v tenant.Viewer, quoteID, body string, r Reply) (*Added, error) {
-	if len(r.Files) > 0 {
-		return nil, ErrQuoteReplyFiles
-	}
-	q, err := t.AddQuoteMessageByEmail(ctx, v, tenant.Actor{ID: u.ID, Name: u.Name}, quoteID, body,
-		&tenant.InboundMail{MessageID: r.MessageID, UserID: u.ID, Auth: r.Auth})
-	if err != nil {
-		return nil, err
+	actor := tenant.Actor{ID: u.ID, Name: u.Name}
+	mailIn := &tenant.InboundMail{MessageID: r.MessageID, UserID: u.ID, Auth: r.Auth}
+	var q *tenant.Quote
+	if len(r.Files) == 0 {
+		var err error
+		if q, err = t.AddQuoteMessageByEmail(ctx, v, actor, quoteID, body, mailIn); err != nil {
+			return nil, err
+		}
+	} else {
+		m := &tenant.QuoteMessageDraft{Viewer: v, QuoteID: quoteID, Body: body, Inbound: mailIn}
+		docs, err := in.Uploads.Store(ctx, Upload{Agency: a, Tenant: t, Actor: actor, Shared: true, Count: len(r.Files), QuoteMessage: m}, uploadFiles(r.Files))
+		if err != nil {
+			return nil, err
+		}
+		q = m.Quote
+		body = withAttached(body, docs)
 	}
 	mail := in.Mail.QuoteQuestion
 	if u.IsStaff() {
@@ -193,17 +199,23 @@ func (in *Inbound) after(ctx context.Context, a *control.Agency, t *tenant.Store
 		logFailed("live update", PublishCase(ctx, in.Live, t, caseID, live.KindMessage, true, false))
 		return
 	}
-	text := n.Body
-	if len(docs) > 0 {
-		names := make([]string, len(docs))
-		for i, d := range docs {
-			names[i] = d.Name
-		}
-		text += "\n\nAttached:\n" + strings.Join(names, "\n")
-	}
+	text := withAttached(n.Body, docs)
 	logFailed("mark client activity", t.NoteClientActivity(ctx, caseID))
 	logFailed("email the case's staff", in.Mail.StaffOfClient(ctx, a, t, u, caseID, "client-message", text))
 	logFailed("live update", PublishCase(ctx, in.Live, t, caseID, live.KindMessage, true, true))
+}
+
+// withAttached is a reply's text as the other side's email gives it:
+// the names of the files it came with below it.
+func withAttached(text string, docs []*tenant.Document) string {
+	if len(docs) == 0 {
+		return text
+	}
+	names := make([]string, len(docs))
+	for i, d := range docs {
+		names[i] = d.Name
+	}
+	return text + "\n\nAttached:\n" + strings.Join(names, "\n")
 }
 
 // uploadFiles yields the reply's files for Uploads.Store.

@@ -59,6 +59,12 @@ type Upload struct {
 	// (tenant.OpenRequestWithDocuments); CaseID is not used, and
 	// Request.Opened is set.
 	Request *tenant.RequestDraft
+	// QuoteMessage, when set, is the message on a quote's thread the files
+	// come with (a reply by email): they are the quote's documents, not a
+	// case's (CaseID is not used), recorded with the message in one
+	// transaction (tenant.AddQuoteMessageWithDocuments), and
+	// QuoteMessage.Quote is set.
+	QuoteMessage *tenant.QuoteMessageDraft
 }
 
 // UploadFile is one file of an upload: the sender's name for it and its
@@ -79,7 +85,12 @@ type UploadFile struct {
 // them, so that concurrent uploads cannot overshoot it together.
 func (u *Uploads) Store(ctx context.Context, up Upload, parts iter.Seq2[UploadFile, error]) (_ []*tenant.Document, err error) {
 	t := up.Tenant
-	if up.Request == nil {
+	switch {
+	case up.QuoteMessage != nil:
+		if _, err := t.Quote(ctx, up.QuoteMessage.Viewer, up.QuoteMessage.QuoteID); err != nil {
+			return nil, err
+		}
+	case up.Request == nil:
 		if err := t.CheckDocumentCase(ctx, up.Access, up.CaseID); err != nil {
 			return nil, err
 		}
@@ -155,6 +166,9 @@ func (u *Uploads) Store(ctx context.Context, up Upload, parts iter.Seq2[UploadFi
 		}
 		recs = append(recs, tenant.DocumentFile{Name: st.Name, ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256,
 			StorageKey: st.Key, ThumbKey: st.ThumbKey, Width: st.Width, Height: st.Height, Pages: st.Pages, Active: st.Active.String()})
+	}
+	if up.QuoteMessage != nil {
+		return t.AddQuoteMessageWithDocuments(ctx, up.Actor, up.QuoteMessage, limits, recs, files.ByteSize)
 	}
 	if up.Request != nil {
 		return t.OpenRequestWithDocuments(ctx, up.Access, up.Actor, up.Request, limits, recs, files.ByteSize)

@@ -606,8 +606,10 @@ func waitForText(t *testing.T, f *portalFixture, to, text string) mailtest.Messa
 // reply+TOKEN, the token naming that quote; a reply by email to each is
 // added to that quote's thread (not another quote's) as its person's
 // answer or question, marked by email on both sides, and emails the other
-// side in turn; a replay and a reply with files are refused and store
-// nothing.
+// side in turn; a reply with a PDF lands as one message with one document
+// of the quote (no case), listed under the message on both sides and
+// downloaded by staff and the contact, not by another client's contact or
+// another agency; a replay and a reply with a refused file store nothing.
 func TestInboundQuoteReplies(t *testing.T) {
 	t.Parallel()
 	f := mustPortalFixture(t, withInbound)
@@ -657,26 +659,84 @@ func TestInboundQuoteReplies(t *testing.T) {
 	if r := l.send(t, f.contactEmail, []string{contactAddress}, replyEmail(f.contactEmail, contactAddress, "<followup@xylo.test>", "And the domain?")); r.Stage != "data" || r.Code != 550 {
 		t.Fatalf("a replay: %+v", r)
 	}
-	m := gomail.NewMsg()
-	if err := m.From(f.contactEmail); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.To(contactAddress); err != nil {
-		t.Fatal(err)
-	}
-	m.SetMessageIDWithValue("with-file@xylo.test")
-	m.SetBodyString(gomail.TypeTextPlain, "The brief, signed.")
-	if err := m.AttachReader("brief.pdf", bytes.NewReader(filestest.PDF(1, 0))); err != nil {
-		t.Fatal(err)
-	}
-	var raw bytes.Buffer
-	if _, err := m.WriteTo(&raw); err != nil {
-		t.Fatal(err)
-	}
-	if r := l.send(t, f.contactEmail, []string{contactAddress}, raw.String()); r.Stage != "data" || r.Code != 550 || !strings.Contains(r.Text, "text only") {
-		t.Fatalf("a reply with a file: %+v", r)
-	}
 	if after := thread(mine) + "/" + f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM inbound_mail`); after != before {
-		t.Fatalf("stored: %s → %s", before, after)
+		t.Fatalf("a replay stored: %s → %s", before, after)
 	}
+
+	withFile := func(id, text, name string, data []byte) string {
+		m := gomail.NewMsg()
+		if err := m.From(f.contactEmail); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.To(contactAddress); err != nil {
+			t.Fatal(err)
+		}
+		m.SetMessageIDWithValue(id)
+		m.SetBodyString(gomail.TypeTextPlain, text+"\n\nOn Mon, Staff wrote:\n> Yes, billed monthly.")
+		if err := m.AttachReader(name, bytes.NewReader(data)); err != nil {
+			t.Fatal(err)
+		}
+		var raw bytes.Buffer
+		if _, err := m.WriteTo(&raw); err != nil {
+			t.Fatal(err)
+		}
+		return raw.String()
+	}
+	docs := func() string {
+		return f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM documents`) + "/" + f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM inbound_mail`)
+	}
+
+	t.Run("a reply with a refused file stores nothing", func(t *testing.T) {
+		before := thread(mine) + "/" + docs()
+		r := l.send(t, f.contactEmail, []string{contactAddress}, withFile("with-program@xylo.test", "The tool.", "tool.exe", append([]byte("MZ"), make([]byte, 200)...)))
+		if r.Stage != "data" || r.Code/100 != 5 {
+			t.Fatalf("a reply with a program: %+v", r)
+		}
+		if after := thread(mine) + "/" + docs(); after != before {
+			t.Fatalf("stored: %s → %s", before, after)
+		}
+	})
+
+	t.Run("a reply with a PDF is one message with one document of the quote, on both sides", func(t *testing.T) {
+		pdf := filestest.PDF(1, 0)
+		if r := l.send(t, f.contactEmail, []string{contactAddress}, withFile("with-file@xylo.test", "The brief, signed.", "brief.pdf", pdf)); r.Code != 250 {
+			t.Fatalf("a reply with a file: %+v", r)
+		}
+		if got := thread(mine); got != "10:Is hosting monthly?|01:Yes, billed monthly.|11:And the domain?|11:The brief, signed." {
+			t.Fatalf("the thread: %q", got)
+		}
+		row := f.e.caseQuery(t, f.a, `SELECT d.id || '|' || COALESCE(d.case_id, 'no case') || '|' || d.quote_id || '|' || d.name || '|' || d.shared || d.from_client || '|' || m.body
+			FROM documents d JOIN quote_messages m ON m.id = d.quote_message_id WHERE d.quote_id IS NOT NULL`)
+		parts := strings.Split(row, "|")
+		if len(parts) != 6 || parts[1] != "no case" || parts[2] != mine || parts[3] != "brief.pdf" || parts[4] != "11" || parts[5] != "The brief, signed." {
+			t.Fatalf("the quote's document: %q", row)
+		}
+		doc := parts[0]
+		if n := f.e.caseQuery(t, f.a, `SELECT COUNT(*) FROM documents WHERE quote_id IS NOT NULL`); n != "1" {
+			t.Fatalf("%s documents on quotes, want 1", n)
+		}
+		notice := waitForText(t, f, f.staffEmail, "The brief, signed.")
+		if !strings.Contains(notice.Body, "brief.pdf") {
+			t.Errorf("the staff's email does not name the file:\n%s", notice.Body)
+		}
+		staffLink := f.quotes("/" + mine + "/documents/" + doc)
+		portalLink := f.portal("/quotes/" + mine + "/documents/" + doc)
+		wantContains(t, f.staff.get(f.quotes("/"+mine)), `href="`+staffLink+`"`)
+		wantContains(t, f.contact.get(f.portal("/quotes/"+mine)), `href="`+portalLink+`"`)
+		for who, res := range map[string]*response{"staff": f.staff.get(staffLink), "the contact": f.contact.get(portalLink)} {
+			wantStatus(t, res, http.StatusOK)
+			if res.Body != string(pdf) || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") {
+				t.Errorf("%s's download: %d bytes, %q", who, len(res.Body), res.Header.Get("Content-Disposition"))
+			}
+		}
+		if strings.Contains(f.staff.get(f.quotes("/"+other)).Body, doc) || strings.Contains(f.contact.get(f.portal("/quotes/"+other)).Body, doc) {
+			t.Errorf("the other quote's thread lists the document")
+		}
+		wantStatus(t, f.contact.get(f.portal("/quotes/"+other+"/documents/"+doc)), http.StatusNotFound)
+		stranger, _ := f.e.mustAddUser(t, f.a, "client")
+		wantStatus(t, stranger.get(portalLink), http.StatusNotFound)
+		wantStatus(t, stranger.get(f.portal("/quotes/"+mine)), http.StatusNotFound)
+		b := f.e.mustSignup(t, "elsewhere")
+		wantStatus(t, b.Owner.get("/a/"+b.Slug+"/quotes/"+mine+"/documents/"+doc), http.StatusNotFound)
+	})
 }

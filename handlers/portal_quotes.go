@@ -99,11 +99,9 @@ func (h *Handlers) portalQuotePage(c *fiber.Ctx, r *Request, view *portalQuoteVi
 	}
 	view.Page.Title, view.Base, view.Quote = q.Label(), portalBase(r), h.newQuoteView(r, portalQuoteBase(r), q)
 	view.SignerEmail, view.CodeMinutes, view.CodeAction = r.User.Email, int(tenant.QuoteCodeTTL.Minutes()), view.Quote.URL+"/code"
-	msgs, err := r.Tenant.QuoteMessages(c.UserContext(), v, q.ID)
-	if err != nil {
+	if view.Messages, err = quoteThreadOf(c.UserContext(), r, v, view.Quote.URL, q); err != nil {
 		return err
 	}
-	view.Messages = quoteThread(r, msgs)
 	if view.History, err = quoteTimeline(c.UserContext(), r, v, q.ID, true); err != nil {
 		return err
 	}

@@ -5,12 +5,14 @@ package handlers
 // the contacts who asked are emailed.
 
 import (
+	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/apperr"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // quoteMessageView is one message of a quote's thread.
@@ -18,15 +20,68 @@ type quoteMessageView struct {
 	AuthorName, Body string
 	At               time.Time // in the agency's zone
 	FromClient       bool
-	ViaEmail         bool // it came as a reply by email
+	ViaEmail         bool            // it came as a reply by email
+	Files            []quoteFileView // the files it came with
 }
 
-func quoteThread(r *Request, msgs []tenant.QuoteMessage) []quoteMessageView {
+// quoteFileView is a file sent with a message of a quote's thread.
+type quoteFileView struct {
+	Name, URL, Size string
+}
+
+// quoteThread is the thread of quote q (msgs) as both sides show it, each
+// message with its files (docs, the quote's documents), linked under
+// quoteURL (the staff's or the portal's address of the quote).
+func quoteThread(r *Request, quoteURL string, msgs []tenant.QuoteMessage, docs []*tenant.Document) []quoteMessageView {
+	files := map[string][]quoteFileView{}
+	for _, d := range docs {
+		files[d.QuoteMessageID] = append(files[d.QuoteMessageID], quoteFileView{Name: d.Name, URL: quoteURL + "/documents/" + d.ID, Size: i18n.ByteSize(r.Lang(), d.Size)})
+	}
 	out := make([]quoteMessageView, len(msgs))
 	for i, m := range msgs {
-		out[i] = quoteMessageView{AuthorName: m.AuthorName, Body: m.Body, At: r.local(m.CreatedAt), FromClient: m.FromClient, ViaEmail: m.ViaEmail}
+		out[i] = quoteMessageView{AuthorName: m.AuthorName, Body: m.Body, At: r.local(m.CreatedAt), FromClient: m.FromClient, ViaEmail: m.ViaEmail, Files: files[m.ID]}
 	}
 	return out
+}
+
+// quoteThreadOf loads the thread of quote q that v may see, with its files.
+func quoteThreadOf(ctx context.Context, r *Request, v tenant.Viewer, quoteURL string, q *tenant.Quote) ([]quoteMessageView, error) {
+	msgs, err := r.Tenant.QuoteMessages(ctx, v, q.ID)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := r.Tenant.QuoteDocuments(ctx, v, q.ID)
+	if err != nil {
+		return nil, err
+	}
+	return quoteThread(r, quoteURL, msgs, docs), nil
+}
+
+// QuoteDocument sends a file of a quote's thread to staff who may see the
+// quote.
+func (h *Handlers) QuoteDocument(c *fiber.Ctx, r *Request) error {
+	return h.quoteDocument(c, r)
+}
+
+// PortalQuoteDocument sends a file of a quote's thread to a contact of
+// the quote's client (a quote they may see: sent, not a draft).
+func (h *Handlers) PortalQuoteDocument(c *fiber.Ctx, r *Request) error {
+	return h.quoteDocument(c, r)
+}
+
+// quoteDocument is both sides' download: the quote's visibility is the
+// viewer's (tenant.QuoteDocument), so another client's or agency's is not
+// found.
+func (h *Handlers) quoteDocument(c *fiber.Ctx, r *Request) error {
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	d, err := r.Tenant.QuoteDocument(c.UserContext(), v, c.Params("id"), c.Params("doc"))
+	if err != nil {
+		return err
+	}
+	return h.sendDocument(c, r.Tenant, d, false)
 }
 
 // PortalQuoteQuestion posts the contact's question on the quote and emails

@@ -430,11 +430,9 @@ func (h *Handlers) quoteShowPage(c *fiber.Ctx, r *Request, actionErr error) erro
 	if view.History, err = quoteTimeline(ctx, r, v, q.ID, false); err != nil {
 		return err
 	}
-	msgs, err := r.Tenant.QuoteMessages(ctx, v, q.ID)
-	if err != nil {
+	if view.Messages, err = quoteThreadOf(ctx, r, v, view.Quote.URL, q); err != nil {
 		return err
 	}
-	view.Messages = quoteThread(r, msgs)
 	view.CanEdit = q.State == tenant.QuoteDraft
 	view.CanSend = view.CanEdit
 	view.CanWithdr = q.State == tenant.QuoteSent || q.State == tenant.QuoteViewed

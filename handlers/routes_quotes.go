@@ -18,6 +18,7 @@ var quoteRoutes = []Route{
 	post("/a/:slug/quotes/:id/delete", Staff, (*Handlers).QuoteDelete),
 	post("/a/:slug/quotes/:id/answers", Staff, (*Handlers).QuoteAnswer),
 	get("/a/:slug/quotes/:id/signed", Staff, (*Handlers).QuoteSignedPDF),
+	get("/a/:slug/quotes/:id/documents/:doc", Staff, (*Handlers).QuoteDocument),
 
 	get("/a/:slug/portal/quotes", ClientOnly, (*Handlers).PortalQuotes),
 	get("/a/:slug/portal/quotes/:id", ClientOnly, (*Handlers).PortalQuote),
@@ -28,6 +29,7 @@ var quoteRoutes = []Route{
 	post("/a/:slug/portal/quotes/:id/decline", ClientOnly, (*Handlers).PortalQuoteDecline),
 	post("/a/:slug/portal/quotes/:id/questions", ClientOnly, (*Handlers).PortalQuoteQuestion),
 	get("/a/:slug/portal/quotes/:id/signed", ClientOnly, (*Handlers).PortalQuoteSignedPDF),
+	get("/a/:slug/portal/quotes/:id/documents/:doc", ClientOnly, (*Handlers).PortalQuoteDocument),
 
 	// The public verify page: is this PDF exactly one the agency signed?
 	get("/a/:slug/verify", AgencyPublic, (*Handlers).VerifyForm),

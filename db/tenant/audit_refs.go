@@ -94,7 +94,7 @@ func (t *Store) AuditRefs(ctx context.Context, entries []Audit) (*AuditRefs, err
 		docs, err := db.QueryList(ctx, t.Read(), "audit documents", func(r db.Scanner) (AuditDocument, error) {
 			var v AuditDocument
 			return v, r.Scan(&v.ID, &v.Name, &v.CaseID)
-		}, `SELECT id, name, case_id FROM documents WHERE id IN `+in, chunk...)
+		}, `SELECT id, name, COALESCE(case_id, '') FROM documents WHERE id IN `+in, chunk...)
 		if err != nil {
 			return nil, err
 		}

@@ -55,6 +55,10 @@ type Document struct {
 	DeletedAt    time.Time // zero unless in the trash
 	DeletedBy    string
 	NoteID       string // the message it was sent with; "" for none
+	// QuoteID is the quote the document belongs to instead of a case (a
+	// file sent with a reply by email on its thread; CaseID is then ""),
+	// and QuoteMessageID the message of that thread it came with.
+	QuoteID, QuoteMessageID string
 }
 
 // IsImage reports whether the document is a photo or picture.
@@ -121,7 +125,8 @@ func (a DocumentAccess) docCond() string {
 func (t *Store) FilesDir() string { return filepath.Join(t.Dir, "files") }
 
 const documentSelect = `SELECT d.id, d.case_id, c.number, c.title, d.name, d.content_type, d.size, d.sha256, d.storage_key, d.thumb_key,
-	d.width, d.height, d.pages, d.active, d.shared, d.from_client, d.uploader_id, d.uploader_name, d.created_at, d.deleted_at, d.deleted_by, d.note_id
+	d.width, d.height, d.pages, d.active, d.shared, d.from_client, d.uploader_id, d.uploader_name, d.created_at, d.deleted_at, d.deleted_by, d.note_id,
+	COALESCE(d.quote_id, ''), d.quote_message_id
 	FROM documents d JOIN cases c ON c.id = d.case_id`
 
 func scanDocument(row db.Scanner) (*Document, error) {
@@ -129,7 +134,8 @@ func scanDocument(row db.Scanner) (*Document, error) {
 	var created int64
 	var deleted sql.NullInt64
 	if err := row.Scan(&d.ID, &d.CaseID, &d.CaseNumber, &d.CaseTitle, &d.Name, &d.ContentType, &d.Size, &d.SHA256, &d.StorageKey, &d.ThumbKey,
-		&d.Width, &d.Height, &d.Pages, &d.Active, &d.Shared, &d.FromClient, &d.UploaderID, &d.UploaderName, &created, &deleted, &d.DeletedBy, &d.NoteID); err != nil {
+		&d.Width, &d.Height, &d.Pages, &d.Active, &d.Shared, &d.FromClient, &d.UploaderID, &d.UploaderName, &created, &deleted, &d.DeletedBy, &d.NoteID,
+		&d.QuoteID, &d.QuoteMessageID); err != nil {
 		return nil, err
 	}
 	d.CreatedAt, d.DeletedAt = db.UnixTime(created), db.NullUnix(deleted)
@@ -184,6 +190,30 @@ func QuotaError(need, used, quota int64, size func(int64) string) error {
 		size(need), size(left), size(quota))
 }
 
+// checkStorageTx refuses files, inside the transaction that records
+// them (under the write lock, so that concurrent uploads cannot overshoot
+// it together), when the agency's storage, the trash included, would go
+// past l.StorageBytes (0: no limit).
+func checkStorageTx(ctx context.Context, tx *sql.Tx, l Limits, files []DocumentFile, size func(int64) string) error {
+	l, err := l.current(ctx)
+	if err != nil {
+		return err
+	}
+	quota := l.StorageBytes
+	u, err := storageUsage(ctx, tx)
+	if err != nil {
+		return err
+	}
+	var need int64
+	for _, f := range files {
+		need += f.Size
+	}
+	if quota > 0 && u.Used+need > quota {
+		return QuotaError(need, u.Used, quota, size)
+	}
+	return nil
+}
+
 // AddDocuments is AddDocumentsWithin with quota bytes (0: no limit) as
 // the only limit: for the command line, jobs and tests.
 func (t *Store) AddDocuments(ctx context.Context, a DocumentAccess, actor Actor, caseID string, shared bool, quota int64, files []DocumentFile, size func(int64) string) ([]*Document, error) {
@@ -222,21 +252,8 @@ func (t *Store) addDocumentsTx(ctx context.Context, tx *sql.Tx, a DocumentAccess
 	if err := checkDocumentCase(ctx, tx, a, caseID); err != nil {
 		return nil, err
 	}
-	l, err := l.current(ctx)
-	if err != nil {
+	if err := checkStorageTx(ctx, tx, l, files, size); err != nil {
 		return nil, err
-	}
-	quota := l.StorageBytes
-	u, err := storageUsage(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	var need int64
-	for _, f := range files {
-		need += f.Size
-	}
-	if quota > 0 && u.Used+need > quota {
-		return nil, QuotaError(need, u.Used, quota, size)
 	}
 	now := t.Now()
 	var ids []string

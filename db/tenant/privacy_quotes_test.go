@@ -2,6 +2,9 @@ package tenant_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,10 +14,11 @@ import (
 )
 
 // TestQuotesInThePrivacyTools: a client's export has every quote of
-// theirs with lines, acceptance, history, questions and the signed PDF
-// (and nothing of another client's); the signer's own download has their
-// acceptance; erasing the client deletes the quotes not accepted and the
-// questions, keeps the accepted quote with its acceptance and signed PDF,
+// theirs with lines, acceptance, history, questions, the files sent on
+// the threads and the signed PDF (and nothing of another client's); the
+// signer's own download has their acceptance and the file they sent;
+// erasing the client deletes the quotes not accepted and the questions
+// and files (of the kept quote too), keeps the accepted quote with its acceptance and signed PDF,
 // takes the contact's name out of the history, and leaves another
 // client's quote alone; the retention job purges the kept quote after the
 // agency's period, once.
@@ -34,6 +38,19 @@ func TestQuotesInThePrivacyTools(t *testing.T) {
 	const today = "2026-11-02"
 	accepted := mustSentQuote(t, tn, owner, quoteInput(c.ID), today)
 	if _, err := tn.AddQuoteMessage(ctx, cv, ca, accepted.ID, "Is hosting monthly, Quincy asks?"); err != nil {
+		t.Fatal(err)
+	}
+	// A file Quincy sent by email on the accepted quote's thread: a
+	// document of the quote, with no case.
+	brief := []byte("%PDF-1.4 Quincy's brief")
+	if err := os.MkdirAll(tn.FilesDir(), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tn.FilesDir(), "quincy-brief-key"), brief, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.AddQuoteMessageWithDocuments(ctx, ca, &tenant.QuoteMessageDraft{Viewer: cv, QuoteID: accepted.ID, Body: "The brief, Quincy's."}, tenant.Limits{},
+		[]tenant.DocumentFile{{Name: "brief.pdf", ContentType: "application/pdf", Size: int64(len(brief)), SHA256: "x", StorageKey: "quincy-brief-key"}}, func(n int64) string { return "" }); err != nil {
 		t.Fatal(err)
 	}
 	pdf := []byte("%PDF-1.4 the signed quote of Quincy Quoteworth")
@@ -74,19 +91,34 @@ func TestQuotesInThePrivacyTools(t *testing.T) {
 		if got["signed/"+accepted.Label()+"-signed.pdf"] != string(pdf) || !strings.Contains(got["signed_documents.json"], accepted.ID) {
 			t.Errorf("the signed PDF is not in the export: %v", got["signed_documents.json"])
 		}
+		if !strings.Contains(got["documents.json"], "brief.pdf") || !strings.Contains(got["documents.json"], accepted.ID) {
+			t.Errorf("the file sent on the quote's thread is not in documents.json: %s", got["documents.json"])
+		}
+		found := false
+		for name, body := range got {
+			found = found || (strings.HasPrefix(name, "documents/"+accepted.Number+"/") && strings.HasSuffix(name, "-brief.pdf") && body == string(brief))
+		}
+		if !found {
+			t.Errorf("the file sent on the quote's thread is not in the export under documents/%s/", accepted.Number)
+		}
 	})
 
 	t.Run("the signer's own download has their acceptance and question", func(t *testing.T) {
 		got := unzip(t, func(w *archive.ExportWriter) error { return tn.ExportUser(ctx, contact.ID, w) })
-		if !strings.Contains(got["quote_acceptances.json"], accepted.Number) || !strings.Contains(got["quote_questions.json"], "Is hosting monthly") {
+		if !strings.Contains(got["quote_acceptances.json"], accepted.Number) || !strings.Contains(got["quote_questions.json"], "Is hosting monthly") ||
+			!strings.Contains(got["documents.json"], "brief.pdf") {
 			t.Fatalf("user export %v", got)
 		}
 	})
 
-	if _, err := tn.EraseClient(ctx, v, c.ID, "Quincy Quoteworth", tenant.Audit{Action: "client.erased"}); err != nil {
+	er, err := tn.EraseClient(ctx, v, c.ID, "Quincy Quoteworth", tenant.Audit{Action: "client.erased"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	t.Run("erasure deletes the quotes not accepted and keeps the signed one", func(t *testing.T) {
+		if n := queryInt(t, tn, `SELECT COUNT(*) FROM documents WHERE quote_id IS NOT NULL`); n != 0 || !slices.Contains(er.Files, "quincy-brief-key") {
+			t.Fatalf("the file sent on the kept quote's thread: %d rows left, files to delete %v", n, er.Files)
+		}
 		if n := queryInt(t, tn, `SELECT COUNT(*) FROM quotes WHERE client_id = ?`, c.ID); n != 1 {
 			t.Fatalf("%d quotes of the erased client, want the accepted one", n)
 		}
