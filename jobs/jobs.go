@@ -41,7 +41,9 @@ type Runner struct {
 	health  FaultReporter // nil: storage faults are only logged
 	live    *live.Broker  // nil: history the jobs write tells no open page
 	// inboundDomain, set, makes the document reminders answer to their
-	// case by email (app.ReplyAddress), as app.CaseMail's notifications do.
+	// case by email (app.ReplyAddress) and the quote reminders to their
+	// quote's thread (app.QuoteReplyAddress), as app.CaseMail's
+	// notifications do.
 	inboundDomain string
 	holder        app.Holder // which agencies' work is this machine's
 }
@@ -59,7 +61,7 @@ func (r *Runner) UseHealth(h FaultReporter) { r.health = h }
 // machine only (app.Holder; README "Scaling"); empty: one machine.
 func (r *Runner) UseMachine(id string) { r.holder.Machine = id }
 
-// UseInboundDomain makes the reminders about a case answer to
+// UseInboundDomain makes the reminders about a case or a quote answer to
 // reply+<token>@domain (replies by email); empty: no Reply-To.
 func (r *Runner) UseInboundDomain(domain string) { r.inboundDomain = domain }
 

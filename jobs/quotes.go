@@ -62,8 +62,12 @@ func (q *quoteExpiry) run(ctx context.Context, run *control.JobRun) error {
 				}
 				data := map[string]any{"AgencyName": a.Name, "Quote": d.Label, "ValidUntil": d.ValidUntil, "DaysBefore": d.DaysBefore,
 					"Total": billing.FormatMoney(d.Total, d.Currency), "Link": q.baseURL + "/a/" + a.Slug + "/portal/quotes/" + d.ID}
+				// A reply goes to the quote's thread, as a question asked there.
+				answer := func(ctx context.Context) (string, error) {
+					return app.QuoteReplyAddress(ctx, t, q.r.inboundDomain, d.ID, u.ID)
+				}
 				queued, err := app.Notify(ctx, q.mailer, a, t, u, app.Notification{Secret: secret, BaseURL: q.baseURL,
-					Kind: tenant.EmailCaseUpdates, Template: "quote-reminder", Data: data})
+					Kind: tenant.EmailCaseUpdates, Template: "quote-reminder", Data: data, Answer: answer})
 				if err != nil {
 					run.Counts["send_errors"]++
 					q.r.log.Warn("queue quote reminder", "agency_id", a.ID, "quote", d.ID, "err", err)
