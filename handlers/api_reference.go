@@ -3,7 +3,6 @@ package handlers
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"reflect"
 	"sort"
 	"strings"
@@ -121,16 +120,9 @@ func apiReference(doc []byte) (version string, ops []apiOperationRow, err error)
 	return d.Info.Version, ops, nil
 }
 
-// APIReference is Settings › API tokens › Reference.
+// APIReference is Settings › API tokens › Reference: the rows New read
+// from the document (loadAPIDocument), not parsed again per request.
 func (h *Handlers) APIReference(c *fiber.Ctx, r *Request) error {
-	doc, err := fs.ReadFile(h.Views, openAPIPath)
-	if err != nil {
-		return err
-	}
-	version, ops, err := apiReference(doc)
-	if err != nil {
-		return err
-	}
 	return h.page(c, "pages/settings/api-reference", &apiReferenceView{Page: Page{Title: "API reference"}, Base: apiTokensBase(r),
-		Version: version, Operations: ops})
+		Version: h.apiDoc.version, Operations: h.apiDoc.operations})
 }

@@ -3,10 +3,63 @@ package handlers_test
 import (
 	"encoding/json"
 	"html"
+	"io"
+	"io/fs"
+	"log/slog"
 	"net/http"
+	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"mintedmind/auth"
+	"mintedmind/handlers"
 )
+
+// countingFS counts the opens of one file of the views.
+type countingFS struct {
+	fs.FS
+	name  string
+	opens *atomic.Int32
+}
+
+func (c countingFS) Open(name string) (fs.File, error) {
+	if name == c.name {
+		c.opens.Add(1)
+	}
+	return c.FS.Open(name)
+}
+
+// TestAPIDocumentReadOnce: the OpenAPI document is read and parsed when the
+// server starts; the reference page and the document's route do not read
+// it again per request.
+func TestAPIDocumentReadOnce(t *testing.T) {
+	t.Parallel()
+	e := mustNewEnv(t)
+	a := e.mustSignup(t, "apirefonce")
+	opens := &atomic.Int32{}
+	app, err := handlers.New(handlers.Deps{
+		Config: e.cfg, Control: e.control, Pool: e.pool,
+		Hasher: auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 4),
+		Mailer: e.mailer, Clock: e.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Views: countingFS{FS: os.DirFS(".."), name: "views/api/openapi.json", opens: opens}, Assets: os.DirFS(".."),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.app = app
+	atStart := opens.Load()
+	if atStart == 0 {
+		t.Fatal("New did not read the document")
+	}
+	for range 3 {
+		wantContains(t, a.Owner.get("/a/"+a.Slug+"/settings/api-tokens/reference"), "<code>GET /api/v1/cases</code>")
+		wantStatus(t, a.Owner.get("/api/v1/openapi.json"), http.StatusOK)
+	}
+	if n := opens.Load(); n != atStart {
+		t.Fatalf("the document was read %d more times by three pages and three downloads, want none (read at start)", n-atStart)
+	}
+}
 
 // TestAPIReferencePage: Settings › API tokens links to the reference, and
 // the reference shows every operation of /api/v1/openapi.json (each path

@@ -142,6 +142,8 @@ type Handlers struct {
 
 	getAccess map[string]Access // the access level of each GET route, for the navigation
 
+	apiDoc openAPIDocument // the OpenAPI document and its reference page's rows, read once by New (api_openapi.go)
+
 	consoleCounts statsCache // the operator console's agency counts (operator_agencies.go)
 
 	health  storageWatch // storage faults: see storage.go
@@ -211,6 +213,9 @@ func New(d Deps) (*fiber.App, error) {
 		h.live = live.New(live.Config{PerPerson: d.Config.LiveStreams.PerPerson, PerMachine: d.Config.LiveStreams.PerMachine, Heartbeat: d.Config.LiveStreams.Heartbeat})
 	}
 	if h.views, err = views.Load(d.Views, h.templateFuncs()); err != nil {
+		return nil, err
+	}
+	if h.apiDoc, err = loadAPIDocument(d.Views); err != nil {
 		return nil, err
 	}
 	h.navs = views.NewCache[navKey](h.views, "partials/layout/nav", navCacheSize)
