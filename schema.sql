@@ -1448,3 +1448,27 @@ CREATE TRIGGER documents_search_delete AFTER DELETE ON documents BEGIN
 	DELETE FROM search_index WHERE rowid = (SELECT rowid_ FROM search_rows WHERE kind = 'document' AND ref_id = old.id);
 	DELETE FROM search_rows WHERE kind = 'document' AND ref_id = old.id;
 END;
+
+-- migration: 40 record_versions
+-- A version counter on clients, cases and invoices (issue 20), raised by a
+-- trigger at every update of the row, as webhook endpoints' (36): two
+-- writes within one second are two versions, which updated_at (Unix
+-- seconds) could not tell apart. An edit form or an API write names the
+-- version it read and is refused once it changed (UpdateClient,
+-- UpdateCase, UpdateDraft). The triggers' own update changes only the
+-- version, which none of the search triggers watches.
+ALTER TABLE clients ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE cases ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE invoices ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+CREATE TRIGGER clients_version AFTER UPDATE ON clients WHEN NEW.version = OLD.version
+BEGIN
+	UPDATE clients SET version = version + 1 WHERE id = NEW.id;
+END;
+CREATE TRIGGER cases_version AFTER UPDATE ON cases WHEN NEW.version = OLD.version
+BEGIN
+	UPDATE cases SET version = version + 1 WHERE id = NEW.id;
+END;
+CREATE TRIGGER invoices_version AFTER UPDATE ON invoices WHEN NEW.version = OLD.version
+BEGIN
+	UPDATE invoices SET version = version + 1 WHERE id = NEW.id;
+END;

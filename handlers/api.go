@@ -278,24 +278,54 @@ func etagOf(body []byte) string {
 	return `"` + hex.EncodeToString(sum[:12]) + `"`
 }
 
-// checkIfMatch refuses a write whose If-Match names another version than
-// current's (409, as the UI answers a stale form); no If-Match writes
-// over whatever is there.
-func checkIfMatch(c *fiber.Ctx, current any) error {
-	want := c.Get(fiber.HeaderIfMatch)
+// checkIfMatch refuses a write whose If-Match names other ETags than
+// current's (409, as the UI answers a stale form), and reports whether it
+// named ETags at all: no If-Match writes over whatever is there, and "*"
+// matches any existing version (RFC 9110 13.1.1), so neither names one.
+func checkIfMatch(c *fiber.Ctx, current any) (bool, error) {
+	want := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
 	if want == "" || want == "*" {
-		return nil
+		return false, nil
 	}
 	body, err := json.Marshal(current)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, tag := range strings.Split(want, ",") {
 		if strings.TrimSpace(tag) == etagOf(body) {
-			return nil
+			return true, nil
 		}
 	}
-	return apperr.New(apperr.Conflict, "It was changed since you read it (If-Match does not match its ETag). Read it again and apply your change to what is there now.")
+	return true, apperr.New(apperr.Conflict, "It was changed since you read it (If-Match does not match its ETag). Read it again and apply your change to what is there now.")
+}
+
+// apiPatchOf is how every PATCH of the API starts: its JSON body read into
+// body, the object at :id read with load, and If-Match checked against the
+// object as view writes it (409 when stale). It returns the object and the
+// version the store's write is to check: the one read when If-Match named
+// an ETag, so that a change between this read and the write is refused
+// inside the write too; 0 for no If-Match or "*".
+func apiPatchOf[T any](c *fiber.Ctx, body any, load func(id string) (T, error), view func(T) any, version func(T) int64) (T, int64, error) {
+	var zero T
+	if err := decodeJSON(c, body); err != nil {
+		return zero, 0, err
+	}
+	old, err := load(c.Params("id"))
+	if err != nil {
+		return zero, 0, err
+	}
+	tagged, err := checkIfMatch(c, view(old))
+	if err != nil || !tagged {
+		return old, 0, err
+	}
+	return old, version(old), nil
+}
+
+// apiCreated answers a POST that made an object: 201, its Location, the
+// object and its ETag.
+func apiCreated(c *fiber.Ctx, location string, v any) error {
+	c.Set(fiber.HeaderLocation, location)
+	return apiJSON(c, fiber.StatusCreated, v, true)
 }
 
 // apiListQuery reads the paging and sync parameters every list takes.

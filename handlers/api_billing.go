@@ -49,6 +49,7 @@ type apiInvoice struct {
 	Lines      []apiInvoiceLine `json:"lines"`
 	IssuedAt   *string          `json:"issued_at"`
 	VoidedAt   *string          `json:"voided_at"`
+	Version    int64            `json:"version"` // raised by every write: in the ETag, so two writes in one second differ
 }
 
 // APIInvoices is GET /api/v1/invoices: the invoice list of the UI
@@ -90,7 +91,7 @@ func apiInvoiceOf(inv *tenant.Invoice) apiInvoice {
 	out := apiInvoice{apiInvoiceRow: apiInvoiceRow{ID: inv.ID, Kind: inv.Kind, Number: inv.Number, ClientID: inv.ClientID, Status: inv.Status,
 		Currency: inv.Currency, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Total: inv.Total, Paid: inv.Paid},
 		CaseID: inv.CaseID, Notes: inv.Notes, Subtotal: inv.Subtotal, VATTotal: inv.VATTotal, DiscountBP: inv.DiscountBP, Lines: []apiInvoiceLine{},
-		IssuedAt: apiTime(inv.IssuedAt), VoidedAt: apiTime(inv.VoidedAt)}
+		IssuedAt: apiTime(inv.IssuedAt), VoidedAt: apiTime(inv.VoidedAt), Version: inv.Version}
 	for _, l := range inv.Lines {
 		out.Lines = append(out.Lines, apiInvoiceLineOf(l))
 	}

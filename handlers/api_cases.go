@@ -21,12 +21,13 @@ type apiCase struct {
 	CreatedAt   *string  `json:"created_at"`
 	UpdatedAt   *string  `json:"updated_at"`
 	ClosedAt    *string  `json:"closed_at"`
+	Version     int64    `json:"version"` // raised by every write: in the ETag, so two writes in one second differ
 }
 
 func apiCaseOf(k *tenant.Case) apiCase {
 	return apiCase{ID: k.ID, Number: k.Number, ClientID: k.ClientID, Title: k.Title, Description: k.Description,
 		Status: k.Status, Priority: k.Priority, AssigneeID: k.AssigneeID, DueDate: k.DueDate, Labels: orEmpty(k.Labels),
-		CreatedAt: apiTime(k.CreatedAt), UpdatedAt: apiTime(k.UpdatedAt), ClosedAt: apiTime(k.ClosedAt)}
+		CreatedAt: apiTime(k.CreatedAt), UpdatedAt: apiTime(k.UpdatedAt), ClosedAt: apiTime(k.ClosedAt), Version: k.Version}
 }
 
 // APICases is GET /api/v1/cases: a page of the cases the token's creator

@@ -14,13 +14,14 @@ type apiClient struct {
 	CreatedAt  *string `json:"created_at"`
 	UpdatedAt  *string `json:"updated_at"`
 	ArchivedAt *string `json:"archived_at"`
+	Version    int64   `json:"version"` // raised by every write: in the ETag, so two writes in one second differ
 }
 
 func apiClientOf(c *tenant.Client) apiClient {
 	return apiClient{ID: c.ID, apiClientInput: apiClientInput{Name: c.Name, Kind: c.Kind, CompanyCode: c.CompanyCode, VATNumber: c.VATNumber,
 		Emails: orEmpty(c.Emails), Phones: orEmpty(c.Phones), Street: c.Street, City: c.City, PostalCode: c.PostalCode,
 		Country: c.Country, Notes: c.Notes, Tags: orEmpty(c.Tags), ResponsibleID: c.ResponsibleID},
-		CreatedAt: apiTime(c.CreatedAt), UpdatedAt: apiTime(c.UpdatedAt), ArchivedAt: apiTime(c.ArchivedAt)}
+		CreatedAt: apiTime(c.CreatedAt), UpdatedAt: apiTime(c.UpdatedAt), ArchivedAt: apiTime(c.ArchivedAt), Version: c.Version}
 }
 
 // APIClients is GET /api/v1/clients: a page of the clients the token's
@@ -100,6 +101,5 @@ func (h *Handlers) APIClientCreate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderLocation, "/api/v1/clients/"+cl.ID)
-	return apiJSON(c, fiber.StatusCreated, apiClientOf(cl), true)
+	return apiCreated(c, "/api/v1/clients/"+cl.ID, apiClientOf(cl))
 }

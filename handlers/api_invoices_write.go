@@ -117,8 +117,7 @@ func (h *Handlers) APIInvoiceCreate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return apiInvoiceError(err)
 	}
-	c.Set(fiber.HeaderLocation, "/api/v1/invoices/"+inv.ID)
-	return apiJSON(c, fiber.StatusCreated, apiInvoiceOf(inv), true)
+	return apiCreated(c, "/api/v1/invoices/"+inv.ID, apiInvoiceOf(inv))
 }
 
 // apiInvoicePatch is the body of PATCH /api/v1/invoices/:id: the fields
@@ -137,22 +136,18 @@ type apiInvoicePatch struct {
 
 // APIInvoiceUpdate is PATCH /api/v1/invoices/:id: the UI's
 // tenant.UpdateDraft (an issued invoice is refused there, 409), with
-// If-Match as for clients.
+// If-Match as for clients (and, as for clients, the version read always
+// checked by the write, which stores the draft merged from that read).
 func (h *Handlers) APIInvoiceUpdate(c *fiber.Ctx, r *Request) error {
-	var p apiInvoicePatch
-	if err := decodeJSON(c, &p); err != nil {
-		return err
-	}
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
+	var p apiInvoicePatch
 	id := c.Params("id")
-	old, err := r.Tenant.Invoice(c.UserContext(), v, id)
+	old, _, err := apiPatchOf(c, &p, func(id string) (*tenant.Invoice, error) { return r.Tenant.Invoice(c.UserContext(), v, id) },
+		func(inv *tenant.Invoice) any { return apiInvoiceOf(inv) }, func(inv *tenant.Invoice) int64 { return inv.Version })
 	if err != nil {
-		return err
-	}
-	if err := checkIfMatch(c, apiInvoiceOf(old)); err != nil {
 		return err
 	}
 	body := apiInvoiceInput{ClientID: old.ClientID, CaseID: old.CaseID, Currency: old.Currency, IssueDate: old.IssueDate,
@@ -180,7 +175,7 @@ func (h *Handlers) APIInvoiceUpdate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.Tenant.UpdateDraft(c.UserContext(), v, id, old.UpdatedAt.Unix(), in); err != nil {
+	if err := r.Tenant.UpdateDraft(c.UserContext(), v, id, old.Version, in); err != nil {
 		return apiInvoiceError(err)
 	}
 	return h.apiInvoiceAnswer(c, r, v, id, fiber.StatusOK)

@@ -110,8 +110,7 @@ func (h *Handlers) APIWebhookCreate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderLocation, "/api/v1/webhooks/"+e.ID)
-	return apiJSON(c, fiber.StatusCreated, apiWebhookSecret{h.apiWebhookOf(e), e.Secret}, true)
+	return apiCreated(c, "/api/v1/webhooks/"+e.ID, apiWebhookSecret{h.apiWebhookOf(e), e.Secret})
 }
 
 // apiWebhookPatch is the body of PATCH /api/v1/webhooks/:id; a field left
@@ -129,15 +128,10 @@ type apiWebhookPatch struct {
 // (a person's, or the endpoint disabled by its failures) is refused in it.
 func (h *Handlers) APIWebhookUpdate(c *fiber.Ctx, r *Request) error {
 	var in apiWebhookPatch
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
 	id := c.Params("id")
-	old, err := r.Tenant.WebhookEndpoint(c.UserContext(), id)
+	old, _, err := apiPatchOf(c, &in, func(id string) (*tenant.WebhookEndpoint, error) { return r.Tenant.WebhookEndpoint(c.UserContext(), id) },
+		func(e *tenant.WebhookEndpoint) any { return h.apiWebhookOf(e) }, func(e *tenant.WebhookEndpoint) int64 { return e.Version })
 	if err != nil {
-		return err
-	}
-	if err := checkIfMatch(c, h.apiWebhookOf(old)); err != nil {
 		return err
 	}
 	e, err := app.UpdateWebhook(c.UserContext(), h.webhookChecker(), r.Tenant, id, old.Version,

@@ -34,23 +34,19 @@ func setIf[T any](dst *T, src *T) {
 // APIClientUpdate is PATCH /api/v1/clients/:id: the UI's client edit
 // (tenant.UpdateClient: the same validation, the same audit entry with
 // each changed field). With If-Match, a client changed since that ETag is
-// 409, as the UI answers a stale form; the stored version is passed on, so
-// a change between the check and the write is refused inside it too.
+// 409, as the UI answers a stale form. The write always checks the version
+// read here, If-Match or not: it stores the whole client, merged from that
+// read, so a change made in between would otherwise be undone.
 func (h *Handlers) APIClientUpdate(c *fiber.Ctx, r *Request) error {
-	var in apiClientPatch
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
+	var in apiClientPatch
 	id := c.Params("id")
-	old, err := r.Tenant.Client(c.UserContext(), v, id)
+	old, _, err := apiPatchOf(c, &in, func(id string) (*tenant.Client, error) { return r.Tenant.Client(c.UserContext(), v, id) },
+		func(cl *tenant.Client) any { return apiClientOf(cl) }, func(cl *tenant.Client) int64 { return cl.Version })
 	if err != nil {
-		return err
-	}
-	if err := checkIfMatch(c, apiClientOf(old)); err != nil {
 		return err
 	}
 	merged := tenant.ClientInput{Name: old.Name, Kind: old.Kind, CompanyCode: old.CompanyCode, VATNumber: old.VATNumber,
@@ -69,7 +65,7 @@ func (h *Handlers) APIClientUpdate(c *fiber.Ctx, r *Request) error {
 	setIf(&merged.Notes, in.Notes)
 	setIf(&merged.Tags, in.Tags)
 	setIf(&merged.ResponsibleID, in.ResponsibleID)
-	cl, _, err := r.Tenant.UpdateClient(c.UserContext(), v, id, old.UpdatedAt.Unix(), merged, auditFor(c, "client.updated", ""))
+	cl, _, err := r.Tenant.UpdateClient(c.UserContext(), v, id, old.Version, merged, auditFor(c, "client.updated", ""))
 	if err != nil {
 		return err
 	}
@@ -103,8 +99,7 @@ func (h *Handlers) APICaseCreate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderLocation, "/api/v1/cases/"+k.ID)
-	return apiJSON(c, fiber.StatusCreated, apiCaseOf(k), true)
+	return apiCreated(c, "/api/v1/cases/"+k.ID, apiCaseOf(k))
 }
 
 // apiCasePatch is the body of PATCH /api/v1/cases/:id: the fields to
@@ -123,30 +118,23 @@ type apiCasePatch struct {
 // APICaseUpdate is PATCH /api/v1/cases/:id: the UI's tenant.UpdateCase
 // (status, assignment, due date, labels… each change on the timeline),
 // with If-Match as for clients (the version it named passed into the
-// write), and the same live notice as the UI's edit.
+// write), and the same live notice as the UI's edit. The change names only
+// the fields sent, so without If-Match (or with "*") it is made to
+// whatever is there.
 func (h *Handlers) APICaseUpdate(c *fiber.Ctx, r *Request) error {
-	var in apiCasePatch
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
 	}
+	var in apiCasePatch
 	id := c.Params("id")
-	old, err := r.Tenant.Case(c.UserContext(), v, id)
+	_, version, err := apiPatchOf(c, &in, func(id string) (*tenant.Case, error) { return r.Tenant.Case(c.UserContext(), v, id) },
+		func(k *tenant.Case) any { return apiCaseOf(k) }, func(k *tenant.Case) int64 { return k.Version })
 	if err != nil {
-		return err
-	}
-	if err := checkIfMatch(c, apiCaseOf(old)); err != nil {
 		return err
 	}
 	ch := tenant.CaseChange{ClientID: in.ClientID, Title: in.Title, Description: in.Description, Status: in.Status,
 		Priority: in.Priority, AssigneeID: in.AssigneeID, DueDate: in.DueDate, Labels: in.Labels}
-	version := int64(0) // no If-Match: the change is made to whatever is there
-	if c.Get(fiber.HeaderIfMatch) != "" {
-		version = old.UpdatedAt.Unix() // the version If-Match named: refused in the write if changed since
-	}
 	changed, err := r.Tenant.UpdateCase(c.UserContext(), v, caseActor(r), id, version, ch)
 	if err != nil {
 		return err

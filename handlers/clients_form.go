@@ -19,7 +19,7 @@ type clientForm struct {
 	Emails, Phones                     string
 	Street, City, PostalCode, Country  string
 	Notes, Tags, Responsible           string
-	Version                            string // the client's updated time the form was made from
+	Version                            string // the client's Version the form was made from
 	// Language is the client's language for emails and PDFs ("" the
 	// agency's); HasLanguage tells the posted form carried the field (the
 	// edit form has it, the new-client form does not).
@@ -55,7 +55,7 @@ func clientFormOf(cl *tenant.Client) clientForm {
 		Emails: strings.Join(cl.Emails, "\n"), Phones: strings.Join(cl.Phones, "\n"),
 		Street: cl.Street, City: cl.City, PostalCode: cl.PostalCode, Country: cl.Country,
 		Notes: cl.Notes, Tags: strings.Join(cl.Tags, ", "), Responsible: cl.ResponsibleID,
-		Version: strconv.FormatInt(cl.UpdatedAt.Unix(), 10),
+		Version: strconv.FormatInt(cl.Version, 10),
 	}
 }
 
@@ -306,7 +306,7 @@ func (h *Handlers) ClientUpdate(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		if apperr.Is(err, apperr.Conflict) {
 			if cur, lerr := t.Client(c.UserContext(), v, id); lerr == nil {
-				f.Version, old = strconv.FormatInt(cur.UpdatedAt.Unix(), 10), cur
+				f.Version, old = strconv.FormatInt(cur.Version, 10), cur
 			}
 		}
 		return h.clientFormPage(c, r, "pages/clients/edit", "partials/clients/edit-card", editClientFormView(c, r, old), f, err)

@@ -355,7 +355,7 @@ func (h *Handlers) InvoiceEdit(c *fiber.Ctx, r *Request) error {
 		return apperr.New(apperr.Conflict, "%s", i18n.T(r.Lang(), "inv.issued_never_changed", "Label", inv.Label()))
 	}
 	form := invoiceFormOf(inv.InvoiceInput)
-	form.Version = strconv.FormatInt(inv.UpdatedAt.Unix(), 10)
+	form.Version = strconv.FormatInt(inv.Version, 10)
 	form.ClientQuery = strings.TrimSpace(c.Query("client_q"))
 	if id := strings.TrimSpace(c.Query("client_id")); id != "" {
 		form.ClientID = id
@@ -408,7 +408,7 @@ func (h *Handlers) InvoiceUpdate(c *fiber.Ctx, r *Request) error {
 			// Changed since the form was drawn: the form stays as typed, with
 			// the draft's version now, so saving again is a choice made knowingly.
 			if cur, loadErr := t.Invoice(c.UserContext(), v, id); loadErr == nil && cur.Status == tenant.InvoiceDraft {
-				form.Version, inv = strconv.FormatInt(cur.UpdatedAt.Unix(), 10), cur
+				form.Version, inv = strconv.FormatInt(cur.Version, 10), cur
 				err = apperr.New(apperr.Conflict, "%s", i18n.T(r.Lang(), "inv.draft_changed_since"))
 			} else {
 				return err

@@ -44,8 +44,8 @@ type invoiceForm struct {
 	// Recurring schedules only.
 	Frequency, IntervalMonths, EndDate, Count string
 	AutoSend                                  bool
-	// Version is a draft's UpdatedAt (Unix seconds) when its editor was
-	// drawn, posted back so a draft changed since is not saved over.
+	// Version is a draft's Version when its editor was drawn, posted
+	// back so a draft changed since is not saved over.
 	Version string
 
 	tax *invoiceTax // the agency's presets and default rate, once loaded

@@ -26,7 +26,7 @@ func TestInvoiceInTheClientsLanguage(t *testing.T) {
 	clientURL := "/a/" + f.a.Slug + "/clients/" + f.client.ID
 	form := func(lang string) url.Values {
 		return url.Values{"name": {"Žalia UAB"}, "kind": {"company"}, "emails": {"pay@zalia.test"}, "city": {"Vilnius"},
-			"version": {strconv.FormatInt(f.client.UpdatedAt.Unix(), 10)}, "language": {lang}}
+			"version": {strconv.FormatInt(f.client.Version, 10)}, "language": {lang}}
 	}
 	lang := func(t *testing.T) string {
 		t.Helper()

@@ -33,12 +33,15 @@ type Case struct {
 	UpdatedAt     time.Time
 	ClosedAt      time.Time
 	ArchivedAt    time.Time // set by the retention job: hidden from the lists
+	// Version is raised at every write of the case (migration 40): the
+	// version an edit was made from, refused by UpdateCase once changed.
+	Version int64
 }
 
 // caseSelect reads one case with its names; labels come from loadLabels.
 const caseSelect = `SELECT c.id, c.number, c.client_id, cl.name, c.title, c.description, c.status, c.priority,
 	COALESCE(c.assignee_id, ''), COALESCE(a.name, ''), COALESCE(c.due_date, ''), COALESCE(cb.name, ''),
-	c.created_at, c.updated_at, c.closed_at, c.archived_at
+	c.created_at, c.updated_at, c.closed_at, c.archived_at, c.version
 	FROM cases c
 	JOIN clients cl ON cl.id = c.client_id
 	LEFT JOIN users a ON a.id = c.assignee_id
@@ -49,7 +52,7 @@ func scanCase(row db.Scanner) (*Case, error) {
 	var created, updated int64
 	var closed, archived sql.NullInt64
 	if err := row.Scan(&k.ID, &k.Number, &k.ClientID, &k.ClientName, &k.Title, &k.Description, &k.Status, &k.Priority,
-		&k.AssigneeID, &k.AssigneeName, &k.DueDate, &k.CreatedByName, &created, &updated, &closed, &archived); err != nil {
+		&k.AssigneeID, &k.AssigneeName, &k.DueDate, &k.CreatedByName, &created, &updated, &closed, &archived, &k.Version); err != nil {
 		return nil, err
 	}
 	k.CreatedAt, k.UpdatedAt, k.ClosedAt, k.ArchivedAt = db.UnixTime(created), db.UnixTime(updated), db.NullUnix(closed), db.NullUnix(archived)
@@ -207,7 +210,8 @@ func (t *Store) CreateCase(ctx context.Context, v Viewer, actor Actor, in CaseIn
 		}
 		k = &Case{ID: id, Number: n, ClientID: in.ClientID, ClientName: clientName, Title: in.Title, Description: in.Description,
 			Status: CaseNew, Priority: in.Priority, AssigneeID: in.AssigneeID, AssigneeName: assigneeName, DueDate: in.DueDate,
-			Labels: in.Labels, CreatedByName: createdBy, CreatedAt: db.UnixTime(now), UpdatedAt: db.UnixTime(now)}
+			Labels: in.Labels, CreatedByName: createdBy, CreatedAt: db.UnixTime(now), UpdatedAt: db.UnixTime(now),
+			Version: 1} // a new row's version (the column's default)
 		if len(k.Labels) == 0 {
 			k.Labels = nil
 		}
@@ -229,9 +233,9 @@ func caseNullable(s string) any {
 
 // UpdateCase applies a change to a case v may see and records each changed
 // field on its timeline, all in one transaction. A version other than 0 is
-// the case's UpdatedAt (Unix seconds) as the caller read it: a case changed
-// since is refused (Conflict), nothing written. It reports whether
-// anything changed.
+// the case's Version as the caller read it: a case changed since (even
+// within the same second) is refused (Conflict), nothing written. It
+// reports whether anything changed.
 func (t *Store) UpdateCase(ctx context.Context, v Viewer, actor Actor, id string, version int64, ch CaseChange) (bool, error) {
 	if err := ch.Validate(); err != nil {
 		return false, err
@@ -242,7 +246,7 @@ func (t *Store) UpdateCase(ctx context.Context, v Viewer, actor Actor, id string
 		if err != nil {
 			return err
 		}
-		if version != 0 && k.UpdatedAt.Unix() != version {
+		if version != 0 && k.Version != version {
 			return apperr.New(apperr.Conflict, "Someone else changed this case since you read it. Read it again and apply your change to what is there now.")
 		}
 		changed, err = t.applyChange(ctx, tx, v, actor, k, ch)

@@ -319,7 +319,7 @@ func (t *Store) EachCase(ctx context.Context, v Viewer, f CaseFilter, fn func(*C
 	where, args := f.where(v)
 	rows, err := t.Read().QueryContext(ctx, `SELECT c.id, c.number, c.client_id, cl.name, c.title, c.description, c.status, c.priority,
 		COALESCE(c.assignee_id, ''), COALESCE(a.name, ''), COALESCE(c.due_date, ''), COALESCE(cb.name, ''),
-		c.created_at, c.updated_at, c.closed_at, c.archived_at,
+		c.created_at, c.updated_at, c.closed_at, c.archived_at, c.version,
 		COALESCE((SELECT group_concat(l.label, ',') FROM case_labels l WHERE l.case_id = c.id), '')
 		FROM cases c
 		JOIN clients cl ON cl.id = c.client_id

@@ -209,18 +209,18 @@ func TestUpdateCaseRecordsEveryChange(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.clock.Advance(time.Second)
+		// Within the same second: the version, not the updated time, tells the writes apart.
 		if _, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, 0, tenant.CaseChange{Title: ptr("Someone else's title")}); err != nil {
 			t.Fatal(err)
 		}
 		before := queryInt(t, tn, `SELECT COUNT(*) FROM case_events`)
-		_, err = tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, read.UpdatedAt.Unix(), tenant.CaseChange{Title: ptr("A stale edit")})
+		_, err = tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, read.Version, tenant.CaseChange{Title: ptr("A stale edit")})
 		wantCode(t, err, apperr.Conflict)
 		now, _ := tn.Case(ctx, everything(owner), k.ID)
 		if now.Title != "Someone else's title" || queryInt(t, tn, `SELECT COUNT(*) FROM case_events`) != before {
 			t.Fatalf("after a refused stale edit: title %q, events %d → %d", now.Title, before, queryInt(t, tn, `SELECT COUNT(*) FROM case_events`))
 		}
-		if _, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, now.UpdatedAt.Unix(), tenant.CaseChange{Title: ptr("New title")}); err != nil {
+		if _, err := tn.UpdateCase(ctx, everything(owner), actorOf(owner), k.ID, now.Version, tenant.CaseChange{Title: ptr("New title")}); err != nil {
 			t.Fatalf("current version: %v", err)
 		}
 	})

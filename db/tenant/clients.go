@@ -46,6 +46,9 @@ type Client struct {
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	ArchivedAt       time.Time
+	// Version is raised at every write of the client (migration 40): the
+	// version a form was made from, refused by UpdateClient once changed.
+	Version int64
 }
 
 // Archived reports whether the client is archived.
@@ -54,7 +57,7 @@ func (c *Client) Archived() bool { return !c.ArchivedAt.IsZero() }
 // clientColumns is read by scanClient; the list values are joined with a
 // newline, which no stored email, phone or tag contains.
 const clientColumns = `c.id, c.name, c.kind, c.company_code, c.vat_number, c.street, c.city, c.postal_code, c.country, c.notes,
-	COALESCE(c.responsible_id, ''), COALESCE(u.name, ''), COALESCE(u.email, ''), c.created_at, c.updated_at, c.archived_at,
+	COALESCE(c.responsible_id, ''), COALESCE(u.name, ''), COALESCE(u.email, ''), c.created_at, c.updated_at, c.archived_at, c.version,
 	COALESCE((SELECT group_concat(email, char(10) ORDER BY position) FROM client_emails WHERE client_id = c.id), ''),
 	COALESCE((SELECT group_concat(phone, char(10) ORDER BY position) FROM client_phones WHERE client_id = c.id), ''),
 	COALESCE((SELECT group_concat(tag, char(10) ORDER BY tag) FROM client_tags WHERE client_id = c.id), '')`
@@ -67,7 +70,7 @@ func scanClient(row db.Scanner) (*Client, error) {
 	var archived sql.NullInt64
 	var emails, phones, tags string
 	if err := row.Scan(&c.ID, &c.Name, &c.Kind, &c.CompanyCode, &c.VATNumber, &c.Street, &c.City, &c.PostalCode, &c.Country, &c.Notes,
-		&c.ResponsibleID, &c.ResponsibleName, &c.ResponsibleEmail, &created, &updated, &archived, &emails, &phones, &tags); err != nil {
+		&c.ResponsibleID, &c.ResponsibleName, &c.ResponsibleEmail, &created, &updated, &archived, &c.Version, &emails, &phones, &tags); err != nil {
 		return nil, err
 	}
 	c.CreatedAt, c.UpdatedAt, c.ArchivedAt = db.UnixTime(created), db.UnixTime(updated), db.NullUnix(archived)
@@ -146,9 +149,10 @@ func (t *Store) CreateClientWithin(ctx context.Context, v Viewer, in ClientInput
 }
 
 // UpdateClient validates and saves a client's new values, auditing each
-// changed field as "field: before → after". version is the updated time the
-// person's form was made from (zero skips the check): a client changed by
-// someone else since then is a conflict, so nobody's edit is silently lost.
+// changed field as "field: before → after". version is the client's Version
+// the person's form was made from (zero skips the check): a client changed
+// by someone else since then, even within the same second, is a conflict,
+// so nobody's edit is silently lost.
 // It reports whether anything changed.
 func (t *Store) UpdateClient(ctx context.Context, v Viewer, id string, version int64, in ClientInput, a Audit) (*Client, bool, error) {
 	NormalizeClient(&in)
@@ -160,7 +164,7 @@ func (t *Store) UpdateClient(ctx context.Context, v Viewer, id string, version i
 		if err != nil {
 			return err
 		}
-		if version != 0 && old.UpdatedAt.Unix() != version {
+		if version != 0 && old.Version != version {
 			return apperr.New(apperr.Conflict, "Someone else changed this client since you opened the form. Your changes are kept below: check them against the current details and save again.")
 		}
 		if in.ResponsibleID != old.ResponsibleID {

@@ -92,6 +92,10 @@ type Invoice struct {
 	SentAt          time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	// Version is raised at every write of the invoice (migration 40): the
+	// version an edit of the draft was made from, refused by UpdateDraft
+	// once changed.
+	Version int64
 }
 
 // Outstanding is what is still owed.
@@ -221,7 +225,7 @@ func (in *InvoiceInput) dueDate() string { return billing.DueDate(in.IssueDate, 
 const invoiceSelect = `SELECT i.id, i.kind, COALESCE(i.number, ''), COALESCE(i.credit_for, ''), COALESCE(cf.number, ''), i.client_id, cl.name,
 	COALESCE(i.case_id, ''), COALESCE(k.number, 0), COALESCE(i.recurring_id, ''), i.status, i.currency, i.issue_date, i.terms_days, i.due_date,
 	i.notes, i.subtotal, i.vat_total, i.total, i.paid, i.seller, i.buyer, i.void_reason, i.issued_at, i.voided_at, i.sent_at, i.created_at, i.updated_at,
-	i.discount_bp
+	i.discount_bp, i.version
 	FROM invoices i
 	JOIN clients cl ON cl.id = i.client_id
 	LEFT JOIN cases k ON k.id = i.case_id
@@ -234,7 +238,7 @@ func scanInvoice(row db.Scanner) (*Invoice, error) {
 	var created, updated int64
 	if err := row.Scan(&i.ID, &i.Kind, &i.Number, &i.CreditFor, &i.CreditForNumber, &i.ClientID, &i.ClientName, &i.CaseID, &i.CaseNumber,
 		&i.RecurringID, &i.Status, &i.Currency, &i.IssueDate, &i.TermsDays, &i.DueDate, &i.Notes, &i.Subtotal, &i.VATTotal, &i.Total, &i.Paid,
-		&seller, &buyer, &i.VoidReason, &issued, &voided, &sent, &created, &updated, &i.DiscountBP); err != nil {
+		&seller, &buyer, &i.VoidReason, &issued, &voided, &sent, &created, &updated, &i.DiscountBP, &i.Version); err != nil {
 		return nil, err
 	}
 	if seller != "" {
@@ -366,8 +370,8 @@ func (t *Store) insertDraft(ctx context.Context, tx *sql.Tx, id, kind, creditFor
 
 // UpdateDraft replaces a draft's fields and lines. Issued invoices are
 // never edited: a correction is a credit note. A version other than 0 is
-// the draft's UpdatedAt (Unix seconds) as the caller read it: a draft
-// changed since is refused (Conflict), nothing written.
+// the draft's Version as the caller read it: a draft changed since (even
+// within the same second) is refused (Conflict), nothing written.
 func (t *Store) UpdateDraft(ctx context.Context, v Viewer, id string, version int64, in InvoiceInput) error {
 	if err := in.Validate(); err != nil {
 		return err
@@ -380,7 +384,7 @@ func (t *Store) UpdateDraft(ctx context.Context, v Viewer, id string, version in
 		if inv.Status != InvoiceDraft {
 			return apperr.New(apperr.Conflict, "%s is issued and can't be changed: issue a credit note to correct it.", inv.Label())
 		}
-		if version != 0 && inv.UpdatedAt.Unix() != version {
+		if version != 0 && inv.Version != version {
 			return apperr.New(apperr.Conflict, "Someone else changed this draft since you read it. Read it again and apply your change to what is there now.")
 		}
 		if inv.Kind == KindCreditNote {

@@ -92,16 +92,24 @@ func TestInvoiceLifecycle(t *testing.T) {
 		t.Fatalf("draft %+v", draft)
 	}
 	t.Run("a draft changed since it was read is not overwritten", func(t *testing.T) {
-		stale := draft.UpdatedAt.Unix() - 1
+		stale := draft.Version
+		// Someone else's save, within the same second: the version tells the two apart.
+		if err := tn.UpdateDraft(ctx, v, draft.ID, stale, in); err != nil {
+			t.Fatal(err)
+		}
+		saved, err := tn.Invoice(ctx, v, draft.ID)
+		if err != nil || saved.Version == stale || !saved.UpdatedAt.Equal(draft.UpdatedAt) {
+			t.Fatalf("after a save in the same second: version %d (read %d), updated %v (read %v), %v", saved.Version, stale, saved.UpdatedAt, draft.UpdatedAt, err)
+		}
 		changed := in
 		changed.Notes = "a stale edit"
 		if err := tn.UpdateDraft(ctx, v, draft.ID, stale, changed); !apperr.Is(err, apperr.Conflict) {
 			t.Fatalf("stale version: %v, want a conflict", err)
 		}
-		if got, err := tn.Invoice(ctx, v, draft.ID); err != nil || got.Notes == "a stale edit" || !got.UpdatedAt.Equal(draft.UpdatedAt) {
+		if got, err := tn.Invoice(ctx, v, draft.ID); err != nil || got.Notes == "a stale edit" || got.Version != saved.Version {
 			t.Fatalf("after a refused stale edit: %+v, %v", got, err)
 		}
-		if err := tn.UpdateDraft(ctx, v, draft.ID, draft.UpdatedAt.Unix(), in); err != nil {
+		if err := tn.UpdateDraft(ctx, v, draft.ID, saved.Version, in); err != nil {
 			t.Fatalf("current version: %v", err)
 		}
 	})
