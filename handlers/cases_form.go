@@ -26,6 +26,10 @@ type caseForm struct {
 	AssigneeID  string
 	DueDate     string
 	Labels      string
+	// Version is the case's Version when the edit form was drawn, posted
+	// back so a case changed since is not saved over ("" on the new form
+	// and from the quick controls, which change one field).
+	Version string
 }
 
 // caseFormFields are the form's fields; an edit changes those present.
@@ -37,12 +41,13 @@ func readCaseForm(get func(string) string) caseForm {
 		ClientID: strings.TrimSpace(get("client_id")), ClientQuery: strings.TrimSpace(get("client_q")),
 		Title: get("title"), Description: get("description"), Priority: strings.TrimSpace(get("priority")),
 		AssigneeID: strings.TrimSpace(get("assignee_id")), DueDate: strings.TrimSpace(get("due_date")), Labels: get("labels"),
+		Version: strings.TrimSpace(get("version")),
 	}
 }
 
 func caseFormOf(k *tenant.Case) caseForm {
 	return caseForm{ClientID: k.ClientID, Title: k.Title, Description: k.Description, Priority: k.Priority,
-		AssigneeID: k.AssigneeID, DueDate: k.DueDate, Labels: strings.Join(k.Labels, ", ")}
+		AssigneeID: k.AssigneeID, DueDate: k.DueDate, Labels: strings.Join(k.Labels, ", "), Version: strconv.FormatInt(k.Version, 10)}
 }
 
 // change is the edit the posted form asks for: only the fields it holds.
@@ -206,7 +211,9 @@ func (h *Handlers) CaseEdit(c *fiber.Ctx, r *Request) error {
 
 // CaseUpdate saves the fields the form holds (the whole edit form, or one
 // quick control such as the assignee) and records each change on the
-// case's timeline.
+// case's timeline. The edit form carries the case's version: saved after
+// someone else changed the case, it is 409 with the form as typed, now
+// carrying the current version, and the case as the other person left it.
 func (h *Handlers) CaseUpdate(c *fiber.Ctx, r *Request) error {
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
@@ -220,20 +227,25 @@ func (h *Handlers) CaseUpdate(c *fiber.Ctx, r *Request) error {
 		status := formValue(c, "status")
 		ch.Status = &status
 	}
-	changed, err := t.UpdateCase(c.UserContext(), v, caseActor(r), id, 0, ch)
+	version, _ := strconv.ParseInt(form.Version, 10, 64) // none (0): a quick control, or an older page
+	changed, err := t.UpdateCase(c.UserContext(), v, caseActor(r), id, version, ch)
 	if err != nil {
-		if apperr.CodeOf(err) != apperr.Invalid {
+		code := apperr.CodeOf(err)
+		if code != apperr.Invalid && (code != apperr.Conflict || version == 0) {
 			return err
 		}
 		k, loadErr := t.Case(c.UserContext(), v, id)
 		if loadErr != nil {
 			return loadErr
 		}
-		shown := caseFormOf(k)
+		shown := caseFormOf(k) // the current version: saving the kept form again is a choice made knowingly
 		for _, name := range caseFormFields {
 			if has(name) {
 				shown = mergeCaseField(shown, form, name)
 			}
+		}
+		if code == apperr.Conflict {
+			err = apperr.New(apperr.Conflict, "%s", i18n.T(r.Lang(), "cases.changed_since"))
 		}
 		view, dataErr := h.caseFormView(c, r, v, shown, k)
 		if dataErr != nil {
