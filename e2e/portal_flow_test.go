@@ -23,7 +23,8 @@ import (
 // "seen" arrive on its own; staff ask for a document; the contact sees it
 // on the portal home, uploads it from the case's checklist, and it arrives
 // in the staff page's checklist without a reload, leaving the note staff
-// are typing as it was; staff accept it and the portal says so. Staff
+// are typing as it was; staff accept it and the open portal page says so
+// without a reload. Staff
 // then upload a file on the case, its bar filling too. Screenshots: e2e/artifacts/*-flow-*.
 func TestPortalRequestFlow(t *testing.T) {
 	staffAndContact(t, "flow", portalRequestFlow)
@@ -162,6 +163,8 @@ func portalRequestFlow(staff, contact *story, smtp *mailtest.Server, slug string
 	contact.atPath("sent", portalCase, "#docrequests", "Sent, being checked")
 	contact.screenshot("flow-06-checklist-sent-" + w)
 	contact.noConsoleErrors("send a document")
+	contact.waitFor("the portal page's stream is open again", liveIdle, true)
+	contact.do("mark the page after sending", chromedp.Evaluate[chromedp.Void](`window.liveMark = "sent"`))
 
 	// The staff page's checklist shows the file without a reload, and what
 	// staff were typing is still there.
@@ -181,8 +184,9 @@ func portalRequestFlow(staff, contact *story, smtp *mailtest.Server, slug string
 	staff.atPath("accepted", casePath, "#docrequests", "Accepted")
 	staff.screenshot("flow-07-accepted-" + w)
 	staff.noConsoleErrors("accept a document", `#timer-here`)
-	contact.do("reload the checklist", chromedp.Navigate(contact.base+portalCase))
-	contact.atPath("accepted on the portal", portalCase, "#docrequests", "Accepted")
+	contact.waitFor("accepted on the portal, without a reload", `document.querySelector("#docrequests").textContent.includes("Accepted")
+		&& window.liveMark === "sent"`, true)
+	contact.waitFor("the portal's live update has settled", liveIdle, true)
 	contact.noConsoleErrors("accepted")
 
 	// Staff's drop zone: a file on the case, its bar filling as it goes up.

@@ -49,6 +49,9 @@ type portalDocRequestsView struct {
 	ToSend    int
 	MaxSize   string
 	ReturnURL string
+	// RefusedID is the item whose file was refused: the page's message
+	// shows beside its upload field, not above another form.
+	RefusedID string
 }
 
 var docStatusLabels = map[string]string{
@@ -122,16 +125,9 @@ func (h *Handlers) DocRequestCreate(c *fiber.Ctx, r *Request) error {
 		return h.docRequestRefused(c, r, id, form, err)
 	}
 	h.publishDocRequest(c, r, id)
-	h.logFailed(c, "email the client's contacts", h.notifyContacts(c, r, id, "document-request", d.Name+dueWords(d.DueDate)))
+	h.logFailed(c, "email the client's contacts", h.caseMail.DocumentRequest(c.UserContext(), r.Agency, r.Tenant, r.User, d, false))
 	h.flash(c, i18n.T(r.Lang(), "docreq.asked_flash", "Name", d.Name))
 	return h.redirect(c, caseBase(r)+"/"+id+"#docrequests")
-}
-
-func dueWords(due string) string {
-	if due == "" {
-		return ""
-	}
-	return " (by " + due + ")"
 }
 
 // docRequestRefused answers a refused staff action on the case page: the
@@ -231,7 +227,7 @@ func (h *Handlers) reviewDocRequest(c *fiber.Ctx, r *Request, accept bool) error
 	if accept {
 		h.flash(c, i18n.T(r.Lang(), "docreq.accepted_flash", "Name", d.Name))
 	} else {
-		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, r, id, "document-request", d.Name+" was sent back: "+d.Reason))
+		h.logFailed(c, "email the client's contacts", h.caseMail.DocumentRequest(c.UserContext(), r.Agency, r.Tenant, r.User, d, true))
 		h.flash(c, i18n.T(r.Lang(), "docreq.returned_flash", "Name", d.Name))
 	}
 	return h.redirect(c, caseBase(r)+"/"+id+"#docrequests")
@@ -250,7 +246,7 @@ func (h *Handlers) PortalDocRequestUpload(c *fiber.Ctx, r *Request) error {
 	if err := r.Tenant.CheckDocumentToSend(c.UserContext(), v, caseID, reqID); err != nil {
 		c.Context().SetConnectionClose() // the body is not read
 		if apperr.CodeOf(err) == apperr.Conflict {
-			return h.portalCasePage(c, r, "", err)
+			return h.portalDocRequestRefused(c, r, reqID, err)
 		}
 		return err
 	}
@@ -260,7 +256,7 @@ func (h *Handlers) PortalDocRequestUpload(c *fiber.Ctx, r *Request) error {
 		if code := apperr.CodeOf(err); code == apperr.NotFound || code == apperr.Internal || code == apperr.Unavailable {
 			return err
 		}
-		return h.portalCasePage(c, r, "", err)
+		return h.portalDocRequestRefused(c, r, reqID, err)
 	}
 	h.publishDocRequest(c, r, caseID)
 	h.afterClientActivity(c, r, caseID, "client-upload", documentNames(docs))

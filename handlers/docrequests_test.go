@@ -63,6 +63,11 @@ func TestDocumentRequests(t *testing.T) {
 	})
 
 	var reqID string
+	t.Run("the portal case page's live part is there before anything is asked", func(t *testing.T) {
+		page := f.contact.get(f.portal("/cases/" + f.caseX))
+		wantContains(t, page, `<div id="portal-docreqs"></div>`)
+		wantContains(t, page, `hx-select-oob="#portal-case-props,#portal-docreqs,`)
+	})
 	t.Run("staff ask; the client sees the checklist, the home's count and an email", func(t *testing.T) {
 		res := f.staff.post(staffCase+"/docrequests", url.Values{"name": {"Passport copy"}, "due_date": {"2030-01-15"}, "note": {"Both pages, please"}})
 		wantStatus(t, res, http.StatusSeeOther)
@@ -107,6 +112,15 @@ func TestDocumentRequests(t *testing.T) {
 		res := upload(f.contact, f.portal("/cases/"+f.caseX+"/docrequests/"+reqID), "again.pdf")
 		wantStatus(t, res, http.StatusConflict)
 		wantContains(t, res, "waiting for the agency")
+		// Beside the item refused, not above the page's other upload form;
+		// its field-error keeps it through live updates (assets/js/live.js).
+		item := regexp.MustCompile(`(?s)<li class="docreq docreq-sent" id="docreq-` + reqID + `" data-live-item>.*?</li>`).FindString(res.Body)
+		if !strings.Contains(item, `class="field-error"`) || !strings.Contains(item, "waiting for the agency") {
+			t.Errorf("the refusal is not in its item:\n%s", item)
+		}
+		if strings.Count(res.Body, "waiting for the agency") != 1 {
+			t.Errorf("the refusal shows %d times", strings.Count(res.Body, "waiting for the agency"))
+		}
 		if after := state(); after != before {
 			t.Fatalf("stored: %s → %s", before, after)
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"mintedmind/files/filestest"
 	"mintedmind/paysera"
 )
 
@@ -116,8 +117,53 @@ func TestLivePublishesEveryHistoryWrite(t *testing.T) {
 		staff.want("case-"+f.caseXStaff, "event") // not caseX's invoices, tasks or time: not theirs
 		cx.want("case-"+f.caseXStaff, "event")    // not the internal task or the time
 		req := f.e.caseQuery(t, f.a, `SELECT id FROM document_requests WHERE name = 'Passport'`)
-		wantStatus(t, f.a.Owner.post("/a/"+f.a.Slug+"/cases/"+f.caseXStaff+"/docrequests/"+req+"/withdraw", nil), http.StatusSeeOther)
+		// The contact sends it, staff send it back, it is sent again and
+		// accepted: each reaches both sides (the portal's checklist is
+		// live too), never Y's contact (its next event is its own case's).
+		portalReq := "/a/" + f.a.Slug + "/portal/cases/" + f.caseXStaff + "/docrequests/" + req
+		wantStatus(t, f.cx.get("/a/"+f.a.Slug+"/portal/cases/"+f.caseXStaff), http.StatusOK)
+		send := func() {
+			t.Helper()
+			body, ct := multipartBody(f.cx.csrf, nil, upFile{"passport.pdf", filestest.PDF(1, 0)})
+			wantStatus(t, f.cx.do("POST", portalReq, body, ct), http.StatusSeeOther)
+		}
+		// wantDocEvent reads s up to the document's notice: an upload's
+		// own notice and the inbox's may come before it, nothing else.
+		wantDocEvent := func(s *stream) {
+			t.Helper()
+			for {
+				ev := s.next()
+				if ev.Name == "case-"+f.caseXStaff && ev.Data == "event" {
+					return
+				}
+				if !(ev.Name == "case-"+f.caseXStaff && ev.Data == "upload") && ev.Name != "inbox" {
+					t.Fatalf("stream event %q (%q), want case-%s's", ev.Name, ev.Data, f.caseXStaff)
+				}
+			}
+		}
+		for _, step := range []func(){
+			send,
+			func() {
+				wantStatus(t, f.a.Owner.post("/a/"+f.a.Slug+"/cases/"+f.caseXStaff+"/docrequests/"+req+"/return", url.Values{"reason": {"Blurred"}}), http.StatusSeeOther)
+			},
+			send,
+			func() {
+				wantStatus(t, f.a.Owner.post("/a/"+f.a.Slug+"/cases/"+f.caseXStaff+"/docrequests/"+req+"/accept", nil), http.StatusSeeOther)
+			},
+		} {
+			step()
+			wantDocEvent(owner)
+			wantDocEvent(staff)
+			wantDocEvent(cx)
+		}
+		wantStatus(t, f.a.Owner.post("/a/"+f.a.Slug+"/cases/"+f.caseXStaff+"/docrequests", url.Values{"name": {"Visa"}}), http.StatusSeeOther)
 		owner.want("case-"+f.caseXStaff, "event")
+		staff.want("case-"+f.caseXStaff, "event")
+		cx.want("case-"+f.caseXStaff, "event")
+		visa := f.e.caseQuery(t, f.a, `SELECT id FROM document_requests WHERE name = 'Visa'`)
+		wantStatus(t, f.a.Owner.post("/a/"+f.a.Slug+"/cases/"+f.caseXStaff+"/docrequests/"+visa+"/withdraw", nil), http.StatusSeeOther)
+		owner.want("case-"+f.caseXStaff, "event")
+		staff.want("case-"+f.caseXStaff, "event")
 		cx.want("case-"+f.caseXStaff, "event")
 	})
 	t.Run("a shared task reaches its client's contact, not another client's", func(t *testing.T) {

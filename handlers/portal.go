@@ -94,12 +94,31 @@ func (h *Handlers) PortalCase(c *fiber.Ctx, r *Request) error {
 }
 
 func (h *Handlers) portalCasePage(c *fiber.Ctx, r *Request, message string, formErr error) error {
-	return h.portalCaseReply(c, r, message, formErr, false)
+	return h.portalCaseShow(c, r, message, formErr, nil)
 }
 
 // portalCaseReply is portalCasePage; reply says formErr refused the
 // message (shown in the reply box under the conversation).
 func (h *Handlers) portalCaseReply(c *fiber.Ctx, r *Request, message string, formErr error, reply bool) error {
+	return h.portalCaseShow(c, r, message, formErr, func(view *portalCaseView) {
+		if formErr != nil && reply {
+			view.Thread.replyError(formErr)
+			view.ReplyRefused = true
+		}
+	})
+}
+
+// portalDocRequestRefused is portalCasePage for a file refused for the
+// document asked for reqID: the message shows beside that item's field.
+func (h *Handlers) portalDocRequestRefused(c *fiber.Ctx, r *Request, reqID string, formErr error) error {
+	return h.portalCaseShow(c, r, "", formErr, func(view *portalCaseView) {
+		view.DocRequests.RefusedID = reqID
+	})
+}
+
+// portalCaseShow is the portal case page; refused, when set, says which of
+// its forms formErr refused.
+func (h *Handlers) portalCaseShow(c *fiber.Ctx, r *Request, message string, formErr error, refused func(*portalCaseView)) error {
 	v, err := r.Viewer(c.UserContext())
 	if err != nil {
 		return err
@@ -131,10 +150,7 @@ func (h *Handlers) portalCaseReply(c *fiber.Ctx, r *Request, message string, for
 	if view.Thread, err = h.caseThread(c, r, v, k.ID); err != nil {
 		return err
 	}
-	if view.Thread.Body = message; formErr != nil && reply {
-		view.Thread.replyError(formErr)
-		view.ReplyRefused = true
-	}
+	view.Thread.Body = message
 	if view.Request, err = h.requestDetails(c, r, v, k.ID); err != nil {
 		return err
 	}
@@ -146,6 +162,9 @@ func (h *Handlers) portalCaseReply(c *fiber.Ctx, r *Request, message string, for
 	}
 	if view.portalTasksView, err = h.portalTasks(c, r, v, k.ID); err != nil {
 		return err
+	}
+	if refused != nil {
+		refused(view)
 	}
 	return h.formPage(c, "pages/portal/case", "pages/portal/case", view, formErr)
 }

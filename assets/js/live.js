@@ -95,6 +95,70 @@
     state("polling");
   });
 
+  // A live update keeps what is being typed. Before a part of the page
+  // (hx-select-oob) is swapped for its new version, each item of it
+  // (data-live-item, with an id) whose form has the focus, an edited
+  // field, a chosen file or a refusal's message keeps its present version:
+  // its new version is marked hx-preserve, so htmx puts the present element
+  // back in its place. The other items take their new version, a
+  // <details> the reader opened staying open.
+  function inUse(item) {
+    var active = document.activeElement;
+    if (active && active !== item && item.contains(active) && active.matches("input, textarea, select, summary")) return true;
+    if (item.querySelector(".field-error")) return true;
+    var fields = item.querySelectorAll("input, textarea, select");
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      if (f.type === "hidden") continue;
+      if (f.type === "file") {
+        if (f.files && f.files.length) return true;
+      } else if (f.type === "checkbox" || f.type === "radio") {
+        if (f.checked !== f.defaultChecked) return true;
+      } else if (f.tagName === "SELECT") {
+        for (var j = 0; j < f.options.length; j++) {
+          if (f.options[j].selected !== f.options[j].defaultSelected) return true;
+        }
+      } else if (f.value !== f.defaultValue) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // The field that had the focus in a kept item, given it back after the
+  // swap where moving the element took it away (browsers without
+  // Element.moveBefore).
+  var refocus = null;
+  body.addEventListener("htmx:oobBeforeSwap", function (evt) {
+    var target = evt.detail && evt.detail.target, fresh = evt.detail && evt.detail.fragment;
+    if (!target || !fresh || !target.querySelectorAll) return;
+    target.querySelectorAll("[data-live-item][id]").forEach(function (item) {
+      var next = fresh.querySelector("#" + CSS.escape(item.id));
+      if (!next) return;
+      if (inUse(item)) {
+        next.setAttribute("hx-preserve", "true");
+        var active = document.activeElement;
+        if (item.contains(active)) {
+          refocus = {el: active, start: active.selectionStart, end: active.selectionEnd};
+        }
+        return;
+      }
+      var was = item.querySelectorAll("details"), now = next.querySelectorAll("details");
+      for (var i = 0; i < was.length && i < now.length; i++) {
+        if (was[i].open) now[i].setAttribute("open", "");
+      }
+    });
+  });
+  body.addEventListener("htmx:oobAfterSwap", function () {
+    var r = refocus;
+    refocus = null;
+    if (!r || document.activeElement === r.el || !document.body.contains(r.el)) return;
+    r.el.focus({preventScroll: true});
+    if (typeof r.start === "number" && r.el.setSelectionRange) {
+      try { r.el.setSelectionRange(r.start, r.end); } catch (e) { /* a field without a selection */ }
+    }
+  });
+
   // A boosted navigation keeps <body>: after signing in (or out and in
   // again) in this tab, open the stream the new page asks for, and bind
   // the page's live parts to it (re-processing them, since the extension
