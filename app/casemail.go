@@ -145,3 +145,35 @@ func (m *CaseMail) Contacts(ctx context.Context, a *control.Agency, t *tenant.St
 		"Case": tenant.CaseNumber(k.Number) + " " + k.Title, "Text": text, "Link": m.BaseURL + "/a/" + a.Slug + "/portal/cases/" + caseID,
 	})
 }
+
+// TemplateDocumentRequest tells a client's contact of a document asked of
+// them, or sent back.
+const TemplateDocumentRequest = "document-request"
+
+// DocumentRequest emails the case's client contacts that from asked them
+// for document d or, with returned, sent the file they sent for it back
+// (d.Reason says why), each in their own language (tenant.Store.EmailLanguage),
+// unless they turned such emails off.
+func (m *CaseMail) DocumentRequest(ctx context.Context, a *control.Agency, t *tenant.Store, from *tenant.User, d *tenant.DocumentRequest, returned bool) error {
+	contacts, err := t.CaseContacts(ctx, d.CaseID)
+	if err != nil || len(contacts) == 0 {
+		return err
+	}
+	k, err := t.Case(ctx, tenant.Viewer{UserID: from.ID}, d.CaseID)
+	if err != nil {
+		return err
+	}
+	for _, u := range contacts {
+		lang, err := t.EmailLanguage(ctx, u)
+		if err != nil {
+			return err
+		}
+		if err := m.People(ctx, a, t, from, d.CaseID, []*tenant.User{u}, tenant.EmailCaseUpdates, TemplateDocumentRequest, map[string]any{
+			"Lang": lang, "Case": tenant.CaseNumber(k.Number) + " " + k.Title, "Name": d.Name, "Due": d.DueDate, "Note": d.Note,
+			"Returned": returned, "Reason": d.Reason, "Link": m.BaseURL + "/a/" + a.Slug + "/portal/cases/" + d.CaseID + "#docrequests",
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

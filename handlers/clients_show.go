@@ -157,7 +157,7 @@ func (h *Handlers) clientTabView(c *fiber.Ctx, r *Request, v tenant.Viewer, cl *
 	case "invoices":
 		view.clientInvoicesView, err = h.clientInvoices(c, r, v, cl.ID)
 	case "activity":
-		view.Activity, err = t.ClientActivityLog(ctx, v, cl.ID, activityLine)
+		view.Activity, err = t.ClientActivityLog(ctx, v, cl.ID, func(e tenant.Event) (string, string) { return activityLine(r.Lang(), e) })
 		view.CasesBase = "/a/" + r.Agency.Slug + "/cases/"
 	case "portal":
 		if view.Contacts, err = t.ClientContacts(ctx, v, cl.ID); err == nil {

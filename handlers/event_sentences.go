@@ -211,7 +211,7 @@ func docRequestKey(e tenant.Event) string {
 }
 
 // reminderStepWords says when a reminder went out, in English (the
-// client page's Activity tab); reminderStep is the same in lang.
+// sentences' words before the catalogue); reminderStep is the same in lang.
 var reminderStepWords = map[string]string{
 	tenant.ReminderBefore: "before the due date",
 	tenant.ReminderAfter:  "the day after the due date",
@@ -286,10 +286,29 @@ func portalSentence(lang string, e tenant.Event) (string, string) {
 	return actor + " " + w.Portal, w.Text
 }
 
-// activityLine is the client page's Activity tab line of event e.
-func activityLine(e tenant.Event) (string, string) {
+// activityLine is the client page's Activity tab line of event e: its
+// label (the page writes it through the catalogue) and its detail, that of
+// a document asked for in lang.
+func activityLine(lang string, e tenant.Event) (string, string) {
 	w := wordsOf(e)
+	if e.Kind == tenant.EventDocRequest {
+		w.Detail = docRequestDetail(lang, e, w.Detail)
+	}
 	return w.Label, w.Detail
+}
+
+// docRequestDetail is the Activity tab's detail of a document asked for in
+// lang; english is docRequestSentence's.
+func docRequestDetail(lang string, e tenant.Event, english string) string {
+	switch key := docRequestKey(e); key {
+	case "asked_by":
+		return i18n.T(lang, "activity.docrequest.asked_by", "Name", e.NewValue, "Date", e.OldValue)
+	case tenant.DocRequestEdited:
+		return i18n.T(lang, "activity.docrequest.edited", "Name", e.NewValue, "Value", e.OldValue)
+	case tenant.DocRequestReminded:
+		return e.NewValue + " (" + reminderStep(lang, e.OldValue) + ")"
+	}
+	return english
 }
 
 // shortText is a typed text cut to a line for the Activity tab.

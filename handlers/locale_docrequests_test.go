@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -82,6 +83,109 @@ func TestDocumentRequestWordsInTheAgencyLanguage(t *testing.T) {
 		if !strings.Contains(portal, was) || strings.Contains(portal, "was “Pasas”") {
 			t.Errorf("the portal history lacks %q under the changed request, or says it in English", was)
 		}
+	})
+
+	t.Run("the client's Activity tab says the documents' lines in Lithuanian", func(t *testing.T) {
+		page := html.UnescapeString(f.a.Owner.get("/a/" + f.a.Slug + "/clients/" + f.x + "?tab=activity").Body)
+		for _, want := range []string{i18n.T(lt, "Reminder sent"), "Paso kopija (" + i18n.T(lt, "docreq.step.after") + ")",
+			i18n.T(lt, "Document accepted"), i18n.T(lt, "Document sent back"), i18n.T(lt, "Document asked for"),
+			i18n.T(lt, "Document no longer needed"), i18n.T(lt, "activity.docrequest.edited", "Name", "Paso kopija", "Value", "Pasas")} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the Activity tab lacks %q", want)
+			}
+		}
+		for _, english := range []string{"Reminder sent", "the day after the due date", "Document accepted", "Document sent back", "Document asked for", "(was Pasas)"} {
+			if strings.Contains(page, english) {
+				t.Errorf("the Activity tab says %q in English", english)
+			}
+		}
+	})
+
+	// mailed is the one email to the contact that names name.
+	mailed := func(t *testing.T, name string) (subject, text, htmlBody string) {
+		t.Helper()
+		f.e.flushMail(t)
+		var found []string
+		for _, m := range f.e.smtp.Messages() {
+			if len(m.To) == 1 && m.To[0] == f.contactEmail && strings.Contains(m.Body, name) {
+				subject, text, htmlBody = m.Subject, m.Body, html.UnescapeString(m.HTML)
+				found = append(found, m.Subject)
+			}
+		}
+		if len(found) != 1 {
+			t.Fatalf("%d emails to the contact name %q: %q", len(found), name, found)
+		}
+		return subject, text, htmlBody
+	}
+	says := func(t *testing.T, what, in string, want ...string) {
+		t.Helper()
+		for _, w := range want {
+			if !strings.Contains(in, w) {
+				t.Errorf("the %s lacks %q:\n%s", what, w, in)
+			}
+		}
+	}
+	lacks := func(t *testing.T, what, in string, english ...string) {
+		t.Helper()
+		for _, w := range english {
+			if strings.Contains(in, w) {
+				t.Errorf("the %s says %q in English:\n%s", what, w, in)
+			}
+		}
+	}
+
+	t.Run("the emails asking the contact for a document, and sending it back, are in Lithuanian", func(t *testing.T) {
+		number, err := strconv.ParseInt(f.e.caseQuery(t, f.a, `SELECT number FROM cases WHERE id = ?`, f.caseX), 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		caseName := tenant.CaseNumber(number) + " Xylo website"
+		wantStatus(t, f.staff.post(staffCase+"/docrequests", url.Values{"name": {"Leidimas"}, "due_date": {"2030-01-15"}, "note": {"Abi pusės"}}), http.StatusSeeOther)
+		subject, text, body := mailed(t, "Leidimas")
+		if want := i18n.T(lt, "email.docreq.subject", "Agency", f.a.Name, "Case", caseName); subject != want {
+			t.Errorf("subject %q, want %q", subject, want)
+		}
+		staffName := f.e.caseQuery(t, f.a, `SELECT name FROM users WHERE email = ?`, f.staffEmail)
+		asked := i18n.T(lt, "email.docreq.asked", "From", staffName, "Case", caseName)
+		named := i18n.T(lt, "email.docreq.name_by", "Name", "Leidimas", "Date", "2030-01-15")
+		for part, in := range map[string]string{"text": text, "HTML": body} {
+			says(t, part, in, asked, named, "Abi pusės", i18n.T(lt, "email.docreq.turn_off"))
+			lacks(t, part, in, "asked you for a document", "(by 2030-01-15)", "Turn these emails off", "Send it from the checklist")
+		}
+		says(t, "text", text, i18n.T(lt, "email.docreq.send_at"))
+		says(t, "HTML", body, i18n.T(lt, "email.docreq.send"))
+
+		id := reqID("Leidimas")
+		send(id)
+		wantStatus(t, f.staff.post(staffCase+"/docrequests/"+id+"/return", url.Values{"reason": {"Neryškus"}}), http.StatusSeeOther)
+		f.e.flushMail(t)
+		var returned []string
+		for _, m := range f.e.smtp.Messages() {
+			if len(m.To) == 1 && m.To[0] == f.contactEmail && m.Subject == i18n.T(lt, "email.docreq.subject_returned", "Agency", f.a.Name, "Name", "Leidimas", "Case", caseName) {
+				returned = append(returned, m.Body)
+				says(t, "sent-back text", m.Body, i18n.T(lt, "email.docreq.returned", "From", staffName, "Name", "Leidimas", "Case", caseName), "Neryškus")
+				says(t, "sent-back HTML", html.UnescapeString(m.HTML), "Neryškus", i18n.T(lt, "email.docreq.send"))
+				lacks(t, "sent-back text", m.Body, "sent “Leidimas” back", "was sent back")
+			}
+		}
+		if len(returned) != 1 {
+			t.Fatalf("%d sent-back emails in Lithuanian", len(returned))
+		}
+	})
+
+	t.Run("a contact who chose German is written to in German", func(t *testing.T) {
+		tn := f.e.mustTenant(t, f.a.ID)
+		setLang := func(lang string) {
+			if _, err := tn.Write().ExecContext(context.Background(), `UPDATE users SET language = ? WHERE email = ?`, lang, f.contactEmail); err != nil {
+				t.Fatal(err)
+			}
+		}
+		setLang("de")
+		defer setLang("") // the agency's again, for the pages after
+		wantStatus(t, f.staff.post(staffCase+"/docrequests", url.Values{"name": {"Vollmacht"}}), http.StatusSeeOther)
+		_, text, _ := mailed(t, "Vollmacht")
+		says(t, "text", text, i18n.T("de", "email.docreq.turn_off"), "Vollmacht")
+		lacks(t, "text", text, i18n.T(lt, "email.docreq.turn_off"))
 	})
 
 	t.Run("the page gives the script its failure toasts in Lithuanian", func(t *testing.T) {

@@ -61,7 +61,11 @@ func (d *docReminders) run(ctx context.Context, run *control.JobRun) error {
 				if d.mailer == nil {
 					continue
 				}
-				data := map[string]any{"AgencyName": a.Name, "Name": rem.Request.Name, "Note": rem.Request.Note, "Due": rem.Request.DueDate,
+				lang, err := t.EmailLanguage(ctx, u) // theirs, else their client's, else the agency's
+				if err != nil {
+					return err
+				}
+				data := map[string]any{"Lang": lang, "AgencyName": a.Name, "Name": rem.Request.Name, "Note": rem.Request.Note, "Due": rem.Request.DueDate,
 					"Late": rem.Step != tenant.ReminderBefore, "Case": tenant.CaseNumber(rem.Request.CaseNumber) + " " + rem.Request.CaseTitle,
 					"Link": d.baseURL + "/a/" + a.Slug + "/portal/cases/" + rem.Request.CaseID + "#docrequests"}
 				// Not sent to a contact who turned case emails off; each

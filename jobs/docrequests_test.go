@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"html"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"mintedmind/app"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 	"mintedmind/live"
 	"mintedmind/mail/mailtest"
 )
@@ -211,4 +213,97 @@ func TestDocumentReminderAnswersToTheCase(t *testing.T) {
 			t.Fatalf("case %s has %d of the reply, want %d (%v)", c.caseID, count, c.want, err)
 		}
 	}
+}
+
+// TestDocumentRemindersInTheContactsLanguage: a reminder is written in
+// the contact's language: the agency's (Lithuanian) while neither the
+// client nor the contact chose one, then the client's (German), then the
+// one the contact chose for their pages (English); subject and both parts.
+func TestDocumentRemindersInTheContactsLanguage(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := mustContactFixture(t, "Agentūra", "docs-lt", "lina@docs-lt.test")
+	tn, v, actor, cl := f.tn, f.v, f.actor, f.client
+	if _, err := tn.Write().ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('language', 'lt') ON CONFLICT(key) DO UPDATE SET value = excluded.value`); err != nil {
+		t.Fatal(err)
+	}
+	k, err := tn.CreateCase(ctx, v, actor, tenant.CaseInput{ClientID: cl.ID, Title: "Leidimas gyventi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.AddDocumentRequest(ctx, v, actor, k.ID, tenant.DocumentRequestInput{Name: "Paso kopija", DueDate: "2026-12-10", Note: "Abi pusės"}); err != nil {
+		t.Fatal(err)
+	}
+	r := NewRunner(f.control, f.pool, f.clk, f.log, time.Hour)
+	r.AddDocumentReminders(f.mailer, "http://mm.test")
+	caseName := tenant.CaseNumber(k.Number) + " Leidimas gyventi"
+	seen := 0
+	remind := func(day string) mailtest.Message {
+		t.Helper()
+		d, _ := time.Parse("2006-01-02", day)
+		f.clk.Set(d.Add(8 * time.Hour))
+		if _, err := r.Run(ctx, JobDocumentReminders); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.mailer.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var out []mailtest.Message
+		for _, m := range f.smtp.Messages() {
+			if slices.Contains(m.To, "lina@docs-lt.test") {
+				out = append(out, m)
+			}
+		}
+		if len(out) != seen+1 {
+			t.Fatalf("%s: %d emails, want %d", day, len(out), seen+1)
+		}
+		seen = len(out)
+		return out[len(out)-1]
+	}
+	check := func(m mailtest.Message, lang, subject, body string, english ...string) {
+		t.Helper()
+		if m.Subject != subject {
+			t.Errorf("%s: subject %q, want %q", lang, m.Subject, subject)
+		}
+		htmlBody := html.UnescapeString(m.HTML)
+		for part, in := range map[string]string{"text": m.Body, "HTML": htmlBody} {
+			for _, want := range []string{body, "Abi pusės", i18n.T(lang, "email.docreq.turn_off")} {
+				if !strings.Contains(in, want) {
+					t.Errorf("%s %s lacks %q:\n%s", lang, part, want, in)
+				}
+			}
+			for _, w := range english {
+				if strings.Contains(in, w) {
+					t.Errorf("%s %s says %q:\n%s", lang, part, w, in)
+				}
+			}
+		}
+		if !strings.Contains(m.Body, i18n.T(lang, "email.docreq.send_at")+" http://mm.test/a/docs-lt/portal/cases/"+k.ID) ||
+			!strings.Contains(htmlBody, i18n.T(lang, "email.docreq.send")) {
+			t.Errorf("%s: no link to the checklist in the language:\n%s", lang, m.Body)
+		}
+	}
+	english := []string{"asked you for", "still waiting", "Turn these emails off", "Send it from the checklist"}
+
+	m := remind("2026-12-07")
+	check(m, "lt", i18n.T("lt", "email.docreminder.subject", "Name", "Paso kopija", "Agency", "Agentūra"),
+		i18n.T("lt", "email.docreminder.before", "Agency", "Agentūra", "Name", "Paso kopija", "Case", caseName, "Due", "2026-12-10"), english...)
+
+	if _, err := tn.SetClientLanguage(ctx, cl.ID, "de", tenant.Audit{Action: "client.updated"}); err != nil {
+		t.Fatal(err)
+	}
+	m = remind("2026-12-11")
+	check(m, "de", i18n.T("de", "email.docreminder.subject_late", "Name", "Paso kopija", "Agency", "Agentūra", "Due", "2026-12-10"),
+		i18n.T("de", "email.docreminder.late", "Agency", "Agentūra", "Name", "Paso kopija", "Case", caseName, "Due", "2026-12-10"), english...)
+
+	contact, err := tn.CaseContacts(ctx, k.ID)
+	if err != nil || len(contact) != 1 {
+		t.Fatalf("contacts %v: %v", contact, err)
+	}
+	if err := tn.SetLanguage(ctx, contact[0].ID, "en", tenant.Audit{Action: "account.language"}); err != nil {
+		t.Fatal(err)
+	}
+	m = remind("2026-12-17")
+	check(m, "en", "Reminder: Paso kopija for Agentūra (was due 2026-12-10)",
+		"Agentūra is still waiting for “Paso kopija” on "+caseName+": it was due on 2026-12-10.", i18n.T("lt", "email.docreq.turn_off"), i18n.T("de", "email.docreq.turn_off"))
 }

@@ -39,6 +39,24 @@ func (t *Store) DocumentLanguage(ctx context.Context, clientID string) (string, 
 	return s.Language, nil
 }
 
+// EmailLanguage is the language of the emails person u is sent: the one
+// they chose for their pages, else, for a client's contact, that of what
+// the agency sends their client (DocumentLanguage), else the agency's
+// default.
+func (t *Store) EmailLanguage(ctx context.Context, u *User) (string, error) {
+	if i18n.Supported(u.Language) {
+		return u.Language, nil
+	}
+	if u.ClientID != "" {
+		return t.DocumentLanguage(ctx, u.ClientID)
+	}
+	s, err := t.Settings(ctx)
+	if err != nil {
+		return "", err
+	}
+	return s.Language, nil
+}
+
 // SetClientLanguage stores client clientID's language (one of
 // i18n.Languages, or "" for the agency's default) and audits the change;
 // the same language again changes and audits nothing (changed false).
