@@ -93,7 +93,7 @@ func auditRows(c *fiber.Ctx, r *Request, entries []tenant.Audit) ([]auditRow, er
 	rows := make([]auditRow, len(entries))
 	for i, e := range entries {
 		e.At = r.local(e.At)
-		rows[i] = auditRow{Audit: e, Sentence: auditSentenceOf(e, refs, base)}
+		rows[i] = auditRow{Audit: e, Sentence: auditSentenceOf(e, refs, base, r.Lang())}
 	}
 	return rows, nil
 }
@@ -112,7 +112,7 @@ func (h *Handlers) Audit(c *fiber.Ctx, r *Request) error {
 	if err != nil {
 		return err
 	}
-	view := &auditView{Page: Page{Title: "Audit log"}, Filter: fv}
+	view := &auditView{Page: Page{Title: "nav.Audit log"}, Filter: fv}
 	export := fv.query()
 	view.ExportURL = "/a/" + r.Agency.Slug + "/audit.csv"
 	if len(export) > 0 {
@@ -139,7 +139,7 @@ func (h *Handlers) Audit(c *fiber.Ctx, r *Request) error {
 		return err
 	}
 	for _, a := range actions {
-		view.ActionOptions = append(view.ActionOptions, option{a, auditLabel(a), a == fv.Action})
+		view.ActionOptions = append(view.ActionOptions, option{a, auditLabel(r.Lang(), a), a == fv.Action})
 	}
 	sort.SliceStable(view.ActionOptions, func(i, j int) bool { return view.ActionOptions[i].Label < view.ActionOptions[j].Label })
 	for _, u := range users {

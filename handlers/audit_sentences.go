@@ -4,14 +4,19 @@ import (
 	"strings"
 
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // The audit log reads as sentences ("Rūta turned on two-factor sign-in",
-// "Jonas downloaded their own data"), with links to what they concern. A
-// sentence is data, a list of parts, which partials/audit/sentence renders;
-// the same parts joined are the CSV export's text. Every action the code
-// writes has a phrase here (TestEveryAuditActionHasASentence reads the
-// code for them).
+// "Jonas downloaded their own data"), with links to what they concern, in
+// the viewer's language. A sentence is data, a list of parts, which
+// partials/audit/sentence renders; the same parts joined are the CSV
+// export's text. Each action's sentence is the catalogue message
+// "audit.say.<action>" with slots ({{.Actor}}, {{.Invoice}}, …) that
+// become links, so a language puts them in its own order; its name in
+// the filter menu is "audit.label.<action>". Every action the code writes
+// has a phrase here (TestEveryAuditActionHasASentence reads the code for
+// them).
 
 // auditPart is a piece of an audit sentence: plain text, or a link when
 // URL is set.
@@ -29,31 +34,140 @@ func auditText(parts []auditPart) string {
 	return sb.String()
 }
 
-// auditPhrase is how one action reads: a short label for the filter menu,
-// and the sentence of an entry.
+// auditPhrase is how one operator action reads: a short label for the
+// filter menu, and the sentence of an entry (the console is English).
 type auditPhrase struct {
 	label string
 	say   func(s *auditSentence)
 }
 
-// auditSentence builds the sentence of one agency audit entry.
+// agencyPhrase is how one agency action reads: the message
+// "audit.say.<action>" (or what say writes), then the entry's detail
+// after tail (": ", " (" closed by ")", " " or ", ") when it has one.
+type agencyPhrase struct {
+	tail string
+	say  func(s *auditSentence)
+}
+
+// auditSentence builds the sentence of one audit entry.
 type auditSentence struct {
 	parts []auditPart
 	e     tenant.Audit
 	refs  *tenant.AuditRefs
 	base  string // the agency's pages, /a/<slug>
+	lang  string // the viewer's language ("" in the operator's English console)
 
 	agencyName string // in the operator's log: the entry's agency
 }
 
-func (s *auditSentence) text(t string) { s.parts = append(s.parts, auditPart{Text: t}) }
+func (s *auditSentence) text(t string) {
+	if t != "" {
+		s.parts = append(s.parts, auditPart{Text: t})
+	}
+}
 
 func (s *auditSentence) link(t, url string) {
-	if url == "" {
+	if url == "" || t == "" {
 		s.text(t)
 		return
 	}
 	s.parts = append(s.parts, auditPart{Text: t, URL: url})
+}
+
+// t is message id in the sentence's language.
+func (s *auditSentence) t(id string, args ...any) string { return i18n.T(s.lang, id, args...) }
+
+// auditSlotMark brackets a slot's name in a message before its parts
+// replace it (a byte no catalogue text holds).
+const auditSlotMark = "\x00"
+
+// say appends message id in the sentence's language with each
+// {{.Name}} of it replaced by the parts slots[Name] adds (a link, a
+// person): the words around them are the language's, in its order.
+func (s *auditSentence) say(id string, slots map[string]func()) {
+	args := make([]any, 0, 2*len(slots))
+	for name := range slots {
+		args = append(args, name, auditSlotMark+name+auditSlotMark)
+	}
+	msg := s.t(id, args...)
+	for {
+		before, rest, found := strings.Cut(msg, auditSlotMark)
+		s.text(before)
+		if !found {
+			return
+		}
+		name, after, _ := strings.Cut(rest, auditSlotMark)
+		if fill := slots[name]; fill != nil {
+			fill()
+		}
+		msg = after
+	}
+}
+
+// slots are the parts an agency sentence may name; say fills only those
+// its message has.
+func (s *auditSentence) slots() map[string]func() {
+	return map[string]func(){
+		"Actor":     s.actor,
+		"Person":    s.person,
+		"Address":   s.address,
+		"Client":    func() { s.client(s.t("audit.client_gone")) },
+		"ClientOr":  func() { s.client(orDefault(s.e.Detail, s.t("audit.client_gone"))) }, // the detail is its name
+		"Invoice":   s.invoice,
+		"Document":  s.document,
+		"Recurring": s.recurring,
+		"Quote":     func() { s.linkDetail("/quotes/") },
+		"Agreement": func() { s.linkDetail("/agreements/") },
+		"Endpoint":  func() { s.link(s.e.Detail, s.base+"/settings/webhooks/"+s.e.Target) },
+		"Case":      func() { s.link(s.t("audit.a_case"), s.base+"/cases/"+s.e.Target) },
+		"Notice":    func() { s.link(s.t("audit.the_notice"), s.base+"/privacy-notice") },
+		"Role":      func() { s.text(roleName(s.lang, s.role())) },
+		"Plan":      func() { s.text(s.e.Target) },
+		"Detail":    func() { s.text(s.e.Detail) },
+		"Amount":    s.amount,
+	}
+}
+
+// linkDetail is the detail (a quote's number, an agreement's title)
+// linked to the target's page under path.
+func (s *auditSentence) linkDetail(path string) {
+	if s.e.Target != "" && s.e.Detail != "" {
+		s.link(s.e.Detail, s.base+path+s.e.Target)
+	}
+}
+
+// role is the role the detail names, staff when it names none.
+func (s *auditSentence) role() string {
+	if tenant.ValidRole(s.e.Detail) {
+		return s.e.Detail
+	}
+	return tenant.RoleStaff
+}
+
+// amount is the amount a payment's detail starts with ("1911.50 EUR …"),
+// with its currency when the next word is one.
+func (s *auditSentence) amount() {
+	f := strings.Fields(s.e.Detail)
+	if len(f) == 0 {
+		return
+	}
+	a := f[0]
+	if len(f) > 1 && len(f[1]) == 3 && strings.ToUpper(f[1]) == f[1] {
+		a += " " + f[1]
+	}
+	s.text(a)
+}
+
+// systemActors are the names the code records for what no person did
+// (ActorName without ActorID), each with its catalogue message.
+var systemActors = map[string]string{
+	"Retention":         "audit.actor.retention",
+	"Retention policy":  "audit.actor.retention_policy",
+	"Recurring invoice": "audit.actor.recurring",
+	"Invoice reminders": "audit.actor.reminders",
+	"Webhook delivery":  "audit.actor.webhooks",
+	"Platform operator": "audit.actor.operator",
+	"Paysera":           "audit.actor.paysera",
 }
 
 // actor is who did it, linked to the log of what they did; the name the
@@ -67,12 +181,15 @@ func (s *auditSentence) actor() {
 		}
 	}
 	if name == "" {
-		s.text("Someone")
+		s.text(s.t("audit.someone"))
 		return
 	}
 	if s.e.ActorID != "" {
 		s.link(name, s.base+"/audit?actor="+s.e.ActorID)
 		return
+	}
+	if id, ok := systemActors[name]; ok {
+		name = s.t(id)
 	}
 	s.text(name)
 }
@@ -89,7 +206,7 @@ func (s *auditSentence) person() {
 	case !ok && strings.Contains(s.e.Target, "@"):
 		s.text(s.e.Target)
 	case !ok:
-		s.text("a person no longer here")
+		s.text(s.t("audit.person_gone"))
 	case p.Role == tenant.RoleClient && p.ClientID != "":
 		s.link(p.Name, s.base+"/clients/"+p.ClientID+"?tab=portal")
 	case p.Role == tenant.RoleClient:
@@ -114,7 +231,7 @@ func (s *auditSentence) address() {
 		s.text(s.e.Target)
 		return
 	}
-	s.text("someone")
+	s.text(s.t("audit.someone_lower"))
 }
 
 // client is the client the target names, else fallback (its name as the
@@ -127,55 +244,61 @@ func (s *auditSentence) client(fallback string) {
 	s.text(fallback)
 }
 
-// invoice is "invoice INV-2026-0003" (or credit note), linked; a draft
-// without a number, or one since deleted, is named from the detail.
+// invoice is "invoice INV-2026-0003 for Acme" (or credit note), linked; a
+// draft without a number, or one since deleted, is named from the detail.
 func (s *auditSentence) invoice() {
 	inv, ok := s.refs.Invoices[s.e.Target]
 	if !ok {
 		if s.e.Detail != "" && strings.Contains(s.e.Detail, "-") && !strings.Contains(s.e.Detail, " ") {
-			s.text("invoice " + s.e.Detail)
+			s.text(s.t("audit.invoice_numbered", "Number", s.e.Detail))
 			return
 		}
-		s.text("an invoice no longer here")
+		s.text(s.t("audit.invoice_gone"))
 		return
 	}
-	what := "invoice "
-	if inv.CreditNote {
-		what = "credit note "
+	named := func() {
+		switch {
+		case inv.Number == "" && inv.CreditNote:
+			s.link(s.t("audit.credit_note_draft"), s.base+"/invoices/"+inv.ID)
+		case inv.Number == "":
+			s.link(s.t("audit.invoice_draft"), s.base+"/invoices/"+inv.ID)
+		case inv.CreditNote:
+			s.link(s.t("audit.credit_note_numbered", "Number", inv.Number), s.base+"/invoices/"+inv.ID)
+		default:
+			s.link(s.t("audit.invoice_numbered", "Number", inv.Number), s.base+"/invoices/"+inv.ID)
+		}
 	}
-	if inv.Number == "" {
-		s.link("a draft "+strings.TrimSpace(what), s.base+"/invoices/"+inv.ID)
-	} else {
-		s.link(what+inv.Number, s.base+"/invoices/"+inv.ID)
+	if inv.ClientName == "" || inv.CreditNote {
+		named()
+		return
 	}
-	if inv.ClientName != "" && !inv.CreditNote {
-		s.text(" for ")
-		s.link(inv.ClientName, s.base+"/clients/"+inv.ClientID)
-	}
+	s.say("audit.invoice_for", map[string]func(){"Invoice": named, "Client": func() { s.link(inv.ClientName, s.base+"/clients/"+inv.ClientID) }})
 }
 
 // document is the document the target names, linked to its case; one
 // since purged is named from the detail ("C-0042: scan.pdf").
 func (s *auditSentence) document() {
-	if d, ok := s.refs.Documents[s.e.Target]; ok {
-		s.link(d.Name, s.base+"/cases/"+d.CaseID+"#documents")
-		if _, name, found := strings.Cut(s.e.Detail, ": "); found && name == d.Name {
-			number, _, _ := strings.Cut(s.e.Detail, ": ")
-			s.text(" on ")
-			s.link(number, s.base+"/cases/"+d.CaseID)
-		}
+	d, ok := s.refs.Documents[s.e.Target]
+	if !ok {
+		s.text(orDefault(s.e.Detail, s.t("audit.document_gone")))
 		return
 	}
-	s.text(orDefault(s.e.Detail, "a document no longer here"))
+	named := func() { s.link(d.Name, s.base+"/cases/"+d.CaseID+"#documents") }
+	number, name, found := strings.Cut(s.e.Detail, ": ")
+	if !found || name != d.Name {
+		named()
+		return
+	}
+	s.say("audit.document_on", map[string]func(){"Document": named, "Case": func() { s.link(number, s.base+"/cases/"+d.CaseID) }})
 }
 
 // recurring is the recurring invoice the target names.
 func (s *auditSentence) recurring() {
 	if r, ok := s.refs.Recurring[s.e.Target]; ok {
-		s.link("the recurring invoice for "+orDefault(r.ClientName, "a client"), s.base+"/recurring/"+r.ID)
+		s.link(s.t("audit.recurring_for", "Client", orDefault(r.ClientName, s.t("audit.a_client"))), s.base+"/recurring/"+r.ID)
 		return
 	}
-	s.text("a recurring invoice")
+	s.text(s.t("audit.recurring_gone"))
 }
 
 // detail adds ": detail" (or what before says, then the detail) when the
@@ -186,406 +309,6 @@ func (s *auditSentence) detail(before string) {
 	}
 }
 
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
-// says is a phrase of the actor and fixed words.
-func says(label, words string) auditPhrase {
-	return auditPhrase{label, func(s *auditSentence) { s.actor(); s.text(" " + words) }}
-}
-
-// quoteSays is a quote action: the actor, the words, the quote's number
-// (the entry's detail) linked to its page.
-func quoteSays(label, words string) auditPhrase {
-	return auditPhrase{label, func(s *auditSentence) {
-		s.actor()
-		s.text(" " + words)
-		if s.e.Target != "" && s.e.Detail != "" {
-			s.text(" ")
-			s.link(s.e.Detail, s.base+"/quotes/"+s.e.Target)
-		}
-	}}
-}
-
-// agreementSays is quoteSays for agreements: the actor, the words and
-// the agreement's title, linked.
-func agreementSays(label, words string) auditPhrase {
-	return auditPhrase{label, func(s *auditSentence) {
-		s.actor()
-		s.text(" " + words)
-		if s.e.Target != "" && s.e.Detail != "" {
-			s.text(" ")
-			s.link(s.e.Detail, s.base+"/agreements/"+s.e.Target)
-		}
-	}}
-}
-
-// auditPhrases are the agency audit log's actions.
-var auditPhrases = map[string]auditPhrase{
-	// Signing in and out, accounts.
-	"agency.created": says("Agency created", "created the agency"),
-	"signin":         says("Signed in", "signed in"),
-	"signout":        says("Signed out", "signed out"),
-	"signin.failed": {"Wrong password", func(s *auditSentence) {
-		s.text("Someone typed a wrong password for ")
-		s.person()
-	}},
-	"signin.2fa_failed": {"Wrong two-factor code", func(s *auditSentence) {
-		s.text("A wrong two-factor code was typed for ")
-		s.person()
-	}},
-	"signin.recovery_code": {"Signed in with a recovery code", func(s *auditSentence) {
-		s.person()
-		s.text(" signed in with a recovery code")
-	}},
-	"session.revoked": says("Signed out another session", "signed out one of their other sessions"),
-	"session.revoked_others": {"Signed out everywhere else", func(s *auditSentence) {
-		s.actor()
-		s.text(" signed out everywhere else")
-		s.detail(" (")
-		s.closeParen()
-	}},
-	"password.changed": says("Password changed", "changed their password"),
-	"account.language": {"Language chosen", func(s *auditSentence) { s.actor(); s.text(" chose the language of their pages"); s.detail(": ") }},
-	"password.reset": {"Password reset by email", func(s *auditSentence) {
-		s.person()
-		s.text(" set a new password from an emailed link")
-	}},
-	"2fa.enabled":               says("Two-factor sign-in turned on", "turned on two-factor sign-in"),
-	"2fa.disabled":              says("Two-factor sign-in turned off", "turned off two-factor sign-in"),
-	"2fa.recovery_codes":        says("New recovery codes", "made new recovery codes for two-factor sign-in"),
-	"email_preferences.changed": says("Email preferences changed", "changed which emails they get"),
-	"consent.changed":           {"Cookie choice changed", func(s *auditSentence) { s.actor(); s.text(" changed their cookie choice"); s.detail(": ") }},
-
-	// The team.
-	"invite.sent":    {"Team invitation sent", inviteSent},
-	"invite.created": {"Team invitation made", inviteSent}, // by the demo command
-	"invite.resent": {"Team invitation sent again", func(s *auditSentence) {
-		s.actor()
-		s.text(" sent the invitation to ")
-		s.address()
-		s.text(" again")
-	}},
-	"invite.revoked": {"Invitation withdrawn", func(s *auditSentence) {
-		s.actor()
-		s.text(" withdrew the invitation to ")
-		s.address()
-	}},
-	"invite.accepted": {"Invitation accepted", func(s *auditSentence) {
-		s.actor()
-		if s.e.Detail == tenant.RoleClient {
-			s.text(" accepted their invitation to the portal")
-			if p, ok := s.refs.People[s.e.ActorID]; ok && p.ClientID != "" {
-				s.text(" of ")
-				s.link(orDefault(s.refs.Clients[p.ClientID], "their client"), s.base+"/clients/"+p.ClientID+"?tab=portal")
-			}
-			return
-		}
-		s.text(" accepted their invitation and joined the team as " + orDefault(s.e.Detail, "staff"))
-	}},
-	"user.role_changed": {"Role changed", func(s *auditSentence) {
-		s.actor()
-		s.text(" changed the role of ")
-		s.person()
-		s.detail(": ") // "staff → admin"
-	}},
-	"user.disabled": {"Account disabled", func(s *auditSentence) { s.actor(); s.text(" disabled the account of "); s.person() }},
-	"user.enabled":  {"Account enabled", func(s *auditSentence) { s.actor(); s.text(" enabled the account of "); s.person() }},
-
-	// Client contacts.
-	"contact.invited": {"Portal invitation sent", func(s *auditSentence) {
-		s.actor()
-		s.text(" invited ")
-		s.address()
-		s.text(" to the portal")
-	}},
-	"contact.invite_resent": {"Portal invitation sent again", func(s *auditSentence) {
-		s.actor()
-		s.text(" sent the portal invitation to ")
-		s.address()
-		s.text(" again")
-	}},
-	"contact.invite_revoked": {"Portal invitation withdrawn", func(s *auditSentence) {
-		s.actor()
-		s.text(" withdrew the portal invitation to ")
-		s.address()
-	}},
-	"contact.disabled": {"Portal account disabled", func(s *auditSentence) { s.actor(); s.text(" disabled the portal account of "); s.person() }},
-	"contact.enabled":  {"Portal account enabled", func(s *auditSentence) { s.actor(); s.text(" enabled the portal account of "); s.person() }},
-
-	// Clients.
-	"client.created": {"Client added", func(s *auditSentence) {
-		s.actor()
-		s.text(" added the client ")
-		s.client(orDefault(s.e.Detail, "a client since erased"))
-	}},
-	"client.updated": {"Client edited", func(s *auditSentence) {
-		s.actor()
-		s.text(" edited ")
-		s.client("a client since erased")
-		s.detail(": ")
-	}},
-	"client.archived": {"Client archived", func(s *auditSentence) { s.actor(); s.text(" archived "); s.client(orDefault(s.e.Detail, "a client")) }},
-	"client.restored": {"Client restored", func(s *auditSentence) { s.actor(); s.text(" restored "); s.client(orDefault(s.e.Detail, "a client")) }},
-	"client.imported": {"Clients imported", func(s *auditSentence) {
-		s.actor()
-		s.text(" imported " + orDefault(s.e.Detail, "clients") + " from a CSV file")
-	}},
-	"client.exported": {"Client's data exported", func(s *auditSentence) {
-		s.actor()
-		s.text(" exported everything about ")
-		s.client("a client since erased")
-	}},
-	"client.erased": {"Client erased", func(s *auditSentence) {
-		s.actor()
-		s.text(" erased a client and everything about them")
-		s.detail(": ")
-	}},
-
-	// Cases and documents.
-	"cases.archived":  {"Closed cases archived", func(s *auditSentence) { s.actor(); s.text(" archived " + orDefault(s.e.Detail, "closed cases")) }},
-	"document.shared": {"Document shared", func(s *auditSentence) { s.actor(); s.text(" shared "); s.document(); s.text(" with the client") }},
-	"document.unshared": {"Document no longer shared", func(s *auditSentence) {
-		s.actor()
-		s.text(" stopped sharing ")
-		s.document()
-		s.text(" with the client")
-	}},
-	"document.deleted":  {"Document moved to the trash", func(s *auditSentence) { s.actor(); s.text(" moved "); s.document(); s.text(" to the trash") }},
-	"document.restored": {"Document restored", func(s *auditSentence) { s.actor(); s.text(" restored "); s.document(); s.text(" from the trash") }},
-
-	// Invoices and payments.
-	"invoice.issued":        {"Invoice issued", func(s *auditSentence) { s.actor(); s.text(" issued "); s.invoice() }},
-	"invoice.sent":          {"Invoice sent", func(s *auditSentence) { s.actor(); s.text(" sent "); s.invoice(); s.text(" by email") }},
-	"invoice.reminder_sent": {"Payment reminder sent", func(s *auditSentence) { s.actor(); s.text(" sent a payment reminder for "); s.invoice() }},
-	"invoice.voided": {"Invoice voided", func(s *auditSentence) {
-		s.actor()
-		s.text(" voided ")
-		s.invoice()
-		s.detail(": ")
-	}},
-	"invoice.draft_deleted": {"Draft invoice deleted", func(s *auditSentence) {
-		s.actor()
-		s.text(" deleted a draft invoice")
-		s.detail(" (")
-		s.closeParen()
-	}},
-	"invoice.credit_note_created": {"Credit note made", func(s *auditSentence) {
-		s.actor()
-		s.text(" made ")
-		s.invoice()
-		s.detail(" ")
-	}},
-	"quote.created":     quoteSays("Quote drafted", "drafted a quote"),
-	"quote.updated":     quoteSays("Quote draft changed", "changed the draft"),
-	"quote.sent":        quoteSays("Quote sent", "sent the quote"),
-	"quote.revised":     quoteSays("Quote revised", "started a new version:"),
-	"quote.withdrawn":   quoteSays("Quote withdrawn", "withdrew the quote"),
-	"quote.accepted":    quoteSays("Quote accepted", "accepted the quote"),
-	"quote.declined":    quoteSays("Quote declined", "declined the quote"),
-	"agreement.created": agreementSays("Agreement drafted", "drafted the agreement"),
-	"agreement.sent":    agreementSays("Agreement sent", "sent the agreement"),
-	"agreement.signed":  agreementSays("Agreement signed", "signed the agreement"),
-	"agreement_template.created": {"Agreement template added", func(s *auditSentence) {
-		s.actor()
-		s.text(" added the agreement template")
-		s.detail(" ")
-	}},
-	"quote.draft_deleted": {"Quote draft deleted", func(s *auditSentence) {
-		s.actor()
-		s.text(" deleted a quote draft")
-		s.detail(" (")
-		s.closeParen()
-	}},
-	"time.invoiced": {"Time invoiced", func(s *auditSentence) {
-		s.actor()
-		s.text(" invoiced unbilled time on ")
-		s.invoice()
-		s.detail(" (")
-		s.closeParen()
-	}},
-	"rate.changed": {"Hourly rate changed", func(s *auditSentence) {
-		s.actor()
-		s.text(" changed the hourly rate of ")
-		s.person()
-		s.detail(" (minor units: ")
-		s.closeParen()
-	}},
-	"case.rate_changed": {"Case hourly rate changed", func(s *auditSentence) {
-		s.actor()
-		s.text(" changed the hourly rate of ")
-		s.link("a case", s.base+"/cases/"+s.e.Target)
-		s.detail(": ")
-	}},
-	"api_token.created": {"API token made", func(s *auditSentence) {
-		s.actor()
-		s.text(" made an API token")
-		s.detail(": ")
-	}},
-	"api_token.revoked": {"API token revoked", func(s *auditSentence) {
-		s.actor()
-		s.text(" revoked the API token")
-		s.detail(" ")
-	}},
-	"webhook.created":        webhookPhrase("Webhook endpoint added", " added the webhook endpoint "),
-	"webhook.paused":         webhookPhrase("Webhook endpoint paused", " paused the webhook endpoint "),
-	"webhook.updated":        webhookPhrase("Webhook endpoint changed", " changed the webhook endpoint "),
-	"webhook.resumed":        webhookPhrase("Webhook endpoint resumed", " resumed the webhook endpoint "),
-	"webhook.deleted":        webhookPhrase("Webhook endpoint deleted", " deleted the webhook endpoint "),
-	"webhook.secret_rotated": webhookPhrase("Webhook secret rotated", " gave a new signing secret to the webhook endpoint "),
-	"webhook.redelivered":    webhookPhrase("Webhook sent again", " sent again the webhook delivery "),
-	"webhook.disabled":       webhookPhrase("Webhook endpoint disabled", " disabled a webhook endpoint "),
-	"calendar.feed_created": {"Calendar address made", func(s *auditSentence) {
-		s.actor()
-		s.text(" made a new secret calendar address")
-		s.detail(" (")
-		s.closeParen()
-	}},
-	"calendar.feed_revoked": {"Calendar address turned off", func(s *auditSentence) {
-		s.actor()
-		s.text(" turned off a calendar address")
-		s.detail(" (")
-		s.closeParen()
-	}},
-	"time.released": {"Time unbilled again", func(s *auditSentence) {
-		s.actor()
-		s.text(" released the time billed on ")
-		s.invoice()
-		s.detail(" (")
-		s.closeParen()
-	}},
-	"payment.recorded": {"Payment recorded", func(s *auditSentence) {
-		s.actor()
-		s.text(" recorded a payment")
-		if amount := strings.Fields(s.e.Detail); len(amount) > 0 {
-			s.text(" of " + amount[0])
-			if len(amount) > 1 && len(amount[1]) == 3 && strings.ToUpper(amount[1]) == amount[1] {
-				s.text(" " + amount[1])
-			}
-		}
-		s.text(" on ")
-		s.invoice()
-	}},
-	"payment.overpaid": {"Overpayment received", func(s *auditSentence) {
-		s.actor()
-		s.text(" took an overpayment")
-		if amount := strings.Fields(s.e.Detail); len(amount) > 1 {
-			s.text(" of " + amount[0] + " " + amount[1])
-		}
-		s.text(" for ")
-		s.invoice()
-		s.text(", to refund or credit")
-	}},
-	"overpayment.settled": {"Overpayment settled", func(s *auditSentence) {
-		s.actor()
-		if f := strings.Fields(s.e.Detail); len(f) > 2 {
-			s.text(" marked an overpayment of " + f[0] + " " + f[1] + " " + f[2] + " for ")
-		} else {
-			s.text(" settled an overpayment for ")
-		}
-		s.invoice()
-	}},
-	"recurring.created": {"Recurring invoice set up", func(s *auditSentence) { s.actor(); s.text(" set up "); s.recurring(); s.detail(", ") }},
-	"recurring.changed": {"Recurring invoice changed", func(s *auditSentence) { s.actor(); s.text(" changed "); s.recurring(); s.detail(": ") }},
-	"recurring.paused":  {"Recurring invoice paused", func(s *auditSentence) { s.actor(); s.text(" paused "); s.recurring() }},
-	"recurring.resumed": {"Recurring invoice resumed", func(s *auditSentence) { s.actor(); s.text(" resumed "); s.recurring() }},
-	"recurring.skipped": {"Recurring invoice skipped a period", func(s *auditSentence) { s.actor(); s.text(" skipped the next period of "); s.recurring() }},
-	"recurring.stopped": {"Recurring invoice ended by hand", func(s *auditSentence) { s.actor(); s.text(" ended "); s.recurring(); s.detail(" ") }},
-	"recurring.deleted": {"Recurring invoice deleted", func(s *auditSentence) {
-		s.actor()
-		s.text(" deleted a recurring invoice")
-		s.detail(" (")
-		s.closeParen()
-	}},
-	"recurring.ended": {"Recurring invoice ended", func(s *auditSentence) { s.recurring(); s.capitalize(); s.text(" ended"); s.detail(": ") }},
-
-	// Requests and messages (issue 16).
-	"message.hidden": {"Client's message hidden", func(s *auditSentence) {
-		s.actor()
-		s.text(" hid a client's message on ")
-		s.link("a case", s.base+"/cases/"+s.e.Target)
-		s.text(" from the client")
-		s.detail(": ")
-	}},
-	"request_type.created":  {"Request type added", func(s *auditSentence) { s.actor(); s.text(" added a request type"); s.detail(": ") }},
-	"request_type.changed":  {"Request type changed", func(s *auditSentence) { s.actor(); s.text(" changed a request type"); s.detail(": ") }},
-	"request_type.archived": {"Request type archived", func(s *auditSentence) { s.actor(); s.text(" archived a request type"); s.detail(": ") }},
-	"request_type.moved":    {"Request type moved", func(s *auditSentence) { s.actor(); s.text(" moved a request type"); s.detail(": ") }},
-
-	// Tax (issue 22).
-	"tax.default_changed":     {"Default VAT rate changed", func(s *auditSentence) { s.actor(); s.text(" changed the default VAT rate"); s.detail(" to ") }},
-	"tax_preset.created":      {"Tax preset added", func(s *auditSentence) { s.actor(); s.text(" added a tax preset"); s.detail(": ") }},
-	"tax_preset.archived":     {"Tax preset archived", func(s *auditSentence) { s.actor(); s.text(" archived a tax preset"); s.detail(": ") }},
-	"tax_preset.changed":      {"Tax preset changed", func(s *auditSentence) { s.actor(); s.text(" changed a tax preset"); s.detail(": ") }},
-	"catalogue_item.created":  {"Catalogue item added", func(s *auditSentence) { s.actor(); s.text(" added a catalogue item"); s.detail(": ") }},
-	"catalogue_item.changed":  {"Catalogue item changed", func(s *auditSentence) { s.actor(); s.text(" changed a catalogue item"); s.detail(": ") }},
-	"catalogue_item.archived": {"Catalogue item archived", func(s *auditSentence) { s.actor(); s.text(" archived a catalogue item"); s.detail(": ") }},
-
-	// Settings and the agency.
-	"settings.changed": {"Settings changed", func(s *auditSentence) { s.actor(); s.text(" changed the agency's settings"); s.detail(": ") }},
-	"branding.changed": {"Branding changed", func(s *auditSentence) { s.actor(); s.text(" changed the branding"); s.detail(": ") }},
-	"email.text_changed": {"Email changed", func(s *auditSentence) {
-		s.actor()
-		s.text(" changed the words of an email")
-		s.detail(": ")
-	}},
-	"email.opted_out": {"Emails turned off", func(s *auditSentence) {
-		s.text("Someone turned off a kind of email with the link in one")
-		s.detail(": ")
-	}},
-	"billing.settings": says("Billing details changed", "changed the billing details on invoices"),
-	"plan.changed":     {"Plan changed", func(s *auditSentence) { s.actor(); s.text(" chose the plan " + orDefault(s.e.Target, "")) }},
-	"privacy.notice_published": {"Privacy notice published", func(s *auditSentence) {
-		s.actor()
-		s.text(" published ")
-		s.link("the privacy notice for clients", s.base+"/privacy-notice")
-		s.detail(" (")
-		s.closeParen()
-	}},
-	"privacy.notice_withdrawn":  says("Privacy notice withdrawn", "withdrew the privacy notice for clients"),
-	"privacy.settings_changed":  {"Privacy settings changed", func(s *auditSentence) { s.actor(); s.text(" changed how long records are kept"); s.detail(": ") }},
-	"agency.archive_downloaded": says("Agency archive downloaded", "downloaded the archive of the whole agency"),
-	"agency.restored":           says("Agency restored from its archive", "restored the agency from its archive"),
-	"retention.warning": {"Retention warning", func(s *auditSentence) {
-		s.actor()
-		s.text(" warned that the agency is inactive")
-		s.detail(" (")
-		s.closeParen()
-	}},
-
-	// People's own data.
-	"privacy.profile_corrected":  says("Name corrected", "corrected their name"),
-	"privacy.data_downloaded":    says("Own data downloaded", "downloaded their own data"),
-	"privacy.deletion_requested": says("Account deletion asked for", "asked for their account to be deleted"),
-	"privacy.deletion_carried_out": {"Account deleted on request", func(s *auditSentence) {
-		s.actor()
-		s.text(" deleted, as they had asked, the account of ")
-		s.person()
-	}},
-	"privacy.deletion_declined": {"Account deletion declined", func(s *auditSentence) {
-		s.actor()
-		s.text(" declined the request of ")
-		s.person()
-		s.text(" to delete their account")
-	}},
-}
-
-// inviteSent is the sentence of a team invitation: the detail is the role.
-func inviteSent(s *auditSentence) {
-	s.actor()
-	s.text(" invited ")
-	s.address()
-	role := s.e.Detail
-	if !tenant.ValidRole(role) {
-		role = "staff"
-	}
-	s.text(" to the team as " + role)
-}
-
 // closeParen ends a detail opened with " (".
 func (s *auditSentence) closeParen() {
 	if s.e.Detail != "" {
@@ -593,42 +316,271 @@ func (s *auditSentence) closeParen() {
 	}
 }
 
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// auditPhrases are the agency audit log's actions; an empty phrase is
+// its message alone.
+var auditPhrases = map[string]agencyPhrase{
+	// Signing in and out, accounts.
+	"agency.created":            {},
+	"signin":                    {},
+	"signout":                   {},
+	"signin.failed":             {},
+	"signin.2fa_failed":         {},
+	"signin.recovery_code":      {},
+	"session.revoked":           {},
+	"session.revoked_others":    {tail: " ("},
+	"password.changed":          {},
+	"account.language":          {tail: ": "},
+	"password.reset":            {},
+	"2fa.enabled":               {},
+	"2fa.disabled":              {},
+	"2fa.recovery_codes":        {},
+	"email_preferences.changed": {},
+	"consent.changed":           {tail: ": "},
+
+	// The team.
+	"invite.sent":    {},
+	"invite.created": {}, // by the demo command
+	"invite.resent":  {},
+	"invite.revoked": {},
+	"invite.accepted": {say: func(s *auditSentence) {
+		if s.e.Detail != tenant.RoleClient {
+			s.say("audit.say.invite.accepted", s.slots())
+			return
+		}
+		p, ok := s.refs.People[s.e.ActorID]
+		if !ok || p.ClientID == "" {
+			s.say("audit.say.invite.accepted_portal", s.slots())
+			return
+		}
+		slots := s.slots()
+		slots["Client"] = func() {
+			s.link(orDefault(s.refs.Clients[p.ClientID], s.t("audit.their_client")), s.base+"/clients/"+p.ClientID+"?tab=portal")
+		}
+		s.say("audit.say.invite.accepted_portal_of", slots)
+	}},
+	"user.role_changed": {tail: ": "}, // "staff → admin"
+	"user.disabled":     {},
+	"user.enabled":      {},
+
+	// Client contacts.
+	"contact.invited":        {},
+	"contact.invite_resent":  {},
+	"contact.invite_revoked": {},
+	"contact.disabled":       {},
+	"contact.enabled":        {},
+
+	// Clients.
+	"client.created":  {},
+	"client.updated":  {tail: ": "},
+	"client.archived": {},
+	"client.restored": {},
+	"client.imported": {say: func(s *auditSentence) { s.sayIfDetail("audit.say.client.imported") }},
+	"client.exported": {},
+	"client.erased":   {tail: ": "},
+
+	// Cases and documents.
+	"cases.archived":    {say: func(s *auditSentence) { s.sayIfDetail("audit.say.cases.archived") }},
+	"document.shared":   {},
+	"document.unshared": {},
+	"document.deleted":  {},
+	"document.restored": {},
+
+	// Invoices and payments.
+	"invoice.issued":              {},
+	"invoice.sent":                {},
+	"invoice.reminder_sent":       {},
+	"invoice.voided":              {tail: ": "},
+	"invoice.draft_deleted":       {tail: " ("},
+	"invoice.credit_note_created": {tail: " "},
+	"quote.created":               {},
+	"quote.updated":               {},
+	"quote.sent":                  {},
+	"quote.revised":               {},
+	"quote.withdrawn":             {},
+	"quote.accepted":              {},
+	"quote.declined":              {},
+	"agreement.created":           {},
+	"agreement.sent":              {},
+	"agreement.signed":            {},
+	"agreement_template.created":  {tail: " "},
+	"quote.draft_deleted":         {tail: " ("},
+	"time.invoiced":               {tail: " ("},
+	"rate.changed":                {say: func(s *auditSentence) { s.sayIfDetail("audit.say.rate.changed") }},
+	"case.rate_changed":           {tail: ": "},
+	"api_token.created":           {tail: ": "},
+	"api_token.revoked":           {tail: " "},
+	"webhook.created":             {},
+	"webhook.paused":              {},
+	"webhook.updated":             {},
+	"webhook.resumed":             {},
+	"webhook.deleted":             {},
+	"webhook.secret_rotated":      {},
+	"webhook.redelivered":         {},
+	"webhook.disabled":            {},
+	"calendar.feed_created":       {tail: " ("},
+	"calendar.feed_revoked":       {tail: " ("},
+	"time.released":               {tail: " ("},
+	"payment.recorded":            {say: func(s *auditSentence) { s.sayIfDetail("audit.say.payment.recorded") }},
+	"payment.overpaid": {say: func(s *auditSentence) {
+		if len(strings.Fields(s.e.Detail)) > 1 {
+			s.say("audit.say.payment.overpaid_amount", s.slots())
+			return
+		}
+		s.say("audit.say.payment.overpaid", s.slots())
+	}},
+	"overpayment.settled": {say: func(s *auditSentence) {
+		f := strings.Fields(s.e.Detail)
+		if len(f) < 3 {
+			s.say("audit.say.overpayment.settled", s.slots())
+			return
+		}
+		slots := s.slots()
+		slots["Amount"] = func() { s.text(f[0] + " " + f[1]) }
+		slots["How"] = func() { s.text(f[2]) }
+		s.say("audit.say.overpayment.settled_amount", slots)
+	}},
+	"recurring.created": {tail: ", "},
+	"recurring.changed": {tail: ": "},
+	"recurring.paused":  {},
+	"recurring.resumed": {},
+	"recurring.skipped": {},
+	"recurring.stopped": {tail: " "},
+	"recurring.deleted": {tail: " ("},
+	"recurring.ended":   {tail: ": "},
+
+	// Requests and messages (issue 16).
+	"message.hidden":        {tail: ": "},
+	"request_type.created":  {tail: ": "},
+	"request_type.changed":  {tail: ": "},
+	"request_type.archived": {tail: ": "},
+	"request_type.moved":    {tail: ": "},
+
+	// Tax (issue 22).
+	"tax.default_changed":     {say: func(s *auditSentence) { s.sayIfDetail("audit.say.tax.default_changed") }},
+	"tax_preset.created":      {tail: ": "},
+	"tax_preset.archived":     {tail: ": "},
+	"tax_preset.changed":      {tail: ": "},
+	"catalogue_item.created":  {tail: ": "},
+	"catalogue_item.changed":  {tail: ": "},
+	"catalogue_item.archived": {tail: ": "},
+
+	// Settings and the agency.
+	"settings.changed": {say: func(s *auditSentence) {
+		s.say("audit.say.settings.changed", s.slots())
+		kvs, ok := tenant.ParseSettingsDetail(s.e.Detail)
+		if !ok {
+			s.detail(": ")
+			return
+		}
+		parts := make([]string, len(kvs))
+		for i, kv := range kvs {
+			value := kv[1]
+			switch kv[0] {
+			case "language":
+				value = i18n.LanguageName(value)
+			case "time_zone":
+			default: // a choice: its words
+				value = s.t("audit.setting." + kv[0] + "." + value)
+			}
+			parts[i] = s.t("audit.setting."+kv[0], "Value", value)
+		}
+		s.text(": " + strings.Join(parts, "; "))
+	}},
+	"branding.changed":          {tail: ": "},
+	"email.text_changed":        {tail: ": "},
+	"email.opted_out":           {tail: ": "},
+	"billing.settings":          {},
+	"plan.changed":              {},
+	"privacy.notice_published":  {tail: " ("},
+	"privacy.notice_withdrawn":  {},
+	"privacy.settings_changed":  {tail: ": "},
+	"agency.archive_downloaded": {},
+	"agency.restored":           {},
+	"retention.warning":         {tail: " ("},
+
+	// People's own data.
+	"privacy.profile_corrected":    {},
+	"privacy.data_downloaded":      {},
+	"privacy.deletion_requested":   {},
+	"privacy.deletion_carried_out": {},
+	"privacy.deletion_declined":    {},
+}
+
+// sayIfDetail is message id with the detail in it ({{.Detail}} or an
+// amount read from it), or id+"_plain" for an entry without one.
+func (s *auditSentence) sayIfDetail(id string) {
+	if s.e.Detail == "" {
+		id += "_plain"
+	}
+	s.say(id, s.slots())
+}
+
 // capitalize makes the sentence start with a capital letter.
 func (s *auditSentence) capitalize() {
 	if len(s.parts) > 0 && s.parts[0].Text != "" {
-		s.parts[0].Text = strings.ToUpper(s.parts[0].Text[:1]) + s.parts[0].Text[1:]
+		r := []rune(s.parts[0].Text)
+		s.parts[0].Text = strings.ToUpper(string(r[:1])) + string(r[1:])
 	}
 }
 
-// auditSentenceOf is entry e as a sentence; an action without a phrase
-// (none in the code, as a test checks) reads "<who> did <action>".
-func auditSentenceOf(e tenant.Audit, refs *tenant.AuditRefs, base string) []auditPart {
-	s := &auditSentence{e: e, refs: refs, base: base}
-	if p, ok := auditPhrases[e.Action]; ok {
-		p.say(s)
-	} else {
-		s.actor()
-		s.text(" did " + e.Action)
+// auditSentenceOf is entry e as a sentence in lang; an action without a
+// phrase (none in the code, as a test checks) reads "<who> did <action>".
+func auditSentenceOf(e tenant.Audit, refs *tenant.AuditRefs, base, lang string) []auditPart {
+	s := &auditSentence{e: e, refs: refs, base: base, lang: lang}
+	p, ok := auditPhrases[e.Action]
+	switch {
+	case !ok:
+		s.say("audit.say_unknown", map[string]func(){"Actor": s.actor, "Action": func() { s.text(e.Action) }})
 		s.detail(": ")
+	case p.say != nil:
+		p.say(s)
+	default:
+		s.say("audit.say."+e.Action, s.slots())
+	}
+	s.closeGaps()
+	if ok && p.tail != "" && e.Detail != "" {
+		s.detail(p.tail)
+		if p.tail == " (" {
+			s.closeParen()
+		}
 	}
 	s.capitalize()
 	return s.parts
 }
 
-// auditLabel is an action's name in the filter menu.
-func auditLabel(action string) string {
-	if p, ok := auditPhrases[action]; ok {
-		return p.label
+// closeGaps joins the words around a slot left empty (a quote without a
+// number): "sent the quote" with no space doubled or left at the end.
+func (s *auditSentence) closeGaps() {
+	var out []auditPart
+	for _, p := range s.parts {
+		if n := len(out); n > 0 && p.URL == "" && out[n-1].URL == "" {
+			out[n-1].Text += p.Text
+			continue
+		}
+		out = append(out, p)
 	}
-	return action
+	for i := range out {
+		if out[i].URL == "" {
+			out[i].Text = strings.ReplaceAll(out[i].Text, "  ", " ")
+		}
+	}
+	if n := len(out); n > 0 && out[n-1].URL == "" {
+		out[n-1].Text = strings.TrimRight(out[n-1].Text, " ")
+	}
+	s.parts = out
 }
 
-// webhookPhrase is the sentence of a Settings › Webhooks action: who did
-// it, linked to the endpoint's page, and the address (the detail).
-func webhookPhrase(label, did string) auditPhrase {
-	return auditPhrase{label, func(s *auditSentence) {
-		s.actor()
-		s.text(did)
-		s.link(s.e.Detail, s.base+"/settings/webhooks/"+s.e.Target)
-	}}
+// auditLabel is an action's name in the filter menu, in lang.
+func auditLabel(lang, action string) string {
+	if _, ok := auditPhrases[action]; ok {
+		return i18n.T(lang, "audit.label."+action)
+	}
+	return action
 }

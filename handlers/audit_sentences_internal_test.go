@@ -17,6 +17,7 @@ import (
 
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 )
 
 // auditActionPattern is what an audit action looks like: area.verb.
@@ -241,31 +242,60 @@ func TestAuditSentencesRead(t *testing.T) {
 	}
 	empty := &tenant.AuditRefs{}
 	for action := range auditPhrases {
-		for name, refs := range map[string]*tenant.AuditRefs{"known": known, "gone": empty} {
-			e := tenant.Audit{Action: action, ActorID: id, ActorName: "Rūta", Target: id, Detail: "some detail"}
-			if action == "plan.changed" {
-				e.Target = "Pro (monthly)" // the one action whose target is a name
-			}
-			parts := auditSentenceOf(e, refs, "/a/acme")
-			text := auditText(parts)
-			if text == "" || !unicode.IsUpper([]rune(text)[0]) {
-				t.Errorf("%s (%s): %q does not start a sentence", action, name, text)
-			}
-			if strings.Contains(text, id) || strings.Contains(text, action) || strings.Contains(text, " did ") {
-				t.Errorf("%s (%s): %q shows a code or an id", action, name, text)
-			}
-			for _, p := range parts {
-				if p.URL != "" && !strings.HasPrefix(p.URL, "/a/acme/") {
-					t.Errorf("%s (%s): link %q leaves the agency", action, name, p.URL)
+		for _, lang := range i18n.Languages {
+			for name, refs := range map[string]*tenant.AuditRefs{"known": known, "gone": empty} {
+				for _, detail := range []string{"some detail", ""} {
+					e := tenant.Audit{Action: action, ActorID: id, ActorName: "Rūta", Target: id, Detail: detail}
+					if action == "plan.changed" {
+						e.Target = "Pro (monthly)" // the one action whose target is a name
+					}
+					parts := auditSentenceOf(e, refs, "/a/acme", lang)
+					text := auditText(parts)
+					if text == "" || !unicode.IsUpper([]rune(text)[0]) {
+						t.Errorf("%s (%s, %s): %q does not start a sentence", action, lang, name, text)
+					}
+					if strings.Contains(text, id) || strings.Contains(text, action) || strings.Contains(text, " did ") {
+						t.Errorf("%s (%s, %s): %q shows a code or an id", action, lang, name, text)
+					}
+					if strings.ContainsAny(text, auditSlotMark+"{}") || strings.Contains(text, "no value") || strings.HasSuffix(text, " ") || strings.Contains(text, "  ") {
+						t.Errorf("%s (%s, %s): %q has a slot left unfilled", action, lang, name, text)
+					}
+					for _, p := range parts {
+						if p.URL != "" && !strings.HasPrefix(p.URL, "/a/acme/") {
+							t.Errorf("%s (%s, %s): link %q leaves the agency", action, lang, name, p.URL)
+						}
+					}
 				}
 			}
 		}
+		if i18n.T(i18n.Lithuanian, "audit.label."+action) == i18n.T(i18n.English, "audit.label."+action) {
+			t.Errorf("%s: its label is the same in Lithuanian as in English", action)
+		}
 	}
-	if got := auditText(auditSentenceOf(tenant.Audit{Action: "2fa.enabled", ActorID: id, ActorName: "Rūta"}, known, "/a/acme")); got != "Rūta turned on two-factor sign-in" {
-		t.Errorf("2fa.enabled: %q", got)
+	for _, c := range []struct {
+		lang string
+		e    tenant.Audit
+		want string
+	}{
+		{i18n.English, tenant.Audit{Action: "2fa.enabled", ActorID: id, ActorName: "Rūta"}, "Rūta turned on two-factor sign-in"},
+		{i18n.English, tenant.Audit{Action: "privacy.data_downloaded", ActorID: id, ActorName: "Jonas"}, "Jonas downloaded their own data"},
+		{i18n.English, tenant.Audit{Action: "invoice.issued", ActorID: id, ActorName: "Jonas", Target: id}, "Jonas issued invoice INV-2026-0003 for Acme"},
+		{i18n.Lithuanian, tenant.Audit{Action: "invoice.issued", ActorID: id, ActorName: "Jonas", Target: id}, "Jonas išrašė: sąskaita INV-2026-0003 klientui Acme"},
+		{i18n.German, tenant.Audit{Action: "invoice.issued", ActorID: id, ActorName: "Jonas", Target: id}, "Jonas hat die Rechnung INV-2026-0003 für Acme ausgestellt"},
+		{i18n.German, tenant.Audit{Action: "client.updated", ActorID: id, ActorName: "Jonas", Target: id, Detail: "name"}, "Jonas hat Acme bearbeitet: name"},
+		{i18n.Lithuanian, tenant.Audit{Action: "recurring.ended", ActorName: "Recurring invoice", Target: id, Detail: "its end date"}, "Baigėsi: periodinė sąskaita klientui Acme: its end date"},
+		{i18n.Lithuanian, tenant.Audit{Action: "cases.archived", ActorName: "Retention"}, "Saugojimo taisyklės archyvavo uždarytas bylas"},
+		{i18n.English, tenant.Audit{Action: "quote.sent", ActorID: id, ActorName: "Jonas"}, "Jonas sent the quote"},
+	} {
+		if got := auditText(auditSentenceOf(c.e, known, "/a/acme", c.lang)); got != c.want {
+			t.Errorf("%s in %s: %q, want %q", c.e.Action, c.lang, got, c.want)
+		}
 	}
-	if got := auditText(auditSentenceOf(tenant.Audit{Action: "privacy.data_downloaded", ActorID: id, ActorName: "Jonas"}, known, "/a/acme")); got != "Jonas downloaded their own data" {
-		t.Errorf("privacy.data_downloaded: %q", got)
+	// The slots are links wherever the language puts them: in German the
+	// verb comes after the invoice.
+	parts := auditSentenceOf(tenant.Audit{Action: "invoice.issued", ActorID: id, ActorName: "Jonas", Target: id}, known, "/a/acme", i18n.German)
+	if len(parts) != 6 || parts[2].URL != "/a/acme/invoices/"+id || parts[4].URL != "/a/acme/clients/"+id || parts[5].Text != " ausgestellt" {
+		t.Errorf("invoice.issued in German: %+v", parts)
 	}
 	for action := range operatorAuditPhrases {
 		text := auditText(operatorSentenceOf(&control.OperatorAuditEntry{Action: action, AgencyID: id, AgencyName: "Acme Agency", OperatorName: "Opal", Detail: "Active → Suspended"}))

@@ -7,6 +7,7 @@ import (
 	"mintedmind/auth"
 	"mintedmind/db/control"
 	"mintedmind/db/tenant"
+	"mintedmind/i18n"
 	"mintedmind/mail"
 )
 
@@ -115,7 +116,7 @@ type inviteAcceptView struct {
 
 // newInviteAcceptView is the page of invitation inv to agency a.
 func newInviteAcceptView(a *control.Agency, inv *tenant.Invite, name string) *inviteAcceptView {
-	return &inviteAcceptView{Page: Page{Title: "Join " + a.Name}, Invite: inv, Name: name}
+	return &inviteAcceptView{Page: Page{Title: "invite.join_title"}, Invite: inv, Name: name}
 }
 
 // InviteForm shows the accept-invitation page for a valid link.
@@ -157,6 +158,6 @@ func (h *Handlers) AcceptInvite(c *fiber.Ctx, r *Request) error {
 	if err := h.Control.AddToDirectory(c.UserContext(), u.Email, a.ID); err != nil {
 		return err
 	}
-	h.flash(c, "Welcome, "+u.Name+"! Your account is ready.")
+	h.flash(c, i18n.T(r.Lang(), "invite.welcome", "Name", u.Name))
 	return h.finishSignIn(c, t, a, u, "")
 }

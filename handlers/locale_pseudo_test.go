@@ -24,7 +24,6 @@ import (
 // clean (take it out): the list only shrinks.
 var pseudoLeftovers = map[string]bool{
 	"/ as anon":                 true,
-	"/a/:slug/audit as owner":   true,
 	"/a/:slug/privacy as owner": true,
 	"/a/:slug/settings/api-tokens/reference as owner":     true, // the OpenAPI document's English summaries
 	"/a/:slug/settings/branding as owner":                 true,

@@ -266,7 +266,7 @@ func (h *Handlers) ContactInvite(c *fiber.Ctx, r *Request) error {
 	}, mail.Options{ReplyTo: me.Email}); err != nil {
 		return err
 	}
-	h.flash(c, "Invitation to the portal sent to "+inv.Email+".")
+	h.flash(c, i18n.T(r.Lang(), "portal.invitation_sent", "Email", inv.Email))
 	return h.redirect(c, back)
 }
 

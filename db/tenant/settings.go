@@ -164,13 +164,44 @@ func (t *Store) SaveSettings(ctx context.Context, s Settings, a Audit) error {
 		if s.PurgeArchivedDocuments {
 			docs = "purge"
 		}
-		for _, kv := range [][2]string{{settingStaffVisibility, v}, {settingTwoFactor, s.TwoFactorRequired}, {settingArchivedDocs, docs}, {settingTimeZone, s.TimeZone}, {settingLanguage, s.Language}} {
+		kvs := [][2]string{{settingStaffVisibility, v}, {settingTwoFactor, s.TwoFactorRequired}, {settingArchivedDocs, docs}, {settingTimeZone, s.TimeZone}, {settingLanguage, s.Language}}
+		for _, kv := range kvs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, kv[0], kv[1]); err != nil {
 				return fmt.Errorf("db: save settings: %w", err)
 			}
 		}
-		a.Detail = "staff see: " + v + "; two-factor sign-in required of: " + s.TwoFactorRequired + "; documents of archived cases: " + docs + "; time zone: " + s.TimeZone + "; language: " + s.Language
+		a.Detail = settingsDetail(kvs)
 		return t.auditTx(ctx, tx, a)
 	})
+}
+
+// settingsDetail is the audit detail of saved settings, in no language:
+// "staff_visibility=all; two_factor_required=nobody; …", which the audit
+// log writes in its reader's words (ParseSettingsDetail).
+func settingsDetail(kvs [][2]string) string {
+	parts := make([]string, len(kvs))
+	for i, kv := range kvs {
+		parts[i] = kv[0] + "=" + kv[1]
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ParseSettingsDetail reads a settings.changed entry's detail back into
+// its settings, in order; ok is false for a detail of another shape (the
+// English sentences entries recorded before it).
+func ParseSettingsDetail(detail string) (kvs [][2]string, ok bool) {
+	for _, part := range strings.Split(detail, "; ") {
+		k, v, found := strings.Cut(part, "=")
+		switch k {
+		case settingStaffVisibility, settingTwoFactor, settingArchivedDocs, settingTimeZone, settingLanguage:
+		default:
+			found = false
+		}
+		if !found {
+			return nil, false
+		}
+		kvs = append(kvs, [2]string{k, v})
+	}
+	return kvs, len(kvs) > 0
 }
