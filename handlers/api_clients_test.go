@@ -25,6 +25,7 @@ var apiV1Matrix = map[string]matrixRow{
 	"POST /api/v1/cases/:id/messages":      {allowed: everyone},
 	"POST /api/v1/cases/:id/notes":         {allowed: everyone},
 	"GET /api/v1/cases/:id/documents":      {allowed: everyone},
+	"POST /api/v1/cases/:id/documents":     {allowed: everyone},
 	"GET /api/v1/cases/:id/documents/:doc": {allowed: everyone},
 	"GET /api/v1/invoices":                 {allowed: everyone},
 	"GET /api/v1/invoices/:id":             {allowed: everyone},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"mintedmind/db/tenant"
+	"mintedmind/files/filestest"
 	"mintedmind/handlers"
 )
 
@@ -151,6 +152,9 @@ func apiRoutesOf() []handlers.Route {
 
 func (f *apiFixture) send(t *testing.T, c *browser, r handlers.Route) *response {
 	t.Helper()
+	if r.Has(handlers.Streams) { // an upload: a multipart body, checked by the document's multipart entry
+		return c.apiUpload(t, f.pathOf(t, r.Path), nil, upFile{"matrix.pdf", filestest.PDF(1, 0)})
+	}
 	key := r.Method + " " + r.Path
 	return c.api(t, r.Method, f.pathOf(t, r.Path), f.bodyOf(t, key))
 }

@@ -1,11 +1,13 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -63,6 +65,37 @@ func (c *browser) api(t *testing.T, method, path, body string) *response {
 	} else {
 		res = c.do(method, path, strings.NewReader(body), "application/json")
 	}
+	checkAgainstOpenAPI(t, method, path, res)
+	return res
+}
+
+// apiUpload sends fields and files as a multipart/form-data POST (a new
+// random boundary each time, as clients make one) and checks both the
+// request's body and the answer against the OpenAPI document: the
+// multipart entry of the validator, as api is the JSON one.
+func (c *browser) apiUpload(t *testing.T, path string, fields url.Values, files ...upFile) *response {
+	t.Helper()
+	buf, contentType := multipartBody("", fields, files...)
+	body := buf.Bytes()
+	_, router := mustAPIDoc(t)
+	req := httptest.NewRequest("POST", path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		t.Fatalf("POST %s is not in the OpenAPI document: %v", path, err)
+	}
+	if err := openapi3filter.ValidateRequest(context.Background(), &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}); err != nil {
+		t.Fatalf("the upload to %s is not the OpenAPI document's request: %v", path, err)
+	}
+	return c.apiRaw(t, "POST", path, bytes.NewReader(body), contentType)
+}
+
+// apiRaw sends any body and checks only the answer against the document:
+// for requests that are wrong on purpose.
+func (c *browser) apiRaw(t *testing.T, method, path string, body io.Reader, contentType string) *response {
+	t.Helper()
+	res := c.do(method, path, body, contentType)
 	checkAgainstOpenAPI(t, method, path, res)
 	return res
 }

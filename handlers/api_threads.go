@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"mime"
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
 	"mintedmind/db/tenant"
@@ -157,6 +160,40 @@ func (h *Handlers) APICaseDocuments(c *fiber.Ctx, r *Request) error {
 		page.Data = append(page.Data, apiDocumentOf(d))
 	}
 	return apiJSON(c, fiber.StatusOK, page, false)
+}
+
+// APICaseDocumentUpload is POST /api/v1/cases/:id/documents: the staff
+// upload (storeUploads, so app.Uploads: streamed from the connection to
+// disk, sniffed, within the file size and the agency's storage, all or
+// nothing, on the case's timeline and queued for document.added), from a
+// multipart/form-data body with one or more "file" parts and an optional
+// "shared" field ("true" or "1": shared with the client, whose contacts
+// are emailed as the UI's upload does). 201 with the documents.
+func (h *Handlers) APICaseDocumentUpload(c *fiber.Ctx, r *Request) error {
+	if mt, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); mt != fiber.MIMEMultipartForm {
+		c.Context().SetConnectionClose()
+		return fiber.NewError(fiber.StatusUnsupportedMediaType, "Send the files as multipart/form-data, each in a part named file.")
+	}
+	v, err := r.Viewer(c.UserContext())
+	if err != nil {
+		return err
+	}
+	caseID := c.Params("id")
+	// The upload's leading fields are in PostArgs (see startUpload).
+	shared := slices.Contains([]string{"1", "true"}, string(c.Request().PostArgs().Peek("shared")))
+	docs, err := h.storeUploads(c, r, tenant.StaffDocumentAccess(v), caseActor(r), caseID, shared)
+	if err != nil {
+		return err
+	}
+	if shared {
+		h.logFailed(c, "email the client's contacts", h.notifyContacts(c, r, caseID, "case-document", documentNames(docs)))
+	}
+	page := apiPage[apiDocument]{Data: []apiDocument{}}
+	for _, d := range docs {
+		page.Data = append(page.Data, apiDocumentOf(d))
+	}
+	c.Set(fiber.HeaderLocation, "/api/v1/cases/"+caseID+"/documents")
+	return apiJSON(c, fiber.StatusCreated, page, false)
 }
 
 // APICaseDocument is GET /api/v1/cases/:id/documents/:doc: the file, as

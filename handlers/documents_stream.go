@@ -2,7 +2,11 @@ package handlers
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"hash"
 	"io"
 	"mime/multipart"
 	"net"
@@ -39,6 +43,62 @@ type uploadStream struct {
 	reader *multipart.Reader
 	next   *multipart.Part
 	err    error // the body could not be read
+	// sum is the hash of the parts as they are read (each part's name,
+	// file name and bytes; not the boundary, which a client makes anew for
+	// each try): what an Idempotency-Key holds of a streamed upload
+	// (apiIdempotentUpload), known once every part was read.
+	sum hash.Hash
+}
+
+// hashed returns the part's bytes as they are read, each one added to the
+// upload's hash after the part's names; its length closes it at its end.
+func (u *uploadStream) hashed(part *multipart.Part) io.Reader {
+	fmt.Fprintf(u.sum, "part %q %q\n", part.FormName(), part.FileName())
+	return &hashedPart{r: part, sum: u.sum}
+}
+
+// hashedPart adds what is read of a part to the upload's hash.
+type hashedPart struct {
+	r    io.Reader
+	sum  hash.Hash
+	n    int64
+	done bool
+}
+
+func (p *hashedPart) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.sum.Write(b[:n])
+	p.n += int64(n)
+	if errors.Is(err, io.EOF) && !p.done {
+		p.done = true
+		fmt.Fprintf(p.sum, "\nend %d\n", p.n)
+	}
+	return n, err
+}
+
+// digest is the hash of the parts read so far, in hex.
+func (u *uploadStream) digest() string { return hex.EncodeToString(u.sum.Sum(nil)) }
+
+// readAll reads the rest of the upload's files into its hash, at most
+// limit bytes of them: a repeat of an upload is told from another
+// request by its whole body, which is read but not kept.
+func (u *uploadStream) readAll(limit int64) error {
+	for {
+		part, err := u.nextFile()
+		if err != nil {
+			return apperr.New(apperr.Invalid, "The upload could not be read: the request was cut short or malformed. Please try again.")
+		}
+		if part == nil {
+			return nil
+		}
+		n, err := io.Copy(io.Discard, io.LimitReader(u.hashed(part), limit+1))
+		if err != nil {
+			return apperr.New(apperr.Invalid, "The upload could not be read: the request was cut short or malformed. Please try again.")
+		}
+		if limit -= n; limit < 0 {
+			return apperr.New(apperr.TooLarge, "This upload is larger than any upload may be; nothing was saved.")
+		}
+	}
 }
 
 // readBody reads the request body into memory within BodyLimit, except for
@@ -101,7 +161,7 @@ func (h *Handlers) startUpload(c *fiber.Ctx, stream io.Reader) error {
 	r := &idleReader{r: stream, conn: c.Context().Conn()}
 	mr := multipart.NewReader(r, string(req.Header.MultipartFormBoundary()))
 	args := req.PostArgs() // empty for a multipart body: nothing is parsed
-	up := &uploadStream{reader: mr}
+	up := &uploadStream{reader: mr, sum: sha256.New()}
 	defer func() {
 		if len(args.Peek(csrfField)) == 0 {
 			token := c.Get(csrfHeader)
@@ -137,6 +197,8 @@ func (h *Handlers) startUpload(c *fiber.Ctx, stream io.Reader) error {
 		if n > uploadFieldLimit {
 			return apperr.New(apperr.Invalid, "A field of the upload form is too long.")
 		}
+		fmt.Fprintf(up.sum, "field %q %d\n", part.FormName(), v.Len())
+		up.sum.Write(v.Bytes())
 		args.Add(part.FormName(), v.String())
 	}
 	c.Locals("uploadStream", up)
@@ -157,7 +219,7 @@ func uploadStreamOf(c *fiber.Ctx) (*uploadStream, error) {
 	if boundary == "" {
 		return nil, app.ErrNoFile
 	}
-	return &uploadStream{reader: multipart.NewReader(bytes.NewReader(c.Body()), boundary)}, nil
+	return &uploadStream{reader: multipart.NewReader(bytes.NewReader(c.Body()), boundary), sum: sha256.New()}, nil
 }
 
 // nextFile returns the next file part of the upload, or nil at the end.

@@ -80,7 +80,7 @@ func uploadFiles(c *fiber.Ctx) iter.Seq2[app.UploadFile, error] {
 				return
 			}
 			// A file field left empty arrives as a part without a name or bytes.
-			body := bufio.NewReaderSize(part, 16<<10)
+			body := bufio.NewReaderSize(up.hashed(part), 16<<10)
 			if _, err := body.Peek(1); errors.Is(err, io.EOF) && part.FileName() == "" {
 				continue
 			}

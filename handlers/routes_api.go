@@ -33,6 +33,7 @@ var apiV1Routes = []Route{
 	apiRoute("POST", "/api/v1/cases/:id/messages", "messages:write", (*Handlers).APICaseMessageCreate),
 	apiRoute("POST", "/api/v1/cases/:id/notes", "messages:write", (*Handlers).APICaseNoteCreate),
 	apiRoute("GET", "/api/v1/cases/:id/documents", "documents:read", (*Handlers).APICaseDocuments),
+	apiRoute("POST", "/api/v1/cases/:id/documents", "documents:write", (*Handlers).APICaseDocumentUpload, Streams, Unqueued, NeedsSpace), // streamed, as the UI's upload
 	apiRoute("GET", "/api/v1/cases/:id/documents/:doc", "documents:read", (*Handlers).APICaseDocument),
 	apiRoute("GET", "/api/v1/invoices", "invoices:read", (*Handlers).APIInvoices),
 	apiRoute("GET", "/api/v1/invoices/:id", "invoices:read", (*Handlers).APIInvoice),
@@ -58,8 +59,8 @@ var apiV1Routes = []Route{
 	apiRoute("DELETE", "/api/v1/webhooks/:id", "webhooks:write", (*Handlers).APIWebhookDelete),
 }
 
-func apiRoute(method, path, scope string, handler AgencyHandler) Route {
-	r := route(method, path, APIToken, handler, nil)
+func apiRoute(method, path, scope string, handler AgencyHandler, p ...Policy) Route {
+	r := route(method, path, APIToken, handler, p)
 	r.Scope = scope
 	return r
 }

@@ -59,13 +59,34 @@ func (t *Store) ReserveIdempotencyKey(ctx context.Context, tokenID, key, hash st
 	return prior, err
 }
 
-// FinishIdempotencyKey stores the answer to the request that reserved key.
+// FinishIdempotencyKey stores the answer to the request that reserved key,
+// and the request's hash when a.RequestHash is set: a streamed upload is
+// reserved before its body is read, so its hash is known only now.
 func (t *Store) FinishIdempotencyKey(ctx context.Context, tokenID, key string, a IdempotentAnswer) error {
-	if _, err := t.Write().ExecContext(ctx, `UPDATE api_idempotency SET status = ?, content_type = ?, headers = ?, body = ? WHERE token_id = ? AND key = ?`,
-		a.Status, a.ContentType, a.Headers, a.Body, tokenID, key); err != nil {
+	if _, err := t.Write().ExecContext(ctx, `UPDATE api_idempotency SET status = ?, content_type = ?, headers = ?, body = ?,
+		request_hash = COALESCE(NULLIF(?, ''), request_hash) WHERE token_id = ? AND key = ?`,
+		a.Status, a.ContentType, a.Headers, a.Body, a.RequestHash, tokenID, key); err != nil {
 		return fmt.Errorf("db: store idempotent answer: %w", err)
 	}
 	return nil
+}
+
+// IdempotencyAnswer is what key holds now (Status 0 while its first request
+// runs), or nil when it holds nothing (never used, expired, or released).
+// Unlike ReserveIdempotencyKey it claims nothing.
+func (t *Store) IdempotencyAnswer(ctx context.Context, tokenID, key string) (*IdempotentAnswer, error) {
+	var a IdempotentAnswer
+	var created int64
+	err := t.Read().QueryRowContext(ctx, `SELECT request_hash, status, content_type, headers, body, created_at FROM api_idempotency WHERE token_id = ? AND key = ? AND created_at >= ?`,
+		tokenID, key, t.Now()-int64(idempotencyKeep/time.Second)).Scan(&a.RequestHash, &a.Status, &a.ContentType, &a.Headers, &a.Body, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: idempotency key: %w", err)
+	}
+	a.CreatedAt = time.Unix(created, 0).UTC()
+	return &a, nil
 }
 
 // ReleaseIdempotencyKey forgets a reservation whose request failed on the
